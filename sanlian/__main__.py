@@ -1,0 +1,3 @@
+from sanlian.cli.main import run
+
+run()

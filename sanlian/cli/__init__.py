@@ -1,0 +1,1 @@
+"""The command line: Typer only. Heavy modules are imported inside commands, never here."""

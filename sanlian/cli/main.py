@@ -1,0 +1,151 @@
+"""The ``sanlian`` command: global options, the sub-commands, and the one exit point.
+
+Every refusal becomes one Chinese sentence on stderr and exit code 1; usage errors exit 2; no
+traceback is shown unless ``--debug``.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from sanlian.cli import context
+from sanlian.cli.zh import patch_help
+
+patch_help()
+
+app = typer.Typer(
+    name="sanlian",
+    help="“三联三解三促”活动台账：登记干部与联系对象，记录联系、走访、问题和“八个一”活动，"
+    "生成调度督促和自查报告。",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from sanlian import __version__
+
+        typer.echo(f"sanlian {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="数据库文件路径或 URL；默认 $SANLIAN_DB，否则用户数据目录下的 sanlian/sanlian.db。",
+            show_default=False,
+        ),
+    ] = None,
+    operator: Annotated[
+        str | None,
+        typer.Option("--operator", help="操作人（记入变更日志）；默认 $SANLIAN_OPERATOR 或系统用户名。"),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="出错时显示技术细节。")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="显示版本号并退出。"),
+    ] = False,
+) -> None:
+    context.reset(db=db, operator=operator, debug=debug)
+
+
+def _register() -> None:
+    from sanlian.cli import cadre, campaign, community, enterprise, household, section
+
+    app.command("init", help="建立数据库和本年度活动（含三个阶段）。")(campaign.init)
+    app.add_typer(campaign.app, name="campaign", help="查看和修改活动年度、阶段日期和规则。")
+    app.add_typer(section.app, name="section", help="科室：添加、列出、修改、删除。")
+    app.add_typer(cadre.app, name="cadre", help="党员干部：登记、列出、查看、修改、删除。")
+    app.add_typer(community.app, name="community", help="联系社区(村)：登记、列出、查看、修改、删除。")
+    app.add_typer(enterprise.app, name="enterprise", help="联系企业：登记、列出、查看、修改、删除。")
+    app.add_typer(household.app, name="household", help="联系户（群众）：登记、列出、查看、修改、删除。")
+
+
+_register()
+
+
+def build_command() -> typer.core.TyperGroup:
+    from sanlian.cli.zh import translate_params
+
+    command = typer.main.get_command(app)
+    translate_params(command)
+    return command  # type: ignore[return-value]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command line; return its exit code."""
+    from typer import exceptions as te
+    from typer._click import exceptions as ce
+
+    from sanlian.errors import SanlianError
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    try:
+        result = build_command().main(args=args, prog_name="sanlian", standalone_mode=False)
+        return result if isinstance(result, int) else 0
+    except SanlianError as exc:
+        if debug:
+            raise
+        context.state().flush_notes()
+        sys.stderr.write(exc.message + "\n")
+        return exc.exit_code
+    except te.Exit as exc:
+        return int(getattr(exc, "exit_code", 0) or 0)
+    except te.Abort:
+        sys.stderr.write("已取消。\n")
+        return 1
+    except ce.NoArgsIsHelpError as exc:
+        if exc.ctx is not None:
+            sys.stdout.write(exc.ctx.get_help() + "\n")
+        return 0
+    except ce.UsageError as exc:
+        from sanlian.cli.zh import usage_error
+
+        sys.stderr.write(usage_error(exc) + "\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("已中断，未完成的修改没有写入。\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        if debug:
+            raise
+        from sanlian.errors import DatabaseError
+        from sanlian.i18n.messages import render
+
+        message = _database_error(exc)
+        if message is None:
+            message = render("internal_error", reason=type(exc).__name__)
+        else:
+            message = DatabaseError(*message).message
+        sys.stderr.write(message + "\n")
+        return 1
+
+
+def _database_error(exc: Exception) -> tuple[str] | None:
+    """Known database failures as a catalogue key, else None."""
+    try:
+        from sqlalchemy.exc import OperationalError
+    except ImportError:  # pragma: no cover
+        return None
+    if isinstance(exc, OperationalError) and "locked" in str(exc):
+        return ("db_locked",)
+    return None
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

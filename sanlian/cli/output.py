@@ -1,0 +1,212 @@
+"""Rendering records and reports in every format: table, plain, markdown, csv, json.
+
+``table`` is Rich on a terminal (tabulate when piped or long); ``plain`` and ``markdown`` are
+tabulate with wide-character alignment; ``csv`` is UTF-8 with BOM so that Excel opens it; JSON
+keeps English keys and stored values. ID and phone numbers are masked unless ``reveal``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+FORMATS = ("table", "plain", "markdown", "csv", "json")
+SUFFIX_FORMAT = {".csv": "csv", ".json": "json", ".md": "markdown", ".txt": "plain"}
+RICH_ROW_LIMIT = 200  # Rich is for what fits on a screen; longer listings go through tabulate
+
+
+@dataclass(frozen=True)
+class Col:
+    key: str
+    label: str
+    enum: Mapping[str, str] | None = None
+    kind: str = "text"  # text bool money date id phone
+    fmt: Callable[[Any], str] | None = None
+
+
+def is_sensitive(key: str) -> str | None:
+    if key.endswith("id_number"):
+        return "id"
+    if key.endswith("phone"):
+        return "phone"
+    return None
+
+
+def mask_value(key: str, value: Any) -> Any:
+    from sanlian.services.validate import mask_id, mask_phone
+
+    kind = is_sensitive(key)
+    if kind == "id" and isinstance(value, str):
+        return mask_id(value)
+    if kind == "phone" and isinstance(value, str):
+        return mask_phone(value)
+    return value
+
+
+def mask_record(record: Any, reveal: bool) -> Any:
+    """Mask every ID and phone number in a record (recursively)."""
+    if reveal:
+        return record
+    if isinstance(record, Mapping):
+        return {k: mask_value(k, mask_record(v, reveal)) for k, v in record.items()}
+    if isinstance(record, list):
+        return [mask_record(v, reveal) for v in record]
+    return record
+
+
+def json_default(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, set | tuple):
+        return list(value)
+    raise TypeError(type(value).__name__)
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=json_default)
+
+
+def cell(col: Col, value: Any) -> str:
+    """A stored value as a person reads it."""
+    if col.fmt is not None:
+        return col.fmt(value)
+    if value is None:
+        return ""
+    if col.enum is not None:
+        return str(col.enum.get(value, value))
+    if col.kind == "bool" or isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def choose_format(fmt: str | None, output: Path | None, default: str = "table") -> str:
+    if fmt:
+        return fmt
+    if output is not None:
+        return SUFFIX_FORMAT.get(output.suffix.lower(), "plain")
+    return default
+
+
+def tabulate_text(rows: Sequence[Mapping[str, Any]], cols: Sequence[Col], fmt: str) -> str:
+    from tabulate import tabulate
+
+    table = [[cell(c, r.get(c.key)) for c in cols] for r in rows]
+    tablefmt = "github" if fmt == "markdown" else "simple"
+    return tabulate(table, headers=[c.label for c in cols], tablefmt=tablefmt, disable_numparse=True)
+
+
+def csv_text(rows: Sequence[Mapping[str, Any]], cols: Sequence[Col]) -> str:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([c.label for c in cols])
+    for r in rows:
+        writer.writerow([cell(c, r.get(c.key)) for c in cols])
+    return buf.getvalue()
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def rich_table(rows: Sequence[Mapping[str, Any]], cols: Sequence[Col], title: str | None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for c in cols:
+        table.add_column(c.label, justify="right" if c.kind in ("money", "int") else "left")
+    for r in rows:
+        table.add_row(*(cell(c, r.get(c.key)) for c in cols))
+    Console().print(table)
+
+
+def write_text(output: Path, content: str, *, bom: bool = False) -> None:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(content, encoding="utf-8-sig" if bom else "utf-8", newline="")
+
+
+def emit(content: str, output: Path | None, *, bom: bool = False) -> None:
+    if output is None:
+        sys.stdout.write(content if content.endswith("\n") else content + "\n")
+        return
+    write_text(output, content if content.endswith("\n") else content + "\n", bom=bom)
+    from sanlian.i18n.messages import render
+
+    sys.stderr.write(render("written_to", path=output) + "\n")
+
+
+def render_rows(
+    rows: Sequence[Mapping[str, Any]],
+    cols: Sequence[Col],
+    *,
+    fmt: str | None,
+    output: Path | None,
+    reveal: bool,
+    title: str | None = None,
+    empty: str = "（没有记录）",
+) -> None:
+    """A listing in the chosen format, to stdout or ``output``."""
+    fmt = choose_format(fmt, output)
+    rows = [mask_record(dict(r), reveal) for r in rows]
+    if fmt == "json":
+        emit(to_json(rows), output)
+        return
+    if fmt == "csv":
+        emit(csv_text(rows, cols), output, bom=True)
+        return
+    if fmt == "table" and output is None and stdout_is_terminal() and len(rows) <= RICH_ROW_LIMIT:
+        if not rows:
+            sys.stdout.write(empty + "\n")
+            return
+        rich_table(rows, cols, title)
+        return
+    if not rows and fmt != "markdown":
+        emit(empty, output)
+        return
+    text = tabulate_text(rows, cols, "markdown" if fmt == "markdown" else "plain")
+    if title and fmt == "markdown":
+        text = f"## {title}\n\n{text}"
+    elif title:
+        text = f"{title}\n{text}"
+    if fmt == "table" and output is None and len(rows) > RICH_ROW_LIMIT:
+        text += f"\n共 {len(rows)} 条。"
+    emit(text, output)
+
+
+def render_record(
+    record: Mapping[str, Any],
+    cols: Sequence[Col],
+    *,
+    fmt: str | None,
+    output: Path | None,
+    reveal: bool,
+    title: str | None = None,
+) -> None:
+    """One record as a two-column sheet (项目/内容), or one JSON object."""
+    fmt = choose_format(fmt, output)
+    record = mask_record(dict(record), reveal)
+    if fmt == "json":
+        emit(to_json(record), output)
+        return
+    pairs = [{"k": c.label, "v": cell(c, record.get(c.key))} for c in cols]
+    sheet = [Col("k", "项目"), Col("v", "内容")]
+    render_rows(pairs, sheet, fmt=fmt, output=output, reveal=True, title=title)

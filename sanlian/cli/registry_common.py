@@ -1,0 +1,137 @@
+"""What the five registry nouns share: add, edit, list, show and remove around one service."""
+
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any
+
+import typer
+
+from sanlian.cli.context import state
+from sanlian.cli.options import AllOpt, ForceOpt, FormatOpt, OutputOpt, RevealOpt, fmt_value
+from sanlian.cli.output import Col, render_record, render_rows
+
+RETIRED = Col("retired_on", "停用日期")
+
+
+def add_record(kind: str, values: dict[str, Any]) -> int:
+    from sanlian.i18n.messages import render
+    from sanlian.services import registry
+    from sanlian.services.clock import now
+
+    st = state()
+    notes: list[str] = []
+    with st.session(write=True) as session:
+        record = registry.add(session, kind, values, today=st.today, now=now(), notes=notes)
+        label = registry.KINDS[kind].label
+        st.journal(session, f"{kind} add", f"添加{label}“{record.name}”（编号 {record.id}）")
+        record_id, name = record.id, record.name
+    for note in notes:
+        st.note(note)
+    typer.echo(render("added", kind=label, name=name, id=record_id))
+    return int(record_id)
+
+
+def edit_record(kind: str, ref: str, values: dict[str, Any]) -> None:
+    from sanlian.i18n.messages import render
+    from sanlian.services import registry
+
+    st = state()
+    notes: list[str] = []
+    with st.session(write=True) as session:
+        record = registry.edit(session, kind, ref, values, today=st.today, notes=notes)
+        label = registry.KINDS[kind].label
+        st.journal(session, f"{kind} edit", f"修改{label}“{record.name}”（编号 {record.id}）")
+        record_id, name = record.id, record.name
+    for note in notes:
+        st.note(note)
+    typer.echo(render("edited", kind=label, name=name, id=record_id))
+
+
+def attach_common(
+    app: typer.Typer,
+    kind: str,
+    cols: Sequence[Col],
+    *,
+    list_filters: Callable[..., dict[str, Any]] | None = None,
+) -> None:
+    """Register ``list``, ``show`` and ``remove`` for ``kind`` on ``app``."""
+    from sanlian.services.refs import KIND_LABEL
+
+    label = KIND_LABEL[kind]
+
+    if list_filters is None:
+
+        @app.command("list", help=f"列出{label}。")
+        def list_(
+            fmt: FormatOpt = None,
+            output: OutputOpt = None,
+            reveal: RevealOpt = False,
+            all_: AllOpt = False,
+        ) -> None:
+            list_records(kind, cols, fmt=fmt, output=output, reveal=reveal, include_retired=all_)
+
+    @app.command("show", help=f"显示一个{label}的全部信息及其被引用情况。")
+    def show(
+        ref: Annotated[str, typer.Argument(help=f"{label}：编号、名称或拼音。", show_default=False)],
+        fmt: FormatOpt = None,
+        output: OutputOpt = None,
+        reveal: RevealOpt = False,
+    ) -> None:
+        from sanlian.services import registry
+
+        st = state()
+        with st.session() as session:
+            record = registry.show(session, kind, ref)
+        what = {tab: w for tab, _c, w in registry.KINDS[kind].uses}
+        uses = "、".join(f"{n} {what[tab]}" for tab, n in record["uses"].items()) or "无"
+        record["uses_text"] = uses
+        all_cols = [*cols, RETIRED, Col("uses_text", "被引用")]
+        if fmt_value(fmt) == "json" or (output is not None and output.suffix == ".json"):
+            record.pop("uses_text")
+        render_record(record, all_cols, fmt=fmt_value(fmt), output=output, reveal=reveal)
+
+    @app.command(
+        "remove",
+        help=f"删除{label}；仍被引用时拒绝并说明被谁引用，加 --force 则停用（保留历史）。",
+    )
+    def remove(
+        ref: Annotated[str, typer.Argument(help=f"{label}：编号、名称或拼音。", show_default=False)],
+        force: ForceOpt = False,
+    ) -> None:
+        from sanlian.i18n.messages import render
+        from sanlian.services import registry
+
+        st = state()
+        with st.session(write=True) as session:
+            record, retired = registry.remove(session, kind, ref, force=force, today=st.today)
+            verb = "停用" if retired else "删除"
+            st.journal(session, f"{kind} remove", f"{verb}{label}“{record.name}”（编号 {record.id}）")
+            name, record_id = record.name, record.id
+        key = "retired" if retired else "removed"
+        typer.echo(render(key, kind=label, name=name, id=record_id))
+
+
+def list_records(
+    kind: str,
+    cols: Sequence[Col],
+    *,
+    fmt: Any,
+    output: Any,
+    reveal: bool,
+    include_retired: bool,
+    **filters: Any,
+) -> None:
+    from sanlian.services import registry
+    from sanlian.services.refs import KIND_LABEL
+
+    st = state()
+    with st.session() as session:
+        rows = registry.listing(session, kind, include_retired=include_retired, **filters)
+    shown = [*cols, RETIRED] if include_retired else list(cols)
+    render_rows(
+        rows,
+        shown,
+        fmt=fmt_value(fmt),
+        output=output,
+        reveal=reveal,
+        title=f"{KIND_LABEL[kind]}（{len(rows)}）",
+    )

@@ -1,0 +1,148 @@
+"""Opening the database: location, file mode, pragmas, transactions and migrations.
+
+A plain path is SQLite; a URL (``postgresql+psycopg://…``) is served as it is. All SQL goes
+through SQLAlchemy so that either works.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sanlian.errors import DatabaseError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+ENV_DB = "SANLIAN_DB"
+
+
+def default_location() -> str:
+    """``$SANLIAN_DB``, else ``<user data dir>/sanlian/sanlian.db``."""
+    env = os.environ.get(ENV_DB)
+    if env:
+        return env
+    from platformdirs import user_data_dir
+
+    return str(Path(user_data_dir("sanlian", appauthor=False)) / "sanlian.db")
+
+
+def is_url(location: str) -> bool:
+    return "://" in location
+
+
+@dataclass
+class Database:
+    location: str
+    engine: Engine
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction: committed if the block ends normally, rolled back otherwise."""
+        from sqlmodel import Session
+
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _create_sqlite_file(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)
+
+
+def _sqlite_engine(path: Path) -> Engine:
+    from sqlalchemy import create_engine, event
+
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 10})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide where transactions begin, so that DDL in a
+        # migration is transactional too (the pysqlite recipe of SQLAlchemy's documentation).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def open_database(location: str | None = None, *, create: bool = False) -> Database:
+    """Open (and with ``create``, make) the database and migrate it forward."""
+    location = location or default_location()
+    if is_url(location):
+        from sqlalchemy import create_engine
+
+        engine = create_engine(location)
+    else:
+        path = Path(location).expanduser()
+        if not path.exists():
+            if not create:
+                raise DatabaseError("db_missing", path=path)
+            try:
+                _create_sqlite_file(path)
+            except OSError as exc:
+                raise DatabaseError("db_open_failed", path=path, reason=exc.strerror) from exc
+        engine = _sqlite_engine(path)
+    db = Database(location=location, engine=engine)
+    try:
+        migrate(engine)
+    except DatabaseError:
+        engine.dispose()
+        raise
+    except Exception as exc:
+        engine.dispose()
+        from sqlalchemy.exc import DBAPIError
+
+        if isinstance(exc, DBAPIError):
+            raise DatabaseError("db_open_failed", path=location, reason=str(exc.orig)) from exc
+        raise
+    return db
+
+
+def migrate(engine: Engine) -> list[int]:
+    """Apply the pending migrations in order, each in its own transaction; return their numbers."""
+    from sqlalchemy import insert, select
+
+    from sanlian.db.migrations import MIGRATIONS
+    from sanlian.db.models import SchemaMigration
+
+    table = SchemaMigration.__table__  # type: ignore[attr-defined]
+    with engine.begin() as conn:
+        table.create(conn, checkfirst=True)
+        applied = set(conn.execute(select(table.c.version)).scalars())
+    known = max(v for v, _n, _f in MIGRATIONS)
+    if applied and max(applied) > known:
+        raise DatabaseError("db_newer", path=engine.url, found=max(applied), known=known)
+    pending = [m for m in MIGRATIONS if m[0] not in applied]
+    if not pending:
+        return []
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    done = []
+    for version, name, upgrade in pending:
+        with engine.begin() as conn:
+            upgrade(Operations(MigrationContext.configure(conn)))
+            conn.execute(
+                insert(table).values(
+                    version=version, name=name, applied_at=dt.datetime.now(dt.UTC)
+                )
+            )
+        done.append(version)
+    return done

@@ -1,0 +1,380 @@
+"""Ordered, transactional migrations, recorded in ``schema_migrations``.
+
+Each migration is a function of an Alembic ``Operations`` object; the runner in
+``sanlian.db.engine`` applies the pending ones in order, each in its own transaction, and
+records it. A migration is frozen once released: later changes are new migrations, never
+edits (and never ``create_all``). ``tests/test_db.py`` checks that the migrated schema
+equals ``sanlian.db.models``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+if TYPE_CHECKING:  # alembic is imported only when a migration is pending
+    from alembic.operations import Operations
+
+
+def m0001_initial(op: Operations) -> None:
+    """The campaign, its registry and the year's records."""
+    op.create_table(
+        "campaign",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("unit", sa.String(), nullable=False),
+        sa.Column("name", sa.String(), nullable=False),
+        sa.Column("household_pairs_per_cadre", sa.Integer(), nullable=False),
+        sa.Column("problem_days", sa.Integer(), nullable=False),
+        sa.Column("yellow_days", sa.Integer(), nullable=False),
+        sa.Column("red_days", sa.Integer(), nullable=False),
+        sa.Column("stale_days", sa.Integer(), nullable=False),
+        sa.Column("visit_cadence_days", sa.Integer(), nullable=False),
+        sa.Column("research_warn_days", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("year"),
+    )
+    op.create_table(
+        "community",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(), nullable=False),
+        sa.Column("kind", sa.String(), nullable=False),
+        sa.Column("town", sa.String(), nullable=True),
+        sa.Column("grid", sa.String(), nullable=True),
+        sa.Column("contact", sa.String(), nullable=True),
+        sa.Column("phone", sa.String(), nullable=True),
+        sa.Column("note", sa.String(), nullable=True),
+        sa.Column("retired_on", sa.Date(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(op.f("ix_community_name"), "community", ["name"], unique=False)
+    op.create_table(
+        "enterprise",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(), nullable=False),
+        sa.Column("uscc", sa.String(), nullable=True),
+        sa.Column("industry", sa.String(), nullable=True),
+        sa.Column("address", sa.String(), nullable=True),
+        sa.Column("contact", sa.String(), nullable=True),
+        sa.Column("phone", sa.String(), nullable=True),
+        sa.Column("note", sa.String(), nullable=True),
+        sa.Column("retired_on", sa.Date(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(op.f("ix_enterprise_name"), "enterprise", ["name"], unique=False)
+    op.create_index(op.f("ix_enterprise_uscc"), "enterprise", ["uscc"], unique=False)
+    op.create_table(
+        "journal",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.Column("operator", sa.String(), nullable=False),
+        sa.Column("command", sa.String(), nullable=False),
+        sa.Column("summary", sa.String(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_table(
+        "search_key",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(), nullable=False),
+        sa.Column("ref_id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_search_key_lookup", "search_key", ["kind", "key"], unique=False)
+    op.create_index(op.f("ix_search_key_ref_id"), "search_key", ["ref_id"], unique=False)
+    op.create_table(
+        "section",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(), nullable=False),
+        sa.Column("note", sa.String(), nullable=True),
+        sa.Column("retired_on", sa.Date(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(op.f("ix_section_name"), "section", ["name"], unique=False)
+    op.create_table(
+        "activity",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(), nullable=False),
+        sa.Column("held_on", sa.Date(), nullable=False),
+        sa.Column("title", sa.String(), nullable=True),
+        sa.Column("community_id", sa.Integer(), nullable=True),
+        sa.Column("enterprise_id", sa.Integer(), nullable=True),
+        sa.Column("section_id", sa.Integer(), nullable=True),
+        sa.Column("note", sa.String(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["community_id"],
+            ["community.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["enterprise_id"],
+            ["enterprise.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["section_id"],
+            ["section.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(op.f("ix_activity_community_id"), "activity", ["community_id"], unique=False)
+    op.create_index(op.f("ix_activity_enterprise_id"), "activity", ["enterprise_id"], unique=False)
+    op.create_index(op.f("ix_activity_held_on"), "activity", ["held_on"], unique=False)
+    op.create_index(op.f("ix_activity_kind"), "activity", ["kind"], unique=False)
+    op.create_index(op.f("ix_activity_section_id"), "activity", ["section_id"], unique=False)
+    op.create_table(
+        "cadre",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(), nullable=False),
+        sa.Column("section_id", sa.Integer(), nullable=False),
+        sa.Column("gender", sa.String(), nullable=True),
+        sa.Column("title", sa.String(), nullable=True),
+        sa.Column("party", sa.String(), nullable=True),
+        sa.Column("is_leader", sa.Boolean(), nullable=False),
+        sa.Column("role", sa.String(), nullable=True),
+        sa.Column("phone", sa.String(), nullable=True),
+        sa.Column("id_number", sa.String(), nullable=True),
+        sa.Column("note", sa.String(), nullable=True),
+        sa.Column("retired_on", sa.Date(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["section_id"],
+            ["section.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(op.f("ix_cadre_id_number"), "cadre", ["id_number"], unique=False)
+    op.create_index(op.f("ix_cadre_name"), "cadre", ["name"], unique=False)
+    op.create_index(op.f("ix_cadre_section_id"), "cadre", ["section_id"], unique=False)
+    op.create_table(
+        "household",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(), nullable=False),
+        sa.Column("community_id", sa.Integer(), nullable=False),
+        sa.Column("phone", sa.String(), nullable=True),
+        sa.Column("id_number", sa.String(), nullable=True),
+        sa.Column("members", sa.Integer(), nullable=True),
+        sa.Column("needs", sa.String(), nullable=True),
+        sa.Column("address", sa.String(), nullable=True),
+        sa.Column("note", sa.String(), nullable=True),
+        sa.Column("retired_on", sa.Date(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["community_id"],
+            ["community.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(op.f("ix_household_community_id"), "household", ["community_id"], unique=False)
+    op.create_index(op.f("ix_household_id_number"), "household", ["id_number"], unique=False)
+    op.create_index(op.f("ix_household_name"), "household", ["name"], unique=False)
+    op.create_table(
+        "phase",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("campaign_id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(), nullable=False),
+        sa.Column("start_on", sa.Date(), nullable=False),
+        sa.Column("end_on", sa.Date(), nullable=False),
+        sa.ForeignKeyConstraint(["campaign_id"], ["campaign.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("campaign_id", "key"),
+    )
+    op.create_index(op.f("ix_phase_campaign_id"), "phase", ["campaign_id"], unique=False)
+    op.create_table(
+        "activity_cadre",
+        sa.Column("activity_id", sa.Integer(), nullable=False),
+        sa.Column("cadre_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["activity_id"], ["activity.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["cadre_id"],
+            ["cadre.id"],
+        ),
+        sa.PrimaryKeyConstraint("activity_id", "cadre_id"),
+    )
+    op.create_index(
+        op.f("ix_activity_cadre_cadre_id"), "activity_cadre", ["cadre_id"], unique=False
+    )
+    op.create_table(
+        "link",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(), nullable=False),
+        sa.Column("section_id", sa.Integer(), nullable=True),
+        sa.Column("cadre_id", sa.Integer(), nullable=True),
+        sa.Column("community_id", sa.Integer(), nullable=True),
+        sa.Column("enterprise_id", sa.Integer(), nullable=True),
+        sa.Column("household_id", sa.Integer(), nullable=True),
+        sa.Column("start_on", sa.Date(), nullable=False),
+        sa.Column("end_on", sa.Date(), nullable=True),
+        sa.Column("note", sa.String(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["cadre_id"],
+            ["cadre.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["community_id"],
+            ["community.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["enterprise_id"],
+            ["enterprise.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["household_id"],
+            ["household.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["section_id"],
+            ["section.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(op.f("ix_link_cadre_id"), "link", ["cadre_id"], unique=False)
+    op.create_index(op.f("ix_link_community_id"), "link", ["community_id"], unique=False)
+    op.create_index(op.f("ix_link_enterprise_id"), "link", ["enterprise_id"], unique=False)
+    op.create_index(op.f("ix_link_household_id"), "link", ["household_id"], unique=False)
+    op.create_index(op.f("ix_link_kind"), "link", ["kind"], unique=False)
+    op.create_index(op.f("ix_link_section_id"), "link", ["section_id"], unique=False)
+    op.create_table(
+        "research",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("cadre_id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(), nullable=False),
+        sa.Column("written_on", sa.Date(), nullable=False),
+        sa.Column("topic", sa.String(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["cadre_id"],
+            ["cadre.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(op.f("ix_research_cadre_id"), "research", ["cadre_id"], unique=False)
+    op.create_index(op.f("ix_research_written_on"), "research", ["written_on"], unique=False)
+    op.create_table(
+        "visit",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("visited_on", sa.Date(), nullable=False),
+        sa.Column("target_kind", sa.String(), nullable=False),
+        sa.Column("community_id", sa.Integer(), nullable=True),
+        sa.Column("enterprise_id", sa.Integer(), nullable=True),
+        sa.Column("household_id", sa.Integer(), nullable=True),
+        sa.Column("form", sa.String(), nullable=False),
+        sa.Column("cards", sa.Integer(), nullable=False),
+        sa.Column("diary", sa.String(), nullable=True),
+        sa.Column("note", sa.String(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["community_id"],
+            ["community.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["enterprise_id"],
+            ["enterprise.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["household_id"],
+            ["household.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(op.f("ix_visit_community_id"), "visit", ["community_id"], unique=False)
+    op.create_index(op.f("ix_visit_enterprise_id"), "visit", ["enterprise_id"], unique=False)
+    op.create_index(op.f("ix_visit_household_id"), "visit", ["household_id"], unique=False)
+    op.create_index(op.f("ix_visit_visited_on"), "visit", ["visited_on"], unique=False)
+    op.create_table(
+        "problem",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("target_kind", sa.String(), nullable=False),
+        sa.Column("community_id", sa.Integer(), nullable=True),
+        sa.Column("enterprise_id", sa.Integer(), nullable=True),
+        sa.Column("household_id", sa.Integer(), nullable=True),
+        sa.Column("visit_id", sa.Integer(), nullable=True),
+        sa.Column("category", sa.String(), nullable=False),
+        sa.Column("text", sa.String(), nullable=False),
+        sa.Column("owner_id", sa.Integer(), nullable=True),
+        sa.Column("raised_on", sa.Date(), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("is_conflict", sa.Boolean(), nullable=False),
+        sa.Column("status", sa.String(), nullable=False),
+        sa.Column("resolved_on", sa.Date(), nullable=True),
+        sa.Column("closed_on", sa.Date(), nullable=True),
+        sa.Column("last_step_on", sa.Date(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["community_id"],
+            ["community.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["enterprise_id"],
+            ["enterprise.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["household_id"],
+            ["household.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["owner_id"],
+            ["cadre.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["visit_id"],
+            ["visit.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(op.f("ix_problem_community_id"), "problem", ["community_id"], unique=False)
+    op.create_index(op.f("ix_problem_enterprise_id"), "problem", ["enterprise_id"], unique=False)
+    op.create_index(op.f("ix_problem_household_id"), "problem", ["household_id"], unique=False)
+    op.create_index(op.f("ix_problem_owner_id"), "problem", ["owner_id"], unique=False)
+    op.create_index(op.f("ix_problem_raised_on"), "problem", ["raised_on"], unique=False)
+    op.create_index(op.f("ix_problem_status"), "problem", ["status"], unique=False)
+    op.create_index(op.f("ix_problem_visit_id"), "problem", ["visit_id"], unique=False)
+    op.create_table(
+        "visit_cadre",
+        sa.Column("visit_id", sa.Integer(), nullable=False),
+        sa.Column("cadre_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["cadre_id"],
+            ["cadre.id"],
+        ),
+        sa.ForeignKeyConstraint(["visit_id"], ["visit.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("visit_id", "cadre_id"),
+    )
+    op.create_index(op.f("ix_visit_cadre_cadre_id"), "visit_cadre", ["cadre_id"], unique=False)
+    op.create_table(
+        "problem_step",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("problem_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(), nullable=False),
+        sa.Column("step_on", sa.Date(), nullable=False),
+        sa.Column("note", sa.String(), nullable=True),
+        sa.Column("due_on", sa.Date(), nullable=True),
+        sa.Column("amount_fen", sa.Integer(), nullable=True),
+        sa.Column("operator", sa.String(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["problem_id"], ["problem.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(
+        op.f("ix_problem_step_problem_id"), "problem_step", ["problem_id"], unique=False
+    )
+    op.create_table(
+        "step_measure",
+        sa.Column("step_id", sa.Integer(), nullable=False),
+        sa.Column("measure", sa.String(), nullable=False),
+        sa.ForeignKeyConstraint(["step_id"], ["problem_step.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("step_id", "measure"),
+    )
+
+
+MIGRATIONS: list[tuple[int, str, Callable[[Operations], None]]] = [
+    (1, "initial", m0001_initial),
+]

@@ -1,0 +1,269 @@
+"""All tables. Dates are dates; money is integer fen (exact), shown as Decimal yuan.
+
+Enumerated columns hold the ASCII keys of ``sanlian.i18n.labels``.
+Registry records are never deleted while referenced: ``retired_on`` retires them instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def _fk(target: str, *, ondelete: str | None = None, nullable: bool = True) -> Column:  # type: ignore[type-arg]
+    return Column(Integer, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=True)
+
+
+class Campaign(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(unique=True)
+    unit: str
+    name: str
+    household_pairs_per_cadre: int = 1
+    problem_days: int = 30
+    yellow_days: int = 0
+    red_days: int = 15
+    stale_days: int = 14
+    visit_cadence_days: int = 30
+    research_warn_days: int = 30
+    created_at: dt.datetime
+
+
+class Phase(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("campaign_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(sa_column=_fk("campaign.id", ondelete="CASCADE", nullable=False))
+    key: str
+    seq: int
+    name: str
+    start_on: dt.date
+    end_on: dt.date
+
+
+class Section(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True)
+    note: str | None = None
+    retired_on: dt.date | None = None
+    created_at: dt.datetime
+
+
+class Cadre(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True)
+    section_id: int = Field(sa_column=_fk("section.id", nullable=False))
+    gender: str | None = None
+    title: str | None = None
+    party: str | None = None
+    is_leader: bool = False
+    role: str | None = None
+    phone: str | None = None
+    id_number: str | None = Field(default=None, index=True)
+    note: str | None = None
+    retired_on: dt.date | None = None
+    created_at: dt.datetime
+
+
+class Community(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True)
+    kind: str = "community"
+    town: str | None = None
+    grid: str | None = None
+    contact: str | None = None
+    phone: str | None = None
+    note: str | None = None
+    retired_on: dt.date | None = None
+    created_at: dt.datetime
+
+
+class Enterprise(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True)
+    uscc: str | None = Field(default=None, index=True)
+    industry: str | None = None
+    address: str | None = None
+    contact: str | None = None
+    phone: str | None = None
+    note: str | None = None
+    retired_on: dt.date | None = None
+    created_at: dt.datetime
+
+
+class Household(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True)
+    community_id: int = Field(sa_column=_fk("community.id", nullable=False))
+    phone: str | None = None
+    id_number: str | None = Field(default=None, index=True)
+    members: int | None = None
+    needs: str | None = None
+    address: str | None = None
+    note: str | None = None
+    retired_on: dt.date | None = None
+    created_at: dt.datetime
+
+
+class SearchKey(SQLModel, table=True):
+    """Pinyin readings of a name, written with the name so that reads never need pypinyin."""
+
+    __tablename__ = "search_key"
+    __table_args__ = (Index("ix_search_key_lookup", "kind", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str
+    ref_id: int = Field(index=True)
+    key: str
+
+
+class Link(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(index=True)
+    section_id: int | None = Field(default=None, sa_column=_fk("section.id"))
+    cadre_id: int | None = Field(default=None, sa_column=_fk("cadre.id"))
+    community_id: int | None = Field(default=None, sa_column=_fk("community.id"))
+    enterprise_id: int | None = Field(default=None, sa_column=_fk("enterprise.id"))
+    household_id: int | None = Field(default=None, sa_column=_fk("household.id"))
+    start_on: dt.date
+    end_on: dt.date | None = None
+    note: str | None = None
+    created_at: dt.datetime
+
+
+class Visit(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    visited_on: dt.date = Field(index=True)
+    target_kind: str
+    community_id: int | None = Field(default=None, sa_column=_fk("community.id"))
+    enterprise_id: int | None = Field(default=None, sa_column=_fk("enterprise.id"))
+    household_id: int | None = Field(default=None, sa_column=_fk("household.id"))
+    form: str
+    cards: int = 0
+    diary: str | None = None
+    note: str | None = None
+    created_at: dt.datetime
+
+
+class VisitCadre(SQLModel, table=True):
+    __tablename__ = "visit_cadre"
+    visit_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("visit.id", ondelete="CASCADE"), primary_key=True, nullable=False
+        )
+    )
+    cadre_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("cadre.id"), primary_key=True, index=True)
+    )
+
+
+class Problem(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    target_kind: str
+    community_id: int | None = Field(default=None, sa_column=_fk("community.id"))
+    enterprise_id: int | None = Field(default=None, sa_column=_fk("enterprise.id"))
+    household_id: int | None = Field(default=None, sa_column=_fk("household.id"))
+    visit_id: int | None = Field(default=None, sa_column=_fk("visit.id"))
+    category: str
+    text: str
+    owner_id: int | None = Field(default=None, sa_column=_fk("cadre.id"))
+    raised_on: dt.date = Field(index=True)
+    due_on: dt.date
+    is_conflict: bool = False
+    status: str = Field(default="pending", index=True)
+    resolved_on: dt.date | None = None
+    closed_on: dt.date | None = None
+    last_step_on: dt.date
+    created_at: dt.datetime
+
+
+class ProblemStep(SQLModel, table=True):
+    """One dated row of a problem's timeline."""
+
+    __tablename__ = "problem_step"
+    id: int | None = Field(default=None, primary_key=True)
+    problem_id: int = Field(sa_column=_fk("problem.id", ondelete="CASCADE", nullable=False))
+    kind: str
+    step_on: dt.date
+    note: str | None = None
+    due_on: dt.date | None = None
+    amount_fen: int | None = None
+    operator: str | None = None
+    created_at: dt.datetime
+
+
+class StepMeasure(SQLModel, table=True):
+    __tablename__ = "step_measure"
+    step_id: int = Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("problem_step.id", ondelete="CASCADE"),
+            primary_key=True,
+            nullable=False,
+        )
+    )
+    measure: str = Field(primary_key=True)
+
+
+class Activity(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(index=True)
+    held_on: dt.date = Field(index=True)
+    title: str | None = None
+    community_id: int | None = Field(default=None, sa_column=_fk("community.id"))
+    enterprise_id: int | None = Field(default=None, sa_column=_fk("enterprise.id"))
+    section_id: int | None = Field(default=None, sa_column=_fk("section.id"))
+    note: str | None = None
+    created_at: dt.datetime
+
+
+class ActivityCadre(SQLModel, table=True):
+    __tablename__ = "activity_cadre"
+    activity_id: int = Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("activity.id", ondelete="CASCADE"),
+            primary_key=True,
+            nullable=False,
+        )
+    )
+    cadre_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("cadre.id"), primary_key=True, index=True)
+    )
+
+
+class Research(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    cadre_id: int = Field(sa_column=_fk("cadre.id", nullable=False))
+    title: str
+    written_on: dt.date = Field(index=True)
+    topic: str | None = None
+    created_at: dt.datetime
+
+
+class Journal(SQLModel, table=True):
+    """Who changed what, and when."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime
+    operator: str
+    command: str
+    summary: str
+
+
+REGISTRY_MODELS: dict[str, type[SQLModel]] = {
+    "section": Section,
+    "cadre": Cadre,
+    "community": Community,
+    "enterprise": Enterprise,
+    "household": Household,
+}
+
+
+class SchemaMigration(SQLModel, table=True):
+    """The migrations applied to this database, in order (created by the runner itself)."""
+
+    __tablename__ = "schema_migrations"
+    version: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    name: str
+    applied_at: dt.datetime

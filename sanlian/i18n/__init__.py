@@ -1,0 +1,1 @@
+"""Every sentence and label a user reads. Enumerations are ASCII keys with Chinese labels."""

@@ -1,0 +1,1 @@
+"""The domain rules: keyword-only functions, session first, never print, ``today`` passed in."""

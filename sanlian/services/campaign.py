@@ -1,0 +1,215 @@
+"""The year's campaign: its phases (seed: 3/1–3/31, 3/1–11/30, 11/1–12/31) and its rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sanlian.errors import RuleError, ValidationError
+from sanlian.i18n.labels import PHASE
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from sanlian.db.models import Campaign, Phase
+
+# (key, seq, start month/day, end month/day) as the seed fixes them
+SEED_PHASES = (
+    ("mobilise", 1, (3, 1), (3, 31)),
+    ("implement", 2, (3, 1), (11, 30)),
+    ("summarise", 3, (11, 1), (12, 31)),
+)
+
+SETTINGS = {
+    "household_pairs_per_cadre": "每名干部同时结对户数上限",
+    "problem_days": "问题办理时限(天)",
+    "yellow_days": "超期多少天亮黄牌",
+    "red_days": "超期多少天亮红牌",
+    "stale_days": "问题多少天无进展需督促",
+    "visit_cadence_days": "干部多少天内应有走访",
+    "research_warn_days": "总结阶段前多少天提醒调研报告",
+}
+SETTING_ALIASES = {
+    "pairs": "household_pairs_per_cadre",
+    "time_limit": "problem_days",
+    "yellow": "yellow_days",
+    "red": "red_days",
+    "stale": "stale_days",
+    "visit_cadence": "visit_cadence_days",
+    "research_warn": "research_warn_days",
+}
+
+
+@dataclass(frozen=True)
+class CampaignView:
+    campaign: Campaign
+    phases: list[Phase]
+
+    @property
+    def start(self) -> dt.date:
+        return min(p.start_on for p in self.phases)
+
+    @property
+    def end(self) -> dt.date:
+        return max(p.end_on for p in self.phases)
+
+
+def create(session: Session, *, year: int, unit: str, now: dt.datetime) -> CampaignView:
+    from sqlmodel import select
+
+    from sanlian.db.models import Campaign, Phase
+
+    if not 2000 <= year <= 2100:
+        raise ValidationError("year_invalid", value=year)
+    if session.exec(select(Campaign).where(Campaign.year == year)).first():
+        raise RuleError("campaign_exists", year=year)
+    campaign = Campaign(
+        year=year, unit=unit, name=f"{year}年“三联三解三促”活动", created_at=now
+    )
+    session.add(campaign)
+    session.flush()
+    assert campaign.id is not None
+    phases = [
+        Phase(
+            campaign_id=campaign.id,
+            key=key,
+            seq=seq,
+            name=PHASE[key],
+            start_on=dt.date(year, *start),
+            end_on=dt.date(year, *end),
+        )
+        for key, seq, start, end in SEED_PHASES
+    ]
+    session.add_all(phases)
+    session.flush()
+    return CampaignView(campaign, phases)
+
+
+def years(session: Session) -> list[int]:
+    from sqlmodel import select
+
+    from sanlian.db.models import Campaign
+
+    return list(session.exec(select(Campaign.year).order_by(Campaign.year)))
+
+
+def get(session: Session, *, today: dt.date, year: int | None = None) -> CampaignView:
+    """The campaign of ``year``; by default this year's, else the latest."""
+    from sqlmodel import select
+
+    from sanlian.db.models import Campaign, Phase
+
+    known = years(session)
+    if not known:
+        raise RuleError("no_campaign")
+    if year is None:
+        year = today.year if today.year in known else known[-1]
+    elif year not in known:
+        raise RuleError(
+            "campaign_year_missing", year=year, years="、".join(str(y) for y in known)
+        )
+    campaign = session.exec(select(Campaign).where(Campaign.year == year)).one()
+    phases = list(
+        session.exec(select(Phase).where(Phase.campaign_id == campaign.id).order_by(Phase.seq))
+    )
+    return CampaignView(campaign, phases)
+
+
+def year_for_dates(session: Session, *, today: dt.date) -> int:
+    """The year that short dates (``6-3``) belong to: the current campaign's, else this year."""
+    known = years(session)
+    if not known:
+        return today.year
+    return today.year if today.year in known else known[-1]
+
+
+_PHASE_REFS = {
+    "1": "mobilise",
+    "2": "implement",
+    "3": "summarise",
+    "动员部署": "mobilise",
+    "组织实施": "implement",
+    "总结": "summarise",
+}
+
+
+def phase_key(value: str) -> str:
+    text = value.strip()
+    if text in PHASE:
+        return text
+    for key, label in PHASE.items():
+        if text == label:
+            return key
+    if text in _PHASE_REFS:
+        return _PHASE_REFS[text]
+    raise ValidationError("phase_unknown", value=value)
+
+
+def update(
+    session: Session,
+    *,
+    view: CampaignView,
+    name: str | None = None,
+    unit: str | None = None,
+    phase_dates: dict[str, tuple[dt.date | None, dt.date | None]] | None = None,
+    settings: dict[str, int] | None = None,
+) -> CampaignView:
+    campaign = view.campaign
+    if name is not None:
+        campaign.name = name
+    if unit is not None:
+        campaign.unit = unit
+    for key, (start, end) in (phase_dates or {}).items():
+        phase = next(p for p in view.phases if p.key == key)
+        new_start = start or phase.start_on
+        new_end = end or phase.end_on
+        label = PHASE[key]
+        if new_start.year != campaign.year or new_end.year != campaign.year:
+            raise ValidationError("phase_outside_year", field=label, year=campaign.year)
+        if new_start > new_end:
+            raise ValidationError("phase_order", field=label, start=new_start, end=new_end)
+        phase.start_on, phase.end_on = new_start, new_end
+        session.add(phase)
+    for setting, value in (settings or {}).items():
+        setattr(campaign, setting, value)
+    session.add(campaign)
+    session.flush()
+    return view
+
+
+def setting_key(name: str) -> str:
+    text = name.strip().replace("-", "_")
+    if text in SETTINGS:
+        return text
+    if text in SETTING_ALIASES:
+        return SETTING_ALIASES[text]
+    for key, label in SETTINGS.items():
+        if text == label:
+            return key
+    choices = "、".join(f"{k}（{v}）" for k, v in SETTINGS.items())
+    raise ValidationError("setting_unknown", name=name, choices=choices)
+
+
+def as_dict(view: CampaignView, *, today: dt.date) -> dict[str, Any]:
+    c = view.campaign
+    current = [p.key for p in view.phases if p.start_on <= today <= p.end_on]
+    return {
+        "year": c.year,
+        "unit": c.unit,
+        "name": c.name,
+        "start": view.start.isoformat(),
+        "end": view.end.isoformat(),
+        "current_phases": current,
+        "phases": [
+            {
+                "key": p.key,
+                "seq": p.seq,
+                "name": p.name,
+                "start": p.start_on.isoformat(),
+                "end": p.end_on.isoformat(),
+            }
+            for p in view.phases
+        ],
+        "settings": {k: getattr(c, k) for k in SETTINGS},
+    }

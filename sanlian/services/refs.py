@@ -1,0 +1,125 @@
+"""References (REF): how a clerk names a record in a command.
+
+Accepted: the number shown in listings; the exact name; full pinyin or initials (every reading
+of a polyphonic character counts); for cadres ``姓名@科室``. Two or more matches is an error that
+lists the candidates with their numbers.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import TYPE_CHECKING, Any
+
+from sanlian.errors import AmbiguousError, NotFoundError, ValidationError
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+KIND_LABEL = {
+    "section": "科室",
+    "cadre": "干部",
+    "community": "社区(村)",
+    "enterprise": "企业",
+    "household": "联系户",
+}
+
+
+def _model(kind: str) -> Any:
+    from sanlian.db.models import REGISTRY_MODELS
+
+    return REGISTRY_MODELS[kind]
+
+
+def set_keys(session: Session, kind: str, ref_id: int, name: str) -> None:
+    """Store the pinyin readings of ``name`` for record ``ref_id`` (replacing the old ones)."""
+    from sqlalchemy import delete, insert
+
+    from sanlian.db.models import SearchKey
+    from sanlian.services.pinyin import keys
+
+    session.execute(delete(SearchKey).where(SearchKey.kind == kind, SearchKey.ref_id == ref_id))  # type: ignore[arg-type]
+    rows = [{"kind": kind, "ref_id": ref_id, "key": k} for k in sorted(keys(name))]
+    if rows:
+        session.execute(insert(SearchKey), rows)
+
+
+def describe(session: Session, kind: str, record: Any) -> str:
+    """How a candidate is shown in an ambiguity error: ``[12] 张伟（办公室）``."""
+    extra = ""
+    if kind == "cadre":
+        from sanlian.db.models import Section
+
+        section = session.get(Section, record.section_id)
+        extra = f"（{section.name}）" if section else ""
+    elif kind == "household":
+        from sanlian.db.models import Community
+
+        community = session.get(Community, record.community_id)
+        extra = f"（{community.name}）" if community else ""
+    elif kind == "community" and record.town:
+        extra = f"（{record.town}）"
+    return f"[{record.id}] {record.name}{extra}"
+
+
+def _command(kind: str) -> str:
+    return kind
+
+
+def resolve(session: Session, kind: str, ref: str | int, *, include_retired: bool = False) -> Any:
+    """The one record ``ref`` names, or a Chinese refusal."""
+    from sqlalchemy import select
+
+    from sanlian.db.models import SearchKey
+
+    model = _model(kind)
+    label = KIND_LABEL[kind]
+    raw = str(ref)
+    text = unicodedata.normalize("NFKC", raw).strip()
+    if not text:
+        raise ValidationError("ref_empty", kind=label)
+    number = text.lstrip("#")
+    if number.isdigit():
+        record = session.get(model, int(number))
+        if record is None:
+            raise NotFoundError("ref_not_found", kind=label, ref=raw, command=_command(kind))
+        if record.retired_on is not None and not include_retired:
+            raise ValidationError("ref_retired", kind=label, ref=raw, id=record.id)
+        return record
+
+    section_id = None
+    if kind == "cadre" and "@" in text:
+        text, section_ref = (part.strip() for part in text.split("@", 1))
+        section_id = resolve(session, "section", section_ref, include_retired=True).id
+
+    def narrowed(stmt: Any) -> Any:
+        if section_id is not None:
+            stmt = stmt.where(model.section_id == section_id)
+        return stmt
+
+    compact = re.sub(r"\s+", "", text)
+    stmt = narrowed(select(model).where(model.name.in_({text, compact})))
+    found = list(session.execute(stmt).scalars())
+    if not found and re.fullmatch(r"[A-Za-z]+", compact):
+        key_ids = select(SearchKey.ref_id).where(
+            SearchKey.kind == kind,  # type: ignore[arg-type]
+            SearchKey.key == compact.lower(),  # type: ignore[arg-type]
+        )
+        stmt = narrowed(select(model).where(model.id.in_(key_ids)))
+        found = list(session.execute(stmt).scalars())
+    active = [r for r in found if r.retired_on is None]
+    if not include_retired:
+        if not active and found:
+            raise ValidationError("ref_retired", kind=label, ref=raw, id=found[0].id)
+        found = active
+    elif active:
+        found = active
+    if not found:
+        raise NotFoundError("ref_not_found", kind=label, ref=raw, command=_command(kind))
+    if len(found) > 1:
+        found.sort(key=lambda r: r.id)
+        candidates = "；".join(describe(session, kind, r) for r in found[:20])
+        if len(found) > 20:
+            candidates += f" 等 {len(found)} 条"
+        raise AmbiguousError("ref_ambiguous", kind=label, ref=raw, candidates=candidates)
+    return found[0]

@@ -1,0 +1,397 @@
+"""The registry: sections, cadres, communities, enterprises and households.
+
+One table of field specifications drives add, edit, list, show, remove and (later) import, so
+that a value is checked by the same rule wherever it comes from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sanlian.errors import RuleError, ValidationError
+from sanlian.i18n import labels
+from sanlian.services import refs, validate
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    key: str  # attribute and JSON key
+    label: str  # the Chinese column header
+    type: str = "text"  # text name enum bool int phone id_number uscc ref
+    enum: Mapping[str, str] | None = None
+    ref: str | None = None  # kind referred to, for type "ref"
+    required: bool = False
+    limit: int = 200
+
+    @property
+    def column(self) -> str:
+        return f"{self.key}_id" if self.type == "ref" else self.key
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    kind: str
+    label: str
+    fields: tuple[FieldSpec, ...]
+    uses: tuple[tuple[str, str, str], ...] = field(default=())  # (table, column, label)
+
+    def spec(self, key: str) -> FieldSpec:
+        return next(f for f in self.fields if f.key == key)
+
+
+NOTE = FieldSpec("note", "备注", limit=1000)
+PHONE = FieldSpec("phone", "手机号码", "phone")
+
+KINDS: dict[str, KindSpec] = {
+    "section": KindSpec(
+        "section",
+        "科室",
+        (FieldSpec("name", "科室名称", "name", required=True), NOTE),
+        uses=(("cadre", "section_id", "名干部"), ("link", "section_id", "条联系记录")),
+    ),
+    "cadre": KindSpec(
+        "cadre",
+        "干部",
+        (
+            FieldSpec("name", "姓名", "name", required=True),
+            FieldSpec("section", "科室", "ref", ref="section", required=True),
+            FieldSpec("gender", "性别", "enum", labels.GENDER),
+            FieldSpec("title", "职务"),
+            FieldSpec("party", "政治面貌", "enum", labels.PARTY),
+            FieldSpec("is_leader", "领导班子成员", "bool"),
+            FieldSpec("role", "领导小组职务", "enum", labels.ROLE),
+            PHONE,
+            FieldSpec("id_number", "身份证号码", "id_number"),
+            NOTE,
+        ),
+        uses=(
+            ("link", "cadre_id", "条联系记录"),
+            ("visit_cadre", "cadre_id", "次走访"),
+            ("problem", "owner_id", "个问题"),
+            ("activity_cadre", "cadre_id", "次活动"),
+            ("research", "cadre_id", "篇调研报告"),
+        ),
+    ),
+    "community": KindSpec(
+        "community",
+        "社区(村)",
+        (
+            FieldSpec("name", "名称", "name", required=True),
+            FieldSpec("kind", "类别", "enum", labels.COMMUNITY_KIND),
+            FieldSpec("town", "乡镇(街道)"),
+            FieldSpec("grid", "网格"),
+            FieldSpec("contact", "联系人"),
+            PHONE,
+            NOTE,
+        ),
+        uses=(
+            ("household", "community_id", "户联系户"),
+            ("link", "community_id", "条联系记录"),
+            ("visit", "community_id", "次走访"),
+            ("problem", "community_id", "个问题"),
+            ("activity", "community_id", "次活动"),
+        ),
+    ),
+    "enterprise": KindSpec(
+        "enterprise",
+        "企业",
+        (
+            FieldSpec("name", "企业名称", "name", required=True),
+            FieldSpec("uscc", "统一社会信用代码", "uscc"),
+            FieldSpec("industry", "行业"),
+            FieldSpec("address", "地址"),
+            FieldSpec("contact", "联系人"),
+            PHONE,
+            NOTE,
+        ),
+        uses=(
+            ("link", "enterprise_id", "条联系记录"),
+            ("visit", "enterprise_id", "次走访"),
+            ("problem", "enterprise_id", "个问题"),
+            ("activity", "enterprise_id", "次活动"),
+        ),
+    ),
+    "household": KindSpec(
+        "household",
+        "联系户",
+        (
+            FieldSpec("name", "户主姓名", "name", required=True),
+            FieldSpec("community", "所在社区(村)", "ref", ref="community", required=True),
+            PHONE,
+            FieldSpec("id_number", "身份证号码", "id_number"),
+            FieldSpec("members", "家庭人口", "int"),
+            FieldSpec("needs", "需求", limit=1000),
+            FieldSpec("address", "地址"),
+            NOTE,
+        ),
+        uses=(
+            ("link", "household_id", "条联系记录"),
+            ("visit", "household_id", "次走访"),
+            ("problem", "household_id", "个问题"),
+        ),
+    ),
+}
+
+_TRUE = {"1", "true", "yes", "y", "是", "√", "✓", "对"}
+_FALSE = {"0", "false", "no", "n", "否", "", "×", "不是"}
+
+
+def _bool(value: Any, label: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = validate.normalize(str(value)).lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValidationError("enum_invalid", field=label, value=value, choices="是、否")
+
+
+def clean_values(
+    session: Session,
+    kind: str,
+    values: Mapping[str, Any],
+    *,
+    today: dt.date,
+    notes: list[str] | None = None,
+    current: Any = None,
+) -> dict[str, Any]:
+    """Check each given value by its field's rule; return column → clean value.
+
+    A value of ``None`` means "not given"; an empty string clears an optional field.
+    """
+    spec = KINDS[kind]
+    out: dict[str, Any] = {}
+    for f in spec.fields:
+        if f.key not in values or values[f.key] is None:
+            continue
+        raw = values[f.key]
+        empty = isinstance(raw, str) and not raw.strip()
+        if empty and f.required:
+            raise ValidationError("required", field=f.label)
+        if empty:
+            out[f.column] = False if f.type == "bool" else None
+            continue
+        if f.type == "name":
+            out[f.column] = validate.name(raw, f.label)
+        elif f.type == "text":
+            out[f.column] = validate.text(raw, f.label, limit=f.limit)
+        elif f.type == "enum":
+            assert f.enum is not None
+            out[f.column] = labels.parse(dict(f.enum), str(raw), f.label)
+        elif f.type == "bool":
+            out[f.column] = _bool(raw, f.label)
+        elif f.type == "int":
+            out[f.column] = validate.integer(raw, f.label, minimum=1)
+        elif f.type == "phone":
+            out[f.column] = validate.phone(raw, f.label)
+        elif f.type == "uscc":
+            out[f.column] = validate.uscc(raw, f.label)
+        elif f.type == "id_number":
+            pass  # below, once the gender is known
+        elif f.type == "ref":
+            assert f.ref is not None
+            out[f.column] = refs.resolve(session, f.ref, raw).id
+    id_spec = next((f for f in spec.fields if f.type == "id_number"), None)
+    if id_spec is not None and values.get(id_spec.key) not in (None, ""):
+        gender = out.get("gender", getattr(current, "gender", None) if current else None)
+        number = validate.id_number(
+            values[id_spec.key], id_spec.label, gender=gender, today=today, notes=notes
+        )
+        out["id_number"] = number
+        if kind == "cadre" and number and not gender:
+            out["gender"] = validate.gender_of_id(number)
+    elif id_spec is not None and values.get(id_spec.key) == "":
+        out["id_number"] = None
+    elif kind == "cadre" and current is not None and "gender" in out and current.id_number:
+        validate.id_number(current.id_number, id_spec.label if id_spec else "身份证号码",
+                           gender=out["gender"], today=today)
+    return out
+
+
+def _duplicate(session: Session, kind: str, data: Mapping[str, Any], self_id: int | None) -> None:
+    """Refuse a second record of the same thing."""
+    from sqlalchemy import select
+
+    from sanlian.db.models import REGISTRY_MODELS
+
+    model: Any = REGISTRY_MODELS[kind]
+    label = KINDS[kind].label
+
+    def clash(*conds: Any) -> Any:
+        stmt = select(model).where(model.retired_on.is_(None), *conds)
+        if self_id is not None:
+            stmt = stmt.where(model.id != self_id)
+        return session.execute(stmt.limit(1)).scalars().first()
+
+    if data.get("id_number"):
+        other = clash(model.id_number == data["id_number"])
+        if other is not None:
+            raise RuleError("duplicate_id_number", kind=label, name=other.name, id=other.id)
+    if kind == "enterprise" and data.get("uscc"):
+        other = clash(model.uscc == data["uscc"])
+        if other is not None:
+            raise RuleError("duplicate_uscc", name=other.name, id=other.id)
+    name_conds: list[Any] = [model.name == data["name"]]
+    if kind == "cadre":
+        name_conds.append(model.section_id == data["section_id"])
+    elif kind == "community":
+        name_conds.append(model.town.is_(None) if not data.get("town") else model.town == data["town"])
+    elif kind == "household":
+        name_conds.append(model.community_id == data["community_id"])
+    # Two people of one name in one place are told apart by their ID numbers.
+    if kind in ("cadre", "household") and data.get("id_number"):
+        name_conds.append(model.id_number.is_(None))
+    other = clash(*name_conds)
+    if other is not None:
+        raise RuleError("duplicate_name", kind=label, name=data["name"], id=other.id)
+
+
+def add(
+    session: Session,
+    kind: str,
+    values: Mapping[str, Any],
+    *,
+    today: dt.date,
+    now: dt.datetime,
+    notes: list[str] | None = None,
+) -> Any:
+    from sanlian.db.models import REGISTRY_MODELS
+
+    data = clean_values(session, kind, values, today=today, notes=notes)
+    for f in KINDS[kind].fields:
+        if f.required and data.get(f.column) is None:
+            raise ValidationError("required", field=f.label)
+    _duplicate(session, kind, data, None)
+    record = REGISTRY_MODELS[kind](**data, created_at=now)
+    session.add(record)
+    session.flush()
+    refs.set_keys(session, kind, record.id, record.name)
+    return record
+
+
+def edit(
+    session: Session,
+    kind: str,
+    ref: str,
+    values: Mapping[str, Any],
+    *,
+    today: dt.date,
+    notes: list[str] | None = None,
+) -> Any:
+    record = refs.resolve(session, kind, ref, include_retired=True)
+    data = clean_values(session, kind, values, today=today, notes=notes, current=record)
+    if not data:
+        raise ValidationError("nothing_to_edit")
+    merged = {c.name: getattr(record, c.name) for c in record.__table__.columns}
+    merged.update(data)
+    _duplicate(session, kind, merged, record.id)
+    for column, value in data.items():
+        setattr(record, column, value)
+    session.add(record)
+    session.flush()
+    if "name" in data:
+        refs.set_keys(session, kind, record.id, record.name)
+    return record
+
+
+def uses(session: Session, kind: str, record_id: int) -> list[tuple[str, int, str]]:
+    """What still refers to the record: (table, count, what) triples."""
+    from sqlalchemy import column, func, select, table
+
+    found = []
+    for tab, col, what in KINDS[kind].uses:
+        stmt = select(func.count()).select_from(table(tab)).where(column(col) == record_id)
+        count = session.execute(stmt).scalar_one()
+        if count:
+            found.append((tab, count, what))
+    return found
+
+
+def remove(
+    session: Session, kind: str, ref: str, *, force: bool, today: dt.date
+) -> tuple[Any, bool]:
+    """Delete the record, or with ``force`` retire it (history kept). Returns (record, retired)."""
+    from sqlalchemy import delete, update
+
+    from sanlian.db.models import Link, SearchKey
+
+    record = refs.resolve(session, kind, ref, include_retired=True)
+    spec = KINDS[kind]
+    found = uses(session, kind, record.id)
+    if not found:
+        session.execute(
+            delete(SearchKey).where(SearchKey.kind == kind, SearchKey.ref_id == record.id)  # type: ignore[arg-type]
+        )
+        session.delete(record)
+        session.flush()
+        return record, False
+    if not force:
+        listing = "、".join(f"{n} {what}" for _t, n, what in found)
+        raise RuleError("remove_referenced", kind=spec.label, name=record.name, id=record.id, uses=listing)
+    if record.retired_on is not None:
+        raise RuleError("already_retired", kind=spec.label, name=record.name, id=record.id)
+    record.retired_on = today
+    session.add(record)
+    link_col = {"section": Link.section_id, "cadre": Link.cadre_id, "community": Link.community_id,
+                "enterprise": Link.enterprise_id, "household": Link.household_id}[kind]
+    session.execute(
+        update(Link).where(link_col == record.id, Link.end_on.is_(None)).values(end_on=today)  # type: ignore[union-attr]
+    )
+    session.flush()
+    return record, True
+
+
+def listing(
+    session: Session,
+    kind: str,
+    *,
+    include_retired: bool = False,
+    section: str | None = None,
+    community: str | None = None,
+    leaders_only: bool = False,
+    record_id: int | None = None,
+) -> list[dict[str, Any]]:
+    """Records as dicts of stored values (plus the names of what they refer to)."""
+    from sqlalchemy import select
+
+    from sanlian.db.models import REGISTRY_MODELS, Community, Section
+
+    model: Any = REGISTRY_MODELS[kind]
+    columns = [c for c in model.__table__.columns if c.name not in ("created_at",)]
+    stmt: Any
+    if kind == "cadre":
+        stmt = select(*columns, Section.name.label("section")).join(Section, Section.id == model.section_id)
+        if section:
+            stmt = stmt.where(model.section_id == refs.resolve(session, "section", section, include_retired=True).id)
+        if leaders_only:
+            stmt = stmt.where(model.is_leader.is_(True))
+    elif kind == "household":
+        stmt = select(*columns, Community.name.label("community")).join(
+            Community, Community.id == model.community_id
+        )
+        if community:
+            stmt = stmt.where(
+                model.community_id == refs.resolve(session, "community", community, include_retired=True).id
+            )
+    else:
+        stmt = select(*columns)
+    if not include_retired:
+        stmt = stmt.where(model.retired_on.is_(None))
+    if record_id is not None:
+        stmt = stmt.where(model.id == record_id)
+    stmt = stmt.order_by(model.id)
+    return [dict(row._mapping) for row in session.execute(stmt)]
+
+
+def show(session: Session, kind: str, ref: str) -> dict[str, Any]:
+    record = refs.resolve(session, kind, ref, include_retired=True)
+    row = listing(session, kind, include_retired=True, record_id=record.id)[0]
+    row["uses"] = {tab: n for tab, n, _w in uses(session, kind, record.id)}
+    return row

@@ -1,0 +1,252 @@
+"""Parsing and checking of every value a user types or a file carries.
+
+Each function returns the clean value or raises :class:`ValidationError` whose sentence names
+the field and says how to fix it. Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from sanlian.errors import ValidationError
+
+
+def normalize(value: str) -> str:
+    """Full-width digits, letters and spaces to their ASCII forms; outer blanks removed."""
+    return unicodedata.normalize("NFKC", value).strip()
+
+
+def text(value: str | None, field: str, *, required: bool = False, limit: int = 2000) -> str | None:
+    """A free-text field: normalised, ``None`` when empty (refused when ``required``)."""
+    if value is None or not str(value).strip():
+        if required:
+            raise ValidationError("required", field=field)
+        return None
+    # NFKC would also fold full-width punctuation (，→,), which clerks want kept in prose, so
+    # only blanks are normalised here.
+    clean = re.sub(r"[\u3000\s]+", " ", str(value)).strip() if "\n" not in str(value) else str(value).strip()
+    if len(clean) > limit:
+        raise ValidationError("text_too_long", field=field, length=len(clean), limit=limit)
+    return clean
+
+
+def name(value: str | None, field: str) -> str:
+    """A person's or place's name: required, inner blanks removed for Chinese names."""
+    clean = text(value, field, required=True, limit=100)
+    assert clean is not None
+    clean = unicodedata.normalize("NFKC", clean)
+    if re.fullmatch(r"[\u3400-\u9fff·\s]+", clean):
+        clean = re.sub(r"\s+", "", clean)
+    return clean
+
+
+def integer(value: str | int | None, field: str, *, minimum: int = 0) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = int(normalize(str(value))) if not isinstance(value, int) else value
+    except ValueError:
+        raise ValidationError("integer_invalid", field=field, value=value, minimum=minimum) from None
+    if number < minimum:
+        raise ValidationError("integer_invalid", field=field, value=value, minimum=minimum)
+    return number
+
+
+# --- dates ----------------------------------------------------------------------------------
+
+_FULL = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_SHORT = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_TODAY = {"today", "今天", "今日"}
+_YESTERDAY = {"yesterday", "昨天", "昨日"}
+
+
+def date(
+    value: str | dt.date | None,
+    field: str,
+    *,
+    today: dt.date,
+    year: int | None = None,
+) -> dt.date:
+    """A date in any form the clerks write; ``6-3`` and ``6月3日`` take ``year`` (the campaign's)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if value is None or not str(value).strip():
+        raise ValidationError("required", field=field)
+    raw = str(value)
+    clean = normalize(raw).lower()
+    if clean in _TODAY:
+        return today
+    if clean in _YESTERDAY:
+        return today - dt.timedelta(days=1)
+    clean = re.sub(r"\s+00:00(:00)?$", "", clean)  # a date Excel wrote with a time
+    match = _FULL.match(clean) or _COMPACT.match(clean)
+    if match:
+        y, m, d = (int(g) for g in match.groups())
+    else:
+        match = _SHORT.match(clean)
+        if not match:
+            raise ValidationError("date_invalid", field=field, value=raw)
+        y = year if year is not None else today.year
+        m, d = (int(g) for g in match.groups())
+    try:
+        return dt.date(y, m, d)
+    except ValueError as exc:
+        reason = "月份应为 1–12" if not 1 <= m <= 12 else f"{y} 年 {m} 月没有 {d} 日"
+        raise ValidationError("date_impossible", field=field, value=raw, reason=reason) from exc
+
+
+# --- money ----------------------------------------------------------------------------------
+
+def money(value: str | Decimal | None, field: str) -> Decimal | None:
+    """Yuan as an exact Decimal with at most two places (never a float)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    raw = str(value)
+    clean = normalize(raw).replace(",", "").replace("，", "").replace("¥", "").replace("￥", "")
+    clean = clean.removesuffix("元").strip()
+    try:
+        amount = Decimal(clean)
+    except InvalidOperation:
+        raise ValidationError("money_invalid", field=field, value=raw) from None
+    if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise ValidationError("money_invalid", field=field, value=raw)
+    return amount.quantize(Decimal("0.01"))
+
+
+def to_fen(amount: Decimal | None) -> int | None:
+    return None if amount is None else int(amount * 100)
+
+
+def from_fen(fen: int | None) -> Decimal | None:
+    return None if fen is None else (Decimal(fen) / 100).quantize(Decimal("0.01"))
+
+
+# --- numbers of people and enterprises ------------------------------------------------------
+
+def _is_masked(value: str) -> bool:
+    return "*" in value
+
+
+def phone(value: str | None, field: str = "手机号码") -> str | None:
+    """A mainland mobile number: 11 digits starting with 1 (+86 and separators dropped)."""
+    if value is None or not str(value).strip():
+        return None
+    raw = str(value)
+    clean = re.sub(r"[\s\-()（）]", "", normalize(raw))
+    if _is_masked(clean):
+        raise ValidationError("id_masked", field=field, value=raw)
+    clean = re.sub(r"^(\+?86)(?=1\d{10}$)", "", clean)
+    if not re.fullmatch(r"1\d{10}", clean):
+        raise ValidationError("phone_invalid", field=field, value=raw)
+    return clean
+
+
+def id_number(
+    value: str | None,
+    field: str = "身份证号码",
+    *,
+    gender: str | None = None,
+    today: dt.date | None = None,
+    notes: list[str] | None = None,
+) -> str | None:
+    """A resident identity number (GB 11643), checked with python-stdnum's ``cn.ric``.
+
+    The check digit and birth date must hold, and the gender (17th digit) must agree with
+    ``gender`` when given. An area code that python-stdnum does not know for the birth year is
+    accepted with a note: real cards carry retired and later-created codes (stdnum issue #442).
+    """
+    if value is None or not str(value).strip():
+        return None
+    from stdnum.cn import ric
+    from stdnum.exceptions import ValidationError as StdnumError
+
+    raw = str(value)
+    clean = re.sub(r"\s", "", normalize(raw)).upper()
+    if _is_masked(clean):
+        raise ValidationError("id_masked", field=field, value=raw)
+    if len(clean) != 18:
+        raise ValidationError("id_length", field=field, value=raw, length=len(clean))
+    if not clean[:17].isdigit() or not (clean[17].isdigit() or clean[17] == "X"):
+        raise ValidationError("id_format", field=field, value=raw)
+    expected = ric.calc_check_digit(clean)
+    if clean[17] != expected:
+        raise ValidationError("id_checksum", field=field, value=raw, expected=expected)
+    birth_text = f"{clean[6:10]}-{clean[10:12]}-{clean[12:14]}"
+    try:
+        birth = ric.get_birth_date(clean)
+    except StdnumError:
+        raise ValidationError("id_birth", field=field, value=raw, birth=birth_text) from None
+    if birth.year < 1900 or (today is not None and birth > today):
+        raise ValidationError("id_birth", field=field, value=raw, birth=birth_text)
+    if gender is not None:
+        id_gender = "male" if int(clean[16]) % 2 == 1 else "female"
+        if id_gender != gender:
+            from sanlian.i18n.labels import GENDER
+
+            raise ValidationError(
+                "id_gender",
+                field=field,
+                value=raw,
+                id_gender=GENDER[id_gender],
+                gender=GENDER.get(gender, gender),
+            )
+    try:
+        ric.get_birth_place(clean)
+    except StdnumError:
+        if notes is not None:
+            from sanlian.i18n.messages import render
+
+            notes.append(render("note_area_code", value=mask_id(clean), area=clean[:6]))
+    return clean
+
+
+def gender_of_id(number: str) -> str:
+    return "male" if int(number[16]) % 2 == 1 else "female"
+
+
+def uscc(value: str | None, field: str = "统一社会信用代码") -> str | None:
+    """A unified social credit code (GB 32100), checked with python-stdnum's ``cn.uscc``."""
+    if value is None or not str(value).strip():
+        return None
+    from stdnum.cn import uscc as std_uscc
+    from stdnum.exceptions import InvalidChecksum, InvalidLength
+    from stdnum.exceptions import ValidationError as StdnumError
+
+    from sanlian.i18n.messages import render
+
+    raw = str(value)
+    try:
+        return str(std_uscc.validate(normalize(raw)))
+    except InvalidLength:
+        reason = render("uscc_reason_length")
+    except InvalidChecksum:
+        reason = render("uscc_reason_checksum")
+    except StdnumError:
+        reason = render("uscc_reason_format")
+    raise ValidationError("uscc_invalid", field=field, value=raw, reason=reason)
+
+
+# --- masking --------------------------------------------------------------------------------
+
+def mask_id(value: str | None) -> str | None:
+    """``370102********1234``: the area code and the last four stay."""
+    if not value:
+        return value
+    if len(value) <= 10:
+        return "*" * len(value)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def mask_phone(value: str | None) -> str | None:
+    """``138****5678``."""
+    if not value:
+        return value
+    if len(value) <= 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]

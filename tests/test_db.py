@@ -1,0 +1,115 @@
+"""The database: file mode, pragmas, migrations that match the models and leave nothing half-done."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from sanlian.db import engine as engine_mod
+from sanlian.db import migrations
+from sanlian.errors import DatabaseError
+
+
+def test_file_created_with_mode_0600(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "x.db"
+    db = engine_mod.open_database(str(path), create=True)
+    db.dispose()
+    assert path.exists()
+    assert (os.stat(path).st_mode & 0o777) == 0o600
+
+
+def test_missing_database_is_refused_on_read(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseError) as info:
+        engine_mod.open_database(str(tmp_path / "none.db"))
+    assert "sanlian init" in info.value.message
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_migrated_schema_equals_models(tmp_path: Path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    import sanlian.db.models  # noqa: F401
+
+    db = engine_mod.open_database(str(tmp_path / "x.db"), create=True)
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    db.dispose()
+    assert diff == []
+
+
+def test_second_open_applies_nothing(tmp_path: Path) -> None:
+    path = str(tmp_path / "x.db")
+    engine_mod.open_database(path, create=True).dispose()
+    db = engine_mod.open_database(path)
+    assert engine_mod.migrate(db.engine) == []
+    with db.engine.connect() as conn:
+        rows = conn.execute(sa.text("select version, name from schema_migrations")).all()
+    db.dispose()
+    assert [tuple(r) for r in rows] == [(v, n) for v, n, _f in migrations.MIGRATIONS]
+
+
+def test_failing_migration_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = str(tmp_path / "x.db")
+    engine_mod.open_database(path, create=True).dispose()
+
+    def broken(op: object) -> None:
+        op.create_table("half_done", sa.Column("id", sa.Integer, primary_key=True))  # type: ignore[attr-defined]
+        op.add_column("cadre", sa.Column("nickname", sa.String()))  # type: ignore[attr-defined]
+        raise RuntimeError("fails half-way")
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, (99, "broken", broken)])
+    with pytest.raises(RuntimeError):
+        engine_mod.open_database(path)
+    con = sqlite3.connect(path)
+    tables = {r[0] for r in con.execute("select name from sqlite_master where type='table'")}
+    cadre_columns = {r[1] for r in con.execute("pragma table_info(cadre)")}
+    versions = [r[0] for r in con.execute("select version from schema_migrations")]
+    con.close()
+    assert "half_done" not in tables
+    assert "nickname" not in cadre_columns
+    assert 99 not in versions
+
+
+def test_newer_database_is_refused(tmp_path: Path) -> None:
+    path = str(tmp_path / "x.db")
+    engine_mod.open_database(path, create=True).dispose()
+    con = sqlite3.connect(path)
+    con.execute("insert into schema_migrations values (999, 'future', '2030-01-01')")
+    con.commit()
+    con.close()
+    with pytest.raises(DatabaseError) as info:
+        engine_mod.open_database(path)
+    assert "升级" in info.value.message
+
+
+def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
+    db = engine_mod.open_database(str(tmp_path / "x.db"), create=True)
+    with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "insert into cadre (name, section_id, is_leader, created_at) "
+                "values ('某人', 42, 0, '2026-01-01')"
+            )
+        )
+    db.dispose()
+
+
+def test_default_location_uses_platformdirs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("SANLIAN_DB")
+    location = engine_mod.default_location()
+    assert location.endswith(os.path.join("sanlian", "sanlian.db"))
+    assert location.startswith(str(tmp_path))  # the test's own HOME, never the user's
+
+
+def test_refused_first_write_leaves_no_file(cli, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = cli("cadre", "add", "张伟", "--section", "办公室")
+    assert result.code == 1
+    assert not db_path.exists()
