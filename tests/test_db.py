@@ -102,7 +102,9 @@ def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
     db.dispose()
 
 
-def test_default_location_uses_platformdirs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_default_location_uses_platformdirs(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.delenv("SANLIAN_DB")
     location = engine_mod.default_location()
     assert location.endswith(os.path.join("sanlian", "sanlian.db"))

@@ -29,7 +29,9 @@ GenderOpt = Annotated[str | None, typer.Option("--gender", help="性别：男 / 
 TitleOpt = Annotated[str | None, typer.Option("--title", help="职务，如 科长。")]
 PartyOpt = Annotated[
     str | None,
-    typer.Option("--party", help="政治面貌：中共党员 / 中共预备党员 / 共青团员 / 民主党派 / 群众。"),
+    typer.Option(
+        "--party", help="政治面貌：中共党员 / 中共预备党员 / 共青团员 / 民主党派 / 群众。"
+    ),
 ]
 RoleOpt = Annotated[
     str | None,
@@ -73,14 +75,17 @@ def add(
 
 @app.command("edit")
 def edit(
-    ref: Annotated[str, typer.Argument(help="干部：编号、姓名、拼音或 姓名@科室。", show_default=False)],
+    ref: Annotated[
+        str, typer.Argument(help="干部：编号、姓名、拼音或 姓名@科室。", show_default=False)
+    ],
     name: Annotated[str | None, typer.Option("--name", help="新姓名。")] = None,
     section: Annotated[str | None, typer.Option("--section", help="调到哪个科室。")] = None,
     gender: GenderOpt = None,
     title: TitleOpt = None,
     party: PartyOpt = None,
     leader: Annotated[
-        bool | None, typer.Option("--leader/--no-leader", help="是否领导班子成员。", show_default=False)
+        bool | None,
+        typer.Option("--leader/--no-leader", help="是否领导班子成员。", show_default=False),
     ] = None,
     role: RoleOpt = None,
     phone: PhoneOpt = None,

@@ -87,7 +87,8 @@ def set_(
     name: Annotated[str | None, typer.Option("--name", help="活动名称。")] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="单位名称。")] = None,
     phase: Annotated[
-        str | None, typer.Option("--phase", help="要改日期的阶段：1/2/3 或 动员部署/组织实施/总结。")
+        str | None,
+        typer.Option("--phase", help="要改日期的阶段：1/2/3 或 动员部署/组织实施/总结。"),
     ] = None,
     start: Annotated[str | None, typer.Option("--start", help="该阶段的开始日期。")] = None,
     end: Annotated[str | None, typer.Option("--end", help="该阶段的结束日期。")] = None,
@@ -98,9 +99,12 @@ def set_(
         int | None, typer.Option("--pairs", min=1, help="每名干部同时结对的户数上限，默认 1。")
     ] = None,
     yellow: Annotated[
-        int | None, typer.Option("--yellow", min=0, help="超期几天起亮黄牌，默认 0（一过期即黄牌）。")
+        int | None,
+        typer.Option("--yellow", min=0, help="超期几天起亮黄牌，默认 0（一过期即黄牌）。"),
     ] = None,
-    red: Annotated[int | None, typer.Option("--red", min=0, help="超期超过几天亮红牌，默认 15。")] = None,
+    red: Annotated[
+        int | None, typer.Option("--red", min=0, help="超期超过几天亮红牌，默认 15。")
+    ] = None,
     stale: Annotated[
         int | None, typer.Option("--stale", min=1, help="问题几天没有进展需督促，默认 14。")
     ] = None,

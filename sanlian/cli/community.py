@@ -41,8 +41,15 @@ def add(
     """登记一个社区或村（类别不写时，名称以“村”结尾的算村，其余算社区）。"""
     if kind is None:
         kind = "village" if name.strip().endswith("村") else "community"
-    values = {"name": name, "kind": kind, "town": town, "grid": grid, "contact": contact,
-              "phone": phone, "note": note}
+    values = {
+        "name": name,
+        "kind": kind,
+        "town": town,
+        "grid": grid,
+        "contact": contact,
+        "phone": phone,
+        "note": note,
+    }
     add_record("community", values)
 
 
@@ -58,8 +65,15 @@ def edit(
     note: NoteOpt = None,
 ) -> None:
     """修改社区(村)信息。"""
-    values = {"name": name, "kind": kind, "town": town, "grid": grid, "contact": contact,
-              "phone": phone, "note": note}
+    values = {
+        "name": name,
+        "kind": kind,
+        "town": town,
+        "grid": grid,
+        "contact": contact,
+        "phone": phone,
+        "note": note,
+    }
     edit_record("community", ref, values)
 
 

@@ -91,7 +91,9 @@ class State:
             return self.today
         return validate.date(value, field_label, today=self.today, year=self.campaign_year(session))
 
-    def optional_date(self, session: Session, value: str | None, field_label: str) -> dt.date | None:
+    def optional_date(
+        self, session: Session, value: str | None, field_label: str
+    ) -> dt.date | None:
         return None if value is None else self.date(session, value, field_label)
 
     def note(self, text: str) -> None:

@@ -39,8 +39,15 @@ def add(
     note: NoteOpt = None,
 ) -> None:
     """登记一家企业。"""
-    values = {"name": name, "uscc": uscc, "industry": industry, "address": address,
-              "contact": contact, "phone": phone, "note": note}
+    values = {
+        "name": name,
+        "uscc": uscc,
+        "industry": industry,
+        "address": address,
+        "contact": contact,
+        "phone": phone,
+        "note": note,
+    }
     add_record("enterprise", values)
 
 
@@ -56,8 +63,15 @@ def edit(
     note: NoteOpt = None,
 ) -> None:
     """修改企业信息。"""
-    values = {"name": name, "uscc": uscc, "industry": industry, "address": address,
-              "contact": contact, "phone": phone, "note": note}
+    values = {
+        "name": name,
+        "uscc": uscc,
+        "industry": industry,
+        "address": address,
+        "contact": contact,
+        "phone": phone,
+        "note": note,
+    }
     edit_record("enterprise", ref, values)
 
 

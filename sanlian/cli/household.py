@@ -30,7 +30,9 @@ AddressOpt = Annotated[str | None, typer.Option("--address", help="住址。")]
 @app.command("add")
 def add(
     name: Annotated[str, typer.Argument(help="户主姓名。", show_default=False)],
-    community: Annotated[str, typer.Option("--community", help="所在社区或村（编号、名称或拼音）。")],
+    community: Annotated[
+        str, typer.Option("--community", help="所在社区或村（编号、名称或拼音）。")
+    ],
     phone: PhoneOpt = None,
     id_number: IdOpt = None,
     members: MembersOpt = None,
@@ -39,8 +41,16 @@ def add(
     note: NoteOpt = None,
 ) -> None:
     """登记一户联系群众。"""
-    values = {"name": name, "community": community, "phone": phone, "id_number": id_number,
-              "members": members, "needs": needs, "address": address, "note": note}
+    values = {
+        "name": name,
+        "community": community,
+        "phone": phone,
+        "id_number": id_number,
+        "members": members,
+        "needs": needs,
+        "address": address,
+        "note": note,
+    }
     add_record("household", values)
 
 
@@ -57,8 +67,16 @@ def edit(
     note: NoteOpt = None,
 ) -> None:
     """修改联系户信息。"""
-    values = {"name": name, "community": community, "phone": phone, "id_number": id_number,
-              "members": members, "needs": needs, "address": address, "note": note}
+    values = {
+        "name": name,
+        "community": community,
+        "phone": phone,
+        "id_number": id_number,
+        "members": members,
+        "needs": needs,
+        "address": address,
+        "note": note,
+    }
     edit_record("household", ref, values)
 
 
@@ -71,8 +89,15 @@ def list_(
     all_: AllOpt = False,
 ) -> None:
     """列出联系户，可按社区(村)筛选。"""
-    list_records("household", COLS, fmt=fmt, output=output, reveal=reveal,
-                 include_retired=all_, community=community)
+    list_records(
+        "household",
+        COLS,
+        fmt=fmt,
+        output=output,
+        reveal=reveal,
+        include_retired=all_,
+        community=community,
+    )
 
 
 attach_common(app, "household", COLS, list_filters=lambda: {})

@@ -46,7 +46,9 @@ def main_callback(
     ] = None,
     operator: Annotated[
         str | None,
-        typer.Option("--operator", help="操作人（记入变更日志）；默认 $SANLIAN_OPERATOR 或系统用户名。"),
+        typer.Option(
+            "--operator", help="操作人（记入变更日志）；默认 $SANLIAN_OPERATOR 或系统用户名。"
+        ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="出错时显示技术细节。")] = False,
     version: Annotated[
@@ -64,9 +66,25 @@ def _register() -> None:
     app.add_typer(campaign.app, name="campaign", help="查看和修改活动年度、阶段日期和规则。")
     app.add_typer(section.app, name="section", help="科室：添加、列出、修改、删除。")
     app.add_typer(cadre.app, name="cadre", help="党员干部：登记、列出、查看、修改、删除。")
-    app.add_typer(community.app, name="community", help="联系社区(村)：登记、列出、查看、修改、删除。")
-    app.add_typer(enterprise.app, name="enterprise", help="联系企业：登记、列出、查看、修改、删除。")
-    app.add_typer(household.app, name="household", help="联系户（群众）：登记、列出、查看、修改、删除。")
+    app.add_typer(
+        community.app, name="community", help="联系社区(村)：登记、列出、查看、修改、删除。"
+    )
+    app.add_typer(
+        enterprise.app, name="enterprise", help="联系企业：登记、列出、查看、修改、删除。"
+    )
+    app.add_typer(
+        household.app, name="household", help="联系户（群众）：登记、列出、查看、修改、删除。"
+    )
+    _register_demo()
+    # issue 3 (links, visits, problems, activities, research): register below this line
+    # issue 4 (progress, supervise, selfcheck, brief): register below this line
+    # issue 5 (import, export, template): register below this line
+
+
+def _register_demo() -> None:
+    from sanlian.cli import demo
+
+    app.command("demo", help="用 sample_data/ 中的示例单位建立演示数据库并显示概况。")(demo.demo)
 
 
 _register()

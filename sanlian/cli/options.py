@@ -19,7 +19,9 @@ class Fmt(str, Enum):
 
 FormatOpt = Annotated[
     Fmt | None,
-    typer.Option("-f", "--format", help="输出格式：table 表格 / plain 纯文本 / markdown / csv / json。"),
+    typer.Option(
+        "-f", "--format", help="输出格式：table 表格 / plain 纯文本 / markdown / csv / json。"
+    ),
 ]
 OutputOpt = Annotated[
     Path | None,
@@ -34,11 +36,11 @@ ForceOpt = Annotated[
 ]
 DateOpt = Annotated[
     str | None,
-    typer.Option("--date", help="日期：2022-06-03、2022/6/3、20220603、6-3、6月3日、today、昨天；默认今天。"),
+    typer.Option(
+        "--date", help="日期：2022-06-03、2022/6/3、20220603、6-3、6月3日、today、昨天；默认今天。"
+    ),
 ]
-AsOfOpt = Annotated[
-    str | None, typer.Option("--as-of", help="截至哪一天统计（默认今天）。")
-]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="截至哪一天统计（默认今天）。")]
 PhoneOpt = Annotated[str | None, typer.Option("--phone", help="手机号码（1 开头的 11 位数字）。")]
 NoteOpt = Annotated[str | None, typer.Option("--note", help="备注。")]
 

@@ -108,7 +108,9 @@ def tabulate_text(rows: Sequence[Mapping[str, Any]], cols: Sequence[Col], fmt: s
 
     table = [[cell(c, r.get(c.key)) for c in cols] for r in rows]
     tablefmt = "github" if fmt == "markdown" else "simple"
-    return tabulate(table, headers=[c.label for c in cols], tablefmt=tablefmt, disable_numparse=True)
+    return tabulate(
+        table, headers=[c.label for c in cols], tablefmt=tablefmt, disable_numparse=True
+    )
 
 
 def csv_text(rows: Sequence[Mapping[str, Any]], cols: Sequence[Col]) -> str:

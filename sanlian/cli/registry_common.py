@@ -71,7 +71,9 @@ def attach_common(
 
     @app.command("show", help=f"显示一个{label}的全部信息及其被引用情况。")
     def show(
-        ref: Annotated[str, typer.Argument(help=f"{label}：编号、名称或拼音。", show_default=False)],
+        ref: Annotated[
+            str, typer.Argument(help=f"{label}：编号、名称或拼音。", show_default=False)
+        ],
         fmt: FormatOpt = None,
         output: OutputOpt = None,
         reveal: RevealOpt = False,
@@ -94,7 +96,9 @@ def attach_common(
         help=f"删除{label}；仍被引用时拒绝并说明被谁引用，加 --force 则停用（保留历史）。",
     )
     def remove(
-        ref: Annotated[str, typer.Argument(help=f"{label}：编号、名称或拼音。", show_default=False)],
+        ref: Annotated[
+            str, typer.Argument(help=f"{label}：编号、名称或拼音。", show_default=False)
+        ],
         force: ForceOpt = False,
     ) -> None:
         from sanlian.i18n.messages import render
@@ -104,7 +108,9 @@ def attach_common(
         with st.session(write=True) as session:
             record, retired = registry.remove(session, kind, ref, force=force, today=st.today)
             verb = "停用" if retired else "删除"
-            st.journal(session, f"{kind} remove", f"{verb}{label}“{record.name}”（编号 {record.id}）")
+            st.journal(
+                session, f"{kind} remove", f"{verb}{label}“{record.name}”（编号 {record.id}）"
+            )
             name, record_id = record.name, record.id
         key = "retired" if retired else "removed"
         typer.echo(render(key, kind=label, name=name, id=record_id))

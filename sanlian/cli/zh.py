@@ -71,8 +71,11 @@ def usage_error(exc: Any) -> str:
         return f"没有选项 {exc.option_name}{near}。{hint}"
     if isinstance(exc, ce.MissingParameter):
         param = exc.param
-        name = "/".join(param.opts) if param is not None and param.opts else (
-            param.human_readable_name if param is not None else "")
+        name = (
+            "/".join(param.opts)
+            if param is not None and param.opts
+            else (param.human_readable_name if param is not None else "")
+        )
         if param is not None and getattr(param, "param_type_name", "") == "argument":
             name = param.human_readable_name
         return f"缺少必填的 {name}。{hint}"

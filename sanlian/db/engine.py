@@ -140,9 +140,7 @@ def migrate(engine: Engine) -> list[int]:
         with engine.begin() as conn:
             upgrade(Operations(MigrationContext.configure(conn)))
             conn.execute(
-                insert(table).values(
-                    version=version, name=name, applied_at=dt.datetime.now(dt.UTC)
-                )
+                insert(table).values(version=version, name=name, applied_at=dt.datetime.now(dt.UTC))
             )
         done.append(version)
     return done

@@ -118,6 +118,15 @@ class SearchKey(SQLModel, table=True):
 
 
 class Link(SQLModel, table=True):
+    """A standing relationship, with history: ``end_on`` is the last day (inclusive), None = open.
+
+    kind ``community``: ``section_id`` (None = the bureau itself) with ``community_id``;
+    kind ``enterprise``: ``cadre_id`` (a leadership member) with ``enterprise_id``;
+    kind ``household``: ``cadre_id`` with ``household_id``, one row per cadre, so a many-to-one
+    pair (多对一) is several rows with one household. A link is active on day D when
+    ``start_on <= D`` and (``end_on`` is None or ``end_on >= D``).
+    """
+
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(index=True)
     section_id: int | None = Field(default=None, sa_column=_fk("section.id"))
@@ -132,6 +141,12 @@ class Link(SQLModel, table=True):
 
 
 class Visit(SQLModel, table=True):
+    """A visit (走访/民情访谈): exactly one of the three target ids is set, as ``target_kind`` says.
+
+    The cadres who went are rows of ``visit_cadre``; ``diary`` is the 民情日记 text (a visit
+    "has a diary" when it is not None/empty); ``cards`` counts contact cards handed out.
+    """
+
     id: int | None = Field(default=None, primary_key=True)
     visited_on: dt.date = Field(index=True)
     target_kind: str
@@ -158,6 +173,18 @@ class VisitCadre(SQLModel, table=True):
 
 
 class Problem(SQLModel, table=True):
+    """A problem raised (问题/诉求) against exactly one target, with a timeline in ``problem_step``.
+
+    ``status``: pending (raised, no step since) → in_progress (a progress step, or reopen) →
+    resolved (``resolved_on`` = date of the latest resolve step) or unresolvable (``closed_on``
+    = date of the close step, a reason required). Reopen clears ``resolved_on``/``closed_on``
+    and returns to in_progress. ``due_on`` is the current due date (extend moves it; the
+    default is raised_on + campaign.problem_days). ``last_step_on`` is the date of the latest
+    step of any kind, the raise included. ``is_conflict`` marks a social conflict (矛盾纠纷).
+    Money and measures live on the resolve steps: ``problem_step.amount_fen`` and
+    ``step_measure``.
+    """
+
     id: int | None = Field(default=None, primary_key=True)
     target_kind: str
     community_id: int | None = Field(default=None, sa_column=_fk("community.id"))
@@ -178,7 +205,12 @@ class Problem(SQLModel, table=True):
 
 
 class ProblemStep(SQLModel, table=True):
-    """One dated row of a problem's timeline."""
+    """One dated row of a problem's timeline; ``kind`` is a key of ``labels.PROBLEM_STEP``.
+
+    raise (the first row), progress (note), resolve (note = what was done, amount_fen, measures),
+    close (note = the reason it cannot be solved), reopen (note = reason), extend (due_on = the
+    new due date, note = reason).
+    """
 
     __tablename__ = "problem_step"
     id: int | None = Field(default=None, primary_key=True)
@@ -206,6 +238,13 @@ class StepMeasure(SQLModel, table=True):
 
 
 class Activity(SQLModel, table=True):
+    """An event of the campaign; ``kind`` is a key of ``labels.ACTIVITY_KIND``.
+
+    The partner of an org-life (a linked community or enterprise) is ``community_id`` or
+    ``enterprise_id``; ``section_id`` is the organising section when one is named; the cadres
+    who took part are rows of ``activity_cadre``.
+    """
+
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(index=True)
     held_on: dt.date = Field(index=True)

@@ -65,6 +65,8 @@ MESSAGES: dict[str, str] = {
     "init_done": "已建立 {year} 年“三联三解三促”活动（{unit}），数据库：{path}。",
     "campaign_updated": "已更新 {year} 年活动设置。",
     "written_to": "已写入 {path}。",
+    "demo_no_samples": "找不到示例数据文件夹 {path}，请在 sanlian 源码目录下运行 sanlian demo。",
+    "demo_not_ours": "{path} 已存在且不是演示数据库，为免覆盖正式数据，请换一个 --db 路径。",
 }
 
 

@@ -64,9 +64,7 @@ def create(session: Session, *, year: int, unit: str, now: dt.datetime) -> Campa
         raise ValidationError("year_invalid", value=year)
     if session.exec(select(Campaign).where(Campaign.year == year)).first():
         raise RuleError("campaign_exists", year=year)
-    campaign = Campaign(
-        year=year, unit=unit, name=f"{year}年“三联三解三促”活动", created_at=now
-    )
+    campaign = Campaign(year=year, unit=unit, name=f"{year}年“三联三解三促”活动", created_at=now)
     session.add(campaign)
     session.flush()
     assert campaign.id is not None
@@ -106,9 +104,7 @@ def get(session: Session, *, today: dt.date, year: int | None = None) -> Campaig
     if year is None:
         year = today.year if today.year in known else known[-1]
     elif year not in known:
-        raise RuleError(
-            "campaign_year_missing", year=year, years="、".join(str(y) for y in known)
-        )
+        raise RuleError("campaign_year_missing", year=year, years="、".join(str(y) for y in known))
     campaign = session.exec(select(Campaign).where(Campaign.year == year)).one()
     phases = list(
         session.exec(select(Phase).where(Phase.campaign_id == campaign.id).order_by(Phase.seq))

@@ -210,8 +210,12 @@ def clean_values(
     elif id_spec is not None and values.get(id_spec.key) == "":
         out["id_number"] = None
     elif kind == "cadre" and current is not None and "gender" in out and current.id_number:
-        validate.id_number(current.id_number, id_spec.label if id_spec else "身份证号码",
-                           gender=out["gender"], today=today)
+        validate.id_number(
+            current.id_number,
+            id_spec.label if id_spec else "身份证号码",
+            gender=out["gender"],
+            today=today,
+        )
     return out
 
 
@@ -242,7 +246,9 @@ def _duplicate(session: Session, kind: str, data: Mapping[str, Any], self_id: in
     if kind == "cadre":
         name_conds.append(model.section_id == data["section_id"])
     elif kind == "community":
-        name_conds.append(model.town.is_(None) if not data.get("town") else model.town == data["town"])
+        name_conds.append(
+            model.town.is_(None) if not data.get("town") else model.town == data["town"]
+        )
     elif kind == "household":
         name_conds.append(model.community_id == data["community_id"])
     # Two people of one name in one place are told apart by their ID numbers.
@@ -334,13 +340,20 @@ def remove(
         return record, False
     if not force:
         listing = "、".join(f"{n} {what}" for _t, n, what in found)
-        raise RuleError("remove_referenced", kind=spec.label, name=record.name, id=record.id, uses=listing)
+        raise RuleError(
+            "remove_referenced", kind=spec.label, name=record.name, id=record.id, uses=listing
+        )
     if record.retired_on is not None:
         raise RuleError("already_retired", kind=spec.label, name=record.name, id=record.id)
     record.retired_on = today
     session.add(record)
-    link_col = {"section": Link.section_id, "cadre": Link.cadre_id, "community": Link.community_id,
-                "enterprise": Link.enterprise_id, "household": Link.household_id}[kind]
+    link_col = {
+        "section": Link.section_id,
+        "cadre": Link.cadre_id,
+        "community": Link.community_id,
+        "enterprise": Link.enterprise_id,
+        "household": Link.household_id,
+    }[kind]
     session.execute(
         update(Link).where(link_col == record.id, Link.end_on.is_(None)).values(end_on=today)  # type: ignore[union-attr]
     )
@@ -367,9 +380,14 @@ def listing(
     columns = [c for c in model.__table__.columns if c.name not in ("created_at",)]
     stmt: Any
     if kind == "cadre":
-        stmt = select(*columns, Section.name.label("section")).join(Section, Section.id == model.section_id)
+        stmt = select(*columns, Section.name.label("section")).join(
+            Section, Section.id == model.section_id
+        )
         if section:
-            stmt = stmt.where(model.section_id == refs.resolve(session, "section", section, include_retired=True).id)
+            stmt = stmt.where(
+                model.section_id
+                == refs.resolve(session, "section", section, include_retired=True).id
+            )
         if leaders_only:
             stmt = stmt.where(model.is_leader.is_(True))
     elif kind == "household":
@@ -378,7 +396,8 @@ def listing(
         )
         if community:
             stmt = stmt.where(
-                model.community_id == refs.resolve(session, "community", community, include_retired=True).id
+                model.community_id
+                == refs.resolve(session, "community", community, include_retired=True).id
             )
     else:
         stmt = select(*columns)

@@ -27,7 +27,11 @@ def text(value: str | None, field: str, *, required: bool = False, limit: int = 
         return None
     # NFKC would also fold full-width punctuation (，→,), which clerks want kept in prose, so
     # only blanks are normalised here.
-    clean = re.sub(r"[\u3000\s]+", " ", str(value)).strip() if "\n" not in str(value) else str(value).strip()
+    clean = (
+        re.sub(r"[\u3000\s]+", " ", str(value)).strip()
+        if "\n" not in str(value)
+        else str(value).strip()
+    )
     if len(clean) > limit:
         raise ValidationError("text_too_long", field=field, length=len(clean), limit=limit)
     return clean
@@ -49,7 +53,9 @@ def integer(value: str | int | None, field: str, *, minimum: int = 0) -> int | N
     try:
         number = int(normalize(str(value))) if not isinstance(value, int) else value
     except ValueError:
-        raise ValidationError("integer_invalid", field=field, value=value, minimum=minimum) from None
+        raise ValidationError(
+            "integer_invalid", field=field, value=value, minimum=minimum
+        ) from None
     if number < minimum:
         raise ValidationError("integer_invalid", field=field, value=value, minimum=minimum)
     return number
@@ -103,6 +109,7 @@ def date(
 
 # --- money ----------------------------------------------------------------------------------
 
+
 def money(value: str | Decimal | None, field: str) -> Decimal | None:
     """Yuan as an exact Decimal with at most two places (never a float)."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -128,6 +135,7 @@ def from_fen(fen: int | None) -> Decimal | None:
 
 
 # --- numbers of people and enterprises ------------------------------------------------------
+
 
 def _is_masked(value: str) -> bool:
     return "*" in value
@@ -233,6 +241,7 @@ def uscc(value: str | None, field: str = "统一社会信用代码") -> str | No
 
 
 # --- masking --------------------------------------------------------------------------------
+
 
 def mask_id(value: str | None) -> str | None:
     """``370102********1234``: the area code and the last four stay."""

@@ -1,0 +1,40 @@
+"""``docs/cli.md``, generated from the app itself with Typer's own Markdown generator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+HEADER = "<!-- 本文件由 `python -m sanlian.cli.docs` 生成，请勿手工修改。 -->\n\n"
+ZH = {
+    "**Usage**:": "**用法**：",
+    "**Options**:": "**选项**：",
+    "**Commands**:": "**命令**：",
+    "**Arguments**:": "**参数**：",
+    "[default: ": "[默认：",
+    "[required]": "[必填]",
+}
+
+
+def generate() -> str:
+    import typer
+    from typer.cli import get_docs_for_click
+
+    from sanlian.cli.main import app, build_command
+
+    command = build_command()
+    ctx = typer.Context(command)
+    ctx.obj = {"TYPER_RICH_MARKUP_MODE": app.rich_markup_mode}
+    text = get_docs_for_click(obj=command, ctx=ctx, name="sanlian", title="sanlian 命令参考")
+    for english, chinese in ZH.items():
+        text = text.replace(english, chinese)
+    return HEADER + text.strip() + "\n"
+
+
+def main() -> None:
+    target = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
+    target.write_text(generate(), encoding="utf-8")
+    print(f"已写入 {target}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,269 @@
+"""The registry as a clerk types it: add, list, show, edit, remove; references; refusals."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from stdnum.cn import ric
+
+from tests.conftest import Cli
+
+
+def make_id(area: str, birth: str, seq: int) -> str:
+    body = f"{area}{birth}{seq:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+MALE_ID = make_id("371302", "19800101", 123)
+
+
+def test_init_creates_the_seed_phases(cli: Cli) -> None:
+    result = cli("init", "--year", "2026")
+    assert result.code == 0, result
+    data = cli("campaign", "show", "-f", "json").json()
+    assert [(p["key"], p["start"], p["end"]) for p in data["phases"]] == [
+        ("mobilise", "2026-03-01", "2026-03-31"),
+        ("implement", "2026-03-01", "2026-11-30"),
+        ("summarise", "2026-11-01", "2026-12-31"),
+    ]
+    assert data["settings"]["problem_days"] == 30
+    assert data["current_phases"] == ["implement"]  # tests run on 2026-06-15
+
+
+def test_init_twice_is_refused(cli: Cli, unchanged) -> None:  # type: ignore[no-untyped-def]
+    assert cli("init", "--year", "2026").code == 0
+    result = unchanged(lambda: cli("init", "--year", "2026"))
+    assert "已经建立" in result.err
+
+
+def test_campaign_set_moves_a_phase_and_a_rule(cli: Cli, unchanged) -> None:  # type: ignore[no-untyped-def]
+    cli("init", "--year", "2026")
+    assert (
+        cli("campaign", "set", "--phase", "总结", "--start", "11-15", "--time-limit", "20").code
+        == 0
+    )
+    data = cli("campaign", "show", "-f", "json").json()
+    assert data["phases"][2]["start"] == "2026-11-15"
+    assert data["settings"]["problem_days"] == 20
+    result = unchanged(lambda: cli("campaign", "set", "--phase", "2", "--start", "12-01"))
+    assert "晚于" in result.err
+    result = unchanged(lambda: cli("campaign", "set", "--phase", "2", "--end", "2027-01-05"))
+    assert "2026" in result.err
+    result = unchanged(lambda: cli("campaign", "set", "--phase", "4", "--end", "11-01"))
+    assert "阶段" in result.err
+
+
+def test_cadre_found_by_pinyin_initials_and_name_at_section(base: Cli) -> None:
+    # Two 张伟 exist (办公室 and 综合科): every bare reference is ambiguous …
+    for ref in ("张伟", "zhangwei", "zw"):
+        result = base("cadre", "show", ref)
+        assert result.code == 1
+        assert "[1] 张伟（办公室）" in result.err and "[2] 张伟（综合科）" in result.err
+    # … and 姓名@科室 or the number tells them apart.
+    assert base("cadre", "show", "张伟@办公室", "-f", "json").json()["id"] == 1
+    assert base("cadre", "show", "zw@zhk", "-f", "json").json()["id"] == 2
+    assert base("cadre", "show", "2", "-f", "json").json()["section"] == "综合科"
+
+
+def test_polyphonic_surnames_are_found_by_every_reading(base: Cli) -> None:
+    for ref in ("danli", "shanli", "dl", "sl"):
+        assert base("cadre", "show", ref, "-f", "json").json()["name"] == "单丽", ref
+    for ref in ("zengqiang", "zq", "cengqiang"):
+        assert base("cadre", "show", ref, "-f", "json").json()["name"] == "曾强", ref
+
+
+def test_unknown_reference_says_where_to_look(base: Cli) -> None:
+    result = base("cadre", "show", "李白")
+    assert result.code == 1
+    assert "找不到干部“李白”" in result.err and "sanlian cadre list" in result.err
+
+
+def test_cadre_list_json_parses_and_masks(base: Cli) -> None:
+    rows = base("cadre", "list", "-f", "json").json()
+    assert [r["name"] for r in rows] == ["张伟", "张伟", "单丽", "曾强"]
+    assert rows[0]["phone"] == "138****5678"
+    assert rows[0]["role"] == "head" and rows[0]["is_leader"] is True
+    revealed = base("cadre", "list", "-f", "json", "--reveal").json()
+    assert revealed[0]["phone"] == "13812345678"
+
+
+def test_id_numbers_masked_everywhere_unless_revealed(base: Cli) -> None:
+    assert base("cadre", "edit", "曾强", "--id-number", MALE_ID).code == 0
+    for fmt in ("plain", "markdown", "csv", "json"):
+        out = base("cadre", "list", "-f", fmt).out
+        assert MALE_ID not in out, fmt
+        assert "371302********" in out, fmt
+    assert MALE_ID in base("cadre", "show", "曾强", "--reveal").out
+
+
+def test_gender_taken_from_the_id_number(base: Cli) -> None:
+    assert base("cadre", "add", "李明", "--section", "办公室", "--id-number", MALE_ID).code == 0
+    assert base("cadre", "show", "李明", "-f", "json").json()["gender"] == "male"
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (
+            ("cadre", "add", "李明", "--section", "办公室", "--id-number", "110105194912310021"),
+            "身份证号码",
+        ),
+        (
+            (
+                "cadre",
+                "add",
+                "李明",
+                "--section",
+                "办公室",
+                "--gender",
+                "女",
+                "--id-number",
+                MALE_ID,
+            ),
+            "身份证号码",
+        ),
+        (("cadre", "add", "李明", "--section", "办公室", "--phone", "1381234567"), "手机号码"),
+        (("cadre", "add", "李明", "--section", "办公室", "--gender", "男女"), "性别"),
+        (("cadre", "add", "李明", "--section", "办公室", "--party", "党员吧"), "政治面貌"),
+        (("cadre", "add", "李明", "--section", "办公室", "--role", "主任"), "领导小组职务"),
+        (("cadre", "add", "李明", "--section", "不存在科"), "科室"),
+        (("cadre", "add", " ", "--section", "办公室"), "姓名"),
+        (("enterprise", "add", "某公司", "--uscc", "91350100M000100Y44"), "统一社会信用代码"),
+        (("community", "add", "某社区", "--kind", "镇"), "类别"),
+        (("household", "add", "李四", "--community", "幸福社区", "--members", "0"), "家庭人口"),
+        (
+            ("household", "add", "李四", "--community", "幸福社区", "--id-number", "12345"),
+            "身份证号码",
+        ),
+        (("household", "add", "李四", "--community", "没有的社区"), "社区"),
+    ],
+)
+def test_each_bad_field_is_refused_with_nothing_written(base: Cli, unchanged, args, field) -> None:  # type: ignore[no-untyped-def]
+    result = unchanged(lambda: base(*args))
+    assert field in result.err
+    assert len(result.err.strip().splitlines()) == 1  # one sentence
+
+
+def test_duplicates_are_refused(base: Cli, unchanged) -> None:  # type: ignore[no-untyped-def]
+    assert "已存在" in unchanged(lambda: base("section", "add", "办公室")).err
+    assert "已存在" in unchanged(lambda: base("cadre", "add", "曾强", "--section", "办公室")).err
+    assert (
+        "相同"
+        in unchanged(
+            lambda: base("enterprise", "add", "另一家", "--uscc", "91350100M000100Y43")
+        ).err
+    )
+    base("household", "edit", "王秀英", "--id-number", MALE_ID)
+    assert (
+        "同一人"
+        in unchanged(
+            lambda: base(
+                "household", "add", "王大", "--community", "前河湾村", "--id-number", MALE_ID
+            )
+        ).err
+    )
+
+
+def test_edit_changes_only_what_is_given(base: Cli) -> None:
+    assert base("cadre", "edit", "曾强", "--role", "办公室", "--title", "科员").code == 0
+    row = base("cadre", "show", "曾强", "-f", "json").json()
+    assert (row["role"], row["title"], row["section"], row["party"]) == (
+        "office",
+        "科员",
+        "办公室",
+        "masses",
+    )
+    assert base("cadre", "edit", "曾强", "--role", "").code == 0
+    assert base("cadre", "show", "曾强", "-f", "json").json()["role"] is None
+    assert "没有给出" in base("cadre", "edit", "曾强").err
+
+
+def test_role_shown_in_cadre_list(base: Cli) -> None:
+    base("cadre", "edit", "单丽", "--role", "副组长")
+    out = base("cadre", "list", "-f", "plain").out
+    assert "组长" in out and "副组长" in out
+
+
+def test_remove_refuses_while_referenced_and_force_retires(base: Cli, unchanged) -> None:  # type: ignore[no-untyped-def]
+    result = unchanged(lambda: base("community", "remove", "幸福社区"))
+    assert "1 户联系户" in result.err and "--force" in result.err
+    assert base("community", "remove", "幸福社区", "--force").code == 0
+    assert "幸福社区" not in base("community", "list").out
+    assert "幸福社区" in base("community", "list", "--all").out
+    shown = base("community", "show", "幸福社区", "-f", "json").json()
+    assert shown["retired_on"] == "2026-06-15" and shown["uses"] == {"household": 1}
+    # a retired record cannot be used for new records
+    refused = unchanged(lambda: base("household", "add", "赵六", "--community", "幸福社区"))
+    assert "已停用" in refused.err
+
+
+def test_remove_unreferenced_deletes(base: Cli) -> None:
+    assert base("community", "remove", "前河湾村").code == 0
+    assert "前河湾村" not in base("community", "list", "--all").out
+    assert base("community", "show", "qhwc").code == 1
+
+
+def test_household_list_by_community(base: Cli) -> None:
+    base("household", "add", "李四", "--community", "前河湾村")
+    rows = base("household", "list", "--community", "前河湾村", "-f", "json").json()
+    assert [r["name"] for r in rows] == ["李四"]
+    assert rows[0]["community"] == "前河湾村"
+
+
+def test_every_listing_format(base: Cli, tmp_path: Path) -> None:
+    from wcwidth import wcswidth
+
+    plain = base("cadre", "list", "-f", "plain").out.splitlines()
+    header = next(line for line in plain if line.startswith("编号"))
+    rule = plain[plain.index(header) + 1]
+    # Chinese columns are aligned by display width: the dashes under 科室 start where the
+    # header's 科室 starts, counted in screen columns.
+    assert wcswidth(header[: header.index("科室")]) == rule.index("-", rule.index(" ", 10))
+    md = base("cadre", "list", "-f", "markdown").out
+    assert md.splitlines()[2].startswith("|") and "| 姓名" in md
+    csv_out = base("cadre", "list", "-f", "csv").out
+    assert list(csv.reader(io.StringIO(csv_out)))[0][:2] == ["编号", "姓名"]
+    target = tmp_path / "干部.csv"
+    assert base("cadre", "list", "-o", target).code == 0
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Excel opens it
+    json_target = tmp_path / "干部.json"
+    base("cadre", "list", "-o", json_target)
+    assert len(json.loads(json_target.read_text(encoding="utf-8"))) == 4
+
+
+def test_markdown_columns_line_up_by_display_width(base: Cli) -> None:
+    from wcwidth import wcswidth
+
+    md = base("section", "list", "-f", "markdown").out.strip().splitlines()
+    table = [line for line in md if line.startswith("|")]
+    assert len({wcswidth(line) for line in table}) == 1
+
+
+def test_journal_keeps_the_operator(base: Cli, db_path: Path) -> None:
+    import sqlite3
+
+    con = sqlite3.connect(db_path)
+    rows = con.execute("select operator, command from journal order by id").fetchall()
+    con.close()
+    assert rows[0] == ("测试员", "init")
+    assert ("测试员", "cadre add") in rows
+
+
+def test_usage_errors_are_chinese_with_exit_2(cli: Cli) -> None:
+    result = cli("cadre", "add", "张三", "--sectoin", "x")
+    assert result.code == 2 and "没有选项" in result.err
+    result = cli("cadre", "add", "张三")
+    assert result.code == 2 and "--section" in result.err and "缺少" in result.err
+    result = cli("cadre", "list", "-f", "xml")
+    assert result.code == 2 and "-f" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_reading_before_init_says_to_init(cli: Cli, db_path: Path) -> None:
+    result = cli("cadre", "list")
+    assert result.code == 1 and "sanlian init" in result.err
+    assert not db_path.exists()

@@ -1,0 +1,171 @@
+"""Every value a clerk types: dates, ID numbers, credit codes, phones, money."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from stdnum.cn import ric
+
+from sanlian.errors import ValidationError
+from sanlian.services import validate
+
+TODAY = dt.date(2026, 6, 15)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2022-06-03",
+        "2022/6/3",
+        "20220603",
+        "6-3",
+        "6月3日",
+        "2022年6月3日",
+        "２０２２－０６－０３",
+        "2022.6.3",
+    ],
+)
+def test_date_forms(text: str) -> None:
+    assert validate.date(text, "日期", today=TODAY, year=2022) == dt.date(2022, 6, 3)
+
+
+def test_relative_dates() -> None:
+    assert validate.date("today", "日期", today=TODAY) == TODAY
+    assert validate.date("今天", "日期", today=TODAY) == TODAY
+    assert validate.date("yesterday", "日期", today=TODAY) == dt.date(2026, 6, 14)
+    assert validate.date("昨天", "日期", today=TODAY) == dt.date(2026, 6, 14)
+
+
+def test_short_date_takes_the_campaign_year_else_this_year() -> None:
+    assert validate.date("6-3", "日期", today=TODAY) == dt.date(2026, 6, 3)
+
+
+@pytest.mark.parametrize("text", ["2022-02-30", "2022-13-01", "2-30", "20220230"])
+def test_impossible_dates_are_refused_naming_the_field(text: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        validate.date(text, "走访日期", today=TODAY, year=2022)
+    assert "走访日期" in info.value.message
+    assert "不存在" in info.value.message
+
+
+@pytest.mark.parametrize("text", ["abc", "2022-06", "6/3/2022x", "明天见"])
+def test_unreadable_dates_say_which_forms_work(text: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        validate.date(text, "日期", today=TODAY)
+    assert "2022-06-03" in info.value.message
+
+
+@given(st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2099, 12, 31)))
+def test_every_form_of_a_real_date_reads_back(day: dt.date) -> None:
+    forms = [
+        day.isoformat(),
+        f"{day.year}/{day.month}/{day.day}",
+        day.strftime("%Y%m%d"),
+        f"{day.year}年{day.month}月{day.day}日",
+    ]
+    for form in forms:
+        assert validate.date(form, "日期", today=TODAY) == day
+    assert validate.date(f"{day.month}-{day.day}", "日期", today=TODAY, year=day.year) == day
+
+
+def make_id(area: str, birth: str, seq: int) -> str:
+    body = f"{area}{birth}{seq:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def test_valid_id_number() -> None:
+    number = make_id("371302", "19800101", 123)  # 3 is odd: male
+    assert validate.id_number(number, gender="male", today=TODAY) == number
+
+
+def test_id_number_lowercase_x_and_spaces_normalised() -> None:
+    assert validate.id_number("11010519491231002x") == "11010519491231002X"
+    assert validate.id_number(" 110105 19491231 002X ") == "11010519491231002X"
+
+
+@pytest.mark.parametrize(
+    ("value", "part"),
+    [
+        ("11010519491231002", "18 位"),
+        ("1101051949123100XX", "前 17 位"),
+        ("110105194912310021", "校验位"),
+        (make_id("110105", "19490230", 1), "出生日期"),
+        (make_id("110105", "20300101", 1), "出生日期"),
+    ],
+)
+def test_bad_id_numbers_are_refused(value: str, part: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        validate.id_number(value, today=TODAY)
+    assert part in info.value.message
+    assert "身份证号码" in info.value.message
+
+
+def test_gender_is_cross_checked() -> None:
+    female = make_id("371302", "19800101", 124)
+    with pytest.raises(ValidationError) as info:
+        validate.id_number(female, gender="male", today=TODAY)
+    assert "女性" in info.value.message and "男" in info.value.message
+
+
+def test_area_code_unknown_for_birth_year_is_accepted_with_a_note() -> None:
+    # 371311 (罗庄区) was created in 1995: a card of someone born in 1960 carries a later code,
+    # which python-stdnum refuses (its issue #442); the number is real, so it is accepted.
+    number = make_id("371311", "19600101", 11)
+    assert not ric.is_valid(number)
+    notes: list[str] = []
+    assert validate.id_number(number, today=TODAY, notes=notes) == number
+    assert len(notes) == 1 and "371311" in notes[0]
+
+
+def test_masked_numbers_cannot_be_written() -> None:
+    with pytest.raises(ValidationError) as info:
+        validate.id_number("371302********1234")
+    assert "遮蔽" in info.value.message
+    with pytest.raises(ValidationError):
+        validate.phone("138****5678")
+
+
+def test_credit_codes() -> None:
+    assert validate.uscc("91350100M000100Y43") == "91350100M000100Y43"
+    assert validate.uscc("91350100m000100y43") == "91350100M000100Y43"
+    for bad, reason in [
+        ("91350100M000100Y4", "18 位"),
+        ("91350100M000100Y44", "校验位"),
+        ("9135010IM000100Y43", "字符"),
+    ]:
+        with pytest.raises(ValidationError) as info:
+            validate.uscc(bad)
+        assert reason in info.value.message and "统一社会信用代码" in info.value.message
+
+
+@pytest.mark.parametrize(
+    "value", ["13812345678", "+86 138 1234 5678", "138-1234-5678", "１３８１２３４５６７８"]
+)
+def test_phones(value: str) -> None:
+    assert validate.phone(value) == "13812345678"
+
+
+@pytest.mark.parametrize("value", ["1381234567", "23812345678", "138123456789", "0539-1234567"])
+def test_bad_phones(value: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        validate.phone(value)
+    assert "11 位" in info.value.message
+
+
+def test_money_is_exact() -> None:
+    assert validate.money("¥12,345.67", "金额") == Decimal("12345.67")
+    assert validate.money("500元", "金额") == Decimal("500.00")
+    assert validate.to_fen(Decimal("12345.67")) == 1234567
+    assert validate.from_fen(1234567) == Decimal("12345.67")
+    for bad in ["12.345", "-5", "一百", "NaN"]:
+        with pytest.raises(ValidationError):
+            validate.money(bad, "金额")
+
+
+def test_masks() -> None:
+    assert validate.mask_id("370102199001011234") == "370102********1234"
+    assert validate.mask_phone("13812345678") == "138****5678"
