@@ -141,23 +141,24 @@ def main(argv: list[str] | None = None) -> int:
         from sanlian.errors import DatabaseError
         from sanlian.i18n.messages import render
 
-        message = _database_error(exc)
-        if message is None:
-            message = render("internal_error", reason=type(exc).__name__)
-        else:
-            message = DatabaseError(*message).message
-        sys.stderr.write(message + "\n")
+        known = _database_error(exc)
+        text = (
+            DatabaseError(known).message
+            if known
+            else render("internal_error", reason=type(exc).__name__)
+        )
+        sys.stderr.write(text + "\n")
         return 1
 
 
-def _database_error(exc: Exception) -> tuple[str] | None:
+def _database_error(exc: Exception) -> str | None:
     """Known database failures as a catalogue key, else None."""
     try:
         from sqlalchemy.exc import OperationalError
     except ImportError:  # pragma: no cover
         return None
     if isinstance(exc, OperationalError) and "locked" in str(exc):
-        return ("db_locked",)
+        return "db_locked"
     return None
 
 

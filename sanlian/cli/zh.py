@@ -71,18 +71,16 @@ def usage_error(exc: Any) -> str:
         return f"没有选项 {exc.option_name}{near}。{hint}"
     if isinstance(exc, ce.MissingParameter):
         param = exc.param
-        name = (
-            "/".join(param.opts)
-            if param is not None and param.opts
-            else (param.human_readable_name if param is not None else "")
-        )
+        readable = str(getattr(param, "human_readable_name", "")) if param is not None else ""
+        name = "/".join(param.opts) if param is not None and param.opts else readable
         if param is not None and getattr(param, "param_type_name", "") == "argument":
-            name = param.human_readable_name
+            name = readable
         return f"缺少必填的 {name}。{hint}"
     if isinstance(exc, ce.BadParameter):
         param = exc.param
-        name = "/".join(param.opts) if param is not None and param.opts else (exc.param_hint or "")
-        return f"{name} 的值不对：{exc.message}。{hint}"
+        hint_text = str(exc.param_hint or "")
+        bad = "/".join(param.opts) if param is not None and param.opts else hint_text
+        return f"{bad} 的值不对：{exc.message}。{hint}"
     message = str(exc.message)
     if message.startswith("No such command"):
         name = message.split("'")[1] if "'" in message else message

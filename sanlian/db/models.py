@@ -7,12 +7,13 @@ Registry records are never deleted while referenced: ``retired_on`` retires them
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import Column, ForeignKey, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
-def _fk(target: str, *, ondelete: str | None = None, nullable: bool = True) -> Column:  # type: ignore[type-arg]
+def _fk(target: str, *, ondelete: str | None = None, nullable: bool = True) -> Any:
     return Column(Integer, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=True)
 
 

@@ -85,16 +85,16 @@ def create(session: Session, *, year: int, unit: str, now: dt.datetime) -> Campa
 
 
 def years(session: Session) -> list[int]:
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from sanlian.db.models import Campaign
 
-    return list(session.exec(select(Campaign.year).order_by(Campaign.year)))
+    return list(session.exec(select(Campaign.year).order_by(col(Campaign.year))))
 
 
 def get(session: Session, *, today: dt.date, year: int | None = None) -> CampaignView:
     """The campaign of ``year``; by default this year's, else the latest."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from sanlian.db.models import Campaign, Phase
 
@@ -107,7 +107,7 @@ def get(session: Session, *, today: dt.date, year: int | None = None) -> Campaig
         raise RuleError("campaign_year_missing", year=year, years="、".join(str(y) for y in known))
     campaign = session.exec(select(Campaign).where(Campaign.year == year)).one()
     phases = list(
-        session.exec(select(Phase).where(Phase.campaign_id == campaign.id).order_by(Phase.seq))
+        session.exec(select(Phase).where(Phase.campaign_id == campaign.id).order_by(col(Phase.seq)))
     )
     return CampaignView(campaign, phases)
 

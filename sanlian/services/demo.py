@@ -36,10 +36,13 @@ def sample_dir() -> Path:
 
 def is_demo_database(session: Session) -> bool:
     from sqlalchemy import func, select
+    from sqlmodel import col
 
     from sanlian.db.models import Campaign
 
-    units = session.execute(select(func.count()).where(Campaign.unit == DEMO_UNIT)).scalar_one()
+    units = session.execute(
+        select(func.count()).where(col(Campaign.unit) == DEMO_UNIT)
+    ).scalar_one()
     return bool(units)
 
 

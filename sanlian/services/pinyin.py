@@ -10,6 +10,7 @@ import itertools
 import os
 import re
 import unicodedata
+from typing import Any
 
 MAX_READINGS = 64  # per name: full spellings (and as many initials) kept at the most
 _PER_CHAR = 3  # readings per character considered
@@ -22,7 +23,11 @@ def _readings(name: str) -> list[list[str]]:
     clean = unicodedata.normalize("NFKC", name).lower()
     clean = re.sub(r"[\s·•\-_()（）]", "", clean)
     parts: list[list[str]] = []
-    for item in pinyin(clean, style=Style.NORMAL, heteronym=True, errors=lambda s: list(s)):
+
+    def keep(chars: str) -> Any:  # letters and digits stand for themselves
+        return list(chars)
+
+    for item in pinyin(clean, style=Style.NORMAL, heteronym=True, errors=keep):
         readings = [r for r in dict.fromkeys(item) if r][:_PER_CHAR]
         if readings:
             parts.append(readings)

@@ -38,7 +38,8 @@ def set_keys(session: Session, kind: str, ref_id: int, name: str) -> None:
     from sanlian.db.models import SearchKey
     from sanlian.services.pinyin import keys
 
-    session.execute(delete(SearchKey).where(SearchKey.kind == kind, SearchKey.ref_id == ref_id))  # type: ignore[arg-type]
+    table: Any = SearchKey.__table__  # type: ignore[attr-defined]
+    session.execute(delete(table).where(table.c.kind == kind, table.c.ref_id == ref_id))
     rows = [{"kind": kind, "ref_id": ref_id, "key": k} for k in sorted(keys(name))]
     if rows:
         session.execute(insert(SearchKey), rows)
@@ -101,10 +102,8 @@ def resolve(session: Session, kind: str, ref: str | int, *, include_retired: boo
     stmt = narrowed(select(model).where(model.name.in_({text, compact})))
     found = list(session.execute(stmt).scalars())
     if not found and re.fullmatch(r"[A-Za-z]+", compact):
-        key_ids = select(SearchKey.ref_id).where(
-            SearchKey.kind == kind,  # type: ignore[arg-type]
-            SearchKey.key == compact.lower(),  # type: ignore[arg-type]
-        )
+        keys: Any = SearchKey.__table__.c  # type: ignore[attr-defined]
+        key_ids = select(keys.ref_id).where(keys.kind == kind, keys.key == compact.lower())
         stmt = narrowed(select(model).where(model.id.in_(key_ids)))
         found = list(session.execute(stmt).scalars())
     active = [r for r in found if r.retired_on is None]

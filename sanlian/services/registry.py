@@ -275,7 +275,7 @@ def add(
         if f.required and data.get(f.column) is None:
             raise ValidationError("required", field=f.label)
     _duplicate(session, kind, data, None)
-    record = REGISTRY_MODELS[kind](**data, created_at=now)
+    record: Any = REGISTRY_MODELS[kind](**data, created_at=now)
     session.add(record)
     session.flush()
     refs.set_keys(session, kind, record.id, record.name)
@@ -373,6 +373,7 @@ def listing(
 ) -> list[dict[str, Any]]:
     """Records as dicts of stored values (plus the names of what they refer to)."""
     from sqlalchemy import select
+    from sqlmodel import col
 
     from sanlian.db.models import REGISTRY_MODELS, Community, Section
 
@@ -380,7 +381,7 @@ def listing(
     columns = [c for c in model.__table__.columns if c.name not in ("created_at",)]
     stmt: Any
     if kind == "cadre":
-        stmt = select(*columns, Section.name.label("section")).join(
+        stmt = select(*columns, col(Section.name).label("section")).join(
             Section, Section.id == model.section_id
         )
         if section:
@@ -391,7 +392,7 @@ def listing(
         if leaders_only:
             stmt = stmt.where(model.is_leader.is_(True))
     elif kind == "household":
-        stmt = select(*columns, Community.name.label("community")).join(
+        stmt = select(*columns, col(Community.name).label("community")).join(
             Community, Community.id == model.community_id
         )
         if community:
