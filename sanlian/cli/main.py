@@ -76,6 +76,10 @@ def _register() -> None:
         household.app, name="household", help="联系户（群众）：登记、列出、查看、修改、删除。"
     )
     _register_demo()
+    from sanlian.cli import admin
+
+    app.add_typer(admin.db_app, name="db", help="数据库文件：位置、备份、恢复、检查。")
+    app.command("history", help="变更日志：谁在什么时候做了什么。")(admin.history)
     # issue 3 (links, visits, problems, activities, research): register below this line
     # issue 4 (progress, supervise, selfcheck, brief): register below this line
     # issue 5 (import, export, template): register below this line

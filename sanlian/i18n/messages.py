@@ -65,6 +65,12 @@ MESSAGES: dict[str, str] = {
     "init_done": "已建立 {year} 年“三联三解三促”活动（{unit}），数据库：{path}。",
     "campaign_updated": "已更新 {year} 年活动设置。",
     "written_to": "已写入 {path}。",
+    "db_not_file": "数据库 {location} 不是本地文件，请用数据库服务器自己的工具备份和恢复。",
+    "backup_exists": "备份文件 {path} 已存在，为免覆盖请换一个文件名或指定一个文件夹。",
+    "backup_done": "已备份到 {path}。",
+    "restore_not_backup": "{path} 不是完好的 sanlian 数据库备份，请检查文件名，未做任何修改。",
+    "restore_confirm": "将用备份替换数据库 {path}（原库另存为 .before-restore），确定吗？",
+    "restore_done": "已用 {source} 恢复数据库 {path}；原数据库另存为 .before-restore。",
     "demo_no_samples": "找不到示例数据文件夹 {path}，请在 sanlian 源码目录下运行 sanlian demo。",
     "demo_not_ours": "{path} 已存在且不是演示数据库，为免覆盖正式数据，请换一个 --db 路径。",
 }

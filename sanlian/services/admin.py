@@ -1,0 +1,150 @@
+"""The database as a file: where it is, a safe copy, a restore, an integrity check; the journal."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sanlian.errors import DatabaseError, RuleError
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+
+def _sqlite_path(location: str) -> Path:
+    from sanlian.db.engine import is_url
+
+    if is_url(location):
+        raise RuleError("db_not_file", location=location)
+    path = Path(location).expanduser()
+    if not path.exists():
+        raise DatabaseError("db_missing", path=path)
+    return path
+
+
+def _copy(source: Path, target: Path) -> None:
+    """SQLite's online backup: a consistent copy even while another process writes."""
+    src = sqlite3.connect(source)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def backup(location: str, target: Path, *, folder: bool = False) -> Path:
+    """Copy the database to ``target``, or into it (named by time) when it is a folder."""
+    source = _sqlite_path(location)
+    if folder or target.is_dir():
+        target.mkdir(parents=True, exist_ok=True)
+        from sanlian.services.clock import now
+
+        target = target / f"sanlian-{now():%Y%m%d-%H%M%S}.db"
+    if target.exists():
+        raise RuleError("backup_exists", path=target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    _copy(source, target)
+    return target
+
+
+def _is_sanlian(path: Path) -> bool:
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {
+                r[0] for r in con.execute("select name from sqlite_master where type='table'")
+            }
+            ok = con.execute("pragma integrity_check").fetchone()[0] == "ok"
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        return False
+    return ok and {"schema_migrations", "campaign", "cadre"} <= tables
+
+
+def restore(location: str, source: Path) -> Path:
+    """Replace the database by a backup, keeping the current one beside it as ``.before-restore``."""
+    if not source.exists() or not _is_sanlian(source):
+        raise RuleError("restore_not_backup", path=source)
+    from sanlian.db.engine import is_url
+
+    if is_url(location):
+        raise RuleError("db_not_file", location=location)
+    target = Path(location).expanduser()
+    if target.exists():
+        keep = target.with_name(target.name + ".before-restore")
+        keep.unlink(missing_ok=True)
+        _copy(target, keep)
+        os.chmod(keep, 0o600)
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o600))
+    _copy(source, target)
+    return target
+
+
+def check(session: Session) -> list[dict[str, Any]]:
+    """Integrity of the file, foreign keys, and the campaign's rules over what is stored."""
+    from sqlalchemy import text
+
+    findings: list[dict[str, Any]] = []
+    bind = session.get_bind()
+    if bind.dialect.name == "sqlite":
+        result = session.execute(text("pragma integrity_check")).scalars().all()
+        findings.append({"check": "integrity", "ok": result == ["ok"], "detail": "；".join(result)})
+        broken = session.execute(text("pragma foreign_key_check")).all()
+        findings.append(
+            {
+                "check": "foreign_keys",
+                "ok": not broken,
+                "detail": "；".join(
+                    f"{r[0]} 第 {r[1]} 行引用了不存在的 {r[2]}" for r in broken[:20]
+                ),
+            }
+        )
+    over = session.execute(
+        text(
+            "select c.name, count(*) from link l join cadre c on c.id = l.cadre_id "
+            "where l.kind = 'enterprise' and l.end_on is null group by c.id having count(*) > 3"
+        )
+    ).all()
+    findings.append(
+        {
+            "check": "enterprise_limit",
+            "ok": not over,
+            "detail": "；".join(f"{name} 联系 {n} 家企业" for name, n in over),
+        }
+    )
+    not_leader = (
+        session.execute(
+            text(
+                "select distinct c.name from link l join cadre c on c.id = l.cadre_id "
+                "where l.kind = 'enterprise' and l.end_on is null and not c.is_leader"
+            )
+        )
+        .scalars()
+        .all()
+    )
+    findings.append(
+        {"check": "enterprise_leaders", "ok": not not_leader, "detail": "、".join(not_leader)}
+    )
+    return findings
+
+
+def history(session: Session, *, limit: int | None = None) -> list[dict[str, Any]]:
+    from sqlalchemy import select
+
+    from sanlian.db.models import Journal
+
+    table: Any = Journal.__table__  # type: ignore[attr-defined]
+    stmt = select(table).order_by(table.c.id.desc())
+    if limit:
+        stmt = stmt.limit(limit)
+    return [dict(r._mapping) for r in session.execute(stmt)]

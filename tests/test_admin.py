@@ -1,0 +1,47 @@
+"""db path/backup/restore/check and history."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tests.conftest import Cli
+
+
+def test_path_backup_restore(base: Cli, db_path: Path, tmp_path: Path) -> None:
+    assert base("db", "path").out.strip() == str(db_path)
+    target = tmp_path / "备份" / "b.db"
+    assert base("db", "backup", target).code == 0
+    assert (os.stat(target).st_mode & 0o777) == 0o600
+    assert base("db", "backup", target).code == 1  # never overwrites
+    base("section", "add", "新科室")
+    assert "新科室" in base("section", "list").out
+    assert base("db", "restore", target, "--yes").code == 0
+    assert "新科室" not in base("section", "list").out
+    assert db_path.with_name(db_path.name + ".before-restore").exists()
+
+
+def test_backup_into_a_folder(base: Cli, tmp_path: Path) -> None:
+    result = base("db", "backup", f"{tmp_path / 'bk'}/")
+    assert result.code == 0, result
+    assert len(list((tmp_path / "bk").glob("sanlian-*.db"))) == 1
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup(base: Cli, tmp_path: Path, unchanged) -> None:  # type: ignore[no-untyped-def]
+    junk = tmp_path / "junk.db"
+    junk.write_text("not a database")
+    result = unchanged(lambda: base("db", "restore", junk, "--yes"))
+    assert "不是完好的" in result.err
+
+
+def test_check_passes_on_a_sound_database(base: Cli) -> None:
+    result = base("db", "check", "-f", "json")
+    assert result.code == 0, result
+    assert all(f["ok"] for f in result.json())
+
+
+def test_history_lists_operator_and_summary(base: Cli) -> None:
+    rows = base("history", "-f", "json", "-n", "2").json()
+    assert rows[0]["operator"] == "测试员"
+    assert rows[0]["summary"].startswith("添加联系户")
+    assert len(rows) == 2
