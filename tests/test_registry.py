@@ -267,3 +267,11 @@ def test_reading_before_init_says_to_init(cli: Cli, db_path: Path) -> None:
     result = cli("cadre", "list")
     assert result.code == 1 and "sanlian init" in result.err
     assert not db_path.exists()
+
+
+def test_impossible_date_in_a_command_is_refused(cli: Cli, unchanged) -> None:  # type: ignore[no-untyped-def]
+    cli("init", "--year", "2022")
+    result = unchanged(
+        lambda: cli("campaign", "set", "--year", "2022", "--phase", "1", "--start", "2022-02-30")
+    )
+    assert "开始日期" in result.err and "2022 年 2 月没有 30 日" in result.err
