@@ -41,44 +41,27 @@ def _phases_table(data: dict[str, Any], fmt: str | None, output: Any = None) -> 
 @app.command("show")
 def show(year: YearOpt = None, fmt: FormatOpt = None, output: OutputOpt = None) -> None:
     """显示活动名称、单位、三个阶段的日期和各项规则。"""
-    from sanlian.cli.output import choose_format, emit, tabulate_text, to_json
+    from sanlian.cli.output import choose_format, emit, to_json
     from sanlian.i18n.labels import PHASE
     from sanlian.services import campaign
 
     st = state()
     with st.session() as session:
         data = campaign.as_dict(campaign.get(session, today=st.today, year=year), today=st.today)
-    chosen = choose_format(fmt_value(fmt), output)
-    if chosen == "json":
+    if choose_format(fmt_value(fmt), output) == "json":
         emit(to_json(data), output)
         return
     current = "、".join(PHASE[k] for k in data["current_phases"]) or "不在任何阶段内"
-    head = [
+    sheet = [
         {"k": "活动", "v": data["name"]},
         {"k": "单位", "v": data["unit"]},
         {"k": "起止", "v": f"{data['start']} 至 {data['end']}"},
-        {"k": "今天所处阶段", "v": current},
+        {"k": f"今天（{st.today}）所处阶段", "v": current},
+        *({"k": p["name"], "v": f"{p['start']} 至 {p['end']}"} for p in data["phases"]),
+        *({"k": label, "v": data["settings"][key]} for key, label in campaign.SETTINGS.items()),
     ]
-    rules = [{"k": label, "v": data["settings"][key]} for key, label in campaign.SETTINGS.items()]
-    sheet = [Col("k", "项目"), Col("v", "内容")]
-    phases = [Col("seq", "序号"), Col("name", "阶段"), Col("start", "开始"), Col("end", "结束")]
-    if chosen in ("table", "plain", "markdown") and output is None and chosen != "markdown":
-        render_rows(head, sheet, fmt=chosen, output=None, reveal=True)
-        render_rows(data["phases"], phases, fmt=chosen, output=None, reveal=True, title="阶段")
-        render_rows(rules, sheet, fmt=chosen, output=None, reveal=True, title="规则")
-        return
-    style = "markdown" if chosen == "markdown" else "plain"
-    parts = [
-        tabulate_text(head, sheet, style),
-        tabulate_text(data["phases"], phases, style),
-        tabulate_text(rules, sheet, style),
-    ]
-    if chosen == "csv":
-        from sanlian.cli.output import csv_text
-
-        emit(csv_text(data["phases"], phases), output, bom=True)
-        return
-    emit("\n\n".join(parts), output)
+    cols = [Col("k", "项目"), Col("v", "内容")]
+    render_rows(sheet, cols, fmt=fmt_value(fmt), output=output, reveal=True, title=data["name"])
 
 
 @app.command("set")

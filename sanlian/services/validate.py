@@ -26,12 +26,9 @@ def text(value: str | None, field: str, *, required: bool = False, limit: int = 
             raise ValidationError("required", field=field)
         return None
     # NFKC would also fold full-width punctuation (，→,), which clerks want kept in prose, so
-    # only blanks are normalised here.
-    clean = (
-        re.sub(r"[\u3000\s]+", " ", str(value)).strip()
-        if "\n" not in str(value)
-        else str(value).strip()
-    )
+    # only blanks are normalised here: runs of spaces (full-width too) within each line.
+    rows = str(value).strip().splitlines()
+    clean = "\n".join(re.sub(r"[\u3000 \t]+", " ", row).strip() for row in rows)
     if len(clean) > limit:
         raise ValidationError("text_too_long", field=field, length=len(clean), limit=limit)
     return clean
