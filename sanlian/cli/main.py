@@ -81,9 +81,15 @@ def _register() -> None:
     app.add_typer(admin.db_app, name="db", help="数据库文件：位置、备份、恢复、检查。")
     app.command("history", help="变更日志：谁在什么时候做了什么。")(admin.history)
     # issue 3 (links, visits, problems, activities, research): register below this line
+    from sanlian.cli import activity, link, problem, research, visit
+
+    app.add_typer(link.app, name="link", help="联系与结对：社区(村)、企业、联系户；历史保留。")
+    app.add_typer(visit.app, name="visit", help="走访（民情民意访谈）：登记、列出、查看、修改。")
+    app.add_typer(problem.app, name="problem", help="问题（诉求）：登记、办理、解决、延期。")
+    app.add_typer(activity.app, name="activity", help="活动记录（“八个一”等）：登记、列出、删除。")
+    app.add_typer(research.app, name="research", help="调研报告：登记、列出、删除。")
     # issue 4 (progress, supervise, selfcheck, brief): register below this line
     # issue 5 (import, export, template): register below this line
-
 
 def _register_demo() -> None:
     from sanlian.cli import demo

@@ -1,0 +1,396 @@
+"""``problem``: problems raised (问题/诉求) and their life, every step dated and kept."""
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from sanlian.cli.context import state
+from sanlian.cli.options import AsOfOpt, DateOpt, Fmt, FormatOpt, OutputOpt, fmt_value
+from sanlian.cli.output import Col, choose_format, render_record, render_rows
+from sanlian.i18n.labels import (
+    CATEGORIES,
+    MEASURE,
+    PROBLEM_STATUS,
+    PROBLEM_STEP,
+    TARGET_KIND,
+)
+
+app = typer.Typer(no_args_is_help=True)
+
+IdArg = Annotated[int, typer.Argument(help="问题编号（见 problem list）。", show_default=False)]
+CommunityOpt = Annotated[
+    str | None, typer.Option("--community", help="提出问题的社区或村（编号、名称或拼音）。")
+]
+EnterpriseOpt = Annotated[str | None, typer.Option("--enterprise", help="提出问题的企业。")]
+HouseholdOpt = Annotated[str | None, typer.Option("--household", help="提出问题的联系户。")]
+
+
+def _categories_help() -> str:
+    parts = [
+        f"{TARGET_KIND[kind]}：" + "/".join(f"{lab}({key})" for key, lab in enum.items())
+        for kind, enum in CATEGORIES.items()
+    ]
+    return "问题类别，按对象而定。" + "；".join(parts) + "。"
+
+
+def _money(value: Any) -> str:
+    return "" if value is None else f"{value:,.2f}"
+
+
+def _list_text(enum: dict[str, str]) -> Callable[[Any], str]:
+    def text(values: Any) -> str:
+        return "、".join(enum.get(v, v) for v in values or [])
+
+    return text
+
+
+COLS = [
+    Col("id", "编号"),
+    Col("target_kind", "对象类型", TARGET_KIND),
+    Col("target", "对象"),
+    Col("category_label", "类别"),
+    Col("text", "问题"),
+    Col("owner", "责任人"),
+    Col("section", "科室"),
+    Col("raised_on", "提出日期"),
+    Col("due_on", "办理期限"),
+    Col("status", "状态", PROBLEM_STATUS),
+    Col("is_conflict", "矛盾纠纷", kind="bool"),
+    Col("overdue_days", "超期天数"),
+    Col("amount", "资金(元)", kind="money", fmt=_money),
+]
+SHOW_COLS = [
+    *COLS[:8],
+    Col("due_on", "办理期限"),
+    Col("status", "状态", PROBLEM_STATUS),
+    Col("is_conflict", "矛盾纠纷", kind="bool"),
+    Col("visit_id", "来源走访"),
+    Col("resolved_on", "解决日期"),
+    Col("closed_on", "办结(无法解决)日期"),
+    Col("last_step_on", "最近一步"),
+    Col("overdue_days", "超期天数"),
+    Col("measures", "帮扶措施", fmt=_list_text(MEASURE)),
+    Col("amount", "资金(元)", kind="money", fmt=_money),
+]
+STEP_COLS = [
+    Col("step_on", "日期"),
+    Col("kind", "环节", PROBLEM_STEP),
+    Col("note", "内容"),
+    Col("due_on", "期限"),
+    Col("measures", "措施", fmt=_list_text(MEASURE)),
+    Col("amount", "资金(元)", kind="money", fmt=_money),
+    Col("operator", "操作人"),
+]
+
+
+def _labelled(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows for people to read: the category shown by the label of its target's kind."""
+    out = []
+    for r in rows:
+        r = dict(r)
+        r["category_label"] = CATEGORIES[r["target_kind"]].get(r["category"], r["category"])
+        out.append(r)
+    return out
+
+
+def _stepped(record: dict[str, Any], action: str) -> None:
+    from sanlian.i18n.messages import render
+
+    typer.echo(
+        render(
+            "problem_stepped",
+            id=record["id"],
+            action=action,
+            status=PROBLEM_STATUS[record["status"]],
+        )
+    )
+
+
+@app.command("add")
+def add(
+    community: CommunityOpt = None,
+    enterprise: EnterpriseOpt = None,
+    household: HouseholdOpt = None,
+    visit: Annotated[
+        int | None,
+        typer.Option("--visit", help="由哪次走访提出（走访编号）；不写对象时取该走访的对象。"),
+    ] = None,
+    category: Annotated[str | None, typer.Option("--category", help=_categories_help())] = None,
+    text: Annotated[str | None, typer.Option("--text", help="问题或诉求的内容。")] = None,
+    owner: Annotated[str | None, typer.Option("--owner", help="责任干部。")] = None,
+    date: DateOpt = None,
+    due: Annotated[
+        str | None, typer.Option("--due", help="办理期限；默认提出日期加活动规定的办理时限。")
+    ] = None,
+    conflict: Annotated[
+        bool, typer.Option("--conflict", help="属于矛盾纠纷（化解社会矛盾）。")
+    ] = False,
+) -> None:
+    """登记联系对象提出的一个问题（诉求、困难）。"""
+    from sanlian.i18n.messages import render
+    from sanlian.services import problems
+    from sanlian.services.clock import now
+
+    st = state()
+    with st.session(write=True) as session:
+        record = problems.add(
+            session,
+            community=community,
+            enterprise=enterprise,
+            household=household,
+            visit=visit,
+            category=category,
+            text=text,
+            owner=owner,
+            raised_on=st.date(session, date, "提出日期"),
+            due_on=st.optional_date(session, due, "办理期限"),
+            is_conflict=conflict,
+            now=now(),
+            operator=st.who,
+        )
+        target = f"{TARGET_KIND[record['target_kind']]}“{record['target']}”"
+        st.journal(session, "problem add", f"登记问题 {record['id']}：{target}")
+    category_label = CATEGORIES[record["target_kind"]][record["category"]]
+    typer.echo(
+        render(
+            "problem_added",
+            id=record["id"],
+            target=target,
+            category=category_label,
+            due=record["due_on"],
+        )
+    )
+
+
+NoteReq = Annotated[str | None, typer.Option("--note", help="办理情况。")]
+ReasonOpt = Annotated[str | None, typer.Option("--reason", help="原因（必填）。")]
+
+
+@app.command("progress")
+def progress(problem_id: IdArg, note: NoteReq = None, date: DateOpt = None) -> None:
+    """登记办理进展：待办或办理中 → 办理中。"""
+    from sanlian.services import problems
+    from sanlian.services.clock import now
+
+    st = state()
+    with st.session(write=True) as session:
+        record = problems.progress(
+            session,
+            problem_id=problem_id,
+            note=note,
+            step_on=st.date(session, date, "办理日期"),
+            now=now(),
+            operator=st.who,
+        )
+        st.journal(session, "problem progress", f"问题 {problem_id} 登记办理进展")
+    _stepped(record, "登记办理进展")
+
+
+@app.command("resolve")
+def resolve(
+    problem_id: IdArg,
+    how: Annotated[str | None, typer.Option("--how", help="怎样解决的（必填）。")] = None,
+    measure: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--measure",
+            help="帮扶措施，可写多个：" + "/".join(f"{v}({k})" for k, v in MEASURE.items()) + "。",
+            show_default=False,
+        ),
+    ] = None,
+    amount: Annotated[
+        str | None, typer.Option("--amount", help="涉及资金（元，最多两位小数），如 12345.67。")
+    ] = None,
+    date: DateOpt = None,
+) -> None:
+    """登记问题已解决：日期、解决情况、帮扶措施（送政策、送资金……）和资金。"""
+    from sanlian.services import problems
+    from sanlian.services.clock import now
+
+    st = state()
+    with st.session(write=True) as session:
+        record = problems.resolve(
+            session,
+            problem_id=problem_id,
+            how=how,
+            measures=measure or [],
+            amount=amount,
+            step_on=st.date(session, date, "解决日期"),
+            now=now(),
+            operator=st.who,
+        )
+        st.journal(session, "problem resolve", f"解决问题 {problem_id}")
+    _stepped(record, "登记解决")
+
+
+@app.command("close")
+def close(problem_id: IdArg, reason: ReasonOpt = None, date: DateOpt = None) -> None:
+    """登记问题无法解决（须写明原因）。"""
+    from sanlian.services import problems
+    from sanlian.services.clock import now
+
+    st = state()
+    with st.session(write=True) as session:
+        record = problems.close(
+            session,
+            problem_id=problem_id,
+            reason=reason,
+            step_on=st.date(session, date, "办结日期"),
+            now=now(),
+            operator=st.who,
+        )
+        st.journal(session, "problem close", f"问题 {problem_id} 登记为无法解决")
+    _stepped(record, "登记为无法解决")
+
+
+@app.command("reopen")
+def reopen(problem_id: IdArg, reason: ReasonOpt = None, date: DateOpt = None) -> None:
+    """重新办理已解决或无法解决的问题（回到办理中，须写明原因）。"""
+    from sanlian.services import problems
+    from sanlian.services.clock import now
+
+    st = state()
+    with st.session(write=True) as session:
+        record = problems.reopen(
+            session,
+            problem_id=problem_id,
+            reason=reason,
+            step_on=st.date(session, date, "重新办理日期"),
+            now=now(),
+            operator=st.who,
+        )
+        st.journal(session, "problem reopen", f"问题 {problem_id} 重新办理")
+    _stepped(record, "重新办理")
+
+
+@app.command("extend")
+def extend(
+    problem_id: IdArg,
+    due: Annotated[str | None, typer.Option("--due", help="新的办理期限（必填）。")] = None,
+    reason: ReasonOpt = None,
+    date: DateOpt = None,
+) -> None:
+    """延长办理期限（须写明原因）。"""
+    from sanlian.errors import ValidationError
+    from sanlian.services import problems
+    from sanlian.services.clock import now
+
+    st = state()
+    with st.session(write=True) as session:
+        if due is None:
+            raise ValidationError("required", field="新的办理期限（--due）")
+        record = problems.extend(
+            session,
+            problem_id=problem_id,
+            due_on=st.date(session, due, "办理期限"),
+            reason=reason,
+            step_on=st.date(session, date, "延期日期"),
+            now=now(),
+            operator=st.who,
+        )
+        st.journal(session, "problem extend", f"问题 {problem_id} 延期至 {record['due_on']}")
+    _stepped(record, f"延期至 {record['due_on']}")
+
+
+@app.command("list")
+def list_(
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            help="状态：待办(pending) / 办理中(in_progress) / 已解决(resolved) / 无法解决(unresolvable) / 未办结(open)。",
+        ),
+    ] = None,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="只列超期的（未办结且已过办理期限）。")
+    ] = False,
+    as_of: AsOfOpt = None,
+    owner: Annotated[str | None, typer.Option("--owner", help="只列这名责任干部的。")] = None,
+    section: Annotated[
+        str | None, typer.Option("--section", help="只列责任干部在这个科室的。")
+    ] = None,
+    category: Annotated[str | None, typer.Option("--category", help="只列这一类别。")] = None,
+    community: CommunityOpt = None,
+    enterprise: EnterpriseOpt = None,
+    household: HouseholdOpt = None,
+    conflict: Annotated[bool, typer.Option("--conflict", help="只列矛盾纠纷。")] = False,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """列出问题，可按状态、超期、责任人、科室、类别、对象筛选。"""
+    from sanlian.services import problems
+
+    st = state()
+    with st.session() as session:
+        day = st.date(session, as_of, "截至日期")
+        rows = problems.listing(
+            session,
+            as_of=day,
+            status=status,
+            overdue=overdue,
+            owner=owner,
+            section=section,
+            category=category,
+            community=community,
+            enterprise=enterprise,
+            household=household,
+            conflict=True if conflict else None,
+        )
+    if not _is_json(fmt, output):
+        rows = _labelled(rows)
+    render_rows(
+        rows,
+        COLS,
+        fmt=fmt_value(fmt),
+        output=output,
+        reveal=True,
+        title=f"问题（{len(rows)}，截至 {day.isoformat()}）",
+    )
+
+
+def _is_json(fmt: Fmt | None, output: Path | None) -> bool:
+    return choose_format(fmt_value(fmt), output) == "json"
+
+
+@app.command("show")
+def show(
+    problem_id: IdArg, as_of: AsOfOpt = None, fmt: FormatOpt = None, output: OutputOpt = None
+) -> None:
+    """显示一个问题及其完整的办理过程（时间线）。"""
+    from sanlian.cli.output import emit, tabulate_text
+    from sanlian.services import problems
+
+    st = state()
+    with st.session() as session:
+        record = problems.show(
+            session, problem_id=problem_id, as_of=st.date(session, as_of, "截至日期")
+        )
+    if _is_json(fmt, output):
+        render_record(record, SHOW_COLS, fmt="json", output=output, reveal=True)
+        return
+    chosen = choose_format(fmt_value(fmt), output)
+    labelled = _labelled([record])[0]
+    if chosen == "csv":
+        render_rows(record["timeline"], STEP_COLS, fmt="csv", output=output, reveal=True)
+        return
+    if chosen == "table" and output is None:
+        render_record(labelled, SHOW_COLS, fmt="table", output=None, reveal=True)
+        render_rows(
+            record["timeline"], STEP_COLS, fmt="table", output=None, reveal=True, title="办理过程"
+        )
+        return
+    style = "markdown" if chosen == "markdown" else "plain"
+    sheet = [{"k": c.label, "v": _cell(c, labelled)} for c in SHOW_COLS]
+    head = tabulate_text(sheet, [Col("k", "项目"), Col("v", "内容")], style)
+    steps = tabulate_text(record["timeline"], STEP_COLS, style)
+    title = f"## 问题 {problem_id}\n\n" if style == "markdown" else f"问题 {problem_id}\n"
+    middle = "\n\n### 办理过程\n\n" if style == "markdown" else "\n\n办理过程\n"
+    emit(title + head + middle + steps, output)
+
+
+def _cell(col: Col, record: dict[str, Any]) -> str:
+    from sanlian.cli.output import cell
+
+    return cell(col, record.get(col.key))

@@ -1,0 +1,480 @@
+"""Links (联系/结对): section–community, leader–enterprise and cadre–household, with history.
+
+A link is active on day D when ``start_on <= D`` and (``end_on`` is None or ``end_on >= D``).
+A new link runs from its start date with no end, so it clashes with every link of the same
+pair (or counts against a limit) that has not ended before that start date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from sanlian.errors import NotFoundError, RuleError, ValidationError
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from sanlian.db.models import Cadre, Link
+
+BUREAU = "局机关"
+ENTERPRISE_LIMIT = 3  # 确定1—3家企业作为领导班子联系点
+
+
+def active_on(day: dt.date) -> Any:
+    """SQL condition: the link is active on ``day``."""
+    from sqlalchemy import and_, or_
+    from sqlmodel import col
+
+    from sanlian.db.models import Link
+
+    return and_(col(Link.start_on) <= day, or_(col(Link.end_on).is_(None), col(Link.end_on) >= day))
+
+
+def open_from(day: dt.date) -> Any:
+    """SQL condition: the link has not ended before ``day`` (it overlaps [day, ∞))."""
+    from sqlalchemy import or_
+    from sqlmodel import col
+
+    from sanlian.db.models import Link
+
+    return or_(col(Link.end_on).is_(None), col(Link.end_on) >= day)
+
+
+def _section_name(session: Session, section_id: int | None) -> str:
+    from sanlian.db.models import Section
+
+    if section_id is None:
+        return BUREAU
+    section = session.get(Section, section_id)
+    return section.name if section else str(section_id)
+
+
+def _insert(session: Session, now: dt.datetime, note: str | None, **values: Any) -> Link:
+    from sanlian.db.models import Link
+
+    link = Link(**values, note=note, created_at=now)
+    session.add(link)
+    session.flush()
+    return link
+
+
+def _duplicate(session: Session, start_on: dt.date, left: str, right: str, *conds: Any) -> None:
+    from sqlmodel import col, select
+
+    from sanlian.db.models import Link
+
+    stmt = select(Link).where(*conds, open_from(start_on)).order_by(col(Link.id)).limit(1)
+    other = session.exec(stmt).first()
+    if other is not None:
+        raise RuleError(
+            "link_duplicate",
+            left=left,
+            right=right,
+            id=other.id,
+            start=other.start_on.isoformat(),
+        )
+
+
+def _clean_note(note: str | None) -> str | None:
+    from sanlian.services import validate
+
+    return validate.text(note, "备注", limit=1000)
+
+
+def link_community(
+    session: Session,
+    *,
+    community: str | int,
+    section: str | int | None = None,
+    bureau: bool = False,
+    start_on: dt.date,
+    now: dt.datetime,
+    note: str | None = None,
+) -> dict[str, Any]:
+    """部门单位联系社区(村): a section (or the bureau, ``bureau=True``) with a community."""
+    from sqlmodel import col
+
+    from sanlian.db.models import Link
+    from sanlian.services import refs
+
+    if (section is None) == (not bureau):
+        raise ValidationError("link_section_or_bureau")
+    section_id = None if bureau else refs.resolve(session, "section", str(section)).id
+    target = refs.resolve(session, "community", community)
+    left = _section_name(session, section_id)
+    section_cond = (
+        col(Link.section_id).is_(None) if section_id is None else col(Link.section_id) == section_id
+    )
+    _duplicate(
+        session,
+        start_on,
+        left,
+        target.name,
+        col(Link.kind) == "community",
+        col(Link.community_id) == target.id,
+        section_cond,
+    )
+    link = _insert(
+        session,
+        now,
+        _clean_note(note),
+        kind="community",
+        section_id=section_id,
+        community_id=target.id,
+        start_on=start_on,
+    )
+    return row(session, link.id, as_of=start_on)
+
+
+def link_enterprise(
+    session: Session,
+    *,
+    cadre: str | int,
+    enterprise: str | int,
+    start_on: dt.date,
+    now: dt.datetime,
+    note: str | None = None,
+) -> dict[str, Any]:
+    """领导班子联系企业: a leadership member with an enterprise, at most three at a time."""
+    from sqlmodel import col, select
+
+    from sanlian.db.models import Enterprise, Link
+
+    leader = _cadre(session, cadre)
+    if not leader.is_leader:
+        raise RuleError("link_not_leader", name=leader.name, id=leader.id)
+    target = _ref(session, "enterprise", enterprise)
+    _duplicate(
+        session,
+        start_on,
+        f"领导“{leader.name}”",
+        f"企业“{target.name}”",
+        col(Link.kind) == "enterprise",
+        col(Link.cadre_id) == leader.id,
+        col(Link.enterprise_id) == target.id,
+    )
+    current = session.exec(
+        select(Link.id, Enterprise.name)
+        .join(Enterprise, col(Enterprise.id) == col(Link.enterprise_id))
+        .where(col(Link.kind) == "enterprise", col(Link.cadre_id) == leader.id, open_from(start_on))
+        .order_by(col(Link.id))
+    ).all()
+    if len(current) >= ENTERPRISE_LIMIT:
+        raise RuleError(
+            "link_enterprise_limit",
+            name=leader.name,
+            count=len(current),
+            limit=ENTERPRISE_LIMIT,
+            names="、".join(f"{name}（联系编号 {link_id}）" for link_id, name in current),
+        )
+    link = _insert(
+        session,
+        now,
+        _clean_note(note),
+        kind="enterprise",
+        cadre_id=leader.id,
+        enterprise_id=target.id,
+        start_on=start_on,
+    )
+    return row(session, link.id, as_of=start_on)
+
+
+def link_household(
+    session: Session,
+    *,
+    cadres: Sequence[str | int],
+    household: str | int,
+    start_on: dt.date,
+    now: dt.datetime,
+    note: str | None = None,
+) -> list[dict[str, Any]]:
+    """结对帮扶: one or several cadres (一对一/多对一) with one household; one row per cadre."""
+    from sqlmodel import col, select
+
+    from sanlian.db.models import Community, Household, Link
+    from sanlian.services import campaign
+
+    if not cadres:
+        raise ValidationError("required", field="结对干部（--cadre）")
+    target = _ref(session, "household", household)
+    community = session.get(Community, target.community_id)
+    community_name = community.name if community else str(target.community_id)
+    limit = campaign.get(session, today=start_on).campaign.household_pairs_per_cadre
+    chosen: list[Cadre] = []
+    for ref in cadres:
+        person = _cadre(session, ref)
+        if any(c.id == person.id for c in chosen):
+            continue
+        chosen.append(person)
+    clean_note = _clean_note(note)
+    for person in chosen:
+        _duplicate(
+            session,
+            start_on,
+            f"干部“{person.name}”",
+            f"联系户“{target.name}”",
+            col(Link.kind) == "household",
+            col(Link.cadre_id) == person.id,
+            col(Link.household_id) == target.id,
+        )
+        unit_link = session.exec(
+            select(Link.id)
+            .where(
+                col(Link.kind) == "community",
+                col(Link.community_id) == target.community_id,
+                active_on(start_on),
+                (col(Link.section_id) == person.section_id) | col(Link.section_id).is_(None),
+            )
+            .limit(1)
+        ).first()
+        if unit_link is None:
+            section = _section_name(session, person.section_id)
+            raise RuleError(
+                "link_household_unlinked",
+                household=target.name,
+                community=community_name,
+                cadre=person.name,
+                section=section,
+                date=start_on.isoformat(),
+            )
+        pairs = session.exec(
+            select(Link.id, Household.name)
+            .join(Household, col(Household.id) == col(Link.household_id))
+            .where(col(Link.kind) == "household", col(Link.cadre_id) == person.id)
+            .where(open_from(start_on))
+            .order_by(col(Link.id))
+        ).all()
+        if len(pairs) >= limit:
+            raise RuleError(
+                "link_pairs_limit",
+                name=person.name,
+                households="、".join(f"“{name}”（联系编号 {i}）" for i, name in pairs),
+                limit=limit,
+                ids=pairs[0][0],
+            )
+    ids: list[int] = []
+    for person in chosen:
+        link = _insert(
+            session,
+            now,
+            clean_note,
+            kind="household",
+            cadre_id=person.id,
+            household_id=target.id,
+            start_on=start_on,
+        )
+        assert link.id is not None
+        ids.append(link.id)
+    return listing(session, ids=ids, active=False, as_of=start_on)
+
+
+def end(session: Session, *, link_id: int, end_on: dt.date) -> dict[str, Any]:
+    """End a link on ``end_on`` (its last day); the row stays as history."""
+    from sanlian.db.models import Link
+
+    link = session.get(Link, link_id)
+    if link is None:
+        raise NotFoundError("link_not_found", id=link_id)
+    if link.end_on is not None:
+        raise RuleError("link_already_ended", id=link_id, end=link.end_on.isoformat())
+    if end_on < link.start_on:
+        raise ValidationError(
+            "link_end_before_start", end=end_on.isoformat(), start=link.start_on.isoformat()
+        )
+    link.end_on = end_on
+    session.add(link)
+    session.flush()
+    return row(session, link_id, as_of=end_on)
+
+
+def _ref(session: Session, kind: str, ref: str | int) -> Any:
+    from sanlian.services import refs
+
+    return refs.resolve(session, kind, ref)
+
+
+def _cadre(session: Session, ref: str | int) -> Cadre:
+    record: Cadre = _ref(session, "cadre", ref)
+    return record
+
+
+def cadre_linked(
+    session: Session, *, cadre: Cadre, target_kind: str, target_id: int, day: dt.date
+) -> bool:
+    """Whether ``cadre`` is linked with the target on ``day``.
+
+    A household or an enterprise: the cadre's own link. A community: a community link of the
+    cadre's section or of the bureau, or a household link of the cadre in that community.
+    """
+    from sqlmodel import col, select
+
+    from sanlian.db.models import Household, Link
+
+    stmt: Any
+    if target_kind in ("household", "enterprise"):
+        column = col(Link.household_id) if target_kind == "household" else col(Link.enterprise_id)
+        stmt = select(Link.id).where(
+            col(Link.kind) == target_kind,
+            col(Link.cadre_id) == cadre.id,
+            column == target_id,
+            active_on(day),
+        )
+        return session.exec(stmt.limit(1)).first() is not None
+    stmt = select(Link.id).where(
+        col(Link.kind) == "community",
+        col(Link.community_id) == target_id,
+        (col(Link.section_id) == cadre.section_id) | col(Link.section_id).is_(None),
+        active_on(day),
+    )
+    if session.exec(stmt.limit(1)).first() is not None:
+        return True
+    stmt = (
+        select(Link.id)
+        .join(Household, col(Household.id) == col(Link.household_id))
+        .where(
+            col(Link.kind) == "household",
+            col(Link.cadre_id) == cadre.id,
+            col(Household.community_id) == target_id,
+            active_on(day),
+        )
+    )
+    return session.exec(stmt.limit(1)).first() is not None
+
+
+def listing(
+    session: Session,
+    *,
+    as_of: dt.date,
+    kind: str | None = None,
+    cadre: str | int | None = None,
+    section: str | int | None = None,
+    community: str | int | None = None,
+    enterprise: str | int | None = None,
+    household: str | int | None = None,
+    active: bool = True,
+    ids: Sequence[int] | None = None,
+) -> list[dict[str, Any]]:
+    """Links as dicts; ``active`` keeps those active on ``as_of`` (else all, history too)."""
+    from sqlalchemy import and_, or_, select
+    from sqlalchemy.orm import aliased
+    from sqlmodel import col
+
+    from sanlian.db.models import Cadre, Community, Enterprise, Household, Link, Section
+    from sanlian.i18n import labels
+    from sanlian.services import refs
+
+    LinkSection = aliased(Section)
+    CadreSection = aliased(Section)
+    HouseholdCommunity = aliased(Community)
+    columns: list[Any] = [
+        Link,
+        LinkSection.name,
+        Cadre.name,
+        Cadre.section_id,
+        CadreSection.name,
+        Community.name,
+        Enterprise.name,
+        Household.name,
+        HouseholdCommunity.id,
+        HouseholdCommunity.name,
+    ]
+    stmt: Any = select(*columns)
+    stmt = (
+        stmt.outerjoin(LinkSection, LinkSection.id == Link.section_id)
+        .outerjoin(Cadre, col(Cadre.id) == col(Link.cadre_id))
+        .outerjoin(CadreSection, CadreSection.id == Cadre.section_id)
+        .outerjoin(Community, col(Community.id) == col(Link.community_id))
+        .outerjoin(Enterprise, col(Enterprise.id) == col(Link.enterprise_id))
+        .outerjoin(Household, col(Household.id) == col(Link.household_id))
+        .outerjoin(HouseholdCommunity, HouseholdCommunity.id == Household.community_id)
+    )
+    if kind is not None:
+        stmt = stmt.where(col(Link.kind) == labels.parse(labels.LINK_KIND, kind, "联系类型"))
+    if cadre is not None:
+        stmt = stmt.where(
+            col(Link.cadre_id) == refs.resolve(session, "cadre", cadre, include_retired=True).id
+        )
+    if section is not None:
+        section_id = refs.resolve(session, "section", section, include_retired=True).id
+        stmt = stmt.where(
+            or_(
+                and_(col(Link.kind) == "community", col(Link.section_id) == section_id),
+                and_(col(Link.kind) != "community", col(Cadre.section_id) == section_id),
+            )
+        )
+    if community is not None:
+        community_id = refs.resolve(session, "community", community, include_retired=True).id
+        stmt = stmt.where(
+            or_(col(Link.community_id) == community_id, Household.community_id == community_id)
+        )
+    if enterprise is not None:
+        enterprise_id = refs.resolve(session, "enterprise", enterprise, include_retired=True).id
+        stmt = stmt.where(col(Link.enterprise_id) == enterprise_id)
+    if household is not None:
+        household_id = refs.resolve(session, "household", household, include_retired=True).id
+        stmt = stmt.where(col(Link.household_id) == household_id)
+    if active:
+        stmt = stmt.where(active_on(as_of))
+    if ids is not None:
+        stmt = stmt.where(col(Link.id).in_(list(ids)))
+    stmt = stmt.order_by(col(Link.id))
+    rows = []
+    for (
+        link,
+        link_section,
+        cadre_name,
+        cadre_section_id,
+        cadre_section,
+        community_name,
+        enterprise_name,
+        household_name,
+        household_community_id,
+        household_community,
+    ) in session.execute(stmt).all():
+        if link.kind == "community":
+            section_id, section_name = link.section_id, link_section or BUREAU
+            target_id, target = link.community_id, community_name
+        else:
+            section_id, section_name = cadre_section_id, cadre_section
+            if link.kind == "enterprise":
+                target_id, target = link.enterprise_id, enterprise_name
+            else:
+                target_id, target = link.household_id, household_name
+        is_active = link.start_on <= as_of and (link.end_on is None or link.end_on >= as_of)
+        rows.append(
+            {
+                "id": link.id,
+                "kind": link.kind,
+                "section_id": section_id,
+                "section": section_name,
+                "cadre_id": link.cadre_id,
+                "cadre": cadre_name,
+                "target_id": target_id,
+                "target": target,
+                "community_id": link.community_id
+                if link.kind == "community"
+                else household_community_id,
+                "community": community_name if link.kind == "community" else household_community,
+                "enterprise_id": link.enterprise_id,
+                "household_id": link.household_id,
+                "start_on": link.start_on,
+                "end_on": link.end_on,
+                "active": is_active,
+                "note": link.note,
+            }
+        )
+    return rows
+
+
+def row(session: Session, link_id: int | None, *, as_of: dt.date) -> dict[str, Any]:
+    assert link_id is not None
+    return listing(session, ids=[link_id], active=False, as_of=as_of)[0]
+
+
+def describe(record: dict[str, Any]) -> tuple[str, str]:
+    """(who, with whom) of a link row, as sentences name them."""
+    if record["kind"] == "community":
+        return record["section"], record["target"]
+    return f"{record['cadre']}（{record['section']}）", record["target"]

@@ -1,0 +1,440 @@
+"""Visits (走访/民情访谈): who went, whom they saw, how, cards handed out and the diary.
+
+A visit is dated inside a campaign year; it has one or more cadres and exactly one target.
+A cadre who is not linked with the target is recorded all the same, with a note.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from sanlian.errors import NotFoundError, RuleError, ValidationError
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from sanlian.db.models import Cadre, Visit
+
+TARGET_COLUMN = {
+    "community": "community_id",
+    "enterprise": "enterprise_id",
+    "household": "household_id",
+}
+
+
+# --- shared by visits, problems and activities -------------------------------------------
+
+
+def campaign_spans(session: Session) -> list[tuple[int, dt.date, dt.date]]:
+    """(year, first day, last day) of every campaign's phases, by year."""
+    from sqlalchemy import func
+    from sqlmodel import col, select
+
+    from sanlian.db.models import Campaign, Phase
+
+    stmt = (
+        select(Campaign.year, func.min(Phase.start_on), func.max(Phase.end_on))
+        .join(Phase, col(Phase.campaign_id) == col(Campaign.id))
+        .group_by(col(Campaign.year))
+        .order_by(col(Campaign.year))
+    )
+    return [(y, s, e) for y, s, e in session.exec(stmt).all()]
+
+
+def check_in_campaign(session: Session, day: dt.date, field: str) -> None:
+    """Refuse a date outside every campaign's phases span."""
+    spans = campaign_spans(session)
+    if not spans:
+        raise RuleError("no_campaign")
+    if any(start <= day <= end for _y, start, end in spans):
+        return
+    listing = "；".join(f"{y} 年：{s.isoformat()} 至 {e.isoformat()}" for y, s, e in spans)
+    raise ValidationError(
+        "date_outside_campaigns", field=field, value=day.isoformat(), spans=listing
+    )
+
+
+def resolve_target(
+    session: Session,
+    *,
+    community: str | int | None,
+    enterprise: str | int | None,
+    household: str | int | None,
+    what: str,
+    required: bool = True,
+) -> tuple[str, Any] | None:
+    """The one target named by the three options: (kind, record)."""
+    from sanlian.services import refs
+
+    given = [
+        (kind, ref)
+        for kind, ref in (
+            ("community", community),
+            ("enterprise", enterprise),
+            ("household", household),
+        )
+        if ref is not None
+    ]
+    if len(given) > 1:
+        raise ValidationError("target_many", what=what, count=len(given))
+    if not given:
+        if required:
+            raise ValidationError("target_required", what=what)
+        return None
+    kind, ref = given[0]
+    return kind, refs.resolve(session, kind, ref)
+
+
+def target_name(session: Session, kind: str, target_id: int) -> str:
+    from sanlian.db.models import REGISTRY_MODELS
+
+    record: Any = session.get(REGISTRY_MODELS[kind], target_id)
+    return record.name if record is not None else str(target_id)
+
+
+def target_label(kind: str, name: str) -> str:
+    """``联系户“王秀英”`` as sentences name a target."""
+    from sanlian.i18n.labels import TARGET_KIND
+
+    return f"{TARGET_KIND[kind]}“{name}”"
+
+
+# --- visits --------------------------------------------------------------------------------
+
+
+def _cadres(session: Session, refs_: Sequence[str | int]) -> list[Cadre]:
+    from sanlian.services import refs
+
+    if not refs_:
+        raise ValidationError("required", field="走访干部（--cadre）")
+    chosen: list[Cadre] = []
+    for ref in refs_:
+        person = refs.resolve(session, "cadre", ref)
+        if all(c.id != person.id for c in chosen):
+            chosen.append(person)
+    return chosen
+
+
+def _unlinked_notes(
+    session: Session,
+    *,
+    cadres: Sequence[Cadre],
+    kind: str,
+    target: Any,
+    day: dt.date,
+    notes: list[str] | None,
+) -> None:
+    from sanlian.i18n.messages import render
+    from sanlian.services.links import cadre_linked
+
+    if notes is None:
+        return
+    for person in cadres:
+        if not cadre_linked(session, cadre=person, target_kind=kind, target_id=target.id, day=day):
+            notes.append(
+                render(
+                    "visit_unlinked",
+                    cadre=person.name,
+                    date=day.isoformat(),
+                    target=target_label(kind, target.name),
+                )
+            )
+
+
+def _clean(
+    *, form: str | None, cards: int | str | None, diary: str | None, note: str | None
+) -> dict[str, Any]:
+    from sanlian.i18n import labels
+    from sanlian.services import validate
+
+    out: dict[str, Any] = {}
+    if form is not None:
+        if not str(form).strip():
+            raise ValidationError("required", field="走访形式（--form）")
+        out["form"] = labels.parse(labels.VISIT_FORM, str(form), "走访形式")
+    if cards is not None:
+        out["cards"] = validate.integer(cards, "联系卡张数", minimum=0) or 0
+    if diary is not None:
+        out["diary"] = validate.text(diary, "民情日记", limit=5000)
+    if note is not None:
+        out["note"] = validate.text(note, "备注", limit=1000)
+    return out
+
+
+def _set_cadres(session: Session, visit_id: int, cadres: Sequence[Cadre]) -> None:
+    from sqlalchemy import delete, insert
+
+    from sanlian.db.models import VisitCadre
+
+    session.execute(delete(VisitCadre).where(VisitCadre.visit_id == visit_id))  # type: ignore[arg-type]
+    session.execute(insert(VisitCadre), [{"visit_id": visit_id, "cadre_id": c.id} for c in cadres])
+
+
+def add(
+    session: Session,
+    *,
+    visited_on: dt.date,
+    cadres: Sequence[str | int],
+    form: str | None,
+    community: str | int | None = None,
+    enterprise: str | int | None = None,
+    household: str | int | None = None,
+    cards: int | str | None = None,
+    diary: str | None = None,
+    note: str | None = None,
+    now: dt.datetime,
+    notes: list[str] | None = None,
+) -> dict[str, Any]:
+    """Record a visit; a cadre not linked with the target adds a note, not a refusal."""
+    from sanlian.db.models import Visit
+
+    check_in_campaign(session, visited_on, "走访日期")
+    people = _cadres(session, cadres)
+    found = resolve_target(
+        session, community=community, enterprise=enterprise, household=household, what="走访对象"
+    )
+    assert found is not None
+    kind, target = found
+    if form is None:
+        raise ValidationError("required", field="走访形式（--form）")
+    values = _clean(form=form, cards=cards, diary=diary, note=note)
+    visit = Visit(
+        visited_on=visited_on,
+        target_kind=kind,
+        **{TARGET_COLUMN[kind]: target.id},
+        created_at=now,
+        **values,
+    )
+    session.add(visit)
+    session.flush()
+    assert visit.id is not None
+    _set_cadres(session, visit.id, people)
+    _unlinked_notes(session, cadres=people, kind=kind, target=target, day=visited_on, notes=notes)
+    return show(session, visit_id=visit.id)
+
+
+def _get(session: Session, visit_id: int) -> Visit:
+    from sanlian.db.models import Visit
+
+    visit = session.get(Visit, visit_id)
+    if visit is None:
+        raise NotFoundError("visit_not_found", id=visit_id)
+    return visit
+
+
+def edit(
+    session: Session,
+    *,
+    visit_id: int,
+    visited_on: dt.date | None = None,
+    cadres: Sequence[str | int] | None = None,
+    community: str | int | None = None,
+    enterprise: str | int | None = None,
+    household: str | int | None = None,
+    form: str | None = None,
+    cards: int | str | None = None,
+    diary: str | None = None,
+    note: str | None = None,
+    notes: list[str] | None = None,
+) -> dict[str, Any]:
+    """Change what is given; the cadres and the target, when given, replace the old ones."""
+    from sqlmodel import col, select
+
+    from sanlian.db.models import Cadre, VisitCadre
+
+    visit = _get(session, visit_id)
+    values = _clean(form=form, cards=cards, diary=diary, note=note)
+    found = resolve_target(
+        session,
+        community=community,
+        enterprise=enterprise,
+        household=household,
+        what="走访对象",
+        required=False,
+    )
+    if visited_on is None and not cadres and found is None and not values:
+        raise ValidationError("nothing_to_edit")
+    if visited_on is not None:
+        check_in_campaign(session, visited_on, "走访日期")
+        values["visited_on"] = visited_on
+    if found is not None:
+        kind, target = found
+        values["target_kind"] = kind
+        for k, column in TARGET_COLUMN.items():
+            values[column] = target.id if k == kind else None
+    people: list[Cadre]
+    if cadres:
+        people = _cadres(session, cadres)
+        _set_cadres(session, visit_id, people)
+    else:
+        people = list(
+            session.exec(
+                select(Cadre)
+                .join(VisitCadre, col(VisitCadre.cadre_id) == col(Cadre.id))
+                .where(col(VisitCadre.visit_id) == visit_id)
+                .order_by(col(Cadre.id))
+            ).all()
+        )
+    for key, value in values.items():
+        setattr(visit, key, value)
+    session.add(visit)
+    session.flush()
+    if visited_on is not None or cadres or found is not None:
+        kind = visit.target_kind
+        target_id = getattr(visit, TARGET_COLUMN[kind])
+        from sanlian.db.models import REGISTRY_MODELS
+
+        target = session.get(REGISTRY_MODELS[kind], target_id)
+        _unlinked_notes(
+            session, cadres=people, kind=kind, target=target, day=visit.visited_on, notes=notes
+        )
+    return show(session, visit_id=visit_id)
+
+
+def remove(session: Session, *, visit_id: int, force: bool = False) -> dict[str, Any]:
+    """Delete a visit; one that problems were raised on needs ``force`` (they keep no link)."""
+    from sqlalchemy import update
+    from sqlmodel import col, select
+
+    from sanlian.db.models import Problem
+
+    record = show(session, visit_id=visit_id)
+    problem_ids = list(
+        session.exec(
+            select(Problem.id).where(col(Problem.visit_id) == visit_id).order_by(col(Problem.id))
+        ).all()
+    )
+    if problem_ids and not force:
+        raise RuleError(
+            "visit_referenced", id=visit_id, problems="、".join(str(i) for i in problem_ids)
+        )
+    if problem_ids:
+        session.execute(
+            update(Problem).where(col(Problem.visit_id) == visit_id).values(visit_id=None)
+        )
+    session.delete(_get(session, visit_id))
+    session.flush()
+    return record
+
+
+def listing(
+    session: Session,
+    *,
+    cadre: str | int | None = None,
+    section: str | int | None = None,
+    community: str | int | None = None,
+    enterprise: str | int | None = None,
+    household: str | int | None = None,
+    form: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    ids: Sequence[int] | None = None,
+) -> list[dict[str, Any]]:
+    """Visits as dicts of stored values, with the names of the target and the cadres."""
+    from sqlmodel import col, select
+
+    from sanlian.db.models import Cadre, Community, Enterprise, Household, Visit, VisitCadre
+    from sanlian.i18n import labels
+    from sanlian.services import refs
+
+    stmt: Any = (
+        select(Visit, Community.name, Enterprise.name, Household.name)
+        .outerjoin(Community, col(Community.id) == col(Visit.community_id))
+        .outerjoin(Enterprise, col(Enterprise.id) == col(Visit.enterprise_id))
+        .outerjoin(Household, col(Household.id) == col(Visit.household_id))
+    )
+    if cadre is not None:
+        cadre_id = refs.resolve(session, "cadre", cadre, include_retired=True).id
+        stmt = stmt.where(
+            col(Visit.id).in_(
+                select(VisitCadre.visit_id).where(col(VisitCadre.cadre_id) == cadre_id)
+            )
+        )
+    if section is not None:
+        section_id = refs.resolve(session, "section", section, include_retired=True).id
+        stmt = stmt.where(
+            col(Visit.id).in_(
+                select(VisitCadre.visit_id)
+                .join(Cadre, col(Cadre.id) == col(VisitCadre.cadre_id))
+                .where(col(Cadre.section_id) == section_id)
+            )
+        )
+    for kind, ref, column in (
+        ("community", community, Visit.community_id),
+        ("enterprise", enterprise, Visit.enterprise_id),
+        ("household", household, Visit.household_id),
+    ):
+        if ref is not None:
+            stmt = stmt.where(
+                col(column) == refs.resolve(session, kind, ref, include_retired=True).id
+            )
+    if form is not None:
+        stmt = stmt.where(col(Visit.form) == labels.parse(labels.VISIT_FORM, form, "走访形式"))
+    if date_from is not None:
+        stmt = stmt.where(col(Visit.visited_on) >= date_from)
+    if date_to is not None:
+        stmt = stmt.where(col(Visit.visited_on) <= date_to)
+    if ids is not None:
+        stmt = stmt.where(col(Visit.id).in_(list(ids)))
+    stmt = stmt.order_by(col(Visit.visited_on), col(Visit.id))
+    found = session.execute(stmt).all()
+    people: dict[int, list[tuple[int, str]]] = {}
+    visit_ids = [v.id for v, *_ in found]
+    for chunk in range(0, len(visit_ids), 500):
+        part = visit_ids[chunk : chunk + 500]
+        pairs = session.execute(
+            select(VisitCadre.visit_id, Cadre.id, Cadre.name)
+            .join(Cadre, col(Cadre.id) == col(VisitCadre.cadre_id))
+            .where(col(VisitCadre.visit_id).in_(part))
+            .order_by(col(VisitCadre.visit_id), col(Cadre.id))
+        ).all()
+        for visit_id, cadre_id, name in pairs:
+            people.setdefault(visit_id, []).append((cadre_id, name))
+    rows = []
+    for visit, community_name, enterprise_name, household_name in found:
+        target_id = getattr(visit, TARGET_COLUMN[visit.target_kind])
+        target = {
+            "community": community_name,
+            "enterprise": enterprise_name,
+            "household": household_name,
+        }[visit.target_kind]
+        who = people.get(visit.id, [])
+        rows.append(
+            {
+                "id": visit.id,
+                "visited_on": visit.visited_on,
+                "cadre_ids": [i for i, _n in who],
+                "cadres": [n for _i, n in who],
+                "target_kind": visit.target_kind,
+                "target_id": target_id,
+                "target": target,
+                "community_id": visit.community_id,
+                "enterprise_id": visit.enterprise_id,
+                "household_id": visit.household_id,
+                "form": visit.form,
+                "cards": visit.cards,
+                "diary": visit.diary,
+                "note": visit.note,
+            }
+        )
+    return rows
+
+
+def show(session: Session, *, visit_id: int) -> dict[str, Any]:
+    """One visit, with the numbers of the problems raised on it."""
+    from sqlmodel import col, select
+
+    from sanlian.db.models import Problem
+
+    found = listing(session, ids=[visit_id])
+    if not found:
+        raise NotFoundError("visit_not_found", id=visit_id)
+    record = found[0]
+    record["problem_ids"] = list(
+        session.exec(
+            select(Problem.id).where(col(Problem.visit_id) == visit_id).order_by(col(Problem.id))
+        ).all()
+    )
+    return record

@@ -1,0 +1,307 @@
+"""Activities (the "eight ones" that are events), research reports and leading-group roles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from sanlian.i18n.labels import ACTIVITY_KIND
+from tests.conftest import Cli, Result
+
+Unchanged = Callable[[Callable[[], Result]], Result]
+
+
+def ok(cli: Cli, *args: Any) -> Result:
+    result = cli(*args)
+    assert result.code == 0, result
+    return result
+
+
+def activities(cli: Cli, *args: Any) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = ok(cli, "activity", "list", "-f", "json", *args).json()
+    return rows
+
+
+@pytest.fixture
+def linked(base: Cli) -> Cli:
+    """综合科 linked with 幸福社区; 张伟@办公室 (leader) linked with the enterprise."""
+    ok(base, "link", "community", "--section", "综合科", "--community", "幸福社区", "--from", "3-1")
+    ok(base, "link", "enterprise", "--cadre", "1", "--enterprise", "1", "--from", "3-1")
+    return base
+
+
+# --- activities ----------------------------------------------------------------------------
+
+
+def test_every_kind_by_key_or_label(base: Cli) -> None:
+    for i, (key, label) in enumerate(ACTIVITY_KIND.items()):
+        kind = key.replace("_", "-") if i % 2 else label
+        result = ok(base, "activity", "add", kind, "--date", "2026-03-20", "--cadre", "单丽")
+        assert f"已登记活动 {i + 1}" in result.out
+    rows = activities(base)
+    assert [r["kind"] for r in rows] == list(ACTIVITY_KIND)
+
+
+def test_unknown_kind_refused(base: Cli, unchanged: Unchanged) -> None:
+    result = unchanged(lambda: base("activity", "add", "聚餐", "--date", "4-1"))
+    assert "活动类型" in result.err and "共同过组织生活(org_life)" in result.err
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("education", "--cadre", "无名氏"), "无名氏"),
+        (("education", "--section", "没有科"), "没有科"),
+        (("civility", "--partner", "没有的地方"), "找不到社区(村)或企业“没有的地方”"),
+        (("civility", "--partner", "社区:9"), "9"),
+        (("education", "--date", "2-30"), "活动日期"),
+        (("education", "--title", "长" * 201), "活动名称"),
+    ],
+)
+def test_activity_refusals(
+    base: Cli, unchanged: Unchanged, args: tuple[str, ...], expected: str
+) -> None:
+    result = unchanged(lambda: base("activity", "add", *args))
+    assert expected in result.err
+
+
+def test_partner_number_must_say_which_kind(base: Cli, unchanged: Unchanged) -> None:
+    result = unchanged(lambda: base("activity", "add", "civility", "--partner", "1"))
+    assert "社区:1" in result.err and "企业:1" in result.err
+    ok(base, "activity", "add", "civility", "--partner", "社区:1", "--date", "5-1")
+    ok(base, "activity", "add", "civility", "--partner", "企业:1", "--date", "5-2")
+    ok(base, "activity", "add", "civility", "--partner", "前河湾村", "--date", "5-3")
+    rows = activities(base)
+    assert [(r["partner_kind"], r["partner"]) for r in rows] == [
+        ("community", "幸福社区"),
+        ("enterprise", "临沂华强机械有限公司"),
+        ("community", "前河湾村"),
+    ]
+
+
+def test_org_life_with_a_linked_partner_before_july(linked: Cli) -> None:
+    result = ok(
+        linked,
+        "activity",
+        "add",
+        "组织生活",
+        "--date",
+        "6-28",
+        "--title",
+        "喜迎十八大、岗位当先锋",
+        "--cadre",
+        "单丽",
+        "--cadre",
+        "张伟@综合科",
+        "--partner",
+        "幸福社区",
+    )
+    assert result.err == ""
+    # the enterprise is linked with a participant, the leader
+    result = ok(
+        linked,
+        "activity",
+        "add",
+        "org_life",
+        "--date",
+        "6-20",
+        "--cadre",
+        "1",
+        "--partner",
+        "企业:1",
+    )
+    assert result.err == ""
+    # a section named as organiser counts too
+    result = ok(
+        linked,
+        "activity",
+        "add",
+        "org_life",
+        "--date",
+        "6-21",
+        "--section",
+        "综合科",
+        "--partner",
+        "幸福社区",
+    )
+    assert result.err == ""
+    rows = activities(linked, "--kind", "org_life")
+    assert [r["before_july"] for r in rows] == [True, True, True]
+    assert rows[2]["cadres"] == ["张伟", "单丽"]  # by number
+
+
+def test_org_life_on_or_after_july_first_is_recorded_with_a_warning(linked: Cli) -> None:
+    result = ok(
+        linked,
+        "activity",
+        "add",
+        "org_life",
+        "--date",
+        "7-1",
+        "--cadre",
+        "单丽",
+        "--partner",
+        "幸福社区",
+    )
+    assert "7 月 1 日" in result.err and "七一前夕" in result.err
+    assert activities(linked)[0]["before_july"] is False
+
+
+def test_org_life_with_an_unlinked_partner_warns(linked: Cli) -> None:
+    # 曾强's section (办公室) has no link with 幸福社区, nor does the bureau
+    result = ok(
+        linked,
+        "activity",
+        "add",
+        "org_life",
+        "--date",
+        "6-1",
+        "--cadre",
+        "曾强",
+        "--partner",
+        "幸福社区",
+    )
+    assert "社区(村)“幸福社区”" in result.err and "没有与参加干部" in result.err
+    # 单丽 (综合科) has no link with the enterprise
+    result = ok(
+        linked,
+        "activity",
+        "add",
+        "org_life",
+        "--date",
+        "6-1",
+        "--cadre",
+        "单丽",
+        "--partner",
+        "企业:1",
+    )
+    assert "企业“临沂华强机械有限公司”" in result.err
+    # a bureau link covers every participant
+    ok(linked, "link", "community", "--bureau", "--community", "前河湾村", "--from", "3-1")
+    result = ok(
+        linked,
+        "activity",
+        "add",
+        "org_life",
+        "--date",
+        "6-2",
+        "--cadre",
+        "曾强",
+        "--partner",
+        "前河湾村",
+    )
+    assert result.err == ""
+    # no partner at all
+    result = ok(linked, "activity", "add", "org_life", "--date", "6-3", "--cadre", "曾强")
+    assert "--partner" in result.err
+    assert len(activities(linked)) == 4
+
+
+def test_activity_list_filters_and_remove(linked: Cli, unchanged: Unchanged) -> None:
+    ok(
+        linked,
+        "activity",
+        "add",
+        "education",
+        "--date",
+        "4-1",
+        "--cadre",
+        "单丽",
+        "--cadre",
+        "曾强",
+    )
+    ok(
+        linked,
+        "activity",
+        "add",
+        "civility",
+        "--date",
+        "5-1",
+        "--partner",
+        "幸福社区",
+        "--section",
+        "办公室",
+    )
+    ok(linked, "activity", "add", "mechanism", "--date", "11-1", "--title", "联系群众长效机制")
+    assert [r["id"] for r in activities(linked, "--kind", "专题教育")] == [1]
+    assert [r["id"] for r in activities(linked, "--kind", "群众观念专题教育")] == [1]
+    assert [r["id"] for r in activities(linked, "--cadre", "曾强")] == [1]
+    assert [r["id"] for r in activities(linked, "--section", "办公室")] == [1, 2]
+    assert [r["id"] for r in activities(linked, "--section", "综合科")] == [1]
+    assert [r["id"] for r in activities(linked, "--partner", "幸福社区")] == [2]
+    assert [r["id"] for r in activities(linked, "--from", "4-15", "--to", "11-1")] == [2, 3]
+    table = ok(linked, "activity", "list")
+    assert "建立长效机制" in table.out and "联系群众长效机制" in table.out
+    result = ok(linked, "activity", "remove", "2")
+    assert "已删除活动 2" in result.out
+    assert [r["id"] for r in activities(linked)] == [1, 3]
+    result = unchanged(lambda: linked("activity", "remove", "2"))
+    assert "没有编号为 2 的活动记录" in result.err
+
+
+# --- research reports ----------------------------------------------------------------------
+
+
+def research(cli: Cli, *args: Any) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = ok(cli, "research", "list", "-f", "json", *args).json()
+    return rows
+
+
+def test_research_reports(base: Cli, unchanged: Unchanged) -> None:
+    result = ok(
+        base,
+        "research",
+        "add",
+        "--cadre",
+        "单丽",
+        "--title",
+        "关于中小企业融资难的调研",
+        "--date",
+        "5-1",
+        "--topic",
+        "群众反映的热点难点问题",
+    )
+    assert "已登记调研报告 1" in result.out
+    ok(base, "research", "add", "--cadre", "曾强", "--title", "营商环境调研", "--topic", "营商环境")
+    ok(base, "research", "add", "--cadre", "1", "--title", "企业用工调研", "--topic", "key_issue")
+    rows = research(base)
+    assert [(r["cadre_id"], r["topic"]) for r in rows] == [
+        (3, "hotspot"),
+        (4, "营商环境"),
+        (1, "key_issue"),
+    ]
+    assert rows[1]["written_on"] == "2026-06-15"
+    assert [r["id"] for r in research(base, "--section", "办公室")] == [2, 3]
+    assert [r["id"] for r in research(base, "--cadre", "单丽")] == [1]
+    table = ok(base, "research", "list")
+    assert "本部门单位工作推进中的关键性问题" in table.out
+    ok(base, "research", "remove", "2")
+    assert [r["id"] for r in research(base)] == [1, 3]
+    result = unchanged(lambda: base("research", "remove", "2"))
+    assert "没有编号为 2 的调研报告" in result.err
+    result = unchanged(lambda: base("research", "add", "--cadre", "单丽", "--title", " "))
+    assert "报告题目" in result.err
+    result = unchanged(lambda: base("research", "add", "--cadre", "张伟", "--title", "x"))
+    assert "对应多条记录" in result.err
+
+
+# --- leading-group roles (issue 3, item 5) ---------------------------------------------------
+
+
+def test_leading_group_roles_in_cadre_edit_and_list(base: Cli, unchanged: Unchanged) -> None:
+    ok(base, "cadre", "edit", "曾强", "--role", "副组长", "--leader")
+    ok(base, "cadre", "edit", "单丽", "--role", "office")
+    rows = {r["id"]: r for r in ok(base, "cadre", "list", "-f", "json").json()}
+    assert rows[1]["role"] == "head" and rows[4]["role"] == "deputy" and rows[3]["role"] == "office"
+    assert rows[4]["is_leader"] is True
+    table = ok(base, "cadre", "list")
+    for label in ("组长", "副组长", "办公室"):
+        assert label in table.out
+    ok(base, "cadre", "edit", "曾强", "--role", "")
+    assert ok(base, "cadre", "show", "曾强", "-f", "json").json()["role"] is None
+    result = unchanged(lambda: base("cadre", "edit", "单丽", "--role", "秘书长"))
+    assert "领导小组职务" in result.err
+    # the new deputy, now a leader, may take an enterprise
+    ok(base, "link", "enterprise", "--cadre", "曾强", "--enterprise", "1")

@@ -1,0 +1,246 @@
+"""Links: section–community, leader–enterprise (1–3), cadre–household (一对一/多对一), with history.
+
+The ``base`` fixture: sections 办公室 (1) and 综合科 (2); cadres 张伟@办公室 (1, leader, 组长),
+张伟@综合科 (2), 单丽 (3, 综合科), 曾强 (4, 办公室); communities 幸福社区 (1) and 前河湾村 (2);
+one enterprise (1); one household 王秀英 (1) in 幸福社区.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.conftest import Cli, Result
+
+Unchanged = Callable[[Callable[[], Result]], Result]
+
+
+def ok(cli: Cli, *args: Any) -> Result:
+    result = cli(*args)
+    assert result.code == 0, result
+    return result
+
+
+def links(cli: Cli, *args: Any) -> list[dict[str, Any]]:
+    result = ok(cli, "link", "list", "-f", "json", *args)
+    rows: list[dict[str, Any]] = result.json()
+    return rows
+
+
+@pytest.fixture
+def linked(base: Cli) -> Cli:
+    """综合科 linked with 幸福社区 since 3-1."""
+    ok(base, "link", "community", "--section", "综合科", "--community", "幸福社区", "--from", "3-1")
+    return base
+
+
+# --- community links -----------------------------------------------------------------------
+
+
+def test_community_link_by_section_and_by_bureau(base: Cli) -> None:
+    result = ok(base, "link", "community", "--section", "综合科", "--community", "幸福社区")
+    assert "综合科 — 幸福社区" in result.out
+    assert "2026-06-15" in result.out
+    ok(base, "link", "community", "--bureau", "--community", "前河湾村", "--from", "2026-03-01")
+    rows = links(base, "--kind", "community")
+    assert [(r["section_id"], r["section"], r["community_id"]) for r in rows] == [
+        (2, "综合科", 1),
+        (None, "局机关", 2),
+    ]
+    assert rows[1]["start_on"] == "2026-03-01"
+    assert rows[1]["end_on"] is None and rows[1]["active"] is True
+
+
+def test_community_link_needs_section_or_bureau(base: Cli, unchanged: Unchanged) -> None:
+    result = unchanged(lambda: base("link", "community", "--community", "幸福社区"))
+    assert "--section" in result.err and "--bureau" in result.err
+    result = unchanged(
+        lambda: base(
+            "link", "community", "--section", "综合科", "--bureau", "--community", "幸福社区"
+        )
+    )
+    assert "二者选一" in result.err
+
+
+def test_duplicate_active_community_link_refused(linked: Cli, unchanged: Unchanged) -> None:
+    result = unchanged(
+        lambda: linked("link", "community", "--section", "2", "--community", "幸福社区")
+    )
+    assert "联系编号 1" in result.err and "sanlian link end 1" in result.err
+
+
+def test_unknown_community_refused(base: Cli, unchanged: Unchanged) -> None:
+    result = unchanged(
+        lambda: base("link", "community", "--section", "综合科", "--community", "没有社区")
+    )
+    assert "没有社区" in result.err
+
+
+# --- enterprise links ----------------------------------------------------------------------
+
+
+def test_only_a_leader_may_link_an_enterprise(base: Cli, unchanged: Unchanged) -> None:
+    result = unchanged(lambda: base("link", "enterprise", "--cadre", "曾强", "--enterprise", "1"))
+    assert "不是领导班子成员" in result.err and "sanlian cadre edit 4 --leader" in result.err
+    ok(base, "link", "enterprise", "--cadre", "张伟@办公室", "--enterprise", "1")
+    rows = links(base, "--kind", "enterprise")
+    assert [(r["cadre_id"], r["enterprise_id"], r["section"]) for r in rows] == [(1, 1, "办公室")]
+
+
+def test_a_fourth_enterprise_is_refused_naming_the_three(base: Cli, unchanged: Unchanged) -> None:
+    for name in ("沂蒙宏达食品有限公司", "兰山纺织有限公司", "金雀山建材有限公司"):
+        ok(base, "enterprise", "add", name)
+    for number in (1, 2, 3):
+        ok(base, "link", "enterprise", "--cadre", "1", "--enterprise", number, "--from", "3-10")
+    result = unchanged(
+        lambda: base("link", "enterprise", "--cadre", "1", "--enterprise", "金雀山建材有限公司")
+    )
+    for name in ("临沂华强机械有限公司", "沂蒙宏达食品有限公司", "兰山纺织有限公司"):
+        assert name in result.err
+    assert "最多联系 3 家" in result.err
+    # once one link has ended, the fourth is allowed from the next day
+    ok(base, "link", "end", "2", "--date", "6-30")
+    ok(base, "link", "enterprise", "--cadre", "1", "--enterprise", "4", "--from", "7-1")
+    assert len(links(base, "--cadre", "1", "--as-of", "7-1")) == 3
+    assert len(links(base, "--cadre", "1", "--all")) == 4
+
+
+def test_duplicate_enterprise_link_refused(base: Cli, unchanged: Unchanged) -> None:
+    ok(base, "link", "enterprise", "--cadre", "1", "--enterprise", "1")
+    result = unchanged(lambda: base("link", "enterprise", "--cadre", "1", "--enterprise", "1"))
+    assert "已有有效的联系" in result.err
+
+
+# --- household links -----------------------------------------------------------------------
+
+
+def test_household_in_unlinked_community_refused(base: Cli, unchanged: Unchanged) -> None:
+    result = unchanged(
+        lambda: base("link", "household", "--cadre", "单丽", "--household", "王秀英")
+    )
+    assert "sanlian link community --section 综合科 --community 幸福社区" in result.err
+    assert "单丽" in result.err and "王秀英" in result.err
+
+
+def test_household_link_allowed_through_section_or_bureau(linked: Cli, base: Cli) -> None:
+    ok(linked, "link", "household", "--cadre", "单丽", "--household", "王秀英")
+    # 曾强 (办公室) may pair with a household of a community the bureau links
+    ok(base, "household", "add", "李桂兰", "--community", "前河湾村")
+    ok(base, "link", "community", "--bureau", "--community", "前河湾村", "--from", "3-1")
+    ok(base, "link", "household", "--cadre", "曾强", "--household", "李桂兰")
+    rows = links(base, "--kind", "household")
+    assert [(r["cadre"], r["target"], r["community"]) for r in rows] == [
+        ("单丽", "王秀英", "幸福社区"),
+        ("曾强", "李桂兰", "前河湾村"),
+    ]
+
+
+def test_community_link_must_be_active_on_the_start_date(linked: Cli, unchanged: Unchanged) -> None:
+    ok(linked, "link", "end", "1", "--date", "5-31")
+    result = unchanged(
+        lambda: linked("link", "household", "--cadre", "单丽", "--household", "1", "--from", "6-1")
+    )
+    assert "2026-06-01" in result.err
+    ok(linked, "link", "household", "--cadre", "单丽", "--household", "1", "--from", "5-1")
+
+
+def test_many_to_one_pair_accepted(linked: Cli) -> None:
+    result = ok(
+        linked, "link", "household", "--cadre", "单丽", "--cadre", "张伟@综合科", "--household", "1"
+    )
+    assert result.out.count("已建立联系") == 2
+    rows = links(linked, "--household", "王秀英")
+    assert [(r["cadre_id"], r["household_id"]) for r in rows] == [(3, 1), (2, 1)]
+
+
+def test_many_to_one_refused_whole_when_one_cadre_cannot(linked: Cli, unchanged: Unchanged) -> None:
+    # 曾强 is of 办公室, whose section has no link with 幸福社区: nothing is written at all
+    result = unchanged(
+        lambda: linked(
+            "link", "household", "--cadre", "单丽", "--cadre", "曾强", "--household", "1"
+        )
+    )
+    assert "--section 办公室 --community 幸福社区" in result.err
+
+
+def test_one_household_at_a_time_unless_the_campaign_allows(
+    linked: Cli, unchanged: Unchanged
+) -> None:
+    ok(linked, "household", "add", "赵大山", "--community", "幸福社区")
+    ok(linked, "link", "household", "--cadre", "单丽", "--household", "王秀英", "--from", "4-1")
+    result = unchanged(
+        lambda: linked("link", "household", "--cadre", "单丽", "--household", "赵大山")
+    )
+    assert "只能结对 1 户" in result.err and "王秀英" in result.err
+    assert "sanlian link end 2" in result.err
+    ok(linked, "campaign", "set", "--pairs", "2")
+    ok(linked, "link", "household", "--cadre", "单丽", "--household", "赵大山")
+    assert len(links(linked, "--cadre", "单丽")) == 2
+
+
+def test_duplicate_household_pair_refused(linked: Cli, unchanged: Unchanged) -> None:
+    ok(linked, "campaign", "set", "--pairs", "3")
+    ok(linked, "link", "household", "--cadre", "单丽", "--household", "王秀英")
+    result = unchanged(
+        lambda: linked("link", "household", "--cadre", "单丽", "--household", "王秀英")
+    )
+    assert "不能重复建立" in result.err
+
+
+def test_household_link_needs_a_cadre(linked: Cli, unchanged: Unchanged) -> None:
+    result = unchanged(lambda: linked("link", "household", "--household", "王秀英"))
+    assert "--cadre" in result.err
+
+
+# --- ending and history --------------------------------------------------------------------
+
+
+def test_end_keeps_history(linked: Cli) -> None:
+    ok(linked, "link", "household", "--cadre", "单丽", "--household", "王秀英", "--from", "3-5")
+    result = ok(linked, "link", "end", "2", "--date", "2026-05-31")
+    assert "至 2026-05-31" in result.out
+    assert [r["id"] for r in links(linked)] == [1]  # today: only the community link
+    assert [r["id"] for r in links(linked, "--as-of", "5-31")] == [1, 2]
+    every = links(linked, "--all")
+    assert every[1]["end_on"] == "2026-05-31" and every[1]["active"] is False
+    # after the end, a new pair with the same household may start
+    ok(linked, "link", "household", "--cadre", "单丽", "--household", "王秀英", "--from", "6-1")
+
+
+def test_end_refusals(linked: Cli, unchanged: Unchanged) -> None:
+    result = unchanged(lambda: linked("link", "end", "1", "--date", "2026-02-28"))
+    assert "早于该联系的开始日期 2026-03-01" in result.err
+    result = unchanged(lambda: linked("link", "end", "99"))
+    assert "99" in result.err
+    ok(linked, "link", "end", "1", "--date", "6-1")
+    result = unchanged(lambda: linked("link", "end", "1"))
+    assert "已于 2026-06-01 结束" in result.err
+
+
+def test_list_filters_and_formats(linked: Cli) -> None:
+    ok(linked, "link", "community", "--bureau", "--community", "前河湾村")
+    ok(linked, "link", "enterprise", "--cadre", "1", "--enterprise", "1")
+    ok(linked, "link", "household", "--cadre", "单丽", "--cadre", "2", "--household", "1")
+    assert len(links(linked)) == 5
+    assert [r["id"] for r in links(linked, "--kind", "企业")] == [3]
+    assert [r["id"] for r in links(linked, "--kind", "household")] == [4, 5]
+    assert [r["id"] for r in links(linked, "--section", "综合科")] == [1, 4, 5]
+    assert [r["id"] for r in links(linked, "--section", "办公室")] == [3]
+    assert [r["id"] for r in links(linked, "--community", "幸福社区")] == [1, 4, 5]
+    assert [r["id"] for r in links(linked, "--enterprise", "1")] == [3]
+    assert [r["id"] for r in links(linked, "--cadre", "单丽")] == [4]
+    assert links(linked, "--as-of", "2026-03-02") == links(linked, "--as-of", "3-2")
+    assert [r["id"] for r in links(linked, "--as-of", "3-2")] == [1]
+    table = ok(linked, "link", "list")
+    assert "部门单位联系社区(村)" in table.out and "局机关" in table.out
+    csv = ok(linked, "link", "list", "-f", "csv")
+    assert csv.out.startswith("\ufeff") or "编号" in csv.out.splitlines()[0]
+    bad = linked("link", "list", "--kind", "朋友")
+    assert bad.code == 1 and "联系类型" in bad.err
+
+
+def test_links_are_journalled(linked: Cli) -> None:
+    result = ok(linked, "history", "-f", "json")
+    assert any(e["command"] == "link community" for e in result.json())

@@ -1,0 +1,326 @@
+"""Visits: dated inside a campaign, one or more cadres, exactly one target, diaries kept whole."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.conftest import Cli, Result
+
+Unchanged = Callable[[Callable[[], Result]], Result]
+
+DIARY = "入户看望王秀英一家，老人腿脚不便，孙子上学路远，希望协调校车。\n约定两周后回访。"
+
+
+def ok(cli: Cli, *args: Any) -> Result:
+    result = cli(*args)
+    assert result.code == 0, result
+    return result
+
+
+def visits(cli: Cli, *args: Any) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = ok(cli, "visit", "list", "-f", "json", *args).json()
+    return rows
+
+
+@pytest.fixture
+def paired(base: Cli) -> Cli:
+    """综合科 linked with 幸福社区; 单丽 paired with 王秀英; 张伟@办公室 linked with the enterprise."""
+    ok(base, "link", "community", "--section", "综合科", "--community", "幸福社区", "--from", "3-1")
+    ok(base, "link", "household", "--cadre", "单丽", "--household", "王秀英", "--from", "3-2")
+    ok(base, "link", "enterprise", "--cadre", "1", "--enterprise", "1", "--from", "3-2")
+    return base
+
+
+def test_visit_with_diary_recorded_without_warning(paired: Cli) -> None:
+    result = ok(
+        paired,
+        "visit",
+        "add",
+        "--date",
+        "2026-04-03",
+        "--cadre",
+        "单丽",
+        "--household",
+        "王秀英",
+        "--form",
+        "入户走访",
+        "--cards",
+        "1",
+        "--diary",
+        DIARY,
+    )
+    assert "已登记走访 1" in result.out and "联系户“王秀英”" in result.out
+    assert result.err == ""
+    record = ok(paired, "visit", "show", "1", "-f", "json").json()
+    assert record["diary"] == DIARY  # whole, line break included
+    assert record["form"] == "home" and record["cards"] == 1
+    assert record["target_kind"] == "household" and record["household_id"] == 1
+    assert record["cadre_ids"] == [3] and record["visited_on"] == "2026-04-03"
+
+
+def test_visit_by_unlinked_cadre_is_recorded_with_a_warning(paired: Cli) -> None:
+    result = ok(
+        paired,
+        "visit",
+        "add",
+        "--date",
+        "5-6",
+        "--cadre",
+        "曾强",
+        "--household",
+        "1",
+        "--form",
+        "home",
+    )
+    assert "曾强" in result.err and "没有与联系户“王秀英”建立联系" in result.err
+    assert len(visits(paired)) == 1
+
+
+def test_community_visit_linked_through_section_or_bureau(paired: Cli) -> None:
+    ok(paired, "link", "community", "--bureau", "--community", "前河湾村", "--from", "3-1")
+    result = ok(
+        paired,
+        "visit",
+        "add",
+        "--date",
+        "4-1",
+        "--cadre",
+        "张伟@综合科",
+        "--cadre",
+        "曾强",
+        "--community",
+        "幸福社区",
+        "--form",
+        "talk",
+    )
+    # 张伟@综合科 is of the linked section; 曾强 (办公室) is not
+    assert "曾强" in result.err and "张伟" not in result.err
+    result = ok(
+        paired,
+        "visit",
+        "add",
+        "--date",
+        "4-2",
+        "--cadre",
+        "曾强",
+        "--community",
+        "前河湾村",
+        "--form",
+        "card",
+        "--cards",
+        "20",
+    )
+    assert result.err == ""
+    assert visits(paired)[0]["cadre_ids"] == [2, 4]
+
+
+def test_enterprise_visit_by_its_leader(paired: Cli) -> None:
+    result = ok(
+        paired,
+        "visit",
+        "add",
+        "--date",
+        "4-9",
+        "--cadre",
+        "1",
+        "--enterprise",
+        "1",
+        "--form",
+        "座谈交流",
+    )
+    assert result.err == ""
+
+
+def test_visit_dated_outside_every_campaign_refused(paired: Cli, unchanged: Unchanged) -> None:
+    for day in ("2026-02-28", "2025-06-01", "2027-01-01"):
+        result = unchanged(
+            lambda day=day: paired(
+                "visit",
+                "add",
+                "--date",
+                day,
+                "--cadre",
+                "单丽",
+                "--household",
+                "1",
+                "--form",
+                "home",
+            )
+        )
+        assert "不在任何活动年度的期间内" in result.err
+        assert "2026 年：2026-03-01 至 2026-12-31" in result.err
+
+
+def test_a_visit_in_another_campaign_year_is_allowed(paired: Cli) -> None:
+    ok(paired, "init", "--year", "2025")
+    ok(
+        paired,
+        "visit",
+        "add",
+        "--date",
+        "2025-06-01",
+        "--cadre",
+        "单丽",
+        "--household",
+        "1",
+        "--form",
+        "home",
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("--cadre", "单丽", "--form", "home"), "请写明走访对象"),
+        (
+            ("--cadre", "单丽", "--household", "1", "--community", "1", "--form", "home"),
+            "只能写一个",
+        ),
+        (("--household", "1", "--form", "home"), "--cadre"),
+        (("--cadre", "单丽", "--household", "1"), "走访形式"),
+        (("--cadre", "单丽", "--household", "1", "--form", "开会"), "入户走访(home)"),
+        (("--cadre", "单丽", "--household", "1", "--form", "home", "--cards", "-1"), "联系卡张数"),
+        (("--cadre", "无名氏", "--household", "1", "--form", "home"), "无名氏"),
+        (("--cadre", "张伟", "--household", "1", "--form", "home"), "对应多条记录"),
+        (("--cadre", "单丽", "--household", "没有这户", "--form", "home"), "没有这户"),
+        (("--cadre", "单丽", "--household", "1", "--form", "home", "--date", "13-1"), "走访日期"),
+    ],
+)
+def test_visit_add_refusals(
+    paired: Cli, unchanged: Unchanged, args: tuple[str, ...], expected: str
+) -> None:
+    result = unchanged(lambda: paired("visit", "add", "--date", "4-1", *args))
+    assert expected in result.err
+
+
+def _several(cli: Cli) -> None:
+    ok(
+        cli,
+        "visit",
+        "add",
+        "--date",
+        "3-20",
+        "--cadre",
+        "单丽",
+        "--household",
+        "1",
+        "--form",
+        "home",
+        "--diary",
+        DIARY,
+    )
+    ok(cli, "visit", "add", "--date", "4-20", "--cadre", "1", "--enterprise", "1", "--form", "talk")
+    ok(
+        cli,
+        "visit",
+        "add",
+        "--date",
+        "5-20",
+        "--cadre",
+        "单丽",
+        "--cadre",
+        "张伟@综合科",
+        "--community",
+        "幸福社区",
+        "--form",
+        "card",
+        "--cards",
+        "30",
+        "--diary",
+        "发放联系卡三十张。",
+    )
+
+
+def test_list_filters_and_json(paired: Cli) -> None:
+    _several(paired)
+    rows = visits(paired)
+    assert [r["id"] for r in rows] == [1, 2, 3]
+    assert rows[2]["cadres"] == ["张伟", "单丽"] and rows[2]["cards"] == 30
+    assert rows[0]["diary"] == DIARY
+    assert [r["id"] for r in visits(paired, "--cadre", "单丽")] == [1, 3]
+    assert [r["id"] for r in visits(paired, "--section", "办公室")] == [2]
+    assert [r["id"] for r in visits(paired, "--section", "综合科")] == [1, 3]
+    assert [r["id"] for r in visits(paired, "--household", "王秀英")] == [1]
+    assert [r["id"] for r in visits(paired, "--enterprise", "1")] == [2]
+    assert [r["id"] for r in visits(paired, "--community", "幸福社区")] == [3]
+    assert [r["id"] for r in visits(paired, "--form", "发放联系卡")] == [3]
+    assert [r["id"] for r in visits(paired, "--from", "4-1", "--to", "2026-05-01")] == [2]
+    table = ok(paired, "visit", "list")
+    assert "入户走访" in table.out and "…" in table.out  # the long diary is cut on screen
+    csv = ok(paired, "visit", "list", "-f", "csv")
+    assert "约定两周后回访" in csv.out  # files keep it whole
+
+
+def test_edit_visit(paired: Cli, unchanged: Unchanged) -> None:
+    _several(paired)
+    ok(paired, "visit", "edit", "2", "--form", "phone", "--note", "电话回访")
+    record = ok(paired, "visit", "show", "2", "-f", "json").json()
+    assert record["form"] == "phone" and record["note"] == "电话回访"
+    # a new target and new cadres replace the old; the unlinked cadre is warned about
+    result = ok(paired, "visit", "edit", "2", "--household", "1", "--cadre", "曾强")
+    assert "曾强" in result.err
+    record = ok(paired, "visit", "show", "2", "-f", "json").json()
+    assert record["target_kind"] == "household" and record["enterprise_id"] is None
+    assert record["cadre_ids"] == [4]
+    ok(paired, "visit", "edit", "1", "--diary", "")
+    assert ok(paired, "visit", "show", "1", "-f", "json").json()["diary"] is None
+    result = unchanged(lambda: paired("visit", "edit", "2"))
+    assert "没有给出要修改的内容" in result.err
+    result = unchanged(lambda: paired("visit", "edit", "2", "--date", "2026-01-05"))
+    assert "不在任何活动年度的期间内" in result.err
+    result = unchanged(
+        lambda: paired("visit", "edit", "2", "--community", "1", "--enterprise", "1")
+    )
+    assert "只能写一个" in result.err
+    result = unchanged(lambda: paired("visit", "edit", "9", "--form", "home"))
+    assert "没有编号为 9 的走访记录" in result.err
+
+
+def test_remove_visit(paired: Cli, unchanged: Unchanged) -> None:
+    _several(paired)
+    ok(
+        paired,
+        "problem",
+        "add",
+        "--visit",
+        "1",
+        "--category",
+        "就学",
+        "--text",
+        "上学路远",
+        "--date",
+        "3-21",
+    )
+    result = unchanged(lambda: paired("visit", "remove", "1"))
+    assert "问题 1" in result.err and "--force" in result.err
+    result = ok(paired, "visit", "remove", "2")
+    assert "已删除走访 2" in result.out
+    ok(paired, "visit", "remove", "1", "--force")
+    assert [r["id"] for r in visits(paired)] == [3]
+    problem = ok(paired, "problem", "show", "1", "-f", "json").json()
+    assert problem["visit_id"] is None and problem["household_id"] == 1
+    result = unchanged(lambda: paired("visit", "remove", "2"))
+    assert "没有编号为 2" in result.err
+
+
+def test_show_lists_problems_raised_on_the_visit(paired: Cli) -> None:
+    _several(paired)
+    ok(
+        paired,
+        "problem",
+        "add",
+        "--visit",
+        "3",
+        "--category",
+        "公共设施",
+        "--text",
+        "路灯坏了",
+        "--date",
+        "5-20",
+    )
+    assert ok(paired, "visit", "show", "3", "-f", "json").json()["problem_ids"] == [1]
+    table = ok(paired, "visit", "show", "3")
+    assert "民情日记" in table.out and "发放联系卡三十张。" in table.out
