@@ -89,6 +89,20 @@ def _register() -> None:
     app.add_typer(activity.app, name="activity", help="活动记录（“八个一”等）：登记、列出、删除。")
     app.add_typer(research.app, name="research", help="调研报告：登记、列出、删除。")
     # issue 4 (progress, supervise, selfcheck, brief): register below this line
+    from sanlian.cli import reports
+
+    app.command("progress", help="阶段进度：所处阶段、各阶段任务清单、各科室或各干部完成情况。")(
+        reports.progress
+    )
+    app.command("supervise", help="调度督促：超期、滞后事项和责任人，最急的在前。")(
+        reports.supervise
+    )
+    app.command("selfcheck", help="年终自查：全部统计数，可写成 自查报告.xlsx / .docx。")(
+        reports.selfcheck
+    )
+    app.command("brief", help="简报：一段时间的工作情况、与上期比较和需要抓紧的工作。")(
+        reports.brief
+    )
     # issue 5 (import, export, template): register below this line
 
 def _register_demo() -> None:

@@ -1,0 +1,588 @@
+"""``progress``, ``supervise``, ``selfcheck`` and ``brief``: the leading-group office's reports.
+
+Each command makes one report (``sanlian.reports``) and renders it: Rich tables and progress
+bars on a terminal; tabulate ``plain``/``markdown``, ``csv`` and ``json`` otherwise; the
+self-inspection also as .xlsx and .docx, the briefing as .docx. ``print_progress`` is the hook
+``sanlian demo`` ends with.
+"""
+
+import datetime as dt
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from sanlian.cli.context import state
+from sanlian.cli.options import AsOfOpt, FormatOpt, fmt_value
+from sanlian.cli.output import Col
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from sqlmodel import Session
+
+    from sanlian.cli.context import State
+    from sanlian.reports.brief import Brief
+    from sanlian.reports.figures import SelfCheck
+    from sanlian.reports.progress import Progress
+    from sanlian.reports.supervise import Supervision
+
+
+class By(StrEnum):
+    section = "section"
+    cadre = "cadre"
+
+
+YearOpt = Annotated[int | None, typer.Option("--year", help="活动年度（默认今年，或最近的年度）。")]
+ByOpt = Annotated[
+    By, typer.Option("--by", help="按科室（section）汇总，或按干部（cadre）列出各人事项。")
+]
+
+
+def _output_opt(suffixes: str) -> Any:
+    return typer.Option("-o", "--output", help=f"写入文件而不是屏幕；格式随后缀（{suffixes}）。")
+
+
+SelfcheckOutputOpt = Annotated[Path | None, _output_opt(".xlsx .docx .csv .json .md .txt")]
+ReportOutputOpt = Annotated[Path | None, _output_opt(".csv .json .md .txt")]
+BriefOutputOpt = Annotated[Path | None, _output_opt(".md .docx .json")]
+
+DONE = {True: "已完成", False: "未完成"}
+
+
+def _check_suffix(output: Path | None, allowed: tuple[str, ...], command: str) -> str | None:
+    if output is None:
+        return None
+    suffix = output.suffix.lower()
+    if suffix not in allowed:
+        from sanlian.errors import ValidationError
+
+        raise ValidationError(
+            "report_suffix",
+            suffix=output.suffix or output.name,
+            command=command,
+            choices="、".join(allowed),
+        )
+    return suffix
+
+
+def _rich_wanted(fmt: str, output: Path | None) -> bool:
+    from sanlian.cli.output import stdout_is_terminal
+
+    return fmt == "table" and output is None and stdout_is_terminal()
+
+
+def _console() -> "Console":
+    from rich.console import Console
+
+    return Console()
+
+
+def _style(fmt: str) -> str:
+    return "markdown" if fmt == "markdown" else "plain"
+
+
+def _heading(text: str, fmt: str, level: int = 2) -> str:
+    return f"{'#' * level} {text}" if fmt == "markdown" else text
+
+
+def _ratio(done: int, of: int) -> str:
+    return f"{done}/{of}"
+
+
+# --- progress -------------------------------------------------------------------------------
+
+SECTION_COLS = [
+    Col("name", "科室"),
+    Col("cadres", "干部", kind="int"),
+    Col("households", "结对户", kind="int"),
+    Col("visits", "走访", kind="int"),
+    Col("diaries", "日记", kind="int"),
+    Col("research", "调研报告", kind="int"),
+    Col("problems", "问题解决", kind="int"),
+    Col("conflicts", "矛盾化解", kind="int"),
+    Col("eight", "八个一", kind="int"),
+]
+# (key of the section row, done field, of field) for the columns drawn as progress bars
+BARS = {
+    "research": ("research_done", "research_required"),
+    "problems": ("problems_resolved", "problems_raised"),
+    "conflicts": ("conflicts_resolved", "conflicts_raised"),
+    "eight": ("eight_ones", None),
+}
+CADRE_COLS = [
+    Col("section", "科室"),
+    Col("name", "姓名"),
+    Col("households", "结对户", kind="int"),
+    Col("enterprises", "联系企业", kind="int"),
+    Col("visits", "走访", kind="int"),
+    Col("last_visit", "最近走访"),
+    Col("research", "调研报告", kind="int"),
+    Col("activities", "参加活动", kind="int"),
+    Col("problems", "问题解决", kind="int"),
+]
+ITEM_COLS = [Col("label", "事项"), Col("state", "状态"), Col("record", "记录")]
+
+
+def _section_rows(p: "Progress") -> list[dict[str, Any]]:
+    rows = []
+    for s in (*p.sections, p.total):
+        rows.append(
+            {
+                "id": s.id,
+                "name": s.name,
+                "cadres": s.cadres,
+                "households": s.households,
+                "visits": s.visits,
+                "diaries": s.diaries,
+                "research": _ratio(s.research_done, s.research_required),
+                "problems": _ratio(s.problems_resolved, s.problems_raised),
+                "conflicts": _ratio(s.conflicts_resolved, s.conflicts_raised),
+                "eight": _ratio(s.eight_ones, 8),
+                "_row": s,
+            }
+        )
+    return rows
+
+
+def _cadre_rows(p: "Progress") -> list[dict[str, Any]]:
+    from sanlian.reports.common import md_date
+
+    return [
+        {
+            "id": c.id,
+            "section": c.section,
+            "name": c.name,
+            "households": c.households,
+            "enterprises": c.enterprises if c.is_leader else "—",
+            "visits": c.visits,
+            "last_visit": md_date(c.last_visit_on) if c.last_visit_on else "—",
+            "research": c.research,
+            "activities": c.activities,
+            "problems": _ratio(c.problems_resolved, c.problems_owned),
+        }
+        for c in p.cadres
+    ]
+
+
+def _phase_title(ph: Any) -> str:
+    from sanlian.reports.common import md_date
+
+    return (
+        f"第{'一二三'[ph.seq - 1] if 1 <= ph.seq <= 3 else ph.seq}阶段 {ph.name}"
+        f"（{md_date(ph.start)}—{md_date(ph.end)}，{ph.state_text}）"
+        f" 完成 {ph.done}/{len(ph.items)}"
+    )
+
+
+def _item_rows(ph: Any) -> list[dict[str, Any]]:
+    return [{"label": i.label, "state": DONE[i.done], "record": i.record} for i in ph.items]
+
+
+def progress_text(p: "Progress", fmt: str) -> str:
+    """The progress report as plain text or markdown (tabulate)."""
+    from sanlian.cli.output import tabulate_text
+
+    style = _style(fmt)
+    parts = [_heading(p.headline, fmt, 1)]
+    for ph in p.phases:
+        parts.append(_heading(_phase_title(ph), fmt, 2))
+        parts.append(tabulate_text(_item_rows(ph), ITEM_COLS, style))
+    if p.cadres:
+        parts.append(_heading("各干部事项", fmt, 2))
+        parts.append(tabulate_text(_cadre_rows(p), CADRE_COLS, style))
+    else:
+        parts.append(_heading("各科室进度", fmt, 2))
+        parts.append(tabulate_text(_section_rows(p), SECTION_COLS, style))
+    return "\n\n".join(parts)
+
+
+def _bar_cell(done: int, of: int) -> Any:
+    from rich.progress_bar import ProgressBar
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=6)
+    grid.add_column(justify="right")
+    complete = done >= of > 0
+    bar = ProgressBar(
+        total=max(of, 1),
+        completed=min(done, of),
+        width=6,
+        complete_style="green" if complete else "yellow",
+        finished_style="green",
+    )
+    grid.add_row(bar, f"{done}/{of}")
+    return grid
+
+
+def progress_rich(p: "Progress", console: "Console") -> None:
+    """The progress report as Rich tables with progress bars (a terminal 100 columns wide)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    console.print(Text(p.headline, style="bold"))
+    for ph in p.phases:
+        table = Table(
+            title=_phase_title(ph), title_justify="left", header_style="bold", expand=False
+        )
+        table.add_column("事项", no_wrap=True)
+        table.add_column("状态", no_wrap=True)
+        table.add_column("记录", overflow="fold")
+        for item in ph.items:
+            state = Text("✔ 已完成", style="green") if item.done else Text("✘ 未完成", style="red")
+            table.add_row(item.label, state, item.record)
+        console.print(table)
+    if p.cadres:
+        cadre_table = Table(title="各干部事项", title_justify="left", header_style="bold")
+        for col in CADRE_COLS:
+            cadre_table.add_column(col.label, justify="right" if col.kind == "int" else "left")
+        for row in _cadre_rows(p):
+            cadre_table.add_row(*(str(row[c.key]) for c in CADRE_COLS))
+        console.print(cadre_table)
+        return
+    table = Table(title="各科室进度", title_justify="left", header_style="bold")
+    for col in SECTION_COLS:
+        table.add_column(
+            col.label,
+            justify="right" if col.kind == "int" and col.key not in BARS else "left",
+            no_wrap=True,
+        )
+    rows = _section_rows(p)
+    for i, row in enumerate(rows):
+        s = row["_row"]
+        cells: list[Any] = [row["name"]]
+        for col in SECTION_COLS[1:]:
+            if col.key in BARS:
+                done_field, of_field = BARS[col.key]
+                of = getattr(s, of_field) if of_field else 8
+                cells.append(_bar_cell(getattr(s, done_field), of))
+            else:
+                cells.append(str(row[col.key]))
+        table.add_row(
+            *cells, end_section=i == len(rows) - 2, style="bold" if s.id is None else None
+        )
+    console.print(table)
+
+
+def render_progress(p: "Progress", fmt: str, output: Path | None) -> None:
+    from sanlian.cli.output import csv_text, emit, to_json
+
+    if fmt == "json":
+        emit(to_json(p.as_dict()), output)
+    elif fmt == "csv":
+        if p.cadres:
+            emit(csv_text(_cadre_rows(p), CADRE_COLS), output, bom=True)
+        else:
+            emit(csv_text(_section_rows(p), SECTION_COLS), output, bom=True)
+    elif _rich_wanted(fmt, output):
+        progress_rich(p, _console())
+    else:
+        emit(progress_text(p, fmt), output)
+
+
+def print_progress(
+    source: "Session | State", as_of: dt.date | None = None, *, year: int | None = None
+) -> None:
+    """Print the progress report (Rich on a terminal, plain text otherwise): ``sanlian demo``'s
+    last step. ``source`` is an open session, or the CLI state (a session is opened on it)."""
+    from sanlian.reports.progress import progress as build
+
+    def show(session: "Session", today: dt.date) -> None:
+        report = build(session, today=today, year=year, as_of=as_of)
+        render_progress(report, "table", None)
+
+    if hasattr(source, "session") and hasattr(source, "today"):
+        with source.session() as session:
+            show(session, source.today)
+    else:
+        from sanlian.services.clock import today
+
+        show(source, today())
+
+
+def progress(
+    as_of: AsOfOpt = None,
+    by: ByOpt = By.section,
+    year: YearOpt = None,
+    fmt: FormatOpt = None,
+    output: ReportOutputOpt = None,
+) -> None:
+    """各阶段进度：当前所处阶段和剩余天数，各阶段任务清单及依据，各科室（或各干部）完成情况。"""
+    from sanlian.cli.output import choose_format
+    from sanlian.reports.progress import progress as build
+
+    _check_suffix(output, (".csv", ".json", ".md", ".txt"), "progress")
+    st = state()
+    with st.session() as session:
+        day = st.optional_date(session, as_of, "截至日期")
+        report = build(session, today=st.today, year=year, as_of=day, by_cadre=by is By.cadre)
+    render_progress(report, choose_format(fmt_value(fmt), output), output)
+
+
+# --- supervise ------------------------------------------------------------------------------
+
+ALERT_COLS = [Col("level", "级别"), Col("actor", "责任人"), Col("text", "事项")]
+ALERT_CSV_COLS = [
+    Col("section", "科室"),
+    Col("level", "级别"),
+    Col("actor", "责任人"),
+    Col("text", "事项"),
+]
+
+
+def _alert_rows(alerts: Any) -> list[dict[str, Any]]:
+    return [
+        {"section": a.section, "level": a.level_text, "actor": a.actor, "text": a.text}
+        for a in alerts
+    ]
+
+
+def supervise_text(s: "Supervision", fmt: str) -> str:
+    from sanlian.cli.output import tabulate_text
+
+    parts = [_heading(f"调度督促 · {s.name} · 截至 {s.as_of.isoformat()}", fmt, 1), s.summary]
+    for g in s.groups:
+        parts.append(_heading(f"{g.section}（{len(g.alerts)} 项）", fmt, 2))
+        parts.append(tabulate_text(_alert_rows(g.alerts), ALERT_COLS, _style(fmt)))
+    return "\n\n".join(parts)
+
+
+LEVEL_STYLE = {"red": "bold red", "yellow": "bold yellow", "urge": "magenta", "warn": "cyan"}
+
+
+def supervise_rich(s: "Supervision", console: "Console") -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    console.print(Text(f"调度督促 · {s.name} · 截至 {s.as_of.isoformat()}", style="bold"))
+    console.print(s.summary)
+    for g in s.groups:
+        table = Table(
+            title=f"{g.section}（{len(g.alerts)} 项）", title_justify="left", header_style="bold"
+        )
+        table.add_column("级别", no_wrap=True)
+        table.add_column("责任人", max_width=18)
+        table.add_column("事项", overflow="fold")
+        for a in g.alerts:
+            # no spaces in the cell: Rich then folds the Chinese text anywhere, not at a number
+            table.add_row(
+                Text(a.level_text, style=LEVEL_STYLE[a.level]), a.actor, a.text.replace(" ", "")
+            )
+        console.print(table)
+
+
+def supervise(
+    as_of: AsOfOpt = None,
+    year: YearOpt = None,
+    fmt: FormatOpt = None,
+    output: ReportOutputOpt = None,
+) -> None:
+    """调度督促：超期问题黄牌红牌、久无进展的问题、未结对未走访的干部、未走访的联系户、未写调研报告、七一前组织生活和“八个一”，最急的在前，按科室分组，写明责任人。"""
+    from sanlian.cli.output import choose_format, csv_text, emit, to_json
+    from sanlian.reports.supervise import supervise as build
+
+    _check_suffix(output, (".csv", ".json", ".md", ".txt"), "supervise")
+    st = state()
+    with st.session() as session:
+        day = st.optional_date(session, as_of, "截至日期")
+        report = build(session, today=st.today, as_of=day, year=year)
+    chosen = choose_format(fmt_value(fmt), output)
+    if chosen == "json":
+        emit(to_json(report.as_dict()), output)
+    elif chosen == "csv":
+        rows = _alert_rows(a for g in report.groups for a in g.alerts)
+        emit(csv_text(rows, ALERT_CSV_COLS), output, bom=True)
+    elif _rich_wanted(chosen, output):
+        supervise_rich(report, _console())
+    else:
+        emit(supervise_text(report, chosen), output)
+
+
+# --- selfcheck ------------------------------------------------------------------------------
+
+# the compact per-section table of the screen (the files carry every figure)
+SECTION_FIGURE_COLS = [
+    Col("section", "科室"),
+    Col("cadres_total", "干部", kind="int"),
+    Col("cadres_participating", "参与", kind="int"),
+    Col("households_paired", "结对户", kind="int"),
+    Col("visits", "走访", kind="int"),
+    Col("visit_person_times", "人次", kind="int"),
+    Col("diaries", "日记", kind="int"),
+    Col("problems_raised", "问题", kind="int"),
+    Col("problems_resolved", "解决", kind="int"),
+    Col("research_reports", "调研", kind="int"),
+    Col("eight_ones_done", "八个一", kind="int"),
+]
+
+
+def figure_rows(report: "SelfCheck") -> list[dict[str, Any]]:
+    """(label, value) of every figure, measures one row each, as the screen shows them."""
+    from sanlian.i18n.labels import MEASURE
+    from sanlian.reports.figures import FIGURE_LABELS
+
+    f = report.figures
+    rows: list[dict[str, Any]] = []
+    for key, label in FIGURE_LABELS.items():
+        if key == "measures":
+            for m, m_label in MEASURE.items():
+                rows.append({"key": f"measures.{m}", "label": m_label, "value": f.measures[m]})
+            continue
+        value = f.value(key)
+        if key == "eight_ones_done":
+            value = f"{value}/8"
+        rows.append({"key": key, "label": label, "value": value})
+    return rows
+
+
+def _selfcheck_title(report: "SelfCheck") -> str:
+    p = report.period
+    return (
+        f"{report.unit}{report.year}年“三联三解三促”活动自查统计 · "
+        f"{p.start.isoformat()} 至 {p.end.isoformat()}"
+    )
+
+
+def selfcheck_text(report: "SelfCheck", fmt: str) -> str:
+    from sanlian.cli.output import tabulate_text
+
+    style = _style(fmt)
+    sheet = [Col("label", "项目"), Col("value", "数值", kind="int")]
+    by_section = [s.as_dict() for s in report.by_section]
+    return "\n\n".join(
+        [
+            _heading(_selfcheck_title(report), fmt, 1),
+            _heading("自查统计", fmt, 2),
+            tabulate_text(figure_rows(report), sheet, style),
+            _heading("按科室", fmt, 2),
+            tabulate_text(by_section, SECTION_FIGURE_COLS, style) if by_section else "（没有科室）",
+        ]
+    )
+
+
+def selfcheck_csv(report: "SelfCheck") -> str:
+    """One figure a row: 项目, 键, 全局, then one column per section (every figure)."""
+    import csv
+    import io
+
+    from sanlian.i18n.labels import MEASURE
+    from sanlian.reports.figures import FIGURE_LABELS
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    scopes = [report.figures, *(s.figures for s in report.by_section)]
+    writer.writerow(["项目", "键", "全局", *(s.name for s in report.by_section)])
+    for key, label in FIGURE_LABELS.items():
+        if key == "measures":
+            for m, m_label in MEASURE.items():
+                writer.writerow([m_label, f"measures.{m}", *(f.measures[m] for f in scopes)])
+            continue
+        writer.writerow([label, key, *(f.value(key) for f in scopes)])
+    return buf.getvalue()
+
+
+def selfcheck_rich(report: "SelfCheck", console: "Console") -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    console.print(Text(_selfcheck_title(report), style="bold"))
+    rows = figure_rows(report)
+    half = (len(rows) + 1) // 2
+    table = Table(title="自查统计", title_justify="left", header_style="bold")
+    for _ in range(2):
+        table.add_column("项目")
+        table.add_column("数值", justify="right")
+    for left, right in zip(rows[:half], rows[half:] + [None] * (2 * half - len(rows)), strict=True):
+        cells = [left["label"], str(left["value"])]
+        cells += [right["label"], str(right["value"])] if right else ["", ""]
+        table.add_row(*cells)
+    console.print(table)
+    by = Table(title="按科室", title_justify="left", header_style="bold")
+    for col in SECTION_FIGURE_COLS:
+        by.add_column(col.label, justify="right" if col.kind == "int" else "left")
+    for s in report.by_section:
+        data = s.as_dict()
+        by.add_row(*(str(data[c.key]) for c in SECTION_FIGURE_COLS))
+    console.print(by)
+
+
+def selfcheck(
+    year: YearOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = None,
+    output: SelfcheckOutputOpt = None,
+) -> None:
+    """年终自查：DESIGN 所列全部统计数，可输出表格、csv、json，或写成 自查报告.xlsx / 自查报告.docx。"""
+    from sanlian.cli.output import choose_format, emit, to_json
+    from sanlian.i18n.messages import render
+    from sanlian.reports.figures import selfcheck as build
+
+    suffix = _check_suffix(output, (".xlsx", ".docx", ".csv", ".json", ".md", ".txt"), "selfcheck")
+    st = state()
+    with st.session() as session:
+        day = st.optional_date(session, as_of, "截至日期")
+        report = build(session, today=st.today, year=year, as_of=day)
+        if suffix in (".xlsx", ".docx"):
+            from sanlian.reports.document import detail
+
+            full = detail(session, report)
+    if output is not None and suffix == ".xlsx":
+        from sanlian.io.report_xlsx import write_selfcheck
+
+        write_selfcheck(output, full)
+        sys.stderr.write(render("written_to", path=output) + "\n")
+        return
+    if output is not None and suffix == ".docx":
+        from sanlian.io.report_docx import write_selfcheck as write_docx
+
+        write_docx(output, full)
+        sys.stderr.write(render("written_to", path=output) + "\n")
+        return
+    chosen = choose_format(fmt_value(fmt), output)
+    if chosen == "json":
+        emit(to_json(report.as_json()), output)
+    elif chosen == "csv":
+        emit(selfcheck_csv(report), output, bom=True)
+    elif _rich_wanted(chosen, output):
+        selfcheck_rich(report, _console())
+    else:
+        emit(selfcheck_text(report, chosen), output)
+
+
+# --- brief ----------------------------------------------------------------------------------
+
+
+def brief(
+    start: Annotated[str, typer.Option("--from", help="本期开始日期。", show_default=False)],
+    end: Annotated[str, typer.Option("--to", help="本期结束日期。", show_default=False)],
+    no: Annotated[
+        int | None,
+        typer.Option("--no", help="期号（默认按活动开始以来同样长度的期数推算）。"),
+    ] = None,
+    fmt: FormatOpt = None,
+    output: BriefOutputOpt = None,
+) -> None:
+    """简报：一段时间的工作数字及与上一期（同样天数）的比较、典型事例、需要抓紧的工作；默认 markdown 输出到屏幕，或写成 简报.docx / 简报.md。"""
+    from sanlian.cli.output import emit, to_json
+    from sanlian.i18n.messages import render
+    from sanlian.reports.brief import brief as build
+    from sanlian.reports.brief import to_markdown
+
+    suffix = _check_suffix(output, (".md", ".docx", ".json", ".txt"), "brief")
+    st = state()
+    with st.session() as session:
+        first = st.date(session, start, "开始日期")
+        last = st.date(session, end, "结束日期")
+        report: Brief = build(session, today=st.today, start=first, end=last, no=no)
+    if suffix == ".docx" and output is not None:
+        from sanlian.io.report_docx import write_brief
+
+        write_brief(output, report)
+        sys.stderr.write(render("written_to", path=output) + "\n")
+        return
+    if (fmt is not None and fmt.value == "json") or suffix == ".json":
+        emit(to_json(report.as_dict()), output)
+        return
+    emit(to_markdown(report), output)

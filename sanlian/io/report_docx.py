@@ -1,0 +1,365 @@
+"""Word documents: the self-inspection report (自查报告) and the briefing (简报), python-docx.
+
+The self-inspection report follows the form the implementation opinions ask for: a title,
+一、基本情况 (the figures in sentences and a table), 二、主要做法和成效 (one paragraph per
+eight-ones item with its figures and concrete resolved problems), 三、存在的问题 (what
+``supervise`` finds) and 四、下一步打算 (left to the clerk, a marked placeholder). Every figure in
+it is the JSON figure of ``selfcheck -f json``; the sentences are built here from those values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sanlian.i18n.labels import EIGHT_ONES, MEASURE
+from sanlian.reports.common import OFFICE, md_date, zh_date
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocumentObject
+    from docx.text.paragraph import Paragraph
+
+    from sanlian.reports.brief import Brief
+    from sanlian.reports.document import SelfCheckDetail
+    from sanlian.reports.figures import Figures
+    from sanlian.reports.ledgers import ActivityRecord
+
+PLACEHOLDER = "【请填写下一步打算】"
+BODY_FONT = "仿宋"
+TITLE_FONT = "宋体"
+HEADING_FONT = "黑体"
+ORDINALS = "一二三四五六七八九十"
+
+
+# --- the text -------------------------------------------------------------------------------
+
+
+def _measures_text(f: Figures) -> str:
+    parts = [f"{label}{f.measures[key]}次" for key, label in MEASURE.items() if f.measures[key]]
+    return "、".join(parts)
+
+
+def basic_paragraphs(detail: SelfCheckDetail) -> list[str]:
+    """一、基本情况: the figures in sentences."""
+    r = detail.report
+    f = r.figures
+    measures = _measures_text(f)
+    return [
+        f"{r.year}年，{r.unit}按照“三联三解三促”活动实施意见的部署，组织机关党员干部走进社区(村)、"
+        f"走进企业、走进群众。截至{zh_date(r.as_of)}，全局在册干部{f.cadres_total}名，其中党员"
+        f"{f.party_members}名，参与活动干部{f.cadres_participating}名；各科室联系社区(村)"
+        f"{f.communities_linked}个，领导班子成员联系企业{f.enterprises_linked}家，党员干部与"
+        f"{f.households_paired}户群众结成帮扶对子。",
+        f"全年开展走访{f.visits}次（其中走访社区(村){f.visits_community}次、企业"
+        f"{f.visits_enterprise}次、联系户{f.visits_household}次），共{f.visit_person_times}人次，"
+        f"发放联系卡{f.contact_cards}张，记民情日记{f.diaries}篇。",
+        f"收集群众和企业反映的问题{f.problems_raised}件，已解决{f.problems_resolved}件，无法解决"
+        f"{f.problems_unresolvable}件，尚未办结{f.problems_open}件（其中超期{f.problems_overdue}件）；"
+        f"排查矛盾纠纷{f.conflicts_raised}件，已化解{f.conflicts_resolved}件。为群众和企业落实资金"
+        f"{f.funds_yuan:.2f}元" + (f"，{measures}" if measures else "") + "。",
+        f"撰写调研报告{f.research_reports}篇，{f.cadres_with_research}名干部完成撰写；开展群众观念"
+        f"专题教育{f.education_sessions}次，共同过组织生活{f.org_life_sessions}次（其中七一前"
+        f"{f.org_life_before_july}次），文明行动进社区{f.civility_actions}次，交流体会"
+        f"{f.exchanges}次，建立长效机制{f.mechanisms}项，干部参加活动{f.activity_person_times}人次。"
+        f"“八个一”活动已完成{f.eight_ones_done}项。",
+    ]
+
+
+def _activities_text(records: Sequence[ActivityRecord], kind: str, limit: int = 3) -> str:
+    mine = [a for a in records if a.kind == kind][:limit]
+    parts = []
+    for a in mine:
+        what = f"《{a.title}》" if a.title else ""
+        partner = f"与{a.partner}" if a.partner else ""
+        people = f"（{a.people}名干部参加）" if a.people else ""
+        parts.append(f"{md_date(a.held_on)}{partner}{what}{people}")
+    return "；".join(parts)
+
+
+def _names(detail: SelfCheckDetail, kinds: Sequence[str], limit: int = 10) -> str:
+    names = [a.actor for a in detail.supervision.alerts if a.kind in kinds]
+    text = "、".join(names[:limit])
+    return text + ("等" if len(names) > limit else "")
+
+
+def practice_paragraphs(detail: SelfCheckDetail) -> list[tuple[str, str]]:
+    """二、主要做法和成效: (the item's heading, its paragraph) for each of the eight ones."""
+    from sanlian.reports.brief import example_text
+
+    r = detail.report
+    f = r.figures
+    done = f.eight_ones
+    acts = detail.activities
+    out: list[tuple[str, str]] = []
+
+    def examples(rows: Sequence[Any]) -> str:
+        if not rows:
+            return ""
+        circled = "①②③④⑤"
+        return "如：" + "".join(f"{circled[i]}{example_text(p)}" for i, p in enumerate(rows))
+
+    def activity_item(key: str, count: int, noun: str, unit: str) -> str:
+        if not count:
+            return "该项尚未开展，须抓紧组织。"
+        listed = _activities_text(acts, key)
+        return f"全年{noun}{count}{unit}" + (f"：{listed}。" if listed else "。")
+
+    texts = {
+        "education": activity_item("education", f.education_sessions, "开展群众观念专题教育", "次"),
+        "org_life": (
+            f"与联系社区(村)、企业共同过组织生活{f.org_life_sessions}次，其中七一前"
+            f"{f.org_life_before_july}次"
+            + (
+                f"：{_activities_text(acts, 'org_life')}。"
+                if f.org_life_sessions
+                else "。该项尚未开展，须抓紧组织。"
+            )
+        ),
+        "interview": (
+            f"干部深入联系社区(村)、企业和群众走访{f.visits}次、{f.visit_person_times}人次，发放联系卡"
+            f"{f.contact_cards}张，座谈交流、入户走访了解社情民意，记民情日记{f.diaries}篇。"
+        ),
+        "research": (
+            f"{f.cadres_with_research}名干部撰写调研报告{f.research_reports}篇（在册干部"
+            f"{f.cadres_total}名）"
+            + (
+                "，如" + "、".join(f"{a}《{t}》" for a, t in detail.research) + "。"
+                if detail.research
+                else "。"
+            )
+            + (
+                ""
+                if done["research"]
+                else (
+                    f"尚未撰写的干部：{_names(detail, ('research_due', 'research_warn'))}。"
+                    if _names(detail, ("research_due", "research_warn"))
+                    else "尚有干部未完成撰写。"
+                )
+            )
+        ),
+        "civility": activity_item("civility", f.civility_actions, "组织文明行动进社区", "次"),
+        "practical": (
+            f"采取送政策、送信息、送资金、送技术等方式，为联系对象解决实际问题{f.problems_resolved}件，"
+            f"落实资金{f.funds_yuan:.2f}元"
+            + (f"（{_measures_text(f)}）" if _measures_text(f) else "")
+            + "。"
+            + examples(detail.practical_examples)
+        ),
+        "conflict": (
+            f"帮助联系社区(村)、企业排查矛盾纠纷{f.conflicts_raised}件，化解{f.conflicts_resolved}件。"
+            + examples(detail.conflict_examples)
+        ),
+        "mechanism": activity_item("mechanism", f.mechanisms, "建立长效机制", "项"),
+    }
+    for i, (key, label) in enumerate(EIGHT_ONES.items()):
+        out.append((f"（{ORDINALS[i]}）{label}。", texts[key]))
+    return out
+
+
+def problem_paragraphs(detail: SelfCheckDetail, per_kind: int = 5) -> list[str]:
+    """三、存在的问题: what ``supervise`` finds, one paragraph per kind, most urgent first."""
+    from sanlian.reports.supervise import KINDS
+
+    alerts = detail.supervision.alerts
+    if not alerts:
+        return ["经自查，暂未发现需要督促的问题。"]
+    by_kind: dict[str, list[Any]] = {}
+    for a in alerts:
+        by_kind.setdefault(a.kind, []).append(a)
+    out = []
+    for i, (kind, items) in enumerate(by_kind.items()):
+        lines = [f"{a.actor}：{a.text}" if a.actor != OFFICE else a.text for a in items]
+        more = "等" if len(lines) > per_kind else ""
+        head = ORDINALS[i] if i < len(ORDINALS) else str(i + 1)
+        out.append(f"{head}是{KINDS[kind][1]}方面：" + "；".join(lines[:per_kind]) + f"{more}。")
+    return out
+
+
+# --- the document ---------------------------------------------------------------------------
+
+
+def _font(run: Any, name: str, size: float, *, bold: bool = False) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
+    run.font.name = name
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.color.rgb = RGBColor(0, 0, 0)
+    rpr = run._element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.append(fonts)
+    fonts.set(qn("w:eastAsia"), name)
+
+
+def _new_document() -> DocumentObject:
+    from docx import Document
+    from docx.shared import Cm
+
+    doc = Document()
+    for section in doc.sections:
+        section.top_margin = Cm(3.7)
+        section.bottom_margin = Cm(3.5)
+        section.left_margin = Cm(2.8)
+        section.right_margin = Cm(2.6)
+    return doc
+
+
+def _title(doc: DocumentObject, text: str) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(p.add_run(text), TITLE_FONT, 20, bold=True)
+
+
+def _heading(doc: DocumentObject, text: str) -> None:
+    p = doc.add_heading(level=1)
+    _font(p.add_run(text), HEADING_FONT, 16)
+
+
+def _body(doc: DocumentObject, text: str, *, lead: str | None = None) -> Paragraph:
+    from docx.shared import Pt
+
+    p = doc.add_paragraph()
+    p.paragraph_format.first_line_indent = Pt(32)
+    p.paragraph_format.line_spacing = Pt(28)
+    if lead:
+        _font(p.add_run(lead), BODY_FONT, 16, bold=True)
+    _font(p.add_run(text), BODY_FONT, 16)
+    return p
+
+
+def _table(doc: DocumentObject, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = ""
+        _font(cell.paragraphs[0].add_run(str(text)), BODY_FONT, 12, bold=True)
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            cell.text = ""
+            _font(cell.paragraphs[0].add_run(str(value)), BODY_FONT, 12)
+
+
+def _signature(doc: DocumentObject, who: str, day: Any) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    doc.add_paragraph()
+    for text in (who, zh_date(day)):
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        _font(p.add_run(text), BODY_FONT, 16)
+
+
+def selfcheck_title(detail: SelfCheckDetail) -> str:
+    r = detail.report
+    return f"{r.unit}{r.year}年“三联三解三促”活动自查报告"
+
+
+def write_selfcheck(path: Path, detail: SelfCheckDetail) -> None:
+    from docx.enum.text import WD_COLOR_INDEX
+
+    from sanlian.reports.figures import FIGURE_LABELS
+
+    r = detail.report
+    f = r.figures
+    doc = _new_document()
+    _title(doc, selfcheck_title(detail))
+
+    _heading(doc, "一、基本情况")
+    for text in basic_paragraphs(detail):
+        _body(doc, text)
+    rows: list[list[Any]] = []
+    for key, label in FIGURE_LABELS.items():
+        if key == "measures":
+            rows += [[m_label, f.measures[m]] for m, m_label in MEASURE.items()]
+        else:
+            rows.append([label, f.value(key)])
+    _table(doc, ["项目", "数值"], rows)
+    if r.by_section:
+        keys = [
+            ("cadres_total", "在册干部"),
+            ("households_paired", "结对户"),
+            ("visits", "走访次数"),
+            ("visit_person_times", "走访人次"),
+            ("problems_raised", "收集问题"),
+            ("problems_resolved", "已解决"),
+            ("research_reports", "调研报告"),
+            ("eight_ones_done", "八个一"),
+        ]
+        doc.add_paragraph()
+        _table(
+            doc,
+            ["科室", *(label for _, label in keys)],
+            [[s.name, *(s.figures.value(k) for k, _ in keys)] for s in r.by_section],
+        )
+
+    _heading(doc, "二、主要做法和成效")
+    for lead, text in practice_paragraphs(detail):
+        _body(doc, text, lead=lead)
+    if f.exchanges:
+        _body(doc, f"此外，组织干部交流参与活动的经验体会{f.exchanges}次。")
+
+    _heading(doc, "三、存在的问题")
+    for text in problem_paragraphs(detail):
+        _body(doc, text)
+
+    _heading(doc, "四、下一步打算")
+    p = _body(doc, PLACEHOLDER)
+    for run in p.runs:
+        run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+    _signature(doc, f"{r.unit}“三联三解三促”活动领导小组办公室", r.as_of)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))
+
+
+def write_brief(path: Path, brief: Brief) -> None:
+    from sanlian.reports.brief import example_text
+
+    b = brief
+    p, q = b.period, b.previous
+    doc = _new_document()
+    _title(doc, b.title)
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    line = doc.add_paragraph()
+    line.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(
+        line.add_run(
+            f"第 {b.no} 期    {b.unit}“三联三解三促”活动领导小组办公室    {zh_date(b.issued_on)}"
+        ),
+        BODY_FONT,
+        14,
+    )
+    _body(
+        doc,
+        f"本期：{zh_date(p.start)}至{zh_date(p.end)}（{p.days}天）；上期：{zh_date(q.start)}至"
+        f"{zh_date(q.end)}。",
+    )
+    _heading(doc, "一、本期工作情况")
+    _table(
+        doc,
+        ["项目", "本期", "上期", "增减", "年度累计"],
+        [
+            [row["label"], row["current"], row["previous"], row["change"], row["year_to_date"]]
+            for row in b.rows()
+        ],
+    )
+    _heading(doc, "二、为民办实事")
+    if b.highlights:
+        for i, h in enumerate(b.highlights, 1):
+            _body(doc, f"{i}. {example_text(h)}")
+    else:
+        _body(doc, "本期没有办结的问题。")
+    _heading(doc, "三、需要抓紧的工作")
+    _body(doc, b.lag_summary)
+    for a in b.lags:
+        _body(doc, a.line)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))

@@ -1,0 +1,222 @@
+"""简报: a period's figures, the change since the previous period of equal length, notable
+resolved problems and what lags; rendered as markdown here (``sanlian.io.report_docx`` for Word).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sanlian.i18n.labels import CATEGORIES, MEASURE
+from sanlian.reports.common import Period, md_date, yuan_text, zh_date
+from sanlian.reports.figures import Figures
+from sanlian.reports.ledgers import ProblemRow
+from sanlian.reports.supervise import Alert
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+# (label, how the figure is read from Figures) — the rows of the briefing's table
+BRIEF_ROWS: tuple[tuple[str, str], ...] = (
+    ("走访次数", "visits"),
+    ("走访人次", "visit_person_times"),
+    ("发放联系卡（张）", "contact_cards"),
+    ("民情日记（篇）", "diaries"),
+    ("收集问题（件）", "problems_raised"),
+    ("解决问题（件）", "problems_resolved"),
+    ("化解矛盾纠纷（件）", "conflicts_resolved"),
+    ("调研报告（篇）", "research_reports"),
+    ("开展活动（次）", "activities"),
+    ("参加活动人次", "activity_person_times"),
+    ("落实资金（元）", "funds_yuan"),
+)
+HIGHLIGHTS = 5
+LAGS = 8
+
+
+def brief_value(f: Figures, key: str) -> Any:
+    if key == "activities":
+        return (
+            f.education_sessions
+            + f.org_life_sessions
+            + f.civility_actions
+            + f.exchanges
+            + f.mechanisms
+        )
+    if key == "funds_yuan":
+        return f.funds_yuan
+    return getattr(f, key)
+
+
+def change_text(now: Any, before: Any) -> str:
+    diff = now - before
+    if diff == 0:
+        return "持平"
+    sign = "+" if diff > 0 else "−"
+    magnitude = abs(diff)
+    return f"{sign}{magnitude:.2f}" if not isinstance(diff, int) else f"{sign}{magnitude}"
+
+
+@dataclass(frozen=True)
+class Brief:
+    no: int
+    unit: str
+    name: str
+    issued_on: dt.date
+    period: Period
+    previous: Period
+    current: Figures
+    before: Figures
+    year_to_date: Figures
+    highlights: tuple[ProblemRow, ...]
+    lags: tuple[Alert, ...]
+    lag_summary: str
+
+    @property
+    def title(self) -> str:
+        return f"{self.unit}“三联三解三促”活动简报"
+
+    def rows(self) -> list[dict[str, Any]]:
+        out = []
+        for label, key in BRIEF_ROWS:
+            now = brief_value(self.current, key)
+            before = brief_value(self.before, key)
+            ytd = brief_value(self.year_to_date, key)
+            out.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "current": now,
+                    "previous": before,
+                    "change": change_text(now, before),
+                    "year_to_date": ytd,
+                }
+            )
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        def fig(f: Figures) -> dict[str, Any]:
+            return {
+                key: (yuan_text(f.funds_fen) if key == "funds_yuan" else brief_value(f, key))
+                for _, key in BRIEF_ROWS
+            }
+
+        return {
+            "no": self.no,
+            "title": self.title,
+            "issued_on": self.issued_on,
+            "from": self.period.start,
+            "to": self.period.end,
+            "previous_from": self.previous.start,
+            "previous_to": self.previous.end,
+            "current": fig(self.current),
+            "previous": fig(self.before),
+            "year_to_date": fig(self.year_to_date),
+            "highlights": [h.as_dict() for h in self.highlights],
+            "lags": [a.as_dict() for a in self.lags],
+        }
+
+
+def issue_number(campaign_start: dt.date, start: dt.date, days: int) -> int:
+    """The default 期号: the periods of this length since the campaign's start (rounded), plus
+    this one."""
+    if days <= 0 or start <= campaign_start:
+        return 1
+    return int((start - campaign_start).days / days + 0.5) + 1
+
+
+def brief(
+    session: Session,
+    *,
+    today: dt.date,
+    start: dt.date,
+    end: dt.date,
+    no: int | None = None,
+) -> Brief:
+    from sanlian.errors import ValidationError
+    from sanlian.reports.common import load_campaign
+    from sanlian.reports.figures import count
+    from sanlian.reports.ledgers import problem_rows
+    from sanlian.reports.supervise import supervise
+
+    if start > end:
+        raise ValidationError("report_period_order", start=start, end=end)
+    if no is not None and no < 1:
+        raise ValidationError("report_brief_no", value=no)
+    view, _ = load_campaign(session, today=today, year=end.year, as_of=end)
+    year = view.campaign.year
+    period = Period(year, start, end, end)
+    length = period.days
+    prev_end = start - dt.timedelta(days=1)
+    previous = Period(year, prev_end - dt.timedelta(days=length - 1), prev_end, prev_end)
+    supervision = supervise(session, today=today, as_of=end, year=year)
+    return Brief(
+        no=no if no is not None else issue_number(view.start, start, length),
+        unit=view.campaign.unit,
+        name=view.campaign.name,
+        issued_on=today,
+        period=period,
+        previous=previous,
+        current=count(session, period),
+        before=count(session, previous),
+        year_to_date=count(session, Period.of_year(year, end)),
+        highlights=tuple(problem_rows(session, period, only_resolved=True, limit=HIGHLIGHTS)),
+        lags=supervision.alerts[:LAGS],
+        lag_summary=supervision.summary,
+    )
+
+
+def example_text(p: ProblemRow) -> str:
+    """One resolved problem as a sentence of a report."""
+    category = CATEGORIES.get(p.target_kind, {}).get(p.category, p.category)
+    owner = f"{p.owner}（{p.section}）" if p.owner and p.section else (p.owner or "联系干部")
+    when = md_date(p.resolved_on) if p.resolved_on else ""
+    text = f"{p.target}反映“{p.text}”（{category}），{owner}跟进办理，{when}解决"
+    if p.how:
+        text += f"：{p.how}"
+    extras = []
+    if p.measures:
+        extras.append("、".join(MEASURE.get(m, m) for m in p.measures))
+    if p.amount_fen:
+        extras.append(f"落实资金 {yuan_text(p.amount_fen)} 元")
+    if extras:
+        text += "（" + "，".join(extras) + "）"
+    return text + "。"
+
+
+def _md_cell(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value).replace("|", "\\|")
+
+
+def to_markdown(b: Brief) -> str:
+    """The briefing as markdown (what ``brief`` prints by default)."""
+    p, q = b.period, b.previous
+    lines = [
+        f"# {b.title}",
+        "",
+        f"**第 {b.no} 期** · {b.unit}“三联三解三促”活动领导小组办公室 · {zh_date(b.issued_on)}",
+        "",
+        f"本期：{p.start.isoformat()} 至 {p.end.isoformat()}（{p.days} 天）；"
+        f"上期：{q.start.isoformat()} 至 {q.end.isoformat()}。",
+        "",
+        "## 一、本期工作情况",
+        "",
+        "| 项目 | 本期 | 上期 | 增减 | 年度累计 |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for row in b.rows():
+        cells = [row["label"], row["current"], row["previous"], row["change"], row["year_to_date"]]
+        lines.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
+    lines += ["", "## 二、为民办实事", ""]
+    if b.highlights:
+        lines += [f"{i}. {example_text(h)}" for i, h in enumerate(b.highlights, 1)]
+    else:
+        lines.append("本期没有办结的问题。")
+    lines += ["", "## 三、需要抓紧的工作", "", b.lag_summary]
+    if b.lags:
+        lines.append("")
+        lines += [f"- {a.line}" for a in b.lags]
+    return "\n".join(lines) + "\n"

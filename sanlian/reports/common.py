@@ -1,0 +1,177 @@
+"""What every report shares: the period counted, the tables, and the SQL conditions.
+
+A report counts records dated inside a :class:`Period` (both ends inclusive) and judges states
+(open, overdue, on the roster) on its ``as_of`` day. The self-inspection's period is 1 January
+of the campaign year to the earlier of 31 December and the as-of date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement, Table
+    from sqlmodel import Session
+
+    from sanlian.services.campaign import CampaignView
+
+OFFICE = "领导小组办公室"
+BUREAU = "局机关"
+
+
+@dataclass(frozen=True)
+class Period:
+    """Records dated ``start``–``end`` (inclusive) are counted; states are judged on ``as_of``."""
+
+    year: int
+    start: dt.date
+    end: dt.date
+    as_of: dt.date
+
+    @property
+    def july_first(self) -> dt.date:
+        return dt.date(self.year, 7, 1)
+
+    @property
+    def days(self) -> int:
+        return max((self.end - self.start).days + 1, 0)
+
+    @classmethod
+    def of_year(cls, year: int, as_of: dt.date) -> Period:
+        """The campaign year up to ``as_of``: records after the as-of date are not counted."""
+        return cls(year, dt.date(year, 1, 1), min(dt.date(year, 12, 31), as_of), as_of)
+
+
+@dataclass(frozen=True)
+class Tables:
+    campaign: Table
+    phase: Table
+    section: Table
+    cadre: Table
+    community: Table
+    enterprise: Table
+    household: Table
+    link: Table
+    visit: Table
+    visit_cadre: Table
+    problem: Table
+    problem_step: Table
+    step_measure: Table
+    activity: Table
+    activity_cadre: Table
+    research: Table
+
+
+def tables() -> Tables:
+    """The Core tables of the models (typed columns for SQL expressions)."""
+    from sqlmodel import SQLModel
+
+    import sanlian.db.models  # noqa: F401  (registers the tables)
+
+    md = SQLModel.metadata.tables
+    return Tables(**{name: md[name] for name in Tables.__dataclass_fields__})
+
+
+def default_as_of(today: dt.date, year: int) -> dt.date:
+    """Today, but not later than the end of the campaign year asked for."""
+    return min(today, dt.date(year, 12, 31))
+
+
+def load_campaign(
+    session: Session, *, today: dt.date, year: int | None, as_of: dt.date | None
+) -> tuple[CampaignView, dt.date]:
+    """The campaign a report is about, and its as-of date.
+
+    Without ``--year`` the as-of date's year is taken when it has a campaign; without
+    ``--as-of`` the date is today, kept inside the campaign year.
+    """
+    from sanlian.services import campaign
+
+    if year is None and as_of is not None and as_of.year in campaign.years(session):
+        year = as_of.year
+    view = campaign.get(session, today=today, year=year)
+    if as_of is None:
+        as_of = default_as_of(today, view.campaign.year)
+    return view, as_of
+
+
+# --- SQL conditions -------------------------------------------------------------------------
+
+
+def between(column: Any, start: dt.date, end: dt.date) -> ColumnElement[bool]:
+    from sqlalchemy import and_
+
+    return and_(column >= start, column <= end)
+
+
+def link_active_in(t: Tables, start: dt.date, end: dt.date) -> ColumnElement[bool]:
+    """A link active on at least one day of ``start``–``end`` (``end_on`` is inclusive)."""
+    from sqlalchemy import and_, or_
+
+    link = t.link.c
+    return and_(link.start_on <= end, or_(link.end_on.is_(None), link.end_on >= start))
+
+
+def on_roster(t: Tables, as_of: dt.date) -> ColumnElement[bool]:
+    """A cadre not retired on ``as_of`` (``retired_on`` is the first day off the roster)."""
+    from sqlalchemy import or_
+
+    c = t.cadre.c
+    return or_(c.retired_on.is_(None), c.retired_on > as_of)
+
+
+def problem_open(t: Tables, as_of: dt.date) -> ColumnElement[bool]:
+    """Raised by ``as_of`` and neither resolved nor closed by then."""
+    from sqlalchemy import and_, or_
+
+    p = t.problem.c
+    return and_(
+        p.raised_on <= as_of,
+        or_(
+            p.status.in_(("pending", "in_progress")),
+            and_(p.status == "resolved", p.resolved_on > as_of),
+            and_(p.status == "unresolvable", p.closed_on > as_of),
+        ),
+    )
+
+
+def has_diary(diary: Any) -> ColumnElement[bool]:
+    from sqlalchemy import and_, func
+
+    return and_(diary.is_not(None), func.trim(diary) != "")
+
+
+def sections_in(session: Session, t: Tables, period: Period) -> list[tuple[int, str]]:
+    """Sections that were not retired before the period began, in their listing order."""
+    from sqlalchemy import or_, select
+
+    s = t.section.c
+    stmt = (
+        select(s.id, s.name)
+        .where(or_(s.retired_on.is_(None), s.retired_on >= period.start))
+        .order_by(s.id)
+    )
+    return [(int(r[0]), str(r[1])) for r in session.execute(stmt)]
+
+
+# --- values ---------------------------------------------------------------------------------
+
+
+def yuan(fen: int | None) -> Decimal:
+    """Integer fen as exact yuan with two decimals."""
+    return (Decimal(fen or 0) / 100).quantize(Decimal("0.01"))
+
+
+def yuan_text(fen: int | None) -> str:
+    return f"{yuan(fen):.2f}"
+
+
+def zh_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def md_date(day: dt.date) -> str:
+    return f"{day.month}月{day.day}日"

@@ -1,0 +1,510 @@
+"""The self-inspection figures (DESIGN.md, "Self-inspection figures"), counted by SQL aggregates.
+
+Every figure is one aggregate query over the period, run once for the whole bureau and once
+grouped by section. A section's figures: its own cadres (cadres, research, owned problems,
+money and measures of its cadres' resolutions), its links (a community link's own section, a
+cadre's link by the cadre's section), and the visits and activities its cadres went to (each
+counted once per section however many of its cadres went; an activity also counts for the
+section that organised it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from sanlian.i18n.labels import EIGHT_ONES, MEASURE, PARTY_MEMBERS
+from sanlian.reports.common import Period, Tables, yuan, yuan_text
+
+if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement, FromClause
+    from sqlmodel import Session
+
+# The DESIGN keys, in the order of its table, with the labels users read.
+FIGURE_LABELS: dict[str, str] = {
+    "cadres_total": "在册干部",
+    "party_members": "党员",
+    "cadres_participating": "参与干部",
+    "communities_linked": "联系社区(村)",
+    "enterprises_linked": "联系企业",
+    "households_paired": "结对户",
+    "visits": "走访次数",
+    "visits_community": "走访社区(村)",
+    "visits_enterprise": "走访企业",
+    "visits_household": "走访联系户",
+    "visit_person_times": "走访人次",
+    "contact_cards": "联系卡",
+    "diaries": "民情日记",
+    "problems_raised": "收集问题",
+    "problems_resolved": "已解决",
+    "problems_unresolvable": "无法解决",
+    "problems_open": "未办结",
+    "problems_overdue": "超期",
+    "conflicts_raised": "矛盾纠纷",
+    "conflicts_resolved": "已化解",
+    "research_reports": "调研报告",
+    "cadres_with_research": "撰写干部",
+    "education_sessions": "专题教育",
+    "org_life_sessions": "组织生活",
+    "org_life_before_july": "七一前组织生活",
+    "civility_actions": "文明行动",
+    "exchanges": "交流体会",
+    "mechanisms": "长效机制",
+    "activity_person_times": "参加活动人次",
+    "funds_yuan": "资金(元)",
+    "measures": "送…",
+    "eight_ones_done": "八个一完成项",
+}
+FIGURE_KEYS = tuple(FIGURE_LABELS)
+# Figures that are plain integers (all but money, measures and the derived eight-ones count).
+COUNT_KEYS = tuple(k for k in FIGURE_KEYS if k not in ("funds_yuan", "measures", "eight_ones_done"))
+
+
+@dataclass(frozen=True)
+class Figures:
+    cadres_total: int = 0
+    party_members: int = 0
+    cadres_participating: int = 0
+    communities_linked: int = 0
+    enterprises_linked: int = 0
+    households_paired: int = 0
+    visits: int = 0
+    visits_community: int = 0
+    visits_enterprise: int = 0
+    visits_household: int = 0
+    visit_person_times: int = 0
+    contact_cards: int = 0
+    diaries: int = 0
+    problems_raised: int = 0
+    problems_resolved: int = 0
+    problems_unresolvable: int = 0
+    problems_open: int = 0
+    problems_overdue: int = 0
+    conflicts_raised: int = 0
+    conflicts_resolved: int = 0
+    research_reports: int = 0
+    cadres_with_research: int = 0
+    education_sessions: int = 0
+    org_life_sessions: int = 0
+    org_life_before_july: int = 0
+    civility_actions: int = 0
+    exchanges: int = 0
+    mechanisms: int = 0
+    activity_person_times: int = 0
+    funds_fen: int = 0
+    measures: Mapping[str, int] = field(default_factory=lambda: dict.fromkeys(MEASURE, 0))
+
+    @property
+    def funds_yuan(self) -> Decimal:
+        return yuan(self.funds_fen)
+
+    @property
+    def eight_ones(self) -> dict[str, bool]:
+        """Which of the eight ones are done (DESIGN: #1 #5 #8 an activity record, …)."""
+        return {
+            "education": self.education_sessions > 0,
+            "org_life": self.org_life_before_july > 0,
+            "interview": self.visits > 0,
+            "research": self.cadres_total > 0 and self.cadres_with_research >= self.cadres_total,
+            "civility": self.civility_actions > 0,
+            "practical": self.problems_resolved > 0,
+            "conflict": self.conflicts_resolved > 0,
+            "mechanism": self.mechanisms > 0,
+        }
+
+    @property
+    def eight_ones_done(self) -> int:
+        return sum(self.eight_ones.values())
+
+    def value(self, key: str) -> Any:
+        """A figure as the JSON carries it (money as a string in yuan, measures as a dict)."""
+        if key == "funds_yuan":
+            return yuan_text(self.funds_fen)
+        if key == "measures":
+            return {k: int(self.measures.get(k, 0)) for k in MEASURE}
+        return getattr(self, key)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Exactly the DESIGN keys, in their order."""
+        return {key: self.value(key) for key in FIGURE_KEYS}
+
+
+assert set(EIGHT_ONES) == set(Figures().eight_ones)
+_INT_FIELDS = tuple(f.name for f in fields(Figures) if f.name != "measures")
+
+
+@dataclass(frozen=True)
+class SectionFigures:
+    id: int
+    name: str
+    figures: Figures
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "section": self.name, **self.figures.as_dict()}
+
+
+# --- the aggregate queries ------------------------------------------------------------------
+
+TOTAL = "total"
+Key = Any  # TOTAL, or a section id (None for the bureau itself)
+Counts = dict[Key, dict[str, int]]
+
+
+def _run(
+    session: Session,
+    columns: Mapping[str, Any],
+    source: FromClause,
+    where: Iterable[ColumnElement[bool]],
+    group: Any | None,
+) -> Counts:
+    """One aggregate query; with ``group`` one row per group value."""
+    from sqlalchemy import select
+
+    stmt = select(*(expr.label(key) for key, expr in columns.items())).select_from(source)
+    stmt = stmt.where(*where)
+    if group is not None:
+        stmt = stmt.add_columns(group.label("_group")).group_by(group)
+    out: Counts = {}
+    for row in session.execute(stmt).mappings():
+        key = row["_group"] if group is not None else TOTAL
+        out[key] = {k: int(row[k] or 0) for k in columns}
+    return out
+
+
+def _cadres(session: Session, t: Tables, p: Period, grouped: bool) -> Counts:
+    from sqlalchemy import exists, func, or_, select
+
+    from sanlian.reports.common import between, link_active_in, on_roster
+
+    c, link, vc, v = t.cadre.c, t.link.c, t.visit_cadre.c, t.visit.c
+    ac, a, r, pr = t.activity_cadre.c, t.activity.c, t.research.c, t.problem.c
+    wrote = exists(select(r.id).where(r.cadre_id == c.id, between(r.written_on, p.start, p.end)))
+    took_part = or_(
+        exists(select(link.id).where(link.cadre_id == c.id, link_active_in(t, p.start, p.end))),
+        exists(
+            select(vc.visit_id)
+            .join(t.visit, v.id == vc.visit_id)
+            .where(vc.cadre_id == c.id, between(v.visited_on, p.start, p.end))
+        ),
+        exists(
+            select(ac.activity_id)
+            .join(t.activity, a.id == ac.activity_id)
+            .where(ac.cadre_id == c.id, between(a.held_on, p.start, p.end))
+        ),
+        wrote,
+        exists(
+            select(pr.id).where(
+                pr.owner_id == c.id,
+                or_(
+                    between(pr.raised_on, p.start, p.end),
+                    between(pr.resolved_on, p.start, p.end),
+                ),
+            )
+        ),
+    )
+    columns = {
+        "cadres_total": func.count(),
+        "party_members": func.count().filter(c.party.in_(PARTY_MEMBERS)),
+        "cadres_participating": func.count().filter(took_part),
+        "cadres_with_research": func.count().filter(wrote),
+    }
+    return _run(
+        session, columns, t.cadre, [on_roster(t, p.as_of)], c.section_id if grouped else None
+    )
+
+
+def _links(session: Session, t: Tables, p: Period, grouped: bool) -> Counts:
+    from sqlalchemy import func
+
+    from sanlian.reports.common import link_active_in
+
+    link, c = t.link.c, t.cadre.c
+    columns = {
+        "communities_linked": func.count(link.community_id.distinct()).filter(
+            link.kind == "community"
+        ),
+        "enterprises_linked": func.count(link.enterprise_id.distinct()).filter(
+            link.kind == "enterprise"
+        ),
+        "households_paired": func.count(link.household_id.distinct()).filter(
+            link.kind == "household"
+        ),
+    }
+    source = t.link.outerjoin(t.cadre, c.id == link.cadre_id)
+    group = func.coalesce(link.section_id, c.section_id) if grouped else None
+    return _run(session, columns, source, [link_active_in(t, p.start, p.end)], group)
+
+
+def _visit_columns(src: Any) -> dict[str, Any]:
+    from sqlalchemy import func
+
+    from sanlian.reports.common import has_diary
+
+    return {
+        "visits": func.count(),
+        "visits_community": func.count().filter(src.target_kind == "community"),
+        "visits_enterprise": func.count().filter(src.target_kind == "enterprise"),
+        "visits_household": func.count().filter(src.target_kind == "household"),
+        "contact_cards": func.coalesce(func.sum(src.cards), 0),
+        "diaries": func.count().filter(has_diary(src.diary)),
+    }
+
+
+def _visits(session: Session, t: Tables, p: Period, grouped: bool) -> Counts:
+    from sqlalchemy import func, select
+
+    from sanlian.reports.common import between
+
+    v, vc, c = t.visit.c, t.visit_cadre.c, t.cadre.c
+    in_period = between(v.visited_on, p.start, p.end)
+    if not grouped:
+        counts = _run(session, _visit_columns(v), t.visit, [in_period], None)
+        people = _run(
+            session,
+            {"visit_person_times": func.count()},
+            t.visit_cadre.join(t.visit, v.id == vc.visit_id),
+            [in_period],
+            None,
+        )
+    else:
+        # one row per (section, visit): a visit counts once for each section whose cadres went
+        pairs = (
+            select(c.section_id.label("sid"), v.id, v.target_kind, v.cards, v.diary)
+            .select_from(t.visit.join(t.visit_cadre, vc.visit_id == v.id))
+            .join(t.cadre, c.id == vc.cadre_id)
+            .where(in_period)
+            .distinct()
+            .subquery()
+        )
+        counts = _run(session, _visit_columns(pairs.c), pairs, [], pairs.c.sid)
+        people = _run(
+            session,
+            {"visit_person_times": func.count()},
+            t.visit_cadre.join(t.visit, v.id == vc.visit_id).join(t.cadre, c.id == vc.cadre_id),
+            [in_period],
+            c.section_id,
+        )
+    return _merge(counts, people)
+
+
+def _problems(session: Session, t: Tables, p: Period, grouped: bool) -> Counts:
+    from sqlalchemy import and_, func
+
+    from sanlian.reports.common import between, problem_open
+
+    pr, c = t.problem.c, t.cadre.c
+    raised = between(pr.raised_on, p.start, p.end)
+    resolved = and_(pr.status == "resolved", between(pr.resolved_on, p.start, p.end))
+    is_open = problem_open(t, p.as_of)
+    columns = {
+        "problems_raised": func.count().filter(raised),
+        "problems_resolved": func.count().filter(resolved),
+        "problems_unresolvable": func.count().filter(
+            pr.status == "unresolvable", between(pr.closed_on, p.start, p.end)
+        ),
+        "problems_open": func.count().filter(is_open),
+        "problems_overdue": func.count().filter(is_open, pr.due_on < p.as_of),
+        "conflicts_raised": func.count().filter(raised, pr.is_conflict.is_(True)),
+        "conflicts_resolved": func.count().filter(resolved, pr.is_conflict.is_(True)),
+    }
+    source = t.problem.outerjoin(t.cadre, c.id == pr.owner_id)
+    return _run(session, columns, source, [], c.section_id if grouped else None)
+
+
+def _research(session: Session, t: Tables, p: Period, grouped: bool) -> Counts:
+    from sqlalchemy import func
+
+    from sanlian.reports.common import between
+
+    r, c = t.research.c, t.cadre.c
+    return _run(
+        session,
+        {"research_reports": func.count()},
+        t.research.join(t.cadre, c.id == r.cadre_id),
+        [between(r.written_on, p.start, p.end)],
+        c.section_id if grouped else None,
+    )
+
+
+def _activity_columns(src: Any, p: Period) -> dict[str, Any]:
+    from sqlalchemy import func
+
+    return {
+        "education_sessions": func.count().filter(src.kind == "education"),
+        "org_life_sessions": func.count().filter(src.kind == "org_life"),
+        "org_life_before_july": func.count().filter(
+            src.kind == "org_life", src.held_on < p.july_first
+        ),
+        "civility_actions": func.count().filter(src.kind == "civility"),
+        "exchanges": func.count().filter(src.kind == "exchange"),
+        "mechanisms": func.count().filter(src.kind == "mechanism"),
+    }
+
+
+def _activities(session: Session, t: Tables, p: Period, grouped: bool) -> Counts:
+    from sqlalchemy import func, select, union
+
+    from sanlian.reports.common import between
+
+    a, ac, c = t.activity.c, t.activity_cadre.c, t.cadre.c
+    in_period = between(a.held_on, p.start, p.end)
+    if not grouped:
+        counts = _run(session, _activity_columns(a, p), t.activity, [in_period], None)
+        people = _run(
+            session,
+            {"activity_person_times": func.count()},
+            t.activity_cadre.join(t.activity, a.id == ac.activity_id),
+            [in_period],
+            None,
+        )
+        return _merge(counts, people)
+    # (activity, section) once each: the sections of the cadres who took part, and the organiser
+    attributed = union(
+        select(ac.activity_id.label("aid"), c.section_id.label("sid")).select_from(
+            t.activity_cadre.join(t.cadre, c.id == ac.cadre_id)
+        ),
+        select(a.id.label("aid"), a.section_id.label("sid")).where(a.section_id.is_not(None)),
+    ).subquery()
+    counts = _run(
+        session,
+        _activity_columns(a, p),
+        attributed.join(t.activity, a.id == attributed.c.aid),
+        [in_period],
+        attributed.c.sid,
+    )
+    people = _run(
+        session,
+        {"activity_person_times": func.count()},
+        t.activity_cadre.join(t.activity, a.id == ac.activity_id).join(
+            t.cadre, c.id == ac.cadre_id
+        ),
+        [in_period],
+        c.section_id,
+    )
+    return _merge(counts, people)
+
+
+def _money(session: Session, t: Tables, p: Period, grouped: bool) -> Counts:
+    """Money of the resolve steps dated in the period, and how many carried each measure."""
+    from sqlalchemy import func, select
+
+    from sanlian.reports.common import between
+
+    s, m, pr, c = t.problem_step.c, t.step_measure.c, t.problem.c, t.cadre.c
+    where = [s.kind == "resolve", between(s.step_on, p.start, p.end)]
+    owners = t.problem.outerjoin(t.cadre, c.id == pr.owner_id)
+    out = _run(
+        session,
+        {"funds_fen": func.coalesce(func.sum(s.amount_fen), 0)},
+        t.problem_step.join(owners, pr.id == s.problem_id),
+        where,
+        c.section_id if grouped else None,
+    )
+    group_cols: list[Any] = [m.measure] + ([c.section_id] if grouped else [])
+    stmt = (
+        select(*group_cols, func.count(s.id.distinct()))
+        .select_from(
+            t.step_measure.join(t.problem_step, s.id == m.step_id).join(
+                owners, pr.id == s.problem_id
+            )
+        )
+        .where(*where)
+        .group_by(*group_cols)
+    )
+    for row in session.execute(stmt):
+        key = row[1] if grouped else TOTAL
+        out.setdefault(key, {})[f"measure:{row[0]}"] = int(row[-1])
+    return out
+
+
+def _merge(*parts: Counts) -> Counts:
+    out: Counts = {}
+    for part in parts:
+        for key, values in part.items():
+            out.setdefault(key, {}).update(values)
+    return out
+
+
+_GROUPS: tuple[Callable[[Session, Tables, Period, bool], Counts], ...] = (
+    _cadres,
+    _links,
+    _visits,
+    _problems,
+    _research,
+    _activities,
+    _money,
+)
+
+
+def _figures(values: Mapping[str, int]) -> Figures:
+    ints = {k: int(values.get(k, 0)) for k in _INT_FIELDS}
+    measures = {k: int(values.get(f"measure:{k}", 0)) for k in MEASURE}
+    return Figures(**ints, measures=measures)
+
+
+def count(session: Session, period: Period) -> Figures:
+    """The figures of the whole bureau for ``period``."""
+    from sanlian.reports.common import tables
+
+    t = tables()
+    merged = _merge(*(group(session, t, period, False) for group in _GROUPS))
+    return _figures(merged.get(TOTAL, {}))
+
+
+def count_by_section(session: Session, period: Period) -> list[SectionFigures]:
+    """The figures of each section for ``period`` (sections in their listing order)."""
+    from sanlian.reports.common import sections_in, tables
+
+    t = tables()
+    merged = _merge(*(group(session, t, period, True) for group in _GROUPS))
+    return [
+        SectionFigures(sid, name, _figures(merged.get(sid, {})))
+        for sid, name in sections_in(session, t, period)
+    ]
+
+
+# --- the self-inspection --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SelfCheck:
+    year: int
+    unit: str
+    name: str
+    period: Period
+    figures: Figures
+    by_section: tuple[SectionFigures, ...]
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.period.as_of
+
+    def as_json(self) -> dict[str, Any]:
+        """``{"year", "figures", "by_section"}``, the contract of ``selfcheck -f json``."""
+        return {
+            "year": self.year,
+            "figures": self.figures.as_dict(),
+            "by_section": [s.as_dict() for s in self.by_section],
+        }
+
+
+def selfcheck(
+    session: Session, *, today: dt.date, year: int | None, as_of: dt.date | None
+) -> SelfCheck:
+    """The year's self-inspection figures, in total and per section."""
+    from sanlian.reports.common import load_campaign
+
+    view, as_of = load_campaign(session, today=today, year=year, as_of=as_of)
+    c = view.campaign
+    period = Period.of_year(c.year, as_of)
+    return SelfCheck(
+        year=c.year,
+        unit=c.unit,
+        name=c.name,
+        period=period,
+        figures=count(session, period),
+        by_section=tuple(count_by_section(session, period)),
+    )

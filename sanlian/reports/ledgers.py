@@ -1,0 +1,498 @@
+"""Row-level report data: each cadre's own items, the problem and visit ledgers, and examples.
+
+Counts are SQL aggregates (correlated sub-queries per cadre, sums per problem); rows are loaded
+only to be listed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sanlian.reports.common import Period, Tables
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+
+@dataclass(frozen=True)
+class CadreRow:
+    """One cadre's own items: what the matrix of ``progress --by cadre`` shows."""
+
+    id: int
+    name: str
+    section_id: int
+    section: str
+    party: str | None
+    is_leader: bool
+    role: str | None
+    households: int  # households paired with the cadre on the as-of day
+    enterprises: int  # enterprises linked on the as-of day (leadership members)
+    visits: int
+    last_visit_on: dt.date | None
+    research: int
+    activities: int
+    problems_owned: int  # raised in the period, or still open, with this cadre as owner
+    problems_resolved: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def cadre_rows(session: Session, period: Period) -> list[CadreRow]:
+    """Every cadre on the roster on the as-of day, by section then number."""
+    from sqlalchemy import and_, func, or_, select
+
+    from sanlian.reports.common import between, on_roster, problem_open, tables
+
+    t = tables()
+    c, s, link = t.cadre.c, t.section.c, t.link.c
+    vc, v, ac, a, r, pr = (
+        t.visit_cadre.c,
+        t.visit.c,
+        t.activity_cadre.c,
+        t.activity.c,
+        t.research.c,
+        t.problem.c,
+    )
+    p = period
+    active_now = and_(link.start_on <= p.as_of, or_(link.end_on.is_(None), link.end_on >= p.as_of))
+
+    def linked(kind: str, column: Any) -> Any:
+        return (
+            select(func.count(column.distinct()))
+            .where(link.cadre_id == c.id, link.kind == kind, active_now)
+            .scalar_subquery()
+        )
+
+    visit_join = t.visit_cadre.join(t.visit, v.id == vc.visit_id)
+    in_visits = [vc.cadre_id == c.id, between(v.visited_on, p.start, p.end)]
+    stmt = (
+        select(
+            c.id,
+            c.name,
+            c.section_id,
+            s.name.label("section"),
+            c.party,
+            c.is_leader,
+            c.role,
+            linked("household", link.household_id).label("households"),
+            linked("enterprise", link.enterprise_id).label("enterprises"),
+            select(func.count())
+            .select_from(visit_join)
+            .where(*in_visits)
+            .scalar_subquery()
+            .label("visits"),
+            select(func.max(v.visited_on))
+            .select_from(visit_join)
+            .where(*in_visits)
+            .scalar_subquery()
+            .label("last_visit_on"),
+            select(func.count())
+            .where(r.cadre_id == c.id, between(r.written_on, p.start, p.end))
+            .scalar_subquery()
+            .label("research"),
+            select(func.count())
+            .select_from(t.activity_cadre.join(t.activity, a.id == ac.activity_id))
+            .where(ac.cadre_id == c.id, between(a.held_on, p.start, p.end))
+            .scalar_subquery()
+            .label("activities"),
+            select(func.count())
+            .where(
+                pr.owner_id == c.id,
+                or_(between(pr.raised_on, p.start, p.end), problem_open(t, p.as_of)),
+            )
+            .scalar_subquery()
+            .label("problems_owned"),
+            select(func.count())
+            .where(
+                pr.owner_id == c.id,
+                pr.status == "resolved",
+                between(pr.resolved_on, p.start, p.end),
+            )
+            .scalar_subquery()
+            .label("problems_resolved"),
+        )
+        .select_from(t.cadre.join(t.section, s.id == c.section_id))
+        .where(on_roster(t, p.as_of))
+        .order_by(c.section_id, c.id)
+    )
+    return [
+        CadreRow(
+            id=row.id,
+            name=row.name,
+            section_id=row.section_id,
+            section=row.section,
+            party=row.party,
+            is_leader=bool(row.is_leader),
+            role=row.role,
+            households=int(row.households or 0),
+            enterprises=int(row.enterprises or 0),
+            visits=int(row.visits or 0),
+            last_visit_on=_date(row.last_visit_on),
+            research=int(row.research or 0),
+            activities=int(row.activities or 0),
+            problems_owned=int(row.problems_owned or 0),
+            problems_resolved=int(row.problems_resolved or 0),
+        )
+        for row in session.execute(stmt)
+    ]
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+# --- problems -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProblemRow:
+    id: int
+    raised_on: dt.date
+    target_kind: str
+    target: str
+    category: str
+    text: str
+    is_conflict: bool
+    owner: str | None
+    section: str | None
+    status: str  # the stored status
+    state: str  # the status as it stood on the as-of day
+    due_on: dt.date
+    overdue_days: int  # days past due on the as-of day, 0 if not overdue or not open
+    resolved_on: dt.date | None
+    closed_on: dt.date | None
+    last_step_on: dt.date
+    how: str | None  # the note of the latest resolve step
+    amount_fen: int
+    measures: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _target_name(t: Tables) -> Any:
+    from sqlalchemy import func
+
+    return func.coalesce(t.community.c.name, t.enterprise.c.name, t.household.c.name)
+
+
+def _with_targets(t: Tables, src: Any, table: Any) -> Any:
+    """``table`` outer-joined to the community, enterprise and household it names."""
+    return (
+        table.outerjoin(t.community, t.community.c.id == src.community_id)
+        .outerjoin(t.enterprise, t.enterprise.c.id == src.enterprise_id)
+        .outerjoin(t.household, t.household.c.id == src.household_id)
+    )
+
+
+def _state(status: str, resolved_on: Any, closed_on: Any, as_of: dt.date) -> str:
+    resolved, closed = _date(resolved_on), _date(closed_on)
+    if status == "resolved" and resolved is not None and resolved > as_of:
+        return "in_progress"
+    if status == "unresolvable" and closed is not None and closed > as_of:
+        return "in_progress"
+    return status
+
+
+def problem_rows(
+    session: Session,
+    period: Period,
+    *,
+    only_resolved: bool = False,
+    conflicts: bool | None = None,
+    limit: int | None = None,
+) -> list[ProblemRow]:
+    """The problem ledger: raised in the period, settled in it, or still open on the as-of day.
+
+    With ``only_resolved``: problems resolved in the period, conflicts first, then the largest
+    sums, then the latest (the examples a report quotes).
+    """
+    from sqlalchemy import and_, func, or_, select
+
+    from sanlian.reports.common import between, problem_open, tables
+
+    t = tables()
+    pr, c, s, st = t.problem.c, t.cadre.c, t.section.c, t.problem_step.c
+    p = period
+    money = (
+        select(
+            st.problem_id.label("pid"),
+            func.coalesce(func.sum(st.amount_fen), 0).label("fen"),
+            func.max(st.id).label("last_step"),
+        )
+        .where(st.kind == "resolve", st.step_on <= p.as_of)
+        .group_by(st.problem_id)
+        .subquery()
+    )
+    last = t.problem_step.alias("last_resolve")
+    source = (
+        _with_targets(t, pr, t.problem)
+        .outerjoin(t.cadre, c.id == pr.owner_id)
+        .outerjoin(t.section, s.id == c.section_id)
+        .outerjoin(money, money.c.pid == pr.id)
+        .outerjoin(last, last.c.id == money.c.last_step)
+    )
+    resolved = and_(pr.status == "resolved", between(pr.resolved_on, p.start, p.end))
+    stmt = select(
+        pr.id,
+        pr.raised_on,
+        pr.target_kind,
+        _target_name(t).label("target"),
+        pr.category,
+        pr.text,
+        pr.is_conflict,
+        c.name.label("owner"),
+        s.name.label("section"),
+        pr.status,
+        pr.due_on,
+        pr.resolved_on,
+        pr.closed_on,
+        pr.last_step_on,
+        last.c.note.label("how"),
+        func.coalesce(money.c.fen, 0).label("fen"),
+    ).select_from(source)
+    if only_resolved:
+        stmt = stmt.where(resolved).order_by(
+            pr.is_conflict.desc(), func.coalesce(money.c.fen, 0).desc(), pr.resolved_on.desc()
+        )
+    else:
+        stmt = stmt.where(
+            pr.raised_on <= p.as_of,
+            or_(
+                between(pr.raised_on, p.start, p.end),
+                resolved,
+                and_(pr.status == "unresolvable", between(pr.closed_on, p.start, p.end)),
+                problem_open(t, p.as_of),
+            ),
+        ).order_by(pr.raised_on, pr.id)
+    if conflicts is not None:
+        stmt = stmt.where(pr.is_conflict.is_(conflicts))
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    rows = list(session.execute(stmt))
+    measures = _measures(session, t, [row.id for row in rows], p.as_of)
+    out = []
+    for row in rows:
+        state = _state(row.status, row.resolved_on, row.closed_on, p.as_of)
+        due = _date(row.due_on)
+        assert due is not None
+        overdue = (p.as_of - due).days if state in ("pending", "in_progress") else 0
+        out.append(
+            ProblemRow(
+                id=row.id,
+                raised_on=_date(row.raised_on),  # type: ignore[arg-type]
+                target_kind=row.target_kind,
+                target=row.target or "",
+                category=row.category,
+                text=row.text,
+                is_conflict=bool(row.is_conflict),
+                owner=row.owner,
+                section=row.section,
+                status=row.status,
+                state=state,
+                due_on=due,
+                overdue_days=max(overdue, 0),
+                resolved_on=_date(row.resolved_on),
+                closed_on=_date(row.closed_on),
+                last_step_on=_date(row.last_step_on),  # type: ignore[arg-type]
+                how=row.how,
+                amount_fen=int(row.fen or 0),
+                measures=tuple(measures.get(row.id, ())),
+            )
+        )
+    return out
+
+
+def _measures(
+    session: Session, t: Tables, problem_ids: list[int], as_of: dt.date
+) -> dict[int, list[str]]:
+    from sqlalchemy import select
+
+    from sanlian.i18n.labels import MEASURE
+
+    if not problem_ids:
+        return {}
+    st, m = t.problem_step.c, t.step_measure.c
+    stmt = (
+        select(st.problem_id, m.measure)
+        .select_from(t.step_measure.join(t.problem_step, st.id == m.step_id))
+        .where(st.kind == "resolve", st.step_on <= as_of, st.problem_id.in_(problem_ids))
+        .distinct()
+    )
+    order = {k: i for i, k in enumerate(MEASURE)}
+    out: dict[int, list[str]] = defaultdict(list)
+    for pid, measure in session.execute(stmt):
+        out[pid].append(measure)
+    for values in out.values():
+        values.sort(key=lambda k: order.get(k, len(order)))
+    return out
+
+
+# --- visits ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    id: int
+    visited_on: dt.date
+    target_kind: str
+    target: str
+    form: str
+    cadres: tuple[str, ...]
+    cards: int
+    diary: str | None
+    note: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def visit_rows(session: Session, period: Period) -> list[VisitRow]:
+    """The visit ledger of the period, by date."""
+    from sqlalchemy import select
+
+    from sanlian.reports.common import between, tables
+
+    t = tables()
+    v, vc, c = t.visit.c, t.visit_cadre.c, t.cadre.c
+    in_period = between(v.visited_on, period.start, period.end)
+    stmt = (
+        select(
+            v.id,
+            v.visited_on,
+            v.target_kind,
+            _target_name(t).label("target"),
+            v.form,
+            v.cards,
+            v.diary,
+            v.note,
+        )
+        .select_from(_with_targets(t, v, t.visit))
+        .where(in_period)
+        .order_by(v.visited_on, v.id)
+    )
+    rows = list(session.execute(stmt))
+    names: dict[int, list[str]] = defaultdict(list)
+    who = (
+        select(vc.visit_id, c.name)
+        .select_from(
+            t.visit_cadre.join(t.cadre, c.id == vc.cadre_id).join(t.visit, v.id == vc.visit_id)
+        )
+        .where(in_period)
+        .order_by(vc.visit_id, c.id)
+    )
+    for vid, name in session.execute(who):
+        names[vid].append(name)
+    return [
+        VisitRow(
+            id=row.id,
+            visited_on=_date(row.visited_on),  # type: ignore[arg-type]
+            target_kind=row.target_kind,
+            target=row.target or "",
+            form=row.form,
+            cadres=tuple(names.get(row.id, ())),
+            cards=int(row.cards or 0),
+            diary=row.diary,
+            note=row.note,
+        )
+        for row in rows
+    ]
+
+
+# --- activity and research records ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActivityRecord:
+    id: int
+    kind: str
+    held_on: dt.date
+    title: str | None
+    partner: str | None
+    people: int
+
+
+def activity_records(
+    session: Session, period: Period, kinds: tuple[str, ...] | None = None
+) -> list[ActivityRecord]:
+    """The activities of the period (optionally of some kinds), by date."""
+    from sqlalchemy import func, select
+
+    from sanlian.reports.common import between, tables
+
+    t = tables()
+    a, ac = t.activity.c, t.activity_cadre.c
+    people = select(func.count()).where(ac.activity_id == a.id).scalar_subquery().label("people")
+    stmt = (
+        select(
+            a.id,
+            a.kind,
+            a.held_on,
+            a.title,
+            func.coalesce(t.community.c.name, t.enterprise.c.name).label("partner"),
+            people,
+        )
+        .select_from(
+            t.activity.outerjoin(t.community, t.community.c.id == a.community_id).outerjoin(
+                t.enterprise, t.enterprise.c.id == a.enterprise_id
+            )
+        )
+        .where(between(a.held_on, period.start, period.end))
+        .order_by(a.held_on, a.id)
+    )
+    if kinds is not None:
+        stmt = stmt.where(a.kind.in_(kinds))
+    return [
+        ActivityRecord(
+            id=row.id,
+            kind=row.kind,
+            held_on=_date(row.held_on),  # type: ignore[arg-type]
+            title=row.title,
+            partner=row.partner,
+            people=int(row.people or 0),
+        )
+        for row in session.execute(stmt)
+    ]
+
+
+def research_titles(session: Session, period: Period, limit: int = 3) -> list[tuple[str, str]]:
+    """(author, title) of the period's first research reports."""
+    from sqlalchemy import select
+
+    from sanlian.reports.common import between, tables
+
+    t = tables()
+    r, c = t.research.c, t.cadre.c
+    stmt = (
+        select(c.name, r.title)
+        .select_from(t.research.join(t.cadre, c.id == r.cadre_id))
+        .where(between(r.written_on, period.start, period.end))
+        .order_by(r.written_on, r.id)
+        .limit(limit)
+    )
+    return [(str(a), str(b)) for a, b in session.execute(stmt)]
+
+
+def leading_group_head(session: Session, as_of: dt.date) -> tuple[str, str] | None:
+    """(name, section) of the leading group's head (组长) on the roster, if one is named."""
+    from sqlalchemy import select
+
+    from sanlian.reports.common import on_roster, tables
+
+    t = tables()
+    c, s = t.cadre.c, t.section.c
+    stmt = (
+        select(c.name, s.name)
+        .select_from(t.cadre.join(t.section, s.id == c.section_id))
+        .where(c.role == "head", on_roster(t, as_of))
+        .order_by(c.id)
+        .limit(1)
+    )
+    row = session.execute(stmt).first()
+    return (str(row[0]), str(row[1])) if row else None

@@ -1,0 +1,448 @@
+"""调度督促: what lags and who must act, most urgent first, grouped by section.
+
+Rules (the campaign's settings in brackets):
+- an open problem past its due date: a yellow card once more than [yellow_days] days past due,
+  a red card once more than [red_days] days past due; the owner acts;
+- an open problem with no step for [stale_days] days (not already carded);
+- a leadership member with no active enterprise link, a cadre with no household paired or no
+  visit in the last [visit_cadence_days] days (once phase 2 has begun), a household paired for
+  [visit_cadence_days] days and never visited this year;
+- cadres without a research report within [research_warn_days] days of phase 3, or in it;
+- no joint org-life before 1 July (warned in June, pressed from 1 July on);
+- checklist items of ended phases, and eight ones not yet done; the leading-group office acts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sanlian.i18n.messages import render
+from sanlian.reports.common import OFFICE, Period, md_date
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from sanlian.services.campaign import CampaignView
+
+LEVEL = {"red": "红牌", "yellow": "黄牌", "urge": "督办", "warn": "提醒"}
+LEVEL_ORDER = tuple(LEVEL)
+
+# kind → (rank, what it is about); a lower rank is more urgent
+KINDS: dict[str, tuple[int, str]] = {
+    "red_card": (10, "超期问题（红牌）"),
+    "org_life_missed": (15, "七一前组织生活"),
+    "yellow_card": (20, "超期问题（黄牌）"),
+    "research_due": (25, "调研报告"),
+    "stale": (30, "问题久无进展"),
+    "org_life_soon": (35, "七一前组织生活"),
+    "leader_no_enterprise": (40, "班子成员联系企业"),
+    "no_household": (45, "结对帮扶"),
+    "no_visit": (50, "走访"),
+    "household_unvisited": (55, "联系户走访"),
+    "research_warn": (60, "调研报告"),
+    "phase_item": (65, "阶段任务"),
+    "eight_one": (70, "八个一"),
+}
+MAX_TEXT = 16  # characters of a problem's text quoted in a line
+
+
+@dataclass(frozen=True)
+class Alert:
+    kind: str
+    level: str  # red / yellow / urge / warn
+    section_id: int | None  # None = the leading group's office
+    section: str
+    actor: str  # who must act
+    text: str
+    days: int = 0  # days overdue / without progress / left, as the kind says
+    ref: int | None = None  # the problem's (cadre's, household's) number
+
+    @property
+    def rank(self) -> int:
+        return KINDS[self.kind][0]
+
+    @property
+    def level_text(self) -> str:
+        return LEVEL[self.level]
+
+    @property
+    def line(self) -> str:
+        """The line of the report: 【level】actor: text."""
+        return f"【{self.level_text}】{self.actor}：{self.text}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "level": self.level,
+            "level_label": self.level_text,
+            "section_id": self.section_id,
+            "section": self.section,
+            "actor": self.actor,
+            "text": self.text,
+            "days": self.days,
+            "ref": self.ref,
+        }
+
+
+@dataclass(frozen=True)
+class AlertGroup:
+    section_id: int | None
+    section: str
+    alerts: tuple[Alert, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "section_id": self.section_id,
+            "section": self.section,
+            "alerts": [a.as_dict() for a in self.alerts],
+        }
+
+
+@dataclass(frozen=True)
+class Supervision:
+    year: int
+    name: str
+    as_of: dt.date
+    groups: tuple[AlertGroup, ...]
+
+    @property
+    def alerts(self) -> tuple[Alert, ...]:
+        """Every alert, most urgent first."""
+        return tuple(sorted((a for g in self.groups for a in g.alerts), key=_urgency))
+
+    @property
+    def levels(self) -> Counter[str]:
+        return Counter(a.level for g in self.groups for a in g.alerts)
+
+    @property
+    def summary(self) -> str:
+        """``共 N 项：红牌 a 项、黄牌 b 项…`` (or that nothing lags)."""
+        total = sum(len(g.alerts) for g in self.groups)
+        if not total:
+            return render("sv_nothing")
+        parts = "、".join(
+            f"{LEVEL[k]} {self.levels[k]} 项" for k in LEVEL_ORDER if self.levels.get(k)
+        )
+        return render("sv_summary", total=total, parts=parts)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "year": self.year,
+            "as_of": self.as_of,
+            "counts": {k: self.levels.get(k, 0) for k in LEVEL_ORDER},
+            "groups": [g.as_dict() for g in self.groups],
+        }
+
+
+def _urgency(a: Alert) -> tuple[int, int, int]:
+    return (a.rank, -a.days, a.ref or 0)
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+
+
+# --- the checks -----------------------------------------------------------------------------
+
+
+def _problems(session: Session, view: CampaignView, as_of: dt.date) -> list[Alert]:
+    from sqlalchemy import func, select
+
+    from sanlian.reports.common import problem_open, tables
+
+    t = tables()
+    pr, c, s = t.problem.c, t.cadre.c, t.section.c
+    camp = view.campaign
+    stmt = (
+        select(
+            pr.id,
+            pr.text,
+            pr.due_on,
+            pr.last_step_on,
+            c.name.label("owner"),
+            s.id.label("sid"),
+            s.name.label("section"),
+            func.coalesce(t.community.c.name, t.enterprise.c.name, t.household.c.name).label(
+                "target"
+            ),
+        )
+        .select_from(
+            t.problem.outerjoin(t.cadre, c.id == pr.owner_id)
+            .outerjoin(t.section, s.id == c.section_id)
+            .outerjoin(t.community, t.community.c.id == pr.community_id)
+            .outerjoin(t.enterprise, t.enterprise.c.id == pr.enterprise_id)
+            .outerjoin(t.household, t.household.c.id == pr.household_id)
+        )
+        .where(problem_open(t, as_of))
+        .order_by(pr.id)
+    )
+    out = []
+    for row in session.execute(stmt):
+        due = _as_date(row.due_on)
+        last = _as_date(row.last_step_on)
+        late = (as_of - due).days
+        quiet = max((as_of - last).days, 0)
+        subject = f"{row.target or ''}“{_short(row.text)}”"
+        actor = row.owner or render("sv_no_owner")
+        where = (row.sid, row.section or OFFICE)
+        if late > camp.red_days or late > camp.yellow_days:
+            red = late > camp.red_days
+            text = render("sv_overdue", id=row.id, days=late, due=md_date(due), subject=subject)
+            if quiet >= camp.stale_days:
+                text += render("sv_overdue_quiet", days=quiet)
+            out.append(
+                Alert(
+                    "red_card" if red else "yellow_card",
+                    "red" if red else "yellow",
+                    *where,
+                    actor,
+                    text,
+                    days=late,
+                    ref=row.id,
+                )
+            )
+        elif quiet >= camp.stale_days:
+            text = render("sv_stale", id=row.id, days=quiet, subject=subject)
+            out.append(Alert("stale", "urge", *where, actor, text, days=quiet, ref=row.id))
+    return out
+
+
+def _as_date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def _cadres(session: Session, view: CampaignView, period: Period) -> list[Alert]:
+    from sanlian.reports.ledgers import cadre_rows
+
+    camp = view.campaign
+    as_of = period.as_of
+    phases = {p.key: p for p in view.phases}
+    implement = phases["implement"].start_on if "implement" in phases else view.start
+    summarise = phases["summarise"].start_on if "summarise" in phases else view.end
+    in_campaign = view.start <= as_of <= view.end
+    started = in_campaign and as_of >= implement
+    cadence = camp.visit_cadence_days
+    cadence_due = in_campaign and (as_of - implement).days >= cadence
+    research_from = summarise - dt.timedelta(days=camp.research_warn_days)
+    out = []
+    for row in cadre_rows(session, period):
+        where = (row.section_id, row.section)
+        if started and row.is_leader and row.enterprises == 0:
+            out.append(
+                Alert(
+                    "leader_no_enterprise",
+                    "warn",
+                    *where,
+                    row.name,
+                    render("sv_leader_no_enterprise"),
+                    ref=row.id,
+                )
+            )
+        if started and row.households == 0:
+            out.append(
+                Alert(
+                    "no_household", "warn", *where, row.name, render("sv_no_household"), ref=row.id
+                )
+            )
+        if cadence_due and (
+            row.last_visit_on is None or (as_of - row.last_visit_on).days >= cadence
+        ):
+            if row.last_visit_on is None:
+                text = render("sv_no_visit_year", days=cadence)
+                quiet = (as_of - period.start).days
+            else:
+                quiet = (as_of - row.last_visit_on).days
+                text = render(
+                    "sv_no_visit", quiet=quiet, days=cadence, last=row.last_visit_on.isoformat()
+                )
+            out.append(Alert("no_visit", "warn", *where, row.name, text, days=quiet, ref=row.id))
+        if as_of >= research_from and row.research == 0:
+            if as_of >= summarise:
+                alert = Alert(
+                    "research_due",
+                    "urge",
+                    *where,
+                    row.name,
+                    render("sv_research_due", start=summarise.isoformat()),
+                    ref=row.id,
+                )
+            else:
+                left = (summarise - as_of).days
+                alert = Alert(
+                    "research_warn",
+                    "warn",
+                    *where,
+                    row.name,
+                    render("sv_research_warn", start=summarise.isoformat(), days=left),
+                    days=left,
+                    ref=row.id,
+                )
+            out.append(alert)
+    return out
+
+
+def _households(session: Session, view: CampaignView, period: Period) -> list[Alert]:
+    """Households paired for a visit cadence or longer and not visited in the year."""
+    from collections import defaultdict
+
+    from sqlalchemy import and_, exists, or_, select
+
+    from sanlian.reports.common import between, tables
+
+    as_of = period.as_of
+    if not view.start <= as_of <= view.end:
+        return []
+    t = tables()
+    h, link, c, s, v, com = (
+        t.household.c,
+        t.link.c,
+        t.cadre.c,
+        t.section.c,
+        t.visit.c,
+        t.community.c,
+    )
+    paired_since = as_of - dt.timedelta(days=view.campaign.visit_cadence_days)
+    visited = exists(
+        select(v.id).where(v.household_id == h.id, between(v.visited_on, period.start, as_of))
+    )
+    stmt = (
+        select(h.id, h.name, com.name.label("community"), c.name.label("cadre"), s.id, s.name)
+        .select_from(
+            t.link.join(t.household, h.id == link.household_id)
+            .join(t.community, com.id == h.community_id)
+            .join(t.cadre, c.id == link.cadre_id)
+            .join(t.section, s.id == c.section_id)
+        )
+        .where(
+            link.kind == "household",
+            link.start_on <= paired_since,
+            or_(link.end_on.is_(None), link.end_on >= as_of),
+            or_(h.retired_on.is_(None), h.retired_on > as_of),
+            and_(~visited),
+        )
+        .order_by(h.id, c.id)
+    )
+    cadres: dict[int, list[str]] = defaultdict(list)
+    info: dict[int, tuple[str, str, int, str]] = {}
+    for hid, name, community, cadre, sid, section in session.execute(stmt):
+        cadres[hid].append(cadre)
+        info.setdefault(hid, (name, community, sid, section))
+    out = []
+    for hid, (name, community, sid, section) in info.items():
+        text = render("sv_household_unvisited", name=name, community=community)
+        out.append(
+            Alert(
+                "household_unvisited", "warn", sid, section, "、".join(cadres[hid]), text, ref=hid
+            )
+        )
+    return out
+
+
+def _office(session: Session, view: CampaignView, period: Period) -> list[Alert]:
+    """Campaign-wide items: org-life before 1 July, ended phases' checklists, the eight ones."""
+    from sanlian.i18n.labels import EIGHT_ONES
+    from sanlian.reports.figures import count
+    from sanlian.reports.progress import checklists
+
+    as_of = period.as_of
+    figures = count(session, period)
+    lists = checklists(session, period, figures)
+    phases = {p.key: p for p in view.phases}
+    out: list[Alert] = []
+
+    def office(kind: str, level: str, text: str, days: int = 0) -> Alert:
+        return Alert(kind, level, None, OFFICE, OFFICE, text, days=days)
+
+    covered = set()
+    if figures.org_life_before_july == 0 and as_of.year == period.year:
+        if as_of >= period.july_first:
+            out.append(office("org_life_missed", "urge", render("sv_org_life_missed")))
+            covered.add("org_life")
+        elif as_of.month == 6:
+            left = (period.july_first - as_of).days
+            out.append(office("org_life_soon", "warn", render("sv_org_life_soon", days=left), left))
+            covered.add("org_life")
+    summarise = phases.get("summarise")
+    if summarise is not None:
+        research_from = summarise.start_on - dt.timedelta(days=view.campaign.research_warn_days)
+        if as_of >= research_from:
+            covered.add("research")  # each cadre without a report is named instead
+    for key, phase in phases.items():
+        if as_of <= phase.end_on:
+            continue
+        for item in lists.get(key, ()):
+            if item.done or item.key in EIGHT_ONES:
+                continue
+            out.append(
+                office(
+                    "phase_item",
+                    "urge",
+                    render("sv_phase_item", phase=phase.name, item=item.label, record=item.record),
+                )
+            )
+    implement = phases.get("implement")
+    if implement is None or as_of < implement.start_on:
+        return out  # the eight ones are pressed once phase 2 has begun
+    late = as_of > implement.end_on
+    for item in lists.get("implement", ()):
+        if item.key not in EIGHT_ONES or item.done or item.key in covered:
+            continue
+        out.append(
+            office(
+                "eight_one",
+                "urge" if late else "warn",
+                render("sv_eight_one", item=item.label, record=item.record),
+            )
+        )
+    return out
+
+
+def supervise(
+    session: Session, *, today: dt.date, as_of: dt.date | None = None, year: int | None = None
+) -> Supervision:
+    from sanlian.reports.common import load_campaign, tables
+
+    view, as_of = load_campaign(session, today=today, year=year, as_of=as_of)
+    period = Period.of_year(view.campaign.year, as_of)
+    alerts = (
+        _problems(session, view, as_of)
+        + _cadres(session, view, period)
+        + _households(session, view, period)
+        + _office(session, view, period)
+    )
+    return Supervision(
+        year=view.campaign.year,
+        name=view.campaign.name,
+        as_of=as_of,
+        groups=group(alerts, _section_order(session, tables())),
+    )
+
+
+def _section_order(session: Session, t: Any) -> dict[int, int]:
+    from sqlalchemy import select
+
+    return {
+        int(sid): i
+        for i, (sid,) in enumerate(session.execute(select(t.section.c.id).order_by(t.section.c.id)))
+    }
+
+
+def group(alerts: list[Alert], order: dict[int, int]) -> tuple[AlertGroup, ...]:
+    """Alerts grouped by section; groups ordered by their most urgent alert, then by section."""
+    groups: dict[int | None, list[Alert]] = {}
+    names: dict[int | None, str] = {}
+    for a in alerts:
+        groups.setdefault(a.section_id, []).append(a)
+        names.setdefault(a.section_id, a.section)
+    for items in groups.values():
+        items.sort(key=_urgency)
+
+    def key(sid: int | None) -> tuple[int, int]:
+        first = groups[sid][0].rank
+        return (first, -1 if sid is None else order.get(sid, 10**6))
+
+    return tuple(AlertGroup(sid, names[sid], tuple(groups[sid])) for sid in sorted(groups, key=key))

@@ -1,0 +1,272 @@
+"""自查报告.xlsx and 自查报告.docx, read back and checked against ``selfcheck -f json``."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import Cli
+from tests.test_selfcheck import YEAR_END, Ids, build_ledger
+
+MEASURE_LABELS = {
+    "policy": "送政策",
+    "information": "送信息",
+    "funds": "送资金",
+    "technology": "送技术",
+    "talent": "送人才",
+    "health": "送健康",
+    "culture": "送文化",
+    "law": "送法律",
+}
+
+
+@pytest.fixture
+def ledger(db_path: Path) -> Ids:
+    return build_ledger(db_path)
+
+
+@pytest.fixture
+def figures(cli: Cli, ledger: Ids) -> Any:
+    result = cli("selfcheck", "-f", "json", "--as-of", "2026-12-31")
+    assert result.code == 0, result
+    data = result.json()
+    assert data["figures"] == YEAR_END
+    return data
+
+
+def _flat(figures: dict[str, Any]) -> dict[str, Any]:
+    """The figures with measures spread to ``measures.<key>`` and money as Decimal."""
+    out: dict[str, Any] = {}
+    for key, value in figures.items():
+        if key == "measures":
+            out.update({f"measures.{m}": n for m, n in value.items()})
+        elif key == "funds_yuan":
+            out[key] = Decimal(value)
+        else:
+            out[key] = value
+    return out
+
+
+# --- xlsx -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def workbook(cli: Cli, figures: Any, tmp_path: Path) -> Any:
+    import openpyxl
+
+    path = tmp_path / "自查报告.xlsx"
+    result = cli("selfcheck", "--as-of", "2026-12-31", "-o", path)
+    assert result.code == 0, result
+    assert "已写入" in result.err and result.out == ""
+    return openpyxl.load_workbook(path)
+
+
+def _money(value: Any) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def test_xlsx_sheets_and_style(workbook: Any) -> None:
+    assert workbook.sheetnames == ["汇总", "按科室", "按干部", "问题台账", "走访台账"]
+    for ws in workbook.worksheets:
+        header_row = 3 if ws.title == "汇总" else 1
+        headers = [c for c in ws[header_row] if c.value is not None]
+        assert headers and all(c.font.bold for c in headers), ws.title
+        for cell in headers:
+            width = ws.column_dimensions[cell.column_letter].width
+            assert width and width >= 4, (ws.title, cell.value)
+
+
+def test_xlsx_summary_equals_json(workbook: Any, figures: Any) -> None:
+    ws = workbook["汇总"]
+    rows = {r[1]: r[2] for r in ws.iter_rows(min_row=4, values_only=True)}
+    expected = _flat(figures["figures"])
+    assert set(rows) == set(expected)
+    for key, value in expected.items():
+        got = rows[key]
+        if key == "funds_yuan":
+            assert isinstance(got, int | float) and _money(got) == value
+        else:
+            assert isinstance(got, int) and got == value, key
+
+
+def test_xlsx_by_section_equals_json(workbook: Any, figures: Any) -> None:
+    ws = workbook["按科室"]
+    rows = list(ws.iter_rows(values_only=True))
+    headers = rows[0]
+    assert headers[:2] == ("编号", "科室")
+    by_name = {r[1]: dict(zip(headers, r, strict=True)) for r in rows[1:]}
+    assert set(by_name) == {"办公室", "综合科", "全局"}
+    scopes = [(s["section"], s) for s in figures["by_section"]]
+    scopes.append(("全局", figures["figures"]))
+    labels = {
+        "visits": "走访次数",
+        "visit_person_times": "走访人次",
+        "households_paired": "结对户",
+        "problems_resolved": "已解决",
+        "activity_person_times": "参加活动人次",
+        "eight_ones_done": "八个一完成项",
+    }
+    for name, expected in scopes:
+        row = by_name[name]
+        for key, label in labels.items():
+            assert row[label] == expected[key], (name, key)
+        assert _money(row["资金(元)"]) == Decimal(expected["funds_yuan"])
+        for m, label in MEASURE_LABELS.items():
+            assert row[label] == expected["measures"][m], (name, m)
+
+
+def test_xlsx_ledgers(workbook: Any, ledger: Ids) -> None:
+    import datetime as dt
+
+    problems = list(workbook["问题台账"].iter_rows(values_only=True))
+    head = problems[0]
+    rows = [dict(zip(head, r, strict=True)) for r in problems[1:]]
+    # P1 (resolved in the year), P2–P7 (raised in it): every problem of the year with its state
+    assert sorted(r["编号"] for r in rows) == sorted(ledger.problems.values())
+    state = {r["编号"]: r["状态"] for r in rows}
+    assert state[ledger.problems["P4"]] == "办理中"
+    assert state[ledger.problems["P5"]] == "无法解决"
+    assert state[ledger.problems["P6"]] == "待办"
+    p2 = next(r for r in rows if r["编号"] == ledger.problems["P2"])
+    assert isinstance(p2["提出日期"], dt.datetime) and p2["提出日期"].date() == dt.date(2026, 4, 12)
+    assert _money(p2["资金(元)"]) == Decimal("12345.67")
+    assert p2["措施"] == "送资金、送技术"
+    p4 = next(r for r in rows if r["编号"] == ledger.problems["P4"])
+    assert p4["超期天数"] == 214  # due 05-31, as of 12-31
+    visits = list(workbook["走访台账"].iter_rows(values_only=True))
+    assert len(visits) == 1 + 4  # V1–V4
+    v1 = dict(zip(visits[0], visits[1], strict=True))
+    assert (v1["走访干部"], v1["人数"], v1["联系卡"]) == ("李娜、赵敏", 2, 2)
+    cadres = list(workbook["按干部"].iter_rows(values_only=True))
+    assert [r[1] for r in cadres[1:]] == ["张伟", "李娜", "孙闲", "王强", "赵敏"]
+
+
+# --- docx -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def document(cli: Cli, figures: Any, tmp_path: Path) -> Any:
+    import docx
+
+    path = tmp_path / "自查报告.docx"
+    result = cli("selfcheck", "--as-of", "2026-12-31", "-o", path)
+    assert result.code == 0, result
+    return docx.Document(str(path))
+
+
+def _sections(doc: Any) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {"": []}
+    current = ""
+    for p in doc.paragraphs:
+        if p.style.name.startswith("Heading"):
+            current = p.text
+            out[current] = []
+        elif p.text.strip():
+            out[current].append(p.text)
+    return out
+
+
+def test_docx_form(document: Any) -> None:
+    parts = _sections(document)
+    assert parts[""] == ["企业局2026年“三联三解三促”活动自查报告"]
+    assert list(parts)[1:] == [
+        "一、基本情况",
+        "二、主要做法和成效",
+        "三、存在的问题",
+        "四、下一步打算",
+    ]
+    assert parts["四、下一步打算"][0] == "【请填写下一步打算】"
+    assert parts["四、下一步打算"][-1] == "2026年12月31日"
+    items = parts["二、主要做法和成效"]
+    for i, label in enumerate(
+        [
+            "（一）开展一次群众观念专题教育。",
+            "（二）共同过一次组织生活。",
+            "（三）开展一次民情民意访谈。",
+            "（四）撰写一份调研报告。",
+            "（五）组织一次文明行动进社区。",
+            "（六）解决一些实际问题。",
+            "（七）化解一些社会矛盾。",
+            "（八）建立一个长效机制。",
+        ]
+    ):
+        assert items[i].startswith(label)
+    practical = items[5]
+    assert "小区路灯损坏" in practical and "陈家儿子想找工作" in practical  # concrete problems
+    assert "两户宅基地纠纷" in items[6]
+    problems = "".join(parts["三、存在的问题"])
+    assert "问题 6 超期" in problems and "李娜" in problems  # what supervise finds
+
+
+def test_docx_numbers_equal_json(document: Any, figures: Any) -> None:
+    f = figures["figures"]
+    basic = "".join(_sections(document)["一、基本情况"])
+    for phrase in (
+        f"在册干部{f['cadres_total']}名",
+        f"其中党员{f['party_members']}名",
+        f"参与活动干部{f['cadres_participating']}名",
+        f"联系社区(村){f['communities_linked']}个",
+        f"联系企业{f['enterprises_linked']}家",
+        f"与{f['households_paired']}户群众",
+        f"开展走访{f['visits']}次",
+        f"走访社区(村){f['visits_community']}次",
+        f"企业{f['visits_enterprise']}次",
+        f"联系户{f['visits_household']}次",
+        f"共{f['visit_person_times']}人次",
+        f"发放联系卡{f['contact_cards']}张",
+        f"记民情日记{f['diaries']}篇",
+        f"反映的问题{f['problems_raised']}件",
+        f"已解决{f['problems_resolved']}件",
+        f"无法解决{f['problems_unresolvable']}件",
+        f"尚未办结{f['problems_open']}件",
+        f"超期{f['problems_overdue']}件",
+        f"排查矛盾纠纷{f['conflicts_raised']}件",
+        f"已化解{f['conflicts_resolved']}件",
+        f"落实资金{f['funds_yuan']}元",
+        f"送政策{f['measures']['policy']}次",
+        f"撰写调研报告{f['research_reports']}篇",
+        f"{f['cadres_with_research']}名干部完成撰写",
+        f"专题教育{f['education_sessions']}次",
+        f"共同过组织生活{f['org_life_sessions']}次",
+        f"七一前{f['org_life_before_july']}次",
+        f"文明行动进社区{f['civility_actions']}次",
+        f"交流体会{f['exchanges']}次",
+        f"建立长效机制{f['mechanisms']}项",
+        f"参加活动{f['activity_person_times']}人次",
+        f"已完成{f['eight_ones_done']}项",
+    ):
+        assert phrase in basic, phrase
+    # every other number of the section is a figure too (dates and the year aside)
+    values = {str(v) for v in f.values() if not isinstance(v, dict)}
+    values |= {str(v) for v in f["measures"].values()}
+    bare = re.sub(r"\d{4}年(\d{1,2}月\d{1,2}日)?", "", basic)
+    assert set(re.findall(r"\d+(?:\.\d+)?", bare)) <= values
+
+
+def test_docx_tables_equal_json(document: Any, figures: Any) -> None:
+    f = figures["figures"]
+    table = document.tables[0]
+    assert [c.text for c in table.rows[0].cells] == ["项目", "数值"]
+    got = {r.cells[0].text: r.cells[1].text for r in table.rows[1:]}
+    labels = {
+        "cadres_total": "在册干部",
+        "visit_person_times": "走访人次",
+        "problems_overdue": "超期",
+        "funds_yuan": "资金(元)",
+        "org_life_before_july": "七一前组织生活",
+        "eight_ones_done": "八个一完成项",
+    }
+    for key, label in labels.items():
+        assert got[label] == str(f[key]), key
+    for m, label in MEASURE_LABELS.items():
+        assert got[label] == str(f["measures"][m])
+    sections = document.tables[1]
+    rows = {r.cells[0].text: [c.text for c in r.cells] for r in sections.rows[1:]}
+    for s in figures["by_section"]:
+        row = rows[s["section"]]
+        assert row[1] == str(s["cadres_total"]) and row[3] == str(s["visits"])
+        assert row[-1] == str(s["eight_ones_done"])

@@ -1,0 +1,188 @@
+"""``supervise`` (调度督促): what lags and who must act, most urgent first, grouped by section."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import Cli
+from tests.test_selfcheck import NOW, Ids, build_ledger, check_golden, rich_text
+
+
+@pytest.fixture
+def ledger(db_path: Path) -> Ids:
+    return build_ledger(db_path)
+
+
+def _json(cli: Cli, *args: Any) -> Any:
+    result = cli("supervise", "-f", "json", *args)
+    assert result.code == 0, result
+    return result.json()
+
+
+def _alerts(data: Any) -> list[dict[str, Any]]:
+    return [a for g in data["groups"] for a in g["alerts"]]
+
+
+def _kinds(data: Any, kind: str) -> list[tuple[str, Any]]:
+    return [(a["actor"], a["ref"]) for a in _alerts(data) if a["kind"] == kind]
+
+
+def test_mid_june(cli: Cli, ledger: Ids) -> None:
+    data = _json(cli)  # 2026-06-15
+    # groups: the office first (it holds the red card), then 办公室 (yellow), then 综合科
+    assert [g["section"] for g in data["groups"]] == ["领导小组办公室", "办公室", "综合科"]
+    assert data["counts"] == {"red": 1, "yellow": 1, "urge": 0, "warn": 13}
+    office, s1, s2 = data["groups"]
+    # P6 has no owner: 57 days past its due date 04-19 (> red_days 15): red, the office acts
+    red = office["alerts"][0]
+    assert (red["kind"], red["ref"], red["days"], red["actor"]) == (
+        "red_card",
+        6,
+        57,
+        "待指定责任人",
+    )
+    assert red["text"] == "问题 6 超期 57 天（4月19日到期）：陈家“想参加培训”，87 天无进展"
+    assert [a["kind"] for a in office["alerts"]] == [
+        "red_card",
+        "org_life_soon",  # June, no org-life yet: 16 days to 1 July
+        "eight_one",  # research (3 of 6)
+        "eight_one",  # mechanism
+    ]
+    assert office["alerts"][1]["days"] == 16
+    # P4: 15 days past due is not more than red_days (15): a yellow card for its owner 李娜
+    yellow = s1["alerts"][0]
+    assert (yellow["kind"], yellow["actor"], yellow["days"]) == ("yellow_card", "李娜", 15)
+    # P5 (due 07-01) and P7 (due 07-05) are open but not late
+    assert {a["ref"] for a in _alerts(data) if a["kind"].endswith("_card")} == {4, 6}
+    assert _kinds(data, "no_household") == [
+        ("张伟", ledger.cadres["C1"]),
+        ("孙闲", ledger.cadres["C6"]),
+    ]
+    # no visit in the last 30 days: least recently first (孙闲 never; 李娜 04-10; 张伟 05-05)
+    assert [a["actor"] for a in s1["alerts"] if a["kind"] == "no_visit"] == ["孙闲", "李娜", "张伟"]
+    assert [a["actor"] for a in s2["alerts"] if a["kind"] == "no_visit"] == ["王强", "刘退", "赵敏"]
+    # H1 was visited (V1); H3 (王强) and H2 (刘退) were not, paired more than 30 days ago
+    assert sorted(a["actor"] for a in s2["alerts"] if a["kind"] == "household_unvisited") == [
+        "刘退",
+        "王强",
+    ]
+    # a leadership member with an enterprise (张伟–E1) is not pressed; research not yet near
+    assert not _kinds(data, "leader_no_enterprise")
+    assert not _kinds(data, "research_warn") and not _kinds(data, "research_due")
+
+
+def test_red_once_more_than_red_days_past_due(cli: Cli, ledger: Ids) -> None:
+    data = _json(cli, "--as-of", "2026-06-16")
+    p4 = next(a for a in _alerts(data) if a["ref"] == 4 and a["kind"].endswith("_card"))
+    assert (p4["kind"], p4["days"]) == ("red_card", 16)
+
+
+def test_yellow_days_setting_and_stale(cli: Cli, ledger: Ids) -> None:
+    assert cli("campaign", "set", "--yellow", "20").code == 0
+    data = _json(cli)
+    # P4 is 15 days late, within the 20 days' grace: no card, but no step for 36 days
+    assert not [a for a in _alerts(data) if a["ref"] == 4 and a["kind"].endswith("_card")]
+    stale = next(a for a in _alerts(data) if a["kind"] == "stale")
+    assert (stale["ref"], stale["days"], stale["level"], stale["actor"]) == (4, 36, "urge", "李娜")
+
+
+def test_org_life_pressed_after_first_of_july(cli: Cli, ledger: Ids) -> None:
+    before = _json(cli, "--as-of", "2026-05-15")
+    assert not _kinds(before, "org_life_soon") and not _kinds(before, "org_life_missed")
+    assert any(
+        "共同过一次组织生活" in a["text"] for a in _alerts(before) if a["kind"] == "eight_one"
+    )
+    # the org-life on 1 July (A5) is not before 1 July: from 1 July on it is pressed
+    after = _json(cli, "--as-of", "2026-07-02")
+    missed = [a for a in _alerts(after) if a["kind"] == "org_life_missed"]
+    assert len(missed) == 1 and missed[0]["level"] == "urge"
+    assert missed[0]["actor"] == "领导小组办公室"
+
+
+def test_research_as_phase_three_nears(cli: Cli, ledger: Ids) -> None:
+    # 30 days before 11-01: warn those without a report (王强 writes only on 10-10)
+    near = _json(cli, "--as-of", "2026-10-05")
+    assert sorted(a for a, _ in _kinds(near, "research_warn")) == ["孙闲", "王强", "赵敏"]
+    inside = _json(cli, "--as-of", "2026-11-05")
+    assert sorted(a for a, _ in _kinds(inside, "research_due")) == ["孙闲", "赵敏"]
+    assert not _kinds(inside, "research_warn")
+    # each cadre is named instead of the office's eight-ones line
+    assert not [a for a in _alerts(inside) if a["kind"] == "eight_one" and "调研" in a["text"]]
+
+
+def test_leader_without_enterprise(cli: Cli, ledger: Ids, db_path: Path) -> None:
+    from sanlian.db import models as m
+    from sanlian.db.engine import open_database
+
+    db = open_database(str(db_path))
+    with db.session() as s:
+        s.add(
+            m.Cadre(
+                name="周副",
+                section_id=ledger.sections["S2"],
+                party="member",
+                is_leader=True,
+                role="deputy",
+                created_at=NOW,
+            )
+        )
+    db.dispose()
+    data = _json(cli)
+    assert [a for a, _ in _kinds(data, "leader_no_enterprise")] == ["周副"]
+    group = next(g for g in data["groups"] if g["section"] == "综合科")
+    assert group["alerts"][0]["kind"] == "leader_no_enterprise"  # the most urgent of its group
+
+
+def test_ended_phase_items(cli: Cli, ledger: Ids, db_path: Path) -> None:
+    from sqlalchemy import delete
+
+    from sanlian.db import models as m
+    from sanlian.db.engine import open_database
+
+    db = open_database(str(db_path))
+    with db.session() as s:
+        s.execute(delete(m.Activity).where(m.Activity.kind == "mobilize"))  # type: ignore[arg-type]
+    db.dispose()
+    data = _json(cli)
+    items = [a["text"] for a in _alerts(data) if a["kind"] == "phase_item"]
+    assert items == ["动员部署阶段已结束，“召开动员部署会议”尚未完成（尚无“动员部署会议”记录）"]
+
+
+def test_every_line_names_who_acts(cli: Cli, ledger: Ids) -> None:
+    for day in ("2026-06-15", "2026-12-31"):
+        assert all(a["actor"] for a in _alerts(_json(cli, "--as-of", day)))
+
+
+def test_csv(cli: Cli, ledger: Ids) -> None:
+    result = cli("supervise", "-f", "csv")
+    lines = result.out.lstrip("\ufeff").splitlines()
+    assert lines[0] == "科室,级别,责任人,事项"
+    assert lines[1].startswith("领导小组办公室,红牌,待指定责任人,问题 6 超期 57 天")
+    assert len(lines) == 16
+
+
+def test_nothing_to_press(cli: Cli) -> None:
+    assert cli("init", "--year", "2026").code == 0
+    out = cli("supervise", "--as-of", "2026-02-01").out
+    assert "没有需要督促的事项。" in out
+
+
+def test_golden_renderings(cli: Cli, ledger: Ids) -> None:
+    from sanlian.cli.reports import supervise_rich
+    from sanlian.db.engine import open_database
+    from sanlian.reports.supervise import supervise
+
+    for fmt, name in (("table", "supervise_plain.txt"), ("markdown", "supervise_markdown.md")):
+        result = cli("supervise", "-f", fmt)
+        assert result.code == 0, result
+        check_golden(name, result.out)
+    db = open_database(os.environ["SANLIAN_DB"])
+    with db.session() as s:
+        report = supervise(s, today=dt.date(2026, 6, 15))
+    db.dispose()
+    check_golden("supervise_rich.txt", rich_text(supervise_rich, report))
