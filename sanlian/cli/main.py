@@ -104,6 +104,23 @@ def _register() -> None:
         reports.brief
     )
     # issue 5 (import, export, template): register below this line
+    from sanlian.cli import importing as importing_cli
+
+    importing_cli.register(
+        app,
+        {
+            "section": section.app,
+            "cadre": cadre.app,
+            "community": community.app,
+            "enterprise": enterprise.app,
+            "household": household.app,
+            "link": link.app,
+            "visit": visit.app,
+            "problem": problem.app,
+            "research": research.app,
+        },
+    )
+
 
 def _register_demo() -> None:
     from sanlian.cli import demo

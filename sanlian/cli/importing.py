@@ -1,0 +1,375 @@
+"""``KIND import``, ``export`` and ``template``: rosters and ledgers in and out of files.
+
+Heavy modules (SQLAlchemy, openpyxl, python-calamine, charset-normalizer, pypinyin, rich's
+progress bar) are imported inside the commands, never here.
+"""
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from sanlian.cli.context import state
+from sanlian.cli.options import RevealOpt
+
+KIND_LABELS = {
+    "section": "科室",
+    "cadre": "干部",
+    "community": "社区(村)",
+    "enterprise": "企业",
+    "household": "联系户",
+    "link": "联系记录",
+    "visit": "走访记录",
+    "problem": "问题",
+    "research": "调研报告",
+    "activity": "活动记录",
+}
+MATCH_HELP = {
+    "section": "按科室名称对应已有记录",
+    "cadre": "按身份证号码（没有则按姓名和科室）对应已有干部",
+    "community": "按名称和乡镇(街道)对应已有社区(村)",
+    "enterprise": "按统一社会信用代码（没有则按企业名称）对应已有企业",
+    "household": "按身份证号码（没有则按户主姓名和社区）对应已有联系户",
+    "link": "按联系类型、联系双方和开始日期对应已有联系，每行照常核对联系规则",
+    "visit": "按走访日期、走访对象和走访干部对应已有走访",
+    "problem": "按对象、提出日期和问题内容对应已有问题",
+    "research": "按撰写干部和题目对应已有调研报告",
+}
+
+SheetOpt = Annotated[str | None, typer.Option("--sheet", help="工作表名称或第几张（默认第一张）。")]
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding", help="CSV 文件的编码，如 gb18030、utf-8（默认自动识别 UTF-8、GBK/GB18030）。"
+    ),
+]
+MapOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map",
+        help="列名=字段：指明不认识的列，如 --map 工作部门=科室；列名=忽略 则不导入该列。可写多次。",
+    ),
+]
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="只检查，列出将新增、更新和未变的行，不写入任何数据。")
+]
+SkipBadOpt = Annotated[
+    bool,
+    typer.Option(
+        "--skip-bad",
+        help="只导入合格的行；不合格的行连同“错误原因”另存为 原文件名.错误.xlsx（或 .csv）。",
+    ),
+]
+
+
+def attach(app: typer.Typer, kind: str) -> None:
+    """Give the noun ``app`` an ``import`` command for ``kind``."""
+    label = KIND_LABELS[kind]
+    match = MATCH_HELP.get(kind, "对应已有记录")
+    help_text = (
+        f"从 Excel（.xlsx）或 CSV 文件批量导入{label}：先检查全部行，全部合格才一次写入；"
+        f"{match}，重复导入不会重复登记。"
+    )
+
+    @app.command("import", help=help_text, short_help=f"从 Excel 或 CSV 文件批量导入{label}。")
+    def import_(
+        file: Annotated[
+            Path, typer.Argument(help="要导入的 .xlsx 或 .csv 文件。", show_default=False)
+        ],
+        sheet: SheetOpt = None,
+        encoding: EncodingOpt = None,
+        mapping: MapOpt = None,
+        dry_run: DryRunOpt = False,
+        skip_bad: SkipBadOpt = False,
+    ) -> None:
+        run_import(
+            kind,
+            file,
+            sheet=sheet,
+            encoding=encoding,
+            mapping=mapping or [],
+            dry_run=dry_run,
+            skip_bad=skip_bad,
+        )
+
+
+def _progress() -> Any:
+    """A progress bar on the terminal (stderr); ``None`` when stderr is piped."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn("导入中"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TextColumn("已读 {task.fields[rows]:,} 行"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    return bar
+
+
+def run_import(
+    kind: str,
+    file: Path,
+    *,
+    sheet: str | None,
+    encoding: str | None,
+    mapping: list[str],
+    dry_run: bool,
+    skip_bad: bool,
+) -> None:
+    import time
+
+    from sanlian.i18n.messages import render
+    from sanlian.io.readers import open_table
+
+    started = time.perf_counter()
+    table = open_table(file, sheet=sheet, encoding=encoding)
+    try:
+        rows = _run(kind, file, table, mapping=mapping, dry_run=dry_run, skip_bad=skip_bad)
+    finally:
+        table.close()
+    seconds = max(time.perf_counter() - started, 1e-6)
+    state().note(render("import_speed", rows=rows, seconds=seconds, rate=rows / seconds))
+
+
+def _run(
+    kind: str, file: Path, table: Any, *, mapping: list[str], dry_run: bool, skip_bad: bool
+) -> int:
+    """The import in one transaction, its report; the number of rows read."""
+    from sanlian.errors import ImportFileError
+    from sanlian.i18n.messages import render
+    from sanlian.services import importing
+    from sanlian.services.clock import now
+
+    st = state()
+    bar = _progress()
+    callback = None
+    if bar is not None:
+        task = bar.add_task("import", total=table.total or None, rows=0)
+
+        def callback(done: int, total: int, rows: int) -> None:
+            bar.update(task, completed=done, total=total or None, rows=rows)
+
+        bar.start()
+    try:
+        with st.session(write=not dry_run) as session:
+            result = importing.run_import(
+                session,
+                kind,
+                table,
+                today=st.today,
+                now=now(),
+                mapping=mapping,
+                dry_run=dry_run,
+                skip_bad=skip_bad,
+                keep_plan=dry_run,
+                progress=callback,
+                operator=st.who,
+            )
+            if bar is not None:
+                bar.stop()
+                bar = None
+            _notes(result)
+            if dry_run:
+                _plan(result)
+                typer.echo(render("import_dry_run") + _summary(result))
+            if result.bad:
+                _bad_rows(result)
+                if not skip_bad:
+                    raise ImportFileError("import_bad_rows", count=len(result.bad))
+            if result.written and (result.added or result.updated):
+                st.journal(
+                    session,
+                    f"{kind} import",
+                    render(
+                        "import_journal",
+                        file=file.name,
+                        kind=result.label,
+                        added=result.added,
+                        updated=result.updated,
+                        unchanged=result.unchanged,
+                        bad=_bad_part(result),
+                    ),
+                )
+    finally:
+        if bar is not None:
+            bar.stop()
+    if result.bad_file is not None:
+        st.note(render("import_bad_saved", count=len(result.bad), path=result.bad_file))
+    elif result.bad and dry_run:
+        st.note(render("import_bad_listed", count=len(result.bad)))
+    if not dry_run:
+        typer.echo(_summary(result))
+    return int(result.rows)
+
+
+def _summary(result: Any) -> str:
+    from sanlian.i18n.messages import render
+
+    return render(
+        "import_summary",
+        kind=result.label,
+        added=result.added,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        bad=_bad_part(result),
+    )
+
+
+def _bad_part(result: Any) -> str:
+    from sanlian.i18n.messages import render
+
+    return render("import_summary_bad", bad=len(result.bad)) if result.bad else ""
+
+
+def _notes(result: Any) -> None:
+    from sanlian.i18n.messages import render
+    from sanlian.services.importing import fields_for
+
+    st = state()
+    if result.unknown_columns:
+        choices = "、".join(f"{f.label}({f.key})" for f in fields_for(result.kind))
+        st.note(
+            render(
+                "import_unknown_columns",
+                columns="、".join(f"“{c}”" for c in result.unknown_columns),
+                choices=choices,
+            )
+        )
+    if result.skipped_example:
+        st.note(render("import_example_skipped", line=result.header_line + 1))
+    for text in result.notes:
+        st.note(text)
+    if result.more_notes:
+        st.note(render("import_more_notes", count=result.more_notes))
+
+
+ACTIONS = {"add": "新增", "update": "更新", "unchanged": "未变"}
+
+
+def _plan(result: Any) -> None:
+    """What a dry run would do: each added or updated row (unchanged ones are counted)."""
+    from sanlian.cli.output import Col, emit, tabulate_text
+
+    rows = [
+        {
+            "line": p.line,
+            "action": ACTIONS[p.action],
+            "name": p.name,
+            "changes": "、".join(p.changes),
+        }
+        for p in sorted(result.planned, key=lambda p: p.line)
+        if p.action != "unchanged"
+    ]
+    if not rows:
+        return
+    cols = [Col("line", "行号"), Col("action", "操作"), Col("name", "名称"), Col("changes", "变更")]
+    emit(tabulate_text(rows, cols, "plain"), None)
+
+
+def _bad_rows(result: Any) -> None:
+    """Every bad row: 行号、列、值、原因 (to stderr)."""
+    from sanlian.cli.output import Col, tabulate_text
+
+    rows = [
+        {"line": b.line, "column": p.column, "value": p.value, "reason": p.reason}
+        for b in result.bad
+        for p in b.problems
+    ]
+    cols = [Col("line", "行号"), Col("column", "列"), Col("value", "值"), Col("reason", "原因")]
+    sys.stderr.write(tabulate_text(rows, cols, "plain") + "\n")
+
+
+# --- export and template --------------------------------------------------------------------
+
+
+def export(
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="导出什么：section 科室、cadre 干部、community 社区(村)、enterprise 企业、"
+            "household 联系户、link 联系记录、visit 走访、problem 问题、research 调研报告、"
+            "activity 活动记录（英文或中文均可）。",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="写入的文件，.xlsx 或 .csv（UTF-8 带 BOM）；不写则输出 CSV。"
+        ),
+    ] = None,
+    reveal: RevealOpt = False,
+) -> None:
+    """导出一张表的全部记录（可改后再导入）；身份证号码、手机号码默认不导出。"""
+    import csv
+
+    from sanlian.i18n.messages import render
+    from sanlian.io.writers import csv_text, suffix_format
+    from sanlian.services import exporting
+
+    st = state()
+    key = exporting.parse_kind(kind, exporting.export_kinds())
+    if output is not None and suffix_format(output) is None:
+        from sanlian.errors import ImportFileError
+
+        raise ImportFileError("export_suffix", suffix=output.suffix or "（无后缀）")
+    with st.session() as session:
+        table = exporting.export_table(session, key, reveal=reveal, today=st.today)
+        if output is None:
+            writer = csv.writer(sys.stdout, lineterminator="\n")
+            writer.writerow(table.headers)
+            count = sum(1 for row in table.rows if writer.writerow([csv_text(v) for v in row]))
+        else:
+            count = exporting.write_export(table, output)
+    if table.hidden:
+        st.note(render("export_hidden"))
+    if output is not None:
+        st.note(render("export_done", kind=table.label, count=count, path=output))
+
+
+def template(
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="哪一类的导入模板：section、cadre、community、enterprise、household 等"
+            "（英文或中文均可）。",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="写入的 .xlsx 文件（默认 当前目录/类别导入模板.xlsx）。"
+        ),
+    ] = None,
+) -> None:
+    """写一个空白的导入模板（.xlsx）：表头、一行示例和“说明”工作表。"""
+    from sanlian.errors import ImportFileError
+    from sanlian.i18n.messages import render
+    from sanlian.io.writers import suffix_format
+    from sanlian.services import exporting
+
+    st = state()
+    kinds = exporting.template_kinds()
+    key = exporting.parse_kind(kind, kinds, "template_kind_unsupported")
+    label = kinds[key]
+    path = output or Path(exporting.default_name(label, "导入模板.xlsx"))
+    if suffix_format(path) != "xlsx":
+        raise ImportFileError("export_suffix", suffix=path.suffix or "（无后缀）")
+    exporting.write_template(key, path)
+    st.note(render("template_done", kind=label, path=path))
+
+
+def register(app: typer.Typer, nouns: dict[str, typer.Typer]) -> None:
+    """Attach ``import`` to each noun app and add ``export`` and ``template`` to ``app``."""
+    for kind, noun in nouns.items():
+        attach(noun, kind)
+    app.command("export", help="导出一张表到 .xlsx 或 .csv，导出的文件改后可再导入。")(export)
+    app.command("template", help="写一个空白的导入模板（.xlsx），含示例和填写说明。")(template)

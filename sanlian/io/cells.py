@@ -1,0 +1,103 @@
+"""What a cell holds, as the clerk meant it.
+
+Excel changes what clerks type: a phone number becomes the float 13812345678.0, an ID number
+becomes 3.70102E+17 (its last digits gone), a date becomes a date cell, full-width digits typed
+with a Chinese input method stay full-width. These helpers undo what can be undone and make
+visible what cannot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+Cell = str | dt.date | None  # text, a date (or datetime) cell, or nothing
+
+# Full-width digits and letters (U+FF10… U+FF5A) and the ideographic space, folded to ASCII.
+# Full-width punctuation is kept: clerks want their ，and 。 in prose.
+_WIDTH = {0x3000: " "}
+_WIDTH.update({0xFF10 + i: chr(0x30 + i) for i in range(10)})
+_WIDTH.update({0xFF21 + i: chr(0x41 + i) for i in range(26)})
+_WIDTH.update({0xFF41 + i: chr(0x61 + i) for i in range(26)})
+_FOLD = str.maketrans(_WIDTH)
+
+SCIENTIFIC = re.compile(r"^[+-]?\d+(?:\.\d+)?[eE][+-]?\d+$")
+_INTEGRAL = re.compile(r"^([+-]?\d+)\.0+$")
+# Excel holds 15 significant digits: from 10**15 on, an integer stored as a number may have lost
+# some (an 18-digit ID number always has).
+EXACT_LIMIT = 10**15
+
+
+def fold_width(text: str) -> str:
+    """Full-width digits, letters and spaces to ASCII; everything else as it is."""
+    return text.translate(_FOLD)
+
+
+def from_excel(value: Any) -> Cell:
+    """A value python-calamine read, as text (or a date); ``None`` for an empty cell.
+
+    Integral floats lose their ``.0`` (13812345678.0 → ``13812345678``); a number too large
+    for Excel to hold exactly is shown the way Excel shows it (``3.70102E+17``), so that the
+    importer can refuse it in a number column with the reason.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return number_text(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date()
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    text = str(value)
+    return text if text.strip() else None
+
+
+def number_text(value: float) -> str:
+    if value != value or value in (float("inf"), float("-inf")):  # NaN, infinities
+        return str(value)
+    if abs(value) >= EXACT_LIMIT:
+        return f"{value:.6G}"  # as Excel's General format shows it: 3.70102E+17
+    if value.is_integer():
+        return str(int(value))
+    return f"{value:.15G}"
+
+
+def from_text(value: str) -> Cell:
+    """A CSV field: ``None`` when blank, else as it is."""
+    return value if value.strip() else None
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def digits_text(text: str) -> str:
+    """A number column read as text: ``13812345678.0`` → ``13812345678`` (CSV saved by Excel)."""
+    match = _INTEGRAL.match(text)
+    return match.group(1) if match else text
+
+
+def looks_scientific(text: str) -> bool:
+    return bool(SCIENTIFIC.match(text.strip()))
+
+
+def display(value: Any) -> str:
+    """A cell as it is shown back to the clerk in a report."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,281 @@
+"""Readers: a CSV or Excel file as numbered rows of cells, read lazily.
+
+Row numbers are the ones Excel shows (1-based, title and header rows counted; for a CSV file the
+record number, a cell with line breaks counting once). Blank rows are skipped and trailing blank
+cells dropped. CSV encodings are detected (UTF-8 with or without BOM, UTF-16 with BOM, GB18030 —
+a superset of the GBK that Chinese Excel writes — then charset-normalizer for the rest) unless
+forced; the delimiter is sniffed among ``, ; tab |``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sanlian.errors import ImportFileError
+from sanlian.io.cells import Cell, from_excel, from_text
+
+CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+DELIMITERS = ",;\t|"
+_CHUNK = 1 << 20
+
+
+@dataclass
+class Table:
+    """An opened file: iterate it for ``(row_number, cells)``; ``done``/``total`` for progress."""
+
+    path: Path
+    fmt: str  # "csv" or "xlsx"
+    rows: Iterator[tuple[int, list[Cell]]]
+    total: int  # bytes (CSV) or rows (Excel): the unit of ``done``
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    _position: Any = field(default=None, repr=False)
+    _closer: Any = field(default=None, repr=False)
+
+    def __iter__(self) -> Iterator[tuple[int, list[Cell]]]:
+        return self.rows
+
+    @property
+    def done(self) -> int:
+        return int(self._position()) if self._position is not None else 0
+
+    def close(self) -> None:
+        if self._closer is not None:
+            self._closer()
+            self._closer = None
+
+
+def open_table(path: Path, *, sheet: str | None = None, encoding: str | None = None) -> Table:
+    """Open ``path`` (.csv/.txt/.tsv or .xlsx/.xls/.xlsm/.xlsb/.ods) for reading."""
+    if not path.exists():
+        raise ImportFileError("import_file_missing", path=path)
+    if path.is_dir():
+        raise ImportFileError("import_file_missing", path=path)
+    suffix = path.suffix.lower()
+    if suffix in EXCEL_SUFFIXES:
+        return _open_excel(path, sheet)
+    if suffix in CSV_SUFFIXES:
+        return _open_csv(path, encoding)
+    raise ImportFileError("import_suffix", suffix=path.suffix or "（无后缀）")
+
+
+# --- Excel ----------------------------------------------------------------------------------
+
+
+def _open_excel(path: Path, sheet: str | None) -> Table:
+    import python_calamine as pc
+
+    try:
+        book = pc.CalamineWorkbook.from_path(str(path))
+    except pc.PasswordError:
+        raise ImportFileError("import_password", path=path) from None
+    except Exception as exc:  # ZipError, XmlError, CalamineError: not a workbook
+        raise ImportFileError("import_unreadable", path=path, reason=_reason(exc)) from None
+    names = list(book.sheet_names)
+    if not names:
+        raise ImportFileError("import_empty", path=path)
+    if sheet is None:
+        visible = [
+            m.name
+            for m in book.sheets_metadata
+            if m.visible == pc.SheetVisibleEnum.Visible and m.typ == pc.SheetTypeEnum.WorkSheet
+        ]
+        name = visible[0] if visible else names[0]
+    elif sheet in names:
+        name = sheet
+    elif sheet.strip().isdigit() and 1 <= int(sheet) <= len(names):
+        name = names[int(sheet) - 1]
+    else:
+        raise ImportFileError("import_sheet_missing", sheet=sheet, sheets="、".join(names))
+    try:
+        data = book.get_sheet_by_name(name)
+    except Exception as exc:
+        raise ImportFileError("import_unreadable", path=path, reason=_reason(exc)) from None
+    counter = {"row": 0}
+
+    def rows() -> Iterator[tuple[int, list[Cell]]]:
+        # iter_rows starts at the sheet's first row, blank or not, so the index is Excel's.
+        for index, raw in enumerate(data.iter_rows(), start=1):
+            counter["row"] = index
+            cells = [from_excel(v) for v in raw]
+            while cells and cells[-1] is None:
+                cells.pop()
+            if cells:
+                yield index, cells
+
+    total = int(data.total_height or data.height or 0)
+    return Table(
+        path=path,
+        fmt="xlsx",
+        rows=rows(),
+        total=total,
+        sheet=name,
+        _position=lambda: counter["row"],
+        _closer=book.close,
+    )
+
+
+def sheet_names(path: Path) -> list[str]:
+    import python_calamine as pc
+
+    with pc.CalamineWorkbook.from_path(str(path)) as book:
+        return list(book.sheet_names)
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+
+def _decodes(path: Path, encoding: str) -> int | None:
+    """``None`` if the whole file decodes in ``encoding``, else the line where it fails."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    lines = 1
+    with path.open("rb") as fh:
+        while True:
+            chunk = fh.read(_CHUNK)
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                return lines + chunk[: exc.start].count(b"\n")
+            if not chunk:
+                return None
+            lines += chunk.count(b"\n")
+
+
+def detect_encoding(path: Path) -> str:
+    """The file's encoding: BOMs first, then UTF-8, then GB18030, then charset-normalizer."""
+    with path.open("rb") as fh:
+        head = fh.read(4)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if _decodes(path, "utf-8") is None:
+        return "utf-8"
+    if _decodes(path, "gb18030") is None:
+        return "gb18030"
+    from charset_normalizer import from_bytes
+
+    with path.open("rb") as fh:
+        sample = fh.read(_CHUNK)
+    best = from_bytes(sample).best()
+    if best is None or best.encoding is None:
+        raise ImportFileError("import_encoding_unknown_file", path=path)
+    return str(best.encoding)
+
+
+def _check_encoding(name: str) -> str:
+    try:
+        info = codecs.lookup(name.strip())
+    except LookupError:
+        raise ImportFileError("import_encoding_name", encoding=name) from None
+    # GBK and GB2312 files are read as GB18030, their superset: a character outside GBK that a
+    # newer Excel wrote decodes instead of failing.
+    if info.name in ("gbk", "gb2312", "cp936"):
+        return "gb18030"
+    if info.name == "utf-8":
+        return "utf-8-sig"  # a BOM, if present, is not part of the first header
+    return info.name
+
+
+def sniff_delimiter(sample: str) -> str:
+    """The delimiter among ``, ; tab |`` that splits the sample most consistently.
+
+    Each candidate is scored by how many records share the most common width (above one
+    column) — title rows and odd lines aside; ``csv.Sniffer``'s guess wins a tie.
+    """
+    if not sample.strip():
+        return ","
+    try:
+        guess = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        guess = ""
+    scores = {d: _score(sample, d) for d in DELIMITERS}
+    best = max(scores.values())
+    if best == (0, 0):
+        return ","
+    if guess in scores and scores[guess] == best:
+        return guess
+    return next(d for d in DELIMITERS if scores[d] == best)
+
+
+def _score(sample: str, delim: str) -> tuple[int, int]:
+    """(records of the most common width, that width) when the width is above one, else 0s."""
+    from collections import Counter
+
+    counts: Counter[int] = Counter()
+    try:
+        for record in csv.reader(io.StringIO(sample), delimiter=delim):
+            if any(cell.strip() for cell in record):
+                counts[len(record)] += 1
+    except csv.Error:
+        return (0, 0)
+    wide = {w: n for w, n in counts.items() if w > 1}
+    if not wide:
+        return (0, 0)
+    width, n = max(wide.items(), key=lambda item: (item[1], item[0]))
+    return (n, width)
+
+
+def _open_csv(path: Path, encoding: str | None) -> Table:
+    enc = _check_encoding(encoding) if encoding else detect_encoding(path)
+    try:
+        with path.open("r", encoding=enc, errors="strict", newline="") as fh:
+            sample = fh.read(64 * 1024)
+            if fh.read(1):  # a cut sample: drop its last, partial line
+                sample = sample[: sample.rfind("\n") + 1] or sample
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            "import_encoding", path=path, encoding=enc, line=_decodes(path, enc) or 1
+        ) from None
+    delimiter = sniff_delimiter(sample)
+    raw = path.open("rb")
+    text = io.TextIOWrapper(raw, encoding=enc, errors="strict", newline="")
+    total = path.stat().st_size
+    csv.field_size_limit(1 << 24)
+
+    def rows() -> Iterator[tuple[int, list[Cell]]]:
+        reader = csv.reader(text, delimiter=delimiter)
+        index = 0
+        try:
+            for index, record in enumerate(reader, start=1):  # noqa: B007
+                cells = [from_text(v) for v in record]
+                if index == 1 and cells and isinstance(cells[0], str):
+                    cells[0] = cells[0].lstrip("\ufeff") or None
+                while cells and cells[-1] is None:
+                    cells.pop()
+                if cells:
+                    yield index, cells
+        except UnicodeDecodeError:
+            raise ImportFileError(
+                "import_encoding", path=path, encoding=enc, line=index + 1
+            ) from None
+        except csv.Error as exc:
+            raise ImportFileError(
+                "import_csv_error", path=path, line=index + 1, reason=str(exc)
+            ) from None
+        finally:
+            text.close()
+
+    return Table(
+        path=path,
+        fmt="csv",
+        rows=rows(),
+        total=total,
+        encoding=enc,
+        delimiter=delimiter,
+        _position=lambda: total if raw.closed else raw.tell(),
+        _closer=text.close,
+    )
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:200]

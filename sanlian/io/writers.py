@@ -1,0 +1,265 @@
+"""Writers: .xlsx with openpyxl (write-only, so that large tables stream) and .csv in UTF-8
+with BOM, which Excel opens without garbling the Chinese.
+
+Columns named in ``text_columns`` hold numbers that are text (ID numbers, phones, credit codes):
+in .xlsx they are text cells formatted ``@`` so that Excel neither rounds them nor shows them in
+scientific notation; in .csv a long all-digit value is written after a tab, the usual way to keep
+Excel from turning an 18-digit ID number into 3.70102E+17 (readers strip it again).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sanlian.errors import ImportFileError
+
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what an .xlsx cell may not hold
+_LONG_DIGITS = re.compile(r"^\d{12,}$")
+HEADER_FILL = "DDEBF7"
+
+
+def suffix_format(path: Path) -> str | None:
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return "xlsx"
+    if suffix in (".csv", ".txt"):
+        return "csv"
+    return None
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+class TableWriter:
+    """Rows out to one file; ``close()`` finishes it. Use as a context manager."""
+
+    def __init__(self, path: Path, headers: Sequence[str], *, text_columns: Iterable[int] = ()):
+        self.path = path
+        self.headers = list(headers)
+        self.text_columns = set(text_columns)
+        self.count = 0
+
+    def write(self, row: Sequence[Any]) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def close(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def __enter__(self) -> TableWriter:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+class CsvWriter(TableWriter):
+    def __init__(self, path: Path, headers: Sequence[str], *, text_columns: Iterable[int] = ()):
+        super().__init__(path, headers, text_columns=text_columns)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._fh = path.open("w", encoding="utf-8-sig", newline="")
+        self._writer = csv.writer(self._fh, lineterminator="\r\n")
+        self._writer.writerow(self.headers)
+
+    def write(self, row: Sequence[Any]) -> None:
+        out = []
+        for index, value in enumerate(row):
+            text = csv_text(value)
+            if index in self.text_columns and _LONG_DIGITS.match(text):
+                text = "\t" + text
+            out.append(text)
+        self._writer.writerow(out)
+        self.count += 1
+
+    def close(self) -> None:
+        if not self._fh.closed:
+            self._fh.close()
+
+
+def csv_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+class XlsxWriter(TableWriter):
+    def __init__(
+        self,
+        path: Path,
+        headers: Sequence[str],
+        *,
+        text_columns: Iterable[int] = (),
+        title: str = "Sheet1",
+        widths: Sequence[int] | None = None,
+    ):
+        super().__init__(path, headers, text_columns=text_columns)
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Font, PatternFill
+        from openpyxl.utils import get_column_letter
+
+        self._cell = WriteOnlyCell
+        self._book = Workbook(write_only=True)
+        self._sheet = self._book.create_sheet(title=sheet_title(title))
+        self._sheet.freeze_panes = "A2"
+        for index, header in enumerate(self.headers):
+            width = widths[index] if widths else max(10, min(40, _width(header) + 4))
+            self._sheet.column_dimensions[get_column_letter(index + 1)].width = width
+        bold, fill = Font(bold=True), PatternFill("solid", fgColor=HEADER_FILL)
+        head = []
+        for header in self.headers:
+            cell = WriteOnlyCell(self._sheet, value=header)
+            cell.font, cell.fill = bold, fill
+            head.append(cell)
+        self._sheet.append(head)
+
+    def write(self, row: Sequence[Any]) -> None:
+        out: list[Any] = []
+        for index, value in enumerate(row):
+            value = xlsx_value(value)
+            if index in self.text_columns:
+                cell = self._cell(self._sheet, value=None if value is None else str(value))
+                cell.number_format = "@"
+                if value is not None:
+                    cell.data_type = "s"
+                out.append(cell)
+            elif isinstance(value, dt.date):
+                cell = self._cell(self._sheet, value=value)
+                cell.number_format = "yyyy-mm-dd"
+                out.append(cell)
+            elif isinstance(value, str) and value.startswith("="):
+                cell = self._cell(self._sheet, value=value)
+                cell.data_type = "s"  # text that starts with "=", not a formula
+                out.append(cell)
+            else:
+                out.append(value)
+        self._sheet.append(out)
+        self.count += 1
+
+    def close(self) -> None:
+        if self._book is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._book.save(self.path)
+            self._book = None
+
+
+def xlsx_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, str):
+        return _ILLEGAL.sub("", value)
+    return value
+
+
+def sheet_title(title: str) -> str:
+    """A legal sheet name: at most 31 characters, none of ``[]:*?/\\``."""
+    clean = re.sub(r"[\[\]:*?/\\]", "_", title).strip() or "Sheet1"
+    return clean[:31]
+
+
+def open_writer(
+    path: Path,
+    headers: Sequence[str],
+    *,
+    text_columns: Iterable[int] = (),
+    title: str = "Sheet1",
+    fmt: str | None = None,
+) -> TableWriter:
+    """A writer for ``path``: .xlsx or .csv, by ``fmt`` or else the suffix."""
+    fmt = fmt or suffix_format(path)
+    if fmt == "xlsx":
+        return XlsxWriter(path, headers, text_columns=text_columns, title=title)
+    if fmt == "csv":
+        return CsvWriter(path, headers, text_columns=text_columns)
+    raise ImportFileError("export_suffix", suffix=path.suffix or "（无后缀）")
+
+
+# --- the import template ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TemplateColumn:
+    header: str
+    required: bool
+    example: Any
+    help: str
+    choices: Sequence[str] = field(default_factory=tuple)
+    aliases: Sequence[str] = field(default_factory=tuple)
+    text: bool = False  # numbers kept as text (ID numbers, phones, codes)
+
+
+def write_template(path: Path, title: str, columns: Sequence[TemplateColumn], notes: str) -> None:
+    """A blank workbook: headers, one example row, drop-down lists, and a 说明 sheet."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = sheet_title(title)
+    bold = Font(bold=True)
+    required_font = Font(bold=True, color="C00000")
+    fill = PatternFill("solid", fgColor=HEADER_FILL)
+    example_font = Font(italic=True, color="808080")
+    for index, column in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        head = sheet.cell(row=1, column=index, value=column.header)
+        head.font = required_font if column.required else bold
+        head.fill = fill
+        head.comment = Comment(column.help, "sanlian")
+        example = sheet.cell(row=2, column=index, value=xlsx_value(column.example))
+        example.font = example_font
+        sheet.column_dimensions[letter].width = max(10, min(40, _width(column.header) + 6))
+        if column.text:
+            example.number_format = "@"
+            sheet.column_dimensions[letter].width = 22
+            for row in range(3, 1002):
+                sheet.cell(row=row, column=index).number_format = "@"
+        if column.choices:
+            formula = '"' + ",".join(column.choices) + '"'
+            if len(formula) <= 255:
+                check = DataValidation(type="list", formula1=formula, allow_blank=True)
+                check.error = "请从下拉列表中选择。"
+                check.errorTitle = column.header
+                check.add(f"{letter}2:{letter}1001")
+                sheet.add_data_validation(check)
+    sheet.freeze_panes = "A2"
+
+    guide = book.create_sheet("说明")
+    guide.append(["列名", "是否必填", "说明", "可选值", "也可写作"])
+    for cell in guide[1]:
+        cell.font, cell.fill = bold, fill
+    for column in columns:
+        guide.append(
+            [
+                column.header,
+                "必填" if column.required else "选填",
+                column.help,
+                "、".join(column.choices),
+                "、".join(column.aliases),
+            ]
+        )
+    guide.append([])
+    for line in notes.splitlines():
+        guide.append([line])
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for letter, width in zip("ABCDE", (18, 10, 60, 30, 40), strict=True):
+        guide.column_dimensions[letter].width = width
+    for row in guide.iter_rows(min_row=2, max_row=len(columns) + 1):
+        for cell in row:
+            cell.alignment = wrap
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)

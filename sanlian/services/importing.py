@@ -1,0 +1,2043 @@
+"""Batch import: rosters and ledgers from the CSV and Excel files offices really send.
+
+One engine behind every ``KIND import``:
+
+1. find the header row (title rows above it are skipped) and map its columns to fields by their
+   Chinese names and common variants, or by ``--map 列名=字段``; an unknown column is reported,
+   a missing required column stops the import before any row is read;
+2. read the rows lazily, in batches: every value is checked by the same rules as the ``add``
+   commands (:func:`sanlian.services.registry.clean_values`), every problem of every row is
+   collected with its row number as Excel shows it, its column, value and reason;
+3. match each good row to an existing record (cadre by ID number, else name and section;
+   household by ID number, else name and community; enterprise by credit code, else name;
+   community by name and township) and plan it as added, updated or unchanged;
+4. write, in bulk, inside one savepoint of the command's one transaction: kept if every row is
+   good (or ``skip_bad``), rolled back for a dry run or when a row is bad.
+
+An empty cell leaves the stored value as it is: an import adds and corrects, it never erases.
+
+The registry kinds are written in bulk (``insert`` with RETURNING, pinyin search keys likewise),
+batch by batch, so that 100,000 rows stream in flat memory. The ledgers (links, visits,
+problems, research reports) go row by row through their services' own ``add``, each in a
+savepoint, because their rules depend on what the earlier rows recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import time
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sanlian.errors import ImportFileError, SanlianError, ValidationError
+from sanlian.i18n.messages import render
+from sanlian.io.cells import Cell, digits_text, display, fold_width, looks_scientific
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from sanlian.io.readers import Table
+
+BATCH = 400  # rows per round trip: two parameters a row stay under SQLite's old limit of 999
+HEADER_SCAN = 10  # the header row is looked for among the first rows that are not blank
+NOTE_LIMIT = 20  # notes kept word for word; the rest are counted
+
+# Columns a file may carry that are no field: row serial numbers, our own numbers and reports.
+IGNORED_HEADERS = ("序号", "编号", "id", "原行号", "错误原因", "停用日期", "被引用")
+BAD_LINE_HEADER = "原行号"
+BAD_REASON_HEADER = "错误原因"
+
+NUMBER_TYPES = {"phone", "id_number", "uscc", "int"}
+PROSE_TYPES = {"text"}
+
+
+# --- fields and their Chinese names ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    """One importable column."""
+
+    key: str  # the values key the service reads
+    label: str  # the header we write (export, template)
+    type: str = "text"  # text name enum bool int phone id_number uscc ref refs date …
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    enum: Mapping[str, str] | None = None
+    ref: str | None = None
+    help: str = ""
+    example: Any = None
+    limit: int = 2000
+
+    @property
+    def column(self) -> str:
+        return f"{self.key}_id" if self.type == "ref" else self.key
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.label, self.key, *self.aliases)
+
+
+# Variants of the column names found in real rosters, beyond each field's own label.
+ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "section": {
+        "name": ("科室", "科室名称", "名称", "部门", "部门名称", "处室", "单位"),
+        "note": ("说明",),
+    },
+    "cadre": {
+        "name": ("姓名", "名字", "干部姓名", "人员姓名", "党员姓名"),
+        "section": ("科室", "部门", "所在科室", "所在部门", "科室名称", "处室", "工作部门"),
+        "gender": ("性别",),
+        "title": ("职务", "现任职务", "职位", "岗位"),
+        "party": ("政治面貌", "党派", "政治身份"),
+        "is_leader": (
+            "领导班子成员",
+            "班子成员",
+            "是否领导班子成员",
+            "是否班子成员",
+            "是否领导班子",
+        ),
+        "role": ("领导小组职务", "领导小组", "小组职务", "领导小组分工"),
+        "phone": ("手机号码", "手机", "手机号", "联系电话", "电话", "联系方式", "移动电话"),
+        "id_number": ("身份证号码", "身份证号", "身份证", "公民身份号码", "身份号码", "证件号码"),
+        "note": ("备注", "说明"),
+    },
+    "community": {
+        "name": (
+            "名称",
+            "社区名称",
+            "村名",
+            "社区(村)",
+            "社区(村)名称",
+            "村(社区)",
+            "社区",
+            "村",
+            "社区村",
+        ),
+        "kind": ("类别", "类型", "社区/村", "社区或村"),
+        "town": (
+            "乡镇(街道)",
+            "乡镇",
+            "街道",
+            "所属乡镇",
+            "所属街道",
+            "乡镇街道",
+            "所属乡镇(街道)",
+        ),
+        "grid": ("网格", "所属网格", "网格名称"),
+        "contact": ("联系人", "负责人", "联系人姓名", "书记"),
+        "phone": ("手机号码", "手机", "手机号", "联系电话", "电话", "联系方式"),
+        "note": ("备注", "说明"),
+    },
+    "enterprise": {
+        "name": ("企业名称", "企业", "公司名称", "单位名称", "名称", "企业(单位)名称"),
+        "uscc": ("统一社会信用代码", "信用代码", "社会信用代码", "统一代码", "统一信用代码"),
+        "industry": ("行业", "所属行业", "行业类别", "行业分类"),
+        "address": ("地址", "企业地址", "注册地址", "经营地址", "住所", "所在地"),
+        "contact": ("联系人", "联系人姓名", "负责人"),
+        "phone": ("手机号码", "手机", "手机号", "联系电话", "电话", "联系方式"),
+        "note": ("备注", "说明"),
+    },
+    "household": {
+        "name": ("户主姓名", "户主", "姓名", "名字", "联系户", "群众姓名", "户名"),
+        "community": (
+            "所在社区(村)",
+            "社区(村)",
+            "社区",
+            "村",
+            "所在社区",
+            "所在村",
+            "村(社区)",
+            "所属社区",
+            "社区名称",
+        ),
+        "phone": ("手机号码", "手机", "手机号", "联系电话", "电话", "联系方式"),
+        "id_number": ("身份证号码", "身份证号", "身份证", "公民身份号码", "身份号码", "证件号码"),
+        "members": ("家庭人口", "人口", "家庭人数", "人口数", "家庭人口数", "人数"),
+        "needs": ("需求", "困难和需求", "主要困难", "困难诉求", "诉求", "主要需求", "困难"),
+        "address": ("地址", "住址", "家庭住址", "家庭地址", "居住地址"),
+        "note": ("备注", "说明"),
+    },
+}
+
+HELP: dict[str, str] = {
+    "name": "名称或姓名，必填。",
+    "phone": "1 开头的 11 位手机号码；请把该列设为“文本”格式。",
+    "id_number": "18 位居民身份证号码，最后一位可为 X；会核对校验位、出生日期和性别。"
+    "请把该列设为“文本”格式，否则 Excel 会把它变成 3.70102E+17 并丢掉后几位。",
+    "uscc": "18 位统一社会信用代码（营业执照上），会核对校验位；请把该列设为“文本”格式。",
+    "note": "备注，可换行。",
+}
+
+EXAMPLES: dict[str, dict[str, Any]] = {
+    "section": {"name": "办公室", "note": "示例：导入时自动跳过本行"},
+    "cadre": {
+        "name": "张三",
+        "section": "办公室",
+        "gender": "男",
+        "title": "科员",
+        "party": "中共党员",
+        "is_leader": "否",
+        "phone": "13800000000",
+        "id_number": "11010519491231002X",
+        "note": "示例：导入时自动跳过本行",
+    },
+    "community": {
+        "name": "幸福社区",
+        "kind": "社区",
+        "town": "兰山街道",
+        "grid": "第一网格",
+        "contact": "李四",
+        "phone": "13800000001",
+        "note": "示例：导入时自动跳过本行",
+    },
+    "enterprise": {
+        "name": "示例机械有限公司",
+        "uscc": "91350100M000100Y43",
+        "industry": "机械制造",
+        "address": "工业大道 1 号",
+        "contact": "王五",
+        "phone": "13800000002",
+        "note": "示例：导入时自动跳过本行",
+    },
+    "household": {
+        "name": "赵六",
+        "community": "幸福社区",
+        "phone": "13800000003",
+        "id_number": "11010519491231002X",
+        "members": 3,
+        "needs": "子女就学",
+        "address": "幸福路 2 号",
+        "note": "示例：导入时自动跳过本行",
+    },
+}
+
+
+def registry_fields(kind: str) -> tuple[Field, ...]:
+    """The import fields of a registry kind, from ``registry.KINDS`` plus the variants above."""
+    from sanlian.services.registry import KINDS
+
+    spec = KINDS[kind]
+    out = []
+    for f in spec.fields:
+        help_text = HELP.get(f.type) or HELP.get(f.key) or ""
+        if f.type == "enum" and f.enum:
+            help_text = "填写：" + "、".join(f.enum.values()) + "。"
+        elif f.type == "bool":
+            help_text = "填写 是 或 否（空白为否）。"
+        elif f.type == "ref":
+            help_text = f"填写已登记的{_kind_label(f.ref or '')}名称（或编号）。"
+        elif f.type == "int":
+            help_text = "正整数。"
+        elif not help_text:
+            help_text = f"不超过 {f.limit} 字。"
+        out.append(
+            Field(
+                key=f.key,
+                label=f.label,
+                type=f.type,
+                required=f.required,
+                aliases=ALIASES.get(kind, {}).get(f.key, ()),
+                enum=f.enum,
+                ref=f.ref,
+                help=("必填。" if f.required else "") + help_text,
+                example=EXAMPLES.get(kind, {}).get(f.key),
+            )
+        )
+    return tuple(out)
+
+
+def _kind_label(kind: str) -> str:
+    from sanlian.services.refs import KIND_LABEL
+
+    return KIND_LABEL.get(kind, kind)
+
+
+def header_key(text: Any) -> str:
+    """A header as compared: NFKC, no blanks, no ``*`` or （必填） markers, lower case."""
+    clean = unicodedata.normalize("NFKC", str(text or "")).lower()
+    clean = re.sub(r"\s+", "", clean)
+    clean = re.sub(r"\((必填|选填|可选|必须)\)$", "", clean)
+    return clean.strip("*:：")
+
+
+# --- the file's columns ---------------------------------------------------------------------
+
+
+@dataclass
+class Columns:
+    """Which cell of a row feeds which field."""
+
+    header_line: int
+    headers: list[str]
+    fields: dict[int, Field]  # cell index → field
+    unknown: list[str]
+
+    def header_of(self, key: str) -> str:
+        for index, f in self.fields.items():
+            if f.key == key:
+                return self.headers[index]
+        return key
+
+
+IGNORE_TARGETS = {"-", "忽略", "不导入", "ignore"}
+
+
+def parse_mapping(items: Sequence[str], fields: Sequence[Field], kind_label: str) -> dict[str, str]:
+    """``--map 列名=字段`` options as header key → field key (``""`` for ``列名=忽略``)."""
+    out: dict[str, str] = {}
+    for item in items:
+        if "=" not in item and "＝" not in item:
+            raise ImportFileError("import_map_invalid", value=item)
+        column, _sep, target = item.replace("＝", "=").partition("=")
+        if not column.strip() or not target.strip():
+            raise ImportFileError("import_map_invalid", value=item)
+        if target.strip().lower() in IGNORE_TARGETS:
+            out[header_key(column)] = ""
+            continue
+        wanted = header_key(target)
+        found = next((f for f in fields if wanted in {header_key(n) for n in f.names}), None)
+        if found is None:
+            choices = "、".join(f"{f.label}({f.key})" for f in fields)
+            raise ImportFileError(
+                "import_map_field", field=target, kind=kind_label, choices=choices
+            )
+        out[header_key(column)] = found.key
+    return out
+
+
+def _lookup(fields: Sequence[Field], mapping: Mapping[str, str]) -> dict[str, tuple[int, Field]]:
+    """Header key → (priority, field): --map 0, a field's own label or key 1, a variant 2."""
+    table: dict[str, tuple[int, Field]] = {}
+    by_key = {f.key: f for f in fields}
+    # A field's own label and key win over another field's variant (户主姓名 vs 姓名).
+    for f in fields:
+        for name in (f.label, f.key):
+            table.setdefault(header_key(name), (1, f))
+    for f in fields:
+        for name in f.aliases:
+            table.setdefault(header_key(name), (2, f))
+    for column, key in mapping.items():
+        if key:
+            table[column] = (0, by_key[key])
+    return table
+
+
+def find_columns(
+    rows: Iterator[tuple[int, list[Cell]]],
+    fields: Sequence[Field],
+    mapping: Mapping[str, str],
+    *,
+    path: Path,
+    kind_label: str,
+    ignored: Sequence[str] = (),
+) -> Columns:
+    """Read rows until the header: the first of the first non-blank rows naming ≥2 fields
+    (or all the required ones)."""
+    table = _lookup(fields, mapping)
+    required = {f.key for f in fields if f.required}
+    skipped = {header_key(h) for h in (*IGNORED_HEADERS, *ignored)}
+    skipped |= {column for column, key in mapping.items() if not key}
+    seen = 0
+    for line, cells in rows:
+        seen += 1
+        keys = [header_key(c) if isinstance(c, str) else "" for c in cells]
+        named = {table[k][1].key for k in keys if k in table and k not in skipped}
+        if len(named) >= 2 or (named and required and required <= named):
+            return _columns(line, cells, keys, table, skipped, fields, kind_label)
+        if seen >= HEADER_SCAN:
+            break
+    if seen == 0:
+        raise ImportFileError("import_empty", path=path)
+    examples = "、".join(f.label for f in fields[:4])
+    raise ImportFileError("import_no_header", rows=HEADER_SCAN, examples=examples)
+
+
+def _columns(
+    line: int,
+    cells: list[Cell],
+    keys: list[str],
+    table: dict[str, tuple[int, Field]],
+    ignored: set[str],
+    fields: Sequence[Field],
+    kind_label: str,
+) -> Columns:
+    headers = [display(c).strip() for c in cells]
+    best: dict[str, tuple[int, int]] = {}  # field key → (priority, cell index)
+    unknown: list[str] = []
+    unused: list[int] = []
+    for index, key in enumerate(keys):
+        if not key or key in ignored:
+            continue
+        if key not in table:
+            unknown.append(headers[index])
+            continue
+        rank, f = table[key]
+        if f.key not in best:
+            best[f.key] = (rank, index)
+            continue
+        other_rank, other = best[f.key]
+        if rank == other_rank:
+            raise ImportFileError(
+                "import_duplicate_column",
+                first=headers[other],
+                second=headers[index],
+                field=f.label,
+            )
+        if rank < other_rank:
+            best[f.key] = (rank, index)
+            unused.append(other)
+        else:
+            unused.append(index)
+    by_key = {f.key: f for f in fields}
+    chosen = {index: by_key[key] for key, (_rank, index) in best.items()}
+    for index in sorted(unused):
+        unknown.append(headers[index])
+    for f in fields:
+        if f.required and f.key not in best:
+            raise ImportFileError(
+                "import_missing_column",
+                kind=kind_label,
+                column=f.label,
+                aliases="、".join(dict.fromkeys(f.aliases)) or f.label,
+            )
+    return Columns(
+        header_line=line, headers=headers, fields=dict(sorted(chosen.items())), unknown=unknown
+    )
+
+
+# --- cells to values ------------------------------------------------------------------------
+
+_FORMULA_TEXT = re.compile(r'^="(.*)"$')
+
+
+class CellProblem(Exception):
+    """A cell refused before its field's rule is asked (a number Excel has already damaged)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def prepare(value: Cell, f: Field) -> Any:
+    """A cell as the field's rule wants it: text (or a date), ``None`` when blank."""
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value if f.type == "date" else display(value)
+    text = value
+    if f.type in PROSE_TYPES:
+        return text if text.strip() else None
+    text = fold_width(text).strip()
+    if not text:
+        return None
+    if f.type in NUMBER_TYPES:
+        match = _FORMULA_TEXT.match(text)
+        if match:
+            text = match.group(1)
+        text = text.lstrip("'").strip()
+        if looks_scientific(text):
+            raise CellProblem(render("import_scientific", field=f.label, value=text))
+        text = digits_text(text)
+    return text
+
+
+# --- results --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    column: str
+    value: str
+    reason: str
+
+
+@dataclass
+class BadRow:
+    line: int
+    cells: list[Cell]
+    problems: list[Problem]
+
+
+@dataclass(frozen=True)
+class Planned:
+    line: int
+    action: str  # add update unchanged
+    name: str
+    changes: tuple[str, ...] = ()  # labels of the fields an update changes
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    label: str
+    path: Path
+    fmt: str = ""
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    header_line: int = 0
+    rows: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped_example: bool = False
+    bad: list[BadRow] = field(default_factory=list)
+    planned: list[Planned] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    more_notes: int = 0
+    unknown_columns: list[str] = field(default_factory=list)
+    bad_file: Path | None = None
+    written: bool = False
+    seconds: float = 0.0
+
+    @property
+    def bad_count(self) -> int:
+        return len(self.bad)
+
+    def note(self, text: str) -> None:
+        if len(self.notes) < NOTE_LIMIT:
+            self.notes.append(text)
+        else:
+            self.more_notes += 1
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "file": str(self.path),
+            "rows": self.rows,
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "bad": self.bad_count,
+            "written": self.written,
+            "bad_file": str(self.bad_file) if self.bad_file else None,
+        }
+
+
+# --- the importers --------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    line: int
+    cells: list[Cell]
+    values: dict[str, Any]
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+class Importer:
+    """What one kind of record needs from the engine. Subclasses fill in the rules."""
+
+    kind: str
+    label: str
+    fields: tuple[Field, ...]
+
+    ignored: tuple[str, ...] = ()  # headers of this kind's exports that are no field
+
+    def __init__(
+        self, session: Session, *, today: dt.date, now: dt.datetime, operator: str | None = None
+    ) -> None:
+        self.session = session
+        self.today = today
+        self.now = now
+        self.operator = operator
+        self.columns: Columns | None = None  # the file's columns, once its header is found
+
+    def header(self, key: str) -> str:
+        """The file's own name of the column feeding ``key``."""
+        return self.columns.header_of(key) if self.columns is not None else key
+
+    def clean(self, row: Row, notes: list[str]) -> dict[str, Any]:
+        """The row's clean values (column → value), or the first refusal raised."""
+        raise NotImplementedError
+
+    def diagnose(self, row: Row) -> list[tuple[str, str]]:
+        """Every problem of a row that ``clean`` refused: (field key, reason)."""
+        raise NotImplementedError
+
+    def process(self, rows: list[Row], result: ImportResult, keep_plan: bool) -> list[BadRow]:
+        """Match and write a batch of clean rows; return those refused on the way."""
+        raise NotImplementedError
+
+    def example(self) -> dict[str, Any]:
+        return {f.key: f.example for f in self.fields if f.example is not None}
+
+
+@functools.lru_cache(maxsize=8192)
+def _pinyin_keys(name: str) -> tuple[str, ...]:
+    from sanlian.services.pinyin import keys
+
+    return tuple(sorted(keys(name)))
+
+
+def insert_search_keys(
+    session: Session, kind: str, pairs: Sequence[tuple[int, str]], *, replace: bool
+) -> None:
+    """The pinyin search keys of freshly written names, in bulk: ``refs.set_keys`` for many
+    (``replace`` drops the old keys of renamed records first)."""
+    from sqlalchemy import delete, insert
+    from sqlmodel import col
+
+    from sanlian.db.models import SearchKey
+
+    if not pairs:
+        return
+    if replace:
+        ids = [ref_id for ref_id, _n in pairs]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            session.execute(
+                delete(SearchKey).where(
+                    col(SearchKey.kind) == kind, col(SearchKey.ref_id).in_(chunk)
+                )
+            )
+    rows = [
+        {"kind": kind, "ref_id": ref_id, "key": key}
+        for ref_id, name in pairs
+        for key in _pinyin_keys(name)
+    ]
+    if rows:
+        # Core executemany: the same rows as ``insert(SearchKey)`` without the ORM's bookkeeping.
+        session.execute(insert(SearchKey.__table__), rows)  # type: ignore[attr-defined]
+
+
+class RegistryImporter(Importer):
+    """Sections, cadres, communities, enterprises and households: the ``registry`` rules."""
+
+    STRONG = {"cadre": "id_number", "household": "id_number", "enterprise": "uscc"}
+    SCOPE = {"cadre": "section_id", "household": "community_id"}
+
+    def __init__(
+        self,
+        session: Session,
+        kind: str,
+        *,
+        today: dt.date,
+        now: dt.datetime,
+        operator: str | None = None,
+    ) -> None:
+        super().__init__(session, today=today, now=now, operator=operator)
+        from sanlian.db.models import REGISTRY_MODELS
+        from sanlian.services.registry import KINDS
+
+        self.kind = kind
+        self.spec = KINDS[kind]
+        self.label = self.spec.label
+        self.fields = registry_fields(kind)
+        model: Any = REGISTRY_MODELS[kind]
+        self.model: Any = model
+        self.table: Any = model.__table__
+        self.strong = self.STRONG.get(kind)
+        self.scope = self.SCOPE.get(kind)
+        self._refs: dict[tuple[str, str], int | SanlianError] = {}
+        # Rows of the batch at hand, by the keys ``_duplicate`` compares; earlier batches are in
+        # the database already, where ``_matched`` recognises what this file wrote or matched.
+        self._seen_strong: dict[Any, int] = {}
+        self._seen_name: dict[Any, tuple[int, int | None]] = {}
+        self._matched: dict[int, int] = {}  # record id → the line that matched or made it
+        self._key_columns = [
+            c for c in ("name", self.scope, self.strong, "town") if c and c in self.table.c
+        ]
+        defaults = {}
+        for column in self.table.columns:
+            if column.name == "id":
+                continue
+            default = column.default.arg if column.default is not None else None
+            defaults[column.name] = None if callable(default) else default
+        self._defaults = defaults
+
+    # -- checking ---------------------------------------------------------------------------
+
+    def _ref(self, kind: str, raw: str) -> int:
+        """A reference resolved once per distinct value (the answer, or the refusal, cached)."""
+        from sanlian.services import refs
+
+        key = (kind, raw)
+        found = self._refs.get(key)
+        if found is None:
+            try:
+                found = int(refs.resolve(self.session, kind, raw).id)
+            except SanlianError as exc:
+                found = exc
+            self._refs[key] = found
+        if isinstance(found, SanlianError):
+            raise found
+        return found
+
+    def clean(self, row: Row, notes: list[str], current: Any = None) -> dict[str, Any]:
+        from sanlian.services.registry import clean_values
+
+        values: dict[str, Any] = {}
+        resolved: dict[str, int] = {}
+        for f in self.fields:
+            value = row.values.get(f.key)
+            if value is None:
+                if f.required:
+                    raise ValidationError("required", field=f.label)
+                continue
+            if f.type == "ref":
+                assert f.ref is not None
+                resolved[f.column] = self._ref(f.ref, str(value))
+            else:
+                values[f.key] = value
+        data = clean_values(
+            self.session, self.kind, values, today=self.today, notes=notes, current=current
+        )
+        data.update(resolved)
+        return data
+
+    def diagnose(self, row: Row) -> list[tuple[str, str]]:
+        from sanlian.services.registry import clean_values
+
+        problems: list[tuple[str, str]] = []
+        gender_ok = True
+        for f in self.fields:
+            value = row.values.get(f.key)
+            if value is None and not f.required:
+                continue
+            try:
+                if value is None:
+                    raise ValidationError("required", field=f.label)
+                if f.type == "ref":
+                    assert f.ref is not None
+                    self._ref(f.ref, str(value))
+                    continue
+                single = {f.key: value}
+                if f.type == "id_number" and gender_ok and row.values.get("gender") is not None:
+                    single["gender"] = row.values["gender"]
+                clean_values(self.session, self.kind, single, today=self.today)
+            except SanlianError as exc:
+                if f.key == "gender":
+                    gender_ok = False
+                problems.append((f.key, exc.message))
+        return problems
+
+    # -- matching ---------------------------------------------------------------------------
+
+    def _name_key(self, data: Mapping[str, Any]) -> Any:
+        if self.scope:
+            return (data["name"], data.get(self.scope))
+        return data["name"]
+
+    def _strong_key(self, data: Mapping[str, Any]) -> Any:
+        if self.kind == "community":
+            return (data["name"], data["town"]) if data.get("town") else None
+        return data.get(self.strong) if self.strong else None
+
+    def _same_in_file(self, data: Mapping[str, Any]) -> int | None:
+        """The earlier line of this file that names the same record, as ``_duplicate`` sees it."""
+        strong = self._strong_key(data)
+        name_key = self._name_key(data)
+        if strong is not None and strong in self._seen_strong:
+            return self._seen_strong[strong]
+        earlier = self._seen_name.get(name_key)
+        if earlier is None:
+            return None
+        first_any, first_without = earlier
+        if strong is None or self.kind in ("enterprise", "section"):
+            return first_any
+        return first_without
+
+    def _remember(self, data: Mapping[str, Any], line: int) -> None:
+        strong = self._strong_key(data)
+        if strong is not None:
+            self._seen_strong.setdefault(strong, line)
+        name_key = self._name_key(data)
+        first_any, first_without = self._seen_name.get(name_key, (line, None))
+        if strong is None and first_without is None:
+            first_without = line
+        self._seen_name[name_key] = (first_any, first_without)
+
+    def _candidates(
+        self,
+        data: Mapping[str, Any],
+        by_strong: dict[Any, list[Any]],
+        by_name: dict[Any, list[Any]],
+    ) -> list[Any]:
+        strong = data.get(self.strong) if self.strong else None
+        if strong:
+            found = by_strong.get(strong, [])
+            if found:
+                return found
+        named = by_name.get(data["name"], [])
+        if self.scope:
+            scoped = [r for r in named if getattr(r, self.scope) == data.get(self.scope)]
+            if strong:  # two people of one name are told apart by their ID numbers
+                scoped = [r for r in scoped if getattr(r, self.strong or "") is None]
+            return scoped
+        if self.kind == "community":
+            town = data.get("town")
+            exact = [r for r in named if r.town == town]
+            if exact or town is None:
+                return exact or named
+            return [r for r in named if r.town is None]
+        return named
+
+    def _existing(self, rows: list[Row]) -> tuple[dict[Any, list[Any]], dict[Any, list[Any]]]:
+        from sqlalchemy import or_, select
+
+        names = {r.data["name"] for r in rows}
+        conds = [self.table.c.name.in_(names)]
+        strongs = {r.data[self.strong] for r in rows if self.strong and r.data.get(self.strong)}
+        if strongs:
+            conds.append(self.table.c[self.strong].in_(strongs))
+        stmt = select(self.table).where(self.table.c.retired_on.is_(None), or_(*conds))
+        by_strong: dict[Any, list[Any]] = {}
+        by_name: dict[Any, list[Any]] = {}
+        for record in self.session.execute(stmt.order_by(self.table.c.id)):
+            by_name.setdefault(record.name, []).append(record)
+            if self.strong and getattr(record, self.strong):
+                by_strong.setdefault(getattr(record, self.strong), []).append(record)
+        return by_strong, by_name
+
+    def _describe(self, record: Any) -> str:
+        from sanlian.services import refs
+
+        return refs.describe(self.session, self.kind, record)
+
+    # -- planning and writing ---------------------------------------------------------------
+
+    def process(self, rows: list[Row], result: ImportResult, keep_plan: bool) -> list[BadRow]:
+        from sqlalchemy import insert, update
+
+        from sanlian.services.registry import _duplicate
+
+        bad: list[BadRow] = []
+        adds: list[tuple[Row, dict[str, Any]]] = []
+        updates: list[dict[str, Any]] = []
+        renamed: list[tuple[int, str]] = []
+        self._seen_strong.clear()
+        self._seen_name.clear()
+        by_strong, by_name = self._existing(rows)
+        labels = {f.column: f.label for f in self.fields}
+        labels["gender"] = labels.get("gender", "性别")
+
+        def refuse(row: Row, key: str, reason: str) -> None:
+            value = display(row.values.get(key))
+            bad.append(BadRow(row.line, row.cells, [Problem(self.header(key), value, reason)]))
+
+        for row in rows:
+            data = row.data
+            found = self._candidates(data, by_strong, by_name)
+            if len(found) > 1:
+                candidates = "；".join(self._describe(r) for r in found[:10])
+                refuse(
+                    row,
+                    "name",
+                    render("import_ambiguous", kind=self.label, candidates=candidates),
+                )
+                continue
+            if not found:
+                # A new record: the earlier rows of this batch are not in the database yet.
+                earlier = self._same_in_file(data)
+                if earlier is not None:
+                    refuse(
+                        row,
+                        "name",
+                        render("import_duplicate_row", line=earlier, kind=self.label),
+                    )
+                    continue
+                self._remember(data, row.line)
+                adds.append((row, data))
+                continue
+            record = found[0]
+            if record.id in self._matched:
+                refuse(
+                    row,
+                    "name",
+                    render("import_duplicate_row", line=self._matched[record.id], kind=self.label),
+                )
+                continue
+            if self.kind == "cadre" and (
+                row.values.get("gender") is None or row.values.get("id_number") is None
+            ):
+                try:  # a gender or ID number given alone must agree with the one on file
+                    data = self.clean(row, [], current=record)
+                except SanlianError as exc:
+                    refuse(row, "id_number", exc.message)
+                    continue
+            changes = {k: v for k, v in data.items() if getattr(record, k) != v}
+            keys_changed = set(changes) & {"name", "section_id", "community_id", "town"}
+            keys_changed |= set(changes) & {"id_number", "uscc"}
+            if keys_changed:
+                merged = dict(record._mapping)
+                merged.update(changes)
+                try:
+                    _duplicate(self.session, self.kind, merged, record.id)
+                except SanlianError as exc:
+                    refuse(row, "name", exc.message)
+                    continue
+            self._matched[record.id] = row.line
+            self._remember(data, row.line)
+            if not changes:
+                result.unchanged += 1
+                if keep_plan:
+                    result.planned.append(Planned(row.line, "unchanged", data["name"]))
+                continue
+            result.updated += 1
+            updates.append({"id": record.id, **changes})
+            if "name" in changes:
+                renamed.append((record.id, changes["name"]))
+            if keep_plan:
+                fields = tuple(labels.get(k, k) for k in changes)
+                result.planned.append(Planned(row.line, "update", data["name"], fields))
+
+        if updates:
+            self.session.execute(update(self.model), updates)
+            insert_search_keys(self.session, self.kind, renamed, replace=True)
+        if adds:
+            # Core executemany with RETURNING: SQLite answers in batches, not row by row as
+            # it must when the answers are to come back in the order of the rows.
+            # The new ids come back unordered; the keys a batch holds once each tell them apart.
+            full = [{**self._defaults, **data, "created_at": self.now} for _r, data in adds]
+            keys = self._key_columns
+            line_of = {
+                tuple(f.get(k) for k in keys): r.line for (r, _d), f in zip(adds, full, strict=True)
+            }
+            stmt = insert(self.table).returning(self.table.c.id, *(self.table.c[k] for k in keys))
+            made = []
+            for new_id, *key in self.session.execute(stmt, full):
+                made.append((int(new_id), str(key[0])))
+                self._matched[int(new_id)] = line_of.get(tuple(key), 0)
+            insert_search_keys(self.session, self.kind, made, replace=False)
+            result.added += len(adds)
+            if keep_plan:
+                result.planned.extend(Planned(r.line, "add", d["name"]) for r, d in adds)
+        return bad
+
+
+IMPORTERS: dict[str, Callable[..., Importer]] = {
+    kind: functools.partial(RegistryImporter, kind=kind)
+    for kind in ("section", "cadre", "community", "enterprise", "household")
+}
+
+
+def importer_for(
+    kind: str,
+    session: Session,
+    *,
+    today: dt.date,
+    now: dt.datetime,
+    operator: str | None = None,
+) -> Importer:
+    factory = IMPORTERS.get(kind)
+    if factory is None:
+        raise ImportFileError("import_kind_unsupported", kind=kind, kinds="、".join(IMPORTERS))
+    return factory(session, today=today, now=now, operator=operator)
+
+
+def fields_for(kind: str) -> tuple[Field, ...]:
+    """The import fields of ``kind`` without a database (template, --map help)."""
+    if kind in ("section", "cadre", "community", "enterprise", "household"):
+        return registry_fields(kind)
+    factory = FIELD_TABLES.get(kind)
+    if factory is None:
+        raise ImportFileError("import_kind_unsupported", kind=kind, kinds="、".join(IMPORTERS))
+    return factory()
+
+
+FIELD_TABLES: dict[str, Callable[[], tuple[Field, ...]]] = {}
+
+
+# --- the engine -----------------------------------------------------------------------------
+
+
+def bad_file_path(path: Path) -> Path:
+    """Beside the input: ``干部花名册.错误.xlsx`` (any Excel format is written back as .xlsx)."""
+    suffix = ".csv" if path.suffix.lower() in (".csv", ".txt", ".tsv") else ".xlsx"
+    return path.with_name(f"{path.stem}.错误{suffix}")
+
+
+def run_import(
+    session: Session,
+    kind: str,
+    table: Table,
+    *,
+    today: dt.date,
+    now: dt.datetime,
+    mapping: Sequence[str] = (),
+    dry_run: bool = False,
+    skip_bad: bool = False,
+    keep_plan: bool = False,
+    progress: Callable[[int, int, int], None] | None = None,
+    operator: str | None = None,
+) -> ImportResult:
+    """Import ``table`` as records of ``kind``; see the module's docstring for the steps.
+
+    The writes happen inside a savepoint that is released only when they are to be kept: not
+    for ``dry_run``, and not when a row is bad unless ``skip_bad``. The caller's transaction
+    holds them until the command ends.
+    """
+    started = time.perf_counter()
+    importer = importer_for(kind, session, today=today, now=now, operator=operator)
+    result = ImportResult(
+        kind=kind,
+        label=importer.label,
+        path=table.path,
+        fmt=table.fmt,
+        encoding=table.encoding,
+        delimiter=table.delimiter,
+        sheet=table.sheet,
+    )
+    rows = iter(table)
+    maps = parse_mapping(mapping, importer.fields, importer.label)
+    columns = find_columns(
+        rows,
+        importer.fields,
+        maps,
+        path=table.path,
+        kind_label=importer.label,
+        ignored=importer.ignored,
+    )
+    importer.columns = columns
+    result.header_line = columns.header_line
+    result.unknown_columns = columns.unknown
+    example = {k: _example_text(v) for k, v in importer.example().items()}
+    mapped_keys = [f.key for f in columns.fields.values()]
+    if not set(example) <= set(mapped_keys):
+        example = {}  # only a file with every column of the template can hold its example
+    read = 0
+
+    savepoint = session.begin_nested()
+    try:
+        batch: list[Row] = []
+        for line, cells in rows:
+            read += 1
+            if progress is not None and read % BATCH == 0:
+                progress(table.done, table.total, read)
+            row = Row(line=line, cells=cells, values={})
+            problems: list[Problem] = []
+            for index, f in columns.fields.items():
+                raw = cells[index] if index < len(cells) else None
+                try:
+                    row.values[f.key] = prepare(raw, f)
+                except CellProblem as exc:
+                    row.values[f.key] = None
+                    problems.append(Problem(columns.headers[index], display(raw), exc.message))
+            if not problems and all(v is None for v in row.values.values()):
+                continue  # only unknown or ignored columns filled: nothing to import
+            if (
+                example
+                and read == 1
+                and not problems
+                and all(row.values.get(k) == example.get(k) for k in mapped_keys)
+            ):
+                result.skipped_example = True
+                continue
+            result.rows += 1
+            if problems:
+                # A damaged number hides the rest of the row's checks for its own column only.
+                extra = _diagnose(importer, row, columns, skip={_key(columns, p) for p in problems})
+                result.bad.append(BadRow(line, cells, _in_order(columns, problems + extra)))
+                continue
+            notes: list[str] = []
+            try:
+                row.data = importer.clean(row, notes)
+            except SanlianError as exc:
+                found = _diagnose(importer, row, columns) or [Problem("", "", exc.message)]
+                result.bad.append(BadRow(line, cells, found))
+                continue
+            for text in notes:
+                result.note(render("import_row_note", line=line, note=text))
+            batch.append(row)
+            if len(batch) >= BATCH:
+                result.bad.extend(importer.process(batch, result, keep_plan))
+                batch = []
+        if batch:
+            result.bad.extend(importer.process(batch, result, keep_plan))
+        if progress is not None:
+            progress(table.total, table.total, read)
+        result.bad.sort(key=lambda b: b.line)
+        keep = not dry_run and (not result.bad or skip_bad)
+        if keep:
+            savepoint.commit()
+        else:
+            savepoint.rollback()
+        result.written = keep
+    except BaseException:
+        if savepoint.is_active:
+            savepoint.rollback()
+        raise
+    finally:
+        table.close()
+    if result.bad and skip_bad and not dry_run:
+        result.bad_file = write_bad_rows(table.path, columns, result.bad, importer.fields)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _example_text(value: Any) -> Any:
+    return None if value is None else fold_width(str(value)).strip()
+
+
+def _in_order(columns: Columns, problems: list[Problem]) -> list[Problem]:
+    """Problems in the order of the file's columns."""
+    position = {header: i for i, header in reversed(list(enumerate(columns.headers)))}
+    return sorted(problems, key=lambda p: position.get(p.column, len(position)))
+
+
+def _key(columns: Columns, problem: Problem) -> str:
+    for index, f in columns.fields.items():
+        if columns.headers[index] == problem.column:
+            return f.key
+    return ""
+
+
+def _diagnose(
+    importer: Importer, row: Row, columns: Columns, skip: set[str] | None = None
+) -> list[Problem]:
+    problems = []
+    for key, reason in importer.diagnose(row):
+        if skip and key in skip:
+            continue
+        index = next((i for i, f in columns.fields.items() if f.key == key), None)
+        header = columns.headers[index] if index is not None else key
+        raw = row.cells[index] if index is not None and index < len(row.cells) else None
+        problems.append(Problem(header, display(raw), reason))
+    return problems
+
+
+def write_bad_rows(
+    path: Path, columns: Columns, bad: Sequence[BadRow], fields: Sequence[Field]
+) -> Path:
+    """The refused rows as they came, plus 原行号 and 错误原因, beside the input file."""
+    from sanlian.io.writers import open_writer
+
+    out = bad_file_path(path)
+    width = max([len(columns.headers)] + [len(b.cells) for b in bad])
+    headers = columns.headers + [""] * (width - len(columns.headers))
+    text_types = {"phone", "id_number", "uscc"}
+    text_columns = [i for i, f in columns.fields.items() if f.type in text_types]
+    with open_writer(
+        out, [*headers, BAD_LINE_HEADER, BAD_REASON_HEADER], text_columns=text_columns, title="错误"
+    ) as writer:
+        for row in bad:
+            cells: list[Any] = list(row.cells) + [None] * (width - len(row.cells))
+            reasons = "；".join(
+                f"{p.column}：{p.reason}" if p.column else p.reason for p in row.problems
+            )
+            writer.write([*cells, row.line, reasons])
+    return out
+
+
+# --- ledgers: links, visits, problems and research reports ------------------------------------
+#
+# Their rules depend on what is already recorded (1–3 enterprises per leader, a household pair
+# only where the section links the community, dates inside the campaign …), so each row goes
+# through its service's own ``add`` — inside a savepoint of the one transaction, so that a
+# refused row leaves nothing behind — after the columns have been checked one by one.
+
+_LIST_SPLIT = re.compile(r"[、,，;；/／\n]+")
+_TARGET_WORDS = {
+    "社区": "community",
+    "村": "community",
+    "社区村": "community",
+    "村社区": "community",
+    "群众": "household",
+    "户": "household",
+    "农户": "household",
+    "居民": "household",
+    "结对户": "household",
+    "公司": "enterprise",
+}
+BUREAU_WORDS = {"局机关", "局", "本局", "机关", "bureau"}
+
+
+def target_kind(value: Any, field_label: str) -> str:
+    """社区(村) / 企业 / 联系户 (or a link kind's label, or an ASCII key) → the target kind."""
+    from sanlian.i18n.labels import LINK_KIND, TARGET_KIND
+
+    text = fold_width(str(value)).strip()
+    key = header_key(text)
+    for enum in (TARGET_KIND, LINK_KIND):
+        for k, label in enum.items():
+            if key in (k, header_key(label)):
+                return k
+    if key in _TARGET_WORDS:
+        return _TARGET_WORDS[key]
+    raise ValidationError(
+        "enum_invalid", field=field_label, value=value, choices="社区(村)、企业、联系户"
+    )
+
+
+def split_list(value: Any) -> list[str]:
+    return [part.strip() for part in _LIST_SPLIT.split(str(value)) if part.strip()]
+
+
+class RefCache:
+    """References resolved once per distinct value (the record's id, or the refusal)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._found: dict[tuple[str, str], int | SanlianError] = {}
+
+    def get(self, kind: str, raw: Any) -> int:
+        from sanlian.services import refs
+
+        key = (kind, str(raw).strip())
+        found = self._found.get(key)
+        if found is None:
+            try:
+                found = int(refs.resolve(self.session, kind, key[1]).id)
+            except SanlianError as exc:
+                found = exc
+            self._found[key] = found
+        if isinstance(found, SanlianError):
+            raise found
+        return found
+
+
+class LedgerImporter(Importer):
+    """Rows applied one by one through a service, each inside its own savepoint."""
+
+    # error key → the field its refusal is about, when the sentence names no field
+    ERROR_FIELDS: dict[str, str] = {}
+
+    def __init__(
+        self, session: Session, *, today: dt.date, now: dt.datetime, operator: str | None = None
+    ) -> None:
+        super().__init__(session, today=today, now=now, operator=operator)
+        from sanlian.services.campaign import year_for_dates
+
+        self.refs = RefCache(session)
+        self.year = year_for_dates(session, today=today)
+        self._matched: dict[tuple[str, int], int] = {}  # (table, id) → the line that used it
+        self._by_key = {f.key: f for f in self.fields}
+
+    # -- checking one field -----------------------------------------------------------------
+
+    def parse(self, key: str, values: Mapping[str, Any]) -> Any:
+        """The clean value of field ``key`` (``None`` when not given), or its refusal."""
+        from sanlian.i18n import labels
+        from sanlian.services import validate
+        from sanlian.services.registry import _bool
+
+        f = self._by_key[key]
+        value = values.get(key)
+        if value is None:
+            if f.required:
+                raise ValidationError("required", field=f.label)
+            return None
+        if f.type == "date":
+            return validate.date(value, f.label, today=self.today, year=self.year)
+        if f.type == "int":
+            return validate.integer(value, f.label, minimum=0)
+        if f.type == "bool":
+            return _bool(value, f.label)
+        if f.type == "enum":
+            assert f.enum is not None
+            return labels.parse(dict(f.enum), str(value), f.label)
+        if f.type == "target_kind":
+            return target_kind(value, f.label)
+        if f.type == "ref":
+            assert f.ref is not None
+            return self.refs.get(f.ref, value)
+        if f.type == "refs":
+            assert f.ref is not None
+            found = [self.refs.get(f.ref, part) for part in split_list(value)]
+            if not found:
+                raise ValidationError("required", field=f.label)
+            return list(dict.fromkeys(found))
+        return validate.text(str(value), f.label, required=f.required, limit=f.limit)
+
+    def clean(self, row: Row, notes: list[str]) -> dict[str, Any]:
+        return {f.key: self.parse(f.key, row.values) for f in self.fields}
+
+    def diagnose(self, row: Row) -> list[tuple[str, str]]:
+        problems = []
+        for f in self.fields:
+            try:
+                self.parse(f.key, row.values)
+            except SanlianError as exc:
+                problems.append((f.key, exc.message))
+        return problems
+
+    # -- applying ---------------------------------------------------------------------------
+
+    def apply(self, row: Row, notes: list[str]) -> tuple[str, tuple[str, ...]]:
+        """Add, update or leave one row: ``(action, labels of the fields changed)``."""
+        raise NotImplementedError
+
+    def describe_row(self, row: Row) -> str:
+        raise NotImplementedError
+
+    def claim(self, table: str, record_id: int, line: int) -> None:
+        """Mark a record as this file's; a second row naming it is a duplicate."""
+        earlier = self._matched.get((table, record_id))
+        if earlier is not None:
+            raise ValidationError("import_duplicate_row", line=earlier, kind=self.label)
+        self._matched[(table, record_id)] = line
+
+    def free(self, table: str, ids: Sequence[int]) -> list[int]:
+        return [i for i in ids if (table, i) not in self._matched]
+
+    def field_of(self, exc: SanlianError) -> str:
+        named = str(exc.params.get("field", ""))
+        for f in self.fields:
+            if named and (named == f.label or named.startswith(f.label)):
+                return f.key
+        return self.ERROR_FIELDS.get(exc.key, "")
+
+    def process(self, rows: list[Row], result: ImportResult, keep_plan: bool) -> list[BadRow]:
+        bad: list[BadRow] = []
+        for row in rows:
+            notes: list[str] = []
+            try:
+                with self.session.begin_nested():
+                    action, changed = self.apply(row, notes)
+            except SanlianError as exc:
+                key = self.field_of(exc)
+                header = self.header(key) if key else ""
+                value = display(row.values.get(key)) if key else ""
+                bad.append(BadRow(row.line, row.cells, [Problem(header, value, exc.message)]))
+                continue
+            for text in notes:
+                result.note(render("import_row_note", line=row.line, note=text))
+            if action == "add":
+                result.added += 1
+            elif action == "update":
+                result.updated += 1
+            else:
+                result.unchanged += 1
+            if keep_plan:
+                result.planned.append(Planned(row.line, action, self.describe_row(row), changed))
+        return bad
+
+    def labels_of(self, keys: Sequence[str]) -> tuple[str, ...]:
+        return tuple(self._by_key[k].label if k in self._by_key else k for k in keys)
+
+
+def _ledger_field(
+    key: str,
+    label: str,
+    type_: str = "text",
+    *,
+    required: bool = False,
+    aliases: tuple[str, ...] = (),
+    enum: Mapping[str, str] | None = None,
+    ref: str | None = None,
+    help_text: str = "",
+    example: Any = None,
+    limit: int = 2000,
+) -> Field:
+    return Field(
+        key=key,
+        label=label,
+        type=type_,
+        required=required,
+        aliases=aliases,
+        enum=enum,
+        ref=ref,
+        help=("必填。" if required else "") + help_text,
+        example=example,
+        limit=limit,
+    )
+
+
+DATE_HELP = "日期，如 2026-06-03、2026/6/3、20260603 或 6月3日（本活动年度）。"
+CADRE_HELP = "干部姓名（同名时写 姓名@科室，或编号）。"
+TARGET_HELP = "写 社区(村)、企业 或 联系户。"
+
+
+def link_fields() -> tuple[Field, ...]:
+    from sanlian.i18n.labels import LINK_KIND
+
+    return (
+        _ledger_field(
+            "kind",
+            "联系类型",
+            "target_kind",
+            required=True,
+            aliases=("类型", "联系方式", "类别"),
+            help_text="写 社区(村)、企业 或 联系户（也可写 "
+            + "、".join(LINK_KIND.values())
+            + "）。",
+            example="联系户",
+        ),
+        _ledger_field(
+            "section",
+            "科室",
+            aliases=("联系科室", "部门", "联系单位", "单位"),
+            help_text="联系社区(村)的科室；局机关直接联系写“局机关”或留空。其他类型不填。",
+        ),
+        _ledger_field(
+            "cadres",
+            "干部",
+            "refs",
+            ref="cadre",
+            aliases=("联系干部", "结对干部", "帮扶干部", "领导", "联系领导", "姓名"),
+            help_text="联系企业的领导班子成员，或结对的干部；多对一结对可写多名，用“、”隔开。"
+            + CADRE_HELP,
+            example="张三",
+        ),
+        _ledger_field(
+            "target",
+            "联系对象",
+            required=True,
+            aliases=("对象", "结对对象", "帮扶对象", "联系户", "企业", "企业名称", "社区(村)"),
+            help_text="社区(村)、企业名称或联系户户主姓名（同名时写编号，如 #12）。",
+            example="赵六",
+        ),
+        _ledger_field(
+            "start_on",
+            "开始日期",
+            "date",
+            required=True,
+            aliases=("起始日期", "结对日期", "联系日期", "日期"),
+            help_text=DATE_HELP,
+            example="2026-03-15",
+        ),
+        _ledger_field(
+            "end_on",
+            "结束日期",
+            "date",
+            aliases=("终止日期", "截止日期"),
+            help_text="联系结束的最后一天；仍有效则留空。" + DATE_HELP,
+        ),
+        _ledger_field(
+            "note", "备注", aliases=("说明",), limit=1000, example="示例：导入时自动跳过本行"
+        ),
+    )
+
+
+class LinkImporter(LedgerImporter):
+    kind = "link"
+    label = "联系记录"
+    ignored = ("有效", "联系对象所在社区(村)")
+    ERROR_FIELDS = {
+        "link_section_or_bureau": "section",
+        "link_not_leader": "cadres",
+        "link_enterprise_limit": "cadres",
+        "link_household_unlinked": "cadres",
+        "link_pairs_limit": "cadres",
+        "link_duplicate": "target",
+        "link_already_ended": "end_on",
+        "link_end_before_start": "end_on",
+        "import_one_cadre": "cadres",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.fields = link_fields()
+        super().__init__(*args, **kwargs)
+
+    def parse(self, key: str, values: Mapping[str, Any]) -> Any:
+        if key == "target":
+            raw = values.get("target")
+            try:
+                kind = target_kind(values["kind"], "联系类型") if values.get("kind") else None
+            except SanlianError:
+                kind = None
+            if raw is None:
+                raise ValidationError("required", field="联系对象")
+            return self.refs.get(kind, raw) if kind else None
+        if key == "section":
+            raw = values.get("section")
+            if raw is None or header_key(raw) in BUREAU_WORDS:
+                return None
+            return self.refs.get("section", raw)
+        return super().parse(key, values)
+
+    def clean(self, row: Row, notes: list[str]) -> dict[str, Any]:
+        data = super().clean(row, notes)
+        if data["kind"] != "community" and not data["cadres"]:
+            raise ValidationError("required", field="干部")
+        if data["kind"] == "enterprise" and len(data["cadres"]) > 1:
+            raise ValidationError("import_one_cadre", field="干部", count=len(data["cadres"]))
+        return data
+
+    def diagnose(self, row: Row) -> list[tuple[str, str]]:
+        problems = super().diagnose(row)
+        if not problems:
+            try:
+                self.clean(row, [])
+            except SanlianError as exc:
+                problems.append(("cadres", exc.message))
+        return problems
+
+    def describe_row(self, row: Row) -> str:
+        who = row.values.get("cadres") or row.values.get("section") or "局机关"
+        return f"{who} — {row.values.get('target')}"
+
+    def _existing(self, data: Mapping[str, Any], cadre_id: int | None) -> Any:
+        from sqlmodel import col, select
+
+        from sanlian.db.models import Link
+
+        kind = data["kind"]
+        stmt = select(Link).where(col(Link.kind) == kind, col(Link.start_on) == data["start_on"])
+        column = {"community": Link.community_id, "enterprise": Link.enterprise_id}.get(
+            kind, Link.household_id
+        )
+        stmt = stmt.where(col(column) == data["target"])
+        if kind == "community":
+            section = data["section"]
+            stmt = stmt.where(
+                col(Link.section_id).is_(None)
+                if section is None
+                else col(Link.section_id) == section
+            )
+        else:
+            stmt = stmt.where(col(Link.cadre_id) == cadre_id)
+        return self.session.exec(stmt.order_by(col(Link.id))).first()
+
+    def _update(self, link: Any, data: Mapping[str, Any], line: int) -> list[str]:
+        from sanlian.services import links, validate
+
+        assert link.id is not None
+        self.claim("link", link.id, line)
+        changed = []
+        if data["end_on"] is not None and data["end_on"] != link.end_on:
+            links.end(self.session, link_id=link.id, end_on=data["end_on"])
+            changed.append("end_on")
+        note = validate.text(data["note"], "备注", limit=1000) if data["note"] else None
+        if note is not None and note != link.note:
+            link.note = note
+            self.session.add(link)
+            changed.append("note")
+        return changed
+
+    def apply(self, row: Row, notes: list[str]) -> tuple[str, tuple[str, ...]]:
+        from sanlian.services import links
+
+        data = row.data
+        kind, changed, added = data["kind"], [], False
+        made: list[dict[str, Any]] = []
+        if kind == "community":
+            link = self._existing(data, None)
+            if link is not None:
+                changed = self._update(link, data, row.line)
+            else:
+                made = [
+                    links.link_community(
+                        self.session,
+                        community=str(data["target"]),
+                        section=None if data["section"] is None else str(data["section"]),
+                        bureau=data["section"] is None,
+                        start_on=data["start_on"],
+                        now=self.now,
+                        note=data["note"],
+                    )
+                ]
+        else:
+            missing = []
+            for cadre_id in data["cadres"]:
+                link = self._existing(data, cadre_id)
+                if link is None:
+                    missing.append(cadre_id)
+                else:
+                    changed += [c for c in self._update(link, data, row.line) if c not in changed]
+            if missing and kind == "enterprise":
+                made = [
+                    links.link_enterprise(
+                        self.session,
+                        cadre=str(missing[0]),
+                        enterprise=str(data["target"]),
+                        start_on=data["start_on"],
+                        now=self.now,
+                        note=data["note"],
+                    )
+                ]
+            elif missing:
+                made = links.link_household(
+                    self.session,
+                    cadres=[str(i) for i in missing],
+                    household=str(data["target"]),
+                    start_on=data["start_on"],
+                    now=self.now,
+                    note=data["note"],
+                )
+        for record in made:
+            added = True
+            self.claim("link", int(record["id"]), row.line)
+            if data["end_on"] is not None:
+                links.end(self.session, link_id=int(record["id"]), end_on=data["end_on"])
+        if added:
+            return "add", ()
+        return ("update" if changed else "unchanged"), self.labels_of(changed)
+
+
+def visit_fields() -> tuple[Field, ...]:
+    from sanlian.i18n.labels import VISIT_FORM
+
+    return (
+        _ledger_field(
+            "visited_on",
+            "走访日期",
+            "date",
+            required=True,
+            aliases=("日期", "走访时间", "时间", "访谈日期"),
+            help_text=DATE_HELP,
+            example="2026-04-10",
+        ),
+        _ledger_field(
+            "cadres",
+            "走访干部",
+            "refs",
+            required=True,
+            ref="cadre",
+            aliases=("干部", "走访人", "走访人员", "参加干部"),
+            help_text="一名或多名，用“、”隔开。" + CADRE_HELP,
+            example="张三、李四",
+        ),
+        _ledger_field(
+            "target_kind",
+            "对象类型",
+            "target_kind",
+            required=True,
+            aliases=("类型", "走访对象类型"),
+            help_text=TARGET_HELP,
+            example="联系户",
+        ),
+        _ledger_field(
+            "target",
+            "走访对象",
+            required=True,
+            aliases=("对象", "被走访对象", "联系对象", "走访户"),
+            help_text="社区(村)、企业名称或联系户户主姓名（同名时写编号，如 #12）。",
+            example="赵六",
+        ),
+        _ledger_field(
+            "form",
+            "形式",
+            "enum",
+            required=True,
+            enum=VISIT_FORM,
+            aliases=("走访形式", "方式", "走访方式"),
+            example="入户走访",
+        ),
+        _ledger_field(
+            "cards",
+            "联系卡",
+            "int",
+            aliases=("联系卡(张)", "联系卡张数", "发放联系卡", "发放联系卡(张)"),
+            help_text="发放联系卡张数，不发放可留空。",
+            example=1,
+        ),
+        _ledger_field(
+            "diary",
+            "民情日记",
+            aliases=("日记", "民情日记内容", "走访情况", "访谈记录"),
+            limit=5000,
+            help_text="民情日记，可换行。",
+            example="了解到子女上学有困难。",
+        ),
+        _ledger_field(
+            "note", "备注", aliases=("说明",), limit=1000, example="示例：导入时自动跳过本行"
+        ),
+    )
+
+
+def _target_ref(importer: LedgerImporter, values: Mapping[str, Any], field_label: str) -> Any:
+    raw = values.get("target")
+    try:
+        kind = target_kind(values["target_kind"], "对象类型") if values.get("target_kind") else None
+    except SanlianError:
+        kind = None
+    if raw is None:
+        raise ValidationError("required", field=field_label)
+    return importer.refs.get(kind, raw) if kind else None
+
+
+class VisitImporter(LedgerImporter):
+    kind = "visit"
+    label = "走访记录"
+    ignored = ("由此提出的问题",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.fields = visit_fields()
+        super().__init__(*args, **kwargs)
+
+    def parse(self, key: str, values: Mapping[str, Any]) -> Any:
+        if key == "target":
+            return _target_ref(self, values, "走访对象")
+        return super().parse(key, values)
+
+    def describe_row(self, row: Row) -> str:
+        return f"{display(row.values.get('visited_on'))} {row.values.get('target')}"
+
+    def apply(self, row: Row, notes: list[str]) -> tuple[str, tuple[str, ...]]:
+        from sqlmodel import col, select
+
+        from sanlian.db.models import Visit, VisitCadre
+        from sanlian.services import visits
+        from sanlian.services.visits import TARGET_COLUMN
+
+        data = row.data
+        kind = data["target_kind"]
+        column = getattr(Visit, TARGET_COLUMN[kind])
+        same = list(
+            self.session.exec(
+                select(Visit)
+                .where(col(Visit.visited_on) == data["visited_on"], col(column) == data["target"])
+                .order_by(col(Visit.id))
+            ).all()
+        )
+        wanted = set(data["cadres"])
+        found = []
+        for visit in same:
+            who = set(
+                self.session.exec(
+                    select(VisitCadre.cadre_id).where(col(VisitCadre.visit_id) == visit.id)
+                ).all()
+            )
+            if who == wanted:
+                found.append(visit)
+        clean = visits._clean(
+            form=data["form"], cards=data["cards"], diary=data["diary"], note=data["note"]
+        )
+        if found:
+            free = [v for v in found if v.id in self.free("visit", [int(v.id or 0) for v in found])]
+            if not free:
+                self.claim("visit", int(found[0].id or 0), row.line)  # raises: a duplicate row
+            equal = [v for v in free if all(getattr(v, k) == x for k, x in clean.items())]
+            visit = (equal or free)[0]
+            if not equal and len(free) > 1:
+                raise ValidationError("import_ambiguous_visit", count=len(free))
+            self.claim("visit", int(visit.id or 0), row.line)
+            changes = {k: x for k, x in clean.items() if getattr(visit, k) != x}
+            if not changes:
+                return "unchanged", ()
+            visits.edit(self.session, visit_id=int(visit.id or 0), **changes)
+            return "update", self.labels_of(list(changes))
+        record = visits.add(
+            self.session,
+            visited_on=data["visited_on"],
+            cadres=[str(i) for i in data["cadres"]],
+            form=data["form"],
+            cards=data["cards"],
+            diary=data["diary"],
+            note=data["note"],
+            now=self.now,
+            notes=notes,
+            **{kind: str(data["target"])},
+        )
+        self.claim("visit", int(record["id"]), row.line)
+        return "add", ()
+
+
+def problem_fields() -> tuple[Field, ...]:
+    return (
+        _ledger_field(
+            "raised_on",
+            "提出日期",
+            "date",
+            required=True,
+            aliases=("日期", "反映日期", "收集日期", "登记日期", "提出时间"),
+            help_text=DATE_HELP,
+            example="2026-04-10",
+        ),
+        _ledger_field(
+            "target_kind",
+            "对象类型",
+            "target_kind",
+            required=True,
+            aliases=("类型", "反映对象类型"),
+            help_text=TARGET_HELP,
+            example="联系户",
+        ),
+        _ledger_field(
+            "target",
+            "对象",
+            required=True,
+            aliases=("问题对象", "反映人", "诉求人", "反映对象", "联系对象", "提出对象"),
+            help_text="社区(村)、企业名称或联系户户主姓名（同名时写编号，如 #12）。",
+            example="赵六",
+        ),
+        _ledger_field(
+            "category",
+            "类别",
+            required=True,
+            aliases=("问题类别", "问题类型", "分类", "诉求类别"),
+            help_text="企业：项目、资金、土地、技术、人才、法律、其他；联系户：技能培训、就业再就业、"
+            "就学、就医、致富项目、政策信息、法律服务、捐款捐物、其他；社区(村)：发展规划、"
+            "政策法规宣传、生产发展环境、公共设施、矛盾纠纷、其他。",
+            example="就学",
+        ),
+        _ledger_field(
+            "text",
+            "问题",
+            required=True,
+            aliases=("问题内容", "内容", "诉求", "困难问题", "问题描述", "诉求内容", "具体问题"),
+            help_text="问题或诉求的内容。",
+            example="子女上学路远，希望协调校车。",
+        ),
+        _ledger_field(
+            "owner",
+            "责任人",
+            "ref",
+            ref="cadre",
+            aliases=("承办人", "责任干部", "包保干部", "办理人"),
+            help_text=CADRE_HELP,
+            example="张三",
+        ),
+        _ledger_field(
+            "due_on",
+            "办理期限",
+            "date",
+            aliases=("期限", "完成时限", "办结时限"),
+            help_text="留空则按活动规则（提出日期起若干天）。" + DATE_HELP,
+        ),
+        _ledger_field(
+            "is_conflict",
+            "矛盾纠纷",
+            "bool",
+            aliases=("是否矛盾纠纷", "社会矛盾"),
+            help_text="属于社会矛盾纠纷的写“是”。",
+            example="否",
+        ),
+        _ledger_field(
+            "visit",
+            "来源走访",
+            "int",
+            aliases=("走访编号", "来源走访编号"),
+            help_text="在哪次走访中提出（走访编号），可留空。",
+        ),
+    )
+
+
+class ProblemImporter(LedgerImporter):
+    kind = "problem"
+    label = "问题"
+    ignored = (
+        "状态",
+        "科室",
+        "超期天数",
+        "资金(元)",
+        "解决日期",
+        "办结(无法解决)日期",
+        "最近一步",
+        "帮扶措施",
+    )
+    ERROR_FIELDS = {
+        "problem_category": "category",
+        "problem_visit_target": "visit",
+        "problem_before_visit": "raised_on",
+        "problem_due_before_raised": "due_on",
+        "visit_not_found": "visit",
+        "date_outside_campaigns": "raised_on",
+        "import_problem_due": "due_on",
+        "no_campaign": "raised_on",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.fields = problem_fields()
+        super().__init__(*args, **kwargs)
+
+    def parse(self, key: str, values: Mapping[str, Any]) -> Any:
+        from sanlian.services.problems import category_key
+
+        if key == "target":
+            return _target_ref(self, values, "对象")
+        if key == "category":
+            raw = values.get("category")
+            if raw is None:
+                raise ValidationError("required", field="类别")
+            try:
+                kind = target_kind(values["target_kind"], "对象类型")
+            except (SanlianError, KeyError):
+                return None
+            return category_key(kind, str(raw))
+        return super().parse(key, values)
+
+    def describe_row(self, row: Row) -> str:
+        return f"{row.values.get('target')}：{str(row.values.get('text'))[:20]}"
+
+    def apply(self, row: Row, notes: list[str]) -> tuple[str, tuple[str, ...]]:
+        from sqlmodel import col, select
+
+        from sanlian.db.models import Problem
+        from sanlian.services import problems
+        from sanlian.services.visits import TARGET_COLUMN
+
+        data = row.data
+        kind = data["target_kind"]
+        column = getattr(Problem, TARGET_COLUMN[kind])
+        same = list(
+            self.session.exec(
+                select(Problem)
+                .where(
+                    col(column) == data["target"],
+                    col(Problem.raised_on) == data["raised_on"],
+                    col(Problem.text) == data["text"],
+                )
+                .order_by(col(Problem.id))
+            ).all()
+        )
+        free = [p for p in same if p.id in self.free("problem", [int(p.id or 0) for p in same])]
+        if same and not free:
+            self.claim("problem", int(same[0].id or 0), row.line)  # raises: a duplicate row
+        if free:
+            problem = free[0]
+            assert problem.id is not None
+            self.claim("problem", problem.id, row.line)
+            if data["due_on"] is not None and data["due_on"] != problem.due_on:
+                raise ValidationError(
+                    "import_problem_due",
+                    id=problem.id,
+                    current=problem.due_on.isoformat(),
+                    due=data["due_on"].isoformat(),
+                )
+            changes = {
+                k: data[k]
+                for k, column_name in (
+                    ("category", "category"),
+                    ("owner", "owner_id"),
+                    ("is_conflict", "is_conflict"),
+                )
+                if data[k] is not None and getattr(problem, column_name) != data[k]
+            }
+            for k, value in changes.items():
+                setattr(problem, {"owner": "owner_id"}.get(k, k), value)
+            if not changes:
+                return "unchanged", ()
+            self.session.add(problem)
+            self.session.flush()
+            return "update", self.labels_of(list(changes))
+        record = problems.add(
+            self.session,
+            category=data["category"],
+            text=data["text"],
+            visit=data["visit"],
+            owner=None if data["owner"] is None else str(data["owner"]),
+            raised_on=data["raised_on"],
+            due_on=data["due_on"],
+            is_conflict=bool(data["is_conflict"]),
+            now=self.now,
+            operator=self.operator,
+            **{kind: str(data["target"])},
+        )
+        self.claim("problem", int(record["id"]), row.line)
+        return "add", ()
+
+
+def research_fields() -> tuple[Field, ...]:
+    from sanlian.services.research import TOPIC
+
+    return (
+        _ledger_field(
+            "cadre",
+            "撰写干部",
+            "ref",
+            required=True,
+            ref="cadre",
+            aliases=("干部", "姓名", "作者", "撰写人", "调研人"),
+            help_text=CADRE_HELP,
+            example="张三",
+        ),
+        _ledger_field(
+            "title",
+            "题目",
+            required=True,
+            aliases=("报告题目", "调研报告题目", "标题", "报告名称", "调研报告"),
+            limit=200,
+            help_text="调研报告题目。",
+            example="关于小微企业融资难的调研",
+        ),
+        _ledger_field(
+            "written_on",
+            "日期",
+            "date",
+            required=True,
+            aliases=("撰写日期", "完成日期", "时间", "报送日期"),
+            help_text=DATE_HELP,
+            example="2026-09-30",
+        ),
+        _ledger_field(
+            "topic",
+            "调研方向",
+            aliases=("方向", "主题", "调研主题", "类别"),
+            limit=200,
+            help_text="可写：" + "、".join(TOPIC.values()) + "；或自拟。",
+            example=TOPIC["development"],
+        ),
+    )
+
+
+class ResearchImporter(LedgerImporter):
+    kind = "research"
+    label = "调研报告"
+    ignored = ("科室",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.fields = research_fields()
+        super().__init__(*args, **kwargs)
+
+    def parse(self, key: str, values: Mapping[str, Any]) -> Any:
+        from sanlian.services.research import topic_value
+
+        if key == "topic":
+            raw = values.get("topic")
+            return None if raw is None else topic_value(str(raw))
+        return super().parse(key, values)
+
+    def describe_row(self, row: Row) -> str:
+        return f"{row.values.get('cadre')}《{row.values.get('title')}》"
+
+    def apply(self, row: Row, notes: list[str]) -> tuple[str, tuple[str, ...]]:
+        from sqlmodel import col, select
+
+        from sanlian.db.models import Research
+        from sanlian.services import research
+
+        data = row.data
+        same = list(
+            self.session.exec(
+                select(Research)
+                .where(
+                    col(Research.cadre_id) == data["cadre"], col(Research.title) == data["title"]
+                )
+                .order_by(col(Research.id))
+            ).all()
+        )
+        free = [r for r in same if r.id in self.free("research", [int(r.id or 0) for r in same])]
+        if same and not free:
+            self.claim("research", int(same[0].id or 0), row.line)  # raises: a duplicate row
+        if free:
+            report = free[0]
+            self.claim("research", int(report.id or 0), row.line)
+            changes = {
+                k: data[k]
+                for k in ("written_on", "topic")
+                if data[k] is not None and getattr(report, k) != data[k]
+            }
+            if not changes:
+                return "unchanged", ()
+            for k, value in changes.items():
+                setattr(report, k, value)
+            self.session.add(report)
+            self.session.flush()
+            return "update", self.labels_of(list(changes))
+        record = research.add(
+            self.session,
+            cadre=str(data["cadre"]),
+            title=data["title"],
+            written_on=data["written_on"],
+            topic=data["topic"],
+            now=self.now,
+        )
+        self.claim("research", int(record["id"]), row.line)
+        return "add", ()
+
+
+IMPORTERS.update(
+    {
+        "link": LinkImporter,
+        "visit": VisitImporter,
+        "problem": ProblemImporter,
+        "research": ResearchImporter,
+    }
+)
+FIELD_TABLES.update(
+    {
+        "link": link_fields,
+        "visit": visit_fields,
+        "problem": problem_fields,
+        "research": research_fields,
+    }
+)

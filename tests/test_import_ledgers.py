@@ -1,0 +1,408 @@
+"""Importing the ledgers: links, visits, problems and research reports, each row checked by its
+service's own rules; re-imports and exports imported back change nothing.
+
+The ``base`` fixture: sections 办公室 (1) and 综合科 (2); cadres 张伟@办公室 (1, leader),
+张伟@综合科 (2), 单丽 (3, 综合科), 曾强 (4, 办公室); communities 幸福社区 (1) and 前河湾村 (2);
+enterprise 临沂华强机械有限公司 (1); household 王秀英 (1) in 幸福社区.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import Cli, dump
+from tests.test_import_registry import rows_of, write_csv, write_xlsx
+
+ENTERPRISE = "临沂华强机械有限公司"
+LINKS = [
+    ["联系类型", "科室", "干部", "联系对象", "开始日期", "结束日期", "备注"],
+    ["社区", "综合科", "", "幸福社区", "2026-03-01", "", ""],
+    ["部门单位联系社区(村)", "局机关", "", "前河湾村", "2026/3/1", "", "局机关直接联系"],
+    ["企业", "", "张伟@办公室", ENTERPRISE, "3月5日", "", "重点企业"],
+    ["联系户", "", "单丽、张伟@综合科", "王秀英", "20260310", "", ""],
+]
+
+
+def ok(cli: Cli, *args: Any) -> Any:
+    result = cli(*args)
+    assert result.code == 0, result
+    return result
+
+
+@pytest.fixture
+def linked(base: Cli, tmp_path: Path) -> Cli:
+    ok(base, "link", "import", write_csv(tmp_path / "联系.csv", LINKS))
+    return base
+
+
+# --- links ------------------------------------------------------------------------------------
+
+
+def test_links_imported_through_the_link_rules(linked: Cli, db_path: Path, tmp_path: Path) -> None:
+    got = rows_of(
+        db_path,
+        "select kind, section_id, cadre_id, community_id, enterprise_id, household_id, start_on, "
+        "note from link order by id",
+    )
+    assert got == [
+        ("community", 2, None, 1, None, None, "2026-03-01", None),
+        ("community", None, None, 2, None, None, "2026-03-01", "局机关直接联系"),
+        ("enterprise", None, 1, None, 1, None, "2026-03-05", "重点企业"),
+        ("household", None, 3, None, None, 1, "2026-03-10", None),  # many-to-one: a row a cadre
+        ("household", None, 2, None, None, 1, "2026-03-10", None),
+    ]
+    before = dump(db_path)
+    result = ok(linked, "link", "import", tmp_path / "联系.csv")
+    assert "联系记录：新增 0，更新 0，未变 4。" in result.out
+    assert dump(db_path) == before
+
+
+def test_link_end_date_and_note_update(linked: Cli, db_path: Path, tmp_path: Path) -> None:
+    rows = [LINKS[0], ["企业", "", "张伟@办公室", ENTERPRISE, "2026-03-05", "2026-05-31", "改派"]]
+    result = ok(linked, "link", "import", write_csv(tmp_path / "x.csv", rows), "--dry-run")
+    assert "更新    张伟@办公室 — 临沂华强机械有限公司  结束日期、备注" in result.out
+    ok(linked, "link", "import", tmp_path / "x.csv")
+    assert rows_of(db_path, "select end_on, note from link where id = 3") == [
+        ("2026-05-31", "改派")
+    ]
+
+
+def test_link_rules_refuse_rows(base: Cli, tmp_path: Path, unchanged: Any) -> None:
+    rows = [
+        LINKS[0],
+        ["企业", "", "曾强", ENTERPRISE, "2026-03-05", "", ""],  # not a leadership member
+        ["联系户", "", "曾强", "王秀英", "2026-03-10", "", ""],  # 办公室 not linked with 幸福社区
+        ["联系户", "", "", "王秀英", "2026-03-10", "", ""],  # nobody
+        ["企业", "", "张伟@办公室、曾强", ENTERPRISE, "2026-03-05", "", ""],
+        ["学校", "", "曾强", "某校", "2026-03-10", "", ""],
+        ["社区", "财务科", "", "幸福社区", "2026-13-01", "", ""],
+    ]
+    result = unchanged(lambda: base("link", "import", write_csv(tmp_path / "x.csv", rows)))
+    err = result.err
+    assert "6 行不合格" in err
+    assert "干部“曾强”（编号 4）不是领导班子成员" in err
+    assert "没有与干部“曾强”所在的办公室或局机关建立联系" in err
+    assert "“干部”不能为空" in err
+    assert "只能写一名领导班子成员" in err
+    assert "“联系类型”的值“学校”不认识" in err
+    assert "找不到科室“财务科”" in err and "月份应为 1–12" in err
+
+
+def test_link_duplicates(linked: Cli, tmp_path: Path) -> None:
+    rows = [LINKS[0], ["社区", "综合科", "", "幸福社区", "2026-04-01", "", ""]]
+    result = linked("link", "import", write_csv(tmp_path / "x.csv", rows))
+    assert result.code == 1
+    assert "已有有效的联系（联系编号 1，自 2026-03-01 起）" in result.err
+    rows = [LINKS[0], LINKS[1], LINKS[1]]
+    result = linked("link", "import", write_csv(tmp_path / "y.csv", rows))
+    assert result.code == 1 and "与第 2 行是同一联系记录" in result.err
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_link_export_imported_back(linked: Cli, db_path: Path, tmp_path: Path, suffix: str) -> None:
+    ok(linked, "link", "end", "3", "--date", "2026-05-31")
+    path = tmp_path / f"联系{suffix}"
+    ok(linked, "export", "link", "-o", path)
+    before = dump(db_path)
+    result = ok(linked, "link", "import", path)
+    assert "新增 0，更新 0，未变 5" in result.out
+    assert "不认识" not in result.err
+    assert dump(db_path) == before
+
+
+# --- visits -----------------------------------------------------------------------------------
+
+VISITS = [
+    ["走访日期", "走访干部", "对象类型", "走访对象", "走访形式", "发放联系卡", "民情日记"],
+    ["2026-04-01", "单丽", "联系户", "王秀英", "入户走访", "1", "家里老人卧床，\n“希望”办慢病卡"],
+    ["2026-04-02", "张伟@办公室、曾强", "企业", ENTERPRISE, "座谈交流", "", ""],
+    ["2026-04-03", "曾强", "社区", "前河湾村", "card", "20", ""],
+]
+
+
+def test_visits_imported(linked: Cli, db_path: Path, tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "走访.xlsx", VISITS)
+    result = ok(linked, "visit", "import", path)
+    assert "走访记录：新增 3，更新 0，未变 0。" in result.out
+    assert (
+        "第 3 行：提示：干部“曾强”在 2026-04-02 没有与企业“临沂华强机械有限公司”建立联系"
+        in result.err
+    )
+    got = rows_of(db_path, "select visited_on, target_kind, form, cards, diary from visit")
+    assert got[0] == ("2026-04-01", "household", "home", 1, "家里老人卧床，\n“希望”办慢病卡")
+    assert got[2] == ("2026-04-03", "community", "card", 20, None)
+    assert rows_of(db_path, "select visit_id, cadre_id from visit_cadre where visit_id = 2") == [
+        (2, 1),
+        (2, 4),
+    ]
+    before = dump(db_path)
+    assert "新增 0，更新 0，未变 3" in ok(linked, "visit", "import", path).out
+    assert dump(db_path) == before
+
+
+def test_visit_update_and_refusals(linked: Cli, db_path: Path, tmp_path: Path) -> None:
+    ok(linked, "visit", "import", write_csv(tmp_path / "a.csv", VISITS))
+    rows = [VISITS[0], [*VISITS[1][:6], "改过的日记"]]
+    result = ok(linked, "visit", "import", write_csv(tmp_path / "b.csv", rows))
+    assert "新增 0，更新 1，未变 0" in result.out
+    assert rows_of(db_path, "select diary from visit where id = 1") == [("改过的日记",)]
+    rows = [
+        VISITS[0],
+        ["2025-04-01", "单丽", "联系户", "王秀英", "入户走访", "", ""],
+        ["2026-04-01", "单丽", "联系户", "王秀英", "视频", "", ""],
+        ["2026-04-01", "无名氏", "联系户", "李四", "入户走访", "-1", ""],
+    ]
+    result = linked("visit", "import", write_csv(tmp_path / "c.csv", rows))
+    assert result.code == 1
+    assert "“走访日期”2025-04-01 不在任何活动年度的期间内" in result.err
+    assert "“形式”的值“视频”不认识" in result.err
+    assert "找不到干部“无名氏”" in result.err and "找不到联系户“李四”" in result.err
+    assert "“联系卡”应为不小于 0 的整数" in result.err
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_visit_export_imported_back(
+    linked: Cli, db_path: Path, tmp_path: Path, suffix: str
+) -> None:
+    ok(linked, "visit", "import", write_csv(tmp_path / "a.csv", VISITS))
+    path = tmp_path / f"走访{suffix}"
+    ok(linked, "export", "visit", "-o", path)
+    before = dump(db_path)
+    result = ok(linked, "visit", "import", path)
+    assert "新增 0，更新 0，未变 3" in result.out
+    assert dump(db_path) == before
+
+
+# --- problems ---------------------------------------------------------------------------------
+
+PROBLEMS = [
+    ["序号", "提出日期", "对象类型", "反映人", "问题类别", "问题内容", "责任人", "是否矛盾纠纷"],
+    ["1", "2026-04-01", "联系户", "王秀英", "就医", "老人办慢病卡", "单丽", "否"],
+    ["2", "2026-04-02", "企业", ENTERPRISE, "资金", "流动资金紧张，贷款难", "张伟@办公室", ""],
+    ["3", "2026-04-03", "社区(村)", "前河湾村", "矛盾纠纷", "宅基地纠纷", "", "是"],
+]
+
+
+def test_problems_imported(linked: Cli, db_path: Path, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "问题.csv", PROBLEMS)
+    result = ok(linked, "problem", "import", path)
+    assert "问题：新增 3，更新 0，未变 0。" in result.out
+    got = rows_of(
+        db_path, "select target_kind, category, owner_id, is_conflict, due_on, status from problem"
+    )
+    assert got == [
+        ("household", "medical", 3, 0, "2026-05-01", "pending"),
+        ("enterprise", "funds", 1, 0, "2026-05-02", "pending"),
+        ("community", "dispute", None, 1, "2026-05-03", "pending"),
+    ]
+    assert rows_of(db_path, "select count(*) from problem_step where kind = 'raise'") == [(3,)]
+    assert "新增 0，更新 0，未变 3" in ok(linked, "problem", "import", path).out
+
+
+def test_problem_updates_and_refusals(linked: Cli, db_path: Path, tmp_path: Path) -> None:
+    ok(linked, "problem", "import", write_csv(tmp_path / "a.csv", PROBLEMS))
+    rows = [
+        PROBLEMS[0],
+        ["1", "2026-04-01", "联系户", "王秀英", "就医", "老人办慢病卡", "曾强", ""],
+    ]
+    result = ok(linked, "problem", "import", write_csv(tmp_path / "b.csv", rows))
+    assert "新增 0，更新 1" in result.out
+    assert rows_of(db_path, "select owner_id from problem where id = 1") == [(4,)]
+    rows = [
+        [*PROBLEMS[0], "办理期限"],
+        ["1", "2026-04-01", "联系户", "王秀英", "就医", "老人办慢病卡", "", "", "2026-06-30"],
+        ["2", "2026-04-05", "企业", ENTERPRISE, "就学", "类别不对", "", "", ""],
+        ["3", "2026-04-05", "企业", ENTERPRISE, "资金", "期限早于提出", "", "", "2026-04-01"],
+    ]
+    result = linked("problem", "import", write_csv(tmp_path / "c.csv", rows))
+    assert result.code == 1
+    assert "问题 1 的办理期限是 2026-05-01" in result.err and "problem extend 1" in result.err
+    assert "“问题类别”“就学”不适用于企业的问题" in result.err
+    assert "“办理期限”2026-04-01 早于提出日期 2026-04-05" in result.err
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_problem_export_imported_back(
+    linked: Cli, db_path: Path, tmp_path: Path, suffix: str
+) -> None:
+    ok(linked, "problem", "import", write_csv(tmp_path / "a.csv", PROBLEMS))
+    ok(
+        linked,
+        "problem",
+        "resolve",
+        "1",
+        "--how",
+        "已办卡",
+        "--measure",
+        "送健康",
+        "--amount",
+        "200",
+    )
+    path = tmp_path / f"问题{suffix}"
+    ok(linked, "export", "problem", "-o", path)
+    from tests.test_export import read_back
+
+    exported = read_back(path)
+    assert exported[0][-4:] == ["状态", "解决日期", "办结(无法解决)日期", "资金(元)"]
+    assert exported[1][-4:-2] == [
+        "已解决",
+        dt.date(2026, 6, 15) if suffix == ".xlsx" else "2026-06-15",
+    ]
+    before = dump(db_path)
+    result = ok(linked, "problem", "import", path)
+    assert "新增 0，更新 0，未变 3" in result.out
+    assert "不认识" not in result.err
+    assert dump(db_path) == before
+
+
+# --- research reports -------------------------------------------------------------------------
+
+
+def test_research_imported(base: Cli, db_path: Path, tmp_path: Path) -> None:
+    rows = [
+        ["姓名", "报告题目", "完成日期", "调研方向"],
+        ["单丽", "关于小微企业融资难的调研", "2026-09-01", "影响经济社会发展的重大问题"],
+        ["张伟@综合科", "社区治理的几点思考", "9月2日", "自拟题目"],
+    ]
+    path = write_csv(tmp_path / "调研.csv", rows)
+    assert "新增 2" in ok(base, "research", "import", path).out
+    assert rows_of(db_path, "select cadre_id, written_on, topic from research") == [
+        (3, "2026-09-01", "development"),
+        (2, "2026-09-02", "自拟题目"),
+    ]
+    assert "未变 2" in ok(base, "research", "import", path).out
+    rows[1][2] = "2026-09-05"
+    result = ok(base, "research", "import", write_csv(tmp_path / "b.csv", rows))
+    assert "新增 0，更新 1，未变 1" in result.out
+    path = tmp_path / "调研.xlsx"
+    ok(base, "export", "research", "-o", path)
+    before = dump(db_path)
+    assert "未变 2" in ok(base, "research", "import", path).out
+    assert dump(db_path) == before
+    result = base(
+        "research", "import", write_csv(tmp_path / "c.csv", [rows[0], ["张伟", "x", "", ""]])
+    )
+    assert result.code == 1
+    assert "对应多条记录" in result.err and "完成日期        “日期”不能为空" in result.err
+
+
+# --- templates --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["link", "visit", "problem", "research"])
+def test_ledger_templates_import_nothing(
+    linked: Cli, db_path: Path, tmp_path: Path, kind: str
+) -> None:
+    path = tmp_path / f"{kind}.xlsx"
+    ok(linked, "template", kind, "-o", path)
+    before = dump(db_path)
+    result = ok(linked, kind, "import", path)
+    assert "新增 0，更新 0，未变 0" in result.out and "示例，已跳过" in result.err
+    assert dump(db_path) == before
+
+
+def test_activity_export(base: Cli, tmp_path: Path) -> None:
+    ok(
+        base,
+        "activity",
+        "add",
+        "education",
+        "--date",
+        "2026-04-01",
+        "--title",
+        "群众观念教育",
+        "--cadre",
+        "单丽",
+    )
+    result = ok(base, "export", "activity")
+    assert result.out.splitlines()[0] == "日期,活动类别,主题,组织科室,共建对象,参加干部,备注"
+    assert "2026-04-01,群众观念专题教育,群众观念教育,,,单丽," in result.out
+    result = base("activity", "import", "x.csv")
+    assert result.code == 2  # activities are recorded one by one: no import command
+
+
+# --- Hypothesis: visits with awkward diaries survive export → import --------------------------
+
+DIARY = st.text(
+    alphabet=st.sampled_from(list("入户了解困难，。、“”,\"' \n\r=+-;|\tabc019（）")), max_size=40
+)
+TODAY = dt.date(2026, 6, 15)
+NOW = dt.datetime(2026, 6, 15, 8, 0, tzinfo=dt.UTC)
+
+
+@contextlib.contextmanager
+def campaign_database() -> Any:
+    from sanlian.db.engine import open_database
+    from sanlian.services import campaign, registry
+
+    with tempfile.TemporaryDirectory() as folder:
+        db = open_database(str(Path(folder) / "x.db"), create=True)
+        with db.session() as session:
+            campaign.create(session, year=2026, unit="企业局", now=NOW)
+            registry.add(session, "section", {"name": "办公室"}, today=TODAY, now=NOW)
+            for name in ("张伟", "单丽"):
+                registry.add(
+                    session, "cadre", {"name": name, "section": "办公室"}, today=TODAY, now=NOW
+                )
+            registry.add(session, "community", {"name": "幸福社区"}, today=TODAY, now=NOW)
+            registry.add(
+                session, "household", {"name": "王秀英", "community": "1"}, today=TODAY, now=NOW
+            )
+        try:
+            yield db, Path(folder)
+        finally:
+            db.dispose()
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    visits=st.lists(
+        st.tuples(
+            st.dates(min_value=dt.date(2026, 3, 1), max_value=dt.date(2026, 12, 31)),
+            st.sampled_from([["1"], ["2"], ["1", "2"]]),
+            st.sampled_from(["home", "talk", "card", "phone", "other"]),
+            st.integers(0, 30),
+            DIARY,
+            DIARY,
+        ),
+        max_size=5,
+    ),
+    suffix=st.sampled_from([".xlsx", ".csv"]),
+)
+def test_visit_round_trip(visits: list[Any], suffix: str) -> None:
+    from sanlian.io.readers import open_table
+    from sanlian.services import exporting, importing
+    from sanlian.services import visits as service
+
+    with campaign_database() as (db, folder):
+        with db.session() as session:
+            for day, cadres, form, cards, diary, note in visits:
+                service.add(
+                    session,
+                    visited_on=day,
+                    cadres=cadres,
+                    form=form,
+                    household="1",
+                    cards=cards,
+                    diary=diary,
+                    note=note,
+                    now=NOW,
+                )
+        path = folder / f"out{suffix}"
+        with db.session() as session:
+            table = exporting.export_table(session, "visit", reveal=True, today=TODAY)
+            exporting.write_export(table, path)
+        before = dump(folder / "x.db")
+        with db.session() as session:
+            result = importing.run_import(session, "visit", open_table(path), today=TODAY, now=NOW)
+        assert [(b.line, b.problems) for b in result.bad] == []
+        assert (result.added, result.updated, result.unchanged) == (0, 0, len(visits))
+        assert dump(folder / "x.db") == before

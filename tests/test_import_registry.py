@@ -1,0 +1,607 @@
+"""``KIND import``: rosters as offices send them, checked whole, written in one go or not at all."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import Cli, dump
+
+WEIGHTS = [2 ** (17 - i) % 11 for i in range(17)]
+
+
+def idn(body: str) -> str:
+    """A resident ID number with its GB 11643 check digit."""
+    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, WEIGHTS, strict=True)) % 11]
+
+
+MAN = idn("11010119800101001")  # 17th digit odd: male
+WOMAN = idn("11010119800101002")
+MAN2 = idn("11010119750505003")
+
+
+def write_csv(
+    path: Path, rows: list[list[Any]], *, encoding: str = "utf-8-sig", delimiter: str = ","
+) -> Path:
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(buf.getvalue().encode(encoding))
+    return path
+
+
+def write_xlsx(path: Path, rows: list[list[Any]], *, merge_title: bool = False) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    if merge_title:
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(rows[1]))
+    book.save(path)
+    return path
+
+
+def rows_of(db: Path, sql: str) -> list[tuple[Any, ...]]:
+    con = sqlite3.connect(db)
+    try:
+        return list(con.execute(sql))
+    finally:
+        con.close()
+
+
+ROSTER = [
+    ["XX局干部花名册"],
+    ["序号", "姓名", "所在科室", "性别", "政治面貌", "手机", "身份证号", "职务"],
+    ["1", "李 娜", "办公室", "女", "中共党员", "139 1234 5678", WOMAN, "科员"],
+    ["2", "王强", "综合科", "", "群众", "", MAN, ""],
+    ["3", "赵敏", "办公室", "女", "共青团员", "", "", "副科长"],
+]
+
+
+# --- the happy path ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_cadre_roster_csv_in_each_encoding(
+    base: Cli, tmp_path: Path, db_path: Path, encoding: str
+) -> None:
+    path = write_csv(tmp_path / "干部花名册.csv", ROSTER, encoding=encoding)
+    result = base("cadre", "import", path)
+    assert result.code == 0, result
+    assert "干部：新增 3，更新 0，未变 0。" in result.out
+    assert "每秒" in result.err
+    got = rows_of(
+        db_path,
+        "select c.name, s.name, gender, party, phone, id_number, title from cadre c "
+        "join section s on s.id = c.section_id where c.id > 4 order by c.id",
+    )
+    assert got == [
+        ("李娜", "办公室", "female", "member", "13912345678", WOMAN, "科员"),
+        ("王强", "综合科", "male", "masses", None, MAN, None),  # gender read from the ID number
+        ("赵敏", "办公室", "female", "league", None, None, "副科长"),
+    ]
+
+
+def test_reimport_changes_nothing(base: Cli, tmp_path: Path, db_path: Path) -> None:
+    path = write_csv(tmp_path / "干部花名册.csv", ROSTER)
+    assert base("cadre", "import", path).code == 0
+    before = dump(db_path)
+    result = base("cadre", "import", path)
+    assert result.code == 0, result
+    assert "干部：新增 0，更新 0，未变 3。" in result.out
+    assert dump(db_path) == before  # not even a journal line
+
+
+def test_xlsx_roster_with_merged_title_and_excel_numbers(
+    base: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    rows = [
+        ["XX局干部花名册"],
+        ["姓名", "科室", "联系电话", "公民身份号码", "是否班子成员"],
+        ["孙丽", "综合科", 13812345679.0, WOMAN, "否"],
+        ["周强", "办公室", 13812345670, MAN, True],
+    ]
+    path = write_xlsx(tmp_path / "花名册.xlsx", rows, merge_title=True)
+    result = base("cadre", "import", path)
+    assert result.code == 0, result
+    assert "新增 2" in result.out
+    got = rows_of(db_path, "select name, phone, id_number, is_leader from cadre where id > 4")
+    assert got == [("孙丽", "13812345679", WOMAN, 0), ("周强", "13812345670", MAN, 1)]
+
+
+def test_full_width_digits_letters_and_spaces(base: Cli, tmp_path: Path, db_path: Path) -> None:
+    wide_id = WOMAN.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+    rows = [
+        ["姓名", "科室", "手机号码", "身份证号码"],
+        ["钱　芳", "综合科", "１３８１２３４５６７１", wide_id],
+    ]
+    path = write_csv(tmp_path / "x.csv", rows)
+    assert base("cadre", "import", path).code == 0
+    assert rows_of(db_path, "select name, phone, id_number from cadre where id > 4") == [
+        ("钱芳", "13812345671", WOMAN)
+    ]
+
+
+def test_semicolon_and_tab_files(base: Cli, tmp_path: Path) -> None:
+    for delimiter, name in ((";", "a.csv"), ("\t", "b.txt")):
+        path = write_csv(tmp_path / name, ROSTER[1:], delimiter=delimiter)
+        result = base("cadre", "import", path, "--dry-run")
+        assert result.code == 0, result
+        assert "新增 3" in result.out
+
+
+def test_pinyin_search_keys_written(base: Cli, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "x.csv", ROSTER[1:])
+    assert base("cadre", "import", path).code == 0
+    shown = base("cadre", "show", "zhaomin", "-f", "json")
+    assert shown.code == 0, shown
+    assert shown.json()["name"] == "赵敏"
+    assert base("cadre", "show", "ln", "-f", "json").json()["name"] == "李娜"
+
+
+def test_import_is_journalled(base: Cli, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "干部花名册.csv", ROSTER)
+    assert base("cadre", "import", path).code == 0
+    history = base("history", "-f", "json").json()
+    assert any(
+        h["command"] == "cadre import"
+        and "干部花名册.csv" in h["summary"]
+        and "新增 3" in h["summary"]
+        for h in history
+    ), history
+
+
+# --- columns --------------------------------------------------------------------------------
+
+
+def test_unknown_column_is_noted_not_dropped_silently(base: Cli, tmp_path: Path) -> None:
+    rows = [["姓名", "科室", "籍贯", "民族"], ["吴昊", "办公室", "山东", "汉族"]]
+    result = base("cadre", "import", write_csv(tmp_path / "x.csv", rows))
+    assert result.code == 0, result
+    assert "“籍贯”、“民族”" in result.err
+    assert "--map" in result.err
+
+
+def test_map_option(base: Cli, tmp_path: Path, db_path: Path) -> None:
+    rows = [["人员", "工作单位", "岗位", "籍贯"], ["吴昊", "办公室", "科员", "山东"]]
+    path = write_csv(tmp_path / "x.csv", rows)
+    result = base(
+        "cadre", "import", path, "--map", "人员=姓名", "--map", "工作单位=section",
+        "--map", "岗位＝职务", "--map", "籍贯=忽略",
+    )  # fmt: skip
+    assert result.code == 0, result
+    assert "籍贯" not in result.err
+    assert rows_of(db_path, "select name, title from cadre where id > 4") == [("吴昊", "科员")]
+
+
+def test_map_errors(base: Cli, tmp_path: Path, unchanged: Any) -> None:
+    path = write_csv(tmp_path / "x.csv", ROSTER)
+    result = unchanged(lambda: base("cadre", "import", path, "--map", "人员"))
+    assert "列名=字段" in result.err
+    result = unchanged(lambda: base("cadre", "import", path, "--map", "人员=籍贯"))
+    assert "“籍贯”不认识" in result.err and "科室(section)" in result.err
+
+
+def test_missing_required_column_stops_before_any_row(
+    base: Cli, tmp_path: Path, unchanged: Any
+) -> None:
+    rows = [["姓名", "手机号码"], ["吴昊", "not a phone"]]
+    result = unchanged(lambda: base("cadre", "import", write_csv(tmp_path / "x.csv", rows)))
+    assert "缺少必填列“科室”" in result.err
+    assert "部门" in result.err  # the variants it could have been called
+    assert "not a phone" not in result.err  # no row was read
+
+
+def test_header_not_found(base: Cli, tmp_path: Path, unchanged: Any) -> None:
+    rows = [["a", "b"]] * 12
+    result = unchanged(lambda: base("cadre", "import", write_csv(tmp_path / "x.csv", rows)))
+    assert "找不到表头" in result.err and "姓名" in result.err
+
+
+def test_two_columns_for_one_field(base: Cli, tmp_path: Path, unchanged: Any) -> None:
+    rows = [["姓名", "科室", "手机", "电话"], ["吴昊", "办公室", "13812345678", ""]]
+    result = unchanged(lambda: base("cadre", "import", write_csv(tmp_path / "x.csv", rows)))
+    assert "“手机”和“电话”两列都对应“手机号码”" in result.err
+    # A field's own name wins over a variant; the other column is reported as unused.
+    rows = [["户主姓名", "姓名", "社区"], ["吴昊", "吴某", "幸福社区"]]
+    result = base("household", "import", write_csv(tmp_path / "y.csv", rows))
+    assert result.code == 0, result
+    assert "“姓名”" in result.err
+
+
+def test_empty_file(base: Cli, tmp_path: Path, unchanged: Any) -> None:
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"")
+    result = unchanged(lambda: base("cadre", "import", path))
+    assert "没有任何数据" in result.err
+
+
+def test_unsupported_suffix(base: Cli, tmp_path: Path, unchanged: Any) -> None:
+    path = tmp_path / "x.docx"
+    path.write_bytes(b"x")
+    result = unchanged(lambda: base("cadre", "import", path))
+    assert ".docx" in result.err
+
+
+# --- bad rows ---------------------------------------------------------------------------------
+
+BAD = [
+    ["XX局干部花名册"],
+    ["姓名", "科室", "性别", "手机号码", "身份证号码"],
+    ["好人", "办公室", "男", "13812345678", MAN2],
+    ["", "财务科", "男", "12345", ""],
+    ["错号", "办公室", "女", "", "3.70102E+17"],
+    ["反了", "综合科", "男", "", WOMAN],
+    ["遮住", "综合科", "", "138****5678", "110101********0017"],
+]
+
+
+def test_bad_rows_are_all_reported_and_nothing_written(
+    base: Cli, tmp_path: Path, unchanged: Any
+) -> None:
+    path = write_csv(tmp_path / "花名册.csv", BAD)
+    result = unchanged(lambda: base("cadre", "import", path))
+    err = result.err
+    assert "4 行不合格" in err and "未导入任何数据" in err and "--skip-bad" in err
+    lines = err.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("行号"))
+    table = "\n".join(lines[header:])
+    for expected in (
+        "4       姓名",  # row 4 as Excel shows it: the title and the header counted
+        "“姓名”不能为空",
+        "找不到科室“财务科”",
+        "“手机号码”“12345”不是有效的手机号码",
+        "5       身份证号码  3.70102E+17",
+        "科学计数法，后几位数字已经丢失",
+        "“文本”格式",
+        "第 17 位表示女性，与填写的性别“男”不符",
+        "遮蔽过的号码（含 *）",
+        "--reveal",
+    ):
+        assert expected in table, (expected, table)
+    assert "好人" not in table
+
+
+def test_dry_run_lists_and_writes_nothing(base: Cli, tmp_path: Path, db_path: Path) -> None:
+    rows = [
+        ["姓名", "科室", "性别", "职务"],
+        ["张伟", "办公室", "男", "局长"],  # the leader of the base fixture: an update
+        ["单丽", "综合科", "女", ""],  # unchanged (empty cells never erase)
+        ["新人", "综合科", "", ""],  # added
+    ]
+    path = write_csv(tmp_path / "x.csv", rows)
+    before = dump(db_path)
+    result = base("cadre", "import", path, "--dry-run")
+    assert result.code == 0, result
+    assert dump(db_path) == before
+    assert "试运行，未写入任何数据：干部：新增 1，更新 1，未变 1。" in result.out
+    assert "2       更新    张伟    职务" in result.out
+    assert "4       新增    新人" in result.out
+    result = base("cadre", "import", path)
+    assert "干部：新增 1，更新 1，未变 1。" in result.out
+
+
+def test_dry_run_with_bad_rows_exits_1(base: Cli, tmp_path: Path, unchanged: Any) -> None:
+    path = write_csv(tmp_path / "x.csv", BAD)
+    result = unchanged(lambda: base("cadre", "import", path, "--dry-run"))
+    assert "试运行" in result.out and "新增 1" in result.out and "不合格 4" in result.out
+
+
+def test_dry_run_needs_a_database(cli: Cli, tmp_path: Path, db_path: Path) -> None:
+    path = write_csv(tmp_path / "x.csv", [["名称", "乡镇"], ["幸福社区", "兰山街道"]])
+    result = cli("community", "import", path, "--dry-run")
+    assert result.code == 1 and "sanlian init" in result.err
+    assert not db_path.exists()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_skip_bad_writes_good_rows_and_saves_bad_ones(
+    base: Cli, tmp_path: Path, db_path: Path, suffix: str
+) -> None:
+    path = tmp_path / f"干部花名册{suffix}"
+    write_csv(path, BAD) if suffix == ".csv" else write_xlsx(path, BAD)
+    result = base("cadre", "import", path, "--skip-bad")
+    assert result.code == 0, result
+    assert "干部：新增 1，更新 0，未变 0，不合格 4。" in result.out
+    saved = tmp_path / f"干部花名册.错误{suffix}"
+    assert f"已另存为 {saved}" in result.err
+    assert rows_of(db_path, "select name from cadre where id > 4") == [("好人",)]
+    from sanlian.io.readers import open_table
+
+    table = open_table(saved)
+    got = [cells for _n, cells in table]
+    table.close()
+    assert got[0] == ["姓名", "科室", "性别", "手机号码", "身份证号码", "原行号", "错误原因"]
+    assert [row[5] for row in got[1:]] == ["4", "5", "6", "7"]
+    assert got[1][1] == "财务科" and "找不到科室“财务科”" in got[1][6]
+    assert "手机号码：" in got[1][6]  # each reason names its column
+    assert got[4][3] == "138****5678"
+    # The section corrects the saved file and sends it back: it imports as it is.
+    fixed = [row[:5] + row[5:] for row in got]
+    fixed[1][:4] = ["补名", "综合科", "男", "13812345678"]
+    fixed[2][4] = MAN
+    fixed[2][2] = "男"
+    fixed[3][2] = "女"
+    fixed[4][3:5] = ["", ""]
+    back = write_csv(tmp_path / "改正.csv", fixed)
+    again = base("cadre", "import", back)
+    assert again.code == 0, again
+    assert "新增 4" in again.out
+    assert "原行号" not in again.err and "错误原因" not in again.err
+
+
+def test_same_record_twice_in_a_file(base: Cli, tmp_path: Path, unchanged: Any) -> None:
+    rows = [
+        ["姓名", "科室", "身份证号码"],
+        ["甲", "办公室", MAN],
+        ["乙", "综合科", MAN],  # the same ID number
+        ["丙", "综合科", ""],
+        ["丙", "综合科", ""],  # the same name in the same section, no ID number to tell apart
+        ["丁", "综合科", MAN2],
+        ["丁", "综合科", WOMAN],  # two people of one name, told apart by their ID numbers
+    ]
+    result = unchanged(lambda: base("cadre", "import", write_csv(tmp_path / "x.csv", rows)))
+    assert "与第 2 行是同一干部" in result.err
+    assert "与第 4 行是同一干部" in result.err
+    assert "2 行不合格" in result.err
+
+
+def test_duplicates_across_batches(base: Cli, tmp_path: Path, monkeypatch: Any) -> None:
+    from sanlian.services import importing
+
+    monkeypatch.setattr(importing, "BATCH", 2)
+    rows = [["名称", "乡镇(街道)"], ["甲村", "东镇"], ["乙村", "东镇"], ["丙村", ""], ["甲村", ""]]
+    result = base("community", "import", write_csv(tmp_path / "x.csv", rows))
+    assert result.code == 1
+    assert "与第 2 行是同一社区(村)" in result.err
+
+
+def test_ambiguous_match_is_refused(base: Cli, tmp_path: Path) -> None:
+    assert base("cadre", "add", "孙悦", "--section", "办公室", "--id-number", MAN).code == 0
+    assert base("cadre", "add", "孙悦", "--section", "办公室", "--id-number", MAN2).code == 0
+    rows = [["姓名", "科室", "职务"], ["孙悦", "办公室", "科员"]]
+    result = base("cadre", "import", write_csv(tmp_path / "x.csv", rows))
+    assert result.code == 1
+    assert "与多条已登记的干部都对得上" in result.err and "孙悦（办公室）" in result.err
+
+
+def test_gender_must_agree_with_the_id_number_on_file(base: Cli, tmp_path: Path) -> None:
+    assert base("cadre", "add", "孙悦", "--section", "办公室", "--id-number", MAN).code == 0
+    rows = [["姓名", "科室", "性别"], ["孙悦", "办公室", "女"]]
+    result = base("cadre", "import", write_csv(tmp_path / "x.csv", rows))
+    assert result.code == 1
+    assert "与填写的性别“女”不符" in result.err
+
+
+# --- matching rules ---------------------------------------------------------------------------
+
+
+def test_cadre_matched_by_id_number_then_name_and_section(
+    base: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    rows = [["姓名", "科室", "身份证号码"], ["曾强", "办公室", MAN]]
+    result = base("cadre", "import", write_csv(tmp_path / "a.csv", rows))
+    assert "新增 0，更新 1" in result.out  # by name and section: the ID number filled in
+    rows = [["姓名", "科室", "身份证号码"], ["曾强", "综合科", MAN]]
+    result = base("cadre", "import", write_csv(tmp_path / "b.csv", rows))
+    assert "新增 0，更新 1" in result.out  # by ID number: moved to another section
+    assert rows_of(db_path, "select section_id from cadre where id = 4") == [(2,)]
+    rows = [["姓名", "科室", "身份证号码"], ["曾强", "综合科", MAN2]]
+    result = base("cadre", "import", write_csv(tmp_path / "c.csv", rows))
+    assert "新增 1，更新 0" in result.out  # another 曾强, told apart by the ID number
+
+
+def test_two_zhangwei_matched_by_section(base: Cli, tmp_path: Path, db_path: Path) -> None:
+    rows = [["姓名", "科室", "职务"], ["张伟", "办公室", "局长"], ["张伟", "综合科", "科员"]]
+    result = base("cadre", "import", write_csv(tmp_path / "x.csv", rows))
+    assert "新增 0，更新 2，未变 0" in result.out
+    assert rows_of(db_path, "select title from cadre where name = '张伟' order by id") == [
+        ("局长",),
+        ("科员",),
+    ]
+
+
+def test_household_matched_by_id_then_name_and_community(
+    base: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    rows = [
+        ["户主", "社区(村)", "身份证号", "人口", "困难和需求"],
+        ["王秀英", "幸福社区", WOMAN, "4", "就业，技能培训"],
+        ["王秀英", "前河湾村", "", "2", ""],
+    ]
+    result = base("household", "import", write_csv(tmp_path / "x.csv", rows))
+    assert result.code == 0, result
+    assert "新增 1，更新 1，未变 0" in result.out
+    got = rows_of(db_path, "select name, community_id, id_number, members, needs from household")
+    assert got == [
+        ("王秀英", 1, WOMAN, 4, "就业，技能培训"),
+        ("王秀英", 2, None, 2, None),
+    ]
+    rows = [["户主", "社区(村)", "身份证号"], ["王秀英", "前河湾村", WOMAN]]
+    result = base("household", "import", write_csv(tmp_path / "y.csv", rows))
+    # Matched by ID number, but moving her next to the other 王秀英 (no ID number) would make
+    # two records nobody can tell apart: refused by the same rule as ``household edit``.
+    assert result.code == 1
+    assert "联系户“王秀英”已存在（编号 2）" in result.err
+    rows = [
+        ["户主", "社区(村)", "身份证号"],
+        ["王秀英", "幸福社区", WOMAN],
+        ["王秀英", "前河湾村", ""],
+    ]
+    result = base("household", "import", write_csv(tmp_path / "z.csv", rows))
+    assert "新增 0，更新 0，未变 2" in result.out
+
+
+def test_enterprise_matched_by_credit_code_then_name(
+    base: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    rows = [
+        ["企业名称", "统一社会信用代码", "所属行业"],
+        ["临沂华强机械股份有限公司", "91350100M000100Y43", "机械"],  # renamed, same code
+        ["新兴科技有限公司", "", "软件"],
+    ]
+    result = base("enterprise", "import", write_csv(tmp_path / "x.csv", rows))
+    assert result.code == 0, result
+    assert "新增 1，更新 1" in result.out
+    rows = [["企业名称", "行业"], ["新兴科技有限公司", "软件"]]
+    result = base("enterprise", "import", write_csv(tmp_path / "y.csv", rows))
+    assert "新增 0，更新 0，未变 1" in result.out
+    assert base("enterprise", "show", "lyhqjxyxgs").code == 1  # the old name's keys are gone
+    assert base("enterprise", "show", "lyhqjxgfyxgs").code == 0  # the new name's are there
+
+
+def test_bad_credit_code(base: Cli, tmp_path: Path) -> None:
+    rows = [["企业名称", "信用代码"], ["某公司", "91350100M000100Y44"]]
+    result = base("enterprise", "import", write_csv(tmp_path / "x.csv", rows))
+    assert result.code == 1
+    assert "校验位不对" in result.err and "信用代码" in result.err
+
+
+def test_community_matched_by_name_and_township(base: Cli, tmp_path: Path) -> None:
+    rows = [
+        ["社区名称", "所属街道", "网格", "类型"],
+        ["幸福社区", "兰山街道", "第二网格", "社区"],  # update
+        ["幸福社区", "枣园镇", "", "社区"],  # another of the same name elsewhere
+        ["前河湾村", "", "", "村"],  # no township given: the only one of that name
+    ]
+    result = base("community", "import", write_csv(tmp_path / "x.csv", rows))
+    assert result.code == 0, result
+    assert "新增 1，更新 1，未变 1" in result.out
+    rows = [["名称"], ["幸福社区"]]
+    result = base("community", "import", write_csv(tmp_path / "y.csv", rows))
+    assert result.code == 1
+    assert "与多条已登记的社区(村)都对得上" in result.err
+
+
+def test_household_ambiguous_community_reference(base: Cli, tmp_path: Path) -> None:
+    assert base("community", "add", "幸福社区", "--town", "枣园镇").code == 0
+    rows = [["户主姓名", "所在社区(村)"], ["李四", "幸福社区"], ["李五", "#3"]]
+    result = base("household", "import", write_csv(tmp_path / "x.csv", rows))
+    assert result.code == 1
+    assert "对应多条记录" in result.err and "1 行不合格" in result.err
+
+
+def test_sections_import(base: Cli, tmp_path: Path) -> None:
+    rows = [["序号", "科室名称"], ["1", "办公室"], ["2", "财务科"]]
+    result = base("section", "import", write_csv(tmp_path / "x.csv", rows))
+    assert result.code == 0, result
+    assert "科室：新增 1，更新 0，未变 1" in result.out
+
+
+def test_first_import_into_a_new_database(cli: Cli, tmp_path: Path, db_path: Path) -> None:
+    rows = [["名称", "乡镇(街道)", "类别"], ["幸福社区", "兰山街道", "社区"]]
+    result = cli("community", "import", write_csv(tmp_path / "x.csv", rows))
+    assert result.code == 0, result
+    assert db_path.exists()
+
+
+def test_refused_first_import_leaves_no_database(cli: Cli, tmp_path: Path, db_path: Path) -> None:
+    rows = [["名称", "类别"], ["幸福社区", "镇"]]
+    result = cli("community", "import", write_csv(tmp_path / "x.csv", rows))
+    assert result.code == 1
+    assert not db_path.exists()
+
+
+def test_bulk_import_in_batches(base: Cli, tmp_path: Path, db_path: Path) -> None:
+    rows: list[list[Any]] = [["户主姓名", "社区", "家庭人口"]]
+    rows += [[f"户{i:04d}", "幸福社区" if i % 2 else "前河湾村", i % 7 + 1] for i in range(1500)]
+    path = write_xlsx(tmp_path / "联系户.xlsx", rows)
+    result = base("household", "import", path)
+    assert result.code == 0, result
+    assert "新增 1500" in result.out
+    assert rows_of(db_path, "select count(*) from household") == [(1501,)]
+    keys = rows_of(db_path, "select count(distinct ref_id) from search_key where kind='household'")
+    assert keys == [(1501,)]
+    assert "未变 1500" in base("household", "import", path).out
+
+
+def test_dry_run_with_skip_bad_lists_without_failing(
+    base: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    before = dump(db_path)
+    result = base("cadre", "import", write_csv(tmp_path / "x.csv", BAD), "--dry-run", "--skip-bad")
+    assert result.code == 0, result
+    assert "不合格的 4 行见上表" in result.err
+    assert not (tmp_path / "x.错误.csv").exists()  # a dry run writes nothing, not even that
+    assert dump(db_path) == before
+
+
+def test_no_import_for_other_kinds(base: Cli) -> None:
+    import datetime as dt
+
+    from sanlian.errors import ImportFileError
+    from sanlian.services import importing
+
+    with pytest.raises(ImportFileError) as info:
+        importing.importer_for(
+            "activity", None, today=dt.date(2026, 6, 15), now=dt.datetime.now(dt.UTC)
+        )  # type: ignore[arg-type]
+    assert "不能导入“activity”" in info.value.message and "cadre" in info.value.message
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from sanlian.cli import importing as cli_importing
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    assert cli_importing._progress() is None
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    bar = cli_importing._progress()
+    assert bar is not None and type(bar).__name__ == "Progress"
+
+
+def test_progress_reported_while_importing(base: Cli, tmp_path: Path) -> None:
+    from sanlian.db.engine import open_database
+    from sanlian.io.readers import open_table
+    from sanlian.services import importing
+
+    rows: list[list[Any]] = [["户主姓名", "社区"]] + [[f"户{i}", "幸福社区"] for i in range(900)]
+    path = write_csv(tmp_path / "x.csv", rows)
+    seen: list[tuple[int, int, int]] = []
+    db = open_database(str(tmp_path / "sanlian.db"))
+    import datetime as dt
+
+    with db.session() as session:
+        importing.run_import(
+            session,
+            "household",
+            open_table(path),
+            today=dt.date(2026, 6, 15),
+            now=dt.datetime.now(dt.UTC),
+            progress=lambda done, total, n: seen.append((done, total, n)),
+        )
+    db.dispose()
+    assert [n for _d, _t, n in seen] == [400, 800, 900]
+    assert seen[-1][0] == seen[-1][1] == path.stat().st_size
+
+
+def test_help_stays_light() -> None:
+    import os
+    import subprocess
+    import sys
+
+    heavy = {"sqlalchemy", "sqlmodel", "openpyxl", "python_calamine", "charset_normalizer"}
+    heavy |= {"pypinyin", "rich.progress"}
+    for args in (["cadre", "import", "--help"], ["export", "--help"], ["template", "--help"]):
+        result = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "sanlian", *args],
+            capture_output=True,
+            text=True,
+            env=dict(os.environ),
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        modules = {
+            line.rsplit("|", 1)[1].strip()
+            for line in result.stderr.splitlines()
+            if line.startswith("import time:") and "|" in line
+        }
+        assert not {m for m in modules if m.split(".")[0] in heavy or m in heavy}, args

@@ -1,0 +1,295 @@
+"""Readers: CSV in the encodings Chinese offices send, sniffed delimiters, Excel cells as shown."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sanlian.errors import ImportFileError
+from sanlian.io import cells, readers
+
+ROWS = [
+    ["干部花名册（2026年）"],
+    ["序号", "姓名", "科室", "备注"],
+    ["1", "张伟", "办公室", "说“你好”，再见"],
+    ["2", "单丽", "综合科", "第一行\n第二行"],
+]
+
+
+def write_csv(
+    path: Path, rows: list[list[Any]], *, encoding: str = "utf-8", delimiter: str = ","
+) -> Path:
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(buf.getvalue().encode(encoding))
+    return path
+
+
+def write_xlsx(path: Path, rows: list[list[Any]], *, title: str = "Sheet1", start: int = 1) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = title
+    for r, row in enumerate(rows, start=start):
+        for c, value in enumerate(row, start=1):
+            sheet.cell(row=r, column=c, value=value)
+    book.save(path)
+    return path
+
+
+def read(path: Path, **kwargs: Any) -> list[tuple[int, list[Any]]]:
+    table = readers.open_table(path, **kwargs)
+    try:
+        return list(table)
+    finally:
+        table.close()
+
+
+# --- CSV encodings ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("encoding", "detected"),
+    [
+        ("utf-8", "utf-8"),
+        ("utf-8-sig", "utf-8-sig"),
+        ("gbk", "gb18030"),
+        ("gb18030", "gb18030"),
+        ("utf-16", "utf-16"),
+    ],
+)
+def test_csv_encoding_detected(tmp_path: Path, encoding: str, detected: str) -> None:
+    path = write_csv(tmp_path / "花名册.csv", ROWS, encoding=encoding)
+    table = readers.open_table(path)
+    assert table.encoding == detected
+    rows = list(table)
+    assert rows[0] == (1, ["干部花名册（2026年）"])
+    assert rows[1][1] == ["序号", "姓名", "科室", "备注"]
+    assert rows[2][1][3] == "说“你好”，再见"
+    assert rows[3] == (4, ["2", "单丽", "综合科", "第一行\n第二行"])
+
+
+def test_gb18030_character_outside_gbk(tmp_path: Path) -> None:
+    # 𠮷 (U+20BB7) exists only in GB18030: a file saved by a newer Excel still reads.
+    path = write_csv(tmp_path / "x.csv", [["姓名", "科室"], ["吉𠮷", "办公室"]], encoding="gb18030")
+    assert read(path)[1][1][0] == "吉𠮷"
+
+
+def test_gbk_detected_when_first_megabyte_is_ascii(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [["name", "section"]] + [["a" * 50, "b"]] * 30000 + [["张伟", "办公室"]]
+    path = write_csv(tmp_path / "x.csv", rows, encoding="gbk")
+    table = readers.open_table(path)
+    assert table.encoding == "gb18030"
+    assert list(table)[-1][1] == ["张伟", "办公室"]
+
+
+def test_forced_encoding(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "x.csv", ROWS, encoding="gbk")
+    assert read(path, encoding="GBK")[1][1][1] == "姓名"
+    assert readers.open_table(path, encoding="gbk").encoding == "gb18030"
+
+
+def test_forced_wrong_encoding_names_the_line(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "x.csv", ROWS, encoding="gbk")
+    with pytest.raises(ImportFileError) as info:
+        read(path, encoding="utf-8")
+    assert info.value.key == "import_encoding"
+    assert "--encoding" in info.value.message
+    assert "第 1 行" in info.value.message
+
+
+def test_unknown_encoding_name(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "x.csv", ROWS)
+    with pytest.raises(ImportFileError) as info:
+        readers.open_table(path, encoding="klingon")
+    assert "klingon" in info.value.message
+    assert "gb18030" in info.value.message
+
+
+# --- delimiters, blank rows, trailing blanks ------------------------------------------------
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_delimiter_sniffed(tmp_path: Path, delimiter: str) -> None:
+    rows = [["姓名", "科室", "手机号码"], ["张伟", "办公室", "13812345678"], ["李娜", "综合科", ""]]
+    path = write_csv(tmp_path / "x.csv", rows, delimiter=delimiter)
+    table = readers.open_table(path)
+    assert table.delimiter == delimiter
+    assert [r for _n, r in table] == [rows[0], rows[1], ["李娜", "综合科"]]
+
+
+def test_one_column_file(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "x.csv", [["科室名称"], ["办公室"], ["综合科"]])
+    assert [r for _n, r in read(path)] == [["科室名称"], ["办公室"], ["综合科"]]
+
+
+def test_blank_rows_skipped_and_numbered_as_excel(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("姓名,科室,,\r\n,,,\r\n张伟,办公室,, \r\n\r\n李娜,综合科\r\n", encoding="utf-8")
+    assert read(path) == [(1, ["姓名", "科室"]), (3, ["张伟", "办公室"]), (5, ["李娜", "综合科"])]
+
+
+def test_unsupported_and_missing_files(tmp_path: Path) -> None:
+    with pytest.raises(ImportFileError) as info:
+        readers.open_table(tmp_path / "没有.csv")
+    assert info.value.key == "import_file_missing"
+    (tmp_path / "x.doc").write_text("x")
+    with pytest.raises(ImportFileError) as info:
+        readers.open_table(tmp_path / "x.doc")
+    assert ".doc" in info.value.message and ".xlsx" in info.value.message
+
+
+def test_broken_xlsx_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a workbook")
+    with pytest.raises(ImportFileError) as info:
+        readers.open_table(path)
+    assert info.value.key == "import_unreadable"
+
+
+# --- Excel ----------------------------------------------------------------------------------
+
+
+def test_xlsx_cells_as_the_clerk_meant_them(tmp_path: Path) -> None:
+    rows = [
+        ["XX局干部花名册"],
+        [],
+        ["姓名", "手机", "身份证号", "日期", "班子", "人口", "时间"],
+        [
+            "张伟",
+            13812345678.0,
+            3.70102e17,
+            dt.datetime(2026, 3, 1),
+            True,
+            3,
+            dt.datetime(2026, 3, 1, 9, 30),
+        ],
+        [],
+        ["　李娜 ", 1.5, "370102198001011237", dt.date(2026, 6, 3), False, 0.1 + 0.2],
+    ]
+    path = write_xlsx(tmp_path / "花名册.xlsx", rows, start=2)
+    got = read(path)
+    assert [n for n, _r in got] == [2, 4, 5, 7]  # Excel's row numbers, blank rows skipped
+    assert got[2][1] == ["张伟", "13812345678", "3.70102E+17", dt.date(2026, 3, 1), "是", "3"] + [
+        "2026-03-01 09:30"
+    ]
+    assert got[3][1] == ["　李娜 ", "1.5", "370102198001011237", dt.date(2026, 6, 3), "否", "0.3"]
+
+
+def test_xlsx_sheet_by_name_or_number(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "封面"
+    first.append(["说明"])
+    second = book.create_sheet("花名册")
+    second.append(["姓名", "科室"])
+    second.append(["张伟", "办公室"])
+    path = tmp_path / "x.xlsx"
+    book.save(path)
+    assert read(path)[0][1] == ["说明"]  # the first sheet by default
+    assert read(path, sheet="花名册")[1][1] == ["张伟", "办公室"]
+    assert read(path, sheet="2")[1][1] == ["张伟", "办公室"]
+    with pytest.raises(ImportFileError) as info:
+        readers.open_table(path, sheet="干部")
+    assert "封面、花名册" in info.value.message
+    assert "--sheet" in info.value.message
+
+
+def test_xlsx_default_is_first_visible_sheet(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    hidden = book.active
+    assert hidden is not None
+    hidden.title = "隐藏"
+    hidden.sheet_state = "hidden"
+    hidden.append(["x"])
+    shown = book.create_sheet("花名册")
+    shown.append(["姓名"])
+    path = tmp_path / "x.xlsx"
+    book.save(path)
+    assert readers.open_table(path).sheet == "花名册"
+
+
+# --- cells ----------------------------------------------------------------------------------
+
+
+def test_fold_width_keeps_punctuation() -> None:
+    assert cells.fold_width("１３８１２３４５６７８") == "13812345678"
+    assert cells.fold_width("ＡＢｃ　张伟，好。") == "ABc 张伟，好。"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (13812345678.0, "13812345678"),
+        (3.70102e17, "3.70102E+17"),
+        (370102198001011237.0, "3.70102E+17"),
+        (2.5, "2.5"),
+        (0.1 + 0.2, "0.3"),
+        (-4.0, "-4"),
+        (True, "是"),
+        (7, "7"),
+        ("", None),
+        ("  ", None),
+        (None, None),
+    ],
+)
+def test_from_excel(value: Any, text: Any) -> None:
+    assert cells.from_excel(value) == text
+
+
+def test_scientific_and_integral_text() -> None:
+    assert cells.looks_scientific("3.70102E+17")
+    assert cells.looks_scientific("1.38123e10")
+    assert not cells.looks_scientific("370102198001011237")
+    assert cells.digits_text("13812345678.0") == "13812345678"
+    assert cells.digits_text("12.50") == "12.50"
+
+
+# --- a property: whatever a CSV writer writes, the reader gives back --------------------------
+
+TEXT = st.text(
+    alphabet=st.sampled_from(list("张伟李娜幸福社区办公室，。“”、abcXYZ019 ,;|\"'\n\t-")),
+    min_size=1,
+    max_size=12,
+).filter(lambda s: s.strip() and s == s.strip())
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(st.lists(TEXT, min_size=3, max_size=3), min_size=1, max_size=8),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]),
+    delimiter=st.sampled_from([",", ";", "\t", "|"]),
+)
+def test_csv_round_trip(
+    tmp_path: Path, rows: list[list[str]], encoding: str, delimiter: str
+) -> None:
+    header = ["姓名", "科室", "备注"]
+    path = write_csv(tmp_path / "p.csv", [header, *rows], encoding=encoding, delimiter=delimiter)
+    got = read(path)
+    assert [r for _n, r in got] == [header, *rows]
+    assert [n for n, _r in got] == list(range(1, len(rows) + 2))
+
+
+def test_binary_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(ImportFileError) as info:
+        readers.open_table(path)
+    assert info.value.key == "import_encoding_unknown_file"
+    assert "--encoding" in info.value.message
