@@ -94,6 +94,10 @@ def set_(
     visit_cadence: Annotated[
         int | None, typer.Option("--visit-cadence", min=1, help="干部应在几天内有走访，默认 30。")
     ] = None,
+    research_warn: Annotated[
+        int | None,
+        typer.Option("--research-warn", min=0, help="总结阶段开始前几天起督促调研报告，默认 30。"),
+    ] = None,
 ) -> None:
     """修改活动名称、单位、某一阶段的起止日期或规则（时限、黄红牌、走访频次）。"""
     from sanlian.errors import ValidationError
@@ -121,6 +125,7 @@ def set_(
                 "red_days": red,
                 "stale_days": stale,
                 "visit_cadence_days": visit_cadence,
+                "research_warn_days": research_warn,
             }.items()
             if v is not None
         }

@@ -26,11 +26,13 @@ def demo(
     ] = None,
 ) -> None:
     """用 sample_data/ 中的虚构单位建立一套演示数据库，并显示概况。"""
+    from sanlian.cli.reports import print_progress
     from sanlian.db.engine import open_database
     from sanlian.errors import RuleError
     from sanlian.services import campaign
     from sanlian.services import demo as demo_service
     from sanlian.services.clock import now, today
+    from sanlian.services.demo_year import populate_year
 
     path = (db or default_demo_path()).expanduser()
     folder = demo_service.sample_dir()
@@ -44,14 +46,25 @@ def demo(
                 raise RuleError("demo_not_ours", path=path)
         path.unlink()
     st = context.reset(db=str(path), operator="demo")
-    day = today()
+    as_of = demo_service.standing_day(today())
     with st.session(write=True) as session:
-        campaign.create(session, year=day.year, unit=demo_service.DEMO_UNIT, now=now())
-        counts = demo_service.load_registry(session, folder=folder, today=day, now=now())
+        campaign.create(session, year=as_of.year, unit=demo_service.DEMO_UNIT, now=now())
+        counts = demo_service.load_registry(session, folder=folder, today=as_of, now=now())
+        year = populate_year(session, year=as_of.year, today=as_of, now=now())
         st.journal(session, "demo", "建立演示数据库")
-    typer.echo(f"已建立演示数据库：{path}")
+    typer.echo(f"已建立演示数据库：{path}（{as_of.year} 年活动，数据截至 {as_of}）")
     typer.echo(
         "登记：科室 {section} 个，干部 {cadre} 名，社区(村) {community} 个，"
         "企业 {enterprise} 家，联系户 {household} 户。".format(**counts)
     )
-    typer.echo(f"查看示例：sanlian --db {path} cadre list")
+    typer.echo(
+        "记录：联系社区(村) {links_community} 条、联系企业 {links_enterprise} 条、结对 {links_household} 对，"
+        "走访 {visits} 次，问题 {problems} 个，活动 {activities} 次，调研报告 {research} 篇。".format(
+            **year
+        )
+    )
+    typer.echo("")
+    print_progress(st, as_of, year=as_of.year)
+    typer.echo("")
+    typer.echo(f"接着可以试：sanlian --db {path} supervise --as-of {as_of}")
+    typer.echo(f"          sanlian --db {path} selfcheck --as-of {as_of} -o 自查报告.docx")

@@ -23,6 +23,14 @@ FILES = (
 )
 
 
+def standing_day(today: dt.date) -> dt.date:
+    """The day the demo stands on: today from July on (a year well under way), else the last
+    day of last year's campaign (a whole year to look at)."""
+    if today.month >= 7:
+        return today
+    return dt.date(today.year - 1, 12, 31)
+
+
 def sample_dir() -> Path:
     """``./sample_data`` if present, else the copy beside the package's source."""
     here = Path.cwd() / "sample_data"

@@ -1,0 +1,51 @@
+"""`sanlian demo`: a database of its own from sample_data/, never the user's."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from sanlian.services.demo import standing_day
+from tests.conftest import Cli
+
+
+def test_demo_builds_its_own_database_and_shows_progress(
+    cli: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    result = cli("demo")
+    assert result.code == 0, result
+    demo_db = tmp_path / "home" / "data" / "sanlian" / "demo.db"
+    assert demo_db.exists()
+    assert not db_path.exists()  # the user's own database is not touched
+    assert "干部 64 名" in result.out and "联系户 150 户" in result.out
+    assert "各科室进度" in result.out  # progress printed at the end
+    # tests run on 2026-06-15: the demo shows last year's whole campaign
+    assert "2025 年活动，数据截至 2025-12-31" in result.out
+    again = cli("demo")  # rebuilt, not added twice
+    assert again.code == 0 and "干部 64 名" in again.out
+    cadres = cli("--db", demo_db, "cadre", "list", "-f", "json").json()
+    assert len(cadres) == 64
+    figures = cli("--db", demo_db, "selfcheck", "--year", "2025", "-f", "json").json()["figures"]
+    assert figures["visits"] > 200 and figures["problems_resolved"] > 0
+
+
+def test_demo_refuses_to_overwrite_a_real_database(base: Cli, db_path: Path) -> None:
+    before = db_path.read_bytes()
+    result = base("demo", "--db", db_path)
+    assert result.code == 1 and "不是演示数据库" in result.err
+    assert db_path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (dt.date(2026, 11, 27), dt.date(2026, 11, 27)),
+        (dt.date(2026, 7, 1), dt.date(2026, 7, 1)),
+        (dt.date(2026, 6, 30), dt.date(2025, 12, 31)),
+        (dt.date(2026, 1, 5), dt.date(2025, 12, 31)),
+    ],
+)
+def test_standing_day(today: dt.date, expected: dt.date) -> None:
+    assert standing_day(today) == expected
