@@ -36,7 +36,8 @@ def test_mid_june(cli: Cli, ledger: Ids) -> None:
     data = _json(cli)  # 2026-06-15
     # groups: the office first (it holds the red card), then 办公室 (yellow), then 综合科
     assert [g["section"] for g in data["groups"]] == ["领导小组办公室", "办公室", "综合科"]
-    assert data["counts"] == {"red": 1, "yellow": 1, "urge": 0, "warn": 13}
+    # P5 (raised 06-01, closed only on 06-20) had no step for 14 days on 06-15: urged
+    assert data["counts"] == {"red": 1, "yellow": 1, "urge": 1, "warn": 13}
     office, s1, s2 = data["groups"]
     # P6 has no owner: 57 days past its due date 04-19 (> red_days 15): red, the office acts
     red = office["alerts"][0]
@@ -163,7 +164,7 @@ def test_csv(cli: Cli, ledger: Ids) -> None:
     lines = result.out.lstrip("\ufeff").splitlines()
     assert lines[0] == "科室,级别,责任人,事项"
     assert lines[1].startswith("领导小组办公室,红牌,待指定责任人,问题 6 超期 57 天")
-    assert len(lines) == 16
+    assert len(lines) == 17  # the header and 1 + 1 + 1 + 13 alerts
 
 
 def test_nothing_to_press(cli: Cli) -> None:

@@ -57,7 +57,7 @@ class Tables:
     link: Table
     visit: Table
     visit_cadre: Table
-    problem: Table
+    problem: Any  # the problem table, or the same columns as they stood on an as-of day
     problem_step: Table
     step_measure: Table
     activity: Table
@@ -65,14 +65,69 @@ class Tables:
     research: Table
 
 
-def tables() -> Tables:
-    """The Core tables of the models (typed columns for SQL expressions)."""
+def tables(as_of: dt.date | None = None) -> Tables:
+    """The Core tables of the models (typed columns for SQL expressions).
+
+    With ``as_of``, ``problem`` is the problem table as it stood at the end of that day: the
+    status, the resolved/closed dates, the due date and the last step's date are read from
+    the timeline's steps dated up to then (a later reopen, extension or resolution does not
+    reach back), so every report judges a past day by what was true on it.
+    """
     from sqlmodel import SQLModel
 
     import sanlian.db.models  # noqa: F401  (registers the tables)
 
     md = SQLModel.metadata.tables
-    return Tables(**{name: md[name] for name in Tables.__dataclass_fields__})
+    found = {name: md[name] for name in Tables.__dataclass_fields__}
+    if as_of is not None:
+        found["problem"] = problem_as_of(md["problem"], md["problem_step"], as_of)
+    return Tables(**found)
+
+
+STATUS_AFTER = {
+    "raise": "pending",
+    "progress": "in_progress",
+    "reopen": "in_progress",
+    "resolve": "resolved",
+    "close": "unresolvable",
+}
+
+
+def problem_as_of(problem: Table, step: Table, as_of: dt.date) -> Any:
+    """``problem`` with its changing columns computed from the steps dated up to ``as_of``."""
+    from sqlalchemy import case, func, select
+
+    p, s = problem.c, step.c
+
+    def latest(column: Any, kinds: tuple[str, ...]) -> Any:
+        return (
+            select(column)
+            .where(s.problem_id == p.id, s.kind.in_(kinds), s.step_on <= as_of)
+            .order_by(s.step_on.desc(), s.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    status_kinds = tuple(STATUS_AFTER)
+    last_kind = latest(s.kind, status_kinds)
+    last_on = latest(s.step_on, status_kinds)
+    status = case(
+        *((last_kind == kind, value) for kind, value in STATUS_AFTER.items()), else_=p.status
+    )
+    changing = {"status", "resolved_on", "closed_on", "due_on", "last_step_on"}
+    last_step = (
+        select(func.max(s.step_on))
+        .where(s.problem_id == p.id, s.step_on <= as_of)
+        .scalar_subquery()
+    )
+    return select(
+        *(c for c in p if c.name not in changing),
+        status.label("status"),
+        case((last_kind == "resolve", last_on), else_=None).label("resolved_on"),
+        case((last_kind == "close", last_on), else_=None).label("closed_on"),
+        func.coalesce(latest(s.due_on, ("raise", "extend")), p.due_on).label("due_on"),
+        func.coalesce(last_step, p.raised_on).label("last_step_on"),
+    ).subquery("problem")
 
 
 def default_as_of(today: dt.date, year: int) -> dt.date:

@@ -449,7 +449,7 @@ def count(session: Session, period: Period) -> Figures:
     """The figures of the whole bureau for ``period``."""
     from sanlian.reports.common import tables
 
-    t = tables()
+    t = tables(period.as_of)
     merged = _merge(*(group(session, t, period, False) for group in _GROUPS))
     return _figures(merged.get(TOTAL, {}))
 
@@ -458,7 +458,7 @@ def count_by_section(session: Session, period: Period) -> list[SectionFigures]:
     """The figures of each section for ``period`` (sections in their listing order)."""
     from sanlian.reports.common import sections_in, tables
 
-    t = tables()
+    t = tables(period.as_of)
     merged = _merge(*(group(session, t, period, True) for group in _GROUPS))
     return [
         SectionFigures(sid, name, _figures(merged.get(sid, {})))

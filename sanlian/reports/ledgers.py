@@ -47,7 +47,7 @@ def cadre_rows(session: Session, period: Period) -> list[CadreRow]:
 
     from sanlian.reports.common import between, on_roster, problem_open, tables
 
-    t = tables()
+    t = tables(period.as_of)
     c, s, link = t.cadre.c, t.section.c, t.link.c
     vc, v, ac, a, r, pr = (
         t.visit_cadre.c,
@@ -217,7 +217,7 @@ def problem_rows(
 
     from sanlian.reports.common import between, problem_open, tables
 
-    t = tables()
+    t = tables(period.as_of)
     pr, c, s, st = t.problem.c, t.cadre.c, t.section.c, t.problem_step.c
     p = period
     money = (
@@ -359,7 +359,7 @@ def visit_rows(session: Session, period: Period) -> list[VisitRow]:
 
     from sanlian.reports.common import between, tables
 
-    t = tables()
+    t = tables(period.as_of)
     v, vc, c = t.visit.c, t.visit_cadre.c, t.cadre.c
     in_period = between(v.visited_on, period.start, period.end)
     stmt = (
@@ -426,7 +426,7 @@ def activity_records(
 
     from sanlian.reports.common import between, tables
 
-    t = tables()
+    t = tables(period.as_of)
     a, ac = t.activity.c, t.activity_cadre.c
     people = select(func.count()).where(ac.activity_id == a.id).scalar_subquery().label("people")
     stmt = (
@@ -467,7 +467,7 @@ def research_titles(session: Session, period: Period, limit: int = 3) -> list[tu
 
     from sanlian.reports.common import between, tables
 
-    t = tables()
+    t = tables(period.as_of)
     r, c = t.research.c, t.cadre.c
     stmt = (
         select(c.name, r.title)
@@ -485,7 +485,7 @@ def leading_group_head(session: Session, as_of: dt.date) -> tuple[str, str] | No
 
     from sanlian.reports.common import on_roster, tables
 
-    t = tables()
+    t = tables(as_of)
     c, s = t.cadre.c, t.section.c
     stmt = (
         select(c.name, s.name)

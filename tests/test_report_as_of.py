@@ -1,0 +1,115 @@
+"""Reports judge a past day by what was true on it: later steps of a timeline do not reach back."""
+
+from __future__ import annotations
+
+from tests.conftest import Cli
+
+
+def figures(cli: Cli, as_of: str) -> dict[str, object]:
+    result = cli("selfcheck", "--year", "2026", "--as-of", as_of, "-f", "json")
+    assert result.code == 0, result
+    return result.json()["figures"]  # type: ignore[no-any-return]
+
+
+def test_resolved_reopened_resolved_again(base: Cli) -> None:
+    cli = base
+    steps = [
+        (
+            "problem",
+            "add",
+            "--community",
+            "幸福社区",
+            "--category",
+            "公共设施",
+            "--text",
+            "路灯坏了",
+            "--owner",
+            "曾强",
+            "--date",
+            "2026-04-01",
+            "--due",
+            "2026-04-30",
+        ),
+        (
+            "problem",
+            "resolve",
+            "1",
+            "--how",
+            "已修好",
+            "--measure",
+            "送资金",
+            "--amount",
+            "100",
+            "--date",
+            "2026-04-10",
+        ),
+        ("problem", "reopen", "1", "--reason", "又坏了", "--date", "2026-05-01"),
+        (
+            "problem",
+            "extend",
+            "1",
+            "--due",
+            "2026-06-30",
+            "--reason",
+            "等配件",
+            "--date",
+            "2026-05-02",
+        ),
+        (
+            "problem",
+            "resolve",
+            "1",
+            "--how",
+            "换了新灯",
+            "--measure",
+            "送资金",
+            "--amount",
+            "200",
+            "--date",
+            "2026-06-10",
+        ),
+    ]
+    for step in steps:
+        assert cli(*step).code == 0, cli(*step)
+    # 04-05: open, not yet due
+    f = figures(cli, "2026-04-05")
+    assert (f["problems_open"], f["problems_resolved"], f["problems_overdue"]) == (1, 0, 0)
+    # 04-20: resolved on 04-10 (the reopen of 05-01 has not happened yet)
+    f = figures(cli, "2026-04-20")
+    assert (f["problems_open"], f["problems_resolved"], f["funds_yuan"]) == (0, 1, "100.00")
+    # 05-01: reopened, and past its due date of 04-30 (the extension comes a day later)
+    f = figures(cli, "2026-05-01")
+    assert (f["problems_open"], f["problems_resolved"], f["problems_overdue"]) == (1, 0, 1)
+    # 05-20: still open, but the due date is now 06-30
+    f = figures(cli, "2026-05-20")
+    assert (f["problems_open"], f["problems_overdue"]) == (1, 0)
+    # 06-15 (today in tests): resolved again; both resolutions' money counts
+    f = figures(cli, "2026-06-15")
+    assert (f["problems_open"], f["problems_resolved"], f["funds_yuan"]) == (0, 1, "300.00")
+    assert f["measures"]["funds"] == 2  # type: ignore[index]
+
+
+def test_supervise_on_a_past_day(base: Cli) -> None:
+    cli = base
+    cli(
+        "problem",
+        "add",
+        "--enterprise",
+        "临沂华强机械有限公司",
+        "--category",
+        "资金",
+        "--text",
+        "贷款",
+        "--owner",
+        "张伟@办公室",
+        "--date",
+        "2026-04-01",
+        "--due",
+        "2026-04-10",
+    )
+    cli("problem", "resolve", "1", "--how", "已对接银行", "--date", "2026-05-20")
+    alerts = cli("supervise", "--as-of", "2026-05-01", "-f", "json").json()
+    cards = [a for g in alerts["groups"] for a in g["alerts"] if a["kind"].endswith("_card")]
+    assert [(c["kind"], c["ref"], c["days"]) for c in cards] == [("red_card", 1, 21)]
+    later = cli("supervise", "--as-of", "2026-06-01", "-f", "json").json()
+    assert not [a for g in later["groups"] for a in g["alerts"] if a["kind"].endswith("_card")]
