@@ -275,3 +275,52 @@ def test_impossible_date_in_a_command_is_refused(cli: Cli, unchanged) -> None:  
         lambda: cli("campaign", "set", "--year", "2022", "--phase", "1", "--start", "2022-02-30")
     )
     assert "开始日期" in result.err and "2022 年 2 月没有 30 日" in result.err
+
+
+def test_listing_to_excel_keeps_numbers_and_masks(base: Cli, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    target = tmp_path / "干部.xlsx"
+    assert base("cadre", "list", "-o", target).code == 0
+    sheet = load_workbook(target).active
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    assert rows[0][:3] == ["编号", "姓名", "科室"]
+    assert rows[1][0] == 1 and rows[1][1] == "张伟"  # numbers stay numbers
+    assert "138****5678" in rows[1]
+
+
+def test_listing_refuses_a_file_it_cannot_write(base: Cli, tmp_path: Path) -> None:
+    result = base("cadre", "list", "-o", tmp_path / "干部.pdf")
+    assert result.code == 1 and "后缀" in result.err and ".xlsx" in result.err
+    result = base("cadre", "list", "-o", tmp_path / "没有的文件夹" / "干部.csv")
+    assert result.code == 1 and "不存在" in result.err
+    assert not (tmp_path / "没有的文件夹").exists()
+
+
+def test_bad_values_of_options_are_explained_in_chinese(base: Cli) -> None:
+    result = base("cadre", "list", "-f", "xml")
+    assert result.code == 2 and "只能是 table、plain、markdown、csv、json 之一" in result.err
+    result = base("campaign", "set", "--time-limit", "0")
+    assert result.code == 2 and "应不小于 1" in result.err
+    result = base("cadre", "show", "")
+    assert result.code == 1
+
+
+def test_retiring_a_cadre_with_open_problems_says_so(base: Cli) -> None:
+    base(
+        "problem",
+        "add",
+        "--community",
+        "幸福社区",
+        "--category",
+        "公共设施",
+        "--text",
+        "路灯",
+        "--owner",
+        "曾强",
+        "--date",
+        "2026-06-01",
+    )
+    result = base("cadre", "remove", "曾强", "--force")
+    assert result.code == 0, result
+    assert "1 个未办结的问题（编号 1）" in result.err and "problem edit 1 --owner" in result.err

@@ -161,9 +161,15 @@ def test_money_is_exact() -> None:
     assert validate.money("500元", "金额") == Decimal("500.00")
     assert validate.to_fen(Decimal("12345.67")) == 1234567
     assert validate.from_fen(1234567) == Decimal("12345.67")
-    for bad in ["12.345", "-5", "一百", "NaN"]:
-        with pytest.raises(ValidationError):
+    assert validate.money("12,345,678.9", "金额") == Decimal("12345678.90")
+    assert validate.money("１２３.５", "金额") == Decimal("123.50")
+    for bad in ["12.345", "-5", "一百", "NaN", "1e5", "12,34.5", "1,2345.00", "Infinity"]:
+        with pytest.raises(ValidationError) as info:
             validate.money(bad, "金额")
+        assert "无法识别" in info.value.message, bad
+    with pytest.raises(ValidationError) as info:
+        validate.money("99999999999999999999", "金额")
+    assert "100 亿" in info.value.message
 
 
 def test_masks() -> None:

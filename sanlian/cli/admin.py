@@ -87,7 +87,7 @@ def history(
         rows = admin.history(session, limit=limit)
     cols = [
         Col("id", "序号"),
-        Col("at", "时间（UTC）"),
+        Col("at", "时间"),
         Col("operator", "操作人"),
         Col("command", "命令"),
         Col("summary", "内容"),

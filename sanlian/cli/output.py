@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import Any
 
 FORMATS = ("table", "plain", "markdown", "csv", "json")
-SUFFIX_FORMAT = {".csv": "csv", ".json": "json", ".md": "markdown", ".txt": "plain"}
+SUFFIX_FORMAT = {
+    ".csv": "csv",
+    ".json": "json",
+    ".md": "markdown",
+    ".txt": "plain",
+    ".xlsx": "xlsx",
+}
+NOWRAP_WIDTH = 14  # a column whose values are all this narrow is never wrapped or cut
 RICH_ROW_LIMIT = 200  # Rich is for what fits on a screen; longer listings go through tabulate
 
 
@@ -130,19 +137,81 @@ def stdout_is_terminal() -> bool:
 
 
 def rich_table(rows: Sequence[Mapping[str, Any]], cols: Sequence[Col], title: str | None) -> None:
+    """A Rich table that keeps dates, numbers and codes whole and folds long text instead."""
     from rich.console import Console
     from rich.table import Table
+    from wcwidth import wcswidth
 
+    cells = [[cell(c, r.get(c.key)) for c in cols] for r in rows]
     table = Table(title=title, show_lines=False, header_style="bold")
-    for c in cols:
-        table.add_column(c.label, justify="right" if c.kind in ("money", "int") else "left")
-    for r in rows:
-        table.add_row(*(cell(c, r.get(c.key)) for c in cols))
+    for index, c in enumerate(cols):
+        widest = max([wcswidth(line[index]) for line in cells] + [wcswidth(c.label)])
+        short = widest <= NOWRAP_WIDTH
+        table.add_column(
+            c.label,
+            justify="right" if c.kind in ("money", "int") else "left",
+            no_wrap=short,
+            min_width=widest if short else None,
+            overflow="ellipsis" if short else "fold",
+        )
+    for line in cells:
+        table.add_row(*line)
     Console().print(table)
 
 
+def drop_empty(rows: Sequence[Mapping[str, Any]], cols: Sequence[Col]) -> list[Col]:
+    """On a screen, columns that are empty in every row only take room."""
+    if not rows:
+        return list(cols)
+    return [c for c in cols if any(cell(c, r.get(c.key)) for r in rows)]
+
+
+def check_output(output: Path | None, allowed: Sequence[str] = tuple(SUFFIX_FORMAT)) -> None:
+    """Refuse, before anything is done, a file that cannot be written as asked."""
+    if output is None:
+        return
+    from sanlian.errors import ValidationError
+
+    suffix = output.suffix.lower()
+    if suffix not in allowed:
+        raise ValidationError(
+            "output_suffix", suffix=suffix or "（无后缀）", allowed="、".join(allowed)
+        )
+    folder = output.expanduser().parent
+    if not folder.is_dir():
+        raise ValidationError("output_folder", folder=folder)
+
+
+def xlsx_rows(
+    rows: Sequence[Mapping[str, Any]], cols: Sequence[Col], output: Path, title: str | None
+) -> None:
+    """A listing as an Excel sheet: numbers and dates as themselves, codes as text."""
+    from sanlian.io.writers import XlsxWriter
+
+    text = [i for i, c in enumerate(cols) if is_sensitive(c.key) or c.key in ("uscc",)]
+    with XlsxWriter(
+        output, [c.label for c in cols], text_columns=text, title=title or "Sheet1"
+    ) as w:
+        for r in rows:
+            line: list[Any] = []
+            for c in cols:
+                value = r.get(c.key)
+                if (
+                    c.enum is None
+                    and c.fmt is None
+                    and isinstance(value, int | dt.date)
+                    and not isinstance(value, bool)
+                ):
+                    line.append(value)
+                elif isinstance(value, Decimal) and c.fmt is None:
+                    line.append(float(value))
+                else:
+                    line.append(cell(c, value))
+            w.write(line)
+
+
 def write_text(output: Path, content: str, *, bom: bool = False) -> None:
-    output.parent.mkdir(parents=True, exist_ok=True)
+    check_output(output, allowed=(output.suffix.lower(),))
     output.write_text(content, encoding="utf-8-sig" if bom else "utf-8", newline="")
 
 
@@ -167,14 +236,24 @@ def render_rows(
     empty: str = "（没有记录）",
 ) -> None:
     """A listing in the chosen format, to stdout or ``output``."""
+    check_output(output)
     fmt = choose_format(fmt, output)
     rows = [mask_record(dict(r), reveal) for r in rows]
+    if fmt == "xlsx" or (output is not None and output.suffix.lower() == ".xlsx"):
+        assert output is not None
+        xlsx_rows(rows, cols, output, title)
+        from sanlian.i18n.messages import render
+
+        sys.stderr.write(render("written_to", path=output) + "\n")
+        return
     if fmt == "json":
         emit(to_json(rows), output)
         return
     if fmt == "csv":
         emit(csv_text(rows, cols), output, bom=True)
         return
+    if output is None and fmt in ("table", "plain"):
+        cols = drop_empty(rows, cols)
     if fmt == "table" and output is None and stdout_is_terminal() and len(rows) <= RICH_ROW_LIMIT:
         if not rows:
             sys.stdout.write(empty + "\n")
@@ -204,6 +283,7 @@ def render_record(
     title: str | None = None,
 ) -> None:
     """One record as a two-column sheet (项目/内容), or one JSON object."""
+    check_output(output)
     fmt = choose_format(fmt, output)
     record = mask_record(dict(record), reveal)
     if fmt == "json":

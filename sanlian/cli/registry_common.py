@@ -105,8 +105,11 @@ def attach_common(
         from sanlian.services import registry
 
         st = state()
+        notes: list[str] = []
         with st.session(write=True) as session:
-            record, retired = registry.remove(session, kind, ref, force=force, today=st.today)
+            record, retired = registry.remove(
+                session, kind, ref, force=force, today=st.today, notes=notes
+            )
             verb = "停用" if retired else "删除"
             st.journal(
                 session, f"{kind} remove", f"{verb}{label}“{record.name}”（编号 {record.id}）"
@@ -114,6 +117,8 @@ def attach_common(
             name, record_id = record.name, record.id
         key = "retired" if retired else "removed"
         typer.echo(render(key, kind=label, name=name, id=record_id))
+        for note in notes:
+            st.note(note)
 
 
 def list_records(

@@ -64,6 +64,9 @@ def _check_suffix(output: Path | None, allowed: tuple[str, ...], command: str) -
             command=command,
             choices="、".join(allowed),
         )
+    from sanlian.cli.output import check_output
+
+    check_output(output, allowed)
     return suffix
 
 

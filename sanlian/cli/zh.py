@@ -57,6 +57,29 @@ def translate_params(command: Any) -> None:
             param.help = COMPLETION_HELP[help_text]
 
 
+def bad_value_reason(message: str) -> str:
+    """Typer's English reason for a bad value, in Chinese."""
+    import re
+
+    if "valid integer" in message:
+        return "应为整数"
+    if "valid number" in message or "valid float" in message:
+        return "应为数字"
+    found = re.search(r"greater than or equal to (-?\d+)", message)
+    if found:
+        return f"应不小于 {found.group(1)}"
+    found = re.search(r"less than or equal to (-?\d+)", message)
+    if found:
+        return f"应不大于 {found.group(1)}"
+    found = re.search(r"is not one of (.+?)\.?$", message)
+    if found:
+        choices = "、".join(re.findall(r"'([^']*)'", found.group(1)))
+        return f"只能是 {choices} 之一"
+    if "does not exist" in message:
+        return "文件不存在"
+    return message
+
+
 def usage_error(exc: Any) -> str:
     """A Chinese sentence for a Click usage error (exit code 2)."""
     from typer._click import exceptions as ce
@@ -80,7 +103,10 @@ def usage_error(exc: Any) -> str:
         param = exc.param
         hint_text = str(exc.param_hint or "")
         bad = "/".join(param.opts) if param is not None and param.opts else hint_text
-        return f"{bad} 的值不对：{exc.message}。{hint}"
+        if param is not None and getattr(param, "param_type_name", "") == "argument":
+            readable = str(getattr(param, "human_readable_name", bad))
+            bad = "编号" if readable.lower().endswith("id") else readable.upper()
+        return f"{bad} 的值不对：{bad_value_reason(str(exc.message))}。{hint}"
     message = str(exc.message)
     if message.startswith("No such command"):
         name = message.split("'")[1] if "'" in message else message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sqlite3
 from pathlib import Path
@@ -147,4 +148,10 @@ def history(session: Session, *, limit: int | None = None) -> list[dict[str, Any
     stmt = select(table).order_by(table.c.id.desc())
     if limit:
         stmt = stmt.limit(limit)
-    return [dict(r._mapping) for r in session.execute(stmt)]
+    rows = [dict(r._mapping) for r in session.execute(stmt)]
+    for row in rows:  # stored in UTC, read in the clerk's own time zone
+        at = row["at"]
+        if at.tzinfo is None:
+            at = at.replace(tzinfo=dt.UTC)
+        row["at"] = at.astimezone()
+    return rows

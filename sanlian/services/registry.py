@@ -321,9 +321,19 @@ def uses(session: Session, kind: str, record_id: int) -> list[tuple[str, int, st
 
 
 def remove(
-    session: Session, kind: str, ref: str, *, force: bool, today: dt.date
+    session: Session,
+    kind: str,
+    ref: str,
+    *,
+    force: bool,
+    today: dt.date,
+    notes: list[str] | None = None,
 ) -> tuple[Any, bool]:
-    """Delete the record, or with ``force`` retire it (history kept). Returns (record, retired)."""
+    """Delete the record, or with ``force`` retire it (history kept). Returns (record, retired).
+
+    Retiring a cadre who still owns open problems adds a note naming them, so that they are
+    handed to someone else.
+    """
     from sqlalchemy import delete, update
 
     from sanlian.db.models import Link, SearchKey
@@ -358,7 +368,36 @@ def remove(
         update(Link).where(link_col == record.id, Link.end_on.is_(None)).values(end_on=today)  # type: ignore[union-attr]
     )
     session.flush()
+    if kind == "cadre" and notes is not None:
+        notes.extend(_open_problems_note(session, record))
     return record, True
+
+
+def _open_problems_note(session: Session, cadre: Any) -> list[str]:
+    from sqlalchemy import select
+
+    from sanlian.db.models import Problem
+    from sanlian.i18n.messages import render
+
+    table: Any = Problem.__table__  # type: ignore[attr-defined]
+    ids = list(
+        session.execute(
+            select(table.c.id)
+            .where(table.c.owner_id == cadre.id, table.c.status.in_(("pending", "in_progress")))
+            .order_by(table.c.id)
+        ).scalars()
+    )
+    if not ids:
+        return []
+    return [
+        render(
+            "note_open_problems",
+            name=cadre.name,
+            count=len(ids),
+            ids="、".join(str(i) for i in ids),
+            first=ids[0],
+        )
+    ]
 
 
 def listing(

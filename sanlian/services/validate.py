@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sanlian.errors import ValidationError
 
@@ -107,19 +107,30 @@ def date(
 # --- money ----------------------------------------------------------------------------------
 
 
+MONEY_LIMIT = Decimal("10000000000")  # 100 亿元: more than any one resolution records
+
+
 def money(value: str | Decimal | None, field: str) -> Decimal | None:
-    """Yuan as an exact Decimal with at most two places (never a float)."""
+    """Yuan as an exact Decimal with at most two places (never a float).
+
+    Accepted: ``12345.67``, ``12,345.67`` (thousands separators in their places), ``¥12,345.67``,
+    ``500元``, full-width digits. Refused: signs, exponents, misplaced separators, more than
+    two decimals, amounts of 100 亿 or more.
+    """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     raw = str(value)
-    clean = normalize(raw).replace(",", "").replace("，", "").replace("¥", "").replace("￥", "")
+    clean = normalize(raw).replace("，", ",").replace("¥", "").replace("￥", "")
     clean = clean.removesuffix("元").strip()
-    try:
-        amount = Decimal(clean)
-    except InvalidOperation:
-        raise ValidationError("money_invalid", field=field, value=raw) from None
-    if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+    if "," in clean:
+        if not re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d*)?", clean):
+            raise ValidationError("money_invalid", field=field, value=raw)
+        clean = clean.replace(",", "")
+    if not re.fullmatch(r"\d+(\.\d{1,2})?", clean):
         raise ValidationError("money_invalid", field=field, value=raw)
+    amount = Decimal(clean)
+    if amount >= MONEY_LIMIT:
+        raise ValidationError("money_too_large", field=field, value=raw)
     return amount.quantize(Decimal("0.01"))
 
 
