@@ -18,13 +18,31 @@ def test_path_backup_restore(base: Cli, db_path: Path, tmp_path: Path) -> None:
     assert "新科室" in base("section", "list").out
     assert base("db", "restore", target, "--yes").code == 0
     assert "新科室" not in base("section", "list").out
-    assert db_path.with_name(db_path.name + ".before-restore").exists()
+    kept = list(db_path.parent.glob(db_path.name + ".before-restore-*"))
+    assert len(kept) == 1 and (os.stat(kept[0]).st_mode & 0o777) == 0o600
+    # a second restore keeps the first one's copy too
+    assert base("db", "restore", target, "--yes").code == 0
+    assert len(list(db_path.parent.glob(db_path.name + ".before-restore-*"))) == 2
 
 
 def test_backup_into_a_folder(base: Cli, tmp_path: Path) -> None:
-    result = base("db", "backup", f"{tmp_path / 'bk'}/")
-    assert result.code == 0, result
-    assert len(list((tmp_path / "bk").glob("sanlian-*.db"))) == 1
+    for _ in range(2):  # twice in the same second: two files, none refused
+        result = base("db", "backup", f"{tmp_path / 'bk'}/")
+        assert result.code == 0, result
+    assert len(list((tmp_path / "bk").glob("sanlian-*.db"))) == 2
+
+
+def test_check_says_complete_in_chinese(base: Cli) -> None:
+    rows = base("db", "check", "-f", "json").json()
+    assert rows[0]["detail"] == "完好"
+
+
+def test_a_file_that_is_not_a_database(cli: Cli, tmp_path: Path) -> None:
+    bogus = tmp_path / "名单.csv"
+    bogus.write_text("姓名,科室\n张三,办公室\n", encoding="utf-8")
+    result = cli("--db", bogus, "section", "list")
+    assert result.code == 1 and "不是 sanlian 数据库文件" in result.err
+    assert bogus.read_text(encoding="utf-8").startswith("姓名")
 
 
 def test_restore_refuses_a_file_that_is_not_a_backup(base: Cli, tmp_path: Path, unchanged) -> None:  # type: ignore[no-untyped-def]

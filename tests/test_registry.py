@@ -324,3 +324,41 @@ def test_retiring_a_cadre_with_open_problems_says_so(base: Cli) -> None:
     result = base("cadre", "remove", "曾强", "--force")
     assert result.code == 0, result
     assert "1 个未办结的问题（编号 1）" in result.err and "problem edit 1 --owner" in result.err
+
+
+def test_namesakes_told_apart_by_qualifier(base: Cli, unchanged) -> None:  # type: ignore[no-untyped-def]
+    # a second 幸福社区 without a township would be indistinguishable: refused
+    assert "已存在" in unchanged(lambda: base("community", "add", "幸福社区")).err
+    assert base("community", "add", "幸福社区", "--town", "柳青街道").code == 0
+    result = base("community", "show", "幸福社区")
+    assert result.code == 1 and "名称@乡镇(街道)" in result.err
+    assert base("community", "show", "幸福社区@柳青街道", "-f", "json").json()["id"] == 3
+    assert base("household", "add", "王秀英", "--community", "幸福社区@柳青街道").code == 0
+    result = base("household", "show", "王秀英")
+    assert result.code == 1 and "户主姓名@社区(村)" in result.err
+    assert base("household", "show", "王秀英@3", "-f", "json").json()["community_id"] == 3
+
+
+def test_markdown_cells_keep_bars_and_line_breaks_inside(base: Cli) -> None:
+    base("household", "edit", "王秀英", "--needs", "就业|就学\n第二行")
+    md = base("household", "list", "-f", "markdown").out
+    row = next(line for line in md.splitlines() if "王秀英" in line)
+    assert "就业\\|就学<br>第二行" in row
+    header = next(line for line in md.splitlines() if line.startswith("| 编号"))
+    assert row.count(" | ") == header.count(" | ")  # the escaped bar is not a new column
+
+
+def test_retiring_a_section_with_cadres_says_so(base: Cli) -> None:
+    result = base("section", "remove", "综合科", "--force")
+    assert result.code == 0 and "2 名在册干部" in result.err
+
+
+def test_missing_argument_is_named(cli: Cli) -> None:
+    result = cli("cadre", "add")
+    assert result.code == 2 and "缺少必填的姓名" in result.err
+
+
+def test_refusals_mask_the_numbers_they_quote(base: Cli) -> None:
+    result = base("cadre", "add", "甲", "--section", "办公室", "--id-number", "371302198001011238")
+    assert result.code == 1 and "371302198001011238" not in result.err
+    assert "371302********1238" in result.err

@@ -47,15 +47,15 @@ def restore(
     source: Annotated[Path, typer.Argument(help="要恢复的备份文件。")],
     yes: Annotated[bool, typer.Option("--yes", help="不再询问，直接恢复。")] = False,
 ) -> None:
-    """用备份替换当前数据库；原数据库另存为 .before-restore。"""
+    """用备份替换当前数据库；原数据库另存为“原文件名.before-restore-时间”。"""
     from sanlian.i18n.messages import render
     from sanlian.services import admin
 
     st = state()
     if not yes and not typer.confirm(render("restore_confirm", path=st.location), default=False):
         raise typer.Abort()
-    done = admin.restore(st.location, source.expanduser())
-    typer.echo(render("restore_done", path=done, source=source))
+    kept = admin.restore(st.location, source.expanduser())
+    typer.echo(render("restore_done", path=st.location, source=source, kept=kept or "（无）"))
 
 
 @db_app.command("check")

@@ -113,7 +113,13 @@ def choose_format(fmt: str | None, output: Path | None, default: str = "table") 
 def tabulate_text(rows: Sequence[Mapping[str, Any]], cols: Sequence[Col], fmt: str) -> str:
     from tabulate import tabulate
 
-    table = [[cell(c, r.get(c.key)) for c in cols] for r in rows]
+    if fmt == "markdown":  # a bar or a line break would end the cell
+        table = [
+            [cell(c, r.get(c.key)).replace("|", "\\|").replace("\n", "<br>") for c in cols]
+            for r in rows
+        ]
+    else:
+        table = [[" ".join(cell(c, r.get(c.key)).splitlines()) for c in cols] for r in rows]
     tablefmt = "github" if fmt == "markdown" else "simple"
     return tabulate(
         table, headers=[c.label for c in cols], tablefmt=tablefmt, disable_numparse=True
@@ -172,6 +178,8 @@ def check_output(output: Path | None, allowed: Sequence[str] = tuple(SUFFIX_FORM
         return
     from sanlian.errors import ValidationError
 
+    if output.expanduser().is_dir():
+        raise ValidationError("output_is_folder", path=output)
     suffix = output.suffix.lower()
     if suffix not in allowed:
         raise ValidationError(

@@ -10,6 +10,11 @@ from sanlian.cli.options import AllOpt, ForceOpt, FormatOpt, OutputOpt, RevealOp
 from sanlian.cli.output import Col, render_record, render_rows
 
 RETIRED = Col("retired_on", "停用日期")
+REF_HELP = {
+    "cadre": "干部：编号、姓名、拼音全拼或首字母，重名时写 姓名@科室。",
+    "community": "社区(村)：编号、名称或拼音，重名时写 名称@乡镇(街道)。",
+    "household": "联系户：编号、户主姓名或拼音，重名时写 户主姓名@社区(村)。",
+}
 
 
 def add_record(kind: str, values: dict[str, Any]) -> int:
@@ -72,7 +77,10 @@ def attach_common(
     @app.command("show", help=f"显示一个{label}的全部信息及其被引用情况。")
     def show(
         ref: Annotated[
-            str, typer.Argument(help=f"{label}：编号、名称或拼音。", show_default=False)
+            str,
+            typer.Argument(
+                help=REF_HELP.get(kind, f"{label}：编号、名称或拼音。"), show_default=False
+            ),
         ],
         fmt: FormatOpt = None,
         output: OutputOpt = None,
@@ -97,7 +105,10 @@ def attach_common(
     )
     def remove(
         ref: Annotated[
-            str, typer.Argument(help=f"{label}：编号、名称或拼音。", show_default=False)
+            str,
+            typer.Argument(
+                help=REF_HELP.get(kind, f"{label}：编号、名称或拼音。"), show_default=False
+            ),
         ],
         force: ForceOpt = False,
     ) -> None:

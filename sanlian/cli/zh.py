@@ -57,6 +57,14 @@ def translate_params(command: Any) -> None:
             param.help = COMPLETION_HELP[help_text]
 
 
+def argument_name(param: Any) -> str:
+    """An argument as users know it: the first words of its help (“姓名。” → 姓名)."""
+    import re
+
+    help_text = str(getattr(param, "help", "") or "")
+    return re.split(r"[：:，,。（(]", help_text, maxsplit=1)[0].strip()
+
+
 def bad_value_reason(message: str) -> str:
     """Typer's English reason for a bad value, in Chinese."""
     import re
@@ -97,8 +105,8 @@ def usage_error(exc: Any) -> str:
         readable = str(getattr(param, "human_readable_name", "")) if param is not None else ""
         name = "/".join(param.opts) if param is not None and param.opts else readable
         if param is not None and getattr(param, "param_type_name", "") == "argument":
-            name = readable
-        return f"缺少必填的 {name}。{hint}"
+            return f"缺少必填的{argument_name(param) or readable}。{hint}"
+        return f"缺少必填的选项 {name}。{hint}"
     if isinstance(exc, ce.BadParameter):
         param = exc.param
         hint_text = str(exc.param_hint or "")

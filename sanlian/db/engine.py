@@ -110,7 +110,12 @@ def open_database(location: str | None = None, *, create: bool = False) -> Datab
         from sqlalchemy.exc import DBAPIError
 
         if isinstance(exc, DBAPIError):
-            raise DatabaseError("db_open_failed", path=location, reason=str(exc.orig)) from exc
+            reason = str(exc.orig)
+            if "not a database" in reason or "malformed" in reason:
+                raise DatabaseError("db_not_database", path=location) from exc
+            if "locked" in reason:
+                raise DatabaseError("db_locked") from exc
+            raise DatabaseError("db_open_failed", path=location, reason=reason) from exc
         raise
     return db
 

@@ -30,8 +30,8 @@ MESSAGES: dict[str, str] = {
     "uscc_reason_format": "含有不允许的字符",
     "uscc_reason_checksum": "校验位不对",
     # --- references ------------------------------------------------------------------------
-    "ref_not_found": "找不到{kind}“{ref}”，请用 sanlian {command} list 查看编号或姓名后重试。",
-    "ref_ambiguous": "{kind}“{ref}”对应多条记录：{candidates}。请改用编号，或写全名（干部可写 姓名@科室）。",
+    "ref_not_found": "找不到{kind}“{ref}”，请用 sanlian {command} list 查看编号或{name}后重试。",
+    "ref_ambiguous": "{kind}“{ref}”对应多条记录：{candidates}。请改用编号，或写成 {qualified}。",
     "ref_retired": "{kind}“{ref}”（编号 {id}）已停用，不能再用于新记录。",
     "ref_empty": "请写明{kind}（编号、名称或拼音）。",
     # --- database --------------------------------------------------------------------------
@@ -60,6 +60,9 @@ MESSAGES: dict[str, str] = {
     # --- notes (not errors) ----------------------------------------------------------------
     "note_area_code": "提示：身份证号码 {value} 的地区码 {area} 在出生年份的行政区划表中查不到（可能是已撤销或后设的区划），已按有效号码接受。",
     "note_open_problems": "提示：{name}还负责 {count} 个未办结的问题（编号 {ids}），请改派他人，如 sanlian problem edit {first} --owner 新责任人。",
+    "note_section_cadres": "提示：{name}还有 {count} 名在册干部，请用 sanlian cadre edit 姓名 --section 新科室 调整。",
+    "db_not_database": "{path} 不是 sanlian 数据库文件（可能是别的文件或已损坏），请检查 --db 或 SANLIAN_DB 指向的路径。",
+    "output_is_folder": "{path} 是一个文件夹，请在后面写上文件名，如 {path}/结果.xlsx。",
     "added": "已添加{kind}“{name}”，编号 {id}。",
     "edited": "已修改{kind}“{name}”（编号 {id}）。",
     "removed": "已删除{kind}“{name}”（编号 {id}）。",
@@ -73,8 +76,8 @@ MESSAGES: dict[str, str] = {
     "backup_exists": "备份文件 {path} 已存在，为免覆盖请换一个文件名或指定一个文件夹。",
     "backup_done": "已备份到 {path}。",
     "restore_not_backup": "{path} 不是完好的 sanlian 数据库备份，请检查文件名，未做任何修改。",
-    "restore_confirm": "将用备份替换数据库 {path}（原库另存为 .before-restore），确定吗？",
-    "restore_done": "已用 {source} 恢复数据库 {path}；原数据库另存为 .before-restore。",
+    "restore_confirm": "将用备份替换数据库 {path}（原库另存一份），确定吗？",
+    "restore_done": "已用 {source} 恢复数据库 {path}；原数据库另存为 {kept}。",
     "demo_no_samples": "找不到示例数据文件夹 {path}，请在 sanlian 源码目录下运行 sanlian demo。",
     "demo_not_ours": "{path} 已存在且不是演示数据库，为免覆盖正式数据，请换一个 --db 路径。",
     # --- issue 3 ---------------------------------------------------------------------------
@@ -149,6 +152,7 @@ MESSAGES: dict[str, str] = {
     "sv_org_life_soon": "距七一还有 {days} 天，尚未与联系社区(村)或企业共同过组织生活",
     "sv_phase_item": "{phase}已结束，“{item}”尚未完成（{record}）",
     "sv_eight_one": "“八个一”之“{item}”尚未完成：{record}",
+    "brief_lags_omitted": "另有 {count} 项（{parts}）未列出，详见 sanlian supervise --as-of {as_of}。",
     # --- issue 5 ---------------------------------------------------------------------------
     "import_file_missing": "找不到文件 {path}，请检查路径和文件名。",
     "import_suffix": "不能导入“{suffix}”文件，请导入 .xlsx（或 .xls）或 .csv 文件；其他格式请先在 Excel 中另存为 .xlsx。",

@@ -38,14 +38,25 @@ def _copy(source: Path, target: Path) -> None:
         src.close()
 
 
+def _free_name(folder: Path, pattern: str) -> Path:
+    """``pattern`` with the local time filled in, numbered on when that name is taken."""
+    from sanlian.services.clock import now
+
+    base = folder / pattern.format(time=f"{now().astimezone():%Y%m%d-%H%M%S}")
+    candidate, n = base, 1
+    while candidate.exists():
+        n += 1
+        stem, dot, ext = base.name.rpartition(".") if base.suffix == ".db" else (base.name, "", "")
+        candidate = base.with_name(f"{stem}-{n}{dot}{ext}")
+    return candidate
+
+
 def backup(location: str, target: Path, *, folder: bool = False) -> Path:
     """Copy the database to ``target``, or into it (named by time) when it is a folder."""
     source = _sqlite_path(location)
     if folder or target.is_dir():
         target.mkdir(parents=True, exist_ok=True)
-        from sanlian.services.clock import now
-
-        target = target / f"sanlian-{now():%Y%m%d-%H%M%S}.db"
+        target = _free_name(target, "sanlian-{time}.db")
     if target.exists():
         raise RuleError("backup_exists", path=target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -70,8 +81,9 @@ def _is_sanlian(path: Path) -> bool:
     return ok and {"schema_migrations", "campaign", "cadre"} <= tables
 
 
-def restore(location: str, source: Path) -> Path:
-    """Replace the database by a backup, keeping the current one beside it as ``.before-restore``."""
+def restore(location: str, source: Path) -> Path | None:
+    """Replace the database by a backup, keeping the current one beside it as
+    ``<name>.before-restore-<time>`` (never overwritten by a later restore)."""
     if not source.exists() or not _is_sanlian(source):
         raise RuleError("restore_not_backup", path=source)
     from sanlian.db.engine import is_url
@@ -79,16 +91,16 @@ def restore(location: str, source: Path) -> Path:
     if is_url(location):
         raise RuleError("db_not_file", location=location)
     target = Path(location).expanduser()
+    keep = None
     if target.exists():
-        keep = target.with_name(target.name + ".before-restore")
-        keep.unlink(missing_ok=True)
+        keep = _free_name(target.parent, target.name + ".before-restore-{time}")
+        os.close(os.open(keep, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         _copy(target, keep)
-        os.chmod(keep, 0o600)
     else:
         target.parent.mkdir(parents=True, exist_ok=True)
         os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o600))
     _copy(source, target)
-    return target
+    return keep
 
 
 def check(session: Session) -> list[dict[str, Any]]:
@@ -99,7 +111,9 @@ def check(session: Session) -> list[dict[str, Any]]:
     bind = session.get_bind()
     if bind.dialect.name == "sqlite":
         result = session.execute(text("pragma integrity_check")).scalars().all()
-        findings.append({"check": "integrity", "ok": result == ["ok"], "detail": "；".join(result)})
+        ok = result == ["ok"]
+        detail = "完好" if ok else "；".join(result)
+        findings.append({"check": "integrity", "ok": ok, "detail": detail})
         broken = session.execute(text("pragma foreign_key_check")).all()
         findings.append(
             {

@@ -63,8 +63,23 @@ def describe(session: Session, kind: str, record: Any) -> str:
     return f"[{record.id}] {record.name}{extra}"
 
 
-def _command(kind: str) -> str:
-    return kind
+# How a name is told apart from its namesakes: ``名称@限定``.
+QUALIFIER = {
+    "cadre": ("section", "section_id", "姓名@科室"),
+    "household": ("community", "community_id", "户主姓名@社区(村)"),
+    "community": (None, "town", "名称@乡镇(街道)"),
+}
+NAME_WORD = {"cadre": "姓名", "household": "户主姓名"}
+
+
+def _not_found(kind: str, raw: str) -> NotFoundError:
+    return NotFoundError(
+        "ref_not_found",
+        kind=KIND_LABEL[kind],
+        ref=raw,
+        command=kind,
+        name=NAME_WORD.get(kind, "名称"),
+    )
 
 
 def resolve(session: Session, kind: str, ref: str | int, *, include_retired: bool = False) -> Any:
@@ -83,19 +98,23 @@ def resolve(session: Session, kind: str, ref: str | int, *, include_retired: boo
     if number.isdigit():
         record = session.get(model, int(number))
         if record is None:
-            raise NotFoundError("ref_not_found", kind=label, ref=raw, command=_command(kind))
+            raise _not_found(kind, raw)
         if record.retired_on is not None and not include_retired:
             raise ValidationError("ref_retired", kind=label, ref=raw, id=record.id)
         return record
 
-    section_id = None
-    if kind == "cadre" and "@" in text:
-        text, section_ref = (part.strip() for part in text.split("@", 1))
-        section_id = resolve(session, "section", section_ref, include_retired=True).id
+    qualifier: Any = None
+    if kind in QUALIFIER and "@" in text:
+        text, qualifier_ref = (part.strip() for part in text.split("@", 1))
+        parent_kind = QUALIFIER[kind][0]
+        if parent_kind is None:  # a township is plain text
+            qualifier = unicodedata.normalize("NFKC", qualifier_ref)
+        else:
+            qualifier = resolve(session, parent_kind, qualifier_ref, include_retired=True).id
 
     def narrowed(stmt: Any) -> Any:
-        if section_id is not None:
-            stmt = stmt.where(model.section_id == section_id)
+        if qualifier is not None:
+            stmt = stmt.where(getattr(model, QUALIFIER[kind][1]) == qualifier)
         return stmt
 
     compact = re.sub(r"\s+", "", text)
@@ -114,11 +133,14 @@ def resolve(session: Session, kind: str, ref: str | int, *, include_retired: boo
     elif active:
         found = active
     if not found:
-        raise NotFoundError("ref_not_found", kind=label, ref=raw, command=_command(kind))
+        raise _not_found(kind, raw)
     if len(found) > 1:
         found.sort(key=lambda r: r.id)
         candidates = "；".join(describe(session, kind, r) for r in found[:20])
         if len(found) > 20:
             candidates += f" 等 {len(found)} 条"
-        raise AmbiguousError("ref_ambiguous", kind=label, ref=raw, candidates=candidates)
+        qualified = QUALIFIER[kind][2] if kind in QUALIFIER else "全称"
+        raise AmbiguousError(
+            "ref_ambiguous", kind=label, ref=raw, candidates=candidates, qualified=qualified
+        )
     return found[0]

@@ -221,7 +221,7 @@ def clean_values(
 
 def _duplicate(session: Session, kind: str, data: Mapping[str, Any], self_id: int | None) -> None:
     """Refuse a second record of the same thing."""
-    from sqlalchemy import select
+    from sqlalchemy import or_, select
 
     from sanlian.db.models import REGISTRY_MODELS
 
@@ -245,10 +245,10 @@ def _duplicate(session: Session, kind: str, data: Mapping[str, Any], self_id: in
     name_conds: list[Any] = [model.name == data["name"]]
     if kind == "cadre":
         name_conds.append(model.section_id == data["section_id"])
-    elif kind == "community":
-        name_conds.append(
-            model.town.is_(None) if not data.get("town") else model.town == data["town"]
-        )
+    elif kind == "community" and data.get("town"):
+        # Two places of one name are told apart by their townships; one without a township
+        # clashes with every namesake.
+        name_conds.append(or_(model.town.is_(None), model.town == data["town"]))
     elif kind == "household":
         name_conds.append(model.community_id == data["community_id"])
     # Two people of one name in one place are told apart by their ID numbers.
@@ -370,7 +370,24 @@ def remove(
     session.flush()
     if kind == "cadre" and notes is not None:
         notes.extend(_open_problems_note(session, record))
+    if kind == "section" and notes is not None:
+        notes.extend(_section_cadres_note(session, record))
     return record, True
+
+
+def _section_cadres_note(session: Session, section: Any) -> list[str]:
+    from sqlalchemy import func, select
+
+    from sanlian.db.models import Cadre
+    from sanlian.i18n.messages import render
+
+    table: Any = Cadre.__table__  # type: ignore[attr-defined]
+    count = session.execute(
+        select(func.count()).where(table.c.section_id == section.id, table.c.retired_on.is_(None))
+    ).scalar_one()
+    if not count:
+        return []
+    return [render("note_section_cadres", name=section.name, count=count)]
 
 
 def _open_problems_note(session: Session, cadre: Any) -> list[str]:

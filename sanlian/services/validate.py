@@ -159,7 +159,7 @@ def phone(value: str | None, field: str = "手机号码") -> str | None:
         raise ValidationError("id_masked", field=field, value=raw)
     clean = re.sub(r"^(\+?86)(?=1\d{10}$)", "", clean)
     if not re.fullmatch(r"1\d{10}", clean):
-        raise ValidationError("phone_invalid", field=field, value=raw)
+        raise ValidationError("phone_invalid", field=field, value=mask_phone(clean) or raw)
     return clean
 
 
@@ -187,19 +187,21 @@ def id_number(
     if _is_masked(clean):
         raise ValidationError("id_masked", field=field, value=raw)
     if len(clean) != 18:
-        raise ValidationError("id_length", field=field, value=raw, length=len(clean))
+        raise ValidationError("id_length", field=field, value=mask_id(clean), length=len(clean))
     if not clean[:17].isdigit() or not (clean[17].isdigit() or clean[17] == "X"):
-        raise ValidationError("id_format", field=field, value=raw)
+        raise ValidationError("id_format", field=field, value=mask_id(clean))
     expected = ric.calc_check_digit(clean)
     if clean[17] != expected:
-        raise ValidationError("id_checksum", field=field, value=raw, expected=expected)
+        raise ValidationError("id_checksum", field=field, value=mask_id(clean), expected=expected)
     birth_text = f"{clean[6:10]}-{clean[10:12]}-{clean[12:14]}"
     try:
         birth = ric.get_birth_date(clean)
     except StdnumError:
-        raise ValidationError("id_birth", field=field, value=raw, birth=birth_text) from None
+        raise ValidationError(
+            "id_birth", field=field, value=mask_id(clean), birth=birth_text
+        ) from None
     if birth.year < 1900 or (today is not None and birth > today):
-        raise ValidationError("id_birth", field=field, value=raw, birth=birth_text)
+        raise ValidationError("id_birth", field=field, value=mask_id(clean), birth=birth_text)
     if gender is not None:
         id_gender = "male" if int(clean[16]) % 2 == 1 else "female"
         if id_gender != gender:
@@ -208,7 +210,7 @@ def id_number(
             raise ValidationError(
                 "id_gender",
                 field=field,
-                value=raw,
+                value=mask_id(clean),
                 id_gender=GENDER[id_gender],
                 gender=GENDER.get(gender, gender),
             )
