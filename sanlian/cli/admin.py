@@ -73,6 +73,23 @@ def check(fmt: FormatOpt = None, output: OutputOpt = None) -> None:
         raise typer.Exit(1)
 
 
+def undo(
+    yes: Annotated[bool, typer.Option("--yes", help="不再询问，直接撤销。")] = False,
+) -> None:
+    """撤销最近一次修改（先显示要撤销的内容并询问，除非 --yes）。"""
+    from sanlian.i18n.messages import render
+    from sanlian.services import admin
+
+    st = state()
+    change_id, at, operator, summary = admin.pending_undo(st.location)
+    if not yes:
+        question = render("undo_confirm", at=str(at)[:16], operator=operator, summary=summary)
+        if not typer.confirm(question, default=False):
+            raise typer.Abort()
+    admin.undo(st.location, operator=st.who)
+    typer.echo(render("undo_done", summary=summary))
+
+
 def history(
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=1, help="最多显示多少条，默认 50。")

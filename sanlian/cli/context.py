@@ -22,6 +22,7 @@ class State:
     operator: str | None = None
     debug: bool = False
     notes: list[str] = field(default_factory=list)
+    journaled: bool = False
     _year: int | None = None
 
     @property
@@ -56,25 +57,35 @@ class State:
         refusal leaves nothing behind.
         """
         from sanlian.db.engine import is_url, open_database
+        from sanlian.services import admin
 
         location = self.location
-        created = write and not is_url(location) and not Path(location).expanduser().exists()
+        local = not is_url(location)
+        created = write and local and not Path(location).expanduser().exists()
         db = open_database(location, create=write)
+        # Before a change, a copy of the database as it was: `sanlian undo` restores it.
+        snapshot = admin.take_snapshot(location) if write and local and not created else None
+        self.journaled = False
         try:
             with db.session() as session:
                 yield session
         except BaseException:
             db.dispose()
+            if snapshot is not None:
+                snapshot.unlink(missing_ok=True)
             if created:
                 Path(location).expanduser().unlink(missing_ok=True)
             raise
         db.dispose()
+        if snapshot is not None:
+            admin.keep_snapshot(location, snapshot, changed=self.journaled)
 
     def journal(self, session: Session, command: str, summary: str) -> None:
         from sanlian.db.models import Journal
         from sanlian.services.clock import now
 
         session.add(Journal(at=now(), operator=self.who, command=command, summary=summary))
+        self.journaled = True
 
     def campaign_year(self, session: Session) -> int:
         if self._year is None:

@@ -80,6 +80,7 @@ def _register() -> None:
 
     app.add_typer(admin.db_app, name="db", help="数据库文件：位置、备份、恢复、检查。")
     app.command("history", help="变更日志：谁在什么时候做了什么。")(admin.history)
+    app.command("undo", help="撤销最近一次修改（先询问，--yes 不询问）。")(admin.undo)
     # issue 3 (links, visits, problems, activities, research): register below this line
     from sanlian.cli import activity, link, problem, research, visit
 

@@ -66,6 +66,80 @@ def backup(location: str, target: Path, *, folder: bool = False) -> Path:
     return target
 
 
+# --- undo: one step back -------------------------------------------------------------------
+
+
+def undo_path(location: str) -> Path:
+    path = Path(location).expanduser()
+    return path.with_name(path.name + ".undo")
+
+
+def take_snapshot(location: str) -> Path:
+    """A consistent copy (0600) of the database before a change, beside it."""
+    path = Path(location).expanduser()
+    temp = path.with_name(f"{path.name}.undo-{os.getpid()}.tmp")
+    temp.unlink(missing_ok=True)
+    os.close(os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    _copy(path, temp)
+    return temp
+
+
+def keep_snapshot(location: str, snapshot: Path, *, changed: bool) -> None:
+    """After a change that was written: the copy becomes the one `undo` restores."""
+    if changed:
+        os.replace(snapshot, undo_path(location))
+    else:
+        snapshot.unlink(missing_ok=True)
+
+
+def _last_change(path: Path) -> tuple[int, str, str, str] | None:
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        row = con.execute(
+            "select id, at, operator, summary from journal order by id desc limit 1"
+        ).fetchone()
+    finally:
+        con.close()
+    return None if row is None else (int(row[0]), str(row[1]), str(row[2]), str(row[3]))
+
+
+def pending_undo(location: str) -> tuple[int, str, str, str]:
+    """The change that `undo` would take back: (journal id, time, operator, summary)."""
+    from sanlian.db.engine import is_url
+
+    if is_url(location):
+        raise RuleError("db_not_file", location=location)
+    snapshot = undo_path(location)
+    current = _last_change(_sqlite_path(location))
+    if not snapshot.exists() or current is None:
+        raise RuleError("undo_nothing")
+    before = _last_change(snapshot)
+    if before is not None and before[0] != current[0] - 1:
+        raise RuleError("undo_stale")
+    return current
+
+
+def undo(location: str, *, operator: str) -> tuple[int, str, str, str]:
+    """Put the database back as it was before its last change; the journal says so."""
+    change = pending_undo(location)
+    path = _sqlite_path(location)
+    snapshot = undo_path(location)
+    _copy(snapshot, path)
+    snapshot.unlink()
+    from sanlian.services.clock import now
+
+    con = sqlite3.connect(path)
+    try:
+        with con:
+            con.execute(
+                "insert into journal (at, operator, command, summary) values (?, ?, ?, ?)",
+                (now().isoformat(sep=" "), operator, "undo", f"撤销：{change[3]}"),
+            )
+    finally:
+        con.close()
+    return change
+
+
 def _is_sanlian(path: Path) -> bool:
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -100,6 +174,7 @@ def restore(location: str, source: Path) -> Path | None:
         target.parent.mkdir(parents=True, exist_ok=True)
         os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o600))
     _copy(source, target)
+    undo_path(location).unlink(missing_ok=True)  # the old one-step-back no longer applies
     return keep
 
 
