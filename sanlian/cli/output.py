@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ SUFFIX_FORMAT = {
     ".xlsx": "xlsx",
 }
 NOWRAP_WIDTH = 14  # a column whose values are all this narrow is never wrapped or cut
+_RIGID = re.compile(r"[0-9０-９\-.,:/*%X¥ ]*")
 RICH_ROW_LIMIT = 200  # Rich is for what fits on a screen; longer listings go through tabulate
 
 
@@ -143,26 +145,44 @@ def stdout_is_terminal() -> bool:
 
 
 def rich_table(rows: Sequence[Mapping[str, Any]], cols: Sequence[Col], title: str | None) -> None:
-    """A Rich table that keeps dates, numbers and codes whole and folds long text instead."""
+    """A Rich table that never cuts a value: dates, numbers and codes stay whole where the
+    screen allows, long text folds; on a screen too narrow for that, every column folds."""
+    from rich import box
     from rich.console import Console
     from rich.table import Table
     from wcwidth import wcswidth
 
+    console = Console()
     cells = [[cell(c, r.get(c.key)) for c in cols] for r in rows]
-    table = Table(title=title, show_lines=False, header_style="bold")
-    for index, c in enumerate(cols):
-        widest = max([wcswidth(line[index]) for line in cells] + [wcswidth(c.label)])
-        short = widest <= NOWRAP_WIDTH
+    widest = [
+        max([wcswidth(line[i]) for line in cells] + [wcswidth(c.label)]) for i, c in enumerate(cols)
+    ]
+    # Dates, numbers, ID and phone numbers are never broken; short words are, before them, when
+    # the screen is too narrow for everything; long text always folds.
+    rigid = [
+        w <= NOWRAP_WIDTH and all(_RIGID.fullmatch(line[i]) for line in cells)
+        for i, w in enumerate(widest)
+    ]
+    short = [w <= NOWRAP_WIDTH for w in widest]
+    room = console.width - 2 * len(cols)
+    flexible = short.count(False) * 8
+
+    def needed(whole: Sequence[bool]) -> int:
+        return sum(w if keep else 4 for w, keep in zip(widest, whole, strict=True)) + flexible
+
+    whole = short if needed(short) <= room else rigid
+    table = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold")
+    for i, c in enumerate(cols):
         table.add_column(
             c.label,
             justify="right" if c.kind in ("money", "int") else "left",
-            no_wrap=short,
-            min_width=widest if short else None,
-            overflow="ellipsis" if short else "fold",
+            no_wrap=whole[i],
+            min_width=widest[i] if whole[i] else min(widest[i], 4),
+            overflow="fold",
         )
     for line in cells:
         table.add_row(*line)
-    Console().print(table)
+    console.print(table)
 
 
 def drop_empty(rows: Sequence[Mapping[str, Any]], cols: Sequence[Col]) -> list[Col]:
