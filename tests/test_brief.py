@@ -111,3 +111,100 @@ def test_refusals(cli: Cli, ledger: Ids, tmp_path: Path) -> None:
     pdf = cli("brief", "--from", "2026-06-01", "--to", "2026-06-14", "-o", tmp_path / "a.pdf")
     assert pdf.code == 1 and ".docx" in pdf.err
     assert not (tmp_path / "a.pdf").exists()
+
+
+def _drop_mobilisation(db_path: Path) -> None:
+    """Without its mobilisation meeting, phase 1 (ended 03-31) is pressed (督办) by the office."""
+    from sqlalchemy import delete
+
+    from sanlian.db import models as m
+    from sanlian.db.engine import open_database
+
+    db = open_database(str(db_path))
+    with db.session() as s:
+        s.execute(delete(m.Activity).where(m.Activity.kind == "mobilize"))  # type: ignore[arg-type]
+    db.dispose()
+
+
+def test_lags_most_urgent_first_and_the_cut_is_said(
+    cli: Cli, ledger: Ids, db_path: Path, tmp_path: Path
+) -> None:
+    import docx
+
+    _drop_mobilisation(db_path)
+    period = ("--from", "2026-06-01", "--to", "2026-06-15")
+    counts = cli("supervise", "--as-of", "2026-06-15", "-f", "json").json()["counts"]
+    assert counts == {"red": 1, "yellow": 1, "urge": 2, "warn": 13}  # P5 stale; phase 1 item
+    data = _json(cli, *period)
+    # every red, yellow and urged line is listed before any reminder; 9 reminders are cut
+    assert [a["level"] for a in data["lags"]] == ["red", "yellow", "urge", "urge"] + ["warn"] * 4
+    assert [a["kind"] for a in data["lags"][2:4]] == ["stale", "phase_item"]
+    assert data["lags_omitted"] == 9
+    text = cli("brief", *period).out
+    assert "共 17 项：红牌 1 项、黄牌 1 项、督办 2 项、提醒 13 项。" in text
+    assert "- 【督办】领导小组办公室：动员部署阶段已结束，“召开动员部署会议”尚未完成" in text
+    said = "另有 9 项（提醒 9 项）未列出，详见 sanlian supervise --as-of 2026-06-15。"
+    assert text.rstrip("\n").endswith(said)
+    path = tmp_path / "简报.docx"
+    assert cli("brief", *period, "-o", path).code == 0
+    texts = [p.text for p in docx.Document(str(path)).paragraphs]
+    assert texts[-1] == said
+    assert any(t.startswith("【督办】领导小组办公室：动员部署阶段已结束") for t in texts)
+
+
+def test_nothing_cut_says_nothing(cli: Cli, ledger: Ids) -> None:
+    period = ("--from", "2026-02-01", "--to", "2026-02-28")  # before the campaign: no alert
+    text = cli("brief", *period).out
+    assert "没有需要督促的事项。" in text and "另有" not in text
+    assert _json(cli, *period)["lags_omitted"] == 0
+
+
+def test_activity_rows_count_the_same_activities(cli: Cli, ledger: Ids) -> None:
+    data = _json(cli, "--from", "2026-05-01", "--to", "2026-05-31")
+    # to 05-31: A1 plan, A2 organize, A3 mobilize, A4 education, A7 civility — every kind
+    assert data["year_to_date"]["activities"] == 5
+    assert data["year_to_date"]["activity_person_times"] == 10  # A3 5 + A4 3 + A7 2
+    march = _json(cli, "--from", "2026-03-01", "--to", "2026-03-31")["current"]
+    assert (march["activities"], march["activity_person_times"]) == (3, 5)  # A1 A2 A3; A3 5
+    text = cli("brief", "--from", "2026-05-01", "--to", "2026-05-31").out
+    assert "| 开展各类活动（次） | 1 | 1 | 持平 | 5 |" in text
+    assert "| 干部参加各类活动（人次） | 2 | 3 | −1 | 10 |" in text
+
+
+def test_csv_is_the_period_figures(cli: Cli, ledger: Ids, tmp_path: Path) -> None:
+    import csv
+    import io
+
+    result = cli("brief", "--from", "2026-05-01", "--to", "2026-05-31", "-f", "csv")
+    assert result.code == 0, result
+    rows = list(csv.reader(io.StringIO(result.out.lstrip("\ufeff"))))
+    assert rows[0] == ["项目", "键", "本期", "上期", "增减", "年度累计"]
+    by_key = {r[1]: r for r in rows[1:]}
+    assert by_key["funds_yuan"] == [
+        "落实资金（元）",
+        "funds_yuan",
+        "12345.67",
+        "0.00",
+        "12345.67",
+        "12845.67",
+    ]
+    assert by_key["problems_raised"][2:] == ["1", "2", "-1", "4"]
+    assert by_key["activities"][2:] == ["1", "1", "0", "5"]
+    path = tmp_path / "简报.csv"
+    written = cli("brief", "--from", "2026-05-01", "--to", "2026-05-31", "-o", path)
+    assert written.code == 0, written
+    assert path.read_bytes() == ("\ufeff" + result.out).encode("utf-8")  # with BOM, for Excel
+
+
+def test_docx_title_is_a_title(cli: Cli, ledger: Ids, tmp_path: Path) -> None:
+    import docx
+
+    path = tmp_path / "简报.docx"
+    assert cli("brief", "--from", "6-1", "--to", "6-14", "-o", path).code == 0
+    doc = docx.Document(str(path))
+    first = doc.paragraphs[0]
+    assert (first.text, first.style.name) == ("企业局“三联三解三促”活动简报", "Title")
+    props = doc.core_properties
+    assert props.title == "企业局“三联三解三促”活动简报"
+    assert props.author == "企业局“三联三解三促”活动领导小组办公室"
+    assert "python-docx" not in (props.comments or "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +96,16 @@ def test_leading_group_needs_its_head(cli: Cli, ledger: Ids, db_path: Path) -> N
     db.dispose()
     item = _items(_json(cli), "mobilise")["organize"]
     assert item["done"] is False
-    assert item["record"].startswith("尚未指定组长")
+    assert item["record"].startswith("尚未指定领导小组组长；")
+    # phase 1 has ended: supervise presses it, in words and without command syntax
+    alerts = cli("supervise", "-f", "json").json()
+    lines = [a["text"] for g in alerts["groups"] for a in g["alerts"] if a["kind"] == "phase_item"]
+    assert lines == [
+        "动员部署阶段已结束，“成立领导小组及办公室”尚未完成"
+        "（尚未指定领导小组组长；2026-03-03 《成立活动领导小组》）"
+    ]
+    for fmt in ("plain", "markdown", "csv", "json"):
+        assert not re.search(r"--[a-z]", cli("supervise", "-f", fmt).out), fmt
 
 
 def test_section_table_matches_selfcheck(cli: Cli, ledger: Ids) -> None:
@@ -121,6 +131,39 @@ def test_section_table_matches_selfcheck(cli: Cli, ledger: Ids) -> None:
     figures = cli("selfcheck", "-f", "json", "--as-of", "2026-12-31").json()["figures"]
     assert data["total"]["visits"] == figures["visits"]
     assert data["total"]["eight_ones"] == figures["eight_ones_done"]
+
+
+def test_ratios_share_one_base(cli: Cli, ledger: Ids) -> None:
+    """问题解决 a/b: of the problems raised in the year, those resolved by the as-of day."""
+    year_end = _json(cli, "--as-of", "2026-12-31")
+    rows = {s["name"]: s for s in year_end["sections"]}
+    # 综合科 raised P3 P7 and resolved both; P1 (raised in 2025, resolved 2026-01-10) is in
+    # neither count — it used to make 3/2
+    s2 = rows["综合科"]
+    assert (s2["problems_resolved"], s2["problems_raised"]) == (2, 2)
+    assert (s2["conflicts_resolved"], s2["conflicts_raised"]) == (1, 1)  # P3
+    total = year_end["total"]
+    assert (total["problems_resolved"], total["problems_raised"]) == (3, 6)  # P2 P3 P7 of P2–P7
+    assert (total["conflicts_resolved"], total["conflicts_raised"]) == (1, 2)  # P3 of P3 P4
+    for row in (*year_end["sections"], total):
+        assert row["problems_resolved"] <= row["problems_raised"], row["name"]
+        assert row["conflicts_resolved"] <= row["conflicts_raised"], row["name"]
+    # mid-June: P7 (王强, raised 06-05) is open; P1 resolved this year does not make it 1/1
+    mid = _json(cli)
+    s2 = next(s for s in mid["sections"] if s["name"] == "综合科")
+    assert (s2["problems_resolved"], s2["problems_raised"]) == (1, 2)  # P3 of P3 P7
+    wang = next(c for c in _json(cli, "--by", "cadre")["cadres"] if c["name"] == "王强")
+    assert (wang["problems_resolved"], wang["problems_owned"]) == (0, 1)
+    plain = cli("progress", "--by", "cadre", "-f", "plain").out
+    assert next(line for line in plain.splitlines() if "王强" in line).endswith(" 0/1")
+    # the checklist says both facts, each on its own base
+    practical = _items(year_end, "implement")["practical"]["record"]
+    assert practical == "本年解决 4 件；本年收集 6 件，其中已解决 3 件"
+    conflict = _items(year_end, "implement")["conflict"]["record"]
+    assert conflict == "本年化解 1 件；本年排查矛盾纠纷 2 件，其中已化解 1 件"
+    # selfcheck's DESIGN figure is unchanged: resolved in the year, whenever raised
+    figures = cli("selfcheck", "-f", "json", "--as-of", "2026-12-31").json()["by_section"]
+    assert figures[1]["problems_resolved"] == 3  # P1 P3 P7
 
 
 def test_by_cadre_matrix(cli: Cli, ledger: Ids) -> None:
@@ -169,6 +212,41 @@ def test_rich_fits_a_terminal_100_columns_wide(ledger: Ids) -> None:
         assert max(cell_len(line) for line in text.splitlines()) <= 100, path.name
     bars = (golden / "progress_rich.txt").read_text(encoding="utf-8").split("各科室进度")[1]
     assert "━" in bars  # the per-section table draws progress bars
+
+
+def test_rich_keeps_every_figure_whole_at_100_columns(ledger: Ids, db_path: Path) -> None:
+    """A long section name wraps; headers, numbers and bars are never cut to "…"."""
+    from rich.cells import cell_len
+
+    from sanlian.cli.reports import progress_rich
+    from sanlian.db import models as m
+    from sanlian.db.engine import open_database
+    from sanlian.reports.progress import progress
+
+    db = open_database(str(db_path))
+    with db.session() as s:
+        section = s.get(m.Section, ledger.sections["S2"])
+        assert section is not None
+        section.name = "中小企业发展服务科"
+        s.add(section)
+    with db.session() as s:
+        report = progress(s, today=dt.date(2026, 6, 15), as_of=dt.date(2026, 12, 31))
+        cadres = progress(s, today=dt.date(2026, 6, 15), as_of=dt.date(2026, 12, 31), by_cadre=True)
+    db.dispose()
+    matrix = rich_text(progress_rich, cadres).split("各干部事项")[1]
+    assert max(cell_len(line) for line in matrix.splitlines()) <= 100
+    assert "…" not in matrix
+    text = rich_text(progress_rich, report)
+    assert max(cell_len(line) for line in text.splitlines()) <= 100
+    table = text.split("各科室进度")[1]
+    assert "…" not in table
+    header = next(line for line in table.splitlines() if "科室" in line)
+    for label in ("干部", "结对户", "走访", "日记", "调研报告", "问题解决", "矛盾化解", "八个一"):
+        assert f" {label} " in header, label
+    total = next(line for line in table.splitlines() if "合计" in line)
+    assert all(f" {ratio} " in total for ratio in ("3/5", "3/6", "1/2", "6/8")), total
+    # a phase's title is one line of its own, however narrow its table
+    assert "第三阶段 总结阶段（11月1日—12月31日，进行中，剩 0 天） 完成 1/2\n" in text
 
 
 def test_demo_hook_prints_progress(

@@ -113,3 +113,43 @@ def test_supervise_on_a_past_day(base: Cli) -> None:
     assert [(c["kind"], c["ref"], c["days"]) for c in cards] == [("red_card", 1, 21)]
     later = cli("supervise", "--as-of", "2026-06-01", "-f", "json").json()
     assert not [a for g in later["groups"] for a in g["alerts"] if a["kind"].endswith("_card")]
+
+
+def test_progress_ratio_on_a_past_day(base: Cli) -> None:
+    """问题解决 a/b counts what was resolved on the as-of day, of the problems raised in the year."""
+    cli = base
+    steps = [
+        (
+            "problem",
+            "add",
+            "--enterprise",
+            "临沂华强机械有限公司",
+            "--category",
+            "资金",
+            "--text",
+            "贷款",
+            "--owner",
+            "张伟@办公室",
+            "--date",
+            "2026-04-01",
+            "--due",
+            "2026-06-30",
+        ),
+        ("problem", "resolve", "1", "--how", "已对接银行", "--date", "2026-04-10"),
+        ("problem", "reopen", "1", "--reason", "银行未放款", "--date", "2026-05-01"),
+    ]
+    for step in steps:
+        assert cli(*step).code == 0, cli(*step)
+
+    def ratio(as_of: str) -> tuple[int, int]:
+        total = cli("progress", "--as-of", as_of, "-f", "json").json()["total"]
+        return total["problems_resolved"], total["problems_raised"]
+
+    def cadre(as_of: str) -> tuple[int, int]:
+        data = cli("progress", "--by", "cadre", "--as-of", as_of, "-f", "json").json()
+        row = next(c for c in data["cadres"] if c["name"] == "张伟" and c["section"] == "办公室")
+        return row["problems_resolved"], row["problems_owned"]
+
+    assert ratio("2026-04-05") == cadre("2026-04-05") == (0, 1)
+    assert ratio("2026-04-20") == cadre("2026-04-20") == (1, 1)
+    assert ratio("2026-05-05") == cadre("2026-05-05") == (0, 1)  # reopened on 05-01

@@ -270,3 +270,68 @@ def test_docx_tables_equal_json(document: Any, figures: Any) -> None:
         row = rows[s["section"]]
         assert row[1] == str(s["cadres_total"]) and row[3] == str(s["visits"])
         assert row[-1] == str(s["eight_ones_done"])
+
+
+def test_xlsx_by_cadre_counts_the_year(workbook: Any) -> None:
+    """按干部 counts like the figures: links active on any day of the year; of the problems
+    raised in the year with the cadre as owner, those resolved."""
+    rows = list(workbook["按干部"].iter_rows(values_only=True))
+    head = rows[0]
+    by_name = {r[1]: dict(zip(head, r, strict=True)) for r in rows[1:]}
+
+    def counts(name: str) -> tuple[Any, ...]:
+        row = by_name[name]
+        return (row["结对户"], row["联系企业"], row["负责问题"], row["其中已解决"])
+
+    assert counts("王强") == (1, 0, 1, 1)  # L8 to H3 ended 07-31; P7 (P1 was raised in 2025)
+    assert counts("张伟") == (0, 1, 2, 1)  # L4 to E1 (L5 ended in 2025); P2 P5, P2 resolved
+    assert counts("李娜") == (1, 0, 1, 0)  # L6; P4 open
+    assert counts("赵敏") == (1, 0, 1, 1)  # L7; P3
+
+
+def test_docx_title_style_and_properties(document: Any) -> None:
+    title = document.paragraphs[0]
+    assert title.style.name == "Title"
+    assert title.text == "企业局2026年“三联三解三促”活动自查报告"
+    props = document.core_properties
+    assert props.title == title.text
+    assert props.author == "企业局“三联三解三促”活动领导小组办公室"
+    assert props.created is not None and props.created.date().isoformat() == "2026-12-31"
+
+
+def _research_item(doc: Any) -> str:
+    return next(t for t in _sections(doc)["二、主要做法和成效"] if t.startswith("（四）"))
+
+
+def test_docx_cites_no_retired_cadre(cli: Cli, ledger: Ids, document: Any, tmp_path: Path) -> None:
+    import docx
+
+    # 刘退 retired on 09-30: his report R6 (04-01) counts in the figures but is not cited
+    research = _research_item(document)
+    assert "刘退" not in research
+    assert "如张伟《关于中小企业融资难的调研》、李娜《社区养老服务调研》" in research
+    path = tmp_path / "年中.docx"
+    assert cli("selfcheck", "--as-of", "2026-06-15", "-o", path).code == 0
+    assert "刘退《退休前的调研》" in _research_item(docx.Document(str(path)))  # still serving
+
+
+def test_docx_says_it_in_words(cli: Cli, ledger: Ids, db_path: Path, tmp_path: Path) -> None:
+    import docx
+
+    from sanlian.db import models as m
+    from sanlian.db.engine import open_database
+
+    db = open_database(str(db_path))
+    with db.session() as s:
+        head = s.get(m.Cadre, ledger.cadres["C1"])
+        assert head is not None
+        head.role = "deputy"
+        s.add(head)
+    db.dispose()
+    path = tmp_path / "自查报告.docx"
+    assert cli("selfcheck", "--as-of", "2026-12-31", "-o", path).code == 0
+    doc = docx.Document(str(path))
+    problems = "".join(_sections(doc)["三、存在的问题"])
+    assert "尚未指定领导小组组长" in problems
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert not re.search(r"--[a-z]|sanlian ", text)

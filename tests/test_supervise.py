@@ -187,3 +187,55 @@ def test_golden_renderings(cli: Cli, ledger: Ids) -> None:
         report = supervise(s, today=dt.date(2026, 6, 15))
     db.dispose()
     check_golden("supervise_rich.txt", rich_text(supervise_rich, report))
+
+
+def test_levels_order_every_group(cli: Cli, ledger: Ids, db_path: Path) -> None:
+    """Red, yellow, urged (督办), reminders (提醒): an urged item of a lower rank still comes
+    before every reminder — the order the briefing cuts its list from."""
+    from sqlalchemy import delete
+
+    from sanlian.db import models as m
+    from sanlian.db.engine import open_database
+
+    db = open_database(str(db_path))
+    with db.session() as s:
+        s.execute(delete(m.Activity).where(m.Activity.kind == "mobilize"))  # type: ignore[arg-type]
+    db.dispose()
+    data = _json(cli)
+    office = data["groups"][0]
+    assert office["section"] == "领导小组办公室"
+    assert [a["kind"] for a in office["alerts"]] == [
+        "red_card",
+        "phase_item",  # urged: phase 1 ended without its mobilisation meeting
+        "org_life_soon",
+        "eight_one",
+        "eight_one",
+    ]
+    order = ["red", "yellow", "urge", "warn"]
+    for g in data["groups"]:
+        levels = [order.index(a["level"]) for a in g["alerts"]]
+        assert levels == sorted(levels), g["section"]
+    plain = cli("supervise", "-f", "plain").out
+    assert plain.index("动员部署阶段已结束") < plain.index("距七一还有")
+
+
+def test_rich_lines_break_between_characters_not_inside_numbers() -> None:
+    import re
+
+    from rich.cells import cell_len
+
+    from sanlian.cli.reports import wrap_zh
+
+    text = (
+        "问题 56 超期 103 天（8月16日到期）：临沂华强机械有限公司“技术工人短缺，招工困难”，"
+        "127 天无进展（最近一次 2026-08-24）；与金雀山社区共同过组织生活（七一前 9 次，全年 10 次）"
+    )
+    numbers = re.findall(r"[\d-]+", text)
+    for width in range(12, 70):
+        wrapped = wrap_zh(text, width)
+        lines = wrapped.split("\n")
+        assert all(cell_len(line) <= width for line in lines), width
+        assert "".join(lines).replace(" ", "") == text.replace(" ", ""), width
+        assert re.findall(r"[\d-]+", wrapped) == numbers, width  # no number split in two
+        assert not any(line[:1] in "，。：）” " for line in lines), width
+        assert wrapped == wrapped.strip(), width

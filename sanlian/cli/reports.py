@@ -46,7 +46,7 @@ def _output_opt(suffixes: str) -> Any:
 
 SelfcheckOutputOpt = Annotated[Path | None, _output_opt(".xlsx .docx .csv .json .md .txt")]
 ReportOutputOpt = Annotated[Path | None, _output_opt(".csv .json .md .txt")]
-BriefOutputOpt = Annotated[Path | None, _output_opt(".md .docx .json")]
+BriefOutputOpt = Annotated[Path | None, _output_opt(".md .docx .csv .json")]
 
 DONE = {True: "已完成", False: "未完成"}
 
@@ -92,6 +92,50 @@ def _heading(text: str, fmt: str, level: int = 2) -> str:
 
 def _ratio(done: int, of: int) -> str:
     return f"{done}/{of}"
+
+
+# Chinese line breaking for Rich cells: break between Chinese characters, never inside a run of
+# digits or Latin letters (a number, a date), never before closing or after opening punctuation.
+_NO_LINE_START = frozenset("，。、；：？！）】》”’…%")
+_NO_LINE_END = frozenset("（【《“‘")
+
+
+def wrap_zh(text: str, width: int) -> str:
+    """``text`` with line breaks so that no line is wider than ``width`` terminal cells."""
+    from rich.cells import cell_len, chop_cells
+
+    out: list[str] = []
+    for paragraph in text.split("\n"):
+        tokens: list[str] = []
+        for ch in paragraph:
+            prev = tokens[-1][-1] if tokens else ""
+            glued = bool(prev) and (
+                (ch.isascii() and not ch.isspace() and prev.isascii() and not prev.isspace())
+                or ch in _NO_LINE_START
+                or prev in _NO_LINE_END
+            )
+            if glued:
+                tokens[-1] += ch
+            else:
+                tokens.append(ch)
+        line = ""
+        for token in tokens:
+            if line and cell_len(line + token.rstrip()) > width:
+                out.append(line.rstrip())
+                line = token.lstrip()
+            else:
+                line += token
+            while cell_len(line.rstrip()) > width:  # a run wider than the cell: cut it
+                head, *_ = chop_cells(line, width)
+                out.append(head)
+                line = line[len(head) :]
+        out.append(line.rstrip())
+    return "\n".join(out)
+
+
+# a Rich table's frame: the outer edges and, per column, one rule and a space either side
+def _frame(columns: int) -> int:
+    return 1 + 3 * columns
 
 
 # --- progress -------------------------------------------------------------------------------
@@ -201,18 +245,24 @@ def progress_text(p: "Progress", fmt: str) -> str:
     return "\n\n".join(parts)
 
 
+BAR_WIDTH = 4  # cells of a progress bar: nine columns of the section table fit 100 columns
+
+
 def _bar_cell(done: int, of: int) -> Any:
+    """``━━╺━ 3/8``; ``—`` when there is nothing to count (no problems raised, say)."""
     from rich.progress_bar import ProgressBar
     from rich.table import Table
 
+    if of <= 0:
+        return "—"
     grid = Table.grid(padding=(0, 1))
-    grid.add_column(width=6)
-    grid.add_column(justify="right")
-    complete = done >= of > 0
+    grid.add_column(width=BAR_WIDTH)
+    grid.add_column(justify="right", no_wrap=True)
+    complete = done >= of
     bar = ProgressBar(
-        total=max(of, 1),
+        total=of,
         completed=min(done, of),
-        width=6,
+        width=BAR_WIDTH,
         complete_style="green" if complete else "yellow",
         finished_style="green",
     )
@@ -222,35 +272,46 @@ def _bar_cell(done: int, of: int) -> Any:
 
 def progress_rich(p: "Progress", console: "Console") -> None:
     """The progress report as Rich tables with progress bars (a terminal 100 columns wide)."""
+    from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
 
     console.print(Text(p.headline, style="bold"))
     for ph in p.phases:
-        table = Table(
-            title=_phase_title(ph), title_justify="left", header_style="bold", expand=False
-        )
+        # the title on its own line: as a table's title it would wrap at the table's width
+        console.print(Text(_phase_title(ph), style="bold"))
+        table = Table(header_style="bold", expand=False)
+        label_width = max([cell_len(i.label) for i in ph.items] + [4])
+        record_width = max(console.width - _frame(3) - label_width - 8, 16)
         table.add_column("事项", no_wrap=True)
         table.add_column("状态", no_wrap=True)
-        table.add_column("记录", overflow="fold")
+        table.add_column("记录")
         for item in ph.items:
             state = Text("✔ 已完成", style="green") if item.done else Text("✘ 未完成", style="red")
-            table.add_row(item.label, state, item.record)
+            table.add_row(item.label, state, wrap_zh(item.record, record_width))
         console.print(table)
     if p.cadres:
-        cadre_table = Table(title="各干部事项", title_justify="left", header_style="bold")
+        console.print(Text("各干部事项", style="bold"))
+        cadre_table = Table(header_style="bold")
         for col in CADRE_COLS:
-            cadre_table.add_column(col.label, justify="right" if col.kind == "int" else "left")
+            # figures and dates are never cut; a long section name or name wraps instead
+            cadre_table.add_column(
+                col.label,
+                justify="right" if col.kind == "int" else "left",
+                no_wrap=col.key not in ("section", "name"),
+            )
         for row in _cadre_rows(p):
             cadre_table.add_row(*(str(row[c.key]) for c in CADRE_COLS))
         console.print(cadre_table)
         return
-    table = Table(title="各科室进度", title_justify="left", header_style="bold")
+    console.print(Text("各科室进度", style="bold"))
+    table = Table(header_style="bold")
     for col in SECTION_COLS:
+        # numbers and bars are never cut; a long section name wraps instead
         table.add_column(
             col.label,
             justify="right" if col.kind == "int" and col.key not in BARS else "left",
-            no_wrap=True,
+            no_wrap=col.key != "name",
         )
     rows = _section_rows(p)
     for i, row in enumerate(rows):
@@ -356,22 +417,26 @@ LEVEL_STYLE = {"red": "bold red", "yellow": "bold yellow", "urge": "magenta", "w
 
 
 def supervise_rich(s: "Supervision", console: "Console") -> None:
+    from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
 
     console.print(Text(f"调度督促 · {s.name} · 截至 {s.as_of.isoformat()}", style="bold"))
     console.print(s.summary)
     for g in s.groups:
-        table = Table(
-            title=f"{g.section}（{len(g.alerts)} 项）", title_justify="left", header_style="bold"
-        )
+        console.print(Text(f"{g.section}（{len(g.alerts)} 项）", style="bold"))
+        table = Table(header_style="bold")
+        # lines broken here, between Chinese characters and never inside a number or a date
+        actor_width = min(max([cell_len(a.actor) for a in g.alerts] + [6]), 18)
+        text_width = max(console.width - _frame(3) - 4 - actor_width, 16)
         table.add_column("级别", no_wrap=True)
-        table.add_column("责任人", max_width=18)
-        table.add_column("事项", overflow="fold")
+        table.add_column("责任人")
+        table.add_column("事项")
         for a in g.alerts:
-            # no spaces in the cell: Rich then folds the Chinese text anywhere, not at a number
             table.add_row(
-                Text(a.level_text, style=LEVEL_STYLE[a.level]), a.actor, a.text.replace(" ", "")
+                Text(a.level_text, style=LEVEL_STYLE[a.level]),
+                wrap_zh(a.actor, actor_width),
+                wrap_zh(a.text, text_width),
             )
         console.print(table)
 
@@ -573,7 +638,7 @@ def brief(
     from sanlian.reports.brief import brief as build
     from sanlian.reports.brief import to_markdown
 
-    suffix = _check_suffix(output, (".md", ".docx", ".json", ".txt"), "brief")
+    suffix = _check_suffix(output, (".md", ".docx", ".csv", ".json", ".txt"), "brief")
     st = state()
     with st.session() as session:
         first = st.date(session, start, "开始日期")
@@ -585,7 +650,24 @@ def brief(
         write_brief(output, report)
         sys.stderr.write(render("written_to", path=output) + "\n")
         return
-    if (fmt is not None and fmt.value == "json") or suffix == ".json":
+    chosen = fmt_value(fmt) or {".json": "json", ".csv": "csv"}.get(suffix or "")
+    if chosen == "json":
         emit(to_json(report.as_dict()), output)
-        return
-    emit(to_markdown(report), output)
+    elif chosen == "csv":
+        emit(brief_csv(report), output, bom=True)
+    else:
+        emit(to_markdown(report), output)
+
+
+def brief_csv(report: "Brief") -> str:
+    """The period's figures, one a row: 项目, 键, 本期, 上期, 增减 (a signed number), 年度累计."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(["项目", "键", "本期", "上期", "增减", "年度累计"])
+    for row in report.rows():
+        now, before = row["current"], row["previous"]
+        writer.writerow([row["label"], row["key"], now, before, now - before, row["year_to_date"]])
+    return buf.getvalue()

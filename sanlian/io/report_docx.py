@@ -9,6 +9,7 @@ it is the JSON figure of ``selfcheck -f json``; the sentences are built here fro
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -208,12 +209,22 @@ def _new_document() -> DocumentObject:
     return doc
 
 
-def _title(doc: DocumentObject, text: str) -> None:
+def _title(doc: DocumentObject, text: str, *, author: str, subject: str, day: dt.date) -> None:
+    """The document's title: a paragraph in Word's Title style (so the navigation pane and an
+    outline see it) and the file's own title property, with its author, subject and date."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    p = doc.add_paragraph()
+    p = doc.add_heading(level=0)
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _font(p.add_run(text), TITLE_FONT, 20, bold=True)
+    props = doc.core_properties
+    props.title = text
+    props.subject = subject
+    props.author = author
+    props.last_modified_by = author
+    props.comments = ""
+    props.revision = 1
+    props.created = props.modified = dt.datetime.combine(day, dt.time(8, 0))
 
 
 def _heading(doc: DocumentObject, text: str) -> None:
@@ -269,7 +280,8 @@ def write_selfcheck(path: Path, detail: SelfCheckDetail) -> None:
     r = detail.report
     f = r.figures
     doc = _new_document()
-    _title(doc, selfcheck_title(detail))
+    office = f"{r.unit}“三联三解三促”活动领导小组办公室"
+    _title(doc, selfcheck_title(detail), author=office, subject="自查报告", day=r.as_of)
 
     _heading(doc, "一、基本情况")
     for text in basic_paragraphs(detail):
@@ -314,7 +326,7 @@ def write_selfcheck(path: Path, detail: SelfCheckDetail) -> None:
     for run in p.runs:
         run.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
-    _signature(doc, f"{r.unit}“三联三解三促”活动领导小组办公室", r.as_of)
+    _signature(doc, office, r.as_of)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
 
@@ -324,19 +336,14 @@ def write_brief(path: Path, brief: Brief) -> None:
 
     b = brief
     p, q = b.period, b.previous
-    doc = _new_document()
-    _title(doc, b.title)
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
+    doc = _new_document()
+    office = f"{b.unit}“三联三解三促”活动领导小组办公室"
+    _title(doc, b.title, author=office, subject=f"简报 第 {b.no} 期", day=b.issued_on)
     line = doc.add_paragraph()
     line.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(
-        line.add_run(
-            f"第 {b.no} 期    {b.unit}“三联三解三促”活动领导小组办公室    {zh_date(b.issued_on)}"
-        ),
-        BODY_FONT,
-        14,
-    )
+    _font(line.add_run(f"第 {b.no} 期    {office}    {zh_date(b.issued_on)}"), BODY_FONT, 14)
     _body(
         doc,
         f"本期：{zh_date(p.start)}至{zh_date(p.end)}（{p.days}天）；上期：{zh_date(q.start)}至"
@@ -361,5 +368,7 @@ def write_brief(path: Path, brief: Brief) -> None:
     _body(doc, b.lag_summary)
     for a in b.lags:
         _body(doc, a.line)
+    if b.omitted:
+        _body(doc, b.omitted_text)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))

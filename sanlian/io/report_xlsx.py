@@ -1,6 +1,9 @@
 """自查报告.xlsx: the figures (汇总), by section (按科室), by cadre (按干部), the problem ledger
 (问题台账) and the visit ledger (走访台账). Headers bold, columns sized, numbers as numbers,
 dates as dates.
+
+The 按干部 sheet counts like the figures: households and enterprises linked on any day of the
+year, and of the problems raised in the year with the cadre as owner, those resolved.
 """
 
 from __future__ import annotations
@@ -167,7 +170,7 @@ def write_selfcheck(path: Path, detail: SelfCheckDetail) -> None:
         "调研报告",
         "参加活动",
         "负责问题",
-        "已解决",
+        "其中已解决",
     ]
     cadre_rows = [
         [
@@ -177,8 +180,8 @@ def write_selfcheck(path: Path, detail: SelfCheckDetail) -> None:
             PARTY.get(c.party or "", c.party or ""),
             c.is_leader,
             ROLE.get(c.role or "", c.role or ""),
-            c.households,
-            c.enterprises,
+            c.households_in_period,
+            c.enterprises_in_period,
             c.visits,
             c.last_visit_on,
             c.research,

@@ -27,23 +27,17 @@ BRIEF_ROWS: tuple[tuple[str, str], ...] = (
     ("解决问题（件）", "problems_resolved"),
     ("化解矛盾纠纷（件）", "conflicts_resolved"),
     ("调研报告（篇）", "research_reports"),
-    ("开展活动（次）", "activities"),
-    ("参加活动人次", "activity_person_times"),
+    ("开展各类活动（次）", "activities"),
+    ("干部参加各类活动（人次）", "activity_person_times"),
     ("落实资金（元）", "funds_yuan"),
 )
 HIGHLIGHTS = 5
-LAGS = 8
+LAGS = 8  # lines of "需要抓紧的工作"; the rest are counted and left to ``supervise``
 
 
 def brief_value(f: Figures, key: str) -> Any:
-    if key == "activities":
-        return (
-            f.education_sessions
-            + f.org_life_sessions
-            + f.civility_actions
-            + f.exchanges
-            + f.mechanisms
-        )
+    """A row's figure. Both activity rows count every activity recorded in the period, of any
+    kind (plan, mobilisation … summary as well as the eight ones), so they share one base."""
     if key == "funds_yuan":
         return f.funds_yuan
     return getattr(f, key)
@@ -70,8 +64,26 @@ class Brief:
     before: Figures
     year_to_date: Figures
     highlights: tuple[ProblemRow, ...]
-    lags: tuple[Alert, ...]
+    lags: tuple[Alert, ...]  # the most urgent, at most LAGS of them
     lag_summary: str
+    omitted: tuple[Alert, ...] = ()  # the alerts cut from the list, most urgent first
+
+    @property
+    def omitted_text(self) -> str:
+        """``另有 N 项（…）未列出，详见 …`` when the list was cut, else ``""``."""
+        if not self.omitted:
+            return ""
+        from sanlian.i18n.messages import render
+        from sanlian.reports.supervise import LEVEL, LEVEL_ORDER
+
+        counts = {k: sum(1 for a in self.omitted if a.level == k) for k in LEVEL_ORDER}
+        parts = "、".join(f"{LEVEL[k]} {n} 项" for k, n in counts.items() if n)
+        return render(
+            "brief_lags_omitted",
+            count=len(self.omitted),
+            parts=parts,
+            as_of=self.period.as_of.isoformat(),
+        )
 
     @property
     def title(self) -> str:
@@ -115,6 +127,7 @@ class Brief:
             "year_to_date": fig(self.year_to_date),
             "highlights": [h.as_dict() for h in self.highlights],
             "lags": [a.as_dict() for a in self.lags],
+            "lags_omitted": len(self.omitted),
         }
 
 
@@ -151,6 +164,7 @@ def brief(
     prev_end = start - dt.timedelta(days=1)
     previous = Period(year, prev_end - dt.timedelta(days=length - 1), prev_end, prev_end)
     supervision = supervise(session, today=today, as_of=end, year=year)
+    alerts = supervision.alerts  # red, yellow, urged, reminders: the cut keeps the most urgent
     return Brief(
         no=no if no is not None else issue_number(view.start, start, length),
         unit=view.campaign.unit,
@@ -162,8 +176,9 @@ def brief(
         before=count(session, previous),
         year_to_date=count(session, Period.of_year(year, end)),
         highlights=tuple(problem_rows(session, period, only_resolved=True, limit=HIGHLIGHTS)),
-        lags=supervision.alerts[:LAGS],
+        lags=alerts[:LAGS],
         lag_summary=supervision.summary,
+        omitted=alerts[LAGS:],
     )
 
 
@@ -219,4 +234,6 @@ def to_markdown(b: Brief) -> str:
     if b.lags:
         lines.append("")
         lines += [f"- {a.line}" for a in b.lags]
+    if b.omitted:
+        lines += ["", b.omitted_text]
     return "\n".join(lines) + "\n"

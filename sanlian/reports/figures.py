@@ -95,6 +95,12 @@ class Figures:
     mechanisms: int = 0
     activity_person_times: int = 0
     funds_fen: int = 0
+    # Beyond the DESIGN keys (never in the JSON of ``selfcheck``): the period's activity records
+    # of every kind, and of the problems (conflicts) raised in the period those resolved by the
+    # as-of day — the numerator that goes with problems_raised (conflicts_raised) in a ratio.
+    activities: int = 0
+    raised_resolved: int = 0
+    conflicts_raised_resolved: int = 0
     measures: Mapping[str, int] = field(default_factory=lambda: dict.fromkeys(MEASURE, 0))
 
     @property
@@ -298,6 +304,7 @@ def _problems(session: Session, t: Tables, p: Period, grouped: bool) -> Counts:
     pr, c = t.problem.c, t.cadre.c
     raised = between(pr.raised_on, p.start, p.end)
     resolved = and_(pr.status == "resolved", between(pr.resolved_on, p.start, p.end))
+    resolved_by_then = and_(pr.status == "resolved", pr.resolved_on <= p.as_of)
     is_open = problem_open(t, p.as_of)
     columns = {
         "problems_raised": func.count().filter(raised),
@@ -309,6 +316,10 @@ def _problems(session: Session, t: Tables, p: Period, grouped: bool) -> Counts:
         "problems_overdue": func.count().filter(is_open, pr.due_on < p.as_of),
         "conflicts_raised": func.count().filter(raised, pr.is_conflict.is_(True)),
         "conflicts_resolved": func.count().filter(resolved, pr.is_conflict.is_(True)),
+        "raised_resolved": func.count().filter(raised, resolved_by_then),
+        "conflicts_raised_resolved": func.count().filter(
+            raised, resolved_by_then, pr.is_conflict.is_(True)
+        ),
     }
     source = t.problem.outerjoin(t.cadre, c.id == pr.owner_id)
     return _run(session, columns, source, [], c.section_id if grouped else None)
@@ -333,6 +344,7 @@ def _activity_columns(src: Any, p: Period) -> dict[str, Any]:
     from sqlalchemy import func
 
     return {
+        "activities": func.count(),
         "education_sessions": func.count().filter(src.kind == "education"),
         "org_life_sessions": func.count().filter(src.kind == "org_life"),
         "org_life_before_july": func.count().filter(

@@ -30,12 +30,14 @@ class CadreRow:
     role: str | None
     households: int  # households paired with the cadre on the as-of day
     enterprises: int  # enterprises linked on the as-of day (leadership members)
+    households_in_period: int  # households paired on at least one day of the period
+    enterprises_in_period: int  # enterprises linked on at least one day of the period
     visits: int
     last_visit_on: dt.date | None
     research: int
     activities: int
-    problems_owned: int  # raised in the period, or still open, with this cadre as owner
-    problems_resolved: int
+    problems_owned: int  # raised in the period with this cadre as owner
+    problems_resolved: int  # of those, resolved by the as-of day
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -45,7 +47,7 @@ def cadre_rows(session: Session, period: Period) -> list[CadreRow]:
     """Every cadre on the roster on the as-of day, by section then number."""
     from sqlalchemy import and_, func, or_, select
 
-    from sanlian.reports.common import between, on_roster, problem_open, tables
+    from sanlian.reports.common import between, link_active_in, on_roster, tables
 
     t = tables(period.as_of)
     c, s, link = t.cadre.c, t.section.c, t.link.c
@@ -59,13 +61,16 @@ def cadre_rows(session: Session, period: Period) -> list[CadreRow]:
     )
     p = period
     active_now = and_(link.start_on <= p.as_of, or_(link.end_on.is_(None), link.end_on >= p.as_of))
+    active_in_period = link_active_in(t, p.start, p.end)
 
-    def linked(kind: str, column: Any) -> Any:
+    def linked(kind: str, column: Any, active: Any = active_now) -> Any:
         return (
             select(func.count(column.distinct()))
-            .where(link.cadre_id == c.id, link.kind == kind, active_now)
+            .where(link.cadre_id == c.id, link.kind == kind, active)
             .scalar_subquery()
         )
+
+    owned = [pr.owner_id == c.id, between(pr.raised_on, p.start, p.end)]
 
     visit_join = t.visit_cadre.join(t.visit, v.id == vc.visit_id)
     in_visits = [vc.cadre_id == c.id, between(v.visited_on, p.start, p.end)]
@@ -80,6 +85,8 @@ def cadre_rows(session: Session, period: Period) -> list[CadreRow]:
             c.role,
             linked("household", link.household_id).label("households"),
             linked("enterprise", link.enterprise_id).label("enterprises"),
+            linked("household", link.household_id, active_in_period).label("households_period"),
+            linked("enterprise", link.enterprise_id, active_in_period).label("enterprises_period"),
             select(func.count())
             .select_from(visit_join)
             .where(*in_visits)
@@ -99,19 +106,9 @@ def cadre_rows(session: Session, period: Period) -> list[CadreRow]:
             .where(ac.cadre_id == c.id, between(a.held_on, p.start, p.end))
             .scalar_subquery()
             .label("activities"),
+            select(func.count()).where(*owned).scalar_subquery().label("problems_owned"),
             select(func.count())
-            .where(
-                pr.owner_id == c.id,
-                or_(between(pr.raised_on, p.start, p.end), problem_open(t, p.as_of)),
-            )
-            .scalar_subquery()
-            .label("problems_owned"),
-            select(func.count())
-            .where(
-                pr.owner_id == c.id,
-                pr.status == "resolved",
-                between(pr.resolved_on, p.start, p.end),
-            )
+            .where(*owned, pr.status == "resolved", pr.resolved_on <= p.as_of)
             .scalar_subquery()
             .label("problems_resolved"),
         )
@@ -130,6 +127,8 @@ def cadre_rows(session: Session, period: Period) -> list[CadreRow]:
             role=row.role,
             households=int(row.households or 0),
             enterprises=int(row.enterprises or 0),
+            households_in_period=int(row.households_period or 0),
+            enterprises_in_period=int(row.enterprises_period or 0),
             visits=int(row.visits or 0),
             last_visit_on=_date(row.last_visit_on),
             research=int(row.research or 0),
@@ -462,17 +461,18 @@ def activity_records(
 
 
 def research_titles(session: Session, period: Period, limit: int = 3) -> list[tuple[str, str]]:
-    """(author, title) of the period's first research reports."""
+    """(author, title) of the period's first research reports by cadres still on the roster on
+    the as-of day (a report cites no one who has retired)."""
     from sqlalchemy import select
 
-    from sanlian.reports.common import between, tables
+    from sanlian.reports.common import between, on_roster, tables
 
     t = tables(period.as_of)
     r, c = t.research.c, t.cadre.c
     stmt = (
         select(c.name, r.title)
         .select_from(t.research.join(t.cadre, c.id == r.cadre_id))
-        .where(between(r.written_on, period.start, period.end))
+        .where(between(r.written_on, period.start, period.end), on_roster(t, period.as_of))
         .order_by(r.written_on, r.id)
         .limit(limit)
     )

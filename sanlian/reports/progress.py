@@ -78,6 +78,8 @@ class SectionProgress:
     diaries: int
     research_done: int  # cadres of the section with a research report
     research_required: int  # = its cadres
+    # one base for each ratio: of the problems (conflicts) raised in the period, those resolved
+    # by the as-of day (a problem raised last year and resolved this year is in neither)
     problems_resolved: int
     problems_raised: int
     conflicts_resolved: int
@@ -95,9 +97,9 @@ class SectionProgress:
             diaries=f.diaries,
             research_done=f.cadres_with_research,
             research_required=f.cadres_total,
-            problems_resolved=f.problems_resolved,
+            problems_resolved=f.raised_resolved,
             problems_raised=f.problems_raised,
-            conflicts_resolved=f.conflicts_resolved,
+            conflicts_resolved=f.conflicts_raised_resolved,
             conflicts_raised=f.conflicts_raised,
             eight_ones=f.eight_ones_done,
         )
@@ -183,7 +185,7 @@ def checklists(
 
     head = leading_group_head(session, period.as_of)
     organised, org_text = _activity_text(records, "organize")
-    group_parts = [f"组长 {head[0]}（{head[1]}）" if head else "尚未指定组长（--role 组长）"]
+    group_parts = [f"组长 {head[0]}（{head[1]}）" if head else "尚未指定领导小组组长"]
     group_parts.append(org_text)
     leading = CheckItem(
         "organize", "成立领导小组及办公室", organised and head is not None, "；".join(group_parts)
@@ -218,13 +220,15 @@ def checklists(
             "practical",
             EIGHT_ONES["practical"],
             eight["practical"],
-            f"已解决 {f.problems_resolved} 件（收集 {f.problems_raised} 件）",
+            f"本年解决 {f.problems_resolved} 件；本年收集 {f.problems_raised} 件，"
+            f"其中已解决 {f.raised_resolved} 件",
         ),
         CheckItem(
             "conflict",
             EIGHT_ONES["conflict"],
             eight["conflict"],
-            f"已化解 {f.conflicts_resolved} 件（矛盾纠纷 {f.conflicts_raised} 件）",
+            f"本年化解 {f.conflicts_resolved} 件；本年排查矛盾纠纷 {f.conflicts_raised} 件，"
+            f"其中已化解 {f.conflicts_raised_resolved} 件",
         ),
         act("mechanism", EIGHT_ONES["mechanism"], "mechanism"),
         act("exchange", "组织交流参与活动的经验体会", "exchange"),

@@ -10,6 +10,10 @@ Rules (the campaign's settings in brackets):
 - cadres without a research report within [research_warn_days] days of phase 3, or in it;
 - no joint org-life before 1 July (warned in June, pressed from 1 July on);
 - checklist items of ended phases, and eight ones not yet done; the leading-group office acts.
+
+Most urgent first means by level — red cards, yellow cards, what is urged (督办), reminders
+(提醒) — then by the kind's rank, then the longest overdue or quiet first; the briefing cuts
+its list from the same order.
 """
 
 from __future__ import annotations
@@ -137,8 +141,10 @@ class Supervision:
         }
 
 
-def _urgency(a: Alert) -> tuple[int, int, int]:
-    return (a.rank, -a.days, a.ref or 0)
+def _urgency(a: Alert) -> tuple[int, int, int, int]:
+    """Red cards first, then yellow, then what is urged (督办), then reminders (提醒); within a
+    level by the kind's rank, the longest overdue (or quiet) first, then by number."""
+    return (LEVEL_ORDER.index(a.level), a.rank, -a.days, a.ref or 0)
 
 
 def _short(text: str) -> str:
@@ -441,8 +447,12 @@ def group(alerts: list[Alert], order: dict[int, int]) -> tuple[AlertGroup, ...]:
     for items in groups.values():
         items.sort(key=_urgency)
 
-    def key(sid: int | None) -> tuple[int, int]:
-        first = groups[sid][0].rank
-        return (first, -1 if sid is None else order.get(sid, 10**6))
+    def key(sid: int | None) -> tuple[int, int, int]:
+        first = groups[sid][0]
+        return (
+            LEVEL_ORDER.index(first.level),
+            first.rank,
+            -1 if sid is None else order.get(sid, 10**6),
+        )
 
     return tuple(AlertGroup(sid, names[sid], tuple(groups[sid])) for sid in sorted(groups, key=key))
