@@ -81,7 +81,10 @@ def test_partner_number_must_say_which_kind(base: Cli, unchanged: Unchanged) -> 
     ]
 
 
-def test_org_life_with_a_linked_partner_before_july(linked: Cli) -> None:
+def test_org_life_with_a_linked_partner_before_july(
+    linked: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SANLIAN_TODAY", "2026-06-30")
     result = ok(
         linked,
         "activity",
@@ -132,7 +135,10 @@ def test_org_life_with_a_linked_partner_before_july(linked: Cli) -> None:
     assert rows[2]["cadres"] == ["张伟", "单丽"]  # by number
 
 
-def test_org_life_on_or_after_july_first_is_recorded_with_a_warning(linked: Cli) -> None:
+def test_org_life_on_or_after_july_first_is_recorded_with_a_warning(
+    linked: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SANLIAN_TODAY", "2026-07-15")
     result = ok(
         linked,
         "activity",
@@ -199,7 +205,10 @@ def test_org_life_with_an_unlinked_partner_warns(linked: Cli) -> None:
     assert len(activities(linked)) == 4
 
 
-def test_activity_list_filters_and_remove(linked: Cli, unchanged: Unchanged) -> None:
+def test_activity_list_filters_and_remove(
+    linked: Cli, unchanged: Unchanged, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SANLIAN_TODAY", "2026-12-01")
     ok(
         linked,
         "activity",
@@ -305,3 +314,25 @@ def test_leading_group_roles_in_cadre_edit_and_list(base: Cli, unchanged: Unchan
     assert "领导小组职务" in result.err
     # the new deputy, now a leader, may take an enterprise
     ok(base, "link", "enterprise", "--cadre", "曾强", "--enterprise", "1")
+
+
+# --- dates after today, reversed ranges ------------------------------------------------------
+
+
+def test_activity_and_research_dated_after_today_refused(base: Cli, unchanged: Unchanged) -> None:
+    result = unchanged(lambda: base("activity", "add", "education", "--date", "6-16"))
+    assert "“活动日期”2026-06-16 晚于今天（2026-06-15）" in result.err
+    result = unchanged(
+        lambda: base("research", "add", "--cadre", "单丽", "--title", "x", "--date", "2026-09-01")
+    )
+    assert "“报告日期”2026-09-01 晚于今天（2026-06-15）" in result.err
+    ok(base, "activity", "add", "education", "--date", "今天")
+    ok(base, "research", "add", "--cadre", "单丽", "--title", "x")
+
+
+@pytest.mark.parametrize("noun", ["activity", "research"])
+def test_reversed_date_range_refused(base: Cli, noun: str) -> None:
+    result = base(noun, "list", "--from", "7-1", "--to", "6-1")
+    assert result.code == 1 and result.out == ""
+    assert "“开始日期”（--from）2026-07-01 晚于“结束日期”（--to）2026-06-01" in result.err
+    assert ok(base, noun, "list", "--from", "6-1", "--to", "6-1", "-f", "json").json() == []

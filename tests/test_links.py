@@ -175,6 +175,7 @@ def test_one_household_at_a_time_unless_the_campaign_allows(
     )
     assert "只能结对 1 户" in result.err and "王秀英" in result.err
     assert "sanlian link end 2" in result.err
+    assert "已与“王秀英”（联系编号 2）结对" in result.err  # no stray spaces
     ok(linked, "campaign", "set", "--pairs", "2")
     ok(linked, "link", "household", "--cadre", "单丽", "--household", "赵大山")
     assert len(links(linked, "--cadre", "单丽")) == 2
@@ -244,3 +245,24 @@ def test_list_filters_and_formats(linked: Cli) -> None:
 def test_links_are_journalled(linked: Cli) -> None:
     result = ok(linked, "history", "-f", "json")
     assert any(e["command"] == "link community" for e in result.json())
+
+
+def test_issue_3_messages_have_no_stray_spaces_around_quotes_and_brackets() -> None:
+    """Chinese text meets quotes and brackets directly: “已与 “王秀英”（…） 结对” was wrong."""
+    import re
+    from pathlib import Path
+
+    import sanlian.i18n.messages as catalogue
+
+    source = Path(catalogue.__file__).read_text(encoding="utf-8")
+    block = source[source.index("# --- issue 3 ---") : source.index("# --- issue 4 ---")]
+    keys = re.findall(r'^    "(\w+)": ', block, flags=re.MULTILINE)
+    assert len(keys) > 40
+    stray = re.compile(r" [“”（）《》：；，。、]|[“”（）《》：；，。、] ")
+    # a placeholder between spaces whose value may begin or end with a quote or bracket
+    quoted_values = {"{households}", "{names}", "{target}", "{visit_target}", "{partner}"}
+    for key in keys:
+        template = catalogue.MESSAGES[key]
+        assert not stray.search(template), (key, template)
+        for value in quoted_values:
+            assert f" {value} " not in template, (key, template)

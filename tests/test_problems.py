@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -466,3 +467,103 @@ def test_problem_writes_are_journalled(raised: Cli) -> None:
     ok(raised, "problem", "resolve", "1", "--how", "好了")
     entries = ok(raised, "history", "-f", "json").json()
     assert {"problem add", "problem resolve"} <= {e["command"] for e in entries}
+
+
+# --- money over several resolutions (issue: ¥12,345.67 twice gave ¥24,691.34 unannounced) ----
+
+
+def test_money_given_again_after_a_reopen_is_noted_and_shown_as_a_total(raised: Cli) -> None:
+    first = ok(raised, "problem", "resolve", "1", "--how", "资助", "--amount", "12345.67")
+    assert first.err == ""
+    ok(raised, "problem", "reopen", "1", "--reason", "反复")
+    again = ok(raised, "problem", "resolve", "1", "--how", "再资助", "--amount", "12345.67")
+    assert "已解决" in again.out  # a note, not a refusal
+    assert again.err.strip() == (
+        "提示：问题 1 此前解决时已记金额 12,345.67 元，本次金额将另行累计；"
+        "如是同一笔钱，请不要重复填写。"
+    )
+    assert show(raised, 1)["amount"] == "24691.34"  # DESIGN: every resolution's money counts
+    table = ok(raised, "problem", "show", "1", "-f", "plain")
+    assert "资金合计(元，历次解决之和)" in table.out and "24,691.34" in table.out
+    # no money given the third time: nothing to warn about
+    ok(raised, "problem", "reopen", "1", "--reason", "又反复")
+    assert ok(raised, "problem", "resolve", "1", "--how", "回访").err == ""
+
+
+# --- edit: reassign a retired cadre's problems -------------------------------------------------
+
+
+def test_problem_edit_owner_after_the_owner_is_retired(raised: Cli, unchanged: Unchanged) -> None:
+    ok(raised, "cadre", "remove", "单丽", "--force")
+    rows = problems(raised, "--owner-retired")
+    assert [(r["id"], r["owner"], r["owner_retired"]) for r in rows] == [(1, "单丽", True)]
+    assert "单丽（已停用）" in ok(raised, "problem", "list").out
+    result = unchanged(lambda: raised("problem", "edit", "1", "--owner", "单丽"))
+    assert "已停用" in result.err and "在册干部" in result.err
+    result = ok(raised, "problem", "edit", "1", "--owner", "曾强", "--date", "6-1")
+    assert "已修改问题 1" in result.out and "曾强" in result.out
+    record = show(raised, 1)
+    assert record["owner"] == "曾强" and record["owner_retired"] is False
+    assert record["status"] == "in_progress" and record["last_step_on"] == "2026-06-01"
+    step = record["timeline"][-1]
+    assert (step["kind"], step["step_on"]) == ("progress", "2026-06-01")
+    assert step["note"] == "责任人由“单丽（综合科）”改为“曾强（办公室）”"
+    assert problems(raised, "--owner-retired") == []
+    entries = ok(raised, "history", "-f", "json").json()
+    assert "problem edit" in {e["command"] for e in entries}
+
+
+def test_problem_edit_corrections_and_refusals(raised: Cli, unchanged: Unchanged) -> None:
+    ok(raised, "problem", "edit", "1", "--category", "就医", "--text", "看病难", "--conflict")
+    record = show(raised, 1)
+    assert (record["category"], record["text"], record["is_conflict"]) == (
+        "medical",
+        "看病难",
+        True,
+    )
+    assert len(record["timeline"]) == 1 and record["status"] == "pending"  # no step for these
+    ok(raised, "problem", "edit", "1", "--no-conflict")
+    assert show(raised, 1)["is_conflict"] is False
+    for args, expected in [
+        ((), "没有给出要修改的内容"),
+        (("--category", "土地"), "不适用于联系户的问题"),
+        (("--text", " "), "问题内容"),
+        (("--owner", "无名氏"), "无名氏"),
+        (("--owner", "曾强", "--date", "3-31"), "早于问题 1 的提出日期"),
+        (("--owner", "曾强", "--date", "6-16"), "晚于今天"),
+    ]:
+        result = unchanged(partial(raised, "problem", "edit", "1", *args))
+        assert expected in result.err, (args, result)
+    result = unchanged(lambda: raised("problem", "edit", "9", "--text", "x"))
+    assert "没有编号为 9 的问题" in result.err
+    # a finished problem changes owner without a step that would reopen it in the timeline
+    ok(raised, "problem", "resolve", "1", "--how", "已办", "--date", "5-1")
+    result = ok(raised, "problem", "edit", "1", "--owner", "曾强")
+    assert "更换责任人不写入办理过程" in result.err
+    record = show(raised, 1)
+    assert record["owner"] == "曾强" and record["status"] == "resolved"
+    assert record["timeline"][-1]["kind"] == "resolve"
+
+
+# --- dates after today ---------------------------------------------------------------------
+
+
+def test_problem_dates_after_today_refused(raised: Cli, unchanged: Unchanged) -> None:
+    add = ("problem", "add", "--household", "1", "--category", "就学", "--text", "x")
+    result = unchanged(lambda: raised(*add, "--date", "6-16"))
+    assert "“提出日期”2026-06-16 晚于今天（2026-06-15）" in result.err
+    for args, field in [
+        (("progress", "1", "--note", "x"), "办理日期"),
+        (("resolve", "1", "--how", "x"), "解决日期"),
+        (("close", "1", "--reason", "x"), "办结日期"),
+        (("extend", "1", "--due", "8-1", "--reason", "x"), "延期日期"),
+    ]:
+        result = unchanged(partial(raised, "problem", *args, "--date", "2026-07-01"))
+        assert f"“{field}”2026-07-01 晚于今天" in result.err, result
+    # a due date is a plan: it may be later
+    ok(raised, "problem", "extend", "1", "--due", "8-1", "--reason", "等批复")
+    ok(raised, "problem", "resolve", "1", "--how", "好了", "--date", "today")
+    result = unchanged(
+        lambda: raised("problem", "reopen", "1", "--reason", "x", "--date", "2026-12-01")
+    )
+    assert "“重新办理日期”2026-12-01 晚于今天" in result.err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -135,9 +136,10 @@ def test_enterprise_visit_by_its_leader(paired: Cli) -> None:
 
 
 def test_visit_dated_outside_every_campaign_refused(paired: Cli, unchanged: Unchanged) -> None:
-    for day in ("2026-02-28", "2025-06-01", "2027-01-01"):
+    for day in ("2026-02-28", "2025-06-01"):
         result = unchanged(
-            lambda day=day: paired(
+            partial(
+                paired,
                 "visit",
                 "add",
                 "--date",
@@ -324,3 +326,23 @@ def test_show_lists_problems_raised_on_the_visit(paired: Cli) -> None:
     assert ok(paired, "visit", "show", "3", "-f", "json").json()["problem_ids"] == [1]
     table = ok(paired, "visit", "show", "3")
     assert "民情日记" in table.out and "发放联系卡三十张。" in table.out
+
+
+def test_a_visit_dated_after_today_is_refused(paired: Cli, unchanged: Unchanged) -> None:
+    """A visit is a past event: today (2026-06-15) is the latest date it may have."""
+    add = ("visit", "add", "--cadre", "单丽", "--household", "1", "--form", "home")
+    for day in ("2026-06-16", "2026-12-01", "2027-01-01"):
+        result = unchanged(partial(paired, *add, "--date", day))
+        assert f"“走访日期”{day} 晚于今天（2026-06-15）" in result.err
+        assert "请改为 2026-06-15 或以前的日期" in result.err
+    ok(paired, *add, "--date", "today")
+    result = unchanged(lambda: paired("visit", "edit", "1", "--date", "7-1"))
+    assert "“走访日期”2026-07-01 晚于今天" in result.err
+
+
+def test_reversed_date_range_refused(paired: Cli) -> None:
+    _several(paired)
+    result = paired("visit", "list", "--from", "7-1", "--to", "6-1")
+    assert result.code == 1 and result.out == ""
+    assert "“开始日期”（--from）2026-07-01 晚于“结束日期”（--to）2026-06-01" in result.err
+    assert [r["id"] for r in visits(paired, "--from", "4-20", "--to", "4-20")] == [2]

@@ -67,6 +67,7 @@ def add(
             section=section,
             note=note,
             now=now(),
+            today=st.today,
             notes=notes,
         )
         st.journal(

@@ -52,14 +52,14 @@ COLS = [
     Col("target", "对象"),
     Col("category_label", "类别"),
     Col("text", "问题"),
-    Col("owner", "责任人"),
+    Col("owner_label", "责任人"),
     Col("section", "科室"),
     Col("raised_on", "提出日期"),
     Col("due_on", "办理期限"),
     Col("status", "状态", PROBLEM_STATUS),
     Col("is_conflict", "矛盾纠纷", kind="bool"),
     Col("overdue_days", "超期天数"),
-    Col("amount", "资金(元)", kind="money", fmt=_money),
+    Col("amount", "资金合计(元)", kind="money", fmt=_money),
 ]
 SHOW_COLS = [
     *COLS[:8],
@@ -72,7 +72,7 @@ SHOW_COLS = [
     Col("last_step_on", "最近一步"),
     Col("overdue_days", "超期天数"),
     Col("measures", "帮扶措施", fmt=_list_text(MEASURE)),
-    Col("amount", "资金(元)", kind="money", fmt=_money),
+    Col("amount", "资金合计(元，历次解决之和)", kind="money", fmt=_money),
 ]
 STEP_COLS = [
     Col("step_on", "日期"),
@@ -86,11 +86,14 @@ STEP_COLS = [
 
 
 def _labelled(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows for people to read: the category shown by the label of its target's kind."""
+    """Rows for people to read: the category shown by the label of its target's kind, and an
+    owner off the roster marked as such."""
     out = []
     for r in rows:
         r = dict(r)
         r["category_label"] = CATEGORIES[r["target_kind"]].get(r["category"], r["category"])
+        owner = r.get("owner")
+        r["owner_label"] = f"{owner}（已停用）" if owner and r.get("owner_retired") else owner
         out.append(r)
     return out
 
@@ -148,6 +151,7 @@ def add(
             due_on=st.optional_date(session, due, "办理期限"),
             is_conflict=conflict,
             now=now(),
+            today=st.today,
             operator=st.who,
         )
         target = f"{TARGET_KIND[record['target_kind']]}“{record['target']}”"
@@ -182,6 +186,7 @@ def progress(problem_id: IdArg, note: NoteReq = None, date: DateOpt = None) -> N
             note=note,
             step_on=st.date(session, date, "办理日期"),
             now=now(),
+            today=st.today,
             operator=st.who,
         )
         st.journal(session, "problem progress", f"问题 {problem_id} 登记办理进展")
@@ -210,6 +215,7 @@ def resolve(
     from sanlian.services.clock import now
 
     st = state()
+    notes: list[str] = []
     with st.session(write=True) as session:
         record = problems.resolve(
             session,
@@ -219,9 +225,13 @@ def resolve(
             amount=amount,
             step_on=st.date(session, date, "解决日期"),
             now=now(),
+            today=st.today,
             operator=st.who,
+            notes=notes,
         )
         st.journal(session, "problem resolve", f"解决问题 {problem_id}")
+    for text in notes:
+        st.note(text)
     _stepped(record, "登记解决")
 
 
@@ -239,6 +249,7 @@ def close(problem_id: IdArg, reason: ReasonOpt = None, date: DateOpt = None) -> 
             reason=reason,
             step_on=st.date(session, date, "办结日期"),
             now=now(),
+            today=st.today,
             operator=st.who,
         )
         st.journal(session, "problem close", f"问题 {problem_id} 登记为无法解决")
@@ -259,6 +270,7 @@ def reopen(problem_id: IdArg, reason: ReasonOpt = None, date: DateOpt = None) ->
             reason=reason,
             step_on=st.date(session, date, "重新办理日期"),
             now=now(),
+            today=st.today,
             operator=st.who,
         )
         st.journal(session, "problem reopen", f"问题 {problem_id} 重新办理")
@@ -288,10 +300,58 @@ def extend(
             reason=reason,
             step_on=st.date(session, date, "延期日期"),
             now=now(),
+            today=st.today,
             operator=st.who,
         )
         st.journal(session, "problem extend", f"问题 {problem_id} 延期至 {record['due_on']}")
     _stepped(record, f"延期至 {record['due_on']}")
+
+
+@app.command("edit")
+def edit(
+    problem_id: IdArg,
+    owner: Annotated[
+        str | None,
+        typer.Option(
+            "--owner", help="改由这名在册干部负责；未办结的问题记入办理过程（日期见 --date）。"
+        ),
+    ] = None,
+    category: Annotated[str | None, typer.Option("--category", help=_categories_help())] = None,
+    text: Annotated[str | None, typer.Option("--text", help="改正问题或诉求的内容。")] = None,
+    conflict: Annotated[
+        bool | None,
+        typer.Option(
+            "--conflict/--no-conflict", help="标记为矛盾纠纷，或取消标记。", show_default=False
+        ),
+    ] = None,
+    date: Annotated[str | None, typer.Option("--date", help="更换责任人的日期，默认今天。")] = None,
+) -> None:
+    """修改问题：更换责任人（如原责任人已停用）、改正类别、内容或矛盾纠纷标记。"""
+    from sanlian.i18n.messages import render
+    from sanlian.services import problems
+    from sanlian.services.clock import now
+
+    st = state()
+    notes: list[str] = []
+    with st.session(write=True) as session:
+        record, changed = problems.edit(
+            session,
+            problem_id=problem_id,
+            owner=owner,
+            category=category,
+            text=text,
+            is_conflict=conflict,
+            step_on=st.date(session, date, "更换日期"),
+            now=now(),
+            today=st.today,
+            operator=st.who,
+            notes=notes,
+        )
+        summary = "、".join(changed) if changed else "没有变化"
+        st.journal(session, "problem edit", f"修改问题 {problem_id}：{summary}")
+    for line in notes:
+        st.note(line)
+    typer.echo(render("problem_edited", id=record["id"], changes=summary))
 
 
 @app.command("list")
@@ -304,10 +364,23 @@ def list_(
         ),
     ] = None,
     overdue: Annotated[
-        bool, typer.Option("--overdue", help="只列超期的（未办结且已过办理期限）。")
+        bool,
+        typer.Option("--overdue", help="只列超期的（在 --as-of 这天未办结且已过办理期限）。"),
     ] = False,
-    as_of: AsOfOpt = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="列出截至这一天的情况：只列当天以前提出的问题，状态、期限和资金按当天的办理过程；默认今天的现状。",
+        ),
+    ] = None,
     owner: Annotated[str | None, typer.Option("--owner", help="只列这名责任干部的。")] = None,
+    owner_retired: Annotated[
+        bool,
+        typer.Option(
+            "--owner-retired", help="只列责任人已停用的（可用 problem edit --owner 改派）。"
+        ),
+    ] = False,
     section: Annotated[
         str | None, typer.Option("--section", help="只列责任干部在这个科室的。")
     ] = None,
@@ -328,9 +401,11 @@ def list_(
         rows = problems.listing(
             session,
             as_of=day,
+            on_day=as_of is not None,
             status=status,
             overdue=overdue,
             owner=owner,
+            owner_retired=owner_retired,
             section=section,
             category=category,
             community=community,

@@ -58,6 +58,7 @@ def add(
             written_on=st.date(session, date, "报告日期"),
             topic=topic,
             now=now(),
+            today=st.today,
         )
         st.journal(
             session,

@@ -90,6 +90,7 @@ def add(
             diary=diary,
             note=note,
             now=now(),
+            today=st.today,
             notes=notes,
         )
         st.journal(
@@ -142,6 +143,7 @@ def edit(
             cards=cards,
             diary=diary,
             note=note,
+            today=st.today,
             notes=notes,
         )
         st.journal(session, "visit edit", f"修改走访 {visit_id}")

@@ -150,17 +150,20 @@ def add(
     section: str | int | None = None,
     note: str | None = None,
     now: dt.datetime,
+    today: dt.date | None = None,
     notes: list[str] | None = None,
 ) -> dict[str, Any]:
-    """Record an activity; an org-life's late date or unlinked partner adds a note."""
+    """Record an activity held by ``today``; an org-life's late date or unlinked partner adds
+    a note."""
     from sqlalchemy import insert
 
     from sanlian.db.models import Activity, ActivityCadre
     from sanlian.i18n.messages import render
     from sanlian.services import refs, validate
-    from sanlian.services.visits import target_label
+    from sanlian.services.visits import check_not_future, target_label
 
     key = kind_key(kind)
+    check_not_future(held_on, "活动日期", today)
     people: list[Cadre] = []
     for ref in cadres:
         person = refs.resolve(session, "cadre", ref)
@@ -242,7 +245,9 @@ def listing(
 
     from sanlian.db.models import Activity, ActivityCadre, Cadre, Community, Enterprise, Section
     from sanlian.services import refs
+    from sanlian.services.visits import check_range
 
+    check_range(date_from, date_to)
     stmt: Any = (
         select(Activity, Community.name, Enterprise.name, Section.name)
         .outerjoin(Community, col(Community.id) == col(Activity.community_id))

@@ -2,7 +2,9 @@
 
 pending (待办) → in_progress (办理中) → resolved (已解决); or unresolvable (无法解决) by close,
 a reason required; reopen returns a resolved or closed problem to in_progress; extend moves
-the due date of an open one. No step may be dated before the raise or before the latest step.
+the due date of an open one. No step may be dated before the raise or before the latest step,
+nor after today (a step records what has happened). An owner changed by ``edit`` on an open
+problem is a ``progress`` step too, so the timeline says who was responsible when.
 """
 
 from __future__ import annotations
@@ -101,13 +103,20 @@ def add(
     due_on: dt.date | None = None,
     is_conflict: bool = False,
     now: dt.datetime,
+    today: dt.date | None = None,
     operator: str | None = None,
 ) -> dict[str, Any]:
-    """Raise a problem against one target (or the target of ``visit``)."""
+    """Raise a problem against one target (or the target of ``visit``); not after ``today``."""
     from sanlian.db.models import REGISTRY_MODELS, Problem, Visit
     from sanlian.services import refs, validate
-    from sanlian.services.visits import TARGET_COLUMN, resolve_target, target_label
+    from sanlian.services.visits import (
+        TARGET_COLUMN,
+        check_not_future,
+        resolve_target,
+        target_label,
+    )
 
+    check_not_future(raised_on, "提出日期", today)
     found = resolve_target(
         session,
         community=community,
@@ -192,10 +201,14 @@ def _get(session: Session, problem_id: int) -> Problem:
     return problem
 
 
-def _check(problem: Problem, kind: str, step_on: dt.date, field: str) -> None:
-    """Refuse an illegal transition or a step dated before the raise or the latest step."""
+def _check(
+    problem: Problem, kind: str, step_on: dt.date, field: str, today: dt.date | None
+) -> None:
+    """Refuse an illegal transition, or a step dated before the raise or the latest step or
+    after ``today``."""
     from sanlian.i18n.labels import PROBLEM_STATUS
     from sanlian.i18n.messages import render
+    from sanlian.services.visits import check_not_future
 
     allowed, action = TRANSITIONS[kind]
     if problem.status not in allowed:
@@ -210,6 +223,7 @@ def _check(problem: Problem, kind: str, step_on: dt.date, field: str) -> None:
             action=action,
             hint=hint,
         )
+    check_not_future(step_on, field, today)
     if step_on < problem.raised_on:
         raise ValidationError(
             "problem_step_before_raise",
@@ -242,13 +256,14 @@ def progress(
     note: str | None,
     step_on: dt.date,
     now: dt.datetime,
+    today: dt.date | None = None,
     operator: str | None = None,
 ) -> dict[str, Any]:
     """A progress note: pending or in progress → in progress."""
     from sanlian.services import validate
 
     problem = _get(session, problem_id)
-    _check(problem, "progress", step_on, "办理日期")
+    _check(problem, "progress", step_on, "办理日期", today)
     text = validate.text(note, "办理情况（--note）", required=True)
     _step(session, problem, "progress", step_on, now=now, operator=operator, note=text)
     problem.status = "in_progress"
@@ -264,14 +279,26 @@ def resolve(
     measures: Sequence[str] = (),
     amount: str | Decimal | None = None,
     now: dt.datetime,
+    today: dt.date | None = None,
     operator: str | None = None,
+    notes: list[str] | None = None,
 ) -> dict[str, Any]:
-    """Resolved: what was done, the measures (送…) and the money in yuan (kept as fen)."""
+    """Resolved: what was done, the measures (送…) and the money in yuan (kept as fen).
+
+    The money of every resolution counts (a problem reopened and resolved again may well
+    have needed more); when money was recorded on an earlier resolution and is given again,
+    a note asks the clerk not to enter the same money twice.
+    """
+    from sqlalchemy import func, select
+    from sqlmodel import col
+
+    from sanlian.db.models import ProblemStep
     from sanlian.i18n import labels
+    from sanlian.i18n.messages import render
     from sanlian.services import validate
 
     problem = _get(session, problem_id)
-    _check(problem, "resolve", step_on, "解决日期")
+    _check(problem, "resolve", step_on, "解决日期", today)
     text = validate.text(how, "解决情况（--how）", required=True)
     keys: list[str] = []
     for value in measures:
@@ -279,6 +306,20 @@ def resolve(
         if key not in keys:
             keys.append(key)
     money = validate.money(amount, "资金（--amount）")
+    if money is not None and notes is not None:
+        earlier = session.execute(
+            select(func.sum(col(ProblemStep.amount_fen))).where(
+                col(ProblemStep.problem_id) == problem_id, col(ProblemStep.kind) == "resolve"
+            )
+        ).scalar()
+        if earlier:
+            notes.append(
+                render(
+                    "problem_money_again",
+                    id=problem_id,
+                    amount=f"{validate.from_fen(earlier):,.2f}",
+                )
+            )
     _step(
         session,
         problem,
@@ -303,13 +344,14 @@ def close(
     reason: str | None,
     step_on: dt.date,
     now: dt.datetime,
+    today: dt.date | None = None,
     operator: str | None = None,
 ) -> dict[str, Any]:
     """Cannot be solved (无法解决): the reason is required."""
     from sanlian.services import validate
 
     problem = _get(session, problem_id)
-    _check(problem, "close", step_on, "办结日期")
+    _check(problem, "close", step_on, "办结日期", today)
     text = validate.text(reason, "无法解决的原因（--reason）", required=True)
     _step(session, problem, "close", step_on, now=now, operator=operator, note=text)
     problem.status = "unresolvable"
@@ -325,13 +367,14 @@ def reopen(
     reason: str | None,
     step_on: dt.date,
     now: dt.datetime,
+    today: dt.date | None = None,
     operator: str | None = None,
 ) -> dict[str, Any]:
     """A resolved or closed problem back to in progress."""
     from sanlian.services import validate
 
     problem = _get(session, problem_id)
-    _check(problem, "reopen", step_on, "重新办理日期")
+    _check(problem, "reopen", step_on, "重新办理日期", today)
     text = validate.text(reason, "重新办理的原因（--reason）", required=True)
     _step(session, problem, "reopen", step_on, now=now, operator=operator, note=text)
     problem.status = "in_progress"
@@ -348,13 +391,14 @@ def extend(
     reason: str | None,
     step_on: dt.date,
     now: dt.datetime,
+    today: dt.date | None = None,
     operator: str | None = None,
 ) -> dict[str, Any]:
     """Move the due date of an open problem later; the status stays."""
     from sanlian.services import validate
 
     problem = _get(session, problem_id)
-    _check(problem, "extend", step_on, "延期日期")
+    _check(problem, "extend", step_on, "延期日期", today)
     text = validate.text(reason, "延期原因（--reason）", required=True)
     if due_on <= problem.due_on:
         raise ValidationError(
@@ -363,6 +407,87 @@ def extend(
     _step(session, problem, "extend", step_on, now=now, operator=operator, note=text, due_on=due_on)
     problem.due_on = due_on
     return _done(session, problem, step_on)
+
+
+def edit(
+    session: Session,
+    *,
+    problem_id: int,
+    owner: str | int | None = None,
+    category: str | None = None,
+    text: str | None = None,
+    is_conflict: bool | None = None,
+    step_on: dt.date,
+    now: dt.datetime,
+    today: dt.date | None = None,
+    operator: str | None = None,
+    notes: list[str] | None = None,
+) -> tuple[dict[str, Any], list[str]]:
+    """Change the owner, category, text or conflict flag; returns the record and what changed.
+
+    A new owner must be on the roster. On an open problem the change is a ``progress`` step
+    dated ``step_on`` (so an open problem that was pending is in progress from then); on a
+    finished one no step is written, since a step after its resolution would reopen it in
+    the timeline, and a note says so. Text, category and the conflict flag are corrections
+    of the record and leave the timeline alone.
+    """
+    from sanlian.db.models import Cadre, Section
+    from sanlian.i18n.labels import PROBLEM_STATUS
+    from sanlian.i18n.messages import render
+    from sanlian.services import refs, validate
+
+    problem = _get(session, problem_id)
+    if owner is None and category is None and text is None and is_conflict is None:
+        raise ValidationError("nothing_to_edit")
+    changed: list[str] = []
+    if category is not None:
+        if not str(category).strip():
+            raise ValidationError("required", field="问题类别（--category）")
+        key = category_key(problem.target_kind, str(category))
+        if key != problem.category:
+            problem.category = key
+            changed.append("问题类别")
+    if text is not None:
+        clean = validate.text(text, "问题内容（--text）", required=True, limit=2000) or ""
+        if clean != problem.text:
+            problem.text = clean
+            changed.append("问题内容")
+    if is_conflict is not None and is_conflict != problem.is_conflict:
+        problem.is_conflict = is_conflict
+        changed.append("矛盾纠纷标记")
+    if owner is not None:
+        person: Cadre = refs.resolve(session, "cadre", owner, include_retired=True)
+        if person.retired_on is not None:
+            raise RuleError("problem_owner_retired", name=person.name, id=person.id)
+        if person.id != problem.owner_id:
+
+            def who(cadre: Cadre) -> str:
+                section = session.get(Section, cadre.section_id)
+                return f"{cadre.name}（{section.name}）" if section else cadre.name
+
+            old = session.get(Cadre, problem.owner_id) if problem.owner_id else None
+            note = (
+                render("problem_owner_changed", old=who(old), new=who(person))
+                if old is not None
+                else render("problem_owner_set", new=who(person))
+            )
+            if problem.status in OPEN:
+                _check(problem, "progress", step_on, "更换日期", today)
+                _step(session, problem, "progress", step_on, now=now, operator=operator, note=note)
+                problem.status = "in_progress"
+            elif notes is not None:
+                notes.append(
+                    render(
+                        "problem_owner_finished",
+                        id=problem.id,
+                        status=PROBLEM_STATUS[problem.status],
+                    )
+                )
+            problem.owner_id = person.id
+            changed.append(note)
+    session.add(problem)
+    session.flush()
+    return show(session, problem_id=problem_id, as_of=step_on), changed
 
 
 def _status_keys(value: str) -> tuple[str, ...]:
@@ -402,37 +527,15 @@ def _category_pairs(value: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def open_on(day: dt.date) -> Any:
-    """SQL condition: the problem was raised by ``day`` and not yet resolved or closed then."""
-    from sqlalchemy import and_, func, or_
-    from sqlmodel import col
-
-    from sanlian.db.models import Problem
-
-    finished = func.coalesce(col(Problem.resolved_on), col(Problem.closed_on))
-    return and_(
-        col(Problem.raised_on) <= day,
-        or_(col(Problem.status).in_(OPEN), finished > day),
-    )
-
-
-def overdue_on(day: dt.date) -> Any:
-    """SQL condition: open on ``day`` and its due date before ``day``."""
-    from sqlalchemy import and_
-    from sqlmodel import col
-
-    from sanlian.db.models import Problem
-
-    return and_(open_on(day), col(Problem.due_on) < day)
-
-
 def listing(
     session: Session,
     *,
     as_of: dt.date,
+    on_day: bool = False,
     status: str | None = None,
     overdue: bool = False,
     owner: str | int | None = None,
+    owner_retired: bool = False,
     section: str | int | None = None,
     category: str | None = None,
     community: str | int | None = None,
@@ -441,137 +544,134 @@ def listing(
     conflict: bool | None = None,
     ids: Sequence[int] | None = None,
 ) -> list[dict[str, Any]]:
-    """Problems as dicts of stored values, with names, the money resolved and overdue days."""
-    from sqlalchemy import and_, func, or_, select
-    from sqlmodel import col
+    """Problems as dicts of stored values, with names, the money resolved and overdue days.
 
-    from sanlian.db.models import (
-        Cadre,
-        Community,
-        Enterprise,
-        Household,
-        Problem,
-        ProblemStep,
-        Section,
-    )
+    Overdue days are counted on ``as_of``. With ``on_day`` the whole listing is of that day:
+    only problems raised by then, each with its status, dates and due date as its timeline
+    stood at the end of the day (``reports.common.problem_as_of``), the money of resolutions
+    dated up to then, and the status and overdue filters judged on it. Without, the problems
+    are as they stand now. ``owner_retired`` keeps problems whose owner was off the roster on
+    ``as_of``; every row says whether its owner was (``owner_retired``).
+    """
+    from sqlalchemy import and_, func, or_, select
+
+    from sanlian.reports.common import problem_open, tables
     from sanlian.services import refs, validate
 
+    t = tables(as_of if on_day else None)
+    pr, st, cd, sc = t.problem.c, t.problem_step.c, t.cadre.c, t.section.c
+    co, en, ho = t.community.c, t.enterprise.c, t.household.c
+    resolved_money = [st.kind == "resolve"]
+    if on_day:
+        resolved_money.append(st.step_on <= as_of)
     money = (
-        select(
-            col(ProblemStep.problem_id).label("problem_id"),
-            func.sum(col(ProblemStep.amount_fen)).label("fen"),
-        )
-        .where(col(ProblemStep.kind) == "resolve")
-        .group_by(col(ProblemStep.problem_id))
+        select(st.problem_id.label("problem_id"), func.sum(st.amount_fen).label("fen"))
+        .where(*resolved_money)
+        .group_by(st.problem_id)
         .subquery()
     )
-    columns: list[Any] = [
-        Problem,
-        Community.name,
-        Enterprise.name,
-        Household.name,
-        Cadre.name,
-        Cadre.section_id,
-        Section.name,
-        money.c.fen,
-    ]
-    stmt: Any = select(*columns)
-    stmt = (
-        stmt.outerjoin(Community, col(Community.id) == col(Problem.community_id))
-        .outerjoin(Enterprise, col(Enterprise.id) == col(Problem.enterprise_id))
-        .outerjoin(Household, col(Household.id) == col(Problem.household_id))
-        .outerjoin(Cadre, col(Cadre.id) == col(Problem.owner_id))
-        .outerjoin(Section, col(Section.id) == col(Cadre.section_id))
-        .outerjoin(money, money.c.problem_id == col(Problem.id))
+    stmt: Any = (
+        select(
+            *pr,
+            co.name.label("community_name"),
+            en.name.label("enterprise_name"),
+            ho.name.label("household_name"),
+            cd.name.label("owner_name"),
+            cd.section_id.label("owner_section_id"),
+            cd.retired_on.label("owner_retired_on"),
+            sc.name.label("owner_section"),
+            money.c.fen,
+        )
+        .select_from(t.problem)
+        .outerjoin(t.community, co.id == pr.community_id)
+        .outerjoin(t.enterprise, en.id == pr.enterprise_id)
+        .outerjoin(t.household, ho.id == pr.household_id)
+        .outerjoin(t.cadre, cd.id == pr.owner_id)
+        .outerjoin(t.section, sc.id == cd.section_id)
+        .outerjoin(money, money.c.problem_id == pr.id)
     )
+    if on_day:
+        stmt = stmt.where(pr.raised_on <= as_of)
     if status is not None:
-        stmt = stmt.where(col(Problem.status).in_(_status_keys(status)))
+        stmt = stmt.where(pr.status.in_(_status_keys(status)))
     if overdue:
-        stmt = stmt.where(overdue_on(as_of))
+        stmt = stmt.where(problem_open(t, as_of), pr.due_on < as_of)
     if owner is not None:
         owner_id = refs.resolve(session, "cadre", owner, include_retired=True).id
-        stmt = stmt.where(col(Problem.owner_id) == owner_id)
+        stmt = stmt.where(pr.owner_id == owner_id)
+    if owner_retired:
+        stmt = stmt.where(cd.retired_on.is_not(None), cd.retired_on <= as_of)
     if section is not None:
         section_id = refs.resolve(session, "section", section, include_retired=True).id
-        stmt = stmt.where(col(Cadre.section_id) == section_id)
+        stmt = stmt.where(cd.section_id == section_id)
     if category is not None:
         stmt = stmt.where(
             or_(
                 *(
-                    and_(col(Problem.target_kind) == kind, col(Problem.category) == key)
+                    and_(pr.target_kind == kind, pr.category == key)
                     for kind, key in _category_pairs(category)
                 )
             )
         )
     for kind, ref, column in (
-        ("community", community, Problem.community_id),
-        ("enterprise", enterprise, Problem.enterprise_id),
-        ("household", household, Problem.household_id),
+        ("community", community, pr.community_id),
+        ("enterprise", enterprise, pr.enterprise_id),
+        ("household", household, pr.household_id),
     ):
         if ref is not None:
-            stmt = stmt.where(
-                col(column) == refs.resolve(session, kind, ref, include_retired=True).id
-            )
+            stmt = stmt.where(column == refs.resolve(session, kind, ref, include_retired=True).id)
     if conflict is not None:
-        stmt = stmt.where(col(Problem.is_conflict).is_(conflict))
+        stmt = stmt.where(pr.is_conflict.is_(conflict))
     if ids is not None:
-        stmt = stmt.where(col(Problem.id).in_(list(ids)))
-    stmt = stmt.order_by(col(Problem.id))
+        stmt = stmt.where(pr.id.in_(list(ids)))
+    stmt = stmt.order_by(pr.id)
     rows = []
-    for (
-        problem,
-        community_name,
-        enterprise_name,
-        household_name,
-        owner_name,
-        owner_section_id,
-        owner_section,
-        fen,
-    ) in session.execute(stmt).all():
-        kind = problem.target_kind
-        target_id = {
-            "community": problem.community_id,
-            "enterprise": problem.enterprise_id,
-            "household": problem.household_id,
-        }[kind]
-        target = {
-            "community": community_name,
-            "enterprise": enterprise_name,
-            "household": household_name,
-        }[kind]
-        finished = problem.resolved_on or problem.closed_on
-        is_open = problem.raised_on <= as_of and (
-            problem.status in OPEN or (finished is not None and finished > as_of)
+    for r in session.execute(stmt).mappings():
+        kind = r["target_kind"]
+        target_id = r[TARGET_ID[kind]]
+        target = r[f"{kind}_name"]
+        finished = r["resolved_on"] or r["closed_on"]
+        is_open = r["raised_on"] <= as_of and (
+            r["status"] in OPEN or (finished is not None and finished > as_of)
         )
-        late = (as_of - problem.due_on).days if is_open and problem.due_on < as_of else None
+        late = (as_of - r["due_on"]).days if is_open and r["due_on"] < as_of else None
+        retired_on = r["owner_retired_on"]
         rows.append(
             {
-                "id": problem.id,
+                "id": r["id"],
                 "target_kind": kind,
                 "target_id": target_id,
                 "target": target,
-                "community_id": problem.community_id,
-                "enterprise_id": problem.enterprise_id,
-                "household_id": problem.household_id,
-                "visit_id": problem.visit_id,
-                "category": problem.category,
-                "text": problem.text,
-                "owner_id": problem.owner_id,
-                "owner": owner_name,
-                "section_id": owner_section_id,
-                "section": owner_section,
-                "raised_on": problem.raised_on,
-                "due_on": problem.due_on,
-                "is_conflict": problem.is_conflict,
-                "status": problem.status,
-                "resolved_on": problem.resolved_on,
-                "closed_on": problem.closed_on,
-                "last_step_on": problem.last_step_on,
+                "community_id": r["community_id"],
+                "enterprise_id": r["enterprise_id"],
+                "household_id": r["household_id"],
+                "visit_id": r["visit_id"],
+                "category": r["category"],
+                "text": r["text"],
+                "owner_id": r["owner_id"],
+                "owner": r["owner_name"],
+                "owner_retired": retired_on is not None and retired_on <= as_of,
+                "section_id": r["owner_section_id"],
+                "section": r["owner_section"],
+                "raised_on": r["raised_on"],
+                "due_on": r["due_on"],
+                "is_conflict": bool(r["is_conflict"]),
+                "status": r["status"],
+                "resolved_on": r["resolved_on"],
+                "closed_on": r["closed_on"],
+                "last_step_on": r["last_step_on"],
                 "overdue_days": late,
-                "amount": validate.from_fen(fen),
+                "amount": validate.from_fen(r["fen"]),
             }
         )
     return rows
+
+
+TARGET_ID = {
+    "community": "community_id",
+    "enterprise": "enterprise_id",
+    "household": "household_id",
+}
 
 
 def timeline(session: Session, *, problem_id: int) -> list[dict[str, Any]]:

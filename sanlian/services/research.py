@@ -45,10 +45,14 @@ def add(
     written_on: dt.date,
     topic: str | None = None,
     now: dt.datetime,
+    today: dt.date | None = None,
 ) -> dict[str, Any]:
+    """Record a report written by ``today``."""
     from sanlian.db.models import Research
     from sanlian.services import refs, validate
+    from sanlian.services.visits import check_not_future
 
+    check_not_future(written_on, "报告日期", today)
     author = refs.resolve(session, "cadre", cadre)
     clean_title = validate.text(title, "报告题目（--title）", required=True, limit=200)
     report = Research(
@@ -89,7 +93,9 @@ def listing(
 
     from sanlian.db.models import Cadre, Research, Section
     from sanlian.services import refs
+    from sanlian.services.visits import check_range
 
+    check_range(date_from, date_to)
     stmt: Any = (
         select(Research, Cadre.name, Cadre.section_id, Section.name)
         .join(Cadre, col(Cadre.id) == col(Research.cadre_id))

@@ -56,6 +56,25 @@ def check_in_campaign(session: Session, day: dt.date, field: str) -> None:
     )
 
 
+def check_not_future(day: dt.date, field: str, today: dt.date | None) -> None:
+    """Refuse a record of something that has already happened dated after ``today``.
+
+    ``today`` is None where a caller has no clock to judge by (then nothing is refused).
+    """
+    if today is not None and day > today:
+        raise ValidationError(
+            "date_in_future", field=field, value=day.isoformat(), today=today.isoformat()
+        )
+
+
+def check_range(date_from: dt.date | None, date_to: dt.date | None) -> None:
+    """Refuse a listing's ``--from`` later than its ``--to`` (it could only list nothing)."""
+    if date_from is not None and date_to is not None and date_from > date_to:
+        raise ValidationError(
+            "list_range_order", start=date_from.isoformat(), end=date_to.isoformat()
+        )
+
+
 def resolve_target(
     session: Session,
     *,
@@ -185,11 +204,16 @@ def add(
     diary: str | None = None,
     note: str | None = None,
     now: dt.datetime,
+    today: dt.date | None = None,
     notes: list[str] | None = None,
 ) -> dict[str, Any]:
-    """Record a visit; a cadre not linked with the target adds a note, not a refusal."""
+    """Record a visit; a cadre not linked with the target adds a note, not a refusal.
+
+    A visit is a past event: one dated after ``today`` is refused.
+    """
     from sanlian.db.models import Visit
 
+    check_not_future(visited_on, "走访日期", today)
     check_in_campaign(session, visited_on, "走访日期")
     people = _cadres(session, cadres)
     found = resolve_target(
@@ -237,6 +261,7 @@ def edit(
     cards: int | str | None = None,
     diary: str | None = None,
     note: str | None = None,
+    today: dt.date | None = None,
     notes: list[str] | None = None,
 ) -> dict[str, Any]:
     """Change what is given; the cadres and the target, when given, replace the old ones."""
@@ -257,6 +282,7 @@ def edit(
     if visited_on is None and not cadres and found is None and not values:
         raise ValidationError("nothing_to_edit")
     if visited_on is not None:
+        check_not_future(visited_on, "走访日期", today)
         check_in_campaign(session, visited_on, "走访日期")
         values["visited_on"] = visited_on
     if found is not None:
@@ -339,6 +365,7 @@ def listing(
     from sanlian.i18n import labels
     from sanlian.services import refs
 
+    check_range(date_from, date_to)
     stmt: Any = (
         select(Visit, Community.name, Enterprise.name, Household.name)
         .outerjoin(Community, col(Community.id) == col(Visit.community_id))

@@ -1,0 +1,113 @@
+"""``problem list --as-of D`` shows the problems as they stood on D, as the reports count them.
+
+The ledger (today 2026-06-15, default time limit 30 days):
+1. raised 3-10 (due 4-09), resolved 4-10 with ¥100, reopened 5-10, resolved 6-01 with ¥50;
+2. raised 4-01 (due 5-01), extended on 5-10 to 7-31, still pending;
+3. raised 5-20, pending;
+4. raised 3-15, closed 4-05.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import Cli, Result
+
+
+def ok(cli: Cli, *args: Any) -> Result:
+    result = cli(*args)
+    assert result.code == 0, result
+    return result
+
+
+def problems(cli: Cli, *args: Any) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = ok(cli, "problem", "list", "-f", "json", *args).json()
+    return rows
+
+
+@pytest.fixture
+def ledger(base: Cli) -> Cli:
+    def add(target: str, ref: str, category: str, day: str) -> None:
+        ok(
+            base,
+            "problem",
+            "add",
+            target,
+            ref,
+            "--category",
+            category,
+            "--text",
+            "x",
+            "--date",
+            day,
+        )
+
+    add("--household", "王秀英", "就学", "3-10")
+    ok(base, "problem", "resolve", "1", "--how", "a", "--amount", "100", "--date", "4-10")
+    ok(base, "problem", "reopen", "1", "--reason", "反复", "--date", "5-10")
+    ok(base, "problem", "resolve", "1", "--how", "b", "--amount", "50", "--date", "6-1")
+    add("--enterprise", "1", "资金", "4-1")
+    ok(base, "problem", "extend", "2", "--due", "7-31", "--reason", "等批复", "--date", "5-10")
+    add("--community", "幸福社区", "公共设施", "5-20")
+    add("--household", "王秀英", "就医", "3-15")
+    ok(base, "problem", "close", "4", "--reason", "不属于政策范围", "--date", "4-5")
+    return base
+
+
+def _state(rows: list[dict[str, Any]]) -> dict[int, tuple[Any, ...]]:
+    return {
+        r["id"]: (r["status"], r["due_on"], r["resolved_on"], r["closed_on"], r["amount"])
+        for r in rows
+    }
+
+
+def test_the_listing_shows_the_day_asked_for(ledger: Cli) -> None:
+    assert _state(problems(ledger, "--as-of", "4-15")) == {
+        1: ("resolved", "2026-04-09", "2026-04-10", None, "100.00"),
+        2: ("pending", "2026-05-01", None, None, None),
+        4: ("unresolvable", "2026-04-14", None, "2026-04-05", None),
+    }
+    assert _state(problems(ledger, "--as-of", "5-15")) == {
+        1: ("in_progress", "2026-04-09", None, None, "100.00"),
+        2: ("pending", "2026-07-31", None, None, None),
+        4: ("unresolvable", "2026-04-14", None, "2026-04-05", None),
+    }
+    # without --as-of: as things stand now, every problem
+    assert _state(problems(ledger)) == {
+        1: ("resolved", "2026-04-09", "2026-06-01", None, "150.00"),
+        2: ("pending", "2026-07-31", None, None, None),
+        3: ("pending", "2026-06-19", None, None, None),
+        4: ("unresolvable", "2026-04-14", None, "2026-04-05", None),
+    }
+    table = ok(ledger, "problem", "list", "--as-of", "4-15")
+    assert "问题（3，截至 2026-04-15）" in table.out
+
+
+def test_status_and_overdue_filters_judge_on_the_day(ledger: Cli) -> None:
+    def ids(*args: str) -> list[int]:
+        return [r["id"] for r in problems(ledger, *args)]
+
+    assert ids("--status", "open", "--as-of", "4-15") == [2]
+    assert ids("--status", "resolved", "--as-of", "4-15") == [1]
+    assert ids("--status", "open", "--as-of", "5-15") == [1, 2]
+    assert ids("--status", "in_progress", "--as-of", "5-15") == [1]
+    assert ids("--status", "open") == [2, 3]
+    # 2 was late on 5-05 (due 5-01, extended only on 5-10); 1 was late again once reopened
+    rows = problems(ledger, "--overdue", "--as-of", "5-5")
+    assert [(r["id"], r["overdue_days"], r["due_on"]) for r in rows] == [(2, 4, "2026-05-01")]
+    rows = problems(ledger, "--overdue", "--as-of", "5-15")
+    assert [(r["id"], r["overdue_days"]) for r in rows] == [(1, 36)]
+    assert ids("--overdue", "--as-of", "3-1") == []
+
+
+@pytest.mark.parametrize(
+    "day", ["2026-03-12", "2026-04-15", "2026-05-05", "2026-05-15", "2026-06-15"]
+)
+def test_selfcheck_open_and_overdue_drill_down_to_the_listing(ledger: Cli, day: str) -> None:
+    figures = ok(ledger, "selfcheck", "-f", "json", "--as-of", day).json()["figures"]
+    opened = problems(ledger, "--status", "open", "--as-of", day)
+    assert figures["problems_open"] == len(opened)
+    late = problems(ledger, "--status", "open", "--overdue", "--as-of", day)
+    assert figures["problems_overdue"] == len(late)
