@@ -433,7 +433,7 @@ def test_overdue_listing(base: Cli) -> None:
     assert [r["id"] for r in problems(base, "--overdue", "--as-of", "5-5")] == [1, 3]
     assert problems(base, "--overdue", "--as-of", "3-1") == []
     table = ok(base, "problem", "list", "--overdue", "--as-of", "2026-06-15")
-    assert "超期天数" in table.out and "67" in table.out
+    assert "超期(天)" in table.out and "67" in table.out
 
 
 def test_list_filters(base: Cli) -> None:

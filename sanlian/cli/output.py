@@ -37,6 +37,7 @@ class Col:
     enum: Mapping[str, str] | None = None
     kind: str = "text"  # text bool money date id phone
     fmt: Callable[[Any], str] | None = None
+    screen: bool = True  # False: left out of a table on a terminal (kept in files and json)
 
 
 def is_sensitive(key: str) -> str | None:
@@ -283,6 +284,7 @@ def render_rows(
     if output is None and fmt in ("table", "plain"):
         cols = drop_empty(rows, cols)
     if fmt == "table" and output is None and stdout_is_terminal() and len(rows) <= RICH_ROW_LIMIT:
+        cols = [c for c in cols if c.screen]
         if not rows:
             sys.stdout.write(empty + "\n")
             return

@@ -48,18 +48,18 @@ def _list_text(enum: dict[str, str]) -> Callable[[Any], str]:
 
 COLS = [
     Col("id", "编号"),
-    Col("target_kind", "对象类型", TARGET_KIND),
+    Col("target_kind", "对象类型", TARGET_KIND, screen=False),
     Col("target", "对象"),
     Col("category_label", "类别"),
     Col("text", "问题"),
     Col("owner_label", "责任人"),
-    Col("section", "科室"),
+    Col("section", "科室", screen=False),
     Col("raised_on", "提出日期"),
     Col("due_on", "办理期限"),
     Col("status", "状态", PROBLEM_STATUS),
-    Col("is_conflict", "矛盾纠纷", kind="bool"),
-    Col("overdue_days", "超期天数"),
-    Col("amount", "资金合计(元)", kind="money", fmt=_money),
+    Col("is_conflict", "矛盾", kind="bool"),
+    Col("overdue_days", "超期(天)"),
+    Col("amount", "资金(元)", kind="money", fmt=_money),
 ]
 SHOW_COLS = [
     *COLS[:8],
