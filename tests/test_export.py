@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import Cli, dump
-from tests.test_import_registry import MAN, MAN2, WOMAN, write_csv
+from tests.test_import_registry import MAN, MAN2, WOMAN, idn, write_csv
 
 TODAY = dt.date(2026, 6, 15)
 NOW = dt.datetime(2026, 6, 15, 8, 0, tzinfo=dt.UTC)
@@ -56,6 +56,7 @@ def test_export_xlsx_hides_personal_numbers(people: Cli, tmp_path: Path) -> None
     assert "未导出" in result.err and "--reveal" in result.err
     rows = read_back(path)
     assert rows[0] == [
+        "台账编号",
         "姓名",
         "科室",
         "性别",
@@ -65,7 +66,7 @@ def test_export_xlsx_hides_personal_numbers(people: Cli, tmp_path: Path) -> None
         "领导小组职务",
         "备注",
     ]
-    assert rows[1] == ["张伟", "办公室", "男", None, "中共党员", "是", "组长"]
+    assert rows[1] == ["1", "张伟", "办公室", "男", None, "中共党员", "是", "组长"]
     assert not any("*" in str(c) for row in rows for c in row)
 
 
@@ -79,13 +80,14 @@ def test_export_reveal_writes_numbers_as_text(people: Cli, tmp_path: Path) -> No
     sheet = load_workbook(path).active
     assert sheet is not None
     header = [c.value for c in sheet[1]]
-    assert header[:4] == ["户主姓名", "所在社区(村)", "手机号码", "身份证号码"]
-    id_cell = sheet.cell(row=2, column=4)
+    assert header[:5] == ["台账编号", "户主姓名", "所在社区(村)", "手机号码", "身份证号码"]
+    id_cell = sheet.cell(row=2, column=5)
     assert id_cell.value == WOMAN and id_cell.data_type == "s" and id_cell.number_format == "@"
     rows = read_back(path)
-    assert rows[1][:5] == ["王秀英", "#1", "13912345678", WOMAN, "3"]  # 幸福社区 is ambiguous
-    assert rows[2][:2] == ["李四", "前河湾村"]
-    assert rows[2][5] == "就医，\n就学"
+    # 幸福社区 is the name of two: the township tells them apart
+    assert rows[1][:6] == ["1", "王秀英", "幸福社区@兰山街道", "13912345678", WOMAN, "3"]
+    assert rows[2][:3] == ["2", "李四", "前河湾村"]
+    assert rows[2][6] == "就医，\n就学"
 
 
 def test_export_csv_has_bom_and_keeps_id_numbers_from_excel(people: Cli, tmp_path: Path) -> None:
@@ -101,8 +103,8 @@ def test_export_csv_has_bom_and_keeps_id_numbers_from_excel(people: Cli, tmp_pat
 def test_export_to_stdout(people: Cli) -> None:
     result = people("export", "community")
     assert result.code == 0, result
-    assert result.out.splitlines()[0] == "名称,类别,乡镇(街道),网格,联系人,备注"
-    assert "幸福社区,社区,兰山街道,第一网格,," in result.out
+    assert result.out.splitlines()[0] == "台账编号,名称,类别,乡镇(街道),网格,联系人,备注"
+    assert "1,幸福社区,社区,兰山街道,第一网格,," in result.out
 
 
 def test_export_refusals(people: Cli, tmp_path: Path) -> None:
@@ -236,7 +238,7 @@ def _ids() -> Any:
 HOUSEHOLD = st.fixed_dictionaries(
     {
         "name": NAME,
-        "community": st.sampled_from(["幸福社区", "前河湾村", "#3"]),
+        "community": st.sampled_from(["幸福社区", "#2", "#3", "前河湾村@枣园镇"]),
         "phone": st.none() | PHONE,
         "id_number": st.none() | _ids(),
         "members": st.none() | st.integers(1, 12).map(str),
@@ -271,8 +273,8 @@ def fresh_database() -> Any:
                 ("section", {"name": "办公室"}),
                 ("section", {"name": "综合科"}),
                 ("community", {"name": "幸福社区", "town": "兰山街道"}),
-                ("community", {"name": "前河湾村", "kind": "村"}),
-                ("community", {"name": "前河湾村", "town": "枣园镇"}),
+                ("community", {"name": "前河湾村", "kind": "村", "town": "兰山街道"}),
+                ("community", {"name": "前河湾村", "kind": "村", "town": "枣园镇"}),
             ):
                 registry.add(session, kind, values, today=TODAY, now=NOW)
         try:
@@ -344,3 +346,192 @@ def test_template_suffix(cli: Cli, tmp_path: Path) -> None:
     result = cli("template", "cadre", "-o", tmp_path / "x.csv")
     assert result.code == 1 and ".xlsx" in result.err
     assert not (tmp_path / "x.csv").exists()
+
+
+# --- 台账编号: an edited export updates its records ------------------------------------------
+
+MAN3 = idn("11010119900303005")
+
+
+def _edit_csv(path: Path, edit: Any) -> Path:
+    """Read an exported CSV, let ``edit`` change its rows (header first), write it back."""
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    edit(rows)
+    return write_csv(path, rows)
+
+
+def test_edited_default_export_updates_instead_of_adding(
+    people: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    from tests.test_import_registry import rows_of
+
+    path = tmp_path / "e.csv"
+    assert people("export", "cadre", "-o", path).code == 0  # no --reveal: no ID column
+
+    def edit(rows: list[list[str]]) -> None:
+        assert rows[0][:3] == ["台账编号", "姓名", "科室"]
+        by_name = {row[1]: row for row in rows[1:]}
+        by_name["曾强"][2] = "综合科"  # moved to another section
+        by_name["单丽"][1] = "单莉"  # a typo corrected
+
+    _edit_csv(path, edit)
+    result = people("cadre", "import", path)
+    assert result.code == 0, result
+    assert "干部：新增 0，更新 2，未变 2。" in result.out
+    assert rows_of(db_path, "select id, name, section_id from cadre order by id") == [
+        (1, "张伟", 1),
+        (2, "张伟", 2),
+        (3, "单莉", 2),
+        (4, "曾强", 2),
+    ]
+    assert people("cadre", "show", "dl", "-f", "json").json()["name"] == "单莉"  # keys renewed
+
+
+def test_record_number_refusals(people: Cli, tmp_path: Path, unchanged: Any) -> None:
+    rows = [
+        ["台账编号", "姓名", "科室"],
+        ["99", "新人", "办公室"],  # no cadre 99
+        ["x1", "新人", "综合科"],  # not a number
+        ["3", "单丽", "综合科"],
+        ["#3", "单丽", "综合科"],  # the same record twice
+    ]
+    result = unchanged(lambda: people("cadre", "import", write_csv(tmp_path / "x.csv", rows)))
+    err = result.err
+    assert "3 行不合格" in err
+    assert "2       台账编号  99" in err and "“台账编号”99 在台账中找不到对应的干部" in err
+    assert "新增的行请留空" in err
+    assert "3       台账编号  x1" in err and "不是记录编号" in err
+    assert "5       台账编号  #3" in err and "与第 4 行是同一干部" in err
+
+
+def test_record_number_of_another_kind_or_retired(
+    people: Cli, tmp_path: Path, unchanged: Any
+) -> None:
+    # enterprise 1 exists, but a 台账编号 is a number among records of the file's own kind
+    assert people("household", "remove", "李四").code == 0  # household 2 deleted
+    rows = [["台账编号", "户主姓名", "所在社区(村)"], ["2", "李四", "前河湾村"]]
+    result = unchanged(lambda: people("household", "import", write_csv(tmp_path / "x.csv", rows)))
+    assert "“台账编号”2 在台账中找不到对应的联系户" in result.err
+    assert people("link", "community", "--section", "办公室", "--community", "前河湾村").code == 0
+    assert people("community", "remove", "前河湾村", "--force").code == 0
+    rows = [["台账编号", "名称", "乡镇(街道)"], ["2", "前河湾村", "枣园镇"]]
+    result = unchanged(lambda: people("community", "import", write_csv(tmp_path / "y.csv", rows)))
+    assert "“台账编号”2 的社区(村)“前河湾村”已停用" in result.err
+
+
+def test_own_serial_columns_stay_ignored(base: Cli, tmp_path: Path, db_path: Path) -> None:
+    from tests.test_import_registry import rows_of
+
+    rows = [["序号", "编号", "姓名", "科室"], ["1", "3", "新人", "办公室"]]
+    result = base("cadre", "import", write_csv(tmp_path / "x.csv", rows))
+    assert result.code == 0, result
+    assert "新增 1，更新 0，未变 0" in result.out  # 编号 3 is the roster's, not cadre 3
+    assert rows_of(db_path, "select name from cadre where id = 3") == [("单丽",)]
+
+
+def test_template_has_no_record_number(cli: Cli, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = tmp_path / "模板.xlsx"
+    assert cli("template", "household", "-o", path).code == 0
+    book = load_workbook(path)
+    assert "台账编号" not in [c.value for c in book["联系户"][1]]
+    guide = " ".join(str(row[0].value) for row in book["说明"].iter_rows())
+    assert "台账编号" in guide and "新增的行请留空" in guide
+
+
+def test_namesake_households_in_a_default_export(
+    people: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    # Two 王五 in one community, told apart only by their ID numbers, which a default export
+    # leaves out: the 台账编号 tells them apart.
+    assert people("household", "add", "王五", "--community", "3", "--id-number", MAN3).code == 0
+    path = tmp_path / "h.xlsx"
+    assert people("export", "household", "-o", path).code == 0
+    before = dump(db_path)
+    result = people("household", "import", path)
+    assert result.code == 0, result
+    assert "新增 0，更新 0，未变 4" in result.out
+    assert dump(db_path) == before
+    # Without the column, the hint names what tells households apart, and only that.
+    rows = [["户主姓名", "所在社区(村)", "家庭人口"], ["王五", "幸福社区@枣园镇", "5"]]
+    result = people("household", "import", write_csv(tmp_path / "x.csv", rows))
+    assert result.code == 1
+    assert "与多条已登记的联系户都对得上" in result.err
+    assert "请补填身份证号码以区分" in result.err
+    assert "乡镇" not in result.err.split("都对得上")[1] and "信用代码" not in result.err
+
+
+# --- retired records in exports ----------------------------------------------------------------
+
+
+def test_retired_records_named_so_that_they_resolve(people: Cli, db_path: Path) -> None:
+    from sanlian.db.engine import open_database
+    from sanlian.services import exporting
+
+    for args in (
+        ("cadre", "add", "李强", "--section", "办公室"),
+        ("cadre", "add", "李强", "--section", "综合科"),
+        ("link", "community", "--section", "综合科", "--community", "#1"),
+        ("link", "household", "--cadre", "李强@综合科", "--household", "王秀英"),
+        ("cadre", "remove", "李强@综合科", "--force"),  # retired, a namesake still active
+        ("link", "household", "--cadre", "单丽", "--household", "王秀英"),
+        ("cadre", "remove", "单丽", "--force"),  # retired, the only one of the name
+        ("cadre", "add", "曾强", "--section", "综合科"),
+        ("cadre", "remove", "曾强@综合科"),  # never used: deleted
+    ):
+        result = people(*args)
+        assert result.code == 0, result
+    db = open_database(str(db_path))
+    with db.session() as session:
+        names = exporting.ref_names(session, "cadre")
+        communities = exporting.ref_names(session, "community")
+        households = exporting.ref_names(session, "household")
+    db.dispose()
+    assert names[3] == "单丽"
+    assert names[5] == "李强" and names[6] == "李强@综合科"  # a plain name prefers the active
+    assert names[1] == "张伟@办公室" and names[4] == "曾强"
+    assert communities == {1: "幸福社区@兰山街道", 2: "前河湾村", 3: "幸福社区@枣园镇"}
+    assert households[1] == "王秀英"
+
+
+def test_names_that_would_read_as_something_else(base: Cli, db_path: Path) -> None:
+    from sanlian.db.engine import open_database
+    from sanlian.services import exporting
+
+    for args in (
+        ("community", "add", "12", "--town", "东镇"),  # would read as community 12
+        ("household", "add", "王五", "--community", "12@东镇"),
+        ("household", "add", "王五", "--community", "幸福社区"),
+    ):
+        result = base(*args)
+        assert result.code == 0, result
+    db = open_database(str(db_path))
+    with db.session() as session:
+        communities = exporting.ref_names(session, "community")
+        households = exporting.ref_names(session, "household")
+    db.dispose()
+    assert communities[3] == "12@东镇"
+    assert households[2] == "王五@12@东镇" and households[3] == "王五@幸福社区"
+    from sanlian.db.engine import open_database as again
+    from sanlian.services import refs
+
+    db = again(str(db_path))
+    with db.session() as session:
+        for kind, table in (("community", communities), ("household", households)):
+            for record_id, name in table.items():
+                assert refs.resolve(session, kind, name, include_retired=True).id == record_id
+    db.dispose()
+
+
+def test_export_to_an_unwritable_place(people: Cli, tmp_path: Path) -> None:
+    blocker = tmp_path / "文件"
+    blocker.write_text("x")
+    for suffix in (".csv", ".xlsx"):
+        result = people("export", "cadre", "-o", blocker / f"干部{suffix}")
+        assert result.code == 1, result
+        assert "无法写入文件" in result.err and "换一个路径" in result.err
+        assert "Error" not in result.err

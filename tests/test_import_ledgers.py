@@ -68,7 +68,8 @@ def test_links_imported_through_the_link_rules(linked: Cli, db_path: Path, tmp_p
 def test_link_end_date_and_note_update(linked: Cli, db_path: Path, tmp_path: Path) -> None:
     rows = [LINKS[0], ["企业", "", "张伟@办公室", ENTERPRISE, "2026-03-05", "2026-05-31", "改派"]]
     result = ok(linked, "link", "import", write_csv(tmp_path / "x.csv", rows), "--dry-run")
-    assert "更新    张伟@办公室 — 临沂华强机械有限公司  结束日期、备注" in result.out
+    # the dry run names the parties as resolved, not as typed (张伟@办公室)
+    assert "2       更新    张伟 — 临沂华强机械有限公司  结束日期、备注" in result.out
     ok(linked, "link", "import", tmp_path / "x.csv")
     assert rows_of(db_path, "select end_on, note from link where id = 3") == [
         ("2026-05-31", "改派")
@@ -216,6 +217,10 @@ def test_problem_updates_and_refusals(linked: Cli, db_path: Path, tmp_path: Path
     result = ok(linked, "problem", "import", write_csv(tmp_path / "b.csv", rows))
     assert "新增 0，更新 1" in result.out
     assert rows_of(db_path, "select owner_id from problem where id = 1") == [(4,)]
+    # by ``problem edit``'s rule: a new owner of an open problem is a step of its timeline
+    assert rows_of(
+        db_path, "select step_on from problem_step where problem_id = 1 and kind = 'progress'"
+    ) == [("2026-06-15",)]
     rows = [
         [*PROBLEMS[0], "办理期限"],
         ["1", "2026-04-01", "联系户", "王秀英", "就医", "老人办慢病卡", "", "", "2026-06-30"],
@@ -269,17 +274,17 @@ def test_problem_export_imported_back(
 def test_research_imported(base: Cli, db_path: Path, tmp_path: Path) -> None:
     rows = [
         ["姓名", "报告题目", "完成日期", "调研方向"],
-        ["单丽", "关于小微企业融资难的调研", "2026-09-01", "影响经济社会发展的重大问题"],
-        ["张伟@综合科", "社区治理的几点思考", "9月2日", "自拟题目"],
+        ["单丽", "关于小微企业融资难的调研", "2026-05-01", "影响经济社会发展的重大问题"],
+        ["张伟@综合科", "社区治理的几点思考", "5月2日", "自拟题目"],
     ]
     path = write_csv(tmp_path / "调研.csv", rows)
     assert "新增 2" in ok(base, "research", "import", path).out
     assert rows_of(db_path, "select cadre_id, written_on, topic from research") == [
-        (3, "2026-09-01", "development"),
-        (2, "2026-09-02", "自拟题目"),
+        (3, "2026-05-01", "development"),
+        (2, "2026-05-02", "自拟题目"),
     ]
     assert "未变 2" in ok(base, "research", "import", path).out
-    rows[1][2] = "2026-09-05"
+    rows[1][2] = "2026-05-05"
     result = ok(base, "research", "import", write_csv(tmp_path / "b.csv", rows))
     assert "新增 0，更新 1，未变 1" in result.out
     path = tmp_path / "调研.xlsx"
@@ -292,6 +297,12 @@ def test_research_imported(base: Cli, db_path: Path, tmp_path: Path) -> None:
     )
     assert result.code == 1
     assert "对应多条记录" in result.err and "完成日期        “日期”不能为空" in result.err
+
+
+def test_records_dated_after_today_are_refused_on_import(base: Cli, tmp_path: Path) -> None:
+    rows = [["姓名", "报告题目", "完成日期"], ["单丽", "明天才写的调研", "2026-06-16"]]
+    result = base("research", "import", write_csv(tmp_path / "未来.csv", rows))
+    assert result.code == 1 and "晚于今天" in result.err
 
 
 # --- templates --------------------------------------------------------------------------------
@@ -323,8 +334,10 @@ def test_activity_export(base: Cli, tmp_path: Path) -> None:
         "单丽",
     )
     result = ok(base, "export", "activity")
-    assert result.out.splitlines()[0] == "日期,活动类别,主题,组织科室,共建对象,参加干部,备注"
-    assert "2026-04-01,群众观念专题教育,群众观念教育,,,单丽," in result.out
+    assert (
+        result.out.splitlines()[0] == "台账编号,日期,活动类别,主题,组织科室,共建对象,参加干部,备注"
+    )
+    assert "1,2026-04-01,群众观念专题教育,群众观念教育,,,单丽," in result.out
     result = base("activity", "import", "x.csv")
     assert result.code == 2  # activities are recorded one by one: no import command
 
@@ -406,3 +419,141 @@ def test_visit_round_trip(visits: list[Any], suffix: str) -> None:
         assert [(b.line, b.problems) for b in result.bad] == []
         assert (result.added, result.updated, result.unchanged) == (0, 0, len(visits))
         assert dump(folder / "x.db") == before
+
+
+# --- exports that name retired records import back unchanged --------------------------------
+
+
+def test_ledgers_naming_retired_records_import_back(
+    linked: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    ok(linked, "visit", "import", write_csv(tmp_path / "v.csv", VISITS))
+    ok(linked, "problem", "import", write_csv(tmp_path / "p.csv", PROBLEMS))
+    ok(linked, "cadre", "remove", "单丽", "--force")  # paired, visited, owns problem 1
+    ok(linked, "cadre", "remove", "张伟@综合科", "--force")  # a namesake stays active
+    for kind in ("link", "visit", "problem"):
+        path = tmp_path / f"{kind}.xlsx"
+        ok(linked, "export", kind, "-o", path)
+        text = str(read_back(path))
+        assert "单丽" in text and "#3" not in text
+        if kind == "link":
+            assert "张伟@综合科" in text  # plain 张伟 would be the active 张伟@办公室
+        before = dump(db_path)
+        result = ok(linked, kind, "import", path)
+        assert "新增 0，更新 0，未变" in result.out, (kind, result)
+        assert "已停用" not in result.err
+        assert dump(db_path) == before
+    # A new row may not name a retired cadre; a changed reference may not either.
+    rows = [VISITS[0], ["2026-05-01", "单丽", "联系户", "王秀英", "入户走访", "", ""]]
+    result = linked("visit", "import", write_csv(tmp_path / "new.csv", rows))
+    assert result.code == 1
+    assert "2       走访干部  单丽" in result.err
+    assert "干部“单丽”（编号 3）已停用，不能再用于新记录" in result.err
+    rows = [PROBLEMS[0], ["2", "2026-04-02", "企业", ENTERPRISE, "资金", "流动资金紧张，贷款难"]]
+    rows[1] += ["单丽", ""]
+    result = linked("problem", "import", write_csv(tmp_path / "owner.csv", rows))
+    assert result.code == 1 and "已停用" in result.err and "责任人" in result.err
+
+
+def read_back(path: Path) -> list[list[Any]]:
+    from tests.test_export import read_back as read
+
+    return read(path)
+
+
+# --- 台账编号 in ledger exports ---------------------------------------------------------------
+
+
+def test_visit_export_edited_by_its_number(linked: Cli, db_path: Path, tmp_path: Path) -> None:
+    ok(linked, "visit", "import", write_csv(tmp_path / "a.csv", VISITS))
+    path = tmp_path / "走访.csv"
+    ok(linked, "export", "visit", "-o", path)
+    rows = [list(r) for r in read_back(path)]
+    assert rows[0][0] == "台账编号" and rows[1][0] == "1"
+    rows[1][1] = "2026-04-05"  # the date was wrong
+    rows[1][2] = "单丽、曾强"  # and someone went along
+    result = ok(linked, "visit", "import", write_csv(tmp_path / "b.csv", rows), "--dry-run")
+    assert "2       更新    2026-04-05 王秀英  走访日期、走访干部" in result.out
+    result = ok(linked, "visit", "import", tmp_path / "b.csv")
+    assert "新增 0，更新 1，未变 2" in result.out
+    assert rows_of(db_path, "select count(*), min(visited_on) from visit") == [(3, "2026-04-02")]
+    assert rows_of(db_path, "select visited_on from visit where id = 1") == [("2026-04-05",)]
+    assert rows_of(db_path, "select cadre_id from visit_cadre where visit_id = 1") == [(3,), (4,)]
+
+
+def test_ledger_record_numbers_refused(linked: Cli, tmp_path: Path, unchanged: Any) -> None:
+    ok(linked, "problem", "import", write_csv(tmp_path / "a.csv", PROBLEMS))
+    rows = [
+        ["台账编号", *PROBLEMS[0][1:]],
+        ["9", *PROBLEMS[1][1:]],
+        ["2", "2026-04-03", *PROBLEMS[2][2:]],  # problem 2 raised on another day
+    ]
+    result = unchanged(lambda: linked("problem", "import", write_csv(tmp_path / "b.csv", rows)))
+    assert "2       台账编号  9" in result.err and "找不到对应的问题" in result.err
+    assert "“台账编号”2 的问题是“临沂华强机械有限公司，2026-04-02 提出”" in result.err
+    assert "本行的提出日期与它不同" in result.err
+    rows = [["台账编号", *LINKS[0]], ["1", *LINKS[2]]]  # link 1 is 综合科 — 幸福社区
+    result = unchanged(lambda: linked("link", "import", write_csv(tmp_path / "c.csv", rows)))
+    assert "“台账编号”1 的联系记录是“综合科 — 幸福社区（自 2026-03-01 起）”" in result.err
+    assert "本行的联系对象、科室与它不同" in result.err
+
+
+def test_problem_text_corrected_by_its_number(linked: Cli, db_path: Path, tmp_path: Path) -> None:
+    ok(linked, "problem", "import", write_csv(tmp_path / "a.csv", PROBLEMS))
+    rows = [["台账编号", *PROBLEMS[0][1:]], ["1", *PROBLEMS[1][1:]]]
+    rows[1][5] = "老人需办理慢病卡"
+    result = ok(linked, "problem", "import", write_csv(tmp_path / "b.csv", rows))
+    assert "新增 0，更新 1，未变 0" in result.out
+    assert rows_of(db_path, "select count(*) from problem") == [(3,)]
+    assert rows_of(db_path, "select text from problem where id = 1") == [("老人需办理慢病卡",)]
+
+
+# --- what clerks write: form words, dates Excel stored as numbers ----------------------------
+
+
+def test_visit_form_words(linked: Cli, db_path: Path, tmp_path: Path) -> None:
+    rows = [VISITS[0]] + [
+        [f"2026-04-{day:02d}", "单丽", "联系户", "王秀英", word, "", ""]
+        for day, word in enumerate(["座谈", "上门", "入户", "电话", "发卡"], start=10)
+    ]
+    result = ok(linked, "visit", "import", write_csv(tmp_path / "x.csv", rows))
+    assert "新增 5" in result.out
+    assert rows_of(db_path, "select form from visit order by visited_on") == [
+        ("talk",),
+        ("home",),
+        ("home",),
+        ("phone",),
+        ("card",),
+    ]
+
+
+def test_excel_serial_dates(linked: Cli, db_path: Path, tmp_path: Path) -> None:
+    rows: list[list[Any]] = [
+        VISITS[0],
+        [46150, "单丽", "联系户", "王秀英", "入户走访", "", "Excel 存成了数字"],
+        ["46151.0", "单丽", "联系户", "王秀英", "入户走访", "", "数值格式"],
+    ]
+    result = ok(linked, "visit", "import", write_xlsx(tmp_path / "x.xlsx", rows))
+    assert "新增 2" in result.out
+    assert rows_of(db_path, "select visited_on from visit order by id") == [
+        ("2026-05-08",),
+        ("2026-05-09",),
+    ]
+    rows = [VISITS[0], ["46152.0", "单丽", "联系户", "王秀英", "入户走访", "", ""]]
+    result = ok(linked, "visit", "import", write_csv(tmp_path / "y.csv", rows))
+    assert "新增 1" in result.out
+    rows = [VISITS[0], ["123456", "单丽", "联系户", "王秀英", "入户走访", "", ""]]
+    result = linked("visit", "import", write_csv(tmp_path / "z.csv", rows))
+    assert result.code == 1
+    assert "“走访日期”“123456”是一个数字，像是 Excel 把日期存成了序号" in result.err
+    assert "20000–80000" in result.err
+
+
+def test_dry_run_names_rows_by_their_clean_values(linked: Cli, tmp_path: Path) -> None:
+    rows = [VISITS[0], ["2026/4/12", "张伟@办公室", "企业", "lyhqjxyxgs", "座谈", "", ""]]
+    result = ok(linked, "visit", "import", write_csv(tmp_path / "v.csv", rows), "--dry-run")
+    assert "2       新增    2026-04-12 临沂华强机械有限公司" in result.out
+    rows = [["姓名", "报告题目", "完成日期"], ["张伟@综合科", "社区治理的几点思考", "5月2日"]]
+    result = ok(linked, "research", "import", write_csv(tmp_path / "r.csv", rows), "--dry-run")
+    assert "2       新增    张伟《社区治理的几点思考》" in result.out
+    assert "@" not in result.out

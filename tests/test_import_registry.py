@@ -230,6 +230,22 @@ def test_unsupported_suffix(base: Cli, tmp_path: Path, unchanged: Any) -> None:
     assert ".docx" in result.err
 
 
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("花名册.xlsx", b"PK\x03\x04 broken"), ("花名册.xls", b"not an OLE file" * 40)],
+)
+def test_unreadable_workbook(
+    base: Cli, tmp_path: Path, unchanged: Any, name: str, content: bytes
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = unchanged(lambda: base("cadre", "import", path))
+    assert "不是可读取的 Excel 工作簿（可能已损坏，或是旧版 .xls 格式）" in result.err
+    assert "另存为”Excel 工作簿（.xlsx）" in result.err
+    for english in ("Zip", "EOCD", "Cfb", "OLE", "invalid", "error"):
+        assert english not in result.err
+
+
 # --- bad rows ---------------------------------------------------------------------------------
 
 BAD = [
@@ -257,7 +273,7 @@ def test_bad_rows_are_all_reported_and_nothing_written(
         "4       姓名",  # row 4 as Excel shows it: the title and the header counted
         "“姓名”不能为空",
         "找不到科室“财务科”",
-        "“手机号码”“12345”不是有效的手机号码",
+        "“手机号码”“*****”不是有效的手机号码",  # refusals mask the numbers they echo
         "5       身份证号码  3.70102E+17",
         "科学计数法，后几位数字已经丢失",
         "“文本”格式",
@@ -351,6 +367,9 @@ def test_same_record_twice_in_a_file(base: Cli, tmp_path: Path, unchanged: Any) 
     assert "与第 2 行是同一干部" in result.err
     assert "与第 4 行是同一干部" in result.err
     assert "2 行不合格" in result.err
+    # the ID number tells them the same: the refusal points at its column (masked)
+    assert "3       身份证号码  110101********0010  与第 2 行是同一干部" in result.err
+    assert "5       姓名        丙" in result.err
 
 
 def test_duplicates_across_batches(base: Cli, tmp_path: Path, monkeypatch: Any) -> None:
@@ -370,6 +389,7 @@ def test_ambiguous_match_is_refused(base: Cli, tmp_path: Path) -> None:
     result = base("cadre", "import", write_csv(tmp_path / "x.csv", rows))
     assert result.code == 1
     assert "与多条已登记的干部都对得上" in result.err and "孙悦（办公室）" in result.err
+    assert "请补填身份证号码以区分" in result.err and "乡镇" not in result.err
 
 
 def test_gender_must_agree_with_the_id_number_on_file(base: Cli, tmp_path: Path) -> None:
@@ -478,6 +498,7 @@ def test_community_matched_by_name_and_township(base: Cli, tmp_path: Path) -> No
     result = base("community", "import", write_csv(tmp_path / "y.csv", rows))
     assert result.code == 1
     assert "与多条已登记的社区(村)都对得上" in result.err
+    assert "请补填乡镇(街道)以区分" in result.err and "身份证" not in result.err
 
 
 def test_household_ambiguous_community_reference(base: Cli, tmp_path: Path) -> None:
@@ -605,3 +626,96 @@ def test_help_stays_light() -> None:
             if line.startswith("import time:") and "|" in line
         }
         assert not {m for m in modules if m.split(".")[0] in heavy or m in heavy}, args
+
+
+# --- personal numbers on screen -----------------------------------------------------------------
+
+
+def test_bad_rows_mask_id_and_phone_numbers_unless_revealed(
+    base: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    rows = [
+        ["姓名", "科室", "性别", "手机号码", "身份证号码"],
+        ["好人", "办公室", "男", "13812345678", MAN2],
+        ["反了", "综合科", "男", "1381234567", WOMAN],  # a digit short; a woman's number
+    ]
+    path = write_csv(tmp_path / "花名册.csv", rows)
+    for args in ((), ("--dry-run",)):
+        result = base("cadre", "import", path, *args)
+        assert result.code == 1
+        assert WOMAN not in result.err and "1381234567" not in result.err
+        assert "110101********0029" in result.err and "138***4567" in result.err
+    result = base("cadre", "import", path, "--reveal")
+    assert result.code == 1
+    assert "3       手机号码    1381234567" in result.err and WOMAN in result.err
+    result = base("cadre", "import", path, "--skip-bad")
+    assert result.code == 0, result
+    assert WOMAN not in result.err + result.out
+    saved = (tmp_path / "花名册.错误.csv").read_text(encoding="utf-8-sig")
+    assert WOMAN in saved and "1381234567" in saved  # the section's own file: kept whole
+
+
+# --- column names, hints ------------------------------------------------------------------------
+
+
+def test_contact_and_phone_variants(base: Cli, tmp_path: Path, db_path: Path) -> None:
+    rows = [
+        ["名称", "乡镇(街道)", "社区联系人", "联系手机"],
+        ["东岭村", "枣园镇", "刘一", "13800000011"],
+    ]
+    assert base("community", "import", write_csv(tmp_path / "a.csv", rows)).code == 0
+    rows = [["名称", "乡镇", "村联系人", "移动电话"], ["西岭村", "枣园镇", "刘二", "13800000012"]]
+    assert base("community", "import", write_csv(tmp_path / "b.csv", rows)).code == 0
+    rows = [["企业名称", "企业联系人", "联系人电话"], ["新兴科技有限公司", "刘三", "13800000013"]]
+    result = base("enterprise", "import", write_csv(tmp_path / "c.csv", rows))
+    assert result.code == 0, result
+    assert "不认识" not in result.err
+    assert rows_of(db_path, "select contact, phone from community where id > 2") == [
+        ("刘一", "13800000011"),
+        ("刘二", "13800000012"),
+    ]
+    assert rows_of(db_path, "select contact, phone from enterprise where id = 2") == [
+        ("刘三", "13800000013")
+    ]
+
+
+AREA = [idn(f"37130219800101{n:03d}") for n in range(1, 8)]  # 兰山区: not in the 1980 table
+
+
+def test_area_code_hint_only_for_new_or_changed_numbers(base: Cli, tmp_path: Path) -> None:
+    rows = [["户主姓名", "所在社区(村)", "身份证号码"]]
+    rows += [[f"户{i}", "幸福社区", number] for i, number in enumerate(AREA)]
+    path = write_csv(tmp_path / "x.csv", rows)
+    result = base("household", "import", path)
+    assert result.code == 0, result
+    assert result.err.count("地区码 371302") == 5
+    assert "另有 2 条同类提示" in result.err
+    result = base("household", "import", path)
+    assert "未变 7" in result.out
+    assert "地区码" not in result.err and "同类提示" not in result.err
+    rows = [rows[0], ["王秀英", "幸福社区", idn("37130219750505009")]]  # an ID number filled in
+    result = base("household", "import", write_csv(tmp_path / "y.csv", rows))
+    assert "更新 1" in result.out and result.err.count("地区码 371302") == 1
+
+
+# --- retired records referred to ----------------------------------------------------------------
+
+
+def test_household_of_a_retired_community(base: Cli, tmp_path: Path, db_path: Path) -> None:
+    assert base("household", "add", "李四", "--community", "前河湾村").code == 0
+    assert base("community", "remove", "前河湾村", "--force").code == 0
+    path = tmp_path / "h.csv"
+    assert base("export", "household", "-o", path).code == 0
+    assert "李四,前河湾村" in path.read_text(encoding="utf-8-sig")
+    before = dump(db_path)
+    result = base("household", "import", path)
+    assert result.code == 0, result
+    assert "未变 2" in result.out
+    assert dump(db_path) == before
+    rows = [["户主姓名", "所在社区(村)"], ["李五", "前河湾村"]]
+    result = base("household", "import", write_csv(tmp_path / "x.csv", rows))
+    assert result.code == 1
+    assert "社区(村)“前河湾村”（编号 2）已停用，不能再用于新记录" in result.err
+    rows = [["户主姓名", "所在社区(村)"], ["王秀英", "前河湾村"]]  # moved into it: refused too
+    result = base("household", "import", write_csv(tmp_path / "y.csv", rows))
+    assert result.code == 1 and "已停用" in result.err

@@ -156,6 +156,53 @@ def test_broken_xlsx_is_refused(tmp_path: Path) -> None:
     assert info.value.key == "import_unreadable"
 
 
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("坏.xlsx", b"PK\x03\x04 not really a workbook"),  # invalid Zip archive: … EOCD
+        ("旧.xls", b"<html><table><tr><td>x</td></tr></table></html>" * 8),  # Cfb error: …
+        ("空.xlsx", b""),
+    ],
+)
+def test_unreadable_workbooks_in_one_chinese_sentence(
+    tmp_path: Path, name: str, content: bytes
+) -> None:
+    import re
+
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ImportFileError) as info:
+        readers.open_table(path)
+    message = info.value.message
+    assert "不是可读取的 Excel 工作簿" in message and "另存为" in message and ".xlsx" in message
+    # No library's English: only the file's name, the suffix and the product name are Latin.
+    words = set(re.findall(r"[A-Za-z]{3,}", message.replace(str(path), "")))
+    assert words <= {"Excel", "xlsx", "xls"}, words
+    with pytest.raises(ImportFileError):
+        readers.sheet_names(path)
+
+
+def test_csv_errors_in_chinese() -> None:
+    assert readers.csv_reason(csv.Error("field larger than field limit (131072)")) == (
+        "有一个单元格超过 1600 万字"
+    )
+    assert readers.csv_reason(csv.Error("line contains NUL")) == "含有空字符，可能不是文本文件"
+    assert readers.csv_reason(csv.Error("',' expected after '\"'")) == "引号或分隔符不成对"
+
+
+def test_unreadable_csv_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_csv(tmp_path / "x.csv", ROWS)
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "open", refuse)
+    with pytest.raises(ImportFileError) as info:
+        readers.open_table(path)
+    assert info.value.key == "import_read_failed"
+    assert "Permission" not in info.value.message
+
+
 # --- Excel ----------------------------------------------------------------------------------
 
 
@@ -249,6 +296,34 @@ def test_fold_width_keeps_punctuation() -> None:
 )
 def test_from_excel(value: Any, text: Any) -> None:
     assert cells.from_excel(value) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("46150", dt.date(2026, 5, 8)),
+        ("46150.0", dt.date(2026, 5, 8)),
+        ("46150.75", dt.date(2026, 5, 8)),  # a date with a time of day
+        ("４６１５０", dt.date(2026, 5, 8)),
+        ("20000", dt.date(1954, 10, 3)),
+        ("80000", dt.date(2119, 1, 11)),
+    ],
+)
+def test_excel_serial_dates(text: str, day: dt.date) -> None:
+    number = cells.excel_serial(text)
+    assert number is not None
+    assert cells.serial_date(number) == day
+
+
+@pytest.mark.parametrize("text", ["20260603", "6.3", "12.5", "0603", "2026-06-03", "abc", ""])
+def test_not_excel_serial_dates(text: str) -> None:
+    assert cells.excel_serial(text) is None
+
+
+def test_serial_numbers_out_of_range() -> None:
+    assert cells.serial_date(19999) is None
+    assert cells.serial_date(80001) is None
+    assert cells.excel_serial("2026") == 2026.0 and cells.serial_date(2026) is None
 
 
 def test_scientific_and_integral_text() -> None:

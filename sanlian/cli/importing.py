@@ -25,6 +25,7 @@ KIND_LABELS = {
     "research": "调研报告",
     "activity": "活动记录",
 }
+RECORD_HELP = "导出文件中的行按“台账编号”对应原记录，其余"
 MATCH_HELP = {
     "section": "按科室名称对应已有记录",
     "cadre": "按身份证号码（没有则按姓名和科室）对应已有干部",
@@ -63,13 +64,23 @@ SkipBadOpt = Annotated[
 ]
 
 
+ImportRevealOpt = Annotated[
+    bool,
+    typer.Option(
+        "--reveal",
+        help="在屏幕上的错误表中显示完整的身份证号码和手机号码（默认遮蔽；"
+        "另存的“.错误”文件总是完整的）。",
+    ),
+]
+
+
 def attach(app: typer.Typer, kind: str) -> None:
     """Give the noun ``app`` an ``import`` command for ``kind``."""
     label = KIND_LABELS[kind]
     match = MATCH_HELP.get(kind, "对应已有记录")
     help_text = (
         f"从 Excel（.xlsx）或 CSV 文件批量导入{label}：先检查全部行，全部合格才一次写入；"
-        f"{match}，重复导入不会重复登记。"
+        f"{RECORD_HELP}{match}，重复导入不会重复登记。"
     )
 
     @app.command("import", help=help_text, short_help=f"从 Excel 或 CSV 文件批量导入{label}。")
@@ -82,6 +93,7 @@ def attach(app: typer.Typer, kind: str) -> None:
         mapping: MapOpt = None,
         dry_run: DryRunOpt = False,
         skip_bad: SkipBadOpt = False,
+        reveal: ImportRevealOpt = False,
     ) -> None:
         run_import(
             kind,
@@ -91,6 +103,7 @@ def attach(app: typer.Typer, kind: str) -> None:
             mapping=mapping or [],
             dry_run=dry_run,
             skip_bad=skip_bad,
+            reveal=reveal,
         )
 
 
@@ -122,6 +135,7 @@ def run_import(
     mapping: list[str],
     dry_run: bool,
     skip_bad: bool,
+    reveal: bool = False,
 ) -> None:
     import time
 
@@ -131,7 +145,9 @@ def run_import(
     started = time.perf_counter()
     table = open_table(file, sheet=sheet, encoding=encoding)
     try:
-        rows = _run(kind, file, table, mapping=mapping, dry_run=dry_run, skip_bad=skip_bad)
+        rows = _run(
+            kind, file, table, mapping=mapping, dry_run=dry_run, skip_bad=skip_bad, reveal=reveal
+        )
     finally:
         table.close()
     seconds = max(time.perf_counter() - started, 1e-6)
@@ -139,7 +155,14 @@ def run_import(
 
 
 def _run(
-    kind: str, file: Path, table: Any, *, mapping: list[str], dry_run: bool, skip_bad: bool
+    kind: str,
+    file: Path,
+    table: Any,
+    *,
+    mapping: list[str],
+    dry_run: bool,
+    skip_bad: bool,
+    reveal: bool = False,
 ) -> int:
     """The import in one transaction, its report; the number of rows read."""
     from sanlian.errors import ImportFileError
@@ -180,7 +203,7 @@ def _run(
                 _plan(result)
                 typer.echo(render("import_dry_run") + _summary(result))
             if result.bad:
-                _bad_rows(result)
+                _bad_rows(result, reveal=reveal)
                 if not skip_bad:
                     raise ImportFileError("import_bad_rows", count=len(result.bad))
             if result.written and (result.added or result.updated):
@@ -246,6 +269,8 @@ def _notes(result: Any) -> None:
         st.note(render("import_example_skipped", line=result.header_line + 1))
     for text in result.notes:
         st.note(text)
+    for count in result.more_similar.values():
+        st.note(render("import_more_similar", count=count))
     if result.more_notes:
         st.note(render("import_more_notes", count=result.more_notes))
 
@@ -273,12 +298,13 @@ def _plan(result: Any) -> None:
     emit(tabulate_text(rows, cols, "plain"), None)
 
 
-def _bad_rows(result: Any) -> None:
-    """Every bad row: 行号、列、值、原因 (to stderr)."""
+def _bad_rows(result: Any, *, reveal: bool = False) -> None:
+    """Every bad row: 行号、列、值、原因 (to stderr); ID and phone numbers masked unless
+    ``reveal``."""
     from sanlian.cli.output import Col, tabulate_text
 
     rows = [
-        {"line": b.line, "column": p.column, "value": p.value, "reason": p.reason}
+        {"line": b.line, "column": p.column, "value": p.shown(reveal), "reason": p.reason}
         for b in result.bad
         for p in b.problems
     ]

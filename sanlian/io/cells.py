@@ -73,6 +73,29 @@ def number_text(value: float) -> str:
     return f"{value:.15G}"
 
 
+# A date Excel stores as its day number (a date column formatted as 常规 or 数值): 46150, or
+# 46150.0 from a cell formatted as a number. Eight digits are a compact date (20260603); a
+# leading zero (0603) or one or two digits before a dot (6.3) a month and day: none of them is
+# read as a day number.
+_SERIAL = re.compile(r"^[1-9]\d{2,6}(?:\.\d+)?$")
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's 1900 system, its 1900-02-29 bug included
+SERIAL_MIN, SERIAL_MAX = 20000, 80000  # 1954-10-03 … 2119-01-11
+
+
+def excel_serial(text: str) -> float | None:
+    """The number ``text`` holds when it looks like an Excel day number, else ``None``."""
+    clean = fold_width(text).strip()
+    return float(clean) if _SERIAL.match(clean) else None
+
+
+def serial_date(number: float) -> dt.date | None:
+    """The date an Excel day number stands for (its time of day dropped), or ``None`` when the
+    number is outside the years a campaign record could be dated in."""
+    if not SERIAL_MIN <= number <= SERIAL_MAX:
+        return None
+    return EXCEL_EPOCH + dt.timedelta(days=int(number))
+
+
 def from_text(value: str) -> Cell:
     """A CSV field: ``None`` when blank, else as it is."""
     return value if value.strip() else None

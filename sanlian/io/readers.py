@@ -54,16 +54,23 @@ class Table:
 
 
 def open_table(path: Path, *, sheet: str | None = None, encoding: str | None = None) -> Table:
-    """Open ``path`` (.csv/.txt/.tsv or .xlsx/.xls/.xlsm/.xlsb/.ods) for reading."""
+    """Open ``path`` (.csv/.txt/.tsv or .xlsx/.xls/.xlsm/.xlsb/.ods) for reading.
+
+    No library's own (English) error text reaches the clerk: a file that cannot be opened or
+    parsed is refused with a Chinese sentence that says what to do.
+    """
     if not path.exists():
         raise ImportFileError("import_file_missing", path=path)
     if path.is_dir():
         raise ImportFileError("import_file_missing", path=path)
     suffix = path.suffix.lower()
-    if suffix in EXCEL_SUFFIXES:
-        return _open_excel(path, sheet)
-    if suffix in CSV_SUFFIXES:
-        return _open_csv(path, encoding)
+    try:
+        if suffix in EXCEL_SUFFIXES:
+            return _open_excel(path, sheet)
+        if suffix in CSV_SUFFIXES:
+            return _open_csv(path, encoding)
+    except OSError:  # no permission, a file another program holds locked
+        raise ImportFileError("import_read_failed", path=path) from None
     raise ImportFileError("import_suffix", suffix=path.suffix or "（无后缀）")
 
 
@@ -77,8 +84,10 @@ def _open_excel(path: Path, sheet: str | None) -> Table:
         book = pc.CalamineWorkbook.from_path(str(path))
     except pc.PasswordError:
         raise ImportFileError("import_password", path=path) from None
-    except Exception as exc:  # ZipError, XmlError, CalamineError: not a workbook
-        raise ImportFileError("import_unreadable", path=path, reason=_reason(exc)) from None
+    except OSError:
+        raise
+    except Exception:  # ZipError, XmlError, CalamineError: not a workbook (or an old .xls)
+        raise ImportFileError("import_unreadable", path=path) from None
     names = list(book.sheet_names)
     if not names:
         raise ImportFileError("import_empty", path=path)
@@ -97,8 +106,9 @@ def _open_excel(path: Path, sheet: str | None) -> Table:
         raise ImportFileError("import_sheet_missing", sheet=sheet, sheets="、".join(names))
     try:
         data = book.get_sheet_by_name(name)
-    except Exception as exc:
-        raise ImportFileError("import_unreadable", path=path, reason=_reason(exc)) from None
+    except Exception:
+        book.close()
+        raise ImportFileError("import_unreadable", path=path) from None
     counter = {"row": 0}
 
     def rows() -> Iterator[tuple[int, list[Cell]]]:
@@ -126,8 +136,15 @@ def _open_excel(path: Path, sheet: str | None) -> Table:
 def sheet_names(path: Path) -> list[str]:
     import python_calamine as pc
 
-    with pc.CalamineWorkbook.from_path(str(path)) as book:
-        return list(book.sheet_names)
+    try:
+        with pc.CalamineWorkbook.from_path(str(path)) as book:
+            return list(book.sheet_names)
+    except pc.PasswordError:
+        raise ImportFileError("import_password", path=path) from None
+    except OSError:
+        raise ImportFileError("import_read_failed", path=path) from None
+    except Exception:
+        raise ImportFileError("import_unreadable", path=path) from None
 
 
 # --- CSV ------------------------------------------------------------------------------------
@@ -259,7 +276,7 @@ def _open_csv(path: Path, encoding: str | None) -> Table:
             ) from None
         except csv.Error as exc:
             raise ImportFileError(
-                "import_csv_error", path=path, line=index + 1, reason=str(exc)
+                "import_csv_error", path=path, line=index + 1, reason=csv_reason(exc)
             ) from None
         finally:
             text.close()
@@ -276,6 +293,13 @@ def _open_csv(path: Path, encoding: str | None) -> Table:
     )
 
 
-def _reason(exc: Exception) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0][:200]
+def csv_reason(exc: Exception) -> str:
+    """What ``csv`` refused, in Chinese (its own message is English)."""
+    from sanlian.i18n.messages import render
+
+    text = str(exc)
+    if "field limit" in text:
+        return render("import_csv_reason_large")
+    if "NUL" in text:
+        return render("import_csv_reason_nul")
+    return render("import_csv_reason_other")

@@ -52,18 +52,28 @@ class TableWriter:
     def close(self) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def abort(self) -> None:
+        """Give up: leave no half-written file behind."""
+        self.close()
+
     def __enter__(self) -> TableWriter:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
+    def __exit__(self, exc_type: Any, *exc: Any) -> None:
+        if exc_type is not None:
+            self.abort()
+        else:
+            self.close()
 
 
 class CsvWriter(TableWriter):
     def __init__(self, path: Path, headers: Sequence[str], *, text_columns: Iterable[int] = ()):
         super().__init__(path, headers, text_columns=text_columns)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._fh = path.open("w", encoding="utf-8-sig", newline="")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._fh = path.open("w", encoding="utf-8-sig", newline="")
+        except OSError:
+            raise ImportFileError("export_write_failed", path=path) from None
         self._writer = csv.writer(self._fh, lineterminator="\r\n")
         self._writer.writerow(self.headers)
 
@@ -80,6 +90,11 @@ class CsvWriter(TableWriter):
     def close(self) -> None:
         if not self._fh.closed:
             self._fh.close()
+
+    def abort(self) -> None:
+        if not self._fh.closed:
+            self._fh.close()
+            self.path.unlink(missing_ok=True)
 
 
 def csv_text(value: Any) -> str:
@@ -148,9 +163,29 @@ class XlsxWriter(TableWriter):
 
     def close(self) -> None:
         if self._book is not None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._book.save(self.path)
+            book, self._book = self._book, None
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                book.save(self.path)
+            except OSError:
+                self._discard()
+                raise ImportFileError("export_write_failed", path=self.path) from None
+
+    def abort(self) -> None:
+        if self._book is not None:
             self._book = None
+            self._discard()
+
+    def _discard(self) -> None:
+        """Finish the write-only sheet's stream and remove its temporary file."""
+        import contextlib
+
+        with contextlib.suppress(Exception):  # already closed by a save that failed later
+            self._sheet.close()
+        writer = getattr(self._sheet, "_writer", None)
+        if writer is not None:
+            with contextlib.suppress(Exception):  # nothing left to remove
+                writer.cleanup()
 
 
 def xlsx_value(value: Any) -> Any:
@@ -261,5 +296,8 @@ def write_template(path: Path, title: str, columns: Sequence[TemplateColumn], no
     for row in guide.iter_rows(min_row=2, max_row=len(columns) + 1):
         for cell in row:
             cell.alignment = wrap
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        book.save(path)
+    except OSError:
+        raise ImportFileError("export_write_failed", path=path) from None

@@ -1,10 +1,16 @@
 """Export any table to .xlsx or .csv, and write blank import templates.
 
 An export is written in the columns the importer reads, so that an export imported back
-changes nothing. ID and phone numbers are personal data: unless ``reveal``, their columns are
-left out altogether (never written masked: a masked number could not be imported back).
-A reference to a record is written as its name, or as ``#编号`` where the name alone is not
-unique (two communities of one name in different townships).
+changes nothing. Its first column, 台账编号, is each record's number: imported back, a row is
+matched to its record by it first, so that a row whose name, section or ID number was edited
+updates that record instead of adding another (the columns that would tell it apart, ID and
+phone numbers, are personal data: unless ``reveal`` they are left out altogether — never
+written masked, since a masked number could not be imported back).
+
+A reference to a record is written as a name that :func:`sanlian.services.refs.resolve` reads
+back as that record, retired records included: the name; else ``姓名@科室`` (cadres),
+``户主姓名@社区`` (households), ``名称@乡镇`` (communities) where that tells namesakes apart;
+else ``#编号``.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sanlian.errors import ImportFileError
-from sanlian.services.importing import Field, fields_for
+from sanlian.services.importing import RECORD_HEADER, Field, fields_for
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -62,47 +68,80 @@ def parse_kind(value: str, kinds: dict[str, str], key: str = "export_kind_unknow
     raise ImportFileError(key, kind=value, kinds=choices)
 
 
+# How a record is told apart from its namesakes (``名称@限定``): the column holding the
+# qualifier, and the kind of record it refers to (``None``: plain text, a township).
+QUALIFIERS: dict[str, tuple[str, str | None]] = {
+    "cadre": ("section_id", "section"),
+    "household": ("community_id", "community"),
+    "community": ("town", None),
+}
+
+
+def _stable(text: str) -> bool:
+    """Whether ``text`` is read back as itself in a part of a reference: no ``@``, unchanged by
+    the normalisation ``refs.resolve`` applies."""
+    import unicodedata
+
+    clean = unicodedata.normalize("NFKC", text).strip()
+    return bool(clean) and clean == text and "@" not in text
+
+
+def _plain(text: str) -> bool:
+    """Whether ``text`` alone is read back as a name: stable, and not a number."""
+    return _stable(text) and not text.lstrip("#").isdigit()
+
+
+def _names_it(group: list[tuple[int, bool]], record_id: int) -> bool:
+    """Whether a reference matching the records ``group`` ((id, active) pairs) resolves to
+    ``record_id``: ``refs.resolve`` prefers the active ones, retired records included."""
+    active = [rid for rid, is_active in group if is_active]
+    pool = active or [rid for rid, _a in group]
+    return pool == [record_id]
+
+
 def ref_names(session: Session, kind: str) -> dict[int, str]:
-    """Record id → how an export names it: its name, or ``#id`` when the name is shared."""
-    from collections import Counter
+    """Record id → how an export names it, so that ``refs.resolve(..., include_retired=True)``
+    (and, for an active record, without it) reads back that very record: its name; else
+    ``名称@限定`` where the qualifier tells namesakes apart; else ``#id``."""
+    import re
 
     from sqlalchemy import select
 
     from sanlian.db.models import REGISTRY_MODELS
 
     model: Any = REGISTRY_MODELS[kind]
-    rows = session.execute(select(model.id, model.name, model.retired_on)).all()
-    active = Counter(name for _id, name, retired in rows if retired is None)
-    return {
-        rid: name if retired is None and active[name] == 1 else f"#{rid}"
-        for rid, name, retired in rows
-    }
-
-
-def cadre_names(session: Session) -> dict[int, str]:
-    """Cadre id → its name, ``姓名@科室`` where two share the name, ``#id`` where even that is
-    shared (the forms ``refs.resolve`` reads back)."""
-    from collections import Counter
-
-    from sqlalchemy import select
-    from sqlmodel import col
-
-    from sanlian.db.models import Cadre, Section
-
-    stmt = select(col(Cadre.id), col(Cadre.name), col(Section.name), col(Cadre.retired_on)).join(
-        Section, col(Section.id) == col(Cadre.section_id)
-    )
-    rows = session.execute(stmt).all()
-    names = Counter(name for _i, name, _s, retired in rows if retired is None)
-    pairs = Counter((name, section) for _i, name, section, retired in rows if retired is None)
-    out = {}
-    for cadre_id, name, section, retired in rows:
-        if retired is None and names[name] == 1:
-            out[cadre_id] = name
-        elif retired is None and pairs[(name, section)] == 1:
-            out[cadre_id] = f"{name}@{section}"
-        else:
-            out[cadre_id] = f"#{cadre_id}"
+    column, parent = QUALIFIERS.get(kind, (None, None))
+    columns = [model.id, model.name, model.retired_on.is_(None)]
+    if column:
+        columns.append(getattr(model, column))
+    stmt = select(*columns).order_by(model.id)
+    rows = [
+        (int(r[0]), str(r[1]), bool(r[2]), r[3] if column else None) for r in session.execute(stmt)
+    ]
+    parents = ref_names(session, parent) if parent else {}
+    by_name: dict[str, list[tuple[int, bool]]] = {}
+    by_pair: dict[tuple[str, Any], list[tuple[int, bool]]] = {}
+    for rid, name, active, qual in rows:
+        compact = re.sub(r"\s+", "", name)  # ``refs.resolve`` matches the compact form too
+        by_name.setdefault(compact, []).append((rid, active))
+        by_pair.setdefault((compact, qual), []).append((rid, active))
+    out: dict[int, str] = {}
+    for rid, name, _active, qual in rows:
+        compact = re.sub(r"\s+", "", name)
+        if _plain(name) and _names_it(by_name[compact], rid):
+            out[rid] = name
+            continue
+        text = parents.get(int(qual)) if parent and qual is not None else qual
+        if (
+            column
+            and isinstance(text, str)
+            and _stable(name)
+            and (parent is not None or _stable(text))
+            and _names_it(by_pair[(compact, qual)], rid)
+        ):
+            out[rid] = f"{name}@{text}"
+            continue
+        out[rid] = f"#{rid}"
     return out
 
 
@@ -131,21 +170,21 @@ def registry_table(session: Session, kind: str, *, reveal: bool) -> ExportTable:
     table = model.__table__
     refs = {f.key: ref_names(session, f.ref) for f in fields if f.type == "ref" and f.ref}
     columns = [table.c[f.column] for f in fields]
-    stmt = select(*columns).where(table.c.retired_on.is_(None)).order_by(table.c.id)
+    stmt = select(table.c.id, *columns).where(table.c.retired_on.is_(None)).order_by(table.c.id)
 
     def rows() -> Iterator[list[Any]]:
-        for record in session.execute(stmt):
-            yield [
+        for record_id, *values in session.execute(stmt):
+            yield [record_id] + [
                 export_value(f, value, refs.get(f.key))
-                for f, value in zip(fields, record, strict=True)
+                for f, value in zip(fields, values, strict=True)
             ]
 
     return ExportTable(
         kind=kind,
         label=KIND_LABELS[kind],
-        headers=[f.label for f in fields],
+        headers=[RECORD_HEADER] + [f.label for f in fields],
         rows=rows(),
-        text_columns={i for i, f in enumerate(fields) if f.type in TEXT_TYPES},
+        text_columns={i + 1 for i, f in enumerate(fields) if f.type in TEXT_TYPES},
         hidden=hidden,
     )
 
@@ -156,8 +195,14 @@ def registry_table(session: Session, kind: str, *, reveal: bool) -> ExportTable:
 def _ledger_table(
     kind: str, label: str, headers: Sequence[str], rows: Iterator[list[Any]]
 ) -> ExportTable:
+    """A ledger's table: the record's number (台账编号) first, then ``headers``."""
     return ExportTable(
-        kind=kind, label=label, headers=list(headers), rows=rows, text_columns=set(), hidden=False
+        kind=kind,
+        label=label,
+        headers=[RECORD_HEADER, *headers],
+        rows=rows,
+        text_columns=set(),
+        hidden=False,
     )
 
 
@@ -172,9 +217,7 @@ class _Names:
         if record_id is None:
             return None
         if kind not in self._cache:
-            self._cache[kind] = (
-                cadre_names(self.session) if kind == "cadre" else ref_names(self.session, kind)
-            )
+            self._cache[kind] = ref_names(self.session, kind)
         return self._cache[kind].get(record_id, f"#{record_id}")
 
 
@@ -198,8 +241,14 @@ def link_table(session: Session, *, reveal: bool, today: dt.date) -> ExportTable
                 "enterprise": r["enterprise_id"],
                 "household": r["household_id"],
             }[kind]
-            yield [TARGET_KIND[kind], *who, names(kind, target_id), r["start_on"], r["end_on"]] + [
-                r["note"]
+            yield [
+                r["id"],
+                TARGET_KIND[kind],
+                *who,
+                names(kind, target_id),
+                r["start_on"],
+                r["end_on"],
+                r["note"],
             ]
 
     return _ledger_table("link", "联系记录", [f.label for f in link_fields()], rows())
@@ -215,6 +264,7 @@ def visit_table(session: Session, *, reveal: bool, today: dt.date) -> ExportTabl
     def rows() -> Iterator[list[Any]]:
         for r in visits.listing(session):
             yield [
+                r["id"],
                 r["visited_on"],
                 "、".join(str(names("cadre", i)) for i in r["cadre_ids"]),
                 TARGET_KIND[r["target_kind"]],
@@ -242,6 +292,7 @@ def problem_table(session: Session, *, reveal: bool, today: dt.date) -> ExportTa
             kind = r["target_kind"]
             amount = r.get("amount")
             yield [
+                r["id"],
                 r["raised_on"],
                 TARGET_KIND[kind],
                 names(kind, r["target_id"]),
@@ -270,7 +321,14 @@ def research_table(session: Session, *, reveal: bool, today: dt.date) -> ExportT
     def rows() -> Iterator[list[Any]]:
         for r in research.listing(session):
             topic = research.TOPIC.get(r["topic"], r["topic"]) if r["topic"] else None
-            yield [names("cadre", r["cadre_id"]), r["title"], r["written_on"], topic, r["section"]]
+            yield [
+                r["id"],
+                names("cadre", r["cadre_id"]),
+                r["title"],
+                r["written_on"],
+                topic,
+                r["section"],
+            ]
 
     headers = [f.label for f in research_fields()] + ["科室"]
     return _ledger_table("research", "调研报告", headers, rows())
@@ -289,6 +347,7 @@ def activity_table(session: Session, *, reveal: bool, today: dt.date) -> ExportT
             if r["partner_kind"] is not None:
                 partner = names(r["partner_kind"], r[f"{r['partner_kind']}_id"])
             yield [
+                r["id"],
                 r["held_on"],
                 ACTIVITY_KIND.get(r["kind"], r["kind"]),
                 r["title"],
@@ -387,6 +446,9 @@ def template_notes(kind: str, label: str) -> str:
             f"（{label}{rule}对应已有记录）。",
             f"6. 导入前可先试运行：sanlian {kind} import 文件.xlsx --dry-run ；"
             "有不合格的行时，加 --skip-bad 可只导入合格的行，不合格的行另存为“文件名.错误.xlsx”。",
+            f"7. 用 sanlian export 导出的文件第一列是“{RECORD_HEADER}”（记录的编号，由导出生成）："
+            "改过的行按它对应原记录，改名、调科室也不会重复登记；新增的行请留空，不要自己填写。"
+            "本模板没有这一列，也无需添加。",
         ]
     )
 

@@ -8,13 +8,16 @@ One engine behind every ``KIND import``:
 2. read the rows lazily, in batches: every value is checked by the same rules as the ``add``
    commands (:func:`sanlian.services.registry.clean_values`), every problem of every row is
    collected with its row number as Excel shows it, its column, value and reason;
-3. match each good row to an existing record (cadre by ID number, else name and section;
-   household by ID number, else name and community; enterprise by credit code, else name;
-   community by name and township) and plan it as added, updated or unchanged;
+3. match each good row to an existing record — first by its 台账编号 (the record's number, which
+   every export writes in a column of that name), then cadre by ID number, else name and
+   section; household by ID number, else name and community; enterprise by credit code, else
+   name; community by name and township — and plan it as added, updated or unchanged;
 4. write, in bulk, inside one savepoint of the command's one transaction: kept if every row is
    good (or ``skip_bad``), rolled back for a dry run or when a row is bad.
 
 An empty cell leaves the stored value as it is: an import adds and corrects, it never erases.
+A reference to a retired record (an export names it) is accepted where the row matches an
+existing record that already refers to it; a new row, or a changed reference, is refused.
 
 The registry kinds are written in bulk (``insert`` with RETURNING, pinyin search keys likewise),
 batch by batch, so that 100,000 rows stream in flat memory. The ledgers (links, visits,
@@ -36,7 +39,15 @@ from typing import TYPE_CHECKING, Any
 
 from sanlian.errors import ImportFileError, SanlianError, ValidationError
 from sanlian.i18n.messages import render
-from sanlian.io.cells import Cell, digits_text, display, fold_width, looks_scientific
+from sanlian.io.cells import (
+    Cell,
+    digits_text,
+    display,
+    excel_serial,
+    fold_width,
+    looks_scientific,
+    serial_date,
+)
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -46,9 +57,15 @@ if TYPE_CHECKING:
 BATCH = 400  # rows per round trip: two parameters a row stay under SQLite's old limit of 999
 HEADER_SCAN = 10  # the header row is looked for among the first rows that are not blank
 NOTE_LIMIT = 20  # notes kept word for word; the rest are counted
+GROUP_LIMIT = 5  # notes of one kind (the area-code hint) listed before they are summarised
 
 # Columns a file may carry that are no field: row serial numbers, our own numbers and reports.
+# A section's roster has its own 序号/编号 columns, which mean nothing here; the record's number
+# in the ledger travels in a column of a distinctive name, written by every export.
 IGNORED_HEADERS = ("序号", "编号", "id", "原行号", "错误原因", "停用日期", "被引用")
+RECORD_HEADER = "台账编号"
+RECORD_KEY = "__record__"  # how the 台账编号 column is named where a field key is expected
+SENSITIVE_TYPES = {"phone", "id_number"}  # values masked on screen unless --reveal
 BAD_LINE_HEADER = "原行号"
 BAD_REASON_HEADER = "错误原因"
 
@@ -83,6 +100,20 @@ class Field:
         return (self.label, self.key, *self.aliases)
 
 
+PHONE_ALIASES = (
+    "手机号码",
+    "手机",
+    "手机号",
+    "联系电话",
+    "电话",
+    "联系方式",
+    "移动电话",
+    "联系手机",
+    "联系人电话",
+    "联系人手机",
+    "手机号码(联系人)",
+)
+
 # Variants of the column names found in real rosters, beyond each field's own label.
 ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "section": {
@@ -103,7 +134,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
             "是否领导班子",
         ),
         "role": ("领导小组职务", "领导小组", "小组职务", "领导小组分工"),
-        "phone": ("手机号码", "手机", "手机号", "联系电话", "电话", "联系方式", "移动电话"),
+        "phone": PHONE_ALIASES,
         "id_number": ("身份证号码", "身份证号", "身份证", "公民身份号码", "身份号码", "证件号码"),
         "note": ("备注", "说明"),
     },
@@ -130,8 +161,8 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
             "所属乡镇(街道)",
         ),
         "grid": ("网格", "所属网格", "网格名称"),
-        "contact": ("联系人", "负责人", "联系人姓名", "书记"),
-        "phone": ("手机号码", "手机", "手机号", "联系电话", "电话", "联系方式"),
+        "contact": ("联系人", "负责人", "联系人姓名", "书记", "社区联系人", "村联系人"),
+        "phone": PHONE_ALIASES,
         "note": ("备注", "说明"),
     },
     "enterprise": {
@@ -139,8 +170,8 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "uscc": ("统一社会信用代码", "信用代码", "社会信用代码", "统一代码", "统一信用代码"),
         "industry": ("行业", "所属行业", "行业类别", "行业分类"),
         "address": ("地址", "企业地址", "注册地址", "经营地址", "住所", "所在地"),
-        "contact": ("联系人", "联系人姓名", "负责人"),
-        "phone": ("手机号码", "手机", "手机号", "联系电话", "电话", "联系方式"),
+        "contact": ("联系人", "联系人姓名", "负责人", "企业联系人"),
+        "phone": PHONE_ALIASES,
         "note": ("备注", "说明"),
     },
     "household": {
@@ -156,7 +187,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
             "所属社区",
             "社区名称",
         ),
-        "phone": ("手机号码", "手机", "手机号", "联系电话", "电话", "联系方式"),
+        "phone": PHONE_ALIASES,
         "id_number": ("身份证号码", "身份证号", "身份证", "公民身份号码", "身份号码", "证件号码"),
         "members": ("家庭人口", "人口", "家庭人数", "人口数", "家庭人口数", "人数"),
         "needs": ("需求", "困难和需求", "主要困难", "困难诉求", "诉求", "主要需求", "困难"),
@@ -277,8 +308,11 @@ class Columns:
     headers: list[str]
     fields: dict[int, Field]  # cell index → field
     unknown: list[str]
+    record: int | None = None  # cell index of the 台账编号 column, if the file has one
 
     def header_of(self, key: str) -> str:
+        if key == RECORD_KEY:
+            return self.headers[self.record] if self.record is not None else RECORD_HEADER
         for index, f in self.fields.items():
             if f.key == key:
                 return self.headers[index]
@@ -371,8 +405,20 @@ def _columns(
     best: dict[str, tuple[int, int]] = {}  # field key → (priority, cell index)
     unknown: list[str] = []
     unused: list[int] = []
+    record: int | None = None
+    record_key = header_key(RECORD_HEADER)
     for index, key in enumerate(keys):
         if not key or key in ignored:
+            continue
+        if key == record_key and key not in table:
+            if record is not None:
+                raise ImportFileError(
+                    "import_duplicate_column",
+                    first=headers[record],
+                    second=headers[index],
+                    field=RECORD_HEADER,
+                )
+            record = index
             continue
         if key not in table:
             unknown.append(headers[index])
@@ -407,7 +453,11 @@ def _columns(
                 aliases="、".join(dict.fromkeys(f.aliases)) or f.label,
             )
     return Columns(
-        header_line=line, headers=headers, fields=dict(sorted(chosen.items())), unknown=unknown
+        header_line=line,
+        headers=headers,
+        fields=dict(sorted(chosen.items())),
+        unknown=unknown,
+        record=record,
     )
 
 
@@ -447,6 +497,19 @@ def prepare(value: Cell, f: Field) -> Any:
     return text
 
 
+def record_number(value: Cell) -> int | None:
+    """A 台账编号 cell: the record's number (``12``, ``#12``, ``12.0`` from an Excel number)."""
+    if value is None:
+        return None
+    text = display(value) if isinstance(value, dt.date) else value
+    text = digits_text(fold_width(text).strip().lstrip("#＃").strip())
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise CellProblem(render("import_record_invalid", value=display(value)))
+    return int(text)
+
+
 # --- results --------------------------------------------------------------------------------
 
 
@@ -455,6 +518,23 @@ class Problem:
     column: str
     value: str
     reason: str
+    type: str = ""  # the field type of the column: ID and phone numbers are masked on screen
+
+    def shown(self, reveal: bool = False) -> str:
+        """The value as the screen shows it: an ID or phone number masked unless ``reveal``.
+
+        (The saved ``.错误`` file keeps the full values: it goes back to the section that sent
+        the file, to correct it.) A number Excel has already ruined (``3.70102E+17``) is shown
+        as Excel shows it: it holds no full number, and it is what the clerk will look for.
+        """
+        from sanlian.services.validate import mask_id, mask_phone
+
+        if reveal or not self.value or self.type not in SENSITIVE_TYPES:
+            return self.value
+        if looks_scientific(self.value):
+            return self.value
+        masked = mask_id(self.value) if self.type == "id_number" else mask_phone(self.value)
+        return masked or self.value
 
 
 @dataclass
@@ -491,6 +571,8 @@ class ImportResult:
     planned: list[Planned] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     more_notes: int = 0
+    more_similar: dict[str, int] = field(default_factory=dict)  # group → notes not listed
+    _groups: dict[str, int] = field(default_factory=dict, repr=False)
     unknown_columns: list[str] = field(default_factory=list)
     bad_file: Path | None = None
     written: bool = False
@@ -500,7 +582,15 @@ class ImportResult:
     def bad_count(self) -> int:
         return len(self.bad)
 
-    def note(self, text: str) -> None:
+    def note(self, text: str, group: str = "") -> None:
+        """Keep a note for the clerk; of one ``group`` (the same hint for many rows) only the
+        first few are listed, the rest counted."""
+        if group:
+            seen = self._groups.get(group, 0)
+            self._groups[group] = seen + 1
+            if seen >= GROUP_LIMIT:
+                self.more_similar[group] = self.more_similar.get(group, 0) + 1
+                return
         if len(self.notes) < NOTE_LIMIT:
             self.notes.append(text)
         else:
@@ -529,6 +619,9 @@ class Row:
     cells: list[Cell]
     values: dict[str, Any]
     data: dict[str, Any] = field(default_factory=dict)
+    record_id: int | None = None  # the 台账编号 the row carries
+    record_text: str = ""  # that cell as the file shows it
+    notes: list[str] = field(default_factory=list)  # hints from checking its values
 
 
 class Importer:
@@ -551,7 +644,19 @@ class Importer:
 
     def header(self, key: str) -> str:
         """The file's own name of the column feeding ``key``."""
-        return self.columns.header_of(key) if self.columns is not None else key
+        if self.columns is None:
+            return RECORD_HEADER if key == RECORD_KEY else key
+        return self.columns.header_of(key)
+
+    def problem(self, row: Row, key: str, reason: str) -> Problem:
+        """A refusal about field ``key`` of ``row`` (``RECORD_KEY`` for the 台账编号)."""
+        if not key:
+            return Problem("", "", reason)
+        if key == RECORD_KEY:
+            return Problem(self.header(key), row.record_text, reason)
+        f = next((f for f in self.fields if f.key == key), None)
+        value = display(row.values.get(key))
+        return Problem(self.header(key), value, reason, f.type if f else "")
 
     def clean(self, row: Row, notes: list[str]) -> dict[str, Any]:
         """The row's clean values (column → value), or the first refusal raised."""
@@ -612,6 +717,15 @@ class RegistryImporter(Importer):
 
     STRONG = {"cadre": "id_number", "household": "id_number", "enterprise": "uscc"}
     SCOPE = {"cadre": "section_id", "household": "community_id"}
+    # what tells two records of one name apart, named when a row matches several
+    HINT = {
+        "cadre": "id_number",
+        "household": "id_number",
+        "enterprise": "uscc",
+        "community": "town",
+    }
+    # the field a ``registry._duplicate`` refusal is about
+    DUPLICATE_FIELD = {"duplicate_id_number": "id_number", "duplicate_uscc": "uscc"}
 
     def __init__(
         self,
@@ -636,6 +750,7 @@ class RegistryImporter(Importer):
         self.strong = self.STRONG.get(kind)
         self.scope = self.SCOPE.get(kind)
         self._refs: dict[tuple[str, str], int | SanlianError] = {}
+        self._retired: set[tuple[str, int]] = set()  # references resolved to retired records
         # Rows of the batch at hand, by the keys ``_duplicate`` compares; earlier batches are in
         # the database already, where ``_matched`` recognises what this file wrote or matched.
         self._seen_strong: dict[Any, int] = {}
@@ -655,20 +770,43 @@ class RegistryImporter(Importer):
     # -- checking ---------------------------------------------------------------------------
 
     def _ref(self, kind: str, raw: str) -> int:
-        """A reference resolved once per distinct value (the answer, or the refusal, cached)."""
+        """A reference resolved once per distinct value (the answer, or the refusal, cached).
+
+        A retired record resolves too, as exports name it: whether the row may use it is
+        decided once the row is matched (:meth:`_retired_ref`).
+        """
         from sanlian.services import refs
 
         key = (kind, raw)
         found = self._refs.get(key)
         if found is None:
             try:
-                found = int(refs.resolve(self.session, kind, raw).id)
+                record = refs.resolve(self.session, kind, raw, include_retired=True)
+                found = int(record.id)
+                if record.retired_on is not None:
+                    self._retired.add((kind, found))
             except SanlianError as exc:
                 found = exc
             self._refs[key] = found
         if isinstance(found, SanlianError):
             raise found
         return found
+
+    def _retired_ref(self, row: Row, record: Any) -> tuple[str, str] | None:
+        """The first reference of ``row`` to a retired record that it may not use, as (field
+        key, sentence): a row matched to a record that refers to it already keeps it; a new
+        row, or a changed reference, may not."""
+        from sanlian.services.refs import KIND_LABEL
+
+        for f in self.fields:
+            value = row.data.get(f.column) if f.type == "ref" and f.ref else None
+            if value is None or (f.ref, value) not in self._retired:
+                continue
+            if record is not None and getattr(record, f.column) == value:
+                continue
+            label = KIND_LABEL.get(f.ref or "", "")
+            return f.key, render("ref_retired", kind=label, ref=row.values.get(f.key), id=value)
+        return None
 
     def clean(self, row: Row, notes: list[str], current: Any = None) -> dict[str, Any]:
         from sanlian.services.registry import clean_values
@@ -730,19 +868,20 @@ class RegistryImporter(Importer):
             return (data["name"], data["town"]) if data.get("town") else None
         return data.get(self.strong) if self.strong else None
 
-    def _same_in_file(self, data: Mapping[str, Any]) -> int | None:
-        """The earlier line of this file that names the same record, as ``_duplicate`` sees it."""
+    def _same_in_file(self, data: Mapping[str, Any]) -> tuple[int, str] | None:
+        """The earlier line of this file that names the same record, as ``_duplicate`` sees it,
+        and the field that tells (the ID number or credit code, else the name)."""
         strong = self._strong_key(data)
         name_key = self._name_key(data)
         if strong is not None and strong in self._seen_strong:
-            return self._seen_strong[strong]
+            return self._seen_strong[strong], self.strong or "name"
         earlier = self._seen_name.get(name_key)
         if earlier is None:
             return None
         first_any, first_without = earlier
         if strong is None or self.kind in ("enterprise", "section"):
-            return first_any
-        return first_without
+            return first_any, "name"
+        return (first_without, "name") if first_without is not None else None
 
     def _remember(self, data: Mapping[str, Any], line: int) -> None:
         strong = self._strong_key(data)
@@ -759,27 +898,30 @@ class RegistryImporter(Importer):
         data: Mapping[str, Any],
         by_strong: dict[Any, list[Any]],
         by_name: dict[Any, list[Any]],
-    ) -> list[Any]:
+    ) -> tuple[list[Any], str]:
+        """The records a row may be, and the field that found them."""
         strong = data.get(self.strong) if self.strong else None
         if strong:
             found = by_strong.get(strong, [])
             if found:
-                return found
+                return found, self.strong or "name"
         named = by_name.get(data["name"], [])
         if self.scope:
             scoped = [r for r in named if getattr(r, self.scope) == data.get(self.scope)]
             if strong:  # two people of one name are told apart by their ID numbers
                 scoped = [r for r in scoped if getattr(r, self.strong or "") is None]
-            return scoped
+            return scoped, "name"
         if self.kind == "community":
             town = data.get("town")
             exact = [r for r in named if r.town == town]
             if exact or town is None:
-                return exact or named
-            return [r for r in named if r.town is None]
-        return named
+                return exact or named, "name"
+            return [r for r in named if r.town is None], "name"
+        return named, "name"
 
-    def _existing(self, rows: list[Row]) -> tuple[dict[Any, list[Any]], dict[Any, list[Any]]]:
+    def _existing(
+        self, rows: list[Row]
+    ) -> tuple[dict[Any, list[Any]], dict[Any, list[Any]], dict[int, Any]]:
         from sqlalchemy import or_, select
 
         names = {r.data["name"] for r in rows}
@@ -794,12 +936,26 @@ class RegistryImporter(Importer):
             by_name.setdefault(record.name, []).append(record)
             if self.strong and getattr(record, self.strong):
                 by_strong.setdefault(getattr(record, self.strong), []).append(record)
-        return by_strong, by_name
+        by_id: dict[int, Any] = {}
+        ids = sorted({r.record_id for r in rows if r.record_id is not None})
+        for start in range(0, len(ids), 500):
+            stmt = select(self.table).where(self.table.c.id.in_(ids[start : start + 500]))
+            by_id.update((record.id, record) for record in self.session.execute(stmt))
+        return by_strong, by_name, by_id
 
     def _describe(self, record: Any) -> str:
         from sanlian.services import refs
 
         return refs.describe(self.session, self.kind, record)
+
+    def _hint(self) -> str:
+        """What tells namesakes of this kind apart, for the ``import_ambiguous`` sentence."""
+        key = self.HINT.get(self.kind)
+        return next((f.label for f in self.fields if f.key == key), "名称")
+
+    def _notes(self, row: Row, result: ImportResult) -> None:
+        for text in row.notes:
+            result.note(render("import_row_note", line=row.line, note=text), group="id_number")
 
     # -- planning and writing ---------------------------------------------------------------
 
@@ -814,45 +970,61 @@ class RegistryImporter(Importer):
         renamed: list[tuple[int, str]] = []
         self._seen_strong.clear()
         self._seen_name.clear()
-        by_strong, by_name = self._existing(rows)
+        by_strong, by_name, by_id = self._existing(rows)
         labels = {f.column: f.label for f in self.fields}
         labels["gender"] = labels.get("gender", "性别")
 
         def refuse(row: Row, key: str, reason: str) -> None:
-            value = display(row.values.get(key))
-            bad.append(BadRow(row.line, row.cells, [Problem(self.header(key), value, reason)]))
+            bad.append(BadRow(row.line, row.cells, [self.problem(row, key, reason)]))
 
         for row in rows:
             data = row.data
-            found = self._candidates(data, by_strong, by_name)
+            if row.record_id is not None:  # an export's own row: its number says which record
+                record = by_id.get(row.record_id)
+                if record is None:
+                    reason = render("import_record_missing", id=row.record_id, kind=self.label)
+                    refuse(row, RECORD_KEY, reason)
+                    continue
+                if record.retired_on is not None:
+                    reason = render(
+                        "import_record_retired", id=record.id, kind=self.label, name=record.name
+                    )
+                    refuse(row, RECORD_KEY, reason)
+                    continue
+                found, how = [record], RECORD_KEY
+            else:
+                found, how = self._candidates(data, by_strong, by_name)
             if len(found) > 1:
                 candidates = "；".join(self._describe(r) for r in found[:10])
-                refuse(
-                    row,
-                    "name",
-                    render("import_ambiguous", kind=self.label, candidates=candidates),
+                reason = render(
+                    "import_ambiguous", kind=self.label, candidates=candidates, hint=self._hint()
                 )
+                refuse(row, "name", reason)
                 continue
             if not found:
                 # A new record: the earlier rows of this batch are not in the database yet.
+                retired = self._retired_ref(row, None)
+                if retired is not None:
+                    refuse(row, *retired)
+                    continue
                 earlier = self._same_in_file(data)
                 if earlier is not None:
-                    refuse(
-                        row,
-                        "name",
-                        render("import_duplicate_row", line=earlier, kind=self.label),
-                    )
+                    line, column = earlier
+                    reason = render("import_duplicate_row", line=line, kind=self.label)
+                    refuse(row, column, reason)
                     continue
                 self._remember(data, row.line)
                 adds.append((row, data))
+                self._notes(row, result)
                 continue
             record = found[0]
             if record.id in self._matched:
-                refuse(
-                    row,
-                    "name",
-                    render("import_duplicate_row", line=self._matched[record.id], kind=self.label),
-                )
+                line = self._matched[record.id]
+                refuse(row, how, render("import_duplicate_row", line=line, kind=self.label))
+                continue
+            retired = self._retired_ref(row, record)
+            if retired is not None:
+                refuse(row, *retired)
                 continue
             if self.kind == "cadre" and (
                 row.values.get("gender") is None or row.values.get("id_number") is None
@@ -871,7 +1043,7 @@ class RegistryImporter(Importer):
                 try:
                     _duplicate(self.session, self.kind, merged, record.id)
                 except SanlianError as exc:
-                    refuse(row, "name", exc.message)
+                    refuse(row, self.DUPLICATE_FIELD.get(exc.key, "name"), exc.message)
                     continue
             self._matched[record.id] = row.line
             self._remember(data, row.line)
@@ -880,13 +1052,16 @@ class RegistryImporter(Importer):
                 if keep_plan:
                     result.planned.append(Planned(row.line, "unchanged", data["name"]))
                 continue
+            if "id_number" in changes:
+                self._notes(row, result)
             result.updated += 1
             updates.append({"id": record.id, **changes})
             if "name" in changes:
                 renamed.append((record.id, changes["name"]))
             if keep_plan:
                 fields = tuple(labels.get(k, k) for k in changes)
-                result.planned.append(Planned(row.line, "update", data["name"], fields))
+                name = changes.get("name", record.name)
+                result.planned.append(Planned(row.line, "update", name, fields))
 
         if updates:
             self.session.execute(update(self.model), updates)
@@ -1019,13 +1194,25 @@ def run_import(
                     row.values[f.key] = prepare(raw, f)
                 except CellProblem as exc:
                     row.values[f.key] = None
-                    problems.append(Problem(columns.headers[index], display(raw), exc.message))
+                    problems.append(
+                        Problem(columns.headers[index], display(raw), exc.message, f.type)
+                    )
             if not problems and all(v is None for v in row.values.values()):
                 continue  # only unknown or ignored columns filled: nothing to import
+            if columns.record is not None and columns.record < len(cells):
+                raw = cells[columns.record]
+                row.record_text = display(raw)
+                try:
+                    row.record_id = record_number(raw)
+                except CellProblem as exc:
+                    problems.append(
+                        Problem(columns.headers[columns.record], row.record_text, exc.message)
+                    )
             if (
                 example
                 and read == 1
                 and not problems
+                and row.record_id is None
                 and all(row.values.get(k) == example.get(k) for k in mapped_keys)
             ):
                 result.skipped_example = True
@@ -1036,15 +1223,14 @@ def run_import(
                 extra = _diagnose(importer, row, columns, skip={_key(columns, p) for p in problems})
                 result.bad.append(BadRow(line, cells, _in_order(columns, problems + extra)))
                 continue
-            notes: list[str] = []
             try:
-                row.data = importer.clean(row, notes)
+                # Hints about the values (an area code not in the table) wait for the row's
+                # fate: they concern a row that adds a record or changes its ID number only.
+                row.data = importer.clean(row, row.notes)
             except SanlianError as exc:
                 found = _diagnose(importer, row, columns) or [Problem("", "", exc.message)]
                 result.bad.append(BadRow(line, cells, found))
                 continue
-            for text in notes:
-                result.note(render("import_row_note", line=line, note=text))
             batch.append(row)
             if len(batch) >= BATCH:
                 result.bad.extend(importer.process(batch, result, keep_plan))
@@ -1099,7 +1285,8 @@ def _diagnose(
         index = next((i for i, f in columns.fields.items() if f.key == key), None)
         header = columns.headers[index] if index is not None else key
         raw = row.cells[index] if index is not None and index < len(row.cells) else None
-        problems.append(Problem(header, display(raw), reason))
+        kind = columns.fields[index].type if index is not None else ""
+        problems.append(Problem(header, display(raw), reason, kind))
     return problems
 
 
@@ -1166,16 +1353,36 @@ def target_kind(value: Any, field_label: str) -> str:
     )
 
 
+def excel_date(text: str, field_label: str) -> str | dt.date:
+    """A date Excel stored as its day number (``46150``, ``46150.0``) as the date it stands for;
+    any other text as it is. A number outside the plausible years is refused with the reason."""
+    number = excel_serial(text)
+    if number is None:
+        return text
+    day = serial_date(number)
+    if day is None:
+        raise ValidationError("import_date_serial", field=field_label, value=text)
+    return day
+
+
 def split_list(value: Any) -> list[str]:
     return [part.strip() for part in _LIST_SPLIT.split(str(value)) if part.strip()]
 
 
 class RefCache:
-    """References resolved once per distinct value (the record's id, or the refusal)."""
+    """References resolved once per distinct value (the record's id, or the refusal).
+
+    Retired records resolve too, since exports name them: a row that matches an existing record
+    keeps its references; a row that adds a record, or changes a reference, is refused one to
+    a retired record (:meth:`LedgerImporter.check_retired`).
+    """
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self._found: dict[tuple[str, str], int | SanlianError] = {}
+        self.retired: set[tuple[str, int]] = set()
+        self._names: dict[tuple[str, int], str] = {}
+        self._raw: dict[tuple[str, int], str] = {}  # how the file named it (the first time)
 
     def get(self, kind: str, raw: Any) -> int:
         from sanlian.services import refs
@@ -1184,13 +1391,33 @@ class RefCache:
         found = self._found.get(key)
         if found is None:
             try:
-                found = int(refs.resolve(self.session, kind, key[1]).id)
+                record = refs.resolve(self.session, kind, key[1], include_retired=True)
+                found = int(record.id)
+                self._names[(kind, found)] = str(record.name)
+                self._raw.setdefault((kind, found), key[1])
+                if record.retired_on is not None:
+                    self.retired.add((kind, found))
             except SanlianError as exc:
                 found = exc
             self._found[key] = found
         if isinstance(found, SanlianError):
             raise found
         return found
+
+    def name(self, kind: str, record_id: int | None) -> str:
+        """A record's name, for a dry run's listing."""
+        from sanlian.db.models import REGISTRY_MODELS
+
+        if record_id is None:
+            return ""
+        key = (kind, record_id)
+        if key not in self._names:
+            record: Any = self.session.get(REGISTRY_MODELS[kind], record_id)
+            self._names[key] = str(record.name) if record is not None else f"#{record_id}"
+        return self._names[key]
+
+    def raw(self, kind: str, record_id: int) -> str:
+        return self._raw.get((kind, record_id), f"#{record_id}")
 
 
 class LedgerImporter(Importer):
@@ -1225,6 +1452,8 @@ class LedgerImporter(Importer):
                 raise ValidationError("required", field=f.label)
             return None
         if f.type == "date":
+            if isinstance(value, str):
+                value = excel_date(value, f.label)
             return validate.date(value, f.label, today=self.today, year=self.year)
         if f.type == "int":
             return validate.integer(value, f.label, minimum=0)
@@ -1277,7 +1506,64 @@ class LedgerImporter(Importer):
     def free(self, table: str, ids: Sequence[int]) -> list[int]:
         return [i for i in ids if (table, i) not in self._matched]
 
+    # -- references to retired records, the record a 台账编号 names ------------------------
+
+    def ref_kind(self, key: str, data: Mapping[str, Any]) -> str | None:
+        """The kind of record field ``key`` refers to (``None``: no reference)."""
+        f = self._by_key.get(key)
+        if f is None:
+            return None
+        if f.ref:
+            return f.ref
+        if key == "target":
+            return data.get("target_kind") or data.get("kind")
+        if key == "section":
+            return "section"
+        return None
+
+    def check_retired(self, row: Row, values: Mapping[str, Any] | None = None) -> None:
+        """Refuse a reference to a retired record among ``values`` (field key → id or ids; by
+        default every reference of the row): for rows that add a record or change a reference."""
+        from sanlian.services.refs import KIND_LABEL
+
+        for key, value in (row.data if values is None else values).items():
+            kind = self.ref_kind(key, row.data)
+            if kind is None or value is None:
+                continue
+            for record_id in value if isinstance(value, list) else [value]:
+                if (kind, record_id) in self.refs.retired:
+                    raise ValidationError(
+                        "ref_retired",
+                        kind=KIND_LABEL[kind],
+                        ref=self.refs.raw(kind, record_id),
+                        id=record_id,
+                        field=self._by_key[key].label,
+                    )
+
+    def by_record(self, row: Row, model: Any) -> Any:
+        """The record the row's 台账编号 names (``None`` when it has none), or the refusal."""
+        if row.record_id is None:
+            return None
+        record = self.session.get(model, row.record_id)
+        if record is None:
+            raise ValidationError("import_record_missing", id=row.record_id, kind=self.label)
+        return record
+
+    def fixed(self, record_id: int, current: str, fields: Sequence[str]) -> None:
+        """Refuse a row whose 台账编号 names a record it differs from where no import may
+        change it (who is linked, a problem's target …)."""
+        if fields:
+            raise ValidationError(
+                "import_record_fixed",
+                id=record_id,
+                kind=self.label,
+                current=current,
+                fields="、".join(fields),
+            )
+
     def field_of(self, exc: SanlianError) -> str:
+        if exc.key in ("import_record_missing", "import_record_fixed"):
+            return RECORD_KEY
         named = str(exc.params.get("field", ""))
         for f in self.fields:
             if named and (named == f.label or named.startswith(f.label)):
@@ -1292,11 +1578,11 @@ class LedgerImporter(Importer):
                 with self.session.begin_nested():
                     action, changed = self.apply(row, notes)
             except SanlianError as exc:
-                key = self.field_of(exc)
-                header = self.header(key) if key else ""
-                value = display(row.values.get(key)) if key else ""
-                bad.append(BadRow(row.line, row.cells, [Problem(header, value, exc.message)]))
+                problem = self.problem(row, self.field_of(exc), exc.message)
+                bad.append(BadRow(row.line, row.cells, [problem]))
                 continue
+            for text in row.notes if action != "unchanged" else ():
+                result.note(render("import_row_note", line=row.line, note=text), group="clean")
             for text in notes:
                 result.note(render("import_row_note", line=row.line, note=text))
             if action == "add":
@@ -1461,8 +1747,40 @@ class LinkImporter(LedgerImporter):
         return problems
 
     def describe_row(self, row: Row) -> str:
-        who = row.values.get("cadres") or row.values.get("section") or "局机关"
-        return f"{who} — {row.values.get('target')}"
+        data = row.data
+        return f"{self._who(data['kind'], data['section'], data['cadres'])} — " + self.refs.name(
+            data["kind"], data["target"]
+        )
+
+    def _who(self, kind: str, section: int | None, cadres: Sequence[int] | None) -> str:
+        from sanlian.services.links import BUREAU
+
+        if kind == "community":
+            return BUREAU if section is None else self.refs.name("section", section)
+        return "、".join(self.refs.name("cadre", i) for i in cadres or ())
+
+    def _same_link(self, link: Any, data: Mapping[str, Any]) -> None:
+        """Refuse a row whose 台账编号 names a link between other parties or from another day:
+        only its end date and note can change."""
+        from sanlian.services.visits import TARGET_COLUMN
+
+        kind = data["kind"]
+        fields = []
+        if link.kind != kind:
+            fields.append("联系类型")
+        elif getattr(link, TARGET_COLUMN[kind]) != data["target"]:
+            fields.append("联系对象")
+        if link.kind == kind == "community" and link.section_id != data["section"]:
+            fields.append("科室")
+        elif link.kind == kind != "community" and [link.cadre_id] != data["cadres"]:
+            fields.append("干部")
+        if link.start_on != data["start_on"]:
+            fields.append("开始日期")
+        if fields:
+            who = self._who(link.kind, link.section_id, [link.cadre_id])
+            whom = self.refs.name(link.kind, getattr(link, TARGET_COLUMN[link.kind]))
+            current = f"{who} — {whom}（自 {link.start_on.isoformat()} 起）"
+            self.fixed(int(link.id), current, fields)
 
     def _existing(self, data: Mapping[str, Any], cadre_id: int | None) -> Any:
         from sqlmodel import col, select
@@ -1503,16 +1821,23 @@ class LinkImporter(LedgerImporter):
         return changed
 
     def apply(self, row: Row, notes: list[str]) -> tuple[str, tuple[str, ...]]:
+        from sanlian.db.models import Link
         from sanlian.services import links
 
         data = row.data
         kind, changed, added = data["kind"], [], False
         made: list[dict[str, Any]] = []
+        numbered = self.by_record(row, Link)
+        if numbered is not None:
+            self._same_link(numbered, data)
+            changed = self._update(numbered, data, row.line)
+            return ("update" if changed else "unchanged"), self.labels_of(changed)
         if kind == "community":
             link = self._existing(data, None)
             if link is not None:
                 changed = self._update(link, data, row.line)
             else:
+                self.check_retired(row)
                 made = [
                     links.link_community(
                         self.session,
@@ -1532,6 +1857,8 @@ class LinkImporter(LedgerImporter):
                     missing.append(cadre_id)
                 else:
                     changed += [c for c in self._update(link, data, row.line) if c not in changed]
+            if missing:
+                self.check_retired(row, {"cadres": missing, "target": data["target"]})
             if missing and kind == "enterprise":
                 made = [
                     links.link_enterprise(
@@ -1633,6 +1960,11 @@ def visit_fields() -> tuple[Field, ...]:
     )
 
 
+def _target_kwargs(kind: str, target: int) -> dict[str, Any]:
+    """``community=``, ``enterprise=`` or ``household=`` for a service's ``add``."""
+    return {kind: str(target)}
+
+
 def _target_ref(importer: LedgerImporter, values: Mapping[str, Any], field_label: str) -> Any:
     raw = values.get("target")
     try:
@@ -1642,6 +1974,25 @@ def _target_ref(importer: LedgerImporter, values: Mapping[str, Any], field_label
     if raw is None:
         raise ValidationError("required", field=field_label)
     return importer.refs.get(kind, raw) if kind else None
+
+
+# Words clerks write for the visit forms, beyond their labels and keys.
+FORM_WORDS = {
+    "入户": "home",
+    "上门": "home",
+    "上门走访": "home",
+    "走访入户": "home",
+    "座谈": "talk",
+    "座谈会": "talk",
+    "座谈走访": "talk",
+    "电话": "phone",
+    "电话走访": "phone",
+    "电话访问": "phone",
+    "电话回访": "phone",
+    "发卡": "card",
+    "发联系卡": "card",
+    "发放联系卡片": "card",
+}
 
 
 class VisitImporter(LedgerImporter):
@@ -1656,10 +2007,54 @@ class VisitImporter(LedgerImporter):
     def parse(self, key: str, values: Mapping[str, Any]) -> Any:
         if key == "target":
             return _target_ref(self, values, "走访对象")
+        if key == "form" and values.get("form") is not None:
+            word = FORM_WORDS.get(header_key(values["form"]))
+            if word is not None:
+                return word
         return super().parse(key, values)
 
     def describe_row(self, row: Row) -> str:
-        return f"{display(row.values.get('visited_on'))} {row.values.get('target')}"
+        data = row.data
+        target = self.refs.name(data["target_kind"], data["target"])
+        return f"{data['visited_on'].isoformat()} {target}"
+
+    def _cadre_ids(self, visit_id: int) -> list[int]:
+        from sqlmodel import col, select
+
+        from sanlian.db.models import VisitCadre
+
+        stmt = select(VisitCadre.cadre_id).where(col(VisitCadre.visit_id) == visit_id)
+        return [int(i) for i in self.session.exec(stmt.order_by(col(VisitCadre.cadre_id))).all()]
+
+    def _edit_numbered(
+        self, visit: Any, row: Row, clean: Mapping[str, Any], notes: list[str]
+    ) -> tuple[str, tuple[str, ...]]:
+        """A row whose 台账编号 names ``visit``: every column may change (``visit edit``)."""
+        from sanlian.services import visits
+        from sanlian.services.visits import TARGET_COLUMN
+
+        data = row.data
+        kind = data["target_kind"]
+        assert visit.id is not None
+        self.claim("visit", visit.id, row.line)
+        changes: dict[str, Any] = {k: x for k, x in clean.items() if getattr(visit, k) != x}
+        changed = list(changes)
+        if visit.visited_on != data["visited_on"]:
+            changes["visited_on"] = data["visited_on"]
+            changed.insert(0, "visited_on")
+        if visit.target_kind != kind or getattr(visit, TARGET_COLUMN[kind]) != data["target"]:
+            self.check_retired(row, {"target": data["target"]})
+            changes[kind] = str(data["target"])
+            changed.append("target")
+        before = self._cadre_ids(visit.id)
+        if sorted(before) != sorted(data["cadres"]):
+            self.check_retired(row, {"cadres": [i for i in data["cadres"] if i not in before]})
+            changes["cadres"] = [str(i) for i in data["cadres"]]
+            changed.append("cadres")
+        if not changes:
+            return "unchanged", ()
+        visits.edit(self.session, visit_id=visit.id, notes=notes, **changes)
+        return "update", self.labels_of(changed)
 
     def apply(self, row: Row, notes: list[str]) -> tuple[str, tuple[str, ...]]:
         from sqlmodel import col, select
@@ -1670,6 +2065,12 @@ class VisitImporter(LedgerImporter):
 
         data = row.data
         kind = data["target_kind"]
+        clean = visits._clean(
+            form=data["form"], cards=data["cards"], diary=data["diary"], note=data["note"]
+        )
+        numbered = self.by_record(row, Visit)
+        if numbered is not None:
+            return self._edit_numbered(numbered, row, clean, notes)
         column = getattr(Visit, TARGET_COLUMN[kind])
         same = list(
             self.session.exec(
@@ -1688,9 +2089,6 @@ class VisitImporter(LedgerImporter):
             )
             if who == wanted:
                 found.append(visit)
-        clean = visits._clean(
-            form=data["form"], cards=data["cards"], diary=data["diary"], note=data["note"]
-        )
         if found:
             free = [v for v in found if v.id in self.free("visit", [int(v.id or 0) for v in found])]
             if not free:
@@ -1705,6 +2103,7 @@ class VisitImporter(LedgerImporter):
                 return "unchanged", ()
             visits.edit(self.session, visit_id=int(visit.id or 0), **changes)
             return "update", self.labels_of(list(changes))
+        self.check_retired(row)
         record = visits.add(
             self.session,
             visited_on=data["visited_on"],
@@ -1714,8 +2113,9 @@ class VisitImporter(LedgerImporter):
             diary=data["diary"],
             note=data["note"],
             now=self.now,
+            today=self.today,
             notes=notes,
-            **{kind: str(data["target"])},
+            **_target_kwargs(kind, data["target"]),
         )
         self.claim("visit", int(record["id"]), row.line)
         return "add", ()
@@ -1846,7 +2246,8 @@ class ProblemImporter(LedgerImporter):
         return super().parse(key, values)
 
     def describe_row(self, row: Row) -> str:
-        return f"{row.values.get('target')}：{str(row.values.get('text'))[:20]}"
+        data = row.data
+        return f"{self.refs.name(data['target_kind'], data['target'])}：{data['text'][:20]}"
 
     def apply(self, row: Row, notes: list[str]) -> tuple[str, tuple[str, ...]]:
         from sqlmodel import col, select
@@ -1858,17 +2259,34 @@ class ProblemImporter(LedgerImporter):
         data = row.data
         kind = data["target_kind"]
         column = getattr(Problem, TARGET_COLUMN[kind])
-        same = list(
-            self.session.exec(
-                select(Problem)
-                .where(
-                    col(column) == data["target"],
-                    col(Problem.raised_on) == data["raised_on"],
-                    col(Problem.text) == data["text"],
-                )
-                .order_by(col(Problem.id))
-            ).all()
-        )
+        numbered = self.by_record(row, Problem)
+        if numbered is not None:
+            fields = []
+            if (
+                numbered.target_kind != kind
+                or getattr(numbered, TARGET_COLUMN[numbered.target_kind]) != data["target"]
+            ):
+                fields.append("对象")
+            if numbered.raised_on != data["raised_on"]:
+                fields.append("提出日期")
+            target = self.refs.name(
+                numbered.target_kind, getattr(numbered, TARGET_COLUMN[numbered.target_kind])
+            )
+            current = f"{target}，{numbered.raised_on.isoformat()} 提出"
+            self.fixed(int(numbered.id or 0), current, fields)
+            same = [numbered]
+        else:
+            same = list(
+                self.session.exec(
+                    select(Problem)
+                    .where(
+                        col(column) == data["target"],
+                        col(Problem.raised_on) == data["raised_on"],
+                        col(Problem.text) == data["text"],
+                    )
+                    .order_by(col(Problem.id))
+                ).all()
+            )
         free = [p for p in same if p.id in self.free("problem", [int(p.id or 0) for p in same])]
         if same and not free:
             self.claim("problem", int(same[0].id or 0), row.line)  # raises: a duplicate row
@@ -1886,19 +2304,33 @@ class ProblemImporter(LedgerImporter):
             changes = {
                 k: data[k]
                 for k, column_name in (
+                    ("text", "text"),
                     ("category", "category"),
                     ("owner", "owner_id"),
                     ("is_conflict", "is_conflict"),
                 )
                 if data[k] is not None and getattr(problem, column_name) != data[k]
             }
-            for k, value in changes.items():
-                setattr(problem, {"owner": "owner_id"}.get(k, k), value)
             if not changes:
                 return "unchanged", ()
-            self.session.add(problem)
-            self.session.flush()
+            if "owner" in changes:
+                self.check_retired(row, {"owner": changes["owner"]})
+            # ``problem edit``'s rules: a new owner of an open problem is a progress step.
+            problems.edit(
+                self.session,
+                problem_id=problem.id,
+                owner=str(changes["owner"]) if "owner" in changes else None,
+                category=changes.get("category"),
+                text=changes.get("text"),
+                is_conflict=changes.get("is_conflict"),
+                step_on=self.today,
+                now=self.now,
+                today=self.today,
+                operator=self.operator,
+                notes=notes,
+            )
             return "update", self.labels_of(list(changes))
+        self.check_retired(row)
         record = problems.add(
             self.session,
             category=data["category"],
@@ -1909,8 +2341,9 @@ class ProblemImporter(LedgerImporter):
             due_on=data["due_on"],
             is_conflict=bool(data["is_conflict"]),
             now=self.now,
+            today=self.today,
             operator=self.operator,
-            **{kind: str(data["target"])},
+            **_target_kwargs(kind, data["target"]),
         )
         self.claim("problem", int(record["id"]), row.line)
         return "add", ()
@@ -1977,7 +2410,7 @@ class ResearchImporter(LedgerImporter):
         return super().parse(key, values)
 
     def describe_row(self, row: Row) -> str:
-        return f"{row.values.get('cadre')}《{row.values.get('title')}》"
+        return f"{self.refs.name('cadre', row.data['cadre'])}《{row.data['title']}》"
 
     def apply(self, row: Row, notes: list[str]) -> tuple[str, tuple[str, ...]]:
         from sqlmodel import col, select
@@ -1986,15 +2419,23 @@ class ResearchImporter(LedgerImporter):
         from sanlian.services import research
 
         data = row.data
-        same = list(
-            self.session.exec(
-                select(Research)
-                .where(
-                    col(Research.cadre_id) == data["cadre"], col(Research.title) == data["title"]
-                )
-                .order_by(col(Research.id))
-            ).all()
-        )
+        numbered = self.by_record(row, Research)
+        if numbered is not None:
+            if numbered.cadre_id != data["cadre"]:
+                current = f"{self.refs.name('cadre', numbered.cadre_id)}《{numbered.title}》"
+                self.fixed(int(numbered.id or 0), current, ["撰写干部"])
+            same = [numbered]
+        else:
+            same = list(
+                self.session.exec(
+                    select(Research)
+                    .where(
+                        col(Research.cadre_id) == data["cadre"],
+                        col(Research.title) == data["title"],
+                    )
+                    .order_by(col(Research.id))
+                ).all()
+            )
         free = [r for r in same if r.id in self.free("research", [int(r.id or 0) for r in same])]
         if same and not free:
             self.claim("research", int(same[0].id or 0), row.line)  # raises: a duplicate row
@@ -2003,7 +2444,7 @@ class ResearchImporter(LedgerImporter):
             self.claim("research", int(report.id or 0), row.line)
             changes = {
                 k: data[k]
-                for k in ("written_on", "topic")
+                for k in ("title", "written_on", "topic")
                 if data[k] is not None and getattr(report, k) != data[k]
             }
             if not changes:
@@ -2013,6 +2454,7 @@ class ResearchImporter(LedgerImporter):
             self.session.add(report)
             self.session.flush()
             return "update", self.labels_of(list(changes))
+        self.check_retired(row)
         record = research.add(
             self.session,
             cadre=str(data["cadre"]),
@@ -2020,6 +2462,7 @@ class ResearchImporter(LedgerImporter):
             written_on=data["written_on"],
             topic=data["topic"],
             now=self.now,
+            today=self.today,
         )
         self.claim("research", int(record["id"]), row.line)
         return "add", ()

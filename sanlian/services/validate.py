@@ -216,7 +216,7 @@ def id_number(
             )
     try:
         ric.get_birth_place(clean)
-    except StdnumError:
+    except (StdnumError, KeyError):  # KeyError: stdnum's table lacks a county for the code
         if notes is not None:
             from sanlian.i18n.messages import render
 
