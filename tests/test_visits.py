@@ -346,3 +346,11 @@ def test_reversed_date_range_refused(paired: Cli) -> None:
     assert result.code == 1 and result.out == ""
     assert "“开始日期”（--from）2026-07-01 晚于“结束日期”（--to）2026-06-01" in result.err
     assert [r["id"] for r in visits(paired, "--from", "4-20", "--to", "4-20")] == [2]
+
+
+def test_the_forms_clerks_write_are_understood(cli: Cli) -> None:
+    from sanlian.i18n.labels import VISIT_FORM, VISIT_FORM_WORDS, parse
+
+    assert parse(VISIT_FORM, "座谈", "走访形式", VISIT_FORM_WORDS) == "talk"
+    assert parse(VISIT_FORM, "上门", "走访形式", VISIT_FORM_WORDS) == "home"
+    assert parse(VISIT_FORM, "入户走访", "走访形式", VISIT_FORM_WORDS) == "home"

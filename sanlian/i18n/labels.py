@@ -5,6 +5,8 @@ A user may type either the key or the label; :func:`parse` accepts both.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sanlian.errors import ValidationError
 
 Enum = dict[str, str]
@@ -39,6 +41,24 @@ VISIT_FORM: Enum = {
     "card": "发放联系卡",
     "phone": "电话联系",
     "other": "其他",
+}
+
+# Words clerks write for the forms, besides the keys and labels.
+VISIT_FORM_WORDS: dict[str, str] = {
+    "入户": "home",
+    "上门": "home",
+    "上门走访": "home",
+    "走访入户": "home",
+    "座谈": "talk",
+    "座谈会": "talk",
+    "座谈走访": "talk",
+    "电话": "phone",
+    "电话走访": "phone",
+    "电话访问": "phone",
+    "电话回访": "phone",
+    "发卡": "card",
+    "发联系卡": "card",
+    "发放联系卡片": "card",
 }
 
 CATEGORY_ENTERPRISE: Enum = {
@@ -167,11 +187,14 @@ def label(enum: Enum, key: str | None) -> str:
     return enum.get(key, key)
 
 
-def parse(enum: Enum, value: str, field: str) -> str:
-    """Accept a key or a Chinese label (case-insensitive for keys); return the key."""
+def parse(enum: Enum, value: str, field: str, words: Mapping[str, str] | None = None) -> str:
+    """Accept a key or a Chinese label (case-insensitive for keys), or one of ``words``;
+    return the key."""
     text = value.strip()
     if text in enum:
         return text
+    if words and text in words:
+        return words[text]
     low = text.lower()
     for key, lab in enum.items():
         if low == key.lower() or text == lab:

@@ -1977,22 +1977,6 @@ def _target_ref(importer: LedgerImporter, values: Mapping[str, Any], field_label
 
 
 # Words clerks write for the visit forms, beyond their labels and keys.
-FORM_WORDS = {
-    "入户": "home",
-    "上门": "home",
-    "上门走访": "home",
-    "走访入户": "home",
-    "座谈": "talk",
-    "座谈会": "talk",
-    "座谈走访": "talk",
-    "电话": "phone",
-    "电话走访": "phone",
-    "电话访问": "phone",
-    "电话回访": "phone",
-    "发卡": "card",
-    "发联系卡": "card",
-    "发放联系卡片": "card",
-}
 
 
 class VisitImporter(LedgerImporter):
@@ -2008,7 +1992,9 @@ class VisitImporter(LedgerImporter):
         if key == "target":
             return _target_ref(self, values, "走访对象")
         if key == "form" and values.get("form") is not None:
-            word = FORM_WORDS.get(header_key(values["form"]))
+            from sanlian.i18n.labels import VISIT_FORM_WORDS
+
+            word = VISIT_FORM_WORDS.get(header_key(values["form"]))
             if word is not None:
                 return word
         return super().parse(key, values)

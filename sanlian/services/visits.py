@@ -172,7 +172,9 @@ def _clean(
     if form is not None:
         if not str(form).strip():
             raise ValidationError("required", field="走访形式（--form）")
-        out["form"] = labels.parse(labels.VISIT_FORM, str(form), "走访形式")
+        out["form"] = labels.parse(
+            labels.VISIT_FORM, str(form), "走访形式", labels.VISIT_FORM_WORDS
+        )
     if cards is not None:
         out["cards"] = validate.integer(cards, "联系卡张数", minimum=0) or 0
     if diary is not None:
@@ -398,7 +400,10 @@ def listing(
                 col(column) == refs.resolve(session, kind, ref, include_retired=True).id
             )
     if form is not None:
-        stmt = stmt.where(col(Visit.form) == labels.parse(labels.VISIT_FORM, form, "走访形式"))
+        stmt = stmt.where(
+            col(Visit.form)
+            == labels.parse(labels.VISIT_FORM, form, "走访形式", labels.VISIT_FORM_WORDS)
+        )
     if date_from is not None:
         stmt = stmt.where(col(Visit.visited_on) >= date_from)
     if date_to is not None:
