@@ -719,3 +719,12 @@ def test_household_of_a_retired_community(base: Cli, tmp_path: Path, db_path: Pa
     rows = [["户主姓名", "所在社区(村)"], ["王秀英", "前河湾村"]]  # moved into it: refused too
     result = base("household", "import", write_csv(tmp_path / "y.csv", rows))
     assert result.code == 1 and "已停用" in result.err
+
+
+def test_dry_run_leaves_the_file_byte_for_byte(base, db_path, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "干部.csv"
+    path.write_text("姓名,科室\n李明,办公室\n", encoding="gbk")
+    before = db_path.read_bytes()
+    result = base("cadre", "import", path, "--dry-run")
+    assert result.code == 0, result
+    assert db_path.read_bytes() == before

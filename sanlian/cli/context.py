@@ -50,8 +50,9 @@ class State:
         return today()
 
     @contextmanager
-    def session(self, *, write: bool = False) -> Iterator[Session]:
-        """One transaction on the database; a write creates the file (0600) if it is missing.
+    def session(self, *, write: bool = False, rehearse: bool = False) -> Iterator[Session]:
+        """One transaction on the database; a write creates the file (0600) if it is missing;
+        a rehearsal (``--dry-run``) is rolled back, leaving the file byte for byte as it was.
 
         If this command created the file and then failed, the file is removed again, so that a
         refusal leaves nothing behind.
@@ -67,7 +68,7 @@ class State:
         snapshot = admin.take_snapshot(location) if write and local and not created else None
         self.journaled = False
         try:
-            with db.session() as session:
+            with db.session(commit=not rehearse) as session:
                 yield session
         except BaseException:
             db.dispose()

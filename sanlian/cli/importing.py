@@ -181,7 +181,7 @@ def _run(
 
         bar.start()
     try:
-        with st.session(write=not dry_run) as session:
+        with st.session(write=not dry_run, rehearse=dry_run) as session:
             result = importing.run_import(
                 session,
                 kind,

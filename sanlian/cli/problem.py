@@ -172,25 +172,49 @@ NoteReq = Annotated[str | None, typer.Option("--note", help="办理情况。")]
 ReasonOpt = Annotated[str | None, typer.Option("--reason", help="原因（必填）。")]
 
 
-@app.command("progress")
-def progress(problem_id: IdArg, note: NoteReq = None, date: DateOpt = None) -> None:
-    """登记办理进展：待办或办理中 → 办理中。"""
+def _step(
+    step: str,
+    problem_id: int,
+    date: str | None,
+    date_label: str,
+    journal: str,
+    action: str | Callable[[dict[str, Any]], str],
+    **values: Any,
+) -> None:
+    """One step of a problem's timeline: the service call, the journal line, the answer.
+
+    ``values`` go to ``problems.<step>``; ``values["dates"]``, if given, maps more of its
+    arguments to (the text typed, the field's label) and is read as dates first.
+    """
     from sanlian.services import problems
     from sanlian.services.clock import now
 
     st = state()
+    notes: list[str] = []
     with st.session(write=True) as session:
-        record = problems.progress(
+        dates = {k: st.date(session, v, label) for k, (v, label) in values.pop("dates", {}).items()}
+        record = getattr(problems, step)(
             session,
             problem_id=problem_id,
-            note=note,
-            step_on=st.date(session, date, "办理日期"),
+            step_on=st.date(session, date, date_label),
             now=now(),
             today=st.today,
             operator=st.who,
+            **values,
+            **dates,
+            **({"notes": notes} if step == "resolve" else {}),
         )
-        st.journal(session, "problem progress", f"问题 {problem_id} 登记办理进展")
-    _stepped(record, "登记办理进展")
+        said = action(record) if callable(action) else action
+        st.journal(session, f"problem {step}", journal.format(id=problem_id, action=said))
+    for text in notes:
+        st.note(text)
+    _stepped(record, said)
+
+
+@app.command("progress")
+def progress(problem_id: IdArg, note: NoteReq = None, date: DateOpt = None) -> None:
+    """登记办理进展：待办或办理中 → 办理中。"""
+    _step("progress", problem_id, date, "办理日期", "问题 {id} {action}", "登记办理进展", note=note)
 
 
 @app.command("resolve")
@@ -211,70 +235,33 @@ def resolve(
     date: DateOpt = None,
 ) -> None:
     """登记问题已解决：日期、解决情况、帮扶措施（送政策、送资金……）和资金。"""
-    from sanlian.services import problems
-    from sanlian.services.clock import now
-
-    st = state()
-    notes: list[str] = []
-    with st.session(write=True) as session:
-        record = problems.resolve(
-            session,
-            problem_id=problem_id,
-            how=how,
-            measures=measure or [],
-            amount=amount,
-            step_on=st.date(session, date, "解决日期"),
-            now=now(),
-            today=st.today,
-            operator=st.who,
-            notes=notes,
-        )
-        st.journal(session, "problem resolve", f"解决问题 {problem_id}")
-    for text in notes:
-        st.note(text)
-    _stepped(record, "登记解决")
+    _step(
+        "resolve",
+        problem_id,
+        date,
+        "解决日期",
+        "问题 {id} {action}",
+        "登记解决",
+        how=how,
+        measures=measure or [],
+        amount=amount,
+    )
 
 
 @app.command("close")
 def close(problem_id: IdArg, reason: ReasonOpt = None, date: DateOpt = None) -> None:
     """登记问题无法解决（须写明原因）。"""
-    from sanlian.services import problems
-    from sanlian.services.clock import now
-
-    st = state()
-    with st.session(write=True) as session:
-        record = problems.close(
-            session,
-            problem_id=problem_id,
-            reason=reason,
-            step_on=st.date(session, date, "办结日期"),
-            now=now(),
-            today=st.today,
-            operator=st.who,
-        )
-        st.journal(session, "problem close", f"问题 {problem_id} 登记为无法解决")
-    _stepped(record, "登记为无法解决")
+    _step(
+        "close", problem_id, date, "办结日期", "问题 {id} {action}", "登记为无法解决", reason=reason
+    )
 
 
 @app.command("reopen")
 def reopen(problem_id: IdArg, reason: ReasonOpt = None, date: DateOpt = None) -> None:
     """重新办理已解决或无法解决的问题（回到办理中，须写明原因）。"""
-    from sanlian.services import problems
-    from sanlian.services.clock import now
-
-    st = state()
-    with st.session(write=True) as session:
-        record = problems.reopen(
-            session,
-            problem_id=problem_id,
-            reason=reason,
-            step_on=st.date(session, date, "重新办理日期"),
-            now=now(),
-            today=st.today,
-            operator=st.who,
-        )
-        st.journal(session, "problem reopen", f"问题 {problem_id} 重新办理")
-    _stepped(record, "重新办理")
+    _step(
+        "reopen", problem_id, date, "重新办理日期", "问题 {id} {action}", "重新办理", reason=reason
+    )
 
 
 @app.command("extend")
@@ -286,25 +273,19 @@ def extend(
 ) -> None:
     """延长办理期限（须写明原因）。"""
     from sanlian.errors import ValidationError
-    from sanlian.services import problems
-    from sanlian.services.clock import now
 
-    st = state()
-    with st.session(write=True) as session:
-        if due is None:
-            raise ValidationError("required", field="新的办理期限（--due）")
-        record = problems.extend(
-            session,
-            problem_id=problem_id,
-            due_on=st.date(session, due, "办理期限"),
-            reason=reason,
-            step_on=st.date(session, date, "延期日期"),
-            now=now(),
-            today=st.today,
-            operator=st.who,
-        )
-        st.journal(session, "problem extend", f"问题 {problem_id} 延期至 {record['due_on']}")
-    _stepped(record, f"延期至 {record['due_on']}")
+    if due is None:
+        raise ValidationError("required", field="新的办理期限（--due）")
+    _step(
+        "extend",
+        problem_id,
+        date,
+        "延期日期",
+        "问题 {id} {action}",
+        lambda record: f"延期至 {record['due_on']}",
+        reason=reason,
+        dates={"due_on": (due, "办理期限")},
+    )
 
 
 @app.command("edit")

@@ -43,12 +43,22 @@ class Database:
     engine: Engine
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """One transaction: committed if the block ends normally, rolled back otherwise."""
+    def session(self, *, commit: bool = True) -> Iterator[Session]:
+        """One transaction: committed if the block ends normally (and ``commit``), rolled back
+        otherwise — a rehearsal (``commit=False``) leaves the file exactly as it was."""
         from sqlmodel import Session
 
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            yield session
+        with Session(self.engine, expire_on_commit=False) as session:
+            transaction = session.begin()
+            try:
+                yield session
+            except BaseException:
+                transaction.rollback()
+                raise
+            if commit:
+                transaction.commit()
+            else:
+                transaction.rollback()
 
     def dispose(self) -> None:
         self.engine.dispose()
