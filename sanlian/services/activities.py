@@ -287,17 +287,9 @@ def listing(
         stmt = stmt.where(col(Activity.id).in_(list(ids)))
     stmt = stmt.order_by(col(Activity.held_on), col(Activity.id))
     found = session.execute(stmt).all()
-    people: dict[int, list[tuple[int, str]]] = {}
-    activity_ids = [a.id for a, *_ in found]
-    for start in range(0, len(activity_ids), 500):
-        part = activity_ids[start : start + 500]
-        for activity_id, cadre_id, name in session.execute(
-            select(ActivityCadre.activity_id, Cadre.id, Cadre.name)
-            .join(Cadre, col(Cadre.id) == col(ActivityCadre.cadre_id))
-            .where(col(ActivityCadre.activity_id).in_(part))
-            .order_by(col(ActivityCadre.activity_id), col(Cadre.id))
-        ).all():
-            people.setdefault(activity_id, []).append((cadre_id, name))
+    from sanlian.services.people import cadres_of
+
+    people = cadres_of(session, ActivityCadre, "activity_id", [a.id for a, *_ in found])
     rows = []
     for activity, community_name, enterprise_name, section_name in found:
         who = people.get(activity.id, [])

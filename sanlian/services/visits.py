@@ -412,18 +412,9 @@ def listing(
         stmt = stmt.where(col(Visit.id).in_(list(ids)))
     stmt = stmt.order_by(col(Visit.visited_on), col(Visit.id))
     found = session.execute(stmt).all()
-    people: dict[int, list[tuple[int, str]]] = {}
-    visit_ids = [v.id for v, *_ in found]
-    for chunk in range(0, len(visit_ids), 500):
-        part = visit_ids[chunk : chunk + 500]
-        pairs = session.execute(
-            select(VisitCadre.visit_id, Cadre.id, Cadre.name)
-            .join(Cadre, col(Cadre.id) == col(VisitCadre.cadre_id))
-            .where(col(VisitCadre.visit_id).in_(part))
-            .order_by(col(VisitCadre.visit_id), col(Cadre.id))
-        ).all()
-        for visit_id, cadre_id, name in pairs:
-            people.setdefault(visit_id, []).append((cadre_id, name))
+    from sanlian.services.people import cadres_of
+
+    people = cadres_of(session, VisitCadre, "visit_id", [v.id for v, *_ in found])
     rows = []
     for visit, community_name, enterprise_name, household_name in found:
         target_id = getattr(visit, TARGET_COLUMN[visit.target_kind])
