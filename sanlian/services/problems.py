@@ -337,6 +337,38 @@ def resolve(
     return _done(session, problem, step_on)
 
 
+# step kind → (its date's field, its reason's field, the status it leaves)
+_SETTLING = {
+    "close": ("办结日期", "无法解决的原因（--reason）", "unresolvable"),
+    "reopen": ("重新办理日期", "重新办理的原因（--reason）", "in_progress"),
+}
+
+
+def _with_reason(
+    session: Session,
+    kind: str,
+    *,
+    problem_id: int,
+    reason: str | None,
+    step_on: dt.date,
+    now: dt.datetime,
+    today: dt.date | None,
+    operator: str | None,
+) -> dict[str, Any]:
+    """A step that needs a reason and settles the status: close (无法解决) or reopen."""
+    from sanlian.services import validate
+
+    date_field, reason_field, status = _SETTLING[kind]
+    problem = _get(session, problem_id)
+    _check(problem, kind, step_on, date_field, today)
+    text = validate.text(reason, reason_field, required=True)
+    _step(session, problem, kind, step_on, now=now, operator=operator, note=text)
+    problem.status = status
+    problem.resolved_on = None
+    problem.closed_on = step_on if status == "unresolvable" else None
+    return _done(session, problem, step_on)
+
+
 def close(
     session: Session,
     *,
@@ -348,16 +380,16 @@ def close(
     operator: str | None = None,
 ) -> dict[str, Any]:
     """Cannot be solved (无法解决): the reason is required."""
-    from sanlian.services import validate
-
-    problem = _get(session, problem_id)
-    _check(problem, "close", step_on, "办结日期", today)
-    text = validate.text(reason, "无法解决的原因（--reason）", required=True)
-    _step(session, problem, "close", step_on, now=now, operator=operator, note=text)
-    problem.status = "unresolvable"
-    problem.closed_on = step_on
-    problem.resolved_on = None
-    return _done(session, problem, step_on)
+    return _with_reason(
+        session,
+        "close",
+        problem_id=problem_id,
+        reason=reason,
+        step_on=step_on,
+        now=now,
+        today=today,
+        operator=operator,
+    )
 
 
 def reopen(
@@ -371,16 +403,16 @@ def reopen(
     operator: str | None = None,
 ) -> dict[str, Any]:
     """A resolved or closed problem back to in progress."""
-    from sanlian.services import validate
-
-    problem = _get(session, problem_id)
-    _check(problem, "reopen", step_on, "重新办理日期", today)
-    text = validate.text(reason, "重新办理的原因（--reason）", required=True)
-    _step(session, problem, "reopen", step_on, now=now, operator=operator, note=text)
-    problem.status = "in_progress"
-    problem.resolved_on = None
-    problem.closed_on = None
-    return _done(session, problem, step_on)
+    return _with_reason(
+        session,
+        "reopen",
+        problem_id=problem_id,
+        reason=reason,
+        step_on=step_on,
+        now=now,
+        today=today,
+        operator=operator,
+    )
 
 
 def extend(
