@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 from tests.conftest import Cli
@@ -18,11 +19,15 @@ def test_path_backup_restore(base: Cli, db_path: Path, tmp_path: Path) -> None:
     assert "新科室" in base("section", "list").out
     assert base("db", "restore", target, "--yes").code == 0
     assert "新科室" not in base("section", "list").out
-    kept = list(db_path.parent.glob(db_path.name + ".before-restore-*"))
+    kept = list((db_path.parent / "sanlian-backups").glob("sanlian-*-before-restore.db"))
     assert len(kept) == 1 and (os.stat(kept[0]).st_mode & 0o777) == 0o600
+    # the kept copy is the replaced database, with the section that the restore took away
+    con = sqlite3.connect(kept[0])
+    assert con.execute("select count(*) from section where name = '新科室'").fetchone() == (1,)
+    con.close()
     # a second restore keeps the first one's copy too
     assert base("db", "restore", target, "--yes").code == 0
-    assert len(list(db_path.parent.glob(db_path.name + ".before-restore-*"))) == 2
+    assert len(list((db_path.parent / "sanlian-backups").glob("*-before-restore.db"))) == 2
 
 
 def test_backup_into_a_folder(base: Cli, tmp_path: Path) -> None:
@@ -49,7 +54,7 @@ def test_restore_refuses_a_file_that_is_not_a_backup(base: Cli, tmp_path: Path, 
     junk = tmp_path / "junk.db"
     junk.write_text("not a database")
     result = unchanged(lambda: base("db", "restore", junk, "--yes"))
-    assert "不是完好的" in result.err
+    assert "不是 SQLite 数据库文件" in result.err
 
 
 def test_check_passes_on_a_sound_database(base: Cli) -> None:

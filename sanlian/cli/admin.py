@@ -13,13 +13,6 @@ from sanlian.cli.output import Col, render_rows
 
 db_app = typer.Typer(no_args_is_help=True)
 
-CHECKS = {
-    "integrity": "数据库文件完整性",
-    "foreign_keys": "记录之间的引用",
-    "enterprise_limit": "每名领导联系企业不超过 3 家",
-    "enterprise_leaders": "联系企业的都是领导班子成员",
-}
-
 
 @db_app.command("path")
 def path() -> None:
@@ -30,16 +23,61 @@ def path() -> None:
 @db_app.command("backup")
 def backup(
     target: Annotated[
-        str, typer.Argument(help="备份文件路径，或一个文件夹（以 / 结尾，自动按时间命名）。")
-    ],
+        str | None,
+        typer.Argument(
+            help="备份文件路径，或一个文件夹（以 / 结尾，自动按时间命名）；"
+            "不写则存入数据库旁的 sanlian-backups 文件夹。",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """把数据库安全地复制一份（其他程序正在写入时也一致）。"""
+    """把数据库安全地复制一份（其他程序正在写入时也一致）。
+
+    不写文件名时存入数据库所在文件夹下的 sanlian-backups（仅本人可读写），用 sanlian db backups
+    查看。升级数据库结构前和每次导入前也会自动备份到那里，自动备份只保留最新的 10 份。
+    数据库服务器（PostgreSQL）请用 pg_dump 备份。
+    """
     from sanlian.i18n.messages import render
     from sanlian.services import admin
 
-    folder = target.endswith(("/", "\\"))
-    done = admin.backup(state().location, Path(target).expanduser(), folder=folder)
+    if target is None:
+        done = admin.backup(state().location)
+    else:
+        folder = target.endswith(("/", "\\"))
+        done = admin.backup(state().location, Path(target).expanduser(), folder=folder)
     typer.echo(render("backup_done", path=done))
+
+
+@db_app.command("backups")
+def backups_list(fmt: FormatOpt = None, output: OutputOpt = None) -> None:
+    """列出数据库旁 sanlian-backups 文件夹中的备份（最新的在前）。"""
+    from sanlian.i18n.messages import render
+    from sanlian.services import backups
+
+    location = state().location
+    found = backups.listing(location)
+    rows = [
+        {
+            "id": n,
+            "taken_at": b.taken_at.strftime("%Y-%m-%d %H:%M:%S"),
+            "reason": b.reason,
+            "reason_label": backups.REASONS.get(b.reason, b.reason),
+            "size": b.size,
+            "path": str(b.path),
+        }
+        for n, b in enumerate(found, 1)
+    ]
+    if not rows and fmt_value(fmt) in (None, "table", "plain", "markdown"):
+        typer.echo(render("backups_none", folder=backups.folder_of(location)))
+        return
+    cols = [
+        Col("id", "序号"),
+        Col("taken_at", "时间"),
+        Col("reason_label", "原因"),
+        Col("size", "字节数"),
+        Col("path", "文件"),
+    ]
+    render_rows(rows, cols, fmt=fmt_value(fmt), output=output, reveal=True, title="数据库备份")
 
 
 @db_app.command("restore")
@@ -47,27 +85,44 @@ def restore(
     source: Annotated[Path, typer.Argument(help="要恢复的备份文件。")],
     yes: Annotated[bool, typer.Option("--yes", help="不再询问，直接恢复。")] = False,
 ) -> None:
-    """用备份替换当前数据库；原数据库另存为“原文件名.before-restore-时间”。"""
+    """用备份替换当前数据库。
+
+    先检查备份文件：是 SQLite 文件、完整性检查和引用检查都通过、是 sanlian 数据库且结构版本
+    不比本程序新；不合格则不做任何修改。替换前，原数据库另存到 sanlian-backups 文件夹。
+    """
     from sanlian.i18n.messages import render
-    from sanlian.services import admin
+    from sanlian.services import admin, backups
 
     st = state()
+    source = source.expanduser()
+    backups.sqlite_path(st.location)  # a server URL: say so before asking
+    backups.verify(source)
     if not yes and not typer.confirm(render("restore_confirm", path=st.location), default=False):
         raise typer.Abort()
-    kept = admin.restore(st.location, source.expanduser())
+    kept = admin.restore(st.location, source)
     typer.echo(render("restore_done", path=st.location, source=source, kept=kept or "（无）"))
 
 
 @db_app.command("check")
 def check(fmt: FormatOpt = None, output: OutputOpt = None) -> None:
-    """检查数据库文件完整性、记录引用和活动规则。"""
+    """检查数据库文件完整性、记录引用和活动规则，逐项报告违反规则的记录。
+
+    检查项：文件完整性；引用；领导联系企业不超过 3 家；联系企业的都是领导班子成员；结对户
+    所在社区(村)由干部科室或本局联系；干部结对户数不超过规定；停用的干部或对象没有在联的
+    联系；走访日期在活动期间且不晚于今天；走访都有干部；问题状态与最后一步一致；办理期限
+    不早于提出日期。全部通过时退出码为 0，发现问题时为 1。
+    """
     from sanlian.services import admin
 
-    with state().session() as session:
-        findings = admin.check(session)
-    for f in findings:
-        f["label"] = CHECKS[f["check"]]
-    cols = [Col("label", "检查项"), Col("ok", "通过", kind="bool"), Col("detail", "说明")]
+    st = state()
+    with st.session() as session:
+        findings = admin.check(session, today=st.today)
+    cols = [
+        Col("label", "检查项"),
+        Col("ok", "通过", kind="bool"),
+        Col("count", "问题数"),
+        Col("detail", "说明"),
+    ]
     render_rows(findings, cols, fmt=fmt_value(fmt), output=output, reveal=True)
     if not all(f["ok"] for f in findings):
         raise typer.Exit(1)

@@ -68,7 +68,7 @@ class State:
         snapshot = admin.take_snapshot(location) if write and local and not created else None
         self.journaled = False
         try:
-            with db.session(commit=not rehearse) as session:
+            with db.session(commit=not rehearse, write=write) as session:
                 yield session
         except BaseException:
             db.dispose()

@@ -180,8 +180,11 @@ def _run(
             bar.update(task, completed=done, total=total or None, rows=rows)
 
         bar.start()
+    if not dry_run:
+        _backup_first(st.location)
     try:
         with st.session(write=not dry_run, rehearse=dry_run) as session:
+            _fault_hook(session)
             result = importing.run_import(
                 session,
                 kind,
@@ -230,6 +233,48 @@ def _run(
     if not dry_run:
         typer.echo(_summary(result))
     return int(result.rows)
+
+
+def _backup_first(location: str) -> None:
+    """Before an import writes, a copy of the database goes into the rotating backup set."""
+    from sanlian.db.engine import is_url
+    from sanlian.i18n.messages import render
+    from sanlian.services import backups
+
+    if is_url(location):
+        return
+    made = backups.take(location, "import")
+    if made is not None:
+        state().note(render("import_backup", path=made))
+
+
+FAULT_KILL_ENV = "SANLIAN_FAULT_KILL_AFTER_ROWS"
+
+
+def _fault_hook(session: Any) -> None:
+    """Test hook, not for users: with ``$SANLIAN_FAULT_KILL_AFTER_ROWS=N`` the process kills
+    itself (SIGKILL, no clean-up of any kind) once the import has written N rows inside its
+    transaction — to prove that a process dying in the middle of an import leaves the
+    database as it was."""
+    import os
+
+    limit = os.environ.get(FAULT_KILL_ENV)
+    if not limit:
+        return
+    import signal
+
+    from sqlalchemy import event
+
+    written = [0]
+    threshold = int(limit)
+
+    def after(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: Any) -> None:
+        if statement.lstrip().upper().startswith(("INSERT", "UPDATE")):
+            written[0] += max(cursor.rowcount, 0) or (len(params) if many else 1)
+            if written[0] >= threshold:
+                os.kill(os.getpid(), signal.SIGKILL)
+
+    event.listen(session.connection(), "after_cursor_execute", after)
 
 
 def _summary(result: Any) -> str:

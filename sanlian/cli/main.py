@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
 
         known = _database_error(exc)
         text = (
-            DatabaseError(known).message
+            DatabaseError(known[0], **known[1]).message
             if known
             else render("internal_error", reason=type(exc).__name__)
         )
@@ -193,14 +193,29 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _database_error(exc: Exception) -> str | None:
-    """Known database failures as a catalogue key, else None."""
+def _database_error(exc: Exception) -> tuple[str, dict[str, object]] | None:
+    """Known failures of the database or the file system as a catalogue key and its
+    parameters, else None: a locked or read-only database, a full disk, a denied folder."""
+    import errno
+    import sqlite3
+
+    from sanlian.db.engine import database_error_key
+
+    if isinstance(exc, OSError):
+        where = exc.filename or context.state().location
+        if exc.errno == errno.ENOSPC:
+            return "disk_full", {"path": where}
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return "fs_denied", {"path": where}
+        return "fs_error", {"path": where, "reason": exc.strerror or type(exc).__name__}
     try:
-        from sqlalchemy.exc import OperationalError
+        from sqlalchemy.exc import DBAPIError
     except ImportError:  # pragma: no cover
         return None
-    if isinstance(exc, OperationalError) and "locked" in str(exc):
-        return "db_locked"
+    if isinstance(exc, DBAPIError | sqlite3.Error):
+        key = database_error_key(exc)
+        if key:
+            return key, {"path": context.state().location}
     return None
 
 

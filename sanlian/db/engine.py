@@ -22,6 +22,12 @@ if TYPE_CHECKING:
 
 ENV_DB = "SANLIAN_DB"
 
+# How long a command waits for another clerk's write to finish before it gives up (seconds).
+BUSY_TIMEOUT = 30.0
+# Run on every new SQLite connection; a test may append one (``PRAGMA max_page_count``) to
+# make the disk "full".
+CONNECT_PRAGMAS = ["PRAGMA foreign_keys=ON"]
+
 
 def default_location() -> str:
     """``$SANLIAN_DB``, else ``<user data dir>/sanlian/sanlian.db``."""
@@ -43,13 +49,19 @@ class Database:
     engine: Engine
 
     @contextmanager
-    def session(self, *, commit: bool = True) -> Iterator[Session]:
+    def session(self, *, commit: bool = True, write: bool = False) -> Iterator[Session]:
         """One transaction: committed if the block ends normally (and ``commit``), rolled back
-        otherwise — a rehearsal (``commit=False``) leaves the file exactly as it was."""
+        otherwise — a rehearsal (``commit=False``) leaves the file exactly as it was.
+
+        A ``write`` transaction on SQLite begins with ``BEGIN IMMEDIATE``: it takes the write
+        lock first (waiting up to ``BUSY_TIMEOUT`` for another writer), so that it can never
+        fail half-way with "database is locked" when it turns from reading to writing."""
         from sqlmodel import Session
 
         with Session(self.engine, expire_on_commit=False) as session:
             transaction = session.begin()
+            if write:
+                session.connection(execution_options={WRITE_OPTION: True})
             try:
                 yield session
             except BaseException:
@@ -71,10 +83,13 @@ def _create_sqlite_file(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
+WRITE_OPTION = "sanlian_write"
+
+
 def _sqlite_engine(path: Path) -> Engine:
     from sqlalchemy import create_engine, event
 
-    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 10})
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -82,12 +97,17 @@ def _sqlite_engine(path: Path) -> Engine:
         # migration is transactional too (the pysqlite recipe of SQLAlchemy's documentation).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
+        for pragma in CONNECT_PRAGMAS:
+            cursor.execute(pragma)
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A deferred transaction that reads and then writes fails at once with "database is
+        # locked" when another writer came in between, whatever the busy timeout; a writing
+        # one therefore takes the write lock first.
+        write = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
 
@@ -101,6 +121,8 @@ def open_database(location: str | None = None, *, create: bool = False) -> Datab
         engine = create_engine(location)
     else:
         path = Path(location).expanduser()
+        if path.is_dir():
+            raise DatabaseError("db_is_dir", path=path)
         if not path.exists():
             if not create:
                 raise DatabaseError("db_missing", path=path)
@@ -111,7 +133,7 @@ def open_database(location: str | None = None, *, create: bool = False) -> Datab
         engine = _sqlite_engine(path)
     db = Database(location=location, engine=engine)
     try:
-        migrate(engine)
+        migrate(engine, location=None if is_url(location) else location)
     except DatabaseError:
         engine.dispose()
         raise
@@ -123,23 +145,51 @@ def open_database(location: str | None = None, *, create: bool = False) -> Datab
             reason = str(exc.orig)
             if "not a database" in reason or "malformed" in reason:
                 raise DatabaseError("db_not_database", path=location) from exc
-            if "locked" in reason:
-                raise DatabaseError("db_locked") from exc
+            known = database_error_key(exc)
+            if known:
+                raise DatabaseError(known, path=location) from exc
             raise DatabaseError("db_open_failed", path=location, reason=reason) from exc
         raise
     return db
 
 
-def migrate(engine: Engine) -> list[int]:
-    """Apply the pending migrations in order, each in its own transaction; return their numbers."""
+def database_error_key(exc: BaseException) -> str | None:
+    """A known failure of SQLite (locked, full disk, read-only file …) as a catalogue key."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    if "locked" in text or "database is busy" in text:
+        return "db_locked"
+    if "disk is full" in text or "database or disk is full" in text:
+        return "db_full"
+    if "readonly" in text or "read-only" in text:
+        return "db_readonly"
+    if "unable to open database file" in text:
+        return "db_cannot_open"
+    if "disk i/o error" in text:
+        return "db_io_error"
+    return None
+
+
+def migrate(engine: Engine, *, location: str | None = None) -> list[int]:
+    """Apply the pending migrations in order, each in its own transaction; return their numbers.
+
+    With ``location`` (a SQLite file) a database that already holds data is first copied into
+    the rotating backup set (``sanlian-backups/`` beside it), so an upgrade can be undone.
+    Each migration takes the write lock and looks again whether another process applied it
+    meanwhile, so two commands opening an old file at once migrate it once.
+    """
     from sqlalchemy import insert, select
 
     from sanlian.db.migrations import MIGRATIONS
     from sanlian.db.models import SchemaMigration
 
     table = SchemaMigration.__table__  # type: ignore[attr-defined]
+    write = engine.execution_options(**{WRITE_OPTION: True})
+    with engine.connect() as conn:
+        exists = engine.dialect.has_table(conn, table.name)
+    if not exists:
+        with write.begin() as conn:
+            table.create(conn, checkfirst=True)
     with engine.begin() as conn:
-        table.create(conn, checkfirst=True)
         applied = set(conn.execute(select(table.c.version)).scalars())
     known = max(v for v, _n, _f in MIGRATIONS)
     if applied and max(applied) > known:
@@ -147,12 +197,18 @@ def migrate(engine: Engine) -> list[int]:
     pending = [m for m in MIGRATIONS if m[0] not in applied]
     if not pending:
         return []
+    if applied and location is not None:
+        from sanlian.services import backups
+
+        backups.take(location, "migrate")
     from alembic.migration import MigrationContext
     from alembic.operations import Operations
 
     done = []
     for version, name, upgrade in pending:
-        with engine.begin() as conn:
+        with write.begin() as conn:
+            if conn.execute(select(table.c.version).where(table.c.version == version)).first():
+                continue  # another process applied it while this one waited
             upgrade(Operations(MigrationContext.configure(conn)))
             conn.execute(
                 insert(table).values(version=version, name=name, applied_at=dt.datetime.now(dt.UTC))

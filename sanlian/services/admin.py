@@ -51,18 +51,34 @@ def _free_name(folder: Path, pattern: str) -> Path:
     return candidate
 
 
-def backup(location: str, target: Path, *, folder: bool = False) -> Path:
-    """Copy the database to ``target``, or into it (named by time) when it is a folder."""
-    source = _sqlite_path(location)
+def backup(location: str, target: Path | None = None, *, folder: bool = False) -> Path:
+    """Copy the database to ``target``, or into it (named by time) when it is a folder; with
+    no ``target``, into the backup set beside the database (see ``services.backups``)."""
+    from sanlian.services import backups
+
+    source = backups.sqlite_path(location)
+    if source.is_dir():
+        raise DatabaseError("db_is_dir", path=source)
+    if not source.exists():
+        raise DatabaseError("db_missing", path=source)
+    if target is None:
+        made = backups.take(location, "manual")
+        if made is None:
+            raise DatabaseError("db_missing", path=source)
+        return made
     if folder or target.is_dir():
-        target.mkdir(parents=True, exist_ok=True)
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise backups._os_error(exc, target) from exc
         target = _free_name(target, "sanlian-{time}.db")
     if target.exists():
         raise RuleError("backup_exists", path=target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    os.close(fd)
-    _copy(source, target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise backups._os_error(exc, target.parent) from exc
+    backups.copy(source, target)
     return target
 
 
@@ -140,92 +156,232 @@ def undo(location: str, *, operator: str) -> tuple[int, str, str, str]:
     return change
 
 
-def _is_sanlian(path: Path) -> bool:
-    try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            tables = {
-                r[0] for r in con.execute("select name from sqlite_master where type='table'")
-            }
-            ok = con.execute("pragma integrity_check").fetchone()[0] == "ok"
-        finally:
-            con.close()
-    except sqlite3.DatabaseError:
-        return False
-    return ok and {"schema_migrations", "campaign", "cadre"} <= tables
-
-
 def restore(location: str, source: Path) -> Path | None:
-    """Replace the database by a backup, keeping the current one beside it as
-    ``<name>.before-restore-<time>`` (never overwritten by a later restore)."""
-    if not source.exists() or not _is_sanlian(source):
-        raise RuleError("restore_not_backup", path=source)
-    from sanlian.db.engine import is_url
+    """Replace the database by a checked backup; the replaced one is kept in the backup set
+    (``sanlian-backups/…-before-restore.db``), whose path is returned."""
+    from sanlian.services import backups
 
-    if is_url(location):
-        raise RuleError("db_not_file", location=location)
-    target = Path(location).expanduser()
-    keep = None
-    if target.exists():
-        keep = _free_name(target.parent, target.name + ".before-restore-{time}")
-        os.close(os.open(keep, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-        _copy(target, keep)
-    else:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o600))
-    _copy(source, target)
+    kept = backups.restore(location, source)
     undo_path(location).unlink(missing_ok=True)  # the old one-step-back no longer applies
-    return keep
+    return kept
 
 
-def check(session: Session) -> list[dict[str, Any]]:
-    """Integrity of the file, foreign keys, and the campaign's rules over what is stored."""
+CHECKS: dict[str, str] = {
+    "integrity": "数据库文件完整性",
+    "foreign_keys": "记录之间的引用",
+    "enterprise_limit": "每名领导联系企业不超过 3 家",
+    "enterprise_leaders": "联系企业的都是领导班子成员",
+    "household_unlinked": "结对户所在社区(村)由干部所在科室或本局联系",
+    "pairs_limit": "每名干部结对户数不超过活动规定",
+    "retired_links": "在联的干部和联系对象都未停用",
+    "visit_dates": "走访日期在活动期间且不晚于今天",
+    "visit_cadres": "每次走访都有走访干部",
+    "problem_status": "问题状态与最后一步办理记录一致",
+    "problem_dates": "问题的办理期限不早于提出日期",
+}
+
+
+def _rows(session: Session, sql: str, **params: Any) -> list[Any]:
     from sqlalchemy import text
 
+    return list(session.execute(text(sql), params).all())
+
+
+def _finding(key: str, records: list[str], *, limit: int = 20) -> dict[str, Any]:
+    shown = "；".join(records[:limit])
+    if len(records) > limit:
+        shown += f"；……共 {len(records)} 条"
+    return {
+        "check": key,
+        "label": CHECKS[key],
+        "ok": not records,
+        "count": len(records),
+        "detail": "完好" if key == "integrity" and not records else shown,
+        "records": records,
+    }
+
+
+_ACTIVE = "l.start_on <= :today and (l.end_on is null or l.end_on >= :today)"
+_STATUS_AFTER = {
+    "raise": "pending",
+    "progress": "in_progress",
+    "reopen": "in_progress",
+    "resolve": "resolved",
+    "close": "unresolvable",
+}
+
+
+def check(session: Session, *, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Integrity of the file, foreign keys, and the campaign's rules over what is stored.
+
+    Each finding names the records that break its rule (with their numbers); the CLI refuses
+    such data, so they come from other programs, old versions or hand edits of the file.
+    """
+    from sqlalchemy import text
+
+    from sanlian.i18n.labels import PROBLEM_STATUS
+
+    if today is None:
+        from sanlian.services.clock import today as clock_today
+
+        today = clock_today()
     findings: list[dict[str, Any]] = []
     bind = session.get_bind()
     if bind.dialect.name == "sqlite":
-        result = session.execute(text("pragma integrity_check")).scalars().all()
-        ok = result == ["ok"]
-        detail = "完好" if ok else "；".join(result)
-        findings.append({"check": "integrity", "ok": ok, "detail": detail})
+        result = [str(r) for r in session.execute(text("pragma integrity_check")).scalars()]
+        findings.append(_finding("integrity", [] if result == ["ok"] else result))
         broken = session.execute(text("pragma foreign_key_check")).all()
         findings.append(
-            {
-                "check": "foreign_keys",
-                "ok": not broken,
-                "detail": "；".join(
-                    f"{r[0]} 第 {r[1]} 行引用了不存在的 {r[2]}" for r in broken[:20]
-                ),
-            }
+            _finding("foreign_keys", [f"{r[0]} 第 {r[1]} 行引用了不存在的 {r[2]}" for r in broken])
         )
-    over = session.execute(
-        text(
-            "select c.name, count(*) from link l join cadre c on c.id = l.cadre_id "
-            "where l.kind = 'enterprise' and l.end_on is null group by c.id having count(*) > 3"
-        )
-    ).all()
-    findings.append(
-        {
-            "check": "enterprise_limit",
-            "ok": not over,
-            "detail": "；".join(f"{name} 联系 {n} 家企业" for name, n in over),
-        }
+    over = _rows(
+        session,
+        "select c.id, c.name, count(*) from link l join cadre c on c.id = l.cadre_id "
+        f"where l.kind = 'enterprise' and {_ACTIVE} group by c.id, c.name "
+        "having count(*) > 3 order by c.id",
+        today=today,
     )
-    not_leader = (
-        session.execute(
-            text(
-                "select distinct c.name from link l join cadre c on c.id = l.cadre_id "
-                "where l.kind = 'enterprise' and l.end_on is null and not c.is_leader"
+    findings.append(
+        _finding("enterprise_limit", [f"{n}（干部编号 {i}）联系 {k} 家企业" for i, n, k in over])
+    )
+    not_leader = _rows(
+        session,
+        "select l.id, c.name, e.name from link l join cadre c on c.id = l.cadre_id "
+        "join enterprise e on e.id = l.enterprise_id "
+        f"where l.kind = 'enterprise' and {_ACTIVE} and not c.is_leader order by l.id",
+        today=today,
+    )
+    findings.append(
+        _finding(
+            "enterprise_leaders",
+            [f"联系编号 {i}：{c} 不是领导班子成员，却联系“{e}”" for i, c, e in not_leader],
+        )
+    )
+    unlinked = _rows(
+        session,
+        "select l.id, c.name, h.name, m.name from link l join cadre c on c.id = l.cadre_id "
+        "join household h on h.id = l.household_id join community m on m.id = h.community_id "
+        f"where l.kind = 'household' and {_ACTIVE} and not exists ("
+        "select 1 from link u where u.kind = 'community' and u.community_id = h.community_id "
+        "and u.start_on <= :today and (u.end_on is null or u.end_on >= :today) "
+        "and (u.section_id is null or u.section_id = c.section_id)) order by l.id",
+        today=today,
+    )
+    findings.append(
+        _finding(
+            "household_unlinked",
+            [
+                f"联系编号 {i}：{c} 结对“{h}”，但“{m}”不由其科室或本局联系"
+                for i, c, h, m in unlinked
+            ],
+        )
+    )
+    limit_row = _rows(
+        session,
+        "select household_pairs_per_cadre from campaign order by (year = :year) desc, year desc",
+        year=today.year,
+    )
+    if limit_row:
+        limit = int(limit_row[0][0])
+        many = _rows(
+            session,
+            "select c.id, c.name, count(*) from link l join cadre c on c.id = l.cadre_id "
+            f"where l.kind = 'household' and {_ACTIVE} group by c.id, c.name "
+            "having count(*) > :limit order by c.id",
+            today=today,
+            limit=limit,
+        )
+        findings.append(
+            _finding(
+                "pairs_limit",
+                [f"{n}（干部编号 {i}）结对 {k} 户，超过上限 {limit} 户" for i, n, k in many],
             )
         )
-        .scalars()
-        .all()
+    retired = _rows(
+        session,
+        "select l.id, coalesce(c.name, s.name), coalesce(m.name, e.name, h.name), "
+        "case when c.retired_on <= :today or s.retired_on <= :today then 1 else 0 end "
+        "from link l left join cadre c on c.id = l.cadre_id "
+        "left join section s on s.id = l.section_id "
+        "left join community m on m.id = l.community_id "
+        "left join enterprise e on e.id = l.enterprise_id "
+        "left join household h on h.id = l.household_id "
+        f"where {_ACTIVE} and (c.retired_on <= :today or s.retired_on <= :today "
+        "or m.retired_on <= :today or e.retired_on <= :today or h.retired_on <= :today) "
+        "order by l.id",
+        today=today,
     )
     findings.append(
-        {"check": "enterprise_leaders", "ok": not not_leader, "detail": "、".join(not_leader)}
+        _finding(
+            "retired_links",
+            [
+                f"联系编号 {i}：{'“' + str(a) + '”已停用' if who else '“' + str(b) + '”已停用'}，"
+                f"联系仍在进行（{a or '本局'} — {b}）"
+                for i, a, b, who in retired
+            ],
+        )
+    )
+    bad_dates = _rows(
+        session,
+        "select v.id, v.visited_on, case when v.visited_on > :today then 1 else 0 end "
+        "from visit v where v.visited_on > :today or not exists ("
+        "select 1 from phase p group by p.campaign_id "
+        "having min(p.start_on) <= v.visited_on and max(p.end_on) >= v.visited_on) "
+        "order by v.id",
+        today=today,
+    )
+    findings.append(
+        _finding(
+            "visit_dates",
+            [
+                f"走访编号 {i}：日期 {d} " + ("晚于今天" if late else "不在任何年度活动期间")
+                for i, d, late in bad_dates
+            ],
+        )
+    )
+    alone = _rows(
+        session,
+        "select v.id, v.visited_on from visit v where not exists "
+        "(select 1 from visit_cadre vc where vc.visit_id = v.id) order by v.id",
+    )
+    findings.append(
+        _finding("visit_cadres", [f"走访编号 {i}（{d}）没有走访干部" for i, d in alone])
+    )
+    steps = _rows(
+        session,
+        "select p.id, p.status, (select s.kind from problem_step s where s.problem_id = p.id "
+        "and s.kind <> 'extend' order by s.step_on desc, s.id desc limit 1) "
+        "from problem p order by p.id",
+    )
+    wrong = []
+    for pid, status, last in steps:
+        expected = _STATUS_AFTER.get(str(last)) if last is not None else None
+        if expected is None:
+            wrong.append(f"问题编号 {pid}：没有“提出”记录")
+        elif status != expected:
+            wrong.append(
+                f"问题编号 {pid}：状态为“{PROBLEM_STATUS.get(status, status)}”，"
+                f"但最后一步是“{_step_label(str(last))}”，应为“{PROBLEM_STATUS[expected]}”"
+            )
+    findings.append(_finding("problem_status", wrong))
+    early = _rows(
+        session,
+        "select p.id, p.raised_on, p.due_on from problem p where p.due_on < p.raised_on "
+        "order by p.id",
+    )
+    findings.append(
+        _finding(
+            "problem_dates",
+            [f"问题编号 {i}：办理期限 {d} 早于提出日期 {r}" for i, r, d in early],
+        )
     )
     return findings
+
+
+def _step_label(kind: str) -> str:
+    from sanlian.i18n.labels import PROBLEM_STEP
+
+    return PROBLEM_STEP.get(kind, kind)
 
 
 def history(session: Session, *, limit: int | None = None) -> list[dict[str, Any]]:

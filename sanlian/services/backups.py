@@ -1,0 +1,293 @@
+"""Backups of a SQLite database: consistent copies, the rotating set, and checking a file.
+
+The set lives in the folder ``sanlian-backups`` beside the database file (mode 0700, each file
+0600), one file per copy named ``sanlian-<YYYYmmdd-HHMMSS>-<reason>.db``:
+
+- ``migrate``: taken automatically before a pending schema migration of a database that
+  already holds data;
+- ``import``: taken automatically before every import that is not a ``--dry-run``;
+- ``manual``: ``sanlian db backup`` without a file name;
+- ``before-restore``: the database that ``sanlian db restore`` replaced.
+
+Only the automatic copies (``migrate``, ``import``) rotate: the newest ``KEEP`` of them stay,
+older ones are deleted. Copies the clerk asked for and those kept by a restore stay until the
+clerk deletes them.
+
+Every copy goes through SQLite's online backup API, so it is consistent even while another
+process writes to the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from sanlian.errors import DatabaseError, RuleError
+
+FOLDER = "sanlian-backups"
+KEEP = 10
+AUTOMATIC = ("migrate", "import")
+REASONS = {
+    "migrate": "升级数据库结构前",
+    "import": "导入前",
+    "manual": "手动备份",
+    "before-restore": "恢复前的原数据库",
+}
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    taken_at: dt.datetime
+    reason: str
+    size: int
+    seq: int = 1
+
+
+def sqlite_path(location: str) -> Path:
+    """The database file of ``location``; a server URL is refused (pg_dump is its tool)."""
+    from sanlian.db.engine import is_url
+
+    if is_url(location):
+        raise RuleError("db_backup_server", location=_safe_url(location))
+    return Path(location).expanduser()
+
+
+def _safe_url(location: str) -> str:
+    """A URL without its password."""
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(location).render_as_string(hide_password=True)
+    except Exception:
+        return location.split("@")[-1]
+
+
+def folder_of(location: str) -> Path:
+    return sqlite_path(location).parent / FOLDER
+
+
+def _private_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(folder, 0o700)
+    except OSError as exc:
+        raise _os_error(exc, folder) from exc
+
+
+def _os_error(exc: OSError, path: Path) -> DatabaseError:
+    if exc.errno == errno.ENOSPC:
+        return DatabaseError("backup_disk_full", path=path)
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return DatabaseError("fs_denied", path=path)
+    return DatabaseError("backup_failed", path=path, reason=exc.strerror or str(exc))
+
+
+def copy(source: Path, target: Path) -> None:
+    """A consistent copy of ``source`` into a new file ``target`` (0600), by SQLite's backup
+    API. A failed copy leaves no partial file behind."""
+    from sanlian.db.engine import BUSY_TIMEOUT
+
+    try:
+        fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except FileExistsError as exc:
+        raise RuleError("backup_exists", path=target) from exc
+    except OSError as exc:
+        raise _os_error(exc, target) from exc
+    try:
+        _backup_api(source, target, BUSY_TIMEOUT)
+        os.chmod(target, 0o600)
+    except BaseException as exc:
+        target.unlink(missing_ok=True)
+        Path(f"{target}-journal").unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise _os_error(exc, target) from exc
+        if isinstance(exc, sqlite3.Error):
+            text = str(exc).lower()
+            if "full" in text:
+                raise DatabaseError("backup_disk_full", path=target) from exc
+            if "locked" in text or "busy" in text:
+                raise DatabaseError("db_locked") from exc
+            if "not a database" in text or "malformed" in text:
+                raise DatabaseError("db_not_database", path=source) from exc
+            raise DatabaseError("backup_failed", path=target, reason=str(exc)) from exc
+        raise
+
+
+def _backup_api(source: Path, target: Path, timeout: float, *, read_only: bool = False) -> None:
+    """``read_only`` for a file that is only read (a restore's source): opening it must not
+    change it. The live database is opened normally, so that a journal left by a killed
+    process is rolled back first."""
+    if read_only:
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=timeout)
+    else:
+        src = sqlite3.connect(source, timeout=timeout)
+    try:
+        dst = sqlite3.connect(target, timeout=timeout)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def _name(folder: Path, reason: str) -> Path:
+    from sanlian.services.clock import now
+
+    stamp = f"{now().astimezone():%Y%m%d-%H%M%S}"
+    # Within one second the copies are numbered on (-2, -3 …), past the highest number there,
+    # so that a name is never reused once rotation has deleted it.
+    taken = [b.seq for p in folder.glob(f"sanlian-{stamp}-*.db") if (b := _parse(p)) is not None]
+    if not taken:
+        return folder / f"sanlian-{stamp}-{reason}.db"
+    return folder / f"sanlian-{stamp}-{max(taken) + 1}-{reason}.db"
+
+
+def take(location: str, reason: str) -> Path | None:
+    """Copy the database into the backup set, then rotate; None when there is nothing to copy
+    (no file yet, or an empty one)."""
+    source = sqlite_path(location)
+    if not source.is_file() or source.stat().st_size == 0:
+        return None
+    folder = source.parent / FOLDER
+    _private_folder(folder)
+    target = _name(folder, reason)
+    copy(source, target)
+    if reason in AUTOMATIC:
+        rotate(folder)
+    return target
+
+
+def _parse(path: Path) -> Backup | None:
+    stem = path.stem  # sanlian-20260615-101500[-n]-reason
+    parts = stem.split("-")
+    if len(parts) < 4 or parts[0] != "sanlian":
+        return None
+    try:
+        taken = dt.datetime.strptime(f"{parts[1]}{parts[2]}", "%Y%m%d%H%M%S")
+    except ValueError:
+        return None
+    rest, seq = parts[3:], 1
+    if rest and rest[0].isdigit():
+        seq, rest = int(rest[0]), rest[1:]
+    reason = "-".join(rest) or "manual"
+    return Backup(path=path, taken_at=taken, reason=reason, size=path.stat().st_size, seq=seq)
+
+
+def listing(location: str) -> list[Backup]:
+    """The set, newest first."""
+    folder = folder_of(location)
+    if not folder.is_dir():
+        return []
+    found = [b for p in folder.glob("sanlian-*.db") if (b := _parse(p)) is not None]
+    return sorted(found, key=lambda b: (b.taken_at, b.seq), reverse=True)
+
+
+def rotate(folder: Path, keep: int | None = None) -> list[Path]:
+    """Delete the automatic copies beyond the newest ``keep``; return what was deleted."""
+    keep = KEEP if keep is None else keep
+    found = [b for p in folder.glob("sanlian-*.db") if (b := _parse(p)) is not None]
+    auto = sorted(
+        (b for b in found if b.reason in AUTOMATIC),
+        key=lambda b: (b.taken_at, b.seq),
+        reverse=True,
+    )
+    gone = []
+    for old in auto[keep:]:
+        old.path.unlink(missing_ok=True)
+        gone.append(old.path)
+    return gone
+
+
+# --- checking a file before it replaces the database ----------------------------------------
+
+
+def verify(path: Path) -> int:
+    """Refuse ``path`` unless it is a sound sanlian database this program can open; return its
+    schema version. Each refusal is one sentence saying which test failed."""
+    from sanlian.db.migrations import MIGRATIONS
+
+    if not path.is_file():
+        raise RuleError("restore_missing", path=path)
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise _os_error(exc, path) from exc
+    if header != SQLITE_HEADER:
+        raise RuleError("restore_not_sqlite", path=path)
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            problems = [r[0] for r in con.execute("pragma integrity_check(5)")]
+            if problems != ["ok"]:
+                raise RuleError("restore_corrupt", path=path, detail=_brief(problems))
+            if con.execute("pragma foreign_key_check").fetchone() is not None:
+                raise RuleError("restore_foreign_keys", path=path)
+            tables = {
+                r[0] for r in con.execute("select name from sqlite_master where type='table'")
+            }
+            if not {"schema_migrations", "campaign", "cadre"} <= tables:
+                raise RuleError("restore_not_sanlian", path=path)
+            version = con.execute("select max(version) from schema_migrations").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise RuleError("restore_corrupt", path=path, detail=_brief([str(exc)])) from exc
+    known = max(v for v, _n, _f in MIGRATIONS)
+    if version is None:
+        raise RuleError("restore_not_sanlian", path=path)
+    if int(version) > known:
+        raise RuleError("restore_newer", path=path, found=version, known=known)
+    return int(version)
+
+
+def _brief(problems: list[str]) -> str:
+    """SQLite's first complaint on one line, short (for the maintainer; the sentence around
+    it says what to do)."""
+    lines = [ln.strip() for p in problems for ln in str(p).splitlines()]
+    first = next((ln for ln in lines if ln and not ln.startswith("***")), "malformed")
+    return first if len(first) <= 80 else first[:77] + "…"
+
+
+def restore(location: str, source: Path) -> Path | None:
+    """Replace the database by ``source`` after :func:`verify`; the replaced database goes into
+    the backup set first (returned), so a restore can itself be undone."""
+    verify(source)
+    target = sqlite_path(location)
+    if target.is_dir():
+        raise DatabaseError("db_is_dir", path=target)
+    if source.resolve() == target.resolve():
+        raise RuleError("restore_same", path=source)
+    kept = take(location, "before-restore") if target.exists() else None
+    if not target.exists():
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o600))
+        except OSError as exc:
+            raise _os_error(exc, target) from exc
+    from sanlian.db.engine import BUSY_TIMEOUT
+
+    try:
+        # Written through SQLite (not a file copy), so that a reader of the old database sees
+        # either the old or the new one, and its journal files stay right.
+        _backup_api(source, target, BUSY_TIMEOUT, read_only=True)
+    except sqlite3.Error as exc:
+        text = str(exc).lower()
+        if "locked" in text or "busy" in text:
+            raise DatabaseError("db_locked") from exc
+        if "full" in text:
+            raise DatabaseError("db_full", path=target) from exc
+        if "readonly" in text:
+            raise DatabaseError("db_readonly", path=target) from exc
+        raise DatabaseError("backup_failed", path=target, reason=str(exc)) from exc
+    except OSError as exc:
+        raise _os_error(exc, target) from exc
+    return kept

@@ -1,0 +1,247 @@
+"""Backups: the rotating set beside the database, automatic copies before a migration and an
+import, and a restore that checks the file before it replaces anything (issue 6, item 2)."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from sanlian.db import migrations
+from sanlian.services import backups
+from tests.conftest import Cli, dump
+
+FIXTURE_V1 = Path(__file__).parent / "fixtures" / "schema_v1.db"
+
+
+def _set(db_path: Path) -> Path:
+    return db_path.parent / "sanlian-backups"
+
+
+def _sections_csv(path: Path, names: list[str]) -> Path:
+    path.write_text("科室名称\n" + "".join(f"{n}\n" for n in names), encoding="utf-8")
+    return path
+
+
+def test_backup_without_a_file_goes_into_the_private_set(base: Cli, db_path: Path) -> None:
+    result = base("db", "backup")
+    assert result.code == 0, result
+    folder = _set(db_path)
+    files = list(folder.glob("sanlian-*-manual.db"))
+    assert len(files) == 1
+    assert str(files[0]) in result.out
+    assert (os.stat(folder).st_mode & 0o777) == 0o700
+    assert (os.stat(files[0]).st_mode & 0o777) == 0o600
+    assert dump(files[0]) == dump(db_path)
+    rows = base("db", "backups", "-f", "json").json()
+    assert [(r["id"], r["reason"], r["reason_label"], r["path"]) for r in rows] == [
+        (1, "manual", "手动备份", str(files[0]))
+    ]
+
+
+def test_backups_listing_when_there_are_none(base: Cli, db_path: Path) -> None:
+    result = base("db", "backups")
+    assert result.code == 0
+    assert "还没有备份" in result.out and str(_set(db_path)) in result.out
+    assert base("db", "backups", "-f", "json").json() == []
+
+
+def test_an_import_is_preceded_by_a_copy_of_the_database(
+    base: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    before = dump(db_path)
+    csv = _sections_csv(tmp_path / "科室.csv", ["法规科", "财务科"])
+    assert base("section", "import", csv, "--dry-run").code == 0
+    assert not _set(db_path).exists()  # a dry run writes nothing, not even a backup
+    result = base("section", "import", csv)
+    assert result.code == 0, result
+    copies = list(_set(db_path).glob("sanlian-*-import.db"))
+    assert len(copies) == 1
+    assert "导入前已自动备份数据库" in result.err
+    assert dump(copies[0]) == before  # the database as it was, without 法规科 and 财务科
+    assert "法规科" in base("section", "list").out
+
+
+def test_automatic_copies_rotate_but_manual_ones_stay(base: Cli, db_path: Path) -> None:
+    assert base("db", "backup").code == 0
+    made = [backups.take(str(db_path), "import") for _ in range(backups.KEEP + 3)]
+    left = sorted(p.name for p in _set(db_path).glob("*.db"))
+    assert len(left) == backups.KEEP + 1
+    assert sum(name.endswith("-manual.db") for name in left) == 1
+    kept = {p.name for p in made[-backups.KEEP :] if p is not None}
+    assert kept <= set(left)  # the newest ten automatic copies are the ones kept
+    assert not any(p is not None and p.exists() for p in made[:3])
+
+
+def test_a_server_database_is_backed_up_with_pg_dump(cli: Cli) -> None:
+    url = "postgresql+psycopg://clerk:secret@db.example/sanlian"
+    for args in (("db", "backup"), ("db", "backups"), ("db", "restore", "x.db", "--yes")):
+        result = cli("--db", url, *args)
+        assert result.code == 1, result
+        assert "pg_dump" in result.err and "Traceback" not in result.err
+        assert "secret" not in result.err
+
+
+def test_a_full_disk_while_writing_a_backup(
+    base: Cli, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(backups, "_backup_api", full)
+    result = base("db", "backup")
+    assert result.code == 1
+    assert "磁盘已满" in result.err and "Traceback" not in result.err
+    assert list(_set(db_path).glob("*")) == []  # no partial file left behind
+
+
+def test_a_full_disk_while_writing_an_export(base: Cli, tmp_path: Path) -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system")
+    target = tmp_path / "干部.csv"
+    target.symlink_to("/dev/full")
+    result = base("export", "cadre", "-o", target)
+    assert result.code == 1, result
+    assert "磁盘已满" in result.err and "Traceback" not in result.err
+
+
+# --- migrations --------------------------------------------------------------------------
+
+
+def _fake_migration(op: object) -> None:
+    op.add_column("cadre", sa.Column("nickname", sa.String()))  # type: ignore[attr-defined]
+
+
+def test_a_pending_migration_is_preceded_by_a_backup(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The schema-1 fixture with one more migration pending (a fake one: on this branch there
+    is no second real migration yet) is copied into the set before it is migrated."""
+    db = tmp_path / "old.db"
+    shutil.copyfile(FIXTURE_V1, db)
+    before = dump(db)
+    known = max(v for v, _n, _f in migrations.MIGRATIONS)
+    monkeypatch.setattr(
+        migrations, "MIGRATIONS", [*migrations.MIGRATIONS, (known + 1, "nickname", _fake_migration)]
+    )
+    result = cli("--db", db, "cadre", "list", "-f", "json")
+    assert result.code == 0, result
+    copies = list((tmp_path / "sanlian-backups").glob("sanlian-*-migrate.db"))
+    assert len(copies) == 1
+    assert dump(copies[0]) == before
+    con = sqlite3.connect(db)
+    versions = [r[0] for r in con.execute("select version from schema_migrations order by 1")]
+    columns = {r[1] for r in con.execute("pragma table_info(cadre)")}
+    cadres = con.execute("select count(*) from cadre").fetchone()[0]
+    con.close()
+    assert versions[-1] == known + 1 and "nickname" in columns
+    old = sqlite3.connect(copies[0])
+    assert old.execute("select count(*) from cadre").fetchone()[0] == cadres == len(result.json())
+    old.close()
+    # opening again: nothing pending, no second copy
+    assert cli("--db", db, "section", "list").code == 0
+    assert len(list((tmp_path / "sanlian-backups").glob("*.db"))) == 1
+
+
+def test_a_new_database_is_not_backed_up(cli: Cli, db_path: Path) -> None:
+    assert cli("init", "--year", "2026").code == 0
+    assert not _set(db_path).exists()
+
+
+# --- restore -----------------------------------------------------------------------------
+
+
+def _corrupt_copy(source: Path, target: Path) -> Path:
+    """A copy whose middle pages (the cadre table's own pages among them) are overwritten."""
+    shutil.copyfile(source, target)
+    con = sqlite3.connect(target)
+    page = con.execute("pragma page_size").fetchone()[0]
+    pages = con.execute("pragma page_count").fetchone()[0]
+    root = con.execute("select rootpage from sqlite_master where name = 'cadre'").fetchone()[0]
+    con.close()
+    assert root > 1 and pages > 4
+    with target.open("r+b") as fh:
+        for number in {root, pages // 2, pages // 2 + 1}:
+            fh.seek((number - 1) * page + 8)
+            fh.write(bytes((i * 37 + 11) % 256 for i in range(page - 16)))
+    return target
+
+
+def test_restore_refuses_a_corrupted_copy(
+    base: Cli, db_path: Path, tmp_path: Path, unchanged
+) -> None:  # type: ignore[no-untyped-def]
+    bad = _corrupt_copy(db_path, tmp_path / "坏的备份.db")
+    result = unchanged(lambda: base("db", "restore", bad, "--yes"))
+    assert "已损坏" in result.err and "完整性检查未通过" in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    assert not _set(db_path).exists()  # nothing kept: nothing was replaced
+
+
+def test_restore_refuses_a_sqlite_file_of_another_program(
+    base: Cli, tmp_path: Path, unchanged
+) -> None:  # type: ignore[no-untyped-def]
+    other = tmp_path / "通讯录.db"
+    con = sqlite3.connect(other)
+    con.execute("create table contacts (name text, phone text)")
+    con.execute("insert into contacts values ('张三', '13800000000')")
+    con.commit()
+    con.close()
+    result = unchanged(lambda: base("db", "restore", other, "--yes"))
+    assert "不是 sanlian 数据库" in result.err
+
+
+def test_restore_refuses_a_newer_database(
+    base: Cli, db_path: Path, tmp_path: Path, unchanged
+) -> None:  # type: ignore[no-untyped-def]
+    newer = tmp_path / "新版本.db"
+    shutil.copyfile(db_path, newer)
+    con = sqlite3.connect(newer)
+    con.execute("insert into schema_migrations values (999, 'future', '2030-01-01')")
+    con.commit()
+    con.close()
+    result = unchanged(lambda: base("db", "restore", newer, "--yes"))
+    assert "更新版本" in result.err and "999" in result.err
+
+
+def test_restore_refuses_broken_references(
+    base: Cli, db_path: Path, tmp_path: Path, unchanged
+) -> None:  # type: ignore[no-untyped-def]
+    broken = tmp_path / "断了引用.db"
+    shutil.copyfile(db_path, broken)
+    con = sqlite3.connect(broken)  # foreign keys are off on a plain connection
+    con.execute("update household set community_id = 99")
+    con.commit()
+    con.close()
+    result = unchanged(lambda: base("db", "restore", broken, "--yes"))
+    assert "引用检查未通过" in result.err
+
+
+def test_restore_refuses_a_missing_file(base: Cli, tmp_path: Path, unchanged) -> None:  # type: ignore[no-untyped-def]
+    result = unchanged(lambda: base("db", "restore", tmp_path / "无.db", "--yes"))
+    assert "不存在" in result.err
+
+
+def test_restore_checks_before_it_asks(base: Cli, tmp_path: Path) -> None:
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"\0" * 4096)
+    result = base("db", "restore", junk)  # no --yes, no stdin: refused before the question
+    assert result.code == 1 and "确定吗" not in result.out and "不是 SQLite" in result.err
+
+
+def test_restore_of_a_good_backup_keeps_the_replaced_one(base: Cli, db_path: Path) -> None:
+    assert base("db", "backup").code == 0
+    copy = next(_set(db_path).glob("*-manual.db"))
+    assert base("section", "add", "新科室").code == 0
+    current = dump(db_path)
+    result = base("db", "restore", copy, "--yes")
+    assert result.code == 0, result
+    kept = next(_set(db_path).glob("*-before-restore.db"))
+    assert str(kept) in result.out
+    assert dump(kept) == current
+    assert dump(db_path) == dump(copy)
+    assert (os.stat(db_path).st_mode & 0o777) == 0o600
