@@ -1,0 +1,174 @@
+"""``db check``: the file, its references and the campaign's rules, each finding naming its
+records. The CLI refuses such data, so the tests write it with plain SQL (issue 6, item 2)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import Cli
+
+NOW = "2026-06-01 08:00:00"
+
+
+def _sql(db_path: Path, *statements: str) -> None:
+    con = sqlite3.connect(db_path)  # foreign keys off: as another program might write
+    with con:
+        for statement in statements:
+            con.execute(statement)
+    con.close()
+
+
+def _link(kind: str, *, cadre: int, start: str = "2026-04-01", **ids: int) -> str:
+    cols = ", ".join(ids)
+    vals = ", ".join(str(v) for v in ids.values())
+    return (
+        f"insert into link (kind, cadre_id, {cols}, start_on, created_at) "
+        f"values ('{kind}', {cadre}, {vals}, '{start}', '{NOW}')"
+    )
+
+
+def _by_check(result: Any) -> dict[str, dict[str, Any]]:
+    return {f["check"]: f for f in result.json()}
+
+
+def test_a_clean_database_passes_every_check(base: Cli) -> None:
+    result = base("db", "check", "-f", "json")
+    assert result.code == 0, result
+    found = _by_check(result)
+    assert set(found) == {
+        "integrity",
+        "foreign_keys",
+        "enterprise_limit",
+        "enterprise_leaders",
+        "household_unlinked",
+        "pairs_limit",
+        "retired_links",
+        "visit_dates",
+        "visit_cadres",
+        "problem_status",
+        "problem_dates",
+    }
+    assert all(f["ok"] and f["count"] == 0 and f["records"] == [] for f in found.values())
+    table = base("db", "check")
+    assert table.code == 0 and "结对户所在社区(村)由干部所在科室或本局联系" in table.out
+
+
+def test_links_that_break_the_campaign_rules(base: Cli, db_path: Path) -> None:
+    # base: cadres 1 张伟 (办公室, leader), 2 张伟 (综合科), 3 单丽, 4 曾强; enterprise 1;
+    # household 1 王秀英 of community 1 幸福社区, which no unit links.
+    _sql(
+        db_path,
+        *(
+            f"insert into enterprise (name, created_at) values ('企业{n}', '{NOW}')"
+            for n in (2, 3, 4)
+        ),
+        *(_link("enterprise", cadre=1, enterprise_id=e) for e in (1, 2, 3, 4)),
+        _link("enterprise", cadre=3, enterprise_id=2),
+        _link("enterprise", cadre=3, enterprise_id=3),  # ended below: it does not count
+        "update link set end_on = '2026-05-01' where id = 6",
+        f"insert into household (name, community_id, created_at) values ('李四', 1, '{NOW}')",
+        _link("household", cadre=2, household_id=1),
+        _link("household", cadre=2, household_id=2),
+        "update cadre set retired_on = '2026-05-20' where id = 4",
+        _link("household", cadre=4, household_id=2),
+    )
+    result = base("db", "check", "-f", "json")
+    assert result.code == 1, result
+    found = _by_check(result)
+    assert found["enterprise_limit"]["records"] == ["张伟（干部编号 1）联系 4 家企业"]
+    assert found["enterprise_leaders"]["records"] == [
+        "联系编号 5：单丽 不是领导班子成员，却联系“企业2”"
+    ]
+    assert found["household_unlinked"]["records"] == [
+        "联系编号 7：张伟 结对“王秀英”，但“幸福社区”不由其科室或本局联系",
+        "联系编号 8：张伟 结对“李四”，但“幸福社区”不由其科室或本局联系",
+        "联系编号 9：曾强 结对“李四”，但“幸福社区”不由其科室或本局联系",
+    ]
+    assert found["pairs_limit"]["records"] == ["张伟（干部编号 2）结对 2 户，超过上限 1 户"]
+    assert found["retired_links"]["records"] == [
+        "联系编号 9：“曾强”已停用，联系仍在进行（曾强 — 李四）"
+    ]
+    for key in ("integrity", "foreign_keys", "visit_dates", "problem_status"):
+        assert found[key]["ok"], found[key]
+    # the table says the same in Chinese, one line a check
+    table = base("db", "check")
+    assert table.code == 1
+    assert "张伟（干部编号 1）联系 4 家企业" in table.out
+
+
+def test_the_bureau_links_a_community_for_every_section(base: Cli, db_path: Path) -> None:
+    _sql(
+        db_path,
+        "insert into link (kind, section_id, community_id, start_on, created_at) "
+        f"values ('community', null, 1, '2026-03-01', '{NOW}')",
+        _link("household", cadre=3, household_id=1),
+    )
+    assert base("db", "check", "-f", "json").code == 0
+
+
+def test_visits_and_problems_that_break_the_rules(base: Cli, db_path: Path) -> None:
+    visit = (
+        "insert into visit (visited_on, target_kind, community_id, form, cards, created_at) "
+        "values ('{d}', 'community', 1, 'talk', 0, '" + NOW + "')"
+    )
+    problem = (
+        "insert into problem (target_kind, community_id, category, text, raised_on, due_on, "
+        "is_conflict, status, last_step_on, created_at) values ('community', 1, 'other', "
+        "'路灯不亮', '{r}', '{d}', 0, '{s}', '{r}', '" + NOW + "')"
+    )
+    step = (
+        "insert into problem_step (problem_id, kind, step_on, created_at) "
+        "values ({p}, '{k}', '{d}', '" + NOW + "')"
+    )
+    _sql(
+        db_path,
+        visit.format(d="2026-05-10"),  # 1: sound
+        "insert into visit_cadre values (1, 3)",
+        visit.format(d="2026-06-20"),  # 2: after today (2026-06-15)
+        "insert into visit_cadre values (2, 3)",
+        visit.format(d="2025-05-10"),  # 3: in no campaign
+        "insert into visit_cadre values (3, 3)",
+        visit.format(d="2026-05-11"),  # 4: nobody went
+        problem.format(r="2026-05-01", d="2026-05-31", s="resolved"),  # 1: only raised
+        step.format(p=1, k="raise", d="2026-05-01"),
+        problem.format(r="2026-05-01", d="2026-05-31", s="in_progress"),  # 2: sound
+        step.format(p=2, k="raise", d="2026-05-01"),
+        step.format(p=2, k="progress", d="2026-05-03"),
+        step.format(p=2, k="extend", d="2026-05-04"),
+        problem.format(r="2026-05-01", d="2026-04-01", s="pending"),  # 3: due before raised
+        step.format(p=3, k="raise", d="2026-05-01"),
+        problem.format(r="2026-05-01", d="2026-05-31", s="pending"),  # 4: no steps at all
+    )
+    result = base("db", "check", "-f", "json")
+    assert result.code == 1, result
+    found = _by_check(result)
+    assert found["visit_dates"]["records"] == [
+        "走访编号 2：日期 2026-06-20 晚于今天",
+        "走访编号 3：日期 2025-05-10 不在任何年度活动期间",
+    ]
+    assert found["visit_cadres"]["records"] == ["走访编号 4（2026-05-11）没有走访干部"]
+    assert found["problem_status"]["records"] == [
+        "问题编号 1：状态为“已解决”，但最后一步是“提出”，应为“待办”",
+        "问题编号 4：没有“提出”记录",
+    ]
+    assert found["problem_dates"]["records"] == [
+        "问题编号 3：办理期限 2026-04-01 早于提出日期 2026-05-01"
+    ]
+
+
+def test_a_broken_reference_is_reported(base: Cli, db_path: Path) -> None:
+    _sql(db_path, "update household set community_id = 42 where id = 1")
+    result = base("db", "check", "-f", "json")
+    assert result.code == 1
+    found = _by_check(result)
+    assert found["foreign_keys"]["records"] == ["household 第 1 行引用了不存在的 community"]
+    assert found["integrity"]["ok"] and found["integrity"]["detail"] == "完好"
+
+
+def test_the_demo_year_passes_every_check(cli: Cli, db_path: Path) -> None:
+    result = cli("demo", "--db", db_path)
+    assert result.code == 0, result
+    check = cli("--db", db_path, "db", "check", "-f", "json")
+    assert check.code == 0, [f for f in check.json() if not f["ok"]]
