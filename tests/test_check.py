@@ -172,3 +172,17 @@ def test_the_demo_year_passes_every_check(cli: Cli, db_path: Path) -> None:
     assert result.code == 0, result
     check = cli("--db", db_path, "db", "check", "-f", "json")
     assert check.code == 0, [f for f in check.json() if not f["ok"]]
+
+
+def test_a_damaged_database_is_reported_not_a_traceback(base: Cli, db_path: Path) -> None:
+    from tests.test_backups import _corrupt_copy
+
+    damaged = _corrupt_copy(db_path, db_path.with_name("damaged.db"))
+    result = base("--db", damaged, "db", "check", "-f", "json")
+    assert result.code == 1, result
+    found = _by_check(result)
+    assert not found["integrity"]["ok"]
+    assert found["integrity"]["detail"].startswith("文件已损坏")
+    assert "Traceback" not in result.err
+    listing = base("--db", damaged, "cadre", "list")
+    assert listing.code == 1 and "已损坏" in listing.err and "db restore" in listing.err

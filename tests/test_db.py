@@ -115,3 +115,39 @@ def test_refused_first_write_leaves_no_file(cli, db_path: Path) -> None:  # type
     result = cli("cadre", "add", "张伟", "--section", "办公室")
     assert result.code == 1
     assert not db_path.exists()
+
+
+def test_a_write_takes_the_write_lock_before_it_reads(tmp_path: Path) -> None:
+    """A deferred transaction that reads and then writes fails at once with "database is
+    locked" when another clerk wrote in between; a write therefore begins IMMEDIATE."""
+    db = engine_mod.open_database(str(tmp_path / "x.db"), create=True)
+    seen: list[str] = []
+    sa.event.listen(
+        db.engine, "before_cursor_execute", lambda *args: seen.append(args[2].split()[0:2])
+    )
+    with db.session(write=True) as session:
+        session.execute(sa.text("select 1"))
+    with db.session() as session:
+        session.execute(sa.text("select 1"))
+    db.dispose()
+    begins = [" ".join(s) if s[1:] == ["IMMEDIATE"] else s[0] for s in seen if s[0] == "BEGIN"]
+    assert begins == ["BEGIN IMMEDIATE", "BEGIN"]
+
+
+def test_a_writer_waits_for_another_then_fails_with_a_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "x.db"
+    engine_mod.open_database(str(path), create=True).dispose()
+    monkeypatch.setattr(engine_mod, "BUSY_TIMEOUT", 0.3)
+    db = engine_mod.open_database(str(path))
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("begin immediate")  # another clerk's write in progress
+    try:
+        with pytest.raises(sa.exc.OperationalError) as info, db.session(write=True) as session:
+            session.execute(sa.text("select 1"))
+    finally:
+        other.execute("rollback")
+        other.close()
+        db.dispose()
+    assert engine_mod.database_error_key(info.value) == "db_locked"

@@ -115,7 +115,7 @@ def check(fmt: FormatOpt = None, output: OutputOpt = None) -> None:
     from sanlian.services import admin
 
     st = state()
-    with st.session() as session:
+    with st.session(rehearse=True) as session:  # read only: rolled back, even on a damaged file
         findings = admin.check(session, today=st.today)
     cols = [
         Col("label", "检查项"),

@@ -166,6 +166,8 @@ def database_error_key(exc: BaseException) -> str | None:
         return "db_cannot_open"
     if "disk i/o error" in text:
         return "db_io_error"
+    if "malformed" in text or "not a database" in text:
+        return "db_corrupt"
     return None
 
 

@@ -88,6 +88,7 @@ MESSAGES: dict[str, str] = {
     "db_readonly": "数据库 {path} 是只读的（没有写入权限），未做任何修改；请检查文件及所在文件夹的权限，或请管理员开放写入。",
     "db_cannot_open": "无法打开数据库 {path}：文件或所在文件夹不存在，或没有访问权限；请检查路径与权限。",
     "db_io_error": "读写数据库 {path} 时磁盘出错，未做任何修改；请检查磁盘或 U 盘是否已拔出后重试。",
+    "db_corrupt": "数据库 {path} 已损坏，未做任何修改；请用 sanlian db backups 找到较早的备份，再用 sanlian db restore 恢复。",
     "fs_denied": "没有权限写入 {path}，未做任何修改；请检查文件和文件夹的权限，或换一个位置。",
     "disk_full": "磁盘已满，无法写入 {path}，未做任何修改；请清理磁盘空间后重试。",
     "fs_error": "无法读写 {path}（{reason}），未做任何修改；请检查路径与权限。",

@@ -216,24 +216,64 @@ def check(session: Session, *, today: dt.date | None = None) -> list[dict[str, A
 
     Each finding names the records that break its rule (with their numbers); the CLI refuses
     such data, so they come from other programs, old versions or hand edits of the file.
+    A damaged file is reported as such: a rule whose records cannot be read says so and the
+    others are still checked.
     """
-    from sqlalchemy import text
-
-    from sanlian.i18n.labels import PROBLEM_STATUS
+    from sqlalchemy.exc import DBAPIError
 
     if today is None:
         from sanlian.services.clock import today as clock_today
 
         today = clock_today()
     findings: list[dict[str, Any]] = []
-    bind = session.get_bind()
-    if bind.dialect.name == "sqlite":
-        result = [str(r) for r in session.execute(text("pragma integrity_check")).scalars()]
-        findings.append(_finding("integrity", [] if result == ["ok"] else result))
-        broken = session.execute(text("pragma foreign_key_check")).all()
-        findings.append(
-            _finding("foreign_keys", [f"{r[0]} 第 {r[1]} 行引用了不存在的 {r[2]}" for r in broken])
-        )
+    rules: list[tuple[str, Any]] = []
+    if session.get_bind().dialect.name == "sqlite":
+        rules += [("integrity", _integrity), ("foreign_keys", _foreign_keys)]
+    rules += [
+        ("enterprise_limit", _enterprise_limit),
+        ("enterprise_leaders", _enterprise_leaders),
+        ("household_unlinked", _household_unlinked),
+        ("pairs_limit", _pairs_limit),
+        ("retired_links", _retired_links),
+        ("visit_dates", _visit_dates),
+        ("visit_cadres", _visit_cadres),
+        ("problem_status", _problem_status),
+        ("problem_dates", _problem_dates),
+    ]
+    for key, rule in rules:
+        try:
+            with session.begin_nested():
+                records = rule(session, today)
+        except DBAPIError as exc:
+            if key == "integrity":
+                findings.append(_finding(key, [f"文件已损坏（{exc.orig}）"]))
+                continue
+            finding = _finding(key, [])
+            finding.update(ok=False, detail=f"无法读取，文件可能已损坏（{exc.orig}）")
+            findings.append(finding)
+            continue
+        findings.append(_finding(key, records))
+    return findings
+
+
+def _integrity(session: Session, _today: dt.date) -> list[str]:
+    from sqlalchemy import text
+
+    from sanlian.services.backups import _brief
+
+    result = [str(r) for r in session.execute(text("pragma integrity_check")).scalars()]
+    if result == ["ok"]:
+        return []
+    problems = [ln for r in result for ln in r.splitlines() if ln and not ln.startswith("***")]
+    return [f"文件已损坏（SQLite 报告 {len(problems)} 处问题，第一处：{_brief(problems)}）"]
+
+
+def _foreign_keys(session: Session, _today: dt.date) -> list[str]:
+    broken = _rows(session, "pragma foreign_key_check")
+    return [f"{r[0]} 第 {r[1]} 行引用了不存在的 {r[2]}" for r in broken]
+
+
+def _enterprise_limit(session: Session, today: dt.date) -> list[str]:
     over = _rows(
         session,
         "select c.id, c.name, count(*) from link l join cadre c on c.id = l.cadre_id "
@@ -241,23 +281,22 @@ def check(session: Session, *, today: dt.date | None = None) -> list[dict[str, A
         "having count(*) > 3 order by c.id",
         today=today,
     )
-    findings.append(
-        _finding("enterprise_limit", [f"{n}（干部编号 {i}）联系 {k} 家企业" for i, n, k in over])
-    )
-    not_leader = _rows(
+    return [f"{n}（干部编号 {i}）联系 {k} 家企业" for i, n, k in over]
+
+
+def _enterprise_leaders(session: Session, today: dt.date) -> list[str]:
+    rows = _rows(
         session,
         "select l.id, c.name, e.name from link l join cadre c on c.id = l.cadre_id "
         "join enterprise e on e.id = l.enterprise_id "
         f"where l.kind = 'enterprise' and {_ACTIVE} and not c.is_leader order by l.id",
         today=today,
     )
-    findings.append(
-        _finding(
-            "enterprise_leaders",
-            [f"联系编号 {i}：{c} 不是领导班子成员，却联系“{e}”" for i, c, e in not_leader],
-        )
-    )
-    unlinked = _rows(
+    return [f"联系编号 {i}：{c} 不是领导班子成员，却联系“{e}”" for i, c, e in rows]
+
+
+def _household_unlinked(session: Session, today: dt.date) -> list[str]:
+    rows = _rows(
         session,
         "select l.id, c.name, h.name, m.name from link l join cadre c on c.id = l.cadre_id "
         "join household h on h.id = l.household_id join community m on m.id = h.community_id "
@@ -267,37 +306,31 @@ def check(session: Session, *, today: dt.date | None = None) -> list[dict[str, A
         "and (u.section_id is null or u.section_id = c.section_id)) order by l.id",
         today=today,
     )
-    findings.append(
-        _finding(
-            "household_unlinked",
-            [
-                f"联系编号 {i}：{c} 结对“{h}”，但“{m}”不由其科室或本局联系"
-                for i, c, h, m in unlinked
-            ],
-        )
-    )
+    return [f"联系编号 {i}：{c} 结对“{h}”，但“{m}”不由其科室或本局联系" for i, c, h, m in rows]
+
+
+def _pairs_limit(session: Session, today: dt.date) -> list[str]:
     limit_row = _rows(
         session,
         "select household_pairs_per_cadre from campaign order by (year = :year) desc, year desc",
         year=today.year,
     )
-    if limit_row:
-        limit = int(limit_row[0][0])
-        many = _rows(
-            session,
-            "select c.id, c.name, count(*) from link l join cadre c on c.id = l.cadre_id "
-            f"where l.kind = 'household' and {_ACTIVE} group by c.id, c.name "
-            "having count(*) > :limit order by c.id",
-            today=today,
-            limit=limit,
-        )
-        findings.append(
-            _finding(
-                "pairs_limit",
-                [f"{n}（干部编号 {i}）结对 {k} 户，超过上限 {limit} 户" for i, n, k in many],
-            )
-        )
-    retired = _rows(
+    if not limit_row:
+        return []
+    limit = int(limit_row[0][0])
+    many = _rows(
+        session,
+        "select c.id, c.name, count(*) from link l join cadre c on c.id = l.cadre_id "
+        f"where l.kind = 'household' and {_ACTIVE} group by c.id, c.name "
+        "having count(*) > :limit order by c.id",
+        today=today,
+        limit=limit,
+    )
+    return [f"{n}（干部编号 {i}）结对 {k} 户，超过上限 {limit} 户" for i, n, k in many]
+
+
+def _retired_links(session: Session, today: dt.date) -> list[str]:
+    rows = _rows(
         session,
         "select l.id, coalesce(c.name, s.name), coalesce(m.name, e.name, h.name), "
         "case when c.retired_on <= :today or s.retired_on <= :today then 1 else 0 end "
@@ -311,17 +344,14 @@ def check(session: Session, *, today: dt.date | None = None) -> list[dict[str, A
         "order by l.id",
         today=today,
     )
-    findings.append(
-        _finding(
-            "retired_links",
-            [
-                f"联系编号 {i}：{'“' + str(a) + '”已停用' if who else '“' + str(b) + '”已停用'}，"
-                f"联系仍在进行（{a or '本局'} — {b}）"
-                for i, a, b, who in retired
-            ],
-        )
-    )
-    bad_dates = _rows(
+    return [
+        f"联系编号 {i}：“{a if who else b}”已停用，联系仍在进行（{a or '本局'} — {b}）"
+        for i, a, b, who in rows
+    ]
+
+
+def _visit_dates(session: Session, today: dt.date) -> list[str]:
+    rows = _rows(
         session,
         "select v.id, v.visited_on, case when v.visited_on > :today then 1 else 0 end "
         "from visit v where v.visited_on > :today or not exists ("
@@ -330,23 +360,24 @@ def check(session: Session, *, today: dt.date | None = None) -> list[dict[str, A
         "order by v.id",
         today=today,
     )
-    findings.append(
-        _finding(
-            "visit_dates",
-            [
-                f"走访编号 {i}：日期 {d} " + ("晚于今天" if late else "不在任何年度活动期间")
-                for i, d, late in bad_dates
-            ],
-        )
-    )
-    alone = _rows(
+    return [
+        f"走访编号 {i}：日期 {d} " + ("晚于今天" if late else "不在任何年度活动期间")
+        for i, d, late in rows
+    ]
+
+
+def _visit_cadres(session: Session, _today: dt.date) -> list[str]:
+    rows = _rows(
         session,
         "select v.id, v.visited_on from visit v where not exists "
         "(select 1 from visit_cadre vc where vc.visit_id = v.id) order by v.id",
     )
-    findings.append(
-        _finding("visit_cadres", [f"走访编号 {i}（{d}）没有走访干部" for i, d in alone])
-    )
+    return [f"走访编号 {i}（{d}）没有走访干部" for i, d in rows]
+
+
+def _problem_status(session: Session, _today: dt.date) -> list[str]:
+    from sanlian.i18n.labels import PROBLEM_STATUS
+
     steps = _rows(
         session,
         "select p.id, p.status, (select s.kind from problem_step s where s.problem_id = p.id "
@@ -363,19 +394,16 @@ def check(session: Session, *, today: dt.date | None = None) -> list[dict[str, A
                 f"问题编号 {pid}：状态为“{PROBLEM_STATUS.get(status, status)}”，"
                 f"但最后一步是“{_step_label(str(last))}”，应为“{PROBLEM_STATUS[expected]}”"
             )
-    findings.append(_finding("problem_status", wrong))
-    early = _rows(
+    return wrong
+
+
+def _problem_dates(session: Session, _today: dt.date) -> list[str]:
+    rows = _rows(
         session,
         "select p.id, p.raised_on, p.due_on from problem p where p.due_on < p.raised_on "
         "order by p.id",
     )
-    findings.append(
-        _finding(
-            "problem_dates",
-            [f"问题编号 {i}：办理期限 {d} 早于提出日期 {r}" for i, r, d in early],
-        )
-    )
-    return findings
+    return [f"问题编号 {i}：办理期限 {d} 早于提出日期 {r}" for i, r, d in rows]
 
 
 def _step_label(kind: str) -> str:
