@@ -245,3 +245,42 @@ def test_restore_of_a_good_backup_keeps_the_replaced_one(base: Cli, db_path: Pat
     assert dump(kept) == current
     assert dump(db_path) == dump(copy)
     assert (os.stat(db_path).st_mode & 0o777) == 0o600
+
+
+def test_two_processes_opening_an_old_file_at_once_migrate_it_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    import time
+
+    from sanlian.db import engine as engine_mod
+
+    db = tmp_path / "old.db"
+    shutil.copyfile(FIXTURE_V1, db)
+    known = max(v for v, _n, _f in migrations.MIGRATIONS)
+
+    def slow(op: object) -> None:
+        time.sleep(0.3)  # both openers are in the migration at once
+        _fake_migration(op)
+
+    monkeypatch.setattr(
+        migrations, "MIGRATIONS", [*migrations.MIGRATIONS, (known + 1, "nickname", slow)]
+    )
+    errors: list[BaseException] = []
+
+    def opener() -> None:
+        try:
+            engine_mod.open_database(str(db)).dispose()
+        except BaseException as exc:  # noqa: BLE001 - the test reports it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=opener) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    con = sqlite3.connect(db)
+    versions = [r[0] for r in con.execute("select version from schema_migrations")]
+    con.close()
+    assert versions.count(known + 1) == 1

@@ -129,6 +129,12 @@ def open_database(location: str | None = None, *, create: bool = False) -> Datab
             try:
                 _create_sqlite_file(path)
             except OSError as exc:
+                import errno
+
+                if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+                    raise DatabaseError("fs_denied", path=exc.filename or path) from exc
+                if exc.errno == errno.ENOSPC:
+                    raise DatabaseError("disk_full", path=path) from exc
                 raise DatabaseError("db_open_failed", path=path, reason=exc.strerror) from exc
         engine = _sqlite_engine(path)
     db = Database(location=location, engine=engine)
