@@ -76,6 +76,7 @@ def _register() -> None:
         household.app, name="household", help="联系户（群众）：登记、列出、查看、修改、删除。"
     )
     _register_demo()
+    _register_shell()
     from sanlian.cli import admin
 
     app.add_typer(admin.db_app, name="db", help="数据库文件：位置、备份、恢复、检查。")
@@ -129,6 +130,14 @@ def _register_demo() -> None:
     app.command("demo", help="用 sample_data/ 中的示例单位建立演示数据库并显示概况。")(demo.demo)
 
 
+def _register_shell() -> None:
+    from sanlian.cli import shell
+
+    app.command("shell", help="交互模式：逐行输入命令，启动只花一次时间；Tab 补全，exit 退出。")(
+        shell.shell
+    )
+
+
 _register()
 
 
@@ -140,8 +149,9 @@ def build_command() -> typer.core.TyperGroup:
     return command  # type: ignore[return-value]
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run one command line; return its exit code."""
+def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None = None) -> int:
+    """Run one command line; return its exit code (``command``: one built before, kept by
+    ``sanlian shell`` so that each of its lines does not build the command tree again)."""
     from typer import exceptions as te
     from typer._click import exceptions as ce
 
@@ -150,7 +160,9 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     try:
-        result = build_command().main(args=args, prog_name="sanlian", standalone_mode=False)
+        result = (command or build_command()).main(
+            args=args, prog_name="sanlian", standalone_mode=False
+        )
         return result if isinstance(result, int) else 0
     except SanlianError as exc:
         if debug:
