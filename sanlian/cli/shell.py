@@ -56,7 +56,7 @@ def shell() -> None:
 # --- masking the history --------------------------------------------------------------------
 
 _ID_LIKE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[0-9Xx])(?![0-9A-Za-z])")
-_PHONE_LIKE = re.compile(r"(?<!\d)(1\d{2})([\s-]?)(\d{4})([\s-]?)(\d{4})(?!\d)")
+_PHONE_LIKE = re.compile(r"(?<![\d+])((?:\+?86[\s-]?)?)(1\d{2})[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)")
 
 
 def mask_line(line: str) -> str:
@@ -64,7 +64,7 @@ def mask_line(line: str) -> str:
     from sanlian.services.validate import mask_id, mask_phone
 
     line = _ID_LIKE.sub(lambda m: mask_id(m.group(1)) or "", line)
-    return _PHONE_LIKE.sub(lambda m: mask_phone("".join(m.groups())) or "", line)
+    return _PHONE_LIKE.sub(lambda m: m.group(1) + (mask_phone("".join(m.groups()[1:])) or ""), line)
 
 
 def history_path() -> Path:
@@ -299,7 +299,9 @@ def _quoted(word: str) -> str:
 def _choices(param: Any) -> list[str]:
     """The values a Click/Typer parameter is limited to (an Enum's values), if any."""
     descriptor = getattr(param, "type_descriptor", None)
-    choices = getattr(descriptor, "choices", None) if getattr(descriptor, "is_choice", False) else None
+    choices = (
+        getattr(descriptor, "choices", None) if getattr(descriptor, "is_choice", False) else None
+    )
     if choices is None:
         choices = getattr(getattr(param, "type", None), "choices", None)
     return [str(getattr(c, "value", c)) for c in choices or ()]
