@@ -141,10 +141,19 @@ def _register_shell() -> None:
 _register()
 
 
-def build_command() -> typer.core.TyperGroup:
+def build_command(only: str | None = None) -> typer.core.TyperGroup:
+    """The Click command tree; with ``only``, just that sub-command under the root (a one-shot
+    command builds what it runs, not the whole tree: about 0.02 s less)."""
     from sanlian.cli.zh import translate_params
 
-    command = typer.main.get_command(app)
+    target = app
+    if only is not None:
+        import copy
+
+        target = copy.copy(app)
+        target.registered_groups = [g for g in app.registered_groups if g.name == only]
+        target.registered_commands = [c for c in app.registered_commands if c.name == only]
+    command = typer.main.get_command(target)
     translate_params(command)
     return command  # type: ignore[return-value]
 
@@ -160,7 +169,7 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     try:
-        result = (command or build_command()).main(
+        result = (command or build_command(_command_word(args))).main(
             args=args, prog_name="sanlian", standalone_mode=False
         )
         return result if isinstance(result, int) else 0
@@ -203,6 +212,22 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
         )
         sys.stderr.write(text + "\n")
         return 1
+
+
+def _command_word(args: list[str]) -> str | None:
+    """The sub-command a line runs, if it names a known one (else None: build the whole tree)."""
+    skip = False
+    for word in args:
+        if skip:
+            skip = False
+        elif word in ("--db", "--operator"):
+            skip = True
+        elif not word.startswith("-"):
+            names = {g.name for g in app.registered_groups} | {
+                c.name for c in app.registered_commands
+            }
+            return word if word in names else None
+    return None
 
 
 def _database_error(exc: Exception) -> str | None:
