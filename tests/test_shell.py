@@ -276,6 +276,15 @@ def test_history_is_kept_masked_and_private(
     assert "cadre show 张伟@办公室" in loaded
 
 
+def test_a_history_that_cannot_be_read_or_written_is_skipped(base: Cli) -> None:
+    from sanlian.cli.shell import _masked_history
+
+    history_file().mkdir(parents=True)  # a folder where the file should be
+    history = _masked_history(history_file())
+    history.store_string("section list")  # no error: the line is simply not kept
+    assert list(history.load_history_strings()) == []
+
+
 @pytest.mark.parametrize(
     ("line", "masked"),
     [

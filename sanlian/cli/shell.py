@@ -80,13 +80,22 @@ def _masked_history(path: Path) -> Any:
     class MaskedHistory(FileHistory):
         """Lines are kept as typed for this session, and written masked to the file."""
 
+        def load_history_strings(self) -> Iterable[str]:
+            try:
+                return list(super().load_history_strings())
+            except OSError:  # unreadable: the session starts without history
+                return []
+
         def store_string(self, string: str) -> None:
             target = Path(str(self.filename))
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if not target.exists():
-                os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o600))
-            os.chmod(target, 0o600)
-            super().store_string(mask_line(string))
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if not target.exists():
+                    os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o600))
+                os.chmod(target, 0o600)
+                super().store_string(mask_line(string))
+            except OSError:  # a history that cannot be written never stops the session
+                return
 
     return MaskedHistory(str(path))
 
@@ -223,6 +232,7 @@ class Shell:
             output=output,
         )
         print(render("shell_welcome"), flush=True)
+        _warm_up()
         with self._session():
             while True:
                 try:
@@ -234,6 +244,24 @@ class Shell:
                 if self.run_line(line) is None:
                     break
         return 0
+
+
+def _warm_up() -> None:
+    """While the clerk types the first line, import the database code in the background."""
+    import threading
+
+    def work() -> None:
+        try:
+            import sqlalchemy.dialects.sqlite  # noqa: F401
+            from sqlalchemy.orm import configure_mappers
+
+            import sanlian.db.models  # noqa: F401
+
+            configure_mappers()
+        except Exception:  # the first command will meet (and report) whatever failed here
+            return
+
+    threading.Thread(target=work, name="sanlian-warm-up", daemon=True).start()
 
 
 def _noun(words: list[str]) -> str | None:
