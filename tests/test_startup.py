@@ -61,3 +61,23 @@ def test_completion_imports_nothing_heavy() -> None:
     assert "cadre" in result.stdout.split()  # completion really answered
     assert "typer" in modules
     assert not modules & set(HEAVY), modules & set(HEAVY)
+
+
+def test_shell_help_and_main_help_import_no_prompt_toolkit() -> None:
+    for command in (["--help"], ["shell", "--help"]):
+        modules = _imported(command)
+        assert "typer" in modules
+        assert not modules & {*HEAVY, "prompt_toolkit"}, (
+            command,
+            modules & {*HEAVY, "prompt_toolkit"},
+        )
+
+
+def test_a_read_command_imports_only_what_it_needs() -> None:
+    """A listing pays for the database library, not for Rich help, pinyin, spreadsheets,
+    documents, Alembic (no migration pending) or the shell's prompt."""
+    assert "sqlmodel" in _imported(["init", "--year", "2026"])
+    modules = _imported(["cadre", "list", "-f", "json"])
+    assert "sqlmodel" in modules  # it did open the database
+    unneeded = {"rich", "pypinyin", "openpyxl", "docx", "alembic", "python_calamine"}
+    assert not modules & (unneeded | {"prompt_toolkit", "tabulate"}), modules & unneeded

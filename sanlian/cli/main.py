@@ -76,6 +76,7 @@ def _register() -> None:
         household.app, name="household", help="联系户（群众）：登记、列出、查看、修改、删除。"
     )
     _register_demo()
+    _register_shell()
     from sanlian.cli import admin
 
     app.add_typer(admin.db_app, name="db", help="数据库文件：位置、备份、恢复、检查。")
@@ -129,19 +130,37 @@ def _register_demo() -> None:
     app.command("demo", help="用 sample_data/ 中的示例单位建立演示数据库并显示概况。")(demo.demo)
 
 
+def _register_shell() -> None:
+    from sanlian.cli import shell
+
+    app.command("shell", help="交互模式：逐行输入命令，启动只花一次时间；Tab 补全，exit 退出。")(
+        shell.shell
+    )
+
+
 _register()
 
 
-def build_command() -> typer.core.TyperGroup:
+def build_command(only: str | None = None) -> typer.core.TyperGroup:
+    """The Click command tree; with ``only``, just that sub-command under the root (a one-shot
+    command builds what it runs, not the whole tree: about 0.02 s less)."""
     from sanlian.cli.zh import translate_params
 
-    command = typer.main.get_command(app)
+    target = app
+    if only is not None:
+        import copy
+
+        target = copy.copy(app)
+        target.registered_groups = [g for g in app.registered_groups if g.name == only]
+        target.registered_commands = [c for c in app.registered_commands if c.name == only]
+    command = typer.main.get_command(target)
     translate_params(command)
     return command  # type: ignore[return-value]
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run one command line; return its exit code."""
+def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None = None) -> int:
+    """Run one command line; return its exit code (``command``: one built before, kept by
+    ``sanlian shell`` so that each of its lines does not build the command tree again)."""
     from typer import exceptions as te
     from typer._click import exceptions as ce
 
@@ -150,7 +169,9 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     try:
-        result = build_command().main(args=args, prog_name="sanlian", standalone_mode=False)
+        result = (command or build_command(_command_word(args))).main(
+            args=args, prog_name="sanlian", standalone_mode=False
+        )
         return result if isinstance(result, int) else 0
     except SanlianError as exc:
         if debug:
@@ -191,6 +212,22 @@ def main(argv: list[str] | None = None) -> int:
         )
         sys.stderr.write(text + "\n")
         return 1
+
+
+def _command_word(args: list[str]) -> str | None:
+    """The sub-command a line runs, if it names a known one (else None: build the whole tree)."""
+    skip = False
+    for word in args:
+        if skip:
+            skip = False
+        elif word in ("--db", "--operator"):
+            skip = True
+        elif not word.startswith("-"):
+            names = {g.name for g in app.registered_groups} | {
+                c.name for c in app.registered_commands
+            }
+            return word if word in names else None
+    return None
 
 
 def _database_error(exc: Exception) -> tuple[str, dict[str, object]] | None:

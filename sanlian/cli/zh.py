@@ -7,6 +7,7 @@ in those few places: nothing here may fail.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 HELP_OPTION = "显示本帮助并退出。"
@@ -18,20 +19,25 @@ COMPLETION_HELP = {
 }
 
 
+def _patch_rich() -> None:
+    """Chinese titles in Typer's Rich help; Rich is imported only when help is drawn."""
+    from typer import rich_utils
+
+    rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
+    rich_utils.OPTIONS_PANEL_TITLE = "选项"
+    rich_utils.COMMANDS_PANEL_TITLE = "命令"
+    rich_utils.ERRORS_PANEL_TITLE = "错误"
+    rich_utils.ABORTED_TEXT = "已取消。"
+    rich_utils.DEFAULT_STRING = "[默认：{}]"
+    rich_utils.REQUIRED_LONG_STRING = "[必填]"
+    rich_utils.ENVVAR_STRING = "[环境变量：{}]"
+    rich_utils.RICH_HELP = "用 [blue]'{command_path} {help_option}'[/] 查看帮助。"
+
+
 def patch_help() -> None:
     try:
-        from typer import rich_utils
+        from typer import core as typer_core
         from typer._click import core as click_core
-
-        rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
-        rich_utils.OPTIONS_PANEL_TITLE = "选项"
-        rich_utils.COMMANDS_PANEL_TITLE = "命令"
-        rich_utils.ERRORS_PANEL_TITLE = "错误"
-        rich_utils.ABORTED_TEXT = "已取消。"
-        rich_utils.DEFAULT_STRING = "[默认：{}]"
-        rich_utils.REQUIRED_LONG_STRING = "[必填]"
-        rich_utils.ENVVAR_STRING = "[环境变量：{}]"
-        rich_utils.RICH_HELP = "用 [blue]'{command_path} {help_option}'[/] 查看帮助。"
 
         original = click_core.Command.get_help_option
         if getattr(original, "_sanlian", False):
@@ -45,6 +51,18 @@ def patch_help() -> None:
 
         get_help_option._sanlian = True  # type: ignore[attr-defined]
         click_core.Command.get_help_option = get_help_option  # type: ignore[method-assign]
+
+        # Typer imports rich_utils (and Rich, ~0.05 s) only to draw help: patch it then.
+        for cls in (typer_core.TyperCommand, typer_core.TyperGroup):
+            draw = cls.format_help
+
+            def format_help(self: Any, ctx: Any, formatter: Any, _draw: Any = draw) -> Any:
+                _patch_rich()
+                return _draw(self, ctx, formatter)
+
+            cls.format_help = format_help  # type: ignore[method-assign]
+        if "typer.rich_utils" in sys.modules:
+            _patch_rich()
     except Exception:  # pragma: no cover - a Typer without these internals
         return
 

@@ -47,6 +47,7 @@ def is_url(location: str) -> bool:
 class Database:
     location: str
     engine: Engine
+    kept: bool = False  # held open by `sanlian shell` across commands: dispose keeps it
 
     @contextmanager
     def session(self, *, commit: bool = True, write: bool = False) -> Iterator[Session]:
@@ -73,7 +74,8 @@ class Database:
                 transaction.rollback()
 
     def dispose(self) -> None:
-        self.engine.dispose()
+        if not self.kept:
+            self.engine.dispose()
 
 
 def _create_sqlite_file(path: Path) -> None:
@@ -136,6 +138,9 @@ def open_database(location: str | None = None, *, create: bool = False) -> Datab
                 if exc.errno == errno.ENOSPC:
                     raise DatabaseError("disk_full", path=path) from exc
                 raise DatabaseError("db_open_failed", path=path, reason=exc.strerror) from exc
+        kept = _kept_database(location, path)
+        if kept is not None:
+            return kept
         engine = _sqlite_engine(path)
     db = Database(location=location, engine=engine)
     try:
@@ -156,6 +161,7 @@ def open_database(location: str | None = None, *, create: bool = False) -> Datab
                 raise DatabaseError(known, path=location) from exc
             raise DatabaseError("db_open_failed", path=location, reason=reason) from exc
         raise
+    _keep(db)
     return db
 
 
@@ -223,3 +229,47 @@ def migrate(engine: Engine, *, location: str | None = None) -> list[int]:
             )
         done.append(version)
     return done
+
+
+# --- kept open across the commands of `sanlian shell` ---------------------------------------
+# The shell turns this on: each SQLite file is opened and migrated once, then reused as long as
+# it is the same file (a file removed and made anew is opened afresh).
+_KEPT: dict[str, tuple[tuple[int, int], Database]] | None = None
+
+
+def keep_open() -> None:
+    """From now on, keep every database opened in this process open for the next command."""
+    global _KEPT
+    if _KEPT is None:
+        _KEPT = {}
+
+
+def close_kept() -> None:
+    """Close the databases kept open and stop keeping them."""
+    global _KEPT
+    kept, _KEPT = _KEPT, None
+    for _identity, db in (kept or {}).values():
+        db.engine.dispose()
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return (stat.st_dev, stat.st_ino)
+
+
+def _kept_database(location: str, path: Path) -> Database | None:
+    if _KEPT is None or location not in _KEPT:
+        return None
+    identity, db = _KEPT[location]
+    if identity == _identity(path):
+        return db
+    del _KEPT[location]
+    db.engine.dispose()
+    return None
+
+
+def _keep(db: Database) -> None:
+    if _KEPT is None or is_url(db.location):
+        return
+    db.kept = True
+    _KEPT[db.location] = (_identity(Path(db.location).expanduser()), db)

@@ -40,6 +40,10 @@ MESSAGES: dict[str, str] = {
     "db_newer": "数据库 {path} 由更新版本的 sanlian 建立（结构版本 {found}，本程序支持到 {known}），请升级 sanlian 后再用。",
     "db_locked": "数据库正被其他程序占用（已等待 30 秒仍未释放），未做任何修改，请稍后再试。",
     "db_integrity": "写入被数据库拒绝（{reason}），未做任何修改。",
+    "shell_welcome": "三联台账交互模式：直接输入命令（如 cadre list），help 查看全部命令，Tab 补全；exit、quit 或 Ctrl-D 退出，Ctrl-C 取消当前行。",
+    "shell_quote": "引号没有配对：请补上缺少的引号（或去掉多余的引号）后重新输入。",
+    "shell_interrupted": "已中断，未完成的修改没有写入。",
+    "shell_nested": "已经在交互模式中，直接输入命令即可；要退出请输入 exit。",
     "internal_error": "程序内部出错（{reason}），未做任何修改。请加 --debug 重试并把输出发给维护人员。",
     # --- campaign --------------------------------------------------------------------------
     "no_campaign": "数据库里还没有活动年度，请先运行 sanlian init --year 年份。",

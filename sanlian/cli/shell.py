@@ -1,0 +1,575 @@
+"""`sanlian shell`: an interactive session over the very same commands.
+
+Each line is split as a shell would (shlex) and run through ``sanlian.cli.main.main``, so output,
+errors and exit codes are those of a one-shot command; the Python start-up, the imports and the
+opening (and migration check) of the database are paid once. A bad line never ends the session.
+
+History is kept across sessions in the user data folder (file mode 0600) with ID and mobile
+numbers masked; Tab completes commands, options, enumerated values and record names (by name,
+full pinyin or initials, read from the ``search_key`` table).
+
+When standard input is not a terminal (``sanlian shell < commands.txt``) the lines are run in
+order without prompt or welcome, and the exit code is 1 if any line failed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+PROMPT = "三联台账> "
+EXIT_WORDS = {"exit", "quit", "退出"}
+HELP_WORDS = {"help", "?", "？", "帮助"}
+HISTORY_FILE = "shell_history"
+# Commands after which the database file may have been replaced or rebuilt: it is reopened (and
+# its migrations checked) before the next command.
+REOPEN_AFTER = {"db", "undo", "demo", "init"}
+
+_ACTIVE = False  # a shell is running in this process
+
+
+def shell() -> None:
+    """交互式会话：逐行输入命令，启动只花一次时间；exit、quit 或 Ctrl-D 退出。"""
+    from sanlian.cli import context
+    from sanlian.errors import ValidationError
+
+    if _ACTIVE:
+        raise ValidationError("shell_nested")
+    state = context.state()
+    session = Shell(db=state.db, operator=state.operator, debug=state.debug)
+    code = session.interactive() if sys.stdin.isatty() else session.batch(sys.stdin)
+    raise typer.Exit(code)
+
+
+# --- masking the history --------------------------------------------------------------------
+
+_ID_LIKE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[0-9Xx])(?![0-9A-Za-z])")
+_PHONE_LIKE = re.compile(r"(?<![\d+])((?:\+?86[\s-]?)?)(1\d{2})[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)")
+
+
+def mask_line(line: str) -> str:
+    """The line with ID-number-like (18 characters) and mobile-like (11 digits) tokens masked."""
+    from sanlian.services.validate import mask_id, mask_phone
+
+    line = _ID_LIKE.sub(lambda m: mask_id(m.group(1)) or "", line)
+    return _PHONE_LIKE.sub(lambda m: m.group(1) + (mask_phone("".join(m.groups()[1:])) or ""), line)
+
+
+def history_path() -> Path:
+    """``<user data dir>/sanlian/shell_history``, beside the default database."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("sanlian", appauthor=False)) / HISTORY_FILE
+
+
+def _masked_history(path: Path) -> Any:
+    from prompt_toolkit.history import FileHistory
+
+    class MaskedHistory(FileHistory):
+        """Lines are kept as typed for this session, and written masked to the file."""
+
+        def load_history_strings(self) -> Iterable[str]:
+            try:
+                return list(super().load_history_strings())
+            except OSError:  # unreadable: the session starts without history
+                return []
+
+        def store_string(self, string: str) -> None:
+            target = Path(str(self.filename))
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if not target.exists():
+                    os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o600))
+                os.chmod(target, 0o600)
+                super().store_string(mask_line(string))
+            except OSError:  # a history that cannot be written never stops the session
+                return
+
+    return MaskedHistory(str(path))
+
+
+# --- running lines --------------------------------------------------------------------------
+
+
+class Shell:
+    """Runs command lines one after another in this process."""
+
+    def __init__(
+        self, *, db: str | None = None, operator: str | None = None, debug: bool = False
+    ) -> None:
+        self.db = db
+        self.operator = operator
+        self.debug = debug
+        self.completer = ShellCompleter(self)
+        self.command: Any = None
+
+    @property
+    def location(self) -> str:
+        from sanlian.db.engine import default_location
+
+        return self.db or default_location()
+
+    def argv(self, line: str) -> list[str] | None:
+        """The words of ``line`` (None for a blank line or a comment); a quoting error raises."""
+        text = line.strip()
+        if not text or text.startswith("#"):
+            return None
+        words = shlex.split(text)
+        if words and words[0] == "sanlian":  # typed out of habit
+            words = words[1:]
+        return words or None
+
+    def full_argv(self, words: list[str]) -> list[str]:
+        """The global options given to ``shell`` apply unless the line gives its own."""
+        head: list[str] = []
+        if self.db and "--db" not in words:
+            head += ["--db", self.db]
+        if self.operator and "--operator" not in words:
+            head += ["--operator", self.operator]
+        if self.debug and "--debug" not in words:
+            head.append("--debug")
+        return head + words
+
+    def run_line(self, line: str) -> int | None:
+        """Run one line; its exit code (0 for a blank line), or None when it asks to leave."""
+        from sanlian.i18n.messages import render
+
+        try:
+            words = self.argv(line)
+        except ValueError:
+            sys.stderr.write(render("shell_quote") + "\n")
+            return 2
+        if words is None:
+            return 0
+        if len(words) == 1 and words[0].lower() in EXIT_WORDS:
+            return None
+        if len(words) == 1 and words[0].lower() in HELP_WORDS:
+            words = ["--help"]
+        try:
+            return self._run(words)
+        finally:
+            self.completer.stale()
+            sys.stdout.flush()
+            sys.stderr.flush()
+
+    def _run(self, words: list[str]) -> int:
+        from sanlian.cli import main as main_module
+        from sanlian.i18n.messages import render
+
+        if self.command is None:
+            self.command = main_module.build_command()
+        try:
+            code = main_module.main(self.full_argv(words), command=self.command)
+        except KeyboardInterrupt:
+            sys.stderr.write(render("shell_interrupted") + "\n")
+            return 130
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        except BaseException as exc:  # the session goes on, whatever a command did
+            if self.debug:
+                import traceback
+
+                traceback.print_exc()
+            else:
+                sys.stderr.write(render("internal_error", reason=type(exc).__name__) + "\n")
+            code = 1
+        if _noun(words) in REOPEN_AFTER:
+            from sanlian.db import engine
+
+            engine.close_kept()
+            engine.keep_open()
+        return code
+
+    @contextmanager
+    def _session(self) -> Iterator[None]:
+        global _ACTIVE
+        from sanlian.db import engine
+
+        _ACTIVE = True
+        engine.keep_open()
+        try:
+            yield
+        finally:
+            engine.close_kept()
+            _ACTIVE = False
+
+    def batch(self, lines: Iterable[str]) -> int:
+        """Run every line in order; 1 if any failed, else 0."""
+        failed = False
+        with self._session():
+            for line in lines:
+                code = self.run_line(line)
+                if code is None:
+                    break
+                failed = failed or code != 0
+        return 1 if failed else 0
+
+    def interactive(self, *, input: Any = None, output: Any = None) -> int:
+        """Prompt for lines until exit, quit or Ctrl-D; Ctrl-C cancels the line being typed."""
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
+
+        from sanlian.i18n.messages import render
+
+        prompt: PromptSession[str] = PromptSession(
+            history=_masked_history(history_path()),
+            completer=self.completer.for_prompt(),
+            complete_while_typing=False,
+            auto_suggest=AutoSuggestFromHistory(),
+            input=input,
+            output=output,
+        )
+        print(render("shell_welcome"), flush=True)
+        _warm_up()
+        with self._session():
+            while True:
+                try:
+                    line = prompt.prompt(PROMPT)
+                except KeyboardInterrupt:
+                    continue
+                except EOFError:
+                    break
+                if self.run_line(line) is None:
+                    break
+        return 0
+
+
+def _warm_up() -> None:
+    """While the clerk types the first line, import the database code in the background."""
+    import threading
+
+    def work() -> None:
+        try:
+            import sqlalchemy.dialects.sqlite  # noqa: F401
+            from sqlalchemy.orm import configure_mappers
+
+            import sanlian.db.models  # noqa: F401
+
+            configure_mappers()
+        except Exception:  # the first command will meet (and report) whatever failed here
+            return
+
+    threading.Thread(target=work, name="sanlian-warm-up", daemon=True).start()
+
+
+def _noun(words: list[str]) -> str | None:
+    """The command word of a line, after the global options."""
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word in ("--db", "--operator"):
+            skip = True
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+# --- completion -----------------------------------------------------------------------------
+
+# Options (and the ``ref`` argument of each registry's commands) that name a record.
+REF_OPTIONS = {
+    "--cadre": ("cadre",),
+    "--owner": ("cadre",),
+    "--section": ("section",),
+    "--community": ("community",),
+    "--enterprise": ("enterprise",),
+    "--household": ("household",),
+    "--partner": ("community", "enterprise"),
+}
+REF_KINDS = ("section", "cadre", "community", "enterprise", "household")
+# Values never offered: personal data.
+PRIVATE_OPTIONS = {"--phone", "--id-number", "--uscc"}
+
+
+def _enum_options() -> dict[str, dict[str, str]]:
+    from sanlian.i18n import labels
+
+    categories: dict[str, str] = {}
+    for table in labels.CATEGORIES.values():
+        categories.update(table)
+    return {
+        "--gender": dict(labels.GENDER),
+        "--party": dict(labels.PARTY),
+        "--role": dict(labels.ROLE),
+        "--kind": dict(labels.COMMUNITY_KIND),
+        "--form": dict(labels.VISIT_FORM),
+        "--category": categories,
+        "--measure": dict(labels.MEASURE),
+        "--status": dict(labels.PROBLEM_STATUS),
+    }
+
+
+def _first_sentence(text: str | None) -> str:
+    """The help's first sentence, as the meta of a completion."""
+    lines = (text or "").strip().splitlines()
+    sentence = re.split(r"(?<=。)", lines[0], maxsplit=1)[0] if lines else ""
+    return sentence if len(sentence) <= 40 else sentence[:39] + "…"
+
+
+def _quoted(word: str) -> str:
+    """``word`` as typed on a command line: quoted only if it has spaces or shell characters."""
+    return shlex.quote(word) if re.search(r"[\s'\"\\|&;<>()$`*?#~]", word) else word
+
+
+def _choices(param: Any) -> list[str]:
+    """The values a Click/Typer parameter is limited to (an Enum's values), if any."""
+    descriptor = getattr(param, "type_descriptor", None)
+    choices = (
+        getattr(descriptor, "choices", None) if getattr(descriptor, "is_choice", False) else None
+    )
+    if choices is None:
+        choices = getattr(getattr(param, "type", None), "choices", None)
+    return [str(getattr(c, "value", c)) for c in choices or ()]
+
+
+class ShellCompleter:
+    """prompt_toolkit completer over the Click command tree and the registry's names."""
+
+    def __init__(self, shell: Shell) -> None:
+        self.shell = shell
+        self._names: dict[str, list[tuple[str, int, tuple[str, ...]]]] | None = None
+        self._enums: dict[str, dict[str, str]] | None = None
+
+    def for_prompt(self) -> Any:
+        """This completer as prompt_toolkit wants it (imported only when a prompt is shown)."""
+        from prompt_toolkit.completion import Completer, Completion
+
+        candidates = self.candidates
+
+        class Adapter(Completer):
+            def get_completions(self, document: Document, complete_event: CompleteEvent) -> Any:
+                for text, start, meta in candidates(document.text_before_cursor):
+                    yield Completion(text, start_position=start, display_meta=meta)
+
+        return Adapter()
+
+    def stale(self) -> None:
+        """Names are read again before the next completion (a command may have changed them)."""
+        self._names = None
+
+    # the logic, testable without prompt_toolkit
+    def candidates(self, before: str) -> list[tuple[str, int, str]]:
+        """(text, start position relative to the cursor, meta) for what is typed so far."""
+        try:
+            words = shlex.split(before)
+        except ValueError:  # an open quote: complete the quoted word
+            try:
+                words = shlex.split(before + '"')
+            except ValueError:
+                words = before.split()
+        typing_word = bool(before) and not before[-1].isspace() and bool(words)
+        current = words.pop() if typing_word else ""
+        if words and words[0] == "sanlian":
+            words = words[1:]
+        try:
+            return self._candidates(words, current)
+        except Exception:  # completion must never break the prompt
+            return []
+
+    def _command(self) -> Any:
+        if self.shell.command is None:
+            from sanlian.cli import main as main_module
+
+            self.shell.command = main_module.build_command()
+        return self.shell.command
+
+    def _candidates(self, words: list[str], current: str) -> list[tuple[str, int, str]]:
+        command = self._command()
+        start = -len(current)
+        # walk the global options and the sub-commands typed so far
+        position = 0  # positional arguments seen for the current command
+        expecting: Any = None  # the option whose value comes next
+        for word in words:
+            if expecting is not None:
+                expecting = None
+                continue
+            if word.startswith("-"):
+                option = self._option(command, word)
+                takes_value = option is not None and not option.is_flag and option.nargs == 1
+                if takes_value and "=" not in word:
+                    expecting = option
+                continue
+            sub = self._sub(command, word)
+            if sub is not None:
+                command = sub
+                position = 0
+            else:
+                position += 1
+        if expecting is not None:
+            return self._values(command, expecting, current, start)
+        if current.startswith("-"):
+            return [
+                (name, start, _first_sentence(getattr(param, "help", "")))
+                for param in command.params
+                if getattr(param, "param_type_name", "") == "option" and not param.hidden
+                for name in (*param.opts, *param.secondary_opts)
+                if name.startswith(current) and name.startswith("--")
+            ] + (
+                [("--help", start, "显示本帮助并退出。")]
+                if "--help".startswith(current) and current.startswith("--")
+                else []
+            )
+        if hasattr(command, "list_commands"):
+            found = []
+            for name in command.list_commands(None):
+                sub = command.commands.get(name)
+                if sub is None or sub.hidden or not name.startswith(current):
+                    continue
+                found.append((name, start, _first_sentence(sub.get_short_help_str(200))))
+            if command is self._command():
+                found += [
+                    (word, start, meta)
+                    for word, meta in (("help", "显示全部命令。"), ("exit", "退出交互模式。"))
+                    if word.startswith(current)
+                ]
+            return found
+        arguments = [p for p in command.params if getattr(p, "param_type_name", "") == "argument"]
+        if position < len(arguments):
+            return self._argument_values(command, arguments[position], current, start)
+        return []
+
+    @staticmethod
+    def _option(command: Any, word: str) -> Any:
+        name = word.split("=", 1)[0]
+        for param in command.params:
+            if getattr(param, "param_type_name", "") == "option" and name in param.opts:
+                return param
+        return None
+
+    @staticmethod
+    def _sub(command: Any, word: str) -> Any:
+        commands = getattr(command, "commands", None)
+        return commands.get(word) if commands else None
+
+    def _values(
+        self, command: Any, option: Any, current: str, start: int
+    ) -> list[tuple[str, int, str]]:
+        names = [n for n in option.opts if n.startswith("--")]
+        name = names[0] if names else ""
+        if name in PRIVATE_OPTIONS:
+            return []
+        choices = _choices(option)
+        if choices:
+            return [(str(c), start, "") for c in choices if str(c).startswith(current)]
+        if name in REF_OPTIONS:
+            return self._names_for(REF_OPTIONS[name], current, start)
+        if self._enums is None:
+            self._enums = _enum_options()
+        table = self._enums.get(name)
+        if table:
+            return self._enum_values(table, current, start)
+        return []
+
+    def _argument_values(
+        self, command: Any, argument: Any, current: str, start: int
+    ) -> list[tuple[str, int, str]]:
+        choices = _choices(argument)
+        if choices:
+            return [(str(c), start, "") for c in choices if str(c).startswith(current)]
+        if argument.name == "ref":
+            group = self._group_of(command)
+            if group in REF_KINDS:
+                return self._names_for((group,), current, start)
+        if argument.name == "kind" and self._group_of(command) == "activity":
+            from sanlian.i18n.labels import ACTIVITY_KIND
+
+            return self._enum_values(dict(ACTIVITY_KIND), current, start)
+        return []
+
+    def _group_of(self, command: Any) -> str | None:
+        root = self._command()
+        for name, sub in root.commands.items():
+            if command in getattr(sub, "commands", {}).values():
+                return str(name)
+        return None
+
+    @staticmethod
+    def _enum_values(table: dict[str, str], current: str, start: int) -> list[tuple[str, int, str]]:
+        return [
+            (key, start, label)
+            for key, label in table.items()
+            if key.startswith(current.lower()) or label.startswith(current)
+        ]
+
+    def _names_for(
+        self, kinds: tuple[str, ...], current: str, start: int
+    ) -> list[tuple[str, int, str]]:
+        from sanlian.services.refs import KIND_LABEL
+
+        names = self._load_names()
+        prefix = current.lower()
+        found: list[tuple[str, int, str]] = []
+        for kind in kinds:
+            records = names.get(kind, [])
+            counts: dict[str, int] = {}
+            for name, _id, _keys in records:
+                counts[name] = counts.get(name, 0) + 1
+            for name, ref_id, keys in records:
+                if not (
+                    name.startswith(current)
+                    or (prefix and prefix.isascii() and any(k.startswith(prefix) for k in keys))
+                ):
+                    continue
+                label = f"{KIND_LABEL[kind]} [{ref_id}]"
+                if counts[name] > 1:  # namesakes: the number names one of them
+                    found.append((str(ref_id), start, f"{name}（{label}）"))
+                else:
+                    found.append((_quoted(name), start, label))
+        return found[:200]
+
+    def _load_names(self) -> dict[str, list[tuple[str, int, tuple[str, ...]]]]:
+        """Active records' names and pinyin keys per kind, read once until a command runs."""
+        if self._names is not None:
+            return self._names
+        from sqlalchemy import select
+
+        from sanlian.db.engine import open_database
+        from sanlian.db.models import REGISTRY_MODELS, SearchKey
+
+        names: dict[str, list[tuple[str, int, tuple[str, ...]]]] = {}
+        location = self.shell.location
+        from sanlian.db.engine import is_url
+
+        if not is_url(location) and not Path(location).expanduser().exists():
+            self._names = names
+            return names
+        db = open_database(location)
+        try:
+            keys_table: Any = SearchKey.__table__  # type: ignore[attr-defined]
+            with db.engine.connect() as conn:
+                keys: dict[tuple[str, int], list[str]] = {}
+                for kind, ref_id, key in conn.execute(
+                    select(keys_table.c.kind, keys_table.c.ref_id, keys_table.c.key)
+                ):
+                    keys.setdefault((kind, ref_id), []).append(key)
+                for kind in REF_KINDS:
+                    model: Any = REGISTRY_MODELS[kind]
+                    table = model.__table__
+                    rows = conn.execute(
+                        select(table.c.id, table.c.name)
+                        .where(table.c.retired_on.is_(None))
+                        .order_by(table.c.id)
+                    )
+                    names[kind] = [
+                        (name, ref_id, tuple(keys.get((kind, ref_id), ()))) for ref_id, name in rows
+                    ]
+        finally:
+            db.dispose()
+        self._names = names
+        return names
+
+
+__all__ = ["Shell", "ShellCompleter", "history_path", "mask_line", "shell"]

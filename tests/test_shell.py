@@ -1,0 +1,402 @@
+"""`sanlian shell`: the same commands, output and errors in one long-lived session."""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Cli, Result
+
+
+@pytest.fixture
+def shell_run(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """``sanlian [ARGS…] shell`` with the given lines on a standard input that is no terminal."""
+
+    def run(*lines: str, args: tuple[str, ...] = ()) -> Result:
+        monkeypatch.setattr("sys.stdin", io.StringIO("".join(line + "\n" for line in lines)))
+        return cli(*args, "shell")
+
+    return run
+
+
+@pytest.fixture
+def interactive(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], int]]:
+    """Type ``keys`` at the prompt (prompt_toolkit's pipe input, no terminal drawn)."""
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from sanlian.cli.shell import Shell
+
+    with create_pipe_input() as pipe:
+
+        def run(keys: str) -> int:
+            pipe.send_text(keys)
+            return Shell().interactive(input=pipe, output=DummyOutput())
+
+        yield run
+
+
+def history_file() -> Path:
+    return Path(os.environ["XDG_DATA_HOME"]) / "sanlian" / "shell_history"
+
+
+# --- the session goes on ------------------------------------------------------------------
+
+
+def test_a_bad_command_then_a_good_one(base: Cli, shell_run: Callable[..., Result]) -> None:
+    result = shell_run("bogus", "section list -f json")
+    assert result.code == 1  # one line failed
+    assert "没有命令 bogus" in result.err
+    assert [s["name"] for s in result.json()] == ["办公室", "综合科"]
+
+
+def test_every_line_good_exits_0(base: Cli, shell_run: Callable[..., Result]) -> None:
+    result = shell_run("", "# a comment", "section list -f json", "sanlian cadre list -f json")
+    assert result.code == 0, result
+    sections, cadres = result.out.split("]\n[")  # two JSON lists, one after the other
+    assert "办公室" in sections
+    assert cadres.count('"name"') == 4
+
+
+def test_refusal_usage_error_and_quote_error_keep_the_session(
+    base: Cli, shell_run: Callable[..., Result]
+) -> None:
+    result = shell_run(
+        "cadre show 李四",  # refused: nobody of that name
+        "cadre add",  # usage error: the name is missing
+        'cadre show "张伟',  # an open quote
+        "section list -f csv",
+    )
+    assert result.code == 1
+    err = result.err.splitlines()
+    assert err[0] == "找不到干部“李四”，请用 sanlian cadre list 查看编号或姓名后重试。"
+    assert "姓名" in err[1]
+    assert err[-1] == "引号没有配对：请补上缺少的引号（或去掉多余的引号）后重新输入。"
+    assert result.out.splitlines()[1:] == ["1,办公室,", "2,综合科,"]
+    assert "Traceback" not in result.err
+
+
+def test_an_unexpected_error_does_not_end_the_session(
+    base: Cli, shell_run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sanlian.cli.cadre as cadre_cli
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cadre_cli, "list_records", broken)
+    result = shell_run("cadre list", "section list -f json")
+    assert result.code == 1
+    assert "程序内部出错（RuntimeError）" in result.err
+    assert "Traceback" not in result.err
+    assert len(result.json()) == 2
+
+
+def test_system_exit_and_interrupt_inside_a_command_keep_the_session(
+    base: Cli, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sanlian.cli import main as main_module
+    from sanlian.cli.shell import Shell
+
+    real = main_module.main
+    raised = iter([SystemExit(3), KeyboardInterrupt()])
+
+    def flaky(argv: list[str], **kwargs: object) -> int:
+        error = next(raised, None)
+        if error is not None:
+            raise error
+        return real(argv, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(main_module, "main", flaky)
+    code = Shell().batch(["section list", "section list", "section list -f json"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "已中断" in err
+    assert out.count("办公室") == 1
+
+
+def test_exit_ends_the_session(base: Cli, shell_run: Callable[..., Result]) -> None:
+    result = shell_run("section list -f json", "exit", "bogus")
+    assert result.code == 0  # the line after exit never ran
+    assert result.err == ""
+
+
+def test_shell_inside_the_shell_is_refused(base: Cli, shell_run: Callable[..., Result]) -> None:
+    result = shell_run("shell", "section list -f json")
+    assert result.code == 1
+    assert result.err.strip() == "已经在交互模式中，直接输入命令即可；要退出请输入 exit。"
+    assert len(result.json()) == 2
+
+
+def test_db_and_operator_given_to_shell_apply_inside(
+    cli: Cli, shell_run: Callable[..., Result], tmp_path: Path
+) -> None:
+    other = tmp_path / "other.db"
+    result = shell_run(
+        "init --year 2026",
+        "section add 办公室",
+        "history -f json",
+        args=("--db", str(other), "--operator", "李会计"),
+    )
+    assert result.code == 0, result
+    assert other.exists()
+    assert not (tmp_path / "sanlian.db").exists()  # $SANLIAN_DB was not touched
+    assert "李会计" in result.out
+    # a line may still name its own database
+    result = shell_run(f"--db {tmp_path / 'third.db'} init --year 2026", args=("--db", str(other)))
+    assert result.code == 0, result
+    assert (tmp_path / "third.db").exists()
+
+
+# --- the same output as one-shot commands -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "section list",
+        "cadre list -f json",
+        "cadre show 单丽",
+        "cadre show zw",  # refused: two namesakes
+        "household list --reveal -f csv",
+        "selfcheck -f json",
+        "cadre show",  # usage error
+        "cadre --help",
+    ],
+)
+def test_output_is_that_of_the_one_shot_command(
+    base: Cli, shell_run: Callable[..., Result], line: str
+) -> None:
+    import shlex
+
+    one_shot = base(*shlex.split(line))
+    inside = shell_run(line)
+    assert (inside.out, inside.err) == (one_shot.out, one_shot.err)
+    assert inside.code == (0 if one_shot.code == 0 else 1)
+
+
+# --- start-up paid once ---------------------------------------------------------------------
+
+
+def test_the_database_is_opened_and_migrated_once(
+    base: Cli, shell_run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sanlian.db import engine
+
+    engines: list[object] = []
+    migrations: list[object] = []
+    real_engine, real_migrate = engine._sqlite_engine, engine.migrate
+
+    def counting_engine(path: Path) -> object:
+        engines.append(path)
+        return real_engine(path)
+
+    def counting_migrate(e: object, **kwargs: object) -> list[int]:
+        migrations.append(e)
+        return real_migrate(e, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "_sqlite_engine", counting_engine)
+    monkeypatch.setattr(engine, "migrate", counting_migrate)
+    result = shell_run(
+        "cadre list",
+        "cadre show 单丽",
+        "visit add --date 2026-06-01 --cadre 单丽 --household 王秀英 --form home",
+        "visit list -f json",
+    )
+    assert result.code == 0, result
+    assert len(result.out.split("[", 1)[1]) > 0
+    assert len(engines) == 1
+    assert len(migrations) == 1
+    # after the session nothing is kept: one-shot commands open and close as before
+    assert engine._KEPT is None
+
+
+def test_a_file_made_anew_is_opened_afresh(base: Cli, db_path: Path) -> None:
+    import sqlite3
+
+    from sanlian.cli.shell import Shell
+
+    shell = Shell()
+    with shell._session():
+        assert shell.run_line("section add 人事科") == 0
+        db_path.unlink()  # someone removes the file while the session keeps it open
+        assert shell.run_line("section add 财务科") == 0  # a write makes a new file
+    con = sqlite3.connect(db_path)
+    try:
+        names = [row[0] for row in con.execute("SELECT name FROM section")]
+    finally:
+        con.close()
+    assert names == ["财务科"]  # written to the new file, not to the removed one
+
+
+# --- interactive ----------------------------------------------------------------------------
+
+
+def test_interactive_bad_line_ctrl_c_and_good_line(
+    base: Cli, interactive: Callable[[str], int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = interactive("bogus\rsection li\x03section list -f json\rexit\r")
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert "exit、quit 或 Ctrl-D 退出" in out  # the welcome line
+    assert "没有命令 bogus" in err
+    assert '"综合科"' in out
+    # the cancelled line was not run: only the good one's output
+    assert out.count('"办公室"') == 1
+
+
+def test_ctrl_d_leaves(base: Cli, interactive: Callable[[str], int]) -> None:
+    assert interactive("section list\r\x04") == 0
+
+
+def test_history_is_kept_masked_and_private(
+    base: Cli, interactive: Callable[[str], int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    interactive(
+        "household edit 王秀英 --phone 13912345678 --id-number 37010219900307123X\r"
+        "cadre show 张伟@办公室\r"
+        "exit\r"
+    )
+    text = history_file().read_text(encoding="utf-8")
+    assert "13912345678" not in text
+    assert "37010219900307123X" not in text
+    assert "--phone 139****5678 --id-number 370102********123X" in text
+    assert "cadre show 张伟@办公室" in text
+    assert stat.S_IMODE(history_file().stat().st_mode) == 0o600
+    # the next session reads it back (masked)
+    from sanlian.cli.shell import _masked_history, history_path
+
+    loaded = list(_masked_history(history_path()).load_history_strings())
+    assert loaded[0] == "exit"
+    assert "cadre show 张伟@办公室" in loaded
+
+
+def test_a_history_that_cannot_be_read_or_written_is_skipped(base: Cli) -> None:
+    from sanlian.cli.shell import _masked_history
+
+    history_file().mkdir(parents=True)  # a folder where the file should be
+    history = _masked_history(history_file())
+    history.store_string("section list")  # no error: the line is simply not kept
+    assert list(history.load_history_strings()) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "masked"),
+    [
+        ("cadre add 李四 --phone 13812345678", "cadre add 李四 --phone 138****5678"),
+        ("x --phone 138-1234-5678", "x --phone 138****5678"),
+        ("x --phone +8613812345678", "x --phone +86138****5678"),
+        ("x --id-number 370102199003071234", "x --id-number 370102********1234"),
+        ("x --id-number 37010219900307123x", "x --id-number 370102********123x"),
+        ("visit list --cadre 12", "visit list --cadre 12"),  # short numbers stay
+        ("x 123456789012", "x 123456789012"),  # 12 digits: neither
+    ],
+)
+def test_mask_line(line: str, masked: str) -> None:
+    from sanlian.cli.shell import mask_line
+
+    assert mask_line(line) == masked
+
+
+# --- completion -----------------------------------------------------------------------------
+
+
+def complete(before: str) -> list[tuple[str, str]]:
+    from sanlian.cli.shell import Shell
+
+    return [(text, meta) for text, _start, meta in Shell().completer.candidates(before)]
+
+
+def test_complete_commands_and_subcommands(base: Cli) -> None:
+    assert complete("ca") == [
+        ("campaign", "查看和修改活动年度、阶段日期和规则。"),
+        ("cadre", "党员干部：登记、列出、查看、修改、删除。"),
+    ]
+    assert [t for t, _m in complete("cadre ")] == [
+        "add",
+        "edit",
+        "list",
+        "show",
+        "remove",
+        "import",
+    ]
+    ((text, meta),) = complete("visit ad")
+    assert text == "add"
+    assert meta.startswith("登记一次走访（民情民意访谈）：") and len(meta) == 40  # cut short
+
+
+def test_complete_options_with_their_chinese_help(base: Cli) -> None:
+    found = dict(complete("cadre list --"))
+    assert found["--section"] == "只列这个科室。"
+    assert found["--reveal"] == "显示完整的身份证号码和手机号码（默认遮蔽）。"
+    assert "--help" in found
+    assert [t for t, _m in complete("cadre list --l")] == ["--leaders"]
+
+
+def test_complete_choices_and_enumerated_values(base: Cli) -> None:
+    assert [t for t, _m in complete("cadre list -f ")] == [
+        "table",
+        "plain",
+        "markdown",
+        "csv",
+        "json",
+    ]
+    assert complete("visit add --form h") == [("home", "入户走访")]
+    assert complete("visit add --form 座") == [("talk", "座谈交流")]
+    assert complete("cadre add 李四 --gender f") == [("female", "女")]
+    assert ("org_life", "共同过组织生活") in complete("activity add o")
+
+
+def test_complete_names_by_pinyin_and_initials(base: Cli) -> None:
+    # two cadres named 张伟: their numbers are offered, with the name shown
+    assert complete("cadre show zw") == [("1", "张伟（干部 [1]）"), ("2", "张伟（干部 [2]）")]
+    assert complete("cadre show zhangw") == complete("cadre show zw")
+    # 单 reads dan and shan; 曾 reads zeng and ceng
+    assert complete("visit add --cadre sl") == [("单丽", "干部 [3]")]
+    assert complete("visit add --cadre danl") == [("单丽", "干部 [3]")]
+    assert complete("visit add --cadre cengq") == [("曾强", "干部 [4]")]
+    assert complete("visit add --cadre 曾") == [("曾强", "干部 [4]")]
+    assert complete("visit add --household wxy") == [("王秀英", "联系户 [1]")]
+    assert complete("link community --community xf") == [("幸福社区", "社区(村) [1]")]
+    assert complete("section show zh") == [("综合科", "科室 [2]")]
+    assert complete("enterprise show ") == [("临沂华强机械有限公司", "企业 [1]")]
+    assert complete("activity list --partner q") == [("前河湾村", "社区(村) [2]")]
+
+
+def test_never_complete_personal_numbers(base: Cli) -> None:
+    assert complete("cadre edit 单丽 --phone ") == []
+    assert complete("cadre edit 单丽 --phone 138") == []
+    assert complete("household edit 王秀英 --id-number ") == []
+
+
+def test_names_are_read_again_after_a_command_that_writes(base: Cli) -> None:
+    from sanlian.cli.shell import Shell
+
+    shell = Shell()
+    with shell._session():
+        assert shell.completer.candidates("cadre show li") == []
+        assert shell.run_line("cadre add 李娜 --section 办公室") == 0
+        assert shell.completer.candidates("cadre show li") == [("李娜", -2, "干部 [5]")]
+
+
+def test_completion_through_prompt_toolkit(base: Cli) -> None:
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    from sanlian.cli.shell import Shell
+
+    completer = Shell().completer.for_prompt()
+    found = list(completer.get_completions(Document("cadre show sl"), CompleteEvent()))
+    assert [(c.text, c.start_position, c.display_meta_text) for c in found] == [
+        ("单丽", -2, "干部 [3]")
+    ]
+
+
+def test_completion_without_a_database_offers_commands_only(cli: Cli) -> None:
+    assert complete("cadre show zw") == []
+    assert ("cadre", "党员干部：登记、列出、查看、修改、删除。") in complete("c")
