@@ -20,6 +20,7 @@ Only plain SQLAlchemy: the same works on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -170,6 +171,7 @@ def _table(name: str) -> Table:
     return SQLModel.metadata.tables[name]
 
 
+@functools.cache
 def _table_order() -> dict[str, int]:
     from sqlmodel import SQLModel
 
@@ -236,8 +238,8 @@ class Recorder:
             changed = [k for k in after if k not in keys and before.get(k) != after[k]]
             if not changed:
                 continue
-            b = {k: before[k] for k in keys} | {k: before.get(k) for k in changed}
-            a = {k: before[k] for k in keys} | {k: after[k] for k in changed}
+            b = {k: before[k] for k in keys} | _named(before) | {k: before.get(k) for k in changed}
+            a = {k: before[k] for k in keys} | _named(before) | {k: after[k] for k in changed}
             self.changes.append(Change(table.name, "update", _record_id(table, b), b, a))
 
     def deletes(self, table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
@@ -338,6 +340,7 @@ def _rows_by_keys(
     return out
 
 
+@functools.cache
 def _cascade_children(table: Table) -> list[tuple[Table, str, str]]:
     """(child table, child column, parent column) for ``ON DELETE CASCADE`` references."""
     from sqlmodel import SQLModel
@@ -364,6 +367,12 @@ def _deletes_with_cascade(
     for row in rows:
         before = encode_row(row)
         out.append(Change(table.name, "delete", _record_id(table, before), before, None))
+
+
+def _named(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The name of a changed record, kept with its key so that history and undo can say
+    whose record it was (a rename overrides it with the old and new names)."""
+    return {"name": row["name"]} if row.get("name") is not None else {}
 
 
 def _key_of(table: Table, row: Mapping[str, Any]) -> tuple[Any, ...]:
@@ -447,8 +456,8 @@ def _on_after_flush(session: Session, _ctx: Any) -> None:
         ]
         if not changed:
             continue
-        b = {k: before[k] for k in keys} | {k: before[k] for k in changed}
-        a = {k: before[k] for k in keys} | {k: after[k] for k in changed}
+        b = {k: before[k] for k in keys} | _named(before) | {k: before[k] for k in changed}
+        a = {k: before[k] for k in keys} | _named(before) | {k: after[k] for k in changed}
         made.append(
             (order.get(table.name, 0), Change(table.name, "update", _record_id(table, b), b, a))
         )
@@ -888,18 +897,18 @@ def _reindex(session: Session, touched: Mapping[str, set[int]]) -> None:
     from sanlian.services import refs
 
     keys: Any = SearchKey.__table__  # type: ignore[attr-defined]
+    conn = session.connection()
     for kind, ids in touched.items():
         table = _table(kind)
-        present = {
-            int(r.id): str(r.name)
-            for r in session.connection().execute(
-                select(table.c.id, table.c.name).where(table.c.id.in_(sorted(ids)))
-            )
-        }
-        for ref_id in sorted(ids):
-            if ref_id in present:
-                refs.set_keys(cast(Any, session), kind, ref_id, present[ref_id])
-            else:
-                session.connection().execute(
-                    delete(keys).where(keys.c.kind == kind, keys.c.ref_id == ref_id)
-                )
+        wanted = sorted(ids)
+        for start in range(0, len(wanted), 400):
+            chunk = wanted[start : start + 400]
+            present = {
+                int(r.id): str(r.name)
+                for r in conn.execute(select(table.c.id, table.c.name).where(table.c.id.in_(chunk)))
+            }
+            gone = [i for i in chunk if i not in present]
+            if gone:
+                conn.execute(delete(keys).where(keys.c.kind == kind, keys.c.ref_id.in_(gone)))
+            for ref_id, name in present.items():
+                refs.set_keys(cast(Any, session), kind, ref_id, name)
