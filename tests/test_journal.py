@@ -304,3 +304,29 @@ def test_schema_v1_database_migrates_and_keeps_its_history(
     assert cli("section", "add", "新科室").code == 0
     assert cli("undo", "--yes").code == 0
     assert data_dump(path) == before
+
+
+def test_command_lines_are_journaled_with_numbers_masked() -> None:
+    from sanlian.cli.context import mask_command
+
+    line = mask_command(
+        ["cadre", "list", "--reveal", "--phone", "13812345678", f"--id-number={ID_NUMBER}", "x"]
+    )
+    assert line == ("cadre list --reveal --phone 138****5678 --id-number=110101********1233 x")
+    assert mask_command(["history", "--record", f"干部:{ID_NUMBER}"]).endswith("110101********1233")
+
+
+def test_history_names_the_record_and_undo_says_what_returns(base: Cli) -> None:
+    base("cadre", "edit", "单丽", "--title", "科员")
+    lines = base("history", "--detail", "-n", "1").out
+    assert "修改干部“单丽”（编号 3）：职务/标题：（空） → 科员" in lines
+    preview = base("undo").out  # no answer: cancelled
+    assert "改回干部“单丽”（编号 3）：职务/标题：科员 → （空）" in preview
+
+
+def test_history_with_reveal_is_itself_journaled(base: Cli, db_path: Path) -> None:
+    base("cadre", "edit", "曾强", "--phone", PHONE)
+    shown = base("history", "--record", "cadre:曾强", "--reveal")
+    assert PHONE in shown.out
+    kind, summary = query(db_path, "select kind, summary from journal order by id desc limit 1")[0]
+    assert kind == "reveal" and "变更日志" in summary and PHONE not in summary

@@ -818,7 +818,7 @@ def _matches(table: Table, current: Mapping[str, Any], expected: Mapping[str, An
 def apply_undo(session: Session, plan: UndoPlan, *, at: dt.datetime, operator: str) -> int:
     """Reverse the entry's changes, last first, in this transaction; journal it. Returns the
     new entry's id. Refuses when a record no longer holds the values the change left."""
-    from sqlalchemy import delete, insert, update
+    from sqlalchemy import update
 
     from sanlian.db.models import Journal
     from sanlian.errors import RuleError
@@ -829,43 +829,42 @@ def apply_undo(session: Session, plan: UndoPlan, *, at: dt.datetime, operator: s
     done: list[Change] = []
     touched: dict[str, set[int]] = {}
     conn = session.connection()
+    todo = list(reversed(plan.changes))
     try:
-        for change in reversed(plan.changes):
+        i = 0
+        while i < len(todo):
+            change = todo[i]
             table = _table(change.table)
-            key = change.after if change.action == "insert" else change.before
-            assert key is not None
+            if change.action in ("insert", "delete"):  # a run of them at once (an import batch)
+                j = i + 1
+                while (
+                    j < len(todo)
+                    and j - i < 400
+                    and (todo[j].table, todo[j].action) == (change.table, change.action)
+                ):
+                    j += 1
+                _undo_run(session, table, todo[i:j], done)
+                for c in todo[i:j]:
+                    if change.table in REGISTRY_TABLES and c.record_id is not None:
+                        touched.setdefault(change.table, set()).add(c.record_id)
+                i = j
+                continue
+            i += 1
+            key = change.before or {}
             where = _pk_where(table, key)
             current = _select_rows(session, table, where)
-            what = describe_row(change.table, key if "name" in key else (change.before or key))
-            if change.action == "delete":
-                if current:
-                    raise RuleError("undo_conflict", what=what)
-                row = {
-                    k: decode(table, k, v) for k, v in (change.before or {}).items() if k in table.c
-                }
-                conn.execute(insert(table).values(**row))
-                done.append(Change(change.table, "insert", change.record_id, None, change.before))
-            else:
-                if len(current) != 1 or not _matches(table, current[0], change.after or {}):
-                    raise RuleError("undo_conflict", what=what)
-                if change.action == "insert":
-                    conn.execute(delete(table).where(where))
-                    done.append(
-                        Change(change.table, "delete", change.record_id, change.after, None)
-                    )
-                else:
-                    values = {
-                        k: decode(table, k, v)
-                        for k, v in (change.before or {}).items()
-                        if k in table.c and k not in _pk(table)
-                    }
-                    conn.execute(update(table).where(where).values(**values))
-                    done.append(
-                        Change(
-                            change.table, "update", change.record_id, change.after, change.before
-                        )
-                    )
-            renamed = change.action != "update" or "name" in (change.before or {})
+            if len(current) != 1 or not _matches(table, current[0], change.after or {}):
+                raise RuleError("undo_conflict", what=describe_row(change.table, key))
+            values = {
+                k: decode(table, k, v)
+                for k, v in key.items()
+                if k in table.c and k not in _pk(table)
+            }
+            conn.execute(update(table).where(where).values(**values))
+            done.append(
+                Change(change.table, "update", change.record_id, change.after, change.before)
+            )
+            renamed = key.get("name") != (change.after or {}).get("name")
             if change.table in REGISTRY_TABLES and change.record_id is not None and renamed:
                 touched.setdefault(change.table, set()).add(change.record_id)
         _reindex(session, touched)
@@ -887,6 +886,44 @@ def apply_undo(session: Session, plan: UndoPlan, *, at: dt.datetime, operator: s
     entries: Any = Journal.__table__  # type: ignore[attr-defined]
     conn.execute(update(entries).where(entries.c.id == plan.entry["id"]).values(undone_by=entry_id))
     return entry_id
+
+
+def _keys_where(table: Table, keys: Sequence[Mapping[str, Any]]) -> Any:
+    from sqlalchemy import tuple_
+
+    names = _pk(table)
+    if len(names) == 1:
+        return table.c[names[0]].in_([decode(table, names[0], k[names[0]]) for k in keys])
+    return tuple_(*(table.c[n] for n in names)).in_(
+        [tuple(decode(table, n, k[n]) for n in names) for k in keys]
+    )
+
+
+def _undo_run(
+    session: Session, table: Table, run: Sequence[StoredChange], done: list[Change]
+) -> None:
+    """Undo changes of one table and one action together: delete what was inserted (if it
+    still holds the values it was given), or put back what was deleted (if not there again)."""
+    from sqlalchemy import delete, insert
+
+    from sanlian.errors import RuleError
+
+    inserted = run[0].action == "insert"
+    keys = [(c.after if inserted else c.before) or {} for c in run]
+    current = {_key_of(table, r): r for r in _rows_by_keys(session, table, keys)}
+    for key in keys:
+        now = current.get(_key_of(table, key))
+        ok = (now is not None and _matches(table, now, key)) if inserted else now is None
+        if not ok:
+            raise RuleError("undo_conflict", what=describe_row(table.name, key))
+    conn = session.connection()
+    if inserted:
+        conn.execute(delete(table).where(_keys_where(table, keys)))
+        done.extend(Change(table.name, "delete", c.record_id, c.after, None) for c in run)
+    else:
+        rows = [{k: decode(table, k, v) for k, v in key.items() if k in table.c} for key in keys]
+        conn.execute(insert(table), rows)
+        done.extend(Change(table.name, "insert", c.record_id, None, c.before) for c in run)
 
 
 def _reindex(session: Session, touched: Mapping[str, set[int]]) -> None:
