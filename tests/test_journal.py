@@ -239,6 +239,8 @@ def test_purge_leaves_no_trace_of_the_numbers(base: Cli, db_path: Path) -> None:
     assert ID_NUMBER[-4:].encode() not in raw.replace(b"1233", b"", 0)
     kind, summary = query(db_path, "select kind, summary from journal order by id desc limit 1")[0]
     assert kind == "purge" and "赵敏" in summary and "删除" in summary  # referenced by nothing
+    story = base("history", "--record", "cadre:赵敏", "-f", "json")  # deleted: found by the journal
+    assert [r["kind"] for r in story.json()] == ["purge", "change", "change"]
     assert base("undo", "--yes").code == 0  # the record comes back, its numbers do not
     assert query(db_path, "select phone, id_number from cadre where name = '赵敏'") == [
         (None, None)

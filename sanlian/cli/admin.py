@@ -104,7 +104,7 @@ REGISTRY = ("section", "cadre", "community", "enterprise", "household")
 
 def _record(session: object, value: str) -> tuple[str, int]:
     """``cadre:张伟`` / ``干部:张伟`` / ``visit:12`` → (table, id)."""
-    from sanlian.errors import ValidationError
+    from sanlian.errors import NotFoundError, ValidationError
     from sanlian.services import refs
 
     kinds = "cadre 干部、section 科室、community 社区、enterprise 企业、household 联系户、link 联系、visit 走访、problem 问题、activity 活动、research 调研报告"
@@ -116,7 +116,15 @@ def _record(session: object, value: str) -> tuple[str, int]:
     if table in REGISTRY:
         if ref.lstrip("#").isdigit():
             return table, int(ref.lstrip("#"))
-        record = refs.resolve(session, table, ref, include_retired=True)  # type: ignore[arg-type]
+        try:
+            record = refs.resolve(session, table, ref, include_retired=True)  # type: ignore[arg-type]
+        except NotFoundError:  # deleted since: its name is still in the journal
+            from sanlian.db import journal
+
+            ids = journal.ids_named(session, table, ref)  # type: ignore[arg-type]
+            if len(ids) != 1:
+                raise
+            return table, ids[0]
         return table, int(record.id)
     if not ref.lstrip("#").isdigit():
         raise ValidationError("history_record_kind", value=value, kinds=kinds)

@@ -661,6 +661,26 @@ def entries_touching(session: Session, table_name: str, record_id: int) -> list[
     return [int(i) for i in session.connection().execute(stmt).scalars()]
 
 
+def ids_named(session: Session, table_name: str, name: str) -> list[int]:
+    """Ids of records of ``table_name`` the journal knows by ``name`` (deleted ones too)."""
+    from sqlalchemy import or_, select
+
+    from sanlian.db.models import JournalChange
+
+    table: Any = JournalChange.__table__  # type: ignore[attr-defined]
+    needle = "%" + str(_dumps({"name": name.strip()}))[1:-1] + "%"  # stored as "name":"张伟"
+    stmt = (
+        select(table.c.record_id)
+        .where(
+            table.c.table_name == table_name,
+            table.c.record_id.is_not(None),
+            or_(table.c.before.like(needle), table.c.after.like(needle)),
+        )
+        .distinct()
+    )
+    return sorted(int(i) for i in session.connection().execute(stmt).scalars())
+
+
 # --- purge -----------------------------------------------------------------------------------
 
 
