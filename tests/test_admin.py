@@ -70,28 +70,23 @@ def test_history_lists_operator_and_summary(base: Cli) -> None:
     assert len(rows) == 2
 
 
-def test_undo_takes_back_the_last_change_once(base: Cli, db_path: Path) -> None:
+def test_undo_takes_back_the_last_change_then_the_one_before(base: Cli, db_path: Path) -> None:
     assert base("section", "add", "新科室").code == 0
     assert base("undo").code == 1  # asks first; no answer on stdin: cancelled, nothing undone
     assert "新科室" in base("section", "list").out
     result = base("undo", "--yes")
     assert result.code == 0 and "添加科室“新科室”" in result.out
+    assert "删除科室“新科室”" in result.out  # what it does, said before doing it
     assert "新科室" not in base("section", "list").out
     assert base("history", "-f", "json", "-n", "1").json()[0]["command"] == "undo"
-    again = base("undo", "--yes")
-    assert again.code == 1 and "没有可以撤销的修改" in again.err
-    snapshots = list(db_path.parent.glob(db_path.name + ".undo*"))
-    assert snapshots == []
+    again = base("undo", "--yes")  # walks further back: the household added last by `base`
+    assert again.code == 0 and "添加联系户“王秀英”" in again.out
+    assert "王秀英" not in base("household", "list").out
+    assert list(db_path.parent.glob(db_path.name + ".undo*")) == []  # no whole-file copies
 
 
-def test_a_refused_command_does_not_replace_what_undo_restores(base: Cli) -> None:
+def test_a_refused_command_does_not_replace_what_undo_takes_back(base: Cli) -> None:
     base("section", "add", "新科室")
-    assert base("section", "add", "新科室").code == 1  # refused: the undo step stays
+    assert base("section", "add", "新科室").code == 1  # refused: journals nothing
     assert base("undo", "--yes").code == 0
     assert "新科室" not in base("section", "list").out
-
-
-def test_undo_snapshot_is_private(base: Cli, db_path: Path) -> None:
-    base("section", "add", "新科室")
-    snapshot = db_path.with_name(db_path.name + ".undo")
-    assert (os.stat(snapshot).st_mode & 0o777) == 0o600

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +24,9 @@ class State:
     debug: bool = False
     notes: list[str] = field(default_factory=list)
     journaled: bool = False
+    reveal_asked: bool = False
+    revealed: list[str] = field(default_factory=list)
+    argv: list[str] | None = None
     _year: int | None = None
 
     @property
@@ -57,36 +61,70 @@ class State:
         If this command created the file and then failed, the file is removed again, so that a
         refusal leaves nothing behind.
         """
+        from sanlian.db import journal
         from sanlian.db.engine import is_url, open_database
-        from sanlian.services import admin
+        from sanlian.services.clock import now
 
         location = self.location
         local = not is_url(location)
         created = write and local and not Path(location).expanduser().exists()
         db = open_database(location, create=write)
-        # Before a change, a copy of the database as it was: `sanlian undo` restores it.
-        snapshot = admin.take_snapshot(location) if write and local and not created else None
+        if write and local:  # the whole-file undo copy of earlier versions is no longer used
+            Path(location).expanduser().with_name(Path(location).name + ".undo").unlink(
+                missing_ok=True
+            )
         self.journaled = False
         try:
             with db.session(commit=not rehearse, write=write) as session:
+                if write:
+                    journal.install(session)
                 yield session
+                if write:
+                    journal.finish(session, at=now(), operator=self.who, command=self.command_line)
         except BaseException:
             db.dispose()
-            if snapshot is not None:
-                snapshot.unlink(missing_ok=True)
             if created:
                 Path(location).expanduser().unlink(missing_ok=True)
             raise
         db.dispose()
-        if snapshot is not None:
-            admin.keep_snapshot(location, snapshot, changed=self.journaled)
 
-    def journal(self, session: Session, command: str, summary: str) -> None:
-        from sanlian.db.models import Journal
+    @property
+    def command_line(self) -> str:
+        """The command as typed, ID and phone numbers masked (for the journal)."""
+        args = self.argv if self.argv is not None else ARGV
+        return mask_command(sys.argv[1:] if args is None else args)
+
+    def journal(self, session: Session, command: str, summary: str, *, kind: str = "change") -> int:
+        """A journal entry holding every row this command changed so far (captured by
+        ``sanlian.db.journal``); name records by name and number, never by ID/phone."""
+        from sanlian.db import journal
         from sanlian.services.clock import now
 
-        session.add(Journal(at=now(), operator=self.who, command=command, summary=summary))
+        entry = journal.add_entry(
+            session, at=now(), operator=self.who, command=command, summary=summary, kind=kind
+        )
         self.journaled = True
+        return entry
+
+    def note_reveal(self, what: str) -> None:
+        """Something shown with full ID/phone numbers (``--reveal``), for the journal."""
+        if self.reveal_asked and what not in self.revealed:
+            self.revealed.append(what)
+
+    def journal_reveal(self) -> None:
+        """After a command run with ``--reveal``: a journal entry (kind reveal) saying who saw
+        what. Nothing to record when the database does not exist (nothing could be shown)."""
+        from sanlian.db.engine import is_url
+
+        if not self.reveal_asked:
+            return
+        location = self.location
+        if not is_url(location) and not Path(location).expanduser().exists():
+            return
+        line = self.command_line
+        shown = "；".join(self.revealed) if self.revealed else line
+        with self.session(write=True) as session:
+            self.journal(session, line, f"显示完整身份证号码/手机号码：{shown}", kind="reveal")
 
     def campaign_year(self, session: Session) -> int:
         if self._year is None:
@@ -115,6 +153,35 @@ class State:
         for text in self.notes:
             self.note(text)
         self.notes.clear()
+
+
+ARGV: list[str] | None = None  # the command line being run (set by ``cli.main.main``)
+_PHONE = re.compile(r"(?<![0-9])1[0-9]{10}(?![0-9])")
+_ID = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])|(?<![0-9])[0-9]{15}(?![0-9])")
+_SECRET_OPTIONS = {"--phone": "phone", "--id-number": "id"}
+
+
+def mask_command(args: list[str]) -> str:
+    """``sanlian …`` as typed, with every ID and phone number masked."""
+    from sanlian.services.validate import mask_id, mask_phone
+
+    out: list[str] = []
+    secret: str | None = None
+    for arg in args:
+        text = str(arg)
+        if secret is not None:
+            text = (mask_id(text) if secret == "id" else mask_phone(text)) or text
+        else:
+            for option, kind in _SECRET_OPTIONS.items():
+                if text.startswith(option + "="):
+                    value = text[len(option) + 1 :]
+                    hidden = mask_id(value) if kind == "id" else mask_phone(value)
+                    text = f"{option}={hidden}"
+        text = _ID.sub(lambda m: str(mask_id(m.group(0))), text)
+        text = _PHONE.sub(lambda m: str(mask_phone(m.group(0))), text)
+        secret = _SECRET_OPTIONS.get(str(arg))
+        out.append(text if " " not in text else repr(text))
+    return " ".join(out)
 
 
 STATE = State()

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from sanlian.cli.context import state
-from sanlian.cli.options import RevealOpt
+from sanlian.cli.options import RevealOpt, reveal_asked
 
 KIND_LABELS = {
     "section": "科室",
@@ -70,6 +70,7 @@ ImportRevealOpt = Annotated[
         "--reveal",
         help="在屏幕上的错误表中显示完整的身份证号码和手机号码（默认遮蔽；"
         "另存的“.错误”文件总是完整的）。",
+        callback=reveal_asked,
     ),
 ]
 

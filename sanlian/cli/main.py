@@ -169,10 +169,14 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     try:
+        context.ARGV = args
         result = (command or build_command(_command_word(args))).main(
             args=args, prog_name="sanlian", standalone_mode=False
         )
-        return result if isinstance(result, int) else 0
+        code = result if isinstance(result, int) else 0
+        if code == 0:
+            context.state().journal_reveal()  # every --reveal is journaled
+        return code
     except SanlianError as exc:
         if debug:
             raise

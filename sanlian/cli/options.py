@@ -27,8 +27,24 @@ OutputOpt = Annotated[
     Path | None,
     typer.Option("-o", "--output", help="写入文件而不是屏幕；格式随后缀（.csv .json .md）。"),
 ]
+
+
+def reveal_asked(value: bool) -> bool:
+    """``--reveal`` given: the command's run is journaled (kind reveal) when it succeeds."""
+    if value:
+        from sanlian.cli.context import state
+
+        state().reveal_asked = True
+    return value
+
+
 RevealOpt = Annotated[
-    bool, typer.Option("--reveal", help="显示完整的身份证号码和手机号码（默认遮蔽）。")
+    bool,
+    typer.Option(
+        "--reveal",
+        help="显示完整的身份证号码和手机号码（默认遮蔽；每次使用都记入变更日志）。",
+        callback=reveal_asked,
+    ),
 ]
 AllOpt = Annotated[bool, typer.Option("--all", help="连同已停用的记录一起列出。")]
 ForceOpt = Annotated[

@@ -254,6 +254,25 @@ def emit(content: str, output: Path | None, *, bom: bool = False) -> None:
     sys.stderr.write(render("written_to", path=output) + "\n")
 
 
+def _has_sensitive(record: Any) -> bool:
+    if isinstance(record, Mapping):
+        return any((is_sensitive(str(k)) and v) or _has_sensitive(v) for k, v in record.items())
+    if isinstance(record, list):
+        return any(_has_sensitive(v) for v in record)
+    return False
+
+
+def _note_reveal(rows: Sequence[Mapping[str, Any]], title: str | None, output: Path | None) -> None:
+    """Under ``--reveal``: what was shown with full numbers, for the journal entry."""
+    from sanlian.cli.context import state
+
+    st = state()
+    if not st.reveal_asked or not any(_has_sensitive(r) for r in rows):
+        return
+    what = f"{title or '记录'} {len(rows)} 条"
+    st.note_reveal(what + (f"，写入 {output}" if output is not None else ""))
+
+
 def render_rows(
     rows: Sequence[Mapping[str, Any]],
     cols: Sequence[Col],
@@ -267,6 +286,8 @@ def render_rows(
     """A listing in the chosen format, to stdout or ``output``."""
     check_output(output)
     fmt = choose_format(fmt, output)
+    if reveal:
+        _note_reveal(rows, title, output)
     rows = [mask_record(dict(r), reveal) for r in rows]
     if fmt == "xlsx" or (output is not None and output.suffix.lower() == ".xlsx"):
         assert output is not None
@@ -315,6 +336,8 @@ def render_record(
     """One record as a two-column sheet (项目/内容), or one JSON object."""
     check_output(output)
     fmt = choose_format(fmt, output)
+    if reveal:
+        _note_reveal([record], title or str(record.get("name") or record.get("id") or ""), output)
     record = mask_record(dict(record), reveal)
     if fmt == "json":
         emit(to_json(record), output)

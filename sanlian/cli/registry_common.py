@@ -111,7 +111,16 @@ def attach_common(
             ),
         ],
         force: ForceOpt = False,
+        purge: Annotated[
+            bool,
+            typer.Option(
+                "--purge",
+                help="干部、联系户：同时清除身份证号码、手机号码等个人信息（连同变更日志中的原值），"
+                "并像 --force 一样停用；此前的备份文件中仍保留原值。",
+            ),
+        ] = False,
     ) -> None:
+        from sanlian.db import journal
         from sanlian.i18n.messages import render
         from sanlian.services import registry
 
@@ -119,13 +128,27 @@ def attach_common(
         notes: list[str] = []
         with st.session(write=True) as session:
             record, retired = registry.remove(
-                session, kind, ref, force=force, today=st.today, notes=notes
+                session, kind, ref, force=force, today=st.today, notes=notes, purge=purge
             )
             verb = "停用" if retired else "删除"
-            st.journal(
-                session, f"{kind} remove", f"{verb}{label}“{record.name}”（编号 {record.id}）"
-            )
             name, record_id = record.name, record.id
+            summary = f"{verb}{label}“{name}”（编号 {record_id}）"
+            if purge:
+                fields = journal.PERSONAL_FIELDS[kind]
+                st.journal(
+                    session, f"{kind} remove --purge", "清除个人信息并" + summary, kind="purge"
+                )
+                journal.scrub(session, kind, int(record_id), fields)
+            else:
+                st.journal(session, f"{kind} remove", summary)
+        if purge:
+            from sanlian.db.journal import FIELD_LABELS
+
+            shown = "、".join(FIELD_LABELS[f] for f in journal.PERSONAL_FIELDS[kind])
+            typer.echo(render("purged", kind=label, name=name, id=record_id, fields=shown))
+            from sanlian.services.admin import compact
+
+            compact(st.location)
         key = "retired" if retired else "removed"
         typer.echo(render(key, kind=label, name=name, id=record_id))
         for note in notes:

@@ -375,6 +375,41 @@ def m0001_initial(op: Operations) -> None:
     )
 
 
+def m0002_change_journal(op: Operations) -> None:
+    """The change journal: kinds of entries, undo links, and each row's values before/after.
+
+    Entries written before it have no rows to undo: they become kind ``legacy``.
+    """
+    op.add_column(
+        "journal", sa.Column("kind", sa.String(), nullable=False, server_default="change")
+    )
+    op.add_column("journal", sa.Column("undoes", sa.Integer(), nullable=True))
+    op.add_column("journal", sa.Column("undone_by", sa.Integer(), nullable=True))
+    journal = sa.table("journal", sa.column("kind", sa.String()))
+    op.execute(journal.update().values(kind="legacy"))
+    op.create_index(op.f("ix_journal_at"), "journal", ["at"], unique=False)
+    op.create_table(
+        "journal_change",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("journal_id", sa.Integer(), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("table_name", sa.String(), nullable=False),
+        sa.Column("record_id", sa.Integer(), nullable=True),
+        sa.Column("action", sa.String(), nullable=False),
+        sa.Column("before", sa.Text(), nullable=True),
+        sa.Column("after", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(["journal_id"], ["journal.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(
+        op.f("ix_journal_change_journal_id"), "journal_change", ["journal_id"], unique=False
+    )
+    op.create_index(
+        "ix_journal_change_record", "journal_change", ["table_name", "record_id"], unique=False
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Operations], None]]] = [
     (1, "initial", m0001_initial),
+    (2, "change_journal", m0002_change_journal),
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -282,13 +282,39 @@ class Research(SQLModel, table=True):
 
 
 class Journal(SQLModel, table=True):
-    """Who changed what, and when."""
+    """Who changed what, and when.
+
+    ``kind``: change (a command's writes, rows in ``journal_change``), undo (``undoes`` = the
+    entry it took back, whose ``undone_by`` points here), reveal (full ID/phone numbers were
+    shown), purge (personal fields erased), legacy (written before the change journal existed:
+    no rows to undo). Summaries name records by name and number, never by ID or phone number.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
-    at: dt.datetime
+    at: dt.datetime = Field(index=True)
     operator: str
     command: str
     summary: str
+    kind: str = "change"
+    undoes: int | None = None
+    undone_by: int | None = None
+
+
+class JournalChange(SQLModel, table=True):
+    """One row written by a journaled command: its values before and after (JSON objects of
+    column → value; an update holds the changed columns and the key). ``record_id`` is the
+    row's ``id`` (None for tables keyed by two columns, whose key is in the JSON)."""
+
+    __tablename__ = "journal_change"
+    __table_args__ = (Index("ix_journal_change_record", "table_name", "record_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    journal_id: int = Field(sa_column=_fk("journal.id", ondelete="CASCADE", nullable=False))
+    seq: int
+    table_name: str
+    record_id: int | None = None
+    action: str
+    before: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    after: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 REGISTRY_MODELS: dict[str, type[SQLModel]] = {

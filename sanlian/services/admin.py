@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -82,78 +81,18 @@ def backup(location: str, target: Path | None = None, *, folder: bool = False) -
     return target
 
 
-# --- undo: one step back -------------------------------------------------------------------
-
-
-def undo_path(location: str) -> Path:
-    path = Path(location).expanduser()
-    return path.with_name(path.name + ".undo")
-
-
-def take_snapshot(location: str) -> Path:
-    """A consistent copy (0600) of the database before a change, beside it."""
-    path = Path(location).expanduser()
-    temp = path.with_name(f"{path.name}.undo-{os.getpid()}.tmp")
-    temp.unlink(missing_ok=True)
-    os.close(os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-    _copy(path, temp)
-    return temp
-
-
-def keep_snapshot(location: str, snapshot: Path, *, changed: bool) -> None:
-    """After a change that was written: the copy becomes the one `undo` restores."""
-    if changed:
-        os.replace(snapshot, undo_path(location))
-    else:
-        snapshot.unlink(missing_ok=True)
-
-
-def _last_change(path: Path) -> tuple[int, str, str, str] | None:
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        row = con.execute(
-            "select id, at, operator, summary from journal order by id desc limit 1"
-        ).fetchone()
-    finally:
-        con.close()
-    return None if row is None else (int(row[0]), str(row[1]), str(row[2]), str(row[3]))
-
-
-def pending_undo(location: str) -> tuple[int, str, str, str]:
-    """The change that `undo` would take back: (journal id, time, operator, summary)."""
+def compact(location: str) -> None:
+    """Rewrite a SQLite file without its free pages (``VACUUM``), so that erased values do not
+    linger in them. A server database keeps no such pages for a reader of the file."""
     from sanlian.db.engine import is_url
 
     if is_url(location):
-        raise RuleError("db_not_file", location=location)
-    snapshot = undo_path(location)
-    current = _last_change(_sqlite_path(location))
-    if not snapshot.exists() or current is None:
-        raise RuleError("undo_nothing")
-    before = _last_change(snapshot)
-    if before is not None and before[0] != current[0] - 1:
-        raise RuleError("undo_stale")
-    return current
-
-
-def undo(location: str, *, operator: str) -> tuple[int, str, str, str]:
-    """Put the database back as it was before its last change; the journal says so."""
-    change = pending_undo(location)
-    path = _sqlite_path(location)
-    snapshot = undo_path(location)
-    _copy(snapshot, path)
-    snapshot.unlink()
-    from sanlian.services.clock import now
-
-    con = sqlite3.connect(path)
+        return
+    con = sqlite3.connect(Path(location).expanduser())
     try:
-        with con:
-            con.execute(
-                "insert into journal (at, operator, command, summary) values (?, ?, ?, ?)",
-                (now().isoformat(sep=" "), operator, "undo", f"撤销：{change[3]}"),
-            )
+        con.execute("VACUUM")
     finally:
         con.close()
-    return change
 
 
 def restore(location: str, source: Path) -> Path | None:
@@ -161,9 +100,7 @@ def restore(location: str, source: Path) -> Path | None:
     (``sanlian-backups/…-before-restore.db``), whose path is returned."""
     from sanlian.services import backups
 
-    kept = backups.restore(location, source)
-    undo_path(location).unlink(missing_ok=True)  # the old one-step-back no longer applies
-    return kept
+    return backups.restore(location, source)
 
 
 CHECKS: dict[str, str] = {
@@ -330,17 +267,22 @@ def _pairs_limit(session: Session, today: dt.date) -> list[str]:
 
 
 def _retired_links(session: Session, today: dt.date) -> list[str]:
+    # A link ended on the day its cadre or target was retired (what `remove --force` does) is
+    # in order; one that runs on past that day is not.
+    def past(alias: str) -> str:
+        return f"({alias}.retired_on <= :today and (l.end_on is null or l.end_on > {alias}.retired_on))"
+
     rows = _rows(
         session,
         "select l.id, coalesce(c.name, s.name), coalesce(m.name, e.name, h.name), "
-        "case when c.retired_on <= :today or s.retired_on <= :today then 1 else 0 end "
+        f"case when {past('c')} or {past('s')} then 1 else 0 end "
         "from link l left join cadre c on c.id = l.cadre_id "
         "left join section s on s.id = l.section_id "
         "left join community m on m.id = l.community_id "
         "left join enterprise e on e.id = l.enterprise_id "
         "left join household h on h.id = l.household_id "
-        f"where {_ACTIVE} and (c.retired_on <= :today or s.retired_on <= :today "
-        "or m.retired_on <= :today or e.retired_on <= :today or h.retired_on <= :today) "
+        f"where {_ACTIVE} and ({past('c')} or {past('s')} or {past('m')} or {past('e')} "
+        f"or {past('h')}) "
         "order by l.id",
         today=today,
     )
@@ -412,13 +354,36 @@ def _step_label(kind: str) -> str:
     return PROBLEM_STEP.get(kind, kind)
 
 
-def history(session: Session, *, limit: int | None = None) -> list[dict[str, Any]]:
+def history(
+    session: Session,
+    *,
+    limit: int | None = None,
+    record: tuple[str, int] | None = None,
+    operator: str | None = None,
+    since: dt.date | None = None,
+    detail: bool = False,
+    reveal: bool = False,
+) -> list[dict[str, Any]]:
+    """Journal entries, newest first; with ``record`` (table, id) only those that changed it.
+
+    With ``detail`` (or ``record``) each entry carries its changes: ``changes`` (before/after
+    values, ID and phone numbers masked unless ``reveal``) and ``detail`` (Chinese lines).
+    """
     from sqlalchemy import select
 
+    from sanlian.db import journal
     from sanlian.db.models import Journal
 
     table: Any = Journal.__table__  # type: ignore[attr-defined]
     stmt = select(table).order_by(table.c.id.desc())
+    if record is not None:
+        ids = journal.entries_touching(session, record[0], record[1])
+        stmt = stmt.where(table.c.id.in_(ids))
+    if operator:
+        stmt = stmt.where(table.c.operator == operator)
+    if since is not None:
+        start = dt.datetime.combine(since, dt.time.min).astimezone(dt.UTC)  # local midnight
+        stmt = stmt.where(table.c.at >= start)
     if limit:
         stmt = stmt.limit(limit)
     rows = [dict(r._mapping) for r in session.execute(stmt)]
@@ -427,4 +392,53 @@ def history(session: Session, *, limit: int | None = None) -> list[dict[str, Any
         if at.tzinfo is None:
             at = at.replace(tzinfo=dt.UTC)
         row["at"] = at.astimezone()
+        row["kind_label"] = JOURNAL_KINDS.get(row["kind"], row["kind"])
+        if row["undone_by"]:
+            row["kind_label"] += f"（已由第 {row['undone_by']} 条撤销）"
+    if detail or record is not None:
+        found = journal.changes_of(session, [int(r["id"]) for r in rows])
+        for row in rows:
+            changes = found.get(int(row["id"]), [])
+            if record is not None:
+                changes = [c for c in changes if (c.table, c.record_id) == record] or changes
+            row["changes"] = [
+                {
+                    "table": c.table,
+                    "record_id": c.record_id,
+                    "action": c.action,
+                    "before": journal.masked(c.before, reveal),
+                    "after": journal.masked(c.after, reveal),
+                }
+                for c in changes
+            ]
+            lines = [
+                journal.change_line(c, reveal=reveal, verb=journal.HISTORY_VERBS)
+                for c in changes[:50]
+            ]
+            if len(changes) > 50:
+                lines.append(f"……共 {len(changes)} 项")
+            row["detail"] = "\n".join(lines)
     return rows
+
+
+JOURNAL_KINDS = {
+    "change": "修改",
+    "undo": "撤销",
+    "reveal": "查看完整号码",
+    "purge": "清除个人信息",
+    "legacy": "修改（旧版记录）",
+}
+
+
+def undo_plan(session: Session) -> Any:
+    """What ``undo`` would take back (refused clearly when nothing can be)."""
+    from sanlian.db import journal
+
+    return journal.plan_undo(session)
+
+
+def undo(session: Session, plan: Any, *, operator: str) -> int:
+    from sanlian.db import journal
+    from sanlian.services.clock import now
+
+    return journal.apply_undo(session, plan, at=now(), operator=operator)

@@ -962,11 +962,14 @@ class RegistryImporter(Importer):
     def process(self, rows: list[Row], result: ImportResult, keep_plan: bool) -> list[BadRow]:
         from sqlalchemy import insert, update
 
+        from sanlian.db import journal
+        from sanlian.db.journal import SKIP_CAPTURE
         from sanlian.services.registry import _duplicate
 
         bad: list[BadRow] = []
         adds: list[tuple[Row, dict[str, Any]]] = []
         updates: list[dict[str, Any]] = []
+        olds: list[dict[str, Any]] = []  # the same keys' values before, for the journal
         renamed: list[tuple[int, str]] = []
         self._seen_strong.clear()
         self._seen_name.clear()
@@ -1056,6 +1059,7 @@ class RegistryImporter(Importer):
                 self._notes(row, result)
             result.updated += 1
             updates.append({"id": record.id, **changes})
+            olds.append({"id": record.id, **{k: getattr(record, k) for k in changes}})
             if "name" in changes:
                 renamed.append((record.id, changes["name"]))
             if keep_plan:
@@ -1064,7 +1068,8 @@ class RegistryImporter(Importer):
                 result.planned.append(Planned(row.line, "update", name, fields))
 
         if updates:
-            self.session.execute(update(self.model), updates)
+            journal.record_updates(self.session, self.table, zip(olds, updates, strict=True))
+            self.session.execute(update(self.model).execution_options(**SKIP_CAPTURE), updates)
             insert_search_keys(self.session, self.kind, renamed, replace=True)
         if adds:
             # Core executemany with RETURNING: SQLite answers in batches, not row by row as
@@ -1076,10 +1081,14 @@ class RegistryImporter(Importer):
                 tuple(f.get(k) for k in keys): r.line for (r, _d), f in zip(adds, full, strict=True)
             }
             stmt = insert(self.table).returning(self.table.c.id, *(self.table.c[k] for k in keys))
+            row_of = {tuple(f.get(k) for k in keys): f for f in full}
             made = []
-            for new_id, *key in self.session.execute(stmt, full):
+            journaled = []
+            for new_id, *key in self.session.execute(stmt.execution_options(**SKIP_CAPTURE), full):
                 made.append((int(new_id), str(key[0])))
                 self._matched[int(new_id)] = line_of.get(tuple(key), 0)
+                journaled.append({"id": int(new_id), **row_of[tuple(key)]})
+            journal.record_inserts(self.session, self.table, journaled)
             insert_search_keys(self.session, self.kind, made, replace=False)
             result.added += len(adds)
             if keep_plan:

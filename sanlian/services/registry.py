@@ -328,8 +328,12 @@ def remove(
     force: bool,
     today: dt.date,
     notes: list[str] | None = None,
+    purge: bool = False,
 ) -> tuple[Any, bool]:
     """Delete the record, or with ``force`` retire it (history kept). Returns (record, retired).
+
+    ``purge`` (cadres and households) first erases the personal fields (``journal.PERSONAL_FIELDS``)
+    and implies ``force``; the caller erases them from the journal too (``journal.scrub``).
 
     Retiring a cadre who still owns open problems adds a note naming them, so that they are
     handed to someone else.
@@ -341,6 +345,17 @@ def remove(
     record = refs.resolve(session, kind, ref, include_retired=True)
     spec = KINDS[kind]
     found = uses(session, kind, record.id)
+    if purge:  # erase the person's personal fields first; the record is then retired or deleted
+        from sanlian.db.journal import PERSONAL_FIELDS
+
+        if kind not in PERSONAL_FIELDS:
+            raise RuleError("purge_kind", kind=spec.label)
+        for name in PERSONAL_FIELDS[kind]:
+            setattr(record, name, None)
+        session.add(record)
+        session.flush()
+        if found and record.retired_on is not None:  # retired before: nothing more to do
+            return record, True
     if not found:
         session.execute(
             delete(SearchKey).where(SearchKey.kind == kind, SearchKey.ref_id == record.id)  # type: ignore[arg-type]
@@ -348,7 +363,7 @@ def remove(
         session.delete(record)
         session.flush()
         return record, False
-    if not force:
+    if not force and not purge:
         listing = "、".join(f"{n} {what}" for _t, n, what in found)
         raise RuleError(
             "remove_referenced", kind=spec.label, name=record.name, id=record.id, uses=listing

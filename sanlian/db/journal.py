@@ -1,0 +1,971 @@
+"""The change journal: every row a journaled command writes, with its values before and after.
+
+A write session gets a :class:`Recorder` (``install``). It captures, in the order they happen:
+
+* ORM flushes (``before_flush``/``after_flush``): new, changed and deleted objects;
+* Core ``insert``/``update``/``delete`` statements run through the session
+  (``do_orm_execute``), reading the rows they touch before and after;
+* rows removed by ``ON DELETE CASCADE`` (read before their parent goes);
+* batches a bulk writer reports itself (``record_inserts``/``record_updates``) when it runs its
+  statements with ``SKIP_CAPTURE`` — the import engine does, to stay cheap.
+
+A savepoint rolled back (an import row refused) drops what was captured inside it. The
+captured changes are written as ``journal_change`` rows when the command journals itself
+(``write``). ``undo`` reverses them in reverse order; ``scrub`` erases personal values from
+them. Derived rows (``search_key``) and the journal's own tables are not captured.
+
+Only plain SQLAlchemy: the same works on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from sqlalchemy import Table
+    from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
+
+SKIP_TABLES = frozenset({"journal", "journal_change", "search_key", "schema_migrations"})
+SKIP_CAPTURE = {"sanlian_journaled": True}  # execution option: the writer records the rows itself
+INFO_KEY = "sanlian_journal"
+REGISTRY_TABLES = ("section", "cadre", "community", "enterprise", "household")
+# Personal fields erased by ``remove --purge`` (names stay: the records are named by them).
+PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
+    "cadre": ("phone", "id_number"),
+    "household": ("phone", "id_number", "address"),
+}
+
+TABLE_LABELS = {
+    "campaign": "活动年度",
+    "phase": "阶段",
+    "section": "科室",
+    "cadre": "干部",
+    "community": "社区(村)",
+    "enterprise": "企业",
+    "household": "联系户",
+    "link": "联系",
+    "visit": "走访",
+    "visit_cadre": "走访干部",
+    "problem": "问题",
+    "problem_step": "问题办理步骤",
+    "step_measure": "解决措施",
+    "activity": "活动记录",
+    "activity_cadre": "活动参加干部",
+    "research": "调研报告",
+}
+FIELD_LABELS = {
+    "id": "编号",
+    "name": "名称",
+    "year": "年度",
+    "unit": "单位",
+    "section_id": "科室",
+    "cadre_id": "干部",
+    "community_id": "社区(村)",
+    "enterprise_id": "企业",
+    "household_id": "联系户",
+    "visit_id": "走访",
+    "problem_id": "问题",
+    "activity_id": "活动",
+    "step_id": "办理步骤",
+    "campaign_id": "活动年度",
+    "owner_id": "责任人",
+    "gender": "性别",
+    "title": "职务/标题",
+    "party": "政治面貌",
+    "is_leader": "领导班子成员",
+    "role": "领导小组职务",
+    "phone": "手机号码",
+    "id_number": "身份证号码",
+    "note": "备注",
+    "retired_on": "停用日期",
+    "created_at": "登记时间",
+    "kind": "类别",
+    "town": "乡镇/街道",
+    "grid": "网格",
+    "contact": "联系人",
+    "uscc": "统一社会信用代码",
+    "industry": "行业",
+    "address": "地址",
+    "members": "人口",
+    "needs": "需求",
+    "start_on": "开始日期",
+    "end_on": "结束日期",
+    "visited_on": "走访日期",
+    "target_kind": "对象类别",
+    "form": "走访形式",
+    "cards": "联系卡",
+    "diary": "民情日记",
+    "category": "问题类别",
+    "text": "问题内容",
+    "raised_on": "提出日期",
+    "due_on": "办结期限",
+    "is_conflict": "矛盾纠纷",
+    "status": "状态",
+    "resolved_on": "解决日期",
+    "closed_on": "办结日期",
+    "last_step_on": "最近办理日期",
+    "step_on": "日期",
+    "amount_fen": "金额(分)",
+    "operator": "操作人",
+    "measure": "措施",
+    "held_on": "日期",
+    "written_on": "撰写日期",
+    "topic": "选题",
+    "seq": "顺序",
+    "key": "代码",
+    "start": "开始",
+}
+
+
+# --- values as JSON ------------------------------------------------------------------------
+
+
+def encode(value: Any) -> Any:
+    """A column value as JSON holds it; datetimes without zone, as SQLite stores them."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def encode_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: encode(v) for k, v in row.items()}
+
+
+def decode(table: Table, key: str, value: Any) -> Any:
+    """Back to the column's Python type, for writing (datetimes are stored as UTC)."""
+    import sqlalchemy as sa
+
+    if value is None or key not in table.c:
+        return value
+    column_type = table.c[key].type
+    impl = getattr(column_type, "impl", column_type)
+    if isinstance(impl, sa.DateTime) and isinstance(value, str):
+        moment = dt.datetime.fromisoformat(value)
+        if getattr(column_type, "timezone", False) or impl.timezone:
+            moment = moment.replace(tzinfo=dt.UTC)
+        return moment
+    if isinstance(impl, sa.Date) and isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    if isinstance(impl, sa.Boolean):
+        return bool(value)
+    return value
+
+
+def _table(name: str) -> Table:
+    from sqlmodel import SQLModel
+
+    import sanlian.db.models  # noqa: F401  (registers the tables)
+
+    return SQLModel.metadata.tables[name]
+
+
+@functools.cache
+def _table_order() -> dict[str, int]:
+    from sqlmodel import SQLModel
+
+    import sanlian.db.models  # noqa: F401
+
+    return {t.name: i for i, t in enumerate(SQLModel.metadata.sorted_tables)}
+
+
+def _pk(table: Table) -> list[str]:
+    return [c.name for c in table.primary_key.columns]
+
+
+def _pk_where(table: Table, key: Mapping[str, Any]) -> Any:
+    from sqlalchemy import and_
+
+    return and_(*(table.c[k] == decode(table, k, key[k]) for k in _pk(table)))
+
+
+def _record_id(table: Table, row: Mapping[str, Any]) -> int | None:
+    keys = _pk(table)
+    if keys == ["id"] and row.get("id") is not None:
+        return int(row["id"])
+    return None
+
+
+# --- capture -------------------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    table: str
+    action: str  # insert | update | delete | unknown
+    record_id: int | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+@dataclass
+class Recorder:
+    """What one write session changed, in order, not yet written to ``journal_change``."""
+
+    changes: list[Change] = field(default_factory=list)
+    marks: dict[int, int] = field(default_factory=dict)
+    pending_deletes: list[Change] = field(default_factory=list)
+    before_update: dict[tuple[str, tuple[Any, ...]], dict[str, Any]] = field(default_factory=dict)
+    journal_id: int | None = None
+    seq: int = 0
+    paused: int = 0
+
+    # explicit batch API --------------------------------------------------------------------
+
+    def inserts(self, table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
+        for row in rows:
+            after = encode_row(row)
+            self.changes.append(Change(table.name, "insert", _record_id(table, after), None, after))
+
+    def updates(
+        self, table: Table, pairs: Iterable[tuple[Mapping[str, Any], Mapping[str, Any]]]
+    ) -> None:
+        keys = _pk(table)
+        for old, new in pairs:
+            before = encode_row(old)
+            after = encode_row(new)
+            changed = [k for k in after if k not in keys and before.get(k) != after[k]]
+            if not changed:
+                continue
+            b = {k: before[k] for k in keys} | _named(before) | {k: before.get(k) for k in changed}
+            a = {k: before[k] for k in keys} | _named(before) | {k: after[k] for k in changed}
+            self.changes.append(Change(table.name, "update", _record_id(table, b), b, a))
+
+    def deletes(self, table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
+        for row in rows:
+            before = encode_row(row)
+            self.changes.append(
+                Change(table.name, "delete", _record_id(table, before), before, None)
+            )
+
+    def unknown(self, table: Table) -> None:
+        self.changes.append(Change(table.name, "unknown", None, None, None))
+
+    # writing -------------------------------------------------------------------------------
+
+    def write(self, session: Session, journal_id: int) -> int:
+        """Store what was captured under ``journal_id``; return how many rows."""
+        from sqlalchemy import insert
+
+        from sanlian.db.models import JournalChange
+
+        if not self.changes:
+            return 0
+        if self.journal_id != journal_id:
+            self.journal_id, self.seq = journal_id, 0
+        rows = []
+        for change in self.changes:
+            self.seq += 1
+            rows.append(
+                {
+                    "journal_id": journal_id,
+                    "seq": self.seq,
+                    "table_name": change.table,
+                    "record_id": change.record_id,
+                    "action": change.action,
+                    "before": _dumps(change.before),
+                    "after": _dumps(change.after),
+                }
+            )
+        table: Any = JournalChange.__table__  # type: ignore[attr-defined]
+        session.connection().execute(insert(table), rows)
+        self.changes.clear()
+        return len(rows)
+
+
+def _dumps(value: dict[str, Any] | None) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _loads(value: str | None) -> dict[str, Any] | None:
+    return None if value is None else dict(json.loads(value))
+
+
+def recorder(session: Session) -> Recorder | None:
+    found = session.info.get(INFO_KEY)
+    return found if isinstance(found, Recorder) else None
+
+
+def record_inserts(session: Session, table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
+    """A bulk writer's new rows (with their ids), written with ``SKIP_CAPTURE``."""
+    rec = recorder(session)
+    if rec is not None:
+        rec.inserts(table, rows)
+
+
+def record_updates(
+    session: Session, table: Table, pairs: Iterable[tuple[Mapping[str, Any], Mapping[str, Any]]]
+) -> None:
+    """A bulk writer's changed rows: (key and old values, key and new values) pairs."""
+    rec = recorder(session)
+    if rec is not None:
+        rec.updates(table, pairs)
+
+
+def _select_rows(session: Session, table: Table, where: Any) -> list[dict[str, Any]]:
+    from sqlalchemy import select
+
+    stmt = select(table).where(where) if where is not None else select(table)
+    return [dict(r._mapping) for r in session.connection().execute(stmt)]
+
+
+def _rows_by_keys(
+    session: Session, table: Table, keys: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    from sqlalchemy import tuple_
+
+    names = _pk(table)
+    out: list[dict[str, Any]] = []
+    values = [tuple(k[n] for n in names) for k in keys]
+    for start in range(0, len(values), 400):
+        chunk = values[start : start + 400]
+        if len(names) == 1:
+            where = table.c[names[0]].in_([v[0] for v in chunk])
+        else:
+            where = tuple_(*(table.c[n] for n in names)).in_(chunk)
+        out.extend(_select_rows(session, table, where))
+    return out
+
+
+@functools.cache
+def _cascade_children(table: Table) -> list[tuple[Table, str, str]]:
+    """(child table, child column, parent column) for ``ON DELETE CASCADE`` references."""
+    from sqlmodel import SQLModel
+
+    found = []
+    for child in SQLModel.metadata.sorted_tables:
+        for fk in child.foreign_keys:
+            if fk.column.table is table and (fk.ondelete or "").upper() == "CASCADE":
+                found.append((child, fk.parent.name, fk.column.name))
+    return found
+
+
+def _deletes_with_cascade(
+    session: Session, table: Table, rows: list[dict[str, Any]], out: list[Change]
+) -> None:
+    """The rows to delete, preceded by the rows the database will delete with them."""
+    if not rows:
+        return
+    for child, child_col, parent_col in _cascade_children(table):
+        values = sorted({r[parent_col] for r in rows if r.get(parent_col) is not None})
+        for start in range(0, len(values), 400):
+            kids = _select_rows(session, child, child.c[child_col].in_(values[start : start + 400]))
+            _deletes_with_cascade(session, child, kids, out)
+    for row in rows:
+        before = encode_row(row)
+        out.append(Change(table.name, "delete", _record_id(table, before), before, None))
+
+
+def _named(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The name of a changed record, kept with its key so that history and undo can say
+    whose record it was (a rename overrides it with the old and new names)."""
+    return {"name": row["name"]} if row.get("name") is not None else {}
+
+
+def _key_of(table: Table, row: Mapping[str, Any]) -> tuple[Any, ...]:
+    return tuple(encode(row.get(k)) for k in _pk(table))
+
+
+def _on_before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
+    from sqlalchemy import inspect
+
+    rec = recorder(session)
+    if rec is None or rec.paused:
+        return
+    by_table: dict[str, list[dict[str, Any]]] = {}
+    for obj in list(session.dirty):
+        if not session.is_modified(obj):
+            continue
+        mapper = inspect(obj).mapper
+        table = mapper.local_table
+        if table.name in SKIP_TABLES:
+            continue
+        key = {
+            c.name: getattr(obj, mapper.get_property_by_column(c).key) for c in table.primary_key
+        }
+        by_table.setdefault(table.name, []).append(key)
+    for name, keys in by_table.items():
+        table = _table(name)
+        for row in _rows_by_keys(session, table, keys):
+            rec.before_update[(name, _key_of(table, row))] = row
+    deleted: dict[str, list[dict[str, Any]]] = {}
+    for obj in list(session.deleted):
+        mapper = inspect(obj).mapper
+        table = mapper.local_table
+        if table.name in SKIP_TABLES:
+            continue
+        key = {
+            c.name: getattr(obj, mapper.get_property_by_column(c).key) for c in table.primary_key
+        }
+        deleted.setdefault(table.name, []).append(key)
+    order = _table_order()
+    for name in sorted(deleted, key=lambda n: -order.get(n, 0)):  # children first
+        table = _table(name)
+        rows = _rows_by_keys(session, table, deleted[name])
+        _deletes_with_cascade(session, table, rows, rec.pending_deletes)
+
+
+def _on_after_flush(session: Session, _ctx: Any) -> None:
+    from sqlalchemy import inspect
+
+    rec = recorder(session)
+    if rec is None or rec.paused:
+        rec_clear(rec)
+        return
+    order = _table_order()
+    made: list[tuple[int, Change]] = []
+    for obj in list(session.new):
+        state = inspect(obj)
+        table = state.mapper.local_table
+        if table.name in SKIP_TABLES:
+            continue
+        row = {c.name: state.dict.get(state.mapper.get_property_by_column(c).key) for c in table.c}
+        after = encode_row(row)
+        made.append(
+            (
+                order.get(table.name, 0),
+                Change(table.name, "insert", _record_id(table, after), None, after),
+            )
+        )
+    for obj in list(session.dirty):
+        state = inspect(obj)
+        table = state.mapper.local_table
+        if table.name in SKIP_TABLES:
+            continue
+        row = {c.name: state.dict.get(state.mapper.get_property_by_column(c).key) for c in table.c}
+        old = rec.before_update.pop((table.name, _key_of(table, row)), None)
+        if old is None:
+            continue
+        keys = _pk(table)
+        before, after = encode_row(old), encode_row(row)
+        changed = [
+            k for k in after if k not in keys and before.get(k) != after[k] and k in state.dict
+        ]
+        if not changed:
+            continue
+        b = {k: before[k] for k in keys} | _named(before) | {k: before[k] for k in changed}
+        a = {k: before[k] for k in keys} | _named(before) | {k: after[k] for k in changed}
+        made.append(
+            (order.get(table.name, 0), Change(table.name, "update", _record_id(table, b), b, a))
+        )
+    made.sort(key=lambda pair: pair[0])  # parents before children: undone in reverse
+    rec.changes.extend(change for _o, change in made)
+    rec.changes.extend(rec.pending_deletes)
+    rec_clear(rec)
+
+
+def rec_clear(rec: Recorder | None) -> None:
+    if rec is not None:
+        rec.pending_deletes.clear()
+        rec.before_update.clear()
+
+
+def _on_execute(state: ORMExecuteState) -> Any:
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return None
+    session = state.session
+    rec = recorder(session)
+    if rec is None or rec.paused or state.execution_options.get("sanlian_journaled"):
+        return None
+    stmt: Any = state.statement
+    table = _table(stmt.table.name) if stmt.table.name in _table_order() else None
+    if table is None or table.name in SKIP_TABLES:
+        return None
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    params = state.parameters
+    many: list[Any] = list(params) if isinstance(params, list) else ([params] if params else [])
+    keys = _pk(table)
+    if state.is_delete:
+        rows = _select_rows(session, table, stmt.whereclause)
+        _deletes_with_cascade(session, table, rows, rec.changes)
+        return state.invoke_statement()
+    if state.is_update:
+        if stmt.whereclause is None and many and all(all(k in p for k in keys) for p in many):
+            found = _rows_by_keys(session, table, many)
+        else:
+            found = _select_rows(session, table, stmt.whereclause)
+        result = state.invoke_statement()
+        after = {_key_of(table, r): r for r in _rows_by_keys(session, table, found)}
+        rec.updates(table, [(old, after.get(_key_of(table, old), old)) for old in found])
+        return result
+    # insert
+    if many and all(all(p.get(k) is not None for k in keys) for p in many):
+        result = state.invoke_statement()
+        rec.inserts(table, _rows_by_keys(session, table, many))
+        return result
+    result = state.invoke_statement()
+    try:
+        made = cast(Any, result).inserted_primary_key
+    except Exception:  # executemany or returning: the ids are unknown
+        made = None
+    if made is not None and all(v is not None for v in made):
+        rec.inserts(table, _rows_by_keys(session, table, [dict(zip(keys, made, strict=True))]))
+    else:
+        rec.unknown(table)
+    return result
+
+
+def _on_transaction_create(session: Session, transaction: SessionTransaction) -> None:
+    rec = recorder(session)
+    if rec is not None and transaction.nested:
+        rec.marks[id(transaction)] = len(rec.changes)
+
+
+def _on_soft_rollback(session: Session, previous: SessionTransaction) -> None:
+    rec = recorder(session)
+    if rec is not None and previous.nested and id(previous) in rec.marks:
+        del rec.changes[rec.marks[id(previous)] :]
+        rec_clear(rec)
+
+
+def _on_transaction_end(session: Session, transaction: SessionTransaction) -> None:
+    rec = recorder(session)
+    if rec is not None and transaction.nested:
+        rec.marks.pop(id(transaction), None)
+
+
+def install(session: Session) -> Recorder:
+    """Capture every change this session makes, from now on."""
+    from sqlalchemy import event
+
+    rec = Recorder()
+    session.info[INFO_KEY] = rec
+    event.listen(session, "before_flush", _on_before_flush)
+    event.listen(session, "after_flush", _on_after_flush)
+    event.listen(session, "do_orm_execute", _on_execute)
+    event.listen(session, "after_transaction_create", _on_transaction_create)
+    event.listen(session, "after_soft_rollback", _on_soft_rollback)
+    event.listen(session, "after_transaction_end", _on_transaction_end)
+    return rec
+
+
+def add_entry(
+    session: Session,
+    *,
+    at: dt.datetime,
+    operator: str,
+    command: str,
+    summary: str,
+    kind: str = "change",
+    undoes: int | None = None,
+) -> int:
+    """A journal entry, with what the session captured since the last one."""
+    from sqlalchemy import insert
+
+    from sanlian.db.models import Journal
+
+    rec = recorder(session)
+    if rec is not None and (session.new or session.dirty or session.deleted):
+        session.flush()
+    table: Any = Journal.__table__  # type: ignore[attr-defined]
+    values = {
+        "at": at,
+        "operator": operator,
+        "command": command,
+        "summary": summary,
+        "kind": kind,
+        "undoes": undoes,
+    }
+    result = session.connection().execute(insert(table).values(**values))
+    entry_id = int(cast(Any, result).inserted_primary_key[0])
+    if rec is not None:
+        rec.write(session, entry_id)
+    return entry_id
+
+
+def finish(session: Session, *, at: dt.datetime, operator: str, command: str) -> None:
+    """Before commit: changes captured after the last entry join it (or an entry of their own)."""
+    rec = recorder(session)
+    if rec is None:
+        return
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    if not rec.changes:
+        return
+    if rec.journal_id is not None:
+        rec.write(session, rec.journal_id)
+    else:
+        add_entry(session, at=at, operator=operator, command=command, summary=command)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredChange:
+    id: int
+    journal_id: int
+    seq: int
+    table: str
+    record_id: int | None
+    action: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def changes_of(session: Session, journal_ids: Sequence[int]) -> dict[int, list[StoredChange]]:
+    from sqlalchemy import select
+
+    from sanlian.db.models import JournalChange
+
+    table: Any = JournalChange.__table__  # type: ignore[attr-defined]
+    out: dict[int, list[StoredChange]] = {}
+    ids = list(journal_ids)
+    for start in range(0, len(ids), 400):
+        stmt = (
+            select(table)
+            .where(table.c.journal_id.in_(ids[start : start + 400]))
+            .order_by(table.c.journal_id, table.c.seq)
+        )
+        for r in session.connection().execute(stmt):
+            out.setdefault(r.journal_id, []).append(
+                StoredChange(
+                    r.id,
+                    r.journal_id,
+                    r.seq,
+                    r.table_name,
+                    r.record_id,
+                    r.action,
+                    _loads(r.before),
+                    _loads(r.after),
+                )
+            )
+    return out
+
+
+def entries_touching(session: Session, table_name: str, record_id: int) -> list[int]:
+    from sqlalchemy import select
+
+    from sanlian.db.models import JournalChange
+
+    table: Any = JournalChange.__table__  # type: ignore[attr-defined]
+    stmt = (
+        select(table.c.journal_id)
+        .where(table.c.table_name == table_name, table.c.record_id == record_id)
+        .distinct()
+    )
+    return [int(i) for i in session.connection().execute(stmt).scalars()]
+
+
+def ids_named(session: Session, table_name: str, name: str) -> list[int]:
+    """Ids of records of ``table_name`` the journal knows by ``name`` (deleted ones too)."""
+    from sqlalchemy import or_, select
+
+    from sanlian.db.models import JournalChange
+
+    table: Any = JournalChange.__table__  # type: ignore[attr-defined]
+    needle = "%" + str(_dumps({"name": name.strip()}))[1:-1] + "%"  # stored as "name":"张伟"
+    stmt = (
+        select(table.c.record_id)
+        .where(
+            table.c.table_name == table_name,
+            table.c.record_id.is_not(None),
+            or_(table.c.before.like(needle), table.c.after.like(needle)),
+        )
+        .distinct()
+    )
+    return sorted(int(i) for i in session.connection().execute(stmt).scalars())
+
+
+# --- purge -----------------------------------------------------------------------------------
+
+
+def scrub(session: Session, table_name: str, record_id: int, fields: Sequence[str]) -> int:
+    """Erase ``fields`` of one record from every stored before/after value; return the rows."""
+    from sqlalchemy import select, update
+
+    from sanlian.db.models import JournalChange
+
+    table: Any = JournalChange.__table__  # type: ignore[attr-defined]
+    stmt = select(table.c.id, table.c.before, table.c.after).where(
+        table.c.table_name == table_name, table.c.record_id == record_id
+    )
+    done = 0
+    for row_id, before, after in session.connection().execute(stmt).all():
+        values = {}
+        for name, text in (("before", before), ("after", after)):
+            data = _loads(text)
+            if data is None or not any(f in data for f in fields):
+                continue
+            for f in fields:
+                if f in data:
+                    data[f] = None
+            values[name] = _dumps(data)
+        if values:
+            session.connection().execute(update(table).where(table.c.id == row_id).values(**values))
+            done += 1
+    return done
+
+
+# --- undo ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UndoPlan:
+    entry: Mapping[str, Any]
+    changes: list[StoredChange]
+
+
+def undo_target(session: Session) -> Mapping[str, Any] | None:
+    """The most recent change not yet undone (undo and reveal entries are not changes)."""
+    from sqlalchemy import select
+
+    from sanlian.db.models import Journal
+
+    table: Any = Journal.__table__  # type: ignore[attr-defined]
+    stmt = (
+        select(table)
+        .where(table.c.kind.in_(("change", "purge", "legacy")), table.c.undone_by.is_(None))
+        .order_by(table.c.id.desc())
+        .limit(1)
+    )
+    row = session.connection().execute(stmt).first()
+    return None if row is None else dict(row._mapping)
+
+
+def describe_row(table_name: str, row: Mapping[str, Any] | None) -> str:
+    label = TABLE_LABELS.get(table_name, table_name)
+    if row is None:
+        return label
+    if row.get("name"):
+        return f"{label}“{row['name']}”（编号 {row.get('id')}）"
+    if row.get("id") is not None:
+        return f"{label} {row['id']}"
+    parts = [f"{FIELD_LABELS.get(k, k)} {v}" for k, v in row.items()]
+    return f"{label}（{'，'.join(parts)}）"
+
+
+def shown(key: str, value: Any, reveal: bool) -> str:
+    from sanlian.services.validate import mask_id, mask_phone
+
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    text = str(value)
+    if not reveal and key.endswith("id_number"):
+        return str(mask_id(text))
+    if not reveal and key.endswith("phone"):
+        return str(mask_phone(text))
+    return text
+
+
+def masked(values: Mapping[str, Any] | None, reveal: bool) -> dict[str, Any] | None:
+    """ID and phone numbers masked unless ``reveal``."""
+    if values is None:
+        return None
+    return {
+        k: v
+        if reveal or v is None or not k.endswith(("id_number", "phone"))
+        else shown(k, v, False)
+        for k, v in values.items()
+    }
+
+
+def field_lines(change: StoredChange, *, reveal: bool, back: bool = False) -> list[str]:
+    """Field by field in Chinese: ``手机号码：138****0000 → 139****1111`` (``back``: the
+    undo's direction, from the value now to the value before)."""
+    keys = _pk(_table(change.table)) if change.table in _table_order() else ["id"]
+    before, after = change.before or {}, change.after or {}
+    lines = []
+    if change.action == "update":
+        for k in after:
+            if k in keys or before.get(k) == after[k]:
+                continue
+            old, new = shown(k, before.get(k), reveal), shown(k, after[k], reveal)
+            if back:
+                old, new = new, old
+            lines.append(f"{FIELD_LABELS.get(k, k)}：{old} → {new}")
+        return lines
+    values = after if change.action == "insert" else before
+    return [f"{FIELD_LABELS.get(k, k)}：{shown(k, v, reveal)}" for k, v in values.items()]
+
+
+def change_line(change: StoredChange, *, reveal: bool, verb: dict[str, str]) -> str:
+    row = change.after if change.action == "insert" else change.before
+    what = describe_row(change.table, row)
+    if change.action == "update":
+        lines = field_lines(change, reveal=reveal, back=verb is UNDO_VERBS)
+        return f"{verb['update']}{what}：" + ("；".join(lines) or "（个人信息已清除）")
+    return f"{verb.get(change.action, change.action)}{what}"
+
+
+HISTORY_VERBS = {"insert": "新增", "update": "修改", "delete": "删除", "unknown": "未记录的修改："}
+UNDO_VERBS = {"insert": "删除", "update": "改回", "delete": "恢复", "unknown": ""}
+
+
+def plan_undo(session: Session) -> UndoPlan:
+    from sanlian.errors import RuleError
+
+    entry = undo_target(session)
+    if entry is None:
+        raise RuleError("undo_nothing")
+    if entry["kind"] == "legacy":
+        raise RuleError("undo_legacy", id=entry["id"], summary=entry["summary"])
+    changes = changes_of(session, [int(entry["id"])]).get(int(entry["id"]), [])
+    if any(c.action == "unknown" for c in changes):
+        raise RuleError("undo_unrecorded", id=entry["id"], summary=entry["summary"])
+    return UndoPlan(entry, changes)
+
+
+def preview(plan: UndoPlan, *, limit: int = 20) -> list[str]:
+    """What the undo will do, in Chinese, last change first."""
+    lines = [change_line(c, reveal=False, verb=UNDO_VERBS) for c in reversed(plan.changes)]
+    if len(lines) > limit:
+        more = len(lines) - limit
+        lines = lines[:limit] + [f"……另有 {more} 项，共 {len(plan.changes)} 项。"]
+    return lines
+
+
+def _matches(table: Table, current: Mapping[str, Any], expected: Mapping[str, Any]) -> bool:
+    return all(encode(current.get(k)) == v for k, v in expected.items() if k in table.c)
+
+
+def apply_undo(session: Session, plan: UndoPlan, *, at: dt.datetime, operator: str) -> int:
+    """Reverse the entry's changes, last first, in this transaction; journal it. Returns the
+    new entry's id. Refuses when a record no longer holds the values the change left."""
+    from sqlalchemy import update
+
+    from sanlian.db.models import Journal
+    from sanlian.errors import RuleError
+
+    rec = recorder(session)
+    if rec is not None:
+        rec.paused += 1
+    done: list[Change] = []
+    touched: dict[str, set[int]] = {}
+    conn = session.connection()
+    todo = list(reversed(plan.changes))
+    try:
+        i = 0
+        while i < len(todo):
+            change = todo[i]
+            table = _table(change.table)
+            if change.action in ("insert", "delete"):  # a run of them at once (an import batch)
+                j = i + 1
+                while (
+                    j < len(todo)
+                    and j - i < 400
+                    and (todo[j].table, todo[j].action) == (change.table, change.action)
+                ):
+                    j += 1
+                _undo_run(session, table, todo[i:j], done)
+                for c in todo[i:j]:
+                    if change.table in REGISTRY_TABLES and c.record_id is not None:
+                        touched.setdefault(change.table, set()).add(c.record_id)
+                i = j
+                continue
+            i += 1
+            key = change.before or {}
+            where = _pk_where(table, key)
+            current = _select_rows(session, table, where)
+            if len(current) != 1 or not _matches(table, current[0], change.after or {}):
+                raise RuleError("undo_conflict", what=describe_row(change.table, key))
+            values = {
+                k: decode(table, k, v)
+                for k, v in key.items()
+                if k in table.c and k not in _pk(table)
+            }
+            conn.execute(update(table).where(where).values(**values))
+            done.append(
+                Change(change.table, "update", change.record_id, change.after, change.before)
+            )
+            renamed = key.get("name") != (change.after or {}).get("name")
+            if change.table in REGISTRY_TABLES and change.record_id is not None and renamed:
+                touched.setdefault(change.table, set()).add(change.record_id)
+        _reindex(session, touched)
+    finally:
+        if rec is not None:
+            rec.paused -= 1
+    summary = f"撤销：{plan.entry['summary']}"
+    if rec is not None:
+        rec.changes.extend(done)
+    entry_id = add_entry(
+        session,
+        at=at,
+        operator=operator,
+        command="undo",
+        summary=summary,
+        kind="undo",
+        undoes=int(plan.entry["id"]),
+    )
+    entries: Any = Journal.__table__  # type: ignore[attr-defined]
+    conn.execute(update(entries).where(entries.c.id == plan.entry["id"]).values(undone_by=entry_id))
+    return entry_id
+
+
+def _keys_where(table: Table, keys: Sequence[Mapping[str, Any]]) -> Any:
+    from sqlalchemy import tuple_
+
+    names = _pk(table)
+    if len(names) == 1:
+        return table.c[names[0]].in_([decode(table, names[0], k[names[0]]) for k in keys])
+    return tuple_(*(table.c[n] for n in names)).in_(
+        [tuple(decode(table, n, k[n]) for n in names) for k in keys]
+    )
+
+
+def _undo_run(
+    session: Session, table: Table, run: Sequence[StoredChange], done: list[Change]
+) -> None:
+    """Undo changes of one table and one action together: delete what was inserted (if it
+    still holds the values it was given), or put back what was deleted (if not there again)."""
+    from sqlalchemy import delete, insert
+
+    from sanlian.errors import RuleError
+
+    inserted = run[0].action == "insert"
+    keys = [(c.after if inserted else c.before) or {} for c in run]
+    current = {_key_of(table, r): r for r in _rows_by_keys(session, table, keys)}
+    for key in keys:
+        now = current.get(_key_of(table, key))
+        ok = (now is not None and _matches(table, now, key)) if inserted else now is None
+        if not ok:
+            raise RuleError("undo_conflict", what=describe_row(table.name, key))
+    conn = session.connection()
+    if inserted:
+        conn.execute(delete(table).where(_keys_where(table, keys)))
+        done.extend(Change(table.name, "delete", c.record_id, c.after, None) for c in run)
+    else:
+        rows = [{k: decode(table, k, v) for k, v in key.items() if k in table.c} for key in keys]
+        conn.execute(insert(table), rows)
+        done.extend(Change(table.name, "insert", c.record_id, None, c.before) for c in run)
+
+
+def _reindex(session: Session, touched: Mapping[str, set[int]]) -> None:
+    """Search keys of the registry records an undo touched: rebuilt, or dropped if gone."""
+    from sqlalchemy import delete, select
+
+    from sanlian.db.models import SearchKey
+    from sanlian.services import refs
+
+    keys: Any = SearchKey.__table__  # type: ignore[attr-defined]
+    conn = session.connection()
+    for kind, ids in touched.items():
+        table = _table(kind)
+        wanted = sorted(ids)
+        for start in range(0, len(wanted), 400):
+            chunk = wanted[start : start + 400]
+            present = {
+                int(r.id): str(r.name)
+                for r in conn.execute(select(table.c.id, table.c.name).where(table.c.id.in_(chunk)))
+            }
+            gone = [i for i in chunk if i not in present]
+            if gone:
+                conn.execute(delete(keys).where(keys.c.kind == kind, keys.c.ref_id.in_(gone)))
+            for ref_id, name in present.items():
+                refs.set_keys(cast(Any, session), kind, ref_id, name)

@@ -1,0 +1,334 @@
+"""The change journal: every change recorded row by row, undo, reveal entries, purge."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import Cli
+
+FIXTURE = Path(__file__).parent / "fixtures" / "schema_v1.db"
+ID_NUMBER = "110101199003071233"  # check digit computed by GB 11643
+PHONE = "13987654321"
+
+
+def query(path: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+    con = sqlite3.connect(path)
+    try:
+        return list(con.execute(sql, args))
+    finally:
+        con.close()
+
+
+def data_dump(path: Path) -> list[str]:
+    """Every row of every table but the journal's own; search keys without their ids."""
+    con = sqlite3.connect(path)
+    try:
+        skip = ('INSERT INTO "journal', 'INSERT INTO "schema_migrations', 'INSERT INTO "search_key')
+        keys = sorted(con.execute("select kind, ref_id, key from search_key"))  # ids aside
+        return [line for line in con.iterdump() if not line.startswith(skip)] + [str(keys)]
+    finally:
+        con.close()
+
+
+def last_changes(path: Path) -> list[tuple[str, str]]:
+    (entry,) = query(path, "select max(id) from journal where kind = 'change'")[0]
+    return query(
+        path,
+        "select table_name, action from journal_change where journal_id = ? order by seq",
+        entry,
+    )
+
+
+@pytest.fixture
+def linked(base: Cli) -> Cli:
+    for step in (
+        ("link", "community", "--section", "综合科", "--community", "幸福社区"),
+        ("link", "household", "--cadre", "单丽", "--household", "王秀英"),
+    ):
+        result = base(*step)
+        assert result.code == 0, result
+    return base
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    path.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_edit_is_recorded_field_by_field(base: Cli, db_path: Path) -> None:
+    assert base("cadre", "edit", "曾强", "--phone", PHONE).code == 0
+    assert last_changes(db_path) == [("cadre", "update")]
+    before, after = query(
+        db_path, "select before, after from journal_change order by id desc limit 1"
+    )[0]
+    assert '"phone":null' in before and f'"phone":"{PHONE}"' in after
+    shown = base("history", "--record", "cadre:曾强")
+    assert shown.code == 0, shown
+    assert "手机号码：（空） → 139****4321" in shown.out
+    assert PHONE not in shown.out
+    assert "添加干部“曾强”" in shown.out  # its whole story, not other records'
+    assert "单丽" not in shown.out
+    revealed = base("history", "--record", "干部:曾强", "--reveal", "-f", "json").json()
+    assert revealed[0]["changes"][0]["after"]["phone"] == PHONE
+
+
+@pytest.mark.parametrize(
+    ("steps", "expected"),
+    [
+        ([("section", "add", "新科室")], [("section", "insert")]),
+        ([("cadre", "edit", "单丽", "--title", "科员")], [("cadre", "update")]),
+        ([("section", "remove", "办公室", "--force")], [("section", "update")]),
+        ([("enterprise", "remove", "临沂华强机械有限公司")], [("enterprise", "delete")]),
+        (
+            [("household", "remove", "王秀英", "--force")],
+            [("household", "update"), ("link", "update")],
+        ),
+        (
+            [("link", "community", "--section", "办公室", "--community", "前河湾村")],
+            [("link", "insert")],
+        ),
+        (
+            [("visit", "add", "--cadre", "单丽", "--household", "王秀英", "--form", "home")],
+            [("visit", "insert"), ("visit_cadre", "insert")],
+        ),
+        (
+            [
+                (
+                    "problem",
+                    "add",
+                    "--household",
+                    "王秀英",
+                    "--category",
+                    "medical",
+                    "--text",
+                    "看病难",
+                ),
+                ("problem", "resolve", "1", "--how", "联系医院", "--measure", "health"),
+            ],
+            [("problem", "update"), ("problem_step", "insert"), ("step_measure", "insert")],
+        ),
+        (
+            [("activity", "add", "education", "--date", "2026-05-04", "--cadre", "单丽")],
+            [("activity", "insert"), ("activity_cadre", "insert")],
+        ),
+    ],
+)
+def test_each_change_is_recorded_and_undone_exactly(
+    linked: Cli, db_path: Path, steps: list[tuple[str, ...]], expected: list[tuple[str, str]]
+) -> None:
+    for step in steps[:-1]:
+        assert linked(*step).code == 0
+    before = data_dump(db_path)
+    result = linked(*steps[-1])
+    assert result.code == 0, result
+    assert sorted(last_changes(db_path)) == sorted(expected)
+    undone = linked("undo", "--yes")
+    assert undone.code == 0, undone
+    assert data_dump(db_path) == before
+
+
+def test_removing_a_visit_records_the_cadres_removed_with_it(linked: Cli, db_path: Path) -> None:
+    linked("visit", "add", "--cadre", "单丽", "--household", "王秀英", "--form", "home")
+    before = data_dump(db_path)
+    assert linked("visit", "remove", "1").code == 0
+    assert last_changes(db_path) == [("visit_cadre", "delete"), ("visit", "delete")]
+    assert linked("undo", "--yes").code == 0
+    assert data_dump(db_path) == before
+
+
+def test_an_import_batch_is_one_entry_and_undone_whole(
+    base: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    rows = [["户主姓名", "所在社区(村)", "手机号码"]]
+    rows += [[f"李{i}", "前河湾村", f"1380000{i:04d}"] for i in range(30)]
+    rows += [["王秀英", "幸福社区", PHONE]]  # an update of the household already there
+    before = data_dump(db_path)
+    entries = query(db_path, "select count(*) from journal")[0][0]
+    result = base("household", "import", write_csv(tmp_path / "户.csv", rows))
+    assert result.code == 0, result
+    assert query(db_path, "select count(*) from journal")[0][0] == entries + 1
+    changes = last_changes(db_path)
+    assert changes.count(("household", "insert")) == 30
+    assert changes.count(("household", "update")) == 1
+    shown = base("undo")  # no answer: cancelled, but says what it would do
+    assert "删除联系户“李29”" in shown.out and "共 31 项" in shown.out
+    assert base("undo", "--yes").code == 0
+    assert data_dump(db_path) == before
+    assert base("household", "show", "lisi").code == 1  # search keys dropped with the rows
+
+
+def test_refused_import_rows_leave_no_journal_rows(
+    linked: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    rows = [["日期", "干部", "对象类型", "对象", "形式"]]
+    rows += [["2026-06-01", "单丽", "联系户", "王秀英", "入户走访"]]
+    rows += [["2026-06-02", "单丽", "联系户", "没有这户", "入户走访"]]
+    result = linked("visit", "import", write_csv(tmp_path / "走访.csv", rows), "--skip-bad")
+    assert result.code == 0, result
+    assert sorted(last_changes(db_path)) == [("visit", "insert"), ("visit_cadre", "insert")]
+
+
+def test_undo_twice_walks_back_and_is_journaled(base: Cli, db_path: Path) -> None:
+    before = data_dump(db_path)
+    base("section", "add", "甲科")
+    base("section", "edit", "甲科", "--name", "乙科")
+    assert base("undo", "--yes").code == 0
+    assert base("undo", "--yes").code == 0
+    assert data_dump(db_path) == before
+    rows = query(
+        db_path, "select id, kind, undoes, undone_by from journal order by id desc limit 4"
+    )
+    (u2, k2, does2, _), (u1, k1, does1, _), (e2, _, _, by2), (e1, _, _, by1) = rows
+    assert (k1, k2) == ("undo", "undo")
+    assert (does1, does2) == (e2, e1) and (by1, by2) == (u2, u1)
+    assert base("section", "show", "yike").code == 1
+
+
+def test_undo_refuses_when_the_record_was_changed_since(
+    base: Cli, db_path: Path, unchanged: Any
+) -> None:
+    base("section", "add", "甲科")
+    con = sqlite3.connect(db_path)
+    con.execute("update section set note = '外部修改' where name = '甲科'")
+    con.commit()
+    con.close()
+    result = unchanged(lambda: base("undo", "--yes"))
+    assert "科室“甲科”" in result.err and "又被改动过" in result.err
+
+
+def test_reveal_is_journaled_with_numbers_masked(base: Cli, db_path: Path) -> None:
+    result = base("cadre", "list", "--reveal")
+    assert "13812345678" in result.out
+    kind, command, summary = query(
+        db_path, "select kind, command, summary from journal order by id desc limit 1"
+    )[0]
+    assert kind == "reveal" and command == "cadre list --reveal"
+    assert "干部" in summary or "条" in summary
+    base("cadre", "list", "--phone", "13812345678", "--reveal")  # refused or not: never stored
+    assert not query(db_path, "select 1 from journal where command like '%13812345678%'")
+    assert base("undo", "--yes").out.count("撤销") >= 1  # reveals are not changes: undo skips them
+    assert query(db_path, "select kind from journal where id = (select max(id) from journal)") == [
+        ("undo",)
+    ]
+
+
+def test_reveal_on_a_missing_database_does_not_crash(cli: Cli, db_path: Path) -> None:
+    result = cli("cadre", "list", "--reveal")
+    assert "Traceback" not in result.err
+    assert not db_path.exists()
+
+
+def test_purge_leaves_no_trace_of_the_numbers(base: Cli, db_path: Path) -> None:
+    assert base("cadre", "add", "赵敏", "--section", "办公室", "--id-number", ID_NUMBER).code == 0
+    assert base("cadre", "edit", "赵敏", "--phone", PHONE).code == 0
+    assert base("link", "community", "--section", "办公室", "--community", "幸福社区").code == 0
+    assert base("cadre", "list", "--reveal").code == 0
+    result = base("cadre", "remove", "赵敏", "--purge")
+    assert result.code == 0, result
+    assert "此前的备份文件中仍保留原值" in result.out
+    con = sqlite3.connect(db_path)
+    con.execute("VACUUM")
+    con.close()
+    raw = db_path.read_bytes()
+    assert ID_NUMBER.encode() not in raw and PHONE.encode() not in raw
+    assert ID_NUMBER[-4:].encode() not in raw.replace(b"1233", b"", 0)
+    kind, summary = query(db_path, "select kind, summary from journal order by id desc limit 1")[0]
+    assert kind == "purge" and "赵敏" in summary and "删除" in summary  # referenced by nothing
+    story = base("history", "--record", "cadre:赵敏", "-f", "json")  # deleted: found by the journal
+    assert [r["kind"] for r in story.json()] == ["purge", "change", "change"]
+    assert base("undo", "--yes").code == 0  # the record comes back, its numbers do not
+    assert query(db_path, "select phone, id_number from cadre where name = '赵敏'") == [
+        (None, None)
+    ]
+
+
+def test_purge_is_refused_for_a_section(base: Cli, unchanged: Any) -> None:
+    result = unchanged(lambda: base("section", "remove", "办公室", "--purge"))
+    assert "不能用 --purge" in result.err
+
+
+def test_household_purge_erases_phone_and_address(base: Cli, db_path: Path) -> None:
+    base(
+        "household",
+        "add",
+        "钱七",
+        "--community",
+        "幸福社区",
+        "--phone",
+        PHONE,
+        "--address",
+        "幸福路1号",
+    )
+    assert base("household", "remove", "钱七", "--purge").code == 0
+    raw = db_path.read_bytes()
+    assert PHONE.encode() not in raw and "幸福路1号".encode() not in raw
+
+
+def test_history_filters(base: Cli, db_path: Path) -> None:
+    base("--operator", "李会计", "section", "add", "甲科")
+    rows = base("history", "--operator", "李会计", "-f", "json").json()
+    assert [r["summary"] for r in rows] == ["添加科室“甲科”（编号 3）"]
+    assert base("history", "--since", "2099-01-01", "-f", "json").json() == []
+    everything = base("history", "-n", "100", "-f", "json").json()
+    assert len(everything) == 12
+    visits = base("history", "--record", "visit:1", "-f", "json").json()
+    assert visits == []
+    bad = base("history", "--record", "飞机:1")
+    assert bad.code == 1 and "cadre:张伟" in bad.err
+
+
+def test_schema_v1_database_migrates_and_keeps_its_history(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "old.db"
+    shutil.copy(FIXTURE, path)
+    counts = {
+        t: query(path, f"select count(*) from {t}")[0][0]
+        for t in ("cadre", "visit", "problem", "journal", "link", "household")
+    }
+    monkeypatch.setenv("SANLIAN_DB", str(path))
+    rows = cli("history", "-f", "json").json()
+    assert len(rows) == counts["journal"] == 3
+    assert all(r["kind"] == "legacy" for r in rows)
+    for table, count in counts.items():
+        assert query(path, f"select count(*) from {table}")[0][0] == count
+    assert query(path, "select max(version) from schema_migrations") == [(2,)]
+    before = data_dump(path)
+    result = cli("undo", "--yes")
+    assert result.code == 1 and "无法撤销" in result.err and "Traceback" not in result.err
+    assert data_dump(path) == before
+    # a change made after the upgrade is undone as usual
+    assert cli("section", "add", "新科室").code == 0
+    assert cli("undo", "--yes").code == 0
+    assert data_dump(path) == before
+
+
+def test_command_lines_are_journaled_with_numbers_masked() -> None:
+    from sanlian.cli.context import mask_command
+
+    line = mask_command(
+        ["cadre", "list", "--reveal", "--phone", "13812345678", f"--id-number={ID_NUMBER}", "x"]
+    )
+    assert line == ("cadre list --reveal --phone 138****5678 --id-number=110101********1233 x")
+    assert mask_command(["history", "--record", f"干部:{ID_NUMBER}"]).endswith("110101********1233")
+
+
+def test_history_names_the_record_and_undo_says_what_returns(base: Cli) -> None:
+    base("cadre", "edit", "单丽", "--title", "科员")
+    lines = base("history", "--detail", "-n", "1").out
+    assert "修改干部“单丽”（编号 3）：职务/标题：（空） → 科员" in lines
+    preview = base("undo").out  # no answer: cancelled
+    assert "改回干部“单丽”（编号 3）：职务/标题：科员 → （空）" in preview
+
+
+def test_history_with_reveal_is_itself_journaled(base: Cli, db_path: Path) -> None:
+    base("cadre", "edit", "曾强", "--phone", PHONE)
+    shown = base("history", "--record", "cadre:曾强", "--reveal")
+    assert PHONE in shown.out
+    kind, summary = query(db_path, "select kind, summary from journal order by id desc limit 1")[0]
+    assert kind == "reveal" and "变更日志" in summary and PHONE not in summary
