@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests import conftest
 from tests.conftest import Cli, dump
 
 WEIGHTS = [2 ** (17 - i) % 11 for i in range(17)]
@@ -49,11 +49,7 @@ def write_xlsx(path: Path, rows: list[list[Any]], *, merge_title: bool = False) 
 
 
 def rows_of(db: Path, sql: str) -> list[tuple[Any, ...]]:
-    con = sqlite3.connect(db)
-    try:
-        return list(con.execute(sql))
-    finally:
-        con.close()
+    return conftest.rows_of(db, sql)  # the SQLite file, or on PostgreSQL the test's database
 
 
 ROSTER = [

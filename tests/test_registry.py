@@ -244,11 +244,9 @@ def test_markdown_columns_line_up_by_display_width(base: Cli) -> None:
 
 
 def test_journal_keeps_the_operator(base: Cli, db_path: Path) -> None:
-    import sqlite3
+    from tests.conftest import rows_of
 
-    con = sqlite3.connect(db_path)
-    rows = con.execute("select operator, command from journal order by id").fetchall()
-    con.close()
+    rows = rows_of(db_path, "select operator, command from journal order by id")
     assert rows[0] == ("测试员", "init")
     assert ("测试员", "cadre add") in rows
 

@@ -1,7 +1,8 @@
-"""``db path/backup/restore/check`` and ``history``."""
+"""``db path/backup/restore/check/copy`` and ``history``."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -24,7 +25,9 @@ CHECKS = {
 @db_app.command("path")
 def path() -> None:
     """显示当前使用的数据库位置。"""
-    typer.echo(state().location)
+    from sanlian.db.engine import masked
+
+    typer.echo(masked(state().location))
 
 
 @db_app.command("backup")
@@ -48,11 +51,14 @@ def restore(
     yes: Annotated[bool, typer.Option("--yes", help="不再询问，直接恢复。")] = False,
 ) -> None:
     """用备份替换当前数据库；原数据库另存为“原文件名.before-restore-时间”。"""
+    from sanlian.db.engine import masked
     from sanlian.i18n.messages import render
     from sanlian.services import admin
 
     st = state()
-    if not yes and not typer.confirm(render("restore_confirm", path=st.location), default=False):
+    if not yes and not typer.confirm(
+        render("restore_confirm", path=masked(st.location)), default=False
+    ):
         raise typer.Abort()
     kept = admin.restore(st.location, source.expanduser())
     typer.echo(render("restore_done", path=st.location, source=source, kept=kept or "（无）"))
@@ -71,6 +77,31 @@ def check(fmt: FormatOpt = None, output: OutputOpt = None) -> None:
     render_rows(findings, cols, fmt=fmt_value(fmt), output=output, reveal=True)
     if not all(f["ok"] for f in findings):
         raise typer.Exit(1)
+
+
+@db_app.command("copy")
+def copy(
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to",
+            help="目标数据库：一个新建的空数据库，如 postgresql+psycopg://用户:密码@服务器/数据库名。",
+        ),
+    ],
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """把当前数据库的全部记录复制到另一个空数据库（如从 SQLite 文件搬到 PostgreSQL）。"""
+    from sanlian.db.engine import masked
+    from sanlian.i18n.messages import render
+    from sanlian.services import dbcopy
+
+    copied = dbcopy.copy_database(state().location, to)
+    rows = [{"table": c.table, "label": c.label, "rows": c.rows} for c in copied]
+    cols = [Col("label", "表"), Col("table", "表名"), Col("rows", "行数")]
+    render_rows(rows, cols, fmt=fmt_value(fmt), output=output, reveal=True, title="复制的行数")
+    total = dbcopy.summary(copied)
+    sys.stderr.write(render("copy_done", url=masked(to), **total) + "\n")
 
 
 def undo(

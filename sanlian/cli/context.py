@@ -57,7 +57,7 @@ class State:
         If this command created the file and then failed, the file is removed again, so that a
         refusal leaves nothing behind.
         """
-        from sanlian.db.engine import is_url, open_database
+        from sanlian.db.engine import is_url, lock_for_write, open_database
         from sanlian.services import admin
 
         location = self.location
@@ -69,6 +69,8 @@ class State:
         self.journaled = False
         try:
             with db.session(commit=not rehearse) as session:
+                if write:
+                    lock_for_write(session)
                 yield session
         except BaseException:
             db.dispose()

@@ -201,6 +201,9 @@ def _database_error(exc: Exception) -> str | None:
         return None
     if isinstance(exc, OperationalError) and "locked" in str(exc):
         return "db_locked"
+    text = str(exc).lower()
+    if "lock timeout" in text or "deadlock detected" in text or "could not serialize" in text:
+        return "db_locked"
     return None
 
 

@@ -15,10 +15,10 @@ if TYPE_CHECKING:
 
 
 def _sqlite_path(location: str) -> Path:
-    from sanlian.db.engine import is_url
+    from sanlian.db.engine import is_url, masked
 
     if is_url(location):
-        raise RuleError("db_not_file", location=location)
+        raise RuleError("db_not_file", location=masked(location))
     path = Path(location).expanduser()
     if not path.exists():
         raise DatabaseError("db_missing", path=path)
@@ -105,10 +105,10 @@ def _last_change(path: Path) -> tuple[int, str, str, str] | None:
 
 def pending_undo(location: str) -> tuple[int, str, str, str]:
     """The change that `undo` would take back: (journal id, time, operator, summary)."""
-    from sanlian.db.engine import is_url
+    from sanlian.db.engine import is_url, masked
 
     if is_url(location):
-        raise RuleError("db_not_file", location=location)
+        raise RuleError("db_not_file", location=masked(location))
     snapshot = undo_path(location)
     current = _last_change(_sqlite_path(location))
     if not snapshot.exists() or current is None:
@@ -160,10 +160,10 @@ def restore(location: str, source: Path) -> Path | None:
     ``<name>.before-restore-<time>`` (never overwritten by a later restore)."""
     if not source.exists() or not _is_sanlian(source):
         raise RuleError("restore_not_backup", path=source)
-    from sanlian.db.engine import is_url
+    from sanlian.db.engine import is_url, masked
 
     if is_url(location):
-        raise RuleError("db_not_file", location=location)
+        raise RuleError("db_not_file", location=masked(location))
     target = Path(location).expanduser()
     keep = None
     if target.exists():
