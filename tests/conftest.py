@@ -40,7 +40,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         marker = item.get_closest_marker("sqlite_only")
         if marker is not None:
             why = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
-            item.add_marker(pytest.mark.skip(reason=f"只适用于 SQLite 文件：{why}"))
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {why}"))
 
 
 def _pg_url(database: str) -> str:

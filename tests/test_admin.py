@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Cli
 
 
+@pytest.mark.sqlite_only(reason="db backup/restore copy the SQLite file")
 def test_path_backup_restore(base: Cli, db_path: Path, tmp_path: Path) -> None:
     assert base("db", "path").out.strip() == str(db_path)
     target = tmp_path / "备份" / "b.db"
@@ -25,6 +28,7 @@ def test_path_backup_restore(base: Cli, db_path: Path, tmp_path: Path) -> None:
     assert len(list(db_path.parent.glob(db_path.name + ".before-restore-*"))) == 2
 
 
+@pytest.mark.sqlite_only(reason="db backup copies the SQLite file")
 def test_backup_into_a_folder(base: Cli, tmp_path: Path) -> None:
     for _ in range(2):  # twice in the same second: two files, none refused
         result = base("db", "backup", f"{tmp_path / 'bk'}/")
@@ -65,6 +69,7 @@ def test_history_lists_operator_and_summary(base: Cli) -> None:
     assert len(rows) == 2
 
 
+@pytest.mark.sqlite_only(reason="undo restores a snapshot of the SQLite file")
 def test_undo_takes_back_the_last_change_once(base: Cli, db_path: Path) -> None:
     assert base("section", "add", "新科室").code == 0
     assert base("undo").code == 1  # asks first; no answer on stdin: cancelled, nothing undone
@@ -79,6 +84,7 @@ def test_undo_takes_back_the_last_change_once(base: Cli, db_path: Path) -> None:
     assert snapshots == []
 
 
+@pytest.mark.sqlite_only(reason="undo restores a snapshot of the SQLite file")
 def test_a_refused_command_does_not_replace_what_undo_restores(base: Cli) -> None:
     base("section", "add", "新科室")
     assert base("section", "add", "新科室").code == 1  # refused: the undo step stays
@@ -86,6 +92,7 @@ def test_a_refused_command_does_not_replace_what_undo_restores(base: Cli) -> Non
     assert "新科室" not in base("section", "list").out
 
 
+@pytest.mark.sqlite_only(reason="the undo snapshot is a SQLite file")
 def test_undo_snapshot_is_private(base: Cli, db_path: Path) -> None:
     base("section", "add", "新科室")
     snapshot = db_path.with_name(db_path.name + ".undo")

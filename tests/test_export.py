@@ -519,7 +519,7 @@ def test_names_that_would_read_as_something_else(base: Cli, db_path: Path) -> No
     from sanlian.db.engine import open_database as again
     from sanlian.services import refs
 
-    db = again(str(db_path))
+    db = again(location(db_path))
     with db.session() as session:
         for kind, table in (("community", communities), ("household", households)):
             for record_id, name in table.items():

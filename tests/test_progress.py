@@ -263,7 +263,7 @@ def test_demo_hook_prints_progress(
     out = capsys.readouterr().out
     assert out.startswith("2026年“三联三解三促”活动 · 截至 2026-06-15")
     assert "各科室进度" in out
-    print_progress(reset(db=str(db_path)), dt.date(2026, 12, 31))
+    print_progress(reset(db=location(db_path)), dt.date(2026, 12, 31))
     assert "截至 2026-12-31 · 当前：总结阶段（剩 0 天） · 活动剩 0 天" in capsys.readouterr().out
 
 

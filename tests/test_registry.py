@@ -261,6 +261,7 @@ def test_usage_errors_are_chinese_with_exit_2(cli: Cli) -> None:
     assert "Traceback" not in result.err
 
 
+@pytest.mark.sqlite_only(reason="no database file yet; a server database always exists")
 def test_reading_before_init_says_to_init(cli: Cli, db_path: Path) -> None:
     result = cli("cadre", "list")
     assert result.code == 1 and "sanlian init" in result.err

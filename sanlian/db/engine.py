@@ -122,8 +122,13 @@ def _server_engine(location: str) -> Engine:
             import psycopg  # noqa: F401
         except ImportError as exc:
             raise DatabaseError("db_pg_driver_missing") from exc
+    connect_args: dict[str, Any] = {}
+    if url.get_backend_name() == "postgresql" and "options" not in url.query:
+        # The schema's timestamps are TIMESTAMP WITHOUT TIME ZONE holding UTC, as on SQLite:
+        # the session's time zone must be UTC whatever the server's own setting is.
+        connect_args["options"] = "-c timezone=UTC"
     try:
-        return create_engine(url, pool_pre_ping=False)
+        return create_engine(url, connect_args=connect_args)
     except (ArgumentError, NoSuchModuleError, ImportError) as exc:
         raise DatabaseError("db_bad_url", url=shown) from exc
 
