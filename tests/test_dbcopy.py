@@ -175,3 +175,48 @@ def test_missing_database_on_a_real_server(cli: Cli) -> None:
     result = cli("--db", url.render_as_string(hide_password=False), "section", "list")
     assert result.code == 1 and "服务器上没有" in result.err, result
     assert "pw-secret" not in result.err
+
+
+@pytest.mark.skipif(not on_pg(), reason="needs the PostgreSQL server of SANLIAN_TEST_PG")
+def test_two_clerks_write_one_after_the_other(base: Cli, db_path: Path) -> None:
+    """Clerk A is adding section 新科 and has not committed; clerk B adds the same name. B waits
+    for A (no timing: we watch B's lock request in pg_locks), then sees A's row and is refused."""
+    import threading
+
+    from sqlalchemy import create_engine, text
+
+    from sanlian.db.engine import lock_for_write, open_database
+
+    url = location(db_path)
+    clerk_a = open_database(url)
+    watcher = create_engine(url)
+    results: list[object] = []
+    try:
+        with clerk_a.session() as session:
+            lock_for_write(session)
+            session.execute(text("insert into section (name, created_at) values ('新科', now())"))
+            session.flush()
+            clerk_b = threading.Thread(
+                target=lambda: results.append(base("section", "add", "新科"))
+            )
+            clerk_b.start()
+            with watcher.connect() as conn:
+                waiting = 0
+                for _ in range(600):  # B's request shows up as an ungranted advisory lock
+                    waiting = conn.execute(
+                        text(
+                            "select count(*) from pg_locks where locktype = 'advisory' and not granted"
+                        )
+                    ).scalar_one()
+                    if waiting or not clerk_b.is_alive():
+                        break
+                    conn.execute(text("select pg_sleep(0.05)"))
+            assert waiting == 1 and clerk_b.is_alive()
+        clerk_b.join(60)
+    finally:
+        clerk_a.dispose()
+        watcher.dispose()
+    (result,) = results
+    assert result.code == 1 and "已存在" in result.err, result  # type: ignore[attr-defined]
+    sections = base("section", "list", "-f", "json").json()
+    assert [s["name"] for s in sections].count("新科") == 1
