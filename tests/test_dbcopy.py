@@ -139,6 +139,13 @@ def test_server_url_password_never_shown(cli: Cli) -> None:
     assert copy.code == 1 and "s3cret" not in copy.err and "other-pw" not in copy.err
 
 
+def test_urls_that_are_not_a_database(cli: Cli) -> None:
+    for url in ("postgresql+psycopg://u:pw@host:notaport/x", "mysql://u:pw@127.0.0.1/x"):
+        result = cli("--db", url, "section", "list")
+        assert result.code == 1 and "无法识别" in result.err, result
+        assert ":pw@" not in result.err and "Traceback" not in result.err
+
+
 def test_missing_driver_says_what_to_install(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "psycopg", None)  # import psycopg now fails
     result = cli("--db", "postgresql+psycopg://u:pw@127.0.0.1:1/x", "section", "list")

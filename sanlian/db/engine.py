@@ -113,7 +113,8 @@ def _server_engine(location: str) -> Engine:
     shown = masked(location)
     try:
         url = make_url(location)
-    except ArgumentError as exc:
+        url.port  # noqa: B018  (a port that is not a number fails here)
+    except (ArgumentError, ValueError) as exc:
         raise DatabaseError("db_bad_url", url=shown) from exc
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
