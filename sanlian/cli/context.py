@@ -57,7 +57,7 @@ class State:
         If this command created the file and then failed, the file is removed again, so that a
         refusal leaves nothing behind.
         """
-        from sanlian.db.engine import is_url, lock_for_write, open_database
+        from sanlian.db.engine import is_url, lock_for_write, open_database, snapshot_for_read
         from sanlian.services import admin
 
         location = self.location
@@ -71,6 +71,8 @@ class State:
             with db.session(commit=not rehearse) as session:
                 if write:
                     lock_for_write(session)
+                else:
+                    snapshot_for_read(session)
                 yield session
         except BaseException:
             db.dispose()

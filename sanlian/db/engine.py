@@ -177,6 +177,16 @@ def lock_for_write(session: Session) -> None:
 WRITE_LOCK_KEY = 0x53414E4C  # "SANL"
 
 
+def snapshot_for_read(session: Session) -> None:
+    """On a server, a reading command sees one snapshot throughout (as on SQLite), so that a
+    report's figures all stand on the same moment even while another clerk writes."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    from sqlalchemy import text
+
+    session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
+
+
 def open_database(location: str | None = None, *, create: bool = False) -> Database:
     """Open (and with ``create``, make) the database and migrate it forward."""
     location = location or default_location()
