@@ -1,10 +1,19 @@
-"""Every test gets a fresh temporary database and data folder; none touches the user's own."""
+"""Every test gets a fresh temporary database and data folder; none touches the user's own.
+
+With ``SANLIAN_TEST_PG`` set to a PostgreSQL server URL (``postgresql+psycopg://postgres@127.0.0.1:55432/postgres``)
+every test gets its own fresh database on that server instead of a SQLite file: a migrated
+template database is made once per session and copied (``CREATE DATABASE … TEMPLATE …``) per
+test. Tests about the SQLite file itself carry ``@pytest.mark.sqlite_only`` and are skipped there.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import json
+import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +21,146 @@ from typing import Any
 import pytest
 
 TODAY = "2026-06-15"
+
+PG_SERVER = os.environ.get("SANLIAN_TEST_PG", "").strip()
+_PG: dict[str, Any] = {}  # the current test's database: {"path": Path, "url": str}
+_COUNTER = itertools.count(1)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): about the SQLite file itself; skipped on PostgreSQL"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not PG_SERVER:
+        return
+    for item in items:
+        marker = item.get_closest_marker("sqlite_only")
+        if marker is not None:
+            why = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {why}"))
+
+
+def _pg_url(database: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(PG_SERVER).set(database=database).render_as_string(hide_password=False)
+
+
+def _pg_admin() -> Any:
+    from sqlalchemy import create_engine
+
+    return create_engine(PG_SERVER, isolation_level="AUTOCOMMIT", poolclass=_null_pool())
+
+
+def _null_pool() -> Any:
+    from sqlalchemy.pool import NullPool
+
+    return NullPool
+
+
+@pytest.fixture(scope="session")
+def _pg_template() -> Iterator[str | None]:
+    """Once per session: a database migrated to the current schema, copied for each test.
+
+    Its default collation sorts Chinese by pinyin (ICU ``zh``) where the server has ICU, so a
+    listing that relied on the server's collation rather than code points would show up."""
+    if not PG_SERVER:
+        yield None
+        return
+    from sanlian.db.engine import open_database
+
+    name = f"sanlian_tpl_{os.getpid()}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        try:
+            conn.exec_driver_sql(
+                f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' "
+                "LOCALE_PROVIDER icu ICU_LOCALE 'zh' LOCALE 'C.UTF-8'"
+            )
+        except Exception:
+            conn.exec_driver_sql(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
+    open_database(_pg_url(name)).dispose()
+    try:
+        yield name
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _pg_database(
+    _pg_template: str | None, tmp_path: Path, _isolated: None, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """On PostgreSQL: this test's own fresh database, dropped afterwards."""
+    if _pg_template is None:
+        yield
+        return
+    name = f"sanlian_t_{os.getpid()}_{next(_COUNTER)}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{_pg_template}"')
+    url = _pg_url(name)
+    monkeypatch.setenv("SANLIAN_DB", url)
+    _PG.update(path=tmp_path / "sanlian.db", url=url)
+    try:
+        yield
+    finally:
+        _PG.clear()
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def on_pg() -> bool:
+    return bool(PG_SERVER)
+
+
+def _pg_target(path: Path) -> str | None:
+    """The PostgreSQL URL standing in for this test's ``db_path``, if any."""
+    if _PG and Path(path) == _PG["path"]:
+        return str(_PG["url"])
+    return None
+
+
+def location(path: Path) -> str:
+    """What to open for this test's ``db_path``: the file, or on PostgreSQL its database URL."""
+    return _pg_target(path) or str(path)
+
+
+def _plain(value: Any) -> Any:
+    """A value as SQLite would hand it back: dates as ISO text, booleans as 0/1."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def rows_of(db: Path, sql: str) -> list[tuple[Any, ...]]:
+    """The rows of one query on the test's database (a SQLite file or its PostgreSQL stand-in),
+    with values as SQLite gives them, so that a test reads the same on both."""
+    url = _pg_target(db)
+    if url is None:
+        con = sqlite3.connect(db)
+        try:
+            return list(con.execute(sql))
+        finally:
+            con.close()
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url, poolclass=_null_pool())
+    try:
+        with engine.connect() as conn:
+            return [tuple(_plain(v) for v in row) for row in conn.execute(text(sql))]
+    finally:
+        engine.dispose()
 
 
 @dataclass
@@ -63,7 +212,12 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
 
 
 def dump(path: Path) -> list[str]:
-    """Every row of every table (but the journal's own bookkeeping is included too)."""
+    """Every row of every table (but the journal's own bookkeeping is included too).
+
+    On PostgreSQL every table is read through SQLAlchemy, tables by name and rows by key."""
+    url = _pg_target(path)
+    if url is not None:
+        return _dump_url(url)
     if not path.exists():
         return []
     con = sqlite3.connect(path)
@@ -71,6 +225,29 @@ def dump(path: Path) -> list[str]:
         return list(con.iterdump())
     finally:
         con.close()
+
+
+def _dump_url(url: str) -> list[str]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url, poolclass=_null_pool())
+    try:
+        lines: list[str] = []
+        with engine.connect() as conn:
+            widths = conn.execute(
+                text(
+                    "SELECT table_name, count(*) FROM information_schema.columns "
+                    "WHERE table_schema = 'public' GROUP BY table_name "
+                    'ORDER BY table_name COLLATE "C"'
+                )
+            ).all()
+            for name, width in widths:
+                order = ", ".join(str(i) for i in range(1, int(width) + 1))
+                for row in conn.execute(text(f'SELECT * FROM "{name}" ORDER BY {order}')):
+                    lines.append(f"{name}: {tuple(_plain(v) for v in row)!r}")
+        return lines
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture

@@ -6,9 +6,12 @@ import os
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Cli
 
 
+@pytest.mark.sqlite_only(reason="db backup/restore copy the SQLite file")
 def test_path_backup_restore(base: Cli, db_path: Path, tmp_path: Path) -> None:
     assert base("db", "path").out.strip() == str(db_path)
     target = tmp_path / "备份" / "b.db"
@@ -30,6 +33,7 @@ def test_path_backup_restore(base: Cli, db_path: Path, tmp_path: Path) -> None:
     assert len(list((db_path.parent / "sanlian-backups").glob("*-before-restore.db"))) == 2
 
 
+@pytest.mark.sqlite_only(reason="db backup copies the SQLite file")
 def test_backup_into_a_folder(base: Cli, tmp_path: Path) -> None:
     for _ in range(2):  # twice in the same second: two files, none refused
         result = base("db", "backup", f"{tmp_path / 'bk'}/")

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Cli
+from tests.conftest import Cli, location
 from tests.test_selfcheck import Ids, build_ledger, check_golden
 
 
@@ -120,7 +120,7 @@ def _drop_mobilisation(db_path: Path) -> None:
     from sanlian.db import models as m
     from sanlian.db.engine import open_database
 
-    db = open_database(str(db_path))
+    db = open_database(location(db_path))
     with db.session() as s:
         s.execute(delete(m.Activity).where(m.Activity.kind == "mobilize"))  # type: ignore[arg-type]
     db.dispose()

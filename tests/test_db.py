@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sanlian.db import engine as engine_mod
 from sanlian.db import migrations
 from sanlian.errors import DatabaseError
+from tests.conftest import on_pg
 
 
 def test_file_created_with_mode_0600(tmp_path: Path) -> None:
@@ -117,6 +118,9 @@ def test_refused_first_write_leaves_no_file(cli, db_path: Path) -> None:  # type
     assert not db_path.exists()
 
 
+@pytest.mark.sqlite_only(
+    reason="BEGIN IMMEDIATE is SQLite's; a server write takes an advisory lock"
+)
 def test_a_write_takes_the_write_lock_before_it_reads(tmp_path: Path) -> None:
     """A deferred transaction that reads and then writes fails at once with "database is
     locked" when another clerk wrote in between; a write therefore begins IMMEDIATE."""
@@ -134,6 +138,7 @@ def test_a_write_takes_the_write_lock_before_it_reads(tmp_path: Path) -> None:
     assert begins == ["BEGIN IMMEDIATE", "BEGIN"]
 
 
+@pytest.mark.sqlite_only(reason="the busy timeout of a SQLite file")
 def test_a_writer_waits_for_another_then_fails_with_a_sentence(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -151,3 +156,88 @@ def test_a_writer_waits_for_another_then_fails_with_a_sentence(
         other.close()
         db.dispose()
     assert engine_mod.database_error_key(info.value) == "db_locked"
+
+
+def test_this_database_migrates_to_the_models(db_path: Path) -> None:
+    """The test's own database, SQLite or (with SANLIAN_TEST_PG) PostgreSQL."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    import sanlian.db.models  # noqa: F401
+    from tests.conftest import location
+
+    db = engine_mod.open_database(location(db_path), create=True)
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    db.dispose()
+    # Timestamps are TIMESTAMP (without time zone) holding UTC, on PostgreSQL as on SQLite: the
+    # models' aware datetimes match them because every server session runs in UTC (see below).
+    diff = [
+        d
+        for d in diff
+        if not (
+            isinstance(d, list)
+            and d[0][0] == "modify_type"
+            and type(d[0][5]).__name__ == "TIMESTAMP"
+            and type(d[0][6]).__name__ == "UTCDateTime"
+        )
+    ]
+    assert diff == []
+
+
+@pytest.mark.skipif(not on_pg(), reason="needs the PostgreSQL server of SANLIAN_TEST_PG")
+def test_timestamps_stay_utc_whatever_the_server_time_zone(db_path: Path) -> None:
+    import datetime as dt
+
+    from sqlalchemy import create_engine
+
+    from sanlian.db.models import Journal
+    from tests.conftest import location, rows_of
+
+    url = location(db_path)
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        name = conn.exec_driver_sql("select current_database()").scalar()
+        conn.exec_driver_sql(f"ALTER DATABASE \"{name}\" SET timezone TO 'Asia/Shanghai'")
+    admin.dispose()
+    at = dt.datetime(2026, 1, 1, 8, 0, tzinfo=dt.UTC)
+    db = engine_mod.open_database(url)
+    with db.session() as s:
+        s.add(Journal(at=at, operator="测试员", command="test", summary="时区"))
+    with db.session() as s:
+        got = s.exec(sa.select(Journal.at).where(Journal.command == "test")).one()[0]  # type: ignore[call-overload]
+    db.dispose()
+    assert got == at
+    assert rows_of(db_path, "select at from journal where command = 'test'") == [
+        ("2026-01-01 08:00:00",)
+    ]
+
+
+def test_failing_migration_leaves_this_database_as_it_was(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DDL is transactional on both: a migration that fails half-way leaves no trace."""
+    from tests.conftest import location
+
+    where = location(db_path)
+    engine_mod.open_database(where, create=True).dispose()
+
+    def broken(op: object) -> None:
+        op.create_table("half_done", sa.Column("id", sa.Integer, primary_key=True))  # type: ignore[attr-defined]
+        op.add_column("cadre", sa.Column("nickname", sa.String()))  # type: ignore[attr-defined]
+        raise RuntimeError("fails half-way")
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, (99, "broken", broken)])
+    with pytest.raises(RuntimeError):
+        engine_mod.open_database(where)
+    monkeypatch.undo()
+    db = engine_mod.open_database(where)
+    inspector = sa.inspect(db.engine)
+    tables = set(inspector.get_table_names())
+    cadre_columns = {c["name"] for c in inspector.get_columns("cadre")}
+    with db.engine.connect() as conn:
+        versions = list(conn.execute(sa.text("select version from schema_migrations")).scalars())
+    db.dispose()
+    assert "half_done" not in tables and "nickname" not in cadre_columns
+    assert sorted(versions) == [v for v, _n, _f in migrations.MIGRATIONS]

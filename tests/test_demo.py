@@ -31,6 +31,7 @@ def test_demo_builds_its_own_database_and_shows_progress(
     assert figures["visits"] > 200 and figures["problems_resolved"] > 0
 
 
+@pytest.mark.sqlite_only(reason="demo --db takes a SQLite file")
 def test_demo_refuses_to_overwrite_a_real_database(base: Cli, db_path: Path) -> None:
     before = db_path.read_bytes()
     result = base("demo", "--db", db_path)

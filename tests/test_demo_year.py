@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from sanlian.i18n.labels import ACTIVITY_KIND, CATEGORIES, PROBLEM_STATUS
-from tests.conftest import Cli
+from tests.conftest import Cli, location, on_pg
 
 TODAY = dt.date(2026, 6, 15)
 
@@ -196,7 +196,11 @@ def test_activities_and_research(year_db: tuple[Path, dict[str, int], float]) ->
 def test_listings_of_the_year_through_the_cli(
     year_db: tuple[Path, dict[str, int], float], db_path: Path, cli: Cli
 ) -> None:
-    shutil.copy(year_db[0], db_path)
+    if on_pg():  # the year's ledger moved onto the server as a bureau would move it
+        moved = cli("--db", year_db[0], "db", "copy", "--to", location(db_path))
+        assert moved.code == 0, moved
+    else:
+        shutil.copy(year_db[0], db_path)
     for args in (
         ("link", "list", "--all"),
         ("visit", "list"),

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import Cli, dump
+from tests.conftest import Cli, dump, location
 from tests.test_import_registry import MAN, MAN2, WOMAN, idn, write_csv
 
 TODAY = dt.date(2026, 6, 15)
@@ -485,7 +485,7 @@ def test_retired_records_named_so_that_they_resolve(people: Cli, db_path: Path) 
     ):
         result = people(*args)
         assert result.code == 0, result
-    db = open_database(str(db_path))
+    db = open_database(location(db_path))
     with db.session() as session:
         names = exporting.ref_names(session, "cadre")
         communities = exporting.ref_names(session, "community")
@@ -509,7 +509,7 @@ def test_names_that_would_read_as_something_else(base: Cli, db_path: Path) -> No
     ):
         result = base(*args)
         assert result.code == 0, result
-    db = open_database(str(db_path))
+    db = open_database(location(db_path))
     with db.session() as session:
         communities = exporting.ref_names(session, "community")
         households = exporting.ref_names(session, "household")
@@ -519,7 +519,7 @@ def test_names_that_would_read_as_something_else(base: Cli, db_path: Path) -> No
     from sanlian.db.engine import open_database as again
     from sanlian.services import refs
 
-    db = again(str(db_path))
+    db = again(location(db_path))
     with db.session() as session:
         for kind, table in (("community", communities), ("household", households)):
             for record_id, name in table.items():

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Cli
+from tests.conftest import Cli, location
 from tests.test_selfcheck import NOW, Ids, build_ledger, check_golden, rich_text
 
 
@@ -87,7 +87,7 @@ def test_leading_group_needs_its_head(cli: Cli, ledger: Ids, db_path: Path) -> N
     from sanlian.db import models as m
     from sanlian.db.engine import open_database
 
-    db = open_database(str(db_path))
+    db = open_database(location(db_path))
     with db.session() as s:
         head = s.get(m.Cadre, ledger.cadres["C1"])
         assert head is not None
@@ -223,7 +223,7 @@ def test_rich_keeps_every_figure_whole_at_100_columns(ledger: Ids, db_path: Path
     from sanlian.db.engine import open_database
     from sanlian.reports.progress import progress
 
-    db = open_database(str(db_path))
+    db = open_database(location(db_path))
     with db.session() as s:
         section = s.get(m.Section, ledger.sections["S2"])
         assert section is not None
@@ -256,14 +256,14 @@ def test_demo_hook_prints_progress(
     from sanlian.cli.reports import print_progress
     from sanlian.db.engine import open_database
 
-    db = open_database(str(db_path))
+    db = open_database(location(db_path))
     with db.session() as s:
         print_progress(s)
     db.dispose()
     out = capsys.readouterr().out
     assert out.startswith("2026年“三联三解三促”活动 · 截至 2026-06-15")
     assert "各科室进度" in out
-    print_progress(reset(db=str(db_path)), dt.date(2026, 12, 31))
+    print_progress(reset(db=location(db_path)), dt.date(2026, 12, 31))
     assert "截至 2026-12-31 · 当前：总结阶段（剩 0 天） · 活动剩 0 天" in capsys.readouterr().out
 
 
@@ -278,7 +278,7 @@ def test_refusals(cli: Cli, ledger: Ids, tmp_path: Path) -> None:
 def test_no_campaign(cli: Cli, db_path: Path) -> None:
     from sanlian.db.engine import open_database
 
-    open_database(str(db_path), create=True).dispose()
+    open_database(location(db_path), create=True).dispose()
     result = cli("progress")
     assert result.code == 1
     assert "sanlian init" in result.err

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Cli
+from tests.conftest import Cli, on_pg
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -36,6 +36,8 @@ def test_every_command_of_the_tour_works(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     for args, code in tour():
+        if on_pg() and args[:2] == ["db", "backup"]:  # a server is backed up with its own tools
+            code = 1
         result = cli(*args)
         assert result.code == code, (args, result)
         assert "Traceback" not in result.err

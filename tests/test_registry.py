@@ -244,11 +244,9 @@ def test_markdown_columns_line_up_by_display_width(base: Cli) -> None:
 
 
 def test_journal_keeps_the_operator(base: Cli, db_path: Path) -> None:
-    import sqlite3
+    from tests.conftest import rows_of
 
-    con = sqlite3.connect(db_path)
-    rows = con.execute("select operator, command from journal order by id").fetchall()
-    con.close()
+    rows = rows_of(db_path, "select operator, command from journal order by id")
     assert rows[0] == ("测试员", "init")
     assert ("测试员", "cadre add") in rows
 
@@ -263,6 +261,7 @@ def test_usage_errors_are_chinese_with_exit_2(cli: Cli) -> None:
     assert "Traceback" not in result.err
 
 
+@pytest.mark.sqlite_only(reason="no database file yet; a server database always exists")
 def test_reading_before_init_says_to_init(cli: Cli, db_path: Path) -> None:
     result = cli("cadre", "list")
     assert result.code == 1 and "sanlian init" in result.err

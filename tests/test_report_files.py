@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Cli
+from tests.conftest import Cli, location
 from tests.test_selfcheck import YEAR_END, Ids, build_ledger
 
 MEASURE_LABELS = {
@@ -321,7 +321,7 @@ def test_docx_says_it_in_words(cli: Cli, ledger: Ids, db_path: Path, tmp_path: P
     from sanlian.db import models as m
     from sanlian.db.engine import open_database
 
-    db = open_database(str(db_path))
+    db = open_database(location(db_path))
     with db.session() as s:
         head = s.get(m.Cadre, ledger.cadres["C1"])
         assert head is not None

@@ -45,7 +45,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Cli
+from tests.conftest import Cli, location
 
 D = dt.date
 NOW = dt.datetime(2026, 1, 1, 8, 0, tzinfo=dt.UTC)
@@ -64,7 +64,7 @@ def build_ledger(db_path: Path) -> Ids:
     from sanlian.db.engine import open_database
     from sanlian.services import campaign
 
-    db = open_database(str(db_path), create=True)
+    db = open_database(location(db_path), create=True)
     with db.session() as s:
         campaign.create(s, year=2025, unit="企业局", now=NOW)
         campaign.create(s, year=2026, unit="企业局", now=NOW)
@@ -572,7 +572,7 @@ def test_research_done_when_every_cadre_wrote(cli: Cli, ledger: Ids, db_path: Pa
     from sanlian.db import models as m
     from sanlian.db.engine import open_database
 
-    db = open_database(str(db_path))
+    db = open_database(location(db_path))
     with db.session() as s:
         for key in ("C4", "C6"):
             s.add(
@@ -627,7 +627,7 @@ def test_counts_do_not_grow_with_the_rows(ledger: Ids, db_path: Path) -> None:
     from sanlian.reports.figures import selfcheck
 
     def run() -> tuple[int, int]:
-        db = open_database(str(db_path))
+        db = open_database(location(db_path))
         statements: list[str] = []
 
         @event.listens_for(db.engine, "before_cursor_execute")
@@ -641,7 +641,7 @@ def test_counts_do_not_grow_with_the_rows(ledger: Ids, db_path: Path) -> None:
 
     visits, queries = run()
     assert visits == 4
-    db = open_database(str(db_path))
+    db = open_database(location(db_path))
     with db.session() as s:
         rows = [
             {

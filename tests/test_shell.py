@@ -333,7 +333,9 @@ def test_complete_commands_and_subcommands(base: Cli) -> None:
 def test_complete_options_with_their_chinese_help(base: Cli) -> None:
     found = dict(complete("cadre list --"))
     assert found["--section"] == "只列这个科室。"
-    assert found["--reveal"] == "显示完整的身份证号码和手机号码（默认遮蔽；每次使用都记入变更日志）。"
+    assert (
+        found["--reveal"] == "显示完整的身份证号码和手机号码（默认遮蔽；每次使用都记入变更日志）。"
+    )
     assert "--help" in found
     assert [t for t, _m in complete("cadre list --l")] == ["--leaders"]
 

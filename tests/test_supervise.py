@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Cli
+from tests.conftest import Cli, location
 from tests.test_selfcheck import NOW, Ids, build_ledger, check_golden, rich_text
 
 
@@ -120,7 +120,7 @@ def test_leader_without_enterprise(cli: Cli, ledger: Ids, db_path: Path) -> None
     from sanlian.db import models as m
     from sanlian.db.engine import open_database
 
-    db = open_database(str(db_path))
+    db = open_database(location(db_path))
     with db.session() as s:
         s.add(
             m.Cadre(
@@ -145,7 +145,7 @@ def test_ended_phase_items(cli: Cli, ledger: Ids, db_path: Path) -> None:
     from sanlian.db import models as m
     from sanlian.db.engine import open_database
 
-    db = open_database(str(db_path))
+    db = open_database(location(db_path))
     with db.session() as s:
         s.execute(delete(m.Activity).where(m.Activity.kind == "mobilize"))  # type: ignore[arg-type]
     db.dispose()
@@ -197,7 +197,7 @@ def test_levels_order_every_group(cli: Cli, ledger: Ids, db_path: Path) -> None:
     from sanlian.db import models as m
     from sanlian.db.engine import open_database
 
-    db = open_database(str(db_path))
+    db = open_database(location(db_path))
     with db.session() as s:
         s.execute(delete(m.Activity).where(m.Activity.kind == "mobilize"))  # type: ignore[arg-type]
     db.dispose()

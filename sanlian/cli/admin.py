@@ -1,8 +1,9 @@
-"""``db path/backup/restore/check`` and ``history``."""
+"""``db path/backup/restore/check/copy`` and ``history``."""
 
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -18,7 +19,9 @@ db_app = typer.Typer(no_args_is_help=True)
 @db_app.command("path")
 def path() -> None:
     """显示当前使用的数据库位置。"""
-    typer.echo(state().location)
+    from sanlian.db.engine import masked
+
+    typer.echo(masked(state().location))
 
 
 @db_app.command("backup")
@@ -91,6 +94,7 @@ def restore(
     先检查备份文件：是 SQLite 文件、完整性检查和引用检查都通过、是 sanlian 数据库且结构版本
     不比本程序新；不合格则不做任何修改。替换前，原数据库另存到 sanlian-backups 文件夹。
     """
+    from sanlian.db.engine import masked
     from sanlian.i18n.messages import render
     from sanlian.services import admin, backups
 
@@ -98,7 +102,9 @@ def restore(
     source = source.expanduser()
     backups.sqlite_path(st.location)  # a server URL: say so before asking
     backups.verify(source)
-    if not yes and not typer.confirm(render("restore_confirm", path=st.location), default=False):
+    if not yes and not typer.confirm(
+        render("restore_confirm", path=masked(st.location)), default=False
+    ):
         raise typer.Abort()
     kept = admin.restore(st.location, source)
     typer.echo(render("restore_done", path=st.location, source=source, kept=kept or "（无）"))
@@ -184,6 +190,31 @@ def _record(session: object, value: str) -> tuple[str, int]:
     if not ref.lstrip("#").isdigit():
         raise ValidationError("history_record_kind", value=value, kinds=kinds)
     return table, int(ref.lstrip("#"))
+
+
+@db_app.command("copy")
+def copy(
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to",
+            help="目标数据库：一个新建的空数据库，如 postgresql+psycopg://用户:密码@服务器/数据库名。",
+        ),
+    ],
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """把当前数据库的全部记录复制到另一个空数据库（如从 SQLite 文件搬到 PostgreSQL）。"""
+    from sanlian.db.engine import masked
+    from sanlian.i18n.messages import render
+    from sanlian.services import dbcopy
+
+    copied = dbcopy.copy_database(state().location, to)
+    rows = [{"table": c.table, "label": c.label, "rows": c.rows} for c in copied]
+    cols = [Col("label", "表"), Col("table", "表名"), Col("rows", "行数")]
+    render_rows(rows, cols, fmt=fmt_value(fmt), output=output, reveal=True, title="复制的行数")
+    total = dbcopy.summary(copied)
+    sys.stderr.write(render("copy_done", url=masked(to), **total) + "\n")
 
 
 def undo(

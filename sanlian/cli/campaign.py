@@ -29,7 +29,9 @@ def init(
         view = campaign.create(session, year=year or st.today.year, unit=unit.strip(), now=now())
         st.journal(session, "init", f"建立 {view.campaign.year} 年活动")
         data = campaign.as_dict(view, today=st.today)
-    typer.echo(render("init_done", year=data["year"], unit=data["unit"], path=st.location))
+    from sanlian.db.engine import masked
+
+    typer.echo(render("init_done", year=data["year"], unit=data["unit"], path=masked(st.location)))
     _phases_table(data, fmt=None)
 
 

@@ -62,7 +62,7 @@ class State:
         refusal leaves nothing behind.
         """
         from sanlian.db import journal
-        from sanlian.db.engine import is_url, open_database
+        from sanlian.db.engine import is_url, lock_for_write, open_database, snapshot_for_read
         from sanlian.services.clock import now
 
         location = self.location
@@ -77,7 +77,10 @@ class State:
         try:
             with db.session(commit=not rehearse, write=write) as session:
                 if write:
+                    lock_for_write(session)
                     journal.install(session)
+                else:
+                    snapshot_for_read(session)
                 yield session
                 if write:
                     journal.finish(session, at=now(), operator=self.who, command=self.command_line)

@@ -257,6 +257,9 @@ def _database_error(exc: Exception) -> tuple[str, dict[str, object]] | None:
         key = database_error_key(exc)
         if key:
             return key, {"path": context.state().location}
+    text = str(exc).lower()
+    if "lock timeout" in text or "deadlock detected" in text or "could not serialize" in text:
+        return "db_locked", {}
     return None
 
 

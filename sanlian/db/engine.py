@@ -114,13 +114,106 @@ def _sqlite_engine(path: Path) -> Engine:
     return engine
 
 
+def masked(location: str) -> str:
+    """A location fit to show: a URL's password replaced by ``***``."""
+    if not is_url(location):
+        return location
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(location).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy can read: show only its scheme
+        return location.split("://", 1)[0] + "://…"
+
+
+def _server_engine(location: str) -> Engine:
+    """An engine for a database server URL; ``postgresql://`` means the psycopg driver."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    shown = masked(location)
+    try:
+        url = make_url(location)
+        url.port  # noqa: B018  (a port that is not a number fails here)
+    except (ArgumentError, ValueError) as exc:
+        raise DatabaseError("db_bad_url", url=shown) from exc
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    if url.get_backend_name() == "postgresql":
+        try:
+            import psycopg  # noqa: F401
+        except ImportError as exc:
+            raise DatabaseError("db_pg_driver_missing") from exc
+    connect_args: dict[str, Any] = {}
+    if url.get_backend_name() == "postgresql" and "options" not in url.query:
+        # The schema's timestamps are TIMESTAMP WITHOUT TIME ZONE holding UTC, as on SQLite:
+        # the session's time zone must be UTC whatever the server's own setting is.
+        connect_args["options"] = "-c timezone=UTC"
+    try:
+        return create_engine(url, connect_args=connect_args)
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        raise DatabaseError("db_bad_url", url=shown) from exc
+
+
+def server_error(exc: BaseException, location: str) -> DatabaseError | None:
+    """A database server's refusal to connect as one Chinese sentence (the password masked)."""
+    reason = str(getattr(exc, "orig", None) or exc)
+    low = reason.lower()
+    shown = masked(location)
+    if "password authentication failed" in low or "no password supplied" in low:
+        return DatabaseError("db_pg_auth", url=shown)
+    if "does not exist" in low and "database" in low:
+        return DatabaseError("db_pg_no_database", url=shown)
+    if "role" in low and "does not exist" in low:
+        return DatabaseError("db_pg_auth", url=shown)
+    if "permission denied" in low:
+        return DatabaseError("db_pg_denied", url=shown)
+    if (
+        "connection refused" in low
+        or "could not connect" in low
+        or "connection failed" in low
+        or "timeout expired" in low
+        or "could not translate host name" in low
+        or "name or service not known" in low
+        or "server closed the connection" in low
+    ):
+        return DatabaseError("db_pg_unreachable", url=shown)
+    if "lock timeout" in low or "deadlock detected" in low:
+        return DatabaseError("db_locked")
+    return None
+
+
+def lock_for_write(session: Session) -> None:
+    """On a server, one writer at a time (as SQLite has it): the transaction waits for the
+    others' to end, so two clerks' checks and writes never interleave."""
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        return
+    from sqlalchemy import text
+
+    session.execute(text("SET LOCAL lock_timeout = '30s'"))
+    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+
+
+WRITE_LOCK_KEY = 0x53414E4C  # "SANL"
+
+
+def snapshot_for_read(session: Session) -> None:
+    """On a server, a reading command sees one snapshot throughout (as on SQLite), so that a
+    report's figures all stand on the same moment even while another clerk writes."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    from sqlalchemy import text
+
+    session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
+
+
 def open_database(location: str | None = None, *, create: bool = False) -> Database:
     """Open (and with ``create``, make) the database and migrate it forward."""
     location = location or default_location()
     if is_url(location):
-        from sqlalchemy import create_engine
-
-        engine = create_engine(location)
+        engine = _server_engine(location)
     else:
         path = Path(location).expanduser()
         if path.is_dir():
@@ -152,13 +245,20 @@ def open_database(location: str | None = None, *, create: bool = False) -> Datab
         engine.dispose()
         from sqlalchemy.exc import DBAPIError
 
+        if isinstance(exc, DBAPIError) and is_url(location):
+            refusal = server_error(exc, location)
+            if refusal is not None:
+                raise refusal from exc
+            raise DatabaseError(
+                "db_open_failed", path=masked(location), reason=type(exc.orig).__name__
+            ) from exc
         if isinstance(exc, DBAPIError):
             reason = str(exc.orig)
             if "not a database" in reason or "malformed" in reason:
                 raise DatabaseError("db_not_database", path=location) from exc
-            known = database_error_key(exc)
-            if known:
-                raise DatabaseError(known, path=location) from exc
+            key = database_error_key(exc)
+            if key:
+                raise DatabaseError(key, path=location) from exc
             raise DatabaseError("db_open_failed", path=location, reason=reason) from exc
         raise
     _keep(db)

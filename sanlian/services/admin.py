@@ -14,10 +14,10 @@ if TYPE_CHECKING:
 
 
 def _sqlite_path(location: str) -> Path:
-    from sanlian.db.engine import is_url
+    from sanlian.db.engine import is_url, masked
 
     if is_url(location):
-        raise RuleError("db_not_file", location=location)
+        raise RuleError("db_not_file", location=masked(location))
     path = Path(location).expanduser()
     if not path.exists():
         raise DatabaseError("db_missing", path=path)
@@ -193,8 +193,16 @@ def check(session: Session, *, today: dt.date | None = None) -> list[dict[str, A
     return findings
 
 
+def _on_server(session: Session) -> bool:
+    bind = session.get_bind()
+    return bind.dialect.name != "sqlite"
+
+
 def _integrity(session: Session, _today: dt.date) -> list[str]:
     from sqlalchemy import text
+
+    if _on_server(session):  # a server keeps its own files whole: every table must be readable
+        return _server_unreadable(session)
 
     from sanlian.services.backups import _brief
 
@@ -206,8 +214,50 @@ def _integrity(session: Session, _today: dt.date) -> list[str]:
 
 
 def _foreign_keys(session: Session, _today: dt.date) -> list[str]:
+    if _on_server(session):
+        return _server_orphans(session)
     broken = _rows(session, "pragma foreign_key_check")
     return [f"{r[0]} 第 {r[1]} 行引用了不存在的 {r[2]}" for r in broken]
+
+
+def _server_unreadable(session: Session) -> list[str]:
+    from sqlalchemy import func, select
+    from sqlalchemy.exc import DBAPIError
+    from sqlmodel import SQLModel
+
+    import sanlian.db.models  # noqa: F401  (registers the tables)
+
+    unreadable = []
+    for table in SQLModel.metadata.sorted_tables:
+        try:
+            with session.begin_nested():
+                session.execute(select(func.count()).select_from(table)).scalar_one()
+        except DBAPIError:
+            unreadable.append(table.name)
+    return [f"无法读取：{'、'.join(unreadable)}"] if unreadable else []
+
+
+def _server_orphans(session: Session) -> list[str]:
+    """Rows whose reference finds nothing, table by table (what ``foreign_key_check`` does)."""
+    from sqlalchemy import and_, func, select
+    from sqlmodel import SQLModel
+
+    import sanlian.db.models  # noqa: F401  (registers the tables)
+
+    broken = []
+    for table in SQLModel.metadata.sorted_tables:
+        for fk in table.foreign_key_constraints:
+            parent = fk.referred_table
+            pairs = [(e.parent, e.column) for e in fk.elements]
+            orphan = (
+                select(func.count())
+                .select_from(table.outerjoin(parent, and_(*(c == p for c, p in pairs))))
+                .where(*(c.is_not(None) for c, _p in pairs), pairs[0][1].is_(None))
+            )
+            n = session.execute(orphan).scalar_one()
+            if n:
+                broken.append(f"{table.name} 有 {n} 行引用了不存在的 {parent.name}")
+    return broken
 
 
 def _enterprise_limit(session: Session, today: dt.date) -> list[str]:

@@ -1,0 +1,190 @@
+"""``db copy --to URL``: move a whole ledger into another, empty database (SQLite → PostgreSQL).
+
+The target is migrated to the current schema first; then, in ONE transaction on the target,
+every table is copied in foreign-key order in batches, the id sequences are set past the copied
+ids, and each table's row count is compared with the source's. Any failure rolls the target
+back to empty: nothing is ever half-copied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sanlian.errors import DatabaseError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Table
+    from sqlalchemy.engine import Connection
+
+BATCH = 1000
+
+# Tables a user knows by these names; any other (a later migration's) shows its own name.
+TABLE_LABELS = {
+    "campaign": "活动年度",
+    "phase": "活动阶段",
+    "section": "科室",
+    "cadre": "干部",
+    "community": "社区(村)",
+    "enterprise": "企业",
+    "household": "帮扶户",
+    "search_key": "检索词",
+    "link": "联系关系",
+    "visit": "走访",
+    "visit_cadre": "走访干部",
+    "problem": "问题",
+    "problem_step": "问题办理步骤",
+    "step_measure": "帮扶措施",
+    "activity": "活动",
+    "activity_cadre": "活动参加人",
+    "research": "调研报告",
+    "journal": "变更日志",
+}
+
+SKIP = {"schema_migrations"}  # the target records its own migrations
+
+
+@dataclass(frozen=True)
+class Copied:
+    table: str
+    label: str
+    rows: int
+
+
+def tables() -> list[Table]:
+    """Every table of the schema, parents before children."""
+    from sqlmodel import SQLModel
+
+    import sanlian.db.models  # noqa: F401  (registers the tables)
+
+    return [t for t in SQLModel.metadata.sorted_tables if t.name not in SKIP]
+
+
+def fix_sequences(conn: Connection, names: list[str] | None = None) -> None:
+    """On PostgreSQL, set each table's id sequence past its largest id (after rows were
+    inserted with their ids given), so the next record gets the next number."""
+    if conn.dialect.name != "postgresql":
+        return
+    from sqlalchemy import text
+
+    for table in tables():
+        if names is not None and table.name not in names:
+            continue
+        pk = list(table.primary_key.columns)
+        if len(pk) != 1 or pk[0].name != "id":
+            continue
+        seq = conn.execute(
+            text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table.name}
+        ).scalar()
+        if not seq:
+            continue
+        conn.execute(
+            text(
+                f'SELECT setval(:seq, COALESCE((SELECT MAX(id) FROM "{table.name}"), 1), '
+                f'(SELECT MAX(id) FROM "{table.name}") IS NOT NULL)'
+            ),
+            {"seq": seq},
+        )
+
+
+def _count(conn: Connection, table: Table) -> int:
+    from sqlalchemy import func, select
+
+    return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def _holding(conn: Connection) -> list[str]:
+    """The tables of the target that already hold rows."""
+    from sqlalchemy import select
+
+    return [t.name for t in tables() if conn.execute(select(t).limit(1)).first() is not None]
+
+
+def copy_database(source: str, target: str, *, batch: int | None = None) -> list[Copied]:
+    """Copy every row of ``source`` into the empty database ``target``; return the counts."""
+    from sqlalchemy import insert, select
+
+    from sanlian.db.engine import is_url, lock_for_write, masked, open_database, server_error
+
+    if target.strip() == source.strip():
+        raise DatabaseError("copy_same", url=masked(target))
+    created: Path | None = None
+    if not is_url(target):
+        path = Path(target).expanduser()
+        if not path.exists():
+            created = path
+    src = open_database(source)
+    try:
+        dst = open_database(target, create=True)
+    except BaseException:
+        src.dispose()
+        if created is not None:
+            created.unlink(missing_ok=True)
+        raise
+    batch = batch or BATCH
+    done: list[Copied] = []
+    try:
+        with (
+            src.engine.connect() as sconn,
+            sconn.begin(),
+            dst.engine.connect() as dconn,
+            dconn.begin(),
+        ):
+            if dconn.dialect.name == "postgresql":
+                from sqlmodel import Session
+
+                lock_for_write(Session(bind=dconn))
+            holding = _holding(dconn)
+            if holding:
+                raise DatabaseError(
+                    "copy_target_not_empty",
+                    url=masked(target),
+                    tables="、".join(TABLE_LABELS.get(n, n) for n in holding),
+                )
+            for table in tables():
+                keys = list(table.primary_key.columns) or list(table.columns)
+                result = sconn.execution_options(yield_per=batch).execute(
+                    select(table).order_by(*keys)
+                )
+                for part in result.partitions(batch):
+                    dconn.execute(insert(table), [dict(row._mapping) for row in part])
+                want, got = _count(sconn, table), _count(dconn, table)
+                if want != got:
+                    raise DatabaseError(
+                        "copy_count_mismatch",
+                        table=TABLE_LABELS.get(table.name, table.name),
+                        source=want,
+                        target=got,
+                    )
+                done.append(Copied(table.name, TABLE_LABELS.get(table.name, table.name), got))
+            fix_sequences(dconn)
+    except DatabaseError:
+        _fail(created)
+        raise
+    except Exception as exc:
+        _fail(created)
+        from sqlalchemy.exc import DBAPIError
+
+        if isinstance(exc, DBAPIError) and is_url(target):
+            known = server_error(exc, target)
+            if known is not None:
+                raise known from exc
+        if isinstance(exc, DBAPIError):
+            raise DatabaseError(
+                "copy_failed", url=masked(target), reason=type(getattr(exc, "orig", exc)).__name__
+            ) from exc
+        raise
+    finally:
+        src.dispose()
+        dst.dispose()
+    return done
+
+
+def _fail(created: Path | None) -> None:
+    if created is not None:
+        created.unlink(missing_ok=True)
+
+
+def summary(rows: list[Copied]) -> dict[str, Any]:
+    return {"tables": len(rows), "rows": sum(r.rows for r in rows)}
