@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from sanlian.cli.context import state
-from sanlian.cli.options import FormatOpt, OutputOpt, fmt_value
+from sanlian.cli.options import FormatOpt, OutputOpt, at_most_id, fmt_value
 from sanlian.cli.output import Col, render_rows
 
 db_app = typer.Typer(no_args_is_help=True)
@@ -92,7 +92,8 @@ def undo(
 
 def history(
     limit: Annotated[
-        int, typer.Option("--limit", "-n", min=1, help="最多显示多少条，默认 50。")
+        int,
+        typer.Option("--limit", "-n", min=1, callback=at_most_id, help="最多显示多少条，默认 50。"),
     ] = 50,
     fmt: FormatOpt = None,
     output: OutputOpt = None,

@@ -177,6 +177,13 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OverflowError:  # a number beyond what SQLite or a date holds: still the user's input
+        if debug:
+            raise
+        from sanlian.i18n.messages import render
+
+        sys.stderr.write(render("number_too_large") + "\n")
+        return 1
     except Exception as exc:
         if debug:
             raise

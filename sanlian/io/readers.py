@@ -100,7 +100,7 @@ def _open_excel(path: Path, sheet: str | None) -> Table:
         name = visible[0] if visible else names[0]
     elif sheet in names:
         name = sheet
-    elif sheet.strip().isdigit() and 1 <= int(sheet) <= len(names):
+    elif sheet.strip().isdecimal() and len(sheet.strip()) < 6 and 1 <= int(sheet) <= len(names):
         name = names[int(sheet) - 1]
     else:
         raise ImportFileError("import_sheet_missing", sheet=sheet, sheets="、".join(names))
@@ -191,8 +191,11 @@ def detect_encoding(path: Path) -> str:
 def _check_encoding(name: str) -> str:
     try:
         info = codecs.lookup(name.strip())
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the name
         raise ImportFileError("import_encoding_name", encoding=name) from None
+    # base64, rot13, zlib … are codecs but no text encodings; "undefined" refuses every byte
+    if not getattr(info, "_is_text_encoding", True) or info.name == "undefined":
+        raise ImportFileError("import_encoding_name", encoding=name)
     # GBK and GB2312 files are read as GB18030, their superset: a character outside GBK that a
     # newer Excel wrote decodes instead of failing.
     if info.name in ("gbk", "gb2312", "cp936"):
