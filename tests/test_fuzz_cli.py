@@ -7,7 +7,7 @@ One populated database is built per module; every example runs on a fresh copy o
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -152,3 +152,58 @@ def test_show_any_reference(cli: Cli, fresh: Any, noun: str, ref: str) -> None:
 def test_record_numbers(cli: Cli, fresh: Any, command: tuple[str, ...], number: str) -> None:
     extra = ("--note", "跟进") if command[-1] == "progress" else ()
     check(cli, fresh(), *command, number, *extra)
+
+
+# --- references, straight to the service ------------------------------------------------------
+
+REF_RUNS = settings(
+    max_examples=examples(200),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@pytest.fixture
+def session(fresh: Callable[[], Path]) -> Iterator[Any]:
+    from sanlian.db.engine import open_database
+
+    db = open_database(str(fresh()))
+    with db.session(commit=False) as opened:
+        yield opened
+    db.dispose()
+
+
+@REF_RUNS
+@given(
+    kind=st.sampled_from(["section", "cadre", "community", "enterprise", "household"]),
+    ref=refs,
+    include_retired=st.booleans(),
+)
+def test_any_reference_finds_one_record_or_says_why(
+    session: Any, kind: str, ref: str, include_retired: bool
+) -> None:
+    from sanlian.errors import AmbiguousError, NotFoundError, ValidationError
+    from sanlian.services import refs as service
+
+    try:
+        record = service.resolve(session, kind, ref, include_retired=include_retired)
+    except (NotFoundError, AmbiguousError) as exc:
+        assert exc.message.strip()
+    except ValidationError as exc:  # an empty reference, or one naming a retired record
+        assert exc.key in ("ref_empty", "ref_retired"), exc.message
+    else:
+        assert record.id >= 1 and record.name
+
+
+def test_references_of_every_form_find_their_record(session: Any) -> None:
+    from sanlian.errors import AmbiguousError
+    from sanlian.services import refs as service
+
+    found = {
+        ref: service.resolve(session, "cadre", ref).id
+        for ref in ("单丽", "shanli", "danli", "sl", "3", "#3", "３", " 单 丽 ", "单丽@综合科")
+    }
+    assert set(found.values()) == {3}, found
+    assert service.resolve(session, "cadre", "张伟@办公室").id == 1
+    with pytest.raises(AmbiguousError, match=r"\[1\] 张伟（办公室）；\[2\] 张伟（综合科）"):
+        service.resolve(session, "cadre", "zw")

@@ -240,3 +240,13 @@ def test_excel_cells_never_crash(value: Any) -> None:
         assert day is None or isinstance(day, dt.date)
     cells.looks_scientific(text)
     cells.digits_text(text)
+
+
+@FAST
+@given(value=nasty_text)
+def test_text_keeps_no_character_a_word_file_refuses(value: str) -> None:
+    import re
+
+    clean = only_ours(lambda: validate.text(value, "备注"))
+    if clean is not None:
+        assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]", clean), clean

@@ -154,3 +154,33 @@ def test_sheet_number_of_odd_digits(tmp_path: Path) -> None:
     for sheet in (KHAROSHTHI_ONE, "9" * 5000, "²"):
         with pytest.raises(ImportFileError, match="没有工作表|工作表"):
             open_table(path, sheet=sheet)
+
+
+def test_control_characters_dropped_from_text() -> None:
+    assert validate.name("李\x01明", "姓名") == "李明"
+    assert validate.text("第一行\x00\x1b\n\t第二行\x7f", "备注") == "第一行\n第二行"
+    with pytest.raises(ValidationError, match="不能为空"):
+        validate.name("\x07\x08", "姓名")
+
+
+def test_name_with_control_character_does_not_break_the_word_report(
+    base: Cli, tmp_path: Path
+) -> None:
+    """python-docx refuses a control character; one typed into a name once broke selfcheck."""
+    result = base("cadre", "add", "李\x01明", "--section", "办公室")
+    assert result.code == 0, result
+    assert "已添加干部“李明”" in result.out
+    result = base("selfcheck", "-o", tmp_path / "自查报告.docx")
+    assert result.code == 0, result
+
+
+def test_argument_not_in_utf8_is_refused_in_a_sentence(base: Cli, unchanged: Any) -> None:
+    """Bytes a non-UTF-8 terminal sends reach Python as lone surrogates, which SQLite cannot
+    store (UnicodeEncodeError) and stderr cannot print."""
+    result = base("cadre", "add", "\udcff\udcfe", "--section", "办公室")
+    assert result.code == 2, result
+    assert result.err == (
+        "命令行中的“??”含有无法识别的字符（问号处）：终端或脚本不是 UTF-8 编码。"
+        "请把终端（或脚本文件）改为 UTF-8 后重新输入。\n"
+    )
+    assert base("cadre", "show", "张\udcff").code == 2

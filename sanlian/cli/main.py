@@ -6,6 +6,7 @@ traceback is shown unless ``--debug``.
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Annotated
 
@@ -140,6 +141,9 @@ def build_command() -> typer.core.TyperGroup:
     return command  # type: ignore[return-value]
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command line; return its exit code."""
     from typer import exceptions as te
@@ -149,6 +153,13 @@ def main(argv: list[str] | None = None) -> int:
 
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
+    undecoded = next((a for a in args if _SURROGATE.search(a)), None)
+    if undecoded is not None:  # bytes the terminal sent that are not UTF-8
+        from sanlian.i18n.messages import render
+
+        shown = _SURROGATE.sub("?", undecoded)
+        sys.stderr.write(render("argv_undecodable", value=shown) + "\n")
+        return 2
     try:
         result = build_command().main(args=args, prog_name="sanlian", standalone_mode=False)
         return result if isinstance(result, int) else 0

@@ -14,6 +14,7 @@ MESSAGES: dict[str, str] = {
     "text_too_long": "“{field}”太长（{length} 字），请压缩到 {limit} 字以内。",
     "integer_invalid": "“{field}”应为不小于 {minimum} 的整数，现在是“{value}”，请改正。",
     "integer_too_large": "“{field}”的数字“{value}”太大，应不超过 {maximum}，请核对是否多写了数字。",
+    "argv_undecodable": "命令行中的“{value}”含有无法识别的字符（问号处）：终端或脚本不是 UTF-8 编码。请把终端（或脚本文件）改为 UTF-8 后重新输入。",
     "number_too_large": "输入的数字太大，超出了能保存或推算的范围，没有做任何修改。请核对编号、天数、日期等数字后重试。",
     "date_invalid": "“{field}”的日期“{value}”无法识别，请写成 2022-06-03、2022/6/3、20220603、6-3 或 6月3日。",
     "date_impossible": "“{field}”的日期“{value}”不存在（{reason}），请核对年月日。",

@@ -19,8 +19,15 @@ def normalize(value: str) -> str:
     return unicodedata.normalize("NFKC", value).strip()
 
 
+# Control characters (pasted from other programs, read from files) that no Word or Excel file
+# may hold: they are invisible, so they are dropped rather than refused. Tab and newline stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
 def text(value: str | None, field: str, *, required: bool = False, limit: int = 2000) -> str | None:
     """A free-text field: normalised, ``None`` when empty (refused when ``required``)."""
+    if value is not None:
+        value = _CONTROL.sub("", str(value))
     if value is None or not str(value).strip():
         if required:
             raise ValidationError("required", field=field)
