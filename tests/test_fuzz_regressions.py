@@ -184,3 +184,14 @@ def test_argument_not_in_utf8_is_refused_in_a_sentence(base: Cli, unchanged: Any
         "请把终端（或脚本文件）改为 UTF-8 后重新输入。\n"
     )
     assert base("cadre", "show", "张\udcff").code == 2
+
+
+@pytest.mark.parametrize("content", [b"\xe5\xa7\x93\xe5\x90\x8d,\xe7\xa7\x91\xe5\xae\xa4\n", b"ab"])
+def test_utf16_forced_on_a_file_without_bom(
+    base: Cli, unchanged: Any, tmp_path: Path, content: bytes
+) -> None:
+    """Python's utf-16 decoder raises UnicodeError, not UnicodeDecodeError, without a BOM."""
+    path = tmp_path / "x.csv"
+    path.write_bytes(content)
+    result = unchanged(lambda: base("cadre", "import", path, "--encoding", "utf-16"))
+    assert "无法按 utf-16 编码读出" in result.err

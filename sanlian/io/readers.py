@@ -159,8 +159,8 @@ def _decodes(path: Path, encoding: str) -> int | None:
             chunk = fh.read(_CHUNK)
             try:
                 decoder.decode(chunk, final=not chunk)
-            except UnicodeDecodeError as exc:
-                return lines + chunk[: exc.start].count(b"\n")
+            except UnicodeError as exc:  # utf-16 without a BOM raises the base class
+                return lines + chunk[: getattr(exc, "start", 0)].count(b"\n")
             if not chunk:
                 return None
             lines += chunk.count(b"\n")
@@ -251,7 +251,7 @@ def _open_csv(path: Path, encoding: str | None) -> Table:
             sample = fh.read(64 * 1024)
             if fh.read(1):  # a cut sample: drop its last, partial line
                 sample = sample[: sample.rfind("\n") + 1] or sample
-    except UnicodeDecodeError:
+    except UnicodeError:  # UnicodeDecodeError, or utf-16's "stream does not start with BOM"
         raise ImportFileError(
             "import_encoding", path=path, encoding=enc, line=_decodes(path, enc) or 1
         ) from None
@@ -273,7 +273,7 @@ def _open_csv(path: Path, encoding: str | None) -> Table:
                     cells.pop()
                 if cells:
                     yield index, cells
-        except UnicodeDecodeError:
+        except UnicodeError:
             raise ImportFileError(
                 "import_encoding", path=path, encoding=enc, line=index + 1
             ) from None
