@@ -25,7 +25,9 @@ IMPORT_RUNS = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-KINDS = ["cadre", "household", "visit", "problem", "community", "enterprise"]
+KINDS = [
+    "cadre", "household", "visit", "problem", "community", "enterprise", "link", "research", "section"
+]  # fmt: skip
 
 
 @pytest.fixture
@@ -126,6 +128,9 @@ REALISTIC = {
     "problem": ["2026-06-05", "联系户", "王秀英", "就医", "看病难", "单丽", "", "否", ""],
     "community": ["东关社区", "社区", "兰山街道", "第二网格", "", "", ""],
     "enterprise": ["临沂某某有限公司", "", "制造", "", "", "", ""],
+    "link": ["社区", "办公室", "", "前河湾村", "2026-03-01", "", ""],
+    "research": ["单丽", "关于就业的调研", "2026-06-10", "就业"],
+    "section": ["规划科", ""],
 }
 
 
@@ -252,3 +257,38 @@ def test_zip_that_is_no_workbook(
             archive.writestr(name, content)
     extra = ["--sheet", sheet] if sheet is not None else []
     import_both_ways(cli, fresh(), "cadre", path, *extra)
+
+
+@IMPORT_RUNS
+@given(
+    kind=st.sampled_from(KINDS),
+    mapping=st.lists(
+        st.one_of(
+            nasty_text,
+            st.builds(lambda a, b: f"{a}={b}", nasty_text, nasty_text),
+            st.sampled_from(["姓名=科室", "=", "==", "科室=忽略", "x=姓名", "姓名=姓名"]),
+        ),
+        max_size=3,
+    ),
+    sheet=st.one_of(st.none(), nasty_text, st.sampled_from(["1", "2", "Sheet", "说明"])),
+)
+def test_any_map_and_sheet_options(
+    cli: Cli, fresh: Any, files: Path, kind: str, mapping: list[str], sheet: str | None
+) -> None:
+    path = files / "台账.xlsx"
+    path.write_bytes(_workbook_bytes(kind))
+    extra = [arg for item in mapping for arg in ("--map", item)]
+    extra += ["--sheet", sheet] if sheet is not None else []
+    import_both_ways(cli, fresh(), kind, path, *extra)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_rows_fuzzed_are_good_rows(cli: Cli, fresh: Any, files: Path, kind: str) -> None:
+    """The fuzzed files start from rows that import, so the fuzz reaches the writing paths."""
+    path = files / "台账.xlsx"
+    path.write_bytes(_workbook_bytes(kind))
+    db = fresh()
+    before = dump(db)
+    result = check(cli, db, kind, "import", path, codes=(0,))
+    assert "新增 1" in result.out, result
+    assert dump(db) != before
