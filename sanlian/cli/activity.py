@@ -5,7 +5,7 @@ from typing import Annotated, Any
 import typer
 
 from sanlian.cli.context import state
-from sanlian.cli.options import DateOpt, FormatOpt, NoteOpt, OutputOpt, fmt_value
+from sanlian.cli.options import DateOpt, FormatOpt, NoteOpt, OutputOpt, at_most_id, fmt_value
 from sanlian.cli.output import Col, render_rows
 from sanlian.i18n.labels import ACTIVITY_KIND, TARGET_KIND
 
@@ -85,7 +85,10 @@ def add(
 @app.command("remove")
 def remove(
     activity_id: Annotated[
-        int, typer.Argument(help="活动编号（见 activity list）。", show_default=False)
+        int,
+        typer.Argument(
+            callback=at_most_id, help="活动编号（见 activity list）。", show_default=False
+        ),
     ],
 ) -> None:
     """删除一条活动记录。"""

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from sanlian.cli.context import state
-from sanlian.cli.options import FormatOpt, OutputOpt, RevealOpt, fmt_value
+from sanlian.cli.options import FormatOpt, OutputOpt, RevealOpt, at_most_id, fmt_value
 from sanlian.cli.output import Col, render_rows
 
 db_app = typer.Typer(no_args_is_help=True)
@@ -268,7 +268,8 @@ def history(
     ] = None,
     detail: Annotated[bool, typer.Option("--detail", help="逐项列出每次修改前后的值。")] = False,
     limit: Annotated[
-        int, typer.Option("--limit", "-n", min=1, help="最多显示多少条，默认 50。")
+        int,
+        typer.Option("--limit", "-n", min=1, callback=at_most_id, help="最多显示多少条，默认 50。"),
     ] = 50,
     reveal: RevealOpt = False,
     fmt: FormatOpt = None,

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from sanlian.cli.context import state
-from sanlian.cli.options import FormatOpt, OutputOpt, fmt_value
+from sanlian.cli.options import FormatOpt, OutputOpt, at_most_days, at_most_pairs, fmt_value
 from sanlian.cli.output import Col, render_rows
 
 app = typer.Typer(no_args_is_help=True)
@@ -78,27 +78,50 @@ def set_(
     start: Annotated[str | None, typer.Option("--start", help="该阶段的开始日期。")] = None,
     end: Annotated[str | None, typer.Option("--end", help="该阶段的结束日期。")] = None,
     time_limit: Annotated[
-        int | None, typer.Option("--time-limit", min=1, help="问题办理时限（天），默认 30。")
+        int | None,
+        typer.Option(
+            "--time-limit", min=1, callback=at_most_days, help="问题办理时限（天），默认 30。"
+        ),
     ] = None,
     pairs: Annotated[
-        int | None, typer.Option("--pairs", min=1, help="每名干部同时结对的户数上限，默认 1。")
+        int | None,
+        typer.Option(
+            "--pairs", min=1, callback=at_most_pairs, help="每名干部同时结对的户数上限，默认 1。"
+        ),
     ] = None,
     yellow: Annotated[
         int | None,
-        typer.Option("--yellow", min=0, help="超期几天起亮黄牌，默认 0（一过期即黄牌）。"),
+        typer.Option(
+            "--yellow",
+            min=0,
+            callback=at_most_days,
+            help="超期几天起亮黄牌，默认 0（一过期即黄牌）。",
+        ),
     ] = None,
     red: Annotated[
-        int | None, typer.Option("--red", min=0, help="超期超过几天亮红牌，默认 15。")
+        int | None,
+        typer.Option("--red", min=0, callback=at_most_days, help="超期超过几天亮红牌，默认 15。"),
     ] = None,
     stale: Annotated[
-        int | None, typer.Option("--stale", min=1, help="问题几天没有进展需督促，默认 14。")
+        int | None,
+        typer.Option(
+            "--stale", min=1, callback=at_most_days, help="问题几天没有进展需督促，默认 14。"
+        ),
     ] = None,
     visit_cadence: Annotated[
-        int | None, typer.Option("--visit-cadence", min=1, help="干部应在几天内有走访，默认 30。")
+        int | None,
+        typer.Option(
+            "--visit-cadence", min=1, callback=at_most_days, help="干部应在几天内有走访，默认 30。"
+        ),
     ] = None,
     research_warn: Annotated[
         int | None,
-        typer.Option("--research-warn", min=0, help="总结阶段开始前几天起督促调研报告，默认 30。"),
+        typer.Option(
+            "--research-warn",
+            min=0,
+            callback=at_most_days,
+            help="总结阶段开始前几天起督促调研报告，默认 30。",
+        ),
     ] = None,
 ) -> None:
     """修改活动名称、单位、某一阶段的起止日期或规则（时限、黄红牌、走访频次）。"""

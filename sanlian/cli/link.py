@@ -5,7 +5,15 @@ from typing import Annotated, Any
 import typer
 
 from sanlian.cli.context import state
-from sanlian.cli.options import AsOfOpt, DateOpt, FormatOpt, NoteOpt, OutputOpt, fmt_value
+from sanlian.cli.options import (
+    AsOfOpt,
+    DateOpt,
+    FormatOpt,
+    NoteOpt,
+    OutputOpt,
+    at_most_id,
+    fmt_value,
+)
 from sanlian.cli.output import Col, render_rows
 from sanlian.i18n.labels import LINK_KIND
 
@@ -139,7 +147,10 @@ def household(
 
 @app.command("end")
 def end(
-    link_id: Annotated[int, typer.Argument(help="联系编号（见 link list）。", show_default=False)],
+    link_id: Annotated[
+        int,
+        typer.Argument(callback=at_most_id, help="联系编号（见 link list）。", show_default=False),
+    ],
     date: DateOpt = None,
 ) -> None:
     """结束一个联系（该日为最后一天）；记录保留为历史。"""

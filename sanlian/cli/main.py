@@ -6,6 +6,7 @@ traceback is shown unless ``--debug``.
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Annotated
 
@@ -158,6 +159,9 @@ def build_command(only: str | None = None) -> typer.core.TyperGroup:
     return command  # type: ignore[return-value]
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None = None) -> int:
     """Run one command line; return its exit code (``command``: one built before, kept by
     ``sanlian shell`` so that each of its lines does not build the command tree again)."""
@@ -168,6 +172,13 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
 
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
+    undecoded = next((a for a in args if _SURROGATE.search(a)), None)
+    if undecoded is not None:  # bytes the terminal sent that are not UTF-8
+        from sanlian.i18n.messages import render
+
+        shown = _SURROGATE.sub("?", undecoded)
+        sys.stderr.write(render("argv_undecodable", value=shown) + "\n")
+        return 2
     try:
         context.ARGV = args
         result = (command or build_command(_command_word(args))).main(
@@ -202,6 +213,13 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
         return 130
     except BrokenPipeError:
         return 0
+    except OverflowError:  # a number beyond what SQLite or a date holds: still the user's input
+        if debug:
+            raise
+        from sanlian.i18n.messages import render
+
+        sys.stderr.write(render("number_too_large") + "\n")
+        return 1
     except Exception as exc:
         if debug:
             raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -59,6 +60,26 @@ DateOpt = Annotated[
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="截至哪一天统计（默认今天）。")]
 PhoneOpt = Annotated[str | None, typer.Option("--phone", help="手机号码（1 开头的 11 位数字）。")]
 NoteOpt = Annotated[str | None, typer.Option("--note", help="备注。")]
+
+
+def _at_most(limit: int) -> Callable[[int | None], int | None]:
+    """A check for a number option: beyond ``limit`` it is a usage error that says so (exit 2).
+    Not Typer's ``max=``, which would print the range in every help text."""
+
+    def check(value: int | None) -> int | None:
+        if value is not None and value > limit:
+            raise typer.BadParameter(f"应不大于 {limit}")
+        return value
+
+    return check
+
+
+# A record's number as typed: larger ones name nothing, and SQLite cannot even look them up.
+at_most_id = _at_most(999_999_999)
+# Days in a campaign rule (time limits, cadences): ten years is more than any rule needs, and
+# dates reckoned with more days run past what ``datetime`` holds.
+at_most_days = _at_most(3660)
+at_most_pairs = _at_most(1000)  # households one cadre is paired with at a time
 
 
 def fmt_value(fmt: Fmt | None) -> str | None:

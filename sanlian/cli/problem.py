@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from sanlian.cli.context import state
-from sanlian.cli.options import AsOfOpt, DateOpt, Fmt, FormatOpt, OutputOpt, fmt_value
+from sanlian.cli.options import AsOfOpt, DateOpt, Fmt, FormatOpt, OutputOpt, at_most_id, fmt_value
 from sanlian.cli.output import Col, choose_format, render_record, render_rows
 from sanlian.i18n.labels import (
     CATEGORIES,
@@ -19,7 +19,10 @@ from sanlian.i18n.labels import (
 
 app = typer.Typer(no_args_is_help=True)
 
-IdArg = Annotated[int, typer.Argument(help="问题编号（见 problem list）。", show_default=False)]
+IdArg = Annotated[
+    int,
+    typer.Argument(callback=at_most_id, help="问题编号（见 problem list）。", show_default=False),
+]
 CommunityOpt = Annotated[
     str | None, typer.Option("--community", help="提出问题的社区或村（编号、名称或拼音）。")
 ]
@@ -118,7 +121,11 @@ def add(
     household: HouseholdOpt = None,
     visit: Annotated[
         int | None,
-        typer.Option("--visit", help="由哪次走访提出（走访编号）；不写对象时取该走访的对象。"),
+        typer.Option(
+            "--visit",
+            callback=at_most_id,
+            help="由哪次走访提出（走访编号）；不写对象时取该走访的对象。",
+        ),
     ] = None,
     category: Annotated[str | None, typer.Option("--category", help=_categories_help())] = None,
     text: Annotated[str | None, typer.Option("--text", help="问题或诉求的内容。")] = None,

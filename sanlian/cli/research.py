@@ -5,7 +5,7 @@ from typing import Annotated, Any
 import typer
 
 from sanlian.cli.context import state
-from sanlian.cli.options import DateOpt, FormatOpt, OutputOpt, fmt_value
+from sanlian.cli.options import DateOpt, FormatOpt, OutputOpt, at_most_id, fmt_value
 from sanlian.cli.output import Col, render_rows
 
 app = typer.Typer(no_args_is_help=True)
@@ -73,7 +73,10 @@ def add(
 @app.command("remove")
 def remove(
     research_id: Annotated[
-        int, typer.Argument(help="报告编号（见 research list）。", show_default=False)
+        int,
+        typer.Argument(
+            callback=at_most_id, help="报告编号（见 research list）。", show_default=False
+        ),
     ],
 ) -> None:
     """删除一篇调研报告记录。"""

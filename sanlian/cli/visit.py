@@ -6,13 +6,15 @@ from typing import Annotated, Any
 import typer
 
 from sanlian.cli.context import state
-from sanlian.cli.options import DateOpt, Fmt, FormatOpt, NoteOpt, OutputOpt, fmt_value
+from sanlian.cli.options import DateOpt, Fmt, FormatOpt, NoteOpt, OutputOpt, at_most_id, fmt_value
 from sanlian.cli.output import Col, choose_format, render_record, render_rows
 from sanlian.i18n.labels import TARGET_KIND, VISIT_FORM
 
 app = typer.Typer(no_args_is_help=True)
 
-IdArg = Annotated[int, typer.Argument(help="走访编号（见 visit list）。", show_default=False)]
+IdArg = Annotated[
+    int, typer.Argument(callback=at_most_id, help="走访编号（见 visit list）。", show_default=False)
+]
 CadresOpt = Annotated[
     list[str] | None,
     typer.Option("--cadre", help="走访干部；几人同去时写多个 --cadre。", show_default=False),

@@ -100,7 +100,7 @@ def _open_excel(path: Path, sheet: str | None) -> Table:
         name = visible[0] if visible else names[0]
     elif sheet in names:
         name = sheet
-    elif sheet.strip().isdigit() and 1 <= int(sheet) <= len(names):
+    elif sheet.strip().isdecimal() and len(sheet.strip()) < 6 and 1 <= int(sheet) <= len(names):
         name = names[int(sheet) - 1]
     else:
         raise ImportFileError("import_sheet_missing", sheet=sheet, sheets="、".join(names))
@@ -159,8 +159,8 @@ def _decodes(path: Path, encoding: str) -> int | None:
             chunk = fh.read(_CHUNK)
             try:
                 decoder.decode(chunk, final=not chunk)
-            except UnicodeDecodeError as exc:
-                return lines + chunk[: exc.start].count(b"\n")
+            except UnicodeError as exc:  # utf-16 without a BOM raises the base class
+                return lines + chunk[: getattr(exc, "start", 0)].count(b"\n")
             if not chunk:
                 return None
             lines += chunk.count(b"\n")
@@ -191,8 +191,11 @@ def detect_encoding(path: Path) -> str:
 def _check_encoding(name: str) -> str:
     try:
         info = codecs.lookup(name.strip())
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the name
         raise ImportFileError("import_encoding_name", encoding=name) from None
+    # base64, rot13, zlib … are codecs but no text encodings; "undefined" refuses every byte
+    if not getattr(info, "_is_text_encoding", True) or info.name == "undefined":
+        raise ImportFileError("import_encoding_name", encoding=name)
     # GBK and GB2312 files are read as GB18030, their superset: a character outside GBK that a
     # newer Excel wrote decodes instead of failing.
     if info.name in ("gbk", "gb2312", "cp936"):
@@ -248,7 +251,7 @@ def _open_csv(path: Path, encoding: str | None) -> Table:
             sample = fh.read(64 * 1024)
             if fh.read(1):  # a cut sample: drop its last, partial line
                 sample = sample[: sample.rfind("\n") + 1] or sample
-    except UnicodeDecodeError:
+    except UnicodeError:  # UnicodeDecodeError, or utf-16's "stream does not start with BOM"
         raise ImportFileError(
             "import_encoding", path=path, encoding=enc, line=_decodes(path, enc) or 1
         ) from None
@@ -270,7 +273,7 @@ def _open_csv(path: Path, encoding: str | None) -> Table:
                     cells.pop()
                 if cells:
                     yield index, cells
-        except UnicodeDecodeError:
+        except UnicodeError:
             raise ImportFileError(
                 "import_encoding", path=path, encoding=enc, line=index + 1
             ) from None

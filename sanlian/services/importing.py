@@ -505,7 +505,7 @@ def record_number(value: Cell) -> int | None:
     text = digits_text(fold_width(text).strip().lstrip("#＃").strip())
     if not text:
         return None
-    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+    if not (text.isascii() and text.isdigit()) or len(text) > 9 or int(text) < 1:
         raise CellProblem(render("import_record_invalid", value=display(value)))
     return int(text)
 

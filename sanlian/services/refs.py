@@ -95,7 +95,9 @@ def resolve(session: Session, kind: str, ref: str | int, *, include_retired: boo
     if not text:
         raise ValidationError("ref_empty", kind=label)
     number = text.lstrip("#")
-    if number.isdigit():
+    if number.isdecimal():  # not isdigit(): ² and ① pass that, and int() refuses them
+        if len(number) > 9:  # no ledger holds a billion records; the database takes no more
+            raise _not_found(kind, raw)
         record = session.get(model, int(number))
         if record is None:
             raise _not_found(kind, raw)

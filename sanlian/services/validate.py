@@ -19,8 +19,15 @@ def normalize(value: str) -> str:
     return unicodedata.normalize("NFKC", value).strip()
 
 
+# Control characters (pasted from other programs, read from files) that no Word or Excel file
+# may hold: they are invisible, so they are dropped rather than refused. Tab and newline stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
 def text(value: str | None, field: str, *, required: bool = False, limit: int = 2000) -> str | None:
     """A free-text field: normalised, ``None`` when empty (refused when ``required``)."""
+    if value is not None:
+        value = _CONTROL.sub("", str(value))
     if value is None or not str(value).strip():
         if required:
             raise ValidationError("required", field=field)
@@ -44,18 +51,31 @@ def name(value: str | None, field: str) -> str:
     return clean
 
 
-def integer(value: str | int | None, field: str, *, minimum: int = 0) -> int | None:
+INTEGER_LIMIT = 1_000_000  # people in a household, cards handed out: far below this
+
+
+def integer(
+    value: str | int | None, field: str, *, minimum: int = 0, maximum: int = INTEGER_LIMIT
+) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
         number = int(normalize(str(value))) if not isinstance(value, int) else value
-    except ValueError:
+    except ValueError:  # not a number, or one of more than 4300 digits
         raise ValidationError(
-            "integer_invalid", field=field, value=value, minimum=minimum
+            "integer_invalid", field=field, value=_clip(value), minimum=minimum
         ) from None
     if number < minimum:
         raise ValidationError("integer_invalid", field=field, value=value, minimum=minimum)
+    if number > maximum:  # beyond what the database column holds, or any household has
+        raise ValidationError("integer_too_large", field=field, value=_clip(value), maximum=maximum)
     return number
+
+
+def _clip(value: object, limit: int = 40) -> str:
+    """A value quoted back in a sentence, shortened when it is very long."""
+    text = str(value)
+    return text if len(text) <= limit else f"{text[:limit]}…（共 {len(text)} 个字符）"
 
 
 # --- dates ----------------------------------------------------------------------------------
@@ -157,8 +177,9 @@ def phone(value: str | None, field: str = "手机号码") -> str | None:
     clean = re.sub(r"[\s\-()（）]", "", normalize(raw))
     if _is_masked(clean):
         raise ValidationError("id_masked", field=field, value=raw)
-    clean = re.sub(r"^(\+?86)(?=1\d{10}$)", "", clean)
-    if not re.fullmatch(r"1\d{10}", clean):
+    # [0-9], not \d: other scripts' digits (١٣٨…) are no phone number to dial
+    clean = re.sub(r"^(\+?86)(?=1[0-9]{10}$)", "", clean)
+    if not re.fullmatch(r"1[0-9]{10}", clean):
         raise ValidationError("phone_invalid", field=field, value=mask_phone(clean) or raw)
     return clean
 
@@ -188,7 +209,8 @@ def id_number(
         raise ValidationError("id_masked", field=field, value=raw)
     if len(clean) != 18:
         raise ValidationError("id_length", field=field, value=mask_id(clean), length=len(clean))
-    if not clean[:17].isdigit() or not (clean[17].isdigit() or clean[17] == "X"):
+    # ASCII digits only: str.isdigit() also takes ² and other scripts' digits, which int() refuses
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", clean):
         raise ValidationError("id_format", field=field, value=mask_id(clean))
     expected = ric.calc_check_digit(clean)
     if clean[17] != expected:
