@@ -20,21 +20,30 @@ from typing import Any
 
 MEASURES = ("policy", "information", "funds", "technology", "talent", "health", "culture", "law")
 
-# the problems as they stood at the end of :a (the as-of day)
+# The problems as they stood at the end of :a (the as-of day). The services refuse a step
+# dated before a problem's latest step, so a problem whose latest step is on or before :a
+# stood then as it stands now; only the others are rebuilt from their steps up to :a.
 PROBLEM_AS_OF = """
-WITH st AS (
+WITH later AS (SELECT id FROM problem WHERE last_step_on > :a),
+st AS (
   SELECT problem_id, kind, step_on,
          ROW_NUMBER() OVER (PARTITION BY problem_id ORDER BY step_on DESC, id DESC) AS rn
   FROM problem_step
-  WHERE step_on <= :a AND kind IN ('raise', 'progress', 'reopen', 'resolve', 'close')
+  WHERE problem_id IN later AND step_on <= :a
+    AND kind IN ('raise', 'progress', 'reopen', 'resolve', 'close')
 ), du AS (
   SELECT problem_id, due_on,
          ROW_NUMBER() OVER (PARTITION BY problem_id ORDER BY step_on DESC, id DESC) AS rn
-  FROM problem_step WHERE step_on <= :a AND kind IN ('raise', 'extend')
+  FROM problem_step
+  WHERE problem_id IN later AND step_on <= :a AND kind IN ('raise', 'extend')
 ), ls AS (
-  SELECT problem_id, MAX(step_on) AS last_on FROM problem_step WHERE step_on <= :a
-  GROUP BY problem_id
+  SELECT problem_id, MAX(step_on) AS last_on FROM problem_step
+  WHERE problem_id IN later AND step_on <= :a GROUP BY problem_id
 ), pa AS (
+  SELECT id, owner_id, raised_on, is_conflict, text, community_id, enterprise_id,
+         household_id, status, resolved_on, closed_on, due_on, last_step_on
+  FROM problem WHERE last_step_on <= :a
+  UNION ALL
   SELECT p.id, p.owner_id, p.raised_on, p.is_conflict, p.text,
          p.community_id, p.enterprise_id, p.household_id,
          CASE st.kind WHEN 'raise' THEN 'pending' WHEN 'progress' THEN 'in_progress'
@@ -48,6 +57,7 @@ WITH st AS (
   LEFT JOIN st ON st.problem_id = p.id AND st.rn = 1
   LEFT JOIN du ON du.problem_id = p.id AND du.rn = 1
   LEFT JOIN ls ON ls.problem_id = p.id
+  WHERE p.last_step_on > :a
 )
 """
 OPEN = """(pa.raised_on <= :a AND (pa.status IN ('pending', 'in_progress')
@@ -58,21 +68,20 @@ ACTIVE = "(l.start_on <= :e AND (l.end_on IS NULL OR l.end_on >= :s))"
 
 # each query: its SQL with {g} the section column ('NULL' for the bureau's total)
 QUERIES = {
-    "cadres": f"""
-WITH part AS (
-  SELECT cadre_id AS id FROM link l WHERE cadre_id IS NOT NULL AND {ACTIVE}
-  UNION SELECT vc.cadre_id FROM visit_cadre vc JOIN visit v ON v.id = vc.visit_id
-        WHERE v.visited_on BETWEEN :s AND :e
-  UNION SELECT ac.cadre_id FROM activity_cadre ac JOIN activity a ON a.id = ac.activity_id
-        WHERE a.held_on BETWEEN :s AND :e
-  UNION SELECT cadre_id FROM research WHERE written_on BETWEEN :s AND :e
-  UNION SELECT owner_id FROM ({PROBLEM_AS_OF} SELECT owner_id FROM pa
-        WHERE raised_on BETWEEN :s AND :e OR resolved_on BETWEEN :s AND :e)
-), wrote AS (SELECT DISTINCT cadre_id AS id FROM research WHERE written_on BETWEEN :s AND :e)
+    "cadres": f"""{PROBLEM_AS_OF}
 SELECT {{g}}, COUNT(*) AS cadres_total,
   SUM(c.party IN ('member', 'probationary')) AS party_members,
-  SUM(c.id IN (SELECT id FROM part)) AS cadres_participating,
-  SUM(c.id IN (SELECT id FROM wrote)) AS cadres_with_research
+  SUM(EXISTS (SELECT 1 FROM link l WHERE l.cadre_id = c.id AND {ACTIVE})
+   OR EXISTS (SELECT 1 FROM visit_cadre vc JOIN visit v ON v.id = vc.visit_id
+              WHERE vc.cadre_id = c.id AND v.visited_on BETWEEN :s AND :e)
+   OR EXISTS (SELECT 1 FROM activity_cadre ac JOIN activity a ON a.id = ac.activity_id
+              WHERE ac.cadre_id = c.id AND a.held_on BETWEEN :s AND :e)
+   OR EXISTS (SELECT 1 FROM research r WHERE r.cadre_id = c.id
+              AND r.written_on BETWEEN :s AND :e)
+   OR c.id IN (SELECT owner_id FROM pa WHERE raised_on BETWEEN :s AND :e
+               OR resolved_on BETWEEN :s AND :e)) AS cadres_participating,
+  SUM(EXISTS (SELECT 1 FROM research r WHERE r.cadre_id = c.id
+              AND r.written_on BETWEEN :s AND :e)) AS cadres_with_research
 FROM cadre c WHERE {ROSTER} GROUP BY 1""",
     "links": f"""
 SELECT {{g}},
@@ -84,9 +93,9 @@ FROM link l LEFT JOIN cadre c ON c.id = l.cadre_id WHERE {ACTIVE} GROUP BY 1""",
 SELECT x.g, COUNT(*) AS visits, SUM(v.target_kind = 'community') AS visits_community,
   SUM(v.target_kind = 'enterprise') AS visits_enterprise,
   SUM(v.target_kind = 'household') AS visits_household, SUM(v.cards) AS contact_cards,
-  SUM(v.diary IS NOT NULL AND TRIM(v.diary) != '') AS diaries
-FROM (SELECT vc.visit_id AS vid, {g} AS g FROM visit_cadre vc JOIN cadre c ON c.id = vc.cadre_id
-      GROUP BY 1, 2) x
+  SUM(v.diary IS NOT NULL AND TRIM(v.diary) != '') AS diaries, SUM(x.n) AS visit_person_times
+FROM (SELECT vc.visit_id AS vid, {g} AS g, COUNT(*) AS n
+      FROM visit_cadre vc JOIN cadre c ON c.id = vc.cadre_id GROUP BY 1, 2) x
 JOIN visit v NOT INDEXED ON v.id = x.vid
 WHERE v.visited_on BETWEEN :s AND :e GROUP BY 1""",
     "visits_total": """
@@ -95,10 +104,10 @@ SELECT NULL, COUNT(*) AS visits, SUM(target_kind = 'community') AS visits_commun
   SUM(target_kind = 'household') AS visits_household, SUM(cards) AS contact_cards,
   SUM(diary IS NOT NULL AND TRIM(diary) != '') AS diaries
 FROM visit v NOT INDEXED WHERE v.visited_on BETWEEN :s AND :e""",
-    "person_times": """
-SELECT {g}, COUNT(*) AS visit_person_times
-FROM visit_cadre vc JOIN visit v ON v.id = vc.visit_id JOIN cadre c ON c.id = vc.cadre_id
-WHERE v.visited_on BETWEEN :s AND :e GROUP BY 1""",
+    "person_times_total": """
+SELECT NULL, COUNT(*) AS visit_person_times
+FROM visit_cadre vc JOIN visit v NOT INDEXED ON v.id = vc.visit_id
+WHERE v.visited_on BETWEEN :s AND :e""",
     "problems": f"""{PROBLEM_AS_OF}
 SELECT {{g}},
   SUM(pa.raised_on BETWEEN :s AND :e) AS problems_raised,
@@ -163,12 +172,16 @@ def figures(conn: sqlite3.Connection, as_of: dt.date) -> dict[str, Any]:
     """The self-inspection figures, for the bureau and per section (by section id)."""
     params = _params(as_of)
     out: dict[Any, dict[str, Any]] = {}
+    total_of = {
+        "visits": ("visits_total", "person_times_total"),
+        "activities": ("activities_total",),
+    }
     for grouped in (False, True):
-        for name, sql in QUERIES.items():
-            if grouped and name.endswith("_total"):
-                continue
-            if not grouped and name in ("visits", "activities"):
-                sql = QUERIES[f"{name}_total"]
+        names = [n for n in QUERIES if not n.endswith("_total")]
+        if not grouped:
+            names = [t for n in names for t in total_of.get(n, (n,))]
+        for name in names:
+            sql = QUERIES[name]
             g = ("x.sid" if name == "activities" else "c.section_id") if grouped else "NULL"
             if name == "links" and grouped:
                 g = "COALESCE(l.section_id, c.section_id)"

@@ -52,7 +52,9 @@ def write() -> None:
     lines += [
         "Written by `python bench/run.py --scale bureau|city` (whole processes, median of the runs;",
         "peak = the child's maximum resident set from `/usr/bin/time`). Ratios are to the limit",
-        "named in the same row, measured in the same run. Do not edit: rerun.",
+        "named in the row. A scale's rows may come from several partial runs (`--only start,lookup`,",
+        "`import`, `reports`; the line below gives the last run's date and load), but a figure and",
+        "its limit are always measured in the same run. Do not edit: rerun.",
         "",
     ]
     for scale, d in data.items():

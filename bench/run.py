@@ -23,6 +23,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -62,12 +63,21 @@ def once(
         feed = stdin.open("rb") if stdin else subprocess.DEVNULL
         try:
             started = time.perf_counter()
-            try:
-                proc = subprocess.run(
-                    wrapped, env=env, stdin=feed, capture_output=True, timeout=TIMEOUT
-                )
-            except subprocess.TimeoutExpired as exc:
-                raise TimedOut from exc
+            # its own process group, so that a timeout ends the command and not only the timer
+            with subprocess.Popen(
+                wrapped,
+                env=env,
+                stdin=feed,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+            ) as proc:
+                try:
+                    stdout, stderr = proc.communicate(timeout=TIMEOUT)
+                except subprocess.TimeoutExpired as exc:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.communicate()
+                    raise TimedOut from exc
             seconds = time.perf_counter() - started
         finally:
             if stdin:
@@ -75,8 +85,8 @@ def once(
         text = Path(note.name).read_text().strip().splitlines()
         peak = int(text[-1]) / 1024 if text and text[-1].isdigit() else float("nan")
     if proc.returncode and os.environ.get("BENCH_DEBUG"):
-        sys.stderr.write(proc.stderr.decode(errors="replace")[-2000:])
-    return seconds, peak, proc.returncode, proc.stdout.decode(errors="replace")
+        sys.stderr.write(stderr.decode(errors="replace")[-2000:])
+    return seconds, peak, proc.returncode, stdout.decode(errors="replace")
 
 
 def timed(
@@ -138,7 +148,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, default=None, help="keep the work files here")
     parser.add_argument("--timeout", type=float, default=TIMEOUT, help="seconds per run at most")
     parser.add_argument(
-        "--only", default="", help="comma-separated groups: start,lookup,import,reports"
+        "--only", default="", help="comma-separated groups: start,lookup,import,reports,limits"
     )
     args = parser.parse_args()
     only = set(filter(None, args.only.split(",")))
@@ -262,8 +272,8 @@ def main() -> None:
             record(key, label, per, f"{key.removeprefix('shell_')}", note=f"(T{k}−T1)/{k - 1}")
     if not only or "import" in only:
         imports(work, env, args.import_runs or runs, args.rows, record)
-    if not only or "reports" in only:
-        reports(copy, work, env, runs, record)
+    if not only or "reports" in only or "limits" in only:
+        reports(copy, work, env, runs, record, limits_only="reports" not in only and bool(only))
 
     out = {
         "scale": args.scale,
@@ -387,13 +397,20 @@ def imports(work: Path, env: dict[str, str], runs: int, rows: int, record: Any) 
 # --- reports ------------------------------------------------------------------------------------
 
 
-def reports(db: Path, work: Path, env: dict[str, str], runs: int, record: Any) -> None:
+def reports(
+    db: Path, work: Path, env: dict[str, str], runs: int, record: Any, limits_only: bool = False
+) -> None:
+    """The reports on the scale's database, and their limit: the hand-written SQL.
+
+    ``limits_only`` times the hand-written SQL alone (``--only limits``)."""
     hand = {
         kind: timed([PY, str(HERE / "handsql.py"), kind, str(db), AS_OF], env, runs)
         for kind in ("selfcheck", "supervise")
     }
     record("sql_figures", "手写 SQL：自查统计（sqlite3）", hand["selfcheck"])
     record("sql_supervise", "手写 SQL：调度督促（sqlite3）", hand["supervise"])
+    if limits_only:
+        return
     progress = timed([SANLIAN, "progress", "-f", "json"], env, runs)
     record("progress", "sanlian progress", progress, "sql_figures", 2.0, seconds_max=2.0)
     sup = timed([SANLIAN, "supervise", "-f", "json"], env, runs)
