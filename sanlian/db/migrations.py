@@ -409,7 +409,26 @@ def m0002_change_journal(op: Operations) -> None:
     )
 
 
+def m0003_report_indexes(op: Operations) -> None:
+    """Indexes the reports need at city scale (measured in bench/RESULTS.md).
+
+    A cadre's links by kind (progress --by cadre, supervise, the self-inspection's cadre
+    sheet look them up per cadre); a cadre's visits with the visit's id in the index (no
+    lookup of the pair row); a household's visits by date (supervise: paired households not
+    visited); a problem's steps in date order (the state of a problem on a past day).
+    """
+    op.create_index("ix_link_cadre_kind", "link", ["cadre_id", "kind"], unique=False)
+    op.create_index(
+        "ix_visit_cadre_cadre_visit", "visit_cadre", ["cadre_id", "visit_id"], unique=False
+    )
+    op.create_index("ix_visit_household_on", "visit", ["household_id", "visited_on"], unique=False)
+    op.create_index(
+        "ix_problem_step_problem_on", "problem_step", ["problem_id", "step_on"], unique=False
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Operations], None]]] = [
     (1, "initial", m0001_initial),
     (2, "change_journal", m0002_change_journal),
+    (3, "report_indexes", m0003_report_indexes),
 ]

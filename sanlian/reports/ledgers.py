@@ -47,7 +47,7 @@ def cadre_rows(session: Session, period: Period) -> list[CadreRow]:
     """Every cadre on the roster on the as-of day, by section then number."""
     from sqlalchemy import and_, func, or_, select
 
-    from sanlian.reports.common import between, link_active_in, on_roster, tables
+    from sanlian.reports.common import between, link_active_in, on_roster, spanning, tables
 
     t = tables(period.as_of)
     c, s, link = t.cadre.c, t.section.c, t.link.c
@@ -72,8 +72,18 @@ def cadre_rows(session: Session, period: Period) -> list[CadreRow]:
 
     owned = [pr.owner_id == c.id, between(pr.raised_on, p.start, p.end)]
 
-    visit_join = t.visit_cadre.join(t.visit, v.id == vc.visit_id)
-    in_visits = [vc.cadre_id == c.id, between(v.visited_on, p.start, p.end)]
+    # every cadre's visits of the period in one grouped pass (not two lookups per cadre)
+    visited = (
+        select(
+            vc.cadre_id.label("cadre_id"),
+            func.count().label("visits"),
+            func.max(v.visited_on).label("last_visit_on"),
+        )
+        .select_from(t.visit_cadre.join(t.visit, v.id == vc.visit_id))
+        .where(spanning(v.visited_on, p.start, p.end))
+        .group_by(vc.cadre_id)
+        .subquery("visited")
+    )
     stmt = (
         select(
             c.id,
@@ -87,16 +97,8 @@ def cadre_rows(session: Session, period: Period) -> list[CadreRow]:
             linked("enterprise", link.enterprise_id).label("enterprises"),
             linked("household", link.household_id, active_in_period).label("households_period"),
             linked("enterprise", link.enterprise_id, active_in_period).label("enterprises_period"),
-            select(func.count())
-            .select_from(visit_join)
-            .where(*in_visits)
-            .scalar_subquery()
-            .label("visits"),
-            select(func.max(v.visited_on))
-            .select_from(visit_join)
-            .where(*in_visits)
-            .scalar_subquery()
-            .label("last_visit_on"),
+            visited.c.visits,
+            visited.c.last_visit_on,
             select(func.count())
             .where(r.cadre_id == c.id, between(r.written_on, p.start, p.end))
             .scalar_subquery()
@@ -112,7 +114,11 @@ def cadre_rows(session: Session, period: Period) -> list[CadreRow]:
             .scalar_subquery()
             .label("problems_resolved"),
         )
-        .select_from(t.cadre.join(t.section, s.id == c.section_id))
+        .select_from(
+            t.cadre.join(t.section, s.id == c.section_id).outerjoin(
+                visited, visited.c.cadre_id == c.id
+            )
+        )
         .where(on_roster(t, p.as_of))
         .order_by(c.section_id, c.id)
     )

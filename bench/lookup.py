@@ -1,6 +1,6 @@
 """Measure reference lookup (by name and by pinyin) with 100,000 households.
 
-    .venv/bin/python scripts/bench_lookup.py [--rows 100000]
+    .venv/bin/python bench/lookup.py [--rows 100000]
 
 Prints figures; asserts nothing. The search keys are written in bulk the way an import does.
 """

@@ -1,12 +1,14 @@
-"""Benchmark of ``sanlian household import``: rows per second and peak memory.
+"""Rows of households for the import benchmark; alone, it benchmarks ``sanlian household import``.
+
+Used by ``bench/run.py`` (the one entry point) for its import figures. Run alone:
 
 Generates N valid household rows (names, communities, mobile numbers and ID numbers whose GB 11643
-check digit is computed), writes them as CSV (GB18030, as Chinese Excel saves it) or .xlsx, and
+check digit is computed), writes them as CSV (GBK, as Chinese Excel saves it) or .xlsx, and
 imports them into a temporary database in a child process, twice: the first run adds every
 row, the second finds every row unchanged. Peak memory is the child's maximum resident set.
 
-    .venv/bin/python scripts/bench_import.py                 # 100,000 rows, CSV
-    .venv/bin/python scripts/bench_import.py --rows 10000 --format xlsx
+    .venv/bin/python bench/households.py                 # 100,000 rows, CSV
+    .venv/bin/python bench/households.py --rows 10000 --format xlsx
 
 Timings depend on the machine: nothing here asserts them.
 """
@@ -78,7 +80,7 @@ HEADER = ["户主姓名", "所在社区(村)", "手机号码", "身份证号码"
 def write_file(folder: Path, data: list[list[str]], fmt: str) -> Path:
     if fmt == "csv":
         path = folder / "联系户.csv"
-        with path.open("w", encoding="gb18030", newline="") as fh:
+        with path.open("w", encoding="gbk", newline="") as fh:
             writer = csv.writer(fh, lineterminator="\r\n")
             writer.writerow(["XX社区联系户花名册"])
             writer.writerow(HEADER)

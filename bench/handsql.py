@@ -1,0 +1,306 @@
+"""The limit: the same aggregates as ``selfcheck``/``progress``/``supervise``, hand-written SQL.
+
+Run as a whole process through the standard library's ``sqlite3`` only (no SQLAlchemy), the way
+someone who knows the schema would write them: one pass over each table with GROUP BY, the
+problems' state on the as-of day read from their steps by one window over ``problem_step``.
+
+    python bench/handsql.py selfcheck|progress|supervise DB AS_OF
+
+prints JSON: ``selfcheck``/``progress`` the figures (``{"figures": {...}, "by_section": {...}}``),
+``supervise`` the number of alerts of each kind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import sys
+from typing import Any
+
+MEASURES = ("policy", "information", "funds", "technology", "talent", "health", "culture", "law")
+
+# The problems as they stood at the end of :a (the as-of day). The services refuse a step
+# dated before a problem's latest step, so a problem whose latest step is on or before :a
+# stood then as it stands now; only the others are rebuilt from their steps up to :a.
+PROBLEM_AS_OF = """
+WITH later AS (SELECT id FROM problem WHERE last_step_on > :a),
+st AS (
+  SELECT problem_id, kind, step_on,
+         ROW_NUMBER() OVER (PARTITION BY problem_id ORDER BY step_on DESC, id DESC) AS rn
+  FROM problem_step
+  WHERE problem_id IN later AND step_on <= :a
+    AND kind IN ('raise', 'progress', 'reopen', 'resolve', 'close')
+), du AS (
+  SELECT problem_id, due_on,
+         ROW_NUMBER() OVER (PARTITION BY problem_id ORDER BY step_on DESC, id DESC) AS rn
+  FROM problem_step
+  WHERE problem_id IN later AND step_on <= :a AND kind IN ('raise', 'extend')
+), ls AS (
+  SELECT problem_id, MAX(step_on) AS last_on FROM problem_step
+  WHERE problem_id IN later AND step_on <= :a GROUP BY problem_id
+), pa AS (
+  SELECT id, owner_id, raised_on, is_conflict, text, community_id, enterprise_id,
+         household_id, status, resolved_on, closed_on, due_on, last_step_on
+  FROM problem WHERE last_step_on <= :a
+  UNION ALL
+  SELECT p.id, p.owner_id, p.raised_on, p.is_conflict, p.text,
+         p.community_id, p.enterprise_id, p.household_id,
+         CASE st.kind WHEN 'raise' THEN 'pending' WHEN 'progress' THEN 'in_progress'
+              WHEN 'reopen' THEN 'in_progress' WHEN 'resolve' THEN 'resolved'
+              WHEN 'close' THEN 'unresolvable' ELSE p.status END AS status,
+         CASE WHEN st.kind = 'resolve' THEN st.step_on END AS resolved_on,
+         CASE WHEN st.kind = 'close' THEN st.step_on END AS closed_on,
+         COALESCE(du.due_on, p.due_on) AS due_on,
+         COALESCE(ls.last_on, p.raised_on) AS last_step_on
+  FROM problem p
+  LEFT JOIN st ON st.problem_id = p.id AND st.rn = 1
+  LEFT JOIN du ON du.problem_id = p.id AND du.rn = 1
+  LEFT JOIN ls ON ls.problem_id = p.id
+  WHERE p.last_step_on > :a
+)
+"""
+OPEN = """(pa.raised_on <= :a AND (pa.status IN ('pending', 'in_progress')
+  OR (pa.status = 'resolved' AND pa.resolved_on > :a)
+  OR (pa.status = 'unresolvable' AND pa.closed_on > :a)))"""
+ROSTER = "(c.retired_on IS NULL OR c.retired_on > :a)"
+ACTIVE = "(l.start_on <= :e AND (l.end_on IS NULL OR l.end_on >= :s))"
+
+# each query: its SQL with {g} the section column ('NULL' for the bureau's total)
+QUERIES = {
+    "cadres": f"""{PROBLEM_AS_OF}
+SELECT {{g}}, COUNT(*) AS cadres_total,
+  SUM(c.party IN ('member', 'probationary')) AS party_members,
+  SUM(EXISTS (SELECT 1 FROM link l WHERE l.cadre_id = c.id AND {ACTIVE})
+   OR EXISTS (SELECT 1 FROM visit_cadre vc JOIN visit v ON v.id = vc.visit_id
+              WHERE vc.cadre_id = c.id AND v.visited_on BETWEEN :s AND :e)
+   OR EXISTS (SELECT 1 FROM activity_cadre ac JOIN activity a ON a.id = ac.activity_id
+              WHERE ac.cadre_id = c.id AND a.held_on BETWEEN :s AND :e)
+   OR EXISTS (SELECT 1 FROM research r WHERE r.cadre_id = c.id
+              AND r.written_on BETWEEN :s AND :e)
+   OR c.id IN (SELECT owner_id FROM pa WHERE raised_on BETWEEN :s AND :e
+               OR resolved_on BETWEEN :s AND :e)) AS cadres_participating,
+  SUM(EXISTS (SELECT 1 FROM research r WHERE r.cadre_id = c.id
+              AND r.written_on BETWEEN :s AND :e)) AS cadres_with_research
+FROM cadre c WHERE {ROSTER} GROUP BY 1""",
+    "links": f"""
+SELECT {{g}},
+  COUNT(DISTINCT CASE WHEN l.kind = 'community' THEN l.community_id END) AS communities_linked,
+  COUNT(DISTINCT CASE WHEN l.kind = 'enterprise' THEN l.enterprise_id END) AS enterprises_linked,
+  COUNT(DISTINCT CASE WHEN l.kind = 'household' THEN l.household_id END) AS households_paired
+FROM link l LEFT JOIN cadre c ON c.id = l.cadre_id WHERE {ACTIVE} GROUP BY 1""",
+    "visits": """
+SELECT x.g, COUNT(*) AS visits, SUM(v.target_kind = 'community') AS visits_community,
+  SUM(v.target_kind = 'enterprise') AS visits_enterprise,
+  SUM(v.target_kind = 'household') AS visits_household, SUM(v.cards) AS contact_cards,
+  SUM(v.diary IS NOT NULL AND TRIM(v.diary) != '') AS diaries, SUM(x.n) AS visit_person_times
+FROM (SELECT vc.visit_id AS vid, {g} AS g, COUNT(*) AS n
+      FROM visit_cadre vc JOIN cadre c ON c.id = vc.cadre_id GROUP BY 1, 2) x
+JOIN visit v NOT INDEXED ON v.id = x.vid
+WHERE v.visited_on BETWEEN :s AND :e GROUP BY 1""",
+    "visits_total": """
+SELECT NULL, COUNT(*) AS visits, SUM(target_kind = 'community') AS visits_community,
+  SUM(target_kind = 'enterprise') AS visits_enterprise,
+  SUM(target_kind = 'household') AS visits_household, SUM(cards) AS contact_cards,
+  SUM(diary IS NOT NULL AND TRIM(diary) != '') AS diaries
+FROM visit v NOT INDEXED WHERE v.visited_on BETWEEN :s AND :e""",
+    "person_times_total": """
+SELECT NULL, COUNT(*) AS visit_person_times
+FROM visit_cadre vc JOIN visit v NOT INDEXED ON v.id = vc.visit_id
+WHERE v.visited_on BETWEEN :s AND :e""",
+    "problems": f"""{PROBLEM_AS_OF}
+SELECT {{g}},
+  SUM(pa.raised_on BETWEEN :s AND :e) AS problems_raised,
+  SUM(pa.status = 'resolved' AND pa.resolved_on BETWEEN :s AND :e) AS problems_resolved,
+  SUM(pa.status = 'unresolvable' AND pa.closed_on BETWEEN :s AND :e) AS problems_unresolvable,
+  SUM({OPEN}) AS problems_open,
+  SUM({OPEN} AND pa.due_on < :a) AS problems_overdue,
+  SUM(pa.raised_on BETWEEN :s AND :e AND pa.is_conflict) AS conflicts_raised,
+  SUM(pa.status = 'resolved' AND pa.resolved_on BETWEEN :s AND :e AND pa.is_conflict)
+    AS conflicts_resolved
+FROM pa LEFT JOIN cadre c ON c.id = pa.owner_id GROUP BY 1""",
+    "research": """
+SELECT {g}, COUNT(*) AS research_reports FROM research r JOIN cadre c ON c.id = r.cadre_id
+WHERE r.written_on BETWEEN :s AND :e GROUP BY 1""",
+    "activities": """
+SELECT g, SUM(kind = 'education') AS education_sessions, SUM(kind = 'org_life') AS org_life_sessions,
+  SUM(kind = 'org_life' AND held_on < :july) AS org_life_before_july,
+  SUM(kind = 'civility') AS civility_actions, SUM(kind = 'exchange') AS exchanges,
+  SUM(kind = 'mechanism') AS mechanisms
+FROM (SELECT {g} AS g, a.id, a.kind, a.held_on FROM activity a
+      JOIN (SELECT ac.activity_id AS aid, c.section_id AS sid FROM activity_cadre ac
+            JOIN cadre c ON c.id = ac.cadre_id
+            UNION SELECT id, section_id FROM activity WHERE section_id IS NOT NULL) x
+        ON x.aid = a.id
+      LEFT JOIN (SELECT NULL) ON 1 WHERE a.held_on BETWEEN :s AND :e
+      GROUP BY 1, a.id) GROUP BY 1""",
+    "activities_total": """
+SELECT NULL, SUM(kind = 'education') AS education_sessions,
+  SUM(kind = 'org_life') AS org_life_sessions,
+  SUM(kind = 'org_life' AND held_on < :july) AS org_life_before_july,
+  SUM(kind = 'civility') AS civility_actions, SUM(kind = 'exchange') AS exchanges,
+  SUM(kind = 'mechanism') AS mechanisms
+FROM activity WHERE held_on BETWEEN :s AND :e""",
+    "activity_people": """
+SELECT {g}, COUNT(*) AS activity_person_times
+FROM activity_cadre ac JOIN activity a ON a.id = ac.activity_id JOIN cadre c ON c.id = ac.cadre_id
+WHERE a.held_on BETWEEN :s AND :e GROUP BY 1""",
+    "money": """
+SELECT {g}, SUM(ps.amount_fen) AS funds_fen
+FROM problem_step ps JOIN problem p ON p.id = ps.problem_id LEFT JOIN cadre c ON c.id = p.owner_id
+WHERE ps.kind = 'resolve' AND ps.step_on BETWEEN :s AND :e GROUP BY 1""",
+    "measures": """
+SELECT {g}, sm.measure, COUNT(DISTINCT ps.id)
+FROM step_measure sm JOIN problem_step ps ON ps.id = sm.step_id JOIN problem p ON p.id = ps.problem_id
+LEFT JOIN cadre c ON c.id = p.owner_id
+WHERE ps.kind = 'resolve' AND ps.step_on BETWEEN :s AND :e GROUP BY 1, 2""",
+}
+
+
+def _params(as_of: dt.date) -> dict[str, str]:
+    year = as_of.year
+    end = min(dt.date(year, 12, 31), as_of)
+    return {
+        "s": f"{year}-01-01",
+        "e": end.isoformat(),
+        "a": as_of.isoformat(),
+        "july": f"{year}-07-01",
+    }
+
+
+def figures(conn: sqlite3.Connection, as_of: dt.date) -> dict[str, Any]:
+    """The self-inspection figures, for the bureau and per section (by section id)."""
+    params = _params(as_of)
+    out: dict[Any, dict[str, Any]] = {}
+    total_of = {
+        "visits": ("visits_total", "person_times_total"),
+        "activities": ("activities_total",),
+    }
+    for grouped in (False, True):
+        names = [n for n in QUERIES if not n.endswith("_total")]
+        if not grouped:
+            names = [t for n in names for t in total_of.get(n, (n,))]
+        for name in names:
+            sql = QUERIES[name]
+            g = ("x.sid" if name == "activities" else "c.section_id") if grouped else "NULL"
+            if name == "links" and grouped:
+                g = "COALESCE(l.section_id, c.section_id)"
+            cur = conn.execute(sql.format(g=g), params)
+            cols = [d[0] for d in cur.description]
+            for row in cur:
+                key = row[0] if grouped else "total"
+                if grouped and key is None:
+                    continue
+                slot = out.setdefault(key, {})
+                if name == "measures":
+                    slot.setdefault("measures", dict.fromkeys(MEASURES, 0))[row[1]] = row[2]
+                    continue
+                slot.update({c: int(v or 0) for c, v in zip(cols[1:], row[1:], strict=True)})
+    for slot in out.values():
+        fen = slot.pop("funds_fen", 0)
+        slot["funds_yuan"] = f"{fen // 100}.{fen % 100:02d}"
+        slot.setdefault("measures", dict.fromkeys(MEASURES, 0))
+    total = out.pop("total")
+    return {"figures": total, "by_section": {str(k): v for k, v in sorted(out.items())}}
+
+
+SUPERVISE = {
+    "problems": f"""{PROBLEM_AS_OF}
+SELECT pa.id, pa.due_on, pa.last_step_on, c.name, s.id, s.name,
+       COALESCE(co.name, e.name, h.name), pa.text
+FROM pa LEFT JOIN cadre c ON c.id = pa.owner_id LEFT JOIN section s ON s.id = c.section_id
+LEFT JOIN community co ON co.id = pa.community_id
+LEFT JOIN enterprise e ON e.id = pa.enterprise_id
+LEFT JOIN household h ON h.id = pa.household_id
+WHERE {OPEN} ORDER BY pa.id""",
+    "cadres": f"""
+WITH hh AS (SELECT cadre_id, COUNT(DISTINCT household_id) AS n FROM link
+            WHERE kind = 'household' AND start_on <= :a AND (end_on IS NULL OR end_on >= :a)
+            GROUP BY cadre_id),
+     en AS (SELECT cadre_id, COUNT(DISTINCT enterprise_id) AS n FROM link
+            WHERE kind = 'enterprise' AND start_on <= :a AND (end_on IS NULL OR end_on >= :a)
+            GROUP BY cadre_id),
+     lv AS (SELECT vc.cadre_id, MAX(v.visited_on) AS last FROM visit_cadre vc
+            JOIN visit v ON v.id = vc.visit_id WHERE v.visited_on BETWEEN :s AND :e
+            GROUP BY vc.cadre_id),
+     rs AS (SELECT cadre_id, COUNT(*) AS n FROM research WHERE written_on BETWEEN :s AND :e
+            GROUP BY cadre_id)
+SELECT c.id, c.is_leader, COALESCE(hh.n, 0), COALESCE(en.n, 0), lv.last, COALESCE(rs.n, 0)
+FROM cadre c LEFT JOIN hh ON hh.cadre_id = c.id LEFT JOIN en ON en.cadre_id = c.id
+LEFT JOIN lv ON lv.cadre_id = c.id LEFT JOIN rs ON rs.cadre_id = c.id
+WHERE {ROSTER} ORDER BY c.section_id, c.id""",
+    "households": """
+SELECT COUNT(DISTINCT h.id) FROM link l JOIN household h ON h.id = l.household_id
+JOIN cadre c ON c.id = l.cadre_id
+WHERE l.kind = 'household' AND l.start_on <= :paired AND (l.end_on IS NULL OR l.end_on >= :a)
+  AND (h.retired_on IS NULL OR h.retired_on > :a)
+  AND NOT EXISTS (SELECT 1 FROM visit v WHERE v.household_id = h.id
+                  AND v.visited_on BETWEEN :s AND :a)""",
+}
+
+
+def supervise(conn: sqlite3.Connection, as_of: dt.date) -> dict[str, int]:
+    """How many alerts of each kind ``supervise`` raises (office items counted by figures)."""
+    params = _params(as_of)
+    camp = conn.execute(
+        "SELECT id, red_days, yellow_days, stale_days, visit_cadence_days, research_warn_days "
+        "FROM campaign WHERE year = ?",
+        (as_of.year,),
+    ).fetchone()
+    _cid, red_days, yellow_days, stale_days, cadence, research_warn = camp
+    phases = dict(conn.execute("SELECT key, start_on FROM phase WHERE campaign_id = ?", (camp[0],)))
+    bounds = conn.execute(
+        "SELECT MIN(start_on), MAX(end_on) FROM phase WHERE campaign_id = ?", (camp[0],)
+    ).fetchone()
+    start, end = (dt.date.fromisoformat(b) for b in bounds)
+    implement = dt.date.fromisoformat(phases["implement"])
+    summarise = dt.date.fromisoformat(phases["summarise"])
+    counts: dict[str, int] = {}
+
+    def add(kind: str) -> None:
+        counts[kind] = counts.get(kind, 0) + 1
+
+    for _id, due, last, *_rest in conn.execute(SUPERVISE["problems"], params):
+        late = (as_of - dt.date.fromisoformat(due)).days
+        quiet = max((as_of - dt.date.fromisoformat(last)).days, 0)
+        if late > red_days or late > yellow_days:
+            add("red_card" if late > red_days else "yellow_card")
+        elif quiet >= stale_days:
+            add("stale")
+    in_campaign = start <= as_of <= end
+    started = in_campaign and as_of >= implement
+    cadence_due = in_campaign and (as_of - implement).days >= cadence
+    research_from = summarise - dt.timedelta(days=research_warn)
+    for _id, leader, households, enterprises, last, research in conn.execute(
+        SUPERVISE["cadres"], params
+    ):
+        if started and leader and enterprises == 0:
+            add("leader_no_enterprise")
+        if started and households == 0:
+            add("no_household")
+        if cadence_due and (last is None or (as_of - dt.date.fromisoformat(last)).days >= cadence):
+            add("no_visit")
+        if as_of >= research_from and research == 0:
+            add("research_due" if as_of >= summarise else "research_warn")
+    if in_campaign:
+        paired = (as_of - dt.timedelta(days=cadence)).isoformat()
+        (n,) = conn.execute(SUPERVISE["households"], {**params, "paired": paired}).fetchone()
+        if n:
+            counts["household_unvisited"] = n
+    return counts
+
+
+def main() -> None:
+    what, path, day = sys.argv[1:4]
+    as_of = dt.date.fromisoformat(day)
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    if what in ("selfcheck", "progress"):
+        out: Any = figures(conn, as_of)
+    else:
+        out = supervise(conn, as_of)
+        figures(conn, as_of)  # the office's items stand on the figures
+    json.dump(out, sys.stdout, ensure_ascii=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+"""The report queries use the indexes made for them (``EXPLAIN QUERY PLAN``), and a year-long
+count reads the visit table straight through instead of walking its date index.
+
+Each test runs a report in-process, records every SQL statement it sends, and asks SQLite for
+the plan of each. No timings: a plan is a fact of the schema and the query, whatever the machine.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture
+def statements() -> Iterator[list[tuple[str, Any]]]:
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    seen: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, params: Any, *_rest: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, params))
+
+    event.listen(Engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(Engine, "before_cursor_execute", record)
+
+
+def plans(db_path: Path, seen: list[tuple[str, Any]]) -> list[list[str]]:
+    """The plan of each recorded statement, one list of lines per statement."""
+    con = sqlite3.connect(db_path)
+    try:
+        return [
+            [row[-1] for row in con.execute(f"EXPLAIN QUERY PLAN {sql}", params or ())]
+            for sql, params in seen
+        ]
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def year(base: Any) -> Any:
+    """The base campaign with links, visits and problems in every state."""
+    cli = base
+    steps = [
+        ("link", "community", "--section", "综合科", "--community", "幸福社区", "--from", "3-1"),
+        ("link", "enterprise", "--cadre", "1", "--enterprise", "1", "--from", "3-1"),
+        ("link", "household", "--cadre", "3", "--household", "王秀英", "--from", "3-2"),
+        ("visit", "add", "--date", "3-5", "--cadre", "3", "--household", "王秀英", "--form", "home"),
+        ("visit", "add", "--date", "4-5", "--cadre", "1", "--enterprise", "1", "--form", "talk"),
+        ("problem", "add", "--household", "王秀英", "--category", "就学", "--text", "上学远",
+         "--owner", "3", "--date", "3-5"),
+        ("problem", "resolve", "1", "--how", "协调入学", "--measure", "送政策", "--date", "5-6"),
+        ("problem", "add", "--enterprise", "1", "--category", "资金", "--text", "贷款",
+         "--owner", "1", "--date", "4-5"),
+    ]  # fmt: skip
+    for step in steps:
+        result = cli(*step)
+        assert result.code == 0, result
+    return cli
+
+
+def test_cadre_links_are_looked_up_by_cadre_and_kind(
+    year: Any, db_path: Path, statements: Any
+) -> None:
+    assert year("progress", "--by", "cadre", "-f", "json").code == 0
+    lines = [line for plan in plans(db_path, statements) for line in plan]
+    assert any("ix_link_cadre_kind" in line for line in lines), lines
+    # the per-cadre link counts never walk every link of a kind
+    assert not any("USING INDEX ix_link_kind " in line for line in lines), lines
+
+
+def test_supervise_finds_unvisited_households_by_household_and_date(
+    year: Any, db_path: Path, statements: Any
+) -> None:
+    assert year("supervise", "-f", "json").code == 0
+    lines = [line for plan in plans(db_path, statements) for line in plan]
+    assert any(
+        "SEARCH v USING COVERING INDEX ix_visit_household_on" in line
+        or "visit USING COVERING INDEX ix_visit_household_on" in line
+        for line in lines
+    ), lines
+
+
+def test_year_long_counts_scan_visits_and_never_scan_steps_per_problem(
+    year: Any, db_path: Path, statements: Any
+) -> None:
+    assert year("selfcheck", "-f", "json").code == 0
+    all_plans = plans(db_path, statements)
+    lines = [line for plan in all_plans for line in plan]
+    # a year's visits are read straight through, not fetched one by one through the date index
+    assert not any("INDEX ix_visit_visited_on" in line for line in lines), lines
+    assert "SCAN visit" in lines
+    # a problem's steps are only ever searched by the problem (never a scan per problem)
+    for plan in all_plans:
+        for i, line in enumerate(plan):
+            if line.startswith("CORRELATED"):
+                assert not plan[i + 1].startswith("SCAN problem_step"), plan
+
+
+def test_a_past_day_reads_each_problems_steps_through_the_date_ordered_index(
+    year: Any, db_path: Path, statements: Any
+) -> None:
+    # on 4-20 problem 1 was still open: its state then comes from its steps
+    assert year("selfcheck", "-f", "json", "--as-of", "2026-04-20").code == 0
+    all_plans = plans(db_path, statements)
+    lines = [line for plan in all_plans for line in plan]
+    steps = [line for line in lines if "problem_step" in line and line.startswith("SEARCH")]
+    assert steps, lines
+    assert all("ix_problem_step_problem_on" in line for line in steps), steps
+    # the latest step comes first in the index: no sorting of a problem's steps
+    for plan in all_plans:
+        for i, line in enumerate(plan[:-1]):
+            if line.startswith("SEARCH problem_step"):
+                assert plan[i + 1] != "USE TEMP B-TREE FOR ORDER BY", plan
+
+
+def test_a_short_period_uses_the_date_index(year: Any, db_path: Path, statements: Any) -> None:
+    assert year("brief", "--from", "4-1", "--to", "4-7", "-f", "json").code == 0
+    lines = [line for plan in plans(db_path, statements) for line in plan]
+    assert any("ix_visit_visited_on" in line for line in lines), lines
