@@ -163,6 +163,29 @@ def rows_of(db: Path, sql: str) -> list[tuple[Any, ...]]:
         engine.dispose()
 
 
+def execute_sql(db: Path, *statements: str) -> None:
+    """Write with plain SQL as another program might, references unchecked: on SQLite foreign
+    keys are off by default; on PostgreSQL the session skips the reference triggers."""
+    url = _pg_target(db)
+    if url is None:
+        con = sqlite3.connect(db)
+        with con:
+            for statement in statements:
+                con.execute(statement)
+        con.close()
+        return
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url, poolclass=_null_pool())
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+            for statement in statements:
+                conn.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
 @dataclass
 class Result:
     code: int

@@ -186,8 +186,11 @@ def fresh_copies(cli: Cli, tmp_path_factory: pytest.TempPathFactory) -> Callable
     folder = tmp_path_factory.mktemp("fuzz-cli", numbered=True)
 
     def copy() -> Path:
-        for old in folder.iterdir():
-            old.unlink()
+        for old in folder.iterdir():  # the last example's file, and its automatic backups
+            if old.is_dir():
+                shutil.rmtree(old)
+            else:
+                old.unlink()
         path = folder / f"ex{next(_counter)}.db"
         shutil.copyfile(_built["template"], path)
         return path

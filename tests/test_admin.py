@@ -54,6 +54,7 @@ def test_a_file_that_is_not_a_database(cli: Cli, tmp_path: Path) -> None:
     assert bogus.read_text(encoding="utf-8").startswith("姓名")
 
 
+@pytest.mark.sqlite_only(reason="db restore takes a SQLite file")
 def test_restore_refuses_a_file_that_is_not_a_backup(base: Cli, tmp_path: Path, unchanged) -> None:  # type: ignore[no-untyped-def]
     junk = tmp_path / "junk.db"
     junk.write_text("not a database")

@@ -16,6 +16,10 @@ from sanlian.db import migrations
 from sanlian.services import backups
 from tests.conftest import Cli, dump
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="about the SQLite file itself: copies, damage, permissions, locks"
+)
+
 FIXTURE_V1 = Path(__file__).parent / "fixtures" / "schema_v1.db"
 
 

@@ -3,21 +3,18 @@ records. The CLI refuses such data, so the tests write it with plain SQL (issue 
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import Cli
+import pytest
+
+from tests.conftest import Cli, execute_sql
 
 NOW = "2026-06-01 08:00:00"
 
 
 def _sql(db_path: Path, *statements: str) -> None:
-    con = sqlite3.connect(db_path)  # foreign keys off: as another program might write
-    with con:
-        for statement in statements:
-            con.execute(statement)
-    con.close()
+    execute_sql(db_path, *statements)  # references unchecked: as another program might write
 
 
 def _link(kind: str, *, cadre: int, start: str = "2026-04-01", **ids: int) -> str:
@@ -116,7 +113,7 @@ def test_visits_and_problems_that_break_the_rules(base: Cli, db_path: Path) -> N
     problem = (
         "insert into problem (target_kind, community_id, category, text, raised_on, due_on, "
         "is_conflict, status, last_step_on, created_at) values ('community', 1, 'other', "
-        "'路灯不亮', '{r}', '{d}', 0, '{s}', '{r}', '" + NOW + "')"
+        "'路灯不亮', '{r}', '{d}', false, '{s}', '{r}', '" + NOW + "')"
     )
     step = (
         "insert into problem_step (problem_id, kind, step_on, created_at) "
@@ -174,6 +171,7 @@ def test_the_demo_year_passes_every_check(cli: Cli, db_path: Path) -> None:
     assert check.code == 0, [f for f in check.json() if not f["ok"]]
 
 
+@pytest.mark.sqlite_only(reason="damages the SQLite file's pages")
 def test_a_damaged_database_is_reported_not_a_traceback(base: Cli, db_path: Path) -> None:
     from tests.test_backups import _corrupt_copy
 

@@ -11,7 +11,13 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Cli
+
+pytestmark = pytest.mark.sqlite_only(
+    reason="two processes on one SQLite file; PostgreSQL has its own two-clerk test"
+)
 
 PER_PROCESS = 1000
 

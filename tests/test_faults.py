@@ -21,6 +21,10 @@ import pytest
 from sanlian.db import engine as engine_mod
 from tests.conftest import Cli, dump
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="about the SQLite file itself: copies, damage, permissions, locks"
+)
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -123,7 +123,7 @@ def test_reference_beyond_any_record_number_is_not_found(base: Cli) -> None:
     from sanlian.db.engine import open_database
     from sanlian.services import refs
 
-    db = open_database(str(Path(__import__("os").environ["SANLIAN_DB"])))
+    db = open_database(__import__("os").environ["SANLIAN_DB"])  # a file, or a server's URL
     with db.session() as session:
         for ref in (HUGE, "#" + HUGE, KHAROSHTHI_ONE, "1" * 5000):
             with pytest.raises(NotFoundError):

@@ -9,30 +9,47 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Cli
+from tests.conftest import Cli, dump, execute_sql, on_pg, rows_of
 
 FIXTURE = Path(__file__).parent / "fixtures" / "schema_v1.db"
 ID_NUMBER = "110101199003071233"  # check digit computed by GB 11643
 PHONE = "13987654321"
 
 
+def _literal(value: Any) -> str:
+    return str(value) if isinstance(value, int) else "'" + str(value).replace("'", "''") + "'"
+
+
 def query(path: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
-    con = sqlite3.connect(path)
-    try:
-        return list(con.execute(sql, args))
-    finally:
-        con.close()
+    """One query on the test's database (SQLite file or PostgreSQL); ``?`` takes ``args``."""
+    for arg in args:
+        sql = sql.replace("?", _literal(arg), 1)
+    return rows_of(path, sql)
 
 
 def data_dump(path: Path) -> list[str]:
     """Every row of every table but the journal's own; search keys without their ids."""
+    keys = sorted(query(path, "select kind, ref_id, key from search_key"))  # ids aside
+    if on_pg():
+        skip_pg = ("journal:", "journal_change:", "schema_migrations:", "search_key:")
+        return [line for line in dump(path) if not line.startswith(skip_pg)] + [str(keys)]
     con = sqlite3.connect(path)
     try:
         skip = ('INSERT INTO "journal', 'INSERT INTO "schema_migrations', 'INSERT INTO "search_key')
-        keys = sorted(con.execute("select kind, ref_id, key from search_key"))  # ids aside
         return [line for line in con.iterdump() if not line.startswith(skip)] + [str(keys)]
     finally:
         con.close()
+
+
+def stored_bytes(path: Path) -> bytes:
+    """What the database holds: the SQLite file's raw bytes after VACUUM (free pages too), or
+    on PostgreSQL every row of every table."""
+    if on_pg():
+        return "\n".join(dump(path)).encode()
+    con = sqlite3.connect(path)
+    con.execute("VACUUM")
+    con.close()
+    return path.read_bytes()
 
 
 def last_changes(path: Path) -> list[tuple[str, str]]:
@@ -193,10 +210,7 @@ def test_undo_refuses_when_the_record_was_changed_since(
     base: Cli, db_path: Path, unchanged: Any
 ) -> None:
     base("section", "add", "甲科")
-    con = sqlite3.connect(db_path)
-    con.execute("update section set note = '外部修改' where name = '甲科'")
-    con.commit()
-    con.close()
+    execute_sql(db_path, "update section set note = '外部修改' where name = '甲科'")
     result = unchanged(lambda: base("undo", "--yes"))
     assert "科室“甲科”" in result.err and "又被改动过" in result.err
 
@@ -217,6 +231,7 @@ def test_reveal_is_journaled_with_numbers_masked(base: Cli, db_path: Path) -> No
     ]
 
 
+@pytest.mark.sqlite_only(reason="a server database always exists")
 def test_reveal_on_a_missing_database_does_not_crash(cli: Cli, db_path: Path) -> None:
     result = cli("cadre", "list", "--reveal")
     assert "Traceback" not in result.err
@@ -231,10 +246,7 @@ def test_purge_leaves_no_trace_of_the_numbers(base: Cli, db_path: Path) -> None:
     result = base("cadre", "remove", "赵敏", "--purge")
     assert result.code == 0, result
     assert "此前的备份文件中仍保留原值" in result.out
-    con = sqlite3.connect(db_path)
-    con.execute("VACUUM")
-    con.close()
-    raw = db_path.read_bytes()
+    raw = stored_bytes(db_path)
     assert ID_NUMBER.encode() not in raw and PHONE.encode() not in raw
     assert ID_NUMBER[-4:].encode() not in raw.replace(b"1233", b"", 0)
     kind, summary = query(db_path, "select kind, summary from journal order by id desc limit 1")[0]
@@ -265,7 +277,7 @@ def test_household_purge_erases_phone_and_address(base: Cli, db_path: Path) -> N
         "幸福路1号",
     )
     assert base("household", "remove", "钱七", "--purge").code == 0
-    raw = db_path.read_bytes()
+    raw = stored_bytes(db_path)
     assert PHONE.encode() not in raw and "幸福路1号".encode() not in raw
 
 
@@ -282,6 +294,7 @@ def test_history_filters(base: Cli, db_path: Path) -> None:
     assert bad.code == 1 and "cadre:张伟" in bad.err
 
 
+@pytest.mark.sqlite_only(reason="the fixture is a SQLite file of schema version 1")
 def test_schema_v1_database_migrates_and_keeps_its_history(
     cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -297,7 +310,7 @@ def test_schema_v1_database_migrates_and_keeps_its_history(
     assert all(r["kind"] == "legacy" for r in rows)
     for table, count in counts.items():
         assert query(path, f"select count(*) from {table}")[0][0] == count
-    assert query(path, "select max(version) from schema_migrations") == [(2,)]
+    assert query(path, "select max(version) from schema_migrations") == [(3,)]
     before = data_dump(path)
     result = cli("undo", "--yes")
     assert result.code == 1 and "无法撤销" in result.err and "Traceback" not in result.err

@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+pytestmark = pytest.mark.sqlite_only(reason="SQLite's EXPLAIN QUERY PLAN")
+
 
 @pytest.fixture
 def statements() -> Iterator[list[tuple[str, Any]]]:

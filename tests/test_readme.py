@@ -36,7 +36,7 @@ def test_every_command_of_the_tour_works(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     for args, code in tour():
-        if on_pg() and args[:2] == ["db", "backup"]:  # a server is backed up with its own tools
+        if on_pg() and args[:2] in (["db", "backup"], ["db", "backups"]):  # pg_dump's work
             code = 1
         result = cli(*args)
         assert result.code == code, (args, result)

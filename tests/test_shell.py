@@ -183,6 +183,9 @@ def test_output_is_that_of_the_one_shot_command(
 # --- start-up paid once ---------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only(
+    reason="the shell keeps SQLite files open; a server URL is opened per line"
+)
 def test_the_database_is_opened_and_migrated_once(
     base: Cli, shell_run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -216,6 +219,7 @@ def test_the_database_is_opened_and_migrated_once(
     assert engine._KEPT is None
 
 
+@pytest.mark.sqlite_only(reason="removes the SQLite file")
 def test_a_file_made_anew_is_opened_afresh(base: Cli, db_path: Path) -> None:
     import sqlite3
 

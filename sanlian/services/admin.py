@@ -163,10 +163,9 @@ def check(session: Session, *, today: dt.date | None = None) -> list[dict[str, A
 
         today = clock_today()
     findings: list[dict[str, Any]] = []
-    rules: list[tuple[str, Any]] = []
-    if session.get_bind().dialect.name == "sqlite":
-        rules += [("integrity", _integrity), ("foreign_keys", _foreign_keys)]
-    rules += [
+    rules: list[tuple[str, Any]] = [
+        ("integrity", _integrity),  # on a server: every table readable
+        ("foreign_keys", _foreign_keys),  # on a server: references looked up table by table
         ("enterprise_limit", _enterprise_limit),
         ("enterprise_leaders", _enterprise_leaders),
         ("household_unlinked", _household_unlinked),
@@ -239,24 +238,26 @@ def _server_unreadable(session: Session) -> list[str]:
 
 def _server_orphans(session: Session) -> list[str]:
     """Rows whose reference finds nothing, table by table (what ``foreign_key_check`` does)."""
-    from sqlalchemy import and_, func, select
+    from sqlalchemy import and_, select
     from sqlmodel import SQLModel
 
     import sanlian.db.models  # noqa: F401  (registers the tables)
 
-    broken = []
+    broken: list[str] = []
     for table in SQLModel.metadata.sorted_tables:
         for fk in table.foreign_key_constraints:
             parent = fk.referred_table
             pairs = [(e.parent, e.column) for e in fk.elements]
+            keys = list(table.primary_key.columns)
             orphan = (
-                select(func.count())
+                select(*keys)
                 .select_from(table.outerjoin(parent, and_(*(c == p for c, p in pairs))))
                 .where(*(c.is_not(None) for c, _p in pairs), pairs[0][1].is_(None))
+                .order_by(*keys)
             )
-            n = session.execute(orphan).scalar_one()
-            if n:
-                broken.append(f"{table.name} 有 {n} 行引用了不存在的 {parent.name}")
+            for row in session.execute(orphan):
+                where = f"第 {row[0]} 行" if len(keys) == 1 else str(tuple(row))
+                broken.append(f"{table.name} {where}引用了不存在的 {parent.name}")
     return broken
 
 
