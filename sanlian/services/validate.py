@@ -201,7 +201,6 @@ def id_number(
     if value is None or not str(value).strip():
         return None
     from stdnum.cn import ric
-    from stdnum.exceptions import ValidationError as StdnumError
 
     raw = str(value)
     clean = re.sub(r"\s", "", normalize(raw)).upper()
@@ -216,9 +215,9 @@ def id_number(
     if clean[17] != expected:
         raise ValidationError("id_checksum", field=field, value=mask_id(clean), expected=expected)
     birth_text = f"{clean[6:10]}-{clean[10:12]}-{clean[12:14]}"
-    try:
-        birth = ric.get_birth_date(clean)
-    except StdnumError:
+    try:  # what ``ric.get_birth_date`` does, without compacting the number a second time
+        birth = dt.date(int(clean[6:10]), int(clean[10:12]), int(clean[12:14]))
+    except ValueError:
         raise ValidationError(
             "id_birth", field=field, value=mask_id(clean), birth=birth_text
         ) from None
@@ -236,14 +235,37 @@ def id_number(
                 id_gender=GENDER[id_gender],
                 gender=GENDER.get(gender, gender),
             )
-    try:
-        ric.get_birth_place(clean)
-    except (StdnumError, KeyError):  # KeyError: stdnum's table lacks a county for the code
-        if notes is not None:
-            from sanlian.i18n.messages import render
+    if notes is not None and not _area_known(clean, birth.year):
+        from sanlian.i18n.messages import render
 
-            notes.append(render("note_area_code", value=mask_id(clean), area=clean[:6]))
+        notes.append(render("note_area_code", value=mask_id(clean), area=clean[:6]))
     return clean
+
+
+# python-stdnum's answer for an area code in a birth year: its lookup reads and splits its table
+# entry every time, which at 100,000 imported rows was most of the import's time. The answer
+# depends on the code and the year only (the date is valid by then), so each pair is asked once.
+_AREA_KNOWN: dict[tuple[str, int], bool] = {}
+_AREA_KNOWN_LIMIT = 200_000  # pairs remembered at the most (real files hold a few thousand)
+
+
+def _area_known(number: str, year: int) -> bool:
+    """Whether python-stdnum knows the area code of ``number`` for its birth ``year``."""
+    key = (number[:6], year)
+    known = _AREA_KNOWN.get(key)
+    if known is None:
+        from stdnum.cn import ric
+        from stdnum.exceptions import ValidationError as StdnumError
+
+        try:
+            ric.get_birth_place(number)
+            known = True
+        except (StdnumError, KeyError):  # KeyError: stdnum's table lacks a county for the code
+            known = False
+        if len(_AREA_KNOWN) >= _AREA_KNOWN_LIMIT:
+            _AREA_KNOWN.clear()
+        _AREA_KNOWN[key] = known
+    return known
 
 
 def gender_of_id(number: str) -> str:
