@@ -969,7 +969,10 @@ class RegistryImporter(Importer):
 
     def _notes(self, row: Row, result: ImportResult) -> None:
         for text in row.notes:
-            result.note(render("import_row_note", line=row.line, note=text), group="id_number")
+            # past the first few, a hint is only counted: its sentence is not needed
+            listed = result._groups.get("id_number", 0) < GROUP_LIMIT
+            shown = render("import_row_note", line=row.line, note=text) if listed else ""
+            result.note(shown, group="id_number")
 
     # -- planning and writing ---------------------------------------------------------------
 
@@ -1248,6 +1251,7 @@ def _run_import(
     if not set(example) <= set(mapped_keys):
         example = {}  # only a file with every column of the template can hold its example
     read = 0
+    fields = list(columns.fields.items())
 
     savepoint = session.begin_nested()
     try:
@@ -1256,19 +1260,24 @@ def _run_import(
             read += 1
             if progress is not None and read % BATCH == 0:
                 progress(table.done, table.total, read)
-            row = Row(line=line, cells=cells, values={})
+            values: dict[str, Any] = {}
             problems: list[Problem] = []
-            for index, f in columns.fields.items():
-                raw = cells[index] if index < len(cells) else None
+            width = len(cells)
+            for index, f in fields:
+                raw = cells[index] if index < width else None
+                if raw is None:
+                    values[f.key] = None
+                    continue
                 try:
-                    row.values[f.key] = prepare(raw, f)
+                    values[f.key] = prepare(raw, f)
                 except CellProblem as exc:
-                    row.values[f.key] = None
+                    values[f.key] = None
                     problems.append(
                         Problem(columns.headers[index], display(raw), exc.message, f.type)
                     )
-            if not problems and all(v is None for v in row.values.values()):
+            if not problems and not any(v is not None for v in values.values()):
                 continue  # only unknown or ignored columns filled: nothing to import
+            row = Row(line=line, cells=cells, values=values)
             if columns.record is not None and columns.record < len(cells):
                 raw = cells[columns.record]
                 row.record_text = display(raw)
