@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 SKIP_TABLES = frozenset({"journal", "journal_change", "search_key", "schema_migrations"})
 SKIP_CAPTURE = {"sanlian_journaled": True}  # execution option: the writer records the rows itself
 INFO_KEY = "sanlian_journal"
+WRITE_CHUNK = 2000  # journal_change rows per executemany
 REGISTRY_TABLES = ("section", "cadre", "community", "enterprise", "household")
 # Personal fields erased by ``remove --purge`` (names stay: the records are named by them).
 PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
@@ -139,8 +140,11 @@ def encode(value: Any) -> Any:
     return value
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # what ``encode`` returns unchanged
+
+
 def encode_row(row: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: encode(v) for k, v in row.items()}
+    return {k: v if type(v) in _PLAIN else encode(v) for k, v in row.items()}
 
 
 def decode(table: Table, key: str, value: Any) -> Any:
@@ -264,24 +268,57 @@ class Recorder:
             return 0
         if self.journal_id != journal_id:
             self.journal_id, self.seq = journal_id, 0
-        rows = []
-        for change in self.changes:
-            self.seq += 1
-            rows.append(
-                {
-                    "journal_id": journal_id,
-                    "seq": self.seq,
-                    "table_name": change.table,
-                    "record_id": change.record_id,
-                    "action": change.action,
-                    "before": _dumps(change.before),
-                    "after": _dumps(change.after),
-                }
-            )
         table: Any = JournalChange.__table__  # type: ignore[attr-defined]
-        session.connection().execute(insert(table), rows)
+        connection = session.connection()
+        count = len(self.changes)
+        # In chunks: an import of 100,000 rows holds one change per row, and their JSON all at
+        # once (with the driver's copy of it) would double the command's peak memory.
+        if connection.dialect.paramstyle == "qmark":  # SQLite: the driver's own executemany
+            self._write_plain(connection, journal_id)
+            return count
+        for start in range(0, count, WRITE_CHUNK):
+            rows = []
+            for change in self.changes[start : start + WRITE_CHUNK]:
+                self.seq += 1
+                rows.append(
+                    {
+                        "journal_id": journal_id,
+                        "seq": self.seq,
+                        "table_name": change.table,
+                        "record_id": change.record_id,
+                        "action": change.action,
+                        "before": _dumps(change.before),
+                        "after": _dumps(change.after),
+                    }
+                )
+            connection.execute(insert(table), rows)
         self.changes.clear()
-        return len(rows)
+        return count
+
+    def _write_plain(self, connection: Any, journal_id: int) -> None:
+        """``write`` on SQLite, where SQLAlchemy's handling of each of an import's 100,000
+        parameter sets cost more than SQLite's writing them."""
+        sql = (
+            "INSERT INTO journal_change (journal_id, seq, table_name, record_id, action, "
+            "before, after) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        )
+        for start in range(0, len(self.changes), WRITE_CHUNK):
+            rows = []
+            for change in self.changes[start : start + WRITE_CHUNK]:
+                self.seq += 1
+                rows.append(
+                    (
+                        journal_id,
+                        self.seq,
+                        change.table,
+                        change.record_id,
+                        change.action,
+                        _dumps(change.before),
+                        _dumps(change.after),
+                    )
+                )
+            connection.exec_driver_sql(sql, rows)
+        self.changes.clear()
 
 
 def _dumps(value: dict[str, Any] | None) -> str | None:

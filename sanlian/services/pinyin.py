@@ -6,6 +6,7 @@ clerk finds 单伟 by ``shanwei`` as well as ``danwei``. Reads never import pypi
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import re
@@ -16,12 +17,39 @@ MAX_READINGS = 64  # per name: full spellings (and as many initials) kept at the
 _PER_CHAR = 3  # readings per character considered
 
 
+_DROPPED = re.compile(r"[\s·•\-_()（）]")
+
+
+@functools.cache
+def _per_char() -> dict[int, str] | None:
+    """pypinyin's table of single characters when, as here, its phrases are not loaded: then
+    each character of a run of Han characters is read alone, so a name's readings are those of
+    its characters in turn. ``None`` when phrases are loaded (a user's PYPINYIN_NO_PHRASES="")."""
+    os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
+    from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
+
+    return None if PHRASES_DICT else PINYIN_DICT
+
+
+@functools.lru_cache(maxsize=65536)
+def _char_readings(char: str) -> tuple[str, ...]:
+    """The readings of one character with a pinyin, as ``_readings`` keeps them."""
+    from pypinyin import Style, pinyin
+
+    (item,) = pinyin(char, style=Style.NORMAL, heteronym=True)
+    return tuple([r for r in dict.fromkeys(item) if r][:_PER_CHAR])
+
+
 def _readings(name: str) -> list[list[str]]:
+    clean = unicodedata.normalize("NFKC", name).lower()
+    clean = _DROPPED.sub("", clean)
+    table = _per_char()
+    if table is not None and clean and all(ord(c) in table for c in clean):
+        # Han characters only (the table holds no letter or digit): read one by one, cached.
+        return [list(found) for c in clean if (found := _char_readings(c))]
     os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
     from pypinyin import Style, pinyin
 
-    clean = unicodedata.normalize("NFKC", name).lower()
-    clean = re.sub(r"[\s·•\-_()（）]", "", clean)
     parts: list[list[str]] = []
 
     def keep(chars: str) -> Any:  # letters and digits stand for themselves

@@ -22,6 +22,9 @@ def normalize(value: str) -> str:
 # Control characters (pasted from other programs, read from files) that no Word or Excel file
 # may hold: they are invisible, so they are dropped rather than refused. Tab and newline stay.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_BLANKS = re.compile(r"[\u3000 \t]+")
+_HAN_NAME = re.compile(r"[\u3400-\u9fff·\s]+")
+_SPACE = re.compile(r"\s+")
 
 
 def text(value: str | None, field: str, *, required: bool = False, limit: int = 2000) -> str | None:
@@ -35,7 +38,10 @@ def text(value: str | None, field: str, *, required: bool = False, limit: int = 
     # NFKC would also fold full-width punctuation (，→,), which clerks want kept in prose, so
     # only blanks are normalised here: runs of spaces (full-width too) within each line.
     rows = str(value).strip().splitlines()
-    clean = "\n".join(re.sub(r"[\u3000 \t]+", " ", row).strip() for row in rows)
+    if len(rows) == 1:  # the usual cell: one line
+        clean = _BLANKS.sub(" ", rows[0]).strip()
+    else:
+        clean = "\n".join(_BLANKS.sub(" ", row).strip() for row in rows)
     if len(clean) > limit:
         raise ValidationError("text_too_long", field=field, length=len(clean), limit=limit)
     return clean
@@ -46,8 +52,8 @@ def name(value: str | None, field: str) -> str:
     clean = text(value, field, required=True, limit=100)
     assert clean is not None
     clean = unicodedata.normalize("NFKC", clean)
-    if re.fullmatch(r"[\u3400-\u9fff·\s]+", clean):
-        clean = re.sub(r"\s+", "", clean)
+    if _HAN_NAME.fullmatch(clean):
+        clean = _SPACE.sub("", clean)
     return clean
 
 
@@ -169,17 +175,24 @@ def _is_masked(value: str) -> bool:
     return "*" in value
 
 
+_PHONE_SEPARATORS = re.compile(r"[\s\-()（）]")
+_PHONE_PREFIX = re.compile(r"^(\+?86)(?=1[0-9]{10}$)")
+_PHONE = re.compile(r"1[0-9]{10}")
+_WHITESPACE = re.compile(r"\s")
+_ID_FORMAT = re.compile(r"[0-9]{17}[0-9X]")
+
+
 def phone(value: str | None, field: str = "手机号码") -> str | None:
     """A mainland mobile number: 11 digits starting with 1 (+86 and separators dropped)."""
     if value is None or not str(value).strip():
         return None
     raw = str(value)
-    clean = re.sub(r"[\s\-()（）]", "", normalize(raw))
+    clean = _PHONE_SEPARATORS.sub("", normalize(raw))
     if _is_masked(clean):
         raise ValidationError("id_masked", field=field, value=raw)
     # [0-9], not \d: other scripts' digits (١٣٨…) are no phone number to dial
-    clean = re.sub(r"^(\+?86)(?=1[0-9]{10}$)", "", clean)
-    if not re.fullmatch(r"1[0-9]{10}", clean):
+    clean = _PHONE_PREFIX.sub("", clean)
+    if not _PHONE.fullmatch(clean):
         raise ValidationError("phone_invalid", field=field, value=mask_phone(clean) or raw)
     return clean
 
@@ -201,24 +214,23 @@ def id_number(
     if value is None or not str(value).strip():
         return None
     from stdnum.cn import ric
-    from stdnum.exceptions import ValidationError as StdnumError
 
     raw = str(value)
-    clean = re.sub(r"\s", "", normalize(raw)).upper()
+    clean = _WHITESPACE.sub("", normalize(raw)).upper()
     if _is_masked(clean):
         raise ValidationError("id_masked", field=field, value=raw)
     if len(clean) != 18:
         raise ValidationError("id_length", field=field, value=mask_id(clean), length=len(clean))
     # ASCII digits only: str.isdigit() also takes ² and other scripts' digits, which int() refuses
-    if not re.fullmatch(r"[0-9]{17}[0-9X]", clean):
+    if not _ID_FORMAT.fullmatch(clean):
         raise ValidationError("id_format", field=field, value=mask_id(clean))
     expected = ric.calc_check_digit(clean)
     if clean[17] != expected:
         raise ValidationError("id_checksum", field=field, value=mask_id(clean), expected=expected)
     birth_text = f"{clean[6:10]}-{clean[10:12]}-{clean[12:14]}"
-    try:
-        birth = ric.get_birth_date(clean)
-    except StdnumError:
+    try:  # what ``ric.get_birth_date`` does, without compacting the number a second time
+        birth = dt.date(int(clean[6:10]), int(clean[10:12]), int(clean[12:14]))
+    except ValueError:
         raise ValidationError(
             "id_birth", field=field, value=mask_id(clean), birth=birth_text
         ) from None
@@ -236,14 +248,37 @@ def id_number(
                 id_gender=GENDER[id_gender],
                 gender=GENDER.get(gender, gender),
             )
-    try:
-        ric.get_birth_place(clean)
-    except (StdnumError, KeyError):  # KeyError: stdnum's table lacks a county for the code
-        if notes is not None:
-            from sanlian.i18n.messages import render
+    if notes is not None and not _area_known(clean, birth.year):
+        from sanlian.i18n.messages import render
 
-            notes.append(render("note_area_code", value=mask_id(clean), area=clean[:6]))
+        notes.append(render("note_area_code", value=mask_id(clean), area=clean[:6]))
     return clean
+
+
+# python-stdnum's answer for an area code in a birth year: its lookup reads and splits its table
+# entry every time, which at 100,000 imported rows was most of the import's time. The answer
+# depends on the code and the year only (the date is valid by then), so each pair is asked once.
+_AREA_KNOWN: dict[tuple[str, int], bool] = {}
+_AREA_KNOWN_LIMIT = 200_000  # pairs remembered at the most (real files hold a few thousand)
+
+
+def _area_known(number: str, year: int) -> bool:
+    """Whether python-stdnum knows the area code of ``number`` for its birth ``year``."""
+    key = (number[:6], year)
+    known = _AREA_KNOWN.get(key)
+    if known is None:
+        from stdnum.cn import ric
+        from stdnum.exceptions import ValidationError as StdnumError
+
+        try:
+            ric.get_birth_place(number)
+            known = True
+        except (StdnumError, KeyError):  # KeyError: stdnum's table lacks a county for the code
+            known = False
+        if len(_AREA_KNOWN) >= _AREA_KNOWN_LIMIT:
+            _AREA_KNOWN.clear()
+        _AREA_KNOWN[key] = known
+    return known
 
 
 def gender_of_id(number: str) -> str:
