@@ -592,14 +592,15 @@ def selfcheck(
     with st.session() as session:
         day = st.optional_date(session, as_of, "截至日期")
         report = build(session, today=st.today, year=year, as_of=day)
-        if suffix in (".xlsx", ".docx"):
+        if output is not None and suffix == ".xlsx":
+            from sanlian.io.report_xlsx import write_selfcheck
+
+            write_selfcheck(output, session, report)  # the ledgers stream from the session
+        if suffix == ".docx":
             from sanlian.reports.document import detail
 
             full = detail(session, report)
     if output is not None and suffix == ".xlsx":
-        from sanlian.io.report_xlsx import write_selfcheck
-
-        write_selfcheck(output, full)
         sys.stderr.write(render("written_to", path=output) + "\n")
         return
     if output is not None and suffix == ".docx":
