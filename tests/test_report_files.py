@@ -153,8 +153,10 @@ def test_xlsx_ledger_longer_than_a_sheet(
     import openpyxl
 
     from sanlian.io import report_xlsx
+    from sanlian.reports import ledgers
 
     monkeypatch.setattr(report_xlsx, "MAX_ROWS", 4)
+    monkeypatch.setattr(ledgers, "BATCH", 2)  # problems read two at a time, measures too
     path = tmp_path / "自查报告.xlsx"
     result = cli("selfcheck", "--as-of", "2026-12-31", "-o", path)
     assert result.code == 0, result
@@ -184,6 +186,11 @@ def test_xlsx_ledger_longer_than_a_sheet(
         r[0] for n in ("问题台账", "问题台账（续）", "问题台账（续2）") for r in sheets[n][1:]
     ]
     assert sorted(problems) == sorted(ledger.problems.values())
+    by_id = {
+        r[0]: r for n in ("问题台账", "问题台账（续）", "问题台账（续2）") for r in sheets[n][1:]
+    }
+    assert by_id[ledger.problems["P2"]][head.index("措施")] == "送资金、送技术"
+    assert by_id[ledger.problems["P4"]][head.index("超期天数")] == 214
     visits = sheets["走访台账"][1:] + sheets["走访台账（续）"][1:]
     assert len({v[0] for v in visits}) == 4
     assert [v[1] for v in visits] == sorted(v[1] for v in visits)  # still by date

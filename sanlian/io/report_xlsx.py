@@ -209,14 +209,14 @@ def _figure_headers() -> list[str]:
 
 def write_selfcheck(path: Path, session: Session, report: SelfCheck) -> None:
     """The workbook of ``report``; the ledgers are read from ``session`` as they are written."""
-    from sanlian.reports.ledgers import cadre_rows, iter_visit_rows, problem_rows
+    from sanlian.reports.ledgers import cadre_rows, iter_problem_rows, iter_visit_rows
 
     p = report.period
     book = _Book()
     first = book.create("汇总")  # written last: it says which ledgers go on in a second sheet
     _by_section(book, report)
     _by_cadre(book, cadre_rows(session, p))
-    _problems(book, problem_rows(session, p))
+    _problems(book, iter_problem_rows(session, p))
     _visits(book, iter_visit_rows(session, p))
     _summary(book, first, report)
     book.save(path)

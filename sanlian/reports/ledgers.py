@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -214,6 +214,22 @@ def problem_rows(
     conflicts: bool | None = None,
     limit: int | None = None,
 ) -> list[ProblemRow]:
+    """``iter_problem_rows`` as a list."""
+    return list(
+        iter_problem_rows(
+            session, period, only_resolved=only_resolved, conflicts=conflicts, limit=limit
+        )
+    )
+
+
+def iter_problem_rows(
+    session: Session,
+    period: Period,
+    *,
+    only_resolved: bool = False,
+    conflicts: bool | None = None,
+    limit: int | None = None,
+) -> Iterator[ProblemRow]:
     """The problem ledger: raised in the period, settled in it, or still open on the as-of day.
 
     With ``only_resolved``: problems resolved in the period, conflicts first, then the largest
@@ -281,14 +297,24 @@ def problem_rows(
         stmt = stmt.where(pr.is_conflict.is_(conflicts))
     if limit is not None:
         stmt = stmt.limit(limit)
-    rows = list(session.execute(stmt))
-    measures = _measures(session, t, [row.id for row in rows], p.as_of)
+    result = session.execute(stmt, execution_options={"yield_per": BATCH})
+    for rows in result.partitions():  # read as it is used, the measures a batch at a time
+        yield from _problem_batch(session, t, rows, p.as_of)
+
+
+BATCH = 2000
+
+
+def _problem_batch(
+    session: Session, t: Tables, rows: Sequence[Any], as_of: dt.date
+) -> list[ProblemRow]:
+    measures = _measures(session, t, [row.id for row in rows], as_of)
     out = []
     for row in rows:
-        state = _state(row.status, row.resolved_on, row.closed_on, p.as_of)
+        state = _state(row.status, row.resolved_on, row.closed_on, as_of)
         due = _date(row.due_on)
         assert due is not None
-        overdue = (p.as_of - due).days if state in ("pending", "in_progress") else 0
+        overdue = (as_of - due).days if state in ("pending", "in_progress") else 0
         out.append(
             ProblemRow(
                 id=row.id,
