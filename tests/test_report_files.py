@@ -145,6 +145,75 @@ def test_xlsx_ledgers(workbook: Any, ledger: Ids) -> None:
     assert [r[1] for r in cadres[1:]] == ["张伟", "李娜", "孙闲", "王强", "赵敏"]
 
 
+def test_xlsx_ledger_longer_than_a_sheet(
+    cli: Cli, ledger: Ids, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past Excel's row limit a ledger goes on in …（续） sheets with the header again, and
+    汇总 says so; here a sheet holds a header and three rows."""
+    import openpyxl
+
+    from sanlian.io import report_xlsx
+    from sanlian.reports import ledgers
+
+    monkeypatch.setattr(report_xlsx, "MAX_ROWS", 4)
+    monkeypatch.setattr(ledgers, "BATCH", 2)  # problems read two at a time, measures too
+    path = tmp_path / "自查报告.xlsx"
+    result = cli("selfcheck", "--as-of", "2026-12-31", "-o", path)
+    assert result.code == 0, result
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == [
+        "汇总",
+        "按科室",
+        "按干部",  # 5 cadres: not a ledger, never split
+        "问题台账",  # 7 problems: 3 + 3 + 1
+        "问题台账（续）",
+        "问题台账（续2）",
+        "走访台账",  # 4 visits: 3 + 1
+        "走访台账（续）",
+    ]
+    assert book["按干部"].max_row == 1 + 5
+    sheets = {n: list(book[n].iter_rows(values_only=True)) for n in book.sheetnames[3:]}
+    assert [len(rows) for rows in sheets.values()] == [4, 4, 2, 4, 2]
+    head = sheets["问题台账"][0]
+    assert head[:2] == ("编号", "提出日期")
+    assert sheets["问题台账（续2）"][0] == head
+    assert sheets["走访台账（续）"][0] == sheets["走访台账"][0]
+    for name in book.sheetnames[3:]:
+        ws = book[name]
+        assert ws.freeze_panes == "A2" and all(c.font.bold for c in ws[1]), name
+        assert ws.column_dimensions["A"].width >= 4, name
+    problems = [
+        r[0] for n in ("问题台账", "问题台账（续）", "问题台账（续2）") for r in sheets[n][1:]
+    ]
+    assert sorted(problems) == sorted(ledger.problems.values())
+    by_id = {
+        r[0]: r for n in ("问题台账", "问题台账（续）", "问题台账（续2）") for r in sheets[n][1:]
+    }
+    assert by_id[ledger.problems["P2"]][head.index("措施")] == "送资金、送技术"
+    assert by_id[ledger.problems["P4"]][head.index("超期天数")] == 214
+    visits = sheets["走访台账"][1:] + sheets["走访台账（续）"][1:]
+    assert len({v[0] for v in visits}) == 4
+    assert [v[1] for v in visits] == sorted(v[1] for v in visits)  # still by date
+    notes = [r[0] for r in book["汇总"].iter_rows(values_only=True) if str(r[0]).startswith("注：")]
+    assert notes == [
+        "注：问题台账共 7 行，超出 Excel 一张工作表的行数上限（4 行），"
+        "其余接续写在问题台账（续）、问题台账（续2）（表头相同）。",
+        "注：走访台账共 4 行，超出 Excel 一张工作表的行数上限（4 行），"
+        "其余接续写在走访台账（续）（表头相同）。",
+    ]
+
+
+def test_xlsx_widths_from_the_first_rows(workbook: Any) -> None:
+    """Columns are sized on the header and the first rows: the 走访干部 column fits 李娜、赵敏
+    (10 wide, +2), the 编号 column its header (4 wide, +2)."""
+    ws = workbook["走访台账"]
+    head = [c.value for c in ws[1]]
+    letter = ws.cell(row=1, column=head.index("走访干部") + 1).column_letter
+    assert ws.column_dimensions[letter].width == 12
+    assert ws.column_dimensions["A"].width == 6
+    assert workbook["汇总"].freeze_panes == "A4"
+
+
 # --- docx -----------------------------------------------------------------------------------
 
 

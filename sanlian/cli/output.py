@@ -84,6 +84,32 @@ def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=json_default)
 
 
+def emit_json(data: Any, output: Path | None) -> None:
+    """``emit(to_json(data), output)``, written as it is encoded: a large report (``supervise``
+    at city scale, 22 MB of JSON) is never one string, nor a list of its pieces, in memory."""
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=2, default=json_default)
+
+    def write_to(fh: Any) -> None:
+        batch: list[str] = []
+        for chunk in encoder.iterencode(data):
+            batch.append(chunk)
+            if len(batch) >= 8192:
+                fh.write("".join(batch))
+                batch.clear()
+        batch.append("\n")
+        fh.write("".join(batch))
+
+    if output is None:
+        write_to(sys.stdout)
+        return
+    check_output(output, allowed=(output.suffix.lower(),))
+    with output.open("w", encoding="utf-8", newline="") as fh:
+        write_to(fh)
+    from sanlian.i18n.messages import render
+
+    sys.stderr.write(render("written_to", path=output) + "\n")
+
+
 def cell(col: Col, value: Any) -> str:
     """A stored value as a person reads it."""
     if col.fmt is not None:

@@ -448,7 +448,7 @@ def supervise(
     output: ReportOutputOpt = None,
 ) -> None:
     """调度督促：超期问题黄牌红牌、久无进展的问题、未结对未走访的干部、未走访的联系户、未写调研报告、七一前组织生活和“八个一”，最急的在前，按科室分组，写明责任人。"""
-    from sanlian.cli.output import choose_format, csv_text, emit, to_json
+    from sanlian.cli.output import choose_format, csv_text, emit, emit_json
     from sanlian.reports.supervise import supervise as build
 
     _check_suffix(output, (".csv", ".json", ".md", ".txt"), "supervise")
@@ -458,7 +458,7 @@ def supervise(
         report = build(session, today=st.today, as_of=day, year=year)
     chosen = choose_format(fmt_value(fmt), output)
     if chosen == "json":
-        emit(to_json(report.as_dict()), output)
+        emit_json(report.as_dict(), output)
     elif chosen == "csv":
         rows = _alert_rows(a for g in report.groups for a in g.alerts)
         emit(csv_text(rows, ALERT_CSV_COLS), output, bom=True)
@@ -592,14 +592,15 @@ def selfcheck(
     with st.session() as session:
         day = st.optional_date(session, as_of, "截至日期")
         report = build(session, today=st.today, year=year, as_of=day)
-        if suffix in (".xlsx", ".docx"):
+        if output is not None and suffix == ".xlsx":
+            from sanlian.io.report_xlsx import write_selfcheck
+
+            write_selfcheck(output, session, report)  # the ledgers stream from the session
+        if suffix == ".docx":
             from sanlian.reports.document import detail
 
             full = detail(session, report)
     if output is not None and suffix == ".xlsx":
-        from sanlian.io.report_xlsx import write_selfcheck
-
-        write_selfcheck(output, full)
         sys.stderr.write(render("written_to", path=output) + "\n")
         return
     if output is not None and suffix == ".docx":

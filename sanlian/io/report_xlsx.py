@@ -9,8 +9,9 @@ year, and of the problems raised in the year with the cadre as owner, those reso
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,10 +28,10 @@ from sanlian.i18n.labels import (
 from sanlian.reports.common import yuan
 
 if TYPE_CHECKING:
-    from openpyxl.worksheet.worksheet import Worksheet
+    from sqlmodel import Session
 
-    from sanlian.reports.document import SelfCheckDetail
-    from sanlian.reports.figures import Figures
+    from sanlian.reports.figures import Figures, SelfCheck
+    from sanlian.reports.ledgers import CadreRow, ProblemRow, VisitRow
 
 DATE_FORMAT = "yyyy-mm-dd"
 MONEY_FORMAT = "#,##0.00"
@@ -54,34 +55,119 @@ def display_width(value: Any) -> int:
     )
 
 
-def _sheet(
-    ws: Worksheet,
-    headers: Sequence[str],
-    rows: Sequence[Sequence[Any]],
-    *,
-    money_cols: Sequence[int] = (),
-) -> None:
-    """Write a header row (bold, frozen) and the rows; size every column to its content."""
-    from openpyxl.styles import Alignment, Font
+SAMPLE_ROWS = 1000  # rows a column's width is measured on
+MAX_ROWS = 1_048_576  # Excel's rows per sheet, the header included
 
-    ws.append(list(headers))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-    for row in rows:
-        ws.append([_cell(v) for v in row])
-    for col_idx in range(1, len(headers) + 1):
-        letter = ws.cell(row=1, column=col_idx).column_letter
-        for (cell,) in ws.iter_rows(min_row=2, min_col=col_idx, max_col=col_idx):
-            if isinstance(cell.value, dt.date):
-                cell.number_format = DATE_FORMAT
-            elif col_idx - 1 in money_cols:
-                cell.number_format = MONEY_FORMAT
-        widths = [display_width(headers[col_idx - 1])] + [
-            display_width(r[col_idx - 1]) for r in rows
+
+class _Book:
+    """A write-only workbook: every sheet streams its rows to disk as they come, so a ledger
+    of a million rows takes little memory. Sheets are created in the order they are shown."""
+
+    def __init__(self) -> None:
+        from openpyxl import Workbook
+        from openpyxl.styles import Alignment, Font
+
+        self.wb = Workbook(write_only=True)
+        self.bold = Font(bold=True)
+        self.center = Alignment(horizontal="center", vertical="center")
+        self.continued: list[tuple[str, list[str], int]] = []  # (ledger, its sheets, rows)
+
+    def create(self, title: str) -> Any:
+        return self.wb.create_sheet(title)
+
+    def cell(self, ws: Any, value: Any, number_format: str | None = None, **style: Any) -> Any:
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(ws, value=value)
+        if number_format is not None:
+            cell.number_format = number_format
+        for name, v in style.items():
+            setattr(cell, name, v)
+        return cell
+
+    def header(
+        self, ws: Any, headers: Sequence[str], widths: Sequence[int], top: Sequence[Any] = ()
+    ) -> None:
+        from openpyxl.utils import get_column_letter
+
+        for index, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(index)].width = width
+        ws.freeze_panes = f"A{len(top) + 2}"
+        for row in top:
+            ws.append(row)
+        ws.append([self.cell(ws, h, font=self.bold, alignment=self.center) for h in headers])
+
+    def table(
+        self,
+        ws: Any,
+        headers: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        *,
+        top: Sequence[Any] = (),
+        bottom: Sequence[Any] = (),
+        ledger: bool = False,
+    ) -> None:
+        """A header row (bold, frozen) and the rows; columns sized on the header and the first
+        rows; dates as dates, sums of money (Decimal) as #,##0.00. ``top``: rows above the
+        header, ``bottom``: rows below the table (neither sized on). A ``ledger`` longer than a
+        sheet holds goes on in sheets named …（续）, …（续2）…, each with the header again."""
+
+        it = iter(rows)
+        sample = [[_cell(v) for v in row] for _, row in zip(range(SAMPLE_ROWS), it, strict=False)]
+        widths = [
+            min(max([display_width(h)] + [display_width(r[i]) for r in sample]) + 2, MAX_WIDTH)
+            for i, h in enumerate(headers)
         ]
-        ws.column_dimensions[letter].width = min(max(widths) + 2, MAX_WIDTH)
-    ws.freeze_panes = "A2"
+        first = ws
+
+        def line(values: list[Any]) -> list[Any]:
+            out: list[Any] = []
+            for v in values:
+                if isinstance(v, dt.date):
+                    out.append(self.cell(first, v, DATE_FORMAT))
+                elif isinstance(v, Decimal):
+                    out.append(self.cell(first, v, MONEY_FORMAT))
+                else:
+                    out.append(v)
+            return out
+
+        title = ws.title
+        sheets = [title]
+        self.header(ws, headers, widths, top)
+        in_sheet = 1 + len(top)
+        total = 0
+        for row in itertools.chain(sample, ([_cell(v) for v in r] for r in it)):
+            if ledger and in_sheet >= MAX_ROWS:
+                ws = self.create(f"{title}（续{len(sheets) if len(sheets) > 1 else ''}）")
+                sheets.append(ws.title)
+                self.header(ws, headers, widths)
+                in_sheet = 1
+            ws.append(line(row))
+            in_sheet += 1
+            total += 1
+        for extra in bottom:
+            ws.append(extra)
+        if len(sheets) > 1:
+            self.continued.append((title, sheets, total))
+
+    def note(self) -> list[str]:
+        """What the first sheet says of ledgers continued on further sheets."""
+        return [
+            f"注：{title}共 {total:,} 行，超出 Excel 一张工作表的行数上限（{MAX_ROWS:,} 行），"
+            f"其余接续写在{'、'.join(sheets[1:])}（表头相同）。"
+            for title, sheets, total in self.continued
+        ]
+
+    def save(self, path: Path) -> None:
+        sheets = list(self.wb._sheets)
+        for title, names, _total in self.continued:  # right after the sheet they continue
+            extra = [ws for ws in sheets if ws.title in names[1:]]
+            sheets = [ws for ws in sheets if ws.title not in names[1:]]
+            at = next(i for i, ws in enumerate(sheets) if ws.title == title) + 1
+            sheets[at:at] = extra
+        self.wb._sheets = sheets
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.wb.save(path)
 
 
 def _cell(value: Any) -> Any:
@@ -121,18 +207,27 @@ def _figure_headers() -> list[str]:
     return out
 
 
-def write_selfcheck(path: Path, detail: SelfCheckDetail) -> None:
-    from openpyxl import Workbook
+def write_selfcheck(path: Path, session: Session, report: SelfCheck) -> None:
+    """The workbook of ``report``; the ledgers are read from ``session`` as they are written."""
+    from sanlian.reports.ledgers import cadre_rows, iter_problem_rows, iter_visit_rows
+
+    p = report.period
+    book = _Book()
+    first = book.create("汇总")  # written last: it says which ledgers go on in a second sheet
+    _by_section(book, report)
+    _by_cadre(book, cadre_rows(session, p))
+    _problems(book, iter_problem_rows(session, p))
+    _visits(book, iter_visit_rows(session, p))
+    _summary(book, first, report)
+    book.save(path)
+
+
+def _summary(book: _Book, ws: Any, report: SelfCheck) -> None:
     from openpyxl.styles import Font
 
     from sanlian.reports.figures import FIGURE_LABELS
 
-    report = detail.report
     f = report.figures
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "汇总"
     summary: list[list[Any]] = []
     for key, label in FIGURE_LABELS.items():
         if key == "measures":
@@ -141,21 +236,29 @@ def write_selfcheck(path: Path, detail: SelfCheckDetail) -> None:
             summary.append([label, key, f.funds_yuan])
         else:
             summary.append([label, key, f.value(key)])
-    _sheet(ws, ["项目", "键", "数值"], summary)
-    funds_row = [r[1] for r in summary].index("funds_yuan") + 2
-    ws.cell(row=funds_row, column=3).number_format = MONEY_FORMAT
-    ws.insert_rows(1, 2)
-    ws["A1"] = f"{report.unit}{report.year}年“三联三解三促”活动自查统计"
-    ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = f"统计期 {report.period.start.isoformat()} 至 {report.period.end.isoformat()}"
-    ws.freeze_panes = "A4"
+    notes = [[n] for n in book.note()]
+    title = book.cell(
+        ws, f"{report.unit}{report.year}年“三联三解三促”活动自查统计", font=Font(bold=True, size=14)
+    )
+    period = f"统计期 {report.period.start.isoformat()} 至 {report.period.end.isoformat()}"
+    book.table(
+        ws,
+        ["项目", "键", "数值"],
+        summary,
+        top=[[title], [period]],
+        bottom=[[], *notes] if notes else (),
+    )
 
+
+def _by_section(book: _Book, report: SelfCheck) -> None:
+    f = report.figures
     headers = ["编号", "科室", *_figure_headers()]
-    money_col = headers.index("资金(元)")
     rows = [[s.id, s.name, *_figure_values(s.figures)] for s in report.by_section]
     rows.append(["", "全局", *_figure_values(f)])
-    _sheet(wb.create_sheet("按科室"), headers, rows, money_cols=[money_col])
+    book.table(book.create("按科室"), headers, rows)
 
+
+def _by_cadre(book: _Book, cadres: Iterable[CadreRow]) -> None:
     cadre_headers = [
         "编号",
         "姓名",
@@ -172,7 +275,7 @@ def write_selfcheck(path: Path, detail: SelfCheckDetail) -> None:
         "负责问题",
         "其中已解决",
     ]
-    cadre_rows = [
+    cadre_rows = (
         [
             c.id,
             c.name,
@@ -189,10 +292,12 @@ def write_selfcheck(path: Path, detail: SelfCheckDetail) -> None:
             c.problems_owned,
             c.problems_resolved,
         ]
-        for c in detail.cadres
-    ]
-    _sheet(wb.create_sheet("按干部"), cadre_headers, cadre_rows)
+        for c in cadres
+    )
+    book.table(book.create("按干部"), cadre_headers, cadre_rows)
 
+
+def _problems(book: _Book, problems: Iterable[ProblemRow]) -> None:
     problem_headers = [
         "编号",
         "提出日期",
@@ -213,7 +318,7 @@ def write_selfcheck(path: Path, detail: SelfCheckDetail) -> None:
         "资金(元)",
         "措施",
     ]
-    problem_rows = [
+    problem_rows = (
         [
             p.id,
             p.raised_on,
@@ -234,15 +339,12 @@ def write_selfcheck(path: Path, detail: SelfCheckDetail) -> None:
             yuan(p.amount_fen),
             [MEASURE.get(m, m) for m in p.measures],
         ]
-        for p in detail.problems
-    ]
-    _sheet(
-        wb.create_sheet("问题台账"),
-        problem_headers,
-        problem_rows,
-        money_cols=[problem_headers.index("资金(元)")],
+        for p in problems
     )
+    book.table(book.create("问题台账"), problem_headers, problem_rows, ledger=True)
 
+
+def _visits(book: _Book, visits: Iterator[VisitRow]) -> None:
     visit_headers = [
         "编号",
         "日期",
@@ -255,7 +357,7 @@ def write_selfcheck(path: Path, detail: SelfCheckDetail) -> None:
         "民情日记",
         "备注",
     ]
-    visit_rows = [
+    visit_rows = (
         [
             v.id,
             v.visited_on,
@@ -268,9 +370,6 @@ def write_selfcheck(path: Path, detail: SelfCheckDetail) -> None:
             v.diary or "",
             v.note or "",
         ]
-        for v in detail.visits
-    ]
-    _sheet(wb.create_sheet("走访台账"), visit_headers, visit_rows)
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+        for v in visits
+    )
+    book.table(book.create("走访台账"), visit_headers, visit_rows, ledger=True)

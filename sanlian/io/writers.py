@@ -107,7 +107,15 @@ def csv_text(value: Any) -> str:
     return str(value)
 
 
+SAMPLE_ROWS = 1000  # rows the column widths are measured on
+MAX_ROWS = 1_048_576  # Excel's rows per sheet, the header included
+
+
 class XlsxWriter(TableWriter):
+    """A write-only workbook: rows stream to disk. Columns are sized on the header and the
+    first rows (held back until then); past Excel's row limit the table goes on in a sheet
+    named …（续）, …（续2）…, with the header again."""
+
     def __init__(
         self,
         path: Path,
@@ -120,28 +128,77 @@ class XlsxWriter(TableWriter):
         super().__init__(path, headers, text_columns=text_columns)
         from openpyxl import Workbook
         from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Font, PatternFill
-        from openpyxl.utils import get_column_letter
 
         self._cell = WriteOnlyCell
         self._book = Workbook(write_only=True)
-        self._sheet = self._book.create_sheet(title=sheet_title(title))
-        self._sheet.freeze_panes = "A2"
-        for index, header in enumerate(self.headers):
-            width = widths[index] if widths else max(10, min(40, _width(header) + 4))
+        self._title = title
+        self._widths = list(widths) if widths else None
+        self._sample: list[list[Any]] | None = []
+        self._sheets: list[Any] = []
+        self._in_sheet = 0
+        self._new_sheet()
+
+    def _new_sheet(self) -> None:
+        n = len(self._sheets)
+        suffix = "" if n == 0 else "（续）" if n == 1 else f"（续{n}）"
+        sheet = self._book.create_sheet(title=sheet_title(self._title, suffix))
+        sheet.freeze_panes = "A2"
+        self._sheets.append(sheet)
+        self._sheet = sheet
+        self._in_sheet = 0
+        if self._sample is None:  # the widths are known: a continuation sheet
+            self._header()
+
+    def _header(self) -> None:
+        from openpyxl.styles import Font, PatternFill
+        from openpyxl.utils import get_column_letter
+
+        widths = self._widths or self._measured()
+        self._widths = widths
+        for index, width in enumerate(widths):
             self._sheet.column_dimensions[get_column_letter(index + 1)].width = width
         bold, fill = Font(bold=True), PatternFill("solid", fgColor=HEADER_FILL)
         head = []
         for header in self.headers:
-            cell = WriteOnlyCell(self._sheet, value=header)
+            cell = self._cell(self._sheet, value=header)
             cell.font, cell.fill = bold, fill
             head.append(cell)
         self._sheet.append(head)
+        self._in_sheet = 1
+
+    def _measured(self) -> list[int]:
+        out = []
+        for index, header in enumerate(self.headers):
+            content = max(
+                (_value_width(r[index]) for r in self._sample or () if index < len(r)), default=0
+            )
+            out.append(max(10, min(60, max(_width(header) + 4, content + 2))))
+        return out
+
+    def _flush(self) -> None:
+        """The widths from the header and the rows held back; then those rows."""
+        if self._sample is None:
+            return
+        self._header()
+        held, self._sample = self._sample, None
+        for row in held:
+            self._append(row)
 
     def write(self, row: Sequence[Any]) -> None:
+        values = [xlsx_value(v) for v in row]
+        self.count += 1
+        if self._sample is not None:
+            self._sample.append(values)
+            if len(self._sample) >= SAMPLE_ROWS:
+                self._flush()
+            return
+        self._append(values)
+
+    def _append(self, values: list[Any]) -> None:
+        if self._in_sheet >= MAX_ROWS:
+            self._new_sheet()
         out: list[Any] = []
-        for index, value in enumerate(row):
-            value = xlsx_value(value)
+        for index, value in enumerate(values):
             if index in self.text_columns:
                 cell = self._cell(self._sheet, value=None if value is None else str(value))
                 cell.number_format = "@"
@@ -159,10 +216,16 @@ class XlsxWriter(TableWriter):
             else:
                 out.append(value)
         self._sheet.append(out)
-        self.count += 1
+        self._in_sheet += 1
+
+    @property
+    def sheets(self) -> list[str]:
+        """The titles of the sheets written so far."""
+        return [s.title for s in self._sheets]
 
     def close(self) -> None:
         if self._book is not None:
+            self._flush()
             book, self._book = self._book, None
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -177,15 +240,24 @@ class XlsxWriter(TableWriter):
             self._discard()
 
     def _discard(self) -> None:
-        """Finish the write-only sheet's stream and remove its temporary file."""
+        """Finish the write-only sheets' streams and remove their temporary files."""
         import contextlib
 
-        with contextlib.suppress(Exception):  # already closed by a save that failed later
-            self._sheet.close()
-        writer = getattr(self._sheet, "_writer", None)
-        if writer is not None:
-            with contextlib.suppress(Exception):  # nothing left to remove
-                writer.cleanup()
+        for sheet in self._sheets:
+            with contextlib.suppress(Exception):  # already closed by a save that failed later
+                sheet.close()
+            writer = getattr(sheet, "_writer", None)
+            if writer is not None:
+                with contextlib.suppress(Exception):  # nothing left to remove
+                    writer.cleanup()
+
+
+def _value_width(value: Any) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, dt.date):
+        return 10
+    return max((_width(line) for line in str(value).splitlines()), default=0)
 
 
 def xlsx_value(value: Any) -> Any:
@@ -196,10 +268,10 @@ def xlsx_value(value: Any) -> Any:
     return value
 
 
-def sheet_title(title: str) -> str:
-    """A legal sheet name: at most 31 characters, none of ``[]:*?/\\``."""
+def sheet_title(title: str, suffix: str = "") -> str:
+    """A legal sheet name: at most 31 characters, none of ``[]:*?/\\``; ``suffix`` is kept."""
     clean = re.sub(r"[\[\]:*?/\\]", "_", title).strip() or "Sheet1"
-    return clean[:31]
+    return clean[: 31 - len(suffix)] + suffix
 
 
 def open_writer(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -213,6 +214,22 @@ def problem_rows(
     conflicts: bool | None = None,
     limit: int | None = None,
 ) -> list[ProblemRow]:
+    """``iter_problem_rows`` as a list."""
+    return list(
+        iter_problem_rows(
+            session, period, only_resolved=only_resolved, conflicts=conflicts, limit=limit
+        )
+    )
+
+
+def iter_problem_rows(
+    session: Session,
+    period: Period,
+    *,
+    only_resolved: bool = False,
+    conflicts: bool | None = None,
+    limit: int | None = None,
+) -> Iterator[ProblemRow]:
     """The problem ledger: raised in the period, settled in it, or still open on the as-of day.
 
     With ``only_resolved``: problems resolved in the period, conflicts first, then the largest
@@ -280,14 +297,24 @@ def problem_rows(
         stmt = stmt.where(pr.is_conflict.is_(conflicts))
     if limit is not None:
         stmt = stmt.limit(limit)
-    rows = list(session.execute(stmt))
-    measures = _measures(session, t, [row.id for row in rows], p.as_of)
+    result = session.execute(stmt, execution_options={"yield_per": BATCH})
+    for rows in result.partitions():  # read as it is used, the measures a batch at a time
+        yield from _problem_batch(session, t, rows, p.as_of)
+
+
+BATCH = 2000
+
+
+def _problem_batch(
+    session: Session, t: Tables, rows: Sequence[Any], as_of: dt.date
+) -> list[ProblemRow]:
+    measures = _measures(session, t, [row.id for row in rows], as_of)
     out = []
     for row in rows:
-        state = _state(row.status, row.resolved_on, row.closed_on, p.as_of)
+        state = _state(row.status, row.resolved_on, row.closed_on, as_of)
         due = _date(row.due_on)
         assert due is not None
-        overdue = (p.as_of - due).days if state in ("pending", "in_progress") else 0
+        overdue = (as_of - due).days if state in ("pending", "in_progress") else 0
         out.append(
             ProblemRow(
                 id=row.id,
@@ -360,6 +387,13 @@ class VisitRow:
 
 def visit_rows(session: Session, period: Period) -> list[VisitRow]:
     """The visit ledger of the period, by date."""
+    return list(iter_visit_rows(session, period))
+
+
+def iter_visit_rows(session: Session, period: Period) -> Iterator[VisitRow]:
+    """The visit ledger of the period, by date, read as it is used: the visits and their cadres
+    come from two queries in the same order, walked side by side (a million visits at city
+    scale are never all in memory)."""
     from sqlalchemy import select
 
     from sanlian.reports.common import between, tables
@@ -382,32 +416,33 @@ def visit_rows(session: Session, period: Period) -> list[VisitRow]:
         .where(in_period)
         .order_by(v.visited_on, v.id)
     )
-    rows = list(session.execute(stmt))
-    names: dict[int, list[str]] = defaultdict(list)
     who = (
         select(vc.visit_id, c.name)
         .select_from(
             t.visit_cadre.join(t.cadre, c.id == vc.cadre_id).join(t.visit, v.id == vc.visit_id)
         )
         .where(in_period)
-        .order_by(vc.visit_id, c.id)
+        .order_by(v.visited_on, vc.visit_id, c.id)
     )
-    for vid, name in session.execute(who):
-        names[vid].append(name)
-    return [
-        VisitRow(
+    stream = {"yield_per": 5000}
+    pairs = iter(session.execute(who, execution_options=stream))
+    pending = next(pairs, None)
+    for row in session.execute(stmt, execution_options=stream):
+        names: list[str] = []
+        while pending is not None and pending[0] == row.id:
+            names.append(pending[1])
+            pending = next(pairs, None)
+        yield VisitRow(
             id=row.id,
             visited_on=_date(row.visited_on),  # type: ignore[arg-type]
             target_kind=row.target_kind,
             target=row.target or "",
             form=row.form,
-            cadres=tuple(names.get(row.id, ())),
+            cadres=tuple(names),
             cards=int(row.cards or 0),
             diary=row.diary,
             note=row.note,
         )
-        for row in rows
-    ]
 
 
 # --- activity and research records ----------------------------------------------------------
