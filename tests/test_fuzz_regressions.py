@@ -195,3 +195,13 @@ def test_utf16_forced_on_a_file_without_bom(
     path.write_bytes(content)
     result = unchanged(lambda: base("cadre", "import", path, "--encoding", "utf-16"))
     assert "无法按 utf-16 编码读出" in result.err
+
+
+def test_a_name_that_normalisation_lengthens_is_still_held_to_its_limit() -> None:
+    from sanlian.errors import ValidationError
+    from sanlian.services import validate
+
+    value = "0" * 68 + "¨" * 32  # 100 characters; after NFKC each ¨ becomes two
+    assert len(value) == 100
+    with pytest.raises(ValidationError):
+        validate.name(value, "姓名")

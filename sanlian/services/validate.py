@@ -51,7 +51,9 @@ def name(value: str | None, field: str) -> str:
     """A person's or place's name: required, inner blanks removed for Chinese names."""
     clean = text(value, field, required=True, limit=100)
     assert clean is not None
-    clean = unicodedata.normalize("NFKC", clean)
+    # NFKC can lengthen a name (¨ becomes a space and a combining mark): check it again after
+    clean = text(unicodedata.normalize("NFKC", clean), field, required=True, limit=100)
+    assert clean is not None
     if _HAN_NAME.fullmatch(clean):
         clean = _SPACE.sub("", clean)
     return clean
