@@ -95,3 +95,18 @@ def test_a_refused_command_does_not_replace_what_undo_takes_back(base: Cli) -> N
     assert base("section", "add", "新科室").code == 1  # refused: journals nothing
     assert base("undo", "--yes").code == 0
     assert "新科室" not in base("section", "list").out
+
+
+def test_undo_with_no_input_at_all_is_cancelled(base: Cli, db_path: Path) -> None:
+    """A question asked when stdin is closed entirely: cancelled, nothing undone."""
+    import subprocess
+    import sys
+
+    base("section", "add", "新科室")
+    code = "import sys; sys.stdin.close(); sys.stdin = None; from sanlian.cli.main import main; sys.exit(main(['undo']))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, stdin=subprocess.DEVNULL
+    )
+    assert result.returncode == 1 and "已取消" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and "内部出错" not in result.stderr
+    assert "新科室" in base("section", "list").out

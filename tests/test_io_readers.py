@@ -368,3 +368,11 @@ def test_binary_file_is_refused(tmp_path: Path) -> None:
         readers.open_table(path)
     assert info.value.key == "import_encoding_unknown_file"
     assert "--encoding" in info.value.message
+
+
+def test_a_cell_with_a_line_break_and_semicolons_keeps_the_comma(tmp_path: Path) -> None:
+    """Found by Hypothesis: read without its quoting, ``;`` split more lines than ``,``."""
+    rows = [["0", ";\n0", ";"], ["0", ";\n0", ";"]]
+    header = ["姓名", "科室", "备注"]
+    path = write_csv(tmp_path / "p.csv", [header, *rows], encoding="utf-8", delimiter=",")
+    assert [r for _n, r in read(path)] == [header, *rows]

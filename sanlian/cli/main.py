@@ -221,6 +221,9 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
         sys.stderr.write(render("number_too_large") + "\n")
         return 1
     except Exception as exc:
+        if isinstance(exc, RuntimeError) and "lost sys.stdin" in str(exc):
+            sys.stderr.write("已取消。\n")  # a question asked with no input at all: cancelled
+            return 1
         if debug:
             raise
         from sanlian.errors import DatabaseError

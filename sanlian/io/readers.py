@@ -209,7 +209,9 @@ def sniff_delimiter(sample: str) -> str:
     """The delimiter among ``, ; tab |`` that splits the sample most consistently.
 
     Each candidate is scored by how many records share the most common width (above one
-    column) — title rows and odd lines aside; ``csv.Sniffer``'s guess wins a tie.
+    column) — title rows and odd lines aside; ``csv.Sniffer``'s guess wins a tie. A record
+    that keeps a stray ``"`` in a cell does not count: the delimiter missed the quoting there
+    (a cell holding a line break and a ``;`` would otherwise make ``;`` win over ``,``).
     """
     if not sample.strip():
         return ","
@@ -233,7 +235,7 @@ def _score(sample: str, delim: str) -> tuple[int, int]:
     counts: Counter[int] = Counter()
     try:
         for record in csv.reader(io.StringIO(sample), delimiter=delim):
-            if any(cell.strip() for cell in record):
+            if any(cell.strip() for cell in record) and not any('"' in c for c in record):
                 counts[len(record)] += 1
     except csv.Error:
         return (0, 0)
