@@ -239,20 +239,24 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
         return 1
 
 
-def _command_word(args: list[str]) -> str | None:
-    """The sub-command a line runs, if it names a known one (else None: build the whole tree)."""
+def command_noun(words: list[str]) -> str | None:
+    """The command word of a line, after the global options (``--db X``, ``--operator Y``)."""
     skip = False
-    for word in args:
+    for word in words:
         if skip:
             skip = False
         elif word in ("--db", "--operator"):
             skip = True
         elif not word.startswith("-"):
-            names = {g.name for g in app.registered_groups} | {
-                c.name for c in app.registered_commands
-            }
-            return word if word in names else None
+            return word
     return None
+
+
+def _command_word(args: list[str]) -> str | None:
+    """The sub-command a line runs, if it names a known one (else None: build the whole tree)."""
+    word = command_noun(args)
+    names = {g.name for g in app.registered_groups} | {c.name for c in app.registered_commands}
+    return word if word in names else None
 
 
 def _database_error(exc: Exception) -> tuple[str, dict[str, object]] | None:

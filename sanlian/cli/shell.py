@@ -185,7 +185,9 @@ class Shell:
             else:
                 sys.stderr.write(render("internal_error", reason=type(exc).__name__) + "\n")
             code = 1
-        if _noun(words) in REOPEN_AFTER:
+        from sanlian.cli.main import command_noun
+
+        if command_noun(words) in REOPEN_AFTER:
             from sanlian.db import engine
 
             engine.close_kept()
@@ -262,19 +264,6 @@ def _warm_up() -> None:
             return
 
     threading.Thread(target=work, name="sanlian-warm-up", daemon=True).start()
-
-
-def _noun(words: list[str]) -> str | None:
-    """The command word of a line, after the global options."""
-    skip = False
-    for word in words:
-        if skip:
-            skip = False
-        elif word in ("--db", "--operator"):
-            skip = True
-        elif not word.startswith("-"):
-            return word
-    return None
 
 
 # --- completion -----------------------------------------------------------------------------

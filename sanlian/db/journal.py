@@ -416,9 +416,20 @@ def _key_of(table: Table, row: Mapping[str, Any]) -> tuple[Any, ...]:
     return tuple(encode(row.get(k)) for k in _pk(table))
 
 
-def _on_before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
+def _object_key(obj: Any) -> tuple[str, dict[str, Any]] | None:
+    """An ORM object's table name and primary key, or None for a table not journaled."""
     from sqlalchemy import inspect
 
+    mapper = inspect(obj).mapper
+    table = mapper.local_table
+    if table.name in SKIP_TABLES:
+        return None
+    return table.name, {
+        c.name: getattr(obj, mapper.get_property_by_column(c).key) for c in table.primary_key
+    }
+
+
+def _on_before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
     rec = recorder(session)
     if rec is None or rec.paused:
         return
@@ -426,28 +437,18 @@ def _on_before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
     for obj in list(session.dirty):
         if not session.is_modified(obj):
             continue
-        mapper = inspect(obj).mapper
-        table = mapper.local_table
-        if table.name in SKIP_TABLES:
-            continue
-        key = {
-            c.name: getattr(obj, mapper.get_property_by_column(c).key) for c in table.primary_key
-        }
-        by_table.setdefault(table.name, []).append(key)
+        found = _object_key(obj)
+        if found is not None:
+            by_table.setdefault(found[0], []).append(found[1])
     for name, keys in by_table.items():
         table = _table(name)
         for row in _rows_by_keys(session, table, keys):
             rec.before_update[(name, _key_of(table, row))] = row
     deleted: dict[str, list[dict[str, Any]]] = {}
     for obj in list(session.deleted):
-        mapper = inspect(obj).mapper
-        table = mapper.local_table
-        if table.name in SKIP_TABLES:
-            continue
-        key = {
-            c.name: getattr(obj, mapper.get_property_by_column(c).key) for c in table.primary_key
-        }
-        deleted.setdefault(table.name, []).append(key)
+        found = _object_key(obj)
+        if found is not None:
+            deleted.setdefault(found[0], []).append(found[1])
     order = _table_order()
     for name in sorted(deleted, key=lambda n: -order.get(n, 0)):  # children first
         table = _table(name)

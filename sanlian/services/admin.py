@@ -24,19 +24,6 @@ def _sqlite_path(location: str) -> Path:
     return path
 
 
-def _copy(source: Path, target: Path) -> None:
-    """SQLite's online backup: a consistent copy even while another process writes."""
-    src = sqlite3.connect(source)
-    try:
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-
-
 def _free_name(folder: Path, pattern: str) -> Path:
     """``pattern`` with the local time filled in, numbered on when that name is taken."""
     from sanlian.services.clock import now

@@ -158,8 +158,16 @@ def take(location: str, reason: str) -> Path | None:
         return None
     folder = source.parent / FOLDER
     _private_folder(folder)
-    target = _name(folder, reason)
-    copy(source, target)
+    for _attempt in range(50):  # two processes may pick the same free name in one second
+        target = _name(folder, reason)
+        try:
+            copy(source, target)
+            break
+        except RuleError as exc:
+            if exc.key != "backup_exists":
+                raise
+    else:
+        raise RuleError("backup_exists", path=target)
     if reason in AUTOMATIC:
         rotate(folder)
     return target
