@@ -40,6 +40,24 @@ def test_init_twice_is_refused(cli: Cli, unchanged) -> None:  # type: ignore[no-
     assert "已经建立" in result.err
 
 
+def test_init_year_zero_is_refused_not_taken_as_this_year(cli: Cli, unchanged) -> None:  # type: ignore[no-untyped-def]
+    result = unchanged(lambda: cli("init", "--year", "0"))
+    assert result.code == 1
+    assert "“年度”“0”不对" in result.err
+
+
+def test_red_card_before_yellow_card_is_refused(cli: Cli, unchanged) -> None:  # type: ignore[no-untyped-def]
+    cli("init", "--year", "2026")
+    result = unchanged(lambda: cli("campaign", "set", "--yellow", "5", "--red", "3"))
+    assert result.code == 1
+    assert "“超期多少天亮红牌”（3）不能少于“超期多少天亮黄牌”（5）" in result.err
+    # Each alone is checked against the other's stored value (yellow 0, red 15).
+    assert unchanged(lambda: cli("campaign", "set", "--yellow", "16")).code == 1
+    assert cli("campaign", "set", "--yellow", "15").code == 0
+    settings = cli("campaign", "show", "-f", "json").json()["settings"]
+    assert (settings["yellow_days"], settings["red_days"]) == (15, 15)
+
+
 def test_campaign_set_moves_a_phase_and_a_rule(cli: Cli, unchanged) -> None:  # type: ignore[no-untyped-def]
     cli("init", "--year", "2026")
     assert (

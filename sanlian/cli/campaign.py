@@ -26,7 +26,9 @@ def init(
 
     st = state()
     with st.session(write=True) as session:
-        view = campaign.create(session, year=year or st.today.year, unit=unit.strip(), now=now())
+        view = campaign.create(
+            session, year=st.today.year if year is None else year, unit=unit.strip(), now=now()
+        )
         st.journal(session, "init", f"建立 {view.campaign.year} 年活动")
         data = campaign.as_dict(view, today=st.today)
     from sanlian.db.engine import masked

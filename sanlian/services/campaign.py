@@ -169,6 +169,8 @@ def update(
         session.add(phase)
     for setting, value in (settings or {}).items():
         setattr(campaign, setting, value)
+    if campaign.red_days < campaign.yellow_days:
+        raise ValidationError("cards_order", yellow=campaign.yellow_days, red=campaign.red_days)
     session.add(campaign)
     session.flush()
     return view
