@@ -12,7 +12,7 @@ import pytest
 
 from sanlian.errors import ImportFileError, NotFoundError, ValidationError
 from sanlian.services import validate
-from tests.conftest import Cli
+from tests.conftest import Cli, execute_sql
 from tests.test_import_registry import write_csv
 
 TODAY = dt.date(2026, 6, 15)
@@ -172,6 +172,19 @@ def test_name_with_control_character_does_not_break_the_word_report(
     assert "已添加干部“李明”" in result.out
     result = base("selfcheck", "-o", tmp_path / "自查报告.docx")
     assert result.code == 0, result
+
+
+def test_control_characters_stored_by_an_older_version_do_not_break_the_word_report(
+    base: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    """Text written before control characters were stripped on entry still reaches Word."""
+    execute_sql(db_path, "UPDATE campaign SET unit = '企业\x01局\x1b'")
+    result = base("selfcheck", "-o", tmp_path / "自查报告.docx")
+    assert result.code == 0, result
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(str(tmp_path / "自查报告.docx")).paragraphs)
+    assert "企业局" in text
 
 
 def test_argument_not_in_utf8_is_refused_in_a_sentence(base: Cli, unchanged: Any) -> None:

@@ -10,12 +10,23 @@ it is the JSON figure of ``selfcheck -f json``; the sentences are built here fro
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sanlian.i18n.labels import EIGHT_ONES, MEASURE
 from sanlian.reports.common import OFFICE, md_date, zh_date
+
+# Characters XML 1.0 cannot hold (python-docx refuses them): control characters other than
+# tab and line breaks, lone surrogates and U+FFFE/U+FFFF. Names written before such characters
+# were stripped on entry may still hold them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(text: Any) -> str:
+    return _NOT_XML.sub("", str(text))
+
 
 if TYPE_CHECKING:
     from docx.document import Document as DocumentObject
@@ -216,12 +227,12 @@ def _title(doc: DocumentObject, text: str, *, author: str, subject: str, day: dt
 
     p = doc.add_heading(level=0)
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(p.add_run(text), TITLE_FONT, 20, bold=True)
+    _font(p.add_run(_xml_safe(text)), TITLE_FONT, 20, bold=True)
     props = doc.core_properties
-    props.title = text
-    props.subject = subject
-    props.author = author
-    props.last_modified_by = author
+    props.title = _xml_safe(text)
+    props.subject = _xml_safe(subject)
+    props.author = _xml_safe(author)
+    props.last_modified_by = _xml_safe(author)
     props.comments = ""
     props.revision = 1
     props.created = props.modified = dt.datetime.combine(day, dt.time(8, 0))
@@ -229,7 +240,7 @@ def _title(doc: DocumentObject, text: str, *, author: str, subject: str, day: dt
 
 def _heading(doc: DocumentObject, text: str) -> None:
     p = doc.add_heading(level=1)
-    _font(p.add_run(text), HEADING_FONT, 16)
+    _font(p.add_run(_xml_safe(text)), HEADING_FONT, 16)
 
 
 def _body(doc: DocumentObject, text: str, *, lead: str | None = None) -> Paragraph:
@@ -239,8 +250,8 @@ def _body(doc: DocumentObject, text: str, *, lead: str | None = None) -> Paragra
     p.paragraph_format.first_line_indent = Pt(32)
     p.paragraph_format.line_spacing = Pt(28)
     if lead:
-        _font(p.add_run(lead), BODY_FONT, 16, bold=True)
-    _font(p.add_run(text), BODY_FONT, 16)
+        _font(p.add_run(_xml_safe(lead)), BODY_FONT, 16, bold=True)
+    _font(p.add_run(_xml_safe(text)), BODY_FONT, 16)
     return p
 
 
@@ -249,12 +260,12 @@ def _table(doc: DocumentObject, headers: Sequence[str], rows: Sequence[Sequence[
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
         cell.text = ""
-        _font(cell.paragraphs[0].add_run(str(text)), BODY_FONT, 12, bold=True)
+        _font(cell.paragraphs[0].add_run(_xml_safe(str(text))), BODY_FONT, 12, bold=True)
     for row in rows:
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=True):
             cell.text = ""
-            _font(cell.paragraphs[0].add_run(str(value)), BODY_FONT, 12)
+            _font(cell.paragraphs[0].add_run(_xml_safe(str(value))), BODY_FONT, 12)
 
 
 def _signature(doc: DocumentObject, who: str, day: Any) -> None:
@@ -264,7 +275,7 @@ def _signature(doc: DocumentObject, who: str, day: Any) -> None:
     for text in (who, zh_date(day)):
         p = doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        _font(p.add_run(text), BODY_FONT, 16)
+        _font(p.add_run(_xml_safe(text)), BODY_FONT, 16)
 
 
 def selfcheck_title(detail: SelfCheckDetail) -> str:
@@ -343,7 +354,11 @@ def write_brief(path: Path, brief: Brief) -> None:
     _title(doc, b.title, author=office, subject=f"简报 第 {b.no} 期", day=b.issued_on)
     line = doc.add_paragraph()
     line.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(line.add_run(f"第 {b.no} 期    {office}    {zh_date(b.issued_on)}"), BODY_FONT, 14)
+    _font(
+        line.add_run(_xml_safe(f"第 {b.no} 期    {office}    {zh_date(b.issued_on)}")),
+        BODY_FONT,
+        14,
+    )
     _body(
         doc,
         f"本期：{zh_date(p.start)}至{zh_date(p.end)}（{p.days}天）；上期：{zh_date(q.start)}至"
