@@ -163,24 +163,38 @@ def test_a_long_row_gets_its_letters(tmp_path: Path) -> None:
 def test_order_must_name_every_sheet(tmp_path: Path) -> None:
     from sanlian.io.xlsx_stream import Book
 
-    book = Book(tmp_path / "x.xlsx")
+    book = Book(tmp_path / "out" / "x.xlsx")
     book.sheet("甲")
     with pytest.raises(ValueError):
         book.sheet("甲")
     book.sheet("乙")
     with pytest.raises(ValueError):
         book.close(["甲"])
+    book.abort()
+    assert list((tmp_path / "out").iterdir()) == []
 
 
-def test_abort_leaves_no_file(tmp_path: Path) -> None:
+def test_written_beside_and_renamed_at_the_end(tmp_path: Path) -> None:
+    """Until ``close`` the rows go to a hidden file beside; a file already there is kept
+    until then, and kept when the writing is given up."""
+    import openpyxl
+
     from sanlian.io.xlsx_stream import Book
 
-    path = tmp_path / "半.xlsx"
+    path = tmp_path / "out" / "表.xlsx"
+    path.parent.mkdir()
+    path.write_bytes(b"old")
     book = Book(path)
     book.sheet("甲", [10]).append([1, "一"])
-    assert path.exists()
+    assert path.read_bytes() == b"old" and len(list(path.parent.iterdir())) == 2
     book.abort()
-    assert not path.exists()
+    assert list(path.parent.iterdir()) == [path] and path.read_bytes() == b"old"
+
+    book = Book(path)
+    book.sheet("乙", [10]).append([2, "二"])
+    book.close()
+    assert list(path.parent.iterdir()) == [path]
+    assert [c.value for c in openpyxl.load_workbook(path)["乙"][1]] == [2, "二"]
 
 
 # --- 自查报告.xlsx ------------------------------------------------------------------------
@@ -327,7 +341,11 @@ def test_a_failed_report_leaves_no_file(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(ledgers, "iter_visit_rows", broken)
-    path = tmp_path / "自查报告.xlsx"
+    path = tmp_path / "out" / "自查报告.xlsx"
+    path.parent.mkdir()
+    path.write_bytes(b"last week's")
     result = cli("selfcheck", "--as-of", "2026-12-31", "-o", path)
     assert result.code == 1 and "Traceback" not in result.err
-    assert not path.exists()
+    assert "磁盘已满" in result.err, result.err
+    assert list(path.parent.iterdir()) == [path]  # no part of the new one left behind
+    assert path.read_bytes() == b"last week's"  # and the old one untouched

@@ -197,15 +197,24 @@ class Sheet:
 
 
 class Book:
-    """A workbook written to ``path`` as it goes. ``sheet()`` opens the next sheet (closing
-    the one before); ``close()`` writes the workbook parts; ``abort()`` removes the file."""
+    """A workbook written as it goes, into a temporary file beside ``path`` that takes its name
+    when ``close()`` has written the workbook parts (a file already there is kept until then,
+    and kept if the writing fails). ``sheet()`` opens the next sheet, closing the one before;
+    ``abort()`` removes the temporary file."""
 
     def __init__(self, path: Path, *, compresslevel: int = COMPRESSLEVEL) -> None:
+        import os
+
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._zip: zipfile.ZipFile | None = zipfile.ZipFile(
-            path, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel
-        )
+        self._part = path.with_name(f".{path.name}.{os.getpid()}.part")
+        try:
+            self._zip: zipfile.ZipFile | None = zipfile.ZipFile(
+                self._part, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel
+            )
+        except BaseException:
+            self._part.unlink(missing_ok=True)
+            raise
         self._titles: list[str] = []
         self._open: Sheet | None = None
 
@@ -236,12 +245,20 @@ class Book:
         """Finish the file; the sheets are shown in ``order`` (titles), else as written."""
         if self._zip is None:
             return
-        self._end_sheet()
         titles = list(order) if order is not None else self._titles
         if sorted(titles) != sorted(self._titles):
             raise ValueError("the order must name every sheet once")
+        try:
+            self._end_sheet()
+            self._finish(self._zip, titles)
+        except BaseException:
+            self.abort()
+            raise
+        self._zip = None
+        self._part.replace(self.path)
+
+    def _finish(self, z: zipfile.ZipFile, titles: list[str]) -> None:
         number = {t: i for i, t in enumerate(self._titles, start=1)}
-        z, self._zip = self._zip, None
         sheets = "".join(
             f'<sheet name="{_attr(t)}" sheetId="{number[t]}" r:id="rId{number[t]}"/>'
             for t in titles
@@ -295,7 +312,7 @@ class Book:
                 if self._open is not None:
                     self._open.close()
                 z.close()
-        self.path.unlink(missing_ok=True)
+        self._part.unlink(missing_ok=True)
 
 
 def _attr(value: str) -> str:
