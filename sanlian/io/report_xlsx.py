@@ -1,6 +1,6 @@
 """自查报告.xlsx: the figures (汇总), by section (按科室), by cadre (按干部), the problem ledger
 (问题台账) and the visit ledger (走访台账). Headers bold, columns sized, numbers as numbers,
-dates as dates.
+dates as dates (``yyyy-mm-dd``), money as ``#,##0.00``; written by ``io/xlsx_stream``.
 
 The 按干部 sheet counts like the figures: households and enterprises linked on any day of the
 year, and of the problems raised in the year with the cadre as owner, those resolved.
@@ -33,8 +33,6 @@ if TYPE_CHECKING:
     from sanlian.reports.figures import Figures, SelfCheck
     from sanlian.reports.ledgers import CadreRow, ProblemRow, VisitRow
 
-DATE_FORMAT = "yyyy-mm-dd"
-MONEY_FORMAT = "#,##0.00"
 MAX_WIDTH = 60
 
 
