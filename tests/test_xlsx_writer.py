@@ -78,3 +78,39 @@ def test_empty_table_still_has_its_header(tmp_path: Path) -> None:
 def test_sheet_title_keeps_the_suffix() -> None:
     assert writers.sheet_title("名" * 40, "（续）") == "名" * 28 + "（续）"
     assert writers.sheet_title("a/b") == "a_b"
+
+
+def test_values_read_back_by_calamine(tmp_path: Path) -> None:
+    """The same cells through python-calamine: text that looks like a formula or a number stays
+    text, dates are dates, booleans 是/否, characters XML cannot hold are dropped."""
+    import openpyxl
+    from python_calamine import CalamineWorkbook
+
+    path = tmp_path / "导出.xlsx"
+    with writers.XlsxWriter(
+        path, ["编号", "手机号码", "备注", "日期", "党员"], text_columns=[1]
+    ) as w:
+        w.write([1, "13800138000", "=SUM(A1:A9)", dt.date(2026, 3, 1), True])
+        w.write([2, None, "甲\x01乙 & <丙>", None, False])
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Sheet1").to_python()
+    assert rows == [
+        ["编号", "手机号码", "备注", "日期", "党员"],
+        [1, "13800138000", "=SUM(A1:A9)", dt.date(2026, 3, 1), "是"],
+        [2, "", "甲乙 & <丙>", "", "否"],
+    ]
+    ws = openpyxl.load_workbook(path)["Sheet1"]
+    assert ws["C2"].data_type == "s" and ws["B2"].number_format == "@"
+    assert ws["B3"].number_format == "@"  # an empty text cell keeps its format
+    assert ws["A1"].font.bold and ws["A1"].fill.fgColor.rgb.endswith("DDEBF7")
+
+
+def test_failed_export_keeps_the_old_file(tmp_path: Path) -> None:
+    path = tmp_path / "out" / "名单.xlsx"
+    path.parent.mkdir()
+    path.write_bytes(b"old")
+    with pytest.raises(RuntimeError), writers.XlsxWriter(path, ["编号"]) as w:
+        w.write([1])
+        raise RuntimeError("stopped")
+    assert path.read_bytes() == b"old" and sorted(p.name for p in path.parent.iterdir()) == [
+        "名单.xlsx"
+    ]

@@ -1,6 +1,6 @@
 """自查报告.xlsx: the figures (汇总), by section (按科室), by cadre (按干部), the problem ledger
 (问题台账) and the visit ledger (走访台账). Headers bold, columns sized, numbers as numbers,
-dates as dates.
+dates as dates (``yyyy-mm-dd``), money as ``#,##0.00``; written by ``io/xlsx_stream``.
 
 The 按干部 sheet counts like the figures: households and enterprises linked on any day of the
 year, and of the problems raised in the year with the cadre as owner, those resolved.
@@ -33,8 +33,6 @@ if TYPE_CHECKING:
     from sanlian.reports.figures import Figures, SelfCheck
     from sanlian.reports.ledgers import CadreRow, ProblemRow, VisitRow
 
-DATE_FORMAT = "yyyy-mm-dd"
-MONEY_FORMAT = "#,##0.00"
 MAX_WIDTH = 60
 
 
@@ -60,95 +58,70 @@ MAX_ROWS = 1_048_576  # Excel's rows per sheet, the header included
 
 
 class _Book:
-    """A write-only workbook: every sheet streams its rows to disk as they come, so a ledger
-    of a million rows takes little memory. Sheets are created in the order they are shown."""
+    """The workbook, streamed: each sheet's rows go into the file as they come
+    (``io/xlsx_stream``), so a ledger of a million rows takes little memory and no cell
+    objects. Sheets are shown in the order they were created."""
 
-    def __init__(self) -> None:
-        from openpyxl import Workbook
-        from openpyxl.styles import Alignment, Font
+    def __init__(self, path: Path) -> None:
+        from sanlian.io.xlsx_stream import Book
 
-        self.wb = Workbook(write_only=True)
-        self.bold = Font(bold=True)
-        self.center = Alignment(horizontal="center", vertical="center")
+        self.out = Book(path)
+        self.order: list[str] = []  # titles as shown
         self.continued: list[tuple[str, list[str], int]] = []  # (ledger, its sheets, rows)
 
-    def create(self, title: str) -> Any:
-        return self.wb.create_sheet(title)
-
-    def cell(self, ws: Any, value: Any, number_format: str | None = None, **style: Any) -> Any:
-        from openpyxl.cell import WriteOnlyCell
-
-        cell = WriteOnlyCell(ws, value=value)
-        if number_format is not None:
-            cell.number_format = number_format
-        for name, v in style.items():
-            setattr(cell, name, v)
-        return cell
-
-    def header(
-        self, ws: Any, headers: Sequence[str], widths: Sequence[int], top: Sequence[Any] = ()
-    ) -> None:
-        from openpyxl.utils import get_column_letter
-
-        for index, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = width
-        ws.freeze_panes = f"A{len(top) + 2}"
-        for row in top:
-            ws.append(row)
-        ws.append([self.cell(ws, h, font=self.bold, alignment=self.center) for h in headers])
+    def create(self, title: str) -> str:
+        """Reserve the place of a sheet written later by ``table``."""
+        self.order.append(title)
+        return title
 
     def table(
         self,
-        ws: Any,
+        title: str,
         headers: Sequence[str],
         rows: Iterable[Sequence[Any]],
         *,
-        top: Sequence[Any] = (),
-        bottom: Sequence[Any] = (),
+        top: Sequence[Sequence[Any]] = (),
+        bottom: Sequence[Sequence[Any]] = (),
         ledger: bool = False,
     ) -> None:
         """A header row (bold, frozen) and the rows; columns sized on the header and the first
         rows; dates as dates, sums of money (Decimal) as #,##0.00. ``top``: rows above the
         header, ``bottom``: rows below the table (neither sized on). A ``ledger`` longer than a
-        sheet holds goes on in sheets named …（续）, …（续2）…, each with the header again."""
+        sheet holds goes on in sheets named …（续）, …（续2）…, each with the header again.
+        The rows hold final values (text, numbers, dates, Decimal, None)."""
+        from sanlian.io.xlsx_stream import HEADER
 
         it = iter(rows)
-        sample = [[_cell(v) for v in row] for _, row in zip(range(SAMPLE_ROWS), it, strict=False)]
+        sample = list(itertools.islice(it, SAMPLE_ROWS))
         widths = [
             min(max([display_width(h)] + [display_width(r[i]) for r in sample]) + 2, MAX_WIDTH)
             for i, h in enumerate(headers)
         ]
-        first = ws
-
-        def line(values: list[Any]) -> list[Any]:
-            out: list[Any] = []
-            for v in values:
-                if isinstance(v, dt.date):
-                    out.append(self.cell(first, v, DATE_FORMAT))
-                elif isinstance(v, Decimal):
-                    out.append(self.cell(first, v, MONEY_FORMAT))
-                else:
-                    out.append(v)
-            return out
-
-        title = ws.title
         sheets = [title]
-        self.header(ws, headers, widths, top)
-        in_sheet = 1 + len(top)
+        ws = self.out.sheet(title, widths, frozen=len(top) + 1)
+        for extra in top:
+            ws.append(extra)
+        ws.styled(headers, HEADER)
+        in_sheet = ws.rows
         total = 0
-        for row in itertools.chain(sample, ([_cell(v) for v in r] for r in it)):
+        append = ws.append
+        for row in itertools.chain(sample, it):
             if ledger and in_sheet >= MAX_ROWS:
-                ws = self.create(f"{title}（续{len(sheets) if len(sheets) > 1 else ''}）")
-                sheets.append(ws.title)
-                self.header(ws, headers, widths)
+                name = f"{title}（续{len(sheets) if len(sheets) > 1 else ''}）"
+                ws = self.out.sheet(name, widths, frozen=1)
+                sheets.append(name)
+                ws.styled(headers, HEADER)
+                append = ws.append
                 in_sheet = 1
-            ws.append(line(row))
+            append(row)
             in_sheet += 1
             total += 1
         for extra in bottom:
             ws.append(extra)
         if len(sheets) > 1:
             self.continued.append((title, sheets, total))
+            at = self.order.index(title) + 1
+            self.order[at:at] = sheets[1:]
 
     def note(self) -> list[str]:
         """What the first sheet says of ledgers continued on further sheets."""
@@ -158,23 +131,17 @@ class _Book:
             for title, sheets, total in self.continued
         ]
 
-    def save(self, path: Path) -> None:
-        sheets = list(self.wb._sheets)
-        for title, names, _total in self.continued:  # right after the sheet they continue
-            extra = [ws for ws in sheets if ws.title in names[1:]]
-            sheets = [ws for ws in sheets if ws.title not in names[1:]]
-            at = next(i for i, ws in enumerate(sheets) if ws.title == title) + 1
-            sheets[at:at] = extra
-        self.wb._sheets = sheets
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.wb.save(path)
+    def save(self) -> None:
+        self.out.close(self.order)
+
+    def abort(self) -> None:
+        self.out.abort()
 
 
-def _cell(value: Any) -> Any:
+def _text(value: Any) -> Any:
+    """A bool as 是/否, a list as its items joined by 、; anything else as it is."""
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, dt.datetime):
-        return value
     if isinstance(value, tuple | list):
         return "、".join(str(v) for v in value)
     return value
@@ -212,19 +179,22 @@ def write_selfcheck(path: Path, session: Session, report: SelfCheck) -> None:
     from sanlian.reports.ledgers import cadre_rows, iter_problem_rows, iter_visit_rows
 
     p = report.period
-    book = _Book()
-    first = book.create("汇总")  # written last: it says which ledgers go on in a second sheet
-    _by_section(book, report)
-    _by_cadre(book, cadre_rows(session, p))
-    _problems(book, iter_problem_rows(session, p))
-    _visits(book, iter_visit_rows(session, p))
-    _summary(book, first, report)
-    book.save(path)
+    book = _Book(path)
+    try:
+        first = book.create("汇总")  # written last: it says which ledgers go on in a second sheet
+        _by_section(book, report)
+        _by_cadre(book, cadre_rows(session, p))
+        _problems(book, iter_problem_rows(session, p))
+        _visits(book, iter_visit_rows(session, p))
+        _summary(book, first, report)
+        book.save()
+    except BaseException:
+        book.abort()  # no half-written workbook is left behind
+        raise
 
 
-def _summary(book: _Book, ws: Any, report: SelfCheck) -> None:
-    from openpyxl.styles import Font
-
+def _summary(book: _Book, ws: str, report: SelfCheck) -> None:
+    from sanlian.io.xlsx_stream import TITLE, Styled
     from sanlian.reports.figures import FIGURE_LABELS
 
     f = report.figures
@@ -237,14 +207,12 @@ def _summary(book: _Book, ws: Any, report: SelfCheck) -> None:
         else:
             summary.append([label, key, f.value(key)])
     notes = [[n] for n in book.note()]
-    title = book.cell(
-        ws, f"{report.unit}{report.year}年“三联三解三促”活动自查统计", font=Font(bold=True, size=14)
-    )
+    title = Styled(f"{report.unit}{report.year}年“三联三解三促”活动自查统计", TITLE)
     period = f"统计期 {report.period.start.isoformat()} 至 {report.period.end.isoformat()}"
     book.table(
         ws,
         ["项目", "键", "数值"],
-        summary,
+        [[_text(v) for v in row] for row in summary],
         top=[[title], [period]],
         bottom=[[], *notes] if notes else (),
     )
@@ -255,7 +223,7 @@ def _by_section(book: _Book, report: SelfCheck) -> None:
     headers = ["编号", "科室", *_figure_headers()]
     rows = [[s.id, s.name, *_figure_values(s.figures)] for s in report.by_section]
     rows.append(["", "全局", *_figure_values(f)])
-    book.table(book.create("按科室"), headers, rows)
+    book.table(book.create("按科室"), headers, [[_text(v) for v in row] for row in rows])
 
 
 def _by_cadre(book: _Book, cadres: Iterable[CadreRow]) -> None:
@@ -281,7 +249,7 @@ def _by_cadre(book: _Book, cadres: Iterable[CadreRow]) -> None:
             c.name,
             c.section,
             PARTY.get(c.party or "", c.party or ""),
-            c.is_leader,
+            "是" if c.is_leader else "否",
             ROLE.get(c.role or "", c.role or ""),
             c.households_in_period,
             c.enterprises_in_period,
@@ -326,7 +294,7 @@ def _problems(book: _Book, problems: Iterable[ProblemRow]) -> None:
             p.target,
             CATEGORIES.get(p.target_kind, {}).get(p.category, p.category),
             p.text,
-            p.is_conflict,
+            "是" if p.is_conflict else "否",
             p.owner or "",
             p.section or "",
             PROBLEM_STATUS.get(p.state, p.state),
@@ -337,7 +305,7 @@ def _problems(book: _Book, problems: Iterable[ProblemRow]) -> None:
             p.last_step_on,
             p.how or "",
             yuan(p.amount_fen),
-            [MEASURE.get(m, m) for m in p.measures],
+            "、".join([MEASURE.get(m, m) for m in p.measures]),
         ]
         for p in problems
     )
@@ -364,7 +332,7 @@ def _visits(book: _Book, visits: Iterator[VisitRow]) -> None:
             TARGET_KIND.get(v.target_kind, v.target_kind),
             v.target,
             VISIT_FORM.get(v.form, v.form),
-            list(v.cadres),
+            "、".join(v.cadres),
             len(v.cadres),
             v.cards,
             v.diary or "",

@@ -1,0 +1,319 @@
+"""A small streaming .xlsx writer for long tables: each row becomes a line of SpreadsheetML
+and goes straight into the zip file, so a sheet of a million rows takes neither memory nor
+per-cell objects. openpyxl's write-only mode builds a cell object and an lxml element for every
+value (≈ 5 µs a cell; xlsxwriter ≈ 3 µs); this writes ≈ 0.4 µs a cell.
+
+What it writes and nothing more: numbers as numbers, dates as date cells (``yyyy-mm-dd``),
+``Decimal`` as money (``#,##0.00``), text as inline strings, a fixed set of cell styles
+(:data:`DATE`, :data:`MONEY`, :data:`TEXT`, :data:`HEADER`, :data:`TITLE`, :data:`FILLED`),
+column widths, and a frozen row band. Sheets are written one after another (a zip file takes
+one entry at a time) and shown in the order given to :meth:`Book.close`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any, NamedTuple
+
+# cell styles: indexes into the cellXfs of STYLES below
+PLAIN, DATE, MONEY, TEXT, HEADER, TITLE, FILLED = range(7)
+DATE_FORMAT = "yyyy-mm-dd"
+MONEY_FORMAT = "#,##0.00"  # Excel's built-in number format 4
+COMPRESSLEVEL = 1  # deflate level: 1 is ≈ 2× faster than 6 on sheet XML, the file ≈ 1.4× larger
+CHUNK = 1000  # rows joined before each write
+
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
+_EPOCH = dt.date(1899, 12, 30).toordinal()  # Excel's day 0 (1900 system, past 1900-03-01)
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_FONT = '<sz val="11"/><name val="Calibri"/><family val="2"/><scheme val="minor"/>'
+
+STYLES = (
+    f'{_HEAD}<styleSheet xmlns="{_MAIN}">'
+    f'<numFmts count="1"><numFmt numFmtId="164" formatCode="{DATE_FORMAT}"/></numFmts>'
+    f'<fonts count="3"><font>{_FONT}</font><font><b/>{_FONT}</font>'
+    '<font><b/><sz val="14"/><name val="Calibri"/><family val="2"/><scheme val="minor"/></font>'
+    "</fonts>"
+    '<fills count="3"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill>'
+    '<fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/>'
+    "</patternFill></fill></fills>"
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="7">'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'  # PLAIN
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="4" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" '
+    'applyAlignment="1"><alignment horizontal="center" vertical="center"/></xf>'  # HEADER
+    '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>'  # TITLE
+    '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" '
+    'applyFill="1"/>'  # FILLED: a bold header on a light blue ground
+    "</cellXfs>"
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
+
+
+class Styled(NamedTuple):
+    """A value written with a style of its own (one of the constants above)."""
+
+    value: Any
+    style: int
+
+
+def column_letter(index: int) -> str:
+    """A, B, … Z, AA, … for 1, 2, …"""
+    out = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def _text(value: str) -> str:
+    if not value.isprintable():  # tabs, line breaks, and the control characters XML refuses
+        value = _ILLEGAL.sub("", value)
+    if "&" in value or "<" in value or ">" in value:
+        value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value
+
+
+def _cell(ref: str, value: Any, style: int = PLAIN) -> str:
+    """One cell of any kind (the slow path: styled cells, and kinds rows seldom hold)."""
+    s = f' s="{style}"' if style else ""
+    if isinstance(value, Styled):
+        return _cell(ref, value.value, value.style)
+    if value is None or value == "":
+        return f'<c r="{ref}"{s}/>' if style else ""
+    if isinstance(value, str):
+        return (
+            f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
+        )
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, dt.datetime):
+        day = value.toordinal() - _EPOCH
+        seconds = value.hour * 3600 + value.minute * 60 + value.second
+        return f'<c r="{ref}" s="{style or DATE}"><v>{day + seconds / 86400}</v></c>'
+    if isinstance(value, dt.date):
+        return f'<c r="{ref}" s="{style or DATE}"><v>{value.toordinal() - _EPOCH}</v></c>'
+    if isinstance(value, Decimal):
+        return f'<c r="{ref}" s="{style or MONEY}"><v>{value}</v></c>'
+    if isinstance(value, int | float):
+        return f'<c r="{ref}"{s}><v>{value}</v></c>'
+    return _cell(ref, str(value), style)
+
+
+class Sheet:
+    """One sheet being written; rows are numbered from 1 as they come."""
+
+    def __init__(self, fh: IO[bytes], title: str, widths: Sequence[float], frozen: int) -> None:
+        self.title = title
+        self.rows = 0
+        self._fh = fh
+        self._buffer: list[str] = []
+        self._letters = [column_letter(i) for i in range(1, max(len(widths), 1) + 1)]
+        view = '<sheetView workbookViewId="0">'
+        if frozen:
+            view += (
+                f'<pane ySplit="{frozen}" topLeftCell="A{frozen + 1}" activePane="bottomLeft" '
+                'state="frozen"/><selection pane="bottomLeft"/>'
+            )
+        cols = "".join(
+            f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
+            for i, w in enumerate(widths, start=1)
+        )
+        fh.write(
+            (
+                f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">'
+                f"<sheetViews>{view}</sheetView></sheetViews>"
+                '<sheetFormatPr defaultRowHeight="15"/>'
+                + (f"<cols>{cols}</cols>" if cols else "")
+                + "<sheetData>"
+            ).encode()
+        )
+
+    def _letter(self, index: int) -> str:
+        while index >= len(self._letters):
+            self._letters.append(column_letter(len(self._letters) + 1))
+        return self._letters[index]
+
+    def styled(self, values: Iterable[Any], style: int) -> None:
+        """A row with every cell in ``style`` (a header, a title)."""
+        self.rows += 1
+        n = self.rows
+        cells = "".join(_cell(f"{self._letter(i)}{n}", v, style) for i, v in enumerate(values))
+        self._buffer.append(f'<row r="{n}">{cells}</row>')
+
+    def append(self, values: Sequence[Any]) -> None:
+        """A row: text, whole numbers and floats as they are, dates and ``Decimal`` styled,
+        ``None`` and "" left empty, a :class:`Styled` value in its own style."""
+        self.rows += 1
+        n = self.rows
+        if len(values) > len(self._letters):
+            self._letter(len(values) - 1)
+        parts = [f'<row r="{n}">']
+        add = parts.append
+        for letter, v in zip(self._letters, values, strict=False):
+            t = type(v)
+            if t is str:
+                if v:
+                    if not v.isprintable() or "&" in v or "<" in v or ">" in v:
+                        v = _text(v)
+                    add(
+                        f'<c r="{letter}{n}" t="inlineStr"><is><t xml:space="preserve">{v}'
+                        "</t></is></c>"
+                    )
+            elif t is int:
+                add(f'<c r="{letter}{n}"><v>{v}</v></c>')
+            elif t is dt.date:
+                add(f'<c r="{letter}{n}" s="{DATE}"><v>{v.toordinal() - _EPOCH}</v></c>')
+            elif v is not None:
+                add(_cell(f"{letter}{n}", v))
+        add("</row>")
+        self._buffer.append("".join(parts))
+        if len(self._buffer) >= CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._buffer:
+            self._fh.write("".join(self._buffer).encode())
+            self._buffer = []
+
+    def close(self) -> None:
+        self._flush()
+        self._fh.write(b"</sheetData></worksheet>")
+        self._fh.close()
+
+
+class Book:
+    """A workbook written as it goes, into a temporary file beside ``path`` that takes its name
+    when ``close()`` has written the workbook parts (a file already there is kept until then,
+    and kept if the writing fails). ``sheet()`` opens the next sheet, closing the one before;
+    ``abort()`` removes the temporary file."""
+
+    def __init__(self, path: Path, *, compresslevel: int = COMPRESSLEVEL) -> None:
+        import os
+
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._part = path.with_name(f".{path.name}.{os.getpid()}.part")
+        try:
+            self._zip: zipfile.ZipFile | None = zipfile.ZipFile(
+                self._part, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel
+            )
+        except BaseException:
+            self._part.unlink(missing_ok=True)
+            raise
+        self._titles: list[str] = []
+        self._open: Sheet | None = None
+
+    @property
+    def titles(self) -> list[str]:
+        """The sheets written so far, in the order they were written."""
+        return list(self._titles)
+
+    def sheet(self, title: str, widths: Sequence[float] = (), *, frozen: int = 0) -> Sheet:
+        """A new sheet named ``title`` with column ``widths``; the first ``frozen`` rows stay
+        in view when scrolling."""
+        assert self._zip is not None, "closed"
+        if title in self._titles:
+            raise ValueError(f"duplicate sheet title {title!r}")
+        self._end_sheet()
+        self._titles.append(title)
+        name = f"xl/worksheets/sheet{len(self._titles)}.xml"
+        fh = self._zip.open(name, "w", force_zip64=True)
+        self._open = Sheet(fh, title, widths, frozen)
+        return self._open
+
+    def _end_sheet(self) -> None:
+        if self._open is not None:
+            self._open.close()
+            self._open = None
+
+    def close(self, order: Sequence[str] | None = None) -> None:
+        """Finish the file; the sheets are shown in ``order`` (titles), else as written."""
+        if self._zip is None:
+            return
+        titles = list(order) if order is not None else self._titles
+        if sorted(titles) != sorted(self._titles):
+            raise ValueError("the order must name every sheet once")
+        try:
+            self._end_sheet()
+            self._finish(self._zip, titles)
+        except BaseException:
+            self.abort()
+            raise
+        self._zip = None
+        self._part.replace(self.path)
+
+    def _finish(self, z: zipfile.ZipFile, titles: list[str]) -> None:
+        number = {t: i for i, t in enumerate(self._titles, start=1)}
+        sheets = "".join(
+            f'<sheet name="{_attr(t)}" sheetId="{number[t]}" r:id="rId{number[t]}"/>'
+            for t in titles
+        )
+        z.writestr(
+            "xl/workbook.xml",
+            f'{_HEAD}<workbook xmlns="{_MAIN}" xmlns:r="{_REL}">'
+            f'<bookViews><workbookView activeTab="0"/></bookViews><sheets>{sheets}</sheets>'
+            "</workbook>",
+        )
+        rels = "".join(
+            f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+            for i in number.values()
+        )
+        style_id = len(number) + 1
+        rels += f'<Relationship Id="rId{style_id}" Type="{_REL}/styles" Target="styles.xml"/>'
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'{_HEAD}<Relationships xmlns="{_PKG_REL}">{rels}</Relationships>',
+        )
+        z.writestr("xl/styles.xml", STYLES)
+        z.writestr(
+            "_rels/.rels",
+            f'{_HEAD}<Relationships xmlns="{_PKG_REL}"><Relationship Id="rId1" '
+            f'Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        ct = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+        overrides = "".join(
+            f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{ct}.worksheet+xml"/>'
+            for i in number.values()
+        )
+        z.writestr(
+            "[Content_Types].xml",
+            f'{_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{ct}.sheet.main+xml"/>'
+            f'<Override PartName="/xl/styles.xml" ContentType="{ct}.styles+xml"/>'
+            f"{overrides}</Types>",
+        )
+        z.close()
+
+    def abort(self) -> None:
+        """Give up: close what is open and leave no half-written file behind."""
+        import contextlib
+
+        if self._zip is not None:
+            z, self._zip = self._zip, None
+            with contextlib.suppress(Exception):
+                if self._open is not None:
+                    self._open.close()
+                z.close()
+        self._part.unlink(missing_ok=True)
+
+
+def _attr(value: str) -> str:
+    return _text(value).replace('"', "&quot;")
