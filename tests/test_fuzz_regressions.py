@@ -218,3 +218,22 @@ def test_a_name_that_normalisation_lengthens_is_still_held_to_its_limit() -> Non
     assert len(value) == 100
     with pytest.raises(ValidationError):
         validate.name(value, "姓名")
+
+
+def test_control_characters_stored_by_an_older_version_do_not_break_workbooks(
+    base: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    """Excel files refuse the same characters Word does (openpyxl IllegalCharacterError)."""
+    execute_sql(db_path, "UPDATE cadre SET name = '李\x01明\x1b' WHERE id = 1")
+    for args in (
+        ("selfcheck", "-o", tmp_path / "自查报告.xlsx"),
+        ("cadre", "list", "-o", tmp_path / "干部.xlsx"),
+        ("export", "cadre", "-o", tmp_path / "导出.xlsx"),
+    ):
+        result = base(*args)
+        assert result.code == 0, (args, result)
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(tmp_path / "干部.xlsx").active
+    assert sheet is not None
+    assert "李明" in [c.value for row in sheet.iter_rows() for c in row]
