@@ -177,9 +177,9 @@ _ATTACHED: set[str] = set()
 
 def _load(module: str, attribute: str) -> Any:
     """``sanlian.cli.MODULE.ATTRIBUTE``: a command's function or a noun's Typer app."""
-    import importlib
-
-    return getattr(importlib.import_module(f"sanlian.cli.{module}"), attribute)
+    # __import__, not importlib.import_module: `python -X importtime` (the start-up tests)
+    # sees only the former
+    return getattr(__import__(f"sanlian.cli.{module}", fromlist=[attribute]), attribute)
 
 
 def _group(name: str, module: str, attribute: str) -> typer.Typer:
