@@ -192,9 +192,10 @@ def _group(name: str, module: str, attribute: str) -> typer.Typer:
     return sub
 
 
-def build_command(only: str | None = None) -> typer.core.TyperGroup:
-    """The Click command tree; with ``only``, just that sub-command under the root (a one-shot
-    command imports and builds what it runs, not the whole tree)."""
+def build_command(only: str | None = None, verb: str | None = None) -> typer.core.TyperGroup:
+    """The Click command tree; with ``only``, just that sub-command under the root, and with
+    ``verb`` just that command of the ``only`` group (a one-shot command imports and builds
+    what it runs, not the whole tree)."""
     from sanlian.cli.zh import translate_params
 
     target = copy.copy(app)
@@ -205,7 +206,12 @@ def build_command(only: str | None = None) -> typer.core.TyperGroup:
             target.command(name, help=help_text)(_load(module, attribute))
     for name, module, attribute, help_text in GROUPS:
         if only in (None, name):
-            target.add_typer(_group(name, module, attribute), name=name, help=help_text)
+            sub = _group(name, module, attribute)
+            kept = [c for c in sub.registered_commands if verb is not None and c.name == verb]
+            if kept and not sub.registered_groups:
+                sub = copy.copy(sub)
+                sub.registered_commands = kept
+            target.add_typer(sub, name=name, help=help_text)
     command = typer.main.get_command(target)
     translate_params(command)
     return command  # type: ignore[return-value]
@@ -248,7 +254,10 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
         if command is None:
             word = _command_word(args)
             completing = "_SANLIAN_COMPLETE" in os.environ
-            command = build_root() if word is None and not completing else build_command(word)
+            if word is None and not completing:
+                command = build_root()
+            else:
+                command = build_command(word, None if completing else _verb(args))
         result = command.main(args=args, prog_name="sanlian", standalone_mode=False)
         code = result if isinstance(result, int) else 0
         if code == 0:
@@ -307,15 +316,28 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
 
 def command_noun(words: list[str]) -> str | None:
     """The command word of a line, after the global options (``--db X``, ``--operator Y``)."""
+    at = _noun_at(words)
+    return None if at is None else words[at]
+
+
+def _noun_at(words: list[str]) -> int | None:
     skip = False
-    for word in words:
+    for at, word in enumerate(words):
         if skip:
             skip = False
         elif word in ("--db", "--operator"):
             skip = True
         elif not word.startswith("-"):
-            return word
+            return at
     return None
+
+
+def _verb(args: list[str]) -> str | None:
+    """The word right after the command word (``show`` in ``cadre show zw``), if any."""
+    at = _noun_at(args)
+    if at is None or at + 1 >= len(args) or args[at + 1].startswith("-"):
+        return None
+    return args[at + 1]
 
 
 def _command_word(args: list[str]) -> str | None:
