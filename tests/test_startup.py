@@ -177,10 +177,11 @@ def test_help_at_sixty_columns(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Non
     lines = cli("cadre", "list", "--help").out.splitlines()
     assert lines[:3] == ["用法：sanlian cadre list [OPTIONS]", "", "  列出干部，可按科室筛选。"]
     at = lines.index("  -f, --format <table|plain|markdown|csv|json>")
-    assert lines[at + 1 : at + 4] == [
-        " " * 34 + "输出格式：table 表格 /",
-        " " * 34 + "plain 纯文本 / markdown",
-        " " * 34 + "/ csv / json。",
+    # the help column is as wide as the widest option name that fits (-o, --output <path>)
+    assert lines[at - 1] == "  --leaders            只列领导班子成员。"
+    assert lines[at + 1 : at + 3] == [
+        " " * 23 + "输出格式：table 表格 / plain 纯文本",
+        " " * 23 + "/ markdown / csv / json。",
     ]
 
 
@@ -196,6 +197,13 @@ def test_wrap_keeps_punctuation_and_cuts_only_overlong_words() -> None:
     # a closing mark never starts a line, an opening one never ends one
     assert wrap("一二三四五六七八九，（十）", 18) == ["一二三四五六七八", "九，（十）"]
     assert wrap("x" * 25, 10) == ["x" * 10, "x" * 10, "x" * 5]
+    # an example such as 干部:张伟 or 张伟@综合科 is not split
+    assert wrap("写 干部:张伟 或 张伟@综合科 都可以", 12) == [
+        "写 干部:张伟",
+        "或",
+        "张伟@综合科",
+        "都可以",
+    ]
     assert width("张伟ab") == 6
     assert wrap("", 10) == [""]
 

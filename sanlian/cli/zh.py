@@ -28,6 +28,7 @@ NOTES = {
 # A line never starts with closing punctuation, nor ends with opening punctuation.
 CLOSING = frozenset("，。、；：！？）」』”’》〉】〕…,.;:!?)]}%")
 OPENING = frozenset("（「『“‘《〈【〔([{")
+CONNECTORS = frozenset(":=@")  # ``cadre:张伟``, ``工作部门=科室``, ``张伟@综合科``
 
 
 def width(text: str) -> int:
@@ -37,6 +38,11 @@ def width(text: str) -> int:
     return sum(
         0 if combining(ch) else 2 if east_asian_width(ch) in ("W", "F") else 1 for ch in text
     )
+
+
+def _is_chinese(token: str) -> bool:
+    """One CJK character, not punctuation."""
+    return len(token) == 1 and width(token) == 2 and token not in CLOSING | OPENING
 
 
 def _tokens(text: str) -> list[str]:
@@ -58,17 +64,29 @@ def _tokens(text: str) -> list[str]:
         tokens.append(word)
     merged: list[str] = []
     glue = False  # the previous token is opening punctuation: keep the next one with it
+    linked = False  # after ``cadre:`` or ``=``: the CJK word that follows stays with it
     for token in tokens:
+        chinese = _is_chinese(token)
         if token == " ":
             if merged and merged[-1] != " ":
                 merged.append(token)
-            glue = False
-        elif merged and merged[-1] != " " and (glue or token[0] in CLOSING):
+            glue = linked = False
+        elif (
+            merged
+            and merged[-1] != " "
+            and (glue or token[0] in CLOSING or token[0] in CONNECTORS or linked and chinese)
+        ):
             merged[-1] += token
+            if token[0] in CONNECTORS:  # and the CJK word before it: ``张伟@综合科``
+                while len(merged) > 1 and _is_chinese(merged[-2]):
+                    tail = merged.pop()
+                    merged[-1] += tail
             glue = token[-1] in OPENING
+            linked = linked and chinese or token[-1] in CONNECTORS
         else:
             merged.append(token)
             glue = token[-1] in OPENING
+            linked = not chinese and token[-1] in CONNECTORS
     return merged
 
 
@@ -156,7 +174,10 @@ def _formatter_class() -> Any:
 
         def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
             rows = list(rows)
-            first_col = min(max(width(r[0]) for r in rows), col_max) + col_spacing
+            # as wide as the widest name that fits in col_max (Click: col_max as soon as one
+            # name is longer, which pushes every help text far right for one long option)
+            fitting = [width(r[0]) for r in rows if width(r[0]) <= col_max]
+            first_col = (max(fitting) if fitting else col_max) + col_spacing
             indent = " " * self.current_indent
             room = max(self.width - self.current_indent - first_col, 10)
             for first, second in rows:
