@@ -197,7 +197,13 @@ def test_wrap_keeps_punctuation_and_cuts_only_overlong_words() -> None:
     # a closing mark never starts a line, an opening one never ends one
     assert wrap("一二三四五六七八九，（十）", 18) == ["一二三四五六七八", "九，（十）"]
     assert wrap("x" * 25, 10) == ["x" * 10, "x" * 10, "x" * 5]
-    # an example such as 干部:张伟 or 张伟@综合科 is not split
+    # an example such as 干部:张伟, 张伟@综合科 or 原文件名.错误.xlsx is not split
+    assert wrap("另存为 原文件名.错误.xlsx（或 .csv）。", 20) == [
+        "另存为",
+        "原文件名.错误.xlsx",
+        "（或 .csv）。",
+    ]
+    assert wrap("格式随后缀（.csv .json .md）。", 12) == ["格式随后缀", "（.csv .json", ".md）。"]
     assert wrap("写 干部:张伟 或 张伟@综合科 都可以", 12) == [
         "写 干部:张伟",
         "或",

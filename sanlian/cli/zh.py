@@ -28,7 +28,7 @@ NOTES = {
 # A line never starts with closing punctuation, nor ends with opening punctuation.
 CLOSING = frozenset("，。、；：！？）」』”’》〉】〕…,.;:!?)]}%")
 OPENING = frozenset("（「『“‘《〈【〔([{")
-CONNECTORS = frozenset(":=@")  # ``cadre:张伟``, ``工作部门=科室``, ``张伟@综合科``
+CONNECTORS = frozenset(":=@.")  # ``cadre:张伟``, ``部门=科室``, ``张伟@综合科``, ``原文件名.错误``
 
 
 def width(text: str) -> int:
@@ -76,8 +76,9 @@ def _tokens(text: str) -> list[str]:
             and merged[-1] != " "
             and (glue or token[0] in CLOSING or token[0] in CONNECTORS or linked and chinese)
         ):
+            after_chinese = _is_chinese(merged[-1][-1])
             merged[-1] += token
-            if token[0] in CONNECTORS:  # and the CJK word before it: ``张伟@综合科``
+            if token[0] in CONNECTORS and after_chinese:  # and the CJK word before: 张伟@综合科
                 while len(merged) > 1 and _is_chinese(merged[-2]):
                     tail = merged.pop()
                     merged[-1] += tail
