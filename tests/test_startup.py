@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+
+import pytest
+
+from tests.conftest import Cli
 
 HEAVY = ("sqlalchemy", "sqlmodel", "openpyxl", "pypinyin", "docx", "alembic", "python_calamine")
 
@@ -81,3 +86,181 @@ def test_a_read_command_imports_only_what_it_needs() -> None:
     assert "sqlmodel" in modules  # it did open the database
     unneeded = {"rich", "pypinyin", "openpyxl", "docx", "alembic", "python_calamine"}
     assert not modules & (unneeded | {"prompt_toolkit", "tabulate"}), modules & unneeded
+
+
+# --- help: plain, Chinese, measured in terminal columns (issue 7) ---------------------------
+
+NOUNS = [
+    "init",
+    "demo",
+    "shell",
+    "history",
+    "undo",
+    "progress",
+    "supervise",
+    "selfcheck",
+    "brief",
+    "export",
+    "template",
+    "campaign",
+    "section",
+    "cadre",
+    "community",
+    "enterprise",
+    "household",
+    "db",
+    "link",
+    "visit",
+    "problem",
+    "activity",
+    "research",
+]
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_main_help_is_plain_chinese_and_lists_every_command(cli: Cli) -> None:
+    from sanlian.cli.zh import width
+
+    result = cli("--help")
+    assert result.code == 0
+    lines = result.out.splitlines()
+    assert lines[0] == "用法：sanlian [OPTIONS] COMMAND [ARGS]..."
+    assert not any(ch in result.out for ch in "╭│╰")  # no Rich panels
+    options, commands = lines.index("选项："), lines.index("命令：")
+    assert "  -h, --help            显示本帮助并退出。" in lines[options:commands]
+    listed = [line.split()[0] for line in lines[commands + 1 :] if line[2] != " "]
+    assert listed == NOUNS
+    assert "  cadre       党员干部：登记、列出、查看、修改、删除。" in lines
+    assert max(width(line) for line in lines) <= 78  # COLUMNS=200: Click's 80 at most, less 2
+
+
+@pytest.mark.parametrize("columns", [80, 60])
+def test_every_help_page_fits_the_terminal_and_cuts_nothing(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, columns: int
+) -> None:
+    """Every page of the tree, at 80 and at 60 columns: no line wider than the terminal (a CJK
+    character takes two columns), and the help of each option and sub-command there whole."""
+    from sanlian.cli.main import build_command
+    from sanlian.cli.zh import width
+
+    monkeypatch.setenv("COLUMNS", str(columns))
+    pages: list[tuple[list[str], object]] = []
+
+    def walk(command: object, path: list[str]) -> None:
+        pages.append((path, command))
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, [*path, name])
+
+    walk(build_command(), [])
+    assert len(pages) > 80
+    for path, command in pages:
+        result = cli(*path, "--help")
+        assert result.code == 0, (path, result.err)
+        too_wide = [line for line in result.out.splitlines() if width(line) > columns - 2]
+        assert not too_wide, (path, too_wide)
+        texts = [p.help for p in getattr(command, "params", []) if getattr(p, "help", None)]
+        texts += [
+            (sub.short_help or sub.help or "").split("\n\n")[0]
+            for sub in getattr(command, "commands", {}).values()
+        ]
+        texts.append(getattr(command, "help", None) or "")
+        page = _bare(result.out)
+        for text in texts:
+            assert _bare(text) in page, (path, text)
+
+
+def test_help_at_sixty_columns(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    lines = cli("cadre", "list", "--help").out.splitlines()
+    assert lines[:3] == ["用法：sanlian cadre list [OPTIONS]", "", "  列出干部，可按科室筛选。"]
+    at = lines.index("  -f, --format <table|plain|markdown|csv|json>")
+    # the help column is as wide as the widest option name that fits (-o, --output <path>)
+    assert lines[at - 1] == "  --leaders            只列领导班子成员。"
+    assert lines[at + 1 : at + 3] == [
+        " " * 23 + "输出格式：table 表格 / plain 纯文本",
+        " " * 23 + "/ markdown / csv / json。",
+    ]
+
+
+def test_wrap_keeps_punctuation_and_cuts_only_overlong_words() -> None:
+    from sanlian.cli.zh import width, wrap
+
+    assert wrap("数据库文件路径或 URL；默认 $SANLIAN_DB，否则用户数据目录", 20) == [
+        "数据库文件路径或",
+        "URL；默认",
+        "$SANLIAN_DB，否则用",
+        "户数据目录",
+    ]
+    # a closing mark never starts a line, an opening one never ends one
+    assert wrap("一二三四五六七八九，（十）", 18) == ["一二三四五六七八", "九，（十）"]
+    assert wrap("x" * 25, 10) == ["x" * 10, "x" * 10, "x" * 5]
+    # an example such as 干部:张伟, 张伟@综合科 or 原文件名.错误.xlsx is not split
+    assert wrap("另存为 原文件名.错误.xlsx（或 .csv）。", 20) == [
+        "另存为",
+        "原文件名.错误.xlsx",
+        "（或 .csv）。",
+    ]
+    assert wrap("格式随后缀（.csv .json .md）。", 12) == ["格式随后缀", "（.csv .json", ".md）。"]
+    assert wrap("写 干部:张伟 或 张伟@综合科 都可以", 12) == [
+        "写 干部:张伟",
+        "或",
+        "张伟@综合科",
+        "都可以",
+    ]
+    assert width("张伟ab") == 6
+    assert wrap("", 10) == [""]
+
+
+def _imported_full(args: list[str]) -> set[str]:
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "sanlian", *args],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return {
+        line.rsplit("|", 1)[1].strip()
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+
+
+def test_a_command_imports_its_own_module_only() -> None:
+    """`sanlian --help` lists the sub-commands from the table in cli/main.py, importing none
+    of their modules; a one-shot command imports its own."""
+    nouns = {f"sanlian.cli.{n}" for n in (*NOUNS, "admin", "reports", "importing")}
+    assert not _imported_full(["--help"]) & nouns
+    modules = _imported_full(["cadre", "add", "--help"])
+    assert "sanlian.cli.cadre" in modules
+    assert not modules & (nouns - {"sanlian.cli.cadre", "sanlian.cli.importing"})
+
+
+def test_text_and_absent_options_skip_typer_pydantic_adapters(cli: Cli, base: Cli) -> None:
+    """Values that are text, or options not given, pass as they are (no pydantic type
+    machinery imported); any other value still goes through Typer's coercion and its errors."""
+    modules = _imported_full(["cadre", "list"])
+    assert "sqlmodel" in modules  # it did run
+    assert "pydantic.types" not in modules
+    bad = cli(
+        "problem",
+        "add",
+        "--household",
+        "1",
+        "--category",
+        "medical",
+        "--text",
+        "x",
+        "--visit",
+        "abc",
+    )
+    assert (bad.code, bad.err) == (
+        2,
+        "--visit 的值不对：应为整数。用 sanlian problem add --help 查看用法。\n",
+    )
+    bad = cli("cadre", "list", "-f", "jsn")
+    assert bad.code == 2 and "只能是 table、plain、markdown、csv、json 之一" in bad.err

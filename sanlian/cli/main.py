@@ -6,9 +6,11 @@ traceback is shown unless ``--debug``.
 
 from __future__ import annotations
 
+import copy
+import os
 import re
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -16,6 +18,61 @@ from sanlian.cli import context
 from sanlian.cli.zh import patch_help
 
 patch_help()
+
+
+def _plain_text_params() -> None:
+    """Typer coerces each parameter through a pydantic ``TypeAdapter`` it builds on first use,
+    even for an option not given, importing pydantic's type machinery (about 0.01 s). A
+    parameter not given (None), text (Click hands it over as ``str``) or a list of texts needs
+    none: those values pass as they are, and any other still goes through Typer's adapter."""
+    try:
+        from dataclasses import dataclass
+
+        from typer import _coercion
+        from typer import core as typer_core
+
+        build = typer_core.build_runtime_param
+        if getattr(build, "_sanlian", False):
+            return
+
+        @dataclass(frozen=True)
+        class Lazy(_coercion.RuntimeParam):
+            descriptor: Any = None
+            built: list[Any] | None = None
+
+            def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+                if value is None:
+                    return () if param.multiple or param.nargs == -1 else None
+                if self.annotation is str and type(value) is str:
+                    return value
+                texts = isinstance(value, list | tuple) and all(type(v) is str for v in value)
+                if self.annotation == list[str] and texts:
+                    return list(value)
+                assert self.built is not None
+                if not self.built:
+                    self.built.append(build(self.descriptor))
+                return self.built[0].coerce(value, param=param, ctx=ctx)
+
+            def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:  # pragma: no cover
+                return self.coerce(value, param, ctx)
+
+        def build_runtime_param(descriptor: Any) -> Any:
+            if descriptor.file_annotation is not None or descriptor.parameter_info.parser:
+                return build(descriptor)
+            return Lazy(
+                annotation=descriptor.annotation,
+                parameter_info=descriptor.parameter_info,
+                descriptor=descriptor,
+                built=[],
+            )
+
+        build_runtime_param._sanlian = True  # type: ignore[attr-defined]
+        typer_core.build_runtime_param = build_runtime_param
+    except Exception:  # pragma: no cover - a Typer without these internals coerces as before
+        return
+
+
+_plain_text_params()
 
 app = typer.Typer(
     name="sanlian",
@@ -60,103 +117,116 @@ def main_callback(
     context.reset(db=db, operator=operator, debug=debug)
 
 
-def _register() -> None:
-    from sanlian.cli import cadre, campaign, community, enterprise, household, section
-
-    app.command("init", help="建立数据库和本年度活动（含三个阶段）。")(campaign.init)
-    app.add_typer(campaign.app, name="campaign", help="查看和修改活动年度、阶段日期和规则。")
-    app.add_typer(section.app, name="section", help="科室：添加、列出、修改、删除。")
-    app.add_typer(cadre.app, name="cadre", help="党员干部：登记、列出、查看、修改、删除。")
-    app.add_typer(
-        community.app, name="community", help="联系社区(村)：登记、列出、查看、修改、删除。"
-    )
-    app.add_typer(
-        enterprise.app, name="enterprise", help="联系企业：登记、列出、查看、修改、删除。"
-    )
-    app.add_typer(
-        household.app, name="household", help="联系户（群众）：登记、列出、查看、修改、删除。"
-    )
-    _register_demo()
-    _register_shell()
-    from sanlian.cli import admin
-
-    app.add_typer(admin.db_app, name="db", help="数据库文件：位置、备份、恢复、检查。")
-    app.command("history", help="变更日志：谁在什么时候做了什么。")(admin.history)
-    app.command("undo", help="撤销最近一次修改（先询问，--yes 不询问）。")(admin.undo)
-    # issue 3 (links, visits, problems, activities, research): register below this line
-    from sanlian.cli import activity, link, problem, research, visit
-
-    app.add_typer(link.app, name="link", help="联系与结对：社区(村)、企业、联系户；历史保留。")
-    app.add_typer(visit.app, name="visit", help="走访（民情民意访谈）：登记、列出、查看、修改。")
-    app.add_typer(problem.app, name="problem", help="问题（诉求）：登记、办理、解决、延期。")
-    app.add_typer(activity.app, name="activity", help="活动记录（“八个一”等）：登记、列出、删除。")
-    app.add_typer(research.app, name="research", help="调研报告：登记、列出、删除。")
-    # issue 4 (progress, supervise, selfcheck, brief): register below this line
-    from sanlian.cli import reports
-
-    app.command("progress", help="阶段进度：所处阶段、各阶段任务清单、各科室或各干部完成情况。")(
-        reports.progress
-    )
-    app.command("supervise", help="调度督促：超期、滞后事项和责任人，最急的在前。")(
-        reports.supervise
-    )
-    app.command("selfcheck", help="年终自查：全部统计数，可写成 自查报告.xlsx / .docx。")(
-        reports.selfcheck
-    )
-    app.command("brief", help="简报：一段时间的工作情况、与上期比较和需要抓紧的工作。")(
-        reports.brief
-    )
-    # issue 5 (import, export, template): register below this line
-    from sanlian.cli import importing as importing_cli
-
-    importing_cli.register(
-        app,
-        {
-            "section": section.app,
-            "cadre": cadre.app,
-            "community": community.app,
-            "enterprise": enterprise.app,
-            "household": household.app,
-            "link": link.app,
-            "visit": visit.app,
-            "problem": problem.app,
-            "research": research.app,
-        },
-    )
+# The sub-commands, in the order help lists them: (name, module under sanlian.cli, attribute,
+# help). A command line imports and builds only the one it runs; `--help` lists them all from
+# this table without importing any of them.
+COMMANDS: list[tuple[str, str, str, str]] = [
+    ("init", "campaign", "init", "建立数据库和本年度活动（含三个阶段）。"),
+    ("demo", "demo", "demo", "用 sample_data/ 中的示例单位建立演示数据库并显示概况。"),
+    (
+        "shell",
+        "shell",
+        "shell",
+        "交互模式：逐行输入命令，启动只花一次时间；Tab 补全，exit 退出。",
+    ),
+    ("history", "admin", "history", "变更日志：谁在什么时候做了什么。"),
+    ("undo", "admin", "undo", "撤销最近一次修改（先询问，--yes 不询问）。"),
+    # issue 4 (progress, supervise, selfcheck, brief)
+    (
+        "progress",
+        "reports",
+        "progress",
+        "阶段进度：所处阶段、各阶段任务清单、各科室或各干部完成情况。",
+    ),
+    ("supervise", "reports", "supervise", "调度督促：超期、滞后事项和责任人，最急的在前。"),
+    ("selfcheck", "reports", "selfcheck", "年终自查：全部统计数，可写成 自查报告.xlsx / .docx。"),
+    ("brief", "reports", "brief", "简报：一段时间的工作情况、与上期比较和需要抓紧的工作。"),
+    # issue 5 (import, export, template)
+    ("export", "importing", "export", "导出一张表到 .xlsx 或 .csv，导出的文件改后可再导入。"),
+    ("template", "importing", "template", "写一个空白的导入模板（.xlsx），含示例和填写说明。"),
+]
+GROUPS: list[tuple[str, str, str, str]] = [
+    ("campaign", "campaign", "app", "查看和修改活动年度、阶段日期和规则。"),
+    ("section", "section", "app", "科室：添加、列出、修改、删除。"),
+    ("cadre", "cadre", "app", "党员干部：登记、列出、查看、修改、删除。"),
+    ("community", "community", "app", "联系社区(村)：登记、列出、查看、修改、删除。"),
+    ("enterprise", "enterprise", "app", "联系企业：登记、列出、查看、修改、删除。"),
+    ("household", "household", "app", "联系户（群众）：登记、列出、查看、修改、删除。"),
+    ("db", "admin", "db_app", "数据库文件：位置、备份、恢复、检查。"),
+    # issue 3 (links, visits, problems, activities, research)
+    ("link", "link", "app", "联系与结对：社区(村)、企业、联系户；历史保留。"),
+    ("visit", "visit", "app", "走访（民情民意访谈）：登记、列出、查看、修改。"),
+    ("problem", "problem", "app", "问题（诉求）：登记、办理、解决、延期。"),
+    ("activity", "activity", "app", "活动记录（“八个一”等）：登记、列出、删除。"),
+    ("research", "research", "app", "调研报告：登记、列出、删除。"),
+]
+# The nouns that have `NOUN import` (sanlian.cli.importing attaches it once per process).
+IMPORTABLE = (
+    "section",
+    "cadre",
+    "community",
+    "enterprise",
+    "household",
+    "link",
+    "visit",
+    "problem",
+    "research",
+)
+_ATTACHED: set[str] = set()
 
 
-def _register_demo() -> None:
-    from sanlian.cli import demo
-
-    app.command("demo", help="用 sample_data/ 中的示例单位建立演示数据库并显示概况。")(demo.demo)
-
-
-def _register_shell() -> None:
-    from sanlian.cli import shell
-
-    app.command("shell", help="交互模式：逐行输入命令，启动只花一次时间；Tab 补全，exit 退出。")(
-        shell.shell
-    )
+def _load(module: str, attribute: str) -> Any:
+    """``sanlian.cli.MODULE.ATTRIBUTE``: a command's function or a noun's Typer app."""
+    # __import__, not importlib.import_module: `python -X importtime` (the start-up tests)
+    # sees only the former
+    return getattr(__import__(f"sanlian.cli.{module}", fromlist=[attribute]), attribute)
 
 
-_register()
+def _group(name: str, module: str, attribute: str) -> typer.Typer:
+    sub: typer.Typer = _load(module, attribute)
+    if name in IMPORTABLE and name not in _ATTACHED:
+        from sanlian.cli import importing
+
+        importing.attach(sub, name)
+        _ATTACHED.add(name)
+    return sub
 
 
-def build_command(only: str | None = None) -> typer.core.TyperGroup:
-    """The Click command tree; with ``only``, just that sub-command under the root (a one-shot
-    command builds what it runs, not the whole tree: about 0.02 s less)."""
+def build_command(only: str | None = None, verb: str | None = None) -> typer.core.TyperGroup:
+    """The Click command tree; with ``only``, just that sub-command under the root, and with
+    ``verb`` just that command of the ``only`` group (a one-shot command imports and builds
+    what it runs, not the whole tree)."""
     from sanlian.cli.zh import translate_params
 
-    target = app
-    if only is not None:
-        import copy
-
-        target = copy.copy(app)
-        target.registered_groups = [g for g in app.registered_groups if g.name == only]
-        target.registered_commands = [c for c in app.registered_commands if c.name == only]
+    target = copy.copy(app)
+    target.registered_commands = []
+    target.registered_groups = []
+    for name, module, attribute, help_text in COMMANDS:
+        if only in (None, name):
+            target.command(name, help=help_text)(_load(module, attribute))
+    for name, module, attribute, help_text in GROUPS:
+        if only in (None, name):
+            sub = _group(name, module, attribute)
+            kept = [c for c in sub.registered_commands if verb is not None and c.name == verb]
+            if kept and not sub.registered_groups:
+                sub = copy.copy(sub)
+                sub.registered_commands = kept
+            target.add_typer(sub, name=name, help=help_text)
     command = typer.main.get_command(target)
     translate_params(command)
     return command  # type: ignore[return-value]
+
+
+def build_root() -> typer.core.TyperGroup:
+    """The root alone, each sub-command standing in by its name and help: enough for
+    ``sanlian --help``, ``--version`` and an unknown command's error, without importing the
+    sub-commands' modules or building their options."""
+    from typer.core import TyperGroup
+
+    command = build_command("")
+    for name, _module, _attribute, help_text in COMMANDS + GROUPS:
+        command.add_command(TyperGroup(name=name, help=help_text), name)
+    return command
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -181,9 +251,14 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
         return 2
     try:
         context.ARGV = args
-        result = (command or build_command(_command_word(args))).main(
-            args=args, prog_name="sanlian", standalone_mode=False
-        )
+        if command is None:
+            word = _command_word(args)
+            completing = "_SANLIAN_COMPLETE" in os.environ
+            if word is None and not completing:
+                command = build_root()
+            else:
+                command = build_command(word, None if completing else _verb(args))
+        result = command.main(args=args, prog_name="sanlian", standalone_mode=False)
         code = result if isinstance(result, int) else 0
         if code == 0:
             context.state().journal_reveal()  # every --reveal is journaled
@@ -241,22 +316,34 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
 
 def command_noun(words: list[str]) -> str | None:
     """The command word of a line, after the global options (``--db X``, ``--operator Y``)."""
+    at = _noun_at(words)
+    return None if at is None else words[at]
+
+
+def _noun_at(words: list[str]) -> int | None:
     skip = False
-    for word in words:
+    for at, word in enumerate(words):
         if skip:
             skip = False
         elif word in ("--db", "--operator"):
             skip = True
         elif not word.startswith("-"):
-            return word
+            return at
     return None
 
 
+def _verb(args: list[str]) -> str | None:
+    """The word right after the command word (``show`` in ``cadre show zw``), if any."""
+    at = _noun_at(args)
+    if at is None or at + 1 >= len(args) or args[at + 1].startswith("-"):
+        return None
+    return args[at + 1]
+
+
 def _command_word(args: list[str]) -> str | None:
-    """The sub-command a line runs, if it names a known one (else None: build the whole tree)."""
+    """The sub-command a line runs, if it names a known one (else None)."""
     word = command_noun(args)
-    names = {g.name for g in app.registered_groups} | {c.name for c in app.registered_commands}
-    return word if word in names else None
+    return word if any(word == entry[0] for entry in COMMANDS + GROUPS) else None
 
 
 def _database_error(exc: Exception) -> tuple[str, dict[str, object]] | None:

@@ -7,7 +7,6 @@ in those few places: nothing here may fail.
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 HELP_OPTION = "显示本帮助并退出。"
@@ -19,22 +18,212 @@ COMPLETION_HELP = {
 }
 
 
-def _patch_rich() -> None:
-    """Chinese titles in Typer's Rich help; Rich is imported only when help is drawn."""
-    from typer import rich_utils
+# Click's help headings and Typer's notes after an option's help.
+HEADINGS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
+NOTES = {
+    "default: {default}": "默认：{default}",
+    "required": "必填",
+    "env var: {var}": "环境变量：{var}",
+}
+# A line never starts with closing punctuation, nor ends with opening punctuation.
+CLOSING = frozenset("，。、；：！？）」』”’》〉】〕…,.;:!?)]}%")
+OPENING = frozenset("（「『“‘《〈【〔([{")
+CONNECTORS = frozenset(":=@.")  # ``cadre:张伟``, ``部门=科室``, ``张伟@综合科``, ``原文件名.错误``
 
-    rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
-    rich_utils.OPTIONS_PANEL_TITLE = "选项"
-    rich_utils.COMMANDS_PANEL_TITLE = "命令"
-    rich_utils.ERRORS_PANEL_TITLE = "错误"
-    rich_utils.ABORTED_TEXT = "已取消。"
-    rich_utils.DEFAULT_STRING = "[默认：{}]"
-    rich_utils.REQUIRED_LONG_STRING = "[必填]"
-    rich_utils.ENVVAR_STRING = "[环境变量：{}]"
-    rich_utils.RICH_HELP = "用 [blue]'{command_path} {help_option}'[/] 查看帮助。"
+
+def width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: CJK characters take two."""
+    from unicodedata import combining, east_asian_width
+
+    return sum(
+        0 if combining(ch) else 2 if east_asian_width(ch) in ("W", "F") else 1 for ch in text
+    )
+
+
+def _is_chinese(token: str) -> bool:
+    """One CJK character, not punctuation."""
+    return len(token) == 1 and width(token) == 2 and token not in CLOSING | OPENING
+
+
+def _tokens(text: str) -> list[str]:
+    """Words, single CJK characters and single spaces: a line may break between any two
+    (punctuation kept with its neighbour)."""
+    from unicodedata import east_asian_width
+
+    tokens: list[str] = []
+    word = ""
+    for ch in text:
+        if ch.isspace() or east_asian_width(ch) in ("W", "F"):
+            if word:
+                tokens.append(word)
+                word = ""
+            tokens.append(" " if ch.isspace() else ch)
+        else:
+            word += ch
+    if word:
+        tokens.append(word)
+    merged: list[str] = []
+    glue = False  # the previous token is opening punctuation: keep the next one with it
+    linked = False  # after ``cadre:`` or ``=``: the CJK word that follows stays with it
+    for token in tokens:
+        chinese = _is_chinese(token)
+        if token == " ":
+            if merged and merged[-1] != " ":
+                merged.append(token)
+            glue = linked = False
+        elif (
+            merged
+            and merged[-1] != " "
+            and (glue or token[0] in CLOSING or token[0] in CONNECTORS or linked and chinese)
+        ):
+            after_chinese = _is_chinese(merged[-1][-1])
+            merged[-1] += token
+            if token[0] in CONNECTORS and after_chinese:  # and the CJK word before: 张伟@综合科
+                while len(merged) > 1 and _is_chinese(merged[-2]):
+                    tail = merged.pop()
+                    merged[-1] += tail
+            glue = token[-1] in OPENING
+            linked = linked and chinese or token[-1] in CONNECTORS
+        else:
+            merged.append(token)
+            glue = token[-1] in OPENING
+            linked = not chinese and token[-1] in CONNECTORS
+    return merged
+
+
+def wrap(text: str, limit: int, first: int | None = None) -> list[str]:
+    """``text`` (one paragraph) in lines of at most ``limit`` columns (the first line
+    ``first``); a word longer than a line is cut."""
+    lines: list[str] = []
+    line, used, room = "", 0, limit if first is None else first
+    for token in _tokens(text):
+        if token == " ":
+            if line:
+                line, used = line + " ", used + 1
+            continue
+        size = width(token)
+        if used + size > room and line.strip():
+            lines.append(line.rstrip())
+            line, used, room = "", 0, limit
+        while size > room:  # longer than a whole line
+            cut, taken = "", 0
+            for ch in token:
+                if taken + width(ch) > room - used:
+                    break
+                cut, taken = cut + ch, taken + width(ch)
+            if not cut:
+                break
+            lines.append(line + cut)
+            token, size = token[len(cut) :], size - taken
+            line, used, room = "", 0, limit
+        line, used = line + token, used + size
+    if line.strip() or not lines:
+        lines.append(line.rstrip())
+    return lines
+
+
+def _paragraphs(text: str) -> list[tuple[bool, str]]:
+    """Click's paragraphs: blank-line separated, a ``\\b`` line keeps the block as written;
+    the lines of a paragraph are joined (without a space between two CJK characters)."""
+    found: list[tuple[bool, str]] = []
+    for block in text.expandtabs().split("\n\n"):
+        lines = [ln.strip() for ln in block.splitlines() if ln.strip()]
+        if not lines:
+            continue
+        if lines[0] == "\b":
+            found.append((True, "\n".join(ln.rstrip() for ln in block.splitlines()[1:])))
+            continue
+        joined = lines[0]
+        for ln in lines[1:]:
+            wide = width(joined[-1]) == 2 and width(ln[0]) == 2
+            joined += ln if wide else " " + ln
+        found.append((False, joined))
+    return found
+
+
+def _formatter_class() -> Any:
+    """Click's plain help formatter, in Chinese and measured in terminal columns."""
+    from typer._click.formatting import HelpFormatter
+
+    class ZhHelpFormatter(HelpFormatter):
+        def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+            head = f"{' ' * self.current_indent}{prefix or '用法：'}{prog} "
+            room = self.width - width(head)
+            if room >= 20:
+                lines = wrap(args, self.width - width(head), first=room)
+                pad = " " * width(head)
+                self.write(head + ("\n" + pad).join(lines) + "\n")
+            else:
+                pad = " " * (self.current_indent + 4)
+                lines = wrap(args, self.width - len(pad))
+                self.write(head.rstrip() + "\n" + "".join(pad + ln + "\n" for ln in lines))
+
+        def write_heading(self, heading: str) -> None:
+            self.write(f"{' ' * self.current_indent}{HEADINGS.get(heading, heading)}：\n")
+
+        def write_text(self, text: str) -> None:
+            indent = " " * self.current_indent
+            out = []
+            for raw, paragraph in _paragraphs(text):
+                lines = (
+                    paragraph.splitlines()
+                    if raw
+                    else wrap(paragraph, max(self.width - self.current_indent, 10))
+                )
+                out.append("\n".join(indent + ln for ln in lines))
+            self.write("\n\n".join(out) + "\n")
+
+        def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
+            rows = list(rows)
+            # as wide as the widest name that fits in col_max (Click: col_max as soon as one
+            # name is longer, which pushes every help text far right for one long option)
+            fitting = [width(r[0]) for r in rows if width(r[0]) <= col_max]
+            first_col = (max(fitting) if fitting else col_max) + col_spacing
+            indent = " " * self.current_indent
+            room = max(self.width - self.current_indent - first_col, 10)
+            for first, second in rows:
+                self.write(indent + first)
+                if not second:
+                    self.write("\n")
+                    continue
+                if width(first) <= first_col - col_spacing:
+                    self.write(" " * (first_col - width(first)))
+                else:
+                    self.write("\n" + " " * (first_col + self.current_indent))
+                lines = [ln for _raw, p in _paragraphs(second) for ln in wrap(p, room)] or [""]
+                pad = " " * (first_col + self.current_indent)
+                self.write(lines[0] + "\n" + "".join(pad + ln + "\n" for ln in lines[1:]))
+
+    return ZhHelpFormatter
+
+
+def _short_help(command: Any) -> str:
+    """A command's line in its group's help: its short help, else its help's first paragraph
+    (whole: the help formatter wraps it; Click's own shortening counts characters, not
+    columns, and would cut a Chinese sentence to “...”)."""
+    import inspect
+
+    text = command.short_help or command.help or ""
+    paragraphs = _paragraphs(inspect.cleandoc(text).partition("\f")[0])
+    return paragraphs[0][1] if paragraphs else ""
+
+
+def _format_commands(self: Any, ctx: Any, formatter: Any) -> None:
+    rows = []
+    for name in self.list_commands(ctx):
+        command = self.get_command(ctx, name)
+        if command is not None and not command.hidden:
+            rows.append((name, _short_help(command)))
+    if rows:
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 def patch_help() -> None:
+    """Plain help in Chinese, in place of Typer's Rich panels (Rich, Markdown and their
+    drawing cost about 0.1 s, three times Typer itself): Click's layout with Chinese headings,
+    wrapped by terminal columns. Nothing here may fail: a Typer without these internals keeps
+    its own help."""
     try:
         from typer import core as typer_core
         from typer._click import core as click_core
@@ -51,18 +240,20 @@ def patch_help() -> None:
 
         get_help_option._sanlian = True  # type: ignore[attr-defined]
         click_core.Command.get_help_option = get_help_option  # type: ignore[method-assign]
+        click_core.Context.formatter_class = _formatter_class()
 
-        # Typer imports rich_utils (and Rich, ~0.05 s) only to draw help: patch it then.
-        for cls in (typer_core.TyperCommand, typer_core.TyperGroup):
-            draw = cls.format_help
+        def format_help(self: Any, ctx: Any, formatter: Any) -> None:
+            click_core.Command.format_help(self, ctx, formatter)
 
-            def format_help(self: Any, ctx: Any, formatter: Any, _draw: Any = draw) -> Any:
-                _patch_rich()
-                return _draw(self, ctx, formatter)
+        typer_core.TyperCommand.format_help = format_help  # type: ignore[method-assign]
+        typer_core.TyperGroup.format_help = format_help  # type: ignore[method-assign]
+        typer_core.TyperGroup.format_commands = _format_commands  # type: ignore[method-assign]
+        english = typer_core._
 
-            cls.format_help = format_help  # type: ignore[method-assign]
-        if "typer.rich_utils" in sys.modules:
-            _patch_rich()
+        def translated(message: str) -> str:
+            return NOTES.get(message) or english(message)
+
+        typer_core._ = translated
     except Exception:  # pragma: no cover - a Typer without these internals
         return
 

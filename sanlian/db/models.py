@@ -4,13 +4,16 @@ Enumerated columns hold the ASCII keys of ``sanlian.i18n.labels``.
 Registry records are never deleted while referenced: ``retired_on`` retires them instead.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any
 
 from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+# Start-up cost (issue 7): pydantic builds each table's validator on first use, not when the
+# class is defined (a command uses few of them; rows are built by SQLAlchemy, not validated),
+# and the annotations below are real types, not strings to evaluate (no __future__ import).
+SQLModel.model_config["defer_build"] = True
 
 
 def _fk(target: str, *, ondelete: str | None = None, nullable: bool = True) -> Any:
