@@ -85,7 +85,35 @@ def test_a_read_command_imports_only_what_it_needs() -> None:
     modules = _imported(["cadre", "list", "-f", "json"])
     assert "sqlmodel" in modules  # it did open the database
     unneeded = {"rich", "pypinyin", "openpyxl", "docx", "alembic", "python_calamine"}
-    assert not modules & (unneeded | {"prompt_toolkit", "tabulate"}), modules & unneeded
+    # getpass loads termios (4 ms) only to read $LOGNAME: the operator's name is read directly
+    unneeded |= {"prompt_toolkit", "tabulate", "getpass", "termios"}
+    assert not modules & unneeded, modules & unneeded
+
+
+def test_a_table_pays_for_a_light_wcwidth() -> None:
+    """tabulate measures Chinese with wcwidth; from 0.3 on wcwidth takes ~16 ms to import (0.2.x
+    under 1 ms) for the same widths, so it is held below 0.3."""
+    from importlib.metadata import version
+
+    major, minor = (int(part) for part in version("wcwidth").split(".")[:2])
+    assert (major, minor) < (0, 3)
+    from wcwidth import wcswidth
+
+    assert wcswidth("张伟（办公室）") == 14 and wcswidth("ＡＢ12") == 6
+
+
+def test_operator_defaults_to_the_login_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pwd
+
+    from sanlian.cli.context import login_name
+
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.delenv(name, raising=False)
+    assert login_name() == pwd.getpwuid(os.getuid()).pw_name
+    monkeypatch.setenv("USER", "wangli")
+    assert login_name() == "wangli"
+    monkeypatch.setenv("LOGNAME", "zhangwei")
+    assert login_name() == "zhangwei"
 
 
 # --- help: plain, Chinese, measured in terminal columns (issue 7) ---------------------------

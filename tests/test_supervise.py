@@ -84,7 +84,7 @@ def test_red_once_more_than_red_days_past_due(cli: Cli, ledger: Ids) -> None:
 
 
 def test_yellow_days_setting_and_stale(cli: Cli, ledger: Ids) -> None:
-    assert cli("campaign", "set", "--yellow", "20").code == 0
+    assert cli("campaign", "set", "--yellow", "20", "--red", "30").code == 0
     data = _json(cli)
     # P4 is 15 days late, within the 20 days' grace: no card, but no step for 36 days
     assert not [a for a in _alerts(data) if a["ref"] == 4 and a["kind"].endswith("_card")]
