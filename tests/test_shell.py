@@ -183,9 +183,6 @@ def test_output_is_that_of_the_one_shot_command(
 # --- start-up paid once ---------------------------------------------------------------------
 
 
-@pytest.mark.sqlite_only(
-    reason="the shell keeps SQLite files open; a server URL is opened per line"
-)
 def test_the_database_is_opened_and_migrated_once(
     base: Cli, shell_run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -193,17 +190,26 @@ def test_the_database_is_opened_and_migrated_once(
 
     engines: list[object] = []
     migrations: list[object] = []
-    real_engine, real_migrate = engine._sqlite_engine, engine.migrate
+    real_engine, real_server, real_migrate = (
+        engine._sqlite_engine,
+        engine._server_engine,
+        engine.migrate,
+    )
 
     def counting_engine(path: Path) -> object:
         engines.append(path)
         return real_engine(path)
+
+    def counting_server(location: str, **kwargs: bool) -> object:
+        engines.append(location)  # a server URL: its pool is kept for the session
+        return real_server(location, **kwargs)
 
     def counting_migrate(e: object, **kwargs: object) -> list[int]:
         migrations.append(e)
         return real_migrate(e, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(engine, "_sqlite_engine", counting_engine)
+    monkeypatch.setattr(engine, "_server_engine", counting_server)
     monkeypatch.setattr(engine, "migrate", counting_migrate)
     result = shell_run(
         "cadre list",

@@ -126,8 +126,10 @@ def masked(location: str) -> str:
         return location.split("://", 1)[0] + "://…"
 
 
-def _server_engine(location: str) -> Engine:
-    """An engine for a database server URL; ``postgresql://`` means the psycopg driver."""
+def _server_engine(location: str, *, pre_ping: bool = False) -> Engine:
+    """An engine for a database server URL; ``postgresql://`` means the psycopg driver.
+    ``pre_ping``: test a pooled connection before use (the shell keeps them for hours, over
+    which a server may restart)."""
     from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
@@ -151,7 +153,7 @@ def _server_engine(location: str) -> Engine:
         # the session's time zone must be UTC whatever the server's own setting is.
         connect_args["options"] = "-c timezone=UTC"
     try:
-        return create_engine(url, connect_args=connect_args)
+        return create_engine(url, connect_args=connect_args, pool_pre_ping=pre_ping)
     except (ArgumentError, NoSuchModuleError, ImportError) as exc:
         raise DatabaseError("db_bad_url", url=shown) from exc
 
@@ -213,7 +215,10 @@ def open_database(location: str | None = None, *, create: bool = False) -> Datab
     """Open (and with ``create``, make) the database and migrate it forward."""
     location = location or default_location()
     if is_url(location):
-        engine = _server_engine(location)
+        kept = _kept_database(location, None)
+        if kept is not None:
+            return kept
+        engine = _server_engine(location, pre_ping=_KEPT is not None)
     else:
         path = Path(location).expanduser()
         if path.is_dir():
@@ -332,9 +337,10 @@ def migrate(engine: Engine, *, location: str | None = None) -> list[int]:
 
 
 # --- kept open across the commands of `sanlian shell` ---------------------------------------
-# The shell turns this on: each SQLite file is opened and migrated once, then reused as long as
-# it is the same file (a file removed and made anew is opened afresh).
-_KEPT: dict[str, tuple[tuple[int, int], Database]] | None = None
+# The shell turns this on: each database is opened and migrated once, then reused: a SQLite
+# file as long as it is the same file (a file removed and made anew is opened afresh), a server
+# URL with its pool of connections for the whole session.
+_KEPT: dict[str, tuple[tuple[int, int] | None, Database]] | None = None
 
 
 def keep_open() -> None:
@@ -357,11 +363,12 @@ def _identity(path: Path) -> tuple[int, int]:
     return (stat.st_dev, stat.st_ino)
 
 
-def _kept_database(location: str, path: Path) -> Database | None:
+def _kept_database(location: str, path: Path | None) -> Database | None:
+    """The database kept open for ``location`` (``path``: its file; None for a server)."""
     if _KEPT is None or location not in _KEPT:
         return None
     identity, db = _KEPT[location]
-    if identity == _identity(path):
+    if path is None or identity == _identity(path):
         return db
     del _KEPT[location]
     db.engine.dispose()
@@ -369,7 +376,8 @@ def _kept_database(location: str, path: Path) -> Database | None:
 
 
 def _keep(db: Database) -> None:
-    if _KEPT is None or is_url(db.location):
+    if _KEPT is None:
         return
     db.kept = True
-    _KEPT[db.location] = (_identity(Path(db.location).expanduser()), db)
+    server = is_url(db.location)
+    _KEPT[db.location] = (None if server else _identity(Path(db.location).expanduser()), db)
