@@ -227,10 +227,20 @@ class Recorder:
 
     # explicit batch API --------------------------------------------------------------------
 
-    def inserts(self, table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
+    def inserts(
+        self, table: Table, rows: Iterable[Mapping[str, Any]], *, encoded: bool = False
+    ) -> None:
+        """New rows; ``encoded``: their values are already as JSON holds them, ids given."""
+        name = table.name
+        if encoded and _pk(table) == ["id"]:
+            self.changes.extend(
+                Change(name, "insert", row["id"], None, row if type(row) is dict else dict(row))
+                for row in rows
+            )
+            return
         for row in rows:
             after = encode_row(row)
-            self.changes.append(Change(table.name, "insert", _record_id(table, after), None, after))
+            self.changes.append(Change(name, "insert", _record_id(table, after), None, after))
 
     def updates(
         self, table: Table, pairs: Iterable[tuple[Mapping[str, Any], Mapping[str, Any]]]
@@ -336,11 +346,14 @@ def recorder(session: Session) -> Recorder | None:
     return found if isinstance(found, Recorder) else None
 
 
-def record_inserts(session: Session, table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
-    """A bulk writer's new rows (with their ids), written with ``SKIP_CAPTURE``."""
+def record_inserts(
+    session: Session, table: Table, rows: Iterable[Mapping[str, Any]], *, encoded: bool = False
+) -> None:
+    """A bulk writer's new rows (with their ids), written with ``SKIP_CAPTURE``; ``encoded``:
+    their values are already as JSON holds them (``encode_row``)."""
     rec = recorder(session)
     if rec is not None:
-        rec.inserts(table, rows)
+        rec.inserts(table, rows, encoded=encoded)
 
 
 def record_updates(

@@ -677,6 +677,10 @@ class Importer:
         return {f.key: f.example for f in self.fields if f.example is not None}
 
 
+def _parse_enum(parse: Callable[..., str], enum: dict[str, str], label: str, raw: Any) -> str:
+    return parse(enum, str(raw), label)
+
+
 @functools.lru_cache(maxsize=8192)
 def _pinyin_keys(name: str) -> tuple[str, ...]:
     from sanlian.services.pinyin import keys
@@ -778,6 +782,12 @@ class RegistryImporter(Importer):
             default = column.default.arg if column.default is not None else None
             defaults[column.name] = None if callable(default) else default
         self._defaults = defaults
+        self._id_spec = next((f for f in self.spec.fields if f.type == "id_number"), None)
+        # ``_clean_new`` knows every rule of these fields
+        self._compiled = all(
+            f.type in ("name", "text", "enum", "bool", "int", "phone", "uscc", "id_number", "ref")
+            for f in self.spec.fields
+        )
 
     # -- checking ---------------------------------------------------------------------------
 
@@ -822,6 +832,72 @@ class RegistryImporter(Importer):
             return f.key, render("ref_retired", kind=label, ref=row.values.get(f.key), id=value)
         return None
 
+    @functools.cached_property
+    def _checks(self) -> list[tuple[str, str, Callable[[Any], Any], str, bool, bool]]:
+        """``registry.clean_values``'s rule for each field it checks in a loop, looked up once:
+        (key, column, rule, label, whether an empty value is ``False``, whether required).
+        References and the ID
+        number are not among them (see ``_clean_new``)."""
+        from sanlian.i18n import labels
+        from sanlian.services import validate
+        from sanlian.services.registry import _bool
+
+        checks: list[tuple[str, str, Callable[[Any], Any], str, bool, bool]] = []
+        for f in self.spec.fields:
+            label = f.label
+            rule: Callable[[Any], Any]
+            if f.type == "name":
+                rule = functools.partial(validate.name, field=label)
+            elif f.type == "text":
+                rule = functools.partial(validate.text, field=label, limit=f.limit)
+            elif f.type == "enum":
+                assert f.enum is not None
+                rule = functools.partial(_parse_enum, labels.parse, dict(f.enum), label)
+            elif f.type == "bool":
+                rule = functools.partial(_bool, label=label)
+            elif f.type == "int":
+                rule = functools.partial(validate.integer, field=label, minimum=1)
+            elif f.type == "phone":
+                rule = functools.partial(validate.phone, field=label)
+            elif f.type == "uscc":
+                rule = functools.partial(validate.uscc, field=label)
+            else:  # the ID number (checked last, once the gender is known) and references
+                continue
+            checks.append((f.key, f.column, rule, label, f.type == "bool", f.required))
+        return checks
+
+    def _clean_new(self, values: Mapping[str, Any], notes: list[str]) -> dict[str, Any]:
+        """``registry.clean_values`` for a row not yet matched (``current`` is ``None``), with
+        its rules looked up once rather than for every row: the same checks, in the same
+        order, with the same refusals."""
+        from sanlian.services import validate
+
+        out: dict[str, Any] = {}
+        for key, column, rule, label, is_bool, required in self._checks:
+            raw = values.get(key)
+            if raw is None:
+                continue
+            if isinstance(raw, str) and not raw.strip():
+                if required:
+                    raise ValidationError("required", field=label)
+                out[column] = False if is_bool else None
+                continue
+            out[column] = rule(raw)
+        id_spec = self._id_spec
+        if id_spec is not None:
+            raw = values.get(id_spec.key)
+            if raw not in (None, ""):
+                gender = out.get("gender")
+                number = validate.id_number(
+                    raw, id_spec.label, gender=gender, today=self.today, notes=notes
+                )
+                out["id_number"] = number
+                if self.kind == "cadre" and number and not gender:
+                    out["gender"] = validate.gender_of_id(number)
+            elif raw == "":
+                out["id_number"] = None
+        return out
+
     def clean(self, row: Row, notes: list[str], current: Any = None) -> dict[str, Any]:
         from sanlian.services.registry import clean_values
 
@@ -838,9 +914,12 @@ class RegistryImporter(Importer):
                 resolved[f.column] = self._ref(f.ref, str(value))
             else:
                 values[f.key] = value
-        data = clean_values(
-            self.session, self.kind, values, today=self.today, notes=notes, current=current
-        )
+        if current is None and self._compiled:
+            data = self._clean_new(values, notes)
+        else:
+            data = clean_values(
+                self.session, self.kind, values, today=self.today, notes=notes, current=current
+            )
         data.update(resolved)
         return data
 
@@ -936,11 +1015,21 @@ class RegistryImporter(Importer):
     def _existing(
         self, rows: list[Row]
     ) -> tuple[dict[Any, list[Any]], dict[Any, list[Any]], dict[int, Any]]:
-        from sqlalchemy import or_, select
+        from sqlalchemy import and_, or_, select
 
         names = {r.data["name"] for r in rows}
-        conds = [self.table.c.name.in_(names)]
         strongs = {r.data[self.strong] for r in rows if self.strong and r.data.get(self.strong)}
+        if self.scope and self.strong:
+            # A row with an ID number matches a namesake only if the namesake has none
+            # (``_candidates``): its name alone need not fetch every namesake of a large table.
+            loose = {r.data["name"] for r in rows if not r.data.get(self.strong)}
+            conds = [self.table.c.name.in_(loose)] if loose else []
+            if names - loose:
+                conds.append(
+                    and_(self.table.c.name.in_(names - loose), self.table.c[self.strong].is_(None))
+                )
+        else:
+            conds = [self.table.c.name.in_(names)]
         if strongs:
             conds.append(self.table.c[self.strong].in_(strongs))
         stmt = select(self.table).where(self.table.c.retired_on.is_(None), or_(*conds))
@@ -977,7 +1066,7 @@ class RegistryImporter(Importer):
     # -- planning and writing ---------------------------------------------------------------
 
     def process(self, rows: list[Row], result: ImportResult, keep_plan: bool) -> list[BadRow]:
-        from sqlalchemy import insert, update
+        from sqlalchemy import update
 
         from sanlian.db import journal
         from sanlian.db.journal import SKIP_CAPTURE
@@ -1089,28 +1178,121 @@ class RegistryImporter(Importer):
             self.session.execute(update(self.model).execution_options(**SKIP_CAPTURE), updates)
             insert_search_keys(self.session, self.kind, renamed, replace=True)
         if adds:
-            # Core executemany with RETURNING: SQLite answers in batches, not row by row as
-            # it must when the answers are to come back in the order of the rows.
-            # The new ids come back unordered; the keys a batch holds once each tell them apart.
-            full = [{**self._defaults, **data, "created_at": self.now} for _r, data in adds]
-            keys = self._key_columns
-            line_of = {
-                tuple(f.get(k) for k in keys): r.line for (r, _d), f in zip(adds, full, strict=True)
-            }
-            stmt = insert(self.table).returning(self.table.c.id, *(self.table.c[k] for k in keys))
-            row_of = {tuple(f.get(k) for k in keys): f for f in full}
-            made = []
-            journaled = []
-            for new_id, *key in self.session.execute(stmt.execution_options(**SKIP_CAPTURE), full):
-                made.append((int(new_id), str(key[0])))
-                self._matched[int(new_id)] = line_of.get(tuple(key), 0)
-                journaled.append({"id": int(new_id), **row_of[tuple(key)]})
-            journal.record_inserts(self.session, self.table, journaled)
+            if _plain_returning(self.session):
+                made, journaled = self._insert_plain(adds)
+            else:
+                made, journaled = self._insert_core(adds)
+            journal.record_inserts(self.session, self.table, journaled, encoded=True)
             insert_search_keys(self.session, self.kind, made, replace=False)
             result.added += len(adds)
             if keep_plan:
                 result.planned.extend(Planned(r.line, "add", d["name"]) for r, d in adds)
         return bad
+
+    def _insert_core(
+        self, adds: list[tuple[Row, dict[str, Any]]]
+    ) -> tuple[list[tuple[int, str]], list[dict[str, Any]]]:
+        """New records through Core's executemany with RETURNING (PostgreSQL): their ids and
+        names for the search keys, and their rows for the journal."""
+        from sqlalchemy import insert
+
+        from sanlian.db.journal import SKIP_CAPTURE, encode_row
+
+        # The new ids come back unordered; the keys a batch holds once each tell them apart.
+        full = [{**self._defaults, **data, "created_at": self.now} for _r, data in adds]
+        keys = self._key_columns
+        line_of = {
+            tuple(f.get(k) for k in keys): r.line for (r, _d), f in zip(adds, full, strict=True)
+        }
+        stmt = insert(self.table).returning(self.table.c.id, *(self.table.c[k] for k in keys))
+        row_of = {tuple(f.get(k) for k in keys): f for f in full}
+        made = []
+        journaled = []
+        for new_id, *key in self.session.execute(stmt.execution_options(**SKIP_CAPTURE), full):
+            made.append((int(new_id), str(key[0])))
+            self._matched[int(new_id)] = line_of.get(tuple(key), 0)
+            journaled.append(encode_row({"id": int(new_id), **row_of[tuple(key)]}))
+        return made, journaled
+
+    def _insert_plain(
+        self, adds: list[tuple[Row, dict[str, Any]]]
+    ) -> tuple[list[tuple[int, str]], list[dict[str, Any]]]:
+        """``_insert_core`` on SQLite through the driver: one multi-row ``INSERT … RETURNING``
+        a batch, values as tuples (SQLAlchemy's handling of each parameter set cost more than
+        SQLite's writing it). The values are those Core would bind: the columns' own bind
+        processing is applied where a column has one (only ``created_at`` in practice)."""
+        import sqlalchemy as sa
+
+        from sanlian.db.journal import encode
+
+        connection = self.session.connection()
+        dialect = connection.dialect
+        columns = [c for c in self.table.columns if c.name != "id"]
+        names = [c.name for c in columns]
+        created_at = names.index("created_at") if "created_at" in names else None
+        processed = []  # (position, bind processor) of the other columns that have one
+        dated = []  # columns whose values JSON holds otherwise (dates, decimals)
+        for i, c in enumerate(columns):
+            process = c.type._cached_bind_processor(dialect)
+            if process is not None and i != created_at:
+                processed.append((i, process))
+            if i != created_at and isinstance(c.type, sa.Date | sa.DateTime | sa.Numeric):
+                dated.append(c.name)
+        created: Any = self.now
+        if created_at is not None:
+            process = columns[created_at].type._cached_bind_processor(dialect)
+            created = process(self.now) if process is not None else self.now
+        created_json = encode(self.now)
+        defaults = self._defaults
+        key_at = [names.index(k) for k in self._key_columns]
+        params: list[Any] = []
+        afters: dict[tuple[Any, ...], tuple[int, dict[str, Any]]] = {}
+        for row, data in adds:
+            values = [data[n] if n in data else defaults[n] for n in names]
+            after = dict(zip(names, values, strict=True))
+            for i, process in processed:
+                values[i] = process(values[i])
+            for n in dated:
+                if after[n] is not None:
+                    after[n] = encode(after[n])
+            if created_at is not None:
+                values[created_at] = created
+                after["created_at"] = created_json
+            params.extend(values)
+            afters[tuple([values[i] for i in key_at])] = (row.line, after)
+        width = len(names)
+        one = "(" + ", ".join("?" * width) + ")"
+        listed = ", ".join(f'"{n}"' for n in names)
+        head = f'INSERT INTO "{self.table.name}" ({listed}) VALUES '
+        tail = " RETURNING id, " + ", ".join(f'"{k}"' for k in self._key_columns)
+        per = max(1, SQLITE_VARIABLES // width)  # rows a statement
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        made = []
+        journaled = []
+        try:
+            for start in range(0, len(adds), per):
+                count = min(per, len(adds) - start)
+                sql = head + ", ".join([one] * count) + tail
+                chunk = params[start * width : (start + count) * width]
+                for new_id, *key in cursor.execute(sql, chunk).fetchall():
+                    line, after = afters[tuple(key)]
+                    made.append((new_id, after["name"]))
+                    self._matched[new_id] = line
+                    journaled.append({"id": new_id, **after})
+        finally:
+            cursor.close()
+        return made, journaled
+
+
+SQLITE_VARIABLES = 32766  # parameters a statement (SQLite 3.32 on; RETURNING needs 3.35)
+
+
+def _plain_returning(session: Session) -> bool:
+    """Whether new records may go through the SQLite driver with ``RETURNING`` (3.35 on)."""
+    import sqlite3
+
+    dialect = session.connection().dialect
+    return dialect.name == "sqlite" and sqlite3.sqlite_version_info >= (3, 35)
 
 
 IMPORTERS: dict[str, Callable[..., Importer]] = {
