@@ -210,7 +210,7 @@ class Change:
     action: str  # insert | update | delete | unknown
     record_id: int | None
     before: dict[str, Any] | None
-    after: dict[str, Any] | None
+    after: dict[str, Any] | str | None  # a str: the values already as JSON (``inserted_json``)
 
 
 @dataclass
@@ -241,6 +241,12 @@ class Recorder:
         for row in rows:
             after = encode_row(row)
             self.changes.append(Change(name, "insert", _record_id(table, after), None, after))
+
+    def inserted_json(self, table: Table, rows: Iterable[tuple[int, str]]) -> None:
+        """New rows of a table keyed by ``id``, as (id, their values as JSON): a bulk writer
+        that encodes each row as it writes it (``dumps``) keeps the short text, not the row."""
+        name = str(table.name)  # a plain str: SQLite's driver adapts a subclass row by row
+        self.changes.extend(Change(name, "insert", i, None, text) for i, text in rows)
 
     def updates(
         self, table: Table, pairs: Iterable[tuple[Mapping[str, Any], Mapping[str, Any]]]
@@ -331,10 +337,19 @@ class Recorder:
         self.changes.clear()
 
 
-def _dumps(value: dict[str, Any] | None) -> str | None:
-    if value is None:
-        return None
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+# ``json.dumps`` with these options, without building an encoder for every value
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def dumps(value: Mapping[str, Any]) -> str:
+    """Values (as ``encode`` gives them) as the journal stores them."""
+    return _ENCODE(value)
+
+
+def _dumps(value: Mapping[str, Any] | str | None) -> str | None:
+    if value is None or isinstance(value, str):  # a str: encoded already
+        return value
+    return _ENCODE(value)
 
 
 def _loads(value: str | None) -> dict[str, Any] | None:
@@ -354,6 +369,13 @@ def record_inserts(
     rec = recorder(session)
     if rec is not None:
         rec.inserts(table, rows, encoded=encoded)
+
+
+def record_inserted_json(session: Session, table: Table, rows: Iterable[tuple[int, str]]) -> None:
+    """``record_inserts`` for rows a bulk writer has encoded itself: (id, values as JSON)."""
+    rec = recorder(session)
+    if rec is not None:
+        rec.inserted_json(table, rows)
 
 
 def record_updates(

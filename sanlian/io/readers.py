@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sanlian.errors import ImportFileError
-from sanlian.io.cells import Cell, from_excel, from_text
+from sanlian.io.cells import Cell, from_excel
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -268,7 +268,7 @@ def _open_csv(path: Path, encoding: str | None) -> Table:
         index = 0
         try:
             for index, record in enumerate(reader, start=1):  # noqa: B007
-                cells = [from_text(v) for v in record]
+                cells: list[Cell] = [v if v.strip() else None for v in record]  # from_text
                 if index == 1 and cells and isinstance(cells[0], str):
                     cells[0] = cells[0].lstrip("\ufeff") or None
                 while cells and cells[-1] is None:

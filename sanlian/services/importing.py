@@ -59,6 +59,7 @@ BATCH = 400  # rows per round trip: two parameters a row stay under SQLite's old
 HEADER_SCAN = 10  # the header row is looked for among the first rows that are not blank
 NOTE_LIMIT = 20  # notes kept word for word; the rest are counted
 GC_THRESHOLD = 50_000  # allocations between young-generation collections during an import
+IMPORT_CACHE_KIB = 32_768  # SQLite page cache during an import (see ``_larger_cache``)
 GROUP_LIMIT = 5  # notes of one kind (the area-code hint) listed before they are summarised
 
 # Columns a file may carry that are no field: row serial numbers, our own numbers and reports.
@@ -782,6 +783,12 @@ class RegistryImporter(Importer):
             default = column.default.arg if column.default is not None else None
             defaults[column.name] = None if callable(default) else default
         self._defaults = defaults
+        # (key, label, required, the kind a reference names, column) of each field, for ``clean``
+        self._inputs: list[tuple[str, str, bool, str | None, str]] = []
+        for f in self.fields:
+            assert f.type != "ref" or f.ref is not None
+            ref = f.ref if f.type == "ref" else None
+            self._inputs.append((f.key, f.label, f.required, ref, f.column))
         self._id_spec = next((f for f in self.spec.fields if f.type == "id_number"), None)
         # ``_clean_new`` knows every rule of these fields
         self._compiled = all(
@@ -797,11 +804,11 @@ class RegistryImporter(Importer):
         A retired record resolves too, as exports name it: whether the row may use it is
         decided once the row is matched (:meth:`_retired_ref`).
         """
-        from sanlian.services import refs
-
         key = (kind, raw)
         found = self._refs.get(key)
         if found is None:
+            from sanlian.services import refs
+
             try:
                 record = refs.resolve(self.session, kind, raw, include_retired=True)
                 found = int(record.id)
@@ -870,8 +877,6 @@ class RegistryImporter(Importer):
         """``registry.clean_values`` for a row not yet matched (``current`` is ``None``), with
         its rules looked up once rather than for every row: the same checks, in the same
         order, with the same refusals."""
-        from sanlian.services import validate
-
         out: dict[str, Any] = {}
         for key, column, rule, label, is_bool, required in self._checks:
             raw = values.get(key)
@@ -887,6 +892,8 @@ class RegistryImporter(Importer):
         if id_spec is not None:
             raw = values.get(id_spec.key)
             if raw not in (None, ""):
+                from sanlian.services import validate
+
                 gender = out.get("gender")
                 number = validate.id_number(
                     raw, id_spec.label, gender=gender, today=self.today, notes=notes
@@ -899,24 +906,24 @@ class RegistryImporter(Importer):
         return out
 
     def clean(self, row: Row, notes: list[str], current: Any = None) -> dict[str, Any]:
-        from sanlian.services.registry import clean_values
-
         values: dict[str, Any] = {}
         resolved: dict[str, int] = {}
-        for f in self.fields:
-            value = row.values.get(f.key)
+        given = row.values
+        for key, label, required, ref, column in self._inputs:
+            value = given.get(key)
             if value is None:
-                if f.required:
-                    raise ValidationError("required", field=f.label)
+                if required:
+                    raise ValidationError("required", field=label)
                 continue
-            if f.type == "ref":
-                assert f.ref is not None
-                resolved[f.column] = self._ref(f.ref, str(value))
+            if ref is not None:
+                resolved[column] = self._ref(ref, str(value))
             else:
-                values[f.key] = value
+                values[key] = value
         if current is None and self._compiled:
             data = self._clean_new(values, notes)
         else:
+            from sanlian.services.registry import clean_values
+
             data = clean_values(
                 self.session, self.kind, values, today=self.today, notes=notes, current=current
             )
@@ -1179,10 +1186,11 @@ class RegistryImporter(Importer):
             insert_search_keys(self.session, self.kind, renamed, replace=True)
         if adds:
             if _plain_returning(self.session):
-                made, journaled = self._insert_plain(adds)
+                made, texts = self._insert_plain(adds)
+                journal.record_inserted_json(self.session, self.table, texts)
             else:
                 made, journaled = self._insert_core(adds)
-            journal.record_inserts(self.session, self.table, journaled, encoded=True)
+                journal.record_inserts(self.session, self.table, journaled, encoded=True)
             insert_search_keys(self.session, self.kind, made, replace=False)
             result.added += len(adds)
             if keep_plan:
@@ -1216,14 +1224,15 @@ class RegistryImporter(Importer):
 
     def _insert_plain(
         self, adds: list[tuple[Row, dict[str, Any]]]
-    ) -> tuple[list[tuple[int, str]], list[dict[str, Any]]]:
+    ) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
         """``_insert_core`` on SQLite through the driver: one multi-row ``INSERT … RETURNING``
         a batch, values as tuples (SQLAlchemy's handling of each parameter set cost more than
         SQLite's writing it). The values are those Core would bind: the columns' own bind
-        processing is applied where a column has one (only ``created_at`` in practice)."""
+        processing is applied where a column has one (only ``created_at`` in practice). The
+        journal gets each new row as JSON: (id, text)."""
         import sqlalchemy as sa
 
-        from sanlian.db.journal import encode
+        from sanlian.db.journal import dumps, encode
 
         connection = self.session.connection()
         dialect = connection.dialect
@@ -1247,9 +1256,10 @@ class RegistryImporter(Importer):
         key_at = [names.index(k) for k in self._key_columns]
         params: list[Any] = []
         afters: dict[tuple[Any, ...], tuple[int, dict[str, Any]]] = {}
+        fields = ["id", *names]  # the journal's order: the id first
         for row, data in adds:
             values = [data[n] if n in data else defaults[n] for n in names]
-            after = dict(zip(names, values, strict=True))
+            after = dict(zip(fields, [None, *values], strict=True))
             for i, process in processed:
                 values[i] = process(values[i])
             for n in dated:
@@ -1278,7 +1288,8 @@ class RegistryImporter(Importer):
                     line, after = afters[tuple(key)]
                     made.append((new_id, after["name"]))
                     self._matched[new_id] = line
-                    journaled.append({"id": new_id, **after})
+                    after["id"] = new_id
+                    journaled.append((new_id, dumps(after)))
         finally:
             cursor.close()
         return made, journaled
@@ -1357,6 +1368,7 @@ def run_import(
     for ``dry_run``, and not when a row is bad unless ``skip_bad``. The caller's transaction
     holds them until the command ends.
     """
+    _larger_cache(session)
     with _fewer_collections():
         return _run_import(
             session,
@@ -1371,6 +1383,20 @@ def run_import(
             progress=progress,
             operator=operator,
         )
+
+
+def _larger_cache(session: Session) -> None:
+    """SQLite's page cache raised for the rest of the connection (the command): the import's
+    rows, search keys and journal outgrow the default 2 MiB, and SQLite then writes pages out
+    mid-transaction and reads them back (a second of system time at 100,000 rows). It is a
+    ceiling, not an allocation."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    size = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    current_kib = -int(size) if size is not None and int(size) < 0 else 0
+    if current_kib < IMPORT_CACHE_KIB:
+        connection.exec_driver_sql(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
 
 
 @contextlib.contextmanager
@@ -1433,7 +1459,11 @@ def _run_import(
     if not set(example) <= set(mapped_keys):
         example = {}  # only a file with every column of the template can hold its example
     read = 0
-    fields = list(columns.fields.items())
+    # (column, field, key, whether prose, whether a number) for ``prepare`` inline
+    fields = [
+        (index, f, f.key, f.type in PROSE_TYPES, f.type in NUMBER_TYPES)
+        for index, f in columns.fields.items()
+    ]
 
     savepoint = session.begin_nested()
     try:
@@ -1445,11 +1475,22 @@ def _run_import(
             values: dict[str, Any] = {}
             problems: list[Problem] = []
             width = len(cells)
-            for index, f in fields:
+            for index, f, key, prose, number in fields:
                 raw = cells[index] if index < width else None
                 if raw is None:
-                    values[f.key] = None
+                    values[key] = None
                     continue
+                if type(raw) is str:  # ``prepare`` for the usual text cell, inline
+                    if prose:
+                        values[key] = raw if raw.strip() else None
+                        continue
+                    text = (raw if raw.isascii() else fold_width(raw)).strip()
+                    if not text:
+                        values[key] = None
+                        continue
+                    if not number or (text.isascii() and text.isdigit()):
+                        values[key] = text
+                        continue
                 try:
                     values[f.key] = prepare(raw, f)
                 except CellProblem as exc:
