@@ -59,6 +59,8 @@ BATCH = 400  # rows per round trip: two parameters a row stay under SQLite's old
 HEADER_SCAN = 10  # the header row is looked for among the first rows that are not blank
 NOTE_LIMIT = 20  # notes kept word for word; the rest are counted
 GC_THRESHOLD = 50_000  # allocations between young-generation collections during an import
+KEY_INDEX_DEFER = 20_000  # search keys an import writes before it may defer their index
+LOOKUP_INDEX = "ix_search_key_lookup"  # search_key (kind, key)
 IMPORT_CACHE_KIB = 32_768  # SQLite page cache during an import (see ``_larger_cache``)
 GROUP_LIMIT = 5  # notes of one kind (the area-code hint) listed before they are summarised
 
@@ -674,6 +676,9 @@ class Importer:
         """Match and write a batch of clean rows; return those refused on the way."""
         raise NotImplementedError
 
+    def finish(self) -> None:
+        """After the last batch, before the savepoint is kept or dropped."""
+
     def example(self) -> dict[str, Any]:
         return {f.key: f.example for f in self.fields if f.example is not None}
 
@@ -691,16 +696,16 @@ def _pinyin_keys(name: str) -> tuple[str, ...]:
 
 def insert_search_keys(
     session: Session, kind: str, pairs: Sequence[tuple[int, str]], *, replace: bool
-) -> None:
+) -> int:
     """The pinyin search keys of freshly written names, in bulk: ``refs.set_keys`` for many
-    (``replace`` drops the old keys of renamed records first)."""
+    (``replace`` drops the old keys of renamed records first). Returns how many keys."""
     from sqlalchemy import delete, insert
     from sqlmodel import col
 
     from sanlian.db.models import SearchKey
 
     if not pairs:
-        return
+        return 0
     if replace:
         ids = [ref_id for ref_id, _n in pairs]
         for start in range(0, len(ids), 500):
@@ -718,7 +723,7 @@ def insert_search_keys(
         if plain:
             sql = "INSERT INTO search_key (kind, ref_id, key) VALUES (?, ?, ?)"
             connection.exec_driver_sql(sql, plain)
-        return
+        return len(plain)
     rows = [
         {"kind": kind, "ref_id": ref_id, "key": key}
         for ref_id, name in pairs
@@ -727,6 +732,7 @@ def insert_search_keys(
     if rows:
         # Core executemany: the same rows as ``insert(SearchKey)`` without the ORM's bookkeeping.
         session.execute(insert(SearchKey.__table__), rows)  # type: ignore[attr-defined]
+    return len(rows)
 
 
 class RegistryImporter(Importer):
@@ -789,6 +795,9 @@ class RegistryImporter(Importer):
             assert f.type != "ref" or f.ref is not None
             ref = f.ref if f.type == "ref" else None
             self._inputs.append((f.key, f.label, f.required, ref, f.column))
+        self._keys_before: int | None = None  # search keys before the import (SQLite)
+        self._keys_added = 0  # how many this import has written
+        self._lookup_sql: str | None = None  # the lookup index dropped until ``finish``
         self._id_spec = next((f for f in self.spec.fields if f.type == "id_number"), None)
         # ``_clean_new`` knows every rule of these fields
         self._compiled = all(
@@ -1191,11 +1200,40 @@ class RegistryImporter(Importer):
             else:
                 made, journaled = self._insert_core(adds)
                 journal.record_inserts(self.session, self.table, journaled, encoded=True)
-            insert_search_keys(self.session, self.kind, made, replace=False)
+            self._defer_lookup_index()
+            self._keys_added += insert_search_keys(self.session, self.kind, made, replace=False)
             result.added += len(adds)
             if keep_plan:
                 result.planned.extend(Planned(r.line, "add", d["name"]) for r, d in adds)
         return bad
+
+    def _defer_lookup_index(self) -> None:
+        """On SQLite, once this import has written more search keys than the table held
+        before it (and many), the lookup index is dropped until ``finish`` builds it again:
+        building it from the whole table once costs less than putting each of a large
+        import's keys into it (at 100,000 households, 0.2 s against 0.8 s). A small import
+        into a large table never reaches that point. Inside the import's savepoint: a
+        refused or rehearsed import, or one killed midway, leaves the index as it was."""
+        if self._lookup_sql is not None or not _plain_returning(self.session):
+            return
+        connection = self.session.connection()
+        if self._keys_before is None:
+            self._keys_before = int(
+                connection.exec_driver_sql("SELECT count(*) FROM search_key").scalar() or 0
+            )
+        if self._keys_added < max(KEY_INDEX_DEFER, self._keys_before):
+            return
+        sql = connection.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (LOOKUP_INDEX,)
+        ).scalar()
+        if sql:
+            connection.exec_driver_sql(f'DROP INDEX "{LOOKUP_INDEX}"')
+            self._lookup_sql = str(sql)
+
+    def finish(self) -> None:
+        if self._lookup_sql is not None:
+            self.session.connection().exec_driver_sql(self._lookup_sql)
+            self._lookup_sql = None
 
     def _insert_core(
         self, adds: list[tuple[Row, dict[str, Any]]]
@@ -1539,6 +1577,7 @@ def _run_import(
                 batch = []
         if batch:
             result.bad.extend(importer.process(batch, result, keep_plan))
+        importer.finish()
         if progress is not None:
             progress(table.total, table.total, read)
         result.bad.sort(key=lambda b: b.line)
