@@ -1270,7 +1270,7 @@ class RegistryImporter(Importer):
         journal gets each new row as JSON: (id, text)."""
         import sqlalchemy as sa
 
-        from sanlian.db.journal import dumps, encode
+        from sanlian.db.journal import encode, row_json
 
         connection = self.session.connection()
         dialect = connection.dialect
@@ -1284,7 +1284,7 @@ class RegistryImporter(Importer):
             if process is not None and i != created_at:
                 processed.append((i, process))
             if i != created_at and isinstance(c.type, sa.Date | sa.DateTime | sa.Numeric):
-                dated.append(c.name)
+                dated.append(i)
         created: Any = self.now
         if created_at is not None:
             process = columns[created_at].type._cached_bind_processor(dialect)
@@ -1293,19 +1293,21 @@ class RegistryImporter(Importer):
         defaults = self._defaults
         key_at = [names.index(k) for k in self._key_columns]
         params: list[Any] = []
-        afters: dict[tuple[Any, ...], tuple[int, dict[str, Any]]] = {}
-        fields = ["id", *names]  # the journal's order: the id first
+        # each new row's values as the journal holds them, after its id (filled in below)
+        afters: dict[tuple[Any, ...], tuple[int, list[Any]]] = {}
+        to_json = row_json(["id", *names])
+        name_at = names.index("name") + 1
         for row, data in adds:
             values = [data[n] if n in data else defaults[n] for n in names]
-            after = dict(zip(fields, [None, *values], strict=True))
+            after = [None, *values]
             for i, process in processed:
                 values[i] = process(values[i])
-            for n in dated:
-                if after[n] is not None:
-                    after[n] = encode(after[n])
+            for i in dated:
+                if after[i + 1] is not None:
+                    after[i + 1] = encode(after[i + 1])
             if created_at is not None:
                 values[created_at] = created
-                after["created_at"] = created_json
+                after[created_at + 1] = created_json
             params.extend(values)
             afters[tuple([values[i] for i in key_at])] = (row.line, after)
         width = len(names)
@@ -1324,10 +1326,10 @@ class RegistryImporter(Importer):
                 chunk = params[start * width : (start + count) * width]
                 for new_id, *key in cursor.execute(sql, chunk).fetchall():
                     line, after = afters[tuple(key)]
-                    made.append((new_id, after["name"]))
+                    made.append((new_id, after[name_at]))
                     self._matched[new_id] = line
-                    after["id"] = new_id
-                    journaled.append((new_id, dumps(after)))
+                    after[0] = new_id
+                    journaled.append((new_id, to_json(after)))
         finally:
             cursor.close()
         return made, journaled
