@@ -1031,27 +1031,39 @@ class RegistryImporter(Importer):
     def _existing(
         self, rows: list[Row]
     ) -> tuple[dict[Any, list[Any]], dict[Any, list[Any]], dict[int, Any]]:
-        from sqlalchemy import and_, or_, select
+        from sqlalchemy import and_, bindparam, or_, select
 
+        # The values travel as expanding parameters: the statement is the same for every
+        # batch (compiled once), and SQLAlchemy does not make an expression of each value.
         names = {r.data["name"] for r in rows}
         strongs = {r.data[self.strong] for r in rows if self.strong and r.data.get(self.strong)}
+        params: dict[str, list[Any]] = {}
+        conds: list[Any] = []
         if self.scope and self.strong:
             # A row with an ID number matches a namesake only if the namesake has none
             # (``_candidates``): its name alone need not fetch every namesake of a large table.
             loose = {r.data["name"] for r in rows if not r.data.get(self.strong)}
-            conds = [self.table.c.name.in_(loose)] if loose else []
+            if loose:
+                conds.append(self.table.c.name.in_(bindparam("loose", expanding=True)))
+                params["loose"] = list(loose)
             if names - loose:
                 conds.append(
-                    and_(self.table.c.name.in_(names - loose), self.table.c[self.strong].is_(None))
+                    and_(
+                        self.table.c.name.in_(bindparam("weak", expanding=True)),
+                        self.table.c[self.strong].is_(None),
+                    )
                 )
+                params["weak"] = list(names - loose)
         else:
-            conds = [self.table.c.name.in_(names)]
+            conds.append(self.table.c.name.in_(bindparam("names", expanding=True)))
+            params["names"] = list(names)
         if strongs:
-            conds.append(self.table.c[self.strong].in_(strongs))
+            conds.append(self.table.c[self.strong].in_(bindparam("strongs", expanding=True)))
+            params["strongs"] = list(strongs)
         stmt = select(self.table).where(self.table.c.retired_on.is_(None), or_(*conds))
         by_strong: dict[Any, list[Any]] = {}
         by_name: dict[Any, list[Any]] = {}
-        for record in self.session.execute(stmt.order_by(self.table.c.id)):
+        for record in self.session.execute(stmt.order_by(self.table.c.id), params):
             by_name.setdefault(record.name, []).append(record)
             if self.strong and getattr(record, self.strong):
                 by_strong.setdefault(getattr(record, self.strong), []).append(record)
