@@ -115,7 +115,8 @@ def _open_excel(path: Path, sheet: str | None) -> Table:
         # iter_rows starts at the sheet's first row, blank or not, so the index is Excel's.
         for index, raw in enumerate(data.iter_rows(), start=1):
             counter["row"] = index
-            cells = [from_excel(v) for v in raw]
+            # (a text cell, the usual one, as ``from_excel`` gives it, without its type tests)
+            cells = [(v if v.strip() else None) if type(v) is str else from_excel(v) for v in raw]
             while cells and cells[-1] is None:
                 cells.pop()
             if cells:
