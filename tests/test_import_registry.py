@@ -801,3 +801,31 @@ def test_journal_of_new_households_as_before(base: Cli, tmp_path: Path, db_path:
     assert first["phone"] == "13812345678" and first["needs"] is None
     for _id, text in stored:
         assert text == json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":"))
+
+
+@pytest.mark.sqlite_only(reason="SQLite's choice of new ids")
+def test_new_ids_near_the_largest_id(base: Cli, tmp_path: Path, db_path: Path) -> None:
+    """Past the largest id SQLite picks new ids at random: the import writes those rows one at
+    a time and still journals each under its own id."""
+    import sqlite3
+
+    top = 2**63 - 3
+    con = sqlite3.connect(db_path)
+    with con:
+        con.execute("update household set id = ? where id = 1", (top,))
+        con.execute("update search_key set ref_id = ? where kind = 'household'", (top,))
+    con.close()
+    result = base("household", "import", write_csv(tmp_path / "x.csv", HOUSEHOLDS))
+    assert result.code == 0, result
+    stored = rows_of(db_path, "select id, name from household")
+    made = {name: i for i, name in stored if i != top}
+    assert sorted(made) == sorted(r[0] for r in HOUSEHOLDS[1:])
+    journaled = rows_of(
+        db_path,
+        "select record_id, after from journal_change where journal_id = (select max(id) "
+        "from journal) order by seq",
+    )
+    import json
+
+    assert {i: json.loads(a)["name"] for i, a in journaled} == {i: n for n, i in made.items()}
+    assert base("household", "show", "zzl", "-f", "json").json()["name"] == "赵子龙"

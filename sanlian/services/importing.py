@@ -1206,7 +1206,7 @@ class RegistryImporter(Importer):
             self.session.execute(update(self.model).execution_options(**SKIP_CAPTURE), updates)
             insert_search_keys(self.session, self.kind, renamed, replace=True)
         if adds:
-            if _plain_returning(self.session):
+            if _plain_sqlite(self.session):
                 made, texts = self._insert_plain(adds)
                 journal.record_inserted_json(self.session, self.table, texts)
             else:
@@ -1226,7 +1226,7 @@ class RegistryImporter(Importer):
         import's keys into it (at 100,000 households, 0.2 s against 0.8 s). A small import
         into a large table never reaches that point. Inside the import's savepoint: a
         refused or rehearsed import, or one killed midway, leaves the index as it was."""
-        if self._lookup_sql is not None or not _plain_returning(self.session):
+        if self._lookup_sql is not None or not _plain_sqlite(self.session):
             return
         connection = self.session.connection()
         if self._keys_before is None:
@@ -1246,6 +1246,35 @@ class RegistryImporter(Importer):
         if self._lookup_sql is not None:
             self.session.connection().exec_driver_sql(self._lookup_sql)
             self._lookup_sql = None
+
+    def _key_at(self, names: list[str]) -> list[int]:
+        return [names.index(k) for k in self._key_columns]
+
+    def _holds(self, run: Any, record_id: int, values: Sequence[Any], names: list[str]) -> bool:
+        """Whether record ``record_id`` holds the keys of ``values`` (a row just written)."""
+        keys = ", ".join(f'"{k}"' for k in self._key_columns)
+        sql = f'SELECT {keys} FROM "{self.table.name}" WHERE id = ?'
+        found = run(sql, (record_id,)).first()
+        return found is not None and tuple(found) == tuple(values[i] for i in self._key_at(names))
+
+    def _read_back(
+        self, run: Any, before: int, params: list[tuple[Any, ...]], names: list[str]
+    ) -> list[int]:
+        """The ids of the rows just written (in the order of ``params``), read back."""
+        keys = ", ".join(f'"{k}"' for k in self._key_columns)
+        sql = f'SELECT id, {keys} FROM "{self.table.name}" WHERE id > ? OR id <= ?'
+        key_at = self._key_at(names)
+        wanted = {tuple(values[i] for i in key_at) for values in params}
+        found: dict[tuple[Any, ...], int] = {}
+        for new_id, *key in run(sql, (before, 0)):
+            if tuple(key) in wanted:
+                found[tuple(key)] = int(new_id)
+        if len(found) < len(wanted):  # ids chosen at random, past the largest: any of them
+            sql = f'SELECT id, {keys} FROM "{self.table.name}" ORDER BY id DESC'
+            for new_id, *key in run(sql):
+                if tuple(key) in wanted and tuple(key) not in found:
+                    found[tuple(key)] = int(new_id)
+        return [found[tuple(values[i] for i in key_at)] for values in params]
 
     def _insert_core(
         self, adds: list[tuple[Row, dict[str, Any]]]
@@ -1275,9 +1304,10 @@ class RegistryImporter(Importer):
     def _insert_plain(
         self, adds: list[tuple[Row, dict[str, Any]]]
     ) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-        """``_insert_core`` on SQLite through the driver: one multi-row ``INSERT … RETURNING``
-        a batch, values as tuples (SQLAlchemy's handling of each parameter set cost more than
-        SQLite's writing it). The values are those Core would bind: the columns' own bind
+        """``_insert_core`` on SQLite through the driver's ``executemany``, values as lists
+        (SQLAlchemy's handling of each parameter set cost more than SQLite's writing it); the
+        new ids are the ones after the largest before, in order (see below), so nothing has
+        to be read back. The values are those Core would bind: the columns' own bind
         processing is applied where a column has one (only ``created_at`` in practice). The
         journal gets each new row as JSON: (id, text)."""
         import sqlalchemy as sa
@@ -1303,13 +1333,12 @@ class RegistryImporter(Importer):
             created = process(self.now) if process is not None else self.now
         created_json = encode(self.now)
         defaults = self._defaults
-        key_at = [names.index(k) for k in self._key_columns]
-        params: list[Any] = []
+        params: list[tuple[Any, ...]] = []
         # each new row's values as the journal holds them, after its id (filled in below)
-        afters: dict[tuple[Any, ...], tuple[int, list[Any]]] = {}
+        afters: list[list[Any]] = []
         to_json = row_json(["id", *names])
         name_at = names.index("name") + 1
-        for row, data in adds:
+        for _row, data in adds:
             values = [data[n] if n in data else defaults[n] for n in names]
             after = [None, *values]
             for i, process in processed:
@@ -1320,42 +1349,51 @@ class RegistryImporter(Importer):
             if created_at is not None:
                 values[created_at] = created
                 after[created_at + 1] = created_json
-            params.extend(values)
-            afters[tuple([values[i] for i in key_at])] = (row.line, after)
-        width = len(names)
-        one = "(" + ", ".join("?" * width) + ")"
+            params.append(tuple(values))
+            afters.append(after)
         listed = ", ".join(f'"{n}"' for n in names)
-        head = f'INSERT INTO "{self.table.name}" ({listed}) VALUES '
-        tail = " RETURNING id, " + ", ".join(f'"{k}"' for k in self._key_columns)
-        per = max(1, SQLITE_VARIABLES // width)  # rows a statement
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        table = self.table.name
+        head = f'INSERT INTO "{table}" ({listed}) VALUES '
+        one = "(" + ", ".join("?" * len(names)) + ")"
+        per = max(1, SQLITE_VARIABLES // len(names))  # rows a statement
+        # Multi-row statements (as Core's executemany writes them), not the driver's
+        # executemany: SQLite keeps a statement journal for them, so a full disk rolls back the
+        # statement and not the whole transaction (which would take the savepoint with it).
+        # Through SQLAlchemy's driver-level calls, which cost little: its errors are the ones
+        # the command's boundary knows.
+        run = connection.exec_driver_sql
+        before = int(run(f'SELECT max(id) FROM "{table}"').scalar() or 0)
+        for start in range(0, len(params), per):
+            chunk = params[start : start + per]
+            flat = tuple(v for values in chunk for v in values)
+            run(head + ", ".join([one] * len(chunk)), flat)
+        last = int(run("SELECT last_insert_rowid()").scalar() or 0)
+        ids: list[int] = list(range(before + 1, last + 1)) if last - before == len(params) else []
+        # Each row took the next id, in order: SQLite gives a row written without one the
+        # largest id + 1 (below the largest possible), and this transaction holds the write
+        # lock. Checked at both ends; else the ids are read back and matched by the keys a
+        # batch holds once each.
+        contiguous = len(ids) == len(params) and all(
+            self._holds(run, ids[i], params[i], names) for i in {0, len(ids) - 1}
+        )
+        if not contiguous:
+            ids = self._read_back(run, before, params, names)
         made = []
         journaled = []
-        try:
-            for start in range(0, len(adds), per):
-                count = min(per, len(adds) - start)
-                sql = head + ", ".join([one] * count) + tail
-                chunk = params[start * width : (start + count) * width]
-                for new_id, *key in cursor.execute(sql, chunk).fetchall():
-                    line, after = afters[tuple(key)]
-                    made.append((new_id, after[name_at]))
-                    self._matched[new_id] = line
-                    after[0] = new_id
-                    journaled.append((new_id, to_json(after)))
-        finally:
-            cursor.close()
+        for new_id, (row, _data), after in zip(ids, adds, afters, strict=True):
+            made.append((new_id, after[name_at]))
+            self._matched[new_id] = row.line
+            after[0] = new_id
+            journaled.append((new_id, to_json(after)))
         return made, journaled
 
 
-SQLITE_VARIABLES = 32766  # parameters a statement (SQLite 3.32 on; RETURNING needs 3.35)
+SQLITE_VARIABLES = 32766  # parameters a statement (SQLite 3.32 on)
 
 
-def _plain_returning(session: Session) -> bool:
-    """Whether new records may go through the SQLite driver with ``RETURNING`` (3.35 on)."""
-    import sqlite3
-
-    dialect = session.connection().dialect
-    return dialect.name == "sqlite" and sqlite3.sqlite_version_info >= (3, 35)
+def _plain_sqlite(session: Session) -> bool:
+    """Whether new records may go through the SQLite driver."""
+    return bool(session.connection().dialect.name == "sqlite")
 
 
 IMPORTERS: dict[str, Callable[..., Importer]] = {
