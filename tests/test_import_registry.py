@@ -726,3 +726,106 @@ def test_dry_run_leaves_the_file_byte_for_byte(base, db_path, tmp_path) -> None:
     result = base("cadre", "import", path, "--dry-run")
     assert result.code == 0, result
     assert db_path.read_bytes() == before
+
+
+# --- a large import (the speed measures of issue 7) -----------------------------------------
+
+LOOKUP_SQL = "select sql from sqlite_master where name = 'ix_search_key_lookup'"
+HOUSEHOLDS = [
+    ["户主姓名", "社区", "身份证号码", "手机号码", "家庭人口"],
+    ["张建国", "幸福社区", idn("37130219600101001"), "13812345678", "3"],
+    ["李秀兰", "前河湾村", idn("37130219650202002"), "13912345678", "2"],
+    ["赵子龙", "幸福社区", "", "", "5"],
+    ["欧阳娜", "前河湾村", idn("37130219700303004"), "", ""],
+]
+
+
+@pytest.mark.sqlite_only(reason="about SQLite's schema table")
+def test_large_import_builds_the_lookup_index_once(
+    base: Cli, tmp_path: Path, db_path: Path, monkeypatch: Any
+) -> None:
+    """Past ``KEY_INDEX_DEFER`` search keys (set low here) the lookup index waits for the end
+    of the import: it is then the same index, and pinyin finds the new names."""
+    from sanlian.services import importing
+
+    monkeypatch.setattr(importing, "KEY_INDEX_DEFER", 1)
+    monkeypatch.setattr(importing, "BATCH", 2)
+    index = rows_of(db_path, LOOKUP_SQL)
+    assert index == [('CREATE INDEX ix_search_key_lookup ON search_key (kind, "key")',)]
+    result = base("household", "import", write_csv(tmp_path / "x.csv", HOUSEHOLDS))
+    assert result.code == 0, result
+    assert "新增 4" in result.out
+    assert rows_of(db_path, LOOKUP_SQL) == index
+    assert base("household", "show", "oyn", "-f", "json").json()["name"] == "欧阳娜"
+    assert base("household", "show", "zhaozilong", "-f", "json").json()["name"] == "赵子龙"
+    keys = rows_of(db_path, "select key from search_key where kind = 'household' and ref_id = 5")
+    assert sorted(keys) == [("ouyangna",), ("ouyangnuo",), ("oyn",)]  # 娜: na, nuo
+
+
+@pytest.mark.sqlite_only(reason="about SQLite's schema table")
+def test_refused_large_import_keeps_the_lookup_index(
+    base: Cli, tmp_path: Path, db_path: Path, monkeypatch: Any, unchanged: Any
+) -> None:
+    from sanlian.services import importing
+
+    monkeypatch.setattr(importing, "KEY_INDEX_DEFER", 1)
+    monkeypatch.setattr(importing, "BATCH", 2)
+    bad = [*HOUSEHOLDS, ["钱多多", "幸福社区", "", "12345", ""]]
+    result = unchanged(lambda: base("household", "import", write_csv(tmp_path / "x.csv", bad)))
+    assert "手机号码" in result.err
+    before = dump(db_path)  # the schema too, the index in its place
+    rehearsed = base("household", "import", write_csv(tmp_path / "y.csv", HOUSEHOLDS), "--dry-run")
+    assert rehearsed.code == 0, rehearsed
+    assert dump(db_path) == before
+    assert len(rows_of(db_path, LOOKUP_SQL)) == 1
+
+
+def test_journal_of_new_households_as_before(base: Cli, tmp_path: Path, db_path: Path) -> None:
+    """The journal's JSON of imported households: the id first, then every column, as
+    ``json.dumps`` writes them (the import builds the text itself)."""
+    import json
+
+    assert base("household", "import", write_csv(tmp_path / "x.csv", HOUSEHOLDS)).code == 0
+    stored = rows_of(
+        db_path,
+        "select record_id, after from journal_change where table_name = 'household' "
+        "and action = 'insert' and journal_id = (select max(id) from journal) order by seq",
+    )
+    assert [r[0] for r in stored] == [2, 3, 4, 5]
+    first = json.loads(stored[0][1])
+    assert list(first) == [
+        "id", "name", "community_id", "phone", "id_number", "members", "needs", "address",
+        "note", "retired_on", "created_at",
+    ]  # fmt: skip
+    assert first["id"] == 2 and first["name"] == "张建国" and first["members"] == 3
+    assert first["phone"] == "13812345678" and first["needs"] is None
+    for _id, text in stored:
+        assert text == json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":"))
+
+
+@pytest.mark.sqlite_only(reason="SQLite's choice of new ids")
+def test_new_ids_near_the_largest_id(base: Cli, tmp_path: Path, db_path: Path) -> None:
+    """Past the largest id SQLite picks new ids at random: the import writes those rows one at
+    a time and still journals each under its own id."""
+    import sqlite3
+
+    top = 2**63 - 3
+    con = sqlite3.connect(db_path)
+    with con:
+        con.execute("update household set id = ? where id = 1", (top,))
+        con.execute("update search_key set ref_id = ? where kind = 'household'", (top,))
+    con.close()
+    result = base("household", "import", write_csv(tmp_path / "x.csv", HOUSEHOLDS))
+    assert result.code == 0, result
+    stored = rows_of(db_path, "select id, name from household")
+    made = {name: i for i, name in stored if i != top}
+    assert sorted(made) == sorted(r[0] for r in HOUSEHOLDS[1:])
+    journaled = rows_of(
+        db_path,
+        "select record_id, after from journal_change where journal_id = (select max(id) "
+        "from journal) order by seq",
+    )
+    import json
+
+    assert {i: json.loads(a)["name"] for i, a in journaled} == {i: n for n, i in made.items()}
+    assert base("household", "show", "zzl", "-f", "json").json()["name"] == "赵子龙"

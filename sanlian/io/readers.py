@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sanlian.errors import ImportFileError
-from sanlian.io.cells import Cell, from_excel, from_text
+from sanlian.io.cells import Cell, from_excel
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -115,7 +115,8 @@ def _open_excel(path: Path, sheet: str | None) -> Table:
         # iter_rows starts at the sheet's first row, blank or not, so the index is Excel's.
         for index, raw in enumerate(data.iter_rows(), start=1):
             counter["row"] = index
-            cells = [from_excel(v) for v in raw]
+            # (a text cell, the usual one, as ``from_excel`` gives it, without its type tests)
+            cells = [(v if v.strip() else None) if type(v) is str else from_excel(v) for v in raw]
             while cells and cells[-1] is None:
                 cells.pop()
             if cells:
@@ -268,7 +269,7 @@ def _open_csv(path: Path, encoding: str | None) -> Table:
         index = 0
         try:
             for index, record in enumerate(reader, start=1):  # noqa: B007
-                cells = [from_text(v) for v in record]
+                cells: list[Cell] = [v if v.strip() else None for v in record]  # from_text
                 if index == 1 and cells and isinstance(cells[0], str):
                     cells[0] = cells[0].lstrip("\ufeff") or None
                 while cells and cells[-1] is None:

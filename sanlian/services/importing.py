@@ -59,6 +59,9 @@ BATCH = 400  # rows per round trip: two parameters a row stay under SQLite's old
 HEADER_SCAN = 10  # the header row is looked for among the first rows that are not blank
 NOTE_LIMIT = 20  # notes kept word for word; the rest are counted
 GC_THRESHOLD = 50_000  # allocations between young-generation collections during an import
+KEY_INDEX_DEFER = 20_000  # search keys an import writes before it may defer their index
+LOOKUP_INDEX = "ix_search_key_lookup"  # search_key (kind, key)
+IMPORT_CACHE_KIB = 32_768  # SQLite page cache during an import (see ``_larger_cache``)
 GROUP_LIMIT = 5  # notes of one kind (the area-code hint) listed before they are summarised
 
 # Columns a file may carry that are no field: row serial numbers, our own numbers and reports.
@@ -673,8 +676,15 @@ class Importer:
         """Match and write a batch of clean rows; return those refused on the way."""
         raise NotImplementedError
 
+    def finish(self) -> None:
+        """After the last batch, before the savepoint is kept or dropped."""
+
     def example(self) -> dict[str, Any]:
         return {f.key: f.example for f in self.fields if f.example is not None}
+
+
+def _parse_enum(parse: Callable[..., str], enum: dict[str, str], label: str, raw: Any) -> str:
+    return parse(enum, str(raw), label)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -686,16 +696,16 @@ def _pinyin_keys(name: str) -> tuple[str, ...]:
 
 def insert_search_keys(
     session: Session, kind: str, pairs: Sequence[tuple[int, str]], *, replace: bool
-) -> None:
+) -> int:
     """The pinyin search keys of freshly written names, in bulk: ``refs.set_keys`` for many
-    (``replace`` drops the old keys of renamed records first)."""
+    (``replace`` drops the old keys of renamed records first). Returns how many keys."""
     from sqlalchemy import delete, insert
     from sqlmodel import col
 
     from sanlian.db.models import SearchKey
 
     if not pairs:
-        return
+        return 0
     if replace:
         ids = [ref_id for ref_id, _n in pairs]
         for start in range(0, len(ids), 500):
@@ -713,7 +723,7 @@ def insert_search_keys(
         if plain:
             sql = "INSERT INTO search_key (kind, ref_id, key) VALUES (?, ?, ?)"
             connection.exec_driver_sql(sql, plain)
-        return
+        return len(plain)
     rows = [
         {"kind": kind, "ref_id": ref_id, "key": key}
         for ref_id, name in pairs
@@ -722,6 +732,7 @@ def insert_search_keys(
     if rows:
         # Core executemany: the same rows as ``insert(SearchKey)`` without the ORM's bookkeeping.
         session.execute(insert(SearchKey.__table__), rows)  # type: ignore[attr-defined]
+    return len(rows)
 
 
 class RegistryImporter(Importer):
@@ -778,6 +789,21 @@ class RegistryImporter(Importer):
             default = column.default.arg if column.default is not None else None
             defaults[column.name] = None if callable(default) else default
         self._defaults = defaults
+        # (key, label, required, the kind a reference names, column) of each field, for ``clean``
+        self._inputs: list[tuple[str, str, bool, str | None, str]] = []
+        for f in self.fields:
+            assert f.type != "ref" or f.ref is not None
+            ref = f.ref if f.type == "ref" else None
+            self._inputs.append((f.key, f.label, f.required, ref, f.column))
+        self._keys_before: int | None = None  # search keys before the import (SQLite)
+        self._keys_added = 0  # how many this import has written
+        self._lookup_sql: str | None = None  # the lookup index dropped until ``finish``
+        self._id_spec = next((f for f in self.spec.fields if f.type == "id_number"), None)
+        # ``_clean_new`` knows every rule of these fields
+        self._compiled = all(
+            f.type in ("name", "text", "enum", "bool", "int", "phone", "uscc", "id_number", "ref")
+            for f in self.spec.fields
+        )
 
     # -- checking ---------------------------------------------------------------------------
 
@@ -787,11 +813,11 @@ class RegistryImporter(Importer):
         A retired record resolves too, as exports name it: whether the row may use it is
         decided once the row is matched (:meth:`_retired_ref`).
         """
-        from sanlian.services import refs
-
         key = (kind, raw)
         found = self._refs.get(key)
         if found is None:
+            from sanlian.services import refs
+
             try:
                 record = refs.resolve(self.session, kind, raw, include_retired=True)
                 found = int(record.id)
@@ -822,25 +848,94 @@ class RegistryImporter(Importer):
             return f.key, render("ref_retired", kind=label, ref=row.values.get(f.key), id=value)
         return None
 
-    def clean(self, row: Row, notes: list[str], current: Any = None) -> dict[str, Any]:
-        from sanlian.services.registry import clean_values
+    @functools.cached_property
+    def _checks(self) -> list[tuple[str, str, Callable[[Any], Any], str, bool, bool]]:
+        """``registry.clean_values``'s rule for each field it checks in a loop, looked up once:
+        (key, column, rule, label, whether an empty value is ``False``, whether required).
+        References and the ID
+        number are not among them (see ``_clean_new``)."""
+        from sanlian.i18n import labels
+        from sanlian.services import validate
+        from sanlian.services.registry import _bool
 
+        checks: list[tuple[str, str, Callable[[Any], Any], str, bool, bool]] = []
+        for f in self.spec.fields:
+            label = f.label
+            rule: Callable[[Any], Any]
+            if f.type == "name":
+                rule = functools.partial(validate.name, field=label)
+            elif f.type == "text":
+                rule = functools.partial(validate.text, field=label, limit=f.limit)
+            elif f.type == "enum":
+                assert f.enum is not None
+                rule = functools.partial(_parse_enum, labels.parse, dict(f.enum), label)
+            elif f.type == "bool":
+                rule = functools.partial(_bool, label=label)
+            elif f.type == "int":
+                rule = functools.partial(validate.integer, field=label, minimum=1)
+            elif f.type == "phone":
+                rule = functools.partial(validate.phone, field=label)
+            elif f.type == "uscc":
+                rule = functools.partial(validate.uscc, field=label)
+            else:  # the ID number (checked last, once the gender is known) and references
+                continue
+            checks.append((f.key, f.column, rule, label, f.type == "bool", f.required))
+        return checks
+
+    def _clean_new(self, values: Mapping[str, Any], notes: list[str]) -> dict[str, Any]:
+        """``registry.clean_values`` for a row not yet matched (``current`` is ``None``), with
+        its rules looked up once rather than for every row: the same checks, in the same
+        order, with the same refusals."""
+        out: dict[str, Any] = {}
+        for key, column, rule, label, is_bool, required in self._checks:
+            raw = values.get(key)
+            if raw is None:
+                continue
+            if isinstance(raw, str) and not raw.strip():
+                if required:
+                    raise ValidationError("required", field=label)
+                out[column] = False if is_bool else None
+                continue
+            out[column] = rule(raw)
+        id_spec = self._id_spec
+        if id_spec is not None:
+            raw = values.get(id_spec.key)
+            if raw not in (None, ""):
+                from sanlian.services import validate
+
+                gender = out.get("gender")
+                number = validate.id_number(
+                    raw, id_spec.label, gender=gender, today=self.today, notes=notes
+                )
+                out["id_number"] = number
+                if self.kind == "cadre" and number and not gender:
+                    out["gender"] = validate.gender_of_id(number)
+            elif raw == "":
+                out["id_number"] = None
+        return out
+
+    def clean(self, row: Row, notes: list[str], current: Any = None) -> dict[str, Any]:
         values: dict[str, Any] = {}
         resolved: dict[str, int] = {}
-        for f in self.fields:
-            value = row.values.get(f.key)
+        given = row.values
+        for key, label, required, ref, column in self._inputs:
+            value = given.get(key)
             if value is None:
-                if f.required:
-                    raise ValidationError("required", field=f.label)
+                if required:
+                    raise ValidationError("required", field=label)
                 continue
-            if f.type == "ref":
-                assert f.ref is not None
-                resolved[f.column] = self._ref(f.ref, str(value))
+            if ref is not None:
+                resolved[column] = self._ref(ref, str(value))
             else:
-                values[f.key] = value
-        data = clean_values(
-            self.session, self.kind, values, today=self.today, notes=notes, current=current
-        )
+                values[key] = value
+        if current is None and self._compiled:
+            data = self._clean_new(values, notes)
+        else:
+            from sanlian.services.registry import clean_values
+
+            data = clean_values(
+                self.session, self.kind, values, today=self.today, notes=notes, current=current
+            )
         data.update(resolved)
         return data
 
@@ -936,17 +1031,39 @@ class RegistryImporter(Importer):
     def _existing(
         self, rows: list[Row]
     ) -> tuple[dict[Any, list[Any]], dict[Any, list[Any]], dict[int, Any]]:
-        from sqlalchemy import or_, select
+        from sqlalchemy import and_, bindparam, or_, select
 
+        # The values travel as expanding parameters: the statement is the same for every
+        # batch (compiled once), and SQLAlchemy does not make an expression of each value.
         names = {r.data["name"] for r in rows}
-        conds = [self.table.c.name.in_(names)]
         strongs = {r.data[self.strong] for r in rows if self.strong and r.data.get(self.strong)}
+        params: dict[str, list[Any]] = {}
+        conds: list[Any] = []
+        if self.scope and self.strong:
+            # A row with an ID number matches a namesake only if the namesake has none
+            # (``_candidates``): its name alone need not fetch every namesake of a large table.
+            loose = {r.data["name"] for r in rows if not r.data.get(self.strong)}
+            if loose:
+                conds.append(self.table.c.name.in_(bindparam("loose", expanding=True)))
+                params["loose"] = list(loose)
+            if names - loose:
+                conds.append(
+                    and_(
+                        self.table.c.name.in_(bindparam("weak", expanding=True)),
+                        self.table.c[self.strong].is_(None),
+                    )
+                )
+                params["weak"] = list(names - loose)
+        else:
+            conds.append(self.table.c.name.in_(bindparam("names", expanding=True)))
+            params["names"] = list(names)
         if strongs:
-            conds.append(self.table.c[self.strong].in_(strongs))
+            conds.append(self.table.c[self.strong].in_(bindparam("strongs", expanding=True)))
+            params["strongs"] = list(strongs)
         stmt = select(self.table).where(self.table.c.retired_on.is_(None), or_(*conds))
         by_strong: dict[Any, list[Any]] = {}
         by_name: dict[Any, list[Any]] = {}
-        for record in self.session.execute(stmt.order_by(self.table.c.id)):
+        for record in self.session.execute(stmt.order_by(self.table.c.id), params):
             by_name.setdefault(record.name, []).append(record)
             if self.strong and getattr(record, self.strong):
                 by_strong.setdefault(getattr(record, self.strong), []).append(record)
@@ -977,7 +1094,7 @@ class RegistryImporter(Importer):
     # -- planning and writing ---------------------------------------------------------------
 
     def process(self, rows: list[Row], result: ImportResult, keep_plan: bool) -> list[BadRow]:
-        from sqlalchemy import insert, update
+        from sqlalchemy import update
 
         from sanlian.db import journal
         from sanlian.db.journal import SKIP_CAPTURE
@@ -1089,28 +1206,194 @@ class RegistryImporter(Importer):
             self.session.execute(update(self.model).execution_options(**SKIP_CAPTURE), updates)
             insert_search_keys(self.session, self.kind, renamed, replace=True)
         if adds:
-            # Core executemany with RETURNING: SQLite answers in batches, not row by row as
-            # it must when the answers are to come back in the order of the rows.
-            # The new ids come back unordered; the keys a batch holds once each tell them apart.
-            full = [{**self._defaults, **data, "created_at": self.now} for _r, data in adds]
-            keys = self._key_columns
-            line_of = {
-                tuple(f.get(k) for k in keys): r.line for (r, _d), f in zip(adds, full, strict=True)
-            }
-            stmt = insert(self.table).returning(self.table.c.id, *(self.table.c[k] for k in keys))
-            row_of = {tuple(f.get(k) for k in keys): f for f in full}
-            made = []
-            journaled = []
-            for new_id, *key in self.session.execute(stmt.execution_options(**SKIP_CAPTURE), full):
-                made.append((int(new_id), str(key[0])))
-                self._matched[int(new_id)] = line_of.get(tuple(key), 0)
-                journaled.append({"id": int(new_id), **row_of[tuple(key)]})
-            journal.record_inserts(self.session, self.table, journaled)
-            insert_search_keys(self.session, self.kind, made, replace=False)
+            if _plain_sqlite(self.session):
+                made, texts = self._insert_plain(adds)
+                journal.record_inserted_json(self.session, self.table, texts)
+            else:
+                made, journaled = self._insert_core(adds)
+                journal.record_inserts(self.session, self.table, journaled, encoded=True)
+            self._defer_lookup_index()
+            self._keys_added += insert_search_keys(self.session, self.kind, made, replace=False)
             result.added += len(adds)
             if keep_plan:
                 result.planned.extend(Planned(r.line, "add", d["name"]) for r, d in adds)
         return bad
+
+    def _defer_lookup_index(self) -> None:
+        """On SQLite, once this import has written more search keys than the table held
+        before it (and many), the lookup index is dropped until ``finish`` builds it again:
+        building it from the whole table once costs less than putting each of a large
+        import's keys into it (at 100,000 households, 0.2 s against 0.8 s). A small import
+        into a large table never reaches that point. Inside the import's savepoint: a
+        refused or rehearsed import, or one killed midway, leaves the index as it was."""
+        if self._lookup_sql is not None or not _plain_sqlite(self.session):
+            return
+        connection = self.session.connection()
+        if self._keys_before is None:
+            self._keys_before = int(
+                connection.exec_driver_sql("SELECT count(*) FROM search_key").scalar() or 0
+            )
+        if self._keys_added < max(KEY_INDEX_DEFER, self._keys_before):
+            return
+        sql = connection.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (LOOKUP_INDEX,)
+        ).scalar()
+        if sql:
+            connection.exec_driver_sql(f'DROP INDEX "{LOOKUP_INDEX}"')
+            self._lookup_sql = str(sql)
+
+    def finish(self) -> None:
+        if self._lookup_sql is not None:
+            self.session.connection().exec_driver_sql(self._lookup_sql)
+            self._lookup_sql = None
+
+    def _key_at(self, names: list[str]) -> list[int]:
+        return [names.index(k) for k in self._key_columns]
+
+    def _holds(self, run: Any, record_id: int, values: Sequence[Any], names: list[str]) -> bool:
+        """Whether record ``record_id`` holds the keys of ``values`` (a row just written)."""
+        keys = ", ".join(f'"{k}"' for k in self._key_columns)
+        sql = f'SELECT {keys} FROM "{self.table.name}" WHERE id = ?'
+        found = run(sql, (record_id,)).first()
+        return found is not None and tuple(found) == tuple(values[i] for i in self._key_at(names))
+
+    def _read_back(
+        self, run: Any, before: int, params: list[tuple[Any, ...]], names: list[str]
+    ) -> list[int]:
+        """The ids of the rows just written (in the order of ``params``), read back."""
+        keys = ", ".join(f'"{k}"' for k in self._key_columns)
+        sql = f'SELECT id, {keys} FROM "{self.table.name}" WHERE id > ? OR id <= ?'
+        key_at = self._key_at(names)
+        wanted = {tuple(values[i] for i in key_at) for values in params}
+        found: dict[tuple[Any, ...], int] = {}
+        for new_id, *key in run(sql, (before, 0)):
+            if tuple(key) in wanted:
+                found[tuple(key)] = int(new_id)
+        if len(found) < len(wanted):  # ids chosen at random, past the largest: any of them
+            sql = f'SELECT id, {keys} FROM "{self.table.name}" ORDER BY id DESC'
+            for new_id, *key in run(sql):
+                if tuple(key) in wanted and tuple(key) not in found:
+                    found[tuple(key)] = int(new_id)
+        return [found[tuple(values[i] for i in key_at)] for values in params]
+
+    def _insert_core(
+        self, adds: list[tuple[Row, dict[str, Any]]]
+    ) -> tuple[list[tuple[int, str]], list[dict[str, Any]]]:
+        """New records through Core's executemany with RETURNING (PostgreSQL): their ids and
+        names for the search keys, and their rows for the journal."""
+        from sqlalchemy import insert
+
+        from sanlian.db.journal import SKIP_CAPTURE, encode_row
+
+        # The new ids come back unordered; the keys a batch holds once each tell them apart.
+        full = [{**self._defaults, **data, "created_at": self.now} for _r, data in adds]
+        keys = self._key_columns
+        line_of = {
+            tuple(f.get(k) for k in keys): r.line for (r, _d), f in zip(adds, full, strict=True)
+        }
+        stmt = insert(self.table).returning(self.table.c.id, *(self.table.c[k] for k in keys))
+        row_of = {tuple(f.get(k) for k in keys): f for f in full}
+        made = []
+        journaled = []
+        for new_id, *key in self.session.execute(stmt.execution_options(**SKIP_CAPTURE), full):
+            made.append((int(new_id), str(key[0])))
+            self._matched[int(new_id)] = line_of.get(tuple(key), 0)
+            journaled.append(encode_row({"id": int(new_id), **row_of[tuple(key)]}))
+        return made, journaled
+
+    def _insert_plain(
+        self, adds: list[tuple[Row, dict[str, Any]]]
+    ) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+        """``_insert_core`` on SQLite through the driver's ``executemany``, values as lists
+        (SQLAlchemy's handling of each parameter set cost more than SQLite's writing it); the
+        new ids are the ones after the largest before, in order (see below), so nothing has
+        to be read back. The values are those Core would bind: the columns' own bind
+        processing is applied where a column has one (only ``created_at`` in practice). The
+        journal gets each new row as JSON: (id, text)."""
+        import sqlalchemy as sa
+
+        from sanlian.db.journal import encode, row_json
+
+        connection = self.session.connection()
+        dialect = connection.dialect
+        columns = [c for c in self.table.columns if c.name != "id"]
+        names = [c.name for c in columns]
+        created_at = names.index("created_at") if "created_at" in names else None
+        processed = []  # (position, bind processor) of the other columns that have one
+        dated = []  # columns whose values JSON holds otherwise (dates, decimals)
+        for i, c in enumerate(columns):
+            process = c.type._cached_bind_processor(dialect)
+            if process is not None and i != created_at:
+                processed.append((i, process))
+            if i != created_at and isinstance(c.type, sa.Date | sa.DateTime | sa.Numeric):
+                dated.append(i)
+        created: Any = self.now
+        if created_at is not None:
+            process = columns[created_at].type._cached_bind_processor(dialect)
+            created = process(self.now) if process is not None else self.now
+        created_json = encode(self.now)
+        defaults = self._defaults
+        params: list[tuple[Any, ...]] = []
+        # each new row's values as the journal holds them, after its id (filled in below)
+        afters: list[list[Any]] = []
+        to_json = row_json(["id", *names])
+        name_at = names.index("name") + 1
+        for _row, data in adds:
+            values = [data[n] if n in data else defaults[n] for n in names]
+            after = [None, *values]
+            for i, process in processed:
+                values[i] = process(values[i])
+            for i in dated:
+                if after[i + 1] is not None:
+                    after[i + 1] = encode(after[i + 1])
+            if created_at is not None:
+                values[created_at] = created
+                after[created_at + 1] = created_json
+            params.append(tuple(values))
+            afters.append(after)
+        listed = ", ".join(f'"{n}"' for n in names)
+        table = self.table.name
+        head = f'INSERT INTO "{table}" ({listed}) VALUES '
+        one = "(" + ", ".join("?" * len(names)) + ")"
+        per = max(1, SQLITE_VARIABLES // len(names))  # rows a statement
+        # Multi-row statements (as Core's executemany writes them), not the driver's
+        # executemany: SQLite keeps a statement journal for them, so a full disk rolls back the
+        # statement and not the whole transaction (which would take the savepoint with it).
+        # Through SQLAlchemy's driver-level calls, which cost little: its errors are the ones
+        # the command's boundary knows.
+        run = connection.exec_driver_sql
+        before = int(run(f'SELECT max(id) FROM "{table}"').scalar() or 0)
+        for start in range(0, len(params), per):
+            chunk = params[start : start + per]
+            flat = tuple(v for values in chunk for v in values)
+            run(head + ", ".join([one] * len(chunk)), flat)
+        last = int(run("SELECT last_insert_rowid()").scalar() or 0)
+        ids: list[int] = list(range(before + 1, last + 1)) if last - before == len(params) else []
+        # Each row took the next id, in order: SQLite gives a row written without one the
+        # largest id + 1 (below the largest possible), and this transaction holds the write
+        # lock. Checked at both ends; else the ids are read back and matched by the keys a
+        # batch holds once each.
+        contiguous = len(ids) == len(params) and all(
+            self._holds(run, ids[i], params[i], names) for i in {0, len(ids) - 1}
+        )
+        if not contiguous:
+            ids = self._read_back(run, before, params, names)
+        made = []
+        journaled = []
+        for new_id, (row, _data), after in zip(ids, adds, afters, strict=True):
+            made.append((new_id, after[name_at]))
+            self._matched[new_id] = row.line
+            after[0] = new_id
+            journaled.append((new_id, to_json(after)))
+        return made, journaled
+
+
+SQLITE_VARIABLES = 32766  # parameters a statement (SQLite 3.32 on)
+
+
+def _plain_sqlite(session: Session) -> bool:
+    """Whether new records may go through the SQLite driver."""
+    return bool(session.connection().dialect.name == "sqlite")
 
 
 IMPORTERS: dict[str, Callable[..., Importer]] = {
@@ -1175,6 +1458,7 @@ def run_import(
     for ``dry_run``, and not when a row is bad unless ``skip_bad``. The caller's transaction
     holds them until the command ends.
     """
+    _larger_cache(session)
     with _fewer_collections():
         return _run_import(
             session,
@@ -1189,6 +1473,20 @@ def run_import(
             progress=progress,
             operator=operator,
         )
+
+
+def _larger_cache(session: Session) -> None:
+    """SQLite's page cache raised for the rest of the connection (the command): the import's
+    rows, search keys and journal outgrow the default 2 MiB, and SQLite then writes pages out
+    mid-transaction and reads them back (a second of system time at 100,000 rows). It is a
+    ceiling, not an allocation."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    size = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    current_kib = -int(size) if size is not None and int(size) < 0 else 0
+    if current_kib < IMPORT_CACHE_KIB:
+        connection.exec_driver_sql(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
 
 
 @contextlib.contextmanager
@@ -1251,7 +1549,11 @@ def _run_import(
     if not set(example) <= set(mapped_keys):
         example = {}  # only a file with every column of the template can hold its example
     read = 0
-    fields = list(columns.fields.items())
+    # (column, field, key, whether prose, whether a number) for ``prepare`` inline
+    fields = [
+        (index, f, f.key, f.type in PROSE_TYPES, f.type in NUMBER_TYPES)
+        for index, f in columns.fields.items()
+    ]
 
     savepoint = session.begin_nested()
     try:
@@ -1263,11 +1565,22 @@ def _run_import(
             values: dict[str, Any] = {}
             problems: list[Problem] = []
             width = len(cells)
-            for index, f in fields:
+            for index, f, key, prose, number in fields:
                 raw = cells[index] if index < width else None
                 if raw is None:
-                    values[f.key] = None
+                    values[key] = None
                     continue
+                if type(raw) is str:  # ``prepare`` for the usual text cell, inline
+                    if prose:
+                        values[key] = raw if raw.strip() else None
+                        continue
+                    text = (raw if raw.isascii() else fold_width(raw)).strip()
+                    if not text:
+                        values[key] = None
+                        continue
+                    if not number or (text.isascii() and text.isdigit()):
+                        values[key] = text
+                        continue
                 try:
                     values[f.key] = prepare(raw, f)
                 except CellProblem as exc:
@@ -1316,6 +1629,7 @@ def _run_import(
                 batch = []
         if batch:
             result.bad.extend(importer.process(batch, result, keep_plan))
+        importer.finish()
         if progress is not None:
             progress(table.total, table.total, read)
         result.bad.sort(key=lambda b: b.line)

@@ -11,6 +11,7 @@ import itertools
 import os
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import Any
 
 MAX_READINGS = 64  # per name: full spellings (and as many initials) kept at the most
@@ -18,6 +19,9 @@ _PER_CHAR = 3  # readings per character considered
 
 
 _DROPPED = re.compile(r"[\s·•\-_()（）]")
+# A name of CJK ideographs only: NFKC, lower-casing and ``_DROPPED`` leave it as it is.
+_PLAIN_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_HAN: dict[str, tuple[str, ...]] = {}  # ``_char_readings`` of the characters met, by character
 
 
 @functools.cache
@@ -40,7 +44,20 @@ def _char_readings(char: str) -> tuple[str, ...]:
     return tuple([r for r in dict.fromkeys(item) if r][:_PER_CHAR])
 
 
-def _readings(name: str) -> list[list[str]]:
+def _readings(name: str) -> Sequence[Sequence[str]]:
+    table = _per_char()
+    if table is not None and _PLAIN_HAN.fullmatch(name):  # the usual name, read as below
+        han: list[tuple[str, ...]] = []
+        for c in name:
+            found = _HAN.get(c)
+            if found is None:
+                if ord(c) not in table:
+                    break  # read the whole name as below
+                found = _HAN[c] = _char_readings(c)
+            if found:
+                han.append(found)
+        else:
+            return han
     clean = unicodedata.normalize("NFKC", name).lower()
     clean = _DROPPED.sub("", clean)
     table = _per_char()
@@ -67,6 +84,8 @@ def keys(name: str) -> set[str]:
     parts = _readings(name)
     if not parts:
         return set()
+    if all(len(p) == 1 for p in parts):  # one reading a character: one spelling
+        return {"".join([p[0] for p in parts]), "".join([p[0][0] for p in parts])}
     result: set[str] = set()
     for combo in itertools.islice(itertools.product(*parts), MAX_READINGS):
         result.add("".join(combo))

@@ -25,10 +25,26 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _BLANKS = re.compile(r"[\u3000 \t]+")
 _HAN_NAME = re.compile(r"[\u3400-\u9fff·\s]+")
 _SPACE = re.compile(r"\s+")
+# What ``text`` would change besides the outer blanks: control characters, line breaks (every
+# one ``splitlines`` knows), tabs and full-width spaces, runs of spaces. A value without any
+# is only stripped.
+_UNTIDY = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029\u3000\ufffe\uffff]|  ")
+# A name of CJK ideographs only (basic block and extension A): NFKC leaves it as it is and no
+# blank is in it, so ``name`` returns it unchanged (when it is not too long).
+_PLAIN_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 
 
 def text(value: str | None, field: str, *, required: bool = False, limit: int = 2000) -> str | None:
     """A free-text field: normalised, ``None`` when empty (refused when ``required``)."""
+    if type(value) is str and not _UNTIDY.search(value):  # the usual cell: only to strip
+        clean = value.strip()
+        if not clean:
+            if required:
+                raise ValidationError("required", field=field)
+            return None
+        if len(clean) > limit:
+            raise ValidationError("text_too_long", field=field, length=len(clean), limit=limit)
+        return clean
     if value is not None:
         value = _CONTROL.sub("", str(value))
     if value is None or not str(value).strip():
@@ -49,6 +65,8 @@ def text(value: str | None, field: str, *, required: bool = False, limit: int = 
 
 def name(value: str | None, field: str) -> str:
     """A person's or place's name: required, inner blanks removed for Chinese names."""
+    if type(value) is str and len(value) <= 100 and _PLAIN_HAN.fullmatch(value):
+        return value  # what the steps below give for it
     clean = text(value, field, required=True, limit=100)
     assert clean is not None
     # NFKC can lengthen a name (¨ becomes a space and a combining mark): check it again after
@@ -65,6 +83,15 @@ INTEGER_LIMIT = 1_000_000  # people in a household, cards handed out: far below 
 def integer(
     value: str | int | None, field: str, *, minimum: int = 0, maximum: int = INTEGER_LIMIT
 ) -> int | None:
+    if type(value) is str and len(value) < 20 and value.isascii() and value.isdigit():
+        number = int(value)
+        if number < minimum:
+            raise ValidationError("integer_invalid", field=field, value=value, minimum=minimum)
+        if number > maximum:
+            raise ValidationError(
+                "integer_too_large", field=field, value=_clip(value), maximum=maximum
+            )
+        return number
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
@@ -186,6 +213,8 @@ _ID_FORMAT = re.compile(r"[0-9]{17}[0-9X]")
 
 def phone(value: str | None, field: str = "手机号码") -> str | None:
     """A mainland mobile number: 11 digits starting with 1 (+86 and separators dropped)."""
+    if type(value) is str and len(value) == 11 and _PHONE.fullmatch(value):
+        return value  # the usual cell: what the steps below give for it
     if value is None or not str(value).strip():
         return None
     raw = str(value)
@@ -215,10 +244,11 @@ def id_number(
     """
     if value is None or not str(value).strip():
         return None
-    from stdnum.cn import ric
-
     raw = str(value)
-    clean = _WHITESPACE.sub("", normalize(raw)).upper()
+    if len(raw) == 18 and _ID_FORMAT.fullmatch(raw):
+        clean = raw  # the usual cell: NFKC, blanks and case leave it as it is
+    else:
+        clean = _WHITESPACE.sub("", normalize(raw)).upper()
     if _is_masked(clean):
         raise ValidationError("id_masked", field=field, value=raw)
     if len(clean) != 18:
@@ -226,7 +256,7 @@ def id_number(
     # ASCII digits only: str.isdigit() also takes ² and other scripts' digits, which int() refuses
     if not _ID_FORMAT.fullmatch(clean):
         raise ValidationError("id_format", field=field, value=mask_id(clean))
-    expected = ric.calc_check_digit(clean)
+    expected = _check_digit(clean)
     if clean[17] != expected:
         raise ValidationError("id_checksum", field=field, value=mask_id(clean), expected=expected)
     birth_text = f"{clean[6:10]}-{clean[10:12]}-{clean[12:14]}"
@@ -255,6 +285,13 @@ def id_number(
 
         notes.append(render("note_area_code", value=mask_id(clean), area=clean[:6]))
     return clean
+
+
+def _check_digit(number: str) -> str:
+    """GB 11643's check digit of an 18-character number (python-stdnum's
+    ``cn.ric.calc_check_digit``, without importing it for every number)."""
+    checksum = (1 - 2 * int(number[:-1], 13)) % 11
+    return "X" if checksum == 10 else str(checksum)
 
 
 # python-stdnum's answer for an area code in a birth year: its lookup reads and splits its table
