@@ -376,3 +376,13 @@ def test_a_cell_with_a_line_break_and_semicolons_keeps_the_comma(tmp_path: Path)
     header = ["姓名", "科室", "备注"]
     path = write_csv(tmp_path / "p.csv", [header, *rows], encoding="utf-8", delimiter=",")
     assert [r for _n, r in read(path)] == [header, *rows]
+
+
+def test_a_cell_that_is_a_quote_keeps_the_comma(tmp_path: Path) -> None:
+    """Found by Hypothesis: records whose cell holds a ``"`` did not count for ``,`` (as if the
+    quoting had been missed), so no delimiter split the file; ``,`` writes it back exactly."""
+    rows = [["0", '"', "0\n0;\n0"], ["0", '"', "0\n0;\n0"]]
+    header = ["姓名", "科室", "备注"]
+    for delimiter in (",", ";", "\t"):
+        path = write_csv(tmp_path / "p.csv", [header, *rows], encoding="utf-8", delimiter=delimiter)
+        assert [r for _n, r in read(path)] == [header, *rows], delimiter

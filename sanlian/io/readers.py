@@ -221,12 +221,30 @@ def sniff_delimiter(sample: str) -> str:
     except csv.Error:
         guess = ""
     scores = {d: _score(sample, d) for d in DELIMITERS}
+    # A delimiter under which the sample reads and writes back as it is (quoted only where a
+    # cell needs it, as Excel writes) explains its quoting; prefer those that split it.
+    exact = {d: scores[d] for d in DELIMITERS if _writes_back(sample, d)}
+    if any(score != (0, 0) for score in exact.values()):
+        scores = exact
     best = max(scores.values())
     if best == (0, 0):
         return ","
     if guess in scores and scores[guess] == best:
         return guess
-    return next(d for d in DELIMITERS if scores[d] == best)
+    return next(d for d in DELIMITERS if scores.get(d) == best)
+
+
+def _writes_back(sample: str, delim: str) -> bool:
+    """Whether the records read with ``delim`` give the sample's text again when written with
+    minimal quoting (the last record aside: the sample may end inside it)."""
+    try:
+        records = list(csv.reader(io.StringIO(sample), delimiter=delim))
+    except csv.Error:
+        return False
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delim, lineterminator="\n")
+    writer.writerows(records[:-1])
+    return sample.replace("\r\n", "\n").startswith(out.getvalue().replace("\r\n", "\n"))
 
 
 def _score(sample: str, delim: str) -> tuple[int, int]:
