@@ -57,9 +57,10 @@ def main() -> None:
     for took, statement, params in timings[:show]:
         full = ""
         if statement.lstrip().upper().startswith(("SELECT", "WITH")):
-            again = time.perf_counter()
+            again, cpu = time.perf_counter(), time.process_time()
             rows = len(db.execute(statement, params).fetchall())
-            full = f" (all rows: {time.perf_counter() - again:.3f} s, {rows} rows)"
+            wall, cpu = time.perf_counter() - again, time.process_time() - cpu
+            full = f" (all rows: {wall:.3f} s, CPU {cpu:.3f} s, {rows} rows)"
         print(f"\n## {took:.3f} s{full}\n{statement[:1500]}", file=sys.stderr)
         try:
             plan = db.execute("EXPLAIN QUERY PLAN " + statement, params).fetchall()

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from sanlian.i18n.messages import render
@@ -117,7 +118,7 @@ class Supervision:
         """Every alert, most urgent first."""
         return tuple(sorted((a for g in self.groups for a in g.alerts), key=_urgency))
 
-    @property
+    @cached_property  # asked once per level by the summary and the JSON
     def levels(self) -> Counter[str]:
         return Counter(a.level for g in self.groups for a in g.alerts)
 
