@@ -95,7 +95,7 @@ def cadre_rows(session: Session, period: Period) -> list[CadreRow]:
             .filter(pr.status == "resolved", pr.resolved_on <= p.as_of)
             .label("problems_resolved"),
         )
-        .where(between(pr.raised_on, p.start, p.end))
+        .where(spanning(pr.raised_on, p.start, p.end))
         .group_by(pr.owner_id)
         .subquery("owned")
     )
