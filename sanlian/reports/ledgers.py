@@ -46,7 +46,7 @@ class CadreRow:
 
 def cadre_rows(session: Session, period: Period) -> list[CadreRow]:
     """Every cadre on the roster on the as-of day, by section then number."""
-    from sqlalchemy import and_, func, or_, select
+    from sqlalchemy import and_, func, literal_column, or_, select
 
     from sanlian.reports.common import between, link_active_in, on_roster, spanning, tables
 
@@ -75,15 +75,16 @@ def cadre_rows(session: Session, period: Period) -> list[CadreRow]:
     # pairs in their stored order, each visit fetched by its id (nearly in order); ``+ 0`` keeps
     # the planner from walking the pairs in cadre order to spare the sort, which fetches the
     # million visits in random order (1.2 s against 0.4 s at city scale)
+    by_cadre = vc.cadre_id + literal_column("0")  # the same text in SELECT and GROUP BY
     visited = (
         select(
-            (vc.cadre_id + 0).label("cadre_id"),
+            by_cadre.label("cadre_id"),
             func.count().label("visits"),
             func.max(v.visited_on).label("last_visit_on"),
         )
         .select_from(t.visit_cadre.join(t.visit, v.id == vc.visit_id))
         .where(spanning(v.visited_on, p.start, p.end))
-        .group_by(vc.cadre_id + 0)
+        .group_by(by_cadre)
     )
     visits = {int(row[0]): (int(row[1]), row[2]) for row in session.execute(visited)}
     # every cadre's problems raised in the period, one grouped pass (not two per cadre)
