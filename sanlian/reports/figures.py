@@ -473,7 +473,7 @@ def count(session: Session, period: Period) -> Figures:
     """The figures of the whole bureau for ``period``."""
     from sanlian.reports.common import tables
 
-    t = tables(period.as_of)
+    t = tables(period.as_of, session)
     merged = _merge(*(group(session, t, period, False) for group in _GROUPS))
     return _figures(merged.get(TOTAL, {}))
 
@@ -502,7 +502,7 @@ def count_all(session: Session, period: Period) -> tuple[Figures, list[SectionFi
     """
     from sanlian.reports.common import sections_in, tables
 
-    t = tables(period.as_of)
+    t = tables(period.as_of, session)
     total: list[Counts] = []
     by_section: list[Counts] = []
     for group in _GROUPS:
@@ -530,7 +530,7 @@ def count_by_section(session: Session, period: Period) -> list[SectionFigures]:
     """The figures of each section for ``period`` (sections in their listing order)."""
     from sanlian.reports.common import sections_in, tables
 
-    t = tables(period.as_of)
+    t = tables(period.as_of, session)
     merged = _merge(*(group(session, t, period, True) for group in _GROUPS))
     return [
         SectionFigures(sid, name, _figures(merged.get(sid, {})))

@@ -50,7 +50,7 @@ def cadre_rows(session: Session, period: Period) -> list[CadreRow]:
 
     from sanlian.reports.common import between, link_active_in, on_roster, spanning, tables
 
-    t = tables(period.as_of)
+    t = tables(period.as_of, session)
     c, s, link = t.cadre.c, t.section.c, t.link.c
     vc, v, ac, a, r, pr = (
         t.visit_cadre.c,

@@ -161,7 +161,7 @@ def _problems(session: Session, view: CampaignView, as_of: dt.date) -> list[Aler
 
     from sanlian.reports.common import problem_open, tables
 
-    t = tables(as_of)
+    t = tables(as_of, session)
     pr, c, s = t.problem.c, t.cadre.c, t.section.c
     camp = view.campaign
     stmt = (
@@ -312,7 +312,7 @@ def _households(session: Session, view: CampaignView, period: Period) -> list[Al
     as_of = period.as_of
     if not view.start <= as_of <= view.end:
         return []
-    t = tables(period.as_of)
+    t = tables(period.as_of, session)
     h, link, c, s, v, com = (
         t.household.c,
         t.link.c,
