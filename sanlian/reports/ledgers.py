@@ -87,17 +87,19 @@ def cadre_rows(session: Session, period: Period) -> list[CadreRow]:
         .group_by(by_cadre)
     )
     visits = {int(row[0]): (int(row[1]), row[2]) for row in session.execute(visited)}
-    # every cadre's problems raised in the period, one grouped pass (not two per cadre)
+    # every cadre's problems raised in the period, one grouped pass (not two per cadre), again
+    # reading the problems in stored order (through the owner index: one by one, 0.5 s)
+    owner = pr.owner_id + literal_column("0")
     owned = (
         select(
-            pr.owner_id.label("cadre_id"),
+            owner.label("cadre_id"),
             func.count().label("problems_owned"),
             func.count()
             .filter(pr.status == "resolved", pr.resolved_on <= p.as_of)
             .label("problems_resolved"),
         )
         .where(spanning(pr.raised_on, p.start, p.end))
-        .group_by(pr.owner_id)
+        .group_by(owner)
         .subquery("owned")
     )
     stmt = (
