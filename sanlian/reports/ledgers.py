@@ -86,6 +86,7 @@ def cadre_rows(session: Session, period: Period) -> list[CadreRow]:
         .where(spanning(v.visited_on, p.start, p.end))
         .group_by(by_cadre)
     )
+    # merged here: joined as a subquery on its computed key, SQLite scans every group per cadre
     visits = {int(row[0]): (int(row[1]), row[2]) for row in session.execute(visited)}
     # every cadre's problems raised in the period, one grouped pass (not two per cadre), again
     # reading the problems in stored order (through the owner index: one by one, 0.5 s)
@@ -100,8 +101,12 @@ def cadre_rows(session: Session, period: Period) -> list[CadreRow]:
         )
         .where(spanning(pr.raised_on, p.start, p.end))
         .group_by(owner)
-        .subquery("owned")
     )
+    owns = {
+        int(row[0]): (int(row[1]), int(row[2]))
+        for row in session.execute(owned)
+        if row[0] is not None  # the problems without an owner
+    }
     stmt = (
         select(
             c.id,
@@ -124,12 +129,8 @@ def cadre_rows(session: Session, period: Period) -> list[CadreRow]:
             .where(ac.cadre_id == c.id, between(a.held_on, p.start, p.end))
             .scalar_subquery()
             .label("activities"),
-            owned.c.problems_owned,
-            owned.c.problems_resolved,
         )
-        .select_from(
-            t.cadre.join(t.section, s.id == c.section_id).outerjoin(owned, owned.c.cadre_id == c.id)
-        )
+        .select_from(t.cadre.join(t.section, s.id == c.section_id))
         .where(on_roster(t, p.as_of))
         .order_by(c.section_id, c.id)
     )
@@ -150,8 +151,8 @@ def cadre_rows(session: Session, period: Period) -> list[CadreRow]:
             last_visit_on=_date(visits.get(row.id, (0, None))[1]),
             research=int(row.research or 0),
             activities=int(row.activities or 0),
-            problems_owned=int(row.problems_owned or 0),
-            problems_resolved=int(row.problems_resolved or 0),
+            problems_owned=owns.get(row.id, (0, 0))[0],
+            problems_resolved=owns.get(row.id, (0, 0))[1],
         )
         for row in session.execute(stmt)
     ]
