@@ -35,3 +35,30 @@ def test_to_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert path.read_text(encoding="utf-8") == to_json(DATA) + "\n"
     captured = capsys.readouterr()
     assert captured.out == "" and "已写入" in captured.err
+
+
+ODD = [
+    {},
+    [],
+    {"a": {}, "b": [], "c": [[]], "d": [{}]},
+    [None, True, False, 0, -7, 10**20, 1.5, -0.0, 1e-300, float("inf"), float("-inf")],
+    {'引号"与\\反斜杠': "换行\n制表\t\u2028\x00", "": ""},
+    {7: "int key", 2.5: "float key", True: "bool key", None: "null key"},
+    (1, ("nested", "tuple"), {"set": {3}}),
+    {"day": dt.date(2026, 1, 2), "at": dt.datetime(2026, 1, 2, 3, 4, 5), "yuan": Decimal("0.10")},
+    [{"plain": 1, "nested": {"deeper": [1, {"x": None}]}}, {"plain": 2}],
+]
+
+
+@pytest.mark.parametrize("data", ODD, ids=range(len(ODD)))
+def test_every_kind_of_value_as_json_writes_it(
+    data: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Plain mappings and lists go out in one piece each; the text is still ``json``'s own."""
+    emit_json(data, None)
+    assert capsys.readouterr().out == to_json(data) + "\n"
+
+
+def test_nan_as_json_writes_it(capsys: pytest.CaptureFixture[str]) -> None:
+    emit_json({"x": float("nan")}, None)
+    assert capsys.readouterr().out == '{\n  "x": NaN\n}\n'

@@ -126,3 +126,29 @@ def test_a_short_period_uses_the_date_index(year: Any, db_path: Path, statements
     assert year("brief", "--from", "4-1", "--to", "4-7", "-f", "json").code == 0
     lines = [line for plan in plans(db_path, statements) for line in plan]
     assert any("ix_visit_visited_on" in line for line in lines), lines
+
+
+def test_a_report_about_today_reads_the_stored_problems(
+    year: Any, db_path: Path, statements: Any
+) -> None:
+    # no problem has a step after today: its state is the stored one, never rebuilt from steps
+    assert year("selfcheck", "-f", "json").code == 0
+    lines = [line for plan in plans(db_path, statements) for line in plan]
+    assert not any("ix_problem_step_problem_on" in line for line in lines), lines
+
+
+def test_cadre_rows_read_visits_and_problems_in_stored_order(
+    year: Any, db_path: Path, statements: Any
+) -> None:
+    # a cadre's visits and problems of the year in one pass each, the rows read in the order
+    # they are stored: not walked through a cadre's index, fetching each row by its id
+    assert year("progress", "--by", "cadre", "-f", "json").code == 0
+    lines = [line for plan in plans(db_path, statements) for line in plan]
+    assert "SCAN visit_cadre" in lines, lines
+    assert not any(
+        line.startswith("SCAN visit_cadre USING COVERING INDEX ix_visit_cadre") for line in lines
+    ), lines
+    assert not any(
+        line.startswith("SCAN problem USING INDEX ix_problem_owner_id") for line in lines
+    ), lines
+    assert not any("USING INDEX ix_problem_raised_on" in line for line in lines), lines

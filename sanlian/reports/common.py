@@ -65,13 +65,15 @@ class Tables:
     research: Table
 
 
-def tables(as_of: dt.date | None = None) -> Tables:
+def tables(as_of: dt.date | None = None, session: Session | None = None) -> Tables:
     """The Core tables of the models (typed columns for SQL expressions).
 
     With ``as_of``, ``problem`` is the problem table as it stood at the end of that day: the
     status, the resolved/closed dates, the due date and the last step's date are read from
     the timeline's steps dated up to then (a later reopen, extension or resolution does not
-    reach back), so every report judges a past day by what was true on it.
+    reach back), so every report judges a past day by what was true on it. Given the
+    ``session``, that is the stored table itself when no problem has a step after that day
+    (a report about today): it stood then as it stands now.
     """
     from sqlmodel import SQLModel
 
@@ -79,9 +81,23 @@ def tables(as_of: dt.date | None = None) -> Tables:
 
     md = SQLModel.metadata.tables
     found = {name: md[name] for name in Tables.__dataclass_fields__}
-    if as_of is not None:
+    if as_of is not None and (session is None or _stepped_after(session, as_of)):
         found["problem"] = problem_as_of(md["problem"], md["problem_step"], as_of)
     return Tables(**found)
+
+
+def _stepped_after(session: Session, as_of: dt.date) -> bool:
+    """Whether a problem has a step dated after ``as_of`` (asked once per session and day:
+    reports only read)."""
+    from sqlalchemy import exists, select
+    from sqlmodel import SQLModel
+
+    key = ("sanlian.stepped_after", as_of)
+    if key not in session.info:
+        problem = SQLModel.metadata.tables["problem"].c
+        later = select(exists().where(problem.last_step_on > as_of))
+        session.info[key] = bool(session.execute(later).scalar())
+    return bool(session.info[key])
 
 
 STATUS_AFTER = {

@@ -267,7 +267,7 @@ def _visits(session: Session, t: Tables, p: Period, grouped: bool) -> Counts:
     v, vc, c = t.visit.c, t.visit_cadre.c, t.cadre.c
     in_period = spanning(v.visited_on, p.start, p.end)
     if not grouped:
-        counts = _run(session, _visit_columns(v), t.visit, [in_period], None)
+        counts = _visit_totals(session, t, p)
         people = _run(
             session,
             {"visit_person_times": func.count()},
@@ -294,6 +294,14 @@ def _visits(session: Session, t: Tables, p: Period, grouped: bool) -> Counts:
             pairs.c.sid,
         )
     return _merge(counts, people)
+
+
+def _visit_totals(session: Session, t: Tables, p: Period) -> Counts:
+    """The period's visits, each counted once (without person-times)."""
+    from sanlian.reports.common import spanning
+
+    v = t.visit.c
+    return _run(session, _visit_columns(v), t.visit, [spanning(v.visited_on, p.start, p.end)], None)
 
 
 def _problems(session: Session, t: Tables, p: Period, grouped: bool) -> Counts:
@@ -465,16 +473,64 @@ def count(session: Session, period: Period) -> Figures:
     """The figures of the whole bureau for ``period``."""
     from sanlian.reports.common import tables
 
-    t = tables(period.as_of)
+    t = tables(period.as_of, session)
     merged = _merge(*(group(session, t, period, False) for group in _GROUPS))
     return _figures(merged.get(TOTAL, {}))
+
+
+# Groups whose rows each belong to exactly one section (a cadre's, the owner's, the resolving
+# step's problem owner's, or none): their per-section rows, the sectionless one included, add
+# up to the bureau's total. Links, visits and activities may count for several sections.
+_ADDITIVE = (_cadres, _problems, _research, _money)
+
+
+def _summed(counts: Counts) -> Counts:
+    total: dict[str, int] = {}
+    for values in counts.values():
+        for key, n in values.items():
+            total[key] = total.get(key, 0) + n
+    return {TOTAL: total}
+
+
+def count_all(session: Session, period: Period) -> tuple[Figures, list[SectionFigures]]:
+    """``count`` and ``count_by_section`` together, each table read as few times as it can be.
+
+    The additive groups are queried per section only and summed for the total; so are the
+    visits' person-times (each (visit, section) pair carries its cadres, every cadre has one
+    section). Only what a section can share with another (linked units, visits, activities)
+    is counted again for the bureau as a whole.
+    """
+    from sanlian.reports.common import sections_in, tables
+
+    t = tables(period.as_of, session)
+    total: list[Counts] = []
+    by_section: list[Counts] = []
+    for group in _GROUPS:
+        grouped = group(session, t, period, True)
+        by_section.append(grouped)
+        if group in _ADDITIVE:
+            total.append(_summed(grouped))
+        elif group is _visits:
+            total.append(_visit_totals(session, t, period))
+            people = {
+                k: {"visit_person_times": v["visit_person_times"]} for k, v in grouped.items()
+            }
+            total.append(_summed(people))
+        else:
+            total.append(group(session, t, period, False))
+    merged = _merge(*by_section)
+    sections = [
+        SectionFigures(sid, name, _figures(merged.get(sid, {})))
+        for sid, name in sections_in(session, t, period)
+    ]
+    return _figures(_merge(*total).get(TOTAL, {})), sections
 
 
 def count_by_section(session: Session, period: Period) -> list[SectionFigures]:
     """The figures of each section for ``period`` (sections in their listing order)."""
     from sanlian.reports.common import sections_in, tables
 
-    t = tables(period.as_of)
+    t = tables(period.as_of, session)
     merged = _merge(*(group(session, t, period, True) for group in _GROUPS))
     return [
         SectionFigures(sid, name, _figures(merged.get(sid, {})))
@@ -516,11 +572,12 @@ def selfcheck(
     view, as_of = load_campaign(session, today=today, year=year, as_of=as_of)
     c = view.campaign
     period = Period.of_year(c.year, as_of)
+    figures, by_section = count_all(session, period)
     return SelfCheck(
         year=c.year,
         unit=c.unit,
         name=c.name,
         period=period,
-        figures=count(session, period),
-        by_section=tuple(count_by_section(session, period)),
+        figures=figures,
+        by_section=tuple(by_section),
     )

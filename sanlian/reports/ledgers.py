@@ -46,11 +46,11 @@ class CadreRow:
 
 def cadre_rows(session: Session, period: Period) -> list[CadreRow]:
     """Every cadre on the roster on the as-of day, by section then number."""
-    from sqlalchemy import and_, func, or_, select
+    from sqlalchemy import and_, func, literal_column, or_, select
 
     from sanlian.reports.common import between, link_active_in, on_roster, spanning, tables
 
-    t = tables(period.as_of)
+    t = tables(period.as_of, session)
     c, s, link = t.cadre.c, t.section.c, t.link.c
     vc, v, ac, a, r, pr = (
         t.visit_cadre.c,
@@ -71,20 +71,42 @@ def cadre_rows(session: Session, period: Period) -> list[CadreRow]:
             .scalar_subquery()
         )
 
-    owned = [pr.owner_id == c.id, between(pr.raised_on, p.start, p.end)]
-
-    # every cadre's visits of the period in one grouped pass (not two lookups per cadre)
+    # every cadre's visits of the period in one grouped pass (not two lookups per cadre): the
+    # pairs in their stored order, each visit fetched by its id (nearly in order); ``+ 0`` keeps
+    # the planner from walking the pairs in cadre order to spare the sort, which fetches the
+    # million visits in random order (1.2 s against 0.4 s at city scale)
+    by_cadre = vc.cadre_id + literal_column("0")  # the same text in SELECT and GROUP BY
     visited = (
         select(
-            vc.cadre_id.label("cadre_id"),
+            by_cadre.label("cadre_id"),
             func.count().label("visits"),
             func.max(v.visited_on).label("last_visit_on"),
         )
         .select_from(t.visit_cadre.join(t.visit, v.id == vc.visit_id))
         .where(spanning(v.visited_on, p.start, p.end))
-        .group_by(vc.cadre_id)
-        .subquery("visited")
+        .group_by(by_cadre)
     )
+    # merged here: joined as a subquery on its computed key, SQLite scans every group per cadre
+    visits = {int(row[0]): (int(row[1]), row[2]) for row in session.execute(visited)}
+    # every cadre's problems raised in the period, one grouped pass (not two per cadre), again
+    # reading the problems in stored order (through the owner index: one by one, 0.5 s)
+    owner = pr.owner_id + literal_column("0")
+    owned = (
+        select(
+            owner.label("cadre_id"),
+            func.count().label("problems_owned"),
+            func.count()
+            .filter(pr.status == "resolved", pr.resolved_on <= p.as_of)
+            .label("problems_resolved"),
+        )
+        .where(spanning(pr.raised_on, p.start, p.end))
+        .group_by(owner)
+    )
+    owns = {
+        int(row[0]): (int(row[1]), int(row[2]))
+        for row in session.execute(owned)
+        if row[0] is not None  # the problems without an owner
+    }
     stmt = (
         select(
             c.id,
@@ -98,8 +120,6 @@ def cadre_rows(session: Session, period: Period) -> list[CadreRow]:
             linked("enterprise", link.enterprise_id).label("enterprises"),
             linked("household", link.household_id, active_in_period).label("households_period"),
             linked("enterprise", link.enterprise_id, active_in_period).label("enterprises_period"),
-            visited.c.visits,
-            visited.c.last_visit_on,
             select(func.count())
             .where(r.cadre_id == c.id, between(r.written_on, p.start, p.end))
             .scalar_subquery()
@@ -109,17 +129,8 @@ def cadre_rows(session: Session, period: Period) -> list[CadreRow]:
             .where(ac.cadre_id == c.id, between(a.held_on, p.start, p.end))
             .scalar_subquery()
             .label("activities"),
-            select(func.count()).where(*owned).scalar_subquery().label("problems_owned"),
-            select(func.count())
-            .where(*owned, pr.status == "resolved", pr.resolved_on <= p.as_of)
-            .scalar_subquery()
-            .label("problems_resolved"),
         )
-        .select_from(
-            t.cadre.join(t.section, s.id == c.section_id).outerjoin(
-                visited, visited.c.cadre_id == c.id
-            )
-        )
+        .select_from(t.cadre.join(t.section, s.id == c.section_id))
         .where(on_roster(t, p.as_of))
         .order_by(c.section_id, c.id)
     )
@@ -136,12 +147,12 @@ def cadre_rows(session: Session, period: Period) -> list[CadreRow]:
             enterprises=int(row.enterprises or 0),
             households_in_period=int(row.households_period or 0),
             enterprises_in_period=int(row.enterprises_period or 0),
-            visits=int(row.visits or 0),
-            last_visit_on=_date(row.last_visit_on),
+            visits=visits.get(row.id, (0, None))[0],
+            last_visit_on=_date(visits.get(row.id, (0, None))[1]),
             research=int(row.research or 0),
             activities=int(row.activities or 0),
-            problems_owned=int(row.problems_owned or 0),
-            problems_resolved=int(row.problems_resolved or 0),
+            problems_owned=owns.get(row.id, (0, 0))[0],
+            problems_resolved=owns.get(row.id, (0, 0))[1],
         )
         for row in session.execute(stmt)
     ]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sanlian.i18n.labels import ACTIVITY_KIND, EIGHT_ONES
 from sanlian.reports.common import Period
-from sanlian.reports.figures import Figures, SectionFigures
+from sanlian.reports.figures import Figures
 from sanlian.reports.ledgers import ActivityRecord, CadreRow
 
 if TYPE_CHECKING:
@@ -264,13 +264,13 @@ def progress(
     by_cadre: bool = False,
 ) -> Progress:
     from sanlian.reports.common import load_campaign
-    from sanlian.reports.figures import count, count_by_section
+    from sanlian.reports.figures import count_all
     from sanlian.reports.ledgers import cadre_rows
 
     view, as_of = load_campaign(session, today=today, year=year, as_of=as_of)
     c = view.campaign
     period = Period.of_year(c.year, as_of)
-    figures = count(session, period)
+    figures, sections = count_all(session, period)
     lists = checklists(session, period, figures)
     phases = []
     for ph in view.phases:
@@ -292,7 +292,6 @@ def progress(
                 items=lists.get(ph.key, ()),
             )
         )
-    sections: list[SectionFigures] = count_by_section(session, period)
     return Progress(
         year=c.year,
         unit=c.unit,

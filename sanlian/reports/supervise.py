@@ -21,9 +21,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from sanlian.i18n.messages import render
+from sanlian.i18n.messages import MESSAGES, render
 from sanlian.reports.common import OFFICE, Period, md_date
 
 if TYPE_CHECKING:
@@ -117,7 +118,7 @@ class Supervision:
         """Every alert, most urgent first."""
         return tuple(sorted((a for g in self.groups for a in g.alerts), key=_urgency))
 
-    @property
+    @cached_property  # asked once per level by the summary and the JSON
     def levels(self) -> Counter[str]:
         return Counter(a.level for g in self.groups for a in g.alerts)
 
@@ -160,7 +161,7 @@ def _problems(session: Session, view: CampaignView, as_of: dt.date) -> list[Aler
 
     from sanlian.reports.common import problem_open, tables
 
-    t = tables(as_of)
+    t = tables(as_of, session)
     pr, c, s = t.problem.c, t.cadre.c, t.section.c
     camp = view.campaign
     stmt = (
@@ -186,34 +187,43 @@ def _problems(session: Session, view: CampaignView, as_of: dt.date) -> list[Aler
         .where(problem_open(t, as_of))
         .order_by(pr.id)
     )
-    out = []
-    for row in session.execute(stmt):
-        due = _as_date(row.due_on)
-        last = _as_date(row.last_step_on)
+    # ~75,000 open problems at city scale: the loop keeps to local names and plain tuples
+    red_days, yellow_days, stale_days = camp.red_days, camp.yellow_days, camp.stale_days
+    no_owner = render("sv_no_owner")
+    overdue, overdue_quiet, stale = (
+        MESSAGES["sv_overdue"].format,
+        MESSAGES["sv_overdue_quiet"].format,
+        MESSAGES["sv_stale"].format,
+    )
+    out: list[Alert] = []
+    append = out.append
+    for pid, text, due_on, last_step_on, owner, sid, section, target in session.execute(stmt):
+        due = _as_date(due_on)
         late = (as_of - due).days
-        quiet = max((as_of - last).days, 0)
-        subject = f"{row.target or ''}“{_short(row.text)}”"
-        actor = row.owner or render("sv_no_owner")
-        where = (row.sid, row.section or OFFICE)
-        if late > camp.red_days or late > camp.yellow_days:
-            red = late > camp.red_days
-            text = render("sv_overdue", id=row.id, days=late, due=md_date(due), subject=subject)
-            if quiet >= camp.stale_days:
-                text += render("sv_overdue_quiet", days=quiet)
-            out.append(
+        quiet = max((as_of - _as_date(last_step_on)).days, 0)
+        if late > red_days or late > yellow_days:
+            subject = f"{target or ''}“{_short(text)}”"
+            line = overdue(id=pid, days=late, due=md_date(due), subject=subject)
+            if quiet >= stale_days:
+                line += overdue_quiet(days=quiet)
+            red = late > red_days
+            append(
                 Alert(
                     "red_card" if red else "yellow_card",
                     "red" if red else "yellow",
-                    *where,
-                    actor,
-                    text,
+                    sid,
+                    section or OFFICE,
+                    owner or no_owner,
+                    line,
                     days=late,
-                    ref=row.id,
+                    ref=pid,
                 )
             )
-        elif quiet >= camp.stale_days:
-            text = render("sv_stale", id=row.id, days=quiet, subject=subject)
-            out.append(Alert("stale", "urge", *where, actor, text, days=quiet, ref=row.id))
+        elif quiet >= stale_days:
+            line = stale(id=pid, days=quiet, subject=f"{target or ''}“{_short(text)}”")
+            append(
+                Alert("stale", "urge", sid, section or OFFICE, owner or no_owner, line, quiet, pid)
+            )
     return out
 
 
@@ -302,7 +312,7 @@ def _households(session: Session, view: CampaignView, period: Period) -> list[Al
     as_of = period.as_of
     if not view.start <= as_of <= view.end:
         return []
-    t = tables(period.as_of)
+    t = tables(period.as_of, session)
     h, link, c, s, v, com = (
         t.household.c,
         t.link.c,
