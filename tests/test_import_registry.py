@@ -602,26 +602,12 @@ def test_progress_reported_while_importing(base: Cli, tmp_path: Path) -> None:
 
 
 def test_help_stays_light() -> None:
-    import os
-    import subprocess
-    import sys
+    from tests.test_startup import _imported_full
 
     heavy = {"sqlalchemy", "sqlmodel", "openpyxl", "python_calamine", "charset_normalizer"}
     heavy |= {"pypinyin", "rich.progress"}
     for args in (["cadre", "import", "--help"], ["export", "--help"], ["template", "--help"]):
-        result = subprocess.run(
-            [sys.executable, "-X", "importtime", "-m", "sanlian", *args],
-            capture_output=True,
-            text=True,
-            env=dict(os.environ),
-            timeout=60,
-        )
-        assert result.returncode == 0, result.stderr[-2000:]
-        modules = {
-            line.rsplit("|", 1)[1].strip()
-            for line in result.stderr.splitlines()
-            if line.startswith("import time:") and "|" in line
-        }
+        modules = _imported_full(args)
         assert not {m for m in modules if m.split(".")[0] in heavy or m in heavy}, args
 
 
