@@ -18,7 +18,8 @@ def judge(row: dict[str, Any], by_key: dict[str, dict[str, Any]]) -> tuple[float
     limit = by_key.get(row.get("limit") or "")
     ratio = None
     if row["seconds"] is not None and limit and limit.get("seconds"):
-        ratio = row["seconds"] / limit["seconds"]
+        # "1.3× import sqlmodel plus its query": the query's own time is taken off first
+        ratio = (row["seconds"] - (row.get("plus_seconds") or 0.0)) / limit["seconds"]
     checks = []
     if row.get("target") is not None and ratio is not None:
         checks.append(ratio <= row["target"])
@@ -35,6 +36,8 @@ def target_text(row: dict[str, Any]) -> str:
     parts = []
     if row.get("target") is not None:
         parts.append(f"≤ {row['target']:g}× {row['limit']}")
+        if row.get("plus_seconds") is not None:
+            parts[-1] += f" + 查询 {row['plus_seconds'] * 1000:.0f} ms"
     if row.get("seconds_max") is not None:
         parts.append(f"< {row['seconds_max']:g} s")
     if row.get("mib_max") is not None:
@@ -54,7 +57,10 @@ def write() -> None:
         "peak = the child's maximum resident set from `/usr/bin/time`). Ratios are to the limit",
         "named in the row. A scale's rows may come from several partial runs (`--only start,lookup`,",
         "`import`, `reports`; the line below gives the last run's date and load), but a figure and",
-        "its limit are always measured in the same run. Do not edit: rerun.",
+        "its limit are always measured in the same run. The one-shot `cadre list`, `cadre show`",
+        "and `visit add` are held to 1.3× `import sqlmodel` plus their query: the query's own time",
+        "is what the same command takes inside `sanlian shell` (start-up paid once), and it is taken",
+        "off before the ratio. Do not edit: rerun.",
         "",
     ]
     for scale, d in data.items():
