@@ -155,7 +155,7 @@ def test_main_help_is_plain_chinese_and_lists_every_command(cli: Cli) -> None:
     result = cli("--help")
     assert result.code == 0
     lines = result.out.splitlines()
-    assert lines[0] == "用法：sanlian [OPTIONS] COMMAND [ARGS]..."
+    assert lines[0] == "用法：sanlian [选项] 命令 [参数]..."
     assert not any(ch in result.out for ch in "╭│╰")  # no Rich panels
     options, commands = lines.index("选项："), lines.index("命令：")
     assert "  -h, --help            显示本帮助并退出。" in lines[options:commands]
@@ -203,7 +203,7 @@ def test_every_help_page_fits_the_terminal_and_cuts_nothing(
 def test_help_at_sixty_columns(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "60")
     lines = cli("cadre", "list", "--help").out.splitlines()
-    assert lines[:3] == ["用法：sanlian cadre list [OPTIONS]", "", "  列出干部，可按科室筛选。"]
+    assert lines[:3] == ["用法：sanlian cadre list [选项]", "", "  列出干部，可按科室筛选。"]
     at = lines.index("  -f, --format <table|plain|markdown|csv|json>")
     # the help column is as wide as the widest option name that fits (-o, --output <path>)
     assert lines[at - 1] == "  --leaders            只列领导班子成员。"

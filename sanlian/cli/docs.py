@@ -25,7 +25,9 @@ def generate() -> str:
     ctx = typer.Context(command)
     ctx.obj = {"TYPER_RICH_MARKUP_MODE": app.rich_markup_mode}
     text = get_docs_for_click(obj=command, ctx=ctx, name="sanlian", title="sanlian 命令参考")
-    for english, chinese in ZH.items():
+    from sanlian.cli.zh import USAGE_WORDS
+
+    for english, chinese in (*ZH.items(), *USAGE_WORDS):
         text = text.replace(english, chinese)
     return HEADER + text.strip() + "\n"
 

@@ -141,12 +141,19 @@ def _paragraphs(text: str) -> list[tuple[bool, str]]:
     return found
 
 
+# Click's placeholders in a usage line (a required argument stays Typer's ``{name}``, as its
+# 参数 section names it).
+USAGE_WORDS = (("[OPTIONS]", "[选项]"), ("COMMAND [ARGS]...", "命令 [参数]..."))
+
+
 def _formatter_class() -> Any:
     """Click's plain help formatter, in Chinese and measured in terminal columns."""
     from typer._click.formatting import HelpFormatter
 
     class ZhHelpFormatter(HelpFormatter):
         def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+            for english, chinese in USAGE_WORDS:
+                args = args.replace(english, chinese)
             head = f"{' ' * self.current_indent}{prefix or '用法：'}{prog} "
             room = self.width - width(head)
             if room >= 20:
