@@ -44,6 +44,7 @@ def test_a_clean_database_passes_every_check(base: Cli) -> None:
         "retired_links",
         "visit_dates",
         "visit_cadres",
+        "visit_sections",
         "problem_status",
         "problem_dates",
     }

@@ -311,7 +311,13 @@ def test_schema_v1_database_migrates_and_keeps_its_history(
     assert all(r["kind"] == "legacy" for r in rows)
     for table, count in counts.items():
         assert query(path, f"select count(*) from {table}")[0][0] == count
-    assert query(path, "select max(version) from schema_migrations") == [(3,)]
+    assert query(path, "select max(version) from schema_migrations") == [(4,)]
+    pairs = (
+        "select vc.visit_id, c.section_id, count(*) from visit_cadre vc"
+        " join cadre c on c.id = vc.cadre_id group by 1, 2 order by 1, 2"
+    )
+    stored = query(path, "select visit_id, section_id, cadres from visit_section order by 1, 2")
+    assert stored == query(path, pairs) and stored  # filled by migration 4
     before = data_dump(path)
     result = cli("undo", "--yes")
     assert result.code == 1 and "无法撤销" in result.err and "Traceback" not in result.err

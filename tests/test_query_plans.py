@@ -152,3 +152,19 @@ def test_cadre_rows_read_visits_and_problems_in_stored_order(
         line.startswith("SCAN problem USING INDEX ix_problem_owner_id") for line in lines
     ), lines
     assert not any("USING INDEX ix_problem_raised_on" in line for line in lines), lines
+
+
+def test_per_section_visit_counts_read_the_stored_pairs(
+    year: Any, db_path: Path, statements: Any
+) -> None:
+    assert year("progress", "-f", "json").code == 0
+    found = [
+        (sql, plan)
+        for (sql, _params), plan in zip(statements, plans(db_path, statements), strict=True)
+        if "visit_section" in sql
+    ]
+    assert len(found) == 1, statements
+    sql, plan = found[0]
+    assert "visit_cadre" not in sql and any("visit_section" in line for line in plan), plan
+    # no report groups the visit-cadre pairs by the cadres' sections any more
+    assert not any("GROUP BY visit_cadre.visit_id, cadre.section_id" in s for s, _ in statements)

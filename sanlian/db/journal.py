@@ -441,6 +441,8 @@ def _cascade_children(table: Table) -> list[tuple[Table, str, str]]:
 
     found = []
     for child in SQLModel.metadata.sorted_tables:
+        if child.info.get("derived"):
+            continue  # written by database triggers (visit_section), never journaled
         for fk in child.foreign_keys:
             if fk.column.table is table and (fk.ondelete or "").upper() == "CASCADE":
                 found.append((child, fk.parent.name, fk.column.name))

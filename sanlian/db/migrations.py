@@ -427,8 +427,96 @@ def m0003_report_indexes(op: Operations) -> None:
     )
 
 
+# The (visit, section) pairs of ``visit_section``, kept by triggers on every write path: a cadre
+# added to a visit adds one to the pair of the cadre's section, a cadre removed takes one off
+# (the pair goes at 0), a cadre moved to another section moves the pairs of its visits.
+_VISIT_SECTION_ADD = """
+    INSERT INTO visit_section (visit_id, section_id, cadres)
+    SELECT {visit}, section_id, 1 FROM cadre WHERE id = {cadre}
+    ON CONFLICT (visit_id, section_id) DO UPDATE SET cadres = visit_section.cadres + 1"""
+_VISIT_SECTION_TAKE = """
+    UPDATE visit_section SET cadres = cadres - 1
+    WHERE visit_id = OLD.visit_id
+      AND section_id = (SELECT section_id FROM cadre WHERE id = OLD.cadre_id);
+    DELETE FROM visit_section WHERE visit_id = OLD.visit_id AND cadres <= 0"""
+_VISIT_SECTION_MOVE = """
+    UPDATE visit_section SET cadres = cadres - 1
+    WHERE section_id = OLD.section_id
+      AND visit_id IN (SELECT visit_id FROM visit_cadre WHERE cadre_id = OLD.id);
+    DELETE FROM visit_section
+    WHERE section_id = OLD.section_id AND cadres <= 0
+      AND visit_id IN (SELECT visit_id FROM visit_cadre WHERE cadre_id = OLD.id);
+    INSERT INTO visit_section (visit_id, section_id, cadres)
+    SELECT visit_id, NEW.section_id, 1 FROM visit_cadre WHERE cadre_id = NEW.id
+    ON CONFLICT (visit_id, section_id) DO UPDATE SET cadres = visit_section.cadres + 1"""
+
+_VISIT_SECTION_SQLITE = [
+    "CREATE TRIGGER visit_section_insert AFTER INSERT ON visit_cadre BEGIN"
+    + _VISIT_SECTION_ADD.format(visit="NEW.visit_id", cadre="NEW.cadre_id")
+    + "; END",
+    "CREATE TRIGGER visit_section_delete AFTER DELETE ON visit_cadre BEGIN"
+    + _VISIT_SECTION_TAKE
+    + "; END",
+    "CREATE TRIGGER visit_section_update AFTER UPDATE OF visit_id, cadre_id ON visit_cadre BEGIN"
+    + _VISIT_SECTION_TAKE
+    + ";"
+    + _VISIT_SECTION_ADD.format(visit="NEW.visit_id", cadre="NEW.cadre_id")
+    + "; END",
+    "CREATE TRIGGER visit_section_move AFTER UPDATE OF section_id ON cadre"
+    " WHEN OLD.section_id IS NOT NEW.section_id BEGIN" + _VISIT_SECTION_MOVE + "; END",
+]
+
+_VISIT_SECTION_POSTGRESQL = [
+    "CREATE FUNCTION visit_section_pairs() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    " IF TG_OP IN ('DELETE', 'UPDATE') THEN"
+    + _VISIT_SECTION_TAKE
+    + "; END IF; IF TG_OP IN ('INSERT', 'UPDATE') THEN"
+    + _VISIT_SECTION_ADD.format(visit="NEW.visit_id", cadre="NEW.cadre_id")
+    + "; END IF; RETURN NULL; END $$",
+    "CREATE TRIGGER visit_section_pairs AFTER INSERT OR DELETE OR UPDATE OF visit_id, cadre_id"
+    " ON visit_cadre FOR EACH ROW EXECUTE FUNCTION visit_section_pairs()",
+    "CREATE FUNCTION visit_section_move() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    + _VISIT_SECTION_MOVE
+    + "; RETURN NULL; END $$",
+    "CREATE TRIGGER visit_section_move AFTER UPDATE OF section_id ON cadre FOR EACH ROW"
+    " WHEN (OLD.section_id IS DISTINCT FROM NEW.section_id)"
+    " EXECUTE FUNCTION visit_section_move()",
+    # also for a session writing as a replica (session_replication_role, which skips the
+    # reference checks): the pairs follow every write to the rows they are made of
+    "ALTER TABLE visit_cadre ENABLE ALWAYS TRIGGER visit_section_pairs",
+    "ALTER TABLE cadre ENABLE ALWAYS TRIGGER visit_section_move",
+]
+
+
+def m0004_visit_section(op: Operations) -> None:
+    """``visit_section``: each visit's sections with how many of their cadres went (the cadre's
+    current section), what the per-section visit count otherwise aggregates from
+    ``visit_cadre`` JOIN ``cadre`` on every report; written only by the triggers created here
+    (SQLite: SQL triggers; PostgreSQL: plpgsql trigger functions), filled from the existing
+    rows once."""
+    op.create_table(
+        "visit_section",
+        sa.Column("visit_id", sa.Integer(), nullable=False),
+        sa.Column("section_id", sa.Integer(), nullable=False),
+        sa.Column("cadres", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["visit_id"], ["visit.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("visit_id", "section_id"),
+    )
+    op.execute(
+        "INSERT INTO visit_section (visit_id, section_id, cadres)"
+        " SELECT vc.visit_id, c.section_id, count(*) FROM visit_cadre vc"
+        " JOIN cadre c ON c.id = vc.cadre_id GROUP BY vc.visit_id, c.section_id"
+    )
+    dialect = op.get_bind().dialect.name
+    for statement in (
+        _VISIT_SECTION_POSTGRESQL if dialect == "postgresql" else _VISIT_SECTION_SQLITE
+    ):
+        op.execute(statement)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Operations], None]]] = [
     (1, "initial", m0001_initial),
     (2, "change_journal", m0002_change_journal),
     (3, "report_indexes", m0003_report_indexes),
+    (4, "visit_section", m0004_visit_section),
 ]

@@ -179,6 +179,23 @@ class VisitCadre(SQLModel, table=True):
     )
 
 
+class VisitSection(SQLModel, table=True):
+    """Derived: each visit's sections (the cadres' current sections) with how many of their
+    cadres went, what ``visit_cadre`` JOIN ``cadre`` grouped by (visit, section) gives. Written
+    only by database triggers (migration 4) on ``visit_cadre`` and ``cadre.section_id``, so
+    every write path keeps it right; the journal and ``db copy`` leave it to them."""
+
+    __tablename__ = "visit_section"
+    __table_args__ = {"info": {"derived": True}}
+    visit_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("visit.id", ondelete="CASCADE"), primary_key=True, nullable=False
+        )
+    )
+    section_id: int = Field(sa_column=Column(Integer, primary_key=True, nullable=False))
+    cadres: int = Field(sa_column=Column(Integer, nullable=False))
+
+
 class Problem(SQLModel, table=True):
     """A problem raised (问题/诉求) against exactly one target, with a timeline in ``problem_step``.
 

@@ -260,11 +260,11 @@ def _visit_columns(src: Any) -> dict[str, Any]:
 
 
 def _visits(session: Session, t: Tables, p: Period, grouped: bool) -> Counts:
-    from sqlalchemy import func, select
+    from sqlalchemy import func
 
     from sanlian.reports.common import spanning
 
-    v, vc, c = t.visit.c, t.visit_cadre.c, t.cadre.c
+    v, vc = t.visit.c, t.visit_cadre.c
     in_period = spanning(v.visited_on, p.start, p.end)
     if not grouped:
         counts = _visit_totals(session, t, p)
@@ -276,22 +276,19 @@ def _visits(session: Session, t: Tables, p: Period, grouped: bool) -> Counts:
             None,
         )
     else:
-        # (visit, section) once each, with how many of the section's cadres went: a visit counts
-        # once for each section whose cadres went, and its person-times are those cadres; one
-        # pass over the pair table, then each visit is read once per pair
-        pairs = (
-            select(vc.visit_id.label("vid"), c.section_id.label("sid"), func.count().label("n"))
-            .select_from(t.visit_cadre.join(t.cadre, c.id == vc.cadre_id))
-            .group_by(vc.visit_id, c.section_id)
-            .subquery()
-        )
-        columns = {**_visit_columns(v), "visit_person_times": func.sum(pairs.c.n)}
+        # (visit, section) once each, with how many of the section's cadres went (the stored
+        # pairs of ``visit_section``, kept by triggers): a visit counts once for each section
+        # whose cadres went, and its person-times are those cadres
+        from sqlmodel import SQLModel
+
+        pairs = SQLModel.metadata.tables["visit_section"]
+        columns = {**_visit_columns(v), "visit_person_times": func.sum(pairs.c.cadres)}
         return _run(
             session,
             columns,
-            pairs.join(t.visit, v.id == pairs.c.vid),
+            pairs.join(t.visit, v.id == pairs.c.visit_id),
             [in_period],
-            pairs.c.sid,
+            pairs.c.section_id,
         )
     return _merge(counts, people)
 

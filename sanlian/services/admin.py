@@ -100,6 +100,7 @@ CHECKS: dict[str, str] = {
     "retired_links": "在联的干部和联系对象都未停用",
     "visit_dates": "走访日期在活动期间且不晚于今天",
     "visit_cadres": "每次走访都有走访干部",
+    "visit_sections": "走访与科室对应表和走访干部一致",
     "problem_status": "问题状态与最后一步办理记录一致",
     "problem_dates": "问题的办理期限不早于提出日期",
 }
@@ -160,6 +161,7 @@ def check(session: Session, *, today: dt.date | None = None) -> list[dict[str, A
         ("retired_links", _retired_links),
         ("visit_dates", _visit_dates),
         ("visit_cadres", _visit_cadres),
+        ("visit_sections", _visit_sections),
         ("problem_status", _problem_status),
         ("problem_dates", _problem_dates),
     ]
@@ -353,6 +355,22 @@ def _visit_cadres(session: Session, _today: dt.date) -> list[str]:
         "(select 1 from visit_cadre vc where vc.visit_id = v.id) order by v.id",
     )
     return [f"走访编号 {i}（{d}）没有走访干部" for i, d in rows]
+
+
+def _visit_sections(session: Session, _today: dt.date) -> list[str]:
+    """The visits whose stored (visit, section) pairs (kept by triggers) differ from what
+    their cadres' current sections give."""
+    stored = "select visit_id, section_id, cadres from visit_section"
+    pairs = (
+        "select vc.visit_id, c.section_id, count(*) from visit_cadre vc "
+        "join cadre c on c.id = vc.cadre_id group by vc.visit_id, c.section_id"
+    )
+    rows = _rows(
+        session,
+        f"select distinct d.visit_id from (select * from ({stored} except {pairs}) a "
+        f"union all select * from ({pairs} except {stored}) b) d order by d.visit_id",
+    )
+    return [f"走访编号 {i}：走访与科室对应表不一致" for (i,) in rows]
 
 
 def _problem_status(session: Session, _today: dt.date) -> list[str]:

@@ -40,6 +40,7 @@ TABLE_LABELS = {
     "activity_cadre": "活动参加人",
     "research": "调研报告",
     "journal": "变更日志",
+    "visit_section": "走访与科室对应表",
 }
 
 SKIP = {"schema_migrations"}  # the target records its own migrations
@@ -59,6 +60,15 @@ def tables() -> list[Table]:
     import sanlian.db.models  # noqa: F401  (registers the tables)
 
     return [t for t in SQLModel.metadata.sorted_tables if t.name not in SKIP]
+
+
+def derived() -> list[Table]:
+    """The tables the target's triggers fill as the others are copied (``visit_section``)."""
+    from sqlmodel import SQLModel
+
+    import sanlian.db.models  # noqa: F401  (registers the tables)
+
+    return [t for t in SQLModel.metadata.sorted_tables if t.info.get("derived")]
 
 
 def fix_sequences(conn: Connection, names: list[str] | None = None) -> None:
@@ -143,6 +153,8 @@ def copy_database(source: str, target: str, *, batch: int | None = None) -> list
                     tables="、".join(TABLE_LABELS.get(n, n) for n in holding),
                 )
             for table in tables():
+                if table.info.get("derived"):
+                    continue  # filled by the target's triggers; its count is compared below
                 keys = list(table.primary_key.columns) or list(table.columns)
                 result = sconn.execution_options(yield_per=batch).execute(
                     select(table).order_by(*keys)
@@ -158,6 +170,15 @@ def copy_database(source: str, target: str, *, batch: int | None = None) -> list
                         target=got,
                     )
                 done.append(Copied(table.name, TABLE_LABELS.get(table.name, table.name), got))
+            for table in derived():
+                want, got = _count(sconn, table), _count(dconn, table)
+                if want != got:
+                    raise DatabaseError(
+                        "copy_count_mismatch",
+                        table=TABLE_LABELS.get(table.name, table.name),
+                        source=want,
+                        target=got,
+                    )
             fix_sequences(dconn)
     except DatabaseError:
         _fail(created)
