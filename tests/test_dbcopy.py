@@ -50,6 +50,10 @@ def test_copy_gives_the_same_figures(cli: Cli, tmp_path: Path, db_path: Path) ->
     for table, n in counts.items():  # every table, as many rows as the source holds
         assert rows_of(source, f"select count(*) from {table}") == [(n,)], table
         assert rows_of(db_path, f"select count(*) from {table}") == [(n,)], table
+    # the (visit, section) pairs are not copied: the target's triggers made the same ones
+    pairs = "select visit_id, section_id, cadres from visit_section order by 1, 2"
+    assert rows_of(db_path, pairs) == rows_of(source, pairs)
+    assert len(rows_of(source, pairs)) == 6  # visit 1 went with cadres of both sections
     assert "已把" in result.err and "行复制到" in result.err
     assert f"共 {sum(counts.values())} 行" in result.err
 
