@@ -104,6 +104,19 @@ def _count(conn: Connection, table: Table) -> int:
     return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
 
 
+def _same_count(sconn: Connection, dconn: Connection, table: Table) -> int:
+    """The target's rows of ``table``, refused unless the source has as many."""
+    want, got = _count(sconn, table), _count(dconn, table)
+    if want != got:
+        raise DatabaseError(
+            "copy_count_mismatch",
+            table=TABLE_LABELS.get(table.name, table.name),
+            source=want,
+            target=got,
+        )
+    return got
+
+
 def _holding(conn: Connection) -> list[str]:
     """The tables of the target that already hold rows."""
     from sqlalchemy import select
@@ -161,24 +174,10 @@ def copy_database(source: str, target: str, *, batch: int | None = None) -> list
                 )
                 for part in result.partitions(batch):
                     dconn.execute(insert(table), [dict(row._mapping) for row in part])
-                want, got = _count(sconn, table), _count(dconn, table)
-                if want != got:
-                    raise DatabaseError(
-                        "copy_count_mismatch",
-                        table=TABLE_LABELS.get(table.name, table.name),
-                        source=want,
-                        target=got,
-                    )
+                got = _same_count(sconn, dconn, table)
                 done.append(Copied(table.name, TABLE_LABELS.get(table.name, table.name), got))
             for table in derived():
-                want, got = _count(sconn, table), _count(dconn, table)
-                if want != got:
-                    raise DatabaseError(
-                        "copy_count_mismatch",
-                        table=TABLE_LABELS.get(table.name, table.name),
-                        source=want,
-                        target=got,
-                    )
+                _same_count(sconn, dconn, table)
             fix_sequences(dconn)
     except DatabaseError:
         _fail(created)
