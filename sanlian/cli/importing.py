@@ -437,11 +437,3 @@ def template(
         raise ImportFileError("export_suffix", suffix=path.suffix or "（无后缀）")
     exporting.write_template(key, path)
     st.note(render("template_done", kind=label, path=path))
-
-
-def register(app: typer.Typer, nouns: dict[str, typer.Typer]) -> None:
-    """Attach ``import`` to each noun app and add ``export`` and ``template`` to ``app``."""
-    for kind, noun in nouns.items():
-        attach(noun, kind)
-    app.command("export", help="导出一张表到 .xlsx 或 .csv，导出的文件改后可再导入。")(export)
-    app.command("template", help="写一个空白的导入模板（.xlsx），含示例和填写说明。")(template)

@@ -10,22 +10,18 @@ it is the JSON figure of ``selfcheck -f json``; the sentences are built here fro
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sanlian.i18n.labels import EIGHT_ONES, MEASURE
+from sanlian.io import XML_ILLEGAL
 from sanlian.reports.common import OFFICE, md_date, zh_date
-
-# Characters XML 1.0 cannot hold (python-docx refuses them): control characters other than
-# tab and line breaks, lone surrogates and U+FFFE/U+FFFF. Names written before such characters
-# were stripped on entry may still hold them.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _xml_safe(text: Any) -> str:
-    return _NOT_XML.sub("", str(text))
+    """``text`` without what XML cannot hold (python-docx refuses it)."""
+    return XML_ILLEGAL.sub("", str(text))
 
 
 if TYPE_CHECKING:

@@ -13,12 +13,13 @@ one entry at a time) and shown in the order given to :meth:`Book.close`.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, NamedTuple
+
+from sanlian.io import XML_ILLEGAL
 
 # cell styles: indexes into the cellXfs of STYLES below
 PLAIN, DATE, MONEY, TEXT, HEADER, TITLE, FILLED = range(7)
@@ -27,7 +28,6 @@ MONEY_FORMAT = "#,##0.00"  # Excel's built-in number format 4
 COMPRESSLEVEL = 1  # deflate level: 1 is ≈ 2× faster than 6 on sheet XML, the file ≈ 1.4× larger
 CHUNK = 1000  # rows joined before each write
 
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
 _EPOCH = dt.date(1899, 12, 30).toordinal()  # Excel's day 0 (1900 system, past 1900-03-01)
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -82,7 +82,7 @@ def column_letter(index: int) -> str:
 
 def _text(value: str) -> str:
     if not value.isprintable():  # tabs, line breaks, and the control characters XML refuses
-        value = _ILLEGAL.sub("", value)
+        value = XML_ILLEGAL.sub("", value)
     if "&" in value or "<" in value or ">" in value:
         value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return value
