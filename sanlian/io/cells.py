@@ -96,15 +96,6 @@ def serial_date(number: float) -> dt.date | None:
     return EXCEL_EPOCH + dt.timedelta(days=int(number))
 
 
-def from_text(value: str) -> Cell:
-    """A CSV field: ``None`` when blank, else as it is."""
-    return value if value.strip() else None
-
-
-def is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def digits_text(text: str) -> str:
     """A number column read as text: ``13812345678.0`` → ``13812345678`` (CSV saved by Excel)."""
     match = _INTEGRAL.match(text)

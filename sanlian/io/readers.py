@@ -287,7 +287,7 @@ def _open_csv(path: Path, encoding: str | None) -> Table:
         index = 0
         try:
             for index, record in enumerate(reader, start=1):  # noqa: B007
-                cells: list[Cell] = [v if v.strip() else None for v in record]  # from_text
+                cells: list[Cell] = [v if v.strip() else None for v in record]  # blank → None
                 if index == 1 and cells and isinstance(cells[0], str):
                     cells[0] = cells[0].lstrip("\ufeff") or None
                 while cells and cells[-1] is None:

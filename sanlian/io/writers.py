@@ -1,5 +1,5 @@
-"""Writers: .xlsx with openpyxl (write-only, so that large tables stream) and .csv in UTF-8
-with BOM, which Excel opens without garbling the Chinese.
+"""Writers: .xlsx through the streaming sheet writer (:mod:`sanlian.io.xlsx_stream`, so that
+large tables stream; the import template alone through openpyxl) and .csv in UTF-8 with BOM, which Excel opens without garbling the Chinese.
 
 Columns named in ``text_columns`` hold numbers that are text (ID numbers, phones, credit codes):
 in .xlsx they are text cells formatted ``@`` so that Excel neither rounds them nor shows them in
@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from sanlian.errors import ImportFileError
+from sanlian.io import XML_ILLEGAL
 
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what an .xlsx cell may not hold
 _LONG_DIGITS = re.compile(r"^\d{12,}$")
 HEADER_FILL = "DDEBF7"
 
@@ -233,7 +233,7 @@ def xlsx_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, str):
-        return _ILLEGAL.sub("", value)
+        return XML_ILLEGAL.sub("", value)
     return value
 
 

@@ -20,15 +20,15 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from sanlian.io import XML_ILLEGAL
+from sanlian.io.cells import EXCEL_EPOCH
 
 # cell styles: indexes into the cellXfs of STYLES below
 PLAIN, DATE, MONEY, TEXT, HEADER, TITLE, FILLED = range(7)
 DATE_FORMAT = "yyyy-mm-dd"
-MONEY_FORMAT = "#,##0.00"  # Excel's built-in number format 4
 COMPRESSLEVEL = 1  # deflate level: 1 is ≈ 2× faster than 6 on sheet XML, the file ≈ 1.4× larger
 CHUNK = 1000  # rows joined before each write
 
-_EPOCH = dt.date(1899, 12, 30).toordinal()  # Excel's day 0 (1900 system, past 1900-03-01)
+_EPOCH = EXCEL_EPOCH.toordinal()  # Excel's day 0 (1900 system, past 1900-03-01)
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

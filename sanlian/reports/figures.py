@@ -490,7 +490,7 @@ def _summed(counts: Counts) -> Counts:
 
 
 def count_all(session: Session, period: Period) -> tuple[Figures, list[SectionFigures]]:
-    """``count`` and ``count_by_section`` together, each table read as few times as it can be.
+    """``count`` and the figures of each section together, each table read as few times as it can be.
 
     The additive groups are queried per section only and summed for the total; so are the
     visits' person-times (each (visit, section) pair carries its cadres, every cadre has one
@@ -521,18 +521,6 @@ def count_all(session: Session, period: Period) -> tuple[Figures, list[SectionFi
         for sid, name in sections_in(session, t, period)
     ]
     return _figures(_merge(*total).get(TOTAL, {})), sections
-
-
-def count_by_section(session: Session, period: Period) -> list[SectionFigures]:
-    """The figures of each section for ``period`` (sections in their listing order)."""
-    from sanlian.reports.common import sections_in, tables
-
-    t = tables(period.as_of, session)
-    merged = _merge(*(group(session, t, period, True) for group in _GROUPS))
-    return [
-        SectionFigures(sid, name, _figures(merged.get(sid, {})))
-        for sid, name in sections_in(session, t, period)
-    ]
 
 
 # --- the self-inspection --------------------------------------------------------------------
