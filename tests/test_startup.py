@@ -292,3 +292,43 @@ def test_text_and_absent_options_skip_typer_pydantic_adapters(cli: Cli, base: Cl
     )
     bad = cli("cadre", "list", "-f", "jsn")
     assert bad.code == 2 and "只能是 table、plain、markdown、csv、json 之一" in bad.err
+
+
+def test_start_up_is_kept_out_of_the_garbage_collector(cli: Cli) -> None:
+    """``run`` holds the collector off while the libraries load, the command turns it on
+    again once the database is open, with what start-up built frozen; leaving the process
+    does not walk the heap again. The output is the command's own."""
+    assert cli("init", "--year", "2026").code == 0
+    probe = (
+        "import atexit, gc, sys\n"
+        "seen = {}\n"
+        "atexit.register(lambda: print('gc', seen['at_start'], gc.isenabled(),"
+        " gc.get_freeze_count() > 10000))\n"
+        "from sanlian.cli import context\n"
+        "opened = context.started\n"
+        "def spy():\n"
+        "    seen.setdefault('at_start', gc.isenabled())\n"
+        "    opened()\n"
+        "context.started = spy\n"
+        "sys.argv = ['sanlian', 'section', 'list', '-f', 'json']\n"
+        "from sanlian.cli.main import run\n"
+        "run()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.rstrip().endswith("gc False True True"), result.stdout
+    assert result.stdout.startswith("[")  # the listing came out as usual
+
+
+def test_started_leaves_an_enabled_collector_alone() -> None:
+    """In-process callers (tests, the shell's later lines) keep their collector as it is."""
+    import gc
+
+    from sanlian.cli import context
+
+    frozen = gc.get_freeze_count()
+    assert gc.isenabled()
+    context.started()
+    assert gc.isenabled() and gc.get_freeze_count() == frozen

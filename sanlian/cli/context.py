@@ -16,6 +16,17 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 
+def started() -> None:
+    """Start-up is over: the libraries, the command and the table classes are loaded and live
+    to the end. When ``run`` held the garbage collector off for start-up, they are moved out of
+    its reach (``gc.freeze``) and collection resumes for the command's own work."""
+    import gc
+
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 @dataclass
 class State:
     db: str | None = None
@@ -65,6 +76,7 @@ class State:
         local = not is_url(location)
         created = write and local and not Path(location).expanduser().exists()
         db = open_database(location, create=write)
+        started()
         if write and local:  # the whole-file undo copy of earlier versions is no longer used
             Path(location).expanduser().with_name(Path(location).name + ".undo").unlink(
                 missing_ok=True
