@@ -111,3 +111,32 @@ def test_selfcheck_open_and_overdue_drill_down_to_the_listing(ledger: Cli, day: 
     assert figures["problems_open"] == len(opened)
     late = problems(ledger, "--status", "open", "--overdue", "--as-of", day)
     assert figures["problems_overdue"] == len(late)
+
+
+def test_show_gives_the_problem_as_it_stood_on_the_day(ledger: Cli) -> None:
+    def shown(*args: str) -> dict[str, Any]:
+        record: dict[str, Any] = ok(ledger, "problem", "show", "1", "-f", "json", *args).json()
+        return record
+
+    day = shown("--as-of", "5-15")
+    assert (day["status"], day["resolved_on"], day["amount"]) == ("in_progress", None, "100.00")
+    assert [s["kind"] for s in day["timeline"]] == ["raise", "resolve", "reopen"]
+    assert [s["step_on"] for s in day["timeline"]] == ["2026-03-10", "2026-04-10", "2026-05-10"]
+    now = shown()
+    assert (now["status"], now["resolved_on"], now["amount"]) == (
+        "resolved",
+        "2026-06-01",
+        "150.00",
+    )
+    assert [s["kind"] for s in now["timeline"]] == ["raise", "resolve", "reopen", "resolve"]
+    table = ok(ledger, "problem", "show", "1", "--as-of", "4-1").out
+    assert "办理中" not in table and "待办" in table and "2026-04-10" not in table
+
+
+def test_show_before_the_problem_was_raised_says_so(ledger: Cli) -> None:
+    result = ledger("problem", "show", "3", "--as-of", "5-1")
+    assert result.code == 1
+    assert result.err.strip() == (
+        "问题 3 是在 2026-05-01 以后才提出的，那天还没有这个问题；"
+        "请把 --as-of 改为提出日期或以后，或去掉它。"
+    )

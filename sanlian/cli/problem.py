@@ -428,7 +428,10 @@ def show(
     st = state()
     with st.session() as session:
         record = problems.show(
-            session, problem_id=problem_id, as_of=st.date(session, as_of, "截至日期")
+            session,
+            problem_id=problem_id,
+            as_of=st.date(session, as_of, "截至日期"),
+            on_day=as_of is not None,
         )
     if _is_json(fmt, output):
         render_record(record, SHOW_COLS, fmt="json", output=output, reveal=True)

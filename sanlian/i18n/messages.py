@@ -161,6 +161,7 @@ MESSAGES: dict[str, str] = {
     "problem_visit_target": "走访 {visit} 的对象是{visit_target}，与所写的问题对象{target}不一致；请去掉对象选项，或改正走访编号。",
     "problem_before_visit": "“提出日期”{date} 早于所依据的走访 {visit} 的日期 {visit_date}，请改为 {visit_date} 或以后。",
     "problem_due_before_raised": "“办理期限”{due} 早于提出日期 {raised}，请改正。",
+    "problem_not_yet_raised": "问题 {id} 是在 {day} 以后才提出的，那天还没有这个问题；请把 --as-of 改为提出日期或以后，或去掉它。",
     "problem_not_found": "没有编号为 {id} 的问题，请用 sanlian problem list 查看编号。",
     "problem_transition": "问题 {id} 现在是“{status}”，不能{action}；{hint}",
     "problem_hint_open": "它还没有办结，请用 sanlian problem progress、resolve 或 close 登记。",

@@ -706,18 +706,22 @@ TARGET_ID = {
 }
 
 
-def timeline(session: Session, *, problem_id: int) -> list[dict[str, Any]]:
-    """Every step of the problem, in the order it happened."""
+def timeline(
+    session: Session, *, problem_id: int, until: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """Every step of the problem (``until``: those dated on or before that day), in the order
+    it happened."""
     from sqlmodel import col, select
 
     from sanlian.db.models import ProblemStep, StepMeasure
     from sanlian.i18n.labels import MEASURE
     from sanlian.services import validate
 
+    where = [col(ProblemStep.problem_id) == problem_id]
+    if until is not None:
+        where.append(col(ProblemStep.step_on) <= until)
     steps = session.exec(
-        select(ProblemStep)
-        .where(col(ProblemStep.problem_id) == problem_id)
-        .order_by(col(ProblemStep.step_on), col(ProblemStep.id))
+        select(ProblemStep).where(*where).order_by(col(ProblemStep.step_on), col(ProblemStep.id))
     ).all()
     measures: dict[int, list[str]] = {}
     order = list(MEASURE)
@@ -745,13 +749,19 @@ def timeline(session: Session, *, problem_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def show(session: Session, *, problem_id: int, as_of: dt.date) -> dict[str, Any]:
-    """The problem with its whole timeline and the measures of its resolutions."""
-    found = listing(session, ids=[problem_id], as_of=as_of)
+def show(
+    session: Session, *, problem_id: int, as_of: dt.date, on_day: bool = False
+) -> dict[str, Any]:
+    """The problem with its whole timeline and the measures of its resolutions. With
+    ``on_day`` it is shown as it stood at the end of ``as_of``: its status and dates then, and
+    the steps taken by that day."""
+    found = listing(session, ids=[problem_id], as_of=as_of, on_day=on_day)
     if not found:
+        if on_day and listing(session, ids=[problem_id], as_of=as_of):
+            raise NotFoundError("problem_not_yet_raised", id=problem_id, day=as_of)
         raise NotFoundError("problem_not_found", id=problem_id)
     record = found[0]
-    steps = timeline(session, problem_id=problem_id)
+    steps = timeline(session, problem_id=problem_id, until=as_of if on_day else None)
     seen: list[str] = []
     for step in steps:
         for m in step["measures"]:
