@@ -8,11 +8,8 @@ year, and of the problems raised in the year with the cadre as owner, those reso
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +22,7 @@ from sanlian.i18n.labels import (
     TARGET_KIND,
     VISIT_FORM,
 )
+from sanlian.io.xlsx_stream import display_width
 from sanlian.reports.common import yuan
 
 if TYPE_CHECKING:
@@ -34,23 +32,6 @@ if TYPE_CHECKING:
     from sanlian.reports.ledgers import CadreRow, ProblemRow, VisitRow
 
 MAX_WIDTH = 60
-
-
-def display_width(value: Any) -> int:
-    if value is None:
-        return 0
-    if isinstance(value, dt.date):
-        return 10
-    if isinstance(value, Decimal | float):
-        return len(f"{value:,.2f}")
-    text = str(value)
-    return max(
-        (
-            sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
-            for line in text.splitlines()
-        ),
-        default=0,
-    )
 
 
 SAMPLE_ROWS = 1000  # rows a column's width is measured on

@@ -33,10 +33,6 @@ def suffix_format(path: Path) -> str | None:
     return None
 
 
-def _width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-
 class TableWriter:
     """Rows out to one file; ``close()`` finishes it. Use as a context manager."""
 
@@ -161,12 +157,14 @@ class XlsxWriter(TableWriter):
         self._in_sheet = 1
 
     def _measured(self) -> list[int]:
+        from sanlian.io.xlsx_stream import display_width
+
         out = []
         for index, header in enumerate(self.headers):
             content = max(
-                (_value_width(r[index]) for r in self._sample or () if index < len(r)), default=0
+                (display_width(r[index]) for r in self._sample or () if index < len(r)), default=0
             )
-            out.append(max(10, min(60, max(_width(header) + 4, content + 2))))
+            out.append(max(10, min(60, max(display_width(header) + 4, content + 2))))
         return out
 
     def _flush(self) -> None:
@@ -219,14 +217,6 @@ class XlsxWriter(TableWriter):
         if self._book is not None:
             book, self._book = self._book, None
             book.abort()
-
-
-def _value_width(value: Any) -> int:
-    if value is None:
-        return 0
-    if isinstance(value, dt.date):
-        return 10
-    return max((_width(line) for line in str(value).splitlines()), default=0)
 
 
 def xlsx_value(value: Any) -> Any:
@@ -282,6 +272,8 @@ def write_template(path: Path, title: str, columns: Sequence[TemplateColumn], no
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from sanlian.io.xlsx_stream import display_width
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -298,7 +290,7 @@ def write_template(path: Path, title: str, columns: Sequence[TemplateColumn], no
         head.comment = Comment(column.help, "sanlian")
         example = sheet.cell(row=2, column=index, value=xlsx_value(column.example))
         example.font = example_font
-        sheet.column_dimensions[letter].width = max(10, min(40, _width(column.header) + 6))
+        sheet.column_dimensions[letter].width = max(10, min(40, display_width(column.header) + 6))
         if column.text:
             example.number_format = "@"
             sheet.column_dimensions[letter].width = 22

@@ -13,6 +13,7 @@ one entry at a time) and shown in the order given to :meth:`Book.close`.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -69,6 +70,25 @@ class Styled(NamedTuple):
 
     value: Any
     style: int
+
+
+def display_width(value: Any) -> int:
+    """Columns a value takes in a spreadsheet cell (CJK characters two; dates and money as
+    they are shown): what column widths are measured by."""
+    if value is None:
+        return 0
+    if isinstance(value, dt.date):
+        return 10
+    if isinstance(value, Decimal | float):
+        return len(f"{value:,.2f}")
+    text = str(value)
+    return max(
+        (
+            sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+            for line in text.splitlines()
+        ),
+        default=0,
+    )
 
 
 def column_letter(index: int) -> str:
