@@ -288,3 +288,28 @@ def test_two_processes_opening_an_old_file_at_once_migrate_it_once(
     versions = [r[0] for r in con.execute("select version from schema_migrations")]
     con.close()
     assert versions.count(known + 1) == 1
+
+
+def test_a_refused_or_idle_import_leaves_no_copy_and_pushes_none_out(
+    base: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    made = [backups.take(str(db_path), "import") for _ in range(backups.KEEP)]
+
+    def newest_first() -> list[str]:
+        return [b.path.name for b in backups.listing(str(db_path))]
+
+    kept = newest_first()
+    assert len(kept) == backups.KEEP and all(p is not None for p in made)
+    bad = tmp_path / "坏.csv"
+    bad.write_text("科室名称\n\n" + "x" * 200 + "\n", encoding="utf-8")
+    refused = base("section", "import", bad)
+    assert refused.code == 1, refused
+    assert "自动备份" not in refused.err
+    csv = _sections_csv(tmp_path / "科室.csv", ["法规科"])
+    assert base("section", "import", csv).code == 0
+    again = base("section", "import", csv)  # the same rows: nothing changes
+    assert again.code == 0 and "自动备份" not in again.err, again
+    after = newest_first()
+    # one copy more (the import that wrote), the oldest one rotated out; none for the others
+    assert len(after) == backups.KEEP
+    assert after[1:] == kept[:-1] and after[0].endswith("-import.db")

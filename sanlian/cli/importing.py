@@ -181,8 +181,7 @@ def _run(
             bar.update(task, completed=done, total=total or None, rows=rows)
 
         bar.start()
-    if not dry_run:
-        _backup_first(st.location)
+    copy = None if dry_run else _backup_first(st.location)
     try:
         with st.session(write=not dry_run, rehearse=dry_run) as session:
             _fault_hook(session)
@@ -224,9 +223,18 @@ def _run(
                         bad=_bad_part(result),
                     ),
                 )
+    except BaseException:
+        if copy is not None:  # nothing was written: the copy is of the database as it still is
+            copy.unlink(missing_ok=True)
+        raise
     finally:
         if bar is not None:
             bar.stop()
+    if copy is not None:
+        if result.added or result.updated:
+            _keep_backup(copy)
+        else:  # every row as it was already: nothing changed, nothing to go back to
+            copy.unlink(missing_ok=True)
     if result.bad_file is not None:
         st.note(render("import_bad_saved", count=len(result.bad), path=result.bad_file))
     elif result.bad and dry_run:
@@ -236,17 +244,24 @@ def _run(
     return int(result.rows)
 
 
-def _backup_first(location: str) -> None:
-    """Before an import writes, a copy of the database goes into the rotating backup set."""
+def _backup_first(location: str) -> Path | None:
+    """Before an import writes, a copy of the database for the rotating backup set. It joins
+    the set (``_keep_backup``) once the import has been written; a refused or failed import
+    removes it, so that refusals never push older copies out of the set."""
     from sanlian.db.engine import is_url
-    from sanlian.i18n.messages import render
     from sanlian.services import backups
 
     if is_url(location):
-        return
-    made = backups.take(location, "import")
-    if made is not None:
-        state().note(render("import_backup", path=made))
+        return None
+    return backups.take(location, "import", rotate_now=False)
+
+
+def _keep_backup(copy: Path) -> None:
+    from sanlian.i18n.messages import render
+    from sanlian.services import backups
+
+    backups.rotate(copy.parent)
+    state().note(render("import_backup", path=copy))
 
 
 FAULT_KILL_ENV = "SANLIAN_FAULT_KILL_AFTER_ROWS"

@@ -150,9 +150,10 @@ def _name(folder: Path, reason: str) -> Path:
     return folder / f"sanlian-{stamp}-{max(taken) + 1}-{reason}.db"
 
 
-def take(location: str, reason: str) -> Path | None:
-    """Copy the database into the backup set, then rotate; None when there is nothing to copy
-    (no file yet, or an empty one)."""
+def take(location: str, reason: str, *, rotate_now: bool = True) -> Path | None:
+    """Copy the database into the backup set, then rotate (``rotate_now=False``: the caller
+    rotates once it knows the copy is worth keeping); None when there is nothing to copy (no
+    file yet, or an empty one)."""
     source = sqlite_path(location)
     if not source.is_file() or source.stat().st_size == 0:
         return None
@@ -168,7 +169,7 @@ def take(location: str, reason: str) -> Path | None:
                 raise
     else:
         raise RuleError("backup_exists", path=target)
-    if reason in AUTOMATIC:
+    if reason in AUTOMATIC and rotate_now:
         rotate(folder)
     return target
 
