@@ -239,3 +239,45 @@ def test_rich_lines_break_between_characters_not_inside_numbers() -> None:
         assert re.findall(r"[\d-]+", wrapped) == numbers, width  # no number split in two
         assert not any(line[:1] in "，。：）” " for line in lines), width
         assert wrapped == wrapped.strip(), width
+
+
+@pytest.mark.parametrize(
+    "day", ["2026-01-15", "2026-04-05", "2026-05-15", "2026-07-02", "2026-12-31", "2025-12-31"]
+)
+def test_lazy_figures_are_the_counted_ones(ledger: Ids, db_path: Path, day: str) -> None:
+    """``supervise`` reads the bureau's figures through ``LazyFigures``: each figure, and each
+    of the eight ones decided by a look-up, is what ``count`` gives (before any visit, any
+    resolution, and after)."""
+    from dataclasses import fields
+
+    from sanlian.db.engine import open_database
+    from sanlian.reports.common import Period
+    from sanlian.reports.figures import Figures, LazyFigures, count
+
+    as_of = dt.date.fromisoformat(day)
+    period = Period.of_year(as_of.year, as_of)
+    with open_database(location(db_path)).session() as s:
+        counted = count(s, period)
+        lazy = LazyFigures(s, period)
+        assert lazy.eight_ones == counted.eight_ones  # first, before any count is read
+        assert lazy.eight_ones_done == counted.eight_ones_done
+        for f in fields(Figures):
+            assert getattr(lazy, f.name) == getattr(counted, f.name), f.name
+        assert LazyFigures(s, period).eight_ones == counted.eight_ones
+
+
+def test_eight_ones_not_done_name_their_counts(cli: Cli, ledger: Ids) -> None:
+    # 2026-04-05: phase 2 has begun, no visit yet (the first is on 04-10), no conflict settled:
+    # each of these names its counts, read only because it is not done
+    texts = [a["text"] for a in _alerts(_json(cli, "--as-of", "2026-04-05"))]
+    eight = [t for t in texts if t.startswith("“八个一”")]
+    assert (
+        "“八个一”之“开展一次民情民意访谈”尚未完成：走访 0 次、0 人次，联系卡 0 张，民情日记 0 篇"
+        in eight
+    )
+    assert (
+        "“八个一”之“化解一些社会矛盾”尚未完成：本年化解 0 件；本年排查矛盾纠纷 0 件，其中已化解 0 件"
+        in eight
+    )
+    assert "“八个一”之“撰写一份调研报告”尚未完成：1/6 名干部已撰写，共 1 篇" in eight
+    assert not [t for t in eight if "解决一些实际问题" in t]  # P1 was resolved on 01-10

@@ -361,12 +361,12 @@ def _households(session: Session, view: CampaignView, period: Period) -> list[Al
 def _office(session: Session, view: CampaignView, period: Period) -> list[Alert]:
     """Campaign-wide items: org-life before 1 July, ended phases' checklists, the eight ones."""
     from sanlian.i18n.labels import EIGHT_ONES
-    from sanlian.reports.figures import count
+    from sanlian.reports.figures import LazyFigures
     from sanlian.reports.progress import checklists
 
     as_of = period.as_of
-    figures = count(session, period)
-    lists = checklists(session, period, figures)
+    figures = LazyFigures(session, period)  # counts only what an item not done shows
+    lists = checklists(session, period, figures, records_of_done=False)
     phases = {p.key: p for p in view.phases}
     out: list[Alert] = []
 
