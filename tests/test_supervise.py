@@ -281,3 +281,38 @@ def test_eight_ones_not_done_name_their_counts(cli: Cli, ledger: Ids) -> None:
     )
     assert "“八个一”之“撰写一份调研报告”尚未完成：1/6 名干部已撰写，共 1 篇" in eight
     assert not [t for t in eight if "解决一些实际问题" in t]  # P1 was resolved on 01-10
+
+
+@pytest.mark.parametrize("one_by_one", [0, 200])
+@pytest.mark.parametrize("cadence", [1, 10, 30, 61, 62, 120])
+def test_quiet_cadres_are_those_cadre_rows_give(
+    ledger: Ids, db_path: Path, monkeypatch: pytest.MonkeyPatch, one_by_one: int, cadence: int
+) -> None:
+    """The cadre checks read who went lately off the date index and the others' last visit
+    one by one (or, past ``ONE_BY_ONE`` of them or over a long window, all in one pass): the
+    same cadres and dates as ``cadre_rows``, on every day of the year."""
+    from sanlian.db.engine import open_database
+    from sanlian.reports import supervise as sv
+    from sanlian.reports.common import Period
+    from sanlian.reports.ledgers import cadre_rows
+
+    monkeypatch.setattr(sv, "ONE_BY_ONE", one_by_one)
+    with open_database(location(db_path)).session() as s:
+        day = dt.date(2026, 1, 1)
+        while day.year == 2026:
+            period = Period.of_year(2026, day)
+            rows = cadre_rows(s, period)
+            facts = sv._cadre_facts(s, period)
+            assert [(f.id, f.name, f.section_id, f.section, f.is_leader) for f in facts] == [
+                (r.id, r.name, r.section_id, r.section, r.is_leader) for r in rows
+            ]
+            assert [(f.households, f.enterprises, f.research) for f in facts] == [
+                (r.households > 0, r.enterprises > 0, r.research > 0) for r in rows
+            ]
+            expected = {
+                r.id: r.last_visit_on
+                for r in rows
+                if r.last_visit_on is None or (day - r.last_visit_on).days >= cadence
+            }
+            assert sv._quiet_cadres(s, period, cadence, facts) == expected, day
+            day += dt.timedelta(days=7)
