@@ -47,6 +47,19 @@ ODD = [
     (1, ("nested", "tuple"), {"set": {3}}),
     {"day": dt.date(2026, 1, 2), "at": dt.datetime(2026, 1, 2, 3, 4, 5), "yuan": Decimal("0.10")},
     [{"plain": 1, "nested": {"deeper": [1, {"x": None}]}}, {"plain": 2}],
+    # lists of records: one template for all when the keys and value types allow it
+    [{"k": "a", "n": 1, "b": True, "z": None}, {"k": 'b"%s%%', "n": -2, "b": False, "z": "x"}],
+    [{"100%": "%d", 3: 4, True: "t", None: 1}, {"100%": "", 3: 5, True: "u", None: 2}],
+    [{"a": 1, "b": 2}, {"b": 2, "a": 1}],  # the same keys in another order
+    [{"a": 1}, {"a": 1, "b": 2}],
+    [{"a": 1}, {"a": 1.5}],  # a float
+    [{"a": 1}, {"a": dt.date(2026, 3, 4)}],
+    [{"a": 1}, {"a": [1, 2]}],
+    [{"a": 1}, {}],
+    [{"a": 1}, "text"],
+    [{}, {"a": 1}],
+    [{"a": 1}, {"a": Decimal("2.50")}],
+    {"deep": [[{"x": "层", "y": [1]}, {"x": "级", "y": [2]}], [{"x": "一"}]]},
 ]
 
 

@@ -168,3 +168,18 @@ def test_per_section_visit_counts_read_the_stored_pairs(
     assert "visit_cadre" not in sql and any("visit_section" in line for line in plan), plan
     # no report groups the visit-cadre pairs by the cadres' sections any more
     assert not any("GROUP BY visit_cadre.visit_id, cadre.section_id" in s for s, _ in statements)
+
+
+def test_supervise_reads_only_recent_visits_and_each_quiet_cadres_own(
+    year: Any, db_path: Path, statements: Any
+) -> None:
+    # who went on a visit within the cadence: off the date index; the last visit of the others:
+    # through each one's pairs; the eight ones: a look-up for one visit. No year of visits read.
+    assert year("supervise", "-f", "json").code == 0
+    found = list(zip(statements, plans(db_path, statements), strict=True))
+    recent = [plan for (sql, _), plan in found if "SELECT DISTINCT visit_cadre.cadre_id" in sql]
+    assert len(recent) == 1 and any("ix_visit_visited_on" in line for line in recent[0]), found
+    each = [plan for (sql, _), plan in found if "visit_cadre.cadre_id IN (" in sql]
+    assert len(each) == 1 and any("ix_visit_cadre_cadre" in line for line in each[0]), found
+    lines = [line for _, plan in found for line in plan]
+    assert "SCAN visit" not in lines and "SCAN visit_cadre" not in lines, lines

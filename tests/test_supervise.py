@@ -239,3 +239,80 @@ def test_rich_lines_break_between_characters_not_inside_numbers() -> None:
         assert re.findall(r"[\d-]+", wrapped) == numbers, width  # no number split in two
         assert not any(line[:1] in "，。：）” " for line in lines), width
         assert wrapped == wrapped.strip(), width
+
+
+@pytest.mark.parametrize(
+    "day", ["2026-01-15", "2026-04-05", "2026-05-15", "2026-07-02", "2026-12-31", "2025-12-31"]
+)
+def test_lazy_figures_are_the_counted_ones(ledger: Ids, db_path: Path, day: str) -> None:
+    """``supervise`` reads the bureau's figures through ``LazyFigures``: each figure, and each
+    of the eight ones decided by a look-up, is what ``count`` gives (before any visit, any
+    resolution, and after)."""
+    from dataclasses import fields
+
+    from sanlian.db.engine import open_database
+    from sanlian.reports.common import Period
+    from sanlian.reports.figures import Figures, LazyFigures, count
+
+    as_of = dt.date.fromisoformat(day)
+    period = Period.of_year(as_of.year, as_of)
+    with open_database(location(db_path)).session() as s:
+        counted = count(s, period)
+        lazy = LazyFigures(s, period)
+        assert lazy.eight_ones == counted.eight_ones  # first, before any count is read
+        assert lazy.eight_ones_done == counted.eight_ones_done
+        for f in fields(Figures):
+            assert getattr(lazy, f.name) == getattr(counted, f.name), f.name
+        assert LazyFigures(s, period).eight_ones == counted.eight_ones
+
+
+def test_eight_ones_not_done_name_their_counts(cli: Cli, ledger: Ids) -> None:
+    # 2026-04-05: phase 2 has begun, no visit yet (the first is on 04-10), no conflict settled:
+    # each of these names its counts, read only because it is not done
+    texts = [a["text"] for a in _alerts(_json(cli, "--as-of", "2026-04-05"))]
+    eight = [t for t in texts if t.startswith("“八个一”")]
+    assert (
+        "“八个一”之“开展一次民情民意访谈”尚未完成：走访 0 次、0 人次，联系卡 0 张，民情日记 0 篇"
+        in eight
+    )
+    assert (
+        "“八个一”之“化解一些社会矛盾”尚未完成：本年化解 0 件；本年排查矛盾纠纷 0 件，其中已化解 0 件"
+        in eight
+    )
+    assert "“八个一”之“撰写一份调研报告”尚未完成：1/6 名干部已撰写，共 1 篇" in eight
+    assert not [t for t in eight if "解决一些实际问题" in t]  # P1 was resolved on 01-10
+
+
+@pytest.mark.parametrize("one_by_one", [0, 200])
+@pytest.mark.parametrize("cadence", [1, 10, 30, 61, 62, 120])
+def test_quiet_cadres_are_those_cadre_rows_give(
+    ledger: Ids, db_path: Path, monkeypatch: pytest.MonkeyPatch, one_by_one: int, cadence: int
+) -> None:
+    """The cadre checks read who went lately off the date index and the others' last visit
+    one by one (or, past ``ONE_BY_ONE`` of them or over a long window, all in one pass): the
+    same cadres and dates as ``cadre_rows``, on every day of the year."""
+    from sanlian.db.engine import open_database
+    from sanlian.reports import supervise as sv
+    from sanlian.reports.common import Period
+    from sanlian.reports.ledgers import cadre_rows
+
+    monkeypatch.setattr(sv, "ONE_BY_ONE", one_by_one)
+    with open_database(location(db_path)).session() as s:
+        day = dt.date(2026, 1, 1)
+        while day.year == 2026:
+            period = Period.of_year(2026, day)
+            rows = cadre_rows(s, period)
+            facts = sv._cadre_facts(s, period)
+            assert [(f.id, f.name, f.section_id, f.section, f.is_leader) for f in facts] == [
+                (r.id, r.name, r.section_id, r.section, r.is_leader) for r in rows
+            ]
+            assert [(f.households, f.enterprises, f.research) for f in facts] == [
+                (r.households > 0, r.enterprises > 0, r.research > 0) for r in rows
+            ]
+            expected = {
+                r.id: r.last_visit_on
+                for r in rows
+                if r.last_visit_on is None or (day - r.last_visit_on).days >= cadence
+            }
+            assert sv._quiet_cadres(s, period, cadence, facts) == expected, day
+            day += dt.timedelta(days=7)

@@ -117,11 +117,52 @@ def _json_key(key: Any) -> str:
     raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
 
 
+# ``json.dumps``'s text of a value of exactly these types (a subclass, a float or anything else
+# goes through ``_json_scalar`` or the nested path)
+_PLAIN_TEXT: dict[type, Callable[[Any], str]] = {
+    str: _encode_str,
+    int: int.__repr__,
+    bool: lambda value: "true" if value else "false",
+    type(None): lambda value: "null",
+}
+
+
+def _record_writer(first: Any, level: int) -> Callable[[Any], str | None] | None:
+    """For a list whose first item is a dict: a function giving an item as ``iter_json(item,
+    level)`` writes it when it is a dict with the same keys in the same order and plain values
+    (str, int, bool, None), through one text template (``supervise`` at city scale: 71,000
+    alerts), and None for any other item. None when the first item is no such dict."""
+    if type(first) is not dict or not first:
+        return None
+    keys = tuple(first)
+    inner = "\n" + "  " * (level + 1)
+    template = (
+        "{"
+        + inner
+        + ("," + inner).join(_json_key(k).replace("%", "%%") + ": %s" for k in keys)
+        + "\n"
+        + "  " * level
+        + "}"
+    )
+    text = _PLAIN_TEXT
+
+    def write(item: Any) -> str | None:
+        if type(item) is not dict or tuple(item) != keys:
+            return None
+        try:
+            return template % tuple([text[type(v)](v) for v in item.values()])
+        except KeyError:  # a value of another type
+            return None
+
+    return write
+
+
 def iter_json(data: Any, level: int = 0) -> Iterator[str]:
     """The pieces of ``to_json(data)``, exactly, in larger pieces than ``json``'s own encoder
     (which with an indent runs in Python, one piece per key and value): a mapping or list
-    whose values are all plain is written in one piece (``supervise`` at city scale: 71,000
-    alerts, 0.6 s of encoding where the standard encoder took 1.5 s)."""
+    whose values are all plain is written in one piece, and a list of records (dicts with the
+    same keys and plain values) one piece per record through one template (``supervise`` at
+    city scale: 71,000 alerts, 0.24 s of encoding where the standard encoder took 1.5 s)."""
     text = _json_scalar(data)
     if text is not None:
         yield text
@@ -151,16 +192,18 @@ def iter_json(data: Any, level: int = 0) -> Iterator[str]:
             yield "[]"
             return
         inner = "\n" + "  " * (level + 1)
-        values = [_json_scalar(v) for v in data]
-        if None not in values:
-            yield "[" + inner + ("," + inner).join(values) + "\n" + "  " * level + "]"  # type: ignore[arg-type]
+        record = _record_writer(data[0], level + 1)
+        plain = None if record is not None else [_json_scalar(v) for v in data]
+        if plain is not None and None not in plain:
+            yield "[" + inner + ("," + inner).join(plain) + "\n" + "  " * level + "]"  # type: ignore[arg-type]
             return
         yield "["
-        for i, (value, text) in enumerate(zip(data, values, strict=True)):
-            yield inner if i == 0 else "," + inner
+        for i, value in enumerate(data):
+            text = plain[i] if plain is not None else record(value) if record else None
             if text is not None:
-                yield text
+                yield (inner if i == 0 else "," + inner) + text
             else:
+                yield inner if i == 0 else "," + inner
                 yield from iter_json(value, level + 1)
         yield "\n" + "  " * level + "]"
         return
@@ -175,7 +218,7 @@ def emit_json(data: Any, output: Path | None) -> None:
         batch: list[str] = []
         for chunk in iter_json(data):
             batch.append(chunk)
-            if len(batch) >= 8192:
+            if len(batch) >= 2048:
                 fh.write("".join(batch))
                 batch.clear()
         batch.append("\n")

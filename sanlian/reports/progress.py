@@ -8,12 +8,13 @@ phase 3 the summary and the self-inspection (ready when all eight ones are done)
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sanlian.i18n.labels import ACTIVITY_KIND, EIGHT_ONES
 from sanlian.reports.common import Period
-from sanlian.reports.figures import Figures
+from sanlian.reports.figures import Figures, LazyFigures
 from sanlian.reports.ledgers import ActivityRecord, CadreRow
 
 if TYPE_CHECKING:
@@ -171,9 +172,18 @@ def _activity_text(records: list[ActivityRecord], kind: str) -> tuple[bool, str]
 
 
 def checklists(
-    session: Session, period: Period, figures: Figures
+    session: Session,
+    period: Period,
+    figures: Figures | LazyFigures,
+    *,
+    records_of_done: bool = True,
 ) -> dict[str, tuple[CheckItem, ...]]:
-    """Each phase's checklist (keyed by phase key), with the record behind each item."""
+    """Each phase's checklist (keyed by phase key), with the record behind each item.
+
+    Without ``records_of_done`` an eight-one counted from the figures (interview, research,
+    practical, conflict) that is done has an empty record: ``supervise`` names only what is
+    not done, and with ``LazyFigures`` the counts behind a done item are then never run.
+    """
     from sanlian.reports.ledgers import activity_records, leading_group_head
 
     records = activity_records(session, period)
@@ -203,32 +213,44 @@ def checklists(
     else:
         org_text = "尚无组织生活记录（应在七一前开展）"
     eight = f.eight_ones
-    research = f"{f.cadres_with_research}/{f.cadres_total} 名干部已撰写，共 {f.research_reports} 篇"
+
+    def counted(key: str, record: Callable[[], str]) -> CheckItem:
+        done = eight[key]
+        return CheckItem(
+            key, EIGHT_ONES[key], done, record() if records_of_done or not done else ""
+        )
+
     implement = (
         act("education", EIGHT_ONES["education"], "education"),
         CheckItem("org_life", EIGHT_ONES["org_life"], eight["org_life"], org_text),
-        CheckItem(
+        counted(
             "interview",
-            EIGHT_ONES["interview"],
-            eight["interview"],
-            f"走访 {f.visits} 次、{f.visit_person_times} 人次，联系卡 {f.contact_cards} 张，"
-            f"民情日记 {f.diaries} 篇",
+            lambda: (
+                f"走访 {f.visits} 次、{f.visit_person_times} 人次，联系卡 {f.contact_cards} 张，"
+                f"民情日记 {f.diaries} 篇"
+            ),
         ),
-        CheckItem("research", EIGHT_ONES["research"], eight["research"], research),
+        counted(
+            "research",
+            lambda: (
+                f"{f.cadres_with_research}/{f.cadres_total} 名干部已撰写，"
+                f"共 {f.research_reports} 篇"
+            ),
+        ),
         act("civility", EIGHT_ONES["civility"], "civility"),
-        CheckItem(
+        counted(
             "practical",
-            EIGHT_ONES["practical"],
-            eight["practical"],
-            f"本年解决 {f.problems_resolved} 件；本年收集 {f.problems_raised} 件，"
-            f"其中已解决 {f.raised_resolved} 件",
+            lambda: (
+                f"本年解决 {f.problems_resolved} 件；本年收集 {f.problems_raised} 件，"
+                f"其中已解决 {f.raised_resolved} 件"
+            ),
         ),
-        CheckItem(
+        counted(
             "conflict",
-            EIGHT_ONES["conflict"],
-            eight["conflict"],
-            f"本年化解 {f.conflicts_resolved} 件；本年排查矛盾纠纷 {f.conflicts_raised} 件，"
-            f"其中已化解 {f.conflicts_raised_resolved} 件",
+            lambda: (
+                f"本年化解 {f.conflicts_resolved} 件；本年排查矛盾纠纷 {f.conflicts_raised} 件，"
+                f"其中已化解 {f.conflicts_raised_resolved} 件"
+            ),
         ),
         act("mechanism", EIGHT_ONES["mechanism"], "mechanism"),
         act("exchange", "组织交流参与活动的经验体会", "exchange"),
