@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
@@ -212,7 +212,7 @@ class Change:
     action: str  # insert | update | delete | unknown
     record_id: int | None
     before: dict[str, Any] | None
-    after: dict[str, Any] | str | None  # a str: the values already as JSON (``inserted_json``)
+    after: dict[str, Any] | None
     last: int | None = None  # a run: the records ``record_id`` to ``last``, no values
 
 
@@ -230,26 +230,12 @@ class Recorder:
 
     # explicit batch API --------------------------------------------------------------------
 
-    def inserts(
-        self, table: Table, rows: Iterable[Mapping[str, Any]], *, encoded: bool = False
-    ) -> None:
-        """New rows; ``encoded``: their values are already as JSON holds them, ids given."""
+    def inserts(self, table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
+        """New rows, with their values."""
         name = table.name
-        if encoded and _pk(table) == ["id"]:
-            self.changes.extend(
-                Change(name, "insert", row["id"], None, row if type(row) is dict else dict(row))
-                for row in rows
-            )
-            return
         for row in rows:
             after = encode_row(row)
             self.changes.append(Change(name, "insert", _record_id(table, after), None, after))
-
-    def inserted_json(self, table: Table, rows: Iterable[tuple[int, str]]) -> None:
-        """New rows of a table keyed by ``id``, as (id, their values as JSON): a bulk writer
-        that encodes each row as it writes it (``dumps``) keeps the short text, not the row."""
-        name = str(table.name)  # a plain str: SQLite's driver adapts a subclass row by row
-        self.changes.extend(Change(name, "insert", i, None, text) for i, text in rows)
 
     def inserted_ids(self, table: Table, ids: Iterable[int]) -> None:
         """New records of a table keyed by ``id``, by their ids only: one run for each stretch
@@ -383,37 +369,8 @@ def _joined_runs(changes: list[Change]) -> list[Change]:
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def row_json(keys: Sequence[str]) -> Callable[[Sequence[Any]], str]:
-    """The journal's JSON of rows of these keys, given as their values in that order (as
-    ``encode`` gives them): the text ``_dumps`` writes for the same mapping, without building
-    the mapping or an encoder for each row."""
-    from json.encoder import encode_basestring  # ensure_ascii=False
-
-    heads = [("{" if i == 0 else ",") + encode_basestring(k) + ":" for i, k in enumerate(keys)]
-
-    def text(values: Sequence[Any]) -> str:
-        parts = []
-        for head, value in zip(heads, values, strict=True):
-            parts.append(head)
-            kind = type(value)
-            if kind is str:
-                parts.append(encode_basestring(value))
-            elif value is None:
-                parts.append("null")
-            elif kind is int:
-                parts.append(int.__repr__(value))
-            else:
-                parts.append(_ENCODE(value))
-        parts.append("}")
-        return "".join(parts)
-
-    return text
-
-
-def _dumps(value: Mapping[str, Any] | str | None) -> str | None:
-    if value is None or isinstance(value, str):  # a str: encoded already
-        return value
-    return _ENCODE(value)
+def _dumps(value: Mapping[str, Any] | None) -> str | None:
+    return None if value is None else _ENCODE(value)
 
 
 def _loads(value: str | None) -> dict[str, Any] | None:
@@ -425,21 +382,11 @@ def recorder(session: Session) -> Recorder | None:
     return found if isinstance(found, Recorder) else None
 
 
-def record_inserts(
-    session: Session, table: Table, rows: Iterable[Mapping[str, Any]], *, encoded: bool = False
-) -> None:
-    """A bulk writer's new rows (with their ids), written with ``SKIP_CAPTURE``; ``encoded``:
-    their values are already as JSON holds them (``encode_row``)."""
+def record_inserts(session: Session, table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
+    """A bulk writer's new rows (with their ids and values), written with ``SKIP_CAPTURE``."""
     rec = recorder(session)
     if rec is not None:
-        rec.inserts(table, rows, encoded=encoded)
-
-
-def record_inserted_json(session: Session, table: Table, rows: Iterable[tuple[int, str]]) -> None:
-    """``record_inserts`` for rows a bulk writer has encoded itself: (id, values as JSON)."""
-    rec = recorder(session)
-    if rec is not None:
-        rec.inserted_json(table, rows)
+        rec.inserts(table, rows)
 
 
 def record_inserted_ids(session: Session, table: Table, ids: Iterable[int]) -> None:
