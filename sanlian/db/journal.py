@@ -7,7 +7,9 @@ A write session gets a :class:`Recorder` (``install``). It captures, in the orde
   (``do_orm_execute``), reading the rows they touch before and after;
 * rows removed by ``ON DELETE CASCADE`` (read before their parent goes);
 * batches a bulk writer reports itself (``record_inserts``/``record_updates``) when it runs its
-  statements with ``SKIP_CAPTURE`` — the import engine does, to stay cheap.
+  statements with ``SKIP_CAPTURE`` — the import engine does, to stay cheap: its new records
+  only by their ids (``record_inserted_ids``), one ``journal_change`` row per run of
+  contiguous ids (``last_record_id``), without their values.
 
 A savepoint rolled back (an import row refused) drops what was captured inside it. The
 captured changes are written as ``journal_change`` rows when the command journals itself
@@ -22,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
@@ -210,7 +212,8 @@ class Change:
     action: str  # insert | update | delete | unknown
     record_id: int | None
     before: dict[str, Any] | None
-    after: dict[str, Any] | str | None  # a str: the values already as JSON (``inserted_json``)
+    after: dict[str, Any] | None
+    last: int | None = None  # a run: the records ``record_id`` to ``last``, no values
 
 
 @dataclass
@@ -227,26 +230,19 @@ class Recorder:
 
     # explicit batch API --------------------------------------------------------------------
 
-    def inserts(
-        self, table: Table, rows: Iterable[Mapping[str, Any]], *, encoded: bool = False
-    ) -> None:
-        """New rows; ``encoded``: their values are already as JSON holds them, ids given."""
+    def inserts(self, table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
+        """New rows, with their values."""
         name = table.name
-        if encoded and _pk(table) == ["id"]:
-            self.changes.extend(
-                Change(name, "insert", row["id"], None, row if type(row) is dict else dict(row))
-                for row in rows
-            )
-            return
         for row in rows:
             after = encode_row(row)
             self.changes.append(Change(name, "insert", _record_id(table, after), None, after))
 
-    def inserted_json(self, table: Table, rows: Iterable[tuple[int, str]]) -> None:
-        """New rows of a table keyed by ``id``, as (id, their values as JSON): a bulk writer
-        that encodes each row as it writes it (``dumps``) keeps the short text, not the row."""
-        name = str(table.name)  # a plain str: SQLite's driver adapts a subclass row by row
-        self.changes.extend(Change(name, "insert", i, None, text) for i, text in rows)
+    def inserted_ids(self, table: Table, ids: Iterable[int]) -> None:
+        """New records of a table keyed by ``id``, by their ids only: one run for each stretch
+        of contiguous ids (an import's new records take the next ids, one after the other)."""
+        name = str(table.name)
+        for first, last in id_runs(ids):
+            self.changes.append(Change(name, "insert", first, None, None, last))
 
     def updates(
         self, table: Table, pairs: Iterable[tuple[Mapping[str, Any], Mapping[str, Any]]]
@@ -286,6 +282,7 @@ class Recorder:
             self.journal_id, self.seq = journal_id, 0
         table: Any = JournalChange.__table__  # type: ignore[attr-defined]
         connection = session.connection()
+        self.changes = _joined_runs(self.changes)
         count = len(self.changes)
         # In chunks: an import of 100,000 rows holds one change per row, and their JSON all at
         # once (with the driver's copy of it) would double the command's peak memory.
@@ -302,6 +299,7 @@ class Recorder:
                         "seq": self.seq,
                         "table_name": change.table,
                         "record_id": change.record_id,
+                        "last_record_id": change.last,
                         "action": change.action,
                         "before": _dumps(change.before),
                         "after": _dumps(change.after),
@@ -315,8 +313,8 @@ class Recorder:
         """``write`` on SQLite, where SQLAlchemy's handling of each of an import's 100,000
         parameter sets cost more than SQLite's writing them."""
         sql = (
-            "INSERT INTO journal_change (journal_id, seq, table_name, record_id, action, "
-            "before, after) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            "INSERT INTO journal_change (journal_id, seq, table_name, record_id, "
+            "last_record_id, action, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         )
         for start in range(0, len(self.changes), WRITE_CHUNK):
             rows = []
@@ -328,6 +326,7 @@ class Recorder:
                         self.seq,
                         change.table,
                         change.record_id,
+                        change.last,
                         change.action,
                         _dumps(change.before),
                         _dumps(change.after),
@@ -337,41 +336,41 @@ class Recorder:
         self.changes.clear()
 
 
+def id_runs(ids: Iterable[int]) -> list[tuple[int, int]]:
+    """(first, last) of each stretch of contiguous ids, ascending."""
+    runs: list[tuple[int, int]] = []
+    for i in sorted(ids):
+        if runs and i == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], i)
+        elif not runs or i > runs[-1][1]:
+            runs.append((i, i))
+    return runs
+
+
+def _joined_runs(changes: list[Change]) -> list[Change]:
+    """Runs of one table and action that follow each other (an import's batches) as one."""
+    out: list[Change] = []
+    for change in changes:
+        prev = out[-1] if out else None
+        if (
+            change.last is not None
+            and prev is not None
+            and prev.last is not None
+            and (prev.table, prev.action) == (change.table, change.action)
+            and prev.last + 1 == change.record_id
+        ):
+            out[-1] = Change(prev.table, prev.action, prev.record_id, None, None, change.last)
+        else:
+            out.append(change)
+    return out
+
+
 # ``json.dumps`` with these options, without building an encoder for every value
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def row_json(keys: Sequence[str]) -> Callable[[Sequence[Any]], str]:
-    """The journal's JSON of rows of these keys, given as their values in that order (as
-    ``encode`` gives them): the text ``_dumps`` writes for the same mapping, without building
-    the mapping or an encoder for each row."""
-    from json.encoder import encode_basestring  # ensure_ascii=False
-
-    heads = [("{" if i == 0 else ",") + encode_basestring(k) + ":" for i, k in enumerate(keys)]
-
-    def text(values: Sequence[Any]) -> str:
-        parts = []
-        for head, value in zip(heads, values, strict=True):
-            parts.append(head)
-            kind = type(value)
-            if kind is str:
-                parts.append(encode_basestring(value))
-            elif value is None:
-                parts.append("null")
-            elif kind is int:
-                parts.append(int.__repr__(value))
-            else:
-                parts.append(_ENCODE(value))
-        parts.append("}")
-        return "".join(parts)
-
-    return text
-
-
-def _dumps(value: Mapping[str, Any] | str | None) -> str | None:
-    if value is None or isinstance(value, str):  # a str: encoded already
-        return value
-    return _ENCODE(value)
+def _dumps(value: Mapping[str, Any] | None) -> str | None:
+    return None if value is None else _ENCODE(value)
 
 
 def _loads(value: str | None) -> dict[str, Any] | None:
@@ -383,21 +382,19 @@ def recorder(session: Session) -> Recorder | None:
     return found if isinstance(found, Recorder) else None
 
 
-def record_inserts(
-    session: Session, table: Table, rows: Iterable[Mapping[str, Any]], *, encoded: bool = False
-) -> None:
-    """A bulk writer's new rows (with their ids), written with ``SKIP_CAPTURE``; ``encoded``:
-    their values are already as JSON holds them (``encode_row``)."""
+def record_inserts(session: Session, table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
+    """A bulk writer's new rows (with their ids and values), written with ``SKIP_CAPTURE``."""
     rec = recorder(session)
     if rec is not None:
-        rec.inserts(table, rows, encoded=encoded)
+        rec.inserts(table, rows)
 
 
-def record_inserted_json(session: Session, table: Table, rows: Iterable[tuple[int, str]]) -> None:
-    """``record_inserts`` for rows a bulk writer has encoded itself: (id, values as JSON)."""
+def record_inserted_ids(session: Session, table: Table, ids: Iterable[int]) -> None:
+    """A bulk writer's new records (written with ``SKIP_CAPTURE``) by their ids alone: the
+    journal keeps runs of contiguous ids, not the records' values."""
     rec = recorder(session)
     if rec is not None:
-        rec.inserted_json(table, rows)
+        rec.inserted_ids(table, ids)
 
 
 def record_updates(
@@ -712,6 +709,24 @@ class StoredChange:
     action: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    last_record_id: int | None = None  # a run: the records ``record_id`` to this one
+
+    @property
+    def is_run(self) -> bool:
+        return self.last_record_id is not None
+
+    @property
+    def count(self) -> int:
+        """How many records: a run's, else one."""
+        if self.last_record_id is None or self.record_id is None:
+            return 1
+        return self.last_record_id - self.record_id + 1
+
+    def covers(self, table_name: str, record_id: int) -> bool:
+        if self.table != table_name or self.record_id is None:
+            return False
+        last = self.record_id if self.last_record_id is None else self.last_record_id
+        return self.record_id <= record_id <= last
 
 
 def changes_of(session: Session, journal_ids: Sequence[int]) -> dict[int, list[StoredChange]]:
@@ -739,23 +754,29 @@ def changes_of(session: Session, journal_ids: Sequence[int]) -> dict[int, list[S
                     r.action,
                     _loads(r.before),
                     _loads(r.after),
+                    r.last_record_id,
                 )
             )
     return out
 
 
 def entries_touching(session: Session, table_name: str, record_id: int) -> list[int]:
-    from sqlalchemy import select
+    """The entries that changed the record: by its own rows or a run that holds it."""
+    from sqlalchemy import select, union
 
     from sanlian.db.models import JournalChange
 
     table: Any = JournalChange.__table__  # type: ignore[attr-defined]
-    stmt = (
-        select(table.c.journal_id)
-        .where(table.c.table_name == table_name, table.c.record_id == record_id)
-        .distinct()
+    one = select(table.c.journal_id).where(
+        table.c.table_name == table_name, table.c.record_id == record_id
     )
-    return [int(i) for i in session.connection().execute(stmt).scalars()]
+    runs = select(table.c.journal_id).where(  # runs that hold it (ix_journal_change_run)
+        table.c.table_name == table_name,
+        table.c.last_record_id >= record_id,
+        table.c.record_id <= record_id,
+    )
+    stmt = union(one, runs)
+    return sorted({int(i) for i in session.connection().execute(stmt).scalars()})
 
 
 def ids_named(session: Session, table_name: str, name: str) -> list[int]:
@@ -876,6 +897,8 @@ def masked(values: Mapping[str, Any] | None, reveal: bool) -> dict[str, Any] | N
 def field_lines(change: StoredChange, *, reveal: bool, back: bool = False) -> list[str]:
     """Field by field in Chinese: ``手机号码：138****0000 → 139****1111`` (``back``: the
     undo's direction, from the value now to the value before)."""
+    if change.is_run:  # ids only: nothing to show, nothing to reveal
+        return []
     keys = _pk(_table(change.table)) if change.table in _table_order() else ["id"]
     before, after = change.before or {}, change.after or {}
     lines = []
@@ -892,7 +915,17 @@ def field_lines(change: StoredChange, *, reveal: bool, back: bool = False) -> li
     return [f"{FIELD_LABELS.get(k, k)}：{shown(k, v, reveal)}" for k, v in values.items()]
 
 
+def describe_run(change: StoredChange) -> str:
+    """A run of records: ``联系户 1,000 条（编号 1–1000）``."""
+    label = TABLE_LABELS.get(change.table, change.table)
+    first, last = change.record_id, change.last_record_id
+    ids = f"{first}" if first == last else f"{first}–{last}"
+    return f"{label} {change.count:,} 条（编号 {ids}）"
+
+
 def change_line(change: StoredChange, *, reveal: bool, verb: dict[str, str]) -> str:
+    if change.is_run:
+        return f"{verb.get(change.action, change.action)}{describe_run(change)}"
     row = change.after if change.action == "insert" else change.before
     what = describe_row(change.table, row)
     if change.action == "update":
@@ -914,7 +947,7 @@ def plan_undo(session: Session) -> UndoPlan:
     if entry["kind"] == "legacy":
         raise RuleError("undo_legacy", id=entry["id"], summary=entry["summary"])
     changes = changes_of(session, [int(entry["id"])]).get(int(entry["id"]), [])
-    if any(c.action == "unknown" for c in changes):
+    if any(c.action == "unknown" or (c.is_run and c.action != "insert") for c in changes):
         raise RuleError("undo_unrecorded", id=entry["id"], summary=entry["summary"])
     return UndoPlan(entry, changes)
 
@@ -952,12 +985,17 @@ def apply_undo(session: Session, plan: UndoPlan, *, at: dt.datetime, operator: s
         while i < len(todo):
             change = todo[i]
             table = _table(change.table)
+            if change.is_run:  # an import's new records, by their ids
+                _undo_ids(session, int(plan.entry["id"]), table, change, done)
+                i += 1
+                continue
             if change.action in ("insert", "delete"):  # a run of them at once (an import batch)
                 j = i + 1
                 while (
                     j < len(todo)
                     and j - i < 400
                     and (todo[j].table, todo[j].action) == (change.table, change.action)
+                    and not todo[j].is_run
                 ):
                     j += 1
                 _undo_run(session, table, todo[i:j], done)
@@ -1041,6 +1079,81 @@ def _undo_run(
         rows = [{k: decode(table, k, v) for k, v in key.items() if k in table.c} for key in keys]
         conn.execute(insert(table), rows)
         done.extend(Change(table.name, "insert", c.record_id, None, c.before) for c in run)
+
+
+def _undo_ids(
+    session: Session, entry_id: int, table: Table, run: StoredChange, done: list[Change]
+) -> None:
+    """Delete the records of a run (and their search keys), refused (``undo_conflict``) when
+    a later entry not undone changed any of them, when one is gone, or when anything refers
+    to one of them now (a link, a visit, a problem added since)."""
+    from sqlalchemy import and_, delete, func, or_, select
+
+    from sanlian.db.models import Journal, JournalChange, SearchKey
+    from sanlian.errors import RuleError
+
+    first, last = int(cast(int, run.record_id)), int(cast(int, run.last_record_id))
+    conn = session.connection()
+    ids = table.c.id
+
+    def refuse(record_id: int) -> None:
+        row = conn.execute(select(table).where(ids == record_id)).first()
+        found = dict(row._mapping) if row is not None else {"id": record_id}
+        raise RuleError("undo_conflict", what=describe_row(table.name, found))
+
+    changes: Any = JournalChange.__table__  # type: ignore[attr-defined]
+    entries: Any = Journal.__table__  # type: ignore[attr-defined]
+    # undo entries only put back what the entries they undid had changed
+    later = (
+        select(changes.c.record_id)
+        .join(entries, entries.c.id == changes.c.journal_id)
+        .where(
+            changes.c.journal_id > entry_id,
+            entries.c.undone_by.is_(None),
+            entries.c.kind.in_(("change", "purge", "legacy")),
+            changes.c.table_name == table.name,
+            or_(
+                changes.c.record_id.between(first, last),
+                and_(changes.c.last_record_id >= first, changes.c.record_id <= last),
+            ),
+        )
+        .limit(1)
+    )
+    touched = conn.execute(later).scalar()
+    if touched is not None:
+        refuse(max(first, int(touched)))
+    present = conn.execute(
+        select(func.count()).select_from(table).where(ids.between(first, last))
+    ).scalar()
+    if present != run.count:
+        have = set(conn.execute(select(ids).where(ids.between(first, last))).scalars())
+        refuse(next(i for i in range(first, last + 1) if i not in have))
+    for child, column in _referring(table):
+        used = conn.execute(
+            select(child.c[column]).where(child.c[column].between(first, last)).limit(1)
+        ).scalar()
+        if used is not None:
+            refuse(int(used))
+    conn.execute(delete(table).where(ids.between(first, last)))
+    keys: Any = SearchKey.__table__  # type: ignore[attr-defined]
+    if table.name in REGISTRY_TABLES:
+        conn.execute(
+            delete(keys).where(keys.c.kind == table.name, keys.c.ref_id.between(first, last))
+        )
+    done.append(Change(table.name, "delete", first, None, None, last))
+
+
+@functools.cache
+def _referring(table: Table) -> list[tuple[Table, str]]:
+    """(table, column) of every reference to ``table``'s ``id`` (derived tables too)."""
+    from sqlmodel import SQLModel
+
+    return [
+        (child, fk.parent.name)
+        for child in SQLModel.metadata.sorted_tables
+        for fk in child.foreign_keys
+        if fk.column.table is table and child.name not in SKIP_TABLES
+    ]
 
 
 def _reindex(session: Session, touched: Mapping[str, set[int]]) -> None:

@@ -514,9 +514,20 @@ def m0004_visit_section(op: Operations) -> None:
         op.execute(statement)
 
 
+def m0005_journal_runs(op: Operations) -> None:
+    """``journal_change.last_record_id``: a row with it set stands for the records
+    ``record_id`` to ``last_record_id`` inserted together (an import's new records), without
+    their values; the rows written before keep one record each (the column left empty)."""
+    op.add_column("journal_change", sa.Column("last_record_id", sa.Integer(), nullable=True))
+    op.create_index(
+        "ix_journal_change_run", "journal_change", ["table_name", "last_record_id"], unique=False
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Operations], None]]] = [
     (1, "initial", m0001_initial),
     (2, "change_journal", m0002_change_journal),
     (3, "report_indexes", m0003_report_indexes),
     (4, "visit_section", m0004_visit_section),
+    (5, "journal_runs", m0005_journal_runs),
 ]

@@ -327,15 +327,23 @@ class Journal(SQLModel, table=True):
 class JournalChange(SQLModel, table=True):
     """One row written by a journaled command: its values before and after (JSON objects of
     column → value; an update holds the changed columns and the key). ``record_id`` is the
-    row's ``id`` (None for tables keyed by two columns, whose key is in the JSON)."""
+    row's ``id`` (None for tables keyed by two columns, whose key is in the JSON).
+
+    A run (``last_record_id`` set): the records ``record_id`` to ``last_record_id``, all of
+    them, inserted (or deleted by an undo) together, without their values (an import's new
+    records)."""
 
     __tablename__ = "journal_change"
-    __table_args__ = (Index("ix_journal_change_record", "table_name", "record_id"),)
+    __table_args__ = (
+        Index("ix_journal_change_record", "table_name", "record_id"),
+        Index("ix_journal_change_run", "table_name", "last_record_id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     journal_id: int = Field(sa_column=_fk("journal.id", ondelete="CASCADE", nullable=False))
     seq: int
     table_name: str
     record_id: int | None = None
+    last_record_id: int | None = None
     action: str
     before: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     after: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

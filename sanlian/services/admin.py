@@ -456,7 +456,7 @@ def history(
         for row in rows:
             changes = found.get(int(row["id"]), [])
             if record is not None:
-                changes = [c for c in changes if (c.table, c.record_id) == record] or changes
+                changes = [c for c in changes if c.covers(*record)] or changes
             row["changes"] = [
                 {
                     "table": c.table,
@@ -464,6 +464,8 @@ def history(
                     "action": c.action,
                     "before": journal.masked(c.before, reveal),
                     "after": journal.masked(c.after, reveal),
+                    # a run (an import's new records): ``record_id`` to this, no values
+                    **({"last_record_id": c.last_record_id, "count": c.count} if c.is_run else {}),
                 }
                 for c in changes
             ]

@@ -1207,11 +1207,11 @@ class RegistryImporter(Importer):
             insert_search_keys(self.session, self.kind, renamed, replace=True)
         if adds:
             if _plain_sqlite(self.session):
-                made, texts = self._insert_plain(adds)
-                journal.record_inserted_json(self.session, self.table, texts)
+                made = self._insert_plain(adds)
             else:
-                made, journaled = self._insert_core(adds)
-                journal.record_inserts(self.session, self.table, journaled, encoded=True)
+                made = self._insert_core(adds)
+            # the journal keeps the new records' ids (runs of them), not their values
+            journal.record_inserted_ids(self.session, self.table, [i for i, _n in made])
             self._defer_lookup_index()
             self._keys_added += insert_search_keys(self.session, self.kind, made, replace=False)
             result.added += len(adds)
@@ -1276,14 +1276,12 @@ class RegistryImporter(Importer):
                     found[tuple(key)] = int(new_id)
         return [found[tuple(values[i] for i in key_at)] for values in params]
 
-    def _insert_core(
-        self, adds: list[tuple[Row, dict[str, Any]]]
-    ) -> tuple[list[tuple[int, str]], list[dict[str, Any]]]:
+    def _insert_core(self, adds: list[tuple[Row, dict[str, Any]]]) -> list[tuple[int, str]]:
         """New records through Core's executemany with RETURNING (PostgreSQL): their ids and
-        names for the search keys, and their rows for the journal."""
+        names for the search keys (and the journal)."""
         from sqlalchemy import insert
 
-        from sanlian.db.journal import SKIP_CAPTURE, encode_row
+        from sanlian.db.journal import SKIP_CAPTURE
 
         # The new ids come back unordered; the keys a batch holds once each tell them apart.
         full = [{**self._defaults, **data, "created_at": self.now} for _r, data in adds]
@@ -1292,65 +1290,41 @@ class RegistryImporter(Importer):
             tuple(f.get(k) for k in keys): r.line for (r, _d), f in zip(adds, full, strict=True)
         }
         stmt = insert(self.table).returning(self.table.c.id, *(self.table.c[k] for k in keys))
-        row_of = {tuple(f.get(k) for k in keys): f for f in full}
         made = []
-        journaled = []
         for new_id, *key in self.session.execute(stmt.execution_options(**SKIP_CAPTURE), full):
             made.append((int(new_id), str(key[0])))
             self._matched[int(new_id)] = line_of.get(tuple(key), 0)
-            journaled.append(encode_row({"id": int(new_id), **row_of[tuple(key)]}))
-        return made, journaled
+        return made
 
-    def _insert_plain(
-        self, adds: list[tuple[Row, dict[str, Any]]]
-    ) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    def _insert_plain(self, adds: list[tuple[Row, dict[str, Any]]]) -> list[tuple[int, str]]:
         """``_insert_core`` on SQLite through the driver's ``executemany``, values as lists
         (SQLAlchemy's handling of each parameter set cost more than SQLite's writing it); the
         new ids are the ones after the largest before, in order (see below), so nothing has
         to be read back. The values are those Core would bind: the columns' own bind
-        processing is applied where a column has one (only ``created_at`` in practice). The
-        journal gets each new row as JSON: (id, text)."""
-        import sqlalchemy as sa
-
-        from sanlian.db.journal import encode, row_json
-
+        processing is applied where a column has one (only ``created_at`` in practice)."""
         connection = self.session.connection()
         dialect = connection.dialect
         columns = [c for c in self.table.columns if c.name != "id"]
         names = [c.name for c in columns]
         created_at = names.index("created_at") if "created_at" in names else None
         processed = []  # (position, bind processor) of the other columns that have one
-        dated = []  # columns whose values JSON holds otherwise (dates, decimals)
         for i, c in enumerate(columns):
             process = c.type._cached_bind_processor(dialect)
             if process is not None and i != created_at:
                 processed.append((i, process))
-            if i != created_at and isinstance(c.type, sa.Date | sa.DateTime | sa.Numeric):
-                dated.append(i)
         created: Any = self.now
         if created_at is not None:
             process = columns[created_at].type._cached_bind_processor(dialect)
             created = process(self.now) if process is not None else self.now
-        created_json = encode(self.now)
         defaults = self._defaults
         params: list[tuple[Any, ...]] = []
-        # each new row's values as the journal holds them, after its id (filled in below)
-        afters: list[list[Any]] = []
-        to_json = row_json(["id", *names])
-        name_at = names.index("name") + 1
         for _row, data in adds:
             values = [data[n] if n in data else defaults[n] for n in names]
-            after = [None, *values]
             for i, process in processed:
                 values[i] = process(values[i])
-            for i in dated:
-                if after[i + 1] is not None:
-                    after[i + 1] = encode(after[i + 1])
             if created_at is not None:
                 values[created_at] = created
-                after[created_at + 1] = created_json
             params.append(tuple(values))
-            afters.append(after)
         listed = ", ".join(f'"{n}"' for n in names)
         table = self.table.name
         head = f'INSERT INTO "{table}" ({listed}) VALUES '
@@ -1379,13 +1353,10 @@ class RegistryImporter(Importer):
         if not contiguous:
             ids = self._read_back(run, before, params, names)
         made = []
-        journaled = []
-        for new_id, (row, _data), after in zip(ids, adds, afters, strict=True):
-            made.append((new_id, after[name_at]))
+        for new_id, (row, data) in zip(ids, adds, strict=True):
+            made.append((new_id, str(data["name"] if "name" in data else defaults["name"])))
             self._matched[new_id] = row.line
-            after[0] = new_id
-            journaled.append((new_id, to_json(after)))
-        return made, journaled
+        return made
 
 
 SQLITE_VARIABLES = 32766  # parameters a statement (SQLite 3.32 on)
