@@ -872,10 +872,10 @@ class RegistryImporter(Importer):
         """The first reference of ``row`` to a retired record that it may not use, as (field
         key, sentence): a row matched to a record that refers to it already keeps it; a new
         row, or a changed reference, may not."""
-        from sanlian.services.refs import KIND_LABEL
-
         if not self._retired:  # no reference of this file named a retired record
             return None
+        from sanlian.services.refs import KIND_LABEL
+
         for f in self.fields:
             value = row.data.get(f.column) if f.type == "ref" and f.ref else None
             if value is None or (f.ref, value) not in self._retired:
@@ -1922,6 +1922,8 @@ def _warm(importer: Importer) -> None:
 
     importer.search_keys_of("张")
     validate._area_known("110101199001011234", 1990)
+    if isinstance(importer, RegistryImporter):
+        assert importer._checks is not None  # its rules, looked up (and imported) once
 
 
 @contextlib.contextmanager
