@@ -188,8 +188,9 @@ def test_a_file_refused_half_way_is_refused_the_same(
 
 
 def test_small_files_are_checked_in_one_process(
-    base: Cli, tmp_path: Path, forks: list[int]
+    base: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int]
 ) -> None:
+    monkeypatch.delenv(importing.PARALLEL_ENV, raising=False)
     rows = [["户主", "社区(村)"]] + [[f"户{i}", "幸福社区"] for i in range(100)]
     assert base("household", "import", write_csv(tmp_path / "x.csv", rows)).code == 0
     assert forks == []
