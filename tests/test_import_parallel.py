@@ -244,3 +244,32 @@ def test_killed_while_the_checker_runs(base: Cli, db_path: Path, tmp_path: Path)
         assert con.execute("select count(*) from household").fetchone() == (1,)
     finally:
         con.close()
+
+
+def test_search_keys_in_several_statements(
+    base: Cli, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The keys go in multi-row statements of at most ``SQLITE_VARIABLES`` parameters: with a
+    tiny limit, a batch takes several, and every key is written once."""
+    monkeypatch.setattr(importing, "SQLITE_VARIABLES", 7)  # 3 keys a statement
+    rows = [["户主", "社区(村)"], ["单丽", "幸福社区"], ["曾伟", "前河湾村"], ["李四", "幸福社区"]]
+    assert base("household", "import", write_csv(tmp_path / "x.csv", rows)).code == 0
+    got = rows_of(
+        db_path,
+        "select h.name, k.key from search_key k join household h on h.id = k.ref_id"
+        " where k.kind = 'household' and h.id > 1 order by h.id, k.key",
+    )
+    assert got == [
+        ("单丽", "chanli"),
+        ("单丽", "cl"),
+        ("单丽", "danli"),
+        ("单丽", "dl"),
+        ("单丽", "shanli"),
+        ("单丽", "sl"),
+        ("曾伟", "cengwei"),
+        ("曾伟", "cw"),
+        ("曾伟", "zengwei"),
+        ("曾伟", "zw"),
+        ("李四", "lisi"),
+        ("李四", "ls"),
+    ]

@@ -751,13 +751,22 @@ def insert_search_keys(
 
     connection = session.connection()
     if connection.dialect.paramstyle == "qmark":  # SQLite
-        # The driver's own executemany: ~6 keys a name, and SQLAlchemy's processing of each
-        # parameter set cost more than SQLite's writing them. The table takes no journal.
-        plain = [(kind, ref_id, key) for ref_id, name in pairs for key in keys_of(name)]
-        if plain:
-            sql = "INSERT INTO search_key (kind, ref_id, key) VALUES (?, ?, ?)"
-            connection.exec_driver_sql(sql, plain)
-        return len(plain)
+        # Multi-row statements through the driver: ~4 keys a name, and SQLAlchemy's processing
+        # of each parameter set cost more than SQLite's writing them; so did the driver's own
+        # executemany (a step and a reset per key: 0.34 s against 0.15 s for 386,000 keys).
+        # The kind is one of the registry's ASCII words, written into the statement. The
+        # table takes no journal.
+        assert kind.isascii() and kind.isalpha()
+        flat = [v for ref_id, name in pairs for key in keys_of(name) for v in (ref_id, key)]
+        count = len(flat) // 2
+        per = SQLITE_VARIABLES // 2  # keys a statement
+        one = f"('{kind}', ?, ?)"
+        for start in range(0, count, per):
+            part = flat[2 * start : 2 * (start + per)]
+            values = ", ".join([one] * (len(part) // 2))
+            sql = f"INSERT INTO search_key (kind, ref_id, key) VALUES {values}"
+            connection.exec_driver_sql(sql, tuple(part))
+        return count
     rows = [
         {"kind": kind, "ref_id": ref_id, "key": key}
         for ref_id, name in pairs
