@@ -249,9 +249,10 @@ def test_killed_while_the_checker_runs(base: Cli, db_path: Path, tmp_path: Path)
 def test_search_keys_in_several_statements(
     base: Cli, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The keys go in multi-row statements of at most ``SQLITE_VARIABLES`` parameters: with a
-    tiny limit, a batch takes several, and every key is written once."""
-    monkeypatch.setattr(importing, "SQLITE_VARIABLES", 7)  # 3 keys a statement
+    """The keys go in multi-row statements of ``KEYS_A_STATEMENT`` keys and the rest by
+    executemany: with 5 a statement, the 12 keys take two statements and two more rows, and
+    every key is written once."""
+    monkeypatch.setattr(importing, "KEYS_A_STATEMENT", 5)
     rows = [["户主", "社区(村)"], ["单丽", "幸福社区"], ["曾伟", "前河湾村"], ["李四", "幸福社区"]]
     assert base("household", "import", write_csv(tmp_path / "x.csv", rows)).code == 0
     got = rows_of(
