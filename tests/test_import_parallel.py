@@ -274,3 +274,20 @@ def test_search_keys_in_several_statements(
         ("李四", "lisi"),
         ("李四", "ls"),
     ]
+
+
+def test_no_process_to_fork(
+    base: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int]
+) -> None:
+    """``fork`` refused (a process limit, no memory): the file is checked in one process."""
+    monkeypatch.setenv(importing.PARALLEL_ENV, "1")
+
+    def refused() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    rows = [["户主", "社区(村)"]] + [[f"户{i}", "幸福社区"] for i in range(500)]
+    result = base("household", "import", write_csv(tmp_path / "x.csv", rows))
+    assert result.code == 0, result
+    assert "联系户：新增 500，更新 0，未变 0。" in result.out
+    assert forks == [1]  # tried, and went on without

@@ -20,7 +20,10 @@ A reference to a retired record (an export names it) is accepted where the row m
 existing record that already refers to it; a new row, or a changed reference, is refused.
 
 The registry kinds are written in bulk (``insert`` with RETURNING, pinyin search keys likewise),
-batch by batch, so that 100,000 rows stream in flat memory. The ledgers (links, visits,
+batch by batch, so that 100,000 rows stream in flat memory. A large file of a registry kind is
+read and its values checked (step 2, and the search keys worked out) by a forked process on the
+second core while this one matches and writes (``_Forked``): the same rows in the same order,
+the same refusals and hints. The ledgers (links, visits,
 problems, research reports) go row by row through their services' own ``add``, each in a
 savepoint, because their rules depend on what the earlier rows recorded.
 """
@@ -1825,7 +1828,12 @@ class _Forked:
 
         self.done = table.done
         read_end, write_end = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to be had (a limit, memory): the caller checks alone
+            os.close(read_end)
+            os.close(write_end)
+            raise
         if pid == 0:  # the child
             code = 0
             try:
@@ -1955,7 +1963,11 @@ def _front_rows(
         yield _Inline(_front(rows, importer, columns, fields, keys=False), table)
         return
     _warm(importer)
-    forked = _Forked(_front(rows, importer, columns, fields, keys=True), table, importer)
+    try:
+        forked = _Forked(_front(rows, importer, columns, fields, keys=True), table, importer)
+    except OSError:
+        yield _Inline(_front(rows, importer, columns, fields, keys=False), table)
+        return
     try:
         yield forked
     finally:
