@@ -291,3 +291,31 @@ def test_no_process_to_fork(
     assert result.code == 0, result
     assert "联系户：新增 500，更新 0，未变 0。" in result.out
     assert forks == [1]  # tried, and went on without
+
+
+def test_running_processes_counted() -> None:
+    assert importing._running() >= 1  # this one at least
+
+
+def test_forked_only_while_a_core_is_free(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large file is checked by a second process only when no other program keeps the
+    other core busy (unless the test hook asks for it)."""
+    import types
+
+    if not sys.platform.startswith("linux") or len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("one core, or not Linux: never forked")
+    cores = len(os.sched_getaffinity(0))
+    monkeypatch.delenv(importing.PARALLEL_ENV, raising=False)
+    large = types.SimpleNamespace(fmt="xlsx", total=importing.PARALLEL_MIN_ROWS)
+    small = types.SimpleNamespace(fmt="csv", total=importing.PARALLEL_MIN_ROWS * 99)
+    pure = types.SimpleNamespace(pure=True)
+    busy = [cores]
+    monkeypatch.setattr(importing, "_running", lambda: busy[0])
+    assert not importing._parallel(large, pure)  # type: ignore[arg-type]
+    busy[0] = cores - 1
+    assert importing._parallel(large, pure)  # type: ignore[arg-type]
+    assert not importing._parallel(small, pure)  # type: ignore[arg-type]
+    assert not importing._parallel(large, types.SimpleNamespace(pure=False))  # type: ignore[arg-type]
+    busy[0] = cores + 5
+    monkeypatch.setenv(importing.PARALLEL_ENV, "1")
+    assert importing._parallel(small, pure)  # type: ignore[arg-type]
