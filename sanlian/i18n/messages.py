@@ -215,6 +215,7 @@ MESSAGES: dict[str, str] = {
     "brief_lags_omitted": "另有 {count} 项（{parts}）未列出，详见 sanlian supervise --as-of {as_of}。",
     # --- issue 5 ---------------------------------------------------------------------------
     "import_file_missing": "找不到文件 {path}，请检查路径和文件名。",
+    "import_worker_lost": "检查数据的子进程意外退出，本次导入没有写入任何内容，请重新导入。",
     "import_suffix": "不能导入“{suffix}”文件，请导入 .xlsx（或 .xls）或 .csv 文件；其他格式请先在 Excel 中另存为 .xlsx。",
     "import_password": "工作簿 {path} 设有打开密码，请在 Excel 中取消密码后另存，再导入。",
     "import_unreadable": "文件 {path} 不是可读取的 Excel 工作簿（可能已损坏，或是旧版 .xls 格式）；请在 Excel 中打开它，“另存为”Excel 工作簿（.xlsx），再重新导入。",

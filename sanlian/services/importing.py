@@ -20,7 +20,10 @@ A reference to a retired record (an export names it) is accepted where the row m
 existing record that already refers to it; a new row, or a changed reference, is refused.
 
 The registry kinds are written in bulk (``insert`` with RETURNING, pinyin search keys likewise),
-batch by batch, so that 100,000 rows stream in flat memory. The ledgers (links, visits,
+batch by batch, so that 100,000 rows stream in flat memory. A large file of a registry kind is
+read and its values checked (step 2, and the search keys worked out) by a forked process on the
+second core while this one matches and writes (``_Forked``): the same rows in the same order,
+the same refusals and hints. The ledgers (links, visits,
 problems, research reports) go row by row through their services' own ``add``, each in a
 savepoint, because their rules depend on what the earlier rows recorded.
 """
@@ -672,6 +675,26 @@ class Importer:
         """Every problem of a row that ``clean`` refused: (field key, reason)."""
         raise NotImplementedError
 
+    # Whether ``clean`` splits into ``clean_pure`` (the row's values alone: no database, so a
+    # forked process may run it) and ``complete`` (the references, looked up here).
+    pure = False
+
+    def clean_pure(self, values: Mapping[str, Any], notes: list[str]) -> dict[str, Any]:
+        """``clean`` without the references: raises what ``clean`` may raise."""
+        raise NotImplementedError
+
+    def complete(self, data: dict[str, Any], values: Mapping[str, Any]) -> dict[str, Any] | None:
+        """``clean_pure``'s ``data`` with the references resolved: what ``clean`` returns, or
+        ``None`` when a reference is refused (``clean`` then says why)."""
+        raise NotImplementedError
+
+    def search_keys_of(self, name: str) -> tuple[str, ...]:
+        """The pinyin search keys of a name (worked out ahead, in a forked process)."""
+        return _pinyin_keys(name)
+
+    def keys_ready(self, name: str, keys: tuple[str, ...]) -> None:
+        """``search_keys_of(name)`` as worked out ahead, for the batch being written."""
+
     def process(self, rows: list[Row], result: ImportResult, keep_plan: bool) -> list[BadRow]:
         """Match and write a batch of clean rows; return those refused on the way."""
         raise NotImplementedError
@@ -695,10 +718,16 @@ def _pinyin_keys(name: str) -> tuple[str, ...]:
 
 
 def insert_search_keys(
-    session: Session, kind: str, pairs: Sequence[tuple[int, str]], *, replace: bool
+    session: Session,
+    kind: str,
+    pairs: Sequence[tuple[int, str]],
+    *,
+    replace: bool,
+    known: Mapping[str, tuple[str, ...]] | None = None,
 ) -> int:
     """The pinyin search keys of freshly written names, in bulk: ``refs.set_keys`` for many
-    (``replace`` drops the old keys of renamed records first). Returns how many keys."""
+    (``replace`` drops the old keys of renamed records first). ``known``: names whose keys
+    were worked out ahead. Returns how many keys."""
     from sqlalchemy import delete, insert
     from sqlmodel import col
 
@@ -715,19 +744,41 @@ def insert_search_keys(
                     col(SearchKey.kind) == kind, col(SearchKey.ref_id).in_(chunk)
                 )
             )
+    keys_of: Callable[[str], tuple[str, ...]] = _pinyin_keys
+    if known:
+        ahead = known.get
+
+        def keys_of(name: str) -> tuple[str, ...]:
+            found = ahead(name)
+            return found if found is not None else _pinyin_keys(name)
+
     connection = session.connection()
     if connection.dialect.paramstyle == "qmark":  # SQLite
-        # The driver's own executemany: ~6 keys a name, and SQLAlchemy's processing of each
-        # parameter set cost more than SQLite's writing them. The table takes no journal.
-        plain = [(kind, ref_id, key) for ref_id, name in pairs for key in _pinyin_keys(name)]
-        if plain:
-            sql = "INSERT INTO search_key (kind, ref_id, key) VALUES (?, ?, ?)"
-            connection.exec_driver_sql(sql, plain)
-        return len(plain)
+        # Multi-row statements of ``KEYS_A_STATEMENT`` keys through the driver, the rest of a
+        # batch by the driver's executemany: ~4 keys a name, and SQLAlchemy's processing of
+        # each parameter set cost more than SQLite's writing them; so did executemany alone
+        # (a step and a reset per key: 0.33 s against 0.13 s for 386,000 keys). One statement
+        # text for every batch: the driver keeps each text it runs prepared (128 of them), and
+        # a statement of thousands of rows held a megabyte. The kind is one of the registry's
+        # ASCII words, written into the statement. The table takes no journal.
+        assert kind.isascii() and kind.isalpha()
+        flat = [v for ref_id, name in pairs for key in keys_of(name) for v in (ref_id, key)]
+        count = len(flat) // 2
+        one = f"('{kind}', ?, ?)"
+        head = "INSERT INTO search_key (kind, ref_id, key) VALUES "
+        full = head + ", ".join([one] * KEYS_A_STATEMENT)
+        whole = count - count % KEYS_A_STATEMENT
+        run = connection.exec_driver_sql
+        for start in range(0, 2 * whole, 2 * KEYS_A_STATEMENT):
+            run(full, tuple(flat[start : start + 2 * KEYS_A_STATEMENT]))
+        if whole < count:
+            rest = flat[2 * whole :]
+            run(head + one, list(zip(rest[::2], rest[1::2], strict=True)))
+        return count
     rows = [
         {"kind": kind, "ref_id": ref_id, "key": key}
         for ref_id, name in pairs
-        for key in _pinyin_keys(name)
+        for key in keys_of(name)
     ]
     if rows:
         # Core executemany: the same rows as ``insert(SearchKey)`` without the ORM's bookkeeping.
@@ -804,6 +855,10 @@ class RegistryImporter(Importer):
             f.type in ("name", "text", "enum", "bool", "int", "phone", "uscc", "id_number", "ref")
             for f in self.spec.fields
         )
+        self.pure = self._compiled
+        # (key, the kind it names, column) of each reference, for ``complete``
+        self._ref_inputs = [(k, ref, c) for k, _l, _r, ref, c in self._inputs if ref is not None]
+        self._known_keys: dict[str, tuple[str, ...]] = {}  # search keys worked out ahead
 
     # -- checking ---------------------------------------------------------------------------
 
@@ -834,10 +889,10 @@ class RegistryImporter(Importer):
         """The first reference of ``row`` to a retired record that it may not use, as (field
         key, sentence): a row matched to a record that refers to it already keeps it; a new
         row, or a changed reference, may not."""
-        from sanlian.services.refs import KIND_LABEL
-
         if not self._retired:  # no reference of this file named a retired record
             return None
+        from sanlian.services.refs import KIND_LABEL
+
         for f in self.fields:
             value = row.data.get(f.column) if f.type == "ref" and f.ref else None
             if value is None or (f.ref, value) not in self._retired:
@@ -938,6 +993,31 @@ class RegistryImporter(Importer):
             )
         data.update(resolved)
         return data
+
+    def clean_pure(self, values: Mapping[str, Any], notes: list[str]) -> dict[str, Any]:
+        plain: dict[str, Any] = {}
+        for key, label, required, ref, _column in self._inputs:
+            value = values.get(key)
+            if value is None:
+                if required:
+                    raise ValidationError("required", field=label)
+                continue
+            if ref is None:
+                plain[key] = value
+        return self._clean_new(plain, notes)
+
+    def complete(self, data: dict[str, Any], values: Mapping[str, Any]) -> dict[str, Any] | None:
+        for key, ref, column in self._ref_inputs:
+            value = values.get(key)
+            if value is not None:
+                try:
+                    data[column] = self._ref(ref, str(value))
+                except SanlianError:
+                    return None
+        return data
+
+    def keys_ready(self, name: str, keys: tuple[str, ...]) -> None:
+        self._known_keys[name] = keys
 
     def diagnose(self, row: Row) -> list[tuple[str, str]]:
         from sanlian.services.registry import clean_values
@@ -1213,10 +1293,13 @@ class RegistryImporter(Importer):
             # the journal keeps the new records' ids (runs of them), not their values
             journal.record_inserted_ids(self.session, self.table, [i for i, _n in made])
             self._defer_lookup_index()
-            self._keys_added += insert_search_keys(self.session, self.kind, made, replace=False)
+            self._keys_added += insert_search_keys(
+                self.session, self.kind, made, replace=False, known=self._known_keys
+            )
             result.added += len(adds)
             if keep_plan:
                 result.planned.extend(Planned(r.line, "add", d["name"]) for r, d in adds)
+        self._known_keys.clear()
         return bad
 
     def _defer_lookup_index(self) -> None:
@@ -1360,6 +1443,7 @@ class RegistryImporter(Importer):
 
 
 SQLITE_VARIABLES = 32766  # parameters a statement (SQLite 3.32 on)
+KEYS_A_STATEMENT = 256  # search keys a multi-row statement (the rest of a batch: executemany)
 
 
 def _plain_sqlite(session: Session) -> bool:
@@ -1529,75 +1613,51 @@ def _run_import(
     savepoint = session.begin_nested()
     try:
         batch: list[Row] = []
-        for line, cells in rows:
-            read += 1
-            if progress is not None and read % BATCH == 0:
-                progress(table.done, table.total, read)
-            values: dict[str, Any] = {}
-            problems: list[Problem] = []
-            width = len(cells)
-            for index, f, key, prose, number in fields:
-                raw = cells[index] if index < width else None
-                if raw is None:
-                    values[key] = None
+        with _front_rows(rows, table, importer, columns, fields) as front:
+            for line, cells, values, problems, record_text, record_id, pre in front:
+                read += 1
+                if progress is not None and read % BATCH == 0:
+                    progress(front.done, table.total, read)
+                if values is None:
+                    continue  # only unknown or ignored columns filled: nothing to import
+                row = Row(line, cells, values, record_id=record_id, record_text=record_text)
+                if (
+                    example
+                    and read == 1
+                    and not problems
+                    and record_id is None
+                    and all(values.get(k) == example.get(k) for k in mapped_keys)
+                ):
+                    result.skipped_example = True
                     continue
-                if type(raw) is str:  # ``prepare`` for the usual text cell, inline
-                    if prose:
-                        values[key] = raw if raw.strip() else None
+                result.rows += 1
+                if problems:
+                    # A damaged number hides the rest of the row's checks for its own column.
+                    skip = {_key(columns, p) for p in problems}
+                    extra = _diagnose(importer, row, columns, skip=skip)
+                    result.bad.append(BadRow(line, cells, _in_order(columns, problems + extra)))
+                    continue
+                data = importer.complete(pre[0], values) if pre is not None else None
+                if data is not None:  # checked ahead (``_front``): what ``clean`` gives
+                    assert pre is not None
+                    row.data = data
+                    row.notes = pre[1]
+                    if pre[2] is not None:
+                        importer.keys_ready(data["name"], pre[2])
+                else:
+                    try:
+                        # Hints about the values (an area code not in the table) wait for the
+                        # row's fate: they concern a row that adds a record or changes its ID
+                        # number only.
+                        row.data = importer.clean(row, row.notes)
+                    except SanlianError as exc:
+                        found = _diagnose(importer, row, columns) or [Problem("", "", exc.message)]
+                        result.bad.append(BadRow(line, cells, found))
                         continue
-                    text = (raw if raw.isascii() else fold_width(raw)).strip()
-                    if not text:
-                        values[key] = None
-                        continue
-                    if not number or (text.isascii() and text.isdigit()):
-                        values[key] = text
-                        continue
-                try:
-                    values[f.key] = prepare(raw, f)
-                except CellProblem as exc:
-                    values[f.key] = None
-                    problems.append(
-                        Problem(columns.headers[index], display(raw), exc.message, f.type)
-                    )
-            if not problems and not any(v is not None for v in values.values()):
-                continue  # only unknown or ignored columns filled: nothing to import
-            row = Row(line=line, cells=cells, values=values)
-            if columns.record is not None and columns.record < len(cells):
-                raw = cells[columns.record]
-                row.record_text = display(raw)
-                try:
-                    row.record_id = record_number(raw)
-                except CellProblem as exc:
-                    problems.append(
-                        Problem(columns.headers[columns.record], row.record_text, exc.message)
-                    )
-            if (
-                example
-                and read == 1
-                and not problems
-                and row.record_id is None
-                and all(row.values.get(k) == example.get(k) for k in mapped_keys)
-            ):
-                result.skipped_example = True
-                continue
-            result.rows += 1
-            if problems:
-                # A damaged number hides the rest of the row's checks for its own column only.
-                extra = _diagnose(importer, row, columns, skip={_key(columns, p) for p in problems})
-                result.bad.append(BadRow(line, cells, _in_order(columns, problems + extra)))
-                continue
-            try:
-                # Hints about the values (an area code not in the table) wait for the row's
-                # fate: they concern a row that adds a record or changes its ID number only.
-                row.data = importer.clean(row, row.notes)
-            except SanlianError as exc:
-                found = _diagnose(importer, row, columns) or [Problem("", "", exc.message)]
-                result.bad.append(BadRow(line, cells, found))
-                continue
-            batch.append(row)
-            if len(batch) >= BATCH:
-                result.bad.extend(importer.process(batch, result, keep_plan))
-                batch = []
+                batch.append(row)
+                if len(batch) >= BATCH:
+                    result.bad.extend(importer.process(batch, result, keep_plan))
+                    batch = []
         if batch:
             result.bad.extend(importer.process(batch, result, keep_plan))
         importer.finish()
@@ -1620,6 +1680,294 @@ def _run_import(
         result.bad_file = write_bad_rows(table.path, columns, result.bad, importer.fields)
     result.seconds = time.perf_counter() - started
     return result
+
+
+# --- the per-row work that depends on the row alone ------------------------------------------
+
+# (line, cells, values or None when nothing is to be imported, problems of the cells, the
+# record number as shown, the record number, and ``clean_pure``'s (data, notes, search keys)
+# or None where the row is to be checked by ``clean``)
+FrontRow = tuple[
+    int,
+    list[Cell],
+    "dict[str, Any] | None",
+    "list[Problem]",
+    str,
+    "int | None",
+    "tuple[dict[str, Any], list[str], tuple[str, ...] | None] | None",
+]
+
+PARALLEL_MIN_ROWS = 5_000  # rows a file holds before a second process checks them
+PARALLEL_ENV = "SANLIAN_IMPORT_PARALLEL_MIN_ROWS"  # test hook: that number, for small files
+CSV_ROW_BYTES = 100  # a CSV row's size, to guess its rows from its bytes
+FRAME = 500  # rows a message from the checking process to the writing one
+PIPE_BYTES = 1 << 20  # the pipe's buffer (Linux allows up to 1 MiB by default)
+
+
+def _front(
+    rows: Iterator[tuple[int, list[Cell]]],
+    importer: Importer,
+    columns: Columns,
+    fields: list[tuple[int, Field, str, bool, bool]],
+    keys: bool,
+) -> Iterator[FrontRow]:
+    """Each row's cells prepared and, where the importer can (``pure``), its values checked
+    by ``clean_pure`` (and its search keys worked out when ``keys``): nothing here reads the
+    database or depends on another row, so a forked process may do it."""
+    pure = importer.pure
+    record = columns.record
+    headers = columns.headers
+    keys_of = importer.search_keys_of
+    for line, cells in rows:
+        values: dict[str, Any] = {}
+        problems: list[Problem] = []
+        width = len(cells)
+        for index, f, key, prose, number in fields:
+            raw = cells[index] if index < width else None
+            if raw is None:
+                values[key] = None
+                continue
+            if type(raw) is str:  # ``prepare`` for the usual text cell, inline
+                if prose:
+                    values[key] = raw if raw.strip() else None
+                    continue
+                text = (raw if raw.isascii() else fold_width(raw)).strip()
+                if not text:
+                    values[key] = None
+                    continue
+                if not number or (text.isascii() and text.isdigit()):
+                    values[key] = text
+                    continue
+            try:
+                values[key] = prepare(raw, f)
+            except CellProblem as exc:
+                values[key] = None
+                problems.append(Problem(headers[index], display(raw), exc.message, f.type))
+        if not problems and not any(v is not None for v in values.values()):
+            yield line, cells, None, problems, "", None, None
+            continue
+        record_text = ""
+        record_id = None
+        if record is not None and record < len(cells):
+            raw = cells[record]
+            record_text = display(raw)
+            try:
+                record_id = record_number(raw)
+            except CellProblem as exc:
+                problems.append(Problem(headers[record], record_text, exc.message))
+        pre = None
+        if pure and not problems:
+            notes: list[str] = []
+            try:
+                data = importer.clean_pure(values, notes)
+            except SanlianError:
+                pass  # ``clean`` says it again, and ``diagnose`` finds every problem
+            else:
+                pre = (data, notes, keys_of(data["name"]) if keys else None)
+        yield line, cells, values, problems, record_text, record_id, pre
+
+
+class _Inline:
+    """``_front`` in this process."""
+
+    def __init__(self, items: Iterator[FrontRow], table: Table) -> None:
+        self._items = items
+        self._table = table
+
+    def __iter__(self) -> Iterator[FrontRow]:
+        return self._items
+
+    @property
+    def done(self) -> int:
+        return self._table.done
+
+    def stop(self) -> None:
+        pass
+
+
+class _Forked:
+    """``_front`` in a forked process on the other core, which sends its rows here through a
+    pipe, ``FRAME`` at a time, in order; this process matches and writes them meanwhile.
+
+    The child reads the file and checks values, nothing else: it never touches the database
+    (it leaves by ``os._exit``, running no clean-up of what it inherited), prints nothing and
+    ignores Ctrl-C (the parent stops it). If the parent dies, the child's next write fails
+    and it ends; if the child dies, the parent refuses the import (nothing written)."""
+
+    def __init__(self, items: Iterator[FrontRow], table: Table, importer: Importer) -> None:
+        import os
+        import pickle
+
+        self.done = table.done
+        read_end, write_end = os.pipe()
+        with contextlib.suppress(OSError):  # a larger pipe: fewer switches between the two
+            import fcntl
+
+            fcntl.fcntl(write_end, getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_BYTES)
+        try:
+            pid = os.fork()
+        except OSError:  # no process to be had (a limit, memory): the caller checks alone
+            os.close(read_end)
+            os.close(write_end)
+            raise
+        if pid == 0:  # the child
+            code = 0
+            try:
+                os.close(read_end)
+                _quiet_child()
+                with os.fdopen(write_end, "wb", buffering=1 << 16) as out:
+                    _feed(out, items, table, pickle.dump)
+            except BaseException:  # the parent gone (a broken pipe), or worse: it will tell
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(write_end)
+        self._pid = pid
+        self._in = os.fdopen(read_end, "rb", buffering=1 << 16)
+
+    def __iter__(self) -> Iterator[FrontRow]:
+        import pickle
+
+        load = self._in
+        while True:
+            try:
+                frame = pickle.load(load)
+            except (EOFError, pickle.UnpicklingError):
+                raise ImportFileError("import_worker_lost") from None
+            what = frame[0]
+            if what == "rows":
+                self.done = frame[1]
+                yield from frame[2]
+            elif what == "end":
+                self.done = frame[1]
+                return
+            elif what == "refused":
+                _kind, cls, key, params = frame
+                raise cls(key, **params)
+            else:  # "failed": not a refusal, a fault of the program
+                raise RuntimeError(frame[1])
+
+    def stop(self) -> None:
+        import os
+        import signal
+
+        with contextlib.suppress(OSError):
+            os.kill(self._pid, signal.SIGKILL)  # when done already: a no-op on what it left
+        with contextlib.suppress(OSError):
+            os.waitpid(self._pid, 0)
+        self._in.close()
+
+
+def _quiet_child() -> None:
+    """The forked child: Ctrl-C is the parent's to handle, and nothing is printed."""
+    import os
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    os.close(null)
+
+
+def _feed(out: Any, items: Iterator[FrontRow], table: Table, dump: Callable[..., None]) -> None:
+    """The child's work: ``_front``'s rows, pickled ``FRAME`` at a time, then how it ended
+    (a refusal of the file, e.g. a line that does not decode, goes after the rows before it)."""
+    import traceback
+
+    protocol = 5
+    chunk: list[FrontRow] = []
+    try:
+        for item in items:
+            chunk.append(item)
+            if len(chunk) >= FRAME:
+                dump(("rows", table.done, chunk), out, protocol)
+                out.flush()
+                chunk = []
+        end: tuple[Any, ...] = ("end", table.done)
+    except SanlianError as exc:
+        end = ("refused", type(exc), exc.key, exc.params)
+    except Exception:
+        end = ("failed", traceback.format_exc())
+    if chunk:
+        dump(("rows", table.done, chunk), out, protocol)
+    dump(end, out, protocol)
+    out.flush()
+
+
+def _parallel(table: Table, importer: Importer) -> bool:
+    """Whether a second process should check the rows: a large file, a second core, an
+    importer whose checks need no database, and ``fork`` (Linux)."""
+    import os
+    import sys
+
+    if not importer.pure or not sys.platform.startswith("linux"):
+        return False
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    if cores < 2:
+        return False
+    forced = os.environ.get(PARALLEL_ENV)
+    rows = table.total if table.fmt == "xlsx" else table.total // CSV_ROW_BYTES
+    if rows < int(forced or PARALLEL_MIN_ROWS):
+        return False
+    # Another program keeping the other cores busy: the two processes would share one core,
+    # and handing the rows over costs more than it saves (measured: 4.1 s → 4.8 s).
+    return bool(forced) or _running() < cores
+
+
+def _running() -> int:
+    """Processes running or ready to run at this instant, this one included (the fewest of
+    three looks, a few milliseconds apart); 1 where the system does not say."""
+    fewest = None
+    for attempt in range(3):
+        if attempt:
+            time.sleep(0.002)
+        try:
+            with open("/proc/loadavg", encoding="ascii") as fh:
+                running = int(fh.read().split()[3].split("/")[0])
+        except (OSError, ValueError, IndexError):
+            return 1
+        fewest = running if fewest is None else min(fewest, running)
+    return fewest or 1
+
+
+def _warm(importer: Importer) -> None:
+    """What the checks import on first use, imported before the fork (once, not in every
+    child, and not while another thread might hold the import lock)."""
+    from sanlian.services import validate
+
+    importer.search_keys_of("张")
+    validate._area_known("110101199001011234", 1990)
+    if isinstance(importer, RegistryImporter):
+        assert importer._checks is not None  # its rules, looked up (and imported) once
+
+
+@contextlib.contextmanager
+def _front_rows(
+    rows: Iterator[tuple[int, list[Cell]]],
+    table: Table,
+    importer: Importer,
+    columns: Columns,
+    fields: list[tuple[int, Field, str, bool, bool]],
+) -> Iterator[_Inline | _Forked]:
+    """``_front``'s rows, from a forked process when ``_parallel`` says so, else from this
+    one; the child is stopped and reaped however the import ends."""
+    if not _parallel(table, importer):
+        yield _Inline(_front(rows, importer, columns, fields, keys=False), table)
+        return
+    _warm(importer)
+    try:
+        forked = _Forked(_front(rows, importer, columns, fields, keys=True), table, importer)
+    except OSError:
+        yield _Inline(_front(rows, importer, columns, fields, keys=False), table)
+        return
+    try:
+        yield forked
+    finally:
+        forked.stop()
 
 
 def _example_text(value: Any) -> Any:
