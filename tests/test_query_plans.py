@@ -7,6 +7,7 @@ the plan of each. No timings: a plan is a fact of the schema and the query, what
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -183,3 +184,22 @@ def test_supervise_reads_only_recent_visits_and_each_quiet_cadres_own(
     assert len(each) == 1 and any("ix_visit_cadre_cadre" in line for line in each[0]), found
     lines = [line for _, plan in found for line in plan]
     assert "SCAN visit" not in lines and "SCAN visit_cadre" not in lines, lines
+
+
+def test_an_import_finds_existing_records_through_their_indexes(
+    base: Any, db_path: Path, tmp_path: Path, statements: Any
+) -> None:
+    """A batch's names and ID numbers go as one JSON array each, looked up by the indexes."""
+    path = tmp_path / "户.csv"
+    path.write_text(
+        "户主,社区(村),身份证号,人口\n王秀英,幸福社区,,4\n李明,前河湾村,,2\n",
+        encoding="utf-8-sig",
+    )
+    assert base("household", "import", path).code == 0
+    found = list(zip(statements, plans(db_path, statements), strict=True))
+    lookups = [(sql, params, plan) for (sql, params), plan in found if "json_each" in sql]
+    assert len(lookups) == 1, found
+    sql, params, plan = lookups[0]
+    assert sorted(json.loads(params[0])) == ["李明", "王秀英"]
+    assert any("USING INDEX ix_household_name" in line for line in plan), plan
+    assert "SCAN household" not in plan, plan

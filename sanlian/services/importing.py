@@ -1111,35 +1111,29 @@ class RegistryImporter(Importer):
     def _existing(
         self, rows: list[Row]
     ) -> tuple[dict[Any, list[Any]], dict[Any, list[Any]], dict[int, Any]]:
-        from sqlalchemy import and_, bindparam, or_, select
+        from sqlalchemy import and_, or_, select
 
-        # The values travel as expanding parameters: the statement is the same for every
-        # batch (compiled once), and SQLAlchemy does not make an expression of each value.
+        # The statement is the same for every batch (compiled once): on SQLite the values go
+        # as one JSON array each (``json_each``), elsewhere as expanding parameters; SQLAlchemy
+        # makes no expression of each value either way.
         names = {r.data["name"] for r in rows}
         strongs = {r.data[self.strong] for r in rows if self.strong and r.data.get(self.strong)}
-        params: dict[str, list[Any]] = {}
+        params: dict[str, Any] = {}
         conds: list[Any] = []
+        among = _among_sqlite if _plain_sqlite(self.session) else _among
         if self.scope and self.strong:
             # A row with an ID number matches a namesake only if the namesake has none
             # (``_candidates``): its name alone need not fetch every namesake of a large table.
             loose = {r.data["name"] for r in rows if not r.data.get(self.strong)}
             if loose:
-                conds.append(self.table.c.name.in_(bindparam("loose", expanding=True)))
-                params["loose"] = list(loose)
+                conds.append(among(self.table.c.name, "loose", loose, params))
             if names - loose:
-                conds.append(
-                    and_(
-                        self.table.c.name.in_(bindparam("weak", expanding=True)),
-                        self.table.c[self.strong].is_(None),
-                    )
-                )
-                params["weak"] = list(names - loose)
+                weak = among(self.table.c.name, "weak", names - loose, params)
+                conds.append(and_(weak, self.table.c[self.strong].is_(None)))
         else:
-            conds.append(self.table.c.name.in_(bindparam("names", expanding=True)))
-            params["names"] = list(names)
+            conds.append(among(self.table.c.name, "names", names, params))
         if strongs:
-            conds.append(self.table.c[self.strong].in_(bindparam("strongs", expanding=True)))
-            params["strongs"] = list(strongs)
+            conds.append(among(self.table.c[self.strong], "strongs", strongs, params))
         stmt = select(self.table).where(self.table.c.retired_on.is_(None), or_(*conds))
         by_strong: dict[Any, list[Any]] = {}
         by_name: dict[Any, list[Any]] = {}
@@ -1444,6 +1438,27 @@ class RegistryImporter(Importer):
 
 SQLITE_VARIABLES = 32766  # parameters a statement (SQLite 3.32 on)
 KEYS_A_STATEMENT = 256  # search keys a multi-row statement (the rest of a batch: executemany)
+
+
+def _among(column: Any, key: str, values: set[Any], params: dict[str, Any]) -> Any:
+    """``column IN (values)``, the values an expanding parameter ``key`` (set in ``params``)."""
+    from sqlalchemy import bindparam
+
+    params[key] = list(values)
+    return column.in_(bindparam(key, expanding=True))
+
+
+def _among_sqlite(column: Any, key: str, values: set[Any], params: dict[str, Any]) -> Any:
+    """``_among`` on SQLite: the values one JSON array, read by ``json_each`` (text values:
+    names, ID numbers, credit codes), so that a batch's hundreds of values are not each a
+    parameter SQLAlchemy renders into the statement."""
+    import json
+
+    from sqlalchemy import bindparam, func, select
+
+    params[key] = json.dumps(list(values), ensure_ascii=False)
+    each = func.json_each(bindparam(key)).table_valued("value")
+    return column.in_(select(each.c.value))
 
 
 def _plain_sqlite(session: Session) -> bool:
