@@ -809,3 +809,27 @@ def test_new_ids_near_the_largest_id(base: Cli, tmp_path: Path, db_path: Path) -
     undone = base("undo", "--yes")  # the runs name every new id: undo takes them all back
     assert undone.code == 0, undone
     assert rows_of(db_path, "select id from household") == [(top,)]
+
+
+@pytest.mark.sqlite_only(reason="SQLite's limit on a statement's parameters")
+def test_new_rows_fit_a_small_parameter_limit(base: Cli, db_path: Path, tmp_path: Path) -> None:
+    """An older SQLite takes 999 parameters a statement (not 32,766): the multi-row inserts
+    hold as many rows as the limit of the SQLite at hand allows (here lowered to 50)."""
+    import sqlite3
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    def lower(dbapi: Any, _record: Any) -> None:
+        dbapi.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 50)
+
+    rows = [["户主", "社区(村)", "人口"]] + [[f"户{n:02d}", "幸福社区", "3"] for n in range(30)]
+    event.listen(Engine, "connect", lower)
+    try:
+        result = base("household", "import", write_csv(tmp_path / "x.csv", rows))
+    finally:
+        event.remove(Engine, "connect", lower)
+    assert result.code == 0, result
+    assert "新增 30，更新 0，未变 0" in result.out
+    got = rows_of(db_path, "select name from household where name like '户%' order by id")
+    assert got == [(f"户{n:02d}",) for n in range(30)]

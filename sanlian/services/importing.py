@@ -58,7 +58,8 @@ if TYPE_CHECKING:
 
     from sanlian.io.readers import Table
 
-BATCH = 400  # rows per round trip: two parameters a row stay under SQLite's old limit of 999
+BATCH = 1000  # rows a batch: looked up, matched and written together (400 took ~0.25 s more
+# for 100,000 rows, in the statements of each batch)
 HEADER_SCAN = 10  # the header row is looked for among the first rows that are not blank
 NOTE_LIMIT = 20  # notes kept word for word; the rest are counted
 GC_THRESHOLD = 50_000  # allocations between young-generation collections during an import
@@ -1406,7 +1407,7 @@ class RegistryImporter(Importer):
         table = self.table.name
         head = f'INSERT INTO "{table}" ({listed}) VALUES '
         one = "(" + ", ".join("?" * len(names)) + ")"
-        per = max(1, SQLITE_VARIABLES // len(names))  # rows a statement
+        per = max(1, _sqlite_variables(connection) // len(names))  # rows a statement
         # Multi-row statements (as Core's executemany writes them), not the driver's
         # executemany: SQLite keeps a statement journal for them, so a full disk rolls back the
         # statement and not the whole transaction (which would take the savepoint with it).
@@ -1436,7 +1437,17 @@ class RegistryImporter(Importer):
         return made
 
 
-SQLITE_VARIABLES = 32766  # parameters a statement (SQLite 3.32 on)
+SQLITE_VARIABLES = 32766  # parameters a statement at the most (SQLite 3.32 on)
+
+
+def _sqlite_variables(connection: Any) -> int:
+    """The parameters a statement may hold on this SQLite: 32,766 since 3.32, 999 before."""
+    import sqlite3
+
+    driver = connection.connection.driver_connection
+    return min(SQLITE_VARIABLES, int(driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)))
+
+
 KEYS_A_STATEMENT = 256  # search keys a multi-row statement (the rest of a batch: executemany)
 
 
