@@ -576,10 +576,14 @@ def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> Non
     assert bar is not None and type(bar).__name__ == "Progress"
 
 
-def test_progress_reported_while_importing(base: Cli, tmp_path: Path) -> None:
+def test_progress_reported_while_importing(
+    base: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from sanlian.db.engine import open_database
     from sanlian.io.readers import open_table
     from sanlian.services import importing
+
+    monkeypatch.setattr(importing, "BATCH", 400)  # a report after each batch
 
     rows: list[list[Any]] = [["户主姓名", "社区"]] + [[f"户{i}", "幸福社区"] for i in range(900)]
     path = write_csv(tmp_path / "x.csv", rows)

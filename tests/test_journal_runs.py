@@ -18,6 +18,14 @@ from tests.test_journal import data_dump, query, write_csv
 PHONE = "13987654321"
 
 
+@pytest.fixture(autouse=True)
+def _batches_of_400(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The runs and ids below are hand-counted for batches of 400 rows."""
+    from sanlian.services import importing
+
+    monkeypatch.setattr(importing, "BATCH", 400)
+
+
 def households(tmp_path: Path, count: int, *, update: bool = False) -> Path:
     rows = [["户主姓名", "所在社区(村)", "手机号码"]]
     rows += [[f"李{i}", "前河湾村", f"1380000{i:04d}"] for i in range(count)]
