@@ -386,3 +386,41 @@ def test_a_cell_that_is_a_quote_keeps_the_comma(tmp_path: Path) -> None:
     for delimiter in (",", ";", "\t"):
         path = write_csv(tmp_path / "p.csv", [header, *rows], encoding="utf-8", delimiter=delimiter)
         assert [r for _n, r in read(path)] == [header, *rows], delimiter
+
+
+def test_a_sheet_loads_beside_the_command_and_a_failure_is_one_sentence(tmp_path: Path) -> None:
+    """The sheet is read on a thread of its own; whoever needs it waits for it, and a sheet
+    that cannot be read is refused with the usual sentence when it is first needed."""
+    import threading
+
+    started = threading.Event()
+
+    class Book:
+        def get_sheet_by_name(self, name: str) -> Any:
+            started.set()
+            raise ValueError(f"broken sheet {name}")
+
+    sheet = readers._loading(Book(), "花名册", tmp_path / "x.xlsx")
+    assert started.wait(5)
+    with pytest.raises(ImportFileError) as caught:
+        sheet()
+    assert caught.value.key == "import_unreadable"
+    with pytest.raises(ImportFileError):
+        sheet()  # asked again: the same refusal, no hang
+
+
+def test_an_excel_table_knows_its_rows_once_loaded(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    for n in range(5):
+        ws.append([f"户{n}", "幸福社区"])
+    path = tmp_path / "x.xlsx"
+    book.save(path)
+    table = readers.open_table(path)
+    assert table.total == 5
+    assert [index for index, _cells in table] == [1, 2, 3, 4, 5]
+    table.close()
+    table.close()

@@ -10,9 +10,10 @@ forced; the delimiter is sniffed among ``, ; tab |``.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ class Table:
     path: Path
     fmt: str  # "csv" or "xlsx"
     rows: Iterator[tuple[int, list[Cell]]]
-    total: int  # bytes (CSV) or rows (Excel): the unit of ``done``
+    size: int | Callable[[], int]  # bytes (CSV) or rows (Excel), or how to learn it
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
@@ -42,6 +43,13 @@ class Table:
 
     def __iter__(self) -> Iterator[tuple[int, list[Cell]]]:
         return self.rows
+
+    @property
+    def total(self) -> int:
+        """The unit of ``done`` in the whole file (an Excel sheet's rows once it is loaded)."""
+        if callable(self.size):
+            self.size = self.size()
+        return self.size
 
     @property
     def done(self) -> int:
@@ -104,14 +112,11 @@ def _open_excel(path: Path, sheet: str | None) -> Table:
         name = names[int(sheet) - 1]
     else:
         raise ImportFileError("import_sheet_missing", sheet=sheet, sheets="、".join(names))
-    try:
-        data = book.get_sheet_by_name(name)
-    except Exception:
-        book.close()
-        raise ImportFileError("import_unreadable", path=path) from None
+    sheet_of = _loading(book, name, path)
     counter = {"row": 0}
 
     def rows() -> Iterator[tuple[int, list[Cell]]]:
+        data = sheet_of()
         # iter_rows starts at the sheet's first row, blank or not, so the index is Excel's.
         for index, raw in enumerate(data.iter_rows(), start=1):
             counter["row"] = index
@@ -122,16 +127,50 @@ def _open_excel(path: Path, sheet: str | None) -> Table:
             if cells:
                 yield index, cells
 
-    total = int(data.total_height or data.height or 0)
+    def size() -> int:
+        end = sheet_of().end  # the last cell, counted from 0 (None: an empty sheet)
+        return int(end[0]) + 1 if end else 0
+
+    def close() -> None:
+        with contextlib.suppress(ImportFileError):
+            sheet_of()  # the load ends before the workbook closes
+        book.close()
+
     return Table(
         path=path,
         fmt="xlsx",
         rows=rows(),
-        total=total,
+        size=size,
         sheet=name,
         _position=lambda: counter["row"],
-        _closer=book.close,
+        _closer=close,
     )
+
+
+def _loading(book: Any, name: str, path: Path) -> Callable[[], Any]:
+    """The sheet ``name`` of ``book``, loaded on a thread of its own (python-calamine lets go
+    of the interpreter while it reads the file, ≈ 0.5 s for 100,000 rows, so the command opens
+    the database meanwhile); the function returned waits for it, or raises the refusal."""
+    import threading
+
+    found: dict[str, Any] = {}
+
+    def load() -> None:
+        try:
+            found["sheet"] = book.get_sheet_by_name(name)
+        except Exception:
+            found["failed"] = True
+
+    thread = threading.Thread(target=load, name="sanlian-sheet", daemon=True)
+    thread.start()
+
+    def sheet() -> Any:
+        thread.join()
+        if "sheet" not in found:
+            raise ImportFileError("import_unreadable", path=path)
+        return found["sheet"]
+
+    return sheet
 
 
 def sheet_names(path: Path) -> list[str]:
@@ -309,7 +348,7 @@ def _open_csv(path: Path, encoding: str | None) -> Table:
         path=path,
         fmt="csv",
         rows=rows(),
-        total=total,
+        size=total,
         encoding=enc,
         delimiter=delimiter,
         _position=lambda: total if raw.closed else raw.tell(),
