@@ -49,7 +49,7 @@ def id_number(rng: random.Random, serial: int) -> str:
 def rows(count: int, seed: int = 11643) -> list[list[str]]:
     rng = random.Random(seed)
     seen: set[str] = set()
-    out = []
+    out: list[list[str]] = []
     serial = 0
     while len(out) < count:
         serial += 1

@@ -60,7 +60,9 @@ def write() -> None:
         "its limit are always measured in the same run. The one-shot `cadre list`, `cadre show`",
         "and `visit add` are held to 1.3× `import sqlmodel` plus their query: the query's own time",
         "is what the same command takes inside `sanlian shell` (start-up paid once), and it is taken",
-        "off before the ratio. Do not edit: rerun.",
+        "off before the ratio. The reports' targets (2× the hand-written SQL, under 2 s) are the",
+        "city database's; at bureau scale their ratio is shown without a verdict (start-up, about",
+        "0.3 s, outweighs 0.1 s of SQL there). Do not edit: rerun.",
         "",
     ]
     for scale, d in data.items():

@@ -294,7 +294,15 @@ def main() -> None:
     if not only or "import" in only:
         imports(work, env, args.import_runs or runs, args.rows, record)
     if not only or "reports" in only or "limits" in only:
-        reports(copy, work, env, runs, record, limits_only="reports" not in only and bool(only))
+        reports(
+            copy,
+            work,
+            env,
+            runs,
+            record,
+            limits_only="reports" not in only and bool(only),
+            judged=args.scale == "city",
+        )
 
     out = {
         "scale": args.scale,
@@ -419,11 +427,19 @@ def imports(work: Path, env: dict[str, str], runs: int, rows: int, record: Any) 
 
 
 def reports(
-    db: Path, work: Path, env: dict[str, str], runs: int, record: Any, limits_only: bool = False
+    db: Path,
+    work: Path,
+    env: dict[str, str],
+    runs: int,
+    record: Any,
+    limits_only: bool = False,
+    judged: bool = True,
 ) -> None:
     """The reports on the scale's database, and their limit: the hand-written SQL.
 
-    ``limits_only`` times the hand-written SQL alone (``--only limits``)."""
+    ``limits_only`` times the hand-written SQL alone (``--only limits``). The targets (2× the
+    hand-written SQL, under 2 s) are the city database's (``judged``); at bureau scale the
+    ratio is shown without a verdict: there start-up (≈ 0.3 s) outweighs 0.1 s of SQL."""
     hand = {
         kind: timed([PY, str(HERE / "handsql.py"), kind, str(db), AS_OF], env, runs)
         for kind in ("selfcheck", "supervise")
@@ -432,11 +448,12 @@ def reports(
     record("sql_supervise", "手写 SQL：调度督促（sqlite3）", hand["supervise"])
     if limits_only:
         return
+    aim: dict[str, Any] = {"target": 2.0, "seconds_max": 2.0} if judged else {}
     progress = timed([SANLIAN, "progress", "-f", "json"], env, runs)
-    record("progress", "sanlian progress", progress, "sql_figures", 2.0, seconds_max=2.0)
+    record("progress", "sanlian progress", progress, "sql_figures", **aim)
     sup = timed([SANLIAN, "supervise", "-f", "json"], env, runs)
     agree = agree_supervise(sup["out"], json.loads(hand["supervise"]["out"])) if sup["out"] else ""
-    record("supervise", "sanlian supervise", sup, "sql_supervise", 2.0, seconds_max=2.0, note=agree)
+    record("supervise", "sanlian supervise", sup, "sql_supervise", note=agree, **aim)
     sc = timed([SANLIAN, "selfcheck", "-f", "json"], env, runs)
     agree = agree_figures(sc["out"], json.loads(hand["selfcheck"]["out"])) if sc["out"] else ""
     record(
@@ -444,13 +461,12 @@ def reports(
         "sanlian selfcheck -f json",
         sc,
         "sql_figures",
-        2.0,
-        seconds_max=2.0,
         note=agree,
+        **aim,
     )
     out = work / "自查.xlsx"
     xl = timed([SANLIAN, "selfcheck", "-o", str(out)], env, runs)
-    record("selfcheck_xlsx", "sanlian selfcheck -o .xlsx", xl, "sql_figures", 2.0, seconds_max=2.0)
+    record("selfcheck_xlsx", "sanlian selfcheck -o .xlsx", xl, "sql_figures", **aim)
 
 
 def agree_figures(program: str, hand: dict[str, Any]) -> str:
