@@ -970,20 +970,27 @@ class RegistryImporter(Importer):
                 out["id_number"] = None
         return out
 
-    def clean(self, row: Row, notes: list[str], current: Any = None) -> dict[str, Any]:
+    def _given(
+        self, given: Mapping[str, Any], resolve: Callable[[str, str], int] | None = None
+    ) -> tuple[dict[str, Any], dict[str, int]]:
+        """A row's plain values and (with ``resolve``) its references resolved to ids, field by
+        field in order; a required field left empty is refused."""
         values: dict[str, Any] = {}
         resolved: dict[str, int] = {}
-        given = row.values
         for key, label, required, ref, column in self._inputs:
             value = given.get(key)
             if value is None:
                 if required:
                     raise ValidationError("required", field=label)
                 continue
-            if ref is not None:
-                resolved[column] = self._ref(ref, str(value))
-            else:
+            if ref is None:
                 values[key] = value
+            elif resolve is not None:
+                resolved[column] = resolve(ref, str(value))
+        return values, resolved
+
+    def clean(self, row: Row, notes: list[str], current: Any = None) -> dict[str, Any]:
+        values, resolved = self._given(row.values, self._ref)
         if current is None and self._compiled:
             data = self._clean_new(values, notes)
         else:
@@ -996,15 +1003,8 @@ class RegistryImporter(Importer):
         return data
 
     def clean_pure(self, values: Mapping[str, Any], notes: list[str]) -> dict[str, Any]:
-        plain: dict[str, Any] = {}
-        for key, label, required, ref, _column in self._inputs:
-            value = values.get(key)
-            if value is None:
-                if required:
-                    raise ValidationError("required", field=label)
-                continue
-            if ref is None:
-                plain[key] = value
+        """``clean`` of a new record without the references (they need the database)."""
+        plain, _resolved = self._given(values)
         return self._clean_new(plain, notes)
 
     def complete(self, data: dict[str, Any], values: Mapping[str, Any]) -> dict[str, Any] | None:
