@@ -21,9 +21,11 @@ existing record that already refers to it; a new row, or a changed reference, is
 
 The registry kinds are written in bulk (``insert`` with RETURNING, pinyin search keys likewise),
 batch by batch, so that 100,000 rows stream in flat memory. A large file of a registry kind is
-read and its values checked (step 2, and the search keys worked out) by a forked process on the
-second core while this one matches and writes (``_Forked``): the same rows in the same order,
-the same refusals and hints. The ledgers (links, visits,
+read and its values checked (step 2) by a forked process on the second core while this one
+matches and writes (``_Forked``): the same rows in the same order, the same refusals and hints.
+Into an empty table, the rows of later batches are matched against what the earlier ones wrote
+by ids kept in memory (``_existing_fresh``), and a large file is written without the table's
+plain indexes, built again at the end. The ledgers (links, visits,
 problems, research reports) go row by row through their services' own ``add``, each in a
 savepoint, because their rules depend on what the earlier rows recorded.
 """
@@ -64,6 +66,7 @@ HEADER_SCAN = 10  # the header row is looked for among the first rows that are n
 NOTE_LIMIT = 20  # notes kept word for word; the rest are counted
 GC_THRESHOLD = 50_000  # allocations between young-generation collections during an import
 KEY_INDEX_DEFER = 20_000  # search keys an import writes before it may defer their index
+INDEX_REBUILD_MIN = 10_000  # rows a file holds before an empty table's indexes wait for the end
 LOOKUP_INDEX = "ix_search_key_lookup"  # search_key (kind, key)
 IMPORT_CACHE_KIB = 32_768  # SQLite page cache during an import (see ``_larger_cache``)
 GROUP_LIMIT = 5  # notes of one kind (the area-code hint) listed before they are summarised
@@ -651,6 +654,7 @@ class Importer:
         self.now = now
         self.operator = operator
         self.columns: Columns | None = None  # the file's columns, once its header is found
+        self.expected_rows = 0  # rows the file holds, as far as known before reading it
 
     def header(self, key: str) -> str:
         """The file's own name of the column feeding ``key``."""
@@ -689,13 +693,6 @@ class Importer:
         ``None`` when a reference is refused (``clean`` then says why)."""
         raise NotImplementedError
 
-    def search_keys_of(self, name: str) -> tuple[str, ...]:
-        """The pinyin search keys of a name (worked out ahead, in a forked process)."""
-        return _pinyin_keys(name)
-
-    def keys_ready(self, name: str, keys: tuple[str, ...]) -> None:
-        """``search_keys_of(name)`` as worked out ahead, for the batch being written."""
-
     def process(self, rows: list[Row], result: ImportResult, keep_plan: bool) -> list[BadRow]:
         """Match and write a batch of clean rows; return those refused on the way."""
         raise NotImplementedError
@@ -724,11 +721,9 @@ def insert_search_keys(
     pairs: Sequence[tuple[int, str]],
     *,
     replace: bool,
-    known: Mapping[str, tuple[str, ...]] | None = None,
 ) -> int:
     """The pinyin search keys of freshly written names, in bulk: ``refs.set_keys`` for many
-    (``replace`` drops the old keys of renamed records first). ``known``: names whose keys
-    were worked out ahead. Returns how many keys."""
+    (``replace`` drops the old keys of renamed records first). Returns how many keys."""
     from sqlalchemy import delete, insert
     from sqlmodel import col
 
@@ -745,14 +740,7 @@ def insert_search_keys(
                     col(SearchKey.kind) == kind, col(SearchKey.ref_id).in_(chunk)
                 )
             )
-    keys_of: Callable[[str], tuple[str, ...]] = _pinyin_keys
-    if known:
-        ahead = known.get
-
-        def keys_of(name: str) -> tuple[str, ...]:
-            found = ahead(name)
-            return found if found is not None else _pinyin_keys(name)
-
+    keys_of = _pinyin_keys
     connection = session.connection()
     if connection.dialect.paramstyle == "qmark":  # SQLite
         # Multi-row statements of ``KEYS_A_STATEMENT`` keys through the driver, the rest of a
@@ -859,7 +847,14 @@ class RegistryImporter(Importer):
         self.pure = self._compiled
         # (key, the kind it names, column) of each reference, for ``complete``
         self._ref_inputs = [(k, ref, c) for k, _l, _r, ref, c in self._inputs if ref is not None]
-        self._known_keys: dict[str, tuple[str, ...]] = {}  # search keys worked out ahead
+        # A table empty before the import (``_existing_fresh``): the ids of the records this
+        # import wrote, by name (those without an ID number or credit code apart) and by that
+        # number; the plain indexes dropped meanwhile (their statements, for ``finish``).
+        self._fresh: bool | None = None
+        self._fresh_plain: dict[Any, Any] = {}  # no ID number: by name (``_add_id``)
+        self._fresh_marked: dict[Any, Any] = {}  # with one: by name
+        self._fresh_by_strong: dict[Any, Any] = {}
+        self._dropped: list[str] | None = None
 
     # -- checking ---------------------------------------------------------------------------
 
@@ -1017,9 +1012,6 @@ class RegistryImporter(Importer):
                     return None
         return data
 
-    def keys_ready(self, name: str, keys: tuple[str, ...]) -> None:
-        self._known_keys[name] = keys
-
     def diagnose(self, row: Row) -> list[tuple[str, str]]:
         from sanlian.services.registry import clean_values
 
@@ -1149,6 +1141,87 @@ class RegistryImporter(Importer):
             by_id.update((record.id, record) for record in self.session.execute(stmt))
         return by_strong, by_name, by_id
 
+    def _existing_fresh(
+        self, rows: list[Row]
+    ) -> tuple[dict[Any, list[Any]], dict[Any, list[Any]], dict[int, Any]]:
+        """``_existing`` in a table that was empty before the import: every record in it is
+        one this import wrote, and ``_fresh_plain``, ``_fresh_marked`` and ``_fresh_by_strong``
+        say which of them a batch's rows name, so they are read by id alone (no index on the names or
+        numbers is needed). The same answer: every namesake (``_candidates`` sets aside what
+        a row may not be) and every record of an ID number, in the order of their ids."""
+        from sqlalchemy import select
+
+        ids: set[int] = set()
+        plain, marked = self._fresh_plain, self._fresh_marked
+        names = {r.data["name"] for r in rows}
+        if self.scope and self.strong:  # as ``_existing``: see there
+            loose = {r.data["name"] for r in rows if not r.data.get(self.strong)}
+        else:
+            loose = names
+        for name in names:
+            ids.update(_ids_of(plain, name))
+            if name in loose:
+                ids.update(_ids_of(marked, name))
+        if self.strong:
+            by_strong = self._fresh_by_strong
+            for r in rows:
+                strong = r.data.get(self.strong)
+                if strong:
+                    ids.update(_ids_of(by_strong, strong))
+        wanted = {r.record_id for r in rows if r.record_id is not None}
+        found_strong: dict[Any, list[Any]] = {}
+        found_name: dict[Any, list[Any]] = {}
+        found_id: dict[int, Any] = {}
+        every = sorted(ids | wanted)
+        for start in range(0, len(every), 500):
+            chunk = every[start : start + 500]
+            stmt = select(self.table).where(self.table.c.id.in_(chunk)).order_by(self.table.c.id)
+            for record in self.session.execute(stmt):
+                if record.id in wanted:
+                    found_id[record.id] = record
+                if record.id not in ids or record.retired_on is not None:
+                    continue
+                found_name.setdefault(record.name, []).append(record)
+                if self.strong and getattr(record, self.strong):
+                    found_strong.setdefault(getattr(record, self.strong), []).append(record)
+        return found_strong, found_name, found_id
+
+    def _remember_fresh(
+        self, made: list[tuple[int, str]], adds: list[tuple[Row, dict[str, Any]]]
+    ) -> None:
+        """The records just written, for ``_existing_fresh``."""
+        plain, marked, by_strong = self._fresh_plain, self._fresh_marked, self._fresh_by_strong
+        for (new_id, name), (_row, data) in zip(made, adds, strict=True):
+            strong = data.get(self.strong) if self.strong else None
+            if strong:
+                _add_id(marked, name, new_id)
+                _add_id(by_strong, strong, new_id)
+            else:
+                _add_id(plain, name, new_id)
+
+    def _drop_indexes(self) -> None:
+        """On SQLite, a large import into an empty table writes it without its plain indexes
+        (on the names, ID numbers, the community), which ``finish`` builds again: building an
+        index from the whole table once costs less than putting each new row into it
+        (100,000 households: 0.25 s against 0.5 s), and ``_existing_fresh`` needs none of
+        them. Inside the import's savepoint: a refused or rehearsed import, or one stopped
+        midway, leaves the indexes as they were."""
+        self._dropped = []
+        if not _plain_sqlite(self.session):
+            return
+        run = self.session.connection().exec_driver_sql
+        table = self.table.name
+        listed = [(r[1], r[2], r[3]) for r in run(f'PRAGMA index_list("{table}")')]
+        for name, unique, origin in listed:
+            if origin != "c" or unique:  # a unique index checks each row: it stays
+                continue
+            sql = run(
+                "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
+            ).scalar()
+            if sql:
+                run(f'DROP INDEX "{name}"')
+                self._dropped.append(str(sql))
+
     def _describe(self, record: Any) -> str:
         from sanlian.services import refs
 
@@ -1182,7 +1255,15 @@ class RegistryImporter(Importer):
         renamed: list[tuple[int, str]] = []
         self._seen_strong.clear()
         self._seen_name.clear()
-        by_strong, by_name, by_id = self._existing(rows)
+        if self._fresh is None:  # whether the table held no record before the import
+            run = self.session.connection().exec_driver_sql
+            any_record = run(f'SELECT 1 FROM "{self.table.name}" LIMIT 1').first()
+            # (SQLite: ``_insert_plain`` gives the new ids in the order of the rows)
+            self._fresh = any_record is None and _plain_sqlite(self.session)
+        if self._fresh:
+            by_strong, by_name, by_id = self._existing_fresh(rows)
+        else:
+            by_strong, by_name, by_id = self._existing(rows)
         labels = {f.column: f.label for f in self.fields}
         labels["gender"] = labels.get("gender", "性别")
 
@@ -1281,20 +1362,21 @@ class RegistryImporter(Importer):
             self.session.execute(update(self.model).execution_options(**SKIP_CAPTURE), updates)
             insert_search_keys(self.session, self.kind, renamed, replace=True)
         if adds:
+            if self._fresh and self._dropped is None and self.expected_rows >= INDEX_REBUILD_MIN:
+                self._drop_indexes()
             if _plain_sqlite(self.session):
                 made = self._insert_plain(adds)
             else:
                 made = self._insert_core(adds)
+            if self._fresh:
+                self._remember_fresh(made, adds)
             # the journal keeps the new records' ids (runs of them), not their values
             journal.record_inserted_ids(self.session, self.table, [i for i, _n in made])
             self._defer_lookup_index()
-            self._keys_added += insert_search_keys(
-                self.session, self.kind, made, replace=False, known=self._known_keys
-            )
+            self._keys_added += insert_search_keys(self.session, self.kind, made, replace=False)
             result.added += len(adds)
             if keep_plan:
                 result.planned.extend(Planned(r.line, "add", d["name"]) for r, d in adds)
-        self._known_keys.clear()
         return bad
 
     def _defer_lookup_index(self) -> None:
@@ -1321,6 +1403,10 @@ class RegistryImporter(Importer):
             self._lookup_sql = str(sql)
 
     def finish(self) -> None:
+        run = self.session.connection().exec_driver_sql
+        for sql in self._dropped or ():
+            run(sql)
+        self._dropped = None
         if self._lookup_sql is not None:
             self.session.connection().exec_driver_sql(self._lookup_sql)
             self._lookup_sql = None
@@ -1470,6 +1556,24 @@ def _among_sqlite(column: Any, key: str, values: set[Any], params: dict[str, Any
     params[key] = json.dumps(list(values), ensure_ascii=False)
     each = func.json_each(bindparam(key)).table_valued("value")
     return column.in_(select(each.c.value))
+
+
+def _add_id(index: dict[Any, Any], key: Any, new_id: int) -> None:
+    """``index[key]`` gains ``new_id``: one id, or a list once there are more (most keys have
+    one, and 100,000 lists of one took 10 MB more)."""
+    held = index.get(key)
+    if held is None:
+        index[key] = new_id
+    elif type(held) is int:
+        index[key] = [held, new_id]
+    else:
+        held.append(new_id)
+
+
+def _ids_of(index: dict[Any, Any], key: Any) -> Sequence[int]:
+    """The ids ``_add_id`` put under ``key``."""
+    held = index.get(key)
+    return () if held is None else (held,) if type(held) is int else held
 
 
 def _plain_sqlite(session: Session) -> bool:
@@ -1623,6 +1727,7 @@ def _run_import(
         ignored=importer.ignored,
     )
     importer.columns = columns
+    importer.expected_rows = _expected_rows(table)
     result.header_line = columns.header_line
     result.unknown_columns = columns.unknown
     example = {k: _example_text(v) for k, v in importer.example().items()}
@@ -1668,8 +1773,6 @@ def _run_import(
                     assert pre is not None
                     row.data = data
                     row.notes = pre[1]
-                    if pre[2] is not None:
-                        importer.keys_ready(data["name"], pre[2])
                 else:
                     try:
                         # Hints about the values (an area code not in the table) wait for the
@@ -1711,8 +1814,8 @@ def _run_import(
 # --- the per-row work that depends on the row alone ------------------------------------------
 
 # (line, cells, values or None when nothing is to be imported, problems of the cells, the
-# record number as shown, the record number, and ``clean_pure``'s (data, notes, search keys)
-# or None where the row is to be checked by ``clean``)
+# record number as shown, the record number, and ``clean_pure``'s (data, notes) or None where
+# the row is to be checked by ``clean``)
 FrontRow = tuple[
     int,
     list[Cell],
@@ -1720,7 +1823,7 @@ FrontRow = tuple[
     "list[Problem]",
     str,
     "int | None",
-    "tuple[dict[str, Any], list[str], tuple[str, ...] | None] | None",
+    "tuple[dict[str, Any], list[str]] | None",
 ]
 
 PARALLEL_MIN_ROWS = 5_000  # rows a file holds before a second process checks them
@@ -1735,15 +1838,14 @@ def _front(
     importer: Importer,
     columns: Columns,
     fields: list[tuple[int, Field, str, bool, bool]],
-    keys: bool,
 ) -> Iterator[FrontRow]:
     """Each row's cells prepared and, where the importer can (``pure``), its values checked
-    by ``clean_pure`` (and its search keys worked out when ``keys``): nothing here reads the
-    database or depends on another row, so a forked process may do it."""
+    by ``clean_pure``: nothing here reads the database or depends on another row, so a
+    forked process may do it. (The search keys are worked out where they are written: with
+    them, the forked process took longer than the writing one, which then waited.)"""
     pure = importer.pure
     record = columns.record
     headers = columns.headers
-    keys_of = importer.search_keys_of
     for line, cells in rows:
         values: dict[str, Any] = {}
         problems: list[Problem] = []
@@ -1789,7 +1891,7 @@ def _front(
             except SanlianError:
                 pass  # ``clean`` says it again, and ``diagnose`` finds every problem
             else:
-                pre = (data, notes, keys_of(data["name"]) if keys else None)
+                pre = (data, notes)
         yield line, cells, values, problems, record_text, record_id, pre
 
 
@@ -1936,12 +2038,17 @@ def _parallel(table: Table, importer: Importer) -> bool:
     if cores < 2:
         return False
     forced = os.environ.get(PARALLEL_ENV)
-    rows = table.total if table.fmt == "xlsx" else table.total // CSV_ROW_BYTES
-    if rows < int(forced or PARALLEL_MIN_ROWS):
+    if _expected_rows(table) < int(forced or PARALLEL_MIN_ROWS):
         return False
     # Another program keeping the other cores busy: the two processes would share one core,
     # and handing the rows over costs more than it saves (measured: 4.1 s → 4.8 s).
     return bool(forced) or _running() < cores
+
+
+def _expected_rows(table: Table) -> int:
+    """The rows a file holds, as far as known before reading it: an Excel sheet's (loaded),
+    a text file's guessed from its size."""
+    return table.total if table.fmt == "xlsx" else table.total // CSV_ROW_BYTES
 
 
 def _running() -> int:
@@ -1965,7 +2072,6 @@ def _warm(importer: Importer) -> None:
     child, and not while another thread might hold the import lock)."""
     from sanlian.services import validate
 
-    importer.search_keys_of("张")
     validate._area_known("110101199001011234", 1990)
     if isinstance(importer, RegistryImporter):
         assert importer._checks is not None  # its rules, looked up (and imported) once
@@ -1982,13 +2088,13 @@ def _front_rows(
     """``_front``'s rows, from a forked process when ``_parallel`` says so, else from this
     one; the child is stopped and reaped however the import ends."""
     if not _parallel(table, importer):
-        yield _Inline(_front(rows, importer, columns, fields, keys=False), table)
+        yield _Inline(_front(rows, importer, columns, fields), table)
         return
     _warm(importer)
     try:
-        forked = _Forked(_front(rows, importer, columns, fields, keys=True), table, importer)
+        forked = _Forked(_front(rows, importer, columns, fields), table, importer)
     except OSError:
-        yield _Inline(_front(rows, importer, columns, fields, keys=False), table)
+        yield _Inline(_front(rows, importer, columns, fields), table)
         return
     try:
         yield forked

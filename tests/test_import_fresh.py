@@ -1,0 +1,193 @@
+"""A registry import into an empty table (``services/importing.py`` ``_existing_fresh``): the
+rows of later batches are matched against the records of earlier ones by their ids, held in
+memory, and on SQLite a large one writes the table without its plain indexes, built again at
+the end. The same answers as the import into a table that holds records already."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sanlian.services import importing
+from tests.conftest import Cli, dump, execute_sql, rows_of
+from tests.test_import_parallel import _masked, _said, households
+from tests.test_import_registry import MAN, MAN2, WOMAN, write_csv
+
+INDEXES = (
+    "select name, sql from sqlite_master where type = 'index' and tbl_name = 'household' "
+    "order by name"
+)
+
+
+@pytest.fixture
+def bare(base: Cli, db_path: Path) -> Cli:
+    """``base`` without its one household: the household table is empty."""
+    execute_sql(db_path, "delete from search_key where kind = 'household'", "delete from household")
+    assert rows_of(db_path, "select count(*) from household") == [(0,)]
+    return base
+
+
+@pytest.fixture
+def fresh(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many batches were matched by ``_existing_fresh``."""
+    calls: list[int] = []
+    original = importing.RegistryImporter._existing_fresh
+
+    def counted(self: Any, rows: Any) -> Any:
+        calls.append(len(rows))
+        return original(self, rows)
+
+    monkeypatch.setattr(importing.RegistryImporter, "_existing_fresh", counted)
+    return calls
+
+
+def _not_fresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The import as into a table that holds records: ``_existing`` asks the database."""
+
+    def ask(self: Any, rows: Any) -> Any:
+        return self._existing(rows)
+
+    monkeypatch.setattr(importing.RegistryImporter, "_existing_fresh", ask)
+    monkeypatch.setattr(importing, "INDEX_REBUILD_MIN", 10**9)
+
+
+@pytest.mark.sqlite_only(reason="two copies of one SQLite file compared")
+@pytest.mark.parametrize("skip_bad", [True, False])
+def test_an_empty_table_is_matched_as_a_filled_one(
+    bare: Cli, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, skip_bad: bool
+) -> None:
+    """A roster with every kind of trouble (the same person again a hundred rows on, namesakes
+    without an ID number, rows naming a record by its number) in batches of 50: the output,
+    the messages, the database and the file of bad rows are those of the import that asks
+    the database for every batch."""
+    rows = [[*r, ""] for r in households(700)]
+    rows[0][-1] = "台账编号"
+    rows[400][-1] = "3"  # a record an earlier batch wrote: this row names it again
+    rows[450][-1] = "99999"  # no such record
+    monkeypatch.setattr(importing, "BATCH", 50)
+    monkeypatch.setenv(importing.PARALLEL_ENV, "1000000000")
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    for folder in (one, two):
+        write_csv(folder / "联系户.csv", rows)
+    copy = tmp_path / "copy.db"
+    shutil.copyfile(db_path, copy)
+    extra = ["--skip-bad"] if skip_bad else []
+    indexes = rows_of(db_path, INDEXES)
+    assert len(indexes) == 3
+
+    with monkeypatch.context() as m:
+        _not_fresh(m)
+        asked = bare("--db", str(copy), "household", "import", one / "联系户.csv", *extra)
+    calls: list[int] = []
+    original = importing.RegistryImporter._existing_fresh
+
+    def counted(self: Any, batch: Any) -> Any:
+        calls.append(len(batch))
+        return original(self, batch)
+
+    monkeypatch.setattr(importing.RegistryImporter, "_existing_fresh", counted)
+    monkeypatch.setattr(importing, "INDEX_REBUILD_MIN", 1)
+    held = bare("household", "import", two / "联系户.csv", *extra)
+
+    assert len(calls) >= 10  # every batch was matched from memory
+    assert held.code == asked.code == (0 if skip_bad else 1)
+    assert held.out == asked.out
+    if skip_bad:
+        assert "新增 594，更新 0，未变 0，不合格 97" in held.out
+    assert _said(held.err, two) == _said(asked.err, one)
+    assert re.search(r"401 +台账编号 +3 +与第 4 行是同一联系户", held.err), held.err
+    assert re.search(r"451 +台账编号 +99999 +“台账编号”99999 在台账中找不到", held.err)
+    # the indexes, dropped and built again, are listed later in the schema: rows compared
+    assert sorted(_masked(dump(db_path))) == sorted(_masked(dump(copy)))
+    assert rows_of(db_path, INDEXES) == indexes
+    if skip_bad:
+        bad_one, bad_two = one / "联系户.错误.csv", two / "联系户.错误.csv"
+        assert bad_one.read_bytes() == bad_two.read_bytes()
+
+
+def test_duplicates_across_batches_of_an_empty_table(
+    bare: Cli, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh: list[int]
+) -> None:
+    """Batches of two rows: each row is matched against what the earlier batches wrote."""
+    monkeypatch.setattr(importing, "BATCH", 2)
+    rows = [
+        ["户主", "社区(村)", "身份证号"],
+        ["张三", "幸福社区", MAN],  # line 2: new
+        ["李四", "幸福社区", ""],  # line 3: new
+        ["王五", "前河湾村", WOMAN],  # line 4: new
+        ["张三", "幸福社区", MAN],  # line 5: the same ID number as line 2
+        ["李四", "幸福社区", ""],  # line 6: the same name in the same community as line 3
+        ["李四", "前河湾村", ""],  # line 7: another community: new
+        ["张三", "幸福社区", MAN2],  # line 8: a namesake with another ID number: new
+        ["张三", "前河湾村", MAN],  # line 9: line 2's ID number in another community
+        ["王五", "前河湾村", ""],  # line 10: no ID number: line 4 by its name and community
+    ]
+    result = bare("household", "import", write_csv(tmp_path / "x.csv", rows), "--skip-bad")
+    assert result.code == 0, result
+    assert "新增 5，更新 0，未变 0，不合格 4" in result.out
+    said = [
+        re.sub(" +", " ", line)
+        for line in result.err.splitlines()
+        if re.match(r"\d+ ", line) and "同一联系户" in line
+    ]
+    assert said == [
+        "5 身份证号 110101********0010 与第 2 行是同一联系户，一个文件中只能出现一次；"
+        "请合并这两行或删去一行。",
+        "6 户主 李四 与第 3 行是同一联系户，一个文件中只能出现一次；请合并这两行或删去一行。",
+        "9 身份证号 110101********0010 与第 2 行是同一联系户，一个文件中只能出现一次；"
+        "请合并这两行或删去一行。",
+        "10 户主 王五 与第 4 行是同一联系户，一个文件中只能出现一次；请合并这两行或删去一行。",
+    ]
+    if fresh:  # SQLite
+        assert len(fresh) == 5
+    stored = rows_of(
+        db_path,
+        "select h.name, c.name, h.id_number is not null from household h "
+        "join community c on c.id = h.community_id order by h.id",
+    )
+    assert stored == [
+        ("张三", "幸福社区", 1),
+        ("李四", "幸福社区", 0),
+        ("王五", "前河湾村", 1),
+        ("李四", "前河湾村", 0),
+        ("张三", "幸福社区", 1),
+    ]
+    # a second import finds them in the table (no longer empty): every row is unchanged
+    again = bare("household", "import", write_csv(tmp_path / "y.csv", [rows[0], *rows[1:4]]))
+    assert again.code == 0, again
+    assert "新增 0，更新 0，未变 3" in again.out
+
+
+@pytest.mark.sqlite_only(reason="about SQLite's schema table")
+def test_indexes_of_an_empty_table_built_again(
+    bare: Cli, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, unchanged: Any
+) -> None:
+    """A large import into the empty table writes it without its indexes and builds them at
+    the end: the same indexes, which the look-ups use; a refused or rehearsed import leaves
+    them as they were."""
+    monkeypatch.setattr(importing, "INDEX_REBUILD_MIN", 1)
+    monkeypatch.setattr(importing, "BATCH", 2)
+    indexes = rows_of(db_path, INDEXES)
+    rows = [["户主", "社区(村)", "身份证号"]] + [[f"户{i}", "幸福社区", ""] for i in range(7)]
+    bad = [*rows, ["钱多多", "幸福社区", "12345"]]
+    result = unchanged(lambda: bare("household", "import", write_csv(tmp_path / "b.csv", bad)))
+    assert "身份证" in result.err
+    before = dump(db_path)
+    rehearsed = bare("household", "import", write_csv(tmp_path / "r.csv", rows), "--dry-run")
+    assert rehearsed.code == 0, rehearsed
+    assert dump(db_path) == before
+    assert rows_of(db_path, INDEXES) == indexes
+
+    result = bare("household", "import", write_csv(tmp_path / "x.csv", rows))
+    assert result.code == 0, result
+    assert "新增 7" in result.out
+    assert rows_of(db_path, INDEXES) == indexes
+    plan = rows_of(db_path, "explain query plan select id from household where name = '户3'")
+    assert "ix_household_name" in str(plan), plan
+    assert bare("household", "show", "户3", "-f", "json").json()["name"] == "户3"
