@@ -5,8 +5,12 @@ the end. The same answers as the import into a table that holds records already.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +21,7 @@ from tests.conftest import Cli, dump, execute_sql, rows_of
 from tests.test_import_parallel import _masked, _said, households
 from tests.test_import_registry import MAN, MAN2, WOMAN, write_csv
 
+ROOT = Path(__file__).resolve().parent.parent
 INDEXES = (
     "select name, sql from sqlite_master where type = 'index' and tbl_name = 'household' "
     "order by name"
@@ -191,3 +196,33 @@ def test_indexes_of_an_empty_table_built_again(
     plan = rows_of(db_path, "explain query plan select id from household where name = '户3'")
     assert "ix_household_name" in str(plan), plan
     assert bare("household", "show", "户3", "-f", "json").json()["name"] == "户3"
+
+
+@pytest.mark.sqlite_only(reason="SQLite's own rollback of a killed writer")
+def test_killed_while_the_indexes_are_dropped(bare: Cli, db_path: Path, tmp_path: Path) -> None:
+    """The import killed (SIGKILL) half-way through a large file into the empty table, its
+    indexes dropped: SQLite's rollback journal puts back the table and its indexes."""
+    filler = "家中老人行动不便，需要定期上门看望并协助就医" * 2
+    rows = [["户主", "社区(村)", "困难和需求"]] + [
+        [f"户{i}", "幸福社区", filler] for i in range(12_000)
+    ]
+    path = write_csv(tmp_path / "x.csv", rows)
+    assert path.stat().st_size // importing.CSV_ROW_BYTES >= importing.INDEX_REBUILD_MIN
+    before = dump(db_path)
+    env = {**os.environ, "SANLIAN_FAULT_KILL_AFTER_ROWS": "5000"}
+    result = subprocess.run(
+        [sys.executable, "-m", "sanlian", "household", "import", str(path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == -signal.SIGKILL, result.stderr
+    assert dump(db_path) == before
+    assert len(rows_of(db_path, INDEXES)) == 3
+    again = bare("household", "import", path)  # and the same file goes in whole afterwards
+    assert again.code == 0, again
+    assert "新增 12000" in again.out
+    assert rows_of(db_path, "select count(*) from household") == [(12_000,)]
+    assert len(rows_of(db_path, INDEXES)) == 3
