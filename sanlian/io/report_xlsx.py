@@ -64,12 +64,14 @@ class _Book:
         top: Sequence[Sequence[Any]] = (),
         bottom: Sequence[Sequence[Any]] = (),
         ledger: bool = False,
+        kinds: Sequence[str] = (),
     ) -> None:
         """A header row (bold, frozen) and the rows; columns sized on the header and the first
         rows; dates as dates, sums of money (Decimal) as #,##0.00. ``top``: rows above the
         header, ``bottom``: rows below the table (neither sized on). A ``ledger`` longer than a
         sheet holds goes on in sheets named …（续）, …（续2）…, each with the header again.
-        The rows hold final values (text, numbers, dates, Decimal, None)."""
+        The rows hold final values (text, numbers, dates, Decimal, None); ``kinds``, the kind
+        of value each column mostly holds, has a long table written by ``Sheet.writer``."""
         from sanlian.io.xlsx_stream import HEADER
 
         it = iter(rows)
@@ -85,14 +87,14 @@ class _Book:
         ws.styled(headers, HEADER)
         in_sheet = ws.rows
         total = 0
-        append = ws.append
+        append = ws.writer(kinds) if kinds else ws.append
         for row in itertools.chain(sample, it):
             if ledger and in_sheet >= MAX_ROWS:
                 name = f"{title}（续{len(sheets) if len(sheets) > 1 else ''}）"
                 ws = self.out.sheet(name, widths, frozen=1)
                 sheets.append(name)
                 ws.styled(headers, HEADER)
-                append = ws.append
+                append = ws.writer(kinds) if kinds else ws.append
                 in_sheet = 1
             append(row)
             in_sheet += 1
@@ -269,6 +271,7 @@ def _problems(book: _Book, problems: Iterable[tuple[Any, ...]]) -> None:
         "措施",
     ]
     measure = MEASURE.get
+    nothing = yuan(0)
     problem_rows = (
         [
             pid,
@@ -287,7 +290,7 @@ def _problems(book: _Book, problems: Iterable[tuple[Any, ...]]) -> None:
             closed_on,
             last_step_on,
             how or "",
-            yuan(amount_fen),
+            yuan(amount_fen) if amount_fen else nothing,
             "、".join([measure(m, m) for m in measures]),
         ]
         for (
@@ -312,7 +315,8 @@ def _problems(book: _Book, problems: Iterable[tuple[Any, ...]]) -> None:
             measures,
         ) in problems
     )
-    book.table(book.create("问题台账"), problem_headers, problem_rows, ledger=True)
+    kinds = ["int", "date", *["text"] * 8, "date", "int", *["date"] * 3, "text", "money", "text"]
+    book.table(book.create("问题台账"), problem_headers, problem_rows, ledger=True, kinds=kinds)
 
 
 def _visits(book: _Book, visits: Iterable[tuple[Any, ...]]) -> None:
@@ -344,4 +348,5 @@ def _visits(book: _Book, visits: Iterable[tuple[Any, ...]]) -> None:
         ]
         for vid, visited_on, kind, target, form, cadres, cards, diary, note in visits
     )
-    book.table(book.create("走访台账"), visit_headers, visit_rows, ledger=True)
+    kinds = ["int", "date", "text", "text", "text", "text", "int", "int", "text", "text"]
+    book.table(book.create("走访台账"), visit_headers, visit_rows, ledger=True, kinds=kinds)
