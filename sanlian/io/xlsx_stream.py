@@ -312,7 +312,7 @@ class _Behind:
     for every chunk; after one, later chunks are dropped (the workbook is given up)."""
 
     DEPTH = 2
-    PIECE = 1 << 22
+    PIECE = 1 << 21
 
     def __init__(self, fh: IO[bytes]) -> None:
         import queue
