@@ -290,7 +290,7 @@ def iter_problem_rows(
     from sqlalchemy import and_, func, or_, select
 
     from sanlian.i18n.labels import MEASURE
-    from sanlian.reports.common import between, problem_open, tables
+    from sanlian.reports.common import SCAN_DAYS, between, problem_open, tables
 
     # the examples keep the plan their ties were ordered by
     t = tables(period.as_of) if only_resolved else tables(period.as_of, session)
@@ -351,7 +351,7 @@ def iter_problem_rows(
             pr.is_conflict.desc(), func.coalesce(money.c.fen, 0).desc(), pr.resolved_on.desc()
         )
     else:
-        stmt = stmt.where(
+        ledger = and_(
             pr.raised_on <= p.as_of,
             or_(
                 between(pr.raised_on, p.start, p.end),
@@ -359,7 +359,14 @@ def iter_problem_rows(
                 and_(pr.status == "unresolvable", between(pr.closed_on, p.start, p.end)),
                 problem_open(t, p.as_of),
             ),
-        ).order_by(pr.raised_on, pr.id)
+        )
+        by: Any = pr.raised_on
+        if (p.end - p.start).days >= SCAN_DAYS:
+            # a year's ledger holds most problems: read the table straight through and sort
+            # (through the date and status indexes SQLite fetched them one by one, 0.4 s more
+            # at city scale); the columns compared through an expression, as in ``spanning``
+            ledger, by = _unindexed(ledger, pr.raised_on, pr.status), func.coalesce(by, by)
+        stmt = stmt.where(ledger).order_by(by, pr.id)
     if conflicts is not None:
         stmt = stmt.where(pr.is_conflict.is_(conflicts))
     if limit is not None:
@@ -427,6 +434,20 @@ def iter_problem_rows(
 
 
 BATCH = 2000
+
+
+def _unindexed(clause: Any, *columns: Any) -> Any:
+    """``clause`` with each of ``columns`` compared as ``coalesce(column, column)``: the same
+    values, through no index."""
+    from sqlalchemy import func
+    from sqlalchemy.sql.visitors import replacement_traverse
+
+    swap: dict[int, Any] = {id(c): func.coalesce(c, c) for c in columns}
+
+    def replace(element: Any, **_: Any) -> Any:
+        return swap.get(id(element))
+
+    return replacement_traverse(clause, {}, replace)
 
 
 # --- visits ---------------------------------------------------------------------------------
