@@ -46,7 +46,7 @@ class _Book:
     def __init__(self, path: Path) -> None:
         from sanlian.io.xlsx_stream import Book
 
-        self.out = Book(path)
+        self.out = Book(path, threaded=True)  # closed or aborted by write_selfcheck
         self.order: list[str] = []  # titles as shown
         self.continued: list[tuple[str, list[str], int]] = []  # (ledger, its sheets, rows)
 

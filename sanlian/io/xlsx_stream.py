@@ -367,15 +367,16 @@ class Book:
     """A workbook written as it goes, into a temporary file beside ``path`` that takes its name
     when ``close()`` has written the workbook parts (a file already there is kept until then,
     and kept if the writing fails). ``sheet()`` opens the next sheet, closing the one before;
-    ``abort()`` removes the temporary file."""
+    ``abort()`` removes the temporary file. ``threaded``: each sheet compressed in a second
+    thread (for long sheets; the book must then be closed or aborted in every case)."""
 
     def __init__(
-        self, path: Path, *, compresslevel: int = COMPRESSLEVEL, threaded: bool = True
+        self, path: Path, *, compresslevel: int = COMPRESSLEVEL, threaded: bool = False
     ) -> None:
         import os
 
         self.path = path
-        self._threaded = threaded  # sheets compressed in a second thread (see _Behind)
+        self._threaded = threaded  # see _Behind
         path.parent.mkdir(parents=True, exist_ok=True)
         self._part = path.with_name(f".{path.name}.{os.getpid()}.part")
         try:
