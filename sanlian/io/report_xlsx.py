@@ -9,7 +9,7 @@ year, and of the problems raised in the year with the cadre as owner, those reso
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from sanlian.reports.figures import Figures, SelfCheck
-    from sanlian.reports.ledgers import CadreRow, ProblemRow, VisitRow
+    from sanlian.reports.ledgers import CadreRow
 
 MAX_WIDTH = 60
 
@@ -46,7 +46,7 @@ class _Book:
     def __init__(self, path: Path) -> None:
         from sanlian.io.xlsx_stream import Book
 
-        self.out = Book(path)
+        self.out = Book(path, threaded=True)  # closed or aborted by write_selfcheck
         self.order: list[str] = []  # titles as shown
         self.continued: list[tuple[str, list[str], int]] = []  # (ledger, its sheets, rows)
 
@@ -64,12 +64,14 @@ class _Book:
         top: Sequence[Sequence[Any]] = (),
         bottom: Sequence[Sequence[Any]] = (),
         ledger: bool = False,
+        kinds: Sequence[str] = (),
     ) -> None:
         """A header row (bold, frozen) and the rows; columns sized on the header and the first
         rows; dates as dates, sums of money (Decimal) as #,##0.00. ``top``: rows above the
         header, ``bottom``: rows below the table (neither sized on). A ``ledger`` longer than a
         sheet holds goes on in sheets named …（续）, …（续2）…, each with the header again.
-        The rows hold final values (text, numbers, dates, Decimal, None)."""
+        The rows hold final values (text, numbers, dates, Decimal, None); ``kinds``, the kind
+        of value each column mostly holds, has a long table written by ``Sheet.writer``."""
         from sanlian.io.xlsx_stream import HEADER
 
         it = iter(rows)
@@ -85,14 +87,14 @@ class _Book:
         ws.styled(headers, HEADER)
         in_sheet = ws.rows
         total = 0
-        append = ws.append
+        append = ws.writer(kinds) if kinds else ws.append
         for row in itertools.chain(sample, it):
             if ledger and in_sheet >= MAX_ROWS:
                 name = f"{title}（续{len(sheets) if len(sheets) > 1 else ''}）"
                 ws = self.out.sheet(name, widths, frozen=1)
                 sheets.append(name)
                 ws.styled(headers, HEADER)
-                append = ws.append
+                append = ws.writer(kinds) if kinds else ws.append
                 in_sheet = 1
             append(row)
             in_sheet += 1
@@ -165,8 +167,8 @@ def write_selfcheck(path: Path, session: Session, report: SelfCheck) -> None:
         first = book.create("汇总")  # written last: it says which ledgers go on in a second sheet
         _by_section(book, report)
         _by_cadre(book, cadre_rows(session, p))
-        _problems(book, iter_problem_rows(session, p))
-        _visits(book, iter_visit_rows(session, p))
+        _problems(book, iter_problem_rows(session, p, as_tuples=True))
+        _visits(book, iter_visit_rows(session, p, as_tuples=True))
         _summary(book, first, report)
         book.save()
     except BaseException:
@@ -246,7 +248,8 @@ def _by_cadre(book: _Book, cadres: Iterable[CadreRow]) -> None:
     book.table(book.create("按干部"), cadre_headers, cadre_rows)
 
 
-def _problems(book: _Book, problems: Iterable[ProblemRow]) -> None:
+def _problems(book: _Book, problems: Iterable[tuple[Any, ...]]) -> None:
+    """The problem ledger from the fields of :class:`ProblemRow` as tuples."""
     problem_headers = [
         "编号",
         "提出日期",
@@ -267,33 +270,57 @@ def _problems(book: _Book, problems: Iterable[ProblemRow]) -> None:
         "资金(元)",
         "措施",
     ]
+    measure = MEASURE.get
+    nothing = yuan(0)
     problem_rows = (
         [
-            p.id,
-            p.raised_on,
-            TARGET_KIND.get(p.target_kind, p.target_kind),
-            p.target,
-            CATEGORIES.get(p.target_kind, {}).get(p.category, p.category),
-            p.text,
-            "是" if p.is_conflict else "否",
-            p.owner or "",
-            p.section or "",
-            PROBLEM_STATUS.get(p.state, p.state),
-            p.due_on,
-            p.overdue_days,
-            p.resolved_on,
-            p.closed_on,
-            p.last_step_on,
-            p.how or "",
-            yuan(p.amount_fen),
-            "、".join([MEASURE.get(m, m) for m in p.measures]),
+            pid,
+            raised_on,
+            TARGET_KIND.get(kind, kind),
+            target,
+            CATEGORIES.get(kind, {}).get(category, category),
+            text,
+            "是" if is_conflict else "否",
+            owner or "",
+            section or "",
+            PROBLEM_STATUS.get(state, state),
+            due_on,
+            overdue_days,
+            resolved_on,
+            closed_on,
+            last_step_on,
+            how or "",
+            yuan(amount_fen) if amount_fen else nothing,
+            "、".join([measure(m, m) for m in measures]),
         ]
-        for p in problems
+        for (
+            pid,
+            raised_on,
+            kind,
+            target,
+            category,
+            text,
+            is_conflict,
+            owner,
+            section,
+            _status,
+            state,
+            due_on,
+            overdue_days,
+            resolved_on,
+            closed_on,
+            last_step_on,
+            how,
+            amount_fen,
+            measures,
+        ) in problems
     )
-    book.table(book.create("问题台账"), problem_headers, problem_rows, ledger=True)
+    kinds = ["int", "date", *["text"] * 8, "date", "int", *["date"] * 3, "text", "money", "text"]
+    book.table(book.create("问题台账"), problem_headers, problem_rows, ledger=True, kinds=kinds)
 
 
-def _visits(book: _Book, visits: Iterator[VisitRow]) -> None:
+def _visits(book: _Book, visits: Iterable[tuple[Any, ...]]) -> None:
+    """The visit ledger from the fields of :class:`VisitRow` as tuples."""
     visit_headers = [
         "编号",
         "日期",
@@ -308,17 +335,18 @@ def _visits(book: _Book, visits: Iterator[VisitRow]) -> None:
     ]
     visit_rows = (
         [
-            v.id,
-            v.visited_on,
-            TARGET_KIND.get(v.target_kind, v.target_kind),
-            v.target,
-            VISIT_FORM.get(v.form, v.form),
-            "、".join(v.cadres),
-            len(v.cadres),
-            v.cards,
-            v.diary or "",
-            v.note or "",
+            vid,
+            visited_on,
+            TARGET_KIND.get(kind, kind),
+            target,
+            VISIT_FORM.get(form, form),
+            "、".join(cadres),
+            len(cadres),
+            cards,
+            diary or "",
+            note or "",
         ]
-        for v in visits
+        for vid, visited_on, kind, target, form, cadres, cards, diary, note in visits
     )
-    book.table(book.create("走访台账"), visit_headers, visit_rows, ledger=True)
+    kinds = ["int", "date", "text", "text", "text", "text", "int", "int", "text", "text"]
+    book.table(book.create("走访台账"), visit_headers, visit_rows, ledger=True, kinds=kinds)
