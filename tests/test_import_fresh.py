@@ -22,6 +22,11 @@ from tests.test_import_parallel import _masked, _said, households
 from tests.test_import_registry import MAN, MAN2, WOMAN, idn, write_csv
 
 ROOT = Path(__file__).resolve().parent.parent
+ORDER = "select name from pragma_index_list('{table}')"
+PLANS = [
+    "select id from household where name = '户3' and community_id = 1",  # ``_duplicate``
+    "delete from search_key where kind = 'household' and ref_id = 5",  # ``refs.set_keys``
+]
 INDEXES = (
     "select name, sql from sqlite_master where type = 'index' and tbl_name = 'household' "
     "order by name"
@@ -205,10 +210,18 @@ def test_indexes_of_an_empty_table_built_again(
     assert dump(db_path) == before
     assert rows_of(db_path, INDEXES) == indexes
 
+    order = rows_of(db_path, ORDER.format(table="household"))
+    plans = [rows_of(db_path, f"explain query plan {q}") for q in PLANS]
+    assert "ix_household_name" in str(plans[0]), plans  # (SQLite's choice, by the order)
+
     result = bare("household", "import", write_csv(tmp_path / "x.csv", rows))
     assert result.code == 0, result
     assert "新增 7" in result.out
     assert rows_of(db_path, INDEXES) == indexes
+    # built again in the order they were made: SQLite, without statistics, chooses among
+    # indexes that serve a query equally by that order
+    assert rows_of(db_path, ORDER.format(table="household")) == order
+    assert [rows_of(db_path, f"explain query plan {q}") for q in PLANS] == plans
     plan = rows_of(db_path, "explain query plan select id from household where name = '户3'")
     assert "ix_household_name" in str(plan), plan
     assert bare("household", "show", "户3", "-f", "json").json()["name"] == "户3"
@@ -315,3 +328,28 @@ def test_every_registry_kind_matched_as_in_a_filled_table(
     assert held.code == asked.code == 0, held
     added, refused = (int(n) for n in re.findall(r"新增 (\d+)，.*不合格 (\d+)", held.out)[0])
     assert added >= 5 and refused >= 20, held.out  # the pools meet often enough
+
+
+@pytest.mark.sqlite_only(reason="about SQLite's schema table")
+def test_search_key_indexes_keep_their_order(
+    bare: Cli, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search keys' lookup index, dropped for a large import and built again, is put back
+    in its place among the table's indexes: a record's keys are still replaced through the
+    ``ref_id`` index, not by reading every key of its kind."""
+    monkeypatch.setattr(importing, "KEY_INDEX_DEFER", 1)
+    monkeypatch.setattr(importing, "BATCH", 2)
+    order = rows_of(db_path, ORDER.format(table="search_key"))
+    plan = rows_of(db_path, f"explain query plan {PLANS[1]}")
+    assert "ix_search_key_ref_id" in str(plan), plan
+    rows = [["户主", "社区(村)"], ["欧阳娜", "幸福社区"]]
+    rows += [[f"户{i}", "幸福社区"] for i in range(100)]
+    before = rows_of(db_path, "select count(*) from search_key")[0][0]
+    assert before < 2 * 100  # more keys than the table held: the lookup index waits
+    result = bare("household", "import", write_csv(tmp_path / "x.csv", rows))
+    assert result.code == 0, result
+    assert rows_of(db_path, ORDER.format(table="search_key")) == order
+    assert rows_of(db_path, f"explain query plan {PLANS[1]}") == plan
+    shown = bare("household", "show", "oyn", "-f", "json")
+    assert shown.code == 0, shown
+    assert shown.json()["name"] == "欧阳娜"

@@ -837,7 +837,7 @@ class RegistryImporter(Importer):
             self._inputs.append((f.key, f.label, f.required, ref, f.column))
         self._keys_before: int | None = None  # search keys before the import (SQLite)
         self._keys_added = 0  # how many this import has written
-        self._lookup_sql: str | None = None  # the lookup index dropped until ``finish``
+        self._lookup: _Deferred | None = None  # the lookup index, dropped until ``finish``
         self._id_spec = next((f for f in self.spec.fields if f.type == "id_number"), None)
         # ``_clean_new`` knows every rule of these fields
         self._compiled = all(
@@ -854,7 +854,7 @@ class RegistryImporter(Importer):
         self._fresh_plain: dict[Any, Any] = {}  # no ID number: by name (``_add_id``)
         self._fresh_marked: dict[Any, Any] = {}  # with one: by name
         self._fresh_by_strong: dict[Any, Any] = {}
-        self._dropped: list[str] | None = None
+        self._dropped: _Deferred | None = None  # this table's indexes, while dropped
 
     # -- checking ---------------------------------------------------------------------------
 
@@ -1206,21 +1206,8 @@ class RegistryImporter(Importer):
         (100,000 households: 0.25 s against 0.5 s), and ``_existing_fresh`` needs none of
         them. Inside the import's savepoint: a refused or rehearsed import, or one stopped
         midway, leaves the indexes as they were."""
-        self._dropped = []
-        if not _plain_sqlite(self.session):
-            return
-        run = self.session.connection().exec_driver_sql
-        table = self.table.name
-        listed = [(r[1], r[2], r[3]) for r in run(f'PRAGMA index_list("{table}")')]
-        for name, unique, origin in listed:
-            if origin != "c" or unique:  # a unique index checks each row: it stays
-                continue
-            sql = run(
-                "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
-            ).scalar()
-            if sql:
-                run(f'DROP INDEX "{name}"')
-                self._dropped.append(str(sql))
+        self._dropped = _Deferred(self.session.connection(), self.table.name)
+        self._dropped.drop()
 
     def _describe(self, record: Any) -> str:
         from sanlian.services import refs
@@ -1386,7 +1373,7 @@ class RegistryImporter(Importer):
         import's keys into it (at 100,000 households, 0.2 s against 0.8 s). A small import
         into a large table never reaches that point. Inside the import's savepoint: a
         refused or rehearsed import, or one killed midway, leaves the index as it was."""
-        if self._lookup_sql is not None or not _plain_sqlite(self.session):
+        if self._lookup is not None or not _plain_sqlite(self.session):
             return
         connection = self.session.connection()
         if self._keys_before is None:
@@ -1395,21 +1382,14 @@ class RegistryImporter(Importer):
             )
         if self._keys_added < max(KEY_INDEX_DEFER, self._keys_before):
             return
-        sql = connection.exec_driver_sql(
-            "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (LOOKUP_INDEX,)
-        ).scalar()
-        if sql:
-            connection.exec_driver_sql(f'DROP INDEX "{LOOKUP_INDEX}"')
-            self._lookup_sql = str(sql)
+        self._lookup = _Deferred(connection, "search_key")
+        self._lookup.drop({LOOKUP_INDEX})
 
     def finish(self) -> None:
-        run = self.session.connection().exec_driver_sql
-        for sql in self._dropped or ():
-            run(sql)
-        self._dropped = None
-        if self._lookup_sql is not None:
-            self.session.connection().exec_driver_sql(self._lookup_sql)
-            self._lookup_sql = None
+        for deferred in (self._dropped, self._lookup):
+            if deferred is not None:
+                deferred.restore()
+        self._dropped = self._lookup = None
 
     def _key_at(self, names: list[str]) -> list[int]:
         return [names.index(k) for k in self._key_columns]
@@ -1556,6 +1536,53 @@ def _among_sqlite(column: Any, key: str, values: set[Any], params: dict[str, Any
     params[key] = json.dumps(list(values), ensure_ascii=False)
     each = func.json_each(bindparam(key)).table_valued("value")
     return column.in_(select(each.c.value))
+
+
+class _Deferred:
+    """Plain indexes of a table (made by CREATE INDEX, not unique) dropped for a large write
+    and built again afterwards in the order they were made: with no statistics (no ANALYZE)
+    SQLite chooses between indexes that serve a query equally by that order, so an index
+    built again out of its place changed plans. Rebuilt last, the search keys' lookup index
+    took ``refs.set_keys``'s ``kind = ? AND ref_id = ?`` from the ``ref_id`` index (an
+    undo of 3,000 renamed households 1.4 → 38.6 s); the households' three indexes rebuilt in
+    reverse took ``name = ? AND community_id = ?`` through the community's (1.1 → 8.0 s). So
+    ``restore`` also drops and builds again those made after the first index dropped."""
+
+    def __init__(self, connection: Any, table: str) -> None:
+        self._run = connection.exec_driver_sql
+        unique = {
+            r[1]: bool(r[2]) or r[3] != "c" for r in self._run(f'PRAGMA index_list("{table}")')
+        }
+        # (the order they were made in: their rows in the schema table)
+        self._plain = [
+            (name, str(sql))
+            for name, sql in self._run(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+                "AND sql IS NOT NULL ORDER BY rowid",
+                (table,),
+            )
+            if not unique.get(name, True)
+        ]
+        self._dropped: set[str] = set()
+
+    def drop(self, names: set[str] | None = None) -> None:
+        """Drop the plain indexes named (every one when ``None``)."""
+        for name, _sql in self._plain:
+            if (names is None or name in names) and name not in self._dropped:
+                self._run(f'DROP INDEX "{name}"')
+                self._dropped.add(name)
+
+    def restore(self) -> None:
+        """Build the dropped indexes again, and those made after the first of them, in order."""
+        first = next((i for i, (n, _s) in enumerate(self._plain) if n in self._dropped), None)
+        if first is None:
+            return
+        for name, _sql in self._plain[first:]:
+            if name not in self._dropped:
+                self._run(f'DROP INDEX "{name}"')
+        for _name, sql in self._plain[first:]:
+            self._run(sql)
+        self._dropped.clear()
 
 
 def _add_id(index: dict[Any, Any], key: Any, new_id: int) -> None:
