@@ -353,3 +353,36 @@ def test_search_key_indexes_keep_their_order(
     shown = bare("household", "show", "oyn", "-f", "json")
     assert shown.code == 0, shown
     assert shown.json()["name"] == "欧阳娜"
+
+
+@pytest.mark.sqlite_only(reason="SQLite's choice of index")
+def test_keys_replaced_through_the_ref_id_index_whatever_the_order(
+    base: Cli, db_path: Path
+) -> None:
+    """A database an earlier version imported into holds the lookup index after the ``ref_id``
+    index (built again last): SQLite then reads ``kind = ? AND ref_id = ?`` through the
+    lookup index, every key of the kind. The statements that replace or delete a record's
+    keys (``refs.keys_of``) go through the ``ref_id`` index all the same."""
+    from sqlalchemy import delete
+    from sqlalchemy.dialects import sqlite
+
+    from sanlian.db.models import SearchKey
+    from sanlian.services import refs
+
+    lookup = rows_of(db_path, "select sql from sqlite_master where name = 'ix_search_key_lookup'")
+    execute_sql(db_path, "drop index ix_search_key_lookup", lookup[0][0])
+    plain = "explain query plan delete from search_key where kind = 'household' and ref_id = 5"
+    assert "ix_search_key_lookup" in str(rows_of(db_path, plain))  # the trap
+
+    keys: Any = SearchKey.__table__  # type: ignore[attr-defined]
+    for ids in (keys.c.ref_id == 5, keys.c.ref_id.in_([5, 6]), keys.c.ref_id.between(5, 9)):
+        stmt = delete(keys).where(refs.keys_of(keys, "household", ids))
+        sql = str(stmt.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+        plan = str(rows_of(db_path, f"explain query plan {sql}"))
+        assert "ix_search_key_ref_id" in plan, (sql, plan)
+    # and a record's keys are still replaced right
+    assert base("household", "edit", "王秀英", "--name", "单秀英").code == 0
+    keys_now = rows_of(
+        db_path, "select key from search_key where kind = 'household' and ref_id = 1 order by key"
+    )
+    assert ("shanxiuying",) in keys_now and ("wangxiuying",) not in keys_now

@@ -1091,6 +1091,7 @@ def _undo_ids(
 
     from sanlian.db.models import Journal, JournalChange, SearchKey
     from sanlian.errors import RuleError
+    from sanlian.services import refs
 
     first, last = int(cast(int, run.record_id)), int(cast(int, run.last_record_id))
     conn = session.connection()
@@ -1137,9 +1138,8 @@ def _undo_ids(
     conn.execute(delete(table).where(ids.between(first, last)))
     keys: Any = SearchKey.__table__  # type: ignore[attr-defined]
     if table.name in REGISTRY_TABLES:
-        conn.execute(
-            delete(keys).where(keys.c.kind == table.name, keys.c.ref_id.between(first, last))
-        )
+        of_run = keys.c.ref_id.between(first, last)
+        conn.execute(delete(keys).where(refs.keys_of(keys, table.name, of_run)))
     done.append(Change(table.name, "delete", first, None, None, last))
 
 
@@ -1176,6 +1176,6 @@ def _reindex(session: Session, touched: Mapping[str, set[int]]) -> None:
             }
             gone = [i for i in chunk if i not in present]
             if gone:
-                conn.execute(delete(keys).where(keys.c.kind == kind, keys.c.ref_id.in_(gone)))
+                conn.execute(delete(keys).where(refs.keys_of(keys, kind, keys.c.ref_id.in_(gone))))
             for ref_id, name in present.items():
                 refs.set_keys(cast(Any, session), kind, ref_id, name)

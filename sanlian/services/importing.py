@@ -725,9 +725,9 @@ def insert_search_keys(
     """The pinyin search keys of freshly written names, in bulk: ``refs.set_keys`` for many
     (``replace`` drops the old keys of renamed records first). Returns how many keys."""
     from sqlalchemy import delete, insert
-    from sqlmodel import col
 
     from sanlian.db.models import SearchKey
+    from sanlian.services import refs
 
     if not pairs:
         return 0
@@ -735,11 +735,8 @@ def insert_search_keys(
         ids = [ref_id for ref_id, _n in pairs]
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            session.execute(
-                delete(SearchKey).where(
-                    col(SearchKey.kind) == kind, col(SearchKey.ref_id).in_(chunk)
-                )
-            )
+            keys: Any = SearchKey.__table__  # type: ignore[attr-defined]
+            session.execute(delete(keys).where(refs.keys_of(keys, kind, keys.c.ref_id.in_(chunk))))
     keys_of = _pinyin_keys
     connection = session.connection()
     if connection.dialect.paramstyle == "qmark":  # SQLite

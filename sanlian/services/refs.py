@@ -31,6 +31,18 @@ def _model(kind: str) -> Any:
     return REGISTRY_MODELS[kind]
 
 
+def keys_of(keys: Any, kind: str, ids: Any) -> Any:
+    """Where the search keys of the records of ``kind`` that ``ids`` (a condition on
+    ``keys.c.ref_id``) names are: the kind compared through ``coalesce``, so that SQLite
+    reads them through the ``ref_id`` index whatever its place among the table's indexes.
+    Without statistics SQLite chooses between indexes that serve a query equally by that
+    place; an import before 2026-11-28 could leave the lookup index (kind, key) ahead, and
+    every key of the kind was then read to replace one record's."""
+    from sqlalchemy import and_, func
+
+    return and_(func.coalesce(keys.c.kind, keys.c.kind) == kind, ids)
+
+
 def set_keys(session: Session, kind: str, ref_id: int, name: str) -> None:
     """Store the pinyin readings of ``name`` for record ``ref_id`` (replacing the old ones)."""
     from sqlalchemy import delete, insert
@@ -39,7 +51,7 @@ def set_keys(session: Session, kind: str, ref_id: int, name: str) -> None:
     from sanlian.services.pinyin import keys
 
     table: Any = SearchKey.__table__  # type: ignore[attr-defined]
-    session.execute(delete(table).where(table.c.kind == kind, table.c.ref_id == ref_id))
+    session.execute(delete(table).where(keys_of(table, kind, table.c.ref_id == ref_id)))
     rows = [{"kind": kind, "ref_id": ref_id, "key": k} for k in sorted(keys(name))]
     if rows:
         session.execute(insert(SearchKey), rows)

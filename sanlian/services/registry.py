@@ -357,9 +357,8 @@ def remove(
         if found and record.retired_on is not None:  # retired before: nothing more to do
             return record, True
     if not found:
-        session.execute(
-            delete(SearchKey).where(SearchKey.kind == kind, SearchKey.ref_id == record.id)  # type: ignore[arg-type]
-        )
+        keys: Any = SearchKey.__table__  # type: ignore[attr-defined]
+        session.execute(delete(keys).where(refs.keys_of(keys, kind, keys.c.ref_id == record.id)))
         session.delete(record)
         session.flush()
         return record, False
