@@ -327,9 +327,9 @@ class _Behind:
         # deflate gives the GIL back for each block of output it fills, and takes it back only
         # when this thread lets go of it: at the default 5 ms a switch, the thread waited
         # longer than it compressed; restored at ``close``
+        self._thread.start()
         self._interval = sys.getswitchinterval()
         sys.setswitchinterval(min(self._interval, SWITCH))
-        self._thread.start()
 
     def _run(self) -> None:
         while (data := self._queue.get()) is not None:
@@ -482,6 +482,7 @@ class Book:
             with contextlib.suppress(Exception):
                 if self._open is not None:
                     self._open.close()
+            with contextlib.suppress(Exception):  # also when the sheet's close failed
                 z.close()
         self._part.unlink(missing_ok=True)
 
