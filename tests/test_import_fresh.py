@@ -362,7 +362,7 @@ def test_keys_replaced_through_the_ref_id_index_whatever_the_order(
     """A database an earlier version imported into holds the lookup index after the ``ref_id``
     index (built again last): SQLite then reads ``kind = ? AND ref_id = ?`` through the
     lookup index, every key of the kind. The statements that replace or delete a record's
-    keys (``refs.keys_of``) go through the ``ref_id`` index all the same."""
+    keys (``refs.keys_where``) go through the ``ref_id`` index all the same."""
     from sqlalchemy import delete
     from sqlalchemy.dialects import sqlite
 
@@ -376,7 +376,7 @@ def test_keys_replaced_through_the_ref_id_index_whatever_the_order(
 
     keys: Any = SearchKey.__table__  # type: ignore[attr-defined]
     for ids in (keys.c.ref_id == 5, keys.c.ref_id.in_([5, 6]), keys.c.ref_id.between(5, 9)):
-        stmt = delete(keys).where(refs.keys_of(keys, "household", ids))
+        stmt = delete(keys).where(refs.keys_where(keys, "household", ids))
         sql = str(stmt.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
         plan = str(rows_of(db_path, f"explain query plan {sql}"))
         assert "ix_search_key_ref_id" in plan, (sql, plan)

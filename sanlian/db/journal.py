@@ -1139,7 +1139,7 @@ def _undo_ids(
     keys: Any = SearchKey.__table__  # type: ignore[attr-defined]
     if table.name in REGISTRY_TABLES:
         of_run = keys.c.ref_id.between(first, last)
-        conn.execute(delete(keys).where(refs.keys_of(keys, table.name, of_run)))
+        conn.execute(delete(keys).where(refs.keys_where(keys, table.name, of_run)))
     done.append(Change(table.name, "delete", first, None, None, last))
 
 
@@ -1176,6 +1176,8 @@ def _reindex(session: Session, touched: Mapping[str, set[int]]) -> None:
             }
             gone = [i for i in chunk if i not in present]
             if gone:
-                conn.execute(delete(keys).where(refs.keys_of(keys, kind, keys.c.ref_id.in_(gone))))
+                conn.execute(
+                    delete(keys).where(refs.keys_where(keys, kind, keys.c.ref_id.in_(gone)))
+                )
             for ref_id, name in present.items():
                 refs.set_keys(cast(Any, session), kind, ref_id, name)

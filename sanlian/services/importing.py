@@ -733,10 +733,10 @@ def insert_search_keys(
         return 0
     if replace:
         ids = [ref_id for ref_id, _n in pairs]
+        table: Any = SearchKey.__table__  # type: ignore[attr-defined]
         for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            keys: Any = SearchKey.__table__  # type: ignore[attr-defined]
-            session.execute(delete(keys).where(refs.keys_of(keys, kind, keys.c.ref_id.in_(chunk))))
+            chunk = table.c.ref_id.in_(ids[start : start + 500])
+            session.execute(delete(table).where(refs.keys_where(table, kind, chunk)))
     keys_of = _pinyin_keys
     connection = session.connection()
     if connection.dialect.paramstyle == "qmark":  # SQLite
@@ -1128,9 +1128,7 @@ class RegistryImporter(Importer):
         by_strong: dict[Any, list[Any]] = {}
         by_name: dict[Any, list[Any]] = {}
         for record in self.session.execute(stmt.order_by(self.table.c.id), params):
-            by_name.setdefault(record.name, []).append(record)
-            if self.strong and getattr(record, self.strong):
-                by_strong.setdefault(getattr(record, self.strong), []).append(record)
+            self._file(record, by_name, by_strong)
         by_id: dict[int, Any] = {}
         ids = sorted({r.record_id for r in rows if r.record_id is not None})
         for start in range(0, len(ids), 500):
@@ -1142,9 +1140,9 @@ class RegistryImporter(Importer):
         self, rows: list[Row]
     ) -> tuple[dict[Any, list[Any]], dict[Any, list[Any]], dict[int, Any]]:
         """``_existing`` in a table that was empty before the import: every record in it is
-        one this import wrote, and ``_fresh_plain``, ``_fresh_marked`` and ``_fresh_by_strong``
-        say which of them a batch's rows name, so they are read by id alone (no index on the names or
-        numbers is needed). The same answer: every namesake (``_candidates`` sets aside what
+        one this import wrote, and ``_fresh_plain``, ``_fresh_marked`` and
+        ``_fresh_by_strong`` say which of them a batch's rows name, so they are read by id alone
+        (no index on the names or numbers is needed). The same answer: every namesake (``_candidates`` sets aside what
         a row may not be) and every record of an ID number, in the order of their ids."""
         from sqlalchemy import select
 
@@ -1176,12 +1174,17 @@ class RegistryImporter(Importer):
             for record in self.session.execute(stmt):
                 if record.id in wanted:
                     found_id[record.id] = record
-                if record.id not in ids or record.retired_on is not None:
-                    continue
-                found_name.setdefault(record.name, []).append(record)
-                if self.strong and getattr(record, self.strong):
-                    found_strong.setdefault(getattr(record, self.strong), []).append(record)
+                if record.id in ids and record.retired_on is None:
+                    self._file(record, found_name, found_strong)
         return found_strong, found_name, found_id
+
+    def _file(
+        self, record: Any, by_name: dict[Any, list[Any]], by_strong: dict[Any, list[Any]]
+    ) -> None:
+        """``record`` under its name and, if it has one, its ID number (or credit code)."""
+        by_name.setdefault(record.name, []).append(record)
+        if self.strong and getattr(record, self.strong):
+            by_strong.setdefault(getattr(record, self.strong), []).append(record)
 
     def _remember_fresh(
         self, made: list[tuple[int, str]], adds: list[tuple[Row, dict[str, Any]]]

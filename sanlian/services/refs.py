@@ -31,7 +31,7 @@ def _model(kind: str) -> Any:
     return REGISTRY_MODELS[kind]
 
 
-def keys_of(keys: Any, kind: str, ids: Any) -> Any:
+def keys_where(keys: Any, kind: str, ids: Any) -> Any:
     """Where the search keys of the records of ``kind`` that ``ids`` (a condition on
     ``keys.c.ref_id``) names are: the kind compared through ``coalesce``, so that SQLite
     reads them through the ``ref_id`` index whatever its place among the table's indexes.
@@ -51,7 +51,7 @@ def set_keys(session: Session, kind: str, ref_id: int, name: str) -> None:
     from sanlian.services.pinyin import keys
 
     table: Any = SearchKey.__table__  # type: ignore[attr-defined]
-    session.execute(delete(table).where(keys_of(table, kind, table.c.ref_id == ref_id)))
+    session.execute(delete(table).where(keys_where(table, kind, table.c.ref_id == ref_id)))
     rows = [{"kind": kind, "ref_id": ref_id, "key": k} for k in sorted(keys(name))]
     if rows:
         session.execute(insert(SearchKey), rows)

@@ -358,7 +358,7 @@ def remove(
             return record, True
     if not found:
         keys: Any = SearchKey.__table__  # type: ignore[attr-defined]
-        session.execute(delete(keys).where(refs.keys_of(keys, kind, keys.c.ref_id == record.id)))
+        session.execute(delete(keys).where(refs.keys_where(keys, kind, keys.c.ref_id == record.id)))
         session.delete(record)
         session.flush()
         return record, False
