@@ -90,15 +90,13 @@ STEP_COLS = [
 
 def _labelled(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows for people to read: the category shown by the label of its target's kind, and an
-    owner off the roster marked as such."""
-    out = []
+    owner off the roster marked as such: added to the rows themselves (copies of 200,000
+    rows took 300 MB), which are returned."""
     for r in rows:
-        r = dict(r)
         r["category_label"] = CATEGORIES[r["target_kind"]].get(r["category"], r["category"])
         owner = r.get("owner")
         r["owner_label"] = f"{owner}（已停用）" if owner and r.get("owner_retired") else owner
-        out.append(r)
-    return out
+    return rows
 
 
 def _stepped(record: dict[str, Any], action: str) -> None:
