@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sanlian.errors import ImportFileError
-from sanlian.io import XML_ILLEGAL
+from sanlian.io import XML_ILLEGAL, owner_only
 
 _LONG_DIGITS = re.compile(r"^\d{12,}$")
 HEADER_FILL = "DDEBF7"
@@ -63,13 +63,22 @@ class TableWriter:
 
 
 class CsvWriter(TableWriter):
-    def __init__(self, path: Path, headers: Sequence[str], *, text_columns: Iterable[int] = ()):
+    def __init__(
+        self,
+        path: Path,
+        headers: Sequence[str],
+        *,
+        text_columns: Iterable[int] = (),
+        private: bool = False,
+    ):
         super().__init__(path, headers, text_columns=text_columns)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._fh = path.open("w", encoding="utf-8-sig", newline="")
         except OSError:
             raise ImportFileError("export_write_failed", path=path) from None
+        if private:
+            owner_only(path)
         self._writer = csv.writer(self._fh, lineterminator="\r\n")
         self._writer.writerow(self.headers)
 
@@ -122,12 +131,13 @@ class XlsxWriter(TableWriter):
         text_columns: Iterable[int] = (),
         title: str = "Sheet1",
         widths: Sequence[int] | None = None,
+        private: bool = False,
     ):
         super().__init__(path, headers, text_columns=text_columns)
         from sanlian.io.xlsx_stream import Book
 
         try:
-            self._book: Book | None = Book(path)
+            self._book: Book | None = Book(path, private=private)
         except OSError:
             raise ImportFileError("export_write_failed", path=path) from None
         self._title = title
@@ -240,13 +250,15 @@ def open_writer(
     text_columns: Iterable[int] = (),
     title: str = "Sheet1",
     fmt: str | None = None,
+    private: bool = False,
 ) -> TableWriter:
-    """A writer for ``path``: .xlsx or .csv, by ``fmt`` or else the suffix."""
+    """A writer for ``path``: .xlsx or .csv, by ``fmt`` or else the suffix; ``private``: the
+    file readable by its owner alone (it holds full ID or phone numbers)."""
     fmt = fmt or suffix_format(path)
     if fmt == "xlsx":
-        return XlsxWriter(path, headers, text_columns=text_columns, title=title)
+        return XlsxWriter(path, headers, text_columns=text_columns, title=title, private=private)
     if fmt == "csv":
-        return CsvWriter(path, headers, text_columns=text_columns)
+        return CsvWriter(path, headers, text_columns=text_columns, private=private)
     raise ImportFileError("export_suffix", suffix=path.suffix or "（无后缀）")
 
 

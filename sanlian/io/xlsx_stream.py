@@ -368,10 +368,16 @@ class Book:
     when ``close()`` has written the workbook parts (a file already there is kept until then,
     and kept if the writing fails). ``sheet()`` opens the next sheet, closing the one before;
     ``abort()`` removes the temporary file. ``threaded``: each sheet compressed in a second
-    thread (for long sheets; the book must then be closed or aborted in every case)."""
+    thread (for long sheets; the book must then be closed or aborted in every case).
+    ``private``: the file readable by its owner alone (``io.owner_only``)."""
 
     def __init__(
-        self, path: Path, *, compresslevel: int = COMPRESSLEVEL, threaded: bool = False
+        self,
+        path: Path,
+        *,
+        compresslevel: int = COMPRESSLEVEL,
+        threaded: bool = False,
+        private: bool = False,
     ) -> None:
         import os
 
@@ -386,6 +392,10 @@ class Book:
         except BaseException:
             self._part.unlink(missing_ok=True)
             raise
+        if private:  # before any row is written; the name it takes keeps the mode
+            from sanlian.io import owner_only
+
+            owner_only(self._part)
         self._titles: list[str] = []
         self._open: Sheet | None = None
 

@@ -48,6 +48,7 @@ class ExportTable:
     rows: Iterator[list[Any]]
     text_columns: set[int]
     hidden: bool  # sensitive columns left out
+    private: bool = False  # sensitive columns written in full: the file is its owner's alone
 
     @property
     def sheet_title(self) -> str:
@@ -186,6 +187,7 @@ def registry_table(session: Session, kind: str, *, reveal: bool) -> ExportTable:
         rows=rows(),
         text_columns={i + 1 for i, f in enumerate(fields) if f.type in TEXT_TYPES},
         hidden=hidden,
+        private=any(f.type in SENSITIVE_TYPES for f in fields),
     )
 
 
@@ -382,7 +384,12 @@ def write_export(table: ExportTable, path: Path, *, fmt: str | None = None) -> i
     from sanlian.io.writers import open_writer
 
     with open_writer(
-        path, table.headers, text_columns=table.text_columns, title=table.sheet_title, fmt=fmt
+        path,
+        table.headers,
+        text_columns=table.text_columns,
+        title=table.sheet_title,
+        fmt=fmt,
+        private=table.private,
     ) as writer:
         for row in table.rows:
             writer.write(row)
