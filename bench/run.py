@@ -201,8 +201,12 @@ def _short(arg: str) -> str:
     return Path(arg).name if arg.startswith(("/tmp/", str(HERE), str(BIN))) else arg
 
 
-def has_shell(env: dict[str, str]) -> bool:
-    return once([SANLIAN, "shell", "--help"], env)[2] == 0
+def has_shell(env: dict[str, str]) -> bool | None:
+    """Whether ``sanlian shell`` exists (None: its ``--help`` timed out)."""
+    try:
+        return once([SANLIAN, "shell", "--help"], env)[2] == 0
+    except TimedOut:
+        return None
 
 
 def width(text: str) -> int:
@@ -463,7 +467,7 @@ def line(row: dict[str, Any], results: list[dict[str, Any]]) -> str:
 
 
 def lookup(
-    work: Path, env: dict[str, str], runs: int, shell: bool, bureau: bool, record: Any
+    work: Path, env: dict[str, str], runs: int, shell: bool | None, bureau: bool, record: Any
 ) -> None:
     visit = [
         "visit",
@@ -487,6 +491,9 @@ def lookup(
         ("cadre_show", "cadre show zw"),
         ("visit_add", " ".join(visit)),
     ):
+        if shell is None:
+            inside[key] = {"timeout": True}
+            continue
         if not shell:
             inside[key] = None
             continue
