@@ -317,11 +317,19 @@ def run(args: argparse.Namespace, groups: list[str], work: Path) -> None:
     # Open the cached file itself once, so that pending migrations (new indexes) are applied
     # there, before any copy or timing: ``campaign show`` opens (and migrates) the database,
     # ``db path`` would only print its name.
+    saved = db.parent / "sanlian-backups"  # where the program backs a file up before migrating
+    before = set(saved.glob("*")) if saved.exists() else set()
     step(
         "打开数据库以应用迁移（sanlian campaign show）",
         [SANLIAN, "campaign", "show"],
         dict(env, SANLIAN_DB=str(db)),
     )
+    # the cache can be generated again: the program's backup of it (435 MB at city) is not kept
+    if saved.exists():
+        for made in set(saved.glob("*-migrate.db")) - before:
+            made.unlink()
+        with contextlib.suppress(OSError):
+            saved.rmdir()  # only when empty
     work.mkdir(parents=True, exist_ok=True)
     copy = work / f"{args.scale}.db"
     shutil.copyfile(db, copy)
