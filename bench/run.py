@@ -551,7 +551,8 @@ def lookup(
                 per,
                 key,
                 seconds_max=SHELL_MAX if bureau else None,
-                note="(T11−T1)/10；倍数仅供参考",
+                note="(T11−T1)/10；倍数仅供参考"
+                + ("" if bureau else "；< 0.05 s 的目标只在 bureau 判"),
             )
 
 
