@@ -1,13 +1,28 @@
-"""The limit: the same aggregates as ``selfcheck``/``progress``/``supervise``, hand-written SQL.
+"""The limit: the figures of ``selfcheck``/``progress`` and the alert counts of ``supervise``,
+in hand-written SQL.
 
 Run as a whole process through the standard library's ``sqlite3`` only (no SQLAlchemy), the way
-someone who knows the schema would write them: one pass over each table with GROUP BY, the
-problems' state on the as-of day read from their steps by one window over ``problem_step``.
+someone who knows the schema would write them: a few GROUP BY queries per figure group, run once
+for the bureau and once per section.
 
-    python bench/handsql.py selfcheck|progress|supervise DB AS_OF
+    python bench/handsql.py selfcheck|progress|supervise|status DB AS_OF
 
-prints JSON: ``selfcheck``/``progress`` the figures (``{"figures": {...}, "by_section": {...}}``),
-``supervise`` the number of alerts of each kind.
+prints JSON:
+
+- ``selfcheck``/``progress``: the figures, ``{"figures": {...}, "by_section": {...}}``, the
+  bureau's and those of each section ``selfcheck`` lists (not retired before the year began),
+  ``eight_ones_done`` derived from them by the rule of ``figures._eight_ones``;
+- ``supervise``: the number of alerts of each kind ``supervise`` raises, every kind counted —
+  the office's items (org life before 1 July, the unfinished checklist items of ended phases,
+  the eight ones not done) decided on the bureau's figures computed here. Only the counts per
+  kind, not the alerts' texts, sections or order;
+- ``status`` (untimed by ``run.py``): how many problems have stored columns (status,
+  resolved_on, closed_on, due_on, last_step_on) that disagree with their steps.
+
+The shortcut it shares with the program: a problem with no step after the as-of day is taken as
+its ``problem`` row stands (status, dates, due date); only problems with a later step are
+rebuilt from ``problem_step`` up to the as-of day. The services keep those columns in step with
+the timeline; ``status`` checks that they do on the database measured.
 """
 
 from __future__ import annotations
@@ -196,12 +211,48 @@ def figures(conn: sqlite3.Connection, as_of: dt.date) -> dict[str, Any]:
                     slot.setdefault("measures", dict.fromkeys(MEASURES, 0))[row[1]] = row[2]
                     continue
                 slot.update({c: int(v or 0) for c, v in zip(cols[1:], row[1:], strict=True)})
-    for slot in out.values():
+    total = out.pop("total")
+    # the sections ``selfcheck`` lists: those not retired before the period began, each with
+    # every figure (0 where no row counted it)
+    listed = conn.execute(
+        "SELECT id FROM section WHERE retired_on IS NULL OR retired_on >= :s ORDER BY id", params
+    )
+    by_section = {sid: {k: 0 for k in total} | out.get(sid, {}) for (sid,) in listed}
+    for slot in (total, *by_section.values()):
         fen = slot.pop("funds_fen", 0)
         slot["funds_yuan"] = f"{fen // 100}.{fen % 100:02d}"
-        slot.setdefault("measures", dict.fromkeys(MEASURES, 0))
-    total = out.pop("total")
-    return {"figures": total, "by_section": {str(k): v for k, v in sorted(out.items())}}
+        if not slot.get("measures"):
+            slot["measures"] = dict.fromkeys(MEASURES, 0)
+        slot["eight_ones_done"] = sum(eight_ones(slot).values())
+    return {"figures": total, "by_section": {str(k): v for k, v in by_section.items()}}
+
+
+# The eight ones (DOMAIN.md) and the figure that shows each done (``figures._eight_ones``).
+EIGHT_ONES = (
+    "education",
+    "org_life",
+    "interview",
+    "research",
+    "civility",
+    "practical",
+    "conflict",
+    "mechanism",
+)
+
+
+def eight_ones(f: dict[str, Any]) -> dict[str, bool]:
+    """Which of the eight ones figures ``f`` show done: #4 when every cadre on the roster wrote a
+    research report, the others when their figure is above 0."""
+    return {
+        "education": f["education_sessions"] > 0,
+        "org_life": f["org_life_before_july"] > 0,
+        "interview": f["visits"] > 0,
+        "research": f["cadres_total"] > 0 and f["cadres_with_research"] >= f["cadres_total"],
+        "civility": f["civility_actions"] > 0,
+        "practical": f["problems_resolved"] > 0,
+        "conflict": f["conflicts_resolved"] > 0,
+        "mechanism": f["mechanisms"] > 0,
+    }
 
 
 SUPERVISE = {
@@ -240,7 +291,10 @@ WHERE l.kind = 'household' AND l.start_on <= :paired AND (l.end_on IS NULL OR l.
 
 
 def supervise(conn: sqlite3.Connection, as_of: dt.date) -> dict[str, int]:
-    """How many alerts of each kind ``supervise`` raises (office items counted by figures)."""
+    """How many alerts of each kind ``supervise`` raises on ``as_of``, every kind counted:
+    the problems' cards and stale ones, the cadres' and households' alerts, and the office's
+    items (org life before 1 July, the unfinished checklist items of ended phases, the eight
+    ones not done), these decided on the bureau's figures as ``figures`` counts them."""
     params = _params(as_of)
     camp = conn.execute(
         "SELECT id, red_days, yellow_days, stale_days, visit_cadence_days, research_warn_days "
@@ -248,13 +302,16 @@ def supervise(conn: sqlite3.Connection, as_of: dt.date) -> dict[str, int]:
         (as_of.year,),
     ).fetchone()
     _cid, red_days, yellow_days, stale_days, cadence, research_warn = camp
-    phases = dict(conn.execute("SELECT key, start_on FROM phase WHERE campaign_id = ?", (camp[0],)))
-    bounds = conn.execute(
-        "SELECT MIN(start_on), MAX(end_on) FROM phase WHERE campaign_id = ?", (camp[0],)
-    ).fetchone()
-    start, end = (dt.date.fromisoformat(b) for b in bounds)
-    implement = dt.date.fromisoformat(phases["implement"])
-    summarise = dt.date.fromisoformat(phases["summarise"])
+    phases = {
+        key: (dt.date.fromisoformat(a), dt.date.fromisoformat(b))
+        for key, a, b in conn.execute(
+            "SELECT key, start_on, end_on FROM phase WHERE campaign_id = ? ORDER BY seq", (camp[0],)
+        )
+    }
+    start = min(a for a, _ in phases.values())
+    end = max(b for _, b in phases.values())
+    implement = phases["implement"][0] if "implement" in phases else start
+    summarise = phases["summarise"][0] if "summarise" in phases else end
     counts: dict[str, int] = {}
 
     def add(kind: str) -> None:
@@ -287,7 +344,94 @@ def supervise(conn: sqlite3.Connection, as_of: dt.date) -> dict[str, int]:
         (n,) = conn.execute(SUPERVISE["households"], {**params, "paired": paired}).fetchone()
         if n:
             counts["household_unvisited"] = n
+    # the office's items
+    f = figures(conn, as_of)["figures"]
+    done = eight_ones(f)
+    covered = set()
+    if f["org_life_before_july"] == 0:  # the campaign's year is the as-of day's
+        if as_of >= dt.date(as_of.year, 7, 1):
+            add("org_life_missed")
+            covered.add("org_life")
+        elif as_of.month == 6:
+            add("org_life_soon")
+            covered.add("org_life")
+    if "summarise" in phases and as_of >= phases["summarise"][0] - dt.timedelta(days=research_warn):
+        covered.add("research")  # each cadre without a report is named instead
+    kinds = {
+        k
+        for (k,) in conn.execute(
+            "SELECT DISTINCT kind FROM activity WHERE held_on BETWEEN :s AND :e", params
+        )
+    }
+    head = conn.execute(
+        "SELECT 1 FROM cadre c JOIN section s ON s.id = c.section_id "
+        f"WHERE c.role = 'head' AND {ROSTER} LIMIT 1",
+        params,
+    ).fetchone()
+    # each phase's checklist items other than the eight ones, and whether each is done
+    others = {
+        "mobilise": {
+            "plan": "plan" in kinds,
+            "organize": "organize" in kinds and head is not None,
+            "mobilize": "mobilize" in kinds,
+        },
+        "implement": {"exchange": "exchange" in kinds},
+        "summarise": {"summary": "summary" in kinds, "selfcheck": all(done.values())},
+    }
+    for key, (_a, b) in phases.items():
+        if as_of > b:
+            for _item in (i for i, ok in others.get(key, {}).items() if not ok):
+                add("phase_item")
+    if "implement" in phases and as_of >= phases["implement"][0]:
+        for key in EIGHT_ONES:
+            if not done[key] and key not in covered:
+                add("eight_one")
     return counts
+
+
+# UNTIMED check (``status``): every problem's stored state rebuilt from ``problem_step`` alone.
+# The queries above trust ``problem.status``/``resolved_on``/``closed_on``/``due_on``/
+# ``last_step_on`` for a problem with no step after the as-of day, as the program does (its
+# services keep those columns in step with the timeline); this check says whether that holds.
+STATUS_CHECK = """
+WITH st AS (
+  SELECT problem_id, kind, step_on,
+         ROW_NUMBER() OVER (PARTITION BY problem_id ORDER BY step_on DESC, id DESC) AS rn
+  FROM problem_step WHERE kind IN ('raise', 'progress', 'reopen', 'resolve', 'close')
+), du AS (
+  SELECT problem_id, due_on,
+         ROW_NUMBER() OVER (PARTITION BY problem_id ORDER BY step_on DESC, id DESC) AS rn
+  FROM problem_step WHERE kind IN ('raise', 'extend')
+), ls AS (SELECT problem_id, MAX(step_on) AS last_on FROM problem_step GROUP BY problem_id)
+SELECT p.id,
+  p.status IS NOT (CASE st.kind WHEN 'raise' THEN 'pending' WHEN 'progress' THEN 'in_progress'
+       WHEN 'reopen' THEN 'in_progress' WHEN 'resolve' THEN 'resolved'
+       WHEN 'close' THEN 'unresolvable' END) AS bad_status,
+  p.resolved_on IS NOT (CASE WHEN st.kind = 'resolve' THEN st.step_on END) AS bad_resolved,
+  p.closed_on IS NOT (CASE WHEN st.kind = 'close' THEN st.step_on END) AS bad_closed,
+  p.due_on IS NOT du.due_on AS bad_due,
+  p.last_step_on IS NOT ls.last_on AS bad_last
+FROM problem p
+LEFT JOIN st ON st.problem_id = p.id AND st.rn = 1
+LEFT JOIN du ON du.problem_id = p.id AND du.rn = 1
+LEFT JOIN ls ON ls.problem_id = p.id
+"""
+
+
+def status(conn: sqlite3.Connection) -> dict[str, Any]:
+    """The problems whose stored columns disagree with their steps: ``{"problems": N,
+    "wrong": M, "examples": ["#id column", ...]}`` (M must be 0)."""
+    names = ("status", "resolved_on", "closed_on", "due_on", "last_step_on")
+    total, wrong, examples = 0, 0, list[str]()
+    for pid, *bad in conn.execute(STATUS_CHECK):
+        total += 1
+        if any(bad):
+            wrong += 1
+            if len(examples) < 5:
+                examples.append(
+                    f"#{pid} " + "/".join(n for n, b in zip(names, bad, strict=True) if b)
+                )
+    return {"problems": total, "wrong": wrong, "examples": examples}
 
 
 def main() -> None:
@@ -296,9 +440,12 @@ def main() -> None:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     if what in ("selfcheck", "progress"):
         out: Any = figures(conn, as_of)
-    else:
+    elif what == "supervise":
         out = supervise(conn, as_of)
-        figures(conn, as_of)  # the office's items stand on the figures
+    elif what == "status":
+        out = status(conn)
+    else:
+        sys.exit(f"handsql.py: unknown report {what!r} (selfcheck, progress, supervise, status)")
     json.dump(out, sys.stdout, ensure_ascii=False)
 
 
