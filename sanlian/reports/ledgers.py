@@ -502,6 +502,7 @@ def iter_visit_rows(session: Session, period: Period, *, as_tuples: bool = False
     from sqlalchemy import String, cast, func, select
 
     from sanlian.reports.common import SCAN_DAYS, spanning, tables
+    from sanlian.services.visits import own_columns
 
     t = tables(period.as_of)
     v, vc, c = t.visit.c, t.visit_cadre.c, t.cadre.c
@@ -514,19 +515,7 @@ def iter_visit_rows(session: Session, period: Period, *, as_tuples: bool = False
     if (period.end - period.start).days >= SCAN_DAYS:
         day_key = func.coalesce(v.visited_on, v.visited_on)  # sorted, not walked in the index
     stmt = (
-        select(
-            v.id,
-            v.visited_on,
-            v.target_kind,
-            v.community_id,
-            v.enterprise_id,
-            v.household_id,
-            v.form,
-            v.cards,
-            v.diary,
-            v.note,
-            who,
-        )
+        select(*own_columns(v), who)
         .where(spanning(v.visited_on, period.start, period.end))
         .order_by(day_key, v.id)
     )

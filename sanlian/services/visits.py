@@ -374,16 +374,7 @@ def listing(
     stmt: Any = (
         # the columns, not ``Visit`` objects: a million of those took 2 GB and half a minute
         columns_of(
-            v.id,
-            v.visited_on,
-            v.target_kind,
-            v.community_id,
-            v.enterprise_id,
-            v.household_id,
-            v.form,
-            v.cards,
-            v.diary,
-            v.note,
+            *own_columns(v),
             col(Community.name),
             col(Enterprise.name),
             col(Household.name),
@@ -475,6 +466,24 @@ def listing(
             }
         )
     return rows
+
+
+def own_columns(c: Any) -> tuple[Any, ...]:
+    """A visit's own columns (of ``c``, the visit table's or an alias's ``.c``) as the listing
+    and the visit ledger read them, in this order: id, visited_on, target_kind, community_id,
+    enterprise_id, household_id, form, cards, diary, note."""
+    return (
+        c.id,
+        c.visited_on,
+        c.target_kind,
+        c.community_id,
+        c.enterprise_id,
+        c.household_id,
+        c.form,
+        c.cards,
+        c.diary,
+        c.note,
+    )
 
 
 def show(session: Session, *, visit_id: int) -> dict[str, Any]:
