@@ -567,3 +567,28 @@ def test_problem_dates_after_today_refused(raised: Cli, unchanged: Unchanged) ->
         lambda: raised("problem", "reopen", "1", "--reason", "x", "--date", "2026-12-01")
     )
     assert "“重新办理日期”2026-12-01 晚于今天" in result.err
+
+
+def test_a_terminal_shows_the_first_problems_and_counts_them_all(
+    raised: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a terminal only the first problems are read, and all of them counted (in SQL)."""
+    from sanlian.cli import output
+
+    for text in ("路灯不亮", "缺少健身器材"):
+        add = ("problem", "add", "--household", "王秀英", "--category", "其他", "--text", text)
+        ok(raised, *add, "--owner", "单丽", "--date", "2026-04-02")
+    ok(raised, "problem", "resolve", "2", "--how", "已修好", "--date", "2026-04-03")
+    monkeypatch.setattr(output, "stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(output, "RICH_ROW_LIMIT", 0)
+    monkeypatch.setattr(output, "SCREEN_ROW_LIMIT", 1)
+    lines = ok(raised, "problem", "list").out.splitlines()
+    assert lines[0] == "问题（3，截至 2026-06-15）"
+    assert lines[3].split()[0] == "1" and len(lines) == 5
+    assert lines[4].startswith("共 3 条，这里只列出前 1 条；")
+    lines = ok(raised, "problem", "list", "--status", "open").out.splitlines()
+    assert lines[0] == "问题（2，截至 2026-06-15）" and lines[-1].startswith("共 2 条，")
+    as_of = ok(raised, "problem", "list", "--as-of", "2026-04-01").out.splitlines()
+    assert as_of[0] == "问题（1，截至 2026-04-01）" and as_of[-1] == "共 1 条。" and len(as_of) == 5
+    monkeypatch.setattr(output, "stdout_is_terminal", lambda: False)
+    assert len(ok(raised, "problem", "list").out.splitlines()) == 3 + 3 + 1  # piped: every row

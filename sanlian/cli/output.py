@@ -319,6 +319,15 @@ class _Widths:
         return text_width(char)
 
 
+def screen_rows(fmt: str | None, output: Path | None) -> int | None:
+    """The rows a listing need read when it goes to a terminal as a table (``render_rows``
+    shows ``SCREEN_ROW_LIMIT`` of them there): one more, to know whether there are more;
+    ``None`` (every row) for a file, a pipe or another format."""
+    if choose_format(fmt, output) == "table" and output is None and stdout_is_terminal():
+        return SCREEN_ROW_LIMIT + 1
+    return None
+
+
 def choose_format(fmt: str | None, output: Path | None, default: str = "table") -> str:
     if fmt:
         return fmt
@@ -607,9 +616,12 @@ def render_rows(
     title: str | None = None,
     empty: str = "（没有记录）",
     private: bool = False,
+    total: int | None = None,
 ) -> None:
     """A listing in the chosen format, to stdout or ``output``. ``private``: a file written is
-    its owner's alone (so it is anyway when ``--reveal`` shows an ID or phone number in it)."""
+    its owner's alone (so it is anyway when ``--reveal`` shows an ID or phone number in it).
+    ``total``: how many rows the listing holds when ``rows`` are its first (``screen_rows``)."""
+    count = len(rows) if total is None else total
     check_output(output)
     fmt = choose_format(fmt, output)
     if reveal and _note_reveal(rows, title, output):
@@ -631,7 +643,7 @@ def render_rows(
     if output is None and fmt in ("table", "plain"):
         cols = drop_empty(rows, cols)
     screen = fmt == "table" and output is None and stdout_is_terminal()
-    if screen and len(rows) <= RICH_ROW_LIMIT:
+    if screen and count <= RICH_ROW_LIMIT:
         cols = [c for c in cols if c.screen]
         if not rows:
             sys.stdout.write(empty + "\n")
@@ -647,13 +659,13 @@ def render_rows(
         text = f"## {title}\n\n{text}"
     elif title:
         text = f"{title}\n{text}"
-    if len(shown) < len(rows):
+    if len(shown) < count:
         text += (
-            f"\n共 {len(rows)} 条，这里只列出前 {len(shown)} 条；要看全部，"
+            f"\n共 {count} 条，这里只列出前 {len(shown)} 条；要看全部，"
             "请加 -o 文件名.xlsx（或 .csv）写入文件，或加 -f plain 全部列出。"
         )
-    elif fmt == "table" and output is None and len(rows) > RICH_ROW_LIMIT:
-        text += f"\n共 {len(rows)} 条。"
+    elif fmt == "table" and output is None and count > RICH_ROW_LIMIT:
+        text += f"\n共 {count} 条。"
     emit(text, output, private=private)
 
 

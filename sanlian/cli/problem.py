@@ -379,26 +379,31 @@ def list_(
     output: OutputOpt = None,
 ) -> None:
     """列出问题，可按状态、超期、责任人、科室、类别、对象筛选。"""
+    from sanlian.cli.output import screen_rows
     from sanlian.services import problems
 
     st = state()
+    limit = screen_rows(fmt_value(fmt), output)  # a terminal: the first rows and the count
     with st.session() as session:
         day = st.date(session, as_of, "截至日期")
-        rows = problems.listing(
-            session,
-            as_of=day,
-            on_day=as_of is not None,
-            status=status,
-            overdue=overdue,
-            owner=owner,
-            owner_retired=owner_retired,
-            section=section,
-            category=category,
-            community=community,
-            enterprise=enterprise,
-            household=household,
-            conflict=True if conflict else None,
-        )
+        filters: dict[str, Any] = {
+            "as_of": day,
+            "on_day": as_of is not None,
+            "status": status,
+            "overdue": overdue,
+            "owner": owner,
+            "owner_retired": owner_retired,
+            "section": section,
+            "category": category,
+            "community": community,
+            "enterprise": enterprise,
+            "household": household,
+            "conflict": True if conflict else None,
+        }
+        rows = problems.listing(session, limit=limit, **filters)
+        total = len(rows)
+        if limit is not None and total >= limit:
+            total = problems.listing_count(session, **filters)
     if not _is_json(fmt, output):
         rows = _labelled(rows)
     render_rows(
@@ -407,7 +412,8 @@ def list_(
         fmt=fmt_value(fmt),
         output=output,
         reveal=True,
-        title=f"问题（{len(rows)}，截至 {day.isoformat()}）",
+        title=f"问题（{total}，截至 {day.isoformat()}）",
+        total=total,
     )
 
 

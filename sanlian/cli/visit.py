@@ -194,28 +194,34 @@ def list_(
     output: OutputOpt = None,
 ) -> None:
     """列出走访记录，可按干部、科室、对象、形式和日期范围筛选。"""
+    from sanlian.cli.output import screen_rows
     from sanlian.services import visits
 
     st = state()
+    limit = screen_rows(fmt_value(fmt), output)  # a terminal: the first rows and the count
     with st.session() as session:
-        rows = visits.listing(
-            session,
-            cadre=cadre,
-            section=section,
-            community=community,
-            enterprise=enterprise,
-            household=household,
-            form=form,
-            date_from=st.optional_date(session, date_from, "开始日期"),
-            date_to=st.optional_date(session, date_to, "结束日期"),
-        )
+        filters: dict[str, Any] = {
+            "cadre": cadre,
+            "section": section,
+            "community": community,
+            "enterprise": enterprise,
+            "household": household,
+            "form": form,
+            "date_from": st.optional_date(session, date_from, "开始日期"),
+            "date_to": st.optional_date(session, date_to, "结束日期"),
+        }
+        rows = visits.listing(session, limit=limit, **filters)
+        total = len(rows)
+        if limit is not None and total >= limit:
+            total = visits.listing_count(session, **filters)
     render_rows(
         rows,
         _cols(fmt, output),
         fmt=fmt_value(fmt),
         output=output,
         reveal=True,
-        title=f"走访（{len(rows)}）",
+        title=f"走访（{total}）",
+        total=total,
     )
 
 

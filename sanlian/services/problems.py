@@ -563,6 +563,73 @@ def listing(
     session: Session,
     *,
     as_of: dt.date,
+    limit: int | None = None,
+    **filters: Any,
+) -> list[dict[str, Any]]:
+    """Problems as dicts of stored values, with names, the money resolved and overdue days, by
+    number; the first ``limit`` of them when given. ``filters``: those of ``_listing_stmt``
+    (``on_day``, ``status``, ``overdue``, the owner, section, category, target …), where the
+    rules of ``as_of`` and ``on_day`` are told."""
+    from sanlian.services import validate
+
+    stmt = _listing_stmt(session, as_of=as_of, **filters)
+    stmt = stmt.order_by(stmt.selected_columns["id"])
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    rows = []
+    for r in session.execute(stmt).mappings():
+        kind = r["target_kind"]
+        target_id = r[TARGET_ID[kind]]
+        target = r[f"{kind}_name"]
+        finished = r["resolved_on"] or r["closed_on"]
+        is_open = r["raised_on"] <= as_of and (
+            r["status"] in OPEN or (finished is not None and finished > as_of)
+        )
+        late = (as_of - r["due_on"]).days if is_open and r["due_on"] < as_of else None
+        retired_on = r["owner_retired_on"]
+        rows.append(
+            {
+                "id": r["id"],
+                "target_kind": kind,
+                "target_id": target_id,
+                "target": target,
+                "community_id": r["community_id"],
+                "enterprise_id": r["enterprise_id"],
+                "household_id": r["household_id"],
+                "visit_id": r["visit_id"],
+                "category": r["category"],
+                "text": r["text"],
+                "owner_id": r["owner_id"],
+                "owner": r["owner_name"],
+                "owner_retired": retired_on is not None and retired_on <= as_of,
+                "section_id": r["owner_section_id"],
+                "section": r["owner_section"],
+                "raised_on": r["raised_on"],
+                "due_on": r["due_on"],
+                "is_conflict": bool(r["is_conflict"]),
+                "status": r["status"],
+                "resolved_on": r["resolved_on"],
+                "closed_on": r["closed_on"],
+                "last_step_on": r["last_step_on"],
+                "overdue_days": late,
+                "amount": validate.from_fen(r["fen"]),
+            }
+        )
+    return rows
+
+
+def listing_count(session: Session, *, as_of: dt.date, **filters: Any) -> int:
+    """How many problems ``listing`` gives for ``filters`` (all of them, whatever its limit)."""
+    from sqlalchemy import func, select
+
+    inner = _listing_stmt(session, as_of=as_of, **filters).subquery()
+    return int(session.execute(select(func.count()).select_from(inner)).scalar_one())
+
+
+def _listing_stmt(
+    session: Session,
+    *,
+    as_of: dt.date,
     on_day: bool = False,
     status: str | None = None,
     overdue: bool = False,
@@ -575,8 +642,8 @@ def listing(
     household: str | int | None = None,
     conflict: bool | None = None,
     ids: Sequence[int] | None = None,
-) -> list[dict[str, Any]]:
-    """Problems as dicts of stored values, with names, the money resolved and overdue days.
+) -> Any:
+    """The statement of ``listing``: the problems with the columns it reads, filtered.
 
     Overdue days are counted on ``as_of``. With ``on_day`` the whole listing is of that day:
     only problems raised by then, each with its status, dates and due date as its timeline
@@ -588,7 +655,7 @@ def listing(
     from sqlalchemy import and_, func, or_, select
 
     from sanlian.reports.common import problem_open, tables
-    from sanlian.services import refs, validate
+    from sanlian.services import refs
 
     t = tables(as_of if on_day else None)
     pr, st, cd, sc = t.problem.c, t.problem_step.c, t.cadre.c, t.section.c
@@ -656,47 +723,7 @@ def listing(
         stmt = stmt.where(pr.is_conflict.is_(conflict))
     if ids is not None:
         stmt = stmt.where(pr.id.in_(list(ids)))
-    stmt = stmt.order_by(pr.id)
-    rows = []
-    for r in session.execute(stmt).mappings():
-        kind = r["target_kind"]
-        target_id = r[TARGET_ID[kind]]
-        target = r[f"{kind}_name"]
-        finished = r["resolved_on"] or r["closed_on"]
-        is_open = r["raised_on"] <= as_of and (
-            r["status"] in OPEN or (finished is not None and finished > as_of)
-        )
-        late = (as_of - r["due_on"]).days if is_open and r["due_on"] < as_of else None
-        retired_on = r["owner_retired_on"]
-        rows.append(
-            {
-                "id": r["id"],
-                "target_kind": kind,
-                "target_id": target_id,
-                "target": target,
-                "community_id": r["community_id"],
-                "enterprise_id": r["enterprise_id"],
-                "household_id": r["household_id"],
-                "visit_id": r["visit_id"],
-                "category": r["category"],
-                "text": r["text"],
-                "owner_id": r["owner_id"],
-                "owner": r["owner_name"],
-                "owner_retired": retired_on is not None and retired_on <= as_of,
-                "section_id": r["owner_section_id"],
-                "section": r["owner_section"],
-                "raised_on": r["raised_on"],
-                "due_on": r["due_on"],
-                "is_conflict": bool(r["is_conflict"]),
-                "status": r["status"],
-                "resolved_on": r["resolved_on"],
-                "closed_on": r["closed_on"],
-                "last_step_on": r["last_step_on"],
-                "overdue_days": late,
-                "amount": validate.from_fen(r["fen"]),
-            }
-        )
-    return rows
+    return stmt
 
 
 TARGET_ID = {

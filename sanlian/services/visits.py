@@ -350,25 +350,15 @@ def remove(session: Session, *, visit_id: int, force: bool = False) -> dict[str,
 def listing(
     session: Session,
     *,
-    cadre: str | int | None = None,
-    section: str | int | None = None,
-    community: str | int | None = None,
-    enterprise: str | int | None = None,
-    household: str | int | None = None,
-    form: str | None = None,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-    ids: Sequence[int] | None = None,
+    limit: int | None = None,
+    **filters: Any,
 ) -> list[dict[str, Any]]:
-    """Visits as dicts of stored values, with the names of the target and the cadres."""
-    from sqlmodel import col, select
-
-    from sanlian.db.models import Cadre, Community, Enterprise, Household, Visit, VisitCadre
-    from sanlian.i18n import labels
-    from sanlian.services import refs
-
-    check_range(date_from, date_to)
+    """Visits as dicts of stored values, with the names of the target and the cadres, by date
+    then number; the first ``limit`` of them when given. ``filters``: those of ``_filtered``."""
     from sqlalchemy import select as columns_of
+    from sqlmodel import col
+
+    from sanlian.db.models import Community, Enterprise, Household, Visit, VisitCadre
 
     v = Visit.__table__.c  # type: ignore[attr-defined]
     stmt: Any = (
@@ -384,43 +374,10 @@ def listing(
         .outerjoin(Enterprise, col(Enterprise.id) == col(Visit.enterprise_id))
         .outerjoin(Household, col(Household.id) == col(Visit.household_id))
     )
-    if cadre is not None:
-        cadre_id = refs.resolve(session, "cadre", cadre, include_retired=True).id
-        stmt = stmt.where(
-            col(Visit.id).in_(
-                select(VisitCadre.visit_id).where(col(VisitCadre.cadre_id) == cadre_id)
-            )
-        )
-    if section is not None:
-        section_id = refs.resolve(session, "section", section, include_retired=True).id
-        stmt = stmt.where(
-            col(Visit.id).in_(
-                select(VisitCadre.visit_id)
-                .join(Cadre, col(Cadre.id) == col(VisitCadre.cadre_id))
-                .where(col(Cadre.section_id) == section_id)
-            )
-        )
-    for kind, ref, column in (
-        ("community", community, Visit.community_id),
-        ("enterprise", enterprise, Visit.enterprise_id),
-        ("household", household, Visit.household_id),
-    ):
-        if ref is not None:
-            stmt = stmt.where(
-                col(column) == refs.resolve(session, kind, ref, include_retired=True).id
-            )
-    if form is not None:
-        stmt = stmt.where(
-            col(Visit.form)
-            == labels.parse(labels.VISIT_FORM, form, "走访形式", labels.VISIT_FORM_WORDS)
-        )
-    if date_from is not None:
-        stmt = stmt.where(col(Visit.visited_on) >= date_from)
-    if date_to is not None:
-        stmt = stmt.where(col(Visit.visited_on) <= date_to)
-    if ids is not None:
-        stmt = stmt.where(col(Visit.id).in_(list(ids)))
+    stmt = _filtered(session, stmt, **filters)
     stmt = stmt.order_by(col(Visit.visited_on), col(Visit.id))
+    if limit is not None:
+        stmt = stmt.limit(limit)
     found = session.execute(stmt).all()
     from sanlian.services.people import cadres_of
 
@@ -466,6 +423,78 @@ def listing(
             }
         )
     return rows
+
+
+def listing_count(session: Session, **filters: Any) -> int:
+    """How many visits ``listing`` gives for ``filters`` (all of them, whatever its limit)."""
+    from sqlalchemy import func, select
+
+    from sanlian.db.models import Visit
+
+    stmt = _filtered(session, select(func.count()).select_from(Visit), **filters)
+    return int(session.execute(stmt).scalar_one())
+
+
+def _filtered(
+    session: Session,
+    stmt: Any,
+    *,
+    cadre: str | int | None = None,
+    section: str | int | None = None,
+    community: str | int | None = None,
+    enterprise: str | int | None = None,
+    household: str | int | None = None,
+    form: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    ids: Sequence[int] | None = None,
+) -> Any:
+    """``stmt`` (over the visit table) with the listing's filters: the visits of a cadre or
+    of a section's cadres, of a target, of a form, in a date range, or with these numbers."""
+    from sqlmodel import col, select
+
+    from sanlian.db.models import Cadre, Visit, VisitCadre
+    from sanlian.i18n import labels
+    from sanlian.services import refs
+
+    check_range(date_from, date_to)
+    if cadre is not None:
+        cadre_id = refs.resolve(session, "cadre", cadre, include_retired=True).id
+        stmt = stmt.where(
+            col(Visit.id).in_(
+                select(VisitCadre.visit_id).where(col(VisitCadre.cadre_id) == cadre_id)
+            )
+        )
+    if section is not None:
+        section_id = refs.resolve(session, "section", section, include_retired=True).id
+        stmt = stmt.where(
+            col(Visit.id).in_(
+                select(VisitCadre.visit_id)
+                .join(Cadre, col(Cadre.id) == col(VisitCadre.cadre_id))
+                .where(col(Cadre.section_id) == section_id)
+            )
+        )
+    for kind, ref, column in (
+        ("community", community, Visit.community_id),
+        ("enterprise", enterprise, Visit.enterprise_id),
+        ("household", household, Visit.household_id),
+    ):
+        if ref is not None:
+            stmt = stmt.where(
+                col(column) == refs.resolve(session, kind, ref, include_retired=True).id
+            )
+    if form is not None:
+        stmt = stmt.where(
+            col(Visit.form)
+            == labels.parse(labels.VISIT_FORM, form, "走访形式", labels.VISIT_FORM_WORDS)
+        )
+    if date_from is not None:
+        stmt = stmt.where(col(Visit.visited_on) >= date_from)
+    if date_to is not None:
+        stmt = stmt.where(col(Visit.visited_on) <= date_to)
+    if ids is not None:
+        stmt = stmt.where(col(Visit.id).in_(list(ids)))
+    return stmt
 
 
 def own_columns(c: Any) -> tuple[Any, ...]:
