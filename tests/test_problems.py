@@ -592,3 +592,12 @@ def test_a_terminal_shows_the_first_problems_and_counts_them_all(
     assert as_of[0] == "问题（1，截至 2026-04-01）" and as_of[-1] == "共 1 条。" and len(as_of) == 5
     monkeypatch.setattr(output, "stdout_is_terminal", lambda: False)
     assert len(ok(raised, "problem", "list").out.splitlines()) == 3 + 3 + 1  # piped: every row
+
+
+def test_show_to_an_excel_file_is_refused_before_anything(raised: Cli, tmp_path: Any) -> None:
+    """It used to write the text sheet into a file named .xlsx (which Excel cannot open)."""
+    path = tmp_path / "问题.xlsx"
+    result = raised("problem", "show", "1", "-o", path)
+    assert result.code == 1 and not path.exists()
+    assert "“.xlsx”不支持" in result.err and ".md" in result.err
+    assert raised("problem", "show", "1", "-o", tmp_path / "问题.md").code == 0

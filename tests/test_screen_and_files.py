@@ -54,14 +54,31 @@ def test_an_export_with_full_numbers_is_the_owners_alone(
     assert mode(masked) == 0o644  # no ID or phone number in it: as any file the clerk writes
 
 
-def test_an_existing_file_written_over_with_full_numbers_becomes_private(
-    people: Cli, tmp_path: Path, umask_022: None
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("export", "cadre", "-o", "{path}.xlsx", "--reveal"),
+        ("export", "cadre", "-o", "{path}.csv", "--reveal"),
+        ("cadre", "list", "-o", "{path}.csv", "--reveal"),
+        ("cadre", "list", "-o", "{path}.xlsx", "--reveal"),
+    ],
+)
+def test_a_file_written_over_with_full_numbers_is_a_new_private_file(
+    people: Cli, tmp_path: Path, umask_022: None, args: tuple[str, ...]
 ) -> None:
-    path = tmp_path / "干部.xlsx"
+    """Written under a temporary name created 0600, which then takes the name: a reader who
+    held the old (0644) file open never sees the numbers, and nothing is left beside it."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    argv = [a.format(path=folder / "干部") for a in args]
+    path = Path(next(a for a in argv if a.startswith(str(folder))))
     path.write_bytes(b"old")
     path.chmod(0o644)
-    assert people("export", "cadre", "-o", path, "--reveal").code == 0
+    with path.open("rb") as held:
+        assert people(*argv).code == 0
+        assert held.read() == b"old"
     assert mode(path) == 0o600
+    assert sorted(p.name for p in folder.iterdir()) == [path.name]
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".json", ".xlsx", ".txt"])
@@ -114,22 +131,48 @@ def on_screen(
     return capsys.readouterr().out, drawn
 
 
-def test_a_screenful_is_drawn_by_rich(
+def test_a_listing_that_fits_the_screen_is_text(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    out, drawn = on_screen(monkeypatch, capsys, 3)
+    assert drawn == []
+    assert out.splitlines() == [
+        "清单",
+        "编号    名称",
+        "------  ------",
+        "1       名称1",
+        "2       名称2",
+        "3       名称3",
+    ]
+
+
+def test_one_too_wide_for_the_screen_is_folded_by_rich(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "12")
     out, drawn = on_screen(monkeypatch, capsys, output.RICH_ROW_LIMIT)
     assert drawn == [output.RICH_ROW_LIMIT] and out == ""
-
-
-def test_more_than_a_screenful_is_text_with_its_count(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+    # more rows than Rich draws quickly: text, wide as it is, with the count
     n = output.RICH_ROW_LIMIT + 1
     out, drawn = on_screen(monkeypatch, capsys, n)
     lines = out.splitlines()
     assert drawn == []
     assert lines[0] == "清单" and lines[3].split() == ["1", "名称1"]
     assert len(lines) == 3 + n + 1 and lines[-1] == f"共 {n} 条。"
+
+
+def test_columns_kept_for_files_are_left_off_the_screen(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cols = [*COLS, output.Col("note", "备注", screen=False)]
+    data = [{"id": 1, "name": "甲", "note": "只在文件里"}]
+    monkeypatch.setattr(output, "stdout_is_terminal", lambda: True)
+    output.render_rows(data, cols, fmt="table", output=None, reveal=False, title="清单")
+    assert "备注" not in capsys.readouterr().out
+    monkeypatch.setattr(output, "stdout_is_terminal", lambda: False)
+    output.render_rows(data, cols, fmt="table", output=None, reveal=False, title="清单")
+    assert "只在文件里" in capsys.readouterr().out
 
 
 def test_a_long_listing_shows_its_first_rows_and_how_to_see_all(
@@ -142,13 +185,16 @@ def test_a_long_listing_shows_its_first_rows_and_how_to_see_all(
     assert lines[-2].split() == ["50", "名称50"]
     assert lines[-1].startswith("共 120 条，这里只列出前 50 条；")
     assert "-o 文件名.xlsx" in lines[-1] and "-f plain" in lines[-1]
-    # asked for text, or piped: every row
+    # asked for text, or piped: every row (and the count past ``RICH_ROW_LIMIT``, as before)
     out, _ = on_screen(monkeypatch, capsys, 120, fmt="plain")
     assert len(out.splitlines()) == 3 + 120
     monkeypatch.setattr(output, "stdout_is_terminal", lambda: False)
     output.render_rows(rows(120), COLS, fmt="table", output=None, reveal=False, title="清单")
     piped = capsys.readouterr().out.splitlines()
-    assert len(piped) == 3 + 120 + 1 and piped[-1] == "共 120 条。"
+    assert len(piped) == 3 + 120 and piped[-1].split() == ["120", "名称120"]
+    n = output.RICH_ROW_LIMIT + 1
+    output.render_rows(rows(n), COLS, fmt="table", output=None, reveal=False, title="清单")
+    assert capsys.readouterr().out.splitlines()[-1] == f"共 {n} 条。"
 
 
 def test_a_long_supervision_is_text_on_a_terminal(

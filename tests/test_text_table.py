@@ -94,12 +94,16 @@ def test_tabulate_text_uses_the_fast_writer_for_ordinary_rows(
     assert text.splitlines()[2:] == ["张伟" + " " * 9 + "  是", "单丽 （借调）  否"]
 
 
+# every range ``text_width`` counts itself: its ends and a middle character each
+_WIDE_RANGES = [(0x3000, 0x3029), (0x3030, 0x303E), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
+                (0xFF01, 0xFF60), (0xFFE0, 0xFFE6)]  # fmt: skip
 ORDINARY = (
     [chr(c) for c in range(0x20, 0x7F)]
     + list("·—‘’“”…")
     + list("张伟单丽曾强幸福社区兰山街道综合科问题走访，。：；（）《》、？！")
-    + ["\u3000", "ａ", "１", "（", "￥"]
+    + [chr(c) for lo, hi in _WIDE_RANGES for c in (lo, (lo + hi) // 2, hi)]
 )
+WORDS = ["True", "False", "", " ", "1", "-3.5", "1e5", "nan", "1,234"]
 
 
 @settings(max_examples=400, deadline=None)
@@ -109,7 +113,9 @@ ORDINARY = (
     tablefmt=st.sampled_from(["simple", "github"]),
 )
 def test_random_tables_as_tabulate(ncols: int, data: st.DataObject, tablefmt: str) -> None:
-    text = st.text(alphabet=st.sampled_from(ORDINARY), max_size=12)
+    text = st.one_of(
+        st.text(alphabet=st.sampled_from(ORDINARY), max_size=12), st.sampled_from(WORDS)
+    )
     headers = data.draw(st.lists(text, min_size=ncols, max_size=ncols))
     table = data.draw(st.lists(st.lists(text, min_size=ncols, max_size=ncols), max_size=6))
     mine = output.text_table(headers, table, tablefmt)
@@ -127,3 +133,44 @@ def test_rows_padded_block_by_block(monkeypatch: pytest.MonkeyPatch, tablefmt: s
         [str(i), "张" * (i % 4), "x" * (7 - i) + ("（注）" if i == 5 else "")] for i in range(7)
     ]
     assert output.text_table(headers, table, tablefmt) == oracle(headers, table, tablefmt)
+
+
+def test_typed_values_as_tabulate_showed_them() -> None:
+    """``tabulate_text`` (each column's ``_cell_of``, ``_one_line``, ``text_table``) against the
+    way it was done before: ``cell`` of every value, its lines joined, then tabulate."""
+    import datetime as dt
+    from decimal import Decimal
+
+    cols = [
+        output.Col("n", "编号"),
+        output.Col("name", "名称"),
+        output.Col("ok", "是否", kind="bool"),
+        output.Col("fen", "金额", kind="money"),
+        output.Col("day", "日期"),
+        output.Col("at", "时间"),
+        output.Col("state", "状态", {"open": "未办结", "done": "已解决"}),
+        output.Col("who", "干部"),
+        output.Col("f", "格式", fmt=lambda v: f"<{v}>"),
+    ]
+    rows = [
+        {"n": 1, "name": "张伟", "ok": True, "fen": Decimal("1234.5"), "day": dt.date(2026, 3, 1),
+         "at": dt.datetime(2026, 3, 1, 8, 5), "state": "open", "who": ["单丽", "曾强"], "f": 1},
+        {"n": None, "name": "多行\n文本\r\n末尾\n", "ok": False, "fen": None, "day": None,
+         "at": None, "state": "unknown", "who": [], "f": None},
+        {"n": 0, "name": "  前后空格  ", "ok": None, "fen": Decimal("0"), "state": None},
+    ]  # fmt: skip
+    for fmt, tablefmt in (("plain", "simple"), ("markdown", "github")):
+        if fmt == "markdown":
+            old = [
+                [
+                    output.cell(c, r.get(c.key)).replace("|", "\\|").replace("\n", "<br>")
+                    for c in cols
+                ]
+                for r in rows
+            ]
+        else:
+            old = [
+                [" ".join(output.cell(c, r.get(c.key)).splitlines()) for c in cols] for r in rows
+            ]
+        expected = oracle([c.label for c in cols], old, tablefmt)
+        assert output.tabulate_text(rows, cols, fmt) == expected

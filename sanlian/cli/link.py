@@ -193,30 +193,34 @@ def list_(
     output: OutputOpt = None,
 ) -> None:
     """列出联系与结对，可按类型、干部、科室、对象筛选。"""
+    from sanlian.cli.output import screen_rows
     from sanlian.services import links
 
     st = state()
+    limit = screen_rows(fmt_value(fmt), output)  # a terminal: the first rows and the count
     with st.session() as session:
-        day = st.date(session, as_of, "截至日期")
-        kind_key = _kind(kind)
-        rows = links.listing(
-            session,
-            as_of=day,
-            kind=kind_key,
-            cadre=cadre,
-            section=section,
-            community=community,
-            enterprise=enterprise,
-            household=household,
-            active=active,
-        )
+        filters: dict[str, Any] = {
+            "as_of": st.date(session, as_of, "截至日期"),
+            "kind": _kind(kind),
+            "cadre": cadre,
+            "section": section,
+            "community": community,
+            "enterprise": enterprise,
+            "household": household,
+            "active": active,
+        }
+        rows = links.listing(session, limit=limit, **filters)
+        total = len(rows)
+        if limit is not None and total >= limit:
+            total = links.listing_count(session, **filters)
     render_rows(
         rows,
         COLS,
         fmt=fmt_value(fmt),
         output=output,
         reveal=True,
-        title=f"联系（{len(rows)}）",
+        title=f"联系（{total}）",
+        total=total,
     )
 
 

@@ -36,10 +36,11 @@ WIDE_CHARS = "\u3000-\u3029\u3030-\u303e\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff60\
 _ORDINARY_TEXT = re.compile(f"[{NARROW_CHARS}{WIDE_CHARS}]*")
 _NARROW_RUNS = re.compile(f"[{NARROW_CHARS}]+")
 _RIGID = re.compile(r"[0-9０-９\-.,:/*%X¥ ]*")
-# Rich is for what fits on a screen (≈ 0.35 ms a row: 40 rows 15 ms, 150 rows 55 ms); longer
-# listings are written as text; on a terminal, past ``SCREEN_ROW_LIMIT`` rows, only the first are
-# shown, with the count and how to see them all (a file, or ``-f plain``).
-RICH_ROW_LIMIT = 40
+# On a terminal a listing is the text table when it fits the screen's width (a few ms); else,
+# up to ``RICH_ROW_LIMIT`` rows, a Rich table that folds long values to fit (≈ 0.35 ms a row:
+# 150 rows 55 ms); longer listings are text, and past ``SCREEN_ROW_LIMIT`` rows only the first
+# are shown, with the count and how to see them all (a file, or ``-f plain``).
+RICH_ROW_LIMIT = 200
 SCREEN_ROW_LIMIT = 1000
 
 
@@ -500,6 +501,14 @@ def rich_table(rows: Sequence[Mapping[str, Any]], cols: Sequence[Col], title: st
     console.print(table)
 
 
+def _fits_screen(text: str) -> bool:
+    """Whether every line of ``text`` fits the terminal's width."""
+    import shutil
+
+    width = shutil.get_terminal_size().columns
+    return all(text_width(line) <= width for line in text.splitlines())
+
+
 def drop_empty(rows: Sequence[Mapping[str, Any]], cols: Sequence[Col]) -> list[Col]:
     """On a screen, columns that are empty in every row only take room."""
     if not rows:
@@ -566,12 +575,20 @@ def write_text(output: Path, content: str, *, bom: bool = False, private: bool =
     """``content`` into ``output``; ``private``: readable by its owner alone, from before the
     first character is written (it holds full ID or phone numbers)."""
     check_output(output, allowed=(output.suffix.lower(),))
-    with output.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
-        if private:
-            from sanlian.io import owner_only
+    encoding = "utf-8-sig" if bom else "utf-8"
+    if not private:
+        output.write_text(content, encoding=encoding, newline="")
+        return
+    from sanlian.io import create_private, part_of
 
-            owner_only(output)
-        fh.write(content)
+    part = part_of(output)  # created 0600, then it takes the name (a new file, not the old)
+    try:
+        create_private(part)
+        part.write_text(content, encoding=encoding, newline="")
+        part.replace(output)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
 
 
 def emit(content: str, output: Path | None, *, bom: bool = False, private: bool = False) -> None:
@@ -643,18 +660,16 @@ def render_rows(
     if output is None and fmt in ("table", "plain"):
         cols = drop_empty(rows, cols)
     screen = fmt == "table" and output is None and stdout_is_terminal()
-    if screen and count <= RICH_ROW_LIMIT:
+    if screen:
         cols = [c for c in cols if c.screen]
-        if not rows:
-            sys.stdout.write(empty + "\n")
-            return
-        rich_table(rows, cols, title)
-        return
     if not rows and fmt != "markdown":
         emit(empty, output)
         return
     shown = rows[:SCREEN_ROW_LIMIT] if screen else rows
     text = tabulate_text(shown, cols, "markdown" if fmt == "markdown" else "plain")
+    if screen and count <= RICH_ROW_LIMIT and not _fits_screen(text):
+        rich_table(rows, cols, title)
+        return
     if title and fmt == "markdown":
         text = f"## {title}\n\n{text}"
     elif title:

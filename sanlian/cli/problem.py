@@ -426,9 +426,12 @@ def show(
     problem_id: IdArg, as_of: AsOfOpt = None, fmt: FormatOpt = None, output: OutputOpt = None
 ) -> None:
     """显示一个问题及其完整的办理过程（时间线）。"""
-    from sanlian.cli.output import emit, tabulate_text
+    from sanlian.cli.output import check_output, emit, tabulate_text
     from sanlian.services import problems
 
+    # the problem and its steps are two tables: text, markdown and JSON hold both, a CSV the
+    # steps; one Excel sheet would lose one of them
+    check_output(output, allowed=(".txt", ".md", ".json", ".csv"))
     st = state()
     with st.session() as session:
         record = problems.show(

@@ -165,12 +165,18 @@ def list_records(
     include_retired: bool,
     **filters: Any,
 ) -> None:
+    from sanlian.cli.output import screen_rows
     from sanlian.services import registry
     from sanlian.services.refs import KIND_LABEL
 
     st = state()
+    limit = screen_rows(fmt_value(fmt), output)  # a terminal: the first rows and the count
+    filters["include_retired"] = include_retired
     with st.session() as session:
-        rows = registry.listing(session, kind, include_retired=include_retired, **filters)
+        rows = registry.listing(session, kind, limit=limit, **filters)
+        total = len(rows)
+        if limit is not None and total >= limit:
+            total = registry.listing_count(session, kind, **filters)
     shown = [*cols, RETIRED] if include_retired else list(cols)
     render_rows(
         rows,
@@ -178,5 +184,6 @@ def list_records(
         fmt=fmt_value(fmt),
         output=output,
         reveal=reveal,
-        title=f"{KIND_LABEL[kind]}（{len(rows)}）",
+        title=f"{KIND_LABEL[kind]}（{total}）",
+        total=total,
     )

@@ -17,10 +17,17 @@ from pathlib import Path
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def owner_only(path: Path) -> None:
-    """``path`` readable and writable by its owner alone (0600), as the database and its
-    backups are: for a file written with full ID or phone numbers (``--reveal``, an import's
-    refused rows). Called as soon as the file is created, before anything is written to it.
-    Where the system cannot (another owner, Windows), the file is left as it is."""
-    with contextlib.suppress(OSError):
-        os.chmod(path, 0o600)
+def create_private(path: Path) -> None:
+    """``path`` made anew, empty, readable and writable by its owner alone (0600) from the
+    moment it exists, as the database and its backups are: the file a writer then opens
+    (truncating it keeps the mode) to write full ID or phone numbers (``--reveal``, an
+    import's refused rows). Meant for a temporary name that then replaces the target
+    (``os.replace``), so that no reader ever holds the target's old, looser file."""
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
+def part_of(path: Path) -> Path:
+    """The temporary name beside ``path`` a file is written under before it takes its name."""
+    return path.with_name(f".{path.name}.{os.getpid()}.part")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sanlian.errors import ImportFileError
-from sanlian.io import XML_ILLEGAL, owner_only
+from sanlian.io import XML_ILLEGAL, create_private, part_of
 
 _LONG_DIGITS = re.compile(r"^\d{12,}$")
 HEADER_FILL = "DDEBF7"
@@ -72,13 +72,17 @@ class CsvWriter(TableWriter):
         private: bool = False,
     ):
         super().__init__(path, headers, text_columns=text_columns)
+        # private: written under a temporary name created 0600, which then takes the name
+        self._part = part_of(path) if private else None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._fh = path.open("w", encoding="utf-8-sig", newline="")
+            if self._part is not None:
+                create_private(self._part)
+            self._fh = (self._part or path).open("w", encoding="utf-8-sig", newline="")
         except OSError:
+            if self._part is not None:
+                self._part.unlink(missing_ok=True)
             raise ImportFileError("export_write_failed", path=path) from None
-        if private:
-            owner_only(path)
         self._writer = csv.writer(self._fh, lineterminator="\r\n")
         self._writer.writerow(self.headers)
 
@@ -95,11 +99,13 @@ class CsvWriter(TableWriter):
     def close(self) -> None:
         if not self._fh.closed:
             self._fh.close()
+            if self._part is not None:
+                self._part.replace(self.path)
 
     def abort(self) -> None:
         if not self._fh.closed:
             self._fh.close()
-            self.path.unlink(missing_ok=True)
+            (self._part or self.path).unlink(missing_ok=True)
 
 
 def csv_text(value: Any) -> str:

@@ -369,7 +369,7 @@ class Book:
     and kept if the writing fails). ``sheet()`` opens the next sheet, closing the one before;
     ``abort()`` removes the temporary file. ``threaded``: each sheet compressed in a second
     thread (for long sheets; the book must then be closed or aborted in every case).
-    ``private``: the file readable by its owner alone (``io.owner_only``)."""
+    ``private``: the file readable by its owner alone (``io.create_private``)."""
 
     def __init__(
         self,
@@ -379,23 +379,22 @@ class Book:
         threaded: bool = False,
         private: bool = False,
     ) -> None:
-        import os
 
         self.path = path
         self._threaded = threaded  # see _Behind
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._part = path.with_name(f".{path.name}.{os.getpid()}.part")
+        from sanlian.io import create_private, part_of
+
+        self._part = part_of(path)
         try:
+            if private:  # 0600 from the start; the name it takes keeps the mode
+                create_private(self._part)
             self._zip: zipfile.ZipFile | None = zipfile.ZipFile(
                 self._part, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel
             )
         except BaseException:
             self._part.unlink(missing_ok=True)
             raise
-        if private:  # before any row is written; the name it takes keeps the mode
-            from sanlian.io import owner_only
-
-            owner_only(self._part)
         self._titles: list[str] = []
         self._open: Sheet | None = None
 

@@ -347,6 +347,78 @@ def listing(
     session: Session,
     *,
     as_of: dt.date,
+    limit: int | None = None,
+    **filters: Any,
+) -> list[dict[str, Any]]:
+    """Links as dicts, by number; the first ``limit`` of them when given. ``filters``: those of
+    ``_listing_stmt`` (kind, cadre, section, target, ``active`` on ``as_of``, ids)."""
+    from sqlmodel import col
+
+    from sanlian.db.models import Link
+
+    stmt = _listing_stmt(session, as_of=as_of, **filters).order_by(col(Link.id))
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    rows = []
+    for (
+        link,
+        link_section,
+        cadre_name,
+        cadre_section_id,
+        cadre_section,
+        community_name,
+        enterprise_name,
+        household_name,
+        household_community_id,
+        household_community,
+    ) in session.execute(stmt).all():
+        if link.kind == "community":
+            section_id, section_name = link.section_id, link_section or BUREAU
+            target_id, target = link.community_id, community_name
+        else:
+            section_id, section_name = cadre_section_id, cadre_section
+            if link.kind == "enterprise":
+                target_id, target = link.enterprise_id, enterprise_name
+            else:
+                target_id, target = link.household_id, household_name
+        is_active = link.start_on <= as_of and (link.end_on is None or link.end_on >= as_of)
+        rows.append(
+            {
+                "id": link.id,
+                "kind": link.kind,
+                "section_id": section_id,
+                "section": section_name,
+                "cadre_id": link.cadre_id,
+                "cadre": cadre_name,
+                "target_id": target_id,
+                "target": target,
+                "community_id": link.community_id
+                if link.kind == "community"
+                else household_community_id,
+                "community": community_name if link.kind == "community" else household_community,
+                "enterprise_id": link.enterprise_id,
+                "household_id": link.household_id,
+                "start_on": link.start_on,
+                "end_on": link.end_on,
+                "active": is_active,
+                "note": link.note,
+            }
+        )
+    return rows
+
+
+def listing_count(session: Session, *, as_of: dt.date, **filters: Any) -> int:
+    """How many links ``listing`` gives for ``filters`` (all of them, whatever its limit)."""
+    from sqlalchemy import func, select
+
+    inner = _listing_stmt(session, as_of=as_of, **filters).subquery()
+    return int(session.execute(select(func.count()).select_from(inner)).scalar_one())
+
+
+def _listing_stmt(
+    session: Session,
+    *,
+    as_of: dt.date,
     kind: str | None = None,
     cadre: str | int | None = None,
     section: str | int | None = None,
@@ -355,8 +427,9 @@ def listing(
     household: str | int | None = None,
     active: bool = True,
     ids: Sequence[int] | None = None,
-) -> list[dict[str, Any]]:
-    """Links as dicts; ``active`` keeps those active on ``as_of`` (else all, history too)."""
+) -> Any:
+    """The statement of ``listing``, filtered; ``active`` keeps the links active on ``as_of``
+    (else all, history too)."""
     from sqlalchemy import and_, or_, select
     from sqlalchemy.orm import aliased
     from sqlmodel import col
@@ -419,53 +492,7 @@ def listing(
         stmt = stmt.where(active_on(as_of))
     if ids is not None:
         stmt = stmt.where(col(Link.id).in_(list(ids)))
-    stmt = stmt.order_by(col(Link.id))
-    rows = []
-    for (
-        link,
-        link_section,
-        cadre_name,
-        cadre_section_id,
-        cadre_section,
-        community_name,
-        enterprise_name,
-        household_name,
-        household_community_id,
-        household_community,
-    ) in session.execute(stmt).all():
-        if link.kind == "community":
-            section_id, section_name = link.section_id, link_section or BUREAU
-            target_id, target = link.community_id, community_name
-        else:
-            section_id, section_name = cadre_section_id, cadre_section
-            if link.kind == "enterprise":
-                target_id, target = link.enterprise_id, enterprise_name
-            else:
-                target_id, target = link.household_id, household_name
-        is_active = link.start_on <= as_of and (link.end_on is None or link.end_on >= as_of)
-        rows.append(
-            {
-                "id": link.id,
-                "kind": link.kind,
-                "section_id": section_id,
-                "section": section_name,
-                "cadre_id": link.cadre_id,
-                "cadre": cadre_name,
-                "target_id": target_id,
-                "target": target,
-                "community_id": link.community_id
-                if link.kind == "community"
-                else household_community_id,
-                "community": community_name if link.kind == "community" else household_community,
-                "enterprise_id": link.enterprise_id,
-                "household_id": link.household_id,
-                "start_on": link.start_on,
-                "end_on": link.end_on,
-                "active": is_active,
-                "note": link.note,
-            }
-        )
-    return rows
+    return stmt
 
 
 def row(session: Session, link_id: int | None, *, as_of: dt.date) -> dict[str, Any]:

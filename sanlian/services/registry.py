@@ -432,6 +432,26 @@ def _open_problems_note(session: Session, cadre: Any) -> list[str]:
 
 
 def listing(
+    session: Session, kind: str, *, limit: int | None = None, **filters: Any
+) -> list[dict[str, Any]]:
+    """Records as dicts of stored values (plus the names of what they refer to), by number;
+    the first ``limit`` of them when given. ``filters``: those of ``_listing_stmt``."""
+    stmt = _listing_stmt(session, kind, **filters)
+    stmt = stmt.order_by(stmt.selected_columns["id"])
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [dict(row._mapping) for row in session.execute(stmt)]
+
+
+def listing_count(session: Session, kind: str, **filters: Any) -> int:
+    """How many records ``listing`` gives for ``filters`` (all of them, whatever its limit)."""
+    from sqlalchemy import func, select
+
+    inner = _listing_stmt(session, kind, **filters).subquery()
+    return int(session.execute(select(func.count()).select_from(inner)).scalar_one())
+
+
+def _listing_stmt(
     session: Session,
     kind: str,
     *,
@@ -440,8 +460,9 @@ def listing(
     community: str | None = None,
     leaders_only: bool = False,
     record_id: int | None = None,
-) -> list[dict[str, Any]]:
-    """Records as dicts of stored values (plus the names of what they refer to)."""
+) -> Any:
+    """The statement of ``listing``: the records of ``kind`` (active ones unless
+    ``include_retired``), of a section or community, leaders only, or one by number."""
     from sqlalchemy import select
     from sqlmodel import col
 
@@ -476,8 +497,7 @@ def listing(
         stmt = stmt.where(model.retired_on.is_(None))
     if record_id is not None:
         stmt = stmt.where(model.id == record_id)
-    stmt = stmt.order_by(model.id)
-    return [dict(row._mapping) for row in session.execute(stmt)]
+    return stmt
 
 
 def show(session: Session, kind: str, ref: str) -> dict[str, Any]:
