@@ -216,3 +216,29 @@ def test_a_long_supervision_is_text_on_a_terminal(
     as_text = cli("supervise", "--as-of", "2026-07-01")
     assert as_text.code == 0 and drawn == [1]
     assert "调度督促" in as_text.out and "干部0" in as_text.out
+
+
+def test_registry_and_link_lists_on_a_terminal_read_the_rows_shown(
+    base: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first ``SCREEN_ROW_LIMIT`` records, counted all in SQL for the title and the note."""
+    for args in (
+        ("link", "community", "--section", "综合科", "--community", "幸福社区", "--from", "3-1"),
+        ("link", "community", "--section", "办公室", "--community", "前河湾村", "--from", "3-1"),
+        ("link", "household", "--cadre", "单丽", "--household", "王秀英", "--from", "3-2"),
+    ):
+        assert base(*args).code == 0
+    monkeypatch.setattr(output, "stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(output, "SCREEN_ROW_LIMIT", 2)
+    for args, title, total in (
+        (("cadre", "list"), "干部（4）", 4),
+        (("link", "list"), "联系（3）", 3),
+    ):
+        lines = base(*args).out.splitlines()
+        assert lines[0] == title
+        assert len(lines) == 3 + 2 + 1
+        assert lines[-1].startswith(f"共 {total} 条，这里只列出前 2 条；")
+    lines = base("cadre", "list", "--section", "综合科").out.splitlines()
+    assert lines[0] == "干部（2）" and len(lines) == 3 + 2  # all shown: no note
+    monkeypatch.setattr(output, "stdout_is_terminal", lambda: False)
+    assert len(base("cadre", "list").out.splitlines()) == 3 + 4
