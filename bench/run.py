@@ -24,7 +24,8 @@ Groups (``--only``, comma-separated; default all): ``start`` (the interpreter, t
 ``limits`` (the hand-written SQL, and an untimed check that the problems' stored status agrees
 with their steps), ``reports`` (needs ``limits``). A group's dependencies are measured with it,
 so a figure and its limit always come from the same run: every stored row carries the id of
-the run that measured it, and a verdict is given only when the figure and its limit share it.
+the run that measured it, and a ratio is judged only when the figure and its limit share it (the
+row's other bounds, and a disagreement with the hand-written SQL, are judged regardless).
 An unknown group name is refused (exit 2, nothing measured or written).
 
 Prints the table and writes ``bench/results-<scale>.json`` (a partial run replaces the rows it
