@@ -295,8 +295,16 @@ def main() -> int:
     return 0
 
 
-def run(args: argparse.Namespace, groups: list[str], work: Path) -> None:
-    db, built = build_database(args.scale)
+# the groups that time commands on the scale's database (``import`` builds its own)
+ON_DATABASE = ("lookup", "limits", "reports")
+
+
+def prepare_database(
+    scale: str, env: dict[str, str], work: Path
+) -> tuple[Path, Path, float | None]:
+    """The cached database of ``scale`` (built first when missing), migrated, and a copy of it
+    in the work folder: (cached file, copy, seconds its generation took)."""
+    db, built = build_database(scale)
     meta = db.with_suffix(".json")
     generation = (
         built
@@ -307,14 +315,6 @@ def run(args: argparse.Namespace, groups: list[str], work: Path) -> None:
     )
     if generation is not None:
         print(f"生成数据库用时 {generation:.1f} 秒{'（缓存）' if built is None else ''}：{db.name}")
-
-    env = dict(os.environ)
-    env.update(SANLIAN_TODAY=AS_OF, SANLIAN_OPERATOR="bench")
-    env.pop("COLUMNS", None)
-    # A clerk's installed program has its bytecode written once; without it every run would
-    # compile the project's modules again (this sandbox sets PYTHONDONTWRITEBYTECODE=1).
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    step("编译字节码（compileall）", [PY, "-m", "compileall", "-q", str(ROOT / "sanlian")], env)
     # Open the cached file itself once, so that pending migrations (new indexes) are applied
     # there, before any copy or timing: ``campaign show`` opens (and migrates) the database,
     # ``db path`` would only print its name.
@@ -331,10 +331,30 @@ def run(args: argparse.Namespace, groups: list[str], work: Path) -> None:
             made.unlink()
         with contextlib.suppress(OSError):
             saved.rmdir()  # only when empty
-    work.mkdir(parents=True, exist_ok=True)
-    copy = work / f"{args.scale}.db"
+    copy = work / f"{scale}.db"
     shutil.copyfile(db, copy)
-    env["SANLIAN_DB"] = str(copy)
+    return db, copy, generation
+
+
+def run(args: argparse.Namespace, groups: list[str], work: Path) -> None:
+    env = dict(os.environ)
+    env.update(SANLIAN_TODAY=AS_OF, SANLIAN_OPERATOR="bench")
+    env.pop("COLUMNS", None)
+    # A clerk's installed program has its bytecode written once; without it every run would
+    # compile the project's modules again (this sandbox sets PYTHONDONTWRITEBYTECODE=1).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    step("编译字节码（compileall）", [PY, "-m", "compileall", "-q", str(ROOT / "sanlian")], env)
+    work.mkdir(parents=True, exist_ok=True)
+    # only the groups that run commands on the scale's database have it built, migrated and
+    # copied (at city scale a 435 MB copy, or minutes of generation without a cache)
+    db = copy = None
+    generation = None
+    if any(g in groups for g in ON_DATABASE):
+        db, copy, generation = prepare_database(args.scale, env, work)
+        env["SANLIAN_DB"] = str(copy)
+    else:
+        # nothing may touch the user's own data folder: ``start`` runs no database command
+        env["SANLIAN_DB"] = str(work / "unused.db")
     runs = args.runs
     results: list[dict[str, Any]] = []
     started_at = dt.datetime.now(dt.UTC)
@@ -408,6 +428,7 @@ def run(args: argparse.Namespace, groups: list[str], work: Path) -> None:
     if "import" in groups:
         imports(work, env, args.import_runs or runs, args.rows, record)
     if "limits" in groups:
+        assert copy is not None
         reports(
             copy, work, env, runs, record, programs="reports" in groups, judged=args.scale == "city"
         )
@@ -418,10 +439,15 @@ def run(args: argparse.Namespace, groups: list[str], work: Path) -> None:
         "groups": groups,
         "load": f"{load_start} → {end_load}",
         "machine": machine(),
-        "database_mib": round(db.stat().st_size / 2**20, 1),  # after its migrations
     }
     path = HERE / f"results-{args.scale}.json"
     previous = json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+    # the database's size after its migrations (kept from the last run that opened it)
+    this_run["database_mib"] = (
+        round(db.stat().st_size / 2**20, 1) if db else (previous or {}).get("database_mib")
+    )
+    if generation is None:
+        generation = (previous or {}).get("generation_seconds")
     figures = (
         {r["key"]: r for r in (previous or {}).get("figures", [])} if groups != list(GROUPS) else {}
     )
