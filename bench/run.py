@@ -35,6 +35,8 @@ every scale's JSON found (``python bench/report.py`` alone does that too).
 A failing step (setup or timed) ends the run with one line naming the step and its exit code,
 followed by the last lines of the command's error output (exit 1); the work folder
 (``/tmp/sanlian-bench-*``, 500 MB at city scale) is removed on every exit unless ``--keep``.
+Ctrl-C or SIGTERM ends the command being timed (its whole process group) and the run with one
+line (中断，未写入结果; exit 130, or 143 for SIGTERM), the work folder removed, nothing written.
 No environment variable changes what the bench does.
 """
 
@@ -81,6 +83,15 @@ NEEDS = {"lookup": ("start",), "reports": ("limits",)}
 
 class TimedOut(Exception):
     pass
+
+
+class Terminated(BaseException):
+    """SIGTERM: raised in the main thread, like KeyboardInterrupt, so that every ``finally``
+    (the command's process group killed, the work folder removed) runs."""
+
+
+def on_sigterm(signum: int, frame: Any) -> None:
+    raise Terminated
 
 
 class Failure(Exception):
@@ -146,6 +157,14 @@ def once(
         timer.start()
         try:
             _, status, _usage = os.wait4(proc.pid, 0)
+        except BaseException:
+            # Ctrl-C or SIGTERM (or anything else) while the command runs: it is in its own
+            # session, so the terminal's SIGINT never reached it; end its whole group and reap it
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(proc.pid, 0)
+            raise
         finally:
             timer.cancel()
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -282,6 +301,7 @@ def main() -> int:
     args = options()
     groups = groups_of(args.only)
     TIMEOUT = args.timeout
+    signal.signal(signal.SIGTERM, on_sigterm)
     work = args.keep or Path(tempfile.mkdtemp(prefix="sanlian-bench-"))
     try:
         run(args, groups, work)
@@ -289,7 +309,16 @@ def main() -> int:
         print(exc.text(), file=sys.stderr)
         print("未写入结果。", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("\n中断，未写入结果。", file=sys.stderr)
+        return 130
+    except Terminated:
+        print("\n收到 SIGTERM，中断，未写入结果。", file=sys.stderr)
+        return 128 + signal.SIGTERM
     finally:
+        # a second Ctrl-C or SIGTERM must not stop the cleanup half-way
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
     return 0
@@ -465,7 +494,9 @@ def run(args: argparse.Namespace, groups: list[str], work: Path) -> None:
         "runs": {k: v for k, v in known.items() if k in used},
         "figures": list(figures.values()),
     }
-    path.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    partial = path.with_suffix(".json.tmp")  # replaced at once: an interruption leaves no half
+    partial.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    os.replace(partial, path)
     import report
 
     report.write()
