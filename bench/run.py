@@ -49,6 +49,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import shutil
 import signal
 import statistics
@@ -707,6 +708,9 @@ def reports(
     Without ``programs`` only the hand-written SQL is timed (``--only limits``). The targets
     (2× the hand-written SQL, under 2 s) are the city database's (``judged``); at bureau scale
     the ratio is shown without a time verdict: there start-up (≈ 0.3 s) outweighs 0.1 s of SQL.
+    Each report's output is compared with the hand-written SQL (``supervise``: the alerts of
+    each kind; ``selfcheck -f json`` and the workbook's 汇总 and 按科室 sheets: every figure;
+    ``progress -f json``: its section rows and checklists against ``handsql.py progress``).
     At both scales a report whose output disagrees with the hand-written SQL, or a database
     whose stored problem status disagrees with the problems' steps (the shortcut both the
     program and the hand-written SQL take), makes the report rows FAIL with the reason."""
@@ -742,7 +746,24 @@ def reports(
         return json.loads(hand[kind]["out"]) if hand[kind].get("out") else None
 
     progress = timed([SANLIAN, "progress", "-f", "json"], env, runs)
-    record("progress", "sanlian progress", progress, "sql_figures", invalid=bad_status, **aim)
+    # untimed: what ``progress`` shows beyond the figures (its ratios' numerators, checklists)
+    hand_progress = json.loads(
+        step(
+            "手写 SQL：阶段进度（handsql.py progress）",
+            [PY, str(HERE / "handsql.py"), "progress", str(db), AS_OF],
+            env,
+        )
+    )
+    note, wrong = agreement(agree_progress, progress, hand_progress)
+    record(
+        "progress",
+        "sanlian progress",
+        progress,
+        "sql_figures",
+        note=note,
+        invalid="；".join(x for x in (wrong, bad_status) if x),
+        **aim,
+    )
     sup = timed([SANLIAN, "supervise", "-f", "json"], env, runs)
     note, wrong = agreement(agree_supervise, sup, hand_out("supervise"))
     record(
@@ -767,8 +788,19 @@ def reports(
     )
     out = work / "自查.xlsx"
     xl = timed([SANLIAN, "selfcheck", "-o", str(out)], env, runs)
+    # the workbook of the last run, read back: its 汇总 and 按科室 sheets
+    if xl.get("timeout") or not out.exists():
+        note, wrong = "未核对（未写出工作簿）", ""
+    else:
+        note, wrong = agreement(agree_workbook, {"out": str(out)}, hand_out("selfcheck"))
     record(
-        "selfcheck_xlsx", "sanlian selfcheck -o .xlsx", xl, "sql_figures", invalid=bad_status, **aim
+        "selfcheck_xlsx",
+        "sanlian selfcheck -o .xlsx",
+        xl,
+        "sql_figures",
+        note=note,
+        invalid="；".join(x for x in (wrong, bad_status) if x),
+        **aim,
     )
 
 
@@ -798,6 +830,134 @@ def agree_figures(program: str, hand: dict[str, Any]) -> tuple[bool, str]:
             wrong += _differ(f"{sid}:", ours, theirs[sid])
     if not wrong:
         return True, f"数字一致（合计及 {len(mine)} 个科室，双向比对）"
+    more = f" 等 {len(wrong)} 处" if len(wrong) > 6 else ""
+    return False, f"不一致：{', '.join(wrong[:6])}{more}"
+
+
+def _flat(figures: dict[str, Any]) -> dict[str, Any]:
+    """The hand-written figures as the workbook lists them: ``measures.<m>`` one each."""
+    out = {k: v for k, v in figures.items() if k != "measures"}
+    out.update({f"measures.{m}": n for m, n in figures.get("measures", {}).items()})
+    return out
+
+
+def _number(key: str, value: Any) -> Any:
+    """A workbook cell as the hand-written SQL gives it: whole numbers as int, the money as
+    the text ``yuan.fen``."""
+    if key == "funds_yuan" and isinstance(value, int | float):
+        return f"{value:.2f}"
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def agree_workbook(path: str, hand: dict[str, Any]) -> tuple[bool, str]:
+    """Whether ``selfcheck -o .xlsx`` wrote the hand-written SQL's figures: the 汇总 sheet's
+    (label, key, value) rows and the 按科室 sheet's row of each section (its columns named by
+    the labels of 汇总), both ways over the union of keys and sections."""
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(path)
+    names = book.sheet_names
+    if "汇总" not in names or "按科室" not in names:
+        return False, f"工作簿缺少工作表（有：{'、'.join(names)}）"
+    summary: dict[str, Any] = {}
+    key_of: dict[str, str] = {}  # label -> key
+    for row in book.get_sheet_by_name("汇总").to_python():
+        # a figure's row: (label, key, value); the title, the period, the header and the
+        # notes have no key
+        if (
+            len(row) >= 3
+            and isinstance(row[1], str)
+            and re.fullmatch(r"[a-z_]+(\.[a-z_]+)?", row[1])
+        ):
+            summary[row[1]] = _number(row[1], row[2])
+            key_of.setdefault(str(row[0]), row[1])
+    wrong = _differ("", summary, _flat(hand["figures"]))
+    table = book.get_sheet_by_name("按科室").to_python()
+    head = [str(x) for x in table[0]] if table else []
+    mine: dict[str, dict[str, Any]] = {}
+    for row in table[1:]:
+        if not row or not isinstance(row[0], int | float) or row[0] == "":
+            continue  # a note below the table
+        sid = str(int(row[0]))
+        mine[sid] = {
+            key_of.get(h, f"?{h}"): _number(key_of.get(h, ""), v)
+            for h, v in zip(head, row, strict=False)
+            if h not in ("编号", "科室")
+        }
+    theirs = hand["by_section"]
+    for sid in sorted(set(mine) | set(theirs), key=lambda x: (len(x), x)):
+        if sid not in mine:
+            wrong.append(f"科室 {sid} 工作簿无")
+        elif sid not in theirs:
+            wrong.append(f"科室 {sid} 手写 SQL 无")
+        else:
+            wrong += _differ(f"{sid}:", mine[sid], _flat(theirs[sid]))
+    if not wrong:
+        return True, (
+            f"工作簿数字一致（汇总 {len(summary)} 项及按科室 {len(mine)} 个科室，双向比对）"
+        )
+    more = f" 等 {len(wrong)} 处" if len(wrong) > 6 else ""
+    return False, f"工作簿不一致：{', '.join(wrong[:6])}{more}"
+
+
+# ``progress -f json``'s section rows (and 合计) and the hand-written figure each one is
+PROGRESS_FIELDS = {
+    "cadres": "cadres_total",
+    "households": "households_paired",
+    "visits": "visits",
+    "diaries": "diaries",
+    "research_done": "cadres_with_research",
+    "research_required": "cadres_total",
+    "problems_resolved": "raised_resolved",
+    "problems_raised": "problems_raised",
+    "conflicts_resolved": "conflicts_raised_resolved",
+    "conflicts_raised": "conflicts_raised",
+    "eight_ones": "eight_ones_done",
+}
+
+
+def agree_progress(program: str, hand: dict[str, Any]) -> tuple[bool, str]:
+    """Whether ``progress -f json`` shows the hand-written SQL's counts (``handsql.py
+    progress``): the bureau's row and every section's (each of ``PROGRESS_FIELDS``), and
+    whether each checklist item of each phase is done, both ways over the union of sections,
+    phases and items. Not checked: the phases' dates, states and days left, and the texts of
+    the records behind the items."""
+    data = json.loads(program)
+
+    def counts(row: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in row.items() if k not in ("id", "name")}
+
+    def wanted(figs: dict[str, Any]) -> dict[str, Any]:
+        return {k: figs[src] for k, src in PROGRESS_FIELDS.items()}
+
+    wrong = _differ("合计:", counts(data["total"]), wanted(hand["figures"]))
+    mine = {str(row["id"]): counts(row) for row in data["sections"]}
+    theirs = hand["by_section"]
+    for sid in sorted(set(mine) | set(theirs), key=lambda x: (len(x), x)):
+        if sid not in mine:
+            wrong.append(f"科室 {sid} 程序无")
+        elif sid not in theirs:
+            wrong.append(f"科室 {sid} 手写 SQL 无")
+        else:
+            wrong += _differ(f"{sid}:", mine[sid], wanted(theirs[sid]))
+    items = 0
+    ours = {p["key"]: {i["key"]: i["done"] for i in p["items"]} for p in data["phases"]}
+    checklist = hand["checklist"]
+    for phase in sorted(set(ours) | set(checklist)):
+        if phase not in ours:
+            wrong.append(f"阶段 {phase} 程序无")
+        elif phase not in checklist:
+            wrong.append(f"阶段 {phase} 手写 SQL 无")
+        else:
+            items += len(set(ours[phase]) | set(checklist[phase]))
+            wrong += _differ(f"{phase}.", ours[phase], checklist[phase])
+    if not wrong:
+        return True, (
+            f"数字一致（合计及 {len(mine)} 个科室各 {len(PROGRESS_FIELDS)} 项、"
+            f"清单 {items} 项是否完成，双向比对；未核对：阶段日期与天数、清单记录文字）"
+        )
     more = f" 等 {len(wrong)} 处" if len(wrong) > 6 else ""
     return False, f"不一致：{', '.join(wrong[:6])}{more}"
 
