@@ -464,7 +464,7 @@ def run(args: argparse.Namespace, groups: list[str], work: Path) -> None:
         )
 
     end_load = " ".join(f"{x:.1f}" for x in os.getloadavg())
-    this_run = {
+    this_run: dict[str, Any] = {
         "date": started_at.strftime("%Y-%m-%d %H:%M UTC"),
         "groups": groups,
         "load": f"{load_start} → {end_load}",
