@@ -9,9 +9,13 @@ for the bureau and once per section.
 
 prints JSON:
 
-- ``selfcheck``/``progress``: the figures, ``{"figures": {...}, "by_section": {...}}``, the
-  bureau's and those of each section ``selfcheck`` lists (not retired before the year began),
+- ``selfcheck``: the figures, ``{"figures": {...}, "by_section": {...}}``, the bureau's and
+  those of each section ``selfcheck`` lists (not retired before the year began),
   ``eight_ones_done`` derived from them by the rule of ``figures._eight_ones``;
+- ``progress``: the same, each slot with ``raised_resolved`` and ``conflicts_raised_resolved``
+  (of the problems and conflicts raised in the year, those resolved by the as-of day), and
+  ``checklist``: each phase's items and whether each is done (run untimed by ``run.py``, to
+  check ``progress -f json``);
 - ``supervise``: the number of alerts of each kind ``supervise`` raises, every kind counted —
   the office's items (org life before 1 July, the unfinished checklist items of ended phases,
   the eight ones not done) decided on the bureau's figures computed here. Only the counts per
@@ -357,6 +361,23 @@ def supervise(conn: sqlite3.Connection, as_of: dt.date) -> dict[str, int]:
             covered.add("org_life")
     if "summarise" in phases and as_of >= phases["summarise"][0] - dt.timedelta(days=research_warn):
         covered.add("research")  # each cadre without a report is named instead
+    others = other_items(conn, params, done)
+    for key, (_a, b) in phases.items():
+        if as_of > b:
+            for _item in (i for i, ok in others.get(key, {}).items() if not ok):
+                add("phase_item")
+    if "implement" in phases and as_of >= phases["implement"][0]:
+        for key in EIGHT_ONES:
+            if not done[key] and key not in covered:
+                add("eight_one")
+    return counts
+
+
+def other_items(
+    conn: sqlite3.Connection, params: dict[str, str], done: dict[str, bool]
+) -> dict[str, dict[str, bool]]:
+    """Each phase's checklist items other than the eight ones, and whether each is done
+    (``done``: the eight ones, for the self-inspection item)."""
     kinds = {
         k
         for (k,) in conn.execute(
@@ -368,8 +389,7 @@ def supervise(conn: sqlite3.Connection, as_of: dt.date) -> dict[str, int]:
         f"WHERE c.role = 'head' AND {ROSTER} LIMIT 1",
         params,
     ).fetchone()
-    # each phase's checklist items other than the eight ones, and whether each is done
-    others = {
+    return {
         "mobilise": {
             "plan": "plan" in kinds,
             "organize": "organize" in kinds and head is not None,
@@ -378,15 +398,47 @@ def supervise(conn: sqlite3.Connection, as_of: dt.date) -> dict[str, int]:
         "implement": {"exchange": "exchange" in kinds},
         "summarise": {"summary": "summary" in kinds, "selfcheck": all(done.values())},
     }
-    for key, (_a, b) in phases.items():
-        if as_of > b:
-            for _item in (i for i, ok in others.get(key, {}).items() if not ok):
-                add("phase_item")
-    if "implement" in phases and as_of >= phases["implement"][0]:
-        for key in EIGHT_ONES:
-            if not done[key] and key not in covered:
-                add("eight_one")
-    return counts
+
+
+# ``progress``'s two ratios: of the problems (conflicts) raised in the period, those resolved
+# by the as-of day
+RAISED_RESOLVED = f"""{PROBLEM_AS_OF}
+SELECT {{g}},
+  SUM(pa.raised_on BETWEEN :s AND :e AND pa.status = 'resolved' AND pa.resolved_on <= :a)
+    AS raised_resolved,
+  SUM(pa.raised_on BETWEEN :s AND :e AND pa.status = 'resolved' AND pa.resolved_on <= :a
+      AND pa.is_conflict) AS conflicts_raised_resolved
+FROM pa LEFT JOIN cadre c ON c.id = pa.owner_id GROUP BY 1"""
+
+
+def progress(conn: sqlite3.Connection, as_of: dt.date) -> dict[str, Any]:
+    """What ``progress`` shows that SQL can count: the figures (as ``figures``) with the two
+    ratios' numerators (``raised_resolved``, ``conflicts_raised_resolved``), and ``checklist``:
+    each phase's items (the eight ones included) and whether each is done."""
+    params = _params(as_of)
+    out = figures(conn, as_of)
+    for grouped in (False, True):
+        sql = RAISED_RESOLVED.format(g="c.section_id" if grouped else "NULL")
+        for sid, raised, conflicts in conn.execute(sql, params):
+            if not grouped:
+                slot = out["figures"]
+            elif str(sid) in out["by_section"]:
+                slot = out["by_section"][str(sid)]
+            else:
+                continue
+            slot["raised_resolved"] = int(raised or 0)
+            slot["conflicts_raised_resolved"] = int(conflicts or 0)
+    for slot in (out["figures"], *out["by_section"].values()):
+        slot.setdefault("raised_resolved", 0)
+        slot.setdefault("conflicts_raised_resolved", 0)
+    done = eight_ones(out["figures"])
+    items = other_items(conn, params, done)
+    out["checklist"] = {
+        "mobilise": items["mobilise"],
+        "implement": {**done, **items["implement"]},
+        "summarise": items["summarise"],
+    }
+    return out
 
 
 # UNTIMED check (``status``): every problem's stored state rebuilt from ``problem_step`` alone.
@@ -438,8 +490,10 @@ def main() -> None:
     what, path, day = sys.argv[1:4]
     as_of = dt.date.fromisoformat(day)
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    if what in ("selfcheck", "progress"):
+    if what == "selfcheck":
         out: Any = figures(conn, as_of)
+    elif what == "progress":
+        out = progress(conn, as_of)
     elif what == "supervise":
         out = supervise(conn, as_of)
     elif what == "status":

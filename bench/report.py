@@ -17,7 +17,8 @@ def judge(row: dict[str, Any], by_key: dict[str, dict[str, Any]]) -> tuple[float
     """(ratio to the limit, verdict, why no verdict or why FAIL).
 
     The ratio is given only when the figure and its limit were measured in the same run (the
-    same ``run`` id); otherwise neither ratio nor verdict, and the reason. The verdict is
+    same ``run`` id); otherwise the ratio target is not judged (the reason is given) while the
+    row's other bounds (``seconds_max``, ``mib_max``, ``invalid``) still are. The verdict is
     ``PASS`` when every target the row has is met, ``FAIL`` when one is not, ``n/a`` when one
     cannot be judged (its figure or its limit is missing) and none failed, ``""`` when the
     row has no target. A figure that timed out fails a time bound it had to meet
@@ -27,10 +28,13 @@ def judge(row: dict[str, Any], by_key: dict[str, dict[str, Any]]) -> tuple[float
     name = row.get("limit")
     limit = by_key.get(name or "")
     why: list[str] = []
+    elsewhere = ""  # why the limit cannot be used: it comes from another run
     if name and limit is not None and (row.get("run") is None or limit.get("run") != row["run"]):
         if row.get("run") is None or limit.get("run") is None:
-            return None, "", f"对照 {name} 与本项无同一运行编号（旧结果），不作判断"
-        return None, "", f"对照 {name} 取自另一次运行（{limit.get('run')}），不作判断"
+            elsewhere = f"对照 {name} 与本项无同一运行编号（旧结果），不判倍数"
+        else:
+            elsewhere = f"对照 {name} 取自另一次运行（{limit.get('run')}），不判倍数"
+        limit = None
     base = limit.get("seconds") if limit else None
     ratio = None
     if row["seconds"] is not None and base:
@@ -48,7 +52,9 @@ def judge(row: dict[str, Any], by_key: dict[str, dict[str, Any]]) -> tuple[float
             why.append(f"超时，已超过 {row['target']:g}× 对照")
         else:
             checks.append(None)
-            if not name or limit is None:
+            if elsewhere:
+                why.append(elsewhere)
+            elif not name or limit is None:
                 why.append(f"对照 {name} 未测")
             elif not base:
                 why.append(f"对照 {name} 无数值")
@@ -76,8 +82,10 @@ def judge(row: dict[str, Any], by_key: dict[str, dict[str, Any]]) -> tuple[float
     if row.get("invalid"):
         checks.append(False)
         why.append(row["invalid"])
+    if elsewhere and elsewhere not in why:
+        why.insert(0, elsewhere)  # the ratio shown for information is missing: say why
     if not checks:
-        return ratio, "", ""
+        return ratio, "", elsewhere
     if False in checks:
         verdict = "FAIL"
     elif None in checks:
@@ -125,10 +133,11 @@ def write() -> None:
         "`bench/peak.py` through `os.wait4`). Ratios are to the limit named in the row. A scale's",
         "rows may come from several partial runs (`--only start,lookup,import,limits,reports`; a",
         "group's dependencies are measured with it): every row carries the id of the run that",
-        "measured it, and a ratio and a verdict are given only when a figure and its limit come",
-        "from the same run (else the note says why). A verdict is n/a when a figure or its limit is",
-        "missing, FAIL when a target is missed, a time bound is exceeded by a timeout, or the",
-        "program's output disagrees with the hand-written SQL. The one-shot `cadre list`,",
+        "measured it, and a ratio is given and judged only when a figure and its limit come from",
+        "the same run (else the note says why, and the row's other bounds are still judged). A",
+        "verdict is n/a when a figure or its limit is missing and nothing failed, FAIL when a target",
+        "is missed, a time bound is exceeded by a timeout, or the program's output disagrees with",
+        "the hand-written SQL. The one-shot `cadre list`,",
         "`cadre show` and `visit add` are held to 1.3× `import sqlmodel` plus their query: the",
         "query's own time is what the same command takes inside `sanlian shell` (start-up paid",
         "once), and it is taken off before the ratio; inside the shell each must take under",

@@ -24,7 +24,8 @@ Groups (``--only``, comma-separated; default all): ``start`` (the interpreter, t
 ``limits`` (the hand-written SQL, and an untimed check that the problems' stored status agrees
 with their steps), ``reports`` (needs ``limits``). A group's dependencies are measured with it,
 so a figure and its limit always come from the same run: every stored row carries the id of
-the run that measured it, and a verdict is given only when the figure and its limit share it.
+the run that measured it, and a ratio is judged only when the figure and its limit share it (the
+row's other bounds, and a disagreement with the hand-written SQL, are judged regardless).
 An unknown group name is refused (exit 2, nothing measured or written).
 
 Prints the table and writes ``bench/results-<scale>.json`` (a partial run replaces the rows it
@@ -34,6 +35,8 @@ every scale's JSON found (``python bench/report.py`` alone does that too).
 A failing step (setup or timed) ends the run with one line naming the step and its exit code,
 followed by the last lines of the command's error output (exit 1); the work folder
 (``/tmp/sanlian-bench-*``, 500 MB at city scale) is removed on every exit unless ``--keep``.
+Ctrl-C or SIGTERM ends the command being timed (its whole process group) and the run with one
+line (中断，未写入结果; exit 130, or 143 for SIGTERM), the work folder removed, nothing written.
 No environment variable changes what the bench does.
 """
 
@@ -46,6 +49,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import shutil
 import signal
 import statistics
@@ -80,6 +84,15 @@ NEEDS = {"lookup": ("start",), "reports": ("limits",)}
 
 class TimedOut(Exception):
     pass
+
+
+class Terminated(BaseException):
+    """SIGTERM: raised in the main thread, like KeyboardInterrupt, so that every ``finally``
+    (the command's process group killed, the work folder removed) runs."""
+
+
+def on_sigterm(signum: int, frame: Any) -> None:
+    raise Terminated
 
 
 class Failure(Exception):
@@ -145,6 +158,14 @@ def once(
         timer.start()
         try:
             _, status, _usage = os.wait4(proc.pid, 0)
+        except BaseException:
+            # Ctrl-C or SIGTERM (or anything else) while the command runs: it is in its own
+            # session, so the terminal's SIGINT never reached it; end its whole group and reap it
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(proc.pid, 0)
+            raise
         finally:
             timer.cancel()
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -281,6 +302,7 @@ def main() -> int:
     args = options()
     groups = groups_of(args.only)
     TIMEOUT = args.timeout
+    signal.signal(signal.SIGTERM, on_sigterm)
     work = args.keep or Path(tempfile.mkdtemp(prefix="sanlian-bench-"))
     try:
         run(args, groups, work)
@@ -288,14 +310,31 @@ def main() -> int:
         print(exc.text(), file=sys.stderr)
         print("未写入结果。", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("\n中断，未写入结果。", file=sys.stderr)
+        return 130
+    except Terminated:
+        print("\n收到 SIGTERM，中断，未写入结果。", file=sys.stderr)
+        return 128 + signal.SIGTERM
     finally:
+        # a second Ctrl-C or SIGTERM must not stop the cleanup half-way
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
     return 0
 
 
-def run(args: argparse.Namespace, groups: list[str], work: Path) -> None:
-    db, built = build_database(args.scale)
+# the groups that time commands on the scale's database (``import`` builds its own)
+ON_DATABASE = ("lookup", "limits", "reports")
+
+
+def prepare_database(
+    scale: str, env: dict[str, str], work: Path
+) -> tuple[Path, Path, float | None]:
+    """The cached database of ``scale`` (built first when missing), migrated, and a copy of it
+    in the work folder: (cached file, copy, seconds its generation took)."""
+    db, built = build_database(scale)
     meta = db.with_suffix(".json")
     generation = (
         built
@@ -306,14 +345,6 @@ def run(args: argparse.Namespace, groups: list[str], work: Path) -> None:
     )
     if generation is not None:
         print(f"生成数据库用时 {generation:.1f} 秒{'（缓存）' if built is None else ''}：{db.name}")
-
-    env = dict(os.environ)
-    env.update(SANLIAN_TODAY=AS_OF, SANLIAN_OPERATOR="bench")
-    env.pop("COLUMNS", None)
-    # A clerk's installed program has its bytecode written once; without it every run would
-    # compile the project's modules again (this sandbox sets PYTHONDONTWRITEBYTECODE=1).
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    step("编译字节码（compileall）", [PY, "-m", "compileall", "-q", str(ROOT / "sanlian")], env)
     # Open the cached file itself once, so that pending migrations (new indexes) are applied
     # there, before any copy or timing: ``campaign show`` opens (and migrates) the database,
     # ``db path`` would only print its name.
@@ -330,10 +361,30 @@ def run(args: argparse.Namespace, groups: list[str], work: Path) -> None:
             made.unlink()
         with contextlib.suppress(OSError):
             saved.rmdir()  # only when empty
-    work.mkdir(parents=True, exist_ok=True)
-    copy = work / f"{args.scale}.db"
+    copy = work / f"{scale}.db"
     shutil.copyfile(db, copy)
-    env["SANLIAN_DB"] = str(copy)
+    return db, copy, generation
+
+
+def run(args: argparse.Namespace, groups: list[str], work: Path) -> None:
+    env = dict(os.environ)
+    env.update(SANLIAN_TODAY=AS_OF, SANLIAN_OPERATOR="bench")
+    env.pop("COLUMNS", None)
+    # A clerk's installed program has its bytecode written once; without it every run would
+    # compile the project's modules again (this sandbox sets PYTHONDONTWRITEBYTECODE=1).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    step("编译字节码（compileall）", [PY, "-m", "compileall", "-q", str(ROOT / "sanlian")], env)
+    work.mkdir(parents=True, exist_ok=True)
+    # only the groups that run commands on the scale's database have it built, migrated and
+    # copied (at city scale a 435 MB copy, or minutes of generation without a cache)
+    db = copy = None
+    generation = None
+    if any(g in groups for g in ON_DATABASE):
+        db, copy, generation = prepare_database(args.scale, env, work)
+        env["SANLIAN_DB"] = str(copy)
+    else:
+        # nothing may touch the user's own data folder: ``start`` runs no database command
+        env["SANLIAN_DB"] = str(work / "unused.db")
     runs = args.runs
     results: list[dict[str, Any]] = []
     started_at = dt.datetime.now(dt.UTC)
@@ -407,20 +458,26 @@ def run(args: argparse.Namespace, groups: list[str], work: Path) -> None:
     if "import" in groups:
         imports(work, env, args.import_runs or runs, args.rows, record)
     if "limits" in groups:
+        assert copy is not None
         reports(
             copy, work, env, runs, record, programs="reports" in groups, judged=args.scale == "city"
         )
 
     end_load = " ".join(f"{x:.1f}" for x in os.getloadavg())
-    this_run = {
+    this_run: dict[str, Any] = {
         "date": started_at.strftime("%Y-%m-%d %H:%M UTC"),
         "groups": groups,
         "load": f"{load_start} → {end_load}",
         "machine": machine(),
-        "database_mib": round(db.stat().st_size / 2**20, 1),  # after its migrations
     }
     path = HERE / f"results-{args.scale}.json"
     previous = json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+    # the database's size after its migrations (kept from the last run that opened it)
+    this_run["database_mib"] = (
+        round(db.stat().st_size / 2**20, 1) if db else (previous or {}).get("database_mib")
+    )
+    if generation is None:
+        generation = (previous or {}).get("generation_seconds")
     figures = (
         {r["key"]: r for r in (previous or {}).get("figures", [])} if groups != list(GROUPS) else {}
     )
@@ -438,7 +495,9 @@ def run(args: argparse.Namespace, groups: list[str], work: Path) -> None:
         "runs": {k: v for k, v in known.items() if k in used},
         "figures": list(figures.values()),
     }
-    path.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    partial = path.with_suffix(".json.tmp")  # replaced at once: an interruption leaves no half
+    partial.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    os.replace(partial, path)
     import report
 
     report.write()
@@ -649,6 +708,9 @@ def reports(
     Without ``programs`` only the hand-written SQL is timed (``--only limits``). The targets
     (2× the hand-written SQL, under 2 s) are the city database's (``judged``); at bureau scale
     the ratio is shown without a time verdict: there start-up (≈ 0.3 s) outweighs 0.1 s of SQL.
+    Each report's output is compared with the hand-written SQL (``supervise``: the alerts of
+    each kind; ``selfcheck -f json`` and the workbook's 汇总 and 按科室 sheets: every figure;
+    ``progress -f json``: its section rows and checklists against ``handsql.py progress``).
     At both scales a report whose output disagrees with the hand-written SQL, or a database
     whose stored problem status disagrees with the problems' steps (the shortcut both the
     program and the hand-written SQL take), makes the report rows FAIL with the reason."""
@@ -684,7 +746,24 @@ def reports(
         return json.loads(hand[kind]["out"]) if hand[kind].get("out") else None
 
     progress = timed([SANLIAN, "progress", "-f", "json"], env, runs)
-    record("progress", "sanlian progress", progress, "sql_figures", invalid=bad_status, **aim)
+    # untimed: what ``progress`` shows beyond the figures (its ratios' numerators, checklists)
+    hand_progress = json.loads(
+        step(
+            "手写 SQL：阶段进度（handsql.py progress）",
+            [PY, str(HERE / "handsql.py"), "progress", str(db), AS_OF],
+            env,
+        )
+    )
+    note, wrong = agreement(agree_progress, progress, hand_progress)
+    record(
+        "progress",
+        "sanlian progress",
+        progress,
+        "sql_figures",
+        note=note,
+        invalid="；".join(x for x in (wrong, bad_status) if x),
+        **aim,
+    )
     sup = timed([SANLIAN, "supervise", "-f", "json"], env, runs)
     note, wrong = agreement(agree_supervise, sup, hand_out("supervise"))
     record(
@@ -709,8 +788,19 @@ def reports(
     )
     out = work / "自查.xlsx"
     xl = timed([SANLIAN, "selfcheck", "-o", str(out)], env, runs)
+    # the workbook of the last run, read back: its 汇总 and 按科室 sheets
+    if xl.get("timeout") or not out.exists():
+        note, wrong = "未核对（未写出工作簿）", ""
+    else:
+        note, wrong = agreement(agree_workbook, {"out": str(out)}, hand_out("selfcheck"))
     record(
-        "selfcheck_xlsx", "sanlian selfcheck -o .xlsx", xl, "sql_figures", invalid=bad_status, **aim
+        "selfcheck_xlsx",
+        "sanlian selfcheck -o .xlsx",
+        xl,
+        "sql_figures",
+        note=note,
+        invalid="；".join(x for x in (wrong, bad_status) if x),
+        **aim,
     )
 
 
@@ -740,6 +830,134 @@ def agree_figures(program: str, hand: dict[str, Any]) -> tuple[bool, str]:
             wrong += _differ(f"{sid}:", ours, theirs[sid])
     if not wrong:
         return True, f"数字一致（合计及 {len(mine)} 个科室，双向比对）"
+    more = f" 等 {len(wrong)} 处" if len(wrong) > 6 else ""
+    return False, f"不一致：{', '.join(wrong[:6])}{more}"
+
+
+def _flat(figures: dict[str, Any]) -> dict[str, Any]:
+    """The hand-written figures as the workbook lists them: ``measures.<m>`` one each."""
+    out = {k: v for k, v in figures.items() if k != "measures"}
+    out.update({f"measures.{m}": n for m, n in figures.get("measures", {}).items()})
+    return out
+
+
+def _number(key: str, value: Any) -> Any:
+    """A workbook cell as the hand-written SQL gives it: whole numbers as int, the money as
+    the text ``yuan.fen``."""
+    if key == "funds_yuan" and isinstance(value, int | float):
+        return f"{value:.2f}"
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def agree_workbook(path: str, hand: dict[str, Any]) -> tuple[bool, str]:
+    """Whether ``selfcheck -o .xlsx`` wrote the hand-written SQL's figures: the 汇总 sheet's
+    (label, key, value) rows and the 按科室 sheet's row of each section (its columns named by
+    the labels of 汇总), both ways over the union of keys and sections."""
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(path)
+    names = book.sheet_names
+    if "汇总" not in names or "按科室" not in names:
+        return False, f"工作簿缺少工作表（有：{'、'.join(names)}）"
+    summary: dict[str, Any] = {}
+    key_of: dict[str, str] = {}  # label -> key
+    for row in book.get_sheet_by_name("汇总").to_python():
+        # a figure's row: (label, key, value); the title, the period, the header and the
+        # notes have no key
+        if (
+            len(row) >= 3
+            and isinstance(row[1], str)
+            and re.fullmatch(r"[a-z_]+(\.[a-z_]+)?", row[1])
+        ):
+            summary[row[1]] = _number(row[1], row[2])
+            key_of.setdefault(str(row[0]), row[1])
+    wrong = _differ("", summary, _flat(hand["figures"]))
+    table = book.get_sheet_by_name("按科室").to_python()
+    head = [str(x) for x in table[0]] if table else []
+    mine: dict[str, dict[str, Any]] = {}
+    for row in table[1:]:
+        if not row or not isinstance(row[0], int | float) or row[0] == "":
+            continue  # a note below the table
+        sid = str(int(row[0]))
+        mine[sid] = {
+            key_of.get(h, f"?{h}"): _number(key_of.get(h, ""), v)
+            for h, v in zip(head, row, strict=False)
+            if h not in ("编号", "科室")
+        }
+    theirs = hand["by_section"]
+    for sid in sorted(set(mine) | set(theirs), key=lambda x: (len(x), x)):
+        if sid not in mine:
+            wrong.append(f"科室 {sid} 工作簿无")
+        elif sid not in theirs:
+            wrong.append(f"科室 {sid} 手写 SQL 无")
+        else:
+            wrong += _differ(f"{sid}:", mine[sid], _flat(theirs[sid]))
+    if not wrong:
+        return True, (
+            f"工作簿数字一致（汇总 {len(summary)} 项及按科室 {len(mine)} 个科室，双向比对）"
+        )
+    more = f" 等 {len(wrong)} 处" if len(wrong) > 6 else ""
+    return False, f"工作簿不一致：{', '.join(wrong[:6])}{more}"
+
+
+# ``progress -f json``'s section rows (and 合计) and the hand-written figure each one is
+PROGRESS_FIELDS = {
+    "cadres": "cadres_total",
+    "households": "households_paired",
+    "visits": "visits",
+    "diaries": "diaries",
+    "research_done": "cadres_with_research",
+    "research_required": "cadres_total",
+    "problems_resolved": "raised_resolved",
+    "problems_raised": "problems_raised",
+    "conflicts_resolved": "conflicts_raised_resolved",
+    "conflicts_raised": "conflicts_raised",
+    "eight_ones": "eight_ones_done",
+}
+
+
+def agree_progress(program: str, hand: dict[str, Any]) -> tuple[bool, str]:
+    """Whether ``progress -f json`` shows the hand-written SQL's counts (``handsql.py
+    progress``): the bureau's row and every section's (each of ``PROGRESS_FIELDS``), and
+    whether each checklist item of each phase is done, both ways over the union of sections,
+    phases and items. Not checked: the phases' dates, states and days left, and the texts of
+    the records behind the items."""
+    data = json.loads(program)
+
+    def counts(row: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in row.items() if k not in ("id", "name")}
+
+    def wanted(figs: dict[str, Any]) -> dict[str, Any]:
+        return {k: figs[src] for k, src in PROGRESS_FIELDS.items()}
+
+    wrong = _differ("合计:", counts(data["total"]), wanted(hand["figures"]))
+    mine = {str(row["id"]): counts(row) for row in data["sections"]}
+    theirs = hand["by_section"]
+    for sid in sorted(set(mine) | set(theirs), key=lambda x: (len(x), x)):
+        if sid not in mine:
+            wrong.append(f"科室 {sid} 程序无")
+        elif sid not in theirs:
+            wrong.append(f"科室 {sid} 手写 SQL 无")
+        else:
+            wrong += _differ(f"{sid}:", mine[sid], wanted(theirs[sid]))
+    items = 0
+    ours = {p["key"]: {i["key"]: i["done"] for i in p["items"]} for p in data["phases"]}
+    checklist = hand["checklist"]
+    for phase in sorted(set(ours) | set(checklist)):
+        if phase not in ours:
+            wrong.append(f"阶段 {phase} 程序无")
+        elif phase not in checklist:
+            wrong.append(f"阶段 {phase} 手写 SQL 无")
+        else:
+            items += len(set(ours[phase]) | set(checklist[phase]))
+            wrong += _differ(f"{phase}.", ours[phase], checklist[phase])
+    if not wrong:
+        return True, (
+            f"数字一致（合计及 {len(mine)} 个科室各 {len(PROGRESS_FIELDS)} 项、"
+            f"清单 {items} 项是否完成，双向比对；未核对：阶段日期与天数、清单记录文字）"
+        )
     more = f" 等 {len(wrong)} 处" if len(wrong) > 6 else ""
     return False, f"不一致：{', '.join(wrong[:6])}{more}"
 
