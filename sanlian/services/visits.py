@@ -368,13 +368,21 @@ def iter_listing(
     **filters: Any,
 ) -> Iterator[dict[str, Any]]:
     """``listing``'s visits as they are read, ``LISTING_PART`` at a time (an export of a
-    million visits held them all: 1.8 GB)."""
+    million visits held them all: 1.8 GB). Each visit's cadres come with it, their numbers
+    joined in SQL (``aggregate_strings``; a query for every 500 visits took 4.6 s of a million
+    visits' 21), their names from the roster read once."""
+    from sqlalchemy import String, cast, func
     from sqlalchemy import select as columns_of
     from sqlmodel import col
 
-    from sanlian.db.models import Community, Enterprise, Household, Visit, VisitCadre
+    from sanlian.db.models import Cadre, Community, Enterprise, Household, Visit, VisitCadre
 
     v = Visit.__table__.c  # type: ignore[attr-defined]
+    who = (
+        columns_of(func.aggregate_strings(cast(col(VisitCadre.cadre_id), String), ","))
+        .where(col(VisitCadre.visit_id) == col(Visit.id))
+        .scalar_subquery()
+    )
     stmt: Any = (
         # the columns, not ``Visit`` objects: a million of those took 2 GB and half a minute
         columns_of(
@@ -382,6 +390,7 @@ def iter_listing(
             col(Community.name),
             col(Enterprise.name),
             col(Household.name),
+            who,
         )
         .select_from(Visit)
         .outerjoin(Community, col(Community.id) == col(Visit.community_id))
@@ -392,17 +401,16 @@ def iter_listing(
     stmt = stmt.order_by(col(Visit.visited_on), col(Visit.id))
     if limit is not None:
         stmt = stmt.limit(limit)
-    from sanlian.services.people import cadres_of
-
     result = session.execute(stmt, execution_options={"yield_per": LISTING_PART})
+    names: dict[int, str] | None = None
     for found in result.partitions(LISTING_PART):
-        people = cadres_of(session, VisitCadre, "visit_id", [r[0] for r in found])
-        yield from _visit_dicts(found, people)
+        if names is None:  # (not before the statement: it flushes what is pending)
+            roster = session.execute(columns_of(col(Cadre.id), col(Cadre.name)))
+            names = {i: n for i, n in roster}
+        yield from _visit_dicts(found, names)
 
 
-def _visit_dicts(
-    found: Sequence[Any], people: dict[int, list[tuple[int, str]]]
-) -> Iterator[dict[str, Any]]:
+def _visit_dicts(found: Sequence[Any], names: dict[int, str]) -> Iterator[dict[str, Any]]:
     for (
         visit_id,
         visited_on,
@@ -417,18 +425,20 @@ def _visit_dicts(
         community_name,
         enterprise_name,
         household_name,
+        joined,
     ) in found:
         target_id, target = {
             "community": (community_id, community_name),
             "enterprise": (enterprise_id, enterprise_name),
             "household": (household_id, household_name),
         }[target_kind]
-        who = people.get(visit_id, [])
+        # by cadre number, whatever order SQL joined them in
+        ids = sorted(int(i) for i in joined.split(",")) if joined else []
         yield {
             "id": visit_id,
             "visited_on": visited_on,
-            "cadre_ids": [i for i, _n in who],
-            "cadres": [n for _i, n in who],
+            "cadre_ids": ids,
+            "cadres": [names[i] for i in ids],
             "target_kind": target_kind,
             "target_id": target_id,
             "target": target,
