@@ -242,3 +242,21 @@ def test_registry_and_link_lists_on_a_terminal_read_the_rows_shown(
     assert lines[0] == "干部（2）" and len(lines) == 3 + 2  # all shown: no note
     monkeypatch.setattr(output, "stdout_is_terminal", lambda: False)
     assert len(base("cadre", "list").out.splitlines()) == 3 + 4
+
+
+def test_progress_by_cadre_past_the_limit_is_text_on_a_terminal(
+    base: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rich draws the cadres' progress up to ``PROGRESS_RICH_CADRES`` (a city's 5,000 took
+    4.7 s); more go out as the text report."""
+    from sanlian.cli import reports
+
+    drawn: list[int] = []
+    monkeypatch.setattr(output, "stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(reports, "progress_rich", lambda p, c: drawn.append(len(p.cadres)))
+    assert base("progress", "--by", "cadre").code == 0 and drawn == [4]
+    monkeypatch.setattr(reports, "PROGRESS_RICH_CADRES", 3)
+    as_text = base("progress", "--by", "cadre")
+    assert as_text.code == 0 and drawn == [4]
+    assert "单丽" in as_text.out and "曾强" in as_text.out
+    assert base("progress").code == 0 and len(drawn) == 2  # by section: Rich as before

@@ -340,10 +340,15 @@ def render_progress(p: "Progress", fmt: str, output: Path | None) -> None:
             emit(csv_text(_cadre_rows(p), CADRE_COLS), output, bom=True)
         else:
             emit(csv_text(_section_rows(p), SECTION_COLS), output, bom=True)
-    elif _rich_wanted(fmt, output):
+    elif _rich_wanted(fmt, output) and len(p.cadres or ()) <= PROGRESS_RICH_CADRES:
         progress_rich(p, _console())
     else:
         emit(progress_text(p, fmt), output)
+
+
+# cadres drawn with Rich on a terminal by ``progress --by cadre`` (5,000 at a city: 4.7 s);
+# more are written as text, as when piped
+PROGRESS_RICH_CADRES = 200
 
 
 def print_progress(
