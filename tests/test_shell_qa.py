@@ -377,3 +377,74 @@ def test_completion_after_help_and_without_shell_only_things(base: Cli) -> None:
     options = [t for t, _s, _m in complete("--")]
     assert "--db" in options
     assert "--install-completion" not in options and "--show-completion" not in options
+
+
+def test_completion_of_files_kinds_and_option_equals_value(
+    base: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "导入").mkdir()
+    (tmp_path / "干部 名单.xlsx").write_text("", encoding="utf-8")
+    (tmp_path / "a.csv").write_text("", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert complete("cadre import 干") == [("'干部 名单.xlsx'", -1, "")]
+    assert complete('cadre import "干') == [("'干部 名单.xlsx'", -2, "")]
+    assert complete("db restore 导") == [("导入/", -1, "文件夹")]
+    assert [t for t, _s, _m in complete("cadre list -o a")] == ["a.csv"]
+    assert [t for t, _s, _m in complete("--db a")] == ["a.csv"]
+    assert ("household", -1, "联系户") in complete("template h")
+    assert [t for t, _s, _m in complete("export ")][:2] == ["section", "cadre"]
+    assert complete("progress --by=s") == [("--by=section", -6, "")]
+    assert complete("cadre list --format=j") == [("--format=json", -10, "")]
+    assert complete("help ex") == [
+        ("export", -2, "导出一张表到 .xlsx 或 .csv，导出的文件改后可再导入。")
+    ]
+
+
+# --- 14. the prompt stays on the terminal when the output is piped --------------------------
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal")
+def test_prompt_on_the_terminal_when_stdout_is_piped(base: Cli) -> None:
+    import pty  # noqa: F401  (POSIX only)
+    import threading
+    import time
+
+    master, slave = os.openpty()
+    env = dict(os.environ, TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sanlian", "shell"],
+        stdin=slave,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        env=env,
+    )
+    os.close(slave)
+    seen = bytearray()
+
+    def drain() -> None:
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                return
+            if not chunk:
+                return
+            seen.extend(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + 60
+        while "三联台账>".encode() not in seen and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.write(master, b"section list -f csv\r")
+        time.sleep(0.5)
+        os.write(master, b"exit\r")
+        out, _err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+        os.close(master)
+    text = out.decode()
+    assert "1,办公室," in text
+    assert "三联台账>" not in text  # the prompt was drawn on the terminal
+    assert "三联台账>".encode() in seen

@@ -293,8 +293,12 @@ class Shell:
         """Prompt for lines until exit, quit or Ctrl-D; Ctrl-C cancels the line being typed."""
         from prompt_toolkit import PromptSession
         from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
+        from prompt_toolkit.output import create_output
 
         from sanlian.i18n.messages import render
+
+        if output is None:  # ``sanlian shell | tee 记录.txt``: the prompt is drawn on the
+            output = create_output(always_prefer_tty=True)  # terminal, not into the pipe
 
         prompt: PromptSession[str] = PromptSession(
             history=_masked_history(history_path()),
@@ -390,6 +394,30 @@ def _quoted(word: str) -> str:
     return shlex.quote(word) if re.search(r"[\s'\"\\|&;<>()$`*?#~]", word) else word
 
 
+def _is_path(param: Any) -> bool:
+    """A parameter naming a file (typed ``Path``, or the database's ``--db``)."""
+    annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+    return annotation is Path or "--db" in getattr(param, "opts", ())
+
+
+def _file_names(current: str, start: int) -> list[tuple[str, int, str]]:
+    """The files and folders whose path starts with ``current`` (a folder ends with ``/``)."""
+    folder, _sep, prefix = current.rpartition("/")
+    where = Path(folder + "/" if _sep else ".").expanduser()
+    try:
+        entries = sorted(os.scandir(where), key=lambda e: e.name)
+    except OSError:
+        return []
+    found = []
+    for entry in entries:
+        if not entry.name.startswith(prefix) or (entry.name.startswith(".") and not prefix):
+            continue
+        is_folder = entry.is_dir()
+        path = (folder + "/" if _sep else "") + entry.name + ("/" if is_folder else "")
+        found.append((_quoted(path), start, "文件夹" if is_folder else ""))
+    return found[:200]
+
+
 def _word_start(before: str) -> tuple[int, str | None]:
     """Where the word being typed starts in ``before`` (its opening quote included), and the
     quote still open at the end, if any."""
@@ -466,12 +494,14 @@ class ShellCompleter:
         current = words.pop() if typing_word else ""
         if words and words[0] == "sanlian":
             words = words[1:]
-        if words and words[0].lower() in HELP_WORDS:  # ``help cadre …``: the commands
+        after_help = bool(words) and words[0].lower() in HELP_WORDS
+        if after_help:  # ``help cadre …``: the commands
             words = words[1:]
         try:
-            return self._candidates(words, current, -(len(before) - word_at))
+            found = self._candidates(words, current, -(len(before) - word_at))
         except Exception:  # completion must never break the prompt
             return []
+        return [c for c in found if c[0] not in ("help", "exit")] if after_help else found
 
     def _command(self) -> Any:
         if self.shell.command is None:
@@ -503,6 +533,15 @@ class ShellCompleter:
                 position += 1
         if expecting is not None:
             return self._values(command, expecting, current, start)
+        if current.startswith("--") and "=" in current:  # --format=j: the value after =
+            name, _eq, value = current.partition("=")
+            option = self._option(command, name)
+            if option is None or option.is_flag:
+                return []
+            return [
+                (f"{name}={text}", start, meta)
+                for text, _start, meta in self._values(command, option, value, start)
+            ]
         if current.startswith("-"):
             return [
                 (name, start, _first_sentence(getattr(param, "help", "")))
@@ -554,6 +593,8 @@ class ShellCompleter:
         name = names[0] if names else ""
         if name in PRIVATE_OPTIONS:
             return []
+        if _is_path(option):
+            return _file_names(current, start)
         choices = _choices(option)
         if choices:
             return [(str(c), start, "") for c in choices if str(c).startswith(current)]
@@ -572,6 +613,15 @@ class ShellCompleter:
         choices = _choices(argument)
         if choices:
             return [(str(c), start, "") for c in choices if str(c).startswith(current)]
+        if _is_path(argument):
+            return _file_names(current, start)
+        if argument.name == "kind" and command.name in ("export", "template"):
+            from sanlian.services import exporting
+
+            kinds = (
+                exporting.export_kinds() if command.name == "export" else exporting.template_kinds()
+            )
+            return self._enum_values(kinds, current, start)
         if argument.name == "ref":
             group = self._group_of(command)
             if group in REF_KINDS:
