@@ -173,6 +173,38 @@ def test_ctrl_c_turned_into_exit_130_by_typer(
     assert len(result.json()) == 2  # the session went on
 
 
+_INTERRUPT_IN_FINALIZER = """
+import os, signal, time
+from sanlian.cli.main import handle_interrupts
+handle_interrupts()
+
+class Finalized:
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.5)  # the Ctrl-C lands in here, where Python can only ignore it
+
+try:
+    thing = Finalized()
+    del thing
+    for _ in range(50):
+        time.sleep(0.01)
+    print("went on")
+except KeyboardInterrupt:
+    print("interrupted")
+"""
+
+
+def test_a_ctrl_c_swallowed_by_a_finalizer_still_interrupts() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", _INTERRUPT_IN_FINALIZER],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout == "interrupted\n"
+    assert "Exception ignored" not in result.stderr
+
+
 def test_a_ctrl_c_quiets_sqlalchemy_logging() -> None:
     import logging
 

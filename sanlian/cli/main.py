@@ -244,19 +244,42 @@ def _quiet_sqlalchemy() -> None:
     logger.propagate = False
 
 
+_IN_HOOK = False  # inside ``_unraisable``: an interrupt now would be swallowed again
+
+
 def _on_interrupt(signum: int, frame: Any) -> None:
+    if _IN_HOOK:
+        _interrupt_later()
+        return
     _quiet_sqlalchemy()
     raise KeyboardInterrupt
+
+
+def _interrupt_later() -> None:
+    """The Ctrl-C again, a moment later, from another thread (so that it lands in the main
+    thread's own code, not in the finalizer or hook running now)."""
+    import _thread
+    import threading
+    import time
+
+    def send() -> None:
+        time.sleep(0.01)
+        _thread.interrupt_main()
+
+    threading.Thread(target=send, name="sanlian-interrupt", daemon=True).start()
 
 
 def _unraisable(unraisable: Any) -> None:
     """A Ctrl-C that arrived while Python ran a finalizer (a ``__del__``, a weakref callback)
     is swallowed there (``Exception ignored in …``) and the command would go on: it is sent
     again, to land in the command itself."""
+    global _IN_HOOK
     if isinstance(unraisable.exc_type, type) and issubclass(unraisable.exc_type, KeyboardInterrupt):
-        import signal
-
-        signal.raise_signal(signal.SIGINT)
+        _IN_HOOK = True
+        try:
+            _interrupt_later()
+        finally:
+            _IN_HOOK = False
         return
     sys.__unraisablehook__(unraisable)
 
