@@ -74,9 +74,9 @@ def test_refusal_usage_error_and_quote_error_keep_the_session(
     )
     assert result.code == 1
     err = result.err.splitlines()
-    assert err[0] == "找不到干部“李四”，请用 sanlian cadre list 查看编号或姓名后重试。"
-    assert "姓名" in err[1]
-    assert err[-1] == "引号没有配对：请补上缺少的引号（或去掉多余的引号）后重新输入。"
+    assert err[0] == "第 1 行：找不到干部“李四”，请用 sanlian cadre list 查看编号或姓名后重试。"
+    assert err[1].startswith("第 2 行：") and "姓名" in err[1]
+    assert err[-1] == "第 3 行：引号没有配对：请补上缺少的引号（或去掉多余的引号）后重新输入。"
     assert result.out.splitlines()[1:] == ["1,办公室,", "2,综合科,"]
     assert "Traceback" not in result.err
 
@@ -129,7 +129,7 @@ def test_exit_ends_the_session(base: Cli, shell_run: Callable[..., Result]) -> N
 def test_shell_inside_the_shell_is_refused(base: Cli, shell_run: Callable[..., Result]) -> None:
     result = shell_run("shell", "section list -f json")
     assert result.code == 1
-    assert result.err.strip() == "已经在交互模式中，直接输入命令即可；要退出请输入 exit。"
+    assert result.err.strip() == "第 1 行：已经在交互模式中，直接输入命令即可；要退出请输入 exit。"
     assert len(result.json()) == 2
 
 
@@ -176,7 +176,9 @@ def test_output_is_that_of_the_one_shot_command(
 
     one_shot = base(*shlex.split(line))
     inside = shell_run(line)
-    assert (inside.out, inside.err) == (one_shot.out, one_shot.err)
+    # the same, but that an error names the line of the file it is about
+    expected_err = "".join(f"第 1 行：{ln}" for ln in one_shot.err.splitlines(keepends=True))
+    assert (inside.out, inside.err) == (one_shot.out, expected_err)
     assert inside.code == (0 if one_shot.code == 0 else 1)
 
 

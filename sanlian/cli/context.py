@@ -167,30 +167,96 @@ class State:
 
 
 ARGV: list[str] | None = None  # the command line being run (set by ``cli.main.main``)
-_PHONE = re.compile(r"(?<![0-9])1[0-9]{10}(?![0-9])")
-_ID = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])|(?<![0-9])[0-9]{15}(?![0-9])")
-_SECRET_OPTIONS = {"--phone": "phone", "--id-number": "id"}
+# ID-number-like (18 characters, or the old 15 digits) and mobile-like (11 digits, maybe after
+# +86) runs in free text, after ``fold_digits``; a space or a dash may stand between digits.
+_ID = re.compile(
+    r"(?<![0-9A-Za-z*])(?:[0-9](?:[ -]?[0-9]){16}[ -]?[0-9Xx]|[0-9](?:[ -]?[0-9]){14})"
+    r"(?![0-9A-Za-z])"
+)
+_PHONE = re.compile(r"(?<![0-9+*])(?:\+?86[ -]?)?1(?:[ -]?[0-9]){10}(?![0-9])")
+_SECRET_OPTION = re.compile(r"--[A-Za-z-]*?(phone|id-number)")
+# Full-width digits, letters X, spaces and dashes (as an input method types them) as ASCII.
+_FOLD = str.maketrans(
+    {
+        **{chr(0xFF10 + i): str(i) for i in range(10)},
+        "Ｘ": "X",
+        "ｘ": "x",
+        "\u3000": " ",
+        "－": "-",
+        "‐": "-",
+        "‑": "-",
+        "–": "-",
+        "—": "-",
+    }
+)
+
+
+def fold_digits(text: str) -> str:
+    """``text`` with full-width digits, X, spaces and dashes made ASCII (same length)."""
+    return text.translate(_FOLD)
+
+
+def secret_kind(option: str) -> str | None:
+    """``"id"`` or ``"phone"`` for an option holding personal numbers (``--phone``,
+    ``--id-number``, any ``--…-phone``), else None."""
+    found = _SECRET_OPTION.fullmatch(option)
+    if found is None:
+        return None
+    return "phone" if found.group(1) == "phone" else "id"
+
+
+def mask_secret(kind: str, value: str) -> str:
+    """The value of a personal-number option masked, whatever its format."""
+    compact = re.sub(r"[\s\-()]", "", fold_digits(value))
+    return _masked(kind, compact) or value
+
+
+def _masked(kind: str, digits: str) -> str:
+    from sanlian.services.validate import mask_id, mask_phone
+
+    if kind == "id":
+        return str(mask_id(digits) or "")
+    for prefix in ("+86", "86"):
+        if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
+            return prefix + str(mask_phone(digits[len(prefix) :]))
+    return str(mask_phone(digits) or "")
+
+
+def mask_text(text: str) -> str:
+    """Free text with every ID-number-like and mobile-like run masked (full-width digits,
+    spaces and dashes inside the run included); the rest stays as typed."""
+    folded = fold_digits(text)
+    if not any(ch.isdigit() for ch in folded):
+        return text
+    spans: list[tuple[int, int, str]] = []
+    for kind, pattern in (("id", _ID), ("phone", _PHONE)):
+        for found in pattern.finditer(folded):
+            start, end = found.span()
+            if any(s < end and start < e for s, e, _k in spans):
+                continue
+            spans.append((start, end, _masked(kind, re.sub(r"[ -]", "", found.group(0)))))
+    out, at = [], 0
+    for start, end, masked in sorted(spans):
+        out += [text[at:start], masked]
+        at = end
+    return "".join(out) + text[at:]
 
 
 def mask_command(args: list[str]) -> str:
     """``sanlian …`` as typed, with every ID and phone number masked."""
-    from sanlian.services.validate import mask_id, mask_phone
-
     out: list[str] = []
     secret: str | None = None
     for arg in args:
         text = str(arg)
         if secret is not None:
-            text = (mask_id(text) if secret == "id" else mask_phone(text)) or text
+            text = mask_secret(secret, text)
         else:
-            for option, kind in _SECRET_OPTIONS.items():
-                if text.startswith(option + "="):
-                    value = text[len(option) + 1 :]
-                    hidden = mask_id(value) if kind == "id" else mask_phone(value)
-                    text = f"{option}={hidden}"
-        text = _ID.sub(lambda m: str(mask_id(m.group(0))), text)
-        text = _PHONE.sub(lambda m: str(mask_phone(m.group(0))), text)
-        secret = _SECRET_OPTIONS.get(str(arg))
+            option, equals, value = text.partition("=")
+            kind = secret_kind(option) if equals else None
+            if kind is not None:
+                text = f"{option}={mask_secret(kind, value)}"
+        text = mask_text(text)
+        secret = secret_kind(text)
         out.append(text if " " not in text else repr(text))
     return " ".join(out)
 

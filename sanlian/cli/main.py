@@ -230,6 +230,80 @@ def build_root() -> typer.core.TyperGroup:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+INTERRUPTED = "已中断，未完成的修改没有写入。"
+
+
+def _quiet_sqlalchemy() -> None:
+    """SQLAlchemy logs (in English, through logging's last-resort handler on stderr) the
+    cursors it could not close while a Ctrl-C unwinds the command: never shown to a clerk."""
+    import logging
+
+    logger = logging.getLogger("sqlalchemy")
+    if not logger.handlers:
+        logger.addHandler(logging.NullHandler())
+    logger.propagate = False
+
+
+_IN_HOOK = False  # inside ``_unraisable``: an interrupt now would be swallowed again
+
+
+def _on_interrupt(signum: int, frame: Any) -> None:
+    if _IN_HOOK:
+        _interrupt_later()
+        return
+    _quiet_sqlalchemy()
+    raise KeyboardInterrupt
+
+
+def _interrupt_later() -> None:
+    """The Ctrl-C again, a moment later, from another thread (so that it lands in the main
+    thread's own code, not in the finalizer or hook running now)."""
+    import _thread
+    import threading
+    import time
+
+    def send() -> None:
+        time.sleep(0.01)
+        _thread.interrupt_main()
+
+    threading.Thread(target=send, name="sanlian-interrupt", daemon=True).start()
+
+
+def _unraisable(unraisable: Any) -> None:
+    """A Ctrl-C that arrived while Python ran a finalizer (a ``__del__``, a weakref callback)
+    is swallowed there (``Exception ignored in …``) and the command would go on: it is sent
+    again, to land in the command itself."""
+    global _IN_HOOK
+    if isinstance(unraisable.exc_type, type) and issubclass(unraisable.exc_type, KeyboardInterrupt):
+        _IN_HOOK = True
+        try:
+            _interrupt_later()
+        finally:
+            _IN_HOOK = False
+        return
+    sys.__unraisablehook__(unraisable)
+
+
+def handle_interrupts() -> None:
+    """Ctrl-C ends the running command with one Chinese sentence, never English logging or an
+    ignored exception (main thread only; elsewhere Python's defaults stay)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    try:
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            signal.signal(signal.SIGINT, _on_interrupt)
+    except (ValueError, OSError):  # pragma: no cover
+        return
+    if sys.unraisablehook is sys.__unraisablehook__:  # (a test runner may have its own)
+        sys.unraisablehook = _unraisable
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """Typer and Click turn a Ctrl-C into ``Exit(130)`` or ``Abort``: was it one?"""
+    return isinstance(exc.__cause__ or exc.__context__, KeyboardInterrupt)
 
 
 def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None = None) -> int:
@@ -242,6 +316,7 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
 
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
+    handle_interrupts()
     undecoded = next((a for a in args if _SURROGATE.search(a)), None)
     if undecoded is not None:  # bytes the terminal sent that are not UTF-8
         from sanlian.i18n.messages import render
@@ -260,18 +335,25 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
                 command = build_command(word, None if completing else _verb(args))
         result = command.main(args=args, prog_name="sanlian", standalone_mode=False)
         code = result if isinstance(result, int) else 0
+        if code == 130:  # Typer's answer to a Ctrl-C (KeyboardInterrupt → Exit(130))
+            sys.stderr.write(INTERRUPTED + "\n")
+            return code
         if code == 0:
             context.state().journal_reveal()  # every --reveal is journaled
         return code
-    except SanlianError as exc:
-        if debug:
-            raise
+    except SanlianError as exc:  # the user's error: its sentence, even with --debug
         context.state().flush_notes()
         sys.stderr.write(exc.message + "\n")
         return exc.exit_code
     except te.Exit as exc:
+        if _interrupted(exc):
+            sys.stderr.write(INTERRUPTED + "\n")
+            return 130
         return int(getattr(exc, "exit_code", 0) or 0)
-    except te.Abort:
+    except te.Abort as exc:
+        if _interrupted(exc):
+            sys.stderr.write(INTERRUPTED + "\n")
+            return 130
         sys.stderr.write("已取消。\n")
         return 1
     except ce.NoArgsIsHelpError as exc:
@@ -284,7 +366,7 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
         sys.stderr.write(usage_error(exc) + "\n")
         return 2
     except KeyboardInterrupt:
-        sys.stderr.write("已中断，未完成的修改没有写入。\n")
+        sys.stderr.write(INTERRUPTED + "\n")
         return 130
     except BrokenPipeError:
         return 0

@@ -19,9 +19,9 @@ import re
 import shlex
 import sys
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -40,7 +40,16 @@ REOPEN_AFTER = {"db", "undo", "demo", "init"}
 _ACTIVE = False  # a shell is running in this process
 
 
-def shell() -> None:
+def shell(
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="数据库文件路径或 URL（同 sanlian --db）。", show_default=False),
+    ] = None,
+    operator: Annotated[
+        str | None,
+        typer.Option("--operator", help="操作人（同 sanlian --operator）。", show_default=False),
+    ] = None,
+) -> None:
     """交互式会话：逐行输入命令，启动只花一次时间；exit、quit 或 Ctrl-D 退出。"""
     from sanlian.cli import context
     from sanlian.errors import ValidationError
@@ -48,23 +57,34 @@ def shell() -> None:
     if _ACTIVE:
         raise ValidationError("shell_nested")
     state = context.state()
-    session = Shell(db=state.db, operator=state.operator, debug=state.debug)
+    session = Shell(db=db or state.db, operator=operator or state.operator, debug=state.debug)
     code = session.interactive() if sys.stdin.isatty() else session.batch(sys.stdin)
     raise typer.Exit(code)
 
 
 # --- masking the history --------------------------------------------------------------------
 
-_ID_LIKE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[0-9Xx])(?![0-9A-Za-z])")
-_PHONE_LIKE = re.compile(r"(?<![\d+])((?:\+?86[\s-]?)?)(1\d{2})[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)")
+# An option holding personal numbers and its value (quoted, unquoted, or after ``=``).
+_SECRET_VALUE = re.compile(
+    r"(?<![\w-])(--[A-Za-z-]*?(?:phone|id-number))(=|[ \t\u3000]+)"
+    r"(\"[^\"]*(?:\"|$)|'[^']*(?:'|$)|[^ \t\u3000]*)"
+)
 
 
 def mask_line(line: str) -> str:
-    """The line with ID-number-like (18 characters) and mobile-like (11 digits) tokens masked."""
-    from sanlian.services.validate import mask_id, mask_phone
+    """The line as kept in the history: the value of every ``--phone``/``--id-number`` (any
+    option so named) masked whatever its format, and ID-number-like and mobile-like runs
+    elsewhere masked too (full-width digits, spaces and dashes inside them included)."""
+    from sanlian.cli.context import mask_secret, mask_text, secret_kind
 
-    line = _ID_LIKE.sub(lambda m: mask_id(m.group(1)) or "", line)
-    return _PHONE_LIKE.sub(lambda m: m.group(1) + (mask_phone("".join(m.groups()[1:])) or ""), line)
+    def hide(found: re.Match[str]) -> str:
+        option, between, value = found.groups()
+        if not value:
+            return found.group(0)
+        bare = value.strip("\"'")
+        return option + between + mask_secret(secret_kind(option) or "id", bare)
+
+    return mask_text(_SECRET_VALUE.sub(hide, line))
 
 
 def history_path() -> Path:
@@ -97,7 +117,42 @@ def _masked_history(path: Path) -> Any:
             except OSError:  # a history that cannot be written never stops the session
                 return
 
+    if path.is_file():  # kept private even if an older version left it readable by others
+        with suppress(OSError):
+            os.chmod(path, 0o600)
     return MaskedHistory(str(path))
+
+
+def split_words(text: str) -> list[str]:
+    """``text`` split as a shell would, a full-width space (typed by an input method) also
+    separating words; a quoting error raises ValueError."""
+    lexer = shlex.shlex(text, posix=True)
+    lexer.whitespace += "\u3000"
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    return list(lexer)
+
+
+class _Prefixed:
+    """A text stream that starts each line with ``prefix`` (the errors of a line in a file)."""
+
+    def __init__(self, stream: Any, prefix: str) -> None:
+        self._stream = stream
+        self._prefix = prefix
+        self._at_start = True
+
+    def write(self, text: str) -> int:
+        pieces = []
+        for piece in text.splitlines(keepends=True):
+            if self._at_start:
+                pieces.append(self._prefix)
+            pieces.append(piece)
+            self._at_start = piece.endswith(("\n", "\r"))
+        self._stream.write("".join(pieces))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 # --- running lines --------------------------------------------------------------------------
@@ -123,10 +178,10 @@ class Shell:
 
     def argv(self, line: str) -> list[str] | None:
         """The words of ``line`` (None for a blank line or a comment); a quoting error raises."""
-        text = line.strip()
+        text = line.lstrip("\ufeff").strip()  # a BOM: a file saved by Notepad as UTF-8
         if not text or text.startswith("#"):
             return None
-        words = shlex.split(text)
+        words = split_words(text)
         if words and words[0] == "sanlian":  # typed out of habit
             words = words[1:]
         return words or None
@@ -153,10 +208,13 @@ class Shell:
             return 2
         if words is None:
             return 0
-        if len(words) == 1 and words[0].lower() in EXIT_WORDS:
+        if words[0].lower() in EXIT_WORDS:  # ``exit``, also ``exit 0`` out of habit
             return None
-        if len(words) == 1 and words[0].lower() in HELP_WORDS:
-            words = ["--help"]
+        if not words[0].strip():
+            sys.stderr.write(render("shell_empty_command") + "\n")
+            return 2
+        if words[0].lower() in HELP_WORDS:  # ``help cadre add`` = ``cadre add --help``
+            words = [*words[1:], "--help"]
         try:
             return self._run(words)
         finally:
@@ -178,7 +236,7 @@ class Shell:
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         except BaseException as exc:  # the session goes on, whatever a command did
-            if self.debug:
+            if self.debug or "--debug" in words:
                 import traceback
 
                 traceback.print_exc()
@@ -208,22 +266,39 @@ class Shell:
             _ACTIVE = False
 
     def batch(self, lines: Iterable[str]) -> int:
-        """Run every line in order; 1 if any failed, else 0."""
+        """Run every line in order; 1 if any failed, else 0. Nobody is there to answer a
+        question: a command that would ask one is refused (``--yes`` runs it); each error
+        says which line of the file it is about (``第 3 行：``)."""
+        from sanlian.cli import zh
+
         failed = False
-        with self._session():
-            for line in lines:
-                code = self.run_line(line)
-                if code is None:
-                    break
-                failed = failed or code != 0
+        stderr = sys.stderr
+        refused, zh.QUESTIONS_REFUSED = zh.QUESTIONS_REFUSED, True
+        try:
+            with self._session():
+                for number, line in enumerate(lines, 1):
+                    sys.stderr = _Prefixed(stderr, f"第 {number} 行：")
+                    try:
+                        code = self.run_line(line)
+                    finally:
+                        sys.stderr = stderr
+                    if code is None:
+                        break
+                    failed = failed or code != 0
+        finally:
+            zh.QUESTIONS_REFUSED = refused
         return 1 if failed else 0
 
     def interactive(self, *, input: Any = None, output: Any = None) -> int:
         """Prompt for lines until exit, quit or Ctrl-D; Ctrl-C cancels the line being typed."""
         from prompt_toolkit import PromptSession
         from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
+        from prompt_toolkit.output import create_output
 
         from sanlian.i18n.messages import render
+
+        if output is None:  # ``sanlian shell | tee 记录.txt``: the prompt is drawn on the
+            output = create_output(always_prefer_tty=True)  # terminal, not into the pipe
 
         prompt: PromptSession[str] = PromptSession(
             history=_masked_history(history_path()),
@@ -243,9 +318,13 @@ class Shell:
                     continue
                 except EOFError:
                     break
-                if self.run_line(line) is None:
+                if not self._run_pasted(line):
                     break
         return 0
+
+    def _run_pasted(self, text: str) -> bool:
+        """Each line of ``text`` (several when pasted at once) in turn; False to leave."""
+        return all(self.run_line(line) is not None for line in text.split("\n"))
 
 
 def _warm_up() -> None:
@@ -279,6 +358,8 @@ REF_OPTIONS = {
     "--partner": ("community", "enterprise"),
 }
 REF_KINDS = ("section", "cadre", "community", "enterprise", "household")
+# Not offered inside the shell: commands and options that make no sense there.
+NOT_INSIDE = {"shell", "--install-completion", "--show-completion"}
 # Values never offered: personal data.
 PRIVATE_OPTIONS = {"--phone", "--id-number", "--uscc"}
 
@@ -311,6 +392,50 @@ def _first_sentence(text: str | None) -> str:
 def _quoted(word: str) -> str:
     """``word`` as typed on a command line: quoted only if it has spaces or shell characters."""
     return shlex.quote(word) if re.search(r"[\s'\"\\|&;<>()$`*?#~]", word) else word
+
+
+def _is_path(param: Any) -> bool:
+    """A parameter naming a file (typed ``Path``, or the database's ``--db``)."""
+    annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+    return annotation is Path or "--db" in getattr(param, "opts", ())
+
+
+def _file_names(current: str, start: int) -> list[tuple[str, int, str]]:
+    """The files and folders whose path starts with ``current`` (a folder ends with ``/``)."""
+    folder, _sep, prefix = current.rpartition("/")
+    where = Path(folder + "/" if _sep else ".").expanduser()
+    try:
+        entries = sorted(os.scandir(where), key=lambda e: e.name)
+    except OSError:
+        return []
+    found = []
+    for entry in entries:
+        if not entry.name.startswith(prefix) or (entry.name.startswith(".") and not prefix):
+            continue
+        is_folder = entry.is_dir()
+        path = (folder + "/" if _sep else "") + entry.name + ("/" if is_folder else "")
+        found.append((_quoted(path), start, "文件夹" if is_folder else ""))
+    return found[:200]
+
+
+def _word_start(before: str) -> tuple[int, str | None]:
+    """Where the word being typed starts in ``before`` (its opening quote included), and the
+    quote still open at the end, if any."""
+    start, quote = 0, None
+    escaped = False
+    for at, ch in enumerate(before):
+        if escaped:
+            escaped = False
+        elif quote is not None:
+            if ch == quote:
+                quote = None
+        elif ch == "\\":
+            escaped = True
+        elif ch in "\"'":
+            quote = ch
+        elif ch.isspace():
+            start = at + 1
+    return start, quote
 
 
 def _choices(param: Any) -> list[str]:
@@ -351,22 +476,32 @@ class ShellCompleter:
 
     # the logic, testable without prompt_toolkit
     def candidates(self, before: str) -> list[tuple[str, int, str]]:
-        """(text, start position relative to the cursor, meta) for what is typed so far."""
-        try:
-            words = shlex.split(before)
-        except ValueError:  # an open quote: complete the quoted word
+        """(text, start position relative to the cursor, meta) for what is typed so far.
+
+        The word being typed is replaced whole, an opening quote included: a name is put back
+        quoted (closed) only if it needs it, a namesake's number bare."""
+        word_at, quote = _word_start(before)
+        words: list[str] | None = None
+        for closing in ("", quote or ""):
             try:
-                words = shlex.split(before + '"')
+                words = split_words(before + closing)
+                break
             except ValueError:
-                words = before.split()
-        typing_word = bool(before) and not before[-1].isspace() and bool(words)
+                continue
+        if words is None:
+            words = before.split()
+        typing_word = word_at < len(before) and bool(words)
         current = words.pop() if typing_word else ""
         if words and words[0] == "sanlian":
             words = words[1:]
+        after_help = bool(words) and words[0].lower() in HELP_WORDS
+        if after_help:  # ``help cadre …``: the commands
+            words = words[1:]
         try:
-            return self._candidates(words, current)
+            found = self._candidates(words, current, -(len(before) - word_at))
         except Exception:  # completion must never break the prompt
             return []
+        return [c for c in found if c[0] not in ("help", "exit")] if after_help else found
 
     def _command(self) -> Any:
         if self.shell.command is None:
@@ -375,9 +510,8 @@ class ShellCompleter:
             self.shell.command = main_module.build_command()
         return self.shell.command
 
-    def _candidates(self, words: list[str], current: str) -> list[tuple[str, int, str]]:
+    def _candidates(self, words: list[str], current: str, start: int) -> list[tuple[str, int, str]]:
         command = self._command()
-        start = -len(current)
         # walk the global options and the sub-commands typed so far
         position = 0  # positional arguments seen for the current command
         expecting: Any = None  # the option whose value comes next
@@ -399,13 +533,22 @@ class ShellCompleter:
                 position += 1
         if expecting is not None:
             return self._values(command, expecting, current, start)
+        if current.startswith("--") and "=" in current:  # --format=j: the value after =
+            name, _eq, value = current.partition("=")
+            option = self._option(command, name)
+            if option is None or option.is_flag:
+                return []
+            return [
+                (f"{name}={text}", start, meta)
+                for text, _start, meta in self._values(command, option, value, start)
+            ]
         if current.startswith("-"):
             return [
                 (name, start, _first_sentence(getattr(param, "help", "")))
                 for param in command.params
                 if getattr(param, "param_type_name", "") == "option" and not param.hidden
                 for name in (*param.opts, *param.secondary_opts)
-                if name.startswith(current) and name.startswith("--")
+                if name.startswith(current) and name.startswith("--") and name not in NOT_INSIDE
             ] + (
                 [("--help", start, "显示本帮助并退出。")]
                 if "--help".startswith(current) and current.startswith("--")
@@ -415,7 +558,7 @@ class ShellCompleter:
             found = []
             for name in command.list_commands(None):
                 sub = command.commands.get(name)
-                if sub is None or sub.hidden or not name.startswith(current):
+                if sub is None or sub.hidden or not name.startswith(current) or name in NOT_INSIDE:
                     continue
                 found.append((name, start, _first_sentence(sub.get_short_help_str(200))))
             if command is self._command():
@@ -450,6 +593,8 @@ class ShellCompleter:
         name = names[0] if names else ""
         if name in PRIVATE_OPTIONS:
             return []
+        if _is_path(option):
+            return _file_names(current, start)
         choices = _choices(option)
         if choices:
             return [(str(c), start, "") for c in choices if str(c).startswith(current)]
@@ -468,6 +613,15 @@ class ShellCompleter:
         choices = _choices(argument)
         if choices:
             return [(str(c), start, "") for c in choices if str(c).startswith(current)]
+        if _is_path(argument):
+            return _file_names(current, start)
+        if argument.name == "kind" and command.name in ("export", "template"):
+            from sanlian.services import exporting
+
+            kinds = (
+                exporting.export_kinds() if command.name == "export" else exporting.template_kinds()
+            )
+            return self._enum_values(kinds, current, start)
         if argument.name == "ref":
             group = self._group_of(command)
             if group in REF_KINDS:

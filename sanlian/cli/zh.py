@@ -261,8 +261,56 @@ def patch_help() -> None:
             return NOTES.get(message) or english(message)
 
         typer_core._ = translated
+        import typer
+
+        typer.confirm = confirm
     except Exception:  # pragma: no cover - a Typer without these internals
         return
+
+
+QUESTIONS_REFUSED = False  # set by ``sanlian shell`` reading a file: nobody to answer
+
+
+def confirm(
+    text: str,
+    default: bool | None = False,
+    abort: bool = False,
+    prompt_suffix: str = ": ",
+    show_default: bool = True,
+    err: bool = False,
+) -> bool:
+    """``typer.confirm`` in Chinese (an answer other than y/n is asked again in Chinese; 是 and
+    否 are understood); with no one to answer (a shell reading a file) the command is refused
+    before anything is asked, so that the next lines are not taken as answers."""
+    from typer._click import termui
+    from typer.exceptions import Abort
+
+    from sanlian.errors import ValidationError
+    from sanlian.i18n.messages import render
+
+    if QUESTIONS_REFUSED:
+        raise ValidationError("shell_needs_yes")
+    choices = "y/n" if default is None else ("Y/n" if default else "y/N")
+    prompt = termui._build_prompt(text, prompt_suffix, show_default, choices)
+    while True:
+        try:
+            termui.echo(prompt[:-1], nl=False, err=err)
+            value = termui.visible_prompt_func(prompt[-1:]).lower().strip()
+        except (KeyboardInterrupt, EOFError):
+            raise Abort() from None
+        if value in ("y", "yes", "是"):
+            answer = True
+        elif value in ("n", "no", "否"):
+            answer = False
+        elif default is not None and value == "":
+            answer = default
+        else:
+            termui.echo(render("confirm_invalid"), err=err)
+            continue
+        break
+    if abort and not answer:
+        raise Abort()
+    return answer
 
 
 def translate_params(command: Any) -> None:
@@ -304,40 +352,101 @@ def bad_value_reason(message: str) -> str:
     return message
 
 
+def _command_path(exc: Any) -> str:
+    """``sanlian cadre list``: the command a usage error is about (Click leaves out the
+    context of an option missing its value: the command is then read from the line)."""
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        return str(ctx.command_path)
+    from sanlian.cli import context, main
+
+    args = list(context.ARGV or [])
+    noun = main._command_word(args)
+    if noun is None:
+        return "sanlian"
+    verb = main._verb(args) if any(noun == entry[0] for entry in main.GROUPS) else None
+    return " ".join(["sanlian", noun, *([verb] if verb else [])])
+
+
+def readable(text: str) -> str:
+    """``text`` for a message: a character that does not show (a full-width space, a tab, a
+    control character) is named instead of written as a Python escape."""
+    import unicodedata
+
+    names = {
+        "\u3000": "［全角空格］",
+        "\t": "［制表符］",
+        "\ufeff": "［BOM］",
+        "\xa0": "［不换行空格］",
+    }
+    out = []
+    for ch in text:
+        if ch in names:
+            out.append(names[ch])
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"):
+            out.append(f"［U+{ord(ch):04X}］")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _unrepr(text: str) -> str:
+    """A name Click quoted with ``{name!r}``, back as typed."""
+    import ast
+
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+    return value if isinstance(value, str) else text
+
+
+CHINESE_QUOTES = "“”‘’"
+
+
 def usage_error(exc: Any) -> str:
     """A Chinese sentence for a Click usage error (exit code 2)."""
+    import re
+
     from typer._click import exceptions as ce
 
-    ctx = getattr(exc, "ctx", None)
-    path = ctx.command_path if ctx is not None else "sanlian"
+    path = _command_path(exc)
     hint = f"用 {path} --help 查看用法。"
     if isinstance(exc, ce.NoSuchOption):
         near = ""
         if exc.possibilities:
             near = f"，是不是想写 {'、'.join(sorted(exc.possibilities))}"
-        return f"没有选项 {exc.option_name}{near}。{hint}"
+        return f"没有选项 {readable(exc.option_name)}{near}。{hint}"
     if isinstance(exc, ce.MissingParameter):
         param = exc.param
-        readable = str(getattr(param, "human_readable_name", "")) if param is not None else ""
-        name = "/".join(param.opts) if param is not None and param.opts else readable
+        readable_name = str(getattr(param, "human_readable_name", "")) if param is not None else ""
+        name = "/".join(param.opts) if param is not None and param.opts else readable_name
         if param is not None and getattr(param, "param_type_name", "") == "argument":
-            return f"缺少必填的{argument_name(param) or readable}。{hint}"
+            return f"缺少必填的{argument_name(param) or readable_name}。{hint}"
         return f"缺少必填的选项 {name}。{hint}"
     if isinstance(exc, ce.BadParameter):
         param = exc.param
         hint_text = str(exc.param_hint or "")
         bad = "/".join(param.opts) if param is not None and param.opts else hint_text
         if param is not None and getattr(param, "param_type_name", "") == "argument":
-            readable = str(getattr(param, "human_readable_name", bad))
-            bad = "编号" if readable.lower().endswith("id") else readable.upper()
+            readable_name = str(getattr(param, "human_readable_name", bad))
+            bad = "编号" if readable_name.lower().endswith("id") else readable_name.upper()
         return f"{bad} 的值不对：{bad_value_reason(str(exc.message))}。{hint}"
     message = str(exc.message)
-    if message.startswith("No such command"):
-        name = message.split("'")[1] if "'" in message else message
-        return f"没有命令 {name}。{hint}"
-    if message.startswith("Got unexpected extra argument"):
-        extra = message[message.find("(") + 1 : message.rfind(")")]
-        return f"多余的参数：{extra}（含空格的值请加引号）。{hint}"
+    found = re.match(r"No such command ('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")", message)
+    if found:
+        name = _unrepr(found.group(1))
+        spaced = "（命令和参数之间请用半角空格）" if "\u3000" in name else ""
+        return f"没有命令 {readable(name)}{spaced}。{hint}"
+    found = re.fullmatch(r"Got unexpected extra arguments?(?:\(s\))? \((.*)\)", message, re.DOTALL)
+    if found:
+        extra = found.group(1)
+        quotes = (
+            '中文引号“ ”不能把几个词连成一个值，请改用英文引号 " "'
+            if any(q in extra for q in CHINESE_QUOTES)
+            else "含空格的值请加引号"
+        )
+        return f"多余的参数：{readable(extra)}（{quotes}）。{hint}"
     if message.startswith("Option") and "requires" in message:
         return f"{message.split()[1]} 后面要跟一个值。{hint}"
     return f"{message}。{hint}"
