@@ -9,6 +9,7 @@ test. Tests about the SQLite file itself carry ``@pytest.mark.sqlite_only`` and 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 import json
 import os
@@ -334,3 +335,40 @@ def base(cli: Cli) -> Cli:
         result = cli(*step)
         assert result.code == 0, result
     return cli
+
+
+# --- `sanlian shell` (tests/test_shell.py, tests/test_shell_qa.py) ---------------------------
+
+
+@pytest.fixture
+def shell_run(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """``sanlian [ARGS…] shell [AFTER…]`` with the given lines on a standard input that is no
+    terminal."""
+
+    def run(*lines: str, args: tuple[str, ...] = (), after: tuple[str, ...] = ()) -> Result:
+        monkeypatch.setattr("sys.stdin", io.StringIO("".join(line + "\n" for line in lines)))
+        return cli(*args, "shell", *after)
+
+    return run
+
+
+@pytest.fixture
+def interactive(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], int]]:
+    """Type ``keys`` at the prompt (prompt_toolkit's pipe input, no terminal drawn)."""
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from sanlian.cli.shell import Shell
+
+    with create_pipe_input() as pipe:
+
+        def run(keys: str) -> int:
+            pipe.send_text(keys)
+            return Shell().interactive(input=pipe, output=DummyOutput())
+
+        yield run
+
+
+def history_file() -> Path:
+    """The shell's history file, in the test's data folder."""
+    return Path(os.environ["XDG_DATA_HOME"]) / "sanlian" / "shell_history"

@@ -2,48 +2,13 @@
 
 from __future__ import annotations
 
-import io
-import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import Cli, Result
-
-
-@pytest.fixture
-def shell_run(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
-    """``sanlian [ARGS…] shell`` with the given lines on a standard input that is no terminal."""
-
-    def run(*lines: str, args: tuple[str, ...] = ()) -> Result:
-        monkeypatch.setattr("sys.stdin", io.StringIO("".join(line + "\n" for line in lines)))
-        return cli(*args, "shell")
-
-    return run
-
-
-@pytest.fixture
-def interactive(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], int]]:
-    """Type ``keys`` at the prompt (prompt_toolkit's pipe input, no terminal drawn)."""
-    from prompt_toolkit.input import create_pipe_input
-    from prompt_toolkit.output import DummyOutput
-
-    from sanlian.cli.shell import Shell
-
-    with create_pipe_input() as pipe:
-
-        def run(keys: str) -> int:
-            pipe.send_text(keys)
-            return Shell().interactive(input=pipe, output=DummyOutput())
-
-        yield run
-
-
-def history_file() -> Path:
-    return Path(os.environ["XDG_DATA_HOME"]) / "sanlian" / "shell_history"
-
+from tests.conftest import Cli, Result, history_file
 
 # --- the session goes on ------------------------------------------------------------------
 

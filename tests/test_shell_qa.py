@@ -7,46 +7,14 @@ import os
 import stat
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import Cli, Result
+from tests.conftest import Cli, Result, history_file
 
 INTERRUPTED = "已中断，未完成的修改没有写入。"
-
-
-@pytest.fixture
-def shell_run(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
-    """``sanlian ARGS…`` (``shell`` by default) with the lines on a standard input that is no
-    terminal."""
-
-    def run(*lines: str, args: tuple[str, ...] = ("shell",)) -> Result:
-        monkeypatch.setattr("sys.stdin", io.StringIO("".join(line + "\n" for line in lines)))
-        return cli(*args)
-
-    return run
-
-
-@pytest.fixture
-def interactive(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], int]]:
-    from prompt_toolkit.input import create_pipe_input
-    from prompt_toolkit.output import DummyOutput
-
-    from sanlian.cli.shell import Shell
-
-    with create_pipe_input() as pipe:
-
-        def run(keys: str) -> int:
-            pipe.send_text(keys)
-            return Shell().interactive(input=pipe, output=DummyOutput())
-
-        yield run
-
-
-def history_file() -> Path:
-    return Path(os.environ["XDG_DATA_HOME"]) / "sanlian" / "shell_history"
 
 
 def complete(before: str) -> list[tuple[str, int, str]]:
@@ -378,7 +346,7 @@ def test_shell_takes_db_and_operator_itself(
         "init --year 2026",
         "section add 办公室",
         "history -f json",
-        args=("shell", "--db", str(other), "--operator", "李会计"),
+        after=("--db", str(other), "--operator", "李会计"),
     )
     assert result.code == 0, result
     assert other.exists()
