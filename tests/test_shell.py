@@ -98,16 +98,13 @@ def test_shell_inside_the_shell_is_refused(base: Cli, shell_run: Callable[..., R
     assert len(result.json()) == 2
 
 
+@pytest.mark.parametrize("where", ["args", "after"])  # sanlian --db … shell, sanlian shell --db …
 def test_db_and_operator_given_to_shell_apply_inside(
-    cli: Cli, shell_run: Callable[..., Result], tmp_path: Path
+    cli: Cli, shell_run: Callable[..., Result], tmp_path: Path, where: str
 ) -> None:
     other = tmp_path / "other.db"
-    result = shell_run(
-        "init --year 2026",
-        "section add 办公室",
-        "history -f json",
-        args=("--db", str(other), "--operator", "李会计"),
-    )
+    given = {where: ("--db", str(other), "--operator", "李会计")}
+    result = shell_run("init --year 2026", "section add 办公室", "history -f json", **given)
     assert result.code == 0, result
     assert other.exists()
     assert not (tmp_path / "sanlian.db").exists()  # $SANLIAN_DB was not touched

@@ -338,20 +338,7 @@ def test_exit_with_a_code_empty_command_and_option_hint(
 # --- 12. shell --db/--operator; the history's mode ------------------------------------------
 
 
-def test_shell_takes_db_and_operator_itself(
-    cli: Cli, shell_run: Callable[..., Result], tmp_path: Path
-) -> None:
-    other = tmp_path / "other.db"
-    result = shell_run(
-        "init --year 2026",
-        "section add 办公室",
-        "history -f json",
-        after=("--db", str(other), "--operator", "李会计"),
-    )
-    assert result.code == 0, result
-    assert other.exists()
-    assert not (tmp_path / "sanlian.db").exists()
-    assert "李会计" in result.out
+# (``sanlian shell --db … --operator …``: in tests/test_shell.py, with the options before)
 
 
 def test_an_old_history_file_is_made_private_at_start(
