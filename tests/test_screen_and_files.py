@@ -260,3 +260,54 @@ def test_progress_by_cadre_past_the_limit_is_text_on_a_terminal(
     assert as_text.code == 0 and drawn == [4]
     assert "单丽" in as_text.out and "曾强" in as_text.out
     assert base("progress").code == 0 and len(drawn) == 2  # by section: Rich as before
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".txt"])
+def test_a_file_that_cannot_take_its_name_leaves_no_numbers_behind(
+    people: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    """The target open in Excel on Windows: the temporary file (full numbers in it) is
+    removed, and the sentence names the target, not the temporary file."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / f"干部{suffix}"
+    real = Path.replace
+
+    def locked(self: Path, other: object) -> Path:
+        if Path(str(other)) == target:
+            raise PermissionError(13, "Permission denied", str(other))
+        return real(self, other)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "replace", locked)
+    args = ("export", "cadre") if suffix != ".txt" else ("cadre", "list")
+    result = people(*args, "-o", target, "--reveal")
+    assert result.code == 1
+    assert str(target) in result.err and ".part" not in result.err
+    assert list(folder.iterdir()) == []
+
+
+def test_a_folder_where_no_file_can_be_made_but_the_target_can_be_written(
+    people: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, umask_022: None
+) -> None:
+    """The target is then written in place, made 0600 before anything is written to it."""
+    import tempfile
+
+    def refused(*_args: object, **_kwargs: object) -> tuple[int, str]:
+        raise PermissionError(13, "Permission denied", str(tmp_path / ".sanlian-x.part"))
+
+    target = tmp_path / "干部.csv"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o666)
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    assert people("export", "cadre", "-o", target, "--reveal").code == 0
+    assert mode(target) == 0o600 and "单丽" in target.read_text(encoding="utf-8-sig")
+    # no target there yet: the sentence names the file asked for
+    result = people("cadre", "list", "-o", tmp_path / "新.csv", "--reveal")
+    assert result.code == 1 and "新.csv" in result.err and ".part" not in result.err
+
+
+def test_a_long_file_name_works_with_full_numbers_as_without(people: Cli, tmp_path: Path) -> None:
+    name = "走" * 80 + ".csv"  # 244 bytes of a file system's 255
+    for extra in ((), ("--reveal",)):
+        assert people("export", "cadre", "-o", tmp_path / name, *extra).code == 0
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".csv") == [name]

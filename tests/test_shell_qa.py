@@ -73,6 +73,24 @@ def test_history_masks_full_width_spaced_and_dashed_numbers(
         ("x 370102-1990-0307-1238", "x 370102********1238"),
         ("x ３７０１０２１９９００３０７１２３Ｘ", "x 370102********123X"),
         ("visit add --date 2026-06-01", "visit add --date 2026-06-01"),  # dates stay
+        # a number typed in pieces after the option (an independent review's cases)
+        ("x --phone 138 1234 5678", "x --phone 138****5678"),
+        ("x --phone 1 3 8 1 2 3 4 5 6 7 8", "x --phone 138****5678"),
+        ("x --phone　１３８ １２３４ ５６７８", "x --phone　138****5678"),
+        ("x --phone 138\\ 1234\\ 5678", "x --phone 138****5678"),
+        ("x --phone=138 1234 5678", "x --phone=138****5678"),
+        ("x --id-number 110105 19491231 002X", "x --id-number 110105********002X"),
+        # free text pasted from Word or typed with other separators, after letters
+        ("x --needs 电话138\u00a01234\u00a05678", "x --needs 电话138****5678"),
+        ("x --needs 138——1234——5678、138 - 1234 - 5678", "x --needs 138****5678、138****5678"),
+        ("x --needs 138.1234.5678", "x --needs 138****5678"),
+        ("x --needs sfz110105194912310021", "x --needs sfz110105********0021"),
+        # not numbers of people: left as typed
+        ("visit add --date 2026-3-1 --cards 30", "visit add --date 2026-3-1 --cards 30"),
+        ("x --from 20240101 --to 20241231", "x --from 20240101 --to 20241231"),
+        ("problem resolve 12 --amount 12000.50", "problem resolve 12 --amount 12000.50"),
+        # a database server's password
+        ("--db postgresql://u:secret@h/db cadre list", "--db postgresql://u:***@h/db cadre list"),
     ],
 )
 def test_mask_line_by_option_name_and_folded_digits(line: str, masked: str) -> None:
@@ -88,6 +106,14 @@ def test_journal_masks_the_same_way(base: Cli) -> None:
     assert mask_command(
         ["x", "--phone", "１３９１２３４５６７８", "--id-number", "370102 19900307 1238"]
     ) == ("x --phone 139****5678 --id-number 370102********1238")
+    # the address of a database server keeps no password in the journal
+    assert mask_command(["--db", "postgresql+psycopg://u:secret@h/db", "cadre", "list"]) == (
+        "--db postgresql+psycopg://u:***@h/db cadre list"
+    )
+    assert mask_command(["--db=postgresql://u:pw@h/db", "cadre", "list"]) == (
+        "--db=postgresql://u:***@h/db cadre list"
+    )
+    assert mask_command(["--needs", "电话138\u00a01234\u00a05678"]) == "--needs 电话138****5678"
 
 
 # --- 2. Ctrl-C: one Chinese sentence, in a one-shot command and in the shell ----------------
@@ -136,9 +162,61 @@ def test_ctrl_c_turned_into_exit_130_by_typer(
     monkeypatch.setattr(cadre_cli, "list_records", interrupted)
     result = base("cadre", "list")
     assert (result.code, result.err) == (130, INTERRUPTED + "\n")
-    result = shell_run("cadre list", "section list -f json")
-    assert result.err == f"第 1 行：{INTERRUPTED}\n"
-    assert len(result.json()) == 2  # the session went on
+    # a file of commands stops at the interrupted line: the lines after it are not run
+    result = shell_run("section list -f json", "cadre list", "section add 不该添加")
+    assert (result.code, result.err) == (130, f"第 2 行：{INTERRUPTED}\n")
+    assert len(result.json()) == 2 and "不该添加" not in base("section", "list").out
+
+
+def test_ctrl_c_in_pasted_lines_returns_to_the_prompt(
+    base: Cli,
+    monkeypatch: pytest.MonkeyPatch,
+    interactive: Callable[[str], int],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import sanlian.cli.cadre as cadre_cli
+
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cadre_cli, "list_records", interrupted)
+    keys = "\x1b[200~cadre list\nsection add 不该添加\x1b[201~\rsection add 人事科\rexit\r"
+    assert interactive(keys) == 0
+    out, err = capsys.readouterr()
+    assert err == INTERRUPTED + "\n"
+    assert "不该添加" not in out and "已添加科室“人事科”" in out  # the session went on
+
+
+def test_ctrl_c_at_a_question_cancels(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Nothing had started: 已取消 (exit 1) on a line of its own, not 已中断."""
+    from typer._click import termui
+
+    from sanlian.cli.main import main
+
+    def ctrl_c(_prompt: str) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(termui, "visible_prompt_func", ctrl_c)
+    assert main(["init", "--year", "2026"]) == 0
+    assert main(["section", "add", "办公室"]) == 0
+    capsys.readouterr()
+    assert main(["undo"]) == 1
+    out, err = capsys.readouterr()
+    assert err == "已取消。\n" and out.endswith("[y/N]:\n")  # a new line after the question
+
+
+def test_main_leaves_the_callers_signal_handling_alone() -> None:
+    """``main`` may be called by another program (the tests do): only ``run``, the program
+    itself, installs its Ctrl-C handling."""
+    import signal
+
+    from sanlian.cli.main import main
+
+    before = signal.getsignal(signal.SIGINT), sys.unraisablehook
+    main(["--version"])
+    assert (signal.getsignal(signal.SIGINT), sys.unraisablehook) == before
 
 
 _INTERRUPT_IN_FINALIZER = """

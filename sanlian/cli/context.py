@@ -169,24 +169,26 @@ class State:
 ARGV: list[str] | None = None  # the command line being run (set by ``cli.main.main``)
 # ID-number-like (18 characters, or the old 15 digits) and mobile-like (11 digits, maybe after
 # +86) runs in free text, after ``fold_digits``; a space or a dash may stand between digits.
+_SEP = r"[ .\\-]{0,3}"  # between two digits: a few spaces, dots, dashes or escapes
 _ID = re.compile(
-    r"(?<![0-9A-Za-z*])(?:[0-9](?:[ -]?[0-9]){16}[ -]?[0-9Xx]|[0-9](?:[ -]?[0-9]){14})"
+    rf"(?<![0-9*])(?:[0-9](?:{_SEP}[0-9]){{16}}{_SEP}[0-9Xx]|[0-9](?:{_SEP}[0-9]){{14}})"
     r"(?![0-9A-Za-z])"
 )
-_PHONE = re.compile(r"(?<![0-9+*])(?:\+?86[ -]?)?1(?:[ -]?[0-9]){10}(?![0-9])")
+_PHONE = re.compile(rf"(?<![0-9+*])(?:\+?86{_SEP})?1(?:{_SEP}[0-9]){{10}}(?![0-9])")
+_SEPARATORS = re.compile(r"[ .\\-]")
 _SECRET_OPTION = re.compile(r"--[A-Za-z-]*?(phone|id-number)")
-# Full-width digits, letters X, spaces and dashes (as an input method types them) as ASCII.
+# Full-width digits, letters X and dots, every kind of space (a no-break space from Word, a
+# zero-width one) and dash (as an input method or a pasted text has them) as ASCII.
+_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+_SPACES += "\u200b\u2028\u2029\u202f\u205f\u3000\ufeff\t"
 _FOLD = str.maketrans(
     {
         **{chr(0xFF10 + i): str(i) for i in range(10)},
+        **dict.fromkeys(_SPACES, " "),
+        **dict.fromkeys("－‐‑‒–—―−﹘﹣", "-"),
         "Ｘ": "X",
         "ｘ": "x",
-        "\u3000": " ",
-        "－": "-",
-        "‐": "-",
-        "‑": "-",
-        "–": "-",
-        "—": "-",
+        "．": ".",
     }
 )
 
@@ -207,7 +209,7 @@ def secret_kind(option: str) -> str | None:
 
 def mask_secret(kind: str, value: str) -> str:
     """The value of a personal-number option masked, whatever its format."""
-    compact = re.sub(r"[\s\-()]", "", fold_digits(value))
+    compact = re.sub(r"[\s\-().\\]", "", fold_digits(value))
     return _masked(kind, compact) or value
 
 
@@ -234,7 +236,7 @@ def mask_text(text: str) -> str:
             start, end = found.span()
             if any(s < end and start < e for s, e, _k in spans):
                 continue
-            spans.append((start, end, _masked(kind, re.sub(r"[ -]", "", found.group(0)))))
+            spans.append((start, end, _masked(kind, _SEPARATORS.sub("", found.group(0)))))
     out, at = [], 0
     for start, end, masked in sorted(spans):
         out += [text[at:start], masked]
@@ -243,12 +245,19 @@ def mask_text(text: str) -> str:
 
 
 def mask_command(args: list[str]) -> str:
-    """``sanlian …`` as typed, with every ID and phone number masked."""
+    """``sanlian …`` as typed, with every ID and phone number masked, and the password of a
+    database server's address (``--db``) too."""
     out: list[str] = []
     secret: str | None = None
     for arg in args:
         text = str(arg)
-        if secret is not None:
+        if secret == "db" or text.startswith("--db="):
+            from sanlian.db.engine import masked
+
+            option = "--db=" if secret != "db" else ""
+            text = option + masked(text[len(option) :])
+            secret = None
+        elif secret is not None:
             text = mask_secret(secret, text)
         else:
             option, equals, value = text.partition("=")
@@ -256,7 +265,7 @@ def mask_command(args: list[str]) -> str:
             if kind is not None:
                 text = f"{option}={mask_secret(kind, value)}"
         text = mask_text(text)
-        secret = secret_kind(text)
+        secret = "db" if text == "--db" else secret_kind(text)
         out.append(text if " " not in text else repr(text))
     return " ".join(out)
 

@@ -231,6 +231,17 @@ def build_root() -> typer.core.TyperGroup:
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 INTERRUPTED = "已中断，未完成的修改没有写入。"
+_told = False  # whether the interrupt was said already (by a shell's line, inside this main)
+
+
+def _interrupted_said() -> int:
+    """Say the interrupt once: a shell reading a file stops at the interrupted line, which
+    said it, and its own ``main`` must not say it again. Exit code 130."""
+    global _told
+    if not _told:
+        sys.stderr.write(INTERRUPTED + "\n")
+        _told = True
+    return 130
 
 
 def _quiet_sqlalchemy() -> None:
@@ -314,9 +325,10 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
 
     from sanlian.errors import SanlianError
 
+    global _told
+    _told = False
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
-    handle_interrupts()
     undecoded = next((a for a in args if _SURROGATE.search(a)), None)
     if undecoded is not None:  # bytes the terminal sent that are not UTF-8
         from sanlian.i18n.messages import render
@@ -336,8 +348,7 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
         result = command.main(args=args, prog_name="sanlian", standalone_mode=False)
         code = result if isinstance(result, int) else 0
         if code == 130:  # Typer's answer to a Ctrl-C (KeyboardInterrupt → Exit(130))
-            sys.stderr.write(INTERRUPTED + "\n")
-            return code
+            return _interrupted_said()
         if code == 0:
             context.state().journal_reveal()  # every --reveal is journaled
         return code
@@ -347,13 +358,11 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
         return exc.exit_code
     except te.Exit as exc:
         if _interrupted(exc):
-            sys.stderr.write(INTERRUPTED + "\n")
-            return 130
+            return _interrupted_said()
         return int(getattr(exc, "exit_code", 0) or 0)
     except te.Abort as exc:
         if _interrupted(exc):
-            sys.stderr.write(INTERRUPTED + "\n")
-            return 130
+            return _interrupted_said()
         sys.stderr.write("已取消。\n")
         return 1
     except ce.NoArgsIsHelpError as exc:
@@ -366,8 +375,7 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
         sys.stderr.write(usage_error(exc) + "\n")
         return 2
     except KeyboardInterrupt:
-        sys.stderr.write(INTERRUPTED + "\n")
-        return 130
+        return _interrupted_said()
     except BrokenPipeError:
         return 0
     except OverflowError:  # a number beyond what SQLite or a date holds: still the user's input
@@ -466,6 +474,7 @@ def run() -> None:
     import gc
 
     gc.disable()
+    handle_interrupts()  # the program's own process only: not for whoever calls ``main``
     try:
         code = main()
     finally:

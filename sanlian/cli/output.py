@@ -579,16 +579,16 @@ def write_text(output: Path, content: str, *, bom: bool = False, private: bool =
     if not private:
         output.write_text(content, encoding=encoding, newline="")
         return
-    from sanlian.io import create_private, part_of
+    from sanlian.io import new_part, put_in_place
 
-    part = part_of(output)  # created 0600, then it takes the name (a new file, not the old)
+    part = new_part(output, private=True)  # 0600, then it takes the name (a new file)
     try:
-        create_private(part)
         part.write_text(content, encoding=encoding, newline="")
-        part.replace(output)
     except BaseException:
-        part.unlink(missing_ok=True)
+        if part != output:
+            part.unlink(missing_ok=True)
         raise
+    put_in_place(part, output)
 
 
 def emit(content: str, output: Path | None, *, bom: bool = False, private: bool = False) -> None:

@@ -69,6 +69,8 @@ _SECRET_VALUE = re.compile(
     r"(?<![\w-])(--[A-Za-z-]*?(?:phone|id-number))(=|[ \t\u3000]+)"
     r"(\"[^\"]*(?:\"|$)|'[^']*(?:'|$)|[^ \t\u3000]*)"
 )
+# a database server's address, whose password is not kept either
+_DB_VALUE = re.compile(r"(?<![\w-])(--db(?:=|[ \t\u3000]+))(\S+://\S+)")
 
 
 def mask_line(line: str) -> str:
@@ -81,10 +83,17 @@ def mask_line(line: str) -> str:
         option, between, value = found.groups()
         if not value:
             return found.group(0)
-        bare = value.strip("\"'")
+        bare = value.strip("\"'“”‘’")
         return option + between + mask_secret(secret_kind(option) or "id", bare)
 
-    return mask_text(_SECRET_VALUE.sub(hide, line))
+    # the free text first: a number typed in pieces after --phone (138 1234 5678) is one run
+    # there, where the option's value is only its first piece (masking twice is harmless)
+    line = _SECRET_VALUE.sub(hide, mask_text(line))
+    if "://" in line:
+        from sanlian.db.engine import masked
+
+        line = _DB_VALUE.sub(lambda found: found.group(1) + masked(found.group(2)), line)
+    return line
 
 
 def history_path() -> Path:
@@ -284,6 +293,8 @@ class Shell:
                         sys.stderr = stderr
                     if code is None:
                         break
+                    if code == 130:  # Ctrl-C: the file's later lines are not run either
+                        return 130
                     failed = failed or code != 0
         finally:
             zh.QUESTIONS_REFUSED = refused
@@ -323,8 +334,15 @@ class Shell:
         return 0
 
     def _run_pasted(self, text: str) -> bool:
-        """Each line of ``text`` (several when pasted at once) in turn; False to leave."""
-        return all(self.run_line(line) is not None for line in text.split("\n"))
+        """Each line of ``text`` (several when pasted at once) in turn, until one is
+        interrupted (Ctrl-C: back to the prompt); False to leave."""
+        for line in text.split("\n"):
+            code = self.run_line(line)
+            if code is None:
+                return False
+            if code == 130:
+                break
+        return True
 
 
 def _warm_up() -> None:

@@ -297,7 +297,10 @@ def confirm(
             termui.echo(prompt[:-1], nl=False, err=err)
             value = termui.visible_prompt_func(prompt[-1:]).lower().strip()
         except (KeyboardInterrupt, EOFError):
-            raise Abort() from None
+            value = None  # answered by Ctrl-C or Ctrl-D: nothing started, it is cancelled
+        if value is None:
+            termui.echo("", err=err)  # the cursor was after the question
+            raise Abort()
         if value in ("y", "yes", "是"):
             answer = True
         elif value in ("n", "no", "否"):

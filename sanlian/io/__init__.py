@@ -17,17 +17,70 @@ from pathlib import Path
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def create_private(path: Path) -> None:
-    """``path`` made anew, empty, readable and writable by its owner alone (0600) from the
-    moment it exists, as the database and its backups are: the file a writer then opens
-    (truncating it keeps the mode) to write full ID or phone numbers (``--reveal``, an
-    import's refused rows). Meant for a temporary name that then replaces the target
-    (``os.replace``), so that no reader ever holds the target's old, looser file."""
-    with contextlib.suppress(FileNotFoundError):
-        path.unlink()
-    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+def new_part(path: Path, *, private: bool) -> Path:
+    """The file ``path``'s content is written to before it takes its name (``put_in_place``):
+    a new one beside it with a short name (a long target name leaves no room for more), never
+    a file that was there. ``private`` (full ID or phone numbers in it): readable by its owner
+    alone (0600) from the moment it exists, so that no reader ever holds it, or the target's
+    old file, with the numbers in; where no file can be made in that folder but ``path`` itself
+    can be written, ``path`` itself, emptied and made 0600 before anything is written to it.
+    Errors name ``path``, not the temporary name."""
+    import tempfile
+
+    try:
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=".sanlian-", suffix=".part")
+    except PermissionError as exc:
+        if not private or not path.is_file():
+            raise _about(exc, path) from None
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_TRUNC)
+        except OSError as again:
+            raise _about(again, path) from None
+        try:
+            _owner_only(fd, path)
+        finally:
+            os.close(fd)
+        return path
+    except OSError as exc:
+        raise _about(exc, path) from None
+    try:
+        if not private:  # as any file made here: the user's umask decides
+            _owner_only(fd, Path(name), 0o666 & ~_umask())
+    finally:
+        os.close(fd)
+    return Path(name)
 
 
-def part_of(path: Path) -> Path:
-    """The temporary name beside ``path`` a file is written under before it takes its name."""
-    return path.with_name(f".{path.name}.{os.getpid()}.part")
+def put_in_place(part: Path, path: Path) -> None:
+    """``part`` (``new_part``) takes ``path``'s name, nothing to do when it is ``path``; where
+    it cannot (the target open in Excel on Windows), it is removed and the error, naming
+    ``path``, raised."""
+    if part == path:
+        return
+    try:
+        part.replace(path)
+    except OSError as exc:
+        part.unlink(missing_ok=True)
+        raise _about(exc, path) from None
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+
+
+def _owner_only(fd: int, path: Path, mode: int = 0o600) -> None:
+    with contextlib.suppress(OSError, AttributeError):  # (no fchmod on Windows)
+        os.fchmod(fd, mode)
+        return
+    with contextlib.suppress(OSError):
+        os.chmod(path, mode)
+
+
+def _umask() -> int:
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
+
+
+def _about(exc: OSError, path: Path) -> OSError:
+    """``exc`` naming ``path``."""
+    return type(exc)(exc.errno, exc.strerror, str(path))

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sanlian.errors import ImportFileError
-from sanlian.io import XML_ILLEGAL, create_private, part_of
+from sanlian.io import XML_ILLEGAL, new_part, put_in_place
 
 _LONG_DIGITS = re.compile(r"^\d{12,}$")
 HEADER_FILL = "DDEBF7"
@@ -73,14 +73,14 @@ class CsvWriter(TableWriter):
     ):
         super().__init__(path, headers, text_columns=text_columns)
         # private: written under a temporary name created 0600, which then takes the name
-        self._part = part_of(path) if private else None
+        self._part: Path | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            if self._part is not None:
-                create_private(self._part)
+            if private:
+                self._part = new_part(path, private=True)
             self._fh = (self._part or path).open("w", encoding="utf-8-sig", newline="")
         except OSError:
-            if self._part is not None:
+            if self._part is not None and self._part != path:
                 self._part.unlink(missing_ok=True)
             raise ImportFileError("export_write_failed", path=path) from None
         self._writer = csv.writer(self._fh, lineterminator="\r\n")
@@ -100,7 +100,10 @@ class CsvWriter(TableWriter):
         if not self._fh.closed:
             self._fh.close()
             if self._part is not None:
-                self._part.replace(self.path)
+                try:
+                    put_in_place(self._part, self.path)
+                except OSError:
+                    raise ImportFileError("export_write_failed", path=self.path) from None
 
     def abort(self) -> None:
         if not self._fh.closed:

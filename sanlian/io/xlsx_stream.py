@@ -369,7 +369,7 @@ class Book:
     and kept if the writing fails). ``sheet()`` opens the next sheet, closing the one before;
     ``abort()`` removes the temporary file. ``threaded``: each sheet compressed in a second
     thread (for long sheets; the book must then be closed or aborted in every case).
-    ``private``: the file readable by its owner alone (``io.create_private``)."""
+    ``private``: the file readable by its owner alone (``io.new_part``)."""
 
     def __init__(
         self,
@@ -383,12 +383,10 @@ class Book:
         self.path = path
         self._threaded = threaded  # see _Behind
         path.parent.mkdir(parents=True, exist_ok=True)
-        from sanlian.io import create_private, part_of
+        from sanlian.io import new_part
 
-        self._part = part_of(path)
+        self._part = new_part(path, private=private)  # (the name it takes keeps its mode)
         try:
-            if private:  # 0600 from the start; the name it takes keeps the mode
-                create_private(self._part)
             self._zip: zipfile.ZipFile | None = zipfile.ZipFile(
                 self._part, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel
             )
@@ -435,7 +433,9 @@ class Book:
             self.abort()
             raise
         self._zip = None
-        self._part.replace(self.path)
+        from sanlian.io import put_in_place
+
+        put_in_place(self._part, self.path)
 
     def _finish(self, z: zipfile.ZipFile, titles: list[str]) -> None:
         number = {t: i for i, t in enumerate(self._titles, start=1)}
