@@ -837,3 +837,35 @@ def test_new_rows_fit_a_small_parameter_limit(base: Cli, db_path: Path, tmp_path
     assert "新增 30，更新 0，未变 0" in result.out
     got = rows_of(db_path, "select name from household where name like '户%' order by id")
     assert got == [(f"户{n:02d}",) for n in range(30)]
+
+
+def test_a_ctrl_c_before_the_import_leaves_no_progress_bar_running(
+    base: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Ctrl-C during the backup taken first: the bar (in the shell, over the next prompts)
+    must not be left drawing."""
+    from sanlian.cli import importing as cli_importing
+
+    class Bar:
+        running = False
+
+        def add_task(self, *_a: object, **_k: object) -> int:
+            return 0
+
+        def update(self, *_a: object, **_k: object) -> None: ...
+
+        def start(self) -> None:
+            Bar.running = True
+
+        def stop(self) -> None:
+            Bar.running = False
+
+    def interrupted(_location: object) -> None:
+        raise KeyboardInterrupt
+
+    source = tmp_path / "户.csv"
+    source.write_text("户主姓名,社区(村)\n李四,幸福社区\n", encoding="utf-8")
+    monkeypatch.setattr(cli_importing, "_progress", Bar)
+    monkeypatch.setattr(cli_importing, "_backup_first", interrupted)
+    result = base("household", "import", source)
+    assert result.code == 130 and not Bar.running

@@ -85,6 +85,7 @@ def test_history_masks_full_width_spaced_and_dashed_numbers(
         ("x --needs 138——1234——5678、138 - 1234 - 5678", "x --needs 138****5678、138****5678"),
         ("x --needs 138.1234.5678", "x --needs 138****5678"),
         ("x --needs sfz110105194912310021", "x --needs sfz110105********0021"),
+        ("x --note 身份证号370102199003071238X号", "x --note 身份证号370102********1238X号"),
         # not numbers of people: left as typed
         ("visit add --date 2026-3-1 --cards 30", "visit add --date 2026-3-1 --cards 30"),
         ("x --from 20240101 --to 20241231", "x --from 20240101 --to 20241231"),

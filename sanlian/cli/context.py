@@ -172,7 +172,7 @@ ARGV: list[str] | None = None  # the command line being run (set by ``cli.main.m
 _SEP = r"[ .\\-]{0,3}"  # between two digits: a few spaces, dots, dashes or escapes
 _ID = re.compile(
     rf"(?<![0-9*])(?:[0-9](?:{_SEP}[0-9]){{16}}{_SEP}[0-9Xx]|[0-9](?:{_SEP}[0-9]){{14}})"
-    r"(?![0-9A-Za-z])"
+    r"(?![0-9])"
 )
 _PHONE = re.compile(rf"(?<![0-9+*])(?:\+?86{_SEP})?1(?:{_SEP}[0-9]){{10}}(?![0-9])")
 _SEPARATORS = re.compile(r"[ .\\-]")

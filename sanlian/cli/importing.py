@@ -180,9 +180,10 @@ def _run(
         def callback(done: int, total: int, rows: int) -> None:
             bar.update(task, completed=done, total=total or None, rows=rows)
 
-        bar.start()
     copy = None if dry_run else _backup_first(st.location)
     try:
+        if bar is not None:  # started where it is sure to be stopped (a Ctrl-C before
+            bar.start()  # the try left it redrawing over the shell's prompt)
         with st.session(write=not dry_run, rehearse=dry_run) as session:
             _fault_hook(session)
             result = importing.run_import(

@@ -480,13 +480,17 @@ def rich_table(rows: Sequence[Mapping[str, Any]], cols: Sequence[Col], title: st
         for i, w in enumerate(widest)
     ]
     short = [w <= NOWRAP_WIDTH for w in widest]
-    room = console.width - 2 * len(cols)
+    room = console.width - (3 * len(cols) - 1)  # the table's frame: a separator and padding
     flexible = short.count(False) * 8
 
     def needed(whole: Sequence[bool]) -> int:
         return sum(w if keep else 4 for w, keep in zip(widest, whole, strict=True)) + flexible
 
-    whole = short if needed(short) <= room else rigid
+    # too narrow even for the rigid ones kept whole: every column folds (Rich would otherwise
+    # cut a phone number's last digits, without a mark)
+    whole = (
+        short if needed(short) <= room else rigid if needed(rigid) <= room else [False] * len(cols)
+    )
     table = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold")
     for i, c in enumerate(cols):
         table.add_column(
