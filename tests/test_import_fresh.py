@@ -9,8 +9,6 @@ import os
 import re
 import shutil
 import signal
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +16,9 @@ import pytest
 
 from sanlian.services import importing
 from tests.conftest import Cli, dump, execute_sql, rows_of
-from tests.test_import_parallel import _masked, _said, households
+from tests.test_import_parallel import _masked, _said, households, killed_import
 from tests.test_import_registry import MAN, MAN2, WOMAN, idn, write_csv
 
-ROOT = Path(__file__).resolve().parent.parent
 ORDER = "select name from pragma_index_list('{table}')"
 PLANS = [
     "select id from household where name = '户3' and community_id = 1",  # ``_duplicate``
@@ -239,14 +236,7 @@ def test_killed_while_the_indexes_are_dropped(bare: Cli, db_path: Path, tmp_path
     assert path.stat().st_size // importing.CSV_ROW_BYTES >= importing.INDEX_REBUILD_MIN
     before = dump(db_path)
     env = {**os.environ, "SANLIAN_FAULT_KILL_AFTER_ROWS": "5000"}
-    result = subprocess.run(
-        [sys.executable, "-m", "sanlian", "household", "import", str(path)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = killed_import(path, env)
     assert result.returncode == -signal.SIGKILL, result.stderr
     assert dump(db_path) == before
     assert len(rows_of(db_path, INDEXES)) == 3

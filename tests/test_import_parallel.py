@@ -21,6 +21,21 @@ from tests.conftest import Cli, dump, rows_of
 from tests.test_import_registry import MAN, WOMAN, idn, write_csv, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def killed_import(path: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``sanlian household import PATH`` as its own process with ``env`` (a fault hook that
+    kills it with SIGKILL part way): its output once every holder of the pipes let go."""
+    return subprocess.run(
+        [sys.executable, "-m", "sanlian", "household", "import", str(path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 STAMP = re.compile(r"20\d\d-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?(\+00:00)?")
 
 
@@ -227,14 +242,7 @@ def test_killed_while_the_checker_runs(base: Cli, db_path: Path, tmp_path: Path)
         importing.PARALLEL_ENV: "1",
     }
     started = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-m", "sanlian", "household", "import", str(path)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = killed_import(path, env)
     # ``capture_output`` waits for every holder of the output pipes: the child let go of them
     assert result.returncode == -signal.SIGKILL, result.stderr
     assert time.monotonic() - started < 60

@@ -17,7 +17,13 @@ import pytest
 from tests import ledgers_before
 from tests.conftest import Cli, location
 from tests.test_selfcheck import Ids, build_ledger
-from tests.test_xlsx_stream import _calamine_rows, _openpyxl_rows, _well_formed
+from tests.test_xlsx_stream import (
+    _calamine_rows,
+    _openpyxl_rows,
+    _well_formed,
+    continued_selfcheck,
+    selfcheck_on_a_full_disk,
+)
 
 D = dt.date
 NOW = dt.datetime(2026, 1, 1, 8, 0, tzinfo=dt.UTC)
@@ -295,14 +301,7 @@ def test_workbook_ledgers_continued(
 ) -> None:
     """At a header and two rows a sheet, the continuation sheets hold the same rows in the
     same order, each under the header."""
-    from sanlian.io import report_xlsx
-
-    monkeypatch.setattr(report_xlsx, "MAX_ROWS", 3)
-    path = tmp_path / "自查报告.xlsx"
-    result = cli("selfcheck", "--as-of", "2026-12-31", "-o", path)
-    assert result.code == 0, result
-    rows = _calamine_rows(path)
-    assert rows == _openpyxl_rows(path)
+    rows = continued_selfcheck(cli, tmp_path, monkeypatch)
     expected = _expected_sheets(db_path, D(2026, 12, 31))
     for title, want in expected.items():
         sheets = [n for n in rows if n == title or n.startswith(f"{title}（续")]
@@ -413,13 +412,7 @@ def test_a_failure_in_the_compressing_thread(
 
     monkeypatch.setattr(zipfile._ZipWriteFile, "write", write)  # type: ignore[attr-defined]
     interval = sys.getswitchinterval()
-    path = tmp_path / "out" / "自查报告.xlsx"
-    path.parent.mkdir()
-    path.write_bytes(b"last week's")
-    result = cli("selfcheck", "--as-of", "2026-12-31", "-o", path)
-    assert result.code == 1 and "Traceback" not in result.err
-    assert "磁盘已满" in result.err, result.err
+    selfcheck_on_a_full_disk(cli, tmp_path)
     assert calls["n"] >= 1
-    assert list(path.parent.iterdir()) == [path] and path.read_bytes() == b"last week's"
     assert not [t for t in threading.enumerate() if t.name == "xlsx-deflate"]
     assert sys.getswitchinterval() == interval

@@ -293,10 +293,11 @@ def test_selfcheck_read_back_by_both_readers(cli: Cli, ledger: Ids, tmp_path: Pa
     assert next(r for r in summary if r[1:2] == ["visits"])[2] == figures["visits"] == 5
 
 
-def test_ledger_continued_read_by_calamine(
-    cli: Cli, ledger: Ids, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """At a limit of a header and two rows a sheet, both readers see the same split."""
+def continued_selfcheck(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, list[list[Any]]]:
+    """``selfcheck -o 自查报告.xlsx`` at a limit of a header and two rows a sheet, as python-
+    calamine reads it (and openpyxl the same), sheet by sheet."""
     from sanlian.io import report_xlsx
 
     monkeypatch.setattr(report_xlsx, "MAX_ROWS", 3)
@@ -305,6 +306,14 @@ def test_ledger_continued_read_by_calamine(
     assert result.code == 0, result
     rows = _calamine_rows(path)
     assert rows == _openpyxl_rows(path)
+    return rows
+
+
+def test_ledger_continued_read_by_calamine(
+    cli: Cli, ledger: Ids, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At a limit of a header and two rows a sheet, both readers see the same split."""
+    rows = continued_selfcheck(cli, tmp_path, monkeypatch)
     assert list(rows) == [
         "汇总",
         "按科室",
@@ -341,6 +350,12 @@ def test_a_failed_report_leaves_no_file(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(ledgers, "iter_visit_rows", broken)
+    selfcheck_on_a_full_disk(cli, tmp_path)
+
+
+def selfcheck_on_a_full_disk(cli: Cli, tmp_path: Path) -> None:
+    """``selfcheck -o`` over last week's workbook, the disk filling up on the way: one Chinese
+    sentence, no part of the new workbook left behind and the old one untouched."""
     path = tmp_path / "out" / "自查报告.xlsx"
     path.parent.mkdir()
     path.write_bytes(b"last week's")
