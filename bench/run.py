@@ -16,7 +16,10 @@ resident memory of the command (its ``ru_maxrss``, descendants it waited for inc
 the small launcher ``bench/peak.py``, so that the bench's own memory is not counted). Beside
 each figure stands its limit, the same work done by the fastest honest means (the interpreter,
 a bare import, hand-written SQL through ``sqlite3``, a raw ``executemany``, ``sqlite-utils``),
-and the issue's target.
+and the issue's target. The import group also times, for reference and unjudged,
+``bench/floor_import.py``: the least a validating import of the same GBK file can do (the
+checks every row needs and the same pinyin search keys, in one process, with plain
+``sqlite3``), to show where the ``sqlite-utils`` target lies against what validating costs.
 
 Groups (``--only``, comma-separated; default all): ``start`` (the interpreter, the imports,
 ``--help``), ``lookup`` (one-shot commands and the same inside ``sanlian shell``; needs
@@ -623,6 +626,12 @@ SU_NOTE = (
 )
 
 
+FLOOR_NOTE = (
+    "bench/floor_import.py：同一 GBK 文件，只做必需的检查和同样的拼音检索键，一个进程，"
+    "无 SQLAlchemy、备份、日志（不能撤销）、与在册记录的比对和错误报告；倍数对 sqlite-utils，仅供参考"
+)
+
+
 def imports(work: Path, env: dict[str, str], runs: int, rows: int, record: Any) -> None:
     data = hh.rows(rows)
     csv_gbk = hh.write_file(work, data, "csv")
@@ -684,6 +693,17 @@ def imports(work: Path, env: dict[str, str], runs: int, rows: int, record: Any) 
             rows=rows,
             note="n/a (pip install -r bench/requirements.txt)",
         )
+    floor = timed(
+        [PY, str(HERE / "floor_import.py"), str(csv_gbk), str(target)], e, runs, before=fresh
+    )
+    record(
+        "floor_import",
+        "  参照：最简的校验导入",
+        floor,
+        "sqlite_utils",
+        rows=rows,
+        note=FLOOR_NOTE,
+    )
     for key, path in (("import_csv", csv_gbk), ("import_xlsx", xlsx)):
         fig = timed([SANLIAN, "household", "import", str(path)], e, runs, before=fresh)
         label = f"household import {'GBK .csv' if key == 'import_csv' else '.xlsx'}"
