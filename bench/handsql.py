@@ -5,13 +5,18 @@ Run as a whole process through the standard library's ``sqlite3`` only (no SQLAl
 someone who knows the schema would write them: a few GROUP BY queries per figure group, run once
 for the bureau and once per section.
 
-    python bench/handsql.py selfcheck|progress|supervise|status DB AS_OF
+    python bench/handsql.py selfcheck|workbook|progress|supervise|status DB AS_OF
 
 prints JSON:
 
 - ``selfcheck``: the figures, ``{"figures": {...}, "by_section": {...}}``, the bureau's and
   those of each section ``selfcheck`` lists (not retired before the year began),
   ``eight_ones_done`` derived from them by the rule of ``figures._eight_ones``;
+- ``workbook``: the same figures, and every row of the workbook's three long sheets (按干部,
+  问题台账, 走访台账: the cadres on the roster with their counts, the problem ledger as of the
+  day with each one's target, owner, resolution and measures, the visit ledger with each
+  visit's target and cadres) read whole through the cursor; ``"rows"`` says how many of each.
+  What ``selfcheck -o 自查报告.xlsx`` must read before it writes a cell;
 - ``progress``: the same, each slot with ``raised_resolved`` and ``conflicts_raised_resolved``
   (of the problems and conflicts raised in the year, those resolved by the as-of day), and
   ``checklist``: each phase's items and whether each is done (run untimed by ``run.py``, to
@@ -294,6 +299,90 @@ WHERE l.kind = 'household' AND l.start_on <= :paired AND (l.end_on IS NULL OR l.
 }
 
 
+# The rows of the workbook's three long sheets (``selfcheck -o 自查报告.xlsx``): 按干部, 问题台账,
+# 走访台账, read whole through the cursor and not written anywhere. Names of the small tables
+# (cadres, communities, enterprises, households) are not joined to the million visits: the
+# visit ledger gives their numbers, as a hand-writer would look the names up in a dict.
+LEDGER_CADRES = f"""{PROBLEM_AS_OF}
+SELECT c.id, c.name, s.name, c.party, c.is_leader, c.role,
+  (SELECT COUNT(DISTINCT l.household_id) FROM link l WHERE l.cadre_id = c.id
+     AND l.kind = 'household' AND l.start_on <= :a AND (l.end_on IS NULL OR l.end_on >= :a)),
+  (SELECT COUNT(DISTINCT l.enterprise_id) FROM link l WHERE l.cadre_id = c.id
+     AND l.kind = 'enterprise' AND l.start_on <= :a AND (l.end_on IS NULL OR l.end_on >= :a)),
+  (SELECT COUNT(DISTINCT l.household_id) FROM link l WHERE l.cadre_id = c.id
+     AND l.kind = 'household' AND {ACTIVE}),
+  (SELECT COUNT(DISTINCT l.enterprise_id) FROM link l WHERE l.cadre_id = c.id
+     AND l.kind = 'enterprise' AND {ACTIVE}),
+  COALESCE(vs.n, 0), vs.last,
+  (SELECT COUNT(*) FROM research r WHERE r.cadre_id = c.id
+     AND r.written_on BETWEEN :s AND :e),
+  (SELECT COUNT(*) FROM activity_cadre ac JOIN activity a ON a.id = ac.activity_id
+     WHERE ac.cadre_id = c.id AND a.held_on BETWEEN :s AND :e),
+  COALESCE(ow.n, 0), COALESCE(ow.resolved, 0)
+FROM cadre c JOIN section s ON s.id = c.section_id
+LEFT JOIN (SELECT vc.cadre_id + 0 AS cid, COUNT(*) AS n, MAX(v.visited_on) AS last
+           FROM visit_cadre vc JOIN visit v ON v.id = vc.visit_id
+           WHERE +v.visited_on BETWEEN :s AND :e GROUP BY 1) vs ON vs.cid = c.id
+LEFT JOIN (SELECT owner_id AS cid, COUNT(*) AS n,
+                  SUM(status = 'resolved' AND resolved_on <= :a) AS resolved
+           FROM pa WHERE raised_on BETWEEN :s AND :e GROUP BY 1) ow ON ow.cid = c.id
+WHERE {ROSTER} ORDER BY c.section_id, c.id"""
+# {source}: ``pa`` after PROBLEM_AS_OF, or the problem table itself when no problem has a step
+# after the as-of day (the shortcut described at the top)
+LEDGER_PROBLEMS = """{prefix}{with_} rs AS (
+  SELECT problem_id AS pid, SUM(amount_fen) AS fen, MAX(id) AS last FROM problem_step
+  WHERE kind = 'resolve' AND step_on <= :a GROUP BY problem_id
+), ms AS (
+  SELECT ps.problem_id AS pid, group_concat(sm.measure) AS measures
+  FROM step_measure sm JOIN problem_step ps ON ps.id = sm.step_id
+  WHERE ps.kind = 'resolve' AND ps.step_on <= :a GROUP BY ps.problem_id
+)
+SELECT pa.id, pa.raised_on, p.target_kind, COALESCE(co.name, e.name, h.name), p.category,
+  pa.text, pa.is_conflict, c.name, s.name, pa.status, pa.due_on, pa.resolved_on, pa.closed_on,
+  pa.last_step_on, lr.note, COALESCE(rs.fen, 0), ms.measures
+FROM {source} JOIN problem p ON p.id = pa.id
+LEFT JOIN cadre c ON c.id = pa.owner_id LEFT JOIN section s ON s.id = c.section_id
+LEFT JOIN community co ON co.id = pa.community_id
+LEFT JOIN enterprise e ON e.id = pa.enterprise_id
+LEFT JOIN household h ON h.id = pa.household_id
+LEFT JOIN rs ON rs.pid = pa.id LEFT JOIN problem_step lr ON lr.id = rs.last
+LEFT JOIN ms ON ms.pid = pa.id
+WHERE +pa.raised_on <= :a AND (pa.raised_on BETWEEN :s AND :e
+  OR (pa.status = 'resolved' AND pa.resolved_on BETWEEN :s AND :e)
+  OR (pa.status = 'unresolvable' AND pa.closed_on BETWEEN :s AND :e) OR {open_})
+ORDER BY pa.raised_on, pa.id"""
+LEDGER_VISITS = """
+SELECT v.id, v.visited_on, v.target_kind, v.community_id, v.enterprise_id, v.household_id,
+  v.form, (SELECT group_concat(vc.cadre_id) FROM visit_cadre vc WHERE vc.visit_id = v.id),
+  v.cards, v.diary, v.note
+FROM visit v NOT INDEXED
+WHERE v.visited_on BETWEEN :s AND :e ORDER BY v.visited_on, v.id"""
+
+
+def workbook(conn: sqlite3.Connection, as_of: dt.date) -> dict[str, Any]:
+    """What ``selfcheck -o 自查报告.xlsx`` must read: the figures (``figures``) and every row of
+    its three long sheets, fetched whole (``"rows"``: how many of each)."""
+    out = figures(conn, as_of)
+    params = _params(as_of)
+    later = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM problem WHERE last_step_on > :a)", params
+    ).fetchone()[0]
+    problems = LEDGER_PROBLEMS.format(
+        prefix=PROBLEM_AS_OF if later else "",
+        with_="," if later else "WITH",
+        source="pa" if later else "problem pa",
+        open_=OPEN,
+    )
+    rows = {}
+    for name, sql in (("cadres", LEDGER_CADRES), ("problems", problems), ("visits", LEDGER_VISITS)):
+        count = 0
+        for _row in conn.execute(sql, params):
+            count += 1
+        rows[name] = count
+    out["rows"] = rows
+    return out
+
+
 def supervise(conn: sqlite3.Connection, as_of: dt.date) -> dict[str, int]:
     """How many alerts of each kind ``supervise`` raises on ``as_of``, every kind counted:
     the problems' cards and stale ones, the cadres' and households' alerts, and the office's
@@ -492,6 +581,8 @@ def main() -> None:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     if what == "selfcheck":
         out: Any = figures(conn, as_of)
+    elif what == "workbook":
+        out = workbook(conn, as_of)
     elif what == "progress":
         out = progress(conn, as_of)
     elif what == "supervise":
@@ -499,7 +590,9 @@ def main() -> None:
     elif what == "status":
         out = status(conn)
     else:
-        sys.exit(f"handsql.py: unknown report {what!r} (selfcheck, progress, supervise, status)")
+        sys.exit(
+            f"handsql.py: unknown report {what!r} (selfcheck, workbook, progress, supervise, status)"
+        )
     json.dump(out, sys.stdout, ensure_ascii=False)
 
 

@@ -728,15 +728,19 @@ def reports(
     Without ``programs`` only the hand-written SQL is timed (``--only limits``). The targets
     (2× the hand-written SQL, under 2 s) are the city database's (``judged``); at bureau scale
     the ratio is shown without a time verdict: there start-up (≈ 0.3 s) outweighs 0.1 s of SQL.
+    ``selfcheck -o .xlsx`` is held to ``handsql.py workbook``: the same figures and every row of
+    the workbook's long sheets (按干部, 问题台账, 走访台账) read through the cursor — what the
+    workbook must read before it writes a cell; the other reports to the figures' SQL.
     Each report's output is compared with the hand-written SQL (``supervise``: the alerts of
-    each kind; ``selfcheck -f json`` and the workbook's 汇总 and 按科室 sheets: every figure;
+    each kind; ``selfcheck -f json`` and the workbook's 汇总 and 按科室 sheets: every figure,
+    and the rows of its long sheets counted;
     ``progress -f json``: its section rows and checklists against ``handsql.py progress``).
     At both scales a report whose output disagrees with the hand-written SQL, or a database
     whose stored problem status disagrees with the problems' steps (the shortcut both the
     program and the hand-written SQL take), makes the report rows FAIL with the reason."""
     hand = {
         kind: timed([PY, str(HERE / "handsql.py"), kind, str(db), AS_OF], env, runs)
-        for kind in ("selfcheck", "supervise")
+        for kind in ("selfcheck", "supervise", "workbook")
     }
     # untimed: the stored status of every problem against its steps
     check = json.loads(
@@ -758,6 +762,12 @@ def reports(
     )
     record("sql_figures", "手写 SQL：自查统计（sqlite3）", hand["selfcheck"], note=status_note)
     record("sql_supervise", "手写 SQL：调度督促（sqlite3）", hand["supervise"], note=status_note)
+    record(
+        "sql_workbook",
+        "手写 SQL：自查工作簿的数据（sqlite3）",
+        hand["workbook"],
+        note="自查统计，加上按干部、问题台账、走访台账的每一行（只读出，不写文件）；" + status_note,
+    )
     if not programs:
         return
     aim: dict[str, Any] = {"target": 2.0, "seconds_max": 2.0} if judged else {}
@@ -812,12 +822,12 @@ def reports(
     if xl.get("timeout") or not out.exists():
         note, wrong = "未核对（未写出工作簿）", ""
     else:
-        note, wrong = agreement(agree_workbook, {"out": str(out)}, hand_out("selfcheck"))
+        note, wrong = agreement(agree_workbook, {"out": str(out)}, hand_out("workbook"))
     record(
         "selfcheck_xlsx",
         "sanlian selfcheck -o .xlsx",
         xl,
-        "sql_figures",
+        "sql_workbook",
         note=note,
         invalid="；".join(x for x in (wrong, bad_status) if x),
         **aim,
@@ -871,10 +881,15 @@ def _number(key: str, value: Any) -> Any:
     return value
 
 
+LONG_SHEETS = {"cadres": "按干部", "problems": "问题台账", "visits": "走访台账"}
+
+
 def agree_workbook(path: str, hand: dict[str, Any]) -> tuple[bool, str]:
     """Whether ``selfcheck -o .xlsx`` wrote the hand-written SQL's figures: the 汇总 sheet's
     (label, key, value) rows and the 按科室 sheet's row of each section (its columns named by
-    the labels of 汇总), both ways over the union of keys and sections."""
+    the labels of 汇总), both ways over the union of keys and sections; and whether its long
+    sheets (按干部, 问题台账, 走访台账 with its continuations) hold as many rows as
+    ``handsql.py workbook`` read."""
     from python_calamine import CalamineWorkbook
 
     book = CalamineWorkbook.from_path(path)
@@ -914,9 +929,23 @@ def agree_workbook(path: str, hand: dict[str, Any]) -> tuple[bool, str]:
             wrong.append(f"科室 {sid} 手写 SQL 无")
         else:
             wrong += _differ(f"{sid}:", mine[sid], _flat(theirs[sid]))
+    # the long sheets: as many rows as the hand-written SQL read (a ledger past Excel's row
+    # limit goes on in 走访台账（续）…, each with its header again)
+    counted = []
+    for key, title in LONG_SHEETS.items():
+        n = 0
+        for name in names:
+            if name == title or name.startswith(f"{title}（续"):
+                sheet = book.get_sheet_by_name(name)
+                n += sum(1 for row in sheet.iter_rows() if row and isinstance(row[0], int | float))
+        want = hand.get("rows", {}).get(key)
+        if n != want:
+            wrong.append(f"{title} {n:,} 行，手写 SQL {want if want is None else f'{want:,}'} 行")
+        counted.append(f"{title} {n:,} 行")
     if not wrong:
         return True, (
-            f"工作簿数字一致（汇总 {len(summary)} 项及按科室 {len(mine)} 个科室，双向比对）"
+            f"工作簿数字一致（汇总 {len(summary)} 项及按科室 {len(mine)} 个科室，双向比对；"
+            f"{'、'.join(counted)}，与手写 SQL 读出的行数相同）"
         )
     more = f" 等 {len(wrong)} 处" if len(wrong) > 6 else ""
     return False, f"工作簿不一致：{', '.join(wrong[:6])}{more}"
