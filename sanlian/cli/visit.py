@@ -194,7 +194,7 @@ def list_(
     output: OutputOpt = None,
 ) -> None:
     """列出走访记录，可按干部、科室、对象、形式和日期范围筛选。"""
-    from sanlian.cli.output import screen_rows
+    from sanlian.cli.output import screen_rows, stream_rows
     from sanlian.services import visits
 
     st = state()
@@ -210,6 +210,14 @@ def list_(
             "date_from": st.optional_date(session, date_from, "开始日期"),
             "date_to": st.optional_date(session, date_to, "结束日期"),
         }
+        if limit is None and choose_format(fmt_value(fmt), output) in ("xlsx", "json", "csv"):
+            # every visit, to a file or a pipe: written as they are read (a million at city)
+            title = f"走访（{visits.listing_count(session, **filters)}）"
+            rows_read = visits.iter_listing(session, **filters)
+            if stream_rows(
+                rows_read, _cols(fmt, output), fmt=fmt_value(fmt), output=output, title=title
+            ):
+                return
         rows = visits.listing(session, limit=limit, **filters)
         total = len(rows)
         if limit is not None and total >= limit:

@@ -1,0 +1,144 @@
+"""``visit list`` to a file or a pipe writes the visits as they are read (``output.stream_rows``):
+the same bytes as the listing built whole, without every visit in memory."""
+
+from __future__ import annotations
+
+import io
+import random
+import sqlite3
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sanlian.cli import output
+from sanlian.services import visits as visits_service
+from tests.conftest import Cli
+
+DIARIES = [
+    None,
+    "",
+    "入户看望，老人腿脚不便。\n约定两周后回访。",
+    'He said "no", then, well; yes',
+    "=1+1 看似公式",
+    "带表情 😀 和全角，：“”（）",
+    "  前后有空格  ",
+    "tab\there",
+]
+
+
+@pytest.fixture
+def many(base: Cli, db_path: Path) -> Cli:
+    """4,321 visits (more than two of ``iter_listing``'s parts and of the CSV's blocks) to the
+    three kinds of target, by one to three cadres, with every sort of diary and note."""
+    for args in (
+        ("link", "community", "--section", "综合科", "--community", "幸福社区", "--from", "3-1"),
+        ("link", "household", "--cadre", "单丽", "--household", "王秀英", "--from", "3-2"),
+        ("link", "enterprise", "--cadre", "1", "--enterprise", "1", "--from", "3-2"),
+    ):
+        assert base(*args).code == 0
+    conn = sqlite3.connect(db_path)
+    cadres = [r[0] for r in conn.execute("SELECT id FROM cadre ORDER BY id")]
+    targets = {
+        "community": conn.execute("SELECT min(id) FROM community").fetchone()[0],
+        "enterprise": conn.execute("SELECT min(id) FROM enterprise").fetchone()[0],
+        "household": conn.execute("SELECT min(id) FROM household").fetchone()[0],
+    }
+    rng = random.Random(7)
+    forms = ["home", "talk", "card", "phone", "other"]
+    with conn:
+        for n in range(1, 4322):
+            kind = rng.choice(sorted(targets))
+            day = f"2026-{rng.randint(3, 12):02d}-{rng.randint(1, 28):02d}"
+            conn.execute(
+                "INSERT INTO visit (id, visited_on, target_kind, community_id, enterprise_id, "
+                "household_id, form, cards, diary, note, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '2026-06-01 00:00:00')",
+                (
+                    n,
+                    day,
+                    kind,
+                    targets[kind] if kind == "community" else None,
+                    targets[kind] if kind == "enterprise" else None,
+                    targets[kind] if kind == "household" else None,
+                    rng.choice(forms),
+                    rng.randint(0, 3),
+                    rng.choice(DIARIES),
+                    rng.choice([None, "备注", "note, with comma"]),
+                ),
+            )
+            for cadre in rng.sample(cadres, rng.randint(1, 3)):
+                conn.execute("INSERT INTO visit_cadre VALUES (?, ?)", (n, cadre))
+    conn.close()
+    return base
+
+
+def _members(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {name: z.read(name) for name in z.namelist()}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("-f", "json"),
+        ("-f", "csv"),
+        ("-f", "json", "--form", "phone"),
+        ("-f", "csv", "--cadre", "单丽", "--from", "2026-06-01"),
+        ("-f", "json", "--from", "2026-12-30", "--to", "2026-12-30", "--form", "home"),
+        ("-f", "json", "--to", "2026-01-05"),  # none
+        ("-f", "csv", "--to", "2026-01-05"),  # the header alone
+    ],
+)
+def test_streamed_output_is_the_listing_built_whole(
+    many: Cli, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    streamed = many("visit", "list", *args)
+    assert streamed.code == 0, streamed
+    with monkeypatch.context() as m:
+        m.setattr(output, "stream_rows", lambda *a, **k: False)  # the old way: every row first
+        whole = many("visit", "list", *args)
+    assert whole.code == 0, whole
+    assert streamed.out == whole.out and streamed.err == whole.err
+    if args[1] == "json" and "--to" not in args:
+        assert streamed.out.count('"id":') > 100  # the comparison saw real rows
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".json"])
+def test_streamed_file_is_the_listing_built_whole(
+    many: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, suffix: str
+) -> None:
+    streamed, whole = tmp_path / f"流{suffix}", tmp_path / f"整{suffix}"
+    result = many("visit", "list", "-o", streamed)
+    assert result.code == 0, result
+    assert f"已写入 {streamed}" in result.err
+    with monkeypatch.context() as m:
+        m.setattr(output, "stream_rows", lambda *a, **k: False)
+        assert many("visit", "list", "-o", whole).code == 0
+    if suffix == ".xlsx":
+        assert _members(streamed) == _members(whole)
+        from python_calamine import CalamineWorkbook
+
+        rows = CalamineWorkbook.from_path(str(streamed)).get_sheet_by_index(0).to_python()
+        assert len(rows) == 4322  # the header and every visit
+    else:
+        assert streamed.read_bytes() == whole.read_bytes()
+    if suffix == ".csv":
+        text = streamed.read_bytes().decode("utf-8-sig")
+        assert text.count("\r\n") >= 4322
+
+
+def test_every_visit_to_a_file_is_never_a_list(many: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not on a screen, ``visit list`` in a row-by-row format never builds the whole list."""
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the whole listing was built")
+
+    monkeypatch.setattr(visits_service, "listing", refused)
+    result = many("visit", "list", "-f", "csv")
+    assert result.code == 0, result
+    rows = list(__import__("csv").reader(io.StringIO(result.out)))
+    assert len(rows) == 4322 and rows[0][0] == "编号"
+    # a text table measures every row first: the listing built whole (the refusal shows)
+    assert many("visit", "list", "-f", "plain").code != 0
