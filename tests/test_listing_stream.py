@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import random
-import sqlite3
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ import pytest
 
 from sanlian.cli import output
 from sanlian.services import visits as visits_service
-from tests.conftest import Cli
+from tests.conftest import Cli, execute_sql, rows_of
 
 DIARIES = [
     None,
@@ -38,40 +37,38 @@ def many(base: Cli, db_path: Path) -> Cli:
         ("link", "enterprise", "--cadre", "1", "--enterprise", "1", "--from", "3-2"),
     ):
         assert base(*args).code == 0
-    conn = sqlite3.connect(db_path)
-    cadres = [r[0] for r in conn.execute("SELECT id FROM cadre ORDER BY id")]
+    cadres = [r[0] for r in rows_of(db_path, "SELECT id FROM cadre ORDER BY id")]
     targets = {
-        "community": conn.execute("SELECT min(id) FROM community").fetchone()[0],
-        "enterprise": conn.execute("SELECT min(id) FROM enterprise").fetchone()[0],
-        "household": conn.execute("SELECT min(id) FROM household").fetchone()[0],
+        kind: rows_of(db_path, f"SELECT min(id) FROM {kind}")[0][0]
+        for kind in ("community", "enterprise", "household")
     }
     rng = random.Random(7)
     forms = ["home", "talk", "card", "phone", "other"]
-    with conn:
-        for n in range(1, 4322):
-            kind = rng.choice(sorted(targets))
-            day = f"2026-{rng.randint(3, 12):02d}-{rng.randint(1, 28):02d}"
-            conn.execute(
-                "INSERT INTO visit (id, visited_on, target_kind, community_id, enterprise_id, "
-                "household_id, form, cards, diary, note, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '2026-06-01 00:00:00')",
-                (
-                    n,
-                    day,
-                    kind,
-                    targets[kind] if kind == "community" else None,
-                    targets[kind] if kind == "enterprise" else None,
-                    targets[kind] if kind == "household" else None,
-                    rng.choice(forms),
-                    rng.randint(0, 3),
-                    rng.choice(DIARIES),
-                    rng.choice([None, "备注", "note, with comma"]),
-                ),
-            )
-            for cadre in rng.sample(cadres, rng.randint(1, 3)):
-                conn.execute("INSERT INTO visit_cadre VALUES (?, ?)", (n, cadre))
-    conn.close()
+    visits, pairs = [], []
+    for n in range(1, 4322):
+        kind = rng.choice(sorted(targets))
+        day = f"2026-{rng.randint(3, 12):02d}-{rng.randint(1, 28):02d}"
+        ids = [_sql(targets[kind] if kind == k else None) for k in sorted(targets)]
+        values = [str(n), _sql(day), _sql(kind), *ids, _sql(rng.choice(forms))]
+        values += [str(rng.randint(0, 3)), _sql(rng.choice(DIARIES))]
+        values += [_sql(rng.choice([None, "备注", "note, with comma"])), "'2026-06-01 00:00:00'"]
+        visits.append(f"({', '.join(values)})")
+        pairs += [f"({n}, {c})" for c in rng.sample(cadres, rng.randint(1, 3))]
+    execute_sql(
+        db_path,
+        "INSERT INTO visit (id, visited_on, target_kind, community_id, enterprise_id, "
+        "household_id, form, cards, diary, note, created_at) VALUES " + ", ".join(visits),
+        "INSERT INTO visit_cadre (visit_id, cadre_id) VALUES " + ", ".join(pairs),
+    )
     return base
+
+
+def _sql(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, int):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def _members(path: Path) -> dict[str, bytes]:
