@@ -210,7 +210,7 @@ def list_(
             "date_from": st.optional_date(session, date_from, "开始日期"),
             "date_to": st.optional_date(session, date_to, "结束日期"),
         }
-        if limit is None and choose_format(fmt_value(fmt), output) in ("xlsx", "json", "csv"):
+        if limit is None:
             # every visit, to a file or a pipe: written as they are read (a million at city)
             title = f"走访（{visits.listing_count(session, **filters)}）"
             rows_read = visits.iter_listing(session, **filters)
