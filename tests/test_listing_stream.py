@@ -170,3 +170,110 @@ def test_a_column_of_line_breaks_alone_is_not_empty(
         whole = base("visit", "list", "-f", "plain")
     assert streamed.out == whole.out
     assert "备注" in streamed.out.splitlines()[1]  # the column is there, blank
+
+
+@pytest.fixture
+def problems(many: Cli, db_path: Path) -> Cli:
+    """2,345 problems of every status (some overdue, some resolved with money, an owner off
+    the roster), raised by the visits of ``many``."""
+    cadres = [r[0] for r in rows_of(db_path, "SELECT id FROM cadre ORDER BY id")]
+    targets = {
+        kind: rows_of(db_path, f"SELECT min(id) FROM {kind}")[0][0]
+        for kind in ("community", "enterprise", "household")
+    }
+    categories = {
+        "community": ["planning", "facilities", "dispute"],
+        "enterprise": ["funds", "land", "talent"],
+        "household": ["medical", "income", "policy"],
+    }
+    rng = random.Random(11)
+    problems, steps = [], []
+    for n in range(1, 2346):
+        kind = rng.choice(sorted(targets))
+        raised = f"2026-{rng.randint(3, 11):02d}-{rng.randint(1, 28):02d}"
+        due = f"2026-{rng.randint(6, 12):02d}-{rng.randint(1, 28):02d}"
+        due = max(due, raised)
+        status = rng.choice(["pending", "in_progress", "resolved", "unresolvable"])
+        resolved = due if status == "resolved" else None
+        closed = due if status == "unresolvable" else None
+        last = resolved or closed or raised
+        ids = [_sql(targets[kind] if kind == k else None) for k in sorted(targets)]
+        values = [str(n), _sql(kind), *ids, "NULL", _sql(rng.choice(categories[kind]))]
+        values += [_sql(rng.choice(DIARIES[2:])), _sql(rng.choice([*cadres, None]))]
+        values += [_sql(raised), _sql(due), rng.choice(["TRUE", "FALSE"]), _sql(status)]
+        values += [_sql(resolved), _sql(closed), _sql(last), "'2026-06-01 00:00:00'"]
+        problems.append(f"({', '.join(values)})")
+        steps.append(f"({2 * n}, {n}, 'raise', {_sql(raised)}, NULL, {_sql(due)}, NULL)")
+        if resolved:
+            fen = rng.choice(["NULL", "0", "123450", "99"])
+            steps.append(f"({2 * n + 1}, {n}, 'resolve', {_sql(resolved)}, '办好了', NULL, {fen})")
+        elif closed:
+            steps.append(f"({2 * n + 1}, {n}, 'close', {_sql(closed)}, '无法办理', NULL, NULL)")
+    execute_sql(
+        db_path,
+        "INSERT INTO problem (id, target_kind, community_id, enterprise_id, household_id, "
+        "visit_id, category, text, owner_id, raised_on, due_on, is_conflict, status, "
+        "resolved_on, closed_on, last_step_on, created_at) VALUES " + ", ".join(problems),
+        "INSERT INTO problem_step (id, problem_id, kind, step_on, note, due_on, amount_fen, "
+        "created_at) VALUES " + ", ".join(s[:-1] + ", '2026-06-01 00:00:00')" for s in steps),
+        f"UPDATE cadre SET retired_on = '2026-05-01' WHERE id = {cadres[-1]}",
+    )
+    return many
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        (),
+        ("-f", "plain"),
+        ("-f", "markdown"),
+        ("-f", "json"),
+        ("-f", "csv"),
+        ("-f", "plain", "--status", "open"),
+        ("-f", "json", "--overdue", "--as-of", "2026-10-01"),
+        ("-f", "csv", "--category", "medical"),
+    ],
+)
+def test_streamed_problems_are_the_listing_built_whole(
+    problems: Cli, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    streamed = problems("problem", "list", *args)
+    assert streamed.code == 0, streamed
+    with monkeypatch.context() as m:
+        m.setattr(output, "stream_rows", lambda *a, **k: False)
+        whole = problems("problem", "list", *args)
+    assert whole.code == 0, whole
+    assert streamed.out == whole.out and streamed.err == whole.err
+    assert streamed.out.count("\n") > 100
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".json", ".txt"])
+def test_streamed_problem_file_is_the_listing_built_whole(
+    problems: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, suffix: str
+) -> None:
+    streamed, whole = tmp_path / f"流{suffix}", tmp_path / f"整{suffix}"
+    assert problems("problem", "list", "-o", streamed).code == 0
+    with monkeypatch.context() as m:
+        m.setattr(output, "stream_rows", lambda *a, **k: False)
+        assert problems("problem", "list", "-o", whole).code == 0
+    if suffix == ".xlsx":
+        assert _members(streamed) == _members(whole)
+    else:
+        assert streamed.read_bytes() == whole.read_bytes()
+
+
+def test_every_problem_to_a_file_is_never_a_list(
+    problems: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from sanlian.services import problems as problems_service
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the whole listing was built")
+
+    monkeypatch.setattr(problems_service, "listing", refused)
+    for args in (("-f", "plain"), ("-f", "json"), ("-o", tmp_path / "问题.xlsx")):
+        result = problems("problem", "list", *args)
+        assert result.code == 0, result
+    shown = problems("problem", "list", "-f", "plain").out.splitlines()
+    assert len(shown) == 2345 + 3  # the title, the header, the rule and every problem
+    assert "（已停用）" in "\n".join(shown)  # the owner off the roster, labelled

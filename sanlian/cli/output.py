@@ -749,20 +749,26 @@ def stream_rows(
     *,
     fmt: str | None,
     output: Path | None,
-    title: str | None = None,
+    title: str | Callable[[int], str] | None = None,
+    count: Callable[[], int] | None = None,
 ) -> bool:
     """``render_rows`` of a long listing (every row, not on a screen) in a format written row
     by row — ``-o 文件.xlsx``, ``.csv``, ``-f json|csv`` — reading ``rows`` as it goes: the
     same bytes, without a million rows in memory (``visit list -o 走访.xlsx`` at city scale
     held 1.2 GB). Only for columns that hold no ID or phone number (nothing to mask or to
-    note). ``False``, with nothing read or written, when the listing needs its rows at once
-    (a text table measures every row first): ``render_rows`` then."""
+    note). ``title``: the listing's title, or what makes it of the number of rows, which a
+    sheet is told by ``count`` before its rows are read (a text table counts them). ``False``,
+    with nothing read or written, when a table is to be drawn on a screen: ``render_rows``
+    then."""
     if any(is_sensitive(c.key) for c in cols):
         return False
     check_output(output)
     chosen = choose_format(fmt, output)
     if chosen == "xlsx" or (output is not None and output.suffix.lower() == ".xlsx"):
         assert output is not None
+        if callable(title):
+            assert count is not None
+            title = title(count())
         xlsx_rows(rows, cols, output, title)
     elif chosen == "json":
         emit_json(None, output, pieces=iter_json_items(rows))
@@ -788,7 +794,7 @@ def _text_of_stream(
     cols: Sequence[Col],
     fmt: str,
     output: Path | None,
-    title: str | None,
+    title: str | Callable[[int], str] | None,
 ) -> None:
     """What ``render_rows`` writes for every row as a text table (not on a screen), from the
     rows' cells alone: each row becomes its texts as it is read, never a record kept beside
@@ -816,6 +822,8 @@ def _text_of_stream(
         emit("（没有记录）", output)
         return
     count = len(table)
+    if callable(title):
+        title = title(count)
     headers = [c.label for c in cols]
     parts = text_table_parts(headers, table, "github" if style == "markdown" else "simple")
     if parts is None:  # tabulate's case: the whole text at once

@@ -1,6 +1,6 @@
 """``problem``: problems raised (问题/诉求) and their life, every step dated and kept."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -92,11 +92,18 @@ def _labelled(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows for people to read: the category shown by the label of its target's kind, and an
     owner off the roster marked as such: added to the rows themselves (copies of 200,000
     rows took 300 MB), which are returned."""
+    for _ in _iter_labelled(rows):
+        pass
+    return rows
+
+
+def _iter_labelled(rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """``_labelled``, a row at a time as ``rows`` are read."""
     for r in rows:
         r["category_label"] = CATEGORIES[r["target_kind"]].get(r["category"], r["category"])
         owner = r.get("owner")
         r["owner_label"] = f"{owner}（已停用）" if owner and r.get("owner_retired") else owner
-    return rows
+        yield r
 
 
 def _stepped(record: dict[str, Any], action: str) -> None:
@@ -379,7 +386,7 @@ def list_(
     output: OutputOpt = None,
 ) -> None:
     """列出问题，可按状态、超期、责任人、科室、类别、对象筛选。"""
-    from sanlian.cli.output import screen_rows
+    from sanlian.cli.output import screen_rows, stream_rows
     from sanlian.services import problems
 
     st = state()
@@ -400,6 +407,17 @@ def list_(
             "household": household,
             "conflict": True if conflict else None,
         }
+        if limit is None:  # every problem, to a file or a pipe: written as they are read
+            read = problems.iter_listing(session, **filters)
+            if stream_rows(
+                read if _is_json(fmt, output) else _iter_labelled(read),
+                COLS,
+                fmt=fmt_value(fmt),
+                output=output,
+                title=lambda n: f"问题（{n}，截至 {day.isoformat()}）",
+                count=lambda: problems.listing_count(session, **filters),
+            ):
+                return
         rows = problems.listing(session, limit=limit, **filters)
         total = len(rows)
         if limit is not None and total >= limit:

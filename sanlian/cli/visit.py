@@ -210,14 +210,16 @@ def list_(
             "date_from": st.optional_date(session, date_from, "开始日期"),
             "date_to": st.optional_date(session, date_to, "结束日期"),
         }
-        if limit is None:
-            # every visit, to a file or a pipe: written as they are read (a million at city)
-            title = f"走访（{visits.listing_count(session, **filters)}）"
-            rows_read = visits.iter_listing(session, **filters)
-            if stream_rows(
-                rows_read, _cols(fmt, output), fmt=fmt_value(fmt), output=output, title=title
-            ):
-                return
+        # every visit, to a file or a pipe: written as they are read (a million at city)
+        if limit is None and stream_rows(
+            visits.iter_listing(session, **filters),
+            _cols(fmt, output),
+            fmt=fmt_value(fmt),
+            output=output,
+            title=lambda n: f"走访（{n}）",
+            count=lambda: visits.listing_count(session, **filters),
+        ):
+            return
         rows = visits.listing(session, limit=limit, **filters)
         total = len(rows)
         if limit is not None and total >= limit:

@@ -10,7 +10,7 @@ problem is a ``progress`` step too, so the timeline says who was responsible whe
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -570,14 +570,25 @@ def listing(
     number; the first ``limit`` of them when given. ``filters``: those of ``_listing_stmt``
     (``on_day``, ``status``, ``overdue``, the owner, section, category, target …), where the
     rules of ``as_of`` and ``on_day`` are told."""
+    return list(iter_listing(session, as_of=as_of, limit=limit, **filters))
+
+
+def iter_listing(
+    session: Session,
+    *,
+    as_of: dt.date,
+    limit: int | None = None,
+    **filters: Any,
+) -> Iterator[dict[str, Any]]:
+    """``listing``'s problems as they are read (a server-side cursor on PostgreSQL)."""
     from sanlian.services import validate
 
     stmt = _listing_stmt(session, as_of=as_of, **filters)
     stmt = stmt.order_by(stmt.selected_columns["id"])
     if limit is not None:
         stmt = stmt.limit(limit)
-    rows = []
-    for r in session.execute(stmt).mappings():
+    result = session.execute(stmt, execution_options={"yield_per": 2000})
+    for r in result.mappings():
         kind = r["target_kind"]
         target_id = r[TARGET_ID[kind]]
         target = r[f"{kind}_name"]
@@ -587,7 +598,7 @@ def listing(
         )
         late = (as_of - r["due_on"]).days if is_open and r["due_on"] < as_of else None
         retired_on = r["owner_retired_on"]
-        rows.append(
+        yield (
             {
                 "id": r["id"],
                 "target_kind": kind,
@@ -615,7 +626,6 @@ def listing(
                 "amount": validate.from_fen(r["fen"]),
             }
         )
-    return rows
 
 
 def listing_count(session: Session, *, as_of: dt.date, **filters: Any) -> int:
