@@ -277,3 +277,28 @@ def test_every_problem_to_a_file_is_never_a_list(
     shown = problems("problem", "list", "-f", "plain").out.splitlines()
     assert len(shown) == 2345 + 3  # the title, the header, the rule and every problem
     assert "（已停用）" in "\n".join(shown)  # the owner off the roster, labelled
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json", ".txt", ".xlsx"])
+def test_a_listing_stopped_half_way_leaves_the_file_that_was_there(
+    many: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, suffix: str
+) -> None:
+    """A full disk (or Ctrl-C) half-way through a streamed listing: the file of that name is
+    the one that was there, and no temporary file is left beside it."""
+    target = tmp_path / "out" / f"走访{suffix}"
+    target.parent.mkdir()
+    target.write_bytes(b"the clerk's earlier file")
+    real = visits_service.iter_listing
+
+    def half(*args: Any, **kwargs: Any) -> Any:
+        for n, row in enumerate(real(*args, **kwargs)):
+            if n == 3000:
+                raise OSError(28, "No space left on device")
+            yield row
+
+    monkeypatch.setattr(visits_service, "iter_listing", half)
+    result = many("visit", "list", "-o", target)
+    assert result.code == 1, result
+    assert "磁盘已满" in result.err and "Traceback" not in result.err
+    assert target.read_bytes() == b"the clerk's earlier file"
+    assert sorted(p.name for p in target.parent.iterdir()) == [target.name]

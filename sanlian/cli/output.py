@@ -7,6 +7,7 @@ keeps English keys and stored values. ID and phone numbers are masked unless ``r
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import itertools
@@ -279,6 +280,24 @@ def iter_json_items(items: Iterable[Any]) -> Iterator[str]:
 _NO_ITEM = object()
 
 
+@contextlib.contextmanager
+def file_in_place(output: Path, encoding: str = "utf-8") -> Iterator[Any]:
+    """``output`` opened to write text, written under a temporary name beside it that takes its
+    name once all is written: a listing stopped half-way (Ctrl-C, a full disk) leaves the file
+    that was there, not half of a new one."""
+    from sanlian.io import new_part, put_in_place
+
+    part = new_part(output, private=False)
+    try:
+        with part.open("w", encoding=encoding, newline="") as fh:
+            yield fh
+    except BaseException:
+        if part != output:
+            part.unlink(missing_ok=True)
+        raise
+    put_in_place(part, output)
+
+
 def emit_json(data: Any, output: Path | None, *, pieces: Iterator[str] | None = None) -> None:
     """``emit(to_json(data), output)``, written as it is encoded: a large report (``supervise``
     at city scale, 22 MB of JSON) is never one string, nor a list of its pieces, in memory.
@@ -298,7 +317,7 @@ def emit_json(data: Any, output: Path | None, *, pieces: Iterator[str] | None = 
         write_to(sys.stdout)
         return
     check_output(output, allowed=(output.suffix.lower(),))
-    with output.open("w", encoding="utf-8", newline="") as fh:
+    with file_in_place(output) as fh:
         write_to(fh)
     from sanlian.i18n.messages import render
 
@@ -863,7 +882,7 @@ def emit_pieces(pieces: Iterable[str], output: Path | None) -> None:
     if output is None:
         write_to(sys.stdout)
         return
-    with output.open("w", encoding="utf-8", newline="") as fh:
+    with file_in_place(output) as fh:
         write_to(fh)
     from sanlian.i18n.messages import render
 
@@ -893,7 +912,7 @@ def _stream_csv(
     if output is None:
         write_to(sys.stdout)
         return
-    with output.open("w", encoding="utf-8-sig", newline="") as fh:
+    with file_in_place(output, "utf-8-sig") as fh:
         write_to(fh)
 
 
