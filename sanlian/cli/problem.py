@@ -333,10 +333,15 @@ def edit(
             operator=st.who,
             notes=notes,
         )
-        summary = "、".join(changed) if changed else "没有变化"
-        st.journal(session, "problem edit", f"修改问题 {problem_id}：{summary}")
+        summary = "、".join(changed)
+        wrote = st.changed(session)
+        if wrote:
+            st.journal(session, "problem edit", f"修改问题 {problem_id}：{summary}")
     for line in notes:
         st.note(line)
+    if not wrote:
+        typer.echo(render("edit_unchanged", what=f"问题 {record['id']} "))
+        return
     typer.echo(render("problem_edited", id=record["id"], changes=summary))
 
 

@@ -296,13 +296,14 @@ def edit(
     if not data:
         raise ValidationError("nothing_to_edit")
     merged = {c.name: getattr(record, c.name) for c in record.__table__.columns}
+    renamed = "name" in data and data["name"] != merged["name"]
     merged.update(data)
     _duplicate(session, kind, merged, record.id)
     for column, value in data.items():
         setattr(record, column, value)
     session.add(record)
     session.flush()
-    if "name" in data:
+    if renamed:  # the same name again leaves its search keys as they are
         refs.set_keys(session, kind, record.id, record.name)
     return record
 
