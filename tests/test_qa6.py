@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import Cli, dump, rows_of
+from tests.conftest import Cli, Result, dump, rows_of
 
 
 def _journal_count(db_path: Path) -> int:
@@ -132,3 +133,88 @@ def test_a_visit_edit_keeps_the_cadres_that_stay(campaign: Cli, db_path: Path) -
     assert rows_of(
         db_path, "SELECT cadre_id FROM visit_cadre WHERE visit_id = 1 ORDER BY cadre_id"
     ) == [(1,), (4,)]
+
+
+# --- imports of files as Chinese Excel writes them -----------------------------------------
+
+ROSTER_ROWS = [
+    ["企业局党员干部花名册（2026年）", "", "", "", "", ""],
+    ["序号", "姓 名", "科室\n（部门）", "性别", "政治面貌", "手机号码\n（11位）"],
+    ["1", "赵敏", "办公室", "女", "中共党员", "138 1234 5678"],
+    ["", "", "", "", "", ""],
+    ["2", "钱进", "综合科", "男", "群众", "+86 139 1234 5678"],
+    ["合 计", "2人", "", "", "", ""],
+]
+
+
+def _gbk_csv(path: Path, rows: list[list[str]]) -> Path:
+    import csv
+
+    with path.open("w", encoding="gbk", newline="") as f:
+        csv.writer(f).writerows(rows)
+    return path
+
+
+def test_a_roster_with_a_total_row_and_notes_in_its_headers_imports(
+    base: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    """The 合计 row under the table is no cadre; ``科室\\n（部门）`` and ``手机号码（11位）`` are
+    the 科室 and 手机号码 columns (they were refused: no 科室 column, then 合计 a cadre)."""
+    path = _gbk_csv(tmp_path / "花名册.csv", ROSTER_ROWS)
+    result = base("cadre", "import", str(path))
+    assert result.code == 0, result
+    assert "新增 2，更新 0，未变 0" in result.out + result.err
+    assert rows_of(
+        db_path,
+        "SELECT c.name, s.name, c.phone FROM cadre c JOIN section s ON s.id = c.section_id "
+        "WHERE c.id > 4 ORDER BY c.id",
+    ) == [("赵敏", "办公室", "13812345678"), ("钱进", "综合科", "13912345678")]
+
+
+def test_a_total_row_is_skipped_in_an_xlsx_too(base: Cli, db_path: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["综合科结对户名单"])
+    sheet.merge_cells("A1:D1")
+    sheet.append(["户主姓名", "所在社区(村)", "家庭人口（人）", "需求"])
+    sheet.append(["孙立", "幸福社区", 4, "就业"])
+    sheet.append(["总计：1户", None, 4, None])
+    book.save(tmp_path / "联系户.xlsx")
+    result = base("household", "import", str(tmp_path / "联系户.xlsx"))
+    assert result.code == 0, result
+    assert rows_of(db_path, "SELECT name, members FROM household WHERE id > 1") == [("孙立", 4)]
+
+
+def test_a_name_that_only_starts_like_a_total_is_a_row(base: Cli, tmp_path: Path) -> None:
+    rows = [["姓名", "科室"], ["合计划", "办公室"]]
+    result = base("cadre", "import", str(_gbk_csv(tmp_path / "x.csv", rows)), "--dry-run")
+    assert result.code == 0, result
+    assert "新增 1" in result.out + result.err
+
+
+def test_an_xlsx_renamed_csv_is_read_as_the_workbook_it_is(
+    base: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["科室名称", "备注"])
+    sheet.append(["财务科", "管钱"])
+    book.save(tmp_path / "科室.csv")
+    result = base("section", "import", str(tmp_path / "科室.csv"))
+    assert result.code == 0, result
+    assert rows_of(db_path, "SELECT name, note FROM section WHERE id = 3") == [("财务科", "管钱")]
+
+
+def test_a_folder_given_as_the_file_is_called_a_folder(
+    base: Cli, tmp_path: Path, unchanged: Callable[[Callable[[], Result]], Result]
+) -> None:
+    (tmp_path / "花名册.csv").mkdir()
+    result = unchanged(lambda: base("cadre", "import", str(tmp_path / "花名册.csv")))
+    assert "是一个文件夹，不是文件" in result.err
+    assert "找不到" not in result.err

@@ -220,6 +220,7 @@ MESSAGES: dict[str, str] = {
     "brief_lags_omitted": "另有 {count} 项（{parts}）未列出，详见 sanlian supervise --as-of {as_of}。",
     # --- issue 5 ---------------------------------------------------------------------------
     "import_file_missing": "找不到文件 {path}，请检查路径和文件名。",
+    "import_file_is_dir": "{path} 是一个文件夹，不是文件；请写出文件夹中要导入的 .xlsx 或 .csv 文件名。",
     "import_worker_lost": "检查数据的子进程意外退出，本次导入没有写入任何内容，请重新导入。",
     "import_suffix": "不能导入“{suffix}”文件，请导入 .xlsx（或 .xls）或 .csv 文件；其他格式请先在 Excel 中另存为 .xlsx。",
     "import_password": "工作簿 {path} 设有打开密码，请在 Excel 中取消密码后另存，再导入。",

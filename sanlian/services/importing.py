@@ -374,6 +374,15 @@ def _lookup(fields: Sequence[Field], mapping: Mapping[str, str]) -> dict[str, tu
     return table
 
 
+def _known(key: str, table: Mapping[str, Any]) -> str:
+    """A header key, or the field name it starts with when a note in brackets follows it
+    (``手机号码（11位）``, ``科室\n（部门）``): names such as ``所在社区(村)`` match whole first."""
+    if key in table:
+        return key
+    bare = re.sub(r"\([^()]*\)$", "", key)
+    return bare if bare and bare in table else key
+
+
 def find_columns(
     rows: Iterator[tuple[int, list[Cell]]],
     fields: Sequence[Field],
@@ -392,7 +401,7 @@ def find_columns(
     seen = 0
     for line, cells in rows:
         seen += 1
-        keys = [header_key(c) if isinstance(c, str) else "" for c in cells]
+        keys = [_known(header_key(c), table) if isinstance(c, str) else "" for c in cells]
         named = {table[k][1].key for k in keys if k in table and k not in skipped}
         if len(named) >= 2 or (named and required and required <= named):
             return _columns(line, cells, keys, table, skipped, fields, kind_label)
@@ -1860,6 +1869,21 @@ FRAME = 500  # rows a message from the checking process to the writing one
 PIPE_BYTES = 1 << 20  # the pipe's buffer (Linux allows up to 1 MiB by default)
 
 
+_TOTAL_ROW = re.compile(r"(合计|总计|小计|共计)([:：(（].*)?")
+
+
+def _is_total_row(cells: Sequence[Cell]) -> bool:
+    """A sum row such as ``合计 | 3人 | | …``: its first filled cell says 合计 (总计, 小计, 共计)."""
+    for cell in cells:
+        if cell is None or (type(cell) is str and not cell.strip()):
+            continue
+        if type(cell) is not str:
+            return False
+        text = re.sub(r"\s+", "", cell)
+        return _TOTAL_ROW.fullmatch(text) is not None
+    return False
+
+
 def _front(
     rows: Iterator[tuple[int, list[Cell]]],
     importer: Importer,
@@ -1874,6 +1898,9 @@ def _front(
     record = columns.record
     headers = columns.headers
     for line, cells in rows:
+        if _is_total_row(cells):  # 合计 / 总计 under the table, as Excel sheets often end
+            yield line, cells, None, [], "", None, None
+            continue
         values: dict[str, Any] = {}
         problems: list[Problem] = []
         width = len(cells)
