@@ -218,3 +218,26 @@ def test_a_folder_given_as_the_file_is_called_a_folder(
     result = unchanged(lambda: base("cadre", "import", str(tmp_path / "花名册.csv")))
     assert "是一个文件夹，不是文件" in result.err
     assert "找不到" not in result.err
+
+
+def test_restore_from_a_folder_is_called_a_folder(
+    base: Cli, tmp_path: Path, unchanged: Callable[[Callable[[], Result]], Result]
+) -> None:
+    (tmp_path / "备份").mkdir()
+    result = unchanged(lambda: base("db", "restore", str(tmp_path / "备份"), "--yes"))
+    assert "是一个文件夹，不是备份文件，未做任何修改" in result.err
+    assert "不存在" not in result.err
+
+
+@pytest.mark.parametrize("typed", ["3.70102E+17", "3.70102e+17", "３．７０１０２Ｅ＋１７"])
+def test_an_id_number_in_scientific_notation_says_to_set_the_column_to_text(
+    base: Cli, typed: str, unchanged: Callable[[Callable[[], Result]], Result]
+) -> None:
+    """Pasted from an Excel cell: was 'should be 18 digits, is 11' with the value half masked."""
+    result = unchanged(
+        lambda: base("cadre", "add", "周七", "--section", "办公室", "--id-number", typed)
+    )
+    assert result.err.strip() == (
+        "“身份证号码”“3.70102E+17”是 Excel 的科学计数法，后几位数字已经丢失；"
+        "请在 Excel 中把这一列设为“文本”格式，重新录入完整号码后再复制。"
+    )

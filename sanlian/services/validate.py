@@ -228,6 +228,9 @@ def phone(value: str | None, field: str = "手机号码") -> str | None:
     return clean
 
 
+_SCIENTIFIC = re.compile(r"[+-]?\d+(?:\.\d+)?E[+-]?\d+")  # upper case: ``clean`` is
+
+
 def id_number(
     value: str | None,
     field: str = "身份证号码",
@@ -252,6 +255,8 @@ def id_number(
     if _is_masked(clean):
         raise ValidationError("id_masked", field=field, value=raw)
     if len(clean) != 18:
+        if _SCIENTIFIC.fullmatch(clean):  # copied from an Excel cell showing 3.70102E+17
+            raise ValidationError("id_scientific", field=field, value=clean)
         raise ValidationError("id_length", field=field, value=mask_id(clean), length=len(clean))
     # ASCII digits only: str.isdigit() also takes ² and other scripts' digits, which int() refuses
     if not _ID_FORMAT.fullmatch(clean):
