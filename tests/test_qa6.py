@@ -241,3 +241,32 @@ def test_an_id_number_in_scientific_notation_says_to_set_the_column_to_text(
         "“身份证号码”“3.70102E+17”是 Excel 的科学计数法，后几位数字已经丢失；"
         "请在 Excel 中把这一列设为“文本”格式，重新录入完整号码后再复制。"
     )
+
+
+@pytest.mark.parametrize("typed", ["3月5号", "2026年3月5号", "2026年03月05号"])
+def test_a_date_written_with_hao(base: Cli, db_path: Path, typed: str) -> None:
+    """号 is how a day is often written (3月5号): it was refused as unreadable."""
+    result = base("activity", "add", "plan", "--date", typed)
+    assert result.code == 0, result
+    assert rows_of(db_path, "SELECT held_on FROM activity") == [("2026-03-05",)]
+
+
+def test_reopening_a_problem_past_its_due_date_says_it_is_overdue(campaign: Cli) -> None:
+    """Reopened past its due date, a problem is at once overdue (a red card in supervise):
+    the answer said only 当前状态：办理中."""
+    assert campaign("problem", "resolve", "1", "--how", "送医", "--date", "3-10").code == 0
+    result = campaign("problem", "reopen", "1", "--reason", "复发", "--date", "6-1")
+    assert result.code == 0, result
+    assert result.out.strip() == "问题 1 已重新办理，当前状态：办理中。"
+    assert result.err.strip() == (
+        "提示：问题 1 的办理期限 2026-04-04 已过，重新办理后即算超期（调度督促中亮牌）；"
+        "如需新的期限，请运行 sanlian problem extend 1 --due 日期 --reason 原因。"
+    )
+    assert "问题 1 超期 72 天（4月4日到期）" in campaign("supervise", "-f", "plain").out
+
+
+def test_reopening_a_problem_within_its_due_date_says_nothing_more(campaign: Cli) -> None:
+    assert campaign("problem", "resolve", "1", "--how", "送医", "--date", "3-10").code == 0
+    result = campaign("problem", "reopen", "1", "--reason", "复发", "--date", "3-20")
+    assert result.code == 0, result
+    assert result.err == ""

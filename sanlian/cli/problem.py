@@ -198,10 +198,11 @@ def _step(
     notes: list[str] = []
     with st.session(write=True) as session:
         dates = {k: st.date(session, v, label) for k, (v, label) in values.pop("dates", {}).items()}
+        step_on = st.date(session, date, date_label)
         record = getattr(problems, step)(
             session,
             problem_id=problem_id,
-            step_on=st.date(session, date, date_label),
+            step_on=step_on,
             now=now(),
             today=st.today,
             operator=st.who,
@@ -211,6 +212,10 @@ def _step(
         )
         said = action(record) if callable(action) else action
         st.journal(session, f"problem {step}", journal.format(id=problem_id, action=said))
+    if step == "reopen" and record["due_on"] is not None and str(record["due_on"]) < str(step_on):
+        from sanlian.i18n.messages import render
+
+        notes.append(render("problem_reopened_overdue", id=problem_id, due=record["due_on"]))
     for text in notes:
         st.note(text)
     _stepped(record, said)

@@ -115,9 +115,9 @@ def _clip(value: object, limit: int = 40) -> str:
 
 # --- dates ----------------------------------------------------------------------------------
 
-_FULL = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_FULL = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_SHORT = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_SHORT = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
 _TODAY = {"today", "今天", "今日"}
 _YESTERDAY = {"yesterday", "昨天", "昨日"}
 
