@@ -270,3 +270,49 @@ def test_reopening_a_problem_within_its_due_date_says_nothing_more(campaign: Cli
     result = campaign("problem", "reopen", "1", "--reason", "复发", "--date", "3-20")
     assert result.code == 0, result
     assert result.err == ""
+
+
+def test_a_template_asked_as_csv_says_only_xlsx(base: Cli, tmp_path: Path) -> None:
+    """It said 导出文件应以 .xlsx 或 .csv 结尾，现在是“.csv”: a contradiction."""
+    result = base("template", "cadre", "-o", str(tmp_path / "模板.csv"))
+    assert result.code == 1
+    assert result.err.strip() == (
+        "导入模板只能写成 .xlsx 文件，现在的后缀是“.csv”，请把文件名改为以 .xlsx 结尾。"
+    )
+    assert not (tmp_path / "模板.csv").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("export", "cadre", "-o"),
+        ("template", "cadre", "-o"),
+        ("selfcheck", "-o"),
+        ("brief", "--from", "4-1", "--to", "4-30", "-o"),
+    ],
+    ids=lambda a: a[0],
+)
+def test_a_folder_given_as_the_output_is_called_a_folder(
+    base: Cli, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    """export and template said the suffix was wrong (or that the file might be open in
+    Excel), selfcheck and brief that they cannot write a file of that kind."""
+    folder = tmp_path / ("报表.xlsx" if args[0] == "export" else "报表")
+    folder.mkdir()
+    result = base(*args, str(folder))
+    assert result.code == 1, result
+    assert result.err.strip().startswith(f"{folder} 是一个文件夹，请在后面写上文件名")
+    assert list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize("kind", ["export", "template"])
+def test_export_and_template_into_a_missing_folder_are_refused(
+    base: Cli, tmp_path: Path, kind: str
+) -> None:
+    """Like every other -o: a mistyped folder was created, and the file written into it."""
+    result = base(kind, "cadre", "-o", str(tmp_path / "没有" / "干部.xlsx"))
+    assert result.code == 1, result
+    assert (
+        result.err.strip() == f"输出文件夹 {tmp_path / '没有'} 不存在，请先建好文件夹或换一个路径。"
+    )
+    assert not (tmp_path / "没有").exists()

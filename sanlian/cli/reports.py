@@ -54,6 +54,10 @@ DONE = {True: "已完成", False: "未完成"}
 def _check_suffix(output: Path | None, allowed: tuple[str, ...], command: str) -> str | None:
     if output is None:
         return None
+    from sanlian.cli.output import check_output
+
+    if output.expanduser().is_dir():  # said as a folder, not as a file of an unknown kind
+        check_output(output, allowed)
     suffix = output.suffix.lower()
     if suffix not in allowed:
         from sanlian.errors import ValidationError
@@ -64,8 +68,6 @@ def _check_suffix(output: Path | None, allowed: tuple[str, ...], command: str) -
             command=command,
             choices="、".join(allowed),
         )
-    from sanlian.cli.output import check_output
-
     check_output(output, allowed)
     return suffix
 

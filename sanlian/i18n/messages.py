@@ -267,6 +267,7 @@ MESSAGES: dict[str, str] = {
     "import_speed": "共读取 {rows} 行，用时 {seconds:.1f} 秒，每秒 {rate:,.0f} 行。",
     "import_journal": "从 {file} 导入{kind}：新增 {added}，更新 {updated}，未变 {unchanged}{bad}",
     "export_suffix": "导出文件应以 .xlsx 或 .csv 结尾，现在是“{suffix}”，请改用这两种后缀之一。",
+    "template_suffix": "导入模板只能写成 .xlsx 文件，现在的后缀是“{suffix}”，请把文件名改为以 .xlsx 结尾。",
     "export_kind_unknown": "不认识的类别“{kind}”，可选：{kinds}。",
     "export_done": "已导出{kind} {count} 条到 {path}。",
     "export_hidden": "提示：身份证号码、手机号码未导出（个人信息默认不外传）；如确需完整号码，请加 --reveal 并妥善保管文件。",
