@@ -316,3 +316,38 @@ def test_export_and_template_into_a_missing_folder_are_refused(
         result.err.strip() == f"输出文件夹 {tmp_path / '没有'} 不存在，请先建好文件夹或换一个路径。"
     )
     assert not (tmp_path / "没有").exists()
+
+
+def test_a_link_limit_reached_within_the_file_names_the_file_rows(
+    base: Cli, tmp_path: Path, unchanged: Callable[[Callable[[], Result]], Result]
+) -> None:
+    """The 4th enterprise of a leader whose other three are earlier rows of the same file was
+    refused with link numbers those rows would have had (联系编号 1–3): nothing was written,
+    so no listing showed them and ``link end 1`` ended nothing (or another link)."""
+    rows = [
+        ["联系类型", "干部", "联系对象", "开始日期"],
+        *[["企业", "张伟@办公室", name, "2026-3-1"] for name in ("甲厂", "乙厂", "丙厂", "丁厂")],
+    ]
+    for name in ("甲厂", "乙厂", "丙厂", "丁厂"):
+        assert base("enterprise", "add", name).code == 0
+    path = _gbk_csv(tmp_path / "联系.csv", rows)
+    result = unchanged(lambda: base("link", "import", str(path)))
+    assert (
+        "领导“张伟”已联系 3 家企业：甲厂（本文件第 2 行）、乙厂（本文件第 3 行）、丙厂（本文件第 4 行）；"
+        "每名班子成员同时最多联系 3 家，请删去文件中多余的行" in result.out + result.err
+    )
+    assert "联系编号 1" not in result.out + result.err
+
+
+def test_a_link_limit_reached_through_the_ledger_keeps_the_link_numbers(
+    base: Cli, tmp_path: Path
+) -> None:
+    for name in ("甲厂", "乙厂", "丙厂", "丁厂"):
+        assert base("enterprise", "add", name).code == 0
+    for name in ("甲厂", "乙厂", "丙厂"):
+        assert base("link", "enterprise", "--cadre", "1", "--enterprise", name).code == 0
+    rows = [["联系类型", "干部", "联系对象", "开始日期"], ["企业", "1", "丁厂", "2026-3-1"]]
+    result = base("link", "import", str(_gbk_csv(tmp_path / "联系.csv", rows)))
+    assert result.code == 1
+    assert "甲厂（联系编号 1）、乙厂（联系编号 2）、丙厂（联系编号 3）" in result.out + result.err
+    assert "请先用“sanlian link end 联系编号”结束其中一个" in result.out + result.err

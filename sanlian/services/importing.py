@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sanlian.errors import ImportFileError, SanlianError, ValidationError
+from sanlian.errors import ImportFileError, RuleError, SanlianError, ValidationError
 from sanlian.i18n.messages import render
 from sanlian.io.cells import (
     Cell,
@@ -2596,6 +2596,12 @@ def link_fields() -> tuple[Field, ...]:
     )
 
 
+FILE_LIMITS = {
+    "link_enterprise_limit": "import_link_enterprise_limit",
+    "link_pairs_limit": "import_link_pairs_limit",
+}
+
+
 class LinkImporter(LedgerImporter):
     kind = "link"
     label = "联系记录"
@@ -2606,6 +2612,8 @@ class LinkImporter(LedgerImporter):
         "link_enterprise_limit": "cadres",
         "link_household_unlinked": "cadres",
         "link_pairs_limit": "cadres",
+        "import_link_enterprise_limit": "cadres",
+        "import_link_pairs_limit": "cadres",
         "link_duplicate": "target",
         "link_already_ended": "end_on",
         "link_end_before_start": "end_on",
@@ -2614,7 +2622,25 @@ class LinkImporter(LedgerImporter):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.fields = link_fields()
+        self.made_on: dict[int, int] = {}  # link id → the file's line that made it
         super().__init__(*args, **kwargs)
+
+    def _said_of_file(self, exc: RuleError) -> RuleError:
+        """A limit reached through links that earlier rows of this file made (not written
+        yet): those links named by their row, not by a number no listing shows."""
+        found = exc.params.get("links") or []
+        if exc.key not in FILE_LIMITS or not any(i in self.made_on for i, _n in found):
+            return exc
+
+        def where(link_id: int) -> str:
+            line = self.made_on.get(link_id)
+            return f"本文件第 {line} 行" if line is not None else f"联系编号 {link_id}"
+
+        if exc.key == "link_enterprise_limit":
+            names = "、".join(f"{name}（{where(i)}）" for i, name in found)
+            return RuleError(FILE_LIMITS[exc.key], **{**exc.params, "names": names})
+        households = "、".join(f"“{name}”（{where(i)}）" for i, name in found)
+        return RuleError(FILE_LIMITS[exc.key], **{**exc.params, "households": households})
 
     def parse(self, key: str, values: Mapping[str, Any]) -> Any:
         if key == "target":
@@ -2763,29 +2789,33 @@ class LinkImporter(LedgerImporter):
                     changed += [c for c in self._update(link, data, row.line) if c not in changed]
             if missing:
                 self.check_retired(row, {"cadres": missing, "target": data["target"]})
-            if missing and kind == "enterprise":
-                made = [
-                    links.link_enterprise(
+            try:
+                if missing and kind == "enterprise":
+                    made = [
+                        links.link_enterprise(
+                            self.session,
+                            cadre=str(missing[0]),
+                            enterprise=str(data["target"]),
+                            start_on=data["start_on"],
+                            now=self.now,
+                            note=data["note"],
+                        )
+                    ]
+                elif missing:
+                    made = links.link_household(
                         self.session,
-                        cadre=str(missing[0]),
-                        enterprise=str(data["target"]),
+                        cadres=[str(i) for i in missing],
+                        household=str(data["target"]),
                         start_on=data["start_on"],
                         now=self.now,
                         note=data["note"],
                     )
-                ]
-            elif missing:
-                made = links.link_household(
-                    self.session,
-                    cadres=[str(i) for i in missing],
-                    household=str(data["target"]),
-                    start_on=data["start_on"],
-                    now=self.now,
-                    note=data["note"],
-                )
+            except RuleError as exc:
+                raise self._said_of_file(exc) from None
         for record in made:
             added = True
             self.claim("link", int(record["id"]), row.line)
+            self.made_on[int(record["id"])] = row.line
             if data["end_on"] is not None:
                 links.end(self.session, link_id=int(record["id"]), end_on=data["end_on"])
         if added:
