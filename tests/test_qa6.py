@@ -351,3 +351,28 @@ def test_a_link_limit_reached_through_the_ledger_keeps_the_link_numbers(
     assert result.code == 1
     assert "甲厂（联系编号 1）、乙厂（联系编号 2）、丙厂（联系编号 3）" in result.out + result.err
     assert "请先用“sanlian link end 联系编号”结束其中一个" in result.out + result.err
+
+
+def test_a_workbook_with_the_data_on_another_sheet_names_its_sheets(
+    base: Cli, tmp_path: Path, unchanged: Callable[[Callable[[], Result]], Result]
+) -> None:
+    """A cover sheet first (封面), the roster second: it said only that no header was found."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    cover = book.active
+    assert cover is not None
+    cover.title = "封面"
+    cover.append(["2026年党员干部花名册"])
+    cover.append(["填报单位：企业局"])
+    roster = book.create_sheet("花名册")
+    roster.append(["姓名", "科室"])
+    roster.append(["钱七", "办公室"])
+    book.create_sheet("说明")
+    book.save(tmp_path / "花名册.xlsx")
+    result = unchanged(lambda: base("cadre", "import", str(tmp_path / "花名册.xlsx")))
+    assert result.err.strip() == (
+        "在工作表“封面”的前 10 行中找不到表头（应含有 姓名、科室、性别、职务 等列名）；"
+        "工作簿中还有工作表 “花名册”、“说明”，请用 --sheet 指定数据所在的一张，如 --sheet 花名册。"
+    )
+    assert base("cadre", "import", str(tmp_path / "花名册.xlsx"), "--sheet", "花名册").code == 0

@@ -38,6 +38,7 @@ class Table:
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
+    other_sheets: tuple[str, ...] = ()  # the workbook's other sheets, when none was named
     _position: Any = field(default=None, repr=False)
     _closer: Any = field(default=None, repr=False)
 
@@ -153,6 +154,7 @@ def _open_excel(path: Path, sheet: str | None) -> Table:
         rows=rows(),
         size=size,
         sheet=name,
+        other_sheets=tuple(n for n in names if n != name) if sheet is None else (),
         _position=lambda: counter["row"],
         _closer=close,
     )

@@ -1754,14 +1754,25 @@ def _run_import(
     )
     rows = iter(table)
     maps = parse_mapping(mapping, importer.fields, importer.label)
-    columns = find_columns(
-        rows,
-        importer.fields,
-        maps,
-        path=table.path,
-        kind_label=importer.label,
-        ignored=importer.ignored,
-    )
+    try:
+        columns = find_columns(
+            rows,
+            importer.fields,
+            maps,
+            path=table.path,
+            kind_label=importer.label,
+            ignored=importer.ignored,
+        )
+    except ImportFileError as exc:
+        if exc.key not in ("import_no_header", "import_empty") or not table.other_sheets:
+            raise
+        raise ImportFileError(  # the data is likely on another sheet: say which there are
+            exc.key + "_sheets",
+            **exc.params,
+            sheet=table.sheet,
+            others="、".join(f"“{n}”" for n in table.other_sheets),
+            first=table.other_sheets[0],
+        ) from None
     importer.columns = columns
     importer.expected_rows = _expected_rows(table)
     result.header_line = columns.header_line
