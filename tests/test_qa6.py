@@ -376,3 +376,11 @@ def test_a_workbook_with_the_data_on_another_sheet_names_its_sheets(
         "工作簿中还有工作表 “花名册”、“说明”，请用 --sheet 指定数据所在的一张，如 --sheet 花名册。"
     )
     assert base("cadre", "import", str(tmp_path / "花名册.xlsx"), "--sheet", "花名册").code == 0
+
+
+@pytest.mark.parametrize("typed", ["0086 139 1234 5678", "0086-13912345678"])
+def test_a_mobile_number_after_0086_is_read(base: Cli, db_path: Path, typed: str) -> None:
+    """0086, as the number is dialled from abroad, was refused while +86 was read."""
+    result = base("cadre", "add", "周八", "--section", "办公室", "--phone", typed)
+    assert result.code == 0, result
+    assert rows_of(db_path, "SELECT phone FROM cadre WHERE name = '周八'") == [("13912345678",)]

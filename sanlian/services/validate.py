@@ -205,7 +205,7 @@ def _is_masked(value: str) -> bool:
 
 
 _PHONE_SEPARATORS = re.compile(r"[\s\-()（）]")
-_PHONE_PREFIX = re.compile(r"^(\+?86)(?=1[0-9]{10}$)")
+_PHONE_PREFIX = re.compile(r"^(\+?86|0086)(?=1[0-9]{10}$)")
 _PHONE = re.compile(r"1[0-9]{10}")
 _WHITESPACE = re.compile(r"\s")
 _ID_FORMAT = re.compile(r"[0-9]{17}[0-9X]")
