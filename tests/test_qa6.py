@@ -384,3 +384,25 @@ def test_a_mobile_number_after_0086_is_read(base: Cli, db_path: Path, typed: str
     result = base("cadre", "add", "周八", "--section", "办公室", "--phone", typed)
     assert result.code == 0, result
     assert rows_of(db_path, "SELECT phone FROM cadre WHERE name = '周八'") == [("13912345678",)]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("activity", "add", "mechanism", "--date", "2025-12-01"),
+        ("research", "add", "--cadre", "1", "--title", "调研", "--date", "2025-12-01"),
+    ],
+    ids=lambda a: a[0],
+)
+def test_a_record_dated_in_a_year_without_campaign_says_it_counts_nowhere(
+    base: Cli, args: tuple[str, ...]
+) -> None:
+    """Registered silently, it then showed in no year's selfcheck or progress."""
+    result = base(*args)
+    assert result.code == 0, result
+    assert result.err.strip() == (
+        "提示：2025 年没有建立活动年度（已有：2026），这条 2025-12-01 的记录不计入任何年度的统计；"
+        f"如日期写错，请用 sanlian {args[0]} remove 1 删除后重新登记。"
+    )
+    again = base(*args[:-1], "2026-02-01")
+    assert again.code == 0 and again.err == ""

@@ -188,6 +188,7 @@ MESSAGES: dict[str, str] = {
     "problem_owner_finished": "提示：问题 {id} 已是“{status}”，更换责任人不写入办理过程（以免改变办理状态），只记入操作日志。",
     "problem_edited": "已修改问题 {id}：{changes}。",
     # activities, research
+    "note_no_campaign_year": "提示：{year} 年没有建立活动年度（已有：{years}），这条 {date} 的记录不计入任何年度的统计；如日期写错，请用 sanlian {noun} remove {id} 删除后重新登记。",
     "activity_partner_ambiguous": "“{ref}”既可指社区(村){community}，也可指企业{enterprise}；请写成“社区:{ref}”或“企业:{ref}”。",
     "activity_partner_not_found": "找不到社区(村)或企业“{ref}”，请用 sanlian community list 或 sanlian enterprise list 查看后重试。",
     "activity_not_found": "没有编号为 {id} 的活动记录，请用 sanlian activity list 查看编号。",
