@@ -406,3 +406,14 @@ def test_a_record_dated_in_a_year_without_campaign_says_it_counts_nowhere(
     )
     again = base(*args[:-1], "2026-02-01")
     assert again.code == 0 and again.err == ""
+
+
+def test_an_empty_xlsx_is_called_empty(
+    base: Cli, tmp_path: Path, unchanged: Callable[[Callable[[], Result]], Result]
+) -> None:
+    """A 0-byte .xlsx (a download that failed) was called damaged or an old .xls."""
+    (tmp_path / "花名册.xlsx").write_bytes(b"")
+    result = unchanged(lambda: base("cadre", "import", str(tmp_path / "花名册.xlsx")))
+    assert result.err.strip() == (
+        f"文件 {tmp_path / '花名册.xlsx'} 中没有任何数据，请检查是否选对了文件或工作表（--sheet）。"
+    )

@@ -74,6 +74,8 @@ def open_table(path: Path, *, sheet: str | None = None, encoding: str | None = N
         raise ImportFileError("import_file_is_dir", path=path)
     suffix = path.suffix.lower()
     try:
+        if suffix in EXCEL_SUFFIXES and path.stat().st_size == 0:  # no workbook: nothing in it
+            raise ImportFileError("import_empty", path=path)
         if suffix in EXCEL_SUFFIXES or (suffix in CSV_SUFFIXES and _is_workbook(path)):
             return _open_excel(path, sheet)
         if suffix in CSV_SUFFIXES:
