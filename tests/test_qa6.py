@@ -417,3 +417,17 @@ def test_an_empty_xlsx_is_called_empty(
     assert result.err.strip() == (
         f"文件 {tmp_path / '花名册.xlsx'} 中没有任何数据，请检查是否选对了文件或工作表（--sheet）。"
     )
+
+
+def test_progress_by_cadre_with_no_cadre_is_still_the_cadres_table(cli: Cli) -> None:
+    """With no cadre on the roster, ``progress --by cadre`` gave the sections' table (and its
+    CSV the sections' columns), as if --by cadre had not been asked."""
+    assert cli("init", "--year", "2026").code == 0
+    assert cli("section", "add", "办公室").code == 0
+    text = cli("progress", "--by", "cadre", "-f", "plain").out
+    assert "各干部事项" in text and "各科室进度" not in text
+    csv_out = cli("progress", "--by", "cadre", "-f", "csv").out
+    assert csv_out.lstrip("\ufeff").splitlines() == [
+        "科室,姓名,结对户,联系企业,走访,最近走访,调研报告,参加活动,问题解决"
+    ]
+    assert "by_cadre" not in cli("progress", "--by", "cadre", "-f", "json").out
