@@ -431,3 +431,24 @@ def test_progress_by_cadre_with_no_cadre_is_still_the_cadres_table(cli: Cli) -> 
         "科室,姓名,结对户,联系企业,走访,最近走访,调研报告,参加活动,问题解决"
     ]
     assert "by_cadre" not in cli("progress", "--by", "cadre", "-f", "json").out
+
+
+@pytest.mark.parametrize(
+    ("cell", "day"),
+    [
+        ("2026/4/22 0:00", "2026-04-22"),  # a date-time cell of a Chinese Excel, saved as CSV
+        ("2026/4/22 9:30", "2026-04-22"),
+        ("2026-04-22 00:00:00", "2026-04-22"),
+        ("46133", "2026-04-21"),  # a date cell in General format: Excel's day number
+    ],
+)
+def test_a_date_excel_saved_with_its_time_imports(
+    campaign: Cli, db_path: Path, tmp_path: Path, cell: str, day: str
+) -> None:
+    rows = [
+        ["走访日期", "走访干部", "对象类型", "走访对象", "形式"],
+        [cell, "1", "联系户", "王秀英", "入户"],
+    ]
+    result = campaign("visit", "import", str(_gbk_csv(tmp_path / "走访.csv", rows)))
+    assert result.code == 0, result
+    assert rows_of(db_path, "SELECT visited_on FROM visit WHERE id = 2") == [(day,)]

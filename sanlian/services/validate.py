@@ -118,6 +118,7 @@ def _clip(value: object, limit: int = 40) -> str:
 _FULL = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _SHORT = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
+_TIME_OF_DAY = re.compile(r"\s+([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
 _TODAY = {"today", "今天", "今日"}
 _YESTERDAY = {"yesterday", "昨天", "昨日"}
 
@@ -142,7 +143,7 @@ def date(
         return today
     if clean in _YESTERDAY:
         return today - dt.timedelta(days=1)
-    clean = re.sub(r"\s+00:00(:00)?$", "", clean)  # a date Excel wrote with a time
+    clean = _TIME_OF_DAY.sub("", clean)  # a date Excel wrote with a time: 2026/4/22 0:00
     match = _FULL.match(clean) or _COMPACT.match(clean)
     if match:
         y, m, d = (int(g) for g in match.groups())
