@@ -452,3 +452,37 @@ def test_a_date_excel_saved_with_its_time_imports(
     result = campaign("visit", "import", str(_gbk_csv(tmp_path / "走访.csv", rows)))
     assert result.code == 0, result
     assert rows_of(db_path, "SELECT visited_on FROM visit WHERE id = 2") == [(day,)]
+
+
+def test_a_two_row_header_under_a_group_name_is_one_header(
+    base: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    """``联系方式`` merged over ``手机号码`` and ``身份证号码``: the second header row was read
+    as a cadre with no name (refused), and 联系方式 taken for the phone column."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["企业局干部花名册"])
+    sheet.merge_cells("A1:D1")
+    sheet.append(["姓名", "科室", "联系方式", None])
+    sheet.append([None, None, "手机号码", "身份证号码"])
+    for span in ("C2:D2", "A2:A3", "B2:B3"):
+        sheet.merge_cells(span)
+    sheet.append(["钱十", "办公室", "135 1234 5678", None])
+    sheet.append(["孙十一", "综合科", None, None])
+    book.save(tmp_path / "花名册.xlsx")
+    result = base("cadre", "import", str(tmp_path / "花名册.xlsx"))
+    assert result.code == 0, result
+    assert rows_of(db_path, "SELECT name, phone FROM cadre WHERE id > 4 ORDER BY id") == [
+        ("钱十", "13512345678"),
+        ("孙十一", None),
+    ]
+
+
+def test_the_row_under_a_one_row_header_is_data(base: Cli, db_path: Path, tmp_path: Path) -> None:
+    rows = [["姓名", "科室"], ["钱十", "办公室"]]
+    result = base("cadre", "import", str(_gbk_csv(tmp_path / "x.csv", rows)))
+    assert result.code == 0, result
+    assert rows_of(db_path, "SELECT name FROM cadre WHERE id > 4") == [("钱十",)]

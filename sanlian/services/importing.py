@@ -35,6 +35,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import itertools
 import re
 import time
 import unicodedata
@@ -321,6 +322,7 @@ class Columns:
     fields: dict[int, Field]  # cell index → field
     unknown: list[str]
     record: int | None = None  # cell index of the 台账编号 column, if the file has one
+    pending: list[tuple[int, list[Cell]]] = field(default_factory=list)  # read after it, a row
 
     def header_of(self, key: str) -> str:
         if key == RECORD_KEY:
@@ -383,6 +385,33 @@ def _known(key: str, table: Mapping[str, Any]) -> str:
     return bare if bare and bare in table else key
 
 
+def _keys_of(cells: Sequence[Cell], table: Mapping[str, Any]) -> list[str]:
+    return [_known(header_key(c), table) if isinstance(c, str) else "" for c in cells]
+
+
+def _pairs(first: Sequence[Any], second: Sequence[Any]) -> list[tuple[Any, Any]]:
+    width = max(len(first), len(second))
+    return [
+        (first[i] if i < len(first) else None, second[i] if i < len(second) else None)
+        for i in range(width)
+    ]
+
+
+def _sub_header(
+    row: tuple[int, list[Cell]] | None, table: Mapping[str, Any], skipped: set[str]
+) -> list[Cell] | None:
+    """The row under the header when it is a second header row (``联系方式`` over ``手机号码``
+    and ``身份证号码``): every filled cell a column name. ``None`` when it is data."""
+    if row is None:
+        return None
+    cells = row[1]
+    keys = _keys_of(cells, table)
+    filled = [k for c, k in zip(cells, keys, strict=True) if c is not None and str(c).strip()]
+    if not filled or not all(k in table or k in skipped for k in filled):
+        return None
+    return cells
+
+
 def find_columns(
     rows: Iterator[tuple[int, list[Cell]]],
     fields: Sequence[Field],
@@ -404,7 +433,15 @@ def find_columns(
         keys = [_known(header_key(c), table) if isinstance(c, str) else "" for c in cells]
         named = {table[k][1].key for k in keys if k in table and k not in skipped}
         if len(named) >= 2 or (named and required and required <= named):
-            return _columns(line, cells, keys, table, skipped, fields, kind_label)
+            after = next(rows, None)
+            below = _sub_header(after, table, skipped)
+            if after is not None and below is not None:  # a second header row under groups
+                cells = [b if b is not None else c for b, c in _pairs(below, cells)]
+                keys = [b if b else k for b, k in _pairs(_keys_of(below, table), keys)]
+            found = _columns(line, cells, keys, table, skipped, fields, kind_label)
+            if after is not None and below is None:
+                found.pending.append(after)
+            return found
         if seen >= HEADER_SCAN:
             break
     if seen == 0:
@@ -1774,6 +1811,8 @@ def _run_import(
             first=table.other_sheets[0],
         ) from None
     importer.columns = columns
+    if columns.pending:  # the row read after the header to see whether it was one
+        rows = itertools.chain(columns.pending, rows)
     importer.expected_rows = _expected_rows(table)
     result.header_line = columns.header_line
     result.unknown_columns = columns.unknown
