@@ -486,3 +486,23 @@ def test_the_row_under_a_one_row_header_is_data(base: Cli, db_path: Path, tmp_pa
     result = base("cadre", "import", str(_gbk_csv(tmp_path / "x.csv", rows)))
     assert result.code == 0, result
     assert rows_of(db_path, "SELECT name FROM cadre WHERE id > 4") == [("钱十",)]
+
+
+def test_counts_written_with_their_unit_are_read(base: Cli, db_path: Path, tmp_path: Path) -> None:
+    """家庭人口 ``4人``, 联系卡 ``3张``: refused as not whole numbers."""
+    rows = [
+        ["户主姓名", "所在社区(村)", "家庭人口"],
+        ["孙立", "幸福社区", "4人"],
+        ["周红", "幸福社区", "５ 口"],
+    ]
+    result = base("household", "import", str(_gbk_csv(tmp_path / "户.csv", rows)))
+    assert result.code == 0, result
+    assert rows_of(db_path, "SELECT name, members FROM household WHERE id > 1 ORDER BY id") == [
+        ("孙立", 4),
+        ("周红", 5),
+    ]
+    assert base("link", "community", "--section", "办公室", "--community", "幸福社区").code == 0
+    args = ("visit", "add", "--cadre", "1", "--household", "孙立", "--form", "card")
+    assert base(*args, "--cards", "3张").code == 0
+    assert rows_of(db_path, "SELECT cards FROM visit") == [(3,)]
+    assert base(*args, "--cards", "张").code == 1

@@ -77,6 +77,7 @@ def name(value: str | None, field: str) -> str:
     return clean
 
 
+_COUNT_UNIT = re.compile(r"(?<=\d)\s*[人口张户篇次名个件]$")
 INTEGER_LIMIT = 1_000_000  # people in a household, cards handed out: far below this
 
 
@@ -95,7 +96,10 @@ def integer(
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
-        number = int(normalize(str(value))) if not isinstance(value, int) else value
+        if isinstance(value, int):
+            number = value
+        else:  # a count written with its unit, as clerks do: 4人, 2张, 3 户
+            number = int(_COUNT_UNIT.sub("", normalize(str(value))))
     except ValueError:  # not a number, or one of more than 4300 digits
         raise ValidationError(
             "integer_invalid", field=field, value=_clip(value), minimum=minimum
