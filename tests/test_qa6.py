@@ -506,3 +506,26 @@ def test_counts_written_with_their_unit_are_read(base: Cli, db_path: Path, tmp_p
     assert base(*args, "--cards", "3张").code == 0
     assert rows_of(db_path, "SELECT cards FROM visit") == [(3,)]
     assert base(*args, "--cards", "张").code == 1
+
+
+def test_a_pair_row_before_the_community_link_row_of_the_same_file_imports(
+    base: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    """The pair was refused (its community not linked with the cadre's section) because the
+    row linking them came later in the file, and the sentence said to run link community."""
+    rows = [
+        ["联系类型", "科室", "干部", "联系对象", "开始日期"],
+        ["联系户", "", "单丽", "王秀英", "2026-4-1"],
+        ["社区", "综合科", "", "幸福社区", "2026-3-1"],
+    ]
+    result = base("link", "import", str(_gbk_csv(tmp_path / "联系.csv", rows)), "--dry-run")
+    assert result.code == 0, result
+    assert result.out.splitlines()[2:4] == [
+        "2       新增    单丽 — 王秀英",
+        "3       新增    综合科 — 幸福社区",
+    ]
+    assert base("link", "import", str(tmp_path / "联系.csv")).code == 0
+    assert rows_of(
+        db_path,
+        "SELECT kind, section_id, cadre_id, community_id, household_id FROM link ORDER BY id",
+    ) == [("community", 2, None, 1, None), ("household", None, 3, None, 1)]

@@ -2675,6 +2675,18 @@ class LinkImporter(LedgerImporter):
         self.made_on: dict[int, int] = {}  # link id → the file's line that made it
         super().__init__(*args, **kwargs)
 
+    def process(self, rows: list[Row], result: ImportResult, keep_plan: bool) -> list[BadRow]:
+        """The batch's community links first: a pair row needs its community linked with the
+        cadre's section, and the row that links them may come later in the file."""
+        first = [r for r in rows if r.data.get("kind") == "community"]
+        if not first or len(first) == len(rows):
+            return super().process(rows, result, keep_plan)
+        planned = len(result.planned)
+        rest = [r for r in rows if r.data.get("kind") != "community"]
+        bad = super().process(first + rest, result, keep_plan)
+        result.planned[planned:] = sorted(result.planned[planned:], key=lambda p: p.line)
+        return sorted(bad, key=lambda b: b.line)
+
     def _said_of_file(self, exc: RuleError) -> RuleError:
         """A limit reached through links that earlier rows of this file made (not written
         yet): those links named by their row, not by a number no listing shows."""
