@@ -529,3 +529,18 @@ def test_a_pair_row_before_the_community_link_row_of_the_same_file_imports(
         db_path,
         "SELECT kind, section_id, cadre_id, community_id, household_id FROM link ORDER BY id",
     ) == [("community", 2, None, 1, None), ("household", None, 3, None, 1)]
+
+
+def test_visit_cadres_parted_by_spaces_import(campaign: Cli, db_path: Path, tmp_path: Path) -> None:
+    """``张伟 曾强`` in the 走访干部 cell: refused as one cadre named 张伟曾强. A name padded with
+    a space (``单  丽``) is still one cadre."""
+    rows = [
+        ["走访日期", "走访干部", "对象类型", "走访对象", "形式"],
+        ["2026-6-1", "张伟@办公室 曾强", "联系户", "王秀英", "入户"],
+        ["2026-6-2", "单  丽", "联系户", "王秀英", "入户"],
+    ]
+    result = campaign("visit", "import", str(_gbk_csv(tmp_path / "走访.csv", rows)))
+    assert result.code == 0, result
+    assert rows_of(
+        db_path, "SELECT visit_id, cadre_id FROM visit_cadre WHERE visit_id > 1 ORDER BY 1, 2"
+    ) == [(2, 1), (2, 4), (3, 3)]

@@ -2423,11 +2423,26 @@ class LedgerImporter(Importer):
             return self.refs.get(f.ref, value)
         if f.type == "refs":
             assert f.ref is not None
-            found = [self.refs.get(f.ref, part) for part in split_list(value)]
+            found = [i for part in split_list(value) for i in self._refs_in(f.ref, part)]
             if not found:
                 raise ValidationError("required", field=f.label)
             return list(dict.fromkeys(found))
         return validate.text(str(value), f.label, required=f.required, limit=f.limit)
+
+    def _refs_in(self, kind: str, part: str) -> list[int]:
+        """One name of a list cell; names parted by spaces only (``李娜 王强``), when the whole
+        names no one and each piece names someone (``李 娜``, a padded name, is one name)."""
+        try:
+            return [self.refs.get(kind, part)]
+        except SanlianError:
+            pieces = part.split()
+            if len(pieces) < 2:
+                raise
+            try:
+                return [self.refs.get(kind, piece) for piece in pieces]
+            except SanlianError:
+                pass
+            raise
 
     def clean(self, row: Row, notes: list[str]) -> dict[str, Any]:
         return {f.key: self.parse(f.key, row.values) for f in self.fields}
