@@ -544,3 +544,26 @@ def test_visit_cadres_parted_by_spaces_import(campaign: Cli, db_path: Path, tmp_
     assert rows_of(
         db_path, "SELECT visit_id, cadre_id FROM visit_cadre WHERE visit_id > 1 ORDER BY 1, 2"
     ) == [(2, 1), (2, 4), (3, 3)]
+
+
+def test_a_roster_s_usual_words_for_gender_party_and_role_import(
+    base: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    """男性/女性, 党员/预备党员/团员, 组员: refused as unknown values."""
+    rows = [
+        ["姓名", "科室", "性别", "政治面貌", "领导小组职务"],
+        ["甲", "办公室", "男性", "党员", "组员"],
+        ["乙", "办公室", "女性", "预备党员", ""],
+        ["丙", "综合科", "女", "团员", ""],
+        ["丁", "综合科", "男", "共产党员", ""],
+    ]
+    result = base("cadre", "import", str(_gbk_csv(tmp_path / "花名册.csv", rows)))
+    assert result.code == 0, result
+    assert rows_of(db_path, "SELECT name, gender, party, role FROM cadre WHERE id > 4") == [
+        ("甲", "male", "member", "member"),
+        ("乙", "female", "probationary", None),
+        ("丙", "female", "league", None),
+        ("丁", "male", "member", None),
+    ]
+    assert base("cadre", "add", "戊", "--section", "办公室", "--party", "党员").code == 0
+    assert rows_of(db_path, "SELECT party FROM cadre WHERE name = '戊'") == [("member",)]

@@ -750,8 +750,14 @@ class Importer:
         return {f.key: f.example for f in self.fields if f.example is not None}
 
 
-def _parse_enum(parse: Callable[..., str], enum: dict[str, str], label: str, raw: Any) -> str:
-    return parse(enum, str(raw), label)
+def _parse_enum(
+    parse: Callable[..., str],
+    enum: dict[str, str],
+    label: str,
+    words: Mapping[str, str] | None,
+    raw: Any,
+) -> str:
+    return parse(enum, str(raw), label, words)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -950,7 +956,7 @@ class RegistryImporter(Importer):
         number are not among them (see ``_clean_new``)."""
         from sanlian.i18n import labels
         from sanlian.services import validate
-        from sanlian.services.registry import _bool
+        from sanlian.services.registry import ENUM_WORDS, _bool
 
         checks: list[tuple[str, str, Callable[[Any], Any], str, bool, bool]] = []
         for f in self.spec.fields:
@@ -962,7 +968,8 @@ class RegistryImporter(Importer):
                 rule = functools.partial(validate.text, field=label, limit=f.limit)
             elif f.type == "enum":
                 assert f.enum is not None
-                rule = functools.partial(_parse_enum, labels.parse, dict(f.enum), label)
+                words = ENUM_WORDS.get(f.key)
+                rule = functools.partial(_parse_enum, labels.parse, dict(f.enum), label, words)
             elif f.type == "bool":
                 rule = functools.partial(_bool, label=label)
             elif f.type == "int":

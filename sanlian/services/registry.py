@@ -19,6 +19,23 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 
+# How rosters often write an enumerated value, besides its label and key.
+ENUM_WORDS: dict[str, dict[str, str]] = {
+    "gender": {"男性": "male", "女性": "female"},
+    "party": {
+        "党员": "member",
+        "共产党员": "member",
+        "中国共产党党员": "member",
+        "预备党员": "probationary",
+        "中共预备": "probationary",
+        "团员": "league",
+        "共青团": "league",
+        "中国共产主义青年团团员": "league",
+    },
+    "role": {"组员": "member", "领导小组成员": "member", "领导小组办公室": "office"},
+}
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     key: str  # attribute and JSON key
@@ -184,7 +201,7 @@ def clean_values(
             out[f.column] = validate.text(raw, f.label, limit=f.limit)
         elif f.type == "enum":
             assert f.enum is not None
-            out[f.column] = labels.parse(dict(f.enum), str(raw), f.label)
+            out[f.column] = labels.parse(dict(f.enum), str(raw), f.label, ENUM_WORDS.get(f.key))
         elif f.type == "bool":
             out[f.column] = _bool(raw, f.label)
         elif f.type == "int":
