@@ -567,3 +567,34 @@ def test_a_roster_s_usual_words_for_gender_party_and_role_import(
     ]
     assert base("cadre", "add", "戊", "--section", "办公室", "--party", "党员").code == 0
     assert rows_of(db_path, "SELECT party FROM cadre WHERE name = '戊'") == [("member",)]
+
+
+def test_a_problem_s_usual_category_words_are_read(
+    base: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    """就业, 融资, 纠纷: refused as categories that 'do not apply to' their target's kind."""
+    rows = [
+        ["提出日期", "对象类型", "对象", "类别", "问题"],
+        ["2026-6-1", "联系户", "王秀英", "就业", "找工作"],
+        ["2026-6-1", "企业", "临沂华强机械有限公司", "融资", "贷款难"],
+        ["2026-6-1", "社区", "幸福社区", "纠纷", "邻里纠纷"],
+    ]
+    result = base("problem", "import", str(_gbk_csv(tmp_path / "问题.csv", rows)))
+    assert result.code == 0, result
+    assert rows_of(db_path, "SELECT category FROM problem ORDER BY id") == [
+        ("employment",),
+        ("funds",),
+        ("dispute",),
+    ]
+    listed = json.loads(base("problem", "list", "--category", "就业", "-f", "json").out)
+    assert [p["id"] for p in listed] == [1]
+
+
+def test_a_category_of_no_kind_is_called_unknown(
+    base: Cli, unchanged: Callable[[Callable[[], Result]], Result]
+) -> None:
+    args = ("problem", "add", "--household", "王秀英", "--text", "x", "--category", "天气")
+    result = unchanged(lambda: base(*args))
+    assert result.err.startswith("“问题类别”的值“天气”不认识，请填写以下之一：技能培训(training)")
+    other = unchanged(lambda: base(*args[:-1], "资金"))
+    assert other.err.startswith("“问题类别”“资金”不适用于联系户的问题")
