@@ -598,3 +598,17 @@ def test_a_category_of_no_kind_is_called_unknown(
     assert result.err.startswith("“问题类别”的值“天气”不认识，请填写以下之一：技能培训(training)")
     other = unchanged(lambda: base(*args[:-1], "资金"))
     assert other.err.startswith("“问题类别”“资金”不适用于联系户的问题")
+
+
+def test_a_community_s_kind_as_rosters_write_it(base: Cli, db_path: Path, tmp_path: Path) -> None:
+    rows = [
+        ["名称", "类别", "乡镇(街道)"],
+        ["甲村", "行政村", "枣园镇"],
+        ["乙社区", "居委会", "兰山街道"],
+    ]
+    result = base("community", "import", str(_gbk_csv(tmp_path / "社区.csv", rows)))
+    assert result.code == 0, result
+    assert rows_of(db_path, "SELECT name, kind FROM community WHERE id > 2 ORDER BY id") == [
+        ("甲村", "village"),
+        ("乙社区", "community"),
+    ]

@@ -33,6 +33,14 @@ ENUM_WORDS: dict[str, dict[str, str]] = {
         "中国共产主义青年团团员": "league",
     },
     "role": {"组员": "member", "领导小组成员": "member", "领导小组办公室": "office"},
+    "kind": {  # a community's
+        "居委会": "community",
+        "社区居委会": "community",
+        "居民委员会": "community",
+        "行政村": "village",
+        "村委会": "village",
+        "村民委员会": "village",
+    },
 }
 
 
