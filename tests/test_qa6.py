@@ -612,3 +612,26 @@ def test_a_community_s_kind_as_rosters_write_it(base: Cli, db_path: Path, tmp_pa
         ("甲村", "village"),
         ("乙社区", "community"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "fen"),
+    [("1.2万", 1_200_000), ("1.2 万元", 1_200_000), ("3万", 3_000_000), ("1.234567万", 1_234_567)],
+)
+def test_money_in_wan_is_read_exactly(campaign: Cli, db_path: Path, typed: str, fen: int) -> None:
+    """``1.2万``, as ledgers write money, was refused."""
+    result = campaign(
+        "problem", "resolve", "1", "--how", "送医", "--amount", typed, "--date", "3-10"
+    )
+    assert result.code == 0, result
+    assert rows_of(db_path, "SELECT amount_fen FROM problem_step WHERE kind = 'resolve'") == [
+        (fen,)
+    ]
+
+
+@pytest.mark.parametrize("typed", ["1.2345678万", "1,2万", "万", "-1万"])
+def test_money_in_wan_that_is_no_amount_is_refused(
+    campaign: Cli, typed: str, unchanged: Callable[[Callable[[], Result]], Result]
+) -> None:
+    result = unchanged(lambda: campaign("problem", "resolve", "1", "--how", "x", "--amount", typed))
+    assert "无法识别" in result.err and "资金" in result.err

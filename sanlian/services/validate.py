@@ -174,7 +174,7 @@ def money(value: str | Decimal | None, field: str) -> Decimal | None:
     """Yuan as an exact Decimal with at most two places (never a float).
 
     Accepted: ``12345.67``, ``12,345.67`` (thousands separators in their places), ``¥12,345.67``,
-    ``500元``, full-width digits. Refused: signs, exponents, misplaced separators, more than
+    ``500元``, ``1.2万`` (元), full-width digits. Refused: signs, exponents, misplaced separators, more than
     two decimals, amounts of 100 亿 or more.
     """
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -182,6 +182,15 @@ def money(value: str | Decimal | None, field: str) -> Decimal | None:
     raw = str(value)
     clean = normalize(raw).replace("，", ",").replace("¥", "").replace("￥", "")
     clean = clean.removesuffix("元").strip()
+    wan = clean.endswith("万")  # 1.2万 (元): ten thousand yuan, as ledgers often write money
+    if wan:
+        clean = clean.removesuffix("万").strip()
+        if not re.fullmatch(r"\d+(\.\d{1,6})?", clean):
+            raise ValidationError("money_invalid", field=field, value=raw)
+        clean = str(Decimal(clean) * 10000)
+        if not re.fullmatch(r"\d+(\.\d{1,2})?", clean.rstrip("0").rstrip(".") or "0"):
+            raise ValidationError("money_invalid", field=field, value=raw)
+        clean = clean.rstrip("0").rstrip(".") if "." in clean else clean
     if "," in clean:
         if not re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d*)?", clean):
             raise ValidationError("money_invalid", field=field, value=raw)
