@@ -635,3 +635,15 @@ def test_money_in_wan_that_is_no_amount_is_refused(
 ) -> None:
     result = unchanged(lambda: campaign("problem", "resolve", "1", "--how", "x", "--amount", typed))
     assert "无法识别" in result.err and "资金" in result.err
+
+
+def test_qita_written_either_way_is_other(base: Cli, db_path: Path) -> None:
+    """其它 (as often written for 其他) was refused for forms, categories and party."""
+    assert base("cadre", "add", "周九", "--section", "办公室", "--party", "其它").code == 0
+    args = ("visit", "add", "--cadre", "周九", "--household", "王秀英", "--form", "其它")
+    assert base(*args, "--date", "3-2").code == 0
+    problem = ("problem", "add", "--household", "王秀英", "--category", "其它", "--text", "x")
+    assert base(*problem).code == 0
+    assert rows_of(db_path, "SELECT party FROM cadre WHERE name = '周九'") == [("other",)]
+    assert rows_of(db_path, "SELECT form FROM visit") == [("other",)]
+    assert rows_of(db_path, "SELECT category FROM problem") == [("other",)]
