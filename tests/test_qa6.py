@@ -647,3 +647,16 @@ def test_qita_written_either_way_is_other(base: Cli, db_path: Path) -> None:
     assert rows_of(db_path, "SELECT party FROM cadre WHERE name = '周九'") == [("other",)]
     assert rows_of(db_path, "SELECT form FROM visit") == [("other",)]
     assert rows_of(db_path, "SELECT category FROM problem") == [("other",)]
+
+
+def test_a_bracketed_second_column_of_a_field_does_not_clash(
+    base: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    """手机号码 and 手机号码（备用）: the plain one is the field, the other is left out."""
+    rows = [
+        ["姓名", "科室", "手机号码", "手机号码（备用）"],
+        ["钱十", "办公室", "13512345678", "13600001111"],
+    ]
+    result = base("cadre", "import", str(_gbk_csv(tmp_path / "花名册.csv", rows)))
+    assert result.code == 0, result
+    assert rows_of(db_path, "SELECT phone FROM cadre WHERE name = '钱十'") == [("13512345678",)]

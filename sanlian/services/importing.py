@@ -436,7 +436,9 @@ def find_columns(
             after = next(rows, None)
             below = _sub_header(after, table, skipped)
             if after is not None and below is not None:  # a second header row under groups
-                cells = [b if b is not None else c for b, c in _pairs(below, cells)]
+                cells = [
+                    b if b is not None and str(b).strip() else c for b, c in _pairs(below, cells)
+                ]
                 keys = [b if b else k for b, k in _pairs(_keys_of(below, table), keys)]
             found = _columns(line, cells, keys, table, skipped, fields, kind_label)
             if after is not None and below is None:
@@ -482,6 +484,8 @@ def _columns(
             unknown.append(headers[index])
             continue
         rank, f = table[key]
+        if isinstance(cells[index], str) and header_key(cells[index]) != key:
+            rank += 10  # named with a note in brackets: a column named plainly comes first
         if f.key not in best:
             best[f.key] = (rank, index)
             continue
