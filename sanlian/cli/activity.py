@@ -1,5 +1,6 @@
 """``activity``: the campaign's events — the "eight ones" that are events, and its own steps."""
 
+import datetime as dt
 from typing import Annotated, Any
 
 import typer
@@ -75,6 +76,12 @@ def add(
             "activity add",
             f"登记活动 {record['id']}：{record['held_on']} {_what(record)}",
         )
+        from sanlian.services.campaign import outside_note
+
+        held = dt.date.fromisoformat(str(record["held_on"]))
+        outside = outside_note(session, held, "activity", int(record["id"]))
+        if outside:
+            notes.append(outside)
     for text in notes:
         st.note(text)
     typer.echo(

@@ -166,6 +166,8 @@ def set_(
             phase_dates=phase_dates,
             settings=settings,
         )
-        st.journal(session, "campaign set", f"修改 {view.campaign.year} 年活动设置")
+        changed = st.changed(session)
+        if changed:
+            st.journal(session, "campaign set", f"修改 {view.campaign.year} 年活动设置")
         year_done = view.campaign.year
-    typer.echo(render("campaign_updated", year=year_done))
+    typer.echo(render("campaign_updated" if changed else "campaign_unchanged", year=year_done))

@@ -117,6 +117,18 @@ class State:
         self.journaled = True
         return entry
 
+    def changed(self, session: Session) -> bool:
+        """Whether this write session changed any row so far (an edit whose every value equals
+        the stored one changes nothing: it writes no journal entry and says so)."""
+        from sanlian.db import journal
+
+        rec = journal.recorder(session)
+        if rec is None:
+            return True
+        if session.new or session.dirty or session.deleted:
+            session.flush()
+        return bool(rec.changes)
+
     def note_reveal(self, what: str) -> None:
         """Something shown with full ID/phone numbers (``--reveal``), for the journal."""
         if self.reveal_asked and what not in self.revealed:

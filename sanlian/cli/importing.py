@@ -404,10 +404,8 @@ def export(
 
     st = state()
     key = exporting.parse_kind(kind, exporting.export_kinds())
-    if output is not None and suffix_format(output) is None:
-        from sanlian.errors import ImportFileError
-
-        raise ImportFileError("export_suffix", suffix=output.suffix or "（无后缀）")
+    if output is not None:
+        _check_file(output, suffix_format(output) is not None, "export_suffix")
     with st.session() as session:
         table = exporting.export_table(session, key, reveal=reveal, today=st.today)
         if output is None:
@@ -420,6 +418,18 @@ def export(
         st.note(render("export_hidden"))
     if output is not None:
         st.note(render("export_done", kind=table.label, count=count, path=output))
+
+
+def _check_file(path: Path, suffix_ok: bool, suffix_key: str) -> None:
+    """Refuse, before anything is read, a folder, a suffix not written or a missing folder."""
+    from sanlian.errors import ImportFileError, ValidationError
+
+    if path.expanduser().is_dir():
+        raise ValidationError("output_is_folder", path=path)
+    if not suffix_ok:
+        raise ImportFileError(suffix_key, suffix=path.suffix or "（无后缀）")
+    if not path.expanduser().parent.exists():  # (a file in its place: the writer says so)
+        raise ValidationError("output_folder", folder=path.expanduser().parent)
 
 
 def template(
@@ -439,7 +449,6 @@ def template(
     ] = None,
 ) -> None:
     """写一个空白的导入模板（.xlsx）：表头、一行示例和“说明”工作表。"""
-    from sanlian.errors import ImportFileError
     from sanlian.i18n.messages import render
     from sanlian.io.writers import suffix_format
     from sanlian.services import exporting
@@ -449,7 +458,6 @@ def template(
     key = exporting.parse_kind(kind, kinds, "template_kind_unsupported")
     label = kinds[key]
     path = output or Path(exporting.default_name(label, "导入模板.xlsx"))
-    if suffix_format(path) != "xlsx":
-        raise ImportFileError("export_suffix", suffix=path.suffix or "（无后缀）")
+    _check_file(path, suffix_format(path) == "xlsx", "template_suffix")
     exporting.write_template(key, path)
     st.note(render("template_done", kind=label, path=path))

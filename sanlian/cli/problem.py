@@ -205,10 +205,11 @@ def _step(
     notes: list[str] = []
     with st.session(write=True) as session:
         dates = {k: st.date(session, v, label) for k, (v, label) in values.pop("dates", {}).items()}
+        step_on = st.date(session, date, date_label)
         record = getattr(problems, step)(
             session,
             problem_id=problem_id,
-            step_on=st.date(session, date, date_label),
+            step_on=step_on,
             now=now(),
             today=st.today,
             operator=st.who,
@@ -218,6 +219,10 @@ def _step(
         )
         said = action(record) if callable(action) else action
         st.journal(session, f"problem {step}", journal.format(id=problem_id, action=said))
+    if step == "reopen" and record["due_on"] is not None and str(record["due_on"]) < str(step_on):
+        from sanlian.i18n.messages import render
+
+        notes.append(render("problem_reopened_overdue", id=problem_id, due=record["due_on"]))
     for text in notes:
         st.note(text)
     _stepped(record, said)
@@ -340,10 +345,15 @@ def edit(
             operator=st.who,
             notes=notes,
         )
-        summary = "、".join(changed) if changed else "没有变化"
-        st.journal(session, "problem edit", f"修改问题 {problem_id}：{summary}")
+        summary = "、".join(changed)
+        wrote = st.changed(session)
+        if wrote:
+            st.journal(session, "problem edit", f"修改问题 {problem_id}：{summary}")
     for line in notes:
         st.note(line)
+    if not wrote:
+        typer.echo(render("edit_unchanged", what=f"问题 {record['id']} "))
+        return
     typer.echo(render("problem_edited", id=record["id"], changes=summary))
 
 

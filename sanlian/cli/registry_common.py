@@ -44,10 +44,16 @@ def edit_record(kind: str, ref: str, values: dict[str, Any]) -> None:
     with st.session(write=True) as session:
         record = registry.edit(session, kind, ref, values, today=st.today, notes=notes)
         label = registry.KINDS[kind].label
-        st.journal(session, f"{kind} edit", f"修改{label}“{record.name}”（编号 {record.id}）")
+        changed = st.changed(session)
+        if changed:
+            st.journal(session, f"{kind} edit", f"修改{label}“{record.name}”（编号 {record.id}）")
         record_id, name = record.id, record.name
     for note in notes:
         st.note(note)
+    if not changed:
+        what = f"{label}“{name}”（编号 {record_id}）"
+        typer.echo(render("edit_unchanged", what=what))
+        return
     typer.echo(render("edited", kind=label, name=name, id=record_id))
 
 

@@ -54,6 +54,10 @@ DONE = {True: "已完成", False: "未完成"}
 def _check_suffix(output: Path | None, allowed: tuple[str, ...], command: str) -> str | None:
     if output is None:
         return None
+    from sanlian.cli.output import check_output
+
+    if output.expanduser().is_dir():  # said as a folder, not as a file of an unknown kind
+        check_output(output, allowed)
     suffix = output.suffix.lower()
     if suffix not in allowed:
         from sanlian.errors import ValidationError
@@ -64,8 +68,6 @@ def _check_suffix(output: Path | None, allowed: tuple[str, ...], command: str) -
             command=command,
             choices="、".join(allowed),
         )
-    from sanlian.cli.output import check_output
-
     check_output(output, allowed)
     return suffix
 
@@ -236,7 +238,7 @@ def progress_text(p: "Progress", fmt: str) -> str:
     for ph in p.phases:
         parts.append(_heading(_phase_title(ph), fmt, 2))
         parts.append(tabulate_text(_item_rows(ph), ITEM_COLS, style))
-    if p.cadres:
+    if p.by_cadre:
         parts.append(_heading("各干部事项", fmt, 2))
         parts.append(tabulate_text(_cadre_rows(p), CADRE_COLS, style))
     else:
@@ -290,7 +292,7 @@ def progress_rich(p: "Progress", console: "Console") -> None:
             state = Text("✔ 已完成", style="green") if item.done else Text("✘ 未完成", style="red")
             table.add_row(item.label, state, wrap_zh(item.record, record_width))
         console.print(table)
-    if p.cadres:
+    if p.by_cadre:
         console.print(Text("各干部事项", style="bold"))
         cadre_table = Table(header_style="bold")
         for col in CADRE_COLS:
@@ -336,7 +338,7 @@ def render_progress(p: "Progress", fmt: str, output: Path | None) -> None:
     if fmt == "json":
         emit(to_json(p.as_dict()), output)
     elif fmt == "csv":
-        if p.cadres:
+        if p.by_cadre:
             emit(csv_text(_cadre_rows(p), CADRE_COLS), output, bom=True)
         else:
             emit(csv_text(_section_rows(p), SECTION_COLS), output, bom=True)

@@ -1,5 +1,6 @@
 """``research``: research reports (调研报告), at least one per cadre."""
 
+import datetime as dt
 from typing import Annotated, Any
 
 import typer
@@ -65,6 +66,12 @@ def add(
             "research add",
             f"登记调研报告 {record['id']}：{record['cadre']}《{record['title']}》",
         )
+        from sanlian.services.campaign import outside_note
+
+        written = dt.date.fromisoformat(str(record["written_on"]))
+        outside = outside_note(session, written, "research", int(record["id"]))
+    if outside:
+        st.note(outside)
     typer.echo(
         render("research_added", id=record["id"], cadre=record["cadre"], title=record["title"])
     )

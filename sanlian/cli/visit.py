@@ -148,7 +148,12 @@ def edit(
             today=st.today,
             notes=notes,
         )
-        st.journal(session, "visit edit", f"修改走访 {visit_id}")
+        changed = st.changed(session)
+        if changed:
+            st.journal(session, "visit edit", f"修改走访 {visit_id}")
+    if not changed:
+        typer.echo(render("edit_unchanged", what=f"走访 {visit_id} "))
+        return
     for text in notes:
         st.note(text)
     typer.echo(render("visit_edited", id=visit_id))

@@ -190,7 +190,7 @@ def label(enum: Enum, key: str | None) -> str:
 def parse(enum: Enum, value: str, field: str, words: Mapping[str, str] | None = None) -> str:
     """Accept a key or a Chinese label (case-insensitive for keys), or one of ``words``;
     return the key."""
-    text = value.strip()
+    text = value.strip().replace("其它", "其他")  # both are written for "other"
     if text in enum:
         return text
     if words and text in words:

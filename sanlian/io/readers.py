@@ -38,6 +38,7 @@ class Table:
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
+    other_sheets: tuple[str, ...] = ()  # the workbook's other sheets, when none was named
     _position: Any = field(default=None, repr=False)
     _closer: Any = field(default=None, repr=False)
 
@@ -70,10 +71,12 @@ def open_table(path: Path, *, sheet: str | None = None, encoding: str | None = N
     if not path.exists():
         raise ImportFileError("import_file_missing", path=path)
     if path.is_dir():
-        raise ImportFileError("import_file_missing", path=path)
+        raise ImportFileError("import_file_is_dir", path=path)
     suffix = path.suffix.lower()
     try:
-        if suffix in EXCEL_SUFFIXES:
+        if suffix in EXCEL_SUFFIXES and path.stat().st_size == 0:  # no workbook: nothing in it
+            raise ImportFileError("import_empty", path=path)
+        if suffix in EXCEL_SUFFIXES or (suffix in CSV_SUFFIXES and _is_workbook(path)):
             return _open_excel(path, sheet)
         if suffix in CSV_SUFFIXES:
             return _open_csv(path, encoding)
@@ -83,6 +86,17 @@ def open_table(path: Path, *, sheet: str | None = None, encoding: str | None = N
 
 
 # --- Excel ----------------------------------------------------------------------------------
+
+# How a workbook's file begins: an .xlsx (a zip) or an old .xls (an OLE compound file).
+WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
+def _is_workbook(path: Path) -> bool:
+    """Whether a file named .csv is really an Excel workbook (renamed, or saved under the
+    wrong name): it is then read as the workbook it is."""
+    with path.open("rb") as f:
+        head = f.read(8)
+    return head.startswith(WORKBOOK_MAGIC)
 
 
 def _open_excel(path: Path, sheet: str | None) -> Table:
@@ -142,6 +156,7 @@ def _open_excel(path: Path, sheet: str | None) -> Table:
         rows=rows(),
         size=size,
         sheet=name,
+        other_sheets=tuple(n for n in names if n != name) if sheet is None else (),
         _position=lambda: counter["row"],
         _closer=close,
     )

@@ -121,6 +121,7 @@ class Progress:
     sections: tuple[SectionProgress, ...]
     total: SectionProgress
     cadres: tuple[CadreRow, ...]  # filled for ``--by cadre``
+    by_cadre: bool = False  # ``--by cadre`` asked (the cadres' table, even with no cadre)
 
     @property
     def current(self) -> tuple[PhaseProgress, ...]:
@@ -325,4 +326,5 @@ def progress(
         sections=tuple(SectionProgress.of(s.id, s.name, s.figures) for s in sections),
         total=SectionProgress.of(None, "合计", figures),
         cadres=tuple(cadre_rows(session, period)) if by_cadre else (),
+        by_cadre=by_cadre,
     )

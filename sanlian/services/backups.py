@@ -223,6 +223,8 @@ def verify(path: Path) -> int:
     schema version. Each refusal is one sentence saying which test failed."""
     from sanlian.db.migrations import MIGRATIONS
 
+    if path.is_dir():
+        raise RuleError("restore_is_dir", path=path)
     if not path.is_file():
         raise RuleError("restore_missing", path=path)
     try:

@@ -92,6 +92,22 @@ def years(session: Session) -> list[int]:
     return list(session.exec(select(Campaign.year).order_by(col(Campaign.year))))
 
 
+def outside_note(session: Session, day: dt.date, noun: str, record_id: int) -> str | None:
+    """A note for a record dated in a year without a campaign: no year's figures count it."""
+    if day.year in years(session):
+        return None
+    from sanlian.i18n.messages import render
+
+    return render(
+        "note_no_campaign_year",
+        year=day.year,
+        date=day.isoformat(),
+        noun=noun,
+        id=record_id,
+        years="、".join(str(y) for y in years(session)) or "无",
+    )
+
+
 def get(session: Session, *, today: dt.date, year: int | None = None) -> CampaignView:
     """The campaign of ``year``; by default this year's, else the latest."""
     from sqlmodel import col, select

@@ -35,6 +35,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import itertools
 import re
 import time
 import unicodedata
@@ -43,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sanlian.errors import ImportFileError, SanlianError, ValidationError
+from sanlian.errors import ImportFileError, RuleError, SanlianError, ValidationError
 from sanlian.i18n.messages import render
 from sanlian.io.cells import (
     Cell,
@@ -321,6 +322,7 @@ class Columns:
     fields: dict[int, Field]  # cell index → field
     unknown: list[str]
     record: int | None = None  # cell index of the 台账编号 column, if the file has one
+    pending: list[tuple[int, list[Cell]]] = field(default_factory=list)  # read after it, a row
 
     def header_of(self, key: str) -> str:
         if key == RECORD_KEY:
@@ -374,6 +376,42 @@ def _lookup(fields: Sequence[Field], mapping: Mapping[str, str]) -> dict[str, tu
     return table
 
 
+def _known(key: str, table: Mapping[str, Any]) -> str:
+    """A header key, or the field name it starts with when a note in brackets follows it
+    (``手机号码（11位）``, ``科室\n（部门）``): names such as ``所在社区(村)`` match whole first."""
+    if key in table:
+        return key
+    bare = re.sub(r"\([^()]*\)$", "", key)
+    return bare if bare and bare in table else key
+
+
+def _keys_of(cells: Sequence[Cell], table: Mapping[str, Any]) -> list[str]:
+    return [_known(header_key(c), table) if isinstance(c, str) else "" for c in cells]
+
+
+def _pairs(first: Sequence[Any], second: Sequence[Any]) -> list[tuple[Any, Any]]:
+    width = max(len(first), len(second))
+    return [
+        (first[i] if i < len(first) else None, second[i] if i < len(second) else None)
+        for i in range(width)
+    ]
+
+
+def _sub_header(
+    row: tuple[int, list[Cell]] | None, table: Mapping[str, Any], skipped: set[str]
+) -> list[Cell] | None:
+    """The row under the header when it is a second header row (``联系方式`` over ``手机号码``
+    and ``身份证号码``): every filled cell a column name. ``None`` when it is data."""
+    if row is None:
+        return None
+    cells = row[1]
+    keys = _keys_of(cells, table)
+    filled = [k for c, k in zip(cells, keys, strict=True) if c is not None and str(c).strip()]
+    if not filled or not all(k in table or k in skipped for k in filled):
+        return None
+    return cells
+
+
 def find_columns(
     rows: Iterator[tuple[int, list[Cell]]],
     fields: Sequence[Field],
@@ -392,10 +430,20 @@ def find_columns(
     seen = 0
     for line, cells in rows:
         seen += 1
-        keys = [header_key(c) if isinstance(c, str) else "" for c in cells]
+        keys = [_known(header_key(c), table) if isinstance(c, str) else "" for c in cells]
         named = {table[k][1].key for k in keys if k in table and k not in skipped}
         if len(named) >= 2 or (named and required and required <= named):
-            return _columns(line, cells, keys, table, skipped, fields, kind_label)
+            after = next(rows, None)
+            below = _sub_header(after, table, skipped)
+            if after is not None and below is not None:  # a second header row under groups
+                cells = [
+                    b if b is not None and str(b).strip() else c for b, c in _pairs(below, cells)
+                ]
+                keys = [b if b else k for b, k in _pairs(_keys_of(below, table), keys)]
+            found = _columns(line, cells, keys, table, skipped, fields, kind_label)
+            if after is not None and below is None:
+                found.pending.append(after)
+            return found
         if seen >= HEADER_SCAN:
             break
     if seen == 0:
@@ -436,6 +484,8 @@ def _columns(
             unknown.append(headers[index])
             continue
         rank, f = table[key]
+        if isinstance(cells[index], str) and header_key(cells[index]) != key:
+            rank += 10  # named with a note in brackets: a column named plainly comes first
         if f.key not in best:
             best[f.key] = (rank, index)
             continue
@@ -704,8 +754,14 @@ class Importer:
         return {f.key: f.example for f in self.fields if f.example is not None}
 
 
-def _parse_enum(parse: Callable[..., str], enum: dict[str, str], label: str, raw: Any) -> str:
-    return parse(enum, str(raw), label)
+def _parse_enum(
+    parse: Callable[..., str],
+    enum: dict[str, str],
+    label: str,
+    words: Mapping[str, str] | None,
+    raw: Any,
+) -> str:
+    return parse(enum, str(raw), label, words)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -904,7 +960,7 @@ class RegistryImporter(Importer):
         number are not among them (see ``_clean_new``)."""
         from sanlian.i18n import labels
         from sanlian.services import validate
-        from sanlian.services.registry import _bool
+        from sanlian.services.registry import ENUM_WORDS, _bool
 
         checks: list[tuple[str, str, Callable[[Any], Any], str, bool, bool]] = []
         for f in self.spec.fields:
@@ -916,7 +972,8 @@ class RegistryImporter(Importer):
                 rule = functools.partial(validate.text, field=label, limit=f.limit)
             elif f.type == "enum":
                 assert f.enum is not None
-                rule = functools.partial(_parse_enum, labels.parse, dict(f.enum), label)
+                words = ENUM_WORDS.get(f.key)
+                rule = functools.partial(_parse_enum, labels.parse, dict(f.enum), label, words)
             elif f.type == "bool":
                 rule = functools.partial(_bool, label=label)
             elif f.type == "int":
@@ -1745,15 +1802,28 @@ def _run_import(
     )
     rows = iter(table)
     maps = parse_mapping(mapping, importer.fields, importer.label)
-    columns = find_columns(
-        rows,
-        importer.fields,
-        maps,
-        path=table.path,
-        kind_label=importer.label,
-        ignored=importer.ignored,
-    )
+    try:
+        columns = find_columns(
+            rows,
+            importer.fields,
+            maps,
+            path=table.path,
+            kind_label=importer.label,
+            ignored=importer.ignored,
+        )
+    except ImportFileError as exc:
+        if exc.key not in ("import_no_header", "import_empty") or not table.other_sheets:
+            raise
+        raise ImportFileError(  # the data is likely on another sheet: say which there are
+            exc.key + "_sheets",
+            **exc.params,
+            sheet=table.sheet,
+            others="、".join(f"“{n}”" for n in table.other_sheets),
+            first=table.other_sheets[0],
+        ) from None
     importer.columns = columns
+    if columns.pending:  # the row read after the header to see whether it was one
+        rows = itertools.chain(columns.pending, rows)
     importer.expected_rows = _expected_rows(table)
     result.header_line = columns.header_line
     result.unknown_columns = columns.unknown
@@ -1860,6 +1930,21 @@ FRAME = 500  # rows a message from the checking process to the writing one
 PIPE_BYTES = 1 << 20  # the pipe's buffer (Linux allows up to 1 MiB by default)
 
 
+_TOTAL_ROW = re.compile(r"(合计|总计|小计|共计)([:：(（].*)?")
+
+
+def _is_total_row(cells: Sequence[Cell]) -> bool:
+    """A sum row such as ``合计 | 3人 | | …``: its first filled cell says 合计 (总计, 小计, 共计)."""
+    for cell in cells:
+        if cell is None or (type(cell) is str and not cell.strip()):
+            continue
+        if type(cell) is not str:
+            return False
+        text = re.sub(r"\s+", "", cell)
+        return _TOTAL_ROW.fullmatch(text) is not None
+    return False
+
+
 def _front(
     rows: Iterator[tuple[int, list[Cell]]],
     importer: Importer,
@@ -1874,6 +1959,9 @@ def _front(
     record = columns.record
     headers = columns.headers
     for line, cells in rows:
+        if _is_total_row(cells):  # 合计 / 总计 under the table, as Excel sheets often end
+            yield line, cells, None, [], "", None, None
+            continue
         values: dict[str, Any] = {}
         problems: list[Problem] = []
         width = len(cells)
@@ -2346,11 +2434,26 @@ class LedgerImporter(Importer):
             return self.refs.get(f.ref, value)
         if f.type == "refs":
             assert f.ref is not None
-            found = [self.refs.get(f.ref, part) for part in split_list(value)]
+            found = [i for part in split_list(value) for i in self._refs_in(f.ref, part)]
             if not found:
                 raise ValidationError("required", field=f.label)
             return list(dict.fromkeys(found))
         return validate.text(str(value), f.label, required=f.required, limit=f.limit)
+
+    def _refs_in(self, kind: str, part: str) -> list[int]:
+        """One name of a list cell; names parted by spaces only (``李娜 王强``), when the whole
+        names no one and each piece names someone (``李 娜``, a padded name, is one name)."""
+        try:
+            return [self.refs.get(kind, part)]
+        except SanlianError:
+            pieces = part.split()
+            if len(pieces) < 2:
+                raise
+            try:
+                return [self.refs.get(kind, piece) for piece in pieces]
+            except SanlianError:
+                pass
+            raise
 
     def clean(self, row: Row, notes: list[str]) -> dict[str, Any]:
         return {f.key: self.parse(f.key, row.values) for f in self.fields}
@@ -2569,6 +2672,12 @@ def link_fields() -> tuple[Field, ...]:
     )
 
 
+FILE_LIMITS = {
+    "link_enterprise_limit": "import_link_enterprise_limit",
+    "link_pairs_limit": "import_link_pairs_limit",
+}
+
+
 class LinkImporter(LedgerImporter):
     kind = "link"
     label = "联系记录"
@@ -2579,6 +2688,8 @@ class LinkImporter(LedgerImporter):
         "link_enterprise_limit": "cadres",
         "link_household_unlinked": "cadres",
         "link_pairs_limit": "cadres",
+        "import_link_enterprise_limit": "cadres",
+        "import_link_pairs_limit": "cadres",
         "link_duplicate": "target",
         "link_already_ended": "end_on",
         "link_end_before_start": "end_on",
@@ -2587,7 +2698,37 @@ class LinkImporter(LedgerImporter):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.fields = link_fields()
+        self.made_on: dict[int, int] = {}  # link id → the file's line that made it
         super().__init__(*args, **kwargs)
+
+    def process(self, rows: list[Row], result: ImportResult, keep_plan: bool) -> list[BadRow]:
+        """The batch's community links first: a pair row needs its community linked with the
+        cadre's section, and the row that links them may come later in the file."""
+        first = [r for r in rows if r.data.get("kind") == "community"]
+        if not first or len(first) == len(rows):
+            return super().process(rows, result, keep_plan)
+        planned = len(result.planned)
+        rest = [r for r in rows if r.data.get("kind") != "community"]
+        bad = super().process(first + rest, result, keep_plan)
+        result.planned[planned:] = sorted(result.planned[planned:], key=lambda p: p.line)
+        return sorted(bad, key=lambda b: b.line)
+
+    def _said_of_file(self, exc: RuleError) -> RuleError:
+        """A limit reached through links that earlier rows of this file made (not written
+        yet): those links named by their row, not by a number no listing shows."""
+        found = exc.params.get("links") or []
+        if exc.key not in FILE_LIMITS or not any(i in self.made_on for i, _n in found):
+            return exc
+
+        def where(link_id: int) -> str:
+            line = self.made_on.get(link_id)
+            return f"本文件第 {line} 行" if line is not None else f"联系编号 {link_id}"
+
+        if exc.key == "link_enterprise_limit":
+            names = "、".join(f"{name}（{where(i)}）" for i, name in found)
+            return RuleError(FILE_LIMITS[exc.key], **{**exc.params, "names": names})
+        households = "、".join(f"“{name}”（{where(i)}）" for i, name in found)
+        return RuleError(FILE_LIMITS[exc.key], **{**exc.params, "households": households})
 
     def parse(self, key: str, values: Mapping[str, Any]) -> Any:
         if key == "target":
@@ -2736,29 +2877,33 @@ class LinkImporter(LedgerImporter):
                     changed += [c for c in self._update(link, data, row.line) if c not in changed]
             if missing:
                 self.check_retired(row, {"cadres": missing, "target": data["target"]})
-            if missing and kind == "enterprise":
-                made = [
-                    links.link_enterprise(
+            try:
+                if missing and kind == "enterprise":
+                    made = [
+                        links.link_enterprise(
+                            self.session,
+                            cadre=str(missing[0]),
+                            enterprise=str(data["target"]),
+                            start_on=data["start_on"],
+                            now=self.now,
+                            note=data["note"],
+                        )
+                    ]
+                elif missing:
+                    made = links.link_household(
                         self.session,
-                        cadre=str(missing[0]),
-                        enterprise=str(data["target"]),
+                        cadres=[str(i) for i in missing],
+                        household=str(data["target"]),
                         start_on=data["start_on"],
                         now=self.now,
                         note=data["note"],
                     )
-                ]
-            elif missing:
-                made = links.link_household(
-                    self.session,
-                    cadres=[str(i) for i in missing],
-                    household=str(data["target"]),
-                    start_on=data["start_on"],
-                    now=self.now,
-                    note=data["note"],
-                )
+            except RuleError as exc:
+                raise self._said_of_file(exc) from None
         for record in made:
             added = True
             self.claim("link", int(record["id"]), row.line)
+            self.made_on[int(record["id"])] = row.line
             if data["end_on"] is not None:
                 links.end(self.session, link_id=int(record["id"]), end_on=data["end_on"])
         if added:

@@ -168,6 +168,7 @@ def link_enterprise(
             count=len(current),
             limit=ENTERPRISE_LIMIT,
             names="、".join(f"{name}（联系编号 {link_id}）" for link_id, name in current),
+            links=[tuple(r) for r in current],
         )
     link = _insert(
         session,
@@ -253,6 +254,7 @@ def link_household(
                 households="、".join(f"“{name}”（联系编号 {i}）" for i, name in pairs),
                 limit=limit,
                 ids=pairs[0][0],
+                links=[tuple(r) for r in pairs],
             )
     ids: list[int] = []
     for person in chosen:

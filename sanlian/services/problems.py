@@ -39,12 +39,59 @@ def category_key(kind: str, value: str) -> str:
 
     enum = labels.CATEGORIES[kind]
     try:
-        return labels.parse(enum, value, "问题类别")
+        return labels.parse(enum, value, "问题类别", CATEGORY_WORDS.get(kind))
     except ValidationError:
         choices = "、".join(f"{lab}({key})" for key, lab in enum.items())
+        text = value.strip()
+        elsewhere = any(
+            text.lower() in other or text in other.values() or text in CATEGORY_WORDS.get(k, {})
+            for k, other in labels.CATEGORIES.items()
+        )
+        if not elsewhere:  # no kind's category at all: unknown, not "for another kind"
+            raise ValidationError(
+                "enum_invalid", field="问题类别", value=value, choices=choices
+            ) from None
         raise ValidationError(
             "problem_category", value=value, kind=labels.TARGET_KIND[kind], choices=choices
         ) from None
+
+
+# How ledgers often write a problem's category, besides its label and key, by target kind.
+CATEGORY_WORDS: dict[str, dict[str, str]] = {
+    "household": {
+        "培训": "training",
+        "技能": "training",
+        "就业": "employment",
+        "再就业": "employment",
+        "上学": "schooling",
+        "看病": "medical",
+        "医疗": "medical",
+        "致富": "income",
+        "政策": "policy",
+        "法律": "legal",
+        "法律援助": "legal",
+        "捐款": "donation",
+        "捐物": "donation",
+    },
+    "enterprise": {
+        "融资": "funds",
+        "贷款": "funds",
+        "用地": "land",
+        "科技": "technology",
+        "用工": "talent",
+        "招工": "talent",
+    },
+    "community": {
+        "规划": "planning",
+        "宣传": "publicity",
+        "政策宣传": "publicity",
+        "环境": "environment",
+        "设施": "facilities",
+        "基础设施": "facilities",
+        "纠纷": "dispute",
+        "矛盾": "dispute",
+    },
+}
 
 
 def _due_default(session: Session, raised_on: dt.date) -> dt.date:
@@ -547,7 +594,7 @@ def _category_pairs(value: str) -> list[tuple[str, str]]:
         (kind, key)
         for kind, enum in labels.CATEGORIES.items()
         for key, lab in enum.items()
-        if text.lower() == key or text == lab
+        if text.lower() == key or text == lab or CATEGORY_WORDS.get(kind, {}).get(text) == key
     ]
     if not pairs:
         merged: dict[str, str] = {}

@@ -19,6 +19,31 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 
+# How rosters often write an enumerated value, besides its label and key.
+ENUM_WORDS: dict[str, dict[str, str]] = {
+    "gender": {"男性": "male", "女性": "female"},
+    "party": {
+        "党员": "member",
+        "共产党员": "member",
+        "中国共产党党员": "member",
+        "预备党员": "probationary",
+        "中共预备": "probationary",
+        "团员": "league",
+        "共青团": "league",
+        "中国共产主义青年团团员": "league",
+    },
+    "role": {"组员": "member", "领导小组成员": "member", "领导小组办公室": "office"},
+    "kind": {  # a community's
+        "居委会": "community",
+        "社区居委会": "community",
+        "居民委员会": "community",
+        "行政村": "village",
+        "村委会": "village",
+        "村民委员会": "village",
+    },
+}
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     key: str  # attribute and JSON key
@@ -184,7 +209,7 @@ def clean_values(
             out[f.column] = validate.text(raw, f.label, limit=f.limit)
         elif f.type == "enum":
             assert f.enum is not None
-            out[f.column] = labels.parse(dict(f.enum), str(raw), f.label)
+            out[f.column] = labels.parse(dict(f.enum), str(raw), f.label, ENUM_WORDS.get(f.key))
         elif f.type == "bool":
             out[f.column] = _bool(raw, f.label)
         elif f.type == "int":
@@ -296,13 +321,14 @@ def edit(
     if not data:
         raise ValidationError("nothing_to_edit")
     merged = {c.name: getattr(record, c.name) for c in record.__table__.columns}
+    renamed = "name" in data and data["name"] != merged["name"]
     merged.update(data)
     _duplicate(session, kind, merged, record.id)
     for column, value in data.items():
         setattr(record, column, value)
     session.add(record)
     session.flush()
-    if "name" in data:
+    if renamed:  # the same name again leaves its search keys as they are
         refs.set_keys(session, kind, record.id, record.name)
     return record
 

@@ -77,6 +77,7 @@ def name(value: str | None, field: str) -> str:
     return clean
 
 
+_COUNT_UNIT = re.compile(r"(?<=\d)\s*[人口张户篇次名个件]$")
 INTEGER_LIMIT = 1_000_000  # people in a household, cards handed out: far below this
 
 
@@ -95,7 +96,10 @@ def integer(
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
-        number = int(normalize(str(value))) if not isinstance(value, int) else value
+        if isinstance(value, int):
+            number = value
+        else:  # a count written with its unit, as clerks do: 4人, 2张, 3 户
+            number = int(_COUNT_UNIT.sub("", normalize(str(value))))
     except ValueError:  # not a number, or one of more than 4300 digits
         raise ValidationError(
             "integer_invalid", field=field, value=_clip(value), minimum=minimum
@@ -115,9 +119,10 @@ def _clip(value: object, limit: int = 40) -> str:
 
 # --- dates ----------------------------------------------------------------------------------
 
-_FULL = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_FULL = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_SHORT = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_SHORT = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
+_TIME_OF_DAY = re.compile(r"\s+([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
 _TODAY = {"today", "今天", "今日"}
 _YESTERDAY = {"yesterday", "昨天", "昨日"}
 
@@ -142,7 +147,7 @@ def date(
         return today
     if clean in _YESTERDAY:
         return today - dt.timedelta(days=1)
-    clean = re.sub(r"\s+00:00(:00)?$", "", clean)  # a date Excel wrote with a time
+    clean = _TIME_OF_DAY.sub("", clean)  # a date Excel wrote with a time: 2026/4/22 0:00
     match = _FULL.match(clean) or _COMPACT.match(clean)
     if match:
         y, m, d = (int(g) for g in match.groups())
@@ -169,7 +174,7 @@ def money(value: str | Decimal | None, field: str) -> Decimal | None:
     """Yuan as an exact Decimal with at most two places (never a float).
 
     Accepted: ``12345.67``, ``12,345.67`` (thousands separators in their places), ``¥12,345.67``,
-    ``500元``, full-width digits. Refused: signs, exponents, misplaced separators, more than
+    ``500元``, ``1.2万`` (元), full-width digits. Refused: signs, exponents, misplaced separators, more than
     two decimals, amounts of 100 亿 or more.
     """
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -177,6 +182,15 @@ def money(value: str | Decimal | None, field: str) -> Decimal | None:
     raw = str(value)
     clean = normalize(raw).replace("，", ",").replace("¥", "").replace("￥", "")
     clean = clean.removesuffix("元").strip()
+    wan = clean.endswith("万")  # 1.2万 (元): ten thousand yuan, as ledgers often write money
+    if wan:
+        clean = clean.removesuffix("万").strip()
+        if not re.fullmatch(r"\d+(\.\d{1,6})?", clean):
+            raise ValidationError("money_invalid", field=field, value=raw)
+        clean = str(Decimal(clean) * 10000)
+        if not re.fullmatch(r"\d+(\.\d{1,2})?", clean.rstrip("0").rstrip(".") or "0"):
+            raise ValidationError("money_invalid", field=field, value=raw)
+        clean = clean.rstrip("0").rstrip(".") if "." in clean else clean
     if "," in clean:
         if not re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d*)?", clean):
             raise ValidationError("money_invalid", field=field, value=raw)
@@ -205,7 +219,7 @@ def _is_masked(value: str) -> bool:
 
 
 _PHONE_SEPARATORS = re.compile(r"[\s\-()（）]")
-_PHONE_PREFIX = re.compile(r"^(\+?86)(?=1[0-9]{10}$)")
+_PHONE_PREFIX = re.compile(r"^(\+?86|0086)(?=1[0-9]{10}$)")
 _PHONE = re.compile(r"1[0-9]{10}")
 _WHITESPACE = re.compile(r"\s")
 _ID_FORMAT = re.compile(r"[0-9]{17}[0-9X]")
@@ -226,6 +240,9 @@ def phone(value: str | None, field: str = "手机号码") -> str | None:
     if not _PHONE.fullmatch(clean):
         raise ValidationError("phone_invalid", field=field, value=mask_phone(clean) or raw)
     return clean
+
+
+_SCIENTIFIC = re.compile(r"[+-]?\d+(?:\.\d+)?E[+-]?\d+")  # upper case: ``clean`` is
 
 
 def id_number(
@@ -252,6 +269,8 @@ def id_number(
     if _is_masked(clean):
         raise ValidationError("id_masked", field=field, value=raw)
     if len(clean) != 18:
+        if _SCIENTIFIC.fullmatch(clean):  # copied from an Excel cell showing 3.70102E+17
+            raise ValidationError("id_scientific", field=field, value=clean)
         raise ValidationError("id_length", field=field, value=mask_id(clean), length=len(clean))
     # ASCII digits only: str.isdigit() also takes ² and other scripts' digits, which int() refuses
     if not _ID_FORMAT.fullmatch(clean):

@@ -186,11 +186,24 @@ def _clean(
 
 def _set_cadres(session: Session, visit_id: int, cadres: Sequence[Cadre]) -> None:
     from sqlalchemy import delete, insert
+    from sqlmodel import col, select
 
     from sanlian.db.models import VisitCadre
 
-    session.execute(delete(VisitCadre).where(VisitCadre.visit_id == visit_id))  # type: ignore[arg-type]
-    session.execute(insert(VisitCadre), [{"visit_id": visit_id, "cadre_id": c.id} for c in cadres])
+    had = set(
+        session.exec(select(VisitCadre.cadre_id).where(col(VisitCadre.visit_id) == visit_id)).all()
+    )
+    wanted = [c.id for c in cadres]
+    gone = had - set(wanted)
+    if gone:  # only the cadres no longer on it: the same cadres again change (and journal) nothing
+        session.execute(
+            delete(VisitCadre).where(
+                col(VisitCadre.visit_id) == visit_id, col(VisitCadre.cadre_id).in_(gone)
+            )
+        )
+    new = [{"visit_id": visit_id, "cadre_id": i} for i in dict.fromkeys(wanted) if i not in had]
+    if new:
+        session.execute(insert(VisitCadre), new)
 
 
 def add(
