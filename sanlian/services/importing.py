@@ -1938,7 +1938,7 @@ def _is_total_row(cells: Sequence[Cell]) -> bool:
     for cell in cells:
         if cell is None or (type(cell) is str and not cell.strip()):
             continue
-        if type(cell) is not str:
+        if type(cell) is not str or "计" not in cell:  # (a name: no regular expression)
             return False
         text = re.sub(r"\s+", "", cell)
         return _TOTAL_ROW.fullmatch(text) is not None
