@@ -304,7 +304,9 @@ def handle_interrupts() -> None:
     if threading.current_thread() is not threading.main_thread():
         return
     try:
-        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        current = signal.getsignal(signal.SIGINT)
+        # Python's own, or the one ``sanlian.__main__.run`` installed first (start-up only)
+        if current is signal.default_int_handler or getattr(current, "_sanlian_starting", False):
             signal.signal(signal.SIGINT, _on_interrupt)
     except (ValueError, OSError):  # pragma: no cover
         return
@@ -477,10 +479,24 @@ def run() -> None:
     handle_interrupts()  # the program's own process only: not for whoever calls ``main``
     try:
         code = main()
+    except KeyboardInterrupt:  # before ``main`` reached its own error boundary
+        code = _interrupted_said()
     finally:
         gc.freeze()
+    _ignore_interrupts()  # the command is over: a Ctrl-C now must not show a traceback
     sys.exit(code)
 
 
+def _ignore_interrupts() -> None:
+    import signal
+
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except (ValueError, OSError):  # pragma: no cover - not the main thread
+        return
+
+
 if __name__ == "__main__":
-    run()
+    from sanlian.__main__ import run as entry
+
+    entry()
