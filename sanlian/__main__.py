@@ -5,12 +5,13 @@ imports that follow (Typer, then the command's own modules) take some tens of mi
 and a Ctrl-C during them would otherwise show a Python traceback. Nothing has been written
 yet then, so the process simply ends. ``sanlian.cli.main.run`` replaces this handler with the
 command's own (which unwinds the command) once it is imported. Keep this module light: only
-the standard library's ``contextlib``, ``os``, ``signal`` and ``sys``.
+the standard library's ``contextlib``, ``os``, ``sys`` and the C module ``_signal``, all
+loaded already by Python's own start-up.
 """
 
+import _signal  # the C module: ``signal`` would first build its enums (a few tenths of a ms)
 import contextlib
 import os
-import signal
 import sys
 
 INTERRUPTED = "已中断，未完成的修改没有写入。"
@@ -29,7 +30,7 @@ _interrupted_while_starting._sanlian_starting = True  # type: ignore[attr-define
 def run() -> None:
     """``sanlian``: Ctrl-C handled first, then the command line (``sanlian.cli.main.run``)."""
     with contextlib.suppress(ValueError, OSError):  # not the main thread: Python's default
-        signal.signal(signal.SIGINT, _interrupted_while_starting)
+        _signal.signal(_signal.SIGINT, _interrupted_while_starting)
     from sanlian.cli.main import run as run_command
 
     run_command()
