@@ -7,11 +7,12 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import Cli
+from tests.conftest import Cli, Result
 
 INTERRUPTED = "已中断，未完成的修改没有写入。"
 
@@ -97,3 +98,55 @@ def test_ctrl_c_soon_after_start_never_shows_the_programs_traceback(base: Cli) -
                 continue
             assert err.strip() in ("", INTERRUPTED), (delay, args, err)
             assert proc.returncode in (0, 130, -signal.SIGINT), (delay, args, err)
+
+
+# --- 2. exit N leaves with status N; a file's status when a line failed ---------------------
+
+
+@pytest.mark.parametrize(
+    ("lines", "code"),
+    [
+        (("section list -f csv", "exit 3", "bogus"), 3),
+        (("quit 3",), 3),
+        (("退出 ３",), 3),  # full-width digits, as an input method types them
+        (("exit 255",), 255),
+        (("bogus", "exit 0"), 0),  # an explicit exit 0 wins over a failed line
+        (("exit 0", "bogus"), 0),
+        (("bogus", "section list -f csv"), 1),  # a failed line: 1, the later lines still run
+        (("bogus", "exit"), 1),  # exit alone: as at the end of the file
+        (("section list -f csv", "exit"), 0),
+    ],
+)
+def test_exit_with_a_status_in_a_file(
+    base: Cli, shell_run: Callable[..., Result], lines: tuple[str, ...], code: int
+) -> None:
+    result = shell_run(*lines)
+    assert result.code == code
+    assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize("word", ["abc", "256", "-1", "1.5", "1 2"])
+def test_exit_with_a_bad_status_says_how_and_goes_on(
+    base: Cli, shell_run: Callable[..., Result], word: str
+) -> None:
+    result = shell_run(f"exit {word}", "section list -f csv")
+    assert result.err == (
+        "第 1 行：exit 后面只能跟 0 到 255 的整数（退出码），如 exit 1；只输入 exit 就直接退出。\n"
+    )
+    assert result.out.splitlines()[1:] == ["1,办公室,", "2,综合科,"]  # the session went on
+    assert result.code == 1  # that line failed
+
+
+def test_exit_with_a_status_at_the_prompt(
+    base: Cli, interactive: Callable[[str], int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert interactive("exit x\rsection list -f csv\rexit 4\r") == 4
+    out, err = capsys.readouterr()
+    assert "1,办公室," in out
+    assert "exit 后面只能跟 0 到 255 的整数" in err
+
+
+def test_shell_help_tells_the_exit_status(cli: Cli) -> None:
+    text = " ".join(cli("shell", "--help").out.split())
+    assert "exit N" in text
+    assert "有一行出错则退出码为 1" in text

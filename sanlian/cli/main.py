@@ -127,7 +127,10 @@ COMMANDS: list[tuple[str, str, str, str]] = [
         "shell",
         "shell",
         "shell",
-        "交互模式：逐行输入命令，启动只花一次时间；Tab 补全，exit 退出。",
+        "交互模式：逐行输入命令，启动只花一次时间；Tab 补全，exit 退出。\n\n"
+        "exit N 以退出码 N（0 到 255）退出。从文件或管道读命令时（sanlian shell < 命令.txt）"
+        "逐行执行，某行出错也接着执行后面的行；退出码：遇到 exit N 为 N，"
+        "否则有一行出错则退出码为 1，全部成功为 0。",
     ),
     ("history", "admin", "history", "变更日志：谁在什么时候做了什么。"),
     ("undo", "admin", "undo", "撤销最近一次修改（先询问，--yes 不询问）。"),

@@ -9,7 +9,8 @@ numbers masked; Tab completes commands, options, enumerated values and record na
 full pinyin or initials, read from the ``search_key`` table).
 
 When standard input is not a terminal (``sanlian shell < commands.txt``) the lines are run in
-order without prompt or welcome, and the exit code is 1 if any line failed.
+order without prompt or welcome, going on after a failed line; the exit code is N after
+``exit N``, else 1 if any line failed, else 0.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ import os
 import re
 import shlex
 import sys
+import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
@@ -142,6 +144,17 @@ def split_words(text: str) -> list[str]:
     return list(lexer)
 
 
+def _exit_status(words: list[str]) -> int | None | Literal[False]:
+    """The status ``exit N`` asks for: None for a bare ``exit``, False if not one integer
+    from 0 to 255 (full-width digits are read as digits)."""
+    if not words:
+        return None
+    text = unicodedata.normalize("NFKC", words[0])
+    if len(words) > 1 or not (text.isascii() and text.isdigit()) or int(text) > 255:
+        return False
+    return int(text)
+
+
 class _Prefixed:
     """A text stream that starts each line with ``prefix`` (the errors of a line in a file)."""
 
@@ -178,6 +191,7 @@ class Shell:
         self.debug = debug
         self.completer = ShellCompleter(self)
         self.command: Any = None
+        self.exit_status: int | None = None  # what ``exit N`` asked for
 
     @property
     def location(self) -> str:
@@ -217,7 +231,12 @@ class Shell:
             return 2
         if words is None:
             return 0
-        if words[0].lower() in EXIT_WORDS:  # ``exit``, also ``exit 0`` out of habit
+        if words[0].lower() in EXIT_WORDS:  # ``exit``, or ``exit N``: leave with status N
+            status = _exit_status(words[1:])
+            if status is False:
+                sys.stderr.write(render("shell_exit_status") + "\n")
+                return 2
+            self.exit_status = status
             return None
         if not words[0].strip():
             sys.stderr.write(render("shell_empty_command") + "\n")
@@ -275,9 +294,10 @@ class Shell:
             _ACTIVE = False
 
     def batch(self, lines: Iterable[str]) -> int:
-        """Run every line in order; 1 if any failed, else 0. Nobody is there to answer a
-        question: a command that would ask one is refused (``--yes`` runs it); each error
-        says which line of the file it is about (``第 3 行：``)."""
+        """Run every line in order, going on after a failed one; the status is N after
+        ``exit N``, else 1 if any line failed, else 0 (130: Ctrl-C, the later lines not run).
+        Nobody is there to answer a question: a command that would ask one is refused
+        (``--yes`` runs it); each error says which line of the file it is about (``第 3 行：``)."""
         from sanlian.cli import zh
 
         failed = False
@@ -298,10 +318,13 @@ class Shell:
                     failed = failed or code != 0
         finally:
             zh.QUESTIONS_REFUSED = refused
+        if self.exit_status is not None:
+            return self.exit_status
         return 1 if failed else 0
 
     def interactive(self, *, input: Any = None, output: Any = None) -> int:
-        """Prompt for lines until exit, quit or Ctrl-D; Ctrl-C cancels the line being typed."""
+        """Prompt for lines until exit, quit or Ctrl-D; Ctrl-C cancels the line being typed.
+        The status is N after ``exit N``, else 0."""
         from prompt_toolkit import PromptSession
         from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
         from prompt_toolkit.output import create_output
@@ -331,7 +354,7 @@ class Shell:
                     break
                 if not self._run_pasted(line):
                     break
-        return 0
+        return self.exit_status or 0
 
     def _run_pasted(self, text: str) -> bool:
         """Each line of ``text`` (several when pasted at once) in turn, until one is
