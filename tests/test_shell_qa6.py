@@ -3,6 +3,8 @@ one test each."""
 
 from __future__ import annotations
 
+import os
+import select
 import signal
 import subprocess
 import sys
@@ -150,3 +152,85 @@ def test_shell_help_tells_the_exit_status(cli: Cli) -> None:
     text = " ".join(cli("shell", "--help").out.split())
     assert "exit N" in text
     assert "有一行出错则退出码为 1" in text
+
+
+# --- 3. sanlian shell | tee: the prompt after the output the reader shows -------------------
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a pseudo-terminal, FIONREAD")
+def test_prompt_waits_for_a_slow_reader_of_the_piped_output(base: Cli) -> None:
+    """``tee`` reads the output a moment after it was written; the next prompt (drawn on the
+    terminal directly) must not come before that, or it lands above the output."""
+    import threading
+
+    master, slave = os.openpty()
+    env = dict(os.environ, TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sanlian", "shell"],
+        stdin=slave,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        env=env,
+    )
+    os.close(slave)
+    events: list[tuple[str, bytes]] = []
+    lock = threading.Lock()
+    sent = threading.Event()
+
+    def terminal() -> None:
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                return
+            if not chunk:
+                return
+            with lock:
+                events.append(("terminal", chunk))
+
+    def slow_tee() -> None:
+        assert proc.stdout is not None
+        fd = proc.stdout.fileno()
+        while True:
+            if sent.is_set():
+                time.sleep(0.3)  # a reader that is slow to be scheduled
+            elif not select.select([fd], [], [], 0.05)[0]:
+                continue
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                return
+            with lock:
+                events.append(("tee", chunk))
+
+    threads = [threading.Thread(target=f, daemon=True) for f in (terminal, slow_tee)]
+    for thread in threads:
+        thread.start()
+    prompt_starts = b"\x1b[?2004h"  # each prompt turns bracketed paste on
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with lock:
+                prompted = any(prompt_starts in c for k, c in events if k == "terminal")
+                if prompted and any("交互模式".encode() in c for k, c in events if k == "tee"):
+                    break
+            time.sleep(0.05)
+        with lock:
+            events.clear()
+        os.write(master, b"section list -f csv\r")
+        sent.set()
+        while time.monotonic() < deadline:
+            with lock:
+                if any(prompt_starts in c for k, c in events if k == "terminal"):
+                    break
+            time.sleep(0.05)
+        os.write(master, b"exit\r")
+        proc.wait(timeout=60)
+        threads[1].join(timeout=10)
+    finally:
+        proc.kill()
+        os.close(master)
+    with lock:
+        order = [k for k, c in events if k == "tee" or prompt_starts in c]
+        shown = b"".join(c for k, c in events if k == "tee").decode()
+    assert "1,办公室," in shown
+    assert order[:2] == ["tee", "terminal"]  # the output read before the next prompt

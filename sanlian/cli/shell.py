@@ -346,6 +346,7 @@ class Shell:
         _warm_up()
         with self._session():
             while True:
+                _settle_output()
                 try:
                     line = prompt.prompt(PROMPT)
                 except KeyboardInterrupt:
@@ -366,6 +367,39 @@ class Shell:
             if code == 130:
                 break
         return True
+
+
+def _settle_output(patience: float = 1.0) -> None:
+    """Before the prompt is drawn: the last command's output flushed and, when it goes into a
+    pipe (``sanlian shell | tee 记录.txt``, the prompt being drawn on the terminal), taken by
+    the reader (up to ``patience`` seconds), so that ``tee`` shows it above the new prompt,
+    not below it."""
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(Exception):
+            stream.flush()
+    try:
+        import fcntl
+        import stat
+        import termios
+
+        fd = sys.stdout.fileno()
+        if not stat.S_ISFIFO(os.fstat(fd).st_mode):
+            return
+    except (AttributeError, ImportError, OSError, ValueError):  # no such pipe (or Windows)
+        return
+    import struct
+    import time
+
+    deadline = time.monotonic() + patience
+    while True:
+        try:  # the bytes still in the pipe (Linux answers this for the writing end too)
+            waiting = struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0]
+        except OSError:
+            return
+        if not waiting or time.monotonic() > deadline:
+            break
+        time.sleep(0.002)
+    time.sleep(0.005)  # and the reader's own write to the terminal, just after its read
 
 
 def _warm_up() -> None:
