@@ -234,3 +234,36 @@ def test_prompt_waits_for_a_slow_reader_of_the_piped_output(base: Cli) -> None:
         shown = b"".join(c for k, c in events if k == "tee").decode()
     assert "1,办公室," in shown
     assert order[:2] == ["tee", "terminal"]  # the output read before the next prompt
+
+
+# --- 4. a name in Chinese quotation marks that finds nothing: say why ----------------------
+
+QUOTES_HINT = '中文引号会被当作名称的一部分：请去掉引号，名称中有空格时改用英文引号 " "。'
+
+
+@pytest.mark.parametrize("typed", ["“单丽”", "「单丽」", "‘单丽’", "“单丽"])
+def test_a_name_in_chinese_quotes_that_finds_nothing_says_why(base: Cli, typed: str) -> None:
+    result = base("cadre", "show", typed)
+    assert result.code == 1
+    assert result.err == (
+        f"找不到干部“{typed}”，请用 sanlian cadre list 查看编号或姓名后重试。{QUOTES_HINT}\n"
+    )
+
+
+def test_an_option_value_in_chinese_quotes_and_inside_the_shell(
+    base: Cli, shell_run: Callable[..., Result]
+) -> None:
+    result = base("cadre", "list", "--section", "“综合科”")
+    assert result.code == 1
+    assert result.err.endswith(QUOTES_HINT + "\n")
+    assert result.err.startswith("找不到科室““综合科””")
+    result = shell_run("cadre show “单丽”", "cadre show 单丽 -f json")
+    assert result.err.splitlines() == [
+        f"第 1 行：找不到干部““单丽””，请用 sanlian cadre list 查看编号或姓名后重试。{QUOTES_HINT}"
+    ]
+    assert result.json()["name"] == "单丽"
+
+
+def test_a_name_without_chinese_quotes_that_finds_nothing_has_no_hint(base: Cli) -> None:
+    result = base("cadre", "show", "王五")
+    assert result.err == "找不到干部“王五”，请用 sanlian cadre list 查看编号或姓名后重试。\n"

@@ -359,7 +359,7 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
         return code
     except SanlianError as exc:  # the user's error: its sentence, even with --debug
         context.state().flush_notes()
-        sys.stderr.write(exc.message + "\n")
+        sys.stderr.write(exc.message + _quotes_hint(exc) + "\n")
         return exc.exit_code
     except te.Exit as exc:
         if _interrupted(exc):
@@ -407,6 +407,19 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
         )
         sys.stderr.write(text + "\n")
         return 1
+
+
+def _quotes_hint(exc: Any) -> str:
+    """For a name that matched nothing and was typed in Chinese quotation marks (“单丽”, which
+    a shell keeps as part of the value): that they are why, and what to type instead."""
+    from sanlian.cli.zh import CHINESE_QUOTES
+
+    ref = str(exc.params.get("ref", "")).strip() if exc.key == "ref_not_found" else ""
+    if ref and (ref[0] in CHINESE_QUOTES or ref[-1] in CHINESE_QUOTES):
+        from sanlian.i18n.messages import render
+
+        return render("ref_chinese_quotes")
+    return ""
 
 
 def command_noun(words: list[str]) -> str | None:

@@ -404,7 +404,7 @@ def _unrepr(text: str) -> str:
     return value if isinstance(value, str) else text
 
 
-CHINESE_QUOTES = "“”‘’"
+CHINESE_QUOTES = "“”‘’「」『』"
 
 
 def usage_error(exc: Any) -> str:
