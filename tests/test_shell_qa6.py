@@ -267,3 +267,24 @@ def test_an_option_value_in_chinese_quotes_and_inside_the_shell(
 def test_a_name_without_chinese_quotes_that_finds_nothing_has_no_hint(base: Cli) -> None:
     result = base("cadre", "show", "王五")
     assert result.err == "找不到干部“王五”，请用 sanlian cadre list 查看编号或姓名后重试。\n"
+
+
+# --- 5. the history: a phone number with its prefix in brackets ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "masked"),
+    [
+        (
+            "cadre add 李四 --section 综合科 --phone（139）12345678",
+            "cadre add 李四 --section 综合科 --phone（139****5678",
+        ),
+        ("x --phone (139)1234-5678", "x --phone 139****5678"),
+        ("x --note 电话（139）1234 5678", "x --note 电话（139****5678"),
+        ("x --note '(+86)139 1234 5678'", "x --note '(+86139****5678'"),
+    ],
+)
+def test_history_masks_a_phone_number_with_brackets(line: str, masked: str) -> None:
+    from sanlian.cli.shell import mask_line
+
+    assert mask_line(line) == masked
