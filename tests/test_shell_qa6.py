@@ -288,3 +288,68 @@ def test_history_masks_a_phone_number_with_brackets(line: str, masked: str) -> N
     from sanlian.cli.shell import mask_line
 
     assert mask_line(line) == masked
+
+
+# --- 6. errors never echo a phone or ID number in full ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "err"),
+    [
+        (
+            ("cadre", "add", "李四", "--section", "办公室", "--phone（139）12345678"),
+            "没有选项 --phone（139****5678。用 sanlian cadre add --help 查看用法。",
+        ),
+        (
+            ("cadre", "show", "13912345678"),
+            "找不到干部“139****5678”，请用 sanlian cadre list 查看编号或姓名后重试。",
+        ),
+        (
+            ("cadre", "show", "110101199003071237"),
+            "找不到干部“110101********1237”，请用 sanlian cadre list 查看编号或姓名后重试。",
+        ),
+        (
+            ("cadre", "list", "--section", "１３９ １２３４ ５６７８"),
+            "找不到科室“139****5678”，请用 sanlian section list 查看编号或名称后重试。",
+        ),
+    ],
+)
+def test_errors_mask_a_number_typed_in_the_wrong_place(
+    base: Cli, args: tuple[str, ...], err: str
+) -> None:
+    result = base(*args)
+    assert result.code in (1, 2)
+    assert result.err == err + "\n"
+
+
+# --- 7. completion sees what another program added while the shell was open ----------------
+
+
+def test_completion_sees_a_record_another_program_added(base: Cli) -> None:
+    from sanlian.cli.shell import Shell
+
+    shell = Shell()
+    assert shell.completer.candidates("cadre show 欧") == []
+    assert base("cadre", "add", "欧阳修", "--section", "办公室").code == 0  # not by the shell
+    assert shell.completer.candidates("cadre show 欧") == [("欧阳修", -1, "干部 [5]")]
+    assert ("欧阳修", -2, "干部 [5]") in shell.completer.candidates("cadre show oy")
+
+
+# --- 8. namesakes in the completion menu: where each one is ---------------------------------
+
+
+def test_namesakes_are_told_apart_by_where_they_are(base: Cli) -> None:
+    from sanlian.cli.shell import Shell
+
+    assert base("household", "add", "王秀英", "--community", "前河湾村").code == 0
+    assert base("community", "add", "幸福社区", "--town", "枣园镇").code == 0
+    complete = Shell().completer.candidates
+    assert complete("visit add --household wxy") == [
+        ("1", -3, "王秀英（幸福社区）"),
+        ("2", -3, "王秀英（前河湾村）"),
+    ]
+    assert complete("household add 李四 --community 幸") == [
+        ("1", -1, "幸福社区（兰山街道）"),
+        ("3", -1, "幸福社区（枣园镇）"),
+    ]
+    assert complete("cadre show 张") == [("1", -1, "张伟（办公室）"), ("2", -1, "张伟（综合科）")]

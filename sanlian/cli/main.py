@@ -357,9 +357,9 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
         if code == 0:
             context.state().journal_reveal()  # every --reveal is journaled
         return code
-    except SanlianError as exc:  # the user's error: its sentence, even with --debug
+    except SanlianError as exc:  # the user's error: its sentence (numbers masked), even --debug
         context.state().flush_notes()
-        sys.stderr.write(exc.message + _quotes_hint(exc) + "\n")
+        sys.stderr.write(context.mask_text(exc.message + _quotes_hint(exc)) + "\n")
         return exc.exit_code
     except te.Exit as exc:
         if _interrupted(exc):
@@ -377,7 +377,8 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
     except ce.UsageError as exc:
         from sanlian.cli.zh import usage_error
 
-        sys.stderr.write(usage_error(exc) + "\n")
+        # a number typed in the wrong place is echoed: never a phone or ID number in full
+        sys.stderr.write(context.mask_text(usage_error(exc)) + "\n")
         return 2
     except KeyboardInterrupt:
         return _interrupted_said()

@@ -433,6 +433,12 @@ REF_OPTIONS = {
     "--partner": ("community", "enterprise"),
 }
 REF_KINDS = ("section", "cadre", "community", "enterprise", "household")
+# Where a record is, as its namesakes' completions show it: (kind, column, the kind it names).
+_PLACES: tuple[tuple[str, str, str | None], ...] = (
+    ("cadre", "section_id", "section"),
+    ("household", "community_id", "community"),
+    ("community", "town", None),
+)
 # Not offered inside the shell: commands and options that make no sense there.
 NOT_INSIDE = {"shell", "--install-completion", "--show-completion"}
 # Values never offered: personal data.
@@ -529,7 +535,8 @@ class ShellCompleter:
 
     def __init__(self, shell: Shell) -> None:
         self.shell = shell
-        self._names: dict[str, list[tuple[str, int, tuple[str, ...]]]] | None = None
+        self._names: dict[str, list[tuple[str, int, tuple[str, ...], str]]] | None = None
+        self._stamp: tuple[object, ...] | None = None  # the database as the names were read
         self._enums: dict[str, dict[str, str]] | None = None
 
     def for_prompt(self) -> Any:
@@ -733,31 +740,54 @@ class ShellCompleter:
         for kind in kinds:
             records = names.get(kind, [])
             counts: dict[str, int] = {}
-            for name, _id, _keys in records:
+            for name, _id, _keys, _place in records:
                 counts[name] = counts.get(name, 0) + 1
-            for name, ref_id, keys in records:
+            for name, ref_id, keys, place in records:
                 if not (
                     name.startswith(current)
                     or (prefix and prefix.isascii() and any(k.startswith(prefix) for k in keys))
                 ):
                     continue
                 label = f"{KIND_LABEL[kind]} [{ref_id}]"
-                if counts[name] > 1:  # namesakes: the number names one of them
-                    found.append((str(ref_id), start, f"{name}（{label}）"))
+                if counts[name] > 1:  # namesakes: the number names one, the place tells which
+                    found.append((str(ref_id), start, f"{name}（{place or label}）"))
                 else:
                     found.append((_quoted(name), start, label))
         return found[:200]
 
-    def _load_names(self) -> dict[str, list[tuple[str, int, tuple[str, ...]]]]:
-        """Active records' names and pinyin keys per kind, read once until a command runs."""
-        if self._names is not None:
+    def _database_stamp(self) -> tuple[object, ...]:
+        """What tells that the database changed, by this shell or another program: a file's
+        (and its journal's) size and time; for a server, the time in 2-second steps."""
+        import time
+
+        location = self.shell.location
+        from sanlian.db.engine import is_url
+
+        if is_url(location):
+            return (location, int(time.monotonic() // 2))
+        stamp: list[object] = [location]
+        for suffix in ("", "-wal", "-journal"):
+            try:
+                info = os.stat(str(Path(location).expanduser()) + suffix)
+            except OSError:
+                stamp.append(None)
+            else:
+                stamp.append((info.st_size, info.st_mtime_ns))
+        return tuple(stamp)
+
+    def _load_names(self) -> dict[str, list[tuple[str, int, tuple[str, ...], str]]]:
+        """Active records' names and pinyin keys per kind, read again when a command ran or
+        the database changed (another program may have added a record meanwhile)."""
+        stamp = self._database_stamp()
+        if self._names is not None and stamp == self._stamp:
             return self._names
+        self._stamp = stamp
         from sqlalchemy import select
 
         from sanlian.db.engine import open_database
         from sanlian.db.models import REGISTRY_MODELS, SearchKey
 
-        names: dict[str, list[tuple[str, int, tuple[str, ...]]]] = {}
+        names: dict[str, list[tuple[str, int, tuple[str, ...], str]]] = {}
         location = self.shell.location
         from sanlian.db.engine import is_url
 
@@ -773,16 +803,32 @@ class ShellCompleter:
                     select(keys_table.c.kind, keys_table.c.ref_id, keys_table.c.key)
                 ):
                     keys.setdefault((kind, ref_id), []).append(key)
+                # where a record is (a cadre's section, a household's community, a
+                # community's township): what tells namesakes apart
+                places: dict[str, dict[int, str]] = {}
+                for kind, column, parent in _PLACES:
+                    table: Any = REGISTRY_MODELS[kind].__table__  # type: ignore[attr-defined]
+                    if parent is None:
+                        query = select(table.c.id, table.c[column])
+                    else:
+                        other: Any = REGISTRY_MODELS[parent].__table__  # type: ignore[attr-defined]
+                        query = select(table.c.id, other.c.name).join(
+                            other, other.c.id == table.c[column]
+                        )
+                    places[kind] = {
+                        ref_id: str(where or "") for ref_id, where in conn.execute(query)
+                    }
                 for kind in REF_KINDS:
-                    model: Any = REGISTRY_MODELS[kind]
-                    table = model.__table__
+                    table = REGISTRY_MODELS[kind].__table__  # type: ignore[attr-defined]
                     rows = conn.execute(
                         select(table.c.id, table.c.name)
                         .where(table.c.retired_on.is_(None))
                         .order_by(table.c.id)
                     )
+                    where = places.get(kind, {})
                     names[kind] = [
-                        (name, ref_id, tuple(keys.get((kind, ref_id), ()))) for ref_id, name in rows
+                        (name, ref_id, tuple(keys.get((kind, ref_id), ())), where.get(ref_id, ""))
+                        for ref_id, name in rows
                     ]
         finally:
             db.dispose()
