@@ -353,3 +353,51 @@ def test_namesakes_are_told_apart_by_where_they_are(base: Cli) -> None:
         ("3", -1, "幸福社区（枣园镇）"),
     ]
     assert complete("cadre show 张") == [("1", -1, "张伟（办公室）"), ("2", -1, "张伟（综合科）")]
+
+
+# --- 9. a terminal that does not answer where the cursor is: no English warning -------------
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal")
+def test_no_english_warning_when_the_terminal_does_not_report_the_cursor(base: Cli) -> None:
+    import threading
+
+    master, slave = os.openpty()
+    env = dict(os.environ, TERM="xterm")
+    env.pop("PROMPT_TOOLKIT_NO_CPR", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sanlian", "shell"],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+    )
+    os.close(slave)
+    seen = bytearray()
+
+    def drain() -> None:
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                return
+            if not chunk:
+                return
+            seen.extend(chunk)
+
+    threading.Thread(target=drain, daemon=True).start()
+    try:
+        deadline = time.monotonic() + 60
+        while b"\x1b[6n" not in seen and time.monotonic() < deadline:  # asked, never answered
+            time.sleep(0.05)
+        time.sleep(3)  # prompt_toolkit gives up after 2 seconds
+        os.write(master, b"section list -f csv\r")
+        time.sleep(0.5)
+        os.write(master, b"exit\r")
+        proc.wait(timeout=60)
+    finally:
+        proc.kill()
+        os.close(master)
+    text = seen.decode(errors="replace")
+    assert "1,办公室," in text  # the session worked
+    assert "WARNING" not in text and "cursor position" not in text

@@ -342,6 +342,9 @@ class Shell:
             input=input,
             output=output,
         )
+        # a terminal that does not say where its cursor is (a slow remote one, some editors'
+        # terminals) gets on without it: no English warning about it in the session
+        prompt.app.renderer.cpr_not_supported_callback = None
         print(render("shell_welcome"), flush=True)
         _warm_up()
         with self._session():
