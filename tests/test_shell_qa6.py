@@ -401,3 +401,22 @@ def test_no_english_warning_when_the_terminal_does_not_report_the_cursor(base: C
     text = seen.decode(errors="replace")
     assert "1,办公室," in text  # the session worked
     assert "WARNING" not in text and "cursor position" not in text
+
+
+# --- 10. help inside the shell: what the shell has, not what it has not ----------------------
+
+
+def test_help_inside_the_shell(base: Cli, shell_run: Callable[..., Result]) -> None:
+    result = shell_run("help", "shell")
+    lines = result.out.splitlines()
+    assert any(line.split()[:1] == ["cadre"] for line in lines)
+    assert not any(line.split()[:1] == ["shell"] for line in lines)
+    assert "--install-completion" not in result.out and "--show-completion" not in result.out
+    assert lines[-1] == (
+        "交互模式中：help 命令 查看一条命令的用法（如 help cadre add），Tab 补全，"
+        "上下键翻历史，Ctrl-R 搜索历史；exit 或 exit N（退出码）退出。"
+    )
+    # typed anyway: the same sentence as before
+    assert result.err == "第 2 行：已经在交互模式中，直接输入命令即可；要退出请输入 exit。\n"
+    # and outside the shell, sanlian --help is unchanged
+    assert "shell" in base("--help").out and "--install-completion" in base("--help").out

@@ -199,6 +199,21 @@ class Shell:
 
         return self.db or default_location()
 
+    def root(self) -> Any:
+        """The command tree, built once; what makes no sense inside the shell (``shell``,
+        installing the completion of the system's shell) is left out of its help."""
+        if self.command is None:
+            from sanlian.cli import main as main_module
+
+            command = main_module.build_command()
+            for name, sub in command.commands.items():
+                sub.hidden = sub.hidden or name in NOT_INSIDE
+            for param in command.params:
+                if set(getattr(param, "opts", ())) & NOT_INSIDE:
+                    param.hidden = True
+            self.command = command
+        return self.command
+
     def argv(self, line: str) -> list[str] | None:
         """The words of ``line`` (None for a blank line or a comment); a quoting error raises."""
         text = line.lstrip("\ufeff").strip()  # a BOM: a file saved by Notepad as UTF-8
@@ -244,7 +259,10 @@ class Shell:
         if words[0].lower() in HELP_WORDS:  # ``help cadre add`` = ``cadre add --help``
             words = [*words[1:], "--help"]
         try:
-            return self._run(words)
+            code = self._run(words)
+            if words == ["--help"] and code == 0:  # and what only the shell has
+                sys.stdout.write(render("shell_help") + "\n")
+            return code
         finally:
             self.completer.stale()
             sys.stdout.flush()
@@ -254,10 +272,8 @@ class Shell:
         from sanlian.cli import main as main_module
         from sanlian.i18n.messages import render
 
-        if self.command is None:
-            self.command = main_module.build_command()
         try:
-            code = main_module.main(self.full_argv(words), command=self.command)
+            code = main_module.main(self.full_argv(words), command=self.root())
         except KeyboardInterrupt:
             sys.stderr.write(render("shell_interrupted") + "\n")
             return 130
@@ -589,11 +605,7 @@ class ShellCompleter:
         return [c for c in found if c[0] not in ("help", "exit")] if after_help else found
 
     def _command(self) -> Any:
-        if self.shell.command is None:
-            from sanlian.cli import main as main_module
-
-            self.shell.command = main_module.build_command()
-        return self.shell.command
+        return self.shell.root()
 
     def _candidates(self, words: list[str], current: str, start: int) -> list[tuple[str, int, str]]:
         command = self._command()
