@@ -210,7 +210,7 @@ class Shell:
                 sub.hidden = sub.hidden or name in NOT_INSIDE
             for param in command.params:
                 if set(getattr(param, "opts", ())) & NOT_INSIDE:
-                    param.hidden = True
+                    param.hidden = True  # type: ignore[attr-defined]  # (an Option's)
             self.command = command
         return self.command
 
