@@ -420,3 +420,39 @@ def test_help_inside_the_shell(base: Cli, shell_run: Callable[..., Result]) -> N
     assert result.err == "第 2 行：已经在交互模式中，直接输入命令即可；要退出请输入 exit。\n"
     # and outside the shell, sanlian --help is unchanged
     assert "shell" in base("--help").out and "--install-completion" in base("--help").out
+
+
+# --- 11. full-width punctuation glued to an option -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "first", "word", "mark"),
+    [
+        (
+            ("cadre", "add", "李四，--section", "综合科"),
+            "缺少必填的选项 --section。用 sanlian cadre add --help 查看用法。",
+            "李四，--section",
+            "，",
+        ),
+        (
+            ("cadre", "add", "李四", "--section：综合科"),
+            "没有选项 --section：综合科，是不是想写 --section。用 sanlian cadre add --help 查看用法。",
+            "--section：综合科",
+            "：",
+        ),
+    ],
+)
+def test_full_width_punctuation_glued_to_an_option_is_named(
+    base: Cli, args: tuple[str, ...], first: str, word: str, mark: str
+) -> None:
+    result = base(*args)
+    assert result.code == 2
+    assert result.err == (
+        f"{first}注意：“{word}”中的全角标点“{mark}”不会把词分开，"
+        "命令里的词和选项之间请用半角空格隔开。\n"
+    )
+
+
+def test_full_width_punctuation_inside_a_value_is_no_concern(base: Cli) -> None:
+    result = base("cadre", "add", "李四", "--section", "综合科", "--note", "借调（半年）", "多余")
+    assert "全角标点" not in result.err

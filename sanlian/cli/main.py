@@ -378,7 +378,8 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
         from sanlian.cli.zh import usage_error
 
         # a number typed in the wrong place is echoed: never a phone or ID number in full
-        sys.stderr.write(context.mask_text(usage_error(exc)) + "\n")
+        text = usage_error(exc) + _punctuation_hint(args)
+        sys.stderr.write(context.mask_text(text) + "\n")
         return 2
     except KeyboardInterrupt:
         return _interrupted_said()
@@ -408,6 +409,23 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
         )
         sys.stderr.write(text + "\n")
         return 1
+
+
+# Full-width punctuation that an input method types right before or after an option's name
+_GLUED = re.compile(r"([，：；、（）＝])--|^--[A-Za-z][A-Za-z-]*([，：；、（）＝])")
+
+
+def _punctuation_hint(args: list[str]) -> str:
+    """For a usage error on a line where full-width punctuation stuck an option to the word
+    before or after it (``李四，--section``): that it does not separate words."""
+    for word in args:
+        found = _GLUED.search(word)
+        if found:
+            from sanlian.i18n.messages import render
+
+            mark = found.group(1) or found.group(2)
+            return render("usage_fullwidth_punctuation", word=word, mark=mark)
+    return ""
 
 
 def _quotes_hint(exc: Any) -> str:
