@@ -456,3 +456,13 @@ def test_full_width_punctuation_glued_to_an_option_is_named(
 def test_full_width_punctuation_inside_a_value_is_no_concern(base: Cli) -> None:
     result = base("cadre", "add", "李四", "--section", "综合科", "--note", "借调（半年）", "多余")
     assert "全角标点" not in result.err
+
+
+# --- 12. a number option's bounds in its help, in Chinese ----------------------------------
+
+
+def test_number_bounds_in_help_are_chinese(cli: Cli) -> None:
+    text = cli("campaign", "set", "--help").out
+    assert "--time-limit <int>" in text and "[不小于 1]" in text and "[不小于 0]" in text
+    assert "x>=" not in text and "range>" not in text
+    assert "[默认：50; 不小于 1]" in cli("history", "--help").out
