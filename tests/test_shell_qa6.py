@@ -466,3 +466,54 @@ def test_number_bounds_in_help_are_chinese(cli: Cli) -> None:
     assert "--time-limit <int>" in text and "[不小于 1]" in text and "[不小于 0]" in text
     assert "x>=" not in text and "range>" not in text
     assert "[默认：50; 不小于 1]" in cli("history", "--help").out
+
+
+# --- 13. the history search (Ctrl-R) in Chinese ---------------------------------------------
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal")
+def test_history_search_is_chinese(base: Cli, shell_run: Callable[..., Result]) -> None:
+    import threading
+
+    from tests.conftest import history_file
+
+    history_file().parent.mkdir(parents=True, exist_ok=True)
+    history_file().write_text("\n# 2026\n+section list -f csv\n", encoding="utf-8")
+    master, slave = os.openpty()
+    env = dict(os.environ, TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sanlian", "shell"], stdin=slave, stdout=slave, stderr=slave, env=env
+    )
+    os.close(slave)
+    seen = bytearray()
+
+    def drain() -> None:
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                return
+            if not chunk:
+                return
+            seen.extend(chunk)
+
+    threading.Thread(target=drain, daemon=True).start()
+    try:
+        deadline = time.monotonic() + 60
+        while "三联台账>".encode() not in seen and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.write(master, b"\x12sec")  # Ctrl-R, then what to look for
+        time.sleep(1)
+        os.write(master, b"\r")  # the line found, to run
+        time.sleep(0.5)
+        os.write(master, b"\r")
+        time.sleep(1)
+        os.write(master, b"\x03exit\r")
+        proc.wait(timeout=60)
+    finally:
+        proc.kill()
+        os.close(master)
+    text = seen.decode(errors="replace")
+    assert "(搜索历史)`sec" in text
+    assert "reverse-i-search" not in text
+    assert "1,办公室," in text  # the line found was run (ran: Enter ends the search)

@@ -347,6 +347,7 @@ class Shell:
 
         from sanlian.i18n.messages import render
 
+        _chinese_search()
         if output is None:  # ``sanlian shell | tee 记录.txt``: the prompt is drawn on the
             output = create_output(always_prefer_tty=True)  # terminal, not into the pipe
 
@@ -386,6 +387,44 @@ class Shell:
             if code == 130:
                 break
         return True
+
+
+# What prompt_toolkit writes before a history search (Ctrl-R, Ctrl-S), in Chinese.
+SEARCH_WORDS = {"reverse-i-search": "搜索历史", "i-search": "向后搜索历史"}
+
+
+def _chinese_search() -> None:
+    """The history search says ``(搜索历史)`…'`` instead of ``(reverse-i-search)`…'``."""
+    import prompt_toolkit.shortcuts.prompt  # noqa: F401  (the module, not its function)
+    from prompt_toolkit.layout import processors
+
+    prompt_module: Any = sys.modules["prompt_toolkit.shortcuts.prompt"]
+
+    english = processors.ReverseSearchProcessor
+    if prompt_module.ReverseSearchProcessor is not english:
+        return  # done already
+
+    class ChineseSearch(english):  # type: ignore[misc, valid-type]
+        def apply_transformation(self, ti: Any) -> Any:
+            done = super().apply_transformation(ti)
+            shift = 0
+            fragments = []
+            for fragment in done.fragments:
+                style, text = fragment[0], fragment[1]
+                if style == "class:prompt.search" and text in SEARCH_WORDS:
+                    shift = len(SEARCH_WORDS[text]) - len(text)
+                    fragment = (style, SEARCH_WORDS[text], *fragment[2:])
+                fragments.append(fragment)
+            if not shift:
+                return done
+            to_display, to_source = done.source_to_display, done.display_to_source
+            return processors.Transformation(
+                fragments,
+                source_to_display=lambda i: to_display(i) + shift,
+                display_to_source=lambda i: to_source(i - shift),
+            )
+
+    prompt_module.ReverseSearchProcessor = ChineseSearch
 
 
 def _settle_output(patience: float = 1.0) -> None:
