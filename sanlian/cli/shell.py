@@ -811,7 +811,8 @@ class ShellCompleter:
 
     def _database_stamp(self) -> tuple[object, ...]:
         """What tells that the database changed, by this shell or another program: a file's
-        (and its journal's) size and time; for a server, the time in 2-second steps."""
+        change counter, its (and its journal's) size and time; for a server, the time in
+        2-second steps."""
         import time
 
         location = self.shell.location
@@ -820,6 +821,12 @@ class ShellCompleter:
         if is_url(location):
             return (location, int(time.monotonic() // 2))
         stamp: list[object] = [location]
+        try:  # SQLite's file change counter, one more at each commit (rollback journal mode)
+            with open(Path(location).expanduser(), "rb") as file:
+                file.seek(24)
+                stamp.append(file.read(4))
+        except OSError:
+            stamp.append(None)
         for suffix in ("", "-wal", "-journal"):
             try:
                 info = os.stat(str(Path(location).expanduser()) + suffix)
