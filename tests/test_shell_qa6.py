@@ -517,3 +517,40 @@ def test_history_search_is_chinese(base: Cli, shell_run: Callable[..., Result]) 
     assert "(搜索历史)`sec" in text
     assert "reverse-i-search" not in text
     assert "1,办公室," in text  # the line found was run (ran: Enter ends the search)
+
+
+# --- 14. a Ctrl-C between two commands never ends the session -----------------------------
+
+
+def test_ctrl_c_between_commands_keeps_the_session(
+    base: Cli,
+    interactive: Callable[[str], int],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sanlian.cli import shell
+
+    calls: list[int] = []
+    settle = shell._settle_output
+
+    def interrupted_once() -> None:
+        calls.append(1)
+        if len(calls) == 2:  # as the prompt after the first command is about to be drawn
+            raise KeyboardInterrupt
+        settle()
+
+    monkeypatch.setattr(shell, "_settle_output", interrupted_once)
+    finished = shell.Shell.run_line
+
+    def interrupted_after(self: shell.Shell, line: str) -> int | None:
+        code = finished(self, line)
+        if line == "section add 人事科":  # just after the command ended
+            raise KeyboardInterrupt
+        return code
+
+    monkeypatch.setattr(shell.Shell, "run_line", interrupted_after)
+    code = interactive("section list -f csv\rsection add 人事科\rsection list -f csv\rexit 5\r")
+    out, err = capsys.readouterr()
+    assert code == 5  # the session went on to its exit
+    assert out.count("1,办公室,") == 2 and "3,人事科," in out
+    assert err.count(INTERRUPTED) == 1

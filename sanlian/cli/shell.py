@@ -366,15 +366,18 @@ class Shell:
         _warm_up()
         with self._session():
             while True:
-                _settle_output()
                 try:
+                    _settle_output()
                     line = prompt.prompt(PROMPT)
                 except KeyboardInterrupt:
                     continue
                 except EOFError:
                     break
-                if not self._run_pasted(line):
-                    break
+                try:
+                    if not self._run_pasted(line):
+                        break
+                except KeyboardInterrupt:  # between two commands: the session goes on
+                    sys.stderr.write(render("shell_interrupted") + "\n")
         return self.exit_status or 0
 
     def _run_pasted(self, text: str) -> bool:
