@@ -554,3 +554,36 @@ def test_ctrl_c_between_commands_keeps_the_session(
     assert code == 5  # the session went on to its exit
     assert out.count("1,办公室,") == 2 and "3,人事科," in out
     assert err.count(INTERRUPTED) == 1
+
+
+# --- 15. pipes and redirections typed inside the shell ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "operator"),
+    [
+        ("cadre list | grep 张", "|"),
+        ("section list > 科室.txt", ">"),
+        ("section list>科室.txt", ">"),
+        ("section list ; cadre list", ";"),
+        ("section add 人事科 && section list", "&&"),
+    ],
+)
+def test_pipes_and_redirections_are_refused_with_a_hint(
+    base: Cli, shell_run: Callable[..., Result], line: str, operator: str
+) -> None:
+    result = shell_run(line, "section list -f csv")
+    assert result.err == (
+        f"第 1 行：交互模式里不能用“{operator}”（管道、重定向和分号只在系统的命令行里有效），"
+        "这一行没有执行：要写入文件请加 -o 文件名（如 -o 干部.xlsx），一次输入一条命令。\n"
+    )
+    assert result.out.splitlines()[1:] == ["1,办公室,", "2,综合科,"]  # nothing added
+    assert result.code == 1
+
+
+def test_the_same_characters_inside_quotes_are_text(
+    base: Cli, shell_run: Callable[..., Result]
+) -> None:
+    result = shell_run('section add "甲科|乙科" --note "人数>5; 待定"', "section list -f csv")
+    assert result.err == ""
+    assert result.out.splitlines()[-1] == "3,甲科|乙科,人数>5; 待定"

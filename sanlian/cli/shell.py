@@ -144,6 +144,24 @@ def split_words(text: str) -> list[str]:
     return list(lexer)
 
 
+# What the system's shell reads as pipes, redirections and command separators
+SHELL_OPERATORS = {"|", "||", ">", ">>", "<", "<<", ";", "&", "&&", ";;", ">&", "<&", "|&"}
+
+
+def _shell_operator(text: str) -> str | None:
+    """The first pipe, redirection or ``;`` written outside quotes in ``text``, if any: they
+    work in the system's shell, not here (``cadre list > 干部.txt``)."""
+    if not any(ch in text for ch in "|&;<>"):
+        return None
+    lexer = shlex.shlex(text.lstrip("\ufeff"), posix=True, punctuation_chars="|&;<>")
+    lexer.whitespace += "\u3000"
+    lexer.commenters = ""
+    try:
+        return next((token for token in lexer if token in SHELL_OPERATORS), None)
+    except ValueError:
+        return None
+
+
 def _exit_status(words: list[str]) -> int | None | Literal[False]:
     """The status ``exit N`` asks for: None for a bare ``exit``, False if not one integer
     from 0 to 255 (full-width digits are read as digits)."""
@@ -255,6 +273,10 @@ class Shell:
             return None
         if not words[0].strip():
             sys.stderr.write(render("shell_empty_command") + "\n")
+            return 2
+        operator = _shell_operator(line)
+        if operator:
+            sys.stderr.write(render("shell_operator", operator=operator) + "\n")
             return 2
         if words[0].lower() in HELP_WORDS:  # ``help cadre add`` = ``cadre add --help``
             words = [*words[1:], "--help"]
