@@ -587,3 +587,39 @@ def test_the_same_characters_inside_quotes_are_text(
     result = shell_run('section add "甲科|乙科" --note "人数>5; 待定"', "section list -f csv")
     assert result.err == ""
     assert result.out.splitlines()[-1] == "3,甲科|乙科,人数>5; 待定"
+
+
+# --- 16. a command or option typed in full-width letters -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "first", "hint"),
+    [
+        (
+            ("ｃａｄｒｅ", "ｌｉｓｔ"),
+            "没有命令 ｃａｄｒｅ。用 sanlian --help 查看用法。",
+            "“ｃａｄｒｅ”是全角字符",
+        ),
+        (
+            ("cadre", "list", "－－section", "综合科"),
+            "多余的参数：－－section 综合科（含空格的值请加引号）。用 sanlian cadre list --help 查看用法。",
+            "“－－section”是全角字符",
+        ),
+    ],
+)
+def test_full_width_letters_are_named(
+    base: Cli, args: tuple[str, ...], first: str, hint: str
+) -> None:
+    result = base(*args)
+    assert result.code == 2
+    folded = hint.split("”")[0][1:]
+    import unicodedata
+
+    assert result.err == (
+        f"{first}注意：{hint}，请把输入法切换到半角（英文标点）后输入，"
+        f"写成 {unicodedata.normalize('NFKC', folded)}。\n"
+    )
+
+
+def test_full_width_digits_get_no_such_hint(base: Cli) -> None:
+    assert "全角" not in base("cadre", "list", "１２３").err

@@ -417,14 +417,22 @@ _GLUED = re.compile(r"([，：；、（）＝])--|^--[A-Za-z][A-Za-z-]*([，：�
 
 def _punctuation_hint(args: list[str]) -> str:
     """For a usage error on a line where full-width punctuation stuck an option to the word
-    before or after it (``李四，--section``): that it does not separate words."""
+    before or after it (``李四，--section``): that it does not separate words; where a command
+    or an option was typed in full-width letters (``ｃａｄｒｅ``): to type it half-width."""
+    from sanlian.i18n.messages import render
+
     for word in args:
         found = _GLUED.search(word)
         if found:
-            from sanlian.i18n.messages import render
-
             mark = found.group(1) or found.group(2)
             return render("usage_fullwidth_punctuation", word=word, mark=mark)
+    for word in args:  # ｃａｄｒｅ, －－section: typed with the input method in full-width mode
+        if any("\uff01" <= ch <= "\uff5e" for ch in word):
+            import unicodedata
+
+            folded = unicodedata.normalize("NFKC", word)
+            if folded.isascii() and (folded.startswith("-") or folded.isalpha()):
+                return render("usage_fullwidth_letters", word=word, folded=folded)
     return ""
 
 
