@@ -298,7 +298,9 @@ def test_history_masks_a_phone_number_with_brackets(line: str, masked: str) -> N
     [
         (
             ("cadre", "add", "李四", "--section", "办公室", "--phone（139）12345678"),
-            "没有选项 --phone（139****5678。用 sanlian cadre add --help 查看用法。",
+            "没有选项 --phone（139****5678。用 sanlian cadre add --help 查看用法。"
+            "注意：“--phone（139****5678”中的全角标点“（”不会把词分开，"
+            "命令里的词和选项之间请用半角空格隔开。",
         ),
         (
             ("cadre", "show", "13912345678"),
