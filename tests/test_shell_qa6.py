@@ -625,3 +625,17 @@ def test_full_width_letters_are_named(
 
 def test_full_width_digits_get_no_such_hint(base: Cli) -> None:
     assert "全角" not in base("cadre", "list", "１２３").err
+
+
+# --- 17. several names in one value ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["张伟，单丽", "张伟、单丽", "张伟,单丽"])
+def test_several_names_in_one_value_say_how_to_write_them(base: Cli, typed: str) -> None:
+    result = base("cadre", "show", typed)
+    assert result.err == (
+        f"找不到干部“{typed}”，请用 sanlian cadre list 查看编号或姓名后重试。"
+        "一次只能写一个名称（“，”“、”不会把它分成几个）；能写多个的选项请重复写，"
+        "如 --cadre 李娜 --cadre 王芳。\n"
+    )
+    assert "一次只能写一个名称" not in base("cadre", "show", "张伟，").err  # a stray comma

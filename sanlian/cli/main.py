@@ -438,14 +438,16 @@ def _punctuation_hint(args: list[str]) -> str:
 
 def _quotes_hint(exc: Any) -> str:
     """For a name that matched nothing and was typed in Chinese quotation marks (“单丽”, which
-    a shell keeps as part of the value): that they are why, and what to type instead."""
+    a shell keeps as part of the value): that they are why, and what to type instead; for
+    several names in one value (李娜，王芳): to write one name a time."""
     from sanlian.cli.zh import CHINESE_QUOTES
+    from sanlian.i18n.messages import render
 
     ref = str(exc.params.get("ref", "")).strip() if exc.key == "ref_not_found" else ""
     if ref and (ref[0] in CHINESE_QUOTES or ref[-1] in CHINESE_QUOTES):
-        from sanlian.i18n.messages import render
-
         return render("ref_chinese_quotes")
+    if any(mark in ref.strip("，、,;；") for mark in "，、,;；"):  # 李娜，王芳: several names
+        return render("ref_several")
     return ""
 
 
