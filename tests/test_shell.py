@@ -331,8 +331,8 @@ def test_complete_choices_and_enumerated_values(base: Cli) -> None:
 
 
 def test_complete_names_by_pinyin_and_initials(base: Cli) -> None:
-    # two cadres named 张伟: their numbers are offered, with the name shown
-    assert complete("cadre show zw") == [("1", "张伟（干部 [1]）"), ("2", "张伟（干部 [2]）")]
+    # two cadres named 张伟: their numbers are offered, with the name and the section shown
+    assert complete("cadre show zw") == [("1", "张伟（办公室）"), ("2", "张伟（综合科）")]
     assert complete("cadre show zhangw") == complete("cadre show zw")
     # 单 reads dan and shan; 曾 reads zeng and ceng
     assert complete("visit add --cadre sl") == [("单丽", "干部 [3]")]

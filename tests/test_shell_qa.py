@@ -307,8 +307,8 @@ def test_completion_replaces_an_opening_quote(base: Cli) -> None:
     assert complete('cadre show "单') == [("单丽", -2, "干部 [3]")]
     assert complete("cadre show '单") == [("单丽", -2, "干部 [3]")]
     assert complete('cadre show "zw') == [
-        ("1", -3, "张伟（干部 [1]）"),
-        ("2", -3, "张伟（干部 [2]）"),
+        ("1", -3, "张伟（办公室）"),
+        ("2", -3, "张伟（综合科）"),
     ]
     added = base("enterprise", "add", "临沂 新华(集团) 公司")
     assert added.code == 0, added

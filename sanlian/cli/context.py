@@ -181,13 +181,13 @@ class State:
 ARGV: list[str] | None = None  # the command line being run (set by ``cli.main.main``)
 # ID-number-like (18 characters, or the old 15 digits) and mobile-like (11 digits, maybe after
 # +86) runs in free text, after ``fold_digits``; a space or a dash may stand between digits.
-_SEP = r"[ .\\-]{0,3}"  # between two digits: a few spaces, dots, dashes or escapes
+_SEP = r"[ .\\\-()]{0,3}"  # between two digits: spaces, dots, dashes, escapes, brackets
 _ID = re.compile(
     rf"(?<![0-9*])(?:[0-9](?:{_SEP}[0-9]){{16}}{_SEP}[0-9Xx]|[0-9](?:{_SEP}[0-9]){{14}})"
     r"(?![0-9])"
 )
 _PHONE = re.compile(rf"(?<![0-9+*])(?:\+?86{_SEP})?1(?:{_SEP}[0-9]){{10}}(?![0-9])")
-_SEPARATORS = re.compile(r"[ .\\-]")
+_SEPARATORS = re.compile(r"[ .\\\-()]")
 _SECRET_OPTION = re.compile(r"--[A-Za-z-]*?(phone|id-number)")
 # Full-width digits, letters X and dots, every kind of space (a no-break space from Word, a
 # zero-width one) and dash (as an input method or a pasted text has them) as ASCII.
@@ -201,6 +201,8 @@ _FOLD = str.maketrans(
         "Ｘ": "X",
         "ｘ": "x",
         "．": ".",
+        "（": "(",
+        "）": ")",
     }
 )
 

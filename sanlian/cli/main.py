@@ -127,7 +127,10 @@ COMMANDS: list[tuple[str, str, str, str]] = [
         "shell",
         "shell",
         "shell",
-        "交互模式：逐行输入命令，启动只花一次时间；Tab 补全，exit 退出。",
+        "交互模式：逐行输入命令，启动只花一次时间；Tab 补全，exit 退出。\n\n"
+        "exit N 以退出码 N（0 到 255）退出。从文件或管道读命令时（sanlian shell < 命令.txt）"
+        "逐行执行，某行出错也接着执行后面的行；退出码：遇到 exit N 为 N，"
+        "否则有一行出错则退出码为 1，全部成功为 0。",
     ),
     ("history", "admin", "history", "变更日志：谁在什么时候做了什么。"),
     ("undo", "admin", "undo", "撤销最近一次修改（先询问，--yes 不询问）。"),
@@ -304,7 +307,9 @@ def handle_interrupts() -> None:
     if threading.current_thread() is not threading.main_thread():
         return
     try:
-        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        current = signal.getsignal(signal.SIGINT)
+        # Python's own, or the one ``sanlian.__main__.run`` installed first (start-up only)
+        if current is signal.default_int_handler or getattr(current, "_sanlian_starting", False):
             signal.signal(signal.SIGINT, _on_interrupt)
     except (ValueError, OSError):  # pragma: no cover
         return
@@ -352,9 +357,9 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
         if code == 0:
             context.state().journal_reveal()  # every --reveal is journaled
         return code
-    except SanlianError as exc:  # the user's error: its sentence, even with --debug
+    except SanlianError as exc:  # the user's error: its sentence (numbers masked), even --debug
         context.state().flush_notes()
-        sys.stderr.write(exc.message + "\n")
+        sys.stderr.write(context.mask_text(exc.message + _quotes_hint(exc)) + "\n")
         return exc.exit_code
     except te.Exit as exc:
         if _interrupted(exc):
@@ -372,7 +377,9 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
     except ce.UsageError as exc:
         from sanlian.cli.zh import usage_error
 
-        sys.stderr.write(usage_error(exc) + "\n")
+        # a number typed in the wrong place is echoed: never a phone or ID number in full
+        text = usage_error(exc) + _punctuation_hint(args)
+        sys.stderr.write(context.mask_text(text) + "\n")
         return 2
     except KeyboardInterrupt:
         return _interrupted_said()
@@ -402,6 +409,46 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
         )
         sys.stderr.write(text + "\n")
         return 1
+
+
+# Full-width punctuation that an input method types right before or after an option's name
+_GLUED = re.compile(r"([，：；、（）＝])--|^--[A-Za-z][A-Za-z-]*([，：；、（）＝])")
+
+
+def _punctuation_hint(args: list[str]) -> str:
+    """For a usage error on a line where full-width punctuation stuck an option to the word
+    before or after it (``李四，--section``): that it does not separate words; where a command
+    or an option was typed in full-width letters (``ｃａｄｒｅ``): to type it half-width."""
+    from sanlian.i18n.messages import render
+
+    for word in args:
+        found = _GLUED.search(word)
+        if found:
+            mark = found.group(1) or found.group(2)
+            return render("usage_fullwidth_punctuation", word=word, mark=mark)
+    for word in args:  # ｃａｄｒｅ, －－section: typed with the input method in full-width mode
+        if any("\uff01" <= ch <= "\uff5e" for ch in word):
+            import unicodedata
+
+            folded = unicodedata.normalize("NFKC", word)
+            if folded.isascii() and (folded.startswith("-") or folded.isalpha()):
+                return render("usage_fullwidth_letters", word=word, folded=folded)
+    return ""
+
+
+def _quotes_hint(exc: Any) -> str:
+    """For a name that matched nothing and was typed in Chinese quotation marks (“单丽”, which
+    a shell keeps as part of the value): that they are why, and what to type instead; for
+    several names in one value (李娜，王芳): to write one name a time."""
+    from sanlian.cli.zh import CHINESE_QUOTES
+    from sanlian.i18n.messages import render
+
+    ref = str(exc.params.get("ref", "")).strip() if exc.key == "ref_not_found" else ""
+    if ref and (ref[0] in CHINESE_QUOTES or ref[-1] in CHINESE_QUOTES):
+        return render("ref_chinese_quotes")
+    if any(mark in ref.strip("，、,;；") for mark in "，、,;；"):  # 李娜，王芳: several names
+        return render("ref_several")
+    return ""
 
 
 def command_noun(words: list[str]) -> str | None:
@@ -477,10 +524,24 @@ def run() -> None:
     handle_interrupts()  # the program's own process only: not for whoever calls ``main``
     try:
         code = main()
+    except KeyboardInterrupt:  # before ``main`` reached its own error boundary
+        code = _interrupted_said()
     finally:
         gc.freeze()
+    _ignore_interrupts()  # the command is over: a Ctrl-C now must not show a traceback
     sys.exit(code)
 
 
+def _ignore_interrupts() -> None:
+    import signal
+
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except (ValueError, OSError):  # pragma: no cover - not the main thread
+        return
+
+
 if __name__ == "__main__":
-    run()
+    from sanlian.__main__ import run as entry
+
+    entry()

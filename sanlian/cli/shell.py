@@ -9,7 +9,8 @@ numbers masked; Tab completes commands, options, enumerated values and record na
 full pinyin or initials, read from the ``search_key`` table).
 
 When standard input is not a terminal (``sanlian shell < commands.txt``) the lines are run in
-order without prompt or welcome, and the exit code is 1 if any line failed.
+order without prompt or welcome, going on after a failed line; the exit code is N after
+``exit N``, else 1 if any line failed, else 0.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ import os
 import re
 import shlex
 import sys
+import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
@@ -142,6 +144,35 @@ def split_words(text: str) -> list[str]:
     return list(lexer)
 
 
+# What the system's shell reads as pipes, redirections and command separators
+SHELL_OPERATORS = {"|", "||", ">", ">>", "<", "<<", ";", "&", "&&", ";;", ">&", "<&", "|&"}
+
+
+def _shell_operator(text: str) -> str | None:
+    """The first pipe, redirection or ``;`` written outside quotes in ``text``, if any: they
+    work in the system's shell, not here (``cadre list > 干部.txt``)."""
+    if not any(ch in text for ch in "|&;<>"):
+        return None
+    lexer = shlex.shlex(text.lstrip("\ufeff"), posix=True, punctuation_chars="|&;<>")
+    lexer.whitespace += "\u3000"
+    lexer.commenters = ""
+    try:
+        return next((token for token in lexer if token in SHELL_OPERATORS), None)
+    except ValueError:
+        return None
+
+
+def _exit_status(words: list[str]) -> int | None | Literal[False]:
+    """The status ``exit N`` asks for: None for a bare ``exit``, False if not one integer
+    from 0 to 255 (full-width digits are read as digits)."""
+    if not words:
+        return None
+    text = unicodedata.normalize("NFKC", words[0])
+    if len(words) > 1 or not (text.isascii() and text.isdigit()) or int(text) > 255:
+        return False
+    return int(text)
+
+
 class _Prefixed:
     """A text stream that starts each line with ``prefix`` (the errors of a line in a file)."""
 
@@ -178,12 +209,28 @@ class Shell:
         self.debug = debug
         self.completer = ShellCompleter(self)
         self.command: Any = None
+        self.exit_status: int | None = None  # what ``exit N`` asked for
 
     @property
     def location(self) -> str:
         from sanlian.db.engine import default_location
 
         return self.db or default_location()
+
+    def root(self) -> Any:
+        """The command tree, built once; what makes no sense inside the shell (``shell``,
+        installing the completion of the system's shell) is left out of its help."""
+        if self.command is None:
+            from sanlian.cli import main as main_module
+
+            command = main_module.build_command()
+            for name, sub in command.commands.items():
+                sub.hidden = sub.hidden or name in NOT_INSIDE
+            for param in command.params:
+                if set(getattr(param, "opts", ())) & NOT_INSIDE:
+                    param.hidden = True  # type: ignore[attr-defined]  # (an Option's)
+            self.command = command
+        return self.command
 
     def argv(self, line: str) -> list[str] | None:
         """The words of ``line`` (None for a blank line or a comment); a quoting error raises."""
@@ -217,15 +264,27 @@ class Shell:
             return 2
         if words is None:
             return 0
-        if words[0].lower() in EXIT_WORDS:  # ``exit``, also ``exit 0`` out of habit
+        if words[0].lower() in EXIT_WORDS:  # ``exit``, or ``exit N``: leave with status N
+            status = _exit_status(words[1:])
+            if status is False:
+                sys.stderr.write(render("shell_exit_status") + "\n")
+                return 2
+            self.exit_status = status
             return None
         if not words[0].strip():
             sys.stderr.write(render("shell_empty_command") + "\n")
             return 2
+        operator = _shell_operator(line)
+        if operator:
+            sys.stderr.write(render("shell_operator", operator=operator) + "\n")
+            return 2
         if words[0].lower() in HELP_WORDS:  # ``help cadre add`` = ``cadre add --help``
             words = [*words[1:], "--help"]
         try:
-            return self._run(words)
+            code = self._run(words)
+            if words == ["--help"] and code == 0:  # and what only the shell has
+                sys.stdout.write(render("shell_help") + "\n")
+            return code
         finally:
             self.completer.stale()
             sys.stdout.flush()
@@ -235,10 +294,8 @@ class Shell:
         from sanlian.cli import main as main_module
         from sanlian.i18n.messages import render
 
-        if self.command is None:
-            self.command = main_module.build_command()
         try:
-            code = main_module.main(self.full_argv(words), command=self.command)
+            code = main_module.main(self.full_argv(words), command=self.root())
         except KeyboardInterrupt:
             sys.stderr.write(render("shell_interrupted") + "\n")
             return 130
@@ -275,9 +332,10 @@ class Shell:
             _ACTIVE = False
 
     def batch(self, lines: Iterable[str]) -> int:
-        """Run every line in order; 1 if any failed, else 0. Nobody is there to answer a
-        question: a command that would ask one is refused (``--yes`` runs it); each error
-        says which line of the file it is about (``第 3 行：``)."""
+        """Run every line in order, going on after a failed one; the status is N after
+        ``exit N``, else 1 if any line failed, else 0 (130: Ctrl-C, the later lines not run).
+        Nobody is there to answer a question: a command that would ask one is refused
+        (``--yes`` runs it); each error says which line of the file it is about (``第 3 行：``)."""
         from sanlian.cli import zh
 
         failed = False
@@ -298,16 +356,20 @@ class Shell:
                     failed = failed or code != 0
         finally:
             zh.QUESTIONS_REFUSED = refused
+        if self.exit_status is not None:
+            return self.exit_status
         return 1 if failed else 0
 
     def interactive(self, *, input: Any = None, output: Any = None) -> int:
-        """Prompt for lines until exit, quit or Ctrl-D; Ctrl-C cancels the line being typed."""
+        """Prompt for lines until exit, quit or Ctrl-D; Ctrl-C cancels the line being typed.
+        The status is N after ``exit N``, else 0."""
         from prompt_toolkit import PromptSession
         from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
         from prompt_toolkit.output import create_output
 
         from sanlian.i18n.messages import render
 
+        _chinese_search()
         if output is None:  # ``sanlian shell | tee 记录.txt``: the prompt is drawn on the
             output = create_output(always_prefer_tty=True)  # terminal, not into the pipe
 
@@ -319,19 +381,26 @@ class Shell:
             input=input,
             output=output,
         )
+        # a terminal that does not say where its cursor is (a slow remote one, some editors'
+        # terminals) gets on without it: no English warning about it in the session
+        prompt.app.renderer.cpr_not_supported_callback = None
         print(render("shell_welcome"), flush=True)
         _warm_up()
         with self._session():
             while True:
                 try:
+                    _settle_output()
                     line = prompt.prompt(PROMPT)
                 except KeyboardInterrupt:
                     continue
                 except EOFError:
                     break
-                if not self._run_pasted(line):
-                    break
-        return 0
+                try:
+                    if not self._run_pasted(line):
+                        break
+                except KeyboardInterrupt:  # between two commands: the session goes on
+                    sys.stderr.write(render("shell_interrupted") + "\n")
+        return self.exit_status or 0
 
     def _run_pasted(self, text: str) -> bool:
         """Each line of ``text`` (several when pasted at once) in turn, until one is
@@ -343,6 +412,77 @@ class Shell:
             if code == 130:
                 break
         return True
+
+
+# What prompt_toolkit writes before a history search (Ctrl-R, Ctrl-S), in Chinese.
+SEARCH_WORDS = {"reverse-i-search": "搜索历史", "i-search": "向后搜索历史"}
+
+
+def _chinese_search() -> None:
+    """The history search says ``(搜索历史)`…'`` instead of ``(reverse-i-search)`…'``."""
+    import prompt_toolkit.shortcuts.prompt  # noqa: F401  (the module, not its function)
+    from prompt_toolkit.layout import processors
+
+    prompt_module: Any = sys.modules["prompt_toolkit.shortcuts.prompt"]
+
+    english = processors.ReverseSearchProcessor
+    if prompt_module.ReverseSearchProcessor is not english:
+        return  # done already
+
+    class ChineseSearch(english):  # type: ignore[misc, valid-type]
+        def apply_transformation(self, ti: Any) -> Any:
+            done = super().apply_transformation(ti)
+            shift = 0
+            fragments = []
+            for fragment in done.fragments:
+                style, text = fragment[0], fragment[1]
+                if style == "class:prompt.search" and text in SEARCH_WORDS:
+                    shift = len(SEARCH_WORDS[text]) - len(text)
+                    fragment = (style, SEARCH_WORDS[text], *fragment[2:])
+                fragments.append(fragment)
+            if not shift:
+                return done
+            to_display, to_source = done.source_to_display, done.display_to_source
+            return processors.Transformation(
+                fragments,
+                source_to_display=lambda i: to_display(i) + shift,
+                display_to_source=lambda i: to_source(i - shift),
+            )
+
+    prompt_module.ReverseSearchProcessor = ChineseSearch
+
+
+def _settle_output(patience: float = 1.0) -> None:
+    """Before the prompt is drawn: the last command's output flushed and, when it goes into a
+    pipe (``sanlian shell | tee 记录.txt``, the prompt being drawn on the terminal), taken by
+    the reader (up to ``patience`` seconds), so that ``tee`` shows it above the new prompt,
+    not below it."""
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(Exception):
+            stream.flush()
+    try:
+        import fcntl
+        import stat
+        import termios
+
+        fd = sys.stdout.fileno()
+        if not stat.S_ISFIFO(os.fstat(fd).st_mode):
+            return
+    except (AttributeError, ImportError, OSError, ValueError):  # no such pipe (or Windows)
+        return
+    import struct
+    import time
+
+    deadline = time.monotonic() + patience
+    while True:
+        try:  # the bytes still in the pipe (Linux answers this for the writing end too)
+            waiting = struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0]
+        except OSError:
+            return
+        if not waiting or time.monotonic() > deadline:
+            break
+        time.sleep(0.002)
+    time.sleep(0.005)  # and the reader's own write to the terminal, just after its read
 
 
 def _warm_up() -> None:
@@ -376,6 +516,12 @@ REF_OPTIONS = {
     "--partner": ("community", "enterprise"),
 }
 REF_KINDS = ("section", "cadre", "community", "enterprise", "household")
+# Where a record is, as its namesakes' completions show it: (kind, column, the kind it names).
+_PLACES: tuple[tuple[str, str, str | None], ...] = (
+    ("cadre", "section_id", "section"),
+    ("household", "community_id", "community"),
+    ("community", "town", None),
+)
 # Not offered inside the shell: commands and options that make no sense there.
 NOT_INSIDE = {"shell", "--install-completion", "--show-completion"}
 # Values never offered: personal data.
@@ -472,7 +618,8 @@ class ShellCompleter:
 
     def __init__(self, shell: Shell) -> None:
         self.shell = shell
-        self._names: dict[str, list[tuple[str, int, tuple[str, ...]]]] | None = None
+        self._names: dict[str, list[tuple[str, int, tuple[str, ...], str]]] | None = None
+        self._stamp: tuple[object, ...] | None = None  # the database as the names were read
         self._enums: dict[str, dict[str, str]] | None = None
 
     def for_prompt(self) -> Any:
@@ -522,11 +669,7 @@ class ShellCompleter:
         return [c for c in found if c[0] not in ("help", "exit")] if after_help else found
 
     def _command(self) -> Any:
-        if self.shell.command is None:
-            from sanlian.cli import main as main_module
-
-            self.shell.command = main_module.build_command()
-        return self.shell.command
+        return self.shell.root()
 
     def _candidates(self, words: list[str], current: str, start: int) -> list[tuple[str, int, str]]:
         command = self._command()
@@ -676,31 +819,61 @@ class ShellCompleter:
         for kind in kinds:
             records = names.get(kind, [])
             counts: dict[str, int] = {}
-            for name, _id, _keys in records:
+            for name, _id, _keys, _place in records:
                 counts[name] = counts.get(name, 0) + 1
-            for name, ref_id, keys in records:
+            for name, ref_id, keys, place in records:
                 if not (
                     name.startswith(current)
                     or (prefix and prefix.isascii() and any(k.startswith(prefix) for k in keys))
                 ):
                     continue
                 label = f"{KIND_LABEL[kind]} [{ref_id}]"
-                if counts[name] > 1:  # namesakes: the number names one of them
-                    found.append((str(ref_id), start, f"{name}（{label}）"))
+                if counts[name] > 1:  # namesakes: the number names one, the place tells which
+                    found.append((str(ref_id), start, f"{name}（{place or label}）"))
                 else:
                     found.append((_quoted(name), start, label))
         return found[:200]
 
-    def _load_names(self) -> dict[str, list[tuple[str, int, tuple[str, ...]]]]:
-        """Active records' names and pinyin keys per kind, read once until a command runs."""
-        if self._names is not None:
+    def _database_stamp(self) -> tuple[object, ...]:
+        """What tells that the database changed, by this shell or another program: a file's
+        change counter, its (and its journal's) size and time; for a server, the time in
+        2-second steps."""
+        import time
+
+        location = self.shell.location
+        from sanlian.db.engine import is_url
+
+        if is_url(location):
+            return (location, int(time.monotonic() // 2))
+        stamp: list[object] = [location]
+        try:  # SQLite's file change counter, one more at each commit (rollback journal mode)
+            with open(Path(location).expanduser(), "rb") as file:
+                file.seek(24)
+                stamp.append(file.read(4))
+        except OSError:
+            stamp.append(None)
+        for suffix in ("", "-wal", "-journal"):
+            try:
+                info = os.stat(str(Path(location).expanduser()) + suffix)
+            except OSError:
+                stamp.append(None)
+            else:
+                stamp.append((info.st_size, info.st_mtime_ns))
+        return tuple(stamp)
+
+    def _load_names(self) -> dict[str, list[tuple[str, int, tuple[str, ...], str]]]:
+        """Active records' names and pinyin keys per kind, read again when a command ran or
+        the database changed (another program may have added a record meanwhile)."""
+        stamp = self._database_stamp()
+        if self._names is not None and stamp == self._stamp:
             return self._names
+        self._stamp = stamp
         from sqlalchemy import select
 
         from sanlian.db.engine import open_database
         from sanlian.db.models import REGISTRY_MODELS, SearchKey
 
-        names: dict[str, list[tuple[str, int, tuple[str, ...]]]] = {}
+        names: dict[str, list[tuple[str, int, tuple[str, ...], str]]] = {}
         location = self.shell.location
         from sanlian.db.engine import is_url
 
@@ -716,16 +889,32 @@ class ShellCompleter:
                     select(keys_table.c.kind, keys_table.c.ref_id, keys_table.c.key)
                 ):
                     keys.setdefault((kind, ref_id), []).append(key)
+                # where a record is (a cadre's section, a household's community, a
+                # community's township): what tells namesakes apart
+                places: dict[str, dict[int, str]] = {}
+                for kind, column, parent in _PLACES:
+                    table: Any = REGISTRY_MODELS[kind].__table__  # type: ignore[attr-defined]
+                    if parent is None:
+                        query = select(table.c.id, table.c[column])
+                    else:
+                        other: Any = REGISTRY_MODELS[parent].__table__  # type: ignore[attr-defined]
+                        query = select(table.c.id, other.c.name).join(
+                            other, other.c.id == table.c[column]
+                        )
+                    places[kind] = {
+                        ref_id: str(where or "") for ref_id, where in conn.execute(query)
+                    }
                 for kind in REF_KINDS:
-                    model: Any = REGISTRY_MODELS[kind]
-                    table = model.__table__
+                    table = REGISTRY_MODELS[kind].__table__  # type: ignore[attr-defined]
                     rows = conn.execute(
                         select(table.c.id, table.c.name)
                         .where(table.c.retired_on.is_(None))
                         .order_by(table.c.id)
                     )
+                    where = places.get(kind, {})
                     names[kind] = [
-                        (name, ref_id, tuple(keys.get((kind, ref_id), ()))) for ref_id, name in rows
+                        (name, ref_id, tuple(keys.get((kind, ref_id), ())), where.get(ref_id, ""))
+                        for ref_id, name in rows
                     ]
         finally:
             db.dispose()

@@ -261,6 +261,14 @@ def patch_help() -> None:
             return NOTES.get(message) or english(message)
 
         typer_core._ = translated
+        typer_core.describe_number_range = describe_range  # type: ignore[assignment]
+        shown = typer_core._TyperParameter.display_type
+
+        def display_type(self: Any, ctx: Any) -> Any:
+            text = shown(self, ctx)  # ``<int range>``: the range is said after the help
+            return text.replace(" range>", ">") if isinstance(text, str) else text
+
+        typer_core._TyperParameter.display_type = display_type  # type: ignore[method-assign]
         import typer
 
         typer.confirm = confirm
@@ -314,6 +322,17 @@ def confirm(
     if abort and not answer:
         raise Abort()
     return answer
+
+
+def describe_range(low: float | None, high: float | None) -> str | None:
+    """The bounds of a number option in its help (Typer writes ``x>=1``)."""
+    if low is None and high is None:
+        return None
+    if low is None:
+        return f"不大于 {high}"
+    if high is None:
+        return f"不小于 {low}"
+    return f"{low} 到 {high}"
 
 
 def translate_params(command: Any) -> None:
@@ -404,7 +423,7 @@ def _unrepr(text: str) -> str:
     return value if isinstance(value, str) else text
 
 
-CHINESE_QUOTES = "“”‘’"
+CHINESE_QUOTES = "“”‘’「」『』"
 
 
 def usage_error(exc: Any) -> str:

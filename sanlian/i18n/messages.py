@@ -61,6 +61,13 @@ MESSAGES: dict[str, str] = {
     "shell_nested": "已经在交互模式中，直接输入命令即可；要退出请输入 exit。",
     "shell_needs_yes": "从文件或管道读取命令时不能回答确认问题，这一行没有执行；确定要做请在这一行加上 --yes。",
     "shell_empty_command": "命令是空的（只有一对引号），请输入命令，help 查看全部命令。",
+    "ref_chinese_quotes": '中文引号会被当作名称的一部分：请去掉引号，名称中有空格时改用英文引号 " "。',
+    "shell_help": "交互模式中：help 命令 查看一条命令的用法（如 help cadre add），Tab 补全，上下键翻历史，Ctrl-R 搜索历史；exit 或 exit N（退出码）退出。",
+    "usage_fullwidth_punctuation": "注意：“{word}”中的全角标点“{mark}”不会把词分开，命令里的词和选项之间请用半角空格隔开。",
+    "shell_operator": "交互模式里不能用“{operator}”（管道、重定向和分号只在系统的命令行里有效），这一行没有执行：要写入文件请加 -o 文件名（如 -o 干部.xlsx），一次输入一条命令。",
+    "usage_fullwidth_letters": "注意：“{word}”是全角字符，请把输入法切换到半角（英文标点）后输入，写成 {folded}。",
+    "ref_several": "一次只能写一个名称（“，”“、”不会把它分成几个）；能写多个的选项请重复写，如 --cadre 李娜 --cadre 王芳。",
+    "shell_exit_status": "exit 后面只能跟 0 到 255 的整数（退出码），如 exit 1；只输入 exit 就直接退出。",
     "confirm_invalid": "请回答 y（是）或 n（否）。",
     "internal_error": "程序内部出错（{reason}），未做任何修改。请加 --debug 重试并把输出发给维护人员。",
     # --- campaign --------------------------------------------------------------------------
