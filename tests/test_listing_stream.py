@@ -302,3 +302,110 @@ def test_a_listing_stopped_half_way_leaves_the_file_that_was_there(
     assert "磁盘已满" in result.err and "Traceback" not in result.err
     assert target.read_bytes() == b"the clerk's earlier file"
     assert sorted(p.name for p in target.parent.iterdir()) == [target.name]
+
+
+@pytest.mark.sqlite_only(reason="SQLite's read lock, in a subprocess on the test's file")
+def test_a_listing_in_a_slow_pipe_holds_no_lock(many: Cli, db_path: Path) -> None:
+    """``visit list | less``: while the reader has not taken the listing, a clerk can still
+    record (before, the listing's read transaction stayed open on the blocked pipe and every
+    writer got "database is locked" after 30 s)."""
+    import sqlite3
+    import subprocess
+    import sys
+
+    listing = subprocess.Popen(
+        [sys.executable, "-m", "sanlian", "visit", "list", "-f", "csv"],
+        stdout=subprocess.PIPE,
+    )
+    assert listing.stdout is not None
+    try:
+        # the listing has begun to write; more than a pipe holds: it now waits for its reader
+        first = listing.stdout.read(100)
+        con = sqlite3.connect(db_path, timeout=5)
+        try:
+            with con:
+                con.execute("UPDATE visit SET note = 'written meanwhile' WHERE id = 1")
+        finally:
+            con.close()
+        rest = listing.stdout.read()
+        assert listing.wait(timeout=60) == 0
+    finally:
+        listing.kill()
+    assert (first + rest).decode("utf-8").count("\r\n") == 4322
+
+
+@pytest.mark.sqlite_only(reason="a subprocess on the test's SQLite file")
+@pytest.mark.parametrize("args", [("visit", "list", "-f", "csv"), ("problem", "list")])
+def test_a_reader_that_stops_ends_the_listing_quietly(many: Cli, args: tuple[str, ...]) -> None:
+    """``visit list | head``: the reader stops taking the listing; it ends with exit 0 and
+    nothing on stderr, as a finished listing."""
+    import subprocess
+    import sys
+
+    listing = subprocess.Popen(
+        [sys.executable, "-m", "sanlian", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert listing.stdout is not None and listing.stderr is not None
+    first = listing.stdout.read(100)
+    listing.stdout.close()
+    err = listing.stderr.read()
+    assert listing.wait(timeout=60) == 0, err.decode()
+    assert first and err == b""
+
+
+def test_problems_as_a_sheet_are_labelled_whatever_f_says(problems: Cli, tmp_path: Path) -> None:
+    """``problem list -f json -o 问题.xlsx``: the file is a sheet, so its rows carry the labels
+    (category, owner) a sheet shows, not JSON's stored keys."""
+    from python_calamine import CalamineWorkbook
+
+    for name, args in (("a.xlsx", ("-f", "json")), ("b.xlsx", ())):
+        assert problems("problem", "list", *args, "-o", tmp_path / name).code == 0
+    read = [
+        CalamineWorkbook.from_path(str(tmp_path / n)).get_sheet_by_index(0).to_python()
+        for n in ("a.xlsx", "b.xlsx")
+    ]
+    assert read[0] == read[1]
+    head = read[0][0]
+    categories = {row[head.index("类别")] for row in read[0][1:]}
+    assert "" not in categories and "就医" in categories
+
+
+def test_a_file_rewritten_keeps_its_link_and_its_permissions(many: Cli, tmp_path: Path) -> None:
+    """``-o`` onto a symbolic link writes the file it names (the link stays a link); a file
+    that was there keeps its permissions."""
+    import os
+    import stat
+
+    real = tmp_path / "real.csv"
+    real.write_text("old")
+    os.chmod(real, 0o640)
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    assert many("visit", "list", "-o", link).code == 0
+    assert link.is_symlink() and real.read_text(encoding="utf-8-sig").startswith("编号,")
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".csv")) == [
+        "link.csv",
+        "real.csv",
+    ]
+
+
+def test_a_file_in_a_folder_that_takes_no_new_file_is_written_in_place(
+    many: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No file can be made in the folder but the file itself can be written: written in place,
+    as before temporary files."""
+    import tempfile
+
+    target = tmp_path / "走访.csv"
+    target.write_text("old")
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    result = many("visit", "list", "-o", target)
+    assert result.code == 0, result
+    assert target.read_bytes().decode("utf-8-sig").count("\r\n") == 4322

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 FORMATS = ("table", "plain", "markdown", "csv", "json")
 SUFFIX_FORMAT = {
@@ -281,27 +281,51 @@ _NO_ITEM = object()
 
 
 @contextlib.contextmanager
-def file_in_place(output: Path, encoding: str = "utf-8") -> Iterator[Any]:
+def file_in_place(
+    output: Path, encoding: str = "utf-8", *, private: bool = False
+) -> Iterator[TextIO]:
     """``output`` opened to write text, written under a temporary name beside it that takes its
     name once all is written: a listing stopped half-way (Ctrl-C, a full disk) leaves the file
-    that was there, not half of a new one."""
+    that was there, not half of a new one. A symbolic link keeps pointing at the file it names
+    (which is the one replaced), and a file that was there keeps its permissions unless
+    ``private`` (full ID or phone numbers: the owner's alone, ``io.new_part``). Where no file
+    can be made in that folder but the file itself can be written, it is written in place, as
+    before there were temporary files."""
+    import os
+
     from sanlian.io import new_part, put_in_place
 
-    part = new_part(output, private=False)
+    target = output.resolve() if output.is_symlink() else output
+    try:
+        part = new_part(target, private=private)
+    except PermissionError:
+        if private or not (target.is_file() and os.access(target, os.W_OK)):
+            raise
+        part = target
+    if part != target and not private and target.is_file():
+        with contextlib.suppress(OSError):
+            os.chmod(part, target.stat().st_mode & 0o7777)
     try:
         with part.open("w", encoding=encoding, newline="") as fh:
             yield fh
     except BaseException:
-        if part != output:
+        if part != target:
             part.unlink(missing_ok=True)
         raise
-    put_in_place(part, output)
+    put_in_place(part, target)
 
 
-def emit_json(data: Any, output: Path | None, *, pieces: Iterator[str] | None = None) -> None:
+def emit_json(
+    data: Any,
+    output: Path | None,
+    *,
+    pieces: Iterator[str] | None = None,
+    out: TextIO | None = None,
+) -> None:
     """``emit(to_json(data), output)``, written as it is encoded: a large report (``supervise``
     at city scale, 22 MB of JSON) is never one string, nor a list of its pieces, in memory.
-    ``pieces``: the JSON's text already in pieces (``iter_json_items``), ``data`` unused."""
+    ``pieces``: the JSON's text already in pieces (``iter_json_items``), ``data`` unused;
+    ``out``: where it goes instead of stdout (``StdoutLater``) when there is no ``output``."""
 
     def write_to(fh: Any) -> None:
         batch: list[str] = []
@@ -314,7 +338,7 @@ def emit_json(data: Any, output: Path | None, *, pieces: Iterator[str] | None = 
         fh.write("".join(batch))
 
     if output is None:
-        write_to(sys.stdout)
+        write_to(out or sys.stdout)
         return
     check_output(output, allowed=(output.suffix.lower(),))
     with file_in_place(output) as fh:
@@ -650,23 +674,11 @@ def xlsx_rows(
 
 
 def write_text(output: Path, content: str, *, bom: bool = False, private: bool = False) -> None:
-    """``content`` into ``output``; ``private``: readable by its owner alone, from before the
-    first character is written (it holds full ID or phone numbers)."""
+    """``content`` into ``output`` (``file_in_place``); ``private``: readable by its owner alone,
+    from before the first character is written (it holds full ID or phone numbers)."""
     check_output(output, allowed=(output.suffix.lower(),))
-    encoding = "utf-8-sig" if bom else "utf-8"
-    if not private:
-        output.write_text(content, encoding=encoding, newline="")
-        return
-    from sanlian.io import new_part, put_in_place
-
-    part = new_part(output, private=True)  # 0600, then it takes the name (a new file)
-    try:
-        part.write_text(content, encoding=encoding, newline="")
-    except BaseException:
-        if part != output:
-            part.unlink(missing_ok=True)
-        raise
-    put_in_place(part, output)
+    with file_in_place(output, "utf-8-sig" if bom else "utf-8", private=private) as fh:
+        fh.write(content)
 
 
 def emit(content: str, output: Path | None, *, bom: bool = False, private: bool = False) -> None:
@@ -735,31 +747,87 @@ def render_rows(
     if fmt == "csv":
         emit(csv_text(rows, cols), output, bom=True, private=private)
         return
-    if output is None and fmt in ("table", "plain"):
-        cols = drop_empty(rows, cols)
-    screen = fmt == "table" and output is None and stdout_is_terminal()
-    if screen:
-        cols = [c for c in cols if c.screen]
-    if not rows and fmt != "markdown":
+    if not (fmt == "table" and output is None and stdout_is_terminal()):
+        _text_of_stream(rows, cols, fmt, output, title, empty=empty, private=private)
+        return
+    # on a screen
+    cols = [c for c in drop_empty(rows, cols) if c.screen]
+    if not rows:
         emit(empty, output)
         return
-    shown = rows[:SCREEN_ROW_LIMIT] if screen else rows
-    text = tabulate_text(shown, cols, "markdown" if fmt == "markdown" else "plain")
-    if screen and count <= RICH_ROW_LIMIT and not _fits_screen(text):
+    shown = rows[:SCREEN_ROW_LIMIT]
+    text = tabulate_text(shown, cols, "plain")
+    if count <= RICH_ROW_LIMIT and not _fits_screen(text):
         rich_table(rows, cols, title)
         return
-    if title and fmt == "markdown":
-        text = f"## {title}\n\n{text}"
-    elif title:
+    if title:
         text = f"{title}\n{text}"
     if len(shown) < count:
         text += (
             f"\n共 {count} 条，这里只列出前 {len(shown)} 条；要看全部，"
             "请加 -o 文件名.xlsx（或 .csv）写入文件，或加 -f plain 全部列出。"
         )
-    elif fmt == "table" and output is None and count > RICH_ROW_LIMIT:
+    elif count > RICH_ROW_LIMIT:
         text += f"\n共 {count} 条。"
     emit(text, output, private=private)
+
+
+class StdoutLater:
+    """What a listing writes to stdout while it reads the database, kept in a temporary file
+    and written out once the database session has ended (``stdout_later``): a reader slow to
+    take it (``| less``, ``| more``) holds no read lock on the database against the clerks
+    who record visits meanwhile. Nothing is written out when the listing fails half-way."""
+
+    def __init__(self) -> None:
+        self._file: TextIO | None = None
+
+    @property
+    def stream(self) -> TextIO:
+        if self._file is None:
+            import tempfile
+
+            self._file = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")  # noqa: SIM115 (closed by close())
+        return self._file
+
+    def write_out(self) -> None:
+        """The text kept, to stdout; a reader that stops taking it (``| head``) ends the listing
+        quietly, as a finished one (exit 0)."""
+        if self._file is None:
+            return
+        self._file.seek(0)
+        try:
+            while chunk := self._file.read(1 << 20):
+                sys.stdout.write(chunk)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _stdout_to_devnull()
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+def _stdout_to_devnull() -> None:
+    """After a broken pipe: what is left in stdout's buffer goes nowhere (no second error at
+    exit), as the Python documentation advises for SIGPIPE."""
+    import os
+
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+@contextlib.contextmanager
+def stdout_later() -> Iterator[StdoutLater]:
+    """A ``StdoutLater`` for a ``with`` block that opens the session inside it: written out
+    after the session has ended, dropped if the block fails."""
+    later = StdoutLater()
+    try:
+        yield later
+        later.write_out()
+    finally:
+        later.close()
 
 
 def stream_rows(
@@ -770,13 +838,15 @@ def stream_rows(
     output: Path | None,
     title: str | Callable[[int], str] | None = None,
     count: Callable[[], int] | None = None,
+    out: TextIO | None = None,
 ) -> bool:
     """``render_rows`` of a long listing (every row, not on a screen) in a format written row
     by row — ``-o 文件.xlsx``, ``.csv``, ``-f json|csv`` — reading ``rows`` as it goes: the
     same bytes, without a million rows in memory (``visit list -o 走访.xlsx`` at city scale
     held 1.2 GB). Only for columns that hold no ID or phone number (nothing to mask or to
     note). ``title``: the listing's title, or what makes it of the number of rows, which a
-    sheet is told by ``count`` before its rows are read (a text table counts them). ``False``,
+    sheet is told by ``count`` before its rows are read (a text table counts them). ``out``:
+    where what goes to stdout is written while the rows are read (``StdoutLater``). ``False``,
     with nothing read or written, when a table is to be drawn on a screen: ``render_rows``
     then."""
     if any(is_sensitive(c.key) for c in cols):
@@ -790,14 +860,14 @@ def stream_rows(
             title = title(count())
         xlsx_rows(rows, cols, output, title)
     elif chosen == "json":
-        emit_json(None, output, pieces=iter_json_items(rows))
+        emit_json(None, output, pieces=iter_json_items(rows), out=out)
         return True
     elif chosen == "csv":
-        _stream_csv(rows, cols, output)
+        _stream_csv(rows, cols, output, out)
     elif chosen in ("table", "plain", "markdown") and not (
         chosen == "table" and output is None and stdout_is_terminal()
     ):
-        _text_of_stream(rows, cols, chosen, output, title)
+        _text_of_stream(rows, cols, chosen, output, title, out=out)
         return True
     else:
         return False
@@ -814,31 +884,35 @@ def _text_of_stream(
     fmt: str,
     output: Path | None,
     title: str | Callable[[int], str] | None,
+    *,
+    empty: str = "（没有记录）",
+    private: bool = False,
+    out: TextIO | None = None,
 ) -> None:
-    """What ``render_rows`` writes for every row as a text table (not on a screen), from the
-    rows' cells alone: each row becomes its texts as it is read, never a record kept beside
-    them (a million visits: the records were two thirds of 2.4 GB)."""
+    """``render_rows``'s text table of every row (not on a screen), made from the rows' cells
+    alone: each row becomes its texts as it is read, never a record kept beside them (a
+    million visits: the records were two thirds of 2.4 GB)."""
     style = "markdown" if fmt == "markdown" else "plain"
     if output is None and fmt in ("table", "plain"):
         # ``drop_empty``: a column whose every cell is empty is left out (judged on the cell
         # before its lines are joined, as ``drop_empty`` does)
         shown = [(c.key, _cell_of(c)) for c in cols]
-        empty = list(range(len(cols)))  # the columns with no cell filled so far
+        blank = list(range(len(cols)))  # the columns with no cell filled so far
         table = []
         for r in rows:
             raw = [text(r.get(k)) for k, text in shown]
-            if empty:
-                empty = [i for i in empty if not raw[i]]
+            if blank:
+                blank = [i for i in blank if not raw[i]]
             table.append([_one_line(v) for v in raw])
-        if table and empty:
-            keep = [i for i in range(len(cols)) if i not in empty]
+        if table and blank:
+            keep = [i for i in range(len(cols)) if i not in blank]
             cols = [cols[i] for i in keep]
             for n, row in enumerate(table):
                 table[n] = [row[i] for i in keep]
     else:
         table = table_cells(rows, cols, style)
     if not table and fmt != "markdown":
-        emit("（没有记录）", output)
+        emit_pieces([empty], output, private=private, out=out)
         return
     count = len(table)
     if callable(title):
@@ -855,7 +929,7 @@ def _text_of_stream(
     note = (
         f"\n共 {count} 条。" if fmt == "table" and output is None and count > RICH_ROW_LIMIT else ""
     )
-    emit_pieces(itertools.chain(pieces, _joined(parts), [note]), output)
+    emit_pieces(itertools.chain(pieces, _joined(parts), [note]), output, private=private, out=out)
 
 
 def _joined(parts: Iterator[str]) -> Iterator[str]:
@@ -864,8 +938,15 @@ def _joined(parts: Iterator[str]) -> Iterator[str]:
         yield "\n" + part if i else part
 
 
-def emit_pieces(pieces: Iterable[str], output: Path | None) -> None:
-    """``emit("".join(pieces), output)``, written piece by piece (none of the text whole)."""
+def emit_pieces(
+    pieces: Iterable[str],
+    output: Path | None,
+    *,
+    private: bool = False,
+    out: TextIO | None = None,
+) -> None:
+    """``emit("".join(pieces), output, private=private)``, written piece by piece (none of the
+    text whole); ``out``: where it goes instead of stdout when there is no ``output``."""
     if output is not None:
         check_output(output, allowed=(output.suffix.lower(),))
     last = ""
@@ -880,9 +961,9 @@ def emit_pieces(pieces: Iterable[str], output: Path | None) -> None:
             fh.write("\n")
 
     if output is None:
-        write_to(sys.stdout)
+        write_to(out or sys.stdout)
         return
-    with file_in_place(output) as fh:
+    with file_in_place(output, private=private) as fh:
         write_to(fh)
     from sanlian.i18n.messages import render
 
@@ -890,7 +971,10 @@ def emit_pieces(pieces: Iterable[str], output: Path | None) -> None:
 
 
 def _stream_csv(
-    rows: Iterable[Mapping[str, Any]], cols: Sequence[Col], output: Path | None
+    rows: Iterable[Mapping[str, Any]],
+    cols: Sequence[Col],
+    output: Path | None,
+    out: TextIO | None = None,
 ) -> None:
     """``emit(csv_text(rows, cols), output, bom=True)``, a block of rows at a time."""
     import csv
@@ -910,7 +994,7 @@ def _stream_csv(
         fh.write(buf.getvalue())
 
     if output is None:
-        write_to(sys.stdout)
+        write_to(out or sys.stdout)
         return
     with file_in_place(output, "utf-8-sig") as fh:
         write_to(fh)

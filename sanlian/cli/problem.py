@@ -396,12 +396,13 @@ def list_(
     output: OutputOpt = None,
 ) -> None:
     """列出问题，可按状态、超期、责任人、科室、类别、对象筛选。"""
-    from sanlian.cli.output import screen_rows, stream_rows
+    from sanlian.cli.output import screen_rows, stdout_later, stream_rows
     from sanlian.services import problems
 
     st = state()
     limit = screen_rows(fmt_value(fmt), output)  # a terminal: the first rows and the count
-    with st.session() as session:
+    # to stdout: written out once the session has ended (no read lock held on a slow pipe)
+    with stdout_later() as later, st.session() as session:
         day = st.date(session, as_of, "截至日期")
         filters: dict[str, Any] = {
             "as_of": day,
@@ -426,6 +427,7 @@ def list_(
                 output=output,
                 title=lambda n: f"问题（{n}，截至 {day.isoformat()}）",
                 count=lambda: problems.listing_count(session, **filters),
+                out=later.stream if output is None else None,
             ):
                 return
         rows = problems.listing(session, limit=limit, **filters)
@@ -446,6 +448,10 @@ def list_(
 
 
 def _is_json(fmt: Fmt | None, output: Path | None) -> bool:
+    """Whether the rows are written as JSON (stored keys, no labels): an .xlsx file is a sheet
+    whatever ``-f`` says (``render_rows``)."""
+    if output is not None and output.suffix.lower() == ".xlsx":
+        return False
     return choose_format(fmt_value(fmt), output) == "json"
 
 

@@ -199,12 +199,13 @@ def list_(
     output: OutputOpt = None,
 ) -> None:
     """列出走访记录，可按干部、科室、对象、形式和日期范围筛选。"""
-    from sanlian.cli.output import screen_rows, stream_rows
+    from sanlian.cli.output import screen_rows, stdout_later, stream_rows
     from sanlian.services import visits
 
     st = state()
     limit = screen_rows(fmt_value(fmt), output)  # a terminal: the first rows and the count
-    with st.session() as session:
+    # to stdout: written out once the session has ended (no read lock held on a slow pipe)
+    with stdout_later() as later, st.session() as session:
         filters: dict[str, Any] = {
             "cadre": cadre,
             "section": section,
@@ -223,6 +224,7 @@ def list_(
             output=output,
             title=lambda n: f"走访（{n}）",
             count=lambda: visits.listing_count(session, **filters),
+            out=later.stream if output is None else None,
         ):
             return
         rows = visits.listing(session, limit=limit, **filters)
