@@ -220,6 +220,7 @@ def test_a_folder_given_as_the_file_is_called_a_folder(
     assert "找不到" not in result.err
 
 
+@pytest.mark.sqlite_only(reason="db restore is of a SQLite file")
 def test_restore_from_a_folder_is_called_a_folder(
     base: Cli, tmp_path: Path, unchanged: Callable[[Callable[[], Result]], Result]
 ) -> None:

@@ -327,6 +327,7 @@ def test_errors_mask_a_number_typed_in_the_wrong_place(
 # --- 7. completion sees what another program added while the shell was open ----------------
 
 
+@pytest.mark.sqlite_only(reason="on a server the names are read again every 2 seconds")
 def test_completion_sees_a_record_another_program_added(base: Cli) -> None:
     from sanlian.cli.shell import Shell
 
