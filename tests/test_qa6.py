@@ -661,3 +661,20 @@ def test_a_bracketed_second_column_of_a_field_does_not_clash(
     result = base("cadre", "import", str(_gbk_csv(tmp_path / "花名册.csv", rows)))
     assert result.code == 0, result
     assert rows_of(db_path, "SELECT phone FROM cadre WHERE name = '钱十'") == [("13512345678",)]
+
+
+@pytest.mark.parametrize("word", ["家访", "入户家访", "实地走访"])
+def test_a_home_visit_written_as_clerks_say_it(base: Cli, word: str) -> None:
+    added = base(
+        "visit", "add", "--date", "6-1", "--cadre", "单丽", "--household", "王秀英",
+        "--form", word,
+    )  # fmt: skip
+    assert added.code == 0, added
+    assert base("visit", "show", "1", "-f", "json").json()["form"] == "home"
+
+
+@pytest.mark.parametrize("word", ["动员会", "动员部署会"])
+def test_a_mobilisation_meeting_written_short(base: Cli, word: str) -> None:
+    added = base("activity", "add", word, "--date", "3-5", "--title", "全局动员会")
+    assert added.code == 0, added
+    assert base("activity", "list", "-f", "json").json()[0]["kind"] == "mobilize"

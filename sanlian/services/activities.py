@@ -37,6 +37,8 @@ KIND_ALIASES = {
     "领导小组": "organize",
     "动员部署": "mobilize",
     "动员大会": "mobilize",
+    "动员会": "mobilize",
+    "动员部署会": "mobilize",
     "专题教育": "education",
     "组织生活": "org_life",
     "文明行动": "civility",
