@@ -315,37 +315,10 @@ def file_in_place(
     put_in_place(part, target)
 
 
-def emit_json(
-    data: Any,
-    output: Path | None,
-    *,
-    pieces: Iterator[str] | None = None,
-    out: TextIO | None = None,
-) -> None:
+def emit_json(data: Any, output: Path | None) -> None:
     """``emit(to_json(data), output)``, written as it is encoded: a large report (``supervise``
-    at city scale, 22 MB of JSON) is never one string, nor a list of its pieces, in memory.
-    ``pieces``: the JSON's text already in pieces (``iter_json_items``), ``data`` unused;
-    ``out``: where it goes instead of stdout (``StdoutLater``) when there is no ``output``."""
-
-    def write_to(fh: Any) -> None:
-        batch: list[str] = []
-        for chunk in iter_json(data) if pieces is None else pieces:
-            batch.append(chunk)
-            if len(batch) >= 2048:
-                fh.write("".join(batch))
-                batch.clear()
-        batch.append("\n")
-        fh.write("".join(batch))
-
-    if output is None:
-        write_to(out or sys.stdout)
-        return
-    check_output(output, allowed=(output.suffix.lower(),))
-    with file_in_place(output) as fh:
-        write_to(fh)
-    from sanlian.i18n.messages import render
-
-    sys.stderr.write(render("written_to", path=output) + "\n")
+    at city scale, 22 MB of JSON) is never one string, nor a list of its pieces, in memory."""
+    emit_pieces(iter_json(data), output)
 
 
 def cell(col: Col, value: Any) -> str:
@@ -860,7 +833,7 @@ def stream_rows(
             title = title(count())
         xlsx_rows(rows, cols, output, title)
     elif chosen == "json":
-        emit_json(None, output, pieces=iter_json_items(rows), out=out)
+        emit_pieces(iter_json_items(rows), output, out=out)
         return True
     elif chosen == "csv":
         _stream_csv(rows, cols, output, out)
@@ -945,20 +918,28 @@ def emit_pieces(
     private: bool = False,
     out: TextIO | None = None,
 ) -> None:
-    """``emit("".join(pieces), output, private=private)``, written piece by piece (none of the
-    text whole); ``out``: where it goes instead of stdout when there is no ``output``."""
+    """``emit("".join(pieces), output, private=private)``, written about a megabyte at a time
+    (never the text whole); ``out``: where it goes instead of stdout when there is no
+    ``output``."""
     if output is not None:
         check_output(output, allowed=(output.suffix.lower(),))
-    last = ""
 
     def write_to(fh: Any) -> None:
-        nonlocal last
+        batch: list[str] = []
+        size = 0
+        last = ""
         for piece in pieces:
             if piece:
-                fh.write(piece)
+                batch.append(piece)
+                size += len(piece)
                 last = piece
+                if size >= 1 << 20:
+                    fh.write("".join(batch))
+                    batch.clear()
+                    size = 0
         if not last.endswith("\n"):
-            fh.write("\n")
+            batch.append("\n")
+        fh.write("".join(batch))
 
     if output is None:
         write_to(out or sys.stdout)
