@@ -8,12 +8,15 @@ test. Tests about the SQLite file itself carry ``@pytest.mark.sqlite_only`` and 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import itertools
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -372,3 +375,54 @@ def interactive(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], int
 def history_file() -> Path:
     """The shell's history file, in the test's data folder."""
     return Path(os.environ["XDG_DATA_HOME"]) / "sanlian" / "shell_history"
+
+
+@contextlib.contextmanager
+def shell_in_pty(
+    *, piped: bool = False, answers_cursor: bool = False
+) -> Iterator[tuple[subprocess.Popen[bytes], int, bytearray]]:
+    """``sanlian shell`` on a pseudo-terminal: (the process, the terminal's master end, what
+    the terminal has shown so far, filled by a thread). ``piped``: its standard output is a
+    pipe (``proc.stdout``), not the terminal. ``answers_cursor``: prompt_toolkit may ask the
+    terminal where the cursor is (it never gets an answer). The process is killed after."""
+    import threading
+
+    master, slave = os.openpty()
+    env = dict(os.environ, TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1")
+    if answers_cursor:
+        env.pop("PROMPT_TOOLKIT_NO_CPR")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sanlian", "shell"],
+        stdin=slave,
+        stdout=subprocess.PIPE if piped else slave,
+        stderr=slave,
+        env=env,
+    )
+    os.close(slave)
+    seen = bytearray()
+
+    def drain() -> None:
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                return
+            if not chunk:
+                return
+            seen.extend(chunk)
+
+    threading.Thread(target=drain, daemon=True).start()
+    try:
+        yield proc, master, seen
+    finally:
+        proc.kill()
+        os.close(master)
+
+
+def wait_for(seen: bytearray, text: bytes, seconds: float = 60) -> None:
+    """Until the terminal has shown ``text`` (at most ``seconds``)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while text not in seen and time.monotonic() < deadline:
+        time.sleep(0.05)

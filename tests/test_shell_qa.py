@@ -471,45 +471,16 @@ def test_completion_of_files_kinds_and_option_equals_value(
 
 @pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal")
 def test_prompt_on_the_terminal_when_stdout_is_piped(base: Cli) -> None:
-    import pty  # noqa: F401  (POSIX only)
-    import threading
     import time
 
-    master, slave = os.openpty()
-    env = dict(os.environ, TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "sanlian", "shell"],
-        stdin=slave,
-        stdout=subprocess.PIPE,
-        stderr=slave,
-        env=env,
-    )
-    os.close(slave)
-    seen = bytearray()
+    from tests.conftest import shell_in_pty, wait_for
 
-    def drain() -> None:
-        while True:
-            try:
-                chunk = os.read(master, 4096)
-            except OSError:
-                return
-            if not chunk:
-                return
-            seen.extend(chunk)
-
-    reader = threading.Thread(target=drain, daemon=True)
-    reader.start()
-    try:
-        deadline = time.monotonic() + 60
-        while "三联台账>".encode() not in seen and time.monotonic() < deadline:
-            time.sleep(0.05)
+    with shell_in_pty(piped=True) as (proc, master, seen):
+        wait_for(seen, "三联台账>".encode())
         os.write(master, b"section list -f csv\r")
         time.sleep(0.5)
         os.write(master, b"exit\r")
         out, _err = proc.communicate(timeout=60)
-    finally:
-        proc.kill()
-        os.close(master)
     text = out.decode()
     assert "1,办公室," in text
     assert "三联台账>" not in text  # the prompt was drawn on the terminal

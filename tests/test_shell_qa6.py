@@ -363,44 +363,15 @@ def test_namesakes_are_told_apart_by_where_they_are(base: Cli) -> None:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal")
 def test_no_english_warning_when_the_terminal_does_not_report_the_cursor(base: Cli) -> None:
-    import threading
+    from tests.conftest import shell_in_pty, wait_for
 
-    master, slave = os.openpty()
-    env = dict(os.environ, TERM="xterm")
-    env.pop("PROMPT_TOOLKIT_NO_CPR", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "sanlian", "shell"],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-    )
-    os.close(slave)
-    seen = bytearray()
-
-    def drain() -> None:
-        while True:
-            try:
-                chunk = os.read(master, 4096)
-            except OSError:
-                return
-            if not chunk:
-                return
-            seen.extend(chunk)
-
-    threading.Thread(target=drain, daemon=True).start()
-    try:
-        deadline = time.monotonic() + 60
-        while b"\x1b[6n" not in seen and time.monotonic() < deadline:  # asked, never answered
-            time.sleep(0.05)
+    with shell_in_pty(answers_cursor=True) as (proc, master, seen):
+        wait_for(seen, b"\x1b[6n")  # asked, never answered
         time.sleep(3)  # prompt_toolkit gives up after 2 seconds
         os.write(master, b"section list -f csv\r")
         time.sleep(0.5)
         os.write(master, b"exit\r")
         proc.wait(timeout=60)
-    finally:
-        proc.kill()
-        os.close(master)
     text = seen.decode(errors="replace")
     assert "1,办公室," in text  # the session worked
     assert "WARNING" not in text and "cursor position" not in text
@@ -476,35 +447,12 @@ def test_number_bounds_in_help_are_chinese(cli: Cli) -> None:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal")
 def test_history_search_is_chinese(base: Cli, shell_run: Callable[..., Result]) -> None:
-    import threading
-
-    from tests.conftest import history_file
+    from tests.conftest import history_file, shell_in_pty, wait_for
 
     history_file().parent.mkdir(parents=True, exist_ok=True)
     history_file().write_text("\n# 2026\n+section list -f csv\n", encoding="utf-8")
-    master, slave = os.openpty()
-    env = dict(os.environ, TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "sanlian", "shell"], stdin=slave, stdout=slave, stderr=slave, env=env
-    )
-    os.close(slave)
-    seen = bytearray()
-
-    def drain() -> None:
-        while True:
-            try:
-                chunk = os.read(master, 4096)
-            except OSError:
-                return
-            if not chunk:
-                return
-            seen.extend(chunk)
-
-    threading.Thread(target=drain, daemon=True).start()
-    try:
-        deadline = time.monotonic() + 60
-        while "三联台账>".encode() not in seen and time.monotonic() < deadline:
-            time.sleep(0.05)
+    with shell_in_pty() as (proc, master, seen):
+        wait_for(seen, "三联台账>".encode())
         os.write(master, b"\x12sec")  # Ctrl-R, then what to look for
         time.sleep(1)
         os.write(master, b"\r")  # the line found, to run
@@ -513,9 +461,6 @@ def test_history_search_is_chinese(base: Cli, shell_run: Callable[..., Result]) 
         time.sleep(1)
         os.write(master, b"\x03exit\r")
         proc.wait(timeout=60)
-    finally:
-        proc.kill()
-        os.close(master)
     text = seen.decode(errors="replace")
     assert "(搜索历史)`sec" in text
     assert "reverse-i-search" not in text
