@@ -62,6 +62,7 @@ import tempfile
 import threading
 import time
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -842,6 +843,25 @@ def agreement(agree: Any, fig: dict[str, Any], hand: Any) -> tuple[str, str]:
     return text, "" if same else f"与手写 SQL {text}"
 
 
+def _by_section(
+    mine: dict[str, Any],
+    theirs: dict[str, Any],
+    side: str,
+    differ: Callable[[str, Any, Any], list[str]],
+) -> list[str]:
+    """The disagreements of every section, both ways: a section on one ``side`` only is one,
+    and ``differ(id, ours, the hand-written SQL's)`` tells those of a section on both."""
+    wrong: list[str] = []
+    for sid in sorted(set(mine) | set(theirs), key=lambda s: (len(s), s)):
+        if sid not in mine:
+            wrong.append(f"科室 {sid} {side}无")
+        elif sid not in theirs:
+            wrong.append(f"科室 {sid} 手写 SQL 无")
+        else:
+            wrong += differ(sid, mine[sid], theirs[sid])
+    return wrong
+
+
 def agree_figures(program: str, hand: dict[str, Any]) -> tuple[bool, str]:
     """Whether ``selfcheck -f json`` gives the hand-written SQL's figures: the bureau's and every
     section's, compared both ways over the union of keys (a figure or section on one side only
@@ -850,14 +870,14 @@ def agree_figures(program: str, hand: dict[str, Any]) -> tuple[bool, str]:
     wrong = _differ("", data["figures"], hand["figures"])
     mine = {str(row["id"]): row for row in data["by_section"]}
     theirs = hand["by_section"]
-    for sid in sorted(set(mine) | set(theirs), key=lambda s: (len(s), s)):
-        if sid not in mine:
-            wrong.append(f"科室 {sid} 程序无")
-        elif sid not in theirs:
-            wrong.append(f"科室 {sid} 手写 SQL 无")
-        else:
-            ours = {k: v for k, v in mine[sid].items() if k not in ("id", "section")}
-            wrong += _differ(f"{sid}:", ours, theirs[sid])
+    wrong += _by_section(
+        mine,
+        theirs,
+        "程序",
+        lambda sid, row, hand_row: _differ(
+            f"{sid}:", {k: v for k, v in row.items() if k not in ("id", "section")}, hand_row
+        ),
+    )
     if not wrong:
         return True, f"数字一致（合计及 {len(mine)} 个科室，双向比对）"
     more = f" 等 {len(wrong)} 处" if len(wrong) > 6 else ""
@@ -922,13 +942,9 @@ def agree_workbook(path: str, hand: dict[str, Any]) -> tuple[bool, str]:
             if h not in ("编号", "科室")
         }
     theirs = hand["by_section"]
-    for sid in sorted(set(mine) | set(theirs), key=lambda x: (len(x), x)):
-        if sid not in mine:
-            wrong.append(f"科室 {sid} 工作簿无")
-        elif sid not in theirs:
-            wrong.append(f"科室 {sid} 手写 SQL 无")
-        else:
-            wrong += _differ(f"{sid}:", mine[sid], _flat(theirs[sid]))
+    wrong += _by_section(
+        mine, theirs, "工作簿", lambda sid, row, hand_row: _differ(f"{sid}:", row, _flat(hand_row))
+    )
     # the long sheets: as many rows as the hand-written SQL read (a ledger past Excel's row
     # limit goes on in 走访台账（续）…, each with its header again)
     counted = []
@@ -984,13 +1000,9 @@ def agree_progress(program: str, hand: dict[str, Any]) -> tuple[bool, str]:
     wrong = _differ("合计:", counts(data["total"]), wanted(hand["figures"]))
     mine = {str(row["id"]): counts(row) for row in data["sections"]}
     theirs = hand["by_section"]
-    for sid in sorted(set(mine) | set(theirs), key=lambda x: (len(x), x)):
-        if sid not in mine:
-            wrong.append(f"科室 {sid} 程序无")
-        elif sid not in theirs:
-            wrong.append(f"科室 {sid} 手写 SQL 无")
-        else:
-            wrong += _differ(f"{sid}:", mine[sid], wanted(theirs[sid]))
+    wrong += _by_section(
+        mine, theirs, "程序", lambda sid, row, hand_row: _differ(f"{sid}:", row, wanted(hand_row))
+    )
     items = 0
     ours = {p["key"]: {i["key"]: i["done"] for i in p["items"]} for p in data["phases"]}
     checklist = hand["checklist"]
