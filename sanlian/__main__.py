@@ -27,13 +27,24 @@ def _interrupted_while_starting(signum: int, frame: object) -> None:
 _interrupted_while_starting._sanlian_starting = True  # type: ignore[attr-defined]
 
 
-def run() -> None:
-    """``sanlian``: Ctrl-C handled first, then the command line (``sanlian.cli.main.run``)."""
+def _handle_ctrl_c() -> None:
     with contextlib.suppress(ValueError, OSError):  # not the main thread: Python's default
         _signal.signal(_signal.SIGINT, _interrupted_while_starting)
+
+
+def run() -> None:
+    """``sanlian``: Ctrl-C handled first, then the command line (``sanlian.cli.main.run``)."""
+    _handle_ctrl_c()
     from sanlian.cli.main import run as run_command
 
     run_command()
+
+
+if os.path.basename(sys.argv[0] if sys.argv else "").removesuffix(".exe") == "sanlian":
+    # imported by the ``sanlian`` console script: handled already while the script's own
+    # remaining lines run before it calls ``run`` (pip's script compiles a regular expression
+    # for its ``sys.argv[0]``, some milliseconds on a cold start)
+    _handle_ctrl_c()
 
 
 if __name__ == "__main__":
