@@ -112,8 +112,9 @@ def _progress() -> Any:
     """A progress bar on the terminal (stderr); ``None`` when stderr is piped."""
     if not sys.stderr.isatty():
         return None
-    from rich.console import Console
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    from sanlian.cli.output import screen_console
 
     bar = Progress(
         TextColumn("导入中"),
@@ -121,7 +122,7 @@ def _progress() -> Any:
         TaskProgressColumn(),
         TextColumn("已读 {task.fields[rows]:,} 行"),
         TimeElapsedColumn(),
-        console=Console(stderr=True),
+        console=screen_console(stderr=True),
         transient=True,
     )
     return bar

@@ -18,7 +18,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 FORMATS = ("table", "plain", "markdown", "csv", "json")
 SUFFIX_FORMAT = {
@@ -531,14 +534,23 @@ def stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
+def screen_console(*, stderr: bool = False) -> Console:
+    """Rich's console for the screen. What it prints is the clerk's records, shown as written:
+    never read as Rich markup (a section named ``[/]科`` stopped ``progress``, ``[red]办公室``
+    lost its first word), emoji codes (``:phone:``) or Python values to colour; and
+    measuring and drawing plain text is quicker."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, markup=False, emoji=False, highlight=False)
+
+
 def rich_table(rows: Sequence[Mapping[str, Any]], cols: Sequence[Col], title: str | None) -> None:
     """A Rich table that never cuts a value: dates, numbers and codes stay whole where the
     screen allows, long text folds; on a screen too narrow for that, every column folds."""
     from rich import box
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    console = screen_console()
     cells = [[cell(c, r.get(c.key)) for c in cols] for r in rows]
     widest = [
         max([text_width(line[i]) for line in cells] + [text_width(c.label)])

@@ -79,9 +79,9 @@ def _rich_wanted(fmt: str, output: Path | None) -> bool:
 
 
 def _console() -> "Console":
-    from rich.console import Console
+    from sanlian.cli.output import screen_console
 
-    return Console()
+    return screen_console()
 
 
 def _style(fmt: str) -> str:
