@@ -580,7 +580,7 @@ def test_a_terminal_shows_the_first_problems_and_counts_them_all(
         ok(raised, *add, "--owner", "单丽", "--date", "2026-04-02")
     ok(raised, "problem", "resolve", "2", "--how", "已修好", "--date", "2026-04-03")
     monkeypatch.setattr(output, "stdout_is_terminal", lambda: True)
-    monkeypatch.setattr(output, "RICH_ROW_LIMIT", 0)
+    monkeypatch.setattr(output, "COUNT_ROWS", 0)
     monkeypatch.setattr(output, "SCREEN_ROW_LIMIT", 1)
     lines = ok(raised, "problem", "list").out.splitlines()
     assert lines[0] == "问题（3，截至 2026-06-15）"

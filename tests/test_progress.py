@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from sanlian.cli.output import text_width
 from tests.conftest import Cli, location
 from tests.test_selfcheck import NOW, Ids, build_ledger, check_golden, rich_text
 
@@ -283,3 +284,30 @@ def test_no_campaign(cli: Cli, db_path: Path) -> None:
     assert result.code == 1
     assert "sanlian init" in result.err
     assert NOW.year == 2026
+
+
+def test_more_cadres_than_a_screenful_are_a_text_table_folded_to_the_terminal(
+    ledger: Ids, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rich draws a screenful of cadres; a longer table is the text table (0.4 ms a row in
+    Rich: 150 cadres took 110 ms inside the shell), folded to the terminal's width."""
+    from sanlian.cli import reports
+    from sanlian.db.engine import open_database
+    from sanlian.reports.progress import progress
+
+    db = open_database(os.environ["SANLIAN_DB"])
+    with db.session() as s:
+        cadres = progress(s, today=dt.date(2026, 6, 15), by_cadre=True)
+    db.dispose()
+    monkeypatch.setattr(reports, "SCREENFUL", 5)  # the ledger has six cadres
+    table = rich_text(reports.progress_rich, cadres).split("各干部事项\n")[1]
+    golden = Path(__file__).parent / "golden" / "progress_cadre_plain.txt"
+    assert table == golden.read_text(encoding="utf-8").split("各干部事项\n\n")[1]
+    narrow = rich_text(reports.progress_rich, cadres, width=60).split("各干部事项\n")[1]
+    lines = narrow.splitlines()
+    assert max(text_width(line) for line in lines) <= 60
+    assert [line.split()[:2] for line in lines if line.startswith("办公室")] == [
+        ["办公室", "张伟"],
+        ["办公室", "李娜"],
+        ["办公室", "孙闲"],
+    ]

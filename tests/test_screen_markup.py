@@ -49,9 +49,12 @@ def test_a_folded_listing_shows_brackets_as_written(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("COLUMNS", "30")
+    monkeypatch.setattr(output, "stdout_is_terminal", lambda: True)
     cols = [output.Col("name", "名称"), output.Col("note", "备注")]
     rows = [{"name": "[/]科", "note": "[red]红色[/red] :phone: 1 2 3 " * 3}]
-    output.rich_table(rows, cols, title="清单")
-    text = "".join(capsys.readouterr().out.split())  # folded: the lines joined again
+    output.render_rows(rows, cols, fmt="table", output=None, reveal=False, title="清单")
+    out = capsys.readouterr().out
+    assert max(output.text_width(line) for line in out.splitlines()) <= 30  # folded
+    text = "".join(out.split())  # the lines joined again
     assert "[/]科" in text
     assert "[red]红色[/red]:phone:123" in text

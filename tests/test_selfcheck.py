@@ -305,14 +305,14 @@ def check_golden(name: str, text: str) -> None:
     assert text == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
 
 
-def rich_text(draw: Any, report: Any) -> str:
+def rich_text(draw: Any, report: Any, width: int = 100) -> str:
     """What a Rich renderer draws on a terminal 100 columns wide, without colour codes."""
     import io
 
     from rich.console import Console
 
     buf = io.StringIO()
-    draw(report, Console(file=buf, width=100, color_system=None, force_terminal=False))
+    draw(report, Console(file=buf, width=width, color_system=None, force_terminal=False))
     return buf.getvalue()
 
 

@@ -380,7 +380,7 @@ def test_a_terminal_shows_the_first_visits_and_counts_them_all(
         "talk",
     )
     monkeypatch.setattr(output, "stdout_is_terminal", lambda: True)
-    monkeypatch.setattr(output, "RICH_ROW_LIMIT", 1)
+    monkeypatch.setattr(output, "COUNT_ROWS", 1)
     monkeypatch.setattr(output, "SCREEN_ROW_LIMIT", 2)
     lines = ok(paired, "visit", "list").out.splitlines()
     assert lines[0] == "走访（4）"

@@ -40,12 +40,13 @@ NARROW_CHARS = "\x20-\x7e\u00b7\u2014\u2018\u2019\u201c\u201d\u2026"
 WIDE_CHARS = "\u3000-\u3029\u3030-\u303e\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff60\uffe0-\uffe6"
 _ORDINARY_TEXT = re.compile(f"[{NARROW_CHARS}{WIDE_CHARS}]*")
 _NARROW_RUNS = re.compile(f"[{NARROW_CHARS}]+")
-_RIGID = re.compile(r"[0-9０-９\-.,:/*%X¥ ]*")
-# On a terminal a listing is the text table when it fits the screen's width (a few ms); else,
-# up to ``RICH_ROW_LIMIT`` rows, a Rich table that folds long values to fit (≈ 0.35 ms a row:
-# 150 rows 55 ms); longer listings are text, and past ``SCREEN_ROW_LIMIT`` rows only the first
-# are shown, with the count and how to see them all (a file, or ``-f plain``).
-RICH_ROW_LIMIT = 200
+# Values read whole where the screen allows (``cli.fold``): dates, numbers, masked ID and phone
+# numbers, money.
+RIGID = re.compile(r"[0-9０-９\-.,:/*%X¥ ]*")
+# On a terminal a listing is the text table, folded to the screen's width when it is wider
+# (``cli.fold``); past ``SCREEN_ROW_LIMIT`` rows only the first are shown, with the count and how
+# to see them all (a file, or ``-f plain``), and past ``COUNT_ROWS`` rows it ends with the count.
+COUNT_ROWS = 200
 SCREEN_ROW_LIMIT = 1000
 
 
@@ -544,56 +545,23 @@ def screen_console(*, stderr: bool = False) -> Console:
     return Console(stderr=stderr, markup=False, emoji=False, highlight=False)
 
 
-def rich_table(rows: Sequence[Mapping[str, Any]], cols: Sequence[Col], title: str | None) -> None:
-    """A Rich table that never cuts a value: dates, numbers and codes stay whole where the
-    screen allows, long text folds; on a screen too narrow for that, every column folds."""
-    from rich import box
-    from rich.table import Table
-
-    console = screen_console()
-    cells = [[cell(c, r.get(c.key)) for c in cols] for r in rows]
-    widest = [
-        max([text_width(line[i]) for line in cells] + [text_width(c.label)])
-        for i, c in enumerate(cols)
-    ]
-    # Dates, numbers, ID and phone numbers are never broken; short words are, before them, when
-    # the screen is too narrow for everything; long text always folds.
-    rigid = [
-        w <= NOWRAP_WIDTH and all(_RIGID.fullmatch(line[i]) for line in cells)
-        for i, w in enumerate(widest)
-    ]
-    short = [w <= NOWRAP_WIDTH for w in widest]
-    room = console.width - (3 * len(cols) - 1)  # the table's frame: a separator and padding
-    flexible = short.count(False) * 8
-
-    def needed(whole: Sequence[bool]) -> int:
-        return sum(w if keep else 4 for w, keep in zip(widest, whole, strict=True)) + flexible
-
-    # too narrow even for the rigid ones kept whole: every column folds (Rich would otherwise
-    # cut a phone number's last digits, without a mark)
-    whole = (
-        short if needed(short) <= room else rigid if needed(rigid) <= room else [False] * len(cols)
-    )
-    table = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold")
-    for i, c in enumerate(cols):
-        table.add_column(
-            c.label,
-            justify="right" if c.kind in ("money", "int") else "left",
-            no_wrap=whole[i],
-            min_width=widest[i] if whole[i] else min(widest[i], 4),
-            overflow="fold",
-        )
-    for line in cells:
-        table.add_row(*line)
-    console.print(table)
-
-
-def _fits_screen(text: str) -> bool:
-    """Whether every line of ``text`` fits the terminal's width."""
+def screen_table(
+    rows: Sequence[Mapping[str, Any]], cols: Sequence[Col], width: int | None = None
+) -> str:
+    """``tabulate_text``'s plain table for a screen ``width`` columns wide (the terminal's
+    when ``None``): folded to that width when wider."""
     import shutil
 
-    width = shutil.get_terminal_size().columns
-    return all(text_width(line) <= width for line in text.splitlines())
+    if width is None:
+        width = shutil.get_terminal_size().columns
+    headers = [c.label for c in cols]
+    cells = table_cells(rows, cols, "plain")
+    text = table_text(headers, cells, "plain")
+    if all(text_width(line) <= width for line in text.splitlines()):
+        return text
+    from sanlian.cli.fold import folded_table
+
+    return "\n".join(folded_table(headers, cells, width))
 
 
 def drop_empty(rows: Sequence[Mapping[str, Any]], cols: Sequence[Col]) -> list[Col]:
@@ -741,10 +709,7 @@ def render_rows(
         emit(empty, output)
         return
     shown = rows[:SCREEN_ROW_LIMIT]
-    text = tabulate_text(shown, cols, "plain")
-    if count <= RICH_ROW_LIMIT and not _fits_screen(text):
-        rich_table(rows, cols, title)
-        return
+    text = screen_table(shown, cols)
     if title:
         text = f"{title}\n{text}"
     if len(shown) < count:
@@ -752,7 +717,7 @@ def render_rows(
             f"\n共 {count} 条，这里只列出前 {len(shown)} 条；要看全部，"
             "请加 -o 文件名.xlsx（或 .csv）写入文件，或加 -f plain 全部列出。"
         )
-    elif count > RICH_ROW_LIMIT:
+    elif count > COUNT_ROWS:
         text += f"\n共 {count} 条。"
     emit(text, output, private=private)
 
@@ -911,9 +876,7 @@ def _text_of_stream(
         pieces.append(f"## {title}\n\n")
     elif title:
         pieces.append(f"{title}\n")
-    note = (
-        f"\n共 {count} 条。" if fmt == "table" and output is None and count > RICH_ROW_LIMIT else ""
-    )
+    note = f"\n共 {count} 条。" if fmt == "table" and output is None and count > COUNT_ROWS else ""
     emit_pieces(itertools.chain(pieces, _joined(parts), [note]), output, private=private, out=out)
 
 

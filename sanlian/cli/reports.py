@@ -247,6 +247,7 @@ def progress_text(p: "Progress", fmt: str) -> str:
     return "\n\n".join(parts)
 
 
+SCREENFUL = 40  # rows of a table Rich draws on a terminal; longer ones are text (``cli.fold``)
 BAR_WIDTH = 4  # cells of a progress bar: nine columns of the section table fit 100 columns
 
 
@@ -294,6 +295,12 @@ def progress_rich(p: "Progress", console: "Console") -> None:
         console.print(table)
     if p.by_cadre:
         console.print(Text("各干部事项", style="bold"))
+        rows = _cadre_rows(p)
+        if len(rows) > SCREENFUL:  # more than a screen: the text table, folded to its width
+            from sanlian.cli.output import screen_table  # (Rich: 0.4 ms a row)
+
+            console.file.write(screen_table(rows, CADRE_COLS, console.width) + "\n")
+            return
         cadre_table = Table(header_style="bold")
         for col in CADRE_COLS:
             # figures and dates are never cut; a long section name or name wraps instead
@@ -302,7 +309,7 @@ def progress_rich(p: "Progress", console: "Console") -> None:
                 justify="right" if col.kind == "int" else "left",
                 no_wrap=col.key not in ("section", "name"),
             )
-        for row in _cadre_rows(p):
+        for row in rows:
             cadre_table.add_row(*(str(row[c.key]) for c in CADRE_COLS))
         console.print(cadre_table)
         return
