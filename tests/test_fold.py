@@ -58,6 +58,21 @@ def test_the_columns_share_the_room_rigid_and_small_ones_first() -> None:
     assert column_widths([10, 10, 10], [4, 4, 4], [True, True, True], 8) == ([4, 4, 4], 1)
 
 
+def test_a_few_long_values_do_not_widen_their_column_first() -> None:
+    # names are three characters but for one long enterprise name: the usual width is kept
+    # whole, and the long text takes the rest before the long name grows past that
+    usual = [4, 6, 30]
+    assert column_widths([4, 20, 40], [4, 4, 4], [True, False, False], 40, usual) == (
+        [4, 6, 26],
+        2,
+    )
+    # more room: every column reaches its usual width, then shares what is left
+    assert column_widths([4, 20, 40], [4, 4, 4], [True, False, False], 60, usual) == (
+        [4, 6 + 10, 30 + 6],  # 16 to share, lacking 14 and 10
+        2,
+    )
+
+
 def test_a_header_folds_over_a_narrow_column() -> None:
     out = folded_table(["共建对象类型", "名称"], [["企业", "某某有限公司" * 4]], 20)
     assert out[:3] == ["共建  名称", "对象", "类型"]

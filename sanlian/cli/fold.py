@@ -28,26 +28,35 @@ _NO_LINE_START = frozenset("、，。；：？！）】」』》”’…%")
 
 
 def column_widths(
-    widest: Sequence[int], heads: Sequence[int], rigid: Sequence[bool], screen: int
+    widest: Sequence[int],
+    heads: Sequence[int],
+    rigid: Sequence[bool],
+    screen: int,
+    usual: Sequence[int] | None = None,
 ) -> tuple[list[int], int]:
     """Each column's width and the gap between columns, for a table ``screen`` terminal
-    columns wide, given the width of each column's widest value and of its header.
+    columns wide, given the width of each column's widest value, of its header, and of its
+    usual value (nine in ten as wide or narrower; the widest when not given).
 
     As wide as the wider of the two, ``GAP`` apart, when everything fits. Else a column needs
     its widest value (its header folding, down to ``MIN_WIDTH``), and gets, beyond
     ``MIN_WIDTH``, what is left in turn: first the short rigid columns (dates, numbers, masked
-    numbers: read whole), then the columns of a few characters (a name, a section: a line
-    saved in each row for a column or two), then the rest; where a turn's columns
-    cannot all have what they need, they share what is left in proportion to what they lack,
-    so that their values take about as many lines each. When even the rigid columns cannot
-    be whole, the columns stand one space apart instead of two, if that is enough."""
+    numbers: read whole), then the columns whose usual value is a few characters (a name, a
+    section: a line saved in most rows), as wide as that, then every column but the rigid up to
+    its usual value's width, then up to what it needs; where a turn's columns cannot all have what they want, they share what is
+    left in proportion to what they lack, so that their values take about as many lines each.
+    When even the rigid columns cannot be whole, the columns stand one space apart instead of
+    two, if that is enough."""
     natural = [max(w, h) for w, h in zip(widest, heads, strict=True)]
     if sum(natural) + GAP * (len(natural) - 1) <= screen:
         return natural, GAP
     need = [max(w, min(h, MIN_WIDTH)) for w, h in zip(widest, heads, strict=True)]
+    usual = widest if usual is None else usual
+    typical = [max(u, min(h, MIN_WIDTH)) for u, h in zip(usual, heads, strict=True)]
     first = [i for i, n in enumerate(need) if n <= NOWRAP_WIDTH and rigid[i]]
-    small = [i for i, n in enumerate(need) if n <= SMALL_WIDTH and i not in first]
-    turns = [first, small, [i for i in range(len(need)) if i not in first and i not in small]]
+    small = [i for i, t in enumerate(typical) if t <= SMALL_WIDTH and i not in first]
+    others = [i for i in range(len(need)) if i not in first]
+    turns = [(first, need), (small, typical), (others, typical), (others, need)]
     widths = []
     for gap in (GAP, 1):
         room = screen - gap * (len(need) - 1)
@@ -57,20 +66,23 @@ def column_widths(
     return widths, 1
 
 
-def _shared(need: Sequence[int], turns: Sequence[Sequence[int]], room: int) -> list[int]:
-    """``column_widths``'s sharing of ``room`` among the columns, turn by turn."""
+def _shared(
+    need: Sequence[int], turns: Sequence[tuple[Sequence[int], Sequence[int]]], room: int
+) -> list[int]:
+    """``column_widths``'s sharing of ``room`` among the columns, turn by turn: each turn's
+    columns and the width each is to reach in it."""
     widths = [min(n, MIN_WIDTH) for n in need]
     spare = room - sum(widths)
-    for turn in turns:
+    for turn, want in turns:
         if spare <= 0:
             break
-        open_ = [i for i in turn if widths[i] < need[i]]
+        open_ = [i for i in turn if widths[i] < want[i]]
         while spare > 0 and open_:
-            lack = {i: need[i] - widths[i] for i in open_}
+            lack = {i: want[i] - widths[i] for i in open_}
             total = sum(lack.values())
             if total <= spare:
                 for i in open_:
-                    widths[i] = need[i]
+                    widths[i] = want[i]
                 spare -= total
                 break
             grant = {i: spare * lack[i] // total for i in open_}
@@ -82,7 +94,7 @@ def _shared(need: Sequence[int], turns: Sequence[Sequence[int]], room: int) -> l
             for i, more in grant.items():
                 widths[i] += more
                 spare -= more
-            open_ = [i for i in open_ if widths[i] < need[i]]
+            open_ = [i for i in open_ if widths[i] < want[i]]
     return widths
 
 
@@ -178,7 +190,8 @@ def folded_table(
                 widest[i] = size
             if rigid[i] and not RIGID.fullmatch(row[i]):
                 rigid[i] = False
-    widths, spaces = column_widths(widest, heads, rigid, screen_width)
+    usual = [_usual([row_sizes[i] for row_sizes in sizes]) for i in range(len(headers))]
+    widths, spaces = column_widths(widest, heads, rigid, screen_width, usual)
     gap = " " * spaces
     out = _block([fold(h, w) for h, w in zip(headers, widths, strict=True)], widths, gap)
     out.append(gap.join("-" * w for w in widths))
@@ -196,6 +209,14 @@ def folded_table(
         ]
         out.extend(_block(cells, widths, gap))
     return out
+
+
+def _usual(sizes: list[int]) -> int:
+    """The width nine values in ten of a column do not pass."""
+    if not sizes:
+        return 0
+    sizes.sort()
+    return sizes[(len(sizes) - 1) * 9 // 10]
 
 
 def _block(cells: list[list[tuple[str, int]]], widths: Sequence[int], gap: str) -> list[str]:
