@@ -139,6 +139,8 @@ def test_forked_checks_give_what_one_process_gives(
         assert "新增 1187，更新 1，未变 0，不合格 193" in forked.out
     assert _said(forked.err, two) == _said(alone.err, one)
     assert "第 6 行" in forked.err  # the first bad rows are listed
+    if skip_bad:  # the hints about area codes, written out in the writing process
+        assert forked.err.count("的地区码") == 5 and "同类提示" in forked.err
     assert _masked(dump(db_path)) == _masked(dump(copy))
     bad_one, bad_two = one / f"联系户.错误{suffix}", two / f"联系户.错误{suffix}"
     assert bad_one.exists() == bad_two.exists() == skip_bad

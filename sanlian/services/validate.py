@@ -300,10 +300,16 @@ def id_number(
                 gender=GENDER.get(gender, gender),
             )
     if notes is not None and not _area_known(clean, birth.year):
-        from sanlian.i18n.messages import render
-
-        notes.append(render("note_area_code", value=mask_id(clean), area=clean[:6]))
+        notes.append(area_note(clean))
     return clean
+
+
+def area_note(number: str) -> str:
+    """The hint ``id_number`` gives for a valid ``number`` whose area code python-stdnum does
+    not know for its birth year."""
+    from sanlian.i18n.messages import render
+
+    return render("note_area_code", value=mask_id(number), area=number[:6])
 
 
 def _check_digit(number: str) -> str:
