@@ -346,6 +346,34 @@ def test_complete_names_by_pinyin_and_initials(base: Cli) -> None:
     assert complete("activity list --partner q") == [("前河湾村", "社区(村) [2]")]
 
 
+def test_a_tab_offers_the_first_names_in_order_and_tells_namesakes_past_them(
+    base: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sanlian.cli import shell
+
+    monkeypatch.setattr(shell, "NAMES_SHOWN", 3)
+    source = tmp_path / "联系户.csv"
+    rows = ["王一,幸福社区", "汪二,幸福社区", "王三,幸福社区", "吴四,幸福社区", "王一,前河湾村"]
+    source.write_text("户主姓名,社区(村)\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert base("household", "import", source).code == 0
+    # the first three of the six that read w… (王秀英 was there), in the order of their
+    # numbers; 王一 has a namesake past them, so its number is offered with its community
+    assert complete("visit add --household w") == [
+        ("王秀英", "联系户 [1]"),
+        ("2", "王一（幸福社区）"),
+        ("汪二", "联系户 [3]"),
+    ]
+    assert complete("visit add --household wy") == [
+        ("2", "王一（幸福社区）"),
+        ("6", "王一（前河湾村）"),
+    ]
+    assert complete("visit add --household 王") == [
+        ("王秀英", "联系户 [1]"),
+        ("2", "王一（幸福社区）"),
+        ("王三", "联系户 [4]"),
+    ]
+
+
 def test_never_complete_personal_numbers(base: Cli) -> None:
     assert complete("cadre edit 单丽 --phone ") == []
     assert complete("cadre edit 单丽 --phone 138") == []
