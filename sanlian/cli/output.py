@@ -803,29 +803,49 @@ def stream_rows(
         return False
     check_output(output)
     chosen = choose_format(fmt, output)
+    if chosen == "table" and output is None and stdout_is_terminal():
+        return False
+    from sanlian.cli.status import status
+
+    with status(output.name if output is not None else None) as line:
+        said = _streamed(line.watch(rows), cols, chosen, output, title, count, out)
+    if said is None:
+        return False
+    if said and output is not None:  # after the line that counted the rows is cleared
+        from sanlian.i18n.messages import render
+
+        sys.stderr.write(render("written_to", path=output) + "\n")
+    return True
+
+
+def _streamed(
+    rows: Iterable[Mapping[str, Any]],
+    cols: Sequence[Col],
+    chosen: str,
+    output: Path | None,
+    title: str | Callable[[int], str] | None,
+    count: Callable[[], int] | None,
+    out: TextIO | None,
+) -> bool | None:
+    """``stream_rows``'s writing, in the ``chosen`` format: whether to say where the rows were
+    written; ``None`` when it cannot write them so."""
     if chosen == "xlsx" or (output is not None and output.suffix.lower() == ".xlsx"):
         assert output is not None
         if callable(title):
             assert count is not None
             title = title(count())
         xlsx_rows(rows, cols, output, title)
-    elif chosen == "json":
+        return True
+    if chosen == "json":
         emit_pieces(iter_json_items(rows), output, out=out)
-        return True
-    elif chosen == "csv":
-        _stream_csv(rows, cols, output, out)
-    elif chosen in ("table", "plain", "markdown") and not (
-        chosen == "table" and output is None and stdout_is_terminal()
-    ):
-        _text_of_stream(rows, cols, chosen, output, title, out=out)
-        return True
-    else:
         return False
-    if output is not None:
-        from sanlian.i18n.messages import render
-
-        sys.stderr.write(render("written_to", path=output) + "\n")
-    return True
+    if chosen == "csv":
+        _stream_csv(rows, cols, output, out)
+        return True
+    if chosen in ("table", "plain", "markdown"):
+        _text_of_stream(rows, cols, chosen, output, title, out=out)
+        return False
+    return None
 
 
 def _text_of_stream(

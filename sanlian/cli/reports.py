@@ -604,18 +604,23 @@ def selfcheck(
 ) -> None:
     """年终自查：DESIGN 所列全部统计数，可输出表格、csv、json，或写成 自查报告.xlsx / 自查报告.docx。"""
     from sanlian.cli.output import choose_format, emit, to_json
+    from sanlian.cli.status import status
     from sanlian.i18n.messages import render
     from sanlian.reports.figures import selfcheck as build
 
     suffix = _check_suffix(output, (".xlsx", ".docx", ".csv", ".json", ".md", ".txt"), "selfcheck")
     st = state()
-    with st.session() as session:
+    workbook = output is not None and suffix == ".xlsx"
+    with st.session() as session, status(output.name if output else None) as line:
         day = st.optional_date(session, as_of, "截至日期")
+        if workbook:  # a city's workbook takes seconds: the clerk is told how far it is
+            line.phase("统计各项数字")
         report = build(session, today=st.today, year=year, as_of=day)
-        if output is not None and suffix == ".xlsx":
+        if output is not None and workbook:
             from sanlian.io.report_xlsx import write_selfcheck
 
-            write_selfcheck(output, session, report)  # the ledgers stream from the session
+            # the ledgers stream from the session, counted on the terminal as they go
+            write_selfcheck(output, session, report, watch=line.watch)
         if suffix == ".docx":
             from sanlian.reports.document import detail
 

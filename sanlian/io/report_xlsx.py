@@ -9,7 +9,7 @@ year, and of the problems raised in the year with the cadre as owner, those reso
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -157,18 +157,29 @@ def _figure_headers() -> list[str]:
     return out
 
 
-def write_selfcheck(path: Path, session: Session, report: SelfCheck) -> None:
-    """The workbook of ``report``; the ledgers are read from ``session`` as they are written."""
+def write_selfcheck(
+    path: Path,
+    session: Session,
+    report: SelfCheck,
+    watch: Callable[[Iterable[Any], str], Iterable[Any]] | None = None,
+) -> None:
+    """The workbook of ``report``; the ledgers are read from ``session`` as they are written.
+    ``watch``: what each ledger's rows go through on their way (with the ledger's name), to
+    tell the clerk how far the writing has come."""
     from sanlian.reports.ledgers import cadre_rows, iter_problem_rows, iter_visit_rows
 
+    def as_is(rows: Iterable[Any], _ledger: str) -> Iterable[Any]:
+        return rows
+
+    see = watch or as_is
     p = report.period
     book = _Book(path)
     try:
         first = book.create("汇总")  # written last: it says which ledgers go on in a second sheet
         _by_section(book, report)
-        _by_cadre(book, cadre_rows(session, p))
-        _problems(book, iter_problem_rows(session, p, as_tuples=True))
-        _visits(book, iter_visit_rows(session, p, as_tuples=True))
+        _by_cadre(book, see(cadre_rows(session, p), "按干部"))
+        _problems(book, see(iter_problem_rows(session, p, as_tuples=True), "问题台账"))
+        _visits(book, see(iter_visit_rows(session, p, as_tuples=True), "走访台账"))
         _summary(book, first, report)
         book.save()
     except BaseException:
