@@ -392,24 +392,10 @@ def _command_path(exc: Any) -> str:
 
 def readable(text: str) -> str:
     """``text`` for a message: a character that does not show (a full-width space, a tab, a
-    control character) is named instead of written as a Python escape."""
-    import unicodedata
+    control character, a line break) is named instead of written as a Python escape."""
+    from sanlian.i18n.messages import readable as named
 
-    names = {
-        "\u3000": "［全角空格］",
-        "\t": "［制表符］",
-        "\ufeff": "［BOM］",
-        "\xa0": "［不换行空格］",
-    }
-    out = []
-    for ch in text:
-        if ch in names:
-            out.append(names[ch])
-        elif unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"):
-            out.append(f"［U+{ord(ch):04X}］")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return named(text)
 
 
 def _unrepr(text: str) -> str:
