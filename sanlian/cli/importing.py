@@ -400,6 +400,7 @@ def export(
     import csv
 
     from sanlian.i18n.messages import render
+    from sanlian.io.cells import guard_row
     from sanlian.io.writers import csv_text, suffix_format
     from sanlian.services import exporting
 
@@ -411,8 +412,10 @@ def export(
         table = exporting.export_table(session, key, reveal=reveal, today=st.today)
         if output is None:
             writer = csv.writer(sys.stdout, lineterminator="\n")
-            writer.writerow(table.headers)
-            count = sum(1 for row in table.rows if writer.writerow([csv_text(v) for v in row]))
+            writer.writerow(guard_row(table.headers))
+            count = sum(
+                1 for row in table.rows if writer.writerow(guard_row([csv_text(v) for v in row]))
+            )
         else:
             count = exporting.write_export(table, output)
     if table.hidden:

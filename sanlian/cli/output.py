@@ -522,11 +522,13 @@ def csv_text(rows: Sequence[Mapping[str, Any]], cols: Sequence[Col]) -> str:
     import csv
     import io
 
+    from sanlian.io.cells import guard_row
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([c.label for c in cols])
-    for r in rows:
-        writer.writerow([cell(c, r.get(c.key)) for c in cols])
+    writer.writerow(guard_row([c.label for c in cols]))
+    for r in rows:  # =…, +…, -…, @… never read as a formula by Excel
+        writer.writerow(guard_row([cell(c, r.get(c.key)) for c in cols]))
     return buf.getvalue()
 
 
@@ -973,13 +975,15 @@ def _stream_csv(
     import csv
     import io
 
+    from sanlian.io.cells import guard_row
+
     def write_to(fh: Any) -> None:
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\r\n")
-        writer.writerow([c.label for c in cols])
+        writer.writerow(guard_row([c.label for c in cols]))
         shown = [(c.key, functools.partial(cell, c)) for c in cols]
         for i, r in enumerate(rows, 1):
-            writer.writerow([text(r.get(k)) for k, text in shown])
+            writer.writerow(guard_row([text(r.get(k)) for k, text in shown]))
             if not i % 2000:
                 fh.write(buf.getvalue())
                 buf.seek(0)

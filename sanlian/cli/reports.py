@@ -549,12 +549,14 @@ def selfcheck_csv(report: "SelfCheck") -> str:
     import io
 
     from sanlian.i18n.labels import MEASURE
+    from sanlian.io.cells import guard_row
     from sanlian.reports.figures import FIGURE_LABELS
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     scopes = [report.figures, *(s.figures for s in report.by_section)]
-    writer.writerow(["项目", "键", "全局", *(s.name for s in report.by_section)])
+    # a section's name is never read as a formula by Excel (=…, +…, -…, @…)
+    writer.writerow(guard_row(["项目", "键", "全局", *(s.name for s in report.by_section)]))
     for key, label in FIGURE_LABELS.items():
         if key == "measures":
             for m, m_label in MEASURE.items():
