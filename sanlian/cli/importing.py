@@ -315,7 +315,7 @@ def _bad_part(result: Any) -> str:
 
 
 def _notes(result: Any) -> None:
-    from sanlian.i18n.messages import render
+    from sanlian.i18n.messages import readable, render
     from sanlian.services.importing import fields_for
 
     st = state()
@@ -323,8 +323,8 @@ def _notes(result: Any) -> None:
         choices = "、".join(f"{f.label}({f.key})" for f in fields_for(result.kind))
         st.note(
             render(
-                "import_unknown_columns",
-                columns="、".join(f"“{c}”" for c in result.unknown_columns),
+                "import_unknown_columns",  # a header as the file has it, on one line
+                columns="、".join(f"“{readable(c)}”" for c in result.unknown_columns),
                 choices=choices,
             )
         )
@@ -363,11 +363,18 @@ def _plan(result: Any) -> None:
 
 def _bad_rows(result: Any, *, reveal: bool = False) -> None:
     """Every bad row: 行号、列、值、原因 (to stderr); ID and phone numbers masked unless
-    ``reveal``."""
+    ``reveal``. A value is shown as the file has it, on one line and every character seen
+    (``readable``): an escape sequence in a cell would otherwise colour or clear the screen."""
     from sanlian.cli.output import Col, tabulate_text
+    from sanlian.i18n.messages import readable
 
     rows = [
-        {"line": b.line, "column": p.column, "value": p.shown(reveal), "reason": p.reason}
+        {
+            "line": b.line,
+            "column": readable(p.column),
+            "value": readable(p.shown(reveal)),
+            "reason": readable(p.reason),
+        }
         for b in result.bad
         for p in b.problems
     ]
