@@ -49,3 +49,31 @@ def test_an_import_shows_a_files_odd_cells_on_one_line_and_seen(base: Cli, tmp_p
     lines = result.err.splitlines()
     assert any(line.startswith("2 ") and "男［U+001B］[31m红" in line for line in lines), result
     assert any(line.startswith("3 ") and "a［回车］b" in line for line in lines), result
+
+
+def test_a_name_or_title_typed_with_a_line_break_is_one_line(base: Cli, tmp_path: Path) -> None:
+    """A name (and a report's or activity's title) is one line: a line break pasted into it
+    is a space, so the sentence that confirms it, a listing and the shell's completion show
+    it on one line; a Chinese name loses the break altogether, as before."""
+    added = base("enterprise", "add", "ABC\nTrading  Co")
+    assert added.code == 0, added
+    assert added.out == "已添加企业“ABC Trading Co”，编号 2。\n"
+    assert base("cadre", "add", "王\n小明", "--section", "办公室").code == 0
+    report = base(
+        "research", "add", "--cadre", "王小明", "--title", "关于\n\n就业的调研", "--date", "6-10"
+    )
+    assert report.code == 0, report
+    assert report.out.count("\n") == 1 and "《关于 就业的调研》" in report.out, report
+    event = base("activity", "add", "education", "--date", "6-5", "--title", "第一课\n群众观念")
+    assert event.code == 0, event
+    assert [r["title"] for r in base("activity", "list", "-f", "json").json()] == [
+        "第一课 群众观念"
+    ]
+    # an import finds the report by its title written either way: no second report
+    file = tmp_path / "调研.csv"
+    file.write_text('撰写干部,题目,日期\n王小明,"关于\n就业的调研",2026-06-10\n', "utf-8-sig")
+    imported = base("research", "import", file)
+    assert imported.code == 0, imported
+    assert "新增 0，更新 0，未变 1" in imported.out, imported
+    names = [r["name"] for r in base("enterprise", "list", "-f", "json").json()]
+    assert "ABC Trading Co" in names

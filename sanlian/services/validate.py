@@ -74,7 +74,20 @@ def name(value: str | None, field: str) -> str:
     assert clean is not None
     if _HAN_NAME.fullmatch(clean):
         clean = _SPACE.sub("", clean)
+    elif "\n" in clean:  # a name is one line (a message quotes it, a shell completes it)
+        clean = _one_line(clean)
     return clean
+
+
+def line(value: str | None, field: str, *, required: bool = False, limit: int = 2000) -> str | None:
+    """A one-line free-text field (a title): ``text``, its line breaks read as spaces."""
+    clean = text(value, field, required=required, limit=limit)
+    return _one_line(clean) if clean is not None and "\n" in clean else clean
+
+
+def _one_line(clean: str) -> str:
+    """``text``'s lines (each stripped already) joined by one space, blank lines left out."""
+    return " ".join(part for part in clean.split("\n") if part)
 
 
 _COUNT_UNIT = re.compile(r"(?<=\d)\s*[人口张户篇次名个件]$")
