@@ -77,3 +77,28 @@ def test_a_name_or_title_typed_with_a_line_break_is_one_line(base: Cli, tmp_path
     assert "新增 0，更新 0，未变 1" in imported.out, imported
     names = [r["name"] for r in base("enterprise", "list", "-f", "json").json()]
     assert "ABC Trading Co" in names
+
+
+@pytest.mark.parametrize("pasted", ["李\u200b四", "\ufeff李四", "李四\u202e", "李\u2066四\u2069"])
+def test_invisible_characters_pasted_into_a_name_are_dropped(base: Cli, pasted: str) -> None:
+    """A name copied from a web page or a chat message may carry a zero-width space, a BOM or
+    a direction mark: it looked like 李四 in every listing, yet 李四 and lisi never found it."""
+    assert base("cadre", "add", pasted, "--section", "办公室").code == 0
+    for ref in ("李四", "lisi"):
+        shown = base("cadre", "show", ref, "-f", "json")
+        assert shown.code == 0, shown
+        assert shown.json()["name"] == "李四"
+
+
+def test_notes_keep_an_emojis_joiner_but_lose_a_direction_override(base: Cli) -> None:
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    note = f"家里{family}三口\u202e人"
+    assert base("household", "add", "赵六", "--community", "幸福社区", "--note", note).code == 0
+    shown = base("household", "show", "赵六", "-f", "json").json()
+    assert shown["note"] == f"家里{family}三口人"
+
+
+def test_the_operator_is_kept_on_one_line(base: Cli) -> None:
+    assert base("--operator", " 张\n三\x1b[31m ", "section", "add", "信息科").code == 0
+    entry = base("history", "-f", "json").json()[0]
+    assert entry["operator"] == "张 三[31m"
