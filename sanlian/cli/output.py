@@ -395,10 +395,11 @@ def table_cells(
 ) -> list[list[str]]:
     """The cells of ``tabulate_text``'s table, one list of texts a row (``rows`` read once)."""
     shown = [(c.key, _cell_of(c)) for c in cols]
-    if fmt == "markdown":  # a bar or a line break would end the cell
+    if fmt == "markdown":  # a bar or a line break would end the cell, <b> … would be markup
+        from sanlian.io.cells import markdown_text
+
         return [
-            [text(r.get(k)).replace("|", "\\|").replace("\n", "<br>") for k, text in shown]
-            for r in rows
+            [markdown_text(text(r.get(k))).replace("\n", "<br>") for k, text in shown] for r in rows
         ]
     return [[_one_line(text(r.get(k))) for k, text in shown] for r in rows]
 
@@ -910,7 +911,9 @@ def _text_of_stream(
         parts = iter([table_text(headers, table, style)])
     pieces: list[str] = []
     if title and fmt == "markdown":
-        pieces.append(f"## {title}\n\n")
+        from sanlian.io.cells import markdown_line
+
+        pieces.append(f"## {markdown_line(title)}\n\n")
     elif title:
         pieces.append(f"{title}\n")
     note = (

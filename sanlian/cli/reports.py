@@ -89,7 +89,12 @@ def _style(fmt: str) -> str:
 
 
 def _heading(text: str, fmt: str, level: int = 2) -> str:
-    return f"{'#' * level} {text}" if fmt == "markdown" else text
+    """A heading; in markdown shown as written (a section's name in it is no markup)."""
+    if fmt != "markdown":
+        return text
+    from sanlian.io.cells import markdown_line
+
+    return f"{'#' * level} {markdown_line(text)}"
 
 
 def _ratio(done: int, of: int) -> str:

@@ -156,3 +156,23 @@ def unguard_row(row: list[str]) -> list[str]:
     if _ROW_GUARDED.search("\x1f".join(row)) is None:
         return row
     return [v[1:] if _GUARDED.match(v) else v for v in row]
+
+
+# --- text in markdown -------------------------------------------------------------------------
+
+# The characters markdown (GitHub's, as the -f markdown tables are) reads as markup: a value
+# <b>工业</b> lost its tags, &amp; became &, *重点* and `x` lost their marks, [点我](http://x)
+# became a link; a backslash before each keeps the text as typed (CommonMark's own escape).
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>&~|])")
+
+
+def markdown_text(text: str) -> str:
+    """``text`` as markdown that shows it as written (the line breaks are left to the caller:
+    ``<br>`` in a table's cell, a space in a heading or a list item)."""
+    return _MARKDOWN.sub(r"\\\1", text) if _MARKDOWN.search(text) else text
+
+
+def markdown_line(text: str) -> str:
+    """``markdown_text`` of ``text`` on one line (its lines joined by spaces): a heading's or
+    a list item's, where a line break would end it (and a next line # … begin a heading)."""
+    return markdown_text(" ".join(text.splitlines()) if "\n" in text or "\r" in text else text)
