@@ -126,7 +126,7 @@ def on_screen(
 ) -> tuple[str, list[int]]:
     drawn: list[int] = []
     monkeypatch.setattr(output, "stdout_is_terminal", lambda: True)
-    monkeypatch.setattr(output, "rich_table", lambda r, c, t: drawn.append(len(r)))
+    monkeypatch.setattr(output, "rich_table", lambda r, c, t: drawn.append(len(r)) or True)
     output.render_rows(rows(n), COLS, fmt=fmt, output=None, reveal=False, title="清单")
     return capsys.readouterr().out, drawn
 

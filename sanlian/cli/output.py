@@ -547,9 +547,12 @@ def screen_console(*, stderr: bool = False) -> Console:
     return Console(stderr=stderr, markup=False, emoji=False, highlight=False)
 
 
-def rich_table(rows: Sequence[Mapping[str, Any]], cols: Sequence[Col], title: str | None) -> None:
+def rich_table(rows: Sequence[Mapping[str, Any]], cols: Sequence[Col], title: str | None) -> bool:
     """A Rich table that never cuts a value: dates, numbers and codes stay whole where the
-    screen allows, long text folds; on a screen too narrow for that, every column folds."""
+    screen allows, long text folds; on a screen too narrow for that, every column folds.
+    ``False``, with nothing drawn, on a screen too narrow even for every column folded to 4
+    columns (Rich would cut the last columns off, 状态 and 资金 of a problem list at 40
+    columns, without a mark): the caller writes the text table then."""
     from rich import box
     from rich.table import Table
 
@@ -567,6 +570,8 @@ def rich_table(rows: Sequence[Mapping[str, Any]], cols: Sequence[Col], title: st
     ]
     short = [w <= NOWRAP_WIDTH for w in widest]
     room = console.width - (3 * len(cols) - 1)  # the table's frame: a separator and padding
+    if sum(min(w, 4) for w in widest) > room:
+        return False
     flexible = short.count(False) * 8
 
     def needed(whole: Sequence[bool]) -> int:
@@ -589,6 +594,7 @@ def rich_table(rows: Sequence[Mapping[str, Any]], cols: Sequence[Col], title: st
     for line in cells:
         table.add_row(*line)
     console.print(table)
+    return True
 
 
 def _fits_screen(text: str) -> bool:
@@ -745,8 +751,7 @@ def render_rows(
         return
     shown = rows[:SCREEN_ROW_LIMIT]
     text = tabulate_text(shown, cols, "plain")
-    if count <= RICH_ROW_LIMIT and not _fits_screen(text):
-        rich_table(rows, cols, title)
+    if count <= RICH_ROW_LIMIT and not _fits_screen(text) and rich_table(rows, cols, title):
         return
     if title:
         text = f"{title}\n{text}"

@@ -1,0 +1,46 @@
+"""On a screen too narrow for a listing even with every column folded, the text table is
+written (lines longer than the screen, every column there) instead of a Rich table whose last
+columns Rich cuts off without a mark."""
+
+from __future__ import annotations
+
+import pytest
+
+from sanlian.cli import output
+from tests.conftest import Cli
+
+
+@pytest.fixture
+def narrow(base: Cli, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    monkeypatch.setattr(output, "stdout_is_terminal", lambda: True)
+    monkeypatch.setenv("COLUMNS", "40")
+    return base
+
+
+def test_a_wide_listing_on_a_narrow_screen_keeps_every_column(narrow: Cli) -> None:
+    result = narrow("cadre", "list")
+    assert result.code == 0, result
+    for label in ("编号", "姓名", "科室", "政治面貌", "班子成员", "领导小组", "手机号码"):
+        assert label in result.out, result.out
+    assert "138****5678" in result.out
+
+
+def test_problem_list_on_a_narrow_screen_shows_status_and_money(narrow: Cli) -> None:
+    steps = [
+        ("link", "community", "--section", "办公室", "--community", "幸福社区", "--from", "3-1"),
+        ("problem", "add", "--community", "幸福社区", "--category", "其他", "--owner", "曾强",
+         "--text", "路灯坏了", "--date", "6-3"),
+        ("problem", "resolve", "1", "--how", "已修好", "--amount", "12.5", "--date", "6-5"),
+    ]  # fmt: skip
+    for step in steps:
+        assert narrow(*step).code == 0, step
+    result = narrow("problem", "list")
+    assert "状态" in result.out and "已解决" in result.out and "12.50" in result.out, result.out
+
+
+def test_a_listing_that_folds_into_the_screen_is_still_a_rich_table(narrow: Cli) -> None:
+    shown = narrow("research", "add", "--cadre", "曾强", "--date", "6-1", "--title", "关于" * 30)
+    assert shown.code == 0, shown
+    listing = narrow("research", "list")
+    assert "─" in listing.out  # Rich's rule under the header: folded to the screen
+    assert all(len(line) <= 40 for line in listing.out.splitlines()), listing.out
