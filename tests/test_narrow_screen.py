@@ -44,3 +44,29 @@ def test_a_listing_that_folds_into_the_screen_is_still_a_rich_table(narrow: Cli)
     listing = narrow("research", "list")
     assert "─" in listing.out  # Rich's rule under the header: folded to the screen
     assert all(len(line) <= 40 for line in listing.out.splitlines()), listing.out
+
+
+@pytest.mark.parametrize(
+    "args", [("progress",), ("progress", "--by", "cadre"), ("selfcheck",), ("supervise",)]
+)
+@pytest.mark.parametrize("width", ["80", "40"])
+def test_a_report_on_an_ordinary_terminal_shows_every_name(
+    base: Cli, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], width: str
+) -> None:
+    """At 80 columns Rich squeezed the name columns of progress's 各科室进度, progress --by
+    cadre's 各干部事项 and selfcheck's 按科室 to nothing or to …: such a report is text."""
+    monkeypatch.setattr(output, "stdout_is_terminal", lambda: True)
+    monkeypatch.setenv("COLUMNS", width)
+    for step in [
+        ("link", "community", "--section", "综合科", "--community", "幸福社区", "--from", "3-1"),
+        ("link", "household", "--cadre", "单丽", "--household", "王秀英", "--from", "3-1"),
+    ]:
+        assert base(*step).code == 0, step
+    result = base(*args)
+    assert result.code == 0, result
+    assert "…" not in result.out, result.out
+    names = {"办公室", "综合科"} if args[-1] != "supervise" else {"综合科", "单丽"}
+    if args[-1] == "cadre":
+        names |= {"张伟", "单丽", "曾强"}
+    for name in names:
+        assert name in result.out, (name, result.out)
