@@ -68,3 +68,10 @@ def test_a_brief_keeps_the_clerks_text_on_its_item(odd: Cli) -> None:
     assert "\n# 不是标题" not in text
     shown = rendered(text)
     assert "路灯*坏了*" in shown and "<b>工业</b>科" in shown, shown
+
+
+def test_a_masked_number_keeps_its_stars_as_they_are(base: Cli) -> None:
+    """138****5678 is no markup: left as it is, readable in the file as text."""
+    out = base("cadre", "list", "-f", "markdown").out
+    assert "| 138****5678 " in out, out
+    assert "138****5678" in rendered(out)

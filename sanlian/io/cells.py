@@ -163,13 +163,20 @@ def unguard_row(row: list[str]) -> list[str]:
 # The characters markdown (GitHub's, as the -f markdown tables are) reads as markup: a value
 # <b>工业</b> lost its tags, &amp; became &, *重点* and `x` lost their marks, [点我](http://x)
 # became a link; a backslash before each keeps the text as typed (CommonMark's own escape).
-_MARKDOWN = re.compile(r"([\\`*_\[\]<>&~|])")
+# The stars of a masked number (138****5678, 370102********1234) are left as they are: one
+# run between digits shows as written, and the file stays readable as text.
+_MARKDOWN = re.compile(r"(?<=\d)\*+(?=[\dXx])|([\\`*_\[\]<>&~|])")
+
+
+def _escaped(found: re.Match[str]) -> str:
+    mark = found.group(1)
+    return found.group(0) if mark is None else "\\" + mark
 
 
 def markdown_text(text: str) -> str:
     """``text`` as markdown that shows it as written (the line breaks are left to the caller:
     ``<br>`` in a table's cell, a space in a heading or a list item)."""
-    return _MARKDOWN.sub(r"\\\1", text) if _MARKDOWN.search(text) else text
+    return _MARKDOWN.sub(_escaped, text) if _MARKDOWN.search(text) else text
 
 
 def markdown_line(text: str) -> str:
