@@ -6,6 +6,7 @@ stderr and exit code 1; nothing else is shown unless ``--debug`` is given.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 
@@ -21,9 +22,17 @@ class SanlianError(Exception):
 
     @property
     def message(self) -> str:
-        from sanlian.i18n.messages import render
+        """The sentence, each value quoted in it on one line (``readable``): a name or date
+        typed with a line break, or read so from a file, does not break the sentence in two."""
+        from sanlian.i18n.messages import readable, render
 
-        return render(self.key, **self.params)
+        params = {
+            k: readable(v if isinstance(v, str) else os.fspath(v))
+            if isinstance(v, str | os.PathLike)
+            else v
+            for k, v in self.params.items()
+        }
+        return render(self.key, **params)
 
 
 class ValidationError(SanlianError):

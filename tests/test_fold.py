@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sanlian.cli.fold import MIN_WIDTH, column_widths, fold, folded_table
-from sanlian.cli.output import text_width
+from sanlian.cli.output import NOWRAP_WIDTH, RIGID, text_width
 
 
 def lines(text: str, width: int) -> list[str]:
@@ -54,8 +54,10 @@ def test_the_columns_share_the_room_rigid_and_small_ones_first() -> None:
     assert (widths[1], widths[2]) == (4 + 6, 4 + 18)  # 24 to share, lacking 20 and 60
     # rigid columns whole only one space apart: the gap shrinks
     assert column_widths([10, 10, 8], [4, 4, 4], [True, True, False], 26) == ([10, 10, 4], 1)
-    # a screen too narrow for anything: every column at its narrowest
-    assert column_widths([10, 10, 10], [4, 4, 4], [True, True, True], 8) == ([4, 4, 4], 1)
+    # a screen too narrow to keep the dates whole, even a space apart: no folding
+    assert column_widths([10, 10, 10], [4, 4, 4], [True, True, True], 32) == ([10, 10, 10], 1)
+    assert column_widths([10, 10, 10], [4, 4, 4], [True, True, True], 31) is None
+    assert column_widths([10, 10, 10], [4, 4, 4], [False, False, False], 30) == ([9, 9, 8], 2)
 
 
 def test_a_few_long_values_do_not_widen_their_column_first() -> None:
@@ -75,7 +77,7 @@ def test_a_few_long_values_do_not_widen_their_column_first() -> None:
 
 def test_a_header_folds_over_a_narrow_column() -> None:
     out = folded_table(["共建对象类型", "名称"], [["企业", "某某有限公司" * 4]], 20)
-    assert out[:3] == ["共建  名称", "对象", "类型"]
+    assert out is not None and out[:3] == ["共建  名称", "对象", "类型"]
     assert out[3] == "----  " + "-" * 14
 
 
@@ -107,7 +109,17 @@ def test_a_folded_table_fits_the_screen_and_loses_nothing(
     headers = [f"列{i}" for i in range(count)]
     table = [[v.strip() for v in row] for row in table]
     out = folded_table(headers, table, screen)
-    if count * MIN_WIDTH + (count - 1) <= screen:  # room for every column at its narrowest
+    values = [max(text_width(row[i]) for row in table) for i in range(count)]
+    widths = [max(v, min(text_width(h), MIN_WIDTH)) for v, h in zip(values, headers, strict=True)]
+    rigid = [
+        all(RIGID.fullmatch(row[i]) for row in table) and widths[i] <= NOWRAP_WIDTH
+        for i in range(count)
+    ]
+    least = sum(w if r else min(w, MIN_WIDTH) for w, r in zip(widths, rigid, strict=True))
+    if out is None:  # only where the dates and numbers cannot be kept whole
+        assert least + count - 1 > screen
+        return
+    if least + count - 1 <= screen:
         assert all(text_width(line) <= screen for line in out)
     wanted = Counter("".join(headers + [v for row in table for v in row]).replace(" ", ""))
     drawn = Counter("".join(out).replace(" ", "").replace("-", ""))

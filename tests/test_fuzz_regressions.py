@@ -137,7 +137,8 @@ def test_forced_encoding_that_is_no_text_encoding(
 ) -> None:
     path = write_csv(tmp_path / "x.csv", [["姓名", "科室"], ["李明", "办公室"]])
     result = unchanged(lambda: base("cadre", "import", path, "--encoding", encoding))
-    assert result.err.startswith(f"不认识的编码“{encoding}”")
+    shown = "［U+0000］" if encoding == "\x00" else encoding  # a NUL is named, not written
+    assert result.err.startswith(f"不认识的编码“{shown}”")
 
 
 def test_record_number_too_large(base: Cli, unchanged: Any, tmp_path: Path) -> None:

@@ -341,10 +341,10 @@ def test_scientific_and_integral_text() -> None:
     assert cells.digits_text("12.50") == "12.50"
 
 
-# --- a property: whatever a CSV writer writes, the reader gives back --------------------------
+# --- a property: whatever sanlian's CSV writers write, the reader gives back ------------------
 
 TEXT = st.text(
-    alphabet=st.sampled_from(list("张伟李娜幸福社区办公室，。“”、abcXYZ019 ,;|\"'\n\t-")),
+    alphabet=st.sampled_from(list("张伟李娜幸福社区办公室，。“”、abcXYZ019 ,;|\"'\n\t-=+@")),
     min_size=1,
     max_size=12,
 ).filter(lambda s: s.strip() and s == s.strip())
@@ -362,7 +362,10 @@ def test_csv_round_trip(
     tmp_path: Path, rows: list[list[str]], encoding: str, delimiter: str
 ) -> None:
     header = ["姓名", "科室", "备注"]
-    path = write_csv(tmp_path / "p.csv", [header, *rows], encoding=encoding, delimiter=delimiter)
+    # as sanlian's CSV writers write them: an apostrophe before ``-x``, ``'-x`` … (not a formula
+    # to Excel), which the reader takes off again
+    written = [header, *(cells.guard_row(r) for r in rows)]
+    path = write_csv(tmp_path / "p.csv", written, encoding=encoding, delimiter=delimiter)
     got = read(path)
     assert [r for _n, r in got] == [header, *rows]
     assert [n for n, _r in got] == list(range(1, len(rows) + 2))

@@ -27,6 +27,14 @@ def started() -> None:
         gc.enable()
 
 
+def _one_line(name: str) -> str:
+    """``name`` with its runs of blanks and line breaks as one space and its control and
+    invisible characters left out (an operator typed as ``--operator "张\\n三"``)."""
+    if name.isprintable():
+        return name.strip()
+    return " ".join("".join(ch for ch in name if ch.isprintable() or ch.isspace()).split())
+
+
 @dataclass
 class State:
     db: str | None = None
@@ -47,9 +55,10 @@ class State:
 
     @property
     def who(self) -> str:
-        if self.operator:
-            return self.operator
-        env = os.environ.get("SANLIAN_OPERATOR")
+        """The operator, as the journal keeps it: on one line, no invisible character."""
+        if self.operator and _one_line(self.operator):
+            return _one_line(self.operator)
+        env = _one_line(os.environ.get("SANLIAN_OPERATOR") or "")
         if env:
             return env
         return login_name()

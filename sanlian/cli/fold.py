@@ -33,7 +33,7 @@ def column_widths(
     rigid: Sequence[bool],
     screen: int,
     usual: Sequence[int] | None = None,
-) -> tuple[list[int], int]:
+) -> tuple[list[int], int] | None:
     """Each column's width and the gap between columns, for a table ``screen`` terminal
     columns wide, given the width of each column's widest value, of its header, and of its
     usual value (nine in ten as wide or narrower; the widest when not given).
@@ -46,7 +46,8 @@ def column_widths(
     its usual value's width, then up to what it needs; where a turn's columns cannot all have what they want, they share what is
     left in proportion to what they lack, so that their values take about as many lines each.
     When even the rigid columns cannot be whole, the columns stand one space apart instead of
-    two, if that is enough."""
+    two, if that is enough; ``None`` when it is not: a date or a phone number broken over two
+    lines is worse than a line the terminal breaks (``folded_table`` does not fold then)."""
     natural = [max(w, h) for w, h in zip(widest, heads, strict=True)]
     if sum(natural) + GAP * (len(natural) - 1) <= screen:
         return natural, GAP
@@ -57,13 +58,12 @@ def column_widths(
     small = [i for i, t in enumerate(typical) if t <= SMALL_WIDTH and i not in first]
     others = [i for i in range(len(need)) if i not in first]
     turns = [(first, need), (small, typical), (others, typical), (others, need)]
-    widths = []
     for gap in (GAP, 1):
         room = screen - gap * (len(need) - 1)
         widths = _shared(need, turns, room)
         if sum(widths) <= room and all(widths[i] == need[i] for i in first):
             return widths, gap
-    return widths, 1
+    return None
 
 
 def _shared(
@@ -175,9 +175,10 @@ def _fold_wide(text: str, width: int) -> list[tuple[str, int]]:
 
 def folded_table(
     headers: Sequence[str], table: Sequence[Sequence[str]], screen_width: int
-) -> list[str]:
+) -> list[str] | None:
     """The lines of the text table of ``headers`` and ``table`` (one line of texts a row),
-    folded to ``screen_width``."""
+    folded to ``screen_width``; ``None`` on a screen too narrow to keep the dates and numbers
+    whole (``column_widths``)."""
     heads = [text_width(h) for h in headers]
     widest = [0] * len(headers)
     rigid = [True] * len(headers)
@@ -191,7 +192,10 @@ def folded_table(
             if rigid[i] and not RIGID.fullmatch(row[i]):
                 rigid[i] = False
     usual = [_usual([row_sizes[i] for row_sizes in sizes]) for i in range(len(headers))]
-    widths, spaces = column_widths(widest, heads, rigid, screen_width, usual)
+    chosen = column_widths(widest, heads, rigid, screen_width, usual)
+    if chosen is None:
+        return None
+    widths, spaces = chosen
     gap = " " * spaces
     out = _block([fold(h, w) for h, w in zip(headers, widths, strict=True)], widths, gap)
     out.append(gap.join("-" * w for w in widths))

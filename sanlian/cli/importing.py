@@ -315,7 +315,7 @@ def _bad_part(result: Any) -> str:
 
 
 def _notes(result: Any) -> None:
-    from sanlian.i18n.messages import render
+    from sanlian.i18n.messages import readable, render
     from sanlian.services.importing import fields_for
 
     st = state()
@@ -323,8 +323,8 @@ def _notes(result: Any) -> None:
         choices = "、".join(f"{f.label}({f.key})" for f in fields_for(result.kind))
         st.note(
             render(
-                "import_unknown_columns",
-                columns="、".join(f"“{c}”" for c in result.unknown_columns),
+                "import_unknown_columns",  # a header as the file has it, on one line
+                columns="、".join(f"“{readable(c)}”" for c in result.unknown_columns),
                 choices=choices,
             )
         )
@@ -363,11 +363,18 @@ def _plan(result: Any) -> None:
 
 def _bad_rows(result: Any, *, reveal: bool = False) -> None:
     """Every bad row: 行号、列、值、原因 (to stderr); ID and phone numbers masked unless
-    ``reveal``."""
+    ``reveal``. A value is shown as the file has it, on one line and every character seen
+    (``readable``): an escape sequence in a cell would otherwise colour or clear the screen."""
     from sanlian.cli.output import Col, tabulate_text
+    from sanlian.i18n.messages import readable
 
     rows = [
-        {"line": b.line, "column": p.column, "value": p.shown(reveal), "reason": p.reason}
+        {
+            "line": b.line,
+            "column": readable(p.column),
+            "value": readable(p.shown(reveal)),
+            "reason": readable(p.reason),
+        }
         for b in result.bad
         for p in b.problems
     ]
@@ -400,6 +407,7 @@ def export(
     import csv
 
     from sanlian.i18n.messages import render
+    from sanlian.io.cells import guard_row
     from sanlian.io.writers import csv_text, suffix_format
     from sanlian.services import exporting
 
@@ -411,8 +419,10 @@ def export(
         table = exporting.export_table(session, key, reveal=reveal, today=st.today)
         if output is None:
             writer = csv.writer(sys.stdout, lineterminator="\n")
-            writer.writerow(table.headers)
-            count = sum(1 for row in table.rows if writer.writerow([csv_text(v) for v in row]))
+            writer.writerow(guard_row(table.headers))
+            count = sum(
+                1 for row in table.rows if writer.writerow(guard_row([csv_text(v) for v in row]))
+            )
         else:
             count = exporting.write_export(table, output)
     if table.hidden:

@@ -396,10 +396,11 @@ def table_cells(
 ) -> list[list[str]]:
     """The cells of ``tabulate_text``'s table, one list of texts a row (``rows`` read once)."""
     shown = [(c.key, _cell_of(c)) for c in cols]
-    if fmt == "markdown":  # a bar or a line break would end the cell
+    if fmt == "markdown":  # a bar or a line break would end the cell, <b> … would be markup
+        from sanlian.io.cells import markdown_text
+
         return [
-            [text(r.get(k)).replace("|", "\\|").replace("\n", "<br>") for k, text in shown]
-            for r in rows
+            [markdown_text(text(r.get(k))).replace("\n", "<br>") for k, text in shown] for r in rows
         ]
     return [[_one_line(text(r.get(k))) for k, text in shown] for r in rows]
 
@@ -523,11 +524,13 @@ def csv_text(rows: Sequence[Mapping[str, Any]], cols: Sequence[Col]) -> str:
     import csv
     import io
 
+    from sanlian.io.cells import guard_row
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([c.label for c in cols])
-    for r in rows:
-        writer.writerow([cell(c, r.get(c.key)) for c in cols])
+    writer.writerow(guard_row([c.label for c in cols]))
+    for r in rows:  # =…, +…, -…, @… never read as a formula by Excel
+        writer.writerow(guard_row([cell(c, r.get(c.key)) for c in cols]))
     return buf.getvalue()
 
 
@@ -549,7 +552,8 @@ def screen_table(
     rows: Sequence[Mapping[str, Any]], cols: Sequence[Col], width: int | None = None
 ) -> str:
     """``tabulate_text``'s plain table for a screen ``width`` columns wide (the terminal's
-    when ``None``): folded to that width when wider."""
+    when ``None``): folded to that width when wider, if the screen can keep its dates and
+    numbers whole."""
     import shutil
 
     if width is None:
@@ -561,7 +565,10 @@ def screen_table(
         return text
     from sanlian.cli.fold import folded_table
 
-    return "\n".join(folded_table(headers, cells, width))
+    folded = folded_table(headers, cells, width)
+    # too narrow to keep dates and numbers whole: the lines as they are, for the terminal to
+    # break, every column and character there
+    return text if folded is None else "\n".join(folded)
 
 
 def drop_empty(rows: Sequence[Mapping[str, Any]], cols: Sequence[Col]) -> list[Col]:
@@ -893,7 +900,9 @@ def _text_of_stream(
         parts = iter([table_text(headers, table, style)])
     pieces: list[str] = []
     if title and fmt == "markdown":
-        pieces.append(f"## {title}\n\n")
+        from sanlian.io.cells import markdown_line
+
+        pieces.append(f"## {markdown_line(title)}\n\n")
     elif title:
         pieces.append(f"{title}\n")
     note = f"\n共 {count} 条。" if fmt == "table" and output is None and count > COUNT_ROWS else ""
@@ -956,13 +965,15 @@ def _stream_csv(
     import csv
     import io
 
+    from sanlian.io.cells import guard_row
+
     def write_to(fh: Any) -> None:
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\r\n")
-        writer.writerow([c.label for c in cols])
+        writer.writerow(guard_row([c.label for c in cols]))
         shown = [(c.key, functools.partial(cell, c)) for c in cols]
         for i, r in enumerate(rows, 1):
-            writer.writerow([text(r.get(k)) for k, text in shown])
+            writer.writerow(guard_row([text(r.get(k)) for k, text in shown]))
             if not i % 2000:
                 fh.write(buf.getvalue())
                 buf.seek(0)

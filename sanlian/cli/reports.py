@@ -89,7 +89,12 @@ def _style(fmt: str) -> str:
 
 
 def _heading(text: str, fmt: str, level: int = 2) -> str:
-    return f"{'#' * level} {text}" if fmt == "markdown" else text
+    """A heading; in markdown shown as written (a section's name in it is no markup)."""
+    if fmt != "markdown":
+        return text
+    from sanlian.io.cells import markdown_line
+
+    return f"{'#' * level} {markdown_line(text)}"
 
 
 def _ratio(done: int, of: int) -> str:
@@ -138,6 +143,27 @@ def wrap_zh(text: str, width: int) -> str:
 # a Rich table's frame: the outer edges and, per column, one rule and a space either side
 def _frame(columns: int) -> int:
     return 1 + 3 * columns
+
+
+def _print_if_it_fits(console: "Console", parts: list[Any]) -> bool:
+    """Print ``parts`` (titles and Rich tables) when every table fits the screen's width as
+    it is (its narrowest: numbers and dates whole, each word of a text whole); ``False``,
+    with nothing printed, when one does not: Rich would cut it, names and sections became
+    … on an 80-column terminal (``progress --by cadre``, ``selfcheck``'s 按科室). The caller
+    writes the report as text then, wide as it is, nothing left out."""
+    from rich.measure import Measurement
+    from rich.table import Table
+
+    unbounded = console.options.update(max_width=1 << 20)  # else the measure is cut to fit
+    for part in parts:
+        if (
+            isinstance(part, Table)
+            and Measurement.get(console, unbounded, part).minimum > console.width
+        ):
+            return False
+    for part in parts:
+        console.print(part)
+    return True
 
 
 # --- progress -------------------------------------------------------------------------------
@@ -273,16 +299,17 @@ def _bar_cell(done: int, of: int) -> Any:
     return grid
 
 
-def progress_rich(p: "Progress", console: "Console") -> None:
-    """The progress report as Rich tables with progress bars (a terminal 100 columns wide)."""
+def progress_rich(p: "Progress", console: "Console") -> bool:
+    """The progress report as Rich tables with progress bars (a terminal 100 columns wide);
+    ``False``, with nothing printed, where a table would not fit (``_print_if_it_fits``)."""
     from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
 
-    console.print(Text(p.headline, style="bold"))
+    parts: list[Any] = [Text(p.headline, style="bold")]
     for ph in p.phases:
         # the title on its own line: as a table's title it would wrap at the table's width
-        console.print(Text(_phase_title(ph), style="bold"))
+        parts.append(Text(_phase_title(ph), style="bold"))
         table = Table(header_style="bold", expand=False)
         label_width = max([cell_len(i.label) for i in ph.items] + [4])
         record_width = max(console.width - _frame(3) - label_width - 8, 16)
@@ -292,15 +319,17 @@ def progress_rich(p: "Progress", console: "Console") -> None:
         for item in ph.items:
             state = Text("✔ 已完成", style="green") if item.done else Text("✘ 未完成", style="red")
             table.add_row(item.label, state, wrap_zh(item.record, record_width))
-        console.print(table)
+        parts.append(table)
     if p.by_cadre:
-        console.print(Text("各干部事项", style="bold"))
+        parts.append(Text("各干部事项", style="bold"))
         rows = _cadre_rows(p)
         if len(rows) > SCREENFUL:  # more than a screen: the text table, folded to its width
             from sanlian.cli.output import screen_table  # (Rich: 0.4 ms a row)
 
+            if not _print_if_it_fits(console, parts):
+                return False
             console.file.write(screen_table(rows, CADRE_COLS, console.width) + "\n")
-            return
+            return True
         cadre_table = Table(header_style="bold")
         for col in CADRE_COLS:
             # figures and dates are never cut; a long section name or name wraps instead
@@ -311,9 +340,9 @@ def progress_rich(p: "Progress", console: "Console") -> None:
             )
         for row in rows:
             cadre_table.add_row(*(str(row[c.key]) for c in CADRE_COLS))
-        console.print(cadre_table)
-        return
-    console.print(Text("各科室进度", style="bold"))
+        parts.append(cadre_table)
+        return _print_if_it_fits(console, parts)
+    parts.append(Text("各科室进度", style="bold"))
     table = Table(header_style="bold")
     for col in SECTION_COLS:
         # numbers and bars are never cut; a long section name wraps instead
@@ -336,7 +365,8 @@ def progress_rich(p: "Progress", console: "Console") -> None:
         table.add_row(
             *cells, end_section=i == len(rows) - 2, style="bold" if s.id is None else None
         )
-    console.print(table)
+    parts.append(table)
+    return _print_if_it_fits(console, parts)
 
 
 def render_progress(p: "Progress", fmt: str, output: Path | None) -> None:
@@ -349,9 +379,11 @@ def render_progress(p: "Progress", fmt: str, output: Path | None) -> None:
             emit(csv_text(_cadre_rows(p), CADRE_COLS), output, bom=True)
         else:
             emit(csv_text(_section_rows(p), SECTION_COLS), output, bom=True)
-    elif _rich_wanted(fmt, output) and len(p.cadres or ()) <= PROGRESS_RICH_CADRES:
-        progress_rich(p, _console())
-    else:
+    elif not (
+        _rich_wanted(fmt, output)
+        and len(p.cadres or ()) <= PROGRESS_RICH_CADRES
+        and progress_rich(p, _console())
+    ):
         emit(progress_text(p, fmt), output)
 
 
@@ -433,15 +465,16 @@ SUPERVISE_RICH_LIMIT = 200
 LEVEL_STYLE = {"red": "bold red", "yellow": "bold yellow", "urge": "magenta", "warn": "cyan"}
 
 
-def supervise_rich(s: "Supervision", console: "Console") -> None:
+def supervise_rich(s: "Supervision", console: "Console") -> bool:
+    """``False``, with nothing printed, where a table would not fit (``_print_if_it_fits``)."""
     from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
 
-    console.print(Text(f"调度督促 · {s.name} · 截至 {s.as_of.isoformat()}", style="bold"))
-    console.print(s.summary)
+    parts: list[Any] = [Text(f"调度督促 · {s.name} · 截至 {s.as_of.isoformat()}", style="bold")]
+    parts.append(Text(s.summary))
     for g in s.groups:
-        console.print(Text(f"{g.section}（{len(g.alerts)} 项）", style="bold"))
+        parts.append(Text(f"{g.section}（{len(g.alerts)} 项）", style="bold"))
         table = Table(header_style="bold")
         # lines broken here, between Chinese characters and never inside a number or a date
         actor_width = min(max([cell_len(a.actor) for a in g.alerts] + [6]), 18)
@@ -455,7 +488,8 @@ def supervise_rich(s: "Supervision", console: "Console") -> None:
                 wrap_zh(a.actor, actor_width),
                 wrap_zh(a.text, text_width),
             )
-        console.print(table)
+        parts.append(table)
+    return _print_if_it_fits(console, parts)
 
 
 def supervise(
@@ -479,12 +513,11 @@ def supervise(
     elif chosen == "csv":
         rows = _alert_rows(a for g in report.groups for a in g.alerts)
         emit(csv_text(rows, ALERT_CSV_COLS), output, bom=True)
-    elif (
+    elif not (
         _rich_wanted(chosen, output)
         and sum(len(g.alerts) for g in report.groups) <= SUPERVISE_RICH_LIMIT
+        and supervise_rich(report, _console())
     ):
-        supervise_rich(report, _console())
-    else:
         emit(supervise_text(report, chosen), output)
 
 
@@ -556,12 +589,14 @@ def selfcheck_csv(report: "SelfCheck") -> str:
     import io
 
     from sanlian.i18n.labels import MEASURE
+    from sanlian.io.cells import guard_row
     from sanlian.reports.figures import FIGURE_LABELS
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     scopes = [report.figures, *(s.figures for s in report.by_section)]
-    writer.writerow(["项目", "键", "全局", *(s.name for s in report.by_section)])
+    # a section's name is never read as a formula by Excel (=…, +…, -…, @…)
+    writer.writerow(guard_row(["项目", "键", "全局", *(s.name for s in report.by_section)]))
     for key, label in FIGURE_LABELS.items():
         if key == "measures":
             for m, m_label in MEASURE.items():
@@ -571,11 +606,12 @@ def selfcheck_csv(report: "SelfCheck") -> str:
     return buf.getvalue()
 
 
-def selfcheck_rich(report: "SelfCheck", console: "Console") -> None:
+def selfcheck_rich(report: "SelfCheck", console: "Console") -> bool:
+    """``False``, with nothing printed, where a table would not fit (``_print_if_it_fits``)."""
     from rich.table import Table
     from rich.text import Text
 
-    console.print(Text(_selfcheck_title(report), style="bold"))
+    parts: list[Any] = [Text(_selfcheck_title(report), style="bold")]
     rows = figure_rows(report)
     half = (len(rows) + 1) // 2
     table = Table(title="自查统计", title_justify="left", header_style="bold")
@@ -586,14 +622,15 @@ def selfcheck_rich(report: "SelfCheck", console: "Console") -> None:
         cells = [left["label"], str(left["value"])]
         cells += [right["label"], str(right["value"])] if right else ["", ""]
         table.add_row(*cells)
-    console.print(table)
+    parts.append(table)
     by = Table(title="按科室", title_justify="left", header_style="bold")
     for col in SECTION_FIGURE_COLS:
         by.add_column(col.label, justify="right" if col.kind == "int" else "left")
     for s in report.by_section:
         data = s.as_dict()
         by.add_row(*(str(data[c.key]) for c in SECTION_FIGURE_COLS))
-    console.print(by)
+    parts.append(by)
+    return _print_if_it_fits(console, parts)
 
 
 def selfcheck(
@@ -639,9 +676,7 @@ def selfcheck(
         emit(to_json(report.as_json()), output)
     elif chosen == "csv":
         emit(selfcheck_csv(report), output, bom=True)
-    elif _rich_wanted(chosen, output):
-        selfcheck_rich(report, _console())
-    else:
+    elif not (_rich_wanted(chosen, output) and selfcheck_rich(report, _console())):
         emit(selfcheck_text(report, chosen), output)
 
 

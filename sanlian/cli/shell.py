@@ -787,7 +787,7 @@ class ShellCompleter:
         if argument.name == "ref":
             group = self._group_of(command)
             if group in REF_KINDS:
-                return self._names_for((group,), current, start)
+                return self._names_for((group,), current, start, positional=True)
         if argument.name == "kind" and self._group_of(command) == "activity":
             from sanlian.i18n.labels import ACTIVITY_KIND
 
@@ -810,10 +810,13 @@ class ShellCompleter:
         ]
 
     def _names_for(
-        self, kinds: tuple[str, ...], current: str, start: int
+        self, kinds: tuple[str, ...], current: str, start: int, *, positional: bool = False
     ) -> list[tuple[str, int, str]]:
         """The first ``NAMES_SHOWN`` records of ``kinds`` whose name starts with ``current``,
-        or one of whose pinyin keys does (an ASCII ``current``), in the order of their ids."""
+        or one of whose pinyin keys does (an ASCII ``current``), in the order of their ids.
+        ``positional``: the names complete an argument, where a word starting with ``-``
+        would be read as an option (``household show -王秀英``): such a name is completed
+        as its number, the name shown beside it."""
         from sanlian.services.refs import KIND_LABEL
 
         names = self._load_names()
@@ -830,6 +833,8 @@ class ShellCompleter:
                 label = f"{KIND_LABEL[kind]} [{ref_id}]"
                 if counts[name] > 1:  # namesakes: the number names one, the place tells which
                     found.append((str(ref_id), start, f"{name}（{place or label}）"))
+                elif positional and name.startswith("-"):
+                    found.append((str(ref_id), start, f"{name}（{label}）"))
                 else:
                     found.append((_quoted(name), start, label))
                 if len(found) >= NAMES_SHOWN:

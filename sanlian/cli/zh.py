@@ -392,24 +392,28 @@ def _command_path(exc: Any) -> str:
 
 def readable(text: str) -> str:
     """``text`` for a message: a character that does not show (a full-width space, a tab, a
-    control character) is named instead of written as a Python escape."""
-    import unicodedata
+    control character, a line break) is named instead of written as a Python escape."""
+    from sanlian.i18n.messages import readable as named
 
-    names = {
-        "\u3000": "［全角空格］",
-        "\t": "［制表符］",
-        "\ufeff": "［BOM］",
-        "\xa0": "［不换行空格］",
-    }
-    out = []
-    for ch in text:
-        if ch in names:
-            out.append(names[ch])
-        elif unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"):
-            out.append(f"［U+{ord(ch):04X}］")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return named(text)
+
+
+def _dash_value(option: str) -> str | None:
+    """The word of the command line that Click took for the unknown option ``option`` when it
+    is no option's spelling but a value that starts with ``-`` (a name ``-王秀英``, of which
+    Click names ``-王``, or a number ``-5``); else None."""
+    import re
+
+    from sanlian.cli import context
+
+    for word in context.ARGV or []:
+        if (
+            word.startswith(option)
+            and not word.startswith("--")
+            and (not word.isascii() or re.fullmatch(r"-\d+(\.\d+)?", word))
+        ):
+            return word
+    return None
 
 
 def _unrepr(text: str) -> str:
@@ -435,6 +439,12 @@ def usage_error(exc: Any) -> str:
     path = _command_path(exc)
     hint = f"用 {path} --help 查看用法。"
     if isinstance(exc, ce.NoSuchOption):
+        word = _dash_value(str(exc.option_name))
+        if word is not None:  # household show -王秀英: a name that starts with -
+            return (
+                f"“{readable(word)}”以 - 开头，被当成了选项；它若是名称或数值，"
+                f"请在它前面单写一个 --（如 {path} -- {word}），或改写编号。{hint}"
+            )
         near = ""
         if exc.possibilities:
             near = f"，是不是想写 {'、'.join(sorted(exc.possibilities))}"

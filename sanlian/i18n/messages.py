@@ -291,6 +291,38 @@ MESSAGES: dict[str, str] = {
 }
 
 
+# Characters that do not show, named where a value is quoted in a sentence; any other control,
+# format or line-separator character is named by its code point (``readable``).
+_NAMED = {
+    "\u3000": "［全角空格］",
+    "\t": "［制表符］",
+    "\ufeff": "［BOM］",
+    "\xa0": "［不换行空格］",
+    "\n": "［换行］",
+    "\r": "［回车］",
+}
+
+
+def readable(text: str) -> str:
+    """``text`` as it is quoted in a sentence: on one line, every character seen. A line break
+    (``\\r\\n`` counting once), a tab, a control character (an escape sequence would colour
+    or move the terminal's text) or one that does not show is named instead of written, so a
+    value typed or read from a file never breaks the sentence that quotes it."""
+    if text.isprintable():  # the usual value (a space is printable, a full-width one is not)
+        return text
+    import unicodedata
+
+    out = []
+    for ch in text.replace("\r\n", "\n"):
+        if ch in _NAMED:
+            out.append(_NAMED[ch])
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"):
+            out.append(f"［U+{ord(ch):04X}］")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def render(key: str, **params: Any) -> str:
     """The sentence for ``key`` with ``params`` filled in."""
     template = MESSAGES.get(key)

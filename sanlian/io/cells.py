@@ -115,3 +115,71 @@ def display(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+# --- formulas in CSV --------------------------------------------------------------------------
+#
+# Excel (and WPS, LibreOffice) reads a CSV cell that starts with = + - or @ as a formula: a
+# household named -王秀英 or a note "+86 138…" shows #NAME?, which is what Excel then saves,
+# and "=HYPERLINK(…)" typed by anyone becomes a link in the clerk's sheet. Every CSV sanlian
+# writes puts an apostrophe before such a text (Excel's own mark for "this is text"), and every
+# CSV it reads takes one off again, so that export → Excel → import gives the value back, the
+# apostrophe shown by Excel or not. A text that starts with apostrophes and then one of those
+# characters gets one more, so that it too comes back as it was. Numbers (-12.50, +5) are
+# numbers to Excel as well and are left as they are, as is a lone - or +.
+_FORMULA = re.compile(r"'*[=+\-@]")
+_SIGNED_NUMBER = re.compile(r"[+-]\d[\d,]*(?:\.\d+)?")
+_GUARDED = re.compile(r"'+[=+\-@]")
+# whether any cell of a row (joined by \x1f) needs a look: one search a row, not a call a cell
+_ROW_FORMULA = re.compile(r"(?:^|\x1f)['=+\-@]")
+_ROW_GUARDED = re.compile(r"(?:^|\x1f)'+[=+\-@]")
+
+
+def guard_formula(text: str) -> str:
+    """``text`` as written to a CSV cell: an apostrophe before a text Excel would read as a
+    formula (``=1+2`` → ``'=1+2``; ``'=x`` → ``''=x``); anything else as it is."""
+    if len(text) > 1 and _FORMULA.match(text) and not _SIGNED_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def guard_row(row: list[str]) -> list[str]:
+    """``guard_formula`` of each cell (the row itself when none needs it, the usual case)."""
+    if _ROW_FORMULA.search("\x1f".join(row)) is None:
+        return row
+    return [guard_formula(v) for v in row]
+
+
+def unguard_row(row: list[str]) -> list[str]:
+    """The cells of a CSV row as they were before ``guard_row``: one apostrophe off a cell that
+    starts with apostrophes and then = + - or @ (the row itself when there is none)."""
+    if _ROW_GUARDED.search("\x1f".join(row)) is None:
+        return row
+    return [v[1:] if _GUARDED.match(v) else v for v in row]
+
+
+# --- text in markdown -------------------------------------------------------------------------
+
+# The characters markdown (GitHub's, as the -f markdown tables are) reads as markup: a value
+# <b>工业</b> lost its tags, &amp; became &, *重点* and `x` lost their marks, [点我](http://x)
+# became a link; a backslash before each keeps the text as typed (CommonMark's own escape).
+# The stars of a masked number (138****5678, 370102********1234) are left as they are: one
+# run between digits shows as written, and the file stays readable as text.
+_MARKDOWN = re.compile(r"(?<=\d)\*+(?=[\dXx])|([\\`*_\[\]<>&~|])")
+
+
+def _escaped(found: re.Match[str]) -> str:
+    mark = found.group(1)
+    return found.group(0) if mark is None else "\\" + mark
+
+
+def markdown_text(text: str) -> str:
+    """``text`` as markdown that shows it as written (the line breaks are left to the caller:
+    ``<br>`` in a table's cell, a space in a heading or a list item)."""
+    return _MARKDOWN.sub(_escaped, text) if _MARKDOWN.search(text) else text
+
+
+def markdown_line(text: str) -> str:
+    """``markdown_text`` of ``text`` on one line (its lines joined by spaces): a heading's or
+    a list item's, where a line break would end it (and a next line # … begin a heading)."""
+    return markdown_text(" ".join(text.splitlines()) if "\n" in text or "\r" in text else text)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sanlian.errors import ImportFileError
-from sanlian.io.cells import Cell, from_excel
+from sanlian.io.cells import Cell, from_excel, unguard_row
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -341,7 +341,9 @@ def _open_csv(path: Path, encoding: str | None) -> Table:
         index = 0
         try:
             for index, record in enumerate(reader, start=1):  # noqa: B007
-                cells: list[Cell] = [v if v.strip() else None for v in record]  # blank → None
+                # blank → None; an apostrophe that kept a text from Excel's formulas, off
+                record = unguard_row(record)
+                cells: list[Cell] = [v if v.strip() else None for v in record]
                 if index == 1 and cells and isinstance(cells[0], str):
                     cells[0] = cells[0].lstrip("\ufeff") or None
                 while cells and cells[-1] is None:

@@ -4,7 +4,9 @@ large tables stream; the import template alone through openpyxl) and .csv in UTF
 Columns named in ``text_columns`` hold numbers that are text (ID numbers, phones, credit codes):
 in .xlsx they are text cells formatted ``@`` so that Excel neither rounds them nor shows them in
 scientific notation; in .csv a long all-digit value is written after a tab, the usual way to keep
-Excel from turning an 18-digit ID number into 3.70102E+17 (readers strip it again).
+Excel from turning an 18-digit ID number into 3.70102E+17 (readers strip it again). A text that
+Excel would read as a formula (``=…``, ``+…``, ``-…``, ``@…``) is written after an apostrophe in
+every CSV (``io.cells.guard_row``; readers take it off again).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 from sanlian.errors import ImportFileError
 from sanlian.io import XML_ILLEGAL, new_part, put_in_place
+from sanlian.io.cells import guard_row
 
 _LONG_DIGITS = re.compile(r"^\d{12,}$")
 HEADER_FILL = "DDEBF7"
@@ -84,7 +87,7 @@ class CsvWriter(TableWriter):
                 self._part.unlink(missing_ok=True)
             raise ImportFileError("export_write_failed", path=path) from None
         self._writer = csv.writer(self._fh, lineterminator="\r\n")
-        self._writer.writerow(self.headers)
+        self._writer.writerow(guard_row(self.headers))
 
     def write(self, row: Sequence[Any]) -> None:
         out = []
@@ -93,7 +96,7 @@ class CsvWriter(TableWriter):
             if index in self.text_columns and _LONG_DIGITS.match(text):
                 text = "\t" + text
             out.append(text)
-        self._writer.writerow(out)
+        self._writer.writerow(guard_row(out))  # =…, +…, -…, @… never read as a formula
         self.count += 1
 
     def close(self) -> None:

@@ -201,18 +201,23 @@ def example_text(p: ProblemRow) -> str:
 
 
 def _md_cell(value: Any) -> str:
+    from sanlian.io.cells import markdown_line
+
     if isinstance(value, float):
         return f"{value:.2f}"
-    return str(value).replace("|", "\\|")
+    return markdown_line(str(value))
 
 
 def to_markdown(b: Brief) -> str:
     """The briefing as markdown (what ``brief`` prints by default)."""
+    from sanlian.io.cells import markdown_line
+
     p, q = b.period, b.previous
     lines = [
-        f"# {b.title}",
+        f"# {markdown_line(b.title)}",
         "",
-        f"**第 {b.no} 期** · {b.unit}“三联三解三促”活动领导小组办公室 · {zh_date(b.issued_on)}",
+        f"**第 {b.no} 期** · {markdown_line(b.unit)}“三联三解三促”活动领导小组办公室 · "
+        f"{zh_date(b.issued_on)}",
         "",
         f"本期：{p.start.isoformat()} 至 {p.end.isoformat()}（{p.days} 天）；"
         f"上期：{q.start.isoformat()} 至 {q.end.isoformat()}。",
@@ -227,13 +232,15 @@ def to_markdown(b: Brief) -> str:
         lines.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
     lines += ["", "## 二、为民办实事", ""]
     if b.highlights:
-        lines += [f"{i}. {example_text(h)}" for i, h in enumerate(b.highlights, 1)]
+        # the clerk's text as written, on the item's one line (a line of it starting with # or
+        # - would be a heading or another item)
+        lines += [f"{i}. {markdown_line(example_text(h))}" for i, h in enumerate(b.highlights, 1)]
     else:
         lines.append("本期没有办结的问题。")
     lines += ["", "## 三、需要抓紧的工作", "", b.lag_summary]
     if b.lags:
         lines.append("")
-        lines += [f"- {a.line}" for a in b.lags]
+        lines += [f"- {markdown_line(a.line)}" for a in b.lags]
     if b.omitted:
         lines += ["", b.omitted_text]
     return "\n".join(lines) + "\n"

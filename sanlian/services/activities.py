@@ -176,7 +176,7 @@ def add(
     activity = Activity(
         kind=key,
         held_on=held_on,
-        title=validate.text(title, "活动名称（--title）", limit=200),
+        title=validate.line(title, "活动名称（--title）", limit=200),
         section_id=section_id,
         note=validate.text(note, "备注", limit=1000),
         created_at=now,

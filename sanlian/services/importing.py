@@ -83,7 +83,7 @@ BAD_LINE_HEADER = "原行号"
 BAD_REASON_HEADER = "错误原因"
 
 NUMBER_TYPES = {"phone", "id_number", "uscc", "int"}
-PROSE_TYPES = {"text"}
+PROSE_TYPES = {"text", "line"}  # free text; "line": on one line (a title)
 
 
 # --- fields and their Chinese names ---------------------------------------------------------
@@ -95,7 +95,7 @@ class Field:
 
     key: str  # the values key the service reads
     label: str  # the header we write (export, template)
-    type: str = "text"  # text name enum bool int phone id_number uscc ref refs date …
+    type: str = "text"  # text line name enum bool int phone id_number uscc ref refs date …
     required: bool = False
     aliases: tuple[str, ...] = ()
     enum: Mapping[str, str] | None = None
@@ -2449,6 +2449,8 @@ class LedgerImporter(Importer):
             if not found:
                 raise ValidationError("required", field=f.label)
             return list(dict.fromkeys(found))
+        if f.type == "line":
+            return validate.line(str(value), f.label, required=f.required, limit=f.limit)
         return validate.text(str(value), f.label, required=f.required, limit=f.limit)
 
     def _refs_in(self, kind: str, part: str) -> list[int]:
@@ -3385,6 +3387,7 @@ def research_fields() -> tuple[Field, ...]:
         _ledger_field(
             "title",
             "题目",
+            "line",
             required=True,
             aliases=("报告题目", "调研报告题目", "标题", "报告名称", "调研报告"),
             limit=200,

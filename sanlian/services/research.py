@@ -54,7 +54,7 @@ def add(
 
     check_not_future(written_on, "报告日期", today)
     author = refs.resolve(session, "cadre", cadre)
-    clean_title = validate.text(title, "报告题目（--title）", required=True, limit=200)
+    clean_title = validate.line(title, "报告题目（--title）", required=True, limit=200)
     report = Research(
         cadre_id=author.id,
         title=clean_title or "",

@@ -21,14 +21,25 @@ def normalize(value: str) -> str:
 
 # Control characters (pasted from other programs, read from files) that no Word or Excel file
 # may hold: they are invisible, so they are dropped rather than refused. Tab and newline stay.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# So are the invisible characters that text copied from web pages and chat messages carries:
+# the zero-width space, the word joiner, the BOM, the soft hyphen, and the marks that turn the
+# direction of what follows (a name 李\u200b四 looks like 李四 in every listing, yet 李四 and lisi
+# never found it; \u202e turns the rest of a terminal line around). The zero-width joiner of
+# emoji sequences stays.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff"
+    r"\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 _BLANKS = re.compile(r"[\u3000 \t]+")
 _HAN_NAME = re.compile(r"[\u3400-\u9fff·\s]+")
 _SPACE = re.compile(r"\s+")
 # What ``text`` would change besides the outer blanks: control characters, line breaks (every
 # one ``splitlines`` knows), tabs and full-width spaces, runs of spaces. A value without any
 # is only stripped.
-_UNTIDY = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029\u3000\ufffe\uffff]|  ")
+_UNTIDY = re.compile(
+    r"[\x00-\x1f\x7f\x85\u2028\u2029\u3000\ufffe\uffff"
+    r"\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]|  "
+)
 # A name of CJK ideographs only (basic block and extension A): NFKC leaves it as it is and no
 # blank is in it, so ``name`` returns it unchanged (when it is not too long).
 _PLAIN_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
@@ -74,7 +85,20 @@ def name(value: str | None, field: str) -> str:
     assert clean is not None
     if _HAN_NAME.fullmatch(clean):
         clean = _SPACE.sub("", clean)
+    elif "\n" in clean:  # a name is one line (a message quotes it, a shell completes it)
+        clean = _one_line(clean)
     return clean
+
+
+def line(value: str | None, field: str, *, required: bool = False, limit: int = 2000) -> str | None:
+    """A one-line free-text field (a title): ``text``, its line breaks read as spaces."""
+    clean = text(value, field, required=required, limit=limit)
+    return _one_line(clean) if clean is not None and "\n" in clean else clean
+
+
+def _one_line(clean: str) -> str:
+    """``text``'s lines (each stripped already) joined by one space, blank lines left out."""
+    return " ".join(part for part in clean.split("\n") if part)
 
 
 _COUNT_UNIT = re.compile(r"(?<=\d)\s*[人口张户篇次名个件]$")
