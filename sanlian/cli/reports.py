@@ -404,8 +404,9 @@ def render_progress(p: "Progress", fmt: str, output: Path | None) -> None:
         emit(progress_text(p, fmt, _screen_width(fmt, output)), output)
 
 
-# cadres drawn with Rich on a terminal by ``progress --by cadre`` (5,000 at a city: 4.7 s);
-# more are written as text, as when piped
+# ``progress --by cadre`` on a terminal up to this many cadres: the phases as Rich tables, the
+# cadres as one too up to ``SCREENFUL``, past it as the folded text table (Rich took 4.7 s for a
+# city's 5,000); more cadres: the whole text report, folded to the screen's width (``_table``)
 PROGRESS_RICH_CADRES = 200
 
 
@@ -477,7 +478,8 @@ def supervise_text(s: "Supervision", fmt: str, width: int | None = None) -> str:
 
 
 # alerts drawn with Rich on a terminal (≈ 0.4 ms each: 1,400 alerts at a bureau took 0.6 s, the
-# 65,000 of a city would take half a minute); more are written as text, as when piped
+# 65,000 of a city would take half a minute); more are the text report, folded to the screen's
+# width (``_table``)
 SUPERVISE_RICH_LIMIT = 200
 LEVEL_STYLE = {"red": "bold red", "yellow": "bold yellow", "urge": "magenta", "warn": "cyan"}
 
