@@ -125,3 +125,23 @@ def test_a_folded_table_fits_the_screen_and_loses_nothing(
     drawn = Counter("".join(out).replace(" ", "").replace("-", ""))
     wanted["-"] = 0
     assert {ch: n for ch, n in wanted.items() if ch != "-" and drawn[ch] < n} == {}
+
+
+def test_a_column_of_chinese_characters_is_not_given_a_column_it_cannot_use() -> None:
+    # shared out, 类别 would be 5 columns and 问题 11: two characters a line and five, one
+    # column of each left empty on every line; 问题 has both, six characters a line
+    out = folded_table(
+        ["类别", "问题", "日期"],
+        [["法律服务", "法律服务方面有困难，希望协调解决", "2026-07-12"]],
+        30,
+    )
+    assert out == [
+        "类别  问题          日期",
+        "----  ------------  ----------",
+        "法律  法律服务方面  2026-07-12",
+        "服务  有困难，希望",
+        "      协调解决",
+    ]
+    # a column with anything but Chinese characters (a digit) keeps its odd width
+    out = folded_table(["类别", "问题"], [["法律服务", "第7次会议有困难希望协调解决"]], 17)
+    assert out is not None and out[1] == "----  -----------"

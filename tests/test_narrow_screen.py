@@ -72,3 +72,51 @@ def test_a_report_on_an_ordinary_terminal_shows_every_name(
         names |= {"张伟", "单丽", "曾强"}
     for name in names:
         assert name in result.out, (name, result.out)
+
+
+def _table_lines(text: str) -> list[str]:
+    """The lines of the text tables in ``text``: from a header's line (the one above a rule
+    of hyphens) to the blank line after."""
+    lines = text.splitlines()
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if line and set(line) <= {"-", " "} and i > 0:
+            j = i - 1
+            while j > 0 and lines[j - 1].strip() and not lines[j - 1].startswith(("第", "各")):
+                j -= 1  # a header folded over several lines
+            k = i + 1
+            while k < len(lines) and lines[k].strip():
+                k += 1
+            out += lines[j:k]
+    return out
+
+
+@pytest.mark.parametrize(
+    ("args", "width"),
+    [(("progress",), 56), (("progress", "--by", "cadre"), 56), (("selfcheck",), 56),
+     (("supervise",), 30)],
+)  # fmt: skip
+def test_a_report_written_as_text_on_a_terminal_is_folded_to_its_width(
+    base: Cli, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], width: int
+) -> None:
+    """A report too wide for Rich's tables is the text report; on a terminal its tables were
+    written as wide as they are (progress's 各科室进度 82 columns on an 80-column terminal),
+    each line broken by the terminal, the columns no longer under their headers."""
+    monkeypatch.setattr(output, "stdout_is_terminal", lambda: True)
+    monkeypatch.setenv("COLUMNS", str(width))
+    steps = [
+        ("link", "community", "--section", "综合科", "--community", "幸福社区", "--from", "3-1"),
+        ("link", "household", "--cadre", "单丽", "--household", "王秀英", "--from", "3-1"),
+        ("problem", "add", "--household", "王秀英", "--category", "其他", "--owner", "单丽",
+         "--text", "路灯坏了很久，晚上出行不便，希望尽快修好" * 2, "--date", "3-3"),
+    ]  # fmt: skip
+    for step in steps:
+        assert base(*step).code == 0, step
+    result = base(*args)
+    assert result.code == 0, result
+    tables = _table_lines(result.out)
+    assert tables, result.out  # the report is text here: Rich's tables do not fit
+    assert max(output.text_width(line) for line in tables) <= width, result.out
+    monkeypatch.setattr(output, "stdout_is_terminal", lambda: False)
+    piped = base(*args)  # into a file or a pipe: as wide as it is, every line whole
+    assert max(output.text_width(line) for line in _table_lines(piped.out)) > width, piped.out

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from sanlian.cli.output import text_width
 from tests.conftest import Cli, Result, history_file
 
 # --- the session goes on ------------------------------------------------------------------
@@ -220,6 +221,9 @@ def test_interactive_bad_line_ctrl_c_and_good_line(
     out, err = capsys.readouterr()
     assert code == 0
     assert "exit、quit 或 Ctrl-D 退出" in out  # the welcome line
+    welcome = out[: out.index("取消当前行。") + len("取消当前行。")].splitlines()
+    # two lines, each within 80 columns (the terminal broke exit in two)
+    assert [text_width(line) for line in welcome] == [78, 46], welcome
     assert "没有命令 bogus" in err
     assert '"综合科"' in out
     # the cancelled line was not run: only the good one's output

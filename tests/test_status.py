@@ -43,9 +43,10 @@ def test_rows_are_counted_on_the_line_and_it_is_cleared(
     err = Terminal()
     monkeypatch.setattr(sys, "stderr", err)
     with pytest.raises(KeyboardInterrupt), status.status(None) as line:
-        for _row in line.watch(range(3)):
-            raise KeyboardInterrupt  # cleared however the command ends
-    assert err.getvalue() == "" or err.getvalue().endswith("\r\x1b[K")
+        for row in line.watch(range(5)):
+            if row == 1:  # the second row, counted on the line
+                raise KeyboardInterrupt  # cleared however the command ends
+    assert err.getvalue() == "\r\x1b[K正在输出：已写 2 行…\r\x1b[K"
 
 
 def test_nothing_is_written_when_stderr_is_not_a_terminal(
@@ -110,3 +111,24 @@ def test_the_self_inspection_workbook_says_what_it_is_writing(
         return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
 
     assert sheets(tmp_path / "a.xlsx") == sheets(tmp_path / "b.xlsx")
+
+
+def test_the_line_never_wraps_on_a_narrow_terminal(
+    monkeypatch: pytest.MonkeyPatch, quick: None
+) -> None:
+    """A line wider than the terminal wraps, and the clearing then clears only its last part:
+    a long file name left 正在写入 … on the screen. The name is left out, else the line cut."""
+    err = Terminal()
+    monkeypatch.setattr(sys, "stderr", err)
+    monkeypatch.setattr(status, "_columns", lambda: 30)
+    with status.status("二零二六年企业局活动年终自查报告.xlsx") as line:
+        line.phase("统计各项数字")
+        list(line.watch(range(2), "走访台账"))
+        monkeypatch.setattr(status, "_columns", lambda: 16)
+        line.phase("统计各项数字")
+    assert err.getvalue() == (
+        "\r\x1b[K正在写入：统计各项数字…"
+        "\r\x1b[K正在写入：走访台账 已写 2 行…"
+        "\r\x1b[K正在写入：统计…"
+        "\r\x1b[K"
+    )

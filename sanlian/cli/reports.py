@@ -88,6 +88,25 @@ def _style(fmt: str) -> str:
     return "markdown" if fmt == "markdown" else "plain"
 
 
+def _screen_width(fmt: str, output: Path | None) -> int | None:
+    """The terminal's width when the report goes to it as a table; else ``None``."""
+    if not _rich_wanted(fmt, output):
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
+def _table(rows: Any, cols: Any, fmt: str, width: int | None) -> str:
+    """A report's table as text; on a screen ``width`` columns wide (``width`` given), folded
+    to it as the listings are (``cli.fold``), not left for the terminal to break each line."""
+    from sanlian.cli.output import screen_table, tabulate_text
+
+    if width is not None:
+        return screen_table(rows, cols, width)
+    return tabulate_text(rows, cols, _style(fmt))
+
+
 def _heading(text: str, fmt: str, level: int = 2) -> str:
     """A heading; in markdown shown as written (a section's name in it is no markup)."""
     if fmt != "markdown":
@@ -255,21 +274,19 @@ def _item_rows(ph: Any) -> list[dict[str, Any]]:
     return [{"label": i.label, "state": DONE[i.done], "record": i.record} for i in ph.items]
 
 
-def progress_text(p: "Progress", fmt: str) -> str:
-    """The progress report as plain text or markdown (tabulate)."""
-    from sanlian.cli.output import tabulate_text
-
-    style = _style(fmt)
+def progress_text(p: "Progress", fmt: str, width: int | None = None) -> str:
+    """The progress report as plain text or markdown (tabulate); its tables folded to a
+    screen ``width`` columns wide when given (``_table``)."""
     parts = [_heading(p.headline, fmt, 1)]
     for ph in p.phases:
         parts.append(_heading(_phase_title(ph), fmt, 2))
-        parts.append(tabulate_text(_item_rows(ph), ITEM_COLS, style))
+        parts.append(_table(_item_rows(ph), ITEM_COLS, fmt, width))
     if p.by_cadre:
         parts.append(_heading("各干部事项", fmt, 2))
-        parts.append(tabulate_text(_cadre_rows(p), CADRE_COLS, style))
+        parts.append(_table(_cadre_rows(p), CADRE_COLS, fmt, width))
     else:
         parts.append(_heading("各科室进度", fmt, 2))
-        parts.append(tabulate_text(_section_rows(p), SECTION_COLS, style))
+        parts.append(_table(_section_rows(p), SECTION_COLS, fmt, width))
     return "\n\n".join(parts)
 
 
@@ -384,11 +401,12 @@ def render_progress(p: "Progress", fmt: str, output: Path | None) -> None:
         and len(p.cadres or ()) <= PROGRESS_RICH_CADRES
         and progress_rich(p, _console())
     ):
-        emit(progress_text(p, fmt), output)
+        emit(progress_text(p, fmt, _screen_width(fmt, output)), output)
 
 
-# cadres drawn with Rich on a terminal by ``progress --by cadre`` (5,000 at a city: 4.7 s);
-# more are written as text, as when piped
+# ``progress --by cadre`` on a terminal up to this many cadres: the phases as Rich tables, the
+# cadres as one too up to ``SCREENFUL``, past it as the folded text table (Rich took 4.7 s for a
+# city's 5,000); more cadres: the whole text report, folded to the screen's width (``_table``)
 PROGRESS_RICH_CADRES = 200
 
 
@@ -449,18 +467,19 @@ def _alert_rows(alerts: Any) -> list[dict[str, Any]]:
     ]
 
 
-def supervise_text(s: "Supervision", fmt: str) -> str:
-    from sanlian.cli.output import tabulate_text
-
+def supervise_text(s: "Supervision", fmt: str, width: int | None = None) -> str:
+    """The supervision report as plain text or markdown; its tables folded to a screen
+    ``width`` columns wide when given (``_table``)."""
     parts = [_heading(f"调度督促 · {s.name} · 截至 {s.as_of.isoformat()}", fmt, 1), s.summary]
     for g in s.groups:
         parts.append(_heading(f"{g.section}（{len(g.alerts)} 项）", fmt, 2))
-        parts.append(tabulate_text(_alert_rows(g.alerts), ALERT_COLS, _style(fmt)))
+        parts.append(_table(_alert_rows(g.alerts), ALERT_COLS, fmt, width))
     return "\n\n".join(parts)
 
 
 # alerts drawn with Rich on a terminal (≈ 0.4 ms each: 1,400 alerts at a bureau took 0.6 s, the
-# 65,000 of a city would take half a minute); more are written as text, as when piped
+# 65,000 of a city would take half a minute); more are the text report, folded to the screen's
+# width (``_table``)
 SUPERVISE_RICH_LIMIT = 200
 LEVEL_STYLE = {"red": "bold red", "yellow": "bold yellow", "urge": "magenta", "warn": "cyan"}
 
@@ -518,7 +537,7 @@ def supervise(
         and sum(len(g.alerts) for g in report.groups) <= SUPERVISE_RICH_LIMIT
         and supervise_rich(report, _console())
     ):
-        emit(supervise_text(report, chosen), output)
+        emit(supervise_text(report, chosen, _screen_width(chosen, output)), output)
 
 
 # --- selfcheck ------------------------------------------------------------------------------
@@ -566,19 +585,18 @@ def _selfcheck_title(report: "SelfCheck") -> str:
     )
 
 
-def selfcheck_text(report: "SelfCheck", fmt: str) -> str:
-    from sanlian.cli.output import tabulate_text
-
-    style = _style(fmt)
+def selfcheck_text(report: "SelfCheck", fmt: str, width: int | None = None) -> str:
+    """The self-inspection figures as plain text or markdown; its tables folded to a screen
+    ``width`` columns wide when given (``_table``)."""
     sheet = [Col("label", "项目"), Col("value", "数值", kind="int")]
     by_section = [s.as_dict() for s in report.by_section]
     return "\n\n".join(
         [
             _heading(_selfcheck_title(report), fmt, 1),
             _heading("自查统计", fmt, 2),
-            tabulate_text(figure_rows(report), sheet, style),
+            _table(figure_rows(report), sheet, fmt, width),
             _heading("按科室", fmt, 2),
-            tabulate_text(by_section, SECTION_FIGURE_COLS, style) if by_section else "（没有科室）",
+            _table(by_section, SECTION_FIGURE_COLS, fmt, width) if by_section else "（没有科室）",
         ]
     )
 
@@ -677,7 +695,7 @@ def selfcheck(
     elif chosen == "csv":
         emit(selfcheck_csv(report), output, bom=True)
     elif not (_rich_wanted(chosen, output) and selfcheck_rich(report, _console())):
-        emit(selfcheck_text(report, chosen), output)
+        emit(selfcheck_text(report, chosen, _screen_width(chosen, output)), output)
 
 
 # --- brief ----------------------------------------------------------------------------------

@@ -10,10 +10,13 @@ ends; the command's own output is not touched.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import time
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
+
+from sanlian.cli.output import text_width
 
 T = TypeVar("T")
 
@@ -27,6 +30,7 @@ class Status:
 
     def __init__(self, target: str | None) -> None:
         self.head = f"正在写入 {target}：" if target else "正在输出："
+        self.short = "正在写入：" if target else self.head  # the name left out: a narrow screen
         self.on = sys.stderr.isatty()
         self.shown = False
         self.last = 0.0
@@ -49,6 +53,11 @@ class Status:
             yield row
 
     def _show(self, text: str) -> None:
+        # on one line of the terminal: a longer one wraps, and \r\x1b[K then clears only its
+        # last part (a long file name left 正在写入 … on the screen above the next line)
+        room = _columns() - 1
+        if text_width(text) > room:
+            text = _cut(self.short + text.removeprefix(self.head), room)
         sys.stderr.write("\r\x1b[K" + text)
         sys.stderr.flush()
         self.shown = True
@@ -59,6 +68,28 @@ class Status:
             sys.stderr.write("\r\x1b[K")
             sys.stderr.flush()
             self.shown = False
+
+
+def _columns() -> int:
+    """The width of the terminal stderr shows on (80 when it cannot be told)."""
+    try:
+        return os.get_terminal_size(sys.stderr.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):  # no file number (a test's stream)
+        return 80
+
+
+def _cut(text: str, room: int) -> str:
+    """``text`` cut to ``room`` terminal columns, ``…`` marking the cut."""
+    if text_width(text) <= room:
+        return text
+    out, used = [], 0
+    for ch in text:
+        size = text_width(ch)
+        if used + size > room - 1:
+            break
+        out.append(ch)
+        used += size
+    return "".join(out) + "…"
 
 
 @contextlib.contextmanager
