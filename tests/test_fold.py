@@ -8,8 +8,8 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sanlian.cli.fold import MIN_WIDTH, column_widths, fold, folded_table
-from sanlian.cli.output import NOWRAP_WIDTH, RIGID, text_width
+from sanlian.cli.fold import MIN_WIDTH, NOWRAP_WIDTH, RIGID, column_widths, fold, folded_table
+from sanlian.cli.output import text_width
 
 
 def lines(text: str, width: int) -> list[str]:

@@ -4,7 +4,9 @@ The same table as the unfolded text (``output.text_table_parts``'s ``simple`` st
 spaces apart, a rule of hyphens under the header, values left-aligned), with long values broken
 over several lines of their column. Dates, numbers, ID and phone numbers keep their width while
 the screen allows (they are read whole), then short words, then everything folds; a run of
-letters or digits moves whole to the next line where it fits there. Nothing is ever cut.
+letters or digits moves whole to the next line where it fits there. Nothing is ever cut; on
+a screen too narrow to keep the dates and numbers whole even one space apart, the table is left
+unfolded for the terminal to break.
 
 This was Rich's folding table: ≈ 0.35 ms a row (150 cadres at 80 columns, 55–80 ms inside the
 shell) against a few hundredths of a millisecond here, so a listing of any length folds.
@@ -15,9 +17,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from sanlian.cli.output import NOWRAP_WIDTH, RIGID, WIDE_CHARS, text_width
+from sanlian.cli.output import WIDE_CHARS, text_width
 
 GAP = 2  # spaces between two columns
+NOWRAP_WIDTH = 14  # a rigid column this narrow is kept whole first
+# Values read whole where the screen allows: dates, numbers, masked ID and phone numbers, money.
+RIGID = re.compile(r"[0-9０-９\-.,:/*%X¥ ]*")
 MIN_WIDTH = 4  # a folded column's narrowest: two Chinese characters
 SMALL_WIDTH = 6  # a column of values this narrow (three Chinese characters) is kept whole early
 # What a line breaks between: a run of ASCII letters, digits and punctuation (a date, a phone

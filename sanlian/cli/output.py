@@ -31,7 +31,6 @@ SUFFIX_FORMAT = {
     ".txt": "plain",
     ".xlsx": "xlsx",
 }
-NOWRAP_WIDTH = 14  # a column whose values are all this narrow is never wrapped or cut
 # The characters of ordinary Chinese text whose terminal width ``wcwidth`` gives as 1 (printable
 # ASCII and the punctuation · — ‘ ’ “ ” …) or 2 (CJK ideographs, CJK and full-width punctuation):
 # ``text_width`` counts these without a Python call per character (tests/test_output_width.py
@@ -40,9 +39,6 @@ NARROW_CHARS = "\x20-\x7e\u00b7\u2014\u2018\u2019\u201c\u201d\u2026"
 WIDE_CHARS = "\u3000-\u3029\u3030-\u303e\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff60\uffe0-\uffe6"
 _ORDINARY_TEXT = re.compile(f"[{NARROW_CHARS}{WIDE_CHARS}]*")
 _NARROW_RUNS = re.compile(f"[{NARROW_CHARS}]+")
-# Values read whole where the screen allows (``cli.fold``): dates, numbers, masked ID and phone
-# numbers, money.
-RIGID = re.compile(r"[0-9０-９\-.,:/*%X¥ ]*")
 # On a terminal a listing is the text table, folded to the screen's width when it is wider
 # (``cli.fold``); past ``SCREEN_ROW_LIMIT`` rows only the first are shown, with the count and how
 # to see them all (a file, or ``-f plain``), and past ``COUNT_ROWS`` rows it ends with the count.
