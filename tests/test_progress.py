@@ -167,6 +167,50 @@ def test_ratios_share_one_base(cli: Cli, ledger: Ids) -> None:
     assert figures[1]["problems_resolved"] == 3  # P1 P3 P7
 
 
+def test_csv_gives_excel_numbers_not_ratios(cli: Cli, ledger: Ids) -> None:
+    """Excel reads 2/3 or 8/15 in a CSV as a date (2月3日): the CSV carries each ratio as two
+    columns of whole numbers, a date as a date, and nothing where a figure does not apply."""
+    import csv
+
+    def table(*args: str) -> list[dict[str, str]]:
+        result = cli("progress", "-f", "csv", "--as-of", "2026-12-31", *args)
+        assert result.code == 0, result
+        return list(csv.DictReader(result.out.lstrip("\ufeff").splitlines()))
+
+    sections = {r["科室"]: r for r in table()}
+    assert sections["办公室"] == {
+        "科室": "办公室",
+        "干部": "3",
+        "结对户": "1",
+        "走访": "3",
+        "日记": "1",
+        "调研报告已写": "2",
+        "调研报告应写": "3",
+        "问题已解决": "1",
+        "问题收集": "3",
+        "矛盾已化解": "0",
+        "矛盾纠纷": "1",
+        "八个一已完成(共8项)": "4",
+    }
+    assert (sections["合计"]["调研报告已写"], sections["合计"]["调研报告应写"]) == ("3", "5")
+    cadres = {r["姓名"]: r for r in table("--by", "cadre")}
+    zhang = cadres["张伟"]
+    assert (zhang["联系企业"], zhang["最近走访"]) == ("1", "2026-07-20")
+    assert (zhang["问题已解决"], zhang["负责问题"]) == ("1", "2")
+    by_json = {c["name"]: c for c in _json(cli, "--by", "cadre", "--as-of", "2026-12-31")["cadres"]}
+    for name, row in cadres.items():
+        c = by_json[name]
+        assert (row["问题已解决"], row["负责问题"]) == (
+            str(c["problems_resolved"]),
+            str(c["problems_owned"]),
+        )
+        assert row["最近走访"] == (c["last_visit_on"] or "")
+    assert cadres["李娜"]["联系企业"] == ""  # not a leadership member: no figure, no "—"
+    for row in (*sections.values(), *cadres.values()):
+        for column, value in row.items():
+            assert "/" not in value and "—" not in value, (column, value)
+
+
 def test_by_cadre_matrix(cli: Cli, ledger: Ids) -> None:
     data = _json(cli, "--by", "cadre")
     cadres = {c["name"]: c for c in data["cadres"]}

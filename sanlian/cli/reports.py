@@ -260,6 +260,46 @@ def _cadre_rows(p: "Progress") -> list[dict[str, Any]]:
     ]
 
 
+# The CSV is for Excel, which reads a ratio such as 11/17 or 8/15 as a date (11月17日) and
+# sums no text: each ratio is two columns of whole numbers there, a date is a date, and a
+# figure that does not apply is an empty cell, not "—".
+SECTION_CSV_COLS = [
+    *SECTION_COLS[:5],
+    Col("research_done", "调研报告已写", kind="int"),
+    Col("research_required", "调研报告应写", kind="int"),
+    Col("problems_resolved", "问题已解决", kind="int"),
+    Col("problems_raised", "问题收集", kind="int"),
+    Col("conflicts_resolved", "矛盾已化解", kind="int"),
+    Col("conflicts_raised", "矛盾纠纷", kind="int"),
+    Col("eight_ones", "八个一已完成(共8项)", kind="int"),
+]
+CADRE_CSV_COLS = [
+    *CADRE_COLS[:8],
+    Col("problems_resolved", "问题已解决", kind="int"),
+    Col("problems_owned", "负责问题", kind="int"),
+]
+
+
+def _section_csv_rows(p: "Progress") -> list[dict[str, Any]]:
+    fields = [c.key for c in SECTION_CSV_COLS[5:]]
+    return [
+        {**row, **{key: getattr(row["_row"], key) for key in fields}} for row in _section_rows(p)
+    ]
+
+
+def _cadre_csv_rows(p: "Progress") -> list[dict[str, Any]]:
+    return [
+        {
+            **row,
+            "enterprises": c.enterprises if c.is_leader else None,
+            "last_visit": c.last_visit_on,
+            "problems_resolved": c.problems_resolved,
+            "problems_owned": c.problems_owned,
+        }
+        for row, c in zip(_cadre_rows(p), p.cadres, strict=True)
+    ]
+
+
 def _phase_title(ph: Any) -> str:
     from sanlian.reports.common import md_date
 
@@ -294,16 +334,15 @@ SCREENFUL = 40  # rows of a table Rich draws on a terminal; longer ones are text
 BAR_WIDTH = 4  # cells of a progress bar: nine columns of the section table fit 100 columns
 
 
-def _bar_cell(done: int, of: int) -> Any:
-    """``━━╺━ 3/8``; ``—`` when there is nothing to count (no problems raised, say)."""
+def _bar_cell(done: int, of: int, console: "Console") -> Any:
+    """``━━╺━ 3/8``; ``—`` when there is nothing to count (no problems raised, say). One
+    ``Text`` of the bar's segments and the figures: a grid of the bar and the figures in every
+    cell cost the section table two thirds of its drawing (Rich measures each nested table)."""
     from rich.progress_bar import ProgressBar
-    from rich.table import Table
+    from rich.text import Text
 
     if of <= 0:
         return "—"
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(width=BAR_WIDTH)
-    grid.add_column(justify="right", no_wrap=True)
     complete = done >= of
     bar = ProgressBar(
         total=of,
@@ -312,8 +351,12 @@ def _bar_cell(done: int, of: int) -> Any:
         complete_style="green" if complete else "yellow",
         finished_style="green",
     )
-    grid.add_row(bar, f"{done}/{of}")
-    return grid
+    cell = Text(no_wrap=True)
+    for segment in console.render(bar, console.options.update_width(BAR_WIDTH)):
+        cell.append(segment.text, segment.style)
+    # without colour Rich leaves the bar's rest undrawn: the figures stay in their column
+    cell.append(" " * (BAR_WIDTH - cell.cell_len + 1) + f"{done}/{of}")
+    return cell
 
 
 def progress_rich(p: "Progress", console: "Console") -> bool:
@@ -376,7 +419,7 @@ def progress_rich(p: "Progress", console: "Console") -> bool:
             if col.key in BARS:
                 done_field, of_field = BARS[col.key]
                 of = getattr(s, of_field) if of_field else 8
-                cells.append(_bar_cell(getattr(s, done_field), of))
+                cells.append(_bar_cell(getattr(s, done_field), of, console))
             else:
                 cells.append(str(row[col.key]))
         table.add_row(
@@ -393,9 +436,9 @@ def render_progress(p: "Progress", fmt: str, output: Path | None) -> None:
         emit(to_json(p.as_dict()), output)
     elif fmt == "csv":
         if p.by_cadre:
-            emit(csv_text(_cadre_rows(p), CADRE_COLS), output, bom=True)
+            emit(csv_text(_cadre_csv_rows(p), CADRE_CSV_COLS), output, bom=True)
         else:
-            emit(csv_text(_section_rows(p), SECTION_COLS), output, bom=True)
+            emit(csv_text(_section_csv_rows(p), SECTION_CSV_COLS), output, bom=True)
     elif not (
         _rich_wanted(fmt, output)
         and len(p.cadres or ()) <= PROGRESS_RICH_CADRES

@@ -8,6 +8,7 @@ of the campaign year to the earlier of 31 December and the as-of date.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -109,6 +110,7 @@ STATUS_AFTER = {
 }
 
 
+@functools.lru_cache(maxsize=16)
 def problem_as_of(problem: Table, step: Table, as_of: dt.date) -> Any:
     """``problem`` with its changing columns as they stood at the end of ``as_of``.
 
@@ -118,6 +120,9 @@ def problem_as_of(problem: Table, step: Table, as_of: dt.date) -> Any:
     is about today) have their columns computed from the steps dated up to then. The two
     parts are one ``UNION ALL``, so a report counts every problem once without looking up
     each problem's steps.
+
+    Kept for the next report of the same day (SQLAlchemy's statements never change once
+    built): a briefing asked for it a dozen times, ≈ 0.7 ms each, in the shell every time.
     """
     from sqlalchemy import case, func, select, union_all
 
