@@ -711,14 +711,19 @@ def selfcheck(
     workbook = output is not None and suffix == ".xlsx"
     with st.session() as session, status(output.name if output else None) as line:
         day = st.optional_date(session, as_of, "截至日期")
-        if workbook:  # a city's workbook takes seconds: the clerk is told how far it is
-            line.phase("统计各项数字")
-        report = build(session, today=st.today, year=year, as_of=day)
         if output is not None and workbook:
-            from sanlian.io.report_xlsx import write_selfcheck
+            from sanlian.io.report_xlsx import visits_ahead, write_selfcheck
+            from sanlian.reports.figures import selfcheck_period
 
-            # the ledgers stream from the session, counted on the terminal as they go
-            write_selfcheck(output, session, report, watch=line.watch)
+            period = selfcheck_period(session, today=st.today, year=year, as_of=day)
+            # a city's visit ledger is made on the second core while the figures are counted
+            with visits_ahead(output, session, period) as ahead:
+                line.phase("统计各项数字")  # a city's workbook takes seconds: the clerk is told
+                report = build(session, today=st.today, year=year, as_of=day)
+                # the ledgers stream from the session, counted on the terminal as they go
+                write_selfcheck(output, session, report, watch=line.watch, ahead=ahead)
+        else:
+            report = build(session, today=st.today, year=year, as_of=day)
         if suffix == ".docx":
             from sanlian.reports.document import detail
 

@@ -363,6 +363,75 @@ class _Behind:
             self._fh.close()
 
 
+class Deflating:
+    """A file of raw deflate (what a zip entry holds) of the bytes written, with their CRC-32
+    and size: a sheet made in another process, for :meth:`Book.deflated_sheet` to take as it is."""
+
+    def __init__(self, fh: IO[bytes], compresslevel: int = COMPRESSLEVEL) -> None:
+        import zlib
+
+        self._fh = fh
+        # as zipfile deflates an entry: the same level, a raw stream (no zlib header)
+        self._deflate = zlib.compressobj(compresslevel, zlib.DEFLATED, -15)
+        self._crc32 = zlib.crc32
+        self.crc = 0
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        self.crc = self._crc32(data, self.crc)
+        self.size += len(data)
+        self._fh.write(self._deflate.compress(data))
+
+    def close(self) -> None:
+        if self._fh.closed:
+            return
+        try:
+            self._fh.write(self._deflate.flush())
+        finally:
+            self._fh.close()
+
+
+class _AsIs:
+    """A zip entry's "compressor" for data deflated already (``Book.deflated_sheet``)."""
+
+    @staticmethod
+    def compress(data: bytes) -> bytes:
+        return data
+
+    @staticmethod
+    def flush() -> bytes:
+        return b""
+
+
+class Parts:
+    """Sheets written as :class:`Book` writes them, each deflated into a file of ``folder``
+    (compressed in a second thread, as a threaded book's) for a book in another process to
+    take (``Book.deflated_sheet``); ``close`` says what was made."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._made: list[tuple[str, Path, Deflating]] = []
+        self._open: Sheet | None = None
+
+    def sheet(self, title: str, widths: Sequence[float] = (), *, frozen: int = 0) -> Sheet:
+        self._end_sheet()
+        path = self._folder / f"sheet{len(self._made) + 1}.part"
+        out = Deflating(path.open("wb"))
+        self._made.append((title, path, out))
+        self._open = Sheet(_Behind(out), title, widths, frozen)  # type: ignore[arg-type]
+        return self._open
+
+    def _end_sheet(self) -> None:
+        if self._open is not None:
+            sheet, self._open = self._open, None
+            sheet.close()
+
+    def close(self) -> list[tuple[str, str, int, int]]:
+        """Each sheet made: its title, file, and the CRC-32 and size of its XML."""
+        self._end_sheet()
+        return [(title, str(path), out.crc, out.size) for title, path, out in self._made]
+
+
 class Book:
     """A workbook written as it goes, into a temporary file beside ``path`` that takes its name
     when ``close()`` has written the workbook parts (a file already there is kept until then,
@@ -418,6 +487,31 @@ class Book:
         if self._open is not None:
             self._open.close()
             self._open = None
+
+    def deflated_sheet(self, title: str, source: Path, crc: int, size: int) -> None:
+        """A sheet made elsewhere (``Parts``): ``source`` holds its XML deflated as a zip entry
+        holds it, ``crc`` and ``size`` those of the XML; copied into the file as it is. (With a
+        zipfile that has not the entry writer's fields relied on here, inflated and deflated
+        again.)"""
+        import shutil
+        import zlib
+
+        assert self._zip is not None, "closed"
+        if title in self._titles:
+            raise ValueError(f"duplicate sheet title {title!r}")
+        self._end_sheet()
+        self._titles.append(title)
+        name = f"xl/worksheets/sheet{len(self._titles)}.xml"
+        with self._zip.open(name, "w", force_zip64=True) as fh, source.open("rb") as data:
+            if all(hasattr(fh, k) for k in ("_compressor", "_crc", "_file_size")):
+                fh._compressor = _AsIs()  # type: ignore[attr-defined]
+                shutil.copyfileobj(data, fh, 1 << 20)
+                fh._crc, fh._file_size = crc, size  # type: ignore[attr-defined]
+            else:
+                inflate = zlib.decompressobj(-15)
+                while chunk := data.read(1 << 20):
+                    fh.write(inflate.decompress(chunk))
+                fh.write(inflate.flush())
 
     def close(self, order: Sequence[str] | None = None) -> None:
         """Finish the file; the sheets are shown in ``order`` (titles), else as written."""

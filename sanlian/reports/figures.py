@@ -679,3 +679,13 @@ def selfcheck(
         figures=figures,
         by_section=tuple(by_section),
     )
+
+
+def selfcheck_period(
+    session: Session, *, today: dt.date, year: int | None, as_of: dt.date | None
+) -> Period:
+    """The period ``selfcheck`` counts, for the same arguments (known before its figures)."""
+    from sanlian.reports.common import load_campaign
+
+    view, as_of = load_campaign(session, today=today, year=year, as_of=as_of)
+    return Period.of_year(view.campaign.year, as_of)

@@ -2052,6 +2052,8 @@ class _Forked:
         import os
         import pickle
 
+        from sanlian.forking import quiet_child  # imported before the fork, not in the child
+
         self.done = table.done
         read_end, write_end = os.pipe()
         with contextlib.suppress(OSError):  # a larger pipe: fewer switches between the two
@@ -2068,7 +2070,7 @@ class _Forked:
             code = 0
             try:
                 os.close(read_end)
-                _quiet_child()
+                quiet_child()
                 with os.fdopen(write_end, "wb", buffering=1 << 16) as out:
                     _feed(out, items, table, pickle.dump)
             except BaseException:  # the parent gone (a broken pipe), or worse: it will tell
@@ -2112,18 +2114,6 @@ class _Forked:
         self._in.close()
 
 
-def _quiet_child() -> None:
-    """The forked child: Ctrl-C is the parent's to handle, and nothing is printed."""
-    import os
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    null = os.open(os.devnull, os.O_RDWR)
-    os.dup2(null, 1)
-    os.dup2(null, 2)
-    os.close(null)
-
-
 def _feed(out: Any, items: Iterator[FrontRow], table: Table, dump: Callable[..., None]) -> None:
     """The child's work: ``_front``'s rows, pickled ``FRAME`` at a time, then how it ended
     (a refusal of the file, e.g. a line that does not decode, goes after the rows before it)."""
@@ -2153,22 +2143,17 @@ def _parallel(table: Table, importer: Importer) -> bool:
     """Whether a second process should check the rows: a large file, a second core, an
     importer whose checks need no database, and ``fork`` (Linux)."""
     import os
-    import sys
 
-    if not importer.pure or not sys.platform.startswith("linux"):
-        return False
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    if cores < 2:
+    from sanlian.forking import can_fork, cores
+
+    if not importer.pure or not can_fork():
         return False
     forced = os.environ.get(PARALLEL_ENV)
     if _expected_rows(table) < int(forced or PARALLEL_MIN_ROWS):
         return False
     # Another program keeping the other cores busy: the two processes would share one core,
     # and handing the rows over costs more than it saves (measured: 4.1 s → 4.8 s).
-    return bool(forced) or _running() < cores
+    return bool(forced) or _running() < cores()
 
 
 def _expected_rows(table: Table) -> int:
@@ -2178,19 +2163,9 @@ def _expected_rows(table: Table) -> int:
 
 
 def _running() -> int:
-    """Processes running or ready to run at this instant, this one included (the fewest of
-    three looks, a few milliseconds apart); 1 where the system does not say."""
-    fewest = None
-    for attempt in range(3):
-        if attempt:
-            time.sleep(0.002)
-        try:
-            with open("/proc/loadavg", encoding="ascii") as fh:
-                running = int(fh.read().split()[3].split("/")[0])
-        except (OSError, ValueError, IndexError):
-            return 1
-        fewest = running if fewest is None else min(fewest, running)
-    return fewest or 1
+    from sanlian.forking import running
+
+    return running()
 
 
 def _warm(importer: Importer) -> None:
