@@ -4,9 +4,12 @@ child does first. Linux only (``fork``); elsewhere everything runs in one proces
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
+from collections.abc import Callable
+from typing import BinaryIO
 
 
 def cores() -> int:
@@ -47,3 +50,37 @@ def quiet_child() -> None:
     os.dup2(null, 1)
     os.dup2(null, 2)
     os.close(null)
+
+
+def fork_child(
+    work: Callable[[BinaryIO], None], *, buffering: int = 0, pipe_bytes: int = 0
+) -> tuple[int, BinaryIO]:
+    """Fork a child that runs ``work`` on the writing end of a pipe (quiet, Ctrl-C ignored)
+    and leaves by ``os._exit``, running no clean-up of what it inherited (the parent's
+    database connection above all); returns its pid and the reading end. ``OSError`` when no
+    process is to be had (a limit, memory): nothing is left open then."""
+    read_end, write_end = os.pipe()
+    if pipe_bytes:
+        with contextlib.suppress(OSError):  # a larger pipe: fewer switches between the two
+            import fcntl
+
+            fcntl.fcntl(write_end, getattr(fcntl, "F_SETPIPE_SZ", 1031), pipe_bytes)
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        raise
+    if pid == 0:  # the child
+        code = 0
+        try:
+            os.close(read_end)
+            quiet_child()
+            with os.fdopen(write_end, "wb", buffering=buffering) as out:
+                work(out)
+        except BaseException:  # the parent gone (a broken pipe), or worse: it will tell
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    return pid, os.fdopen(read_end, "rb", buffering=1 << 16)

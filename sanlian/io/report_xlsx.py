@@ -411,36 +411,23 @@ class VisitsAhead:
     here as before; however the command ends, the child is stopped and the folder removed."""
 
     def __init__(self, path: Path, location: Path, period: Period) -> None:
-        import os
         import pickle
         import tempfile
 
-        from sanlian.forking import quiet_child
+        from sanlian.forking import fork_child
 
         self.period = period
         self._folder = Path(tempfile.mkdtemp(prefix=".sanlian-", dir=path.parent))
-        read_end, write_end = os.pipe()
+
+        def make(out: Any) -> None:
+            _make_visits(location, period, self._folder, out, pickle.dump)
+
         try:
-            pid = os.fork()
+            pid, self._in = fork_child(make)
         except OSError:
-            os.close(read_end)
-            os.close(write_end)
             self._remove()
             raise
-        if pid == 0:  # the child
-            code = 0
-            try:
-                os.close(read_end)
-                quiet_child()
-                with os.fdopen(write_end, "wb", buffering=0) as out:
-                    _make_visits(location, period, self._folder, out, pickle.dump)
-            except BaseException:  # the parent gone, or worse: it falls back on itself
-                code = 1
-            finally:
-                os._exit(code)
-        os.close(write_end)
         self._pid: int | None = pid
-        self._in = os.fdopen(read_end, "rb")
 
     def result(
         self, period: Period, see: Callable[[Iterable[Any], str], Iterable[Any]]

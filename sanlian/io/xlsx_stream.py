@@ -473,15 +473,19 @@ class Book:
     def sheet(self, title: str, widths: Sequence[float] = (), *, frozen: int = 0) -> Sheet:
         """A new sheet named ``title`` with column ``widths``; the first ``frozen`` rows stay
         in view when scrolling."""
+        fh = self._entry(title)
+        self._open = Sheet(_Behind(fh) if self._threaded else fh, title, widths, frozen)
+        return self._open
+
+    def _entry(self, title: str) -> IO[bytes]:
+        """The zip entry of the next sheet, ``title``, open for writing (the one before closed)."""
         assert self._zip is not None, "closed"
         if title in self._titles:
             raise ValueError(f"duplicate sheet title {title!r}")
         self._end_sheet()
         self._titles.append(title)
         name = f"xl/worksheets/sheet{len(self._titles)}.xml"
-        fh = self._zip.open(name, "w", force_zip64=True)
-        self._open = Sheet(_Behind(fh) if self._threaded else fh, title, widths, frozen)
-        return self._open
+        return self._zip.open(name, "w", force_zip64=True)
 
     def _end_sheet(self) -> None:
         if self._open is not None:
@@ -496,13 +500,7 @@ class Book:
         import shutil
         import zlib
 
-        assert self._zip is not None, "closed"
-        if title in self._titles:
-            raise ValueError(f"duplicate sheet title {title!r}")
-        self._end_sheet()
-        self._titles.append(title)
-        name = f"xl/worksheets/sheet{len(self._titles)}.xml"
-        with self._zip.open(name, "w", force_zip64=True) as fh, source.open("rb") as data:
+        with self._entry(title) as fh, source.open("rb") as data:
             if all(hasattr(fh, k) for k in ("_compressor", "_crc", "_file_size")):
                 fh._compressor = _AsIs()  # type: ignore[attr-defined]
                 shutil.copyfileobj(data, fh, 1 << 20)

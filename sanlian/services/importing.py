@@ -2049,37 +2049,18 @@ class _Forked:
     and it ends; if the child dies, the parent refuses the import (nothing written)."""
 
     def __init__(self, items: Iterator[FrontRow], table: Table, importer: Importer) -> None:
-        import os
         import pickle
 
-        from sanlian.forking import quiet_child  # imported before the fork, not in the child
+        from sanlian.forking import fork_child
 
         self.done = table.done
-        read_end, write_end = os.pipe()
-        with contextlib.suppress(OSError):  # a larger pipe: fewer switches between the two
-            import fcntl
 
-            fcntl.fcntl(write_end, getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_BYTES)
-        try:
-            pid = os.fork()
-        except OSError:  # no process to be had (a limit, memory): the caller checks alone
-            os.close(read_end)
-            os.close(write_end)
-            raise
-        if pid == 0:  # the child
-            code = 0
-            try:
-                os.close(read_end)
-                quiet_child()
-                with os.fdopen(write_end, "wb", buffering=1 << 16) as out:
-                    _feed(out, items, table, pickle.dump)
-            except BaseException:  # the parent gone (a broken pipe), or worse: it will tell
-                code = 1
-            finally:
-                os._exit(code)
-        os.close(write_end)
+        def feed(out: Any) -> None:
+            _feed(out, items, table, pickle.dump)
+
+        # (the caller checks alone on OSError: no process to be had)
+        pid, self._in = fork_child(feed, buffering=1 << 16, pipe_bytes=PIPE_BYTES)
         self._pid = pid
-        self._in = os.fdopen(read_end, "rb", buffering=1 << 16)
 
     def __iter__(self) -> Iterator[FrontRow]:
         import pickle
