@@ -144,8 +144,9 @@ def test_a_command_that_fails_stops_the_second_process(
 def test_only_when_it_is_worth_it(
     cli: Cli, ledger: Ids, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, taken: list[Any]
 ) -> None:
-    """Fewer visits than the threshold, or a database in WAL mode (a second connection could
-    see a later state than the figures): one process."""
+    """Fewer visits than the threshold, another thread running (it might hold a lock the child
+    would wait for), or a database in WAL mode (a second connection could see a later state
+    than the figures): one process."""
     import sqlite3
 
     from sanlian.io import report_xlsx
@@ -156,6 +157,17 @@ def test_only_when_it_is_worth_it(
     monkeypatch.setenv(report_xlsx.AHEAD_ENV, "4")
     assert cli("selfcheck", "--as-of", "2026-12-31", "-o", tmp_path / "b.xlsx").code == 0
     assert len(taken) == 1 and taken[0] is not None
+    import threading
+
+    started = threading.Event()
+    other = threading.Thread(target=started.wait, daemon=True)  # another thread alive: no fork
+    other.start()
+    try:
+        assert cli("selfcheck", "--as-of", "2026-12-31", "-o", tmp_path / "t.xlsx").code == 0
+    finally:
+        started.set()
+        other.join()
+    assert len(taken) == 1
     db = os.environ["SANLIAN_DB"]
     with sqlite3.connect(db) as raw:
         assert raw.execute("PRAGMA journal_mode=WAL").fetchone() == ("wal",)

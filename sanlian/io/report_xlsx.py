@@ -522,10 +522,13 @@ def visits_ahead(
     ``fork`` and a second core, at least ``AHEAD_MIN_ROWS`` visits in ``period``; else
     ``None``. Closed however the block ends."""
     import os
+    import threading
 
     from sanlian.forking import can_fork
 
-    if path is None or period is None or not can_fork():
+    # only from a process of one thread: a thread holding a lock at the fork (SQLite's, a
+    # pool's) would leave the child waiting for it for ever, and this process for the child
+    if path is None or period is None or not can_fork() or threading.active_count() > 1:
         yield None
         return
     bind = session.connection()
