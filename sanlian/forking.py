@@ -9,7 +9,14 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from typing import BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from sqlmodel import Session
+
+T = TypeVar("T")
 
 
 def cores() -> int:
@@ -84,3 +91,65 @@ def fork_child(
             os._exit(code)
     os.close(write_end)
     return pid, os.fdopen(read_end, "rb", buffering=1 << 16)
+
+
+LOCK_WAIT = 2.0  # seconds a forked reader waits for its shared lock before giving up
+
+
+class Beside(Generic[T]):
+    """``work`` run now by a forked process on a connection of its own to ``location`` (a
+    file ``engine.second_reader`` named: it reads the state this process reads), while this
+    one goes on; ``result()`` waits for its answer (pickled back), or runs ``work`` on
+    ``session`` here if the child could not give one (no lock within ``LOCK_WAIT``, killed).
+    ``close()`` stops and reaps the child; call it however the caller ends."""
+
+    def __init__(self, session: Session, location: Path, work: Callable[[Session], T]) -> None:
+        import pickle
+
+        self._session = session
+        self._work = work
+        self.answered = False  # whether the child gave the result
+
+        def child(out: BinaryIO) -> None:
+            from sqlmodel import Session
+
+            from sanlian.db.engine import _sqlite_engine
+
+            try:
+                engine = _sqlite_engine(location, timeout=LOCK_WAIT)
+                with Session(engine) as other, other.begin():
+                    value = work(other)
+            except Exception:  # noqa: BLE001  (the parent does the work itself)
+                pickle.dump(("failed",), out)
+            else:
+                pickle.dump(("value", value), out)
+
+        self._pid: int | None
+        self._pid, self._in = fork_child(child)
+
+    def result(self) -> T:
+        import pickle
+
+        try:
+            frame: Any = pickle.load(self._in)
+        except Exception:  # noqa: BLE001  (the child died: EOF, a cut frame)
+            frame = ("failed",)
+        finally:
+            self.close()
+        if frame[0] == "value":
+            self.answered = True
+            value: T = frame[1]
+            return value
+        return self._work(self._session)
+
+    def close(self) -> None:
+        import signal
+
+        if self._pid is None:
+            return
+        pid, self._pid = self._pid, None
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)  # a no-op on a child that has ended
+        with contextlib.suppress(OSError):
+            os.waitpid(pid, 0)
+        self._in.close()

@@ -211,6 +211,26 @@ def snapshot_for_read(session: Session) -> None:
     session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
 
 
+def second_reader(session: Session) -> Path | None:
+    """The SQLite file a second connection (another process's) reads at the very state
+    ``session`` reads, or ``None``. In SQLite's rollback journal a reading transaction that
+    has read holds a shared lock until it ends, and no writer commits meanwhile; in WAL mode a
+    later connection sees later commits, a server's another snapshot, memory another
+    database. Asked once a session (it reads the journal mode)."""
+    key = "sanlian.second_reader"
+    if key not in session.info:
+        connection = session.connection()
+        found = None
+        if connection.dialect.name == "sqlite":
+            path = connection.engine.url.database or ""
+            mode = str(connection.exec_driver_sql("PRAGMA journal_mode").scalar()).lower()
+            if path and path != ":memory:" and mode != "wal":
+                found = Path(path)
+        session.info[key] = found
+    result: Path | None = session.info[key]
+    return result
+
+
 def open_database(location: str | None = None, *, create: bool = False) -> Database:
     """Open (and with ``create``, make) the database and migrate it forward."""
     location = location or default_location()

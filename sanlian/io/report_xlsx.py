@@ -518,44 +518,21 @@ def _make_visits(
 def visits_ahead(
     path: Path | None, session: Session, period: Period | None
 ) -> Iterator[VisitsAhead | None]:
-    """A ``VisitsAhead`` for the workbook ``path`` when it is worth one: SQLite (not WAL),
-    ``fork`` and a second core, at least ``AHEAD_MIN_ROWS`` visits in ``period``; else
-    ``None``. Closed however the block ends."""
-    import os
-    import threading
+    """A ``VisitsAhead`` for the workbook ``path`` when it is worth one
+    (``common.forked_reader``: SQLite, not WAL, a second core, at least ``AHEAD_MIN_ROWS``
+    visits in ``period``); else ``None``. Closed however the block ends. (Started even when
+    the other core is busy, unlike an import's checks: the two processes do the work of one,
+    no row handed over, so sharing one core costs nothing measurable.)"""
+    from sanlian.reports.common import forked_reader
 
-    from sanlian.forking import can_fork
-
-    # only from a process of one thread: a thread holding a lock at the fork (SQLite's, a
-    # pool's) would leave the child waiting for it for ever, and this process for the child
-    if path is None or period is None or not can_fork() or threading.active_count() > 1:
-        yield None
-        return
-    bind = session.connection()
-    if bind.dialect.name != "sqlite":
-        yield None
-        return
-    journal = str(bind.exec_driver_sql("PRAGMA journal_mode").scalar() or "").lower()
-    location = bind.engine.url.database
-    forced = os.environ.get(AHEAD_ENV)
-    least = int(forced) if forced else AHEAD_MIN_ROWS
-    if journal == "wal" or not location or least <= 0:
-        yield None
-        return
-    from sqlalchemy import func, literal, select
-
-    from sanlian.reports.common import between, tables
-
-    v = tables().visit.c
-    some = select(literal(1)).where(between(v.visited_on, period.start, period.end)).limit(least)
-    visits = session.execute(select(func.count()).select_from(some.subquery())).scalar_one()
-    # (not asked whether the other core is free, as an import asks: the two processes do
-    # the work of one, no row handed over, so sharing one core costs nothing measurable)
-    if visits < least:
+    location = None
+    if path is not None and period is not None:
+        location = forked_reader(session, period, AHEAD_ENV, AHEAD_MIN_ROWS)
+    if path is None or period is None or location is None:
         yield None
         return
     try:
-        ahead = VisitsAhead(path, Path(location), period)
+        ahead = VisitsAhead(path, location, period)
     except OSError:
         yield None
         return

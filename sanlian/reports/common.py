@@ -14,6 +14,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sqlalchemy import ColumnElement, Table
     from sqlmodel import Session
 
@@ -280,3 +282,35 @@ def zh_date(day: dt.date) -> str:
 
 def md_date(day: dt.date) -> str:
     return f"{day.month}月{day.day}日"
+
+
+def visits_at_least(session: Session, period: Period, least: int) -> bool:
+    """Whether ``period`` holds ``least`` visits or more (counted no further than that)."""
+    from sqlalchemy import func, literal, select
+
+    v = tables().visit.c
+    some = select(literal(1)).where(between(v.visited_on, period.start, period.end)).limit(least)
+    found = session.execute(select(func.count()).select_from(some.subquery())).scalar_one()
+    return int(found) >= least
+
+
+def forked_reader(session: Session, period: Period, env: str, least: int) -> Path | None:
+    """The file a forked reader may read beside ``session`` (``engine.second_reader``) when
+    one is worth it: ``fork`` and a second core, a process of one thread (a lock another
+    thread held at the fork would leave the child waiting for ever), and ``least`` visits or
+    more in ``period`` (the environment variable ``env``, a test hook, may say another number;
+    0: never). Else ``None``."""
+    import os
+    import threading
+
+    from sanlian.db.engine import second_reader
+    from sanlian.forking import can_fork
+
+    forced = os.environ.get(env)
+    least = int(forced) if forced else least
+    if least <= 0 or not can_fork() or threading.active_count() > 1:
+        return None
+    location = second_reader(session)
+    if location is None or not visits_at_least(session, period, least):
+        return None
+    return location

@@ -602,6 +602,10 @@ def _summed(counts: Counts) -> Counts:
     return {TOTAL: total}
 
 
+BESIDE_MIN_VISITS = 100_000  # visits in the period before a forked process counts them
+BESIDE_ENV = "SANLIAN_FIGURES_BESIDE_MIN_ROWS"  # test hook: that number (0: never)
+
+
 def count_all(session: Session, period: Period) -> tuple[Figures, list[SectionFigures]]:
     """``count`` and the figures of each section together, each table read as few times as it can be.
 
@@ -610,24 +614,40 @@ def count_all(session: Session, period: Period) -> tuple[Figures, list[SectionFi
     section). Only what a section can share with another (linked units, visits, activities)
     is counted again for the bureau as a whole.
     """
-    from sanlian.reports.common import sections_in, tables
+    from sanlian.forking import Beside
+    from sanlian.reports.common import forked_reader, sections_in, tables
 
     t = tables(period.as_of, session)
+
+    def visits(other: Session) -> tuple[Counts, Counts]:
+        return _visits(other, t, period, True), _visit_totals(other, t, period)
+
+    # the visits are half the SQL's time at city scale: read by a forked process meanwhile
+    location = forked_reader(session, period, BESIDE_ENV, BESIDE_MIN_VISITS)
+    visited = Beside(session, location, visits) if location is not None else None
     total: list[Counts] = []
     by_section: list[Counts] = []
-    for group in _GROUPS:
-        grouped = group(session, t, period, True)
-        by_section.append(grouped)
-        if group in _ADDITIVE:
-            total.append(_summed(grouped))
-        elif group is _visits:
-            total.append(_visit_totals(session, t, period))
-            people = {
-                k: {"visit_person_times": v["visit_person_times"]} for k, v in grouped.items()
-            }
-            total.append(_summed(people))
-        else:
-            total.append(group(session, t, period, False))
+    try:
+        # the visits last: the other groups are counted here while the child counts them
+        for group in sorted(_GROUPS, key=lambda g: g is _visits):
+            if group is _visits:
+                grouped, visit_totals = visited.result() if visited else visits(session)
+            else:
+                grouped = group(session, t, period, True)
+            by_section.append(grouped)
+            if group in _ADDITIVE:
+                total.append(_summed(grouped))
+            elif group is _visits:
+                total.append(visit_totals)
+                people = {
+                    k: {"visit_person_times": v["visit_person_times"]} for k, v in grouped.items()
+                }
+                total.append(_summed(people))
+            else:
+                total.append(group(session, t, period, False))
+    finally:
+        if visited is not None:
+            visited.close()
     merged = _merge(*by_section)
     sections = [
         SectionFigures(sid, name, _figures(merged.get(sid, {})))

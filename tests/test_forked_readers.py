@@ -1,6 +1,7 @@
-"""``selfcheck -o 自查报告.xlsx`` with the visit ledger made by a second process
-(``report_xlsx.VisitsAhead``): the same workbook as one process writes, whatever befalls the
-second one, and nothing of it left behind."""
+"""Work done by a second process at city scale, giving what one process gives: the visit
+ledger of ``selfcheck -o 自查报告.xlsx`` (``report_xlsx.VisitsAhead``: the same workbook,
+whatever befalls the second process, nothing of it left behind) and the visits of the figures
+(``figures.count_all`` through ``forking.Beside``: the same counts)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Cli
-from tests.test_selfcheck import Ids, build_ledger
+from tests.test_selfcheck import YEAR_END, Ids, build_ledger
 
 pytestmark = pytest.mark.sqlite_only("a forked reader of the SQLite file; a server is read alone")
 
@@ -173,3 +174,70 @@ def test_only_when_it_is_worth_it(
         assert raw.execute("PRAGMA journal_mode=WAL").fetchone() == ("wal",)
     assert cli("selfcheck", "--as-of", "2026-12-31", "-o", tmp_path / "c.xlsx").code == 0
     assert len(taken) == 1
+
+
+# --- the figures' visits counted by a forked process (``figures.count_all``) -----------------
+
+
+@pytest.fixture
+def besides(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Each ``forking.Beside`` whose result was asked for, after it was given."""
+    from sanlian import forking
+
+    seen: list[Any] = []
+    result = forking.Beside.result
+
+    def spy(self: Any) -> Any:
+        value = result(self)
+        seen.append(self)
+        return value
+
+    monkeypatch.setattr(forking.Beside, "result", spy)
+    return seen
+
+
+@pytest.mark.parametrize("args", [("selfcheck",), ("progress",), ("progress", "--by", "cadre")])
+def test_figures_counted_beside_are_the_same(
+    args: tuple[str, ...],
+    cli: Cli,
+    ledger: Ids,
+    monkeypatch: pytest.MonkeyPatch,
+    besides: list[Any],
+) -> None:
+    from sanlian.reports import figures
+
+    def json(fork: bool) -> Any:
+        monkeypatch.setenv(figures.BESIDE_ENV, "1" if fork else "0")
+        result = cli(*args, "-f", "json", "--as-of", "2026-12-31")
+        assert result.code == 0, result
+        return result.json()
+
+    alone = json(fork=False)
+    assert besides == []
+    assert json(fork=True) == alone
+    assert [b.answered for b in besides] == [True]  # the child's counts were taken
+    if args == ("selfcheck",):
+        assert alone["figures"]["visits"] == YEAR_END["visits"]  # hand-counted
+
+
+def test_figures_beside_a_failed_child_are_counted_here(
+    cli: Cli, ledger: Ids, monkeypatch: pytest.MonkeyPatch, besides: list[Any]
+) -> None:
+    from sanlian.reports import figures
+
+    parent = os.getpid()
+    totals = figures._visit_totals
+
+    def broken(*args: Any) -> Any:
+        if os.getpid() != parent:
+            raise RuntimeError("the child failed")
+        return totals(*args)
+
+    monkeypatch.setenv(figures.BESIDE_ENV, "0")
+    alone = cli("selfcheck", "-f", "json", "--as-of", "2026-12-31").json()
+    monkeypatch.setattr(figures, "_visit_totals", broken)
+    monkeypatch.setenv(figures.BESIDE_ENV, "1")
+    result = cli("selfcheck", "-f", "json", "--as-of", "2026-12-31")
+    assert result.code == 0, result
+    assert result.json() == alone
+    assert [b.answered for b in besides] == [False]  # counted here after all
