@@ -516,7 +516,11 @@ def text_table_parts(
     return parts()
 
 
-def csv_text(rows: Sequence[Mapping[str, Any]], cols: Sequence[Col]) -> str:
+def csv_text(
+    rows: Sequence[Mapping[str, Any]], cols: Sequence[Col], *, for_excel: bool = False
+) -> str:
+    """``for_excel`` (a .csv file): a text Excel would read as a date or another number is
+    written after a tab (``io.cells.guard_excel``), as ``export`` writes it."""
     import csv
     import io
 
@@ -526,8 +530,24 @@ def csv_text(rows: Sequence[Mapping[str, Any]], cols: Sequence[Col]) -> str:
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(guard_row([c.label for c in cols]))
     for r in rows:  # =…, +…, -…, @… never read as a formula by Excel
-        writer.writerow(guard_row([cell(c, r.get(c.key)) for c in cols]))
+        writer.writerow(csv_cells(r, cols, for_excel))
     return buf.getvalue()
+
+
+def csv_cells(r: Mapping[str, Any], cols: Sequence[Col], for_excel: bool) -> list[str]:
+    """A row's CSV cells: never a formula to Excel; ``for_excel``: a text as it is written
+    (an ID number, a credit code, an address 5-3) is never a date or a number to it either."""
+    from sanlian.io.cells import guard_excel, guard_formula, guard_row
+
+    if not for_excel:
+        return guard_row([cell(c, r.get(c.key)) for c in cols])
+    out = []
+    for c in cols:
+        value = r.get(c.key)
+        text = cell(c, value)
+        as_written = isinstance(value, str) and c.fmt is None and c.enum is None
+        out.append(guard_excel(text) if as_written and text == value else guard_formula(text))
+    return out
 
 
 def stdout_is_terminal() -> bool:
@@ -701,7 +721,7 @@ def render_rows(
         emit(to_json(rows), output, private=private)
         return
     if fmt == "csv":
-        emit(csv_text(rows, cols), output, bom=True, private=private)
+        emit(csv_text(rows, cols, for_excel=output is not None), output, bom=True, private=private)
         return
     if not (fmt == "table" and output is None and stdout_is_terminal()):
         _text_of_stream(rows, cols, fmt, output, title, empty=empty, private=private)
@@ -968,8 +988,12 @@ def _stream_csv(
         writer = csv.writer(buf, lineterminator="\r\n")
         writer.writerow(guard_row([c.label for c in cols]))
         shown = [(c.key, functools.partial(cell, c)) for c in cols]
+        for_excel = output is not None  # a .csv file: for Excel (``csv_text``)
         for i, r in enumerate(rows, 1):
-            writer.writerow(guard_row([text(r.get(k)) for k, text in shown]))
+            if for_excel:
+                writer.writerow(csv_cells(r, cols, True))
+            else:
+                writer.writerow(guard_row([text(r.get(k)) for k, text in shown]))
             if not i % 2000:
                 fh.write(buf.getvalue())
                 buf.seek(0)
