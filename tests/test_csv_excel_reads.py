@@ -155,3 +155,37 @@ def test_a_bad_row_file_keeps_what_excel_would_change(base: Cli, tmp_path: Path)
     assert base("household", "import", file, "--skip-bad").code == 0
     bad = _cells(tmp_path / "户.错误.csv")
     assert bad[1][:3] == ["李娜", "不存在社区", "\t5-3"], bad
+
+
+# --- money in .xlsx -------------------------------------------------------------------------
+
+
+def test_money_is_a_number_excel_sums(base: Cli, tmp_path: Path) -> None:
+    """``export problem`` and ``problem list -o .xlsx`` wrote 资金(元) as text ("12,345.67"):
+    Excel's SUM gave 0. Now a number formatted #,##0.00; the CSV export still says 1234.50."""
+    from openpyxl import load_workbook
+
+    steps = [
+        ("problem", "add", "--household", "王秀英", "--category", "就业", "--text", "待业",
+         "--date", "2026-05-01"),
+        ("problem", "resolve", "1", "--how", "介绍工作", "--amount", "12345.5",
+         "--date", "2026-05-10"),
+        ("problem", "add", "--community", "幸福社区", "--category", "公共设施", "--text", "路灯",
+         "--date", "2026-05-02"),
+    ]  # fmt: skip
+    for step in steps:
+        result = base(*step)
+        assert result.code == 0, result
+    for args in (("export", "problem"), ("problem", "list")):
+        out = tmp_path / f"{args[0]}.xlsx"
+        assert base(*args, "-o", out).code == 0
+        sheet = load_workbook(out).active
+        assert sheet is not None
+        header = [c.value for c in sheet[1]]
+        column = header.index("资金(元)") + 1
+        cells = [sheet.cell(row, column) for row in (2, 3)]
+        assert [c.value for c in cells] == [12345.5, None], args
+        assert cells[0].number_format == "#,##0.00", args
+    exported = tmp_path / "问题.csv"
+    assert base("export", "problem", "-o", exported).code == 0
+    assert _cells(exported)[1][-1] == "12345.50"

@@ -644,6 +644,8 @@ def xlsx_rows(
                     line.append(value)
                 elif isinstance(value, Decimal) and c.fmt is None:
                     line.append(float(value))
+                elif isinstance(value, Decimal) and c.kind == "money":
+                    line.append(value)  # a number Excel sums, shown #,##0.00
                 else:
                     line.append(cell(c, value))
             w.write(line)
