@@ -189,3 +189,19 @@ def test_money_is_a_number_excel_sums(base: Cli, tmp_path: Path) -> None:
     exported = tmp_path / "问题.csv"
     assert base("export", "problem", "-o", exported).code == 0
     assert _cells(exported)[1][-1] == "12345.50"
+
+
+def test_the_history_in_xlsx_keeps_the_time(base: Cli, tmp_path: Path) -> None:
+    """``history -o .xlsx`` wrote 时间 as a date formatted yyyy-mm-dd: every change of a day
+    showed the same 2026-06-15, its hour and minute hidden. Now as on the screen."""
+    from openpyxl import load_workbook
+
+    out = tmp_path / "日志.xlsx"
+    assert base("history", "-o", out).code == 0
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    header = [c.value for c in sheet[1]]
+    shown = base("history", "-f", "json").json()
+    times = [sheet.cell(row, header.index("时间") + 1).value for row in range(2, sheet.max_row + 1)]
+    assert len(times) == len(shown) > 5
+    assert all(isinstance(t, str) and re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", t) for t in times)

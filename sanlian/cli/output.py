@@ -639,7 +639,7 @@ def xlsx_rows(
                     c.enum is None
                     and c.fmt is None
                     and isinstance(value, int | dt.date)
-                    and not isinstance(value, bool)
+                    and not isinstance(value, bool | dt.datetime)  # a time: as on the screen
                 ):
                     line.append(value)
                 elif isinstance(value, Decimal) and c.fmt is None:
