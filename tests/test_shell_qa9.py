@@ -30,3 +30,14 @@ def test_history_record_completes_its_kinds_then_names(base: Cli) -> None:
     assert complete("history --record visit:") == []  # a visit is named by its number
     result = base("history", "--record", "干部:1", "-f", "json")
     assert result.code == 0 and result.json()[0]["summary"].startswith("添加干部“张伟”")
+
+
+def test_a_date_option_offers_today_and_yesterday(base: Cli) -> None:
+    """``visit add --date`` + Tab offered nothing (SANLIAN_TODAY is 2026-06-15 in the tests)."""
+    today, yesterday = ("2026-06-15", 0, "今天"), ("2026-06-14", 0, "昨天")
+    assert complete("visit add --date ") == [today, yesterday]
+    assert complete("problem list --as-of ") == [today, yesterday]
+    assert complete("brief --from ") == [today, yesterday]
+    assert complete("visit list --to ") == [today, yesterday]
+    assert complete("visit add --date 2026-06-14") == [("2026-06-14", -10, "昨天")]
+    assert complete("db copy --to ") == []  # a database, not a day

@@ -536,6 +536,9 @@ _PLACES: tuple[tuple[str, str, str | None], ...] = (
     ("household", "community_id", "community"),
     ("community", "town", None),
 )
+# Options whose value is a date (and ``--from``/``--to`` where their help says a day): a Tab
+# offers today and yesterday, the days a clerk records most.
+DATE_OPTIONS = {"--date", "--as-of", "--due", "--since", "--start", "--end"}
 # Not offered inside the shell: commands and options that make no sense there.
 NOT_INSIDE = {"shell", "--install-completion", "--show-completion"}
 # Values never offered: personal data.
@@ -614,6 +617,19 @@ def _word_start(before: str) -> tuple[int, str | None]:
         elif ch.isspace():
             start = at + 1
     return start, quote
+
+
+def _dates(current: str, start: int) -> list[tuple[str, int, str]]:
+    """Today and yesterday, as ``YYYY-MM-DD``, those that start with what is typed."""
+    import datetime as dt
+
+    from sanlian.services.clock import today
+
+    day = today()
+    offered = ((day, "今天"), (day - dt.timedelta(days=1), "昨天"))
+    return [
+        (d.isoformat(), start, label) for d, label in offered if d.isoformat().startswith(current)
+    ]
 
 
 def _choices(param: Any) -> list[str]:
@@ -777,6 +793,9 @@ class ShellCompleter:
             return self._names_for(REF_OPTIONS[name], current, start)
         if name == "--record":
             return self._record_values(current, start)
+        said = option.help or ""
+        if name in DATE_OPTIONS or (name in ("--from", "--to") and ("日" in said or "天" in said)):
+            return _dates(current, start)
         if self._enums is None:
             self._enums = _enum_options()
         table = self._enums.get(name)
