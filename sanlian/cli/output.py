@@ -529,25 +529,36 @@ def csv_text(
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(guard_row([c.label for c in cols]))
+    row = csv_row(cols, for_excel)
     for r in rows:  # =…, +…, -…, @… never read as a formula by Excel
-        writer.writerow(csv_cells(r, cols, for_excel))
+        writer.writerow(row(r))
     return buf.getvalue()
 
 
 def csv_cells(r: Mapping[str, Any], cols: Sequence[Col], for_excel: bool) -> list[str]:
     """A row's CSV cells: never a formula to Excel; ``for_excel``: a text as it is written
     (an ID number, a credit code, an address 5-3) is never a date or a number to it either."""
-    from sanlian.io.cells import guard_excel, guard_formula, guard_row
+    return csv_row(cols, for_excel)(r)
 
-    if not for_excel:
-        return guard_row([cell(c, r.get(c.key)) for c in cols])
-    out = []
-    for c in cols:
-        value = r.get(c.key)
-        text = cell(c, value)
-        as_written = isinstance(value, str) and c.fmt is None and c.enum is None
-        out.append(guard_excel(text) if as_written and text == value else guard_formula(text))
-    return out
+
+def csv_row(cols: Sequence[Col], for_excel: bool) -> Callable[[Mapping[str, Any]], list[str]]:
+    """``csv_cells`` for rows of ``cols``, the columns looked at once (a million rows)."""
+    from sanlian.io.cells import guard_row, reads_otherwise
+
+    shown = [(c.key, functools.partial(cell, c)) for c in cols]
+    # the columns whose text is the stored text itself: those a clerk's text may fill
+    as_written = [(i, c.key) for i, c in enumerate(cols) if c.fmt is None and c.enum is None]
+
+    def row(r: Mapping[str, Any]) -> list[str]:
+        out = guard_row([text(r.get(k)) for k, text in shown])  # never a formula
+        if for_excel:
+            for i, k in as_written:
+                value = r.get(k)
+                if type(value) is str and out[i] == value and reads_otherwise(value):
+                    out[i] = "\t" + value  # never a date or another number to Excel
+        return out
+
+    return row
 
 
 def stdout_is_terminal() -> bool:
@@ -989,13 +1000,9 @@ def _stream_csv(
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\r\n")
         writer.writerow(guard_row([c.label for c in cols]))
-        shown = [(c.key, functools.partial(cell, c)) for c in cols]
-        for_excel = output is not None  # a .csv file: for Excel (``csv_text``)
+        row = csv_row(cols, output is not None)  # a .csv file: for Excel (``csv_text``)
         for i, r in enumerate(rows, 1):
-            if for_excel:
-                writer.writerow(csv_cells(r, cols, True))
-            else:
-                writer.writerow(guard_row([text(r.get(k)) for k, text in shown]))
+            writer.writerow(row(r))
             if not i % 2000:
                 fh.write(buf.getvalue())
                 buf.seek(0)

@@ -172,9 +172,14 @@ def guard_excel(text: str) -> str:
     """``text`` as written to a CSV cell for Excel: ``guard_formula``, or after a tab when
     Excel would read it as a date or a number other than itself (``5-3`` → ``\\t5-3``)."""
     guarded = guard_formula(text)
-    if guarded is text and text[:1] in _MAY_READ and _EXCEL_READS.fullmatch(text):
+    if guarded is text and reads_otherwise(text):
         return "\t" + text
     return guarded
+
+
+def reads_otherwise(text: str) -> bool:
+    """Whether Excel reads ``text`` in a CSV as a date or a number other than itself."""
+    return text[:1] in _MAY_READ and _EXCEL_READS.fullmatch(text) is not None
 
 
 def guard_row(row: list[str]) -> list[str]:
