@@ -49,6 +49,11 @@ def test_other_text_is_written_as_it_is(value: str) -> None:
     assert guard_excel(value) == value
 
 
+def test_a_text_after_a_tab_already_gets_no_second_one() -> None:
+    assert guard_excel("\t5-3") == "\t5-3"  # a bad row given back as the file had it
+    assert guard_excel(" 5-3") == "\t 5-3"
+
+
 def test_a_formula_keeps_its_apostrophe() -> None:
     assert guard_excel("=1+2") == "'=1+2"
     assert guard_excel("-5-3") == "'-5-3"

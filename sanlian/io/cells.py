@@ -165,7 +165,7 @@ _EXCEL_READS = re.compile(
 )
 
 # the first characters of those texts: any other text is left without trying the pattern
-_MAY_READ = frozenset("0123456789+-.( \t\u3000JFMASONDjfmasond")
+_MAY_READ = frozenset("0123456789+-.( \u3000JFMASONDjfmasond")  # not \t: after one already
 
 
 def guard_excel(text: str) -> str:
