@@ -402,3 +402,12 @@ def test_a_terminal_shows_the_first_visits_and_counts_them_all(
             assert [r["id"] for r in service.listing(session, limit=3)] == [1, 2, 3]
     finally:
         db.dispose()
+
+
+def test_the_history_names_who_visited(paired: Cli) -> None:
+    """The history (and undo's question) said 登记走访 1：2026-04-03 → 联系户“王秀英”: who went
+    was missing, where the screen had said 2026-04-03 单丽、曾强 → 联系户“王秀英”."""
+    ok(paired, "visit", "add", "--date", "2026-04-03", "--cadre", "单丽", "--cadre", "曾强",
+       "--household", "王秀英", "--form", "入户走访")  # fmt: skip
+    entry = ok(paired, "history", "--limit", "1", "-f", "json").json()[0]
+    assert entry["summary"] == "登记走访 1：2026-04-03 单丽、曾强 → 联系户“王秀英”"

@@ -423,8 +423,14 @@ def export(
             count = sum(
                 1 for row in table.rows if writer.writerow(guard_row([csv_text(v) for v in row]))
             )
-        else:
-            count = exporting.write_export(table, output)
+        else:  # a long write (a city's million visits) says how far it is
+            import dataclasses
+
+            from sanlian.cli.status import status
+
+            with status(output.name) as line:
+                watched = dataclasses.replace(table, rows=iter(line.watch(table.rows)))
+                count = exporting.write_export(watched, output)
     if table.hidden:
         st.note(render("export_hidden"))
     if output is not None:

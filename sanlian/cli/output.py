@@ -516,7 +516,11 @@ def text_table_parts(
     return parts()
 
 
-def csv_text(rows: Sequence[Mapping[str, Any]], cols: Sequence[Col]) -> str:
+def csv_text(
+    rows: Sequence[Mapping[str, Any]], cols: Sequence[Col], *, for_excel: bool = False
+) -> str:
+    """``for_excel`` (a .csv file): a text Excel would read as a date or another number is
+    written after a tab (``io.cells.guard_excel``), as ``export`` writes it."""
     import csv
     import io
 
@@ -525,9 +529,36 @@ def csv_text(rows: Sequence[Mapping[str, Any]], cols: Sequence[Col]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(guard_row([c.label for c in cols]))
+    row = csv_row(cols, for_excel)
     for r in rows:  # =…, +…, -…, @… never read as a formula by Excel
-        writer.writerow(guard_row([cell(c, r.get(c.key)) for c in cols]))
+        writer.writerow(row(r))
     return buf.getvalue()
+
+
+def csv_cells(r: Mapping[str, Any], cols: Sequence[Col], for_excel: bool) -> list[str]:
+    """A row's CSV cells: never a formula to Excel; ``for_excel``: a text as it is written
+    (an ID number, a credit code, an address 5-3) is never a date or a number to it either."""
+    return csv_row(cols, for_excel)(r)
+
+
+def csv_row(cols: Sequence[Col], for_excel: bool) -> Callable[[Mapping[str, Any]], list[str]]:
+    """``csv_cells`` for rows of ``cols``, the columns looked at once (a million rows)."""
+    from sanlian.io.cells import guard_row, reads_otherwise
+
+    shown = [(c.key, functools.partial(cell, c)) for c in cols]
+    # the columns whose text is the stored text itself: those a clerk's text may fill
+    as_written = [(i, c.key) for i, c in enumerate(cols) if c.fmt is None and c.enum is None]
+
+    def row(r: Mapping[str, Any]) -> list[str]:
+        out = guard_row([text(r.get(k)) for k, text in shown])  # never a formula
+        if for_excel:
+            for i, k in as_written:
+                value = r.get(k)
+                if type(value) is str and out[i] == value and reads_otherwise(value):
+                    out[i] = "\t" + value  # never a date or another number to Excel
+        return out
+
+    return row
 
 
 def stdout_is_terminal() -> bool:
@@ -619,11 +650,13 @@ def xlsx_rows(
                     c.enum is None
                     and c.fmt is None
                     and isinstance(value, int | dt.date)
-                    and not isinstance(value, bool)
+                    and not isinstance(value, bool | dt.datetime)  # a time: as on the screen
                 ):
                     line.append(value)
                 elif isinstance(value, Decimal) and c.fmt is None:
                     line.append(float(value))
+                elif isinstance(value, Decimal) and c.kind == "money":
+                    line.append(value)  # a number Excel sums, shown #,##0.00
                 else:
                     line.append(cell(c, value))
             w.write(line)
@@ -701,7 +734,7 @@ def render_rows(
         emit(to_json(rows), output, private=private)
         return
     if fmt == "csv":
-        emit(csv_text(rows, cols), output, bom=True, private=private)
+        emit(csv_text(rows, cols, for_excel=output is not None), output, bom=True, private=private)
         return
     if not (fmt == "table" and output is None and stdout_is_terminal()):
         _text_of_stream(rows, cols, fmt, output, title, empty=empty, private=private)
@@ -967,9 +1000,9 @@ def _stream_csv(
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\r\n")
         writer.writerow(guard_row([c.label for c in cols]))
-        shown = [(c.key, functools.partial(cell, c)) for c in cols]
+        row = csv_row(cols, output is not None)  # a .csv file: for Excel (``csv_text``)
         for i, r in enumerate(rows, 1):
-            writer.writerow(guard_row([text(r.get(k)) for k, text in shown]))
+            writer.writerow(row(r))
             if not i % 2000:
                 fh.write(buf.getvalue())
                 buf.seek(0)

@@ -516,6 +516,19 @@ REF_OPTIONS = {
     "--partner": ("community", "enterprise"),
 }
 REF_KINDS = ("section", "cadre", "community", "enterprise", "household")
+# What ``history --record``'s kinds are, beside them in the menu.
+KIND_LABELS_ALL = {
+    "section": "科室",
+    "cadre": "干部",
+    "community": "社区(村)",
+    "enterprise": "企业",
+    "household": "联系户",
+    "link": "联系记录（编号）",
+    "visit": "走访（编号）",
+    "problem": "问题（编号）",
+    "activity": "活动（编号）",
+    "research": "调研报告（编号）",
+}
 NAMES_SHOWN = 200  # names a Tab offers at the most (the first, in the order of their ids)
 # Where a record is, as its namesakes' completions show it: (kind, column, the kind it names).
 _PLACES: tuple[tuple[str, str, str | None], ...] = (
@@ -523,6 +536,9 @@ _PLACES: tuple[tuple[str, str, str | None], ...] = (
     ("household", "community_id", "community"),
     ("community", "town", None),
 )
+# Options whose value is a date (and ``--from``/``--to`` where their help says a day): a Tab
+# offers today and yesterday, the days a clerk records most.
+DATE_OPTIONS = {"--date", "--as-of", "--due", "--since", "--start", "--end"}
 # Not offered inside the shell: commands and options that make no sense there.
 NOT_INSIDE = {"shell", "--install-completion", "--show-completion"}
 # Values never offered: personal data.
@@ -601,6 +617,19 @@ def _word_start(before: str) -> tuple[int, str | None]:
         elif ch.isspace():
             start = at + 1
     return start, quote
+
+
+def _dates(current: str, start: int) -> list[tuple[str, int, str]]:
+    """Today and yesterday, as ``YYYY-MM-DD``, those that start with what is typed."""
+    import datetime as dt
+
+    from sanlian.services.clock import today
+
+    day = today()
+    offered = ((day, "今天"), (day - dt.timedelta(days=1), "昨天"))
+    return [
+        (d.isoformat(), start, label) for d, label in offered if d.isoformat().startswith(current)
+    ]
 
 
 def _choices(param: Any) -> list[str]:
@@ -762,6 +791,11 @@ class ShellCompleter:
             return [(str(c), start, "") for c in choices if str(c).startswith(current)]
         if name in REF_OPTIONS:
             return self._names_for(REF_OPTIONS[name], current, start)
+        if name == "--record":
+            return self._record_values(current, start)
+        said = option.help or ""
+        if name in DATE_OPTIONS or (name in ("--from", "--to") and ("日" in said or "天" in said)):
+            return _dates(current, start)
         if self._enums is None:
             self._enums = _enum_options()
         table = self._enums.get(name)
@@ -793,6 +827,27 @@ class ShellCompleter:
 
             return self._enum_values(dict(ACTIVITY_KIND), current, start)
         return []
+
+    def _record_values(self, current: str, start: int) -> list[tuple[str, int, str]]:
+        """``history --record``: its kinds (``cadre:``, ``干部:``), then after the colon the
+        names of that kind, as ``--cadre`` completes them (``干部:zw`` → ``干部:张文``)."""
+        from sanlian.cli.admin import RECORD_KINDS
+        from sanlian.services.refs import KIND_LABEL
+
+        word, colon, ref = current.replace("：", ":").partition(":")
+        if not colon:
+            return [
+                (f"{kind}:", start, KIND_LABELS_ALL.get(table, table))
+                for kind, table in RECORD_KINDS.items()
+                if kind.startswith(current.lower())
+            ]
+        table = RECORD_KINDS.get(word.strip().lower())
+        if table not in REF_KINDS or table not in KIND_LABEL:
+            return []
+        return [
+            (f"{word}:{text}", start, meta)
+            for text, _start, meta in self._names_for((table,), ref, start)
+        ]
 
     def _group_of(self, command: Any) -> str | None:
         root = self._command()

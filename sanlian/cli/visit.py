@@ -98,7 +98,8 @@ def add(
         st.journal(
             session,
             "visit add",
-            f"登记走访 {record['id']}：{record['visited_on']} → {_target_text(record)}",
+            f"登记走访 {record['id']}：{record['visited_on']} {'、'.join(record['cadres'])}"
+            f" → {_target_text(record)}",
         )
     for text in notes:
         st.note(text)

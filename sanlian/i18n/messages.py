@@ -231,6 +231,7 @@ MESSAGES: dict[str, str] = {
     "sv_phase_item": "{phase}已结束，“{item}”尚未完成（{record}）",
     "sv_eight_one": "“八个一”之“{item}”尚未完成：{record}",
     "brief_lags_omitted": "另有 {count} 项（{parts}）未列出，详见 sanlian supervise --as-of {as_of}。",
+    "brief_lags_omitted_doc": "另有 {count} 项（{parts}）未列出。",
     # --- issue 5 ---------------------------------------------------------------------------
     "import_file_missing": "找不到文件 {path}，请检查路径和文件名。",
     "import_file_is_dir": "{path} 是一个文件夹，不是文件；请写出文件夹中要导入的 .xlsx 或 .csv 文件名。",

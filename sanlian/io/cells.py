@@ -143,6 +143,45 @@ def guard_formula(text: str) -> str:
     return text
 
 
+# --- text that Excel would read as something else ----------------------------------------------
+#
+# Excel (and WPS) opening a CSV reads 5-3, 3/12, 2026/3/5 and 3月5日 as dates, 01 as 1, 1E5 as
+# 100000, 3.50 as 3.5, 1,234 as 1234, (5) as -5 and a long number in scientific notation with
+# its last digits lost; saved again, the file holds the date or number, and a household's
+# address 5-3 comes back from export → Excel → import as 2026/5/3. Such a text is written
+# after a tab, the usual way to keep Excel from reading it (readers strip it again).
+_EXCEL_READS = re.compile(
+    r"\s*(?:"
+    r"\d{1,4}\s*[-/]\s*\d{1,2}(?:\s*[-/]\s*\d{1,4})?"  # dates: 5-3, 3/12, 2026/3/5, 3/5/2026
+    r"|(?:\d{2,4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日|\d{2,4}\s*年\s*\d{1,2}\s*月"  # 3月5日
+    r"|(?i:\d{1,2}[-/ ]_M|_M[-/ ]\d{1,4})"  # 5-Mar, Mar-5
+    r"|0\d+(?:\.\d*)?"  # a leading zero: 01, 007
+    r"|\d{12,}"  # more digits than Excel shows: an ID number, a bank account
+    r"|[+-]?\d*\.?\d+[eE][+-]?\d+"  # 1E5, 3.7E+17
+    r"|[+-]?\d+\.\d*0"  # 3.50, 2.0
+    r"|[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?"  # 1,234
+    r"|\(\s*\d+(?:\.\d+)?\s*\)"  # (5): -5 to Excel
+    r")\s*".replace("_M", "(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*")
+)
+
+# the first characters of those texts: any other text is left without trying the pattern
+_MAY_READ = frozenset("0123456789+-.( \u3000JFMASONDjfmasond")  # not \t: after one already
+
+
+def guard_excel(text: str) -> str:
+    """``text`` as written to a CSV cell for Excel: ``guard_formula``, or after a tab when
+    Excel would read it as a date or a number other than itself (``5-3`` → ``\\t5-3``)."""
+    guarded = guard_formula(text)
+    if guarded is text and reads_otherwise(text):
+        return "\t" + text
+    return guarded
+
+
+def reads_otherwise(text: str) -> bool:
+    """Whether Excel reads ``text`` in a CSV as a date or a number other than itself."""
+    return text[:1] in _MAY_READ and _EXCEL_READS.fullmatch(text) is not None
+
+
 def guard_row(row: list[str]) -> list[str]:
     """``guard_formula`` of each cell (the row itself when none needs it, the usual case)."""
     if _ROW_FORMULA.search("\x1f".join(row)) is None:

@@ -380,6 +380,6 @@ def write_brief(path: Path, brief: Brief) -> None:
     for a in b.lags:
         _body(doc, a.line)
     if b.omitted:
-        _body(doc, b.omitted_text)
+        _body(doc, b.omitted_sentence(command=False))
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))

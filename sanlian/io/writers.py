@@ -4,9 +4,10 @@ large tables stream; the import template alone through openpyxl) and .csv in UTF
 Columns named in ``text_columns`` hold numbers that are text (ID numbers, phones, credit codes):
 in .xlsx they are text cells formatted ``@`` so that Excel neither rounds them nor shows them in
 scientific notation; in .csv a long all-digit value is written after a tab, the usual way to keep
-Excel from turning an 18-digit ID number into 3.70102E+17 (readers strip it again). A text that
-Excel would read as a formula (``=…``, ``+…``, ``-…``, ``@…``) is written after an apostrophe in
-every CSV (``io.cells.guard_row``; readers take it off again).
+Excel from turning an 18-digit ID number into 3.70102E+17 (readers strip it again), and so is
+any text Excel would read as a date or another number (``5-3``, ``01``: ``io.cells.guard_excel``).
+A text that Excel would read as a formula (``=…``, ``+…``, ``-…``, ``@…``) is written after an
+apostrophe in every CSV (``io.cells.guard_row``; readers take it off again).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 
 from sanlian.errors import ImportFileError
 from sanlian.io import XML_ILLEGAL, new_part, put_in_place
-from sanlian.io.cells import guard_row
+from sanlian.io.cells import guard_excel, guard_row
 
 _LONG_DIGITS = re.compile(r"^\d{12,}$")
 HEADER_FILL = "DDEBF7"
@@ -93,10 +94,12 @@ class CsvWriter(TableWriter):
         out = []
         for index, value in enumerate(row):
             text = csv_text(value)
-            if index in self.text_columns and _LONG_DIGITS.match(text):
+            if isinstance(value, str):  # never a formula, a date or a number to Excel
+                text = guard_excel(text)
+            elif index in self.text_columns and _LONG_DIGITS.match(text):
                 text = "\t" + text
             out.append(text)
-        self._writer.writerow(guard_row(out))  # =…, +…, -…, @… never read as a formula
+        self._writer.writerow(out)
         self.count += 1
 
     def close(self) -> None:

@@ -71,6 +71,11 @@ class Brief:
     @property
     def omitted_text(self) -> str:
         """``另有 N 项（…）未列出，详见 …`` when the list was cut, else ``""``."""
+        return self.omitted_sentence()
+
+    def omitted_sentence(self, *, command: bool = True) -> str:
+        """``omitted_text``; without ``command`` (the .docx, read on paper by the leaders, says
+        no command), ``另有 N 项（…）未列出。``."""
         if not self.omitted:
             return ""
         from sanlian.i18n.messages import render
@@ -79,7 +84,7 @@ class Brief:
         counts = {k: sum(1 for a in self.omitted if a.level == k) for k in LEVEL_ORDER}
         parts = "、".join(f"{LEVEL[k]} {n} 项" for k, n in counts.items() if n)
         return render(
-            "brief_lags_omitted",
+            "brief_lags_omitted" if command else "brief_lags_omitted_doc",
             count=len(self.omitted),
             parts=parts,
             as_of=self.period.as_of.isoformat(),

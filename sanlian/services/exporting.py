@@ -307,7 +307,7 @@ def problem_table(session: Session, *, reveal: bool, today: dt.date) -> ExportTa
                 PROBLEM_STATUS.get(r["status"], r["status"]),
                 r["resolved_on"],
                 r["closed_on"],
-                None if amount is None else str(amount),
+                amount,  # Decimal: a number in .xlsx, 1234.50 in .csv
             ]
 
     headers = [f.label for f in problem_fields()] + extra
