@@ -28,7 +28,7 @@ MESSAGES: dict[str, str] = {
     "id_checksum": "“{field}”“{value}”的校验位不对（按前 17 位应为 {expected}），请核对是否抄错。",
     "id_birth": "“{field}”“{value}”中的出生日期 {birth} 不存在或不合理，请核对第 7–14 位。",
     "id_gender": "“{field}”“{value}”的第 17 位表示{id_gender}性，与填写的性别“{gender}”不符，请核对性别或号码。",
-    "id_masked": "“{field}”“{value}”是遮蔽过的号码（含 *），不能作为真实号码写入；请用 --reveal 导出完整号码后再导入。",
+    "id_masked": "“{field}”“{value}”是遮蔽过的号码（含 *），不能作为真实号码写入；导入时如只修改其他列，请删去这一列或清空这些格（空白的格保留原值），要写入号码请用 --reveal 导出完整号码后再导入。",
     "uscc_invalid": "“{field}”“{value}”不是有效的统一社会信用代码（{reason}），请对照营业执照重新填写 18 位代码。",
     "uscc_reason_length": "应为 18 位",
     "uscc_reason_format": "含有不允许的字符",
