@@ -241,3 +241,23 @@ def test_figures_beside_a_failed_child_are_counted_here(
     assert result.code == 0, result
     assert result.json() == alone
     assert [b.answered for b in besides] == [False]  # counted here after all
+
+
+def test_a_child_whose_parent_was_killed_leaves_no_sheet_behind(
+    ledger: Ids, db_path: Path, tmp_path: Path
+) -> None:
+    """The parent killed (SIGTERM, SIGKILL: no clean-up of its own): the child, finding its
+    pipe broken, removes the folder of the visit ledger (personal data) it was filling."""
+    import datetime as dt
+    import pickle
+
+    from sanlian.io.report_xlsx import _make_visits
+    from sanlian.reports.common import Period
+
+    folder = tmp_path / ".sanlian-child"
+    folder.mkdir()
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the parent gone
+    with os.fdopen(write_end, "wb", buffering=0) as out, pytest.raises(BrokenPipeError):
+        _make_visits(db_path, Period.of_year(2026, dt.date(2026, 12, 31)), folder, out, pickle.dump)
+    assert not folder.exists()

@@ -485,7 +485,10 @@ def _make_visits(
     location: Path, period: Period, folder: Path, out: Any, dump: Callable[..., None]
 ) -> None:
     """The child's work: the visit ledger's sheets into ``folder``, its progress and then
-    ``("made", parts, continued)`` (or ``("failed",)``) into ``out``."""
+    ``("made", parts, continued)`` (or ``("failed",)``) into ``out``; ``folder`` removed if
+    ``out`` is broken (the parent killed, by SIGTERM or SIGKILL, before it could)."""
+    import shutil
+
     from sqlmodel import Session
 
     from sanlian.db.engine import _sqlite_engine
@@ -510,6 +513,10 @@ def _make_visits(
             _visits(book, counted(iter_visit_rows(session, period, as_tuples=True)))
             parts = book.out.close()
         dump(("made", parts, book.continued), out)
+    except BrokenPipeError:
+        # the parent is gone (killed: it removes nothing): no sheet of personal data is left
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     except Exception:  # noqa: BLE001  (the parent writes the ledger itself)
         dump(("failed",), out)
 
