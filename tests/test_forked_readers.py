@@ -261,3 +261,36 @@ def test_a_child_whose_parent_was_killed_leaves_no_sheet_behind(
     with os.fdopen(write_end, "wb", buffering=0) as out, pytest.raises(BrokenPipeError):
         _make_visits(db_path, Period.of_year(2026, dt.date(2026, 12, 31)), folder, out, pickle.dump)
     assert not folder.exists()
+
+
+def test_no_forked_reader_beside_a_writing_session(
+    ledger: Ids, db_path: Path, monkeypatch: pytest.MonkeyPatch, besides: list[Any]
+) -> None:
+    """A session that writes sees its own changes, a second connection the file as committed:
+    figures counted in one are counted here, whatever the threshold."""
+    import datetime as dt
+
+    from sqlalchemy import text
+
+    from sanlian.db.engine import open_database
+    from sanlian.reports import figures
+    from sanlian.reports.common import Period
+
+    period = Period.of_year(2026, dt.date(2026, 12, 31))
+    db = open_database(str(db_path))
+    try:
+        with db.session(write=True, commit=False) as session:
+            session.execute(text("DELETE FROM visit_cadre WHERE visit_id % 2 = 0"))
+            session.execute(text("DELETE FROM visit WHERE id % 2 = 0"))
+            monkeypatch.setenv(figures.BESIDE_ENV, "0")
+            here, _sections = figures.count_all(session, period)
+            monkeypatch.setenv(figures.BESIDE_ENV, "1")
+            total, _sections = figures.count_all(session, period)
+        with db.session() as session:
+            again, _sections = figures.count_all(session, period)
+    finally:
+        db.dispose()
+    assert 0 < here.visits < YEAR_END["visits"]  # the session's own state
+    assert total == here
+    assert again.visits == YEAR_END["visits"]  # rolled back; read beside
+    assert [b.answered for b in besides] == [True]

@@ -216,12 +216,19 @@ def second_reader(session: Session) -> Path | None:
     ``session`` reads, or ``None``. In SQLite's rollback journal a reading transaction that
     has read holds a shared lock until it ends, and no writer commits meanwhile; in WAL mode a
     later connection sees later commits, a server's another snapshot, memory another
-    database. Asked once a session (it reads the journal mode)."""
+    database; a writing session (``WRITE_OPTION``) sees its own changes, which another
+    connection does not. Asked once a session (it reads the journal mode).
+
+    (The second process's connection takes no lock of its own: SQLite's bookkeeping of the
+    locks this process holds on the file is copied by ``fork``, so the child's read counts as
+    one more of this process's, under the shared lock held here. Hence this process must keep
+    its transaction open until the child has read.)"""
     key = "sanlian.second_reader"
     if key not in session.info:
         connection = session.connection()
         found = None
-        if connection.dialect.name == "sqlite":
+        writing = connection.get_execution_options().get(WRITE_OPTION, False)
+        if connection.dialect.name == "sqlite" and not writing:
             path = connection.engine.url.database or ""
             mode = str(connection.exec_driver_sql("PRAGMA journal_mode").scalar()).lower()
             if path and path != ":memory:" and mode != "wal":
