@@ -294,3 +294,26 @@ def test_no_forked_reader_beside_a_writing_session(
     assert total == here
     assert again.visits == YEAR_END["visits"]  # rolled back; read beside
     assert [b.answered for b in besides] == [True]
+
+
+@pytest.mark.parametrize("args", [("selfcheck", "-f", "json"), ("progress", "-f", "json")])
+def test_no_process_to_be_had_counts_here(
+    args: tuple[str, ...], cli: Cli, ledger: Ids, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``fork`` refused (a limit on processes, no memory): the figures are counted here."""
+    import errno
+
+    from sanlian.reports import figures
+
+    monkeypatch.setenv(figures.BESIDE_ENV, "0")
+    alone = cli(*args, "--as-of", "2026-12-31")
+    assert alone.code == 0, alone
+
+    def refused() -> int:
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    monkeypatch.setenv(figures.BESIDE_ENV, "1")
+    result = cli(*args, "--as-of", "2026-12-31")
+    assert result.code == 0, result
+    assert result.json() == alone.json()

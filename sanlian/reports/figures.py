@@ -10,6 +10,7 @@ section that organised it).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
@@ -624,7 +625,10 @@ def count_all(session: Session, period: Period) -> tuple[Figures, list[SectionFi
 
     # the visits are half the SQL's time at city scale: read by a forked process meanwhile
     location = forked_reader(session, period, BESIDE_ENV, BESIDE_MIN_VISITS)
-    visited = Beside(session, location, visits) if location is not None else None
+    visited = None
+    if location is not None:
+        with contextlib.suppress(OSError):  # no process to be had (a limit, memory): here
+            visited = Beside(session, location, visits)
     total: list[Counts] = []
     by_section: list[Counts] = []
     try:
