@@ -100,7 +100,8 @@ class Beside(Generic[T]):
     """``work`` run now by a forked process on a connection of its own to ``location`` (a
     file ``engine.second_reader`` named: it reads the state this process reads), while this
     one goes on; ``result()`` waits for its answer (pickled back), or runs ``work`` on
-    ``session`` here if the child could not give one (no lock within ``LOCK_WAIT``, killed).
+    ``session`` here if the child could not give one (an error, killed; no lock within
+    ``LOCK_WAIT``, which happens only if this process holds none: ``engine.second_reader``).
     ``close()`` stops and reaps the child; call it however the caller ends."""
 
     def __init__(self, session: Session, location: Path, work: Callable[[Session], T]) -> None:

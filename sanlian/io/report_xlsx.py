@@ -407,8 +407,10 @@ class VisitsAhead:
     connection of its own, reads the very state the figures count. The child reads, writes
     its sheets deflated into a private folder beside the workbook and says how far it has
     come through a pipe; it prints nothing, ignores Ctrl-C and leaves by ``os._exit``. If it
-    fails (a writer waiting for the lock, the disk full, anything), the ledger is written
-    here as before; however the command ends, the child is stopped and the folder removed."""
+    fails (the disk full, killed, anything), the ledger is written here as before; however
+    the command ends, the child is stopped and the folder removed (by the child itself if
+    this process was killed). (A writer waiting for the lock does not stop the child: its
+    read counts as this process's, under the lock held here; see ``engine.second_reader``.)"""
 
     def __init__(self, path: Path, location: Path, period: Period) -> None:
         import pickle
