@@ -317,3 +317,27 @@ def test_no_process_to_be_had_counts_here(
     result = cli(*args, "--as-of", "2026-12-31")
     assert result.code == 0, result
     assert result.json() == alone.json()
+
+
+def test_no_forked_reader_without_a_read_transaction(
+    ledger: Ids, db_path: Path, monkeypatch: pytest.MonkeyPatch, besides: list[Any]
+) -> None:
+    """``--db sqlite:///…`` (a URL, served as it is: the driver begins no transaction for a
+    read) holds no lock between two statements, so a writer may commit while a second
+    process reads: the figures are counted here."""
+    import datetime as dt
+
+    from sanlian.db.engine import open_database
+    from sanlian.reports import figures
+    from sanlian.reports.common import Period
+
+    monkeypatch.setenv(figures.BESIDE_ENV, "1")
+    period = Period.of_year(2026, dt.date(2026, 12, 31))
+    db = open_database(f"sqlite:///{db_path}")
+    try:
+        with db.session() as session:
+            total, _sections = figures.count_all(session, period)
+    finally:
+        db.dispose()
+    assert total.visits == YEAR_END["visits"]
+    assert besides == []

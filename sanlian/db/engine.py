@@ -228,7 +228,10 @@ def second_reader(session: Session) -> Path | None:
         connection = session.connection()
         found = None
         writing = connection.get_execution_options().get(WRITE_OPTION, False)
-        if connection.dialect.name == "sqlite" and not writing:
+        # an open transaction (``BEGIN``, as ``_sqlite_engine`` has it): a ``sqlite://`` URL
+        # served as it is reads each statement in a transaction of its own, holding no lock
+        reading = getattr(connection.connection.dbapi_connection, "in_transaction", False)
+        if connection.dialect.name == "sqlite" and reading and not writing:
             path = connection.engine.url.database or ""
             mode = str(connection.exec_driver_sql("PRAGMA journal_mode").scalar()).lower()
             if path and path != ":memory:" and mode != "wal":
