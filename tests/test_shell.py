@@ -410,3 +410,21 @@ def test_completion_through_prompt_toolkit(base: Cli) -> None:
 def test_completion_without_a_database_offers_commands_only(cli: Cli) -> None:
     assert complete("cadre show zw") == []
     assert ("cadre", "党员干部：登记、列出、查看、修改、删除。") in complete("c")
+
+
+def test_a_tilde_names_the_home_folder_as_in_a_shell(
+    base: Cli, shell_run: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``-o ~/名单.csv`` typed in the shell wrote into a folder named ``~`` under the current
+    one (the system's shell expands it for a one-shot command); quoted, ``~`` stays a ``~``."""
+    home, here = tmp_path / "家", tmp_path / "此处"
+    home.mkdir()
+    here.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(here)
+    result = shell_run("section list -o ~/科室.csv", "section list -o '~/引号.csv'")
+    assert (home / "科室.csv").read_text(encoding="utf-8-sig").startswith("编号,")
+    assert not (here / "~" / "科室.csv").exists()
+    # quoted: no home folder meant, and no folder named ~ here to write into
+    assert not (home / "引号.csv").exists()
+    assert "第 2 行：无法读写 ~/引号.csv" in result.err

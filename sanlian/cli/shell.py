@@ -136,12 +136,22 @@ def _masked_history(path: Path) -> Any:
 
 def split_words(text: str) -> list[str]:
     """``text`` split as a shell would, a full-width space (typed by an input method) also
-    separating words; a quoting error raises ValueError."""
+    separating words; a quoting error raises ValueError. As a shell does, a word that starts
+    with ``~`` unquoted names a home folder (``-o ~/自查报告.xlsx``; written into a folder
+    named ``~`` under the current one before); quoted, it stays as written."""
     lexer = shlex.shlex(text, posix=True)
     lexer.whitespace += "\u3000"
     lexer.whitespace_split = True
     lexer.commenters = ""
-    return list(lexer)
+    words = list(lexer)
+    if "~" in text:
+        bare = set(_BARE_TILDE.findall(text))  # as typed: no quote or backslash in them
+        words = [os.path.expanduser(w) if w in bare else w for w in words]
+    return words
+
+
+# a word starting with ~ and holding no quote, backslash or space
+_BARE_TILDE = re.compile(r"(?:^|(?<=[\s\u3000]))(~[^\s\u3000'\"\\]*)")
 
 
 # What the system's shell reads as pipes, redirections and command separators
