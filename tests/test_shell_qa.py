@@ -485,3 +485,38 @@ def test_prompt_on_the_terminal_when_stdout_is_piped(base: Cli) -> None:
     assert "1,办公室," in text
     assert "三联台账>" not in text  # the prompt was drawn on the terminal
     assert "三联台账>".encode() in seen
+
+
+_INTERRUPT_AS_THE_COMMAND_ENDS = """
+import gc, os, signal, time
+import sanlian.cli.main as m
+
+class Finalized:
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)  # swallowed here: sent again 10 ms later, when the command is done
+
+def command(argv=None, **kwargs):
+    thing = Finalized()
+    del thing
+    return 0
+
+m.main = command
+freeze = gc.freeze
+gc.freeze = lambda: (time.sleep(0.2), freeze())[1]  # the end of the program takes a while
+m.run()
+"""
+
+
+def test_a_ctrl_c_sent_again_as_the_command_ends_shows_no_traceback() -> None:
+    """The Ctrl-C a finalizer swallowed is sent again a moment later; when the command has
+    ended meanwhile it landed in ``run`` after ``main`` and showed Python's traceback
+    (CI: ``sanlian shell`` interrupted 50 ms after start, its stdin empty)."""
+    result = subprocess.run(
+        [sys.executable, "-c", _INTERRUPT_AS_THE_COMMAND_ENDS],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode in (0, 130), result

@@ -523,12 +523,17 @@ def run() -> None:
     gc.disable()
     handle_interrupts()  # the program's own process only: not for whoever calls ``main``
     try:
-        code = main()
-    except KeyboardInterrupt:  # before ``main`` reached its own error boundary
+        try:
+            code = main()
+        except KeyboardInterrupt:  # before ``main`` reached its own error boundary
+            code = _interrupted_said()
+        finally:
+            _ignore_interrupts()  # the command is over: a Ctrl-C now must not show a traceback
+    except KeyboardInterrupt:
+        # one that landed as the command ended, before it was ignored: a Ctrl-C swallowed by
+        # a finalizer is sent again 10 ms later (``_unraisable``), by then ``main`` may be done
         code = _interrupted_said()
-    finally:
-        gc.freeze()
-    _ignore_interrupts()  # the command is over: a Ctrl-C now must not show a traceback
+    gc.freeze()
     sys.exit(code)
 
 
