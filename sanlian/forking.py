@@ -8,7 +8,7 @@ import contextlib
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, BinaryIO, Generic, TypeVar
 
 if TYPE_CHECKING:
@@ -112,13 +112,8 @@ class Beside(Generic[T]):
         self.answered = False  # whether the child gave the result
 
         def child(out: BinaryIO) -> None:
-            from sqlmodel import Session
-
-            from sanlian.db.engine import _sqlite_engine
-
             try:
-                engine = _sqlite_engine(location, timeout=LOCK_WAIT)
-                with Session(engine) as other, other.begin():
+                with reader_session(location) as other:
                     value = work(other)
             except Exception:  # noqa: BLE001  (the parent does the work itself)
                 pickle.dump(("failed",), out)
@@ -144,13 +139,30 @@ class Beside(Generic[T]):
         return self._work(self._session)
 
     def close(self) -> None:
-        import signal
+        if self._pid is not None:
+            pid, self._pid = self._pid, None
+            reap(pid, self._in)
 
-        if self._pid is None:
-            return
-        pid, self._pid = self._pid, None
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)  # a no-op on a child that has ended
-        with contextlib.suppress(OSError):
-            os.waitpid(pid, 0)
-        self._in.close()
+
+def reap(pid: int, pipe: BinaryIO) -> None:
+    """Stop the child ``pid`` (a no-op on one that has ended), reap it, close its pipe."""
+    import signal
+
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        os.waitpid(pid, 0)
+    pipe.close()
+
+
+@contextlib.contextmanager
+def reader_session(location: Path) -> Iterator[Session]:
+    """The forked child's session: a connection of its own to the SQLite file ``location``,
+    in one read transaction (waiting at most ``LOCK_WAIT`` for a lock)."""
+    from sqlmodel import Session
+
+    from sanlian.db.engine import _sqlite_engine
+
+    engine = _sqlite_engine(location, timeout=LOCK_WAIT)
+    with Session(engine) as session, session.begin():
+        yield session

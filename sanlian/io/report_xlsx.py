@@ -384,7 +384,6 @@ def _visits(book: _Book, visits: Iterable[tuple[Any, ...]]) -> None:
 
 AHEAD_MIN_ROWS = 100_000  # visits in the year before the visit ledger is made by a second process
 AHEAD_ENV = "SANLIAN_XLSX_AHEAD_MIN_ROWS"  # test hook: that number (0: never)
-AHEAD_TIMEOUT = 2.0  # seconds the second process waits for a read lock before giving up
 AHEAD_EVERY = 20_000  # rows between two reports of how far it has come
 
 
@@ -460,18 +459,11 @@ class VisitsAhead:
 
     def stop(self) -> None:
         """Stop the child (a no-op once it has ended) and reap it."""
-        import contextlib
-        import os
-        import signal
+        from sanlian.forking import reap
 
-        if self._pid is None:
-            return
-        pid, self._pid = self._pid, None
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
-        with contextlib.suppress(OSError):
-            os.waitpid(pid, 0)
-        self._in.close()
+        if self._pid is not None:
+            pid, self._pid = self._pid, None
+            reap(pid, self._in)
 
     def close(self) -> None:
         self.stop()
@@ -491,9 +483,7 @@ def _make_visits(
     ``out`` is broken (the parent killed, by SIGTERM or SIGKILL, before it could)."""
     import shutil
 
-    from sqlmodel import Session
-
-    from sanlian.db.engine import _sqlite_engine
+    from sanlian.forking import reader_session
     from sanlian.io.xlsx_stream import Parts
     from sanlian.reports.ledgers import iter_visit_rows
 
@@ -509,8 +499,7 @@ def _make_visits(
             dump(("rows", count), out)
 
     try:
-        engine = _sqlite_engine(location, timeout=AHEAD_TIMEOUT)
-        with Session(engine) as session, session.begin():
+        with reader_session(location) as session:
             book = _Book(None, out=Parts(folder))
             _visits(book, counted(iter_visit_rows(session, period, as_tuples=True)))
             parts = book.out.close()

@@ -285,13 +285,17 @@ def md_date(day: dt.date) -> str:
 
 
 def visits_at_least(session: Session, period: Period, least: int) -> bool:
-    """Whether ``period`` holds ``least`` visits or more (counted no further than that)."""
+    """Whether ``period`` holds ``least`` visits or more (counted no further than that; asked
+    once a session: ``selfcheck -o`` asks for its workbook and for its figures)."""
     from sqlalchemy import func, literal, select
 
-    v = tables().visit.c
-    some = select(literal(1)).where(between(v.visited_on, period.start, period.end)).limit(least)
-    found = session.execute(select(func.count()).select_from(some.subquery())).scalar_one()
-    return int(found) >= least
+    key = ("sanlian.visits_at_least", period, least)
+    if key not in session.info:
+        v = tables().visit.c
+        some = select(literal(1)).where(between(v.visited_on, period.start, period.end))
+        counted = select(func.count()).select_from(some.limit(least).subquery())
+        session.info[key] = int(session.execute(counted).scalar_one()) >= least
+    return bool(session.info[key])
 
 
 def forked_reader(session: Session, period: Period, env: str, least: int) -> Path | None:
