@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from sanlian.io.readers import Table
+    from sanlian.services.lookups import Lookups
 
 BATCH = 1000  # rows a batch: looked up, matched and written together (400 took ~0.25 s more
 # for 100,000 rows, in the statements of each batch)
@@ -2455,6 +2456,14 @@ class LedgerImporter(Importer):
     def free(self, table: str, ids: Sequence[int]) -> list[int]:
         return [i for i in ids if (table, i) not in self._matched]
 
+    @functools.cached_property
+    def lookups(self) -> Lookups:
+        """What the rows look up and no row changes (campaigns, records by id, links), read
+        once for the import."""
+        from sanlian.services.lookups import Lookups
+
+        return Lookups(self.session)
+
     # -- references to retired records, the record a 台账编号 names ------------------------
 
     def ref_kind(self, key: str, data: Mapping[str, Any]) -> str | None:
@@ -3092,6 +3101,8 @@ class VisitImporter(LedgerImporter):
             now=self.now,
             today=self.today,
             notes=notes,
+            lookups=self.lookups,
+            detail=False,
             **_target_kwargs(kind, data["target"]),
         )
         self.claim("visit", int(record["id"]), row.line)
@@ -3320,6 +3331,8 @@ class ProblemImporter(LedgerImporter):
             now=self.now,
             today=self.today,
             operator=self.operator,
+            lookups=self.lookups,
+            detail=False,
             **_target_kwargs(kind, data["target"]),
         )
         self.claim("problem", int(record["id"]), row.line)

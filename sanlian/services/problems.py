@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from sanlian.db.models import Problem
+    from sanlian.services.lookups import Lookups
 
 OPEN = ("pending", "in_progress")
 # step kind → (statuses it may follow, what the sentence calls it)
@@ -152,8 +153,13 @@ def add(
     now: dt.datetime,
     today: dt.date | None = None,
     operator: str | None = None,
+    lookups: Lookups | None = None,
+    detail: bool = True,
 ) -> dict[str, Any]:
-    """Raise a problem against one target (or the target of ``visit``); not after ``today``."""
+    """Raise a problem against one target (or the target of ``visit``); not after ``today``.
+
+    An import passes its ``lookups`` and asks for no ``detail``: the new problem's id alone,
+    not ``show``'s record."""
     from sanlian.db.models import REGISTRY_MODELS, Problem, Visit
     from sanlian.services import refs, validate
     from sanlian.services.visits import (
@@ -171,6 +177,7 @@ def add(
         household=household,
         what="问题对象",
         required=visit is None,
+        lookups=lookups,
     )
     if visit is not None:
         seen = session.get(Visit, visit)
@@ -200,7 +207,12 @@ def add(
         raise ValidationError("required", field="问题类别（--category）")
     key = category_key(kind, str(category))
     clean_text = validate.text(text, "问题内容（--text）", required=True, limit=2000)
-    owner_id = refs.resolve(session, "cadre", owner).id if owner is not None else None
+    owner_id = None
+    if owner is not None:
+        person = (
+            lookups.resolve("cadre", owner) if lookups else refs.resolve(session, "cadre", owner)
+        )
+        owner_id = person.id
     if due_on is None:
         due_on = _due_default(session, raised_on)
     elif due_on < raised_on:
@@ -236,6 +248,8 @@ def add(
     session.add(problem)
     session.flush()
     assert problem.id is not None
+    if not detail:
+        return {"id": problem.id}
     return show(session, problem_id=problem.id, as_of=raised_on)
 
 

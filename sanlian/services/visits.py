@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from sanlian.db.models import Cadre, Visit
+    from sanlian.services.lookups import Lookups
 
 TARGET_COLUMN = {
     "community": "community_id",
@@ -43,9 +44,11 @@ def campaign_spans(session: Session) -> list[tuple[int, dt.date, dt.date]]:
     return [(y, s, e) for y, s, e in session.exec(stmt).all()]
 
 
-def check_in_campaign(session: Session, day: dt.date, field: str) -> None:
+def check_in_campaign(
+    session: Session, day: dt.date, field: str, lookups: Lookups | None = None
+) -> None:
     """Refuse a date outside every campaign's phases span."""
-    spans = campaign_spans(session)
+    spans = lookups.spans() if lookups is not None else campaign_spans(session)
     if not spans:
         raise RuleError("no_campaign")
     if any(start <= day <= end for _y, start, end in spans):
@@ -83,6 +86,7 @@ def resolve_target(
     household: str | int | None,
     what: str,
     required: bool = True,
+    lookups: Lookups | None = None,
 ) -> tuple[str, Any] | None:
     """The one target named by the three options: (kind, record)."""
     from sanlian.services import refs
@@ -103,6 +107,8 @@ def resolve_target(
             raise ValidationError("target_required", what=what)
         return None
     kind, ref = given[0]
+    if lookups is not None:
+        return kind, lookups.resolve(kind, ref)
     return kind, refs.resolve(session, kind, ref)
 
 
@@ -123,14 +129,19 @@ def target_label(kind: str, name: str) -> str:
 # --- visits --------------------------------------------------------------------------------
 
 
-def _cadres(session: Session, refs_: Sequence[str | int]) -> list[Cadre]:
+def _cadres(
+    session: Session, refs_: Sequence[str | int], lookups: Lookups | None = None
+) -> list[Cadre]:
     from sanlian.services import refs
 
     if not refs_:
         raise ValidationError("required", field="走访干部（--cadre）")
     chosen: list[Cadre] = []
     for ref in refs_:
-        person = refs.resolve(session, "cadre", ref)
+        if lookups is not None:
+            person = lookups.resolve("cadre", ref)
+        else:
+            person = refs.resolve(session, "cadre", ref)
         if all(c.id != person.id for c in chosen):
             chosen.append(person)
     return chosen
@@ -144,6 +155,7 @@ def _unlinked_notes(
     target: Any,
     day: dt.date,
     notes: list[str] | None,
+    lookups: Lookups | None = None,
 ) -> None:
     from sanlian.i18n.messages import render
     from sanlian.services.links import cadre_linked
@@ -151,7 +163,13 @@ def _unlinked_notes(
     if notes is None:
         return
     for person in cadres:
-        if not cadre_linked(session, cadre=person, target_kind=kind, target_id=target.id, day=day):
+        if lookups is not None:
+            linked = lookups.linked(person, kind, target.id, day)
+        else:
+            linked = cadre_linked(
+                session, cadre=person, target_kind=kind, target_id=target.id, day=day
+            )
+        if not linked:
             notes.append(
                 render(
                     "visit_unlinked",
@@ -184,15 +202,22 @@ def _clean(
     return out
 
 
-def _set_cadres(session: Session, visit_id: int, cadres: Sequence[Cadre]) -> None:
+def _set_cadres(
+    session: Session, visit_id: int, cadres: Sequence[Cadre], *, new_visit: bool = False
+) -> None:
     from sqlalchemy import delete, insert
     from sqlmodel import col, select
 
     from sanlian.db.models import VisitCadre
 
-    had = set(
-        session.exec(select(VisitCadre.cadre_id).where(col(VisitCadre.visit_id) == visit_id)).all()
-    )
+    if new_visit:  # none yet: added to the session, flushed with what comes next (the
+        # journal records them from the flush, not by reading each insert back)
+        for person in cadres:
+            assert person.id is not None
+            session.add(VisitCadre(visit_id=visit_id, cadre_id=person.id))
+        return
+    stmt = select(VisitCadre.cadre_id).where(col(VisitCadre.visit_id) == visit_id)
+    had = set(session.exec(stmt).all())
     wanted = [c.id for c in cadres]
     gone = had - set(wanted)
     if gone:  # only the cadres no longer on it: the same cadres again change (and journal) nothing
@@ -221,18 +246,26 @@ def add(
     now: dt.datetime,
     today: dt.date | None = None,
     notes: list[str] | None = None,
+    lookups: Lookups | None = None,
+    detail: bool = True,
 ) -> dict[str, Any]:
     """Record a visit; a cadre not linked with the target adds a note, not a refusal.
 
-    A visit is a past event: one dated after ``today`` is refused.
+    A visit is a past event: one dated after ``today`` is refused. An import passes its
+    ``lookups`` and asks for no ``detail``: the new visit's id alone, not ``show``'s record.
     """
     from sanlian.db.models import Visit
 
     check_not_future(visited_on, "走访日期", today)
-    check_in_campaign(session, visited_on, "走访日期")
-    people = _cadres(session, cadres)
+    check_in_campaign(session, visited_on, "走访日期", lookups)
+    people = _cadres(session, cadres, lookups)
     found = resolve_target(
-        session, community=community, enterprise=enterprise, household=household, what="走访对象"
+        session,
+        community=community,
+        enterprise=enterprise,
+        household=household,
+        what="走访对象",
+        lookups=lookups,
     )
     assert found is not None
     kind, target = found
@@ -249,9 +282,17 @@ def add(
     session.add(visit)
     session.flush()
     assert visit.id is not None
-    _set_cadres(session, visit.id, people)
-    _unlinked_notes(session, cadres=people, kind=kind, target=target, day=visited_on, notes=notes)
-    return show(session, visit_id=visit.id)
+    _set_cadres(session, visit.id, people, new_visit=True)
+    _unlinked_notes(
+        session,
+        cadres=people,
+        kind=kind,
+        target=target,
+        day=visited_on,
+        notes=notes,
+        lookups=lookups,
+    )
+    return show(session, visit_id=visit.id) if detail else {"id": visit.id}
 
 
 def _get(session: Session, visit_id: int) -> Visit:
