@@ -50,3 +50,33 @@ def test_demo_refuses_to_overwrite_a_real_database(base: Cli, db_path: Path) -> 
 )
 def test_standing_day(today: dt.date, expected: dt.date) -> None:
     assert standing_day(today) == expected
+
+
+@pytest.mark.sqlite_only(reason="reads the demo's SQLite file")
+def test_a_demo_standing_late_in_the_year_holds_nothing_after_its_day(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On 2026-11-28 the demo's year is under way: the summary meeting (12-10) has not been
+    held, and nothing else is dated after that day either."""
+    import sqlite3
+
+    monkeypatch.setenv("SANLIAN_TODAY", "2026-11-28")
+    demo_db = tmp_path / "demo.db"
+    result = cli("demo", "--db", demo_db)
+    assert result.code == 0, result
+    with sqlite3.connect(demo_db) as db:
+        later = {
+            table: db.execute(
+                f"SELECT count(*) FROM {table} WHERE {column} > '2026-11-28'"
+            ).fetchone()[0]
+            for table, column in [
+                ("activity", "held_on"),
+                ("visit", "visited_on"),
+                ("problem_step", "step_on"),
+                ("research", "written_on"),
+                ("link", "start_on"),
+            ]
+        }
+        kinds = {k for (k,) in db.execute("SELECT kind FROM activity")}
+    assert later == dict.fromkeys(later, 0)
+    assert "mechanism" in kinds and "summary" not in kinds  # 11-15 held, 12-10 not yet

@@ -667,7 +667,17 @@ class _Year:
         everyone = [c.id for c in self.cadres]
 
         def add(kind: str, day: dt.date, title: str, **more: Any) -> None:
-            activities.add(self.session, kind=kind, held_on=day, title=title, now=self.now, **more)
+            if day > self.today:  # not yet held on the day the demo stands on
+                return
+            activities.add(
+                self.session,
+                kind=kind,
+                held_on=day,
+                title=title,
+                now=self.now,
+                today=self.today,
+                **more,
+            )
 
         add("plan", self.day(1), "制定“三联三解三促”活动实施方案", cadres=leaders[:3])
         add("organize", self.day(2), "成立活动领导小组及办公室", cadres=leaders)
