@@ -208,3 +208,27 @@ def test_an_import_finds_existing_records_through_their_indexes(
     assert sorted(json.loads(params[0])) == ["李明", "王秀英"]
     assert any("USING INDEX ix_household_name" in line for line in plan), plan
     assert "SCAN household" not in plan, plan
+
+
+def test_one_problem_shown_sums_only_its_own_steps(
+    year: Any, db_path: Path, statements: Any
+) -> None:
+    # ``problem show`` (and every step's reply) read the money of the problem's own steps, not
+    # every problem's grouped (70 ms at city scale for each command)
+    resolved = year(
+        "problem", "resolve", "2", "--how", "贴息", "--amount", "1200.5", "--date", "5-8"
+    )
+    assert resolved.code == 0, resolved
+    statements.clear()
+    result = year("problem", "show", "2", "-f", "json")
+    assert result.code == 0 and result.json()["amount"] == "1200.50", result
+    assert year("problem", "show", "1", "-f", "json").json()["amount"] is None
+    money = [
+        plan
+        for (sql, _params), plan in zip(statements, plans(db_path, statements), strict=True)
+        if "sum(problem_step.amount_fen)" in sql
+    ]
+    assert money, statements
+    for plan in money:
+        assert not any(line.startswith("SCAN problem_step") for line in plan), plan
+        assert any("SEARCH problem_step" in line for line in plan), plan

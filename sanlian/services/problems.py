@@ -734,6 +734,8 @@ def _listing_stmt(
     resolved_money = [st.kind == "resolve"]
     if on_day:
         resolved_money.append(st.step_on <= as_of)
+    if ids is not None:  # (one problem shown: its own steps, not the whole table's grouped)
+        resolved_money.append(st.problem_id.in_(list(ids)))
     money = (
         select(st.problem_id.label("problem_id"), func.sum(st.amount_fen).label("fen"))
         .where(*resolved_money)
