@@ -329,3 +329,61 @@ def test_forked_only_while_a_core_is_free(monkeypatch: pytest.MonkeyPatch) -> No
     busy[0] = cores + 5
     monkeypatch.setenv(importing.PARALLEL_ENV, "1")
     assert importing._parallel(small, pure)  # type: ignore[arg-type]
+
+
+def test_the_checks_start_before_the_database_is_opened(tmp_path: Path) -> None:
+    """``begin_early`` finds the header and starts the checking process with no database
+    and without SQLAlchemy loaded: it sends ``_front``'s rows, every second name's pinyin
+    keys too (those of the other rows are worked out by the writing process)."""
+    rows = [["户主", "社区(村)"]] + [[f"户{i}", "幸福社区"] for i in range(1200)]
+    path = write_csv(tmp_path / "x.csv", rows)
+    script = f"""
+import datetime as dt, os, sys
+os.environ[{importing.PARALLEL_ENV!r}] = "1"
+from sanlian.io.readers import open_table
+from sanlian.services import importing
+table = open_table(__import__("pathlib").Path({str(path)!r}))
+early = importing.begin_early(
+    "household", table, today=dt.date(2026, 6, 15), now=dt.datetime(2026, 6, 15, 9)
+)
+assert isinstance(early.front, importing._Forked), early
+got = list(early.front)
+early.stop()
+print(len(got), got[0][0], got[0][2]["name"], got[0][6][2], got[1][6][2], got[-1][6][2])
+print("sqlalchemy" in sys.modules, "sqlmodel" in sys.modules)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "1200 2 户0 None ('h1', 'hu1') ('h1199', 'hu1199')",
+        "False False",
+    ]
+
+
+def test_an_early_checker_is_stopped_when_the_database_cannot_be_opened(
+    base: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Started before the database is opened, the checking process is stopped and reaped
+    when opening it fails (here a folder given as the database)."""
+    from sanlian import forking
+
+    monkeypatch.setenv(importing.PARALLEL_ENV, "1")
+    pids: list[int] = []
+    original = forking.fork_child
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        pid, pipe = original(*args, **kwargs)
+        pids.append(pid)
+        return pid, pipe
+
+    monkeypatch.setattr(forking, "fork_child", recorded)
+    rows = [["户主", "社区(村)"]] + [[f"户{i}", "幸福社区"] for i in range(1200)]
+    folder = tmp_path / "a-folder.db"
+    folder.mkdir()
+    result = base("--db", folder, "household", "import", write_csv(tmp_path / "x.csv", rows))
+    assert result.code == 1 and "Traceback" not in result.err, result
+    assert len(pids) == 1
+    with pytest.raises(ProcessLookupError):  # reaped: not even a zombie is left
+        os.kill(pids[0], 0)

@@ -181,10 +181,17 @@ def _run(
         def callback(done: int, total: int, rows: int) -> None:
             bar.update(task, completed=done, total=total or None, rows=rows)
 
-    copy = None if dry_run else _backup_first(st.location)
+    early = None
+    copy = None
     try:
         if bar is not None:  # started where it is sure to be stopped (a Ctrl-C before
             bar.start()  # the try left it redrawing over the shell's prompt)
+        # A large registry file's rows are checked from here on, in a forked process, while
+        # this one opens the database and copies it for the backup.
+        early = importing.begin_early(
+            kind, table, today=st.today, now=now(), mapping=mapping, operator=st.who
+        )
+        copy = None if dry_run else _backup_first(st.location)
         with st.session(write=not dry_run, rehearse=dry_run) as session:
             _fault_hook(session)
             result = importing.run_import(
@@ -199,6 +206,7 @@ def _run(
                 keep_plan=dry_run,
                 progress=callback,
                 operator=st.who,
+                early=early,
             )
             if bar is not None:
                 bar.stop()
@@ -230,6 +238,8 @@ def _run(
             copy.unlink(missing_ok=True)
         raise
     finally:
+        if early is not None:
+            early.stop()
         if bar is not None:
             bar.stop()
     if copy is not None:

@@ -23,6 +23,7 @@ The registry kinds are written in bulk (``insert`` with RETURNING, pinyin search
 batch by batch, so that 100,000 rows stream in flat memory. A large file of a registry kind is
 read and its values checked (step 2) by a forked process on the second core while this one
 matches and writes (``_Forked``): the same rows in the same order, the same refusals and hints.
+The ``import`` command starts it before the database is opened (``begin_early``).
 Into an empty table, the rows of later batches are matched against what the earlier ones wrote
 by ids kept in memory (``_existing_fresh``), and a large file is written without the table's
 plain indexes, built again at the end. The ledgers (links, visits,
@@ -686,6 +687,7 @@ class Row:
     record_id: int | None = None  # the 台账编号 the row carries
     record_text: str = ""  # that cell as the file shows it
     notes: list[str] = field(default_factory=list)  # hints from checking its values
+    keys: tuple[str, ...] | None = None  # its name's search keys, worked out ahead (``_front``)
 
 
 class Importer:
@@ -783,9 +785,11 @@ def insert_search_keys(
     pairs: Sequence[tuple[int, str]],
     *,
     replace: bool,
+    known: Mapping[str, tuple[str, ...]] | None = None,
 ) -> int:
     """The pinyin search keys of freshly written names, in bulk: ``refs.set_keys`` for many
-    (``replace`` drops the old keys of renamed records first). Returns how many keys."""
+    (``replace`` drops the old keys of renamed records first; ``known``: names' keys worked
+    out already). Returns how many keys."""
     from sqlalchemy import delete, insert
 
     from sanlian.db.models import SearchKey
@@ -799,7 +803,15 @@ def insert_search_keys(
         for start in range(0, len(ids), 500):
             chunk = table.c.ref_id.in_(ids[start : start + 500])
             session.execute(delete(table).where(refs.keys_where(table, kind, chunk)))
-    keys_of = _pinyin_keys
+    keys_of: Callable[[str], tuple[str, ...]] = _pinyin_keys
+    if known:
+
+        def ahead(name: str) -> tuple[str, ...]:
+            found = known.get(name)
+            return found if found is not None else _pinyin_keys(name)
+
+        keys_of = ahead
+
     connection = session.connection()
     if connection.dialect.paramstyle == "qmark":  # SQLite
         # Multi-row statements of ``KEYS_A_STATEMENT`` keys through the driver, the rest of a
@@ -859,16 +871,12 @@ class RegistryImporter(Importer):
         operator: str | None = None,
     ) -> None:
         super().__init__(session, today=today, now=now, operator=operator)
-        from sanlian.db.models import REGISTRY_MODELS
         from sanlian.services.registry import KINDS
 
         self.kind = kind
         self.spec = KINDS[kind]
         self.label = self.spec.label
         self.fields = registry_fields(kind)
-        model: Any = REGISTRY_MODELS[kind]
-        self.model: Any = model
-        self.table: Any = model.__table__
         self.strong = self.STRONG.get(kind)
         self.scope = self.SCOPE.get(kind)
         self._refs: dict[tuple[str, str], int | SanlianError] = {}
@@ -878,16 +886,6 @@ class RegistryImporter(Importer):
         self._seen_strong: dict[Any, int] = {}
         self._seen_name: dict[Any, tuple[int, int | None]] = {}
         self._matched: dict[int, int] = {}  # record id → the line that matched or made it
-        self._key_columns = [
-            c for c in ("name", self.scope, self.strong, "town") if c and c in self.table.c
-        ]
-        defaults = {}
-        for column in self.table.columns:
-            if column.name == "id":
-                continue
-            default = column.default.arg if column.default is not None else None
-            defaults[column.name] = None if callable(default) else default
-        self._defaults = defaults
         # (key, label, required, the kind a reference names, column) of each field, for ``clean``
         self._inputs: list[tuple[str, str, bool, str | None, str]] = []
         for f in self.fields:
@@ -914,6 +912,33 @@ class RegistryImporter(Importer):
         self._fresh_marked: dict[Any, Any] = {}  # with one: by name
         self._fresh_by_strong: dict[Any, Any] = {}
         self._dropped: _Deferred | None = None  # this table's indexes, while dropped
+
+    # The model and its table, looked up when first needed: an importer made before the
+    # database is opened (``begin_early``) checks rows without them, and without SQLAlchemy.
+
+    @functools.cached_property
+    def model(self) -> Any:
+        from sanlian.db.models import REGISTRY_MODELS
+
+        return REGISTRY_MODELS[self.kind]
+
+    @functools.cached_property
+    def table(self) -> Any:
+        return self.model.__table__
+
+    @functools.cached_property
+    def _key_columns(self) -> list[str]:
+        return [c for c in ("name", self.scope, self.strong, "town") if c and c in self.table.c]
+
+    @functools.cached_property
+    def _defaults(self) -> dict[str, Any]:
+        defaults = {}
+        for column in self.table.columns:
+            if column.name == "id":
+                continue
+            default = column.default.arg if column.default is not None else None
+            defaults[column.name] = None if callable(default) else default
+        return defaults
 
     # -- checking ---------------------------------------------------------------------------
 
@@ -1429,7 +1454,10 @@ class RegistryImporter(Importer):
             # the journal keeps the new records' ids (runs of them), not their values
             journal.record_inserted_ids(self.session, self.table, [i for i, _n in made])
             self._defer_lookup_index()
-            self._keys_added += insert_search_keys(self.session, self.kind, made, replace=False)
+            ahead = {d["name"]: r.keys for r, d in adds if r.keys is not None}
+            self._keys_added += insert_search_keys(
+                self.session, self.kind, made, replace=False, known=ahead
+            )
             result.added += len(adds)
             if keep_plan:
                 result.planned.extend(Planned(r.line, "add", d["name"]) for r, d in adds)
@@ -1677,9 +1705,9 @@ def _plain_sqlite(session: Session) -> bool:
     return bool(session.connection().dialect.name == "sqlite")
 
 
+REGISTRY_KINDS = ("section", "cadre", "community", "enterprise", "household")
 IMPORTERS: dict[str, Callable[..., Importer]] = {
-    kind: functools.partial(RegistryImporter, kind=kind)
-    for kind in ("section", "cadre", "community", "enterprise", "household")
+    kind: functools.partial(RegistryImporter, kind=kind) for kind in REGISTRY_KINDS
 }
 
 
@@ -1699,7 +1727,7 @@ def importer_for(
 
 def fields_for(kind: str) -> tuple[Field, ...]:
     """The import fields of ``kind`` without a database (template, --map help)."""
-    if kind in ("section", "cadre", "community", "enterprise", "household"):
+    if kind in REGISTRY_KINDS:
         return registry_fields(kind)
     factory = FIELD_TABLES.get(kind)
     if factory is None:
@@ -1732,8 +1760,10 @@ def run_import(
     keep_plan: bool = False,
     progress: Callable[[int, int, int], None] | None = None,
     operator: str | None = None,
+    early: Prepared | None = None,
 ) -> ImportResult:
     """Import ``table`` as records of ``kind``; see the module's docstring for the steps.
+    ``early``: what ``begin_early`` made of the same file before the database was opened.
 
     The writes happen inside a savepoint that is released only when they are to be kept: not
     for ``dry_run``, and not when a row is bad unless ``skip_bad``. The caller's transaction
@@ -1753,6 +1783,7 @@ def run_import(
             keep_plan=keep_plan,
             progress=progress,
             operator=operator,
+            early=early,
         )
 
 
@@ -1800,60 +1831,28 @@ def _run_import(
     keep_plan: bool,
     progress: Callable[[int, int, int], None] | None,
     operator: str | None,
+    early: Prepared | None = None,
 ) -> ImportResult:
     started = time.perf_counter()
-    importer = importer_for(kind, session, today=today, now=now, operator=operator)
-    result = ImportResult(
-        kind=kind,
-        label=importer.label,
-        path=table.path,
-        fmt=table.fmt,
-        encoding=table.encoding,
-        delimiter=table.delimiter,
-        sheet=table.sheet,
-    )
-    rows = iter(table)
-    maps = parse_mapping(mapping, importer.fields, importer.label)
-    try:
-        columns = find_columns(
-            rows,
-            importer.fields,
-            maps,
-            path=table.path,
-            kind_label=importer.label,
-            ignored=importer.ignored,
-        )
-    except ImportFileError as exc:
-        if exc.key not in ("import_no_header", "import_empty") or not table.other_sheets:
-            raise
-        raise ImportFileError(  # the data is likely on another sheet: say which there are
-            exc.key + "_sheets",
-            **exc.params,
-            sheet=table.sheet,
-            others="、".join(f"“{n}”" for n in table.other_sheets),
-            first=table.other_sheets[0],
-        ) from None
-    importer.columns = columns
-    if columns.pending:  # the row read after the header to see whether it was one
-        rows = itertools.chain(columns.pending, rows)
-    importer.expected_rows = _expected_rows(table)
-    result.header_line = columns.header_line
-    result.unknown_columns = columns.unknown
-    example = {k: _example_text(v) for k, v in importer.example().items()}
-    mapped_keys = [f.key for f in columns.fields.values()]
-    if not set(example) <= set(mapped_keys):
-        example = {}  # only a file with every column of the template can hold its example
+    if early is None:
+        importer = importer_for(kind, session, today=today, now=now, operator=operator)
+        prepared = _prepare(importer, table, mapping)
+    else:  # made before the database was opened; its rows are being checked already
+        prepared = early
+        importer = prepared.importer
+        importer.session = session
+    result, columns, rows = prepared.result, prepared.columns, prepared.rows
+    example, mapped_keys, fields = prepared.example, prepared.mapped_keys, prepared.fields
     read = 0
-    # (column, field, key, whether prose, whether a number) for ``prepare`` inline
-    fields = [
-        (index, f, f.key, f.type in PROSE_TYPES, f.type in NUMBER_TYPES)
-        for index, f in columns.fields.items()
-    ]
 
     savepoint = session.begin_nested()
     try:
         batch: list[Row] = []
-        with _front_rows(rows, table, importer, columns, fields) as front:
+        if early is not None and early.front is not None:
+            ahead = _stopping(early.front)
+        else:
+            ahead = _front_rows(rows, table, importer, columns, fields)
+        with ahead as front:
             for line, cells, values, problems, record_text, record_id, pre in front:
                 read += 1
                 if progress is not None and read % BATCH == 0:
@@ -1882,6 +1881,7 @@ def _run_import(
                     assert pre is not None
                     row.data = data
                     row.notes = pre[1]
+                    row.keys = pre[2]
                 else:
                     try:
                         # Hints about the values (an area code not in the table) wait for the
@@ -1920,11 +1920,119 @@ def _run_import(
     return result
 
 
+@dataclass
+class Prepared:
+    """An import's side that needs no database: its importer, the file's header and columns,
+    the rows after the header and, once started (``begin_early``), where they are checked."""
+
+    importer: Importer
+    result: ImportResult
+    columns: Columns
+    rows: Iterator[tuple[int, list[Cell]]]
+    example: dict[str, Any]
+    mapped_keys: list[str]
+    fields: list[tuple[int, Field, str, bool, bool]]
+    front: _Inline | _Forked | None = None
+
+    def stop(self) -> None:
+        """The checking process stopped and reaped (a no-op when there is none)."""
+        if self.front is not None:
+            self.front.stop()
+
+
+def _prepare(importer: Importer, table: Table, mapping: Sequence[str]) -> Prepared:
+    """The header found and the columns mapped (``find_columns``); nothing written."""
+    result = ImportResult(
+        kind=importer.kind,
+        label=importer.label,
+        path=table.path,
+        fmt=table.fmt,
+        encoding=table.encoding,
+        delimiter=table.delimiter,
+        sheet=table.sheet,
+    )
+    rows = iter(table)
+    maps = parse_mapping(mapping, importer.fields, importer.label)
+    try:
+        columns = find_columns(
+            rows,
+            importer.fields,
+            maps,
+            path=table.path,
+            kind_label=importer.label,
+            ignored=importer.ignored,
+        )
+    except ImportFileError as exc:
+        if exc.key not in ("import_no_header", "import_empty") or not table.other_sheets:
+            raise
+        raise ImportFileError(  # the data is likely on another sheet: say which there are
+            exc.key + "_sheets",
+            **exc.params,
+            sheet=table.sheet,
+            others="、".join(f"“{n}”" for n in table.other_sheets),
+            first=table.other_sheets[0],
+        ) from None
+    importer.columns = columns
+    if columns.pending:  # the row read after the header to see whether it was one
+        rows = itertools.chain(columns.pending, rows)
+    importer.expected_rows = _expected_rows(table)
+    result.header_line = columns.header_line
+    result.unknown_columns = columns.unknown
+    example = {k: _example_text(v) for k, v in importer.example().items()}
+    mapped_keys = [f.key for f in columns.fields.values()]
+    if not set(example) <= set(mapped_keys):
+        example = {}  # only a file with every column of the template can hold its example
+    # (column, field, key, whether prose, whether a number) for ``prepare`` inline
+    fields = [
+        (index, f, f.key, f.type in PROSE_TYPES, f.type in NUMBER_TYPES)
+        for index, f in columns.fields.items()
+    ]
+
+    return Prepared(importer, result, columns, rows, example, mapped_keys, fields)
+
+
+def begin_early(
+    kind: str,
+    table: Table,
+    *,
+    today: dt.date,
+    now: dt.datetime,
+    mapping: Sequence[str] = (),
+    operator: str | None = None,
+) -> Prepared | None:
+    """For a large registry file, before the database is opened: its header found and its
+    rows checked from now on by a forked process (``_Forked``), so that the checks run while
+    this process loads SQLAlchemy, opens the database and takes the backup (≈ 0.25 s).
+    ``None`` where the checks stay in this process (``_parallel``): the file is then read
+    only by ``run_import``. The caller passes the result to ``run_import(early=…)`` and
+    calls its ``stop`` however the command ends. A file that has no header is refused here,
+    before the database is opened."""
+    factory = IMPORTERS.get(kind)
+    if factory is None or kind not in REGISTRY_KINDS:
+        return None
+    importer = factory(None, today=today, now=now, operator=operator)
+    if not _parallel(table, importer):
+        return None
+    prepared = _prepare(importer, table, mapping)
+    _warm(importer)
+    try:
+        prepared.front = _Forked(
+            _front(prepared.rows, importer, prepared.columns, prepared.fields, keys=True),
+            table,
+            importer,
+        )
+    except OSError:  # no process to be had: the rows are checked here, as they come
+        prepared.front = _Inline(
+            _front(prepared.rows, importer, prepared.columns, prepared.fields), table
+        )
+    return prepared
+
+
 # --- the per-row work that depends on the row alone ------------------------------------------
 
 # (line, cells, values or None when nothing is to be imported, problems of the cells, the
-# record number as shown, the record number, and ``clean_pure``'s (data, notes) or None where
-# the row is to be checked by ``clean``)
+# record number as shown, the record number, and ``clean_pure``'s (data, notes, the name's search
+# keys or None) or None where the row is to be checked by ``clean``)
 FrontRow = tuple[
     int,
     list[Cell],
@@ -1932,7 +2040,7 @@ FrontRow = tuple[
     "list[Problem]",
     str,
     "int | None",
-    "tuple[dict[str, Any], list[str]] | None",
+    "tuple[dict[str, Any], list[str], tuple[str, ...] | None] | None",
 ]
 
 PARALLEL_MIN_ROWS = 5_000  # rows a file holds before a second process checks them
@@ -1962,11 +2070,15 @@ def _front(
     importer: Importer,
     columns: Columns,
     fields: list[tuple[int, Field, str, bool, bool]],
+    *,
+    keys: bool = False,
 ) -> Iterator[FrontRow]:
     """Each row's cells prepared and, where the importer can (``pure``), its values checked
     by ``clean_pure``: nothing here reads the database or depends on another row, so a
-    forked process may do it. (The search keys are worked out where they are written: with
-    them, the forked process took longer than the writing one, which then waited.)"""
+    forked process may do it. With ``keys`` (a forked process, started before the database
+    was opened: it has the time), the pinyin search keys of every second checked row's name
+    too, which the writing process would otherwise work out as it writes them (all of them
+    here, and the forked process became the slower of the two)."""
     pure = importer.pure
     record = columns.record
     headers = columns.headers
@@ -2018,7 +2130,9 @@ def _front(
             except SanlianError:
                 pass  # ``clean`` says it again, and ``diagnose`` finds every problem
             else:
-                pre = (data, notes)
+                # every second row's keys: the two processes then end about together
+                name = data.get("name") if keys and line % 2 else None
+                pre = (data, notes, _pinyin_keys(name) if isinstance(name, str) else None)
         yield line, cells, values, problems, record_text, record_id, pre
 
 
@@ -2057,6 +2171,14 @@ class _Forked:
         self.done = table.done
 
         def feed(out: Any) -> None:
+            import gc
+
+            # the collector as ``_fewer_collections`` sets it for an import, whether the fork
+            # came before the database was opened (``begin_early``: the program's start-up
+            # runs with it off) or inside ``run_import``
+            gc.set_threshold(max(gc.get_threshold()[0], GC_THRESHOLD), *gc.get_threshold()[1:])
+            gc.freeze()
+            gc.enable()
             _feed(out, items, table, pickle.dump)
 
         # (the caller checks alone on OSError: no process to be had)
@@ -2098,17 +2220,23 @@ class _Forked:
 
 def _feed(out: Any, items: Iterator[FrontRow], table: Table, dump: Callable[..., None]) -> None:
     """The child's work: ``_front``'s rows, pickled ``FRAME`` at a time, then how it ended
-    (a refusal of the file, e.g. a line that does not decode, goes after the rows before it)."""
+    (a refusal of the file, e.g. a line that does not decode, goes after the rows before it).
+
+    The frames are written without waiting while the pipe is full (it holds a megabyte,
+    ≈ 1,200 rows): what does not fit waits here and the rows are checked on, since a child
+    started before the database was opened (``begin_early``) is well ahead of the parent's
+    first read. (A writing thread instead ran ~40 % slower: it waited for the interpreter's
+    lock at each megabyte.) A failed write (the parent gone) ends the child."""
     import traceback
 
+    sink = _Sink(out.fileno())
     protocol = 5
     chunk: list[FrontRow] = []
     try:
         for item in items:
             chunk.append(item)
             if len(chunk) >= FRAME:
-                dump(("rows", table.done, chunk), out, protocol)
-                out.flush()
+                sink.send(("rows", table.done, chunk), dump, protocol)
                 chunk = []
         end: tuple[Any, ...] = ("end", table.done)
     except SanlianError as exc:
@@ -2116,9 +2244,51 @@ def _feed(out: Any, items: Iterator[FrontRow], table: Table, dump: Callable[...,
     except Exception:
         end = ("failed", traceback.format_exc())
     if chunk:
-        dump(("rows", table.done, chunk), out, protocol)
-    dump(end, out, protocol)
-    out.flush()
+        sink.send(("rows", table.done, chunk), dump, protocol)
+    sink.send(end, dump, protocol)
+    sink.drain()
+
+
+class _Sink:
+    """Pickled frames into a pipe that is never waited on until ``drain``: its descriptor
+    is made non-blocking and what it cannot take is kept, in order, for the next try."""
+
+    def __init__(self, fd: int) -> None:
+        import os
+
+        self._fd = fd
+        self._pending: list[memoryview] = []
+        os.set_blocking(fd, False)
+
+    def send(self, frame: Any, dump: Callable[..., None], protocol: int) -> None:
+        import io
+
+        buffer = io.BytesIO()
+        dump(frame, buffer, protocol)
+        self._pending.append(memoryview(buffer.getbuffer()))
+        self._pump(wait=False)
+
+    def drain(self) -> None:
+        self._pump(wait=True)
+
+    def _pump(self, *, wait: bool) -> None:
+        import os
+        import select
+
+        pending = self._pending
+        while pending:
+            view = pending[0]
+            try:
+                written = os.write(self._fd, view)
+            except BlockingIOError:
+                if not wait:
+                    return
+                select.select([], [self._fd], [])
+                continue
+            if written < len(view):
+                pending[0] = view[written:]
+            else:
+                pending.pop(0)
 
 
 def _parallel(table: Table, importer: Importer) -> bool:
@@ -2161,6 +2331,15 @@ def _warm(importer: Importer) -> None:
 
 
 @contextlib.contextmanager
+def _stopping(front: _Inline | _Forked) -> Iterator[_Inline | _Forked]:
+    """A front started before (``begin_early``), stopped however the import ends."""
+    try:
+        yield front
+    finally:
+        front.stop()
+
+
+@contextlib.contextmanager
 def _front_rows(
     rows: Iterator[tuple[int, list[Cell]]],
     table: Table,
@@ -2175,7 +2354,7 @@ def _front_rows(
         return
     _warm(importer)
     try:
-        forked = _Forked(_front(rows, importer, columns, fields), table, importer)
+        forked = _Forked(_front(rows, importer, columns, fields, keys=True), table, importer)
     except OSError:
         yield _Inline(_front(rows, importer, columns, fields), table)
         return
