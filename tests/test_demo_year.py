@@ -59,7 +59,9 @@ def test_counted(year_db: tuple[Path, dict[str, int]]) -> None:
     assert counts["links_household"] == one(
         path, "select count(*) from link where kind = 'household'"
     )
-    assert counts["activities"] >= len(ACTIVITY_KIND)
+    # the year stands on 06-15: the activities held by then (the whole year's: ``test_a_past_year``)
+    assert counts["activities"] == one(path, "select count(*) from activity") >= 6
+    assert one(path, "select max(held_on) from activity") <= TODAY.isoformat()
     assert counts["research"] > 0 and counts["links_ended"] >= 1
 
 
@@ -175,13 +177,11 @@ def test_problems_in_every_category_and_state(year_db: tuple[Path, dict[str, int
 
 def test_activities_and_research(year_db: tuple[Path, dict[str, int]]) -> None:
     path = year_db[0]
-    assert {r[0] for r in query(path, "select distinct kind from activity")} == set(ACTIVITY_KIND)
-    assert one(
-        path, "select count(*) from activity where kind = 'org_life' and held_on < '2026-07-01'"
-    )
-    assert one(
-        path, "select count(*) from activity where kind = 'org_life' and held_on >= '2026-07-01'"
-    )
+    held = {r[0] for r in query(path, "select distinct kind from activity")}
+    # by 06-15: planned, organised, mobilised, educated, civility actions in May; not yet the
+    # org-lives (late June), the exchange (10-20), the mechanism (11-15) or the summary (12-10)
+    assert held == {"plan", "organize", "mobilize", "education", "civility"}
+    assert one(path, "select count(*) from activity where held_on > ?", TODAY.isoformat()) == 0
     assert one(path, "select count(*) from activity_cadre") > 60
     cadres = one(path, "select count(*) from cadre")
     writers = one(path, "select count(distinct cadre_id) from research")
@@ -234,6 +234,15 @@ def test_a_past_year(tmp_path: Path) -> None:
     path = tmp_path / "past.db"
     counts = build(path, year=2025, seed=11)
     assert counts["visits"] >= 300
+    # a whole year: every kind of activity, an org-life before 七一 and one made up after it
+    kinds = {r[0] for r in query(path, "select distinct kind from activity")}
+    assert kinds == set(ACTIVITY_KIND)
+    assert one(
+        path, "select count(*) from activity where kind = 'org_life' and held_on < ?", "2025-07-01"
+    )
+    assert one(
+        path, "select count(*) from activity where kind = 'org_life' and held_on >= ?", "2025-07-01"
+    )
     assert one(path, "select min(visited_on) from visit") >= "2025-03-01"
     assert one(path, "select max(step_on) from problem_step") <= "2025-12-31"
     assert one(
