@@ -210,18 +210,29 @@ def test_an_import_finds_existing_records_through_their_indexes(
     assert "SCAN household" not in plan, plan
 
 
-def test_one_problem_shown_sums_only_its_own_steps(
-    year: Any, db_path: Path, statements: Any
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("problem", "show", "2"),
+        ("problem", "list", "--owner", "1"),
+        ("problem", "list", "--enterprise", "1"),
+    ],
+)
+def test_problems_of_one_owner_or_target_sum_only_their_own_steps(
+    year: Any, db_path: Path, statements: Any, args: tuple[str, ...]
 ) -> None:
-    # ``problem show`` (and every step's reply) read the money of the problem's own steps, not
-    # every problem's grouped (70 ms at city scale for each command)
+    # ``problem show`` (and every step's reply) and a listing narrowed to a cadre, a section
+    # or a target read the money of the listed problems' own steps, not every problem's
+    # grouped (70 ms at city scale for each command)
     resolved = year(
         "problem", "resolve", "2", "--how", "贴息", "--amount", "1200.5", "--date", "5-8"
     )
     assert resolved.code == 0, resolved
     statements.clear()
-    result = year("problem", "show", "2", "-f", "json")
-    assert result.code == 0 and result.json()["amount"] == "1200.50", result
+    result = year(*args, "-f", "json")
+    assert result.code == 0, result
+    found = result.json()
+    assert [p["amount"] for p in (found if isinstance(found, list) else [found])] == ["1200.50"]
     assert year("problem", "show", "1", "-f", "json").json()["amount"] is None
     money = [
         plan

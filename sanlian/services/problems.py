@@ -734,14 +734,28 @@ def _listing_stmt(
     resolved_money = [st.kind == "resolve"]
     if on_day:
         resolved_money.append(st.step_on <= as_of)
-    if ids is not None:  # (one problem shown: its own steps, not the whole table's grouped)
-        resolved_money.append(st.problem_id.in_(list(ids)))
-    money = (
-        select(st.problem_id.label("problem_id"), func.sum(st.amount_fen).label("fen"))
-        .where(*resolved_money)
-        .group_by(st.problem_id)
-        .subquery()
+    # The money of resolutions: for a listing narrowed to a cadre, a section, a target or
+    # given problems, each row's own steps summed through the step index; for the others,
+    # every step grouped once (at city, 200,000 problems: grouping 70 ms, whoever is listed).
+    narrow = ids is not None or any(
+        ref is not None for ref in (owner, section, community, enterprise, household)
     )
+    fen: Any
+    if narrow:
+        fen = (
+            select(func.sum(st.amount_fen))
+            .where(st.problem_id == pr.id, *resolved_money)
+            .scalar_subquery()
+            .label("fen")
+        )
+    else:
+        money = (
+            select(st.problem_id.label("problem_id"), func.sum(st.amount_fen).label("fen"))
+            .where(*resolved_money)
+            .group_by(st.problem_id)
+            .subquery()
+        )
+        fen = money.c.fen
     stmt: Any = (
         select(
             *pr,
@@ -752,7 +766,7 @@ def _listing_stmt(
             cd.section_id.label("owner_section_id"),
             cd.retired_on.label("owner_retired_on"),
             sc.name.label("owner_section"),
-            money.c.fen,
+            fen,
         )
         .select_from(t.problem)
         .outerjoin(t.community, co.id == pr.community_id)
@@ -760,8 +774,9 @@ def _listing_stmt(
         .outerjoin(t.household, ho.id == pr.household_id)
         .outerjoin(t.cadre, cd.id == pr.owner_id)
         .outerjoin(t.section, sc.id == cd.section_id)
-        .outerjoin(money, money.c.problem_id == pr.id)
     )
+    if not narrow:
+        stmt = stmt.outerjoin(money, money.c.problem_id == pr.id)
     if on_day:
         stmt = stmt.where(pr.raised_on <= as_of)
     if status is not None:
