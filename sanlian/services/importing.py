@@ -2283,7 +2283,9 @@ class _Sink:
             except BlockingIOError:
                 if not wait:
                     return
-                select.select([], [self._fd], [])
+                poller = select.poll()
+                poller.register(self._fd, select.POLLOUT)
+                poller.poll()
                 continue
             if written < len(view):
                 pending[0] = view[written:]
