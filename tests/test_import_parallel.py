@@ -387,3 +387,40 @@ def test_an_early_checker_is_stopped_when_the_database_cannot_be_opened(
     assert len(pids) == 1
     with pytest.raises(ProcessLookupError):  # reaped: not even a zombie is left
         os.kill(pids[0], 0)
+
+
+def test_the_sink_never_waits_on_a_full_pipe_until_drained() -> None:
+    """``_Sink``: frames sent while nobody reads are kept (the sender goes on), and come out
+    whole and in order once read; ``drain`` waits for the reader."""
+    import pickle
+    import threading
+
+    read_end, write_end = os.pipe()
+    try:
+        sink = importing._Sink(write_end)
+        frames = [("rows", i, ["户" * 1000] * 100) for i in range(40)]  # ≈ 12 MB, pipe 64 KiB
+
+        def send_all() -> None:
+            for frame in frames:
+                sink.send(frame, pickle.dump, 5)
+
+        sender = threading.Thread(target=send_all, daemon=True)
+        sender.start()
+        sender.join(timeout=30)
+        sent_unread = not sender.is_alive()  # a blocking write would still be waiting
+        got: list[Any] = []
+
+        def reader() -> None:
+            with os.fdopen(read_end, "rb", closefd=False) as pipe:
+                got.extend(pickle.load(pipe) for _ in frames)
+
+        thread = threading.Thread(target=reader, daemon=True)
+        thread.start()
+        sender.join(timeout=60)
+        sink.drain()
+        thread.join(timeout=60)
+        assert sent_unread
+        assert got == frames
+    finally:
+        os.close(read_end)
+        os.close(write_end)
