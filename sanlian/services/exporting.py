@@ -232,7 +232,7 @@ def link_table(session: Session, *, reveal: bool, today: dt.date) -> ExportTable
     names = _Names(session)
 
     def rows() -> Iterator[list[Any]]:
-        for r in links.listing(session, as_of=today, active=False):
+        for r in links.iter_listing(session, as_of=today, active=False):
             kind = r["kind"]
             if kind == "community":
                 who = [names("section", r["section_id"]) or links.BUREAU, None]
@@ -290,7 +290,7 @@ def problem_table(session: Session, *, reveal: bool, today: dt.date) -> ExportTa
     extra = ["状态", "解决日期", "办结(无法解决)日期", "资金(元)"]
 
     def rows() -> Iterator[list[Any]]:
-        for r in problems.listing(session, as_of=today):
+        for r in problems.iter_listing(session, as_of=today):  # as read, not all held
             kind = r["target_kind"]
             amount = r.get("amount")
             yield [

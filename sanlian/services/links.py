@@ -8,7 +8,7 @@ pair (or counts against a limit) that has not ended before that start date.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sanlian.errors import NotFoundError, RuleError, ValidationError
@@ -354,6 +354,18 @@ def listing(
 ) -> list[dict[str, Any]]:
     """Links as dicts, by number; the first ``limit`` of them when given. ``filters``: those of
     ``_listing_stmt`` (kind, cadre, section, target, ``active`` on ``as_of``, ids)."""
+    return list(iter_listing(session, as_of=as_of, limit=limit, **filters))
+
+
+def iter_listing(
+    session: Session,
+    *,
+    as_of: dt.date,
+    limit: int | None = None,
+    **filters: Any,
+) -> Iterator[dict[str, Any]]:
+    """``listing``'s links as they are read: their columns, not ``Link`` objects (at city,
+    110,000 links: 4.6 s and 345 MB for ``export link`` as objects)."""
     from sqlmodel import col
 
     from sanlian.db.models import Link
@@ -361,52 +373,40 @@ def listing(
     stmt = _listing_stmt(session, as_of=as_of, **filters).order_by(col(Link.id))
     if limit is not None:
         stmt = stmt.limit(limit)
-    rows = []
-    for (
-        link,
-        link_section,
-        cadre_name,
-        cadre_section_id,
-        cadre_section,
-        community_name,
-        enterprise_name,
-        household_name,
-        household_community_id,
-        household_community,
-    ) in session.execute(stmt).all():
-        if link.kind == "community":
-            section_id, section_name = link.section_id, link_section or BUREAU
-            target_id, target = link.community_id, community_name
+    result = session.execute(stmt, execution_options={"yield_per": 2000})
+    for r in result.mappings():
+        kind = r["kind"]
+        if kind == "community":
+            section_id, section_name = r["section_id"], r["link_section"] or BUREAU
+            target_id, target = r["community_id"], r["community_name"]
         else:
-            section_id, section_name = cadre_section_id, cadre_section
-            if link.kind == "enterprise":
-                target_id, target = link.enterprise_id, enterprise_name
+            section_id, section_name = r["cadre_section_id"], r["cadre_section"]
+            if kind == "enterprise":
+                target_id, target = r["enterprise_id"], r["enterprise_name"]
             else:
-                target_id, target = link.household_id, household_name
-        is_active = link.start_on <= as_of and (link.end_on is None or link.end_on >= as_of)
-        rows.append(
-            {
-                "id": link.id,
-                "kind": link.kind,
-                "section_id": section_id,
-                "section": section_name,
-                "cadre_id": link.cadre_id,
-                "cadre": cadre_name,
-                "target_id": target_id,
-                "target": target,
-                "community_id": link.community_id
-                if link.kind == "community"
-                else household_community_id,
-                "community": community_name if link.kind == "community" else household_community,
-                "enterprise_id": link.enterprise_id,
-                "household_id": link.household_id,
-                "start_on": link.start_on,
-                "end_on": link.end_on,
-                "active": is_active,
-                "note": link.note,
-            }
-        )
-    return rows
+                target_id, target = r["household_id"], r["household_name"]
+        start_on, end_on = r["start_on"], r["end_on"]
+        is_active = start_on <= as_of and (end_on is None or end_on >= as_of)
+        yield {
+            "id": r["id"],
+            "kind": kind,
+            "section_id": section_id,
+            "section": section_name,
+            "cadre_id": r["cadre_id"],
+            "cadre": r["cadre_name"],
+            "target_id": target_id,
+            "target": target,
+            "community_id": r["community_id"]
+            if kind == "community"
+            else r["household_community_id"],
+            "community": r["community_name"] if kind == "community" else r["household_community"],
+            "enterprise_id": r["enterprise_id"],
+            "household_id": r["household_id"],
+            "start_on": start_on,
+            "end_on": end_on,
+            "active": is_active,
+            "note": r["note"],
+        }
 
 
 def listing_count(session: Session, *, as_of: dt.date, **filters: Any) -> int:
@@ -443,17 +443,18 @@ def _listing_stmt(
     LinkSection = aliased(Section)
     CadreSection = aliased(Section)
     HouseholdCommunity = aliased(Community)
+    link: Any = Link.__table__  # type: ignore[attr-defined]
     columns: list[Any] = [
-        Link,
-        LinkSection.name,
-        Cadre.name,
-        Cadre.section_id,
-        CadreSection.name,
-        Community.name,
-        Enterprise.name,
-        Household.name,
-        HouseholdCommunity.id,
-        HouseholdCommunity.name,
+        *link.c,
+        col(LinkSection.name).label("link_section"),
+        col(Cadre.name).label("cadre_name"),
+        col(Cadre.section_id).label("cadre_section_id"),
+        col(CadreSection.name).label("cadre_section"),
+        col(Community.name).label("community_name"),
+        col(Enterprise.name).label("enterprise_name"),
+        col(Household.name).label("household_name"),
+        col(HouseholdCommunity.id).label("household_community_id"),
+        col(HouseholdCommunity.name).label("household_community"),
     ]
     stmt: Any = select(*columns)
     stmt = (
