@@ -324,6 +324,8 @@ def edit(
     renamed = "name" in data and data["name"] != merged["name"]
     merged.update(data)
     _duplicate(session, kind, merged, record.id)
+    if kind == "cadre" and record.is_leader and data.get("is_leader") is False:
+        _check_no_enterprises(session, record, today)
     for column, value in data.items():
         setattr(record, column, value)
     session.add(record)
@@ -331,6 +333,31 @@ def edit(
     if renamed:  # the same name again leaves its search keys as they are
         refs.set_keys(session, kind, record.id, record.name)
     return record
+
+
+def _check_no_enterprises(session: Session, cadre: Any, today: dt.date) -> None:
+    """A leadership member who still links enterprises stays one: 领导班子联系企业 (link
+    enterprise refuses anyone else, and ``db check`` flags such a link)."""
+    from sqlmodel import col, select
+
+    from sanlian.db.models import Enterprise, Link
+    from sanlian.services.links import open_from
+
+    current = session.exec(
+        select(Link.id, Enterprise.name)
+        .join(Enterprise, col(Enterprise.id) == col(Link.enterprise_id))
+        .where(col(Link.kind) == "enterprise", col(Link.cadre_id) == cadre.id, open_from(today))
+        .order_by(col(Link.id))
+    ).all()
+    if current:
+        raise RuleError(
+            "cadre_unleader_linked",
+            name=cadre.name,
+            id=cadre.id,
+            count=len(current),
+            names="、".join(f"{name}（联系编号 {link_id}）" for link_id, name in current),
+            first=current[0][0],
+        )
 
 
 def uses(session: Session, kind: str, record_id: int) -> list[tuple[str, int, str]]:
