@@ -37,3 +37,52 @@ def test_cadre_edit_no_leader_refused_while_linking_enterprises(
     assert base("cadre", "edit", "1", "--no-leader").code == 0
     assert rows_of(db_path, "SELECT is_leader FROM cadre WHERE id = 1") == [(0,)]
     assert base("db", "check").code == 0
+
+
+def test_link_end_community_refused_while_its_pairs_run(
+    base: Cli, unchanged: Callable[[Callable[[], Result]], Result], db_path: Path
+) -> None:
+    """A pair (结对) needs its household's community linked to the cadre's section or the
+    bureau; ending that community link left the pair running uncovered, which ``db check``
+    then reported as broken."""
+    assert (
+        base(
+            "link", "community", "--section", "综合科", "--community", "幸福社区", "--from", "3-1"
+        ).code
+        == 0
+    )
+    assert (
+        base("link", "household", "--cadre", "单丽", "--household", "王秀英", "--from", "3-2").code
+        == 0
+    )
+    refused = unchanged(lambda: base("link", "end", "1", "--date", "6-1"))
+    assert "单丽—“王秀英”（联系编号 2）" in refused.err
+    assert "sanlian link end 2 --date 2026-06-01" in refused.err
+    assert base("db", "check").code == 0
+    # the pair ends the same day: then the community link may end too
+    assert base("link", "end", "2", "--date", "6-1").code == 0
+    assert base("link", "end", "1", "--date", "6-1").code == 0
+    assert rows_of(db_path, "SELECT id, end_on FROM link ORDER BY id") == [
+        (1, "2026-06-01"),
+        (2, "2026-06-01"),
+    ]
+    assert base("db", "check").code == 0
+
+
+def test_link_end_community_allowed_when_another_link_covers_the_pairs(base: Cli) -> None:
+    """The bureau's own link with the community (或局机关) still covers the pair."""
+    assert (
+        base(
+            "link", "community", "--section", "综合科", "--community", "幸福社区", "--from", "3-1"
+        ).code
+        == 0
+    )
+    assert (
+        base("link", "household", "--cadre", "单丽", "--household", "王秀英", "--from", "3-2").code
+        == 0
+    )
+    assert (
+        base("link", "community", "--bureau", "--community", "幸福社区", "--from", "4-1").code == 0
+    )
+    assert base("link", "end", "1", "--date", "6-1").code == 0
+    assert base("db", "check").code == 0

@@ -157,6 +157,7 @@ MESSAGES: dict[str, str] = {
     "link_pairs_limit": "干部“{name}”已与{households}结对，按活动规则每名干部同时只能结对 {limit} 户；请先运行“sanlian link end {ids}”结束原结对，或用“sanlian campaign set --pairs”放宽上限。",
     "link_not_found": "没有编号为 {id} 的联系记录，请用 sanlian link list --all 查看编号。",
     "cadre_unleader_linked": "干部“{name}”（编号 {id}）仍联系 {count} 家企业：{names}；只有领导班子成员才能联系企业，请先用“sanlian link end 联系编号”（如 sanlian link end {first}）结束这些联系，再取消领导班子成员。",
+    "link_end_pairs_left": "联系 {id} 结束后，仍有 {count} 对结对在此社区(村)继续：{pairs}；结对户所在社区(村)须由干部所在科室或局机关联系，请先用“sanlian link end 联系编号 --date {end}”（如 sanlian link end {first} --date {end}）结束这些结对，再结束联系 {id}。",
     "link_already_ended": "联系 {id} 已于 {end} 结束，不能再次结束。",
     "link_end_before_start": "“结束日期”{end} 早于该联系的开始日期 {start}，请写 {start} 或以后的日期。",
     "link_added": "已建立联系 {id}：{who} — {whom}（自 {start} 起）。",

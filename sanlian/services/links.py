@@ -285,10 +285,59 @@ def end(session: Session, *, link_id: int, end_on: dt.date) -> dict[str, Any]:
         raise ValidationError(
             "link_end_before_start", end=end_on.isoformat(), start=link.start_on.isoformat()
         )
+    if link.kind == "community":
+        _check_no_pairs_left(session, link, end_on)
     link.end_on = end_on
     session.add(link)
     session.flush()
     return row(session, link_id, as_of=end_on)
+
+
+def _check_no_pairs_left(session: Session, link: Link, end_on: dt.date) -> None:
+    """A community link may end only when no pair (结对) of a cadre it covers, with a household of
+    that community, runs on past ``end_on`` uncovered by another community link: a household's
+    community must be linked to its cadre's section or the bureau (``link household``)."""
+    from sqlalchemy import exists
+    from sqlalchemy.orm import aliased
+    from sqlmodel import col, select
+
+    from sanlian.db.models import Cadre, Household
+    from sanlian.db.models import Link as LinkModel
+
+    after = end_on + dt.timedelta(days=1)
+    other = aliased(LinkModel)
+    covered = exists().where(
+        col(other.kind) == "community",
+        col(other.id) != link.id,
+        col(other.community_id) == link.community_id,
+        col(other.start_on) <= after,
+        col(other.end_on).is_(None) | (col(other.end_on) >= after),
+        col(other.section_id).is_(None) | (col(other.section_id) == col(Cadre.section_id)),
+    )
+    stmt = (
+        select(LinkModel.id, Cadre.name, Household.name)
+        .join(Cadre, col(Cadre.id) == col(LinkModel.cadre_id))
+        .join(Household, col(Household.id) == col(LinkModel.household_id))
+        .where(
+            col(LinkModel.kind) == "household",
+            col(Household.community_id) == link.community_id,
+            open_from(after),
+            ~covered,
+        )
+        .order_by(col(LinkModel.id))
+    )
+    if link.section_id is not None:
+        stmt = stmt.where(col(Cadre.section_id) == link.section_id)
+    pairs = session.exec(stmt).all()
+    if pairs:
+        raise RuleError(
+            "link_end_pairs_left",
+            id=link.id,
+            end=end_on.isoformat(),
+            count=len(pairs),
+            pairs="、".join(f"{c}—“{h}”（联系编号 {i}）" for i, c, h in pairs),
+            first=pairs[0][0],
+        )
 
 
 def _ref(session: Session, kind: str, ref: str | int) -> Any:
