@@ -86,3 +86,41 @@ def test_link_end_community_allowed_when_another_link_covers_the_pairs(base: Cli
     )
     assert base("link", "end", "1", "--date", "6-1").code == 0
     assert base("db", "check").code == 0
+
+
+def test_import_names_the_other_sheets_of_the_same_kind(
+    base: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    """A roster sent as one sheet per section: without ``--sheet`` only the first visible sheet
+    was imported and the others were dropped without a word."""
+    import openpyxl
+
+    header = ["姓名", "科室", "政治面貌"]
+    book = openpyxl.Workbook()
+    hidden = book.active
+    assert hidden is not None
+    hidden.title = "隐藏"
+    hidden.append(header)
+    hidden.sheet_state = "hidden"
+    first = book.create_sheet("办公室")
+    first.append(["企业局干部花名册"])
+    first.append(header)
+    first.append(["孙七", "办公室", "中共党员"])
+    notes = book.create_sheet("填表说明")
+    notes.append(["姓名必填；科室写全称。"])
+    second = book.create_sheet("综合科")
+    second.append(header)
+    second.append(["周八", "综合科", "群众"])
+    path = tmp_path / "花名册.xlsx"
+    book.save(path)
+
+    result = base("cadre", "import", path)
+    assert result.code == 0, result
+    assert "工作表“综合科”也有同样的表头，没有导入" in result.err
+    assert "sanlian cadre import 花名册.xlsx --sheet 综合科" in result.err
+    assert "填表说明" not in result.err and "隐藏" not in result.err
+    assert rows_of(db_path, "SELECT name FROM cadre WHERE name IN ('孙七', '周八')") == [("孙七",)]
+
+    again = base("cadre", "import", path, "--sheet", "综合科")
+    assert again.code == 0, again
+    assert "同样的表头" not in again.err

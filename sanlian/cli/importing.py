@@ -340,6 +340,17 @@ def _notes(result: Any) -> None:
         )
     if result.skipped_example:
         st.note(render("import_example_skipped", line=result.header_line + 1))
+    if result.other_data_sheets:
+        st.note(
+            render(
+                "import_other_sheets",
+                sheet=result.sheet,
+                others="、".join(f"“{readable(n)}”" for n in result.other_data_sheets),
+                kind=result.kind,
+                file=result.path.name,
+                first=readable(result.other_data_sheets[0]),
+            )
+        )
     for text in result.notes:
         st.note(text)
     for count in result.more_similar.values():

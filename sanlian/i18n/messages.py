@@ -254,6 +254,7 @@ MESSAGES: dict[str, str] = {
     "import_csv_error": "文件 {path} 第 {line} 行无法按 CSV 读取（{reason}），请在 Excel 中打开后重新另存为 CSV。",
     "import_no_header": "在文件前 {rows} 行中找不到表头：表头应含有 {examples} 等列名。请检查文件，或用 --map 列名=字段 说明各列。",
     "import_no_header_sheets": "在工作表“{sheet}”的前 {rows} 行中找不到表头（应含有 {examples} 等列名）；工作簿中还有工作表 {others}，请用 --sheet 指定数据所在的一张，如 --sheet {first}。",
+    "import_other_sheets": "提示：本次只导入了工作表“{sheet}”；工作簿中的工作表{others}也有同样的表头，没有导入。如需导入，请逐张加 --sheet 再导入，如 sanlian {kind} import {file} --sheet {first}。",
     "import_empty_sheets": "工作表“{sheet}”中没有任何数据；工作簿中还有工作表 {others}，请用 --sheet 指定数据所在的一张，如 --sheet {first}。",
     "import_missing_column": "文件缺少必填列“{column}”（也可写作：{aliases}），请在表头补上该列，或用 --map 列名={column} 指明哪一列是它；未导入任何{kind}。",
     "import_duplicate_column": "“{first}”和“{second}”两列都对应“{field}”，请删去一列，或用 --map 列名=忽略 指明不用哪一列。",

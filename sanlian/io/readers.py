@@ -39,6 +39,7 @@ class Table:
     delimiter: str | None = None
     sheet: str | None = None
     other_sheets: tuple[str, ...] = ()  # the workbook's other sheets, when none was named
+    visible_others: tuple[str, ...] = ()  # of those, the visible worksheets
     _position: Any = field(default=None, repr=False)
     _closer: Any = field(default=None, repr=False)
 
@@ -120,10 +121,13 @@ def _open_excel(path: Path, sheet: str | None) -> Table:
             if m.visible == pc.SheetVisibleEnum.Visible and m.typ == pc.SheetTypeEnum.WorkSheet
         ]
         name = visible[0] if visible else names[0]
+        others = tuple(n for n in visible if n != name)
     elif sheet in names:
         name = sheet
+        others = ()
     elif sheet.strip().isdecimal() and len(sheet.strip()) < 6 and 1 <= int(sheet) <= len(names):
         name = names[int(sheet) - 1]
+        others = ()
     else:
         raise ImportFileError("import_sheet_missing", sheet=sheet, sheets="、".join(names))
     sheet_of = _loading(book, name, path)
@@ -157,6 +161,7 @@ def _open_excel(path: Path, sheet: str | None) -> Table:
         size=size,
         sheet=name,
         other_sheets=tuple(n for n in names if n != name) if sheet is None else (),
+        visible_others=others,
         _position=lambda: counter["row"],
         _closer=close,
     )
@@ -186,6 +191,27 @@ def _loading(book: Any, name: str, path: Path) -> Callable[[], Any]:
         return found["sheet"]
 
     return sheet
+
+
+def sheet_head(path: Path, name: str, limit: int = 15) -> list[tuple[int, list[Cell]]]:
+    """The first ``limit`` non-blank rows of the sheet ``name`` (their text cells only: enough
+    to find a header); nothing when the sheet cannot be read."""
+    import python_calamine as pc
+
+    head: list[tuple[int, list[Cell]]] = []
+    try:
+        with pc.CalamineWorkbook.from_path(str(path)) as book:
+            for index, raw in enumerate(book.get_sheet_by_name(name).iter_rows(), start=1):
+                cells: list[Cell] = [v if type(v) is str and v.strip() else None for v in raw]
+                while cells and cells[-1] is None:
+                    cells.pop()
+                if cells:
+                    head.append((index, cells))
+                    if len(head) >= limit:
+                        break
+    except Exception:  # a damaged or odd sheet: no hint about it
+        return []
+    return head
 
 
 def sheet_names(path: Path) -> list[str]:

@@ -639,6 +639,7 @@ class ImportResult:
     more_similar: dict[str, int] = field(default_factory=dict)  # group → notes not listed
     _groups: dict[str, int] = field(default_factory=dict, repr=False)
     unknown_columns: list[str] = field(default_factory=list)
+    other_data_sheets: list[str] = field(default_factory=list)  # not imported, headed like this
     bad_file: Path | None = None
     written: bool = False
     seconds: float = 0.0
@@ -1973,6 +1974,7 @@ def _prepare(importer: Importer, table: Table, mapping: Sequence[str]) -> Prepar
             first=table.other_sheets[0],
         ) from None
     importer.columns = columns
+    result.other_data_sheets = _other_data_sheets(table, importer, maps)
     if columns.pending:  # the row read after the header to see whether it was one
         rows = itertools.chain(columns.pending, rows)
     importer.expected_rows = _expected_rows(table)
@@ -2026,6 +2028,32 @@ def begin_early(
             _front(prepared.rows, importer, prepared.columns, prepared.fields), table
         )
     return prepared
+
+
+def _other_data_sheets(table: Table, importer: Any, maps: Mapping[str, str]) -> list[str]:
+    """The workbook's other visible sheets (none named by ``--sheet``) that have a header of
+    this kind: a roster sent as one sheet per section is imported one sheet at a time, and the
+    clerk should hear that the others were left."""
+    from sanlian.io.readers import sheet_head
+
+    found = []
+    for name in table.visible_others[:20]:
+        head = sheet_head(table.path, name)
+        if not head:
+            continue
+        try:
+            find_columns(
+                iter(head),
+                importer.fields,
+                maps,
+                path=table.path,
+                kind_label=importer.label,
+                ignored=importer.ignored,
+            )
+        except SanlianError:
+            continue
+        found.append(name)
+    return found
 
 
 # --- the per-row work that depends on the row alone ------------------------------------------
