@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Cli, Result, rows_of
 
 
@@ -124,3 +126,42 @@ def test_import_names_the_other_sheets_of_the_same_kind(
     again = base("cadre", "import", path, "--sheet", "综合科")
     assert again.code == 0, again
     assert "同样的表头" not in again.err
+
+
+@pytest.mark.parametrize("measure", [None, "送法律"])
+def test_selfcheck_docx_names_only_the_measures_taken(
+    base: Cli, tmp_path: Path, measure: str | None
+) -> None:
+    """（六）解决一些实际问题 said 采取送政策、送信息、送资金、送技术等方式 whatever was done:
+    a year that sent only law (or nothing) read as if policy, funds and technology had been
+    sent too."""
+    import docx
+
+    assert (
+        base(
+            "problem",
+            "add",
+            "--household",
+            "王秀英",
+            "--category",
+            "法律服务",
+            "--text",
+            "继承纠纷咨询",
+            "--owner",
+            "单丽",
+            "--date",
+            "5-1",
+        ).code
+        == 0
+    )
+    resolve = ["problem", "resolve", "1", "--how", "联系律师解答", "--date", "5-3"]
+    assert base(*resolve, *(["--measure", measure] if measure else [])).code == 0
+    out = tmp_path / "自查报告.docx"
+    assert base("selfcheck", "-o", out).code == 0
+    item = next(p.text for p in docx.Document(str(out)).paragraphs if p.text.startswith("（六）"))
+    assert "送技术" not in item and "送政策" not in item and "送资金" not in item
+    lead = "（六）解决一些实际问题。"
+    if measure:
+        assert item.startswith(lead + "通过送法律1次，为联系对象解决实际问题1件，落实资金0.00元。")
+    else:
+        assert item.startswith(lead + "为联系对象解决实际问题1件，落实资金0.00元。")

@@ -148,10 +148,9 @@ def practice_paragraphs(detail: SelfCheckDetail) -> list[tuple[str, str]]:
         ),
         "civility": activity_item("civility", f.civility_actions, "组织文明行动进社区", "次"),
         "practical": (
-            f"采取送政策、送信息、送资金、送技术等方式，为联系对象解决实际问题{f.problems_resolved}件，"
-            f"落实资金{f.funds_yuan:.2f}元"
-            + (f"（{_measures_text(f)}）" if _measures_text(f) else "")
-            + "。"
+            # the measures named are the ones taken (送…), never a stock list of four
+            (f"通过{_measures_text(f)}，" if _measures_text(f) else "")
+            + f"为联系对象解决实际问题{f.problems_resolved}件，落实资金{f.funds_yuan:.2f}元。"
             + examples(detail.practical_examples)
         ),
         "conflict": (
