@@ -165,3 +165,26 @@ def test_selfcheck_docx_names_only_the_measures_taken(
         assert item.startswith(lead + "通过送法律1次，为联系对象解决实际问题1件，落实资金0.00元。")
     else:
         assert item.startswith(lead + "为联系对象解决实际问题1件，落实资金0.00元。")
+
+
+def test_campaign_set_keeps_the_phases_in_order(
+    cli: Cli, unchanged: Callable[[Callable[[], Result]], Result], db_path: Path
+) -> None:
+    """三个阶段 follow one another: 组织实施 set to January (before 动员部署 in March) or 总结
+    set to end before 组织实施 were taken, and the campaign's span moved with them."""
+    assert cli("init", "--year", "2026").code == 0
+    refused = unchanged(
+        lambda: cli("campaign", "set", "--phase", "组织实施", "--start", "1-1", "--end", "2-1")
+    )
+    assert "“组织实施阶段”（2026-01-01 至 2026-02-01）不能早于“动员部署阶段”" in refused.err
+    unchanged(lambda: cli("campaign", "set", "--phase", "3", "--end", "11-15"))
+    unchanged(lambda: cli("campaign", "set", "--phase", "1", "--start", "4-1", "--end", "4-30"))
+    # overlapping edges, as the seed has them, and moving later phase first, are fine
+    assert cli("campaign", "set", "--phase", "2", "--start", "4-1").code == 0
+    assert cli("campaign", "set", "--phase", "1", "--start", "4-1", "--end", "4-30").code == 0
+    assert cli("campaign", "set", "--phase", "3", "--start", "10-1", "--end", "12-20").code == 0
+    assert rows_of(db_path, "SELECT seq, start_on, end_on FROM phase ORDER BY seq") == [
+        (1, "2026-04-01", "2026-04-30"),
+        (2, "2026-04-01", "2026-11-30"),
+        (3, "2026-10-01", "2026-12-20"),
+    ]

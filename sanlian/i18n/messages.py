@@ -78,6 +78,7 @@ MESSAGES: dict[str, str] = {
     "phase_unknown": "“阶段”“{value}”不认识，请写 1、2、3 或 动员部署、组织实施、总结。",
     "phase_order": "“{field}”的开始日期 {start} 晚于结束日期 {end}，请调换或改正。",
     "cards_order": "“超期多少天亮红牌”（{red}）不能少于“超期多少天亮黄牌”（{yellow}），请改正其中一个。",
+    "phase_sequence": "“{after}”（{after_start} 至 {after_end}）不能早于“{before}”（{before_start} 至 {before_end}）开始或结束：三个阶段依次为动员部署、组织实施、总结，首尾可以交叉；请改正日期（几个阶段一起往后挪时先改后面的阶段，往前挪时先改前面的阶段）。",
     "phase_outside_year": "“{field}”的日期必须在 {year} 年内，请改正。",
     "setting_unknown": "没有名为“{name}”的活动规则，可设置：{choices}。",
     # --- registry --------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -183,6 +184,8 @@ def update(
             raise ValidationError("phase_order", field=label, start=new_start, end=new_end)
         phase.start_on, phase.end_on = new_start, new_end
         session.add(phase)
+    if phase_dates:
+        _check_phase_sequence(view)
     for setting, value in (settings or {}).items():
         setattr(campaign, setting, value)
     if campaign.red_days < campaign.yellow_days:
@@ -190,6 +193,24 @@ def update(
     session.add(campaign)
     session.flush()
     return view
+
+
+def _check_phase_sequence(view: CampaignView) -> None:
+    """The three phases follow one another (第一阶段…第二阶段…第三阶段): they may overlap at
+    their edges (the seed's March and November) but neither starts nor ends before the one
+    ahead of it."""
+    phases = sorted(view.phases, key=lambda p: p.seq)
+    for before, after in itertools.pairwise(phases):
+        if after.start_on < before.start_on or after.end_on < before.end_on:
+            raise ValidationError(
+                "phase_sequence",
+                before=PHASE[before.key],
+                before_start=before.start_on,
+                before_end=before.end_on,
+                after=PHASE[after.key],
+                after_start=after.start_on,
+                after_end=after.end_on,
+            )
 
 
 def setting_key(name: str) -> str:
