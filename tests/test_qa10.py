@@ -188,3 +188,16 @@ def test_campaign_set_keeps_the_phases_in_order(
         (2, "2026-04-01", "2026-11-30"),
         (3, "2026-10-01", "2026-12-20"),
     ]
+
+
+def test_cadre_import_no_leader_refused_while_linking_enterprises(
+    base: Cli, unchanged: Callable[[Callable[[], Result]], Result], tmp_path: Path
+) -> None:
+    """The same rule when a roster marks a linked leader 领导班子成员=否."""
+    assert (
+        base("link", "enterprise", "--cadre", "1", "--enterprise", "临沂华强机械有限公司").code == 0
+    )
+    roster = tmp_path / "花名册.csv"
+    roster.write_text("姓名,科室,领导班子成员\n张伟,办公室,否\n", encoding="utf-8")
+    refused = unchanged(lambda: base("cadre", "import", roster))
+    assert "领导班子成员" in refused.err and "临沂华强机械有限公司（联系编号 1）" in refused.err

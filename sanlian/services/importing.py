@@ -1328,7 +1328,7 @@ class RegistryImporter(Importer):
 
         from sanlian.db import journal
         from sanlian.db.journal import SKIP_CAPTURE
-        from sanlian.services.registry import _duplicate
+        from sanlian.services.registry import check_no_enterprises, _duplicate
 
         bad: list[BadRow] = []
         adds: list[tuple[Row, dict[str, Any]]] = []
@@ -1410,6 +1410,12 @@ class RegistryImporter(Importer):
                     refuse(row, "id_number", exc.message)
                     continue
             changes = {k: v for k, v in data.items() if getattr(record, k) != v}
+            if self.kind == "cadre" and changes.get("is_leader") is False:
+                try:  # a leader who still links enterprises stays one (as ``cadre edit``)
+                    check_no_enterprises(self.session, record, self.today)
+                except SanlianError as exc:
+                    refuse(row, "is_leader", exc.message)
+                    continue
             keys_changed = set(changes) & {"name", "section_id", "community_id", "town"}
             keys_changed |= set(changes) & {"id_number", "uscc"}
             if keys_changed:

@@ -325,7 +325,7 @@ def edit(
     merged.update(data)
     _duplicate(session, kind, merged, record.id)
     if kind == "cadre" and record.is_leader and data.get("is_leader") is False:
-        _check_no_enterprises(session, record, today)
+        check_no_enterprises(session, record, today)
     for column, value in data.items():
         setattr(record, column, value)
     session.add(record)
@@ -335,7 +335,7 @@ def edit(
     return record
 
 
-def _check_no_enterprises(session: Session, cadre: Any, today: dt.date) -> None:
+def check_no_enterprises(session: Session, cadre: Any, today: dt.date) -> None:
     """A leadership member who still links enterprises stays one: 领导班子联系企业 (link
     enterprise refuses anyone else, and ``db check`` flags such a link)."""
     from sqlmodel import col, select
