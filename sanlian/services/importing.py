@@ -1328,7 +1328,7 @@ class RegistryImporter(Importer):
 
         from sanlian.db import journal
         from sanlian.db.journal import SKIP_CAPTURE
-        from sanlian.services.registry import check_no_enterprises, _duplicate
+        from sanlian.services.registry import _duplicate, check_no_enterprises
 
         bad: list[BadRow] = []
         adds: list[tuple[Row, dict[str, Any]]] = []
