@@ -201,3 +201,14 @@ def test_cadre_import_no_leader_refused_while_linking_enterprises(
     roster.write_text("姓名,科室,领导班子成员\n张伟,办公室,否\n", encoding="utf-8")
     refused = unchanged(lambda: base("cadre", "import", roster))
     assert "领导班子成员" in refused.err and "临沂华强机械有限公司（联系编号 1）" in refused.err
+
+
+def test_import_of_excels_lock_file_says_what_it_is(
+    base: Cli, unchanged: Callable[[Callable[[], Result]], Result], tmp_path: Path
+) -> None:
+    """``~$花名册.xlsx`` (Tab completes it while the roster is open in Excel) was called a
+    damaged or old workbook, to be opened in Excel and saved again: it is Excel's lock file."""
+    lock = tmp_path / "~$花名册.xlsx"
+    lock.write_bytes(b"\x04QA  " + b"\x00" * 48 + "Q\x00A\x00".encode() + b"\x00" * 105)
+    refused = unchanged(lambda: base("cadre", "import", lock))
+    assert "临时文件（文件名以 ~$ 开头），不含数据；请导入同一文件夹中的原工作簿" in refused.err

@@ -77,6 +77,9 @@ def open_table(path: Path, *, sheet: str | None = None, encoding: str | None = N
     try:
         if suffix in EXCEL_SUFFIXES and path.stat().st_size == 0:  # no workbook: nothing in it
             raise ImportFileError("import_empty", path=path)
+        if path.name.startswith("~$") and path.stat().st_size <= 512 and not _is_workbook(path):
+            # the owner file (165 bytes) Excel and WPS keep beside a workbook while it is open
+            raise ImportFileError("import_lock_file", path=path)
         if suffix in EXCEL_SUFFIXES or (suffix in CSV_SUFFIXES and _is_workbook(path)):
             return _open_excel(path, sheet)
         if suffix in CSV_SUFFIXES:
