@@ -209,6 +209,6 @@ def test_import_of_excels_lock_file_says_what_it_is(
     """``~$花名册.xlsx`` (Tab completes it while the roster is open in Excel) was called a
     damaged or old workbook, to be opened in Excel and saved again: it is Excel's lock file."""
     lock = tmp_path / "~$花名册.xlsx"
-    lock.write_bytes(b"\x04QA  " + b"\x00" * 48 + "Q\x00A\x00".encode() + b"\x00" * 105)
+    lock.write_bytes(b"\x04QA  " + b"\x00" * 48 + b"Q\x00A\x00" + b"\x00" * 105)
     refused = unchanged(lambda: base("cadre", "import", lock))
     assert "临时文件（文件名以 ~$ 开头），不含数据；请导入同一文件夹中的原工作簿" in refused.err
