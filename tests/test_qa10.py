@@ -212,3 +212,42 @@ def test_import_of_excels_lock_file_says_what_it_is(
     lock.write_bytes(b"\x04QA  " + b"\x00" * 48 + b"Q\x00A\x00" + b"\x00" * 105)
     refused = unchanged(lambda: base("cadre", "import", lock))
     assert "临时文件（文件名以 ~$ 开头），不含数据；请导入同一文件夹中的原工作簿" in refused.err
+
+
+@pytest.fixture
+def paired(base: Cli) -> Cli:
+    """``base`` with 综合科 linked to 幸福社区 and 单丽 (综合科) paired with 王秀英 there."""
+    steps = [
+        ("link", "community", "--section", "综合科", "--community", "幸福社区", "--from", "3-1"),
+        ("link", "household", "--cadre", "单丽", "--household", "王秀英", "--from", "3-2"),
+    ]
+    for step in steps:
+        assert base(*step).code == 0
+    return base
+
+
+def test_cadre_moved_to_a_section_not_linked_with_the_pairs_community_refused(
+    paired: Cli, unchanged: Callable[[Callable[[], Result]], Result], tmp_path: Path
+) -> None:
+    """Moving a paired cadre to a section that does not link the household's community made the
+    pair one ``link household`` would refuse and ``db check`` flags."""
+    refused = unchanged(lambda: paired("cadre", "edit", "单丽", "--section", "办公室"))
+    assert "调到办公室后，其结对户“王秀英”（幸福社区，联系编号 2）" in refused.err
+    assert "sanlian link community --section 办公室 --community 幸福社区" in refused.err
+    roster = tmp_path / "花名册.csv"  # the same move from a roster carrying the ledger number
+    roster.write_text("台账编号,姓名,科室\n3,单丽,办公室\n", encoding="utf-8")
+    assert "调到办公室后" in unchanged(lambda: paired("cadre", "import", roster)).err
+    # with the pair ended (today counts as its last day), the move goes through
+    assert paired("link", "end", "2").code == 0
+    assert paired("cadre", "edit", "单丽", "--section", "办公室").code == 0
+
+
+def test_household_moved_to_a_community_its_cadres_do_not_link_refused(
+    paired: Cli, unchanged: Callable[[Callable[[], Result]], Result]
+) -> None:
+    refused = unchanged(lambda: paired("household", "edit", "王秀英", "--community", "前河湾村"))
+    assert "改到前河湾村后，与其结对的干部单丽（联系编号 2）" in refused.err
+    # once 综合科 links 前河湾村 too, the household may move
+    assert paired("link", "community", "--section", "综合科", "--community", "前河湾村").code == 0
+    assert paired("household", "edit", "王秀英", "--community", "前河湾村").code == 0
+    assert paired("db", "check").code == 0

@@ -159,6 +159,8 @@ MESSAGES: dict[str, str] = {
     "link_not_found": "没有编号为 {id} 的联系记录，请用 sanlian link list --all 查看编号。",
     "cadre_unleader_linked": "干部“{name}”（编号 {id}）仍联系 {count} 家企业：{names}；只有领导班子成员才能联系企业，请先用“sanlian link end 联系编号”（如 sanlian link end {first}）结束这些联系，再取消领导班子成员。",
     "link_end_pairs_left": "联系 {id} 结束后，仍有 {count} 对结对在此社区(村)继续：{pairs}；结对户所在社区(村)须由干部所在科室或局机关联系，请先用“sanlian link end 联系编号 --date {end}”（如 sanlian link end {first} --date {end}）结束这些结对，再结束联系 {id}。",
+    "cadre_move_pairs": "干部“{name}”（编号 {id}）调到{section}后，其结对户{pairs}所在社区(村)不由{section}或局机关联系（结对户须在干部所在科室联系的社区(村)内）；请先用“sanlian link end 联系编号”（如 sanlian link end {first}）结束这些结对，或先运行 sanlian link community --section {section} --community {community}，再调整科室。",
+    "household_move_pairs": "联系户“{name}”（编号 {id}）改到{community}后，与其结对的干部{pairs}所在科室和局机关都不联系{community}；请先用“sanlian link end 联系编号”（如 sanlian link end {first}）结束这些结对，或先用 sanlian link community 为这些干部所在科室建立与{community}的联系，再修改所在社区(村)。",
     "link_already_ended": "联系 {id} 已于 {end} 结束，不能再次结束。",
     "link_end_before_start": "“结束日期”{end} 早于该联系的开始日期 {start}，请写 {start} 或以后的日期。",
     "link_added": "已建立联系 {id}：{who} — {whom}（自 {start} 起）。",

@@ -1328,7 +1328,11 @@ class RegistryImporter(Importer):
 
         from sanlian.db import journal
         from sanlian.db.journal import SKIP_CAPTURE
-        from sanlian.services.registry import _duplicate, check_no_enterprises
+        from sanlian.services.registry import (
+            _duplicate,
+            check_no_enterprises,
+            check_pairs_covered,
+        )
 
         bad: list[BadRow] = []
         adds: list[tuple[Row, dict[str, Any]]] = []
@@ -1415,6 +1419,13 @@ class RegistryImporter(Importer):
                     check_no_enterprises(self.session, record, self.today)
                 except SanlianError as exc:
                     refuse(row, "is_leader", exc.message)
+                    continue
+            moved = {"cadre": "section_id", "household": "community_id"}.get(self.kind)
+            if moved is not None and moved in changes:
+                try:  # its running pairs stay where its section (community) is linked
+                    check_pairs_covered(self.session, self.kind, record, changes[moved], self.today)
+                except SanlianError as exc:
+                    refuse(row, "section" if self.kind == "cadre" else "community", exc.message)
                     continue
             keys_changed = set(changes) & {"name", "section_id", "community_id", "town"}
             keys_changed |= set(changes) & {"id_number", "uscc"}

@@ -326,6 +326,9 @@ def edit(
     _duplicate(session, kind, merged, record.id)
     if kind == "cadre" and record.is_leader and data.get("is_leader") is False:
         check_no_enterprises(session, record, today)
+    moved = {"cadre": "section_id", "household": "community_id"}.get(kind)
+    if moved is not None and moved in data and data[moved] != getattr(record, moved):
+        check_pairs_covered(session, kind, record, data[moved], today)
     for column, value in data.items():
         setattr(record, column, value)
     session.add(record)
@@ -358,6 +361,76 @@ def check_no_enterprises(session: Session, cadre: Any, today: dt.date) -> None:
             names="、".join(f"{name}（联系编号 {link_id}）" for link_id, name in current),
             first=current[0][0],
         )
+
+
+def check_pairs_covered(
+    session: Session, kind: str, record: Any, moved_to: int | None, today: dt.date
+) -> None:
+    """A cadre moving to another section (a household to another community) keeps each of its
+    running pairs (结对) only where the household's community is linked to the cadre's section
+    or the bureau, as ``link household`` requires and ``db check`` checks."""
+    from sqlalchemy import exists
+    from sqlalchemy.orm import aliased
+    from sqlmodel import col, select
+
+    from sanlian.db.models import Cadre, Community, Household, Link
+    from sanlian.services.links import open_from
+
+    after = today + dt.timedelta(days=1)  # a pair ended today may stay as it was
+    unit = aliased(Link)
+    section = moved_to if kind == "cadre" else col(Cadre.section_id)
+    community = moved_to if kind == "household" else col(Household.community_id)
+    covered = exists().where(
+        col(unit.kind) == "community",
+        col(unit.community_id) == community,
+        col(unit.start_on) <= after,
+        col(unit.end_on).is_(None) | (col(unit.end_on) >= after),
+        col(unit.section_id).is_(None) | (col(unit.section_id) == section),
+    )
+    mine = col(Link.cadre_id) if kind == "cadre" else col(Link.household_id)
+    pairs = session.exec(
+        select(Link.id, Cadre.name, Household.name, Community.name)
+        .join(Cadre, col(Cadre.id) == col(Link.cadre_id))
+        .join(Household, col(Household.id) == col(Link.household_id))
+        .join(
+            Community,
+            col(Community.id)
+            == (community if kind == "household" else col(Household.community_id)),
+        )
+        .where(col(Link.kind) == "household", mine == record.id, open_from(after), ~covered)
+        .order_by(col(Link.id))
+    ).all()
+    if not pairs:
+        return
+    if kind == "cadre":
+        target = _section_label(session, moved_to)
+        listing = "、".join(f"“{h}”（{m}，联系编号 {i}）" for i, _c, h, m in pairs)
+        raise RuleError(
+            "cadre_move_pairs",
+            name=record.name,
+            id=record.id,
+            section=target,
+            pairs=listing,
+            first=pairs[0][0],
+            community=pairs[0][3],
+        )
+    target = pairs[0][3]
+    listing = "、".join(f"{c}（联系编号 {i}）" for i, c, _h, _m in pairs)
+    raise RuleError(
+        "household_move_pairs",
+        name=record.name,
+        id=record.id,
+        community=target,
+        pairs=listing,
+        first=pairs[0][0],
+    )
+
+
+def _section_label(session: Session, section_id: int | None) -> str:
+    from sanlian.db.models import Section
+
+    section = session.get(Section, section_id) if section_id is not None else None
+    return section.name if section is not None else str(section_id)
 
 
 def uses(session: Session, kind: str, record_id: int) -> list[tuple[str, int, str]]:
