@@ -292,7 +292,51 @@ def add(
         notes=notes,
         lookups=lookups,
     )
+    if lookups is None:  # typed by a clerk (an import matches such a row to the record instead)
+        _same_visit_note(session, visit=visit, cadres=people, target=target, notes=notes)
     return show(session, visit_id=visit.id) if detail else {"id": visit.id}
+
+
+def _same_visit_note(
+    session: Session, *, visit: Visit, cadres: Sequence[Cadre], target: Any, notes: list[str] | None
+) -> None:
+    """A note when the same cadres' visit to the same target on the same day is on file already:
+    typed twice, most likely (an import takes such a row for that record)."""
+    from sqlmodel import col, select
+
+    from sanlian.db.models import Visit, VisitCadre
+    from sanlian.i18n.messages import render
+
+    if notes is None:
+        return
+    column = getattr(Visit, TARGET_COLUMN[visit.target_kind])
+    earlier = session.exec(
+        select(Visit.id).where(
+            col(Visit.visited_on) == visit.visited_on,
+            col(Visit.target_kind) == visit.target_kind,
+            col(column) == target.id,
+            col(Visit.id) != visit.id,
+        )
+    ).all()
+    wanted = {c.id for c in cadres}
+    same: list[int] = []
+    for visit_id in earlier:
+        who = session.exec(
+            select(VisitCadre.cadre_id).where(col(VisitCadre.visit_id) == visit_id)
+        ).all()
+        if set(who) == wanted and visit_id is not None:
+            same.append(visit_id)
+    if same:
+        notes.append(
+            render(
+                "visit_same_day",
+                date=visit.visited_on.isoformat(),
+                cadres="、".join(c.name for c in cadres),
+                target=target_label(visit.target_kind, target.name),
+                ids="、".join(str(i) for i in sorted(same)),
+                id=visit.id,
+            )
+        )
 
 
 def _get(session: Session, visit_id: int) -> Visit:
