@@ -268,3 +268,43 @@ def test_visit_typed_twice_gets_a_note(base: Cli, db_path: Path) -> None:
     assert "2026-05-06 单丽走访联系户“王秀英”已有记录（走访编号 1），这一条（编号 3）" in again.err
     assert "sanlian visit remove 3" in again.err
     assert rows_of(db_path, "SELECT count(*) FROM visit") == [(3,)]
+
+
+def _docx_paragraphs(path: Path) -> list[str]:
+    import docx
+
+    return [p.text for p in docx.Document(str(path)).paragraphs]
+
+
+def test_selfcheck_docx_tells_the_phases_and_counts_so_far_before_the_years_end(
+    base: Cli, tmp_path: Path
+) -> None:
+    """The report said nothing of the three phases or of the mobilisation (实施方案, 领导小组,
+    动员部署会议, 全面总结) on record, and called the counts of a report made in June 全年."""
+    for step in [
+        ("activity", "add", "plan", "--date", "3-1", "--title", "实施方案"),
+        ("activity", "add", "mobilize", "--date", "3-2", "--cadre", "1", "--cadre", "单丽"),
+        ("activity", "add", "education", "--date", "3-20", "--cadre", "单丽"),
+    ]:
+        assert base(*step).code == 0
+    out = tmp_path / "自查报告.docx"
+    assert base("selfcheck", "--as-of", "6-15", "-o", out).code == 0
+    text = _docx_paragraphs(out)
+    phases = text[text.index("二、主要做法和成效") + 1]
+    assert phases == (
+        "活动按照实施意见分动员部署、组织实施、总结三个阶段推进，组织实施阶段以“八个一”活动为载体；"
+        "动员部署阶段，3月1日制定实施方案，3月2日召开动员部署会议（2名干部参加），成立领导小组尚无记录。"
+    )
+    assert text[3].startswith("共开展走访0次")
+    assert (
+        "（一）开展一次群众观念专题教育。共开展群众观念专题教育1次：3月20日（1名干部参加）。"
+        in text
+    )
+    assert not any("全年" in p for p in text)
+    # at the year's end the same counts are the year's, and the summary is told
+    assert base("activity", "add", "summary", "--date", "6-15").code == 0
+    assert base("selfcheck", "--as-of", "2026-12-31", "-o", out).code == 0
+    text = _docx_paragraphs(out)
+    phases = text[text.index("二、主要做法和成效") + 1]
+    assert phases.endswith("成立领导小组尚无记录；总结阶段，6月15日开展全面总结。")
+    assert text[3].startswith("全年开展走访0次")

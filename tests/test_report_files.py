@@ -250,7 +250,8 @@ def test_docx_form(document: Any) -> None:
     ]
     assert parts["四、下一步打算"][0] == "【请填写下一步打算】"
     assert parts["四、下一步打算"][-1] == "2026年12月31日"
-    items = parts["二、主要做法和成效"]
+    intro, *items = parts["二、主要做法和成效"]
+    assert intro.startswith("活动按照实施意见分动员部署、组织实施、总结三个阶段推进")
     for i, label in enumerate(
         [
             "（一）开展一次群众观念专题教育。",

@@ -1,8 +1,8 @@
 """Word documents: the self-inspection report (自查报告) and the briefing (简报), python-docx.
 
 The self-inspection report follows the form the implementation opinions ask for: a title,
-一、基本情况 (the figures in sentences and a table), 二、主要做法和成效 (one paragraph per
-eight-ones item with its figures and concrete resolved problems), 三、存在的问题 (what
+一、基本情况 (the figures in sentences and a table), 二、主要做法和成效 (the three phases and
+the mobilisation and summary on record, then one paragraph per eight-ones item with its figures and concrete resolved problems), 三、存在的问题 (what
 ``supervise`` finds) and 四、下一步打算 (left to the clerk, a marked placeholder). Every figure in
 it is the JSON figure of ``selfcheck -f json``; the sentences are built here from those values.
 """
@@ -48,18 +48,63 @@ def _measures_text(f: Figures) -> str:
     return "、".join(parts)
 
 
+def _span(detail: SelfCheckDetail) -> str:
+    """ "全年" once the year is over; before that the counts are so far (截至 the date)."""
+    r = detail.report
+    return "全年" if r.as_of >= dt.date(r.year, 12, 31) else "共"
+
+
+PHASE_STEPS = (  # (activity kind, what the report says was done, what it is) by the seed's phases
+    (
+        "动员部署阶段",
+        (
+            ("plan", "制定实施方案", "实施方案"),
+            ("organize", "成立活动领导小组及其办公室", "成立领导小组"),
+            ("mobilize", "召开动员部署会议", "动员部署会议"),
+        ),
+    ),
+    ("总结阶段", (("summary", "开展全面总结", ""),)),
+)
+
+
+def phase_paragraph(detail: SelfCheckDetail) -> str:
+    """The three phases (三、活动步骤及时间安排) and what of the first and last is on record."""
+    acts = detail.activities
+    parts = []
+    for phase, steps in PHASE_STEPS:
+        pieces = []
+        missing = []
+        for kind, done, noun in steps:
+            first = next((a for a in acts if a.kind == kind), None)
+            if first is None:
+                if noun:  # (a summary not yet held is no gap before the year's end)
+                    missing.append(noun)
+                continue
+            people = f"（{first.people}名干部参加）" if first.people else ""
+            pieces.append(f"{md_date(first.held_on)}{done}{people}")
+        if missing:
+            pieces.append("、".join(missing) + "尚无记录")
+        if pieces:
+            parts.append(f"{phase}，" + "，".join(pieces))
+    text = (
+        "活动按照实施意见分动员部署、组织实施、总结三个阶段推进，组织实施阶段以“八个一”活动为载体"
+    )
+    return text + ("；" + "；".join(parts) if parts else "") + "。"
+
+
 def basic_paragraphs(detail: SelfCheckDetail) -> list[str]:
     """一、基本情况: the figures in sentences."""
     r = detail.report
     f = r.figures
     measures = _measures_text(f)
+    span = _span(detail)
     return [
         f"{r.year}年，{r.unit}按照“三联三解三促”活动实施意见的部署，组织机关党员干部走进社区(村)、"
         f"走进企业、走进群众。截至{zh_date(r.as_of)}，全局在册干部{f.cadres_total}名，其中党员"
         f"{f.party_members}名，参与活动干部{f.cadres_participating}名；各科室联系社区(村)"
         f"{f.communities_linked}个，领导班子成员联系企业{f.enterprises_linked}家，党员干部与"
         f"{f.households_paired}户群众结成帮扶对子。",
-        f"全年开展走访{f.visits}次（其中走访社区(村){f.visits_community}次、企业"
+        f"{span}开展走访{f.visits}次（其中走访社区(村){f.visits_community}次、企业"
         f"{f.visits_enterprise}次、联系户{f.visits_household}次），共{f.visit_person_times}人次，"
         f"发放联系卡{f.contact_cards}张，记民情日记{f.diaries}篇。",
         f"收集群众和企业反映的问题{f.problems_raised}件，已解决{f.problems_resolved}件，无法解决"
@@ -111,7 +156,7 @@ def practice_paragraphs(detail: SelfCheckDetail) -> list[tuple[str, str]]:
         if not count:
             return "该项尚未开展，须抓紧组织。"
         listed = _activities_text(acts, key)
-        return f"全年{noun}{count}{unit}" + (f"：{listed}。" if listed else "。")
+        return f"{_span(detail)}{noun}{count}{unit}" + (f"：{listed}。" if listed else "。")
 
     texts = {
         "education": activity_item("education", f.education_sessions, "开展群众观念专题教育", "次"),
@@ -318,6 +363,7 @@ def write_selfcheck(path: Path, detail: SelfCheckDetail) -> None:
         )
 
     _heading(doc, "二、主要做法和成效")
+    _body(doc, phase_paragraph(detail))
     for lead, text in practice_paragraphs(detail):
         _body(doc, text, lead=lead)
     if f.exchanges:
