@@ -308,3 +308,41 @@ def test_selfcheck_docx_tells_the_phases_and_counts_so_far_before_the_years_end(
     phases = text[text.index("二、主要做法和成效") + 1]
     assert phases.endswith("成立领导小组尚无记录；总结阶段，6月15日开展全面总结。")
     assert text[3].startswith("全年开展走访0次")
+
+
+def test_import_skips_the_forms_footer(base: Cli, tmp_path: Path, db_path: Path) -> None:
+    """A roster as offices fill in the form ends with 填表人：… 审核人：… 填报日期：… and a
+    注：… line: the footer was read as a record and the whole file refused (科室 empty,
+    政治面貌 "填报日期：2026年3月5日" unknown)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in [
+        ["企业局干部花名册"],
+        ["姓名", "科室", "政治面貌"],
+        ["孙七", "办公室", "中共党员"],
+        ["周八", "综合科", "群众"],
+        ["合计", "2人"],
+        [],
+        ["填表人：王五", "审核人： 赵六", "填报日期：2026年3月5日"],
+        ["注：政治面貌填写中共党员、中共预备党员或群众。"],
+    ]:
+        sheet.append(row)
+    path = tmp_path / "花名册.xlsx"
+    book.save(path)
+    result = base("cadre", "import", path)
+    assert result.code == 0, result
+    assert "新增 2，更新 0，未变 0" in result.out
+    assert rows_of(db_path, "SELECT name FROM cadre WHERE id > 4 ORDER BY id") == [
+        ("孙七",),
+        ("周八",),
+    ]
+    # a row with a record's values beside such words is still a record, and checked as one
+    csv = tmp_path / "花名册.csv"
+    csv.write_text("姓名,科室,备注\n备注：待定,办公室,\n填表人：王五,,\n", encoding="utf-8")
+    dry = base("cadre", "import", csv, "--dry-run")
+    assert dry.code == 0, dry
+    assert "新增    备注:待定" in dry.out and "新增 1，更新 0，未变 0" in dry.out
+    assert rows_of(db_path, "SELECT count(*) FROM cadre") == [(6,)]

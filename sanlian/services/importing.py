@@ -2099,15 +2099,42 @@ _TOTAL_ROW = re.compile(r"(合计|总计|小计|共计)([:：(（].*)?")
 
 
 def _is_total_row(cells: Sequence[Cell]) -> bool:
-    """A sum row such as ``合计 | 3人 | | …``: its first filled cell says 合计 (总计, 小计, 共计)."""
+    """A sum row such as ``合计 | 3人 | | …``: its first filled cell says 合计 (总计, 小计, 共计);
+    or the form's footer under the table (``_is_footer_row``)."""
     for cell in cells:
         if cell is None or (type(cell) is str and not cell.strip()):
             continue
-        if type(cell) is not str or "计" not in cell:  # (a name: no regular expression)
+        if type(cell) is not str:
+            return False
+        if "：" in cell or ":" in cell:  # (a name has no colon: no regular expression)
+            return _is_footer_row(cells)
+        if "计" not in cell:
             return False
         text = re.sub(r"\s+", "", cell)
         return _TOTAL_ROW.fullmatch(text) is not None
     return False
+
+
+# The lines an office form ends with: who filled it in and checked it, when, a note.
+_FOOTER_CELL = re.compile(
+    r"(填表人|制表人|填报人|审核人|审核|审批人|统计人|经办人|负责人|单位负责人|分管领导|主要领导"
+    r"|填表日期|填报日期|制表日期|统计日期|报送日期|联系电话|填报单位|填表单位|报送单位"
+    r"|单位[(（]盖章[)）]|[(（]盖章[)）])[:：].*"
+)
+_NOTE_CELL = re.compile(r"(注|说明|填表说明|备注)\d*[:：].+")
+
+
+def _is_footer_row(cells: Sequence[Cell]) -> bool:
+    """``填表人：王五 | 审核人：赵六 | 填报日期：…`` (every filled cell such a line), or a lone
+    ``注：……`` under the table: no record, skipped as a 合计 row is."""
+    filled = [re.sub(r"\s+", "", c) for c in cells if type(c) is str and c.strip()]
+    if len(filled) != sum(
+        1 for c in cells if c is not None and not (type(c) is str and not c.strip())
+    ):
+        return False  # a number or a date among them: a record
+    if len(filled) == 1 and _NOTE_CELL.fullmatch(filled[0]):
+        return True
+    return all(_FOOTER_CELL.fullmatch(c) for c in filled)
 
 
 def _front(
@@ -2128,7 +2155,7 @@ def _front(
     record = columns.record
     headers = columns.headers
     for line, cells in rows:
-        if _is_total_row(cells):  # 合计 / 总计 under the table, as Excel sheets often end
+        if _is_total_row(cells):  # 合计 / 总计 (or 填表人：…) under the table, as sheets end
             yield line, cells, None, [], "", None, None
             continue
         values: dict[str, Any] = {}
