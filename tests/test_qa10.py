@@ -346,3 +346,36 @@ def test_import_skips_the_forms_footer(base: Cli, tmp_path: Path, db_path: Path)
     assert dry.code == 0, dry
     assert "新增    备注:待定" in dry.out and "新增 1，更新 0，未变 0" in dry.out
     assert rows_of(db_path, "SELECT count(*) FROM cadre") == [(6,)]
+
+
+def test_import_refuses_a_month_dot_day_excel_may_have_cut(
+    base: Cli, unchanged: Callable[[Callable[[], Result]], Result], tmp_path: Path, db_path: Path
+) -> None:
+    """3.10 typed in a cell Excel takes for a number is stored as 3.1, and was imported as
+    3月1日 without a word (10.20 as 10月2日): the 10th, 20th and 30th of each month."""
+    import openpyxl
+
+    def workbook(*days: object) -> Path:
+        book = openpyxl.Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.append(["走访日期", "走访干部", "对象类型", "走访对象", "形式"])
+        for day in days:
+            sheet.append([day, "单丽", "联系户", "王秀英", "入户走访"])
+        path = tmp_path / "走访.xlsx"
+        book.save(path)
+        return path
+
+    refused = unchanged(lambda: base("visit", "import", workbook(3.1, 5.3)))
+    assert "“走访日期”“3.1”分不清是 3月1日 还是 3月10日" in refused.err
+    assert "“走访日期”“5.3”分不清是 5月3日 还是 5月30日" in refused.err
+    # unambiguous ones are taken: 3.6 (no 3.60), 2.3 (no 2月30日), 3.15, 3月10日
+    result = base("visit", "import", workbook(3.6, 2.3, 3.15, "3月10日"))
+    assert result.code == 1  # 2月3日 lies before the campaign: refused for that, not as ambiguous
+    assert "分不清" not in result.err and "2026-02-03 不在任何活动年度的期间内" in result.err
+    assert base("visit", "import", workbook(3.6, 3.15, "3月10日")).code == 0
+    assert rows_of(db_path, "SELECT visited_on FROM visit ORDER BY visited_on") == [
+        ("2026-03-06",),
+        ("2026-03-10",),
+        ("2026-03-15",),
+    ]

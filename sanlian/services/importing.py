@@ -2539,11 +2539,34 @@ def target_kind(value: Any, field_label: str) -> str:
     )
 
 
+_DOTTED_DAY = re.compile(r"(\d{1,2})\.([123])")  # a month and day as Excel keeps the number 3.10
+
+
+def _may_have_lost_zero(month: int, day: int) -> bool:
+    """Whether month.day (3.1) may be month.day0 (3.10) with its zero dropped: both are dates."""
+    try:
+        dt.date(2000, month, day)
+        dt.date(2000, month, day * 10)
+    except ValueError:
+        return False
+    return True
+
+
 def excel_date(text: str, field_label: str) -> str | dt.date:
     """A date Excel stored as its day number (``46150``, ``46150.0``) as the date it stands for;
     any other text as it is. A number outside the plausible years is refused with the reason."""
     number = excel_serial(text)
     if number is None:
+        dotted = _DOTTED_DAY.fullmatch(fold_width(text).strip())
+        if dotted and _may_have_lost_zero(int(dotted[1]), int(dotted[2])):
+            # 3.10 typed in a cell Excel takes for a number is kept as 3.1: 3月1日 or 3月10日?
+            raise ValidationError(
+                "import_date_dotted",
+                field=field_label,
+                value=text,
+                month=int(dotted[1]),
+                day=int(dotted[2]),
+            )
         return text
     day = serial_date(number)
     if day is None:
