@@ -254,20 +254,24 @@ def test_household_moved_to_a_community_its_cadres_do_not_link_refused(
 
 
 def test_visit_typed_twice_gets_a_note(base: Cli, db_path: Path) -> None:
-    """The same cadres' visit to the same target on the same day, typed again, was taken in
-    silence (the count went up by one; an import takes such a row for the record on file)."""
+    """The very same visit typed again was taken in silence (the count went up by one; an import
+    takes such a row for the record on file)."""
     visit = ["visit", "add", "--date", "5-6", "--cadre", "单丽", "--household", "王秀英"]
-    first = base(*visit, "--form", "入户走访")
+    first = base(*visit, "--form", "入户走访", "--cards", "1", "--diary", "孩子上学远")
     assert first.code == 0 and "已有记录" not in first.err
     other = base(
         "visit", "add", "--date", "5-6", "--cadre", "1", "--household", "王秀英", "--form", "home"
     )
     assert other.code == 0 and "已有记录" not in other.err  # another cadre: another visit
-    again = base(*visit, "--form", "座谈交流")
+    talk = base(*visit, "--form", "座谈交流")
+    assert talk.code == 0 and "已有记录" not in talk.err  # another form: another visit
+    again = base(*visit, "--form", "home", "--cards", "1", "--diary", "孩子上学远")
     assert again.code == 0
-    assert "2026-05-06 单丽走访联系户“王秀英”已有记录（走访编号 1），这一条（编号 3）" in again.err
-    assert "sanlian visit remove 3" in again.err
-    assert rows_of(db_path, "SELECT count(*) FROM visit") == [(3,)]
+    assert (
+        "单丽走访联系户“王秀英”已有记录（走访编号 1），这一条（编号 4）与它各项都相同" in again.err
+    )
+    assert "sanlian visit remove 4" in again.err
+    assert rows_of(db_path, "SELECT count(*) FROM visit") == [(4,)]
 
 
 def _docx_paragraphs(path: Path) -> list[str]:

@@ -171,7 +171,7 @@ MESSAGES: dict[str, str] = {
     "date_outside_campaigns": "“{field}”{value} 不在任何活动年度的期间内（{spans}），请核对日期，或先用 sanlian init --year 建立该年度。",
     "target_required": "请写明{what}：--community、--enterprise、--household 三者之一。",
     "target_many": "{what}只能写一个（--community、--enterprise、--household 三者之一），现在写了 {count} 个，请分开登记。",
-    "visit_same_day": "提示：{date} {cadres}走访{target}已有记录（走访编号 {ids}），这一条（编号 {id}）与它的日期、干部和对象都相同；如是重复录入，请用 sanlian visit remove {id} 删除。",
+    "visit_same_day": "提示：{date} {cadres}走访{target}已有记录（走访编号 {ids}），这一条（编号 {id}）与它各项都相同；如是重复录入，请用 sanlian visit remove {id} 删除。",
     "visit_unlinked": "提示：干部“{cadre}”在 {date} 没有与{target}建立联系，走访已照常登记；如属联系或结对关系，请用 sanlian link 补登。",
     "visit_not_found": "没有编号为 {id} 的走访记录，请用 sanlian visit list 查看编号。",
     "visit_referenced": "走访 {id} 是问题 {problems} 的来源，不能删除；如确需删除，请加 --force（这些问题保留，但不再关联该走访）。",

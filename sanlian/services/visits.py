@@ -300,8 +300,8 @@ def add(
 def _same_visit_note(
     session: Session, *, visit: Visit, cadres: Sequence[Cadre], target: Any, notes: list[str] | None
 ) -> None:
-    """A note when the same cadres' visit to the same target on the same day is on file already:
-    typed twice, most likely (an import takes such a row for that record)."""
+    """A note when the very same visit (day, cadres, target, form, cards, diary, note) is on file
+    already: typed twice, most likely (an import takes such a row for that record)."""
     from sqlmodel import col, select
 
     from sanlian.db.models import Visit, VisitCadre
@@ -316,6 +316,10 @@ def _same_visit_note(
             col(Visit.target_kind) == visit.target_kind,
             col(column) == target.id,
             col(Visit.id) != visit.id,
+            col(Visit.form) == visit.form,
+            col(Visit.cards) == visit.cards,
+            col(Visit.diary).is_(None) if visit.diary is None else col(Visit.diary) == visit.diary,
+            col(Visit.note).is_(None) if visit.note is None else col(Visit.note) == visit.note,
         )
     ).all()
     wanted = {c.id for c in cadres}
@@ -333,7 +337,7 @@ def _same_visit_note(
                 date=visit.visited_on.isoformat(),
                 cadres="、".join(c.name for c in cadres),
                 target=target_label(visit.target_kind, target.name),
-                ids="、".join(str(i) for i in sorted(same)),
+                ids="、".join(str(i) for i in sorted(same)[:5]) + ("等" if len(same) > 5 else ""),
                 id=visit.id,
             )
         )
