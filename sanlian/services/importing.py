@@ -2557,7 +2557,7 @@ def excel_date(text: str, field_label: str) -> str | dt.date:
     any other text as it is. A number outside the plausible years is refused with the reason."""
     number = excel_serial(text)
     if number is None:
-        dotted = _DOTTED_DAY.fullmatch(fold_width(text).strip())
+        dotted = _DOTTED_DAY.fullmatch(fold_width(text).strip()) if len(text) < 12 else None
         if dotted and _may_have_lost_zero(int(dotted[1]), int(dotted[2])):
             # 3.10 typed in a cell Excel takes for a number is kept as 3.1: 3月1日 or 3月10日?
             raise ValidationError(
