@@ -48,6 +48,9 @@ def links(base: Cli) -> Cli:
     ok(base, "link", "household", "--household", "2", "--cadre", "张伟@综合科", "--from", "5-1")
     ok(base, "link", "end", "7", "--date", "8-31")  # 张伟@综合科 with 李强
     ok(base, "link", "household", "--household", "2", "--cadre", "张伟@综合科", "--from", "10-1")
+    # 综合科 takes 前河湾村 over from the bureau, so that its cadres' pairs with 李强 there stay
+    # covered when the bureau's link ends (link end refuses to leave them uncovered)
+    ok(base, "link", "community", "--section", "综合科", "--community", "前河湾村", "--from", "7-1")
     ok(base, "link", "end", "2", "--date", "6-30")  # the bureau's link with 前河湾村
     return base
 
@@ -128,7 +131,7 @@ def test_linked_by_hand(links: Cli, db_path: Path) -> None:
         # 曾强 (办公室): 幸福社区 through his section from 3-15
         assert not linked(4, "community", 1, dt.date(2026, 3, 14))
         assert linked(4, "community", 1, dt.date(2026, 3, 15))
-        # 前河湾村: the bureau's link 4-1 … 6-30 counts for every cadre; then her household there
+        # 前河湾村: the bureau's link 4-1 … 6-30 counts for every cadre; then her section's (7-1)
         assert linked(4, "community", 2, dt.date(2026, 6, 30))
         assert not linked(4, "community", 2, dt.date(2026, 7, 1))
         assert linked(3, "community", 2, dt.date(2026, 7, 1))
