@@ -2106,12 +2106,10 @@ def _is_total_row(cells: Sequence[Cell]) -> bool:
             continue
         if type(cell) is not str:
             return False
-        if "：" in cell or ":" in cell:  # (a name has no colon: no regular expression)
-            return _is_footer_row(cells)
-        if "计" not in cell:
-            return False
-        text = re.sub(r"\s+", "", cell)
-        return _TOTAL_ROW.fullmatch(text) is not None
+        if "计" in cell and _TOTAL_ROW.fullmatch(re.sub(r"\s+", "", cell)):
+            return True
+        # (a name has neither 计 nor a colon: no regular expression for it)
+        return ("：" in cell or ":" in cell) and _is_footer_row(cells)
     return False
 
 
