@@ -383,3 +383,26 @@ def test_import_refuses_a_month_dot_day_excel_may_have_cut(
         ("2026-03-10",),
         ("2026-03-15",),
     ]
+
+
+def test_link_end_names_at_most_ten_pairs(
+    base: Cli, unchanged: Callable[[Callable[[], Result]], Result]
+) -> None:
+    """A section's link with a city village may cover hundreds of pairs: the refusal counts
+    them all and names the first ten."""
+    assert base("campaign", "set", "--pairs", "20").code == 0
+    ok = [
+        ("link", "community", "--section", "综合科", "--community", "幸福社区", "--from", "3-1"),
+        *[("household", "add", f"住户{i:02d}", "--community", "幸福社区") for i in range(12)],
+        *[
+            ("link", "household", "--cadre", "单丽", "--household", f"住户{i:02d}", "--from", "3-2")
+            for i in range(12)
+        ],
+    ]
+    for step in ok:
+        result = base(*step)
+        assert result.code == 0, (step, result)
+    refused = unchanged(lambda: base("link", "end", "1", "--date", "6-1"))
+    assert "仍有 12 对结对" in refused.err
+    assert "“住户09”" in refused.err and "“住户10”" not in refused.err
+    assert "（联系编号 11）等；" in refused.err

@@ -293,6 +293,9 @@ def end(session: Session, *, link_id: int, end_on: dt.date) -> dict[str, Any]:
     return row(session, link_id, as_of=end_on)
 
 
+PAIRS_NAMED = 10  # pairs a refusal names (a section's link in a city village may cover hundreds)
+
+
 def _check_no_pairs_left(session: Session, link: Link, end_on: dt.date) -> None:
     """A community link may end only when no pair (结对) of a cadre it covers, with a household of
     that community, runs on past ``end_on`` uncovered by another community link: a household's
@@ -335,7 +338,8 @@ def _check_no_pairs_left(session: Session, link: Link, end_on: dt.date) -> None:
             id=link.id,
             end=end_on.isoformat(),
             count=len(pairs),
-            pairs="、".join(f"{c}—“{h}”（联系编号 {i}）" for i, c, h in pairs),
+            pairs="、".join(f"{c}—“{h}”（联系编号 {i}）" for i, c, h in pairs[:PAIRS_NAMED])
+            + ("等" if len(pairs) > PAIRS_NAMED else ""),
             first=pairs[0][0],
         )
 
