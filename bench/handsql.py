@@ -296,6 +296,16 @@ WHERE l.kind = 'household' AND l.start_on <= :paired AND (l.end_on IS NULL OR l.
   AND (h.retired_on IS NULL OR h.retired_on > :a)
   AND NOT EXISTS (SELECT 1 FROM visit v WHERE v.household_id = h.id
                   AND v.visited_on BETWEEN :s AND :a)""",
+    # sections of cadres on the roster linking no community on the day, when the bureau
+    # links none either (their cadres can pair with nobody)
+    "sections": f"""
+SELECT COUNT(DISTINCT c.section_id) FROM cadre c JOIN section s ON s.id = c.section_id
+WHERE {ROSTER}
+  AND NOT EXISTS (SELECT 1 FROM link l WHERE l.kind = 'community' AND l.section_id IS NULL
+                  AND l.start_on <= :a AND (l.end_on IS NULL OR l.end_on >= :a))
+  AND NOT EXISTS (SELECT 1 FROM link l WHERE l.kind = 'community'
+                  AND l.section_id = c.section_id
+                  AND l.start_on <= :a AND (l.end_on IS NULL OR l.end_on >= :a))""",
 }
 
 
@@ -433,6 +443,10 @@ def supervise(conn: sqlite3.Connection, as_of: dt.date) -> dict[str, int]:
             add("no_visit")
         if as_of >= research_from and research == 0:
             add("research_due" if as_of >= summarise else "research_warn")
+    if started:
+        (n,) = conn.execute(SUPERVISE["sections"], params).fetchone()
+        if n:
+            counts["section_no_community"] = n
     if in_campaign:
         paired = (as_of - dt.timedelta(days=cadence)).isoformat()
         (n,) = conn.execute(SUPERVISE["households"], {**params, "paired": paired}).fetchone()

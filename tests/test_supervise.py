@@ -316,3 +316,40 @@ def test_quiet_cadres_are_those_cadre_rows_give(
             }
             assert sv._quiet_cadres(s, period, cadence, facts) == expected, day
             day += dt.timedelta(days=7)
+
+
+def test_a_section_whose_cadres_cannot_pair_is_pressed(base: Cli) -> None:
+    """A pair must be in a community linked with the cadre's section or the bureau: a section
+    linking none, while the bureau links none either, is pressed as a section (its cadres are
+    pressed one by one for not having paired, which they cannot do). ``base``: 办公室 (张伟,
+    曾强) and 综合科 (张伟, 单丽), no link yet."""
+
+    def sections(*args: str) -> list[tuple[str, str, str]]:
+        data = _json(base, *args)
+        return [
+            (a["section"], a["actor"], a["level"])
+            for a in _alerts(data)
+            if a["kind"] == "section_no_community"
+        ]
+
+    assert sections("--as-of", "2026-02-20") == []  # before the campaign: nothing yet
+    assert sections("--as-of", "2026-06-15") == [
+        ("办公室", "办公室", "warn"),
+        ("综合科", "综合科", "warn"),
+    ]
+    ok = base(
+        "link", "community", "--section", "综合科", "--community", "幸福社区", "--from", "5-1"
+    )
+    assert ok.code == 0, ok
+    assert sections("--as-of", "2026-04-30") == [
+        ("办公室", "办公室", "warn"),
+        ("综合科", "综合科", "warn"),
+    ]
+    assert sections("--as-of", "2026-06-15") == [("办公室", "办公室", "warn")]
+    text = base("supervise", "--as-of", "2026-06-15").out
+    assert "sanlian link community --section 办公室 --community 社区名" in text
+    # the bureau's own link lets every section's cadres pair there
+    ok = base("link", "community", "--bureau", "--community", "前河湾村", "--from", "6-1")
+    assert ok.code == 0, ok
+    assert sections("--as-of", "2026-06-15") == []
+    assert sections("--as-of", "2026-05-31") == [("办公室", "办公室", "warn")]

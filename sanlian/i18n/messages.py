@@ -227,6 +227,7 @@ MESSAGES: dict[str, str] = {
     "sv_stale": "问题 {id} 已 {days} 天无进展：{subject}",
     "sv_leader_no_enterprise": "领导班子成员尚未联系企业（应联系 1—3 家）",
     "sv_no_household": "尚未与群众结成帮扶对子",
+    "sv_section_no_community": "本科室和局机关都没有联系社区(村)，科室干部无法结对（结对户须在其中）；请用 sanlian link community --section {section} --community 社区名 建立联系",
     "sv_no_visit": "已 {quiet} 天没有走访（最近一次 {last}，应每 {days} 天至少走访一次）",
     "sv_no_visit_year": "本年度还没有走访记录（应每 {days} 天至少走访一次）",
     "sv_household_unvisited": "联系户{name}（{community}）结对后本年度尚未走访",

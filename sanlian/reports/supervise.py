@@ -44,6 +44,7 @@ KINDS: dict[str, tuple[int, str]] = {
     "stale": (30, "问题久无进展"),
     "org_life_soon": (35, "七一前组织生活"),
     "leader_no_enterprise": (40, "班子成员联系企业"),
+    "section_no_community": (43, "部门联系社区(村)"),
     "no_household": (45, "结对帮扶"),
     "no_visit": (50, "走访"),
     "household_unvisited": (55, "联系户走访"),
@@ -373,7 +374,7 @@ def _cadres(session: Session, view: CampaignView, period: Period) -> list[Alert]
         return []
     rows = _cadre_facts(session, period)
     quiet = _quiet_cadres(session, period, cadence, rows) if cadence_due else {}
-    out = []
+    out = _uncovered_sections(session, period, rows) if started else []
     for row in rows:
         where = (row.section_id, row.section)
         if started and row.is_leader and not row.enterprises:
@@ -427,6 +428,37 @@ def _cadres(session: Session, view: CampaignView, period: Period) -> list[Alert]
                 )
             out.append(alert)
     return out
+
+
+def _uncovered_sections(session: Session, period: Period, rows: list[_Cadre]) -> list[Alert]:
+    """Each section of cadres on the roster whose cadres can pair with no household: a pair
+    must be in a community linked with the cadre's section or the bureau (``link household``),
+    and on the as-of day neither the section nor the bureau links one (部门单位联系社区(村))."""
+    from sqlalchemy import and_, or_, select
+
+    from sanlian.reports.common import tables
+
+    link = tables().link.c
+    on_day = and_(
+        link.start_on <= period.as_of, or_(link.end_on.is_(None), link.end_on >= period.as_of)
+    )
+    stmt = select(link.section_id).where(link.kind == "community", on_day).distinct()
+    linking = {sid for (sid,) in session.execute(stmt)}
+    if None in linking:  # the bureau's own link: any cadre may pair in that community
+        return []
+    sections = {row.section_id: row.section for row in rows if row.section_id not in linking}
+    return [
+        Alert(
+            "section_no_community",
+            "warn",
+            sid,
+            name,
+            name,
+            render("sv_section_no_community", section=name),
+            ref=sid,
+        )
+        for sid, name in sections.items()
+    ]
 
 
 def _households(session: Session, view: CampaignView, period: Period) -> list[Alert]:
