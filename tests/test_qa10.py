@@ -41,22 +41,23 @@ def test_cadre_edit_no_leader_refused_while_linking_enterprises(
     assert base("db", "check").code == 0
 
 
+def _pair_in_a_linked_community(base: Cli) -> None:
+    """Link 1: 综合科 — 幸福社区 from 3-1; link 2: 单丽 (综合科) paired with 王秀英 from 3-2."""
+    for step in (
+        ("link", "community", "--section", "综合科", "--community", "幸福社区", "--from", "3-1"),
+        ("link", "household", "--cadre", "单丽", "--household", "王秀英", "--from", "3-2"),
+    ):
+        result = base(*step)
+        assert result.code == 0, (step, result)
+
+
 def test_link_end_community_refused_while_its_pairs_run(
     base: Cli, unchanged: Callable[[Callable[[], Result]], Result], db_path: Path
 ) -> None:
     """A pair (结对) needs its household's community linked to the cadre's section or the
     bureau; ending that community link left the pair running uncovered, which ``db check``
     then reported as broken."""
-    assert (
-        base(
-            "link", "community", "--section", "综合科", "--community", "幸福社区", "--from", "3-1"
-        ).code
-        == 0
-    )
-    assert (
-        base("link", "household", "--cadre", "单丽", "--household", "王秀英", "--from", "3-2").code
-        == 0
-    )
+    _pair_in_a_linked_community(base)
     refused = unchanged(lambda: base("link", "end", "1", "--date", "6-1"))
     assert "单丽—“王秀英”（联系编号 2）" in refused.err
     assert "sanlian link end 2 --date 2026-06-01" in refused.err
@@ -73,16 +74,7 @@ def test_link_end_community_refused_while_its_pairs_run(
 
 def test_link_end_community_allowed_when_another_link_covers_the_pairs(base: Cli) -> None:
     """The bureau's own link with the community (或局机关) still covers the pair."""
-    assert (
-        base(
-            "link", "community", "--section", "综合科", "--community", "幸福社区", "--from", "3-1"
-        ).code
-        == 0
-    )
-    assert (
-        base("link", "household", "--cadre", "单丽", "--household", "王秀英", "--from", "3-2").code
-        == 0
-    )
+    _pair_in_a_linked_community(base)
     assert (
         base("link", "community", "--bureau", "--community", "幸福社区", "--from", "4-1").code == 0
     )

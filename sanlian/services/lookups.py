@@ -30,6 +30,15 @@ def active(spans: list[Span], day: dt.date) -> bool:
     return any(start <= day and (end is None or end >= day) for start, end in spans)
 
 
+def resolved(session: Session, kind: str, ref: str | int, lookups: Lookups | None) -> Any:
+    """``refs.resolve``'s record, through an import's ``lookups`` when it has them."""
+    if lookups is not None:
+        return lookups.resolve(kind, ref)
+    from sanlian.services import refs
+
+    return refs.resolve(session, kind, ref)
+
+
 class Lookups:
     def __init__(self, session: Session) -> None:
         self.session = session

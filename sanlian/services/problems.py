@@ -161,7 +161,8 @@ def add(
     An import passes its ``lookups`` and asks for no ``detail``: the new problem's id alone,
     not ``show``'s record."""
     from sanlian.db.models import REGISTRY_MODELS, Problem, Visit
-    from sanlian.services import refs, validate
+    from sanlian.services import validate
+    from sanlian.services.lookups import resolved
     from sanlian.services.visits import (
         TARGET_COLUMN,
         check_not_future,
@@ -207,12 +208,7 @@ def add(
         raise ValidationError("required", field="问题类别（--category）")
     key = category_key(kind, str(category))
     clean_text = validate.text(text, "问题内容（--text）", required=True, limit=2000)
-    owner_id = None
-    if owner is not None:
-        person = (
-            lookups.resolve("cadre", owner) if lookups else refs.resolve(session, "cadre", owner)
-        )
-        owner_id = person.id
+    owner_id = resolved(session, "cadre", owner, lookups).id if owner is not None else None
     if due_on is None:
         due_on = _due_default(session, raised_on)
     elif due_on < raised_on:

@@ -89,7 +89,7 @@ def resolve_target(
     lookups: Lookups | None = None,
 ) -> tuple[str, Any] | None:
     """The one target named by the three options: (kind, record)."""
-    from sanlian.services import refs
+    from sanlian.services.lookups import resolved
 
     given = [
         (kind, ref)
@@ -107,9 +107,7 @@ def resolve_target(
             raise ValidationError("target_required", what=what)
         return None
     kind, ref = given[0]
-    if lookups is not None:
-        return kind, lookups.resolve(kind, ref)
-    return kind, refs.resolve(session, kind, ref)
+    return kind, resolved(session, kind, ref, lookups)
 
 
 def target_name(session: Session, kind: str, target_id: int) -> str:
@@ -132,16 +130,13 @@ def target_label(kind: str, name: str) -> str:
 def _cadres(
     session: Session, refs_: Sequence[str | int], lookups: Lookups | None = None
 ) -> list[Cadre]:
-    from sanlian.services import refs
+    from sanlian.services.lookups import resolved
 
     if not refs_:
         raise ValidationError("required", field="走访干部（--cadre）")
     chosen: list[Cadre] = []
     for ref in refs_:
-        if lookups is not None:
-            person = lookups.resolve("cadre", ref)
-        else:
-            person = refs.resolve(session, "cadre", ref)
+        person = resolved(session, "cadre", ref, lookups)
         if all(c.id != person.id for c in chosen):
             chosen.append(person)
     return chosen
