@@ -305,7 +305,9 @@ def build(path: Path, scale: str, seed: int = 7) -> dict[str, float]:
             for cid in who:
                 paired[cid] = paired.get(cid, 0) + 1
         if max(paired.values(), default=0) > PAIRS_PER_CADRE:
-            raise SystemExit(f"a cadre pairs {max(paired.values())} households: raise PAIRS_PER_CADRE")
+            raise SystemExit(
+                f"a cadre pairs {max(paired.values())} households: raise PAIRS_PER_CADRE"
+            )
         # a few pairs ended mid-year, so history is there
         for row in links[-max(3, len(links) // 200) :]:
             row["end_on"] = dt.date(YEAR, 7, 15)
