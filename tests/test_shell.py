@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import stat
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -392,6 +394,72 @@ def test_names_are_read_again_after_a_command_that_writes(base: Cli) -> None:
         assert shell.completer.candidates("cadre show li") == []
         assert shell.run_line("cadre add 李娜 --section 办公室") == 0
         assert shell.completer.candidates("cadre show li") == [("李娜", -2, "干部 [5]")]
+
+
+@pytest.mark.sqlite_only(reason="a server's names are read again after every command")
+def test_a_command_that_only_reads_leaves_the_names_read(
+    base: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading the names again is ≈ 0.3 s at city scale: only a change to the database (its
+    stamp) makes the next Tab read them; on a server, every command does."""
+    from sanlian.cli import shell as shell_module
+    from sanlian.cli.shell import Shell
+
+    reads: list[str] = []
+    real = shell_module._read_names
+
+    def counted(location: str) -> Any:
+        reads.append(location)
+        return real(location)
+
+    monkeypatch.setattr(shell_module, "_read_names", counted)
+    shell = Shell()
+    with shell._session():
+        assert shell.completer.candidates("cadre show sl") == [("单丽", -2, "干部 [3]")]
+        for line in ("progress", "cadre list", "cadre show 单丽", "visit list"):
+            assert shell.run_line(line) == 0
+            assert shell.completer.candidates("cadre show sl") == [("单丽", -2, "干部 [3]")]
+        assert len(reads) == 1
+        assert shell.run_line("cadre edit 单丽 --title 科员") == 0  # a change: read again
+        assert shell.completer.candidates("cadre show sl") == [("单丽", -2, "干部 [3]")]
+        assert len(reads) == 2
+        monkeypatch.setattr(shell_module.Shell, "location", "postgresql://server/db")
+        shell.completer.stale()  # a server's names: read again after every command
+        assert shell.completer._names is None
+
+
+def test_names_are_read_in_the_background_before_the_first_tab(
+    base: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sanlian.cli import shell as shell_module
+    from sanlian.cli.shell import Shell
+
+    reads: list[str] = []
+    real = shell_module._read_names
+
+    def counted(location: str) -> Any:
+        reads.append(threading.current_thread().name)
+        return real(location)
+
+    monkeypatch.setattr(shell_module, "_read_names", counted)
+    shell = Shell()
+    with shell._session():
+        shell.completer.preload()
+        loading = shell.completer._loading
+        assert loading is not None
+        loading.join(timeout=30)
+        assert reads == ["sanlian-names"]
+        shell.completer.preload()  # nothing changed: not read again
+        assert shell.completer._loading is loading
+        assert shell.completer.candidates("cadre show sl") == [("单丽", -2, "干部 [3]")]
+        assert reads == ["sanlian-names"]  # the Tab found them read
+        assert shell.run_line("cadre add 李娜 --section 办公室") == 0
+        shell.completer.preload()
+        assert shell.completer._loading is not loading
+        shell.completer._loading.join(timeout=30)
+        assert reads == ["sanlian-names", "sanlian-names"]
+        assert shell.completer.candidates("cadre show lin") == [("李娜", -3, "干部 [5]")]
+        assert len(reads) == 2
 
 
 def test_completion_through_prompt_toolkit(base: Cli) -> None:

@@ -19,6 +19,7 @@ import os
 import re
 import shlex
 import sys
+import threading
 import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -398,6 +399,7 @@ class Shell:
         _warm_up()
         with self._session():
             while True:
+                self.completer.preload()  # while the clerk reads and types
                 try:
                     _settle_output()
                     line = prompt.prompt(PROMPT)
@@ -497,7 +499,6 @@ def _settle_output(patience: float = 1.0) -> None:
 
 def _warm_up() -> None:
     """While the clerk types the first line, import the database code in the background."""
-    import threading
 
     def work() -> None:
         try:
@@ -661,6 +662,8 @@ class ShellCompleter:
         self._names: dict[str, tuple[list[tuple[str, int, str, str]], dict[str, int]]] | None = None
         self._stamp: tuple[object, ...] | None = None  # the database as the names were read
         self._enums: dict[str, dict[str, str]] | None = None
+        self._lock = threading.Lock()  # one reading of the names at a time
+        self._loading: threading.Thread | None = None  # ``preload``'s
 
     def for_prompt(self) -> Any:
         """This completer as prompt_toolkit wants it (imported only when a prompt is shown)."""
@@ -676,8 +679,13 @@ class ShellCompleter:
         return Adapter()
 
     def stale(self) -> None:
-        """Names are read again before the next completion (a command may have changed them)."""
-        self._names = None
+        """A command ran: it may have changed the names. A file's stamp tells whether it did
+        (``_database_stamp``: a read-only command leaves the names read); a server's names
+        are read again before the next completion."""
+        from sanlian.db.engine import is_url
+
+        if is_url(self.shell.location):
+            self._names = None
 
     # the logic, testable without prompt_toolkit
     def candidates(self, before: str) -> list[tuple[str, int, str]]:
@@ -886,9 +894,9 @@ class ShellCompleter:
 
         names = self._load_names()
         prefix = current.lower()
-        # the keys are held joined, each after a NUL: one search in C a record (city: 100,000
+        # the keys are held joined, each after a mark: one search in C a record (city: 100,000
         # households, a keystroke 80 ms when each key was tried in turn)
-        marker = "\x00" + prefix if prefix and prefix.isascii() else None
+        marker = KEY_MARK + prefix if prefix and prefix.isascii() else None
         found: list[tuple[str, int, str]] = []
         for kind in kinds:
             records, counts = names.get(kind, ([], {}))
@@ -934,74 +942,93 @@ class ShellCompleter:
         return tuple(stamp)
 
     def _load_names(self) -> dict[str, tuple[list[tuple[str, int, str, str]], dict[str, int]]]:
-        """Per kind, the active records (name, id, pinyin keys each after a NUL, place) and how
-        many records bear each name; read again when a command ran or the database changed
-        (another program may have added a record meanwhile)."""
-        stamp = self._database_stamp()
-        if self._names is not None and stamp == self._stamp:
-            return self._names
-        self._stamp = stamp
-        from sqlalchemy import select
-
-        from sanlian.db.engine import open_database
-        from sanlian.db.models import REGISTRY_MODELS, SearchKey
-
-        names: dict[str, tuple[list[tuple[str, int, str, str]], dict[str, int]]] = {}
-        location = self.shell.location
-        from sanlian.db.engine import is_url
-
-        if not is_url(location) and not Path(location).expanduser().exists():
-            self._names = names
+        """Per kind, the active records (name, id, pinyin keys each after a ``KEY_MARK``,
+        place) and how many records bear each name; read again when the database changed,
+        by this shell or another program (a server's after each command: ``stale``). One
+        caller reads them at a time: a Tab pressed while ``preload`` reads waits for it."""
+        with self._lock:
+            stamp = self._database_stamp()
+            if self._names is not None and stamp == self._stamp:
+                return self._names
+            names = _read_names(self.shell.location)
+            self._names, self._stamp = names, stamp
             return names
-        db = open_database(location)
-        try:
-            keys_table: Any = SearchKey.__table__  # type: ignore[attr-defined]
-            with db.engine.connect() as conn:
-                keys: dict[tuple[str, int], list[str]] = {}
-                for kind, ref_id, key in conn.execute(
-                    select(keys_table.c.kind, keys_table.c.ref_id, keys_table.c.key)
-                ):
-                    keys.setdefault((kind, ref_id), []).append(key)
-                # where a record is (a cadre's section, a household's community, a
-                # community's township): what tells namesakes apart
-                places: dict[str, dict[int, str]] = {}
-                for kind, column, parent in _PLACES:
-                    table: Any = REGISTRY_MODELS[kind].__table__  # type: ignore[attr-defined]
-                    if parent is None:
-                        query = select(table.c.id, table.c[column])
-                    else:
-                        other: Any = REGISTRY_MODELS[parent].__table__  # type: ignore[attr-defined]
-                        query = select(table.c.id, other.c.name).join(
-                            other, other.c.id == table.c[column]
-                        )
-                    places[kind] = {
-                        ref_id: str(where or "") for ref_id, where in conn.execute(query)
-                    }
-                for kind in REF_KINDS:
-                    table = REGISTRY_MODELS[kind].__table__  # type: ignore[attr-defined]
-                    rows = conn.execute(
-                        select(table.c.id, table.c.name)
-                        .where(table.c.retired_on.is_(None))
-                        .order_by(table.c.id)
-                    )
-                    where = places.get(kind, {})
-                    records = [
-                        (
-                            name,
-                            ref_id,
-                            "".join("\x00" + k for k in keys.get((kind, ref_id), ())),
-                            where.get(ref_id, ""),
-                        )
-                        for ref_id, name in rows
-                    ]
-                    counts: dict[str, int] = {}
-                    for name, *_rest in records:
-                        counts[name] = counts.get(name, 0) + 1
-                    names[kind] = (records, counts)
-        finally:
-            db.dispose()
-        self._names = names
+
+    def preload(self) -> None:
+        """Read the names in the background if they are stale (the shell's start, or a
+        command changed the database), while the clerk reads the output and types: the
+        first Tab then finds them (city: 100,000 households, ≈ 0.3 s to read)."""
+        if self._loading is not None and self._loading.is_alive():
+            return
+        if self._names is not None and self._database_stamp() == self._stamp:
+            return
+
+        def work() -> None:
+            with suppress(Exception):  # a Tab reads them again (and says nothing)
+                self._load_names()
+
+        self._loading = threading.Thread(target=work, name="sanlian-names", daemon=True)
+        self._loading.start()
+
+
+KEY_MARK = "\x01"  # before each pinyin key of a record, joined: never in a name or a key
+
+
+def _read_names(
+    location: str,
+) -> dict[str, tuple[list[tuple[str, int, str, str]], dict[str, int]]]:
+    """``ShellCompleter._load_names``'s reading: each kind's active records in the order of
+    their ids, with their keys joined by the database (one query a kind, the keys found
+    through their ``ref_id`` index: at city 0.26 s, where grouping 430,000 keys in Python
+    took 0.85 s) and their place (a cadre's section, a household's community, a
+    community's township: what tells namesakes apart)."""
+    from sqlalchemy import func, literal, select
+
+    from sanlian.db.engine import is_url, open_database
+    from sanlian.db.models import REGISTRY_MODELS, SearchKey
+
+    names: dict[str, tuple[list[tuple[str, int, str, str]], dict[str, int]]] = {}
+    if not is_url(location) and not Path(location).expanduser().exists():
         return names
+    places = {kind: (column, parent) for kind, column, parent in _PLACES}
+    keys: Any = SearchKey.__table__  # type: ignore[attr-defined]
+    db = open_database(location)
+    try:
+        with db.engine.connect() as conn:
+            for kind in REF_KINDS:
+                table: Any = REGISTRY_MODELS[kind].__table__  # type: ignore[attr-defined]
+                joined = (
+                    select(func.aggregate_strings(literal(KEY_MARK) + keys.c.key, ""))
+                    .where(keys.c.ref_id == table.c.id, keys.c.kind == kind)
+                    .scalar_subquery()
+                )
+                column, parent = places.get(kind, (None, None))
+                source = table
+                if column is None:
+                    place: Any = literal("")
+                elif parent is None:
+                    place = table.c[column]
+                else:
+                    other: Any = REGISTRY_MODELS[parent].__table__  # type: ignore[attr-defined]
+                    source = table.outerjoin(other, other.c.id == table.c[column])
+                    place = other.c.name
+                query = (
+                    select(table.c.name, table.c.id, joined, place)
+                    .select_from(source)
+                    .where(table.c.retired_on.is_(None))
+                    .order_by(table.c.id)
+                )
+                records = [
+                    (name, ref_id, found or "", str(where or ""))
+                    for name, ref_id, found, where in conn.execute(query)
+                ]
+                counts: dict[str, int] = {}
+                for name, *_rest in records:
+                    counts[name] = counts.get(name, 0) + 1
+                names[kind] = (records, counts)
+    finally:
+        db.dispose()
+    return names
 
 
 __all__ = ["Shell", "ShellCompleter", "history_path", "mask_line", "shell"]
