@@ -269,7 +269,60 @@ def test_docx_form(document: Any) -> None:
     assert "小区路灯损坏" in practical and "陈家儿子想找工作" in practical  # concrete problems
     assert "两户宅基地纠纷" in items[6]
     problems = "".join(parts["三、存在的问题"])
-    assert "问题 6 超期" in problems and "李娜" in problems  # what supervise finds
+    assert "问题6超期" in problems and "李娜" in problems  # what supervise finds
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", problems)  # dates as a report writes them
+
+
+def test_docx_problems_read_as_a_report() -> None:
+    """三、存在的问题 from ``supervise``'s alerts: a sentence said of many people is said once
+    of them all, dates are Chinese, no space parts Chinese from a number, no command is
+    shown, and a long list ends with how many there are."""
+    from types import SimpleNamespace
+
+    from sanlian.io.report_docx import problem_paragraphs, report_sentence
+    from sanlian.reports.common import OFFICE
+    from sanlian.reports.supervise import Alert
+
+    assert report_sentence("总结阶段已于 2026-11-01 开始", 2026) == "总结阶段已于11月1日开始"
+    assert report_sentence("最近一次 2025-12-30，共 3 次", 2026) == "最近一次2025年12月30日，共3次"
+    assert report_sentence("ABC Co. 联系 1—3 家", 2026) == "ABC Co. 联系1—3家"
+
+    def alert(kind: str, actor: str, text: str, ref: int | None = None) -> Alert:
+        return Alert(kind, "red", 1, "综合科", actor, text, ref=ref)
+
+    research = "总结阶段已于 2026-11-01 开始，尚未撰写调研报告"
+    names = [
+        "甲一",
+        "乙二",
+        "丙三",
+        "丁四",
+        "戊五",
+        "己六",
+        "庚七",
+        "辛八",
+        "壬九",
+        "癸十",
+        "子十一",
+    ]
+    alerts = (
+        [alert("red_card", "李娜", f"问题 {i} 超期 {40 - i} 天", ref=i) for i in range(1, 8)]
+        + [alert("research_due", name, research) for name in names]
+        + [alert("section_no_community", "规划科", "无法结对；请用 sanlian link community")]
+        + [alert("section_no_community", f"第{i}科", "无法结对；请用 sanlian …") for i in range(11)]
+        + [alert("leader_no_enterprise", OFFICE, "尚未指定领导小组组长")]
+    )
+    detail = SimpleNamespace(
+        supervision=SimpleNamespace(alerts=tuple(alerts)), report=SimpleNamespace(year=2026)
+    )
+    assert problem_paragraphs(detail, per_kind=5) == [  # type: ignore[arg-type]
+        "一是超期问题（红牌）方面：李娜：问题1超期39天；李娜：问题2超期38天；李娜：问题3超期37天；"
+        "李娜：问题4超期36天；李娜：问题5超期35天等7项。",
+        "二是调研报告方面：甲一、乙二、丙三、丁四、戊五、己六、庚七、辛八、壬九、癸十等11名干部："
+        "总结阶段已于11月1日开始，尚未撰写调研报告。",
+        "三是部门联系社区(村)方面：规划科、第0科、第1科、第2科、第3科、第4科、第5科、第6科、第7科、"
+        "第8科等12个科室：本科室和局机关都没有联系社区(村)，科室干部无法结对帮扶。",
+        "四是班子成员联系企业方面：尚未指定领导小组组长。",
+    ]
 
 
 def test_docx_numbers_equal_json(document: Any, figures: Any) -> None:

@@ -10,6 +10,7 @@ it is the JSON figure of ``selfcheck -f json``; the sentences are built here fro
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -209,22 +210,61 @@ def practice_paragraphs(detail: SelfCheckDetail) -> list[tuple[str, str]]:
     return out
 
 
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# a space the terminal's sentences put between Chinese and a number (``问题 36 超期 214 天``),
+# which a printed Chinese report does without
+_SPACED = re.compile(r"(?<=[^\x00-\x7f]) +(?=[^\x00-\x7f]|[0-9])|(?<=[0-9]) +(?=[^\x00-\x7f])")
+# what a report says instead of the command ``supervise`` shows the clerk
+REPORT_TEXT = {"section_no_community": "本科室和局机关都没有联系社区(村)，科室干部无法结对帮扶"}
+SECTION_KINDS = {"section_no_community"}  # alerts whose actor is a section, not a cadre
+NAMES_LISTED = 10  # people named in one paragraph of 三、存在的问题 before "等 N 名"
+
+
+def report_sentence(text: str, year: int) -> str:
+    """A ``supervise`` sentence as a printed report writes it: its dates in Chinese (the
+    month and day in the report's year) and no space between Chinese and a number."""
+
+    def day(found: re.Match[str]) -> str:
+        d = dt.date(int(found[1]), int(found[2]), int(found[3]))
+        return md_date(d) if d.year == year else zh_date(d)
+
+    return _SPACED.sub("", _ISO_DAY.sub(day, text))
+
+
 def problem_paragraphs(detail: SelfCheckDetail, per_kind: int = 5) -> list[str]:
-    """三、存在的问题: what ``supervise`` finds, one paragraph per kind, most urgent first."""
+    """三、存在的问题: what ``supervise`` finds, one paragraph per kind, most urgent first.
+
+    Where every alert of a kind says the same of a different person (尚未撰写调研报告), the
+    paragraph says it once, of the people named (up to ``NAMES_LISTED``, then 等 N 名); else
+    the first ``per_kind`` alerts, each with whom it concerns."""
     from sanlian.reports.supervise import KINDS
 
     alerts = detail.supervision.alerts
     if not alerts:
         return ["经自查，暂未发现需要督促的问题。"]
+    year = detail.report.year
     by_kind: dict[str, list[Any]] = {}
     for a in alerts:
         by_kind.setdefault(a.kind, []).append(a)
     out = []
     for i, (kind, items) in enumerate(by_kind.items()):
-        lines = [f"{a.actor}：{a.text}" if a.actor != OFFICE else a.text for a in items]
-        more = "等" if len(lines) > per_kind else ""
+        texts = [report_sentence(REPORT_TEXT.get(kind, a.text), year) for a in items]
         head = ORDINALS[i] if i < len(ORDINALS) else str(i + 1)
-        out.append(f"{head}是{KINDS[kind][1]}方面：" + "；".join(lines[:per_kind]) + f"{more}。")
+        people = [a.actor for a in items if a.actor != OFFICE]
+        if len(items) > 1 and len(set(texts)) == 1 and len(people) == len(items):
+            named = "、".join(people[:NAMES_LISTED])
+            if len(people) > NAMES_LISTED:
+                named += f"等{len(people)}{'个科室' if kind in SECTION_KINDS else '名干部'}"
+            said = f"{named}：{texts[0]}"
+        else:
+            lines = [
+                f"{a.actor}：{text}" if a.actor != OFFICE else text
+                for a, text in zip(items, texts, strict=True)
+            ]
+            said = "；".join(lines[:per_kind])
+            if len(lines) > per_kind:
+                said += f"等{len(lines)}项"
+        out.append(f"{head}是{KINDS[kind][1]}方面：{said}。")
     return out
 
 
