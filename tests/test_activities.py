@@ -56,6 +56,8 @@ def test_unknown_kind_refused(base: Cli, unchanged: Unchanged) -> None:
         (("education", "--section", "没有科"), "没有科"),
         (("civility", "--partner", "没有的地方"), "找不到社区(村)或企业“没有的地方”"),
         (("civility", "--partner", "社区:9"), "9"),
+        # 文明行动进社区: into a community, not an enterprise
+        (("civility", "--partner", "企业:1"), "应是社区(村)，“临沂华强机械有限公司”是企业"),
         (("education", "--date", "2-30"), "活动日期"),
         (("education", "--title", "长" * 201), "活动名称"),
     ],
@@ -71,7 +73,7 @@ def test_partner_number_must_say_which_kind(base: Cli, unchanged: Unchanged) -> 
     result = unchanged(lambda: base("activity", "add", "civility", "--partner", "1"))
     assert "社区:1" in result.err and "企业:1" in result.err
     ok(base, "activity", "add", "civility", "--partner", "社区:1", "--date", "5-1")
-    ok(base, "activity", "add", "civility", "--partner", "企业:1", "--date", "5-2")
+    ok(base, "activity", "add", "org-life", "--partner", "企业:1", "--date", "5-2")
     ok(base, "activity", "add", "civility", "--partner", "前河湾村", "--date", "5-3")
     rows = activities(base)
     assert [(r["partner_kind"], r["partner"]) for r in rows] == [

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sanlian.errors import AmbiguousError, NotFoundError
+from sanlian.errors import AmbiguousError, NotFoundError, RuleError
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -173,6 +173,8 @@ def add(
             people.append(person)
     section_id = refs.resolve(session, "section", section).id if section is not None else None
     found = resolve_partner(session, partner) if partner is not None and partner.strip() else None
+    if key == "civility" and found is not None and found[0] == "enterprise":
+        raise RuleError("activity_civility_enterprise", name=found[1].name)  # 进社区
     activity = Activity(
         kind=key,
         held_on=held_on,
