@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -148,9 +149,13 @@ def test_lags_most_urgent_first_and_the_cut_is_said(
     path = tmp_path / "简报.docx"
     assert cli("brief", *period, "-o", path).code == 0
     texts = [p.text for p in docx.Document(str(path)).paragraphs]
-    assert texts[-1] == "另有 9 项（提醒 9 项）未列出。"  # on paper: no command
+    assert texts[-1] == "另有9项（提醒9项）未列出。"  # on paper: no command
     assert not any("sanlian" in t or "--" in t for t in texts)
     assert any(t.startswith("【督办】领导小组办公室：动员部署阶段已结束") for t in texts)
+    # as a printed report writes them: no ISO date, no space between Chinese and a number
+    lags = texts[texts.index("三、需要抓紧的工作") + 1 :]
+    assert lags[0] == "共17项：红牌1项、黄牌1项、督办2项、提醒13项。"
+    assert not any(re.search(r"\d{4}-\d{2}-\d{2}|[^\x00-\x7f] \d|\d [^\x00-\x7f]", t) for t in lags)
 
 
 def test_nothing_cut_says_nothing(cli: Cli, ledger: Ids) -> None:

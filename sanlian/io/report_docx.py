@@ -460,11 +460,15 @@ def write_brief(path: Path, brief: Brief) -> None:
             _body(doc, f"{i}. {example_text(h)}")
     else:
         _body(doc, "本期没有办结的问题。")
-    _heading(doc, "三、需要抓紧的工作")
-    _body(doc, b.lag_summary)
+    _heading(
+        doc, "三、需要抓紧的工作"
+    )  # ``supervise``'s sentences, as a printed report writes them
+    year = b.period.end.year
+    _body(doc, report_sentence(b.lag_summary, year))
     for a in b.lags:
-        _body(doc, a.line)
+        text = REPORT_TEXT.get(a.kind, a.text)
+        _body(doc, report_sentence(f"【{a.level_text}】{a.actor}：{text}", year))
     if b.omitted:
-        _body(doc, b.omitted_sentence(command=False))
+        _body(doc, report_sentence(b.omitted_sentence(command=False), year))
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
