@@ -167,6 +167,25 @@ def test_csv(cli: Cli, ledger: Ids) -> None:
     assert len(lines) == 17  # the header and 1 + 1 + 1 + 13 alerts
 
 
+def test_xlsx_for_the_dispatch_meeting(cli: Cli, ledger: Ids, tmp_path: Path) -> None:
+    """``-o 督促.xlsx``: the CSV's rows as an Excel sheet a clerk sorts and filters."""
+    import openpyxl
+
+    path = tmp_path / "督促.xlsx"
+    result = cli("supervise", "-o", path)
+    assert result.code == 0, result
+    assert result.err == f"已写入 {path}。\n"
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet is not None and sheet.title == "调度督促"
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    csv_rows = [
+        line.split(",") for line in cli("supervise", "-f", "csv").out.lstrip("\ufeff").splitlines()
+    ]
+    assert rows == csv_rows and len(rows) == 17  # the header and 16 alerts, as in the CSV
+    bad = cli("supervise", "-o", tmp_path / "督促.docx")
+    assert bad.code == 1 and ".xlsx" in bad.err and not (tmp_path / "督促.docx").exists()
+
+
 def test_nothing_to_press(cli: Cli) -> None:
     assert cli("init", "--year", "2026").code == 0
     out = cli("supervise", "--as-of", "2026-02-01").out

@@ -46,6 +46,7 @@ def _output_opt(suffixes: str) -> Any:
 
 SelfcheckOutputOpt = Annotated[Path | None, _output_opt(".xlsx .docx .csv .json .md .txt")]
 ReportOutputOpt = Annotated[Path | None, _output_opt(".csv .json .md .txt")]
+SuperviseOutputOpt = Annotated[Path | None, _output_opt(".xlsx .csv .json .md .txt")]
 BriefOutputOpt = Annotated[Path | None, _output_opt(".md .docx .csv .json")]
 
 DONE = {True: "已完成", False: "未完成"}
@@ -558,18 +559,26 @@ def supervise(
     as_of: AsOfOpt = None,
     year: YearOpt = None,
     fmt: FormatOpt = None,
-    output: ReportOutputOpt = None,
+    output: SuperviseOutputOpt = None,
 ) -> None:
     """调度督促：超期问题黄牌红牌、久无进展的问题、未结对未走访的干部、未走访的联系户、未写调研报告、七一前组织生活和“八个一”，最急的在前，按科室分组，写明责任人。"""
     from sanlian.cli.output import choose_format, csv_text, emit, emit_json
     from sanlian.reports.supervise import supervise as build
 
-    _check_suffix(output, (".csv", ".json", ".md", ".txt"), "supervise")
+    suffix = _check_suffix(output, (".xlsx", ".csv", ".json", ".md", ".txt"), "supervise")
     st = state()
     with st.session() as session:
         day = st.optional_date(session, as_of, "截至日期")
         report = build(session, today=st.today, as_of=day, year=year)
     chosen = choose_format(fmt_value(fmt), output)
+    if output is not None and suffix == ".xlsx":  # for the dispatch meeting: sorted, filtered
+        from sanlian.cli.output import xlsx_rows
+        from sanlian.i18n.messages import render
+
+        alerts = (a for g in report.groups for a in g.alerts)
+        xlsx_rows(_alert_rows(alerts), ALERT_CSV_COLS, output, "调度督促")
+        sys.stderr.write(render("written_to", path=output) + "\n")
+        return
     if chosen == "json":
         emit_json(report.as_dict(), output)
     elif chosen == "csv":
