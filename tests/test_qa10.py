@@ -232,6 +232,26 @@ def test_cadre_moved_to_a_section_not_linked_with_the_pairs_community_refused(
     # with the pair ended (today counts as its last day), the move goes through
     assert paired("link", "end", "2").code == 0
     assert paired("cadre", "edit", "单丽", "--section", "办公室").code == 0
+    # and db check, that day, does not flag the pair it let run to its end today
+    assert paired("db", "check").code == 0
+
+
+@pytest.mark.sqlite_only(reason="edits the SQLite file itself")
+def test_db_check_flags_a_pair_running_on_past_today_outside_the_sections_communities(
+    paired: Cli, db_path: Path
+) -> None:
+    """The pair rule is still checked for a pair ending later (the move edited around the
+    program, in the database itself)."""
+    import sqlite3
+
+    with sqlite3.connect(db_path) as con:
+        con.execute("update cadre set section_id = (select id from section where name = '办公室')")
+        con.execute("update link set end_on = '2026-06-16' where id = 2")  # today + 1
+    check = paired("db", "check")
+    assert (
+        check.code == 1
+        and "联系编号 2：单丽 结对“王秀英”，但“幸福社区”不由其科室或本局联系" in check.out
+    )
 
 
 def test_household_moved_to_a_community_its_cadres_do_not_link_refused(

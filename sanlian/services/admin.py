@@ -273,11 +273,14 @@ def _enterprise_leaders(session: Session, today: dt.date) -> list[str]:
 
 
 def _household_unlinked(session: Session, today: dt.date) -> list[str]:
+    # A pair ending today is left as it stood: a cadre (household) whose pairs end today may
+    # move today (``registry.check_pairs_covered``), its section (community) is then its new one.
     rows = _rows(
         session,
         "select l.id, c.name, h.name, m.name from link l join cadre c on c.id = l.cadre_id "
         "join household h on h.id = l.household_id join community m on m.id = h.community_id "
-        f"where l.kind = 'household' and {_ACTIVE} and not exists ("
+        f"where l.kind = 'household' and {_ACTIVE} and (l.end_on is null or l.end_on > :today) "
+        "and not exists ("
         "select 1 from link u where u.kind = 'community' and u.community_id = h.community_id "
         "and u.start_on <= :today and (u.end_on is null or u.end_on >= :today) "
         "and (u.section_id is null or u.section_id = c.section_id)) order by l.id",
