@@ -428,7 +428,7 @@ def test_a_command_that_only_reads_leaves_the_names_read(
         assert shell.completer._names is None
 
 
-def test_names_are_read_in_the_background_before_the_first_tab(
+def test_names_are_read_in_the_background_once_a_command_opened_the_database(
     base: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from sanlian.cli import shell as shell_module
@@ -444,6 +444,9 @@ def test_names_are_read_in_the_background_before_the_first_tab(
     monkeypatch.setattr(shell_module, "_read_names", counted)
     shell = Shell()
     with shell._session():
+        shell.completer.preload()  # no command has opened the database yet: not here either
+        assert shell.completer._loading is None
+        assert shell.run_line("cadre list") == 0
         shell.completer.preload()
         loading = shell.completer._loading
         assert loading is not None

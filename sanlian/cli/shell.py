@@ -955,10 +955,16 @@ class ShellCompleter:
             return names
 
     def preload(self) -> None:
-        """Read the names in the background if they are stale (the shell's start, or a
-        command changed the database), while the clerk reads the output and types: the
-        first Tab then finds them (city: 100,000 households, ≈ 0.3 s to read)."""
+        """Read the names in the background if they are stale (a command changed the
+        database), while the clerk reads the output and types: the first Tab then finds them
+        (city: 100,000 households, ≈ 0.3 s to read). Only through the database a command of
+        this shell opened and keeps open: opening it here, beside that command, could
+        migrate it twice."""
+        from sanlian.db.engine import is_kept
+
         if self._loading is not None and self._loading.is_alive():
+            return
+        if not is_kept(self.shell.location):
             return
         if self._names is not None and self._database_stamp() == self._stamp:
             return

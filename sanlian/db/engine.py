@@ -393,6 +393,12 @@ def _identity(path: Path) -> tuple[int, int]:
     return (stat.st_dev, stat.st_ino)
 
 
+def is_kept(location: str) -> bool:
+    """Whether a database is kept open for ``location`` (it was opened, and migrated, by a
+    command of this ``sanlian shell``)."""
+    return _KEPT is not None and location in _KEPT
+
+
 def _kept_database(location: str, path: Path | None) -> Database | None:
     """The database kept open for ``location`` (``path``: its file; None for a server)."""
     if _KEPT is None or location not in _KEPT:

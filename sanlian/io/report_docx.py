@@ -460,9 +460,8 @@ def write_brief(path: Path, brief: Brief) -> None:
             _body(doc, f"{i}. {example_text(h)}")
     else:
         _body(doc, "本期没有办结的问题。")
-    _heading(
-        doc, "三、需要抓紧的工作"
-    )  # ``supervise``'s sentences, as a printed report writes them
+    # ``supervise``'s sentences, as a printed report writes them
+    _heading(doc, "三、需要抓紧的工作")
     year = b.period.end.year
     _body(doc, report_sentence(b.lag_summary, year))
     for a in b.lags:
