@@ -465,6 +465,17 @@ def test_names_are_read_in_the_background_once_a_command_opened_the_database(
         assert len(reads) == 2
 
 
+def test_the_modules_warmed_up_exist() -> None:
+    """A name misspelt in ``WARM_MODULES`` would end the warm-up in silence."""
+    import importlib
+
+    from sanlian.cli.shell import WARM_MODULES
+
+    assert "sanlian.reports.progress" in WARM_MODULES
+    for name in WARM_MODULES:
+        assert importlib.import_module(name).__name__ == name
+
+
 def test_completion_through_prompt_toolkit(base: Cli) -> None:
     from prompt_toolkit.completion import CompleteEvent
     from prompt_toolkit.document import Document

@@ -497,8 +497,27 @@ def _settle_output(patience: float = 1.0) -> None:
     time.sleep(0.005)  # and the reader's own write to the terminal, just after its read
 
 
+# What the commands a clerk types first import (beside the database code): the reports and
+# Rich's tables. Imported ahead, the session's first ``progress`` at bureau took 110 ms instead
+# of 140 (the rest of its first time: opening the database, SQLAlchemy compiling statements).
+WARM_MODULES = (
+    "rich.console",
+    "rich.table",
+    "rich.progress_bar",
+    "sanlian.reports.progress",
+    "sanlian.reports.supervise",
+    "sanlian.reports.brief",
+    "sanlian.cli.fold",
+    "sanlian.cli.status",
+    "sanlian.services.problems",
+    "sanlian.services.visits",
+)
+
+
 def _warm_up() -> None:
-    """While the clerk types the first line, import the database code in the background."""
+    """While the clerk types the first line, import the database code and what the first
+    commands need in the background."""
+    import importlib
 
     def work() -> None:
         try:
@@ -508,6 +527,8 @@ def _warm_up() -> None:
             import sanlian.db.models  # noqa: F401
 
             configure_mappers()
+            for name in WARM_MODULES:
+                importlib.import_module(name)
         except Exception:  # the first command will meet (and report) whatever failed here
             return
 
