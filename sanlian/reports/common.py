@@ -245,6 +245,20 @@ def problem_open(t: Tables, as_of: dt.date) -> ColumnElement[bool]:
     )
 
 
+def unindexed(clause: Any, *columns: Any) -> Any:
+    """``clause`` with each of ``columns`` compared as ``coalesce(column, column)``: the same
+    values, through no index."""
+    from sqlalchemy import func
+    from sqlalchemy.sql.visitors import replacement_traverse
+
+    swap: dict[int, Any] = {id(c): func.coalesce(c, c) for c in columns}
+
+    def replace(element: Any, **_: Any) -> Any:
+        return swap.get(id(element))
+
+    return replacement_traverse(clause, {}, replace)
+
+
 def has_diary(diary: Any) -> ColumnElement[bool]:
     from sqlalchemy import and_, func
 

@@ -290,7 +290,7 @@ def iter_problem_rows(
     from sqlalchemy import and_, func, or_, select
 
     from sanlian.i18n.labels import MEASURE
-    from sanlian.reports.common import SCAN_DAYS, between, problem_open, tables
+    from sanlian.reports.common import SCAN_DAYS, between, problem_open, tables, unindexed
 
     # the examples keep the plan their ties were ordered by
     t = tables(period.as_of) if only_resolved else tables(period.as_of, session)
@@ -365,7 +365,7 @@ def iter_problem_rows(
             # a year's ledger holds most problems: read the table straight through and sort
             # (through the date and status indexes SQLite fetched them one by one, 0.4 s more
             # at city scale); the columns compared through an expression, as in ``spanning``
-            ledger, by = _unindexed(ledger, pr.raised_on, pr.status), func.coalesce(by, by)
+            ledger, by = unindexed(ledger, pr.raised_on, pr.status), func.coalesce(by, by)
         stmt = stmt.where(ledger).order_by(by, pr.id)
     if conflicts is not None:
         stmt = stmt.where(pr.is_conflict.is_(conflicts))
@@ -434,20 +434,6 @@ def iter_problem_rows(
 
 
 BATCH = 2000
-
-
-def _unindexed(clause: Any, *columns: Any) -> Any:
-    """``clause`` with each of ``columns`` compared as ``coalesce(column, column)``: the same
-    values, through no index."""
-    from sqlalchemy import func
-    from sqlalchemy.sql.visitors import replacement_traverse
-
-    swap: dict[int, Any] = {id(c): func.coalesce(c, c) for c in columns}
-
-    def replace(element: Any, **_: Any) -> Any:
-        return swap.get(id(element))
-
-    return replacement_traverse(clause, {}, replace)
 
 
 # --- visits ---------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ problem is a ``progress`` step too, so the timeline says who was responsible whe
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -721,7 +721,7 @@ def _listing_stmt(
     """
     from sqlalchemy import and_, func, or_, select
 
-    from sanlian.reports.common import problem_open, tables
+    from sanlian.reports.common import problem_open, tables, unindexed
     from sanlian.services import refs
 
     t = tables(as_of if on_day else None)
@@ -773,12 +773,19 @@ def _listing_stmt(
     )
     if not narrow:
         stmt = stmt.outerjoin(money, money.c.problem_id == pr.id)
+    # Narrowed to a cadre, a section or a target, the rows are found through that one's index:
+    # the status, raise and due dates are compared through none (no statistics: the planner
+    # took the status index, every open problem of a city, 140 ms for a section's 1,300)
+    plain: Callable[..., Any] = unindexed if narrow else (lambda clause, *_columns: clause)
     if on_day:
-        stmt = stmt.where(pr.raised_on <= as_of)
+        stmt = stmt.where(plain(pr.raised_on <= as_of, pr.raised_on))
     if status is not None:
-        stmt = stmt.where(pr.status.in_(_status_keys(status)))
+        stmt = stmt.where(plain(pr.status.in_(_status_keys(status)), pr.status))
     if overdue:
-        stmt = stmt.where(problem_open(t, as_of), pr.due_on < as_of)
+        stmt = stmt.where(
+            plain(problem_open(t, as_of), pr.status, pr.raised_on),
+            plain(pr.due_on < as_of, pr.due_on),
+        )
     if owner is not None:
         owner_id = refs.resolve(session, "cadre", owner, include_retired=True).id
         stmt = stmt.where(pr.owner_id == owner_id)
@@ -786,7 +793,8 @@ def _listing_stmt(
         stmt = stmt.where(cd.retired_on.is_not(None), cd.retired_on <= as_of)
     if section is not None:
         section_id = refs.resolve(session, "section", section, include_retired=True).id
-        stmt = stmt.where(cd.section_id == section_id)
+        members = select(cd.id).where(cd.section_id == section_id)  # by ``owner_id``'s index
+        stmt = stmt.where(pr.owner_id.in_(members.scalar_subquery()))
     if category is not None:
         stmt = stmt.where(
             or_(
