@@ -214,3 +214,36 @@ def test_docx_title_is_a_title(cli: Cli, ledger: Ids, tmp_path: Path) -> None:
     assert props.title == "企业局“三联三解三促”活动简报"
     assert props.author == "企业局“三联三解三促”活动领导小组办公室"
     assert "python-docx" not in (props.comments or "")
+
+
+def test_periods_counted_together_equal_each_counted_alone(cli: Cli, ledger: Ids) -> None:
+    """``count_together`` (a briefing's period and its year to date share one problems query)
+    gives for each period what ``count`` gives for it alone, on the same day or not."""
+    import datetime as dt
+    import os
+
+    from sanlian.db.engine import open_database
+    from sanlian.reports.common import Period
+    from sanlian.reports.figures import count, count_together
+
+    def day(text: str) -> dt.date:
+        return dt.date.fromisoformat(text)
+
+    periods = [
+        Period(2026, day("2026-06-01"), day("2026-06-14"), day("2026-06-14")),
+        Period.of_year(2026, day("2026-06-14")),
+        Period(2026, day("2026-05-18"), day("2026-05-31"), day("2026-05-31")),
+        Period.of_year(2026, day("2026-05-31")),
+        Period(2026, day("2026-03-01"), day("2026-06-14"), day("2026-06-14")),
+    ]
+    db = open_database(os.environ["SANLIAN_DB"])
+    try:
+        with db.session() as session:
+            together = count_together(session, periods)
+            alone = [count(session, p) for p in periods]
+    finally:
+        db.dispose()
+    assert together == alone
+    # and the figures differ between the periods (the comparison is not of zeros)
+    assert together[1].problems_raised > together[0].problems_raised
+    assert together[1] != together[3] and together[0] != together[4]

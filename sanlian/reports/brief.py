@@ -154,7 +154,7 @@ def brief(
 ) -> Brief:
     from sanlian.errors import ValidationError
     from sanlian.reports.common import load_campaign
-    from sanlian.reports.figures import count
+    from sanlian.reports.figures import count, count_together
     from sanlian.reports.ledgers import problem_rows
     from sanlian.reports.supervise import supervise
 
@@ -170,6 +170,8 @@ def brief(
     previous = Period(year, prev_end - dt.timedelta(days=length - 1), prev_end, prev_end)
     supervision = supervise(session, today=today, as_of=end, year=year)
     alerts = supervision.alerts  # red, yellow, urged, reminders: the cut keeps the most urgent
+    # the period and the year to date are judged on the same day: their problems counted once
+    current, year_to_date = count_together(session, [period, Period.of_year(year, end)])
     return Brief(
         no=no if no is not None else issue_number(view.start, start, length),
         unit=view.campaign.unit,
@@ -177,9 +179,9 @@ def brief(
         issued_on=today,
         period=period,
         previous=previous,
-        current=count(session, period),
+        current=current,
         before=count(session, previous),
-        year_to_date=count(session, Period.of_year(year, end)),
+        year_to_date=year_to_date,
         highlights=tuple(problem_rows(session, period, only_resolved=True, limit=HIGHLIGHTS)),
         lags=alerts[:LAGS],
         lag_summary=supervision.summary,

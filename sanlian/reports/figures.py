@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from functools import cached_property
@@ -308,17 +308,17 @@ def _visit_totals(session: Session, t: Tables, p: Period) -> Counts:
     return _run(session, _visit_columns(v), t.visit, [spanning(v.visited_on, p.start, p.end)], None)
 
 
-def _problems(session: Session, t: Tables, p: Period, grouped: bool) -> Counts:
+def _problem_columns(t: Tables, p: Period) -> dict[str, Any]:
     from sqlalchemy import and_, func
 
     from sanlian.reports.common import between, problem_open
 
-    pr, c = t.problem.c, t.cadre.c
+    pr = t.problem.c
     raised = between(pr.raised_on, p.start, p.end)
     resolved = _resolved_in(t, p)
     resolved_by_then = and_(pr.status == "resolved", pr.resolved_on <= p.as_of)
     is_open = problem_open(t, p.as_of)
-    columns = {
+    return {
         "problems_raised": func.count().filter(raised),
         "problems_resolved": func.count().filter(resolved),
         "problems_unresolvable": func.count().filter(
@@ -333,8 +333,29 @@ def _problems(session: Session, t: Tables, p: Period, grouped: bool) -> Counts:
             raised, resolved_by_then, pr.is_conflict.is_(True)
         ),
     }
-    source = t.problem.outerjoin(t.cadre, c.id == pr.owner_id)
-    return _run(session, columns, source, [], c.section_id if grouped else None)
+
+
+def _problems(session: Session, t: Tables, p: Period, grouped: bool) -> Counts:
+    c = t.cadre.c
+    source = t.problem.outerjoin(t.cadre, c.id == t.problem.c.owner_id)
+    return _run(session, _problem_columns(t, p), source, [], c.section_id if grouped else None)
+
+
+def _problems_together(session: Session, t: Tables, periods: Sequence[Period]) -> list[Counts]:
+    """``_problems`` (the bureau's total) of periods judged on the same day, in one query:
+    the problems as they stood that day are built once (a briefing's period and its year to
+    date: 0.35 s each at city scale)."""
+    columns = {
+        f"{key}@{i}": expr
+        for i, p in enumerate(periods)
+        for key, expr in _problem_columns(t, p).items()
+    }
+    counts = _run(session, columns, t.problem, [], None).get(TOTAL, {})
+    out: list[Counts] = []
+    for i in range(len(periods)):
+        mine = {key.rsplit("@", 1)[0]: n for key, n in counts.items() if key.endswith(f"@{i}")}
+        out.append({TOTAL: mine} if counts else {})
+    return out
 
 
 def _resolved_in(t: Tables, p: Period) -> ColumnElement[bool]:
@@ -485,11 +506,26 @@ def _figures(values: Mapping[str, int]) -> Figures:
 
 def count(session: Session, period: Period) -> Figures:
     """The figures of the whole bureau for ``period``."""
+    return count_together(session, [period])[0]
+
+
+def count_together(session: Session, periods: Sequence[Period]) -> list[Figures]:
+    """``count`` of each period; the problems of those judged on the same day in one query."""
     from sanlian.reports.common import tables
 
-    t = tables(period.as_of, session)
-    merged = _merge(*(group(session, t, period, False) for group in _GROUPS))
-    return _figures(merged.get(TOTAL, {}))
+    counted: list[list[Counts]] = [[] for _ in periods]
+    by_day: dict[dt.date, list[int]] = {}
+    for i, period in enumerate(periods):
+        by_day.setdefault(period.as_of, []).append(i)
+    for day, indexes in by_day.items():
+        t = tables(day, session)
+        together = _problems_together(session, t, [periods[i] for i in indexes])
+        for i, problems in zip(indexes, together, strict=True):
+            counted[i].append(problems)
+            counted[i].extend(
+                group(session, t, periods[i], False) for group in _GROUPS if group is not _problems
+            )
+    return [_figures(_merge(*parts).get(TOTAL, {})) for parts in counted]
 
 
 # The figures each group of queries gives (``count`` runs them all).
