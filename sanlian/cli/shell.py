@@ -374,8 +374,6 @@ class Shell:
     def interactive(self, *, input: Any = None, output: Any = None) -> int:
         """Prompt for lines until exit, quit or Ctrl-D; Ctrl-C cancels the line being typed.
         The status is N after ``exit N``, else 0."""
-        from prompt_toolkit import PromptSession
-        from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
         from prompt_toolkit.output import create_output
 
         from sanlian.i18n.messages import render
@@ -384,17 +382,7 @@ class Shell:
         if output is None:  # ``sanlian shell | tee 记录.txt``: the prompt is drawn on the
             output = create_output(always_prefer_tty=True)  # terminal, not into the pipe
 
-        prompt: PromptSession[str] = PromptSession(
-            history=_masked_history(history_path()),
-            completer=self.completer.for_prompt(),
-            complete_while_typing=False,
-            auto_suggest=AutoSuggestFromHistory(),
-            input=input,
-            output=output,
-        )
-        # a terminal that does not say where its cursor is (a slow remote one, some editors'
-        # terminals) gets on without it: no English warning about it in the session
-        prompt.app.renderer.cpr_not_supported_callback = None
+        prompt = self.prompt_session(input=input, output=output)
         print(render("shell_welcome"), flush=True)
         _warm_up()
         with self._session():
@@ -414,6 +402,25 @@ class Shell:
                     sys.stderr.write(render("shell_interrupted") + "\n")
         return self.exit_status or 0
 
+    def prompt_session(self, *, input: Any = None, output: Any = None) -> Any:
+        """The prompt of ``interactive``: the history, the completion, Tab's keys."""
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
+
+        prompt: PromptSession[str] = PromptSession(
+            history=_masked_history(history_path()),
+            completer=self.completer.for_prompt(),
+            complete_while_typing=False,
+            auto_suggest=AutoSuggestFromHistory(),
+            key_bindings=_key_bindings(),
+            input=input,
+            output=output,
+        )
+        # a terminal that does not say where its cursor is (a slow remote one, some editors'
+        # terminals) gets on without it: no English warning about it in the session
+        prompt.app.renderer.cpr_not_supported_callback = None
+        return prompt
+
     def _run_pasted(self, text: str) -> bool:
         """Each line of ``text`` (several when pasted at once) in turn, until one is
         interrupted (Ctrl-C: back to the prompt); False to leave."""
@@ -424,6 +431,28 @@ class Shell:
             if code == 130:
                 break
         return True
+
+
+def _key_bindings() -> Any:
+    """Tab pressed again when the only completion offered is already in the line keeps it
+    (the menu closes), as a terminal's shell does: prompt_toolkit's Tab goes round the menu,
+    back to what was typed (``cadre show wan`` Tab Tab, then Enter: 找不到干部“wan”)."""
+    from prompt_toolkit.application.current import get_app
+    from prompt_toolkit.filters import Condition
+    from prompt_toolkit.key_binding import KeyBindings
+
+    bindings = KeyBindings()
+
+    @Condition
+    def only_one_chosen() -> bool:
+        state = get_app().current_buffer.complete_state
+        return state is not None and len(state.completions) == 1 and state.complete_index == 0
+
+    @bindings.add("tab", filter=only_one_chosen)
+    def _keep(event: Any) -> None:
+        event.current_buffer.complete_state = None
+
+    return bindings
 
 
 # What prompt_toolkit writes before a history search (Ctrl-R, Ctrl-S), in Chinese.
