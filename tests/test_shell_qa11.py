@@ -6,6 +6,8 @@ import threading
 import time
 from typing import Any
 
+import pytest
+
 from tests.conftest import Cli
 
 
@@ -59,3 +61,53 @@ def test_a_second_tab_still_goes_through_a_menu_of_several(base: Cli) -> None:
         pipe.send_text("\t\t\r")  # the first, then the second
         thread.join(timeout=60)
     assert result == {"line": "cadre edit"}
+
+
+@pytest.mark.sqlite_only(reason="SQLite's write lock, held by another program")
+def test_a_tab_while_another_program_holds_the_write_lock(base: Cli, db_path: Any) -> None:
+    """A colleague's import held the lock: the names were read again at the Tab, which froze the
+    prompt (keys not even shown) until the lock went, up to 30 s, then offered nothing. Now the
+    names read before are offered at once, and read again at the next Tab."""
+    import sqlite3
+
+    from sanlian.cli.shell import Shell
+
+    shell = Shell()
+    with shell._session():
+        assert shell.completer.candidates("cadre show sl") == [("单丽", -2, "干部 [3]")]
+        other = sqlite3.connect(db_path, isolation_level=None)
+        try:
+            other.execute("UPDATE cadre SET name = '单丽丽' WHERE id = 3")  # the stamp changes
+            other.execute("BEGIN EXCLUSIVE")
+            try:
+                assert shell.completer.candidates("cadre show sl") == [("单丽", -2, "干部 [3]")]
+            finally:
+                other.execute("COMMIT")
+        finally:
+            other.close()
+        assert shell.completer.candidates("cadre show sl") == [("单丽丽", -2, "干部 [3]")]
+        assert shell.run_line("cadre show 单丽丽") == 0  # the commands' connection waits again
+
+
+def test_a_tab_waits_for_the_background_reading_a_while_only(
+    base: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Tab pressed while the names are read in the background waits for them, but not
+    without end: past ``NAMES_WAIT`` it offers the names read before."""
+    from sanlian.cli import shell as shell_module
+    from sanlian.cli.shell import Shell
+
+    monkeypatch.setattr(shell_module, "NAMES_WAIT", 0.2)
+    shell = Shell()
+    with shell._session():
+        assert shell.completer.candidates("cadre show sl") == [("单丽", -2, "干部 [3]")]
+        assert shell.run_line("cadre add 李娜 --section 办公室") == 0
+        found: list[Any] = []
+        with shell.completer._lock:  # as the background reading holds it
+            tab = threading.Thread(
+                target=lambda: found.append(shell.completer.candidates("cadre show l"))
+            )
+            tab.start()
+            tab.join(timeout=60)
+        assert found == [[]]  # 李娜 not read yet; the prompt did not wait
+        assert shell.completer.candidates("cadre show l") == [("李娜", -1, "干部 [5]")]

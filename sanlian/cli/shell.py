@@ -970,18 +970,34 @@ class ShellCompleter:
                 stamp.append((info.st_size, info.st_mtime_ns))
         return tuple(stamp)
 
-    def _load_names(self) -> dict[str, tuple[list[tuple[str, int, str, str]], dict[str, int]]]:
+    def _load_names(
+        self, wait: float | None = None
+    ) -> dict[str, tuple[list[tuple[str, int, str, str]], dict[str, int]]]:
         """Per kind, the active records (name, id, pinyin keys each after a ``KEY_MARK``,
         place) and how many records bear each name; read again when the database changed,
         by this shell or another program (a server's after each command: ``stale``). One
-        caller reads them at a time: a Tab pressed while ``preload`` reads waits for it."""
-        with self._lock:
+        caller reads them at a time: a Tab pressed while ``preload`` reads waits for it, up
+        to ``wait`` seconds (``NAMES_WAIT``; -1: as long as it takes), then offers the names read before.
+        Another program writing (its write lock held) keeps the names read before too, and
+        they are read again at the next Tab: the prompt never hangs on the lock."""
+        if not self._lock.acquire(timeout=NAMES_WAIT if wait is None else wait):
+            return self._names or {}
+        try:
             stamp = self._database_stamp()
             if self._names is not None and stamp == self._stamp:
                 return self._names
-            names = _read_names(self.shell.location)
+            try:
+                names = _read_names(self.shell.location)
+            except Exception as exc:
+                from sanlian.db.engine import database_error_key
+
+                if database_error_key(exc) != "db_locked":
+                    raise
+                return self._names or {}  # the stamp kept: read again next time
             self._names, self._stamp = names, stamp
             return names
+        finally:
+            self._lock.release()
 
     def preload(self) -> None:
         """Read the names in the background if they are stale (the shell's start, or a
@@ -994,13 +1010,18 @@ class ShellCompleter:
 
         def work() -> None:
             with suppress(Exception):  # a Tab reads them again (and says nothing)
-                self._load_names()
+                self._load_names(wait=-1)
 
         self._loading = threading.Thread(target=work, name="sanlian-names", daemon=True)
         self._loading.start()
 
 
 KEY_MARK = "\x01"  # before each pinyin key of a record, joined: never in a name or a key
+# How long a Tab waits for the names being read in the background (seconds), and how long
+# their reading waits for another program's write lock (milliseconds): a Tab never freezes the
+# prompt for the 30 seconds a command waits (a colleague's import being written).
+NAMES_WAIT = 3.0
+NAMES_BUSY_MS = 500
 
 
 def _read_names(
@@ -1011,53 +1032,66 @@ def _read_names(
     through their ``ref_id`` index: at city 0.26 s, where grouping 430,000 keys in Python
     took 0.85 s) and their place (a cadre's section, a household's community, a
     community's township: what tells namesakes apart)."""
-    from sqlalchemy import func, literal, select
-
-    from sanlian.db.engine import is_url, open_database
-    from sanlian.db.models import REGISTRY_MODELS, SearchKey
+    from sanlian.db.engine import BUSY_TIMEOUT, is_url, open_database
 
     names: dict[str, tuple[list[tuple[str, int, str, str]], dict[str, int]]] = {}
     if not is_url(location) and not Path(location).expanduser().exists():
         return names
-    places = {kind: (column, parent) for kind, column, parent in _PLACES}
-    keys: Any = SearchKey.__table__  # type: ignore[attr-defined]
     db = open_database(location)
     try:
         with db.engine.connect() as conn:
-            for kind in REF_KINDS:
-                table: Any = REGISTRY_MODELS[kind].__table__  # type: ignore[attr-defined]
-                joined = (
-                    select(func.aggregate_strings(literal(KEY_MARK) + keys.c.key, ""))
-                    .where(keys.c.ref_id == table.c.id, keys.c.kind == kind)
-                    .scalar_subquery()
-                )
-                column, parent = places.get(kind, (None, None))
-                source = table
-                if column is None:
-                    place: Any = literal("")
-                elif parent is None:
-                    place = table.c[column]
-                else:
-                    other: Any = REGISTRY_MODELS[parent].__table__  # type: ignore[attr-defined]
-                    source = table.outerjoin(other, other.c.id == table.c[column])
-                    place = other.c.name
-                query = (
-                    select(table.c.name, table.c.id, joined, place)
-                    .select_from(source)
-                    .where(table.c.retired_on.is_(None))
-                    .order_by(table.c.id)
-                )
-                records = [
-                    (name, ref_id, found or "", str(where or ""))
-                    for name, ref_id, found, where in conn.execute(query)
-                ]
-                counts: dict[str, int] = {}
-                for name, *_rest in records:
-                    counts[name] = counts.get(name, 0) + 1
-                names[kind] = (records, counts)
+            if conn.dialect.name == "sqlite":  # the connection goes back to the commands' pool
+                conn.exec_driver_sql(f"PRAGMA busy_timeout = {NAMES_BUSY_MS}")
+            try:
+                _read_kinds(conn, names)
+            finally:
+                if conn.dialect.name == "sqlite":
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
     finally:
         db.dispose()
     return names
+
+
+def _read_kinds(
+    conn: Any, names: dict[str, tuple[list[tuple[str, int, str, str]], dict[str, int]]]
+) -> None:
+    from sqlalchemy import func, literal, select
+
+    from sanlian.db.models import REGISTRY_MODELS, SearchKey
+
+    places = {kind: (column, parent) for kind, column, parent in _PLACES}
+    keys: Any = SearchKey.__table__  # type: ignore[attr-defined]
+    for kind in REF_KINDS:
+        table: Any = REGISTRY_MODELS[kind].__table__  # type: ignore[attr-defined]
+        joined = (
+            select(func.aggregate_strings(literal(KEY_MARK) + keys.c.key, ""))
+            .where(keys.c.ref_id == table.c.id, keys.c.kind == kind)
+            .scalar_subquery()
+        )
+        column, parent = places.get(kind, (None, None))
+        source = table
+        if column is None:
+            place: Any = literal("")
+        elif parent is None:
+            place = table.c[column]
+        else:
+            other: Any = REGISTRY_MODELS[parent].__table__  # type: ignore[attr-defined]
+            source = table.outerjoin(other, other.c.id == table.c[column])
+            place = other.c.name
+        query = (
+            select(table.c.name, table.c.id, joined, place)
+            .select_from(source)
+            .where(table.c.retired_on.is_(None))
+            .order_by(table.c.id)
+        )
+        records = [
+            (name, ref_id, found or "", str(where or ""))
+            for name, ref_id, found, where in conn.execute(query)
+        ]
+        counts: dict[str, int] = {}
+        for name, *_rest in records:
+            counts[name] = counts.get(name, 0) + 1
+        names[kind] = (records, counts)
 
 
 __all__ = ["Shell", "ShellCompleter", "history_path", "mask_line", "shell"]
