@@ -58,7 +58,7 @@ def test_a_second_tab_still_goes_through_a_menu_of_several(base: Cli) -> None:
         session, result, thread = _prompt_in_thread(shell, pipe)
         pipe.send_text("cadre \t")  # add, edit, list …
         _until(lambda: session.default_buffer.complete_state is not None)
-        pipe.send_text("\t\t\r")  # the first, then the second
+        pipe.send_text("\t\t\r\r")  # the first, then the second; taken; run
         thread.join(timeout=60)
     assert result == {"line": "cadre edit"}
 
@@ -111,3 +111,20 @@ def test_a_tab_waits_for_the_background_reading_a_while_only(
             tab.join(timeout=60)
         assert found == [[]]  # 李娜 not read yet; the prompt did not wait
         assert shell.completer.candidates("cadre show l") == [("李娜", -1, "干部 [5]")]
+
+
+def test_enter_on_a_name_chosen_in_the_menu_takes_it_and_runs_nothing(base: Cli) -> None:
+    """``visit add --cadre z`` Tab Tab, Enter to take the name chosen: the half-typed line ran
+    (请写明走访对象). Enter now closes the menu; the next Enter runs the line."""
+    from prompt_toolkit.input import create_pipe_input
+
+    from sanlian.cli.shell import Shell
+
+    shell = Shell()
+    with create_pipe_input() as pipe:
+        session, result, thread = _prompt_in_thread(shell, pipe)
+        pipe.send_text("cadre \t")  # add, edit, list …
+        _until(lambda: session.default_buffer.complete_state is not None)
+        pipe.send_text("\t\t\r 单丽\r")  # edit chosen, Enter, then the name and Enter
+        thread.join(timeout=60)
+    assert result == {"line": "cadre edit 单丽"}

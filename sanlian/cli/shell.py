@@ -436,9 +436,12 @@ class Shell:
 def _key_bindings() -> Any:
     """Tab pressed again when the only completion offered is already in the line keeps it
     (the menu closes), as a terminal's shell does: prompt_toolkit's Tab goes round the menu,
-    back to what was typed (``cadre show wan`` Tab Tab, then Enter: 找不到干部“wan”)."""
+    back to what was typed (``cadre show wan`` Tab Tab, then Enter: 找不到干部“wan”).
+    Enter on a completion chosen in the menu takes it and closes the menu, as in pgcli and
+    litecli: the line runs at the next Enter (it ran at once, half typed: ``visit add
+    --cadre z`` Tab Tab Tab Enter, 请写明走访对象)."""
     from prompt_toolkit.application.current import get_app
-    from prompt_toolkit.filters import Condition
+    from prompt_toolkit.filters import Condition, completion_is_selected
     from prompt_toolkit.key_binding import KeyBindings
 
     bindings = KeyBindings()
@@ -449,6 +452,7 @@ def _key_bindings() -> Any:
         return state is not None and len(state.completions) == 1 and state.complete_index == 0
 
     @bindings.add("tab", filter=only_one_chosen)
+    @bindings.add("enter", filter=completion_is_selected)
     def _keep(event: Any) -> None:
         event.current_buffer.complete_state = None
 
