@@ -128,3 +128,21 @@ def test_enter_on_a_name_chosen_in_the_menu_takes_it_and_runs_nothing(base: Cli)
         pipe.send_text("\t\t\r 单丽\r")  # edit chosen, Enter, then the name and Enter
         thread.join(timeout=60)
     assert result == {"line": "cadre edit 单丽"}
+
+
+def test_a_line_recalled_from_the_history_with_a_masked_number_says_to_type_it(
+    base: Cli, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The history keeps numbers masked: a line recalled (Up) in a later session and run again
+    was told about import columns and ``--reveal`` exports, not to type the number."""
+    from sanlian.cli.shell import Shell
+
+    line = "cadre add 王小红 --section 办公室 --gender 女 --phone 139****5678"
+    assert Shell().run_line(line) == 1
+    err = capsys.readouterr().err
+    assert "“手机号码”“139****5678”是遮蔽过的号码" in err
+    assert err.endswith(
+        "\n交互模式的历史记录只保存遮蔽后的号码（含 *）：翻出的旧命令请把号码重新输入完整。\n"
+    )
+    assert Shell().run_line("cadre add 王小红 --section 财务科 --phone=13912345678") == 1
+    assert "翻出的旧命令" not in capsys.readouterr().err  # another error: 找不到科室

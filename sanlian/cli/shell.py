@@ -99,6 +99,12 @@ def mask_line(line: str) -> str:
     return line
 
 
+def _masked_value(line: str) -> bool:
+    """Whether a ``--phone``/``--id-number`` of ``line`` is given masked (``139****5678``), as
+    the history keeps it."""
+    return any("*" in found.group(3) for found in _SECRET_VALUE.finditer(line))
+
+
 def history_path() -> Path:
     """``<user data dir>/sanlian/shell_history``, beside the default database."""
     from platformdirs import user_data_dir
@@ -295,6 +301,8 @@ class Shell:
             code = self._run(words)
             if words == ["--help"] and code == 0:  # and what only the shell has
                 sys.stdout.write(render("shell_help") + "\n")
+            if code == 1 and _masked_value(line):  # a line recalled from the history (Up)
+                sys.stderr.write(render("shell_masked_number") + "\n")
             return code
         finally:
             self.completer.stale()
