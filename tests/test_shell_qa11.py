@@ -146,3 +146,47 @@ def test_a_line_recalled_from_the_history_with_a_masked_number_says_to_type_it(
     )
     assert Shell().run_line("cadre add 王小红 --section 财务科 --phone=13912345678") == 1
     assert "翻出的旧命令" not in capsys.readouterr().err  # another error: 找不到科室
+
+
+@pytest.mark.sqlite_only(reason="a SQLite file in WAL mode, shared with one-shot commands")
+def test_the_shell_and_one_shot_commands_lose_no_write_in_wal_mode(base: Cli, db_path: Any) -> None:
+    """Looking whether the database changed (for the names of the completion) opened and closed
+    the file, which drops every lock of the process on it, SQLite's included: in WAL mode a
+    one-shot command ending then thought itself alone, checkpointed and deleted the WAL the
+    shell still wrote to. Its own write and the shell's next ones were lost (a clerk's
+    ``cadre add`` in another terminal said 编号 67, and cadre 67 was the shell's)."""
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+
+    with sqlite3.connect(db_path) as con:
+        assert con.execute("PRAGMA journal_mode=WAL").fetchone() == ("wal",)
+    con.close()
+
+    from sanlian.cli.shell import Shell
+
+    def one_shot(name: str) -> None:
+        done = subprocess.run(
+            [sys.executable, "-m", "sanlian", "cadre", "add", name, "--section", "办公室"],
+            env=dict(os.environ),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+
+    shell = Shell()
+    with shell._session():
+        assert shell.run_line("cadre add 甲一 --section 办公室") == 0
+        assert shell.completer.candidates("cadre show 甲") == [("甲一", -1, "干部 [5]")]
+        one_shot("乙二")
+        assert shell.completer.candidates("cadre show 乙") == [("乙二", -1, "干部 [6]")]
+        assert shell.run_line("cadre add 丙三 --section 办公室") == 0
+        assert shell.completer.candidates("cadre show 丙") == [("丙三", -1, "干部 [7]")]
+        one_shot("丁四")
+        assert shell.run_line("cadre add 戊五 --section 办公室") == 0
+    with sqlite3.connect(db_path) as con:
+        names = [name for (name,) in con.execute("SELECT name FROM cadre WHERE id > 4 ORDER BY id")]
+    con.close()
+    assert names == ["甲一", "乙二", "丙三", "丁四", "戊五"]

@@ -955,10 +955,19 @@ class ShellCompleter:
                     return found
         return found
 
-    def _database_stamp(self) -> tuple[object, ...]:
-        """What tells that the database changed, by this shell or another program: a file's
-        change counter, its (and its journal's) size and time; for a server, the time in
-        2-second steps."""
+    def _database_stamp(self, *, settle: bool = True) -> tuple[object, ...]:
+        """What tells that the database changed, by this shell or another program: the file's
+        identity, its (and its journals') size and time; for a server, the time in 2-second
+        steps.
+
+        The file is never opened here, only looked at (``os.stat``): closing a file of the
+        database drops every lock this process holds on it (POSIX locks belong to the
+        process), SQLite's own included. In WAL mode that lost other programs' writes: a
+        one-shot command, ending, found itself alone, checkpointed and deleted the WAL this
+        shell still wrote to. A time is exact only to the kernel's tick: a file changed just
+        now is looked at again a tick later, so that a change made after the look gets a
+        later time (the "racy" entries of git's index); ``settle=False``: not (a stamp equal
+        to one taken settled still says that nothing changed)."""
         import time
 
         location = self.shell.location
@@ -966,20 +975,22 @@ class ShellCompleter:
 
         if is_url(location):
             return (location, int(time.monotonic() // 2))
-        stamp: list[object] = [location]
-        try:  # SQLite's file change counter, one more at each commit (rollback journal mode)
-            with open(Path(location).expanduser(), "rb") as file:
-                file.seek(24)
-                stamp.append(file.read(4))
-        except OSError:
-            stamp.append(None)
-        for suffix in ("", "-wal", "-journal"):
-            try:
-                info = os.stat(str(Path(location).expanduser()) + suffix)
-            except OSError:
-                stamp.append(None)
-            else:
-                stamp.append((info.st_size, info.st_mtime_ns))
+        path = str(Path(location).expanduser())
+        for _attempt in range(2):
+            stamp: list[object] = [location]
+            newest = 0
+            for suffix in ("", "-wal", "-journal"):
+                try:
+                    info = os.stat(path + suffix)
+                except OSError:
+                    stamp.append(None)
+                else:
+                    stamp.append((info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns))
+                    newest = max(newest, info.st_mtime_ns)
+            settled = time.time_ns() - newest
+            if not settle or settled >= STAMP_SETTLED_NS:
+                break
+            time.sleep((STAMP_SETTLED_NS - max(settled, 0)) / 1e9)
         return tuple(stamp)
 
     def _load_names(
@@ -1017,8 +1028,8 @@ class ShellCompleter:
         first Tab then finds them (city: 100,000 households, ≈ 0.3 s to read)."""
         if self._loading is not None and self._loading.is_alive():
             return
-        if self._names is not None and self._database_stamp() == self._stamp:
-            return
+        if self._names is not None and self._database_stamp(settle=False) == self._stamp:
+            return  # (the prompt is not kept waiting for a file changed just now)
 
         def work() -> None:
             with suppress(Exception):  # a Tab reads them again (and says nothing)
@@ -1033,6 +1044,8 @@ KEY_MARK = "\x01"  # before each pinyin key of a record, joined: never in a name
 # their reading waits for another program's write lock (milliseconds): a Tab never freezes the
 # prompt for the 30 seconds a command waits (a colleague's import being written).
 NAMES_WAIT = 3.0
+# A file changed less than this ago (ns) is looked at again: beyond a kernel tick (1–10 ms)
+STAMP_SETTLED_NS = 25_000_000
 NAMES_BUSY_MS = 500
 
 
