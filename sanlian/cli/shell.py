@@ -99,6 +99,12 @@ def mask_line(line: str) -> str:
     return line
 
 
+def _masked_value(line: str) -> bool:
+    """Whether a ``--phone``/``--id-number`` of ``line`` is given masked (``139****5678``), as
+    the history keeps it."""
+    return any("*" in found.group(3) for found in _SECRET_VALUE.finditer(line))
+
+
 def history_path() -> Path:
     """``<user data dir>/sanlian/shell_history``, beside the default database."""
     from platformdirs import user_data_dir
@@ -295,6 +301,8 @@ class Shell:
             code = self._run(words)
             if words == ["--help"] and code == 0:  # and what only the shell has
                 sys.stdout.write(render("shell_help") + "\n")
+            if code == 1 and _masked_value(line):  # a line recalled from the history (Up)
+                sys.stderr.write(render("shell_masked_number") + "\n")
             return code
         finally:
             self.completer.stale()
@@ -374,8 +382,6 @@ class Shell:
     def interactive(self, *, input: Any = None, output: Any = None) -> int:
         """Prompt for lines until exit, quit or Ctrl-D; Ctrl-C cancels the line being typed.
         The status is N after ``exit N``, else 0."""
-        from prompt_toolkit import PromptSession
-        from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
         from prompt_toolkit.output import create_output
 
         from sanlian.i18n.messages import render
@@ -384,17 +390,7 @@ class Shell:
         if output is None:  # ``sanlian shell | tee 记录.txt``: the prompt is drawn on the
             output = create_output(always_prefer_tty=True)  # terminal, not into the pipe
 
-        prompt: PromptSession[str] = PromptSession(
-            history=_masked_history(history_path()),
-            completer=self.completer.for_prompt(),
-            complete_while_typing=False,
-            auto_suggest=AutoSuggestFromHistory(),
-            input=input,
-            output=output,
-        )
-        # a terminal that does not say where its cursor is (a slow remote one, some editors'
-        # terminals) gets on without it: no English warning about it in the session
-        prompt.app.renderer.cpr_not_supported_callback = None
+        prompt = self.prompt_session(input=input, output=output)
         print(render("shell_welcome"), flush=True)
         _warm_up()
         with self._session():
@@ -414,6 +410,25 @@ class Shell:
                     sys.stderr.write(render("shell_interrupted") + "\n")
         return self.exit_status or 0
 
+    def prompt_session(self, *, input: Any = None, output: Any = None) -> Any:
+        """The prompt of ``interactive``: the history, the completion, Tab's keys."""
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
+
+        prompt: PromptSession[str] = PromptSession(
+            history=_masked_history(history_path()),
+            completer=self.completer.for_prompt(),
+            complete_while_typing=False,
+            auto_suggest=AutoSuggestFromHistory(),
+            key_bindings=_key_bindings(),
+            input=input,
+            output=output,
+        )
+        # a terminal that does not say where its cursor is (a slow remote one, some editors'
+        # terminals) gets on without it: no English warning about it in the session
+        prompt.app.renderer.cpr_not_supported_callback = None
+        return prompt
+
     def _run_pasted(self, text: str) -> bool:
         """Each line of ``text`` (several when pasted at once) in turn, until one is
         interrupted (Ctrl-C: back to the prompt); False to leave."""
@@ -424,6 +439,32 @@ class Shell:
             if code == 130:
                 break
         return True
+
+
+def _key_bindings() -> Any:
+    """Tab pressed again when the only completion offered is already in the line keeps it
+    (the menu closes), as a terminal's shell does: prompt_toolkit's Tab goes round the menu,
+    back to what was typed (``cadre show wan`` Tab Tab, then Enter: 找不到干部“wan”).
+    Enter on a completion chosen in the menu takes it and closes the menu, as in pgcli and
+    litecli: the line runs at the next Enter (it ran at once, half typed: ``visit add
+    --cadre z`` Tab Tab Tab Enter, 请写明走访对象)."""
+    from prompt_toolkit.application.current import get_app
+    from prompt_toolkit.filters import Condition, completion_is_selected
+    from prompt_toolkit.key_binding import KeyBindings
+
+    bindings = KeyBindings()
+
+    @Condition
+    def only_one_chosen() -> bool:
+        state = get_app().current_buffer.complete_state
+        return state is not None and len(state.completions) == 1 and state.complete_index == 0
+
+    @bindings.add("tab", filter=only_one_chosen)
+    @bindings.add("enter", filter=completion_is_selected)
+    def _keep(event: Any) -> None:
+        event.current_buffer.complete_state = None
+
+    return bindings
 
 
 # What prompt_toolkit writes before a history search (Ctrl-R, Ctrl-S), in Chinese.
@@ -935,10 +976,19 @@ class ShellCompleter:
                     return found
         return found
 
-    def _database_stamp(self) -> tuple[object, ...]:
-        """What tells that the database changed, by this shell or another program: a file's
-        change counter, its (and its journal's) size and time; for a server, the time in
-        2-second steps."""
+    def _database_stamp(self, *, settle: bool = True) -> tuple[object, ...]:
+        """What tells that the database changed, by this shell or another program: the file's
+        identity, its (and its journals') size and time; for a server, the time in 2-second
+        steps.
+
+        The file is never opened here, only looked at (``os.stat``): closing a file of the
+        database drops every lock this process holds on it (POSIX locks belong to the
+        process), SQLite's own included. In WAL mode that lost other programs' writes: a
+        one-shot command, ending, found itself alone, checkpointed and deleted the WAL this
+        shell still wrote to. A time is exact only to the kernel's tick: a file changed just
+        now is looked at again a tick later, so that a change made after the look gets a
+        later time (the "racy" entries of git's index); ``settle=False``: not (a stamp equal
+        to one taken settled still says that nothing changed)."""
         import time
 
         location = self.shell.location
@@ -946,34 +996,52 @@ class ShellCompleter:
 
         if is_url(location):
             return (location, int(time.monotonic() // 2))
-        stamp: list[object] = [location]
-        try:  # SQLite's file change counter, one more at each commit (rollback journal mode)
-            with open(Path(location).expanduser(), "rb") as file:
-                file.seek(24)
-                stamp.append(file.read(4))
-        except OSError:
-            stamp.append(None)
-        for suffix in ("", "-wal", "-journal"):
-            try:
-                info = os.stat(str(Path(location).expanduser()) + suffix)
-            except OSError:
-                stamp.append(None)
-            else:
-                stamp.append((info.st_size, info.st_mtime_ns))
+        path = str(Path(location).expanduser())
+        for _attempt in range(2):
+            stamp: list[object] = [location]
+            newest = 0
+            for suffix in ("", "-wal", "-journal"):
+                try:
+                    info = os.stat(path + suffix)
+                except OSError:
+                    stamp.append(None)
+                else:
+                    stamp.append((info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns))
+                    newest = max(newest, info.st_mtime_ns)
+            settled = time.time_ns() - newest
+            if not settle or settled >= STAMP_SETTLED_NS:
+                break
+            time.sleep((STAMP_SETTLED_NS - max(settled, 0)) / 1e9)
         return tuple(stamp)
 
-    def _load_names(self) -> dict[str, tuple[list[tuple[str, int, str, str]], dict[str, int]]]:
+    def _load_names(
+        self, wait: float | None = None
+    ) -> dict[str, tuple[list[tuple[str, int, str, str]], dict[str, int]]]:
         """Per kind, the active records (name, id, pinyin keys each after a ``KEY_MARK``,
         place) and how many records bear each name; read again when the database changed,
         by this shell or another program (a server's after each command: ``stale``). One
-        caller reads them at a time: a Tab pressed while ``preload`` reads waits for it."""
-        with self._lock:
+        caller reads them at a time: a Tab pressed while ``preload`` reads waits for it, up
+        to ``wait`` seconds (``NAMES_WAIT``; -1: as long as it takes), then offers the names read before.
+        Another program writing (its write lock held) keeps the names read before too, and
+        they are read again at the next Tab: the prompt never hangs on the lock."""
+        if not self._lock.acquire(timeout=NAMES_WAIT if wait is None else wait):
+            return self._names or {}
+        try:
             stamp = self._database_stamp()
             if self._names is not None and stamp == self._stamp:
                 return self._names
-            names = _read_names(self.shell.location)
+            try:
+                names = _read_names(self.shell.location)
+            except Exception as exc:
+                from sanlian.db.engine import database_error_key
+
+                if database_error_key(exc) != "db_locked":
+                    raise
+                return self._names or {}  # the stamp kept: read again next time
             self._names, self._stamp = names, stamp
             return names
+        finally:
+            self._lock.release()
 
     def preload(self) -> None:
         """Read the names in the background if they are stale (a command changed the
@@ -987,18 +1055,25 @@ class ShellCompleter:
             return
         if not is_kept(self.shell.location):
             return
-        if self._names is not None and self._database_stamp() == self._stamp:
-            return
+        if self._names is not None and self._database_stamp(settle=False) == self._stamp:
+            return  # (the prompt is not kept waiting for a file changed just now)
 
         def work() -> None:
             with suppress(Exception):  # a Tab reads them again (and says nothing)
-                self._load_names()
+                self._load_names(wait=-1)
 
         self._loading = threading.Thread(target=work, name="sanlian-names", daemon=True)
         self._loading.start()
 
 
 KEY_MARK = "\x01"  # before each pinyin key of a record, joined: never in a name or a key
+# How long a Tab waits for the names being read in the background (seconds), and how long
+# their reading waits for another program's write lock (milliseconds): a Tab never freezes the
+# prompt for the 30 seconds a command waits (a colleague's import being written).
+NAMES_WAIT = 3.0
+# A file changed less than this ago (ns) is looked at again: beyond a kernel tick (1–10 ms)
+STAMP_SETTLED_NS = 25_000_000
+NAMES_BUSY_MS = 500
 
 
 def _read_names(
@@ -1009,53 +1084,66 @@ def _read_names(
     through their ``ref_id`` index: at city 0.26 s, where grouping 430,000 keys in Python
     took 0.85 s) and their place (a cadre's section, a household's community, a
     community's township: what tells namesakes apart)."""
-    from sqlalchemy import func, literal, select
-
-    from sanlian.db.engine import is_url, open_database
-    from sanlian.db.models import REGISTRY_MODELS, SearchKey
+    from sanlian.db.engine import BUSY_TIMEOUT, is_url, open_database
 
     names: dict[str, tuple[list[tuple[str, int, str, str]], dict[str, int]]] = {}
     if not is_url(location) and not Path(location).expanduser().exists():
         return names
-    places = {kind: (column, parent) for kind, column, parent in _PLACES}
-    keys: Any = SearchKey.__table__  # type: ignore[attr-defined]
     db = open_database(location)
     try:
         with db.engine.connect() as conn:
-            for kind in REF_KINDS:
-                table: Any = REGISTRY_MODELS[kind].__table__  # type: ignore[attr-defined]
-                joined = (
-                    select(func.aggregate_strings(literal(KEY_MARK) + keys.c.key, ""))
-                    .where(keys.c.ref_id == table.c.id, keys.c.kind == kind)
-                    .scalar_subquery()
-                )
-                column, parent = places.get(kind, (None, None))
-                source = table
-                if column is None:
-                    place: Any = literal("")
-                elif parent is None:
-                    place = table.c[column]
-                else:
-                    other: Any = REGISTRY_MODELS[parent].__table__  # type: ignore[attr-defined]
-                    source = table.outerjoin(other, other.c.id == table.c[column])
-                    place = other.c.name
-                query = (
-                    select(table.c.name, table.c.id, joined, place)
-                    .select_from(source)
-                    .where(table.c.retired_on.is_(None))
-                    .order_by(table.c.id)
-                )
-                records = [
-                    (name, ref_id, found or "", str(where or ""))
-                    for name, ref_id, found, where in conn.execute(query)
-                ]
-                counts: dict[str, int] = {}
-                for name, *_rest in records:
-                    counts[name] = counts.get(name, 0) + 1
-                names[kind] = (records, counts)
+            if conn.dialect.name == "sqlite":  # the connection goes back to the commands' pool
+                conn.exec_driver_sql(f"PRAGMA busy_timeout = {NAMES_BUSY_MS}")
+            try:
+                _read_kinds(conn, names)
+            finally:
+                if conn.dialect.name == "sqlite":
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
     finally:
         db.dispose()
     return names
+
+
+def _read_kinds(
+    conn: Any, names: dict[str, tuple[list[tuple[str, int, str, str]], dict[str, int]]]
+) -> None:
+    from sqlalchemy import func, literal, select
+
+    from sanlian.db.models import REGISTRY_MODELS, SearchKey
+
+    places = {kind: (column, parent) for kind, column, parent in _PLACES}
+    keys: Any = SearchKey.__table__  # type: ignore[attr-defined]
+    for kind in REF_KINDS:
+        table: Any = REGISTRY_MODELS[kind].__table__  # type: ignore[attr-defined]
+        joined = (
+            select(func.aggregate_strings(literal(KEY_MARK) + keys.c.key, ""))
+            .where(keys.c.ref_id == table.c.id, keys.c.kind == kind)
+            .scalar_subquery()
+        )
+        column, parent = places.get(kind, (None, None))
+        source = table
+        if column is None:
+            place: Any = literal("")
+        elif parent is None:
+            place = table.c[column]
+        else:
+            other: Any = REGISTRY_MODELS[parent].__table__  # type: ignore[attr-defined]
+            source = table.outerjoin(other, other.c.id == table.c[column])
+            place = other.c.name
+        query = (
+            select(table.c.name, table.c.id, joined, place)
+            .select_from(source)
+            .where(table.c.retired_on.is_(None))
+            .order_by(table.c.id)
+        )
+        records = [
+            (name, ref_id, found or "", str(where or ""))
+            for name, ref_id, found, where in conn.execute(query)
+        ]
+        counts: dict[str, int] = {}
+        for name, *_rest in records:
+            counts[name] = counts.get(name, 0) + 1
+        names[kind] = (records, counts)
 
 
 __all__ = ["Shell", "ShellCompleter", "history_path", "mask_line", "shell"]

@@ -67,6 +67,7 @@ MESSAGES: dict[str, str] = {
     "shell_operator": "交互模式里不能用“{operator}”（管道、重定向和分号只在系统的命令行里有效），这一行没有执行：要写入文件请加 -o 文件名（如 -o 干部.xlsx），一次输入一条命令。",
     "usage_fullwidth_letters": "注意：“{word}”是全角字符，请把输入法切换到半角（英文标点）后输入，写成 {folded}。",
     "ref_several": "一次只能写一个名称（“，”“、”不会把它分成几个）；能写多个的选项请重复写，如 --cadre 李娜 --cadre 王芳。",
+    "shell_masked_number": "交互模式的历史记录只保存遮蔽后的号码（含 *）：翻出的旧命令请把号码重新输入完整。",
     "shell_exit_status": "exit 后面只能跟 0 到 255 的整数（退出码），如 exit 1；只输入 exit 就直接退出。",
     "confirm_invalid": "请回答 y（是）或 n（否）。",
     "internal_error": "程序内部出错（{reason}），未做任何修改。请加 --debug 重试并把输出发给维护人员。",
