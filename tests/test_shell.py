@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from sanlian.cli.output import text_width
-from tests.conftest import Cli, Result, history_file
+from tests.conftest import Cli, Result, history_file, location
 
 # --- the session goes on ------------------------------------------------------------------
 
@@ -396,14 +396,9 @@ def test_names_are_read_again_after_a_command_that_writes(base: Cli) -> None:
         assert shell.completer.candidates("cadre show li") == [("李娜", -2, "干部 [5]")]
 
 
-@pytest.mark.sqlite_only(reason="a server's names are read again after every command")
-def test_a_command_that_only_reads_leaves_the_names_read(
-    base: Cli, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Reading the names again is ≈ 0.3 s at city scale: only a change to the database (its
-    stamp) makes the next Tab read them; on a server, every command does."""
+def _counted_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Each reading of the completion's names, counted."""
     from sanlian.cli import shell as shell_module
-    from sanlian.cli.shell import Shell
 
     reads: list[str] = []
     real = shell_module._read_names
@@ -413,8 +408,20 @@ def test_a_command_that_only_reads_leaves_the_names_read(
         return real(location)
 
     monkeypatch.setattr(shell_module, "_read_names", counted)
+    return reads
+
+
+def test_a_command_that_only_reads_leaves_the_names_read(
+    base: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading the names again is ≈ 0.3 s at city scale: only a change to the database (a
+    file's stamp; a server's journal) makes the next Tab read them."""
+    from sanlian.cli.shell import Shell
+
+    reads = _counted_reads(monkeypatch)
     shell = Shell()
     with shell._session():
+        assert shell.run_line("cadre list") == 0
         assert shell.completer.candidates("cadre show sl") == [("单丽", -2, "干部 [3]")]
         for line in ("progress", "cadre list", "cadre show 单丽", "visit list"):
             assert shell.run_line(line) == 0
@@ -423,9 +430,34 @@ def test_a_command_that_only_reads_leaves_the_names_read(
         assert shell.run_line("cadre edit 单丽 --title 科员") == 0  # a change: read again
         assert shell.completer.candidates("cadre show sl") == [("单丽", -2, "干部 [3]")]
         assert len(reads) == 2
-        monkeypatch.setattr(shell_module.Shell, "location", "postgresql://server/db")
-        shell.completer.stale()  # a server's names: read again after every command
-        assert shell.completer._names is None
+
+
+def test_a_servers_names_are_read_again_when_its_journal_moves_or_once_a_minute(
+    base: Cli, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server's files cannot be looked at: its change journal's latest entry tells that a
+    command (this shell's or a colleague's) wrote; past ``SERVER_NAMES_MAX_AGE`` the names are
+    read again anyway (a record written there by another program)."""
+    from sanlian.cli import shell as shell_module
+    from sanlian.cli.shell import Shell
+
+    url = location(db_path)
+    if "://" not in url:
+        url = f"sqlite:///{db_path}"  # a URL, served as a server's is
+    reads = _counted_reads(monkeypatch)
+    shell = Shell(db=url)
+    with shell._session():
+        assert shell.run_line("cadre list") == 0
+        for _ in range(3):
+            assert shell.completer.candidates("cadre show sl") == [("单丽", -2, "干部 [3]")]
+            assert shell.run_line("progress") == 0
+        assert len(reads) == 1
+        assert base("cadre", "add", "欧阳修", "--section", "办公室").code == 0  # a colleague's
+        assert shell.completer.candidates("cadre show oy") == [("欧阳修", -2, "干部 [5]")]
+        assert len(reads) == 2
+        monkeypatch.setattr(shell_module, "SERVER_NAMES_MAX_AGE", 0.0)
+        shell.completer.candidates("cadre show oy")
+        assert len(reads) == 3
 
 
 def test_names_are_read_in_the_background_once_a_command_opened_the_database(

@@ -20,6 +20,7 @@ import re
 import shlex
 import sys
 import threading
+import time
 import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -726,6 +727,7 @@ class ShellCompleter:
         self._enums: dict[str, dict[str, str]] | None = None
         self._lock = threading.Lock()  # one reading of the names at a time
         self._loading: threading.Thread | None = None  # ``preload``'s
+        self._read_at = 0.0  # when the names were read (``time.monotonic``)
 
     def for_prompt(self) -> Any:
         """This completer as prompt_toolkit wants it (imported only when a prompt is shown)."""
@@ -741,13 +743,8 @@ class ShellCompleter:
         return Adapter()
 
     def stale(self) -> None:
-        """A command ran: it may have changed the names. A file's stamp tells whether it did
-        (``_database_stamp``: a read-only command leaves the names read); a server's names
-        are read again before the next completion."""
-        from sanlian.db.engine import is_url
-
-        if is_url(self.shell.location):
-            self._names = None
+        """A command ran: it may have changed the names. The database's stamp tells whether it
+        did (``_database_stamp``): a read-only command leaves the names read."""
 
     # the logic, testable without prompt_toolkit
     def candidates(self, before: str) -> list[tuple[str, int, str]]:
@@ -978,8 +975,9 @@ class ShellCompleter:
 
     def _database_stamp(self, *, settle: bool = True) -> tuple[object, ...]:
         """What tells that the database changed, by this shell or another program: the file's
-        identity, its (and its journals') size and time; for a server, the time in 2-second
-        steps.
+        identity, its (and its journals') size and time; for a server, the latest entry of
+        the change journal (every command that writes adds one, an import or an undo too:
+        ``_server_stamp``).
 
         The file is never opened here, only looked at (``os.stat``): closing a file of the
         database drops every lock this process holds on it (POSIX locks belong to the
@@ -995,7 +993,7 @@ class ShellCompleter:
         from sanlian.db.engine import is_url
 
         if is_url(location):
-            return (location, int(time.monotonic() // 2))
+            return (location, *_server_stamp(location))
         path = str(Path(location).expanduser())
         for _attempt in range(2):
             stamp: list[object] = [location]
@@ -1019,16 +1017,21 @@ class ShellCompleter:
     ) -> dict[str, tuple[list[tuple[str, int, str, str]], dict[str, int]]]:
         """Per kind, the active records (name, id, pinyin keys each after a ``KEY_MARK``,
         place) and how many records bear each name; read again when the database changed,
-        by this shell or another program (a server's after each command: ``stale``). One
+        by this shell or another program (a server's also once a minute). One
         caller reads them at a time: a Tab pressed while ``preload`` reads waits for it, up
         to ``wait`` seconds (``NAMES_WAIT``; -1: as long as it takes), then offers the names read before.
         Another program writing (its write lock held) keeps the names read before too, and
         they are read again at the next Tab: the prompt never hangs on the lock."""
+        from sanlian.db.engine import is_url
+
         if not self._lock.acquire(timeout=NAMES_WAIT if wait is None else wait):
             return self._names or {}
         try:
             stamp = self._database_stamp()
-            if self._names is not None and stamp == self._stamp:
+            fresh = time.monotonic() - self._read_at < SERVER_NAMES_MAX_AGE or not is_url(
+                self.shell.location
+            )
+            if self._names is not None and stamp == self._stamp and fresh:
                 return self._names
             try:
                 names = _read_names(self.shell.location)
@@ -1038,7 +1041,7 @@ class ShellCompleter:
                 if database_error_key(exc) != "db_locked":
                     raise
                 return self._names or {}  # the stamp kept: read again next time
-            self._names, self._stamp = names, stamp
+            self._names, self._stamp, self._read_at = names, stamp, time.monotonic()
             return names
         finally:
             self._lock.release()
@@ -1064,6 +1067,33 @@ class ShellCompleter:
 
         self._loading = threading.Thread(target=work, name="sanlian-names", daemon=True)
         self._loading.start()
+
+
+# A server's names are read again after this many seconds even if its journal says nothing
+# changed (a record written there by another program than sanlian): at city scale a read is
+# ≈ 1 s, paid at most once a minute instead of at every Tab two seconds apart.
+SERVER_NAMES_MAX_AGE = 60.0
+
+
+def _server_stamp(location: str) -> tuple[object, ...]:
+    """The latest change journal entry of a server's database (one index look-up), through
+    the connection this shell keeps open for it; before a command opened it, or when the
+    look-up fails, the time in 2-second steps (the names are then read again that often)."""
+    from sanlian.db.engine import is_kept
+
+    if is_kept(location):
+        try:
+            from sqlalchemy import func, select
+
+            from sanlian.db.engine import open_database
+            from sanlian.db.models import Journal
+
+            journal: Any = Journal.__table__  # type: ignore[attr-defined]
+            with open_database(location).engine.connect() as conn:
+                return ("journal", conn.execute(select(func.max(journal.c.id))).scalar())
+        except Exception:  # a dropped connection: the commands will say so
+            pass
+    return ("clock", int(time.monotonic() // 2))
 
 
 KEY_MARK = "\x01"  # before each pinyin key of a record, joined: never in a name or a key
