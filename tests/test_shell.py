@@ -458,6 +458,11 @@ def test_a_servers_names_are_read_again_when_its_journal_moves_or_once_a_minute(
         monkeypatch.setattr(shell_module, "SERVER_NAMES_MAX_AGE", 0.0)
         shell.completer.candidates("cadre show oy")
         assert len(reads) == 3
+        shell.completer.preload()  # grown old: read again in the background, not at the Tab
+        loading = shell.completer._loading
+        assert loading is not None
+        loading.join(timeout=30)
+        assert len(reads) == 4
 
 
 def test_names_are_read_in_the_background_once_a_command_opened_the_database(

@@ -1022,16 +1022,12 @@ class ShellCompleter:
         to ``wait`` seconds (``NAMES_WAIT``; -1: as long as it takes), then offers the names read before.
         Another program writing (its write lock held) keeps the names read before too, and
         they are read again at the next Tab: the prompt never hangs on the lock."""
-        from sanlian.db.engine import is_url
-
         if not self._lock.acquire(timeout=NAMES_WAIT if wait is None else wait):
             return self._names or {}
         try:
             stamp = self._database_stamp()
-            fresh = time.monotonic() - self._read_at < SERVER_NAMES_MAX_AGE or not is_url(
-                self.shell.location
-            )
-            if self._names is not None and stamp == self._stamp and fresh:
+            if self._current(stamp):
+                assert self._names is not None
                 return self._names
             try:
                 names = _read_names(self.shell.location)
@@ -1046,6 +1042,16 @@ class ShellCompleter:
         finally:
             self._lock.release()
 
+    def _current(self, stamp: tuple[object, ...]) -> bool:
+        """Whether the names read hold for the database as ``stamp`` finds it (a server's,
+        besides, were read less than ``SERVER_NAMES_MAX_AGE`` ago)."""
+        from sanlian.db.engine import is_url
+
+        if self._names is None or stamp != self._stamp:
+            return False
+        young = time.monotonic() - self._read_at < SERVER_NAMES_MAX_AGE
+        return young or not is_url(self.shell.location)
+
     def preload(self) -> None:
         """Read the names in the background if they are stale (a command changed the
         database), while the clerk reads the output and types: the first Tab then finds them
@@ -1058,7 +1064,7 @@ class ShellCompleter:
             return
         if not is_kept(self.shell.location):
             return
-        if self._names is not None and self._database_stamp(settle=False) == self._stamp:
+        if self._current(self._database_stamp(settle=False)):
             return  # (the prompt is not kept waiting for a file changed just now)
 
         def work() -> None:
