@@ -525,7 +525,6 @@ def _settle_output(patience: float = 1.0) -> None:
     except (AttributeError, ImportError, OSError, ValueError):  # no such pipe (or Windows)
         return
     import struct
-    import time
 
     deadline = time.monotonic() + patience
     while True:
@@ -987,8 +986,6 @@ class ShellCompleter:
         now is looked at again a tick later, so that a change made after the look gets a
         later time (the "racy" entries of git's index); ``settle=False``: not (a stamp equal
         to one taken settled still says that nothing changed)."""
-        import time
-
         location = self.shell.location
         from sanlian.db.engine import is_url
 

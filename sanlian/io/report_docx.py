@@ -9,6 +9,7 @@ it is the JSON figure of ``selfcheck -f json``; the sentences are built here fro
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -465,8 +466,8 @@ def write_brief(path: Path, brief: Brief) -> None:
     year = b.period.end.year
     _body(doc, report_sentence(b.lag_summary, year))
     for a in b.lags:
-        text = REPORT_TEXT.get(a.kind, a.text)
-        _body(doc, report_sentence(f"【{a.level_text}】{a.actor}：{text}", year))
+        printed = dataclasses.replace(a, text=REPORT_TEXT.get(a.kind, a.text))
+        _body(doc, report_sentence(printed.line, year))
     if b.omitted:
         _body(doc, report_sentence(b.omitted_sentence(command=False), year))
     path.parent.mkdir(parents=True, exist_ok=True)
