@@ -372,7 +372,40 @@ def screen_rows(fmt: str | None, output: Path | None) -> int | None:
     return None
 
 
+# the suffix that names each format of ``-f`` (what to rename the file to)
+FORMAT_SUFFIX = {
+    "table": ".txt",
+    "plain": ".txt",
+    "markdown": ".md",
+    "csv": ".csv",
+    "json": ".json",
+}
+TEXT_FORMATS = ("table", "plain", "markdown")  # each may go into a .txt or an .md file
+
+
+def check_format(fmt: str | None, output: Path | None) -> None:
+    """Refuse a format that the output file's suffix contradicts (``-f json -o 名单.csv``):
+    the file would hold one thing under the name of another. A text format (table, plain,
+    markdown) goes into a .txt or an .md file alike; an unknown suffix is ``check_output``'s."""
+    if not fmt or output is None:
+        return
+    suffix = output.suffix.lower()
+    named = SUFFIX_FORMAT.get(suffix) or ("docx" if suffix == ".docx" else None)
+    if named is None or named == fmt or (named in TEXT_FORMATS and fmt in TEXT_FORMATS):
+        return
+    from sanlian.errors import ValidationError
+
+    raise ValidationError(
+        "output_format_suffix",
+        fmt=fmt,
+        name=output.name,
+        suffix=output.suffix,
+        fits=FORMAT_SUFFIX.get(fmt, f".{fmt}"),
+    )
+
+
 def choose_format(fmt: str | None, output: Path | None, default: str = "table") -> str:
+    check_format(fmt, output)
     if fmt:
         return fmt
     if output is not None:

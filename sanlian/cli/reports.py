@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from sanlian.cli.context import state
-from sanlian.cli.options import AsOfOpt, FormatOpt, fmt_value
+from sanlian.cli.options import AsOfOpt, Fmt, FormatOpt, fmt_value
 from sanlian.cli.output import Col
 
 if TYPE_CHECKING:
@@ -52,10 +52,14 @@ BriefOutputOpt = Annotated[Path | None, _output_opt(".md .docx .csv .json")]
 DONE = {True: "已完成", False: "未完成"}
 
 
-def _check_suffix(output: Path | None, allowed: tuple[str, ...], command: str) -> str | None:
+def _check_suffix(
+    output: Path | None, allowed: tuple[str, ...], command: str, fmt: Fmt | None = None
+) -> str | None:
+    """The output file's suffix, refused (before the report is made) when the command cannot
+    write it or ``-f`` contradicts it."""
     if output is None:
         return None
-    from sanlian.cli.output import check_output
+    from sanlian.cli.output import check_format, check_output
 
     if output.expanduser().is_dir():  # said as a folder, not as a file of an unknown kind
         check_output(output, allowed)
@@ -70,6 +74,7 @@ def _check_suffix(output: Path | None, allowed: tuple[str, ...], command: str) -
             choices="、".join(allowed),
         )
     check_output(output, allowed)
+    check_format(fmt_value(fmt), output)
     return suffix
 
 
@@ -485,7 +490,7 @@ def progress(
     from sanlian.cli.output import choose_format
     from sanlian.reports.progress import progress as build
 
-    _check_suffix(output, (".csv", ".json", ".md", ".txt"), "progress")
+    _check_suffix(output, (".csv", ".json", ".md", ".txt"), "progress", fmt)
     st = state()
     with st.session() as session:
         day = st.optional_date(session, as_of, "截至日期")
@@ -565,7 +570,7 @@ def supervise(
     from sanlian.cli.output import choose_format, csv_text, emit, emit_json
     from sanlian.reports.supervise import supervise as build
 
-    suffix = _check_suffix(output, (".xlsx", ".csv", ".json", ".md", ".txt"), "supervise")
+    suffix = _check_suffix(output, (".xlsx", ".csv", ".json", ".md", ".txt"), "supervise", fmt)
     st = state()
     with st.session() as session:
         day = st.optional_date(session, as_of, "截至日期")
@@ -715,7 +720,9 @@ def selfcheck(
     from sanlian.i18n.messages import render
     from sanlian.reports.figures import selfcheck as build
 
-    suffix = _check_suffix(output, (".xlsx", ".docx", ".csv", ".json", ".md", ".txt"), "selfcheck")
+    suffix = _check_suffix(
+        output, (".xlsx", ".docx", ".csv", ".json", ".md", ".txt"), "selfcheck", fmt
+    )
     st = state()
     workbook = output is not None and suffix == ".xlsx"
     with st.session() as session, status(output.name if output else None) as line:
@@ -774,7 +781,7 @@ def brief(
     from sanlian.reports.brief import brief as build
     from sanlian.reports.brief import to_markdown
 
-    suffix = _check_suffix(output, (".md", ".docx", ".csv", ".json", ".txt"), "brief")
+    suffix = _check_suffix(output, (".md", ".docx", ".csv", ".json", ".txt"), "brief", fmt)
     st = state()
     with st.session() as session:
         first = st.date(session, start, "开始日期")

@@ -115,6 +115,7 @@ MESSAGES: dict[str, str] = {
     "campaign_unchanged": "没有修改：{year} 年活动设置的各项与原来相同，未写入变更日志。",
     "written_to": "已写入 {path}。",
     "output_suffix": "输出文件的后缀“{suffix}”不支持，请改用 {allowed} 之一。",
+    "output_format_suffix": "-f {fmt} 与输出文件“{name}”的后缀 {suffix} 不符：要写 {suffix} 文件请去掉 -f {fmt}，要 {fmt} 格式请把文件名改为以 {fits} 结尾。",
     "output_folder": "输出文件夹 {folder} 不存在，请先建好文件夹或换一个路径。",
     "db_not_file": "数据库 {location} 不是本地文件，请用数据库服务器自己的工具备份和恢复。",
     "backup_exists": "备份文件 {path} 已存在，为免覆盖请换一个文件名或指定一个文件夹。",
