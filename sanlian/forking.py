@@ -53,6 +53,8 @@ def quiet_child() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):  # ended at once: it has nothing to unwind
+        signal.signal(getattr(signal, name), signal.SIG_DFL)
     null = os.open(os.devnull, os.O_RDWR)
     os.dup2(null, 1)
     os.dup2(null, 2)

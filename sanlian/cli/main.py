@@ -259,6 +259,36 @@ def _quiet_sqlalchemy() -> None:
 
 
 _IN_HOOK = False  # inside ``_unraisable``: an interrupt now would be swallowed again
+TERMINATED = "已终止（收到结束信号），未完成的修改没有写入。"
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP (the terminal window closed, the machine shutting down, ``kill``):
+    the command unwinds as for Ctrl-C — its transaction rolled back, a file being written
+    removed, a checking process stopped — and the program leaves with 128 + the signal's
+    number. Not an ``Exception``: nothing on the way may take it for a command's error (the
+    shell's loop lets it through and ends)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_terminate(signum: int, frame: Any) -> None:
+    if _IN_HOOK:
+        _interrupt_later(signum)
+        return
+    _quiet_sqlalchemy()
+    raise Terminated(signum)
+
+
+def _terminated_said(exc: Terminated) -> int:
+    import contextlib
+
+    with contextlib.suppress(OSError, ValueError):  # the terminal may be gone (SIGHUP)
+        sys.stderr.write(TERMINATED + "\n")
+        sys.stderr.flush()
+    return 128 + exc.signum
 
 
 def _on_interrupt(signum: int, frame: Any) -> None:
@@ -269,16 +299,18 @@ def _on_interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
-def _interrupt_later() -> None:
-    """The Ctrl-C again, a moment later, from another thread (so that it lands in the main
-    thread's own code, not in the finalizer or hook running now)."""
+def _interrupt_later(signum: int = 2) -> None:
+    """The Ctrl-C (or the ending signal ``signum``) again, a moment later, from another thread
+    (so that it lands in the main thread's own code, not in the finalizer or hook running
+    now)."""
     import _thread
+    import signal
     import threading
     import time
 
     def send() -> None:
         time.sleep(0.01)
-        _thread.interrupt_main()
+        _thread.interrupt_main(signal.Signals(signum))
 
     threading.Thread(target=send, name="sanlian-interrupt", daemon=True).start()
 
@@ -288,10 +320,12 @@ def _unraisable(unraisable: Any) -> None:
     is swallowed there (``Exception ignored in …``) and the command would go on: it is sent
     again, to land in the command itself."""
     global _IN_HOOK
-    if isinstance(unraisable.exc_type, type) and issubclass(unraisable.exc_type, KeyboardInterrupt):
+    kind = unraisable.exc_type
+    if isinstance(kind, type) and issubclass(kind, KeyboardInterrupt | Terminated):
         _IN_HOOK = True
         try:
-            _interrupt_later()
+            value = unraisable.exc_value
+            _interrupt_later(value.signum if isinstance(value, Terminated) else 2)
         finally:
             _IN_HOOK = False
         return
@@ -311,10 +345,20 @@ def handle_interrupts() -> None:
         # Python's own, or the one ``sanlian.__main__.run`` installed first (start-up only)
         if current is signal.default_int_handler or getattr(current, "_sanlian_starting", False):
             signal.signal(signal.SIGINT, _on_interrupt)
+        for ending in _ending():  # where nobody (a test runner, a caller) chose otherwise
+            if signal.getsignal(ending) is signal.SIG_DFL:
+                signal.signal(ending, _on_terminate)
     except (ValueError, OSError):  # pragma: no cover
         return
     if sys.unraisablehook is sys.__unraisablehook__:  # (a test runner may have its own)
         sys.unraisablehook = _unraisable
+
+
+def _ending() -> tuple[int, ...]:
+    """The signals that end the program (SIGHUP is not on Windows)."""
+    import signal
+
+    return tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
 
 
 def _interrupted(exc: BaseException) -> bool:
@@ -527,21 +571,30 @@ def run() -> None:
             code = main()
         except KeyboardInterrupt:  # before ``main`` reached its own error boundary
             code = _interrupted_said()
+        except Terminated as exc:  # unwound: nothing half-written is left
+            code = _terminated_said(exc)
         finally:
             _ignore_interrupts()  # the command is over: a Ctrl-C now must not show a traceback
     except KeyboardInterrupt:
         # one that landed as the command ended, before it was ignored: a Ctrl-C swallowed by
         # a finalizer is sent again 10 ms later (``_unraisable``), by then ``main`` may be done
         code = _interrupted_said()
+    except Terminated as exc:
+        code = _terminated_said(exc)
     gc.freeze()
     sys.exit(code)
 
 
 def _ignore_interrupts() -> None:
+    """The command is over: Ctrl-C ignored, and an ending signal ends the process at once
+    (there is nothing left to unwind)."""
     import signal
 
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        for ending in _ending():
+            if signal.getsignal(ending) is _on_terminate:
+                signal.signal(ending, signal.SIG_DFL)
     except (ValueError, OSError):  # pragma: no cover - not the main thread
         return
 

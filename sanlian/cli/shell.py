@@ -321,6 +321,8 @@ class Shell:
             return 130
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        except main_module.Terminated:  # SIGTERM, SIGHUP: the session ends too
+            raise
         except BaseException as exc:  # the session goes on, whatever a command did
             if self.debug or "--debug" in words:
                 import traceback

@@ -578,14 +578,18 @@ class Book:
         """Give up: close what is open and leave no half-written file behind."""
         import contextlib
 
-        if self._zip is not None:
-            z, self._zip = self._zip, None
-            with contextlib.suppress(Exception):
-                if self._open is not None:
-                    self._open.close()
-            with contextlib.suppress(Exception):  # also when the sheet's close failed
-                z.close()
-        self._part.unlink(missing_ok=True)
+        try:
+            if self._zip is not None:
+                z, self._zip = self._zip, None
+                try:
+                    with contextlib.suppress(Exception):
+                        if self._open is not None:
+                            self._open.close()
+                finally:
+                    with contextlib.suppress(Exception):  # also when the sheet's close failed
+                        z.close()
+        finally:  # also when a second Ctrl-C or ending signal lands in the above
+            self._part.unlink(missing_ok=True)
 
 
 def _attr(value: str) -> str:

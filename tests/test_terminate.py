@@ -1,0 +1,137 @@
+"""SIGTERM and SIGHUP (the terminal window closed, the machine shutting down, ``kill``) unwind
+the running command as Ctrl-C does: its transaction rolled back, a workbook being written
+removed (no ``.part`` file left beside it), one Chinese sentence, exit 128 + the signal. A
+``sanlian shell`` ends with them too (a command that finished before stays written)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sanlian.cli.main import TERMINATED
+from tests.conftest import Cli, dump
+
+pytestmark = [
+    pytest.mark.sqlite_only(reason="a subprocess on the test's database file"),
+    pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals"),
+]
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run(patch: str, args: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """``sanlian ARGS`` as the program runs (its own signal handlers), with ``patch`` applied
+    first: Python source that makes the process signal itself at a chosen point."""
+    driver = textwrap.dedent(patch) + textwrap.dedent(
+        f"""
+        import sys
+        sys.argv = ["sanlian", *{args!r}]
+        from sanlian.__main__ import run
+        run()
+        """
+    )
+    return subprocess.run(
+        [sys.executable, "-c", driver],
+        cwd=ROOT,
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        **kwargs,
+    )
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_workbook_being_written_is_removed(base: Cli, tmp_path: Path, signum: int) -> None:
+    out = tmp_path / "报告" / "自查报告.xlsx"
+    out.parent.mkdir()
+    patch = f"""
+        import os
+        from sanlian.io import xlsx_stream
+        closing = xlsx_stream.Sheet.close
+        sent = []
+        def close(self):
+            if not sent:  # the first sheet written, the rest to come
+                sent.append(os.kill(os.getpid(), {int(signum)}))
+            closing(self)
+        xlsx_stream.Sheet.close = close
+    """
+    r = _run(patch, ["selfcheck", "-o", str(out)])
+    assert r.returncode == 128 + signum, r.stderr
+    assert r.stderr.strip() == TERMINATED
+    assert list(out.parent.iterdir()) == []  # neither the workbook nor its part file
+
+
+def test_an_import_ended_half_way_writes_nothing(base: Cli, db_path: Path, tmp_path: Path) -> None:
+    csv = tmp_path / "科室.csv"
+    csv.write_text("科室名称\n" + "".join(f"第{n:04d}科\n" for n in range(2500)), "utf-8")
+    before = dump(db_path)
+    patch = """
+        import os, signal
+        from sanlian.services import importing
+        process = importing.RegistryImporter.process
+        calls = []
+        def process_then_end(self, *args, **kwargs):
+            calls.append(1)
+            if len(calls) == 2:  # the first batch written, in the import's transaction
+                os.kill(os.getpid(), signal.SIGTERM)
+            return process(self, *args, **kwargs)
+        importing.RegistryImporter.process = process_then_end
+    """
+    r = _run(patch, ["section", "import", str(csv)])
+    assert r.returncode == 128 + signal.SIGTERM, r.stderr
+    assert r.stderr.strip().splitlines()[-1] == TERMINATED
+    assert "Traceback" not in r.stderr
+    assert dump(db_path) == before
+    backups = db_path.parent / "sanlian-backups"
+    assert not backups.exists() or not any(backups.glob("*import*"))  # its backup gone too
+    assert base("section", "import", csv).code == 0  # and it can be run again, whole
+
+
+def test_the_shell_ends_and_keeps_what_it_finished(base: Cli, db_path: Path) -> None:
+    patch = """
+        import os, signal
+        from sanlian.reports import progress
+        build = progress.progress
+        def progress_then_end(*args, **kwargs):
+            os.kill(os.getpid(), signal.SIGTERM)
+            return build(*args, **kwargs)
+        progress.progress = progress_then_end
+    """
+    lines = "section add 第一科\nprogress\nsection add 第二科\n"
+    r = _run(patch, ["shell"], input=lines)
+    assert r.returncode == 128 + signal.SIGTERM, r.stderr
+    assert r.stderr.strip().splitlines()[-1] == TERMINATED
+    names = [s["name"] for s in base("section", "list", "-f", "json").json()]
+    assert "第一科" in names
+    assert "第二科" not in names  # the lines after the signal are not run
+
+
+def test_the_signals_are_the_programs_only_while_a_command_runs() -> None:
+    """After the command, an ending signal ends the process at once (nothing to unwind), and
+    a caller's own handler is never replaced."""
+    from sanlian.cli import main as main_module
+
+    mine = signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        main_module.handle_interrupts()
+        assert signal.getsignal(signal.SIGTERM) is main_module._on_terminate
+        main_module._ignore_interrupts()
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+        def own(signum: int, frame: Any) -> None:
+            pass
+
+        signal.signal(signal.SIGTERM, own)
+        main_module.handle_interrupts()
+        assert signal.getsignal(signal.SIGTERM) is own
+    finally:
+        signal.signal(signal.SIGTERM, mine)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
