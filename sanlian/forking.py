@@ -54,7 +54,9 @@ def quiet_child() -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in ("SIGTERM", "SIGHUP"):  # ended at once: it has nothing to unwind
-        signal.signal(getattr(signal, name), signal.SIG_DFL)
+        ending = getattr(signal, name)
+        if signal.getsignal(ending) is not signal.SIG_IGN:  # (``nohup``: ignored it stays)
+            signal.signal(ending, signal.SIG_DFL)
     null = os.open(os.devnull, os.O_RDWR)
     os.dup2(null, 1)
     os.dup2(null, 2)

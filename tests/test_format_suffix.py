@@ -63,3 +63,53 @@ def test_a_format_that_fits_the_suffix_is_written(
     assert shape in text
     if fmt == "plain":
         assert "|" not in text
+
+
+def test_the_check_comes_before_the_database_is_opened(cli: Cli, tmp_path: Path) -> None:
+    """Whichever of ``-f`` and ``-o`` comes first on the line: refused while the command line
+    is read, so even with no database at all the contradiction is what is said."""
+    for args in (("-f", "json", "-o", "h.csv"), ("-o", "h.csv", "-f", "json")):
+        r = cli(
+            "--db",
+            tmp_path / "无此库.db",
+            "history",
+            *(tmp_path / a if "." in a else a for a in args),
+        )
+        assert r.code == 1 and r.err.startswith("-f json 与输出文件“h.csv”"), r
+    assert not (tmp_path / "无此库.db").exists()
+
+
+def test_db_copy_is_refused_before_it_copies(base: Cli, tmp_path: Path) -> None:
+    target = tmp_path / "副本.db"
+    r = base("db", "copy", "--to", f"sqlite:///{target}", "-f", "json", "-o", tmp_path / "c.csv")
+    assert r.code == 1 and "-f json" in r.err, r
+    assert not target.exists()
+    r = base("db", "copy", "--to", f"sqlite:///{target}", "-o", tmp_path / "c.docx")
+    assert r.code == 1 and "“.docx”不支持" in r.err, r
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("cadre", "list", "-f", "json"), ("campaign", "show", "-f", "json"), ("campaign", "show")],
+)
+def test_a_document_suffix_where_none_is_written(
+    base: Cli, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    """A listing or ``campaign show`` writes no .docx: said so (with the suffixes it takes),
+    not "drop -f" (which would only lead to that refusal)."""
+    out = tmp_path / "a.docx"
+    r = base(*args, "-o", out)
+    assert r.code == 1, r
+    assert (
+        r.err.strip() == "输出文件的后缀“.docx”不支持，请改用 .csv、.json、.md、.txt、.xlsx 之一。"
+    )
+    assert not out.exists()
+
+
+@pytest.mark.sqlite_only(reason="backups are of a local SQLite file")
+def test_no_backups_to_a_file_writes_the_file(base: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "备份.json"
+    r = base("db", "backups", "-o", out)
+    assert r.code == 0, r
+    assert out.read_text(encoding="utf-8").strip() == "[]"

@@ -120,6 +120,8 @@ def test_the_signals_are_the_programs_only_while_a_command_runs() -> None:
     from sanlian.cli import main as main_module
 
     mine = signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    hup = signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    hook = sys.unraisablehook
     try:
         main_module.handle_interrupts()
         assert signal.getsignal(signal.SIGTERM) is main_module._on_terminate
@@ -134,4 +136,32 @@ def test_the_signals_are_the_programs_only_while_a_command_runs() -> None:
         assert signal.getsignal(signal.SIGTERM) is own
     finally:
         signal.signal(signal.SIGTERM, mine)
+        signal.signal(signal.SIGHUP, hup)
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        sys.unraisablehook = hook
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="forked children (Linux)")
+def test_a_forked_child_ends_at_once_unless_nohup_said_otherwise() -> None:
+    """A checking or ledger-making child has nothing to unwind: an ending signal ends it
+    at once; but a signal the program was started to ignore (``nohup``) stays ignored."""
+    from sanlian.cli import main as main_module
+    from sanlian.forking import fork_child
+
+    def handlers(out: Any) -> None:
+        out.write(
+            repr([signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)]).encode()
+        )
+
+    saved = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)
+    try:
+        signal.signal(signal.SIGTERM, main_module._on_terminate)
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+        pid, pipe = fork_child(handlers)
+        said = pipe.read().decode()
+        pipe.close()
+        os.waitpid(pid, 0)
+    finally:
+        signal.signal(signal.SIGTERM, saved[0])
+        signal.signal(signal.SIGHUP, saved[1])
+    assert said == repr([signal.SIG_DFL, signal.SIG_IGN])

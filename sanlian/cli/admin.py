@@ -71,7 +71,7 @@ def backups_list(fmt: FormatOpt = None, output: OutputOpt = None) -> None:
         }
         for n, b in enumerate(found, 1)
     ]
-    if not rows and fmt_value(fmt) in (None, "table", "plain", "markdown"):
+    if not rows and output is None and fmt_value(fmt) in (None, "table", "plain", "markdown"):
         typer.echo(render("backups_none", folder=backups.folder_of(location)))
         return
     cols = [
@@ -205,10 +205,12 @@ def copy(
     output: OutputOpt = None,
 ) -> None:
     """把当前数据库的全部记录复制到另一个空数据库（如从 SQLite 文件搬到 PostgreSQL）。"""
+    from sanlian.cli.output import check_output
     from sanlian.db.engine import masked
     from sanlian.i18n.messages import render
     from sanlian.services import dbcopy
 
+    check_output(output)  # before the copy: it cannot be run twice into the same database
     copied = dbcopy.copy_database(state().location, to)
     rows = [{"table": c.table, "label": c.label, "rows": c.rows} for c in copied]
     cols = [Col("label", "表"), Col("table", "表名"), Col("rows", "行数")]

@@ -45,10 +45,11 @@ def _phases_table(data: dict[str, Any], fmt: str | None, output: Any = None) -> 
 @app.command("show")
 def show(year: YearOpt = None, fmt: FormatOpt = None, output: OutputOpt = None) -> None:
     """显示活动名称、单位、三个阶段的日期和各项规则。"""
-    from sanlian.cli.output import choose_format, emit, to_json
+    from sanlian.cli.output import check_output, choose_format, emit, to_json
     from sanlian.i18n.labels import PHASE
     from sanlian.services import campaign
 
+    check_output(output)  # JSON goes out by ``emit``, which takes any suffix
     st = state()
     with st.session() as session:
         data = campaign.as_dict(campaign.get(session, today=st.today, year=year), today=st.today)

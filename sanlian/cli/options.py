@@ -18,15 +18,36 @@ class Fmt(StrEnum):
     json = "json"
 
 
+def format_agrees(ctx: typer.Context, param: typer.CallbackParam, value: object) -> object:
+    """``-f`` and ``-o`` checked together as soon as the command line gives both, before the
+    command reads or writes anything (whichever of the two is parsed second sees the other):
+    a format the file's suffix contradicts is refused (``output.check_format``)."""
+    mine, other = ("fmt", "output") if param.name == "fmt" else ("output", "fmt")
+    given = {mine: value, other: ctx.params.get(other)}
+    if given["fmt"] is not None and given["output"] is not None:
+        from sanlian.cli.output import check_format
+
+        check_format(str(getattr(given["fmt"], "value", given["fmt"])), Path(str(given["output"])))
+    return value
+
+
 FormatOpt = Annotated[
     Fmt | None,
     typer.Option(
-        "-f", "--format", help="输出格式：table 表格 / plain 纯文本 / markdown / csv / json。"
+        "-f",
+        "--format",
+        help="输出格式：table 表格 / plain 纯文本 / markdown / csv / json。",
+        callback=format_agrees,
     ),
 ]
 OutputOpt = Annotated[
     Path | None,
-    typer.Option("-o", "--output", help="写入文件而不是屏幕；格式随后缀（.csv .json .md）。"),
+    typer.Option(
+        "-o",
+        "--output",
+        help="写入文件而不是屏幕；格式随后缀（.csv .json .md）。",
+        callback=format_agrees,
+    ),
 ]
 
 

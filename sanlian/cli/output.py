@@ -383,14 +383,16 @@ FORMAT_SUFFIX = {
 TEXT_FORMATS = ("table", "plain", "markdown")  # each may go into a .txt or an .md file
 
 
-def check_format(fmt: str | None, output: Path | None) -> None:
+def check_format(fmt: str | None, output: Path | None, *, documents: bool = False) -> None:
     """Refuse a format that the output file's suffix contradicts (``-f json -o 名单.csv``):
     the file would hold one thing under the name of another. A text format (table, plain,
-    markdown) goes into a .txt or an .md file alike; an unknown suffix is ``check_output``'s."""
+    markdown) goes into a .txt or an .md file alike; ``documents``: the command writes .docx
+    too (a report), so ``-f`` contradicts that suffix as well. Any other suffix is
+    ``check_output``'s to refuse."""
     if not fmt or output is None:
         return
     suffix = output.suffix.lower()
-    named = SUFFIX_FORMAT.get(suffix) or ("docx" if suffix == ".docx" else None)
+    named = SUFFIX_FORMAT.get(suffix) or ("docx" if documents and suffix == ".docx" else None)
     if named is None or named == fmt or (named in TEXT_FORMATS and fmt in TEXT_FORMATS):
         return
     from sanlian.errors import ValidationError

@@ -92,11 +92,10 @@ def attach_common(
         output: OutputOpt = None,
         reveal: RevealOpt = False,
     ) -> None:
-        from sanlian.cli.output import check_format, check_output
+        from sanlian.cli.output import check_output
         from sanlian.services import registry
 
         check_output(output)  # before the look-up: a file that cannot be written is said first
-        check_format(fmt_value(fmt), output)
         st = state()
         with st.session() as session:
             record = registry.show(session, kind, ref)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from sanlian.cli.context import state
-from sanlian.cli.options import AsOfOpt, Fmt, FormatOpt, fmt_value
+from sanlian.cli.options import AsOfOpt, Fmt, FormatOpt, fmt_value, format_agrees
 from sanlian.cli.output import Col
 
 if TYPE_CHECKING:
@@ -41,7 +41,12 @@ ByOpt = Annotated[
 
 
 def _output_opt(suffixes: str) -> Any:
-    return typer.Option("-o", "--output", help=f"写入文件而不是屏幕；格式随后缀（{suffixes}）。")
+    return typer.Option(
+        "-o",
+        "--output",
+        help=f"写入文件而不是屏幕；格式随后缀（{suffixes}）。",
+        callback=format_agrees,
+    )
 
 
 SelfcheckOutputOpt = Annotated[Path | None, _output_opt(".xlsx .docx .csv .json .md .txt")]
@@ -74,7 +79,7 @@ def _check_suffix(
             choices="、".join(allowed),
         )
     check_output(output, allowed)
-    check_format(fmt_value(fmt), output)
+    check_format(fmt_value(fmt), output, documents=True)
     return suffix
 
 

@@ -46,8 +46,11 @@ def new_part(path: Path, *, private: bool) -> Path:
     try:
         if not private:  # as any file made here: the user's umask decides
             _owner_only(fd, Path(name), 0o666 & ~_umask())
-    finally:
+    except BaseException:  # a Ctrl-C or an ending signal right now: no part file left
         os.close(fd)
+        Path(name).unlink(missing_ok=True)
+        raise
+    os.close(fd)
     return Path(name)
 
 

@@ -6,6 +6,7 @@ only to be listed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -561,7 +562,12 @@ def _raw_partitions(session: Session, stmt: Any, size: int = 5000) -> Iterator[S
         while rows := cursor.fetchmany(size):
             yield rows
     finally:
-        cursor.close()
+        import sqlite3
+
+        # the generator may be closed only after the command's database was (a Ctrl-C or an
+        # ending signal unwinding it): its cursor went with it, and nothing is left to close
+        with contextlib.suppress(sqlite3.ProgrammingError):
+            cursor.close()
 
 
 # --- activity and research records ----------------------------------------------------------
