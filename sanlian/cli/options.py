@@ -22,12 +22,12 @@ def format_agrees(ctx: typer.Context, param: typer.CallbackParam, value: object)
     """``-f`` and ``-o`` checked together as soon as the command line gives both, before the
     command reads or writes anything (whichever of the two is parsed second sees the other):
     a format the file's suffix contradicts is refused (``output.check_format``)."""
-    mine, other = ("fmt", "output") if param.name == "fmt" else ("output", "fmt")
-    given = {mine: value, other: ctx.params.get(other)}
-    if given["fmt"] is not None and given["output"] is not None:
+    fmt = value if param.name == "fmt" else ctx.params.get("fmt")
+    output = value if param.name == "output" else ctx.params.get("output")
+    if fmt is not None and output is not None:
         from sanlian.cli.output import check_format
 
-        check_format(str(getattr(given["fmt"], "value", given["fmt"])), Path(str(given["output"])))
+        check_format(str(getattr(fmt, "value", fmt)), Path(str(output)))
     return value
 
 
