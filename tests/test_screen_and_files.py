@@ -209,13 +209,60 @@ def test_a_long_supervision_is_text_on_a_terminal(
         assert cli("cadre", "add", f"干部{i}", "--section", "办公室").code == 0
     drawn: list[int] = []
     monkeypatch.setattr(output, "stdout_is_terminal", lambda: True)
-    monkeypatch.setattr(reports, "supervise_rich", lambda s, c: drawn.append(1) or True)
+    monkeypatch.setattr(reports, "supervise_rich", lambda s, c, n: drawn.append(1) or True)
     as_rich = cli("supervise", "--as-of", "2026-07-01")
     assert as_rich.code == 0 and drawn == [1]
     monkeypatch.setattr(reports, "SUPERVISE_RICH_LIMIT", 1)
     as_text = cli("supervise", "--as-of", "2026-07-01")
     assert as_text.code == 0 and drawn == [1]
     assert "调度督促" in as_text.out and "干部0" in as_text.out
+
+
+@pytest.mark.parametrize("rich", [True, False], ids=["rich", "text"])
+def test_supervision_on_a_terminal_shows_each_sections_most_urgent(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, rich: bool
+) -> None:
+    """On a terminal a section lists its ``SUPERVISE_SCREEN_LIMIT`` most urgent alerts, then
+    how many it left out, and the report ends with how to see all; a pipe and ``-f plain``
+    list every alert, without the notes."""
+    from sanlian.cli import reports
+
+    assert cli("init", "--year", "2026").code == 0
+    for section, count in (("甲科", 3), ("乙科", 1)):
+        assert cli("section", "add", section).code == 0
+        for i in range(count):  # cadres who never paired nor visited: two alerts each
+            assert cli("cadre", "add", f"{section}干部{i}", "--section", section).code == 0
+    monkeypatch.setattr(reports, "SUPERVISE_SCREEN_LIMIT", 3)
+    if not rich:
+        monkeypatch.setattr(reports, "SUPERVISE_RICH_LIMIT", 1)
+
+    def parts(text: str) -> list[str]:
+        starts = [text.index(f"{name}（") for name in ("领导小组办公室", "甲科", "乙科")]
+        return [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
+
+    every = cli("supervise", "--as-of", "2026-07-01").out  # not a terminal: all of it
+    office, first, second = parts(every)
+    assert "领导小组办公室（11 项）" in office and office.count("督办") == 4
+    assert "甲科（7 项）" in first and "甲科干部2" in first and "乙科（3 项）" in second
+    assert "未列出" not in every and "屏幕上" not in every
+    monkeypatch.setattr(output, "stdout_is_terminal", lambda: True)
+    screen = cli("supervise", "--as-of", "2026-07-01").out
+    assert ("┃" in screen) is rich  # Rich's frame, or the text table
+    office, first, second = parts(screen)
+    # the office's 3 most urgent of 11 (its 4 督办 come before its 7 提醒), counted whole
+    assert "领导小组办公室（11 项）" in office and "……另有 8 项未列出。" in office
+    assert office.count("督办") == 3 and "提醒" not in office
+    # 甲科: the section's own alert, then its cadres' pairing in cadre order; no visits
+    assert "甲科（7 项）" in first and "……另有 4 项未列出。" in first
+    assert "甲科干部1" in first and "甲科干部2" not in first
+    assert "未列出" not in second and second.count("乙科干部0") == 2
+    note = "".join(screen.split())  # without spaces and line breaks: Rich may break it
+    assert note.endswith(
+        "屏幕上每个科室只列出最急的3项；要看全部21项，"
+        "请加-o调度督促.xlsx写入文件（可筛选、排序），或加-fplain全部列出。"
+    )
+    plain = cli("supervise", "--as-of", "2026-07-01", "-f", "plain").out
+    assert plain == every
 
 
 def test_registry_and_link_lists_on_a_terminal_read_the_rows_shown(

@@ -521,14 +521,42 @@ def _alert_rows(alerts: Any) -> list[dict[str, Any]]:
     ]
 
 
-def supervise_text(s: "Supervision", fmt: str, width: int | None = None) -> str:
+def supervise_text(
+    s: "Supervision", fmt: str, width: int | None = None, limit: int | None = None
+) -> str:
     """The supervision report as plain text or markdown; its tables folded to a screen
-    ``width`` columns wide when given (``_table``)."""
+    ``width`` columns wide when given (``_table``); ``limit``: a section's most urgent alerts
+    only, the rest counted (``_left_out``)."""
     parts = [_heading(f"调度督促 · {s.name} · 截至 {s.as_of.isoformat()}", fmt, 1), s.summary]
     for g in s.groups:
         parts.append(_heading(f"{g.section}（{len(g.alerts)} 项）", fmt, 2))
-        parts.append(_table(_alert_rows(g.alerts), ALERT_COLS, fmt, width))
-    return "\n\n".join(parts)
+        table = _table(_alert_rows(g.alerts[:limit]), ALERT_COLS, fmt, width)
+        parts.append(table + _left_out(len(g.alerts), limit, "\n"))
+    return "\n\n".join(parts) + _left_out_note(s, limit, "\n\n")
+
+
+# On a terminal a section shows its most urgent alerts only (a bureau had 1,386 alerts, a city
+# 65,000: pages of text nobody reads at the dispatch meeting); a file or ``-f plain`` has all.
+SUPERVISE_SCREEN_LIMIT = 20
+
+
+def _left_out(count: int, limit: int | None, before: str) -> str:
+    """Under a section cut to ``limit`` alerts: how many it left out (else nothing)."""
+    from sanlian.i18n.messages import render
+
+    if limit is None or count <= limit:
+        return ""
+    return before + render("sv_screen_more", count=count - limit)
+
+
+def _left_out_note(s: "Supervision", limit: int | None, before: str) -> str:
+    """Under the report, where a section was cut: that the screen shows part, how to see all."""
+    from sanlian.i18n.messages import render
+
+    if limit is None or all(len(g.alerts) <= limit for g in s.groups):
+        return ""
+    total = sum(len(g.alerts) for g in s.groups)
+    return before + render("sv_screen_note", limit=limit, total=total)
 
 
 # alerts drawn with Rich on a terminal (≈ 0.4 ms each: 1,400 alerts at a bureau took 0.6 s, the
@@ -538,8 +566,9 @@ SUPERVISE_RICH_LIMIT = 200
 LEVEL_STYLE = {"red": "bold red", "yellow": "bold yellow", "urge": "magenta", "warn": "cyan"}
 
 
-def supervise_rich(s: "Supervision", console: "Console") -> bool:
-    """``False``, with nothing printed, where a table would not fit (``_print_if_it_fits``)."""
+def supervise_rich(s: "Supervision", console: "Console", limit: int | None = None) -> bool:
+    """``False``, with nothing printed, where a table would not fit (``_print_if_it_fits``);
+    ``limit`` as for ``supervise_text``."""
     from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
@@ -555,13 +584,17 @@ def supervise_rich(s: "Supervision", console: "Console") -> bool:
         table.add_column("级别", no_wrap=True)
         table.add_column("责任人")
         table.add_column("事项")
-        for a in g.alerts:
+        for a in g.alerts[:limit]:
             table.add_row(
                 Text(a.level_text, style=LEVEL_STYLE[a.level]),
                 wrap_zh(a.actor, actor_width),
                 wrap_zh(a.text, text_width),
             )
         parts.append(table)
+        if more := _left_out(len(g.alerts), limit, ""):
+            parts.append(Text(more))
+    if note := _left_out_note(s, limit, ""):
+        parts.append(Text(wrap_zh(note, console.width)))
     return _print_if_it_fits(console, parts)
 
 
@@ -594,12 +627,13 @@ def supervise(
     elif chosen == "csv":
         rows = _alert_rows(a for g in report.groups for a in g.alerts)
         emit(csv_text(rows, ALERT_CSV_COLS), output, bom=True)
-    elif not (
-        _rich_wanted(chosen, output)
-        and sum(len(g.alerts) for g in report.groups) <= SUPERVISE_RICH_LIMIT
-        and supervise_rich(report, _console())
-    ):
+    elif not _rich_wanted(chosen, output):
         emit(supervise_text(report, chosen, _screen_width(chosen, output)), output)
+    else:  # a terminal: each section's most urgent, drawn by Rich unless too many or too wide
+        limit = SUPERVISE_SCREEN_LIMIT
+        shown = sum(min(len(g.alerts), limit) for g in report.groups)
+        if not (shown <= SUPERVISE_RICH_LIMIT and supervise_rich(report, _console(), limit)):
+            emit(supervise_text(report, chosen, _screen_width(chosen, output), limit), output)
 
 
 # --- selfcheck ------------------------------------------------------------------------------
