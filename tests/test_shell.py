@@ -364,10 +364,13 @@ def test_a_tab_offers_the_first_names_in_order_and_tells_namesakes_past_them(
     assert base("household", "import", source).code == 0
     # the first three of the six that read w… (王秀英 was there), in the order of their
     # numbers; 王一 has a namesake past them, so its number is offered with its community
+    # past them, a line that says there are more, which completes nothing
+    more = ("", "……只列出前 3 个，请再多输入几个字（或拼音）缩小范围")
     assert complete("visit add --household w") == [
         ("王秀英", "联系户 [1]"),
         ("2", "王一（幸福社区）"),
         ("汪二", "联系户 [3]"),
+        more,
     ]
     assert complete("visit add --household wy") == [
         ("2", "王一（幸福社区）"),
@@ -377,7 +380,24 @@ def test_a_tab_offers_the_first_names_in_order_and_tells_namesakes_past_them(
         ("王秀英", "联系户 [1]"),
         ("2", "王一（幸福社区）"),
         ("王三", "联系户 [4]"),
+        more,
     ]
+    assert complete("history --record household:w")[-1] == more
+    # exactly as many as the menu holds: no such line
+    assert complete("visit add --household 汪") == [("汪二", "联系户 [3]")]
+    monkeypatch.setattr(shell, "NAMES_SHOWN", 4)
+    assert complete("visit add --household 王")[-1] != more
+    assert len(complete("visit add --household 王")) == 4
+    # through prompt_toolkit: shown as a line of the menu, choosing it changes nothing
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    monkeypatch.setattr(shell, "NAMES_SHOWN", 3)
+    menu = shell.Shell().completer.for_prompt()
+    found = list(menu.get_completions(Document("visit add --household w"), CompleteEvent()))
+    assert [c.text for c in found] == ["王秀英", "2", "汪二", ""]
+    last = found[-1]
+    assert (last.start_position, last.display_text) == (0, more[1])
 
 
 def test_never_complete_personal_numbers(base: Cli) -> None:

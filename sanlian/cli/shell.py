@@ -739,7 +739,10 @@ class ShellCompleter:
         class Adapter(Completer):
             def get_completions(self, document: Document, complete_event: CompleteEvent) -> Any:
                 for text, start, meta in candidates(document.text_before_cursor):
-                    yield Completion(text, start_position=start, display_meta=meta)
+                    if text:
+                        yield Completion(text, start_position=start, display_meta=meta)
+                    else:  # a line of the menu that tells, inserting nothing when chosen
+                        yield Completion("", start_position=0, display=meta)
 
         return Adapter()
 
@@ -923,7 +926,7 @@ class ShellCompleter:
         if table not in REF_KINDS or table not in KIND_LABEL:
             return []
         return [
-            (f"{word}:{text}", start, meta)
+            (f"{word}:{text}", start, meta) if text else (text, 0, meta)  # the "more" line
             for text, _start, meta in self._names_for((table,), ref, start)
         ]
 
@@ -946,10 +949,12 @@ class ShellCompleter:
         self, kinds: tuple[str, ...], current: str, start: int, *, positional: bool = False
     ) -> list[tuple[str, int, str]]:
         """The first ``NAMES_SHOWN`` records of ``kinds`` whose name starts with ``current``,
-        or one of whose pinyin keys does (an ASCII ``current``), in the order of their ids.
+        or one of whose pinyin keys does (an ASCII ``current``), in the order of their ids;
+        where there are more, last a line that says so, which completes nothing (no text).
         ``positional``: the names complete an argument, where a word starting with ``-``
         would be read as an option (``household show -王秀英``): such a name is completed
         as its number, the name shown beside it."""
+        from sanlian.i18n.messages import render
         from sanlian.services.refs import KIND_LABEL
 
         names = self._load_names()
@@ -963,6 +968,9 @@ class ShellCompleter:
             for name, ref_id, keys, place in records:
                 if not (name.startswith(current) or (marker is not None and marker in keys)):
                     continue
+                if len(found) >= NAMES_SHOWN:  # one more than the menu holds: say so
+                    found.append(("", 0, render("shell_more_names", shown=NAMES_SHOWN)))
+                    return found
                 label = f"{KIND_LABEL[kind]} [{ref_id}]"
                 if counts[name] > 1:  # namesakes: the number names one, the place tells which
                     found.append((str(ref_id), start, f"{name}（{place or label}）"))
@@ -970,8 +978,6 @@ class ShellCompleter:
                     found.append((str(ref_id), start, f"{name}（{label}）"))
                 else:
                     found.append((_quoted(name), start, label))
-                if len(found) >= NAMES_SHOWN:
-                    return found
         return found
 
     def _database_stamp(self, *, settle: bool = True) -> tuple[object, ...]:
