@@ -465,7 +465,7 @@ def supervise(conn: sqlite3.Connection, as_of: dt.date) -> dict[str, int]:
             covered.add("org_life")
     if "summarise" in phases and as_of >= phases["summarise"][0] - dt.timedelta(days=research_warn):
         covered.add("research")  # each cadre without a report is named instead
-    others = other_items(conn, params, done)
+    others = other_items(conn, params)
     for key, (_a, b) in phases.items():
         if as_of > b:
             for _item in (i for i, ok in others.get(key, {}).items() if not ok):
@@ -477,11 +477,9 @@ def supervise(conn: sqlite3.Connection, as_of: dt.date) -> dict[str, int]:
     return counts
 
 
-def other_items(
-    conn: sqlite3.Connection, params: dict[str, str], done: dict[str, bool]
-) -> dict[str, dict[str, bool]]:
-    """Each phase's checklist items other than the eight ones, and whether each is done
-    (``done``: the eight ones, for the self-inspection item)."""
+def other_items(conn: sqlite3.Connection, params: dict[str, str]) -> dict[str, dict[str, bool]]:
+    """Each phase's checklist items other than the eight ones, and whether each is done (the
+    self-inspection report when it is on record as a ``selfcheck`` activity)."""
     kinds = {
         k
         for (k,) in conn.execute(
@@ -500,7 +498,7 @@ def other_items(
             "mobilize": "mobilize" in kinds,
         },
         "implement": {"exchange": "exchange" in kinds},
-        "summarise": {"summary": "summary" in kinds, "selfcheck": all(done.values())},
+        "summarise": {"summary": "summary" in kinds, "selfcheck": "selfcheck" in kinds},
     }
 
 
@@ -536,7 +534,7 @@ def progress(conn: sqlite3.Connection, as_of: dt.date) -> dict[str, Any]:
         slot.setdefault("raised_resolved", 0)
         slot.setdefault("conflicts_raised_resolved", 0)
     done = eight_ones(out["figures"])
-    items = other_items(conn, params, done)
+    items = other_items(conn, params)
     out["checklist"] = {
         "mobilise": items["mobilise"],
         "implement": {**done, **items["implement"]},

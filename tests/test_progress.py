@@ -81,7 +81,31 @@ def test_checklists_name_their_records(cli: Cli, ledger: Ids) -> None:
     phase3 = _items(year_end, "summarise")
     assert phase3["summary"]["done"] is True
     assert phase3["selfcheck"]["done"] is False
-    assert phase3["selfcheck"]["record"].startswith("八个一完成 6/8")
+    assert phase3["selfcheck"]["record"] == "八个一完成 6/8，材料尚不齐备"
+
+
+def test_the_report_is_written_when_it_is_on_record(cli: Cli, ledger: Ids) -> None:
+    """写出自查报告 is done once the report is recorded (an activity of the kind selfcheck,
+    here by its Chinese name), from its day on; all eight ones done only make it ready."""
+    added = cli("activity", "add", "自查报告", "--date", "6-10", "--title", "活动自查报告")
+    assert added.code == 0, added
+    before = _items(_json(cli, "--as-of", "2026-06-09"), "summarise")["selfcheck"]
+    assert before["done"] is False and before["record"].endswith("，材料尚不齐备")
+    after = _items(_json(cli, "--as-of", "2026-06-10"), "summarise")["selfcheck"]
+    assert after["done"] is True and after["record"] == "2026-06-10 《活动自查报告》"
+
+
+def test_all_eight_ones_make_the_report_ready_not_written() -> None:
+    from types import SimpleNamespace
+
+    from sanlian.reports.progress import _report_item
+
+    item = _report_item([], SimpleNamespace(eight_ones_done=8))  # type: ignore[arg-type]
+    assert item.done is False and item.label == "写出自查报告"
+    assert item.record == (
+        "八个一完成 8/8，可用 sanlian selfcheck -o 自查报告.docx 生成，"
+        "写成后用 sanlian activity add selfcheck --date 日期 记录"
+    )
 
 
 def test_leading_group_needs_its_head(cli: Cli, ledger: Ids, db_path: Path) -> None:

@@ -135,6 +135,7 @@ ACTIVITY_KIND: Enum = {
     "exchange": "交流体会",
     "mechanism": "建立长效机制",
     "summary": "全面总结",
+    "selfcheck": "自查报告",
 }
 
 PHASE: Enum = {

@@ -2,7 +2,9 @@
 
 The checklist follows DOMAIN.md: phase 1 the implementation plan, the leading group with its
 head (组长) and the mobilisation meeting; phase 2 the eight ones and the exchange of experience;
-phase 3 the summary and the self-inspection (ready when all eight ones are done).
+phase 3 the summary and the self-inspection report (done when recorded as an activity of the
+kind ``selfcheck``; until then its record says whether the eight ones are all done, the
+report's material).
 """
 
 from __future__ import annotations
@@ -172,6 +174,21 @@ def _activity_text(records: list[ActivityRecord], kind: str) -> tuple[bool, str]
     return True, text
 
 
+def _report_item(records: list[ActivityRecord], f: Figures | LazyFigures) -> CheckItem:
+    """写出自查报告: done when the report is on record (an activity of the kind ``selfcheck``,
+    which the clerk adds once it is written), not when it could be written; until then, how
+    far its material is and how to write and record it."""
+    written, text = _activity_text(records, "selfcheck")
+    if not written:
+        text = f"八个一完成 {f.eight_ones_done}/8，" + (
+            "可用 sanlian selfcheck -o 自查报告.docx 生成，"
+            "写成后用 sanlian activity add selfcheck --date 日期 记录"
+            if f.eight_ones_done == len(EIGHT_ONES)
+            else "材料尚不齐备"
+        )
+    return CheckItem("selfcheck", "写出自查报告", written, text)
+
+
 def checklists(
     session: Session,
     period: Period,
@@ -256,17 +273,7 @@ def checklists(
         act("mechanism", EIGHT_ONES["mechanism"], "mechanism"),
         act("exchange", "组织交流参与活动的经验体会", "exchange"),
     )
-    ready = f.eight_ones_done == len(EIGHT_ONES)
-    summarise = (
-        act("summary", "全面总结", "summary"),
-        CheckItem(
-            "selfcheck",
-            "写出自查报告",
-            ready,
-            f"八个一完成 {f.eight_ones_done}/8"
-            + ("，可用 sanlian selfcheck -o 自查报告.docx 生成" if ready else "，材料尚不齐备"),
-        ),
-    )
+    summarise = (act("summary", "全面总结", "summary"), _report_item(records, f))
     return {
         "mobilise": (
             act("plan", "制定实施方案", "plan"),

@@ -45,6 +45,8 @@ KIND_ALIASES = {
     "交流": "exchange",
     "长效机制": "mechanism",
     "总结": "summary",
+    "自查": "selfcheck",
+    "写出自查报告": "selfcheck",
 }
 
 
