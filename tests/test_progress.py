@@ -95,6 +95,27 @@ def test_the_report_is_written_when_it_is_on_record(cli: Cli, ledger: Ids) -> No
     assert after["done"] is True and after["record"] == "2026-06-10 《活动自查报告》"
 
 
+def test_the_report_not_on_record_after_its_phase_is_pressed(cli: Cli, ledger: Ids) -> None:
+    """Past the summary phase's end, 写出自查报告 not on record is urged (督办) by
+    ``supervise``, its record quoted, no command in it (documents quote it); on record, not."""
+    earlier = ("campaign", "set", "--phase", "组织实施", "--start", "3-01", "--end", "5-31")
+    assert cli(*earlier).code == 0
+    phase = ("campaign", "set", "--phase", "总结", "--start", "6-01", "--end", "6-10")
+    assert cli(*phase).code == 0
+    urged = [
+        a["text"]
+        for g in cli("supervise", "--as-of", "2026-06-15", "-f", "json").json()["groups"]
+        for a in g["alerts"]
+        if a["kind"] == "phase_item"
+    ]
+    mine = [t for t in urged if "写出自查报告" in t]
+    assert len(mine) == 1 and "sanlian" not in mine[0]
+    assert mine[0].startswith("总结阶段已结束，“写出自查报告”尚未完成（八个一完成 ")
+    assert cli("activity", "add", "自查", "--date", "6-12").code == 0  # by its short name
+    again = cli("supervise", "--as-of", "2026-06-15", "-f", "json").json()["groups"]
+    assert not [a for g in again for a in g["alerts"] if "写出自查报告" in a["text"]]
+
+
 def test_all_eight_ones_make_the_report_ready_not_written() -> None:
     from types import SimpleNamespace
 
@@ -102,10 +123,7 @@ def test_all_eight_ones_make_the_report_ready_not_written() -> None:
 
     item = _report_item([], SimpleNamespace(eight_ones_done=8))  # type: ignore[arg-type]
     assert item.done is False and item.label == "写出自查报告"
-    assert item.record == (
-        "八个一完成 8/8，可用 sanlian selfcheck -o 自查报告.docx 生成，"
-        "写成后用 sanlian activity add selfcheck --date 日期 记录"
-    )
+    assert item.record == "八个一完成 8/8，尚无“自查报告”记录"
 
 
 def test_leading_group_needs_its_head(cli: Cli, ledger: Ids, db_path: Path) -> None:

@@ -310,6 +310,18 @@ def test_docx_problems_read_as_a_report() -> None:
         + [alert("section_no_community", "规划科", "无法结对；请用 sanlian link community")]
         + [alert("section_no_community", f"第{i}科", "无法结对；请用 sanlian …") for i in range(11)]
         + [alert("leader_no_enterprise", OFFICE, "尚未指定领导小组组长")]
+        # the report itself not yet on record: not a problem the report states
+        + [
+            Alert(
+                "phase_item",
+                "urge",
+                None,
+                OFFICE,
+                OFFICE,
+                "总结阶段已结束，“写出自查报告”尚未完成（八个一完成 8/8，尚无“自查报告”记录）",
+                item="selfcheck",
+            )
+        ]
     )
     detail = SimpleNamespace(
         supervision=SimpleNamespace(alerts=tuple(alerts)), report=SimpleNamespace(year=2026)

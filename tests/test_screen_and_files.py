@@ -200,7 +200,8 @@ def test_a_long_listing_shows_its_first_rows_and_how_to_see_all(
 def test_a_long_supervision_is_text_on_a_terminal(
     cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Rich draws up to ``SUPERVISE_RICH_LIMIT`` alerts; more go out as the text report."""
+    """Rich draws up to ``SUPERVISE_RICH_LIMIT`` alerts shown; more go out as the text
+    report."""
     from sanlian.cli import reports
 
     assert cli("init", "--year", "2026").code == 0

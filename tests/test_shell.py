@@ -365,7 +365,7 @@ def test_a_tab_offers_the_first_names_in_order_and_tells_namesakes_past_them(
     # the first three of the six that read w… (王秀英 was there), in the order of their
     # numbers; 王一 has a namesake past them, so its number is offered with its community
     # past them, a line that says there are more, which completes nothing
-    more = ("", "……只列出前 3 个，请再多输入几个字（或拼音）缩小范围")
+    more = ("", "只列出前 3 个，请多输入几个字或拼音")
     assert complete("visit add --household w") == [
         ("王秀英", "联系户 [1]"),
         ("2", "王一（幸福社区）"),
@@ -382,22 +382,41 @@ def test_a_tab_offers_the_first_names_in_order_and_tells_namesakes_past_them(
         ("王三", "联系户 [4]"),
         more,
     ]
+    # the line stays bare where the names are written after something (kind:, --option=)
     assert complete("history --record household:w")[-1] == more
-    # exactly as many as the menu holds: no such line
-    assert complete("visit add --household 汪") == [("汪二", "联系户 [3]")]
-    monkeypatch.setattr(shell, "NAMES_SHOWN", 4)
-    assert complete("visit add --household 王")[-1] != more
-    assert len(complete("visit add --household 王")) == 4
-    # through prompt_toolkit: shown as a line of the menu, choosing it changes nothing
+    assert complete("visit add --household=w")[-1] == more
+    assert complete("visit add --household=w")[0] == ("--household=王秀英", "联系户 [1]")
+    # exactly as many as the menu holds (the six of w…): no such line; one more name: it
+    monkeypatch.setattr(shell, "NAMES_SHOWN", 6)
+    assert [t for t, _m in complete("visit add --household w")] == [
+        "王秀英",
+        "2",
+        "汪二",
+        "王三",
+        "吴四",
+        "6",
+    ]
+    monkeypatch.setattr(shell, "NAMES_SHOWN", 5)
+    assert len(complete("visit add --household w")) == 6
+    assert complete("visit add --household w")[-1] == ("", "只列出前 5 个，请多输入几个字或拼音")
+    # through prompt_toolkit: a short line of the menu, the advice beside it; choosing it
+    # leaves the line as typed
+    from prompt_toolkit.buffer import Buffer
     from prompt_toolkit.completion import CompleteEvent
     from prompt_toolkit.document import Document
 
     monkeypatch.setattr(shell, "NAMES_SHOWN", 3)
     menu = shell.Shell().completer.for_prompt()
-    found = list(menu.get_completions(Document("visit add --household w"), CompleteEvent()))
+    typed = "visit add --household w"
+    found = list(menu.get_completions(Document(typed), CompleteEvent()))
     assert [c.text for c in found] == ["王秀英", "2", "汪二", ""]
     last = found[-1]
-    assert (last.start_position, last.display_text) == (0, more[1])
+    assert (last.display_text, last.display_meta_text) == ("……", more[1])
+    buffer = Buffer(document=Document(typed))
+    buffer.apply_completion(last)
+    assert buffer.text == typed
+    buffer.apply_completion(found[0])
+    assert buffer.text == "visit add --household 王秀英"
 
 
 def test_never_complete_personal_numbers(base: Cli) -> None:
@@ -567,3 +586,19 @@ def test_a_tilde_names_the_home_folder_as_in_a_shell(
     # quoted: no home folder meant, and no folder named ~ here to write into
     assert not (home / "引号.csv").exists()
     assert "第 2 行：无法读写 ~/引号.csv" in result.err
+
+
+def test_kind_is_completed_from_its_commands_group(base: Cli) -> None:
+    """``--kind`` is a community's kind, an activity's under ``activity``, a link's under
+    ``link``."""
+    assert complete("community add 新村 --kind ") == [("community", "社区"), ("village", "村")]
+    assert complete("activity list --kind 自") == [("selfcheck", "自查报告")]
+    assert complete("activity list --kind s") == [
+        ("summary", "全面总结"),
+        ("selfcheck", "自查报告"),
+    ]
+    assert [t for t, _m in complete("link list --kind ")] == [
+        "community",
+        "enterprise",
+        "household",
+    ]

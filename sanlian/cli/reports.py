@@ -532,7 +532,10 @@ def supervise_text(
         parts.append(_heading(f"{g.section}（{len(g.alerts)} 项）", fmt, 2))
         table = _table(_alert_rows(g.alerts[:limit]), ALERT_COLS, fmt, width)
         parts.append(table + _left_out(len(g.alerts), limit, "\n"))
-    return "\n\n".join(parts) + _left_out_note(s, limit, "\n\n")
+    note = _left_out_note(s, limit, "")
+    if note and width is not None:
+        note = wrap_zh(note, width)
+    return "\n\n".join(parts) + ("\n\n" + note if note else "")
 
 
 # On a terminal a section shows its most urgent alerts only (a bureau had 1,386 alerts, a city

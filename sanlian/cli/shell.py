@@ -638,6 +638,13 @@ def _enum_options() -> dict[str, dict[str, str]]:
     }
 
 
+def _OTHER_KINDS() -> dict[str, dict[str, str]]:  # noqa: N802 (read as a table)
+    """``--kind`` of the groups where it is not a community's kind."""
+    from sanlian.i18n import labels
+
+    return {"activity": dict(labels.ACTIVITY_KIND), "link": dict(labels.LINK_KIND)}
+
+
 def _first_sentence(text: str | None) -> str:
     """The help's first sentence, as the meta of a completion."""
     lines = (text or "").strip().splitlines()
@@ -742,7 +749,7 @@ class ShellCompleter:
                     if text:
                         yield Completion(text, start_position=start, display_meta=meta)
                     else:  # a line of the menu that tells, inserting nothing when chosen
-                        yield Completion("", start_position=0, display=meta)
+                        yield Completion("", start_position=0, display="……", display_meta=meta)
 
         return Adapter()
 
@@ -811,7 +818,7 @@ class ShellCompleter:
             if option is None or option.is_flag:
                 return []
             return [
-                (f"{name}={text}", start, meta)
+                (f"{name}={text}", start, meta) if text else (text, 0, meta)  # the "more" line
                 for text, _start, meta in self._values(command, option, value, start)
             ]
         if current.startswith("-"):
@@ -880,6 +887,8 @@ class ShellCompleter:
         if self._enums is None:
             self._enums = _enum_options()
         table = self._enums.get(name)
+        if name == "--kind":  # a community's kind; an activity's or a link's in their groups
+            table = _OTHER_KINDS().get(self._group_of(command) or "", table)
         if table:
             return self._enum_values(table, current, start)
         return []

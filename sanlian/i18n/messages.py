@@ -56,7 +56,7 @@ MESSAGES: dict[str, str] = {
     "copy_done": "已把 {tables} 张表共 {rows} 行复制到 {url}，各表行数与原库一致。",
     "db_integrity": "写入被数据库拒绝（{reason}），未做任何修改。",
     "shell_welcome": "三联台账交互模式：直接输入命令（如 cadre list），help 查看全部命令，Tab 补全；\nexit、quit 或 Ctrl-D 退出，Ctrl-C 取消当前行。",
-    "shell_more_names": "……只列出前 {shown} 个，请再多输入几个字（或拼音）缩小范围",
+    "shell_more_names": "只列出前 {shown} 个，请多输入几个字或拼音",
     "shell_quote": "引号没有配对：请补上缺少的引号（或去掉多余的引号）后重新输入。",
     "shell_interrupted": "已中断，未完成的修改没有写入。",
     "shell_nested": "已经在交互模式中，直接输入命令即可；要退出请输入 exit。",

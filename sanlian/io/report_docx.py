@@ -240,7 +240,8 @@ def problem_paragraphs(detail: SelfCheckDetail, per_kind: int = 5) -> list[str]:
     the first ``per_kind`` alerts, each with whom it concerns."""
     from sanlian.reports.supervise import KINDS
 
-    alerts = detail.supervision.alerts
+    # not that the report itself is not yet written (it is being written)
+    alerts = [a for a in detail.supervision.alerts if a.item != "selfcheck"]
     if not alerts:
         return ["经自查，暂未发现需要督促的问题。"]
     year = detail.report.year

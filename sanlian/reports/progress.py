@@ -177,12 +177,12 @@ def _activity_text(records: list[ActivityRecord], kind: str) -> tuple[bool, str]
 def _report_item(records: list[ActivityRecord], f: Figures | LazyFigures) -> CheckItem:
     """写出自查报告: done when the report is on record (an activity of the kind ``selfcheck``,
     which the clerk adds once it is written), not when it could be written; until then, how
-    far its material is and how to write and record it."""
+    far its material is. No command in the text: ``supervise`` quotes it, and the briefing
+    after it, in documents."""
     written, text = _activity_text(records, "selfcheck")
     if not written:
         text = f"八个一完成 {f.eight_ones_done}/8，" + (
-            "可用 sanlian selfcheck -o 自查报告.docx 生成，"
-            "写成后用 sanlian activity add selfcheck --date 日期 记录"
+            f"尚无“{ACTIVITY_KIND['selfcheck']}”记录"
             if f.eight_ones_done == len(EIGHT_ONES)
             else "材料尚不齐备"
         )

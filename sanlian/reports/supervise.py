@@ -65,6 +65,7 @@ class Alert:
     text: str
     days: int = 0  # days overdue / without progress / left, as the kind says
     ref: int | None = None  # the problem's (cadre's, household's) number
+    item: str | None = None  # a phase's checklist item (``phase_item``): its key
 
     @property
     def rank(self) -> int:
@@ -530,8 +531,8 @@ def _office(session: Session, view: CampaignView, period: Period) -> list[Alert]
     phases = {p.key: p for p in view.phases}
     out: list[Alert] = []
 
-    def office(kind: str, level: str, text: str, days: int = 0) -> Alert:
-        return Alert(kind, level, None, OFFICE, OFFICE, text, days=days)
+    def office(kind: str, level: str, text: str, days: int = 0, item: str | None = None) -> Alert:
+        return Alert(kind, level, None, OFFICE, OFFICE, text, days=days, item=item)
 
     covered = set()
     if figures.org_life_before_july == 0 and as_of.year == period.year:
@@ -558,6 +559,7 @@ def _office(session: Session, view: CampaignView, period: Period) -> list[Alert]
                     "phase_item",
                     "urge",
                     render("sv_phase_item", phase=phase.name, item=item.label, record=item.record),
+                    item=item.key,
                 )
             )
     implement = phases.get("implement")
