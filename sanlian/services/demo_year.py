@@ -721,7 +721,7 @@ class _Year:
         add("exchange", dt.date(year, 10, 20), "党员干部交流参与活动体会", cadres=everyone[::2])
         add("mechanism", dt.date(year, 11, 15), "建立联系服务群众长效机制", cadres=leaders)
         add("summary", dt.date(year, 12, 10), "活动全面总结", cadres=leaders)
-        add("selfcheck", dt.date(year, 12, 20), "全年活动自查报告", cadres=leaders[:1])
+        add("selfcheck", dt.date(year, 12, 20), "全年活动自查报告")
 
     def research(self) -> None:
         from sanlian.services import research
