@@ -531,11 +531,11 @@ def supervise_text(
     for g in s.groups:
         parts.append(_heading(f"{g.section}（{len(g.alerts)} 项）", fmt, 2))
         table = _table(_alert_rows(g.alerts[:limit]), ALERT_COLS, fmt, width)
-        parts.append(table + _left_out(len(g.alerts), limit, "\n"))
-    note = _left_out_note(s, limit, "")
-    if note and width is not None:
-        note = wrap_zh(note, width)
-    return "\n\n".join(parts) + ("\n\n" + note if note else "")
+        more = _left_out(len(g.alerts), limit)
+        parts.append(f"{table}\n{more}" if more else table)
+    if note := _left_out_note(s, limit):
+        parts.append(wrap_zh(note, width) if width is not None else note)
+    return "\n\n".join(parts)
 
 
 # On a terminal a section shows its most urgent alerts only (a bureau had 1,386 alerts, a city
@@ -543,23 +543,23 @@ def supervise_text(
 SUPERVISE_SCREEN_LIMIT = 20
 
 
-def _left_out(count: int, limit: int | None, before: str) -> str:
+def _left_out(count: int, limit: int | None) -> str:
     """Under a section cut to ``limit`` alerts: how many it left out (else nothing)."""
     from sanlian.i18n.messages import render
 
     if limit is None or count <= limit:
         return ""
-    return before + render("sv_screen_more", count=count - limit)
+    return render("sv_screen_more", count=count - limit)
 
 
-def _left_out_note(s: "Supervision", limit: int | None, before: str) -> str:
+def _left_out_note(s: "Supervision", limit: int | None) -> str:
     """Under the report, where a section was cut: that the screen shows part, how to see all."""
     from sanlian.i18n.messages import render
 
     if limit is None or all(len(g.alerts) <= limit for g in s.groups):
         return ""
     total = sum(len(g.alerts) for g in s.groups)
-    return before + render("sv_screen_note", limit=limit, total=total)
+    return render("sv_screen_note", limit=limit, total=total)
 
 
 # alerts drawn with Rich on a terminal (≈ 0.4 ms each: 1,400 alerts at a bureau took 0.6 s, the
@@ -594,9 +594,9 @@ def supervise_rich(s: "Supervision", console: "Console", limit: int | None = Non
                 wrap_zh(a.text, text_width),
             )
         parts.append(table)
-        if more := _left_out(len(g.alerts), limit, ""):
+        if more := _left_out(len(g.alerts), limit):
             parts.append(Text(more))
-    if note := _left_out_note(s, limit, ""):
+    if note := _left_out_note(s, limit):
         parts.append(Text(wrap_zh(note, console.width)))
     return _print_if_it_fits(console, parts)
 

@@ -638,11 +638,12 @@ def _enum_options() -> dict[str, dict[str, str]]:
     }
 
 
-def _OTHER_KINDS() -> dict[str, dict[str, str]]:  # noqa: N802 (read as a table)
-    """``--kind`` of the groups where it is not a community's kind."""
+def _kinds_in(group: str | None) -> dict[str, str] | None:
+    """``--kind`` of a command group where it is not a community's kind (else ``None``)."""
     from sanlian.i18n import labels
 
-    return {"activity": dict(labels.ACTIVITY_KIND), "link": dict(labels.LINK_KIND)}
+    table = {"activity": labels.ACTIVITY_KIND, "link": labels.LINK_KIND}.get(group or "")
+    return dict(table) if table is not None else None
 
 
 def _first_sentence(text: str | None) -> str:
@@ -888,7 +889,7 @@ class ShellCompleter:
             self._enums = _enum_options()
         table = self._enums.get(name)
         if name == "--kind":  # a community's kind; an activity's or a link's in their groups
-            table = _OTHER_KINDS().get(self._group_of(command) or "", table)
+            table = _kinds_in(self._group_of(command)) or table
         if table:
             return self._enum_values(table, current, start)
         return []
