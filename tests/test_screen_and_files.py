@@ -259,7 +259,7 @@ def test_supervision_on_a_terminal_shows_each_sections_most_urgent(
     assert "未列出" not in second and second.count("乙科干部0") == 2
     note = "".join(screen.split())  # without spaces and line breaks: Rich may break it
     assert note.endswith(
-        "屏幕上每个科室只列出最急的3项；要看全部21项，"
+        "屏幕上每个科室和领导小组办公室只列出最急的3项；要看全部21项，"
         "请加-o调度督促.xlsx写入文件（可筛选、排序），或加-fplain全部列出。"
     )
     plain = cli("supervise", "--as-of", "2026-07-01", "-f", "plain").out
