@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from tests.conftest import Cli
 
 
@@ -153,3 +157,29 @@ def test_progress_ratio_on_a_past_day(base: Cli) -> None:
     assert ratio("2026-04-05") == cadre("2026-04-05") == (0, 1)
     assert ratio("2026-04-20") == cadre("2026-04-20") == (1, 1)
     assert ratio("2026-05-05") == cadre("2026-05-05") == (0, 1)  # reopened on 05-01
+
+
+def test_selfcheck_before_its_year_began_is_refused(
+    base: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A day before 1 January has nothing of the year to count: its period would run backwards
+    and last year's links and open problems would show as the year's. Refused, nothing written."""
+    cli = base
+    docx = tmp_path / "自查报告.docx"
+    early = cli("selfcheck", "--year", "2026", "--as-of", "2025-12-31", "-o", str(docx))
+    assert early.code == 1 and early.out == "" and not docx.exists()
+    assert early.err.strip() == (
+        "“截至日期”2025-12-31 早于 2026 年度的开始，自查没有可统计的内容："
+        "请用 --as-of 指定 2026-01-01 以后的日期，或用 --year 选另一年度。"
+    )
+    assert figures(cli, "2026-01-01")["visits"] == 0  # the year's first day is counted
+    assert cli("init", "--year", "2027").code == 0
+    ahead = cli("selfcheck", "--year", "2027", "-f", "json")
+    assert ahead.code == 1 and ahead.out == ""
+    assert ahead.err.strip() == (
+        "2027 年度还没有开始（今天是 2026-06-15），自查没有可统计的内容："
+        "请到 2027 年再运行，或用 --year 选另一年度。"
+    )
+    # progress and supervise show a year not yet begun as such, not refused
+    monkeypatch.setenv("SANLIAN_TODAY", "2026-12-20")
+    assert "活动尚未开始" in cli("progress", "--year", "2027", "-f", "plain").out

@@ -76,6 +76,8 @@ MESSAGES: dict[str, str] = {
     "no_campaign": "数据库里还没有活动年度，请先运行 sanlian init --year 年份。",
     "campaign_exists": "{year} 年的活动已经建立，无需再次 init；如需修改请用 sanlian campaign set。",
     "campaign_year_missing": "没有 {year} 年的活动，已有年度：{years}。请用 --year 指定已有年度，或先 sanlian init --year {year}。",
+    "selfcheck_before_year": "“截至日期”{as_of} 早于 {year} 年度的开始，自查没有可统计的内容：请用 --as-of 指定 {year}-01-01 以后的日期，或用 --year 选另一年度。",
+    "selfcheck_year_ahead": "{year} 年度还没有开始（今天是 {today}），自查没有可统计的内容：请到 {year} 年再运行，或用 --year 选另一年度。",
     "year_invalid": "“年度”“{value}”不对，请写四位年份，如 2026。",
     "phase_unknown": "“阶段”“{value}”不认识，请写 1、2、3 或 动员部署、组织实施、总结。",
     "phase_order": "“{field}”的开始日期 {start} 晚于结束日期 {end}，请调换或改正。",

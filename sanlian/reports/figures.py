@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from sqlalchemy import ColumnElement, FromClause
     from sqlmodel import Session
 
+    from sanlian.db.models import Campaign
+
 # The DESIGN keys, in the order of its table, with the labels users read.
 FIGURE_LABELS: dict[str, str] = {
     "cadres_total": "在册干部",
@@ -725,11 +727,7 @@ def selfcheck(
     session: Session, *, today: dt.date, year: int | None, as_of: dt.date | None
 ) -> SelfCheck:
     """The year's self-inspection figures, in total and per section."""
-    from sanlian.reports.common import load_campaign
-
-    view, as_of = load_campaign(session, today=today, year=year, as_of=as_of)
-    c = view.campaign
-    period = Period.of_year(c.year, as_of)
+    c, period = _selfcheck_year(session, today=today, year=year, as_of=as_of)
     figures, by_section = count_all(session, period)
     return SelfCheck(
         year=c.year,
@@ -745,7 +743,25 @@ def selfcheck_period(
     session: Session, *, today: dt.date, year: int | None, as_of: dt.date | None
 ) -> Period:
     """The period ``selfcheck`` counts, for the same arguments (known before its figures)."""
+    return _selfcheck_year(session, today=today, year=year, as_of=as_of)[1]
+
+
+def _selfcheck_year(
+    session: Session, *, today: dt.date, year: int | None, as_of: dt.date | None
+) -> tuple[Campaign, Period]:
+    """The campaign ``selfcheck`` is about and the period it counts.
+
+    A self-inspection as of a day before its year began has nothing of the year to count (its
+    period would run backwards, and links and open problems of the year before would show as
+    the year's): refused, whether the day was given or is today before a year set up ahead.
+    """
+    from sanlian.errors import RuleError
     from sanlian.reports.common import load_campaign
 
-    view, as_of = load_campaign(session, today=today, year=year, as_of=as_of)
-    return Period.of_year(view.campaign.year, as_of)
+    view, day = load_campaign(session, today=today, year=year, as_of=as_of)
+    c = view.campaign
+    if day < dt.date(c.year, 1, 1):
+        if as_of is None:
+            raise RuleError("selfcheck_year_ahead", year=c.year, today=today.isoformat())
+        raise RuleError("selfcheck_before_year", year=c.year, as_of=day.isoformat())
+    return c, Period.of_year(c.year, day)
