@@ -354,6 +354,41 @@ def test_history_names_the_record_and_undo_says_what_returns(base: Cli) -> None:
     assert "改回干部“单丽”（编号 3）：职务/标题：科员 → （空）" in preview
 
 
+def test_history_and_undo_show_stored_keys_as_their_labels(base: Cli) -> None:
+    """A status, measure, category or gender is stored as its key (``resolved``, ``policy``)
+    and read by the clerk as its label; money as yuan, not fen."""
+    steps = [
+        ("cadre", "edit", "单丽", "--gender", "男", "--party", "群众"),
+        ("problem", "add", "--household", "王秀英", "--category", "就医", "--text", "看病难"),
+        (
+            "problem",
+            "resolve",
+            "1",
+            "--how",
+            "联系医院",
+            "--measure",
+            "送政策",
+            "--amount",
+            "500.5",
+        ),
+    ]
+    for step in steps:
+        assert base(*step).code == 0
+    detail = base("history", "--detail").out
+    assert "性别：女 → 男" in detail and "政治面貌：中共预备党员 → 群众" in detail
+    assert "状态：待办 → 已解决" in detail
+    assert "新增解决措施（办理步骤 2，措施 送政策）" in detail
+    step = base("history", "--record", "problem:1").out
+    assert "状态：待办 → 已解决" in step
+    preview = base("undo").out  # no answer: cancelled
+    assert "改回问题 1：状态：已解决 → 待办" in preview
+    assert "删除解决措施（办理步骤 2，措施 送政策）" in preview
+    for key in ("resolved", "pending", "policy", "female", "masses", "medical"):
+        assert key not in detail + step + preview
+    assert base("undo", "--yes").code == 0
+    assert "修改问题 1：状态：已解决 → 待办" in base("history", "--detail", "-n", "1").out
+
+
 def test_history_with_reveal_is_itself_journaled(base: Cli, db_path: Path) -> None:
     base("cadre", "edit", "曾强", "--phone", PHONE)
     shown = base("history", "--record", "cadre:曾强", "--reveal")

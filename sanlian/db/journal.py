@@ -114,7 +114,7 @@ FIELD_LABELS = {
     "closed_on": "办结日期",
     "last_step_on": "最近办理日期",
     "step_on": "日期",
-    "amount_fen": "金额(分)",
+    "amount_fen": "金额",
     "operator": "操作人",
     "measure": "措施",
     "held_on": "日期",
@@ -863,11 +863,58 @@ def describe_row(table_name: str, row: Mapping[str, Any] | None) -> str:
         return f"{label}“{row['name']}”（编号 {row.get('id')}）"
     if row.get("id") is not None:
         return f"{label} {row['id']}"
-    parts = [f"{FIELD_LABELS.get(k, k)} {v}" for k, v in row.items()]
+    parts = [
+        f"{FIELD_LABELS.get(k, k)} {shown(k, v, False, table_name, row)}" for k, v in row.items()
+    ]
     return f"{label}（{'，'.join(parts)}）"
 
 
-def shown(key: str, value: Any, reveal: bool) -> str:
+@functools.cache
+def _enums() -> dict[tuple[str | None, str], Mapping[str, str]]:
+    """The stored keys' Chinese labels, by (table, field); table None: any table."""
+    from sanlian.i18n import labels as lb
+    from sanlian.services.research import TOPIC
+
+    return {
+        (None, "gender"): lb.GENDER,
+        (None, "party"): lb.PARTY,
+        (None, "role"): lb.ROLE,
+        (None, "target_kind"): lb.TARGET_KIND,
+        (None, "form"): lb.VISIT_FORM,
+        (None, "status"): lb.PROBLEM_STATUS,
+        (None, "measure"): lb.MEASURE,
+        ("community", "kind"): lb.COMMUNITY_KIND,
+        ("link", "kind"): lb.LINK_KIND,
+        ("activity", "kind"): lb.ACTIVITY_KIND,
+        ("problem_step", "kind"): lb.PROBLEM_STEP,
+        ("phase", "key"): lb.PHASE,
+        ("research", "topic"): TOPIC,
+    }
+
+
+def _label(table: str | None, key: str, text: str, row: Mapping[str, Any] | None) -> str:
+    """A stored key as users read it (``resolved`` → 已解决); other values as they are."""
+    from sanlian.i18n.labels import CATEGORIES
+
+    if key == "amount_fen" and text.lstrip("-").isdigit():
+        return f"{Decimal(int(text)).scaleb(-2):.2f} 元"
+    enum: Mapping[str, str]
+    if key == "category":  # its labels depend on the kind of target the problem is about
+        enum = CATEGORIES.get(str((row or {}).get("target_kind")), {})
+    else:
+        enum = _enums().get((table, key)) or _enums().get((None, key)) or {}
+    return enum.get(text, text)
+
+
+def shown(
+    key: str,
+    value: Any,
+    reveal: bool,
+    table: str | None = None,
+    row: Mapping[str, Any] | None = None,
+) -> str:
+    """A stored value as a clerk reads it: masked numbers unless ``reveal``, a stored key as
+    its label (``table`` and the ``row`` tell which list of labels)."""
     from sanlian.services.validate import mask_id, mask_phone
 
     if value is None or value == "":
@@ -875,11 +922,11 @@ def shown(key: str, value: Any, reveal: bool) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     text = str(value)
-    if not reveal and key.endswith("id_number"):
-        return str(mask_id(text))
-    if not reveal and key.endswith("phone"):
-        return str(mask_phone(text))
-    return text
+    if key.endswith("id_number"):
+        return text if reveal else str(mask_id(text))
+    if key.endswith("phone"):
+        return text if reveal else str(mask_phone(text))
+    return _label(table, key, text, row)
 
 
 def masked(values: Mapping[str, Any] | None, reveal: bool) -> dict[str, Any] | None:
@@ -906,13 +953,17 @@ def field_lines(change: StoredChange, *, reveal: bool, back: bool = False) -> li
         for k in after:
             if k in keys or before.get(k) == after[k]:
                 continue
-            old, new = shown(k, before.get(k), reveal), shown(k, after[k], reveal)
+            old = shown(k, before.get(k), reveal, change.table, before)
+            new = shown(k, after[k], reveal, change.table, after)
             if back:
                 old, new = new, old
             lines.append(f"{FIELD_LABELS.get(k, k)}：{old} → {new}")
         return lines
     values = after if change.action == "insert" else before
-    return [f"{FIELD_LABELS.get(k, k)}：{shown(k, v, reveal)}" for k, v in values.items()]
+    return [
+        f"{FIELD_LABELS.get(k, k)}：{shown(k, v, reveal, change.table, values)}"
+        for k, v in values.items()
+    ]
 
 
 def describe_run(change: StoredChange) -> str:
