@@ -107,6 +107,25 @@ def test_link_duplicates(linked: Cli, tmp_path: Path) -> None:
     assert result.code == 1 and "与第 2 行是同一联系记录" in result.err
 
 
+def test_a_refused_row_leaves_no_claim_on_the_record_it_rolled_back(
+    base: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    """A link made and then refused (its end before its start) is rolled back, and SQLite
+    gives its id to the next link made: that row is not "the same link as line 2"."""
+    rows = [
+        LINKS[0],
+        ["社区", "综合科", "", "幸福社区", "2026-03-01", "2026-02-01", ""],
+        ["社区", "局机关", "", "前河湾村", "2026-03-02", "", ""],
+    ]
+    result = base("link", "import", write_csv(tmp_path / "x.csv", rows), "--skip-bad")
+    assert result.code == 0, result
+    assert "新增 1" in result.out and "同一联系记录" not in result.out + result.err
+    assert "早于该联系的开始日期" in result.out + result.err
+    assert rows_of(db_path, "select id, section_id, community_id, start_on from link") == [
+        (1, None, 2, "2026-03-02")
+    ]
+
+
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
 def test_link_export_imported_back(linked: Cli, db_path: Path, tmp_path: Path, suffix: str) -> None:
     ok(linked, "link", "end", "3", "--date", "2026-05-31")

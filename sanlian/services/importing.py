@@ -2642,6 +2642,7 @@ class LedgerImporter(Importer):
         self.refs = RefCache(session)
         self.year = year_for_dates(session, today=today)
         self._matched: dict[tuple[str, int], int] = {}  # (table, id) → the line that used it
+        self._claims: list[tuple[str, int]] = []  # what the row being applied claimed
         self._by_key = {f.key: f for f in self.fields}
 
     # -- checking one field -----------------------------------------------------------------
@@ -2726,6 +2727,7 @@ class LedgerImporter(Importer):
         if earlier is not None:
             raise ValidationError("import_duplicate_row", line=earlier, kind=self.label)
         self._matched[(table, record_id)] = line
+        self._claims.append((table, record_id))
 
     def free(self, table: str, ids: Sequence[int]) -> list[int]:
         return [i for i in ids if (table, i) not in self._matched]
@@ -2806,10 +2808,15 @@ class LedgerImporter(Importer):
         bad: list[BadRow] = []
         for row in rows:
             notes: list[str] = []
+            self._claims.clear()
             try:
                 with self.session.begin_nested():
                     action, changed = self.apply(row, notes)
             except SanlianError as exc:
+                # the row's writes are rolled back, and so are its claims: a record it made
+                # is gone (and its id free to be made again), one it matched is unused
+                for key in self._claims:
+                    self._matched.pop(key, None)
                 problem = self.problem(row, self.field_of(exc), exc.message)
                 bad.append(BadRow(row.line, row.cells, [problem]))
                 continue
