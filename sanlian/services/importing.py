@@ -2471,8 +2471,9 @@ def _diagnose(
 def write_bad_rows(
     path: Path, columns: Columns, bad: Sequence[BadRow], fields: Sequence[Field]
 ) -> Path:
-    """The refused rows as they came, plus 原行号 and 错误原因, beside the input file (its
-    owner's alone when they hold ID or phone numbers: they are written as they came)."""
+    """The refused rows as they came, plus 原行号 and 错误原因, beside the input file: its
+    owner's alone (0600), as every cell is written as it came and any column may hold an ID or
+    phone number, recognised or not (办公电话, 户主身份证号 in a visit ledger)."""
     from sanlian.io.writers import open_writer
 
     out = bad_file_path(path)
@@ -2480,13 +2481,12 @@ def write_bad_rows(
     headers = columns.headers + [""] * (width - len(columns.headers))
     text_types = {"phone", "id_number", "uscc"}
     text_columns = [i for i, f in columns.fields.items() if f.type in text_types]
-    private = any(f.type in ("phone", "id_number") for f in columns.fields.values())
     with open_writer(
         out,
         [*headers, BAD_LINE_HEADER, BAD_REASON_HEADER],
         text_columns=text_columns,
         title="错误",
-        private=private,
+        private=True,
     ) as writer:
         for row in bad:
             cells: list[Any] = list(row.cells) + [None] * (width - len(row.cells))
