@@ -666,7 +666,7 @@ def test_contact_and_phone_variants(base: Cli, tmp_path: Path, db_path: Path) ->
     ]
 
 
-AREA = [idn(f"37130219800101{n:03d}") for n in range(1, 8)]  # 兰山区: not in the 1980 table
+AREA = [idn(f"37139919800101{n:03d}") for n in range(1, 8)]  # a code in no table
 
 
 def test_area_code_hint_only_for_new_or_changed_numbers(base: Cli, tmp_path: Path) -> None:
@@ -675,14 +675,14 @@ def test_area_code_hint_only_for_new_or_changed_numbers(base: Cli, tmp_path: Pat
     path = write_csv(tmp_path / "x.csv", rows)
     result = base("household", "import", path)
     assert result.code == 0, result
-    assert result.err.count("地区码 371302") == 5
+    assert result.err.count("地区码 371399") == 5
     assert "另有 2 条同类提示" in result.err
     result = base("household", "import", path)
     assert "未变 7" in result.out
     assert "地区码" not in result.err and "同类提示" not in result.err
-    rows = [rows[0], ["王秀英", "幸福社区", idn("37130219750505009")]]  # an ID number filled in
+    rows = [rows[0], ["王秀英", "幸福社区", idn("37139919750505009")]]  # an ID number filled in
     result = base("household", "import", write_csv(tmp_path / "y.csv", rows))
-    assert "更新 1" in result.out and result.err.count("地区码 371302") == 1
+    assert "更新 1" in result.out and result.err.count("地区码 371399") == 1
 
 
 # --- retired records referred to ----------------------------------------------------------------

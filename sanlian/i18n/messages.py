@@ -93,7 +93,7 @@ MESSAGES: dict[str, str] = {
     "nothing_to_edit": "没有给出要修改的内容，请至少写一个选项（见 --help）。",
     "already_retired": "{kind}“{name}”（编号 {id}）已经停用。",
     # --- notes (not errors) ----------------------------------------------------------------
-    "note_area_code": "提示：身份证号码 {value} 的地区码 {area} 在出生年份的行政区划表中查不到（可能是已撤销或后设的区划），已按有效号码接受。",
+    "note_area_code": "提示：身份证号码 {value} 的地区码 {area} 不在行政区划代码表中（请核对是否抄错），校验位正确，已按有效号码接受。",
     "note_open_problems": "提示：{name}还负责 {count} 个未办结的问题（编号 {ids}），请改派他人，如 sanlian problem edit {first} --owner 新责任人。",
     "note_section_cadres": "提示：{name}还有 {count} 名在册干部，请用 sanlian cadre edit 姓名 --section 新科室 调整。",
     "db_not_database": "{path} 不是 sanlian 数据库文件（可能是别的文件或已损坏），请检查 --db 或 SANLIAN_DB 指向的路径。",

@@ -1042,7 +1042,7 @@ class RegistryImporter(Importer):
 
                 gender = out.get("gender")
                 number = validate.id_number(raw, id_spec.label, gender=gender, today=self.today)
-                if number and not validate._area_known(number, int(number[6:10])):
+                if number and not validate._area_known(number):
                     # the hint ``id_number`` would give, written out only if it is shown (of
                     # 100,000 rows, the first five are): ``_notes`` renders it
                     notes.append(AREA_NOTE + number)
@@ -2397,7 +2397,7 @@ def _warm(importer: Importer) -> None:
     child, and not while another thread might hold the import lock)."""
     from sanlian.services import validate
 
-    validate._area_known("110101199001011234", 1990)
+    validate._area_known("110101199001011234")
     if isinstance(importer, RegistryImporter):
         assert importer._checks is not None  # its rules, looked up (and imported) once
 

@@ -323,14 +323,14 @@ def id_number(
                 id_gender=GENDER[id_gender],
                 gender=GENDER.get(gender, gender),
             )
-    if notes is not None and not _area_known(clean, birth.year):
+    if notes is not None and not _area_known(clean):
         notes.append(area_note(clean))
     return clean
 
 
 def area_note(number: str) -> str:
-    """The hint ``id_number`` gives for a valid ``number`` whose area code python-stdnum does
-    not know for its birth year."""
+    """The hint ``id_number`` gives for a valid ``number`` whose area code python-stdnum's
+    table of divisions does not hold."""
     from sanlian.i18n.messages import render
 
     return render("note_area_code", value=mask_id(number), area=number[:6])
@@ -343,29 +343,28 @@ def _check_digit(number: str) -> str:
     return "X" if checksum == 10 else str(checksum)
 
 
-# python-stdnum's answer for an area code in a birth year: its lookup reads and splits its table
-# entry every time, which at 100,000 imported rows was most of the import's time. The answer
-# depends on the code and the year only (the date is valid by then), so each pair is asked once.
-_AREA_KNOWN: dict[tuple[str, int], bool] = {}
-_AREA_KNOWN_LIMIT = 200_000  # pairs remembered at the most (real files hold a few thousand)
+# Whether python-stdnum's table of administrative divisions holds an area code at all, in any
+# period. An ID number keeps the code of the place where it was first given out, which is often
+# a division made after its holder was born (370102 历下区, from 1983, on the cards of people
+# born before): judged against the birth year, as ``ric.get_birth_place`` does, most adults'
+# valid numbers were hinted at. A code the table never held is worth a second look. Its lookup
+# reads and splits its table entry every time, so each code is asked once.
+_AREA_KNOWN: dict[str, bool] = {}
+_AREA_KNOWN_LIMIT = 200_000  # codes remembered at the most (there are a few thousand)
 
 
-def _area_known(number: str, year: int) -> bool:
-    """Whether python-stdnum knows the area code of ``number`` for its birth ``year``."""
-    key = (number[:6], year)
-    known = _AREA_KNOWN.get(key)
+def _area_known(number: str) -> bool:
+    """Whether python-stdnum's table holds the area code of ``number``, in any period."""
+    code = number[:6]
+    known = _AREA_KNOWN.get(code)
     if known is None:
-        from stdnum.cn import ric
-        from stdnum.exceptions import ValidationError as StdnumError
+        from stdnum import numdb
 
-        try:
-            ric.get_birth_place(number)
-            known = True
-        except (StdnumError, KeyError):  # KeyError: stdnum's table lacks a county for the code
-            known = False
+        parts = numdb.get("cn/loc").info(code)
+        known = any("county" in props for _part, props in parts)
         if len(_AREA_KNOWN) >= _AREA_KNOWN_LIMIT:
             _AREA_KNOWN.clear()
-        _AREA_KNOWN[key] = known
+        _AREA_KNOWN[code] = known
     return known
 
 
