@@ -239,6 +239,37 @@ def test_xlsx_cells_as_the_clerk_meant_them(tmp_path: Path) -> None:
     assert got[3][1] == ["　李娜 ", "1.5", "370102198001011237", dt.date(2026, 6, 3), "否", "0.3"]
 
 
+def test_xlsx_cells_merged_over_rows_give_each_row_their_value(tmp_path: Path) -> None:
+    """科室 and 政治面貌 merged over one section's people: Excel keeps the value in the top
+    cell, the clerk sees it on every row. A title merged across columns stays one cell, and
+    a block's value stays in its first column."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet["B1"] = "2026年干部花名册"
+    sheet.merge_cells("B1:F1")
+    sheet.append([None, "姓名", "科室", "政治面貌", "备注", "其他"])
+    sheet.append([None, "刘洋", "综合科", "中共党员", "借调", None])
+    sheet.append([None, "王芳"])
+    sheet.append([None, "李强", None, "群众"])
+    sheet.append([None, "赵敏", "办公室"])
+    sheet.merge_cells("C3:C5")  # 科室 over three people
+    sheet.merge_cells("D3:D4")  # 政治面貌 over two
+    sheet.merge_cells("E3:F4")  # a block: its value belongs to 备注 alone
+    path = tmp_path / "花名册.xlsx"
+    book.save(path)
+    assert read(path) == [
+        (1, ["2026年干部花名册"]),
+        (2, ["姓名", "科室", "政治面貌", "备注", "其他"]),
+        (3, ["刘洋", "综合科", "中共党员", "借调"]),
+        (4, ["王芳", "综合科", "中共党员", "借调"]),
+        (5, ["李强", "综合科", "群众"]),
+        (6, ["赵敏", "办公室"]),
+    ]
+
+
 def test_xlsx_sheet_by_name_or_number(tmp_path: Path) -> None:
     from openpyxl import Workbook
 

@@ -13,7 +13,7 @@ import codecs
 import contextlib
 import csv
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -138,11 +138,16 @@ def _open_excel(path: Path, sheet: str | None) -> Table:
 
     def rows() -> Iterator[tuple[int, list[Cell]]]:
         data = sheet_of()
+        below = _merged_below(data)
+        tops = {top for cells in below.values() for _, top in cells}
+        kept: dict[int, list[Cell]] = {}  # the rows merged cells take their values from
         # iter_rows starts at the sheet's first row, blank or not, so the index is Excel's.
         for index, raw in enumerate(data.iter_rows(), start=1):
             counter["row"] = index
             # (a text cell, the usual one, as ``from_excel`` gives it, without its type tests)
             cells = [(v if v.strip() else None) if type(v) is str else from_excel(v) for v in raw]
+            if below:
+                _fill_merged(index - 1, cells, below, tops, kept)
             while cells and cells[-1] is None:
                 cells.pop()
             if cells:
@@ -168,6 +173,44 @@ def _open_excel(path: Path, sheet: str | None) -> Table:
         _position=lambda: counter["row"],
         _closer=close,
     )
+
+
+def _merged_below(sheet: Any) -> dict[int, list[tuple[int, int]]]:
+    """The cells under the top of a cell merged over several rows (科室 or 政治面貌 merged
+    over the people of one section, as rosters are drawn): row → (its cell's index, the
+    merged cell's top row), rows counted from 0 as ``iter_rows`` gives them. Excel keeps the
+    value in the top cell alone, while the clerk sees it on every row: each row takes it.
+    A cell merged across columns only (a title, a group of headers) is left as it is, and so
+    are the other columns of a block: its value belongs to its first column."""
+    ranges = getattr(sheet, "merged_cell_ranges", None) or ()
+    first_column = sheet.start[1] if sheet.start else 0  # iter_rows' cells start there
+    below: dict[int, list[tuple[int, int]]] = {}
+    for (top, left), (bottom, _right) in ranges:
+        if bottom > top and left >= first_column:
+            for row in range(top + 1, bottom + 1):
+                below.setdefault(row, []).append((left - first_column, top))
+    return below
+
+
+def _fill_merged(
+    row: int,
+    cells: list[Cell],
+    below: Mapping[int, list[tuple[int, int]]],
+    tops: set[int],
+    kept: dict[int, list[Cell]],
+) -> None:
+    """Give the cells of ``row`` under a merged cell its value (see ``_merged_below``)."""
+    if row in tops:
+        kept[row] = list(cells)
+    for index, top in below.get(row, ()):
+        source = kept.get(top, ())
+        value = source[index] if index < len(source) else None
+        if value is None:
+            continue
+        if index >= len(cells):
+            cells.extend([None] * (index + 1 - len(cells)))
+        if cells[index] is None:
+            cells[index] = value
 
 
 def _loading(book: Any, name: str, path: Path) -> Callable[[], Any]:
