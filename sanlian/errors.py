@@ -23,11 +23,14 @@ class SanlianError(Exception):
     @property
     def message(self) -> str:
         """The sentence, each value quoted in it on one line (``readable``): a name or date
-        typed with a line break, or read so from a file, does not break the sentence in two."""
+        typed with a line break, or read so from a file, does not break the sentence in two.
+        An ID or mobile number inside a value is masked (one typed or read in the wrong field:
+        ``找不到联系户“370102********1237”``)."""
         from sanlian.i18n.messages import readable, render
+        from sanlian.services.validate import mask_numbers_in
 
         params = {
-            k: readable(v if isinstance(v, str) else os.fspath(v))
+            k: readable(mask_numbers_in(v) if isinstance(v, str) else os.fspath(v))
             if isinstance(v, str | os.PathLike)
             else v
             for k, v in self.params.items()

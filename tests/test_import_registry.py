@@ -869,3 +869,20 @@ def test_a_ctrl_c_before_the_import_leaves_no_progress_bar_running(
     monkeypatch.setattr(cli_importing, "_backup_first", interrupted)
     result = base("household", "import", source)
     assert result.code == 130 and not Bar.running
+
+
+def test_numbers_in_the_wrong_column_are_refused_and_masked(
+    base: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    """A roster shifted by a cell puts an ID number under 户主姓名 and a phone number under
+    社区: refused, and neither is shown in full on the screen (the .错误 file keeps them)."""
+    rows = [["户主姓名", "所在社区(村)"], [MAN, "幸福社区"], ["李四", "13812345678"]]
+    before = dump(db_path)
+    result = base("household", "import", write_csv(tmp_path / "x.csv", rows))
+    assert result.code == 1 and dump(db_path) == before
+    assert MAN not in result.err and "13812345678" not in result.err
+    assert f"{MAN[:6]}********{MAN[-4:]}" in result.err and "138****5678" in result.err
+    revealed = base("household", "import", tmp_path / "x.csv", "--reveal")
+    assert MAN in revealed.err  # the table's values, as asked
+    looked_up = base("visit", "add", "--household", MAN, "--cadre", "单丽")
+    assert looked_up.code == 1 and MAN not in looked_up.err

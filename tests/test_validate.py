@@ -186,3 +186,36 @@ def test_area_code_missing_from_stdnum_table_is_accepted_with_a_note(area: str) 
     notes: list[str] = []
     assert validate.id_number(number, today=TODAY, notes=notes) == number
     assert len(notes) == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("370102198001011237", "370102********1237"),
+        ("370102 19800101 1237", "370102********1237"),
+        ("13812345678", "138****5678"),
+        ("138-1234-5678", "138****5678"),
+    ],
+)
+def test_a_number_is_no_name(value: str, shown: str) -> None:
+    """An ID or phone number in a name's column (a row shifted by a cell) is refused, the
+    number masked in the sentence; names with digits among other characters are names."""
+    with pytest.raises(ValidationError) as info:
+        validate.name(value, "户主姓名")
+    assert info.value.message == (
+        f"“户主姓名”写的是一串数字（{shown}），不像名称，可能是身份证号码或电话号码填到了"
+        "这一列：请核对各列是否对齐。"
+    )
+    for kept in ("第3网格", "110", "2026年新村", "A座101"):
+        assert validate.name(kept, "名称") == kept
+
+
+def test_numbers_inside_text_are_masked() -> None:
+    text = "找不到联系户“370102198001011237”，电话13812345678，编号 12，代码 91371300MA3C0A1B2L"
+    assert validate.mask_numbers_in(text) == (
+        "找不到联系户“370102********1237”，电话138****5678，编号 12，代码 91371300MA3C0A1B2L"
+    )
+    # not inside longer runs of digits, and not what is not a mobile number
+    for kept in ("1234567890123456789012", "12345678901", "23812345678"):
+        assert validate.mask_numbers_in(kept) == kept
+    assert validate.mask_numbers_in("37010219800101123x") == "370102********123x"

@@ -78,6 +78,7 @@ MESSAGES: dict[str, str] = {
     "campaign_year_missing": "没有 {year} 年的活动，已有年度：{years}。请用 --year 指定已有年度，或先 sanlian init --year {year}。",
     "selfcheck_before_year": "“截至日期”{as_of} 早于 {year} 年度的开始，自查没有可统计的内容：请用 --as-of 指定 {year}-01-01 以后的日期，或用 --year 选另一年度。",
     "selfcheck_year_ahead": "{year} 年度还没有开始（今天是 {today}），自查没有可统计的内容：请到 {year} 年再运行，或用 --year 选另一年度。",
+    "name_is_number": "“{field}”写的是一串数字（{value}），不像名称，可能是身份证号码或电话号码填到了这一列：请核对各列是否对齐。",
     "year_invalid": "“年度”“{value}”不对，请写四位年份，如 2026。",
     "phase_unknown": "“阶段”“{value}”不认识，请写 1、2、3 或 动员部署、组织实施、总结。",
     "phase_order": "“{field}”的开始日期 {start} 晚于结束日期 {end}，请调换或改正。",

@@ -592,10 +592,12 @@ class Problem:
         the file, to correct it.) A number Excel has already ruined (``3.70102E+17``) is shown
         as Excel shows it: it holds no full number, and it is what the clerk will look for.
         """
-        from sanlian.services.validate import mask_id, mask_phone
+        from sanlian.services.validate import mask_id, mask_numbers_in, mask_phone
 
-        if reveal or not self.value or self.type not in SENSITIVE_TYPES:
+        if reveal or not self.value:
             return self.value
+        if self.type not in SENSITIVE_TYPES:  # a number in a column of another kind
+            return mask_numbers_in(self.value)
         if looks_scientific(self.value):
             return self.value
         masked = mask_id(self.value) if self.type == "id_number" else mask_phone(self.value)

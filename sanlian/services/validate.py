@@ -87,7 +87,18 @@ def name(value: str | None, field: str) -> str:
         clean = _SPACE.sub("", clean)
     elif "\n" in clean:  # a name is one line (a message quotes it, a shell completes it)
         clean = _one_line(clean)
+    if _NUMBER_LIKE.fullmatch(clean):
+        # an ID or phone number in the name's column (a row shifted by one cell): stored, it
+        # would be shown unmasked as the record's name in every list and file
+        digits = _NUMBER_SEPARATORS.sub("", clean)
+        shown = mask_id(digits) if len(digits) == 18 else mask_phone(digits)
+        raise ValidationError("name_is_number", field=field, value=shown)
     return clean
+
+
+# A name of digits alone, seven or more (an ID number may end in X): a number, not a name.
+_NUMBER_LIKE = re.compile(r"[\d\s\-]{6,}[\dXx]")
+_NUMBER_SEPARATORS = re.compile(r"[\s\-]")
 
 
 def line(value: str | None, field: str, *, required: bool = False, limit: int = 2000) -> str | None:
@@ -404,6 +415,20 @@ def mask_id(value: str | None) -> str | None:
     if len(value) <= 10:
         return "*" * len(value)
     return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+# An ID number or a mobile number inside other text (a value in the wrong column, a name
+# typed as a number): not inside a longer run of digits.
+_ID_IN_TEXT = re.compile(r"(?<![0-9])([0-9]{6})[0-9]{8}([0-9]{3}[0-9Xx])(?![0-9A-Za-z])")
+_MOBILE_IN_TEXT = re.compile(r"(?<![0-9])(1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])")
+
+
+def mask_numbers_in(text: str) -> str:
+    """``text`` with every ID or mobile number in it masked as ``mask_id``/``mask_phone`` do."""
+    if len(text) < 11 or not any(ch.isdigit() for ch in text):
+        return text
+    text = _ID_IN_TEXT.sub(lambda m: f"{m[1]}********{m[2][-4:]}", text)
+    return _MOBILE_IN_TEXT.sub(lambda m: f"{m[1]}****{m[2]}", text)
 
 
 def mask_phone(value: str | None) -> str | None:
