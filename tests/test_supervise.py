@@ -176,7 +176,7 @@ def test_xlsx_for_the_dispatch_meeting(cli: Cli, ledger: Ids, tmp_path: Path) ->
     assert result.code == 0, result
     assert result.err == f"已写入 {path}。\n"
     sheet = openpyxl.load_workbook(path).active
-    assert sheet is not None and sheet.title == "调度督促"
+    assert sheet is not None and sheet.title == "调度督促（截至2026-06-15）"  # the day judged
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     csv_rows = [
         line.split(",") for line in cli("supervise", "-f", "csv").out.lstrip("\ufeff").splitlines()

@@ -622,7 +622,9 @@ def supervise(
         from sanlian.i18n.messages import render
 
         alerts = (a for g in report.groups for a in g.alerts)
-        xlsx_rows(_alert_rows(alerts), ALERT_CSV_COLS, output, "调度督促")
+        # the sheet's tab says the day it was judged on: the rows alone do not
+        title = f"调度督促（截至{report.as_of.isoformat()}）"
+        xlsx_rows(_alert_rows(alerts), ALERT_CSV_COLS, output, title)
         sys.stderr.write(render("written_to", path=output) + "\n")
         return
     if chosen == "json":
