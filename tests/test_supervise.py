@@ -372,3 +372,15 @@ def test_a_section_whose_cadres_cannot_pair_is_pressed(base: Cli) -> None:
     assert ok.code == 0, ok
     assert sections("--as-of", "2026-06-15") == []
     assert sections("--as-of", "2026-05-31") == [("办公室", "办公室", "warn")]
+
+
+def test_a_retired_owner_is_named_as_such(cli: Cli, ledger: Ids) -> None:
+    """P4's owner 李娜 leaves (removed with --force on 06-15): the yellow card still names
+    her, marked, so that the meeting hands the problem on; before her last day, as before."""
+    assert cli("cadre", "remove", "李娜", "--force").code == 0, "retired 2026-06-15"
+    yellow = _kinds(_json(cli), "yellow_card")
+    assert yellow == [("李娜（已停用，待改派）", 4)]
+    assert _kinds(_json(cli, "--as-of", "2026-06-14"), "yellow_card") == [("李娜", 4)]
+    assert "李娜（已停用，待改派）" in cli("supervise", "-f", "plain").out
+    assert cli("problem", "edit", "4", "--owner", "张伟").code == 0
+    assert _kinds(_json(cli), "yellow_card") == [("张伟", 4)]

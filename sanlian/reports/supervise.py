@@ -173,6 +173,7 @@ def _problems(session: Session, view: CampaignView, as_of: dt.date) -> list[Aler
             pr.due_on,
             pr.last_step_on,
             c.name.label("owner"),
+            c.retired_on,
             s.id.label("sid"),
             s.name.label("section"),
             func.coalesce(t.community.c.name, t.enterprise.c.name, t.household.c.name).label(
@@ -199,7 +200,11 @@ def _problems(session: Session, view: CampaignView, as_of: dt.date) -> list[Aler
     )
     out: list[Alert] = []
     append = out.append
-    for pid, text, due_on, last_step_on, owner, sid, section, target in session.execute(stmt):
+    retired_owner = MESSAGES["sv_owner_retired"].format
+    rows = session.execute(stmt)
+    for pid, text, due_on, last_step_on, owner, retired_on, sid, section, target in rows:
+        if retired_on is not None and _as_date(retired_on) <= as_of:
+            owner = retired_owner(name=owner)  # still named, so that someone takes it over
         due = _as_date(due_on)
         late = (as_of - due).days
         quiet = max((as_of - _as_date(last_step_on)).days, 0)
