@@ -886,3 +886,18 @@ def test_numbers_in_the_wrong_column_are_refused_and_masked(
     assert MAN in revealed.err  # the table's values, as asked
     looked_up = base("visit", "add", "--household", MAN, "--cadre", "单丽")
     assert looked_up.code == 1 and MAN not in looked_up.err
+
+
+def test_data_under_no_header_is_pointed_at(base: Cli, tmp_path: Path, db_path: Path) -> None:
+    """A phone number under a blank header cell, or past the header's last column, is not
+    read: said, with where it is, instead of dropped without a word."""
+    rows = [["姓名", "", "科室"], ["刘洋", "13812345678", "综合科"]]
+    result = base("cadre", "import", write_csv(tmp_path / "a.csv", rows))
+    assert result.code == 0, result
+    assert "提示：表头“姓名”之后的列没有列名，其下的数据未导入；" in result.err
+    rows = [["姓名", "科室"], ["王五", "综合科", "男", "13812345678"]]
+    result = base("cadre", "import", write_csv(tmp_path / "b.csv", rows))
+    assert result.code == 0 and "表头“科室”之后的列没有列名" in result.err
+    rows = [["姓名", "科室"], ["赵六", "综合科"]]  # every value under a name: no hint
+    result = base("cadre", "import", write_csv(tmp_path / "c.csv", rows))
+    assert result.code == 0 and "没有列名" not in result.err

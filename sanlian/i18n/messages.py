@@ -288,6 +288,7 @@ MESSAGES: dict[str, str] = {
     "import_date_serial": "“{field}”“{value}”是一个数字，像是 Excel 把日期存成了序号，但它不在 20000–80000 之间（1954 至 2119 年），不能当作日期；请把该列设为“日期”格式后重新录入，或写成 2026-06-03。",
     "import_more_similar": "……另有 {count} 条同类提示未列出。",
     "import_row_note": "第 {line} 行：{note}",
+    "import_nameless_columns": "提示：表头{where}的列没有列名，其下的数据未导入；如需导入，请在表头填上列名（如 手机号码）。",
     "import_unknown_columns": "提示：以下列不认识（或与另一列重复），未导入：{columns}。如需导入，请用 --map 列名=字段 指明（可用字段：{choices}）。",
     "import_example_skipped": "提示：第 {line} 行是模板中的示例，已跳过。",
     "import_more_notes": "……另有 {count} 条提示未列出。",

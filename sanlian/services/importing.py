@@ -325,6 +325,7 @@ class Columns:
     unknown: list[str]
     record: int | None = None  # cell index of the 台账编号 column, if the file has one
     pending: list[tuple[int, list[Cell]]] = field(default_factory=list)  # read after it, a row
+    nameless: list[str] = field(default_factory=list)  # see ``_nameless``
 
     def header_of(self, key: str) -> str:
         if key == RECORD_KEY:
@@ -445,6 +446,7 @@ def find_columns(
             found = _columns(line, cells, keys, table, skipped, fields, kind_label)
             if after is not None and below is None:
                 found.pending.append(after)
+                found.nameless = _nameless(found.headers, after[1])
             return found
         if seen >= HEADER_SCAN:
             break
@@ -452,6 +454,24 @@ def find_columns(
         raise ImportFileError("import_empty", path=path)
     examples = "、".join(f.label for f in fields[:4])
     raise ImportFileError("import_no_header", rows=HEADER_SCAN, examples=examples)
+
+
+def _nameless(headers: Sequence[str], cells: Sequence[Cell]) -> list[str]:
+    """Where the first row under the header holds a value in a column without a name (a blank
+    header cell, or past the header's last one): the name of the column before each such
+    column (``""`` for none). Their cells are not read; the clerk is told where they are."""
+    out: list[str] = []
+    for index, cell in enumerate(cells):
+        if cell is None or (isinstance(cell, str) and not cell.strip()):
+            continue
+        if index < len(headers) and headers[index]:
+            continue
+        left = next(
+            (headers[i] for i in range(min(index, len(headers)) - 1, -1, -1) if headers[i]), ""
+        )
+        if left not in out:
+            out.append(left)
+    return out
 
 
 def _columns(
@@ -641,6 +661,7 @@ class ImportResult:
     more_similar: dict[str, int] = field(default_factory=dict)  # group → notes not listed
     _groups: dict[str, int] = field(default_factory=dict, repr=False)
     unknown_columns: list[str] = field(default_factory=list)
+    nameless_after: list[str] = field(default_factory=list)  # ``Columns.nameless``
     other_data_sheets: list[str] = field(default_factory=list)  # not imported, headed like this
     bad_file: Path | None = None
     written: bool = False
@@ -1999,6 +2020,7 @@ def _prepare(importer: Importer, table: Table, mapping: Sequence[str]) -> Prepar
     importer.expected_rows = _expected_rows(table)
     result.header_line = columns.header_line
     result.unknown_columns = columns.unknown
+    result.nameless_after = columns.nameless
     example = {k: _example_text(v) for k, v in importer.example().items()}
     mapped_keys = [f.key for f in columns.fields.values()]
     if not set(example) <= set(mapped_keys):
