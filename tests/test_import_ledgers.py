@@ -283,8 +283,23 @@ def test_problem_export_imported_back(
     before = dump(db_path)
     result = ok(linked, "problem", "import", path)
     assert "新增 0，更新 0，未变 3" in result.out
-    assert "不认识" not in result.err
+    assert "不认识" not in result.err and "导入不改变办理状态" not in result.err
     assert dump(db_path) == before
+    # a section writes its results on the sheet it was sent: not read, and said so
+    width = len(exported[0])
+    rows = [list(r) + [None] * (width - len(r)) for r in exported]
+    rows[2][exported[0].index("状态")] = "已解决"
+    edited = write_csv(tmp_path / "改.csv", [[display_cell(c) for c in r] for r in rows])
+    result = ok(linked, "problem", "import", edited)
+    assert "未变 3" in result.out and dump(db_path) == before
+    assert (
+        "第 3 行：问题 2 的“状态”写为“已解决”，导入不改变办理状态（仍为“待办”）："
+        "办理进展和结果请用 sanlian problem progress / resolve / close 2 逐件登记"
+    ) in result.err
+
+
+def display_cell(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 # --- research reports -------------------------------------------------------------------------

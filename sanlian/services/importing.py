@@ -3542,6 +3542,28 @@ class ProblemImporter(LedgerImporter):
         data = row.data
         return f"{self.refs.name(data['target_kind'], data['target'])}：{data['text'][:20]}"
 
+    def _status_left(self, row: Row, problem_id: int, status: str, notes: list[str]) -> None:
+        """An exported ledger's 状态 changed by hand (a section writing 已解决 on the sheet it
+        was sent) is not read: a problem's state moves by its steps, each dated and described.
+        Said on the row, so that the result is not lost without a word."""
+        from sanlian.i18n.labels import PROBLEM_STATUS
+
+        index = self._status_index
+        cell = row.cells[index] if index is not None and index < len(row.cells) else None
+        text = display(cell).strip() if cell is not None else ""
+        current = PROBLEM_STATUS.get(status, status)
+        if text and text != current:
+            notes.append(
+                render("import_problem_status_left", id=problem_id, status=text, current=current)
+            )
+
+    @functools.cached_property
+    def _status_index(self) -> int | None:
+        """The cell of the file's 状态 column (an exported ledger's), if it has one."""
+        headers = self.columns.headers if self.columns is not None else []
+        wanted = header_key("状态")
+        return next((i for i, h in enumerate(headers) if h and header_key(h) == wanted), None)
+
     def apply(self, row: Row, notes: list[str]) -> tuple[str, tuple[str, ...]]:
         from sqlmodel import col, select
 
@@ -3587,6 +3609,7 @@ class ProblemImporter(LedgerImporter):
             problem = free[0]
             assert problem.id is not None
             self.claim("problem", problem.id, row.line)
+            self._status_left(row, problem.id, problem.status, notes)
             if data["due_on"] is not None and data["due_on"] != problem.due_on:
                 raise ValidationError(
                     "import_problem_due",
