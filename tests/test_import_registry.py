@@ -236,10 +236,29 @@ def test_unreadable_workbook(
     path = tmp_path / name
     path.write_bytes(content)
     result = unchanged(lambda: base("cadre", "import", path))
-    assert "不是可读取的 Excel 工作簿（可能已损坏，或是旧版 .xls 格式）" in result.err
+    assert "不是可读取的 Excel 工作簿（可能已损坏，或只是改了后缀名的其他文件）" in result.err
     assert "另存为”Excel 工作簿（.xlsx）" in result.err
     for english in ("Zip", "EOCD", "Cfb", "OLE", "invalid", "error"):
         assert english not in result.err
+
+
+def test_text_and_web_pages_named_xls(base: Cli, tmp_path: Path, db_path: Path) -> None:
+    """Online systems "export to Excel" as tab-separated text or as a web page named .xls:
+    the text is read as the table it is; the web page is refused with what to do."""
+    tsv = tmp_path / "花名册.xls"
+    tsv.write_bytes("姓名\t科室\r\n刘洋\t综合科\r\n".encode("gbk"))
+    result = base("cadre", "import", tsv)
+    assert result.code == 0, result
+    assert rows_of(db_path, "select name from cadre where name = '刘洋'") == [("刘洋",)]
+    page = tmp_path / "导出.xls"
+    page.write_text("<html><body><table><tr><td>姓名</td></tr></table></body></html>")
+    before = dump(db_path)
+    result = base("cadre", "import", page)
+    assert result.code == 1 and dump(db_path) == before
+    assert result.err.strip() == (
+        f"文件 {page} 的后缀是 .xls，其实是网页（HTML/XML）格式，常见于从网上系统“导出 Excel”；"
+        "请在 Excel 或 WPS 中打开它，“另存为”Excel 工作簿（.xlsx），再重新导入。"
+    )
 
 
 # --- bad rows ---------------------------------------------------------------------------------
@@ -901,3 +920,24 @@ def test_data_under_no_header_is_pointed_at(base: Cli, tmp_path: Path, db_path: 
     rows = [["姓名", "科室"], ["赵六", "综合科"]]  # every value under a name: no hint
     result = base("cadre", "import", write_csv(tmp_path / "c.csv", rows))
     assert result.code == 0 and "没有列名" not in result.err
+
+
+def test_skip_bad_when_the_bad_rows_cannot_be_written_or_rehearsed(
+    base: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    rows = [["户主姓名", "所在社区(村)"], ["李四", "幸福社区"], ["王五", "没有这个社区"]]
+    path = write_csv(tmp_path / "户.csv", rows)
+    rehearsed = base("household", "import", path, "--dry-run", "--skip-bad")
+    assert rehearsed.code == 0, rehearsed
+    assert (
+        "去掉 --dry-run 即只导入合格的行" in rehearsed.err
+        and "并加 --skip-bad" not in rehearsed.err
+    )
+    (tmp_path / "户.错误.csv").mkdir()  # where the bad rows would go: not a file
+    before = dump(db_path)
+    result = base("household", "import", path, "--skip-bad")
+    assert result.code == 1 and dump(db_path) == before
+    assert result.err.strip().endswith(
+        "未导入任何数据；请关闭该文件，或把导入文件复制到可写的文件夹（如桌面）后再导入。"
+    )
+    assert f"无法在导入文件旁写出错误行文件 {tmp_path / '户.错误.csv'}" in result.err

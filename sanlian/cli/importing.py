@@ -250,7 +250,8 @@ def _run(
     if result.bad_file is not None:
         st.note(render("import_bad_saved", count=len(result.bad), path=result.bad_file))
     elif result.bad and dry_run:
-        st.note(render("import_bad_listed", count=len(result.bad)))
+        listed = "import_bad_listed_skip" if skip_bad else "import_bad_listed"
+        st.note(render(listed, count=len(result.bad)))
     if not dry_run:
         typer.echo(_summary(result))
     return int(result.rows)

@@ -80,6 +80,12 @@ def open_table(path: Path, *, sheet: str | None = None, encoding: str | None = N
         if path.name.startswith("~$") and path.stat().st_size <= 512 and not _is_workbook(path):
             # the owner file (165 bytes) Excel and WPS keep beside a workbook while it is open
             raise ImportFileError("import_lock_file", path=path)
+        if suffix == ".xls" and not _is_workbook(path):
+            text = _text_posing_as_xls(path)
+            if text == "html":
+                raise ImportFileError("import_xls_html", path=path)
+            if text == "table":
+                return _open_csv(path, encoding)
         if suffix in EXCEL_SUFFIXES or (suffix in CSV_SUFFIXES and _is_workbook(path)):
             return _open_excel(path, sheet)
         if suffix in CSV_SUFFIXES:
@@ -101,6 +107,34 @@ def _is_workbook(path: Path) -> bool:
     with path.open("rb") as f:
         head = f.read(8)
     return head.startswith(WORKBOOK_MAGIC)
+
+
+def _text_posing_as_xls(path: Path) -> str:
+    """What an ``.xls`` file that is no workbook holds: ``"html"`` (a web page or Excel 2003's
+    XML, as many online systems "export to Excel"), ``"table"`` (text in tab- or comma-separated
+    lines, ditto: read as the CSV it is), or ``""`` (anything else: refused as unreadable)."""
+    with path.open("rb") as f:
+        head = f.read(4096)
+    if head.startswith(codecs.BOM_UTF16_LE):
+        head, encoding = head[2:], "utf-16-le"
+    else:
+        head = head.removeprefix(codecs.BOM_UTF8)
+        encoding = "utf-8" if _decodes_head(head, "utf-8") else "gb18030"
+    text = head.decode(encoding, errors="replace").lstrip().lower()
+    if text.startswith(("<!doctype", "<html", "<table", "<?xml", "<meta", "<head")):
+        return "html"
+    first = text.split("\n", 1)[0]
+    if "\ufffd" not in text[:-4] and "\x00" not in text and ("\t" in first or "," in first):
+        return "table"
+    return ""
+
+
+def _decodes_head(head: bytes, encoding: str) -> bool:
+    try:
+        head.decode(encoding)
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(head) - 3  # a character cut at the end of the sample
+    return True
 
 
 def _open_excel(path: Path, sheet: str | None) -> Table:

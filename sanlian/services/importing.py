@@ -2498,9 +2498,18 @@ def write_bad_rows(
     """The refused rows as they came, plus 原行号 and 错误原因, beside the input file: its
     owner's alone (0600), as every cell is written as it came and any column may hold an ID or
     phone number, recognised or not (办公电话, 户主身份证号 in a visit ledger)."""
+    out = bad_file_path(path)
+    try:
+        return _write_bad_rows(out, columns, bad)
+    except ImportFileError as exc:
+        if exc.key != "export_write_failed":
+            raise
+        raise ImportFileError("import_bad_write_failed", path=out) from None
+
+
+def _write_bad_rows(out: Path, columns: Columns, bad: Sequence[BadRow]) -> Path:
     from sanlian.io.writers import open_writer
 
-    out = bad_file_path(path)
     width = max([len(columns.headers)] + [len(b.cells) for b in bad])
     headers = columns.headers + [""] * (width - len(columns.headers))
     text_types = {"phone", "id_number", "uscc"}
