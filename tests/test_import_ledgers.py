@@ -97,6 +97,21 @@ def test_link_rules_refuse_rows(base: Cli, tmp_path: Path, unchanged: Any) -> No
     assert "找不到科室“财务科”" in err and "月份应为 1–12" in err
 
 
+def test_link_kinds_as_clerks_name_them(base: Cli, db_path: Path, tmp_path: Path) -> None:
+    rows = [
+        LINKS[0],
+        ["联系社区", "综合科", "", "幸福社区", "2026-03-01", "", ""],
+        ["联系企业", "", "张伟@办公室", ENTERPRISE, "2026-03-05", "", ""],
+        ["结对帮扶", "", "单丽", "王秀英", "2026-03-10", "", ""],
+    ]
+    ok(base, "link", "import", write_csv(tmp_path / "x.csv", rows))
+    assert rows_of(db_path, "select kind from link order by id") == [
+        ("community",),
+        ("enterprise",),
+        ("household",),
+    ]
+
+
 def test_link_duplicates(linked: Cli, tmp_path: Path) -> None:
     rows = [LINKS[0], ["社区", "综合科", "", "幸福社区", "2026-04-01", "", ""]]
     result = linked("link", "import", write_csv(tmp_path / "x.csv", rows))

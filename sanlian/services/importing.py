@@ -2549,6 +2549,18 @@ _TARGET_WORDS = {
     "居民": "household",
     "结对户": "household",
     "公司": "enterprise",
+    # the links as clerks name them in a 联系类型 column
+    "联系社区": "community",
+    "联系村": "community",
+    "联系社区村": "community",
+    "联系社区(村)": "community",
+    "联系企业": "enterprise",
+    "联系群众": "household",
+    "联系户结对": "household",
+    "结对": "household",
+    "结对帮扶": "household",
+    "帮扶": "household",
+    "帮扶对子": "household",
 }
 BUREAU_WORDS = {"局机关", "局", "本局", "机关", "bureau"}
 
