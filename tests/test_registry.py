@@ -379,3 +379,12 @@ def test_refusals_mask_the_numbers_they_quote(base: Cli) -> None:
     result = base("cadre", "add", "甲", "--section", "办公室", "--id-number", "371302198001011238")
     assert result.code == 1 and "371302198001011238" not in result.err
     assert "371302********1238" in result.err
+
+
+def test_show_gives_the_note_the_listing_leaves_out(base: Cli) -> None:
+    assert base("cadre", "edit", "曾强", "--note", "借调市里").code == 0
+    assert base("household", "edit", "王秀英", "--note", "独居老人").code == 0
+    cadre = base("cadre", "show", "曾强", "-f", "plain").out
+    assert "备注        借调市里" in cadre
+    assert "独居老人" in base("household", "show", "王秀英", "-f", "plain").out
+    assert base("community", "show", "幸福社区", "-f", "plain").out.count("备注") == 1

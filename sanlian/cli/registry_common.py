@@ -102,7 +102,9 @@ def attach_common(
         what = {tab: w for tab, _c, w in registry.KINDS[kind].uses}
         uses = "、".join(f"{n} {what[tab]}" for tab, n in record["uses"].items()) or "无"
         record["uses_text"] = uses
-        all_cols = [*cols, RETIRED, Col("uses_text", "被引用")]
+        # the whole record: a note the listing leaves out (a cadre's, a household's) too
+        extra = [] if any(c.key == "note" for c in cols) else [Col("note", "备注")]
+        all_cols = [*cols, *extra, RETIRED, Col("uses_text", "被引用")]
         if fmt_value(fmt) == "json" or (output is not None and output.suffix == ".json"):
             record.pop("uses_text")
         render_record(record, all_cols, fmt=fmt_value(fmt), output=output, reveal=reveal)
