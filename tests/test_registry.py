@@ -94,6 +94,49 @@ def test_polyphonic_surnames_are_found_by_every_reading(base: Cli) -> None:
         assert base("cadre", "show", ref, "-f", "json").json()["name"] == "曾强", ref
 
 
+def test_readings_no_name_has_find_nobody(base: Cli, db_path: Path) -> None:
+    """方 is also wang in pypinyin (方良), 于 also xu, 董 also zhong: kept as keys, they made
+    ``wangzhiqiang`` (a household not on file) find 方志强, and a visit went to him."""
+    for name in ("方志强", "于杰", "董桂英"):
+        assert base("household", "add", name, "--community", "幸福社区").code == 0
+    assert base("household", "show", "fangzhiqiang", "-f", "json").json()["name"] == "方志强"
+    for ref in ("wangzhiqiang", "xujie", "weijie", "zhongguiying", "pangzhiqiang"):
+        result = base("visit", "add", "--cadre", "单丽", "--household", ref)
+        assert result.code == 1 and f"找不到联系户“{ref}”" in result.err, ref
+    assert base("visit", "list", "-f", "json").json() == []
+
+
+@pytest.mark.sqlite_only(reason="writes the old keys into the SQLite file directly")
+def test_the_keys_written_before_are_worked_out_again(base: Cli, db_path: Path) -> None:
+    """Migration 6 replaces the keys of every reading pypinyin knows with the name readings."""
+    import sqlite3
+
+    from sanlian.services.pinyin import keys
+
+    assert base("household", "add", "方志强", "--community", "幸福社区").code == 0
+    con = sqlite3.connect(db_path)
+    with con:
+        (hid,) = con.execute("select id from household where name = '方志强'").fetchone()
+        con.execute(
+            "insert into search_key (kind, ref_id, key) values ('household', ?, 'wangzhiqiang')",
+            (hid,),
+        )
+        con.execute("delete from schema_migrations where version = 6")
+    con.close()
+    assert base("household", "show", "wangzhiqiang").code == 1  # migrated first, then looked up
+    con = sqlite3.connect(db_path)
+    try:
+        stored: dict[tuple[str, int], set[str]] = {}
+        for kind, ref_id, key in con.execute("select kind, ref_id, key from search_key"):
+            stored.setdefault((kind, ref_id), set()).add(key)
+        for kind in ("section", "cadre", "community", "enterprise", "household"):
+            for ref_id, name in con.execute(f"select id, name from {kind}"):
+                assert stored.pop((kind, ref_id), set()) == keys(name), name
+        assert stored == {}
+    finally:
+        con.close()
+
+
 def test_unknown_reference_says_where_to_look(base: Cli) -> None:
     result = base("cadre", "show", "李白")
     assert result.code == 1

@@ -524,10 +524,33 @@ def m0005_journal_runs(op: Operations) -> None:
     )
 
 
+def m0006_name_readings(op: Operations) -> None:
+    """Every record's pinyin search keys worked out again under the readings names use
+    (``sanlian.services.pinyin.NAME_READINGS``, else pypinyin's first reading): the keys
+    written before held every reading pypinyin knows, so 方志强 was found by ``wang…``."""
+    from sanlian.services.pinyin import keys
+
+    conn = op.get_bind()
+    table = sa.table(
+        "search_key", sa.column("kind", sa.String), sa.column("ref_id"), sa.column("key")
+    )
+    conn.execute(sa.delete(table))
+    for kind in ("section", "cadre", "community", "enterprise", "household"):
+        batch: list[dict[str, object]] = []
+        for ref_id, name in conn.execute(sa.text(f"SELECT id, name FROM {kind} ORDER BY id")):
+            batch.extend({"kind": kind, "ref_id": ref_id, "key": k} for k in sorted(keys(name)))
+            if len(batch) >= 20_000:
+                conn.execute(sa.insert(table), batch)
+                batch = []
+        if batch:
+            conn.execute(sa.insert(table), batch)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Operations], None]]] = [
     (1, "initial", m0001_initial),
     (2, "change_journal", m0002_change_journal),
     (3, "report_indexes", m0003_report_indexes),
     (4, "visit_section", m0004_visit_section),
     (5, "journal_runs", m0005_journal_runs),
+    (6, "name_readings", m0006_name_readings),
 ]

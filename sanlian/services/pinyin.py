@@ -1,7 +1,11 @@
 """Pinyin readings of names, computed when a name is written and stored in ``search_key``.
 
-Every reading of a polyphonic character counts (单 = dan/shan/chan, 曾 = zeng/ceng), so a
-clerk finds 单伟 by ``shanwei`` as well as ``danwei``. Reads never import pypinyin.
+A character is read as pypinyin reads it first, and a polyphonic character also in the other
+readings names and places use (``NAME_READINGS``: 单 = shan/dan, 曾 = zeng/ceng), so a clerk
+finds 单伟 by ``shanwei`` as well as ``danwei``. The other readings pypinyin knows are not
+kept: they are for words, not names (方 as wang, 董 as zhong, 于 as xu), and kept they made
+``wangzhiqiang``, a household not on file, find 方志强, and a visit be recorded against him.
+Reads never import pypinyin.
 """
 
 from __future__ import annotations
@@ -12,10 +16,58 @@ import os
 import re
 import unicodedata
 from collections.abc import Sequence
-from typing import Any
 
 MAX_READINGS = 64  # per name: full spellings (and as many initials) kept at the most
-_PER_CHAR = 3  # readings per character considered
+
+# Polyphonic characters as names (surnames first of all) and places are read: the usual reading
+# of the name first. Any other character is read in pypinyin's first reading alone.
+NAME_READINGS: dict[str, tuple[str, ...]] = {
+    "单": ("shan", "dan"),
+    "曾": ("zeng", "ceng"),
+    "解": ("xie", "jie"),
+    "仇": ("qiu", "chou"),
+    "区": ("ou", "qu"),
+    "查": ("zha", "cha"),
+    "朴": ("piao", "pu"),
+    "乐": ("le", "yue"),
+    "尉": ("wei", "yu"),
+    "蔚": ("wei", "yu"),
+    "覃": ("qin", "tan"),
+    "盖": ("gai", "ge"),
+    "缪": ("miao", "mou"),
+    "翟": ("zhai", "di"),
+    "员": ("yuan", "yun"),
+    "召": ("zhao", "shao"),
+    "长": ("chang", "zhang"),
+    "行": ("xing", "hang"),
+    "重": ("zhong", "chong"),
+    "朝": ("zhao", "chao"),
+    "薄": ("bo", "bao"),
+    "传": ("chuan", "zhuan"),
+    "都": ("du", "dou"),
+    "会": ("hui", "kuai"),
+    "茜": ("qian", "xi"),
+    "参": ("shen", "can"),
+    "藏": ("zang", "cang"),
+    "降": ("jiang", "xiang"),
+    "调": ("tiao", "diao"),
+    "秘": ("bi", "mi"),
+    "种": ("chong", "zhong"),
+    "柏": ("bai", "bo"),
+    "繁": ("fan", "po"),
+    "宿": ("su", "xiu"),
+    "角": ("jiao", "jue"),
+    "厦": ("xia", "sha"),
+    "莞": ("guan", "wan"),
+    "堡": ("bao", "pu", "bu"),
+    "六": ("liu", "lu"),
+    "番": ("fan", "pan"),
+    "露": ("lu", "lou"),
+    "给": ("gei", "ji"),
+    "差": ("cha", "chai"),
+    "折": ("zhe", "she"),
+    "石": ("shi", "dan"),
+}
 
 
 _DROPPED = re.compile(r"[\s·•\-_()（）]")
@@ -37,11 +89,15 @@ def _per_char() -> dict[int, str] | None:
 
 @functools.lru_cache(maxsize=65536)
 def _char_readings(char: str) -> tuple[str, ...]:
-    """The readings of one character with a pinyin, as ``_readings`` keeps them."""
+    """The readings of one character with a pinyin, as ``_readings`` keeps them: those of
+    ``NAME_READINGS``, or else pypinyin's first."""
+    named = NAME_READINGS.get(char)
+    if named is not None:
+        return named
     from pypinyin import Style, pinyin
 
-    (item,) = pinyin(char, style=Style.NORMAL, heteronym=True)
-    return tuple([r for r in dict.fromkeys(item) if r][:_PER_CHAR])
+    (item,) = pinyin(char, style=Style.NORMAL, heteronym=False)
+    return tuple(r for r in item[:1] if r)
 
 
 def _readings(name: str) -> Sequence[Sequence[str]]:
@@ -64,19 +120,15 @@ def _readings(name: str) -> Sequence[Sequence[str]]:
     if table is not None and clean and all(ord(c) in table for c in clean):
         # Han characters only (the table holds no letter or digit): read one by one, cached.
         return [list(found) for c in clean if (found := _char_readings(c))]
-    os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
-    from pypinyin import Style, pinyin
-
-    parts: list[list[str]] = []
-
-    def keep(chars: str) -> Any:  # letters and digits stand for themselves
-        return list(chars)
-
-    for item in pinyin(clean, style=Style.NORMAL, heteronym=True, errors=keep):
-        readings = [r for r in dict.fromkeys(item) if r][:_PER_CHAR]
-        if readings:
-            parts.append(readings)
+    parts: list[Sequence[str]] = []
+    for c in clean:  # letters and digits stand for themselves; a Han character is read
+        found = _char_readings(c) if _HAN_CHAR.match(c) else (c,) if c.isalnum() else ()
+        if found:
+            parts.append(found)
     return parts
+
+
+_HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 
 def keys(name: str) -> set[str]:

@@ -1,7 +1,7 @@
 """References (REF): how a clerk names a record in a command.
 
-Accepted: the number shown in listings; the exact name; full pinyin or initials (every reading
-of a polyphonic character counts); for cadres ``姓名@科室``. Two or more matches is an error that
+Accepted: the number shown in listings; the exact name; full pinyin or initials (a polyphonic
+character in each reading names use: ``pinyin.NAME_READINGS``); for cadres ``姓名@科室``. Two or more matches is an error that
 lists the candidates with their numbers.
 """
 
