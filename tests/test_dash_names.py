@@ -48,3 +48,20 @@ def test_the_shell_completes_such_a_name_as_its_number(dashed: Cli) -> None:
     assert ("3", 0, "-5（科室 [3]）") in shell.completer.candidates("section show ")
     # as an option's value it is read as written: completed as it is
     assert ("-王秀英", 0, "联系户 [2]") in shell.completer.candidates("visit add --household ")
+
+
+def test_the_input_methods_dash_and_a_missing_command_are_explained(base: Cli) -> None:
+    """A Chinese input method types —— for --; ``sanlian --debug`` alone has no command. Both
+    in Chinese (the second was Click's English "Missing command.")."""
+    for dash in ("——", "—"):
+        result = base("cadre", "list", f"{dash}section", "综合科")
+        assert result.code == 2 and "Missing" not in result.err
+        assert (
+            f"注意：“{dash}section”开头的“{dash}”是中文输入法打出的破折号，不是选项的两个短横线；"
+            "请把输入法切换到英文（半角）后输入，写成 --section。"
+        ) in result.err
+    for alone in (["--debug"], ["--operator", "王芳"]):
+        result = base(*alone)
+        assert result.code == 2 and result.err.startswith(
+            "缺少命令：--db、--operator、--debug 等要与命令写在同一行，"
+        ), result

@@ -407,10 +407,10 @@ def test_exit_with_a_code_empty_command_and_option_hint(
     result = shell_run("''", "cadre list -o", "exit 0", "bogus")
     assert result.err.splitlines() == [
         "第 1 行：命令是空的（只有一对引号），请输入命令，help 查看全部命令。",
-        "第 2 行：'-o' 后面要跟一个值。用 sanlian cadre list --help 查看用法。",
+        "第 2 行：-o 后面要跟一个值。用 sanlian cadre list --help 查看用法。",
     ]
     assert base("cadre", "list", "-o").err == (
-        "'-o' 后面要跟一个值。用 sanlian cadre list --help 查看用法。\n"
+        "-o 后面要跟一个值。用 sanlian cadre list --help 查看用法。\n"
     )
 
 

@@ -480,5 +480,10 @@ def usage_error(exc: Any) -> str:
         )
         return f"多余的参数：{readable(extra)}（{quotes}）。{hint}"
     if message.startswith("Option") and "requires" in message:
-        return f"{message.split()[1]} 后面要跟一个值。{hint}"
+        return f"{message.split()[1].strip(chr(39) + chr(34))} 后面要跟一个值。{hint}"
+    if message.startswith("Missing command"):  # sanlian --debug, with no command after it
+        return (
+            "缺少命令：--db、--operator、--debug 等要与命令写在同一行，"
+            f"如 sanlian --operator 王芳 cadre list。{hint}"
+        )
     return f"{message}。{hint}"

@@ -66,6 +66,7 @@ MESSAGES: dict[str, str] = {
     "shell_help": "交互模式中：help 命令 查看一条命令的用法（如 help cadre add），Tab 补全，\n上下键翻历史，Ctrl-R 搜索历史；exit 或 exit N（退出码）退出。",
     "usage_fullwidth_punctuation": "注意：“{word}”中的全角标点“{mark}”不会把词分开，命令里的词和选项之间请用半角空格隔开。",
     "shell_operator": "交互模式里不能用“{operator}”（管道、重定向和分号只在系统的命令行里有效），这一行没有执行：要写入文件请加 -o 文件名（如 -o 干部.xlsx），一次输入一条命令。",
+    "usage_input_dash": "注意：“{word}”开头的“{dash}”是中文输入法打出的破折号，不是选项的两个短横线；请把输入法切换到英文（半角）后输入，写成 {folded}。",
     "usage_fullwidth_letters": "注意：“{word}”是全角字符，请把输入法切换到半角（英文标点）后输入，写成 {folded}。",
     "ref_several": "一次只能写一个名称（“，”“、”不会把它分成几个）；能写多个的选项请重复写，如 --cadre 李娜 --cadre 王芳。",
     "shell_masked_number": "交互模式的历史记录只保存遮蔽后的号码（含 *）：翻出的旧命令请把号码重新输入完整。",
