@@ -301,6 +301,10 @@ def test_history_filters(base: Cli, db_path: Path) -> None:
     assert visits == []
     bad = base("history", "--record", "飞机:1")
     assert bad.code == 1 and "cadre:张伟" in bad.err
+    bare = base("history", "--record", "cadre:")  # as Tab completes the kind: the name missing
+    assert bare.code == 1 and bare.err.strip() == (
+        "--record “cadre:”后面缺少名称或编号，请写成如 cadre:张伟 或 cadre:12。"
+    )
 
 
 @pytest.mark.sqlite_only(reason="the fixture is a SQLite file of schema version 1")

@@ -107,6 +107,7 @@ MESSAGES: dict[str, str] = {
     "undo_confirm": "将撤销变更日志第 {id} 条：{at} {operator}：{summary}。确定吗？",
     "undo_moved": "询问期间有新的修改（变更日志第 {id} 条：{summary}），这次没有撤销；请重新运行 sanlian undo。",
     "undo_done": "已撤销：{summary}。",
+    "history_record_ref_missing": "--record “{value}”后面缺少名称或编号，请写成如 {value}张伟 或 {value}12。",
     "history_record_kind": "--record 的类别“{value}”不认识，请写成 类别:名称或编号，类别可用：{kinds}（如 cadre:张伟、visit:12）。",
     "purged": "已清除{kind}“{name}”（编号 {id}）的个人信息（{fields}），包括变更日志中的原值；此前的备份文件中仍保留原值。",
     "purge_kind": "只有干部和联系户登记了个人信息（身份证号码、手机号码），{kind}不能用 --purge。",
