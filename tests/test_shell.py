@@ -334,6 +334,11 @@ def test_complete_choices_and_enumerated_values(base: Cli) -> None:
     assert complete("visit add --form 座") == [("talk", "座谈交流")]
     assert complete("cadre add 李四 --gender f") == [("female", "女")]
     assert ("org_life", "共同过组织生活") in complete("activity add o")
+    assert complete("campaign set --phase ") == [
+        ("mobilise", "动员部署阶段"),
+        ("implement", "组织实施阶段"),
+        ("summarise", "总结阶段"),
+    ]
 
 
 def test_complete_names_by_pinyin_and_initials(base: Cli) -> None:

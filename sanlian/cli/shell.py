@@ -635,6 +635,7 @@ def _enum_options() -> dict[str, dict[str, str]]:
         "--category": categories,
         "--measure": dict(labels.MEASURE),
         "--status": dict(labels.PROBLEM_STATUS),
+        "--phase": dict(labels.PHASE),
     }
 
 
