@@ -424,6 +424,26 @@ def test_a_tab_offers_the_first_names_in_order_and_tells_namesakes_past_them(
     assert buffer.text == "visit add --household 王秀英"
 
 
+def test_the_menus_note_column_is_as_wide_as_the_advice() -> None:
+    """prompt_toolkit measures the notes of the first 200 entries: the line that says there
+    are more, after ``NAMES_SHOWN`` names, is among them, so its advice is not cut."""
+    from prompt_toolkit.buffer import CompletionState
+    from prompt_toolkit.completion import Completion
+    from prompt_toolkit.document import Document
+    from prompt_toolkit.layout.menus import CompletionsMenuControl
+    from prompt_toolkit.utils import get_cwidth
+
+    from sanlian.cli import shell
+    from sanlian.i18n.messages import render
+
+    advice = render("shell_more_names", shown=shell.NAMES_SHOWN)
+    entries = [Completion(str(i), display_meta="联系户") for i in range(shell.NAMES_SHOWN)]
+    entries.append(Completion("", display="……", display_meta=advice))
+    state = CompletionState(Document("visit add --household w"), entries)
+    width = CompletionsMenuControl()._get_menu_meta_width(500, state)
+    assert width >= get_cwidth(advice) and shell.NAMES_SHOWN == 199
+
+
 def test_never_complete_personal_numbers(base: Cli) -> None:
     assert complete("cadre edit 单丽 --phone ") == []
     assert complete("cadre edit 单丽 --phone 138") == []

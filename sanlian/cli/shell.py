@@ -604,7 +604,10 @@ KIND_LABELS_ALL = {
     "activity": "活动（编号）",
     "research": "调研报告（编号）",
 }
-NAMES_SHOWN = 200  # names a Tab offers at the most (the first, in the order of their ids)
+# Names a Tab offers at the most (the first, in the order of their ids). With the line that
+# says there are more, the menu holds 200 entries: prompt_toolkit sizes the column of notes
+# beside the names on the first 200 alone, and cut that line's advice at 201.
+NAMES_SHOWN = 199
 # Where a record is, as its namesakes' completions show it: (kind, column, the kind it names).
 _PLACES: tuple[tuple[str, str, str | None], ...] = (
     ("cadre", "section_id", "section"),
