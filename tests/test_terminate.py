@@ -165,3 +165,40 @@ def test_a_forked_child_ends_at_once_unless_nohup_said_otherwise() -> None:
         signal.signal(signal.SIGTERM, saved[0])
         signal.signal(signal.SIGHUP, saved[1])
     assert said == repr([signal.SIG_DFL, signal.SIG_IGN])
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_wait_for_another_writer_ends_at_once(base: Cli, db_path: Path, signum: int) -> None:
+    """Another clerk holds the write lock: after a second the command says it is waiting; a
+    Ctrl-C or a closed terminal then ends it at once (SQLite waited 30 s in one piece before,
+    and the signal took effect only when the wait returned). Nothing is written."""
+    import sqlite3
+    import time
+
+    before = dump(db_path)
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("begin immediate")  # another clerk's write in progress
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "sanlian", "section", "add", "等锁科"],
+            cwd=ROOT,
+            env=dict(os.environ),
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            text=True,
+        )
+        assert process.stderr is not None
+        waiting = process.stderr.readline()  # the note, once the wait passed a second
+        assert waiting.startswith(
+            "数据库正由另一处写入，等待对方完成（最多 30 秒，按 Ctrl-C 可取消）"
+        )
+        sent = time.monotonic()
+        process.send_signal(signum)
+        rest = process.stderr.read()
+        code = process.wait(timeout=30)
+        assert time.monotonic() - sent < 5  # not when the other writer lets go
+        assert code == 128 + signum and "Traceback" not in rest
+    finally:
+        other.execute("rollback")
+        other.close()
+    assert dump(db_path) == before

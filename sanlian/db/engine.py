@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -108,10 +108,54 @@ def _sqlite_engine(path: Path, timeout: float = BUSY_TIMEOUT) -> Engine:
         # A deferred transaction that reads and then writes fails at once with "database is
         # locked" when another writer came in between, whatever the busy timeout; a writing
         # one therefore takes the write lock first.
-        write = connection.get_execution_options().get(WRITE_OPTION, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        if connection.get_execution_options().get(WRITE_OPTION, False):
+            _begin_immediate(connection)
+        else:
+            connection.exec_driver_sql("BEGIN")
 
     return engine
+
+
+LOCK_SLICE_MS = 200  # how long SQLite waits for the write lock before Python runs again
+LOCK_NOTE_AFTER = 1.0  # seconds of waiting before the clerk is told (another's write is ms)
+
+
+def _begin_immediate(connection: Any) -> None:
+    """``BEGIN IMMEDIATE``, waiting up to ``BUSY_TIMEOUT`` for another writer to finish. SQLite
+    waits in slices of ``LOCK_SLICE_MS``: between them Python runs, so a Ctrl-C or a closed
+    terminal ends the wait at once (one wait of 30 s inside SQLite held them until it returned),
+    and the clerk who has waited a second is told once what the command is waiting for."""
+    import time
+
+    from sqlalchemy.exc import OperationalError
+
+    began = time.monotonic()
+    deadline = began + BUSY_TIMEOUT
+    connection.exec_driver_sql(f"PRAGMA busy_timeout = {LOCK_SLICE_MS}")
+    told = False
+    try:
+        while True:
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            except OperationalError as exc:
+                if database_error_key(exc) != "db_locked" or time.monotonic() >= deadline:
+                    raise
+            if not told and time.monotonic() - began >= LOCK_NOTE_AFTER:
+                told = True
+                _say_waiting()
+    finally:  # the rest of the transaction (its commit, for readers to finish) waits as before
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+
+
+def _say_waiting() -> None:
+    import sys
+
+    from sanlian.i18n.messages import render
+
+    with suppress(OSError, ValueError):  # no stderr to tell: wait all the same
+        sys.stderr.write(render("db_waiting_lock", seconds=int(BUSY_TIMEOUT)) + "\n")
+        sys.stderr.flush()
 
 
 def masked(location: str) -> str:

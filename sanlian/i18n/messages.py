@@ -42,6 +42,7 @@ MESSAGES: dict[str, str] = {
     "db_missing": "数据库 {path} 还不存在，请先运行 sanlian init 建立本年度活动。",
     "db_open_failed": "无法打开数据库 {path}：{reason}。请检查路径与权限，或用 --db 指定其他位置。",
     "db_newer": "数据库 {path} 由更新版本的 sanlian 建立（结构版本 {found}，本程序支持到 {known}），请升级 sanlian 后再用。",
+    "db_waiting_lock": "数据库正由另一处写入，等待对方完成（最多 {seconds} 秒，按 Ctrl-C 可取消）……",
     "db_locked": "数据库正被其他程序占用（已等待 30 秒仍未释放），未做任何修改，请稍后再试。",
     "db_pg_driver_missing": "要使用 PostgreSQL 数据库，请先安装驱动：pip install 'sanlian[pg]'。",
     "db_bad_url": "数据库地址 {url} 无法识别，请写成 postgresql+psycopg://用户名:密码@服务器:端口/数据库名。",
