@@ -391,6 +391,9 @@ def test_history_and_undo_show_stored_keys_as_their_labels(base: Cli) -> None:
         assert key not in detail + step + preview
     assert base("undo", "--yes").code == 0
     assert "修改问题 1：状态：已解决 → 待办" in base("history", "--detail", "-n", "1").out
+    # an edit holds the changed columns alone (no target kind): the category's label all the same
+    assert base("problem", "edit", "1", "--category", "技能培训").code == 0
+    assert "问题类别：就医 → 技能培训" in base("history", "--detail", "-n", "1").out
 
 
 def test_history_with_reveal_is_itself_journaled(base: Cli, db_path: Path) -> None:

@@ -203,11 +203,14 @@ def test_a_number_is_no_name(value: str, shown: str) -> None:
     with pytest.raises(ValidationError) as info:
         validate.name(value, "户主姓名")
     assert info.value.message == (
-        f"“户主姓名”写的是一串数字（{shown}），不像名称，可能是身份证号码或电话号码填到了"
-        "这一列：请核对各列是否对齐。"
+        f"“户主姓名”写的是一串数字（{shown}），不像名称，可能是别的列（身份证号码、电话号码、"
+        "日期等）填到了这一列：请核对各列是否对齐。"
     )
     for kept in ("第3网格", "110", "2026年新村", "A座101"):
         assert validate.name(kept, "名称") == kept
+    with pytest.raises(ValidationError) as info:  # a date: refused, and shown as it is
+        validate.name("2026-06-03", "户主姓名")
+    assert "（2026-06-03）" in info.value.message
 
 
 def test_numbers_inside_text_are_masked() -> None:
@@ -215,7 +218,16 @@ def test_numbers_inside_text_are_masked() -> None:
     assert validate.mask_numbers_in(text) == (
         "找不到联系户“370102********1237”，电话138****5678，编号 12，代码 91371300MA3C0A1B2L"
     )
-    # not inside longer runs of digits, and not what is not a mobile number
-    for kept in ("1234567890123456789012", "12345678901", "23812345678"):
+    # not inside longer runs of digits, and not what is not a mobile or ID number: an
+    # all-digit credit code (no birth date in it), 18 digits with a wrong check digit
+    for kept in (
+        "1234567890123456789012",
+        "12345678901",
+        "23812345678",
+        "913701001630123456",
+        "370102198001011238",
+        "统一社会信用代码“913701001630123456”不对",
+    ):
         assert validate.mask_numbers_in(kept) == kept
-    assert validate.mask_numbers_in("37010219800101123x") == "370102********123x"
+    number = "11010119800101007X"
+    assert validate.mask_numbers_in(number.lower()) == "110101********007x"

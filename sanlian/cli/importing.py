@@ -340,7 +340,9 @@ def _notes(result: Any) -> None:
             )
         )
     if result.nameless_after:
-        where = "、".join(f"“{readable(c)}”之后" if c else "第一列" for c in result.nameless_after)
+        where = "、".join(
+            f"“{readable(c)}”之后的列" if c else "第一列" for c in result.nameless_after
+        )
         st.note(render("import_nameless_columns", where=where))
     if result.skipped_example:
         st.note(render("import_example_skipped", line=result.header_line + 1))

@@ -471,8 +471,8 @@ def _punctuation_hint(args: list[str]) -> str:
             mark = found.group(1) or found.group(2)
             return render("usage_fullwidth_punctuation", word=word, mark=mark)
     for word in args:  # ——section: the dash a Chinese input method types for --
-        if word.startswith(("——", "—", "――")) and word.lstrip("—―").isascii():
-            option = word.lstrip("—―")
+        if word.startswith(("—", "―", "–")) and word.lstrip("—―–").isascii():
+            option = word.lstrip("—―–")
             if option[:1].isalpha():
                 dash = word[: len(word) - len(option)]
                 return render("usage_input_dash", word=word, dash=dash, folded=f"--{option}")

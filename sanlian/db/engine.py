@@ -135,12 +135,15 @@ def _begin_immediate(connection: Any) -> None:
     told = False
     try:
         while True:
+            tried = time.monotonic()
             try:
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
                 return
             except OperationalError as exc:
                 if database_error_key(exc) != "db_locked" or time.monotonic() >= deadline:
                     raise
+            if time.monotonic() - tried < LOCK_SLICE_MS / 2000:  # SQLite did not wait: a pause
+                time.sleep(LOCK_SLICE_MS / 1000)
             if not told and time.monotonic() - began >= LOCK_NOTE_AFTER:
                 told = True
                 _say_waiting()

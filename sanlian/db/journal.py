@@ -900,7 +900,11 @@ def _label(table: str | None, key: str, text: str, row: Mapping[str, Any] | None
         return f"{Decimal(int(text)).scaleb(-2):.2f} 元"
     enum: Mapping[str, str]
     if key == "category":  # its labels depend on the kind of target the problem is about
-        enum = CATEGORIES.get(str((row or {}).get("target_kind")), {})
+        kind = str((row or {}).get("target_kind"))
+        # (an update holds the changed columns alone: any kind's label for the key then)
+        enum = CATEGORIES.get(kind) or {
+            k: v for t in reversed(CATEGORIES.values()) for k, v in t.items()
+        }
     else:
         enum = _enums().get((table, key)) or _enums().get((None, key)) or {}
     return enum.get(text, text)

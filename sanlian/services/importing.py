@@ -401,13 +401,21 @@ def _pairs(first: Sequence[Any], second: Sequence[Any]) -> list[tuple[Any, Any]]
 
 
 def _sub_header(
-    row: tuple[int, list[Cell]] | None, table: Mapping[str, Any], skipped: set[str]
+    row: tuple[int, list[Cell]] | None,
+    table: Mapping[str, Any],
+    skipped: set[str],
+    above: Sequence[Cell] = (),
 ) -> list[Cell] | None:
     """The row under the header when it is a second header row (``联系方式`` over ``手机号码``
-    and ``身份证号码``): every filled cell a column name. ``None`` when it is data."""
+    and ``身份证号码``): every filled cell a column name. ``None`` when it is data. A cell the
+    same as the header's above it is the header's own, merged down over both rows (籍贯 beside
+    联系方式, given to each row by the reader): counted as blank here."""
     if row is None:
         return None
-    cells = row[1]
+    cells = [
+        None if i < len(above) and c is not None and c == above[i] else c
+        for i, c in enumerate(row[1])
+    ]
     keys = _keys_of(cells, table)
     filled = [k for c, k in zip(cells, keys, strict=True) if c is not None and str(c).strip()]
     if not filled or not all(k in table or k in skipped for k in filled):
@@ -437,7 +445,7 @@ def find_columns(
         named = {table[k][1].key for k in keys if k in table and k not in skipped}
         if len(named) >= 2 or (named and required and required <= named):
             after = next(rows, None)
-            below = _sub_header(after, table, skipped)
+            below = _sub_header(after, table, skipped, cells)
             if after is not None and below is not None:  # a second header row under groups
                 cells = [
                     b if b is not None and str(b).strip() else c for b, c in _pairs(below, cells)
@@ -466,6 +474,8 @@ def _nameless(headers: Sequence[str], cells: Sequence[Cell]) -> list[str]:
             continue
         if index < len(headers) and headers[index]:
             continue
+        if isinstance(cell, str) and cell.strip().isdigit() and len(cell.strip()) <= 4:
+            continue  # a row's number in a column left without a header (序号): nothing lost
         left = next(
             (headers[i] for i in range(min(index, len(headers)) - 1, -1, -1) if headers[i]), ""
         )

@@ -89,16 +89,19 @@ def name(value: str | None, field: str) -> str:
         clean = _one_line(clean)
     if _NUMBER_LIKE.fullmatch(clean):
         # an ID or phone number in the name's column (a row shifted by one cell): stored, it
-        # would be shown unmasked as the record's name in every list and file
-        digits = _NUMBER_SEPARATORS.sub("", clean)
-        shown = mask_id(digits) if len(digits) == 18 else mask_phone(digits)
-        raise ValidationError("name_is_number", field=field, value=shown)
+        # would be shown unmasked as the record's name in every list and file; a date there
+        # is no name either. The message masks what is an ID or mobile number.
+        digits = re.sub(r"[\s\-]", "", clean).upper()
+        if len(digits) == 18 and _looks_like_id(digits):
+            clean = str(mask_id(digits))
+        elif len(digits) == 11 and digits.startswith("1"):
+            clean = str(mask_phone(digits))
+        raise ValidationError("name_is_number", field=field, value=clean)
     return clean
 
 
 # A name of digits alone, seven or more (an ID number may end in X): a number, not a name.
 _NUMBER_LIKE = re.compile(r"[\d\s\-]{6,}[\dXx]")
-_NUMBER_SEPARATORS = re.compile(r"[\s\-]")
 
 
 def line(value: str | None, field: str, *, required: bool = False, limit: int = 2000) -> str | None:
@@ -424,11 +427,29 @@ _MOBILE_IN_TEXT = re.compile(r"(?<![0-9])(1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9]
 
 
 def mask_numbers_in(text: str) -> str:
-    """``text`` with every ID or mobile number in it masked as ``mask_id``/``mask_phone`` do."""
+    """``text`` with every ID or mobile number in it masked as ``mask_id``/``mask_phone`` do.
+    An ID number is one whose birth date is a day and whose check digit is right: an
+    all-digit credit code or another long number is left as written."""
     if len(text) < 11 or not any(ch.isdigit() for ch in text):
         return text
-    text = _ID_IN_TEXT.sub(lambda m: f"{m[1]}********{m[2][-4:]}", text)
+    text = _ID_IN_TEXT.sub(_masked_id, text)
     return _MOBILE_IN_TEXT.sub(lambda m: f"{m[1]}****{m[2]}", text)
+
+
+def _masked_id(found: re.Match[str]) -> str:
+    number = found[0].upper()
+    if not _looks_like_id(number):
+        return found[0]
+    return f"{found[1]}********{found[2][-4:]}"
+
+
+def _looks_like_id(number: str) -> bool:
+    """An 18-character number with a birth date that is a day and a right check digit."""
+    try:
+        birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return False
+    return 1900 <= birth.year <= 2100 and number[17] == _check_digit(number)
 
 
 def mask_phone(value: str | None) -> str | None:
