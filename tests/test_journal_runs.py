@@ -241,7 +241,9 @@ def test_migration_5_adds_the_column_and_index(base: Cli, db_path: Path) -> None
     )
     entries = query(db_path, "select count(*) from journal_change")[0][0]
     assert base("history", "-n", "1").code == 0  # any open migrates
-    assert query(db_path, "select version from schema_migrations where version >= 5") == [
+    assert query(
+        db_path, "select version from schema_migrations where version >= 5 order by version"
+    ) == [
         (5,),
         (6,),
     ]
