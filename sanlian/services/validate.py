@@ -437,10 +437,7 @@ def mask_numbers_in(text: str) -> str:
 
 
 def _masked_id(found: re.Match[str]) -> str:
-    number = found[0].upper()
-    if not _looks_like_id(number):
-        return found[0]
-    return f"{found[1]}********{found[2][-4:]}"
+    return str(mask_id(found[0])) if _looks_like_id(found[0].upper()) else found[0]
 
 
 def _looks_like_id(number: str) -> bool:
