@@ -185,9 +185,8 @@ def test_untouched_template_imports_nothing(base: Cli, tmp_path: Path, db_path: 
         assert base("template", kind, "-o", path).code == 0
         before = dump(db_path)
         result = base(kind, "import", path)
-        assert result.code == 0, result
-        assert "新增 0，更新 0，未变 0" in result.out
-        assert "示例，已跳过" in result.err
+        assert result.code == 1, result
+        assert "只有模板第 2 行的示例，没有要导入的数据" in result.err and not result.out
         assert dump(db_path) == before
 
 
@@ -302,6 +301,12 @@ def _round_trip(kind: str, records: list[dict[str, Any]], suffix: str) -> None:
             table = exporting.export_table(session, kind, reveal=True, today=TODAY)
             assert exporting.write_export(table, path) == added
         before = dump(folder / "x.db")
+        if not added:  # an empty table's export is a header alone: its import is refused
+            with db.session() as session, pytest.raises(SanlianError) as refused:
+                importing.run_import(session, kind, open_table(path), today=TODAY, now=NOW)
+            assert refused.value.key == "import_header_only"
+            assert dump(folder / "x.db") == before
+            return
         with db.session() as session:
             result = importing.run_import(session, kind, open_table(path), today=TODAY, now=NOW)
         assert [(b.line, b.problems) for b in result.bad] == []

@@ -219,6 +219,16 @@ def test_empty_file(base: Cli, tmp_path: Path, unchanged: Any) -> None:
     assert "没有任何数据" in result.err
 
 
+def test_a_header_alone_is_refused(base: Cli, tmp_path: Path, unchanged: Any) -> None:
+    # A title row, the header on line 2, then blank rows and one with only an unknown column.
+    rows = [["2026年干部花名册"], ["姓名", "科室", "备用"], ["", "", ""], ["", "", "x"]]
+    for dry in ((), ("--dry-run",)):
+        path = write_csv(tmp_path / "x.csv", rows)
+        result = unchanged(lambda path=path, dry=dry: base("cadre", "import", path, *dry))
+        assert "第 2 行是表头，其下没有要导入的数据" in result.err, result
+        assert "未导入任何干部" in result.err and not result.out
+
+
 def test_unsupported_suffix(base: Cli, tmp_path: Path, unchanged: Any) -> None:
     path = tmp_path / "x.docx"
     path.write_bytes(b"x")

@@ -275,6 +275,8 @@ MESSAGES: dict[str, str] = {
     "import_no_header": "在文件前 {rows} 行中找不到表头：表头应含有 {examples} 等列名。请检查文件，或用 --map 列名=字段 说明各列。",
     "import_no_header_sheets": "在工作表“{sheet}”的前 {rows} 行中找不到表头（应含有 {examples} 等列名）；工作簿中还有工作表 {others}，请用 --sheet 指定数据所在的一张，如 --sheet {first}。",
     "import_other_sheets": "提示：本次只导入了工作表“{sheet}”；工作簿中的工作表{others}也有同样的表头，没有导入。如需导入，请逐张加 --sheet 再导入，如 sanlian {kind} import {file} --sheet {first}。",
+    "import_header_only": "文件 {path} 第 {line} 行是表头，其下没有要导入的数据（空行和只填了不认识的列的行不算），未导入任何{kind}；请在表头下填写数据，或检查是否选对了文件或工作表（--sheet）。",
+    "import_example_only": "文件 {path} 中只有模板第 {line} 行的示例，没有要导入的数据，未导入任何{kind}；请在示例行下面（或直接改写示例行）填写数据后再导入。",
     "import_empty_sheets": "工作表“{sheet}”中没有任何数据；工作簿中还有工作表 {others}，请用 --sheet 指定数据所在的一张，如 --sheet {first}。",
     "import_missing_column": "文件缺少必填列“{column}”（也可写作：{aliases}），请在表头补上该列，或用 --map 列名={column} 指明哪一列是它；未导入任何{kind}。",
     "import_duplicate_column": "“{first}”和“{second}”两列都对应“{field}”，请删去一列，或用 --map 列名=忽略 指明不用哪一列。",

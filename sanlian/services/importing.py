@@ -1947,6 +1947,13 @@ def _run_import(
                 if len(batch) >= BATCH:
                     result.bad.extend(importer.process(batch, result, keep_plan))
                     batch = []
+        if not result.rows:  # a header (or the template's example) and nothing under it
+            raise ImportFileError(
+                "import_example_only" if result.skipped_example else "import_header_only",
+                path=table.path,
+                line=result.header_line + 1 if result.skipped_example else result.header_line,
+                kind=importer.label,
+            )
         if batch:
             result.bad.extend(importer.process(batch, result, keep_plan))
         importer.finish()
