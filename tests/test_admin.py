@@ -54,6 +54,22 @@ def test_a_file_that_is_not_a_database(cli: Cli, tmp_path: Path) -> None:
     assert bogus.read_text(encoding="utf-8").startswith("姓名")
 
 
+def test_another_programs_sqlite_file_is_left_alone(cli: Cli, tmp_path: Path) -> None:
+    other = tmp_path / "考勤.db"
+    con = sqlite3.connect(other)
+    con.execute("create table attendance (name text, day text)")
+    con.execute("insert into attendance values ('张三', '2026-11-02')")
+    con.commit()
+    con.close()
+    before = other.read_bytes()
+    for command in (("cadre", "list"), ("history",), ("db", "check"), ("init", "--year", "2026")):
+        result = cli("--db", other, *command)
+        assert result.code == 1, result
+        assert "是别的程序的 SQLite 数据库（其中有表 attendance）" in result.err
+    assert other.read_bytes() == before
+    assert not (tmp_path / "sanlian-backups").exists()
+
+
 @pytest.mark.sqlite_only(reason="db restore takes a SQLite file")
 def test_restore_refuses_a_file_that_is_not_a_backup(base: Cli, tmp_path: Path, unchanged) -> None:  # type: ignore[no-untyped-def]
     junk = tmp_path / "junk.db"

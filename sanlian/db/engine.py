@@ -382,6 +382,9 @@ def migrate(engine: Engine, *, location: str | None = None) -> list[int]:
     write = engine.execution_options(**{WRITE_OPTION: True})
     with engine.connect() as conn:
         exists = engine.dialect.has_table(conn, table.name)
+        others = [] if exists or location is None else engine.dialect.get_table_names(conn)
+    if others:  # a SQLite file of another program: sanlian's tables are not written into it
+        raise DatabaseError("db_foreign", path=location, tables="、".join(sorted(others)[:3]))
     if not exists:
         with write.begin() as conn:
             table.create(conn, checkfirst=True)
