@@ -179,6 +179,19 @@ def test_template_default_name_and_kinds(cli: Cli, tmp_path: Path, monkeypatch: 
     assert result.code == 1 and "没有导入模板" in result.err
 
 
+def test_template_does_not_overwrite_a_filled_one(
+    cli: Cli, tmp_path: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    filled = tmp_path / "干部导入模板.xlsx"
+    filled.write_bytes(b"the clerk's rows")
+    result = cli("template", "cadre")
+    assert result.code == 1 and "已存在（可能是已填写的模板），未覆盖" in result.err
+    assert "--force" in result.err and filled.read_bytes() == b"the clerk's rows"
+    assert cli("template", "cadre", "--force").code == 0
+    assert filled.read_bytes().startswith(b"PK")
+
+
 def test_untouched_template_imports_nothing(base: Cli, tmp_path: Path, db_path: Path) -> None:
     for kind in ("section", "cadre", "community", "enterprise", "household"):
         path = tmp_path / f"{kind}.xlsx"

@@ -491,6 +491,10 @@ def template(
             "-o", "--output", help="写入的 .xlsx 文件（默认 当前目录/类别导入模板.xlsx）。"
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="文件已存在时覆盖它（默认不覆盖，以免冲掉已填写的模板）。"),
+    ] = False,
 ) -> None:
     """写一个空白的导入模板（.xlsx）：表头、一行示例和“说明”工作表。"""
     from sanlian.i18n.messages import render
@@ -503,5 +507,9 @@ def template(
     label = kinds[key]
     path = output or Path(exporting.default_name(label, "导入模板.xlsx"))
     _check_file(path, suffix_format(path) == "xlsx", "template_suffix")
+    if not force and (path.expanduser().exists() or path.expanduser().is_symlink()):
+        from sanlian.errors import ValidationError
+
+        raise ValidationError("template_exists", path=path)
     exporting.write_template(key, path)
     st.note(render("template_done", kind=label, path=path))
