@@ -39,6 +39,17 @@ def linked(base: Cli) -> Cli:
 # --- community links -----------------------------------------------------------------------
 
 
+def test_a_link_starting_after_today_is_refused(linked: Cli, unchanged: Unchanged) -> None:
+    """A mistyped year (2027 for 2026) made a link nobody could see or correct."""
+    for args in (
+        ("community", "--section", "办公室", "--community", "前河湾村", "--from", "2027-03-01"),
+        ("household", "--cadre", "单丽", "--household", "王秀英", "--from", "2027-03-01"),
+        ("enterprise", "--cadre", "1", "--enterprise", "1", "--from", "2027-03-01"),
+    ):
+        result = unchanged(lambda args=args: linked("link", *args))
+        assert "“联系开始日期”2027-03-01 晚于今天" in result.err, result
+
+
 def test_community_link_by_section_and_by_bureau(base: Cli) -> None:
     result = ok(base, "link", "community", "--section", "综合科", "--community", "幸福社区")
     assert "综合科 — 幸福社区" in result.out
@@ -101,9 +112,9 @@ def test_a_fourth_enterprise_is_refused_naming_the_three(base: Cli, unchanged: U
         assert name in result.err
     assert "最多联系 3 家" in result.err
     # once one link has ended, the fourth is allowed from the next day
-    ok(base, "link", "end", "2", "--date", "6-30")
-    ok(base, "link", "enterprise", "--cadre", "1", "--enterprise", "4", "--from", "7-1")
-    assert len(links(base, "--cadre", "1", "--as-of", "7-1")) == 3
+    ok(base, "link", "end", "2", "--date", "5-31")
+    ok(base, "link", "enterprise", "--cadre", "1", "--enterprise", "4", "--from", "6-1")
+    assert len(links(base, "--cadre", "1", "--as-of", "6-1")) == 3
     assert len(links(base, "--cadre", "1", "--all")) == 4
 
 

@@ -25,8 +25,9 @@ def ok(cli: Cli, *args: Any) -> None:
 
 
 @pytest.fixture
-def links(base: Cli) -> Cli:
-    """Links that start and end on different days, of every kind."""
+def links(base: Cli, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """Links that start and end on different days, of every kind (recorded in November)."""
+    monkeypatch.setenv("SANLIAN_TODAY", "2026-11-30")
     ok(base, "household", "add", "李强", "--community", "前河湾村", "--members", "2")  # 2
     ok(base, "link", "community", "--section", "综合科", "--community", "幸福社区", "--from", "3-5")
     ok(base, "link", "community", "--bureau", "--community", "前河湾村", "--from", "4-1")

@@ -84,6 +84,7 @@ def community(
             bureau=bureau,
             start_on=st.date(session, start, "开始日期"),
             now=now(),
+            today=st.today,
             note=note,
         )
         _journal(session, "link community", [record])
@@ -111,6 +112,7 @@ def enterprise(
             enterprise=enterprise,
             start_on=st.date(session, start, "开始日期"),
             now=now(),
+            today=st.today,
             note=note,
         )
         _journal(session, "link enterprise", [record])
@@ -139,6 +141,7 @@ def household(
             household=household,
             start_on=st.date(session, start, "开始日期"),
             now=now(),
+            today=st.today,
             note=note,
         )
         _journal(session, "link household", rows)

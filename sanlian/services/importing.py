@@ -3185,6 +3185,7 @@ class LinkImporter(LedgerImporter):
                         bureau=data["section"] is None,
                         start_on=data["start_on"],
                         now=self.now,
+                        today=self.today,
                         note=data["note"],
                     )
                 ]
@@ -3207,6 +3208,7 @@ class LinkImporter(LedgerImporter):
                             enterprise=str(data["target"]),
                             start_on=data["start_on"],
                             now=self.now,
+                            today=self.today,
                             note=data["note"],
                         )
                     ]
@@ -3217,6 +3219,7 @@ class LinkImporter(LedgerImporter):
                         household=str(data["target"]),
                         start_on=data["start_on"],
                         now=self.now,
+                        today=self.today,
                         note=data["note"],
                     )
             except RuleError as exc:

@@ -77,6 +77,14 @@ def _duplicate(session: Session, start_on: dt.date, left: str, right: str, *cond
         )
 
 
+def _check_start(start_on: dt.date, today: dt.date | None) -> None:
+    """A link is recorded once it has begun: a start after today (a mistyped year, most
+    often) is refused, as a visit's date is."""
+    from sanlian.services.visits import check_not_future
+
+    check_not_future(start_on, "联系开始日期", today)
+
+
 def _clean_note(note: str | None) -> str | None:
     from sanlian.services import validate
 
@@ -91,9 +99,11 @@ def link_community(
     bureau: bool = False,
     start_on: dt.date,
     now: dt.datetime,
+    today: dt.date | None = None,
     note: str | None = None,
 ) -> dict[str, Any]:
     """部门单位联系社区(村): a section (or the bureau, ``bureau=True``) with a community."""
+    _check_start(start_on, today)
     from sqlmodel import col
 
     from sanlian.db.models import Link
@@ -135,9 +145,11 @@ def link_enterprise(
     enterprise: str | int,
     start_on: dt.date,
     now: dt.datetime,
+    today: dt.date | None = None,
     note: str | None = None,
 ) -> dict[str, Any]:
     """领导班子联系企业: a leadership member with an enterprise, at most three at a time."""
+    _check_start(start_on, today)
     from sqlmodel import col, select
 
     from sanlian.db.models import Enterprise, Link
@@ -189,9 +201,11 @@ def link_household(
     household: str | int,
     start_on: dt.date,
     now: dt.datetime,
+    today: dt.date | None = None,
     note: str | None = None,
 ) -> list[dict[str, Any]]:
     """结对帮扶: one or several cadres (一对一/多对一) with one household; one row per cadre."""
+    _check_start(start_on, today)
     from sqlmodel import col, select
 
     from sanlian.db.models import Community, Household, Link
