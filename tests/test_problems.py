@@ -552,6 +552,9 @@ def test_problem_dates_after_today_refused(raised: Cli, unchanged: Unchanged) ->
     add = ("problem", "add", "--household", "1", "--category", "就学", "--text", "x")
     result = unchanged(lambda: raised(*add, "--date", "6-16"))
     assert "“提出日期”2026-06-16 晚于今天（2026-06-15）" in result.err
+    for day in ("2019-06-01", "2026-02-28"):  # a mistyped year was 2,700 days overdue
+        result = unchanged(lambda day=day: raised(*add, "--date", day))
+        assert f"“提出日期”{day} 不在任何活动年度的期间内（2026 年：2026-03-01 至" in result.err
     for args, field in [
         (("progress", "1", "--note", "x"), "办理日期"),
         (("resolve", "1", "--how", "x"), "解决日期"),

@@ -165,12 +165,14 @@ def add(
     from sanlian.services.lookups import resolved
     from sanlian.services.visits import (
         TARGET_COLUMN,
+        check_in_campaign,
         check_not_future,
         resolve_target,
         target_label,
     )
 
     check_not_future(raised_on, "提出日期", today)
+    check_in_campaign(session, raised_on, "提出日期", lookups)  # as a visit's date
     found = resolve_target(
         session,
         community=community,
