@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from sanlian.db.journal import FIELD_LABELS
 from tests.conftest import Cli, dump, execute_sql, on_pg, rows_of
 
 FIXTURE = Path(__file__).parent / "fixtures" / "schema_v1.db"
@@ -394,6 +395,19 @@ def test_history_and_undo_show_stored_keys_as_their_labels(base: Cli) -> None:
     # an edit holds the changed columns alone (no target kind): the category's label all the same
     assert base("problem", "edit", "1", "--category", "技能培训").code == 0
     assert "问题类别：就医 → 技能培训" in base("history", "--detail", "-n", "1").out
+
+
+def test_campaign_rules_are_named_in_chinese(base: Cli) -> None:
+    from sanlian.db.models import Campaign
+
+    assert base("campaign", "set", "--pairs", "2", "--visit-cadence", "20").code == 0
+    detail = base("history", "--detail", "-n", "1").out
+    assert "每名干部结对户数上限：1 → 2" in detail and "走访频次（天）：30 → 20" in detail
+    preview = base("undo").out
+    assert "每名干部结对户数上限：2 → 1" in preview
+    rules = [c.name for c in Campaign.__table__.columns if c.name.endswith(("_days", "_cadre"))]  # type: ignore[attr-defined]
+    assert len(rules) == 7 and all(name in FIELD_LABELS for name in rules)
+    assert not any(name in detail + preview for name in rules)
 
 
 def test_history_with_reveal_is_itself_journaled(base: Cli, db_path: Path) -> None:

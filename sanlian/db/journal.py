@@ -123,6 +123,14 @@ FIELD_LABELS = {
     "seq": "顺序",
     "key": "代码",
     "start": "开始",
+    # the campaign's rules (``campaign set``)
+    "household_pairs_per_cadre": "每名干部结对户数上限",
+    "problem_days": "问题办理时限（天）",
+    "yellow_days": "超期几天起亮黄牌",
+    "red_days": "超期几天亮红牌",
+    "stale_days": "问题几天无进展需督促",
+    "visit_cadence_days": "走访频次（天）",
+    "research_warn_days": "调研报告提前督促（天）",
 }
 
 
