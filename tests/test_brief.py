@@ -112,6 +112,13 @@ def test_refusals(cli: Cli, ledger: Ids, tmp_path: Path) -> None:
     pdf = cli("brief", "--from", "2026-06-01", "--to", "2026-06-14", "-o", tmp_path / "a.pdf")
     assert pdf.code == 1 and ".docx" in pdf.err
     assert not (tmp_path / "a.pdf").exists()
+    for period in (("2026-12-20", "2027-01-10"), ("2027-06-01", "2027-06-30")):
+        outside = cli("brief", "--from", period[0], "--to", period[1])
+        assert outside.code == 1, outside
+        assert f"简报期间 {period[0]} 至 {period[1]} 的结束日期不在已有的活动年度内" in outside.err
+        assert (
+            "已有：2025、2026 年" in outside.err and "请用 --year" not in outside.err
+        )  # brief has none
 
 
 def _drop_mobilisation(db_path: Path) -> None:

@@ -162,6 +162,17 @@ def brief(
         raise ValidationError("report_period_order", start=start, end=end)
     if no is not None and no < 1:
         raise ValidationError("report_brief_no", value=no)
+    from sanlian.services.campaign import years
+
+    held = years(session)
+    if held and end.year not in held:  # (no campaign at all: load_campaign says so)
+        raise ValidationError(
+            "report_brief_year",
+            start=start,
+            end=end,
+            years="、".join(str(y) for y in held),
+            year=end.year,
+        )
     view, _ = load_campaign(session, today=today, year=end.year, as_of=end)
     year = view.campaign.year
     period = Period(year, start, end, end)
