@@ -312,6 +312,15 @@ def test_problem_export_imported_back(
         "第 3 行：问题 2 的“状态”写为“已解决”，导入不改变办理状态（仍为“待办”）："
         "办理进展和结果请用 sanlian problem progress / resolve / close 2 逐件登记"
     ) in result.err
+    # a new problem said to be done (another database's ledger, a section's own list): said too
+    added = list(rows[2])
+    added[exported[0].index("台账编号")] = None
+    added[exported[0].index("问题")] = "另一件事"
+    result = ok(linked, "problem", "import", write_csv(tmp_path / "新.csv", [rows[0], added]))
+    assert "新增 1" in result.out
+    assert (
+        "第 2 行：新登记的问题 4 的“状态”写为“已解决”，导入只登记问题本身（状态为“待办”）："
+    ) in result.err
 
 
 def display_cell(value: Any) -> Any:

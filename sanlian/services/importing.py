@@ -3583,10 +3583,13 @@ class ProblemImporter(LedgerImporter):
         data = row.data
         return f"{self.refs.name(data['target_kind'], data['target'])}：{data['text'][:20]}"
 
-    def _status_left(self, row: Row, problem_id: int, status: str, notes: list[str]) -> None:
+    def _status_left(
+        self, row: Row, problem_id: int, status: str, notes: list[str], *, new: bool = False
+    ) -> None:
         """An exported ledger's 状态 changed by hand (a section writing 已解决 on the sheet it
         was sent) is not read: a problem's state moves by its steps, each dated and described.
-        Said on the row, so that the result is not lost without a word."""
+        Said on the row, so that the result is not lost without a word; likewise for a ``new``
+        problem (a ledger of another database, or typed by a section) said to be done."""
         from sanlian.i18n.labels import PROBLEM_STATUS
 
         index = self._status_index
@@ -3594,9 +3597,8 @@ class ProblemImporter(LedgerImporter):
         text = display(cell).strip() if cell is not None else ""
         current = PROBLEM_STATUS.get(status, status)
         if text and text != current:
-            notes.append(
-                render("import_problem_status_left", id=problem_id, status=text, current=current)
-            )
+            key = "import_problem_status_new" if new else "import_problem_status_left"
+            notes.append(render(key, id=problem_id, status=text, current=current))
 
     @functools.cached_property
     def _status_index(self) -> int | None:
@@ -3705,6 +3707,7 @@ class ProblemImporter(LedgerImporter):
             **_target_kwargs(kind, data["target"]),
         )
         self.claim("problem", int(record["id"]), row.line)
+        self._status_left(row, int(record["id"]), "pending", notes, new=True)
         return "add", ()
 
 
