@@ -204,6 +204,27 @@ def test_visit_update_and_refusals(linked: Cli, db_path: Path, tmp_path: Path) -
     assert "“联系卡”应为不小于 0 的整数" in result.err
 
 
+def test_another_visit_that_day_is_added_not_written_over(
+    linked: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    ok(linked, "visit", "import", write_csv(tmp_path / "a.csv", VISITS))
+    before = rows_of(db_path, "select id, form, cards, diary from visit where id = 3")
+    # the same day, cadre and village: an afternoon's cards after the morning's visit
+    afternoon = ["2026-04-03", "曾强", "社区", "前河湾村", "入户走访", "", "下午又去了一趟"]
+    result = ok(linked, "visit", "import", write_csv(tmp_path / "b.csv", [VISITS[0], afternoon]))
+    assert "新增 1，更新 0，未变 0" in result.out
+    assert rows_of(db_path, "select id, form, cards, diary from visit where id = 3") == before
+    assert rows_of(db_path, "select form, diary from visit where id = 4") == [
+        ("home", "下午又去了一趟")
+    ]
+    # both in one file, as a fresh ledger has them: two visits
+    ok(linked, "visit", "remove", "4")
+    ok(linked, "visit", "remove", "3")
+    both = [VISITS[0], VISITS[3], afternoon]
+    result = ok(linked, "visit", "import", write_csv(tmp_path / "c.csv", both))
+    assert "新增 2，更新 0，未变 0" in result.out
+
+
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
 def test_visit_export_imported_back(
     linked: Cli, db_path: Path, tmp_path: Path, suffix: str

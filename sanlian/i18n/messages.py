@@ -321,7 +321,7 @@ MESSAGES: dict[str, str] = {
     "template_done": "已写入{kind}导入模板 {path}：第 1 行是表头，第 2 行是示例（导入时自动跳过），说明见“说明”工作表。",
     "template_kind_unsupported": "“{kind}”没有导入模板，可选：{kinds}。",
     "import_one_cadre": "“{field}”只能写一名领导班子成员，现在写了 {count} 名；联系多家企业或多名领导请分行填写。",
-    "import_ambiguous_visit": "同一天、同一对象、同一批干部已有 {count} 次内容不同的走访，无法确定对应哪一次；请用 sanlian visit edit 逐条修改。",
+    "import_ambiguous_visit": "同一天、同一对象、同一批干部、同一形式已有 {count} 次内容不同的走访，无法确定对应哪一次；请用 sanlian visit edit 逐条修改。",
     "import_problem_due": "问题 {id} 的办理期限是 {current}，与文件中的 {due} 不同；延期请用 sanlian problem extend {id} --due {due} --reason 原因。",
 }
 

@@ -3414,6 +3414,10 @@ class VisitImporter(LedgerImporter):
         wanted = set(data["cadres"])
         found = []
         for visit in same:
+            if "form" in clean and visit.form != clean["form"]:
+                # another visit that day (a home visit in the morning, a call in the
+                # afternoon): added beside it, never written over it
+                continue
             who = set(
                 self.session.exec(
                     select(VisitCadre.cadre_id).where(col(VisitCadre.visit_id) == visit.id)
