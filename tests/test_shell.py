@@ -149,6 +149,19 @@ def test_output_is_that_of_the_one_shot_command(
     assert inside.code == (0 if one_shot.code == 0 else 1)
 
 
+def test_a_reveal_as_the_last_line_is_journaled_once(
+    base: Cli, shell_run: Callable[..., Result]
+) -> None:
+    def reveals() -> list[str]:
+        rows = base("history", "-f", "json").json()
+        return [r["command"] for r in rows if "--reveal" in r["command"]]
+
+    for lines in (("household list --reveal",), ("household list --reveal", "section list")):
+        before = len(reveals())
+        assert shell_run(*lines).code == 0
+        assert len(reveals()) == before + 1, lines
+
+
 # --- start-up paid once ---------------------------------------------------------------------
 
 

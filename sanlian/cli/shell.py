@@ -331,7 +331,11 @@ class Shell:
             else:
                 sys.stderr.write(render("internal_error", reason=type(exc).__name__) + "\n")
             code = 1
+        from sanlian.cli import context
         from sanlian.cli.main import command_noun
+
+        # its --reveal is journaled by the command itself, not once more at the shell's end
+        context.state().reveal_asked = False
 
         if command_noun(words) in REOPEN_AFTER:
             from sanlian.db import engine
