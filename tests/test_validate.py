@@ -206,8 +206,18 @@ def test_a_number_is_no_name(value: str, shown: str) -> None:
         f"“户主姓名”写的是一串数字（{shown}），不像名称，可能是别的列（身份证号码、电话号码、"
         "日期等）填到了这一列：请核对各列是否对齐。"
     )
-    for kept in ("第3网格", "110", "2026年新村", "A座101"):
+    for kept in ("第3网格", "2026年新村", "A座101", "张伟2"):
         assert validate.name(kept, "名称") == kept
+
+
+@pytest.mark.parametrize("value", ["110", "3", "１２", "李@四", "#二科"])
+def test_a_name_a_lookup_would_misread_is_refused(value: str) -> None:
+    """Digits alone are looked up as a number (``section remove 123``: number 123); ``@`` and a
+    leading ``#`` are how a lookup names the section or the number."""
+    with pytest.raises(ValidationError) as info:
+        validate.name(value, "科室名称")
+    assert info.value.key in ("name_is_digits", "name_lookup_sign")
+    assert info.value.message.startswith("“科室名称”“")
     with pytest.raises(ValidationError) as info:  # a date: refused, and shown as it is
         validate.name("2026-06-03", "户主姓名")
     assert "（2026-06-03）" in info.value.message

@@ -80,6 +80,8 @@ MESSAGES: dict[str, str] = {
     "campaign_year_missing": "没有 {year} 年的活动，已有年度：{years}。请用 --year 指定已有年度，或先 sanlian init --year {year}。",
     "selfcheck_before_year": "“截至日期”{as_of} 早于 {year} 年度的开始，自查没有可统计的内容：请用 --as-of 指定 {year}-01-01 以后的日期，或用 --year 选另一年度。",
     "selfcheck_year_ahead": "{year} 年度还没有开始（今天是 {today}），自查没有可统计的内容：请到 {year} 年再运行，或用 --year 选另一年度。",
+    "name_is_digits": "“{field}”“{value}”只有数字，查找时会被当作编号；名称请写上文字（如写“三科”而不是“3”）。",
+    "name_lookup_sign": "“{field}”“{value}”含有“@”或以“#”开头，这两个符号在命令中另有用处（张伟@办公室 区分同名，#12 指编号）；请去掉或换成别的字。",
     "name_is_number": "“{field}”写的是一串数字（{value}），不像名称，可能是别的列（身份证号码、电话号码、日期等）填到了这一列：请核对各列是否对齐。",
     "year_invalid": "“年度”“{value}”不对，请写四位年份，如 2026。",
     "phase_unknown": "“阶段”“{value}”不认识，请写 1、2、3 或 动员部署、组织实施、总结。",

@@ -97,6 +97,10 @@ def name(value: str | None, field: str) -> str:
         elif len(digits) == 11 and digits.startswith("1"):
             clean = str(mask_phone(digits))
         raise ValidationError("name_is_number", field=field, value=clean)
+    if clean.isascii() and clean.isdigit():  # ``section remove 123`` would look up number 123
+        raise ValidationError("name_is_digits", field=field, value=clean)
+    if "@" in clean or clean.startswith("#"):  # 张伟@办公室 and #12 are how a lookup is written
+        raise ValidationError("name_lookup_sign", field=field, value=clean)
     return clean
 
 
