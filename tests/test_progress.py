@@ -333,7 +333,7 @@ def test_rich_keeps_every_figure_whole_at_100_columns(ledger: Ids, db_path: Path
     total = next(line for line in table.splitlines() if "合计" in line)
     assert all(f" {ratio} " in total for ratio in ("3/5", "3/6", "1/2", "6/8")), total
     # a phase's title is one line of its own, however narrow its table
-    assert "第三阶段 总结阶段（11月1日—12月31日，进行中，剩 0 天） 完成 1/2\n" in text
+    assert "第三阶段 总结阶段（11月1日—12月31日，进行中，最后一天） 完成 1/2\n" in text
 
 
 def test_demo_hook_prints_progress(
@@ -351,7 +351,7 @@ def test_demo_hook_prints_progress(
     assert out.startswith("2026年“三联三解三促”活动 · 截至 2026-06-15")
     assert "各科室进度" in out
     print_progress(reset(db=location(db_path)), dt.date(2026, 12, 31))
-    assert "截至 2026-12-31 · 当前：总结阶段（剩 0 天） · 活动剩 0 天" in capsys.readouterr().out
+    assert "截至 2026-12-31 · 当前：总结阶段（最后一天） · 活动最后一天" in capsys.readouterr().out
 
 
 def test_refusals(cli: Cli, ledger: Ids, tmp_path: Path) -> None:

@@ -36,6 +36,12 @@ class CheckItem:
         return {"key": self.key, "label": self.label, "done": self.done, "record": self.record}
 
 
+def days_left_text(days: int) -> str:
+    """``剩 N 天`` after the as-of day; on the last day itself, that it is the last (a phase
+    in progress with "0 days left" reads as over; "today" would be wrong for a past as-of)."""
+    return "最后一天" if days == 0 else f"剩 {days} 天"
+
+
 @dataclass(frozen=True)
 class PhaseProgress:
     key: str
@@ -54,7 +60,7 @@ class PhaseProgress:
     @property
     def state_text(self) -> str:
         if self.state == "current":
-            return f"进行中，剩 {self.days_left} 天"
+            return f"进行中，{days_left_text(self.days_left)}"
         return PHASE_STATE[self.state]
 
     def as_dict(self) -> dict[str, Any]:
@@ -138,9 +144,9 @@ class Progress:
             return f"{head} · 活动尚未开始（{days} 天后开始）"
         if self.as_of > self.campaign_end:
             return f"{head} · 活动已结束"
-        now = "、".join(f"{p.name}（剩 {p.days_left} 天）" for p in self.current)
-        left = (self.campaign_end - self.as_of).days
-        return f"{head} · 当前：{now or '阶段间隙'} · 活动剩 {left} 天"
+        now = "、".join(f"{p.name}（{days_left_text(p.days_left)}）" for p in self.current)
+        left = days_left_text((self.campaign_end - self.as_of).days)
+        return f"{head} · 当前：{now or '阶段间隙'} · 活动{left}"
 
     def as_dict(self) -> dict[str, Any]:
         return {
