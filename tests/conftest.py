@@ -238,6 +238,18 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
     return run
 
 
+def other_programs_db(
+    path: Path, table: str, columns: tuple[str, str], row: tuple[str, str]
+) -> Path:
+    """A SQLite file of another program: one table of two text columns, one row."""
+    con = sqlite3.connect(path)
+    con.execute(f"create table {table} ({columns[0]} text, {columns[1]} text)")
+    con.execute(f"insert into {table} values (?, ?)", row)
+    con.commit()
+    con.close()
+    return path
+
+
 def dump(path: Path) -> list[str]:
     """Every row of every table (but the journal's own bookkeeping is included too).
 

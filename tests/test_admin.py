@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Cli
+from tests.conftest import Cli, other_programs_db
 
 
 @pytest.mark.sqlite_only(reason="db backup/restore copy the SQLite file")
@@ -55,12 +55,9 @@ def test_a_file_that_is_not_a_database(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_another_programs_sqlite_file_is_left_alone(cli: Cli, tmp_path: Path) -> None:
-    other = tmp_path / "考勤.db"
-    con = sqlite3.connect(other)
-    con.execute("create table attendance (name text, day text)")
-    con.execute("insert into attendance values ('张三', '2026-11-02')")
-    con.commit()
-    con.close()
+    other = other_programs_db(
+        tmp_path / "考勤.db", "attendance", ("name", "day"), ("张三", "2026-11-02")
+    )
     before = other.read_bytes()
     for command in (("cadre", "list"), ("history",), ("db", "check"), ("init", "--year", "2026")):
         result = cli("--db", other, *command)

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from sanlian.db import migrations
 from sanlian.services import backups
-from tests.conftest import Cli, dump
+from tests.conftest import Cli, dump, other_programs_db
 
 pytestmark = pytest.mark.sqlite_only(
     reason="about the SQLite file itself: copies, damage, permissions, locks"
@@ -189,12 +189,9 @@ def test_restore_refuses_a_corrupted_copy(
 def test_restore_refuses_a_sqlite_file_of_another_program(
     base: Cli, tmp_path: Path, unchanged
 ) -> None:  # type: ignore[no-untyped-def]
-    other = tmp_path / "通讯录.db"
-    con = sqlite3.connect(other)
-    con.execute("create table contacts (name text, phone text)")
-    con.execute("insert into contacts values ('张三', '13800000000')")
-    con.commit()
-    con.close()
+    other = other_programs_db(
+        tmp_path / "通讯录.db", "contacts", ("name", "phone"), ("张三", "13800000000")
+    )
     result = unchanged(lambda: base("db", "restore", other, "--yes"))
     assert "不是 sanlian 数据库" in result.err
 
