@@ -402,9 +402,9 @@ def test_campaign_rules_are_named_in_chinese(base: Cli) -> None:
 
     assert base("campaign", "set", "--pairs", "2", "--visit-cadence", "20").code == 0
     detail = base("history", "--detail", "-n", "1").out
-    assert "每名干部结对户数上限：1 → 2" in detail and "走访频次（天）：30 → 20" in detail
+    assert "每名干部同时结对户数上限：1 → 2" in detail and "干部多少天内应有走访：30 → 20" in detail
     preview = base("undo").out
-    assert "每名干部结对户数上限：2 → 1" in preview
+    assert "每名干部同时结对户数上限：2 → 1" in preview
     rules = [c.name for c in Campaign.__table__.columns if c.name.endswith(("_days", "_cadre"))]  # type: ignore[attr-defined]
     assert len(rules) == 7 and all(name in FIELD_LABELS for name in rules)
     assert not any(name in detail + preview for name in rules)

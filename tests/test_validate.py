@@ -210,14 +210,31 @@ def test_a_number_is_no_name(value: str, shown: str) -> None:
         assert validate.name(kept, "名称") == kept
 
 
-@pytest.mark.parametrize("value", ["110", "3", "１２", "李@四", "#二科"])
-def test_a_name_a_lookup_would_misread_is_refused(value: str) -> None:
-    """Digits alone are looked up as a number (``section remove 123``: number 123); ``@`` and a
-    leading ``#`` are how a lookup names the section or the number."""
+@pytest.mark.parametrize(
+    ("value", "qualified", "refused"),
+    [
+        ("110", False, True),
+        ("１２", False, True),
+        ("#3", False, True),
+        ("#1车间", False, False),
+        ("A@B", False, False),  # a section or enterprise: @ means nothing to its lookup
+        ("李@四", True, True),
+        ("12", True, False),  # a community: found as 12@东镇
+    ],
+)
+def test_a_name_a_lookup_would_misread_is_refused(
+    value: str, qualified: bool, refused: bool
+) -> None:
+    """A section's or enterprise's name of digits (or # and digits) is looked up as a number
+    (``section remove 123``: number 123); ``@`` parts a cadre's, household's or community's
+    name from what tells it apart, and finds such a one of digits (12@东镇)."""
+    if not refused:
+        validate.lookup_name(value, "科室名称", qualified=qualified)
+        return
     with pytest.raises(ValidationError) as info:
-        validate.name(value, "科室名称")
+        validate.lookup_name(value, "科室名称", qualified=qualified)
     assert info.value.key in ("name_is_digits", "name_lookup_sign")
-    assert info.value.message.startswith("“科室名称”“")
+    assert info.value.message.startswith(f"“科室名称”“{value}”")
     with pytest.raises(ValidationError) as info:  # a date: refused, and shown as it is
         validate.name("2026-06-03", "户主姓名")
     assert "（2026-06-03）" in info.value.message

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
+from sanlian.i18n.labels import CAMPAIGN_SETTINGS
+
 if TYPE_CHECKING:
     from sqlalchemy import Table
     from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
@@ -123,14 +125,7 @@ FIELD_LABELS = {
     "seq": "顺序",
     "key": "代码",
     "start": "开始",
-    # the campaign's rules (``campaign set``)
-    "household_pairs_per_cadre": "每名干部结对户数上限",
-    "problem_days": "问题办理时限（天）",
-    "yellow_days": "超期几天起亮黄牌",
-    "red_days": "超期几天亮红牌",
-    "stale_days": "问题几天无进展需督促",
-    "visit_cadence_days": "走访频次（天）",
-    "research_warn_days": "调研报告提前督促（天）",
+    **CAMPAIGN_SETTINGS,  # the campaign's rules, named as ``campaign show`` names them
 }
 
 

@@ -205,3 +205,15 @@ def parse(enum: Enum, value: str, field: str, words: Mapping[str, str] | None = 
             return key
     choices = "、".join(f"{lab}({key})" for key, lab in enum.items())
     raise ValidationError("enum_invalid", field=field, value=value, choices=choices)
+
+
+# the campaign's rules (``campaign show``/``set``, and the journal of their changes)
+CAMPAIGN_SETTINGS = {
+    "household_pairs_per_cadre": "每名干部同时结对户数上限",
+    "problem_days": "问题办理时限(天)",
+    "yellow_days": "超期多少天亮黄牌",
+    "red_days": "超期多少天亮红牌",
+    "stale_days": "问题多少天无进展需督促",
+    "visit_cadence_days": "干部多少天内应有走访",
+    "research_warn_days": "总结阶段前多少天提醒调研报告",
+}

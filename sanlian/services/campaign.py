@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sanlian.errors import RuleError, ValidationError
-from sanlian.i18n.labels import PHASE
+from sanlian.i18n.labels import CAMPAIGN_SETTINGS, PHASE
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -22,15 +22,7 @@ SEED_PHASES = (
     ("summarise", 3, (11, 1), (12, 31)),
 )
 
-SETTINGS = {
-    "household_pairs_per_cadre": "每名干部同时结对户数上限",
-    "problem_days": "问题办理时限(天)",
-    "yellow_days": "超期多少天亮黄牌",
-    "red_days": "超期多少天亮红牌",
-    "stale_days": "问题多少天无进展需督促",
-    "visit_cadence_days": "干部多少天内应有走访",
-    "research_warn_days": "总结阶段前多少天提醒调研报告",
-}
+SETTINGS = CAMPAIGN_SETTINGS
 SETTING_ALIASES = {
     "pairs": "household_pairs_per_cadre",
     "time_limit": "problem_days",

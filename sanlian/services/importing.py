@@ -1113,7 +1113,13 @@ class RegistryImporter(Importer):
             from sanlian.services.registry import clean_values
 
             data = clean_values(
-                self.session, self.kind, values, today=self.today, notes=notes, current=current
+                self.session,
+                self.kind,
+                values,
+                today=self.today,
+                notes=notes,
+                current=current,
+                lookup_names=False,
             )
         data.update(resolved)
         return data
@@ -1152,7 +1158,9 @@ class RegistryImporter(Importer):
                 single = {f.key: value}
                 if f.type == "id_number" and gender_ok and row.values.get("gender") is not None:
                     single["gender"] = row.values["gender"]
-                clean_values(self.session, self.kind, single, today=self.today)
+                # (an import does not hold names to the lookup rule: a file exported with a
+                # name stored before it must import back)
+                clean_values(self.session, self.kind, single, today=self.today, lookup_names=False)
             except SanlianError as exc:
                 if f.key == "gender":
                     gender_ok = False

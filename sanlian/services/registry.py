@@ -186,8 +186,12 @@ def clean_values(
     today: dt.date,
     notes: list[str] | None = None,
     current: Any = None,
+    lookup_names: bool = True,
 ) -> dict[str, Any]:
     """Check each given value by its field's rule; return column → clean value.
+
+    ``lookup_names``: a new name, or a rename of ``current``, is refused where a lookup would
+    read it otherwise (``validate.lookup_name``); a name stored before that rule is kept.
 
     A value of ``None`` means "not given"; an empty string clears an optional field.
     """
@@ -205,6 +209,8 @@ def clean_values(
             continue
         if f.type == "name":
             out[f.column] = validate.name(raw, f.label)
+            if lookup_names and (current is None or out[f.column] != current.name):
+                validate.lookup_name(out[f.column], f.label, qualified=kind in refs.QUALIFIER)
         elif f.type == "text":
             out[f.column] = validate.text(raw, f.label, limit=f.limit)
         elif f.type == "enum":

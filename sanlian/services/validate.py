@@ -97,11 +97,20 @@ def name(value: str | None, field: str) -> str:
         elif len(digits) == 11 and digits.startswith("1"):
             clean = str(mask_phone(digits))
         raise ValidationError("name_is_number", field=field, value=clean)
-    if clean.isascii() and clean.isdigit():  # ``section remove 123`` would look up number 123
-        raise ValidationError("name_is_digits", field=field, value=clean)
-    if "@" in clean or clean.startswith("#"):  # 张伟@办公室 and #12 are how a lookup is written
-        raise ValidationError("name_lookup_sign", field=field, value=clean)
     return clean
+
+
+def lookup_name(clean: str, field: str, *, qualified: bool) -> None:
+    """Refuse a new name that a lookup would read otherwise (``services.refs.resolve``).
+    Where a name may be ``qualified`` (a cadre, household or community), ``@`` parts it from
+    its section, community or township (张伟@办公室), and a name of digits is still found so
+    (12@东镇); elsewhere (a section, an enterprise) digits alone, or after ``#``, can only be
+    read as a record's number (``section remove 123`` looks up number 123)."""
+    if qualified:
+        if "@" in clean:
+            raise ValidationError("name_lookup_sign", field=field, value=clean)
+    elif unicodedata.normalize("NFKC", clean).lstrip("#").isdecimal():
+        raise ValidationError("name_is_digits", field=field, value=clean)
 
 
 # A name of digits alone, seven or more (an ID number may end in X): a number, not a name.
