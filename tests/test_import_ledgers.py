@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -85,10 +86,13 @@ def test_link_rules_refuse_rows(base: Cli, tmp_path: Path, unchanged: Any) -> No
         ["企业", "", "张伟@办公室、曾强", ENTERPRISE, "2026-03-05", "", ""],
         ["学校", "", "曾强", "某校", "2026-03-10", "", ""],
         ["社区", "财务科", "", "幸福社区", "2026-13-01", "", ""],
+        ["社区", "综合科", "", "幸福社区", "2027-03-01", "", ""],  # a mistyped year
     ]
     result = unchanged(lambda: base("link", "import", write_csv(tmp_path / "x.csv", rows)))
     err = result.err
-    assert "6 行不合格" in err
+    assert "7 行不合格" in err
+    # the refusal stands in the start date's column, with its value
+    assert re.search(r"\n8 +开始日期 +2027-03-01 +“联系开始日期”2027-03-01 晚于今天", err), err
     assert "干部“曾强”（编号 4）不是领导班子成员" in err
     assert "没有与干部“曾强”所在的办公室或局机关建立联系" in err
     assert "“干部”不能为空" in err

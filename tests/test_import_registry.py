@@ -229,6 +229,28 @@ def test_a_header_alone_is_refused(base: Cli, tmp_path: Path, unchanged: Any) ->
         assert "未导入任何干部" in result.err and not result.out
 
 
+def test_a_header_alone_names_the_sheet_with_the_data(
+    base: Cli, tmp_path: Path, unchanged: Any
+) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "汇总"
+    first.append(["姓名", "科室"])
+    january = book.create_sheet("一月")
+    january.append(["姓名", "科室"])
+    january.append(["吴昊", "办公室"])
+    path = tmp_path / "花名册.xlsx"
+    book.save(path)
+    result = unchanged(lambda: base("cadre", "import", path))
+    assert "工作表“汇总”只有表头" in result.err, result
+    assert (
+        "工作表 “一月” 有同样的表头，请用 --sheet 指定数据所在的一张，如 --sheet 一月" in result.err
+    )
+
+
 def test_unsupported_suffix(base: Cli, tmp_path: Path, unchanged: Any) -> None:
     path = tmp_path / "x.docx"
     path.write_bytes(b"x")

@@ -384,7 +384,8 @@ def migrate(engine: Engine, *, location: str | None = None) -> list[int]:
         exists = engine.dialect.has_table(conn, table.name)
         others = [] if exists or location is None else engine.dialect.get_table_names(conn)
     if others:  # a SQLite file of another program: sanlian's tables are not written into it
-        raise DatabaseError("db_foreign", path=location, tables="、".join(sorted(others)[:3]))
+        named = "、".join(sorted(others)[:3]) + (f" 等 {len(others)} 张" if len(others) > 3 else "")
+        raise DatabaseError("db_foreign", path=location, tables=named)
     if not exists:
         with write.begin() as conn:
             table.create(conn, checkfirst=True)

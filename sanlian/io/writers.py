@@ -28,6 +28,9 @@ _LONG_DIGITS = re.compile(r"^\d{12,}$")
 HEADER_FILL = "DDEBF7"
 
 
+TEMPLATE_NOTES_SHEET = "说明"  # an import template's sheet of notes on its columns
+
+
 def suffix_format(path: Path) -> str | None:
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
@@ -333,7 +336,7 @@ def write_template(path: Path, title: str, columns: Sequence[TemplateColumn], no
                 sheet.add_data_validation(check)
     sheet.freeze_panes = "A2"
 
-    guide = book.create_sheet("说明")
+    guide = book.create_sheet(TEMPLATE_NOTES_SHEET)
     guide.append(["列名", "是否必填", "说明", "可选值", "也可写作"])
     for cell in guide[1]:
         cell.font, cell.fill = bold, fill

@@ -664,6 +664,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     skipped_example: bool = False
+    example_line: int = 0  # where the template's example was (``skipped_example``)
     bad: list[BadRow] = field(default_factory=list)
     planned: list[Planned] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -1927,6 +1928,7 @@ def _run_import(
                     and all(values.get(k) == example.get(k) for k in mapped_keys)
                 ):
                     result.skipped_example = True
+                    result.example_line = line
                     continue
                 result.rows += 1
                 if problems:
@@ -1956,11 +1958,21 @@ def _run_import(
                     result.bad.extend(importer.process(batch, result, keep_plan))
                     batch = []
         if not result.rows:  # a header (or the template's example) and nothing under it
+            if result.other_data_sheets and not result.skipped_example:  # the data is likely
+                # on one of them: say which
+                raise ImportFileError(
+                    "import_header_only_sheets",
+                    sheet=table.sheet,
+                    others="、".join(f"“{n}”" for n in result.other_data_sheets),
+                    first=result.other_data_sheets[0],
+                    kind=importer.label,
+                )
             raise ImportFileError(
                 "import_example_only" if result.skipped_example else "import_header_only",
                 path=table.path,
-                line=result.header_line + 1 if result.skipped_example else result.header_line,
+                line=result.example_line if result.skipped_example else result.header_line,
                 kind=importer.label,
+                where="文件或工作表（--sheet）" if table.sheet else "文件",
             )
         if batch:
             result.bad.extend(importer.process(batch, result, keep_plan))
@@ -2101,9 +2113,12 @@ def _other_data_sheets(table: Table, importer: Any, maps: Mapping[str, str]) -> 
     this kind: a roster sent as one sheet per section is imported one sheet at a time, and the
     clerk should hear that the others were left."""
     from sanlian.io.readers import sheet_head
+    from sanlian.io.writers import TEMPLATE_NOTES_SHEET
 
     found = []
     for name in table.visible_others[:20]:
+        if name == TEMPLATE_NOTES_SHEET:  # a template's notes list the columns' names
+            continue
         head = sheet_head(table.path, name)
         if not head:
             continue
@@ -3012,6 +3027,7 @@ class LinkImporter(LedgerImporter):
     label = "联系记录"
     ignored = ("有效", "联系对象所在社区(村)")
     ERROR_FIELDS = {
+        "date_in_future": "start_on",
         "link_section_or_bureau": "section",
         "link_not_leader": "cadres",
         "link_enterprise_limit": "cadres",
