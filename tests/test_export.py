@@ -425,6 +425,34 @@ def test_record_number_refusals(people: Cli, tmp_path: Path, unchanged: Any) -> 
     assert "5       台账编号  #3" in err and "与第 4 行是同一干部" in err
 
 
+def test_record_number_of_another_party_refused(
+    people: Cli, tmp_path: Path, db_path: Path, unchanged: Any
+) -> None:
+    # A 台账编号 from another database's export (or copied to the wrong row) names a record
+    # of this one: taken as an edit, it would write one person over another.
+    rows = [["台账编号", "姓名", "科室"], ["3", "李建国", "综合科"]]
+    result = unchanged(lambda: people("cadre", "import", write_csv(tmp_path / "c.csv", rows)))
+    assert "2       台账编号  3" in result.err
+    assert "“台账编号”3 是干部“单丽”，本行却是“李建国”，不像同一条记录" in result.err
+    assert "cadre edit --name" in result.err
+    header = ["台账编号", "户主姓名", "所在社区(村)", "身份证号码"]
+    rows = [header, ["1", "赵六", "幸福社区@枣园镇", MAN3]]
+    result = unchanged(lambda: people("household", "import", write_csv(tmp_path / "h.csv", rows)))
+    assert "本行却是“赵六”，身份证号码也不同，不像同一条记录" in result.err
+    # The same ID number says it is the same person renamed; one character is a typo fixed.
+    rows = [header, ["1", "陈晓红", "幸福社区@枣园镇", WOMAN], ["3", "单莉", "", ""]]
+    rows[2][1:3] = ["王小五", "3"]
+    result = people("household", "import", write_csv(tmp_path / "ok.csv", rows))
+    assert result.code == 0, result
+    assert "更新 2" in result.out
+    from tests.test_import_registry import rows_of
+
+    assert rows_of(db_path, "select name from household where id in (1, 3) order by id") == [
+        ("陈晓红",),
+        ("王小五",),
+    ]
+
+
 def test_record_number_of_another_kind_or_retired(
     people: Cli, tmp_path: Path, unchanged: Any
 ) -> None:

@@ -117,7 +117,7 @@ def test_an_empty_table_is_matched_as_a_filled_one(
     the database for every batch."""
     rows = [[*r, ""] for r in households(700)]
     rows[0][-1] = "台账编号"
-    rows[400][-1] = "3"  # a record an earlier batch wrote: this row names it again
+    rows[400] = [*rows[3][:-1], "3"]  # line 4 wrote record 3: this row names it again
     rows[450][-1] = "99999"  # no such record
     monkeypatch.setattr(importing, "BATCH", 50)
     monkeypatch.setenv(importing.PARALLEL_ENV, "1000000000")

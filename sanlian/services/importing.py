@@ -881,6 +881,19 @@ def insert_search_keys(
     return len(rows)
 
 
+def _one_apart(a: str, b: str) -> bool:
+    """Whether ``b`` is ``a`` with one character changed, added or taken away."""
+    if len(a) > len(b):
+        a, b = b, a
+    if len(b) - len(a) > 1:
+        return False
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    skip = 1 if len(a) == len(b) else 0  # replaced: both move on; added: only the longer
+    return a[i + skip :] == b[i + 1 :]
+
+
 class RegistryImporter(Importer):
     """Sections, cadres, communities, enterprises and households: the ``registry`` rules."""
 
@@ -1205,6 +1218,38 @@ class RegistryImporter(Importer):
             first_without = line
         self._seen_name[name_key] = (first_any, first_without)
 
+    def _same_party(self, record: Any, data: Mapping[str, Any]) -> bool:
+        """Whether a row whose 台账编号 names ``record`` can be that record: its name the same,
+        or another name where the ID number (credit code) on both says it is the same one, or
+        where none does, a name at most one character away (a typo corrected). Else the row
+        is another party's (an export of another database, a number copied to the wrong row),
+        and taken as an edit it would write one party's details over another's."""
+        name = data["name"]
+        if name == record.name:
+            return True
+        strong = data.get(self.strong) if self.strong else None
+        on_file = getattr(record, self.strong) if self.strong else None
+        if strong and on_file:
+            return bool(strong == on_file)
+        return _one_apart(name, record.name)
+
+    def _other_party(self, record: Any, data: Mapping[str, Any]) -> str:
+        strong = data.get(self.strong) if self.strong else None
+        on_file = getattr(record, self.strong) if self.strong else None
+        differs = ""
+        if strong and on_file:
+            label = next(f.label for f in self.fields if f.key == self.strong)
+            differs = render("import_record_other_strong", field=label)
+        return render(
+            "import_record_other",
+            id=record.id,
+            kind=self.label,
+            current=record.name,
+            name=data["name"],
+            differs=differs,
+            command=self.kind,
+        )
+
     def _candidates(
         self,
         data: Mapping[str, Any],
@@ -1439,6 +1484,9 @@ class RegistryImporter(Importer):
                 self._notes(row, result)
                 continue
             record = found[0]
+            if how == RECORD_KEY and not self._same_party(record, data):
+                refuse(row, RECORD_KEY, self._other_party(record, data))
+                continue
             if record.id in self._matched:
                 line = self._matched[record.id]
                 refuse(row, how, render("import_duplicate_row", line=line, kind=self.label))
