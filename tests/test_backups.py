@@ -82,6 +82,34 @@ def test_automatic_copies_rotate_but_manual_ones_stay(base: Cli, db_path: Path) 
     assert not any(p is not None and p.exists() for p in made[:3])
 
 
+def test_databases_in_one_folder_keep_their_own_sets(base: Cli, db_path: Path) -> None:
+    # A practice copy beside the real database (names with dashes and digits, like a stamp)
+    # imports often: its automatic copies never push the real one's out, nor are listed with it.
+    practice = db_path.with_name("练习-2026-20261129-101500.db")
+    shutil.copy(db_path, practice)
+    other = db_path.with_name("sanlian.sqlite")  # not sanlian.db's either
+    shutil.copy(db_path, other)
+    mine = backups.take(str(db_path), "import")
+    assert mine is not None and mine.name.startswith("sanlian-")
+    for _ in range(backups.KEEP + 2):
+        made = backups.take(str(practice), "import")
+        assert made is not None and made.name.startswith("练习-2026-20261129-101500-")
+        assert backups.take(str(other), "import") is not None
+    assert mine.exists()
+    assert [b.path for b in backups.listing(str(db_path))] == [mine]
+    theirs = backups.listing(str(practice))
+    assert len(theirs) == backups.KEEP
+    assert {b.owner for b in theirs} == {"练习-2026-20261129-101500"}
+    assert len(backups.listing(str(other))) == backups.KEEP
+    rows = base("db", "backups", "-f", "json").json()
+    assert [r["path"] for r in rows] == [str(mine)]
+    # a copy into a folder of one's choosing is named after its database too
+    result = base("--db", practice, "db", "backup", f"{db_path.parent / 'bk'}/")
+    assert result.code == 0, result
+    (made,) = (db_path.parent / "bk").glob("*.db")
+    assert made.name.startswith("练习-2026-20261129-101500-")
+
+
 def test_a_server_database_is_backed_up_with_pg_dump(cli: Cli) -> None:
     url = "postgresql+psycopg://clerk:secret@db.example/sanlian"
     for args in (("db", "backup"), ("db", "backups"), ("db", "restore", "x.db", "--yes")):
@@ -135,7 +163,7 @@ def test_a_pending_migration_is_preceded_by_a_backup(
     )
     result = cli("--db", db, "cadre", "list", "-f", "json")
     assert result.code == 0, result
-    copies = list((tmp_path / "sanlian-backups").glob("sanlian-*-migrate.db"))
+    copies = list((tmp_path / "sanlian-backups").glob("old-*-migrate.db"))  # old.db's copy
     assert len(copies) == 1
     assert dump(copies[0]) == before
     con = sqlite3.connect(db)

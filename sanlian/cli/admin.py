@@ -38,7 +38,7 @@ def backup(
     """把数据库安全地复制一份（其他程序正在写入时也一致）。
 
     不写文件名时存入数据库所在文件夹下的 sanlian-backups（仅本人可读写），用 sanlian db backups
-    查看。升级数据库结构前和每次导入前也会自动备份到那里，自动备份只保留最新的 10 份。
+    查看。升级数据库结构前和每次导入前也会自动备份到那里，每个数据库的自动备份只保留最新的 10 份。
     数据库服务器（PostgreSQL）请用 pg_dump 备份。
     """
     from sanlian.i18n.messages import render
@@ -54,7 +54,7 @@ def backup(
 
 @db_app.command("backups")
 def backups_list(fmt: FormatOpt = None, output: OutputOpt = None) -> None:
-    """列出数据库旁 sanlian-backups 文件夹中的备份（最新的在前）。"""
+    """列出数据库旁 sanlian-backups 文件夹中这个数据库的备份（最新的在前）。"""
     from sanlian.i18n.messages import render
     from sanlian.services import backups
 

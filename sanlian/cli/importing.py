@@ -273,7 +273,7 @@ def _keep_backup(copy: Path) -> None:
     from sanlian.i18n.messages import render
     from sanlian.services import backups
 
-    backups.rotate(copy.parent)
+    backups.rotate(copy)
     state().note(render("import_backup", path=copy))
 
 

@@ -28,7 +28,7 @@ def _free_name(folder: Path, pattern: str) -> Path:
     """``pattern`` with the local time filled in, numbered on when that name is taken."""
     from sanlian.services.clock import now
 
-    base = folder / pattern.format(time=f"{now().astimezone():%Y%m%d-%H%M%S}")
+    base = folder / pattern.replace("{time}", f"{now().astimezone():%Y%m%d-%H%M%S}")
     candidate, n = base, 1
     while candidate.exists():
         n += 1
@@ -57,7 +57,7 @@ def backup(location: str, target: Path | None = None, *, folder: bool = False) -
             target.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise backups._os_error(exc, target) from exc
-        target = _free_name(target, "sanlian-{time}.db")
+        target = _free_name(target, backups.owner(source) + "-{time}.db")
     if target.exists():
         raise RuleError("backup_exists", path=target)
     try:

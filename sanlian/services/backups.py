@@ -1,7 +1,10 @@
 """Backups of a SQLite database: consistent copies, the rotating set, and checking a file.
 
 The set lives in the folder ``sanlian-backups`` beside the database file (mode 0700, each file
-0600), one file per copy named ``sanlian-<YYYYmmdd-HHMMSS>-<reason>.db``:
+0600), one file per copy named ``<owner>-<YYYYmmdd-HHMMSS>-<reason>.db``, where the owner is the
+database's file name without ``.db`` (``sanlian`` for ``sanlian.db``): databases kept in one
+folder (one a year, a practice copy) share the folder but not their sets, each listed and
+rotated on its own.
 
 - ``migrate``: taken automatically before a pending schema migration of a database that
   already holds data;
@@ -9,8 +12,8 @@ The set lives in the folder ``sanlian-backups`` beside the database file (mode 0
 - ``manual``: ``sanlian db backup`` without a file name;
 - ``before-restore``: the database that ``sanlian db restore`` replaced.
 
-Only the automatic copies (``migrate``, ``import``) rotate: the newest ``KEEP`` of them stay,
-older ones are deleted. Copies the clerk asked for and those kept by a restore stay until the
+Only the automatic copies (``migrate``, ``import``) rotate: the newest ``KEEP`` of a database's
+own stay, older ones are deleted. Copies the clerk asked for and those kept by a restore stay until the
 clerk deletes them.
 
 Every copy goes through SQLite's online backup API, so it is consistent even while another
@@ -21,7 +24,9 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import glob
 import os
+import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +43,10 @@ REASONS = {
     "before-restore": "恢复前的原数据库",
 }
 SQLITE_HEADER = b"SQLite format 3\x00"
+# owner-YYYYmmdd-HHMMSS[-n][-reason] (the owner may itself hold dashes and digits)
+_COPY_NAME = re.compile(
+    r"(?P<owner>.+)-(?P<day>\d{8})-(?P<time>\d{6})(?:-(?P<seq>\d+))?(?:-(?P<reason>[a-z]+(?:-[a-z]+)*))?"
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,14 @@ class Backup:
     reason: str
     size: int
     seq: int = 1
+    owner: str = "sanlian"
+
+
+def owner(database: Path) -> str:
+    """What names a database's copies: its file name, without ``.db`` (``sanlian.db`` →
+    ``sanlian``; ``台账.sqlite`` stays whole, so that it is not ``台账.db``'s too)."""
+    name = database.name
+    return name[: -len(".db")] if name.endswith(".db") and len(name) > len(".db") else name
 
 
 def sqlite_path(location: str) -> Path:
@@ -138,16 +155,17 @@ def _backup_api(source: Path, target: Path, timeout: float, *, read_only: bool =
         src.close()
 
 
-def _name(folder: Path, reason: str) -> Path:
+def _name(folder: Path, who: str, reason: str) -> Path:
     from sanlian.services.clock import now
 
     stamp = f"{now().astimezone():%Y%m%d-%H%M%S}"
     # Within one second the copies are numbered on (-2, -3 …), past the highest number there,
     # so that a name is never reused once rotation has deleted it.
-    taken = [b.seq for p in folder.glob(f"sanlian-{stamp}-*.db") if (b := _parse(p)) is not None]
+    pattern = f"{glob.escape(who)}-{stamp}-*.db"
+    taken = [b.seq for p in folder.glob(pattern) if (b := _parse(p)) is not None and b.owner == who]
     if not taken:
-        return folder / f"sanlian-{stamp}-{reason}.db"
-    return folder / f"sanlian-{stamp}-{max(taken) + 1}-{reason}.db"
+        return folder / f"{who}-{stamp}-{reason}.db"
+    return folder / f"{who}-{stamp}-{max(taken) + 1}-{reason}.db"
 
 
 def take(location: str, reason: str, *, rotate_now: bool = True) -> Path | None:
@@ -159,8 +177,9 @@ def take(location: str, reason: str, *, rotate_now: bool = True) -> Path | None:
         return None
     folder = source.parent / FOLDER
     _private_folder(folder)
+    who = owner(source)
     for _attempt in range(50):  # two processes may pick the same free name in one second
-        target = _name(folder, reason)
+        target = _name(folder, who, reason)
         try:
             copy(source, target)
             break
@@ -170,41 +189,55 @@ def take(location: str, reason: str, *, rotate_now: bool = True) -> Path | None:
     else:
         raise RuleError("backup_exists", path=target)
     if reason in AUTOMATIC and rotate_now:
-        rotate(folder)
+        rotate(target)
     return target
 
 
 def _parse(path: Path) -> Backup | None:
-    stem = path.stem  # sanlian-20260615-101500[-n]-reason
-    parts = stem.split("-")
-    if len(parts) < 4 or parts[0] != "sanlian":
+    if path.suffix != ".db":
+        return None
+    m = _COPY_NAME.fullmatch(path.stem)  # sanlian-20260615-101500[-n]-reason
+    if m is None:
         return None
     try:
-        taken = dt.datetime.strptime(f"{parts[1]}{parts[2]}", "%Y%m%d%H%M%S")
-    except ValueError:
+        taken = dt.datetime.strptime(m["day"] + m["time"], "%Y%m%d%H%M%S")
+        size = path.stat().st_size
+    except (ValueError, OSError):
         return None
-    rest, seq = parts[3:], 1
-    if rest and rest[0].isdigit():
-        seq, rest = int(rest[0]), rest[1:]
-    reason = "-".join(rest) or "manual"
-    return Backup(path=path, taken_at=taken, reason=reason, size=path.stat().st_size, seq=seq)
+    return Backup(
+        path=path,
+        taken_at=taken,
+        reason=m["reason"] or "manual",
+        size=size,
+        seq=int(m["seq"] or 1),
+        owner=m["owner"],
+    )
+
+
+def _set(folder: Path, who: str) -> list[Backup]:
+    """The copies in ``folder`` of the database named ``who``."""
+    found = (_parse(p) for p in folder.glob(f"{glob.escape(who)}-*.db"))
+    return [b for b in found if b is not None and b.owner == who]
 
 
 def listing(location: str) -> list[Backup]:
-    """The set, newest first."""
+    """The database's set, newest first."""
     folder = folder_of(location)
     if not folder.is_dir():
         return []
-    found = [b for p in folder.glob("sanlian-*.db") if (b := _parse(p)) is not None]
+    found = _set(folder, owner(sqlite_path(location)))
     return sorted(found, key=lambda b: (b.taken_at, b.seq), reverse=True)
 
 
-def rotate(folder: Path, keep: int | None = None) -> list[Path]:
-    """Delete the automatic copies beyond the newest ``keep``; return what was deleted."""
+def rotate(copy: Path, keep: int | None = None) -> list[Path]:
+    """Delete the automatic copies of the database that ``copy`` (just taken) is of, beyond
+    the newest ``keep``; return what was deleted."""
     keep = KEEP if keep is None else keep
-    found = [b for p in folder.glob("sanlian-*.db") if (b := _parse(p)) is not None]
+    taken = _parse(copy)
+    if taken is None:
+        return []
     auto = sorted(
-        (b for b in found if b.reason in AUTOMATIC),
+        (b for b in _set(copy.parent, taken.owner) if b.reason in AUTOMATIC),
         key=lambda b: (b.taken_at, b.seq),
         reverse=True,
     )
