@@ -296,6 +296,18 @@ WHERE l.kind = 'household' AND l.start_on <= :paired AND (l.end_on IS NULL OR l.
   AND (h.retired_on IS NULL OR h.retired_on > :a)
   AND NOT EXISTS (SELECT 1 FROM visit v WHERE v.household_id = h.id
                   AND v.visited_on BETWEEN :s AND :a)""",
+    # enterprises (communities) linked for a cadence and not visited this year, each once
+    "parties": """
+SELECT COUNT(DISTINCT CASE WHEN l.kind = 'enterprise' THEN l.enterprise_id END),
+       COUNT(DISTINCT CASE WHEN l.kind = 'community' THEN l.community_id END)
+FROM link l LEFT JOIN enterprise e ON e.id = l.enterprise_id
+LEFT JOIN community co ON co.id = l.community_id
+WHERE l.kind IN ('enterprise', 'community') AND l.start_on <= :paired
+  AND (l.end_on IS NULL OR l.end_on >= :a)
+  AND (l.kind <> 'enterprise' OR e.retired_on IS NULL OR e.retired_on > :a)
+  AND (l.kind <> 'community' OR co.retired_on IS NULL OR co.retired_on > :a)
+  AND NOT EXISTS (SELECT 1 FROM visit v WHERE v.visited_on BETWEEN :s AND :a
+                  AND (v.enterprise_id = l.enterprise_id OR v.community_id = l.community_id))""",
     # sections of cadres on the roster linking no community on the day, when the bureau
     # links none either (their cadres can pair with nobody)
     "sections": f"""
@@ -396,7 +408,8 @@ def workbook(conn: sqlite3.Connection, as_of: dt.date) -> dict[str, Any]:
 
 def supervise(conn: sqlite3.Connection, as_of: dt.date) -> dict[str, int]:
     """How many alerts of each kind ``supervise`` raises on ``as_of``, every kind counted:
-    the problems' cards and stale ones, the cadres' and households' alerts, and the office's
+    the problems' cards and stale ones, the cadres', households', enterprises' and
+    communities' alerts, and the office's
     items (org life before 1 July, the unfinished checklist items of ended phases, the eight
     ones not done), these decided on the bureau's figures as ``figures`` counts them."""
     params = _params(as_of)
@@ -447,11 +460,17 @@ def supervise(conn: sqlite3.Connection, as_of: dt.date) -> dict[str, int]:
         (n,) = conn.execute(SUPERVISE["sections"], params).fetchone()
         if n:
             counts["section_no_community"] = n
-    if in_campaign:
-        paired = (as_of - dt.timedelta(days=cadence)).isoformat()
-        (n,) = conn.execute(SUPERVISE["households"], {**params, "paired": paired}).fetchone()
+    paired_on = as_of - dt.timedelta(days=cadence)
+    if in_campaign and paired_on >= dt.date(as_of.year, 1, 1):  # a cadence of this year
+        paired = {**params, "paired": paired_on.isoformat()}
+        (n,) = conn.execute(SUPERVISE["households"], paired).fetchone()
         if n:
             counts["household_unvisited"] = n
+        enterprises, communities = conn.execute(SUPERVISE["parties"], paired).fetchone()
+        if enterprises:
+            counts["enterprise_unvisited"] = enterprises
+        if communities:
+            counts["community_unvisited"] = communities
     # the office's items
     f = figures(conn, as_of)["figures"]
     done = eight_ones(f)

@@ -142,26 +142,26 @@ def test_lags_most_urgent_first_and_the_cut_is_said(
     _drop_mobilisation(db_path)
     period = ("--from", "2026-06-01", "--to", "2026-06-15")
     counts = cli("supervise", "--as-of", "2026-06-15", "-f", "json").json()["counts"]
-    assert counts == {"red": 1, "yellow": 1, "urge": 2, "warn": 13}  # P5 stale; phase 1 item
+    assert counts == {"red": 1, "yellow": 1, "urge": 2, "warn": 14}  # P5 stale; phase 1 item
     data = _json(cli, *period)
-    # every red, yellow and urged line is listed before any reminder; 9 reminders are cut
+    # every red, yellow and urged line is listed before any reminder; 10 reminders are cut
     assert [a["level"] for a in data["lags"]] == ["red", "yellow", "urge", "urge"] + ["warn"] * 4
     assert [a["kind"] for a in data["lags"][2:4]] == ["stale", "phase_item"]
-    assert data["lags_omitted"] == 9
+    assert data["lags_omitted"] == 10
     text = cli("brief", *period).out
-    assert "共 17 项：红牌 1 项、黄牌 1 项、督办 2 项、提醒 13 项。" in text
+    assert "共 18 项：红牌 1 项、黄牌 1 项、督办 2 项、提醒 14 项。" in text
     assert "- 【督办】领导小组办公室：动员部署阶段已结束，“召开动员部署会议”尚未完成" in text
-    said = "另有 9 项（提醒 9 项）未列出，详见 sanlian supervise --as-of 2026-06-15。"
+    said = "另有 10 项（提醒 10 项）未列出，详见 sanlian supervise --as-of 2026-06-15。"
     assert text.rstrip("\n").endswith(said)
     path = tmp_path / "简报.docx"
     assert cli("brief", *period, "-o", path).code == 0
     texts = [p.text for p in docx.Document(str(path)).paragraphs]
-    assert texts[-1] == "另有9项（提醒9项）未列出。"  # on paper: no command
+    assert texts[-1] == "另有10项（提醒10项）未列出。"  # on paper: no command
     assert not any("sanlian" in t or "--" in t for t in texts)
     assert any(t.startswith("【督办】领导小组办公室：动员部署阶段已结束") for t in texts)
     # as a printed report writes them: no ISO date, no space between Chinese and a number
     lags = texts[texts.index("三、需要抓紧的工作") + 1 :]
-    assert lags[0] == "共17项：红牌1项、黄牌1项、督办2项、提醒13项。"
+    assert lags[0] == "共18项：红牌1项、黄牌1项、督办2项、提醒14项。"
     assert not any(re.search(r"\d{4}-\d{2}-\d{2}|[^\x00-\x7f] \d|\d [^\x00-\x7f]", t) for t in lags)
 
 

@@ -37,7 +37,7 @@ def test_mid_june(cli: Cli, ledger: Ids) -> None:
     # groups: the office first (it holds the red card), then 办公室 (yellow), then 综合科
     assert [g["section"] for g in data["groups"]] == ["领导小组办公室", "办公室", "综合科"]
     # P5 (raised 06-01, closed only on 06-20) had no step for 14 days on 06-15: urged
-    assert data["counts"] == {"red": 1, "yellow": 1, "urge": 1, "warn": 13}
+    assert data["counts"] == {"red": 1, "yellow": 1, "urge": 1, "warn": 14}
     office, s1, s2 = data["groups"]
     # P6 has no owner: 57 days past its due date 04-19 (> red_days 15): red, the office acts
     red = office["alerts"][0]
@@ -72,6 +72,13 @@ def test_mid_june(cli: Cli, ledger: Ids) -> None:
         "刘退",
         "王强",
     ]
+    # E1 (临沂华强机械有限公司), linked by 张伟 since 03-10, is first visited on 07-20: on 06-15 he is pressed
+    assert _kinds(data, "enterprise_unvisited") == [("张伟", E1)]
+    assert [a["text"] for a in s1["alerts"] if a["kind"] == "enterprise_unvisited"] == [
+        "联系企业临沂华强机械有限公司本年度尚未走访"
+    ]
+    # M1 (办公室's since 03-01) was visited on 05-05; the bureau links M2 only since 06-01
+    assert not _kinds(data, "community_unvisited")
     # a leadership member with an enterprise (张伟–E1) is not pressed; research not yet near
     assert not _kinds(data, "leader_no_enterprise")
     assert not _kinds(data, "research_warn") and not _kinds(data, "research_due")
@@ -164,7 +171,7 @@ def test_csv(cli: Cli, ledger: Ids) -> None:
     lines = result.out.lstrip("\ufeff").splitlines()
     assert lines[0] == "科室,级别,责任人,事项"
     assert lines[1].startswith("领导小组办公室,红牌,待指定责任人,问题 6 超期 57 天")
-    assert len(lines) == 17  # the header and 1 + 1 + 1 + 13 alerts
+    assert len(lines) == 18  # the header and 1 + 1 + 1 + 14 alerts
 
 
 def test_xlsx_for_the_dispatch_meeting(cli: Cli, ledger: Ids, tmp_path: Path) -> None:
@@ -181,7 +188,7 @@ def test_xlsx_for_the_dispatch_meeting(cli: Cli, ledger: Ids, tmp_path: Path) ->
     csv_rows = [
         line.split(",") for line in cli("supervise", "-f", "csv").out.lstrip("\ufeff").splitlines()
     ]
-    assert rows == csv_rows and len(rows) == 17  # the header and 16 alerts, as in the CSV
+    assert rows == csv_rows and len(rows) == 18  # the header and 17 alerts, as in the CSV
     bad = cli("supervise", "-o", tmp_path / "督促.docx")
     assert bad.code == 1 and ".xlsx" in bad.err and not (tmp_path / "督促.docx").exists()
 
@@ -384,3 +391,29 @@ def test_a_retired_owner_is_named_as_such(cli: Cli, ledger: Ids) -> None:
     assert "李娜（已停用，待改派）" in cli("supervise", "-f", "plain").out
     assert cli("problem", "edit", "4", "--owner", "张伟").code == 0
     assert _kinds(_json(cli), "yellow_card") == [("张伟", 4)]
+
+
+E1, M2, H2 = 1, 2, 2  # ``build_ledger``'s numbers: 临沂华强机械, 前河湾村, 李大爷
+
+
+def test_linked_parties_unvisited_this_year(cli: Cli, ledger: Ids) -> None:
+    """An enterprise or community linked for a visit cadence (30 days) of this year and not
+    visited in it; hand-counted from ``build_ledger``'s links and visits."""
+    data = _json(cli, "--as-of", "2026-07-15")
+    # the bureau's own link with M2 (since 06-01): no visit to M2 at all; the office acts
+    office = data["groups"][0]
+    assert office["section"] == "领导小组办公室"
+    assert [
+        (a["actor"], a["ref"], a["text"])
+        for a in office["alerts"]
+        if a["kind"] == "community_unvisited"
+    ] == [("领导小组办公室", M2, "联系社区(村)前河湾村本年度尚未走访")]
+    assert _kinds(data, "enterprise_unvisited") == [("张伟", E1)]
+    # after E1's visit on 07-20 only M2 is left; H3's pair ended on 07-31
+    data = _json(cli, "--as-of", "2026-08-01")
+    assert not _kinds(data, "enterprise_unvisited")
+    assert _kinds(data, "community_unvisited") == [("领导小组办公室", M2)]
+    assert _kinds(data, "household_unvisited") == [("刘退", H2)]
+    # 20 days into the year nobody can have gone 30 days without a visit this year
+    data = _json(cli, "--as-of", "2026-01-20")
+    assert not [a for a in _alerts(data) if a["kind"].endswith("_unvisited")]

@@ -607,7 +607,7 @@ def supervise(
     fmt: FormatOpt = None,
     output: SuperviseOutputOpt = None,
 ) -> None:
-    """调度督促：超期问题黄牌红牌、久无进展的问题、未结对未走访的干部、未走访的联系户、未写调研报告、七一前组织生活和“八个一”，最急的在前，按科室分组，写明责任人。"""
+    """调度督促：超期问题黄牌红牌、久无进展的问题、未结对未走访的干部、联系满一个走访周期而本年度尚未走访的联系户、企业和社区(村)、未写调研报告、七一前组织生活和“八个一”，最急的在前，按科室分组，写明责任人。"""
     from sanlian.cli.output import choose_format, csv_text, emit, emit_json
     from sanlian.reports.supervise import supervise as build
 

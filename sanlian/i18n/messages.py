@@ -248,6 +248,8 @@ MESSAGES: dict[str, str] = {
     "sv_section_no_community": "本科室和局机关都没有联系社区(村)，科室干部无法结对（结对户须在其中）；请用 sanlian link community --section {section} --community 社区名 建立联系",
     "sv_no_visit": "已 {quiet} 天没有走访（最近一次 {last}，应每 {days} 天至少走访一次）",
     "sv_no_visit_year": "本年度还没有走访记录（应每 {days} 天至少走访一次）",
+    "sv_enterprise_unvisited": "联系企业{name}本年度尚未走访",
+    "sv_community_unvisited": "联系社区(村){name}本年度尚未走访",
     "sv_household_unvisited": "联系户{name}（{community}）结对后本年度尚未走访",
     "sv_research_due": "总结阶段已于 {start} 开始，尚未撰写调研报告",
     "sv_research_warn": "尚未撰写调研报告，距总结阶段（{start}）还有 {days} 天",

@@ -5,8 +5,10 @@ Rules (the campaign's settings in brackets):
   a red card once more than [red_days] days past due; the owner acts;
 - an open problem with no step for [stale_days] days (not already carded);
 - a leadership member with no active enterprise link, a cadre with no household paired or no
-  visit in the last [visit_cadence_days] days (once phase 2 has begun), a household paired for
-  [visit_cadence_days] days and never visited this year;
+  visit in the last [visit_cadence_days] days (once phase 2 has begun); a household, an
+  enterprise or a community linked for [visit_cadence_days] days of this year and not visited
+  in it (by anyone): the cadres linked with it act (the section linking a community; the
+  leading-group office for a community the bureau links itself);
 - cadres without a research report within [research_warn_days] days of phase 3, or in it;
 - no joint org-life before 1 July (warned in June, pressed from 1 July on);
 - checklist items of ended phases, and eight ones not yet done; the leading-group office acts.
@@ -47,6 +49,8 @@ KINDS: dict[str, tuple[int, str]] = {
     "section_no_community": (43, "部门联系社区(村)"),
     "no_household": (45, "结对帮扶"),
     "no_visit": (50, "走访"),
+    "enterprise_unvisited": (52, "联系企业走访"),
+    "community_unvisited": (53, "联系社区(村)走访"),
     "household_unvisited": (55, "联系户走访"),
     "research_warn": (60, "调研报告"),
     "phase_item": (65, "阶段任务"),
@@ -467,6 +471,17 @@ def _uncovered_sections(session: Session, period: Period, rows: list[_Cadre]) ->
     ]
 
 
+def _linked_since(view: CampaignView, period: Period) -> dt.date | None:
+    """The latest day a link may have begun to be pressed for a visit on the as-of day: a
+    visit cadence before it; ``None`` outside the campaign, or when the year itself is younger
+    than a cadence (nobody could have visited "this year" for that long)."""
+    as_of = period.as_of
+    if not view.start <= as_of <= view.end:
+        return None
+    since = as_of - dt.timedelta(days=view.campaign.visit_cadence_days)
+    return since if since >= period.start else None
+
+
 def _households(session: Session, view: CampaignView, period: Period) -> list[Alert]:
     """Households paired for a visit cadence or longer and not visited in the year."""
     from collections import defaultdict
@@ -476,7 +491,8 @@ def _households(session: Session, view: CampaignView, period: Period) -> list[Al
     from sanlian.reports.common import between, tables
 
     as_of = period.as_of
-    if not view.start <= as_of <= view.end:
+    paired_since = _linked_since(view, period)
+    if paired_since is None:
         return []
     t = tables(period.as_of, session)
     h, link, c, s, v, com = (
@@ -487,7 +503,6 @@ def _households(session: Session, view: CampaignView, period: Period) -> list[Al
         t.visit.c,
         t.community.c,
     )
-    paired_since = as_of - dt.timedelta(days=view.campaign.visit_cadence_days)
     visited = exists(
         select(v.id).where(v.household_id == h.id, between(v.visited_on, period.start, as_of))
     )
@@ -521,6 +536,75 @@ def _households(session: Session, view: CampaignView, period: Period) -> list[Al
                 "household_unvisited", "warn", sid, section, "、".join(cadres[hid]), text, ref=hid
             )
         )
+    return out
+
+
+def _parties(session: Session, view: CampaignView, period: Period) -> list[Alert]:
+    """Enterprises and communities linked for a visit cadence or longer and not visited in the
+    year: an enterprise's leadership members act, a community's linking sections (the office
+    for the bureau's own link). A party linked twice is named once, in the first linker's
+    group, with every linker as who acts."""
+    from sqlalchemy import and_, exists, or_, select
+
+    from sanlian.reports.common import between, tables
+
+    as_of = period.as_of
+    linked_since = _linked_since(view, period)
+    if linked_since is None:
+        return []
+    t = tables(as_of, session)
+    link, c, s, v = t.link.c, t.cadre.c, t.section.c, t.visit.c
+    active = and_(link.start_on <= linked_since, or_(link.end_on.is_(None), link.end_on >= as_of))
+    out: list[Alert] = []
+    for kind, party, column, actor_id, actor_name, section_id, section_name, joined in (
+        (
+            "enterprise",
+            t.enterprise.c,
+            v.enterprise_id,
+            c.id,
+            c.name,
+            s.id,
+            s.name,
+            t.link.join(t.enterprise, t.enterprise.c.id == link.enterprise_id)
+            .join(t.cadre, c.id == link.cadre_id)
+            .join(t.section, s.id == c.section_id),
+        ),
+        (
+            "community",
+            t.community.c,
+            v.community_id,
+            link.section_id,
+            s.name,
+            s.id,
+            s.name,
+            t.link.join(t.community, t.community.c.id == link.community_id).outerjoin(
+                t.section, s.id == link.section_id
+            ),
+        ),
+    ):
+        visited = exists(
+            select(v.id).where(column == party.id, between(v.visited_on, period.start, as_of))
+        )
+        stmt = (
+            select(party.id, party.name, actor_name, section_id, section_name)
+            .select_from(joined)
+            .where(
+                link.kind == kind,
+                active,
+                or_(party.retired_on.is_(None), party.retired_on > as_of),
+                ~visited,
+            )
+            .order_by(party.id, actor_id)
+        )
+        actors: dict[int, list[str]] = {}
+        info: dict[int, tuple[str, int | None, str]] = {}
+        for pid, name, actor, sid, section in session.execute(stmt):
+            actors.setdefault(pid, []).append(actor or OFFICE)
+            info.setdefault(pid, (name, sid, section or OFFICE))
+        for pid, (name, sid, section) in info.items():
+            text = render(f"sv_{kind}_unvisited", name=name)
+            who = "、".join(dict.fromkeys(actors[pid]))
+            out.append(Alert(f"{kind}_unvisited", "warn", sid, section, who, text, ref=pid))
     return out
 
 
@@ -594,6 +678,7 @@ def supervise(
     alerts = (
         _problems(session, view, as_of)
         + _cadres(session, view, period)
+        + _parties(session, view, period)
         + _households(session, view, period)
         + _office(session, view, period)
     )
