@@ -46,6 +46,23 @@ def test_init_year_zero_is_refused_not_taken_as_this_year(cli: Cli, unchanged) -
     assert "“年度”“0”不对" in result.err
 
 
+def test_init_year_out_of_range_names_the_range(cli: Cli, unchanged) -> None:  # type: ignore[no-untyped-def]
+    result = unchanged(lambda: cli("init", "--year", "1999"))
+    assert result.err.strip() == "“年度”“1999”不对，请写 2000 至 2100 年之间的年份，如 2026。"
+
+
+def test_blank_unit_or_campaign_name_is_refused(cli: Cli, unchanged) -> None:  # type: ignore[no-untyped-def]
+    result = unchanged(lambda: cli("init", "--year", "2026", "--unit", "  "))
+    assert result.code == 1 and "“单位”不能为空" in result.err
+    assert cli("init", "--year", "2026", "--unit", " 市企业局 ").code == 0
+    assert cli("campaign", "show", "-f", "json").json()["unit"] == "市企业局"
+    for option, field in (("--unit", "单位"), ("--name", "活动名称")):
+        result = unchanged(lambda option=option: cli("campaign", "set", option, ""))
+        assert result.code == 1 and f"“{field}”不能为空" in result.err, result
+    assert cli("campaign", "set", "--unit", " 企业局").code == 0
+    assert cli("campaign", "show", "-f", "json").json()["unit"] == "企业局"
+
+
 def test_red_card_before_yellow_card_is_refused(cli: Cli, unchanged) -> None:  # type: ignore[no-untyped-def]
     cli("init", "--year", "2026")
     result = unchanged(lambda: cli("campaign", "set", "--yellow", "5", "--red", "3"))

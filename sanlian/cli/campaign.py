@@ -157,13 +157,13 @@ def set_(
             }.items()
             if v is not None
         }
-        if not (name or unit or phase_dates or settings):
+        if name is None and unit is None and not (phase_dates or settings):
             raise ValidationError("nothing_to_edit")
         campaign.update(
             session,
             view=view,
-            name=name.strip() if name else None,
-            unit=unit.strip() if unit else None,
+            name=name,
+            unit=unit,
             phase_dates=phase_dates,
             settings=settings,
         )

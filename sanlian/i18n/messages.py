@@ -83,7 +83,7 @@ MESSAGES: dict[str, str] = {
     "name_is_digits": "“{field}”“{value}”只有数字（或 # 加数字），查找时会被当作编号；名称请写上文字（如写“三科”而不是“3”）。",
     "name_lookup_sign": "“{field}”“{value}”含有“@”，它在命令中用来区分同名（如 张伟@办公室、王秀英@幸福社区）；请去掉或换成别的字。",
     "name_is_number": "“{field}”写的是一串数字（{value}），不像名称，可能是别的列（身份证号码、电话号码、日期等）填到了这一列：请核对各列是否对齐。",
-    "year_invalid": "“年度”“{value}”不对，请写四位年份，如 2026。",
+    "year_invalid": "“年度”“{value}”不对，请写 2000 至 2100 年之间的年份，如 2026。",
     "phase_unknown": "“阶段”“{value}”不认识，请写 1、2、3 或 动员部署、组织实施、总结。",
     "phase_order": "“{field}”的开始日期 {start} 晚于结束日期 {end}，请调换或改正。",
     "cards_order": "“超期多少天亮红牌”（{red}）不能少于“超期多少天亮黄牌”（{yellow}），请改正其中一个。",

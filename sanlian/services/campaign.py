@@ -48,6 +48,13 @@ class CampaignView:
         return max(p.end_on for p in self.phases)
 
 
+def _required(text: str, field: str) -> str:
+    """``text`` without the spaces around it, refused when nothing is left."""
+    if not text.strip():
+        raise ValidationError("required", field=field)
+    return text.strip()
+
+
 def create(session: Session, *, year: int, unit: str, now: dt.datetime) -> CampaignView:
     from sqlmodel import select
 
@@ -55,9 +62,12 @@ def create(session: Session, *, year: int, unit: str, now: dt.datetime) -> Campa
 
     if not 2000 <= year <= 2100:
         raise ValidationError("year_invalid", value=year)
+    _required(unit, "单位")
     if session.exec(select(Campaign).where(Campaign.year == year)).first():
         raise RuleError("campaign_exists", year=year)
-    campaign = Campaign(year=year, unit=unit, name=f"{year}年“三联三解三促”活动", created_at=now)
+    campaign = Campaign(
+        year=year, unit=unit.strip(), name=f"{year}年“三联三解三促”活动", created_at=now
+    )
     session.add(campaign)
     session.flush()
     assert campaign.id is not None
@@ -162,9 +172,9 @@ def update(
 ) -> CampaignView:
     campaign = view.campaign
     if name is not None:
-        campaign.name = name
+        campaign.name = _required(name, "活动名称")
     if unit is not None:
-        campaign.unit = unit
+        campaign.unit = _required(unit, "单位")
     for key, (start, end) in (phase_dates or {}).items():
         phase = next(p for p in view.phases if p.key == key)
         new_start = start or phase.start_on
