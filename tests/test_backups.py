@@ -110,6 +110,17 @@ def test_databases_in_one_folder_keep_their_own_sets(base: Cli, db_path: Path) -
     assert made.name.startswith("练习-2026-20261129-101500-")
 
 
+def test_a_backup_into_a_file_as_if_a_folder(base: Cli, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("x")
+    result = base("db", "backup", tmp_path / "a.txt" / "b.db")
+    assert result.code == 1
+    said = f"{tmp_path / 'a.txt'} 是一个文件，不是文件夹，备份不能存到它里面"
+    assert said in result.err, result.err
+    result = base("db", "backup", f"{tmp_path / 'a.txt'}/")
+    assert result.code == 1 and said in result.err, result.err
+    assert (tmp_path / "a.txt").read_text() == "x"
+
+
 def test_a_server_database_is_backed_up_with_pg_dump(cli: Cli) -> None:
     url = "postgresql+psycopg://clerk:secret@db.example/sanlian"
     for args in (("db", "backup"), ("db", "backups"), ("db", "restore", "x.db", "--yes")):

@@ -3,6 +3,7 @@ records. The CLI refuses such data, so the tests write it with plain SQL (issue 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -161,7 +162,7 @@ def test_a_broken_reference_is_reported(base: Cli, db_path: Path) -> None:
     result = base("db", "check", "-f", "json")
     assert result.code == 1
     found = _by_check(result)
-    assert found["foreign_keys"]["records"] == ["household 第 1 行引用了不存在的 community"]
+    assert found["foreign_keys"]["records"] == ["联系户（编号 1）引用的社区(村)不存在"]
     assert found["integrity"]["ok"] and found["integrity"]["detail"] == "完好"
 
 
@@ -183,5 +184,7 @@ def test_a_damaged_database_is_reported_not_a_traceback(base: Cli, db_path: Path
     assert not found["integrity"]["ok"]
     assert found["integrity"]["detail"].startswith("文件已损坏")
     assert "Traceback" not in result.err
+    # in the clerk's words: no SQLite message in English, in any finding
+    assert not any(re.search("[a-z]{4,}", str(f["records"]) + f["detail"]) for f in result.json())
     listing = base("--db", damaged, "cadre", "list")
     assert listing.code == 1 and "已损坏" in listing.err and "db restore" in listing.err

@@ -540,6 +540,7 @@ def _database_error(exc: Exception) -> tuple[str, dict[str, object]] | None:
     import sqlite3
 
     from sanlian.db.engine import database_error_key
+    from sanlian.i18n.messages import os_reason
 
     if isinstance(exc, OSError):
         where = exc.filename or context.state().location
@@ -547,7 +548,7 @@ def _database_error(exc: Exception) -> tuple[str, dict[str, object]] | None:
             return "disk_full", {"path": where}
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             return "fs_denied", {"path": where}
-        return "fs_error", {"path": where, "reason": exc.strerror or type(exc).__name__}
+        return "fs_error", {"path": where, "reason": os_reason(exc)}
     try:
         from sqlalchemy.exc import DBAPIError
     except ImportError:  # pragma: no cover

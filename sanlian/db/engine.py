@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sanlian.errors import DatabaseError
+from sanlian.i18n.messages import os_reason
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -312,7 +313,7 @@ def open_database(location: str | None = None, *, create: bool = False) -> Datab
                     raise DatabaseError("fs_denied", path=exc.filename or path) from exc
                 if exc.errno == errno.ENOSPC:
                     raise DatabaseError("disk_full", path=path) from exc
-                raise DatabaseError("db_open_failed", path=path, reason=exc.strerror) from exc
+                raise DatabaseError("db_open_failed", path=path, reason=os_reason(exc)) from exc
         kept = _kept_database(location, path)
         if kept is not None:
             return kept

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
-from sanlian.i18n.labels import CAMPAIGN_SETTINGS
+from sanlian.i18n.labels import CAMPAIGN_SETTINGS, TABLE_LABELS
 
 if TYPE_CHECKING:
     from sqlalchemy import Table
@@ -46,24 +46,6 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "household": ("phone", "id_number", "address"),
 }
 
-TABLE_LABELS = {
-    "campaign": "活动年度",
-    "phase": "阶段",
-    "section": "科室",
-    "cadre": "干部",
-    "community": "社区(村)",
-    "enterprise": "企业",
-    "household": "联系户",
-    "link": "联系",
-    "visit": "走访",
-    "visit_cadre": "走访干部",
-    "problem": "问题",
-    "problem_step": "问题办理步骤",
-    "step_measure": "解决措施",
-    "activity": "活动记录",
-    "activity_cadre": "活动参加干部",
-    "research": "调研报告",
-}
 FIELD_LABELS = {
     "id": "编号",
     "name": "名称",

@@ -217,3 +217,28 @@ CAMPAIGN_SETTINGS = {
     "visit_cadence_days": "干部多少天内应有走访",
     "research_warn_days": "总结阶段前多少天提醒调研报告",
 }
+
+
+# The tables as a clerk knows them (history, undo, db check, db copy); any other shows its name.
+TABLE_LABELS = {
+    "campaign": "活动年度",
+    "phase": "阶段",
+    "section": "科室",
+    "cadre": "干部",
+    "community": "社区(村)",
+    "enterprise": "企业",
+    "household": "联系户",
+    "search_key": "检索词",
+    "link": "联系",
+    "visit": "走访",
+    "visit_cadre": "走访干部",
+    "visit_section": "走访与科室对应表",
+    "problem": "问题",
+    "problem_step": "问题办理步骤",
+    "step_measure": "解决措施",
+    "activity": "活动记录",
+    "activity_cadre": "活动参加干部",
+    "research": "调研报告",
+    "journal": "变更日志",
+    "journal_change": "变更日志明细",
+}

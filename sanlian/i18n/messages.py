@@ -141,11 +141,16 @@ MESSAGES: dict[str, str] = {
     "db_readonly": "数据库 {path} 是只读的（没有写入权限），未做任何修改；请检查文件及所在文件夹的权限，或请管理员开放写入。",
     "db_cannot_open": "无法打开数据库 {path}：文件或所在文件夹不存在，或没有访问权限；请检查路径与权限。",
     "db_io_error": "读写数据库 {path} 时磁盘出错，未做任何修改；请检查磁盘或 U 盘是否已拔出后重试。",
+    "check_damaged": "文件已损坏（{reason}）",
+    "check_unreadable": "无法读取，文件可能已损坏（{reason}）",
+    "check_orphan": "{table}（编号 {row}）引用的{parent}不存在",
+    "check_integrity": "文件已损坏（完整性检查发现{count}处问题）",
     "db_corrupt": "数据库 {path} 已损坏，未做任何修改；请用 sanlian db backups 找到较早的备份，再用 sanlian db restore 恢复。",
     "fs_denied": "没有权限写入 {path}，未做任何修改；请检查文件和文件夹的权限，或换一个位置。",
     "disk_full": "磁盘已满，无法写入 {path}，未做任何修改；请清理磁盘空间后重试。",
     "fs_error": "无法读写 {path}（{reason}），未做任何修改；请检查路径与权限。",
     "backup_disk_full": "磁盘已满，无法写入备份 {path}，未留下不完整的备份，数据库未做修改；请清理磁盘空间后重试。",
+    "backup_not_folder": "{path} 是一个文件，不是文件夹，备份不能存到它里面，数据库未做修改；请换一个文件夹或文件名。",
     "backup_failed": "备份到 {path} 失败（{reason}），数据库未做修改；请检查路径与权限后重试。",
     "db_backup_server": "数据库 {location} 在数据库服务器上，请用 pg_dump 备份、用 pg_restore 或 psql 恢复（sanlian 只备份本地 SQLite 文件）。",
     "backups_none": "还没有备份；备份文件夹是 {folder}。用 sanlian db backup 备份一份。",
@@ -363,6 +368,50 @@ def readable(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+# What the operating system said, in the clerk's words (errno's name → reason)
+OS_REASONS = {
+    "ENOENT": "文件或文件夹不存在",
+    "ENOTDIR": "路径中有一段是文件而不是文件夹",
+    "EISDIR": "这是一个文件夹，不是文件",
+    "EEXIST": "同名的文件已存在",
+    "ENAMETOOLONG": "文件名或路径太长",
+    "EACCES": "没有权限",
+    "EPERM": "没有权限",
+    "EROFS": "磁盘是只读的",
+    "ENOSPC": "磁盘已满",
+    "EBUSY": "文件正被其他程序占用",
+    "ETXTBSY": "文件正被其他程序占用",
+    "EMFILE": "同时打开的文件太多",
+    "EIO": "读写磁盘出错",
+    "ELOOP": "路径中的快捷方式（符号链接）绕成了圈",
+    "EXDEV": "不能跨磁盘移动",
+}
+
+
+# SQLite's own words for a damaged or foreign file, in the clerk's
+SQLITE_REASONS = {
+    "database disk image is malformed": "SQLite 无法读取其中的数据页",
+    "file is not a database": "不是数据库文件，或文件头已损坏",
+    "file is encrypted or is not a database": "不是数据库文件，或文件头已损坏",
+}
+
+
+def sqlite_reason(exc: object) -> str:
+    """What SQLite said of a file it could not read, in Chinese when it is a common message."""
+    text = str(exc).strip()
+    return SQLITE_REASONS.get(text.lower(), text)
+
+
+def os_reason(exc: OSError) -> str:
+    """Why ``exc`` happened, in Chinese when its error number is a common one."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno) if exc.errno is not None else None
+    if name is not None and name in OS_REASONS:
+        return OS_REASONS[name]
+    return exc.strerror or type(exc).__name__
 
 
 def render(key: str, **params: Any) -> str:

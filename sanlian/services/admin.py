@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sanlian.errors import DatabaseError, RuleError
+from sanlian.i18n.messages import render, sqlite_reason
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -52,6 +53,9 @@ def backup(location: str, target: Path | None = None, *, folder: bool = False) -
         if made is None:
             raise DatabaseError("db_missing", path=source)
         return made
+    for place in (target, *target.parents) if folder else target.parents:
+        if place.exists() and not place.is_dir():  # a file where a folder must be
+            raise RuleError("backup_not_folder", path=place)
     if folder or target.is_dir():
         try:
             target.mkdir(parents=True, exist_ok=True)
@@ -170,11 +174,12 @@ def check(session: Session, *, today: dt.date | None = None) -> list[dict[str, A
             with session.begin_nested():
                 records = rule(session, today)
         except DBAPIError as exc:
+            reason = sqlite_reason(exc.orig)
             if key == "integrity":
-                findings.append(_finding(key, [f"文件已损坏（{exc.orig}）"]))
+                findings.append(_finding(key, [render("check_damaged", reason=reason)]))
                 continue
             finding = _finding(key, [])
-            finding.update(ok=False, detail=f"无法读取，文件可能已损坏（{exc.orig}）")
+            finding.update(ok=False, detail=render("check_unreadable", reason=reason))
             findings.append(finding)
             continue
         findings.append(_finding(key, records))
@@ -192,20 +197,32 @@ def _integrity(session: Session, _today: dt.date) -> list[str]:
     if _on_server(session):  # a server keeps its own files whole: every table must be readable
         return _server_unreadable(session)
 
-    from sanlian.services.backups import _brief
-
     result = [str(r) for r in session.execute(text("pragma integrity_check")).scalars()]
     if result == ["ok"]:
         return []
     problems = [ln for r in result for ln in r.splitlines() if ln and not ln.startswith("***")]
-    return [f"文件已损坏（SQLite 报告 {len(problems)} 处问题，第一处：{_brief(problems)}）"]
+    # SQLite stops at 100 problems; their text (pages and cells) tells a clerk nothing
+    count = f" {len(problems)} " if len(problems) < 100 else "至少 100 "
+    return [render("check_integrity", count=count)]
 
 
 def _foreign_keys(session: Session, _today: dt.date) -> list[str]:
     if _on_server(session):
         return _server_orphans(session)
     broken = _rows(session, "pragma foreign_key_check")
-    return [f"{r[0]} 第 {r[1]} 行引用了不存在的 {r[2]}" for r in broken]
+    return [_orphan(r[0], r[1], r[2]) for r in broken]
+
+
+def _orphan(table: str, row: object, parent: str) -> str:
+    """A row of ``table`` (its number, or its key) whose reference to ``parent`` finds none."""
+    from sanlian.i18n.labels import TABLE_LABELS
+
+    return render(
+        "check_orphan",
+        table=TABLE_LABELS.get(table, table),
+        row=row,
+        parent=TABLE_LABELS.get(parent, parent),
+    )
 
 
 def _server_unreadable(session: Session) -> list[str]:
@@ -245,8 +262,8 @@ def _server_orphans(session: Session) -> list[str]:
                 .order_by(*keys)
             )
             for row in session.execute(orphan):
-                where = f"第 {row[0]} 行" if len(keys) == 1 else str(tuple(row))
-                broken.append(f"{table.name} {where}引用了不存在的 {parent.name}")
+                where = row[0] if len(keys) == 1 else "、".join(map(str, row))
+                broken.append(_orphan(table.name, where, parent.name))
     return broken
 
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sanlian.errors import DatabaseError, RuleError
+from sanlian.i18n.messages import os_reason
 
 FOLDER = "sanlian-backups"
 KEEP = 10
@@ -102,7 +103,7 @@ def _os_error(exc: OSError, path: Path) -> DatabaseError:
         return DatabaseError("backup_disk_full", path=path)
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return DatabaseError("fs_denied", path=path)
-    return DatabaseError("backup_failed", path=path, reason=exc.strerror or str(exc))
+    return DatabaseError("backup_failed", path=path, reason=os_reason(exc))
 
 
 def copy(source: Path, target: Path) -> None:

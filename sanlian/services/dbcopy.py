@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sanlian.errors import DatabaseError
+from sanlian.i18n.labels import TABLE_LABELS
 
 if TYPE_CHECKING:
     from sqlalchemy import Table
@@ -20,28 +21,6 @@ if TYPE_CHECKING:
 
 BATCH = 1000
 
-# Tables a user knows by these names; any other (a later migration's) shows its own name.
-TABLE_LABELS = {
-    "campaign": "活动年度",
-    "phase": "活动阶段",
-    "section": "科室",
-    "cadre": "干部",
-    "community": "社区(村)",
-    "enterprise": "企业",
-    "household": "帮扶户",
-    "search_key": "检索词",
-    "link": "联系关系",
-    "visit": "走访",
-    "visit_cadre": "走访干部",
-    "problem": "问题",
-    "problem_step": "问题办理步骤",
-    "step_measure": "帮扶措施",
-    "activity": "活动",
-    "activity_cadre": "活动参加人",
-    "research": "调研报告",
-    "journal": "变更日志",
-    "visit_section": "走访与科室对应表",
-}
 
 SKIP = {"schema_migrations"}  # the target records its own migrations
 
