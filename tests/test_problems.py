@@ -322,6 +322,18 @@ def test_problem_from_a_visit(base: Cli, unchanged: Unchanged) -> None:
         )
     )
     assert "早于所依据的走访 1 的日期 2026-04-03" in result.err
+    # the visit's date and target stay what the problems raised on it say
+    result = unchanged(lambda: base("visit", "edit", "1", "--community", "1"))
+    assert (
+        "走访 1 中提出了问题 1、2，它们的对象是这次走访的对象，不能把走访对象改成别的" in result.err
+    )
+    result = unchanged(lambda: base("visit", "edit", "1", "--date", "4-4"))
+    assert result.err.strip() == (
+        "走访 1 中提出的问题 1、2 最早在 2026-04-03 提出，走访日期不能改到其后的 2026-04-04；"
+        "请改为 2026-04-03 或以前的日期。"
+    )
+    ok(base, "visit", "edit", "1", "--date", "4-2", "--household", "王秀英", "--cards", "3")
+    assert show(base, 1)["visit_id"] == 1
 
 
 def test_default_due_follows_the_campaign_time_limit(base: Cli) -> None:

@@ -389,6 +389,8 @@ def edit(
         values["target_kind"] = kind
         for k, column in TARGET_COLUMN.items():
             values[column] = target.id if k == kind else None
+    if visited_on is not None or found is not None:
+        _check_problems_raised_on(session, visit, values)
     people: list[Cadre]
     if cadres:
         people = _cadres(session, cadres)
@@ -416,6 +418,36 @@ def edit(
             session, cadres=people, kind=kind, target=target, day=visit.visited_on, notes=notes
         )
     return show(session, visit_id=visit_id)
+
+
+def _check_problems_raised_on(session: Session, visit: Any, values: dict[str, Any]) -> None:
+    """Refuse a new date or target for ``visit`` that the problems raised on it (``problem add
+    --visit``) would no longer agree with: each is about the visit's target, raised on or
+    after its day."""
+    from sqlmodel import col, select
+
+    from sanlian.db.models import Problem
+
+    raised = session.exec(
+        select(Problem).where(col(Problem.visit_id) == visit.id).order_by(col(Problem.id))
+    ).all()
+    if not raised:
+        return
+    numbers = "、".join(str(p.id) for p in raised)
+    if "target_kind" in values and any(
+        getattr(p, column) != values[column] for column in TARGET_COLUMN.values() for p in raised
+    ):
+        raise RuleError("visit_problems_target", id=visit.id, problems=numbers)
+    day = values.get("visited_on")
+    first = min(p.raised_on for p in raised)
+    if day is not None and day > first:
+        raise RuleError(
+            "visit_problems_before",
+            id=visit.id,
+            problems=numbers,
+            date=day.isoformat(),
+            raised=first.isoformat(),
+        )
 
 
 def remove(session: Session, *, visit_id: int, force: bool = False) -> dict[str, Any]:
