@@ -242,6 +242,39 @@ def test_visit_export_imported_back(
     assert dump(db_path) == before
 
 
+def test_visit_import_keeps_what_its_problems_say(
+    linked: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    """A visit named by its 台账编号 is edited as ``visit edit`` edits it: not moved after the
+    problems raised on it, nor to another target."""
+    ok(linked, "visit", "import", write_csv(tmp_path / "a.csv", VISITS))
+    ok(
+        linked,
+        "problem",
+        "add",
+        "--visit",
+        "1",
+        "--category",
+        "就医",
+        "--text",
+        "慢病卡",
+        "--date",
+        "4-1",
+    )
+    header = ["台账编号", *VISITS[0]]
+    rows = [header, ["1", "2026-04-05", *VISITS[1][1:]], ["2", *VISITS[2]]]
+    before = dump(db_path)
+    result = linked("visit", "import", write_csv(tmp_path / "b.csv", rows))
+    assert result.code == 1
+    assert re.search(
+        r"2 +走访日期 +2026-04-05 +走访 1 中提出的问题 1 最早在 2026-04-01", result.err
+    )
+    rows = [header, ["1", VISITS[1][0], "单丽", "社区", "前河湾村", *VISITS[1][4:]]]
+    result = linked("visit", "import", write_csv(tmp_path / "c.csv", rows))
+    assert result.code == 1 and re.search(r"2 +走访对象 +前河湾村 +走访 1 中提出了问题 1", result.err)
+    assert dump(db_path) == before
+
+
 # --- problems ---------------------------------------------------------------------------------
 
 PROBLEMS = [

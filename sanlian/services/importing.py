@@ -3401,6 +3401,7 @@ class VisitImporter(LedgerImporter):
     kind = "visit"
     label = "走访记录"
     ignored = ("由此提出的问题",)
+    ERROR_FIELDS = {"visit_problems_target": "target", "visit_problems_before": "visited_on"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.fields = visit_fields()
