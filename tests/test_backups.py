@@ -287,6 +287,29 @@ def test_restore_of_a_good_backup_keeps_the_replaced_one(base: Cli, db_path: Pat
     assert (os.stat(db_path).st_mode & 0o777) == 0o600
 
 
+def test_restore_over_a_database_sqlite_cannot_read(base: Cli, db_path: Path) -> None:
+    """The very case a restore is for: the file's first page wiped. It is replaced, and kept
+    as it was, byte for byte, with the journal beside it moved along (never applied to the
+    restored file)."""
+    assert base("db", "backup").code == 0
+    copy = next(_set(db_path).glob("*-manual.db"))
+    with db_path.open("r+b") as fh:
+        fh.write(bytes(100))
+    wiped = db_path.read_bytes()
+    assert base("section", "list").code == 1  # not a database any more
+    Path(f"{db_path}-journal").write_bytes(b"journal of the wiped file")
+    result = base("db", "restore", copy, "--yes")
+    assert result.code == 0, result
+    assert dump(db_path) == dump(copy)
+    assert (os.stat(db_path).st_mode & 0o777) == 0o600
+    kept = next(_set(db_path).glob("*-before-restore.db"))
+    assert str(kept) in result.out and kept.read_bytes() == wiped
+    assert not Path(f"{db_path}-journal").exists()
+    assert Path(f"{kept}-journal").read_bytes() == b"journal of the wiped file"
+    assert base("section", "list").code == 0
+    assert not list(db_path.parent.glob(".*restoring*"))
+
+
 def test_two_processes_opening_an_old_file_at_once_migrate_it_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

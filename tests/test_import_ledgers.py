@@ -271,7 +271,9 @@ def test_visit_import_keeps_what_its_problems_say(
     )
     rows = [header, ["1", VISITS[1][0], "单丽", "社区", "前河湾村", *VISITS[1][4:]]]
     result = linked("visit", "import", write_csv(tmp_path / "c.csv", rows))
-    assert result.code == 1 and re.search(r"2 +走访对象 +前河湾村 +走访 1 中提出了问题 1", result.err)
+    assert result.code == 1 and re.search(
+        r"2 +走访对象 +前河湾村 +走访 1 中提出了问题 1", result.err
+    )
     assert dump(db_path) == before
 
 

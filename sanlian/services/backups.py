@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sanlian.errors import DatabaseError, RuleError
-from sanlian.i18n.messages import os_reason
+from sanlian.i18n.messages import os_reason, sqlite_reason
 
 FOLDER = "sanlian-backups"
 KEEP = 10
@@ -302,6 +302,56 @@ def _brief(problems: list[str]) -> str:
     return first if len(first) <= 80 else first[:77] + "…"
 
 
+def _has_header(path: Path) -> bool:
+    """Whether ``path`` begins as a SQLite file does."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError as exc:
+        raise _os_error(exc, path) from exc
+
+
+def _keep_unreadable(target: Path) -> Path:
+    """Keep a database file SQLite cannot read, byte for byte, in the set (with any journal
+    or WAL file beside it, moved along so that none is applied to the restored file)."""
+    import shutil
+
+    folder = target.parent / FOLDER
+    _private_folder(folder)
+    kept = _name(folder, owner(target), "before-restore")
+    try:
+        with (
+            target.open("rb") as src,
+            open(os.open(kept, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600), "wb") as dst,
+        ):
+            shutil.copyfileobj(src, dst)
+        for extra in ("-journal", "-wal", "-shm"):
+            side = Path(f"{target}{extra}")
+            if side.exists():
+                os.replace(side, Path(f"{kept}{extra}"))
+    except OSError as exc:
+        raise _os_error(exc, kept) from exc
+    return kept
+
+
+def _swap_in(source: Path, target: Path) -> None:
+    """Put a copy of ``source`` in place of ``target`` by renaming a finished copy over it."""
+    from sanlian.db.engine import BUSY_TIMEOUT
+
+    part = target.with_name(f".{target.name}.restoring-{os.getpid()}")
+    try:
+        os.close(os.open(part, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        _backup_api(source, part, BUSY_TIMEOUT, read_only=True)
+        os.replace(part, target)
+    except OSError as exc:
+        raise _os_error(exc, target) from exc
+    except sqlite3.Error as exc:
+        raise DatabaseError("backup_failed", path=target, reason=sqlite_reason(exc)) from exc
+    finally:
+        part.unlink(missing_ok=True)
+        Path(f"{part}-journal").unlink(missing_ok=True)
+
+
 def restore(location: str, source: Path) -> Path | None:
     """Replace the database by ``source`` after :func:`verify`; the replaced database goes into
     the backup set first (returned), so a restore can itself be undone."""
@@ -311,7 +361,19 @@ def restore(location: str, source: Path) -> Path | None:
         raise DatabaseError("db_is_dir", path=target)
     if source.resolve() == target.resolve():
         raise RuleError("restore_same", path=source)
-    kept = take(location, "before-restore") if target.exists() else None
+    kept = None
+    if target.exists():
+        try:
+            if target.stat().st_size and not _has_header(target):
+                raise DatabaseError("db_not_database", path=target)  # opened, it would be lost
+            kept = take(location, "before-restore")
+        except DatabaseError as exc:
+            if exc.key != "db_not_database":
+                raise
+            # the very case a restore is for: the file cannot be read as a database at all
+            kept = _keep_unreadable(target)
+            _swap_in(source, target)
+            return kept
     if not target.exists():
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
