@@ -388,7 +388,7 @@ def test_import_refuses_a_month_dot_day_excel_may_have_cut(
     # unambiguous ones are taken: 3.6 (no 3.60), 2.3 (no 2月30日), 3.15, 3月10日
     result = base("visit", "import", workbook(3.6, 2.3, 3.15, "3月10日"))
     assert result.code == 1  # 2月3日 lies before the campaign: refused for that, not as ambiguous
-    assert "分不清" not in result.err and "2026-02-03 不在任何活动年度的期间内" in result.err
+    assert "分不清" not in result.err and "2026-02-03 不在 2026 年活动的期间内" in result.err
     assert base("visit", "import", workbook(3.6, 3.15, "3月10日")).code == 0
     assert rows_of(db_path, "SELECT visited_on FROM visit ORDER BY visited_on") == [
         ("2026-03-06",),

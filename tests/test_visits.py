@@ -154,8 +154,8 @@ def test_visit_dated_outside_every_campaign_refused(paired: Cli, unchanged: Unch
                 "home",
             )
         )
-        assert "不在任何活动年度的期间内" in result.err
-        assert "2026 年：2026-03-01 至 2026-12-31" in result.err
+        assert "不在任何活动年度的期间内" in result.err or "不在 2026 年活动的期间内" in result.err
+        assert "2026-03-01 至 2026-12-31" in result.err
 
 
 def test_a_visit_in_another_campaign_year_is_allowed(paired: Cli) -> None:
@@ -274,7 +274,7 @@ def test_edit_visit(paired: Cli, unchanged: Unchanged) -> None:
     result = unchanged(lambda: paired("visit", "edit", "2"))
     assert "没有给出要修改的内容" in result.err
     result = unchanged(lambda: paired("visit", "edit", "2", "--date", "2026-01-05"))
-    assert "不在任何活动年度的期间内" in result.err
+    assert "不在 2026 年活动的期间内" in result.err and "--phase 1 --start 2026-01-05" in result.err
     result = unchanged(
         lambda: paired("visit", "edit", "2", "--community", "1", "--enterprise", "1")
     )

@@ -187,6 +187,7 @@ MESSAGES: dict[str, str] = {
     # targets, visits
     "date_in_future": "“{field}”{value} 晚于今天（{today}）：只能登记已经发生的事，请改为 {today} 或以前的日期。",
     "list_range_order": "“开始日期”（--from）{start} 晚于“结束日期”（--to）{end}，这样查不到任何记录；请调换或改正。",
+    "date_outside_campaign_year": "“{field}”{value} 不在 {year} 年活动的期间内（{start} 至 {end}），请核对日期；如活动实际上在这一天已经开展，请用 sanlian campaign set --year {year} --phase {phase} {edge} {value} 调整阶段日期。",
     "date_outside_campaigns": "“{field}”{value} 不在任何活动年度的期间内（{spans}），请核对日期，或先用 sanlian init --year 建立该年度。",
     "target_required": "请写明{what}：--community、--enterprise、--household 三者之一。",
     "target_many": "{what}只能写一个（--community、--enterprise、--household 三者之一），现在写了 {count} 个，请分开登记。",

@@ -3632,6 +3632,7 @@ class ProblemImporter(LedgerImporter):
         "problem_due_before_raised": "due_on",
         "visit_not_found": "visit",
         "date_outside_campaigns": "raised_on",
+        "date_outside_campaign_year": "raised_on",
         "import_problem_due": "due_on",
         "no_campaign": "raised_on",
     }

@@ -54,6 +54,20 @@ def check_in_campaign(
     if any(start <= day <= end for _y, start, end in spans):
         return
     listing = "；".join(f"{y} 年：{s.isoformat()} 至 {e.isoformat()}" for y, s, e in spans)
+    same_year = [(s, e) for y, s, e in spans if y == day.year]
+    if same_year:  # the year is there: its phases begin later (or end earlier) than the day
+        start, end = same_year[0]
+        phase, edge = ("1", "--start") if day < start else ("3", "--end")
+        raise ValidationError(
+            "date_outside_campaign_year",
+            field=field,
+            value=day.isoformat(),
+            year=day.year,
+            start=start.isoformat(),
+            end=end.isoformat(),
+            phase=phase,
+            edge=edge,
+        )
     raise ValidationError(
         "date_outside_campaigns", field=field, value=day.isoformat(), spans=listing
     )
