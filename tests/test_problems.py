@@ -130,6 +130,15 @@ def test_bad_amount_refused(raised: Cli, unchanged: Unchanged, amount: str) -> N
     assert "资金" in result.err
 
 
+@pytest.mark.parametrize("amount", ["-100", "－1.2万", "-1,000.50元"])
+def test_negative_amount_said_to_be_negative(
+    raised: Cli, unchanged: Unchanged, amount: str
+) -> None:
+    result = unchanged(lambda: raised("problem", "resolve", "1", "--how", "x", "--amount", amount))
+    assert f"“资金（--amount）”的金额“{amount}”是负数" in result.err
+    assert "请写 0 或正数" in result.err
+
+
 def test_illegal_transitions_refused(raised: Cli, unchanged: Unchanged) -> None:
     result = unchanged(lambda: raised("problem", "reopen", "1", "--reason", "无"))
     assert "现在是“待办”，不能重新办理" in result.err

@@ -20,6 +20,7 @@ MESSAGES: dict[str, str] = {
     "date_impossible": "“{field}”的日期“{value}”不存在（{reason}），请核对年月日。",
     "date_outside_campaign": "“{field}”的日期 {value} 不在 {year} 年活动期间（{start} 至 {end}），请核对日期。",
     "money_invalid": "“{field}”的金额“{value}”无法识别，请写成以元为单位的数字，如 12345.67（最多两位小数）。",
+    "money_negative": "“{field}”的金额“{value}”是负数；资金指解决问题投入的钱，请写 0 或正数（如 12345.67）。",
     "money_too_large": "“{field}”的金额“{value}”超过 100 亿元，请核对单位是否为元、有没有多写数字。",
     "phone_invalid": "“{field}”“{value}”不是有效的手机号码：应为 1 开头的 11 位数字，请核对后重填。",
     "id_length": "“{field}”“{value}”应为 18 位（最后一位可为 X），现在是 {length} 位，请核对。",

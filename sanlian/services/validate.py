@@ -233,6 +233,10 @@ def money(value: str | Decimal | None, field: str) -> Decimal | None:
     raw = str(value)
     clean = normalize(raw).replace("，", ",").replace("¥", "").replace("￥", "")
     clean = clean.removesuffix("元").strip()
+    if re.fullmatch(
+        r"[-－−]\s*[\d.,]+万?", clean
+    ):  # a refund or a typo: not what a resolution spent
+        raise ValidationError("money_negative", field=field, value=raw)
     wan = clean.endswith("万")  # 1.2万 (元): ten thousand yuan, as ledgers often write money
     if wan:
         clean = clean.removesuffix("万").strip()
