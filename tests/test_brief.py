@@ -254,3 +254,19 @@ def test_periods_counted_together_equal_each_counted_alone(cli: Cli, ledger: Ids
     # and the figures differ between the periods (the comparison is not of zeros)
     assert together[1].problems_raised > together[0].problems_raised
     assert together[1] != together[3] and together[0] != together[4]
+
+
+def test_lags_of_a_period_still_running_are_judged_today(cli: Cli, ledger: Ids) -> None:
+    """A week's briefing written before its last day: days overdue are counted to today
+    (2026-06-15 in the tests), not to the period's end."""
+    data = _json(cli, "--from", "2026-06-10", "--to", "2026-06-20")
+    assert data["lags_as_of"] == "2026-06-15"
+    red = data["lags"][0]
+    assert (red["kind"], red["ref"], red["days"]) == ("red_card", 6, 57)  # as supervise says today
+    text = cli("brief", "--from", "2026-06-10", "--to", "2026-06-20").out
+    assert "截至今天（2026-06-15），共 17 项：" in text
+    assert "详见 sanlian supervise --as-of 2026-06-15。" in text
+    # a period that has ended is judged on its last day, and says nothing more
+    data = _json(cli, "--from", "2026-06-01", "--to", "2026-06-14")
+    assert data["lags_as_of"] == "2026-06-14"
+    assert "截至今天" not in cli("brief", "--from", "2026-06-01", "--to", "2026-06-14").out

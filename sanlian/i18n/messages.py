@@ -266,6 +266,7 @@ MESSAGES: dict[str, str] = {
     "sv_org_life_soon": "距七一还有 {days} 天，尚未与联系社区(村)或企业共同过组织生活",
     "sv_phase_item": "{phase}已结束，“{item}”尚未完成（{record}）",
     "sv_eight_one": "“八个一”之“{item}”尚未完成：{record}",
+    "brief_lags_as_of": "截至今天（{date}），",
     "brief_lags_omitted": "另有 {count} 项（{parts}）未列出，详见 sanlian supervise --as-of {as_of}。",
     "brief_lags_omitted_doc": "另有 {count} 项（{parts}）未列出。",
     # --- issue 5 ---------------------------------------------------------------------------

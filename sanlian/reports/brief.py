@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sanlian.i18n.labels import CATEGORIES, MEASURE
+from sanlian.i18n.messages import render
 from sanlian.reports.common import Period, md_date, yuan_text, zh_date
 from sanlian.reports.figures import Figures
 from sanlian.reports.ledgers import ProblemRow
@@ -67,6 +68,7 @@ class Brief:
     lags: tuple[Alert, ...]  # the most urgent, at most LAGS of them
     lag_summary: str
     omitted: tuple[Alert, ...] = ()  # the alerts cut from the list, most urgent first
+    lags_as_of: dt.date | None = None  # the day the lags are judged on (default: the period's end)
 
     @property
     def omitted_text(self) -> str:
@@ -87,7 +89,7 @@ class Brief:
             "brief_lags_omitted" if command else "brief_lags_omitted_doc",
             count=len(self.omitted),
             parts=parts,
-            as_of=self.period.as_of.isoformat(),
+            as_of=(self.lags_as_of or self.period.as_of).isoformat(),
         )
 
     @property
@@ -133,6 +135,7 @@ class Brief:
             "highlights": [h.as_dict() for h in self.highlights],
             "lags": [a.as_dict() for a in self.lags],
             "lags_omitted": len(self.omitted),
+            "lags_as_of": self.lags_as_of or self.period.as_of,
         }
 
 
@@ -179,8 +182,14 @@ def brief(
     length = period.days
     prev_end = start - dt.timedelta(days=1)
     previous = Period(year, prev_end - dt.timedelta(days=length - 1), prev_end, prev_end)
-    supervision = supervise(session, today=today, as_of=end, year=year)
+    # what lags is judged on the period's last day, or today when that is still to come (a
+    # week's briefing written on its Thursday): days overdue are never counted ahead
+    judged = min(end, today)
+    supervision = supervise(session, today=today, as_of=judged, year=year)
     alerts = supervision.alerts  # red, yellow, urged, reminders: the cut keeps the most urgent
+    summary = supervision.summary
+    if judged < end:
+        summary = render("brief_lags_as_of", date=judged.isoformat()) + summary
     # the period and the year to date are judged on the same day: their problems counted once
     current, year_to_date = count_together(session, [period, Period.of_year(year, end)])
     return Brief(
@@ -195,8 +204,9 @@ def brief(
         year_to_date=year_to_date,
         highlights=tuple(problem_rows(session, period, only_resolved=True, limit=HIGHLIGHTS)),
         lags=alerts[:LAGS],
-        lag_summary=supervision.summary,
+        lag_summary=summary,
         omitted=alerts[LAGS:],
+        lags_as_of=judged,
     )
 
 
