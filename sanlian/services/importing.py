@@ -2041,7 +2041,7 @@ def _run_import(
     finally:
         table.close()
     if result.bad and skip_bad and not dry_run:
-        result.bad_file = write_bad_rows(table.path, columns, result.bad, importer.fields)
+        result.bad_file = write_bad_rows(table.path, columns, result.bad)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -2580,9 +2580,7 @@ def _diagnose(
     return problems
 
 
-def write_bad_rows(
-    path: Path, columns: Columns, bad: Sequence[BadRow], fields: Sequence[Field]
-) -> Path:
+def write_bad_rows(path: Path, columns: Columns, bad: Sequence[BadRow]) -> Path:
     """The refused rows as they came, plus 原行号 and 错误原因, beside the input file: its
     owner's alone (0600), as every cell is written as it came and any column may hold an ID or
     phone number, recognised or not (办公电话, 户主身份证号 in a visit ledger)."""
