@@ -384,7 +384,7 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
 
         shown = _SURROGATE.sub("?", undecoded)
         sys.stderr.write(render("argv_undecodable", value=shown) + "\n")
-        return 1
+        return 2
     try:
         context.ARGV = args
         if command is None:
@@ -424,7 +424,7 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
         # a number typed in the wrong place is echoed: never a phone or ID number in full
         text = usage_error(exc) + _punctuation_hint(args)
         sys.stderr.write(context.mask_text(text) + "\n")
-        return 1
+        return 2
     except KeyboardInterrupt:
         return _interrupted_said()
     except BrokenPipeError:

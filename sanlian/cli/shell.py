@@ -279,23 +279,23 @@ class Shell:
             words = self.argv(line)
         except ValueError:
             sys.stderr.write(render("shell_quote") + "\n")
-            return 1
+            return 2
         if words is None:
             return 0
         if words[0].lower() in EXIT_WORDS:  # ``exit``, or ``exit N``: leave with status N
             status = _exit_status(words[1:])
             if status is False:
                 sys.stderr.write(render("shell_exit_status") + "\n")
-                return 1
+                return 2
             self.exit_status = status
             return None
         if not words[0].strip():
             sys.stderr.write(render("shell_empty_command") + "\n")
-            return 1
+            return 2
         operator = _shell_operator(line)
         if operator:
             sys.stderr.write(render("shell_operator", operator=operator) + "\n")
-            return 1
+            return 2
         if words[0].lower() in HELP_WORDS:  # ``help cadre add`` = ``cadre add --help``
             words = [*words[1:], "--help"]
         try:

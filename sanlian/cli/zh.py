@@ -431,7 +431,7 @@ CHINESE_QUOTES = "“”‘’「」『』"
 
 
 def usage_error(exc: Any) -> str:
-    """A Chinese sentence for a Click usage error (exit code 1, as for any bad input)."""
+    """A Chinese sentence for a Click usage error (exit code 2)."""
     import re
 
     from typer._click import exceptions as ce
