@@ -137,8 +137,8 @@ SELECT {{g}},
   SUM(pa.raised_on BETWEEN :s AND :e) AS problems_raised,
   SUM(pa.status = 'resolved' AND pa.resolved_on BETWEEN :s AND :e) AS problems_resolved,
   SUM(pa.status = 'unresolvable' AND pa.closed_on BETWEEN :s AND :e) AS problems_unresolvable,
-  SUM({OPEN}) AS problems_open,
-  SUM({OPEN} AND pa.due_on < :a) AS problems_overdue,
+  SUM(pa.raised_on <= :e AND {OPEN}) AS problems_open,
+  SUM(pa.raised_on <= :e AND {OPEN} AND pa.due_on < :a) AS problems_overdue,
   SUM(pa.raised_on BETWEEN :s AND :e AND pa.is_conflict) AS conflicts_raised,
   SUM(pa.status = 'resolved' AND pa.resolved_on BETWEEN :s AND :e AND pa.is_conflict)
     AS conflicts_resolved
@@ -370,7 +370,7 @@ LEFT JOIN enterprise e ON e.id = pa.enterprise_id
 LEFT JOIN household h ON h.id = pa.household_id
 LEFT JOIN rs ON rs.pid = pa.id LEFT JOIN problem_step lr ON lr.id = rs.last
 LEFT JOIN ms ON ms.pid = pa.id
-WHERE +pa.raised_on <= :a AND (pa.raised_on BETWEEN :s AND :e
+WHERE +pa.raised_on <= :e AND (pa.raised_on BETWEEN :s AND :e
   OR (pa.status = 'resolved' AND pa.resolved_on BETWEEN :s AND :e)
   OR (pa.status = 'unresolvable' AND pa.closed_on BETWEEN :s AND :e) OR {open_})
 ORDER BY pa.raised_on, pa.id"""

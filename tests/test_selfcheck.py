@@ -551,6 +551,22 @@ def test_as_of_alone_picks_its_year(cli: Cli, ledger: Ids) -> None:
     assert _json(cli, "--as-of", "2025-12-31")["figures"] == YEAR_2025
 
 
+def test_a_past_year_judged_later_holds_only_its_own_problems(cli: Cli, ledger: Ids) -> None:
+    # 2025's report as of 2026-06-15: P1 (2025's) was resolved on 2026-01-10; P2–P7, open or
+    # not on that day, were raised in 2026 and are 2026's
+    data = _json(cli, "--year", "2025", "--as-of", "2026-06-15")
+    assert data["figures"] == {**YEAR_2025, "problems_open": 0}
+    assert all(s["problems_open"] == 0 for s in data["by_section"])
+
+
+def test_a_short_as_of_is_in_the_year_asked_for(cli: Cli, ledger: Ids) -> None:
+    # 6-3 is the campaign's year: with --year 2025, 2025-06-03 (not today's year)
+    for command in ("selfcheck", "progress", "supervise"):
+        short = cli(command, "--year", "2025", "--as-of", "6-3", "-f", "json")
+        full = cli(command, "--year", "2025", "--as-of", "2025-06-03", "-f", "json")
+        assert short.code == 0 and short.out == full.out, command
+
+
 def test_funds_are_exact_decimal_strings(cli: Cli, ledger: Ids) -> None:
     funds = _json(cli, "--as-of", "2026-12-31")["figures"]["funds_yuan"]
     assert isinstance(funds, str)

@@ -165,18 +165,23 @@ class State:
             self._year = year_for_dates(session, today=self.today)
         return self._year
 
-    def date(self, session: Session, value: str | None, field_label: str) -> dt.date:
-        """A date typed by the clerk; empty means today; ``6-3`` takes the campaign's year."""
+    def date(
+        self, session: Session, value: str | None, field_label: str, *, year: int | None = None
+    ) -> dt.date:
+        """A date typed by the clerk; empty means today; ``6-3`` takes the campaign's year
+        (``year``, the one a report's ``--year`` names, else the current campaign's)."""
         from sanlian.services import validate
 
         if value is None:
             return self.today
-        return validate.date(value, field_label, today=self.today, year=self.campaign_year(session))
+        if year is None:
+            year = self.campaign_year(session)
+        return validate.date(value, field_label, today=self.today, year=year)
 
     def optional_date(
-        self, session: Session, value: str | None, field_label: str
+        self, session: Session, value: str | None, field_label: str, *, year: int | None = None
     ) -> dt.date | None:
-        return None if value is None else self.date(session, value, field_label)
+        return None if value is None else self.date(session, value, field_label, year=year)
 
     def note(self, text: str) -> None:
         sys.stderr.write(text + "\n")

@@ -498,7 +498,7 @@ def progress(
     _check_suffix(output, (".csv", ".json", ".md", ".txt"), "progress", fmt)
     st = state()
     with st.session() as session:
-        day = st.optional_date(session, as_of, "截至日期")
+        day = st.optional_date(session, as_of, "截至日期", year=year)
         report = build(session, today=st.today, year=year, as_of=day, by_cadre=by is By.cadre)
     render_progress(report, choose_format(fmt_value(fmt), output), output)
 
@@ -614,7 +614,7 @@ def supervise(
     suffix = _check_suffix(output, (".xlsx", ".csv", ".json", ".md", ".txt"), "supervise", fmt)
     st = state()
     with st.session() as session:
-        day = st.optional_date(session, as_of, "截至日期")
+        day = st.optional_date(session, as_of, "截至日期", year=year)
         report = build(session, today=st.today, as_of=day, year=year)
     chosen = choose_format(fmt_value(fmt), output)
     if output is not None and suffix == ".xlsx":  # for the dispatch meeting: sorted, filtered
@@ -770,7 +770,7 @@ def selfcheck(
     st = state()
     workbook = output is not None and suffix == ".xlsx"
     with st.session() as session, status(output.name if output else None) as line:
-        day = st.optional_date(session, as_of, "截至日期")
+        day = st.optional_date(session, as_of, "截至日期", year=year)
         if output is not None and workbook:
             from sanlian.io.report_xlsx import visits_ahead, write_selfcheck
             from sanlian.reports.figures import selfcheck_period

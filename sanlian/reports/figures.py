@@ -319,7 +319,9 @@ def _problem_columns(t: Tables, p: Period) -> dict[str, Any]:
     raised = between(pr.raised_on, p.start, p.end)
     resolved = _resolved_in(t, p)
     resolved_by_then = and_(pr.status == "resolved", pr.resolved_on <= p.as_of)
-    is_open = problem_open(t, p.as_of)
+    # open on the as-of day among the year's problems (and earlier years'): one raised after
+    # the year's end, when the as-of day is later, is the next year's
+    is_open = and_(pr.raised_on <= p.end, problem_open(t, p.as_of))
     return {
         "problems_raised": func.count().filter(raised),
         "problems_resolved": func.count().filter(resolved),

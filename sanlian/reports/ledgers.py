@@ -353,7 +353,7 @@ def iter_problem_rows(
         )
     else:
         ledger = and_(
-            pr.raised_on <= p.as_of,
+            pr.raised_on <= p.end,  # not the next year's, when the as-of day is in it
             or_(
                 between(pr.raised_on, p.start, p.end),
                 resolved,
