@@ -270,3 +270,22 @@ def test_lags_of_a_period_still_running_are_judged_today(cli: Cli, ledger: Ids) 
     data = _json(cli, "--from", "2026-06-01", "--to", "2026-06-14")
     assert data["lags_as_of"] == "2026-06-14"
     assert "截至今天" not in cli("brief", "--from", "2026-06-01", "--to", "2026-06-14").out
+
+
+def test_a_report_edited_in_word_is_not_written_over(cli: Cli, ledger: Ids, tmp_path: Path) -> None:
+    """The clerk fills in the .docx (its 【请填写…】 parts): a rerun does not wipe that out."""
+    for command in (("selfcheck",), ("brief", "--from", "2026-06-01", "--to", "2026-06-14")):
+        path = tmp_path / f"{command[0]}.docx"
+        path.write_bytes(b"edited in Word")
+        result = cli(*command, "-o", path)
+        assert result.code == 1
+        assert result.err.strip() == (
+            f"文件 {path} 已存在（可能已在 Word 中修改过），未覆盖；请换一个文件名"
+            f"（如 -o {tmp_path / (command[0] + '2.docx')}），或加 --force 覆盖它。"
+        )
+        assert path.read_bytes() == b"edited in Word"
+        assert cli(*command, "-o", path, "--force").code == 0
+        assert path.read_bytes()[:2] == b"PK"  # a Word document now
+    # the data files are written anew as before
+    sheet = tmp_path / "自查.xlsx"
+    assert cli("selfcheck", "-o", sheet).code == 0 and cli("selfcheck", "-o", sheet).code == 0

@@ -319,7 +319,7 @@ def test_selfcheck_docx_tells_the_phases_and_counts_so_far_before_the_years_end(
     assert not any("全年" in p for p in text)
     # at the year's end the same counts are the year's, and the summary is told
     assert base("activity", "add", "summary", "--date", "6-15").code == 0
-    assert base("selfcheck", "--as-of", "2026-12-31", "-o", out).code == 0
+    assert base("selfcheck", "--as-of", "2026-12-31", "-o", out, "--force").code == 0
     text = _docx_paragraphs(out)
     phases = text[text.index("二、主要做法和成效") + 1]
     assert phases.endswith("成立领导小组尚无记录；总结阶段，6月15日开展全面总结。")

@@ -54,7 +54,28 @@ ReportOutputOpt = Annotated[Path | None, _output_opt(".csv .json .md .txt")]
 SuperviseOutputOpt = Annotated[Path | None, _output_opt(".xlsx .csv .json .md .txt")]
 BriefOutputOpt = Annotated[Path | None, _output_opt(".md .docx .csv .json")]
 
+DocxForceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--force", help="要写的 .docx 已存在时覆盖它（默认不覆盖，以免冲掉在 Word 中改过的报告）。"
+    ),
+]
+
 DONE = {True: "已完成", False: "未完成"}
+
+
+def _keep_edited(output: Path | None, suffix: str | None, force: bool) -> None:
+    """Refuse to write a .docx report over an existing file unless ``force``: the clerk fills
+    in and edits the report in Word (its 【请填写…】 parts), and a rerun would wipe that out."""
+    if output is None or suffix != ".docx" or force:
+        return
+    path = output.expanduser()
+    if path.exists() or path.is_symlink():
+        from sanlian.errors import ValidationError
+
+        raise ValidationError(
+            "report_docx_exists", path=output, other=output.with_name(f"{output.stem}2.docx")
+        )
 
 
 def _check_suffix(
@@ -757,6 +778,7 @@ def selfcheck(
     as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
     output: SelfcheckOutputOpt = None,
+    force: DocxForceOpt = False,
 ) -> None:
     """年终自查：DESIGN 所列全部统计数，可输出表格、csv、json，或写成 自查报告.xlsx / 自查报告.docx。"""
     from sanlian.cli.output import choose_format, emit, to_json
@@ -767,6 +789,7 @@ def selfcheck(
     suffix = _check_suffix(
         output, (".xlsx", ".docx", ".csv", ".json", ".md", ".txt"), "selfcheck", fmt
     )
+    _keep_edited(output, suffix, force)
     st = state()
     workbook = output is not None and suffix == ".xlsx"
     with st.session() as session, status(output.name if output else None) as line:
@@ -818,6 +841,7 @@ def brief(
     ] = None,
     fmt: FormatOpt = None,
     output: BriefOutputOpt = None,
+    force: DocxForceOpt = False,
 ) -> None:
     """简报：一段时间的工作数字及与上一期（同样天数）的比较、典型事例、需要抓紧的工作；默认 markdown 输出到屏幕，或写成 简报.docx / 简报.md。"""
     from sanlian.cli.output import emit, to_json
@@ -826,6 +850,7 @@ def brief(
     from sanlian.reports.brief import to_markdown
 
     suffix = _check_suffix(output, (".md", ".docx", ".csv", ".json", ".txt"), "brief", fmt)
+    _keep_edited(output, suffix, force)
     st = state()
     with st.session() as session:
         first = st.date(session, start, "开始日期")
