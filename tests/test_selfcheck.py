@@ -557,6 +557,9 @@ def test_a_past_year_judged_later_holds_only_its_own_problems(cli: Cli, ledger: 
     data = _json(cli, "--year", "2025", "--as-of", "2026-06-15")
     assert data["figures"] == {**YEAR_2025, "problems_open": 0}
     assert all(s["problems_open"] == 0 for s in data["by_section"])
+    title = "企业局2025年“三联三解三促”活动自查统计 · 2025-01-01 至 2025-12-31（截至 2026-06-15）"
+    text = cli("selfcheck", "--year", "2025", "--as-of", "2026-06-15", "-f", "markdown").out
+    assert text.startswith(f"# {title}\n"), text[:200]
 
 
 def test_a_short_as_of_is_in_the_year_asked_for(cli: Cli, ledger: Ids) -> None:

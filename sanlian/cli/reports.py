@@ -701,9 +701,10 @@ def figure_rows(report: "SelfCheck") -> list[dict[str, Any]]:
 
 def _selfcheck_title(report: "SelfCheck") -> str:
     p = report.period
+    judged = f"（截至 {p.as_of.isoformat()}）" if p.as_of > p.end else ""  # open, overdue
     return (
         f"{report.unit}{report.year}年“三联三解三促”活动自查统计 · "
-        f"{p.start.isoformat()} 至 {p.end.isoformat()}"
+        f"{p.start.isoformat()} 至 {p.end.isoformat()}{judged}"
     )
 
 

@@ -219,7 +219,10 @@ def _summary(book: _Book, ws: str, report: SelfCheck) -> None:
             summary.append([label, key, f.value(key)])
     notes = [[n] for n in book.note()]
     title = Styled(f"{report.unit}{report.year}年“三联三解三促”活动自查统计", TITLE)
-    period = f"统计期 {report.period.start.isoformat()} 至 {report.period.end.isoformat()}"
+    p = report.period
+    period = f"统计期 {p.start.isoformat()} 至 {p.end.isoformat()}"
+    if p.as_of > p.end:  # open and overdue problems are judged on a later day
+        period += f"（截至 {p.as_of.isoformat()}）"
     book.table(
         ws,
         ["项目", "键", "数值"],
