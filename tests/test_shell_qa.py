@@ -92,6 +92,12 @@ def test_history_masks_full_width_spaced_and_dashed_numbers(
         ("problem resolve 12 --amount 12000.50", "problem resolve 12 --amount 12000.50"),
         # a database server's password
         ("--db postgresql://u:secret@h/db cadre list", "--db postgresql://u:***@h/db cadre list"),
+        # any option's address: db copy --to (README's own example)
+        (
+            "db copy --to postgresql+psycopg://sanlian:Secret123@127.0.0.1:1/sanlian",
+            "db copy --to postgresql+psycopg://sanlian:***@127.0.0.1:1/sanlian",
+        ),
+        ("db copy --to='postgresql://u:p%40ss@h/d'", "db copy --to='postgresql://u:***@h/d'"),
     ],
 )
 def test_mask_line_by_option_name_and_folded_digits(line: str, masked: str) -> None:
@@ -110,6 +116,9 @@ def test_journal_masks_the_same_way(base: Cli) -> None:
     # the address of a database server keeps no password in the journal
     assert mask_command(["--db", "postgresql+psycopg://u:secret@h/db", "cadre", "list"]) == (
         "--db postgresql+psycopg://u:***@h/db cadre list"
+    )
+    assert mask_command(["db", "copy", "--to", "postgresql://u:secret@h/db"]) == (
+        "db copy --to postgresql://u:***@h/db"
     )
     assert mask_command(["--db=postgresql://u:pw@h/db", "cadre", "list"]) == (
         "--db=postgresql://u:***@h/db cadre list"

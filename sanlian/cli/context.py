@@ -202,6 +202,7 @@ _ID = re.compile(
 )
 _PHONE = re.compile(rf"(?<![0-9+*])(?:\+?86{_SEP})?1(?:{_SEP}[0-9]){{10}}(?![0-9])")
 _SEPARATORS = re.compile(r"[ .\\\-()]")
+_URL_PASSWORD = re.compile(r"([A-Za-z][\w+.-]*://[^\s:/@'\"]*:)([^\s@'\"]+)(@)")
 _SECRET_OPTION = re.compile(r"--[A-Za-z-]*?(phone|id-number)")
 # Full-width digits, letters X and dots, every kind of space (a no-break space from Word, a
 # zero-width one) and dash (as an input method or a pasted text has them) as ASCII.
@@ -254,7 +255,10 @@ def _masked(kind: str, digits: str) -> str:
 
 def mask_text(text: str) -> str:
     """Free text with every ID-number-like and mobile-like run masked (full-width digits,
-    spaces and dashes inside the run included); the rest stays as typed."""
+    spaces and dashes inside the run included), and the password of every address written
+    as ``scheme://user:password@host`` (``db copy --to URL``); the rest stays as typed."""
+    if "://" in text:
+        text = _URL_PASSWORD.sub(r"\1***\3", text)
     folded = fold_digits(text)
     if not any(ch.isdigit() for ch in folded):
         return text
