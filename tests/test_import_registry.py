@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -505,6 +506,25 @@ def test_household_matched_by_id_then_name_and_community(
     ]
     result = base("household", "import", write_csv(tmp_path / "z.csv", rows))
     assert "新增 0，更新 0，未变 2" in result.out
+
+
+def test_an_id_number_under_another_persons_name_is_refused(
+    base: Cli, tmp_path: Path, unchanged: Any
+) -> None:
+    """王秀英's ID number on a row of 牛七: pasted into the wrong row, most likely; taken as an
+    edit it would rename her and write his details over hers. A typo in her name is fixed."""
+    rows = [["户主", "社区(村)", "身份证号"], ["王秀英", "幸福社区", WOMAN]]
+    assert base("household", "import", write_csv(tmp_path / "a.csv", rows)).code == 0
+    rows = [["户主", "社区(村)", "身份证号", "人口"], ["牛七", "幸福社区", WOMAN, "5"]]
+    result = unchanged(lambda: base("household", "import", write_csv(tmp_path / "b.csv", rows)))
+    assert re.search(
+        r"2 +身份证号 +\S+ +这个身份证号码已登记为联系户“王秀英”（编号 1）", result.err
+    )
+    assert "本行的姓名却是“牛七”，可能是号码抄错了行" in result.err
+    assert "household edit 1 --name 牛七" in result.err
+    rows = [["户主", "社区(村)", "身份证号"], ["王秀瑛", "幸福社区", WOMAN]]
+    result = base("household", "import", write_csv(tmp_path / "c.csv", rows))
+    assert result.code == 0 and "更新 1" in result.out, result
 
 
 def test_enterprise_matched_by_credit_code_then_name(

@@ -309,6 +309,7 @@ MESSAGES: dict[str, str] = {
     "import_record_missing": "“台账编号”{id} 在台账中找不到对应的{kind}：这一列由导出生成，新增的行请留空，从别处复制来的编号请删去。",
     "import_record_retired": "“台账编号”{id} 的{kind}“{name}”已停用，不能再导入修改；请删去这一行，或清空台账编号作为新记录登记。",
     "import_record_fixed": "“台账编号”{id} 的{kind}是“{current}”，本行的{fields}与它不同，而{fields}不能通过导入修改；请改回原样，或清空台账编号作为新记录导入。",
+    "import_number_other_name": "这个{field}已登记为{kind}“{current}”（编号 {id}），本行的姓名却是“{name}”，可能是号码抄错了行；请核对，确是同一人改名请用 {command} edit {id} --name {name}。",
     "import_record_other": "“台账编号”{id} 是{kind}“{current}”，本行却是“{name}”{differs}，不像同一条记录（这份文件可能导出自另一个台账库，或编号抄错了行）；请核对这一列，作为新记录导入请清空它，确要改名请用 {command} edit --name。",
     "import_record_other_strong": "，{field}也不同",
     "import_date_dotted": "“{field}”“{value}”分不清是 {month}月{day}日 还是 {month}月{day}0日（Excel 把 {month}.{day}0 当作数字，存成 {value}）；请写成 {month}月{day}日 或 {month}月{day}0日 这样的写法（或把这一列设为“文本”格式后重新录入）。",

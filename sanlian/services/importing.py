@@ -1233,13 +1233,26 @@ class RegistryImporter(Importer):
             return bool(strong == on_file)
         return _one_apart(name, record.name)
 
+    def _other_person(self, record: Any, data: Mapping[str, Any]) -> bool:
+        """Whether a row found by its ID number names someone else: a person's name more than
+        a typo away from the name on file (an ID number pasted into the wrong row, most
+        likely). A company's credit code stays with it when it is renamed."""
+        name = data["name"]
+        return (
+            self.kind in ("cadre", "household")
+            and name != record.name
+            and not _one_apart(name, record.name)
+        )
+
+    def _label_of(self, key: str) -> str:
+        return next(f.label for f in self.fields if f.key == key)
+
     def _other_party(self, record: Any, data: Mapping[str, Any]) -> str:
         strong = data.get(self.strong) if self.strong else None
         on_file = getattr(record, self.strong) if self.strong else None
         differs = ""
         if strong and on_file:
-            label = next(f.label for f in self.fields if f.key == self.strong)
-            differs = render("import_record_other_strong", field=label)
+            differs = render("import_record_other_strong", field=self._label_of(self.strong))
         return render(
             "import_record_other",
             id=record.id,
@@ -1486,6 +1499,18 @@ class RegistryImporter(Importer):
             record = found[0]
             if how == RECORD_KEY and not self._same_party(record, data):
                 refuse(row, RECORD_KEY, self._other_party(record, data))
+                continue
+            if how == self.strong and self._other_person(record, data):
+                reason = render(
+                    "import_number_other_name",
+                    field=self._label_of(how),
+                    kind=self.label,
+                    current=record.name,
+                    id=record.id,
+                    name=data["name"],
+                    command=self.kind,
+                )
+                refuse(row, how, reason)
                 continue
             if record.id in self._matched:
                 line = self._matched[record.id]
