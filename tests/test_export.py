@@ -107,6 +107,25 @@ def test_export_to_stdout(people: Cli) -> None:
     assert "1,幸福社区,社区,兰山街道,第一网格,," in result.out
 
 
+@pytest.mark.parametrize(
+    ("word", "label"),
+    [
+        ("走访", "走访记录"),
+        ("活动", "活动记录"),
+        ("调研", "调研报告"),
+        ("联系", "联系记录"),
+        ("村", "社区(村)"),
+        ("群众", "联系户"),
+    ],
+)
+def test_kinds_by_the_words_clerks_use(people: Cli, tmp_path: Path, word: str, label: str) -> None:
+    result = people("export", word, "-o", tmp_path / "x.csv")
+    assert result.code == 0 and f"已导出{label} " in result.err, result
+    if word != "活动":  # activities are recorded one by one: no template
+        result = people("template", word, "-o", tmp_path / "t.xlsx")
+        assert result.code == 0 and f"已写入{label}导入模板" in result.err, result
+
+
 def test_export_refusals(people: Cli, tmp_path: Path) -> None:
     result = people("export", "worker")
     assert (

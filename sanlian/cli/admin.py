@@ -12,6 +12,7 @@ import typer
 from sanlian.cli.context import state
 from sanlian.cli.options import FormatOpt, OutputOpt, RevealOpt, at_most_id, fmt_value
 from sanlian.cli.output import Col, render_rows
+from sanlian.i18n.labels import KIND_WORDS
 
 db_app = typer.Typer(no_args_is_help=True)
 
@@ -136,29 +137,9 @@ def check(fmt: FormatOpt = None, output: OutputOpt = None) -> None:
 
 
 RECORD_KINDS = {
-    "section": "section",
-    "科室": "section",
-    "cadre": "cadre",
-    "干部": "cadre",
-    "community": "community",
-    "社区": "community",
-    "村": "community",
-    "enterprise": "enterprise",
-    "企业": "enterprise",
-    "household": "household",
-    "联系户": "household",
-    "群众": "household",
-    "link": "link",
-    "联系": "link",
-    "visit": "visit",
-    "走访": "visit",
-    "problem": "problem",
-    "问题": "problem",
-    "activity": "activity",
-    "活动": "activity",
-    "research": "research",
-    "调研报告": "research",
-    "调研": "research",
+    **{k: k for k in ("section", "cadre", "community", "enterprise", "household")},
+    **{k: k for k in ("link", "visit", "problem", "activity", "research")},
+    **KIND_WORDS,
 }
 REGISTRY = ("section", "cadre", "community", "enterprise", "household")
 

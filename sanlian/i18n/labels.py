@@ -242,3 +242,27 @@ TABLE_LABELS = {
     "journal": "变更日志",
     "journal_change": "变更日志明细",
 }
+
+
+# What the clerks call each kind of record, beside its label (``export 走访``, ``history
+# --record 村:…``): word → kind.
+KIND_WORDS = {
+    "科室": "section",
+    "干部": "cadre",
+    "社区": "community",
+    "村": "community",
+    "社区(村)": "community",
+    "企业": "enterprise",
+    "联系户": "household",
+    "群众": "household",
+    "结对户": "household",
+    "联系": "link",
+    "联系记录": "link",
+    "走访": "visit",
+    "走访记录": "visit",
+    "问题": "problem",
+    "活动": "activity",
+    "活动记录": "activity",
+    "调研报告": "research",
+    "调研": "research",
+}

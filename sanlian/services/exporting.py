@@ -61,10 +61,14 @@ def export_kinds() -> dict[str, str]:
 
 def parse_kind(value: str, kinds: dict[str, str], key: str = "export_kind_unknown") -> str:
     """A kind typed as its ASCII key or Chinese label."""
+    from sanlian.i18n.labels import KIND_WORDS
+
     text = value.strip()
     for kind, label in kinds.items():
         if text.lower() == kind or text == label or text == label.replace("(村)", ""):
             return kind
+    if KIND_WORDS.get(text) in kinds:  # what the clerks call it: 走访, 活动, 村
+        return KIND_WORDS[text]
     choices = "、".join(f"{k}（{v}）" for k, v in kinds.items())
     raise ImportFileError(key, kind=value, kinds=choices)
 

@@ -1248,11 +1248,10 @@ class RegistryImporter(Importer):
         return next(f.label for f in self.fields if f.key == key)
 
     def _other_party(self, record: Any, data: Mapping[str, Any]) -> str:
-        strong = data.get(self.strong) if self.strong else None
-        on_file = getattr(record, self.strong) if self.strong else None
+        key = self.strong
         differs = ""
-        if strong and on_file:
-            differs = render("import_record_other_strong", field=self._label_of(self.strong))
+        if key and data.get(key) and getattr(record, key):
+            differs = render("import_record_other_strong", field=self._label_of(key))
         return render(
             "import_record_other",
             id=record.id,
