@@ -85,6 +85,10 @@ def test_valid_id_number() -> None:
 def test_id_number_lowercase_x_and_spaces_normalised() -> None:
     assert validate.id_number("11010519491231002x") == "11010519491231002X"
     assert validate.id_number(" 110105 19491231 002X ") == "11010519491231002X"
+    # written in its parts (area, birth date, the rest) with dashes, as some forms print it
+    assert validate.id_number("110105-19491231-002x") == "11010519491231002X"
+    with pytest.raises(ValidationError, match="应为 18 位"):
+        validate.id_number("1101-0519491231-002X")  # dashes anywhere else: not a way it is written
 
 
 @pytest.mark.parametrize(
@@ -165,10 +169,13 @@ def test_money_is_exact() -> None:
     assert validate.from_fen(1234567) == Decimal("12345.67")
     assert validate.money("12,345,678.9", "金额") == Decimal("12345678.90")
     assert validate.money("１２３.５", "金额") == Decimal("123.50")
-    for bad in ["12.345", "-5", "一百", "NaN", "1e5", "12,34.5", "1,2345.00", "Infinity"]:
+    for bad in ["12.345", "一百", "NaN", "1e5", "12,34.5", "1,2345.00", "Infinity"]:
         with pytest.raises(ValidationError) as info:
             validate.money(bad, "金额")
         assert "无法识别" in info.value.message, bad
+    with pytest.raises(ValidationError) as info:
+        validate.money("-5", "金额")
+    assert "是负数" in info.value.message
     with pytest.raises(ValidationError) as info:
         validate.money("99999999999999999999", "金额")
     assert "100 亿" in info.value.message

@@ -321,6 +321,8 @@ def id_number(
         clean = raw  # the usual cell: NFKC, blanks and case leave it as it is
     else:
         clean = _WHITESPACE.sub("", normalize(raw)).upper()
+        if re.fullmatch(r"\d{6}-\d{8}-\d{3}[\dX]", clean):  # written in its parts: area-birth-rest
+            clean = clean.replace("-", "")
     if _is_masked(clean):
         raise ValidationError("id_masked", field=field, value=raw)
     if len(clean) != 18:
