@@ -63,6 +63,13 @@ def test_blank_unit_or_campaign_name_is_refused(cli: Cli, unchanged) -> None:  #
     assert cli("campaign", "show", "-f", "json").json()["unit"] == "企业局"
 
 
+def test_phase_named_as_progress_names_it(cli: Cli) -> None:
+    assert cli("init", "--year", "2026").code == 0
+    assert cli("campaign", "set", "--phase", "第三阶段", "--start", "2026-10-15").code == 0
+    phases = cli("campaign", "show", "-f", "json").json()["phases"]
+    assert [(p["key"], p["start"]) for p in phases][2] == ("summarise", "2026-10-15")
+
+
 def test_red_card_before_yellow_card_is_refused(cli: Cli, unchanged) -> None:  # type: ignore[no-untyped-def]
     cli("init", "--year", "2026")
     result = unchanged(lambda: cli("campaign", "set", "--yellow", "5", "--red", "3"))

@@ -75,7 +75,15 @@ ForceOpt = Annotated[
 DateOpt = Annotated[
     str | None,
     typer.Option(
-        "--date", help="日期：2022-06-03、2022/6/3、20220603、6-3、6月3日、today、昨天；默认今天。"
+        "--date", help="日期：2022-06-03、2022/6/3、20220603、6-3、6月3日、今天、昨天；默认今天。"
+    ),
+]
+# ``edit`` changes the date only when one is given
+NewDateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--date",
+        help="新的日期：2022-06-03、2022/6/3、20220603、6-3、6月3日、今天、昨天；不写则不改。",
     ),
 ]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="截至哪一天统计（默认今天）。")]

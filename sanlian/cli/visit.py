@@ -6,7 +6,16 @@ from typing import Annotated, Any
 import typer
 
 from sanlian.cli.context import state
-from sanlian.cli.options import DateOpt, Fmt, FormatOpt, NoteOpt, OutputOpt, at_most_id, fmt_value
+from sanlian.cli.options import (
+    DateOpt,
+    Fmt,
+    FormatOpt,
+    NewDateOpt,
+    NoteOpt,
+    OutputOpt,
+    at_most_id,
+    fmt_value,
+)
 from sanlian.cli.output import Col, choose_format, render_record, render_rows
 from sanlian.i18n.labels import TARGET_KIND, VISIT_FORM
 
@@ -117,7 +126,7 @@ def add(
 @app.command("edit")
 def edit(
     visit_id: IdArg,
-    date: DateOpt = None,
+    date: NewDateOpt = None,
     cadre: CadresOpt = None,
     community: CommunityOpt = None,
     enterprise: EnterpriseOpt = None,

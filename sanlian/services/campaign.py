@@ -146,6 +146,12 @@ _PHASE_REFS = {
     "动员部署": "mobilise",
     "组织实施": "implement",
     "总结": "summarise",
+    "第一阶段": "mobilise",  # as ``progress`` names them
+    "第二阶段": "implement",
+    "第三阶段": "summarise",
+    "一": "mobilise",
+    "二": "implement",
+    "三": "summarise",
 }
 
 
