@@ -319,15 +319,14 @@ def test_completion_replaces_an_opening_quote(base: Cli) -> None:
         ("1", -3, "张伟（办公室）"),
         ("2", -3, "张伟（综合科）"),
     ]
-    added = base("enterprise", "add", "临沂 新华(集团) 公司")
+    added = base("enterprise", "add", "Linyi New Star")  # a blank kept between Latin words
     assert added.code == 0, added
-    quoted = "'临沂 新华(集团) 公司'"
-    assert complete('enterprise show "临沂 ') == [(quoted, -4, "企业 [2]")]
-    assert complete("enterprise show '临沂 新") == [(quoted, -5, "企业 [2]")]
-    assert complete("enterprise show 临沂新") == []
-    assert complete("enterprise show 临沂") == [
-        ("临沂华强机械有限公司", -2, "企业 [1]"),
-        (quoted, -2, "企业 [2]"),
+    quoted = "'Linyi New Star'"
+    assert complete('enterprise show "Linyi ') == [(quoted, -7, "企业 [2]")]
+    assert complete("enterprise show 'Linyi N") == [(quoted, -8, "企业 [2]")]
+    assert complete("enterprise show Linyi") == [  # 临沂 read as linyi too
+        ("临沂华强机械有限公司", -5, "企业 [1]"),
+        (quoted, -5, "企业 [2]"),
     ]
 
 

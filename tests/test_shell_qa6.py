@@ -411,7 +411,7 @@ def test_help_inside_the_shell(base: Cli, shell_run: Callable[..., Result]) -> N
         ),
         (
             ("cadre", "add", "李四", "--section：综合科"),
-            "没有选项 --section：综合科，是不是想写 --section。用 sanlian cadre add --help 查看用法。",
+            "没有选项 --section：综合科，是不是想写 --section？用 sanlian cadre add --help 查看用法。",
             "--section：综合科",
             "：",
         ),

@@ -430,6 +430,22 @@ def _unrepr(text: str) -> str:
 CHINESE_QUOTES = "“”‘’「」『』"
 
 
+def _near_commands(exc: Any, name: str) -> str:
+    """The commands of the group a mistyped one was looked for in that it looks like (cadr →
+    cadre, lsit → list), as Click offers for options; ``""`` when none is near."""
+    import difflib
+
+    ctx = getattr(exc, "ctx", None)
+    group = getattr(ctx, "command", None)
+    if ctx is None or not hasattr(group, "list_commands"):
+        return ""
+    try:
+        names = [n for n in group.list_commands(ctx) if n != "help"]
+    except Exception:  # a group that cannot list them: no suggestion rather than a failure
+        return ""
+    return "、".join(difflib.get_close_matches(name.lower(), names, n=2, cutoff=0.6))
+
+
 def usage_error(exc: Any) -> str:
     """A Chinese sentence for a Click usage error (exit code 2)."""
     import re
@@ -445,10 +461,17 @@ def usage_error(exc: Any) -> str:
                 f"“{readable(word)}”以 - 开头，被当成了选项；它若是名称或数值，"
                 f"请在它前面单写一个 --（如 {path} -- {word}），或改写编号。{hint}"
             )
-        near = ""
+        option = str(exc.option_name)
+        if option.split("=", 1)[0] in ("--db", "--operator"):  # the program's, not a command's
+            where = option.split("=", 1)[0]
+            return (
+                f"{where} 要写在命令前面，如 sanlian {where} … {path.removeprefix('sanlian ')}。"
+                f"{hint}"
+            )
         if exc.possibilities:
-            near = f"，是不是想写 {'、'.join(sorted(exc.possibilities))}"
-        return f"没有选项 {readable(exc.option_name)}{near}。{hint}"
+            near = "、".join(sorted(exc.possibilities))
+            return f"没有选项 {readable(option)}，是不是想写 {near}？{hint}"
+        return f"没有选项 {readable(option)}。{hint}"
     if isinstance(exc, ce.MissingParameter):
         param = exc.param
         readable_name = str(getattr(param, "human_readable_name", "")) if param is not None else ""
@@ -469,6 +492,9 @@ def usage_error(exc: Any) -> str:
     if found:
         name = _unrepr(found.group(1))
         spaced = "（命令和参数之间请用半角空格）" if "\u3000" in name else ""
+        near = _near_commands(exc, name) if not spaced else ""
+        if near:
+            return f"没有命令 {readable(name)}，是不是想写 {near}？{hint}"
         return f"没有命令 {readable(name)}{spaced}。{hint}"
     found = re.fullmatch(r"Got unexpected extra arguments?(?:\(s\))? \((.*)\)", message, re.DOTALL)
     if found:
