@@ -436,11 +436,11 @@ def _near_commands(exc: Any, name: str) -> str:
     import difflib
 
     ctx = getattr(exc, "ctx", None)
-    group = getattr(ctx, "command", None)
-    if ctx is None or not hasattr(group, "list_commands"):
+    listing = getattr(getattr(ctx, "command", None), "list_commands", None)
+    if ctx is None or listing is None:
         return ""
     try:
-        names = [n for n in group.list_commands(ctx) if n != "help"]
+        names = [n for n in listing(ctx) if n != "help"]
     except Exception:  # a group that cannot list them: no suggestion rather than a failure
         return ""
     return "、".join(difflib.get_close_matches(name.lower(), names, n=2, cutoff=0.6))
