@@ -291,6 +291,19 @@ def test_household_purge_erases_phone_and_address(base: Cli, db_path: Path) -> N
     assert PHONE.encode() not in raw and "幸福路1号".encode() not in raw
 
 
+@pytest.mark.parametrize("kind", ["community", "enterprise"])
+def test_purge_erases_a_contact_persons_phone(base: Cli, db_path: Path, kind: str) -> None:
+    """A community's or an enterprise's contact person: their phone number, cleared by an edit
+    and so kept only in the journal, is erased from it too."""
+    assert base(kind, "add", "和平", "--contact", "刘主任", "--phone", PHONE).code == 0
+    assert base(kind, "edit", "和平", "--phone", "").code == 0
+    result = base(kind, "remove", "和平", "--purge")
+    assert result.code == 0, result
+    assert "的个人信息（联系人、手机号码）" in result.out
+    raw = stored_bytes(db_path)
+    assert PHONE.encode() not in raw and "刘主任".encode() not in raw
+
+
 def test_history_filters(base: Cli, db_path: Path) -> None:
     base("--operator", "李会计", "section", "add", "甲科")
     rows = base("history", "--operator", "李会计", "-f", "json").json()

@@ -40,10 +40,13 @@ SKIP_CAPTURE = {"sanlian_journaled": True}  # execution option: the writer recor
 INFO_KEY = "sanlian_journal"
 WRITE_CHUNK = 2000  # journal_change rows per executemany
 REGISTRY_TABLES = ("section", "cadre", "community", "enterprise", "household")
-# Personal fields erased by ``remove --purge`` (names stay: the records are named by them).
+# Personal fields erased by ``remove --purge`` (names stay: the records are named by them); a
+# community's or an enterprise's are its contact person's.
 PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "cadre": ("phone", "id_number"),
     "household": ("phone", "id_number", "address"),
+    "community": ("contact", "phone"),
+    "enterprise": ("contact", "phone"),
 }
 
 FIELD_LABELS = {

@@ -118,7 +118,7 @@ MESSAGES: dict[str, str] = {
     "history_record_ref_missing": "--record “{value}”后面缺少名称或编号，请写成如 {value}张伟 或 {value}12。",
     "history_record_kind": "--record 的类别“{value}”不认识，请写成 类别:名称或编号，类别可用：{kinds}（如 cadre:张伟、visit:12）。",
     "purged": "已清除{kind}“{name}”（编号 {id}）的个人信息（{fields}），包括变更日志中的原值；此前的备份文件中仍保留原值。",
-    "purge_kind": "只有干部和联系户登记了个人信息（身份证号码、手机号码），{kind}不能用 --purge。",
+    "purge_kind": "{kind}没有登记个人信息，不能用 --purge（它用于干部、联系户，以及社区(村)、企业的联系人）。",
     "added": "已添加{kind}“{name}”，编号 {id}。",
     "edited": "已修改{kind}“{name}”（编号 {id}）。",
     "edit_unchanged": "没有修改：{what}的各项与原来相同，未写入变更日志。",

@@ -464,7 +464,8 @@ def remove(
 ) -> tuple[Any, bool]:
     """Delete the record, or with ``force`` retire it (history kept). Returns (record, retired).
 
-    ``purge`` (cadres and households) first erases the personal fields (``journal.PERSONAL_FIELDS``)
+    ``purge`` first erases the personal fields (``journal.PERSONAL_FIELDS``: a cadre's, a household's,
+    a community's or an enterprise's contact person's)
     and implies ``force``; the caller erases them from the journal too (``journal.scrub``).
 
     Retiring a cadre who still owns open problems adds a note naming them, so that they are
