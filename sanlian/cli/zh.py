@@ -10,6 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 HELP_OPTION = "显示本帮助并退出。"
+# the value an option takes, as the help shows it in place of Typer's Python type name
+PLACEHOLDERS = {
+    "<str>": "<值>",
+    "<int>": "<整数>",
+    "<float>": "<数>",
+    "<path>": "<文件>",
+    "<list[str]>": "<值>…",
+    "<list[int]>": "<整数>…",
+    "<list[path]>": "<文件>…",
+}
 COMPLETION_HELP = {
     "Install completion for the current shell.": "为当前 shell 安装命令补全。",
     "Show completion for the current shell, to copy it or customize the installation.": "显示当前 shell 的补全脚本，便于复制或自定义安装。",
@@ -266,7 +276,10 @@ def patch_help() -> None:
 
         def display_type(self: Any, ctx: Any) -> Any:
             text = shown(self, ctx)  # ``<int range>``: the range is said after the help
-            return text.replace(" range>", ">") if isinstance(text, str) else text
+            if not isinstance(text, str):
+                return text
+            text = text.replace(" range>", ">")
+            return PLACEHOLDERS.get(text, text)  # <str> → <值>: no Python type names
 
         typer_core._TyperParameter.display_type = display_type  # type: ignore[method-assign]
         import typer
