@@ -70,6 +70,17 @@ def test_phase_named_as_progress_names_it(cli: Cli) -> None:
     assert [(p["key"], p["start"]) for p in phases][2] == ("summarise", "2026-10-15")
 
 
+def test_numbers_typed_full_width_are_numbers(cli: Cli) -> None:
+    """１, ２０２７: typed with the Chinese input method on."""
+    assert cli("init", "--year", "２０２７").code == 0
+    assert cli("campaign", "show", "--year", "2027", "-f", "json").json()["year"] == 2027
+    assert cli("campaign", "set", "--year", "2027", "--time-limit", "３０").code == 0
+    assert cli("section", "add", "办公室").code == 0
+    assert cli("section", "show", "１", "-f", "json").json()["name"] == "办公室"
+    result = cli("visit", "show", "１x")
+    assert result.code == 2 and result.err.startswith("编号的值不对：应为整数。")
+
+
 def test_red_card_before_yellow_card_is_refused(cli: Cli, unchanged) -> None:  # type: ignore[no-untyped-def]
     cli("init", "--year", "2026")
     result = unchanged(lambda: cli("campaign", "set", "--yellow", "5", "--red", "3"))

@@ -233,6 +233,9 @@ def build_root() -> typer.core.TyperGroup:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# a number typed with the Chinese input method on (１, ２０２７): read as the number it is
+_FULL_WIDTH_NUMBER = re.compile("[\uff10-\uff19]+")
+_ASCII_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 INTERRUPTED = "已中断，未完成的修改没有写入。"
 _told = False  # whether the interrupt was said already (by a shell's line, inside this main)
 
@@ -376,7 +379,10 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
 
     global _told
     _told = False
-    args = list(sys.argv[1:] if argv is None else argv)
+    args = [
+        a.translate(_ASCII_DIGITS) if _FULL_WIDTH_NUMBER.fullmatch(a) else a
+        for a in (sys.argv[1:] if argv is None else argv)
+    ]
     debug = "--debug" in args
     undecoded = next((a for a in args if _SURROGATE.search(a)), None)
     if undecoded is not None:  # bytes the terminal sent that are not UTF-8

@@ -499,7 +499,8 @@ def usage_error(exc: Any) -> str:
         if param is not None and getattr(param, "param_type_name", "") == "argument":
             readable_name = str(getattr(param, "human_readable_name", bad))
             bad = "编号" if readable_name.lower().endswith("id") else readable_name.upper()
-        return f"{bad} 的值不对：{bad_value_reason(str(exc.message))}。{hint}"
+        gap = " " if bad.startswith("-") else ""  # --visit 的值; 编号的值
+        return f"{bad}{gap}的值不对：{bad_value_reason(str(exc.message))}。{hint}"
     message = str(exc.message)
     found = re.match(r"No such command ('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")", message)
     if found:
