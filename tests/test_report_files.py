@@ -470,3 +470,27 @@ def test_docx_says_it_in_words(cli: Cli, ledger: Ids, db_path: Path, tmp_path: P
     assert "尚未指定领导小组组长" in problems
     text = "\n".join(p.text for p in doc.paragraphs)
     assert not re.search(r"--[a-z]|sanlian ", text)
+
+
+def test_docx_of_an_empty_year_says_what_is_not_done(cli: Cli, tmp_path: Path) -> None:
+    """No cadre, no visit: nobody is said to owe a report, no visit is told as done."""
+    import docx
+
+    assert cli("init", "--year", "2026").code == 0
+    path = tmp_path / "自查报告.docx"
+    assert cli("selfcheck", "-o", path).code == 0
+    text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    assert "尚有干部未完成撰写" not in text
+    assert "尚无走访记录。该项尚未开展，须抓紧组织。" in text
+    assert "座谈交流、入户走访了解社情民意" not in text
+
+
+def test_docx_examples_write_money_as_the_report_does(
+    cli: Cli, ledger: Ids, tmp_path: Path
+) -> None:
+    import docx
+
+    path = tmp_path / "自查报告.docx"
+    assert cli("selfcheck", "--as-of", "2026-12-31", "-o", path).code == 0
+    text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    assert "落实资金12345.67元" in text and "落实资金 " not in text

@@ -152,7 +152,10 @@ def practice_paragraphs(detail: SelfCheckDetail) -> list[tuple[str, str]]:
         if not rows:
             return ""
         circled = "①②③④⑤"
-        return "如：" + "".join(f"{circled[i]}{example_text(p)}" for i, p in enumerate(rows))
+        # as the report writes numbers: no blank between them and Chinese (落实资金500.00元)
+        return "如：" + "".join(
+            f"{circled[i]}{_SPACED.sub('', example_text(p))}" for i, p in enumerate(rows)
+        )
 
     def activity_item(key: str, count: int, noun: str, unit: str) -> str:
         if not count:
@@ -174,6 +177,8 @@ def practice_paragraphs(detail: SelfCheckDetail) -> list[tuple[str, str]]:
         "interview": (
             f"干部深入联系社区(村)、企业和群众走访{f.visits}次、{f.visit_person_times}人次，发放联系卡"
             f"{f.contact_cards}张，座谈交流、入户走访了解社情民意，记民情日记{f.diaries}篇。"
+            if f.visits
+            else "尚无走访记录。该项尚未开展，须抓紧组织。"
         ),
         "research": (
             f"{f.cadres_with_research}名干部撰写调研报告{f.research_reports}篇（在册干部"
@@ -185,7 +190,7 @@ def practice_paragraphs(detail: SelfCheckDetail) -> list[tuple[str, str]]:
             )
             + (
                 ""
-                if done["research"]
+                if done["research"] or not f.cadres_total  # no cadre on the roster: none owes one
                 else (
                     f"尚未撰写的干部：{_names(detail, ('research_due', 'research_warn'))}。"
                     if _names(detail, ("research_due", "research_warn"))
