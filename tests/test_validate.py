@@ -265,16 +265,3 @@ def test_numbers_inside_text_are_masked() -> None:
         assert validate.mask_numbers_in(kept) == kept
     number = "11010119800101007X"
     assert validate.mask_numbers_in(number.lower()) == "110101********007x"
-
-
-@pytest.mark.parametrize(
-    ("typed", "kept"),
-    [
-        ("临沂 华强（集团） 有限公司", "临沂华强(集团)有限公司"),  # the same name as without blanks
-        ("3M 中国 有限公司", "3M中国有限公司"),
-        ("ABC Company (Linyi)", "ABC Company (Linyi)"),  # no Chinese: kept as typed
-        ("Apple Inc 苹果", "Apple Inc苹果"),  # between two Latin words a blank stays
-    ],
-)
-def test_blanks_beside_chinese_text_are_no_part_of_a_name(typed: str, kept: str) -> None:
-    assert validate.name(typed, "名称") == kept

@@ -33,7 +33,6 @@ _CONTROL = re.compile(
 _BLANKS = re.compile(r"[\u3000 \t]+")
 _HAN_NAME = re.compile(r"[\u3400-\u9fff·\s]+")
 _SPACE = re.compile(r"\s+")
-_SPACE_NOT_BETWEEN_WORDS = re.compile(r"(?<![A-Za-z0-9])\s+|\s+(?![A-Za-z0-9])")
 # What ``text`` would change besides the outer blanks: control characters, line breaks (every
 # one ``splitlines`` knows), tabs and full-width spaces, runs of spaces. A value without any
 # is only stripped.
@@ -86,10 +85,6 @@ def name(value: str | None, field: str) -> str:
     assert clean is not None
     if _HAN_NAME.fullmatch(clean):
         clean = _SPACE.sub("", clean)
-    elif _PLAIN_HAN.search(clean) and "\n" not in clean:
-        # 临沂 华强（集团） 有限公司: blanks beside Chinese text or brackets are no part of the
-        # name (else it is registered again without them); between two Latin words they are
-        clean = _SPACE_NOT_BETWEEN_WORDS.sub("", clean)
     elif "\n" in clean:  # a name is one line (a message quotes it, a shell completes it)
         clean = _one_line(clean)
     if _NUMBER_LIKE.fullmatch(clean):
