@@ -461,7 +461,7 @@ def supervise(conn: sqlite3.Connection, as_of: dt.date) -> dict[str, int]:
         if n:
             counts["section_no_community"] = n
     paired_on = as_of - dt.timedelta(days=cadence)
-    if in_campaign and paired_on >= dt.date(as_of.year, 1, 1):  # a cadence of this year
+    if in_campaign and paired_on >= max(start, dt.date(as_of.year, 1, 1)):  # a cadence in it
         paired = {**params, "paired": paired_on.isoformat()}
         (n,) = conn.execute(SUPERVISE["households"], paired).fetchone()
         if n:

@@ -453,7 +453,7 @@ def test_record_number_of_another_party_refused(
     result = unchanged(lambda: people("cadre", "import", write_csv(tmp_path / "c.csv", rows)))
     assert "2       台账编号  3" in result.err
     assert "“台账编号”3 是干部“单丽”，本行却是“李建国”，不像同一条记录" in result.err
-    assert "cadre edit --name" in result.err
+    assert "确要改名请用 cadre edit 3 --name 李建国。" in result.err
     header = ["台账编号", "户主姓名", "所在社区(村)", "身份证号码"]
     rows = [header, ["1", "赵六", "幸福社区@枣园镇", MAN3]]
     result = unchanged(lambda: people("household", "import", write_csv(tmp_path / "h.csv", rows)))

@@ -98,6 +98,13 @@ def test_history_masks_full_width_spaced_and_dashed_numbers(
             "db copy --to postgresql+psycopg://sanlian:***@127.0.0.1:1/sanlian",
         ),
         ("db copy --to='postgresql://u:p%40ss@h/d'", "db copy --to='postgresql://u:***@h/d'"),
+        # a blank or an @ in the password, a password in the query: none of it kept
+        ("db copy --to 'postgresql://u:my pass@h/d'", "db copy --to 'postgresql://u:***@h/d'"),
+        ("db copy --to postgresql://u:p@ss@h/d", "db copy --to postgresql://u:***@h/d"),
+        (
+            "db copy --to postgresql://h/d?user=u&password=hunter2&sslmode=require",
+            "db copy --to postgresql://h/d?user=u&password=***&sslmode=require",
+        ),
     ],
 )
 def test_mask_line_by_option_name_and_folded_digits(line: str, masked: str) -> None:
@@ -108,7 +115,7 @@ def test_mask_line_by_option_name_and_folded_digits(line: str, masked: str) -> N
 
 def test_journal_masks_the_same_way(base: Cli) -> None:
     """The journal's command line (``mask_command``) shares the rules."""
-    from sanlian.cli.context import mask_command
+    from sanlian.cli.context import mask_command, mask_text
 
     assert mask_command(
         ["x", "--phone", "１３９１２３４５６７８", "--id-number", "370102 19900307 1238"]
@@ -119,6 +126,12 @@ def test_journal_masks_the_same_way(base: Cli) -> None:
     )
     assert mask_command(["db", "copy", "--to", "postgresql://u:secret@h/db"]) == (
         "db copy --to postgresql://u:***@h/db"
+    )
+    assert mask_command(["db", "copy", "--to", "postgresql://u:my pass@h/db"]) == (
+        "db copy --to postgresql://u:***@h/db"
+    )
+    assert mask_text("连不上 postgresql://h/d?password=hunter2。") == (
+        "连不上 postgresql://h/d?password=***。"
     )
     assert mask_command(["--db=postgresql://u:pw@h/db", "cadre", "list"]) == (
         "--db=postgresql://u:***@h/db cadre list"

@@ -393,7 +393,7 @@ def test_a_retired_owner_is_named_as_such(cli: Cli, ledger: Ids) -> None:
     assert _kinds(_json(cli), "yellow_card") == [("张伟", 4)]
 
 
-E1, M2, H2 = 1, 2, 2  # ``build_ledger``'s numbers: 临沂华强机械, 前河湾村, 李大爷
+E1, M1, M2, H2 = 1, 1, 2, 2  # ``build_ledger``'s: 临沂华强机械, 幸福社区, 前河湾村, 李大爷
 
 
 def test_linked_parties_unvisited_this_year(cli: Cli, ledger: Ids) -> None:
@@ -407,13 +407,31 @@ def test_linked_parties_unvisited_this_year(cli: Cli, ledger: Ids) -> None:
         (a["actor"], a["ref"], a["text"])
         for a in office["alerts"]
         if a["kind"] == "community_unvisited"
-    ] == [("领导小组办公室", M2, "联系社区(村)前河湾村本年度尚未走访")]
+    ] == [
+        (
+            "领导小组办公室",
+            M2,
+            "联系社区(村)前河湾村本年度还没有以社区(村)为对象的走访（入户走访联系户不计）",
+        )
+    ]
     assert _kinds(data, "enterprise_unvisited") == [("张伟", E1)]
     # after E1's visit on 07-20 only M2 is left; H3's pair ended on 07-31
     data = _json(cli, "--as-of", "2026-08-01")
     assert not _kinds(data, "enterprise_unvisited")
     assert _kinds(data, "community_unvisited") == [("领导小组办公室", M2)]
     assert _kinds(data, "household_unvisited") == [("刘退", H2)]
-    # 20 days into the year nobody can have gone 30 days without a visit this year
-    data = _json(cli, "--as-of", "2026-01-20")
+    # visits are recorded from the campaign's first day (03-01): 19 days in, nobody can have
+    # gone 30 days without one, though 综合科's link with M2 runs on from 2025
+    data = _json(cli, "--as-of", "2026-03-20")
     assert not [a for a in _alerts(data) if a["kind"].endswith("_unvisited")]
+    # a cadence in (since 03-06): M1 (办公室's since 03-01, first visited 05-05) and M2
+    # (综合科's from 2025): each pressed on the section that links it
+    data = _json(cli, "--as-of", "2026-04-05")
+    assert sorted(_kinds(data, "community_unvisited")) == [("办公室", M1), ("综合科", M2)]
+    assert {
+        g["section"]
+        for g in data["groups"]
+        for a in g["alerts"]
+        if a["kind"] == "community_unvisited"
+    } == {"办公室", "综合科"}
+    assert not _kinds(data, "enterprise_unvisited")  # E1 linked only since 03-10

@@ -265,3 +265,6 @@ def test_numbers_inside_text_are_masked() -> None:
         assert validate.mask_numbers_in(kept) == kept
     number = "11010119800101007X"
     assert validate.mask_numbers_in(number.lower()) == "110101********007x"
+    # written in its parts with dashes, as ``id_number`` reads it
+    assert validate.mask_numbers_in("户主 370102-19800101-1237 号") == "户主 370102********1237 号"
+    assert validate.mask_numbers_in("2026-06-0310-2026-06-03") == "2026-06-0310-2026-06-03"

@@ -202,7 +202,32 @@ _ID = re.compile(
 )
 _PHONE = re.compile(rf"(?<![0-9+*])(?:\+?86{_SEP})?1(?:{_SEP}[0-9]){{10}}(?![0-9])")
 _SEPARATORS = re.compile(r"[ .\\\-()]")
-_URL_PASSWORD = re.compile(r"([A-Za-z][\w+.-]*://[^\s:/@'\"]*:)([^\s@'\"]+)(@)")
+# an address (scheme://…), quoted (its password may hold a blank) or not
+_URL = re.compile(r"""(['"])([A-Za-z][\w+.-]*://.*?)\1|[A-Za-z][\w+.-]*://\S+""")
+_QUERY_PASSWORD = re.compile(r"(?i)([?&]password=)[^&\s'\"\u3000-\u303f\uff00-\uffef]*")
+_ARG_URL = re.compile(r"(--[\w-]+=)?([A-Za-z][\w+.-]*://.*)", re.DOTALL)  # one argument, whole
+
+
+def _hide_password(url: str) -> str:
+    """``url`` with the password of its user (``user:password@``, the password may hold an
+    ``@``) and a ``password=`` of its query written ``***``."""
+    scheme, _sep, rest = url.partition("://")
+    if "@" in rest:
+        userinfo, _at, host = rest.rpartition("@")
+        user, colon, _password = userinfo.partition(":")
+        rest = f"{user}{colon}{'***' if colon else ''}@{host}"
+    return _QUERY_PASSWORD.sub(r"\1***", f"{scheme}://{rest}")
+
+
+def _hide_passwords(text: str) -> str:
+    def hide(found: re.Match[str]) -> str:
+        if found.group(1):  # quoted
+            return found.group(1) + _hide_password(found.group(2)) + found.group(1)
+        return _hide_password(found.group(0))
+
+    return _URL.sub(hide, text)
+
+
 _SECRET_OPTION = re.compile(r"--[A-Za-z-]*?(phone|id-number)")
 # Full-width digits, letters X and dots, every kind of space (a no-break space from Word, a
 # zero-width one) and dash (as an input method or a pasted text has them) as ASCII.
@@ -258,7 +283,7 @@ def mask_text(text: str) -> str:
     spaces and dashes inside the run included), and the password of every address written
     as ``scheme://user:password@host`` (``db copy --to URL``); the rest stays as typed."""
     if "://" in text:
-        text = _URL_PASSWORD.sub(r"\1***\3", text)
+        text = _hide_passwords(text)
     folded = fold_digits(text)
     if not any(ch.isdigit() for ch in folded):
         return text
@@ -296,6 +321,9 @@ def mask_command(args: list[str]) -> str:
             kind = secret_kind(option) if equals else None
             if kind is not None:
                 text = f"{option}={mask_secret(kind, value)}"
+        whole = _ARG_URL.fullmatch(text)
+        if whole is not None:  # an address as one argument: its password may hold a blank
+            text = (whole.group(1) or "") + _hide_password(whole.group(2))
         text = mask_text(text)
         secret = "db" if text == "--db" else secret_kind(text)
         out.append(text if " " not in text else repr(text))

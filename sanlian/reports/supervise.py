@@ -473,13 +473,14 @@ def _uncovered_sections(session: Session, period: Period, rows: list[_Cadre]) ->
 
 def _linked_since(view: CampaignView, period: Period) -> dt.date | None:
     """The latest day a link may have begun to be pressed for a visit on the as-of day: a
-    visit cadence before it; ``None`` outside the campaign, or when the year itself is younger
-    than a cadence (nobody could have visited "this year" for that long)."""
+    visit cadence before it; ``None`` outside the campaign, or when the campaign itself is
+    younger than a cadence (visits are recorded from its first day, 1 March by default:
+    nobody can have gone a cadence without one "this year" before then)."""
     as_of = period.as_of
     if not view.start <= as_of <= view.end:
         return None
     since = as_of - dt.timedelta(days=view.campaign.visit_cadence_days)
-    return since if since >= period.start else None
+    return since if since >= max(period.start, view.start) else None
 
 
 def _households(session: Session, view: CampaignView, period: Period) -> list[Alert]:

@@ -233,9 +233,8 @@ def money(value: str | Decimal | None, field: str) -> Decimal | None:
     raw = str(value)
     clean = normalize(raw).replace("，", ",").replace("¥", "").replace("￥", "")
     clean = clean.removesuffix("元").strip()
-    if re.fullmatch(
-        r"[-－−]\s*[\d.,]+万?", clean
-    ):  # a refund or a typo: not what a resolution spent
+    negative = re.fullmatch(r"[-－−‐–]\s*[\d.,]+\s*万?", clean)
+    if negative and re.search(r"[1-9]", clean):  # a refund or a typo: not what was spent
         raise ValidationError("money_negative", field=field, value=raw)
     wan = clean.endswith("万")  # 1.2万 (元): ten thousand yuan, as ledgers often write money
     if wan:
@@ -442,6 +441,7 @@ def mask_id(value: str | None) -> str | None:
 # An ID number or a mobile number inside other text (a value in the wrong column, a name
 # typed as a number): not inside a longer run of digits.
 _ID_IN_TEXT = re.compile(r"(?<![0-9])([0-9]{6})[0-9]{8}([0-9]{3}[0-9Xx])(?![0-9A-Za-z])")
+_DASHED_ID_IN_TEXT = re.compile(r"(?<![0-9])[0-9]{6}-[0-9]{8}-[0-9]{3}[0-9Xx](?![0-9A-Za-z])")
 _MOBILE_IN_TEXT = re.compile(r"(?<![0-9])(1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])")
 
 
@@ -452,11 +452,14 @@ def mask_numbers_in(text: str) -> str:
     if len(text) < 11 or not any(ch.isdigit() for ch in text):
         return text
     text = _ID_IN_TEXT.sub(_masked_id, text)
+    if "-" in text:  # written in its parts, as ``id_number`` reads it: 371302-19950606-2116
+        text = _DASHED_ID_IN_TEXT.sub(_masked_id, text)
     return _MOBILE_IN_TEXT.sub(lambda m: f"{m[1]}****{m[2]}", text)
 
 
 def _masked_id(found: re.Match[str]) -> str:
-    return str(mask_id(found[0])) if _looks_like_id(found[0].upper()) else found[0]
+    number = found[0].replace("-", "")
+    return str(mask_id(number)) if _looks_like_id(number.upper()) else found[0]
 
 
 def _looks_like_id(number: str) -> bool:
