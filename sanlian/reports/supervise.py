@@ -30,6 +30,8 @@ from sanlian.i18n.messages import MESSAGES, render
 from sanlian.reports.common import OFFICE, Period, md_date
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from sqlmodel import Session
 
     from sanlian.services.campaign import CampaignView
@@ -485,8 +487,6 @@ def _linked_since(view: CampaignView, period: Period) -> dt.date | None:
 
 def _households(session: Session, view: CampaignView, period: Period) -> list[Alert]:
     """Households paired for a visit cadence or longer and not visited in the year."""
-    from collections import defaultdict
-
     from sqlalchemy import and_, exists, or_, select
 
     from sanlian.reports.common import between, tables
@@ -508,7 +508,7 @@ def _households(session: Session, view: CampaignView, period: Period) -> list[Al
         select(v.id).where(v.household_id == h.id, between(v.visited_on, period.start, as_of))
     )
     stmt = (
-        select(h.id, h.name, com.name.label("community"), c.name.label("cadre"), s.id, s.name)
+        select(h.id, c.name, s.id, s.name, h.name.label("name"), com.name.label("community"))
         .select_from(
             t.link.join(t.household, h.id == link.household_id)
             .join(t.community, com.id == h.community_id)
@@ -524,20 +524,7 @@ def _households(session: Session, view: CampaignView, period: Period) -> list[Al
         )
         .order_by(h.id, c.id)
     )
-    cadres: dict[int, list[str]] = defaultdict(list)
-    info: dict[int, tuple[str, str, int, str]] = {}
-    for hid, name, community, cadre, sid, section in session.execute(stmt):
-        cadres[hid].append(cadre)
-        info.setdefault(hid, (name, community, sid, section))
-    out = []
-    for hid, (name, community, sid, section) in info.items():
-        text = render("sv_household_unvisited", name=name, community=community)
-        out.append(
-            Alert(
-                "household_unvisited", "warn", sid, section, "、".join(cadres[hid]), text, ref=hid
-            )
-        )
-    return out
+    return _unvisited("household", session.execute(stmt))
 
 
 def _parties(session: Session, view: CampaignView, period: Period) -> list[Alert]:
@@ -587,7 +574,7 @@ def _parties(session: Session, view: CampaignView, period: Period) -> list[Alert
             select(v.id).where(column == party.id, between(v.visited_on, period.start, as_of))
         )
         stmt = (
-            select(party.id, party.name, actor_name, section_id, section_name)
+            select(party.id, actor_name, section_id, section_name, party.name.label("name"))
             .select_from(joined)
             .where(
                 link.kind == kind,
@@ -597,15 +584,25 @@ def _parties(session: Session, view: CampaignView, period: Period) -> list[Alert
             )
             .order_by(party.id, actor_id)
         )
-        actors: dict[int, list[str]] = {}
-        info: dict[int, tuple[str, int | None, str]] = {}
-        for pid, name, actor, sid, section in session.execute(stmt):
-            actors.setdefault(pid, []).append(actor or OFFICE)
-            info.setdefault(pid, (name, sid, section or OFFICE))
-        for pid, (name, sid, section) in info.items():
-            text = render(f"sv_{kind}_unvisited", name=name)
-            who = "、".join(dict.fromkeys(actors[pid]))
-            out.append(Alert(f"{kind}_unvisited", "warn", sid, section, who, text, ref=pid))
+        out.extend(_unvisited(kind, session.execute(stmt)))
+    return out
+
+
+def _unvisited(kind: str, rows: Iterable[Any]) -> list[Alert]:
+    """One ``{kind}_unvisited`` alert per party of ``rows`` — (party id, who acts, section id,
+    section name, then the message's fields by name), ordered by party — in the group of its
+    first row, every distinct actor named (``None``: the office)."""
+    actors: dict[int, list[str]] = {}
+    first: dict[int, Any] = {}
+    for row in rows:
+        pid, actor = row[0], row[1]
+        actors.setdefault(pid, []).append(actor or OFFICE)
+        first.setdefault(pid, row)
+    out = []
+    for pid, row in first.items():
+        text = render(f"sv_{kind}_unvisited", **dict(zip(row._fields[4:], row[4:], strict=True)))
+        who = "、".join(dict.fromkeys(actors[pid]))
+        out.append(Alert(f"{kind}_unvisited", "warn", row[2], row[3] or OFFICE, who, text, ref=pid))
     return out
 
 
