@@ -569,6 +569,31 @@ def _database_error(exc: Exception) -> tuple[str, dict[str, object]] | None:
     return None
 
 
+# What Windows in Chinese gives a redirected stream (``sanlian cadre list > 干部.txt``): GBK,
+# which has no 䶮 or 𠮷 — names that the roster does hold.
+_GBK = frozenset({"gbk", "cp936", "ms936", "gb2312", "euccn", "936"})
+
+
+def _whole_unicode_streams() -> None:
+    """Standard input, output and error able to carry every character: a GBK stream becomes
+    GB18030 (the same bytes for every GBK character, and the rest of Unicode besides, so a
+    file redirected on a Chinese Windows still opens as before in Excel and Notepad); any
+    other stream that is not Unicode writes what it cannot hold as ``\\u…`` escapes, not an
+    internal error halfway through a listing."""
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        encoding = encoding.replace("_", "")
+        try:
+            if encoding in _GBK:
+                stream.reconfigure(encoding="gb18030")  # type: ignore[union-attr]
+            elif (
+                encoding and not encoding.startswith(("utf", "gb18030")) and stream is not sys.stdin
+            ):
+                stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):  # not a text file, or already read from
+            continue
+
+
 def run() -> None:
     """The ``sanlian`` program. Python's cyclic garbage collector is held off while start-up
     imports the libraries and builds the command (those objects are never garbage, and the
@@ -579,6 +604,7 @@ def run() -> None:
 
     gc.disable()
     handle_interrupts()  # the program's own process only: not for whoever calls ``main``
+    _whole_unicode_streams()
     try:
         try:
             code = main()
