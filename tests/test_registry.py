@@ -466,3 +466,19 @@ def test_show_gives_the_note_the_listing_leaves_out(base: Cli) -> None:
     assert "备注        借调市里" in cadre
     assert "独居老人" in base("household", "show", "王秀英", "-f", "plain").out
     assert base("community", "show", "幸福社区", "-f", "plain").out.count("备注") == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        (("--operator", "李四"), "--operator 要写在命令前面，如 sanlian --operator … cadre list。"),
+        (("--db=x.db",), "--db 要写在命令前面，如 sanlian --db … cadre list。"),
+        (("--debug",), "--debug 要写在命令前面，如 sanlian --debug cadre list。"),
+    ],
+)
+def test_a_program_option_after_the_command_is_told_where_it_goes(
+    base: Cli, typed: tuple[str, ...], said: str
+) -> None:
+    result = base("cadre", "list", *typed)
+    assert result.code == 2 and result.err.startswith(said), result.err
+    assert "李四" not in result.err

@@ -475,11 +475,12 @@ def usage_error(exc: Any) -> str:
                 f"请在它前面单写一个 --（如 {path} -- {word}），或改写编号。{hint}"
             )
         option = str(exc.option_name)
-        if option.split("=", 1)[0] in ("--db", "--operator"):  # the program's, not a command's
-            where = option.split("=", 1)[0]
+        where = option.split("=", 1)[0]
+        if where in ("--db", "--operator", "--debug"):  # the program's, not a command's
+            value = " …" if where != "--debug" else ""
             return (
-                f"{where} 要写在命令前面，如 sanlian {where} … {path.removeprefix('sanlian ')}。"
-                f"{hint}"
+                f"{where} 要写在命令前面，如 sanlian {where}{value} "
+                f"{path.removeprefix('sanlian ')}。{hint}"
             )
         if exc.possibilities:
             near = "、".join(sorted(exc.possibilities))
