@@ -1,5 +1,8 @@
 """Row-level report data: each cadre's own items, the problem and visit ledgers, and examples.
 
+A report is handed on and published: an ID or mobile number written into a problem's text, a
+resolution's note or a visit's diary is masked in its rows (``mask_numbers_in``).
+
 Counts are SQL aggregates (correlated sub-queries per cadre, sums per problem); rows are loaded
 only to be listed.
 """
@@ -292,6 +295,7 @@ def iter_problem_rows(
 
     from sanlian.i18n.labels import MEASURE
     from sanlian.reports.common import SCAN_DAYS, between, problem_open, tables, unindexed
+    from sanlian.services.validate import mask_numbers_in as masked
 
     # the examples keep the plan their ties were ordered by
     t = tables(period.as_of) if only_resolved else tables(period.as_of, session)
@@ -416,7 +420,7 @@ def iter_problem_rows(
                 target_kind,
                 target or "",
                 category,
-                text,
+                masked(text) if text else text,
                 bool(is_conflict),
                 owner,
                 section,
@@ -427,7 +431,7 @@ def iter_problem_rows(
                 resolved_day,
                 closed,
                 days[last_step_on],
-                how,
+                masked(how) if how else how,
                 int(fen or 0),
                 kept,
             )
@@ -489,6 +493,7 @@ def iter_visit_rows(session: Session, period: Period, *, as_tuples: bool = False
     from sqlalchemy import String, cast, func, select
 
     from sanlian.reports.common import SCAN_DAYS, spanning, tables
+    from sanlian.services.validate import mask_numbers_in as masked
     from sanlian.services.visits import own_columns
 
     t = tables(period.as_of)
@@ -539,8 +544,8 @@ def iter_visit_rows(session: Session, period: Period, *, as_tuples: bool = False
                 form,
                 names,
                 cards or 0,
-                diary,
-                note,
+                masked(diary) if diary else diary,
+                masked(note) if note else note,
             )
             yield row if as_tuples else VisitRow(*row)
 

@@ -157,7 +157,11 @@ def _urgency(a: Alert) -> tuple[int, int, int, int]:
 
 
 def _short(text: str) -> str:
-    text = " ".join(text.split())
+    """A problem's text in one line, at most ``MAX_TEXT`` long, its ID and mobile numbers
+    masked (the list is printed for the dispatch meeting)."""
+    from sanlian.services.validate import mask_numbers_in
+
+    text = mask_numbers_in(" ".join(text.split()))
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
 
