@@ -1026,3 +1026,14 @@ def test_a_two_row_header_with_cells_merged_down(base: Cli, tmp_path: Path, db_p
         " join section s on s.id = c.section_id where c.name in ('刘洋', '王芳') order by c.id",
     ) == [("刘洋", "综合科", "13812345678", MAN), ("王芳", "综合科", "13912345678", None)]
     assert "籍贯" in result.err  # an unknown column, said as before
+
+
+def test_words_in_a_number_column_are_shown_as_written(base: Cli, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "联系户.csv",
+        [["户主姓名", "所在社区", "身份证号码", "手机号码"], ["壬一", "幸福社区", "无", "暂无"]],
+    )
+    result = base("household", "import", path, "--dry-run")
+    assert result.code == 1
+    assert "手机号码    暂无  “手机号码”写的是“暂无”，不是号码；没有号码请留空" in result.err
+    assert "身份证号码  无    “身份证号码”写的是“无”" in result.err

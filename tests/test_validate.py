@@ -268,3 +268,15 @@ def test_numbers_inside_text_are_masked() -> None:
     # written in its parts with dashes, as ``id_number`` reads it
     assert validate.mask_numbers_in("户主 370102-19800101-1237 号") == "户主 370102********1237 号"
     assert validate.mask_numbers_in("2026-06-0310-2026-06-03") == "2026-06-0310-2026-06-03"
+
+
+@pytest.mark.parametrize("words", ["无", "暂无", "不详", "—", "待补充"])
+def test_words_in_a_numbers_place_are_said_as_written(words: str) -> None:
+    """A roster's ``暂无`` is refused as itself with the advice to leave the cell empty (it was
+    masked like a number, ``**``, and the clerk could not find it)."""
+    for check, field in ((validate.phone, "手机号码"), (validate.id_number, "身份证号码")):
+        with pytest.raises(ValidationError) as refused:
+            check(words)
+        assert str(refused.value.message) == (
+            f"“{field}”写的是“{words}”，不是号码；没有号码请留空，有号码请照实填写。"
+        )

@@ -620,7 +620,8 @@ class Problem:
 
         (The saved ``.错误`` file keeps the full values: it goes back to the section that sent
         the file, to correct it.) A number Excel has already ruined (``3.70102E+17``) is shown
-        as Excel shows it: it holds no full number, and it is what the clerk will look for.
+        as Excel shows it: it holds no full number, and it is what the clerk will look for; so
+        are words written in its place (``暂无``).
         """
         from sanlian.services.validate import mask_id, mask_numbers_in, mask_phone
 
@@ -628,8 +629,8 @@ class Problem:
             return self.value
         if self.type not in SENSITIVE_TYPES:  # a number in a column of another kind
             return mask_numbers_in(self.value)
-        if looks_scientific(self.value):
-            return self.value
+        if looks_scientific(self.value) or not any(ch.isdigit() for ch in self.value):
+            return self.value  # ``暂无``: words, no number to hide
         masked = mask_id(self.value) if self.type == "id_number" else mask_phone(self.value)
         return masked or self.value
 

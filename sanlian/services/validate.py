@@ -279,6 +279,13 @@ _WHITESPACE = re.compile(r"\s")
 _ID_FORMAT = re.compile(r"[0-9]{17}[0-9X]")
 
 
+def _no_words(clean: str, raw: str, field: str) -> None:
+    """Refuse words in a number's place (``无``, ``暂无``, ``不详``, ``—``): said as written,
+    with the advice to leave the cell empty (masked, they showed as ``**``)."""
+    if not any(ch.isdigit() for ch in clean):
+        raise ValidationError("number_is_words", field=field, value=raw.strip())
+
+
 def phone(value: str | None, field: str = "手机号码") -> str | None:
     """A mainland mobile number: 11 digits starting with 1 (+86 and separators dropped)."""
     if type(value) is str and len(value) == 11 and _PHONE.fullmatch(value):
@@ -289,6 +296,7 @@ def phone(value: str | None, field: str = "手机号码") -> str | None:
     clean = _PHONE_SEPARATORS.sub("", normalize(raw))
     if _is_masked(clean):
         raise ValidationError("id_masked", field=field, value=raw)
+    _no_words(clean, raw, field)
     # [0-9], not \d: other scripts' digits (١٣٨…) are no phone number to dial
     clean = _PHONE_PREFIX.sub("", clean)
     if not _PHONE.fullmatch(clean):
@@ -324,6 +332,7 @@ def id_number(
             clean = clean.replace("-", "")
     if _is_masked(clean):
         raise ValidationError("id_masked", field=field, value=raw)
+    _no_words(clean, raw, field)
     if len(clean) != 18:
         if _SCIENTIFIC.fullmatch(clean):  # copied from an Excel cell showing 3.70102E+17
             raise ValidationError("id_scientific", field=field, value=clean)
