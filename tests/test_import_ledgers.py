@@ -170,6 +170,9 @@ VISITS = [
 
 def test_visits_imported(linked: Cli, db_path: Path, tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "走访.xlsx", VISITS)
+    # a trial run says nothing of what it did not do ("已照常登记")
+    tried = ok(linked, "visit", "import", path, "--dry-run")
+    assert "建立联系（不影响登记这次走访）" in tried.err and "已照常登记" not in tried.err
     result = ok(linked, "visit", "import", path)
     assert "走访记录：新增 3，更新 0，未变 0。" in result.out
     assert (
