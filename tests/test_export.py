@@ -600,3 +600,30 @@ def test_export_to_an_unwritable_place(people: Cli, tmp_path: Path) -> None:
         assert result.code == 1, result
         assert "无法写入文件" in result.err and "换一个路径" in result.err
         assert "Error" not in result.err
+
+
+def test_contacts_fixed_lines_import_export_and_are_hidden(base: Cli, tmp_path: Path) -> None:
+    """A village committee's or a company's contact reached by a fixed line: imported as
+    written with its area code, listed masked, left out of an export (which says which
+    column), and back in full with ``--reveal``; a round trip changes nothing."""
+    rows = [
+        ["名称", "类别", "乡镇(街道)", "联系人", "联系电话"],
+        ["石桥村", "村", "枣园镇", "王五", "(0539)8123456"],
+        ["东关社区", "社区", "兰山街道", "李六", "13912345678"],
+    ]
+    result = base("community", "import", write_csv(tmp_path / "社区.csv", rows))
+    assert result.code == 0, result.err
+    listed = base("community", "list", "-f", "csv").out
+    assert "石桥村,村,枣园镇,,王五,053*****3456" in listed and "8123456" not in listed
+    hidden = base("export", "community")
+    assert "联系电话" not in hidden.out.splitlines()[0] and "8123456" not in hidden.out
+    assert "提示：联系电话未导出" in hidden.err
+    path = tmp_path / "导出.csv"
+    assert base("export", "community", "--reveal", "-o", path).code == 0
+    text = path.read_text(encoding="utf-8-sig")
+    assert "王五,0539-8123456" in text
+    again = base("community", "import", path)
+    assert again.code == 0 and "未变 4" in again.out, again
+    refused = base("enterprise", "add", "甲公司", "--phone", "8123456")
+    assert refused.code == 1 and "固定电话连区号写" in refused.err
+    assert base("enterprise", "add", "甲公司", "--phone", "010-65123456").code == 0

@@ -280,3 +280,34 @@ def test_words_in_a_numbers_place_are_said_as_written(words: str) -> None:
         assert str(refused.value.message) == (
             f"“{field}”写的是“{words}”，不是号码；没有号码请留空，有号码请照实填写。"
         )
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("0539-8123456", "0539-8123456"),
+        ("(0539)8123456", "0539-8123456"),
+        ("（0539）8123456", "0539-8123456"),
+        ("0539 812 3456", "0539-8123456"),
+        ("05398123456", "0539-8123456"),  # 05xx: a four-digit area code
+        ("010-65123456", "010-65123456"),
+        ("010 6512 3456", "010-65123456"),
+        ("02087654321", "020-87654321"),  # 020–029: three digits
+        ("+86 139 1234 5678", "13912345678"),
+    ],
+)
+def test_a_contacts_phone_may_be_a_fixed_line(typed: str, kept: str) -> None:
+    assert validate.phone(typed, "联系电话", landline=True) == kept
+
+
+@pytest.mark.parametrize(
+    "typed", ["8123456", "0539-812345", "13912345678/0539-8123456", "0539-0123456"]
+)
+def test_a_fixed_line_needs_its_area_code_and_a_local_number(typed: str) -> None:
+    with pytest.raises(ValidationError, match="固定电话连区号写，如 0539-8123456"):
+        validate.phone(typed, "联系电话", landline=True)
+
+
+def test_a_persons_mobile_is_no_fixed_line() -> None:
+    with pytest.raises(ValidationError, match="不是有效的手机号码"):
+        validate.phone("0539-8123456")

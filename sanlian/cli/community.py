@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from sanlian.cli.options import NoteOpt, PhoneOpt
+from sanlian.cli.options import NoteOpt, TelOpt
 from sanlian.cli.output import Col
 from sanlian.cli.registry_common import add_record, attach_common, edit_record
 from sanlian.i18n.labels import COMMUNITY_KIND
@@ -19,7 +19,7 @@ COLS = [
     Col("town", "乡镇(街道)"),
     Col("grid", "网格"),
     Col("contact", "联系人"),
-    Col("phone", "手机号码"),
+    Col("phone", "联系电话"),
     Col("note", "备注"),
 ]
 KindOpt = Annotated[str | None, typer.Option("--kind", help="类别：社区 / 村。")]
@@ -35,7 +35,7 @@ def add(
     town: TownOpt = None,
     grid: GridOpt = None,
     contact: ContactOpt = None,
-    phone: PhoneOpt = None,
+    phone: TelOpt = None,
     note: NoteOpt = None,
 ) -> None:
     """登记一个社区或村（类别不写时，名称以“村”结尾的算村，其余算社区）。"""
@@ -61,7 +61,7 @@ def edit(
     town: TownOpt = None,
     grid: GridOpt = None,
     contact: ContactOpt = None,
-    phone: PhoneOpt = None,
+    phone: TelOpt = None,
     note: NoteOpt = None,
 ) -> None:
     """修改社区(村)信息。"""

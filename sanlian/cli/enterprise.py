@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from sanlian.cli.options import NoteOpt, PhoneOpt
+from sanlian.cli.options import NoteOpt, TelOpt
 from sanlian.cli.output import Col
 from sanlian.cli.registry_common import add_record, attach_common, edit_record
 
@@ -18,7 +18,7 @@ COLS = [
     Col("industry", "行业"),
     Col("address", "地址"),
     Col("contact", "联系人"),
-    Col("phone", "手机号码"),
+    Col("phone", "联系电话"),
 ]
 UsccOpt = Annotated[
     str | None, typer.Option("--uscc", help="统一社会信用代码（18 位，会核对校验位）。")
@@ -35,7 +35,7 @@ def add(
     industry: IndustryOpt = None,
     address: AddressOpt = None,
     contact: ContactOpt = None,
-    phone: PhoneOpt = None,
+    phone: TelOpt = None,
     note: NoteOpt = None,
 ) -> None:
     """登记一家企业。"""
@@ -59,7 +59,7 @@ def edit(
     industry: IndustryOpt = None,
     address: AddressOpt = None,
     contact: ContactOpt = None,
-    phone: PhoneOpt = None,
+    phone: TelOpt = None,
     note: NoteOpt = None,
 ) -> None:
     """修改企业信息。"""

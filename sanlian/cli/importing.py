@@ -459,7 +459,7 @@ def export(
                 watched = dataclasses.replace(table, rows=iter(line.watch(table.rows)))
                 count = exporting.write_export(watched, output)
     if table.hidden:
-        st.note(render("export_hidden"))
+        st.note(render("export_hidden", columns="、".join(table.hidden)))
     if output is not None:
         st.note(render("export_done", kind=table.label, count=count, path=output))
 

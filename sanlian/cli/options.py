@@ -88,6 +88,10 @@ NewDateOpt = Annotated[
 ]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="截至哪一天统计（默认今天）。")]
 PhoneOpt = Annotated[str | None, typer.Option("--phone", help="手机号码（1 开头的 11 位数字）。")]
+TelOpt = Annotated[
+    str | None,
+    typer.Option("--phone", help="联系电话：手机号码，或连区号的固定电话（如 0539-8123456）。"),
+]
 NoteOpt = Annotated[str | None, typer.Option("--note", help="备注。")]
 
 

@@ -27,8 +27,8 @@ from sanlian.services.importing import RECORD_HEADER, Field, fields_for
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-SENSITIVE_TYPES = {"phone", "id_number"}
-TEXT_TYPES = {"phone", "id_number", "uscc"}
+SENSITIVE_TYPES = {"phone", "tel", "id_number"}
+TEXT_TYPES = {"phone", "tel", "id_number", "uscc"}
 REGISTRY = ("section", "cadre", "community", "enterprise", "household")
 
 KIND_LABELS: dict[str, str] = {
@@ -47,7 +47,7 @@ class ExportTable:
     headers: list[str]
     rows: Iterator[list[Any]]
     text_columns: set[int]
-    hidden: bool  # sensitive columns left out
+    hidden: tuple[str, ...]  # the labels of the sensitive columns left out
     private: bool = False  # sensitive columns written in full: the file is its owner's alone
 
     @property
@@ -170,7 +170,7 @@ def registry_table(session: Session, kind: str, *, reveal: bool) -> ExportTable:
     from sanlian.db.models import REGISTRY_MODELS
 
     fields = [f for f in fields_for(kind) if reveal or f.type not in SENSITIVE_TYPES]
-    hidden = len(fields) < len(fields_for(kind))
+    hidden = tuple(f.label for f in fields_for(kind) if f not in fields)
     model: Any = REGISTRY_MODELS[kind]
     table = model.__table__
     refs = {f.key: ref_names(session, f.ref) for f in fields if f.type == "ref" and f.ref}
@@ -208,7 +208,7 @@ def _ledger_table(
         headers=[RECORD_HEADER, *headers],
         rows=rows,
         text_columns=set(),
-        hidden=False,
+        hidden=(),
     )
 
 

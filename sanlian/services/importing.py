@@ -80,11 +80,11 @@ GROUP_LIMIT = 5  # notes of one kind (the area-code hint) listed before they are
 IGNORED_HEADERS = ("序号", "编号", "id", "原行号", "错误原因", "停用日期", "被引用")
 RECORD_HEADER = "台账编号"
 RECORD_KEY = "__record__"  # how the 台账编号 column is named where a field key is expected
-SENSITIVE_TYPES = {"phone", "id_number"}  # values masked on screen unless --reveal
+SENSITIVE_TYPES = {"phone", "tel", "id_number"}  # values masked on screen unless --reveal
 BAD_LINE_HEADER = "原行号"
 BAD_REASON_HEADER = "错误原因"
 
-NUMBER_TYPES = {"phone", "id_number", "uscc", "int"}
+NUMBER_TYPES = {"phone", "tel", "id_number", "uscc", "int"}
 PROSE_TYPES = {"text", "line"}  # free text; "line": on one line (a title)
 
 
@@ -214,6 +214,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
 HELP: dict[str, str] = {
     "name": "名称或姓名，必填。",
     "phone": "1 开头的 11 位手机号码；请把该列设为“文本”格式。",
+    "tel": "手机号码，或连区号的固定电话（如 0539-8123456）；请把该列设为“文本”格式。",
     "id_number": "18 位居民身份证号码，最后一位可为 X；会核对校验位、出生日期和性别。"
     "请把该列设为“文本”格式，否则 Excel 会把它变成 3.70102E+17 并丢掉后几位。",
     "uscc": "18 位统一社会信用代码（营业执照上），会核对校验位；请把该列设为“文本”格式。",
@@ -947,7 +948,8 @@ class RegistryImporter(Importer):
         self._id_spec = next((f for f in self.spec.fields if f.type == "id_number"), None)
         # ``_clean_new`` knows every rule of these fields
         self._compiled = all(
-            f.type in ("name", "text", "enum", "bool", "int", "phone", "uscc", "id_number", "ref")
+            f.type
+            in ("name", "text", "enum", "bool", "int", "phone", "tel", "uscc", "id_number", "ref")
             for f in self.spec.fields
         )
         self.pure = self._compiled
@@ -1058,8 +1060,8 @@ class RegistryImporter(Importer):
                 rule = functools.partial(_bool, label=label)
             elif f.type == "int":
                 rule = functools.partial(validate.integer, field=label, minimum=1)
-            elif f.type == "phone":
-                rule = functools.partial(validate.phone, field=label)
+            elif f.type in ("phone", "tel"):
+                rule = functools.partial(validate.phone, field=label, landline=f.type == "tel")
             elif f.type == "uscc":
                 rule = functools.partial(validate.uscc, field=label)
             else:  # the ID number (checked last, once the gender is known) and references
@@ -2623,7 +2625,7 @@ def _write_bad_rows(out: Path, columns: Columns, bad: Sequence[BadRow]) -> Path:
 
     width = max([len(columns.headers)] + [len(b.cells) for b in bad])
     headers = columns.headers + [""] * (width - len(columns.headers))
-    text_types = {"phone", "id_number", "uscc"}
+    text_types = {"phone", "tel", "id_number", "uscc"}
     text_columns = [i for i, f in columns.fields.items() if f.type in text_types]
     with open_writer(
         out,

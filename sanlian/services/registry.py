@@ -48,7 +48,7 @@ ENUM_WORDS: dict[str, dict[str, str]] = {
 class FieldSpec:
     key: str  # attribute and JSON key
     label: str  # the Chinese column header
-    type: str = "text"  # text name enum bool int phone id_number uscc ref
+    type: str = "text"  # text name enum bool int phone tel id_number uscc ref (tel: or landline)
     enum: Mapping[str, str] | None = None
     ref: str | None = None  # kind referred to, for type "ref"
     required: bool = False
@@ -72,6 +72,7 @@ class KindSpec:
 
 NOTE = FieldSpec("note", "备注", limit=1000)
 PHONE = FieldSpec("phone", "手机号码", "phone")
+TEL = FieldSpec("phone", "联系电话", "tel")  # a contact's: a mobile or a fixed line
 
 KINDS: dict[str, KindSpec] = {
     "section": KindSpec(
@@ -112,7 +113,7 @@ KINDS: dict[str, KindSpec] = {
             FieldSpec("town", "乡镇(街道)"),
             FieldSpec("grid", "网格"),
             FieldSpec("contact", "联系人"),
-            PHONE,
+            TEL,
             NOTE,
         ),
         uses=(
@@ -132,7 +133,7 @@ KINDS: dict[str, KindSpec] = {
             FieldSpec("industry", "行业"),
             FieldSpec("address", "地址"),
             FieldSpec("contact", "联系人"),
-            PHONE,
+            TEL,
             NOTE,
         ),
         uses=(
@@ -220,8 +221,8 @@ def clean_values(
             out[f.column] = _bool(raw, f.label)
         elif f.type == "int":
             out[f.column] = validate.integer(raw, f.label, minimum=1)
-        elif f.type == "phone":
-            out[f.column] = validate.phone(raw, f.label)
+        elif f.type in ("phone", "tel"):
+            out[f.column] = validate.phone(raw, f.label, landline=f.type == "tel")
         elif f.type == "uscc":
             out[f.column] = validate.uscc(raw, f.label)
         elif f.type == "id_number":

@@ -286,8 +286,15 @@ def _no_words(clean: str, raw: str, field: str) -> None:
         raise ValidationError("number_is_words", field=field, value=raw.strip())
 
 
-def phone(value: str | None, field: str = "手机号码") -> str | None:
-    """A mainland mobile number: 11 digits starting with 1 (+86 and separators dropped)."""
+# a fixed line with its area code, separators dropped: 010 and 020–029 have three digits, every
+# other area code four (0539); the local number seven or eight (0539-8123456, 010-65123456)
+_LANDLINE = re.compile(r"(0[12][0-9]|0[3-9][0-9]{2})([2-9][0-9]{6,7})")
+
+
+def phone(value: str | None, field: str = "手机号码", *, landline: bool = False) -> str | None:
+    """A mainland mobile number: 11 digits starting with 1 (+86 and separators dropped).
+    ``landline``: a fixed line with its area code is one too, kept as ``0539-8123456`` (a
+    village committee or a company is often reached only so)."""
     if type(value) is str and len(value) == 11 and _PHONE.fullmatch(value):
         return value  # the usual cell: what the steps below give for it
     if value is None or not str(value).strip():
@@ -299,9 +306,14 @@ def phone(value: str | None, field: str = "手机号码") -> str | None:
     _no_words(clean, raw, field)
     # [0-9], not \d: other scripts' digits (١٣٨…) are no phone number to dial
     clean = _PHONE_PREFIX.sub("", clean)
-    if not _PHONE.fullmatch(clean):
+    if _PHONE.fullmatch(clean):
+        return clean
+    if not landline:
         raise ValidationError("phone_invalid", field=field, value=mask_phone(clean) or raw)
-    return clean
+    fixed = _LANDLINE.fullmatch(clean)
+    if fixed is None:
+        raise ValidationError("tel_invalid", field=field, value=mask_phone(clean) or raw)
+    return f"{fixed[1]}-{fixed[2]}"
 
 
 _SCIENTIFIC = re.compile(r"[+-]?\d+(?:\.\d+)?E[+-]?\d+")  # upper case: ``clean`` is
