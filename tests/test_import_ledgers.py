@@ -680,3 +680,21 @@ def test_dry_run_names_rows_by_their_clean_values(linked: Cli, tmp_path: Path) -
     result = ok(linked, "research", "import", write_csv(tmp_path / "r.csv", rows), "--dry-run")
     assert "2       新增    张伟《社区治理的几点思考》" in result.out
     assert "@" not in result.out
+
+
+def test_a_visit_in_another_form_is_another_visit_and_says_so(
+    linked: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    """A row like visit 3 but for its form: another visit that day (the help says the form is
+    matched too), with a hint how to correct the form instead of counting the visit twice."""
+    ok(linked, "visit", "import", write_xlsx(tmp_path / "走访.xlsx", VISITS))
+    again = [VISITS[0], ["2026-04-03", "曾强", "社区", "前河湾村", "入户走访", "20", ""]]
+    result = ok(linked, "visit", "import", write_xlsx(tmp_path / "改.xlsx", again))
+    assert "新增 1，更新 0" in result.out
+    assert (
+        "第 2 行：提示：同一天、同一对象、同样的干部已有走访 3（发放联系卡），本行是入户走访，"
+        "算作另一次走访；如是改正走访 3 的形式，请删去本行，用 sanlian visit edit 3 --form 入户走访 修改。"
+    ) in result.err
+    assert rows_of(db_path, "select count(*) from visit") == [(4,)]
+    told = "".join(linked("visit", "import", "--help").out.split())  # wrapped at 80 columns
+    assert "走访干部和走访形式对应已有走访（形式不同算另一次走访）" in told

@@ -3511,18 +3511,21 @@ class VisitImporter(LedgerImporter):
         )
         wanted = set(data["cadres"])
         found = []
+        other_form = None  # the same day, target and cadres, another form
         for visit in same:
-            if "form" in clean and visit.form != clean["form"]:
-                # another visit that day (a home visit in the morning, a call in the
-                # afternoon): added beside it, never written over it
-                continue
             who = set(
                 self.session.exec(
                     select(VisitCadre.cadre_id).where(col(VisitCadre.visit_id) == visit.id)
                 ).all()
             )
-            if who == wanted:
-                found.append(visit)
+            if who != wanted:
+                continue
+            if "form" in clean and visit.form != clean["form"]:
+                # another visit that day (a home visit in the morning, a call in the
+                # afternoon): added beside it, never written over it
+                other_form = other_form or visit
+                continue
+            found.append(visit)
         if found:
             free = [v for v in found if v.id in self.free("visit", [int(v.id or 0) for v in found])]
             if not free:
@@ -3538,6 +3541,17 @@ class VisitImporter(LedgerImporter):
             visits.edit(self.session, visit_id=int(visit.id or 0), **changes)
             return "update", self.labels_of(list(changes))
         self.check_retired(row)
+        if other_form is not None:  # a correction of the form would count the visit twice
+            from sanlian.i18n.labels import VISIT_FORM
+
+            notes.append(
+                render(
+                    "import_visit_other_form",
+                    id=other_form.id,
+                    old=VISIT_FORM.get(other_form.form, other_form.form),
+                    new=VISIT_FORM.get(data["form"], data["form"]),
+                )
+            )
         record = visits.add(
             self.session,
             visited_on=data["visited_on"],
