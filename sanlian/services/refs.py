@@ -75,13 +75,20 @@ def describe(session: Session, kind: str, record: Any) -> str:
     return f"[{record.id}] {record.name}{extra}"
 
 
-# How a name is told apart from its namesakes: ``名称@限定``.
+# How a name is told apart from its namesakes: ``名称@限定``; ``名称(限定)`` as a candidate shows.
+_SHOWN = re.compile(r"(.+?)\((.+)\)")
 QUALIFIER = {
     "cadre": ("section", "section_id", "姓名@科室"),
     "household": ("community", "community_id", "户主姓名@社区(村)"),
     "community": (None, "town", "名称@乡镇(街道)"),
 }
 NAME_WORD = {"cadre": "姓名", "household": "户主姓名"}
+
+
+def _named(session: Session, model: Any, name: str) -> bool:
+    from sqlalchemy import select
+
+    return session.execute(select(model.id).where(model.name == name).limit(1)).first() is not None
 
 
 def _not_found(kind: str, raw: str) -> NotFoundError:
@@ -94,15 +101,18 @@ def _not_found(kind: str, raw: str) -> NotFoundError:
     )
 
 
-def resolve(session: Session, kind: str, ref: str | int, *, include_retired: bool = False) -> Any:
-    """The one record ``ref`` names, or a Chinese refusal."""
+def _matches(session: Session, kind: str, raw: str, *, include_retired: bool) -> list[Any]:
+    """The records ``raw`` may name (more than one: it is ambiguous), or a Chinese refusal
+    when it names none. ``名称@限定`` narrows by the section, community or township; so does
+    ``名称（限定）``, as an ambiguity lists the candidates. A qualifier that is itself
+    ambiguous narrows to what its every match holds (``陈建国@幸福社区`` with two 幸福社区,
+    one of them with a household 陈建国)."""
     from sqlalchemy import select
 
     from sanlian.db.models import SearchKey
 
     model = _model(kind)
     label = KIND_LABEL[kind]
-    raw = str(ref)
     text = unicodedata.normalize("NFKC", raw).strip()
     if not text:
         raise ValidationError("ref_empty", kind=label)
@@ -115,20 +125,25 @@ def resolve(session: Session, kind: str, ref: str | int, *, include_retired: boo
             raise _not_found(kind, raw)
         if record.retired_on is not None and not include_retired:
             raise ValidationError("ref_retired", kind=label, ref=raw, id=record.id)
-        return record
+        return [record]
 
-    qualifier: Any = None
+    qualifiers: list[Any] | None = None
+    if kind in QUALIFIER and "@" not in text:
+        shown = _SHOWN.fullmatch(text)  # 幸福社区(兰山街道), as a candidate is listed
+        if shown is not None and not _named(session, model, text):
+            text = f"{shown[1]}@{shown[2]}"
     if kind in QUALIFIER and "@" in text:
         text, qualifier_ref = (part.strip() for part in text.split("@", 1))
         parent_kind = QUALIFIER[kind][0]
         if parent_kind is None:  # a township is plain text
-            qualifier = unicodedata.normalize("NFKC", qualifier_ref)
+            qualifiers = [unicodedata.normalize("NFKC", qualifier_ref)]
         else:
-            qualifier = resolve(session, parent_kind, qualifier_ref, include_retired=True).id
+            parents = _matches(session, parent_kind, qualifier_ref, include_retired=True)
+            qualifiers = [p.id for p in parents]
 
     def narrowed(stmt: Any) -> Any:
-        if qualifier is not None:
-            stmt = stmt.where(getattr(model, QUALIFIER[kind][1]) == qualifier)
+        if qualifiers is not None:
+            stmt = stmt.where(getattr(model, QUALIFIER[kind][1]).in_(qualifiers))
         return stmt
 
     compact = re.sub(r"\s+", "", text)
@@ -148,6 +163,14 @@ def resolve(session: Session, kind: str, ref: str | int, *, include_retired: boo
         found = active
     if not found:
         raise _not_found(kind, raw)
+    return found
+
+
+def resolve(session: Session, kind: str, ref: str | int, *, include_retired: bool = False) -> Any:
+    """The one record ``ref`` names, or a Chinese refusal."""
+    raw = str(ref)
+    found = _matches(session, kind, raw, include_retired=include_retired)
+    label = KIND_LABEL[kind]
     if len(found) > 1:
         found.sort(key=lambda r: r.id)
         candidates = "；".join(describe(session, kind, r) for r in found[:20])
