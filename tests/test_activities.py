@@ -296,6 +296,15 @@ def test_research_reports(base: Cli, unchanged: Unchanged) -> None:
     assert "报告题目" in result.err
     result = unchanged(lambda: base("research", "add", "--cadre", "张伟", "--title", "x"))
     assert "对应多条记录" in result.err
+    # the same cadre's report of the same title: counted once (as its import takes it)
+    again = ("research", "add", "--cadre", "单丽", "--title", "关于中小企业融资难的调研")
+    result = unchanged(lambda: base(*again, "--date", "6-1"))
+    assert result.code == 1 and result.err.strip() == (
+        "干部“单丽”已有题为《关于中小企业融资难的调研》的调研报告（编号 1，2026-05-01），"
+        "同一篇不必再登记；如是另一篇，请写明不同的题目；如原记录的日期有误，"
+        "请先用 sanlian research remove 1 删除再登记。"
+    )
+    ok(base, "research", "add", "--cadre", "曾强", "--title", "关于中小企业融资难的调研")
 
 
 # --- leading-group roles (issue 3, item 5) ---------------------------------------------------

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sanlian.errors import NotFoundError
+from sanlian.errors import NotFoundError, RuleError
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -55,6 +55,7 @@ def add(
     check_not_future(written_on, "报告日期", today)
     author = refs.resolve(session, "cadre", cadre)
     clean_title = validate.line(title, "报告题目（--title）", required=True, limit=200)
+    _not_twice(session, author, clean_title or "")
     report = Research(
         cadre_id=author.id,
         title=clean_title or "",
@@ -66,6 +67,28 @@ def add(
     session.flush()
     assert report.id is not None
     return listing(session, ids=[report.id])[0]
+
+
+def _not_twice(session: Session, author: Any, title: str) -> None:
+    """Refuse the same cadre's report of the same title again (``research import`` takes
+    such a row for the report on file): the year-end count would count it twice."""
+    from sqlmodel import col, select
+
+    from sanlian.db.models import Research
+
+    same = session.exec(
+        select(Research)
+        .where(col(Research.cadre_id) == author.id, col(Research.title) == title)
+        .order_by(col(Research.id))
+    ).first()
+    if same is not None:
+        raise RuleError(
+            "research_twice",
+            cadre=author.name,
+            title=title,
+            id=same.id,
+            date=same.written_on.isoformat(),
+        )
 
 
 def remove(session: Session, *, research_id: int) -> dict[str, Any]:
