@@ -1037,3 +1037,13 @@ def test_words_in_a_number_column_are_shown_as_written(base: Cli, tmp_path: Path
     assert result.code == 1
     assert "手机号码    暂无  “手机号码”写的是“暂无”，不是号码；没有号码请留空" in result.err
     assert "身份证号码  无    “身份证号码”写的是“无”" in result.err
+
+
+def test_a_long_bad_value_is_cut_in_the_table(base: Cli, tmp_path: Path) -> None:
+    """A 40,000-character note filled screens of the error table: the value is cut to its
+    first 40 characters and its length; the reason says the limit."""
+    path = write_csv(tmp_path / "科室.csv", [["科室名称", "备注"], ["财务科", "长" * 40_000]])
+    result = base("section", "import", path)
+    assert result.code == 1 and len(result.err) < 1_000
+    assert "长" * 40 + "…（共 40000 字）" in result.err and "长" * 41 not in result.err
+    assert "“备注”太长（40000 字），请压缩到 1000 字以内。" in result.err

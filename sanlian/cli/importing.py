@@ -388,6 +388,16 @@ def _plan(result: Any) -> None:
     emit(tabulate_text(rows, cols, "plain"), None)
 
 
+VALUE_SHOWN = 40  # characters of a bad value in the table (a 40,000-character note filled screens)
+
+
+def _cut(value: str) -> str:
+    """``value``, or its first ``VALUE_SHOWN`` characters and how long it is."""
+    if len(value) <= VALUE_SHOWN:
+        return value
+    return f"{value[:VALUE_SHOWN]}…（共 {len(value)} 字）"
+
+
 def _bad_rows(result: Any, *, reveal: bool = False) -> None:
     """Every bad row: 行号、列、值、原因 (to stderr); ID and phone numbers masked unless
     ``reveal``. A value is shown as the file has it, on one line and every character seen
@@ -399,7 +409,7 @@ def _bad_rows(result: Any, *, reveal: bool = False) -> None:
         {
             "line": b.line,
             "column": readable(p.column),
-            "value": readable(p.shown(reveal)),
+            "value": _cut(readable(p.shown(reveal))),
             "reason": readable(p.reason),
         }
         for b in result.bad
