@@ -703,9 +703,13 @@ def test_bad_rows_mask_id_and_phone_numbers_unless_revealed(
         assert result.code == 1
         assert WOMAN not in result.err and "1381234567" not in result.err
         assert "110101********0029" in result.err and "138***4567" in result.err
+    assert "查看完整号码" not in base("history").out
     result = base("cadre", "import", path, "--reveal")
     assert result.code == 1
     assert "3       手机号码    1381234567" in result.err and WOMAN in result.err
+    # refused, but who saw the numbers is journaled (the only entry a refusal writes)
+    seen = base("history", "-f", "json").json()[0]
+    assert seen["kind"] == "reveal" and "导入错误表中的号码 2 个" in seen["summary"], seen
     result = base("cadre", "import", path, "--skip-bad")
     assert result.code == 0, result
     assert WOMAN not in result.err + result.out

@@ -6,6 +6,7 @@ traceback is shown unless ``--debug``.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import re
@@ -409,6 +410,7 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
         return code
     except SanlianError as exc:  # the user's error: its sentence (numbers masked), even --debug
         context.state().flush_notes()
+        _journal_what_was_shown()
         sys.stderr.write(context.mask_text(exc.message + _quotes_hint(exc)) + "\n")
         return exc.exit_code
     except te.Exit as exc:
@@ -459,6 +461,16 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
         )
         sys.stderr.write(text + "\n")
         return 1
+
+
+def _journal_what_was_shown() -> None:
+    """A refused command that had already shown full numbers (``--reveal`` on an import's
+    error table): who saw them is journaled all the same — the only entry a refusal writes.
+    A failure to write it does not hide the refusal's own sentence."""
+    st = context.state()
+    if st.revealed:
+        with contextlib.suppress(Exception):
+            st.journal_reveal()
 
 
 # Full-width punctuation that an input method types right before or after an option's name
