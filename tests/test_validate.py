@@ -311,3 +311,14 @@ def test_a_fixed_line_needs_its_area_code_and_a_local_number(typed: str) -> None
 def test_a_persons_mobile_is_no_fixed_line() -> None:
     with pytest.raises(ValidationError, match="不是有效的手机号码"):
         validate.phone("0539-8123456")
+
+
+def test_an_id_number_excel_cut_to_15_digits_is_said_so() -> None:
+    """Saved from a number cell, 371302196607088014 arrives as 371302196607088000: the check
+    digit is wrong, and the three zeros say why (not "copied wrong")."""
+    with pytest.raises(ValidationError) as refused:
+        validate.id_number("371302196607088000")
+    assert refused.value.message == (
+        "“身份证号码”“371302********8000”的校验位不对，末三位又是 000：多半是 Excel 把号码"
+        "当成数字存，只保留了前 15 位；请在 Excel 中把这一列设为“文本”格式，重新录入完整号码。"
+    )

@@ -28,6 +28,7 @@ MESSAGES: dict[str, str] = {
     "id_length": "“{field}”“{value}”应为 18 位（最后一位可为 X），现在是 {length} 位，请核对。",
     "id_scientific": "“{field}”“{value}”是 Excel 的科学计数法，后几位数字已经丢失；请在 Excel 中把这一列设为“文本”格式，重新录入完整号码后再复制。",
     "id_format": "“{field}”“{value}”前 17 位应全是数字，最后一位为数字或 X，请核对。",
+    "id_excel_zeros": "“{field}”“{value}”的校验位不对，末三位又是 000：多半是 Excel 把号码当成数字存，只保留了前 15 位；请在 Excel 中把这一列设为“文本”格式，重新录入完整号码。",
     "id_checksum": "“{field}”“{value}”的校验位不对（按前 17 位应为 {expected}），请核对是否抄错。",
     "id_birth": "“{field}”“{value}”中的出生日期 {birth} 不存在或不合理，请核对第 7–14 位。",
     "id_gender": "“{field}”“{value}”的第 17 位表示{id_gender}性，与填写的性别“{gender}”不符，请核对性别或号码。",

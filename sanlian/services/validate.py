@@ -354,6 +354,8 @@ def id_number(
         raise ValidationError("id_format", field=field, value=mask_id(clean))
     expected = _check_digit(clean)
     if clean[17] != expected:
+        if clean.endswith("000"):  # Excel keeps 15 digits of a number: the last three became 0
+            raise ValidationError("id_excel_zeros", field=field, value=mask_id(clean))
         raise ValidationError("id_checksum", field=field, value=mask_id(clean), expected=expected)
     birth_text = f"{clean[6:10]}-{clean[10:12]}-{clean[12:14]}"
     try:  # what ``ric.get_birth_date`` does, without compacting the number a second time
