@@ -133,6 +133,15 @@ def test_household_in_unlinked_community_refused(base: Cli, unchanged: Unchanged
     )
     assert "sanlian link community --section 综合科 --community 幸福社区" in result.err
     assert "单丽" in result.err and "王秀英" in result.err
+    # a namesake in another township: the command it advises names the community by number
+    ok(base, "community", "add", "幸福社区", "--town", "枣园镇")
+    result = unchanged(
+        lambda: base("link", "household", "--cadre", "单丽", "--household", "王秀英")
+    )
+    assert "所在的幸福社区在" in result.err
+    assert "sanlian link community --section 综合科 --community 1。" in result.err
+    ok(base, "link", "community", "--section", "综合科", "--community", "1")
+    ok(base, "link", "household", "--cadre", "单丽", "--household", "王秀英")
 
 
 def test_household_link_allowed_through_section_or_bureau(linked: Cli, base: Cli) -> None:

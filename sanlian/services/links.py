@@ -209,7 +209,7 @@ def link_household(
     from sqlmodel import col, select
 
     from sanlian.db.models import Community, Household, Link
-    from sanlian.services import campaign
+    from sanlian.services import campaign, refs
 
     if not cadres:
         raise ValidationError("required", field="结对干部（--cadre）")
@@ -250,6 +250,9 @@ def link_household(
                 "link_household_unlinked",
                 household=target.name,
                 community=community_name,
+                community_ref=refs.typed(session, "community", community)
+                if community
+                else str(target.community_id),
                 cadre=person.name,
                 section=section,
                 date=start_on.isoformat(),

@@ -85,6 +85,19 @@ QUALIFIER = {
 NAME_WORD = {"cadre": "姓名", "household": "户主姓名"}
 
 
+def typed(session: Session, kind: str, record: Any) -> str:
+    """How a command line in a message names ``record``: its name, or its number when another
+    record in use has the same name (the name would be refused as ambiguous) or when the name
+    holds what a shell reads otherwise (brackets, blanks, quotes)."""
+    from sqlalchemy import func, select
+
+    if not re.fullmatch(r"[\w·]+", str(record.name)):
+        return str(record.id)
+    model = _model(kind)
+    same = select(func.count()).where(model.name == record.name, model.retired_on.is_(None))
+    return str(record.name) if (session.execute(same).scalar() or 0) <= 1 else str(record.id)
+
+
 def _named(session: Session, model: Any, name: str) -> bool:
     from sqlalchemy import select
 

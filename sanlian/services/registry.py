@@ -420,6 +420,7 @@ def check_pairs_covered(
             pairs=listing,
             first=pairs[0][0],
             community=pairs[0][3],
+            community_ref=_first_community_ref(session, pairs[0][0]),
         )
     target = pairs[0][3]
     listing = "、".join(f"{c}（联系编号 {i}）" for i, c, _h, _m in pairs)
@@ -431,6 +432,16 @@ def check_pairs_covered(
         pairs=listing,
         first=pairs[0][0],
     )
+
+
+def _first_community_ref(session: Session, link_id: int | None) -> str:
+    """How ``link community --community`` names the community of a pair's household."""
+    from sanlian.db.models import Community, Household, Link
+
+    link = session.get(Link, link_id)
+    household = session.get(Household, link.household_id) if link is not None else None
+    community = session.get(Community, household.community_id) if household is not None else None
+    return refs.typed(session, "community", community) if community is not None else ""
 
 
 def _section_label(session: Session, section_id: int | None) -> str:
