@@ -27,7 +27,7 @@ def _ok(cli: Cli, *args: str) -> str:
 def _ledger(base: Cli) -> Cli:
     """A visit whose diary holds both numbers; a problem raised on it with the phone in its
     text, resolved with both in its note; another, still open (overdue at 6-15), with the ID."""
-    diary = f"户主电话{PHONE}，身份证{ID}"
+    diary = f"户主电话{PHONE}，身份证{ID}；另留 138 1234 5678、139-1234-5678、１３７１２３４５６７８、+8613612345678"
     _ok(base, "visit", "add", "--date", "4-3", "--cadre", "单丽", "--household", "1",
         "--form", "home", "--diary", diary)  # fmt: skip
     _ok(base, "problem", "add", "--visit", "1", "--category", "就学", "--owner", "单丽",
@@ -42,6 +42,25 @@ def _ledger(base: Cli) -> Cli:
 def _is_masked(text: str) -> None:
     assert PHONE not in text and ID not in text
     assert MASKED_PHONE in text
+    for written in ("1234 5678", "1234-5678", "２３４５６７８", "3612345678"):
+        assert written not in text  # spaced, dashed, full-width, after +86
+
+
+def test_the_workbooks_visit_ledger_masks_numbers_however_written(
+    base: Cli, tmp_path: Path
+) -> None:
+    cli = _ledger(base)
+    from openpyxl import load_workbook
+
+    _ok(cli, "selfcheck", "-o", str(tmp_path / "自查.xlsx"))
+    sheet = load_workbook(tmp_path / "自查.xlsx", read_only=True)["走访台账"]
+    diary = next(
+        v for row in sheet.iter_rows(values_only=True) for v in row if v and "户主电话" in str(v)
+    )
+    assert diary == (
+        f"户主电话{MASKED_PHONE}，身份证{MASKED_ID}；另留 138****5678、139****5678、137****5678、"
+        "+86136****5678"
+    )
 
 
 def test_the_brief_masks_numbers_in_what_it_quotes(base: Cli, tmp_path: Path) -> None:

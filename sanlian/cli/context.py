@@ -193,15 +193,6 @@ class State:
 
 
 ARGV: list[str] | None = None  # the command line being run (set by ``cli.main.main``)
-# ID-number-like (18 characters, or the old 15 digits) and mobile-like (11 digits, maybe after
-# +86) runs in free text, after ``fold_digits``; a space or a dash may stand between digits.
-_SEP = r"[ .\\\-()]{0,3}"  # between two digits: spaces, dots, dashes, escapes, brackets
-_ID = re.compile(
-    rf"(?<![0-9*])(?:[0-9](?:{_SEP}[0-9]){{16}}{_SEP}[0-9Xx]|[0-9](?:{_SEP}[0-9]){{14}})"
-    r"(?![0-9])"
-)
-_PHONE = re.compile(rf"(?<![0-9+*])(?:\+?86{_SEP})?1(?:{_SEP}[0-9]){{10}}(?![0-9])")
-_SEPARATORS = re.compile(r"[ .\\\-()]")
 # an address (scheme://…), quoted (its password may hold a blank) or not
 _URL = re.compile(r"""(['"])([A-Za-z][\w+.-]*://.*?)\1|[A-Za-z][\w+.-]*://\S+""")
 _QUERY_PASSWORD = re.compile(r"(?i)([?&]password=)[^&\s'\"\u3000-\u303f\uff00-\uffef]*")
@@ -229,27 +220,13 @@ def _hide_passwords(text: str) -> str:
 
 
 _SECRET_OPTION = re.compile(r"--[A-Za-z-]*?(phone|id-number)")
-# Full-width digits, letters X and dots, every kind of space (a no-break space from Word, a
-# zero-width one) and dash (as an input method or a pasted text has them) as ASCII.
-_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-_SPACES += "\u200b\u2028\u2029\u202f\u205f\u3000\ufeff\t"
-_FOLD = str.maketrans(
-    {
-        **{chr(0xFF10 + i): str(i) for i in range(10)},
-        **dict.fromkeys(_SPACES, " "),
-        **dict.fromkeys("－‐‑‒–—―−﹘﹣", "-"),
-        "Ｘ": "X",
-        "ｘ": "x",
-        "．": ".",
-        "（": "(",
-        "）": ")",
-    }
-)
 
 
 def fold_digits(text: str) -> str:
     """``text`` with full-width digits, X, spaces and dashes made ASCII (same length)."""
-    return text.translate(_FOLD)
+    from sanlian.services.validate import fold_digits as fold
+
+    return fold(text)
 
 
 def secret_kind(option: str) -> str | None:
@@ -268,37 +245,21 @@ def mask_secret(kind: str, value: str) -> str:
 
 
 def _masked(kind: str, digits: str) -> str:
-    from sanlian.services.validate import mask_id, mask_phone
+    from sanlian.services.validate import masked_number
 
-    if kind == "id":
-        return str(mask_id(digits) or "")
-    for prefix in ("+86", "86"):
-        if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
-            return prefix + str(mask_phone(digits[len(prefix) :]))
-    return str(mask_phone(digits) or "")
+    return masked_number(kind, digits)
 
 
 def mask_text(text: str) -> str:
     """Free text with every ID-number-like and mobile-like run masked (full-width digits,
-    spaces and dashes inside the run included), and the password of every address written
-    as ``scheme://user:password@host`` (``db copy --to URL``); the rest stays as typed."""
+    spaces and dashes inside the run included: ``validate.mask_numbers_anywhere``), and the
+    password of every address written as ``scheme://user:password@host`` (``db copy --to
+    URL``); the rest stays as typed."""
     if "://" in text:
         text = _hide_passwords(text)
-    folded = fold_digits(text)
-    if not any(ch.isdigit() for ch in folded):
-        return text
-    spans: list[tuple[int, int, str]] = []
-    for kind, pattern in (("id", _ID), ("phone", _PHONE)):
-        for found in pattern.finditer(folded):
-            start, end = found.span()
-            if any(s < end and start < e for s, e, _k in spans):
-                continue
-            spans.append((start, end, _masked(kind, _SEPARATORS.sub("", found.group(0)))))
-    out, at = [], 0
-    for start, end, masked in sorted(spans):
-        out += [text[at:start], masked]
-        at = end
-    return "".join(out) + text[at:]
+    from sanlian.services.validate import mask_numbers_anywhere
+
+    return mask_numbers_anywhere(text)
 
 
 def mask_command(args: list[str]) -> str:

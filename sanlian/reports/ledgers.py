@@ -1,7 +1,7 @@
 """Row-level report data: each cadre's own items, the problem and visit ledgers, and examples.
 
 A report is handed on and published: an ID or mobile number written into a problem's text, a
-resolution's note or a visit's diary is masked in its rows (``mask_numbers_in``).
+resolution's note or a visit's diary is masked in its rows (``mask_numbers_anywhere``).
 
 Counts are SQL aggregates (correlated sub-queries per cadre, sums per problem); rows are loaded
 only to be listed.
@@ -295,7 +295,7 @@ def iter_problem_rows(
 
     from sanlian.i18n.labels import MEASURE
     from sanlian.reports.common import SCAN_DAYS, between, problem_open, tables, unindexed
-    from sanlian.services.validate import mask_numbers_in as masked
+    from sanlian.services.validate import mask_numbers_anywhere as masked
 
     # the examples keep the plan their ties were ordered by
     t = tables(period.as_of) if only_resolved else tables(period.as_of, session)
@@ -493,7 +493,7 @@ def iter_visit_rows(session: Session, period: Period, *, as_tuples: bool = False
     from sqlalchemy import String, cast, func, select
 
     from sanlian.reports.common import SCAN_DAYS, spanning, tables
-    from sanlian.services.validate import mask_numbers_in as masked
+    from sanlian.services.validate import mask_numbers_anywhere as masked
     from sanlian.services.visits import own_columns
 
     t = tables(period.as_of)

@@ -481,6 +481,72 @@ def mask_numbers_in(text: str) -> str:
     return _MOBILE_IN_TEXT.sub(lambda m: f"{m[1]}****{m[2]}", text)
 
 
+# ID-number-like (18 characters, or the old 15 digits) and mobile-like (11 digits, maybe after
+# +86) runs in free text, after ``fold_digits``; a space or a dash may stand between digits.
+_SEP = r"[ .\\\-()]{0,3}"  # between two digits: spaces, dots, dashes, escapes, brackets
+_LOOSE_ID = re.compile(
+    rf"(?<![0-9*])(?:[0-9](?:{_SEP}[0-9]){{16}}{_SEP}[0-9Xx]|[0-9](?:{_SEP}[0-9]){{14}})"
+    r"(?![0-9])"
+)
+_LOOSE_PHONE = re.compile(rf"(?<![0-9+*])(?:\+?86{_SEP})?1(?:{_SEP}[0-9]){{10}}(?![0-9])")
+_LOOSE_SEPARATORS = re.compile(r"[ .\\\-()]")
+_ANY_DIGIT = re.compile(r"[0-9\uff10-\uff19]")
+# Full-width digits, letters X and dots, every kind of space (a no-break space from Word, a
+# zero-width one) and dash (as an input method or a pasted text has them) as ASCII.
+_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+_SPACES += "\u200b\u2028\u2029\u202f\u205f\u3000\ufeff\t"
+_FOLD = str.maketrans(
+    {
+        **{chr(0xFF10 + i): str(i) for i in range(10)},
+        **dict.fromkeys(_SPACES, " "),
+        **dict.fromkeys("－‐‑‒–—―−﹘﹣", "-"),
+        "Ｘ": "X",
+        "ｘ": "x",
+        "．": ".",
+        "（": "(",
+        "）": ")",
+    }
+)
+
+
+def fold_digits(text: str) -> str:
+    """``text`` with full-width digits, X, spaces and dashes made ASCII (same length)."""
+    return text.translate(_FOLD)
+
+
+def masked_number(kind: str, digits: str) -> str:
+    """``digits`` (an ID number for ``kind`` "id", else a mobile, maybe after +86) masked."""
+    if kind == "id":
+        return str(mask_id(digits) or "")
+    for prefix in ("+86", "86"):
+        if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
+            return prefix + str(mask_phone(digits[len(prefix) :]))
+    return str(mask_phone(digits) or "")
+
+
+def mask_numbers_anywhere(text: str) -> str:
+    """Free text with every ID-number-like and mobile-like run masked, however it is written:
+    full-width digits, spaces, dashes or dots inside the run, +86 before it; the rest stays as
+    typed. Looser than ``mask_numbers_in`` (any 18-character run, its check digit unchecked):
+    for what is shown or published, not for reading a value."""
+    if len(_ANY_DIGIT.findall(text)) < 11:  # no run could be long enough
+        return text
+    folded = fold_digits(text)
+    spans: list[tuple[int, int, str]] = []
+    for kind, pattern in (("id", _LOOSE_ID), ("phone", _LOOSE_PHONE)):
+        for found in pattern.finditer(folded):
+            start, end = found.span()
+            if any(s < end and start < e for s, e, _k in spans):
+                continue
+            digits = _LOOSE_SEPARATORS.sub("", found.group(0))
+            spans.append((start, end, masked_number(kind, digits)))
+    out, at = [], 0
+    for start, end, masked in sorted(spans):
+        out += [text[at:start], masked]
+        at = end
+    return "".join(out) + text[at:]
+
+
 def _masked_id(found: re.Match[str]) -> str:
     number = found[0].replace("-", "")
     return str(mask_id(number)) if _looks_like_id(number.upper()) else found[0]
