@@ -41,9 +41,13 @@ def test_a_candidate_as_listed_names_it(namesakes: Cli) -> None:
     assert _id(namesakes, "community", "幸福社区（枣园镇）") == 2
     assert _id(namesakes, "community", "幸福社区(兰山街道)") == 1
     assert _id(namesakes, "cadre", "张伟（办公室）") == 2
-    # a name with brackets of its own is still that name
+    # a name with brackets of its own is still that name, blanks in it or not
     assert _id(namesakes, "community", "东关社区（一）") == 3
+    assert _id(namesakes, "community", "东关社区 (一)") == 3
     assert _id(namesakes, "community", "东关社区") == 4
+    # a bracket that is no qualifier: what was typed is not found (not the "qualifier")
+    missing = namesakes("household", "show", "陈建国（独居）")
+    assert missing.code == 1 and "找不到联系户“陈建国（独居）”" in missing.err
 
 
 def test_an_ambiguous_qualifier_narrows_to_what_its_matches_hold(namesakes: Cli) -> None:
@@ -53,4 +57,8 @@ def test_an_ambiguous_qualifier_narrows_to_what_its_matches_hold(namesakes: Cli)
     assert missing.code == 1 and "找不到联系户“王五@幸福社区”" in missing.err
     assert namesakes("household", "add", "陈建国", "--community", "2").code == 0
     both = namesakes("household", "show", "陈建国@幸福社区")
-    assert both.code == 1 and "[1] 陈建国（幸福社区）；[3] 陈建国（幸福社区）" in both.err
+    # candidates in namesake communities are told apart by the township, and copying one works
+    assert both.code == 1
+    assert "[1] 陈建国（幸福社区@兰山街道）；[3] 陈建国（幸福社区@枣园镇）" in both.err
+    assert _id(namesakes, "household", "陈建国（幸福社区@枣园镇）") == 3
+    assert _id(namesakes, "household", "陈建国@幸福社区@兰山街道") == 1

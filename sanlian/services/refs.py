@@ -69,7 +69,10 @@ def describe(session: Session, kind: str, record: Any) -> str:
         from sanlian.db.models import Community
 
         community = session.get(Community, record.community_id)
-        extra = f"（{community.name}）" if community else ""
+        if community is not None:
+            # a community of a shared name with its township, as ``名称@乡镇`` names it
+            shared = community.town and _shared_name(session, "community", community)
+            extra = f"（{community.name}@{community.town}）" if shared else f"（{community.name}）"
     elif kind == "community" and record.town:
         extra = f"（{record.town}）"
     return f"[{record.id}] {record.name}{extra}"
@@ -89,19 +92,27 @@ def typed(session: Session, kind: str, record: Any) -> str:
     """How a command line in a message names ``record``: its name, or its number when another
     record in use has the same name (the name would be refused as ambiguous) or when the name
     holds what a shell reads otherwise (brackets, blanks, quotes)."""
+    if not re.fullmatch(r"[\w·]+", str(record.name)) or _shared_name(session, kind, record):
+        return str(record.id)
+    return str(record.name)
+
+
+def _shared_name(session: Session, kind: str, record: Any) -> bool:
+    """Whether another record in use has ``record``'s name."""
     from sqlalchemy import func, select
 
-    if not re.fullmatch(r"[\w·]+", str(record.name)):
-        return str(record.id)
     model = _model(kind)
-    same = select(func.count()).where(model.name == record.name, model.retired_on.is_(None))
-    return str(record.name) if (session.execute(same).scalar() or 0) <= 1 else str(record.id)
+    same = select(func.count()).where(
+        model.name == record.name, model.retired_on.is_(None), model.id != record.id
+    )
+    return bool(session.execute(same).scalar())
 
 
-def _named(session: Session, model: Any, name: str) -> bool:
+def _named(session: Session, model: Any, names: set[str]) -> bool:
     from sqlalchemy import select
 
-    return session.execute(select(model.id).where(model.name == name).limit(1)).first() is not None
+    found = session.execute(select(model.id).where(model.name.in_(names)).limit(1)).first()
+    return found is not None
 
 
 def _not_found(kind: str, raw: str) -> NotFoundError:
@@ -140,11 +151,19 @@ def _matches(session: Session, kind: str, raw: str, *, include_retired: bool) ->
             raise ValidationError("ref_retired", kind=label, ref=raw, id=record.id)
         return [record]
 
-    qualifiers: list[Any] | None = None
-    if kind in QUALIFIER and "@" not in text:
+    if kind in QUALIFIER:
         shown = _SHOWN.fullmatch(text)  # 幸福社区(兰山街道), as a candidate is listed
-        if shown is not None and not _named(session, model, text):
-            text = f"{shown[1]}@{shown[2]}"
+        if shown is not None and not _named(session, model, {text, re.sub(r"\s+", "", text)}):
+            try:
+                return _matches(
+                    session,
+                    kind,
+                    f"{shown[1].strip()}@{shown[2].strip()}",
+                    include_retired=include_retired,
+                )
+            except NotFoundError:
+                raise _not_found(kind, raw) from None
+    qualifiers: list[Any] | None = None
     if kind in QUALIFIER and "@" in text:
         text, qualifier_ref = (part.strip() for part in text.split("@", 1))
         parent_kind = QUALIFIER[kind][0]
