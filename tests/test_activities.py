@@ -305,6 +305,8 @@ def test_research_reports(base: Cli, unchanged: Unchanged) -> None:
         "请先用 sanlian research remove 1 删除再登记。"
     )
     ok(base, "research", "add", "--cadre", "曾强", "--title", "关于中小企业融资难的调研")
+    # the same title another year is another report
+    ok(base, "research", "add", *again[2:], "--date", "2025-06-01")
 
 
 # --- leading-group roles (issue 3, item 5) ---------------------------------------------------

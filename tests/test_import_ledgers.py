@@ -696,8 +696,17 @@ def test_a_visit_in_another_form_is_another_visit_and_says_so(
     assert "新增 1，更新 0" in result.out
     assert (
         "第 2 行：提示：同一天、同一对象、同样的干部已有走访 3（发放联系卡），本行是入户走访，"
-        "算作另一次走访；如是改正走访 3 的形式，请删去本行，用 sanlian visit edit 3 --form 入户走访 修改。"
+        "算作另一次走访。如果本行是要改正走访 3 的形式，请从文件中删去本行，改用 sanlian visit "
+        "edit 3 --form 入户走访；已经导入的，再用 sanlian visit remove 删去新增的那一次。"
     ) in result.err
     assert rows_of(db_path, "select count(*) from visit") == [(4,)]
+    # a morning and an afternoon visit in one file: no hint about a visit of the same file
+    pair = [
+        VISITS[0],
+        ["2026-04-05", "曾强", "社区", "前河湾村", "入户走访", "", ""],
+        ["2026-04-05", "曾强", "社区", "前河湾村", "电话联系", "", ""],
+    ]
+    result = ok(linked, "visit", "import", write_xlsx(tmp_path / "两次.xlsx", pair))
+    assert "新增 2" in result.out and "已有走访" not in result.err
     told = "".join(linked("visit", "import", "--help").out.split())  # wrapped at 80 columns
     assert "走访干部和走访形式对应已有走访（形式不同算另一次走访）" in told

@@ -301,7 +301,7 @@ def test_a_contacts_phone_may_be_a_fixed_line(typed: str, kept: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "typed", ["8123456", "0539-812345", "13912345678/0539-8123456", "0539-0123456"]
+    "typed", ["8123456", "0539-812345", "13912345678/0539-8123456", "0539-0123456", "011-81234567"]
 )
 def test_a_fixed_line_needs_its_area_code_and_a_local_number(typed: str) -> None:
     with pytest.raises(ValidationError, match="固定电话连区号写，如 0539-8123456"):

@@ -417,12 +417,8 @@ def _bad_rows(result: Any, *, reveal: bool = False) -> None:
     ]
     cols = [Col("line", "行号"), Col("column", "列"), Col("value", "值"), Col("reason", "原因")]
     sys.stderr.write(tabulate_text(rows, cols, "plain") + "\n")
-    if reveal:
-        from sanlian.services.importing import SENSITIVE_TYPES
-
-        shown = sum(
-            1 for b in result.bad for p in b.problems if p.type in SENSITIVE_TYPES and p.value
-        )
+    if reveal:  # the values --reveal showed other than they would be shown masked
+        shown = sum(1 for b in result.bad for p in b.problems if p.shown(True) != p.shown(False))
         if shown:  # journaled even when the import is then refused (``main``)
             state().note_reveal(f"导入错误表中的号码 {shown} 个")
 

@@ -197,7 +197,7 @@ MESSAGES: dict[str, str] = {
     "target_required": "请写明{what}：--community、--enterprise、--household 三者之一。",
     "target_many": "{what}只能写一个（--community、--enterprise、--household 三者之一），现在写了 {count} 个，请分开登记。",
     "visit_same_day": "提示：{date} {cadres}走访{target}已有记录（走访编号 {ids}），这一条（编号 {id}）与它各项都相同；如是重复录入，请用 sanlian visit remove {id} 删除。",
-    "import_visit_other_form": "提示：同一天、同一对象、同样的干部已有走访 {id}（{old}），本行是{new}，算作另一次走访；如是改正走访 {id} 的形式，请删去本行，用 sanlian visit edit {id} --form {new} 修改。",
+    "import_visit_other_form": "提示：同一天、同一对象、同样的干部已有走访 {id}（{old}），本行是{new}，算作另一次走访。如果本行是要改正走访 {id} 的形式，请从文件中删去本行，改用 sanlian visit edit {id} --form {new}；已经导入的，再用 sanlian visit remove 删去新增的那一次。",
     "research_twice": "干部“{cadre}”已有题为《{title}》的调研报告（编号 {id}，{date}），同一篇不必再登记；如是另一篇，请写明不同的题目；如原记录的日期有误，请先用 sanlian research remove {id} 删除再登记。",
     "visit_unlinked": "提示：干部“{cadre}”在 {date} 没有与{target}建立联系（不影响登记这次走访）；如属联系或结对关系，请用 sanlian link 补登。",
     "visit_not_found": "没有编号为 {id} 的走访记录，请用 sanlian visit list 查看编号。",

@@ -3522,8 +3522,10 @@ class VisitImporter(LedgerImporter):
                 continue
             if "form" in clean and visit.form != clean["form"]:
                 # another visit that day (a home visit in the morning, a call in the
-                # afternoon): added beside it, never written over it
-                other_form = other_form or visit
+                # afternoon): added beside it, never written over it; one on file before this
+                # import (not a row of this file) may be the one a row means to correct
+                if other_form is None and self.free("visit", [int(visit.id or 0)]):
+                    other_form = visit
                 continue
             found.append(visit)
         if found:

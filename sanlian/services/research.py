@@ -55,7 +55,7 @@ def add(
     check_not_future(written_on, "报告日期", today)
     author = refs.resolve(session, "cadre", cadre)
     clean_title = validate.line(title, "报告题目（--title）", required=True, limit=200)
-    _not_twice(session, author, clean_title or "")
+    _not_twice(session, author, clean_title or "", written_on.year)
     report = Research(
         cadre_id=author.id,
         title=clean_title or "",
@@ -69,9 +69,10 @@ def add(
     return listing(session, ids=[report.id])[0]
 
 
-def _not_twice(session: Session, author: Any, title: str) -> None:
-    """Refuse the same cadre's report of the same title again (``research import`` takes
-    such a row for the report on file): the year-end count would count it twice."""
+def _not_twice(session: Session, author: Any, title: str, year: int) -> None:
+    """Refuse the same cadre's report of the same title again in the same year (``research
+    import`` takes such a row for the report on file): the year-end count would count it
+    twice. Another year's report of the same title is another report."""
     from sqlmodel import col, select
 
     from sanlian.db.models import Research
@@ -79,6 +80,7 @@ def _not_twice(session: Session, author: Any, title: str) -> None:
     same = session.exec(
         select(Research)
         .where(col(Research.cadre_id) == author.id, col(Research.title) == title)
+        .where(col(Research.written_on).between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
         .order_by(col(Research.id))
     ).first()
     if same is not None:

@@ -288,7 +288,7 @@ def _no_words(clean: str, raw: str, field: str) -> None:
 
 # a fixed line with its area code, separators dropped: 010 and 020–029 have three digits, every
 # other area code four (0539); the local number seven or eight (0539-8123456, 010-65123456)
-_LANDLINE = re.compile(r"(0[12][0-9]|0[3-9][0-9]{2})([2-9][0-9]{6,7})")
+_LANDLINE = re.compile(r"(010|02[0-9]|0[3-9][0-9]{2})([2-9][0-9]{6,7})")
 
 
 def phone(value: str | None, field: str = "手机号码", *, landline: bool = False) -> str | None:
