@@ -4,6 +4,7 @@ Heavy modules (SQLAlchemy, openpyxl, python-calamine, charset-normalizer, pypiny
 progress bar) are imported inside the commands, never here.
 """
 
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -391,6 +392,9 @@ def _plan(result: Any) -> None:
 VALUE_SHOWN = 40  # characters of a bad value in the table (a 40,000-character note filled screens)
 
 
+_QUOTED_LONG = re.compile(f"“([^”]{{{VALUE_SHOWN + 1},}})”")  # a value the reason quotes
+
+
 def _cut(value: str) -> str:
     """``value``, or its first ``VALUE_SHOWN`` characters and how long it is."""
     if len(value) <= VALUE_SHOWN:
@@ -410,7 +414,7 @@ def _bad_rows(result: Any, *, reveal: bool = False) -> None:
             "line": b.line,
             "column": readable(p.column),
             "value": _cut(readable(p.shown(reveal))),
-            "reason": readable(p.reason),
+            "reason": _QUOTED_LONG.sub(lambda m: f"“{_cut(m[1])}”", readable(p.reason)),
         }
         for b in result.bad
         for p in b.problems
