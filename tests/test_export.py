@@ -627,3 +627,6 @@ def test_contacts_fixed_lines_import_export_and_are_hidden(base: Cli, tmp_path: 
     refused = base("enterprise", "add", "甲公司", "--phone", "8123456")
     assert refused.code == 1 and "固定电话连区号写" in refused.err
     assert base("enterprise", "add", "甲公司", "--phone", "010-65123456").code == 0
+    assert base("community", "edit", "石桥村", "--phone", "0539-8123400").code == 0
+    shown = base("history", "--detail").out
+    assert "联系电话：053*****3456 → 053*****3400" in shown

@@ -852,7 +852,8 @@ def describe_row(table_name: str, row: Mapping[str, Any] | None) -> str:
     if row.get("id") is not None:
         return f"{label} {row['id']}"
     parts = [
-        f"{FIELD_LABELS.get(k, k)} {shown(k, v, False, table_name, row)}" for k, v in row.items()
+        f"{field_label(table_name, k)} {shown(k, v, False, table_name, row)}"
+        for k, v in row.items()
     ]
     return f"{label}（{'，'.join(parts)}）"
 
@@ -878,6 +879,15 @@ def _enums() -> dict[tuple[str | None, str], Mapping[str, str]]:
         ("phase", "key"): lb.PHASE,
         ("research", "topic"): TOPIC,
     }
+
+
+# a field whose label depends on its table: a contact's phone may be a fixed line
+TABLE_FIELD_LABELS = {("community", "phone"): "联系电话", ("enterprise", "phone"): "联系电话"}
+
+
+def field_label(table: str | None, key: str) -> str:
+    """The Chinese label of a journaled field of ``table``."""
+    return TABLE_FIELD_LABELS.get((table or "", key)) or FIELD_LABELS.get(key, key)
 
 
 def _label(table: str | None, key: str, text: str, row: Mapping[str, Any] | None) -> str:
@@ -949,11 +959,11 @@ def field_lines(change: StoredChange, *, reveal: bool, back: bool = False) -> li
             new = shown(k, after[k], reveal, change.table, after)
             if back:
                 old, new = new, old
-            lines.append(f"{FIELD_LABELS.get(k, k)}：{old} → {new}")
+            lines.append(f"{field_label(change.table, k)}：{old} → {new}")
         return lines
     values = after if change.action == "insert" else before
     return [
-        f"{FIELD_LABELS.get(k, k)}：{shown(k, v, reveal, change.table, values)}"
+        f"{field_label(change.table, k)}：{shown(k, v, reveal, change.table, values)}"
         for k, v in values.items()
     ]
 
