@@ -107,5 +107,5 @@ def test_the_selfcheck_workbook_and_document_mask_numbers(base: Cli, tmp_path: P
 
 def test_the_records_keep_what_was_typed(base: Cli) -> None:
     cli = _ledger(base)
-    record = json.loads(_ok(cli, "problem", "show", "1", "-f", "json"))
+    record = json.loads(_ok(cli, "problem", "show", "1", "-f", "json", "--reveal"))
     assert PHONE in json.dumps(record, ensure_ascii=False)

@@ -6,7 +6,15 @@ from typing import Annotated, Any
 import typer
 
 from sanlian.cli.context import state
-from sanlian.cli.options import DateOpt, FormatOpt, NoteOpt, OutputOpt, at_most_id, fmt_value
+from sanlian.cli.options import (
+    DateOpt,
+    FormatOpt,
+    NoteOpt,
+    OutputOpt,
+    RevealOpt,
+    at_most_id,
+    fmt_value,
+)
 from sanlian.cli.output import Col, render_rows
 from sanlian.i18n.labels import ACTIVITY_KIND, TARGET_KIND
 
@@ -129,6 +137,7 @@ def list_(
     date_to: Annotated[str | None, typer.Option("--to", help="到这一天止。")] = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
+    reveal: RevealOpt = False,
 ) -> None:
     """列出活动记录。"""
     from sanlian.services import activities
@@ -145,5 +154,5 @@ def list_(
             date_to=st.optional_date(session, date_to, "结束日期"),
         )
     render_rows(
-        rows, COLS, fmt=fmt_value(fmt), output=output, reveal=True, title=f"活动（{len(rows)}）"
+        rows, COLS, fmt=fmt_value(fmt), output=output, reveal=reveal, title=f"活动（{len(rows)}）"
     )

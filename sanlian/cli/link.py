@@ -11,6 +11,7 @@ from sanlian.cli.options import (
     FormatOpt,
     NoteOpt,
     OutputOpt,
+    RevealOpt,
     at_most_id,
     fmt_value,
 )
@@ -194,6 +195,7 @@ def list_(
     as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
+    reveal: RevealOpt = False,
 ) -> None:
     """列出联系与结对，可按类型、干部、科室、对象筛选。"""
     from sanlian.cli.output import screen_rows
@@ -221,7 +223,7 @@ def list_(
         COLS,
         fmt=fmt_value(fmt),
         output=output,
-        reveal=True,
+        reveal=reveal,
         title=f"联系（{total}）",
         total=total,
     )

@@ -56,6 +56,12 @@ class Col:
     screen: bool = True  # False: left out of a table on a terminal (kept in files and json)
 
 
+# Text a clerk writes in his own words (a diary, a note, a problem, a household's needs or
+# address, a title): an ID or mobile number written in it is masked as a number field is,
+# unless ``reveal`` (``validate.mask_numbers_anywhere``).
+FREE_TEXT_KEYS = frozenset({"diary", "note", "text", "needs", "address", "title"})
+
+
 def is_sensitive(key: str) -> str | None:
     if key.endswith("id_number"):
         return "id"
@@ -64,14 +70,22 @@ def is_sensitive(key: str) -> str | None:
     return None
 
 
+def holds_numbers(key: str) -> bool:
+    """Whether the values under ``key`` are masked unless ``reveal``: a number field, or free
+    text in which a number may be written."""
+    return key in FREE_TEXT_KEYS or is_sensitive(key) is not None
+
+
 def mask_value(key: str, value: Any) -> Any:
-    from sanlian.services.validate import mask_id, mask_phone
+    from sanlian.services.validate import mask_id, mask_numbers_anywhere, mask_phone
 
     kind = is_sensitive(key)
     if kind == "id" and isinstance(value, str):
         return mask_id(value)
     if kind == "phone" and isinstance(value, str):
         return mask_phone(value)
+    if key in FREE_TEXT_KEYS and isinstance(value, str):
+        return mask_numbers_anywhere(value)
     return value
 
 
@@ -88,8 +102,8 @@ def mask_record(record: Any, reveal: bool) -> Any:
 
 def masked_rows(rows: Sequence[Mapping[str, Any]], reveal: bool) -> list[Mapping[str, Any]]:
     """``mask_record`` of each row, where it would change something: a row with no ID or
-    phone number key and no record inside is passed as it is (a copy of each of a million
-    visits took 600 MB). The rows are not changed."""
+    phone number key, no free text and no record inside is passed as it is (a copy of each
+    of a million visits took 600 MB). The rows are not changed."""
     if reveal:
         return list(rows)
     plain_keys: dict[tuple[str, ...], bool] = {}
@@ -98,7 +112,7 @@ def masked_rows(rows: Sequence[Mapping[str, Any]], reveal: bool) -> list[Mapping
         keys = tuple(r)
         plain = plain_keys.get(keys)
         if plain is None:
-            plain = plain_keys[keys] = not any(is_sensitive(k) for k in keys)
+            plain = plain_keys[keys] = not any(holds_numbers(k) for k in keys)
         if plain and not any(
             isinstance(v, Mapping | list) and _holds_record(v) for v in r.values()
         ):
@@ -717,14 +731,23 @@ def emit(content: str, output: Path | None, *, bom: bool = False, private: bool 
 
 
 def _has_sensitive(record: Any) -> bool:
+    """Whether ``record`` shows a number that is masked unless ``reveal``."""
     if isinstance(record, Mapping):
-        return any((is_sensitive(str(k)) and v) or _has_sensitive(v) for k, v in record.items())
+        return any(
+            (is_sensitive(str(k)) and v) or _shows_number(str(k), v) or _has_sensitive(v)
+            for k, v in record.items()
+        )
     if isinstance(record, list):
         return any(_has_sensitive(v) for v in record)
     return False
 
 
-def _note_reveal(rows: Sequence[Mapping[str, Any]], title: str | None, output: Path | None) -> bool:
+def _shows_number(key: str, value: Any) -> bool:
+    """Free text with an ID or mobile number written in it."""
+    return key in FREE_TEXT_KEYS and isinstance(value, str) and mask_value(key, value) != value
+
+
+def note_reveal(rows: Sequence[Mapping[str, Any]], title: str | None, output: Path | None) -> bool:
     """Under ``--reveal``: what was shown with full numbers, for the journal entry; whether
     any was (a file then written is its owner's alone)."""
     from sanlian.cli.context import state
@@ -748,14 +771,17 @@ def render_rows(
     empty: str = "（没有记录）",
     private: bool = False,
     total: int | None = None,
+    note: bool = True,
 ) -> None:
     """A listing in the chosen format, to stdout or ``output``. ``private``: a file written is
     its owner's alone (so it is anyway when ``--reveal`` shows an ID or phone number in it).
-    ``total``: how many rows the listing holds when ``rows`` are its first (``screen_rows``)."""
+    ``total``: how many rows the listing holds when ``rows`` are its first (``screen_rows``).
+    ``note``: a number shown whole under ``--reveal`` is noted for the journal (``False``:
+    the caller has noted it)."""
     count = len(rows) if total is None else total
     check_output(output)
     fmt = choose_format(fmt, output)
-    if reveal and _note_reveal(rows, title, output):
+    if reveal and note and note_reveal(rows, title, output):
         private = True
     rows = masked_rows(rows, reveal)
     if fmt == "xlsx" or (output is not None and output.suffix.lower() == ".xlsx"):
@@ -860,33 +886,80 @@ def stream_rows(
     title: str | Callable[[int], str] | None = None,
     count: Callable[[], int] | None = None,
     out: TextIO | None = None,
+    reveal: bool = False,
 ) -> bool:
     """``render_rows`` of a long listing (every row, not on a screen) in a format written row
     by row — ``-o 文件.xlsx``, ``.csv``, ``-f json|csv`` — reading ``rows`` as it goes: the
     same bytes, without a million rows in memory (``visit list -o 走访.xlsx`` at city scale
-    held 1.2 GB). Only for columns that hold no ID or phone number (nothing to mask or to
-    note). ``title``: the listing's title, or what makes it of the number of rows, which a
-    sheet is told by ``count`` before its rows are read (a text table counts them). ``out``:
-    where what goes to stdout is written while the rows are read (``StdoutLater``). ``False``,
-    with nothing read or written, when a table is to be drawn on a screen: ``render_rows``
-    then."""
+    held 1.2 GB). Only for columns that hold no ID or phone number field; a number written in
+    free text is masked row by row unless ``reveal`` (which is then noted for the journal,
+    and a file written is its owner's alone). ``title``: the listing's title, or what makes
+    it of the number of rows, which a sheet is told by ``count`` before its rows are read (a
+    text table counts them). ``out``: where what goes to stdout is written while the rows are
+    read (``StdoutLater``). ``False``, with nothing read or written, when a table is to be
+    drawn on a screen: ``render_rows`` then."""
     if any(is_sensitive(c.key) for c in cols):
         return False
     check_output(output)
     chosen = choose_format(fmt, output)
     if chosen == "table" and output is None and stdout_is_terminal():
         return False
+    from sanlian.cli.context import state
     from sanlian.cli.status import status
 
+    free = [c.key for c in cols if c.key in FREE_TEXT_KEYS]
+    watch = _FreeText(free, reveal=reveal)
+    private = bool(free) and reveal and state().reveal_asked
     with status(output.name if output is not None else None) as line:
-        said = _streamed(line.watch(rows), cols, chosen, output, title, count, out)
+        said = _streamed(
+            line.watch(watch.rows(rows) if free else rows),
+            cols,
+            chosen,
+            output,
+            title,
+            count,
+            out,
+            private=private,
+        )
     if said is None:
         return False
+    if private and watch.shown:
+        what = title(watch.count) if callable(title) else (title or "记录")
+        state().note_reveal(
+            f"{what} {watch.count} 条" + (f"，写入 {output}" if output is not None else "")
+        )
     if said and output is not None:  # after the line that counted the rows is cleared
         from sanlian.i18n.messages import render
 
         sys.stderr.write(render("written_to", path=output) + "\n")
     return True
+
+
+class _FreeText:
+    """``stream_rows``'s free text as it goes by: masked, or under ``reveal`` watched for a
+    number shown whole (``shown``); ``count``: the rows read."""
+
+    def __init__(self, keys: Sequence[str], *, reveal: bool) -> None:
+        self.keys = keys
+        self.reveal = reveal
+        self.shown = False
+        self.count = 0
+
+    def rows(self, rows: Iterable[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:
+        keys = self.keys
+        for r in rows:
+            self.count += 1
+            if self.reveal:
+                if not self.shown and any(_shows_number(k, r.get(k)) for k in keys):
+                    self.shown = True
+                yield r
+                continue
+            masked = {}
+            for k in keys:
+                value = r.get(k)
+                if isinstance(value, str) and (shown := mask_value(k, value)) != value:
+                    masked[k] = shown
+            yield {**r, **masked} if masked else r
 
 
 def _streamed(
@@ -897,6 +970,8 @@ def _streamed(
     title: str | Callable[[int], str] | None,
     count: Callable[[], int] | None,
     out: TextIO | None,
+    *,
+    private: bool = False,
 ) -> bool | None:
     """``stream_rows``'s writing, in the ``chosen`` format: whether to say where the rows were
     written; ``None`` when it cannot write them so."""
@@ -905,16 +980,16 @@ def _streamed(
         if callable(title):
             assert count is not None
             title = title(count())
-        xlsx_rows(rows, cols, output, title)
+        xlsx_rows(rows, cols, output, title, private=private)
         return True
     if chosen == "json":
-        emit_pieces(iter_json_items(rows), output, out=out)
+        emit_pieces(iter_json_items(rows), output, out=out, private=private)
         return False
     if chosen == "csv":
-        _stream_csv(rows, cols, output, out)
+        _stream_csv(rows, cols, output, out, private=private)
         return True
     if chosen in ("table", "plain", "markdown"):
-        _text_of_stream(rows, cols, chosen, output, title, out=out)
+        _text_of_stream(rows, cols, chosen, output, title, out=out, private=private)
         return False
     return None
 
@@ -1024,6 +1099,8 @@ def _stream_csv(
     cols: Sequence[Col],
     output: Path | None,
     out: TextIO | None = None,
+    *,
+    private: bool = False,
 ) -> None:
     """``emit(csv_text(rows, cols), output, bom=True)``, a block of rows at a time."""
     import csv
@@ -1047,7 +1124,7 @@ def _stream_csv(
     if output is None:
         write_to(out or sys.stdout)
         return
-    with file_in_place(output, "utf-8-sig") as fh:
+    with file_in_place(output, "utf-8-sig", private=private) as fh:
         write_to(fh)
 
 
@@ -1059,12 +1136,14 @@ def render_record(
     output: Path | None,
     reveal: bool,
     title: str | None = None,
+    note: bool = True,
 ) -> None:
-    """One record as a two-column sheet (项目/内容), or one JSON object."""
+    """One record as a two-column sheet (项目/内容), or one JSON object (``note`` as for
+    ``render_rows``)."""
     check_output(output)
     fmt = choose_format(fmt, output)
     name = title or str(record.get("name") or record.get("id") or "")
-    private = reveal and _note_reveal([record], name, output)
+    private = reveal and note and note_reveal([record], name, output)
     record = mask_record(dict(record), reveal)
     if fmt == "json":
         emit(to_json(record), output, private=private)

@@ -7,7 +7,16 @@ from typing import Annotated, Any
 import typer
 
 from sanlian.cli.context import state
-from sanlian.cli.options import AsOfOpt, DateOpt, Fmt, FormatOpt, OutputOpt, at_most_id, fmt_value
+from sanlian.cli.options import (
+    AsOfOpt,
+    DateOpt,
+    Fmt,
+    FormatOpt,
+    OutputOpt,
+    RevealOpt,
+    at_most_id,
+    fmt_value,
+)
 from sanlian.cli.output import Col, choose_format, render_record, render_rows
 from sanlian.i18n.labels import (
     CATEGORIES,
@@ -398,6 +407,7 @@ def list_(
     conflict: Annotated[bool, typer.Option("--conflict", help="只列矛盾纠纷。")] = False,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
+    reveal: RevealOpt = False,
 ) -> None:
     """列出问题，可按状态、超期、责任人、科室、类别、对象筛选。"""
     from sanlian.cli.output import screen_rows, stdout_later, stream_rows
@@ -432,6 +442,7 @@ def list_(
                 title=lambda n: f"问题（{n}，截至 {day.isoformat()}）",
                 count=lambda: problems.listing_count(session, **filters),
                 out=later.stream if output is None else None,
+                reveal=reveal,
             ):
                 return
         rows = problems.listing(session, limit=limit, **filters)
@@ -445,7 +456,7 @@ def list_(
         COLS,
         fmt=fmt_value(fmt),
         output=output,
-        reveal=True,
+        reveal=reveal,
         title=f"问题（{total}，截至 {day.isoformat()}）",
         total=total,
     )
@@ -461,10 +472,21 @@ def _is_json(fmt: Fmt | None, output: Path | None) -> bool:
 
 @app.command("show")
 def show(
-    problem_id: IdArg, as_of: AsOfOpt = None, fmt: FormatOpt = None, output: OutputOpt = None
+    problem_id: IdArg,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    reveal: RevealOpt = False,
 ) -> None:
     """显示一个问题及其完整的办理过程（时间线）。"""
-    from sanlian.cli.output import check_output, emit, tabulate_text
+    from sanlian.cli.output import (
+        check_output,
+        emit,
+        mask_record,
+        note_reveal,
+        tabulate_text,
+        to_json,
+    )
     from sanlian.services import problems
 
     # the problem and its steps are two tables: text, markdown and JSON hold both, a CSV the
@@ -478,27 +500,34 @@ def show(
             as_of=st.date(session, as_of, "截至日期"),
             on_day=as_of is not None,
         )
+    # masked here once, the problem and its steps alike (each is drawn as shown)
+    private = reveal and note_reveal([record], f"问题 {problem_id}", output)
+    record = mask_record(record, reveal)
+    # below: masked, or noted, above
     if _is_json(fmt, output):
-        render_record(record, SHOW_COLS, fmt="json", output=output, reveal=True)
+        emit(to_json(record), output, private=private)
         return
     chosen = choose_format(fmt_value(fmt), output)
     labelled = _labelled([record])[0]
+    steps = record["timeline"]
     if chosen == "csv":
-        render_rows(record["timeline"], STEP_COLS, fmt="csv", output=output, reveal=True)
+        render_rows(
+            steps, STEP_COLS, fmt="csv", output=output, reveal=True, note=False, private=private
+        )
         return
     if chosen == "table" and output is None:
-        render_record(labelled, SHOW_COLS, fmt="table", output=None, reveal=True)
+        render_record(labelled, SHOW_COLS, fmt="table", output=None, reveal=True, note=False)
         render_rows(
-            record["timeline"], STEP_COLS, fmt="table", output=None, reveal=True, title="办理过程"
+            steps, STEP_COLS, fmt="table", output=None, reveal=True, note=False, title="办理过程"
         )
         return
     style = "markdown" if chosen == "markdown" else "plain"
     sheet = [{"k": c.label, "v": _cell(c, labelled)} for c in SHOW_COLS]
     head = tabulate_text(sheet, [Col("k", "项目"), Col("v", "内容")], style)
-    steps = tabulate_text(record["timeline"], STEP_COLS, style)
+    timeline = tabulate_text(steps, STEP_COLS, style)
     title = f"## 问题 {problem_id}\n\n" if style == "markdown" else f"问题 {problem_id}\n"
     middle = "\n\n### 办理过程\n\n" if style == "markdown" else "\n\n办理过程\n"
-    emit(title + head + middle + steps, output)
+    emit(title + head + middle + timeline, output, private=private)
 
 
 def _cell(col: Col, record: dict[str, Any]) -> str:

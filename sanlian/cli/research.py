@@ -6,7 +6,7 @@ from typing import Annotated, Any
 import typer
 
 from sanlian.cli.context import state
-from sanlian.cli.options import DateOpt, FormatOpt, OutputOpt, at_most_id, fmt_value
+from sanlian.cli.options import DateOpt, FormatOpt, OutputOpt, RevealOpt, at_most_id, fmt_value
 from sanlian.cli.output import Col, render_rows
 
 app = typer.Typer(no_args_is_help=True)
@@ -105,6 +105,7 @@ def list_(
     date_to: Annotated[str | None, typer.Option("--to", help="到这一天止。")] = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
+    reveal: RevealOpt = False,
 ) -> None:
     """列出调研报告，可按干部、科室筛选。"""
     from sanlian.services import research
@@ -123,6 +124,6 @@ def list_(
         COLS,
         fmt=fmt_value(fmt),
         output=output,
-        reveal=True,
+        reveal=reveal,
         title=f"调研报告（{len(rows)}）",
     )

@@ -13,6 +13,7 @@ from sanlian.cli.options import (
     NewDateOpt,
     NoteOpt,
     OutputOpt,
+    RevealOpt,
     at_most_id,
     fmt_value,
 )
@@ -207,6 +208,7 @@ def list_(
     date_to: Annotated[str | None, typer.Option("--to", help="到这一天止。")] = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
+    reveal: RevealOpt = False,
 ) -> None:
     """列出走访记录，可按干部、科室、对象、形式和日期范围筛选。"""
     from sanlian.cli.output import screen_rows, stdout_later, stream_rows
@@ -235,6 +237,7 @@ def list_(
             title=lambda n: f"走访（{n}）",
             count=lambda: visits.listing_count(session, **filters),
             out=later.stream if output is None else None,
+            reveal=reveal,
         ):
             return
         rows = visits.listing(session, limit=limit, **filters)
@@ -246,7 +249,7 @@ def list_(
         _cols(fmt, output),
         fmt=fmt_value(fmt),
         output=output,
-        reveal=True,
+        reveal=reveal,
         title=f"走访（{total}）",
         total=total,
     )
@@ -261,7 +264,9 @@ def _cols(fmt: Fmt | None, output: Path | None) -> list[Col]:
 
 
 @app.command("show")
-def show(visit_id: IdArg, fmt: FormatOpt = None, output: OutputOpt = None) -> None:
+def show(
+    visit_id: IdArg, fmt: FormatOpt = None, output: OutputOpt = None, reveal: RevealOpt = False
+) -> None:
     """显示一次走访的全部内容（含完整的民情日记）。"""
     from sanlian.services import visits
 
@@ -273,6 +278,6 @@ def show(visit_id: IdArg, fmt: FormatOpt = None, output: OutputOpt = None) -> No
         SHOW_COLS,
         fmt=fmt_value(fmt),
         output=output,
-        reveal=True,
+        reveal=reveal,
         title=f"走访 {visit_id}",
     )
