@@ -157,7 +157,7 @@ def test_csv_on_standard_output_is_left_as_it_is(base: Cli) -> None:
 def test_a_bad_row_file_keeps_what_excel_would_change(base: Cli, tmp_path: Path) -> None:
     file = tmp_path / "户.csv"
     file.write_text("户主姓名,所在社区(村),地址\n李娜,不存在社区,5-3\n", "utf-8-sig")
-    assert base("household", "import", file, "--skip-bad").code == 0
+    assert base("household", "import", file, "--skip-bad").code == 1  # its one row bad
     bad = _cells(tmp_path / "户.错误.csv")
     assert bad[1][:3] == ["李娜", "不存在社区", "\t5-3"], bad
 

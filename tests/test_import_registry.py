@@ -984,6 +984,24 @@ def test_data_under_no_header_is_pointed_at(base: Cli, tmp_path: Path, db_path: 
     assert "提示：表头中第一列没有列名，其下的数据未导入；" in result.err
 
 
+def test_a_file_with_no_good_row_is_refused_with_or_without_skip_bad(
+    base: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    """``--skip-bad`` imports the good rows; with none there is nothing it could do: exit 1,
+    and no advice to add ``--skip-bad``. The bad rows are still saved to be sent back."""
+    rows = [["户主姓名", "所在社区(村)"], ["李四", "没有这个社区"], ["王五", "也没有"]]
+    path = write_csv(tmp_path / "户.csv", rows)
+    before = dump(db_path)
+    said = "文件中 2 行都不合格，没有可导入的行，未导入任何数据；请按错误原因改正后重新导入。"
+    for extra in ((), ("--dry-run",), ("--skip-bad", "--dry-run"), ("--skip-bad",)):
+        result = base("household", "import", path, *extra)
+        assert result.code == 1, (extra, result)
+        assert result.err.splitlines()[-1] == said, (extra, result.err)
+        assert "--skip-bad" not in result.err, (extra, result.err)
+    assert dump(db_path) == before
+    assert "没有这个社区" in (tmp_path / "户.错误.csv").read_text(encoding="utf-8-sig")
+
+
 def test_skip_bad_when_the_bad_rows_cannot_be_written_or_rehearsed(
     base: Cli, tmp_path: Path, db_path: Path
 ) -> None:

@@ -216,10 +216,13 @@ def _run(
             if dry_run:
                 _plan(result)
                 typer.echo(render("import_dry_run") + _summary(result))
+            # with no good row, --skip-bad too would import nothing
+            none_good = result.bad and not (result.added or result.updated or result.unchanged)
             if result.bad:
                 _bad_rows(result, reveal=reveal)
                 if not skip_bad:
-                    raise ImportFileError("import_bad_rows", count=len(result.bad))
+                    key = "import_all_bad" if none_good else "import_bad_rows"
+                    raise ImportFileError(key, count=len(result.bad))
             if result.written and (result.added or result.updated):
                 st.journal(
                     session,
@@ -250,11 +253,13 @@ def _run(
             copy.unlink(missing_ok=True)
     if result.bad_file is not None:
         st.note(render("import_bad_saved", count=len(result.bad), path=result.bad_file))
-    elif result.bad and dry_run:
+    elif result.bad and dry_run and not none_good:
         listed = "import_bad_listed_skip" if skip_bad else "import_bad_listed"
         st.note(render(listed, count=len(result.bad)))
     if not dry_run:
         typer.echo(_summary(result))
+    if none_good:  # --skip-bad imported the good rows: there were none
+        raise ImportFileError("import_all_bad", count=len(result.bad))
     return int(result.rows)
 
 
