@@ -1067,10 +1067,10 @@ def test_a_long_bad_value_is_cut_in_the_table(base: Cli, tmp_path: Path) -> None
     path = write_csv(tmp_path / "科室.csv", [["科室名称", "备注"], ["财务科", "长" * 40_000]])
     result = base("section", "import", path)
     assert result.code == 1 and len(result.err) < 1_000
-    assert "长" * 40 + "…（共 40000 字）" in result.err and "长" * 41 not in result.err
+    assert "长" * 40 + "…（共 40000 个字符）" in result.err and "长" * 41 not in result.err
     assert "“备注”太长（40000 字），请压缩到 1000 字以内。" in result.err
     # a value the reason quotes is cut the same way
     rows = [["名称", "类别"], ["东岭村", "村" * 5_000]]
     result = base("community", "import", write_csv(tmp_path / "社区.csv", rows))
     assert result.code == 1 and len(result.err) < 1_000, len(result.err)
-    assert "“类别”的值“" + "村" * 40 + "…（共 5000 字）”不认识" in result.err
+    assert "“类别”的值“" + "村" * 40 + "…（共 5000 个字符）”不认识" in result.err

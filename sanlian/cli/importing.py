@@ -400,26 +400,22 @@ VALUE_SHOWN = 40  # characters of a bad value in the table (a 40,000-character n
 _QUOTED_LONG = re.compile(f"“([^”]{{{VALUE_SHOWN + 1},}})”")  # a value the reason quotes
 
 
-def _cut(value: str) -> str:
-    """``value``, or its first ``VALUE_SHOWN`` characters and how long it is."""
-    if len(value) <= VALUE_SHOWN:
-        return value
-    return f"{value[:VALUE_SHOWN]}…（共 {len(value)} 字）"
-
-
 def _bad_rows(result: Any, *, reveal: bool = False) -> None:
     """Every bad row: 行号、列、值、原因 (to stderr); ID and phone numbers masked unless
     ``reveal``. A value is shown as the file has it, on one line and every character seen
     (``readable``): an escape sequence in a cell would otherwise colour or clear the screen."""
     from sanlian.cli.output import Col, tabulate_text
     from sanlian.i18n.messages import readable
+    from sanlian.services.validate import clip
 
     rows = [
         {
             "line": b.line,
             "column": readable(p.column),
-            "value": _cut(readable(p.shown(reveal))),
-            "reason": _QUOTED_LONG.sub(lambda m: f"“{_cut(m[1])}”", readable(p.reason)),
+            "value": clip(readable(p.shown(reveal)), VALUE_SHOWN),
+            "reason": _QUOTED_LONG.sub(
+                lambda m: f"“{clip(m[1], VALUE_SHOWN)}”", readable(p.reason)
+            ),
         }
         for b in result.bad
         for p in b.problems

@@ -22,13 +22,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sanlian.errors import ImportFileError
-from sanlian.services.importing import RECORD_HEADER, Field, fields_for
+from sanlian.services.importing import (
+    CODE_TYPES,
+    RECORD_HEADER,
+    SENSITIVE_TYPES,
+    Field,
+    fields_for,
+)
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-SENSITIVE_TYPES = {"phone", "tel", "id_number"}
-TEXT_TYPES = {"phone", "tel", "id_number", "uscc"}
 REGISTRY = ("section", "cadre", "community", "enterprise", "household")
 
 KIND_LABELS: dict[str, str] = {
@@ -189,7 +193,7 @@ def registry_table(session: Session, kind: str, *, reveal: bool) -> ExportTable:
         label=KIND_LABELS[kind],
         headers=[RECORD_HEADER] + [f.label for f in fields],
         rows=rows(),
-        text_columns={i + 1 for i, f in enumerate(fields) if f.type in TEXT_TYPES},
+        text_columns={i + 1 for i, f in enumerate(fields) if f.type in CODE_TYPES},
         hidden=hidden,
         private=any(f.type in SENSITIVE_TYPES for f in fields),
     )
@@ -437,7 +441,7 @@ def template_columns(kind: str) -> list[Any]:
                 help=f.help,
                 choices=choices,
                 aliases=[a for a in f.aliases if a != f.label],
-                text=f.type in TEXT_TYPES,
+                text=f.type in CODE_TYPES,
             )
         )
     return out

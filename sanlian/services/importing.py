@@ -80,11 +80,12 @@ GROUP_LIMIT = 5  # notes of one kind (the area-code hint) listed before they are
 IGNORED_HEADERS = ("序号", "编号", "id", "原行号", "错误原因", "停用日期", "被引用")
 RECORD_HEADER = "台账编号"
 RECORD_KEY = "__record__"  # how the 台账编号 column is named where a field key is expected
-SENSITIVE_TYPES = {"phone", "tel", "id_number"}  # values masked on screen unless --reveal
+SENSITIVE_TYPES = frozenset({"phone", "tel", "id_number"})  # masked unless --reveal
+CODE_TYPES = SENSITIVE_TYPES | {"uscc"}  # written as text in a sheet (no 1.37E+17)
 BAD_LINE_HEADER = "原行号"
 BAD_REASON_HEADER = "错误原因"
 
-NUMBER_TYPES = {"phone", "tel", "id_number", "uscc", "int"}
+NUMBER_TYPES = CODE_TYPES | {"int"}
 PROSE_TYPES = {"text", "line"}  # free text; "line": on one line (a title)
 
 
@@ -2625,8 +2626,7 @@ def _write_bad_rows(out: Path, columns: Columns, bad: Sequence[BadRow]) -> Path:
 
     width = max([len(columns.headers)] + [len(b.cells) for b in bad])
     headers = columns.headers + [""] * (width - len(columns.headers))
-    text_types = {"phone", "tel", "id_number", "uscc"}
-    text_columns = [i for i, f in columns.fields.items() if f.type in text_types]
+    text_columns = [i for i, f in columns.fields.items() if f.type in CODE_TYPES]
     with open_writer(
         out,
         [*headers, BAD_LINE_HEADER, BAD_REASON_HEADER],

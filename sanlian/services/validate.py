@@ -141,7 +141,7 @@ def integer(
             raise ValidationError("integer_invalid", field=field, value=value, minimum=minimum)
         if number > maximum:
             raise ValidationError(
-                "integer_too_large", field=field, value=_clip(value), maximum=maximum
+                "integer_too_large", field=field, value=clip(value), maximum=maximum
             )
         return number
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -153,17 +153,18 @@ def integer(
             number = int(_COUNT_UNIT.sub("", normalize(str(value))))
     except ValueError:  # not a number, or one of more than 4300 digits
         raise ValidationError(
-            "integer_invalid", field=field, value=_clip(value), minimum=minimum
+            "integer_invalid", field=field, value=clip(value), minimum=minimum
         ) from None
     if number < minimum:
         raise ValidationError("integer_invalid", field=field, value=value, minimum=minimum)
     if number > maximum:  # beyond what the database column holds, or any household has
-        raise ValidationError("integer_too_large", field=field, value=_clip(value), maximum=maximum)
+        raise ValidationError("integer_too_large", field=field, value=clip(value), maximum=maximum)
     return number
 
 
-def _clip(value: object, limit: int = 40) -> str:
-    """A value quoted back in a sentence, shortened when it is very long."""
+def clip(value: object, limit: int = 40) -> str:
+    """A value quoted back in a sentence or a table, shortened when it is very long: its first
+    ``limit`` characters and how long it is."""
     text = str(value)
     return text if len(text) <= limit else f"{text[:limit]}…（共 {len(text)} 个字符）"
 
