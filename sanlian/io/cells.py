@@ -14,6 +14,17 @@ from typing import Any
 
 Cell = str | dt.date | None  # text, a date (or datetime) cell, or nothing
 
+
+class ExcelError(str):
+    """A cell that holds one of Excel's error values (``#N/A``, ``#REF!``, ``#VALUE!``,
+    ``#DIV/0!`` …: a formula that failed, a VLOOKUP that found nothing). python-calamine reads
+    it as an empty cell (dimastbk/python-calamine#105); ``readers`` finds it in the sheet's
+    XML, and the import refuses it rather than take the row without what the formula should
+    have given."""
+
+    __slots__ = ()
+
+
 # Full-width digits and letters (U+FF10… U+FF5A) and the ideographic space, folded to ASCII.
 # Full-width punctuation is kept: clerks want their ，and 。 in prose.
 _WIDTH = {0x3000: " "}

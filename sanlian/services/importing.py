@@ -49,6 +49,7 @@ from sanlian.errors import ImportFileError, RuleError, SanlianError, ValidationE
 from sanlian.i18n.messages import render
 from sanlian.io.cells import (
     Cell,
+    ExcelError,
     digits_text,
     display,
     excel_serial,
@@ -576,6 +577,8 @@ def prepare(value: Cell, f: Field) -> Any:
         return None
     if isinstance(value, dt.date):
         return value if f.type == "date" else display(value)
+    if isinstance(value, ExcelError):
+        raise CellProblem(render("import_excel_error", field=f.label, value=value))
     text = value
     if f.type in PROSE_TYPES:
         return text if text.strip() else None

@@ -1,0 +1,132 @@
+"""A cell holding one of Excel's error values (a VLOOKUP that found nothing: ``#N/A``; a
+deleted reference: ``#REF!``) is not a blank cell: python-calamine reads it as one, so the import
+looks for it in the sheet's XML and refuses the row, naming the error, instead of taking the row
+without what the formula should have given. (And ``--sheet`` given for a CSV file.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sanlian.io import readers
+from tests.conftest import Cli, dump
+
+HEADER = ["户主姓名", "所在社区(村)", "手机号码", "家庭人口", "需求", "备用列"]
+
+
+def _book(path: Path, sheets: dict[str, list[list[Any]]], errors: dict[str, list[str]]) -> Path:
+    """A workbook whose cells named in ``errors`` (per sheet) hold their text as an error
+    value (``t="e"`` in the XML, as Excel saves a failed formula)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+        for ref in errors.get(title, []):
+            sheet[ref].data_type = "e"
+    book.save(path)
+    return path
+
+
+def test_an_error_value_refuses_its_row_and_says_which(
+    base: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    rows = [
+        HEADER,
+        ["#REF!", "幸福社区", "#N/A", 3, "#VALUE!"],
+        ["赵一", "幸福社区", None, "#DIV/0!"],
+        ["钱二", "幸福社区", None, 2, None, "#N/A"],  # in a column the import does not read
+    ]
+    path = _book(tmp_path / "户.xlsx", {"户": rows}, {"户": ["A2", "C2", "E2", "D3", "F4"]})
+    before = dump(db_path)
+    result = base("household", "import", path)
+    assert result.code == 1
+    said = {
+        (line.split()[0], line.split()[1], line.split()[2])
+        for line in result.err.splitlines()
+        if "Excel 的错误值" in line
+    }
+    assert said == {
+        ("2", "户主姓名", "#REF!"),
+        ("2", "手机号码", "#N/A"),
+        ("2", "需求", "#VALUE!"),
+        ("3", "家庭人口", "#DIV/0!"),
+    }
+    assert (
+        "“家庭人口”一格是 Excel 的错误值 #DIV/0!（公式出错或查找不到），读不到应有的内容；"
+        "请在 Excel 中改正公式或直接填写这一格，然后重新导入。" in result.err
+    )
+    assert "不能为空" not in result.err  # #REF! in the name is not a blank name
+    assert dump(db_path) == before
+    # --skip-bad: the row whose unread column holds the error is imported
+    result = base("household", "import", path, "--skip-bad")
+    assert result.code == 0 and "新增 1，更新 0，未变 0，不合格 2" in result.out, result
+    assert "钱二" in base("household", "list", "-f", "csv").out
+
+
+def test_the_forked_reading_finds_them_too(
+    base: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sanlian.services import importing
+
+    rows = [HEADER, ["赵一", "幸福社区", None, "#DIV/0!"], ["钱二", "幸福社区"]]
+    path = _book(tmp_path / "户.xlsx", {"户": rows}, {"户": ["D2"]})
+    monkeypatch.setenv(importing.PARALLEL_ENV, "1")  # the checks in a forked process
+    result = base("household", "import", path)
+    assert result.code == 1 and "错误值 #DIV/0!" in result.err, result
+
+
+def test_the_sheet_named_is_the_one_looked_in(base: Cli, tmp_path: Path) -> None:
+    first = [HEADER, ["赵一", "幸福社区", None, 2]]
+    second = [HEADER, ["钱二", "幸福社区", None, "#N/A"]]
+    path = _book(tmp_path / "户.xlsx", {"一科": first, "二科": second}, {"二科": ["D2"]})
+    assert base("household", "import", path, "--sheet", "一科").code == 0
+    result = base("household", "import", path, "--sheet", "二科")
+    assert result.code == 1 and "错误值 #N/A" in result.err, result
+
+
+def test_a_long_sheet_is_scanned_across_its_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [HEADER] + [[f"户{i}", "幸福社区", None, 2] for i in range(300)]
+    path = _book(tmp_path / "户.xlsx", {"户": rows}, {"户": ["D150", "B301"]})
+    monkeypatch.setattr(readers, "_CHUNK", 97)  # a cell's XML cut across chunks
+    assert readers.error_cells(path, 0) == {150: {3: "2"}, 301: {1: "幸福社区"}}
+    assert readers.error_cells(path, 1) == {}  # no such sheet
+
+
+def test_error_cells_as_excel_and_wps_write_them() -> None:
+    found: dict[int, dict[int, str]] = {}
+    readers._errors_in(
+        b'<c r="B7" s="2" t="e"><f>VLOOKUP(A7,Sheet2!A:B,2,0)</f><v>#N/A</v></c>'
+        b'<c t="e" r="AA10"><v>#REF!</v></c>'
+        b'<c r="C1" t="e"/><c r="D1"><v>5</v></c>'  # no value: nothing to say
+        b'<c r="E1" t="s"><v>3</v></c>',  # a shared string, not an error
+        found,
+    )
+    assert found == {7: {1: "#N/A"}, 10: {26: "#REF!"}}
+
+
+def test_a_file_that_is_no_zip_has_none(tmp_path: Path) -> None:
+    path = tmp_path / "旧.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
+    assert readers.error_cells(path, 0) == {}
+
+
+def test_a_sheet_named_for_a_csv_file_is_refused(base: Cli, tmp_path: Path) -> None:
+    """A CSV file has one table: ``--sheet`` is refused, not ignored (the clerk may have meant
+    the workbook the CSV was saved from)."""
+    path = tmp_path / "户.csv"
+    path.write_text("户主姓名,所在社区(村)\n赵一,幸福社区\n", encoding="utf-8-sig")
+    result = base("household", "import", path, "--sheet", "二科")
+    assert result.code == 1
+    assert result.err.strip() == (
+        "“户.csv”是文本（CSV）文件，只有一张表，没有工作表“二科”；导入它请去掉 --sheet，"
+        "要导入工作簿中的这张表请写工作簿（.xlsx）的文件名。"
+    )
+    assert base("household", "import", path).code == 0
