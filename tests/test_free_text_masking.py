@@ -149,3 +149,119 @@ def test_a_file_with_full_numbers_in_free_text_is_the_owners_alone(
 def test_the_default_table_masks_them_too(ledger: Cli) -> None:
     _masked(_ok(ledger, "visit", "list"))
     assert f"户主电话{MASKED_PHONE}" in _ok(ledger, "visit", "show", "1")
+
+
+# --- what is not a personal number -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "第3期 2024.1.15-2024.12.20 专题",  # fifteen digits with dots and a dash: dates
+        "座机0539-8123456-8012",  # a landline and its extension
+        "统一社会信用代码113713000042183212",  # eighteen digits, no birth date in them
+        "文号临政发〔2026〕12号，2026年3月1日至2026年12月31日",
+    ],
+)
+def test_dates_codes_and_landlines_in_prose_are_left_as_written(text: str) -> None:
+    from sanlian.services.validate import mask_numbers_anywhere
+
+    assert mask_numbers_anywhere(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (f"身份证{ID}", f"身份证{MASKED_ID}"),
+        ("身份证 370102 1990 0101 1234", "身份证 370102********1234"),  # check digit wrong
+        ("旧证370102900101123", "旧证370102*****1123"),  # the old fifteen digits
+        ("电话(139)1234-5678", "电话139****5678"),
+        ("+86 138 1234 5678", "+86138****5678"),
+    ],
+)
+def test_numbers_in_prose_are_masked_however_written(text: str, shown: str) -> None:
+    from sanlian.services.validate import mask_numbers_anywhere
+
+    assert mask_numbers_anywhere(text) == shown
+
+
+def test_a_topic_and_a_contact_are_free_text_too(base: Cli) -> None:
+    _ok(base, "research", "add", "--cadre", "单丽", "--title", "调研", "--topic",
+        f"回访{PHONE}", "--date", "4-6")  # fmt: skip
+    _ok(base, "community", "edit", "幸福社区", "--contact", f"王主任{PHONE}")
+    _masked(_ok(base, "research", "list", "-f", "csv"))
+    _masked(_ok(base, "community", "list", "-f", "csv"))
+    _masked(_ok(base, "community", "show", "幸福社区"))
+
+
+# --- what is shown masked is not written back over the number ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "field"),
+    [
+        (("visit", "edit", "1", "--diary"), "民情日记"),
+        (("problem", "edit", "1", "--text"), "问题内容"),
+        (("household", "edit", "1", "--needs"), "需求"),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, tuple) else v,
+)
+def test_a_masked_number_pasted_back_is_refused(
+    ledger: Cli, db_path: Path, command: tuple[str, ...], field: str
+) -> None:
+    from tests.conftest import dump
+
+    before = dump(db_path)
+    result = ledger(*command, f"改过的内容，电话{MASKED_PHONE}")
+    assert result.code == 1, result
+    assert f"：“{field}”中写的“{MASKED_PHONE}”是遮蔽显示的号码" in result.err, result.err
+    assert "请用 --reveal 查看原文后照原文修改" in result.err
+    assert dump(db_path) == before
+    # the number itself, or none: as the clerk wants
+    _ok(ledger, *command, f"改过的内容，电话{PHONE}")
+    _ok(ledger, *command, "改过的内容，号码已删去")
+
+
+def test_a_masked_number_in_a_new_record_is_kept_as_typed(base: Cli) -> None:
+    """Nothing is lost when a new diary quotes a number as a report showed it."""
+    _ok(base, "visit", "add", "--date", "4-3", "--cadre", "单丽", "--household", "1",
+        "--form", "home", "--diary", f"回访{MASKED_PHONE}")  # fmt: skip
+    assert MASKED_PHONE in _ok(base, "visit", "show", "1", "--reveal")
+
+
+def test_an_imported_listing_with_the_text_shown_masked_is_refused(
+    ledger: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    """A listing written to a file, its number columns deleted (as the import advises) and
+    imported again: the needs, masked in it, would have lost the number."""
+    import csv
+
+    from tests.conftest import dump
+
+    listing = tmp_path / "户.csv"
+    _ok(ledger, "household", "list", "-o", listing)
+    with listing.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    keep = [i for i, h in enumerate(rows[0]) if h not in ("手机号码", "身份证号码")]
+    edited = tmp_path / "户2.csv"
+    with edited.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows([[r[i] for i in keep if i < len(r)] for r in rows])
+    before = dump(db_path)
+    result = ledger("household", "import", edited)
+    assert result.code == 1 and f"“需求”中写的“{MASKED_PHONE}”" in result.err, result
+    assert dump(db_path) == before
+
+
+# --- the journal ------------------------------------------------------------------------------
+
+
+def test_history_and_undo_mask_numbers_in_free_text(ledger: Cli) -> None:
+    _ok(ledger, "visit", "edit", "1", "--diary", f"新电话{PHONE}")
+    _ok(ledger, "activity", "add", "education", "--date", "4-7", "--title", f"联系{PHONE}")
+    for args in (("history",), ("history", "--detail"), ("history", "--detail", "-f", "json"),
+                 ("history", "--record", "visit:1")):  # fmt: skip
+        _masked(_ok(ledger, *args))
+    _whole(_ok(ledger, "history", "--detail", "--reveal"))
+    asked = ledger("undo")  # no answer: cancelled, but says what it would do
+    assert "联系" in asked.out
+    _masked(asked.out + asked.err)

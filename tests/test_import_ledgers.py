@@ -90,7 +90,7 @@ def test_link_rules_refuse_rows(base: Cli, tmp_path: Path, unchanged: Any) -> No
     ]
     result = unchanged(lambda: base("link", "import", write_csv(tmp_path / "x.csv", rows)))
     err = result.err
-    assert "7 行都不合格" in err
+    assert "不合格 7 行" in err
     # the refusal stands in the start date's column, with its value
     assert re.search(r"\n8 +开始日期 +2027-03-01 +“联系开始日期”2027-03-01 晚于今天", err), err
     assert "干部“曾强”（编号 4）不是领导班子成员" in err

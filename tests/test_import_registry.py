@@ -992,7 +992,7 @@ def test_a_file_with_no_good_row_is_refused_with_or_without_skip_bad(
     rows = [["户主姓名", "所在社区(村)"], ["李四", "没有这个社区"], ["王五", "也没有"]]
     path = write_csv(tmp_path / "户.csv", rows)
     before = dump(db_path)
-    said = "文件中 2 行都不合格，没有可导入的行，未导入任何数据；请按错误原因改正后重新导入。"
+    said = "文件中没有合格的行（不合格 2 行），未导入任何数据；请按错误原因改正后重新导入。"
     for extra in ((), ("--dry-run",), ("--skip-bad", "--dry-run"), ("--skip-bad",)):
         result = base("household", "import", path, *extra)
         assert result.code == 1, (extra, result)

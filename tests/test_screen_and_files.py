@@ -115,7 +115,7 @@ def test_the_refused_rows_of_an_import_are_the_owners_alone(
         f"姓名,科室,公民身份证,办公电话\n刘洋,无此科,{MAN},13812345678\n", encoding="utf-8"
     )
     result = base("cadre", "import", other, "--skip-bad")
-    assert result.code == 1 and "没有可导入的行" in result.err, result.err  # its one row bad
+    assert result.code == 1 and "文件中没有合格的行" in result.err, result.err  # its one row bad
     (bad,) = tmp_path.glob("干部*错误*")
     assert "13812345678" in bad.read_text(encoding="utf-8-sig") and mode(bad) == 0o600
 

@@ -210,11 +210,13 @@ def undo(
     from sanlian.errors import RuleError
     from sanlian.i18n.messages import render
     from sanlian.services import admin
+    from sanlian.services.validate import mask_numbers_anywhere
 
     st = state()
     with st.session() as session:  # ask first, outside the writing transaction
         plan = admin.undo_plan(session)
-    entry = plan.entry
+    entry = dict(plan.entry)
+    entry["summary"] = mask_numbers_anywhere(entry["summary"])  # as history shows it
     lines = journal.preview(plan)
     typer.echo(
         "将要：\n" + "\n".join(f"  {line}" for line in lines) if lines else "（没有逐项内容）"

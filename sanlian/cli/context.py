@@ -259,7 +259,7 @@ def mask_text(text: str) -> str:
         text = _hide_passwords(text)
     from sanlian.services.validate import mask_numbers_anywhere
 
-    return mask_numbers_anywhere(text)
+    return mask_numbers_anywhere(text, loose=True)
 
 
 def mask_command(args: list[str]) -> str:

@@ -20,6 +20,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from sanlian.services.validate import FREE_TEXT_FIELDS
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -56,10 +58,9 @@ class Col:
     screen: bool = True  # False: left out of a table on a terminal (kept in files and json)
 
 
-# Text a clerk writes in his own words (a diary, a note, a problem, a household's needs or
-# address, a title): an ID or mobile number written in it is masked as a number field is,
-# unless ``reveal`` (``validate.mask_numbers_anywhere``).
-FREE_TEXT_KEYS = frozenset({"diary", "note", "text", "needs", "address", "title"})
+# Text a clerk writes in his own words: an ID or mobile number written in it is masked as a
+# number field is, unless ``reveal`` (``validate.mask_numbers_anywhere``).
+FREE_TEXT_KEYS = FREE_TEXT_FIELDS
 
 
 def is_sensitive(key: str) -> str | None:

@@ -244,6 +244,7 @@ class Recorder:
                 continue
             b = {k: before[k] for k in keys} | _named(before) | {k: before.get(k) for k in changed}
             a = {k: before[k] for k in keys} | _named(before) | {k: after[k] for k in changed}
+            _keeps_numbers(table.name, b, a)
             self.changes.append(Change(table.name, "update", _record_id(table, b), b, a))
 
     def deletes(self, table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
@@ -473,6 +474,26 @@ def _object_key(obj: Any) -> tuple[str, dict[str, Any]] | None:
     }
 
 
+def _keeps_numbers(table: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> None:
+    """Refuse an update of free text that would keep a number written in it only masked: the
+    text was copied from a screen that masks it (``validate.number_masked_in``). Every write
+    of a journaled command passes here: an edit, an import, a bulk update."""
+    from sanlian.errors import ValidationError
+    from sanlian.services.validate import FREE_TEXT_FIELDS, number_masked_in
+
+    for key, new in after.items():
+        old = before.get(key)
+        if key in FREE_TEXT_FIELDS and isinstance(new, str) and isinstance(old, str):
+            lost = number_masked_in(old, new)
+            if lost is not None:
+                raise ValidationError(
+                    "masked_pasted",
+                    record=describe_row(table, before),
+                    field=field_label(table, key),
+                    value=lost,
+                )
+
+
 def _on_before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
     rec = recorder(session)
     if rec is None or rec.paused:
@@ -540,6 +561,7 @@ def _on_after_flush(session: Session, _ctx: Any) -> None:
             continue
         b = {k: before[k] for k in keys} | _named(before) | {k: before[k] for k in changed}
         a = {k: before[k] for k in keys} | _named(before) | {k: after[k] for k in changed}
+        _keeps_numbers(table.name, b, a)
         made.append(
             (order.get(table.name, 0), Change(table.name, "update", _record_id(table, b), b, a))
         )
@@ -915,9 +937,10 @@ def shown(
     table: str | None = None,
     row: Mapping[str, Any] | None = None,
 ) -> str:
-    """A stored value as a clerk reads it: masked numbers unless ``reveal``, a stored key as
-    its label (``table`` and the ``row`` tell which list of labels)."""
-    from sanlian.services.validate import mask_id, mask_phone
+    """A stored value as a clerk reads it: masked numbers unless ``reveal`` (an ID or mobile
+    number written in free text too), a stored key as its label (``table`` and the ``row``
+    tell which list of labels)."""
+    from sanlian.services.validate import mask_id, mask_numbers_anywhere, mask_phone
 
     if value is None or value == "":
         return "（空）"
@@ -928,19 +951,25 @@ def shown(
         return text if reveal else str(mask_id(text))
     if key.endswith("phone"):
         return text if reveal else str(mask_phone(text))
-    return _label(table, key, text, row)
+    text = _label(table, key, text, row)
+    return text if reveal else mask_numbers_anywhere(text)
 
 
 def masked(values: Mapping[str, Any] | None, reveal: bool) -> dict[str, Any] | None:
-    """ID and phone numbers masked unless ``reveal``."""
+    """ID and phone numbers masked unless ``reveal``, and those written in free text."""
+    from sanlian.services.validate import mask_numbers_anywhere
+
     if values is None:
         return None
-    return {
-        k: v
-        if reveal or v is None or not k.endswith(("id_number", "phone"))
-        else shown(k, v, False)
-        for k, v in values.items()
-    }
+    out = dict(values)
+    if reveal:
+        return out
+    for k, v in values.items():
+        if v is not None and k.endswith(("id_number", "phone")):
+            out[k] = shown(k, v, False)
+        elif isinstance(v, str):
+            out[k] = mask_numbers_anywhere(v)
+    return out
 
 
 def field_lines(change: StoredChange, *, reveal: bool, back: bool = False) -> list[str]:
@@ -980,7 +1009,11 @@ def change_line(change: StoredChange, *, reveal: bool, verb: dict[str, str]) -> 
     if change.is_run:
         return f"{verb.get(change.action, change.action)}{describe_run(change)}"
     row = change.after if change.action == "insert" else change.before
-    what = describe_row(change.table, row)
+    what = describe_row(change.table, row)  # a name or a title: masked as free text
+    if not reveal:
+        from sanlian.services.validate import mask_numbers_anywhere
+
+        what = mask_numbers_anywhere(what)
     if change.action == "update":
         lines = field_lines(change, reveal=reveal, back=verb is UNDO_VERBS)
         return f"{verb['update']}{what}：" + ("；".join(lines) or "（个人信息已清除）")

@@ -469,6 +469,10 @@ def history(
             at = at.replace(tzinfo=dt.UTC)
         row["at"] = at.astimezone()
         row["kind_label"] = JOURNAL_KINDS.get(row["kind"], row["kind"])
+        if not reveal:  # a title or a name as typed, which may hold a number
+            from sanlian.services.validate import mask_numbers_anywhere
+
+            row["summary"] = mask_numbers_anywhere(row["summary"])
         if row["undone_by"]:
             row["kind_label"] += f"（已由第 {row['undone_by']} 条撤销）"
     if detail or record is not None:

@@ -490,6 +490,11 @@ _LOOSE_ID = re.compile(
     r"(?![0-9])"
 )
 _LOOSE_PHONE = re.compile(rf"(?<![0-9+*])(?:\+?86{_SEP})?1(?:{_SEP}[0-9]){{10}}(?![0-9])")
+# As a number is written in prose: its first three digits together (138 1234 5678, (139)1234-5678),
+# not eleven digits any separators apart (the 1 of 第1期 and a date after it).
+_WRITTEN_PHONE = re.compile(
+    rf"(?<![0-9+*])(?:\+?86{_SEP})?(?:\(|（)?1[3-9][0-9](?:{_SEP}[0-9]){{8}}(?![0-9])"
+)
 _LOOSE_SEPARATORS = re.compile(r"[ .\\\-()]")
 _ANY_DIGIT = re.compile(r"[0-9\uff10-\uff19]")
 # Full-width digits, letters X and dots, every kind of space (a no-break space from Word, a
@@ -525,27 +530,80 @@ def masked_number(kind: str, digits: str) -> str:
     return str(mask_phone(digits) or "")
 
 
-def mask_numbers_anywhere(text: str) -> str:
+# Fields a clerk writes in his own words (a diary, a note, a problem, a household's needs or
+# address, a title, a contact): an ID or mobile number written in one is shown masked unless
+# --reveal (``mask_numbers_anywhere``), and a text holding such a number only masked is not
+# written over it (``number_masked_in``).
+FREE_TEXT_FIELDS = frozenset(
+    {"diary", "note", "text", "needs", "address", "title", "topic", "contact"}
+)
+_MASKED_RUN = re.compile(r"\+?[0-9]*\*{4,}[0-9Xx]*")
+
+
+def number_masked_in(old: str, new: str) -> str | None:
+    """A number written in ``old`` that ``new`` holds only masked, as the screen shows it (a
+    diary copied from ``visit show``, mended and pasted back; a listing exported, edited and
+    imported): the masked number, else ``None``. Writing ``new`` would lose the number."""
+    if "*" not in new:
+        return None
+    shown = mask_numbers_anywhere(old)
+    if shown == old:
+        return None
+    for run in _MASKED_RUN.findall(shown):
+        if run in new and run not in old:
+            return run
+    return None
+
+
+def mask_numbers_anywhere(text: str, *, loose: bool = False) -> str:
     """Free text with every ID-number-like and mobile-like run masked, however it is written:
     full-width digits, spaces, dashes or dots inside the run, +86 before it; the rest stays as
-    typed. Looser than ``mask_numbers_in`` (any 18-character run, its check digit unchecked):
-    for what is shown or published, not for reading a value."""
+    typed. Looser than ``mask_numbers_in`` (an ID number's check digit unchecked): for what
+    is shown or published, not for reading a value. An ID number is taken where its birth
+    date is a date (``_born``) and a mobile number where its first three digits stand
+    together, so that dates, credit codes and landlines in prose are left as written;
+    ``loose`` (a command line, the shell's history: nothing to lose by masking too much) takes
+    any eighteen characters and eleven digits from a 1, whatever stands between them."""
     if len(_ANY_DIGIT.findall(text)) < 11:  # no run could be long enough
         return text
     folded = fold_digits(text)
     spans: list[tuple[int, int, str]] = []
-    for kind, pattern in (("id", _LOOSE_ID), ("phone", _LOOSE_PHONE)):
+    phone = _LOOSE_PHONE if loose else _WRITTEN_PHONE
+    for kind, pattern in (("id", _LOOSE_ID), ("phone", phone)):
         for found in pattern.finditer(folded):
             start, end = found.span()
             if any(s < end and start < e for s, e, _k in spans):
                 continue
             digits = _LOOSE_SEPARATORS.sub("", found.group(0))
+            if kind == "id" and not (loose or _born(digits, found.group(0))):
+                continue
             spans.append((start, end, masked_number(kind, digits)))
     out, at = [], 0
     for start, end, masked in sorted(spans):
         out += [text[at:start], masked]
         at = end
     return "".join(out) + text[at:]
+
+
+def _born(digits: str, written: str) -> bool:
+    """Whether an ID-number-like run in free text has a birth date where an ID number has it
+    (its check digit unchecked: a mistyped number is masked too). Not a credit code of
+    digits, nor dates or a landline and its extension written with dashes (the old 15-digit
+    number is taken only when written without separators: ``2024.1.15-2024.12.20`` is
+    fifteen digits)."""
+    if len(digits) == 15:
+        if written != digits:
+            return False
+        year, month, day = 1900 + int(digits[6:8]), digits[8:10], digits[10:12]
+    else:
+        year, month, day = int(digits[6:10]), digits[10:12], digits[12:14]
+        if not 1900 <= year <= 2099:
+            return False
+    try:
+        dt.date(year, int(month), int(day))
+    except ValueError:
+        return False
+    return True
 
 
 def _masked_id(found: re.Match[str]) -> str:
