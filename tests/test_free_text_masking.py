@@ -265,3 +265,26 @@ def test_history_and_undo_mask_numbers_in_free_text(ledger: Cli) -> None:
     asked = ledger("undo")  # no answer: cancelled, but says what it would do
     assert "联系" in asked.out
     _masked(asked.out + asked.err)
+
+
+# --- export -------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_an_export_with_a_number_in_its_free_text_is_the_owners_alone(
+    ledger: Cli, tmp_path: Path, suffix: str
+) -> None:
+    """Free text is exported as typed (it is imported again), so a file where it holds a
+    number is private, as one with the number columns is, and the clerk is told why."""
+    old = os.umask(0o022)
+    try:
+        with_number, without = tmp_path / f"户{suffix}", tmp_path / f"科室{suffix}"
+        said = ledger("export", "household", "-o", with_number)
+        _ok(ledger, "export", "section", "-o", without)
+    finally:
+        os.umask(old)
+    assert said.code == 0
+    assert "文字中写下的身份证号码、手机号码照原样导出" in said.err and "仅本人可读" in said.err
+    assert stat.S_IMODE(with_number.stat().st_mode) == 0o600
+    assert stat.S_IMODE(without.stat().st_mode) == 0o644

@@ -477,8 +477,11 @@ def export(
             with status(output.name) as line:
                 watched = dataclasses.replace(table, rows=iter(line.watch(table.rows)))
                 count = exporting.write_export(watched, output)
+                table.numbers_in_text = watched.numbers_in_text
     if table.hidden:
         st.note(render("export_hidden", columns="、".join(table.hidden)))
+    if table.numbers_in_text and not reveal:
+        st.note(render("export_text_numbers"))
     if output is not None:
         st.note(render("export_done", kind=table.label, count=count, path=output))
 

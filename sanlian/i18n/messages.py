@@ -345,6 +345,7 @@ MESSAGES: dict[str, str] = {
     "template_suffix": "导入模板只能写成 .xlsx 文件，现在的后缀是“{suffix}”，请把文件名改为以 .xlsx 结尾。",
     "export_kind_unknown": "不认识的类别“{kind}”，可选：{kinds}。",
     "export_done": "已导出{kind} {count} 条到 {path}。",
+    "export_text_numbers": "提示：民情日记、备注等文字中写下的身份证号码、手机号码照原样导出（以便改后再导入），文件已设为仅本人可读，请妥善保管。",
     "export_hidden": "提示：{columns}未导出（个人信息默认不外传）；如确需完整号码，请加 --reveal 并妥善保管文件。",
     "template_done": "已写入{kind}导入模板 {path}：第 1 行是表头，第 2 行是示例（导入时自动跳过），说明见“说明”工作表。",
     "template_kind_unsupported": "“{kind}”没有导入模板，可选：{kinds}。",

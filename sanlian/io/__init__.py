@@ -70,6 +70,13 @@ def put_in_place(part: Path, path: Path) -> None:
         raise
 
 
+def open_to_all(path: Path) -> None:
+    """A file written as its owner's alone (``private``) given the mode any file made here
+    has, as the user's umask decides: it turned out to hold no full number."""
+    with contextlib.suppress(OSError):
+        os.chmod(path, 0o666 & ~_umask())
+
+
 def _owner_only(fd: int, path: Path, mode: int = 0o600) -> None:
     with contextlib.suppress(OSError, AttributeError):  # (no fchmod on Windows)
         os.fchmod(fd, mode)

@@ -53,6 +53,7 @@ class ExportTable:
     text_columns: set[int]
     hidden: tuple[str, ...]  # the labels of the sensitive columns left out
     private: bool = False  # sensitive columns written in full: the file is its owner's alone
+    numbers_in_text: bool = False  # (after ``write_export``) a number written in free text
 
     @property
     def sheet_title(self) -> str:
@@ -388,20 +389,35 @@ def export_table(session: Session, kind: str, *, reveal: bool, today: dt.date) -
 
 
 def write_export(table: ExportTable, path: Path, *, fmt: str | None = None) -> int:
-    """Write ``table`` to ``path`` (.xlsx or .csv, UTF-8 with BOM); return the number of rows."""
-    from sanlian.io.writers import open_writer
+    """Write ``table`` to ``path`` (.xlsx or .csv, UTF-8 with BOM); return the number of rows.
 
+    Free text is written as typed, to be edited and imported again: one that holds an ID or
+    mobile number (``numbers_in_text``) leaves the file its owner's alone, as the number
+    columns written in full do; otherwise it gets the mode any file made here has."""
+    from sanlian.io import open_to_all
+    from sanlian.io.writers import open_writer
+    from sanlian.services.validate import mask_numbers_anywhere
+
+    watch = not table.private
     with open_writer(
         path,
         table.headers,
         text_columns=table.text_columns,
         title=table.sheet_title,
         fmt=fmt,
-        private=table.private,
+        private=True,  # until it is known to hold no number
     ) as writer:
         for row in table.rows:
             writer.write(row)
-        return writer.count
+            if watch and any(
+                type(v) is str and len(v) >= 11 and mask_numbers_anywhere(v) != v for v in row
+            ):
+                watch = False
+                table.numbers_in_text = True
+        count = writer.count
+    if watch:
+        open_to_all(path)
+    return count
 
 
 def default_name(label: str, suffix: str) -> str:
