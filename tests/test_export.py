@@ -185,6 +185,8 @@ def test_template(cli: Cli, tmp_path: Path) -> None:
     guide = [[c.value for c in row] for row in book["说明"].iter_rows()]
     assert guide[0] == ["列名", "是否必填", "说明", "可选值", "也可写作"]
     assert guide[1][:2] == ["姓名", "必填"] and "名字" in guide[1][4]
+    # 必填 said once, in its column (not again in the explanation beside it)
+    assert all("必填" not in str(r[2]) for r in guide[1:] if r[1] in ("必填", "选填"))
     id_row = next(r for r in guide if r[0] == "身份证号码")
     assert "文本" in id_row[2] and "公民身份号码" in id_row[4]
     assert any("--dry-run" in str(r[0]) for r in guide)

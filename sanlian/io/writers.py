@@ -345,7 +345,7 @@ def write_template(path: Path, title: str, columns: Sequence[TemplateColumn], no
             [
                 column.header,
                 "必填" if column.required else "选填",
-                column.help,
+                column.help.removeprefix("必填。"),  # the column before says so
                 "、".join(column.choices),
                 "、".join(column.aliases),
             ]
