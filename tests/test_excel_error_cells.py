@@ -110,6 +110,19 @@ def test_error_cells_as_excel_and_wps_write_them() -> None:
         found,
     )
     assert found == {7: {1: "#N/A"}, 10: {26: "#REF!"}}
+    # the Open XML SDK's prefixed elements, attributes in single quotes
+    readers._errors_in(b"<x:c r='C3' t='e'><x:f>1/0</x:f><x:v>#DIV/0!</x:v></x:c>", found)
+    assert found[3] == {2: "#DIV/0!"}
+
+
+def test_an_error_in_the_record_number_is_named_so(base: Cli, tmp_path: Path) -> None:
+    rows = [["台账编号", *HEADER], ["", "赵一", "幸福社区", None, 2]]
+    path = _book(tmp_path / "户.xlsx", {"户": rows}, {"户": ["A2"]})
+    (sheet := __import__("openpyxl").load_workbook(path))["户"]["A2"] = "#N/A"
+    sheet["户"]["A2"].data_type = "e"
+    sheet.save(path)
+    result = base("household", "import", path)
+    assert result.code == 1 and "“台账编号”一格是 Excel 的错误值 #N/A" in result.err, result
 
 
 def test_a_file_that_is_no_zip_has_none(tmp_path: Path) -> None:

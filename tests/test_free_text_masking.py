@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import sys
 from pathlib import Path
@@ -215,7 +216,7 @@ def test_a_masked_number_pasted_back_is_refused(
     result = ledger(*command, f"改过的内容，电话{MASKED_PHONE}")
     assert result.code == 1, result
     assert f"：“{field}”中写的“{MASKED_PHONE}”是遮蔽显示的号码" in result.err, result.err
-    assert "请用 --reveal 查看原文后照原文修改" in result.err
+    assert f"请用 sanlian {command[0]} show 1 --reveal 查看原文后照原文修改" in result.err
     assert dump(db_path) == before
     # the number itself, or none: as the clerk wants
     _ok(ledger, *command, f"改过的内容，电话{PHONE}")
@@ -247,9 +248,52 @@ def test_an_imported_listing_with_the_text_shown_masked_is_refused(
     with edited.open("w", encoding="utf-8-sig", newline="") as fh:
         csv.writer(fh).writerows([[r[i] for i in keep if i < len(r)] for r in rows])
     before = dump(db_path)
-    result = ledger("household", "import", edited)
-    assert result.code == 1 and f"“需求”中写的“{MASKED_PHONE}”" in result.err, result
+    for extra in ((), ("--dry-run",)):  # a rehearsal says what the import would
+        result = ledger("household", "import", edited, *extra)
+        assert result.code == 1 and f"“需求”中写的“{MASKED_PHONE}”" in result.err, result
+        assert re.search(r"\n2 +需求 +女儿电话158\*{4}2222 ", result.err), result.err
     assert dump(db_path) == before
+    # --skip-bad: the other rows go in, this one is saved to be mended
+    with edited.open("a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerow(["", "新户", "幸福社区", "", "", ""])
+    result = ledger("household", "import", edited, "--skip-bad")
+    assert result.code == 0 and "新增 1，更新 0，未变 0，不合格 1" in result.out, result
+    assert f"女儿电话{PHONE}" in _ok(ledger, "household", "show", "1", "--reveal")
+
+
+def test_a_rehearsed_ledger_import_refuses_it_too(ledger: Cli, tmp_path: Path) -> None:
+    import csv
+
+    path = tmp_path / "走访.csv"
+    _ok(ledger, "export", "visit", "-o", path)
+    text = path.read_text(encoding="utf-8-sig").replace(PHONE, MASKED_PHONE)
+    path.write_text(text, encoding="utf-8-sig")
+    for extra in ((), ("--dry-run",)):
+        result = ledger("visit", "import", path, *extra)
+        assert result.code == 1, result
+        assert f"走访 1：“民情日记”中写的“{MASKED_PHONE}”" in result.err, result.err
+    assert csv  # (the file is the export's own)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "lost"),
+    [
+        (f"电话{PHONE}", f"电话{MASKED_PHONE}", MASKED_PHONE),
+        (f"电话{PHONE}", f"电话{PHONE}（屏幕上显示为{MASKED_PHONE}）", None),  # kept whole
+        (
+            f"电话{PHONE}（登记为{MASKED_PHONE}）",
+            f"电话{MASKED_PHONE}（登记为{MASKED_PHONE}）",
+            MASKED_PHONE,
+        ),  # fmt: skip
+        (f"电话{PHONE}", f"电话 158 1111 2222，即{MASKED_PHONE}", None),  # written otherwise
+        ("没有号码", f"回访{MASKED_PHONE}", None),  # never whole here: nothing to lose
+        (f"身份证{ID}", f"身份证{MASKED_ID}", MASKED_ID),
+    ],
+)
+def test_what_a_masked_paste_would_lose(old: str, new: str, lost: str | None) -> None:
+    from sanlian.services.validate import number_masked_in
+
+    assert number_masked_in(old, new) == lost
 
 
 # --- the journal ------------------------------------------------------------------------------
@@ -285,6 +329,6 @@ def test_an_export_with_a_number_in_its_free_text_is_the_owners_alone(
     finally:
         os.umask(old)
     assert said.code == 0
-    assert "文字中写下的身份证号码、手机号码照原样导出" in said.err and "仅本人可读" in said.err
+    assert "中写下的身份证号码、手机号码照原样导出" in said.err and "仅本人可读" in said.err
     assert stat.S_IMODE(with_number.stat().st_mode) == 0o600
     assert stat.S_IMODE(without.stat().st_mode) == 0o644

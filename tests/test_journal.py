@@ -269,6 +269,27 @@ def test_purge_leaves_no_trace_of_the_numbers(base: Cli, db_path: Path) -> None:
     ]
 
 
+def test_purge_takes_the_numbers_out_of_the_persons_free_text(base: Cli, db_path: Path) -> None:
+    """A number written in the household's needs or note goes too, from the record and from
+    the journal's stored values; the rest of the text stays."""
+    other = "13911112222"
+    assert base("visit", "add", "--date", "4-3", "--cadre", "单丽", "--household", "王秀英",
+                "--form", "home").code == 0  # fmt: skip  # referenced: retired, not deleted
+    assert base("household", "edit", "王秀英", "--needs", f"女儿电话{PHONE}，要就医").code == 0
+    assert (
+        base("household", "edit", "王秀英", "--note", f"身份证{ID_NUMBER}，电话{other}").code == 0
+    )
+    result = base("household", "remove", "王秀英", "--purge", "--force")
+    assert result.code == 0, result
+    assert "以及需求、备注中写下的号码" in result.out
+    raw = stored_bytes(db_path)
+    for number in (PHONE, ID_NUMBER, other):
+        assert number.encode() not in raw
+    assert query(db_path, "select needs, note from household where name = '王秀英'") == [
+        ("女儿电话（号码已清除），要就医", "身份证（号码已清除），电话（号码已清除）")
+    ]
+
+
 def test_purge_is_refused_for_a_section(base: Cli, unchanged: Any) -> None:
     result = unchanged(lambda: base("section", "remove", "办公室", "--purge"))
     assert "不能用 --purge" in result.err
@@ -299,7 +320,7 @@ def test_purge_erases_a_contact_persons_phone(base: Cli, db_path: Path, kind: st
     assert base(kind, "edit", "和平", "--phone", "").code == 0
     result = base(kind, "remove", "和平", "--purge")
     assert result.code == 0, result
-    assert "的个人信息（联系人、手机号码）" in result.out
+    assert "的个人信息（联系人、联系电话，以及" in result.out
     raw = stored_bytes(db_path)
     assert PHONE.encode() not in raw and "刘主任".encode() not in raw
 
@@ -367,9 +388,9 @@ def test_command_lines_are_journaled_with_numbers_masked() -> None:
 def test_history_names_the_record_and_undo_says_what_returns(base: Cli) -> None:
     base("cadre", "edit", "单丽", "--title", "科员")
     lines = base("history", "--detail", "-n", "1").out
-    assert "修改干部“单丽”（编号 3）：职务/标题：（空） → 科员" in lines
+    assert "修改干部“单丽”（编号 3）：职务：（空） → 科员" in lines
     preview = base("undo").out  # no answer: cancelled
-    assert "改回干部“单丽”（编号 3）：职务/标题：科员 → （空）" in preview
+    assert "改回干部“单丽”（编号 3）：职务：科员 → （空）" in preview
 
 
 def test_history_and_undo_show_stored_keys_as_their_labels(base: Cli) -> None:

@@ -98,6 +98,8 @@ class State:
                     journal.install(session)
                 else:
                     snapshot_for_read(session)
+                if write or rehearse:
+                    journal.guard(session)
                 yield session
                 if write:
                     journal.finish(session, at=now(), operator=self.who, command=self.command_line)

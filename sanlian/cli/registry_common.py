@@ -149,13 +149,18 @@ def attach_common(
                 st.journal(
                     session, f"{kind} remove --purge", "清除个人信息并" + summary, kind="purge"
                 )
-                journal.scrub(session, kind, int(record_id), fields)
+                journal.scrub(session, kind, int(record_id), fields, registry.free_text_of(kind))
             else:
                 st.journal(session, f"{kind} remove", summary)
         if purge:
-            from sanlian.db.journal import FIELD_LABELS
-
-            shown = "、".join(FIELD_LABELS[f] for f in journal.PERSONAL_FIELDS[kind])
+            shown = "、".join(journal.field_label(kind, f) for f in journal.PERSONAL_FIELDS[kind])
+            texts = [
+                journal.field_label(kind, f)
+                for f in registry.free_text_of(kind)
+                if f not in journal.PERSONAL_FIELDS[kind]
+            ]
+            if texts:
+                shown += f"，以及{'、'.join(texts)}中写下的号码"
             typer.echo(render("purged", kind=label, name=name, id=record_id, fields=shown))
             from sanlian.services.admin import compact
 

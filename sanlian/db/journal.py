@@ -477,8 +477,26 @@ def _object_key(obj: Any) -> tuple[str, dict[str, Any]] | None:
 def _keeps_numbers(table: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> None:
     """Refuse an update of free text that would keep a number written in it only masked: the
     text was copied from a screen that masks it (``validate.number_masked_in``). Every write
-    of a journaled command passes here: an edit, an import, a bulk update."""
+    passes here: an edit, an import, a bulk update, and a rehearsed one (``guard``)."""
     from sanlian.errors import ValidationError
+
+    lost = masked_paste(table, before, after)
+    if lost is not None:
+        key, value = lost
+        raise ValidationError(
+            "masked_pasted",
+            record=describe_row(table, before),
+            field=field_label(table, key),
+            value=value,
+            see=see_whole(table, before.get("id")),
+        )
+
+
+def masked_paste(
+    table: str, before: Mapping[str, Any], after: Mapping[str, Any]
+) -> tuple[str, str] | None:
+    """The free-text field of ``after`` that holds, only masked, a number written whole in
+    ``before``, and that number masked; ``None`` when nothing would be lost."""
     from sanlian.services.validate import FREE_TEXT_FIELDS, number_masked_in
 
     for key, new in after.items():
@@ -486,12 +504,51 @@ def _keeps_numbers(table: str, before: Mapping[str, Any], after: Mapping[str, An
         if key in FREE_TEXT_FIELDS and isinstance(new, str) and isinstance(old, str):
             lost = number_masked_in(old, new)
             if lost is not None:
-                raise ValidationError(
-                    "masked_pasted",
-                    record=describe_row(table, before),
-                    field=field_label(table, key),
-                    value=lost,
-                )
+                return key, lost
+    return None
+
+
+# How a clerk sees a record's free text whole: its show command, else its listing's.
+_SEE_WHOLE = {
+    "visit": "sanlian visit show {id} --reveal",
+    "problem": "sanlian problem show {id} --reveal",
+    "cadre": "sanlian cadre show {id} --reveal",
+    "community": "sanlian community show {id} --reveal",
+    "enterprise": "sanlian enterprise show {id} --reveal",
+    "household": "sanlian household show {id} --reveal",
+    "link": "sanlian link list --all --reveal",
+    "activity": "sanlian activity list --reveal",
+    "research": "sanlian research list --reveal",
+}
+
+
+def see_whole(table: str, record_id: Any) -> str:
+    return _SEE_WHOLE.get(table, "--reveal").format(id=record_id)
+
+
+def guard(session: Session) -> None:
+    """Refuse, in this session, a change of an object's free text that would keep a number
+    only masked (``_keeps_numbers``), whether or not the session is journaled: a rehearsed
+    import (``--dry-run``) says what the import would."""
+    from sqlalchemy import event
+
+    event.listen(session, "before_flush", _guard_free_text)
+
+
+def _guard_free_text(session: Session, _ctx: Any, _instances: Any) -> None:
+    from sqlalchemy import inspect
+
+    from sanlian.services.validate import FREE_TEXT_FIELDS
+
+    for obj in list(session.dirty):
+        state = inspect(obj)
+        table = state.mapper.local_table
+        for key in FREE_TEXT_FIELDS & set(state.attrs.keys()):
+            history = state.attrs[key].history
+            if history.added and history.deleted:
+                named = {k: state.dict.get(k) for k in ("id", "name", "title") if k in state.dict}
+                before = {**named, key: history.deleted[0]}
+                _keeps_numbers(table.name, before, {key: history.added[0]})
 
 
 def _on_before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
@@ -812,11 +869,19 @@ def ids_named(session: Session, table_name: str, name: str) -> list[int]:
 # --- purge -----------------------------------------------------------------------------------
 
 
-def scrub(session: Session, table_name: str, record_id: int, fields: Sequence[str]) -> int:
-    """Erase ``fields`` of one record from every stored before/after value; return the rows."""
+def scrub(
+    session: Session,
+    table_name: str,
+    record_id: int,
+    fields: Sequence[str],
+    texts: Sequence[str] = (),
+) -> int:
+    """Erase ``fields`` of one record from every stored before/after value, and the numbers
+    written in its free text ``texts`` (``validate.erase_numbers``); return the rows."""
     from sqlalchemy import select, update
 
     from sanlian.db.models import JournalChange
+    from sanlian.services.validate import erase_numbers
 
     table: Any = JournalChange.__table__  # type: ignore[attr-defined]
     stmt = select(table.c.id, table.c.before, table.c.after).where(
@@ -827,11 +892,14 @@ def scrub(session: Session, table_name: str, record_id: int, fields: Sequence[st
         values = {}
         for name, text in (("before", before), ("after", after)):
             data = _loads(text)
-            if data is None or not any(f in data for f in fields):
+            if data is None or not any(f in data for f in (*fields, *texts)):
                 continue
             for f in fields:
                 if f in data:
                     data[f] = None
+            for f in texts:
+                if isinstance(data.get(f), str):
+                    data[f] = erase_numbers(data[f])
             values[name] = _dumps(data)
         if values:
             session.connection().execute(update(table).where(table.c.id == row_id).values(**values))
@@ -904,7 +972,13 @@ def _enums() -> dict[tuple[str | None, str], Mapping[str, str]]:
 
 
 # a field whose label depends on its table: a contact's phone may be a fixed line
-TABLE_FIELD_LABELS = {("community", "phone"): "联系电话", ("enterprise", "phone"): "联系电话"}
+TABLE_FIELD_LABELS = {
+    ("community", "phone"): "联系电话",
+    ("enterprise", "phone"): "联系电话",
+    ("cadre", "title"): "职务",
+    ("research", "title"): "题目",
+    ("activity", "title"): "名称",
+}
 
 
 def field_label(table: str | None, key: str) -> str:

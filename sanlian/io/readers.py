@@ -224,7 +224,7 @@ def _open_excel(path: Path, sheet: str | None) -> Table:
     )
 
 
-_ERROR_MARK = b't="e"'  # a cell of type error, as every writer of .xlsx spells it
+_ERROR_MARKS = (b't="e"', b"t='e'")  # a cell of type error
 _OVERLAP = 1 << 16  # bytes read again with the next chunk: a cell's XML cut at a chunk's end
 
 
@@ -246,7 +246,7 @@ def error_cells(path: Path, position: int) -> dict[int, dict[int, str]]:
                 tail = b""
                 while chunk := fh.read(_CHUNK):
                     window = tail + chunk
-                    if _ERROR_MARK in window:
+                    if any(mark in window for mark in _ERROR_MARKS):
                         _errors_in(window, found)
                     tail = window[-_OVERLAP:]
             return found
@@ -276,9 +276,11 @@ def _errors_in(window: bytes, found: dict[int, dict[int, str]]) -> None:
     import html
     import re
 
-    for cell in re.finditer(rb'<c\b([^>/]*\bt="e"[^>/]*)>(.*?)</c>', window, re.S):
-        ref = re.search(rb'\br="([A-Z]{1,3})([0-9]+)"', cell[1])
-        value = re.search(rb"<v>([^<]*)</v>", cell[2])
+    # (an element may carry a namespace prefix, x:c, as the Open XML SDK writes it)
+    cells = rb"<(?:\w+:)?c\b([^>/]*\bt=[\"']e[\"'][^>/]*)>(.*?)</(?:\w+:)?c>"
+    for cell in re.finditer(cells, window, re.S):
+        ref = re.search(rb"\br=[\"']([A-Z]{1,3})([0-9]+)[\"']", cell[1])
+        value = re.search(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>", cell[2])
         if ref is None or value is None:
             continue
         column = 0

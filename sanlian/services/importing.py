@@ -601,6 +601,8 @@ def record_number(value: Cell) -> int | None:
     """A 台账编号 cell: the record's number (``12``, ``#12``, ``12.0`` from an Excel number)."""
     if value is None:
         return None
+    if isinstance(value, ExcelError):
+        raise CellProblem(render("import_excel_error", field=RECORD_HEADER, value=value))
     text = display(value) if isinstance(value, dt.date) else value
     text = digits_text(fold_width(text).strip().lstrip("#＃").strip())
     if not text:
@@ -1535,6 +1537,20 @@ class RegistryImporter(Importer):
                     refuse(row, "id_number", exc.message)
                     continue
             changes = {k: v for k, v in data.items() if getattr(record, k) != v}
+            pasted = journal.masked_paste(
+                self.kind, {k: getattr(record, k) for k in changes} | {"id": record.id}, changes
+            )
+            if pasted is not None:  # a listing's masked text: it would lose the number
+                key, value = pasted
+                reason = render(
+                    "masked_pasted",
+                    record=f"{self.label}“{record.name}”（编号 {record.id}）",
+                    field=self._label_of(key),
+                    value=value,
+                    see=journal.see_whole(self.kind, record.id),
+                )
+                refuse(row, key, reason)
+                continue
             if self.kind == "cadre" and changes.get("is_leader") is False:
                 try:  # a leader who still links enterprises stays one (as ``cadre edit``)
                     check_no_enterprises(self.session, record, self.today)

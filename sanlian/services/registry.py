@@ -464,6 +464,14 @@ def uses(session: Session, kind: str, record_id: int) -> list[tuple[str, int, st
     return found
 
 
+def free_text_of(kind: str) -> list[str]:
+    """The free-text fields of a registry kind's records (``validate.FREE_TEXT_FIELDS``)."""
+    from sanlian.db.models import REGISTRY_MODELS
+
+    table: Any = REGISTRY_MODELS[kind].__table__  # type: ignore[attr-defined]
+    return sorted(validate.FREE_TEXT_FIELDS & set(table.c.keys()))
+
+
 def remove(
     session: Session,
     kind: str,
@@ -497,6 +505,10 @@ def remove(
             raise RuleError("purge_kind", kind=spec.label)
         for name in PERSONAL_FIELDS[kind]:
             setattr(record, name, None)
+        for name in free_text_of(kind):  # a number written in its note, its needs
+            value = getattr(record, name)
+            if isinstance(value, str):
+                setattr(record, name, validate.erase_numbers(value))
         session.add(record)
         session.flush()
         if found and record.retired_on is not None:  # retired before: nothing more to do

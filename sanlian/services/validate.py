@@ -537,22 +537,31 @@ def masked_number(kind: str, digits: str) -> str:
 FREE_TEXT_FIELDS = frozenset(
     {"diary", "note", "text", "needs", "address", "title", "topic", "contact"}
 )
-_MASKED_RUN = re.compile(r"\+?[0-9]*\*{4,}[0-9Xx]*")
 
 
 def number_masked_in(old: str, new: str) -> str | None:
     """A number written in ``old`` that ``new`` holds only masked, as the screen shows it (a
-    diary copied from ``visit show``, mended and pasted back; a listing exported, edited and
-    imported): the masked number, else ``None``. Writing ``new`` would lose the number."""
+    diary copied from ``visit show``, mended and pasted back; a listing written to a file,
+    edited and imported): the masked number, else ``None``. Writing ``new`` would lose the
+    number. A number kept whole in ``new`` (however written) is not lost, masked beside it
+    or not."""
     if "*" not in new:
         return None
-    shown = mask_numbers_anywhere(old)
-    if shown == old:
-        return None
-    for run in _MASKED_RUN.findall(shown):
-        if run in new and run not in old:
-            return run
+    kept = {digits for _s, _e, digits, _m in _number_spans(new, loose=False)}
+    for _s, _e, digits, masked in _number_spans(old, loose=False):
+        if digits not in kept and masked in new:
+            return masked
     return None
+
+
+def erase_numbers(text: str) -> str:
+    """``text`` with every ID or mobile number in it (as ``mask_numbers_anywhere`` finds
+    them) taken out: what ``--purge`` leaves of a person's note."""
+    out, at = [], 0
+    for start, end, _digits, _masked in _number_spans(text, loose=False):
+        out += [text[at:start], "（号码已清除）"]
+        at = end
+    return "".join(out) + text[at:] if out else text
 
 
 def mask_numbers_anywhere(text: str, *, loose: bool = False) -> str:
@@ -564,25 +573,34 @@ def mask_numbers_anywhere(text: str, *, loose: bool = False) -> str:
     together, so that dates, credit codes and landlines in prose are left as written;
     ``loose`` (a command line, the shell's history: nothing to lose by masking too much) takes
     any eighteen characters and eleven digits from a 1, whatever stands between them."""
-    if len(_ANY_DIGIT.findall(text)) < 11:  # no run could be long enough
+    spans = _number_spans(text, loose=loose)
+    if not spans:
         return text
+    out, at = [], 0
+    for start, end, _digits, masked in spans:
+        out += [text[at:start], masked]
+        at = end
+    return "".join(out) + text[at:]
+
+
+def _number_spans(text: str, *, loose: bool) -> list[tuple[int, int, str, str]]:
+    """The ID and mobile numbers in ``text`` (``mask_numbers_anywhere``): where each stands,
+    its digits and how it is shown masked, in order."""
+    if len(_ANY_DIGIT.findall(text)) < 11:  # no run could be long enough
+        return []
     folded = fold_digits(text)
-    spans: list[tuple[int, int, str]] = []
+    spans: list[tuple[int, int, str, str]] = []
     phone = _LOOSE_PHONE if loose else _WRITTEN_PHONE
     for kind, pattern in (("id", _LOOSE_ID), ("phone", phone)):
         for found in pattern.finditer(folded):
             start, end = found.span()
-            if any(s < end and start < e for s, e, _k in spans):
+            if any(s < end and start < e for s, e, _d, _m in spans):
                 continue
             digits = _LOOSE_SEPARATORS.sub("", found.group(0))
             if kind == "id" and not (loose or _born(digits, found.group(0))):
                 continue
-            spans.append((start, end, masked_number(kind, digits)))
-    out, at = [], 0
-    for start, end, masked in sorted(spans):
-        out += [text[at:start], masked]
-        at = end
-    return "".join(out) + text[at:]
+            spans.append((start, end, digits.upper(), masked_number(kind, digits)))
+    return sorted(spans)
 
 
 def _born(digits: str, written: str) -> bool:
