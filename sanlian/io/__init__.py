@@ -70,11 +70,14 @@ def put_in_place(part: Path, path: Path) -> None:
         raise
 
 
-def open_to_all(path: Path) -> None:
-    """A file written as its owner's alone (``private``) given the mode any file made here
-    has, as the user's umask decides: it turned out to hold no full number."""
+def restrict(path: Path) -> None:
+    """A file being written made its owner's alone from now on: it turned out to hold a full
+    number (a regular file only: an export to a device or a pipe is left as it is)."""
+    import stat
+
     with contextlib.suppress(OSError):
-        os.chmod(path, 0o666 & ~_umask())
+        if stat.S_ISREG(path.stat().st_mode):
+            os.chmod(path, 0o600)
 
 
 def _owner_only(fd: int, path: Path, mode: int = 0o600) -> None:

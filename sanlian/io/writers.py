@@ -59,6 +59,16 @@ class TableWriter:
         """Give up: leave no half-written file behind."""
         self.close()
 
+    def restrict(self) -> None:
+        """From now on the file is its owner's alone (it holds a full number)."""
+        from sanlian.io import restrict
+
+        restrict(self._writing())
+
+    def _writing(self) -> Path:
+        """The file being written (a temporary one that takes ``path``'s name at the end)."""
+        return self.path
+
     def __enter__(self) -> TableWriter:
         return self
 
@@ -104,6 +114,9 @@ class CsvWriter(TableWriter):
             out.append(text)
         self._writer.writerow(out)
         self.count += 1
+
+    def _writing(self) -> Path:
+        return self._part or self.path
 
     def close(self) -> None:
         if not self._fh.closed:
@@ -159,12 +172,16 @@ class XlsxWriter(TableWriter):
         except OSError:
             raise ImportFileError("export_write_failed", path=path) from None
         self._title = title
+        self._part = self._book.part
         self._widths = list(widths) if widths else None
         self._sample: list[list[Any]] | None = []
         self._sheets: list[str] = []
         self._sheet: Any = None
         self._in_sheet = 0
         self._new_sheet()
+
+    def _writing(self) -> Path:
+        return self._part
 
     def _new_sheet(self) -> None:
         n = len(self._sheets)

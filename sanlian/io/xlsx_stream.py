@@ -455,6 +455,7 @@ class Book:
         from sanlian.io import new_part
 
         self._part = new_part(path, private=private)  # (the name it takes keeps its mode)
+        self.part = self._part  # the file being written
         try:
             self._zip: zipfile.ZipFile | None = zipfile.ZipFile(
                 self._part, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel

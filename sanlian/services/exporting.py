@@ -392,9 +392,8 @@ def write_export(table: ExportTable, path: Path, *, fmt: str | None = None) -> i
     """Write ``table`` to ``path`` (.xlsx or .csv, UTF-8 with BOM); return the number of rows.
 
     Free text is written as typed, to be edited and imported again: one that holds an ID or
-    mobile number (``numbers_in_text``) leaves the file its owner's alone, as the number
-    columns written in full do; otherwise it gets the mode any file made here has."""
-    from sanlian.io import open_to_all
+    mobile number (``numbers_in_text``) makes the file its owner's alone from then on, as the
+    number columns written in full make it from the start."""
     from sanlian.io.writers import open_writer
     from sanlian.services.validate import mask_numbers_anywhere
 
@@ -405,7 +404,7 @@ def write_export(table: ExportTable, path: Path, *, fmt: str | None = None) -> i
         text_columns=table.text_columns,
         title=table.sheet_title,
         fmt=fmt,
-        private=True,  # until it is known to hold no number
+        private=table.private,
     ) as writer:
         for row in table.rows:
             writer.write(row)
@@ -414,10 +413,8 @@ def write_export(table: ExportTable, path: Path, *, fmt: str | None = None) -> i
             ):
                 watch = False
                 table.numbers_in_text = True
-        count = writer.count
-    if watch:
-        open_to_all(path)
-    return count
+                writer.restrict()
+        return writer.count
 
 
 def default_name(label: str, suffix: str) -> str:
