@@ -908,12 +908,11 @@ def stream_rows(
     from sanlian.cli.context import state
     from sanlian.cli.status import status
 
-    free = [c.key for c in cols if c.key in FREE_TEXT_KEYS]
-    watch = _FreeText(free, reveal=reveal)
-    private = bool(free) and reveal and state().reveal_asked
+    watch = _FreeText(reveal=reveal)
+    private = reveal and state().reveal_asked
     with status(output.name if output is not None else None) as line:
         said = _streamed(
-            line.watch(watch.rows(rows) if free else rows),
+            line.watch(watch.rows(rows)),
             cols,
             chosen,
             output,
@@ -938,17 +937,19 @@ def stream_rows(
 
 class _FreeText:
     """``stream_rows``'s free text as it goes by: masked, or under ``reveal`` watched for a
-    number shown whole (``shown``); ``count``: the rows read."""
+    number shown whole (``shown``); ``count``: the rows read. The free-text keys are those of
+    the rows (JSON writes every key, not only the listing's columns)."""
 
-    def __init__(self, keys: Sequence[str], *, reveal: bool) -> None:
-        self.keys = keys
+    def __init__(self, *, reveal: bool) -> None:
         self.reveal = reveal
         self.shown = False
         self.count = 0
 
     def rows(self, rows: Iterable[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:
-        keys = self.keys
+        keys: list[str] | None = None
         for r in rows:
+            if keys is None:  # the listing's rows all have the keys of the first
+                keys = [k for k in r if k in FREE_TEXT_KEYS]
             self.count += 1
             if self.reveal:
                 if not self.shown and any(_shows_number(k, r.get(k)) for k in keys):
