@@ -131,6 +131,53 @@ def test_a_file_that_is_no_zip_has_none(tmp_path: Path) -> None:
     assert readers.error_cells(path, 0) == {}
 
 
+def _damaged(path: Path, rows: int) -> Path:
+    """A workbook of ``rows`` households whose sheet's compressed data is damaged at its
+    start (zlib: "invalid block type"), as a file cut short or mangled in transit is."""
+    import struct
+    import zipfile
+
+    book = [HEADER] + [[f"户{i}", "幸福社区", None, 2] for i in range(rows)]
+    _book(path, {"户": book}, {})
+    with zipfile.ZipFile(path) as zipped:
+        entry = zipped.getinfo("xl/worksheets/sheet1.xml")
+    data = bytearray(path.read_bytes())
+    name, extra = struct.unpack("<HH", data[entry.header_offset + 26 : entry.header_offset + 30])
+    data[entry.header_offset + 30 + name + extra] = 0xFF
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_a_damaged_sheet_has_no_error_cells_to_say(tmp_path: Path) -> None:
+    """The scan is a side look: what it cannot read, python-calamine refuses (below)."""
+    assert readers.error_cells(_damaged(tmp_path / "坏.xlsx", 20), 0) == {}
+
+
+@pytest.mark.parametrize("rows", [20, 6000])  # small; large enough for a forked checker
+def test_a_damaged_sheet_is_refused_in_one_sentence(
+    base: Cli, tmp_path: Path, db_path: Path, rows: int
+) -> None:
+    path = _damaged(tmp_path / "坏.xlsx", rows)
+    before = dump(db_path)
+    result = base("household", "import", path)
+    assert result.code == 1, result
+    assert result.err.startswith(f"文件 {path} 不是可读取的 Excel 工作簿"), result.err
+    assert "Traceback" not in result.err and len(result.err.strip().splitlines()) == 1
+    assert dump(db_path) == before
+
+
+def test_the_sheet_loads_and_is_scanned_beside_the_caller() -> None:
+    """``_on_thread``: the work's value, or what it raised, where it is waited for."""
+    assert readers._on_thread("t", lambda: 42)() == 42
+
+    def fails() -> int:
+        raise ValueError("坏")
+
+    waiting = readers._on_thread("t", fails)
+    with pytest.raises(ValueError, match="坏"):
+        waiting()
+
+
 def test_a_sheet_named_for_a_csv_file_is_refused(base: Cli, tmp_path: Path) -> None:
     """A CSV file has one table: ``--sheet`` is refused, not ignored (the clerk may have meant
     the workbook the CSV was saved from)."""

@@ -331,8 +331,9 @@ def test_forked_only_while_a_core_is_free(monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_the_checks_start_before_the_database_is_opened(tmp_path: Path) -> None:
     """``begin_early`` finds the header and starts the checking process with no database
-    and without SQLAlchemy loaded: it sends ``_front``'s rows, every second name's pinyin
-    keys too (those of the other rows are worked out by the writing process)."""
+    and without SQLAlchemy loaded: it sends ``_front``'s rows, the pinyin keys of one name
+    in ``CHILD_KEYS_EVERY`` too (those of the other rows are worked out by the writing
+    process)."""
     rows = [["户主", "社区(村)"]] + [[f"户{i}", "幸福社区"] for i in range(1200)]
     path = write_csv(tmp_path / "x.csv", rows)
     script = f"""
@@ -347,15 +348,20 @@ early = importing.begin_early(
 assert isinstance(early.front, importing._Forked), early
 got = list(early.front)
 early.stop()
-print(len(got), got[0][0], got[0][2]["name"], got[0][6][2], got[1][6][2], got[-1][6][2])
+keyed = [row[0] for row in got if row[6][2] is not None]
+every = importing.CHILD_KEYS_EVERY
+print(len(got), got[0][0], got[0][2]["name"], got[0][6][2], got[every - 2][6][2])
+print(keyed == [line for line in range(2, 1202) if line % every == 0], len(keyed))
 print("sqlalchemy" in sys.modules, "sqlmodel" in sys.modules)
 """
     done = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
+    K = importing.CHILD_KEYS_EVERY  # noqa: N806
     assert done.stdout.splitlines() == [
-        "1200 2 户0 None ('h1', 'hu1') ('h1199', 'hu1199')",
+        f"1200 2 户0 None ('h{K - 2}', 'hu{K - 2}')",
+        f"True {1200 // K}",
         "False False",
     ]
 
@@ -422,3 +428,33 @@ def test_the_sink_never_waits_on_a_full_pipe_until_drained() -> None:
     finally:
         os.close(read_end)
         os.close(write_end)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_the_database_layer_is_imported_while_a_sheet_loads(
+    base: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    """An Excel sheet is read on a thread (python-calamine lets go of the interpreter): this
+    one imports SQLAlchemy meanwhile, before the checking process is forked. A CSV file is
+    read as it is checked, so the checking process is forked first and SQLAlchemy imported
+    while it checks."""
+    from sanlian.cli import importing as cli_importing
+
+    order: list[str] = []
+    layer, early = cli_importing._database_layer, importing.begin_early
+
+    def imported() -> None:
+        order.append("layer")
+        layer()
+
+    def begun(*args: Any, **kwargs: Any) -> Any:
+        order.append("early")
+        return early(*args, **kwargs)
+
+    monkeypatch.setattr(cli_importing, "_database_layer", imported)
+    monkeypatch.setattr(importing, "begin_early", begun)
+    rows = [["户主", "社区(村)"], ["户一", "幸福社区"]]
+    path = tmp_path / f"x{suffix}"
+    write_csv(path, rows) if suffix == ".csv" else write_xlsx(path, rows)
+    assert base("household", "import", path).code == 0
+    assert order == (["layer", "early"] if suffix == ".xlsx" else ["early"])
