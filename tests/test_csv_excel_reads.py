@@ -33,10 +33,12 @@ READ_AS_OTHER = [
     "(5)",
     "5-Mar",
     "Mar-5",
+    "#N/A",  # an error value to Excel, which the import would refuse as one
+    "#DIV/0!",
 ]
 # and these as themselves (text, or the same number)
 AS_THEY_ARE = ["王秀英", "1-2号楼", "幸福社区26号楼1单元", "12", "12.5", "15480844503", "Tom 5",
-               "9137130018H6NCHAFF", "-5", "", "第一网格"]  # fmt: skip
+               "9137130018H6NCHAFF", "-5", "", "第一网格", "#N/A 查无此人", "＃N/A", "3#楼"]  # fmt: skip
 
 
 @pytest.mark.parametrize("value", READ_AS_OTHER)
@@ -93,7 +95,7 @@ def _through_excel(path: Path) -> None:
 def looks_like_dates(base: Cli) -> Cli:
     steps = [
         ("community", "edit", "幸福社区", "--grid", "01"),
-        ("household", "edit", "王秀英", "--address", "5-3"),
+        ("household", "edit", "王秀英", "--address", "5-3", "--note", "#N/A"),
         (
             "household",
             "add",
@@ -123,7 +125,7 @@ def test_an_export_through_excel_imports_unchanged(looks_like_dates: Cli, tmp_pa
         assert "新增 0，更新 0" in result.out, result
     households = cli("household", "list", "-f", "json").json()
     assert [(h["name"], h["address"], h["note"]) for h in households] == [
-        ("王秀英", "5-3", None),
+        ("王秀英", "5-3", "#N/A"),  # a text, not an error value to refuse
         ("李娜", "3/12", "007"),
     ]
     assert cli("community", "show", "幸福社区", "-f", "json").json()["grid"] == "01"

@@ -67,6 +67,9 @@ def test_an_error_value_refuses_its_row_and_says_which(
     result = base("household", "import", path, "--skip-bad")
     assert result.code == 0 and "新增 1，更新 0，未变 0，不合格 2" in result.out, result
     assert "钱二" in base("household", "list", "-f", "csv").out
+    # the bad rows' file holds the errors as text cells: imported as it is, refused again
+    again = base("household", "import", tmp_path / "户.错误.xlsx")
+    assert again.code == 1 and ("2", "户主姓名", "#REF!") in _said(again.err), again
 
 
 def test_the_forked_reading_finds_them_too(
@@ -129,6 +132,77 @@ def test_a_file_that_is_no_zip_has_none(tmp_path: Path) -> None:
     path = tmp_path / "旧.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
     assert readers.error_cells(path, 0) == {}
+
+
+def _said(err: str) -> set[tuple[str, str, str]]:
+    """(line, column, error) of each row the error table refuses for an error value."""
+    return {
+        (line.split()[0], line.split()[1], line.split()[2])
+        for line in err.splitlines()
+        if "Excel 的错误值" in line
+    }
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig"])
+def test_an_error_value_saved_into_a_csv_file_is_refused_too(
+    base: Cli, tmp_path: Path, db_path: Path, encoding: str
+) -> None:
+    """Excel saves a failed formula into a CSV file as the error's text: the row is refused as
+    from the workbook, rather than a household named "#N/A" or a blank 家庭人口. Text that
+    only mentions an error is text."""
+    from tests.test_import_registry import write_csv
+
+    rows = [
+        HEADER,
+        ["#N/A", "幸福社区", None, 3],
+        ["赵一", "幸福社区", "#N/A", " #DIV/0! "],
+        ["钱二", "幸福社区", None, 2, "公式显示#N/A，已核实", "#NAME?"],  # an unread column
+    ]
+    path = write_csv(tmp_path / "户.csv", rows, encoding=encoding)
+    before = dump(db_path)
+    result = base("household", "import", path)
+    assert result.code == 1, result
+    assert _said(result.err) == {
+        ("2", "户主姓名", "#N/A"),
+        ("3", "手机号码", "#N/A"),
+        ("3", "家庭人口", "#DIV/0!"),
+    }
+    assert "Traceback" not in result.err
+    assert dump(db_path) == before
+    result = base("household", "import", path, "--skip-bad")
+    assert result.code == 0 and "新增 1，更新 0，未变 0，不合格 2" in result.out, result
+    # the bad rows given back with the error as Excel wrote it (not after a tab, as a text)
+    bad = (tmp_path / "户.错误.csv").read_text(encoding="utf-8-sig")
+    assert ",#N/A," in bad and ",#DIV/0!" in bad and "\t#" not in bad, bad
+    assert base("household", "import", tmp_path / "户.错误.csv").code == 1  # refused again
+    listed = base("household", "list", "-f", "csv").out
+    assert "钱二" in listed and "#N/A" not in listed.replace("公式显示#N/A，已核实", "")
+
+
+def test_an_error_value_kept_as_text_in_a_workbook_is_refused_too(
+    base: Cli, tmp_path: Path
+) -> None:
+    """A workbook written by another program may hold the error's text in a text cell."""
+    from openpyxl import load_workbook
+
+    path = _book(tmp_path / "户.xlsx", {"户": [HEADER, ["赵一", "幸福社区", None, 2]]}, {})
+    book = load_workbook(path)
+    book["户"]["D2"].value = "#VALUE!"
+    book["户"]["D2"].data_type = "s"  # (openpyxl would make it an error value otherwise)
+    book.save(path)
+    assert readers.error_cells(path, 0) == {}  # no error cell in the XML: a text cell
+    result = base("household", "import", path)
+    assert result.code == 1 and _said(result.err) == {("2", "家庭人口", "#VALUE!")}, result
+
+
+def test_which_texts_are_excel_error_values() -> None:
+    from sanlian.io.cells import ExcelError, excel_error
+
+    for text in ("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!"):
+        found = excel_error(f" {text} ")
+        assert isinstance(found, ExcelError) and found == text
+    for text in ("#N/A 查无此人", "# N/A", "#n/a", "#1", "＃N/A", "N/A", "#", "", "\t#N/A"):
+        assert excel_error(text) is None, text
 
 
 def _damaged(path: Path, rows: int) -> Path:

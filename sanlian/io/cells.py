@@ -25,6 +25,39 @@ class ExcelError(str):
     __slots__ = ()
 
 
+# What Excel (and WPS) show for a failed formula, and write into a CSV file as the cell's text.
+EXCEL_ERRORS = frozenset(
+    {
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#N/A",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+        "#EXTERNAL!",
+        "#PYTHON!",
+    }
+)
+
+
+def excel_error(text: str) -> ExcelError | None:
+    """``text`` as the error value it spells, all of it (``#N/A``, `` #REF! ``), as a CSV file
+    saved by Excel or a text cell holds one; else ``None``: ``#N/A 查无此人`` is text, and so
+    is ``\t#N/A``, as ``guard_excel`` writes a text Excel would read as an error. Worth calling
+    for a text that holds ``#``."""
+    bare = text.strip(" ")
+    return ExcelError(bare) if bare in EXCEL_ERRORS else None
+
+
 # Full-width digits and letters (U+FF10… U+FF5A) and the ideographic space, folded to ASCII.
 # Full-width punctuation is kept: clerks want their ，and 。 in prose.
 _WIDTH = {0x3000: " "}
@@ -189,8 +222,11 @@ def guard_excel(text: str) -> str:
 
 
 def reads_otherwise(text: str) -> bool:
-    """Whether Excel reads ``text`` in a CSV as a date or a number other than itself."""
-    return text[:1] in _MAY_READ and _EXCEL_READS.fullmatch(text) is not None
+    """Whether Excel reads ``text`` in a CSV as a date or a number other than itself, or as
+    an error value (``#N/A``, which the import would refuse as one: ``excel_error``)."""
+    if text[:1] in _MAY_READ and _EXCEL_READS.fullmatch(text) is not None:
+        return True
+    return "#" in text and excel_error(text) is not None
 
 
 def guard_row(row: list[str]) -> list[str]:

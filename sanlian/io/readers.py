@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sanlian.errors import ImportFileError
-from sanlian.io.cells import Cell, ExcelError, from_excel, unguard_row
+from sanlian.io.cells import Cell, ExcelError, excel_error, from_excel, unguard_row
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -193,7 +193,12 @@ def _open_excel(path: Path, sheet: str | None) -> Table:
         for index, raw in enumerate(data.iter_rows(), start=1):
             counter["row"] = index
             # (a text cell, the usual one, as ``from_excel`` gives it, without its type tests)
-            cells = [(v if v.strip() else None) if type(v) is str else from_excel(v) for v in raw]
+            cells = [
+                ((v if "#" not in v else excel_error(v) or v) if v.strip() else None)
+                if type(v) is str
+                else from_excel(v)
+                for v in raw
+            ]
             if errors and index in errors:
                 for column, value in errors[index].items():
                     at = column - first_column
@@ -553,7 +558,11 @@ def _open_csv(path: Path, encoding: str | None) -> Table:
             for index, record in enumerate(reader, start=1):  # noqa: B007
                 # blank → None; an apostrophe that kept a text from Excel's formulas, off
                 record = unguard_row(record)
-                cells: list[Cell] = [v if v.strip() else None for v in record]
+                # (an error value Excel wrote as its text: ``ExcelError``, refused as such)
+                cells: list[Cell] = [
+                    (v if "#" not in v else excel_error(v) or v) if v.strip() else None
+                    for v in record
+                ]
                 if index == 1 and cells and isinstance(cells[0], str):
                     cells[0] = cells[0].lstrip("\ufeff") or None
                 while cells and cells[-1] is None:

@@ -22,7 +22,7 @@ from typing import Any
 
 from sanlian.errors import ImportFileError
 from sanlian.io import XML_ILLEGAL, new_part, put_in_place
-from sanlian.io.cells import guard_excel, guard_row
+from sanlian.io.cells import ExcelError, guard_excel, guard_row
 
 _LONG_DIGITS = re.compile(r"^\d{12,}$")
 HEADER_FILL = "DDEBF7"
@@ -107,7 +107,9 @@ class CsvWriter(TableWriter):
         out = []
         for index, value in enumerate(row):
             text = csv_text(value)
-            if isinstance(value, str):  # never a formula, a date or a number to Excel
+            if type(value) is ExcelError:  # a bad row's error value, as Excel wrote it: the
+                text = str(value)  # import refuses it again until the cell is put right
+            elif isinstance(value, str):  # never a formula, a date or a number to Excel
                 text = guard_excel(text)
             elif index in self.text_columns and _LONG_DIGITS.match(text):
                 text = "\t" + text
