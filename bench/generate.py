@@ -89,8 +89,9 @@ ACTIVITY_KINDS = (
 )
 BATCH = 50_000
 # The campaign's own limit on the households one cadre is paired with at a time (``campaign set
-# --pairs``): 20 households a cadre on average at both scales, at most 39 (the seeded draw), so
-# the pairs below keep the campaign's rules and ``db check`` passes on the generated database.
+# --pairs``): 20 households a cadre on average at both scales, at most 40 (a cadre drawn at the
+# limit is drawn again), so the pairs below keep the campaign's rules and ``db check`` passes on
+# the generated database.
 PAIRS_PER_CADRE = 40
 
 
@@ -289,21 +290,28 @@ def build(path: Path, scale: str, seed: int = 7) -> dict[str, float]:
         for c in cadres:
             members.setdefault(c["section_id"], []).append(c["id"])
         pair_of: dict[int, list[int]] = {}
+        paired: dict[int, int] = {}
+
+        def free(cid: int) -> bool:
+            return paired.get(cid, 0) < PAIRS_PER_CADRE
+
         for h in households:
             group = members[section_of_community[h["community_id"]]]
-            who = [rng.choice(group)]
+            # a cadre already paired with as many as the campaign allows is drawn again (only
+            # when the draw reaches the limit: below it, the same draws as without the check)
+            one = rng.choice(group)
+            while not free(one):
+                one = rng.choice(group)
+            who = [one]
             if rng.random() < 0.1:
                 other = rng.choice(group)
-                if other != who[0]:
+                if other != who[0] and free(other):
                     who.append(other)  # 多对一
             pair_of[h["id"]] = who
             first = day_after(start, start + dt.timedelta(days=40))
             for cid in who:
-                link("household", first, cadre_id=cid, household_id=h["id"])
-        paired: dict[int, int] = {}
-        for who in pair_of.values():
-            for cid in who:
                 paired[cid] = paired.get(cid, 0) + 1
+                link("household", first, cadre_id=cid, household_id=h["id"])
         if max(paired.values(), default=0) > PAIRS_PER_CADRE:
             raise SystemExit(
                 f"a cadre pairs {max(paired.values())} households: raise PAIRS_PER_CADRE"
