@@ -58,11 +58,6 @@ class Col:
     screen: bool = True  # False: left out of a table on a terminal (kept in files and json)
 
 
-# Text a clerk writes in his own words: an ID or mobile number written in it is masked as a
-# number field is, unless ``reveal`` (``validate.mask_numbers_anywhere``).
-FREE_TEXT_KEYS = FREE_TEXT_FIELDS
-
-
 def is_sensitive(key: str) -> str | None:
     if key.endswith("id_number"):
         return "id"
@@ -74,7 +69,7 @@ def is_sensitive(key: str) -> str | None:
 def holds_numbers(key: str) -> bool:
     """Whether the values under ``key`` are masked unless ``reveal``: a number field, or free
     text in which a number may be written."""
-    return key in FREE_TEXT_KEYS or is_sensitive(key) is not None
+    return key in FREE_TEXT_FIELDS or is_sensitive(key) is not None
 
 
 def mask_value(key: str, value: Any) -> Any:
@@ -85,7 +80,7 @@ def mask_value(key: str, value: Any) -> Any:
         return mask_id(value)
     if kind == "phone" and isinstance(value, str):
         return mask_phone(value)
-    if key in FREE_TEXT_KEYS and isinstance(value, str):
+    if key in FREE_TEXT_FIELDS and isinstance(value, str):
         return mask_numbers_anywhere(value)
     return value
 
@@ -745,7 +740,9 @@ def _has_sensitive(record: Any) -> bool:
 
 def _shows_number(key: str, value: Any) -> bool:
     """Free text with an ID or mobile number written in it."""
-    return key in FREE_TEXT_KEYS and isinstance(value, str) and mask_value(key, value) != value
+    from sanlian.services.validate import holds_number
+
+    return key in FREE_TEXT_FIELDS and isinstance(value, str) and holds_number(value)
 
 
 def note_reveal(rows: Sequence[Mapping[str, Any]], title: str | None, output: Path | None) -> bool:
@@ -949,7 +946,7 @@ class _FreeText:
         keys: list[str] | None = None
         for r in rows:
             if keys is None:  # the listing's rows all have the keys of the first
-                keys = [k for k in r if k in FREE_TEXT_KEYS]
+                keys = [k for k in r if k in FREE_TEXT_FIELDS]
             self.count += 1
             if self.reveal:
                 if not self.shown and any(_shows_number(k, r.get(k)) for k in keys):
