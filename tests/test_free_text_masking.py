@@ -332,3 +332,18 @@ def test_an_export_with_a_number_in_its_free_text_is_the_owners_alone(
     assert "中写下的身份证号码、手机号码照原样导出" in said.err and "仅本人可读" in said.err
     assert stat.S_IMODE(with_number.stat().st_mode) == 0o600
     assert stat.S_IMODE(without.stat().st_mode) == 0o644
+
+
+def test_holds_number_is_whether_masking_would_change_the_text() -> None:
+    from sanlian.services.validate import holds_number, mask_numbers_anywhere
+
+    for text in (
+        "户主手机 139 1234 5678，请回电",
+        "身份证 371302197208269419",
+        "2024.1.15-2024.12.20 共走访 3 次",
+        "座机 0539-8123456-8012",
+        "统一社会信用代码 913713001630448004",
+        "",
+    ):
+        assert holds_number(text) == (mask_numbers_anywhere(text) != text), text
+    assert holds_number("联系 13912345678") and not holds_number("联系 0539-8123456")

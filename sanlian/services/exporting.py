@@ -395,7 +395,7 @@ def write_export(table: ExportTable, path: Path, *, fmt: str | None = None) -> i
     mobile number (``numbers_in_text``) makes the file its owner's alone from then on, as the
     number columns written in full make it from the start."""
     from sanlian.io.writers import open_writer
-    from sanlian.services.validate import mask_numbers_anywhere
+    from sanlian.services.validate import holds_number
 
     watch = not table.private
     with open_writer(
@@ -408,9 +408,7 @@ def write_export(table: ExportTable, path: Path, *, fmt: str | None = None) -> i
     ) as writer:
         for row in table.rows:
             writer.write(row)
-            if watch and any(
-                type(v) is str and len(v) >= 11 and mask_numbers_anywhere(v) != v for v in row
-            ):
+            if watch and any(type(v) is str and len(v) >= 11 and holds_number(v) for v in row):
                 watch = False
                 table.numbers_in_text = True
                 writer.restrict()

@@ -554,6 +554,12 @@ def number_masked_in(old: str, new: str) -> str | None:
     return None
 
 
+def holds_number(text: str) -> bool:
+    """Whether an ID or mobile number is written in ``text`` (``mask_numbers_anywhere`` would
+    mask something)."""
+    return bool(_number_spans(text, loose=False))
+
+
 def erase_numbers(text: str) -> str:
     """``text`` with every ID or mobile number in it (as ``mask_numbers_anywhere`` finds
     them) taken out: what ``--purge`` leaves of a person's note."""
