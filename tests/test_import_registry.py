@@ -1002,6 +1002,37 @@ def test_a_file_with_no_good_row_is_refused_with_or_without_skip_bad(
     assert "没有这个社区" in (tmp_path / "户.错误.csv").read_text(encoding="utf-8-sig")
 
 
+def test_bad_rows_beside_rows_already_registered_get_no_skip_bad_advice(
+    base: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    """A file sent back with its good rows imported already and a bad row left: ``--skip-bad``
+    would import nothing, so the refusal says the other rows are registered as they are."""
+    good = [
+        ["户主姓名", "所在社区(村)", "家庭人口"],
+        ["赵一", "幸福社区", "3"],
+        ["钱二", "幸福社区", "2"],
+    ]
+    assert base("household", "import", write_csv(tmp_path / "好.csv", good)).code == 0
+    path = write_csv(tmp_path / "户.csv", [*good, ["孙三", "没有这个社区", "2"]])
+    before = dump(db_path)
+    said = (
+        "1 行不合格（见上表），未导入任何数据；其余 2 行与已登记的相同，无需导入。"
+        "请改正不合格的行后重新导入。"
+    )
+    for extra in ((), ("--dry-run",)):
+        result = base("household", "import", path, *extra)
+        assert result.code == 1 and result.err.splitlines()[-1] == said, (extra, result)
+        assert "--skip-bad" not in result.err, (extra, result.err)
+    rehearsed = base("household", "import", path, "--dry-run", "--skip-bad")
+    assert rehearsed.code == 0 and "--dry-run 即只导入" not in rehearsed.err, rehearsed
+    assert "其余 2 行与已登记的相同，无需导入；请改正不合格的行后再导入。" in rehearsed.err
+    assert dump(db_path) == before
+    # one row to add beside them: --skip-bad would do something, and is advised
+    path = write_csv(tmp_path / "新.csv", [*good, ["周四", "幸福社区", "1"], ["孙三", "无", "2"]])
+    result = base("household", "import", path)
+    assert result.code == 1 and "或加 --skip-bad 只导入合格的行" in result.err, result
+
+
 def test_skip_bad_when_the_bad_rows_cannot_be_written_or_rehearsed(
     base: Cli, tmp_path: Path, db_path: Path
 ) -> None:

@@ -218,13 +218,17 @@ def _run(
             if dry_run:
                 _plan(result)
                 typer.echo(render("import_dry_run") + _summary(result))
-            # with no good row, --skip-bad too would import nothing
+            # with no good row, --skip-bad too would import nothing; nor with the good rows
+            # all as they are registered already (``same``)
             none_good = result.bad and not (result.added or result.updated or result.unchanged)
+            same = 0 if result.added or result.updated else result.unchanged
             if result.bad:
                 _bad_rows(result, reveal=reveal)
                 if not skip_bad:
                     key = "import_all_bad" if none_good else "import_bad_rows"
-                    raise ImportFileError(key, count=len(result.bad))
+                    raise ImportFileError(
+                        key + ("_same" if same else ""), count=len(result.bad), same=same
+                    )
             if result.written and (result.added or result.updated):
                 st.journal(
                     session,
@@ -257,7 +261,8 @@ def _run(
         st.note(render("import_bad_saved", count=len(result.bad), path=result.bad_file))
     elif result.bad and dry_run and not none_good:
         listed = "import_bad_listed_skip" if skip_bad else "import_bad_listed"
-        st.note(render(listed, count=len(result.bad)))
+        listed = "import_bad_listed_same" if same else listed
+        st.note(render(listed, count=len(result.bad), same=same))
     if not dry_run:
         typer.echo(_summary(result))
     if none_good:  # --skip-bad imported the good rows: there were none
