@@ -179,20 +179,31 @@ def test_an_error_value_saved_into_a_csv_file_is_refused_too(
     assert "钱二" in listed and "#N/A" not in listed.replace("公式显示#N/A，已核实", "")
 
 
-def test_an_error_value_kept_as_text_in_a_workbook_is_refused_too(
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_text_that_reads_like_an_error_value_comes_back_from_an_export(
+    base: Cli, tmp_path: Path, suffix: str
+) -> None:
+    """A text typed as ``#N/A`` is a text: the program's own export of it (an .xlsx text
+    cell; in a CSV file after a tab) imports back unchanged, not refused as a failed formula."""
+    assert base("household", "add", "#N/A", "--community", "幸福社区").code == 0
+    assert base("household", "edit", "#N/A", "--needs", "#VALUE!").code == 0
+    out = tmp_path / f"户{suffix}"
+    assert base("export", "household", "-o", out).code == 0
+    result = base("household", "import", out)
+    assert result.code == 0 and "新增 0，更新 0" in result.out, result
+    assert "Excel 的错误值" not in result.err
+
+
+def test_a_bad_rows_workbook_holds_the_error_cells_as_error_cells(
     base: Cli, tmp_path: Path
 ) -> None:
-    """A workbook written by another program may hold the error's text in a text cell."""
-    from openpyxl import load_workbook
-
-    path = _book(tmp_path / "户.xlsx", {"户": [HEADER, ["赵一", "幸福社区", None, 2]]}, {})
-    book = load_workbook(path)
-    book["户"]["D2"].value = "#VALUE!"
-    book["户"]["D2"].data_type = "s"  # (openpyxl would make it an error value otherwise)
-    book.save(path)
-    assert readers.error_cells(path, 0) == {}  # no error cell in the XML: a text cell
-    result = base("household", "import", path)
-    assert result.code == 1 and _said(result.err) == {("2", "家庭人口", "#VALUE!")}, result
+    rows = [HEADER, ["赵一", "幸福社区", None, "#DIV/0!"], ["钱二", "幸福社区", None, 2]]
+    path = _book(tmp_path / "户.xlsx", {"户": rows}, {"户": ["D2"]})
+    assert base("household", "import", path, "--skip-bad").code == 0
+    bad = tmp_path / "户.错误.xlsx"
+    assert readers.error_cells(bad, 0) == {2: {3: "#DIV/0!"}}  # as Excel would keep it
+    again = base("household", "import", bad)
+    assert again.code == 1 and _said(again.err) == {("2", "家庭人口", "#DIV/0!")}, again
 
 
 def test_which_texts_are_excel_error_values() -> None:

@@ -1006,7 +1006,8 @@ def test_bad_rows_beside_rows_already_registered_get_no_skip_bad_advice(
     base: Cli, tmp_path: Path, db_path: Path
 ) -> None:
     """A file sent back with its good rows imported already and a bad row left: ``--skip-bad``
-    would import nothing, so the refusal says the other rows are registered as they are."""
+    would import nothing, so the refusal says the other rows are registered as they are (and
+    that ``--skip-bad`` would save the bad rows to a file to send back)."""
     good = [
         ["户主姓名", "所在社区(村)", "家庭人口"],
         ["赵一", "幸福社区", "3"],
@@ -1017,12 +1018,12 @@ def test_bad_rows_beside_rows_already_registered_get_no_skip_bad_advice(
     before = dump(db_path)
     said = (
         "1 行不合格（见上表），未导入任何数据；其余 2 行与已登记的相同，无需导入。"
-        "请改正不合格的行后重新导入。"
+        "请改正不合格的行后重新导入（加 --skip-bad 可把不合格的行另存为错误行文件）。"
     )
     for extra in ((), ("--dry-run",)):
         result = base("household", "import", path, *extra)
         assert result.code == 1 and result.err.splitlines()[-1] == said, (extra, result)
-        assert "--skip-bad" not in result.err, (extra, result.err)
+        assert "只导入合格的行" not in result.err, (extra, result.err)
     rehearsed = base("household", "import", path, "--dry-run", "--skip-bad")
     assert rehearsed.code == 0 and "--dry-run 即只导入" not in rehearsed.err, rehearsed
     assert "其余 2 行与已登记的相同，无需导入；请改正不合格的行后再导入。" in rehearsed.err

@@ -174,6 +174,10 @@ def _run(
     from sanlian.services.clock import now
 
     st = state()
+    # An Excel sheet is being read on a thread: meanwhile, this one imports what opening the
+    # database takes (≈ 0.3 s), before the progress bar waits for the sheet to count its rows.
+    if table.fmt == "xlsx":
+        _database_layer()
     bar = _progress()
     callback = None
     if bar is not None:
@@ -187,8 +191,6 @@ def _run(
     try:
         if bar is not None:  # started where it is sure to be stopped (a Ctrl-C before
             bar.start()  # the try left it redrawing over the shell's prompt)
-        if table.fmt == "xlsx":  # its sheet is being read on a thread: meanwhile, this one
-            _database_layer()  # imports what opening the database takes (≈ 0.3 s)
         # A large registry file's rows are checked from here on, in a forked process, while
         # this one opens the database and copies it for the backup.
         early = importing.begin_early(

@@ -331,7 +331,7 @@ MESSAGES: dict[str, str] = {
     "import_example_skipped": "提示：第 {line} 行是模板中的示例，已跳过。",
     "import_more_notes": "……另有 {count} 条提示未列出。",
     "import_bad_rows": "{count} 行不合格（见上表），未导入任何数据。请改正后重新导入，或加 --skip-bad 只导入合格的行。",
-    "import_bad_rows_same": "{count} 行不合格（见上表），未导入任何数据；其余 {same} 行与已登记的相同，无需导入。请改正不合格的行后重新导入。",
+    "import_bad_rows_same": "{count} 行不合格（见上表），未导入任何数据；其余 {same} 行与已登记的相同，无需导入。请改正不合格的行后重新导入（加 --skip-bad 可把不合格的行另存为错误行文件）。",
     "import_bad_listed_same": "不合格的 {count} 行见上表；其余 {same} 行与已登记的相同，无需导入；请改正不合格的行后再导入。",
     "import_all_bad": "文件中没有合格的行（不合格 {count} 行），未导入任何数据；请按错误原因改正后重新导入。",
     "import_bad_saved": "不合格的 {count} 行已另存为 {path}（含“错误原因”列），请改正后发回再导入。",

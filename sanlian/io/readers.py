@@ -193,12 +193,9 @@ def _open_excel(path: Path, sheet: str | None) -> Table:
         for index, raw in enumerate(data.iter_rows(), start=1):
             counter["row"] = index
             # (a text cell, the usual one, as ``from_excel`` gives it, without its type tests)
-            cells = [
-                ((v if "#" not in v else excel_error(v) or v) if v.strip() else None)
-                if type(v) is str
-                else from_excel(v)
-                for v in raw
-            ]
+            # (a text that reads #N/A is a text here: an error value is a cell of its own
+            # type, ``errors``; only a CSV file holds it as text)
+            cells = [(v if v.strip() else None) if type(v) is str else from_excel(v) for v in raw]
             if errors and index in errors:
                 for column, value in errors[index].items():
                     at = column - first_column

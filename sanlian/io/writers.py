@@ -241,7 +241,8 @@ class XlsxWriter(TableWriter):
         for index in self.text_columns:
             if index < len(values):
                 value = values[index]
-                values[index] = Styled(None if value is None else str(value), TEXT)
+                if type(value) is not ExcelError:
+                    values[index] = Styled(None if value is None else str(value), TEXT)
         self._sheet.append(values)  # text is never read as a formula, "=…" included
         self._in_sheet += 1
 
@@ -269,6 +270,8 @@ class XlsxWriter(TableWriter):
 def xlsx_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "是" if value else "否"
+    if type(value) is ExcelError:  # a bad row's error value: an error cell again
+        return value
     if isinstance(value, str):
         return XML_ILLEGAL.sub("", value)
     return value

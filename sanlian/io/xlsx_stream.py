@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from sanlian.io import XML_ILLEGAL
-from sanlian.io.cells import EXCEL_EPOCH
+from sanlian.io.cells import EXCEL_EPOCH, ExcelError
 
 # cell styles: indexes into the cellXfs of STYLES below
 PLAIN, DATE, MONEY, TEXT, HEADER, TITLE, FILLED = range(7)
@@ -117,6 +117,8 @@ def _cell(ref: str, value: Any, style: int = PLAIN) -> str:
         return _cell(ref, value.value, value.style)
     if value is None or value == "":
         return f'<c r="{ref}"{s}/>' if style else ""
+    if type(value) is ExcelError:  # #N/A as Excel keeps it: an error cell, not a text
+        return f'<c r="{ref}"{s} t="e"><v>{_text(value)}</v></c>'
     if isinstance(value, str):
         return (
             f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
