@@ -118,6 +118,30 @@ def test_refused_first_write_leaves_no_file(cli, db_path: Path) -> None:  # type
     assert not db_path.exists()
 
 
+@pytest.mark.sqlite_only(reason="a database file and its folders")
+def test_refused_first_write_leaves_no_folder(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As on a new computer: the data folder made for the database goes with it; a folder
+    that was there, or that holds something else by then, stays."""
+    monkeypatch.delenv("SANLIAN_DB")
+    location = Path(engine_mod.default_location())
+    there = next(folder for folder in location.parents if folder.exists())
+    made = location.parents[list(location.parents).index(there) - 1]
+    assert made != location.parent  # (more than one folder to make)
+    result = cli("cadre", "add", "张伟", "--section", "办公室")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert not made.exists() and there.exists()
+    (tmp_path / "有").mkdir()
+    result = cli(
+        "--db", tmp_path / "有" / "新" / "台账.db", "cadre", "add", "张伟", "--section", "办公室"
+    )
+    assert result.code == 1
+    assert sorted(p.name for p in (tmp_path / "有").iterdir()) == []
+    assert cli("--db", tmp_path / "有" / "新" / "台账.db", "init", "--year", "2026").code == 0
+    assert (tmp_path / "有" / "新" / "台账.db").exists()
+
+
 @pytest.mark.sqlite_only(
     reason="BEGIN IMMEDIATE is SQLite's; a server write takes an advisory lock"
 )

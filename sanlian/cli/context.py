@@ -7,7 +7,7 @@ import os
 import re
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -74,8 +74,8 @@ class State:
         """One transaction on the database; a write creates the file (0600) if it is missing;
         a rehearsal (``--dry-run``) is rolled back, leaving the file byte for byte as it was.
 
-        If this command created the file and then failed, the file is removed again, so that a
-        refusal leaves nothing behind.
+        If this command created the file and then failed, the file is removed again, and the
+        folders made for it, so that a refusal leaves nothing behind.
         """
         from sanlian.db import journal
         from sanlian.db.engine import is_url, lock_for_write, open_database, snapshot_for_read
@@ -84,6 +84,7 @@ class State:
         location = self.location
         local = not is_url(location)
         created = write and local and not Path(location).expanduser().exists()
+        folders = _missing_folders(Path(location).expanduser()) if created else []
         db = open_database(location, create=write)
         started()
         if write and local:  # the whole-file undo copy of earlier versions is no longer used
@@ -107,6 +108,9 @@ class State:
             db.dispose()
             if created:
                 Path(location).expanduser().unlink(missing_ok=True)
+                for folder in folders:  # the innermost first; one that holds something stays
+                    with suppress(OSError):
+                        folder.rmdir()
             raise
         db.dispose()
 
@@ -320,3 +324,14 @@ def login_name() -> str:
         return pwd.getpwuid(os.getuid()).pw_name
     except (ImportError, KeyError, AttributeError, OSError):  # Windows, or no entry for the uid
         return "unknown"
+
+
+def _missing_folders(path: Path) -> list[Path]:
+    """The folders above ``path`` that do not exist yet (the innermost first): what creating
+    the file there makes, and a failed command takes away again."""
+    missing = []
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
