@@ -51,9 +51,9 @@ EXCEL_ERRORS = frozenset(
 
 def excel_error(text: str) -> ExcelError | None:
     """``text`` as the error value it spells, all of it (``#N/A``, `` #REF! ``), as a CSV file
-    saved by Excel or a text cell holds one; else ``None``: ``#N/A 查无此人`` is text, and so
-    is ``\t#N/A``, as ``guard_excel`` writes a text Excel would read as an error. Worth calling
-    for a text that holds ``#``."""
+    saved by Excel holds one (a workbook keeps it as a cell of its own type: ``readers``); else
+    ``None``: ``#N/A 查无此人`` is text, and so is ``\t#N/A``, as ``guard_excel`` writes a text
+    Excel would read as an error. Worth calling for a text that holds ``#``."""
     bare = text.strip(" ")
     return ExcelError(bare) if bare in EXCEL_ERRORS else None
 

@@ -192,9 +192,8 @@ def _open_excel(path: Path, sheet: str | None) -> Table:
         # iter_rows starts at the sheet's first row, blank or not, so the index is Excel's.
         for index, raw in enumerate(data.iter_rows(), start=1):
             counter["row"] = index
-            # (a text cell, the usual one, as ``from_excel`` gives it, without its type tests)
-            # (a text that reads #N/A is a text here: an error value is a cell of its own
-            # type, ``errors``; only a CSV file holds it as text)
+            # (a text cell, the usual one, as ``from_excel`` gives it, without its type tests;
+            # a text reading #N/A is a text here: an error value is a cell of its own, ``errors``)
             cells = [(v if v.strip() else None) if type(v) is str else from_excel(v) for v in raw]
             if errors and index in errors:
                 for column, value in errors[index].items():
