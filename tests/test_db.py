@@ -140,6 +140,28 @@ def test_refused_first_write_leaves_no_folder(  # type: ignore[no-untyped-def]
     assert sorted(p.name for p in (tmp_path / "有").iterdir()) == []
     assert cli("--db", tmp_path / "有" / "新" / "台账.db", "init", "--year", "2026").code == 0
     assert (tmp_path / "有" / "新" / "台账.db").exists()
+    # a way through a folder that is not there yet: the folder it names may be one that is
+    (tmp_path / "空").mkdir()
+    through = tmp_path / "无" / ".." / "空" / "台账.db"
+    result = cli("--db", through, "cadre", "add", "张伟", "--section", "办公室")
+    assert result.code == 1 and (tmp_path / "空").is_dir() and not (tmp_path / "无").exists()
+
+
+@pytest.mark.sqlite_only(reason="a database file and its folders")
+def test_a_first_import_with_no_good_row_leaves_no_database(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--skip-bad`` with every row bad, on a new computer: refused in its transaction, so
+    the database file and the folder made for it go; the bad rows' file is kept."""
+    monkeypatch.delenv("SANLIAN_DB")
+    location = Path(engine_mod.default_location())
+    path = tmp_path / "户.csv"
+    path.write_text("户主姓名,所在社区(村)\n李四,没有这个社区\n", encoding="utf-8-sig")
+    result = cli("household", "import", path, "--skip-bad")
+    assert result.code == 1, result
+    assert "已另存为" in result.err and result.err.splitlines()[-1].startswith("文件中没有合格的行")
+    assert not location.exists() and not location.parent.exists()
+    assert (tmp_path / "户.错误.csv").exists()
 
 
 @pytest.mark.sqlite_only(

@@ -206,6 +206,21 @@ def test_a_bad_rows_workbook_holds_the_error_cells_as_error_cells(
     assert again.code == 1 and _said(again.err) == {("2", "家庭人口", "#DIV/0!")}, again
 
 
+def test_an_error_cell_in_a_number_column_keeps_its_text_format(base: Cli, tmp_path: Path) -> None:
+    """The clerk types the ID number over the #N/A in Excel: the column's text format keeps
+    its 18 digits whole (in the General format Excel would round it)."""
+    from openpyxl import load_workbook
+
+    head = ["户主姓名", "所在社区(村)", "身份证号码", "手机号码"]
+    rows = [head, ["赵一", "幸福社区", "#N/A", "#REF!"], ["钱二", "幸福社区"]]
+    path = _book(tmp_path / "户.xlsx", {"户": rows}, {"户": ["C2", "D2"]})
+    assert base("household", "import", path, "--skip-bad").code == 0
+    sheet = load_workbook(tmp_path / "户.错误.xlsx").active
+    assert sheet is not None
+    for ref in ("C2", "D2"):
+        assert sheet[ref].data_type == "e" and sheet[ref].number_format == "@", ref
+
+
 def test_which_texts_are_excel_error_values() -> None:
     from sanlian.io.cells import ExcelError, excel_error
 

@@ -328,10 +328,12 @@ def login_name() -> str:
 
 def _missing_folders(path: Path) -> list[Path]:
     """The folders above ``path`` that do not exist yet (the innermost first): what creating
-    the file there makes, and a failed command takes away again."""
+    the file there makes, and a failed command takes away again. A folder written with ``..``
+    in its way (``新/../旧``) is never one of them: it may be one that exists."""
     missing = []
     folder = path.parent
     while not folder.exists() and folder != folder.parent:
-        missing.append(folder)
+        if ".." not in folder.parts:
+            missing.append(folder)
         folder = folder.parent
     return missing

@@ -231,6 +231,16 @@ def _run(
                     raise ImportFileError(
                         key + ("_same" if same else ""), count=len(result.bad), same=same
                     )
+                if none_good:  # --skip-bad imports the good rows, and there are none: refused
+                    # here, so that the transaction is rolled back (a database this command
+                    # created goes again), the bad rows' file said first
+                    if result.bad_file is not None:
+                        st.note(
+                            render("import_bad_saved", count=len(result.bad), path=result.bad_file)
+                        )
+                    if not dry_run:
+                        typer.echo(_summary(result))
+                    raise ImportFileError("import_all_bad", count=len(result.bad))
             if result.written and (result.added or result.updated):
                 st.journal(
                     session,
@@ -261,14 +271,12 @@ def _run(
             copy.unlink(missing_ok=True)
     if result.bad_file is not None:
         st.note(render("import_bad_saved", count=len(result.bad), path=result.bad_file))
-    elif result.bad and dry_run and not none_good:
+    elif result.bad and dry_run:
         listed = "import_bad_listed_skip" if skip_bad else "import_bad_listed"
         listed = "import_bad_listed_same" if same else listed
         st.note(render(listed, count=len(result.bad), same=same))
     if not dry_run:
         typer.echo(_summary(result))
-    if none_good:  # --skip-bad imported the good rows: there were none
-        raise ImportFileError("import_all_bad", count=len(result.bad))
     return int(result.rows)
 
 

@@ -241,8 +241,10 @@ class XlsxWriter(TableWriter):
         for index in self.text_columns:
             if index < len(values):
                 value = values[index]
-                if type(value) is not ExcelError:
-                    values[index] = Styled(None if value is None else str(value), TEXT)
+                # (an error value stays one: ``_cell`` writes it as an error cell, in the
+                # column's text format, so that the number typed over it stays whole)
+                text = value if type(value) is ExcelError else str(value)
+                values[index] = Styled(None if value is None else text, TEXT)
         self._sheet.append(values)  # text is never read as a formula, "=…" included
         self._in_sheet += 1
 
