@@ -418,3 +418,22 @@ def test_link_end_names_at_most_ten_pairs(
     assert "仍有 12 对结对" in refused.err
     assert "“住户09”" in refused.err and "“住户10”" not in refused.err
     assert "（联系编号 11）等；" in refused.err
+
+
+@pytest.mark.parametrize("kind,name", [("community", "幸福社区"), ("section", "综合科")])
+def test_retiring_the_unit_that_covers_a_pair_is_refused_as_ending_its_link_is(
+    paired: Cli, unchanged: Callable[[Callable[[], Result]], Result], kind: str, name: str
+) -> None:
+    """``remove --force`` ends the community links of what it retires: the pair that link
+    covers would run on against the rule ``link end`` keeps (``db check`` then flagged it)."""
+    refused = unchanged(lambda: paired(kind, "remove", name, "--force"))
+    label = "社区(村)" if kind == "community" else "科室"
+    assert refused.err.startswith(
+        f"停用{label}“{name}”会结束联系 1，此后仍有 1 对结对在此社区(村)继续：单丽—“王秀英”"
+        "（联系编号 2）；"
+    ), refused.err
+    assert "sanlian link end 2 --date 2026-06-15" in refused.err
+    # with the pair ended (today its last day), the retirement goes through
+    assert paired("link", "end", "2").code == 0
+    assert paired(kind, "remove", name, "--force").code == 0
+    assert paired("db", "check").code == 0

@@ -492,6 +492,7 @@ def remove(
     handed to someone else.
     """
     from sqlalchemy import delete, update
+    from sqlmodel import col, select
 
     from sanlian.db.models import Link, SearchKey
 
@@ -535,15 +536,40 @@ def remove(
         "enterprise": Link.enterprise_id,
         "household": Link.household_id,
     }[kind]
+    ending = session.exec(  # a section's or a community's links with communities
+        select(Link.id).where(
+            link_col == record.id, col(Link.kind) == "community", col(Link.end_on).is_(None)
+        )
+    ).all()
     session.execute(
         update(Link).where(link_col == record.id, Link.end_on.is_(None)).values(end_on=today)  # type: ignore[union-attr]
     )
     session.flush()
+    _no_pairs_left(session, spec.label, record.name, [i for i in ending if i is not None], today)
     if kind == "cadre" and notes is not None:
         notes.extend(_open_problems_note(session, record))
     if kind == "section" and notes is not None:
         notes.extend(_section_cadres_note(session, record))
     return record, True
+
+
+def _no_pairs_left(
+    session: Session, label: str, name: str, ended: list[int], today: dt.date
+) -> None:
+    """The community links a retirement ended (``ended``) leave no pair (结对) running on
+    uncovered, as ``link end`` would not (``links._check_no_pairs_left``): else refused, and the
+    caller's transaction rolled back."""
+    from sanlian.db.models import Link
+    from sanlian.services.links import _check_no_pairs_left
+
+    for link_id in ended:
+        link = session.get(Link, link_id)
+        if link is None:
+            continue
+        try:
+            _check_no_pairs_left(session, link, today)
+        except RuleError as exc:
+            raise RuleError("remove_pairs_left", kind=label, name=name, **exc.params) from None
 
 
 def _section_cadres_note(session: Session, section: Any) -> list[str]:
