@@ -127,6 +127,23 @@ def test_duplicate_enterprise_link_refused(base: Cli, unchanged: Unchanged) -> N
 # --- household links -----------------------------------------------------------------------
 
 
+def test_a_pair_dated_before_its_community_link_names_the_day(
+    linked: Cli, unchanged: Unchanged
+) -> None:
+    """The section's link with the community exists from 3-1: a pair from 2-1 is told the day
+    to start from, not to create the link it already has (which would be refused)."""
+    result = unchanged(
+        lambda: linked(
+            "link", "household", "--cadre", "单丽", "--household", "王秀英", "--from", "2-1"
+        )
+    )
+    assert result.err.strip() == (
+        "联系户“王秀英”所在的幸福社区与综合科或局机关的联系自 2026-03-01 起，2026-02-01 时还没有"
+        "建立，不能从这天结对；请把结对开始日期改为 2026-03-01 或以后。"
+    ), result.err
+    ok(linked, "link", "household", "--cadre", "单丽", "--household", "王秀英", "--from", "3-1")
+
+
 def test_household_in_unlinked_community_refused(base: Cli, unchanged: Unchanged) -> None:
     result = unchanged(
         lambda: base("link", "household", "--cadre", "单丽", "--household", "王秀英")

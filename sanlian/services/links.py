@@ -206,6 +206,7 @@ def link_household(
 ) -> list[dict[str, Any]]:
     """结对帮扶: one or several cadres (一对一/多对一) with one household; one row per cadre."""
     _check_start(start_on, today)
+    from sqlalchemy import func
     from sqlmodel import col, select
 
     from sanlian.db.models import Community, Household, Link
@@ -246,6 +247,23 @@ def link_household(
         ).first()
         if unit_link is None:
             section = _section_name(session, person.section_id)
+            since = session.exec(  # the link there is, from a later day: say which day
+                select(func.min(Link.start_on)).where(
+                    col(Link.kind) == "community",
+                    col(Link.community_id) == target.community_id,
+                    col(Link.start_on) > start_on,
+                    (col(Link.section_id) == person.section_id) | col(Link.section_id).is_(None),
+                )
+            ).first()
+            if since is not None:
+                raise RuleError(
+                    "link_household_too_early",
+                    household=target.name,
+                    community=community_name,
+                    section=section,
+                    date=start_on.isoformat(),
+                    since=since.isoformat(),
+                )
             raise RuleError(
                 "link_household_unlinked",
                 household=target.name,
