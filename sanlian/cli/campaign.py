@@ -98,7 +98,7 @@ def set_(
             "--yellow",
             min=0,
             callback=at_most_days,
-            help="超期几天起亮黄牌，默认 0（一过期即黄牌）。",
+            help="超期超过几天亮黄牌，默认 0（一过期即黄牌）。",
         ),
     ] = None,
     red: Annotated[
