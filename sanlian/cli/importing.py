@@ -234,10 +234,7 @@ def _run(
                 if none_good:  # --skip-bad imports the good rows, and there are none: refused
                     # here, so that the transaction is rolled back (a database this command
                     # created goes again), the bad rows' file said first
-                    if result.bad_file is not None:
-                        st.note(
-                            render("import_bad_saved", count=len(result.bad), path=result.bad_file)
-                        )
+                    _bad_file_saved(result)
                     if not dry_run:
                         typer.echo(_summary(result))
                     raise ImportFileError("import_all_bad", count=len(result.bad))
@@ -269,15 +266,23 @@ def _run(
             _keep_backup(copy)
         else:  # every row as it was already: nothing changed, nothing to go back to
             copy.unlink(missing_ok=True)
-    if result.bad_file is not None:
-        st.note(render("import_bad_saved", count=len(result.bad), path=result.bad_file))
-    elif result.bad and dry_run:
+    if not _bad_file_saved(result) and result.bad and dry_run:
         listed = "import_bad_listed_skip" if skip_bad else "import_bad_listed"
         listed = "import_bad_listed_same" if same else listed
         st.note(render(listed, count=len(result.bad), same=same))
     if not dry_run:
         typer.echo(_summary(result))
     return int(result.rows)
+
+
+def _bad_file_saved(result: Any) -> bool:
+    """Where the bad rows were saved, said (``--skip-bad``); whether they were."""
+    from sanlian.i18n.messages import render
+
+    if result.bad_file is None:
+        return False
+    state().note(render("import_bad_saved", count=len(result.bad), path=result.bad_file))
+    return True
 
 
 def _database_layer() -> None:

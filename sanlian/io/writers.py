@@ -243,8 +243,9 @@ class XlsxWriter(TableWriter):
                 value = values[index]
                 # (an error value stays one: ``_cell`` writes it as an error cell, in the
                 # column's text format, so that the number typed over it stays whole)
-                text = value if type(value) is ExcelError else str(value)
-                values[index] = Styled(None if value is None else text, TEXT)
+                if value is not None and type(value) is not ExcelError:
+                    value = str(value)
+                values[index] = Styled(value, TEXT)
         self._sheet.append(values)  # text is never read as a formula, "=…" included
         self._in_sheet += 1
 

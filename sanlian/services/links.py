@@ -235,25 +235,19 @@ def link_household(
             col(Link.cadre_id) == person.id,
             col(Link.household_id) == target.id,
         )
+        # the community's links with the cadre's section or the bureau
+        covering = (
+            col(Link.kind) == "community",
+            col(Link.community_id) == target.community_id,
+            (col(Link.section_id) == person.section_id) | col(Link.section_id).is_(None),
+        )
         unit_link = session.exec(
-            select(Link.id)
-            .where(
-                col(Link.kind) == "community",
-                col(Link.community_id) == target.community_id,
-                active_on(start_on),
-                (col(Link.section_id) == person.section_id) | col(Link.section_id).is_(None),
-            )
-            .limit(1)
+            select(Link.id).where(*covering, active_on(start_on)).limit(1)
         ).first()
         if unit_link is None:
             section = _section_name(session, person.section_id)
             since = session.exec(  # the link there is, from a later day: say which day
-                select(func.min(Link.start_on)).where(
-                    col(Link.kind) == "community",
-                    col(Link.community_id) == target.community_id,
-                    col(Link.start_on) > start_on,
-                    (col(Link.section_id) == person.section_id) | col(Link.section_id).is_(None),
-                )
+                select(func.min(Link.start_on)).where(*covering, col(Link.start_on) > start_on)
             ).first()
             if since is not None:
                 raise RuleError(
@@ -321,7 +315,7 @@ def end(session: Session, *, link_id: int, end_on: dt.date) -> dict[str, Any]:
             "link_end_before_start", end=end_on.isoformat(), start=link.start_on.isoformat()
         )
     if link.kind == "community":
-        _check_no_pairs_left(session, link, end_on)
+        check_no_pairs_left(session, link, end_on)
     link.end_on = end_on
     session.add(link)
     session.flush()
@@ -331,7 +325,7 @@ def end(session: Session, *, link_id: int, end_on: dt.date) -> dict[str, Any]:
 PAIRS_NAMED = 10  # pairs a refusal names (a section's link in a city village may cover hundreds)
 
 
-def _check_no_pairs_left(session: Session, link: Link, end_on: dt.date) -> None:
+def check_no_pairs_left(session: Session, link: Link, end_on: dt.date) -> None:
     """A community link may end only when no pair (结对) of a cadre it covers, with a household of
     that community, runs on past ``end_on`` uncovered by another community link: a household's
     community must be linked to its cadre's section or the bureau (``link household``)."""

@@ -7,7 +7,7 @@ that a value is checked by the same rule wherever it comes from.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -537,7 +537,7 @@ def remove(
         "household": Link.household_id,
     }[kind]
     ending = session.exec(  # a section's or a community's links with communities
-        select(Link.id).where(
+        select(Link).where(
             link_col == record.id, col(Link.kind) == "community", col(Link.end_on).is_(None)
         )
     ).all()
@@ -545,7 +545,7 @@ def remove(
         update(Link).where(link_col == record.id, Link.end_on.is_(None)).values(end_on=today)  # type: ignore[union-attr]
     )
     session.flush()
-    _no_pairs_left(session, spec.label, record.name, [i for i in ending if i is not None], today)
+    _no_pairs_left(session, spec.label, record.name, ending, today)
     if kind == "cadre" and notes is not None:
         notes.extend(_open_problems_note(session, record))
     if kind == "section" and notes is not None:
@@ -554,20 +554,17 @@ def remove(
 
 
 def _no_pairs_left(
-    session: Session, label: str, name: str, ended: list[int], today: dt.date
+    session: Session, label: str, name: str, ended: Sequence[Any], today: dt.date
 ) -> None:
     """The community links a retirement ended (``ended``) leave no pair (结对) running on
-    uncovered, as ``link end`` would not (``links._check_no_pairs_left``): else refused, and the
-    caller's transaction rolled back."""
-    from sanlian.db.models import Link
-    from sanlian.services.links import _check_no_pairs_left
+    uncovered, as ``link end`` would not (``links.check_no_pairs_left``, which reads their
+    ids and the units they join, not their end): else refused, and the caller's transaction
+    rolled back."""
+    from sanlian.services.links import check_no_pairs_left
 
-    for link_id in ended:
-        link = session.get(Link, link_id)
-        if link is None:
-            continue
+    for link in ended:
         try:
-            _check_no_pairs_left(session, link, today)
+            check_no_pairs_left(session, link, today)
         except RuleError as exc:
             raise RuleError("remove_pairs_left", kind=label, name=name, **exc.params) from None
 
