@@ -290,3 +290,39 @@ def test_a_sheet_named_for_a_csv_file_is_refused(base: Cli, tmp_path: Path) -> N
         "要导入工作簿中的这张表请写工作簿（.xlsx）的文件名。"
     )
     assert base("household", "import", path).code == 0
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_an_error_value_in_the_header_is_named_where_a_column_is_missing(
+    base: Cli, tmp_path: Path, db_path: Path, suffix: str
+) -> None:
+    """A header cell a broken formula left as #REF!: the refusal of the missing column says
+    where the error is, rather than only that the column is missing."""
+    from tests.test_import_registry import write_csv
+
+    rows: list[list[Any]] = [
+        ["联系户名册"],
+        ["户主姓名", "#REF!", "手机号码"],
+        ["赵一", "幸福社区", None],
+    ]
+    if suffix == ".xlsx":
+        path = _book(tmp_path / "户.xlsx", {"户": rows}, {"户": ["B2"]})
+    else:
+        path = write_csv(tmp_path / "户.csv", rows, encoding="gbk")
+    before = dump(db_path)
+    result = base("household", "import", path)
+    assert result.code == 1, result
+    assert result.err.strip() == (
+        "文件缺少必填列“所在社区(村)”，而表头（第 2 行）B 列是 Excel 的错误值 #REF!（公式出错），"
+        "不是列名；若这一列就是“所在社区(村)”，请在 Excel 中把这一格改写成“所在社区(村)”，"
+        "然后重新导入；未导入任何联系户。"
+    ), result.err
+    assert dump(db_path) == before
+    # with the column named, the same file imports
+    rows[1][1] = "所在社区(村)"
+    fixed = (
+        _book(tmp_path / "好.xlsx", {"户": rows}, {})
+        if suffix == ".xlsx"
+        else write_csv(tmp_path / "好.csv", rows, encoding="gbk")
+    )
+    assert base("household", "import", fixed).code == 0

@@ -307,6 +307,7 @@ MESSAGES: dict[str, str] = {
     "import_example_only": "文件 {path} 中只有模板第 {line} 行的示例，没有要导入的数据，未导入任何{kind}；请在示例行下面（或直接改写示例行）填写数据后再导入。",
     "import_empty_sheets": "工作表“{sheet}”中没有任何数据；工作簿中还有工作表 {others}，请用 --sheet 指定数据所在的一张，如 --sheet {first}。",
     "import_missing_column": "文件缺少必填列“{column}”（也可写作：{aliases}），请在表头补上该列，或用 --map 列名={column} 指明哪一列是它；未导入任何{kind}。",
+    "import_missing_column_error": "文件缺少必填列“{column}”，而表头（第 {line} 行）{letter} 列是 Excel 的错误值 {value}（公式出错），不是列名；若这一列就是“{column}”，请在 Excel 中把这一格改写成“{column}”，然后重新导入；未导入任何{kind}。",
     "import_duplicate_column": "“{first}”和“{second}”两列都对应“{field}”，请删去一列，或用 --map 列名=忽略 指明不用哪一列。",
     "import_map_invalid": "--map “{value}”的写法不对，请写成 列名=字段，如 --map 工作部门=科室（不导入某列可写 --map 列名=忽略）。",
     "import_map_field": "--map 中的字段“{field}”不认识，{kind}可用的字段：{choices}。",

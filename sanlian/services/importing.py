@@ -543,6 +543,18 @@ def _columns(
         unknown.append(headers[index])
     for f in fields:
         if f.required and f.key not in best:
+            broken = next((i for i, c in enumerate(cells) if isinstance(c, ExcelError)), None)
+            if broken is not None:  # a header cell a formula left as #REF!: likely the one
+                from sanlian.io.xlsx_stream import column_letter
+
+                raise ImportFileError(
+                    "import_missing_column_error",
+                    kind=kind_label,
+                    column=f.label,
+                    line=line,
+                    letter=column_letter(broken + 1),
+                    value=headers[broken],
+                )
             raise ImportFileError(
                 "import_missing_column",
                 kind=kind_label,
