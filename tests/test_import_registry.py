@@ -591,6 +591,39 @@ def test_first_import_into_a_new_database(cli: Cli, tmp_path: Path, db_path: Pat
     assert rows_of(db_path, "select name, town from community") == [("幸福社区", "兰山街道")]
 
 
+def test_a_new_community_without_its_kind_is_a_village_when_named_so(
+    base: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    """As ``community add``: a name ending in 村 is a village where the kind is not given, in a
+    file without the 类别 column or with the cell left blank; a given kind stands, and a
+    record on file keeps its kind when the row leaves it blank."""
+    base("community", "add", "南岭", "--kind", "village")
+    rows = [
+        ["名称", "乡镇(街道)", "类别"],
+        ["东山村", "义堂镇", None],
+        ["南湖", "义堂镇", "村"],
+        ["北街社区", "义堂镇", None],
+        ["中村", "义堂镇", "社区"],
+        ["南岭", None, None],
+    ]
+    result = base("community", "import", write_csv(tmp_path / "x.csv", rows, encoding="gbk"))
+    assert result.code == 0, result
+    rows = [["名称", "乡镇(街道)"], ["西岭村", "义堂镇"], ["东关社区", "义堂镇"]]
+    assert base("community", "import", write_csv(tmp_path / "y.csv", rows)).code == 0
+    assert base("community", "add", "后村").code == 0
+    kinds = dict(rows_of(db_path, "select name, kind from community where id > 2"))
+    assert kinds == {
+        "南岭": "village",
+        "东山村": "village",
+        "南湖": "village",
+        "北街社区": "community",
+        "中村": "community",
+        "西岭村": "village",
+        "东关社区": "community",
+        "后村": "village",
+    }
+
+
 def test_refused_first_import_leaves_no_database(cli: Cli, tmp_path: Path, db_path: Path) -> None:
     rows = [["名称", "类别"], ["幸福社区", "镇"]]
     result = cli("community", "import", write_csv(tmp_path / "x.csv", rows))

@@ -39,8 +39,6 @@ def add(
     note: NoteOpt = None,
 ) -> None:
     """登记一个社区或村（类别不写时，名称以“村”结尾的算村，其余算社区）。"""
-    if kind is None:
-        kind = "village" if name.strip().endswith("村") else "community"
     values = {
         "name": name,
         "kind": kind,

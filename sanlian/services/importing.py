@@ -277,6 +277,8 @@ def registry_fields(kind: str) -> tuple[Field, ...]:
         help_text = HELP.get(f.type) or HELP.get(f.key) or ""
         if f.type == "enum" and f.enum:
             help_text = "填写：" + "、".join(f.enum.values()) + "。"
+            if kind == "community" and f.key == "kind":  # ``registry.community_kind``
+                help_text += "新登记的不填时，名称以“村”结尾的算村，其余算社区。"
         elif f.type == "bool":
             help_text = "填写 是 或 否（空白为否）。"
         elif f.type == "ref":
@@ -1452,6 +1454,7 @@ class RegistryImporter(Importer):
             _duplicate,
             check_no_enterprises,
             check_pairs_covered,
+            community_kind,
         )
 
         bad: list[BadRow] = []
@@ -1513,6 +1516,8 @@ class RegistryImporter(Importer):
                     refuse(row, column, reason)
                     continue
                 self._remember(data, row.line)
+                if self.kind == "community" and data.get("kind") is None:
+                    data["kind"] = community_kind(data["name"])  # as ``community add`` does
                 adds.append((row, data))
                 self._notes(row, result)
                 continue

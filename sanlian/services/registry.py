@@ -291,6 +291,11 @@ def _duplicate(session: Session, kind: str, data: Mapping[str, Any], self_id: in
         raise RuleError("duplicate_name", kind=label, name=data["name"], id=other.id)
 
 
+def community_kind(name: str) -> str:
+    """A community's kind where none is given: a name that ends in 村 is a village."""
+    return "village" if name.strip().endswith("村") else "community"
+
+
 def add(
     session: Session,
     kind: str,
@@ -303,6 +308,8 @@ def add(
     from sanlian.db.models import REGISTRY_MODELS
 
     data = clean_values(session, kind, values, today=today, notes=notes)
+    if kind == "community" and data.get("kind") is None and isinstance(data.get("name"), str):
+        data["kind"] = community_kind(data["name"])
     for f in KINDS[kind].fields:
         if f.required and data.get(f.column) is None:
             raise ValidationError("required", field=f.label)
