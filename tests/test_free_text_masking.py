@@ -334,6 +334,28 @@ def test_an_export_with_a_number_in_its_free_text_is_the_owners_alone(
     assert stat.S_IMODE(without.stat().st_mode) == 0o644
 
 
+@pytest.mark.parametrize("kind", ["household", "visit", "problem", "link", "activity"])
+def test_an_export_on_the_screen_masks_the_numbers_in_free_text(
+    ledger: Cli, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """Without ``-o`` on a terminal, where nothing is imported again, a number written in free
+    text is masked and the clerk told where it goes in full; into a pipe or ``> file`` it goes
+    as typed (to be imported again), and the clerk is told so; ``--reveal`` shows it."""
+    from sanlian.cli import output
+
+    monkeypatch.setattr(output, "stdout_is_terminal", lambda: True)
+    shown = ledger("export", kind)
+    assert shown.code == 0, shown
+    _masked(shown.out)
+    assert "在屏幕上已遮蔽" in shown.err and "照原样输出" not in shown.err
+    _whole(_ok(ledger, "export", kind, "--reveal"))
+    monkeypatch.setattr(output, "stdout_is_terminal", lambda: False)
+    piped = ledger("export", kind)
+    _whole(piped.out)
+    assert "照原样输出" in piped.err and "在屏幕上已遮蔽" not in piped.err
+    assert "照原样" not in ledger("export", "section").err
+
+
 def test_holds_number_is_whether_masking_would_change_the_text() -> None:
     from sanlian.services.validate import holds_number, mask_numbers_anywhere
 

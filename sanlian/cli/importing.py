@@ -482,11 +482,9 @@ def export(
     reveal: RevealOpt = False,
 ) -> None:
     """导出一张表的全部记录（可改后再导入）；身份证号码、手机号码默认不导出。"""
-    import csv
-
+    from sanlian.cli.output import stdout_is_terminal
     from sanlian.i18n.messages import render
-    from sanlian.io.cells import guard_row
-    from sanlian.io.writers import csv_text, suffix_format
+    from sanlian.io.writers import suffix_format
     from sanlian.services import exporting
 
     st = state()
@@ -496,11 +494,7 @@ def export(
     with st.session() as session:
         table = exporting.export_table(session, key, reveal=reveal, today=st.today)
         if output is None:
-            writer = csv.writer(sys.stdout, lineterminator="\n")
-            writer.writerow(guard_row(table.headers))
-            count = sum(
-                1 for row in table.rows if writer.writerow(guard_row([csv_text(v) for v in row]))
-            )
+            count = _export_to_stdout(table, reveal=reveal)
         else:  # a long write (a city's million visits) says how far it is
             import dataclasses
 
@@ -513,9 +507,42 @@ def export(
     if table.hidden:
         st.note(render("export_hidden", columns="、".join(table.hidden)))
     if table.numbers_in_text and not reveal:
-        st.note(render("export_text_numbers"))
+        if output is not None:
+            st.note(render("export_text_numbers"))
+        elif stdout_is_terminal():
+            st.note(render("export_text_numbers_masked"))
+        else:
+            st.note(render("export_text_numbers_piped"))
     if output is not None:
         st.note(render("export_done", kind=table.label, count=count, path=output))
+
+
+def _export_to_stdout(table: Any, *, reveal: bool) -> int:
+    """``export`` without ``-o``: CSV on standard output. Free text goes as typed into a pipe
+    or a file (``> 走访.csv``: it is imported again), but on the screen, where nothing is
+    imported, an ID or mobile number written in it is masked unless ``reveal``; either way
+    ``table.numbers_in_text`` says whether one was met."""
+    import csv
+
+    from sanlian.cli.output import stdout_is_terminal
+    from sanlian.io.cells import guard_row
+    from sanlian.io.writers import csv_text
+    from sanlian.services.validate import holds_number, mask_numbers_anywhere
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(guard_row(table.headers))
+    watch = not reveal
+    screen = watch and stdout_is_terminal()
+    count = 0
+    for row in table.rows:
+        cells = [csv_text(v) for v in row]
+        if watch and any(len(v) >= 11 and holds_number(v) for v in cells):
+            table.numbers_in_text = True
+            if screen:
+                cells = [mask_numbers_anywhere(v) for v in cells]
+        writer.writerow(guard_row(cells))
+        count += 1
+    return count
 
 
 def _check_file(path: Path, suffix_ok: bool, suffix_key: str) -> None:

@@ -351,6 +351,8 @@ MESSAGES: dict[str, str] = {
     "export_kind_unknown": "不认识的类别“{kind}”，可选：{kinds}。",
     "export_done": "已导出{kind} {count} 条到 {path}。",
     "export_text_numbers": "提示：文字栏（如民情日记、需求、备注）中写下的身份证号码、手机号码照原样导出（以便改后再导入），文件已设为仅本人可读，请妥善保管。",
+    "export_text_numbers_masked": "提示：文字栏（如民情日记、需求、备注）中写下的身份证号码、手机号码在屏幕上已遮蔽；导出到文件（-o 文件.xlsx 或 .csv）时照原样写出，以便改后再导入。",
+    "export_text_numbers_piped": "提示：文字栏（如民情日记、需求、备注）中写下的身份证号码、手机号码照原样输出（以便改后再导入），请妥善保管输出的文件，只给需要的人。",
     "export_hidden": "提示：{columns}未导出（个人信息默认不外传）；如确需完整号码，请加 --reveal 并妥善保管文件。",
     "template_done": "已写入{kind}导入模板 {path}：第 1 行是表头，第 2 行是示例（导入时自动跳过），说明见“说明”工作表。",
     "template_kind_unsupported": "“{kind}”没有导入模板，可选：{kinds}。",
