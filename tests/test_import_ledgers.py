@@ -569,12 +569,19 @@ def test_ledgers_naming_retired_records_import_back(
         assert "新增 0，更新 0，未变" in result.out, (kind, result)
         assert "已停用" not in result.err
         assert dump(db_path) == before
-    # A new row may not name a retired cadre; a changed reference may not either.
-    rows = [VISITS[0], ["2026-05-01", "单丽", "联系户", "王秀英", "入户走访", "", ""]]
+    # A new row may not name a cadre retired on or before its day (today: 2026-06-15); one of
+    # an earlier day may, since the cadre was in use then.
+    rows = [VISITS[0], ["2026-06-15", "单丽", "联系户", "王秀英", "入户走访", "", ""]]
     result = linked("visit", "import", write_csv(tmp_path / "new.csv", rows))
     assert result.code == 1
     assert "2       走访干部  单丽" in result.err
-    assert "干部“单丽”（编号 3）已停用，不能再用于新记录" in result.err
+    assert (
+        "干部“单丽”（编号 3）已于 2026-06-15 停用，不能用于 2026-06-15 的记录；"
+        "停用之前的记录请写明当时的日期（2026-06-15 之前）。" in result.err
+    )
+    rows[1][0] = "2026-05-01"
+    result = ok(linked, "visit", "import", write_csv(tmp_path / "earlier.csv", rows))
+    assert "新增 1，更新 0，未变 0" in result.out
     rows = [PROBLEMS[0], ["2", "2026-04-02", "企业", ENTERPRISE, "资金", "流动资金紧张，贷款难"]]
     rows[1] += ["单丽", ""]
     result = linked("problem", "import", write_csv(tmp_path / "owner.csv", rows))

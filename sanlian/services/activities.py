@@ -61,8 +61,9 @@ def kind_key(value: str) -> str:
     return labels.parse(labels.ACTIVITY_KIND, text, "活动类型")
 
 
-def resolve_partner(session: Session, value: str) -> tuple[str, Any]:
-    """A community or an enterprise: ``社区:3``/``企业:3`` say which; a bare name tries both."""
+def resolve_partner(session: Session, value: str, on: dt.date | None = None) -> tuple[str, Any]:
+    """A community or an enterprise: ``社区:3``/``企业:3`` say which; a bare name tries both.
+    ``on``: the activity's day (a record retired after it may be named: ``refs.resolve``)."""
     import unicodedata
 
     from sanlian.errors import SanlianError
@@ -73,12 +74,12 @@ def resolve_partner(session: Session, value: str) -> tuple[str, Any]:
         prefix, rest = (part.strip() for part in text.split(":", 1))
         kind = PARTNER_PREFIXES.get(prefix.lower()) or PARTNER_PREFIXES.get(prefix)
         if kind is not None:
-            return kind, refs.resolve(session, kind, rest)
+            return kind, refs.resolve(session, kind, rest, on=on)
     found: list[tuple[str, Any]] = []
     errors: list[SanlianError] = []
     for kind in ("community", "enterprise"):
         try:
-            found.append((kind, refs.resolve(session, kind, text)))
+            found.append((kind, refs.resolve(session, kind, text, on=on)))
         except NotFoundError:
             continue
         except SanlianError as exc:  # ambiguous or retired: say so for that kind
@@ -170,11 +171,15 @@ def add(
     check_not_future(held_on, "活动日期", today)
     people: list[Cadre] = []
     for ref in cadres:
-        person = refs.resolve(session, "cadre", ref)
+        person = refs.resolve(session, "cadre", ref, on=held_on)
         if all(p.id != person.id for p in people):
             people.append(person)
     section_id = refs.resolve(session, "section", section).id if section is not None else None
-    found = resolve_partner(session, partner) if partner is not None and partner.strip() else None
+    found = (
+        resolve_partner(session, partner, held_on)
+        if partner is not None and partner.strip()
+        else None
+    )
     if key == "civility" and found is not None and found[0] == "enterprise":
         raise RuleError("activity_civility_enterprise", name=found[1].name)  # 进社区
     activity = Activity(

@@ -17,7 +17,9 @@ One engine behind every ``KIND import``:
 
 An empty cell leaves the stored value as it is: an import adds and corrects, it never erases.
 A reference to a retired record (an export names it) is accepted where the row matches an
-existing record that already refers to it; a new row, or a changed reference, is refused.
+existing record that already refers to it; a new row, or a changed reference, is refused,
+unless the row records a day before the record was retired (a visit of October by a cadre who
+left in November).
 
 The registry kinds are written in bulk (``insert`` with RETURNING, pinyin search keys likewise),
 batch by batch, so that 100,000 rows stream in flat memory. A large file of a registry kind is
@@ -2784,7 +2786,7 @@ class RefCache:
     def __init__(self, session: Session) -> None:
         self.session = session
         self._found: dict[tuple[str, str], int | SanlianError] = {}
-        self.retired: set[tuple[str, int]] = set()
+        self.retired: dict[tuple[str, int], dt.date] = {}  # → the day it was retired
         self._names: dict[tuple[str, int], str] = {}
         self._raw: dict[tuple[str, int], str] = {}  # how the file named it (the first time)
 
@@ -2800,7 +2802,7 @@ class RefCache:
                 self._names[(kind, found)] = str(record.name)
                 self._raw.setdefault((kind, found), key[1])
                 if record.retired_on is not None:
-                    self.retired.add((kind, found))
+                    self.retired[(kind, found)] = record.retired_on
             except SanlianError as exc:
                 found = exc
             self._found[key] = found
@@ -2952,9 +2954,13 @@ class LedgerImporter(Importer):
             return "section"
         return None
 
-    def check_retired(self, row: Row, values: Mapping[str, Any] | None = None) -> None:
+    def check_retired(
+        self, row: Row, values: Mapping[str, Any] | None = None, on: dt.date | None = None
+    ) -> None:
         """Refuse a reference to a retired record among ``values`` (field key → id or ids; by
-        default every reference of the row): for rows that add a record or change a reference."""
+        default every reference of the row): for rows that add a record or change a reference.
+        ``on``: the day the row records, which may name a record retired after it (as
+        ``refs.resolve`` takes it)."""
         from sanlian.services.refs import KIND_LABEL
 
         for key, value in (row.data if values is None else values).items():
@@ -2962,14 +2968,20 @@ class LedgerImporter(Importer):
             if kind is None or value is None:
                 continue
             for record_id in value if isinstance(value, list) else [value]:
-                if (kind, record_id) in self.refs.retired:
-                    raise ValidationError(
-                        "ref_retired",
-                        kind=KIND_LABEL[kind],
-                        ref=self.refs.raw(kind, record_id),
-                        id=record_id,
-                        field=self._by_key[key].label,
-                    )
+                retired = self.refs.retired.get((kind, record_id))
+                if retired is None or (on is not None and on < retired):
+                    continue
+                said = {
+                    "kind": KIND_LABEL[kind],
+                    "ref": self.refs.raw(kind, record_id),
+                    "id": record_id,
+                    "field": self._by_key[key].label,  # the column the error table names
+                }
+                if on is None:
+                    raise ValidationError("ref_retired", **said)
+                raise ValidationError(
+                    "ref_retired_on", **said, day=retired.isoformat(), on=on.isoformat()
+                )
 
     def by_record(self, row: Row, model: Any) -> Any:
         """The record the row's 台账编号 names (``None`` when it has none), or the refusal."""
@@ -3512,12 +3524,13 @@ class VisitImporter(LedgerImporter):
             changes["visited_on"] = data["visited_on"]
             changed.insert(0, "visited_on")
         if visit.target_kind != kind or getattr(visit, TARGET_COLUMN[kind]) != data["target"]:
-            self.check_retired(row, {"target": data["target"]})
+            self.check_retired(row, {"target": data["target"]}, on=data["visited_on"])
             changes[kind] = str(data["target"])
             changed.append("target")
         before = self._cadre_ids(visit.id)
         if sorted(before) != sorted(data["cadres"]):
-            self.check_retired(row, {"cadres": [i for i in data["cadres"] if i not in before]})
+            added = [i for i in data["cadres"] if i not in before]
+            self.check_retired(row, {"cadres": added}, on=data["visited_on"])
             changes["cadres"] = [str(i) for i in data["cadres"]]
             changed.append("cadres")
         if not changes:
@@ -3581,7 +3594,7 @@ class VisitImporter(LedgerImporter):
                 return "unchanged", ()
             visits.edit(self.session, visit_id=int(visit.id or 0), **changes)
             return "update", self.labels_of(list(changes))
-        self.check_retired(row)
+        self.check_retired(row, on=data["visited_on"])
         if other_form is not None:  # a correction of the form would count the visit twice
             from sanlian.i18n.labels import VISIT_FORM
 
@@ -3847,7 +3860,9 @@ class ProblemImporter(LedgerImporter):
                 notes=notes,
             )
             return "update", self.labels_of(list(changes))
-        self.check_retired(row)
+        # the problem's target as on the day it was raised; its owner is one in use
+        self.check_retired(row, {k: v for k, v in data.items() if k != "owner"}, data["raised_on"])
+        self.check_retired(row, {"owner": data["owner"]})
         record = problems.add(
             self.session,
             category=data["category"],
@@ -3975,7 +3990,7 @@ class ResearchImporter(LedgerImporter):
             self.session.add(report)
             self.session.flush()
             return "update", self.labels_of(list(changes))
-        self.check_retired(row)
+        self.check_retired(row, on=data["written_on"])
         record = research.add(
             self.session,
             cadre=str(data["cadre"]),

@@ -30,13 +30,19 @@ def active(spans: list[Span], day: dt.date) -> bool:
     return any(start <= day and (end is None or end >= day) for start, end in spans)
 
 
-def resolved(session: Session, kind: str, ref: str | int, lookups: Lookups | None) -> Any:
+def resolved(
+    session: Session,
+    kind: str,
+    ref: str | int,
+    lookups: Lookups | None,
+    on: dt.date | None = None,
+) -> Any:
     """``refs.resolve``'s record, through an import's ``lookups`` when it has them."""
     if lookups is not None:
-        return lookups.resolve(kind, ref)
+        return lookups.resolve(kind, ref, on)
     from sanlian.services import refs
 
-    return refs.resolve(session, kind, ref)
+    return refs.resolve(session, kind, ref, on=on)
 
 
 class Lookups:
@@ -57,14 +63,21 @@ class Lookups:
             self._spans = campaign_spans(self.session)
         return self._spans
 
-    def resolve(self, kind: str, ref: str | int) -> Any:
-        """``refs.resolve``'s record (a refusal is not kept: it is asked again)."""
+    def resolve(self, kind: str, ref: str | int, on: dt.date | None = None) -> Any:
+        """``refs.resolve``'s record (a refusal is not kept: it is asked again). What names a
+        record in use is kept; one retired after ``on`` is asked for each day."""
+        from sanlian.errors import ValidationError
+        from sanlian.services import refs
+
         key = (kind, str(ref))
         found = self._records.get(key)
         if found is None:
-            from sanlian.services import refs
-
-            found = refs.resolve(self.session, kind, ref)
+            try:
+                found = refs.resolve(self.session, kind, ref)
+            except ValidationError as exc:
+                if on is None or exc.key != "ref_retired":
+                    raise
+                return refs.resolve(self.session, kind, ref, on=on)
             self._records[key] = found
         return found
 

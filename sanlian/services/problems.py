@@ -181,6 +181,7 @@ def add(
         what="问题对象",
         required=visit is None,
         lookups=lookups,
+        on=raised_on,
     )
     if visit is not None:
         seen = session.get(Visit, visit)

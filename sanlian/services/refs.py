@@ -7,6 +7,7 @@ lists the candidates with their numbers.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
@@ -125,9 +126,30 @@ def _not_found(kind: str, raw: str) -> NotFoundError:
     )
 
 
-def _matches(session: Session, kind: str, raw: str, *, include_retired: bool) -> list[Any]:
+def _retired(label: str, raw: str, record: Any, on: dt.date | None) -> ValidationError:
+    """The refusal of a retired record, with the day it was retired (and, for a record dated
+    ``on`` that day or later, that an earlier day's record may name it)."""
+    day = record.retired_on.isoformat()
+    if on is None:
+        return ValidationError("ref_retired", kind=label, ref=raw, id=record.id)
+    return ValidationError(
+        "ref_retired_on", kind=label, ref=raw, id=record.id, day=day, on=on.isoformat()
+    )
+
+
+def _in_use_on(record: Any, on: dt.date | None) -> bool:
+    """Whether ``record`` was in use on ``on`` (not retired, or retired after that day)."""
+    retired = record.retired_on
+    return retired is None or (on is not None and on < retired)
+
+
+def _matches(
+    session: Session, kind: str, raw: str, *, include_retired: bool, on: dt.date | None = None
+) -> list[Any]:
     """The records ``raw`` may name (more than one: it is ambiguous), or a Chinese refusal
-    when it names none. ``名称@限定`` narrows by the section, community or township; so does
+    when it names none. ``on``: the day of the record being written, which may name a record
+    retired after it (a visit of October by a cadre who left in November) when no record in
+    use has the name. ``名称@限定`` narrows by the section, community or township; so does
     ``名称（限定）``, as an ambiguity lists the candidates. A qualifier that is itself
     ambiguous narrows to what its every match holds (``陈建国@幸福社区`` with two 幸福社区,
     one of them with a household 陈建国)."""
@@ -147,8 +169,8 @@ def _matches(session: Session, kind: str, raw: str, *, include_retired: bool) ->
         record = session.get(model, int(number))
         if record is None:
             raise _not_found(kind, raw)
-        if record.retired_on is not None and not include_retired:
-            raise ValidationError("ref_retired", kind=label, ref=raw, id=record.id)
+        if not include_retired and not _in_use_on(record, on):
+            raise _retired(label, raw, record, on)
         return [record]
 
     if kind in QUALIFIER:
@@ -160,6 +182,7 @@ def _matches(session: Session, kind: str, raw: str, *, include_retired: bool) ->
                     kind,
                     f"{shown[1].strip()}@{shown[2].strip()}",
                     include_retired=include_retired,
+                    on=on,
                 )
             except NotFoundError:
                 raise _not_found(kind, raw) from None
@@ -189,7 +212,10 @@ def _matches(session: Session, kind: str, raw: str, *, include_retired: bool) ->
     active = [r for r in found if r.retired_on is None]
     if not include_retired:
         if not active and found:
-            raise ValidationError("ref_retired", kind=label, ref=raw, id=found[0].id)
+            earlier = [r for r in found if _in_use_on(r, on)]
+            if not earlier:
+                raise _retired(label, raw, found[0], on)
+            active = earlier
         found = active
     elif active:
         found = active
@@ -198,10 +224,19 @@ def _matches(session: Session, kind: str, raw: str, *, include_retired: bool) ->
     return found
 
 
-def resolve(session: Session, kind: str, ref: str | int, *, include_retired: bool = False) -> Any:
-    """The one record ``ref`` names, or a Chinese refusal."""
+def resolve(
+    session: Session,
+    kind: str,
+    ref: str | int,
+    *,
+    include_retired: bool = False,
+    on: dt.date | None = None,
+) -> Any:
+    """The one record ``ref`` names, or a Chinese refusal. A retired record is refused unless
+    ``include_retired``, or unless it was retired after ``on`` (the day of what is being
+    recorded) and no record in use has the name."""
     raw = str(ref)
-    found = _matches(session, kind, raw, include_retired=include_retired)
+    found = _matches(session, kind, raw, include_retired=include_retired, on=on)
     label = KIND_LABEL[kind]
     if len(found) > 1:
         found.sort(key=lambda r: r.id)

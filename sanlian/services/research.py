@@ -53,7 +53,7 @@ def add(
     from sanlian.services.visits import check_not_future
 
     check_not_future(written_on, "报告日期", today)
-    author = refs.resolve(session, "cadre", cadre)
+    author = refs.resolve(session, "cadre", cadre, on=written_on)
     clean_title = validate.line(title, "报告题目（--title）", required=True, limit=200)
     _not_twice(session, author, clean_title or "", written_on.year)
     report = Research(

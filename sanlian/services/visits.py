@@ -101,8 +101,10 @@ def resolve_target(
     what: str,
     required: bool = True,
     lookups: Lookups | None = None,
+    on: dt.date | None = None,
 ) -> tuple[str, Any] | None:
-    """The one target named by the three options: (kind, record)."""
+    """The one target named by the three options: (kind, record). ``on``: the day recorded
+    (a record retired after it may be named: ``refs.resolve``)."""
     from sanlian.services.lookups import resolved
 
     given = [
@@ -121,7 +123,7 @@ def resolve_target(
             raise ValidationError("target_required", what=what)
         return None
     kind, ref = given[0]
-    return kind, resolved(session, kind, ref, lookups)
+    return kind, resolved(session, kind, ref, lookups, on)
 
 
 def target_name(session: Session, kind: str, target_id: int) -> str:
@@ -142,7 +144,10 @@ def target_label(kind: str, name: str) -> str:
 
 
 def _cadres(
-    session: Session, refs_: Sequence[str | int], lookups: Lookups | None = None
+    session: Session,
+    refs_: Sequence[str | int],
+    lookups: Lookups | None = None,
+    on: dt.date | None = None,
 ) -> list[Cadre]:
     from sanlian.services.lookups import resolved
 
@@ -150,7 +155,7 @@ def _cadres(
         raise ValidationError("required", field="走访干部（--cadre）")
     chosen: list[Cadre] = []
     for ref in refs_:
-        person = resolved(session, "cadre", ref, lookups)
+        person = resolved(session, "cadre", ref, lookups, on)
         if all(c.id != person.id for c in chosen):
             chosen.append(person)
     return chosen
@@ -267,7 +272,7 @@ def add(
 
     check_not_future(visited_on, "走访日期", today)
     check_in_campaign(session, visited_on, "走访日期", lookups)
-    people = _cadres(session, cadres, lookups)
+    people = _cadres(session, cadres, lookups, visited_on)
     found = resolve_target(
         session,
         community=community,
@@ -275,6 +280,7 @@ def add(
         household=household,
         what="走访对象",
         lookups=lookups,
+        on=visited_on,
     )
     assert found is not None
     kind, target = found
@@ -384,6 +390,7 @@ def edit(
 
     visit = _get(session, visit_id)
     values = _clean(form=form, cards=cards, diary=diary, note=note)
+    day = visited_on if visited_on is not None else visit.visited_on
     found = resolve_target(
         session,
         community=community,
@@ -391,6 +398,7 @@ def edit(
         household=household,
         what="走访对象",
         required=False,
+        on=day,
     )
     if visited_on is None and not cadres and found is None and not values:
         raise ValidationError("nothing_to_edit")
@@ -407,7 +415,7 @@ def edit(
         _check_problems_raised_on(session, visit, values)
     people: list[Cadre]
     if cadres:
-        people = _cadres(session, cadres)
+        people = _cadres(session, cadres, on=day)
         _set_cadres(session, visit_id, people)
     else:
         people = list(

@@ -1,0 +1,77 @@
+"""A record retired on a day (a cadre who left, a household that moved away) is still named by
+what is recorded for an earlier day: a visit, a research report or an activity of October, or
+a problem raised then about the household, entered at year end. From its retirement day on it
+is refused, and the refusal says the day and what to write."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import Cli, dump
+
+
+def _ok(cli: Cli, *args: str) -> str:
+    result = cli(*args)
+    assert result.code == 0, result
+    return result.out + result.err
+
+
+def test_records_of_the_days_before_the_retirement_name_it(base: Cli, db_path: Path) -> None:
+    _ok(base, "link", "community", "--section", "综合科", "--community", "幸福社区",
+        "--from", "3-1")  # fmt: skip
+    _ok(base, "link", "household", "--cadre", "单丽", "--household", "王秀英", "--from", "3-1")
+    _ok(base, "cadre", "remove", "单丽", "--force")  # today, 2026-06-15
+    said = _ok(base, "visit", "add", "--date", "5-20", "--cadre", "单丽", "--household",
+               "王秀英", "--form", "home")  # fmt: skip
+    assert "已登记走访 1：2026-05-20 单丽" in said and "没有与" not in said  # linked then
+    _ok(base, "research", "add", "--cadre", "单丽", "--title", "走访见闻", "--date", "5-1")
+    _ok(base, "activity", "add", "education", "--date", "4-15", "--title", "专题教育",
+        "--cadre", "单丽")  # fmt: skip
+    _ok(base, "visit", "add", "--date", "5-21", "--cadre", "3", "--household", "王秀英",
+        "--form", "phone")  # fmt: skip
+    before = dump(db_path)
+    for args in (
+        ("visit", "add", "--date", "6-15", "--cadre", "单丽", "--household", "王秀英",
+         "--form", "home"),
+        ("research", "add", "--cadre", "#3", "--title", "又一篇", "--date", "6-15"),
+        ("activity", "add", "education", "--date", "6-15", "--title", "专题教育二",
+         "--cadre", "单丽"),
+    ):  # fmt: skip
+        result = base(*args)
+        assert result.code == 1, result
+        assert result.err.strip() == (
+            "干部“{}”（编号 3）已于 2026-06-15 停用，不能用于 2026-06-15 的记录；"
+            "停用之前的记录请写明当时的日期（2026-06-15 之前）。".format(
+                "#3" if "#3" in args else "单丽"
+            )
+        ), result.err
+    # a problem's owner answers for it from now on: one in use
+    result = base("problem", "add", "--household", "王秀英", "--category", "就学", "--text",
+                  "上学路远", "--owner", "单丽", "--date", "5-20")  # fmt: skip
+    assert result.code == 1 and "已停用，不能再用于新记录" in result.err, result
+    assert dump(db_path) == before
+
+
+def test_a_household_retired_later_is_named_by_a_problem_of_before(
+    base: Cli, db_path: Path
+) -> None:
+    _ok(base, "visit", "add", "--date", "5-1", "--cadre", "曾强", "--household", "王秀英",
+        "--form", "phone")  # fmt: skip
+    assert "已停用" in _ok(base, "household", "remove", "王秀英", "--force")  # kept: visited
+    _ok(base, "problem", "add", "--household", "王秀英", "--category", "就学", "--text",
+        "上学路远", "--owner", "曾强", "--date", "5-20")  # fmt: skip
+    result = base("problem", "add", "--household", "王秀英", "--category", "就学", "--text",
+                  "又一件", "--owner", "曾强", "--date", "6-15")  # fmt: skip
+    assert result.code == 1 and "已于 2026-06-15 停用" in result.err, result
+
+
+def test_a_name_in_use_comes_before_a_namesake_retired_later(base: Cli) -> None:
+    """Two 张伟 in use are told apart by section; with the one of 办公室 retired, plain 张伟 is
+    the other for any day, as before."""
+    _ok(base, "link", "community", "--section", "综合科", "--community", "幸福社区",
+        "--from", "3-1")  # fmt: skip
+    _ok(base, "cadre", "remove", "张伟@办公室", "--force")
+    _ok(base, "visit", "add", "--date", "5-20", "--cadre", "张伟", "--community", "幸福社区",
+        "--form", "talk")  # fmt: skip
+    assert json.loads(base("visit", "show", "1", "-f", "json").out)["cadre_ids"] == [2]
