@@ -482,3 +482,37 @@ def test_a_program_option_after_the_command_is_told_where_it_goes(
     result = base("cadre", "list", *typed)
     assert result.code == 2 and result.err.startswith(said), result.err
     assert "李四" not in result.err
+
+
+def test_campaign_set_refuses_phases_that_leave_records_outside(base: Cli, db_path: Path) -> None:
+    """Visits and problems must fall inside their year's campaign (as they are written): a
+    change of the phases that would leave some outside is refused, saying how wide the
+    campaign must stay; within that it is made."""
+    from tests.conftest import dump
+
+    steps = [
+        ("visit", "add", "--date", "5-20", "--cadre", "单丽", "--household", "王秀英",
+         "--form", "phone"),
+        ("visit", "add", "--date", "3-2", "--cadre", "单丽", "--household", "王秀英",
+         "--form", "phone"),
+        ("campaign", "set", "--phase", "2", "--start", "3-10"),  # the span still starts 3-1
+    ]  # fmt: skip
+    for step in steps:
+        assert base(*step).code == 0
+    before = dump(db_path)
+    result = base("campaign", "set", "--phase", "1", "--start", "3-5")
+    assert result.code == 1
+    assert result.err.strip() == (
+        "改后活动期间为 2026-03-05 至 2026-12-31，已登记的 1 次走访（2026-03-02）将落在期间之外，"
+        "未修改；请把期间放宽到至少 2026-03-02 至 2026-12-31，或先改正这些记录的日期"
+        "（visit edit、problem edit）。"
+    ), result.err
+    assert dump(db_path) == before
+    problem = ("problem", "add", "--household", "王秀英", "--category", "就学", "--text", "远",
+               "--owner", "单丽", "--date", "3-3")  # fmt: skip
+    assert base(*problem).code == 0
+    result = base("campaign", "set", "--phase", "1", "--start", "3-5")
+    assert result.code == 1
+    assert "已登记的 1 次走访、1 件问题（2026-03-02 至 2026-03-03）将落在期间之外" in result.err
+    assert base("campaign", "set", "--phase", "1", "--start", "3-2").code == 0
+    assert "2026-03-02 至 2026-12-31" in base("campaign", "show").out

@@ -194,6 +194,7 @@ def update(
         session.add(phase)
     if phase_dates:
         _check_phase_sequence(view)
+        _check_records_inside(session, view)
     for setting, value in (settings or {}).items():
         setattr(campaign, setting, value)
     if campaign.red_days < campaign.yellow_days:
@@ -201,6 +202,46 @@ def update(
     session.add(campaign)
     session.flush()
     return view
+
+
+def _check_records_inside(session: Session, view: CampaignView) -> None:
+    """Refuse phases that would leave visits or problems of the campaign's year outside its
+    span (``visits.check_in_campaign`` refuses such dates when they are written)."""
+    from sqlalchemy import func, literal, select, union_all
+    from sqlmodel import col
+
+    from sanlian.db.models import Problem, Visit
+
+    first, last = dt.date(view.campaign.year, 1, 1), dt.date(view.campaign.year, 12, 31)
+    parts: list[Any] = []
+    for column, is_visit in ((col(Visit.visited_on), 1), (col(Problem.raised_on), 0)):
+        outside = (column < view.start) | (column > view.end)
+        parts.append(
+            select(column.label("day"), literal(is_visit).label("is_visit")).where(
+                column.between(first, last), outside
+            )
+        )
+    both = union_all(*parts).subquery()
+    count, earliest, latest, visits = session.execute(
+        select(func.count(), func.min(both.c.day), func.max(both.c.day), func.sum(both.c.is_visit))
+    ).one()
+    if not count:
+        return
+    problems = int(count) - int(visits or 0)
+    records = "、".join(
+        part for n, part in ((visits, f"{visits} 次走访"), (problems, f"{problems} 件问题")) if n
+    )
+    raise ValidationError(
+        "campaign_leaves_records",
+        start=view.start.isoformat(),
+        end=view.end.isoformat(),
+        records=records,
+        days=earliest.isoformat()
+        if earliest == latest
+        else f"{earliest.isoformat()} 至 {latest.isoformat()}",
+        wide_start=min(earliest, view.start).isoformat(),
+        wide_end=max(latest, view.end).isoformat(),
+    )
 
 
 def _check_phase_sequence(view: CampaignView) -> None:
