@@ -289,3 +289,33 @@ def test_a_report_edited_in_word_is_not_written_over(cli: Cli, ledger: Ids, tmp_
     # the data files are written anew as before
     sheet = tmp_path / "自查.xlsx"
     assert cli("selfcheck", "-o", sheet).code == 0 and cli("selfcheck", "-o", sheet).code == 0
+
+
+def test_a_problem_resolved_again_shows_the_periods_money(base: Cli, tmp_path: Path) -> None:
+    """A problem resolved (3,000 yuan), reopened and resolved again (2,000 yuan): the period's
+    table counts 2,000, and so does its line under 为民办实事, with the sum of both beside it;
+    a period holding both resolutions shows the sum alone."""
+    import docx
+
+    steps = [
+        ("problem", "add", "--household", "王秀英", "--category", "就学", "--text", "上学路远",
+         "--owner", "单丽", "--date", "4-1"),
+        ("problem", "resolve", "1", "--how", "协调校车", "--measure", "送政策", "--amount",
+         "3000", "--date", "4-20"),
+        ("problem", "reopen", "1", "--reason", "校车停运", "--date", "5-5"),
+        ("problem", "resolve", "1", "--how", "改派校车", "--measure", "送政策", "--amount",
+         "2000", "--date", "5-15"),
+    ]  # fmt: skip
+    for step in steps:
+        assert base(*step).code == 0, step
+    said = "5月15日解决：改派校车（送政策，落实资金 2000.00 元，累计 5000.00 元）。"
+    may = base("brief", "--from", "5-1", "--to", "5-31")
+    assert may.code == 0 and said in may.out, may.out
+    assert re.search(r"\| 落实资金（元） \| 2000\.00 \|", may.out), may.out
+    path = tmp_path / "简报.docx"
+    assert base("brief", "--from", "5-1", "--to", "5-31", "-o", path).code == 0
+    assert any(said in p.text for p in docx.Document(str(path)).paragraphs)
+    april = base("brief", "--from", "4-1", "--to", "4-30").out
+    assert "4月20日解决：协调校车（送政策，落实资金 3000.00 元）。" in april
+    both = base("brief", "--from", "4-1", "--to", "5-31").out
+    assert "5月15日解决：改派校车（送政策，落实资金 5000.00 元）。" in both

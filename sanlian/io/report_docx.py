@@ -431,8 +431,6 @@ def write_selfcheck(path: Path, detail: SelfCheckDetail) -> None:
 
 
 def write_brief(path: Path, brief: Brief) -> None:
-    from sanlian.reports.brief import example_text
-
     b = brief
     p, q = b.period, b.previous
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -463,8 +461,8 @@ def write_brief(path: Path, brief: Brief) -> None:
     )
     _heading(doc, "二、为民办实事")
     if b.highlights:
-        for i, h in enumerate(b.highlights, 1):
-            _body(doc, f"{i}. {example_text(h)}")
+        for i, text in enumerate(b.highlight_texts(), 1):
+            _body(doc, f"{i}. {text}")
     else:
         _body(doc, "本期没有办结的问题。")
     # ``supervise``'s sentences, as a printed report writes them

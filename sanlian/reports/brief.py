@@ -69,6 +69,13 @@ class Brief:
     lag_summary: str
     omitted: tuple[Alert, ...] = ()  # the alerts cut from the list, most urgent first
     lags_as_of: dt.date | None = None  # the day the lags are judged on (default: the period's end)
+    # the money of each highlight's resolutions in the period (its row has every one's)
+    highlight_fen: tuple[int, ...] = ()
+
+    def highlight_texts(self) -> list[str]:
+        """Each highlight as a sentence (``example_text``), its money the period's."""
+        fen = self.highlight_fen or (None,) * len(self.highlights)
+        return [example_text(h, f) for h, f in zip(self.highlights, fen, strict=True)]
 
     @property
     def omitted_text(self) -> str:
@@ -192,6 +199,7 @@ def brief(
         summary = render("brief_lags_as_of", date=judged.isoformat()) + summary
     # the period and the year to date are judged on the same day: their problems counted once
     current, year_to_date = count_together(session, [period, Period.of_year(year, end)])
+    highlights = tuple(problem_rows(session, period, only_resolved=True, limit=HIGHLIGHTS))
     return Brief(
         no=no if no is not None else issue_number(view.start, start, length),
         unit=view.campaign.unit,
@@ -202,7 +210,8 @@ def brief(
         current=current,
         before=count(session, previous),
         year_to_date=year_to_date,
-        highlights=tuple(problem_rows(session, period, only_resolved=True, limit=HIGHLIGHTS)),
+        highlights=highlights,
+        highlight_fen=_resolved_fen(session, period, [h.id for h in highlights]),
         lags=alerts[:LAGS],
         lag_summary=summary,
         omitted=alerts[LAGS:],
@@ -210,8 +219,33 @@ def brief(
     )
 
 
-def example_text(p: ProblemRow) -> str:
-    """One resolved problem as a sentence of a report."""
+def _resolved_fen(session: Session, period: Period, ids: list[int]) -> tuple[int, ...]:
+    """The money of the resolutions of each problem in ``ids`` made in ``period`` (a problem
+    reopened and resolved again has money of an earlier period too)."""
+    from sqlalchemy import func, select
+
+    from sanlian.db.models import ProblemStep
+
+    if not ids:
+        return ()
+    step: Any = ProblemStep.__table__.c  # type: ignore[attr-defined]
+    rows = session.execute(
+        select(step.problem_id, func.coalesce(func.sum(step.amount_fen), 0))
+        .where(
+            step.problem_id.in_(ids),
+            step.kind == "resolve",
+            step.step_on.between(period.start, period.end),
+        )
+        .group_by(step.problem_id)
+    ).all()
+    found = {int(pid): int(fen) for pid, fen in rows}
+    return tuple(found.get(i, 0) for i in ids)
+
+
+def example_text(p: ProblemRow, period_fen: int | None = None) -> str:
+    """One resolved problem as a sentence of a report. ``period_fen``: the money of its
+    resolutions in the report's period, where that may be less than all of them
+    (``p.amount_fen``: a problem reopened and resolved again)."""
     category = CATEGORIES.get(p.target_kind, {}).get(p.category, p.category)
     owner = f"{p.owner}（{p.section}）" if p.owner and p.section else (p.owner or "联系干部")
     when = md_date(p.resolved_on) if p.resolved_on else ""
@@ -221,8 +255,14 @@ def example_text(p: ProblemRow) -> str:
     extras = []
     if p.measures:
         extras.append("、".join(MEASURE.get(m, m) for m in p.measures))
-    if p.amount_fen:
-        extras.append(f"落实资金 {yuan_text(p.amount_fen)} 元")
+    total = p.amount_fen
+    if period_fen is None or period_fen == total:
+        if total:
+            extras.append(f"落实资金 {yuan_text(total)} 元")
+    elif period_fen:
+        extras.append(f"落实资金 {yuan_text(period_fen)} 元，累计 {yuan_text(total)} 元")
+    else:
+        extras.append(f"此前累计落实资金 {yuan_text(total)} 元")
     if extras:
         text += "（" + "，".join(extras) + "）"
     return text + "。"
@@ -262,7 +302,7 @@ def to_markdown(b: Brief) -> str:
     if b.highlights:
         # the clerk's text as written, on the item's one line (a line of it starting with # or
         # - would be a heading or another item)
-        lines += [f"{i}. {markdown_line(example_text(h))}" for i, h in enumerate(b.highlights, 1)]
+        lines += [f"{i}. {markdown_line(t)}" for i, t in enumerate(b.highlight_texts(), 1)]
     else:
         lines.append("本期没有办结的问题。")
     lines += ["", "## 三、需要抓紧的工作", "", b.lag_summary]
