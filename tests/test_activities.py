@@ -349,3 +349,32 @@ def test_reversed_date_range_refused(base: Cli, noun: str) -> None:
     assert result.code == 1 and result.out == ""
     assert "“开始日期”（--from）2026-07-01 晚于“结束日期”（--to）2026-06-01" in result.err
     assert ok(base, noun, "list", "--from", "6-1", "--to", "6-1", "-f", "json").json() == []
+
+
+def test_the_same_problem_or_activity_typed_twice_is_pointed_out(base: Cli) -> None:
+    """As ``visit add``: a second record equal to one on file is kept (two may be true) with a
+    note that says how to take it back; one that differs in anything gets no note."""
+    problem = ("problem", "add", "--household", "王秀英", "--category", "就学", "--text",
+               "上学路远", "--owner", "单丽", "--date", "6-3")  # fmt: skip
+    activity = ("activity", "add", "education", "--date", "4-15", "--title", "专题教育",
+                "--cadre", "单丽")  # fmt: skip
+    first = base(*problem)
+    assert first.code == 0 and "提示" not in first.err
+    again = base(*problem)
+    assert again.code == 0
+    assert again.err.strip() == (
+        "提示：2026-06-03 联系户“王秀英”提出的同一类别、同样内容的问题已有记录（问题编号 1），"
+        "这一件（编号 2）与它相同；如是重复录入，请马上用 sanlian undo 撤销这次登记。"
+    )
+    other = base(*problem[:-1], "6-4")
+    assert other.code == 0 and "提示" not in other.err
+    assert "提示" not in base(*activity).err
+    twice = base(*activity)
+    assert twice.code == 0
+    assert twice.err.strip() == (
+        "提示：2026-04-15 同一类型、同一名称的活动已有记录（活动编号 1），这一条（编号 2）"
+        "与它相同；如是重复录入，请用 sanlian activity remove 2 删除。"
+    )
+    assert "提示" not in base(*activity[:-3], "专题教育二").err
+    titles = [a["title"] for a in base("activity", "list", "-f", "json").json()]
+    assert titles == ["专题教育", "专题教育", "专题教育二"]

@@ -162,6 +162,7 @@ def add(
     from sanlian.services.clock import now
 
     st = state()
+    notes: list[str] = []
     with st.session(write=True) as session:
         record = problems.add(
             session,
@@ -178,9 +179,12 @@ def add(
             now=now(),
             today=st.today,
             operator=st.who,
+            notes=notes,
         )
         target = f"{TARGET_KIND[record['target_kind']]}“{record['target']}”"
         st.journal(session, "problem add", f"登记问题 {record['id']}：{target}")
+    for line in notes:
+        st.note(line)
     category_label = CATEGORIES[record["target_kind"]][record["category"]]
     typer.echo(
         render(

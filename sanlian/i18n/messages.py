@@ -201,6 +201,8 @@ MESSAGES: dict[str, str] = {
     "date_outside_campaigns": "“{field}”{value} 不在任何活动年度的期间内（{spans}），请核对日期，或先用 sanlian init --year 建立该年度。",
     "target_required": "请写明{what}：--community、--enterprise、--household 三者之一。",
     "target_many": "{what}只能写一个（--community、--enterprise、--household 三者之一），现在写了 {count} 个，请分开登记。",
+    "problem_same": "提示：{date} {target}提出的同一类别、同样内容的问题已有记录（问题编号 {ids}），这一件（编号 {id}）与它相同；如是重复录入，请马上用 sanlian undo 撤销这次登记。",
+    "activity_same": "提示：{date} 同一类型、同一名称的活动已有记录（活动编号 {ids}），这一条（编号 {id}）与它相同；如是重复录入，请用 sanlian activity remove {id} 删除。",
     "visit_same_day": "提示：{date} {cadres}走访{target}已有记录（走访编号 {ids}），这一条（编号 {id}）与它各项都相同；如是重复录入，请用 sanlian visit remove {id} 删除。",
     "import_visit_other_form": "提示：同一天、同一对象、同样的干部已有走访 {id}（{old}），本行是{new}，算作另一次走访。如果本行是要改正走访 {id} 的形式，请从文件中删去本行，改用 sanlian visit edit {id} --form {new}；已经导入的，再用 sanlian visit remove 删去新增的那一次。",
     "research_twice": "干部“{cadre}”已有题为《{title}》的调研报告（编号 {id}，{date}），同一篇不必再登记；如是另一篇，请写明不同的题目；如原记录的日期有误，请先用 sanlian research remove {id} 删除再登记。",

@@ -61,6 +61,39 @@ def kind_key(value: str) -> str:
     return labels.parse(labels.ACTIVITY_KIND, text, "活动类型")
 
 
+def _same_activity_note(session: Session, activity: Any, notes: list[str]) -> None:
+    """A note when an activity of the same kind, day, title and partner is on file already."""
+    from sqlmodel import col, select
+
+    from sanlian.db.models import Activity
+    from sanlian.i18n.messages import render
+
+    def same(column: Any, value: Any) -> Any:
+        return col(column).is_(None) if value is None else col(column) == value
+
+    found = session.exec(
+        select(Activity.id)
+        .where(
+            col(Activity.kind) == activity.kind,
+            col(Activity.held_on) == activity.held_on,
+            same(Activity.title, activity.title),
+            same(Activity.community_id, activity.community_id),
+            same(Activity.enterprise_id, activity.enterprise_id),
+            col(Activity.id) != activity.id,
+        )
+        .order_by(col(Activity.id))
+    ).all()
+    if found:
+        notes.append(
+            render(
+                "activity_same",
+                date=activity.held_on.isoformat(),
+                ids="、".join(str(i) for i in found[:5]) + ("等" if len(found) > 5 else ""),
+                id=activity.id,
+            )
+        )
+
+
 def resolve_partner(session: Session, value: str, on: dt.date | None = None) -> tuple[str, Any]:
     """A community or an enterprise: ``社区:3``/``企业:3`` say which; a bare name tries both.
     ``on``: the activity's day (a record retired after it may be named: ``refs.resolve``)."""
@@ -198,6 +231,8 @@ def add(
         session.execute(
             insert(ActivityCadre), [{"activity_id": activity.id, "cadre_id": p.id} for p in people]
         )
+    if notes is not None:
+        _same_activity_note(session, activity, notes)
     if key == "org_life" and notes is not None:
         if held_on >= dt.date(held_on.year, 7, 1):
             notes.append(

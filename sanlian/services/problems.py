@@ -155,8 +155,11 @@ def add(
     operator: str | None = None,
     lookups: Lookups | None = None,
     detail: bool = True,
+    notes: list[str] | None = None,
 ) -> dict[str, Any]:
     """Raise a problem against one target (or the target of ``visit``); not after ``today``.
+    ``notes``: a note is added when the same problem (target, day, category, text) is on file
+    already, typed twice most likely.
 
     An import passes its ``lookups`` and asks for no ``detail``: the new problem's id alone,
     not ``show``'s record."""
@@ -247,9 +250,44 @@ def add(
     session.add(problem)
     session.flush()
     assert problem.id is not None
+    if notes is not None:
+        _same_problem_note(session, problem, target, notes)
     if not detail:
         return {"id": problem.id}
     return show(session, problem_id=problem.id, as_of=raised_on)
+
+
+def _same_problem_note(session: Session, problem: Problem, target: Any, notes: list[str]) -> None:
+    """A note when a problem of the same target, day, category and text is on file already."""
+    from sqlmodel import col, select
+
+    from sanlian.db.models import Problem
+    from sanlian.i18n.messages import render
+    from sanlian.services.visits import TARGET_COLUMN, target_label
+
+    column = getattr(Problem, TARGET_COLUMN[problem.target_kind])
+    same = session.exec(
+        select(Problem.id)
+        .where(
+            col(Problem.target_kind) == problem.target_kind,
+            col(column) == target.id,
+            col(Problem.raised_on) == problem.raised_on,
+            col(Problem.category) == problem.category,
+            col(Problem.text) == problem.text,
+            col(Problem.id) != problem.id,
+        )
+        .order_by(col(Problem.id))
+    ).all()
+    if same:
+        notes.append(
+            render(
+                "problem_same",
+                date=problem.raised_on.isoformat(),
+                target=target_label(problem.target_kind, target.name),
+                ids="、".join(str(i) for i in same[:5]) + ("等" if len(same) > 5 else ""),
+                id=problem.id,
+            )
+        )
 
 
 def _get(session: Session, problem_id: int) -> Problem:
