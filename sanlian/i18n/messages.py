@@ -442,6 +442,12 @@ def os_reason(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
 
 
+def some_ids(ids: Any, limit: int = 5) -> str:
+    """Record numbers as a sentence lists them: ``1、2、3``, the first ``limit`` then 等."""
+    ids = list(ids)
+    return "、".join(str(i) for i in ids[:limit]) + ("等" if len(ids) > limit else "")
+
+
 def render(key: str, **params: Any) -> str:
     """The sentence for ``key`` with ``params`` filled in."""
     template = MESSAGES.get(key)

@@ -66,7 +66,7 @@ def _same_activity_note(session: Session, activity: Any, notes: list[str]) -> No
     from sqlmodel import col, select
 
     from sanlian.db.models import Activity
-    from sanlian.i18n.messages import render
+    from sanlian.i18n.messages import render, some_ids
 
     def same(column: Any, value: Any) -> Any:
         return col(column).is_(None) if value is None else col(column) == value
@@ -88,7 +88,7 @@ def _same_activity_note(session: Session, activity: Any, notes: list[str]) -> No
             render(
                 "activity_same",
                 date=activity.held_on.isoformat(),
-                ids="、".join(str(i) for i in found[:5]) + ("等" if len(found) > 5 else ""),
+                ids=some_ids(found),
                 id=activity.id,
             )
         )

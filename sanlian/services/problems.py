@@ -262,7 +262,7 @@ def _same_problem_note(session: Session, problem: Problem, target: Any, notes: l
     from sqlmodel import col, select
 
     from sanlian.db.models import Problem
-    from sanlian.i18n.messages import render
+    from sanlian.i18n.messages import render, some_ids
     from sanlian.services.visits import TARGET_COLUMN, target_label
 
     column = getattr(Problem, TARGET_COLUMN[problem.target_kind])
@@ -284,7 +284,7 @@ def _same_problem_note(session: Session, problem: Problem, target: Any, notes: l
                 "problem_same",
                 date=problem.raised_on.isoformat(),
                 target=target_label(problem.target_kind, target.name),
-                ids="、".join(str(i) for i in same[:5]) + ("等" if len(same) > 5 else ""),
+                ids=some_ids(same),
                 id=problem.id,
             )
         )

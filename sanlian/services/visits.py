@@ -320,7 +320,7 @@ def _same_visit_note(
     from sqlmodel import col, select
 
     from sanlian.db.models import Visit, VisitCadre
-    from sanlian.i18n.messages import render
+    from sanlian.i18n.messages import render, some_ids
 
     if notes is None:
         return
@@ -352,7 +352,7 @@ def _same_visit_note(
                 date=visit.visited_on.isoformat(),
                 cadres="、".join(c.name for c in cadres),
                 target=target_label(visit.target_kind, target.name),
-                ids="、".join(str(i) for i in sorted(same)[:5]) + ("等" if len(same) > 5 else ""),
+                ids=some_ids(sorted(same)),
                 id=visit.id,
             )
         )
