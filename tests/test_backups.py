@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -222,6 +223,11 @@ def test_restore_refuses_a_corrupted_copy(
     result = unchanged(lambda: base("db", "restore", bad, "--yes"))
     assert "已损坏" in result.err and "完整性检查未通过" in result.err
     assert len(result.err.strip().splitlines()) == 1
+    # what SQLite found, in Chinese (its own lines name pages and cells, in English)
+    assert re.search(
+        r"完整性检查未通过：(SQLite 无法读取其中的数据页|数据页有 .+错误)）", result.err
+    )
+    assert not re.search(r"[A-Za-z]{3}", result.err.replace(str(bad), "")), result.err
     assert not _set(db_path).exists()  # nothing kept: nothing was replaced
 
 
