@@ -42,6 +42,7 @@ def test_a_clean_database_passes_every_check(base: Cli) -> None:
         "enterprise_leaders",
         "household_unlinked",
         "pairs_limit",
+        "one_head",
         "retired_links",
         "visit_dates",
         "visit_cadres",
@@ -188,3 +189,13 @@ def test_a_damaged_database_is_reported_not_a_traceback(base: Cli, db_path: Path
     assert not any(re.search("[a-z]{4,}", str(f["records"]) + f["detail"]) for f in result.json())
     listing = base("--db", damaged, "cadre", "list")
     assert listing.code == 1 and "已损坏" in listing.err and "db restore" in listing.err
+
+
+def test_two_heads_of_the_leading_group_are_reported(base: Cli, db_path: Path) -> None:
+    """Refused as they are written (``test_registry``): two come from older versions."""
+    _sql(db_path, "update cadre set role = 'head' where id = 4")
+    result = base("db", "check", "-f", "json")
+    assert result.code == 1
+    found = _by_check(result)["one_head"]
+    assert found["records"] == ["干部编号 1：“张伟”是组长", "干部编号 4：“曾强”是组长"]
+    assert found["label"] == "领导小组只有一名组长"

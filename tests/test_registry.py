@@ -516,3 +516,39 @@ def test_campaign_set_refuses_phases_that_leave_records_outside(base: Cli, db_pa
     assert "已登记的 1 次走访、1 件问题（2026-03-02 至 2026-03-03）将落在期间之外" in result.err
     assert base("campaign", "set", "--phase", "1", "--start", "3-2").code == 0
     assert "2026-03-02 至 2026-12-31" in base("campaign", "show").out
+
+
+def test_the_leading_group_has_one_head(base: Cli, db_path: Path, tmp_path: Path) -> None:
+    """张伟@办公室 is 组长 (the ``base`` roster): a second head is refused on add, edit and
+    import, saying who the head is and how to change; a file that makes the head a deputy
+    may name another head after that line, not two."""
+    from tests.conftest import dump
+    from tests.test_import_registry import write_csv
+
+    said = (
+        "领导小组组长已是“张伟”（编号 1），组长只有一名；如要更换，请先把原组长改为其他职务"
+        "（如 sanlian cadre edit 1 --role 副组长），或不给这位干部组长职务。"
+    )
+    before = dump(db_path)
+    for args in (
+        ("cadre", "add", "李建国", "--section", "办公室", "--role", "组长"),
+        ("cadre", "edit", "单丽", "--role", "head"),
+    ):
+        result = base(*args)
+        assert result.code == 1 and result.err.strip() == said, result
+    two = [["姓名", "科室", "领导小组职务"], ["赵六", "办公室", "组长"]]
+    result = base("cadre", "import", write_csv(tmp_path / "a.csv", two))
+    assert result.code == 1 and said in result.err, result
+    assert dump(db_path) == before
+    assert base("cadre", "edit", "张伟@办公室", "--role", "组长").code == 0  # the same head
+    rows = [
+        ["姓名", "科室", "领导小组职务"],
+        ["张伟", "办公室", "副组长"],
+        ["赵六", "办公室", "组长"],
+        ["钱七", "办公室", "组长"],
+    ]
+    result = base("cadre", "import", write_csv(tmp_path / "b.csv", rows))
+    assert result.code == 1 and "第 3 行已是领导小组组长，组长只有一名" in result.err, result
+    assert base("cadre", "import", write_csv(tmp_path / "c.csv", rows[:3])).code == 0
+    heads = [c["name"] for c in base("cadre", "list", "-f", "json").json() if c["role"] == "head"]
+    assert heads == ["赵六"]

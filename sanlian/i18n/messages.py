@@ -92,6 +92,8 @@ MESSAGES: dict[str, str] = {
     "year_invalid": "“年度”“{value}”不对，请写 2000 至 2100 年之间的年份，如 2026。",
     "phase_unknown": "“阶段”“{value}”不认识，请写 1、2、3 或 动员部署、组织实施、总结。",
     "campaign_leaves_records": "改后活动期间为 {start} 至 {end}，已登记的 {records}（{days}）将落在期间之外，未修改；请把期间放宽到至少 {wide_start} 至 {wide_end}，或先改正这些记录的日期（visit edit、problem edit）。",
+    "one_head": "领导小组组长已是“{name}”（编号 {id}），组长只有一名；如要更换，请先把原组长改为其他职务（如 sanlian cadre edit {id} --role 副组长），或不给这位干部组长职务。",
+    "import_two_heads": "第 {line} 行已是领导小组组长，组长只有一名；请只在一行写“组长”。",
     "phase_order": "“{field}”的开始日期 {start} 晚于结束日期 {end}，请调换或改正。",
     "cards_order": "“超期多少天亮红牌”（{red}）不能少于“超期多少天亮黄牌”（{yellow}），请改正其中一个。",
     "phase_sequence": "“{after}”（{after_start} 至 {after_end}）不能早于“{before}”（{before_start} 至 {before_end}）开始或结束：三个阶段依次为动员部署、组织实施、总结，首尾可以交叉；请改正日期（几个阶段一起往后挪时先改后面的阶段，往前挪时先改前面的阶段）。",

@@ -101,6 +101,7 @@ CHECKS: dict[str, str] = {
     "enterprise_leaders": "联系企业的都是领导班子成员",
     "household_unlinked": "结对户所在社区(村)由干部所在科室或本局联系",
     "pairs_limit": "每名干部结对户数不超过活动规定",
+    "one_head": "领导小组只有一名组长",
     "retired_links": "在联的干部和联系对象都未停用",
     "visit_dates": "走访日期在活动期间且不晚于今天",
     "visit_cadres": "每次走访都有走访干部",
@@ -162,6 +163,7 @@ def check(session: Session, *, today: dt.date | None = None) -> list[dict[str, A
         ("enterprise_leaders", _enterprise_leaders),
         ("household_unlinked", _household_unlinked),
         ("pairs_limit", _pairs_limit),
+        ("one_head", _one_head),
         ("retired_links", _retired_links),
         ("visit_dates", _visit_dates),
         ("visit_cadres", _visit_cadres),
@@ -350,6 +352,16 @@ def _retired_links(session: Session, today: dt.date) -> list[str]:
         f"联系编号 {i}：“{a if who else b}”已停用，联系仍在进行（{a or '本局'} — {b}）"
         for i, a, b, who in rows
     ]
+
+
+def _one_head(session: Session, _today: dt.date) -> list[str]:
+    rows = _rows(
+        session,
+        "select id, name from cadre where role = 'head' and retired_on is null order by id",
+    )
+    if len(rows) < 2:
+        return []
+    return [f"干部编号 {i}：“{name}”是组长" for i, name in rows]
 
 
 def _visit_dates(session: Session, today: dt.date) -> list[str]:

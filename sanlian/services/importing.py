@@ -958,6 +958,8 @@ class RegistryImporter(Importer):
         self._seen_strong: dict[Any, int] = {}
         self._seen_name: dict[Any, tuple[int, int | None]] = {}
         self._matched: dict[int, int] = {}  # record id → the line that matched or made it
+        self._head_line: int | None = None  # the line that names the leading group's head
+        self._unheaded: set[int] = set()  # heads on file this import makes something else
         # (key, label, required, the kind a reference names, column) of each field, for ``clean``
         self._inputs: list[tuple[str, str, bool, str | None, str]] = []
         for f in self.fields:
@@ -1517,6 +1519,10 @@ class RegistryImporter(Importer):
                     reason = render("import_duplicate_row", line=line, kind=self.label)
                     refuse(row, column, reason)
                     continue
+                second = self._second_head(data, None, row.line)
+                if second is not None:
+                    refuse(row, "role", second)
+                    continue
                 self._remember(data, row.line)
                 if self.kind == "community" and data.get("kind") is None:
                     data["kind"] = community_kind(data["name"])  # as ``community add`` does
@@ -1593,6 +1599,13 @@ class RegistryImporter(Importer):
                 except SanlianError as exc:
                     refuse(row, self.DUPLICATE_FIELD.get(exc.key, "name"), exc.message)
                     continue
+            if "role" in changes:
+                second = self._second_head(changes, record.id, row.line)
+                if second is not None:
+                    refuse(row, "role", second)
+                    continue
+                if record.role == "head":
+                    self._unheaded.add(record.id)
             self._matched[record.id] = row.line
             self._remember(data, row.line)
             if not changes:
@@ -1636,6 +1649,22 @@ class RegistryImporter(Importer):
             if keep_plan:
                 result.planned.extend(Planned(r.line, "add", d["name"]) for r, d in adds)
         return bad
+
+    def _second_head(self, data: Mapping[str, Any], record_id: int | None, line: int) -> str | None:
+        """Why a row may not make its cadre the leading group's head (组长): an earlier line
+        did, or another cadre on the roster is (unless an earlier line made that one
+        something else). ``None``: it may, and this line is remembered as the head's."""
+        from sanlian.services.registry import current_head
+
+        if self.kind != "cadre" or data.get("role") != "head":
+            return None
+        if self._head_line is not None:
+            return render("import_two_heads", line=self._head_line)
+        other = current_head(self.session, self.kind, data, record_id)
+        if other is not None and other[0] not in self._unheaded:
+            return render("one_head", name=other[1], id=other[0])
+        self._head_line = line
+        return None
 
     def _defer_lookup_index(self) -> None:
         """On SQLite, once this import has written more search keys than the table held

@@ -291,6 +291,34 @@ def _duplicate(session: Session, kind: str, data: Mapping[str, Any], self_id: in
         raise RuleError("duplicate_name", kind=label, name=data["name"], id=other.id)
 
 
+def check_one_head(
+    session: Session, kind: str, data: Mapping[str, Any], self_id: int | None
+) -> None:
+    """The leading group has one head (组长): refuse a second one on the roster."""
+    other = current_head(session, kind, data, self_id)
+    if other is not None:
+        raise RuleError("one_head", name=other[1], id=other[0])
+
+
+def current_head(
+    session: Session, kind: str, data: Mapping[str, Any], self_id: int | None
+) -> tuple[int, str] | None:
+    """(id, name) of the head on the roster other than ``self_id``, where ``data`` makes a
+    cadre head; else ``None``."""
+    from sqlalchemy import select
+
+    from sanlian.db.models import Cadre
+
+    if kind != "cadre" or data.get("role") != "head":
+        return None
+    cadre: Any = Cadre
+    stmt = select(cadre.id, cadre.name).where(cadre.role == "head", cadre.retired_on.is_(None))
+    if self_id is not None:
+        stmt = stmt.where(cadre.id != self_id)
+    row = session.execute(stmt.order_by(cadre.id).limit(1)).first()
+    return (int(row[0]), str(row[1])) if row is not None else None
+
+
 def community_kind(name: str) -> str:
     """A community's kind where none is given: a name that ends in 村 is a village."""
     return "village" if name.strip().endswith("村") else "community"
@@ -314,6 +342,7 @@ def add(
         if f.required and data.get(f.column) is None:
             raise ValidationError("required", field=f.label)
     _duplicate(session, kind, data, None)
+    check_one_head(session, kind, data, None)
     record: Any = REGISTRY_MODELS[kind](**data, created_at=now)
     session.add(record)
     session.flush()
@@ -338,6 +367,8 @@ def edit(
     renamed = "name" in data and data["name"] != merged["name"]
     merged.update(data)
     _duplicate(session, kind, merged, record.id)
+    if "role" in data:
+        check_one_head(session, kind, merged, record.id)
     if kind == "cadre" and record.is_leader and data.get("is_leader") is False:
         check_no_enterprises(session, record, today)
     moved = {"cadre": "section_id", "household": "community_id"}.get(kind)
