@@ -435,3 +435,28 @@ def test_linked_parties_unvisited_this_year(cli: Cli, ledger: Ids) -> None:
         if a["kind"] == "community_unvisited"
     } == {"办公室", "综合科"}
     assert not _kinds(data, "enterprise_unvisited")  # E1 linked only since 03-10
+
+
+def test_a_pair_or_enterprise_link_ended_this_year_is_said_so(base: Cli) -> None:
+    """A cadre whose pair ended (and a leader whose enterprise link ended) has none on the
+    day, as one who never had one: the reminder says which it is."""
+    steps = [
+        ("link", "community", "--section", "综合科", "--community", "幸福社区", "--from", "3-1"),
+        ("link", "household", "--cadre", "单丽", "--household", "王秀英", "--from", "3-1"),
+        ("link", "enterprise", "--cadre", "张伟@办公室", "--enterprise", "1", "--from", "3-1"),
+        ("link", "end", "2", "--date", "5-31"),
+        ("link", "end", "3", "--date", "5-31"),
+    ]
+    for step in steps:
+        assert base(*step).code == 0, step
+    alerts = {
+        (a["actor"], a["kind"]): a["text"]
+        for g in base("supervise", "-f", "json").json()["groups"]
+        for a in g["alerts"]
+        if a["kind"] in ("no_household", "leader_no_enterprise")
+    }
+    assert alerts[("单丽", "no_household")] == "本年结成的帮扶对子已结束，目前没有结对户"
+    assert alerts[("曾强", "no_household")] == "尚未与群众结成帮扶对子"
+    assert alerts[("张伟", "leader_no_enterprise")] == (
+        "领导班子成员本年联系的企业已结束联系，目前没有联系企业（应联系 1—3 家）"
+    )

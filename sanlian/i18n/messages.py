@@ -269,6 +269,8 @@ MESSAGES: dict[str, str] = {
     "sv_stale": "问题 {id} 已 {days} 天无进展：{subject}",
     "sv_leader_no_enterprise": "领导班子成员尚未联系企业（应联系 1—3 家）",
     "sv_no_household": "尚未与群众结成帮扶对子",
+    "sv_household_ended": "本年结成的帮扶对子已结束，目前没有结对户",
+    "sv_leader_enterprise_ended": "领导班子成员本年联系的企业已结束联系，目前没有联系企业（应联系 1—3 家）",
     "sv_section_no_community": "本科室和局机关都没有联系社区(村)，科室干部无法结对（结对户须在其中）；请用 sanlian link community --section {section} --community 社区名 建立联系",
     "sv_no_visit": "已 {quiet} 天没有走访（最近一次 {last}，应每 {days} 天至少走访一次）",
     "sv_no_visit_year": "本年度还没有走访记录（应每 {days} 天至少走访一次）",

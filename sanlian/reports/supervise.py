@@ -260,6 +260,8 @@ class _Cadre:
     households: bool  # a household paired on the as-of day
     enterprises: bool  # an enterprise linked on the as-of day
     research: bool  # a research report written in the period
+    households_in_period: bool = False  # one paired on a day of the period, up to the as-of day
+    enterprises_in_period: bool = False  # likewise an enterprise linked
 
 
 # a cadre checked for visits one by one (≈ 1.7 ms each at city scale: the cadre's visits
@@ -278,13 +280,15 @@ def _cadre_facts(session: Session, period: Period) -> list[_Cadre]:
     t = tables(p.as_of, session)
     c, s, link, r = t.cadre.c, t.section.c, t.link.c, t.research.c
 
-    def linked(kind: str, column: Any) -> Any:
-        # ``cadre_rows``: count(distinct column) of the links active on the as-of day
+    def linked(kind: str, column: Any, since: dt.date | None = None) -> Any:
+        # ``cadre_rows``: count(distinct column) of the links active on the as-of day (with
+        # ``since``: on a day from then to the as-of day)
+        first = p.as_of if since is None else since
         return exists(
             select(link.id).where(
                 link.cadre_id == c.id,
                 link.kind == kind,
-                and_(link.start_on <= p.as_of, or_(link.end_on.is_(None), link.end_on >= p.as_of)),
+                and_(link.start_on <= p.as_of, or_(link.end_on.is_(None), link.end_on >= first)),
                 column.is_not(None),
             )
         )
@@ -300,14 +304,27 @@ def _cadre_facts(session: Session, period: Period) -> list[_Cadre]:
             linked("household", link.household_id),
             linked("enterprise", link.enterprise_id),
             wrote,
+            linked("household", link.household_id, p.start),
+            linked("enterprise", link.enterprise_id, p.start),
         )
         .select_from(t.cadre.join(t.section, s.id == c.section_id))
         .where(on_roster(t, p.as_of))
         .order_by(c.section_id, c.id)
     )
     return [
-        _Cadre(int(i), name, int(sid), section, bool(lead), bool(h), bool(e), bool(w))
-        for i, name, sid, section, lead, h, e, w in session.execute(stmt)
+        _Cadre(
+            int(i),
+            name,
+            int(sid),
+            section,
+            bool(lead),
+            bool(h),
+            bool(e),
+            bool(w),
+            bool(hp),
+            bool(ep),
+        )
+        for i, name, sid, section, lead, h, e, w, hp, ep in session.execute(stmt)
     ]
 
 
@@ -400,14 +417,23 @@ def _cadres(session: Session, view: CampaignView, period: Period) -> list[Alert]
                     "warn",
                     *where,
                     row.name,
-                    render("sv_leader_no_enterprise"),
+                    render(
+                        "sv_leader_enterprise_ended"
+                        if row.enterprises_in_period
+                        else "sv_leader_no_enterprise"
+                    ),
                     ref=row.id,
                 )
             )
         if started and not row.households:
             out.append(
                 Alert(
-                    "no_household", "warn", *where, row.name, render("sv_no_household"), ref=row.id
+                    "no_household",
+                    "warn",
+                    *where,
+                    row.name,
+                    render("sv_household_ended" if row.households_in_period else "sv_no_household"),
+                    ref=row.id,
                 )
             )
         if row.id in quiet:
