@@ -483,7 +483,7 @@ def test_completion_of_files_kinds_and_option_equals_value(
     assert complete("progress --by=s") == [("--by=section", -6, "")]
     assert complete("cadre list --format=j") == [("--format=json", -10, "")]
     assert complete("help ex") == [
-        ("export", -2, "导出一张表到 .xlsx 或 .csv，导出的文件改后可再导入。")
+        ("export", -2, "导出一张表到 .xlsx 或 .csv；除活动记录外，导出的文件改后可再导入。")
     ]
 
 

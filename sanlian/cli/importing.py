@@ -481,7 +481,7 @@ def export(
     ] = None,
     reveal: RevealOpt = False,
 ) -> None:
-    """导出一张表的全部记录（可改后再导入）；身份证号码、手机号码默认不导出。"""
+    """导出一张表的全部记录（活动记录以外的表改后可再导入）；身份证号码、手机号码默认不导出。"""
     from sanlian.cli.output import stdout_is_terminal
     from sanlian.i18n.messages import render
     from sanlian.io.writers import suffix_format
