@@ -146,7 +146,12 @@ COMMANDS: list[tuple[str, str, str, str]] = [
     ("selfcheck", "reports", "selfcheck", "年终自查：全部统计数，可写成 自查报告.xlsx / .docx。"),
     ("brief", "reports", "brief", "简报：一段时间的工作情况、与上期比较和需要抓紧的工作。"),
     # issue 5 (import, export, template)
-    ("export", "importing", "export", "导出一张表到 .xlsx 或 .csv；除活动记录外，导出的文件改后可再导入。"),
+    (
+        "export",
+        "importing",
+        "export",
+        "导出一张表到 .xlsx 或 .csv；除活动记录外，导出的文件改后可再导入。",
+    ),
     ("template", "importing", "template", "写一个空白的导入模板（.xlsx），含示例和填写说明。"),
 ]
 GROUPS: list[tuple[str, str, str, str]] = [
