@@ -450,3 +450,32 @@ def test_history_with_reveal_is_itself_journaled(base: Cli, db_path: Path) -> No
     assert PHONE in shown.out
     kind, summary = query(db_path, "select kind, summary from journal order by id desc limit 1")[0]
     assert kind == "reveal" and "变更日志" in summary and PHONE not in summary
+
+
+def test_a_number_given_again_after_an_undo_has_its_own_history(base: Cli) -> None:
+    """SQLite gives an undone record's number to the next one added: the history of the new
+    record starts at its own adding; the deleted one, named, shows its own; a record removed
+    and brought back by undo keeps the whole of its history."""
+
+    def summaries(ref: str) -> list[str]:
+        result = base("history", "--record", ref, "-f", "json")
+        assert result.code == 0, result
+        return [e["summary"] for e in result.json()][::-1]
+
+    assert base("community", "add", "东关社区").code == 0  # 编号 3 (base has two)
+    assert base("undo", "--yes").code == 0
+    assert base("community", "add", "西关社区").code == 0  # 编号 3 again
+    assert summaries("community:西关社区") == ["添加社区(村)“西关社区”（编号 3）"]
+    assert summaries("community:东关社区") == [
+        "添加社区(村)“东关社区”（编号 3）",
+        "撤销：添加社区(村)“东关社区”（编号 3）",
+    ]
+    assert base("community", "edit", "西关社区", "--town", "兰山街道").code == 0
+    assert base("community", "remove", "西关社区").code == 0
+    assert base("undo", "--yes").code == 0
+    assert summaries("community:3") == [
+        "添加社区(村)“西关社区”（编号 3）",
+        "修改社区(村)“西关社区”（编号 3）",
+        "删除社区(村)“西关社区”（编号 3）",
+        "撤销：删除社区(村)“西关社区”（编号 3）",
+    ]

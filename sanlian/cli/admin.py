@@ -144,8 +144,9 @@ RECORD_KINDS = {
 REGISTRY = ("section", "cadre", "community", "enterprise", "household")
 
 
-def _record(session: object, value: str) -> tuple[str, int]:
-    """``cadre:张伟`` / ``干部:张伟`` / ``visit:12`` → (table, id)."""
+def _record(session: object, value: str) -> tuple[str, int, str | None]:
+    """``cadre:张伟`` / ``干部:张伟`` / ``visit:12`` → (table, id, the name of a deleted
+    record the journal knows it by, else ``None``)."""
     from sanlian.errors import NotFoundError, ValidationError
     from sanlian.services import refs
 
@@ -159,7 +160,7 @@ def _record(session: object, value: str) -> tuple[str, int]:
     ref = ref.strip()
     if table in REGISTRY:
         if ref.lstrip("#").isdigit():
-            return table, int(ref.lstrip("#"))
+            return table, int(ref.lstrip("#")), None
         try:
             record = refs.resolve(session, table, ref, include_retired=True)  # type: ignore[arg-type]
         except NotFoundError:  # deleted since: its name is still in the journal
@@ -168,11 +169,11 @@ def _record(session: object, value: str) -> tuple[str, int]:
             ids = journal.ids_named(session, table, ref)  # type: ignore[arg-type]
             if len(ids) != 1:
                 raise
-            return table, ids[0]
-        return table, int(record.id)
+            return table, ids[0], ref
+        return table, int(record.id), None
     if not ref.lstrip("#").isdigit():
         raise ValidationError("history_record_kind", value=value, kinds=kinds)
-    return table, int(ref.lstrip("#"))
+    return table, int(ref.lstrip("#")), None
 
 
 @db_app.command("copy")
@@ -272,7 +273,8 @@ def history(
         rows = admin.history(
             session,
             limit=limit,
-            record=target,
+            record=target[:2] if target else None,
+            record_name=target[2] if target else None,
             operator=operator,
             since=day,
             detail=detail,

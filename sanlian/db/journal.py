@@ -827,23 +827,50 @@ def changes_of(session: Session, journal_ids: Sequence[int]) -> dict[int, list[S
     return out
 
 
-def entries_touching(session: Session, table_name: str, record_id: int) -> list[int]:
-    """The entries that changed the record: by its own rows or a run that holds it."""
-    from sqlalchemy import select, union
+def entries_touching(
+    session: Session, table_name: str, record_id: int, name: str | None = None
+) -> list[int]:
+    """The entries that changed the record: by its own rows or a run that holds it.
 
-    from sanlian.db.models import JournalChange
+    SQLite gives the number of the record deleted last (an undone ``add``) to the next one
+    added: the entries begin at the last one that added a record of that number — or, for a
+    deleted record looked up by its ``name``, the one that added it, and end before the next
+    (an undo that restores a removed record brings back the same record: not a beginning)."""
+    from sqlalchemy import and_, or_, select, union
+
+    from sanlian.db.models import Journal, JournalChange
 
     table: Any = JournalChange.__table__  # type: ignore[attr-defined]
-    one = select(table.c.journal_id).where(
-        table.c.table_name == table_name, table.c.record_id == record_id
+    entry: Any = Journal.__table__  # type: ignore[attr-defined]
+    run = and_(table.c.last_record_id >= record_id, table.c.record_id <= record_id)
+    mine = (table.c.table_name == table_name,)
+    one = select(table.c.journal_id).where(*mine, table.c.record_id == record_id)
+    runs = select(table.c.journal_id).where(*mine, run)  # (ix_journal_change_run)
+    births = (
+        session.connection()
+        .execute(
+            select(table.c.journal_id, table.c.after)
+            .select_from(table.join(entry, entry.c.id == table.c.journal_id))
+            .where(
+                *mine,
+                table.c.action == "insert",
+                entry.c.kind != "undo",
+                or_(table.c.record_id == record_id, run),
+            )
+            .order_by(table.c.journal_id)
+        )
+        .all()
     )
-    runs = select(table.c.journal_id).where(  # runs that hold it (ix_journal_change_run)
-        table.c.table_name == table_name,
-        table.c.last_record_id >= record_id,
-        table.c.record_id <= record_id,
-    )
-    stmt = union(one, runs)
-    return sorted({int(i) for i in session.connection().execute(stmt).scalars()})
+    first, last = 0, None
+    if births:
+        first = int(births[-1][0])
+        if name is not None:
+            for k, (journal_id, after) in enumerate(births):
+                if (_loads(after) or {}).get("name") == name:
+                    first = int(journal_id)
+                    last = int(births[k + 1][0]) if k + 1 < len(births) else None
+    found = {int(i) for i in session.connection().execute(union(one, runs)).scalars()}
+    return sorted(i for i in found if i >= first and (last is None or i < last))
 
 
 def ids_named(session: Session, table_name: str, name: str) -> list[int]:

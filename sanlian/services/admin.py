@@ -447,12 +447,14 @@ def history(
     *,
     limit: int | None = None,
     record: tuple[str, int] | None = None,
+    record_name: str | None = None,
     operator: str | None = None,
     since: dt.date | None = None,
     detail: bool = False,
     reveal: bool = False,
 ) -> list[dict[str, Any]]:
-    """Journal entries, newest first; with ``record`` (table, id) only those that changed it.
+    """Journal entries, newest first; with ``record`` (table, id) only those that changed it
+    (``record_name``: a deleted record's, as ``journal.entries_touching`` takes it).
 
     With ``detail`` (or ``record``) each entry carries its changes: ``changes`` (before/after
     values, ID and phone numbers masked unless ``reveal``) and ``detail`` (Chinese lines).
@@ -465,7 +467,7 @@ def history(
     table: Any = Journal.__table__  # type: ignore[attr-defined]
     stmt = select(table).order_by(table.c.id.desc())
     if record is not None:
-        ids = journal.entries_touching(session, record[0], record[1])
+        ids = journal.entries_touching(session, record[0], record[1], record_name)
         stmt = stmt.where(table.c.id.in_(ids))
     if operator:
         stmt = stmt.where(table.c.operator == operator)
