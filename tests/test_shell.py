@@ -290,6 +290,15 @@ def test_a_history_that_cannot_be_read_or_written_is_skipped(base: Cli) -> None:
         ("x --id-number 37010219900307123x", "x --id-number 370102********123x"),
         ("visit list --cadre 12", "visit list --cadre 12"),  # short numbers stay
         ("x 123456789012", "x 123456789012"),  # 12 digits: neither
+        # lines pasted together: each masked on its own, none run into the next
+        (
+            "household add 丙 --phone 13755556666\nhousehold add 丁 --community 东王庄村\n",
+            "household add 丙 --phone 137****6666\nhousehold add 丁 --community 东王庄村\n",
+        ),
+        (
+            'x --id-number "370102199003071234\r\nvisit list --phone 13812345678',
+            "x --id-number 370102********1234\r\nvisit list --phone 138****5678",
+        ),
     ],
 )
 def test_mask_line(line: str, masked: str) -> None:

@@ -80,7 +80,19 @@ _DB_VALUE = re.compile(r"(?<![\w-])(--db(?:=|[ \t\u3000]+))(\S+://\S+)")
 def mask_line(line: str) -> str:
     """The line as kept in the history: the value of every ``--phone``/``--id-number`` (any
     option so named) masked whatever its format, and ID-number-like and mobile-like runs
-    elsewhere masked too (full-width digits, spaces and dashes inside them included)."""
+    elsewhere masked too (full-width digits, spaces and dashes inside them included). Lines
+    pasted together are one entry: each is masked on its own, so that no value runs on into
+    the next line."""
+    if "\n" not in line and "\r" not in line:
+        return _mask_one(line)
+    out = []
+    for piece in line.splitlines(keepends=True):
+        text = piece.rstrip("\r\n")
+        out.append(_mask_one(text) + piece[len(text) :])
+    return "".join(out)
+
+
+def _mask_one(line: str) -> str:
     from sanlian.cli.context import mask_secret, mask_text, secret_kind
 
     def hide(found: re.Match[str]) -> str:
