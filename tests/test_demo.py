@@ -39,6 +39,21 @@ def test_demo_refuses_to_overwrite_a_real_database(base: Cli, db_path: Path) -> 
     assert db_path.read_bytes() == before
 
 
+@pytest.mark.sqlite_only(reason="demo --db takes a SQLite file")
+def test_a_demo_undone_or_cut_short_is_built_again(cli: Cli, tmp_path: Path) -> None:
+    """A demo database emptied by ``undo``, or a file left empty by an interrupted ``demo``,
+    holds nothing of the clerk's: ``demo --db`` builds there again, as at its default path."""
+    path = tmp_path / "演示.db"
+    assert cli("demo", "--db", path).code == 0
+    assert cli("--db", path, "undo", "--yes").code == 0
+    again = cli("demo", "--db", path)
+    assert again.code == 0 and "干部 64 名" in again.out, again
+    empty = tmp_path / "空.db"
+    empty.write_bytes(b"")
+    assert cli("demo", "--db", empty).code == 0
+    assert len(cli("--db", empty, "cadre", "list", "-f", "json").json()) == 64
+
+
 @pytest.mark.parametrize(
     ("today", "expected"),
     [

@@ -40,7 +40,7 @@ def demo(
         if db is not None:
             existing = open_database(str(path))
             with existing.session() as session:
-                ours = demo_service.is_demo_database(session)
+                ours = demo_service.is_demo_database(session) or demo_service.holds_nothing(session)
             existing.dispose()
             if not ours:
                 raise RuleError("demo_not_ours", path=path)

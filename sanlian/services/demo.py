@@ -54,6 +54,26 @@ def is_demo_database(session: Session) -> bool:
     return bool(units)
 
 
+def holds_nothing(session: Session) -> bool:
+    """Whether the database holds no campaign and no record (a demo undone, or one whose
+    building was interrupted): nothing of a clerk's is lost by building the demo there."""
+    from sqlalchemy import select
+
+    from sanlian.db.models import (
+        REGISTRY_MODELS,
+        Activity,
+        Campaign,
+        Link,
+        Problem,
+        Research,
+        Visit,
+    )
+
+    models: list[Any] = [Campaign, *REGISTRY_MODELS.values(), Link, Visit, Problem, Activity]
+    models.append(Research)
+    return all(session.execute(select(m.id).limit(1)).first() is None for m in models)
+
+
 def _rows(path: Path, kind: str) -> list[dict[str, Any]]:
     by_label = {f.label: f.key for f in registry.KINDS[kind].fields}
     with path.open(encoding="utf-8-sig", newline="") as f:
