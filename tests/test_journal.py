@@ -479,3 +479,19 @@ def test_a_number_given_again_after_an_undo_has_its_own_history(base: Cli) -> No
         "删除社区(村)“西关社区”（编号 3）",
         "撤销：删除社区(村)“西关社区”（编号 3）",
     ]
+
+
+def test_history_and_undo_name_the_records_a_change_refers_to(base: Cli) -> None:
+    """A section, community or owner changed is shown by its name (and number), not by its
+    number alone; a person's name is 姓名 or 户主姓名, not 名称."""
+    assert base("cadre", "edit", "单丽", "--section", "办公室").code == 0
+    preview = base("undo").out  # no answer: cancelled
+    assert "改回干部“单丽”（编号 3）：科室：“办公室”（编号 1） → “综合科”（编号 2）" in preview
+    assert base("undo", "--yes").code == 0
+    assert base("household", "edit", "王秀英", "--name", "王秀兰").code == 0
+    assert base("household", "edit", "王秀兰", "--community", "前河湾村").code == 0
+    lines = base("history", "--detail", "-n", "2", "-f", "json").json()
+    assert [e["detail"] for e in lines] == [
+        "修改联系户“王秀兰”（编号 1）：社区(村)：“幸福社区”（编号 1） → “前河湾村”（编号 2）",
+        "修改联系户“王秀英”（编号 1）：户主姓名：王秀英 → 王秀兰",
+    ]

@@ -216,9 +216,9 @@ def undo(
     st = state()
     with st.session() as session:  # ask first, outside the writing transaction
         plan = admin.undo_plan(session)
+        lines = journal.preview(plan, names=journal.ref_names(session))
     entry = dict(plan.entry)
     entry["summary"] = mask_numbers_anywhere(entry["summary"])  # as history shows it
-    lines = journal.preview(plan)
     typer.echo(
         "将要：\n" + "\n".join(f"  {line}" for line in lines) if lines else "（没有逐项内容）"
     )

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
@@ -1005,6 +1005,8 @@ TABLE_FIELD_LABELS = {
     ("cadre", "title"): "职务",
     ("research", "title"): "题目",
     ("activity", "title"): "名称",
+    ("cadre", "name"): "姓名",
+    ("household", "name"): "户主姓名",
 }
 
 
@@ -1031,16 +1033,46 @@ def _label(table: str | None, key: str, text: str, row: Mapping[str, Any] | None
     return enum.get(text, text)
 
 
+# a column that refers to a record of the registry → that record's kind
+REF_KINDS = {
+    "section_id": "section",
+    "cadre_id": "cadre",
+    "owner_id": "cadre",
+    "community_id": "community",
+    "enterprise_id": "enterprise",
+    "household_id": "household",
+}
+
+Names = Callable[[str, int], str | None]
+
+
+def ref_names(session: Session) -> Names:
+    """The name of a registry record by (kind, id), read once each (``None``: not on file)."""
+    from sanlian.db.models import REGISTRY_MODELS
+
+    found: dict[tuple[str, int], str | None] = {}
+
+    def name(kind: str, record_id: int) -> str | None:
+        key = (kind, record_id)
+        if key not in found:
+            record: Any = session.get(REGISTRY_MODELS[kind], record_id)
+            found[key] = None if record is None else str(record.name)
+        return found[key]
+
+    return name
+
+
 def shown(
     key: str,
     value: Any,
     reveal: bool,
     table: str | None = None,
     row: Mapping[str, Any] | None = None,
+    names: Names | None = None,
 ) -> str:
     """A stored value as a clerk reads it: masked numbers unless ``reveal`` (an ID or mobile
     number written in free text too), a stored key as its label (``table`` and the ``row``
-    tell which list of labels)."""
+    tell which list of labels), a reference as the name of the record (``names``)."""
     from sanlian.services.validate import mask_id, mask_numbers_anywhere, mask_phone
 
     if value is None or value == "":
@@ -1052,7 +1084,12 @@ def shown(
         return text if reveal else str(mask_id(text))
     if key.endswith("phone"):
         return text if reveal else str(mask_phone(text))
-    text = _label(table, key, text, row)
+    kind = REF_KINDS.get(key)
+    if kind is not None and names is not None and text.isdigit():
+        name = names(kind, int(text))
+        text = f"“{name}”（编号 {text}）" if name is not None else f"编号 {text}"
+    else:
+        text = _label(table, key, text, row)
     return text if reveal else mask_numbers_anywhere(text)
 
 
@@ -1073,9 +1110,12 @@ def masked(values: Mapping[str, Any] | None, reveal: bool) -> dict[str, Any] | N
     return out
 
 
-def field_lines(change: StoredChange, *, reveal: bool, back: bool = False) -> list[str]:
+def field_lines(
+    change: StoredChange, *, reveal: bool, back: bool = False, names: Names | None = None
+) -> list[str]:
     """Field by field in Chinese: ``手机号码：138****0000 → 139****1111`` (``back``: the
-    undo's direction, from the value now to the value before)."""
+    undo's direction, from the value now to the value before; ``names``: references shown
+    by the names of their records)."""
     if change.is_run:  # ids only: nothing to show, nothing to reveal
         return []
     keys = _pk(_table(change.table)) if change.table in _table_order() else ["id"]
@@ -1085,15 +1125,15 @@ def field_lines(change: StoredChange, *, reveal: bool, back: bool = False) -> li
         for k in after:
             if k in keys or before.get(k) == after[k]:
                 continue
-            old = shown(k, before.get(k), reveal, change.table, before)
-            new = shown(k, after[k], reveal, change.table, after)
+            old = shown(k, before.get(k), reveal, change.table, before, names)
+            new = shown(k, after[k], reveal, change.table, after, names)
             if back:
                 old, new = new, old
             lines.append(f"{field_label(change.table, k)}：{old} → {new}")
         return lines
     values = after if change.action == "insert" else before
     return [
-        f"{field_label(change.table, k)}：{shown(k, v, reveal, change.table, values)}"
+        f"{field_label(change.table, k)}：{shown(k, v, reveal, change.table, values, names)}"
         for k, v in values.items()
     ]
 
@@ -1106,7 +1146,9 @@ def describe_run(change: StoredChange) -> str:
     return f"{label} {change.count:,} 条（编号 {ids}）"
 
 
-def change_line(change: StoredChange, *, reveal: bool, verb: dict[str, str]) -> str:
+def change_line(
+    change: StoredChange, *, reveal: bool, verb: dict[str, str], names: Names | None = None
+) -> str:
     if change.is_run:
         return f"{verb.get(change.action, change.action)}{describe_run(change)}"
     row = change.after if change.action == "insert" else change.before
@@ -1116,7 +1158,7 @@ def change_line(change: StoredChange, *, reveal: bool, verb: dict[str, str]) -> 
 
         what = mask_numbers_anywhere(what)
     if change.action == "update":
-        lines = field_lines(change, reveal=reveal, back=verb is UNDO_VERBS)
+        lines = field_lines(change, reveal=reveal, back=verb is UNDO_VERBS, names=names)
         return f"{verb['update']}{what}：" + ("；".join(lines) or "（个人信息已清除）")
     return f"{verb.get(change.action, change.action)}{what}"
 
@@ -1139,9 +1181,11 @@ def plan_undo(session: Session) -> UndoPlan:
     return UndoPlan(entry, changes)
 
 
-def preview(plan: UndoPlan, *, limit: int = 20) -> list[str]:
+def preview(plan: UndoPlan, *, limit: int = 20, names: Names | None = None) -> list[str]:
     """What the undo will do, in Chinese, last change first."""
-    lines = [change_line(c, reveal=False, verb=UNDO_VERBS) for c in reversed(plan.changes)]
+    lines = [
+        change_line(c, reveal=False, verb=UNDO_VERBS, names=names) for c in reversed(plan.changes)
+    ]
     if len(lines) > limit:
         more = len(lines) - limit
         lines = lines[:limit] + [f"……另有 {more} 项，共 {len(plan.changes)} 项。"]

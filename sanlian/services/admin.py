@@ -507,8 +507,9 @@ def history(
                 }
                 for c in changes
             ]
+            names = journal.ref_names(session)
             lines = [
-                journal.change_line(c, reveal=reveal, verb=journal.HISTORY_VERBS)
+                journal.change_line(c, reveal=reveal, verb=journal.HISTORY_VERBS, names=names)
                 for c in changes[:50]
             ]
             if len(changes) > 50:
