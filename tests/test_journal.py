@@ -340,6 +340,11 @@ def test_history_filters(base: Cli, db_path: Path) -> None:
     assert bare.code == 1 and bare.err.strip() == (
         "--record “cadre:”后面缺少名称或编号，请写成如 cadre:张伟 或 cadre:12。"
     )
+    for alone in ("cadre", "干部"):  # the colon forgotten: the kind is known, the name missing
+        result = base("history", "--record", alone)
+        assert result.code == 1 and result.err.strip() == (
+            f"--record “{alone}:”后面缺少名称或编号，请写成如 {alone}:张伟 或 {alone}:12。"
+        ), result
 
 
 @pytest.mark.sqlite_only(reason="the fixture is a SQLite file of schema version 1")

@@ -153,7 +153,7 @@ def _record(session: object, value: str) -> tuple[str, int, str | None]:
     kinds = "cadre 干部、section 科室、community 社区、enterprise 企业、household 联系户、link 联系、visit 走访、problem 问题、activity 活动、research 调研报告"
     word, sep, ref = value.replace("：", ":").partition(":")
     table = RECORD_KINDS.get(word.strip().lower())
-    if sep and table is not None and not ref.strip():  # cadre: with nothing after it
+    if table is not None and not ref.strip():  # cadre: with nothing after it, or cadre alone
         raise ValidationError("history_record_ref_missing", value=f"{word.strip()}:")
     if not sep or table is None or not ref.strip():
         raise ValidationError("history_record_kind", value=word, kinds=kinds)
