@@ -552,3 +552,20 @@ def test_the_leading_group_has_one_head(base: Cli, db_path: Path, tmp_path: Path
     assert base("cadre", "import", write_csv(tmp_path / "c.csv", rows[:3])).code == 0
     heads = [c["name"] for c in base("cadre", "list", "-f", "json").json() if c["role"] == "head"]
     assert heads == ["赵六"]
+
+
+def test_moving_a_cadre_to_a_namesakes_section_says_so(base: Cli) -> None:
+    """张伟@办公室 (编号 1) moved to 综合科, where 张伟 (编号 2) is: the refusal says where the
+    namesake is and how two namesakes of one section are told apart; with both ID numbers
+    on file the move is made."""
+    result = base("cadre", "edit", "张伟@办公室", "--section", "综合科")
+    assert result.code == 1
+    assert result.err.strip() == (
+        "综合科已有同名干部“张伟”（编号 2），未修改；同一处的同名者须都登记身份证号码才能区分，"
+        "请先给两人登记身份证号码（sanlian cadre edit 2 --id-number 号码，编号 1 同样），再作调整。"
+    )
+    renamed = base("cadre", "edit", "单丽", "--name", "张伟", "--section", "综合科")
+    assert "已存在（编号 2），请换一个名称" in renamed.err  # a rename: the name is the clash
+    assert base("cadre", "edit", "1", "--id-number", "370102198001011237").code == 0
+    assert base("cadre", "edit", "2", "--id-number", "11010519491231002X").code == 0
+    assert base("cadre", "edit", "1", "--section", "综合科").code == 0

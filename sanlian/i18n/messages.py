@@ -101,6 +101,7 @@ MESSAGES: dict[str, str] = {
     "setting_unknown": "没有名为“{name}”的活动规则，可设置：{choices}。",
     # --- registry --------------------------------------------------------------------------
     "duplicate_name": "{kind}“{name}”已存在（编号 {id}），请换一个名称或编辑原记录。",
+    "duplicate_name_moved": "{place}已有同名{kind}“{name}”（编号 {id}），未修改；同一处的同名者须都登记身份证号码才能区分，请先给两人登记身份证号码（sanlian {command} edit {id} --id-number 号码，编号 {self_id} 同样），再作调整。",
     "duplicate_id_number": "身份证号码与{kind}“{name}”（编号 {id}）相同，同一人不能登记两次，请核对。",
     "duplicate_uscc": "统一社会信用代码与企业“{name}”（编号 {id}）相同，请核对是否重复登记。",
     "remove_referenced": "{kind}“{name}”（编号 {id}）仍被引用：{uses}。请先处理这些记录，或加 --force 将其停用（保留历史）。",

@@ -287,8 +287,25 @@ def _duplicate(session: Session, kind: str, data: Mapping[str, Any], self_id: in
     if kind in ("cadre", "household") and data.get("id_number"):
         name_conds.append(model.id_number.is_(None))
     other = clash(*name_conds)
-    if other is not None:
-        raise RuleError("duplicate_name", kind=label, name=data["name"], id=other.id)
+    if other is None:
+        return
+    place = {"cadre": "section_id", "household": "community_id"}.get(kind)
+    if self_id is not None and place is not None:
+        current = session.get(model, self_id)
+        if current is not None and current.name == data["name"]:  # moved, not renamed
+            where: Any = session.get(
+                REGISTRY_MODELS["section" if kind == "cadre" else "community"], data[place]
+            )
+            raise RuleError(
+                "duplicate_name_moved",
+                kind=label,
+                name=data["name"],
+                id=other.id,
+                place=where.name if where is not None else "",
+                self_id=self_id,
+                command=kind,
+            )
+    raise RuleError("duplicate_name", kind=label, name=data["name"], id=other.id)
 
 
 def check_one_head(
