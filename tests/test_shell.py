@@ -355,6 +355,15 @@ def test_complete_choices_and_enumerated_values(base: Cli) -> None:
     assert complete("visit add --form h") == [("home", "入户走访")]
     assert complete("visit add --form 座") == [("talk", "座谈交流")]
     assert complete("cadre add 李四 --gender f") == [("female", "女")]
+    # a problem's categories: its target's kind's, once the line names the target
+    from sanlian.i18n.labels import CATEGORIES
+
+    for kind, table in CATEGORIES.items():
+        offered = complete(f"problem add --{kind} 1 --category ")
+        assert offered == list(table.items()), kind
+        assert complete(f"problem add --{kind}=1 --text x --category ") == offered
+    every = {k for table in CATEGORIES.values() for k in table}
+    assert {k for k, _m in complete("problem list --category ")} == every
     assert ("org_life", "共同过组织生活") in complete("activity add o")
     assert complete("campaign set --phase ") == [
         ("mobilise", "动员部署阶段"),

@@ -754,6 +754,7 @@ class ShellCompleter:
         self._names: dict[str, tuple[list[tuple[str, int, str, str]], dict[str, int]]] | None = None
         self._stamp: tuple[object, ...] | None = None  # the database as the names were read
         self._enums: dict[str, dict[str, str]] | None = None
+        self._words: list[str] = []  # the words of the line being completed, before the last
         self._lock = threading.Lock()  # one reading of the names at a time
         self._loading: threading.Thread | None = None  # ``preload``'s
         self._read_at = 0.0  # when the names were read (``time.monotonic``)
@@ -811,6 +812,7 @@ class ShellCompleter:
         return self.shell.root()
 
     def _candidates(self, words: list[str], current: str, start: int) -> list[tuple[str, int, str]]:
+        self._words = words  # the line's words before the one typed
         command = self._command()
         # walk the global options and the sub-commands typed so far
         position = 0  # positional arguments seen for the current command
@@ -910,9 +912,22 @@ class ShellCompleter:
         table = self._enums.get(name)
         if name == "--kind":  # a community's kind; an activity's or a link's in their groups
             table = _kinds_in(self._group_of(command)) or table
+        if name == "--category":  # a problem's: those of its target's kind, once it is named
+            table = self._categories_of_target() or table
         if table:
             return self._enum_values(table, current, start)
         return []
+
+    def _categories_of_target(self) -> dict[str, str] | None:
+        """The problem categories of the kind of target the line names (``--household 3``),
+        else ``None``."""
+        from sanlian.i18n.labels import CATEGORIES
+
+        for word in self._words:
+            kind = word.split("=", 1)[0].removeprefix("--")
+            if word.startswith("--") and kind in CATEGORIES:
+                return dict(CATEGORIES[kind])
+        return None
 
     def _argument_values(
         self, command: Any, argument: Any, current: str, start: int
