@@ -569,3 +569,12 @@ def test_moving_a_cadre_to_a_namesakes_section_says_so(base: Cli) -> None:
     assert base("cadre", "edit", "1", "--id-number", "370102198001011237").code == 0
     assert base("cadre", "edit", "2", "--id-number", "11010519491231002X").code == 0
     assert base("cadre", "edit", "1", "--section", "综合科").code == 0
+
+
+def test_an_ambiguous_section_asks_for_its_number_or_whole_name(base: Cli) -> None:
+    assert base("section", "add", "ZHK").code == 0
+    result = base("section", "show", "zhk")  # 综合科's initials, and ZHK itself
+    assert result.code == 1
+    assert result.err.strip() == (
+        "科室“zhk”对应多条记录：[2] 综合科；[3] ZHK。请改用编号，或写出完整的名称。"
+    ), result.err

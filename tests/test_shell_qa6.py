@@ -586,3 +586,13 @@ def test_several_names_in_one_value_say_how_to_write_them(base: Cli, typed: str)
         "如 --cadre 李娜 --cadre 王芳。\n"
     )
     assert "一次只能写一个名称" not in base("cadre", "show", "张伟，").err  # a stray comma
+
+
+def test_an_unknown_option_is_offered_only_options_near_it(cli: Cli) -> None:
+    """``--members`` is no cadre option and near none (Click offered ``--id-number``);
+    ``--phon`` is near ``--phone``."""
+    far = cli("cadre", "add", "李四", "--section", "办公室", "--members", "5")
+    assert far.code == 2
+    assert far.err.strip() == "没有选项 --members。用 sanlian cadre add --help 查看用法。"
+    near = cli("cadre", "add", "李四", "--section", "办公室", "--phon", "5")
+    assert "没有选项 --phon，是不是想写 --phone？" in near.err

@@ -459,6 +459,18 @@ def _near_commands(exc: Any, name: str) -> str:
     return "、".join(difflib.get_close_matches(name.lower(), names, n=2, cutoff=0.6))
 
 
+def _close_options(typed: str, offered: Any) -> list[str]:
+    """Click's near options (``difflib``'s default cutoff, with the dashes counted) that are
+    near without the dashes too: ``--members`` is not offered ``--id-number``, ``--phon``
+    is offered ``--phone``."""
+    import difflib
+
+    bare = typed.lstrip("-")
+    return sorted(
+        p for p in offered if difflib.SequenceMatcher(None, bare, p.lstrip("-")).ratio() >= 0.7
+    )
+
+
 def usage_error(exc: Any) -> str:
     """A Chinese sentence for a Click usage error (exit code 2)."""
     import re
@@ -482,8 +494,9 @@ def usage_error(exc: Any) -> str:
                 f"{where} 要写在命令前面，如 sanlian {where}{value} "
                 f"{path.removeprefix('sanlian ')}。{hint}"
             )
-        if exc.possibilities:
-            near = "、".join(sorted(exc.possibilities))
+        close = _close_options(where, exc.possibilities or ())
+        if close:
+            near = "、".join(close)
             return f"没有选项 {readable(option)}，是不是想写 {near}？{hint}"
         return f"没有选项 {readable(option)}。{hint}"
     if isinstance(exc, ce.MissingParameter):

@@ -243,8 +243,13 @@ def resolve(
         candidates = "；".join(describe(session, kind, r) for r in found[:20])
         if len(found) > 20:
             candidates += f" 等 {len(found)} 条"
-        qualified = QUALIFIER[kind][2] if kind in QUALIFIER else "全称"
+        if kind not in QUALIFIER:  # a section, an enterprise: its number or its whole name
+            raise AmbiguousError("ref_ambiguous_name", kind=label, ref=raw, candidates=candidates)
         raise AmbiguousError(
-            "ref_ambiguous", kind=label, ref=raw, candidates=candidates, qualified=qualified
+            "ref_ambiguous",
+            kind=label,
+            ref=raw,
+            candidates=candidates,
+            qualified=QUALIFIER[kind][2],
         )
     return found[0]
