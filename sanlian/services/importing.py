@@ -1519,10 +1519,11 @@ class RegistryImporter(Importer):
                     reason = render("import_duplicate_row", line=line, kind=self.label)
                     refuse(row, column, reason)
                     continue
-                second = self._second_head(data, None, row.line)
-                if second is not None:
-                    refuse(row, "role", second)
-                    continue
+                if data.get("role") == "head":  # (a cadre's: no other kind has a role)
+                    second = self._second_head(data, None, row.line)
+                    if second is not None:
+                        refuse(row, "role", second)
+                        continue
                 self._remember(data, row.line)
                 if self.kind == "community" and data.get("kind") is None:
                     data["kind"] = community_kind(data["name"])  # as ``community add`` does
