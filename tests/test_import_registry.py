@@ -498,7 +498,7 @@ def test_household_matched_by_id_then_name_and_community(
     # Matched by ID number, but moving her next to the other 王秀英 (no ID number) would make
     # two records nobody can tell apart: refused by the same rule as ``household edit``.
     assert result.code == 1
-    assert "联系户“王秀英”已存在（编号 2）" in result.err
+    assert "前河湾村已有同名联系户“王秀英”（编号 2）" in result.err
     rows = [
         ["户主", "社区(村)", "身份证号"],
         ["王秀英", "幸福社区", WOMAN],
