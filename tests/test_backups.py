@@ -378,3 +378,21 @@ def test_a_refused_or_idle_import_leaves_no_copy_and_pushes_none_out(
     # one copy more (the import that wrote), the oldest one rotated out; none for the others
     assert len(after) == backups.KEEP
     assert after[1:] == kept[:-1] and after[0].endswith("-import.db")
+
+
+def test_restore_says_a_damaged_schema_in_chinese(
+    base: Cli, db_path: Path, tmp_path: Path, unchanged
+) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+    import sqlite3
+
+    bad = tmp_path / "坏表结构.db"
+    shutil.copy(db_path, bad)
+    con = sqlite3.connect(bad)
+    con.execute("pragma writable_schema = 1")
+    con.execute("update sqlite_master set sql = 'create table cadre(' where name = 'section'")
+    con.commit()
+    con.close()
+    result = unchanged(lambda: base("db", "restore", bad, "--yes"))
+    assert "已损坏（完整性检查未通过：数据库的表结构已损坏）" in result.err, result.err
+    assert not re.search(r"[A-Za-z]{3}", result.err.replace(str(bad), "")), result.err

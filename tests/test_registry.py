@@ -504,8 +504,7 @@ def test_campaign_set_refuses_phases_that_leave_records_outside(base: Cli, db_pa
     assert result.code == 1
     assert result.err.strip() == (
         "改后活动期间为 2026-03-05 至 2026-12-31，已登记的 1 次走访（2026-03-02）将落在期间之外，"
-        "未修改；请把期间放宽到至少 2026-03-02 至 2026-12-31，或先改正这些记录的日期"
-        "（visit edit、problem edit）。"
+        "未修改；请把期间放宽到至少 2026-03-02 至 2026-12-31，走访的日期也可先用 visit edit 改正。"
     ), result.err
     assert dump(db_path) == before
     problem = ("problem", "add", "--household", "王秀英", "--category", "就学", "--text", "远",

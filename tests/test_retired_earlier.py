@@ -5,7 +5,6 @@ is refused, and the refusal says the day and what to write."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from tests.conftest import Cli, dump
@@ -66,12 +65,50 @@ def test_a_household_retired_later_is_named_by_a_problem_of_before(
     assert result.code == 1 and "已于 2026-06-15 停用" in result.err, result
 
 
-def test_a_name_in_use_comes_before_a_namesake_retired_later(base: Cli) -> None:
-    """Two 张伟 in use are told apart by section; with the one of 办公室 retired, plain 张伟 is
-    the other for any day, as before."""
+def test_a_namesake_retired_since_makes_a_name_of_before_ambiguous(
+    base: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    """Two 张伟: the one of 办公室 retired today (2026-06-15). For a day before, plain 张伟
+    named both (the refusal lists them, for the command and the import alike); from today on
+    only the one in use; 张伟@综合科 always names that one."""
+    from tests.test_import_registry import write_csv
+
     _ok(base, "link", "community", "--section", "综合科", "--community", "幸福社区",
         "--from", "3-1")  # fmt: skip
-    _ok(base, "cadre", "remove", "张伟@办公室", "--force")
-    _ok(base, "visit", "add", "--date", "5-20", "--cadre", "张伟", "--community", "幸福社区",
-        "--form", "talk")  # fmt: skip
-    assert json.loads(base("visit", "show", "1", "-f", "json").out)["cadre_ids"] == [2]
+    _ok(base, "visit", "add", "--date", "4-1", "--cadre", "张伟@办公室", "--community",
+        "幸福社区", "--form", "talk")  # fmt: skip
+    assert "已停用" in _ok(base, "cadre", "remove", "张伟@办公室", "--force")  # kept: visited
+    before = dump(db_path)
+    said = (
+        "干部“张伟”在 2026-05-20 对应多条记录（其中有此后停用的）：[1] 张伟（办公室）；"
+        "[2] 张伟（综合科）。请改用编号，或写成 姓名@科室。"
+    )
+    result = base("visit", "add", "--date", "5-20", "--cadre", "张伟", "--community", "幸福社区",
+                  "--form", "talk")  # fmt: skip
+    assert result.code == 1 and result.err.strip() == said, result
+    rows = [
+        ["走访日期", "走访干部", "对象类型", "走访对象", "走访形式"],
+        ["2026-05-20", "张伟", "社区", "幸福社区", "座谈交流"],
+    ]
+    result = base("visit", "import", write_csv(tmp_path / "v.csv", rows))
+    assert result.code == 1 and said in result.err and "走访干部" in result.err, result
+    assert dump(db_path) == before
+    _ok(base, "visit", "add", "--date", "5-20", "--cadre", "张伟@综合科", "--community",
+        "幸福社区", "--form", "talk")  # fmt: skip
+    _ok(base, "visit", "add", "--date", "6-15", "--cadre", "张伟", "--community", "幸福社区",
+        "--form", "phone")  # fmt: skip
+    cadres = [v["cadre_ids"] for v in base("visit", "list", "-f", "json").json()]
+    assert cadres == [[1], [2], [2]]
+
+
+def test_a_visit_moved_to_a_later_day_keeps_cadres_in_use_then(base: Cli, db_path: Path) -> None:
+    """A visit of 5-20 by 单丽, who left on 6-15: moved to 6-15 it would name her on a day
+    she was gone, refused as ``visit add`` refuses it; moved to 6-1 it is in order."""
+    _ok(base, "visit", "add", "--date", "5-20", "--cadre", "单丽", "--household", "王秀英",
+        "--form", "home")  # fmt: skip
+    _ok(base, "cadre", "remove", "单丽", "--force")
+    before = dump(db_path)
+    result = base("visit", "edit", "1", "--date", "6-15")
+    assert result.code == 1 and "已于 2026-06-15 停用，不能用于 2026-06-15 的记录" in result.err
+    assert dump(db_path) == before
+    _ok(base, "visit", "edit", "1", "--date", "6-1")

@@ -455,8 +455,8 @@ def test_a_pair_or_enterprise_link_ended_this_year_is_said_so(base: Cli) -> None
         for a in g["alerts"]
         if a["kind"] in ("no_household", "leader_no_enterprise")
     }
-    assert alerts[("单丽", "no_household")] == "本年结成的帮扶对子已结束，目前没有结对户"
+    assert alerts[("单丽", "no_household")] == "帮扶对子已在本年度内结束，目前没有结对户"
     assert alerts[("曾强", "no_household")] == "尚未与群众结成帮扶对子"
     assert alerts[("张伟", "leader_no_enterprise")] == (
-        "领导班子成员本年联系的企业已结束联系，目前没有联系企业（应联系 1—3 家）"
+        "领导班子成员联系企业已在本年度内结束，目前没有联系企业（应联系 1—3 家）"
     )

@@ -207,7 +207,9 @@ def add(
         person = refs.resolve(session, "cadre", ref, on=held_on)
         if all(p.id != person.id for p in people):
             people.append(person)
-    section_id = refs.resolve(session, "section", section).id if section is not None else None
+    section_id = (
+        refs.resolve(session, "section", section, on=held_on).id if section is not None else None
+    )
     found = (
         resolve_partner(session, partner, held_on)
         if partner is not None and partner.strip()

@@ -285,7 +285,7 @@ def verify(path: Path) -> int:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        raise RuleError("restore_corrupt", path=path, detail=sqlite_reason(exc)) from exc
+        raise RuleError("restore_corrupt", path=path, detail=_said(str(exc))) from exc
     known = max(v for v, _n, _f in MIGRATIONS)
     if version is None:
         raise RuleError("restore_not_sanlian", path=path)
@@ -299,9 +299,19 @@ def _brief(problems: list[str]) -> str:
     pages and cells, which tell a clerk nothing; the sentence around says what to do)."""
     lines = [ln.strip() for p in problems for ln in str(p).splitlines()]
     found = [ln for ln in lines if ln and not ln.startswith("***")]
-    if len(found) == 1 and sqlite_reason(found[0]) != found[0]:
-        return sqlite_reason(found[0])
+    if len(found) == 1:
+        return _said(found[0])
     return f"数据页有 {len(found)} 处错误" if len(found) < 5 else "数据页有 5 处以上错误"
+
+
+def _said(text: str) -> str:
+    """What SQLite said of a damaged file, in Chinese (its own words are English)."""
+    said = sqlite_reason(text)
+    if said != text:
+        return said
+    if text.lower().startswith("malformed database schema"):
+        return "数据库的表结构已损坏"
+    return "SQLite 无法读取其中的数据"
 
 
 def _has_header(path: Path) -> bool:

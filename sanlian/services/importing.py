@@ -2817,6 +2817,8 @@ class RefCache:
         self.session = session
         self._found: dict[tuple[str, str], int | SanlianError] = {}
         self.retired: dict[tuple[str, int], dt.date] = {}  # → the day it was retired
+        # a record in use → the retired namesakes its name also names (``check_retired``)
+        self.namesakes: dict[tuple[str, int], list[Any]] = {}
         self._names: dict[tuple[str, int], str] = {}
         self._raw: dict[tuple[str, int], str] = {}  # how the file named it (the first time)
 
@@ -2833,6 +2835,10 @@ class RefCache:
                 self._raw.setdefault((kind, found), key[1])
                 if record.retired_on is not None:
                     self.retired[(kind, found)] = record.retired_on
+                elif not key[1].lstrip("#").isdecimal():  # a name: namesakes retired since?
+                    others = refs.retired_namesakes(self.session, kind, key[1])
+                    if others:
+                        self.namesakes[(kind, found)] = [record, *others]
             except SanlianError as exc:
                 found = exc
             self._found[key] = found
@@ -2999,6 +3005,8 @@ class LedgerImporter(Importer):
                 continue
             for record_id in value if isinstance(value, list) else [value]:
                 retired = self.refs.retired.get((kind, record_id))
+                if retired is None and on is not None:
+                    self._namesakes_on(kind, record_id, on, self._by_key[key].label)
                 if retired is None or (on is not None and on < retired):
                     continue
                 said = {
@@ -3012,6 +3020,19 @@ class LedgerImporter(Importer):
                 raise ValidationError(
                     "ref_retired_on", **said, day=retired.isoformat(), on=on.isoformat()
                 )
+
+    def _namesakes_on(self, kind: str, record_id: int, on: dt.date, label: str) -> None:
+        """Refuse a name that on ``on`` named a namesake retired since as well as the record
+        in use it was resolved to (``refs.resolve`` with its day says the same)."""
+        from sanlian.services import refs
+
+        records = self.refs.namesakes.get((kind, record_id))
+        if records is None:
+            return
+        usable = [r for r in records if r.retired_on is None or on < r.retired_on]
+        if len(usable) > 1:
+            raw = self.refs.raw(kind, record_id)
+            raise refs.ambiguous_on(self.session, kind, raw, usable, on, field=label)
 
     def by_record(self, row: Row, model: Any) -> Any:
         """The record the row's 台账编号 names (``None`` when it has none), or the refusal."""

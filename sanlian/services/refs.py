@@ -144,12 +144,18 @@ def _in_use_on(record: Any, on: dt.date | None) -> bool:
 
 
 def _matches(
-    session: Session, kind: str, raw: str, *, include_retired: bool, on: dt.date | None = None
+    session: Session,
+    kind: str,
+    raw: str,
+    *,
+    include_retired: bool,
+    on: dt.date | None = None,
+    every: bool = False,
 ) -> list[Any]:
     """The records ``raw`` may name (more than one: it is ambiguous), or a Chinese refusal
     when it names none. ``on``: the day of the record being written, which may name a record
-    retired after it (a visit of October by a cadre who left in November) when no record in
-    use has the name. ``名称@限定`` narrows by the section, community or township; so does
+    retired after it (a visit of October by a cadre who left in November); a name then names
+    every record in use that day, a namesake in use now and one retired since alike. ``名称@限定`` narrows by the section, community or township; so does
     ``名称（限定）``, as an ambiguity lists the candidates. A qualifier that is itself
     ambiguous narrows to what its every match holds (``陈建国@幸福社区`` with two 幸福社区,
     one of them with a household 陈建国)."""
@@ -210,18 +216,59 @@ def _matches(
         stmt = narrowed(select(model).where(model.id.in_(key_ids)))
         found = list(session.execute(stmt).scalars())
     active = [r for r in found if r.retired_on is None]
-    if not include_retired:
-        if not active and found:
-            earlier = [r for r in found if _in_use_on(r, on)]
-            if not earlier:
-                raise _retired(label, raw, found[0], on)
-            active = earlier
+    if every:  # (``retired_namesakes``)
+        pass
+    elif not include_retired:
+        if on is not None:  # all in use that day: a namesake retired since is as likely
+            usable = [r for r in found if _in_use_on(r, on)]
+            if found and not usable:
+                raise _retired(label, raw, max(found, key=lambda r: r.retired_on), on)
+            active = usable
+        elif not active and found:
+            raise _retired(label, raw, found[0], on)
         found = active
     elif active:
         found = active
     if not found:
         raise _not_found(kind, raw)
     return found
+
+
+def check_in_use(kind: str, record: Any, on: dt.date) -> None:
+    """Refuse ``record`` for a record of ``on`` when it was retired on or before that day (a
+    visit moved to a later day keeps its cadres: they must still be in use then)."""
+    if not _in_use_on(record, on):
+        raise _retired(KIND_LABEL[kind], str(record.name), record, on)
+
+
+def retired_namesakes(session: Session, kind: str, ref: str | int) -> list[Any]:
+    """The retired records ``ref`` names beside the one in use ``resolve`` prefers (an import
+    names records so; for a day before their retirement they are candidates too)."""
+    try:
+        found = _matches(session, kind, str(ref), include_retired=True, every=True)
+    except NotFoundError:
+        return []
+    if all(r.retired_on is not None for r in found):
+        return []
+    return [r for r in found if r.retired_on is not None]
+
+
+def ambiguous_on(
+    session: Session, kind: str, ref: str, records: list[Any], on: dt.date, **extra: Any
+) -> AmbiguousError:
+    """The refusal of ``ref`` naming several ``records`` in use on ``on`` (``extra``: more
+    parameters for whoever reads the refusal, as an import's column)."""
+    candidates = "；".join(describe(session, kind, r) for r in sorted(records, key=lambda r: r.id))
+    qualified = QUALIFIER[kind][2] if kind in QUALIFIER else "完整的名称"
+    return AmbiguousError(
+        "ref_ambiguous_on",
+        kind=KIND_LABEL[kind],
+        ref=ref,
+        on=on.isoformat(),
+        candidates=candidates,
+        qualified=qualified,
+        **extra,
+    )
 
 
 def resolve(
@@ -234,10 +281,12 @@ def resolve(
 ) -> Any:
     """The one record ``ref`` names, or a Chinese refusal. A retired record is refused unless
     ``include_retired``, or unless it was retired after ``on`` (the day of what is being
-    recorded) and no record in use has the name."""
+    recorded): a name is then ambiguous if a namesake in use now has it too."""
     raw = str(ref)
     found = _matches(session, kind, raw, include_retired=include_retired, on=on)
     label = KIND_LABEL[kind]
+    if len(found) > 1 and on is not None and any(r.retired_on is not None for r in found):
+        raise ambiguous_on(session, kind, raw, found, on)
     if len(found) > 1:
         found.sort(key=lambda r: r.id)
         candidates = "；".join(describe(session, kind, r) for r in found[:20])

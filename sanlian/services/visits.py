@@ -387,6 +387,7 @@ def edit(
     from sqlmodel import col, select
 
     from sanlian.db.models import Cadre, VisitCadre
+    from sanlian.services import refs
 
     visit = _get(session, visit_id)
     values = _clean(form=form, cards=cards, diary=diary, note=note)
@@ -426,6 +427,16 @@ def edit(
                 .order_by(col(Cadre.id))
             ).all()
         )
+        if visited_on is not None:  # the cadres kept: in use on the new day too
+            for person in people:
+                refs.check_in_use("cadre", person, visited_on)
+    if visited_on is not None and found is None:  # the target kept: likewise
+        from sanlian.db.models import REGISTRY_MODELS
+
+        kept = visit.target_kind
+        record = session.get(REGISTRY_MODELS[kept], getattr(visit, TARGET_COLUMN[kept]))
+        if record is not None:
+            refs.check_in_use(kept, record, visited_on)
     for key, value in values.items():
         setattr(visit, key, value)
     session.add(visit)
