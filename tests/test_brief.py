@@ -315,6 +315,8 @@ def test_a_problem_resolved_again_shows_the_periods_money(base: Cli, tmp_path: P
     path = tmp_path / "简报.docx"
     assert base("brief", "--from", "5-1", "--to", "5-31", "-o", path).code == 0
     assert any(said in p.text for p in docx.Document(str(path)).paragraphs)
+    (shown,) = base("brief", "--from", "5-1", "--to", "5-31", "-f", "json").json()["highlights"]
+    assert (shown["amount_fen"], shown["period_amount_fen"]) == (500000, 200000)
     april = base("brief", "--from", "4-1", "--to", "4-30").out
     assert "4月20日解决：协调校车（送政策，落实资金 3000.00 元）。" in april
     both = base("brief", "--from", "4-1", "--to", "5-31").out

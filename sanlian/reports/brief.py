@@ -139,7 +139,15 @@ class Brief:
             "current": fig(self.current),
             "previous": fig(self.before),
             "year_to_date": fig(self.year_to_date),
-            "highlights": [h.as_dict() for h in self.highlights],
+            # each with the money of its resolutions in the period beside the sum of all
+            "highlights": [
+                h.as_dict() | {"period_amount_fen": f}
+                for h, f in zip(
+                    self.highlights,
+                    self.highlight_fen or [h.amount_fen for h in self.highlights],
+                    strict=True,
+                )
+            ],
             "lags": [a.as_dict() for a in self.lags],
             "lags_omitted": len(self.omitted),
             "lags_as_of": self.lags_as_of or self.period.as_of,
