@@ -383,9 +383,6 @@ def test_a_refused_or_idle_import_leaves_no_copy_and_pushes_none_out(
 def test_restore_says_a_damaged_schema_in_chinese(
     base: Cli, db_path: Path, tmp_path: Path, unchanged
 ) -> None:  # type: ignore[no-untyped-def]
-    import shutil
-    import sqlite3
-
     bad = tmp_path / "坏表结构.db"
     shutil.copy(db_path, bad)
     con = sqlite3.connect(bad)

@@ -155,7 +155,7 @@ def _record(session: object, value: str) -> tuple[str, int, str | None]:
     table = RECORD_KINDS.get(word.strip().lower())
     if table is not None and not ref.strip():  # cadre: with nothing after it, or cadre alone
         raise ValidationError("history_record_ref_missing", value=f"{word.strip()}:")
-    if not sep or table is None or not ref.strip():
+    if table is None:
         raise ValidationError("history_record_kind", value=word, kinds=kinds)
     ref = ref.strip()
     if table in REGISTRY:

@@ -72,10 +72,15 @@ class Brief:
     # the money of each highlight's resolutions in the period (its row has every one's)
     highlight_fen: tuple[int, ...] = ()
 
+    def _period_fen(self) -> tuple[int, ...]:
+        """``highlight_fen``, or (a brief made without it) each highlight's whole sum."""
+        return self.highlight_fen or tuple(h.amount_fen for h in self.highlights)
+
     def highlight_texts(self) -> list[str]:
         """Each highlight as a sentence (``example_text``), its money the period's."""
-        fen = self.highlight_fen or (None,) * len(self.highlights)
-        return [example_text(h, f) for h, f in zip(self.highlights, fen, strict=True)]
+        return [
+            example_text(h, f) for h, f in zip(self.highlights, self._period_fen(), strict=True)
+        ]
 
     @property
     def omitted_text(self) -> str:
@@ -142,11 +147,7 @@ class Brief:
             # each with the money of its resolutions in the period beside the sum of all
             "highlights": [
                 h.as_dict() | {"period_amount_fen": f}
-                for h, f in zip(
-                    self.highlights,
-                    self.highlight_fen or [h.amount_fen for h in self.highlights],
-                    strict=True,
-                )
+                for h, f in zip(self.highlights, self._period_fen(), strict=True)
             ],
             "lags": [a.as_dict() for a in self.lags],
             "lags_omitted": len(self.omitted),

@@ -260,8 +260,8 @@ class _Cadre:
     households: bool  # a household paired on the as-of day
     enterprises: bool  # an enterprise linked on the as-of day
     research: bool  # a research report written in the period
-    households_in_period: bool = False  # one paired on a day of the period, up to the as-of day
-    enterprises_in_period: bool = False  # likewise an enterprise linked
+    households_in_period: bool  # one paired on a day of the period, up to the as-of day
+    enterprises_in_period: bool  # likewise an enterprise linked
 
 
 # a cadre checked for visits one by one (≈ 1.7 ms each at city scale: the cadre's visits
@@ -312,19 +312,8 @@ def _cadre_facts(session: Session, period: Period) -> list[_Cadre]:
         .order_by(c.section_id, c.id)
     )
     return [
-        _Cadre(
-            int(i),
-            name,
-            int(sid),
-            section,
-            bool(lead),
-            bool(h),
-            bool(e),
-            bool(w),
-            bool(hp),
-            bool(ep),
-        )
-        for i, name, sid, section, lead, h, e, w, hp, ep in session.execute(stmt)
+        _Cadre(int(i), name, int(sid), section, *(bool(flag) for flag in flags))
+        for i, name, sid, section, *flags in session.execute(stmt)
     ]
 
 

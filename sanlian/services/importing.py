@@ -1455,6 +1455,7 @@ class RegistryImporter(Importer):
         from sanlian.db import journal
         from sanlian.db.journal import SKIP_CAPTURE
         from sanlian.services.registry import (
+            PLACE_COLUMN,
             _duplicate,
             check_no_enterprises,
             check_pairs_covered,
@@ -1583,7 +1584,7 @@ class RegistryImporter(Importer):
                 except SanlianError as exc:
                     refuse(row, "is_leader", exc.message)
                     continue
-            moved = {"cadre": "section_id", "household": "community_id"}.get(self.kind)
+            moved = PLACE_COLUMN.get(self.kind)
             if moved is not None and moved in changes:
                 try:  # its running pairs stay where its section (community) is linked
                     check_pairs_covered(self.session, self.kind, record, changes[moved], self.today)
@@ -3029,7 +3030,7 @@ class LedgerImporter(Importer):
         records = self.refs.namesakes.get((kind, record_id))
         if records is None:
             return
-        usable = [r for r in records if r.retired_on is None or on < r.retired_on]
+        usable = [r for r in records if refs.in_use_on(r, on)]
         if len(usable) > 1:
             raw = self.refs.raw(kind, record_id)
             raise refs.ambiguous_on(self.session, kind, raw, usable, on, field=label)

@@ -137,7 +137,7 @@ def _retired(label: str, raw: str, record: Any, on: dt.date | None) -> Validatio
     )
 
 
-def _in_use_on(record: Any, on: dt.date | None) -> bool:
+def in_use_on(record: Any, on: dt.date | None) -> bool:
     """Whether ``record`` was in use on ``on`` (not retired, or retired after that day)."""
     retired = record.retired_on
     return retired is None or (on is not None and on < retired)
@@ -175,7 +175,7 @@ def _matches(
         record = session.get(model, int(number))
         if record is None:
             raise _not_found(kind, raw)
-        if not include_retired and not _in_use_on(record, on):
+        if not include_retired and not in_use_on(record, on):
             raise _retired(label, raw, record, on)
         return [record]
 
@@ -220,7 +220,7 @@ def _matches(
         pass
     elif not include_retired:
         if on is not None:  # all in use that day: a namesake retired since is as likely
-            usable = [r for r in found if _in_use_on(r, on)]
+            usable = [r for r in found if in_use_on(r, on)]
             if found and not usable:
                 raise _retired(label, raw, max(found, key=lambda r: r.retired_on), on)
             active = usable
@@ -237,7 +237,7 @@ def _matches(
 def check_in_use(kind: str, record: Any, on: dt.date) -> None:
     """Refuse ``record`` for a record of ``on`` when it was retired on or before that day (a
     visit moved to a later day keeps its cadres: they must still be in use then)."""
-    if not _in_use_on(record, on):
+    if not in_use_on(record, on):
         raise _retired(KIND_LABEL[kind], str(record.name), record, on)
 
 

@@ -289,7 +289,7 @@ def _duplicate(session: Session, kind: str, data: Mapping[str, Any], self_id: in
     other = clash(*name_conds)
     if other is None:
         return
-    place = {"cadre": "section_id", "household": "community_id"}.get(kind)
+    place = PLACE_COLUMN.get(kind)
     if self_id is not None and place is not None:
         current = session.get(model, self_id)
         if current is not None and current.name == data["name"]:  # moved, not renamed
@@ -306,6 +306,10 @@ def _duplicate(session: Session, kind: str, data: Mapping[str, Any], self_id: in
                 command=kind,
             )
     raise RuleError("duplicate_name", kind=label, name=data["name"], id=other.id)
+
+
+# the column that says where a record is: namesakes are told apart by it, and a move changes it
+PLACE_COLUMN = {"cadre": "section_id", "household": "community_id"}
 
 
 def check_one_head(
@@ -388,7 +392,7 @@ def edit(
         check_one_head(session, kind, merged, record.id)
     if kind == "cadre" and record.is_leader and data.get("is_leader") is False:
         check_no_enterprises(session, record, today)
-    moved = {"cadre": "section_id", "household": "community_id"}.get(kind)
+    moved = PLACE_COLUMN.get(kind)
     if moved is not None and moved in data and data[moved] != getattr(record, moved):
         check_pairs_covered(session, kind, record, data[moved], today)
     for column, value in data.items():
