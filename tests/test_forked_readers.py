@@ -341,3 +341,102 @@ def test_no_forked_reader_without_a_read_transaction(
         db.dispose()
     assert total.visits == YEAR_END["visits"]
     assert besides == []
+
+
+# --- what supervise finds, worked out by a forked process (``supervise.supervise_beside``) --
+
+
+def _docx_text(path: Path) -> list[str]:
+    import docx
+
+    document = docx.Document(str(path))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return [p.text for p in document.paragraphs] + cells
+
+
+@pytest.mark.parametrize("kind", ["selfcheck", "brief", "brief.docx"])
+def test_supervision_beside_gives_the_same_report(
+    kind: str,
+    cli: Cli,
+    ledger: Ids,
+    monkeypatch: pytest.MonkeyPatch,
+    besides: list[Any],
+    tmp_path: Path,
+) -> None:
+    """The self-inspection report and the briefing, with what lags found by a forked process
+    (the figures' visits counted here, so that the one child seen is supervise's), say what
+    one process says."""
+    from sanlian.reports import figures, supervise
+
+    monkeypatch.setenv(figures.BESIDE_ENV, "0")
+
+    def report(fork: bool) -> Any:
+        monkeypatch.setenv(supervise.BESIDE_ENV, "1" if fork else "0")
+        if kind == "brief":
+            result = cli("brief", "--from", "2026-06-01", "--to", "2026-06-14", "-f", "json")
+            assert result.code == 0, result
+            return result.json()
+        path = tmp_path / f"{kind}-{fork}.docx"
+        if kind == "selfcheck":
+            result = cli("selfcheck", "--as-of", "2026-12-31", "-o", path)
+        else:
+            result = cli("brief", "--from", "2026-06-01", "--to", "2026-06-14", "-o", path)
+        assert result.code == 0, result
+        return _docx_text(path)
+
+    alone = report(fork=False)
+    assert besides == []
+    assert report(fork=True) == alone
+    assert [b.answered for b in besides] == [True]  # the child's findings were taken
+    said = "\n".join(alone) if kind != "brief" else str(alone["lags"])
+    assert "超期" in said  # the ledger's overdue problem is among them (a check that can fail)
+
+
+def test_supervision_beside_a_failed_child_is_worked_out_here(
+    cli: Cli, ledger: Ids, monkeypatch: pytest.MonkeyPatch, besides: list[Any]
+) -> None:
+    from sanlian.reports import figures, supervise
+
+    monkeypatch.setenv(figures.BESIDE_ENV, "0")
+    monkeypatch.setenv(supervise.BESIDE_ENV, "0")
+    args = ("brief", "--from", "2026-06-01", "--to", "2026-06-14", "-f", "json")
+    alone = cli(*args).json()
+    parent = os.getpid()
+    problems = supervise._problems
+
+    def broken(*args: Any) -> Any:
+        if os.getpid() != parent:
+            raise RuntimeError("the child failed")
+        return problems(*args)
+
+    monkeypatch.setattr(supervise, "_problems", broken)
+    monkeypatch.setenv(supervise.BESIDE_ENV, "1")
+    result = cli(*args)
+    assert result.code == 0, result
+    assert result.json() == alone
+    assert [b.answered for b in besides] == [False]  # worked out here after all
+
+
+def test_a_supervision_pickled_is_the_same(ledger: Ids, db_path: Path) -> None:
+    """``Supervision.__reduce__`` (plain tuples, rebuilt on loading) loses nothing: every
+    group, every alert with all its fields, the order most urgent first."""
+    import datetime as dt
+    import pickle
+
+    from sanlian.db.engine import open_database
+    from sanlian.reports.supervise import supervise
+
+    db = open_database(str(db_path))
+    try:
+        with db.session() as session:
+            found = supervise(session, today=dt.date(2026, 12, 31))
+    finally:
+        db.dispose()
+    again = pickle.loads(pickle.dumps(found))
+    assert again == found
+    assert [a.__repr__() for a in again.alerts] == [a.__repr__() for a in found.alerts]
+    assert again.summary == found.summary
+    kinds = {a.kind for a in found.alerts}
+    assert {"red_card", "org_life_missed", "research_due"} <= kinds  # problems, office, cadres
+    assert any(a.section_id is None for a in found.alerts)
+    assert any(a.section_id is not None for a in found.alerts)

@@ -806,12 +806,12 @@ def selfcheck(
                 report = build(session, today=st.today, year=year, as_of=day)
                 # the ledgers stream from the session, counted on the terminal as they go
                 write_selfcheck(output, session, report, watch=line.watch, ahead=ahead)
+        elif suffix == ".docx":
+            from sanlian.reports.document import selfcheck_detail
+
+            full = selfcheck_detail(session, today=st.today, year=year, as_of=day)
         else:
             report = build(session, today=st.today, year=year, as_of=day)
-        if suffix == ".docx":
-            from sanlian.reports.document import detail
-
-            full = detail(session, report)
     if output is not None and suffix == ".xlsx":
         sys.stderr.write(render("written_to", path=output) + "\n")
         return

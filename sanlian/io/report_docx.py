@@ -255,24 +255,40 @@ def problem_paragraphs(detail: SelfCheckDetail, per_kind: int = 5) -> list[str]:
         by_kind.setdefault(a.kind, []).append(a)
     out = []
     for i, (kind, items) in enumerate(by_kind.items()):
-        texts = [report_sentence(REPORT_TEXT.get(kind, a.text), year) for a in items]
+        texts = [REPORT_TEXT.get(kind, a.text) for a in items]
         head = ORDINALS[i] if i < len(ORDINALS) else str(i + 1)
         people = [a.actor for a in items if a.actor != OFFICE]
-        if len(items) > 1 and len(set(texts)) == 1 and len(people) == len(items):
+        common = _said_by_all(texts, year) if len(people) == len(items) > 1 else None
+        if common is not None:
             named = "、".join(people[:NAMES_LISTED])
             if len(people) > NAMES_LISTED:
                 named += f"等{len(people)}{'个科室' if kind in SECTION_KINDS else '名干部'}"
-            said = f"{named}：{texts[0]}"
-        else:
+            said = f"{named}：{common}"
+        else:  # only the sentences shown are written out (a city has ≈ 57,000 red cards)
             lines = [
-                f"{a.actor}：{text}" if a.actor != OFFICE else text
-                for a, text in zip(items, texts, strict=True)
+                f"{a.actor}：{report_sentence(text, year)}"
+                if a.actor != OFFICE
+                else report_sentence(text, year)
+                for a, text in zip(items[:per_kind], texts, strict=False)
             ]
-            said = "；".join(lines[:per_kind])
-            if len(lines) > per_kind:
-                said += f"等{len(lines)}项"
+            said = "；".join(lines)
+            if len(items) > per_kind:
+                said += f"等{len(items)}项"
         out.append(f"{head}是{KINDS[kind][1]}方面：{said}。")
     return out
+
+
+def _said_by_all(texts: Sequence[str], year: int) -> str | None:
+    """The one sentence all of ``texts`` say as a report writes them, or ``None`` when they
+    say different things (each different text written out until two sentences differ)."""
+    first = None
+    for text in dict.fromkeys(texts):
+        said = report_sentence(text, year)
+        if first is None:
+            first = said
+        elif said != first:
+            return None
+    return first
 
 
 # --- the document ---------------------------------------------------------------------------

@@ -175,7 +175,7 @@ def brief(
     from sanlian.reports.common import load_campaign
     from sanlian.reports.figures import count, count_together
     from sanlian.reports.ledgers import problem_rows
-    from sanlian.reports.supervise import supervise
+    from sanlian.reports.supervise import supervise_beside
 
     if start > end:
         raise ValidationError("report_period_order", start=start, end=end)
@@ -201,14 +201,18 @@ def brief(
     # what lags is judged on the period's last day, or today when that is still to come (a
     # week's briefing written on its Thursday): days overdue are never counted ahead
     judged = min(end, today)
-    supervision = supervise(session, today=today, as_of=judged, year=year)
+    so_far = Period.of_year(year, end)
+    # at city scale what lags is worked out on the other core while the figures are counted
+    with supervise_beside(session, so_far, today=today, as_of=judged, year=year) as found:
+        # the period and the year to date are judged on the same day: their problems once
+        current, year_to_date = count_together(session, [period, so_far])
+        before = count(session, previous)
+        highlights = tuple(problem_rows(session, period, only_resolved=True, limit=HIGHLIGHTS))
+        supervision = found()
     alerts = supervision.alerts  # red, yellow, urged, reminders: the cut keeps the most urgent
     summary = supervision.summary
     if judged < end:
         summary = render("brief_lags_as_of", date=judged.isoformat()) + summary
-    # the period and the year to date are judged on the same day: their problems counted once
-    current, year_to_date = count_together(session, [period, Period.of_year(year, end)])
-    highlights = tuple(problem_rows(session, period, only_resolved=True, limit=HIGHLIGHTS))
     return Brief(
         no=no if no is not None else issue_number(view.start, start, length),
         unit=view.campaign.unit,
@@ -217,7 +221,7 @@ def brief(
         period=period,
         previous=previous,
         current=current,
-        before=count(session, previous),
+        before=before,
         year_to_date=year_to_date,
         highlights=highlights,
         highlight_fen=_resolved_fen(session, period, [h.id for h in highlights]),

@@ -20,6 +20,7 @@ its list from the same order.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from sanlian.i18n.messages import MESSAGES, render
 from sanlian.reports.common import OFFICE, Period, md_date
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable, Iterator
 
     from sqlmodel import Session
 
@@ -121,7 +122,7 @@ class Supervision:
     as_of: dt.date
     groups: tuple[AlertGroup, ...]
 
-    @property
+    @cached_property  # asked by the report's paragraphs more than once (≈ 80,000 at city scale)
     def alerts(self) -> tuple[Alert, ...]:
         """Every alert, most urgent first."""
         return tuple(sorted((a for g in self.groups for a in g.alerts), key=_urgency))
@@ -141,6 +142,20 @@ class Supervision:
         )
         return render("sv_summary", total=total, parts=parts)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as plain tuples (``supervise_beside`` sends one from a forked process): a
+        city's ≈ 75,000 alerts load in 0.04 s and are rebuilt in 0.15 s, where pickle's own way
+        with a slotted frozen dataclass took 0.5 s to load."""
+        groups = [
+            (
+                g.section_id,
+                g.section,
+                [(a.kind, a.level, a.actor, a.text, a.days, a.ref, a.item) for a in g.alerts],
+            )
+            for g in self.groups
+        ]
+        return (_supervision, (self.year, self.name, self.as_of, groups))
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "year": self.year,
@@ -148,6 +163,26 @@ class Supervision:
             "counts": {k: self.levels.get(k, 0) for k in LEVEL_ORDER},
             "groups": [g.as_dict() for g in self.groups],
         }
+
+
+def _supervision(
+    year: int,
+    name: str,
+    as_of: dt.date,
+    groups: list[tuple[int | None, str, list[tuple[Any, ...]]]],
+) -> Supervision:
+    """A ``Supervision`` from what its ``__reduce__`` gave."""
+    return Supervision(
+        year,
+        name,
+        as_of,
+        tuple(
+            AlertGroup(
+                sid, section, tuple([Alert(k, lv, sid, section, *rest) for k, lv, *rest in alerts])
+            )
+            for sid, section, alerts in groups
+        ),
+    )
 
 
 def _urgency(a: Alert) -> tuple[int, int, int, int]:
@@ -705,6 +740,43 @@ def supervise(
         as_of=as_of,
         groups=group(alerts, _section_order(session, tables())),
     )
+
+
+BESIDE_MIN_VISITS = 100_000  # visits in the period before a forked process supervises
+BESIDE_ENV = "SANLIAN_SUPERVISE_BESIDE_MIN_ROWS"  # test hook: that number (0: never)
+
+
+@contextlib.contextmanager
+def supervise_beside(
+    session: Session,
+    period: Period,
+    *,
+    today: dt.date,
+    as_of: dt.date | None = None,
+    year: int | None = None,
+) -> Iterator[Callable[[], Supervision]]:
+    """``supervise`` for these arguments, worked out by a forked process on the other core
+    (``forking.Beside``) while this one counts a report's figures, when one is worth it
+    (``common.forked_reader``: at least ``BESIDE_MIN_VISITS`` visits in ``period``; at city
+    scale ``supervise`` takes 1.5 s); else here. Yields what gives the result: call it once."""
+    import functools
+
+    from sanlian.forking import Beside
+    from sanlian.reports.common import forked_reader
+
+    def work(other: Session) -> Supervision:
+        return supervise(other, today=today, as_of=as_of, year=year)
+
+    beside = None
+    location = forked_reader(session, period, BESIDE_ENV, BESIDE_MIN_VISITS)
+    if location is not None:
+        with contextlib.suppress(OSError):  # no process to be had (a limit, memory): here
+            beside = Beside(session, location, work)
+    try:
+        yield beside.result if beside is not None else functools.partial(work, session)
+    finally:
+        if beside is not None:
+            beside.close()
 
 
 def _section_order(session: Session, t: Any) -> dict[int, int]:
