@@ -109,3 +109,36 @@ def test_the_records_keep_what_was_typed(base: Cli) -> None:
     cli = _ledger(base)
     record = json.loads(_ok(cli, "problem", "show", "1", "-f", "json", "--reveal"))
     assert PHONE in json.dumps(record, ensure_ascii=False)
+
+
+def test_titles_of_activities_and_reports_are_masked_in_reports(base: Cli, tmp_path: Path) -> None:
+    """A contact's number written into an activity's or a research report's title: masked in
+    the progress table and its JSON and in the self-inspection document, as in the lists."""
+    _ok(base, "activity", "add", "civility", "--date", "5-22", "--cadre", "单丽",
+        "--partner", "幸福社区", "--title", f"志愿服务（联系人电话{PHONE}）")  # fmt: skip
+    _ok(base, "research", "add", "--cadre", "单丽", "--title", f"走访{ID}户调研", "--date", "5-1")
+    for shown in (_ok(base, "progress"), _ok(base, "progress", "-f", "json")):
+        assert "志愿服务（联系人电话" in shown  # the title is there …
+        assert PHONE not in shown and MASKED_PHONE in shown  # … its number masked
+    from docx import Document
+
+    _ok(base, "selfcheck", "-o", str(tmp_path / "自查报告.docx"))
+    words = "\n".join(p.text for p in Document(str(tmp_path / "自查报告.docx")).paragraphs)
+    assert f"《志愿服务（联系人电话{MASKED_PHONE}）》" in words
+    assert f"《走访{MASKED_ID}户调研》" in words
+    assert PHONE not in words and ID not in words
+    listed = _ok(base, "research", "list", "--reveal")
+    assert ID in listed  # the record keeps what was typed
+
+
+def test_a_dry_runs_plan_masks_numbers_in_a_problems_text(base: Cli, tmp_path: Path) -> None:
+    sheet = tmp_path / "问题.csv"
+    sheet.write_text(
+        "对象类型,对象,问题,类别,提出日期,责任人\n"
+        f"联系户,王秀英,路灯坏了，联系人{PHONE},其他,2026-05-01,单丽\n",
+        encoding="utf-8-sig",
+    )
+    shown = _ok(base, "problem", "import", str(sheet), "--dry-run")
+    assert "路灯坏了，联系人" in shown and PHONE not in shown and MASKED_PHONE in shown
+    revealed = _ok(base, "problem", "import", str(sheet), "--dry-run", "--reveal")
+    assert PHONE in revealed

@@ -218,7 +218,7 @@ def _run(
                 bar = None
             _notes(result)
             if dry_run:
-                _plan(result)
+                _plan(result, reveal=reveal)
                 typer.echo(render("import_dry_run") + _summary(result))
             # with no good row, --skip-bad too would import nothing; nor with the good rows
             # all as they are registered already (``same``)
@@ -406,24 +406,32 @@ def _notes(result: Any) -> None:
 ACTIONS = {"add": "新增", "update": "更新", "unchanged": "未变"}
 
 
-def _plan(result: Any) -> None:
-    """What a dry run would do: each added or updated row (unchanged ones are counted)."""
+def _plan(result: Any, *, reveal: bool = False) -> None:
+    """What a dry run would do: each added or updated row (unchanged ones are counted). A
+    row's description quotes free text (a problem's, a report's title): an ID or mobile number
+    in it masked unless ``reveal``, and every character seen (``readable``)."""
     from sanlian.cli.output import Col, emit, tabulate_text
+    from sanlian.i18n.messages import readable
+    from sanlian.services.validate import mask_numbers_anywhere
 
+    planned = [p for p in sorted(result.planned, key=lambda p: p.line) if p.action != "unchanged"]
+    if not planned:
+        return
     rows = [
         {
             "line": p.line,
             "action": ACTIONS[p.action],
-            "name": p.name,
+            "name": readable(p.name if reveal else mask_numbers_anywhere(p.name)),
             "changes": "、".join(p.changes),
         }
-        for p in sorted(result.planned, key=lambda p: p.line)
-        if p.action != "unchanged"
+        for p in planned
     ]
-    if not rows:
-        return
     cols = [Col("line", "行号"), Col("action", "操作"), Col("name", "名称"), Col("changes", "变更")]
     emit(tabulate_text(rows, cols, "plain"), None)
+    if reveal:  # as for the bad rows: what --reveal showed is journaled
+        shown = sum(1 for p in planned if mask_numbers_anywhere(p.name) != p.name)
+        if shown:
+            state().note_reveal(f"试导入清单中的号码 {shown} 处")
 
 
 VALUE_SHOWN = 40  # characters of a bad value in the table (a 40,000-character note filled screens)

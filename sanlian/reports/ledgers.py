@@ -591,10 +591,12 @@ class ActivityRecord:
 def activity_records(
     session: Session, period: Period, kinds: tuple[str, ...] | None = None
 ) -> list[ActivityRecord]:
-    """The activities of the period (optionally of some kinds), by date."""
+    """The activities of the period (optionally of some kinds), by date; an ID or mobile
+    number in a title masked (reports are read by others)."""
     from sqlalchemy import func, select
 
     from sanlian.reports.common import between, tables
+    from sanlian.services.validate import mask_numbers_anywhere as masked
 
     t = tables(period.as_of)
     a, ac = t.activity.c, t.activity_cadre.c
@@ -623,7 +625,7 @@ def activity_records(
             id=row.id,
             kind=row.kind,
             held_on=_date(row.held_on),  # type: ignore[arg-type]
-            title=row.title,
+            title=masked(row.title) if row.title else row.title,  # (a contact's number in it)
             partner=row.partner,
             people=int(row.people or 0),
         )
@@ -633,10 +635,11 @@ def activity_records(
 
 def research_titles(session: Session, period: Period, limit: int = 3) -> list[tuple[str, str]]:
     """(author, title) of the period's first research reports by cadres still on the roster on
-    the as-of day (a report cites no one who has retired)."""
+    the as-of day (a report cites no one who has retired); numbers in a title masked."""
     from sqlalchemy import select
 
     from sanlian.reports.common import between, on_roster, tables
+    from sanlian.services.validate import mask_numbers_anywhere as masked
 
     t = tables(period.as_of)
     r, c = t.research.c, t.cadre.c
@@ -647,7 +650,7 @@ def research_titles(session: Session, period: Period, limit: int = 3) -> list[tu
         .order_by(r.written_on, r.id)
         .limit(limit)
     )
-    return [(str(a), str(b)) for a, b in session.execute(stmt)]
+    return [(str(a), masked(str(b))) for a, b in session.execute(stmt)]
 
 
 def leading_group_head(session: Session, as_of: dt.date) -> tuple[str, str] | None:
