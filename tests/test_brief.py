@@ -1,7 +1,9 @@
-"""``brief`` (简报): a period's figures against the previous period of equal length."""
+"""``brief`` (简报): a period's figures against the previous period (of equal length; the
+months before, for whole calendar months)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -25,8 +27,9 @@ def _json(cli: Cli, *args: Any) -> Any:
 
 def test_period_and_previous_period(cli: Cli, ledger: Ids) -> None:
     data = _json(cli, "--from", "2026-05-01", "--to", "2026-05-31")
-    assert (data["previous_from"], data["previous_to"]) == ("2026-03-31", "2026-04-30")  # 31 days
-    assert data["no"] == 3  # 61 days after 03-01: two 31-day periods (rounded), then this one
+    # a month's briefing is compared with the month before (30 days), not with 31 days
+    assert (data["previous_from"], data["previous_to"]) == ("2026-04-01", "2026-04-30")
+    assert data["no"] == 3  # two months after 03-01, then this one
     assert data["current"] == {
         "visits": 1,  # V2 05-05
         "visit_person_times": 1,
@@ -55,6 +58,28 @@ def test_period_and_previous_period(cli: Cli, ledger: Ids) -> None:
     }
     assert data["year_to_date"]["funds_yuan"] == "12845.67"  # P1 500.00 + P2 12345.67
     assert [h["id"] for h in data["highlights"]] == [ledger.problems["P2"]]
+
+
+def test_the_previous_period() -> None:
+    """Whole calendar months: as many months just before, whatever their lengths (so that one
+    monthly briefing's 上期 says what the last one said); any other period: as many days."""
+    from sanlian.reports.brief import issue_number, previous_period, whole_months
+
+    d = dt.date
+    assert previous_period(d(2026, 10, 1), d(2026, 10, 31)) == (d(2026, 9, 1), d(2026, 9, 30))
+    assert previous_period(d(2026, 3, 1), d(2026, 3, 31)) == (d(2026, 2, 1), d(2026, 2, 28))
+    assert previous_period(d(2026, 1, 1), d(2026, 1, 31)) == (d(2025, 12, 1), d(2025, 12, 31))
+    assert previous_period(d(2026, 4, 1), d(2026, 6, 30)) == (d(2026, 1, 1), d(2026, 3, 31))
+    assert previous_period(d(2026, 6, 8), d(2026, 6, 14)) == (d(2026, 6, 1), d(2026, 6, 7))
+    assert previous_period(d(2026, 5, 2), d(2026, 5, 31)) == (d(2026, 4, 2), d(2026, 5, 1))
+    assert previous_period(d(2026, 5, 1), d(2026, 5, 30)) == (d(2026, 4, 1), d(2026, 4, 30))
+    assert whole_months(d(2026, 5, 1), d(2026, 5, 30)) == 0  # not to the month's end
+    assert whole_months(d(2026, 2, 1), d(2026, 2, 28)) == 1
+    assert whole_months(d(2026, 4, 1), d(2026, 6, 30)) == 3
+    # the default 期号 of monthly briefings runs on by one a month from the campaign's start
+    nos = [issue_number(d(2026, 3, 1), d(2026, m, 1), 30, 1) for m in range(3, 13)]
+    assert nos == list(range(1, 11))
+    assert issue_number(d(2026, 3, 1), d(2026, 7, 1), 91, 3) == 2  # the second quarter
 
 
 def test_markdown_is_the_default(cli: Cli, ledger: Ids) -> None:

@@ -844,7 +844,7 @@ def brief(
     output: BriefOutputOpt = None,
     force: DocxForceOpt = False,
 ) -> None:
-    """简报：一段时间的工作数字及与上一期（同样天数）的比较、典型事例、需要抓紧的工作；默认 markdown 输出到屏幕，或写成 简报.docx / 简报.md。"""
+    """简报：一段时间的工作数字及与上一期（同样天数；整月的为之前同样月数）的比较、典型事例、需要抓紧的工作；默认 markdown 输出到屏幕，或写成 简报.docx / 简报.md。"""
     from sanlian.cli.output import emit, to_json
     from sanlian.i18n.messages import render
     from sanlian.reports.brief import brief as build

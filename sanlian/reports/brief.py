@@ -1,5 +1,5 @@
-"""简报: a period's figures, the change since the previous period of equal length, notable
-resolved problems and what lags; rendered as markdown here (``sanlian.io.report_docx`` for Word).
+"""简报: a period's figures, the change since the previous period (of equal length; of as many
+calendar months for a period of whole months), notable resolved problems and what lags; rendered as markdown here (``sanlian.io.report_docx`` for Word).
 """
 
 from __future__ import annotations
@@ -155,12 +155,35 @@ class Brief:
         }
 
 
-def issue_number(campaign_start: dt.date, start: dt.date, days: int) -> int:
-    """The default 期号: the periods of this length since the campaign's start (rounded), plus
-    this one."""
+def issue_number(campaign_start: dt.date, start: dt.date, days: int, months: int = 0) -> int:
+    """The default 期号: the periods of this length (``months`` calendar months, or ``days``)
+    since the campaign's start (rounded), plus this one."""
     if days <= 0 or start <= campaign_start:
         return 1
+    if months:
+        since = (start.year - campaign_start.year) * 12 + start.month - campaign_start.month
+        return int(since / months + 0.5) + 1
     return int((start - campaign_start).days / days + 0.5) + 1
+
+
+def whole_months(start: dt.date, end: dt.date) -> int:
+    """How many calendar months ``start``–``end`` spans when it is whole months (the 1st to a
+    month's last day: a monthly or quarterly briefing), else 0."""
+    if start.day != 1 or (end + dt.timedelta(days=1)).day != 1 or end < start:
+        return 0
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The period a briefing compares with: the calendar months just before for a period of
+    whole months (October's with September, whatever their lengths: the 上期 column then says
+    what the last briefing said), else as many days just before."""
+    last = start - dt.timedelta(days=1)
+    months = whole_months(start, end)
+    if months:
+        index = start.year * 12 + start.month - 1 - months
+        return dt.date(index // 12, index % 12 + 1, 1), last
+    return last - dt.timedelta(days=(end - start).days), last
 
 
 def brief(
@@ -196,8 +219,8 @@ def brief(
     year = view.campaign.year
     period = Period(year, start, end, end)
     length = period.days
-    prev_end = start - dt.timedelta(days=1)
-    previous = Period(year, prev_end - dt.timedelta(days=length - 1), prev_end, prev_end)
+    first, last = previous_period(start, end)
+    previous = Period(year, first, last, last)
     # what lags is judged on the period's last day, or today when that is still to come (a
     # week's briefing written on its Thursday): days overdue are never counted ahead
     judged = min(end, today)
@@ -214,7 +237,9 @@ def brief(
     if judged < end:
         summary = render("brief_lags_as_of", date=judged.isoformat()) + summary
     return Brief(
-        no=no if no is not None else issue_number(view.start, start, length),
+        no=no
+        if no is not None
+        else issue_number(view.start, start, length, whole_months(start, end)),
         unit=view.campaign.unit,
         name=view.campaign.name,
         issued_on=today,
