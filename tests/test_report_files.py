@@ -380,6 +380,28 @@ def test_docx_numbers_equal_json(document: Any, figures: Any) -> None:
     values |= {str(v) for v in f["measures"].values()}
     bare = re.sub(r"\d{4}年(\d{1,2}月\d{1,2}日)?", "", basic)
     assert set(re.findall(r"\d+(?:\.\d+)?", bare)) <= values
+    # P1, raised in 2025, resolved in 2026: 4 + 1 + 2 settled or open of 6 raised, said so
+    assert f["problems_raised"] < (
+        f["problems_resolved"] + f["problems_unresolvable"] + f["problems_open"]
+    )
+    assert "（其中超期2件），已解决、无法解决和尚未办结的含以前年度提出的问题；" in basic
+
+
+def test_docx_problems_of_the_year_alone_need_no_word_on_earlier_years(
+    base: Cli, tmp_path: Path
+) -> None:
+    import docx
+
+    for text in ("孙子上学路远", "路灯坏了"):
+        add = ("problem", "add", "--household", "1", "--category", "就学", "--text", text)
+        assert base(*add, "--owner", "单丽", "--date", "4-3").code == 0
+    assert base("problem", "resolve", "1", "--how", "已协调", "--date", "4-20").code == 0
+    path = tmp_path / "自查报告.docx"
+    assert base("selfcheck", "-o", path).code == 0
+    text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    said = re.search("收集[^。]*。", text)
+    assert said and "反映的问题2件，已解决1件，无法解决0件，尚未办结1件（其中超期" in said[0], said
+    assert "以前年度" not in text
 
 
 def test_docx_tables_equal_json(document: Any, figures: Any) -> None:

@@ -110,8 +110,9 @@ def basic_paragraphs(detail: SelfCheckDetail) -> list[str]:
         f"{f.visits_enterprise}次、联系户{f.visits_household}次），共{f.visit_person_times}人次，"
         f"发放联系卡{f.contact_cards}张，记民情日记{f.diaries}篇。",
         f"收集群众和企业反映的问题{f.problems_raised}件，已解决{f.problems_resolved}件，无法解决"
-        f"{f.problems_unresolvable}件，尚未办结{f.problems_open}件（其中超期{f.problems_overdue}件）；"
-        f"排查矛盾纠纷{f.conflicts_raised}件，已化解{f.conflicts_resolved}件。为群众和企业落实资金"
+        f"{f.problems_unresolvable}件，尚未办结{f.problems_open}件（其中超期{f.problems_overdue}件）"
+        + _carried_over(f)
+        + f"；排查矛盾纠纷{f.conflicts_raised}件，已化解{f.conflicts_resolved}件。为群众和企业落实资金"
         f"{f.funds_yuan:.2f}元" + (f"，{measures}" if measures else "") + "。",
         f"撰写调研报告{f.research_reports}篇，{f.cadres_with_research}名干部完成撰写；开展群众观念"
         f"专题教育{f.education_sessions}次，共同过组织生活{f.org_life_sessions}次（其中七一前"
@@ -119,6 +120,16 @@ def basic_paragraphs(detail: SelfCheckDetail) -> list[str]:
         f"{f.exchanges}次，建立长效机制{f.mechanisms}项，干部参加活动{f.activity_person_times}人次。"
         f"“八个一”活动已完成{f.eight_ones_done}项。",
     ]
+
+
+def _carried_over(f: Any) -> str:
+    """What the problems' sentence adds when the settled and open outnumber those raised in
+    the year: they count problems of earlier years resolved or still open in this one (read as
+    shares of the year's problems, 3 raised, 2 resolved and 2 open would not add up)."""
+    settled = f.problems_resolved + f.problems_unresolvable + f.problems_open
+    if settled <= f.problems_raised:
+        return ""
+    return "，已解决、无法解决和尚未办结的含以前年度提出的问题"
 
 
 def _activities_text(records: Sequence[ActivityRecord], kind: str, limit: int = 3) -> str:
