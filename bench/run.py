@@ -833,6 +833,31 @@ def reports(
         invalid="；".join(x for x in (wrong, bad_status) if x),
         **aim,
     )
+    # the self-inspection report and a month's briefing: main jobs beyond the issue's list,
+    # timed for information (no target), the report's figures read back and compared
+    doc = work / "自查报告.docx"
+    dx = timed([SANLIAN, "selfcheck", "-o", str(doc), "--force"], env, runs)
+    if dx.get("timeout") or not doc.exists():
+        note, wrong = "未核对（未写出报告）", ""
+    else:
+        note, wrong = agreement(agree_document, {"out": str(doc)}, hand_out("selfcheck"))
+    record(
+        "selfcheck_docx",
+        "sanlian selfcheck -o .docx",
+        dx,
+        "sql_figures",
+        note=f"{note}；另读调度督促和解决问题的事例；倍数仅供参考",
+        invalid="；".join(x for x in (wrong, bad_status) if x),
+    )
+    br = timed([SANLIAN, "brief", "--from", "2026-12-01", "--to", "2026-12-31"], env, runs)
+    record(
+        "brief",
+        "sanlian brief（一个月）",
+        br,
+        "sql_figures",
+        note="本期、上期（11 月）和年度累计三组统计，加调度督促和事例；倍数仅供参考",
+        invalid=bad_status,
+    )
 
 
 def agreement(agree: Any, fig: dict[str, Any], hand: Any) -> tuple[str, str]:
@@ -902,6 +927,42 @@ def _number(key: str, value: Any) -> Any:
 
 
 LONG_SHEETS = {"cadres": "按干部", "problems": "问题台账", "visits": "走访台账"}
+
+
+# phrases of 自查报告.docx's 一、基本情况 and the figure each must carry
+DOCUMENT_PHRASES = (
+    ("在册干部{}名", "cadres_total"),
+    ("开展走访{}次", "visits"),
+    ("共{}人次", "visit_person_times"),
+    ("发放联系卡{}张", "contact_cards"),
+    ("反映的问题{}件", "problems_raised"),
+    ("已解决{}件", "problems_resolved"),
+    ("尚未办结{}件", "problems_open"),
+    ("撰写调研报告{}篇", "research_reports"),
+)
+
+
+def agree_document(path: str, hand: dict[str, Any]) -> tuple[bool, str]:
+    """Whether ``selfcheck -o .docx`` says the hand-written SQL's figures in its 一、基本情况
+    (``DOCUMENT_PHRASES``: each phrase with the figure in it)."""
+    import docx
+
+    paragraphs = [p.text for p in docx.Document(path).paragraphs]
+    try:
+        start = paragraphs.index("一、基本情况")
+        end = paragraphs.index("二、主要做法和成效")
+    except ValueError:
+        return False, "报告缺少“一、基本情况”一节"
+    basic = "".join(paragraphs[start:end])
+    figures = hand["figures"]
+    wrong = [
+        f"{key}（应为 {figures[key]}）"
+        for phrase, key in DOCUMENT_PHRASES
+        if phrase.format(figures[key]) not in basic
+    ]
+    if wrong:
+        return False, f"报告的基本情况与手写 SQL 不一致：{', '.join(wrong)}"
+    return True, f"报告的基本情况与手写 SQL 一致（{len(DOCUMENT_PHRASES)} 项）"
 
 
 def agree_workbook(path: str, hand: dict[str, Any]) -> tuple[bool, str]:
