@@ -283,8 +283,8 @@ def problem_paragraphs(detail: SelfCheckDetail, per_kind: int = 5) -> list[str]:
                 for a, text in zip(items[:per_kind], texts, strict=False)
             ]
             said = "；".join(lines)
-            if len(items) > per_kind:
-                said += f"等{len(items)}项"
+            if len(items) > per_kind:  # (not ``…0件等7项``: read as part of the last one)
+                said += f"（共{len(items)}项，列出最急的{per_kind}项）"
         out.append(f"{head}是{KINDS[kind][1]}方面：{said}。")
     return out
 
