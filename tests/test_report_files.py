@@ -384,7 +384,7 @@ def test_docx_numbers_equal_json(document: Any, figures: Any) -> None:
     assert f["problems_raised"] < (
         f["problems_resolved"] + f["problems_unresolvable"] + f["problems_open"]
     )
-    assert "（其中超期2件），已解决、无法解决和尚未办结的含以前年度提出的问题；" in basic
+    assert "（其中超期2件），其中已解决、无法解决和尚未办结的含以前年度提出的问题；" in basic
 
 
 def test_docx_problems_of_the_year_alone_need_no_word_on_earlier_years(
@@ -516,3 +516,28 @@ def test_docx_examples_write_money_as_the_report_does(
     assert cli("selfcheck", "--as-of", "2026-12-31", "-o", path).code == 0
     text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
     assert "落实资金12345.67元" in text and "落实资金 " not in text
+
+
+def test_docx_says_earlier_years_problems_are_counted_even_when_the_sums_agree(
+    base: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As of a day after the year's end: one problem of 2025 resolved in 2026, one of 2026
+    resolved in 2027 — raised 1, resolved 1, open 0 add up, yet the one resolved is 2025's."""
+    import docx
+
+    monkeypatch.setenv("SANLIAN_TODAY", "2027-01-10")
+
+    for year in ("2025", "2027"):
+        assert base("init", "--year", year).code == 0
+    add = ("problem", "add", "--household", "1", "--category", "就学", "--owner", "单丽")
+    assert base(*add, "--text", "去年的问题", "--date", "2025-11-01").code == 0
+    assert base(*add, "--text", "今年的问题", "--date", "2026-12-01").code == 0
+    assert base("problem", "resolve", "1", "--how", "已协调", "--date", "2026-03-01").code == 0
+    assert base("problem", "resolve", "2", "--how", "已协调", "--date", "2027-01-05").code == 0
+    args = ("selfcheck", "--year", "2026", "--as-of", "2027-01-10")
+    f = base(*args, "-f", "json").json()["figures"]
+    assert (f["problems_raised"], f["problems_resolved"], f["problems_open"]) == (1, 1, 0)
+    path = tmp_path / "自查报告.docx"
+    assert base(*args, "-o", path).code == 0
+    text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    assert "其中已解决、无法解决和尚未办结的含以前年度提出的问题" in text

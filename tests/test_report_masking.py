@@ -135,10 +135,14 @@ def test_a_dry_runs_plan_masks_numbers_in_a_problems_text(base: Cli, tmp_path: P
     sheet = tmp_path / "问题.csv"
     sheet.write_text(
         "对象类型,对象,问题,类别,提出日期,责任人\n"
-        f"联系户,王秀英,路灯坏了，联系人{PHONE},其他,2026-05-01,单丽\n",
+        f"联系户,王秀英,路灯坏了，联系人{PHONE},其他,2026-05-01,单丽\n"
+        # the number across the plan's cut: masked before the text is shortened
+        f"联系户,王秀英,小区路灯坏了请联系人电话是{PHONE}再说一遍{'很长' * 20},其他,2026-05-02,单丽\n",
         encoding="utf-8-sig",
     )
     shown = _ok(base, "problem", "import", str(sheet), "--dry-run")
     assert "路灯坏了，联系人" in shown and PHONE not in shown and MASKED_PHONE in shown
+    assert PHONE[:7] not in shown  # the middle digits neither, where the text is cut
+    assert shown.count(MASKED_PHONE) == 2 and "再说一遍很长" in shown and "…" in shown
     revealed = _ok(base, "problem", "import", str(sheet), "--dry-run", "--reveal")
     assert PHONE in revealed

@@ -406,6 +406,9 @@ def _notes(result: Any) -> None:
 ACTIONS = {"add": "新增", "update": "更新", "unchanged": "未变"}
 
 
+PLAN_SHOWN = 40  # characters of a row's description in a dry run's plan
+
+
 def _plan(result: Any, *, reveal: bool = False) -> None:
     """What a dry run would do: each added or updated row (unchanged ones are counted). A
     row's description quotes free text (a problem's, a report's title): an ID or mobile number
@@ -417,11 +420,16 @@ def _plan(result: Any, *, reveal: bool = False) -> None:
     planned = [p for p in sorted(result.planned, key=lambda p: p.line) if p.action != "unchanged"]
     if not planned:
         return
+
+    def described(text: str) -> str:  # masked first: a number cut short is not seen as one
+        text = readable(text if reveal else mask_numbers_anywhere(text))
+        return text if len(text) <= PLAN_SHOWN else text[: PLAN_SHOWN - 1] + "…"
+
     rows = [
         {
             "line": p.line,
             "action": ACTIONS[p.action],
-            "name": readable(p.name if reveal else mask_numbers_anywhere(p.name)),
+            "name": described(p.name),
             "changes": "、".join(p.changes),
         }
         for p in planned
@@ -429,9 +437,9 @@ def _plan(result: Any, *, reveal: bool = False) -> None:
     cols = [Col("line", "行号"), Col("action", "操作"), Col("name", "名称"), Col("changes", "变更")]
     emit(tabulate_text(rows, cols, "plain"), None)
     if reveal:  # as for the bad rows: what --reveal showed is journaled
-        shown = sum(1 for p in planned if mask_numbers_anywhere(p.name) != p.name)
-        if shown:
-            state().note_reveal(f"试导入清单中的号码 {shown} 处")
+        revealed = sum(1 for p in planned if mask_numbers_anywhere(p.name) != p.name)
+        if revealed:
+            state().note_reveal(f"试导入清单中的号码 {revealed} 处")
 
 
 VALUE_SHOWN = 40  # characters of a bad value in the table (a 40,000-character note filled screens)

@@ -123,13 +123,12 @@ def basic_paragraphs(detail: SelfCheckDetail) -> list[str]:
 
 
 def _carried_over(f: Any) -> str:
-    """What the problems' sentence adds when the settled and open outnumber those raised in
-    the year: they count problems of earlier years resolved or still open in this one (read as
-    shares of the year's problems, 3 raised, 2 resolved and 2 open would not add up)."""
-    settled = f.problems_resolved + f.problems_unresolvable + f.problems_open
-    if settled <= f.problems_raised:
+    """What the problems' sentence adds when the problems resolved, found unresolvable or
+    still open include some raised before the year (``earlier_counted``): read as shares of
+    the year's problems, 3 raised, 2 resolved and 2 open would not add up."""
+    if not f.earlier_counted:
         return ""
-    return "，已解决、无法解决和尚未办结的含以前年度提出的问题"
+    return "，其中已解决、无法解决和尚未办结的含以前年度提出的问题"
 
 
 def _activities_text(records: Sequence[ActivityRecord], kind: str, limit: int = 3) -> str:

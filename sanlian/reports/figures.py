@@ -105,6 +105,9 @@ class Figures:
     activities: int = 0
     raised_resolved: int = 0
     conflicts_raised_resolved: int = 0
+    # of the problems resolved, found unresolvable or open, those raised before the period
+    # (which the report says, lest they be read as shares of problems_raised)
+    earlier_counted: int = 0
     measures: Mapping[str, int] = field(default_factory=lambda: dict.fromkeys(MEASURE, 0))
 
     @property
@@ -311,7 +314,7 @@ def _visit_totals(session: Session, t: Tables, p: Period) -> Counts:
 
 
 def _problem_columns(t: Tables, p: Period) -> dict[str, Any]:
-    from sqlalchemy import and_, func
+    from sqlalchemy import and_, func, or_
 
     from sanlian.reports.common import between, problem_open
 
@@ -322,13 +325,15 @@ def _problem_columns(t: Tables, p: Period) -> dict[str, Any]:
     # open on the as-of day among the year's problems (and earlier years'): one raised after
     # the year's end, when the as-of day is later, is the next year's
     is_open = and_(pr.raised_on <= p.end, problem_open(t, p.as_of))
+    unresolvable = and_(pr.status == "unresolvable", between(pr.closed_on, p.start, p.end))
     return {
         "problems_raised": func.count().filter(raised),
         "problems_resolved": func.count().filter(resolved),
-        "problems_unresolvable": func.count().filter(
-            pr.status == "unresolvable", between(pr.closed_on, p.start, p.end)
-        ),
+        "problems_unresolvable": func.count().filter(unresolvable),
         "problems_open": func.count().filter(is_open),
+        "earlier_counted": func.count().filter(
+            pr.raised_on < p.start, or_(resolved, unresolvable, is_open)
+        ),
         "problems_overdue": func.count().filter(is_open, pr.due_on < p.as_of),
         "conflicts_raised": func.count().filter(raised, pr.is_conflict.is_(True)),
         "conflicts_resolved": func.count().filter(resolved, pr.is_conflict.is_(True)),
@@ -555,6 +560,7 @@ _GROUP_KEYS: dict[Callable[[Session, Tables, Period, bool], Counts], tuple[str, 
         "conflicts_resolved",
         "raised_resolved",
         "conflicts_raised_resolved",
+        "earlier_counted",
     ),
     _research: ("research_reports",),
     _activities: (

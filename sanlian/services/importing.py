@@ -3803,8 +3803,8 @@ class ProblemImporter(LedgerImporter):
         return super().parse(key, values)
 
     def describe_row(self, row: Row) -> str:
-        data = row.data
-        return f"{self.refs.name(data['target_kind'], data['target'])}：{data['text'][:20]}"
+        data = row.data  # the whole text: the plan masks its numbers, then shortens it
+        return f"{self.refs.name(data['target_kind'], data['target'])}：{data['text']}"
 
     def _status_left(
         self, row: Row, problem_id: int, status: str, notes: list[str], *, new: bool = False
