@@ -346,3 +346,26 @@ def test_a_problem_resolved_again_shows_the_periods_money(base: Cli, tmp_path: P
     assert "4月20日解决：协调校车（送政策，落实资金 3000.00 元）。" in april
     both = base("brief", "--from", "4-1", "--to", "5-31").out
     assert "5月15日解决：改派校车（送政策，落实资金 5000.00 元）。" in both
+
+
+def test_a_problem_resolved_again_shows_the_periods_measures(base: Cli) -> None:
+    """Resolved first with 送政策 and 送资金, reopened, resolved again with 送政策 alone: the
+    later period's line names 送政策 only (its JSON keeps both in ``measures``), a period
+    holding both resolutions names both."""
+    steps = [
+        ("problem", "add", "--household", "王秀英", "--category", "就学", "--text", "上学路远",
+         "--owner", "单丽", "--date", "4-1"),
+        ("problem", "resolve", "1", "--how", "协调校车", "--measure", "送政策", "--measure",
+         "送资金", "--amount", "3000", "--date", "4-20"),
+        ("problem", "reopen", "1", "--reason", "校车停运", "--date", "5-5"),
+        ("problem", "resolve", "1", "--how", "改派校车", "--measure", "送政策", "--date", "5-15"),
+    ]  # fmt: skip
+    for step in steps:
+        assert base(*step).code == 0, step
+    may = base("brief", "--from", "5-1", "--to", "5-31")
+    assert may.code == 0
+    assert "5月15日解决：改派校车（送政策，此前累计落实资金 3000.00 元）。" in may.out, may.out
+    (shown,) = base("brief", "--from", "5-1", "--to", "5-31", "-f", "json").json()["highlights"]
+    assert (shown["measures"], shown["period_measures"]) == (["policy", "funds"], ["policy"])
+    both = base("brief", "--from", "4-1", "--to", "5-31").out
+    assert "5月15日解决：改派校车（送政策、送资金，落实资金 3000.00 元）。" in both, both

@@ -71,15 +71,25 @@ class Brief:
     lags_as_of: dt.date | None = None  # the day the lags are judged on (default: the period's end)
     # the money of each highlight's resolutions in the period (its row has every one's)
     highlight_fen: tuple[int, ...] = ()
+    # likewise the measures (送…) those resolutions took
+    highlight_measures: tuple[tuple[str, ...], ...] = ()
 
     def _period_fen(self) -> tuple[int, ...]:
         """``highlight_fen``, or (a brief made without it) each highlight's whole sum."""
         return self.highlight_fen or tuple(h.amount_fen for h in self.highlights)
 
+    def _period_measures(self) -> tuple[tuple[str, ...], ...]:
+        """``highlight_measures``, or (a brief made without them) each highlight's all."""
+        return self.highlight_measures or tuple(h.measures for h in self.highlights)
+
     def highlight_texts(self) -> list[str]:
-        """Each highlight as a sentence (``example_text``), its money the period's."""
+        """Each highlight as a sentence (``example_text``), its money and measures the
+        period's."""
         return [
-            example_text(h, f) for h, f in zip(self.highlights, self._period_fen(), strict=True)
+            example_text(h, f, m)
+            for h, f, m in zip(
+                self.highlights, self._period_fen(), self._period_measures(), strict=True
+            )
         ]
 
     @property
@@ -144,10 +154,13 @@ class Brief:
             "current": fig(self.current),
             "previous": fig(self.before),
             "year_to_date": fig(self.year_to_date),
-            # each with the money of its resolutions in the period beside the sum of all
+            # each with the money (and measures) of its resolutions in the period beside the
+            # sum of all (and all taken)
             "highlights": [
-                h.as_dict() | {"period_amount_fen": f}
-                for h, f in zip(self.highlights, self._period_fen(), strict=True)
+                h.as_dict() | {"period_amount_fen": f, "period_measures": m}
+                for h, f, m in zip(
+                    self.highlights, self._period_fen(), self._period_measures(), strict=True
+                )
             ],
             "lags": [a.as_dict() for a in self.lags],
             "lags_omitted": len(self.omitted),
@@ -231,6 +244,7 @@ def brief(
         current, year_to_date = count_together(session, [period, so_far])
         before = count(session, previous)
         highlights = tuple(problem_rows(session, period, only_resolved=True, limit=HIGHLIGHTS))
+        ids = [h.id for h in highlights]
         supervision = found()
     alerts = supervision.alerts  # red, yellow, urged, reminders: the cut keeps the most urgent
     summary = supervision.summary
@@ -249,7 +263,8 @@ def brief(
         before=before,
         year_to_date=year_to_date,
         highlights=highlights,
-        highlight_fen=_resolved_fen(session, period, [h.id for h in highlights]),
+        highlight_fen=_resolved_fen(session, period, ids),
+        highlight_measures=_resolved_measures(session, period, ids),
         lags=alerts[:LAGS],
         lag_summary=summary,
         omitted=alerts[LAGS:],
@@ -280,10 +295,47 @@ def _resolved_fen(session: Session, period: Period, ids: list[int]) -> tuple[int
     return tuple(found.get(i, 0) for i in ids)
 
 
-def example_text(p: ProblemRow, period_fen: int | None = None) -> str:
+def _resolved_measures(
+    session: Session, period: Period, ids: list[int]
+) -> tuple[tuple[str, ...], ...]:
+    """The measures taken by the resolutions of each problem in ``ids`` made in ``period``,
+    once each in ``MEASURE``'s order (a problem resolved again may have taken others before)."""
+    from sqlalchemy import select
+
+    from sanlian.db.models import ProblemStep, StepMeasure
+
+    if not ids:
+        return ()
+    steps: Any = ProblemStep.__table__  # type: ignore[attr-defined]
+    measures: Any = StepMeasure.__table__  # type: ignore[attr-defined]
+    step, taken = steps.c, measures.c
+    rows = session.execute(
+        select(step.problem_id, taken.measure)
+        .select_from(measures.join(steps, step.id == taken.step_id))
+        .where(
+            step.problem_id.in_(ids),
+            step.kind == "resolve",
+            step.step_on.between(period.start, period.end),
+        )
+    ).all()
+    found: dict[int, set[str]] = {}
+    for pid, measure in rows:
+        found.setdefault(int(pid), set()).add(str(measure))
+
+    def in_order(keys: set[str]) -> tuple[str, ...]:
+        known = [m for m in MEASURE if m in keys]
+        return (*known, *sorted(keys.difference(known)))
+
+    return tuple(in_order(found.get(i, set())) for i in ids)
+
+
+def example_text(
+    p: ProblemRow, period_fen: int | None = None, period_measures: tuple[str, ...] | None = None
+) -> str:
     """One resolved problem as a sentence of a report. ``period_fen``: the money of its
     resolutions in the report's period, where that may be less than all of them
-    (``p.amount_fen``: a problem reopened and resolved again)."""
+    (``p.amount_fen``: a problem reopened and resolved again); ``period_measures`` likewise
+    the measures those took (``p.measures``: all)."""
     category = CATEGORIES.get(p.target_kind, {}).get(p.category, p.category)
     owner = f"{p.owner}（{p.section}）" if p.owner and p.section else (p.owner or "联系干部")
     when = md_date(p.resolved_on) if p.resolved_on else ""
@@ -291,8 +343,9 @@ def example_text(p: ProblemRow, period_fen: int | None = None) -> str:
     if p.how:
         text += f"：{p.how}"
     extras = []
-    if p.measures:
-        extras.append("、".join(MEASURE.get(m, m) for m in p.measures))
+    measures = p.measures if period_measures is None else period_measures
+    if measures:
+        extras.append("、".join(MEASURE.get(m, m) for m in measures))
     total = p.amount_fen
     if period_fen is None or period_fen == total:
         if total:
