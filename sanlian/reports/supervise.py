@@ -279,6 +279,14 @@ def _problems(session: Session, view: CampaignView, as_of: dt.date) -> list[Aler
     return out
 
 
+def _day(day: dt.date, as_of: dt.date) -> str:
+    """A day in a sentence, as the due dates are written: ``11月1日`` (its year when not the
+    as-of day's)."""
+    from sanlian.reports.common import zh_date
+
+    return md_date(day) if day.year == as_of.year else zh_date(day)
+
+
 def _as_date(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
@@ -467,9 +475,8 @@ def _cadres(session: Session, view: CampaignView, period: Period) -> list[Alert]
                 days = (as_of - period.start).days
             else:
                 days = (as_of - last_visit_on).days
-                text = render(
-                    "sv_no_visit", quiet=days, days=cadence, last=last_visit_on.isoformat()
-                )
+                last = _day(last_visit_on, as_of)
+                text = render("sv_no_visit", quiet=days, days=cadence, last=last)
             out.append(Alert("no_visit", "warn", *where, row.name, text, days=days, ref=row.id))
         if as_of >= research_from and not row.research:
             if as_of >= summarise:
@@ -478,7 +485,7 @@ def _cadres(session: Session, view: CampaignView, period: Period) -> list[Alert]
                     "urge",
                     *where,
                     row.name,
-                    render("sv_research_due", start=summarise.isoformat()),
+                    render("sv_research_due", start=_day(summarise, as_of)),
                     ref=row.id,
                 )
             else:
@@ -488,7 +495,7 @@ def _cadres(session: Session, view: CampaignView, period: Period) -> list[Alert]
                     "warn",
                     *where,
                     row.name,
-                    render("sv_research_warn", start=summarise.isoformat(), days=left),
+                    render("sv_research_warn", start=_day(summarise, as_of), days=left),
                     days=left,
                     ref=row.id,
                 )
