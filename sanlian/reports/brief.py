@@ -378,8 +378,8 @@ def to_markdown(b: Brief) -> str:
         f"**第 {b.no} 期** · {markdown_line(b.unit)}“三联三解三促”活动领导小组办公室 · "
         f"{zh_date(b.issued_on)}",
         "",
-        f"本期：{p.start.isoformat()} 至 {p.end.isoformat()}（{p.days} 天）；"
-        f"上期：{q.start.isoformat()} 至 {q.end.isoformat()}。",
+        f"本期：{zh_date(p.start)}至{zh_date(p.end)}（{p.days} 天）；"
+        f"上期：{zh_date(q.start)}至{zh_date(q.end)}。",
         "",
         "## 一、本期工作情况",
         "",
