@@ -357,6 +357,25 @@ def test_usage_errors_are_chinese_with_exit_2(cli: Cli) -> None:
     assert "Traceback" not in result.err
 
 
+@pytest.mark.parametrize(
+    ("args", "switch", "help_of"),
+    [
+        (("problem", "add", "--conflict=yes"), "--conflict", "sanlian problem add"),
+        (("cadre", "list", "--reveal=1"), "--reveal", "sanlian cadre list"),
+        (("--debug=1", "cadre", "list"), "--debug", "sanlian"),  # the program's own switch
+    ],
+)
+def test_a_switch_given_a_value_is_told_in_chinese(
+    cli: Cli, args: tuple[str, ...], switch: str, help_of: str
+) -> None:
+    result = cli(*args)
+    assert result.code == 2
+    assert result.err == (
+        f"{switch} 是开关，不带值：要它就只写 {switch}（不写 =…），不要就不写。"
+        f"用 {help_of} --help 查看用法。\n"
+    )
+
+
 @pytest.mark.sqlite_only(reason="no database file yet; a server database always exists")
 def test_reading_before_init_says_to_init(cli: Cli, db_path: Path) -> None:
     result = cli("cadre", "list")

@@ -471,6 +471,10 @@ def _close_options(typed: str, offered: Any) -> list[str]:
     )
 
 
+# the program's switches (written before the command), not a command's
+PROGRAM_SWITCHES = ("--debug", "--version")
+
+
 def usage_error(exc: Any) -> str:
     """A Chinese sentence for a Click usage error (exit code 2)."""
     import re
@@ -533,6 +537,14 @@ def usage_error(exc: Any) -> str:
             else "含空格的值请加引号"
         )
         return f"多余的参数：{readable(extra)}（{quotes}）。{hint}"
+    found = re.fullmatch(
+        r"Option ('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\") does not take a value\.", message
+    )
+    if found:  # --conflict=yes: a switch is given by its name alone
+        option = readable(_unrepr(found.group(1)))
+        if option in PROGRAM_SWITCHES:
+            hint = "用 sanlian --help 查看用法。"
+        return f"{option} 是开关，不带值：要它就只写 {option}（不写 =…），不要就不写。{hint}"
     if message.startswith("Option") and "requires" in message:
         return f"{message.split()[1].strip(chr(39) + chr(34))} 后面要跟一个值。{hint}"
     if message.startswith("Missing command"):  # sanlian --debug, with no command after it
