@@ -378,15 +378,33 @@ def test_problem_export_imported_back(
         "第 3 行：问题 2 的“状态”写为“已解决”，导入不改变办理状态（仍为“待办”）："
         "办理进展和结果请用 sanlian problem progress / resolve / close 2 逐件登记"
     ) in result.err
+    # nor its money and dates: each said, with what the record holds
+    rows = [list(r) + [None] * (width - len(r)) for r in exported]
+    rows[1][exported[0].index("资金(元)")] = "99999.99"
+    rows[1][exported[0].index("解决日期")] = "2026-06-10"
+    rows[2][exported[0].index("办结(无法解决)日期")] = "6月12日"
+    edited = write_csv(tmp_path / "改钱.csv", [[display_cell(c) for c in r] for r in rows])
+    result = ok(linked, "problem", "import", edited)
+    assert "未变 3" in result.out and dump(db_path) == before
+    for said in (
+        "第 2 行：问题 1 的“解决日期”写为“2026-06-10”，导入不改变它（仍为“2026-06-15”）：",
+        "第 2 行：问题 1 的“资金(元)”写为“99999.99”，导入不改变它（仍为“200.00”）：",
+        "第 3 行：问题 2 的“办结(无法解决)日期”写为“6月12日”，导入不改变它（仍为“空”）：",
+    ):
+        assert said in result.err, result.err
+    assert "sanlian problem resolve / close 1 登记" in result.err
     # a new problem said to be done (another database's ledger, a section's own list): said too
     added = list(rows[2])
     added[exported[0].index("台账编号")] = None
     added[exported[0].index("问题")] = "另一件事"
+    added[exported[0].index("状态")] = "已解决"
+    added[exported[0].index("资金(元)")] = "5000"
     result = ok(linked, "problem", "import", write_csv(tmp_path / "新.csv", [rows[0], added]))
     assert "新增 1" in result.out
     assert (
         "第 2 行：新登记的问题 4 的“状态”写为“已解决”，导入只登记问题本身（状态为“待办”）："
     ) in result.err
+    assert "第 2 行：新登记的问题 4 的“资金(元)”写为“5000”，导入只登记问题本身：" in result.err
 
 
 def display_cell(value: Any) -> Any:

@@ -41,6 +41,7 @@ import functools
 import itertools
 import re
 import time
+import types
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -3757,6 +3758,10 @@ def problem_fields() -> tuple[Field, ...]:
     )
 
 
+# an exported problem ledger's columns of where each stands: for reading, never imported
+RESULT_COLUMNS = ("状态", "解决日期", "办结(无法解决)日期", "资金(元)")
+
+
 class ProblemImporter(LedgerImporter):
     kind = "problem"
     label = "问题"
@@ -3806,29 +3811,90 @@ class ProblemImporter(LedgerImporter):
         data = row.data  # the whole text: the plan masks its numbers, then shortens it
         return f"{self.refs.name(data['target_kind'], data['target'])}：{data['text']}"
 
-    def _status_left(
-        self, row: Row, problem_id: int, status: str, notes: list[str], *, new: bool = False
-    ) -> None:
-        """An exported ledger's 状态 changed by hand (a section writing 已解决 on the sheet it
-        was sent) is not read: a problem's state moves by its steps, each dated and described.
-        Said on the row, so that the result is not lost without a word; likewise for a ``new``
-        problem (a ledger of another database, or typed by a section) said to be done."""
+    def _results_left(self, row: Row, problem: Any, notes: list[str], *, new: bool = False) -> None:
+        """An exported ledger's 状态, 解决日期, 办结(无法解决)日期 or 资金(元) changed by hand (a
+        section writing 已解决 on the sheet it was sent) is not read: a problem's state, its
+        dates and money move by its steps, each dated and described. Said on the row, so that
+        nothing is lost without a word; likewise for a ``new`` problem (a ledger of another
+        database, or typed by a section) said to be done."""
         from sanlian.i18n.labels import PROBLEM_STATUS
 
-        index = self._status_index
-        cell = row.cells[index] if index is not None and index < len(row.cells) else None
-        text = display(cell).strip() if cell is not None else ""
-        current = PROBLEM_STATUS.get(status, status)
-        if text and text != current:
-            key = "import_problem_status_new" if new else "import_problem_status_left"
-            notes.append(render(key, id=problem_id, status=text, current=current))
+        problem_id = int(problem.id)
+        for column, index in self._result_columns.items():
+            cell = row.cells[index] if index < len(row.cells) else None
+            text = display(cell).strip() if cell is not None else ""
+            if not text:
+                continue
+            if column == "状态":
+                status = "pending" if new else problem.status
+                current = PROBLEM_STATUS.get(status, status)
+                if text != current:
+                    key = "import_problem_status_new" if new else "import_problem_status_left"
+                    notes.append(render(key, id=problem_id, status=text, current=current))
+                continue
+            if new:
+                notes.append(
+                    render("import_problem_result_new", id=problem_id, column=column, value=text)
+                )
+                continue
+            said = self._said_result(column, cell, text, problem)
+            if said is not None:
+                notes.append(
+                    render(
+                        "import_problem_result_left",
+                        id=problem_id,
+                        column=column,
+                        value=text,
+                        current=said or "空",
+                    )
+                )
+
+    def _said_result(self, column: str, cell: Any, text: str, problem: Any) -> str | None:
+        """What the record holds for ``column`` (as the export writes it) when ``cell`` says
+        otherwise, else ``None``."""
+        from sanlian.services import validate
+
+        if column == "资金(元)":
+            from sqlalchemy import func
+            from sqlmodel import select
+
+            from sanlian.db.models import ProblemStep
+
+            fen = self.session.exec(
+                select(func.sum(ProblemStep.amount_fen)).where(
+                    ProblemStep.problem_id == problem.id, ProblemStep.kind == "resolve"
+                )
+            ).one()
+            amount = validate.from_fen(fen)
+            try:
+                given = validate.money(text, column)
+            except SanlianError:
+                given = None
+            same = given is not None and amount is not None and given == amount
+            return None if same else ("" if amount is None else f"{amount}")
+        day = problem.resolved_on if column == "解决日期" else problem.closed_on
+        given_day: dt.date | None
+        try:
+            written = cell if isinstance(cell, dt.date) else excel_date(text, column)
+            given_day = validate.date(written, column, today=self.today, year=self.year)
+        except SanlianError:
+            given_day = None
+        if day is not None and given_day == day:
+            return None
+        return "" if day is None else day.isoformat()
 
     @functools.cached_property
-    def _status_index(self) -> int | None:
-        """The cell of the file's 状态 column (an exported ledger's), if it has one."""
+    def _result_columns(self) -> dict[str, int]:
+        """The cells of the file's 状态, 解决日期, 办结(无法解决)日期 and 资金(元) columns (an
+        exported ledger's), those it has."""
         headers = self.columns.headers if self.columns is not None else []
-        wanted = header_key("状态")
-        return next((i for i, h in enumerate(headers) if h and header_key(h) == wanted), None)
+        found: dict[str, int] = {}
+        for column in RESULT_COLUMNS:
+            wanted = header_key(column)
+            index = next((i for i, h in enumerate(headers) if h and header_key(h) == wanted), None)
+            if index is not None:
+                found[column] = index
+        return found
 
     def apply(self, row: Row, notes: list[str]) -> tuple[str, tuple[str, ...]]:
         from sqlmodel import col, select
@@ -3875,7 +3941,7 @@ class ProblemImporter(LedgerImporter):
             problem = free[0]
             assert problem.id is not None
             self.claim("problem", problem.id, row.line)
-            self._status_left(row, problem.id, problem.status, notes)
+            self._results_left(row, problem, notes)
             if data["due_on"] is not None and data["due_on"] != problem.due_on:
                 raise ValidationError(
                     "import_problem_due",
@@ -3932,7 +3998,7 @@ class ProblemImporter(LedgerImporter):
             **_target_kwargs(kind, data["target"]),
         )
         self.claim("problem", int(record["id"]), row.line)
-        self._status_left(row, int(record["id"]), "pending", notes, new=True)
+        self._results_left(row, types.SimpleNamespace(id=record["id"]), notes, new=True)
         return "add", ()
 
 
