@@ -3213,6 +3213,7 @@ class LinkImporter(LedgerImporter):
         "import_link_enterprise_limit": "cadres",
         "import_link_pairs_limit": "cadres",
         "link_duplicate": "target",
+        "link_overlap_ended": "start_on",
         "link_already_ended": "end_on",
         "link_end_before_start": "end_on",
         "import_one_cadre": "cadres",

@@ -65,9 +65,25 @@ def _duplicate(session: Session, start_on: dt.date, left: str, right: str, *cond
 
     from sanlian.db.models import Link
 
-    stmt = select(Link).where(*conds, open_from(start_on)).order_by(col(Link.id)).limit(1)
-    other = session.exec(stmt).first()
-    if other is not None:
+    stmt = select(Link).where(*conds, open_from(start_on)).order_by(col(Link.id))
+    overlapping = list(session.exec(stmt).all())
+    # one that has ended cannot be ended again: the new start must come after it
+    ended = [o for o in overlapping if o.end_on is not None]
+    if ended:
+        last = max(ended, key=lambda o: (o.end_on, o.id))
+        assert last.end_on is not None
+        raise RuleError(
+            "link_overlap_ended",
+            left=left,
+            right=right,
+            id=last.id,
+            start=last.start_on.isoformat(),
+            end=last.end_on.isoformat(),
+            after=(last.end_on + dt.timedelta(days=1)).isoformat(),
+            new_start=start_on.isoformat(),
+        )
+    if overlapping:
+        other = overlapping[0]
         raise RuleError(
             "link_duplicate",
             left=left,
