@@ -228,7 +228,7 @@ def test_csv_gives_excel_numbers_not_ratios(cli: Cli, ledger: Ids) -> None:
     assert sections["办公室"] == {
         "科室": "办公室",
         "干部": "3",
-        "结对户": "1",
+        "本年结对户": "1",
         "走访": "3",
         "日记": "1",
         "调研报告已写": "2",
@@ -270,7 +270,7 @@ def test_by_cadre_matrix(cli: Cli, ledger: Ids) -> None:
     assert cadres["李娜"]["households"] == 1
     assert cadres["孙闲"] == {**cadres["孙闲"], "visits": 0, "research": 0, "activities": 0}
     csv_out = cli("progress", "--by", "cadre", "-f", "csv").out
-    assert csv_out.lstrip("\ufeff").splitlines()[0].startswith("科室,姓名,结对户,联系企业")
+    assert csv_out.lstrip("\ufeff").splitlines()[0].startswith("科室,姓名,现结对,联系企业")
 
 
 def test_golden_renderings(cli: Cli, ledger: Ids) -> None:
@@ -333,7 +333,8 @@ def test_rich_keeps_every_figure_whole_at_100_columns(ledger: Ids, db_path: Path
     table = text.split("各科室进度")[1]
     assert "…" not in table
     header = next(line for line in table.splitlines() if "科室" in line)
-    for label in ("干部", "结对户", "走访", "日记", "调研报告", "问题解决", "矛盾化解", "八个一"):
+    labels = ("干部", "本年结对户", "走访", "日记", "调研报告", "问题解决", "矛盾化解")
+    for label in (*labels, "八个一"):
         assert f" {label} " in header, label
     total = next(line for line in table.splitlines() if "合计" in line)
     assert all(f" {ratio} " in total for ratio in ("3/5", "3/6", "1/2", "6/8")), total

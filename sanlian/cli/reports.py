@@ -222,7 +222,7 @@ def _print_if_it_fits(console: "Console", parts: list[Any]) -> bool:
 SECTION_COLS = [
     Col("name", "科室"),
     Col("cadres", "干部", kind="int"),
-    Col("households", "结对户", kind="int"),
+    Col("households", "本年结对户", kind="int"),  # paired on a day of the year (households_paired)
     Col("visits", "走访", kind="int"),
     Col("diaries", "日记", kind="int"),
     Col("research", "调研报告", kind="int"),
@@ -240,7 +240,7 @@ BARS = {
 CADRE_COLS = [
     Col("section", "科室"),
     Col("name", "姓名"),
-    Col("households", "结对户", kind="int"),
+    Col("households", "现结对", kind="int"),  # paired on the as-of day: whom to press today
     Col("enterprises", "联系企业", kind="int"),
     Col("visits", "走访", kind="int"),
     Col("last_visit", "最近走访"),
