@@ -94,7 +94,7 @@ FIELD_LABELS = {
     "category": "问题类别",
     "text": "问题内容",
     "raised_on": "提出日期",
-    "due_on": "办结期限",
+    "due_on": "办理期限",
     "is_conflict": "矛盾纠纷",
     "status": "状态",
     "resolved_on": "解决日期",
