@@ -126,6 +126,22 @@ def test_link_duplicates(linked: Cli, tmp_path: Path) -> None:
     assert result.code == 1 and "与第 2 行是同一联系记录" in result.err
 
 
+def test_a_link_of_the_past_imported_with_its_end(linked: Cli, tmp_path: Path) -> None:
+    """A pair recorded after it ended (its 结束日期 in the file) overlaps only its own days:
+    a later pair of the same two, ended since, is no obstacle; one it does overlap is named."""
+    ok(linked, "link", "end", "4", "--date", "2026-05-31")  # 单丽–王秀英 from 03-10
+    before = [LINKS[0], ["联系户", "", "单丽", "王秀英", "2026-03-01", "2026-03-05", "补录"]]
+    result = ok(linked, "link", "import", write_csv(tmp_path / "早.csv", before))
+    assert "新增 1" in result.out
+    across = [LINKS[0], ["联系户", "", "单丽", "王秀英", "2026-03-06", "2026-03-20", "补录"]]
+    result = linked("link", "import", write_csv(tmp_path / "叠.csv", across))
+    assert result.code == 1
+    assert (
+        "（联系编号 4，2026-03-10 至 2026-05-31）与 2026-03-06 至 2026-03-20 的新联系时间重叠；"
+        "请改正开始日期或结束日期，使两者不重叠。" in result.err
+    )
+
+
 def test_a_refused_row_leaves_no_claim_on_the_record_it_rolled_back(
     base: Cli, db_path: Path, tmp_path: Path
 ) -> None:

@@ -250,20 +250,21 @@ def test_end_keeps_history(linked: Cli) -> None:
 def test_a_start_within_an_ended_link_says_when_it_may_start(
     linked: Cli, unchanged: Unchanged
 ) -> None:
-    """A pair ended on 5-31 and made again from 6-1: a third from 5-15 overlaps the ended one,
-    which cannot be ended again — the refusal says to start after it, not to end it."""
+    """A pair ended on 5-31: a new one from 5-15 overlaps it, and it cannot be ended again —
+    the refusal says to start after it, not to end it. Once another pair is in force (from
+    6-1), that one is to be ended first, whatever else the start overlaps."""
     pair = ("link", "household", "--cadre", "单丽", "--household", "王秀英")
     ok(linked, *pair, "--from", "3-5")
     ok(linked, "link", "end", "2", "--date", "2026-05-31")
-    ok(linked, *pair, "--from", "6-1")
     result = unchanged(lambda: linked(*pair, "--from", "5-15"))
     assert result.err == (
-        "干部“单丽”与联系户“王秀英”曾有联系（联系编号 2，2026-03-05 至 2026-05-31），"
-        "新联系自 2026-05-15 起"
-        "会与它重叠；请把开始日期改为 2026-06-01 或以后（--from 2026-06-01）。\n"
+        "干部“单丽”与联系户“王秀英”的联系（联系编号 2，2026-03-05 至 2026-05-31）与自 "
+        "2026-05-15 起的新联系时间重叠；请把开始日期改为 2026-06-01 或以后。\n"
     )
-    result = unchanged(lambda: linked(*pair, "--from", "6-1"))  # then the one in force: ended
-    assert "联系编号 3" in result.err and "sanlian link end 3" in result.err
+    ok(linked, *pair, "--from", "6-1")
+    for start in ("5-15", "6-2"):
+        result = unchanged(lambda start=start: linked(*pair, "--from", start))
+        assert "联系编号 3" in result.err and "sanlian link end 3" in result.err
 
 
 def test_end_refusals(linked: Cli, unchanged: Unchanged) -> None:

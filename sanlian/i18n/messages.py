@@ -181,7 +181,8 @@ MESSAGES: dict[str, str] = {
     # --- issue 3 ---------------------------------------------------------------------------
     # links
     "link_section_or_bureau": "请用 --section 写明联系该社区(村)的科室，或用 --bureau 表示由局机关直接联系（二者选一）。",
-    "link_overlap_ended": "{left}与{right}曾有联系（联系编号 {id}，{start} 至 {end}），新联系自 {new_start} 起会与它重叠；请把开始日期改为 {after} 或以后（--from {after}）。",
+    "link_overlap_ended": "{left}与{right}的联系（联系编号 {id}，{start} 至 {end}）与自 {new_start} 起的新联系时间重叠；请把开始日期改为 {after} 或以后。",
+    "link_overlap_ended_span": "{left}与{right}的联系（联系编号 {id}，{start} 至 {end}）与 {new_start} 至 {until} 的新联系时间重叠；请改正开始日期或结束日期，使两者不重叠。",
     "link_duplicate": "{left}与{right}已有有效的联系（联系编号 {id}，自 {start} 起），不能重复建立；如需重新建立，请先运行 sanlian link end {id}。",
     "link_not_leader": "干部“{name}”（编号 {id}）不是领导班子成员，不能联系企业；如确属班子成员，请先运行 sanlian cadre edit {id} --leader。",
     "link_enterprise_limit": "领导“{name}”已联系 {count} 家企业：{names}；每名班子成员同时最多联系 {limit} 家，请先用“sanlian link end 联系编号”结束其中一个。",

@@ -3214,6 +3214,7 @@ class LinkImporter(LedgerImporter):
         "import_link_pairs_limit": "cadres",
         "link_duplicate": "target",
         "link_overlap_ended": "start_on",
+        "link_overlap_ended_span": "start_on",
         "link_already_ended": "end_on",
         "link_end_before_start": "end_on",
         "import_one_cadre": "cadres",
@@ -3389,6 +3390,7 @@ class LinkImporter(LedgerImporter):
                         now=self.now,
                         today=self.today,
                         note=data["note"],
+                        until=data["end_on"],
                     )
                 ]
         else:
@@ -3412,6 +3414,7 @@ class LinkImporter(LedgerImporter):
                             now=self.now,
                             today=self.today,
                             note=data["note"],
+                            until=data["end_on"],
                         )
                     ]
                 elif missing:
@@ -3423,6 +3426,7 @@ class LinkImporter(LedgerImporter):
                         now=self.now,
                         today=self.today,
                         note=data["note"],
+                        until=data["end_on"],
                     )
             except RuleError as exc:
                 raise self._said_of_file(exc) from None

@@ -60,20 +60,50 @@ def _insert(session: Session, now: dt.datetime, note: str | None, **values: Any)
     return link
 
 
-def _duplicate(session: Session, start_on: dt.date, left: str, right: str, *conds: Any) -> None:
+def _overlapping(start_on: dt.date, until: dt.date | None) -> Any:
+    """SQL condition: the link overlaps a new one from ``start_on`` (to ``until``, its last
+    day, for one recorded after it ended: an imported year's history; else open-ended)."""
+    from sqlalchemy import and_
+    from sqlmodel import col
+
+    from sanlian.db.models import Link
+
+    if until is None:
+        return open_from(start_on)
+    return and_(open_from(start_on), col(Link.start_on) <= until)
+
+
+def _duplicate(
+    session: Session,
+    start_on: dt.date,
+    left: str,
+    right: str,
+    *conds: Any,
+    until: dt.date | None = None,
+) -> None:
     from sqlmodel import col, select
 
     from sanlian.db.models import Link
 
-    stmt = select(Link).where(*conds, open_from(start_on)).order_by(col(Link.id))
+    stmt = select(Link).where(*conds, _overlapping(start_on, until)).order_by(col(Link.id))
     overlapping = list(session.exec(stmt).all())
-    # one that has ended cannot be ended again: the new start must come after it
-    ended = [o for o in overlapping if o.end_on is not None]
-    if ended:
-        last = max(ended, key=lambda o: (o.end_on, o.id))
+    # one in force is to be ended first; one that has ended cannot be ended again: the new
+    # one must start after it
+    current = [o for o in overlapping if o.end_on is None]
+    if current:
+        other = current[0]
+        raise RuleError(
+            "link_duplicate",
+            left=left,
+            right=right,
+            id=other.id,
+            start=other.start_on.isoformat(),
+        )
+    if overlapping:
+        last = max(overlapping, key=lambda o: (o.end_on, o.id))
         assert last.end_on is not None
         raise RuleError(
-            "link_overlap_ended",
+            "link_overlap_ended" if until is None else "link_overlap_ended_span",
             left=left,
             right=right,
             id=last.id,
@@ -81,15 +111,7 @@ def _duplicate(session: Session, start_on: dt.date, left: str, right: str, *cond
             end=last.end_on.isoformat(),
             after=(last.end_on + dt.timedelta(days=1)).isoformat(),
             new_start=start_on.isoformat(),
-        )
-    if overlapping:
-        other = overlapping[0]
-        raise RuleError(
-            "link_duplicate",
-            left=left,
-            right=right,
-            id=other.id,
-            start=other.start_on.isoformat(),
+            until=until.isoformat() if until else "",
         )
 
 
@@ -117,8 +139,10 @@ def link_community(
     now: dt.datetime,
     today: dt.date | None = None,
     note: str | None = None,
+    until: dt.date | None = None,
 ) -> dict[str, Any]:
-    """部门单位联系社区(村): a section (or the bureau, ``bureau=True``) with a community."""
+    """部门单位联系社区(村): a section (or the bureau, ``bureau=True``) with a community.
+    ``until``: as for ``link_enterprise``."""
     _check_start(start_on, today)
     from sqlmodel import col
 
@@ -141,6 +165,7 @@ def link_community(
         col(Link.kind) == "community",
         col(Link.community_id) == target.id,
         section_cond,
+        until=until,
     )
     link = _insert(
         session,
@@ -163,8 +188,11 @@ def link_enterprise(
     now: dt.datetime,
     today: dt.date | None = None,
     note: str | None = None,
+    until: dt.date | None = None,
 ) -> dict[str, Any]:
-    """领导班子联系企业: a leadership member with an enterprise, at most three at a time."""
+    """领导班子联系企业: a leadership member with an enterprise, at most three at a time.
+    ``until``: the last day of a link recorded after it ended (an import's; the caller ends
+    it): only the links of its days count against it."""
     _check_start(start_on, today)
     from sqlmodel import col, select
 
@@ -182,11 +210,16 @@ def link_enterprise(
         col(Link.kind) == "enterprise",
         col(Link.cadre_id) == leader.id,
         col(Link.enterprise_id) == target.id,
+        until=until,
     )
     current = session.exec(
         select(Link.id, Enterprise.name)
         .join(Enterprise, col(Enterprise.id) == col(Link.enterprise_id))
-        .where(col(Link.kind) == "enterprise", col(Link.cadre_id) == leader.id, open_from(start_on))
+        .where(
+            col(Link.kind) == "enterprise",
+            col(Link.cadre_id) == leader.id,
+            _overlapping(start_on, until),
+        )
         .order_by(col(Link.id))
     ).all()
     if len(current) >= ENTERPRISE_LIMIT:
@@ -219,8 +252,10 @@ def link_household(
     now: dt.datetime,
     today: dt.date | None = None,
     note: str | None = None,
+    until: dt.date | None = None,
 ) -> list[dict[str, Any]]:
-    """结对帮扶: one or several cadres (一对一/多对一) with one household; one row per cadre."""
+    """结对帮扶: one or several cadres (一对一/多对一) with one household; one row per cadre.
+    ``until``: as for ``link_enterprise``."""
     _check_start(start_on, today)
     from sqlalchemy import func
     from sqlmodel import col, select
@@ -250,6 +285,7 @@ def link_household(
             col(Link.kind) == "household",
             col(Link.cadre_id) == person.id,
             col(Link.household_id) == target.id,
+            until=until,
         )
         # the community's links with the cadre's section or the bureau
         covering = (
@@ -289,7 +325,7 @@ def link_household(
             select(Link.id, Household.name)
             .join(Household, col(Household.id) == col(Link.household_id))
             .where(col(Link.kind) == "household", col(Link.cadre_id) == person.id)
-            .where(open_from(start_on))
+            .where(_overlapping(start_on, until))
             .order_by(col(Link.id))
         ).all()
         if len(pairs) >= limit:
