@@ -376,6 +376,18 @@ def test_a_switch_given_a_value_is_told_in_chinese(
     )
 
 
+def test_a_paired_switch_given_a_value_names_its_other_side(base: Cli) -> None:
+    """``problem edit --conflict=no``: leaving it out would keep the mark, so the sentence
+    names ``--no-conflict``."""
+    for typed, other in (("--conflict=no", "--no-conflict"), ("--no-conflict=1", "--conflict")):
+        result = base("problem", "edit", "1", typed)
+        assert result.code == 2
+        switch = typed.split("=")[0]
+        assert result.err.startswith(
+            f"{switch} 是开关，不带值：要它就写 {switch}，不要就写 {other}。"
+        )
+
+
 @pytest.mark.sqlite_only(reason="no database file yet; a server database always exists")
 def test_reading_before_init_says_to_init(cli: Cli, db_path: Path) -> None:
     result = cli("cadre", "list")

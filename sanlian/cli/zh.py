@@ -475,6 +475,38 @@ def _close_options(typed: str, offered: Any) -> list[str]:
 PROGRAM_SWITCHES = ("--debug", "--version")
 
 
+def _command_of_line() -> Any:
+    """The command the line runs (Click's parser error carries no context), or ``None``."""
+    from sanlian.cli import context, main
+
+    args = list(context.ARGV or [])
+    noun = main._command_word(args)
+    if noun is None:
+        return None
+    verb = main._verb(args) if any(noun == entry[0] for entry in main.GROUPS) else None
+    try:
+        found: Any = main.build_command(noun, verb).commands.get(noun)
+        if verb is not None and found is not None:
+            found = found.commands.get(verb)
+    except Exception:  # noqa: BLE001  (a sentence without the other name rather than none)
+        return None
+    return found
+
+
+def _other_side(exc: Any, option: str) -> str:
+    """The other name of a paired switch (``--conflict`` → ``--no-conflict`` and back) of the
+    command the error is about, or ``""``."""
+    ctx = getattr(exc, "ctx", None)
+    command = getattr(ctx, "command", None) if ctx is not None else _command_of_line()
+    for param in getattr(command, "params", None) or ():
+        on, off = list(getattr(param, "opts", ())), list(getattr(param, "secondary_opts", ()))
+        if off and option in on:
+            return str(off[0])
+        if off and option in off:
+            return str(on[0])
+    return ""
+
+
 def usage_error(exc: Any) -> str:
     """A Chinese sentence for a Click usage error (exit code 2)."""
     import re
@@ -544,6 +576,9 @@ def usage_error(exc: Any) -> str:
         option = readable(_unrepr(found.group(1)))
         if option in PROGRAM_SWITCHES:
             hint = "用 sanlian --help 查看用法。"
+        other = _other_side(exc, option)
+        if other:  # --conflict / --no-conflict: leaving it out keeps what is recorded
+            return f"{option} 是开关，不带值：要它就写 {option}，不要就写 {other}。{hint}"
         return f"{option} 是开关，不带值：要它就只写 {option}（不写 =…），不要就不写。{hint}"
     if message.startswith("Option") and "requires" in message:
         return f"{message.split()[1].strip(chr(39) + chr(34))} 后面要跟一个值。{hint}"

@@ -128,7 +128,7 @@ def _carried_over(f: Any) -> str:
     the year's problems, 3 raised, 2 resolved and 2 open would not add up."""
     if not f.earlier_counted:
         return ""
-    return "，其中已解决、无法解决和尚未办结的含以前年度提出的问题"
+    return "，已解决、无法解决和尚未办结的含以前年度提出的问题"
 
 
 def _activities_text(records: Sequence[ActivityRecord], kind: str, limit: int = 3) -> str:

@@ -3844,13 +3844,17 @@ class ProblemImporter(LedgerImporter):
                 continue
             said = self._said_result(column, cell, text, problem)
             if said is not None:
+                settled = problem.status in ("resolved", "unresolvable")
                 notes.append(
                     render(
-                        "import_problem_result_left",
+                        "import_problem_result_settled"
+                        if settled
+                        else "import_problem_result_left",
                         id=problem_id,
                         column=column,
                         value=text,
                         current=said or "空",
+                        status=PROBLEM_STATUS.get(problem.status, problem.status),
                     )
                 )
 
@@ -3860,23 +3864,14 @@ class ProblemImporter(LedgerImporter):
         from sanlian.services import validate
 
         if column == "资金(元)":
-            from sqlalchemy import func
-            from sqlmodel import select
-
-            from sanlian.db.models import ProblemStep
-
-            fen = self.session.exec(
-                select(func.sum(ProblemStep.amount_fen)).where(
-                    ProblemStep.problem_id == problem.id, ProblemStep.kind == "resolve"
-                )
-            ).one()
-            amount = validate.from_fen(fen)
+            amount = validate.from_fen(self._money_of.get(int(problem.id)))
             try:
                 given = validate.money(text, column)
             except SanlianError:
                 given = None
-            same = given is not None and amount is not None and given == amount
-            return None if same else ("" if amount is None else f"{amount}")
+            if given is not None and given == (amount or 0):  # (0 where none is recorded)
+                return None
+            return "" if amount is None else f"{amount}"
         day = problem.resolved_on if column == "解决日期" else problem.closed_on
         given_day: dt.date | None
         try:
@@ -3887,6 +3882,23 @@ class ProblemImporter(LedgerImporter):
         if day is not None and given_day == day:
             return None
         return "" if day is None else day.isoformat()
+
+    @functools.cached_property
+    def _money_of(self) -> dict[int, int | None]:
+        """Each problem's money on its resolve steps (fen; ``None``: none recorded), read once
+        for the file, as the export sums it (a ledger of 4,000 rows asked it row by row took
+        0.6 s more)."""
+        from sqlalchemy import func
+        from sqlmodel import col, select
+
+        from sanlian.db.models import ProblemStep
+
+        rows = self.session.exec(
+            select(ProblemStep.problem_id, func.sum(ProblemStep.amount_fen))
+            .where(col(ProblemStep.kind) == "resolve")
+            .group_by(col(ProblemStep.problem_id))
+        ).all()
+        return {int(pid): None if fen is None else int(fen) for pid, fen in rows}
 
     @functools.cached_property
     def _result_columns(self) -> dict[str, int]:
