@@ -378,3 +378,19 @@ def test_the_same_problem_or_activity_typed_twice_is_pointed_out(base: Cli) -> N
     assert "提示" not in base(*activity[:-3], "专题教育二").err
     titles = [a["title"] for a in base("activity", "list", "-f", "json").json()]
     assert titles == ["专题教育", "专题教育", "专题教育二"]
+
+
+def test_a_phase_item_dated_outside_its_phase_is_pointed_out(base: Cli) -> None:
+    """A 自查报告 recorded in June (the summing-up phase is 11-1 to 12-31) still counts for
+    the checklist, and the clerk is told to check the date; one dated in its phase is not."""
+    result = ok(base, "activity", "add", "自查报告", "--date", "6-10")
+    assert (
+        "提示：“自查报告”属于总结阶段（2026-11-01 至 2026-12-31），2026-06-10 不在该阶段内，"
+        "请核对日期（阶段进度仍按这条记录算作已完成）；已照常登记。"
+    ) in result.err
+    result = ok(base, "activity", "add", "动员部署会议", "--date", "3-5")
+    assert "不在该阶段内" not in result.err
+    result = ok(base, "activity", "add", "制定实施方案", "--date", "5-1")
+    assert "“制定实施方案”属于动员部署阶段" in result.err
+    result = ok(base, "activity", "add", "群众观念专题教育", "--date", "5-1")
+    assert "不在该阶段内" not in result.err  # the eight ones are not tied to a phase's days

@@ -248,6 +248,7 @@ MESSAGES: dict[str, str] = {
     "activity_partner_ambiguous": "“{ref}”既可指社区(村){community}，也可指企业{enterprise}；请写成“社区:{ref}”或“企业:{ref}”。",
     "activity_partner_not_found": "找不到社区(村)或企业“{ref}”，请用 sanlian community list 或 sanlian enterprise list 查看后重试。",
     "activity_not_found": "没有编号为 {id} 的活动记录，请用 sanlian activity list 查看编号。",
+    "activity_outside_phase": "提示：“{kind}”属于{phase}（{start} 至 {end}），{date} 不在该阶段内，请核对日期（阶段进度仍按这条记录算作已完成）；已照常登记。",
     "activity_org_life_late": "提示：组织生活日期 {date} 已在 {year} 年 7 月 1 日或以后，实施意见要求在七一前夕开展；已照常登记。",
     "activity_civility_enterprise": "文明行动进社区的对象（--partner）应是社区(村)，“{name}”是企业；请写所进的社区(村)名称，或不写 --partner。",
     "activity_org_life_no_partner": "提示：没有写明共同过组织生活的社区、村或企业（--partner）；已照常登记。",

@@ -177,6 +177,44 @@ def _partner_linked(
     return session.exec(stmt.limit(1)).first() is not None
 
 
+# a phase's checklist item recorded as an activity, and its phase: done whatever its date
+# (progress ticks it), so a date outside the phase is pointed out
+PHASE_OF_KIND = {
+    "plan": "mobilise",
+    "organize": "mobilise",
+    "mobilize": "mobilise",
+    "summary": "summarise",
+    "selfcheck": "summarise",
+}
+
+
+def _phase_note(session: Session, key: str, held_on: dt.date, notes: list[str]) -> None:
+    """A note when an activity of a phase's checklist is dated outside that phase (a
+    自查报告 recorded in June, a plan dated before the campaign's first phase)."""
+    from sanlian.errors import SanlianError
+    from sanlian.i18n.labels import ACTIVITY_KIND
+    from sanlian.i18n.messages import render
+    from sanlian.services import campaign
+
+    try:
+        view = campaign.get(session, today=held_on, year=held_on.year)
+    except SanlianError:  # no campaign that year: the date is refused or said elsewhere
+        return
+    phase = next((p for p in view.phases if p.key == PHASE_OF_KIND[key]), None)
+    if phase is None or phase.start_on <= held_on <= phase.end_on:
+        return
+    notes.append(
+        render(
+            "activity_outside_phase",
+            kind=ACTIVITY_KIND[key],
+            date=held_on.isoformat(),
+            phase=phase.name,
+            start=phase.start_on.isoformat(),
+            end=phase.end_on.isoformat(),
+        )
+    )
+
+
 def add(
     session: Session,
     *,
@@ -235,6 +273,8 @@ def add(
         )
     if notes is not None:
         _same_activity_note(session, activity, notes)
+    if notes is not None and key in PHASE_OF_KIND:
+        _phase_note(session, key, held_on, notes)
     if key == "org_life" and notes is not None:
         if held_on >= dt.date(held_on.year, 7, 1):
             notes.append(
