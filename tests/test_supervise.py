@@ -97,6 +97,8 @@ def test_yellow_days_setting_and_stale(cli: Cli, ledger: Ids) -> None:
     assert not [a for a in _alerts(data) if a["ref"] == 4 and a["kind"].endswith("_card")]
     stale = next(a for a in _alerts(data) if a["kind"] == "stale")
     assert (stale["ref"], stale["days"], stale["level"], stale["actor"]) == (4, 36, "urge", "李娜")
+    # … and the line says it is overdue, though within the grace
+    assert stale["text"].startswith("问题 4 已 36 天无进展（已超期 15 天）：")
 
 
 def test_org_life_pressed_after_first_of_july(cli: Cli, ledger: Ids) -> None:

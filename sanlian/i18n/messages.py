@@ -273,6 +273,7 @@ MESSAGES: dict[str, str] = {
     "sv_overdue": "问题 {id} 超期 {days} 天（{due}到期）：{subject}",
     "sv_overdue_quiet": "，{days} 天无进展",
     "sv_stale": "问题 {id} 已 {days} 天无进展：{subject}",
+    "sv_stale_late": "问题 {id} 已 {days} 天无进展（已超期 {late} 天）：{subject}",
     "sv_leader_no_enterprise": "领导班子成员尚未联系企业（应联系 1—3 家）",
     "sv_no_household": "尚未与群众结成帮扶对子",
     "sv_household_ended": "帮扶对子已在本年度内结束，目前没有结对户",

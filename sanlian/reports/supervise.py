@@ -238,10 +238,11 @@ def _problems(session: Session, view: CampaignView, as_of: dt.date) -> list[Aler
     # ~75,000 open problems at city scale: the loop keeps to local names and plain tuples
     red_days, yellow_days, stale_days = camp.red_days, camp.yellow_days, camp.stale_days
     no_owner = render("sv_no_owner")
-    overdue, overdue_quiet, stale = (
+    overdue, overdue_quiet, stale, stale_late = (
         MESSAGES["sv_overdue"].format,
         MESSAGES["sv_overdue_quiet"].format,
         MESSAGES["sv_stale"].format,
+        MESSAGES["sv_stale_late"].format,
     )
     out: list[Alert] = []
     append = out.append
@@ -271,8 +272,12 @@ def _problems(session: Session, view: CampaignView, as_of: dt.date) -> list[Aler
                     ref=pid,
                 )
             )
-        elif quiet >= stale_days:
-            line = stale(id=pid, days=quiet, subject=f"{target or ''}“{_short(text)}”")
+        elif quiet >= stale_days:  # (overdue, if at all, by no more than the yellow card's days)
+            subject = f"{target or ''}“{_short(text)}”"
+            if late > 0:
+                line = stale_late(id=pid, days=quiet, late=late, subject=subject)
+            else:
+                line = stale(id=pid, days=quiet, subject=subject)
             append(
                 Alert("stale", "urge", sid, section or OFFICE, owner or no_owner, line, quiet, pid)
             )
