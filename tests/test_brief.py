@@ -144,6 +144,14 @@ def test_refusals(cli: Cli, ledger: Ids, tmp_path: Path) -> None:
         assert (
             "已有：2025、2026 年" in outside.err and "请用 --year" not in outside.err
         )  # brief has none
+    ahead = cli("brief", "--from", "2026-07-01", "--to", "2026-07-31")  # today is 06-15
+    assert ahead.code == 1
+    assert ahead.err == (
+        "简报的“开始日期”2026-07-01 晚于今天（2026-06-15），这段时间还没有到，写不出内容；"
+        "请改为今天或以前的日期。\n"
+    )
+    # a week whose Thursday is today: written, its days to come counted as nothing yet
+    assert cli("brief", "--from", "2026-06-15", "--to", "2026-06-21").code == 0
 
 
 def _drop_mobilisation(db_path: Path) -> None:

@@ -262,6 +262,7 @@ MESSAGES: dict[str, str] = {
     # reports: errors
     "report_suffix": "不能写成“{suffix}”文件，{command} 可写：{choices}；请改用这些后缀之一。",
     "report_period_order": "“开始日期”{start} 晚于“结束日期”{end}，请调换或改正。",
+    "report_brief_future": "简报的“开始日期”{start} 晚于今天（{today}），这段时间还没有到，写不出内容；请改为今天或以前的日期。",
     "report_brief_no": "“期号”应为正整数，现在是“{value}”，请改正。",
     # reports: supervision lines
     "sv_nothing": "没有需要督促的事项。",

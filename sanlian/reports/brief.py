@@ -228,6 +228,8 @@ def brief(
             years="、".join(str(y) for y in held),
             year=end.year,
         )
+    if start > today:  # a month still to come: its figures all 0, its change all negative
+        raise ValidationError("report_brief_future", start=start, today=today)
     view, _ = load_campaign(session, today=today, year=end.year, as_of=end)
     year = view.campaign.year
     period = Period(year, start, end, end)
