@@ -189,7 +189,9 @@ def list_(
     active: Annotated[
         bool,
         typer.Option(
-            "--active/--all", help="只列截至 --as-of 仍有效的联系（默认），或连同历史全部列出。"
+            "--active/--all",
+            help="只列截至 --as-of 仍有效的联系（默认），或连同历史全部列出。",
+            show_default=False,  # (its help says which; Click would show the key “active”)
         ),
     ] = True,
     as_of: AsOfOpt = None,
