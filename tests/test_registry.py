@@ -108,6 +108,10 @@ def test_campaign_set_moves_a_phase_and_a_rule(cli: Cli, unchanged) -> None:  # 
     assert "2026" in result.err
     result = unchanged(lambda: cli("campaign", "set", "--phase", "4", "--end", "11-01"))
     assert "阶段" in result.err
+    result = unchanged(lambda: cli("campaign", "set", "--phase", "1"))  # which, but not when
+    assert result.err.startswith("给了阶段“1”（--phase），却没有给它的日期；请写上 --start")
+    result = unchanged(lambda: cli("campaign", "set", "--phase", "9"))  # no such phase first
+    assert "阶段" in result.err and "却没有给它的日期" not in result.err
 
 
 def test_cadre_found_by_pinyin_initials_and_name_at_section(base: Cli) -> None:

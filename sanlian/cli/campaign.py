@@ -138,6 +138,8 @@ def set_(
         phase_dates = {}
         if phase is not None:
             key = campaign.phase_key(phase)
+            if start is None and end is None:  # --phase says which; the dates say what
+                raise ValidationError("campaign_phase_dates", phase=phase)
             phase_dates[key] = (
                 st.optional_date(session, start, "开始日期"),
                 st.optional_date(session, end, "结束日期"),

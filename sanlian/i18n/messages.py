@@ -137,6 +137,7 @@ MESSAGES: dict[str, str] = {
     "retired": "已停用{kind}“{name}”（编号 {id}），历史记录保留。",
     "init_done": "已建立 {year} 年“三联三解三促”活动（{unit}），数据库：{path}。",
     "campaign_updated": "已更新 {year} 年活动设置。",
+    "campaign_phase_dates": "给了阶段“{phase}”（--phase），却没有给它的日期；请写上 --start 开始日期 和（或）--end 结束日期，如 sanlian campaign set --phase {phase} --start 2026-03-01 --end 2026-03-31。",
     "campaign_unchanged": "没有修改：{year} 年活动设置的各项与原来相同，未写入变更日志。",
     "written_to": "已写入 {path}。",
     "output_suffix": "输出文件的后缀“{suffix}”不支持，请改用 {allowed} 之一。",
