@@ -453,7 +453,7 @@ def _bad_rows(result: Any, *, reveal: bool = False) -> None:
     ``reveal``. A value is shown as the file has it, on one line and every character seen
     (``readable``): an escape sequence in a cell would otherwise colour or clear the screen."""
     from sanlian.cli.output import Col, tabulate_text
-    from sanlian.i18n.messages import readable
+    from sanlian.i18n.messages import readable, render
     from sanlian.services.validate import clip
 
     rows = [
@@ -470,6 +470,9 @@ def _bad_rows(result: Any, *, reveal: bool = False) -> None:
     ]
     cols = [Col("line", "行号"), Col("column", "列"), Col("value", "值"), Col("reason", "原因")]
     sys.stderr.write(tabulate_text(rows, cols, "plain") + "\n")
+    masked = any(p.shown(True) != p.shown(False) for b in result.bad for p in b.problems)
+    if masked and not reveal:  # a mistyped number masked: how to see what was typed
+        sys.stderr.write(render("import_bad_masked") + "\n")
     if reveal:  # the values --reveal showed other than they would be shown masked
         shown = sum(1 for b in result.bad for p in b.problems if p.shown(True) != p.shown(False))
         if shown:  # journaled even when the import is then refused (``main``)

@@ -346,6 +346,7 @@ MESSAGES: dict[str, str] = {
     "import_row_note": "第 {line} 行：{note}",
     "import_nameless_columns": "提示：表头中{where}没有列名，其下的数据未导入；如需导入，请在表头填上列名（如 手机号码）。",
     "import_problem_status_left": "问题 {id} 的“状态”写为“{status}”，导入不改变办理状态（仍为“{current}”）：办理进展和结果请用 sanlian problem progress / resolve / close {id} 逐件登记（日期、情况、措施、资金）。",
+    "import_bad_masked": "表中的身份证号码、手机号码已遮蔽；要看文件里写的原值，请加 --reveal 再导入一次（会记入变更日志）。",
     "import_problem_result_left": "问题 {id} 的“{column}”写为“{value}”，导入不改变它（仍为“{current}”）：解决或无法解决的日期、资金请用 sanlian problem resolve / close {id} 登记（须写明日期、情况，资金和措施随解决登记）。",
     "import_problem_result_settled": "问题 {id} 的“{column}”写为“{value}”，导入不改变它（仍为“{current}”）：该问题现为“{status}”，如需改正，请先运行 sanlian problem reopen {id} --reason 原因，再用 sanlian problem resolve / close {id} 重新登记（须写明日期、情况，资金和措施随解决登记）。",
     "import_problem_result_new": "新登记的问题 {id} 的“{column}”写为“{value}”，导入只登记问题本身：解决或无法解决的日期、资金请用 sanlian problem resolve / close {id} 登记（须写明日期、情况，资金和措施随解决登记）。",
