@@ -386,7 +386,7 @@ def test_a_phase_item_dated_outside_its_phase_is_pointed_out(base: Cli) -> None:
     result = ok(base, "activity", "add", "自查报告", "--date", "6-10")
     assert (
         "提示：“自查报告”属于总结阶段（2026-11-01 至 2026-12-31），2026-06-10 不在该阶段内，"
-        "请核对日期（阶段进度仍按这条记录算作已完成）；已照常登记。"
+        "请核对日期（阶段进度照样计入这条记录）；已照常登记。"
     ) in result.err
     result = ok(base, "activity", "add", "动员部署会议", "--date", "3-5")
     assert "不在该阶段内" not in result.err
@@ -394,3 +394,5 @@ def test_a_phase_item_dated_outside_its_phase_is_pointed_out(base: Cli) -> None:
     assert "“制定实施方案”属于动员部署阶段" in result.err
     result = ok(base, "activity", "add", "群众观念专题教育", "--date", "5-1")
     assert "不在该阶段内" not in result.err  # the eight ones are not tied to a phase's days
+    result = ok(base, "activity", "add", "成立组织机构", "--date", "4-20")
+    assert "“成立组织机构”属于动员部署阶段" in result.err and "算作已完成" not in result.err

@@ -990,10 +990,13 @@ def test_numbers_in_the_wrong_column_are_refused_and_masked(
     assert result.code == 1 and dump(db_path) == before
     assert MAN not in result.err and "13812345678" not in result.err
     assert f"{MAN[:6]}********{MAN[-4:]}" in result.err and "138****5678" in result.err
-    hint = "表中的身份证号码、手机号码已遮蔽；要看文件里写的原值，请加 --reveal 再导入一次"
+    hint = "表中的号码已遮蔽；要看文件里写的原值，请加 --reveal 再导入一次"
     assert hint in result.err  # how to see what was typed
     revealed = base("household", "import", tmp_path / "x.csv", "--reveal")
     assert MAN in revealed.err and hint not in revealed.err  # the table's values, as asked
+    skipped = base("household", "import", tmp_path / "x.csv", "--skip-bad")
+    assert skipped.code == 1 and hint not in skipped.err  # (no good row) the .错误 file has them
+    assert "表中的号码已遮蔽；文件里写的原值在另存的错误文件中（文件名见下文）。" in skipped.err
     looked_up = base("visit", "add", "--household", MAN, "--cadre", "单丽")
     assert looked_up.code == 1 and MAN not in looked_up.err
 

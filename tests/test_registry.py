@@ -108,8 +108,14 @@ def test_campaign_set_moves_a_phase_and_a_rule(cli: Cli, unchanged) -> None:  # 
     assert "2026" in result.err
     result = unchanged(lambda: cli("campaign", "set", "--phase", "4", "--end", "11-01"))
     assert "阶段" in result.err
-    result = unchanged(lambda: cli("campaign", "set", "--phase", "1"))  # which, but not when
-    assert result.err.startswith("给了阶段“1”（--phase），却没有给它的日期；请写上 --start")
+    result = unchanged(lambda: cli("campaign", "set", "--phase", "3"))  # which, but not when
+    assert result.err == (
+        "给了阶段“3”（--phase），却没有给它的日期；请写上 --start 开始日期 和（或）--end 结束日期，"
+        "如 sanlian campaign set --phase 3 --start 2026-11-15 --end 2026-12-31"
+        "（现为 2026-11-15 至 2026-12-31）。\n"
+    )
+    result = unchanged(lambda: cli("campaign", "set", "--phase", "1", "--name", "新名"))
+    assert "却没有给它的日期" in result.err  # the whole command refused, the name too
     result = unchanged(lambda: cli("campaign", "set", "--phase", "9"))  # no such phase first
     assert "阶段" in result.err and "却没有给它的日期" not in result.err
 

@@ -139,7 +139,13 @@ def set_(
         if phase is not None:
             key = campaign.phase_key(phase)
             if start is None and end is None:  # --phase says which; the dates say what
-                raise ValidationError("campaign_phase_dates", phase=phase)
+                now = next(p for p in view.phases if p.key == key)
+                raise ValidationError(
+                    "campaign_phase_dates",
+                    phase=phase,
+                    start=now.start_on.isoformat(),
+                    end=now.end_on.isoformat(),
+                )
             phase_dates[key] = (
                 st.optional_date(session, start, "开始日期"),
                 st.optional_date(session, end, "结束日期"),

@@ -225,7 +225,7 @@ def _run(
             none_good = result.bad and not (result.added or result.updated or result.unchanged)
             same = 0 if result.added or result.updated else result.unchanged
             if result.bad:
-                _bad_rows(result, reveal=reveal)
+                _bad_rows(result, reveal=reveal, saved=skip_bad)
                 if not skip_bad:
                     key = "import_all_bad" if none_good else "import_bad_rows"
                     raise ImportFileError(
@@ -448,9 +448,9 @@ VALUE_SHOWN = 40  # characters of a bad value in the table (a 40,000-character n
 _QUOTED_LONG = re.compile(f"“([^”]{{{VALUE_SHOWN + 1},}})”")  # a value the reason quotes
 
 
-def _bad_rows(result: Any, *, reveal: bool = False) -> None:
+def _bad_rows(result: Any, *, reveal: bool = False, saved: bool = False) -> None:
     """Every bad row: 行号、列、值、原因 (to stderr); ID and phone numbers masked unless
-    ``reveal``. A value is shown as the file has it, on one line and every character seen
+    ``reveal`` (``saved``: the rows go to the .错误 file too, which keeps what was typed). A value is shown as the file has it, on one line and every character seen
     (``readable``): an escape sequence in a cell would otherwise colour or clear the screen."""
     from sanlian.cli.output import Col, tabulate_text
     from sanlian.i18n.messages import readable, render
@@ -471,8 +471,8 @@ def _bad_rows(result: Any, *, reveal: bool = False) -> None:
     cols = [Col("line", "行号"), Col("column", "列"), Col("value", "值"), Col("reason", "原因")]
     sys.stderr.write(tabulate_text(rows, cols, "plain") + "\n")
     masked = any(p.shown(True) != p.shown(False) for b in result.bad for p in b.problems)
-    if masked and not reveal:  # a mistyped number masked: how to see what was typed
-        sys.stderr.write(render("import_bad_masked") + "\n")
+    if masked and not reveal:  # a mistyped number masked: where to see what was typed
+        sys.stderr.write(render("import_bad_masked_saved" if saved else "import_bad_masked") + "\n")
     if reveal:  # the values --reveal showed other than they would be shown masked
         shown = sum(1 for b in result.bad for p in b.problems if p.shown(True) != p.shown(False))
         if shown:  # journaled even when the import is then refused (``main``)
