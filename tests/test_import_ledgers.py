@@ -126,6 +126,18 @@ def test_link_duplicates(linked: Cli, tmp_path: Path) -> None:
     assert result.code == 1 and "与第 2 行是同一联系记录" in result.err
 
 
+def test_last_years_community_link_imported_with_its_end(linked: Cli, tmp_path: Path) -> None:
+    """综合科–幸福社区 of 2025 recorded late, ended 2025-12-31: this year's pairs there, covered
+    by this year's link (from 2026-03-01), do not keep it from ending."""
+    ok(linked, "init", "--year", "2025")
+    rows = [LINKS[0], ["社区", "综合科", "", "幸福社区", "2025-03-01", "2025-12-31", "补录"]]
+    result = ok(linked, "link", "import", write_csv(tmp_path / "去年.csv", rows))
+    assert "新增 1" in result.out
+    # a pair it alone covers still keeps a community link from ending
+    result = linked("link", "end", "1", "--date", "2026-05-31")
+    assert result.code == 1 and "仍有 2 对结对在此社区(村)继续" in result.err
+
+
 def test_a_link_of_the_past_imported_with_its_end(linked: Cli, tmp_path: Path) -> None:
     """A pair recorded after it ended (its 结束日期 in the file) overlaps only its own days:
     a later pair of the same two, ended since, is no obstacle; one it does overlap is named."""

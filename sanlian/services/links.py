@@ -381,7 +381,7 @@ def check_no_pairs_left(session: Session, link: Link, end_on: dt.date) -> None:
     """A community link may end only when no pair (结对) of a cadre it covers, with a household of
     that community, runs on past ``end_on`` uncovered by another community link: a household's
     community must be linked to its cadre's section or the bureau (``link household``)."""
-    from sqlalchemy import exists
+    from sqlalchemy import case, exists
     from sqlalchemy.orm import aliased
     from sqlmodel import col, select
 
@@ -390,12 +390,16 @@ def check_no_pairs_left(session: Session, link: Link, end_on: dt.date) -> None:
 
     after = end_on + dt.timedelta(days=1)
     other = aliased(LinkModel)
+    # the first day the pair needs a community link other than this one: the day after the
+    # end, or its own first day if later (a pair of the next year, covered by that year's link:
+    # the year before's link, recorded late, may end)
+    needed = case((col(LinkModel.start_on) > after, col(LinkModel.start_on)), else_=after)
     covered = exists().where(
         col(other.kind) == "community",
         col(other.id) != link.id,
         col(other.community_id) == link.community_id,
-        col(other.start_on) <= after,
-        col(other.end_on).is_(None) | (col(other.end_on) >= after),
+        col(other.start_on) <= needed,
+        col(other.end_on).is_(None) | (col(other.end_on) >= needed),
         col(other.section_id).is_(None) | (col(other.section_id) == col(Cadre.section_id)),
     )
     stmt = (
