@@ -462,3 +462,19 @@ def test_a_pair_or_enterprise_link_ended_this_year_is_said_so(base: Cli) -> None
     assert alerts[("张伟", "leader_no_enterprise")] == (
         "领导班子成员联系企业已在本年度内结束，目前没有联系企业（应联系 1—3 家）"
     )
+
+
+def test_a_due_date_of_an_earlier_year_is_written_with_its_year(base: Cli) -> None:
+    """A problem of 2025 still open in 2026: its due date says the year (2025年12月1日), the
+    summing-up phase's start and a last visit of the as-of day's year do not."""
+    assert base("init", "--year", "2025").code == 0
+    add = ("problem", "add", "--household", "1", "--category", "就学", "--owner", "单丽")
+    assert base(*add, "--text", "去年的问题", "--date", "2025-11-01").code == 0
+    result = base("supervise", "--as-of", "2026-01-05", "-f", "json")
+    assert result.code == 0, result
+    texts = [a["text"] for g in result.json()["groups"] for a in g["alerts"]]
+    late = next(t for t in texts if t.startswith("问题 1 超期"))
+    assert "（2025年12月1日到期）" in late, late
+    result = base("supervise", "--as-of", "2026-11-05", "-f", "json")
+    texts = [a["text"] for g in result.json()["groups"] for a in g["alerts"]]
+    assert any(t.startswith("总结阶段已于11月1日开始") for t in texts), texts

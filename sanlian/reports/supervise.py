@@ -256,7 +256,7 @@ def _problems(session: Session, view: CampaignView, as_of: dt.date) -> list[Aler
         quiet = max((as_of - _as_date(last_step_on)).days, 0)
         if late > red_days or late > yellow_days:
             subject = f"{target or ''}“{_short(text)}”"
-            line = overdue(id=pid, days=late, due=md_date(due), subject=subject)
+            line = overdue(id=pid, days=late, due=_day(due, as_of), subject=subject)
             if quiet >= stale_days:
                 line += overdue_quiet(days=quiet)
             red = late > red_days
