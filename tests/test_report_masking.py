@@ -146,3 +146,17 @@ def test_a_dry_runs_plan_masks_numbers_in_a_problems_text(base: Cli, tmp_path: P
     assert shown.count(MASKED_PHONE) == 2 and "再说一遍很长" in shown and "…" in shown
     revealed = _ok(base, "problem", "import", str(sheet), "--dry-run", "--reveal")
     assert PHONE in revealed
+
+
+def test_adding_and_removing_an_activity_or_report_masks_its_title(base: Cli) -> None:
+    """The confirmation of ``activity add`` / ``research add`` (and of their removal) quotes
+    the title as the lists show it: a number in it masked."""
+    said = _ok(
+        base, "activity", "add", "summary", "--date", "6-1", "--title", f"总结 联系人{PHONE}"
+    )
+    assert PHONE not in said and MASKED_PHONE in said
+    said = _ok(
+        base, "research", "add", "--cadre", "单丽", "--title", f"走访{ID}户", "--date", "5-1"
+    )
+    assert ID not in said and MASKED_ID in said
+    assert ID not in _ok(base, "research", "remove", "1") + _ok(base, "activity", "remove", "1")

@@ -35,8 +35,11 @@ COLS = [
 
 
 def _what(record: dict[str, Any]) -> str:
+    """The activity's kind and title, a number in the title masked (as ``activity list``)."""
+    from sanlian.services.validate import mask_numbers_anywhere
+
     label = ACTIVITY_KIND[record["kind"]]
-    return f"{label}“{record['title']}”" if record["title"] else label
+    return f"{label}“{mask_numbers_anywhere(record['title'])}”" if record["title"] else label
 
 
 @app.command("add")

@@ -49,6 +49,7 @@ def add(
     from sanlian.i18n.messages import render
     from sanlian.services import research
     from sanlian.services.clock import now
+    from sanlian.services.validate import mask_numbers_anywhere
 
     st = state()
     with st.session(write=True) as session:
@@ -73,7 +74,12 @@ def add(
     if outside:
         st.note(outside)
     typer.echo(
-        render("research_added", id=record["id"], cadre=record["cadre"], title=record["title"])
+        render(
+            "research_added",
+            id=record["id"],
+            cadre=record["cadre"],
+            title=mask_numbers_anywhere(record["title"]),  # as research list shows it
+        )
     )
 
 
@@ -89,12 +95,15 @@ def remove(
     """删除一篇调研报告记录。"""
     from sanlian.i18n.messages import render
     from sanlian.services import research
+    from sanlian.services.validate import mask_numbers_anywhere
 
     st = state()
     with st.session(write=True) as session:
         record = research.remove(session, research_id=research_id)
         st.journal(session, "research remove", f"删除调研报告 {research_id}《{record['title']}》")
-    typer.echo(render("research_removed", id=research_id, title=record["title"]))
+    typer.echo(
+        render("research_removed", id=research_id, title=mask_numbers_anywhere(record["title"]))
+    )
 
 
 @app.command("list")
