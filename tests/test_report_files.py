@@ -273,6 +273,14 @@ def test_docx_form(document: Any) -> None:
     assert not re.search(r"\d{4}-\d{2}-\d{2}", problems)  # dates as a report writes them
 
 
+def test_points_are_counted_in_chinese_numerals() -> None:
+    from sanlian.io.report_docx import ordinal
+
+    assert [ordinal(n) for n in (1, 9, 10, 11, 16, 19, 20, 21, 99)] == [
+        "一", "九", "十", "十一", "十六", "十九", "二十", "二十一", "九十九",
+    ]  # fmt: skip
+
+
 def test_docx_problems_read_as_a_report() -> None:
     """三、存在的问题 from ``supervise``'s alerts: a sentence said of many people is said once
     of them all, dates are Chinese, no space parts Chinese from a number, no command is

@@ -42,6 +42,16 @@ HEADING_FONT = "黑体"
 ORDINALS = "一二三四五六七八九十"
 
 
+def ordinal(n: int) -> str:
+    """``n`` (from 1) in Chinese numerals as a report counts its points: 一 … 十, 十一 … 十九,
+    二十, 二十一 … (supervise's kinds number 16)."""
+    if n <= 10:
+        return ORDINALS[n - 1]
+    tens, ones = divmod(n, 10)
+    head = "十" if tens == 1 else ORDINALS[tens - 1] + "十"
+    return head + (ORDINALS[ones - 1] if ones else "")
+
+
 # --- the text -------------------------------------------------------------------------------
 
 
@@ -266,7 +276,7 @@ def problem_paragraphs(detail: SelfCheckDetail, per_kind: int = 5) -> list[str]:
     out = []
     for i, (kind, items) in enumerate(by_kind.items()):
         texts = [REPORT_TEXT.get(kind, a.text) for a in items]
-        head = ORDINALS[i] if i < len(ORDINALS) else str(i + 1)
+        head = ordinal(i + 1)
         people = [a.actor for a in items if a.actor != OFFICE]
         common = _said_by_all(texts, year) if len(people) == len(items) > 1 else None
         if common is not None:
