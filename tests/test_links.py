@@ -218,6 +218,26 @@ def test_one_household_at_a_time_unless_the_campaign_allows(
     assert len(links(linked, "--cadre", "单丽")) == 2
 
 
+def test_a_limit_reached_through_an_ended_pair_says_when_a_new_one_may_start(
+    linked: Cli, unchanged: Unchanged
+) -> None:
+    """单丽's pair with 王秀英 ended on 5-31: a pair with 赵大山 from 5-15 is past the limit
+    of one while it ran — the refusal gives its end and the first day a new pair may start,
+    not `link end` of a link that has ended."""
+    ok(linked, "household", "add", "赵大山", "--community", "幸福社区")
+    ok(linked, "link", "household", "--cadre", "单丽", "--household", "王秀英", "--from", "4-1")
+    ok(linked, "link", "end", "2", "--date", "2026-05-31")
+    pair = ("link", "household", "--cadre", "单丽", "--household", "赵大山")
+    result = unchanged(lambda: linked(*pair, "--from", "5-15"))
+    assert result.err == (
+        "干部“单丽”在 2026-05-15 时仍与“王秀英”（联系编号 2，至 2026-05-31）结对，按活动规则"
+        "每名干部同时只能结对 1 户；这些结对已定好结束日期，请把开始日期改为 2026-06-01 或以后，"
+        "或用“sanlian campaign set --pairs”放宽上限。\n"
+    )
+    assert "link end" not in result.err
+    ok(linked, *pair, "--from", "6-1")
+
+
 def test_duplicate_household_pair_refused(linked: Cli, unchanged: Unchanged) -> None:
     ok(linked, "campaign", "set", "--pairs", "3")
     ok(linked, "link", "household", "--cadre", "单丽", "--household", "王秀英")

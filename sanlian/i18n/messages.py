@@ -191,6 +191,8 @@ MESSAGES: dict[str, str] = {
     "link_household_unlinked": "联系户“{household}”所在的{community}在 {date} 没有与干部“{cadre}”所在的{section}或局机关建立联系，不能结对；请先运行 sanlian link community --section {section} --community {community_ref}。",
     "import_link_enterprise_limit": "领导“{name}”已联系 {count} 家企业：{names}；每名班子成员同时最多联系 {limit} 家，请删去文件中多余的行（已有的联系可用“sanlian link end 联系编号”结束）。",
     "import_link_pairs_limit": "干部“{name}”已与{households}结对，按活动规则每名干部同时只能结对 {limit} 户；请删去文件中多余的行（已有的结对可用“sanlian link end 联系编号”结束），或用“sanlian campaign set --pairs”放宽上限。",
+    "link_pairs_limit_ended": "干部“{name}”在 {start} 时仍与{households}结对，按活动规则每名干部同时只能结对 {limit} 户；这些结对已定好结束日期，请把开始日期改为 {after} 或以后，或用“sanlian campaign set --pairs”放宽上限。",
+    "link_enterprise_limit_ended": "领导“{name}”在 {start} 时仍联系 {count} 家企业：{names}；每名班子成员同时最多联系 {limit} 家，这些联系已定好结束日期，请把开始日期改为 {after} 或以后。",
     "link_pairs_limit": "干部“{name}”已与{households}结对，按活动规则每名干部同时只能结对 {limit} 户；请先运行“sanlian link end {ids}”结束原结对，或用“sanlian campaign set --pairs”放宽上限。",
     "link_not_found": "没有编号为 {id} 的联系记录，请用 sanlian link list --all 查看编号。",
     "cadre_unleader_linked": "干部“{name}”（编号 {id}）仍联系 {count} 家企业：{names}；只有领导班子成员才能联系企业，请先用“sanlian link end 联系编号”（如 sanlian link end {first}）结束这些联系，再取消领导班子成员。",

@@ -3210,6 +3210,8 @@ class LinkImporter(LedgerImporter):
         "link_enterprise_limit": "cadres",
         "link_household_unlinked": "cadres",
         "link_pairs_limit": "cadres",
+        "link_enterprise_limit_ended": "cadres",
+        "link_pairs_limit_ended": "cadres",
         "import_link_enterprise_limit": "cadres",
         "import_link_pairs_limit": "cadres",
         "link_duplicate": "target",

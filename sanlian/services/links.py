@@ -8,7 +8,7 @@ pair (or counts against a limit) that has not ended before that start date.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sanlian.errors import NotFoundError, RuleError, ValidationError
@@ -115,6 +115,39 @@ def _duplicate(
         )
 
 
+def _limit_reached(
+    key: str,
+    found: Sequence[Any],
+    named: Callable[[str, str], str],
+    start_on: dt.date,
+    **params: Any,
+) -> RuleError:
+    """The refusal of a link past a limit (``key``: enterprises a leader links, households a
+    cadre pairs with), ``found`` the (id, name, end) of the links that count against it, each
+    ``named(name, "联系编号 N[，至 …]")``. With one of them in force, ending one is the way
+    (``key``); with all of them ended later than the new start (a date set ahead, or links
+    recorded afterwards), ending is not: the new one may start once the first has ended
+    (``key_ended``)."""
+    listing = "、".join(
+        named(str(name), f"联系编号 {i}" + (f"，至 {end.isoformat()}" if end else ""))
+        for i, name, end in found
+    )
+    links = [(i, name) for i, name, _end in found]
+    in_force = [i for i, _name, end in found if end is None]
+    field = "names" if key == "link_enterprise_limit" else "households"
+    if in_force:
+        return RuleError(key, **params, **{field: listing}, ids=in_force[0], links=links)
+    first_end = min(end for _i, _name, end in found)
+    return RuleError(
+        f"{key}_ended",
+        **params,
+        **{field: listing},
+        start=start_on.isoformat(),
+        after=(first_end + dt.timedelta(days=1)).isoformat(),
+        links=links,
+    )
+
+
 def _check_start(start_on: dt.date, today: dt.date | None) -> None:
     """A link is recorded once it has begun: a start after today (a mistyped year, most
     often) is refused, as a visit's date is."""
@@ -213,7 +246,7 @@ def link_enterprise(
         until=until,
     )
     current = session.exec(
-        select(Link.id, Enterprise.name)
+        select(col(Link.id), col(Enterprise.name), col(Link.end_on))
         .join(Enterprise, col(Enterprise.id) == col(Link.enterprise_id))
         .where(
             col(Link.kind) == "enterprise",
@@ -223,13 +256,14 @@ def link_enterprise(
         .order_by(col(Link.id))
     ).all()
     if len(current) >= ENTERPRISE_LIMIT:
-        raise RuleError(
+        raise _limit_reached(
             "link_enterprise_limit",
+            current,
+            lambda name, said: f"{name}（{said}）",
+            start_on,
             name=leader.name,
             count=len(current),
             limit=ENTERPRISE_LIMIT,
-            names="、".join(f"{name}（联系编号 {link_id}）" for link_id, name in current),
-            links=[tuple(r) for r in current],
         )
     link = _insert(
         session,
@@ -322,20 +356,20 @@ def link_household(
                 date=start_on.isoformat(),
             )
         pairs = session.exec(
-            select(Link.id, Household.name)
+            select(col(Link.id), col(Household.name), col(Link.end_on))
             .join(Household, col(Household.id) == col(Link.household_id))
             .where(col(Link.kind) == "household", col(Link.cadre_id) == person.id)
             .where(_overlapping(start_on, until))
             .order_by(col(Link.id))
         ).all()
         if len(pairs) >= limit:
-            raise RuleError(
+            raise _limit_reached(
                 "link_pairs_limit",
+                pairs,
+                lambda name, said: f"“{name}”（{said}）",
+                start_on,
                 name=person.name,
-                households="、".join(f"“{name}”（联系编号 {i}）" for i, name in pairs),
                 limit=limit,
-                ids=pairs[0][0],
-                links=[tuple(r) for r in pairs],
             )
     ids: list[int] = []
     for person in chosen:
