@@ -138,6 +138,24 @@ def test_last_years_community_link_imported_with_its_end(linked: Cli, tmp_path: 
     assert result.code == 1 and "仍有 2 对结对在此社区(村)继续" in result.err
 
 
+def test_an_overlap_with_an_earlier_row_names_the_row(base: Cli, tmp_path: Path) -> None:
+    """Two rows of one file for the same pair whose days overlap: the refusal names the row
+    that made the first link (its number exists nowhere the clerk can look)."""
+    rows = [
+        LINKS[0],
+        LINKS[1],
+        ["联系户", "", "单丽", "王秀英", "2026-03-10", "2026-05-31", ""],
+        ["联系户", "", "单丽", "王秀英", "2026-05-01", "2026-06-30", ""],
+    ]
+    result = base("link", "import", write_csv(tmp_path / "叠.csv", rows))
+    assert result.code == 1
+    assert (
+        "干部“单丽”与联系户“王秀英”在本文件第 3 行的联系（2026-03-10 至 2026-05-31）与 "
+        "2026-05-01 至 2026-06-30 的新联系时间重叠；请改正开始日期或结束日期，使两者不重叠。"
+    ) in result.err
+    assert "联系编号" not in result.err
+
+
 def test_a_link_of_the_past_imported_with_its_end(linked: Cli, tmp_path: Path) -> None:
     """A pair recorded after it ended (its 结束日期 in the file) overlaps only its own days:
     a later pair of the same two, ended since, is no obstacle; one it does overlap is named."""
@@ -152,6 +170,12 @@ def test_a_link_of_the_past_imported_with_its_end(linked: Cli, tmp_path: Path) -
         "（联系编号 4，2026-03-10 至 2026-05-31）与 2026-03-06 至 2026-03-20 的新联系时间重叠；"
         "请改正开始日期或结束日期，使两者不重叠。" in result.err
     )
+    # one of the past overlapping a link in force: its own dates to put right, not `link end`
+    ok(linked, "link", "household", "--cadre", "单丽", "--household", "王秀英", "--from", "6-1")
+    late = [LINKS[0], ["联系户", "", "单丽", "王秀英", "2026-05-20", "2026-06-05", "补录"]]
+    result = linked("link", "import", write_csv(tmp_path / "晚.csv", late))
+    assert result.code == 1 and "link end" not in result.err
+    assert "，自 2026-06-01 起，仍有效）与 2026-05-20 至 2026-06-05 的新联系" in result.err
 
 
 def test_a_refused_row_leaves_no_claim_on_the_record_it_rolled_back(
@@ -399,6 +423,7 @@ def test_problem_export_imported_back(
     width = len(exported[0])
     rows = [list(r) + [None] * (width - len(r)) for r in exported]
     rows[2][exported[0].index("状态")] = "已解决"
+    rows[1][exported[0].index("状态")] = "resolved"  # the key of what it is: no change
     edited = write_csv(tmp_path / "改.csv", [[display_cell(c) for c in r] for r in rows])
     result = ok(linked, "problem", "import", edited)
     assert "未变 3" in result.out and dump(db_path) == before
@@ -406,6 +431,7 @@ def test_problem_export_imported_back(
         "第 3 行：问题 2 的“状态”写为“已解决”，导入不改变办理状态（仍为“待办”）："
         "办理进展和结果请用 sanlian problem progress / resolve / close 2 逐件登记"
     ) in result.err
+    assert "第 2 行" not in result.err  # problem 1's resolved: what it is
     # nor its money and dates: each said, with what the record holds (the problem resolved:
     # to be reopened first)
     rows = [list(r) + [None] * (width - len(r)) for r in exported]

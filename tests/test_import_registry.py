@@ -997,6 +997,8 @@ def test_numbers_in_the_wrong_column_are_refused_and_masked(
     skipped = base("household", "import", tmp_path / "x.csv", "--skip-bad")
     assert skipped.code == 1 and hint not in skipped.err  # (no good row) the .错误 file has them
     assert "表中的号码已遮蔽；文件里写的原值在另存的错误文件中（文件名见下文）。" in skipped.err
+    tried = base("household", "import", tmp_path / "x.csv", "--skip-bad", "--dry-run")
+    assert hint in tried.err and "另存的错误文件" not in tried.err  # a dry run saves none
     looked_up = base("visit", "add", "--household", MAN, "--cadre", "单丽")
     assert looked_up.code == 1 and MAN not in looked_up.err
 

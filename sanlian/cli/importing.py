@@ -225,7 +225,7 @@ def _run(
             none_good = result.bad and not (result.added or result.updated or result.unchanged)
             same = 0 if result.added or result.updated else result.unchanged
             if result.bad:
-                _bad_rows(result, reveal=reveal, saved=skip_bad)
+                _bad_rows(result, reveal=reveal, saved=skip_bad and not dry_run)
                 if not skip_bad:
                     key = "import_all_bad" if none_good else "import_bad_rows"
                     raise ImportFileError(

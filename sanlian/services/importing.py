@@ -3197,6 +3197,8 @@ FILE_LIMITS = {
     "link_enterprise_limit": "import_link_enterprise_limit",
     "link_pairs_limit": "import_link_pairs_limit",
 }
+# overlaps with another link (``links._duplicate``): said of the row that made it (``_file``)
+OVERLAPS = ("link_duplicate", "link_overlap_span", "link_overlap_ended", "link_overlap_ended_span")
 
 
 class LinkImporter(LedgerImporter):
@@ -3217,6 +3219,8 @@ class LinkImporter(LedgerImporter):
         "link_duplicate": "target",
         "link_overlap_ended": "start_on",
         "link_overlap_ended_span": "start_on",
+        "link_overlap_span": "start_on",
+        **{f"{key}_file": "start_on" for key in OVERLAPS},
         "link_already_ended": "end_on",
         "link_end_before_start": "end_on",
         "import_one_cadre": "cadres",
@@ -3241,7 +3245,11 @@ class LinkImporter(LedgerImporter):
 
     def _said_of_file(self, exc: RuleError) -> RuleError:
         """A limit reached through links that earlier rows of this file made (not written
-        yet): those links named by their row, not by a number no listing shows."""
+        yet), or an overlap with one: those links named by their row, not by a number no
+        listing shows."""
+        made = self.made_on.get(exc.params.get("id", -1))
+        if exc.key in OVERLAPS and made is not None:  # overlapping a link an earlier row made
+            return RuleError(exc.key + "_file", **exc.params, line=made)
         found = exc.params.get("links") or []
         if exc.key not in FILE_LIMITS or not any(i in self.made_on for i, _n in found):
             return exc
@@ -3765,6 +3773,16 @@ def problem_fields() -> tuple[Field, ...]:
     )
 
 
+def _status_key(text: str) -> str | None:
+    """A 状态 cell's status key (the label or the key), ``None`` if it is neither."""
+    from sanlian.i18n.labels import PROBLEM_STATUS, parse
+
+    try:
+        return parse(PROBLEM_STATUS, text, "状态")
+    except SanlianError:
+        return None
+
+
 # an exported problem ledger's columns of where each stands: for reading, never imported
 RESULT_COLUMNS = ("状态", "解决日期", "办结(无法解决)日期", "资金(元)")
 
@@ -3835,7 +3853,7 @@ class ProblemImporter(LedgerImporter):
             if column == "状态":
                 status = "pending" if new else problem.status
                 current = PROBLEM_STATUS.get(status, status)
-                if text != current:
+                if _status_key(text) != status:  # (已解决 or its key, resolved)
                     key = "import_problem_status_new" if new else "import_problem_status_left"
                     notes.append(render(key, id=problem_id, status=text, current=current))
                 continue

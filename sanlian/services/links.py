@@ -93,11 +93,14 @@ def _duplicate(
     if current:
         other = current[0]
         raise RuleError(
-            "link_duplicate",
+            # a link of the past recorded late: its own dates to be put right, not this ended
+            "link_duplicate" if until is None else "link_overlap_span",
             left=left,
             right=right,
             id=other.id,
             start=other.start_on.isoformat(),
+            new_start=start_on.isoformat(),
+            until=until.isoformat() if until else "",
         )
     if overlapping:
         last = max(overlapping, key=lambda o: (o.end_on, o.id))
