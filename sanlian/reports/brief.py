@@ -1,5 +1,6 @@
 """简报: a period's figures, the change since the previous period (of equal length; of as many
-calendar months for a period of whole months), notable resolved problems and what lags; rendered as markdown here (``sanlian.io.report_docx`` for Word).
+calendar months for a period of whole months), notable resolved problems and what lags;
+rendered as markdown here (``sanlian.io.report_docx`` for Word).
 """
 
 from __future__ import annotations
@@ -246,7 +247,7 @@ def brief(
         current, year_to_date = count_together(session, [period, so_far])
         before = count(session, previous)
         highlights = tuple(problem_rows(session, period, only_resolved=True, limit=HIGHLIGHTS))
-        ids = [h.id for h in highlights]
+        period_fen, period_measures = _resolved_in(session, period, [h.id for h in highlights])
         supervision = found()
     alerts = supervision.alerts  # red, yellow, urged, reminders: the cut keeps the most urgent
     summary = supervision.summary
@@ -265,8 +266,8 @@ def brief(
         before=before,
         year_to_date=year_to_date,
         highlights=highlights,
-        highlight_fen=_resolved_fen(session, period, ids),
-        highlight_measures=_resolved_measures(session, period, ids),
+        highlight_fen=period_fen,
+        highlight_measures=period_measures,
         lags=alerts[:LAGS],
         lag_summary=summary,
         omitted=alerts[LAGS:],
@@ -274,61 +275,44 @@ def brief(
     )
 
 
-def _resolved_fen(session: Session, period: Period, ids: list[int]) -> tuple[int, ...]:
-    """The money of the resolutions of each problem in ``ids`` made in ``period`` (a problem
-    reopened and resolved again has money of an earlier period too)."""
-    from sqlalchemy import func, select
-
-    from sanlian.db.models import ProblemStep
-
-    if not ids:
-        return ()
-    step: Any = ProblemStep.__table__.c  # type: ignore[attr-defined]
-    rows = session.execute(
-        select(step.problem_id, func.coalesce(func.sum(step.amount_fen), 0))
-        .where(
-            step.problem_id.in_(ids),
-            step.kind == "resolve",
-            step.step_on.between(period.start, period.end),
-        )
-        .group_by(step.problem_id)
-    ).all()
-    found = {int(pid): int(fen) for pid, fen in rows}
-    return tuple(found.get(i, 0) for i in ids)
-
-
-def _resolved_measures(
+def _resolved_in(
     session: Session, period: Period, ids: list[int]
-) -> tuple[tuple[str, ...], ...]:
-    """The measures taken by the resolutions of each problem in ``ids`` made in ``period``,
-    once each in ``MEASURE``'s order (a problem resolved again may have taken others before)."""
+) -> tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]:
+    """The money, and the measures, of the resolutions of each problem in ``ids`` made in
+    ``period`` (a problem reopened and resolved again has money and measures of an earlier
+    period too), read in one query."""
     from sqlalchemy import select
 
     from sanlian.db.models import ProblemStep, StepMeasure
+    from sanlian.reports.ledgers import measures_in_order
 
     if not ids:
-        return ()
+        return (), ()
     steps: Any = ProblemStep.__table__  # type: ignore[attr-defined]
     measures: Any = StepMeasure.__table__  # type: ignore[attr-defined]
     step, taken = steps.c, measures.c
     rows = session.execute(
-        select(step.problem_id, taken.measure)
-        .select_from(measures.join(steps, step.id == taken.step_id))
+        select(step.id, step.problem_id, step.amount_fen, taken.measure)
+        .select_from(steps.outerjoin(measures, taken.step_id == step.id))
         .where(
             step.problem_id.in_(ids),
             step.kind == "resolve",
             step.step_on.between(period.start, period.end),
         )
     ).all()
-    found: dict[int, set[str]] = {}
-    for pid, measure in rows:
-        found.setdefault(int(pid), set()).add(str(measure))
-
-    def in_order(keys: set[str]) -> tuple[str, ...]:
-        known = [m for m in MEASURE if m in keys]
-        return (*known, *sorted(keys.difference(known)))
-
-    return tuple(in_order(found.get(i, set())) for i in ids)
+    fen: dict[int, int] = {}
+    taken_by: dict[int, set[str]] = {}
+    counted: set[int] = set()  # a step's money once, however many measures it took
+    for step_id, pid, amount, measure in rows:
+        if step_id not in counted:
+            counted.add(step_id)
+            fen[pid] = fen.get(pid, 0) + (amount or 0)
+        if measure is not None:
+            taken_by.setdefault(pid, set()).add(str(measure))
+    return (
+        tuple(fen.get(i, 0) for i in ids),
+        tuple(measures_in_order(taken_by.get(i, ())) for i in ids),
+    )
 
 
 def example_text(

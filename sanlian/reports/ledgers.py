@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -231,6 +231,14 @@ def _state(status: str, resolved_on: Any, closed_on: Any, as_of: dt.date) -> str
     return status
 
 
+def measures_in_order(keys: Iterable[str]) -> tuple[str, ...]:
+    """Measures (送…) once each, in the order of ``MEASURE`` (others after, by name)."""
+    from sanlian.i18n.labels import MEASURE
+
+    order = {k: i for i, k in enumerate(MEASURE)}
+    return tuple(sorted(set(keys), key=lambda k: (order.get(k, len(order)), k)))
+
+
 def problem_rows(
     session: Session,
     period: Period,
@@ -293,7 +301,6 @@ def iter_problem_rows(
     """
     from sqlalchemy import and_, func, or_, select
 
-    from sanlian.i18n.labels import MEASURE
     from sanlian.reports.common import SCAN_DAYS, between, problem_open, tables, unindexed
     from sanlian.services.validate import mask_numbers_anywhere as masked
 
@@ -377,12 +384,9 @@ def iter_problem_rows(
     if limit is not None:
         stmt = stmt.limit(limit)
     as_of = p.as_of
-    order = {k: i for i, k in enumerate(MEASURE)}
-    last_place = len(order)
 
     def in_order(keys: str) -> tuple[str, ...]:
-        """The measures once each, in the order of ``MEASURE`` (others after, by name)."""
-        return tuple(sorted(set(keys.split(",")), key=lambda k: (order.get(k, last_place), k)))
+        return measures_in_order(keys.split(","))
 
     sets: dict[str, tuple[str, ...]] = {}  # each concatenation met, in order
     days = _Days()
