@@ -820,10 +820,7 @@ def reports(
     out = work / "自查.xlsx"
     xl = timed([SANLIAN, "selfcheck", "-o", str(out)], env, runs)
     # the workbook of the last run, read back: its 汇总 and 按科室 sheets
-    if xl.get("timeout") or not out.exists():
-        note, wrong = "未核对（未写出工作簿）", ""
-    else:
-        note, wrong = agreement(agree_workbook, {"out": str(out)}, hand_out("workbook"))
+    note, wrong = file_agreement(agree_workbook, xl, out, hand_out("workbook"), "工作簿")
     record(
         "selfcheck_xlsx",
         "sanlian selfcheck -o .xlsx",
@@ -837,10 +834,7 @@ def reports(
     # timed for information (no target), the report's figures read back and compared
     doc = work / "自查报告.docx"
     dx = timed([SANLIAN, "selfcheck", "-o", str(doc), "--force"], env, runs)
-    if dx.get("timeout") or not doc.exists():
-        note, wrong = "未核对（未写出报告）", ""
-    else:
-        note, wrong = agreement(agree_document, {"out": str(doc)}, hand_out("selfcheck"))
+    note, wrong = file_agreement(agree_document, dx, doc, hand_out("selfcheck"), "报告")
     record(
         "selfcheck_docx",
         "sanlian selfcheck -o .docx",
@@ -858,6 +852,16 @@ def reports(
         note="本期、上期（11 月）和年度累计三组统计，加调度督促和事例；倍数仅供参考",
         invalid=bad_status,
     )
+
+
+def file_agreement(
+    agree: Any, fig: dict[str, Any], path: Path, hand: Any, what: str
+) -> tuple[str, str]:
+    """``agreement`` of the file ``path`` the last run wrote (a workbook, a report), read
+    back; not checked when it timed out or wrote none."""
+    if fig.get("timeout") or not path.exists():
+        return f"未核对（未写出{what}）", ""
+    return agreement(agree, {"out": str(path)}, hand)
 
 
 def agreement(agree: Any, fig: dict[str, Any], hand: Any) -> tuple[str, str]:

@@ -450,8 +450,9 @@ _QUOTED_LONG = re.compile(f"“([^”]{{{VALUE_SHOWN + 1},}})”")  # a value th
 
 def _bad_rows(result: Any, *, reveal: bool = False, saved: bool = False) -> None:
     """Every bad row: 行号、列、值、原因 (to stderr); ID and phone numbers masked unless
-    ``reveal`` (``saved``: the rows go to the .错误 file too, which keeps what was typed). A value is shown as the file has it, on one line and every character seen
-    (``readable``): an escape sequence in a cell would otherwise colour or clear the screen."""
+    ``reveal`` (``saved``: the rows go to the .错误 file too, which keeps what was typed). A
+    value is shown as the file has it, on one line and every character seen (``readable``):
+    an escape sequence in a cell would otherwise colour or clear the screen."""
     from sanlian.cli.output import Col, tabulate_text
     from sanlian.i18n.messages import readable, render
     from sanlian.services.validate import clip
@@ -470,13 +471,12 @@ def _bad_rows(result: Any, *, reveal: bool = False, saved: bool = False) -> None
     ]
     cols = [Col("line", "行号"), Col("column", "列"), Col("value", "值"), Col("reason", "原因")]
     sys.stderr.write(tabulate_text(rows, cols, "plain") + "\n")
-    masked = any(p.shown(True) != p.shown(False) for b in result.bad for p in b.problems)
-    if masked and not reveal:  # a mistyped number masked: where to see what was typed
+    # the values shown masked, or (with --reveal) shown other than they would be masked
+    shown = sum(1 for b in result.bad for p in b.problems if p.shown(True) != p.shown(False))
+    if shown and reveal:  # journaled even when the import is then refused (``main``)
+        state().note_reveal(f"导入错误表中的号码 {shown} 个")
+    elif shown:  # a mistyped number masked: where to see what was typed
         sys.stderr.write(render("import_bad_masked_saved" if saved else "import_bad_masked") + "\n")
-    if reveal:  # the values --reveal showed other than they would be shown masked
-        shown = sum(1 for b in result.bad for p in b.problems if p.shown(True) != p.shown(False))
-        if shown:  # journaled even when the import is then refused (``main``)
-            state().note_reveal(f"导入错误表中的号码 {shown} 个")
 
 
 # --- export and template --------------------------------------------------------------------

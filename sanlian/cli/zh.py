@@ -393,14 +393,23 @@ def _command_path(exc: Any) -> str:
     ctx = getattr(exc, "ctx", None)
     if ctx is not None:
         return str(ctx.command_path)
+    words = _line_words()
+    if words is None:
+        return "sanlian"
+    noun, verb = words
+    return " ".join(["sanlian", noun, *([verb] if verb else [])])
+
+
+def _line_words() -> tuple[str, str | None] | None:
+    """The command word of the line being run and its verb (a group's), read from the line
+    (for an error Click gives without its context); ``None`` before any command word."""
     from sanlian.cli import context, main
 
     args = list(context.ARGV or [])
     noun = main._command_word(args)
     if noun is None:
-        return "sanlian"
-    verb = main._verb(args) if any(noun == entry[0] for entry in main.GROUPS) else None
-    return " ".join(["sanlian", noun, *([verb] if verb else [])])
+        return None
+    return noun, main._verb(args) if any(noun == entry[0] for entry in main.GROUPS) else None
 
 
 def readable(text: str) -> str:
@@ -477,13 +486,12 @@ PROGRAM_SWITCHES = ("--debug", "--version")
 
 def _command_of_line() -> Any:
     """The command the line runs (Click's parser error carries no context), or ``None``."""
-    from sanlian.cli import context, main
+    from sanlian.cli import main
 
-    args = list(context.ARGV or [])
-    noun = main._command_word(args)
-    if noun is None:
+    words = _line_words()
+    if words is None:
         return None
-    verb = main._verb(args) if any(noun == entry[0] for entry in main.GROUPS) else None
+    noun, verb = words
     try:
         found: Any = main.build_command(noun, verb).commands.get(noun)
         if verb is not None and found is not None:

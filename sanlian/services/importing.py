@@ -41,7 +41,6 @@ import functools
 import itertools
 import re
 import time
-import types
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -3836,28 +3835,30 @@ class ProblemImporter(LedgerImporter):
         data = row.data  # the whole text: the plan masks its numbers, then shortens it
         return f"{self.refs.name(data['target_kind'], data['target'])}：{data['text']}"
 
-    def _results_left(self, row: Row, problem: Any, notes: list[str], *, new: bool = False) -> None:
+    def _results_left(
+        self, row: Row, problem_id: int, problem: Any | None, notes: list[str]
+    ) -> None:
         """An exported ledger's 状态, 解决日期, 办结(无法解决)日期 or 资金(元) changed by hand (a
         section writing 已解决 on the sheet it was sent) is not read: a problem's state, its
         dates and money move by its steps, each dated and described. Said on the row, so that
-        nothing is lost without a word; likewise for a ``new`` problem (a ledger of another
-        database, or typed by a section) said to be done."""
+        nothing is lost without a word; likewise for a problem the row adds (``problem``
+        ``None``: a ledger of another database, or typed by a section) said to be done."""
         from sanlian.i18n.labels import PROBLEM_STATUS
 
-        problem_id = int(problem.id)
         for column, index in self._result_columns.items():
             cell = row.cells[index] if index < len(row.cells) else None
             text = display(cell).strip() if cell is not None else ""
             if not text:
                 continue
             if column == "状态":
-                status = "pending" if new else problem.status
+                status = "pending" if problem is None else problem.status
                 current = PROBLEM_STATUS.get(status, status)
                 if _status_key(text) != status:  # (已解决 or its key, resolved)
+                    new = problem is None
                     key = "import_problem_status_new" if new else "import_problem_status_left"
                     notes.append(render(key, id=problem_id, status=text, current=current))
                 continue
-            if new:
+            if problem is None:
                 notes.append(
                     render("import_problem_result_new", id=problem_id, column=column, value=text)
                 )
@@ -3978,7 +3979,7 @@ class ProblemImporter(LedgerImporter):
             problem = free[0]
             assert problem.id is not None
             self.claim("problem", problem.id, row.line)
-            self._results_left(row, problem, notes)
+            self._results_left(row, problem.id, problem, notes)
             if data["due_on"] is not None and data["due_on"] != problem.due_on:
                 raise ValidationError(
                     "import_problem_due",
@@ -4035,7 +4036,7 @@ class ProblemImporter(LedgerImporter):
             **_target_kwargs(kind, data["target"]),
         )
         self.claim("problem", int(record["id"]), row.line)
-        self._results_left(row, types.SimpleNamespace(id=record["id"]), notes, new=True)
+        self._results_left(row, int(record["id"]), None, notes)
         return "add", ()
 
 

@@ -90,32 +90,28 @@ def _duplicate(
     # one in force is to be ended first; one that has ended cannot be ended again: the new
     # one must start after it
     current = [o for o in overlapping if o.end_on is None]
-    if current:
+    if not overlapping:
+        return
+    said = {
+        "left": left,
+        "right": right,
+        "new_start": start_on.isoformat(),
+        "until": until.isoformat() if until else "",
+    }
+    if current:  # (a link of the past recorded late: its own dates to put right, not this)
         other = current[0]
-        raise RuleError(
-            # a link of the past recorded late: its own dates to be put right, not this ended
-            "link_duplicate" if until is None else "link_overlap_span",
-            left=left,
-            right=right,
-            id=other.id,
-            start=other.start_on.isoformat(),
-            new_start=start_on.isoformat(),
-            until=until.isoformat() if until else "",
-        )
-    if overlapping:
-        last = max(overlapping, key=lambda o: (o.end_on, o.id))
-        assert last.end_on is not None
-        raise RuleError(
-            "link_overlap_ended" if until is None else "link_overlap_ended_span",
-            left=left,
-            right=right,
-            id=last.id,
-            start=last.start_on.isoformat(),
-            end=last.end_on.isoformat(),
-            after=(last.end_on + dt.timedelta(days=1)).isoformat(),
-            new_start=start_on.isoformat(),
-            until=until.isoformat() if until else "",
-        )
+        key = "link_duplicate" if until is None else "link_overlap_span"
+        raise RuleError(key, **said, id=other.id, start=other.start_on.isoformat())
+    last = max(overlapping, key=lambda o: (o.end_on, o.id))
+    assert last.end_on is not None
+    raise RuleError(
+        "link_overlap_ended" if until is None else "link_overlap_ended_span",
+        **said,
+        id=last.id,
+        start=last.start_on.isoformat(),
+        end=last.end_on.isoformat(),
+        after=(last.end_on + dt.timedelta(days=1)).isoformat(),
+    )
 
 
 def _limit_reached(
