@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sanlian.cli.docs import generate
+from tests.conftest import Cli
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
 
@@ -29,3 +30,37 @@ def test_every_command_is_documented_in_chinese() -> None:
     ):
         assert f"`sanlian {command}" in text
     assert "Show this message" not in text
+
+
+def test_arguments_and_values_are_named_in_chinese() -> None:
+    """Usage lines name an argument as a clerk knows it (问题编号, not ``{problem_id}``), and
+    an option's value says what it is (``--date <日期>``), nowhere the bare ``<值>``."""
+    import re
+
+    text = generate()
+    assert "$ sanlian problem show [选项] 问题编号\n" in text
+    assert "$ sanlian db backup [选项] [备份文件]\n" in text
+    assert "$ sanlian household import [选项] 文件\n" in text
+    assert "* `问题编号 <整数>`: 问题编号（见 problem list）。" in text
+    assert "* `--date <日期>`: " in text and "* `--cadre <干部>…`: " in text
+    usages = re.findall(r"^\$ sanlian .*$", text, flags=re.M)
+    assert len(usages) > 60
+    for usage in usages:  # no Typer braces, no Python parameter names
+        assert not re.search(r"[{}]|\b[a-z]+_[a-z_]+\b", usage), usage
+    assert "<值>" not in text
+
+
+def test_help_and_errors_name_arguments_in_chinese(base: Cli) -> None:
+    result = base("problem", "show", "--help")
+    assert result.code == 0
+    assert result.out.startswith("用法：sanlian problem show [选项] 问题编号\n")
+    assert "  问题编号 <整数>  问题编号（见 problem list）。" in result.out
+    assert "  --as-of <日期>" in result.out
+    result = base("export", "--help")
+    assert "用法：sanlian export [选项] 类别\n" in result.out
+    assert "\n  类别  导出什么：" in result.out  # a text argument: its name alone, no <值>
+    assert base("export").err == "缺少必填的类别。用 sanlian export --help 查看用法。\n"
+    assert base("db", "restore").err.startswith("缺少必填的备份文件。")
+    result = base("problem", "show", "abc")
+    assert result.code == 2
+    assert result.err == "问题编号的值不对：应为整数。用 sanlian problem show --help 查看用法。\n"

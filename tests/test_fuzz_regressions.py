@@ -82,9 +82,9 @@ def test_huge_and_odd_numbers_refused_in_a_sentence(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("problem", "show", HUGE), "编号的值不对：应不大于 999999999。"),
-        (("visit", "show", HUGE), "编号的值不对：应不大于 999999999。"),
-        (("link", "end", HUGE), "编号的值不对：应不大于 999999999。"),
+        (("problem", "show", HUGE), "问题编号的值不对：应不大于 999999999。"),
+        (("visit", "show", HUGE), "走访编号的值不对：应不大于 999999999。"),
+        (("link", "end", HUGE), "联系编号的值不对：应不大于 999999999。"),
         (("history", "--limit", HUGE), "--limit/-n 的值不对：应不大于 999999999。"),
         (
             ("problem", "add", "--visit", HUGE, "--category", "就学", "--text", "x"),

@@ -994,6 +994,7 @@ def test_numbers_in_the_wrong_column_are_refused_and_masked(
     assert hint in result.err  # how to see what was typed
     revealed = base("household", "import", tmp_path / "x.csv", "--reveal")
     assert MAN in revealed.err and hint not in revealed.err  # the table's values, as asked
+    assert "*" not in revealed.err  # the reasons quote them in full too
     skipped = base("household", "import", tmp_path / "x.csv", "--skip-bad")
     assert skipped.code == 1 and hint not in skipped.err  # (no good row) the .错误 file has them
     assert "表中的号码已遮蔽；文件里写的原值在另存的错误文件中（文件名见下文）。" in skipped.err
@@ -1001,6 +1002,28 @@ def test_numbers_in_the_wrong_column_are_refused_and_masked(
     assert hint in tried.err and "另存的错误文件" not in tried.err  # a dry run saves none
     looked_up = base("visit", "add", "--household", MAN, "--cadre", "单丽")
     assert looked_up.code == 1 and MAN not in looked_up.err
+
+
+def test_revealed_reasons_quote_the_number_as_written(
+    base: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    """With --reveal the 原因 column quotes a bad number as the 值 column shows it (it quoted
+    it masked: “138***4567” beside 1381234567); without, both are masked."""
+    bad_id = MAN[:-1] + ("0" if MAN[-1] != "0" else "1")  # its check digit wrong
+    rows = [["户主姓名", "所在社区(村)", "手机号码", "身份证号码"]]
+    rows.append(["李四", "幸福社区", "138 1234 567", bad_id])
+    source = write_csv(tmp_path / "x.csv", rows)
+    result = base("household", "import", source, "--reveal")
+    assert result.code == 1  # (nothing written but the journal's note of --reveal)
+    assert "“手机号码”“138 1234 567”不是有效的手机号码" in result.err
+    assert f"“身份证号码”“{bad_id}”的校验位不对" in result.err
+    assert "*" not in result.err
+    before = dump(db_path)
+    masked = base("household", "import", source)
+    assert masked.code == 1 and dump(db_path) == before
+    assert "“手机号码”“138***4567”不是有效的手机号码" in masked.err
+    assert f"“身份证号码”“{bad_id[:6]}********{bad_id[-4:]}”的校验位不对" in masked.err
+    assert "1234 567" not in masked.err and bad_id not in masked.err
 
 
 def test_data_under_no_header_is_pointed_at(base: Cli, tmp_path: Path, db_path: Path) -> None:

@@ -78,7 +78,7 @@ def test_numbers_typed_full_width_are_numbers(cli: Cli) -> None:
     assert cli("section", "add", "办公室").code == 0
     assert cli("section", "show", "１", "-f", "json").json()["name"] == "办公室"
     result = cli("visit", "show", "１x")
-    assert result.code == 2 and result.err.startswith("编号的值不对：应为整数。")
+    assert result.code == 2 and result.err.startswith("走访编号的值不对：应为整数。")
 
 
 def test_red_card_before_yellow_card_is_refused(cli: Cli, unchanged) -> None:  # type: ignore[no-untyped-def]

@@ -32,6 +32,7 @@ def backup(
         typer.Argument(
             help="备份文件路径，或一个文件夹（以 / 结尾，自动按时间命名）；"
             "不写则存入数据库旁的 sanlian-backups 文件夹。",
+            metavar="备份文件",
             show_default=False,
         ),
     ] = None,
@@ -87,7 +88,7 @@ def backups_list(fmt: FormatOpt = None, output: OutputOpt = None) -> None:
 
 @db_app.command("restore")
 def restore(
-    source: Annotated[Path, typer.Argument(help="要恢复的备份文件。")],
+    source: Annotated[Path, typer.Argument(help="要恢复的备份文件。", metavar="备份文件")],
     yes: Annotated[bool, typer.Option("--yes", help="不再询问，直接恢复。")] = False,
 ) -> None:
     """用备份替换当前数据库。

@@ -30,7 +30,9 @@ ContactOpt = Annotated[str | None, typer.Option("--contact", help="联系人姓�
 
 @app.command("add")
 def add(
-    name: Annotated[str, typer.Argument(help="社区或村的名称。", show_default=False)],
+    name: Annotated[
+        str, typer.Argument(help="社区或村的名称。", metavar="名称", show_default=False)
+    ],
     kind: KindOpt = None,
     town: TownOpt = None,
     grid: GridOpt = None,

@@ -88,7 +88,10 @@ def attach(app: typer.Typer, kind: str) -> None:
     @app.command("import", help=help_text, short_help=f"从 Excel 或 CSV 文件批量导入{label}。")
     def import_(
         file: Annotated[
-            Path, typer.Argument(help="要导入的 .xlsx 或 .csv 文件。", show_default=False)
+            Path,
+            typer.Argument(
+                help="要导入的 .xlsx 或 .csv 文件。", metavar="文件", show_default=False
+            ),
         ],
         sheet: SheetOpt = None,
         encoding: EncodingOpt = None,
@@ -463,7 +466,7 @@ def _bad_rows(result: Any, *, reveal: bool = False, saved: bool = False) -> None
             "column": readable(p.column),
             "value": clip(readable(p.shown(reveal)), VALUE_SHOWN),
             "reason": _QUOTED_LONG.sub(
-                lambda m: f"“{clip(m[1], VALUE_SHOWN)}”", readable(p.reason)
+                lambda m: f"“{clip(m[1], VALUE_SHOWN)}”", readable(p.said(reveal))
             ),
         }
         for b in result.bad
@@ -489,6 +492,7 @@ def export(
             help="导出什么：section 科室、cadre 干部、community 社区(村)、enterprise 企业、"
             "household 联系户、link 联系记录、visit 走访、problem 问题、research 调研报告、"
             "activity 活动记录（英文或中文均可）。",
+            metavar="类别",
             show_default=False,
         ),
     ],
@@ -582,6 +586,7 @@ def template(
         typer.Argument(
             help="哪一类的导入模板：section、cadre、community、enterprise、household 等"
             "（英文或中文均可）。",
+            metavar="类别",
             show_default=False,
         ),
     ],

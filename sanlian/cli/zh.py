@@ -20,6 +20,49 @@ PLACEHOLDERS = {
     "<list[int]>": "<整数>…",
     "<list[path]>": "<文件>…",
 }
+# What an option's value is, where Typer would say only ``<值>`` (a text): by the option's
+# parameter name, which means the same in every command that has it.
+VALUE_NAMES = {
+    **dict.fromkeys(
+        ("as_of", "date", "date_from", "date_to", "due", "since", "start", "end"), "日期"
+    ),
+    "section": "科室",
+    **dict.fromkeys(("cadre", "owner"), "干部"),
+    "community": "社区",
+    "enterprise": "企业",
+    "household": "联系户",
+    "phone": "电话",
+    "id_number": "身份证号",
+    "amount": "金额",
+    "sheet": "工作表",
+    "encoding": "编码",
+    "mapping": "列名=字段",
+    "db": "文件",
+    "name": "名称",
+    "unit": "单位",
+    "town": "乡镇",
+    "grid": "网格",
+    "industry": "行业",
+    "uscc": "信用代码",
+    "members": "人数",
+    "gender": "性别",
+    "party": "政治面貌",
+    "role": "职务",
+    "kind": "类型",
+    "category": "类别",
+    "status": "状态",
+    "form": "形式",
+    "cards": "张数",
+    "measure": "措施",
+    "partner": "共建单位",
+    "phase": "阶段",
+    "record": "记录",
+    "to": "数据库",
+    **dict.fromkeys(("contact", "operator"), "姓名"),
+    **dict.fromkeys(
+        ("note", "diary", "reason", "how", "needs", "address", "text", "title", "topic"), "文字"
+    ),
+}
 COMPLETION_HELP = {
     "Install completion for the current shell.": "为当前 shell 安装命令补全。",
     "Show completion for the current shell, to copy it or customize the installation.": "显示当前 shell 的补全脚本，便于复制或自定义安装。",
@@ -279,9 +322,26 @@ def patch_help() -> None:
             if not isinstance(text, str):
                 return text
             text = text.replace(" range>", ">")
-            return PLACEHOLDERS.get(text, text)  # <str> → <值>: no Python type names
+            text = PLACEHOLDERS.get(text, text)  # <str> → <值>: no Python type names
+            if text.startswith("<值>"):
+                if self.param_type_name == "argument":
+                    return ""  # its name says what it is (``干部``, ``文件``)
+                named = VALUE_NAMES.get(self.name)
+                if named is not None:
+                    return f"<{named}>" + text[len("<值>") :]  # (… for one given many times)
+            return text
 
         typer_core._TyperParameter.display_type = display_type  # type: ignore[method-assign]
+
+        def usage_name(self: Any) -> str:
+            """An argument in the usage line by its Chinese name: ``问题编号``, optional in
+            brackets (Typer: ``{problem_id}``)."""
+            name = str(self.display_name_raw)
+            if not self.required:
+                name = f"[{name}]"
+            return name + ("…" if self.nargs != 1 else "")
+
+        typer_core.TyperArgument._usage_display_name = usage_name  # type: ignore[method-assign]
         import typer
 
         typer.confirm = confirm
@@ -349,17 +409,25 @@ def describe_range(low: float | None, high: float | None) -> str | None:
 
 
 def translate_params(command: Any) -> None:
-    """Chinese help for the completion options Typer adds to the root command."""
+    """Chinese help for the completion options Typer adds to the root command, and every
+    argument of the tree named in Chinese (``argument_name``) for the help and usage lines."""
     for param in getattr(command, "params", []):
         help_text = getattr(param, "help", None)
         if help_text in COMPLETION_HELP:
             param.help = COMPLETION_HELP[help_text]
+        if param.param_type_name == "argument" and param.metavar is None:
+            param.metavar = argument_name(param) or None
+    for sub in (getattr(command, "commands", None) or {}).values():
+        translate_params(sub)
 
 
 def argument_name(param: Any) -> str:
-    """An argument as users know it: the first words of its help (“姓名。” → 姓名)."""
+    """An argument as users know it: its metavar where it has one, else the first words of
+    its help (“姓名。” → 姓名)."""
     import re
 
+    if getattr(param, "metavar", None):
+        return str(param.metavar)
     help_text = str(getattr(param, "help", "") or "")
     return re.split(r"[：:，,。（(]", help_text, maxsplit=1)[0].strip()
 
@@ -555,8 +623,7 @@ def usage_error(exc: Any) -> str:
         hint_text = str(exc.param_hint or "")
         bad = "/".join(param.opts) if param is not None and param.opts else hint_text
         if param is not None and getattr(param, "param_type_name", "") == "argument":
-            readable_name = str(getattr(param, "human_readable_name", bad))
-            bad = "编号" if readable_name.lower().endswith("id") else readable_name.upper()
+            bad = argument_name(param) or "参数"  # 问题编号的值不对
         gap = " " if bad.startswith("-") else ""  # --visit 的值; 编号的值
         return f"{bad}{gap}的值不对：{bad_value_reason(str(exc.message))}。{hint}"
     message = str(exc.message)

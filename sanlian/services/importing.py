@@ -657,6 +657,30 @@ class Problem:
         masked = mask_id(self.value) if self.type == "id_number" else mask_phone(self.value)
         return masked or self.value
 
+    def said(self, reveal: bool = False) -> str:
+        """The reason, which quotes a number of the value masked (“138***4567”) as every
+        message does; with ``reveal`` that quote is the value as written, as the 值 column
+        shows it. Only a quote that is this value masked (the same length, its shown digits
+        those of the value with separators and blanks dropped) is put back."""
+        if not reveal or "*" not in self.reason or not self.value:
+            return self.reason
+        written = _SEPARATORS.sub("", self.value).upper()
+
+        def back(found: re.Match[str]) -> str:
+            quoted = found[2]
+            head, _stars, tail = quoted.partition("*")
+            tail = tail.lstrip("*")
+            if len(quoted) == len(written) and written.startswith(head) and written.endswith(tail):
+                return found[1] + self.value + found[3]
+            return found[0]
+
+        return _MASKED_QUOTE.sub(back, self.reason)
+
+
+# a masked number a reason quotes: “138***4567”, or （370102********1237） after words
+_MASKED_QUOTE = re.compile(r"([“（])([0-9X]*\*+[0-9X]*)([”）])")
+_SEPARATORS = re.compile(r"[\s\-()（）]")
+
 
 @dataclass
 class BadRow:
