@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sanlian.db import engine as engine_mod
 from sanlian.db import migrations
 from sanlian.errors import DatabaseError
-from tests.conftest import on_pg
+from tests.conftest import Cli, on_pg
 
 
 def test_file_created_with_mode_0600(tmp_path: Path) -> None:
@@ -287,3 +287,43 @@ def test_failing_migration_leaves_this_database_as_it_was(
     db.dispose()
     assert "half_done" not in tables and "nickname" not in cadre_columns
     assert sorted(versions) == [v for v, _n, _f in migrations.MIGRATIONS]
+
+
+@pytest.mark.sqlite_only(reason="the schema before migration 7, made by dropping columns")
+def test_handovers_made_before_are_found_in_the_journal(base: Cli, db_path: Path) -> None:
+    """Migration 7 marks the handover steps made before it (``problem edit --owner`` of an
+    open problem) from the change journal: the owner given and the one before. A handover
+    undone, whose step's number a later step of another kind took, is not marked."""
+    steps = [
+        ("problem", "add", "--community", "幸福社区", "--category", "公共设施", "--text", "路灯")
+        + ("--owner", "曾强", "--date", "2026-04-01"),
+        ("problem", "add", "--community", "幸福社区", "--category", "公共设施", "--text", "下水道")
+        + ("--date", "2026-04-01"),
+        ("problem", "edit", "1", "--owner", "单丽", "--date", "2026-05-10"),
+        ("problem", "edit", "2", "--owner", "张伟@办公室", "--date", "2026-05-11"),
+        ("problem", "edit", "1", "--owner", "曾强", "--date", "2026-05-12"),
+        ("undo", "--yes"),  # the last handover undone: its step deleted …
+        ("problem", "progress", "1", "--note", "已联系施工队", "--date", "2026-05-12"),
+    ]
+    for step in steps:
+        assert base(*step).code == 0, step
+    query = "SELECT id, problem_id, kind, owner_id, previous_owner_id FROM problem_step ORDER BY id"
+    con = sqlite3.connect(db_path)
+    marked = con.execute(query).fetchall()
+    assert marked == [
+        (1, 1, "raise", None, None),
+        (2, 2, "raise", None, None),
+        (3, 1, "progress", 3, 4),  # 曾强 (4) → 单丽 (3)
+        (4, 2, "progress", 1, None),  # nobody → 张伟 (1)
+        (5, 1, "progress", None, None),  # … and its number taken by a progress step
+    ]
+    con.execute("DROP INDEX ix_problem_step_owner")
+    con.execute("ALTER TABLE problem_step DROP COLUMN owner_id")
+    con.execute("ALTER TABLE problem_step DROP COLUMN previous_owner_id")
+    con.execute("DELETE FROM schema_migrations WHERE version = 7")
+    con.commit()
+    con.close()
+    assert base("problem", "list").code == 0  # opened: migration 7 runs
+    con = sqlite3.connect(db_path)
+    assert con.execute(query).fetchall() == marked
+    con.close()

@@ -183,3 +183,84 @@ def test_selfcheck_before_its_year_began_is_refused(
     # progress and supervise show a year not yet begun as such, not refused
     monkeypatch.setenv("SANLIAN_TODAY", "2026-12-20")
     assert "活动尚未开始" in cli("progress", "--year", "2027", "-f", "plain").out
+
+
+def _by_section(cli: Cli, as_of: str) -> dict[str, dict[str, object]]:
+    result = cli("selfcheck", "--year", "2026", "--as-of", as_of, "-f", "json")
+    assert result.code == 0, result
+    return {row["section"]: row for row in result.json()["by_section"]}
+
+
+def _owners(cli: Cli, who: str, as_of: str) -> list[int]:
+    result = cli("problem", "list", "--owner", who, "--as-of", as_of, "-f", "json")
+    assert result.code == 0, result
+    return [row["id"] for row in result.json()]
+
+
+HANDOVERS = [
+    # 1: 曾强 (办公室) from 4-01, 单丽 (综合科) from 5-10, 张伟 (办公室) from 6-01; solved 6-05
+    ("problem", "add", "--community", "幸福社区", "--category", "公共设施", "--text", "路灯坏了")
+    + ("--owner", "曾强", "--date", "2026-04-01"),
+    ("problem", "edit", "1", "--owner", "单丽", "--date", "2026-05-10"),
+    ("problem", "edit", "1", "--owner", "张伟@办公室", "--date", "2026-06-01"),
+    ("problem", "resolve", "1", "--how", "已修好", "--measure", "送资金")
+    + ("--amount", "100", "--date", "2026-06-05"),
+    # 2: 单丽 (综合科) solved it 4-10 with 50 元; reopened, 曾强 (办公室) from 5-02 solved it
+    # again 5-20 with 30 元: each resolution's money is its own day's owner's section's
+    ("problem", "add", "--community", "幸福社区", "--category", "公共设施", "--text", "下水道堵")
+    + ("--owner", "单丽", "--date", "2026-04-01"),
+    ("problem", "resolve", "2", "--how", "疏通", "--measure", "送资金")
+    + ("--amount", "50", "--date", "2026-04-10"),
+    ("problem", "reopen", "2", "--reason", "又堵了", "--date", "2026-05-01"),
+    ("problem", "edit", "2", "--owner", "曾强", "--date", "2026-05-02"),
+    ("problem", "resolve", "2", "--how", "换管", "--measure", "送资金")
+    + ("--amount", "30", "--date", "2026-05-20"),
+]
+
+
+def test_a_past_day_counts_a_problem_to_whoever_had_it_then(base: Cli) -> None:
+    """A problem handed to another cadre (``problem edit --owner``) is counted, on an earlier
+    day, to the cadre and section that had it that day: by section in ``selfcheck``, by cadre
+    in ``progress`` and the workbook, in ``problem list --owner`` and in whom ``supervise``
+    presses (hand-counted below). It was counted to its owner of today on every day."""
+    cli = base
+    for step in HANDOVERS:
+        assert cli(*step).code == 0, step
+    # 4-30: problem 1 is 曾强's (办公室); problem 2 was solved by 单丽 (综合科) on 4-10
+    day = _by_section(cli, "2026-04-30")
+    assert (day["办公室"]["problems_raised"], day["综合科"]["problems_raised"]) == (1, 1)
+    assert (day["办公室"]["problems_open"], day["综合科"]["problems_resolved"]) == (1, 1)
+    assert (day["办公室"]["funds_yuan"], day["综合科"]["funds_yuan"]) == ("0.00", "50.00")
+    assert _owners(cli, "曾强", "2026-04-30") == [1]
+    assert _owners(cli, "单丽", "2026-04-30") == [2]
+    # 5-31: 1 is 单丽's (综合科, overdue: the red card is hers); 2 is 曾强's, solved
+    day = _by_section(cli, "2026-05-31")
+    assert (day["办公室"]["problems_raised"], day["综合科"]["problems_raised"]) == (1, 1)
+    assert (day["综合科"]["problems_open"], day["办公室"]["problems_resolved"]) == (1, 1)
+    assert _owners(cli, "单丽", "2026-05-31") == [1]
+    assert _owners(cli, "曾强", "2026-05-31") == [2]
+    pressed = cli("supervise", "--as-of", "2026-05-31", "-f", "json").json()
+    red = [
+        (a["actor"], a["section"], a["days"])
+        for group in pressed["groups"]
+        for a in group["alerts"]
+        if a["kind"] == "red_card" and a["ref"] == 1
+    ]
+    assert red == [("单丽", "综合科", 30)]  # due 5-01 (30 days from 4-01)
+    by_cadre = cli("progress", "--by", "cadre", "--as-of", "2026-05-31", "-f", "json").json()
+    owned = {(r["name"], r["section"]): r["problems_owned"] for r in by_cadre["cadres"]}
+    assert owned == {
+        ("张伟", "办公室"): 0,
+        ("曾强", "办公室"): 1,
+        ("张伟", "综合科"): 0,
+        ("单丽", "综合科"): 1,
+    }
+    # today (6-15): both with 办公室; the money by each resolution's day: 50 综合科, 130 办公室
+    day = _by_section(cli, "2026-06-15")
+    assert (day["办公室"]["problems_raised"], day["综合科"]["problems_raised"]) == (2, 0)
+    assert (day["办公室"]["funds_yuan"], day["综合科"]["funds_yuan"]) == ("130.00", "50.00")
+    assert _owners(cli, "张伟@办公室", "2026-06-15") == [1]
+    assert _owners(cli, "单丽", "2026-06-15") == []
+    # who had them is history: 单丽 is kept (retired with --force), not deleted
+    result = cli("cadre", "remove", "单丽")
+    assert result.code == 1 and "仍被引用：2 个曾负责的问题。" in result.err

@@ -546,6 +546,64 @@ def m0006_name_readings(op: Operations) -> None:
             conn.execute(sa.insert(table), batch)
 
 
+def m0007_problem_handovers(op: Operations) -> None:
+    """``problem_step.owner_id`` and ``previous_owner_id``: the cadres a handover step (``problem
+    edit --owner`` of an open problem, a progress step) gave the problem to and took it from.
+    Filled for the handovers made before from the change journal, which holds each one as the
+    step's insert and the problem's update of ``owner_id`` in one entry; a step is marked
+    only while it is still the one the journal wrote (same problem, kind, day and note)."""
+    import json
+
+    op.add_column("problem_step", sa.Column("owner_id", sa.Integer(), nullable=True))
+    op.add_column("problem_step", sa.Column("previous_owner_id", sa.Integer(), nullable=True))
+    op.create_index("ix_problem_step_owner", "problem_step", ["owner_id", "step_on"], unique=False)
+    conn = op.get_bind()
+    rows = conn.execute(
+        sa.text(
+            'SELECT journal_id, table_name, record_id, "before", "after" FROM journal_change'
+            " WHERE (table_name = 'problem' AND action = 'update')"
+            " OR (table_name = 'problem_step' AND action = 'insert')"
+            " ORDER BY journal_id, seq"
+        )
+    )
+    owners: dict[tuple[int, int], tuple[object, object]] = {}  # (entry, problem): (old, new)
+    steps: dict[tuple[int, int], dict[str, object]] = {}  # (entry, problem): the step written
+    for journal_id, table_name, record_id, before, after in rows:
+        old = json.loads(before) if isinstance(before, str) else before
+        new = json.loads(after) if isinstance(after, str) else after
+        if not isinstance(new, dict):
+            continue
+        if table_name == "problem":
+            if (
+                isinstance(old, dict)
+                and "owner_id" in new
+                and old.get("owner_id") != new["owner_id"]
+            ):
+                owners[(journal_id, record_id)] = (old.get("owner_id"), new["owner_id"])
+        elif new.get("kind") == "progress" and new.get("problem_id") is not None:
+            steps[(journal_id, int(new["problem_id"]))] = {**new, "id": record_id}
+    mark = sa.text(
+        "UPDATE problem_step SET owner_id = :new, previous_owner_id = :old"
+        " WHERE id = :id AND problem_id = :problem AND kind = 'progress'"
+        " AND step_on = :on AND note = :note"
+    )
+    for key, (old_owner, new_owner) in owners.items():
+        step = steps.get(key)
+        if step is None or new_owner is None:
+            continue  # a correction of a finished problem's owner: no step, no handover
+        conn.execute(
+            mark,
+            {
+                "new": new_owner,
+                "old": old_owner,
+                "id": step["id"],
+                "problem": key[1],
+                "on": step.get("step_on"),
+                "note": step.get("note"),
+            },
+        )
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Operations], None]]] = [
     (1, "initial", m0001_initial),
     (2, "change_journal", m0002_change_journal),
@@ -553,4 +611,5 @@ MIGRATIONS: list[tuple[int, str, Callable[[Operations], None]]] = [
     (4, "visit_section", m0004_visit_section),
     (5, "journal_runs", m0005_journal_runs),
     (6, "name_readings", m0006_name_readings),
+    (7, "problem_handovers", m0007_problem_handovers),
 ]

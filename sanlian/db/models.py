@@ -233,11 +233,17 @@ class ProblemStep(SQLModel, table=True):
 
     raise (the first row), progress (note), resolve (note = what was done, amount_fen, measures),
     close (note = the reason it cannot be solved), reopen (note = reason), extend (due_on = the
-    new due date, note = reason).
+    new due date, note = reason). A progress step that handed the open problem to another
+    cadre (``problem edit --owner``) holds the new owner in ``owner_id`` and the one before in
+    ``previous_owner_id`` (``None``: nobody), so that a report of an earlier day counts the
+    problem to whoever had it then; no other step has ``owner_id``.
     """
 
     __tablename__ = "problem_step"
-    __table_args__ = (Index("ix_problem_step_problem_on", "problem_id", "step_on"),)
+    __table_args__ = (
+        Index("ix_problem_step_problem_on", "problem_id", "step_on"),
+        Index("ix_problem_step_owner", "owner_id", "step_on"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     problem_id: int = Field(sa_column=_fk("problem.id", ondelete="CASCADE", nullable=False))
     kind: str
@@ -247,6 +253,8 @@ class ProblemStep(SQLModel, table=True):
     amount_fen: int | None = None
     operator: str | None = None
     created_at: dt.datetime
+    owner_id: int | None = None
+    previous_owner_id: int | None = None
 
 
 class StepMeasure(SQLModel, table=True):

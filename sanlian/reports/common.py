@@ -85,7 +85,8 @@ def tables(as_of: dt.date | None = None, session: Session | None = None) -> Tabl
     md = SQLModel.metadata.tables
     found = {name: md[name] for name in Tables.__dataclass_fields__}
     if as_of is not None and (session is None or _stepped_after(session, as_of)):
-        found["problem"] = problem_as_of(md["problem"], md["problem_step"], as_of)
+        handovers = session is None or handed_over(session)
+        found["problem"] = problem_as_of(md["problem"], md["problem_step"], as_of, handovers)
     return Tables(**found)
 
 
@@ -113,8 +114,9 @@ STATUS_AFTER = {
 
 
 @functools.lru_cache(maxsize=16)
-def problem_as_of(problem: Table, step: Table, as_of: dt.date) -> Any:
-    """``problem`` with its changing columns as they stood at the end of ``as_of``.
+def problem_as_of(problem: Table, step: Table, as_of: dt.date, handovers: bool = True) -> Any:
+    """``problem`` with its changing columns as they stood at the end of ``as_of``, its owner
+    too (``owner_on``; the stored one where no problem was ever handed over: not ``handovers``).
 
     A problem whose latest step is dated on or before ``as_of`` stood then as it stands now:
     the services refuse a step dated before the latest one, so its stored columns are what
@@ -143,7 +145,7 @@ def problem_as_of(problem: Table, step: Table, as_of: dt.date) -> Any:
     last_kind = latest(s.kind, status_kinds)
     last_on = latest(s.step_on, status_kinds)
     status = case(STATUS_AFTER, value=last_kind, else_=p.status)
-    changing = ("status", "resolved_on", "closed_on", "due_on", "last_step_on")
+    changing = ("status", "resolved_on", "closed_on", "due_on", "last_step_on", "owner_id")
     kept = [c for c in p if c.name not in changing]
     last_step = (
         select(func.max(s.step_on))
@@ -158,8 +160,40 @@ def problem_as_of(problem: Table, step: Table, as_of: dt.date) -> Any:
         case((last_kind == "close", last_on), else_=None).label("closed_on"),
         func.coalesce(latest(s.due_on, ("raise", "extend")), p.due_on).label("due_on"),
         func.coalesce(last_step, p.raised_on).label("last_step_on"),
+        (owner_on(p, step, as_of) if handovers else p.owner_id).label("owner_id"),
     ).where(p.last_step_on > as_of)
     return union_all(current, past).subquery("problem")
+
+
+def handed_over(session: Session) -> bool:
+    """Whether any problem was ever handed to another cadre (asked once per session)."""
+    from sqlalchemy import exists, select
+    from sqlmodel import SQLModel
+
+    key = "sanlian.handed_over"
+    if key not in session.info:
+        step = SQLModel.metadata.tables["problem_step"].c
+        found = select(exists().where(step.owner_id.is_not(None)))
+        session.info[key] = bool(session.execute(found).scalar())
+    return bool(session.info[key])
+
+
+def owner_on(problem: Any, step: Table, day: Any) -> Any:
+    """The owner of each problem (``problem``: its columns) at the end of ``day`` (a date, or
+    a date column): the one the first handover after that day took it from (0 for nobody,
+    made ``NULL``), else its owner now. A handover is dated: the new owner has the problem
+    from that day on."""
+    from sqlalchemy import func, select
+
+    h = step.alias("handover").c
+    then = (
+        select(func.coalesce(h.previous_owner_id, 0))
+        .where(h.problem_id == problem.id, h.owner_id.is_not(None), h.step_on > day)
+        .order_by(h.step_on, h.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return func.nullif(func.coalesce(then, problem.owner_id), 0)
 
 
 def default_as_of(today: dt.date, year: int) -> dt.date:

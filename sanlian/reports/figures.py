@@ -456,29 +456,30 @@ def _money(session: Session, t: Tables, p: Period, grouped: bool) -> Counts:
     from sqlalchemy import func, select
     from sqlmodel import SQLModel
 
-    from sanlian.reports.common import between
+    from sanlian.reports.common import between, handed_over, owner_on
 
-    # the owner is all a step needs of its problem, and an owner does not change with the
-    # as-of day: the stored problem table serves (not the problem as it stood, built per row)
+    # the owner is all a step needs of its problem: the one who had it on the step's day
+    # (the stored table's owner where no problem was ever handed over), not the problem as it
+    # stood on the as-of day, built per row
     problem = SQLModel.metadata.tables["problem"]
     s, m, pr, c = t.problem_step.c, t.step_measure.c, problem.c, t.cadre.c
     where = [s.kind == "resolve", between(s.step_on, p.start, p.end)]
-    owners = problem.outerjoin(t.cadre, c.id == pr.owner_id)
+    owner = owner_on(pr, t.problem_step, s.step_on) if handed_over(session) else pr.owner_id
+
+    def owned(steps: Any) -> Any:
+        return steps.join(problem, pr.id == s.problem_id).outerjoin(t.cadre, c.id == owner)
+
     out = _run(
         session,
         {"funds_fen": func.coalesce(func.sum(s.amount_fen), 0)},
-        t.problem_step.join(owners, pr.id == s.problem_id),
+        owned(t.problem_step),
         where,
         c.section_id if grouped else None,
     )
     group_cols: list[Any] = [m.measure] + ([c.section_id] if grouped else [])
     stmt = (
         select(*group_cols, func.count(s.id.distinct()))
-        .select_from(
-            t.step_measure.join(t.problem_step, s.id == m.step_id).join(
-                owners, pr.id == s.problem_id
-            )
-        )
+        .select_from(owned(t.step_measure.join(t.problem_step, s.id == m.step_id)))
         .where(*where)
         .group_by(*group_cols)
     )

@@ -114,7 +114,10 @@ def _step(
     due_on: dt.date | None = None,
     amount_fen: int | None = None,
     measures: Sequence[str] = (),
+    handed_to: int | None = None,
 ) -> None:
+    """A step of ``problem``'s timeline; ``handed_to``: a handover to that cadre (from the
+    problem's owner until then)."""
     from sqlalchemy import insert
 
     from sanlian.db.models import ProblemStep, StepMeasure
@@ -129,6 +132,8 @@ def _step(
         amount_fen=amount_fen,
         operator=operator,
         created_at=now,
+        owner_id=handed_to,
+        previous_owner_id=problem.owner_id if handed_to is not None else None,
     )
     session.add(step)
     session.flush()
@@ -603,7 +608,16 @@ def edit(
             )
             if problem.status in OPEN:
                 _check(problem, "progress", step_on, "更换日期", today)
-                _step(session, problem, "progress", step_on, now=now, operator=operator, note=note)
+                _step(
+                    session,
+                    problem,
+                    "progress",
+                    step_on,
+                    now=now,
+                    operator=operator,
+                    note=note,
+                    handed_to=person.id,
+                )
                 problem.status = "in_progress"
             elif notes is not None:
                 notes.append(

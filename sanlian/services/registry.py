@@ -100,6 +100,7 @@ KINDS: dict[str, KindSpec] = {
             ("link", "cadre_id", "条联系记录"),
             ("visit_cadre", "cadre_id", "次走访"),
             ("problem", "owner_id", "个问题"),
+            ("problem_step", "previous_owner_id", "个曾负责的问题"),  # handed on: the past's
             ("activity_cadre", "cadre_id", "次活动"),
             ("research", "cadre_id", "篇调研报告"),
         ),
