@@ -128,7 +128,11 @@ def _problem_batch(
         resolved, closed, due = _date(resolved_on), _date(closed_on), _date(due_on)
         assert due is not None
         state = _state(status, resolved, closed, as_of)
-        overdue = (as_of - due).days if state in ("pending", "in_progress") else 0
+        if state in ("pending", "in_progress"):
+            overdue = (as_of - due).days
+        else:
+            finished = resolved if state == "resolved" else closed
+            overdue = (finished - due).days if finished is not None else 0
         out.append(
             (
                 pid,

@@ -154,6 +154,23 @@ def test_refusals(cli: Cli, ledger: Ids, tmp_path: Path) -> None:
     assert cli("brief", "--from", "2026-06-15", "--to", "2026-06-21").code == 0
 
 
+def test_a_period_before_the_campaign_is_refused(cli: Cli, ledger: Ids) -> None:
+    """The campaign starts 03-01: February's briefing has nothing to tell, and was numbered
+    第 1 期 like March's; a period that only starts before 03-01 is the first."""
+    feb = cli("brief", "--from", "2026-02-01", "--to", "2026-02-28")
+    assert (feb.code, feb.out) == (1, "")
+    assert feb.err == (
+        "简报期间 2026-02-01 至 2026-02-28 在活动开始（2026-03-01）之前，没有可以报告的内容；"
+        "请把 --to 写在 2026-03-01 或以后，如 --from 2026-03-01 --to 2026-03-31"
+        "（活动各阶段的日期见 sanlian campaign show）。\n"
+    )
+    days = cli("brief", "--from", "2026-02-15", "--to", "2026-02-28")  # 14 days: as many
+    assert days.code == 1 and "如 --from 2026-03-01 --to 2026-03-14" in days.err
+    assert _json(cli, "--from", "2026-02-20", "--to", "2026-03-10")["no"] == 1
+    assert _json(cli, "--from", "2026-03-01", "--to", "2026-03-31")["no"] == 1
+    assert _json(cli, "--from", "2026-04-01", "--to", "2026-04-30")["no"] == 2
+
+
 def _drop_mobilisation(db_path: Path) -> None:
     """Without its mobilisation meeting, phase 1 (ended 03-31) is pressed (督办) by the office."""
     from sqlalchemy import delete
@@ -198,8 +215,10 @@ def test_lags_most_urgent_first_and_the_cut_is_said(
     assert not any(re.search(r"\d{4}-\d{2}-\d{2}|[^\x00-\x7f] \d|\d [^\x00-\x7f]", t) for t in lags)
 
 
-def test_nothing_cut_says_nothing(cli: Cli, ledger: Ids) -> None:
-    period = ("--from", "2026-02-01", "--to", "2026-02-28")  # before the campaign: no alert
+def test_nothing_cut_says_nothing(cli: Cli, ledger: Ids, monkeypatch: pytest.MonkeyPatch) -> None:
+    # judged today, before the campaign's first day (03-01): no alert
+    monkeypatch.setenv("SANLIAN_TODAY", "2026-02-25")
+    period = ("--from", "2026-02-22", "--to", "2026-03-07")
     text = cli("brief", *period).out
     assert "没有需要督促的事项。" in text and "另有" not in text
     assert _json(cli, *period)["lags_omitted"] == 0

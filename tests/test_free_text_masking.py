@@ -178,6 +178,12 @@ def test_dates_codes_and_landlines_in_prose_are_left_as_written(text: str) -> No
         ("旧证370102900101123", "旧证370102*****1123"),  # the old fifteen digits
         ("电话(139)1234-5678", "电话139****5678"),
         ("+86 138 1234 5678", "+86138****5678"),
+        # split over two lines of a diary (it was shown whole)
+        (
+            "户主身份证370102199001\n011231，电话138\n1234 5678",
+            "户主身份证370102********1231，电话138****5678",
+        ),
+        ("电话138\r\n12345678", "电话138****5678"),
     ],
 )
 def test_numbers_in_prose_are_masked_however_written(text: str, shown: str) -> None:

@@ -1169,3 +1169,77 @@ def test_a_long_bad_value_is_cut_in_the_table(base: Cli, tmp_path: Path) -> None
     result = base("community", "import", write_csv(tmp_path / "社区.csv", rows))
     assert result.code == 1 and len(result.err) < 1_000, len(result.err)
     assert "“类别”的值“" + "村" * 40 + "…（共 5000 个字符）”不认识" in result.err
+
+
+def test_id_numbers_excel_cut_to_fifteen_digits_are_refused_with_their_column(
+    base: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    """A column of ID numbers Excel stored as numbers ends each in 000; one in eleven still
+    has a right check digit (here rows 3 and 5 of 6). They are refused with the rest of the
+    column, not stored wrong; one valid number ending in 000 among others is imported with a
+    note to check it."""
+    import random
+
+    draw = random.Random(7)
+    rows = [["姓名", "科室", "身份证号码"]]
+    passing = []
+    while len(rows) < 7:
+        body = f"3713211980{draw.randint(1, 12):02d}{draw.randint(1, 28):02d}{draw.randint(0, 999):03d}"
+        cut = idn(body)[:15] + "000"
+        valid = idn(cut[:17]) == cut
+        if valid != (len(rows) in (2, 4)):  # (lines 3 and 5: check digit right by chance)
+            continue
+        rows.append([f"截断{len(rows)}", "综合科", cut])
+        if valid:
+            passing.append(cut)
+    source = write_csv(tmp_path / "cut.csv", rows)
+    before = dump(db_path)
+    assert base("cadre", "import", source).code == 1 and dump(db_path) == before
+    result = base("cadre", "import", source, "--reveal")
+    assert result.code == 1
+    for line, number in zip((3, 5), passing, strict=True):
+        said = f"“身份证号码”“{number}”末三位是 000，这一列有 6 个号码都以 000 结尾"
+        assert re.search(rf"^{line} +身份证号码 +{number} +{said}", result.err, re.M), result.err
+    assert "文件中没有合格的行（不合格 6 行）" in result.err
+    skipped = base("cadre", "import", source, "--skip-bad")
+    assert skipped.code == 1 and "新增 0，" in skipped.out  # no good row: nothing imported
+
+    odd = idn("11010119800101100")[:-1]  # a real number may end in 000 (1 in ~1,000)
+    ending = next(
+        idn(odd[:14] + f"{n:03d}")
+        for n in range(0, 1000, 10)
+        if idn(odd[:14] + f"{n:03d}").endswith("000")
+    )
+    rows = [["姓名", "科室", "身份证号码"], ["寅虎", "综合科", ending], ["卯兔", "综合科", MAN]]
+    result = base("cadre", "import", write_csv(tmp_path / "one.csv", rows))
+    assert result.code == 0, result
+    masked = f"{ending[:6]}********{ending[-4:]}"
+    assert (
+        f"第 2 行：提示：身份证号码 {masked} 末三位是 000，校验位正确，已按有效号码接受"
+        in result.err
+    )
+    listed = base("cadre", "list", "--reveal", "-f", "json").json()
+    assert {(c["name"], c["id_number"]) for c in listed} >= {("寅虎", ending), ("卯兔", MAN)}
+
+
+def test_numbers_in_columns_of_other_kinds_are_masked_in_the_error_table(
+    base: Cli, tmp_path: Path
+) -> None:
+    """A phone or ID number written, however spaced, into a column that holds no number (the
+    community, the household's size) is masked in the 值 and 原因 columns like any other;
+    ``--reveal`` shows it as written."""
+    rows = [
+        ["户主姓名", "所在社区(村)", "家庭人口"],
+        ["郑一", "幸福社区 电话138 1234 5678", "2"],
+        ["郑二", "幸福社区", "身份证370102 19900101 1231"],
+        ["郑三", "幸福社区", "１３８１２３４５６７７"],
+    ]
+    source = write_csv(tmp_path / "bad.csv", rows)
+    result = base("household", "import", source)
+    assert result.code == 1
+    for whole in ("1234 5678", "19900101", "１２３４５６７７"):
+        assert whole not in result.err, whole
+    assert "找不到社区(村)“幸福社区 电话138****5678”" in result.err
+    revealed = base("household", "import", source, "--reveal")
+    assert "找不到社区(村)“幸福社区 电话138 1234 5678”" in revealed.err
+    assert "身份证370102 19900101 1231" in revealed.err

@@ -145,6 +145,31 @@ def test_xlsx_ledgers(workbook: Any, ledger: Ids) -> None:
     assert [r[1] for r in cadres[1:]] == ["张伟", "李娜", "孙闲", "王强", "赵敏"]
 
 
+def test_xlsx_problem_finished_late_shows_the_days_it_was_late(base: Cli, tmp_path: Path) -> None:
+    """A problem due 03-31 and resolved on 05-10 was 40 days late: the ledger said 0, as for
+    one settled in time. Open ones: days past due on the as-of day."""
+    import openpyxl
+
+    add = ("problem", "add", "--household", "1", "--category", "就学", "--owner", "单丽")
+    for text, due in (
+        ("晚解决", "3-31"),
+        ("晚办结", "3-31"),
+        ("按时解决", "6-30"),
+        ("未办", "3-31"),
+    ):
+        assert base(*add, "--text", text, "--date", "3-1", "--due", due).code == 0
+    assert base("problem", "resolve", "1", "--how", "已协调", "--date", "5-10").code == 0
+    assert base("problem", "close", "2", "--reason", "政策不允许", "--date", "4-10").code == 0
+    assert base("problem", "resolve", "3", "--how", "已协调", "--date", "4-1").code == 0
+    path = tmp_path / "自查报告.xlsx"
+    assert base("selfcheck", "--as-of", "2026-06-15", "-o", path).code == 0
+    rows = list(openpyxl.load_workbook(path)["问题台账"].iter_rows(values_only=True))
+    late = next(i for i, h in enumerate(rows[0]) if str(h).startswith("超期天数"))
+    assert {r[0]: r[late] for r in rows[1:]} == {1: 40, 2: 10, 3: 0, 4: 76}
+    listed = base("problem", "list", "--as-of", "2026-06-15", "-f", "json").json()
+    assert {r["id"]: r["overdue_days"] for r in listed} == {1: 40, 2: 10, 3: None, 4: 76}
+
+
 def test_xlsx_ledger_longer_than_a_sheet(
     cli: Cli, ledger: Ids, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -372,7 +397,7 @@ def test_docx_numbers_equal_json(document: Any, figures: Any) -> None:
         f"落实资金{f['funds_yuan']}元",
         f"送政策{f['measures']['policy']}次",
         f"撰写调研报告{f['research_reports']}篇",
-        f"{f['cadres_with_research']}名干部完成撰写",
+        f"在册干部{f['cadres_total']}名中已有{f['cadres_with_research']}名撰写",
         f"专题教育{f['education_sessions']}次",
         f"共同过组织生活{f['org_life_sessions']}次",
         f"七一前{f['org_life_before_july']}次",
@@ -478,6 +503,42 @@ def test_docx_cites_no_retired_cadre(cli: Cli, ledger: Ids, document: Any, tmp_p
     path = tmp_path / "年中.docx"
     assert cli("selfcheck", "--as-of", "2026-06-15", "-o", path).code == 0
     assert "刘退《退休前的调研》" in _research_item(docx.Document(str(path)))  # still serving
+
+
+def test_docx_research_sentence_is_true_when_a_writer_left(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three cadres wrote one report each and one left: 3 reports, 2 writers on the roster of
+    2 — not "2名干部撰写调研报告3篇", which has one of them write two."""
+    import docx
+
+    monkeypatch.setenv("SANLIAN_TODAY", "2026-08-15")
+    assert cli("init", "--year", "2026").code == 0
+    assert cli("section", "add", "甲科").code == 0
+    for name in ("张伟", "李强", "周杰"):
+        assert cli("cadre", "add", name, "--section", "甲科").code == 0
+        add = ("research", "add", "--cadre", name, "--title", f"{name}的调研", "--date", "7-1")
+        assert cli(*add).code == 0
+    assert cli("cadre", "remove", "周杰", "--force").code == 0
+    monkeypatch.setenv("SANLIAN_TODAY", "2026-12-20")
+    f = cli("selfcheck", "-f", "json").json()["figures"]
+    assert (f["research_reports"], f["cadres_with_research"], f["cadres_total"]) == (3, 2, 2)
+    path = tmp_path / "自查报告.docx"
+    assert cli("selfcheck", "-o", path).code == 0
+    doc = docx.Document(str(path))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "名干部撰写调研报告" not in text and "名干部完成撰写" not in text
+    assert "撰写调研报告3篇，在册干部2名均已撰写；" in "".join(_sections(doc)["一、基本情况"])
+    assert _research_item(doc).startswith(
+        "（四）撰写一份调研报告。干部共撰写调研报告3篇，在册干部2名均已撰写，如"
+    )
+    # a third on the roster who has not written: two of the three have
+    assert cli("cadre", "add", "王芳", "--section", "甲科").code == 0
+    later = tmp_path / "自查报告2.docx"
+    assert cli("selfcheck", "-o", later).code == 0
+    item = _research_item(docx.Document(str(later)))
+    assert "干部共撰写调研报告3篇，在册干部3名中已有2名撰写，如" in item, item
+    assert "尚未撰写的干部：王芳。" in item
 
 
 def test_docx_says_it_in_words(cli: Cli, ledger: Ids, db_path: Path, tmp_path: Path) -> None:

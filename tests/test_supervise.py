@@ -478,3 +478,45 @@ def test_a_due_date_of_an_earlier_year_is_written_with_its_year(base: Cli) -> No
     result = base("supervise", "--as-of", "2026-11-05", "-f", "json")
     texts = [a["text"] for g in result.json()["groups"] for a in g["alerts"]]
     assert any(t.startswith("总结阶段已于11月1日开始") for t in texts), texts
+
+
+def test_no_visit_this_year_counts_from_the_campaign_or_the_link(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cadre with no visit in the year has been quiet since the campaign's first day (03-01),
+    or since his first link when that began later — not since 1 January (181 days on 07-01)."""
+    monkeypatch.setenv("SANLIAN_TODAY", "2026-07-01")
+    steps = [
+        ("init", "--year", "2026"),
+        ("section", "add", "甲科"),
+        ("cadre", "add", "张伟", "--section", "甲科"),
+        ("cadre", "add", "李强", "--section", "甲科"),
+        ("cadre", "add", "周杰", "--section", "甲科"),
+        ("community", "add", "幸福社区"),
+        ("link", "community", "--section", "甲科", "--community", "幸福社区", "--from", "3-1"),
+        ("household", "add", "王秀英", "--community", "幸福社区"),
+        ("household", "add", "李大爷", "--community", "幸福社区"),
+        ("link", "household", "--cadre", "张伟", "--household", "王秀英", "--from", "3-1"),
+        ("link", "household", "--cadre", "李强", "--household", "李大爷", "--from", "5-1"),
+    ]
+    for step in steps:
+        result = cli(*step)
+        assert result.code == 0, (step, result)
+    data = _json(cli, "--as-of", "2026-07-01")
+    quiet = [(a["actor"], a["days"], a["text"]) for a in _alerts(data) if a["kind"] == "no_visit"]
+    text = "本年度还没有走访记录（应每 30 天至少走访一次）"
+    # longest quiet first: 张伟 (linked 03-01) and 周杰 (no link) since 03-01, 李强 since 05-01
+    assert quiet == [("张伟", 122, text), ("周杰", 122, text), ("李强", 61, text)]
+    # a link of an earlier year still active counts from the campaign's first day
+    assert cli("init", "--year", "2025").code == 0
+    bureau = ("link", "community", "--bureau", "--community", "幸福社区", "--from", "2025-06-01")
+    assert cli(*bureau).code == 0
+    earlier = ("link", "household", "--cadre", "周杰", "--household", "王秀英", "--from")
+    result = cli(*earlier, "2025-06-01")
+    assert result.code == 0, result
+    data = _json(cli, "--as-of", "2026-07-01")
+    assert [(a["actor"], a["days"]) for a in _alerts(data) if a["kind"] == "no_visit"] == [
+        ("张伟", 122),
+        ("周杰", 122),
+        ("李强", 61),
+    ]

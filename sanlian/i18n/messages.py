@@ -110,6 +110,8 @@ MESSAGES: dict[str, str] = {
     "nothing_to_edit": "没有给出要修改的内容，请至少写一个选项（见 --help）。",
     "already_retired": "{kind}“{name}”（编号 {id}）已经停用。",
     # --- notes (not errors) ----------------------------------------------------------------
+    "note_id_zeros": "提示：身份证号码 {value} 末三位是 000，校验位正确，已按有效号码接受；Excel 把号码当成数字存时末三位会变成 000，请与原件核对。",
+    "id_excel_zeros_column": "“{field}”“{value}”末三位是 000，这一列有 {count} 个号码都以 000 结尾：多半是 Excel 把号码当成数字存，只保留了前 15 位（校验位碰巧对上）；请在 Excel 中把这一列设为“文本”格式，重新录入完整号码。",
     "note_area_code": "提示：身份证号码 {value} 的地区码 {area} 不在行政区划代码表中（请核对是否抄错），校验位正确，已按有效号码接受。",
     "note_open_problems": "提示：{name}还负责 {count} 个未办结的问题（编号 {ids}），请改派他人，如 sanlian problem edit {first} --owner 新责任人。",
     "note_section_cadres": "提示：{name}还有 {count} 名在册干部，请用 sanlian cadre edit 姓名 --section 新科室 调整。",
@@ -271,6 +273,7 @@ MESSAGES: dict[str, str] = {
     "report_suffix": "不能写成“{suffix}”文件，{command} 可写：{choices}；请改用这些后缀之一。",
     "report_period_order": "“开始日期”{start} 晚于“结束日期”{end}，请调换或改正。",
     "report_brief_future": "简报的“开始日期”{start} 晚于今天（{today}），这段时间还没有到，写不出内容；请改为今天或以前的日期。",
+    "report_brief_before_campaign": "简报期间 {start} 至 {end} 在活动开始（{first}）之前，没有可以报告的内容；请把 --to 写在 {first} 或以后，如 --from {first} --to {to}（活动各阶段的日期见 sanlian campaign show）。",
     "report_brief_no": "“期号”应为正整数，现在是“{value}”，请改正。",
     # reports: supervision lines
     "sv_nothing": "没有需要督促的事项。",

@@ -124,12 +124,26 @@ def basic_paragraphs(detail: SelfCheckDetail) -> list[str]:
         + _carried_over(f)
         + f"；排查矛盾纠纷{f.conflicts_raised}件，已化解{f.conflicts_resolved}件。为群众和企业落实资金"
         f"{f.funds_yuan:.2f}元" + (f"，{measures}" if measures else "") + "。",
-        f"撰写调研报告{f.research_reports}篇，{f.cadres_with_research}名干部完成撰写；开展群众观念"
+        f"撰写调研报告{f.research_reports}篇"
+        + (f"，{_research_writers(f)}" if f.research_reports and f.cadres_total else "")
+        + "；开展群众观念"
         f"专题教育{f.education_sessions}次，共同过组织生活{f.org_life_sessions}次（其中七一前"
         f"{f.org_life_before_july}次），文明行动进社区{f.civility_actions}次，交流体会"
         f"{f.exchanges}次，建立长效机制{f.mechanisms}项，干部参加活动{f.activity_person_times}人次。"
         f"“八个一”活动已完成{f.eight_ones_done}项。",
     ]
+
+
+def _research_writers(f: Any) -> str:
+    """Which cadres on the roster wrote a report. ``research_reports`` counts every report of
+    the year, a removed cadre's too, while ``cadres_with_research`` counts only cadres still on
+    the roster: "2名干部撰写调研报告3篇" would have one of the two write two."""
+    written, total = f.cadres_with_research, f.cadres_total
+    if not written:
+        return f"在册干部{total}名均尚未撰写"
+    if written == total:
+        return f"在册干部{total}名均已撰写"
+    return f"在册干部{total}名中已有{written}名撰写"
 
 
 def _carried_over(f: Any) -> str:
@@ -201,8 +215,12 @@ def practice_paragraphs(detail: SelfCheckDetail) -> list[tuple[str, str]]:
             else "尚无走访记录。该项尚未开展，须抓紧组织。"
         ),
         "research": (
-            f"{f.cadres_with_research}名干部撰写调研报告{f.research_reports}篇（在册干部"
-            f"{f.cadres_total}名）"
+            (
+                f"干部共撰写调研报告{f.research_reports}篇"
+                + (f"，{_research_writers(f)}" if f.cadres_total else "，目前无在册干部")
+                if f.research_reports
+                else f"尚无干部撰写调研报告（在册干部{f.cadres_total}名）"
+            )
             + (
                 "，如" + "、".join(f"{a}《{t}》" for a, t in detail.research) + "。"
                 if detail.research

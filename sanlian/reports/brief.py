@@ -232,6 +232,17 @@ def brief(
     if start > today:  # a month still to come: its figures all 0, its change all negative
         raise ValidationError("report_brief_future", start=start, today=today)
     view, _ = load_campaign(session, today=today, year=end.year, as_of=end)
+    if end < view.start:  # all before the first phase: nothing to tell, yet numbered 第 1 期
+        first = view.start
+        months = whole_months(start, end)
+        if months:  # February's: March's; else as many days from the first day
+            index = first.year * 12 + first.month - 1 + months
+            to = dt.date(index // 12, index % 12 + 1, 1) - dt.timedelta(days=1)
+        else:
+            to = first + (end - start)
+        raise ValidationError(
+            "report_brief_before_campaign", start=start, end=end, first=first, to=to
+        )
     year = view.campaign.year
     period = Period(year, start, end, end)
     length = period.days

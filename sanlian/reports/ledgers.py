@@ -195,7 +195,8 @@ class ProblemRow:
     status: str  # the stored status
     state: str  # the status as it stood on the as-of day
     due_on: dt.date
-    overdue_days: int  # days past due on the as-of day, 0 if not overdue or not open
+    overdue_days: int  # days past due: an open problem's on the as-of day, a finished one's on
+    # the day it was finished; 0 if none
     resolved_on: dt.date | None
     closed_on: dt.date | None
     last_step_on: dt.date
@@ -413,7 +414,11 @@ def iter_problem_rows(
             resolved_day, closed, due = days[resolved_on], days[closed_on], days[due_on]
             assert due is not None
             state = _state(status, resolved_day, closed, as_of)
-            overdue = (as_of - due).days if state in ("pending", "in_progress") else 0
+            if state in ("pending", "in_progress"):
+                overdue = (as_of - due).days
+            else:  # finished by the as-of day: the days it was late on the day it was finished
+                finished = resolved_day if state == "resolved" else closed
+                overdue = (finished - due).days if finished is not None else 0
             if keys is None:
                 kept: tuple[str, ...] = ()
             else:

@@ -444,6 +444,9 @@ def _cadres(session: Session, view: CampaignView, period: Period) -> list[Alert]
         return []
     rows = _cadre_facts(session, period)
     quiet = _quiet_cadres(session, period, cadence, rows) if cadence_due else {}
+    # no visit in the year: quiet since the campaign began, or since the cadre's first link
+    # of the year when later (not since 1 January, before any visit was due)
+    since = _visits_due_from(session, view, period) if None in quiet.values() else {}
     out = _uncovered_sections(session, period, rows) if started else []
     for row in rows:
         where = (row.section_id, row.section)
@@ -477,7 +480,7 @@ def _cadres(session: Session, view: CampaignView, period: Period) -> list[Alert]
             last_visit_on = quiet[row.id]
             if last_visit_on is None:
                 text = render("sv_no_visit_year", days=cadence)
-                days = (as_of - period.start).days
+                days = (as_of - since.get(row.id, view.start)).days
             else:
                 days = (as_of - last_visit_on).days
                 last = _day(last_visit_on, as_of)
@@ -505,6 +508,32 @@ def _cadres(session: Session, view: CampaignView, period: Period) -> list[Alert]
                     ref=row.id,
                 )
             out.append(alert)
+    return out
+
+
+def _visits_due_from(session: Session, view: CampaignView, period: Period) -> dict[int, dt.date]:
+    """Cadre → the day visits became due, for a cadre whose first link (household or
+    enterprise) active in the year up to the as-of day began after the campaign's first day
+    (``view.start``): that link's first day. Others count from ``view.start``."""
+    from sqlalchemy import func, or_, select
+
+    from sanlian.reports.common import tables
+
+    link = tables(period.as_of, session).link.c
+    stmt = (
+        select(link.cadre_id, func.min(link.start_on))
+        .where(
+            link.cadre_id.is_not(None),
+            link.start_on <= period.as_of,
+            or_(link.end_on.is_(None), link.end_on >= period.start),
+        )
+        .group_by(link.cadre_id)
+    )
+    out = {}
+    for cid, first in session.execute(stmt):
+        day = _as_date(first)
+        if day > view.start:
+            out[int(cid)] = day
     return out
 
 

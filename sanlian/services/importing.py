@@ -646,12 +646,12 @@ class Problem:
         as Excel shows it: it holds no full number, and it is what the clerk will look for; so
         are words written in its place (``暂无``).
         """
-        from sanlian.services.validate import mask_id, mask_numbers_in, mask_phone
+        from sanlian.services.validate import mask_id, mask_numbers_anywhere, mask_phone
 
         if reveal or not self.value:
             return self.value
         if self.type not in SENSITIVE_TYPES:  # a number in a column of another kind
-            return mask_numbers_in(self.value)
+            return mask_numbers_anywhere(self.value)
         if looks_scientific(self.value) or not any(ch.isdigit() for ch in self.value):
             return self.value  # ``暂无``: words, no number to hide
         masked = mask_id(self.value) if self.type == "id_number" else mask_phone(self.value)
@@ -662,7 +662,11 @@ class Problem:
         message does; with ``reveal`` that quote is the value as written, as the 值 column
         shows it. Only a quote that is this value masked (the same length, its shown digits
         those of the value with separators and blanks dropped) is put back."""
-        if not reveal or "*" not in self.reason or not self.value:
+        if not reveal:  # a number the reason quotes from a column of another kind too
+            from sanlian.services.validate import mask_numbers_anywhere
+
+            return mask_numbers_anywhere(self.reason)
+        if "*" not in self.reason or not self.value:
             return self.reason
         written = _SEPARATORS.sub("", self.value).upper()
 
@@ -843,6 +847,7 @@ class Importer:
 # A row's note that its ID number's area code is unknown for its birth year, as ``_clean_new``
 # keeps it (this prefix and the number; no sentence starts so) until ``_notes`` shows it.
 AREA_NOTE = "\x00area:"
+ZEROS_NOTE = "\x00zeros:"  # + the number: a valid ID number ending in 000 (``_Zeros``)
 
 
 def _parse_enum(
@@ -1468,6 +1473,10 @@ class RegistryImporter(Importer):
                 from sanlian.services import validate
 
                 text = validate.area_note(text[len(AREA_NOTE) :])
+            elif listed and text.startswith(ZEROS_NOTE):
+                from sanlian.services.validate import mask_id
+
+                text = render("note_id_zeros", value=mask_id(text[len(ZEROS_NOTE) :]))
             shown = render("import_row_note", line=row.line, note=text) if listed else ""
             result.note(shown, group="id_number")
 
@@ -2073,6 +2082,7 @@ def _run_import(
     result, columns, rows = prepared.result, prepared.columns, prepared.rows
     example, mapped_keys, fields = prepared.example, prepared.mapped_keys, prepared.fields
     read = 0
+    zeros = _Zeros.of(importer, columns)
 
     savepoint = session.begin_nested()
     try:
@@ -2100,6 +2110,8 @@ def _run_import(
                     result.example_line = line
                     continue
                 result.rows += 1
+                if zeros is not None:
+                    zeros.count(values)
                 if problems:
                     # A damaged number hides the rest of the row's checks for its own column.
                     skip = {_key(columns, p) for p in problems}
@@ -2122,6 +2134,8 @@ def _run_import(
                         found = _diagnose(importer, row, columns) or [Problem("", "", exc.message)]
                         result.bad.append(BadRow(line, cells, found))
                         continue
+                if zeros is not None and zeros.holds(row):
+                    continue  # judged once the whole column is counted
                 batch.append(row)
                 if len(batch) >= BATCH:
                     result.bad.extend(importer.process(batch, result, keep_plan))
@@ -2145,6 +2159,8 @@ def _run_import(
             )
         if batch:
             result.bad.extend(importer.process(batch, result, keep_plan))
+        if zeros is not None and zeros.held:
+            result.bad.extend(zeros.judge(importer, result, keep_plan))
         importer.finish()
         if progress is not None:
             progress(table.total, table.total, read)
@@ -2165,6 +2181,75 @@ def _run_import(
         result.bad_file = write_bad_rows(table.path, columns, result.bad)
     result.seconds = time.perf_counter() - started
     return result
+
+
+class _Zeros:
+    """ID numbers ending in 000 in a file's ID column. Excel keeps 15 digits of a number, so
+    a column of ID numbers stored as numbers ends each in 000; one in eleven of them still
+    has a right check digit. A valid number ending so is held back until the whole column is
+    counted: where many of the column's numbers end in 000 (``TRUNCATED_SHARE``, two at the
+    least), it is refused with them; else it is imported with a note to check it (one real
+    number in about a thousand ends so)."""
+
+    TRUNCATED_SHARE = 10  # one number in this many ending in 000: the column was truncated
+
+    def __init__(self, key: str, header: str) -> None:
+        self.key = key
+        self.header = header
+        self.numbers = 0
+        self.ending = 0
+        self.held: list[Row] = []
+
+    @classmethod
+    def of(cls, importer: Importer, columns: Columns) -> _Zeros | None:
+        spec = getattr(importer, "_id_spec", None)
+        if spec is None or spec.key not in {f.key for f in columns.fields.values()}:
+            return None
+        return cls(spec.key, columns.header_of(spec.key))
+
+    def count(self, values: Mapping[str, Any]) -> None:
+        raw = values.get(self.key)
+        if raw is None:
+            return
+        digits = "".join(ch for ch in str(raw) if ch.isalnum())
+        if len(digits) >= 15:
+            self.numbers += 1
+            self.ending += digits.endswith("000")
+
+    def holds(self, row: Row) -> bool:
+        number = row.data.get("id_number")
+        if isinstance(number, str) and number.endswith("000"):
+            self.held.append(row)
+            return True
+        return False
+
+    def judge(self, importer: Importer, result: ImportResult, keep_plan: bool) -> list[BadRow]:
+        if self.ending >= 2 and self.ending * self.TRUNCATED_SHARE > self.numbers:
+            from sanlian.services.validate import mask_id
+
+            return [
+                BadRow(
+                    row.line,
+                    row.cells,
+                    [
+                        Problem(
+                            self.header,
+                            display(row.values.get(self.key)),
+                            render(
+                                "id_excel_zeros_column",
+                                field=self.header,
+                                value=mask_id(row.data["id_number"]),
+                                count=self.ending,
+                            ),
+                            "id_number",
+                        )
+                    ],
+                )
+                for row in self.held
+            ]
+        for row in self.held:
+            row.notes.append(ZEROS_NOTE + row.data["id_number"])
+        return importer.process(self.held, result, keep_plan)
 
 
 @dataclass

@@ -708,7 +708,9 @@ def iter_listing(
         is_open = r["raised_on"] <= as_of and (
             r["status"] in OPEN or (finished is not None and finished > as_of)
         )
-        late = (as_of - r["due_on"]).days if is_open and r["due_on"] < as_of else None
+        # days past due: on the as-of day while open, else on the day it was finished
+        until = as_of if is_open else finished if r["raised_on"] <= as_of else None
+        late = (until - r["due_on"]).days if until is not None and r["due_on"] < until else None
         retired_on = r["owner_retired_on"]
         yield (
             {

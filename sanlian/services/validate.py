@@ -484,7 +484,9 @@ def mask_numbers_in(text: str) -> str:
 
 # ID-number-like (18 characters, or the old 15 digits) and mobile-like (11 digits, maybe after
 # +86) runs in free text, after ``fold_digits``; a space or a dash may stand between digits.
-_SEP = r"[ .\\\-()]{0,3}"  # between two digits: spaces, dots, dashes, escapes, brackets
+# between two digits: spaces, dots, dashes, escapes, brackets, a line break (a number split
+# over two lines of a diary)
+_SEP = r"[ .\\\-()\r\n]{0,3}"
 _LOOSE_ID = re.compile(
     rf"(?<![0-9*])(?:[0-9](?:{_SEP}[0-9]){{16}}{_SEP}[0-9Xx]|[0-9](?:{_SEP}[0-9]){{14}})"
     r"(?![0-9])"
@@ -495,7 +497,7 @@ _LOOSE_PHONE = re.compile(rf"(?<![0-9+*])(?:\+?86{_SEP})?1(?:{_SEP}[0-9]){{10}}(
 _WRITTEN_PHONE = re.compile(
     rf"(?<![0-9+*])(?:\+?86{_SEP})?(?:\(|（)?1[3-9][0-9](?:{_SEP}[0-9]){{8}}(?![0-9])"
 )
-_LOOSE_SEPARATORS = re.compile(r"[ .\\\-()]")
+_LOOSE_SEPARATORS = re.compile(r"[ .\\\-()\r\n]")
 _ANY_DIGIT = re.compile(r"[0-9\uff10-\uff19]")
 # Full-width digits, letters X and dots, every kind of space (a no-break space from Word, a
 # zero-width one) and dash (as an input method or a pasted text has them) as ASCII.
