@@ -293,6 +293,43 @@ def test_restore_of_a_good_backup_keeps_the_replaced_one(base: Cli, db_path: Pat
     assert (os.stat(db_path).st_mode & 0o777) == 0o600
 
 
+def test_no_write_lands_between_the_kept_copy_and_the_restore(
+    base: Cli, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The restore holds the database's lock from before it copies the database to keep it
+    until it has written the backup over it: another program's write waits (here: is refused
+    at once), and is neither lost between the two nor missing from the kept copy. (It was
+    taken without the lock: an import that committed meanwhile was in neither.)"""
+    assert base("db", "backup").code == 0
+    copy = next(_set(db_path).glob("*-manual.db"))
+    assert base("section", "add", "新科室").code == 0
+    taken = backups.take
+    tried: list[str] = []
+
+    def take_then_write(*args: object, **kwargs: object) -> Path | None:
+        kept = taken(*args, **kwargs)  # type: ignore[arg-type]
+        other = sqlite3.connect(db_path, timeout=0)
+        try:
+            other.execute(
+                "INSERT INTO section (name, created_at) VALUES ('另一进程', '2026-06-15')"
+            )
+            other.commit()
+            tried.append("written")
+        except sqlite3.OperationalError as exc:
+            tried.append(str(exc))
+        finally:
+            other.close()
+        return kept
+
+    monkeypatch.setattr(backups, "take", take_then_write)
+    current = dump(db_path)
+    result = base("db", "restore", copy, "--yes")
+    assert result.code == 0, result
+    assert tried == ["database is locked"]
+    kept = next(_set(db_path).glob("*-before-restore.db"))
+    assert dump(kept) == current and dump(db_path) == dump(copy)
+
+
 def test_restore_over_a_database_sqlite_cannot_read(base: Cli, db_path: Path) -> None:
     """The very case a restore is for: the file's first page wiped. It is replaced, and kept
     as it was, byte for byte, with the journal beside it moved along (never applied to the

@@ -22,12 +22,14 @@ process writes to the database.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import glob
 import os
 import re
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,9 +108,10 @@ def _os_error(exc: OSError, path: Path) -> DatabaseError:
     return DatabaseError("backup_failed", path=path, reason=os_reason(exc))
 
 
-def copy(source: Path, target: Path) -> None:
+def copy(source: Path, target: Path, connection: sqlite3.Connection | None = None) -> None:
     """A consistent copy of ``source`` into a new file ``target`` (0600), by SQLite's backup
-    API. A failed copy leaves no partial file behind."""
+    API (read through ``connection`` when given: one holding the database's lock). A failed
+    copy leaves no partial file behind."""
     from sanlian.db.engine import BUSY_TIMEOUT
 
     try:
@@ -119,7 +122,7 @@ def copy(source: Path, target: Path) -> None:
     except OSError as exc:
         raise _os_error(exc, target) from exc
     try:
-        _backup_api(source, target, BUSY_TIMEOUT)
+        _backup_api(source, target, BUSY_TIMEOUT, connection=connection)
         os.chmod(target, 0o600)
     except BaseException as exc:
         target.unlink(missing_ok=True)
@@ -138,22 +141,66 @@ def copy(source: Path, target: Path) -> None:
         raise
 
 
-def _backup_api(source: Path, target: Path, timeout: float, *, read_only: bool = False) -> None:
+def _backup_api(
+    source: Path,
+    target: Path | sqlite3.Connection,
+    timeout: float,
+    *,
+    read_only: bool = False,
+    connection: sqlite3.Connection | None = None,
+) -> None:
     """``read_only`` for a file that is only read (a restore's source): opening it must not
     change it. The live database is opened normally, so that a journal left by a killed
-    process is rolled back first."""
-    if read_only:
+    process is rolled back first. ``connection``: read the source through it (it holds the
+    lock); ``target`` may be a connection too (written through it)."""
+    if connection is not None:
+        src = connection
+    elif read_only:
         src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=timeout)
     else:
         src = sqlite3.connect(source, timeout=timeout)
     try:
-        dst = sqlite3.connect(target, timeout=timeout)
+        dst = (
+            target
+            if isinstance(target, sqlite3.Connection)
+            else sqlite3.connect(target, timeout=timeout)
+        )
         try:
             src.backup(dst)
         finally:
-            dst.close()
+            if dst is not target:
+                dst.close()
     finally:
-        src.close()
+        if src is not connection:
+            src.close()
+
+
+@contextlib.contextmanager
+def _held(path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection to ``path`` holding its exclusive lock until the block ends (waiting for a
+    writer to finish first): nobody writes between a restore's copy of the database and the
+    restore, so a write committed meanwhile is in the copy, not lost."""
+    from sanlian.db.engine import BUSY_TIMEOUT
+
+    try:
+        held = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise DatabaseError("backup_failed", path=path, reason=str(exc)) from exc
+    try:
+        try:  # the lock taken by a write transaction, and kept after it (exclusive mode)
+            held.execute("PRAGMA locking_mode=EXCLUSIVE")
+            held.execute("BEGIN EXCLUSIVE")
+            held.execute("COMMIT")
+        except sqlite3.Error as exc:
+            text = str(exc).lower()
+            if "locked" in text or "busy" in text:
+                raise DatabaseError("db_locked") from exc
+            if "readonly" in text:
+                raise DatabaseError("db_readonly", path=path) from exc
+            raise DatabaseError("backup_failed", path=path, reason=str(exc)) from exc
+        yield held
+    finally:
+        held.close()
 
 
 def _name(folder: Path, who: str, reason: str) -> Path:
@@ -169,10 +216,16 @@ def _name(folder: Path, who: str, reason: str) -> Path:
     return folder / f"{who}-{stamp}-{max(taken) + 1}-{reason}.db"
 
 
-def take(location: str, reason: str, *, rotate_now: bool = True) -> Path | None:
+def take(
+    location: str,
+    reason: str,
+    *,
+    rotate_now: bool = True,
+    connection: sqlite3.Connection | None = None,
+) -> Path | None:
     """Copy the database into the backup set, then rotate (``rotate_now=False``: the caller
     rotates once it knows the copy is worth keeping); None when there is nothing to copy (no
-    file yet, or an empty one)."""
+    file yet, or an empty one). ``connection``: read through it (it holds the lock)."""
     source = sqlite_path(location)
     if not source.is_file() or source.stat().st_size == 0:
         return None
@@ -182,7 +235,7 @@ def take(location: str, reason: str, *, rotate_now: bool = True) -> Path | None:
     for _attempt in range(50):  # two processes may pick the same free name in one second
         target = _name(folder, who, reason)
         try:
-            copy(source, target)
+            copy(source, target, connection)
             break
         except RuleError as exc:
             if exc.key != "backup_exists":
@@ -373,12 +426,14 @@ def restore(location: str, source: Path) -> Path | None:
         raise DatabaseError("db_is_dir", path=target)
     if source.resolve() == target.resolve():
         raise RuleError("restore_same", path=source)
-    kept = None
     if target.exists():
         try:
             if target.stat().st_size and not _has_header(target):
                 raise DatabaseError("db_not_database", path=target)  # opened, it would be lost
-            kept = take(location, "before-restore")
+            with _held(target) as held:  # no write lands between the copy and the restore
+                kept = take(location, "before-restore", connection=held)
+                _write_over(source, held, target)
+            return kept
         except DatabaseError as exc:
             if exc.key != "db_not_database":
                 raise
@@ -386,18 +441,24 @@ def restore(location: str, source: Path) -> Path | None:
             kept = _keep_unreadable(target)
             _swap_in(source, target)
             return kept
-    if not target.exists():
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o600))
-        except OSError as exc:
-            raise _os_error(exc, target) from exc
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o600))
+    except OSError as exc:
+        raise _os_error(exc, target) from exc
+    _write_over(source, target, target)
+    return None
+
+
+def _write_over(source: Path, into: Path | sqlite3.Connection, target: Path) -> None:
+    """The restore proper: ``source`` written over the database ``target`` (through ``into``,
+    a connection holding its lock, or the file)."""
     from sanlian.db.engine import BUSY_TIMEOUT
 
     try:
         # Written through SQLite (not a file copy), so that a reader of the old database sees
         # either the old or the new one, and its journal files stay right.
-        _backup_api(source, target, BUSY_TIMEOUT, read_only=True)
+        _backup_api(source, into, BUSY_TIMEOUT, read_only=True)
     except sqlite3.Error as exc:
         text = str(exc).lower()
         if "locked" in text or "busy" in text:
@@ -409,4 +470,3 @@ def restore(location: str, source: Path) -> Path | None:
         raise DatabaseError("backup_failed", path=target, reason=str(exc)) from exc
     except OSError as exc:
         raise _os_error(exc, target) from exc
-    return kept
