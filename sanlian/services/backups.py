@@ -192,12 +192,7 @@ def _held(path: Path) -> Iterator[sqlite3.Connection]:
             held.execute("BEGIN EXCLUSIVE")
             held.execute("COMMIT")
         except sqlite3.Error as exc:
-            text = str(exc).lower()
-            if "locked" in text or "busy" in text:
-                raise DatabaseError("db_locked") from exc
-            if "readonly" in text:
-                raise DatabaseError("db_readonly", path=path) from exc
-            raise DatabaseError("backup_failed", path=path, reason=str(exc)) from exc
+            raise _refusal(exc, path) from exc
         yield held
     finally:
         held.close()
@@ -450,6 +445,18 @@ def restore(location: str, source: Path) -> Path | None:
     return None
 
 
+def _refusal(exc: sqlite3.Error, path: Path) -> DatabaseError:
+    """What SQLite's error writing the database ``path`` (a restore) says to the clerk."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return DatabaseError("db_locked")
+    if "full" in text:
+        return DatabaseError("db_full", path=path)
+    if "readonly" in text:
+        return DatabaseError("db_readonly", path=path)
+    return DatabaseError("backup_failed", path=path, reason=str(exc))
+
+
 def _write_over(source: Path, into: Path | sqlite3.Connection, target: Path) -> None:
     """The restore proper: ``source`` written over the database ``target`` (through ``into``,
     a connection holding its lock, or the file)."""
@@ -460,13 +467,6 @@ def _write_over(source: Path, into: Path | sqlite3.Connection, target: Path) -> 
         # either the old or the new one, and its journal files stay right.
         _backup_api(source, into, BUSY_TIMEOUT, read_only=True)
     except sqlite3.Error as exc:
-        text = str(exc).lower()
-        if "locked" in text or "busy" in text:
-            raise DatabaseError("db_locked") from exc
-        if "full" in text:
-            raise DatabaseError("db_full", path=target) from exc
-        if "readonly" in text:
-            raise DatabaseError("db_readonly", path=target) from exc
-        raise DatabaseError("backup_failed", path=target, reason=str(exc)) from exc
+        raise _refusal(exc, target) from exc
     except OSError as exc:
         raise _os_error(exc, target) from exc
