@@ -179,3 +179,23 @@ def test_a_database_under_a_file_instead_of_a_folder(cli: Cli, tmp_path: Path) -
     assert result.code == 1, result
     assert "无法打开数据库" in result.err and "Traceback" not in result.err
     assert blocker.read_text(encoding="utf-8") == "不是文件夹"
+
+
+@pytest.mark.sqlite_only(reason="a trigger written into the SQLite file makes the fault")
+def test_debug_shows_the_fault_with_its_numbers_masked(base: Cli, db_path: Path) -> None:
+    """``--debug`` on a fault of the database (here a trigger's): the traceback for whoever
+    looks into it, and the failed statement's parameters in it with the household's phone and
+    ID number masked (they were printed in full, and such output is pasted to others)."""
+    con = sqlite3.connect(db_path)
+    con.execute(
+        "CREATE TRIGGER fault BEFORE INSERT ON household BEGIN SELECT RAISE(ABORT, 'I/O'); END"
+    )
+    con.commit()
+    con.close()
+    number = "370102196006061234"
+    args = ("household", "add", "吴九", "--community", "幸福社区", "--phone", "13812349999")
+    result = base("--debug", *args, "--id-number", number)
+    assert result.code == 1, result
+    assert "Traceback" in result.err and "[parameters: (" in result.err
+    assert "13812349999" not in result.err and number not in result.err
+    assert "138****9999" in result.err and "370102********1234" in result.err

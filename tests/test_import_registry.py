@@ -1243,3 +1243,74 @@ def test_numbers_in_columns_of_other_kinds_are_masked_in_the_error_table(
     revealed = base("household", "import", source, "--reveal")
     assert "找不到社区(村)“幸福社区 电话138 1234 5678”" in revealed.err
     assert "身份证370102 19900101 1231" in revealed.err
+
+
+@pytest.mark.parametrize("header", ["电话号码", "联系电话号码"])
+def test_a_phone_column_by_its_everyday_names(base: Cli, tmp_path: Path, header: str) -> None:
+    """电话号码 and 联系电话号码 are read as the phone column (they were unknown columns: the
+    numbers were left out with only a hint)."""
+    rows = [["姓名", "科室", header], ["巳蛇", "综合科", "13812430001"]]
+    result = base("cadre", "import", write_csv(tmp_path / "a.csv", rows), "--reveal")
+    assert result.code == 0 and "不认识" not in result.err, result
+    cadres = base("cadre", "list", "--reveal", "-f", "json").json()
+    assert {c["name"]: c["phone"] for c in cadres}["巳蛇"] == "13812430001"
+    rows = [["户主姓名", "所在社区(村)", header], ["午马", "幸福社区", "13812430002"]]
+    assert base("household", "import", write_csv(tmp_path / "b.csv", rows)).code == 0
+    shown = base("household", "show", "午马", "--reveal", "-f", "json").json()
+    assert shown["phone"] == "13812430002"
+
+
+def test_a_map_of_a_column_the_file_does_not_have_is_refused(
+    base: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    """``--map 工作部门=科室`` for a file whose header has no 工作部门 (a typo): refused, with the
+    header's columns; it was ignored without a word."""
+    source = write_csv(tmp_path / "m.csv", [["姓名", "科室", "性别"], ["乙", "综合科", "男"]])
+    before = dump(db_path)
+    result = base("cadre", "import", source, "--map", "工作部门=科室")
+    assert result.code == 1 and dump(db_path) == before
+    assert result.err == (
+        "--map 中的列“工作部门”在文件的表头中没有（表头：“姓名”、“科室”、“性别”）；"
+        "请核对列名（照表头原样写），或去掉这个 --map。\n"
+    )
+    assert base("cadre", "import", source, "--map", "科室=科室").code == 0
+
+
+def test_a_two_row_header_with_a_column_not_known(base: Cli, tmp_path: Path) -> None:
+    """联系方式 over 手机 and 办公电话, the other header cells merged down over both rows: the
+    second row is the header's (办公电话, not a cadre's field, an unknown column), not a row of
+    data refused for 科室“科室” and 手机号码“手机”."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["综合科干部花名册"])
+    sheet.merge_cells("A1:F1")
+    sheet.append(["序号", "姓名", "科室", "性别", "联系方式", None])
+    sheet.append([None, None, None, None, "手机", "办公电话"])
+    for column in "ABCD":
+        sheet.merge_cells(f"{column}2:{column}3")
+    sheet.merge_cells("E2:F2")
+    sheet.append([1, "午一", "综合科", "男", "13812380001", "0539-8123456"])
+    book.save(tmp_path / "two.xlsx")
+    result = base("cadre", "import", tmp_path / "two.xlsx")
+    assert result.code == 0, result
+    assert "干部：新增 1，更新 0，未变 0。" in result.out
+    assert "以下列不认识（或与另一列重复），未导入：“办公电话”" in result.err
+    cadre = base("cadre", "show", "午一", "--reveal", "-f", "json").json()
+    assert cadre["phone"] == "13812380001"
+
+
+def test_a_row_of_instructions_under_the_header_is_not_a_record(base: Cli, tmp_path: Path) -> None:
+    """（必填） （11位） (男/女) under each column: said and left, not refused as a bad row
+    (its （11位） shown masked as a bad phone number)."""
+    rows = [
+        ["姓名", "科室", "性别", "手机号码", "身份证号码"],
+        ["（必填）", "（必填，须与科室名称一致）", "（男/女）", "（11位）", "（18位，文本格式）"],
+        ["卯兔", "综合科", "男", "13812420001", None],
+    ]
+    result = base("cadre", "import", write_xlsx(tmp_path / "a.xlsx", rows))
+    assert result.code == 0, result
+    assert "提示：第 2 行是填写说明（各格都是括号中的文字），未导入。" in result.err
+    assert "干部：新增 1，更新 0，未变 0。" in result.out

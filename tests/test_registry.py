@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from stdnum.cn import ric
 
-from tests.conftest import Cli
+from tests.conftest import Cli, dump
 
 
 def make_id(area: str, birth: str, seq: int) -> str:
@@ -618,3 +618,26 @@ def test_an_ambiguous_section_asks_for_its_number_or_whole_name(base: Cli) -> No
     assert result.err.strip() == (
         "科室“zhk”对应多条记录：[2] 综合科；[3] ZHK。请改用编号，或写出完整的名称。"
     ), result.err
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ("household", "add", "李明 13612345678", "--community", "幸福社区"),
+            "“户主姓名”“李明 136****5678”",
+        ),
+        (("section", "add", "第370102198001011237号科"), "“科室名称”“第370102********1237号科”"),
+        (("cadre", "edit", "单丽", "--name", "单丽 138-1234-5678"), "“姓名”“单丽 138****5678”"),
+    ],
+)
+def test_a_name_with_a_phone_or_id_number_in_it_is_refused(
+    base: Cli, db_path: Path, args: tuple[str, ...], said: str
+) -> None:
+    """A number written into a name would be shown in full as the name in every list, file
+    and report: refused (the message masks it); a name of digits alone was refused already."""
+    before = dump(db_path)
+    result = base(*args)
+    assert result.code == 1 and dump(db_path) == before
+    assert result.err.startswith(said + "里写着手机号码或身份证号码：名称中不要写号码")
+    assert base("enterprise", "add", "临沂市2024年第1号企业").code == 0  # a year, a number: kept

@@ -442,9 +442,9 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
         return _interrupted_said()
     except BrokenPipeError:
         return 0
-    except OverflowError:  # a number beyond what SQLite or a date holds: still the user's input
+    except OverflowError as exc:  # a number beyond SQLite's or a date's: still the user's input
         if debug:
-            raise
+            return _debug_said(exc)
         from sanlian.i18n.messages import render
 
         sys.stderr.write(render("number_too_large") + "\n")
@@ -454,7 +454,7 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
             sys.stderr.write("已取消。\n")  # a question asked with no input at all: cancelled
             return 1
         if debug:
-            raise
+            return _debug_said(exc)
         from sanlian.errors import DatabaseError
         from sanlian.i18n.messages import render
 
@@ -466,6 +466,15 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
         )
         sys.stderr.write(text + "\n")
         return 1
+
+
+def _debug_said(exc: BaseException) -> int:
+    """``--debug``: the traceback, for whoever looks into the fault, with every ID and phone
+    number in it masked (a failed statement's parameters hold the record's); exit 1."""
+    import traceback
+
+    sys.stderr.write(context.mask_text("".join(traceback.format_exception(exc))))
+    return 1
 
 
 def _journal_what_was_shown() -> None:

@@ -131,6 +131,10 @@ PHONE_ALIASES = (
     "联系人电话",
     "联系人手机",
     "手机号码(联系人)",
+    "电话号码",
+    "联系电话号码",
+    "移动电话号码",
+    "联系人电话号码",
 )
 
 # Variants of the column names found in real rosters, beyond each field's own label.
@@ -414,9 +418,11 @@ def _sub_header(
     above: Sequence[Cell] = (),
 ) -> list[Cell] | None:
     """The row under the header when it is a second header row (``联系方式`` over ``手机号码``
-    and ``身份证号码``): every filled cell a column name. ``None`` when it is data. A cell the
-    same as the header's above it is the header's own, merged down over both rows (籍贯 beside
-    联系方式, given to each row by the reader): counted as blank here."""
+    and ``身份证号码``): its filled cells column names, at least half of them known ones (a
+    name not known, 办公电话 under 联系方式, is then an unknown column), and no digit among
+    them. ``None`` when it is data. A cell the same as the header's above it is the header's
+    own, merged down over both rows (籍贯 beside 联系方式, given to each row by the reader):
+    counted as blank here."""
     if row is None:
         return None
     cells = [
@@ -425,7 +431,8 @@ def _sub_header(
     ]
     keys = _keys_of(cells, table)
     filled = [k for c, k in zip(cells, keys, strict=True) if c is not None and str(c).strip()]
-    if not filled or not all(k in table or k in skipped for k in filled):
+    known = sum(1 for k in filled if k in table or k in skipped)
+    if not known or 2 * known < len(filled) or any(ch.isdigit() for k in filled for ch in k):
         return None
     return cells
 
@@ -438,9 +445,10 @@ def find_columns(
     path: Path,
     kind_label: str,
     ignored: Sequence[str] = (),
+    mapped: bool = True,
 ) -> Columns:
     """Read rows until the header: the first of the first non-blank rows naming ≥2 fields
-    (or all the required ones)."""
+    (or all the required ones). ``mapped``: refuse a header without a column --map names."""
     table = _lookup(fields, mapping)
     required = {f.key for f in fields if f.required}
     skipped = {header_key(h) for h in (*IGNORED_HEADERS, *ignored)}
@@ -459,6 +467,8 @@ def find_columns(
                 ]
                 keys = [b if b else k for b, k in _pairs(_keys_of(below, table), keys)]
             found = _columns(line, cells, keys, table, skipped, fields, kind_label)
+            if mapped:
+                _mapped_in(mapping, cells, found.headers)
             if after is not None and below is None:
                 found.pending.append(after)
                 found.nameless = _nameless(found.headers, after[1])
@@ -469,6 +479,16 @@ def find_columns(
         raise ImportFileError("import_empty", path=path)
     examples = "、".join(f.label for f in fields[:4])
     raise ImportFileError("import_no_header", rows=HEADER_SCAN, examples=examples)
+
+
+def _mapped_in(mapping: Mapping[str, str], cells: Sequence[Cell], headers: Sequence[str]) -> None:
+    """Refuse a --map of a column the header does not have (a typo in its name): its column
+    would go unread without a word."""
+    here = {header_key(c) for c in cells if c is not None}
+    for column in mapping:
+        if column not in here:
+            shown = "、".join(f"“{h}”" for h in headers if h)
+            raise ImportFileError("import_map_missing", column=column, headers=shown)
 
 
 def _nameless(headers: Sequence[str], cells: Sequence[Cell]) -> list[str]:
@@ -2098,6 +2118,9 @@ def _run_import(
                     progress(front.done, table.total, read)
                 if values is None:
                     continue  # only unknown or ignored columns filled: nothing to import
+                if read == 1 and record_id is None and _is_instructions(cells):
+                    result.note(render("import_instructions_row", line=line))
+                    continue  # 填写说明 under the header: （必填） （11位） …
                 row = Row(line, cells, values, record_id=record_id, record_text=record_text)
                 if (
                     example
@@ -2384,6 +2407,7 @@ def _other_data_sheets(table: Table, importer: Any, maps: Mapping[str, str]) -> 
                 path=table.path,
                 kind_label=importer.label,
                 ignored=importer.ignored,
+                mapped=False,  # a --map of this sheet's column: another sheet may not have it
             )
         except SanlianError:
             continue
@@ -2415,6 +2439,15 @@ CHILD_KEYS_EVERY = 5  # the checking process works out the search keys of one ro
 
 
 _TOTAL_ROW = re.compile(r"(合计|总计|小计|共计)([:：(（].*)?")
+
+
+def _is_instructions(cells: Sequence[Cell]) -> bool:
+    """A row of notes on how to fill each column, every filled cell in brackets (（必填）,
+    （11位）, (男/女)), as a form sent down has under its header: not a record."""
+    texts = [c.strip() for c in cells if isinstance(c, str) and c.strip()]
+    if len(texts) < 2 or any(c is not None and not isinstance(c, str) for c in cells):
+        return False
+    return all(t[0] in "（(" and t[-1] in "）)" for t in texts)
 
 
 def _is_total_row(cells: Sequence[Cell]) -> bool:

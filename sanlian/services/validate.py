@@ -97,6 +97,8 @@ def name(value: str | None, field: str) -> str:
         elif len(digits) == 11 and digits.startswith("1"):
             clean = str(mask_phone(digits))
         raise ValidationError("name_is_number", field=field, value=clean)
+    if holds_number(clean):  # 李明 13612345678: shown in every list as the name, unmasked
+        raise ValidationError("name_holds_number", field=field, value=mask_numbers_anywhere(clean))
     return clean
 
 
