@@ -202,3 +202,29 @@ def test_a_wait_for_another_writer_ends_at_once(base: Cli, db_path: Path, signum
         other.execute("rollback")
         other.close()
     assert dump(db_path) == before
+
+
+def test_a_revealed_listing_cut_short_by_its_reader_is_journaled(base: Cli, tmp_path: Path) -> None:
+    """``sanlian export household --reveal | head -1``: the reader leaves after a line while
+    the listing still writes; the command ends quietly (exit 0) and who asked to see the full
+    numbers is journaled all the same (nothing was: Click left with exit 1 past our handler,
+    and the journal's write then waited on the listing's still open read)."""
+    rows = ["户主姓名,所在社区(村),手机号码"]
+    rows += [f"户{i},幸福社区,1381234{i:04d}" for i in range(3000)]
+    source = tmp_path / "户.csv"
+    source.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert base("household", "import", source).code == 0
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sanlian", "export", "household", "--reveal"],
+        cwd=ROOT,
+        env=dict(os.environ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.readline().decode("utf-8-sig").startswith("台账编号,")
+    process.stdout.close()  # the reader gone: the listing's next writes find no pipe
+    rest = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 0 and "Traceback" not in rest
+    journal = base("history", "-f", "json").json()
+    assert journal[0]["kind"] == "reveal" and journal[0]["command"].startswith("export household")

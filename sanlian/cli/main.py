@@ -409,6 +409,7 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
         result = command.main(args=args, prog_name="sanlian", standalone_mode=False)
         code = result if isinstance(result, int) else 0
         if code == 130:  # Typer's answer to a Ctrl-C (KeyboardInterrupt → Exit(130))
+            _journal_cut_short()
             return _interrupted_said()
         if code == 0:
             context.state().journal_reveal()  # every --reveal is journaled
@@ -420,10 +421,12 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
         return exc.exit_code
     except te.Exit as exc:
         if _interrupted(exc):
+            _journal_cut_short(exc)
             return _interrupted_said()
         return int(getattr(exc, "exit_code", 0) or 0)
     except te.Abort as exc:
         if _interrupted(exc):
+            _journal_cut_short(exc)
             return _interrupted_said()
         sys.stderr.write("已取消。\n")
         return 1
@@ -438,10 +441,17 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
         text = usage_error(exc) + _punctuation_hint(args)
         sys.stderr.write(context.mask_text(text) + "\n")
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        _journal_cut_short(exc)
         return _interrupted_said()
-    except BrokenPipeError:
+    except BrokenPipeError as exc:  # ``| head``: what was read of it was shown
+        _journal_cut_short(exc)
         return 0
+    except SystemExit as exc:
+        if isinstance(exc.__context__, BrokenPipeError):  # Click's own answer to ``| head``
+            _journal_cut_short(exc)
+            return 0
+        raise
     except OverflowError as exc:  # a number beyond SQLite's or a date's: still the user's input
         if debug:
             return _debug_said(exc)
@@ -485,6 +495,24 @@ def _journal_what_was_shown() -> None:
     if st.revealed:
         with contextlib.suppress(Exception):
             st.journal_reveal()
+
+
+def _journal_cut_short(exc: BaseException | None = None) -> None:
+    """A ``--reveal`` command cut short by Ctrl-C or a closed pipe (``| head``) may have shown
+    full numbers already: who asked to see them is journaled all the same (best effort). The
+    frames ``exc`` unwound are cleared first: a listing's cursor still open in one of them
+    holds the database's read lock, and the journal's write would wait on it."""
+    import traceback
+
+    st = context.state()
+    if not st.reveal_asked:
+        return
+    while exc is not None:
+        if exc.__traceback__ is not None:
+            traceback.clear_frames(exc.__traceback__)
+        exc = exc.__context__
+    with contextlib.suppress(Exception):
+        st.journal_reveal()
 
 
 # Full-width punctuation that an input method types right before or after an option's name
