@@ -1314,3 +1314,18 @@ def test_a_row_of_instructions_under_the_header_is_not_a_record(base: Cli, tmp_p
     assert result.code == 0, result
     assert "提示：第 2 行是填写说明（各格都是括号中的文字），未导入。" in result.err
     assert "干部：新增 1，更新 0，未变 0。" in result.out
+
+
+def test_a_workbook_under_the_other_suffix_is_read_by_what_it_is(base: Cli, tmp_path: Path) -> None:
+    """An .xlsx renamed .xls is read (it was refused as a damaged workbook); a web page
+    saved as .csv is said to be one (it was told no header was found)."""
+    rows = [["姓名", "科室", "性别"], ["甲", "综合科", "男"]]
+    renamed = tmp_path / "花名册.xls"
+    write_xlsx(tmp_path / "花名册.xlsx", rows).rename(renamed)
+    result = base("cadre", "import", renamed)
+    assert result.code == 0 and "干部：新增 1" in result.out, result
+    page = tmp_path / "导出.csv"
+    page.write_text("<html><table><tr><td>姓名</td><td>科室</td></tr></table></html>")
+    result = base("cadre", "import", page)
+    assert result.code == 1
+    assert result.err.startswith(f"文件 {page} 的后缀是 .csv，其实是网页（HTML/XML）格式")

@@ -313,6 +313,7 @@ MESSAGES: dict[str, str] = {
     "import_suffix": "不能导入“{suffix}”文件，请导入 .xlsx（或 .xls）或 .csv 文件；其他格式（如 WPS 的 .et）请先在 Excel 或 WPS 中另存为 .xlsx。",
     "import_password": "工作簿 {path} 设有打开密码，请在 Excel 中取消密码后另存，再导入。",
     "import_lock_file": "文件 {path} 是 Excel（或 WPS）打开工作簿时在旁边生成的临时文件（文件名以 ~$ 开头），不含数据；请导入同一文件夹中的原工作簿（如仍在 Excel 中打开，先保存并关闭）。",
+    "import_text_html": "文件 {path} 的后缀是 {suffix}，其实是网页（HTML/XML）格式，不是逗号分隔的表格；请在 Excel 或 WPS 中打开它，“另存为”Excel 工作簿（.xlsx），再重新导入。",
     "import_xls_html": "文件 {path} 的后缀是 .xls，其实是网页（HTML/XML）格式，常见于从网上系统“导出 Excel”；请在 Excel 或 WPS 中打开它，“另存为”Excel 工作簿（.xlsx），再重新导入。",
     "import_unreadable": "文件 {path} 不是可读取的 Excel 工作簿（可能已损坏，或只是改了后缀名的其他文件）；请在 Excel 或 WPS 中打开它，“另存为”Excel 工作簿（.xlsx），再重新导入。",
     "import_read_failed": "无法打开文件 {path}（可能没有读取权限，或正被其他程序占用），请关闭占用它的程序或检查权限后重试。",

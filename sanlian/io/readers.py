@@ -91,6 +91,8 @@ def open_table(path: Path, *, sheet: str | None = None, encoding: str | None = N
         if suffix in EXCEL_SUFFIXES or (suffix in CSV_SUFFIXES and _is_workbook(path)):
             return _open_excel(path, sheet)
         if suffix in CSV_SUFFIXES:
+            if _text_posing_as_xls(path) == "html":  # a web page saved as .csv: said so
+                raise ImportFileError("import_text_html", path=path, suffix=path.suffix)
             return _open_text(path, sheet, encoding)
     except OSError:  # no permission, a file another program holds locked
         raise ImportFileError("import_read_failed", path=path) from None
@@ -109,6 +111,20 @@ def _open_text(path: Path, sheet: str | None, encoding: str | None) -> Table:
 
 # How a workbook's file begins: an .xlsx (a zip) or an old .xls (an OLE compound file).
 WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
+def _workbook(pc: Any, path: Path) -> Any:
+    """The workbook at ``path``, read as what it is: a new workbook (a zip) named .xls, or an
+    old one named .xlsx (renamed by hand, or saved under the wrong name), is read by its
+    content, not refused as damaged by the name's."""
+    with path.open("rb") as f:
+        head = f.read(8)
+    suffix = path.suffix.lower()
+    zipped, old = head.startswith(WORKBOOK_MAGIC[0]), head.startswith(WORKBOOK_MAGIC[1])
+    if (zipped and suffix == ".xls") or (old and suffix in (".xlsx", ".xlsm", ".xlsb", ".ods")):
+        with path.open("rb") as f:
+            return pc.CalamineWorkbook.from_filelike(f)
+    return pc.CalamineWorkbook.from_path(str(path))
 
 
 def _is_workbook(path: Path) -> bool:
@@ -151,7 +167,7 @@ def _open_excel(path: Path, sheet: str | None) -> Table:
     import python_calamine as pc
 
     try:
-        book = pc.CalamineWorkbook.from_path(str(path))
+        book = _workbook(pc, path)
     except pc.PasswordError:
         raise ImportFileError("import_password", path=path) from None
     except OSError:
