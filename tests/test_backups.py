@@ -353,6 +353,24 @@ def test_restore_over_a_database_sqlite_cannot_read(base: Cli, db_path: Path) ->
     assert not list(db_path.parent.glob(".*restoring*"))
 
 
+def test_restore_over_a_database_whose_header_is_whole_but_page_size_not(
+    base: Cli, db_path: Path
+) -> None:
+    """Its first 16 bytes (the magic) whole, its page size damaged: SQLite cannot read it,
+    and the restore puts the backup in its place, the damaged file kept (the lock taken
+    before the copy had refused it as a failed backup)."""
+    assert base("db", "backup").code == 0
+    copy = next(_set(db_path).glob("*-manual.db"))
+    damaged = bytearray(db_path.read_bytes())
+    damaged[16:18] = b"\x00\x03"  # a page size of 3 bytes
+    db_path.write_bytes(bytes(damaged))
+    result = base("db", "restore", copy, "--yes")
+    assert result.code == 0, result
+    assert dump(db_path) == dump(copy)
+    kept = next(_set(db_path).glob("*-before-restore.db"))
+    assert kept.read_bytes() == bytes(damaged)
+
+
 def test_two_processes_opening_an_old_file_at_once_migrate_it_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -560,10 +560,19 @@ def test_problem_edit_corrections_and_refusals(raised: Cli, unchanged: Unchanged
     # a finished problem changes owner without a step that would reopen it in the timeline
     ok(raised, "problem", "resolve", "1", "--how", "已办", "--date", "5-1")
     result = ok(raised, "problem", "edit", "1", "--owner", "曾强")
-    assert "更换责任人不写入办理过程" in result.err
+    assert result.err.strip() == (
+        "提示：问题 1 已是“已解决”，这次更换责任人视为更正登记：不写入办理过程（不用 --date），"
+        "以前各天的统计也都算在新责任人名下；若是重新交办，请先 sanlian problem reopen 1，"
+        "再更换责任人。"
+    )
     record = show(raised, 1)
     assert record["owner"] == "曾强" and record["status"] == "resolved"
     assert record["timeline"][-1]["kind"] == "resolve"
+    # a --date with no handover is said to be unused (it was ignored without a word)
+    result = ok(raised, "problem", "edit", "1", "--text", "校车", "--date", "6-1")
+    assert (
+        "提示：--date 是更换责任人（--owner）的日期，这次没有更换责任人，没有用到。" in result.err
+    )
 
 
 # --- dates after today ---------------------------------------------------------------------

@@ -629,6 +629,11 @@ def test_an_ambiguous_section_asks_for_its_number_or_whole_name(base: Cli) -> No
         ),
         (("section", "add", "第370102198001011237号科"), "“科室名称”“第370102********1237号科”"),
         (("cadre", "edit", "单丽", "--name", "单丽 138-1234-5678"), "“姓名”“单丽 138****5678”"),
+        (("community", "edit", "幸福社区", "--grid", "网格13812345678"), "“网格”“网格138****5678”"),
+        (
+            ("enterprise", "add", "华强", "--industry", "机械 13812345678"),
+            "“行业”“机械 138****5678”",
+        ),
     ],
 )
 def test_a_name_with_a_phone_or_id_number_in_it_is_refused(
@@ -639,5 +644,5 @@ def test_a_name_with_a_phone_or_id_number_in_it_is_refused(
     before = dump(db_path)
     result = base(*args)
     assert result.code == 1 and dump(db_path) == before
-    assert result.err.startswith(said + "里写着手机号码或身份证号码：名称中不要写号码")
+    assert result.err.startswith(said + "里写着手机号码或身份证号码：这一栏不写号码")
     assert base("enterprise", "add", "临沂市2024年第1号企业").code == 0  # a year, a number: kept

@@ -263,4 +263,4 @@ def test_a_past_day_counts_a_problem_to_whoever_had_it_then(base: Cli) -> None:
     assert _owners(cli, "单丽", "2026-06-15") == []
     # who had them is history: 单丽 is kept (retired with --force), not deleted
     result = cli("cadre", "remove", "单丽")
-    assert result.code == 1 and "仍被引用：2 个曾负责的问题。" in result.err
+    assert result.code == 1 and "仍被引用：2 次问题移交。" in result.err

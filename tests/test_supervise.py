@@ -520,3 +520,11 @@ def test_no_visit_this_year_counts_from_the_campaign_or_the_link(
         ("周杰", 122),
         ("李强", 61),
     ]
+    # paired within the cadence (06-20: 11 days): not pressed yet
+    assert cli("cadre", "add", "赵敏", "--section", "甲科").code == 0
+    assert cli("household", "add", "钱大妈", "--community", "幸福社区").code == 0
+    late = ("link", "household", "--cadre", "赵敏", "--household", "钱大妈", "--from", "6-20")
+    assert cli(*late).code == 0
+    data = _json(cli, "--as-of", "2026-07-01")
+    quiet = [a["actor"] for a in _alerts(data) if a["kind"] == "no_visit"]
+    assert "赵敏" not in quiet and quiet == ["张伟", "周杰", "李强"]

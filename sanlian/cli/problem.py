@@ -366,6 +366,8 @@ def edit(
         wrote = st.changed(session)
         if wrote:
             st.journal(session, "problem edit", f"修改问题 {problem_id}：{summary}")
+    if date is not None and owner is None:  # the day of a handover, with none made
+        notes.append(render("problem_edit_date_unused"))
     for line in notes:
         st.note(line)
     if not wrote:

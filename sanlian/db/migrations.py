@@ -561,14 +561,46 @@ def m0007_problem_handovers(op: Operations) -> None:
     rows = conn.execute(
         sa.text(
             'SELECT journal_id, table_name, record_id, "before", "after" FROM journal_change'
-            " WHERE (table_name = 'problem' AND action = 'update')"
-            " OR (table_name = 'problem_step' AND action = 'insert')"
+            " WHERE (table_name = 'problem' AND action = 'update'"
+            "  AND \"after\" LIKE '%owner_id%')"
+            " OR (table_name = 'problem_step' AND action = 'insert'"
+            "  AND \"after\" LIKE '%progress%')"
             " ORDER BY journal_id, seq"
         )
+    ).all()
+    mark = sa.text(
+        "UPDATE problem_step SET owner_id = :new, previous_owner_id = :old"
+        " WHERE id = :id AND problem_id = :problem AND kind = 'progress'"
+        " AND step_on = :on AND note = :note"
     )
-    owners: dict[tuple[int, int], tuple[object, object]] = {}  # (entry, problem): (old, new)
-    steps: dict[tuple[int, int], dict[str, object]] = {}  # (entry, problem): the step written
+    # one journal entry at a time: its owner changes (problem: old, new) and progress steps
+    owners: dict[int, tuple[object, object]] = {}
+    steps: dict[int, dict[str, object]] = {}
+
+    def flush() -> None:
+        for problem, (old_owner, new_owner) in owners.items():
+            step = steps.get(problem)
+            if step is None or new_owner is None:
+                continue  # a correction of a finished problem's owner: no step, no handover
+            conn.execute(
+                mark,
+                {
+                    "new": new_owner,
+                    "old": old_owner,
+                    "id": step["id"],
+                    "problem": problem,
+                    "on": step.get("step_on"),
+                    "note": step.get("note"),
+                },
+            )
+        owners.clear()
+        steps.clear()
+
+    entry = None
     for journal_id, table_name, record_id, before, after in rows:
+        if journal_id != entry:
+            flush()
+            entry = journal_id
         old = json.loads(before) if isinstance(before, str) else before
         new = json.loads(after) if isinstance(after, str) else after
         if not isinstance(new, dict):
@@ -579,29 +611,10 @@ def m0007_problem_handovers(op: Operations) -> None:
                 and "owner_id" in new
                 and old.get("owner_id") != new["owner_id"]
             ):
-                owners[(journal_id, record_id)] = (old.get("owner_id"), new["owner_id"])
+                owners[record_id] = (old.get("owner_id"), new["owner_id"])
         elif new.get("kind") == "progress" and new.get("problem_id") is not None:
-            steps[(journal_id, int(new["problem_id"]))] = {**new, "id": record_id}
-    mark = sa.text(
-        "UPDATE problem_step SET owner_id = :new, previous_owner_id = :old"
-        " WHERE id = :id AND problem_id = :problem AND kind = 'progress'"
-        " AND step_on = :on AND note = :note"
-    )
-    for key, (old_owner, new_owner) in owners.items():
-        step = steps.get(key)
-        if step is None or new_owner is None:
-            continue  # a correction of a finished problem's owner: no step, no handover
-        conn.execute(
-            mark,
-            {
-                "new": new_owner,
-                "old": old_owner,
-                "id": step["id"],
-                "problem": key[1],
-                "on": step.get("step_on"),
-                "note": step.get("note"),
-            },
-        )
+            steps[int(new["problem_id"])] = {**new, "id": record_id}
+    flush()
 
 
 MIGRATIONS: list[tuple[int, str, Callable[[Operations], None]]] = [

@@ -90,7 +90,7 @@ MESSAGES: dict[str, str] = {
     "selfcheck_year_ahead": "{year} 年度还没有开始（今天是 {today}），自查没有可统计的内容：请到 {year} 年再运行，或用 --year 选另一年度。",
     "name_is_digits": "“{field}”“{value}”只有数字（或 # 加数字），查找时会被当作编号；名称请写上文字（如写“三科”而不是“3”）。",
     "name_lookup_sign": "“{field}”“{value}”含有“@”，它在命令中用来区分同名（如 张伟@办公室、王秀英@幸福社区）；请去掉或换成别的字。",
-    "name_holds_number": "“{field}”“{value}”里写着手机号码或身份证号码：名称中不要写号码（号码请填在手机号码、身份证号码等栏），请改正。",
+    "name_holds_number": "“{field}”“{value}”里写着手机号码或身份证号码：这一栏不写号码（号码请填在手机号码、身份证号码等栏），请改正。",
     "name_is_number": "“{field}”写的是一串数字（{value}），不像名称，可能是别的列（身份证号码、电话号码、日期等）填到了这一列：请核对各列是否对齐。",
     "year_invalid": "“年度”“{value}”不对，请写 2000 至 2100 年之间的年份，如 2026。",
     "phase_unknown": "“阶段”“{value}”不认识，请写 1、2、3 或 动员部署、组织实施、总结。",
@@ -112,7 +112,7 @@ MESSAGES: dict[str, str] = {
     "already_retired": "{kind}“{name}”（编号 {id}）已经停用。",
     # --- notes (not errors) ----------------------------------------------------------------
     "note_id_zeros": "提示：身份证号码 {value} 末三位是 000，校验位正确，已按有效号码接受；Excel 把号码当成数字存时末三位会变成 000，请与原件核对。",
-    "id_excel_zeros_column": "“{field}”“{value}”末三位是 000，这一列有 {count} 个号码都以 000 结尾：多半是 Excel 把号码当成数字存，只保留了前 15 位（校验位碰巧对上）；请在 Excel 中把这一列设为“文本”格式，重新录入完整号码。",
+    "import_id_zeros_column": "“{field}”一列有 {count} 个号码以 000 结尾：多半是 Excel 把号码当成数字存，只保留了前 15 位；其中第 {lines} 行的号码校验位碰巧对上，也不是原号码。未导入任何数据：请在 Excel 中把这一列设为“文本”格式，重新录入完整号码后再导入（号码确实如此的，请用 sanlian {kind} add 逐个登记）。",
     "note_area_code": "提示：身份证号码 {value} 的地区码 {area} 不在行政区划代码表中（请核对是否抄错），校验位正确，已按有效号码接受。",
     "note_open_problems": "提示：{name}还负责 {count} 个未办结的问题（编号 {ids}），请改派他人，如 sanlian problem edit {first} --owner 新责任人。",
     "note_section_cadres": "提示：{name}还有 {count} 名在册干部，请用 sanlian cadre edit 姓名 --section 新科室 调整。",
@@ -252,7 +252,8 @@ MESSAGES: dict[str, str] = {
     "problem_owner_changed": "责任人由“{old}”改为“{new}”",
     "problem_owner_set": "指定责任人“{new}”",
     "problem_owner_retired": "干部“{name}”（编号 {id}）已停用，不能担任问题的责任人；请另选一名在册干部（见 sanlian cadre list）。",
-    "problem_owner_finished": "提示：问题 {id} 已是“{status}”，更换责任人不写入办理过程（以免改变办理状态），只记入操作日志。",
+    "problem_edit_date_unused": "提示：--date 是更换责任人（--owner）的日期，这次没有更换责任人，没有用到。",
+    "problem_owner_finished": "提示：问题 {id} 已是“{status}”，这次更换责任人视为更正登记：不写入办理过程（不用 --date），以前各天的统计也都算在新责任人名下；若是重新交办，请先 sanlian problem reopen {id}，再更换责任人。",
     "problem_edited": "已修改问题 {id}：{changes}。",
     # activities, research
     "note_no_campaign_year": "提示：{year} 年没有建立活动年度（已有：{years}），这条 {date} 的记录不计入任何年度的统计；如日期写错，请用 sanlian {noun} remove {id} 删除后重新登记。",

@@ -182,8 +182,9 @@ def owner_on(problem: Any, step: Table, day: Any) -> Any:
     """The owner of each problem (``problem``: its columns) at the end of ``day`` (a date, or
     a date column): the one the first handover after that day took it from (0 for nobody,
     made ``NULL``), else its owner now. A handover is dated: the new owner has the problem
-    from that day on."""
-    from sqlalchemy import func, select
+    from that day on. Its steps are looked up only for a problem with a step after the day
+    (a handover is a step): most of a year's resolutions are their problem's last step."""
+    from sqlalchemy import case, func, select
 
     h = step.alias("handover").c
     then = (
@@ -193,7 +194,8 @@ def owner_on(problem: Any, step: Table, day: Any) -> Any:
         .limit(1)
         .scalar_subquery()
     )
-    return func.nullif(func.coalesce(then, problem.owner_id), 0)
+    owner = func.nullif(func.coalesce(then, problem.owner_id), 0)
+    return case((problem.last_step_on > day, owner), else_=problem.owner_id)
 
 
 def default_as_of(today: dt.date, year: int) -> dt.date:

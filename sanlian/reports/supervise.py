@@ -444,8 +444,9 @@ def _cadres(session: Session, view: CampaignView, period: Period) -> list[Alert]
         return []
     rows = _cadre_facts(session, period)
     quiet = _quiet_cadres(session, period, cadence, rows) if cadence_due else {}
-    # no visit in the year: quiet since the campaign began, or since the cadre's first link
-    # of the year when later (not since 1 January, before any visit was due)
+    # no visit in the year: quiet since visits became due (the implementation phase began),
+    # or since the cadre's first link of the year when later (not since 1 January); not yet
+    # pressed within the cadence of that day (a cadre paired yesterday)
     since = _visits_due_from(session, view, period) if None in quiet.values() else {}
     out = _uncovered_sections(session, period, rows) if started else []
     for row in rows:
@@ -480,12 +481,13 @@ def _cadres(session: Session, view: CampaignView, period: Period) -> list[Alert]
             last_visit_on = quiet[row.id]
             if last_visit_on is None:
                 text = render("sv_no_visit_year", days=cadence)
-                days = (as_of - since.get(row.id, view.start)).days
+                days = (as_of - max(implement, since.get(row.id, implement))).days
             else:
                 days = (as_of - last_visit_on).days
                 last = _day(last_visit_on, as_of)
                 text = render("sv_no_visit", quiet=days, days=cadence, last=last)
-            out.append(Alert("no_visit", "warn", *where, row.name, text, days=days, ref=row.id))
+            if days >= cadence:
+                out.append(Alert("no_visit", "warn", *where, row.name, text, days=days, ref=row.id))
         if as_of >= research_from and not row.research:
             if as_of >= summarise:
                 alert = Alert(

@@ -450,6 +450,8 @@ def _refusal(exc: sqlite3.Error, path: Path) -> DatabaseError:
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
         return DatabaseError("db_locked")
+    if "not a database" in text or "malformed" in text:  # its header whole, its pages not:
+        return DatabaseError("db_not_database", path=path)  # set aside, the backup put in
     if "full" in text:
         return DatabaseError("db_full", path=path)
     if "readonly" in text:

@@ -89,7 +89,8 @@ BAD_LINE_HEADER = "原行号"
 BAD_REASON_HEADER = "错误原因"
 
 NUMBER_TYPES = CODE_TYPES | {"int"}
-PROSE_TYPES = {"text", "line"}  # free text; "line": on one line (a title)
+PROSE_TYPES = {"text", "line", "word"}  # free text; "line": on one line (a title); "word":
+# a few words that hold no number (a township, a grid, a trade)
 
 
 # --- fields and their Chinese names ---------------------------------------------------------
@@ -459,6 +460,7 @@ def find_columns(
         keys = [_known(header_key(c), table) if isinstance(c, str) else "" for c in cells]
         named = {table[k][1].key for k in keys if k in table and k not in skipped}
         if len(named) >= 2 or (named and required and required <= named):
+            top = cells
             after = next(rows, None)
             below = _sub_header(after, table, skipped, cells)
             if after is not None and below is not None:  # a second header row under groups
@@ -468,7 +470,7 @@ def find_columns(
                 keys = [b if b else k for b, k in _pairs(_keys_of(below, table), keys)]
             found = _columns(line, cells, keys, table, skipped, fields, kind_label)
             if mapped:
-                _mapped_in(mapping, cells, found.headers)
+                _mapped_in(mapping, [*top, *cells], table, found.headers)
             if after is not None and below is None:
                 found.pending.append(after)
                 found.nameless = _nameless(found.headers, after[1])
@@ -481,10 +483,18 @@ def find_columns(
     raise ImportFileError("import_no_header", rows=HEADER_SCAN, examples=examples)
 
 
-def _mapped_in(mapping: Mapping[str, str], cells: Sequence[Cell], headers: Sequence[str]) -> None:
+def _mapped_in(
+    mapping: Mapping[str, str],
+    cells: Sequence[Cell],
+    table: Mapping[str, Any],
+    headers: Sequence[str],
+) -> None:
     """Refuse a --map of a column the header does not have (a typo in its name): its column
-    would go unread without a word."""
+    would go unread without a word. A header cell names it as the header is read: whole, or
+    with a note in brackets after it (``工作单位（全称）``); ``cells``: both rows of a header
+    of two."""
     here = {header_key(c) for c in cells if c is not None}
+    here |= {_known(key, table) for key in here}
     for column in mapping:
         if column not in here:
             shown = "、".join(f"“{h}”" for h in headers if h)
@@ -1007,6 +1017,7 @@ class RegistryImporter(Importer):
         self._seen_strong: dict[Any, int] = {}
         self._seen_name: dict[Any, tuple[int, int | None]] = {}
         self._matched: dict[int, int] = {}  # record id → the line that matched or made it
+        self.zero_lines: list[int] = []  # rows writing an ID number ending in 000 (``_Zeros``)
         self._head_line: int | None = None  # the line that names the leading group's head
         self._unheaded: set[int] = set()  # heads on file this import makes something else
         # (key, label, required, the kind a reference names, column) of each field, for ``clean``
@@ -1123,8 +1134,9 @@ class RegistryImporter(Importer):
             rule: Callable[[Any], Any]
             if f.type == "name":
                 rule = functools.partial(validate.name, field=label)
-            elif f.type == "text":
-                rule = functools.partial(validate.text, field=label, limit=f.limit)
+            elif f.type in ("text", "word"):
+                check = validate.word if f.type == "word" else validate.text
+                rule = functools.partial(check, field=label, limit=f.limit)
             elif f.type == "enum":
                 assert f.enum is not None
                 words = ENUM_WORDS.get(f.key)
@@ -1487,6 +1499,8 @@ class RegistryImporter(Importer):
 
     def _notes(self, row: Row, result: ImportResult) -> None:
         for text in row.notes:
+            if text.startswith(ZEROS_NOTE):  # a number ending in 000 written: ``_Zeros``
+                self.zero_lines.append(row.line)
             # past the first few, a hint is only counted: its sentence is not needed
             listed = result._groups.get("id_number", 0) < GROUP_LIMIT
             if listed and text.startswith(AREA_NOTE):
@@ -2157,8 +2171,8 @@ def _run_import(
                         found = _diagnose(importer, row, columns) or [Problem("", "", exc.message)]
                         result.bad.append(BadRow(line, cells, found))
                         continue
-                if zeros is not None and zeros.holds(row):
-                    continue  # judged once the whole column is counted
+                if zeros is not None:
+                    zeros.mark(row)
                 batch.append(row)
                 if len(batch) >= BATCH:
                     result.bad.extend(importer.process(batch, result, keep_plan))
@@ -2182,8 +2196,8 @@ def _run_import(
             )
         if batch:
             result.bad.extend(importer.process(batch, result, keep_plan))
-        if zeros is not None and zeros.held:
-            result.bad.extend(zeros.judge(importer, result, keep_plan))
+        if zeros is not None:
+            zeros.verdict(importer)
         importer.finish()
         if progress is not None:
             progress(table.total, table.total, read)
@@ -2209,19 +2223,20 @@ def _run_import(
 class _Zeros:
     """ID numbers ending in 000 in a file's ID column. Excel keeps 15 digits of a number, so
     a column of ID numbers stored as numbers ends each in 000; one in eleven of them still
-    has a right check digit. A valid number ending so is held back until the whole column is
-    counted: where many of the column's numbers end in 000 (``TRUNCATED_SHARE``, two at the
-    least), it is refused with them; else it is imported with a note to check it (one real
-    number in about a thousand ends so)."""
+    has a right check digit. A valid number ending so, of a row that adds a record or changes
+    its number, is imported with a note to check it (one real number in about a thousand ends
+    so), in its place among the rows; where in the end too many of the column's numbers end
+    in 000 (one in ``TRUNCATED_SHARE``, two at the least), the file is refused (``verdict``)
+    and nothing is written. A row that leaves a record's number as it is (an exported file
+    imported again) is never the reason."""
 
-    TRUNCATED_SHARE = 10  # one number in this many ending in 000: the column was truncated
+    TRUNCATED_SHARE = 50  # one number in this many ending in 000: the column was cut
 
     def __init__(self, key: str, header: str) -> None:
         self.key = key
         self.header = header
         self.numbers = 0
         self.ending = 0
-        self.held: list[Row] = []
 
     @classmethod
     def of(cls, importer: Importer, columns: Columns) -> _Zeros | None:
@@ -2243,40 +2258,26 @@ class _Zeros:
             self.numbers += 1
             self.ending += digits.endswith("000")
 
-    def holds(self, row: Row) -> bool:
+    @staticmethod
+    def mark(row: Row) -> None:
+        """A valid number ending in 000: its note (``RegistryImporter._notes`` says it, and
+        counts the row, when the row adds a record or changes its number)."""
         number = row.data.get("id_number")
         if isinstance(number, str) and number.endswith("000"):
-            self.held.append(row)
-            return True
-        return False
+            row.notes.append(ZEROS_NOTE + number)
 
-    def judge(self, importer: Importer, result: ImportResult, keep_plan: bool) -> list[BadRow]:
-        if self.ending >= 2 and self.ending * self.TRUNCATED_SHARE > self.numbers:
-            from sanlian.services.validate import mask_id
-
-            return [
-                BadRow(
-                    row.line,
-                    row.cells,
-                    [
-                        Problem(
-                            self.header,
-                            display(row.values.get(self.key)),
-                            render(
-                                "id_excel_zeros_column",
-                                field=self.header,
-                                value=mask_id(row.data["id_number"]),
-                                count=self.ending,
-                            ),
-                            "id_number",
-                        )
-                    ],
-                )
-                for row in self.held
-            ]
-        for row in self.held:
-            row.notes.append(ZEROS_NOTE + row.data["id_number"])
-        return importer.process(self.held, result, keep_plan)
+    def verdict(self, importer: Importer) -> None:
+        """Refuse the file when its valid numbers ending in 000 are of a column cut short."""
+        lines: list[int] = getattr(importer, "zero_lines", [])
+        if lines and self.ending >= 2 and self.ending * self.TRUNCATED_SHARE > self.numbers:
+            shown = "、".join(str(n) for n in lines[:5]) + ("等" if len(lines) > 5 else "")
+            raise ImportFileError(
+                "import_id_zeros_column",
+                field=self.header,
+                count=self.ending,
+                lines=shown,
+                kind=importer.kind,
+            )
 
 
 @dataclass

@@ -48,7 +48,9 @@ ENUM_WORDS: dict[str, dict[str, str]] = {
 class FieldSpec:
     key: str  # attribute and JSON key
     label: str  # the Chinese column header
-    type: str = "text"  # text name enum bool int phone tel id_number uscc ref (tel: or landline)
+    # text name enum bool int phone tel id_number uscc ref (tel: or landline); word: a text
+    # that holds no phone or ID number (shown as written everywhere: a township, a trade)
+    type: str = "text"
     enum: Mapping[str, str] | None = None
     ref: str | None = None  # kind referred to, for type "ref"
     required: bool = False
@@ -100,7 +102,7 @@ KINDS: dict[str, KindSpec] = {
             ("link", "cadre_id", "条联系记录"),
             ("visit_cadre", "cadre_id", "次走访"),
             ("problem", "owner_id", "个问题"),
-            ("problem_step", "previous_owner_id", "个曾负责的问题"),  # handed on: the past's
+            ("problem_step", "previous_owner_id", "次问题移交"),  # handed on: the past's
             ("activity_cadre", "cadre_id", "次活动"),
             ("research", "cadre_id", "篇调研报告"),
         ),
@@ -111,8 +113,8 @@ KINDS: dict[str, KindSpec] = {
         (
             FieldSpec("name", "名称", "name", required=True),
             FieldSpec("kind", "类别", "enum", labels.COMMUNITY_KIND),
-            FieldSpec("town", "乡镇(街道)"),
-            FieldSpec("grid", "网格"),
+            FieldSpec("town", "乡镇(街道)", "word"),
+            FieldSpec("grid", "网格", "word"),
             FieldSpec("contact", "联系人"),
             TEL,
             NOTE,
@@ -131,7 +133,7 @@ KINDS: dict[str, KindSpec] = {
         (
             FieldSpec("name", "企业名称", "name", required=True),
             FieldSpec("uscc", "统一社会信用代码", "uscc"),
-            FieldSpec("industry", "行业"),
+            FieldSpec("industry", "行业", "word"),
             FieldSpec("address", "地址"),
             FieldSpec("contact", "联系人"),
             TEL,
@@ -213,8 +215,9 @@ def clean_values(
             out[f.column] = validate.name(raw, f.label)
             if lookup_names and (current is None or out[f.column] != current.name):
                 validate.lookup_name(out[f.column], f.label, qualified=kind in refs.QUALIFIER)
-        elif f.type == "text":
-            out[f.column] = validate.text(raw, f.label, limit=f.limit)
+        elif f.type in ("text", "word"):
+            check = validate.word if f.type == "word" else validate.text
+            out[f.column] = check(raw, f.label, limit=f.limit)
         elif f.type == "enum":
             assert f.enum is not None
             out[f.column] = labels.parse(dict(f.enum), str(raw), f.label, ENUM_WORDS.get(f.key))

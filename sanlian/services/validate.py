@@ -74,6 +74,15 @@ def text(value: str | None, field: str, *, required: bool = False, limit: int = 
     return clean
 
 
+def word(value: str | None, field: str, *, limit: int = 200) -> str | None:
+    """A few words shown as written wherever the record is (a township, a grid, a trade):
+    ``text``, refused when a phone or ID number is written in it (it would be shown whole)."""
+    clean = text(value, field, limit=limit)
+    if clean is not None and holds_number(clean):
+        raise ValidationError("name_holds_number", field=field, value=mask_numbers_anywhere(clean))
+    return clean
+
+
 def name(value: str | None, field: str) -> str:
     """A person's or place's name: required, inner blanks removed for Chinese names."""
     if type(value) is str and len(value) <= 100 and _PLAIN_HAN.fullmatch(value):
