@@ -219,11 +219,14 @@ def test_a_per_row_import_entry_of_a_v4_database_still_undoes(
         db_path,
         "DROP INDEX ix_journal_change_run",
         "ALTER TABLE journal_change DROP COLUMN last_record_id",
+        "DROP INDEX ix_problem_step_owner",  # (migration 7's)
+        "ALTER TABLE problem_step DROP COLUMN owner_id",
+        "ALTER TABLE problem_step DROP COLUMN previous_owner_id",
         "DELETE FROM schema_migrations WHERE version >= 5",
     )
     assert query(db_path, "select max(version) from schema_migrations") == [(4,)]
     shown = base("undo")  # opening it migrates it to 5 (and on); the entry is shown row by row
-    assert query(db_path, "select max(version) from schema_migrations") == [(6,)]
+    assert query(db_path, "select max(version) from schema_migrations") == [(7,)]
     assert "删除联系户“李29”（编号 31）" in shown.out and "共 31 项" in shown.out
     rows = entry_rows(db_path, entry)
     assert len(rows) == 31 and all(r[3] is None for r in rows)  # last_record_id empty
@@ -246,6 +249,7 @@ def test_migration_5_adds_the_column_and_index(base: Cli, db_path: Path) -> None
     ) == [
         (5,),
         (6,),
+        (7,),
     ]
     assert query(db_path, "select count(*) from journal_change where last_record_id is null") == [
         (entries,)
