@@ -321,7 +321,7 @@ def test_bad_rows_are_all_reported_and_nothing_written(
         "4       姓名",  # row 4 as Excel shows it: the title and the header counted
         "“姓名”不能为空",
         "找不到科室“财务科”",
-        "“手机号码”“*****”不是有效的手机号码",  # refusals mask the numbers they echo
+        "“手机号码”“12345”不是有效的手机号码",  # too few digits to be anybody's: as written
         "5       身份证号码  3.70102E+17",
         "科学计数法，后几位数字已经丢失",
         "“文本”格式",
@@ -1314,6 +1314,15 @@ def test_a_row_of_instructions_under_the_header_is_not_a_record(base: Cli, tmp_p
     assert result.code == 0, result
     assert "提示：第 2 行是填写说明（各格都是括号中的文字），未导入。" in result.err
     assert "干部：新增 1，更新 0，未变 0。" in result.out
+    # said so in its first cell, the others plain words
+    rows[1] = ["（填写说明）", "须与科室名称一致", "男或女", "11位手机号", "18位身份证号"]
+    rows[2][0] = "辰龙"
+    result = base("cadre", "import", write_xlsx(tmp_path / "b.xlsx", rows))
+    assert result.code == 0 and "第 2 行是填写说明" in result.err, result
+    # a bad cell of a few digits among words is shown as written (it was all stars)
+    rows = [["姓名", "科室", "手机号码"], ["巳蛇", "综合科", "11位手机号"]]
+    result = base("cadre", "import", write_xlsx(tmp_path / "c.xlsx", rows))
+    assert result.code == 1 and "“手机号码”“11位手机号”" in result.err, result
 
 
 def test_a_workbook_under_the_other_suffix_is_read_by_what_it_is(base: Cli, tmp_path: Path) -> None:

@@ -253,7 +253,8 @@ def history(
     ] = None,
     operator: Annotated[str | None, typer.Option("--operator", help="只看某位操作人的。")] = None,
     since: Annotated[
-        str | None, typer.Option("--since", help="只看这一天及以后的（日期写法同 --date）。")
+        str | None,
+        typer.Option("--since", help="只看这一天及以后的，如 2026-06-03、6-3、6月3日、昨天。"),
     ] = None,
     detail: Annotated[bool, typer.Option("--detail", help="逐项列出每次修改前后的值。")] = False,
     limit: Annotated[

@@ -86,7 +86,9 @@ NewDateOpt = Annotated[
         help="新的日期：2022-06-03、2022/6/3、20220603、6-3、6月3日、今天、昨天；不写则不改。",
     ),
 ]
-AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="截至哪一天统计（默认今天）。")]
+AsOfOpt = Annotated[
+    str | None, typer.Option("--as-of", help="按哪一天的情况（默认今天），如 2026-06-30、6-30。")
+]
 PhoneOpt = Annotated[str | None, typer.Option("--phone", help="手机号码（1 开头的 11 位数字）。")]
 TelOpt = Annotated[
     str | None,

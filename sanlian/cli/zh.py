@@ -63,6 +63,17 @@ VALUE_NAMES = {
         ("note", "diary", "reason", "how", "needs", "address", "text", "title", "topic"), "文字"
     ),
 }
+# ditto, where it would say ``<整数>``
+NUMBER_NAMES = {
+    "visit": "走访编号",
+    "no": "期号",
+    "year": "年份",
+    "limit": "条数",
+    "pairs": "户数",
+    **dict.fromkeys(
+        ("time_limit", "stale", "yellow", "red", "visit_cadence", "research_warn"), "天数"
+    ),
+}
 COMPLETION_HELP = {
     "Install completion for the current shell.": "为当前 shell 安装命令补全。",
     "Show completion for the current shell, to copy it or customize the installation.": "显示当前 shell 的补全脚本，便于复制或自定义安装。",
@@ -323,12 +334,14 @@ def patch_help() -> None:
                 return text
             text = text.replace(" range>", ">")
             text = PLACEHOLDERS.get(text, text)  # <str> → <值>: no Python type names
-            if text.startswith("<值>"):
-                if self.param_type_name == "argument":
+            if self.param_type_name == "argument":
+                if text.startswith("<值>") or text.startswith(f"<{self.metavar}>"):
                     return ""  # its name says what it is (``干部``, ``文件``)
-                named = VALUE_NAMES.get(self.name)
-                if named is not None:
-                    return f"<{named}>" + text[len("<值>") :]  # (… for one given many times)
+                return text
+            for placeholder, names in (("<值>", VALUE_NAMES), ("<整数>", NUMBER_NAMES)):
+                named = names.get(self.name)
+                if named is not None and text.startswith(placeholder):
+                    return f"<{named}>" + text[len(placeholder) :]  # (… given many times)
             return text
 
         typer_core._TyperParameter.display_type = display_type  # type: ignore[method-assign]

@@ -682,8 +682,8 @@ class Problem:
             return self.value
         if self.type not in SENSITIVE_TYPES:  # a number in a column of another kind
             return mask_numbers_anywhere(self.value)
-        if looks_scientific(self.value) or not any(ch.isdigit() for ch in self.value):
-            return self.value  # ``暂无``: words, no number to hide
+        if looks_scientific(self.value) or sum(ch.isdigit() for ch in self.value) < 7:
+            return self.value  # ``暂无``, ``（11位）``: words, no number to hide
         masked = mask_id(self.value) if self.type == "id_number" else mask_phone(self.value)
         return masked or self.value
 
@@ -2447,12 +2447,18 @@ _TOTAL_ROW = re.compile(r"(合计|总计|小计|共计)([:：(（].*)?")
 
 
 def _is_instructions(cells: Sequence[Cell]) -> bool:
-    """A row of notes on how to fill each column, every filled cell in brackets (（必填）,
-    （11位）, (男/女)), as a form sent down has under its header: not a record."""
+    """A row of notes on how to fill each column, as a form sent down has under its header:
+    every filled cell in brackets (（必填）, （11位）, (男/女)), or the first one saying so
+    (填写说明, （说明）): not a record."""
     texts = [c.strip() for c in cells if isinstance(c, str) and c.strip()]
     if len(texts) < 2 or any(c is not None and not isinstance(c, str) for c in cells):
         return False
+    if texts[0].strip("（）()【】[]:：") in INSTRUCTION_HEADS:
+        return True
     return all(t[0] in "（(" and t[-1] in "）)" for t in texts)
+
+
+INSTRUCTION_HEADS = frozenset({"填写说明", "填表说明", "说明", "填写要求", "注", "备注说明"})
 
 
 def _is_total_row(cells: Sequence[Cell]) -> bool:

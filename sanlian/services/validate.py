@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal
 
 from sanlian.errors import ValidationError
@@ -291,6 +292,12 @@ _WHITESPACE = re.compile(r"\s")
 _ID_FORMAT = re.compile(r"[0-9]{17}[0-9X]")
 
 
+def _bad(clean: str, mask: Callable[[str], str | None]) -> str | None:
+    """A bad number as a message quotes it: masked, unless it holds too few digits to be
+    anybody's number (``11位手机号``: words, shown as written, or nothing would be seen)."""
+    return mask(clean) if sum(ch.isdigit() for ch in clean) >= 7 else clean
+
+
 def _no_words(clean: str, raw: str, field: str) -> None:
     """Refuse words in a number's place (``无``, ``暂无``, ``不详``, ``—``): said as written,
     with the advice to leave the cell empty (masked, they showed as ``**``)."""
@@ -321,10 +328,10 @@ def phone(value: str | None, field: str = "手机号码", *, landline: bool = Fa
     if _PHONE.fullmatch(clean):
         return clean
     if not landline:
-        raise ValidationError("phone_invalid", field=field, value=mask_phone(clean) or raw)
+        raise ValidationError("phone_invalid", field=field, value=_bad(clean, mask_phone) or raw)
     fixed = _LANDLINE.fullmatch(clean)
     if fixed is None:
-        raise ValidationError("tel_invalid", field=field, value=mask_phone(clean) or raw)
+        raise ValidationError("tel_invalid", field=field, value=_bad(clean, mask_phone) or raw)
     return f"{fixed[1]}-{fixed[2]}"
 
 
@@ -360,10 +367,12 @@ def id_number(
     if len(clean) != 18:
         if _SCIENTIFIC.fullmatch(clean):  # copied from an Excel cell showing 3.70102E+17
             raise ValidationError("id_scientific", field=field, value=clean)
-        raise ValidationError("id_length", field=field, value=mask_id(clean), length=len(clean))
+        raise ValidationError(
+            "id_length", field=field, value=_bad(clean, mask_id), length=len(clean)
+        )
     # ASCII digits only: str.isdigit() also takes ² and other scripts' digits, which int() refuses
     if not _ID_FORMAT.fullmatch(clean):
-        raise ValidationError("id_format", field=field, value=mask_id(clean))
+        raise ValidationError("id_format", field=field, value=_bad(clean, mask_id))
     expected = _check_digit(clean)
     if clean[17] != expected:
         if clean.endswith("000"):  # Excel keeps 15 digits of a number: the last three became 0
