@@ -64,3 +64,11 @@ def test_help_and_errors_name_arguments_in_chinese(base: Cli) -> None:
     result = base("problem", "show", "abc")
     assert result.code == 2
     assert result.err == "问题编号的值不对：应为整数。用 sanlian problem show --help 查看用法。\n"
+
+
+def test_help_as_a_command_word(base: Cli) -> None:
+    """``sanlian help`` and ``sanlian help problem add`` show that help (a clerk types it as
+    a word; it was refused as an unknown command, ``shell`` suggested)."""
+    assert base("help").out.startswith("用法：sanlian [选项] 命令 [参数]...")
+    result = base("help", "problem", "add")
+    assert result.code == 0 and result.out.startswith("用法：sanlian problem add [选项]")

@@ -389,6 +389,8 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
         a.translate(_ASCII_DIGITS) if _FULL_WIDTH_NUMBER.fullmatch(a) else a
         for a in (sys.argv[1:] if argv is None else argv)
     ]
+    if args[:1] in (["help"], ["帮助"]):  # ``sanlian help problem add``: its help, as asked
+        args = [*args[1:], "--help"]
     debug = "--debug" in args
     undecoded = next((a for a in args if _SURROGATE.search(a)), None)
     if undecoded is not None:  # bytes the terminal sent that are not UTF-8
