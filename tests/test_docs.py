@@ -72,3 +72,21 @@ def test_help_as_a_command_word(base: Cli) -> None:
     assert base("help").out.startswith("用法：sanlian [选项] 命令 [参数]...")
     result = base("help", "problem", "add")
     assert result.code == 0 and result.out.startswith("用法：sanlian problem add [选项]")
+
+
+def test_an_option_of_one_value_written_twice_is_refused(base: Cli, db_path: Path) -> None:
+    """``research add --cadre 单丽 --cadre 曾强`` kept 曾强 alone without a word (Click keeps
+    the last): refused, naming both; an option of many values (``visit add --cadre``) still
+    takes each."""
+    from tests.conftest import dump
+
+    before = dump(db_path)
+    args = ("research", "add", "--cadre", "单丽", "--cadre", "曾强", "--title", "联合调研")
+    result = base(*args)
+    assert result.code == 2 and dump(db_path) == before
+    assert result.err == (
+        "选项 --cadre 只能写一次，这里写了两次（“单丽”和“曾强”），请只留一个。"
+        "用 sanlian research add --help 查看用法。\n"
+    )
+    result = base("problem", "list", "--owner", "单丽", "--owner", "13812345678")
+    assert "“138****5678”" in result.err  # echoed masked, like any value

@@ -438,7 +438,7 @@ def test_full_width_punctuation_inside_a_value_is_no_concern(base: Cli) -> None:
 
 def test_number_bounds_in_help_are_chinese(cli: Cli) -> None:
     text = cli("campaign", "set", "--help").out
-    assert "--time-limit <整数>" in text and "[不小于 1]" in text and "[不小于 0]" in text
+    assert "--time-limit <天数>" in text and "[不小于 1]" in text and "[不小于 0]" in text
     assert "x>=" not in text and "range>" not in text
     assert "[默认：50; 不小于 1]" in cli("history", "--help").out
 

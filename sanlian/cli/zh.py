@@ -345,6 +345,7 @@ def patch_help() -> None:
             return text
 
         typer_core._TyperParameter.display_type = display_type  # type: ignore[method-assign]
+        _refuse_repeated_options()
 
         def usage_name(self: Any) -> str:
             """An argument in the usage line by its Chinese name: ``问题编号``, optional in
@@ -596,6 +597,37 @@ def _other_side(exc: Any, option: str) -> str:
     return ""
 
 
+def _refuse_repeated_options() -> None:
+    """An option that takes one value, written twice (``research add --cadre 单丽 --cadre
+    汪杰``): refused (``RepeatedOption``), where Click keeps the last value and the first is
+    dropped without a word. Options that take several (``multiple``) append as before."""
+    from typer._click import exceptions as ce
+    from typer._click import parser as click_parser
+
+    store = click_parser._Option.process
+    if getattr(store, "_sanlian", False):
+        return
+
+    class RepeatedOption(ce.BadOptionUsage):
+        def __init__(self, name: str, first: Any, second: Any) -> None:
+            super().__init__(name, f"{name} given twice")
+            self.values = (first, second)
+
+    def process(self: Any, value: Any, state: Any) -> None:
+        if self.action == "store" and self.dest in state.opts:
+            name = max(self._long_opts or self._short_opts, key=len)
+            raise RepeatedOption(name, state.opts[self.dest], value)
+        store(self, value, state)
+
+    process._sanlian = True  # type: ignore[attr-defined]
+    click_parser._Option.process = process  # type: ignore[method-assign]
+    global REPEATED
+    REPEATED = RepeatedOption
+
+
+REPEATED: Any = None  # the exception of an option written twice (``_refuse_repeated_options``)
+
+
 def usage_error(exc: Any) -> str:
     """A Chinese sentence for a Click usage error (exit code 2)."""
     import re
@@ -604,6 +636,12 @@ def usage_error(exc: Any) -> str:
 
     path = _command_path(exc)
     hint = f"用 {path} --help 查看用法。"
+    if REPEATED is not None and isinstance(exc, REPEATED):
+        first, second = (readable(str(v)) for v in exc.values)
+        return (
+            f"选项 {exc.option_name} 只能写一次，这里写了两次（“{first}”和“{second}”），"
+            f"请只留一个。{hint}"
+        )
     if isinstance(exc, ce.NoSuchOption):
         word = _dash_value(str(exc.option_name))
         if word is not None:  # household show -王秀英: a name that starts with -
