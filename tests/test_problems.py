@@ -639,3 +639,27 @@ def test_show_to_an_excel_file_is_refused_before_anything(raised: Cli, tmp_path:
     assert result.code == 1 and not path.exists()
     assert "“.xlsx”不支持" in result.err and ".md" in result.err
     assert raised("problem", "show", "1", "-o", tmp_path / "问题.md").code == 0
+
+
+def test_a_dispute_is_a_social_conflict_and_a_visits_problem_dates_from_it(
+    base: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A problem of the category 矛盾纠纷 is a social conflict (its resolution counts for
+    八个一 #7) without --conflict, as when edited into that category; one raised from a visit
+    without --date is dated on the visit (it was dated today, its due date from today)."""
+    monkeypatch.setenv("SANLIAN_TODAY", "2026-07-05")
+    add = ("problem", "add", "--community", "幸福社区", "--owner", "单丽", "--text", "噪音")
+    result = ok(base, *add, "--category", "矛盾纠纷", "--date", "7-1")
+    assert "2026-07-01 提出，办理期限 2026-07-31。" in result.out
+    assert show(base, 1)["is_conflict"] is True
+    ok(base, *add, "--category", "公共设施", "--date", "7-1")
+    assert show(base, 2)["is_conflict"] is False
+    ok(base, "problem", "edit", "2", "--category", "矛盾纠纷")
+    assert show(base, 2)["is_conflict"] is True
+    ok(base, "problem", "resolve", "1", "--how", "调解", "--date", "7-3")
+    figures = ok(base, "selfcheck", "-f", "json").json()["figures"]
+    assert figures["conflicts_resolved"] == 1
+    visit = ("visit", "add", "--date", "3-10", "--cadre", "单丽", "--community", "幸福社区")
+    ok(base, *visit, "--form", "talk")
+    result = ok(base, "problem", "add", "--visit", "1", "--category", "其他", "--text", "x")
+    assert "2026-03-10 提出，办理期限 2026-04-09。" in result.out

@@ -142,7 +142,7 @@ def add(
         typer.Option(
             "--visit",
             callback=at_most_id,
-            help="由哪次走访提出（走访编号）；不写对象时取该走访的对象。",
+            help="由哪次走访提出（走访编号）；不写对象时取该走访的对象，不写 --date 时取走访的日期。",
         ),
     ] = None,
     category: Annotated[str | None, typer.Option("--category", help=_categories_help())] = None,
@@ -164,6 +164,9 @@ def add(
     st = state()
     notes: list[str] = []
     with st.session(write=True) as session:
+        raised_on = st.date(session, date, "提出日期")
+        if date is None and visit is not None:  # raised on the visit, unless said otherwise
+            raised_on = problems.visit_day(session, visit) or raised_on
         record = problems.add(
             session,
             community=community,
@@ -173,7 +176,7 @@ def add(
             category=category,
             text=text,
             owner=owner,
-            raised_on=st.date(session, date, "提出日期"),
+            raised_on=raised_on,
             due_on=st.optional_date(session, due, "办理期限"),
             is_conflict=conflict,
             now=now(),
@@ -192,6 +195,7 @@ def add(
             id=record["id"],
             target=target,
             category=category_label,
+            raised=record["raised_on"],
             due=record["due_on"],
         )
     )

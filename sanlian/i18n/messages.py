@@ -39,6 +39,7 @@ MESSAGES: dict[str, str] = {
     "uscc_reason_format": "含有不允许的字符",
     "uscc_reason_checksum": "校验位不对",
     # --- references ------------------------------------------------------------------------
+    "ref_not_found_like": "找不到{kind}“{ref}”；{how}有{like}，请写全称（或全拼）或编号。",
     "ref_not_found": "找不到{kind}“{ref}”，请用 sanlian {command} list 查看编号或{name}后重试。",
     "ref_ambiguous": "{kind}“{ref}”对应多条记录：{candidates}。请改用编号，或写成 {qualified}。",
     "ref_ambiguous_on": "{kind}“{ref}”在 {on} 对应多条记录（其中有此后停用的）：{candidates}。请改用编号，或写成 {qualified}。",
@@ -245,7 +246,7 @@ MESSAGES: dict[str, str] = {
     "problem_step_before_raise": "“{field}”{date} 早于问题 {id} 的提出日期 {raised}，请改为 {raised} 或以后。",
     "problem_step_before_last": "“{field}”{date} 早于问题 {id} 上一步的日期 {last}，办理过程须按先后登记，请改为 {last} 或以后。",
     "problem_extend_not_later": "新的办理期限 {due} 应晚于现在的期限 {current}，请改正。",
-    "problem_added": "已登记问题 {id}（{target}，{category}），办理期限 {due}。",
+    "problem_added": "已登记问题 {id}（{target}，{category}），{raised} 提出，办理期限 {due}。",
     "problem_stepped": "问题 {id} 已{action}，当前状态：{status}。",
     "problem_reopened_overdue": "提示：问题 {id} 的办理期限 {due} 已过，重新办理后即算超期（调度督促中亮牌）；如需新的期限，请运行 sanlian problem extend {id} --due 日期 --reason 原因。",
     "problem_money_again": "提示：问题 {id} 此前解决时已记金额 {amount} 元，本次金额将另行累计；如是同一笔钱，请不要重复填写。",

@@ -218,6 +218,7 @@ def add(
     if category is None or not str(category).strip():
         raise ValidationError("required", field="问题类别（--category）")
     key = category_key(kind, str(category))
+    is_conflict = is_conflict or key in CONFLICT_CATEGORIES  # a dispute is a social conflict
     clean_text = validate.text(text, "问题内容（--text）", required=True, limit=2000)
     owner_id = resolved(session, "cadre", owner, lookups).id if owner is not None else None
     if due_on is None:
@@ -582,6 +583,8 @@ def edit(
         if key != problem.category:
             problem.category = key
             changed.append("问题类别")
+            if key in CONFLICT_CATEGORIES and is_conflict is None:
+                is_conflict = True  # a dispute is a social conflict (八个一 #7)
     if text is not None:
         clean = validate.text(text, "问题内容（--text）", required=True, limit=2000) or ""
         if clean != problem.text:
@@ -632,6 +635,19 @@ def edit(
     session.add(problem)
     session.flush()
     return show(session, problem_id=problem_id, as_of=step_on), changed
+
+
+# categories whose problems are social conflicts (矛盾纠纷) whatever the flag given: resolved,
+# each counts for 八个一 #7 (化解一些社会矛盾)
+CONFLICT_CATEGORIES = frozenset({"dispute"})
+
+
+def visit_day(session: Session, visit_id: int) -> dt.date | None:
+    """The day of visit ``visit_id`` (``None``: no such visit; ``add`` says so)."""
+    from sanlian.db.models import Visit
+
+    seen = session.get(Visit, visit_id)
+    return seen.visited_on if seen is not None else None
 
 
 def _status_keys(value: str) -> tuple[str, ...]:
