@@ -173,13 +173,14 @@ def test_resolve_and_spans_as_the_services(links: Cli, db_path: Path) -> None:
 def test_a_name_that_matches_nothing_is_told_what_holds_it(base: Cli) -> None:
     """华强 for 临沂华强机械有限公司, or ``lyhq`` (what Tab completes) for its pinyin: refused
     as before, naming the record meant when a few hold it; nothing more for a name no record
-    holds, or one too many hold."""
+    holds."""
     result = base("enterprise", "show", "华强")
     assert result.code == 1 and result.err == (
-        "找不到企业“华强”；名称中含有它的有“临沂华强机械有限公司”（编号 1），"
-        "请写全称（或全拼）或编号。\n"
+        "找不到企业“华强”，请用 sanlian enterprise list 查看编号或名称后重试。"
+        "名称中含有“华强”的有“临沂华强机械有限公司”（编号 1），是不是指它？"
+        "如是，请写全称（或全拼）或编号。\n"
     )
-    result = base("enterprise", "show", "lyhq")
-    assert result.code == 1 and "拼音以它开头的有“临沂华强机械有限公司”（编号 1）" in result.err
+    result = base("visit", "add", "--cadre", "单丽", "--enterprise", "lyhq", "--form", "talk")
+    assert result.code == 1 and "拼音以“lyhq”开头的有“临沂华强机械有限公司”（编号 1）" in result.err
     result = base("cadre", "show", "不在册")
     assert result.err == "找不到干部“不在册”，请用 sanlian cadre list 查看编号或姓名后重试。\n"

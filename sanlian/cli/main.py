@@ -419,7 +419,8 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
     except SanlianError as exc:  # the user's error: its sentence (numbers masked), even --debug
         context.state().flush_notes()
         _journal_what_was_shown()
-        sys.stderr.write(context.mask_text(exc.message + _quotes_hint(exc)) + "\n")
+        hint = _quotes_hint(exc) or _near_hint(exc)
+        sys.stderr.write(context.mask_text(exc.message + hint) + "\n")
         return exc.exit_code
     except te.Exit as exc:
         if _interrupted(exc):
@@ -561,6 +562,30 @@ def _quotes_hint(exc: Any) -> str:
     if any(mark in ref.strip("，、,;；") for mark in "，、,;；"):  # 李娜，王芳: several names
         return render("ref_several")
     return ""
+
+
+def _near_hint(exc: Any) -> str:
+    """For a name that matched nothing: the few records whose name holds it, or whose pinyin
+    starts with it (``refs.near``); nothing when there are none or too many, or when the
+    database cannot be read."""
+    from sanlian.i18n.messages import render
+    from sanlian.services import refs
+
+    kind = exc.params.get("command") if exc.key == "ref_not_found" else None
+    if kind not in refs.KIND_LABEL:
+        return ""
+    ref = str(exc.params.get("ref", ""))
+    try:
+        with context.state().session() as session:
+            found = refs.near(session, kind, ref)
+            listed = "、".join(f"“{r.name}”（编号 {r.id}）" for r in found)
+    except Exception:  # noqa: BLE001  (a hint: the refusal stands without it)
+        return ""
+    if not listed:
+        return ""
+    shown = ref.strip()
+    how = f"拼音以“{shown}”开头的" if shown.isascii() else f"名称中含有“{shown}”的"
+    return render("ref_near", how=how, like=listed)
 
 
 def command_noun(words: list[str]) -> str | None:

@@ -601,6 +601,8 @@ def _refuse_repeated_options() -> None:
     """An option that takes one value, written twice (``research add --cadre 单丽 --cadre
     汪杰``): refused (``RepeatedOption``), where Click keeps the last value and the first is
     dropped without a word. Options that take several (``multiple``) append as before."""
+    import os
+
     from typer._click import exceptions as ce
     from typer._click import parser as click_parser
 
@@ -613,8 +615,10 @@ def _refuse_repeated_options() -> None:
             super().__init__(name, f"{name} given twice")
             self.values = (first, second)
 
+    completing = "_SANLIAN_COMPLETE" in os.environ  # a shell's Tab: the line is half-typed
+
     def process(self: Any, value: Any, state: Any) -> None:
-        if self.action == "store" and self.dest in state.opts:
+        if self.action == "store" and self.dest in state.opts and not completing:
             name = max(self._long_opts or self._short_opts, key=len)
             raise RepeatedOption(name, state.opts[self.dest], value)
         store(self, value, state)

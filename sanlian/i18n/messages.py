@@ -39,7 +39,7 @@ MESSAGES: dict[str, str] = {
     "uscc_reason_format": "含有不允许的字符",
     "uscc_reason_checksum": "校验位不对",
     # --- references ------------------------------------------------------------------------
-    "ref_not_found_like": "找不到{kind}“{ref}”；{how}有{like}，请写全称（或全拼）或编号。",
+    "ref_near": "{how}有{like}，是不是指它？如是，请写全称（或全拼）或编号。",
     "ref_not_found": "找不到{kind}“{ref}”，请用 sanlian {command} list 查看编号或{name}后重试。",
     "ref_ambiguous": "{kind}“{ref}”对应多条记录：{candidates}。请改用编号，或写成 {qualified}。",
     "ref_ambiguous_on": "{kind}“{ref}”在 {on} 对应多条记录（其中有此后停用的）：{candidates}。请改用编号，或写成 {qualified}。",

@@ -230,28 +230,25 @@ def _matches(
     elif active:
         found = active
     if not found:
-        like = _like(session, kind, compact, narrowed) if qualifiers is None else []
-        if like:
-            listed = "、".join(f"“{r.name}”（编号 {r.id}）" for r in like)
-            how = "拼音以它开头的" if compact.isascii() else "名称中含有它的"
-            raise NotFoundError("ref_not_found_like", kind=label, ref=raw, like=listed, how=how)
         raise _not_found(kind, raw)
     return found
 
 
-LIKE_SHOWN = 5  # records a name that matched nothing is said to be part of, at the most
+NEAR_SHOWN = 5  # records a name that matched nothing is said to be part of, at the most
 
 
-def _like(session: Session, kind: str, text: str, narrowed: Any) -> list[Any]:
-    """Records in use whose name holds ``text`` (华强 of 临沂华强机械有限公司), or whose pinyin
+def near(session: Session, kind: str, ref: str) -> list[Any]:
+    """Records in use whose name holds ``ref`` (华强 of 临沂华强机械有限公司), or whose pinyin
     starts with it (``lyhq``, as Tab completes it): what a name that matched nothing may have
-    meant, when there are a few; none when there are more (the clerk is to look it up)."""
+    meant, when there are a few; none when there are more (the clerk is to look it up). Asked
+    once, when the refusal is shown (an import's rows are not: a scan a row)."""
     from sqlalchemy import select
 
     from sanlian.db.models import SearchKey
 
     model = _model(kind)
-    if len(text) < 2:
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", ref))
+    if len(text) < 2 or "@" in text or text.lstrip("#").isdecimal():
         return []
     if re.fullmatch(r"[A-Za-z]+", text):
         keys: Any = SearchKey.__table__.c  # type: ignore[attr-defined]
@@ -259,9 +256,9 @@ def _like(session: Session, kind: str, text: str, narrowed: Any) -> list[Any]:
         stmt = select(model).where(model.id.in_(ids))
     else:
         stmt = select(model).where(model.name.contains(text, autoescape=True))
-    stmt = narrowed(stmt.where(model.retired_on.is_(None))).order_by(model.id)
-    found = list(session.execute(stmt.limit(LIKE_SHOWN + 1)).scalars())
-    return found if len(found) <= LIKE_SHOWN else []
+    stmt = stmt.where(model.retired_on.is_(None)).order_by(model.id)
+    found = list(session.execute(stmt.limit(NEAR_SHOWN + 1)).scalars())
+    return found if len(found) <= NEAR_SHOWN else []
 
 
 def check_in_use(kind: str, record: Any, on: dt.date) -> None:
