@@ -26,6 +26,17 @@ pytestmark = [
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _started(args: list[str], **kwargs: Any) -> subprocess.Popen[Any]:
+    """``sanlian ARGS`` started as its own process on the test's database, its stderr piped."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "sanlian", *args],
+        cwd=ROOT,
+        env=dict(os.environ),
+        stderr=subprocess.PIPE,
+        **kwargs,
+    )
+
+
 def _run(patch: str, args: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
     """``sanlian ARGS`` as the program runs (its own signal handlers), with ``patch`` applied
     first: Python source that makes the process signal itself at a chosen point."""
@@ -179,14 +190,7 @@ def test_a_wait_for_another_writer_ends_at_once(base: Cli, db_path: Path, signum
     other = sqlite3.connect(db_path, isolation_level=None)
     other.execute("begin immediate")  # another clerk's write in progress
     try:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "sanlian", "section", "add", "等锁科"],
-            cwd=ROOT,
-            env=dict(os.environ),
-            stderr=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            text=True,
-        )
+        process = _started(["section", "add", "等锁科"], stdout=subprocess.DEVNULL, text=True)
         assert process.stderr is not None
         waiting = process.stderr.readline()  # the note, once the wait passed a second
         assert waiting.startswith(
@@ -214,13 +218,7 @@ def test_a_revealed_listing_cut_short_by_its_reader_is_journaled(base: Cli, tmp_
     source = tmp_path / "户.csv"
     source.write_text("\n".join(rows) + "\n", encoding="utf-8")
     assert base("household", "import", source).code == 0
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sanlian", "export", "household", "--reveal"],
-        cwd=ROOT,
-        env=dict(os.environ),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    process = _started(["export", "household", "--reveal"], stdout=subprocess.PIPE)
     assert process.stdout is not None and process.stderr is not None
     assert process.stdout.readline().decode("utf-8-sig").startswith("台账编号,")
     process.stdout.close()  # the reader gone: the listing's next writes find no pipe

@@ -93,14 +93,19 @@ def tables(as_of: dt.date | None = None, session: Session | None = None) -> Tabl
 def _stepped_after(session: Session, as_of: dt.date) -> bool:
     """Whether a problem has a step dated after ``as_of`` (asked once per session and day:
     reports only read)."""
-    from sqlalchemy import exists, select
     from sqlmodel import SQLModel
 
-    key = ("sanlian.stepped_after", as_of)
+    problem = SQLModel.metadata.tables["problem"].c
+    return _any(session, ("sanlian.stepped_after", as_of), problem.last_step_on > as_of)
+
+
+def _any(session: Session, key: Any, condition: Any) -> bool:
+    """Whether a row meets ``condition``, asked once per session (kept under ``key`` in its
+    ``info``: reports only read)."""
+    from sqlalchemy import exists, select
+
     if key not in session.info:
-        problem = SQLModel.metadata.tables["problem"].c
-        later = select(exists().where(problem.last_step_on > as_of))
-        session.info[key] = bool(session.execute(later).scalar())
+        session.info[key] = bool(session.execute(select(exists().where(condition))).scalar())
     return bool(session.info[key])
 
 
@@ -167,15 +172,10 @@ def problem_as_of(problem: Table, step: Table, as_of: dt.date, handovers: bool =
 
 def handed_over(session: Session) -> bool:
     """Whether any problem was ever handed to another cadre (asked once per session)."""
-    from sqlalchemy import exists, select
     from sqlmodel import SQLModel
 
-    key = "sanlian.handed_over"
-    if key not in session.info:
-        step = SQLModel.metadata.tables["problem_step"].c
-        found = select(exists().where(step.owner_id.is_not(None)))
-        session.info[key] = bool(session.execute(found).scalar())
-    return bool(session.info[key])
+    step = SQLModel.metadata.tables["problem_step"].c
+    return _any(session, "sanlian.handed_over", step.owner_id.is_not(None))
 
 
 def owner_on(problem: Any, step: Table, day: Any) -> Any:
