@@ -447,10 +447,13 @@ def test_problem_export_imported_back(
         "第 3 行：问题 2 的“办结(无法解决)日期”写为“6月12日”，导入不改变它（仍为“空”）：",
     ):
         assert said in result.err, result.err
+    # problem 1 resolved: its latest resolution corrected by problem edit (not reopened)
     assert (
-        "该问题现为“已解决”，如需改正，请先运行 sanlian problem reopen 1 --reason 原因"
+        "（仍为“200.00”）：如需改正，请用 sanlian problem edit 1 --amount 金额（改正最近一次解决登记）"
         in result.err
     )
+    assert "sanlian problem edit 1 --resolved-on 日期" in result.err
+    assert "problem reopen 1" not in result.err
     assert (
         "（仍为“空”）：解决或无法解决的日期、资金请用 sanlian problem resolve / close 2 登记"
         in (result.err)

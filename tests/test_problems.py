@@ -575,6 +575,82 @@ def test_problem_edit_corrections_and_refusals(raised: Cli, unchanged: Unchanged
     )
 
 
+def test_problem_edit_corrects_the_latest_resolution(
+    raised: Cli, unchanged: Unchanged, db_path: Any
+) -> None:
+    """A wrong sum, day, text or measure typed when a problem was resolved is corrected in
+    place (not by reopening it, which would count a relapse): only the latest resolution,
+    only of a resolved problem, its day after the step before it; and undone whole."""
+    from tests.test_journal import data_dump
+
+    def figures() -> dict[str, Any]:
+        result: dict[str, Any] = ok(raised, "selfcheck", "-f", "json").json()["figures"]
+        return result
+
+    ok(raised, "problem", "resolve", "1", "--how", "开通校车", "--amount", "300", "--date", "4-10")
+    ok(raised, "problem", "reopen", "1", "--reason", "校车停运", "--date", "4-20")
+    for args in [
+        ("--how", "x"),
+        ("--amount", "5"),
+        ("--measure", "送政策"),
+        ("--resolved-on", "5-1"),
+    ]:
+        result = unchanged(partial(raised, "problem", "edit", "1", *args))
+        assert result.err.startswith("问题 1 现在是“办理中”，没有解决登记可改正"), result
+    ok(raised, "problem", "progress", "1", "--note", "联系公交公司", "--date", "5-3")
+    ok(raised, "problem", "resolve", "1", "--how", "恢复校车", "--measure", "送政策",
+       "--amount", "50,000", "--date", "6-10")  # fmt: skip
+    assert figures()["funds_yuan"] == "50300.00"  # 300 + 50,000
+    assert show(raised, 1)["overdue_days"] == 40  # due 5-1, resolved 6-10
+    before = data_dump(db_path)
+    result = ok(
+        raised, "problem", "edit", "1", "--amount", "5000", "--resolved-on", "5-3",
+        "--measure", "送资金", "--measure", "送信息", "--how", "恢复了校车",
+    )  # fmt: skip
+    assert result.out.strip() == (
+        "已修改问题 1：解决情况、资金（50,000.00 元 → 5,000.00 元）、帮扶措施（送信息、送资金）、"
+        "解决日期（2026-06-10 → 2026-05-03）。"
+    )
+    record = show(raised, 1)
+    assert (record["status"], record["resolved_on"], record["amount"]) == (
+        "resolved",
+        "2026-05-03",
+        "5300.00",
+    )
+    assert record["overdue_days"] == 2  # due 5-1, resolved 5-3
+    latest = record["timeline"][-1]
+    assert (latest["kind"], latest["step_on"], latest["note"]) == (
+        "resolve",
+        "2026-05-03",
+        "恢复了校车",
+    )
+    assert latest["measures"] == ["information", "funds"]
+    assert len(record["timeline"]) == 5  # raise, resolve, reopen, progress, resolve: no new step
+    assert record["timeline"][1]["amount"] == "300.00"  # the earlier resolution untouched
+    assert figures()["funds_yuan"] == "5300.00"
+    assert figures()["measures"]["funds"] == 1 and figures()["measures"]["policy"] == 0
+    # the day stays after the step before the resolution, and not after today
+    for day, said in [
+        ("5-2", "“解决日期（--resolved-on）”2026-05-02 早于问题 1 上一步（办理）的日期 2026-05-03"),
+        ("6-16", "“解决日期（--resolved-on）”2026-06-16 晚于今天"),
+        ("5月32日", "解决日期（--resolved-on）"),
+    ]:
+        result = unchanged(partial(raised, "problem", "edit", "1", "--resolved-on", day))
+        assert said in result.err, result
+    result = unchanged(partial(raised, "problem", "edit", "1", "--amount", "-5"))
+    assert "资金（--amount）" in result.err
+    result = unchanged(partial(raised, "problem", "edit", "1", "--how", " "))
+    assert "解决情况（--how）" in result.err
+    # 无 / 0 clear the measures and the money; the same values again change nothing
+    ok(raised, "problem", "edit", "1", "--measure", "无", "--amount", "0")
+    record = show(raised, 1)
+    assert record["timeline"][-1]["measures"] == [] and record["amount"] == "300.00"
+    assert "没有修改" in ok(raised, "problem", "edit", "1", "--amount", "0").out
+    ok(raised, "undo", "--yes")
+    ok(raised, "undo", "--yes")
+    assert data_dump(db_path) == before
+
+
 # --- dates after today ---------------------------------------------------------------------
 
 

@@ -344,8 +344,27 @@ def edit(
         ),
     ] = None,
     date: Annotated[str | None, typer.Option("--date", help="更换责任人的日期，默认今天。")] = None,
+    how: Annotated[
+        str | None, typer.Option("--how", help="改正已解决问题的解决情况（最近一次解决登记）。")
+    ] = None,
+    measure: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--measure",
+            help="改正最近一次解决登记的帮扶措施，可写多个，取代原有的；写 无 则清除。",
+            show_default=False,
+        ),
+    ] = None,
+    amount: Annotated[
+        str | None,
+        typer.Option("--amount", help="改正最近一次解决登记的资金（元），写 0 则清除。"),
+    ] = None,
+    resolved_on: Annotated[
+        str | None,
+        typer.Option("--resolved-on", help="改正最近一次解决登记的解决日期。"),
+    ] = None,
 ) -> None:
-    """修改问题：更换责任人（如原责任人已停用）、改正类别、内容或矛盾纠纷标记。"""
+    """修改问题：更换责任人（如原责任人已停用），改正类别、内容、矛盾纠纷标记，或改正已解决问题的解决情况、措施、资金和日期。"""
     from sanlian.i18n.messages import render
     from sanlian.services import problems
     from sanlian.services.clock import now
@@ -353,6 +372,12 @@ def edit(
     st = state()
     notes: list[str] = []
     with st.session(write=True) as session:
+        fix = problems.Resolution(
+            how=how,
+            amount=amount,
+            measures=measure or None,
+            day=st.optional_date(session, resolved_on, "解决日期（--resolved-on）"),
+        )
         record, changed = problems.edit(
             session,
             problem_id=problem_id,
@@ -360,6 +385,7 @@ def edit(
             category=category,
             text=text,
             is_conflict=conflict,
+            resolution=fix,
             step_on=st.date(session, date, "更换日期"),
             now=now(),
             today=st.today,

@@ -24,7 +24,8 @@ PLACEHOLDERS = {
 # parameter name, which means the same in every command that has it.
 VALUE_NAMES = {
     **dict.fromkeys(
-        ("as_of", "date", "date_from", "date_to", "due", "since", "start", "end"), "日期"
+        ("as_of", "date", "date_from", "date_to", "due", "since", "start", "end", "resolved_on"),
+        "日期",
     ),
     "section": "科室",
     **dict.fromkeys(("cadre", "owner"), "干部"),

@@ -256,6 +256,8 @@ MESSAGES: dict[str, str] = {
     "problem_edit_date_unused": "提示：--date 是更换责任人（--owner）的日期，这次没有更换责任人，没有用到。",
     "problem_owner_finished": "提示：问题 {id} 已是“{status}”，这次更换责任人视为更正登记：不写入办理过程（不用 --date），以前各天的统计也都算在新责任人名下；若是重新交办，请先 sanlian problem reopen {id}，再更换责任人。",
     "problem_edited": "已修改问题 {id}：{changes}。",
+    "problem_resolution_none": "问题 {id} 现在是“{status}”，没有解决登记可改正：--how、--measure、--amount、--resolved-on 只改正已解决问题最近一次的解决登记；问题解决时请用 sanlian problem resolve {id} 登记。",
+    "problem_resolution_before": "“{field}”{date} 早于问题 {id} 上一步（{step}）的日期 {last}，办理过程须按先后登记，请改为 {last} 或以后。",
     # activities, research
     "note_no_campaign_year": "提示：{year} 年没有建立活动年度（已有：{years}），这条 {date} 的记录不计入任何年度的统计；如日期写错，请用 sanlian {noun} remove {id} 删除后重新登记。",
     "activity_partner_ambiguous": "“{ref}”既可指社区(村){community}，也可指企业{enterprise}；请写成“社区:{ref}”或“企业:{ref}”。",
@@ -365,6 +367,7 @@ MESSAGES: dict[str, str] = {
     "import_bad_masked": "表中的号码已遮蔽；要看文件里写的原值，请加 --reveal 再导入一次（会记入变更日志）。",
     "import_bad_masked_saved": "表中的号码已遮蔽；文件里写的原值在另存的错误文件中（文件名见下文）。",
     "import_problem_result_left": "问题 {id} 的“{column}”写为“{value}”，导入不改变它（仍为“{current}”）：解决或无法解决的日期、资金请用 sanlian problem resolve / close {id} 登记（须写明日期、情况，资金和措施随解决登记）。",
+    "import_problem_result_fix": "问题 {id} 的“{column}”写为“{value}”，导入不改变它（仍为“{current}”）：如需改正，请用 sanlian problem edit {id} {option}（改正最近一次解决登记）。",
     "import_problem_result_settled": "问题 {id} 的“{column}”写为“{value}”，导入不改变它（仍为“{current}”）：该问题现为“{status}”，如需改正，请先运行 sanlian problem reopen {id} --reason 原因，再用 sanlian problem resolve / close {id} 重新登记（须写明日期、情况，资金和措施随解决登记）。",
     "import_problem_result_new": "新登记的问题 {id} 的“{column}”写为“{value}”，导入只登记问题本身：解决或无法解决的日期、资金请用 sanlian problem resolve / close {id} 登记（须写明日期、情况，资金和措施随解决登记）。",
     "import_problem_status_new": "新登记的问题 {id} 的“状态”写为“{status}”，导入只登记问题本身（状态为“{current}”）：办理进展和结果请用 sanlian problem progress / resolve / close {id} 逐件登记（日期、情况、措施、资金）。",

@@ -3937,6 +3937,8 @@ def _status_key(text: str) -> str | None:
 
 # an exported problem ledger's columns of where each stands: for reading, never imported
 RESULT_COLUMNS = ("状态", "解决日期", "办结(无法解决)日期", "资金(元)")
+# those a resolved problem's ``problem edit`` corrects (its latest resolution), and how
+_RESULT_FIXES = {"资金(元)": "--amount 金额", "解决日期": "--resolved-on 日期"}
 
 
 class ProblemImporter(LedgerImporter):
@@ -4017,7 +4019,19 @@ class ProblemImporter(LedgerImporter):
                 )
                 continue
             said = self._said_result(column, cell, text, problem)
-            if said is not None:
+            option = _RESULT_FIXES.get(column) if problem.status == "resolved" else None
+            if said is not None and option is not None:
+                notes.append(
+                    render(
+                        "import_problem_result_fix",
+                        id=problem_id,
+                        column=column,
+                        value=text,
+                        current=said or "空",
+                        option=option,
+                    )
+                )
+            elif said is not None:
                 settled = problem.status in ("resolved", "unresolvable")
                 notes.append(
                     render(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -553,19 +554,21 @@ def edit(
     category: str | None = None,
     text: str | None = None,
     is_conflict: bool | None = None,
+    resolution: Resolution | None = None,
     step_on: dt.date,
     now: dt.datetime,
     today: dt.date | None = None,
     operator: str | None = None,
     notes: list[str] | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
-    """Change the owner, category, text or conflict flag; returns the record and what changed.
+    """Change the owner, category, text or conflict flag, or correct the latest resolution;
+    returns the record and what changed.
 
     A new owner must be on the roster. On an open problem the change is a ``progress`` step
     dated ``step_on`` (so an open problem that was pending is in progress from then); on a
     finished one no step is written, since a step after its resolution would reopen it in
     the timeline, and a note says so. Text, category and the conflict flag are corrections
-    of the record and leave the timeline alone.
+    of the record and leave the timeline alone; so is ``resolution`` (see ``_correct``).
     """
     from sanlian.db.models import Cadre, Section
     from sanlian.i18n.labels import PROBLEM_STATUS
@@ -573,9 +576,12 @@ def edit(
     from sanlian.services import refs, validate
 
     problem = _get(session, problem_id)
-    if owner is None and category is None and text is None and is_conflict is None:
+    given = (owner, category, text, is_conflict)
+    if all(v is None for v in given) and (resolution is None or not resolution.given):
         raise ValidationError("nothing_to_edit")
     changed: list[str] = []
+    if resolution is not None and resolution.given:
+        changed += _correct(session, problem, resolution, today)
     if category is not None:
         if not str(category).strip():
             raise ValidationError("required", field="问题类别（--category）")
@@ -635,6 +641,108 @@ def edit(
     session.add(problem)
     session.flush()
     return show(session, problem_id=problem_id, as_of=step_on), changed
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Corrections of a resolved problem's latest resolution (``problem edit``); ``None``: not
+    given. ``measures`` empty: none (the clerk wrote 无)."""
+
+    how: str | None = None
+    amount: str | None = None
+    measures: Sequence[str] | None = None
+    day: dt.date | None = None
+
+    @property
+    def given(self) -> bool:
+        return any(v is not None for v in (self.how, self.amount, self.measures, self.day))
+
+
+def _correct(
+    session: Session, problem: Problem, fix: Resolution, today: dt.date | None
+) -> list[str]:
+    """Correct the resolve step that made ``problem`` resolved (what was done, the measures,
+    the money, the day): a correction of the record, as a wrong figure typed at the time is,
+    not a new step. Only a resolved problem has one to correct; the day stays after the step
+    before it and not after today. Returns what changed, for the message."""
+    from sqlalchemy import delete, insert, select
+    from sqlmodel import col
+
+    from sanlian.db.models import ProblemStep, StepMeasure
+    from sanlian.i18n import labels
+    from sanlian.i18n.labels import PROBLEM_STATUS
+    from sanlian.services import validate
+    from sanlian.services.visits import check_not_future
+
+    if problem.status != "resolved":
+        raise RuleError(
+            "problem_resolution_none",
+            id=problem.id,
+            status=PROBLEM_STATUS[problem.status],
+        )
+    steps = session.scalars(
+        select(ProblemStep)
+        .where(col(ProblemStep.problem_id) == problem.id)
+        .order_by(col(ProblemStep.step_on).desc(), col(ProblemStep.id).desc())
+        .limit(2)
+    ).all()
+    step = steps[0]
+    assert step.kind == "resolve"  # a resolved problem's latest step resolved it
+    changed: list[str] = []
+    if fix.how is not None:
+        how = validate.text(fix.how, "解决情况（--how）", required=True)
+        if how != step.note:
+            step.note = how
+            changed.append("解决情况")
+    if fix.amount is not None:
+        money = validate.money(fix.amount, "资金（--amount）")
+        fen = validate.to_fen(money) or None  # 0 or empty: no money
+        if fen != (step.amount_fen or None):
+
+            def yuan(value: int | None) -> str:
+                amount = validate.from_fen(value)
+                return f"{amount:,.2f} 元" if amount else "无"
+
+            changed.append(f"资金（{yuan(step.amount_fen)} → {yuan(fen)}）")
+            step.amount_fen = fen
+    if fix.measures is not None:
+        keys: list[str] = []
+        for value in fix.measures:
+            key = labels.parse(labels.MEASURE, value, "帮扶措施（--measure）", {"无": "", "": ""})
+            if key and key not in keys:
+                keys.append(key)
+        held = set(
+            session.scalars(
+                select(col(StepMeasure.measure)).where(col(StepMeasure.step_id) == step.id)
+            ).all()
+        )
+        if set(keys) != held:
+            session.execute(delete(StepMeasure).where(col(StepMeasure.step_id) == step.id))
+            if keys:
+                session.execute(
+                    insert(StepMeasure), [{"step_id": step.id, "measure": k} for k in keys]
+                )
+            words = "、".join(v for k, v in labels.MEASURE.items() if k in keys) or "无"
+            changed.append(f"帮扶措施（{words}）")
+    if fix.day is not None and fix.day != step.step_on:
+        field = "解决日期（--resolved-on）"
+        check_not_future(fix.day, field, today)
+        before = steps[1] if len(steps) > 1 else None  # (the raise at least)
+        if before is not None and fix.day < before.step_on:
+            raise ValidationError(
+                "problem_resolution_before",
+                field=field,
+                date=fix.day.isoformat(),
+                id=problem.id,
+                step=labels.PROBLEM_STEP.get(before.kind, before.kind),
+                last=before.step_on.isoformat(),
+            )
+        changed.append(f"解决日期（{step.step_on.isoformat()} → {fix.day.isoformat()}）")
+        step.step_on = fix.day
+        problem.resolved_on = fix.day
+        problem.last_step_on = fix.day
+    session.add(step)
+    return changed
 
 
 # categories whose problems are social conflicts (矛盾纠纷) whatever the flag given: resolved,
