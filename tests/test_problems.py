@@ -571,7 +571,8 @@ def test_problem_edit_corrections_and_refusals(raised: Cli, unchanged: Unchanged
     # a --date with no handover is said to be unused (it was ignored without a word)
     result = ok(raised, "problem", "edit", "1", "--text", "校车", "--date", "6-1")
     assert (
-        "提示：--date 是更换责任人（--owner）的日期，这次没有更换责任人，没有用到。" in result.err
+        "提示：--date 是更换责任人（--owner）的日期，这次没有更换责任人，没有用到；改正解决日期请用 --resolved-on。"
+        in result.err
     )
 
 

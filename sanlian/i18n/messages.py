@@ -253,7 +253,7 @@ MESSAGES: dict[str, str] = {
     "problem_owner_changed": "责任人由“{old}”改为“{new}”",
     "problem_owner_set": "指定责任人“{new}”",
     "problem_owner_retired": "干部“{name}”（编号 {id}）已停用，不能担任问题的责任人；请另选一名在册干部（见 sanlian cadre list）。",
-    "problem_edit_date_unused": "提示：--date 是更换责任人（--owner）的日期，这次没有更换责任人，没有用到。",
+    "problem_edit_date_unused": "提示：--date 是更换责任人（--owner）的日期，这次没有更换责任人，没有用到；改正解决日期请用 --resolved-on。",
     "problem_owner_finished": "提示：问题 {id} 已是“{status}”，这次更换责任人视为更正登记：不写入办理过程（不用 --date），以前各天的统计也都算在新责任人名下；若是重新交办，请先 sanlian problem reopen {id}，再更换责任人。",
     "problem_edited": "已修改问题 {id}：{changes}。",
     "problem_resolution_none": "问题 {id} 现在是“{status}”，没有解决登记可改正：--how、--measure、--amount、--resolved-on 只改正已解决问题最近一次的解决登记；问题解决时请用 sanlian problem resolve {id} 登记。",
