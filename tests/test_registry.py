@@ -307,6 +307,54 @@ def test_remove_refuses_while_referenced_and_force_retires(base: Cli, unchanged)
     assert "已停用" in refused.err
 
 
+def test_remove_on_a_past_day(base: Cli, unchanged, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A cadre who left in May, recorded in June: off the roster and unlinked from that day,
+    so the figures of the days between count them no more; refused if anything of theirs is
+    dated later."""
+    from tests.test_journal import data_dump
+
+    for args in [
+        ("link", "community", "--section", "综合科", "--community", "幸福社区", "--from", "3-1"),
+        ("link", "household", "--cadre", "单丽", "--household", "王秀英", "--from", "3-1"),
+        ("visit", "add", "--date", "5-20", "--cadre", "单丽", "--household", "王秀英", "--form", "入户走访"),
+        ("problem", "add", "--household", "王秀英", "--owner", "单丽", "--text", "看病难",
+         "--category", "就医", "--date", "5-18"),
+    ]:  # fmt: skip
+        assert base(*args).code == 0, args
+    before = data_dump(db_path)
+    result = unchanged(lambda: base("cadre", "remove", "单丽", "--force", "--date", "5-10"))
+    assert result.err.strip() == (
+        "停用日期 2026-05-10 早于干部“单丽”（编号 3）最后一条记录的日期（走访，2026-05-20）；"
+        "请写 2026-05-20 或以后的日期，或先改正那条记录。"
+    )
+    result = unchanged(lambda: base("cadre", "remove", "单丽", "--force", "--date", "6-16"))
+    assert "“停用日期（--date）”2026-06-16 晚于今天" in result.err
+    result = unchanged(lambda: base("household", "remove", "王秀英", "--force", "--date", "5-19"))
+    assert "联系户“王秀英”（编号 1）最后一条记录的日期（走访，2026-05-20）" in result.err
+
+    def cadres(day: str) -> int:
+        figures = base("selfcheck", "--as-of", day, "-f", "json").json()["figures"]
+        return int(figures["cadres_total"])
+
+    assert (cadres("5-30"), cadres("6-10")) == (4, 4)
+    result = base("cadre", "remove", "单丽", "--force", "--date", "5-31")
+    assert result.code == 0 and "已停用干部“单丽”（编号 3）" in result.out
+    assert "sanlian problem edit 1 --owner 新责任人 --date 2026-05-31" in result.err
+    assert base("cadre", "show", "单丽", "-f", "json").json()["retired_on"] == "2026-05-31"
+    links = base("link", "list", "--all", "-f", "json").json()
+    assert [(r["kind"], r["end_on"]) for r in links] == [
+        ("community", None),
+        ("household", "2026-05-31"),
+    ]
+    assert (cadres("5-30"), cadres("6-10")) == (4, 3)  # hand count: 4 on the roster, 单丽 left
+    assert base("undo", "--yes").code == 0
+    assert data_dump(db_path) == before
+    # nothing refers to it: deleted, and the day said to be unused
+    result = base("community", "remove", "前河湾村", "--date", "5-1")
+    assert result.code == 0 and "已删除社区(村)“前河湾村”" in result.out
+    assert "没有被任何记录引用，已直接删除，--date 没有用到" in result.err
+
+
 def test_remove_unreferenced_deletes(base: Cli) -> None:
     assert base("community", "remove", "前河湾村").code == 0
     assert "前河湾村" not in base("community", "list", "--all").out

@@ -130,6 +130,13 @@ def attach_common(
                 "此前的备份文件中仍保留原值。",
             ),
         ] = False,
+        date: Annotated[
+            str | None,
+            typer.Option(
+                "--date",
+                help="停用日期，默认今天；可写以前的日期（如调离、搬走的那天），其联系同日结束。",
+            ),
+        ] = None,
     ) -> None:
         from sanlian.db import journal
         from sanlian.i18n.messages import render
@@ -138,9 +145,19 @@ def attach_common(
         st = state()
         notes: list[str] = []
         with st.session(write=True) as session:
+            day = st.optional_date(session, date, "停用日期（--date）")
             record, retired = registry.remove(
-                session, kind, ref, force=force, today=st.today, notes=notes, purge=purge
+                session,
+                kind,
+                ref,
+                force=force,
+                today=st.today,
+                notes=notes,
+                purge=purge,
+                day=day,
             )
+            if day is not None and not retired:
+                notes.append(render("remove_date_unused", kind=label, name=record.name))
             verb = "停用" if retired else "删除"
             name, record_id = record.name, record.id
             summary = f"{verb}{label}“{name}”（编号 {record_id}）"

@@ -535,6 +535,72 @@ def free_text_of(kind: str) -> list[str]:
     return sorted(validate.FREE_TEXT_FIELDS & set(table.c.keys()))
 
 
+# each kind's dated records: the SQL of the latest day the record took part in one (``:id``
+# the record's), and what the refusal of an earlier leaving day calls it
+_DATED_USES: dict[str, tuple[tuple[str, str], ...]] = {
+    "section": (
+        ("SELECT max(start_on) FROM link WHERE section_id = :id", "联系开始"),
+        ("SELECT max(end_on) FROM link WHERE section_id = :id", "联系结束"),
+    ),
+    "cadre": (
+        ("SELECT max(start_on) FROM link WHERE cadre_id = :id", "联系开始"),
+        ("SELECT max(end_on) FROM link WHERE cadre_id = :id", "联系结束"),
+        (
+            "SELECT max(v.visited_on) FROM visit v JOIN visit_cadre c ON c.visit_id = v.id"
+            " WHERE c.cadre_id = :id",
+            "走访",
+        ),
+        ("SELECT max(raised_on) FROM problem WHERE owner_id = :id", "由其负责的问题提出"),
+        ("SELECT max(step_on) FROM problem_step WHERE owner_id = :id", "问题移交给其"),
+        (
+            "SELECT max(a.held_on) FROM activity a JOIN activity_cadre c ON c.activity_id = a.id"
+            " WHERE c.cadre_id = :id",
+            "参加活动",
+        ),
+        ("SELECT max(written_on) FROM research WHERE cadre_id = :id", "调研报告"),
+    ),
+    **{
+        kind: (
+            (f"SELECT max(start_on) FROM link WHERE {kind}_id = :id", "联系开始"),
+            (f"SELECT max(end_on) FROM link WHERE {kind}_id = :id", "联系结束"),
+            (f"SELECT max(visited_on) FROM visit WHERE {kind}_id = :id", "走访"),
+            (f"SELECT max(raised_on) FROM problem WHERE {kind}_id = :id", "问题提出"),
+            *(
+                ((f"SELECT max(held_on) FROM activity WHERE {kind}_id = :id", "活动"),)
+                if kind != "household"
+                else ()
+            ),
+        )
+        for kind in ("community", "enterprise", "household")
+    },
+}
+
+
+def _check_leaving_day(session: Session, kind: str, record: Any, day: dt.date) -> None:
+    """A day earlier than today for a retirement (``remove --force --date``): nothing of the
+    record may be dated after it (a visit, a link that starts or ends later…)."""
+    from sqlalchemy import text
+
+    latest: tuple[dt.date, str] | None = None
+    for sql, what in _DATED_USES[kind]:
+        value = session.execute(text(sql), {"id": record.id}).scalar()
+        if value is None:
+            continue
+        found = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+        if found > day and (latest is None or found > latest[0]):
+            latest = (found, what)
+    if latest is not None:
+        raise RuleError(
+            "retire_before_use",
+            kind=KINDS[kind].label,
+            name=record.name,
+            id=record.id,
+            day=day.isoformat(),
+            what=latest[1],
+            last=latest[0].isoformat(),
+        )
+
+
 def remove(
     session: Session,
     kind: str,
@@ -544,6 +610,7 @@ def remove(
     today: dt.date,
     notes: list[str] | None = None,
     purge: bool = False,
+    day: dt.date | None = None,
 ) -> tuple[Any, bool]:
     """Delete the record, or with ``force`` retire it (history kept). Returns (record, retired).
 
@@ -551,6 +618,8 @@ def remove(
     a community's or an enterprise's contact person's)
     and implies ``force``; the caller erases them from the journal too (``journal.scrub``).
 
+    A retirement takes effect on ``day`` (default ``today``): off the roster from then, its
+    links ending then; a past day is refused if anything of the record is dated after it.
     Retiring a cadre who still owns open problems adds a note naming them, so that they are
     handed to someone else.
     """
@@ -590,7 +659,13 @@ def remove(
         )
     if record.retired_on is not None:
         raise RuleError("already_retired", kind=spec.label, name=record.name, id=record.id)
-    record.retired_on = today
+    leaving = today if day is None else day
+    if leaving != today:
+        from sanlian.services.visits import check_not_future
+
+        check_not_future(leaving, "停用日期（--date）", today)
+        _check_leaving_day(session, kind, record, leaving)
+    record.retired_on = leaving
     session.add(record)
     link_col = {
         "section": Link.section_id,
@@ -605,12 +680,12 @@ def remove(
         )
     ).all()
     session.execute(
-        update(Link).where(link_col == record.id, Link.end_on.is_(None)).values(end_on=today)  # type: ignore[union-attr]
+        update(Link).where(link_col == record.id, Link.end_on.is_(None)).values(end_on=leaving)  # type: ignore[union-attr]
     )
     session.flush()
-    _no_pairs_left(session, spec.label, record.name, ending, today)
+    _no_pairs_left(session, spec.label, record.name, ending, leaving)
     if kind == "cadre" and notes is not None:
-        notes.extend(_open_problems_note(session, record))
+        notes.extend(_open_problems_note(session, record, None if leaving == today else leaving))
     if kind == "section" and notes is not None:
         notes.extend(_section_cadres_note(session, record))
     return record, True
@@ -647,7 +722,7 @@ def _section_cadres_note(session: Session, section: Any) -> list[str]:
     return [render("note_section_cadres", name=section.name, count=count)]
 
 
-def _open_problems_note(session: Session, cadre: Any) -> list[str]:
+def _open_problems_note(session: Session, cadre: Any, leaving: dt.date | None) -> list[str]:
     from sqlalchemy import select
 
     from sanlian.db.models import Problem
@@ -670,6 +745,7 @@ def _open_problems_note(session: Session, cadre: Any) -> list[str]:
             count=len(ids),
             ids="、".join(str(i) for i in ids),
             first=ids[0],
+            on="" if leaving is None else f" --date {leaving.isoformat()}",
         )
     ]
 
