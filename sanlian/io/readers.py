@@ -42,6 +42,7 @@ class Table:
     sheet: str | None = None
     other_sheets: tuple[str, ...] = ()  # the workbook's other sheets, when none was named
     visible_others: tuple[str, ...] = ()  # of those, the visible worksheets
+    hidden: Callable[[], frozenset[int]] | None = field(default=None, repr=False)  # rows
     _position: Any = field(default=None, repr=False)
     _closer: Any = field(default=None, repr=False)
 
@@ -54,6 +55,11 @@ class Table:
         if callable(self.size):
             self.size = self.size()
         return self.size
+
+    @property
+    def hidden_rows(self) -> frozenset[int]:
+        """The rows of an Excel sheet hidden (filtered out or hidden by hand), 1-based."""
+        return self.hidden() if self.hidden is not None else frozenset()
 
     @property
     def done(self) -> int:
@@ -195,11 +201,11 @@ def _open_excel(path: Path, sheet: str | None) -> Table:
         raise ImportFileError("import_sheet_missing", sheet=sheet, sheets="、".join(names))
     sheet_of = _loading(book, name, path)
     position = names.index(name)
-    errors_of = _on_thread("sanlian-errors", lambda: error_cells(path, position))
+    marks_of = _on_thread("sanlian-errors", lambda: scan_sheet(path, position))
     counter = {"row": 0}
 
     def rows() -> Iterator[tuple[int, list[Cell]]]:
-        errors = errors_of()
+        errors = marks_of()[0]
         data = sheet_of()
         below = _merged_below(data)
         tops = {top for cells in below.values() for _, top in cells}
@@ -230,7 +236,7 @@ def _open_excel(path: Path, sheet: str | None) -> Table:
     def close() -> None:
         with contextlib.suppress(ImportFileError):
             sheet_of()  # the load ends before the workbook closes
-        errors_of()  # (and no thread is left running: it never raises)
+        marks_of()  # (and no thread is left running: it never raises)
         book.close()
 
     return Table(
@@ -241,6 +247,7 @@ def _open_excel(path: Path, sheet: str | None) -> Table:
         sheet=name,
         other_sheets=tuple(n for n in names if n != name) if sheet is None else (),
         visible_others=others,
+        hidden=lambda: marks_of()[1],
         _position=lambda: counter["row"],
         _closer=close,
     )
@@ -252,29 +259,56 @@ _OVERLAP = 1 << 16  # bytes read again with the next chunk: a cell's XML cut at 
 
 def error_cells(path: Path, position: int) -> dict[int, dict[int, str]]:
     """The cells holding an Excel error value (``#N/A``, ``#REF!`` …) in the ``position``-th
-    sheet of the .xlsx/.xlsm at ``path``: row (1-based) → column (0-based) → the error, read
-    from the sheet's XML, which python-calamine reads as blank cells (``ExcelError``). Usually
-    none: the sheet is then scanned once for the mark of an error cell, a chunk at a time
-    (≈ 0.15 s for 100,000 rows, on a thread while the sheet loads). An .xls/.ods, a workbook
-    laid out otherwise or a damaged one gives none."""
+    sheet of the .xlsx/.xlsm at ``path``: row (1-based) → column (0-based) → the error
+    (``scan_sheet``)."""
+    return scan_sheet(path, position)[0]
+
+
+def scan_sheet(path: Path, position: int) -> tuple[dict[int, dict[int, str]], frozenset[int]]:
+    """What python-calamine does not give of the ``position``-th sheet of the .xlsx/.xlsm at
+    ``path``, read from the sheet's XML: the cells holding an Excel error value, which it
+    reads as blank cells (``ExcelError``), and the rows hidden (by a filter or by hand; row
+    numbers 1-based), whose cells it gives as any others'. Usually neither: the sheet is
+    then scanned once for their marks, a chunk at a time (≈ 0.15 s for 100,000 rows, on a
+    thread while the sheet loads). An .xls/.ods, a workbook laid out otherwise or a damaged
+    one gives none."""
     import zipfile
 
     try:
         with zipfile.ZipFile(path) as book:
             part = _sheet_part(book, position)
             if part is None:
-                return {}
+                return {}, frozenset()
             found: dict[int, dict[int, str]] = {}
+            hidden: set[int] = set()
             with book.open(part) as fh:
                 tail = b""
                 while chunk := fh.read(_CHUNK):
                     window = tail + chunk
                     if any(mark in window for mark in _ERROR_MARKS):
                         _errors_in(window, found)
+                    if _HIDDEN_MARK in window:
+                        _hidden_in(window, hidden)
                     tail = window[-_OVERLAP:]
-            return found
+            return found, frozenset(hidden)
     except Exception:  # noqa: BLE001  (not a zip, an old .xls, a damaged entry: zlib.error,
-        return {}  # EOFError …): calamine's reading stands, and refuses what it cannot read
+        return (
+            {},
+            frozenset(),
+        )  # EOFError …): calamine's reading stands, and refuses what it cannot read
+
+
+_HIDDEN_MARK = b"hidden="
+
+
+def _hidden_in(window: bytes, hidden: set[int]) -> None:
+    import re
+
+    rows = rb"<(?:\w+:)?row\b[^>]*?\bhidden=[\"'](?:1|true)[\"'][^>]*>"
+    for row in re.finditer(rows, window):
+        number = re.search(rb"\br=[\"']([0-9]+)[\"']", row[0])
+        if number is not None:
+            hidden.add(int(number[1]))
 
 
 def _sheet_part(book: Any, position: int) -> str | None:

@@ -2117,6 +2117,8 @@ def _run_import(
     example, mapped_keys, fields = prepared.example, prepared.mapped_keys, prepared.fields
     read = 0
     zeros = _Zeros.of(importer, columns)
+    hidden = table.hidden_rows  # (an Excel sheet's rows filtered out or hidden by hand)
+    hidden_lines: list[int] = []
 
     savepoint = session.begin_nested()
     try:
@@ -2147,6 +2149,8 @@ def _run_import(
                     result.example_line = line
                     continue
                 result.rows += 1
+                if hidden and line in hidden:
+                    hidden_lines.append(line)
                 if zeros is not None:
                     zeros.count(values)
                 if problems:
@@ -2198,6 +2202,10 @@ def _run_import(
             result.bad.extend(importer.process(batch, result, keep_plan))
         if zeros is not None:
             zeros.verdict(importer)
+        if hidden_lines:
+            shown = "、".join(str(n) for n in hidden_lines[:10])
+            more = f"等 {len(hidden_lines)} 行" if len(hidden_lines) > 10 else ""
+            result.note(render("import_hidden_rows", lines=shown + more))
         importer.finish()
         if progress is not None:
             progress(table.total, table.total, read)
