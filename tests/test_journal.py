@@ -501,3 +501,44 @@ def test_history_and_undo_name_the_records_a_change_refers_to(base: Cli) -> None
         "修改联系户“王秀兰”（编号 1）：社区(村)：“幸福社区”（编号 1） → “前河湾村”（编号 2）",
         "修改联系户“王秀英”（编号 1）：户主姓名：王秀英 → 王秀兰",
     ]
+
+
+def test_a_records_history_holds_the_changes_of_its_parts(linked: Cli) -> None:
+    """A problem's steps and their measures, a visit's cadres: journaled as rows of their own
+    tables, listed by ``history --record`` as changes of the problem or the visit."""
+
+    def entries(ref: str) -> list[str]:
+        rows = linked("history", "--record", ref, "-f", "json").json()
+        return [r["command"] for r in rows]
+
+    add = ("problem", "add", "--household", "王秀英", "--category", "就学", "--text", "上学远")
+    assert linked(*add, "--owner", "单丽", "--date", "6-1").code == 0
+    assert linked(*add, "--owner", "曾强", "--date", "6-1").code == 0  # problem 2: not 1's
+    for number in ("1", "2"):
+        resolve = ("problem", "resolve", number, "--how", "协调", "--measure", "送政策")
+        assert linked(*resolve, "--amount", "300", "--date", "6-10").code == 0
+    assert linked("problem", "edit", "1", "--amount", "30").code == 0
+    assert linked("problem", "edit", "1", "--measure", "送信息").code == 0
+    assert linked("problem", "edit", "2", "--how", "协调学校").code == 0
+    assert entries("problem:1") == [
+        "problem edit",
+        "problem edit",
+        "problem resolve",
+        "problem add",
+    ]
+    rows = linked("history", "--record", "problem:1", "-f", "json").json()
+    money, measures = rows[1]["changes"], rows[0]["changes"]
+    assert [(c["table"], c["before"], c["after"]) for c in money] == [
+        ("problem_step", {"id": 3, "amount_fen": 30000}, {"id": 3, "amount_fen": 3000})
+    ]
+    assert sorted(
+        (c["table"], c["action"], (c["before"] or c["after"])["measure"]) for c in measures
+    ) == [
+        ("step_measure", "delete", "policy"),
+        ("step_measure", "insert", "information"),
+    ]
+    assert entries("problem:2") == ["problem edit", "problem resolve", "problem add"]
+    assert linked("visit", "add", "--date", "6-3", "--cadre", "单丽", "--household", "王秀英",
+                  "--form", "入户走访").code == 0  # fmt: skip
+    assert linked("visit", "edit", "1", "--cadre", "单丽", "--cadre", "曾强").code == 0
+    assert entries("visit:1") == ["visit edit", "visit add"]

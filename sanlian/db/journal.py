@@ -874,6 +874,75 @@ def entries_touching(
     return sorted(i for i in found if i >= first and (last is None or i < last))
 
 
+# A record's parts, journaled as rows of tables of their own: (table, the column naming the
+# record it belongs to); ``history --record problem:3`` lists the entries that changed them
+# (a resolution's money corrected, a visit's cadres changed) as changes of the record.
+PARTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "problem": (("problem_step", "problem_id"),),
+    "problem_step": (("step_measure", "step_id"),),
+    "visit": (("visit_cadre", "visit_id"),),
+    "activity": (("activity_cadre", "activity_id"),),
+}
+
+
+def parts_touched(
+    session: Session, table_name: str, record_id: int
+) -> tuple[list[int], Callable[[StoredChange], bool]]:
+    """The entries that changed the record's parts (``PARTS``, and theirs), and a test of
+    whether a change is of one of them. A part with an ``id`` of its own is known by the
+    entry that added it (its row there names the record); one without, by its own rows."""
+    from sqlalchemy import or_, select
+    from sqlmodel import SQLModel
+
+    from sanlian.db.models import JournalChange
+
+    table: Any = JournalChange.__table__  # type: ignore[attr-defined]
+    entries: set[int] = set()
+    owned: dict[str, tuple[str, set[int]]] = {}  # part table → (its column, records it may name)
+
+    def walk(parent: str, ids: set[int]) -> None:
+        for part, column in PARTS.get(parent, ()):
+            if not ids:
+                continue
+            owned[part] = (column, ids)
+            heads = [f'{{"{column}":{i},%' for i in sorted(ids)]  # (the row's first column)
+            named = [f'%,"{column}":{i},%' for i in sorted(ids)]  # (after its own id)
+            if _pk(SQLModel.metadata.tables[part]) == ["id"]:  # by the entries that added it
+                found = select(table.c.record_id).where(
+                    table.c.table_name == part,
+                    table.c.action == "insert",
+                    or_(*(table.c.after.like(n) for n in named)),
+                )
+                mine = {int(i) for i in session.connection().execute(found).scalars() if i}
+                owned[part] = ("id", mine)
+                rows = select(table.c.journal_id).where(
+                    table.c.table_name == part, table.c.record_id.in_(sorted(mine))
+                )
+                walk(part, mine)
+            else:
+                rows = select(table.c.journal_id).where(
+                    table.c.table_name == part,
+                    or_(
+                        *(table.c.before.like(h) for h in heads),
+                        *(table.c.after.like(h) for h in heads),
+                    ),
+                )
+            entries.update(int(i) for i in session.connection().execute(rows).scalars())
+
+    walk(table_name, {record_id})
+
+    def of_part(change: StoredChange) -> bool:
+        found = owned.get(change.table)
+        if found is None:
+            return False
+        column, ids = found
+        if column == "id":
+            return change.record_id in ids
+        return (change.before or change.after or {}).get(column) in ids
+
+    return sorted(entries), of_part
+
+
 def ids_named(session: Session, table_name: str, name: str) -> list[int]:
     """Ids of records of ``table_name`` the journal knows by ``name`` (deleted ones too)."""
     from sqlalchemy import or_, select

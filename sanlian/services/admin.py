@@ -466,9 +466,11 @@ def history(
 
     table: Any = Journal.__table__  # type: ignore[attr-defined]
     stmt = select(table).order_by(table.c.id.desc())
+    of_part = None
     if record is not None:
         ids = journal.entries_touching(session, record[0], record[1], record_name)
-        stmt = stmt.where(table.c.id.in_(ids))
+        parts, of_part = journal.parts_touched(session, record[0], record[1])
+        stmt = stmt.where(table.c.id.in_(sorted({*ids, *parts})))
     if operator:
         stmt = stmt.where(table.c.operator == operator)
     if since is not None:
@@ -494,7 +496,8 @@ def history(
         for row in rows:
             changes = found.get(int(row["id"]), [])
             if record is not None:
-                changes = [c for c in changes if c.covers(*record)] or changes
+                assert of_part is not None
+                changes = [c for c in changes if c.covers(*record) or of_part(c)] or changes
             row["changes"] = [
                 {
                     "table": c.table,

@@ -717,11 +717,16 @@ def _correct(
             ).all()
         )
         if set(keys) != held:
-            session.execute(delete(StepMeasure).where(col(StepMeasure.step_id) == step.id))
-            if keys:
+            gone = held - set(keys)
+            if gone:
                 session.execute(
-                    insert(StepMeasure), [{"step_id": step.id, "measure": k} for k in keys]
+                    delete(StepMeasure).where(
+                        col(StepMeasure.step_id) == step.id, col(StepMeasure.measure).in_(gone)
+                    )
                 )
+            new = [{"step_id": step.id, "measure": k} for k in keys if k not in held]
+            if new:
+                session.execute(insert(StepMeasure), new)
             words = "、".join(v for k, v in labels.MEASURE.items() if k in keys) or "无"
             changed.append(f"帮扶措施（{words}）")
     if fix.day is not None and fix.day != step.step_on:
