@@ -538,6 +538,10 @@ def test_enterprise_matched_by_credit_code_then_name(
     result = base("enterprise", "import", write_csv(tmp_path / "x.csv", rows))
     assert result.code == 0, result
     assert "新增 1，更新 1" in result.out
+    assert (  # renamed by its code: said, in case the code was pasted into the wrong row
+        "第 2 行：统一社会信用代码与企业“临沂华强机械有限公司”（编号 1）的相同，导入后它改名为"
+        "“临沂华强机械股份有限公司”；如不是同一家（代码抄错了行），请用 sanlian undo 撤销本次导入"
+    ) in result.err
     rows = [["企业名称", "行业"], ["新兴科技有限公司", "软件"]]
     result = base("enterprise", "import", write_csv(tmp_path / "y.csv", rows))
     assert "新增 0，更新 0，未变 1" in result.out

@@ -322,3 +322,26 @@ def test_an_id_number_excel_cut_to_15_digits_is_said_so() -> None:
         "“身份证号码”“371302********8000”的校验位不对，末三位又是 000：多半是 Excel 把号码"
         "当成数字存，只保留了前 15 位；请在 Excel 中把这一列设为“文本”格式，重新录入完整号码。"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("3", 3),
+        ("3人", 3),
+        ("4 张", 4),
+        ("１２", 12),
+        (" 5 ", 5),
+        ("1_000", None),
+        ("٣", None),
+        ("+5", None),
+    ],
+)
+def test_a_count_is_written_in_digits(text: str, number: int | None) -> None:
+    """A count with its unit (3人) or in full-width digits is read; Python's own number forms
+    (1_000) and other scripts' digits are not counts a clerk types."""
+    if number is None:
+        with pytest.raises(ValidationError, match="应为不小于 0 的整数"):
+            validate.integer(text, "张数")
+    else:
+        assert validate.integer(text, "张数") == number

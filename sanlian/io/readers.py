@@ -598,10 +598,14 @@ def _open_csv(path: Path, encoding: str | None) -> Table:
     csv.field_size_limit(1 << 24)
 
     def rows() -> Iterator[tuple[int, list[Cell]]]:
-        reader = csv.reader(text, delimiter=delimiter)
+        # strict: a quote left open runs to the end of the file, taking every row after it
+        # into one cell, which is refused (``import_csv_unclosed``), not read as a long note
+        reader = csv.reader(text, delimiter=delimiter, strict=True)
         index = 0
+        physical = 0  # the file's lines read before this record
         try:
             for index, record in enumerate(reader, start=1):  # noqa: B007
+                physical = reader.line_num
                 # blank → None; an apostrophe that kept a text from Excel's formulas, off
                 record = unguard_row(record)
                 # (an error value Excel wrote as its text: ``ExcelError``, refused as such)
@@ -620,6 +624,13 @@ def _open_csv(path: Path, encoding: str | None) -> Table:
                 "import_encoding", path=path, encoding=enc, line=index + 1
             ) from None
         except csv.Error as exc:
+            if "unexpected end of data" in str(exc):
+                raise ImportFileError(
+                    "import_csv_unclosed",
+                    path=path,
+                    line=physical + 1,
+                    count=max(reader.line_num - physical - 1, 0),
+                ) from None
             raise ImportFileError(
                 "import_csv_error", path=path, line=index + 1, reason=csv_reason(exc)
             ) from None

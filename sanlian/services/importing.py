@@ -1684,6 +1684,16 @@ class RegistryImporter(Importer):
                 continue
             if "id_number" in changes:
                 self._notes(row, result)
+            if how == self.strong and "name" in changes:  # (an enterprise renamed: its code)
+                renamed_by = render(
+                    "import_renamed_by_code",
+                    field=self._label_of(how),
+                    kind=self.label,
+                    current=record.name,
+                    id=record.id,
+                    name=changes["name"],
+                )
+                result.note(render("import_row_note", line=row.line, note=renamed_by))
             result.updated += 1
             updates.append({"id": record.id, **changes})
             olds.append({"id": record.id, **{k: getattr(record, k) for k in changes}})

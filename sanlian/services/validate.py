@@ -144,6 +144,9 @@ _COUNT_UNIT = re.compile(r"(?<=\d)\s*[人口张户篇次名个件]$")
 INTEGER_LIMIT = 1_000_000  # people in a household, cards handed out: far below this
 
 
+_WHOLE = re.compile(r"-?[0-9]+")
+
+
 def integer(
     value: str | int | None, field: str, *, minimum: int = 0, maximum: int = INTEGER_LIMIT
 ) -> int | None:
@@ -162,7 +165,10 @@ def integer(
         if isinstance(value, int):
             number = value
         else:  # a count written with its unit, as clerks do: 4人, 2张, 3 户
-            number = int(_COUNT_UNIT.sub("", normalize(str(value))))
+            text = _COUNT_UNIT.sub("", normalize(str(value)))
+            if not _WHOLE.fullmatch(text):  # (``int`` reads 1_000 and ٣ too)
+                raise ValueError(text)
+            number = int(text)
     except ValueError:  # not a number, or one of more than 4300 digits
         raise ValidationError(
             "integer_invalid", field=field, value=clip(value), minimum=minimum
