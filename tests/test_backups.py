@@ -149,7 +149,7 @@ def test_a_full_disk_while_writing_an_export(base: Cli, tmp_path: Path) -> None:
         pytest.skip("no /dev/full on this system")
     target = tmp_path / "干部.csv"
     target.symlink_to("/dev/full")
-    result = base("export", "cadre", "-o", target)
+    result = base("export", "cadre", "-o", target, "--force")
     assert result.code == 1, result
     assert "磁盘已满" in result.err and "Traceback" not in result.err
 

@@ -632,3 +632,21 @@ def test_contacts_fixed_lines_import_export_and_are_hidden(base: Cli, tmp_path: 
     assert base("community", "edit", "石桥村", "--phone", "0539-8123400").code == 0
     shown = base("history", "--detail").out
     assert "联系电话：053*****3456 → 053*****3400" in shown
+
+
+def test_an_export_does_not_write_over_a_file_unless_forced(
+    base: Cli, tmp_path: Path, unchanged: Any
+) -> None:
+    """A roster exported, edited in Excel and not yet imported was wiped out by the same
+    export run again from the shell's history."""
+    path = tmp_path / "干部.xlsx"
+    assert base("export", "cadre", "-o", path).code == 0
+    path.write_bytes(b"edited")
+    result = unchanged(lambda: base("export", "cadre", "-o", path, "--reveal"))
+    assert result.err.strip() == (
+        f"文件 {path} 已存在（可能已在 Excel 中改过、还没导入），未覆盖；请换一个文件名"
+        f"（如 -o {tmp_path / '干部2.xlsx'}），或加 --force 覆盖它。"
+    )
+    assert path.read_bytes() == b"edited"
+    assert base("export", "cadre", "-o", path, "--force").code == 0
+    assert path.read_bytes() != b"edited"

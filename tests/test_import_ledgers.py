@@ -201,7 +201,7 @@ def test_a_refused_row_leaves_no_claim_on_the_record_it_rolled_back(
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
 def test_link_export_imported_back(linked: Cli, db_path: Path, tmp_path: Path, suffix: str) -> None:
     ok(linked, "link", "end", "3", "--date", "2026-05-31")
-    path = tmp_path / f"联系{suffix}"
+    path = tmp_path / f"联系导出{suffix}"  # (the fixture's own file is 联系.csv)
     ok(linked, "export", "link", "-o", path)
     before = dump(db_path)
     result = ok(linked, "link", "import", path)

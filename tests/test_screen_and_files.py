@@ -57,8 +57,8 @@ def test_an_export_with_full_numbers_is_the_owners_alone(
 @pytest.mark.parametrize(
     "args",
     [
-        ("export", "cadre", "-o", "{path}.xlsx", "--reveal"),
-        ("export", "cadre", "-o", "{path}.csv", "--reveal"),
+        ("export", "cadre", "-o", "{path}.xlsx", "--reveal", "--force"),
+        ("export", "cadre", "-o", "{path}.csv", "--reveal", "--force"),
         ("cadre", "list", "-o", "{path}.csv", "--reveal"),
         ("cadre", "list", "-o", "{path}.xlsx", "--reveal"),
     ],
@@ -356,7 +356,7 @@ def test_a_folder_where_no_file_can_be_made_but_the_target_can_be_written(
     target.write_text("old", encoding="utf-8")
     target.chmod(0o666)
     monkeypatch.setattr(tempfile, "mkstemp", refused)
-    assert people("export", "cadre", "-o", target, "--reveal").code == 0
+    assert people("export", "cadre", "-o", target, "--reveal", "--force").code == 0
     assert mode(target) == 0o600 and "单丽" in target.read_text(encoding="utf-8-sig")
     # no target there yet: the sentence names the file asked for
     result = people("cadre", "list", "-o", tmp_path / "新.csv", "--reveal")
@@ -365,7 +365,7 @@ def test_a_folder_where_no_file_can_be_made_but_the_target_can_be_written(
 
 def test_a_long_file_name_works_with_full_numbers_as_without(people: Cli, tmp_path: Path) -> None:
     name = "走" * 80 + ".csv"  # 244 bytes of a file system's 255
-    for extra in ((), ("--reveal",)):
+    for extra in ((), ("--reveal", "--force")):
         assert people("export", "cadre", "-o", tmp_path / name, *extra).code == 0
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".csv") == [name]
 

@@ -503,6 +503,13 @@ def export(
         ),
     ] = None,
     reveal: RevealOpt = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="要写的文件已存在时覆盖它（默认不覆盖，以免冲掉在 Excel 中改过、还没导入的表）。",
+        ),
+    ] = False,
 ) -> None:
     """导出一张表的全部记录（活动记录以外的表改后可再导入）；身份证号码、手机号码默认不导出。"""
     from sanlian.cli.output import stdout_is_terminal
@@ -514,6 +521,12 @@ def export(
     key = exporting.parse_kind(kind, exporting.export_kinds())
     if output is not None:
         _check_file(output, suffix_format(output) is not None, "export_suffix")
+        path = output.expanduser()
+        if not force and (path.exists() or path.is_symlink()):
+            from sanlian.errors import ValidationError
+
+            other = output.with_name(f"{output.stem}2{output.suffix}")
+            raise ValidationError("export_exists", path=output, other=other)
     with st.session() as session:
         table = exporting.export_table(session, key, reveal=reveal, today=st.today)
         if output is None:
