@@ -542,3 +542,37 @@ def test_a_records_history_holds_the_changes_of_its_parts(linked: Cli) -> None:
                   "--form", "入户走访").code == 0  # fmt: skip
     assert linked("visit", "edit", "1", "--cadre", "单丽", "--cadre", "曾强").code == 0
     assert entries("visit:1") == ["visit edit", "visit add"]
+
+
+@pytest.mark.sqlite_only(reason="a copy of the database file (PostgreSQL's backups are pg_dump's)")
+def test_an_undo_of_many_records_keeps_a_copy_first(
+    base: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    """An undo cannot be undone: one that takes back a whole import (run by mistake after an
+    import that changed nothing, thinking it would take that back) leaves a copy to restore."""
+    rows = [["户主姓名", "所在社区(村)"]] + [
+        [f"张{'伟明' * (i % 3)}{chr(0x4E00 + i)}", "幸福社区"] for i in range(120)
+    ]
+    path = write_csv(tmp_path / "户.csv", [[c for c in r] for r in rows])
+    assert base("household", "import", path).code == 0
+    again = base("household", "import", path)
+    assert again.code == 0 and "新增 0，更新 0，未变 120" in again.out
+    assert (
+        "本次导入没有改动任何记录，不记入变更日志，也无需撤销（此时运行 sanlian undo 撤销的是"
+        "此前的一次修改）。"
+    ) in again.err
+    before = stored_bytes(db_path)
+    result = base("undo", "--yes")
+    assert result.code == 0 and "已撤销：从 户.csv 导入联系户" in result.out
+    copy = next((tmp_path / "sanlian-backups").glob("*-undo.db"))
+    assert (
+        f"撤销前已自动备份数据库到 {copy}；撤销错了可以用 sanlian db restore 恢复。" in result.err
+    )
+    assert "撤销前" in base("db", "backups").out
+    with sqlite3.connect(copy) as con:  # the ledger as it was before the undo
+        assert con.execute("select count(*) from household").fetchone()[0] == 121
+    assert stored_bytes(db_path) != before
+    # a small undo keeps none
+    assert base("section", "add", "规划科").code == 0
+    assert "备份" not in base("undo", "--yes").err
+    assert len(list((tmp_path / "sanlian-backups").glob("*-undo.db"))) == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -234,13 +234,39 @@ def undo(
         )
         if not typer.confirm(question, default=False):
             raise typer.Abort()
-    with st.session(write=True) as session:
-        again = admin.undo_plan(session)
-        if again.entry["id"] != entry["id"]:  # someone changed something meanwhile
-            raise RuleError("undo_moved", id=again.entry["id"], summary=again.entry["summary"])
-        admin.undo(session, again, operator=st.who)
-        st.journaled = True
+    copy = _before_undo(st.location, plan)
+    try:
+        with st.session(write=True) as session:
+            again = admin.undo_plan(session)
+            if again.entry["id"] != entry["id"]:  # someone changed something meanwhile
+                raise RuleError("undo_moved", id=again.entry["id"], summary=again.entry["summary"])
+            admin.undo(session, again, operator=st.who)
+            st.journaled = True
+    except BaseException:
+        if copy is not None:  # nothing was undone: the copy is of the database as it still is
+            copy.unlink(missing_ok=True)
+        raise
     typer.echo(render("undo_done", summary=entry["summary"]))
+    if copy is not None:
+        from sanlian.services import backups
+
+        backups.rotate(copy)
+        st.note(render("undo_backup", path=copy))
+
+
+UNDO_BACKUP_AT = 100  # records an undo takes back from which a copy is kept first
+
+
+def _before_undo(location: str, plan: Any) -> Path | None:
+    """A copy of the database before an undo of many records (a whole import, the demo): an
+    undo cannot itself be undone, and one run by mistake (after an import that changed
+    nothing, thinking it would take that back) would otherwise be for good."""
+    from sanlian.db.engine import is_url
+    from sanlian.services import backups
+
+    if is_url(location) or sum(c.count for c in plan.changes) < UNDO_BACKUP_AT:
+        return None
+    return backups.take(location, "undo", rotate_now=False)
 
 
 def history(

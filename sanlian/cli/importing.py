@@ -275,6 +275,8 @@ def _run(
         st.note(render(listed, count=len(result.bad), same=same))
     if not dry_run:
         typer.echo(_summary(result))
+        if not (result.added or result.updated):  # no entry: an undo now takes back another
+            st.note(render("import_nothing_changed"))
     return int(result.rows)
 
 

@@ -388,6 +388,8 @@ MESSAGES: dict[str, str] = {
     "import_bad_listed": "不合格的 {count} 行见上表；去掉 --dry-run 并加 --skip-bad 可只导入合格的行。",
     "import_bad_listed_skip": "不合格的 {count} 行见上表；去掉 --dry-run 即只导入合格的行，不合格的行另存为错误行文件。",
     "import_bad_write_failed": "无法在导入文件旁写出错误行文件 {path}（文件夹只读、没有权限，或同名文件正在 Excel 中打开），未导入任何数据；请关闭该文件，或把导入文件复制到可写的文件夹（如桌面）后再导入。",
+    "import_nothing_changed": "本次导入没有改动任何记录，不记入变更日志，也无需撤销（此时运行 sanlian undo 撤销的是此前的一次修改）。",
+    "undo_backup": "撤销前已自动备份数据库到 {path}；撤销错了可以用 sanlian db restore 恢复。",
     "import_summary": "{kind}：新增 {added}，更新 {updated}，未变 {unchanged}{bad}。",
     "import_summary_bad": "，不合格 {bad}",
     "import_dry_run": "试运行，未写入任何数据：",

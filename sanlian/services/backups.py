@@ -38,10 +38,11 @@ from sanlian.i18n.messages import os_reason, sqlite_reason
 
 FOLDER = "sanlian-backups"
 KEEP = 10
-AUTOMATIC = ("migrate", "import")
+AUTOMATIC = ("migrate", "import", "undo")
 REASONS = {
     "migrate": "升级数据库结构前",
     "import": "导入前",
+    "undo": "撤销前",
     "manual": "手动备份",
     "before-restore": "恢复前的原数据库",
 }
