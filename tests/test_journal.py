@@ -576,3 +576,16 @@ def test_an_undo_of_many_records_keeps_a_copy_first(
     assert base("section", "add", "规划科").code == 0
     assert "备份" not in base("undo", "--yes").err
     assert len(list((tmp_path / "sanlian-backups").glob("*-undo.db"))) == 1
+
+
+def test_history_says_when_earlier_entries_are_left_out(base: Cli) -> None:
+    """The listing stopped at 50 entries without a word: a clerk took it for the whole log."""
+    entries = len(base("history", "-n", "1000", "-f", "json").json())
+    result = base("history", "-n", str(entries), "-f", "json")
+    assert len(result.json()) == entries and "更早的还有" not in result.err
+    result = base("history", "-n", str(entries - 1), "-f", "json")
+    assert len(result.json()) == entries - 1
+    assert result.err.strip() == (
+        f"只列出了最近的 {entries - 1} 条，更早的还有；要看更多，请加 -n {(entries - 1) * 4}"
+        "（或用 --since 日期、--record、--operator 缩小范围）。"
+    )

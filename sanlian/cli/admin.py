@@ -300,7 +300,7 @@ def history(
         day = st.date(session, since, "--since") if since else None
         rows = admin.history(
             session,
-            limit=limit,
+            limit=limit + 1,  # (one more: whether there are earlier ones to say)
             record=target[:2] if target else None,
             record_name=target[2] if target else None,
             operator=operator,
@@ -318,4 +318,11 @@ def history(
     ]
     if detail or record:
         cols.append(Col("detail", "修改前后"))
-    render_rows(rows, cols, fmt=fmt_value(fmt), output=output, reveal=True, title="变更日志")
+    earlier = len(rows) > limit
+    render_rows(
+        rows[:limit], cols, fmt=fmt_value(fmt), output=output, reveal=True, title="变更日志"
+    )
+    if earlier:
+        from sanlian.i18n.messages import render
+
+        st.note(render("history_more", limit=limit, more=limit * 4))

@@ -390,6 +390,7 @@ MESSAGES: dict[str, str] = {
     "import_bad_write_failed": "无法在导入文件旁写出错误行文件 {path}（文件夹只读、没有权限，或同名文件正在 Excel 中打开），未导入任何数据；请关闭该文件，或把导入文件复制到可写的文件夹（如桌面）后再导入。",
     "import_nothing_changed": "本次导入没有改动任何记录，不记入变更日志，也无需撤销（此时运行 sanlian undo 撤销的是此前的一次修改）。",
     "undo_backup": "撤销前已自动备份数据库到 {path}；撤销错了可以用 sanlian db restore 恢复。",
+    "history_more": "只列出了最近的 {limit} 条，更早的还有；要看更多，请加 -n {more}（或用 --since 日期、--record、--operator 缩小范围）。",
     "import_summary": "{kind}：新增 {added}，更新 {updated}，未变 {unchanged}{bad}。",
     "import_summary_bad": "，不合格 {bad}",
     "import_dry_run": "试运行，未写入任何数据：",
