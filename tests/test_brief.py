@@ -96,6 +96,35 @@ def test_markdown_is_the_default(cli: Cli, ledger: Ids) -> None:
     assert "【红牌】待指定责任人：问题 6" in text  # as of the period's last day
 
 
+@pytest.mark.parametrize("how", [("-f", "plain"), ("-f", "table"), ("-o", "简报.txt")])
+def test_plain_text_has_no_markdown_marks(
+    cli: Cli, ledger: Ids, tmp_path: Path, how: tuple[str, str]
+) -> None:
+    """-f plain/table (and a .txt file) printed the markdown, # and ** and | included."""
+    args = ("brief", "--from", "2026-05-01", "--to", "2026-05-31", "--no", "5")
+    if how[0] == "-o":
+        assert cli(*args, "-o", tmp_path / how[1]).code == 0
+        text = (tmp_path / how[1]).read_text(encoding="utf-8")
+    else:
+        result = cli(*args, *how)
+        assert result.code == 0, result
+        text = result.out
+    lines = text.splitlines()
+    assert lines[0] == "企业局“三联三解三促”活动简报"
+    assert "第 5 期 · 企业局“三联三解三促”活动领导小组办公室" in lines[2]
+    assert not any(mark in text for mark in ("# ", "**", "|"))
+    header = next(line for line in lines if line.startswith("项目"))
+    money = next(line for line in lines if line.startswith("落实资金（元）"))
+    assert header.split() == ["项目", "本期", "上期", "增减", "年度累计"]
+    assert money.split() == ["落实资金（元）", "12345.67", "0.00", "+12345.67", "12845.67"]
+    # the columns line up on screen: each figure starts where its heading does
+    from sanlian.cli.output import text_width
+
+    starts = [text_width(header[: header.index(h)]) for h in ("本期", "上期")]
+    assert [text_width(money[: money.index(v)]) for v in ("12345.67", "0.00")] == starts
+    assert "三、需要抓紧的工作" in lines and "幸福社区反映“小区路灯损坏”" in text
+
+
 def test_golden_markdown(cli: Cli, ledger: Ids, tmp_path: Path) -> None:
     result = cli("brief", "--from", "2026-06-01", "--to", "2026-06-14")
     assert result.code == 0, result

@@ -34,7 +34,7 @@ COLS = [
 
 FromOpt = Annotated[
     str | None,
-    typer.Option("--from", help="联系开始日期（2022-06-03、6-3、6月3日、today 等），默认今天。"),
+    typer.Option("--from", help="联系开始日期（2026-06-03、6-3、6月3日、today 等），默认今天。"),
 ]
 CommunityRef = Annotated[str, typer.Option("--community", help="社区或村（编号、名称或拼音）。")]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -40,15 +40,19 @@ FormatOpt = Annotated[
         callback=format_agrees,
     ),
 ]
-OutputOpt = Annotated[
-    Path | None,
-    typer.Option(
+
+
+def output_opt(suffixes: str) -> Any:
+    """``-o``: the file to write, its format by its suffix, those of ``suffixes``."""
+    return typer.Option(
         "-o",
         "--output",
-        help="写入文件而不是屏幕；格式随后缀（.csv .json .md）。",
+        help=f"写入文件而不是屏幕；格式随后缀（{suffixes}）。",
         callback=format_agrees,
-    ),
-]
+    )
+
+
+OutputOpt = Annotated[Path | None, output_opt(".xlsx .csv .json .md .txt")]
 
 
 def reveal_asked(value: bool) -> bool:
@@ -75,7 +79,7 @@ ForceOpt = Annotated[
 DateOpt = Annotated[
     str | None,
     typer.Option(
-        "--date", help="日期：2022-06-03、2022/6/3、20220603、6-3、6月3日、今天、昨天；默认今天。"
+        "--date", help="日期：2026-06-03、2026/6/3、20260603、6-3、6月3日、今天、昨天；默认今天。"
     ),
 ]
 # ``edit`` changes the date only when one is given
@@ -83,7 +87,7 @@ NewDateOpt = Annotated[
     str | None,
     typer.Option(
         "--date",
-        help="新的日期：2022-06-03、2022/6/3、20220603、6-3、6月3日、今天、昨天；不写则不改。",
+        help="新的日期：2026-06-03、2026/6/3、20260603、6-3、6月3日、今天、昨天；不写则不改。",
     ),
 ]
 AsOfOpt = Annotated[

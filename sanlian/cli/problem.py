@@ -16,6 +16,7 @@ from sanlian.cli.options import (
     RevealOpt,
     at_most_id,
     fmt_value,
+    output_opt,
 )
 from sanlian.cli.output import Col, choose_format, render_record, render_rows
 from sanlian.i18n.labels import (
@@ -511,7 +512,7 @@ def show(
     problem_id: IdArg,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
-    output: OutputOpt = None,
+    output: Annotated[Path | None, output_opt(".csv .json .md .txt")] = None,
     reveal: RevealOpt = False,
 ) -> None:
     """显示一个问题及其完整的办理过程（时间线）。"""

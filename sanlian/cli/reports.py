@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from sanlian.cli.context import state
-from sanlian.cli.options import AsOfOpt, Fmt, FormatOpt, fmt_value, format_agrees
+from sanlian.cli.options import AsOfOpt, Fmt, FormatOpt, fmt_value, output_opt
 from sanlian.cli.output import Col
 
 if TYPE_CHECKING:
@@ -40,19 +40,10 @@ ByOpt = Annotated[
 ]
 
 
-def _output_opt(suffixes: str) -> Any:
-    return typer.Option(
-        "-o",
-        "--output",
-        help=f"写入文件而不是屏幕；格式随后缀（{suffixes}）。",
-        callback=format_agrees,
-    )
-
-
-SelfcheckOutputOpt = Annotated[Path | None, _output_opt(".xlsx .docx .csv .json .md .txt")]
-ReportOutputOpt = Annotated[Path | None, _output_opt(".csv .json .md .txt")]
-SuperviseOutputOpt = Annotated[Path | None, _output_opt(".xlsx .csv .json .md .txt")]
-BriefOutputOpt = Annotated[Path | None, _output_opt(".md .docx .csv .json")]
+SelfcheckOutputOpt = Annotated[Path | None, output_opt(".xlsx .docx .csv .json .md .txt")]
+ReportOutputOpt = Annotated[Path | None, output_opt(".csv .json .md .txt")]
+SuperviseOutputOpt = Annotated[Path | None, output_opt(".xlsx .csv .json .md .txt")]
+BriefOutputOpt = Annotated[Path | None, output_opt(".md .docx .txt .csv .json")]
 
 DocxForceOpt = Annotated[
     bool,
@@ -868,8 +859,54 @@ def brief(
         emit(to_json(report.as_dict()), output)
     elif chosen == "csv":
         emit(brief_csv(report), output, bom=True)
+    elif chosen in ("table", "plain") or suffix == ".txt":
+        emit(brief_text(report), output)
     else:
         emit(to_markdown(report), output)
+
+
+def brief_text(b: "Brief") -> str:
+    """The briefing as plain text (``-f table``/``plain``, a .txt file): what the markdown
+    says, without its marks, the figures in aligned columns."""
+    from sanlian.cli.output import table_text
+    from sanlian.reports.common import zh_date
+
+    p, q = b.period, b.previous
+
+    def line(text: str) -> str:
+        return " ".join(str(text).splitlines())
+
+    figures = [
+        [line(r["label"]), str(r["current"]), str(r["previous"]), str(r["change"]),
+         str(r["year_to_date"])]
+        for r in b.rows()
+    ]  # fmt: skip
+    lines = [
+        line(b.title),
+        "",
+        f"第 {b.no} 期 · {line(b.unit)}“三联三解三促”活动领导小组办公室 · {zh_date(b.issued_on)}",
+        "",
+        f"本期：{zh_date(p.start)}至{zh_date(p.end)}（{p.days} 天）；"
+        f"上期：{zh_date(q.start)}至{zh_date(q.end)}。",
+        "",
+        "一、本期工作情况",
+        "",
+        table_text(["项目", "本期", "上期", "增减", "年度累计"], figures, "plain"),
+        "",
+        "二、为民办实事",
+        "",
+    ]
+    if b.highlights:
+        lines += [f"{i}. {line(t)}" for i, t in enumerate(b.highlight_texts(), 1)]
+    else:
+        lines.append("本期没有办结的问题。")
+    lines += ["", "三、需要抓紧的工作", "", b.lag_summary]
+    if b.lags:
+        lines.append("")
+        lines += [f"- {line(a.line)}" for a in b.lags]
+    if b.omitted:
+        lines += ["", b.omitted_text]
+    return "\n".join(lines) + "\n"
 
 
 def brief_csv(report: "Brief") -> str:

@@ -16,7 +16,7 @@ MESSAGES: dict[str, str] = {
     "integer_too_large": "“{field}”的数字“{value}”太大，应不超过 {maximum}，请核对是否多写了数字。",
     "argv_undecodable": "命令行中的“{value}”含有无法识别的字符（问号处）：终端或脚本不是 UTF-8 编码。请把终端（或脚本文件）改为 UTF-8 后重新输入。",
     "number_too_large": "输入的数字太大，超出了能保存或推算的范围，没有做任何修改。请核对编号、天数、日期等数字后重试。",
-    "date_invalid": "“{field}”的日期“{value}”无法识别，请写成 2022-06-03、2022/6/3、20220603、6-3 或 6月3日。",
+    "date_invalid": "“{field}”的日期“{value}”无法识别，请写成 2026-06-03、2026/6/3、20260603、6-3 或 6月3日。",
     "date_impossible": "“{field}”的日期“{value}”不存在（{reason}），请核对年月日。",
     "date_outside_campaign": "“{field}”的日期 {value} 不在 {year} 年活动期间（{start} 至 {end}），请核对日期。",
     "money_invalid": "“{field}”的金额“{value}”无法识别，请写成以元为单位的数字，如 12345.67（最多两位小数）。",
