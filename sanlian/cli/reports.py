@@ -869,6 +869,7 @@ def brief_text(b: "Brief") -> str:
     """The briefing as plain text (``-f table``/``plain``, a .txt file): what the markdown
     says, without its marks, the figures in aligned columns."""
     from sanlian.cli.output import table_text
+    from sanlian.reports.brief import after_figures
     from sanlian.reports.common import zh_date
 
     p, q = b.period, b.previous
@@ -892,20 +893,8 @@ def brief_text(b: "Brief") -> str:
         "一、本期工作情况",
         "",
         table_text(["项目", "本期", "上期", "增减", "年度累计"], figures, "plain"),
-        "",
-        "二、为民办实事",
-        "",
+        *after_figures(b, str, line),
     ]
-    if b.highlights:
-        lines += [f"{i}. {line(t)}" for i, t in enumerate(b.highlight_texts(), 1)]
-    else:
-        lines.append("本期没有办结的问题。")
-    lines += ["", "三、需要抓紧的工作", "", b.lag_summary]
-    if b.lags:
-        lines.append("")
-        lines += [f"- {line(a.line)}" for a in b.lags]
-    if b.omitted:
-        lines += ["", b.omitted_text]
     return "\n".join(lines) + "\n"
 
 

@@ -6,6 +6,7 @@ rendered as markdown here (``sanlian.io.report_docx`` for Word).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -386,17 +387,24 @@ def to_markdown(b: Brief) -> str:
     for row in b.rows():
         cells = [row["label"], row["current"], row["previous"], row["change"], row["year_to_date"]]
         lines.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
-    lines += ["", "## 二、为民办实事", ""]
+    # the clerk's text as written, on the item's one line (a line of it starting with # or -
+    # would be a heading or another item)
+    lines += after_figures(b, lambda h: f"## {h}", markdown_line)
+    return "\n".join(lines) + "\n"
+
+
+def after_figures(b: Brief, heading: Callable[[str], str], text: Callable[[str], str]) -> list[str]:
+    """The briefing's lines after its figures (its examples and what is lagging), each
+    heading as ``heading`` writes it, each of the clerk's texts as ``text``."""
+    lines = ["", heading("二、为民办实事"), ""]
     if b.highlights:
-        # the clerk's text as written, on the item's one line (a line of it starting with # or
-        # - would be a heading or another item)
-        lines += [f"{i}. {markdown_line(t)}" for i, t in enumerate(b.highlight_texts(), 1)]
+        lines += [f"{i}. {text(t)}" for i, t in enumerate(b.highlight_texts(), 1)]
     else:
         lines.append("本期没有办结的问题。")
-    lines += ["", "## 三、需要抓紧的工作", "", b.lag_summary]
+    lines += ["", heading("三、需要抓紧的工作"), "", b.lag_summary]
     if b.lags:
         lines.append("")
-        lines += [f"- {markdown_line(a.line)}" for a in b.lags]
+        lines += [f"- {text(a.line)}" for a in b.lags]
     if b.omitted:
         lines += ["", b.omitted_text]
-    return "\n".join(lines) + "\n"
+    return lines
