@@ -425,3 +425,19 @@ def test_a_problem_resolved_again_shows_the_periods_measures(base: Cli) -> None:
     assert (shown["measures"], shown["period_measures"]) == (["policy", "funds"], ["policy"])
     both = base("brief", "--from", "4-1", "--to", "5-31").out
     assert "5月15日解决：改派校车（送政策、送资金，落实资金 3000.00 元）。" in both, both
+
+
+def test_a_period_or_a_day_after_today_is_said(cli: Cli, ledger: Ids) -> None:
+    """A report dated after today counted only what was on record today, without a word."""
+    result = cli("brief", "--from", "2026-06-01", "--to", "2026-06-30")
+    assert result.code == 0 and result.err.startswith(
+        "提示：本期结束日期 2026-06-30 晚于今天（2026-06-15）：本期的数字只到今天"
+    ), result
+    for command in ("selfcheck", "progress", "supervise"):
+        result = cli(command, "--as-of", "12-31", "-f", "json")
+        assert result.code == 0 and result.err.startswith(
+            "提示：截至日期 2026-12-31 晚于今天（2026-06-15）：统计的是今天已登记的记录"
+        ), (command, result)
+    result = cli("problem", "list", "--as-of", "12-31", "-f", "json")
+    assert result.code == 0 and "截至日期 2026-12-31 晚于今天" in result.err
+    assert "晚于今天" not in cli("selfcheck", "--as-of", "6-15", "-f", "json").err

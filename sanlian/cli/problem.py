@@ -454,7 +454,7 @@ def list_(
     limit = screen_rows(fmt_value(fmt), output)  # a terminal: the first rows and the count
     # to stdout: written out once the session has ended (no read lock held on a slow pipe)
     with stdout_later() as later, st.session() as session:
-        day = st.date(session, as_of, "截至日期")
+        day = st.as_of(session, as_of) or st.today
         filters: dict[str, Any] = {
             "as_of": day,
             "on_day": as_of is not None,

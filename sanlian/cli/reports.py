@@ -510,7 +510,7 @@ def progress(
     _check_suffix(output, (".csv", ".json", ".md", ".txt"), "progress", fmt)
     st = state()
     with st.session() as session:
-        day = st.optional_date(session, as_of, "截至日期", year=year)
+        day = st.as_of(session, as_of, year=year)
         report = build(session, today=st.today, year=year, as_of=day, by_cadre=by is By.cadre)
     render_progress(report, choose_format(fmt_value(fmt), output), output)
 
@@ -626,7 +626,7 @@ def supervise(
     suffix = _check_suffix(output, (".xlsx", ".csv", ".json", ".md", ".txt"), "supervise", fmt)
     st = state()
     with st.session() as session:
-        day = st.optional_date(session, as_of, "截至日期", year=year)
+        day = st.as_of(session, as_of, year=year)
         report = build(session, today=st.today, as_of=day, year=year)
     chosen = choose_format(fmt_value(fmt), output)
     if output is not None and suffix == ".xlsx":  # for the dispatch meeting: sorted, filtered
@@ -785,7 +785,7 @@ def selfcheck(
     st = state()
     workbook = output is not None and suffix == ".xlsx"
     with st.session() as session, status(output.name if output else None) as line:
-        day = st.optional_date(session, as_of, "截至日期", year=year)
+        day = st.as_of(session, as_of, year=year)
         if output is not None and workbook:
             from sanlian.io.report_xlsx import visits_ahead, write_selfcheck
             from sanlian.reports.figures import selfcheck_period
@@ -847,6 +847,8 @@ def brief(
     with st.session() as session:
         first = st.date(session, start, "开始日期")
         last = st.date(session, end, "结束日期")
+        if last > st.today:  # (a period that starts after today is refused)
+            st.note(render("brief_after_today", end=last.isoformat(), today=st.today.isoformat()))
         report: Brief = build(session, today=st.today, start=first, end=last, no=no)
     if suffix == ".docx" and output is not None:
         from sanlian.io.report_docx import write_brief
