@@ -97,6 +97,14 @@ def test_copy_refuses_the_database_itself(cli: Cli, tmp_path: Path) -> None:
     assert result.code == 1 and "就是当前数据库" in result.err, result
 
 
+def test_copy_to_nothing_is_refused(cli: Cli) -> None:
+    assert cli("init", "--year", "2026").code == 0
+    for blank in ("", " "):
+        result = cli("db", "copy", "--to", blank)
+        assert result.code == 1, result
+        assert result.err.strip() == "“目标数据库（--to）”不能为空，请填写目标数据库（--to）。"
+
+
 def test_failed_copy_leaves_the_target_empty(
     cli: Cli, tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

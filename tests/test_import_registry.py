@@ -1390,3 +1390,12 @@ def test_a_block_of_cut_numbers_in_a_long_file_is_refused(base: Cli, tmp_path: P
     result = base("household", "import", write_csv(tmp_path / "户.csv", rows), "--skip-bad")
     assert result.code == 1
     assert "“身份证号码”一列有 " in result.err and "未导入任何数据" in result.err
+
+
+def test_a_count_in_scientific_notation_is_told_as_a_count(base: Cli, tmp_path: Path) -> None:
+    """家庭人口 1e3 was told that the digits of a long number were lost, as an ID number's."""
+    rows = [["户主姓名", "所在社区(村)", "家庭人口"], ["李四", "幸福社区", "1e3"]]
+    result = base("household", "import", write_csv(tmp_path / "户.csv", rows))
+    assert result.code == 1
+    assert "“家庭人口”“1e3”是科学计数法写的数，请写成整数（如 3）。" in result.err
+    assert "号码" not in result.err

@@ -403,3 +403,15 @@ def test_more_cadres_than_a_screenful_are_a_text_table_folded_to_the_terminal(
         ["办公室", "李娜"],
         ["办公室", "孙闲"],
     ]
+
+
+def test_a_year_that_is_no_year_is_refused_as_such(cli: Cli) -> None:
+    """--year 26 was told to run init --year 26 first, which init refuses."""
+    assert cli("init", "--year", "2026").code == 0
+    for command in ("progress", "selfcheck", "supervise"):
+        result = cli(command, "--year", "26")
+        assert result.code == 1 and result.err.strip() == (
+            "“年度”“26”不对，请写 2000 至 2100 年之间的年份，如 2026。"
+        ), (command, result)
+    result = cli("progress", "--year", "2025")
+    assert result.code == 1 and "sanlian init --year 2025" in result.err

@@ -196,6 +196,10 @@ def copy(
     from sanlian.services import dbcopy
 
     check_output(output)  # before the copy: it cannot be run twice into the same database
+    if not to.strip():
+        from sanlian.errors import ValidationError
+
+        raise ValidationError("required", field="目标数据库（--to）")
     copied = dbcopy.copy_database(state().location, to)
     rows = [{"table": c.table, "label": c.label, "rows": c.rows} for c in copied]
     cols = [Col("label", "表"), Col("table", "表名"), Col("rows", "行数")]

@@ -123,6 +123,8 @@ def get(session: Session, *, today: dt.date, year: int | None = None) -> Campaig
     if year is None:
         year = today.year if today.year in known else known[-1]
     elif year not in known:
+        if not 2000 <= year <= 2100:  # (26 for 2026): not a year init would take either
+            raise ValidationError("year_invalid", value=year)
         raise RuleError("campaign_year_missing", year=year, years="、".join(str(y) for y in known))
     campaign = session.exec(select(Campaign).where(Campaign.year == year)).one()
     phases = list(

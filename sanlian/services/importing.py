@@ -637,8 +637,9 @@ def prepare(value: Cell, f: Field) -> Any:
         if match:
             text = match.group(1)
         text = text.lstrip("'").strip()
-        if looks_scientific(text):
-            raise CellProblem(render("import_scientific", field=f.label, value=text))
+        if looks_scientific(text):  # a number's digits lost, or a count written so
+            key = "import_int_scientific" if f.type == "int" else "import_scientific"
+            raise CellProblem(render(key, field=f.label, value=text))
         text = digits_text(text)
     return text
 
