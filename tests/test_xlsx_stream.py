@@ -95,6 +95,7 @@ def test_values_styles_and_layout(tmp_path: Path) -> None:
         [
             "[Content_Types].xml",
             "_rels/.rels",
+            "docProps/core.xml",  # written by sanlian, and when (``written_at``)
             "xl/workbook.xml",
             "xl/_rels/workbook.xml.rels",
             "xl/styles.xml",

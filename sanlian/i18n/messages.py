@@ -354,6 +354,8 @@ MESSAGES: dict[str, str] = {
     "import_kind_unsupported": "不能导入“{kind}”，可导入：{kinds}。",
     "import_excel_error": "“{field}”一格是 Excel 的错误值 {value}（公式出错或查找不到），读不到应有的内容；请在 Excel 中改正公式或直接填写这一格，然后重新导入。",
     "import_int_scientific": "“{field}”“{value}”是科学计数法写的数，请写成整数（如 3）。",
+    "import_newer_kept": "“{field}”在这份文件写出（{written}）之后已在台账中改过（变更日志第 {entry} 条，{at}），本行还是写出时的旧值，没有用它改回。",
+    "import_changed_since": "“{field}”在这份文件写出（{written}）之后已在台账中改过（变更日志第 {entry} 条，{at}），本行又改成了另一个值，不知以哪个为准；请核对后{edit}重新导出，在新文件中修改再导入。",
     "import_scientific": "“{field}”“{value}”是 Excel 的科学计数法，后几位数字已经丢失；请在 Excel 中把这一列设为“文本”格式，再重新录入完整号码。",
     "import_duplicate_row": "与第 {line} 行是同一{kind}，一个文件中只能出现一次；请合并这两行或删去一行。",
     "import_ambiguous": "与多条已登记的{kind}都对得上：{candidates}；请补填{hint}以区分（或用导出文件中的“台账编号”）。",

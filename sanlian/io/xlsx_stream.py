@@ -555,10 +555,13 @@ class Book:
             f'{_HEAD}<Relationships xmlns="{_PKG_REL}">{rels}</Relationships>',
         )
         z.writestr("xl/styles.xml", STYLES)
+        z.writestr("docProps/core.xml", core_properties())
         z.writestr(
             "_rels/.rels",
             f'{_HEAD}<Relationships xmlns="{_PKG_REL}"><Relationship Id="rId1" '
-            f'Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+            f'Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
+            f'<Relationship Id="rId2" Type="{_PKG_REL}/metadata/core-properties" '
+            'Target="docProps/core.xml"/></Relationships>',
         )
         ct = "application/vnd.openxmlformats-officedocument.spreadsheetml"
         overrides = "".join(
@@ -573,6 +576,8 @@ class Book:
             '<Default Extension="xml" ContentType="application/xml"/>'
             f'<Override PartName="/xl/workbook.xml" ContentType="{ct}.sheet.main+xml"/>'
             f'<Override PartName="/xl/styles.xml" ContentType="{ct}.styles+xml"/>'
+            '<Override PartName="/docProps/core.xml" '
+            'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
             f"{overrides}</Types>",
         )
         z.close()
@@ -593,6 +598,46 @@ class Book:
                         z.close()
         finally:  # also when a second Ctrl-C or ending signal lands in the above
             self._part.unlink(missing_ok=True)
+
+
+CREATOR = "sanlian"  # the workbook's author (Excel keeps it, and its creation time, on saving)
+_CORE = (
+    'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+)
+
+
+def core_properties() -> str:
+    """The workbook's properties: written by sanlian, now (UTC, to the second). An export
+    imported back is checked against what changed in the ledger since (``written_at``)."""
+    from sanlian.services.clock import now
+
+    at = now().strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (
+        f"{_HEAD}<cp:coreProperties {_CORE}><dc:creator>{CREATOR}</dc:creator>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{at}</dcterms:created></cp:coreProperties>'
+    )
+
+
+def written_at(path: Path) -> dt.datetime | None:
+    """When sanlian wrote the workbook at ``path`` (in UTC), kept by Excel, WPS and
+    openpyxl when the clerk saves it; ``None`` for a workbook sanlian did not write (or a
+    damaged one)."""
+    from xml.etree import ElementTree
+
+    dc, terms = "{http://purl.org/dc/elements/1.1/}", "{http://purl.org/dc/terms/}"
+    try:
+        with zipfile.ZipFile(path) as book:
+            core = ElementTree.fromstring(book.read("docProps/core.xml"))
+        creator = core.findtext(f"{dc}creator")
+        created = core.findtext(f"{terms}created")
+        if creator != CREATOR or not created:
+            return None
+        at = dt.datetime.fromisoformat(created.strip().replace("Z", "+00:00"))
+    except Exception:  # noqa: BLE001  (no such part, not a zip, not XML, not a time)
+        return None
+    return at.astimezone(dt.UTC) if at.tzinfo else at.replace(tzinfo=dt.UTC)
 
 
 def _attr(value: str) -> str:

@@ -808,6 +808,12 @@ class Row:
     keys: tuple[str, ...] | None = None  # its name's search keys, worked out ahead (``_front``)
 
 
+def _local(moment: dt.datetime) -> str:
+    """A time stored in UTC, as the clerk's clock shows it."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return f"{aware.astimezone():%Y-%m-%d %H:%M}"
+
+
 class Importer:
     """What one kind of record needs from the engine. Subclasses fill in the rules."""
 
@@ -826,6 +832,93 @@ class Importer:
         self.operator = operator
         self.columns: Columns | None = None  # the file's columns, once its header is found
         self.expected_rows = 0  # rows the file holds, as far as known before reading it
+        # when sanlian wrote the file (an exported workbook, UTC), if it did
+        self.written_at: dt.datetime | None = None
+        self._since: dict[str, dict[int, list[tuple[int, dt.datetime, dict[str, Any]]]]] = {}
+
+    def newer_kept(
+        self,
+        table: str,
+        record_id: int,
+        changes: dict[str, Any],
+        notes: list[str],
+        label: Callable[[str], str],
+        columns: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """``changes`` of a record less those an old export would undo: a cell that still
+        holds what the record had when sanlian wrote the file, while the ledger has changed it
+        since (a colleague's ``edit``), puts the old value back; it is left out, with a note.
+        A cell changed in the file to a third value is refused: both were changed. (Only a
+        workbook sanlian wrote says when it was written; ``columns``: a change's key → its
+        column, where they differ.)"""
+        if self.written_at is None or not changes:
+            return changes
+        later = self._changed_since(table).get(record_id)
+        if not later:
+            return changes
+        from sanlian.db import journal
+
+        model = journal._table(table)
+        kept = dict(changes)
+        for key, value in changes.items():
+            column = (columns or {}).get(key, key)
+            first = next(((i, at, b) for i, at, b in later if column in b), None)
+            if first is None:
+                continue
+            entry, at, before = first
+            said = {
+                "field": label(key),
+                "written": _local(self.written_at),
+                "entry": entry,
+                "at": _local(at),
+            }
+            if journal.decode(model, column, before[column]) == value:
+                del kept[key]
+                notes.append(render("import_newer_kept", **said))
+            else:
+                edit = (
+                    "" if self.kind == "research" else f"用 sanlian {self.kind} edit 直接修改，或"
+                )
+                raise ValidationError("import_changed_since", edit=edit, column=column, **said)
+        return kept
+
+    def _changed_since(
+        self, table: str
+    ) -> dict[int, list[tuple[int, dt.datetime, dict[str, Any]]]]:
+        """The updates of ``table``'s records journaled after the file was written (and not
+        undone): record → (entry, when, the values before), oldest first; read once."""
+        if table not in self._since:
+            from sqlalchemy import select
+
+            from sanlian.db.journal import _loads
+
+            assert self.written_at is not None
+            from sanlian.db.models import Journal, JournalChange
+
+            change: Any = JournalChange.__table__  # type: ignore[attr-defined]
+            entry: Any = Journal.__table__  # type: ignore[attr-defined]
+            rows = self.session.execute(
+                select(change.c.record_id, entry.c.id, entry.c.at, change.c.before)
+                .select_from(change.join(entry, entry.c.id == change.c.journal_id))
+                .where(
+                    change.c.table_name == table,
+                    change.c.action == "update",
+                    # (written to the second: a change in that second may be the export's own
+                    # past, which the file holds; one after it is surely later)
+                    entry.c.at >= self.written_at + dt.timedelta(seconds=1),
+                    entry.c.kind.in_(("change", "purge", "legacy")),
+                    entry.c.undone_by.is_(None),
+                )
+                .order_by(entry.c.id, change.c.seq)
+            ).all()
+            found: dict[int, list[tuple[int, dt.datetime, dict[str, Any]]]] = {}
+            for record_id, entry_id, at, before in rows:
+                if record_id is not None:
+                    found.setdefault(int(record_id), []).append(
+                        (int(entry_id), at, _loads(before) or {})
+                    )
+            self._since[table] = found
+        return self._since[table]
 
     def header(self, key: str) -> str:
         """The file's own name of the column feeding ``key``."""
@@ -1632,6 +1725,19 @@ class RegistryImporter(Importer):
                     refuse(row, "id_number", exc.message)
                     continue
             changes = {k: v for k, v in data.items() if getattr(record, k) != v}
+            if self.written_at is not None and changes:  # an export: what changed since
+                kept: list[str] = []
+                try:
+                    changes = self.newer_kept(
+                        self.kind, int(record.id), changes, kept, lambda c: labels.get(c, c)
+                    )
+                except SanlianError as exc:
+                    changed = exc.params.get("column")
+                    key = next((f.key for f in self.fields if f.column == changed), "")
+                    refuse(row, key, exc.message)
+                    continue
+                for text in kept:
+                    result.note(render("import_row_note", line=row.line, note=text))
             pasted = journal.masked_paste(
                 self.kind, {k: getattr(record, k) for k in changes} | {"id": record.id}, changes
             )
@@ -2128,6 +2234,10 @@ def _run_import(
     example, mapped_keys, fields = prepared.example, prepared.mapped_keys, prepared.fields
     read = 0
     zeros = _Zeros.of(importer, columns)
+    if table.fmt == "xlsx":  # an export of this ledger: what changed in it since is kept
+        from sanlian.io.xlsx_stream import written_at
+
+        importer.written_at = written_at(table.path)
     hidden = table.hidden_rows  # (an Excel sheet's rows filtered out or hidden by hand)
     hidden_lines: list[int] = []
 
@@ -3268,7 +3378,10 @@ class LedgerImporter(Importer):
         return bad
 
     def labels_of(self, keys: Sequence[str]) -> tuple[str, ...]:
-        return tuple(self._by_key[k].label if k in self._by_key else k for k in keys)
+        return tuple(self.label_of(k) for k in keys)
+
+    def label_of(self, key: str) -> str:
+        return self._by_key[key].label if key in self._by_key else key
 
 
 def _ledger_field(
@@ -3762,6 +3875,8 @@ class VisitImporter(LedgerImporter):
         if visit.visited_on != data["visited_on"]:
             changes["visited_on"] = data["visited_on"]
             changed.insert(0, "visited_on")
+        changes = self.newer_kept("visit", visit.id, changes, notes, self.label_of)
+        changed = [k for k in changed if k in changes]
         if visit.target_kind != kind or getattr(visit, TARGET_COLUMN[kind]) != data["target"]:
             self.check_retired(row, {"target": data["target"]}, on=data["visited_on"])
             changes[kind] = str(data["target"])
@@ -3829,6 +3944,7 @@ class VisitImporter(LedgerImporter):
                 raise ValidationError("import_ambiguous_visit", count=len(free))
             self.claim("visit", int(visit.id or 0), row.line)
             changes = {k: x for k, x in clean.items() if getattr(visit, k) != x}
+            changes = self.newer_kept("visit", int(visit.id or 0), changes, notes, self.label_of)
             if not changes:
                 return "unchanged", ()
             visits.edit(self.session, visit_id=int(visit.id or 0), **changes)
@@ -4183,6 +4299,9 @@ class ProblemImporter(LedgerImporter):
                 )
                 if data[k] is not None and getattr(problem, column_name) != data[k]
             }
+            changes = self.newer_kept(
+                "problem", problem.id, changes, notes, self.label_of, {"owner": "owner_id"}
+            )
             if not changes:
                 return "unchanged", ()
             if "owner" in changes:
@@ -4325,6 +4444,9 @@ class ResearchImporter(LedgerImporter):
                 for k in ("title", "written_on", "topic")
                 if data[k] is not None and getattr(report, k) != data[k]
             }
+            changes = self.newer_kept(
+                "research", int(report.id or 0), changes, notes, self.label_of
+            )
             if not changes:
                 return "unchanged", ()
             for k, value in changes.items():
