@@ -302,6 +302,12 @@ def test_remove_refuses_while_referenced_and_force_retires(base: Cli, unchanged)
     assert "幸福社区" in base("community", "list", "--all").out
     shown = base("community", "show", "幸福社区", "-f", "json").json()
     assert shown["retired_on"] == "2026-06-15" and shown["uses"] == {"household": 1}
+    # its record may still be corrected, said to be retired
+    result = base("community", "edit", "幸福社区", "--grid", "第五网格")
+    assert result.code == 0 and result.err.strip() == (
+        "提示：社区(村)“幸福社区”（编号 1）已于 2026-06-15 停用，这次只改了登记的信息；"
+        "2026-06-15 以后的进度和统计都不算它。"
+    )
     # a retired record cannot be used for new records
     refused = unchanged(lambda: base("household", "add", "赵六", "--community", "幸福社区"))
     assert "已停用" in refused.err

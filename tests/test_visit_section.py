@@ -171,9 +171,11 @@ def test_db_check_finds_pairs_written_around_the_triggers(base: Cli, db_path: Pa
     add_visit(base, "单丽", date="2026-06-02")
     found = {f["check"]: f for f in base("db", "check", "-f", "json").json()}
     assert found["visit_sections"]["ok"] and found["visit_sections"]["label"] == (
-        "走访与科室对应表和走访干部一致"
+        "按科室统计的走访与走访干部所在科室一致"
     )
     execute_sql(db_path, "update visit_section set cadres = 5 where visit_id = 2")
     result = base("db", "check", "-f", "json")
     found = {f["check"]: f for f in result.json()}
-    assert found["visit_sections"]["records"] == ["走访编号 2：走访与科室对应表不一致"]
+    assert found["visit_sections"]["records"] == [
+        "走访编号 2：按科室统计的走访与走访干部所在科室不一致"
+    ]

@@ -33,10 +33,9 @@ PartyOpt = Annotated[
         "--party", help="政治面貌：中共党员 / 中共预备党员 / 共青团员 / 民主党派 / 群众。"
     ),
 ]
-RoleOpt = Annotated[
-    str | None,
-    typer.Option("--role", help="领导小组职务：组长 / 副组长 / 成员 / 办公室；写空字符串则取消。"),
-]
+_ROLES = "领导小组职务：组长 / 副组长 / 成员 / 办公室"
+RoleOpt = Annotated[str | None, typer.Option("--role", help=f"{_ROLES}。")]
+RoleEditOpt = Annotated[str | None, typer.Option("--role", help=f"{_ROLES}；写空字符串则取消。")]
 IdOpt = Annotated[
     str | None, typer.Option("--id-number", help="居民身份证号码（18 位，会核对校验位和性别）。")
 ]
@@ -87,7 +86,7 @@ def edit(
         bool | None,
         typer.Option("--leader/--no-leader", help="是否领导班子成员。", show_default=False),
     ] = None,
-    role: RoleOpt = None,
+    role: RoleEditOpt = None,
     phone: PhoneOpt = None,
     id_number: IdOpt = None,
     note: NoteOpt = None,

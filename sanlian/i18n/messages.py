@@ -110,6 +110,7 @@ MESSAGES: dict[str, str] = {
     "duplicate_uscc": "统一社会信用代码与企业“{name}”（编号 {id}）相同，请核对是否重复登记。",
     "remove_referenced": "{kind}“{name}”（编号 {id}）仍被引用：{uses}。请先处理这些记录，或加 --force 将其停用（保留历史）。",
     "nothing_to_edit": "没有给出要修改的内容，请至少写一个选项（见 --help）。",
+    "edit_retired": "提示：{kind}“{name}”（编号 {id}）已于 {day} 停用，这次只改了登记的信息；{day} 以后的进度和统计都不算它。",
     "already_retired": "{kind}“{name}”（编号 {id}）已经停用。",
     "retire_before_use": "停用日期 {day} 早于{kind}“{name}”（编号 {id}）最后一条记录的日期（{what}，{last}）；请写 {last} 或以后的日期，或先改正那条记录。",
     "remove_date_unused": "提示：{kind}“{name}”没有被任何记录引用，已直接删除，--date 没有用到。",

@@ -105,7 +105,7 @@ CHECKS: dict[str, str] = {
     "retired_links": "在联的干部和联系对象都未停用",
     "visit_dates": "走访日期在活动期间且不晚于今天",
     "visit_cadres": "每次走访都有走访干部",
-    "visit_sections": "走访与科室对应表和走访干部一致",
+    "visit_sections": "按科室统计的走访与走访干部所在科室一致",
     "problem_status": "问题状态与最后一步办理记录一致",
     "problem_dates": "问题的办理期限不早于提出日期",
 }
@@ -402,7 +402,7 @@ def _visit_sections(session: Session, _today: dt.date) -> list[str]:
         f"select distinct d.visit_id from (select * from ({stored} except {pairs}) a "
         f"union all select * from ({pairs} except {stored}) b) d order by d.visit_id",
     )
-    return [f"走访编号 {i}：走访与科室对应表不一致" for (i,) in rows]
+    return [f"走访编号 {i}：按科室统计的走访与走访干部所在科室不一致" for (i,) in rows]
 
 
 def _problem_status(session: Session, _today: dt.date) -> list[str]:

@@ -388,6 +388,12 @@ def edit(
     data = clean_values(session, kind, values, today=today, notes=notes, current=record)
     if not data:
         raise ValidationError("nothing_to_edit")
+    if record.retired_on is not None and notes is not None:
+        from sanlian.i18n.messages import render
+
+        label = KINDS[kind].label
+        day = record.retired_on.isoformat()
+        notes.append(render("edit_retired", kind=label, name=record.name, id=record.id, day=day))
     merged = {c.name: getattr(record, c.name) for c in record.__table__.columns}
     renamed = "name" in data and data["name"] != merged["name"]
     merged.update(data)
