@@ -74,6 +74,17 @@ def test_help_as_a_command_word(base: Cli) -> None:
     assert result.code == 0 and result.out.startswith("用法：sanlian problem add [选项]")
 
 
+def test_both_sides_of_a_switch_are_refused(base: Cli) -> None:
+    """``link list --active --all`` listed as the last written said, without a word."""
+    result = base("link", "list", "--active", "--all")
+    assert result.code == 2 and result.err == (
+        "选项 --active 和 --all 意思相反，只能写一个。用 sanlian link list --help 查看用法。\n"
+    )
+    result = base("problem", "list", "--conflict", "--conflict")  # the same side twice
+    assert result.code == 0 and "意思相反" not in result.err
+    assert base("link", "list", "--all", "--all").code == 0
+
+
 def test_an_option_of_one_value_written_twice_is_refused(base: Cli, db_path: Path) -> None:
     """``research add --cadre 单丽 --cadre 曾强`` kept 曾强 alone without a word (Click keeps
     the last): refused, naming both; an option of many values (``visit add --cadre``) still

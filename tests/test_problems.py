@@ -740,3 +740,16 @@ def test_a_dispute_is_a_social_conflict_and_a_visits_problem_dates_from_it(
     ok(base, *visit, "--form", "talk")
     result = ok(base, "problem", "add", "--visit", "1", "--category", "其他", "--text", "x")
     assert "2026-03-10 提出，办理期限 2026-04-09。" in result.out
+
+
+def test_a_listing_that_could_list_nothing_is_refused(raised: Cli, unchanged: Unchanged) -> None:
+    result = unchanged(
+        partial(raised, "problem", "list", "--household", "王秀英", "--enterprise", "1")
+    )
+    assert result.err.strip() == (
+        "一个问题只有一个对象，--enterprise、--household 只能写一个，这样查不到任何问题；请只留一个。"
+    )
+    for status in ("resolved", "已解决", "无法解决"):
+        result = unchanged(partial(raised, "problem", "list", "--overdue", "--status", status))
+        assert result.err.startswith("--overdue 只列未办结的超期问题"), result
+    assert problems(raised, "--overdue", "--status", "open", "--as-of", "6-1")[0]["id"] == 1

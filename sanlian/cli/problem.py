@@ -448,8 +448,26 @@ def list_(
 ) -> None:
     """列出问题，可按状态、超期、责任人、科室、类别、对象筛选。"""
     from sanlian.cli.output import screen_rows, stdout_later, stream_rows
+    from sanlian.errors import ValidationError
     from sanlian.services import problems
 
+    targets = [
+        name
+        for name, value in (
+            ("--community", community),
+            ("--enterprise", enterprise),
+            ("--household", household),
+        )
+        if value is not None
+    ]
+    if len(targets) > 1:  # a problem has one target: it could list nothing
+        raise ValidationError("list_one_target", options="、".join(targets))
+    if (
+        overdue
+        and status is not None
+        and not set(problems.status_keys(status)) & set(problems.OPEN)
+    ):
+        raise ValidationError("list_overdue_finished", status=status)
     st = state()
     limit = screen_rows(fmt_value(fmt), output)  # a terminal: the first rows and the count
     # to stdout: written out once the session has ended (no read lock held on a slow pipe)

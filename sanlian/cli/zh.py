@@ -612,16 +612,25 @@ def _refuse_repeated_options() -> None:
         return
 
     class RepeatedOption(ce.BadOptionUsage):
-        def __init__(self, name: str, first: Any, second: Any) -> None:
+        def __init__(self, name: str, first: Any, second: Any, other: str = "") -> None:
             super().__init__(name, f"{name} given twice")
             self.values = (first, second)
+            self.other = other  # the other side of a paired switch given with it
 
     completing = "_SANLIAN_COMPLETE" in os.environ  # a shell's Tab: the line is half-typed
 
     def process(self: Any, value: Any, state: Any) -> None:
-        if self.action == "store" and self.dest in state.opts and not completing:
+        if self.dest in state.opts and not completing:
             name = max(self._long_opts or self._short_opts, key=len)
-            raise RepeatedOption(name, state.opts[self.dest], value)
+            if self.action == "store":
+                raise RepeatedOption(name, state.opts[self.dest], value)
+            if self.action == "store_const" and state.opts[self.dest] != self.const:
+                # --active --all: both sides of a switch, the one written last silently won
+                switch = self.obj
+                mine = set(self._long_opts) | set(self._short_opts)
+                sides = [o for o in (*switch.opts, *switch.secondary_opts) if o not in mine]
+                other = max(sides, key=len) if sides else name
+                raise RepeatedOption(name, state.opts[self.dest], self.const, other)
         store(self, value, state)
 
     process._sanlian = True  # type: ignore[attr-defined]
@@ -641,6 +650,8 @@ def usage_error(exc: Any) -> str:
 
     path = _command_path(exc)
     hint = f"用 {path} --help 查看用法。"
+    if REPEATED is not None and isinstance(exc, REPEATED) and exc.other:
+        return f"选项 {exc.other} 和 {exc.option_name} 意思相反，只能写一个。{hint}"
     if REPEATED is not None and isinstance(exc, REPEATED):
         first, second = (readable(str(v)) for v in exc.values)
         return (

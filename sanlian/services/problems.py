@@ -763,7 +763,7 @@ def visit_day(session: Session, visit_id: int) -> dt.date | None:
     return seen.visited_on if seen is not None else None
 
 
-def _status_keys(value: str) -> tuple[str, ...]:
+def status_keys(value: str) -> tuple[str, ...]:
     from sanlian.i18n import labels
 
     text = value.strip()
@@ -966,7 +966,7 @@ def _listing_stmt(
     if on_day:
         stmt = stmt.where(plain(pr.raised_on <= as_of, pr.raised_on))
     if status is not None:
-        stmt = stmt.where(plain(pr.status.in_(_status_keys(status)), pr.status))
+        stmt = stmt.where(plain(pr.status.in_(status_keys(status)), pr.status))
     if overdue:
         stmt = stmt.where(
             plain(problem_open(t, as_of), pr.status, pr.raised_on),
