@@ -824,3 +824,12 @@ def test_a_visit_in_another_form_is_another_visit_and_says_so(
     assert "新增 2" in result.out and "已有走访" not in result.err
     told = "".join(linked("visit", "import", "--help").out.split())  # wrapped at 80 columns
     assert "走访干部和走访形式对应已有走访（形式不同算另一次走访）" in told
+
+
+def test_a_research_report_dated_after_today_names_its_column(base: Cli, tmp_path: Path) -> None:
+    rows = [["干部", "题目", "日期"], ["单丽", "关于融资的调研", "2026-07-01"]]
+    result = base("research", "import", write_csv(tmp_path / "调研.csv", rows))
+    assert result.code == 1
+    assert re.search(r"\n2 +日期 +2026-07-01 +“报告日期”2026-07-01 晚于今天", result.err), (
+        result.err
+    )

@@ -4393,6 +4393,7 @@ class ResearchImporter(LedgerImporter):
     kind = "research"
     label = "调研报告"
     ignored = ("科室",)
+    ERROR_FIELDS = {"date_in_future": "written_on"}  # (``research.add`` calls it 报告日期)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.fields = research_fields()
