@@ -415,3 +415,15 @@ def test_a_year_that_is_no_year_is_refused_as_such(cli: Cli) -> None:
         ), (command, result)
     result = cli("progress", "--year", "2025")
     assert result.code == 1 and "sanlian init --year 2025" in result.err
+
+
+def test_a_phase_moved_off_its_neighbour_says_the_days_no_phase_covers(cli: Cli) -> None:
+    assert cli("init", "--year", "2026").code == 0
+    result = cli("campaign", "set", "--phase", "2", "--start", "7-1")
+    assert result.code == 0 and result.err.strip() == (
+        "提示：2026-04-01 至 2026-06-30 不在任何阶段内（动员部署阶段到此前结束，组织实施阶段从此后"
+        "开始）；这些天的记录照样计入全年统计，只是不属于哪个阶段。如不是有意留空，请一并调整相邻"
+        "阶段的日期。"
+    )
+    result = cli("campaign", "set", "--phase", "1", "--end", "6-30")  # closed again
+    assert result.code == 0 and result.err == ""

@@ -178,5 +178,8 @@ def set_(
         changed = st.changed(session)
         if changed:
             st.journal(session, "campaign set", f"修改 {view.campaign.year} 年活动设置")
+        gaps = campaign.phase_gaps(view) if phase_dates else []
         year_done = view.campaign.year
     typer.echo(render("campaign_updated" if changed else "campaign_unchanged", year=year_done))
+    for note in gaps:
+        st.note(note)

@@ -221,6 +221,7 @@ MESSAGES: dict[str, str] = {
     "date_in_future": "“{field}”{value} 晚于今天（{today}）：只能登记已经发生的事，请改为 {today} 或以前的日期。",
     "list_one_target": "一个问题只有一个对象，{options} 只能写一个，这样查不到任何问题；请只留一个。",
     "list_overdue_finished": "--overdue 只列未办结的超期问题，与 --status {status} 一起用查不到任何问题；请去掉其中一个。",
+    "phase_gap": "提示：{start} 至 {end} 不在任何阶段内（{before}到此前结束，{after}从此后开始）；这些天的记录照样计入全年统计，只是不属于哪个阶段。如不是有意留空，请一并调整相邻阶段的日期。",
     "list_range_order": "“开始日期”（--from）{start} 晚于“结束日期”（--to）{end}，这样查不到任何记录；请调换或改正。",
     "date_outside_campaign_year": "“{field}”{value} 不在 {year} 年活动的期间内（{start} 至 {end}），请核对日期；如活动实际上在这一天已经开展，请用 sanlian campaign set --year {year} --phase {phase} {edge} {value} 调整阶段日期。",
     "date_outside_campaigns": "“{field}”{value} 不在任何活动年度的期间内（{spans}），请核对日期，或先用 sanlian init --year 建立该年度。",

@@ -264,6 +264,27 @@ def _check_phase_sequence(view: CampaignView) -> None:
             )
 
 
+def phase_gaps(view: CampaignView) -> list[str]:
+    """The days no phase covers between two phases, one note each (a phase moved later
+    without the one before it moved too)."""
+    from sanlian.i18n.messages import render
+
+    notes = []
+    phases = sorted(view.phases, key=lambda p: p.seq)
+    for before, after in itertools.pairwise(phases):
+        if after.start_on > before.end_on + dt.timedelta(days=1):
+            notes.append(
+                render(
+                    "phase_gap",
+                    start=(before.end_on + dt.timedelta(days=1)).isoformat(),
+                    end=(after.start_on - dt.timedelta(days=1)).isoformat(),
+                    before=PHASE[before.key],
+                    after=PHASE[after.key],
+                )
+            )
+    return notes
+
+
 def setting_key(name: str) -> str:
     text = name.strip().replace("-", "_")
     if text in SETTINGS:
