@@ -700,3 +700,18 @@ def test_a_name_with_a_phone_or_id_number_in_it_is_refused(
     assert result.code == 1 and dump(db_path) == before
     assert result.err.startswith(said + "里写着手机号码或身份证号码：这一栏不写号码")
     assert base("enterprise", "add", "临沂市2024年第1号企业").code == 0  # a year, a number: kept
+
+
+def test_a_second_household_head_of_one_name_is_told_how(base: Cli) -> None:
+    """Two 王秀英 in one community: the refusal said to choose another name (a person's name
+    is not the clerk's to change); it says the two are told apart by their ID numbers."""
+    other = make_id("371302", "19800101", 124)
+    result = base("household", "add", "王秀英", "--community", "幸福社区", "--id-number", other)
+    assert result.code == 1 and result.err.strip() == (
+        "联系户“王秀英”已存在（编号 1）。如是同名的另一个人，两人都要登记身份证号码才分得开："
+        "请先给原记录补上（sanlian household edit 1 --id-number 号码），这一位也写上 --id-number；"
+        "如就是同一人，请编辑原记录。"
+    )
+    assert base("household", "edit", "1", "--id-number", MALE_ID).code == 0
+    result = base("household", "add", "王秀英", "--community", "幸福社区", "--id-number", other)
+    assert result.code == 0 and "编号 2" in result.out

@@ -104,6 +104,7 @@ MESSAGES: dict[str, str] = {
     "phase_outside_year": "“{field}”的日期必须在 {year} 年内，请改正。",
     "setting_unknown": "没有名为“{name}”的活动规则，可设置：{choices}。",
     # --- registry --------------------------------------------------------------------------
+    "duplicate_namesake": "{kind}“{name}”已存在（编号 {id}）。如是同名的另一个人，两人都要登记身份证号码才分得开：请先给原记录补上（sanlian {command} edit {id} --id-number 号码），这一位也写上 --id-number；如就是同一人，请编辑原记录。",
     "duplicate_name": "{kind}“{name}”已存在（编号 {id}），请换一个名称或编辑原记录。",
     "duplicate_name_moved": "{place}已有同名{kind}“{name}”（编号 {id}），未修改；同一处的同名者须都登记身份证号码才能区分，请先给两人登记身份证号码（sanlian {command} edit {id} --id-number 号码，编号 {self_id} 同样），再作调整。",
     "duplicate_id_number": "身份证号码与{kind}“{name}”（编号 {id}）相同，同一人不能登记两次，请核对。",

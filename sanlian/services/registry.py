@@ -309,6 +309,10 @@ def _duplicate(session: Session, kind: str, data: Mapping[str, Any], self_id: in
                 self_id=self_id,
                 command=kind,
             )
+    if self_id is None and kind in PLACE_COLUMN:  # a second person of that name, there
+        raise RuleError(
+            "duplicate_namesake", kind=label, name=data["name"], id=other.id, command=kind
+        )
     raise RuleError("duplicate_name", kind=label, name=data["name"], id=other.id)
 
 
