@@ -37,7 +37,7 @@ def _set_cell(path: Path, row_id: int, header: str, value: Any) -> None:
     sheet = book.active
     headers = [c.value for c in sheet[1]]
     for row in sheet.iter_rows(min_row=2):
-        if row[0].value == row_id:
+        if str(row[0].value) == str(row_id):
             row[headers.index(header)].value = value
     book.save(path)
 
@@ -117,3 +117,147 @@ def test_a_visit_diary_written_since_is_kept(
     assert result.code == 0 and "未变 3" in result.out, result
     assert "第 2 行：“民情日记”在这份文件写出" in result.err
     assert linked("visit", "show", "1", "-f", "json").json()["diary"] == "补记：已办好慢病卡"
+
+
+def _at(monkeypatch: pytest.MonkeyPatch, moment: dt.datetime) -> None:
+    """The clock stands at ``moment`` (UTC) from now on."""
+    from sanlian.services import clock
+
+    monkeypatch.setattr(clock, "now", lambda: moment)
+
+
+T0 = dt.datetime(2030, 1, 1, 2, 0, 0, 500_000, tzinfo=dt.UTC)  # (after the fixtures were made)
+
+
+def _title(cli: Cli, ref: str) -> Any:
+    return cli("cadre", "show", ref, "-f", "json").json()["title"]
+
+
+def test_the_second_an_export_was_written_in_counts_as_before_it(
+    base: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workbook says the second it was written: a change in that second may be in it, so
+    only one from the next second on counts as later."""
+    assert base("cadre", "edit", "单丽", "--title", "办事员").code == 0
+    path = tmp_path / "干部.xlsx"
+    _at(monkeypatch, T0)
+    assert base("export", "cadre", "-o", path).code == 0
+    assert written_at(path) == T0.replace(microsecond=0)
+    _at(monkeypatch, T0 + dt.timedelta(milliseconds=400))  # (still 02:00:00)
+    assert base("cadre", "edit", "曾强", "--title", "科员").code == 0
+    _at(monkeypatch, T0 + dt.timedelta(milliseconds=500))  # 02:00:01
+    assert base("cadre", "edit", "单丽", "--title", "科员").code == 0
+    _at(monkeypatch, T0 + dt.timedelta(hours=1))
+    result = base("cadre", "import", path)
+    assert result.code == 0 and "第 4 行：“职务”在这份文件写出" in result.err
+    assert "第 5 行" not in result.err  # 曾强's change in the export's own second: the file's
+    assert _title(base, "单丽") == "科员"
+
+
+def test_an_undo_since_the_export_is_kept_too(
+    base: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _at(monkeypatch, T0)
+    assert base("cadre", "edit", "单丽", "--title", "错的").code == 0
+    path = tmp_path / "干部.xlsx"
+    assert base("export", "cadre", "-o", path).code == 0
+    _at(monkeypatch, T0 + dt.timedelta(hours=1))
+    assert base("undo", "--yes").code == 0  # 单丽's title wrong: taken back after the export
+    _set_cell(path, 4, "职务", "副科长")  # (曾强's, so that the file changes something)
+    result = base("cadre", "import", path)
+    assert result.code == 0 and "第 4 行：“职务”在这份文件写出" in result.err, result
+    assert _title(base, "单丽") is None and _title(base, "曾强") == "副科长"
+
+
+def test_the_clerks_own_working_copy_imported_again(
+    base: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An export edited and imported one day, edited again and imported the next: its own
+    import is no colleague's change; nor is a change of another field a change of the name."""
+    path = tmp_path / "干部.xlsx"
+    _at(monkeypatch, T0)
+    assert base("export", "cadre", "-o", path).code == 0
+    _at(monkeypatch, T0 + dt.timedelta(hours=1))
+    _set_cell(path, 3, "职务", "副科长")
+    assert base("cadre", "import", path).code == 0
+    _at(monkeypatch, T0 + dt.timedelta(hours=2))
+    assert base("cadre", "edit", "单丽", "--note", "借调").code == 0  # a colleague's, another field
+    _at(monkeypatch, T0 + dt.timedelta(days=1))
+    _set_cell(path, 3, "职务", "科长")
+    _set_cell(path, 3, "姓名", "单莉")  # a typo in her name put right
+    result = base("cadre", "import", path)
+    assert result.code == 0 and "更新 1" in result.out and "台账中改过" not in result.err, result
+    shown = base("cadre", "show", "3", "-f", "json").json()
+    assert (shown["name"], shown["title"], shown["note"]) == ("单莉", "科长", "借调")
+
+
+def test_the_bad_rows_file_is_checked_as_its_export_was(
+    base: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The refused rows saved with --skip-bad carry when their export was written: imported
+    after they are put right, a colleague's change since is no more undone than before."""
+    assert base("cadre", "edit", "单丽", "--title", "办事员").code == 0
+    path = tmp_path / "干部.xlsx"
+    _at(monkeypatch, T0)
+    assert base("export", "cadre", "-o", path).code == 0
+    _at(monkeypatch, T0 + dt.timedelta(hours=1))
+    assert base("cadre", "edit", "单丽", "--title", "科员", "--note", "借调").code == 0
+    _set_cell(path, 3, "备注", "在岗")  # changed in both: refused, and saved
+    result = base("cadre", "import", path, "--skip-bad")
+    assert result.code == 0 and "不合格 1" in result.out, result
+    bad = tmp_path / "干部.错误.xlsx"
+    assert written_at(bad) == T0.replace(microsecond=0)
+    _set_cell(bad, 3, "备注", "借调")  # put right: as the ledger has it
+    result = base("cadre", "import", bad)
+    assert result.code == 0 and "“职务”在这份文件写出" in result.err, result.err
+    assert _title(base, "单丽") == "科员"
+
+
+def test_a_row_without_its_number_is_not_an_exports_row(
+    base: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An old export reused as a new roster (台账编号 cleared): its values are typed anew."""
+    from openpyxl import load_workbook
+
+    assert base("cadre", "edit", "单丽", "--title", "办事员").code == 0
+    path = tmp_path / "干部.xlsx"
+    _at(monkeypatch, T0)
+    assert base("export", "cadre", "-o", path).code == 0
+    _at(monkeypatch, T0 + dt.timedelta(hours=1))
+    assert base("cadre", "edit", "单丽", "--title", "科员").code == 0
+    book = load_workbook(path)
+    for row in book.active.iter_rows(min_row=2):
+        row[0].value = None
+    book.save(path)
+    _set_cell_by_name(path, "单丽", "职务", "副科长")
+    result = base("cadre", "import", path)
+    assert result.code == 0 and "台账中改过" not in result.err, result
+    assert _title(base, "单丽") == "副科长"
+
+
+def _set_cell_by_name(path: Path, name: str, header: str, value: Any) -> None:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    sheet = book.active
+    headers = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        if row[headers.index("姓名")].value == name:
+            row[headers.index(header)].value = value
+    book.save(path)
+
+
+def test_a_visits_cadres_changed_since_are_kept(
+    visited: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "走访.xlsx"
+    _at(monkeypatch, T0)
+    assert visited("export", "visit", "-o", path).code == 0
+    before = visited("visit", "show", "1", "-f", "json").json()["cadres"]
+    _at(monkeypatch, T0 + dt.timedelta(hours=1))
+    assert visited("visit", "edit", "1", "--cadre", "张伟@综合科", "--cadre", "单丽").code == 0
+    after = visited("visit", "show", "1", "-f", "json").json()["cadres"]
+    assert after != before
+    result = visited("visit", "import", path)
+    assert result.code == 0 and "第 2 行：“走访干部”在这份文件写出" in result.err, result.err
+    assert visited("visit", "show", "1", "-f", "json").json()["cadres"] == after

@@ -529,6 +529,9 @@ def export(
 
             other = output.with_name(f"{output.stem}2{output.suffix}")
             raise ValidationError("export_exists", path=output, other=other)
+    from sanlian.services.clock import now
+
+    started = now()  # (the workbook says it was written then: before the ledger is read)
     with st.session() as session:
         table = exporting.export_table(session, key, reveal=reveal, today=st.today)
         if output is None:
@@ -540,7 +543,7 @@ def export(
 
             with status(output.name) as line:
                 watched = dataclasses.replace(table, rows=iter(line.watch(table.rows)))
-                count = exporting.write_export(watched, output)
+                count = exporting.write_export(watched, output, written=started)
                 table.numbers_in_text = watched.numbers_in_text
     if table.hidden:
         st.note(render("export_hidden", columns="、".join(table.hidden)))

@@ -165,12 +165,14 @@ class XlsxWriter(TableWriter):
         title: str = "Sheet1",
         widths: Sequence[int] | None = None,
         private: bool = False,
+        written: dt.datetime | None = None,
+        stamp: bool = True,
     ):
         super().__init__(path, headers, text_columns=text_columns)
         from sanlian.io.xlsx_stream import Book
 
         try:
-            self._book: Book | None = Book(path, private=private)
+            self._book: Book | None = Book(path, private=private, written=written, stamp=stamp)
         except OSError:
             raise ImportFileError("export_write_failed", path=path) from None
         self._title = title
@@ -294,12 +296,23 @@ def open_writer(
     title: str = "Sheet1",
     fmt: str | None = None,
     private: bool = False,
+    written: dt.datetime | None = None,
+    stamp: bool = True,
 ) -> TableWriter:
     """A writer for ``path``: .xlsx or .csv, by ``fmt`` or else the suffix; ``private``: the
-    file readable by its owner alone (it holds full ID or phone numbers)."""
+    file readable by its owner alone (it holds full ID or phone numbers); ``written`` and
+    ``stamp``: what an .xlsx says of when sanlian wrote it (``xlsx_stream.Book``)."""
     fmt = fmt or suffix_format(path)
     if fmt == "xlsx":
-        return XlsxWriter(path, headers, text_columns=text_columns, title=title, private=private)
+        return XlsxWriter(
+            path,
+            headers,
+            text_columns=text_columns,
+            title=title,
+            private=private,
+            written=written,
+            stamp=stamp,
+        )
     if fmt == "csv":
         return CsvWriter(path, headers, text_columns=text_columns, private=private)
     raise ImportFileError("export_suffix", suffix=path.suffix or "（无后缀）")

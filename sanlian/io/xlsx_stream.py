@@ -449,9 +449,13 @@ class Book:
         compresslevel: int = COMPRESSLEVEL,
         threaded: bool = False,
         private: bool = False,
+        written: dt.datetime | None = None,
+        stamp: bool = True,
     ) -> None:
 
         self.path = path
+        # said to be sanlian's, written then (default: when it is closed), unless not ``stamp``
+        self._written, self._stamp = written, stamp
         self._threaded = threaded  # see _Behind
         path.parent.mkdir(parents=True, exist_ok=True)
         from sanlian.io import new_part
@@ -555,7 +559,7 @@ class Book:
             f'{_HEAD}<Relationships xmlns="{_PKG_REL}">{rels}</Relationships>',
         )
         z.writestr("xl/styles.xml", STYLES)
-        z.writestr("docProps/core.xml", core_properties())
+        z.writestr("docProps/core.xml", core_properties(self._written, stamp=self._stamp))
         z.writestr(
             "_rels/.rels",
             f'{_HEAD}<Relationships xmlns="{_PKG_REL}"><Relationship Id="rId1" '
@@ -608,14 +612,17 @@ _CORE = (
 )
 
 
-def core_properties() -> str:
-    """The workbook's properties: written by sanlian, now (UTC, to the second). An export
-    imported back is checked against what changed in the ledger since (``written_at``)."""
+def core_properties(written: dt.datetime | None = None, *, stamp: bool = True) -> str:
+    """The workbook's properties: written by sanlian at ``written`` (default now; UTC, to the
+    second). An export imported back is checked against what changed in the ledger since
+    (``written_at``); a workbook not ``stamp``-ed says no author (an import's bad rows of a
+    file that did not say when it was written)."""
     from sanlian.services.clock import now
 
-    at = now().strftime("%Y-%m-%dT%H:%M:%SZ")
+    at = (written or now()).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    author = f"<dc:creator>{CREATOR}</dc:creator>" if stamp else ""
     return (
-        f"{_HEAD}<cp:coreProperties {_CORE}><dc:creator>{CREATOR}</dc:creator>"
+        f"{_HEAD}<cp:coreProperties {_CORE}>{author}"
         f'<dcterms:created xsi:type="dcterms:W3CDTF">{at}</dcterms:created></cp:coreProperties>'
     )
 

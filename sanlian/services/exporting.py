@@ -388,7 +388,9 @@ def export_table(session: Session, kind: str, *, reveal: bool, today: dt.date) -
     return EXTRA_EXPORTS[kind][1](session, reveal=reveal, today=today)
 
 
-def write_export(table: ExportTable, path: Path, *, fmt: str | None = None) -> int:
+def write_export(
+    table: ExportTable, path: Path, *, fmt: str | None = None, written: dt.datetime | None = None
+) -> int:
     """Write ``table`` to ``path`` (.xlsx or .csv, UTF-8 with BOM); return the number of rows.
 
     Free text is written as typed, to be edited and imported again: one that holds an ID or
@@ -405,6 +407,7 @@ def write_export(table: ExportTable, path: Path, *, fmt: str | None = None) -> i
         title=table.sheet_title,
         fmt=fmt,
         private=table.private,
+        written=written,  # (before the ledger was read: a change since is after it)
     ) as writer:
         for row in table.rows:
             writer.write(row)

@@ -808,6 +808,10 @@ class Row:
     keys: tuple[str, ...] | None = None  # its name's search keys, worked out ahead (``_front``)
 
 
+# a change journaled since a file was written: (entry, when, the values before, after)
+Since = tuple[int, dt.datetime, dict[str, Any], dict[str, Any]]
+
+
 def _local(moment: dt.datetime) -> str:
     """A time stored in UTC, as the clerk's clock shows it."""
     aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
@@ -832,9 +836,10 @@ class Importer:
         self.operator = operator
         self.columns: Columns | None = None  # the file's columns, once its header is found
         self.expected_rows = 0  # rows the file holds, as far as known before reading it
-        # when sanlian wrote the file (an exported workbook, UTC), if it did
+        # when sanlian wrote the file (an exported workbook, UTC), if it did, and its name
         self.written_at: dt.datetime | None = None
-        self._since: dict[str, dict[int, list[tuple[int, dt.datetime, dict[str, Any]]]]] = {}
+        self.file_name = ""
+        self._since: dict[str, dict[int, list[Since]]] = {}
 
     def newer_kept(
         self,
@@ -845,12 +850,12 @@ class Importer:
         label: Callable[[str], str],
         columns: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
-        """``changes`` of a record less those an old export would undo: a cell that still
-        holds what the record had when sanlian wrote the file, while the ledger has changed it
-        since (a colleague's ``edit``), puts the old value back; it is left out, with a note.
-        A cell changed in the file to a third value is refused: both were changed. (Only a
-        workbook sanlian wrote says when it was written; ``columns``: a change's key → its
-        column, where they differ.)"""
+        """``changes`` of a record named by its 台账编号, less those an old export would undo:
+        a cell that still holds what the record had when sanlian wrote the file, while the
+        ledger has changed it since (a colleague's ``edit``, an ``undo``), would put the old
+        value back; it is left out, with a note. A cell changed in the file to a third value
+        is refused: both were changed. (Only a workbook sanlian wrote says when it was
+        written; ``columns``: a change's key → its column, where they differ.)"""
         if self.written_at is None or not changes:
             return changes
         later = self._changed_since(table).get(record_id)
@@ -862,7 +867,10 @@ class Importer:
         kept = dict(changes)
         for key, value in changes.items():
             column = (columns or {}).get(key, key)
-            first = next(((i, at, b) for i, at, b in later if column in b), None)
+            first = next(
+                ((i, at, b) for i, at, b, a in later if column in a and a[column] != b.get(column)),
+                None,
+            )
             if first is None:
                 continue
             entry, at, before = first
@@ -872,7 +880,7 @@ class Importer:
                 "entry": entry,
                 "at": _local(at),
             }
-            if journal.decode(model, column, before[column]) == value:
+            if journal.decode(model, column, before.get(column)) == value:
                 del kept[key]
                 notes.append(render("import_newer_kept", **said))
             else:
@@ -882,43 +890,112 @@ class Importer:
                 raise ValidationError("import_changed_since", edit=edit, column=column, **said)
         return kept
 
-    def _changed_since(
-        self, table: str
-    ) -> dict[int, list[tuple[int, dt.datetime, dict[str, Any]]]]:
-        """The updates of ``table``'s records journaled after the file was written (and not
-        undone): record → (entry, when, the values before), oldest first; read once."""
+    def _changed_since(self, table: str) -> dict[int, list[Since]]:
+        """The updates of ``table``'s records journaled after the file was written: record →
+        (entry, when, the values before, after), oldest first; read once."""
         if table not in self._since:
-            from sqlalchemy import select
-
-            from sanlian.db.journal import _loads
-
-            assert self.written_at is not None
-            from sanlian.db.models import Journal, JournalChange
-
-            change: Any = JournalChange.__table__  # type: ignore[attr-defined]
-            entry: Any = Journal.__table__  # type: ignore[attr-defined]
-            rows = self.session.execute(
-                select(change.c.record_id, entry.c.id, entry.c.at, change.c.before)
-                .select_from(change.join(entry, entry.c.id == change.c.journal_id))
-                .where(
-                    change.c.table_name == table,
-                    change.c.action == "update",
-                    # (written to the second: a change in that second may be the export's own
-                    # past, which the file holds; one after it is surely later)
-                    entry.c.at >= self.written_at + dt.timedelta(seconds=1),
-                    entry.c.kind.in_(("change", "purge", "legacy")),
-                    entry.c.undone_by.is_(None),
-                )
-                .order_by(entry.c.id, change.c.seq)
-            ).all()
-            found: dict[int, list[tuple[int, dt.datetime, dict[str, Any]]]] = {}
-            for record_id, entry_id, at, before in rows:
+            found: dict[int, list[Since]] = {}
+            for record_id, entry_id, at, before, later in self._journaled_since(table, "update"):
                 if record_id is not None:
-                    found.setdefault(int(record_id), []).append(
-                        (int(entry_id), at, _loads(before) or {})
-                    )
+                    found.setdefault(int(record_id), []).append((entry_id, at, before, later))
             self._since[table] = found
         return self._since[table]
+
+    def _journaled_since(
+        self, table: str, *actions: str, where: Any = None
+    ) -> list[tuple[int | None, int, dt.datetime, dict[str, Any], dict[str, Any]]]:
+        """The changes of ``table`` (of those ``actions``) journaled after the file was
+        written: (record, entry, when, before, after), oldest first. An undone change is left
+        out with its undo; an undo of a change from before is in (the file holds what it
+        undid); so are imports, but those of this very file (the clerk's working copy imported
+        again: what it wrote is what the file holds)."""
+        from sqlalchemy import and_, exists, or_, select
+
+        from sanlian.db.journal import _loads
+        from sanlian.db.models import Journal, JournalChange
+
+        assert self.written_at is not None
+        # (written to the second: a change in that second may be the export's own past, which
+        # the file holds; one after it is surely later)
+        after = self.written_at + dt.timedelta(seconds=1)
+        change: Any = JournalChange.__table__  # type: ignore[attr-defined]
+        entry: Any = Journal.__table__  # type: ignore[attr-defined]
+        undone: Any = entry.alias("undone")
+        stmt = (
+            select(
+                change.c.record_id,
+                entry.c.id,
+                entry.c.at,
+                entry.c.command,
+                entry.c.summary,
+                change.c.before,
+                change.c.after,
+            )
+            .select_from(change.join(entry, entry.c.id == change.c.journal_id))
+            .where(
+                change.c.table_name == table,
+                change.c.action.in_(actions),
+                entry.c.at >= after,
+                or_(
+                    and_(
+                        entry.c.kind.in_(("change", "purge", "legacy")),
+                        entry.c.undone_by.is_(None),
+                    ),
+                    and_(
+                        entry.c.kind == "undo",
+                        ~exists().where(undone.c.undone_by == entry.c.id, undone.c.at >= after),
+                    ),
+                ),
+            )
+            .order_by(entry.c.id, change.c.seq)
+        )
+        if where is not None:
+            stmt = stmt.where(where(change))
+        own = f"从 {self.file_name} 导入" if self.file_name else None
+        return [
+            (record_id, int(entry_id), at, _loads(before) or {}, _loads(later) or {})
+            for record_id, entry_id, at, command, summary, before, later in self.session.execute(
+                stmt
+            )
+            if not (own and str(command).endswith(" import") and str(summary).startswith(own))
+        ]
+
+    def cadres_kept(
+        self, visit_id: int, now: list[int], given: list[int], notes: list[str]
+    ) -> list[int]:
+        """A visit's cadres as an export's row gives them (``given``), or those on file
+        (``now``) where the ledger changed them since the file was written and the row still
+        holds the cadres of then (with a note); refused where both changed them."""
+        if self.written_at is None or sorted(now) == sorted(given):
+            return given
+        from sqlalchemy import or_
+
+        head = f'{{"visit_id":{int(visit_id)},%'
+        rows = self._journaled_since(
+            "visit_cadre",
+            "insert",
+            "delete",
+            where=lambda t: or_(t.c.before.like(head), t.c.after.like(head)),
+        )
+        if not rows:
+            return given
+        then = set(now)
+        for _record, _entry, _at, before, after in reversed(rows):  # (back to when it was written)
+            if after:
+                then.discard(int(after["cadre_id"]))
+            if before:
+                then.add(int(before["cadre_id"]))
+        said = {
+            "field": "走访干部",
+            "written": _local(self.written_at),
+            "entry": rows[-1][1],
+            "at": _local(rows[-1][2]),
+        }
+        if then == set(given):
+            notes.append(render("import_newer_kept", **said))
+            return now
+        edit = f"用 sanlian {self.kind} edit 直接修改，或"
+        raise ValidationError("import_changed_since", edit=edit, column="cadres", **said)
 
     def header(self, key: str) -> str:
         """The file's own name of the column feeding ``key``."""
@@ -1725,7 +1802,8 @@ class RegistryImporter(Importer):
                     refuse(row, "id_number", exc.message)
                     continue
             changes = {k: v for k, v in data.items() if getattr(record, k) != v}
-            if self.written_at is not None and changes:  # an export: what changed since
+            if self.written_at is not None and changes and how == RECORD_KEY:
+                # an export's row: what changed in the ledger since it was written is kept
                 kept: list[str] = []
                 try:
                     changes = self.newer_kept(
@@ -2238,6 +2316,7 @@ def _run_import(
         from sanlian.io.xlsx_stream import written_at
 
         importer.written_at = written_at(table.path)
+        importer.file_name = table.path.name
     hidden = table.hidden_rows  # (an Excel sheet's rows filtered out or hidden by hand)
     hidden_lines: list[int] = []
 
@@ -2344,7 +2423,7 @@ def _run_import(
     finally:
         table.close()
     if result.bad and skip_bad and not dry_run:
-        result.bad_file = write_bad_rows(table.path, columns, result.bad)
+        result.bad_file = write_bad_rows(table.path, columns, result.bad, importer.written_at)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -2962,20 +3041,25 @@ def _diagnose(
     return problems
 
 
-def write_bad_rows(path: Path, columns: Columns, bad: Sequence[BadRow]) -> Path:
+def write_bad_rows(
+    path: Path, columns: Columns, bad: Sequence[BadRow], written: dt.datetime | None = None
+) -> Path:
     """The refused rows as they came, plus 原行号 and 错误原因, beside the input file: its
     owner's alone (0600), as every cell is written as it came and any column may hold an ID or
-    phone number, recognised or not (办公电话, 户主身份证号 in a visit ledger)."""
+    phone number, recognised or not (办公电话, 户主身份证号 in a visit ledger). ``written``:
+    when sanlian wrote the input file, if it says (its rows are that file's)."""
     out = bad_file_path(path)
     try:
-        return _write_bad_rows(out, columns, bad)
+        return _write_bad_rows(out, columns, bad, written)
     except ImportFileError as exc:
         if exc.key != "export_write_failed":
             raise
         raise ImportFileError("import_bad_write_failed", path=out) from None
 
 
-def _write_bad_rows(out: Path, columns: Columns, bad: Sequence[BadRow]) -> Path:
+def _write_bad_rows(
+    out: Path, columns: Columns, bad: Sequence[BadRow], written: dt.datetime | None = None
+) -> Path:
     from sanlian.io.writers import open_writer
 
     width = max([len(columns.headers)] + [len(b.cells) for b in bad])
@@ -2987,6 +3071,10 @@ def _write_bad_rows(out: Path, columns: Columns, bad: Sequence[BadRow]) -> Path:
         text_columns=text_columns,
         title="错误",
         private=True,
+        # its rows are the file's: when the file was written, if it says (an export's), so
+        # that they are checked against the ledger's changes since, as the file's rows were
+        written=written,
+        stamp=written is not None,
     ) as writer:
         for row in bad:
             cells: list[Any] = list(row.cells) + [None] * (width - len(row.cells))
@@ -3882,10 +3970,11 @@ class VisitImporter(LedgerImporter):
             changes[kind] = str(data["target"])
             changed.append("target")
         before = self._cadre_ids(visit.id)
-        if sorted(before) != sorted(data["cadres"]):
-            added = [i for i in data["cadres"] if i not in before]
+        cadres = self.cadres_kept(visit.id, before, list(data["cadres"]), notes)
+        if sorted(before) != sorted(cadres):
+            added = [i for i in cadres if i not in before]
             self.check_retired(row, {"cadres": added}, on=data["visited_on"])
-            changes["cadres"] = [str(i) for i in data["cadres"]]
+            changes["cadres"] = [str(i) for i in cadres]
             changed.append("cadres")
         if not changes:
             return "unchanged", ()
@@ -4299,9 +4388,10 @@ class ProblemImporter(LedgerImporter):
                 )
                 if data[k] is not None and getattr(problem, column_name) != data[k]
             }
-            changes = self.newer_kept(
-                "problem", problem.id, changes, notes, self.label_of, {"owner": "owner_id"}
-            )
+            if row.record_id is not None:  # an export's row: the ledger's changes since kept
+                changes = self.newer_kept(
+                    "problem", problem.id, changes, notes, self.label_of, {"owner": "owner_id"}
+                )
             if not changes:
                 return "unchanged", ()
             if "owner" in changes:
@@ -4445,9 +4535,10 @@ class ResearchImporter(LedgerImporter):
                 for k in ("title", "written_on", "topic")
                 if data[k] is not None and getattr(report, k) != data[k]
             }
-            changes = self.newer_kept(
-                "research", int(report.id or 0), changes, notes, self.label_of
-            )
+            if row.record_id is not None:  # an export's row: the ledger's changes since kept
+                changes = self.newer_kept(
+                    "research", int(report.id or 0), changes, notes, self.label_of
+                )
             if not changes:
                 return "unchanged", ()
             for k, value in changes.items():
