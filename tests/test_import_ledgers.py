@@ -449,8 +449,8 @@ def test_problem_export_imported_back(
         assert said in result.err, result.err
     # problem 1 resolved: its latest resolution corrected by problem edit (not reopened)
     assert (
-        "（仍为“200.00”）：如需改正，请用 sanlian problem edit 1 --amount 金额（改正最近一次解决登记）"
-        in result.err
+        "（仍为“200.00”）：如需改正，请用 sanlian problem edit 1 --amount 金额（这一列是历次解决的资金"
+        "之和，--amount 改的是最近一次解决登记的金额）。" in result.err
     )
     assert "sanlian problem edit 1 --resolved-on 日期" in result.err
     assert "problem reopen 1" not in result.err

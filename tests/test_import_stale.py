@@ -261,3 +261,19 @@ def test_a_visits_cadres_changed_since_are_kept(
     result = visited("visit", "import", path)
     assert result.code == 0 and "第 2 行：“走访干部”在这份文件写出" in result.err, result.err
     assert visited("visit", "show", "1", "-f", "json").json()["cadres"] == after
+
+
+def test_a_due_date_extended_since_the_export_is_kept(
+    base: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole file was refused, pointing to a problem extend the ledger then refused."""
+    add = ("problem", "add", "--household", "王秀英", "--category", "就学", "--text", "上学远")
+    assert base(*add, "--owner", "单丽", "--date", "5-1").code == 0
+    path = tmp_path / "问题.xlsx"
+    _at(monkeypatch, T0)
+    assert base("export", "problem", "-o", path).code == 0
+    _at(monkeypatch, T0 + dt.timedelta(hours=1))
+    assert base("problem", "extend", "1", "--due", "7-31", "--reason", "等待审批").code == 0
+    result = base("problem", "import", path)
+    assert result.code == 0 and "第 2 行：“办理期限”在这份文件写出" in result.err, result.err
+    assert base("problem", "show", "1", "-f", "json").json()["due_on"] == "2026-07-31"

@@ -598,6 +598,7 @@ def test_problem_edit_corrects_the_latest_resolution(
     ]:
         result = unchanged(partial(raised, "problem", "edit", "1", *args))
         assert result.err.startswith("问题 1 现在是“办理中”，没有解决登记可改正"), result
+        assert result.err.strip().endswith("问题解决时请用 sanlian problem resolve 1 登记。")
     ok(raised, "problem", "progress", "1", "--note", "联系公交公司", "--date", "5-3")
     ok(raised, "problem", "resolve", "1", "--how", "恢复校车", "--measure", "送政策",
        "--amount", "50,000", "--date", "6-10")  # fmt: skip
@@ -609,7 +610,7 @@ def test_problem_edit_corrects_the_latest_resolution(
         "--measure", "送资金", "--measure", "送信息", "--how", "恢复了校车",
     )  # fmt: skip
     assert result.out.strip() == (
-        "已修改问题 1：解决情况、资金（50,000.00 元 → 5,000.00 元）、帮扶措施（送信息、送资金）、"
+        "已修改问题 1：解决情况、资金（50,000.00 元 → 5,000.00 元）、帮扶措施（送政策 → 送信息、送资金）、"
         "解决日期（2026-06-10 → 2026-05-03）。"
     )
     record = show(raised, 1)
@@ -643,6 +644,10 @@ def test_problem_edit_corrects_the_latest_resolution(
     result = unchanged(partial(raised, "problem", "edit", "1", "--how", " "))
     assert "解决情况（--how）" in result.err
     # 无 / 0 clear the measures and the money; the same values again change nothing
+    result = unchanged(
+        partial(raised, "problem", "edit", "1", "--measure", "无", "--measure", "送政策")
+    )
+    assert result.err.startswith("“帮扶措施（--measure）”写了“无”又写了具体措施"), result
     ok(raised, "problem", "edit", "1", "--measure", "无", "--amount", "0")
     record = show(raised, 1)
     assert record["timeline"][-1]["measures"] == [] and record["amount"] == "300.00"
@@ -753,3 +758,15 @@ def test_a_listing_that_could_list_nothing_is_refused(raised: Cli, unchanged: Un
         result = unchanged(partial(raised, "problem", "list", "--overdue", "--status", status))
         assert result.err.startswith("--overdue 只列未办结的超期问题"), result
     assert problems(raised, "--overdue", "--status", "open", "--as-of", "6-1")[0]["id"] == 1
+
+
+def test_an_unresolvable_problems_resolution_is_reopened_first(
+    raised: Cli, unchanged: Unchanged
+) -> None:
+    ok(raised, "problem", "close", "1", "--reason", "超出职责", "--date", "5-1")
+    result = unchanged(partial(raised, "problem", "edit", "1", "--amount", "100"))
+    assert result.err.strip() == (
+        "问题 1 现在是“无法解决”，没有解决登记可改正：--how、--measure、--amount、--resolved-on "
+        "只改正已解决问题最近一次的解决登记。如问题后来解决了，请先 sanlian problem reopen 1 "
+        "--reason 原因，再用 sanlian problem resolve 1 登记。"
+    )

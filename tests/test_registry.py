@@ -715,3 +715,19 @@ def test_a_second_household_head_of_one_name_is_told_how(base: Cli) -> None:
     assert base("household", "edit", "1", "--id-number", MALE_ID).code == 0
     result = base("household", "add", "王秀英", "--community", "幸福社区", "--id-number", other)
     assert result.code == 0 and "编号 2" in result.out
+
+
+def test_a_section_that_organised_an_activity_is_retired_not_deleted(base: Cli) -> None:
+    """Its only reference an activity it organised: the delete failed on the database's
+    reference (a program error), and show said nothing referred to it."""
+    assert base("section", "add", "规划科").code == 0
+    added = base("activity", "add", "专题教育", "--date", "6-2", "--title", "学习", "--cadre", "单丽",
+                 "--section", "规划科")  # fmt: skip
+    assert added.code == 0, added
+    assert base("section", "show", "规划科", "-f", "json").json()["uses"] == {"activity": 1}
+    refused = base("section", "remove", "规划科")
+    assert refused.code == 1 and "仍被引用：1 次活动" in refused.err
+    early = base("section", "remove", "规划科", "--force", "--date", "6-1")
+    assert early.code == 1 and "（组织活动，2026-06-02）" in early.err
+    result = base("section", "remove", "规划科", "--force", "--date", "6-3")
+    assert result.code == 0 and "已停用科室“规划科”" in result.out

@@ -4162,7 +4162,10 @@ def _status_key(text: str) -> str | None:
 # an exported problem ledger's columns of where each stands: for reading, never imported
 RESULT_COLUMNS = ("状态", "解决日期", "办结(无法解决)日期", "资金(元)")
 # those a resolved problem's ``problem edit`` corrects (its latest resolution), and how
-_RESULT_FIXES = {"资金(元)": "--amount 金额", "解决日期": "--resolved-on 日期"}
+_RESULT_FIXES = {
+    "资金(元)": "--amount 金额（这一列是历次解决的资金之和，--amount 改的是最近一次解决登记的金额）",
+    "解决日期": "--resolved-on 日期（改正最近一次解决登记）",
+}
 
 
 class ProblemImporter(LedgerImporter):
@@ -4371,7 +4374,10 @@ class ProblemImporter(LedgerImporter):
             assert problem.id is not None
             self.claim("problem", problem.id, row.line)
             self._results_left(row, problem.id, problem, notes)
-            if data["due_on"] is not None and data["due_on"] != problem.due_on:
+            due = {"due_on": data["due_on"]} if data["due_on"] not in (None, problem.due_on) else {}
+            if due and row.record_id is not None:  # extended since the export was written?
+                due = self.newer_kept("problem", problem.id, due, notes, self.label_of)
+            if due:
                 raise ValidationError(
                     "import_problem_due",
                     id=problem.id,

@@ -675,10 +675,14 @@ def _correct(
     from sanlian.services.visits import check_not_future
 
     if problem.status != "resolved":
+        from sanlian.i18n.messages import render
+
+        after = "unresolvable" if problem.status == "unresolvable" else "open"
         raise RuleError(
             "problem_resolution_none",
             id=problem.id,
             status=PROBLEM_STATUS[problem.status],
+            hint=render(f"problem_resolve_{after}", id=problem.id),
         )
     steps = session.scalars(
         select(ProblemStep)
@@ -687,7 +691,8 @@ def _correct(
         .limit(2)
     ).all()
     step = steps[0]
-    assert step.kind == "resolve"  # a resolved problem's latest step resolved it
+    if step.kind != "resolve":  # (a resolved problem's latest step resolved it)
+        raise RuleError("problem_resolution_none", id=problem.id, status="已解决", hint="")
     changed: list[str] = []
     if fix.how is not None:
         how = validate.text(fix.how, "解决情况（--how）", required=True)
@@ -711,12 +716,19 @@ def _correct(
             key = labels.parse(labels.MEASURE, value, "帮扶措施（--measure）", {"无": "", "": ""})
             if key and key not in keys:
                 keys.append(key)
+        if (
+            keys
+            and len(keys) < len(fix.measures)
+            and any(not v.strip() or v.strip() == "无" for v in fix.measures)
+        ):
+            raise ValidationError("measure_none_and_some")
         held = set(
             session.scalars(
                 select(col(StepMeasure.measure)).where(col(StepMeasure.step_id) == step.id)
             ).all()
         )
         if set(keys) != held:
+            was = "、".join(v for k, v in labels.MEASURE.items() if k in held) or "无"
             gone = held - set(keys)
             if gone:
                 session.execute(
@@ -728,7 +740,7 @@ def _correct(
             if new:
                 session.execute(insert(StepMeasure), new)
             words = "、".join(v for k, v in labels.MEASURE.items() if k in keys) or "无"
-            changed.append(f"帮扶措施（{words}）")
+            changed.append(f"帮扶措施（{was} → {words}）")
     if fix.day is not None and fix.day != step.step_on:
         field = "解决日期（--resolved-on）"
         check_not_future(fix.day, field, today)

@@ -81,7 +81,11 @@ KINDS: dict[str, KindSpec] = {
         "section",
         "科室",
         (FieldSpec("name", "科室名称", "name", required=True), NOTE),
-        uses=(("cadre", "section_id", "名干部"), ("link", "section_id", "条联系记录")),
+        uses=(
+            ("cadre", "section_id", "名干部"),
+            ("link", "section_id", "条联系记录"),
+            ("activity", "section_id", "次活动"),  # (the section that organised it)
+        ),
     ),
     "cadre": KindSpec(
         "cadre",
@@ -551,6 +555,7 @@ _DATED_USES: dict[str, tuple[tuple[str, str], ...]] = {
     "section": (
         ("SELECT max(start_on) FROM link WHERE section_id = :id", "联系开始"),
         ("SELECT max(end_on) FROM link WHERE section_id = :id", "联系结束"),
+        ("SELECT max(held_on) FROM activity WHERE section_id = :id", "组织活动"),
     ),
     "cadre": (
         ("SELECT max(start_on) FROM link WHERE cadre_id = :id", "联系开始"),
@@ -562,6 +567,7 @@ _DATED_USES: dict[str, tuple[tuple[str, str], ...]] = {
         ),
         ("SELECT max(raised_on) FROM problem WHERE owner_id = :id", "由其负责的问题提出"),
         ("SELECT max(step_on) FROM problem_step WHERE owner_id = :id", "问题移交给其"),
+        ("SELECT max(step_on) FROM problem_step WHERE previous_owner_id = :id", "其问题移交他人"),
         (
             "SELECT max(a.held_on) FROM activity a JOIN activity_cadre c ON c.activity_id = a.id"
             " WHERE c.cadre_id = :id",
@@ -575,6 +581,11 @@ _DATED_USES: dict[str, tuple[tuple[str, str], ...]] = {
             (f"SELECT max(end_on) FROM link WHERE {kind}_id = :id", "联系结束"),
             (f"SELECT max(visited_on) FROM visit WHERE {kind}_id = :id", "走访"),
             (f"SELECT max(raised_on) FROM problem WHERE {kind}_id = :id", "问题提出"),
+            (
+                "SELECT max(s.step_on) FROM problem_step s JOIN problem p ON p.id = s.problem_id"
+                f" WHERE p.{kind}_id = :id",
+                "问题办理",
+            ),
             *(
                 ((f"SELECT max(held_on) FROM activity WHERE {kind}_id = :id", "活动"),)
                 if kind != "household"
