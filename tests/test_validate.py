@@ -334,7 +334,7 @@ def test_an_id_number_excel_cut_to_15_digits_is_said_so() -> None:
         (" 5 ", 5),
         ("1_000", None),
         ("٣", None),
-        ("+5", None),
+        ("+5", 5),
     ],
 )
 def test_a_count_is_written_in_digits(text: str, number: int | None) -> None:

@@ -847,9 +847,9 @@ def brief(
     with st.session() as session:
         first = st.date(session, start, "开始日期")
         last = st.date(session, end, "结束日期")
-        if last > st.today:  # (a period that starts after today is refused)
-            st.note(render("brief_after_today", end=last.isoformat(), today=st.today.isoformat()))
         report: Brief = build(session, today=st.today, start=first, end=last, no=no)
+    if last > st.today:  # (said once the period is taken: one that starts later is refused)
+        st.note(render("brief_after_today", end=last.isoformat(), today=st.today.isoformat()))
     if suffix == ".docx" and output is not None:
         from sanlian.io.report_docx import write_brief
 

@@ -598,14 +598,12 @@ def _open_csv(path: Path, encoding: str | None) -> Table:
     csv.field_size_limit(1 << 24)
 
     def rows() -> Iterator[tuple[int, list[Cell]]]:
-        # strict: a quote left open runs to the end of the file, taking every row after it
-        # into one cell, which is refused (``import_csv_unclosed``), not read as a long note
-        reader = csv.reader(text, delimiter=delimiter, strict=True)
+        reader = csv.reader(text, delimiter=delimiter)
         index = 0
-        physical = 0  # the file's lines read before this record
+        first = physical = 0  # the line the record starts on; the lines read to its end
         try:
             for index, record in enumerate(reader, start=1):  # noqa: B007
-                physical = reader.line_num
+                first, physical = physical + 1, reader.line_num
                 # blank → None; an apostrophe that kept a text from Excel's formulas, off
                 record = unguard_row(record)
                 # (an error value Excel wrote as its text: ``ExcelError``, refused as such)
@@ -619,18 +617,17 @@ def _open_csv(path: Path, encoding: str | None) -> Table:
                     cells.pop()
                 if cells:
                     yield index, cells
+            # a quote left open runs to the end of the file, every row after it read as one
+            # cell (a note); refused, not imported so
+            if physical > first and _quote_left_open(path, enc, first):
+                raise ImportFileError(
+                    "import_csv_unclosed", path=path, line=first, count=physical - first
+                )
         except UnicodeError:
             raise ImportFileError(
                 "import_encoding", path=path, encoding=enc, line=index + 1
             ) from None
         except csv.Error as exc:
-            if "unexpected end of data" in str(exc):
-                raise ImportFileError(
-                    "import_csv_unclosed",
-                    path=path,
-                    line=physical + 1,
-                    count=max(reader.line_num - physical - 1, 0),
-                ) from None
             raise ImportFileError(
                 "import_csv_error", path=path, line=index + 1, reason=csv_reason(exc)
             ) from None
@@ -647,6 +644,16 @@ def _open_csv(path: Path, encoding: str | None) -> Table:
         _position=lambda: total if raw.closed else raw.tell(),
         _closer=text.close,
     )
+
+
+def _quote_left_open(path: Path, encoding: str, line: int) -> bool:
+    """Whether the text from ``line`` (1-based, as ``csv`` counts lines) to the end of the
+    file holds an odd number of quotes: the last record's quote was never closed (a cell of
+    several lines, as Excel writes one, closes it; a quote written within, doubled)."""
+    import itertools
+
+    with path.open("r", encoding=encoding, errors="replace", newline="") as fh:
+        return sum(part.count('"') for part in itertools.islice(fh, line - 1, None)) % 2 == 1
 
 
 def csv_reason(exc: Exception) -> str:

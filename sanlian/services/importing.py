@@ -1815,7 +1815,7 @@ class RegistryImporter(Importer):
                     refuse(row, key, exc.message)
                     continue
                 for text in kept:
-                    result.note(render("import_row_note", line=row.line, note=text))
+                    result.note(render("import_row_note", line=row.line, note=text), "newer")
             pasted = journal.masked_paste(
                 self.kind, {k: getattr(record, k) for k in changes} | {"id": record.id}, changes
             )
@@ -2404,8 +2404,9 @@ def _run_import(
             zeros.verdict(importer)
         if hidden_lines:
             shown = "、".join(str(n) for n in hidden_lines[:10])
-            more = f"等 {len(hidden_lines)} 行" if len(hidden_lines) > 10 else ""
-            result.note(render("import_hidden_rows", lines=shown + more))
+            more = f"等 {len(hidden_lines)}" if len(hidden_lines) > 10 else ""
+            # first, and never among the notes past the limit (a row's notes may be many)
+            result.notes.insert(0, render("import_hidden_rows", lines=shown + more))
         importer.finish()
         if progress is not None:
             progress(table.total, table.total, read)

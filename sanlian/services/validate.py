@@ -144,7 +144,7 @@ _COUNT_UNIT = re.compile(r"(?<=\d)\s*[人口张户篇次名个件]$")
 INTEGER_LIMIT = 1_000_000  # people in a household, cards handed out: far below this
 
 
-_WHOLE = re.compile(r"-?[0-9]+")
+_WHOLE = re.compile(r"[-+]?[0-9]+")
 
 
 def integer(
