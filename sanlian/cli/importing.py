@@ -522,13 +522,10 @@ def export(
     st = state()
     key = exporting.parse_kind(kind, exporting.export_kinds())
     if output is not None:
-        _check_file(output, suffix_format(output) is not None, "export_suffix")
-        path = output.expanduser()
-        if not force and (path.exists() or path.is_symlink()):
-            from sanlian.errors import ValidationError
+        from sanlian.cli.output import keep_existing
 
-            other = output.with_name(f"{output.stem}2{output.suffix}")
-            raise ValidationError("export_exists", path=output, other=other)
+        _check_file(output, suffix_format(output) is not None, "export_suffix")
+        keep_existing(output, "export_exists", force)
     from sanlian.services.clock import now
 
     started = now()  # (the workbook says it was written then: before the ledger is read)
@@ -630,9 +627,8 @@ def template(
     label = kinds[key]
     path = output or Path(exporting.default_name(label, "导入模板.xlsx"))
     _check_file(path, suffix_format(path) == "xlsx", "template_suffix")
-    if not force and (path.expanduser().exists() or path.expanduser().is_symlink()):
-        from sanlian.errors import ValidationError
+    from sanlian.cli.output import keep_existing
 
-        raise ValidationError("template_exists", path=path)
+    keep_existing(path, "template_exists", force)
     exporting.write_template(key, path)
     st.note(render("template_done", kind=label, path=path))

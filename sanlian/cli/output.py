@@ -650,6 +650,19 @@ def drop_empty(rows: Sequence[Mapping[str, Any]], cols: Sequence[Col]) -> list[C
     return [c for c in cols if any(cell(c, r.get(c.key)) for r in rows)]
 
 
+def keep_existing(path: Path, key: str, force: bool, **params: Any) -> None:
+    """Refuse (``key``) to write over a file already at ``path`` unless ``force``: one the
+    clerk may have filled in or edited since (a template, an export, a report); ``other``,
+    the name to suggest instead, is the file's own with a 2 after its stem."""
+    target = path.expanduser()
+    if force or not (target.exists() or target.is_symlink()):
+        return
+    from sanlian.errors import ValidationError
+
+    other = path.with_name(f"{path.stem}2{path.suffix}")
+    raise ValidationError(key, path=path, other=other, **params)
+
+
 def check_output(output: Path | None, allowed: Sequence[str] = tuple(SUFFIX_FORMAT)) -> None:
     """Refuse, before anything is done, a file that cannot be written as asked."""
     if output is None:

@@ -58,15 +58,10 @@ DONE = {True: "已完成", False: "未完成"}
 def _keep_edited(output: Path | None, suffix: str | None, force: bool) -> None:
     """Refuse to write a .docx report over an existing file unless ``force``: the clerk fills
     in and edits the report in Word (its 【请填写…】 parts), and a rerun would wipe that out."""
-    if output is None or suffix != ".docx" or force:
-        return
-    path = output.expanduser()
-    if path.exists() or path.is_symlink():
-        from sanlian.errors import ValidationError
+    if output is not None and suffix == ".docx":
+        from sanlian.cli.output import keep_existing
 
-        raise ValidationError(
-            "report_docx_exists", path=output, other=output.with_name(f"{output.stem}2.docx")
-        )
+        keep_existing(output, "report_docx_exists", force)
 
 
 def _check_suffix(

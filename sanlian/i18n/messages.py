@@ -124,7 +124,7 @@ MESSAGES: dict[str, str] = {
     "db_foreign": "{path} 是别的程序的 SQLite 数据库（其中有表 {tables}），不是 sanlian 数据库，未做任何修改；请检查所给的数据库路径，新建台账请换一个文件名。",
     "report_docx_exists": "文件 {path} 已存在（可能已在 Word 中修改过），未覆盖；请换一个文件名（如 -o {other}），或加 --force 覆盖它。",
     "export_exists": "文件 {path} 已存在（可能已在 Excel 中改过、还没导入），未覆盖；请换一个文件名（如 -o {other}），或加 --force 覆盖它。",
-    "template_exists": "文件 {path} 已存在（可能是已填写的模板），未覆盖；请换一个文件名（如 -o 新模板.xlsx），或加 --force 覆盖它。",
+    "template_exists": "文件 {path} 已存在（可能是已填写的模板），未覆盖；请换一个文件名（如 -o {other}），或加 --force 覆盖它。",
     "report_brief_year": "简报期间 {start} 至 {end} 的结束日期不在已有的活动年度内（已有：{years} 年）；请把 --from、--to 写在已有年度之内，或先 sanlian init --year {year} 建立该年度。",
     "db_not_database": "{path} 不是 sanlian 数据库文件（可能是别的文件或已损坏），请检查 --db 或 SANLIAN_DB 指向的路径。",
     "output_is_folder": "{path} 是一个文件夹，请在后面写上文件名，如 {path}/结果.xlsx。",
