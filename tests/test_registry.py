@@ -731,3 +731,14 @@ def test_a_section_that_organised_an_activity_is_retired_not_deleted(base: Cli) 
     assert early.code == 1 and "（组织活动，2026-06-02）" in early.err
     result = base("section", "remove", "规划科", "--force", "--date", "6-3")
     assert result.code == 0 and "已停用科室“规划科”" in result.out
+
+
+def test_a_name_a_record_had_before_its_rename_says_so(base: Cli) -> None:
+    """An export of before a rename imported back named 曾强, renamed 曾小强 since: "not found"
+    alone left the clerk looking for him."""
+    assert base("cadre", "edit", "曾强", "--name", "曾小强").code == 0
+    result = base("cadre", "show", "曾强")
+    assert result.code == 1 and result.err.strip() == (
+        "找不到干部“曾强”：编号 4 的干部已改名为“曾小强”；如说的就是编号 4，请改写为“曾小强”或 4。"
+    )
+    assert "改名" not in base("cadre", "show", "钱多多").err

@@ -230,8 +230,24 @@ def _matches(
     elif active:
         found = active
     if not found:
-        raise _not_found(kind, raw)
+        raise _renamed(session, kind, raw, text) or _not_found(kind, raw)
     return found
+
+
+def _renamed(session: Session, kind: str, raw: str, name: str) -> NotFoundError | None:
+    """A name that matched nothing, but that a record had before it was renamed (an export
+    of before the rename imported back): the refusal says so, and which record it is now."""
+    from sanlian.db.journal import ids_named
+
+    model = _model(kind)
+    now = [r for i in ids_named(session, kind, name) if (r := session.get(model, i)) is not None]
+    renamed = [r for r in now if r.name != name]
+    if len(renamed) != 1:
+        return None
+    record = renamed[0]
+    return NotFoundError(
+        "ref_renamed", kind=KIND_LABEL[kind], ref=raw, id=record.id, name=record.name
+    )
 
 
 NEAR_SHOWN = 5  # records a name that matched nothing is said to be part of, at the most
