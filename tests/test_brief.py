@@ -441,3 +441,12 @@ def test_a_period_or_a_day_after_today_is_said(cli: Cli, ledger: Ids) -> None:
     result = cli("problem", "list", "--as-of", "12-31", "-f", "json")
     assert result.code == 0 and "截至日期 2026-12-31 晚于今天" in result.err
     assert "晚于今天" not in cli("selfcheck", "--as-of", "6-15", "-f", "json").err
+
+
+def test_a_listing_as_of_a_day_after_today_is_said(cli: Cli, ledger: Ids) -> None:
+    result = cli("link", "list", "--as-of", "12-31", "-f", "json")
+    assert result.code == 0 and result.err.strip() == (
+        "提示：截至日期 2026-12-31 晚于今天（2026-06-15）：列出的是今天已登记、到那天仍有效的联系。"
+    )
+    result = cli("problem", "show", "1", "--as-of", "12-31", "-f", "json")
+    assert result.code == 0 and "截至日期 2026-12-31 晚于今天" in result.err

@@ -190,18 +190,19 @@ class State:
         return None if value is None else self.date(session, value, field_label, year=year)
 
     def as_of(
-        self, session: Session, value: str | None, *, year: int | None = None
+        self, session: Session, value: str | None, *, year: int | None = None, key: str = ""
     ) -> dt.date | None:
         """A report's ``--as-of`` day; one after today is said to count what is on record
         today only, while its due dates are judged on that day (a report dated the year's
-        end, written before it)."""
+        end, written before it); ``key``: the note's own message, where no due date is."""
         day = self.optional_date(session, value, "截至日期", year=year)
         if day is not None and day > self.today:
             from sanlian.i18n.messages import render
 
-            self.note(
-                render("as_of_after_today", day=day.isoformat(), today=self.today.isoformat())
+            said = render(
+                key or "as_of_after_today", day=day.isoformat(), today=self.today.isoformat()
             )
+            self.note(said)
         return day
 
     def note(self, text: str) -> None:

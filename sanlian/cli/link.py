@@ -207,7 +207,7 @@ def list_(
     limit = screen_rows(fmt_value(fmt), output)  # a terminal: the first rows and the count
     with st.session() as session:
         filters: dict[str, Any] = {
-            "as_of": st.date(session, as_of, "截至日期"),
+            "as_of": st.as_of(session, as_of, key="as_of_after_today_links") or st.today,
             "kind": _kind(kind),
             "cadre": cadre,
             "section": section,

@@ -552,7 +552,7 @@ def show(
         record = problems.show(
             session,
             problem_id=problem_id,
-            as_of=st.date(session, as_of, "截至日期"),
+            as_of=st.as_of(session, as_of) or st.today,
             on_day=as_of is not None,
         )
     # masked here once, the problem and its steps alike (each is drawn as shown)

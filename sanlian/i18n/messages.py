@@ -403,6 +403,7 @@ MESSAGES: dict[str, str] = {
     "import_nothing_changed": "本次导入没有改动任何记录，不记入变更日志，也无需撤销（此时运行 sanlian undo 撤销的是此前的一次修改）。",
     "undo_backup": "撤销前已自动备份数据库到 {path}；撤销错了可以用 sanlian db restore 恢复。",
     "history_more": "只列出了最近的 {limit} 条，更早的还有；要看更多，请加 -n {more}（或用 --since 日期、--record、--operator 缩小范围）。",
+    "as_of_after_today_links": "提示：截至日期 {day} 晚于今天（{today}）：列出的是今天已登记、到那天仍有效的联系。",
     "as_of_after_today": "提示：截至日期 {day} 晚于今天（{today}）：统计的是今天已登记的记录，只是各问题是否超期按 {day} 判断（到那天仍未办结的都算超期）。",
     "brief_after_today": "提示：本期结束日期 {end} 晚于今天（{today}）：本期的数字只到今天，与整段的上期比较时请留意。",
     "import_summary": "{kind}：新增 {added}，更新 {updated}，未变 {unchanged}{bad}。",
