@@ -277,3 +277,41 @@ def test_a_due_date_extended_since_the_export_is_kept(
     result = base("problem", "import", path)
     assert result.code == 0 and "第 2 行：“办理期限”在这份文件写出" in result.err, result.err
     assert base("problem", "show", "1", "-f", "json").json()["due_on"] == "2026-07-31"
+
+
+def test_a_colleagues_file_of_the_same_name_is_not_ones_own(
+    base: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two clerks export 干部.xlsx into their own folders: the other's import is a change
+    since, not one's own earlier import (they are told apart by when each was written)."""
+    mine, theirs = tmp_path / "a" / "干部.xlsx", tmp_path / "b" / "干部.xlsx"
+    mine.parent.mkdir()
+    theirs.parent.mkdir()
+    assert base("cadre", "edit", "单丽", "--title", "办事员").code == 0
+    _at(monkeypatch, T0)
+    assert base("export", "cadre", "-o", mine).code == 0
+    _at(monkeypatch, T0 + dt.timedelta(minutes=5))
+    assert base("export", "cadre", "-o", theirs).code == 0
+    _at(monkeypatch, T0 + dt.timedelta(hours=1))
+    _set_cell(theirs, 3, "职务", "科员")
+    assert base("cadre", "import", theirs).code == 0
+    _at(monkeypatch, T0 + dt.timedelta(hours=2))
+    _set_cell(mine, 4, "职务", "副科长")
+    result = base("cadre", "import", mine)
+    assert result.code == 0 and "第 4 行：“职务”在这份文件写出" in result.err, result.err
+    assert _title(base, "单丽") == "科员" and _title(base, "曾强") == "副科长"
+
+
+def test_a_field_changed_and_changed_back_since_is_the_files_to_change(
+    base: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "干部.xlsx"
+    _at(monkeypatch, T0)
+    assert base("export", "cadre", "-o", path).code == 0
+    _at(monkeypatch, T0 + dt.timedelta(hours=1))
+    assert base("cadre", "edit", "单丽", "--note", "临时").code == 0
+    assert base("cadre", "edit", "单丽", "--note", "").code == 0
+    _set_cell(path, 3, "备注", "借调")
+    result = base("cadre", "import", path)
+    assert result.code == 0 and "更新 1" in result.out, result.err
+    assert base("cadre", "show", "单丽", "-f", "json").json()["note"] == "借调"

@@ -488,6 +488,14 @@ def test_a_quote_left_open_is_refused_not_read_as_one_long_cell(
         f'文件 {path} 第 2 行有一个引号（"）没有配对，它后面的 2 行都被读进了同一格，未导入任何'
         "数据；请用记事本打开文件，删掉这个引号或补上另一半，然后重新导入。"
     )
+    # closed by a quote of a later row: the rows between read into the cell, refused too
+    path.write_text(
+        '姓名,科室,性别,备注\n李四,办公室,男,"借调\n王六,办公室,男,\n赵七,综合科,女,"好"\n'
+    )
+    result = base("cadre", "import", path)
+    assert result.code == 1 and '第 2 行有一个引号（"）没有配对，它后面的 2 行' in result.err, (
+        result
+    )
     # a quote closed before the end, or left open on the last line alone, takes no row:
     # read as before (a space after the closing quote, a quote within a cell)
     path.write_text('姓名,科室,性别,备注\n李四,办公室,男,"科员" \n王六,办公室,男,"借调"到局\n')

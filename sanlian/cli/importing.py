@@ -253,7 +253,8 @@ def _run(
                         updated=result.updated,
                         unchanged=result.unchanged,
                         bad=_bad_part(result),
-                    ),
+                    )
+                    + (importing.written_note(result.written_at) if result.written_at else ""),
                 )
     except BaseException:
         if copy is not None:  # nothing was written: the copy is of the database as it still is

@@ -659,7 +659,9 @@ def keep_existing(path: Path, key: str, force: bool, **params: Any) -> None:
         return
     from sanlian.errors import ValidationError
 
-    other = path.with_name(f"{path.stem}2{path.suffix}")
+    number = 2  # the first free name: 科室2.xlsx, 科室3.xlsx …
+    while (other := path.with_name(f"{path.stem}{number}{path.suffix}")).expanduser().exists():
+        number += 1
     raise ValidationError(key, path=path, other=other, **params)
 
 

@@ -598,12 +598,26 @@ def _open_csv(path: Path, encoding: str | None) -> Table:
     csv.field_size_limit(1 << 24)
 
     def rows() -> Iterator[tuple[int, list[Cell]]]:
-        reader = csv.reader(text, delimiter=delimiter)
+        lines: list[str] = []  # the file's lines of the record being read
+
+        def kept() -> Iterator[str]:
+            for line in text:
+                lines.append(line)
+                yield line
+
+        reader = csv.reader(kept(), delimiter=delimiter)
         index = 0
         first = physical = 0  # the line the record starts on; the lines read to its end
         try:
             for index, record in enumerate(reader, start=1):  # noqa: B007
                 first, physical = physical + 1, reader.line_num
+                if physical > first and sum(line.count('"') for line in lines) % 2:
+                    # a quote never closed (or closed by a quote of a later row): the rows
+                    # after it read into one cell (a note), not imported so
+                    raise ImportFileError(
+                        "import_csv_unclosed", path=path, line=first, count=physical - first
+                    )
+                lines.clear()
                 # blank → None; an apostrophe that kept a text from Excel's formulas, off
                 record = unguard_row(record)
                 # (an error value Excel wrote as its text: ``ExcelError``, refused as such)
@@ -617,12 +631,6 @@ def _open_csv(path: Path, encoding: str | None) -> Table:
                     cells.pop()
                 if cells:
                     yield index, cells
-            # a quote left open runs to the end of the file, every row after it read as one
-            # cell (a note); refused, not imported so
-            if physical > first and _quote_left_open(path, enc, first):
-                raise ImportFileError(
-                    "import_csv_unclosed", path=path, line=first, count=physical - first
-                )
         except UnicodeError:
             raise ImportFileError(
                 "import_encoding", path=path, encoding=enc, line=index + 1
@@ -644,16 +652,6 @@ def _open_csv(path: Path, encoding: str | None) -> Table:
         _position=lambda: total if raw.closed else raw.tell(),
         _closer=text.close,
     )
-
-
-def _quote_left_open(path: Path, encoding: str, line: int) -> bool:
-    """Whether the text from ``line`` (1-based, as ``csv`` counts lines) to the end of the
-    file holds an odd number of quotes: the last record's quote was never closed (a cell of
-    several lines, as Excel writes one, closes it; a quote written within, doubled)."""
-    import itertools
-
-    with path.open("r", encoding=encoding, errors="replace", newline="") as fh:
-        return sum(part.count('"') for part in itertools.islice(fh, line - 1, None)) % 2 == 1
 
 
 def csv_reason(exc: Exception) -> str:

@@ -758,6 +758,7 @@ class ImportResult:
     nameless_after: list[str] = field(default_factory=list)  # ``Columns.nameless``
     other_data_sheets: list[str] = field(default_factory=list)  # not imported, headed like this
     bad_file: Path | None = None
+    written_at: dt.datetime | None = None  # when sanlian wrote the file, if it says
     written: bool = False
     seconds: float = 0.0
 
@@ -808,6 +809,13 @@ class Row:
     keys: tuple[str, ...] | None = None  # its name's search keys, worked out ahead (``_front``)
 
 
+def written_note(at: dt.datetime) -> str:
+    """What an import's journal entry ends with when its workbook says when sanlian wrote it:
+    another import of the same workbook (the clerk's working copy) knows its own by it."""
+    aware = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+    return f"（文件由 sanlian 写于 {aware.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S} UTC）"
+
+
 # a change journaled since a file was written: (entry, when, the values before, after)
 Since = tuple[int, dt.datetime, dict[str, Any], dict[str, Any]]
 
@@ -840,6 +848,7 @@ class Importer:
         self.written_at: dt.datetime | None = None
         self.file_name = ""
         self._since: dict[str, dict[int, list[Since]]] = {}
+        self._cadre_changes: dict[int, list[tuple[int, dt.datetime, Any, Any]]] | None = None
 
     def newer_kept(
         self,
@@ -849,13 +858,17 @@ class Importer:
         notes: list[str],
         label: Callable[[str], str],
         columns: Mapping[str, str] | None = None,
+        record: Any = None,
+        edit: str = "",
     ) -> dict[str, Any]:
         """``changes`` of a record named by its 台账编号, less those an old export would undo:
         a cell that still holds what the record had when sanlian wrote the file, while the
         ledger has changed it since (a colleague's ``edit``, an ``undo``), would put the old
         value back; it is left out, with a note. A cell changed in the file to a third value
-        is refused: both were changed. (Only a workbook sanlian wrote says when it was
-        written; ``columns``: a change's key → its column, where they differ.)"""
+        is refused: both were changed, unless the ledger has it as it was then (changed and
+        changed back: ``record``'s value). (Only a workbook sanlian wrote says when it was
+        written; ``columns``: a change's key → its column, where they differ; ``edit``: the
+        command that changes it, where that is not ``edit``.)"""
         if self.written_at is None or not changes:
             return changes
         later = self._changed_since(table).get(record_id)
@@ -880,14 +893,14 @@ class Importer:
                 "entry": entry,
                 "at": _local(at),
             }
-            if journal.decode(model, column, before.get(column)) == value:
+            then = journal.decode(model, column, before.get(column))
+            if then == value:
                 del kept[key]
                 notes.append(render("import_newer_kept", **said))
-            else:
-                edit = (
-                    "" if self.kind == "research" else f"用 sanlian {self.kind} edit 直接修改，或"
-                )
-                raise ValidationError("import_changed_since", edit=edit, column=column, **said)
+            elif record is None or getattr(record, column, then) != then:
+                how = edit or ("" if self.kind == "research" else f"{self.kind} edit 直接修改")
+                said["edit"] = f"用 sanlian {how}，或" if how else ""
+                raise ValidationError("import_changed_since", column=column, **said)
         return kept
 
     def _changed_since(self, table: str) -> dict[int, list[Since]]:
@@ -951,13 +964,17 @@ class Importer:
         )
         if where is not None:
             stmt = stmt.where(where(change))
-        own = f"从 {self.file_name} 导入" if self.file_name else None
+        own = (f"从 {self.file_name} 导入", written_note(self.written_at))
         return [
             (record_id, int(entry_id), at, _loads(before) or {}, _loads(later) or {})
             for record_id, entry_id, at, command, summary, before, later in self.session.execute(
                 stmt
             )
-            if not (own and str(command).endswith(" import") and str(summary).startswith(own))
+            if not (
+                str(command).endswith(" import")
+                and str(summary).startswith(own[0])
+                and str(summary).endswith(own[1])
+            )
         ]
 
     def cadres_kept(
@@ -965,31 +982,35 @@ class Importer:
     ) -> list[int]:
         """A visit's cadres as an export's row gives them (``given``), or those on file
         (``now``) where the ledger changed them since the file was written and the row still
-        holds the cadres of then (with a note); refused where both changed them."""
+        holds the cadres of then (with a note); refused where both changed them (unless the
+        ledger has them as they were then)."""
         if self.written_at is None or sorted(now) == sorted(given):
             return given
-        from sqlalchemy import or_
-
-        head = f'{{"visit_id":{int(visit_id)},%'
-        rows = self._journaled_since(
-            "visit_cadre",
-            "insert",
-            "delete",
-            where=lambda t: or_(t.c.before.like(head), t.c.after.like(head)),
-        )
+        if self._cadre_changes is None:  # read once: visit → its cadres' changes, in order
+            self._cadre_changes = {}
+            for _r, entry, at, before, after in self._journaled_since(
+                "visit_cadre", "insert", "delete"
+            ):
+                row = before or after
+                self._cadre_changes.setdefault(int(row["visit_id"]), []).append(
+                    (entry, at, before, after)
+                )
+        rows = self._cadre_changes.get(int(visit_id))
         if not rows:
             return given
         then = set(now)
-        for _record, _entry, _at, before, after in reversed(rows):  # (back to when it was written)
+        for _entry, _at, before, after in reversed(rows):  # (back to when it was written)
             if after:
                 then.discard(int(after["cadre_id"]))
             if before:
                 then.add(int(before["cadre_id"]))
+        if then == set(now):  # changed and changed back: the row's change is the clerk's
+            return given
         said = {
             "field": "走访干部",
             "written": _local(self.written_at),
-            "entry": rows[-1][1],
-            "at": _local(rows[-1][2]),
+            "entry": rows[-1][0],
+            "at": _local(rows[-1][1]),
         }
         if then == set(given):
             notes.append(render("import_newer_kept", **said))
@@ -1807,7 +1828,12 @@ class RegistryImporter(Importer):
                 kept: list[str] = []
                 try:
                     changes = self.newer_kept(
-                        self.kind, int(record.id), changes, kept, lambda c: labels.get(c, c)
+                        self.kind,
+                        int(record.id),
+                        changes,
+                        kept,
+                        lambda c: labels.get(c, c),
+                        record=record,
                     )
                 except SanlianError as exc:
                     changed = exc.params.get("column")
@@ -2315,7 +2341,7 @@ def _run_import(
     if table.fmt == "xlsx":  # an export of this ledger: what changed in it since is kept
         from sanlian.io.xlsx_stream import written_at
 
-        importer.written_at = written_at(table.path)
+        importer.written_at = result.written_at = written_at(table.path)
         importer.file_name = table.path.name
     hidden = table.hidden_rows  # (an Excel sheet's rows filtered out or hidden by hand)
     hidden_lines: list[int] = []
@@ -3964,7 +3990,7 @@ class VisitImporter(LedgerImporter):
         if visit.visited_on != data["visited_on"]:
             changes["visited_on"] = data["visited_on"]
             changed.insert(0, "visited_on")
-        changes = self.newer_kept("visit", visit.id, changes, notes, self.label_of)
+        changes = self.newer_kept("visit", visit.id, changes, notes, self.label_of, record=visit)
         changed = [k for k in changed if k in changes]
         if visit.target_kind != kind or getattr(visit, TARGET_COLUMN[kind]) != data["target"]:
             self.check_retired(row, {"target": data["target"]}, on=data["visited_on"])
@@ -4034,7 +4060,6 @@ class VisitImporter(LedgerImporter):
                 raise ValidationError("import_ambiguous_visit", count=len(free))
             self.claim("visit", int(visit.id or 0), row.line)
             changes = {k: x for k, x in clean.items() if getattr(visit, k) != x}
-            changes = self.newer_kept("visit", int(visit.id or 0), changes, notes, self.label_of)
             if not changes:
                 return "unchanged", ()
             visits.edit(self.session, visit_id=int(visit.id or 0), **changes)
@@ -4377,7 +4402,15 @@ class ProblemImporter(LedgerImporter):
             self._results_left(row, problem.id, problem, notes)
             due = {"due_on": data["due_on"]} if data["due_on"] not in (None, problem.due_on) else {}
             if due and row.record_id is not None:  # extended since the export was written?
-                due = self.newer_kept("problem", problem.id, due, notes, self.label_of)
+                due = self.newer_kept(
+                    "problem",
+                    problem.id,
+                    due,
+                    notes,
+                    self.label_of,
+                    record=problem,
+                    edit=f"problem extend {problem.id} --due 日期 --reason 原因 延期",
+                )
             if due:
                 raise ValidationError(
                     "import_problem_due",
@@ -4397,7 +4430,13 @@ class ProblemImporter(LedgerImporter):
             }
             if row.record_id is not None:  # an export's row: the ledger's changes since kept
                 changes = self.newer_kept(
-                    "problem", problem.id, changes, notes, self.label_of, {"owner": "owner_id"}
+                    "problem",
+                    problem.id,
+                    changes,
+                    notes,
+                    self.label_of,
+                    {"owner": "owner_id"},
+                    record=problem,
                 )
             if not changes:
                 return "unchanged", ()
@@ -4544,7 +4583,7 @@ class ResearchImporter(LedgerImporter):
             }
             if row.record_id is not None:  # an export's row: the ledger's changes since kept
                 changes = self.newer_kept(
-                    "research", int(report.id or 0), changes, notes, self.label_of
+                    "research", int(report.id or 0), changes, notes, self.label_of, record=report
                 )
             if not changes:
                 return "unchanged", ()

@@ -116,6 +116,33 @@ def _named(session: Session, model: Any, names: set[str]) -> bool:
     return found is not None
 
 
+def _old_names(session: Session, kind: str) -> dict[str, set[int]]:
+    """The names ``kind``'s records had before a rename (journaled: ``before`` and ``after``
+    of an update name each), read once a session: an import's rows may ask many times."""
+    cache = session.info.setdefault("sanlian_old_names", {})
+    if kind not in cache:
+        from sqlalchemy import select
+
+        from sanlian.db.journal import _loads
+        from sanlian.db.models import JournalChange
+
+        table: Any = JournalChange.__table__  # type: ignore[attr-defined]
+        stmt = select(table.c.record_id, table.c.before, table.c.after).where(
+            table.c.table_name == kind,
+            table.c.action == "update",
+            table.c.record_id.is_not(None),
+            table.c.after.like('%"name":%'),
+        )
+        names: dict[str, set[int]] = {}
+        for record_id, before, after in session.execute(stmt):
+            old, new = (_loads(before) or {}).get("name"), (_loads(after) or {}).get("name")
+            if old and old != new:
+                names.setdefault(str(old), set()).add(int(record_id))
+        cache[kind] = names
+    found: dict[str, set[int]] = cache[kind]
+    return found
+
+
 def _not_found(kind: str, raw: str) -> NotFoundError:
     return NotFoundError(
         "ref_not_found",
@@ -230,18 +257,18 @@ def _matches(
     elif active:
         found = active
     if not found:
-        raise _renamed(session, kind, raw, text) or _not_found(kind, raw)
+        renamed = None if qualifiers is not None else _renamed(session, kind, raw, text)
+        raise renamed or _not_found(kind, raw)
     return found
 
 
 def _renamed(session: Session, kind: str, raw: str, name: str) -> NotFoundError | None:
     """A name that matched nothing, but that a record had before it was renamed (an export
     of before the rename imported back): the refusal says so, and which record it is now."""
-    from sanlian.db.journal import ids_named
-
     model = _model(kind)
-    now = [r for i in ids_named(session, kind, name) if (r := session.get(model, i)) is not None]
-    renamed = [r for r in now if r.name != name]
+    ids = _old_names(session, kind).get(name, set())
+    now = [r for i in sorted(ids) if (r := session.get(model, i)) is not None]
+    renamed = [r for r in now if r.name != name and r.retired_on is None]
     if len(renamed) != 1:
         return None
     record = renamed[0]
