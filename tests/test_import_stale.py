@@ -129,6 +129,13 @@ def _at(monkeypatch: pytest.MonkeyPatch, moment: dt.datetime) -> None:
 T0 = dt.datetime(2030, 1, 1, 2, 0, 0, 500_000, tzinfo=dt.UTC)  # (after the fixtures were made)
 
 
+def _exported(cli: Cli, monkeypatch: pytest.MonkeyPatch, kind: str, path: Path) -> None:
+    """``kind`` exported to ``path`` at T0; the clock an hour on (a colleague's time)."""
+    _at(monkeypatch, T0)
+    assert cli("export", kind, "-o", path).code == 0
+    _at(monkeypatch, T0 + dt.timedelta(hours=1))
+
+
 def _title(cli: Cli, ref: str) -> Any:
     return cli("cadre", "show", ref, "-f", "json").json()["title"]
 
@@ -175,9 +182,7 @@ def test_the_clerks_own_working_copy_imported_again(
     """An export edited and imported one day, edited again and imported the next: its own
     import is no colleague's change; nor is a change of another field a change of the name."""
     path = tmp_path / "干部.xlsx"
-    _at(monkeypatch, T0)
-    assert base("export", "cadre", "-o", path).code == 0
-    _at(monkeypatch, T0 + dt.timedelta(hours=1))
+    _exported(base, monkeypatch, "cadre", path)
     _set_cell(path, 3, "职务", "副科长")
     assert base("cadre", "import", path).code == 0
     _at(monkeypatch, T0 + dt.timedelta(hours=2))
@@ -198,9 +203,7 @@ def test_the_bad_rows_file_is_checked_as_its_export_was(
     after they are put right, a colleague's change since is no more undone than before."""
     assert base("cadre", "edit", "单丽", "--title", "办事员").code == 0
     path = tmp_path / "干部.xlsx"
-    _at(monkeypatch, T0)
-    assert base("export", "cadre", "-o", path).code == 0
-    _at(monkeypatch, T0 + dt.timedelta(hours=1))
+    _exported(base, monkeypatch, "cadre", path)
     assert base("cadre", "edit", "单丽", "--title", "科员", "--note", "借调").code == 0
     _set_cell(path, 3, "备注", "在岗")  # changed in both: refused, and saved
     result = base("cadre", "import", path, "--skip-bad")
@@ -221,9 +224,7 @@ def test_a_row_without_its_number_is_not_an_exports_row(
 
     assert base("cadre", "edit", "单丽", "--title", "办事员").code == 0
     path = tmp_path / "干部.xlsx"
-    _at(monkeypatch, T0)
-    assert base("export", "cadre", "-o", path).code == 0
-    _at(monkeypatch, T0 + dt.timedelta(hours=1))
+    _exported(base, monkeypatch, "cadre", path)
     assert base("cadre", "edit", "单丽", "--title", "科员").code == 0
     book = load_workbook(path)
     for row in book.active.iter_rows(min_row=2):
@@ -270,9 +271,7 @@ def test_a_due_date_extended_since_the_export_is_kept(
     add = ("problem", "add", "--household", "王秀英", "--category", "就学", "--text", "上学远")
     assert base(*add, "--owner", "单丽", "--date", "5-1").code == 0
     path = tmp_path / "问题.xlsx"
-    _at(monkeypatch, T0)
-    assert base("export", "problem", "-o", path).code == 0
-    _at(monkeypatch, T0 + dt.timedelta(hours=1))
+    _exported(base, monkeypatch, "problem", path)
     assert base("problem", "extend", "1", "--due", "7-31", "--reason", "等待审批").code == 0
     result = base("problem", "import", path)
     assert result.code == 0 and "第 2 行：“办理期限”在这份文件写出" in result.err, result.err
@@ -306,9 +305,7 @@ def test_a_field_changed_and_changed_back_since_is_the_files_to_change(
     base: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "干部.xlsx"
-    _at(monkeypatch, T0)
-    assert base("export", "cadre", "-o", path).code == 0
-    _at(monkeypatch, T0 + dt.timedelta(hours=1))
+    _exported(base, monkeypatch, "cadre", path)
     assert base("cadre", "edit", "单丽", "--note", "临时").code == 0
     assert base("cadre", "edit", "单丽", "--note", "").code == 0
     _set_cell(path, 3, "备注", "借调")
