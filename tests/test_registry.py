@@ -742,3 +742,16 @@ def test_a_name_a_record_had_before_its_rename_says_so(base: Cli) -> None:
         "找不到干部“曾强”：编号 4 的干部已改名为“曾小强”；如说的就是编号 4，请改写为“曾小强”或 4。"
     )
     assert "改名" not in base("cadre", "show", "钱多多").err
+
+
+def test_retiring_a_household_with_open_problems_says_so(base: Cli) -> None:
+    """A cadre's open problems were named when the cadre was retired; a household's were not,
+    and stayed open with nobody told."""
+    added = base("problem", "add", "--household", "王秀英", "--category", "就学", "--text", "上学远",
+                 "--owner", "单丽", "--date", "6-1")  # fmt: skip
+    assert added.code == 0, added
+    result = base("household", "remove", "王秀英", "--force")
+    assert result.code == 0 and result.err.strip() == (
+        "提示：联系户“王秀英”还有 1 个未办结的问题（编号 1），停用后它们仍未办结；请登记解决，"
+        "或登记无法解决，如 sanlian problem close 1 --reason 原因。"
+    )

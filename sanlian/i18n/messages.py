@@ -120,6 +120,7 @@ MESSAGES: dict[str, str] = {
     "note_id_zeros": "提示：身份证号码 {value} 末三位是 000，校验位正确，已按有效号码接受；Excel 把号码当成数字存时末三位会变成 000，请与原件核对。",
     "import_id_zeros_column": "“{field}”一列有 {count} 个号码以 000 结尾：多半是 Excel 把号码当成数字存，只保留了前 15 位；其中第 {lines} 行的号码校验位碰巧对上，也不是原号码。未导入任何数据：请在 Excel 中把这一列设为“文本”格式，重新录入完整号码后再导入（号码确实如此的，请用 sanlian {kind} add 逐个登记）。",
     "note_area_code": "提示：身份证号码 {value} 的地区码 {area} 不在行政区划代码表中（请核对是否抄错），校验位正确，已按有效号码接受。",
+    "note_open_problems_of": "提示：{kind}“{name}”还有 {count} 个未办结的问题（编号 {ids}），停用后它们仍未办结；请登记解决，或登记无法解决，如 sanlian problem close {first} --reason 原因。",
     "note_open_problems": "提示：{name}还负责 {count} 个未办结的问题（编号 {ids}），请改派他人，如 sanlian problem edit {first} --owner 新责任人{on}。",
     "note_section_cadres": "提示：{name}还有 {count} 名在册干部，请用 sanlian cadre edit 姓名 --section 新科室 调整。",
     "db_foreign": "{path} 是别的程序的 SQLite 数据库（其中有表 {tables}），不是 sanlian 数据库，未做任何修改；请检查所给的数据库路径，新建台账请换一个文件名。",

@@ -705,8 +705,9 @@ def remove(
     )
     session.flush()
     _no_pairs_left(session, spec.label, record.name, ending, leaving)
-    if kind == "cadre" and notes is not None:
-        notes.extend(_open_problems_note(session, record, None if leaving == today else leaving))
+    if kind in ("cadre", "community", "enterprise", "household") and notes is not None:
+        on = None if leaving == today else leaving
+        notes.extend(_open_problems_note(session, record, on, kind))
     if kind == "section" and notes is not None:
         notes.extend(_section_cadres_note(session, record))
     return record, True
@@ -743,17 +744,22 @@ def _section_cadres_note(session: Session, section: Any) -> list[str]:
     return [render("note_section_cadres", name=section.name, count=count)]
 
 
-def _open_problems_note(session: Session, cadre: Any, leaving: dt.date | None) -> list[str]:
+def _open_problems_note(
+    session: Session, record: Any, leaving: dt.date | None, kind: str = "cadre"
+) -> list[str]:
+    """The open problems a retired cadre owns (to be handed to someone else), or a retired
+    community's, enterprise's or household's own (to be finished or closed)."""
     from sqlalchemy import select
 
     from sanlian.db.models import Problem
     from sanlian.i18n.messages import render
 
     table: Any = Problem.__table__  # type: ignore[attr-defined]
+    column = table.c.owner_id if kind == "cadre" else table.c[f"{kind}_id"]
     ids = list(
         session.execute(
             select(table.c.id)
-            .where(table.c.owner_id == cadre.id, table.c.status.in_(("pending", "in_progress")))
+            .where(column == record.id, table.c.status.in_(("pending", "in_progress")))
             .order_by(table.c.id)
         ).scalars()
     )
@@ -761,8 +767,9 @@ def _open_problems_note(session: Session, cadre: Any, leaving: dt.date | None) -
         return []
     return [
         render(
-            "note_open_problems",
-            name=cadre.name,
+            "note_open_problems" if kind == "cadre" else "note_open_problems_of",
+            name=record.name,
+            kind=KINDS[kind].label,
             count=len(ids),
             ids="、".join(str(i) for i in ids),
             first=ids[0],
