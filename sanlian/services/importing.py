@@ -1527,6 +1527,19 @@ class RegistryImporter(Importer):
     def _label_of(self, key: str) -> str:
         return next(f.label for f in self.fields if f.key == key)
 
+    def _by_code(self, key: str, how: str, record: Any, name: str) -> str:
+        """The sentence ``key`` of a row found by its ID number or credit code (``how``)
+        while naming ``record`` otherwise: someone else's number, or the company renamed."""
+        return render(
+            key,
+            field=self._label_of(how),
+            kind=self.label,
+            current=record.name,
+            id=record.id,
+            name=name,
+            command=self.kind,
+        )
+
     def _other_party(self, record: Any, data: Mapping[str, Any]) -> str:
         key = self.strong
         differs = ""
@@ -1795,15 +1808,7 @@ class RegistryImporter(Importer):
                 refuse(row, RECORD_KEY, self._other_party(record, data))
                 continue
             if how == self.strong and self._other_person(record, data):
-                reason = render(
-                    "import_number_other_name",
-                    field=self._label_of(how),
-                    kind=self.label,
-                    current=record.name,
-                    id=record.id,
-                    name=data["name"],
-                    command=self.kind,
-                )
+                reason = self._by_code("import_number_other_name", how, record, data["name"])
                 refuse(row, how, reason)
                 continue
             if record.id in self._matched:
@@ -1896,14 +1901,7 @@ class RegistryImporter(Importer):
             if "id_number" in changes:
                 self._notes(row, result)
             if how == self.strong and "name" in changes:  # (an enterprise renamed: its code)
-                renamed_by = render(
-                    "import_renamed_by_code",
-                    field=self._label_of(how),
-                    kind=self.label,
-                    current=record.name,
-                    id=record.id,
-                    name=changes["name"],
-                )
+                renamed_by = self._by_code("import_renamed_by_code", how, record, changes["name"])
                 result.note(render("import_row_note", line=row.line, note=renamed_by))
             result.updated += 1
             updates.append({"id": record.id, **changes})
