@@ -692,3 +692,26 @@ def test_golden_selfcheck_renderings(cli: Cli, ledger: Ids) -> None:
         report = selfcheck(s, today=D(2026, 6, 15), year=2026, as_of=D(2026, 12, 31))
     db.dispose()
     check_golden("selfcheck_rich.txt", rich_text(selfcheck_rich, report))
+
+
+def test_report_titles_carry_the_campaign_name(cli: Cli, ledger: Ids, tmp_path: Path) -> None:
+    # ``campaign set --name`` renames this year's campaign; its reports' titles follow, with
+    # the year put in front of a name that has none; another year's campaign keeps its name
+    assert cli("campaign", "set", "--name", "“三联三解三促”专项行动").code == 0
+    text = cli("selfcheck", "-f", "markdown").out
+    assert text.startswith("# 企业局2026年“三联三解三促”专项行动自查统计 · 2026-01-01 至 "), text[
+        :80
+    ]
+    other = cli("selfcheck", "--year", "2025", "-f", "markdown").out
+    assert other.startswith("# 企业局2025年“三联三解三促”活动自查统计 · "), other[:80]
+
+    import docx
+    import openpyxl
+
+    assert cli("selfcheck", "-o", str(tmp_path / "r.docx")).code == 0
+    title = docx.Document(str(tmp_path / "r.docx")).paragraphs[0].text
+    assert title == "企业局2026年“三联三解三促”专项行动自查报告"
+    assert cli("selfcheck", "-o", str(tmp_path / "r.xlsx")).code == 0
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx", read_only=True)
+    assert next(book["汇总"].values)[0] == "企业局2026年“三联三解三促”专项行动自查统计"
+    book.close()

@@ -72,7 +72,9 @@ def show(year: YearOpt = None, fmt: FormatOpt = None, output: OutputOpt = None) 
 @app.command("set")
 def set_(
     year: YearOpt = None,
-    name: Annotated[str | None, typer.Option("--name", help="活动名称。")] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", help="活动名称，自查报告和自查统计的标题用它。")
+    ] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="单位名称。")] = None,
     phase: Annotated[
         str | None,

@@ -420,8 +420,7 @@ def _signature(doc: DocumentObject, who: str, day: Any) -> None:
 
 
 def selfcheck_title(detail: SelfCheckDetail) -> str:
-    r = detail.report
-    return f"{r.unit}{r.year}年“三联三解三促”活动自查报告"
+    return detail.report.title("自查报告")
 
 
 def write_selfcheck(path: Path, detail: SelfCheckDetail) -> None:

@@ -218,7 +218,7 @@ def _summary(book: _Book, ws: str, report: SelfCheck) -> None:
         else:
             summary.append([label, key, f.value(key)])
     notes = [[n] for n in book.note()]
-    title = Styled(f"{report.unit}{report.year}年“三联三解三促”活动自查统计", TITLE)
+    title = Styled(report.title("自查统计"), TITLE)
     p = report.period
     period = f"统计期 {p.start.isoformat()} 至 {p.end.isoformat()}"
     if p.as_of > p.end:  # open and overdue problems are judged on a later day

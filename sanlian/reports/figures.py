@@ -723,6 +723,15 @@ class SelfCheck:
     def as_of(self) -> dt.date:
         return self.period.as_of
 
+    def title(self, what: str) -> str:
+        """``企业局2026年“三联三解三促”活动`` + ``what`` (自查报告, 自查统计): the unit and the
+        campaign's name as ``campaign set --name`` gave it, with the year in front where the
+        name has none."""
+        name = self.name.strip() or "“三联三解三促”活动"
+        if str(self.year) not in name:
+            name = f"{self.year}年{name}"
+        return f"{self.unit}{name}{what}"
+
     def as_json(self) -> dict[str, Any]:
         """``{"year", "figures", "by_section"}``, the contract of ``selfcheck -f json``."""
         return {
