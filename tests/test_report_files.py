@@ -98,8 +98,12 @@ def test_xlsx_by_section_equals_json(workbook: Any, figures: Any) -> None:
     rows = list(ws.iter_rows(values_only=True))
     headers = rows[0]
     assert headers[:2] == ("编号", "科室")
-    by_name = {r[1]: dict(zip(headers, r, strict=True)) for r in rows[1:]}
+    blank = rows.index((None,) * len(headers))  # the table, then a note under it
+    by_name = {r[1]: dict(zip(headers, r, strict=True)) for r in rows[1:blank]}
     assert set(by_name) == {"办公室", "综合科", "全局"}
+    # a visit of two sections' cadres counts in each: the sheet says why they add up to more
+    assert sum(s["visits"] for s in figures["by_section"]) > figures["figures"]["visits"]
+    assert rows[blank + 1][0].endswith("所以各科室之和可能大于全局。")
     scopes = [(s["section"], s) for s in figures["by_section"]]
     scopes.append(("全局", figures["figures"]))
     labels = {

@@ -715,3 +715,27 @@ def test_report_titles_carry_the_campaign_name(cli: Cli, ledger: Ids, tmp_path: 
     book = openpyxl.load_workbook(tmp_path / "r.xlsx", read_only=True)
     assert next(book["汇总"].values)[0] == "企业局2026年“三联三解三促”专项行动自查统计"
     book.close()
+
+
+def test_sections_overlap_note_only_when_sections_add_up_to_more(base: Cli, tmp_path: Path) -> None:
+    # 张伟@办公室 and 单丽 (综合科) go together: the visit counts once in each section, so
+    # the sections' visits add up to 2 against 1 in total, and the report says why
+    overlap = "各科室之和可能大于全局"
+    visit = ["visit", "add", "--date", "5-10", "--community", "幸福社区", "--form", "talk"]
+    assert base(*visit, "--cadre", "张伟@办公室").code == 0
+    alone = base("selfcheck", "-f", "plain")
+    assert alone.code == 0 and overlap not in alone.out
+    assert base(*visit, "--cadre", "张伟@办公室", "--cadre", "单丽").code == 0
+    data = base("selfcheck", "-f", "json").json()
+    assert data["figures"]["visits"] == 2
+    assert sum(s["visits"] for s in data["by_section"]) == 3
+    for fmt in ("plain", "markdown"):
+        assert overlap in base("selfcheck", "-f", fmt).out, fmt
+
+    import openpyxl
+
+    assert base("selfcheck", "-o", str(tmp_path / "r.xlsx")).code == 0
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx", read_only=True)
+    rows = [r for r in book["按科室"].values if any(v is not None for v in r)]
+    assert rows[-1][0] is not None and overlap in rows[-1][0]
+    book.close()

@@ -694,6 +694,8 @@ def _selfcheck_title(report: "SelfCheck") -> str:
 def selfcheck_text(report: "SelfCheck", fmt: str, width: int | None = None) -> str:
     """The self-inspection figures as plain text or markdown; its tables folded to a screen
     ``width`` columns wide when given (``_table``)."""
+    from sanlian.i18n.messages import render
+
     sheet = [Col("label", "项目"), Col("value", "数值", kind="int")]
     by_section = [s.as_dict() for s in report.by_section]
     return "\n\n".join(
@@ -703,6 +705,7 @@ def selfcheck_text(report: "SelfCheck", fmt: str, width: int | None = None) -> s
             _table(figure_rows(report), sheet, fmt, width),
             _heading("按科室", fmt, 2),
             _table(by_section, SECTION_FIGURE_COLS, fmt, width) if by_section else "（没有科室）",
+            *([render("note_sections_overlap")] if report.sections_overlap else []),
         ]
     )
 
@@ -735,6 +738,8 @@ def selfcheck_rich(report: "SelfCheck", console: "Console") -> bool:
     from rich.table import Table
     from rich.text import Text
 
+    from sanlian.i18n.messages import render
+
     parts: list[Any] = [Text(_selfcheck_title(report), style="bold")]
     rows = figure_rows(report)
     half = (len(rows) + 1) // 2
@@ -754,6 +759,8 @@ def selfcheck_rich(report: "SelfCheck", console: "Console") -> bool:
         data = s.as_dict()
         by.add_row(*(str(data[c.key]) for c in SECTION_FIGURE_COLS))
     parts.append(by)
+    if report.sections_overlap:
+        parts.append(Text(render("note_sections_overlap")))
     return _print_if_it_fits(console, parts)
 
 

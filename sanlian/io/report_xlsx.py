@@ -237,7 +237,12 @@ def _by_section(book: _Book, report: SelfCheck) -> None:
     headers = ["编号", "科室", *_figure_headers()]
     rows = [[s.id, s.name, *_figure_values(s.figures)] for s in report.by_section]
     rows.append(["", "全局", *_figure_values(f)])
-    book.table(book.create("按科室"), headers, [[_text(v) for v in row] for row in rows])
+    from sanlian.i18n.messages import render
+
+    bottom = [[], [render("note_sections_overlap")]] if report.sections_overlap else []
+    book.table(
+        book.create("按科室"), headers, [[_text(v) for v in row] for row in rows], bottom=bottom
+    )
 
 
 def _by_cadre(book: _Book, cadres: Iterable[CadreRow]) -> None:

@@ -723,6 +723,16 @@ class SelfCheck:
     def as_of(self) -> dt.date:
         return self.period.as_of
 
+    @property
+    def sections_overlap(self) -> bool:
+        """Whether some figure of the sections adds up to more than the total: a visit, an
+        activity or a linked unit that cadres of several sections took part in counts once in
+        each (the report then says so under its 按科室 table)."""
+        return any(
+            sum(getattr(s.figures, key) for s in self.by_section) > getattr(self.figures, key)
+            for key in COUNT_KEYS
+        )
+
     def title(self, what: str) -> str:
         """``企业局2026年“三联三解三促”活动`` + ``what`` (自查报告, 自查统计): the unit and the
         campaign's name as ``campaign set --name`` gave it, with the year in front where the
