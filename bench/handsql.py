@@ -325,7 +325,8 @@ WHERE {ROSTER}
 # 走访台账, read whole through the cursor and not written anywhere. The visit ledger gives the
 # numbers of its cadres and of the party visited, not their names: the names are not looked up
 # at all (doing so, in SQL or in a dict, costs ≈ 30 % more on that ledger), so this limit is
-# stricter on ``sanlian``, which must show them.
+# stricter on ``sanlian``, which must show them. 按干部 holds the cadres on the roster on the
+# as-of day and those who left during the year (their records are in the year's totals).
 LEDGER_CADRES = f"""{PROBLEM_AS_OF}
 SELECT c.id, c.name, s.name, c.party, c.is_leader, c.role,
   (SELECT COUNT(DISTINCT l.household_id) FROM link l WHERE l.cadre_id = c.id
@@ -349,7 +350,7 @@ LEFT JOIN (SELECT vc.cadre_id + 0 AS cid, COUNT(*) AS n, MAX(v.visited_on) AS la
 LEFT JOIN (SELECT owner_id AS cid, COUNT(*) AS n,
                   SUM(status = 'resolved' AND resolved_on <= :a) AS resolved
            FROM pa WHERE raised_on BETWEEN :s AND :e GROUP BY 1) ow ON ow.cid = c.id
-WHERE {ROSTER} ORDER BY c.section_id, c.id"""
+WHERE {ROSTER} OR c.retired_on > :s ORDER BY c.section_id, c.id"""
 # {source}: ``pa`` after PROBLEM_AS_OF, or the problem table itself when no problem has a step
 # after the as-of day (the shortcut described at the top)
 LEDGER_PROBLEMS = """{prefix}{with_} rs AS (

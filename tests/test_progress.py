@@ -427,3 +427,23 @@ def test_a_phase_moved_off_its_neighbour_says_the_days_no_phase_covers(cli: Cli)
     )
     result = cli("campaign", "set", "--phase", "1", "--end", "6-30")  # closed again
     assert result.code == 0 and result.err == ""
+
+
+def test_a_cadre_who_left_in_the_year_keeps_a_row(cli: Cli, ledger: Ids) -> None:
+    # 刘退 left on 09-30: his research report (04-01) and activity are in the year's figures,
+    # so the per-cadre table lists him, 停用 in its 现结对 column, and says so under it
+    report = cli("progress", "--by", "cadre", "--as-of", "12-31", "-f", "plain").out
+    row = next(line for line in report.splitlines() if "刘退" in line)
+    assert row.split()[2] == "停用", row
+    assert "注：“现结对”写“停用”的干部已在年内停用（刘退 9月30日）" in report
+    data = cli("progress", "--by", "cadre", "--as-of", "12-31", "-f", "json").json()
+    left = {c["name"]: c["retired_on"] for c in data["cadres"]}
+    assert left.pop("刘退") == "2026-09-30" and set(left.values()) == {None}
+    csv_rows = cli("progress", "--by", "cadre", "--as-of", "12-31", "-f", "csv").out.splitlines()
+    head = csv_rows[0].lstrip("\ufeff").split(",")
+    his = dict(zip(head, next(r for r in csv_rows if "刘退" in r).split(","), strict=True))
+    assert his["停用日期"] == "2026-09-30" and his["现结对"] == "0"
+    # the day before he left he is on the roster: a row like any other, no note
+    before = cli("progress", "--by", "cadre", "--as-of", "9-29", "-f", "plain").out
+    assert next(line for line in before.splitlines() if "刘退" in line).split()[2] != "停用"
+    assert "停用" not in before

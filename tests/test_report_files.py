@@ -146,7 +146,11 @@ def test_xlsx_ledgers(workbook: Any, ledger: Ids) -> None:
     v1 = dict(zip(visits[0], visits[1], strict=True))
     assert (v1["走访干部"], v1["人数"], v1["联系卡"]) == ("李娜、赵敏", 2, 2)
     cadres = list(workbook["按干部"].iter_rows(values_only=True))
-    assert [r[1] for r in cadres[1:]] == ["张伟", "李娜", "孙闲", "王强", "赵敏"]
+    # 刘退 left on 09-30: his report R6 and his activity are in the year's figures, so he has
+    # his row, with the day he left
+    assert [r[1] for r in cadres[1:]] == ["张伟", "李娜", "孙闲", "王强", "赵敏", "刘退"]
+    left = {r[1]: dict(zip(cadres[0], r, strict=True))["停用日期"] for r in cadres[1:]}
+    assert left.pop("刘退") == dt.datetime(2026, 9, 30) and set(left.values()) == {None}
 
 
 def test_xlsx_problem_finished_late_shows_the_days_it_was_late(base: Cli, tmp_path: Path) -> None:
@@ -200,7 +204,7 @@ def test_xlsx_ledger_longer_than_a_sheet(
         "走访台账",  # 4 visits: 3 + 1
         "走访台账（续）",
     ]
-    assert book["按干部"].max_row == 1 + 5
+    assert book["按干部"].max_row == 1 + 6
     sheets = {n: list(book[n].iter_rows(values_only=True)) for n in book.sheetnames[3:]}
     assert [len(rows) for rows in sheets.values()] == [4, 4, 2, 4, 2]
     head = sheets["问题台账"][0]

@@ -266,7 +266,9 @@ def _cadre_rows(p: "Progress") -> list[dict[str, Any]]:
             "id": c.id,
             "section": c.section,
             "name": c.name,
-            "households": c.households,
+            # left during the year (their records are in its totals): said where it costs no
+            # width, as the table is at its narrowest on an 80- or 100-column screen
+            "households": "停用" if c.retired_on else c.households,
             "enterprises": c.enterprises if c.is_leader else "—",
             "visits": c.visits,
             "last_visit": md_date(c.last_visit_on) if c.last_visit_on else "—",
@@ -276,6 +278,19 @@ def _cadre_rows(p: "Progress") -> list[dict[str, Any]]:
         }
         for c in p.cadres
     ]
+
+
+def _left_note(p: "Progress") -> list[str]:
+    """Under the per-cadre table: who of it left during the year (停用 in its 现结对 column),
+    whose records are in the year's figures."""
+    from sanlian.i18n.messages import render
+    from sanlian.reports.common import md_date
+
+    left = [f"{c.name} {md_date(c.retired_on)}" for c in p.cadres if c.retired_on]
+    if not left:
+        return []
+    more = f"等 {len(left)} 名" if len(left) > 10 else ""
+    return [render("note_cadres_left", who="、".join(left[:10]) + more)]
 
 
 # The CSV is for Excel, which reads a ratio such as 11/17 or 8/15 as a date (11月17日) and
@@ -295,6 +310,7 @@ CADRE_CSV_COLS = [
     *CADRE_COLS[:8],
     Col("problems_resolved", "问题已解决", kind="int"),
     Col("problems_owned", "负责问题", kind="int"),
+    Col("retired_on", "停用日期"),
 ]
 
 
@@ -313,6 +329,8 @@ def _cadre_csv_rows(p: "Progress") -> list[dict[str, Any]]:
             "last_visit": c.last_visit_on,
             "problems_resolved": c.problems_resolved,
             "problems_owned": c.problems_owned,
+            "households": c.households,
+            "retired_on": c.retired_on,
         }
         for row, c in zip(_cadre_rows(p), p.cadres, strict=True)
     ]
@@ -342,6 +360,7 @@ def progress_text(p: "Progress", fmt: str, width: int | None = None) -> str:
     if p.by_cadre:
         parts.append(_heading("各干部事项", fmt, 2))
         parts.append(_table(_cadre_rows(p), CADRE_COLS, fmt, width))
+        parts.extend(_left_note(p))
     else:
         parts.append(_heading("各科室进度", fmt, 2))
         parts.append(_table(_section_rows(p), SECTION_COLS, fmt, width))
@@ -407,6 +426,8 @@ def progress_rich(p: "Progress", console: "Console") -> bool:
             if not _print_if_it_fits(console, parts):
                 return False
             console.file.write(screen_table(rows, CADRE_COLS, console.width) + "\n")
+            for note in _left_note(p):
+                console.file.write(note + "\n")
             return True
         cadre_table = Table(header_style="bold")
         for col in CADRE_COLS:
@@ -419,6 +440,7 @@ def progress_rich(p: "Progress", console: "Console") -> bool:
         for row in rows:
             cadre_table.add_row(*(str(row[c.key]) for c in CADRE_COLS))
         parts.append(cadre_table)
+        parts.extend(Text(note) for note in _left_note(p))
         return _print_if_it_fits(console, parts)
     parts.append(Text("各科室进度", style="bold"))
     table = Table(header_style="bold")

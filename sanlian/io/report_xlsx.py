@@ -261,6 +261,7 @@ def _by_cadre(book: _Book, cadres: Iterable[CadreRow]) -> None:
         "参加活动",
         "负责问题",
         "其中已解决",
+        "停用日期",  # left during the year: their records are in its totals
     ]
     cadre_rows = (
         [
@@ -278,6 +279,7 @@ def _by_cadre(book: _Book, cadres: Iterable[CadreRow]) -> None:
             c.activities,
             c.problems_owned,
             c.problems_resolved,
+            c.retired_on,
         ]
         for c in cadres
     )

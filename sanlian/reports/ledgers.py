@@ -42,13 +42,16 @@ class CadreRow:
     activities: int
     problems_owned: int  # raised in the period with this cadre as owner
     problems_resolved: int  # of those, resolved by the as-of day
+    retired_on: dt.date | None = None  # left during the period, by the as-of day (else None)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
 
 def cadre_rows(session: Session, period: Period) -> list[CadreRow]:
-    """Every cadre on the roster on the as-of day, by section then number."""
+    """Every cadre on the roster on the as-of day, and every one who left during the period
+    by then (``retired_on``: their visits, reports and problems are in the period's totals,
+    so a per-cadre table without them would not add up), by section then number."""
     from sqlalchemy import and_, func, literal_column, or_, select
 
     from sanlian.reports.common import between, link_active_in, on_roster, spanning, tables
@@ -119,6 +122,7 @@ def cadre_rows(session: Session, period: Period) -> list[CadreRow]:
             c.party,
             c.is_leader,
             c.role,
+            c.retired_on,
             linked("household", link.household_id).label("households"),
             linked("enterprise", link.enterprise_id).label("enterprises"),
             linked("household", link.household_id, active_in_period).label("households_period"),
@@ -134,7 +138,7 @@ def cadre_rows(session: Session, period: Period) -> list[CadreRow]:
             .label("activities"),
         )
         .select_from(t.cadre.join(t.section, s.id == c.section_id))
-        .where(on_roster(t, p.as_of))
+        .where(or_(on_roster(t, p.as_of), c.retired_on > p.start))
         .order_by(c.section_id, c.id)
     )
     return [
@@ -156,9 +160,17 @@ def cadre_rows(session: Session, period: Period) -> list[CadreRow]:
             activities=int(row.activities or 0),
             problems_owned=owns.get(row.id, (0, 0))[0],
             problems_resolved=owns.get(row.id, (0, 0))[1],
+            retired_on=_date(row.retired_on) if _left(row.retired_on, p.as_of) else None,
         )
         for row in session.execute(stmt)
     ]
+
+
+def _left(retired_on: Any, as_of: dt.date) -> bool:
+    """Whether a cadre retired on ``retired_on`` (the first day off the roster) had left by
+    ``as_of``."""
+    day = _date(retired_on)
+    return day is not None and day <= as_of
 
 
 class _Days(dict[Any, "dt.date | None"]):
