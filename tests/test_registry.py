@@ -755,3 +755,21 @@ def test_retiring_a_household_with_open_problems_says_so(base: Cli) -> None:
         "提示：联系户“王秀英”还有 1 个未办结的问题（编号 1），停用后它们仍未办结；请登记解决，"
         "或登记无法解决，如 sanlian problem close 1 --reason 原因。"
     )
+
+
+def test_moving_a_cadre_with_records_says_the_section_figures_move_too(base: Cli) -> None:
+    # the per-section figures count a cadre's records under the section they are in now, in
+    # reports of earlier days too: a move says so when there is anything to move
+    moved = base("cadre", "edit", "单丽", "--section", "办公室")
+    assert moved.code == 0 and "按科室" not in moved.err
+    visit = ("visit", "add", "--date", "5-1", "--cadre", "单丽", "--community", "幸福社区")
+    assert base(*visit, "--form", "talk").code == 0
+    assert base("research", "add", "--cadre", "单丽", "--title", "调研", "--date", "5-2").code == 0
+    back = base("cadre", "edit", "单丽", "--section", "综合科")
+    assert back.code == 0
+    assert (
+        "单丽已有的记录（走访 1 次、调研报告 1 篇）在按科室的统计中随人改计入综合科，不再计入办公室"
+        in back.err
+    )
+    assert "sanlian undo" in back.err
+    assert "按科室" not in base("cadre", "edit", "单丽", "--title", "科员").err  # not a move

@@ -123,6 +123,7 @@ MESSAGES: dict[str, str] = {
     "note_open_problems_of": "提示：{kind}“{name}”还有 {count} 个未办结的问题（编号 {ids}），停用后它们仍未办结；请登记解决，或登记无法解决，如 sanlian problem close {first} --reason 原因。",
     "note_open_problems": "提示：{name}还负责 {count} 个未办结的问题（编号 {ids}），请改派他人，如 sanlian problem edit {first} --owner 新责任人{on}。",
     "note_cadres_left": "注：“现结对”写“停用”的干部已在年内停用（{who}），其走访、调研报告、活动和问题计入全年。",
+    "note_cadre_moved": "提示：{name}已有的记录（{what}）在按科室的统计中随人改计入{new}，不再计入{old}，以前日期的报表（--as-of）也一样；如需调动前的按科室数字，可先用 sanlian undo 撤销这次修改，打印或导出报表后再改。",
     "note_sections_overlap": "注：一次走访、一项活动或一个联系单位有几个科室的干部参与时，在每个科室各计一次，所以各科室之和可能大于全局。",
     "note_section_cadres": "提示：{name}还有 {count} 名在册干部，请用 sanlian cadre edit 姓名 --section 新科室 调整。",
     "db_foreign": "{path} 是别的程序的 SQLite 数据库（其中有表 {tables}），不是 sanlian 数据库，未做任何修改；请检查所给的数据库路径，新建台账请换一个文件名。",

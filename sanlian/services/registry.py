@@ -413,6 +413,8 @@ def edit(
     moved = PLACE_COLUMN.get(kind)
     if moved is not None and moved in data and data[moved] != getattr(record, moved):
         check_pairs_covered(session, kind, record, data[moved], today)
+        if kind == "cadre" and notes is not None:
+            notes.extend(_moved_records_note(session, record, data[moved]))
     for column, value in data.items():
         setattr(record, column, value)
     session.add(record)
@@ -420,6 +422,43 @@ def edit(
     if renamed:  # the same name again leaves its search keys as they are
         refs.set_keys(session, kind, record.id, record.name)
     return record
+
+
+def _moved_records_note(session: Session, cadre: Any, section_id: int) -> list[str]:
+    """A cadre moved to another section takes their records with them: the per-section
+    figures count a visit, a problem, an activity or a report under its cadre's section as it
+    is now, also in reports of days before the move. Said, with what moves, when there is any."""
+    from sqlalchemy import text
+
+    from sanlian.i18n.messages import render
+
+    counts = session.execute(
+        text(
+            "SELECT (SELECT count(*) FROM visit_cadre WHERE cadre_id = :id),"
+            " (SELECT count(*) FROM problem WHERE owner_id = :id),"
+            " (SELECT count(*) FROM activity_cadre WHERE cadre_id = :id),"
+            " (SELECT count(*) FROM research WHERE cadre_id = :id),"
+            " (SELECT name FROM section WHERE id = :old), (SELECT name FROM section WHERE id = :new)"
+        ),
+        {"id": cadre.id, "old": cadre.section_id, "new": section_id},
+    ).one()
+    parts = [
+        f"{what} {n} {unit}"
+        for n, what, unit in zip(
+            counts[:4],
+            ("走访", "负责问题", "参加活动", "调研报告"),
+            ("次", "件", "次", "篇"),
+            strict=True,
+        )
+        if n
+    ]
+    if not parts:
+        return []
+    return [
+        render(
+            "note_cadre_moved", name=cadre.name, what="、".join(parts), old=counts[4], new=counts[5]
+        )
+    ]
 
 
 def check_no_enterprises(session: Session, cadre: Any, today: dt.date) -> None:
