@@ -13,8 +13,8 @@ prints JSON:
   those of each section ``selfcheck`` lists (not retired before the year began),
   ``eight_ones_done`` derived from them by the rule of ``figures._eight_ones``;
 - ``workbook``: the same figures, and every row of the workbook's three long sheets (按干部,
-  问题台账, 走访台账: the cadres on the roster with their counts, the problem ledger as of the
-  day with each one's target, owner, resolution and measures, the visit ledger with each
+  问题台账, 走访台账: the cadres on the roster or who left during the year, with their counts,
+  the problem ledger as of the day with each one's target, owner, resolution and measures, the visit ledger with each
   visit's target and cadres) read whole through the cursor; ``"rows"`` says how many of each.
   What ``selfcheck -o 自查报告.xlsx`` must read before it writes a cell;
 - ``progress``: the same, each slot with ``raised_resolved`` and ``conflicts_raised_resolved``

@@ -447,3 +447,25 @@ def test_a_cadre_who_left_in_the_year_keeps_a_row(cli: Cli, ledger: Ids) -> None
     before = cli("progress", "--by", "cadre", "--as-of", "9-29", "-f", "plain").out
     assert next(line for line in before.splitlines() if "刘退" in line).split()[2] != "停用"
     assert "停用" not in before
+
+
+def test_a_cadre_who_left_after_the_year_is_not_marked_as_left_in_it(cli: Cli, ledger: Ids) -> None:
+    # 2025's report judged on 2026-10-01: 刘退 (left 2026-09-30) was there all of 2025
+    data = cli("progress", "--year", "2025", "--as-of", "2026-10-01", "--by", "cadre", "-f", "json")
+    assert data.code == 0
+    assert all(c["retired_on"] is None for c in data.json()["cadres"])
+    text = cli(
+        "progress", "--year", "2025", "--as-of", "2026-10-01", "--by", "cadre", "-f", "plain"
+    )
+    assert "停用" not in text.out
+
+
+def test_progress_sections_overlap_note(base: Cli) -> None:
+    # one visit by cadres of both sections: 走访 1 + 1 against 合计 1, and the report says why
+    overlap = "各科室之和可能大于合计"
+    visit = ["visit", "add", "--date", "5-10", "--community", "幸福社区", "--form", "talk"]
+    assert base(*visit, "--cadre", "张伟@办公室").code == 0
+    assert overlap not in base("progress", "-f", "plain").out
+    assert base(*visit, "--cadre", "张伟@办公室", "--cadre", "单丽").code == 0
+    assert overlap in base("progress", "-f", "plain").out
+    assert overlap in base("progress", "-f", "markdown").out

@@ -768,8 +768,24 @@ def test_moving_a_cadre_with_records_says_the_section_figures_move_too(base: Cli
     back = base("cadre", "edit", "单丽", "--section", "综合科")
     assert back.code == 0
     assert (
-        "单丽已有的记录（走访 1 次、调研报告 1 篇）在按科室的统计中随人改计入综合科，不再计入办公室"
+        "单丽已有的记录（走访 1 次、调研报告 1 篇）在按科室的统计中随人改计入综合科（有办公室其他干部"
         in back.err
     )
     assert "sanlian undo" in back.err
     assert "按科室" not in base("cadre", "edit", "单丽", "--title", "科员").err  # not a move
+
+
+def test_moving_a_cadre_says_their_pairs_move_too_also_by_import(base: Cli, tmp_path: Path) -> None:
+    # a pair counts under its cadre's section: a cadre with only a pair is told too, and a
+    # roster imported with a changed section says it on the row that moves the cadre
+    assert base("link", "community", "--section", "办公室", "--community", "幸福社区").code == 0
+    assert base("link", "community", "--section", "综合科", "--community", "幸福社区").code == 0
+    assert base("link", "household", "--cadre", "曾强", "--household", "王秀英").code == 0
+    moved = base("cadre", "edit", "曾强", "--section", "综合科")
+    assert moved.code == 0 and "曾强已有的记录（结对户 1 户）" in moved.err
+    roster = tmp_path / "干部.csv"
+    roster.write_text("台账编号,姓名,科室\n4,曾强,办公室\n", encoding="utf-8")  # 曾强 is 4
+    imported = base("cadre", "import", str(roster))
+    assert imported.code == 0, imported
+    said = imported.out + imported.err
+    assert "第 2 行：提示：曾强已有的记录（结对户 1 户）在按科室的统计中随人改计入办公室" in said

@@ -739,3 +739,35 @@ def test_sections_overlap_note_only_when_sections_add_up_to_more(base: Cli, tmp_
     rows = [r for r in book["按科室"].values if any(v is not None for v in r)]
     assert rows[-1][0] is not None and overlap in rows[-1][0]
     book.close()
+
+
+def test_overlap_note_only_for_the_columns_a_table_shows(base: Cli, tmp_path: Path) -> None:
+    # an activity of both sections' cadres counts in each, but the screen's 按科室 table shows
+    # no activity column: no note there; the workbook's sheet shows every figure: a note
+    overlap = "各科室之和可能大于全局"
+    add = ("activity", "add", "education", "--date", "5-10", "--cadre", "张伟@办公室")
+    assert base(*add, "--cadre", "单丽").code == 0
+    assert overlap not in base("selfcheck", "-f", "plain").out
+
+    import docx
+    import openpyxl
+
+    assert base("selfcheck", "-o", str(tmp_path / "r.docx")).code == 0
+    text = "\n".join(p.text for p in docx.Document(str(tmp_path / "r.docx")).paragraphs)
+    assert overlap not in text
+    assert base("selfcheck", "-o", str(tmp_path / "r.xlsx")).code == 0
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx", read_only=True)
+    assert any(r and r[0] and overlap in str(r[0]) for r in book["按科室"].values)
+    book.close()
+    # a visit of both: the docx's table (走访次数) adds up to more, and says so under it
+    visit = ("visit", "add", "--date", "5-11", "--community", "幸福社区", "--form", "talk")
+    assert base(*visit, "--cadre", "张伟@办公室", "--cadre", "单丽").code == 0
+    assert base("selfcheck", "-o", str(tmp_path / "s.docx")).code == 0
+    text = "\n".join(p.text for p in docx.Document(str(tmp_path / "s.docx")).paragraphs)
+    assert overlap in text
+
+
+def test_title_does_not_repeat_the_unit(cli: Cli, ledger: Ids) -> None:
+    assert cli("campaign", "set", "--name", "企业局2026年“三联三解三促”活动").code == 0
+    text = cli("selfcheck", "-f", "markdown").out
+    assert text.startswith("# 企业局2026年“三联三解三促”活动自查统计 · "), text[:60]

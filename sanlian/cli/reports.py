@@ -280,6 +280,16 @@ def _cadre_rows(p: "Progress") -> list[dict[str, Any]]:
     ]
 
 
+def _progress_overlap(p: "Progress") -> list[str]:
+    """Under the per-section table: why its sections add up to more than its 合计 (a visit
+    or a pair of cadres of several sections counts in each), where they do."""
+    from sanlian.i18n.messages import render
+
+    keys = ("households", "visits", "diaries", "problems_raised", "conflicts_raised")
+    over = any(sum(getattr(s, k) for s in p.sections) > getattr(p.total, k) for k in keys)
+    return [render("note_sections_overlap", total="合计")] if over else []
+
+
 def _left_note(p: "Progress") -> list[str]:
     """Under the per-cadre table: who of it left during the year (停用 in its 现结对 column),
     whose records are in the year's figures."""
@@ -364,6 +374,7 @@ def progress_text(p: "Progress", fmt: str, width: int | None = None) -> str:
     else:
         parts.append(_heading("各科室进度", fmt, 2))
         parts.append(_table(_section_rows(p), SECTION_COLS, fmt, width))
+        parts.extend(_progress_overlap(p))
     return "\n\n".join(parts)
 
 
@@ -466,6 +477,7 @@ def progress_rich(p: "Progress", console: "Console") -> bool:
             *cells, end_section=i == len(rows) - 2, style="bold" if s.id is None else None
         )
     parts.append(table)
+    parts.extend(Text(note) for note in _progress_overlap(p))
     return _print_if_it_fits(console, parts)
 
 
@@ -688,6 +700,11 @@ SECTION_FIGURE_COLS = [
 ]
 
 
+def _overlap(report: "SelfCheck") -> bool:
+    """Whether a column of the 按科室 table on the screen adds up to more than the total."""
+    return report.sections_overlap(c.key for c in SECTION_FIGURE_COLS)
+
+
 def figure_rows(report: "SelfCheck") -> list[dict[str, Any]]:
     """(label, value) of every figure, measures one row each, as the screen shows them."""
     from sanlian.i18n.labels import MEASURE
@@ -727,7 +744,7 @@ def selfcheck_text(report: "SelfCheck", fmt: str, width: int | None = None) -> s
             _table(figure_rows(report), sheet, fmt, width),
             _heading("按科室", fmt, 2),
             _table(by_section, SECTION_FIGURE_COLS, fmt, width) if by_section else "（没有科室）",
-            *([render("note_sections_overlap")] if report.sections_overlap else []),
+            *([render("note_sections_overlap", total="全局")] if _overlap(report) else []),
         ]
     )
 
@@ -781,8 +798,8 @@ def selfcheck_rich(report: "SelfCheck", console: "Console") -> bool:
         data = s.as_dict()
         by.add_row(*(str(data[c.key]) for c in SECTION_FIGURE_COLS))
     parts.append(by)
-    if report.sections_overlap:
-        parts.append(Text(render("note_sections_overlap")))
+    if _overlap(report):
+        parts.append(Text(render("note_sections_overlap", total="全局")))
     return _print_if_it_fits(console, parts)
 
 

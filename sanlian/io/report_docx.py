@@ -461,6 +461,10 @@ def write_selfcheck(path: Path, detail: SelfCheckDetail) -> None:
             ["科室", *(label for _, label in keys)],
             [[s.name, *(s.figures.value(k) for k, _ in keys)] for s in r.by_section],
         )
+        if r.sections_overlap(k for k, _ in keys):
+            from sanlian.i18n.messages import render
+
+            _body(doc, render("note_sections_overlap", total="全局"))
 
     _heading(doc, "二、主要做法和成效")
     _body(doc, phase_paragraph(detail))

@@ -239,7 +239,9 @@ def _by_section(book: _Book, report: SelfCheck) -> None:
     rows.append(["", "全局", *_figure_values(f)])
     from sanlian.i18n.messages import render
 
-    bottom = [[], [render("note_sections_overlap")]] if report.sections_overlap else []
+    bottom = (
+        [[], [render("note_sections_overlap", total="全局")]] if report.sections_overlap() else []
+    )
     book.table(
         book.create("按科室"), headers, [[_text(v) for v in row] for row in rows], bottom=bottom
     )

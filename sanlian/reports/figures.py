@@ -723,14 +723,15 @@ class SelfCheck:
     def as_of(self) -> dt.date:
         return self.period.as_of
 
-    @property
-    def sections_overlap(self) -> bool:
-        """Whether some figure of the sections adds up to more than the total: a visit, an
-        activity or a linked unit that cadres of several sections took part in counts once in
-        each (the report then says so under its 按科室 table)."""
+    def sections_overlap(self, keys: Iterable[str] = COUNT_KEYS) -> bool:
+        """Whether one of the figures ``keys`` (those a table shows) of the sections adds up to
+        more than the total: a visit, an activity or a linked unit that cadres of several
+        sections took part in counts once in each (the report then says so under its 按科室
+        table)."""
         return any(
             sum(getattr(s.figures, key) for s in self.by_section) > getattr(self.figures, key)
-            for key in COUNT_KEYS
+            for key in keys
+            if key in COUNT_KEYS
         )
 
     def title(self, what: str) -> str:
@@ -740,7 +741,8 @@ class SelfCheck:
         name = self.name.strip() or "“三联三解三促”活动"
         if str(self.year) not in name:
             name = f"{self.year}年{name}"
-        return f"{self.unit}{name}{what}"
+        unit = "" if self.unit and name.startswith(self.unit) else self.unit
+        return f"{unit}{name}{what}"
 
     def as_json(self) -> dict[str, Any]:
         """``{"year", "figures", "by_section"}``, the contract of ``selfcheck -f json``."""

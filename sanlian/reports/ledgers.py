@@ -49,9 +49,10 @@ class CadreRow:
 
 
 def cadre_rows(session: Session, period: Period) -> list[CadreRow]:
-    """Every cadre on the roster on the as-of day, and every one who left during the period
-    by then (``retired_on``: their visits, reports and problems are in the period's totals,
-    so a per-cadre table without them would not add up), by section then number."""
+    """Every cadre on the roster on the as-of day, and every one who left since the period
+    began (their visits, reports and problems are in the period's totals, so a per-cadre table
+    without them would not add up; ``retired_on`` for those who left during the period by the
+    as-of day), by section then number."""
     from sqlalchemy import and_, func, literal_column, or_, select
 
     from sanlian.reports.common import between, link_active_in, on_roster, spanning, tables
@@ -160,7 +161,10 @@ def cadre_rows(session: Session, period: Period) -> list[CadreRow]:
             activities=int(row.activities or 0),
             problems_owned=owns.get(row.id, (0, 0))[0],
             problems_resolved=owns.get(row.id, (0, 0))[1],
-            retired_on=_date(row.retired_on) if _left(row.retired_on, p.as_of) else None,
+            # (one who left after the period, judged on a later day, was there all of it)
+            retired_on=_date(row.retired_on)
+            if _left(row.retired_on, min(p.as_of, p.end))
+            else None,
         )
         for row in session.execute(stmt)
     ]

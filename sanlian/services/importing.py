@@ -1732,6 +1732,7 @@ class RegistryImporter(Importer):
             check_no_enterprises,
             check_pairs_covered,
             community_kind,
+            moved_records_note,
         )
 
         bad: list[BadRow] = []
@@ -1874,6 +1875,9 @@ class RegistryImporter(Importer):
                 except SanlianError as exc:
                     refuse(row, "section" if self.kind == "cadre" else "community", exc.message)
                     continue
+                if self.kind == "cadre":  # its records move with it (as ``cadre edit`` says)
+                    for text in moved_records_note(self.session, record, changes[moved]):
+                        result.note(render("import_row_note", line=row.line, note=text))
             keys_changed = set(changes) & {"name", "section_id", "community_id", "town"}
             keys_changed |= set(changes) & {"id_number", "uscc"}
             if keys_changed:

@@ -414,7 +414,7 @@ def edit(
     if moved is not None and moved in data and data[moved] != getattr(record, moved):
         check_pairs_covered(session, kind, record, data[moved], today)
         if kind == "cadre" and notes is not None:
-            notes.extend(_moved_records_note(session, record, data[moved]))
+            notes.extend(moved_records_note(session, record, data[moved]))
     for column, value in data.items():
         setattr(record, column, value)
     session.add(record)
@@ -424,17 +424,22 @@ def edit(
     return record
 
 
-def _moved_records_note(session: Session, cadre: Any, section_id: int) -> list[str]:
+def moved_records_note(session: Session, cadre: Any, section_id: int) -> list[str]:
     """A cadre moved to another section takes their records with them: the per-section
-    figures count a visit, a problem, an activity or a report under its cadre's section as it
-    is now, also in reports of days before the move. Said, with what moves, when there is any."""
+    figures count a pair, an enterprise link, a visit, a problem, an activity or a report under
+    its cadre's section as it is now, also in reports of days before the move. Said, with what
+    moves, when there is any (``cadre edit`` and ``cadre import``)."""
     from sqlalchemy import text
 
     from sanlian.i18n.messages import render
 
     counts = session.execute(
         text(
-            "SELECT (SELECT count(*) FROM visit_cadre WHERE cadre_id = :id),"
+            "SELECT (SELECT count(DISTINCT household_id) FROM link WHERE cadre_id = :id"
+            "  AND kind = 'household' AND section_id IS NULL),"
+            " (SELECT count(DISTINCT enterprise_id) FROM link WHERE cadre_id = :id"
+            "  AND kind = 'enterprise' AND section_id IS NULL),"
+            " (SELECT count(*) FROM visit_cadre WHERE cadre_id = :id),"
             " (SELECT count(*) FROM problem WHERE owner_id = :id),"
             " (SELECT count(*) FROM activity_cadre WHERE cadre_id = :id),"
             " (SELECT count(*) FROM research WHERE cadre_id = :id),"
@@ -442,21 +447,20 @@ def _moved_records_note(session: Session, cadre: Any, section_id: int) -> list[s
         ),
         {"id": cadre.id, "old": cadre.section_id, "new": section_id},
     ).one()
-    parts = [
-        f"{what} {n} {unit}"
-        for n, what, unit in zip(
-            counts[:4],
-            ("走访", "负责问题", "参加活动", "调研报告"),
-            ("次", "件", "次", "篇"),
-            strict=True,
-        )
-        if n
-    ]
+    kinds = (
+        ("结对户", "户"),
+        ("联系企业", "家"),
+        ("走访", "次"),
+        ("负责问题", "件"),
+        ("参加活动", "次"),
+        ("调研报告", "篇"),
+    )
+    parts = [f"{what} {n} {unit}" for n, (what, unit) in zip(counts[:6], kinds, strict=True) if n]
     if not parts:
         return []
     return [
         render(
-            "note_cadre_moved", name=cadre.name, what="、".join(parts), old=counts[4], new=counts[5]
+            "note_cadre_moved", name=cadre.name, what="、".join(parts), old=counts[6], new=counts[7]
         )
     ]
 
