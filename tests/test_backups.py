@@ -448,3 +448,14 @@ def test_restore_says_a_damaged_schema_in_chinese(
     result = unchanged(lambda: base("db", "restore", bad, "--yes"))
     assert "已损坏（完整性检查未通过：数据库的表结构已损坏）" in result.err, result.err
     assert not re.search(r"[A-Za-z]{3}", result.err.replace(str(bad), "")), result.err
+
+
+def test_restore_refuses_the_database_under_another_name(  # type: ignore[no-untyped-def]
+    base: Cli, db_path: Path, tmp_path: Path, unchanged
+) -> None:
+    # a hard link is the same file: copying it over itself waited on its own lock for ever
+    twin = tmp_path / "twin.db"
+    os.link(db_path, twin)
+    result = unchanged(lambda: base("db", "restore", str(twin), "--yes"))
+    assert "就是当前数据库本身" in result.err, result
+    assert not list((db_path.parent / "sanlian-backups").glob("*before-restore*"))

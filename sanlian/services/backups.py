@@ -413,6 +413,15 @@ def _swap_in(source: Path, target: Path) -> None:
         Path(f"{part}-journal").unlink(missing_ok=True)
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether ``a`` and ``b`` are one file under two names (a hard link: copying it over
+    itself would wait on its own lock for ever)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them missing
+        return False
+
+
 def restore(location: str, source: Path) -> Path | None:
     """Replace the database by ``source`` after :func:`verify`; the replaced database goes into
     the backup set first (returned), so a restore can itself be undone."""
@@ -420,7 +429,7 @@ def restore(location: str, source: Path) -> Path | None:
     target = sqlite_path(location)
     if target.is_dir():
         raise DatabaseError("db_is_dir", path=target)
-    if source.resolve() == target.resolve():
+    if source.resolve() == target.resolve() or _same_file(source, target):
         raise RuleError("restore_same", path=source)
     if target.exists():
         try:
