@@ -89,6 +89,7 @@ def test_newer_database_is_refused(tmp_path: Path) -> None:
     with pytest.raises(DatabaseError) as info:
         engine_mod.open_database(path)
     assert "升级" in info.value.message
+    assert info.value.message.startswith(f"数据库 {path} 由更新版本")  # its path, not a URL
 
 
 def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
@@ -148,20 +149,20 @@ def test_refused_first_write_leaves_no_folder(  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.sqlite_only(reason="a database file and its folders")
-def test_a_first_import_with_no_good_row_leaves_no_database(
+def test_a_first_import_without_a_database_is_refused(
     cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``--skip-bad`` with every row bad, on a new computer: refused in its transaction, so
-    the database file and the folder made for it go; the bad rows' file is kept."""
+    """An import on a new computer, before ``init``: refused like any write (a mistyped
+    ``--db`` or ``SANLIAN_DB`` would else start a stray ledger), no file or folder made."""
     monkeypatch.delenv("SANLIAN_DB")
     location = Path(engine_mod.default_location())
     path = tmp_path / "户.csv"
     path.write_text("户主姓名,所在社区(村)\n李四,没有这个社区\n", encoding="utf-8-sig")
     result = cli("household", "import", path, "--skip-bad")
     assert result.code == 1, result
-    assert "已另存为" in result.err and result.err.splitlines()[-1].startswith("文件中没有合格的行")
+    assert result.err.splitlines()[-1].endswith("还不存在，请先运行 sanlian init 建立本年度活动。")
     assert not location.exists() and not location.parent.exists()
-    assert (tmp_path / "户.错误.csv").exists()
+    assert not (tmp_path / "户.错误.csv").exists()
 
 
 @pytest.mark.sqlite_only(
@@ -327,3 +328,34 @@ def test_handovers_made_before_are_found_in_the_journal(base: Cli, db_path: Path
     con = sqlite3.connect(db_path)
     assert con.execute(query).fetchall() == marked
     con.close()
+
+
+@pytest.mark.sqlite_only(reason="a database file")
+def test_an_empty_file_is_no_ledger_until_init(cli, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # ``: > 台账.db`` or a failed copy: a listing or an entry does not take it for an empty
+    # ledger (and write one into it); ``init`` does make it one
+    db_path.write_bytes(b"")
+    for args in (("cadre", "list"), ("section", "add", "办公室")):
+        result = cli(*args)
+        assert result.code == 1 and "还不存在，请先运行 sanlian init" in result.err, args
+        assert db_path.stat().st_size == 0
+    assert cli("init", "--year", "2026").code == 0
+    assert cli("section", "add", "办公室").code == 0
+
+
+def test_a_write_to_a_mistyped_database_starts_no_ledger(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    typo = tmp_path / "typo" / "台账.db"
+    result = cli("--db", typo, "section", "add", "办公室")
+    assert result.code == 1 and result.err.strip().endswith(
+        "请先运行 sanlian init 建立本年度活动。"
+    )
+    assert not typo.exists() and not typo.parent.exists()
+
+
+def test_a_table_gone_under_a_running_shell_is_said_in_chinese() -> None:
+    # the file emptied or replaced while ``sanlian shell`` keeps it open: the shell's next
+    # command meets no table where one-shot commands find no sanlian database; both say so
+    from sanlian.db.engine import database_error_key
+
+    assert database_error_key(sqlite3.OperationalError("no such table: cadre")) == "db_not_database"
+    assert database_error_key(sqlite3.OperationalError("no such column: x")) is None

@@ -78,6 +78,50 @@ def _as_clerk() -> dict[str, Any]:
     return {"preexec_fn": _without_root_powers} if os.geteuid() == 0 else {}
 
 
+def _on_a_read_only_database(
+    db_path: Path, cwd: Path, args: tuple[str, ...]
+) -> subprocess.CompletedProcess[str]:
+    """``sanlian ARGS`` run by a clerk (not root) while the database file is read-only."""
+    os.chmod(db_path, 0o400)
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "sanlian", *args],
+            cwd=cwd,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            **_as_clerk(),
+        )
+    finally:
+        os.chmod(db_path, 0o600)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="file modes and capabilities of Linux")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("cadre", "list", "--reveal"),
+        ("cadre", "show", "张伟@办公室", "--reveal"),
+        ("export", "cadre", "--reveal", "-o", "干部.csv"),
+    ],
+)
+def test_reveal_on_a_read_only_database_shows_nothing(
+    base: Cli, db_path: Path, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    # who saw the full numbers cannot be journaled: nothing is shown, no file written
+    before = dump(db_path)
+    result = _on_a_read_only_database(db_path, tmp_path, args)
+    assert result.returncode == 1, result.stderr
+    assert "13812345678" not in result.stdout + result.stderr
+    assert not (tmp_path / "干部.csv").exists()
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("加 --reveal 显示完整号码要记入变更日志，现在记不进去，所以没有显示")
+    assert "只读" in last, result.stderr
+    assert dump(db_path) == before
+    assert base("cadre", "list", "--reveal").out.count("13812345678") == 1  # writable: shown
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="file modes and capabilities of Linux")
 @pytest.mark.parametrize(
     "args",
@@ -93,19 +137,7 @@ def test_a_read_only_database_says_so(
     _sections_csv(tmp_path / "科室.csv", 3)
     assert base("db", "backup", tmp_path / "备份.db").code == 0
     before = dump(db_path)
-    os.chmod(db_path, 0o400)
-    try:
-        result = subprocess.run(
-            [sys.executable, "-m", "sanlian", *args],
-            cwd=tmp_path,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-            capture_output=True,
-            text=True,
-            timeout=300,
-            **_as_clerk(),
-        )
-    finally:
-        os.chmod(db_path, 0o600)
+    result = _on_a_read_only_database(db_path, tmp_path, args)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     last = result.stderr.strip().splitlines()[-1]

@@ -226,3 +226,51 @@ def test_a_revealed_listing_cut_short_by_its_reader_is_journaled(base: Cli, tmp_
     assert process.wait(timeout=60) == 0 and "Traceback" not in rest
     journal = base("history", "-f", "json").json()
     assert journal[0]["kind"] == "reveal" and journal[0]["command"].startswith("export household")
+
+
+def _interrupt_at_commit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Ctrl-C pressed while the command's write is committed (the outermost transaction of
+    a session that journals: not a read's, not an import's savepoint): SQLite has written it,
+    the signal arrives as the driver returns."""
+    import signal
+
+    from sqlalchemy.orm import SessionTransaction
+
+    from sanlian.db import journal
+
+    real = SessionTransaction.commit
+
+    def commit(self: SessionTransaction, *args: Any, **kwargs: Any) -> Any:
+        writing = self.parent is None and journal.recorder(self.session) is not None
+        done = real(self, *args, **kwargs)
+        if writing:
+            signal.raise_signal(signal.SIGINT)
+        return done
+
+    monkeypatch.setattr(SessionTransaction, "commit", commit)
+
+
+def test_ctrl_c_during_a_commit_says_the_change_was_written(
+    base: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as patched:
+        _interrupt_at_commit(patched)
+        result = base("section", "add", "督查科")
+    assert result.code == 130
+    assert "已中断，但这条命令的修改在按下 Ctrl-C 之前已经写入" in result.err, result
+    assert "督查科" in base("section", "list").out  # it was: the sentence is true
+    assert "没有写入" not in result.err
+
+
+def test_ctrl_c_during_the_commit_of_an_import_keeps_its_backup(
+    base: Cli, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = tmp_path / "户.csv"
+    rows.write_text("户主姓名,所在社区(村)\n李四,幸福社区\n王五,幸福社区\n", encoding="utf-8")
+    with monkeypatch.context() as patched:
+        _interrupt_at_commit(patched)
+        result = base("household", "import", str(rows))
+    assert result.code == 130 and "之前已经写入" in result.err, result
+    listed = base("household", "list").out
+    assert "李四" in listed and "王五" in listed
+    assert list((db_path.parent / "sanlian-backups").glob("*-import.db"))  # the way back kept

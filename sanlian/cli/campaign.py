@@ -25,7 +25,7 @@ def init(
     from sanlian.services.clock import now
 
     st = state()
-    with st.session(write=True) as session:
+    with st.session(write=True, create=True) as session:
         view = campaign.create(
             session, year=st.today.year if year is None else year, unit=unit.strip(), now=now()
         )

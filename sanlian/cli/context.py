@@ -45,6 +45,7 @@ class State:
     reveal_asked: bool = False
     revealed: list[str] = field(default_factory=list)
     argv: list[str] | None = None
+    committed: bool = False  # a write of this command is in the database (a Ctrl-C now says so)
     _year: int | None = None
 
     @property
@@ -70,9 +71,13 @@ class State:
         return today()
 
     @contextmanager
-    def session(self, *, write: bool = False, rehearse: bool = False) -> Iterator[Session]:
-        """One transaction on the database; a write creates the file (0600) if it is missing;
-        a rehearsal (``--dry-run``) is rolled back, leaving the file byte for byte as it was.
+    def session(
+        self, *, write: bool = False, rehearse: bool = False, create: bool = False
+    ) -> Iterator[Session]:
+        """One transaction on the database; a rehearsal (``--dry-run``) is rolled back,
+        leaving the file byte for byte as it was. A missing file is made (0600) only with
+        ``create`` (``init``, ``demo``): any other command is refused, as a read is, so that a
+        mistyped ``--db`` or ``SANLIAN_DB`` does not start a stray ledger of its own.
 
         If this command created the file and then failed, the file is removed again, and the
         folders made for it, so that a refusal leaves nothing behind.
@@ -84,14 +89,19 @@ class State:
         location = self.location
         local = not is_url(location)
         created = write and local and not Path(location).expanduser().exists()
+        if created and not create:
+            from sanlian.errors import DatabaseError
+
+            raise DatabaseError("db_missing", path=Path(location).expanduser())
         folders = _missing_folders(Path(location).expanduser()) if created else []
-        db = open_database(location, create=write)
+        db = open_database(location, create=create)
         started()
         if write and local:  # the whole-file undo copy of earlier versions is no longer used
             Path(location).expanduser().with_name(Path(location).name + ".undo").unlink(
                 missing_ok=True
             )
         self.journaled = False
+        held: list[int] | None = None
         try:
             with db.session(commit=not rehearse, write=write) as session:
                 if write:
@@ -104,7 +114,15 @@ class State:
                 yield session
                 if write:
                     journal.finish(session, at=now(), operator=self.who, command=self.command_line)
+                    if not rehearse:
+                        held = _hold_interrupts()  # the commit is not cut in two
+            if held is not None:
+                self.committed = True
         except BaseException:
+            if held is not None:
+                _release_interrupts(held)
+                held = None
+
             db.dispose()
             if created:
                 Path(location).expanduser().unlink(missing_ok=True)
@@ -113,6 +131,8 @@ class State:
                         folder.rmdir()
             raise
         db.dispose()
+        if held is not None and _release_interrupts(held):
+            raise KeyboardInterrupt  # pressed during the commit: said now, as written
 
     @property
     def command_line(self) -> str:
@@ -148,6 +168,34 @@ class State:
         """Something shown with full ID/phone numbers (``--reveal``), for the journal."""
         if self.reveal_asked and what not in self.revealed:
             self.revealed.append(what)
+
+    def check_reveal_journal(self) -> None:
+        """Whether the journal entry of a ``--reveal`` can be written: a write transaction
+        rolled back (it takes the write lock as that entry will; on SQLite it rewrites the
+        file's user version with its own value, which a read-only file refuses). Refused with
+        the reason where it cannot, so that nothing is shown unrecorded."""
+        from sqlalchemy.exc import DBAPIError
+
+        from sanlian.db.engine import database_error_key, is_url, masked
+        from sanlian.errors import DatabaseError, RuleError
+
+        location = self.location
+        if not is_url(location) and not Path(location).expanduser().exists():
+            return  # the command itself says the database is missing
+        try:
+            with self.session(write=True, rehearse=True) as session:
+                connection = session.connection()
+                if connection.dialect.name == "sqlite":
+                    version = connection.exec_driver_sql("PRAGMA user_version").scalar()
+                    connection.exec_driver_sql(f"PRAGMA user_version = {int(version or 0)}")
+        except DatabaseError as exc:
+            raise RuleError("reveal_not_journaled", reason=exc.message) from None
+        except DBAPIError as exc:  # the probe's write refused (a read-only file)
+            key = database_error_key(exc)
+            if key is None:
+                raise
+            reason = DatabaseError(key, path=masked(location)).message
+            raise RuleError("reveal_not_journaled", reason=reason) from None
 
     def journal_reveal(self) -> None:
         """After a command run with ``--reveal``: a journal entry (kind reveal) saying who saw
@@ -314,6 +362,44 @@ def mask_command(args: list[str]) -> str:
 
 
 STATE = State()
+
+_HELD: dict[int, Any] = {}  # the SIGINT handler a commit replaced, by the list it fills
+
+
+def _hold_interrupts() -> list[int]:
+    """From here to ``_release_interrupts``, a Ctrl-C is noted rather than raised: a
+    ``KeyboardInterrupt`` surfacing inside the driver's commit, after SQLite had written it,
+    made the command say that nothing was written (and an import drop its backup). Only in the
+    main thread (where signals are handled); elsewhere nothing is held."""
+    import signal
+    import threading
+
+    caught: list[int] = []
+    if threading.current_thread() is threading.main_thread():
+        with suppress(ValueError, OSError):
+            _HELD[id(caught)] = signal.signal(
+                signal.SIGINT, lambda signum, _frame: caught.append(signum)
+            )
+    return caught
+
+
+def _release_interrupts(caught: list[int]) -> bool:
+    """The handler before ``_hold_interrupts`` back; whether a Ctrl-C came meanwhile."""
+    import signal
+
+    if id(caught) in _HELD:
+        old = _HELD.pop(id(caught))
+        with suppress(ValueError, OSError, TypeError):
+            signal.signal(signal.SIGINT, old if old is not None else signal.default_int_handler)
+    return bool(caught)
+
+
+def interrupted_text() -> str:
+    """What a Ctrl-C says: nothing written, or (the command's write committed before it came)
+    that what it wrote is in the database, and how to see and undo it."""
+    from sanlian.i18n.messages import render
+
+    return render("interrupted_written" if STATE.committed else "shell_interrupted")
 
 
 def reset(**kwargs: Any) -> State:

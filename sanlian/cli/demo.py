@@ -47,7 +47,7 @@ def demo(
         path.unlink()
     st = context.reset(db=str(path), operator="demo")
     as_of = demo_service.standing_day(today())
-    with st.session(write=True) as session:
+    with st.session(write=True, create=True) as session:
         campaign.create(session, year=as_of.year, unit=demo_service.DEMO_UNIT, now=now())
         counts = demo_service.load_registry(session, folder=folder, today=as_of, now=now())
         year = populate_year(session, year=as_of.year, today=as_of, now=now())

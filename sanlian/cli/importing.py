@@ -257,7 +257,9 @@ def _run(
                     + (importing.written_note(result.written_at) if result.written_at else ""),
                 )
     except BaseException:
-        if copy is not None:  # nothing was written: the copy is of the database as it still is
+        if copy is not None and st.committed:  # a Ctrl-C just after the import was written:
+            _keep_backup(copy)  # it is, and so is the way back (said with the interrupt)
+        elif copy is not None:  # nothing was written: the copy is of the database as it is
             copy.unlink(missing_ok=True)
         raise
     finally:

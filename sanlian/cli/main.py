@@ -251,7 +251,7 @@ def _interrupted_said() -> int:
     said it, and its own ``main`` must not say it again. Exit code 130."""
     global _told
     if not _told:
-        sys.stderr.write(INTERRUPTED + "\n")
+        sys.stderr.write(context.interrupted_text() + "\n")
         _told = True
     return 130
 
@@ -380,6 +380,8 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
     ``sanlian shell`` so that each of its lines does not build the command tree again)."""
     from typer import exceptions as te
     from typer._click import exceptions as ce
+
+    context.state().committed = False  # (a shell's last command may have; this one not yet)
 
     from sanlian.errors import SanlianError
 

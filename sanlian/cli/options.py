@@ -56,11 +56,15 @@ OutputOpt = Annotated[Path | None, output_opt(".xlsx .csv .json .md .txt")]
 
 
 def reveal_asked(value: bool) -> bool:
-    """``--reveal`` given: the command's run is journaled (kind reveal) when it succeeds."""
+    """``--reveal`` given: the command's run is journaled (kind reveal) when it succeeds; a
+    database that cannot take that entry (read-only, or locked by another program past the
+    wait) refuses the command now, before any number is shown."""
     if value:
         from sanlian.cli.context import state
 
-        state().reveal_asked = True
+        st = state()
+        st.reveal_asked = True
+        st.check_reveal_journal()
     return value
 
 

@@ -301,6 +301,10 @@ def open_database(location: str | None = None, *, create: bool = False) -> Datab
         path = Path(location).expanduser()
         if path.is_dir():
             raise DatabaseError("db_is_dir", path=path)
+        if not create and path.is_file() and path.stat().st_size == 0:
+            # an empty file (``: > 台账.db``, a failed copy) is no ledger yet: not made one
+            # by a listing or an entry, which would take it for an empty database
+            raise DatabaseError("db_missing", path=path)
         if not path.exists():
             if not create:
                 raise DatabaseError("db_missing", path=path)
@@ -363,6 +367,8 @@ def database_error_key(exc: BaseException) -> str | None:
         return "db_io_error"
     if "malformed" in text or "not a database" in text:
         return "db_corrupt"
+    if "no such table" in text:  # the file replaced under a running shell (emptied, another
+        return "db_not_database"  # program's): sanlian's own tables are always there
     return None
 
 
@@ -394,7 +400,8 @@ def migrate(engine: Engine, *, location: str | None = None) -> list[int]:
         applied = set(conn.execute(select(table.c.version)).scalars())
     known = max(v for v, _n, _f in MIGRATIONS)
     if applied and max(applied) > known:
-        raise DatabaseError("db_newer", path=engine.url, found=max(applied), known=known)
+        where = location or engine.url.render_as_string(hide_password=True)
+        raise DatabaseError("db_newer", path=where, found=max(applied), known=known)
     pending = [m for m in MIGRATIONS if m[0] not in applied]
     if not pending:
         return []
