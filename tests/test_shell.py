@@ -658,3 +658,28 @@ def test_kind_is_completed_from_its_commands_group(base: Cli) -> None:
         "enterprise",
         "household",
     ]
+
+
+def test_a_diary_pasted_in_quotes_keeps_its_line_break(
+    base: Cli, interactive: Callable[[str], int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a bracketed paste of a command whose quoted diary spans two lines, then a second command
+    paste = (
+        'visit add --date 5-1 --cadre 单丽 --community 幸福社区 --form talk --diary "今天入户走访。\n'
+        '群众反映路灯坏了。"\nsection list -f csv'
+    )
+    code = interactive(f"\x1b[200~{paste}\x1b[201~\rexit\r")
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "引号" not in err and "已登记走访" in out + err, (out, err)
+    assert "办公室" in out  # the line after it ran too
+    shown = base("visit", "show", "1", "-f", "json").json()
+    assert shown["diary"] == "今天入户走访。\n群众反映路灯坏了。"
+
+
+def test_pasted_lines_join_only_an_open_quote() -> None:
+    from sanlian.cli.shell import _pasted_lines
+
+    assert _pasted_lines("section list\ncadre list") == ["section list", "cadre list"]
+    assert _pasted_lines('a "x\ny" b\nc') == ['a "x\ny" b', "c"]
+    assert _pasted_lines('a "never closed\nb') == ['a "never closed\nb']

@@ -596,3 +596,46 @@ def test_an_unknown_option_is_offered_only_options_near_it(cli: Cli) -> None:
     assert far.err.strip() == "没有选项 --members。用 sanlian cadre add --help 查看用法。"
     near = cli("cadre", "add", "李四", "--section", "办公室", "--phon", "5")
     assert "没有选项 --phon，是不是想写 --phone？" in near.err
+
+
+# --- 15. Ctrl-C at a question stops the rest of a pasted block ------------------------------
+
+
+def test_ctrl_c_at_a_question_stops_the_lines_pasted_after_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from typer._click import termui
+    from typer.exceptions import Abort
+
+    from sanlian.cli import zh
+    from sanlian.cli.shell import Shell
+
+    def ctrl_c(_prompt: str) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(termui, "visible_prompt_func", ctrl_c)
+    ran: list[str] = []
+
+    def run_line(self: Shell, line: str) -> int:
+        ran.append(line)
+        if line == "undo":  # asks, and is answered by Ctrl-C: cancelled
+            with pytest.raises(Abort):
+                zh.confirm("确定吗？", default=False)
+            return 1
+        return 0
+
+    monkeypatch.setattr(Shell, "run_line", run_line)
+    shell = Shell.__new__(Shell)
+    assert shell._run_pasted("undo\ncadre add 粘贴后续 --section 办公室") is True
+    assert ran == ["undo"]
+    # answered "n" (no Ctrl-C): the next pasted line runs, as typed ones would
+    monkeypatch.setattr(termui, "visible_prompt_func", lambda _prompt: "n")
+    ran.clear()
+
+    def run_line_n(self: Shell, line: str) -> int:
+        ran.append(line)
+        return 1 if line == "undo" and not zh.confirm("确定吗？", default=False) else 0
+
+    monkeypatch.setattr(Shell, "run_line", run_line_n)
+    assert shell._run_pasted("undo\nsection list") is True
+    assert ran == ["undo", "section list"]

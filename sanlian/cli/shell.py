@@ -170,6 +170,27 @@ def split_words(text: str) -> list[str]:
     return words
 
 
+def _pasted_lines(text: str) -> list[str]:
+    """The commands of a pasted block, a line each, except that a quote left open goes on
+    over the line breaks until it is closed: a diary pasted in quotes keeps its lines, as a
+    terminal's shell keeps them (``--diary "今天入户走访。⏎群众反映路灯坏了。"``). A quote
+    never closed leaves the rest as one command, refused for its quote."""
+    lines: list[str] = []
+    held: str | None = None
+    for line in text.split("\n"):
+        held = line if held is None else f"{held}\n{line}"
+        try:
+            split_words(held)
+        except ValueError as exc:
+            if "closing quotation" in str(exc):
+                continue
+        lines.append(held)
+        held = None
+    if held is not None:
+        lines.append(held)
+    return lines
+
+
 # a word starting with ~ and holding no quote, backslash or space
 _BARE_TILDE = re.compile(r"(?:^|(?<=[\s\u3000]))(~[^\s\u3000'\"\\]*)")
 
@@ -323,13 +344,14 @@ class Shell:
             sys.stderr.flush()
 
     def _run(self, words: list[str]) -> int:
+        from sanlian.cli import context
         from sanlian.cli import main as main_module
         from sanlian.i18n.messages import render
 
         try:
             code = main_module.main(self.full_argv(words), command=self.root())
         except KeyboardInterrupt:
-            sys.stderr.write(render("shell_interrupted") + "\n")
+            sys.stderr.write(context.interrupted_text() + "\n")
             return 130
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
@@ -451,11 +473,14 @@ class Shell:
     def _run_pasted(self, text: str) -> bool:
         """Each line of ``text`` (several when pasted at once) in turn, until one is
         interrupted (Ctrl-C: back to the prompt); False to leave."""
-        for line in text.split("\n"):
+        from sanlian.cli.zh import interrupted_at_question
+
+        interrupted_at_question()  # (a question of an earlier line: not this paste's)
+        for line in _pasted_lines(text):
             code = self.run_line(line)
             if code is None:
                 return False
-            if code == 130:
+            if code == 130 or interrupted_at_question():  # Ctrl-C, at a question too
                 break
         return True
 

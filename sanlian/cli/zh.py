@@ -367,6 +367,18 @@ def patch_help() -> None:
 QUESTIONS_REFUSED = False  # set by ``sanlian shell`` reading a file: nobody to answer
 
 
+ANSWERED_BY_INTERRUPT: list[
+    bool
+] = []  # a question answered by Ctrl-C (``interrupted_at_question``)
+
+
+def interrupted_at_question() -> bool:
+    """Whether a question of the last command was answered by Ctrl-C (and forget it)."""
+    answered = bool(ANSWERED_BY_INTERRUPT)
+    ANSWERED_BY_INTERRUPT.clear()
+    return answered
+
+
 def confirm(
     text: str,
     default: bool | None = False,
@@ -392,8 +404,11 @@ def confirm(
         try:
             termui.echo(prompt[:-1], nl=False, err=err)
             value = termui.visible_prompt_func(prompt[-1:]).lower().strip()
-        except (KeyboardInterrupt, EOFError):
-            value = None  # answered by Ctrl-C or Ctrl-D: nothing started, it is cancelled
+        except KeyboardInterrupt:
+            value = None  # answered by Ctrl-C: nothing started, it is cancelled, and a shell
+            ANSWERED_BY_INTERRUPT.append(True)  # runs no more of the lines pasted with it
+        except EOFError:
+            value = None  # answered by Ctrl-D: likewise cancelled
         if value is None:
             termui.echo("", err=err)  # the cursor was after the question
             raise Abort()
