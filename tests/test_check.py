@@ -199,3 +199,14 @@ def test_two_heads_of_the_leading_group_are_reported(base: Cli, db_path: Path) -
     found = _by_check(result)["one_head"]
     assert found["records"] == ["干部编号 1：“张伟”是组长", "干部编号 4：“曾强”是组长"]
     assert found["label"] == "领导小组只有一名组长"
+
+
+def test_a_broken_pair_is_named_by_its_record(base: Cli, db_path: Path) -> None:
+    # a visit's cadre removed behind the program's back: the visit is named (编号 of the
+    # visit), not the pair's internal row number
+    for n in (1, 2, 3):
+        visit = ("visit", "add", "--date", f"5-{n}", "--community", "幸福社区", "--form", "talk")
+        assert base(*visit, "--cadre", "单丽" if n < 3 else "曾强").code == 0
+    _sql(db_path, "delete from cadre where name = '曾强'")
+    found = _by_check(base("db", "check", "-f", "json"))
+    assert found["foreign_keys"]["records"] == ["走访（编号 3）的走访干部引用的干部不存在"]

@@ -1399,3 +1399,18 @@ def test_a_count_in_scientific_notation_is_told_as_a_count(base: Cli, tmp_path: 
     assert result.code == 1
     assert "“家庭人口”“1e3”是科学计数法写的数，请写成整数（如 3）。" in result.err
     assert "号码" not in result.err
+
+
+def test_a_second_skip_bad_import_keeps_the_first_bad_rows_file(base: Cli, tmp_path: Path) -> None:
+    # the clerk is correcting 干部花名册.错误.csv when the original is imported again: the
+    # new bad rows go to 干部花名册.错误（2）.csv, the corrections stay
+    path = write_csv(tmp_path / "干部花名册.csv", BAD)
+    assert base("cadre", "import", path, "--skip-bad").code == 0
+    first = tmp_path / "干部花名册.错误.csv"
+    first.write_text(first.read_text(encoding="utf-8-sig") + "改过\n", encoding="utf-8-sig")
+    kept = first.read_bytes()
+    again = base("cadre", "import", path, "--skip-bad")
+    assert again.code == 0, again
+    second = tmp_path / "干部花名册.错误（2）.csv"
+    assert f"已另存为 {second}" in again.err
+    assert first.read_bytes() == kept and second.exists()

@@ -247,12 +247,31 @@ def test_reveal_on_a_missing_database_does_not_crash(cli: Cli, db_path: Path) ->
     assert not db_path.exists()
 
 
+def test_purge_asks_first(
+    base: Cli, db_path: Path, unchanged: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # it cannot be undone: the record is named and the clerk asked; no answer cancels it
+    from typer._click import termui
+
+    def no_answer(_prompt: str) -> str:
+        raise EOFError  # Ctrl-D, or nothing on the standard input
+
+    assert base("cadre", "add", "赵敏", "--section", "办公室", "--phone", PHONE).code == 0
+    monkeypatch.setattr(termui, "visible_prompt_func", no_answer)
+    result = unchanged(lambda: base("cadre", "remove", "赵敏", "--purge"))
+    assert "将永久清除干部“赵敏”（编号 5）的手机号码、身份证号码" in result.out + result.err
+    assert "已取消" in result.err
+    monkeypatch.setattr(termui, "visible_prompt_func", lambda _prompt: "y")
+    assert base("cadre", "remove", "赵敏", "--purge").code == 0
+    assert PHONE.encode() not in stored_bytes(db_path)
+
+
 def test_purge_leaves_no_trace_of_the_numbers(base: Cli, db_path: Path) -> None:
     assert base("cadre", "add", "赵敏", "--section", "办公室", "--id-number", ID_NUMBER).code == 0
     assert base("cadre", "edit", "赵敏", "--phone", PHONE).code == 0
     assert base("link", "community", "--section", "办公室", "--community", "幸福社区").code == 0
     assert base("cadre", "list", "--reveal").code == 0
-    result = base("cadre", "remove", "赵敏", "--purge")
+    result = base("cadre", "remove", "赵敏", "--purge", "--yes")
     assert result.code == 0, result
     assert "此前的备份文件中仍保留原值" in result.out
     raw = stored_bytes(db_path)
@@ -279,7 +298,7 @@ def test_purge_takes_the_numbers_out_of_the_persons_free_text(base: Cli, db_path
     assert (
         base("household", "edit", "王秀英", "--note", f"身份证{ID_NUMBER}，电话{other}").code == 0
     )
-    result = base("household", "remove", "王秀英", "--purge", "--force")
+    result = base("household", "remove", "王秀英", "--purge", "--force", "--yes")
     assert result.code == 0, result
     assert "以及需求、备注中写下的号码" in result.out
     raw = stored_bytes(db_path)
@@ -307,7 +326,7 @@ def test_household_purge_erases_phone_and_address(base: Cli, db_path: Path) -> N
         "--address",
         "幸福路1号",
     )
-    assert base("household", "remove", "钱七", "--purge").code == 0
+    assert base("household", "remove", "钱七", "--purge", "--yes").code == 0
     raw = stored_bytes(db_path)
     assert PHONE.encode() not in raw and "幸福路1号".encode() not in raw
 
@@ -318,7 +337,7 @@ def test_purge_erases_a_contact_persons_phone(base: Cli, db_path: Path, kind: st
     and so kept only in the journal, is erased from it too."""
     assert base(kind, "add", "和平", "--contact", "刘主任", "--phone", PHONE).code == 0
     assert base(kind, "edit", "和平", "--phone", "").code == 0
-    result = base(kind, "remove", "和平", "--purge")
+    result = base(kind, "remove", "和平", "--purge", "--yes")
     assert result.code == 0, result
     assert "的个人信息（联系人、联系电话，以及" in result.out
     raw = stored_bytes(db_path)

@@ -189,7 +189,7 @@ def test_history_of_an_imported_household(base: Cli, db_path: Path, tmp_path: Pa
 
 def test_purge_of_an_imported_household(base: Cli, db_path: Path, tmp_path: Path) -> None:
     assert base("household", "import", households(tmp_path, 30)).code == 0
-    result = base("household", "remove", "李5", "--purge")
+    result = base("household", "remove", "李5", "--purge", "--yes")
     assert result.code == 0, result
     assert not query(db_path, "select 1 from household where phone = '13800000005'")
     assert not query(

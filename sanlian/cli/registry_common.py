@@ -109,6 +109,22 @@ def attach_common(
             record.pop("uses_text")
         render_record(record, all_cols, fmt=fmt_value(fmt), output=output, reveal=reveal)
 
+    def _ask_before_purge(kind: str, ref: str) -> None:
+        """``--purge`` cannot be undone (the numbers go from the journal too): the record it
+        names is said, and the clerk asked, first (``--yes`` skips the question)."""
+        from sanlian.db import journal
+        from sanlian.i18n.messages import render
+        from sanlian.services import refs
+
+        st = state()
+        with st.session() as session:
+            record = refs.resolve(session, kind, ref, include_retired=True)
+            name, record_id = record.name, record.id
+        fields = "、".join(journal.field_label(kind, f) for f in journal.PERSONAL_FIELDS[kind])
+        question = render("purge_confirm", kind=label, name=name, id=record_id, fields=fields)
+        if not typer.confirm(question, default=False):
+            raise typer.Abort()
+
     @app.command(
         "remove",
         help=f"删除{label}；仍被引用时拒绝并说明被谁引用，加 --force 则停用（保留历史）。",
@@ -137,6 +153,9 @@ def attach_common(
                 help="停用日期，默认今天；可写以前的日期（如调离、搬走的那天），其联系同日结束。",
             ),
         ] = None,
+        yes: Annotated[
+            bool, typer.Option("--yes", help="与 --purge 同用：不再询问，直接清除。")
+        ] = False,
     ) -> None:
         from sanlian.db import journal
         from sanlian.i18n.messages import render
@@ -144,6 +163,8 @@ def attach_common(
 
         st = state()
         notes: list[str] = []
+        if purge and not yes and kind in journal.PERSONAL_FIELDS:
+            _ask_before_purge(kind, ref)
         with st.session(write=True) as session:
             day = st.optional_date(session, date, "停用日期（--date）")
             record, retired = registry.remove(

@@ -211,14 +211,43 @@ def _integrity(session: Session, _today: dt.date) -> list[str]:
 def _foreign_keys(session: Session, _today: dt.date) -> list[str]:
     if _on_server(session):
         return _server_orphans(session)
-    broken = _rows(session, "pragma foreign_key_check")
-    return [_orphan(r[0], r[1], r[2]) for r in broken]
+    from sqlalchemy import text
+
+    found = []
+    for table, row, parent, *_rest in _rows(session, "pragma foreign_key_check"):
+        owner = _JOINS.get(table)
+        if owner is not None and row is not None:  # the rowid of a pair: its record's number
+            row = session.execute(
+                text(f'SELECT "{owner[0]}" FROM "{table}" WHERE rowid = :r'), {"r": row}
+            ).scalar()
+        found.append(_orphan(table, row, parent))
+    return found
+
+
+# the tables of pairs (a visit's cadres…): a broken pair is named by the record it belongs
+# to (column, what a clerk calls that record), not by the pair's own internal row number
+_JOINS = {
+    "activity_cadre": ("activity_id", "活动"),
+    "visit_cadre": ("visit_id", "走访"),
+    "visit_section": ("visit_id", "走访"),
+    "step_measure": ("step_id", "问题办理记录"),
+}
 
 
 def _orphan(table: str, row: object, parent: str) -> str:
-    """A row of ``table`` (its number, or its key) whose reference to ``parent`` finds none."""
+    """A row of ``table`` (its number, or for a pair the number of its record) whose
+    reference to ``parent`` finds none."""
     from sanlian.i18n.labels import TABLE_LABELS
 
+    owner = _JOINS.get(table)
+    if owner is not None:
+        return render(
+            "check_orphan_of",
+            owner=owner[1],
+            row=row,
+            table=TABLE_LABELS.get(table, table),
+            parent=TABLE_LABELS.get(parent, parent),
+        )
     return render(
         "check_orphan",
         table=TABLE_LABELS.get(table, table),
@@ -263,8 +292,13 @@ def _server_orphans(session: Session) -> list[str]:
                 .where(*(c.is_not(None) for c, _p in pairs), pairs[0][1].is_(None))
                 .order_by(*keys)
             )
+            owner = _JOINS.get(table.name)
+            names = [k.name for k in keys]
             for row in session.execute(orphan):
-                where = row[0] if len(keys) == 1 else "、".join(map(str, row))
+                if owner is not None and owner[0] in names:
+                    where = row[names.index(owner[0])]
+                else:
+                    where = row[0] if len(keys) == 1 else "、".join(map(str, row))
                 broken.append(_orphan(table.name, where, parent.name))
     return broken
 

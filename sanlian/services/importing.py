@@ -2237,9 +2237,16 @@ FIELD_TABLES: dict[str, Callable[[], tuple[Field, ...]]] = {}
 
 
 def bad_file_path(path: Path) -> Path:
-    """Beside the input: ``干部花名册.错误.xlsx`` (any Excel format is written back as .xlsx)."""
+    """Beside the input: ``干部花名册.错误.xlsx`` (any Excel format is written back as .xlsx);
+    where that is there already (an earlier import's, which the clerk may be correcting), the
+    next free ``干部花名册.错误（2）.xlsx``: never written over."""
     suffix = ".csv" if path.suffix.lower() in (".csv", ".txt", ".tsv") else ".xlsx"
-    return path.with_name(f"{path.stem}.错误{suffix}")
+    out = path.with_name(f"{path.stem}.错误{suffix}")
+    n = 2
+    while out.exists() or out.is_symlink():
+        out = path.with_name(f"{path.stem}.错误（{n}）{suffix}")
+        n += 1
+    return out
 
 
 def run_import(
