@@ -459,3 +459,28 @@ def test_restore_refuses_the_database_under_another_name(  # type: ignore[no-unt
     result = unchanged(lambda: base("db", "restore", str(twin), "--yes"))
     assert "就是当前数据库本身" in result.err, result
     assert not list((db_path.parent / "sanlian-backups").glob("*before-restore*"))
+
+
+def test_backup_to_a_blank_path_is_refused(base: Cli, tmp_path: Path, unchanged) -> None:  # type: ignore[no-untyped-def]
+    result = unchanged(lambda: base("db", "backup", ""))
+    assert "备份文件路径是空的" in result.err
+
+
+def test_restore_says_what_each_holds_and_warns_of_another_year(  # type: ignore[no-untyped-def]
+    base: Cli, tmp_path: Path, unchanged, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer._click import termui
+
+    def no_answer(_prompt: str) -> str:
+        raise EOFError
+
+    other = tmp_path / "2025.db"
+    assert base("--db", other, "init", "--year", "2025").code == 0
+    monkeypatch.setattr(termui, "visible_prompt_func", no_answer)
+    result = unchanged(lambda: base("db", "restore", other))
+    asked = result.out + result.err
+    assert "注意：备份中最近的是 2025 年的活动，当前数据库是 2026 年的。" in asked
+    assert f"将用备份 {other}（2025 年活动，干部 0 名、走访 0 次、问题 0 件" in asked
+    assert "（当前：2026 年活动，干部 4 名、走访 0 次、问题 0 件" in asked
+    assert base("db", "backup").code == 0  # into sanlian-backups: listed with its year
+    assert [b["years"] for b in base("db", "backups", "-f", "json").json()] == ["2026"]

@@ -639,3 +639,13 @@ def test_ctrl_c_at_a_question_stops_the_lines_pasted_after_it(
     monkeypatch.setattr(Shell, "run_line", run_line_n)
     assert shell._run_pasted("undo\nsection list") is True
     assert ran == ["undo", "section list"]
+
+
+def test_a_full_width_yes_is_yes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer._click import termui
+
+    from sanlian.cli import zh
+
+    for typed, meant in (("ｙ", True), ("Ｙｅｓ", True), ("ｎ", False), ("是", True)):
+        monkeypatch.setattr(termui, "visible_prompt_func", lambda _p, t=typed: t)
+        assert zh.confirm("确定吗？", default=False) is meant, typed

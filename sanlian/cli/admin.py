@@ -48,6 +48,10 @@ def backup(
 
     if target is None:
         done = admin.backup(state().location)
+    elif not target.strip():  # ``db backup ""``: a path left out by mistake, not "here"
+        from sanlian.errors import ValidationError
+
+        raise ValidationError("backup_path_blank")
     else:
         folder = target.endswith(("/", "\\"))
         done = admin.backup(state().location, Path(target).expanduser(), folder=folder)
@@ -68,6 +72,7 @@ def backups_list(fmt: FormatOpt = None, output: OutputOpt = None) -> None:
             "taken_at": b.taken_at.strftime("%Y-%m-%d %H:%M:%S"),
             "reason": b.reason,
             "reason_label": backups.REASONS.get(b.reason, b.reason),
+            "years": "、".join(str(y) for y in backups.campaign_years(b.path)),
             "size": b.size,
             "path": str(b.path),
         }
@@ -80,6 +85,7 @@ def backups_list(fmt: FormatOpt = None, output: OutputOpt = None) -> None:
         Col("id", "序号"),
         Col("taken_at", "时间"),
         Col("reason_label", "原因"),
+        Col("years", "活动年度"),
         Col("size", "字节数"),
         Col("path", "文件"),
     ]
@@ -104,10 +110,21 @@ def restore(
     source = source.expanduser()
     backups.sqlite_path(st.location)  # a server URL: say so before asking
     backups.verify(source)
-    if not yes and not typer.confirm(
-        render("restore_confirm", path=masked(st.location)), default=False
-    ):
-        raise typer.Abort()
+    if not yes:
+        current = backups.sqlite_path(st.location)
+        now_holds = backups.describe(current) if current.is_file() else ""
+        question = render(
+            "restore_confirm",
+            path=masked(st.location),
+            source=source,
+            backup=backups.describe(source) or "无法读出概况",
+            current=now_holds or "无法读出概况",
+        )
+        theirs, ours = backups.campaign_years(source), backups.campaign_years(current)
+        if theirs and ours and max(theirs) != max(ours):  # another year's ledger, likely
+            question = render("restore_other_year", theirs=max(theirs), ours=max(ours)) + question
+        if not typer.confirm(question, default=False):
+            raise typer.Abort()
     kept = admin.restore(st.location, source)
     typer.echo(render("restore_done", path=st.location, source=source, kept=kept or "（无）"))
 

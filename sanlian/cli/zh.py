@@ -390,6 +390,8 @@ def confirm(
     """``typer.confirm`` in Chinese (an answer other than y/n is asked again in Chinese; 是 and
     否 are understood); with no one to answer (a shell reading a file) the command is refused
     before anything is asked, so that the next lines are not taken as answers."""
+    import unicodedata
+
     from typer._click import termui
     from typer.exceptions import Abort
 
@@ -403,7 +405,8 @@ def confirm(
     while True:
         try:
             termui.echo(prompt[:-1], nl=False, err=err)
-            value = termui.visible_prompt_func(prompt[-1:]).lower().strip()
+            answer_typed = termui.visible_prompt_func(prompt[-1:])
+            value = unicodedata.normalize("NFKC", answer_typed).lower().strip()  # ｙ, Ｙｅｓ
         except KeyboardInterrupt:
             value = None  # answered by Ctrl-C: nothing started, it is cancelled, and a shell
             ANSWERED_BY_INTERRUPT.append(True)  # runs no more of the lines pasted with it

@@ -162,7 +162,8 @@ MESSAGES: dict[str, str] = {
     "backup_exists": "备份文件 {path} 已存在，为免覆盖请换一个文件名或指定一个文件夹。",
     "backup_done": "已备份到 {path}。",
     "restore_not_backup": "{path} 不是完好的 sanlian 数据库备份，请检查文件名，未做任何修改。",
-    "restore_confirm": "将用备份替换数据库 {path}（原库另存一份），确定吗？",
+    "restore_confirm": "将用备份 {source}（{backup}）替换数据库 {path}（当前：{current}；原库另存一份），确定吗？",
+    "restore_other_year": "注意：备份中最近的是 {theirs} 年的活动，当前数据库是 {ours} 年的。",
     "restore_done": "已用 {source} 恢复数据库 {path}；原数据库另存为 {kept}。",
     # --- backups, restore and faults (issue 6) ------------------------------------------------
     "db_is_dir": "{path} 是一个文件夹，不是数据库文件，请在 --db 或 SANLIAN_DB 中写到文件名（如 {path}/sanlian.db）。",
@@ -194,6 +195,7 @@ MESSAGES: dict[str, str] = {
     "import_backup": "导入前已自动备份数据库到 {path}。",
     "reveal_not_journaled": "加 --reveal 显示完整号码要记入变更日志，现在记不进去，所以没有显示：{reason}",
     "purge_confirm": "将永久清除{kind}“{name}”（编号 {id}）的{fields}，连同变更日志中的原值，清除后不能撤销；确定吗？",
+    "backup_path_blank": "备份文件路径是空的；请写文件名或文件夹（以 / 结尾），或者不写，存入数据库旁的 sanlian-backups 文件夹。",
     "restore_same": "{path} 就是当前数据库本身，无需恢复。",
     "demo_no_samples": "找不到示例数据文件夹 {path}，请在 sanlian 源码目录下运行 sanlian demo。",
     "demo_not_ours": "{path} 已存在且不是演示数据库，为免覆盖正式数据，请换一个 --db 路径。",

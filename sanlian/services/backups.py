@@ -301,6 +301,42 @@ def rotate(copy: Path, keep: int | None = None) -> list[Path]:
 # --- checking a file before it replaces the database ----------------------------------------
 
 
+def describe(path: Path) -> str:
+    """What a sanlian database file holds, for the clerk to recognise it before a restore:
+    its campaigns' years, its cadres, visits and problems, and when it was last changed (read
+    only; ``""`` where the file cannot be read so)."""
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return ""
+    try:
+        years = [str(r[0]) for r in con.execute("select year from campaign order by year")]
+        cadres, visits, problems = (
+            con.execute(f"select count(*) from {table}").fetchone()[0]
+            for table in ("cadre", "visit", "problem")
+        )
+        last = con.execute("select max(at) from journal").fetchone()[0]
+    except sqlite3.Error:
+        return ""
+    finally:
+        con.close()
+    when = f"，最后修改于 {str(last)[:16]} UTC" if last else ""
+    held = f"{'、'.join(years)} 年活动" if years else "还没有活动年度"
+    return f"{held}，干部 {cadres} 名、走访 {visits} 次、问题 {problems} 件{when}"
+
+
+def campaign_years(path: Path) -> list[int]:
+    """The years of the campaigns a sanlian database file holds (read only; [] if unreadable)."""
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return [int(r[0]) for r in con.execute("select year from campaign order by year")]
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return []
+
+
 def verify(path: Path) -> int:
     """Refuse ``path`` unless it is a sound sanlian database this program can open; return its
     schema version. Each refusal is one sentence saying which test failed."""
