@@ -49,6 +49,7 @@ def test_a_clean_database_passes_every_check(base: Cli) -> None:
         "visit_sections",
         "problem_status",
         "problem_dates",
+        "link_dates",
     }
     assert all(f["ok"] and f["count"] == 0 and f["records"] == [] for f in found.values())
     table = base("db", "check")
@@ -140,6 +141,22 @@ def test_visits_and_problems_that_break_the_rules(base: Cli, db_path: Path) -> N
         problem.format(r="2026-05-01", d="2026-04-01", s="pending"),  # 3: due before raised
         step.format(p=3, k="raise", d="2026-05-01"),
         problem.format(r="2026-05-01", d="2026-05-31", s="pending"),  # 4: no steps at all
+        "update problem set last_step_on = '2026-05-04' where id = 2",  # (2's latest step)
+        problem.format(r="2026-05-01", d="2026-05-31", s="pending"),  # 5: a step before raised
+        step.format(p=5, k="raise", d="2026-05-01"),
+        step.format(p=5, k="progress", d="2026-04-20"),
+        problem.format(r="2026-05-01", d="2026-05-31", s="pending"),  # 6: pending, resolved_on
+        step.format(p=6, k="raise", d="2026-05-01"),
+        "update problem set resolved_on = '2026-05-09' where id = 6",
+        problem.format(r="2026-05-01", d="2026-05-31", s="in_progress"),  # 7: a later step
+        step.format(p=7, k="raise", d="2026-05-01"),
+        step.format(p=7, k="progress", d="2026-07-01"),
+        "update problem set last_step_on = '2026-07-01' where id = 7",
+        problem.format(r="2026-05-01", d="2026-05-31", s="in_progress"),  # 8: last_step_on
+        step.format(p=8, k="raise", d="2026-05-01"),
+        step.format(p=8, k="progress", d="2026-05-05"),
+        _link("household", cadre=3, household_id=1),
+        "update link set start_on = '2026-05-01', end_on = '2026-04-30' where id = 1",
     )
     result = base("db", "check", "-f", "json")
     assert result.code == 1, result
@@ -152,9 +169,16 @@ def test_visits_and_problems_that_break_the_rules(base: Cli, db_path: Path) -> N
     assert found["problem_status"]["records"] == [
         "问题编号 1：状态为“已解决”，但最后一步是“提出”，应为“待办”",
         "问题编号 4：没有“提出”记录",
+        "问题编号 5：有办理记录的日期（2026-04-20）早于提出日期 2026-05-01，先后颠倒，请核对各步日期",
+        "问题编号 6：状态为“待办”，却记有解决日期 2026-05-09",
+        "问题编号 8：最后办理日期记为 2026-05-01，但办理记录最晚是 2026-05-05",
     ]
     assert found["problem_dates"]["records"] == [
-        "问题编号 3：办理期限 2026-04-01 早于提出日期 2026-05-01"
+        "问题编号 3：办理期限 2026-04-01 早于提出日期 2026-05-01",
+        "问题编号 7：办理记录日期 2026-07-01 晚于今天",
+    ]
+    assert found["link_dates"]["records"] == [
+        "联系编号 1：结束日期 2026-04-30 早于开始日期 2026-05-01"
     ]
 
 

@@ -37,7 +37,7 @@ def demo(
     path = (db or default_demo_path()).expanduser()
     folder = demo_service.sample_dir()
     if path.exists():
-        if db is not None:
+        if db is not None and path.stat().st_size:  # (an empty file holds no ledger)
             existing = open_database(str(path))
             with existing.session() as session:
                 ours = demo_service.is_demo_database(session) or demo_service.holds_nothing(session)

@@ -106,8 +106,9 @@ CHECKS: dict[str, str] = {
     "visit_dates": "走访日期在活动期间且不晚于今天",
     "visit_cadres": "每次走访都有走访干部",
     "visit_sections": "按科室统计的走访与走访干部所在科室一致",
-    "problem_status": "问题状态与最后一步办理记录一致",
-    "problem_dates": "问题的办理期限不早于提出日期",
+    "problem_status": "问题的状态和解决、办结、最后办理日期与办理记录一致",
+    "problem_dates": "问题的办理期限不早于提出日期，办理记录不晚于今天",
+    "link_dates": "联系的结束日期不早于开始日期",
 }
 
 
@@ -170,6 +171,7 @@ def check(session: Session, *, today: dt.date | None = None) -> list[dict[str, A
         ("visit_sections", _visit_sections),
         ("problem_status", _problem_status),
         ("problem_dates", _problem_dates),
+        ("link_dates", _link_dates),
     ]
     for key, rule in rules:
         try:
@@ -440,34 +442,102 @@ def _visit_sections(session: Session, _today: dt.date) -> list[str]:
 
 
 def _problem_status(session: Session, _today: dt.date) -> list[str]:
+    """The stored state of each problem (status, resolved_on, closed_on, last_step_on: what
+    the reports read) against its steps; for each problem the first thing wrong, the most
+    basic first (steps dated before it was raised make its "last step" meaningless)."""
     from sanlian.i18n.labels import PROBLEM_STATUS
 
-    steps = _rows(
+    def step(what: str, kind: str = "") -> str:
+        where = f" and s.kind = '{kind}'" if kind else ""
+        return f"(select {what} from problem_step s where s.problem_id = p.id{where})"
+
+    rows = _rows(
         session,
-        "select p.id, p.status, (select s.kind from problem_step s where s.problem_id = p.id "
-        "and s.kind <> 'extend' order by s.step_on desc, s.id desc limit 1) "
+        "select p.id, p.status, p.raised_on, p.resolved_on, p.closed_on, p.last_step_on, "
+        "(select s.kind from problem_step s where s.problem_id = p.id "
+        "and s.kind <> 'extend' order by s.step_on desc, s.id desc limit 1), "
+        f"{step('min(s.step_on)')}, {step('max(s.step_on)')}, {step('count(*)', 'raise')}, "
+        f"{step('max(s.step_on)', 'resolve')}, {step('max(s.step_on)', 'close')} "
         "from problem p order by p.id",
     )
     wrong = []
-    for pid, status, last in steps:
+    for (
+        pid,
+        status,
+        raised,
+        resolved,
+        closed,
+        last_on,
+        last,
+        first,
+        latest,
+        raises,
+        res,
+        clo,
+    ) in rows:
+        raised, resolved, closed, last_on = map(_day, (raised, resolved, closed, last_on))
+        first, latest, res, clo = map(_day, (first, latest, res, clo))
+        said = PROBLEM_STATUS.get(status, status)
         expected = _STATUS_AFTER.get(str(last)) if last is not None else None
-        if expected is None:
-            wrong.append(f"问题编号 {pid}：没有“提出”记录")
+        if not raises:
+            found = "没有“提出”记录"
+        elif first is not None and raised is not None and first < raised:
+            found = f"有办理记录的日期（{first}）早于提出日期 {raised}，先后颠倒，请核对各步日期"
+        elif raises > 1:
+            found = f"有 {raises} 条“提出”记录"
         elif status != expected:
-            wrong.append(
-                f"问题编号 {pid}：状态为“{PROBLEM_STATUS.get(status, status)}”，"
-                f"但最后一步是“{_step_label(str(last))}”，应为“{PROBLEM_STATUS[expected]}”"
+            found = (
+                f"状态为“{said}”，但最后一步是“{_step_label(str(last))}”，"
+                f"应为“{PROBLEM_STATUS[expected]}”"
+                if expected is not None
+                else f"状态为“{said}”，但没有可据以判断的办理记录"
             )
+        elif status == "resolved" and resolved != res:
+            found = f"解决日期记为 {resolved or '（空）'}，但最后一次“解决”记录是 {res}"
+        elif status != "resolved" and resolved is not None:
+            found = f"状态为“{said}”，却记有解决日期 {resolved}"
+        elif status == "unresolvable" and closed != clo:
+            found = f"办结日期记为 {closed or '（空）'}，但“无法解决”记录是 {clo}"
+        elif status != "unresolvable" and closed is not None:
+            found = f"状态为“{said}”，却记有办结日期 {closed}"
+        elif last_on != latest:
+            found = f"最后办理日期记为 {last_on}，但办理记录最晚是 {latest}"
+        else:
+            continue
+        wrong.append(f"问题编号 {pid}：{found}")
     return wrong
 
 
-def _problem_dates(session: Session, _today: dt.date) -> list[str]:
+def _day(value: Any) -> dt.date | None:
+    """A date as the driver gives it (ISO text on SQLite, a date on a server)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _problem_dates(session: Session, today: dt.date) -> list[str]:
     rows = _rows(
         session,
         "select p.id, p.raised_on, p.due_on from problem p where p.due_on < p.raised_on "
         "order by p.id",
     )
-    return [f"问题编号 {i}：办理期限 {d} 早于提出日期 {r}" for i, r, d in rows]
+    found = [f"问题编号 {i}：办理期限 {d} 早于提出日期 {r}" for i, r, d in rows]
+    later = _rows(
+        session,
+        "select s.problem_id, max(s.step_on) from problem_step s where s.step_on > :today "
+        "group by s.problem_id order by s.problem_id",
+        today=today,
+    )
+    found += [f"问题编号 {i}：办理记录日期 {_day(d)} 晚于今天" for i, d in later]
+    return found
+
+
+def _link_dates(session: Session, _today: dt.date) -> list[str]:
+    rows = _rows(
+        session,
+        "select l.id, l.start_on, l.end_on from link l where l.end_on < l.start_on order by l.id",
+    )
+    return [f"联系编号 {i}：结束日期 {_day(e)} 早于开始日期 {_day(s)}" for i, s, e in rows]
 
 
 def _step_label(kind: str) -> str:
