@@ -590,7 +590,11 @@ def test_sections_import(base: Cli, tmp_path: Path) -> None:
 
 def test_first_import_into_a_new_database(cli: Cli, tmp_path: Path, db_path: Path) -> None:
     rows = [["名称", "乡镇(街道)", "类别"], ["幸福社区", "兰山街道", "社区"]]
-    result = cli("community", "import", write_csv(tmp_path / "x.csv", rows))
+    refused = cli("community", "import", write_csv(tmp_path / "x.csv", rows))
+    assert refused.code == 1 and "请先运行 sanlian init" in refused.err  # no stray ledger
+    assert not db_path.exists()
+    assert cli("init", "--year", "2026").code == 0
+    result = cli("community", "import", tmp_path / "x.csv")
     assert result.code == 0, result
     assert rows_of(db_path, "select name, town from community") == [("幸福社区", "兰山街道")]
 
@@ -1102,7 +1106,7 @@ def test_bad_rows_beside_rows_already_registered_get_no_skip_bad_advice(
 
 
 def test_skip_bad_when_the_bad_rows_cannot_be_written_or_rehearsed(
-    base: Cli, tmp_path: Path, db_path: Path
+    base: Cli, tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rows = [["户主姓名", "所在社区(村)"], ["李四", "幸福社区"], ["王五", "没有这个社区"]]
     path = write_csv(tmp_path / "户.csv", rows)
@@ -1113,6 +1117,9 @@ def test_skip_bad_when_the_bad_rows_cannot_be_written_or_rehearsed(
         and "并加 --skip-bad" not in rehearsed.err
     )
     (tmp_path / "户.错误.csv").mkdir()  # where the bad rows would go: not a file
+    from sanlian.services import importing
+
+    monkeypatch.setattr(importing, "bad_file_path", lambda _path: tmp_path / "户.错误.csv")
     before = dump(db_path)
     result = base("household", "import", path, "--skip-bad")
     assert result.code == 1 and dump(db_path) == before

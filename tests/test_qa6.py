@@ -429,7 +429,7 @@ def test_progress_by_cadre_with_no_cadre_is_still_the_cadres_table(cli: Cli) -> 
     assert "各干部事项" in text and "各科室进度" not in text
     csv_out = cli("progress", "--by", "cadre", "-f", "csv").out
     assert csv_out.lstrip("\ufeff").splitlines() == [
-        "科室,姓名,现结对,联系企业,走访,最近走访,调研报告,参加活动,问题已解决,负责问题"
+        "科室,姓名,现结对,联系企业,走访,最近走访,调研报告,参加活动,问题已解决,负责问题,停用日期"
     ]
     assert "by_cadre" not in cli("progress", "--by", "cadre", "-f", "json").out
 

@@ -208,7 +208,9 @@ def test_the_database_is_opened_and_migrated_once(
 
 
 @pytest.mark.sqlite_only(reason="removes the SQLite file")
-def test_a_file_made_anew_is_opened_afresh(base: Cli, db_path: Path) -> None:
+def test_a_file_removed_under_the_session_is_not_made_anew(
+    base: Cli, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import sqlite3
 
     from sanlian.cli.shell import Shell
@@ -216,8 +218,14 @@ def test_a_file_made_anew_is_opened_afresh(base: Cli, db_path: Path) -> None:
     shell = Shell()
     with shell._session():
         assert shell.run_line("section add 人事科") == 0
-        db_path.unlink()  # someone removes the file while the session keeps it open
-        assert shell.run_line("section add 财务科") == 0  # a write makes a new file
+        db_path.unlink()  # someone removes (or moves) the file while the session keeps it open
+        capsys.readouterr()
+        # a write no longer starts a new, empty ledger there: refused, as a read is
+        assert shell.run_line("section add 财务科") == 1
+        assert "还不存在，请先运行 sanlian init" in capsys.readouterr().err
+        assert not db_path.exists()
+        assert base("init", "--year", "2026").code == 0  # made anew by init: opened afresh
+        assert shell.run_line("section add 财务科") == 0
     con = sqlite3.connect(db_path)
     try:
         names = [row[0] for row in con.execute("SELECT name FROM section")]

@@ -274,3 +274,27 @@ def test_ctrl_c_during_the_commit_of_an_import_keeps_its_backup(
     listed = base("household", "list").out
     assert "李四" in listed and "王五" in listed
     assert list((db_path.parent / "sanlian-backups").glob("*-import.db"))  # the way back kept
+
+
+def test_ctrl_c_ends_a_read_waiting_for_a_locked_database(base: Cli, db_path: Path) -> None:
+    # another program holds the file exclusively (a colleague committing a large import): a
+    # listing waits for it in slices, and a Ctrl-C ends the wait at once, not after 30 s
+    import sqlite3
+    import time
+
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        proc = _started(["cadre", "list"], stdout=subprocess.PIPE)
+        time.sleep(2.5)  # started, and waiting (told after a second)
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=60)
+        took = time.monotonic() - sent
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert proc.returncode == 130, err
+    assert took < 20, took  # not the 30 s wait inside SQLite (a generous margin: no timing)
+    text = err.decode()
+    assert "按 Ctrl-C 可取消" in text and text.strip().endswith("已中断，未完成的修改没有写入。")

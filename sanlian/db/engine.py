@@ -113,6 +113,7 @@ def _sqlite_engine(path: Path, timeout: float = BUSY_TIMEOUT) -> Engine:
             _begin_immediate(connection)
         else:
             connection.exec_driver_sql("BEGIN")
+            _read_lock(connection)
 
     return engine
 
@@ -126,19 +127,36 @@ def _begin_immediate(connection: Any) -> None:
     waits in slices of ``LOCK_SLICE_MS``: between them Python runs, so a Ctrl-C or a closed
     terminal ends the wait at once (one wait of 30 s inside SQLite held them until it returned),
     and the clerk who has waited a second is told once what the command is waiting for."""
+    _in_slices(connection, "BEGIN IMMEDIATE")
+
+
+def _read_lock(connection: Any) -> None:
+    """A reading transaction's shared lock, taken at its start the way ``_begin_immediate``
+    takes the write lock: while another program holds the file exclusively (a writer
+    committing, or spilling a large import's pages), the wait is in slices that a Ctrl-C
+    ends, not one of 30 s inside SQLite. Once held, no writer commits under it."""
+    _in_slices(connection, "SELECT 1 FROM sqlite_master LIMIT 1")
+
+
+def _in_slices(connection: Any, statement: str) -> None:
+    """``statement``, retried while the database is locked, in slices of ``LOCK_SLICE_MS``, up
+    to the connection's own busy timeout in all (``BUSY_TIMEOUT``, or the shorter one of a
+    connection that must not wait, such as the shell's reading of names for completion)."""
     import time
 
     from sqlalchemy.exc import OperationalError
 
+    configured = int(connection.exec_driver_sql("PRAGMA busy_timeout").scalar() or 0)
+    waits = min(configured, int(BUSY_TIMEOUT * 1000))
     began = time.monotonic()
-    deadline = began + BUSY_TIMEOUT
-    connection.exec_driver_sql(f"PRAGMA busy_timeout = {LOCK_SLICE_MS}")
+    deadline = began + waits / 1000
+    connection.exec_driver_sql(f"PRAGMA busy_timeout = {min(LOCK_SLICE_MS, waits)}")
     told = False
     try:
         while True:
             tried = time.monotonic()
             try:
-                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                connection.exec_driver_sql(statement)
                 return
             except OperationalError as exc:
                 if database_error_key(exc) != "db_locked" or time.monotonic() >= deadline:
@@ -149,7 +167,7 @@ def _begin_immediate(connection: Any) -> None:
                 told = True
                 _say_waiting()
     finally:  # the rest of the transaction (its commit, for readers to finish) waits as before
-        connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {configured}")
 
 
 def _say_waiting() -> None:
