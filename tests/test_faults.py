@@ -144,6 +144,8 @@ def test_a_read_only_database_says_so(
     assert "只读" in last or "没有权限" in last, result.stderr
     assert "未做任何修改" in last
     assert dump(db_path) == before
+    # nor a copy "before the restore" left behind (a refused restore replaced nothing)
+    assert not list((db_path.parent / "sanlian-backups").glob("*before-restore*"))
 
 
 def test_a_full_disk_leaves_the_database_as_it_was(
@@ -231,3 +233,30 @@ def test_debug_shows_the_fault_with_its_numbers_masked(base: Cli, db_path: Path)
     assert "Traceback" in result.err and "[parameters: (" in result.err
     assert "13812349999" not in result.err and number not in result.err
     assert "138****9999" in result.err and "370102********1234" in result.err
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="file modes and capabilities of Linux")
+def test_a_database_in_a_read_only_folder_names_the_folder(cli: Cli, tmp_path: Path) -> None:
+    # the file is there and writable; its journal cannot be made beside it: the folder is
+    # named (it said the file or folder might not exist)
+    folder = tmp_path / "只读"
+    folder.mkdir()
+    db = folder / "台账.db"
+    assert cli("--db", db, "init", "--year", "2026").code == 0
+    before = dump(db)
+    os.chmod(folder, 0o555)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "sanlian", "--db", str(db), "section", "add", "新科室"],
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            **_as_clerk(),
+        )
+    finally:
+        os.chmod(folder, 0o755)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith(f"没有权限写入 {folder}，未做任何修改")
+    assert dump(db) == before

@@ -644,8 +644,14 @@ def _database_error(exc: Exception) -> tuple[str, dict[str, object]] | None:
         return None
     if isinstance(exc, DBAPIError | sqlite3.Error):
         key = database_error_key(exc)
+        location = context.state().location
+        if key in ("db_cannot_open", "db_readonly") and os.path.isfile(location):
+            folder = os.path.dirname(os.path.abspath(location))
+            writable = os.access(location, os.W_OK)
+            if writable and not os.access(folder, os.W_OK):  # the file may be written, but
+                return "fs_denied", {"path": folder}  # its journal not made beside it
         if key:
-            return key, {"path": context.state().location}
+            return key, {"path": location}
     text = str(exc).lower()
     if "lock timeout" in text or "deadlock detected" in text or "could not serialize" in text:
         return "db_locked", {}

@@ -473,7 +473,12 @@ def restore(location: str, source: Path) -> Path | None:
                 raise DatabaseError("db_not_database", path=target)  # opened, it would be lost
             with _held(target) as held:  # no write lands between the copy and the restore
                 kept = take(location, "before-restore", connection=held)
-                _write_over(source, held, target)
+                try:
+                    _write_over(source, held, target)
+                except BaseException:  # refused (read-only, full…): nothing was replaced,
+                    if kept is not None:  # so there is nothing to keep ("未做任何修改")
+                        kept.unlink(missing_ok=True)
+                    raise
             return kept
         except DatabaseError as exc:
             if exc.key != "db_not_database":
