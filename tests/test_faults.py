@@ -84,17 +84,22 @@ def _on_a_read_only_database(
     """``sanlian ARGS`` run by a clerk (not root) while the database file is read-only."""
     os.chmod(db_path, 0o400)
     try:
-        return subprocess.run(
-            [sys.executable, "-m", "sanlian", *args],
-            cwd=cwd,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-            capture_output=True,
-            text=True,
-            timeout=300,
-            **_as_clerk(),
-        )
+        return _run_as_clerk(cwd, args)
     finally:
         os.chmod(db_path, 0o600)
+
+
+def _run_as_clerk(cwd: Path, args: tuple[str, ...]) -> subprocess.CompletedProcess[str]:
+    """``sanlian ARGS`` run by a clerk: without root's power to write any file."""
+    return subprocess.run(
+        [sys.executable, "-m", "sanlian", *args],
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        **_as_clerk(),
+    )
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="file modes and capabilities of Linux")
@@ -246,15 +251,7 @@ def test_a_database_in_a_read_only_folder_names_the_folder(cli: Cli, tmp_path: P
     before = dump(db)
     os.chmod(folder, 0o555)
     try:
-        result = subprocess.run(
-            [sys.executable, "-m", "sanlian", "--db", str(db), "section", "add", "新科室"],
-            cwd=tmp_path,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-            capture_output=True,
-            text=True,
-            timeout=300,
-            **_as_clerk(),
-        )
+        result = _run_as_clerk(tmp_path, ("--db", str(db), "section", "add", "新科室"))
     finally:
         os.chmod(folder, 0o755)
     assert result.returncode == 1, result.stderr
