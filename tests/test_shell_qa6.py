@@ -649,3 +649,21 @@ def test_a_full_width_yes_is_yes(monkeypatch: pytest.MonkeyPatch) -> None:
     for typed, meant in (("ｙ", True), ("Ｙｅｓ", True), ("ｎ", False), ("是", True)):
         monkeypatch.setattr(termui, "visible_prompt_func", lambda _p, t=typed: t)
         assert zh.confirm("确定吗？", default=False) is meant, typed
+
+
+def test_install_completion_is_said_in_chinese(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from typer import _completion_shared
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setattr(_completion_shared, "_get_shell_name", lambda: "bash")
+    done = cli("--install-completion")
+    script = tmp_path / ".bash_completions" / "sanlian.sh"
+    assert done.code == 0, done
+    assert done.out.strip() == f"已为 bash 安装命令补全：{script}；重新打开终端窗口后生效。"
+    assert script.is_file() and "completion installed" not in done.out + done.err
+    monkeypatch.setattr(_completion_shared, "_get_shell_name", lambda: "tcsh")
+    refused = cli("--install-completion")
+    assert refused.code == 1 and "不能为这个 shell（tcsh）安装命令补全" in refused.err
+    assert "not supported" not in refused.out + refused.err

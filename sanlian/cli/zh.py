@@ -360,8 +360,46 @@ def patch_help() -> None:
         import typer
 
         typer.confirm = confirm
+        _completion_install_in_chinese()
     except Exception:  # pragma: no cover - a Typer without these internals
         return
+
+
+def _completion_install_in_chinese() -> None:
+    """``--install-completion`` said in Chinese where it is installed (Typer: "bash completion
+    installed in …", "Completion will take effect once you restart the terminal", "Shell … is
+    not supported."): its option takes this callback instead of Typer's."""
+    from typer import completion
+
+    for placeholder in (
+        completion._install_completion_placeholder_function,
+        completion._install_completion_no_auto_placeholder_function,
+    ):
+        for info in placeholder.__defaults__ or ():
+            if getattr(info, "callback", None) is completion.install_callback:
+                info.callback = _install_completion
+
+
+def _install_completion(ctx: Any, _param: Any, value: Any) -> Any:
+    import os
+
+    from typer import _completion_shared
+    from typer._click import termui
+    from typer.exceptions import Exit
+
+    from sanlian.i18n.messages import render
+
+    if not value or ctx.resilient_parsing:
+        return value
+    shell = value if isinstance(value, str) else None
+    if shell is None and not os.getenv("_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION"):
+        shell = _completion_shared._get_shell_name()
+    if shell not in ("bash", "zsh", "fish", "powershell", "pwsh"):
+        termui.echo(render("completion_unsupported", shell=shell or "（未识别）"), err=True)
+        raise Exit(1)
+    shell, path = _completion_shared.install(shell=shell)
+    termui.echo(render("completion_installed", shell=shell, path=path))
+    raise Exit(0)
 
 
 QUESTIONS_REFUSED = False  # set by ``sanlian shell`` reading a file: nobody to answer

@@ -196,6 +196,8 @@ MESSAGES: dict[str, str] = {
     "reveal_not_journaled": "加 --reveal 显示完整号码要记入变更日志，现在记不进去，所以没有显示：{reason}",
     "purge_confirm": "将永久清除{kind}“{name}”（编号 {id}）的{fields}，连同变更日志中的原值，清除后不能撤销；确定吗？",
     "backup_path_blank": "备份文件路径是空的；请写文件名或文件夹（以 / 结尾），或者不写，存入数据库旁的 sanlian-backups 文件夹。",
+    "completion_installed": "已为 {shell} 安装命令补全：{path}；重新打开终端窗口后生效。",
+    "completion_unsupported": "不能为这个 shell（{shell}）安装命令补全：支持 bash、zsh、fish 和 PowerShell；在 sanlian shell 里按 Tab 也能补全。",
     "restore_same": "{path} 就是当前数据库本身，无需恢复。",
     "demo_no_samples": "找不到示例数据文件夹 {path}，请在 sanlian 源码目录下运行 sanlian demo。",
     "demo_not_ours": "{path} 已存在且不是演示数据库，为免覆盖正式数据，请换一个 --db 路径。",
