@@ -432,8 +432,8 @@ def test_retiring_the_unit_that_covers_a_pair_is_refused_as_ending_its_link_is(
         f"停用{label}“{name}”会结束联系 1，此后仍有 1 对结对在此社区(村)继续：单丽—“王秀英”"
         "（联系编号 2）；"
     ), refused.err
-    assert "sanlian link end 2 --date 2026-06-15" in refused.err
-    # with the pair ended (today its last day), the retirement goes through
-    assert paired("link", "end", "2").code == 0
+    # retired today (its first day off), its links end yesterday: the pair with them
+    assert "sanlian link end 2 --date 2026-06-14" in refused.err
+    assert paired("link", "end", "2", "--date", "2026-06-14").code == 0
     assert paired(kind, "remove", name, "--force").code == 0
     assert paired("db", "check").code == 0

@@ -330,13 +330,18 @@ def test_remove_on_a_past_day(base: Cli, unchanged, db_path: Path) -> None:  # t
     before = data_dump(db_path)
     result = unchanged(lambda: base("cadre", "remove", "单丽", "--force", "--date", "5-10"))
     assert result.err.strip() == (
-        "停用日期 2026-05-10 早于干部“单丽”（编号 3）最后一条记录的日期（走访，2026-05-20）；"
-        "请写 2026-05-20 或以后的日期，或先改正那条记录。"
+        "停用日期 2026-05-10 是干部“单丽”（编号 3）不再在册的第一天，但它在 2026-05-20 还有记录"
+        "（走访）；请写 2026-05-21 或以后的日期，或先改正那条记录。"
     )
+    # the day of the last visit is still a day on the roster: not the leaving day
+    result = unchanged(lambda: base("cadre", "remove", "单丽", "--force", "--date", "5-20"))
+    assert "请写 2026-05-21 或以后的日期" in result.err
     result = unchanged(lambda: base("cadre", "remove", "单丽", "--force", "--date", "6-16"))
     assert "“停用日期（--date）”2026-06-16 晚于今天" in result.err
     result = unchanged(lambda: base("household", "remove", "王秀英", "--force", "--date", "5-19"))
-    assert "联系户“王秀英”（编号 1）最后一条记录的日期（走访，2026-05-20）" in result.err
+    assert (
+        "联系户“王秀英”（编号 1）不再在册的第一天，但它在 2026-05-20 还有记录（走访）" in result.err
+    )
 
     def cadres(day: str) -> int:
         figures = base("selfcheck", "--as-of", day, "-f", "json").json()["figures"]
@@ -350,7 +355,14 @@ def test_remove_on_a_past_day(base: Cli, unchanged, db_path: Path) -> None:  # t
     links = base("link", "list", "--all", "-f", "json").json()
     assert [(r["kind"], r["end_on"]) for r in links] == [
         ("community", None),
-        ("household", "2026-05-31"),
+        ("household", "2026-05-30"),  # the day before the first day off the roster
+    ]
+    # on 05-31 neither the cadre nor the pair is counted; on 05-30 both are
+    active = base("link", "list", "--as-of", "5-31", "-f", "json").json()
+    assert [r["kind"] for r in active] == ["community"]
+    assert [r["kind"] for r in base("link", "list", "--as-of", "5-30", "-f", "json").json()] == [
+        "community",
+        "household",
     ]
     assert (cadres("5-30"), cadres("6-10")) == (4, 3)  # hand count: 4 on the roster, 单丽 left
     assert base("undo", "--yes").code == 0
@@ -728,7 +740,7 @@ def test_a_section_that_organised_an_activity_is_retired_not_deleted(base: Cli) 
     refused = base("section", "remove", "规划科")
     assert refused.code == 1 and "仍被引用：1 次活动" in refused.err
     early = base("section", "remove", "规划科", "--force", "--date", "6-1")
-    assert early.code == 1 and "（组织活动，2026-06-02）" in early.err
+    assert early.code == 1 and "在 2026-06-02 还有记录（组织活动）" in early.err
     result = base("section", "remove", "规划科", "--force", "--date", "6-3")
     assert result.code == 0 and "已停用科室“规划科”" in result.out
 

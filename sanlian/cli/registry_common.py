@@ -150,7 +150,8 @@ def attach_common(
             str | None,
             typer.Option(
                 "--date",
-                help="停用日期，默认今天；可写以前的日期（如调离、搬走的那天），其联系同日结束。",
+                help="停用日期（不再在册的第一天），默认今天；可写以前的日期（如调离、搬走的那天），"
+                "其联系到前一天为止。",
             ),
         ] = None,
         yes: Annotated[

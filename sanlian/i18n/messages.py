@@ -115,7 +115,7 @@ MESSAGES: dict[str, str] = {
     "nothing_to_edit": "没有给出要修改的内容，请至少写一个选项（见 --help）。",
     "edit_retired": "提示：{kind}“{name}”（编号 {id}）已于 {day} 停用，这次只改了登记的信息；{day} 以后的进度和统计都不算它。",
     "already_retired": "{kind}“{name}”（编号 {id}）已经停用。",
-    "retire_before_use": "停用日期 {day} 早于{kind}“{name}”（编号 {id}）最后一条记录的日期（{what}，{last}）；请写 {last} 或以后的日期，或先改正那条记录。",
+    "retire_before_use": "停用日期 {day} 是{kind}“{name}”（编号 {id}）不再在册的第一天，但它在 {last} 还有记录（{what}）；请写 {first} 或以后的日期，或先改正那条记录。",
     "remove_date_unused": "提示：{kind}“{name}”没有被任何记录引用，已直接删除，--date 没有用到。",
     # --- notes (not errors) ----------------------------------------------------------------
     "note_id_zeros": "提示：身份证号码 {value} 末三位是 000，校验位正确，已按有效号码接受；Excel 把号码当成数字存时末三位会变成 000，请与原件核对。",

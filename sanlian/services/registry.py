@@ -640,19 +640,25 @@ _DATED_USES: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
+# what may be dated on the leaving day itself: the day its problems were handed to others
+_ON_THE_LEAVING_DAY = frozenset({"其问题移交他人"})
+
+
 def _check_leaving_day(session: Session, kind: str, record: Any, day: dt.date) -> None:
-    """A day earlier than today for a retirement (``remove --force --date``): nothing of the
-    record may be dated after it (a visit, a link that starts or ends later…)."""
+    """A day earlier than today for a retirement (``remove --force --date``), the first day
+    the record is off the roster: nothing of it may be dated on or after it (a visit, a link
+    that starts or runs on…), but the handing over of its problems, which is done that day."""
     from sqlalchemy import text
 
-    latest: tuple[dt.date, str] | None = None
+    latest: tuple[dt.date, str, dt.date] | None = None  # (day of the use, its name, first free)
     for sql, what in _DATED_USES[kind]:
         value = session.execute(text(sql), {"id": record.id}).scalar()
         if value is None:
             continue
         found = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-        if found > day and (latest is None or found > latest[0]):
-            latest = (found, what)
+        free = found if what in _ON_THE_LEAVING_DAY else found + dt.timedelta(days=1)
+        if free > day and (latest is None or free > latest[2]):
+            latest = (found, what, free)
     if latest is not None:
         raise RuleError(
             "retire_before_use",
@@ -662,6 +668,7 @@ def _check_leaving_day(session: Session, kind: str, record: Any, day: dt.date) -
             day=day.isoformat(),
             what=latest[1],
             last=latest[0].isoformat(),
+            first=latest[2].isoformat(),
         )
 
 
@@ -729,8 +736,9 @@ def remove(
 
         check_not_future(leaving, "停用日期（--date）", today)
         _check_leaving_day(session, kind, record, leaving)
-    record.retired_on = leaving
+    record.retired_on = leaving  # the first day off the roster: its links end the day before
     session.add(record)
+    last_day = leaving - dt.timedelta(days=1)
     link_col = {
         "section": Link.section_id,
         "cadre": Link.cadre_id,
@@ -743,11 +751,16 @@ def remove(
             link_col == record.id, col(Link.kind) == "community", col(Link.end_on).is_(None)
         )
     ).all()
+    from sqlalchemy import case
+
+    start = col(Link.start_on)
     session.execute(
-        update(Link).where(link_col == record.id, Link.end_on.is_(None)).values(end_on=leaving)  # type: ignore[union-attr]
+        update(Link)
+        .where(link_col == record.id, Link.end_on.is_(None))  # type: ignore[union-attr]
+        .values(end_on=case((start > last_day, start), else_=last_day))  # (one begun that day)
     )
     session.flush()
-    _no_pairs_left(session, spec.label, record.name, ending, leaving)
+    _no_pairs_left(session, spec.label, record.name, ending, last_day)
     if kind in ("cadre", "community", "enterprise", "household") and notes is not None:
         on = None if leaving == today else leaving
         notes.extend(_open_problems_note(session, record, on, kind))
