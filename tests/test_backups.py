@@ -484,3 +484,19 @@ def test_restore_says_what_each_holds_and_warns_of_another_year(  # type: ignore
     assert "（当前：2026 年活动，干部 4 名、走访 0 次、问题 0 件" in asked
     assert base("db", "backup").code == 0  # into sanlian-backups: listed with its year
     assert [b["years"] for b in base("db", "backups", "-f", "json").json()] == ["2026"]
+
+
+def test_restore_onto_no_database_says_it_makes_one(  # type: ignore[no-untyped-def]
+    base: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer._click import termui
+
+    def no_answer(_prompt: str) -> str:
+        raise EOFError
+
+    assert base("db", "backup", tmp_path / "备份.db").code == 0
+    monkeypatch.setattr(termui, "visible_prompt_func", no_answer)
+    fresh = tmp_path / "新" / "台账.db"
+    result = base("--db", fresh, "db", "restore", tmp_path / "备份.db")
+    assert f"建立数据库 {fresh}（现在还没有这个文件），确定吗？" in result.out + result.err
+    assert "无法读出概况" not in result.out + result.err and not fresh.exists()

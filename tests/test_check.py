@@ -234,3 +234,24 @@ def test_a_broken_pair_is_named_by_its_record(base: Cli, db_path: Path) -> None:
     _sql(db_path, "delete from cadre where name = '曾强'")
     found = _by_check(base("db", "check", "-f", "json"))
     assert found["foreign_keys"]["records"] == ["走访（编号 3）的走访干部引用的干部不存在"]
+    # the visit itself gone: the pair is named by the number it holds, the visit not said
+    # to exist
+    _sql(db_path, "delete from visit_cadre where visit_id = 3", "delete from visit where id = 2")
+    found = _by_check(base("db", "check", "-f", "json"))
+    assert "走访干部（走访编号 2）引用的走访不存在" in found["foreign_keys"]["records"]
+
+
+@pytest.mark.sqlite_only(reason="SQLite keeps a date as the text another program wrote")
+def test_a_date_stored_in_another_form_is_named_and_the_rest_still_checked(
+    base: Cli, db_path: Path
+) -> None:
+    assert base("problem", "add", "--community", "幸福社区", "--category", "其他",
+                "--text", "路灯", "--date", "5-1").code == 0  # fmt: skip
+    _sql(db_path, "update problem set last_step_on = '2026-5-3' where id = 1")
+    result = base("db", "check", "-f", "json")
+    assert result.code == 1, result
+    found = _by_check(result)
+    assert found["problem_status"]["records"] == [
+        "问题编号 1：有日期的写法无法识别（2026-5-3），请改为 YYYY-MM-DD"
+    ]
+    assert found["visit_dates"]["ok"] and found["link_dates"]["ok"]  # the others ran

@@ -337,7 +337,7 @@ def test_an_empty_file_is_no_ledger_until_init(cli, db_path: Path) -> None:  # t
     db_path.write_bytes(b"")
     for args in (("cadre", "list"), ("section", "add", "办公室")):
         result = cli(*args)
-        assert result.code == 1 and "还不存在，请先运行 sanlian init" in result.err, args
+        assert result.code == 1 and "是个空文件（0 字节），还不是台账" in result.err, args
         assert db_path.stat().st_size == 0
     assert cli("init", "--year", "2026").code == 0
     assert cli("section", "add", "办公室").code == 0

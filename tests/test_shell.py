@@ -691,3 +691,10 @@ def test_pasted_lines_join_only_an_open_quote() -> None:
     assert _pasted_lines("section list\ncadre list") == ["section list", "cadre list"]
     assert _pasted_lines('a "x\ny" b\nc') == ['a "x\ny" b', "c"]
     assert _pasted_lines('a "never closed\nb') == ['a "never closed\nb']
+    # a stray quote does not take in the commands pasted after it
+    stray = 'visit add --diary "群众说"路灯坏了"\nsection list\ncadre list'
+    assert _pasted_lines(stray) == [
+        'visit add --diary "群众说"路灯坏了"',
+        "section list",
+        "cadre list",
+    ]

@@ -228,10 +228,10 @@ def test_a_revealed_listing_cut_short_by_its_reader_is_journaled(base: Cli, tmp_
     assert journal[0]["kind"] == "reveal" and journal[0]["command"].startswith("export household")
 
 
-def _interrupt_at_commit(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A Ctrl-C pressed while the command's write is committed (the outermost transaction of
-    a session that journals: not a read's, not an import's savepoint): SQLite has written it,
-    the signal arrives as the driver returns."""
+def _interrupt_at_commit(monkeypatch: pytest.MonkeyPatch, signum: int = signal.SIGINT) -> None:
+    """A Ctrl-C (or ``signum``) pressed while the command's write is committed (the
+    outermost transaction of a session that journals: not a read's, not an import's
+    savepoint): SQLite has written it, the signal arrives as the driver returns."""
     import signal
 
     from sqlalchemy.orm import SessionTransaction
@@ -244,18 +244,23 @@ def _interrupt_at_commit(monkeypatch: pytest.MonkeyPatch) -> None:
         writing = self.parent is None and journal.recorder(self.session) is not None
         done = real(self, *args, **kwargs)
         if writing:
-            signal.raise_signal(signal.SIGINT)
+            signal.raise_signal(signum)
         return done
 
     monkeypatch.setattr(SessionTransaction, "commit", commit)
 
 
+def _ctrl_c_at_commit(base: Cli, monkeypatch: pytest.MonkeyPatch, *args: str) -> Any:
+    """``sanlian ARGS`` with a Ctrl-C pressed as its write is committed."""
+    with monkeypatch.context() as patched:
+        _interrupt_at_commit(patched)
+        return base(*args)
+
+
 def test_ctrl_c_during_a_commit_says_the_change_was_written(
     base: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with monkeypatch.context() as patched:
-        _interrupt_at_commit(patched)
-        result = base("section", "add", "督查科")
+    result = _ctrl_c_at_commit(base, monkeypatch, "section", "add", "督查科")
     assert result.code == 130
     assert "已中断，但这条命令的修改在按下 Ctrl-C 之前已经写入" in result.err, result
     assert "督查科" in base("section", "list").out  # it was: the sentence is true
@@ -267,9 +272,7 @@ def test_ctrl_c_during_the_commit_of_an_import_keeps_its_backup(
 ) -> None:
     rows = tmp_path / "户.csv"
     rows.write_text("户主姓名,所在社区(村)\n李四,幸福社区\n王五,幸福社区\n", encoding="utf-8")
-    with monkeypatch.context() as patched:
-        _interrupt_at_commit(patched)
-        result = base("household", "import", str(rows))
+    result = _ctrl_c_at_commit(base, monkeypatch, "household", "import", str(rows))
     assert result.code == 130 and "之前已经写入" in result.err, result
     listed = base("household", "list").out
     assert "李四" in listed and "王五" in listed
@@ -298,3 +301,47 @@ def test_ctrl_c_ends_a_read_waiting_for_a_locked_database(base: Cli, db_path: Pa
     assert took < 20, took  # not the 30 s wait inside SQLite (a generous margin: no timing)
     text = err.decode()
     assert "按 Ctrl-C 可取消" in text and text.strip().endswith("已中断，未完成的修改没有写入。")
+
+
+def test_an_ending_signal_during_the_commit_of_an_import_says_it_was_written(
+    base: Cli,
+    db_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # the terminal closed (SIGHUP) as the import was committed: it is written, said so, and
+    # its backup kept (as for a Ctrl-C then)
+    from sanlian.cli import context
+    from sanlian.cli import main as main_module
+
+    rows = tmp_path / "户.csv"
+    rows.write_text("户主姓名,所在社区(村)\n李四,幸福社区\n", encoding="utf-8")
+    previous = signal.signal(signal.SIGHUP, main_module._on_terminate)  # as ``run`` sets it
+    try:
+        with monkeypatch.context() as patched:
+            _interrupt_at_commit(patched, signal.SIGHUP)
+            with pytest.raises(main_module.Terminated):
+                base("household", "import", str(rows))
+        committed = context.state().committed  # what the ending sentence is chosen by
+        capsys.readouterr()
+        assert main_module._terminated_said(main_module.Terminated(signal.SIGHUP)) == 129
+        said = capsys.readouterr().err
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+    assert committed is True
+    assert said.startswith("已终止（收到结束信号），但这条命令的修改在此之前已经写入")
+    assert "李四" in base("household", "list").out
+    assert list((db_path.parent / "sanlian-backups").glob("*-import.db"))
+
+
+def test_ctrl_c_at_the_commit_of_a_reveal_entry_is_no_change_and_is_written_once(
+    base: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a listing with --reveal writes one journal entry (who saw the numbers): a Ctrl-C as
+    # it is committed says nothing was changed, and the entry is not written twice
+    result = _ctrl_c_at_commit(base, monkeypatch, "cadre", "list", "--reveal")
+    assert result.code == 130
+    assert "已经写入" not in result.err and "未完成的修改没有写入" in result.err
+    entries = base("history", "-f", "json").json()
+    assert [e["kind"] for e in entries].count("reveal") == 1

@@ -112,13 +112,12 @@ def restore(
     backups.verify(source)
     if not yes:
         current = backups.sqlite_path(st.location)
-        now_holds = backups.describe(current) if current.is_file() else ""
         question = render(
-            "restore_confirm",
+            "restore_confirm" if current.is_file() else "restore_confirm_new",
             path=masked(st.location),
             source=source,
             backup=backups.describe(source) or "无法读出概况",
-            current=now_holds or "无法读出概况",
+            current=(backups.describe(current) if current.is_file() else "") or "无法读出概况",
         )
         theirs, ours = backups.campaign_years(source), backups.campaign_years(current)
         if theirs and ours and max(theirs) != max(ours):  # another year's ledger, likely

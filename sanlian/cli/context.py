@@ -45,7 +45,10 @@ class State:
     reveal_asked: bool = False
     revealed: list[str] = field(default_factory=list)
     argv: list[str] | None = None
-    committed: bool = False  # a write of this command is in the database (a Ctrl-C now says so)
+    committed: bool = False  # a change of this command is in the database (a Ctrl-C now says so)
+    changed_anything: bool = False  # a journal entry of a change (not a reveal's) was written
+    reveal_checked: bool = False  # the --reveal entry can be written (``check_reveal_journal``)
+    reveal_journaled: bool = False  # … and was (never twice)
     _year: int | None = None
 
     @property
@@ -102,6 +105,7 @@ class State:
             )
         self.journaled = False
         held: list[int] | None = None
+        changes = False
         try:
             with db.session(commit=not rehearse, write=write) as session:
                 if write:
@@ -113,10 +117,12 @@ class State:
                     journal.guard(session)
                 yield session
                 if write:
+                    pending = self.changed(session)
                     journal.finish(session, at=now(), operator=self.who, command=self.command_line)
                     if not rehearse:
+                        changes = pending or self.changed_anything
                         held = _hold_interrupts()  # the commit is not cut in two
-            if held is not None:
+            if held is not None and changes:
                 self.committed = True
         except BaseException:
             if held is not None:
@@ -149,6 +155,8 @@ class State:
         entry = journal.add_entry(
             session, at=now(), operator=self.who, command=command, summary=summary, kind=kind
         )
+        if kind != "reveal":
+            self.changed_anything = True
         self.journaled = True
         return entry
 
@@ -170,14 +178,18 @@ class State:
             self.revealed.append(what)
 
     def check_reveal_journal(self) -> None:
-        """Whether the journal entry of a ``--reveal`` can be written: a write transaction
-        rolled back (it takes the write lock as that entry will; on SQLite it rewrites the
-        file's user version with its own value, which a read-only file refuses). Refused with
-        the reason where it cannot, so that nothing is shown unrecorded."""
+        """Whether the journal entry of a ``--reveal`` can be written: that entry written in a
+        transaction rolled back (it takes the write lock, and needs what the entry will: a
+        writable file on SQLite, the right to insert on a server). Where it cannot for want of
+        writing (read-only, locked, denied, full), refused with the reason, so that nothing is
+        shown unrecorded; any other trouble with the database is said as itself."""
         from sqlalchemy.exc import DBAPIError
 
+        from sanlian.db import journal
         from sanlian.db.engine import database_error_key, is_url, masked
         from sanlian.errors import DatabaseError, RuleError
+        from sanlian.i18n.messages import render
+        from sanlian.services.clock import now
 
         location = self.location
         if not is_url(location) and not Path(location).expanduser().exists():
@@ -186,16 +198,28 @@ class State:
             with self.session(write=True, rehearse=True) as session:
                 connection = session.connection()
                 if connection.dialect.name == "sqlite":
-                    version = connection.exec_driver_sql("PRAGMA user_version").scalar()
-                    connection.exec_driver_sql(f"PRAGMA user_version = {int(version or 0)}")
+                    journal.add_entry(
+                        session, at=now(), operator=self.who, command="", summary="", kind="reveal"
+                    )
+                    session.flush()
+                else:  # (an insert rolled back would still use up a number of the journal)
+                    allowed = connection.exec_driver_sql(
+                        "SELECT has_table_privilege('journal', 'INSERT')"
+                        " AND current_setting('transaction_read_only') = 'off'"
+                    ).scalar()
+                    if not allowed:
+                        raise RuleError("reveal_not_journaled", reason=render("reveal_no_right"))
         except DatabaseError as exc:
-            raise RuleError("reveal_not_journaled", reason=exc.message) from None
-        except DBAPIError as exc:  # the probe's write refused (a read-only file)
-            key = database_error_key(exc)
-            if key is None:
+            if exc.key not in _WRITE_REFUSALS:
                 raise
-            reason = DatabaseError(key, path=masked(location)).message
+            raise RuleError("reveal_not_journaled", reason=exc.message) from None
+        except DBAPIError as exc:  # the probe's write refused (a read-only file, a server's
+            key = database_error_key(exc)  # missing right) or some other trouble
+            if key not in _WRITE_REFUSALS and "permission denied" not in str(exc).lower():
+                raise
+            reason = DatabaseError(key or "fs_denied", path=masked(location)).message
             raise RuleError("reveal_not_journaled", reason=reason) from None
+        self.reveal_checked = True
 
     def journal_reveal(self) -> None:
         """After a command run with ``--reveal``: a journal entry (kind reveal) saying who saw
@@ -207,10 +231,13 @@ class State:
         location = self.location
         if not is_url(location) and not Path(location).expanduser().exists():
             return
+        if self.reveal_journaled:
+            return  # (a Ctrl-C at its commit: written once)
         line = self.command_line
         shown = "；".join(self.revealed) if self.revealed else line
         with self.session(write=True) as session:
             self.journal(session, line, f"显示完整身份证号码/手机号码：{shown}", kind="reveal")
+            self.reveal_journaled = True
 
     def campaign_year(self, session: Session) -> int:
         if self._year is None:
@@ -363,34 +390,50 @@ def mask_command(args: list[str]) -> str:
 
 STATE = State()
 
-_HELD: dict[int, Any] = {}  # the SIGINT handler a commit replaced, by the list it fills
+# what keeps the probe of ``check_reveal_journal`` from writing: said as "cannot be journaled"
+_WRITE_REFUSALS = frozenset({"db_readonly", "db_locked", "fs_denied", "disk_full", "db_full"})
+_HELD: dict[int, Any] = {}  # the signal handlers a commit replaced, by the list it fills
+
+
+def _held_signals() -> list[int]:
+    import signal
+
+    return [getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)]
 
 
 def _hold_interrupts() -> list[int]:
-    """From here to ``_release_interrupts``, a Ctrl-C is noted rather than raised: a
-    ``KeyboardInterrupt`` surfacing inside the driver's commit, after SQLite had written it,
-    made the command say that nothing was written (and an import drop its backup). Only in the
-    main thread (where signals are handled); elsewhere nothing is held."""
+    """From here to ``_release_interrupts``, a Ctrl-C (or an ending signal: the terminal
+    closed) is noted rather than acted on: one surfacing inside the driver's commit, after
+    SQLite had written it, made the command say that nothing was written (and an import drop
+    its backup). Only in the main thread (where signals are handled); elsewhere nothing is
+    held."""
     import signal
     import threading
 
     caught: list[int] = []
     if threading.current_thread() is threading.main_thread():
+        kept = {}
         with suppress(ValueError, OSError):
-            _HELD[id(caught)] = signal.signal(
-                signal.SIGINT, lambda signum, _frame: caught.append(signum)
-            )
+            for signum in _held_signals():
+                kept[signum] = signal.signal(signum, lambda n, _frame: caught.append(n))
+        _HELD[id(caught)] = kept
     return caught
 
 
 def _release_interrupts(caught: list[int]) -> bool:
-    """The handler before ``_hold_interrupts`` back; whether a Ctrl-C came meanwhile."""
+    """The handlers before ``_hold_interrupts`` back; whether a Ctrl-C came meanwhile (an
+    ending signal that came is sent again, to its own handler, now)."""
     import signal
 
-    if id(caught) in _HELD:
-        old = _HELD.pop(id(caught))
+    for signum, old in _HELD.pop(id(caught), {}).items():
         with suppress(ValueError, OSError, TypeError):
-            signal.signal(signal.SIGINT, old if old is not None else signal.default_int_handler)
+            restored = old if old is not None else signal.SIG_DFL
+            if signum == signal.SIGINT and old is None:
+                restored = signal.default_int_handler
+            signal.signal(signum, restored)
+    ending = [n for n in caught if n != signal.SIGINT]
+    if ending:
+        signal.raise_signal(ending[0])  # (its handler raises: the command ends as it says)
     return bool(caught)
 
 

@@ -294,8 +294,13 @@ def _on_terminate(signum: int, frame: Any) -> None:
 def _terminated_said(exc: Terminated) -> int:
     import contextlib
 
+    said = TERMINATED
+    if context.state().committed:  # the ending signal came as the change was committed
+        from sanlian.i18n.messages import render
+
+        said = render("terminated_written")
     with contextlib.suppress(OSError, ValueError):  # the terminal may be gone (SIGHUP)
-        sys.stderr.write(TERMINATED + "\n")
+        sys.stderr.write(said + "\n")
         sys.stderr.flush()
     return 128 + exc.signum
 
@@ -510,7 +515,7 @@ def _journal_cut_short(exc: BaseException | None = None) -> None:
     import traceback
 
     st = context.state()
-    if not st.reveal_asked:
+    if not st.reveal_asked or not st.reveal_checked:  # cut short before anything was shown
         return
     while exc is not None:
         if exc.__traceback__ is not None:

@@ -55,11 +55,12 @@ def output_opt(suffixes: str) -> Any:
 OutputOpt = Annotated[Path | None, output_opt(".xlsx .csv .json .md .txt")]
 
 
-def reveal_asked(value: bool) -> bool:
+def reveal_asked(ctx: typer.Context, value: bool) -> bool:
     """``--reveal`` given: the command's run is journaled (kind reveal) when it succeeds; a
     database that cannot take that entry (read-only, or locked by another program past the
-    wait) refuses the command now, before any number is shown."""
-    if value:
+    wait) refuses the command now, before any number is shown. (Not while a shell completes
+    the line: nothing is shown then, and a Tab must not open the database.)"""
+    if value and not ctx.resilient_parsing:
         from sanlian.cli.context import state
 
         st = state()

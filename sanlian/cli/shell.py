@@ -173,11 +173,19 @@ def split_words(text: str) -> list[str]:
 def _pasted_lines(text: str) -> list[str]:
     """The commands of a pasted block, a line each, except that a quote left open goes on
     over the line breaks until it is closed: a diary pasted in quotes keeps its lines, as a
-    terminal's shell keeps them (``--diary "今天入户走访。⏎群众反映路灯坏了。"``). A quote
-    never closed leaves the rest as one command, refused for its quote."""
+    terminal's shell keeps them (``--diary "今天入户走访。⏎群众反映路灯坏了。"``). A line
+    that starts with a command (``visit add …``) is never taken into the one before: a stray
+    quote there leaves that line alone refused, not the commands pasted after it."""
+    from sanlian.cli.main import COMMANDS, GROUPS
+
+    commands = {name for name, *_rest in (*COMMANDS, *GROUPS)} | {"sanlian"}
     lines: list[str] = []
     held: str | None = None
     for line in text.split("\n"):
+        first = line.split(maxsplit=1)[0].lower() if line.strip() else ""
+        if held is not None and first in commands:
+            lines.append(held)  # its quote never closed: refused for it, alone
+            held = None
         held = line if held is None else f"{held}\n{line}"
         try:
             split_words(held)

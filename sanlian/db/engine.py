@@ -322,7 +322,7 @@ def open_database(location: str | None = None, *, create: bool = False) -> Datab
         if not create and path.is_file() and path.stat().st_size == 0:
             # an empty file (``: > 台账.db``, a failed copy) is no ledger yet: not made one
             # by a listing or an entry, which would take it for an empty database
-            raise DatabaseError("db_missing", path=path)
+            raise DatabaseError("db_empty", path=path)
         if not path.exists():
             if not create:
                 raise DatabaseError("db_missing", path=path)

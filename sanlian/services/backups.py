@@ -320,9 +320,20 @@ def describe(path: Path) -> str:
         return ""
     finally:
         con.close()
-    when = f"，最后修改于 {str(last)[:16]} UTC" if last else ""
+    when = f"，最后修改于 {_local_time(last)}" if last else ""
     held = f"{'、'.join(years)} 年活动" if years else "还没有活动年度"
     return f"{held}，干部 {cadres} 名、走访 {visits} 次、问题 {problems} 件{when}"
+
+
+def _local_time(stored: object) -> str:
+    """A journal time as stored (UTC) in the computer's own time, as ``history`` shows it."""
+    try:
+        at = dt.datetime.fromisoformat(str(stored))
+    except ValueError:
+        return str(stored)[:16]
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=dt.UTC)
+    return f"{at.astimezone():%Y-%m-%d %H:%M}"
 
 
 def campaign_years(path: Path) -> list[int]:
