@@ -50,6 +50,7 @@ def test_a_clean_database_passes_every_check(base: Cli) -> None:
         "problem_status",
         "problem_dates",
         "link_dates",
+        "date_forms",
     }
     assert all(f["ok"] and f["count"] == 0 and f["records"] == [] for f in found.values())
     table = base("db", "check")
@@ -255,3 +256,25 @@ def test_a_date_stored_in_another_form_is_named_and_the_rest_still_checked(
         "问题编号 1：有日期的写法无法识别（2026-5-3），请改为 YYYY-MM-DD"
     ]
     assert found["visit_dates"]["ok"] and found["link_dates"]["ok"]  # the others ran
+
+
+@pytest.mark.sqlite_only(reason="SQLite keeps a date as the text another program wrote")
+def test_dates_in_another_form_are_named_wherever_they_are(base: Cli, db_path: Path) -> None:
+    visit = ("visit", "add", "--community", "幸福社区", "--form", "talk", "--cadre", "单丽")
+    assert base(*visit, "--date", "5-1").code == 0
+    assert base(*visit, "--date", "5-2").code == 0
+    _sql(
+        db_path,
+        "update visit set visited_on = '2026-5-3' where id = 1",
+        "update visit set visited_on = '20260503' where id = 2",
+        "update cadre set retired_on = '2026/06/01' where id = 4",
+    )
+    found = _by_check(base("db", "check", "-f", "json"))
+    assert found["date_forms"]["records"] == [
+        "干部（编号 4）的停用日期“2026/06/01”写法无法识别",
+        "走访（编号 1）的走访日期“2026-5-3”写法无法识别",
+        "走访（编号 2）的走访日期“20260503”写法无法识别",
+    ]
+    assert found["visit_dates"]["ok"]  # (not said to be "after today" as text compares)
+    listed = base("visit", "list")  # what a listing meeting one says
+    assert listed.code == 1 and "sanlian db check" in listed.err and "Traceback" not in listed.err

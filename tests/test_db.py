@@ -339,7 +339,9 @@ def test_an_empty_file_is_no_ledger_until_init(cli, db_path: Path) -> None:  # t
         result = cli(*args)
         assert result.code == 1 and "是个空文件（0 字节），还不是台账" in result.err, args
         assert db_path.stat().st_size == 0
+    db_path.chmod(0o644)
     assert cli("init", "--year", "2026").code == 0
+    assert (os.stat(db_path).st_mode & 0o777) == 0o600  # a ledger now: its owner's alone
     assert cli("section", "add", "办公室").code == 0
 
 
@@ -359,3 +361,16 @@ def test_a_table_gone_under_a_running_shell_is_said_in_chinese() -> None:
 
     assert database_error_key(sqlite3.OperationalError("no such table: cadre")) == "db_not_database"
     assert database_error_key(sqlite3.OperationalError("no such column: x")) is None
+
+
+@pytest.mark.sqlite_only(reason="a database file")
+def test_a_sqlite_address_is_its_file(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # ``sqlite:////…/台账.db`` names a file: missing, it is refused as a path would be
+    missing = tmp_path / "无" / "台账.db"
+    result = cli("--db", f"sqlite:///{missing}", "section", "add", "办公室")
+    assert result.code == 1 and "还不存在，请先运行 sanlian init" in result.err
+    assert not missing.exists() and not missing.parent.exists()
+    assert cli("--db", f"sqlite:///{missing}", "init", "--year", "2026").code == 0
+    assert (os.stat(missing).st_mode & 0o777) == 0o600
+    assert cli("--db", f"sqlite:///{missing}", "section", "add", "办公室").code == 0
+    assert "办公室" in cli("--db", missing, "section", "list").out

@@ -252,8 +252,12 @@ def test_a_database_in_a_read_only_folder_names_the_folder(cli: Cli, tmp_path: P
     os.chmod(folder, 0o555)
     try:
         result = _run_as_clerk(tmp_path, ("--db", str(db), "section", "add", "新科室"))
+        shown = _run_as_clerk(tmp_path, ("--db", str(db), "section", "list", "--reveal"))
     finally:
         os.chmod(folder, 0o755)
     assert result.returncode == 1, result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith(f"没有权限写入 {folder}，未做任何修改")
+    assert shown.returncode == 1, shown.stderr
+    assert shown.stderr.strip().endswith(f"所以没有显示：没有权限写入 {folder}，未做任何修改；"
+                                         "请检查文件和文件夹的权限，或换一个位置。")  # fmt: skip
     assert dump(db) == before

@@ -334,7 +334,7 @@ def test_no_forked_reader_without_a_read_transaction(
 
     monkeypatch.setenv(figures.BESIDE_ENV, "1")
     period = Period.of_year(2026, dt.date(2026, 12, 31))
-    db = open_database(f"sqlite:///{db_path}")
+    db = open_database(f"sqlite:///{db_path}?timeout=30")  # (an option: not taken as the file)
     try:
         with db.session() as session:
             total, _sections = figures.count_all(session, period)

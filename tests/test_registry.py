@@ -801,3 +801,8 @@ def test_moving_a_cadre_says_their_pairs_move_too_also_by_import(base: Cli, tmp_
     assert imported.code == 0, imported
     said = imported.out + imported.err
     assert "第 2 行：提示：曾强已有的记录（结对户 1 户）在按科室的统计中随人改计入办公室" in said
+    # a rehearsal, or a file refused, moves nobody: nothing said of it
+    roster.write_text("台账编号,姓名,科室\n4,曾强,综合科\n5,,办公室\n", encoding="utf-8")
+    for args in (("--dry-run",), ()):
+        tried = base("cadre", "import", str(roster), *args)
+        assert "随人改计入" not in tried.out + tried.err, (args, tried)

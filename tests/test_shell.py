@@ -546,7 +546,7 @@ def test_a_servers_names_are_read_again_when_its_journal_moves_or_once_a_minute(
 
     url = location(db_path)
     if "://" not in url:
-        url = f"sqlite:///{db_path}"  # a URL, served as a server's is
+        url = f"sqlite:///{db_path}?timeout=30"  # a URL (with an option: not taken as the file), served as a server's is
     reads = _counted_reads(monkeypatch)
     shell = Shell(db=url)
     with shell._session():

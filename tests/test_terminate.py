@@ -279,16 +279,30 @@ def test_ctrl_c_during_the_commit_of_an_import_keeps_its_backup(
     assert list((db_path.parent / "sanlian-backups").glob("*-import.db"))  # the way back kept
 
 
-def test_ctrl_c_ends_a_read_waiting_for_a_locked_database(base: Cli, db_path: Path) -> None:
-    # another program holds the file exclusively (a colleague committing a large import): a
-    # listing waits for it in slices, and a Ctrl-C ends the wait at once, not after 30 s
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["cadre", "list"],  # a read
+        ["db", "backup", "{tmp}/备份.db"],  # the copy's read of the source
+        ["household", "import", "{tmp}/户.csv"],  # the backup taken first
+        ["db", "restore", "{tmp}/旧.db", "--yes"],  # the lock a restore holds
+    ],
+)
+def test_ctrl_c_ends_a_wait_for_a_locked_database(
+    base: Cli, db_path: Path, tmp_path: Path, args: list[str]
+) -> None:
+    # another program holds the file exclusively (a colleague committing a large import):
+    # the command waits for it in slices, says so, and a Ctrl-C ends the wait at once, not
+    # when the lock goes (a backup's copy retried without end); nothing is left behind
     import sqlite3
     import time
 
+    (tmp_path / "户.csv").write_text("户主姓名,所在社区(村)\n李四,幸福社区\n", encoding="utf-8")
+    assert base("db", "backup", tmp_path / "旧.db").code == 0
     holder = sqlite3.connect(db_path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        proc = _started(["cadre", "list"], stdout=subprocess.PIPE)
+        proc = _started([a.format(tmp=tmp_path) for a in args], stdout=subprocess.PIPE)
         time.sleep(2.5)  # started, and waiting (told after a second)
         sent = time.monotonic()
         proc.send_signal(signal.SIGINT)
@@ -301,6 +315,8 @@ def test_ctrl_c_ends_a_read_waiting_for_a_locked_database(base: Cli, db_path: Pa
     assert took < 20, took  # not the 30 s wait inside SQLite (a generous margin: no timing)
     text = err.decode()
     assert "按 Ctrl-C 可取消" in text and text.strip().endswith("已中断，未完成的修改没有写入。")
+    assert not (tmp_path / "备份.db").exists()
+    assert not list((db_path.parent / "sanlian-backups").glob("*"))
 
 
 def test_an_ending_signal_during_the_commit_of_an_import_says_it_was_written(

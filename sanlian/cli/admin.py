@@ -72,7 +72,7 @@ def backups_list(fmt: FormatOpt = None, output: OutputOpt = None) -> None:
             "taken_at": b.taken_at.strftime("%Y-%m-%d %H:%M:%S"),
             "reason": b.reason,
             "reason_label": backups.REASONS.get(b.reason, b.reason),
-            "years": "、".join(str(y) for y in backups.campaign_years(b.path)),
+            "years": _years(backups.campaign_years(b.path)),
             "size": b.size,
             "path": str(b.path),
         }
@@ -90,6 +90,12 @@ def backups_list(fmt: FormatOpt = None, output: OutputOpt = None) -> None:
         Col("path", "文件"),
     ]
     render_rows(rows, cols, fmt=fmt_value(fmt), output=output, reveal=True, title="数据库备份")
+
+
+def _years(years: list[int] | None) -> str:
+    if years is None:
+        return "（无法读取）"  # an empty or damaged copy: not one to restore
+    return "、".join(str(y) for y in years) or "（无）"
 
 
 @db_app.command("restore")
@@ -125,7 +131,10 @@ def restore(
         if not typer.confirm(question, default=False):
             raise typer.Abort()
     kept = admin.restore(st.location, source)
-    typer.echo(render("restore_done", path=st.location, source=source, kept=kept or "（无）"))
+    if kept is None:
+        typer.echo(render("restore_done_new", path=st.location, source=source))
+    else:
+        typer.echo(render("restore_done", path=st.location, source=source, kept=kept))
 
 
 @db_app.command("check")

@@ -53,9 +53,9 @@ class State:
 
     @property
     def location(self) -> str:
-        from sanlian.db.engine import default_location
+        from sanlian.db.engine import default_location, file_location
 
-        return self.db or default_location()
+        return file_location(self.db or default_location())
 
     @property
     def who(self) -> str:
@@ -186,7 +186,7 @@ class State:
         from sqlalchemy.exc import DBAPIError
 
         from sanlian.db import journal
-        from sanlian.db.engine import database_error_key, is_url, masked
+        from sanlian.db.engine import database_error_key, is_url, masked, refusal_of
         from sanlian.errors import DatabaseError, RuleError
         from sanlian.i18n.messages import render
         from sanlian.services.clock import now
@@ -217,7 +217,10 @@ class State:
             key = database_error_key(exc)  # missing right) or some other trouble
             if key not in _WRITE_REFUSALS and "permission denied" not in str(exc).lower():
                 raise
-            reason = DatabaseError(key or "fs_denied", path=masked(location)).message
+            refused, params = refusal_of(key or "fs_denied", location)
+            if is_url(location):  # (a server's address without its password)
+                params = {"path": masked(location)}
+            reason = DatabaseError(refused, **params).message
             raise RuleError("reveal_not_journaled", reason=reason) from None
         self.reveal_checked = True
 

@@ -272,6 +272,9 @@ def _run(
             _keep_backup(copy)
         else:  # every row as it was already: nothing changed, nothing to go back to
             copy.unlink(missing_ok=True)
+    if result.written and not dry_run:
+        for text in result.written_notes:  # (never for a rehearsal or a refused file)
+            st.note(text)
     if not _bad_file_saved(result) and result.bad and dry_run:
         listed = "import_bad_listed_skip" if skip_bad else "import_bad_listed"
         listed = "import_bad_listed_same" if same else listed

@@ -633,7 +633,7 @@ def _database_error(exc: Exception) -> tuple[str, dict[str, object]] | None:
     import errno
     import sqlite3
 
-    from sanlian.db.engine import database_error_key
+    from sanlian.db.engine import database_error_key, refusal_of
     from sanlian.i18n.messages import os_reason
 
     if isinstance(exc, OSError):
@@ -649,17 +649,15 @@ def _database_error(exc: Exception) -> tuple[str, dict[str, object]] | None:
         return None
     if isinstance(exc, DBAPIError | sqlite3.Error):
         key = database_error_key(exc)
-        location = context.state().location
-        if key in ("db_cannot_open", "db_readonly") and os.path.isfile(location):
-            folder = os.path.dirname(os.path.abspath(location))
-            writable = os.access(location, os.W_OK)
-            if writable and not os.access(folder, os.W_OK):  # the file may be written, but
-                return "fs_denied", {"path": folder}  # its journal not made beside it
         if key:
-            return key, {"path": location}
+            return refusal_of(key, context.state().location)
     text = str(exc).lower()
     if "lock timeout" in text or "deadlock detected" in text or "could not serialize" in text:
         return "db_locked", {}
+    if isinstance(exc, ValueError | TypeError) and "isoformat" in text:
+        # a date another program stored in another form (2026-5-3, a number), read back by
+        # SQLAlchemy: ``db check`` names the record
+        return "db_bad_date", {}
     return None
 
 

@@ -272,9 +272,9 @@ class Shell:
 
     @property
     def location(self) -> str:
-        from sanlian.db.engine import default_location
+        from sanlian.db.engine import default_location, file_location
 
-        return self.db or default_location()
+        return file_location(self.db or default_location())
 
     def root(self) -> Any:
         """The command tree, built once; what makes no sense inside the shell (``shell``,
@@ -1203,23 +1203,20 @@ def _read_names(
     through their ``ref_id`` index: at city 0.26 s, where grouping 430,000 keys in Python
     took 0.85 s) and their place (a cadre's section, a household's community, a
     community's township: what tells namesakes apart)."""
-    from sanlian.db.engine import BUSY_TIMEOUT, is_url, open_database
+    from sanlian.db.engine import is_url, open_database, waiting_at_most
 
     names: dict[str, tuple[list[tuple[str, int, str, str]], dict[str, int]]] = {}
     if not is_url(location) and not Path(location).expanduser().exists():
         return names
-    db = open_database(location)
-    try:
-        with db.engine.connect() as conn:
-            if conn.dialect.name == "sqlite":  # the connection goes back to the commands' pool
-                conn.exec_driver_sql(f"PRAGMA busy_timeout = {NAMES_BUSY_MS}")
-            try:
+    # the locks waited for no longer than ``NAMES_BUSY_MS`` (the shared lock a reading takes
+    # at its start, a first opening's): another program writing, the names read before serve
+    with waiting_at_most(NAMES_BUSY_MS / 1000):
+        db = open_database(location)
+        try:
+            with db.engine.connect() as conn:
                 _read_kinds(conn, names)
-            finally:
-                if conn.dialect.name == "sqlite":
-                    conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
-    finally:
-        db.dispose()
+        finally:
+            db.dispose()
     return names
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,18 @@ def default_location() -> str:
 
 def is_url(location: str) -> bool:
     return "://" in location
+
+
+def file_location(location: str) -> str:
+    """A ``sqlite:///…`` address as the file it names (``sqlite:////srv/台账.db`` →
+    ``/srv/台账.db``), so that it is treated as that file is: refused when missing, backed up,
+    restored. Any other location as it is (a server's URL, ``:memory:``, query options)."""
+    for scheme in ("sqlite:///", "sqlite+pysqlite:///"):
+        if location.startswith(scheme) and "?" not in location:
+            path = location[len(scheme) :]
+            if path and path != ":memory:":
+                return path
+    return location
 
 
 @dataclass
@@ -142,23 +155,56 @@ def _in_slices(connection: Any, statement: str) -> None:
     """``statement``, retried while the database is locked, in slices of ``LOCK_SLICE_MS``, up
     to the connection's own busy timeout in all (``BUSY_TIMEOUT``, or the shorter one of a
     connection that must not wait, such as the shell's reading of names for completion)."""
-    import time
-
     from sqlalchemy.exc import OperationalError
 
-    configured = int(connection.exec_driver_sql("PRAGMA busy_timeout").scalar() or 0)
+    def run(sql: str) -> Any:
+        result = connection.exec_driver_sql(sql)
+        return result.scalar() if result.returns_rows else None
+
+    waited_for(run, statement, OperationalError)
+
+
+_LIMIT = threading.local()  # ``waiting_at_most``: this thread's own limit on lock waits
+
+
+@contextmanager
+def waiting_at_most(seconds: float) -> Iterator[None]:
+    """Within the block, this thread waits for a lock at most ``seconds`` (the shell's
+    reading of names for a Tab: the prompt must not freeze for a command's 30 s)."""
+    before = getattr(_LIMIT, "seconds", None)
+    _LIMIT.seconds = seconds
+    try:
+        yield
+    finally:
+        _LIMIT.seconds = before
+
+
+def waited_for(run: Callable[[str], Any], statement: str, locked: type[Exception]) -> None:
+    """``statement`` run by ``run`` (on a SQLAlchemy connection or a plain ``sqlite3`` one,
+    whose errors are ``locked``'s kind), retried while the database is locked, in slices of
+    ``LOCK_SLICE_MS``: between them Python runs, so a Ctrl-C or a closed terminal ends the
+    wait at once; the clerk who has waited a second is told once what for."""
+    import threading
+    import time
+
+    configured = int(run("PRAGMA busy_timeout") or 0)
     waits = min(configured, int(BUSY_TIMEOUT * 1000))
+    limit = getattr(_LIMIT, "seconds", None)
+    if limit is not None:
+        waits = min(waits, int(limit * 1000))
     began = time.monotonic()
     deadline = began + waits / 1000
-    connection.exec_driver_sql(f"PRAGMA busy_timeout = {min(LOCK_SLICE_MS, waits)}")
-    told = False
+    run(f"PRAGMA busy_timeout = {min(LOCK_SLICE_MS, waits)}")
+    # (a reading in the background, such as the shell's names for completion, says nothing:
+    # it would be written into the line being typed)
+    told = threading.current_thread() is not threading.main_thread()
     try:
         while True:
             tried = time.monotonic()
             try:
-                connection.exec_driver_sql(statement)
+                run(statement)
                 return
-            except OperationalError as exc:
+            except locked as exc:
                 if database_error_key(exc) != "db_locked" or time.monotonic() >= deadline:
                     raise
             if time.monotonic() - tried < LOCK_SLICE_MS / 2000:  # SQLite did not wait: a pause
@@ -167,7 +213,7 @@ def _in_slices(connection: Any, statement: str) -> None:
                 told = True
                 _say_waiting()
     finally:  # the rest of the transaction (its commit, for readers to finish) waits as before
-        connection.exec_driver_sql(f"PRAGMA busy_timeout = {configured}")
+        run(f"PRAGMA busy_timeout = {configured}")
 
 
 def _say_waiting() -> None:
@@ -309,7 +355,7 @@ def second_reader(session: Session) -> Path | None:
 
 def open_database(location: str | None = None, *, create: bool = False) -> Database:
     """Open (and with ``create``, make) the database and migrate it forward."""
-    location = location or default_location()
+    location = file_location(location or default_location())
     if is_url(location):
         kept = _kept_database(location, None)
         if kept is not None:
@@ -319,10 +365,13 @@ def open_database(location: str | None = None, *, create: bool = False) -> Datab
         path = Path(location).expanduser()
         if path.is_dir():
             raise DatabaseError("db_is_dir", path=path)
-        if not create and path.is_file() and path.stat().st_size == 0:
+        if path.is_file() and path.stat().st_size == 0:
             # an empty file (``: > 台账.db``, a failed copy) is no ledger yet: not made one
             # by a listing or an entry, which would take it for an empty database
-            raise DatabaseError("db_empty", path=path)
+            if not create:
+                raise DatabaseError("db_empty", path=path)
+            with suppress(OSError):  # made one (``init``): its owner's alone, as a new file
+                os.chmod(path, 0o600)
         if not path.exists():
             if not create:
                 raise DatabaseError("db_missing", path=path)
@@ -388,6 +437,16 @@ def database_error_key(exc: BaseException) -> str | None:
     if "no such table" in text:  # the file replaced under a running shell (emptied, another
         return "db_not_database"  # program's): sanlian's own tables are always there
     return None
+
+
+def refusal_of(key: str, location: str) -> tuple[str, dict[str, object]]:
+    """A database failure's catalogue key and parameters, told more exactly where the file is
+    writable but its folder is not (SQLite makes its journal beside the file): that folder."""
+    if key in ("db_cannot_open", "db_readonly") and os.path.isfile(location):
+        folder = os.path.dirname(os.path.abspath(location))
+        if os.access(location, os.W_OK) and not os.access(folder, os.W_OK):
+            return "fs_denied", {"path": folder}
+    return key, {"path": location}
 
 
 def migrate(engine: Engine, *, location: str | None = None) -> list[int]:

@@ -49,6 +49,7 @@ MESSAGES: dict[str, str] = {
     "ref_retired_on": "{kind}“{ref}”（编号 {id}）已于 {day} 停用，不能用于 {on} 的记录；停用之前的记录请写明当时的日期（{day} 之前）。",
     "ref_empty": "请写明{kind}（编号、名称或拼音）。",
     # --- database --------------------------------------------------------------------------
+    "db_bad_date": "数据库里有日期的写法无法识别（可能是别的程序改过数据库），未做任何修改；请运行 sanlian db check 查看是哪条记录的哪个日期，改为 YYYY-MM-DD 的写法。",
     "db_empty": "数据库 {path} 是个空文件（0 字节），还不是台账；请检查 --db 或 SANLIAN_DB 是否指错了文件，或用 sanlian init 把它建成本年度的台账。",
     "db_missing": "数据库 {path} 还不存在，请先运行 sanlian init 建立本年度活动。",
     "db_open_failed": "无法打开数据库 {path}：{reason}。请检查路径与权限，或用 --db 指定其他位置。",
@@ -168,6 +169,7 @@ MESSAGES: dict[str, str] = {
     "restore_confirm_new": "将用备份 {source}（{backup}）建立数据库 {path}（现在还没有这个文件），确定吗？",
     "restore_other_year": "注意：备份中最近的是 {theirs} 年的活动，当前数据库是 {ours} 年的。",
     "restore_done": "已用 {source} 恢复数据库 {path}；原数据库另存为 {kept}。",
+    "restore_done_new": "已用 {source} 建立数据库 {path}（原先没有这个文件，或是空文件）。",
     # --- backups, restore and faults (issue 6) ------------------------------------------------
     "db_is_dir": "{path} 是一个文件夹，不是数据库文件，请在 --db 或 SANLIAN_DB 中写到文件名（如 {path}/sanlian.db）。",
     "db_full": "磁盘已满（或数据库已达到大小上限），数据库 {path} 未做任何修改；请清理磁盘空间后重试。",

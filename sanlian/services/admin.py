@@ -110,6 +110,7 @@ CHECKS: dict[str, str] = {
     "problem_status": "问题的状态和解决、办结、最后办理日期与办理记录一致",
     "problem_dates": "问题的办理期限不早于提出日期，办理记录不晚于今天",
     "link_dates": "联系的结束日期不早于开始日期",
+    "date_forms": "日期都写作 YYYY-MM-DD（别的程序可能写成别的样子）",
 }
 
 
@@ -173,6 +174,7 @@ def check(session: Session, *, today: dt.date | None = None) -> list[dict[str, A
         ("problem_status", _problem_status),
         ("problem_dates", _problem_dates),
         ("link_dates", _link_dates),
+        ("date_forms", _date_forms),
     ]
     for key, rule in rules:
         try:
@@ -229,7 +231,7 @@ def _foreign_keys(session: Session, _today: dt.date) -> list[str]:
                 text(f'SELECT "{owner[0]}" FROM "{table}" WHERE rowid = :r'), {"r": row}
             ).scalar()
         found.append(_orphan(table, row, parent))
-    return found
+    return list(dict.fromkeys(found))  # (a visit's pairs with one cadre gone: said once)
 
 
 # the tables of pairs (a visit's cadres…): a broken pair is named by the record it belongs
@@ -316,7 +318,7 @@ def _server_orphans(session: Session) -> list[str]:
                 else:
                     where = row[0] if len(keys) == 1 else "、".join(map(str, row))
                 broken.append(_orphan(table.name, where, parent.name))
-    return broken
+    return list(dict.fromkeys(broken))
 
 
 def _enterprise_limit(session: Session, today: dt.date) -> list[str]:
@@ -427,6 +429,7 @@ def _visit_dates(session: Session, today: dt.date) -> list[str]:
     return [
         f"走访编号 {i}：日期 {d} " + ("晚于今天" if late else "不在任何年度活动期间")
         for i, d, late in rows
+        if _readable(d)  # (one written in another form: said by ``_date_forms``)
     ]
 
 
@@ -534,8 +537,10 @@ def _day(value: Any) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     text = str(value)
-    try:
-        return dt.date.fromisoformat(text[:10])
+    try:  # (strictly YYYY-MM-DD: Python also reads 20260729, which SQL compares as text)
+        if len(text) != 10 or text[4] != "-" or text[7] != "-":
+            raise ValueError(text)
+        return dt.date.fromisoformat(text)
     except ValueError:
         raise ValueError(text) from None
 
@@ -546,23 +551,57 @@ def _problem_dates(session: Session, today: dt.date) -> list[str]:
         "select p.id, p.raised_on, p.due_on from problem p where p.due_on < p.raised_on "
         "order by p.id",
     )
-    found = [f"问题编号 {i}：办理期限 {d} 早于提出日期 {r}" for i, r, d in rows]
+    found = [f"问题编号 {i}：办理期限 {d} 早于提出日期 {r}" for i, r, d in rows if _readable(r, d)]
     later = _rows(
         session,
         "select s.problem_id, max(s.step_on) from problem_step s where s.step_on > :today "
         "group by s.problem_id order by s.problem_id",
         today=today,
     )
-    found += [f"问题编号 {i}：办理记录日期 {_shown(d)} 晚于今天" for i, d in later]
+    found += [f"问题编号 {i}：办理记录日期 {d} 晚于今天" for i, d in later if _readable(d)]
     return found
 
 
-def _shown(value: Any) -> str:
-    """A stored date as the clerk reads it: ISO, or as stored where it is no date."""
+def _readable(*values: Any) -> bool:
+    """Whether stored dates are read as dates (else ``_date_forms`` names them, and a
+    comparison of their text would say something untrue)."""
     try:
-        return str(_day(value))
+        for value in values:
+            _day(value)
     except ValueError:
-        return str(value)
+        return False
+    return True
+
+
+def _date_forms(session: Session, _today: dt.date) -> list[str]:
+    """Every date column of every table, on SQLite (which keeps what another program wrote:
+    ``2026-5-3``, ``2026/05/03``, ``2026-02-30``): the values that are not a real day written
+    as YYYY-MM-DD, which the program cannot read (a listing failed, a report left the record
+    out). A server's columns are dates."""
+    import sqlalchemy as sa
+    from sqlmodel import SQLModel
+
+    import sanlian.db.models  # noqa: F401  (registers the tables)
+    from sanlian.db.journal import field_label
+    from sanlian.i18n.labels import TABLE_LABELS
+
+    if _on_server(session):
+        return []
+    found = []
+    for table in SQLModel.metadata.sorted_tables:
+        key = next(iter(table.primary_key.columns)).name
+        for column in table.columns:
+            if not isinstance(column.type, sa.Date) or isinstance(column.type, sa.DateTime):
+                continue
+            rows = _rows(
+                session,
+                f'SELECT "{key}", "{column.name}" FROM "{table.name}" WHERE "{column.name}" '
+                f'IS NOT NULL AND date("{column.name}") IS NOT "{column.name}" ORDER BY 1',
+            )
+            label = TABLE_LABELS.get(table.name, table.name)
+            field = field_label(table.name, column.name)
+            found += [f"{label}（编号 {i}）的{field}“{v}”写法无法识别" for i, v in rows]
+    return found
 
 
 def _link_dates(session: Session, _today: dt.date) -> list[str]:
@@ -570,7 +609,7 @@ def _link_dates(session: Session, _today: dt.date) -> list[str]:
         session,
         "select l.id, l.start_on, l.end_on from link l where l.end_on < l.start_on order by l.id",
     )
-    return [f"联系编号 {i}：结束日期 {_shown(e)} 早于开始日期 {_shown(s)}" for i, s, e in rows]
+    return [f"联系编号 {i}：结束日期 {e} 早于开始日期 {s}" for i, s, e in rows if _readable(s, e)]
 
 
 def _step_label(kind: str) -> str:

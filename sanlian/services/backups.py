@@ -167,13 +167,35 @@ def _backup_api(
             else sqlite3.connect(target, timeout=timeout)
         )
         try:
-            src.backup(dst)
+            reading = src is not connection and not src.in_transaction
+            if reading:  # the source's shared lock first, waited for in slices (a Ctrl-C
+                _read_first(src)  # ends it; the backup itself would retry without end)
+            try:
+                src.backup(dst)
+            finally:
+                if reading and src.in_transaction:
+                    src.execute("COMMIT")
         finally:
             if dst is not target:
                 dst.close()
     finally:
         if src is not connection:
             src.close()
+
+
+def _read_first(src: sqlite3.Connection) -> None:
+    """A read transaction on ``src`` holding its shared lock, waited for up to
+    ``BUSY_TIMEOUT`` while another program holds the file exclusively (then "locked")."""
+    from sanlian.db.engine import waited_for
+
+    src.isolation_level = None  # (transactions as written here)
+
+    def run(sql: str) -> object:
+        row = src.execute(sql).fetchone()
+        return row[0] if row else None
+
+    src.execute("BEGIN")
+    waited_for(run, "SELECT 1 FROM sqlite_master LIMIT 1", sqlite3.OperationalError)
 
 
 @contextlib.contextmanager
@@ -188,9 +210,15 @@ def _held(path: Path) -> Iterator[sqlite3.Connection]:
     except sqlite3.Error as exc:
         raise DatabaseError("backup_failed", path=path, reason=str(exc)) from exc
     try:
-        try:  # the lock taken by a write transaction, and kept after it (exclusive mode)
-            held.execute("PRAGMA locking_mode=EXCLUSIVE")
-            held.execute("BEGIN EXCLUSIVE")
+        from sanlian.db.engine import waited_for
+
+        def run(sql: str) -> object:
+            row = held.execute(sql).fetchone()
+            return row[0] if row else None
+
+        try:  # the lock taken by a write transaction, and kept after it (exclusive mode),
+            held.execute("PRAGMA locking_mode=EXCLUSIVE")  # waited for in slices
+            waited_for(run, "BEGIN EXCLUSIVE", sqlite3.OperationalError)
             held.execute("COMMIT")
         except sqlite3.Error as exc:
             raise _refusal(exc, path) from exc
@@ -305,6 +333,9 @@ def describe(path: Path) -> str:
     """What a sanlian database file holds, for the clerk to recognise it before a restore:
     its campaigns' years, its cadres, visits and problems, and when it was last changed (read
     only; ``""`` where the file cannot be read so)."""
+    with contextlib.suppress(OSError):
+        if path.stat().st_size == 0:
+            return "空文件（0 字节）"
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     except sqlite3.Error:
@@ -336,8 +367,9 @@ def _local_time(stored: object) -> str:
     return f"{at.astimezone():%Y-%m-%d %H:%M}"
 
 
-def campaign_years(path: Path) -> list[int]:
-    """The years of the campaigns a sanlian database file holds (read only; [] if unreadable)."""
+def campaign_years(path: Path) -> list[int] | None:
+    """The years of the campaigns a sanlian database file holds (read only; None where it
+    cannot be read so: empty, damaged, not sanlian's)."""
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -345,7 +377,7 @@ def campaign_years(path: Path) -> list[int]:
         finally:
             con.close()
     except sqlite3.Error:
-        return []
+        return None
 
 
 def verify(path: Path) -> int:

@@ -760,6 +760,8 @@ class ImportResult:
     bad_file: Path | None = None
     written_at: dt.datetime | None = None  # when sanlian wrote the file, if it says
     written: bool = False
+    # said only once the import is written (a cadre moved: its per-section figures move too)
+    written_notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -1877,7 +1879,8 @@ class RegistryImporter(Importer):
                     continue
                 if self.kind == "cadre":  # its records move with it (as ``cadre edit`` says)
                     for text in moved_records_note(self.session, record, changes[moved]):
-                        result.note(render("import_row_note", line=row.line, note=text))
+                        said = render("import_row_note", line=row.line, note=text)
+                        result.written_notes.append(said)
             keys_changed = set(changes) & {"name", "section_id", "community_id", "town"}
             keys_changed |= set(changes) & {"id_number", "uscc"}
             if keys_changed:
