@@ -588,6 +588,7 @@ def test_sections_import(base: Cli, tmp_path: Path) -> None:
     assert "科室：新增 1，更新 0，未变 1" in result.out
 
 
+@pytest.mark.sqlite_only(reason="a database file not made yet (a server's database is there)")
 def test_first_import_into_a_new_database(cli: Cli, tmp_path: Path, db_path: Path) -> None:
     rows = [["名称", "乡镇(街道)", "类别"], ["幸福社区", "兰山街道", "社区"]]
     refused = cli("community", "import", write_csv(tmp_path / "x.csv", rows))
