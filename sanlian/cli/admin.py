@@ -118,14 +118,15 @@ def restore(
     backups.verify(source)
     if not yes:
         current = backups.sqlite_path(st.location)
+        theirs, backup = backups.holdings(source)
+        ours, now_holds = backups.holdings(current) if current.is_file() else (None, "")
         question = render(
             "restore_confirm" if current.is_file() else "restore_confirm_new",
             path=masked(st.location),
             source=source,
-            backup=backups.describe(source) or "无法读出概况",
-            current=(backups.describe(current) if current.is_file() else "") or "无法读出概况",
+            backup=backup or "无法读出概况",
+            current=now_holds or "无法读出概况",
         )
-        theirs, ours = backups.campaign_years(source), backups.campaign_years(current)
         if theirs and ours and max(theirs) != max(ours):  # another year's ledger, likely
             question = render("restore_other_year", theirs=max(theirs), ours=max(ours)) + question
         if not typer.confirm(question, default=False):

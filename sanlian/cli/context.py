@@ -104,7 +104,7 @@ class State:
                 missing_ok=True
             )
         self.journaled = False
-        held: list[int] | None = None
+        held: _Held | None = None
         changes = False
         try:
             with db.session(commit=not rehearse, write=write) as session:
@@ -395,7 +395,6 @@ STATE = State()
 
 # what keeps the probe of ``check_reveal_journal`` from writing: said as "cannot be journaled"
 _WRITE_REFUSALS = frozenset({"db_readonly", "db_locked", "fs_denied", "disk_full", "db_full"})
-_HELD: dict[int, Any] = {}  # the signal handlers a commit replaced, by the list it fills
 
 
 def _held_signals() -> list[int]:
@@ -404,7 +403,15 @@ def _held_signals() -> list[int]:
     return [getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)]
 
 
-def _hold_interrupts() -> list[int]:
+@dataclass
+class _Held:
+    """The signals noted while a commit runs, and the handlers they replaced."""
+
+    caught: list[int] = field(default_factory=list)
+    handlers: dict[int, Any] = field(default_factory=dict)
+
+
+def _hold_interrupts() -> _Held:
     """From here to ``_release_interrupts``, a Ctrl-C (or an ending signal: the terminal
     closed) is noted rather than acted on: one surfacing inside the driver's commit, after
     SQLite had written it, made the command say that nothing was written (and an import drop
@@ -413,31 +420,32 @@ def _hold_interrupts() -> list[int]:
     import signal
     import threading
 
-    caught: list[int] = []
+    held = _Held()
     if threading.current_thread() is threading.main_thread():
-        kept = {}
         with suppress(ValueError, OSError):
             for signum in _held_signals():
-                kept[signum] = signal.signal(signum, lambda n, _frame: caught.append(n))
-        _HELD[id(caught)] = kept
-    return caught
+                held.handlers[signum] = signal.signal(
+                    signum, lambda n, _frame: held.caught.append(n)
+                )
+    return held
 
 
-def _release_interrupts(caught: list[int]) -> bool:
+def _release_interrupts(held: _Held) -> bool:
     """The handlers before ``_hold_interrupts`` back; whether a Ctrl-C came meanwhile (an
     ending signal that came is sent again, to its own handler, now)."""
     import signal
 
-    for signum, old in _HELD.pop(id(caught), {}).items():
+    for signum, old in held.handlers.items():
         with suppress(ValueError, OSError, TypeError):
             restored = old if old is not None else signal.SIG_DFL
             if signum == signal.SIGINT and old is None:
                 restored = signal.default_int_handler
             signal.signal(signum, restored)
-    ending = [n for n in caught if n != signal.SIGINT]
+    held.handlers.clear()
+    ending = [n for n in held.caught if n != signal.SIGINT]
     if ending:
         signal.raise_signal(ending[0])  # (its handler raises: the command ends as it says)
-    return bool(caught)
+    return bool(held.caught)
 
 
 def interrupted_text() -> str:

@@ -29,7 +29,7 @@ import glob
 import os
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -189,13 +189,18 @@ def _read_first(src: sqlite3.Connection) -> None:
     from sanlian.db.engine import waited_for
 
     src.isolation_level = None  # (transactions as written here)
+    src.execute("BEGIN")
+    waited_for(_runner(src), "SELECT 1 FROM sqlite_master LIMIT 1", sqlite3.OperationalError)
+
+
+def _runner(con: sqlite3.Connection) -> Callable[[str], object]:
+    """``engine.waited_for``'s way to run a statement on a plain ``sqlite3`` connection."""
 
     def run(sql: str) -> object:
-        row = src.execute(sql).fetchone()
+        row = con.execute(sql).fetchone()
         return row[0] if row else None
 
-    src.execute("BEGIN")
-    waited_for(run, "SELECT 1 FROM sqlite_master LIMIT 1", sqlite3.OperationalError)
+    return run
 
 
 @contextlib.contextmanager
@@ -212,13 +217,9 @@ def _held(path: Path) -> Iterator[sqlite3.Connection]:
     try:
         from sanlian.db.engine import waited_for
 
-        def run(sql: str) -> object:
-            row = held.execute(sql).fetchone()
-            return row[0] if row else None
-
         try:  # the lock taken by a write transaction, and kept after it (exclusive mode),
             held.execute("PRAGMA locking_mode=EXCLUSIVE")  # waited for in slices
-            waited_for(run, "BEGIN EXCLUSIVE", sqlite3.OperationalError)
+            waited_for(_runner(held), "BEGIN EXCLUSIVE", sqlite3.OperationalError)
             held.execute("COMMIT")
         except sqlite3.Error as exc:
             raise _refusal(exc, path) from exc
@@ -329,31 +330,27 @@ def rotate(copy: Path, keep: int | None = None) -> list[Path]:
 # --- checking a file before it replaces the database ----------------------------------------
 
 
-def describe(path: Path) -> str:
+def holdings(path: Path) -> tuple[list[int] | None, str]:
     """What a sanlian database file holds, for the clerk to recognise it before a restore:
-    its campaigns' years, its cadres, visits and problems, and when it was last changed (read
-    only; ``""`` where the file cannot be read so)."""
+    its campaigns' years (``campaign_years``) and a sentence of them, its cadres, visits and
+    problems and when it was last changed (read only; ``(None, "")`` where the file cannot be
+    read so)."""
     with contextlib.suppress(OSError):
         if path.stat().st_size == 0:
-            return "空文件（0 字节）"
+            return None, "空文件（0 字节）"
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        with _read_only(path) as con:
+            years = _years_of(con)
+            cadres, visits, problems = (
+                con.execute(f"select count(*) from {table}").fetchone()[0]
+                for table in ("cadre", "visit", "problem")
+            )
+            last = con.execute("select max(at) from journal").fetchone()[0]
     except sqlite3.Error:
-        return ""
-    try:
-        years = [str(r[0]) for r in con.execute("select year from campaign order by year")]
-        cadres, visits, problems = (
-            con.execute(f"select count(*) from {table}").fetchone()[0]
-            for table in ("cadre", "visit", "problem")
-        )
-        last = con.execute("select max(at) from journal").fetchone()[0]
-    except sqlite3.Error:
-        return ""
-    finally:
-        con.close()
+        return None, ""
     when = f"，最后修改于 {_local_time(last)}" if last else ""
-    held = f"{'、'.join(years)} 年活动" if years else "还没有活动年度"
-    return f"{held}，干部 {cadres} 名、走访 {visits} 次、问题 {problems} 件{when}"
+    held = f"{'、'.join(map(str, years))} 年活动" if years else "还没有活动年度"
+    return years, f"{held}，干部 {cadres} 名、走访 {visits} 次、问题 {problems} 件{when}"
 
 
 def _local_time(stored: object) -> str:
@@ -371,13 +368,23 @@ def campaign_years(path: Path) -> list[int] | None:
     """The years of the campaigns a sanlian database file holds (read only; None where it
     cannot be read so: empty, damaged, not sanlian's)."""
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            return [int(r[0]) for r in con.execute("select year from campaign order by year")]
-        finally:
-            con.close()
+        with _read_only(path) as con:
+            return _years_of(con)
     except sqlite3.Error:
         return None
+
+
+def _years_of(con: sqlite3.Connection) -> list[int]:
+    return [int(r[0]) for r in con.execute("select year from campaign order by year")]
+
+
+@contextlib.contextmanager
+def _read_only(path: Path) -> Iterator[sqlite3.Connection]:
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 def verify(path: Path) -> int:
