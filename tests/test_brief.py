@@ -86,7 +86,7 @@ def test_markdown_is_the_default(cli: Cli, ledger: Ids) -> None:
     result = cli("brief", "--from", "2026-05-01", "--to", "2026-05-31", "--no", "5")
     assert result.code == 0, result
     text = result.out
-    assert text.startswith("# 企业局“三联三解三促”活动简报\n")
+    assert text.startswith("# 企业局2026年“三联三解三促”活动简报\n")
     assert "**第 5 期**" in text
     assert "| 落实资金（元） | 12345.67 | 0.00 | +12345.67 | 12845.67 |" in text
     assert "| 收集问题（件） | 1 | 2 | −1 | 4 |" in text  # P2 P3 P4 P6 by 05-31
@@ -110,7 +110,7 @@ def test_plain_text_has_no_markdown_marks(
         assert result.code == 0, result
         text = result.out
     lines = text.splitlines()
-    assert lines[0] == "企业局“三联三解三促”活动简报"
+    assert lines[0] == "企业局2026年“三联三解三促”活动简报"
     assert "第 5 期 · 企业局“三联三解三促”活动领导小组办公室" in lines[2]
     assert not any(mark in text for mark in ("# ", "**", "|"))
     header = next(line for line in lines if line.startswith("项目"))
@@ -143,7 +143,7 @@ def test_docx(cli: Cli, ledger: Ids, tmp_path: Path) -> None:
     data = _json(cli, "--from", "2026-06-01", "--to", "2026-06-14")
     doc = docx.Document(str(path))
     texts = [p.text for p in doc.paragraphs]
-    assert texts[0] == "企业局“三联三解三促”活动简报"
+    assert texts[0] == "企业局2026年“三联三解三促”活动简报"
     assert texts[1].startswith(f"第 {data['no']} 期")
     table = doc.tables[0]
     assert [c.text for c in table.rows[0].cells] == ["项目", "本期", "上期", "增减", "年度累计"]
@@ -297,9 +297,9 @@ def test_docx_title_is_a_title(cli: Cli, ledger: Ids, tmp_path: Path) -> None:
     assert cli("brief", "--from", "6-1", "--to", "6-14", "-o", path).code == 0
     doc = docx.Document(str(path))
     first = doc.paragraphs[0]
-    assert (first.text, first.style.name) == ("企业局“三联三解三促”活动简报", "Title")
+    assert (first.text, first.style.name) == ("企业局2026年“三联三解三促”活动简报", "Title")
     props = doc.core_properties
-    assert props.title == "企业局“三联三解三促”活动简报"
+    assert props.title == "企业局2026年“三联三解三促”活动简报"
     assert props.author == "企业局“三联三解三促”活动领导小组办公室"
     assert "python-docx" not in (props.comments or "")
 

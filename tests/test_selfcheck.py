@@ -715,6 +715,9 @@ def test_report_titles_carry_the_campaign_name(cli: Cli, ledger: Ids, tmp_path: 
     book = openpyxl.load_workbook(tmp_path / "r.xlsx", read_only=True)
     assert next(book["汇总"].values)[0] == "企业局2026年“三联三解三促”专项行动自查统计"
     book.close()
+    # a brief's title carries the name as given (no year put in front)
+    brief = cli("brief", "--from", "2026-05-01", "--to", "2026-05-31", "-f", "markdown").out
+    assert brief.startswith("# 企业局“三联三解三促”专项行动简报\n"), brief[:80]
 
 
 def test_sections_overlap_note_only_when_sections_add_up_to_more(base: Cli, tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sanlian.i18n.labels import CATEGORIES, MEASURE
 from sanlian.i18n.messages import render
 from sanlian.reports.common import Period, md_date, yuan_text, zh_date
-from sanlian.reports.figures import Figures
+from sanlian.reports.figures import Figures, campaign_title
 from sanlian.reports.ledgers import ProblemRow
 from sanlian.reports.supervise import Alert
 
@@ -118,7 +118,7 @@ class Brief:
 
     @property
     def title(self) -> str:
-        return f"{self.unit}“三联三解三促”活动简报"
+        return campaign_title(self.unit, self.name, "简报")
 
     def rows(self) -> list[dict[str, Any]]:
         out = []

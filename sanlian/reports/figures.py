@@ -710,6 +710,17 @@ def count_all(session: Session, period: Period) -> tuple[Figures, list[SectionFi
 # --- the self-inspection --------------------------------------------------------------------
 
 
+def campaign_title(unit: str, name: str, what: str, *, year: int | None = None) -> str:
+    """``unit`` + the campaign's name as ``campaign set --name`` gave it (default
+    ``“三联三解三促”活动``) + ``what``; with ``year`` in front of the name where it has none.
+    The unit is not said twice when the name starts with it."""
+    name = name.strip() or "“三联三解三促”活动"
+    if year is not None and str(year) not in name:
+        name = f"{year}年{name}"
+    unit = "" if unit and name.startswith(unit) else unit
+    return f"{unit}{name}{what}"
+
+
 @dataclass(frozen=True)
 class SelfCheck:
     year: int
@@ -738,11 +749,7 @@ class SelfCheck:
         """``企业局2026年“三联三解三促”活动`` + ``what`` (自查报告, 自查统计): the unit and the
         campaign's name as ``campaign set --name`` gave it, with the year in front where the
         name has none."""
-        name = self.name.strip() or "“三联三解三促”活动"
-        if str(self.year) not in name:
-            name = f"{self.year}年{name}"
-        unit = "" if self.unit and name.startswith(self.unit) else self.unit
-        return f"{unit}{name}{what}"
+        return campaign_title(self.unit, self.name, what, year=self.year)
 
     def as_json(self) -> dict[str, Any]:
         """``{"year", "figures", "by_section"}``, the contract of ``selfcheck -f json``."""
