@@ -105,6 +105,21 @@ def test_copy_to_nothing_is_refused(cli: Cli) -> None:
         assert result.err.strip() == "“目标数据库（--to）”不能为空，请填写目标数据库（--to）。"
 
 
+def test_a_target_that_is_not_a_ledger_is_said_of_to(cli: Cli, tmp_path: Path) -> None:
+    # the refusal names --to, the option to mend (not --db/SANLIAN_DB, the ledger's own)
+    source = _source(tmp_path)
+    other = tmp_path / "other.db"
+    other.write_bytes(b"hello, not a database\n" * 100)
+    folder = tmp_path / "folder.db"
+    folder.mkdir()
+    for target, words in ((other, "不是 sanlian 数据库文件"), (folder, "是一个文件夹")):
+        result = cli("--db", source, "db", "copy", "--to", target)
+        assert result.code == 1 and result.err.startswith(f"复制的目标 {target} "), result
+        assert words in result.err and "--to" in result.err and "--db" not in result.err
+    assert other.read_bytes() == b"hello, not a database\n" * 100
+    assert list(folder.iterdir()) == []
+
+
 def test_failed_copy_leaves_the_target_empty(
     cli: Cli, tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

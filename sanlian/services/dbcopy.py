@@ -103,6 +103,14 @@ def _holding(conn: Connection) -> list[str]:
     return [t.name for t in tables() if conn.execute(select(t).limit(1)).first() is not None]
 
 
+# a refusal of the target by open_database, said of --to (its own names --db/SANLIAN_DB)
+_ABOUT_TARGET = {
+    "db_not_database": "copy_to_not_database",
+    "db_is_dir": "copy_to_is_dir",
+    "db_pg_auth": "copy_to_pg_auth",
+}
+
+
 def copy_database(source: str, target: str, *, batch: int | None = None) -> list[Copied]:
     """Copy every row of ``source`` into the empty database ``target``; return the counts."""
     from sqlalchemy import insert, select
@@ -119,10 +127,12 @@ def copy_database(source: str, target: str, *, batch: int | None = None) -> list
     src = open_database(source)
     try:
         dst = open_database(target, create=True)
-    except BaseException:
+    except BaseException as exc:
         src.dispose()
         if created is not None:
             created.unlink(missing_ok=True)
+        if isinstance(exc, DatabaseError):
+            raise _of_target(exc) from exc
         raise
     batch = batch or BATCH
     done: list[Copied] = []
@@ -168,7 +178,7 @@ def copy_database(source: str, target: str, *, batch: int | None = None) -> list
         if isinstance(exc, DBAPIError) and is_url(target):
             known = server_error(exc, target)
             if known is not None:
-                raise known from exc
+                raise _of_target(known) from exc
         if isinstance(exc, DBAPIError):
             raise DatabaseError(
                 "copy_failed", url=masked(target), reason=type(getattr(exc, "orig", exc)).__name__
@@ -178,6 +188,13 @@ def copy_database(source: str, target: str, *, batch: int | None = None) -> list
         src.dispose()
         dst.dispose()
     return done
+
+
+def _of_target(exc: DatabaseError) -> DatabaseError:
+    """``exc``, said of --to where its sentence (one for the ledger itself) says to mend
+    --db or SANLIAN_DB."""
+    key = _ABOUT_TARGET.get(exc.key)
+    return exc if key is None else DatabaseError(key, **exc.params)
 
 
 def _fail(created: Path | None) -> None:
