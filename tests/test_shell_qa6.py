@@ -663,6 +663,11 @@ def test_install_completion_is_said_in_chinese(
     assert done.code == 0, done
     assert done.out.strip() == f"已为 bash 安装命令补全：{script}；重新打开终端窗口后生效。"
     assert script.is_file() and "completion installed" not in done.out + done.err
+    rc = (tmp_path / ".bashrc").read_text()
+    assert rc.count(f"source '{script}'") == 1, rc
+    # a second run leaves ~/.bashrc as it was (Typer's installer adds a blank line each time)
+    assert cli("--install-completion").code == 0
+    assert (tmp_path / ".bashrc").read_text() == rc
     monkeypatch.setattr(_completion_shared, "_get_shell_name", lambda: "tcsh")
     refused = cli("--install-completion")
     assert refused.code == 1 and "不能为这个 shell（tcsh）安装命令补全" in refused.err

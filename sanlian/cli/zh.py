@@ -397,7 +397,13 @@ def _install_completion(ctx: Any, _param: Any, value: Any) -> Any:
     if shell not in ("bash", "zsh", "fish", "powershell", "pwsh"):
         termui.echo(render("completion_unsupported", shell=shell or "（未识别）"), err=True)
         raise Exit(1)
+    from pathlib import Path
+
+    rc = Path.home() / ".bashrc"
+    before = rc.read_text() if shell == "bash" and rc.is_file() else None
     shell, path = _completion_shared.install(shell=shell)
+    if before is not None and rc.read_text() == before + "\n":
+        rc.write_text(before)  # Typer adds a blank line to ~/.bashrc on every run
     termui.echo(render("completion_installed", shell=shell, path=path))
     raise Exit(0)
 
