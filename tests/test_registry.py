@@ -373,6 +373,39 @@ def test_remove_on_a_past_day(base: Cli, unchanged, db_path: Path) -> None:  # t
     assert "没有被任何记录引用，已直接删除，--date 没有用到" in result.err
 
 
+def test_retiring_today_one_who_worked_today_takes_effect_tomorrow(base: Cli, unchanged) -> None:  # type: ignore[no-untyped-def]
+    """Today is not the first day off the roster of a cadre (household) with a record of
+    today: retired without --date, it is on the roster for today and off from tomorrow (its
+    links end today), as with a --date of today; an earlier one is refused naming that record."""
+    for args in [
+        ("link", "community", "--section", "综合科", "--community", "幸福社区", "--from", "3-1"),
+        ("link", "household", "--cadre", "单丽", "--household", "王秀英", "--from", "3-1"),
+        ("visit", "add", "--date", "6-15", "--cadre", "单丽", "--household", "王秀英", "--form", "入户走访"),
+    ]:  # fmt: skip
+        assert base(*args).code == 0, args
+    result = unchanged(lambda: base("cadre", "remove", "单丽", "--force", "--date", "6-1"))
+    assert "它今天（2026-06-15）还有记录（走访）" in result.err and "请不写 --date" in result.err
+    result = base("cadre", "remove", "单丽", "--force")
+    assert result.code == 0 and "已停用干部“单丽”（编号 3）" in result.out, result
+    assert result.err.strip() == (
+        "干部“单丽”（编号 3）今天（2026-06-15）还有记录（走访），今天仍算在册，"
+        "自明天（2026-06-16）起停用，其联系到今天为止。"
+    )
+    assert base("cadre", "show", "单丽", "-f", "json").json()["retired_on"] == "2026-06-16"
+    links = base("link", "list", "--all", "-f", "json").json()
+    assert [(r["kind"], r["end_on"]) for r in links] == [
+        ("community", None),
+        ("household", "2026-06-15"),
+    ]
+    figures = base("selfcheck", "--as-of", "6-15", "-f", "json").json()["figures"]
+    assert figures["cadres_total"] == 4  # hand count: 单丽 still on the roster today
+    # today's work may still be written; tomorrow's is refused
+    again = base("visit", "add", "--date", "6-15", "--cadre", "单丽", "--household", "王秀英",
+                 "--form", "座谈")  # fmt: skip
+    assert again.code == 0, again
+    assert base("db", "check").code == 0
+
+
 def test_remove_unreferenced_deletes(base: Cli) -> None:
     assert base("community", "remove", "前河湾村").code == 0
     assert "前河湾村" not in base("community", "list", "--all").out

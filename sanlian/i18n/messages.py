@@ -121,6 +121,8 @@ MESSAGES: dict[str, str] = {
     "nothing_to_edit": "没有给出要修改的内容，请至少写一个选项（见 --help）。",
     "edit_retired": "提示：{kind}“{name}”（编号 {id}）已于 {day} 停用，这次只改了登记的信息；{day} 以后的进度和统计都不算它。",
     "already_retired": "{kind}“{name}”（编号 {id}）已经停用。",
+    "retire_before_use_today": "停用日期 {day} 是{kind}“{name}”（编号 {id}）不再在册的第一天，但它今天（{last}）还有记录（{what}）；请不写 --date（今天停用的，自明天起不再在册），或先改正那条记录。",
+    "retire_from_tomorrow": "{kind}“{name}”（编号 {id}）今天（{today}）还有记录（{what}），今天仍算在册，自明天（{first}）起停用，其联系到今天为止。",
     "retire_before_use": "停用日期 {day} 是{kind}“{name}”（编号 {id}）不再在册的第一天，但它在 {last} 还有记录（{what}）；请写 {first} 或以后的日期，或先改正那条记录。",
     "remove_date_unused": "提示：{kind}“{name}”没有被任何记录引用，已直接删除，--date 没有用到。",
     # --- notes (not errors) ----------------------------------------------------------------

@@ -644,10 +644,15 @@ _DATED_USES: dict[str, tuple[tuple[str, str], ...]] = {
 _ON_THE_LEAVING_DAY = frozenset({"其问题移交他人"})
 
 
-def _check_leaving_day(session: Session, kind: str, record: Any, day: dt.date) -> None:
-    """A day earlier than today for a retirement (``remove --force --date``), the first day
-    the record is off the roster: nothing of it may be dated on or after it (a visit, a link
-    that starts or runs on…), but the handing over of its problems, which is done that day."""
+def _leaving_day(
+    session: Session, kind: str, record: Any, day: dt.date, today: dt.date
+) -> tuple[dt.date, str | None]:
+    """The first day the record is off the roster for a retirement on ``day`` (``remove
+    --force [--date]``), and a note when it is not ``day``. Nothing of the record may be dated
+    on or after that day (a visit, a link that starts or runs on…), but the handing over of
+    its problems, which is done that day. A retirement today of a record used today takes
+    effect tomorrow (it is on the roster for today's work: the note says so); any other day
+    with a use on or after it is refused."""
     from sqlalchemy import text
 
     latest: tuple[dt.date, str, dt.date] | None = None  # (day of the use, its name, first free)
@@ -659,17 +664,25 @@ def _check_leaving_day(session: Session, kind: str, record: Any, day: dt.date) -
         free = found if what in _ON_THE_LEAVING_DAY else found + dt.timedelta(days=1)
         if free > day and (latest is None or free > latest[2]):
             latest = (found, what, free)
-    if latest is not None:
-        raise RuleError(
-            "retire_before_use",
-            kind=KINDS[kind].label,
-            name=record.name,
-            id=record.id,
-            day=day.isoformat(),
-            what=latest[1],
-            last=latest[0].isoformat(),
-            first=latest[2].isoformat(),
+    if latest is None:
+        return day, None
+    found, what, free = latest
+    tomorrow = today + dt.timedelta(days=1)
+    params = {"kind": KINDS[kind].label, "name": record.name, "id": record.id, "what": what}
+    if day == today and free == tomorrow:
+        from sanlian.i18n.messages import render
+
+        return free, render(
+            "retire_from_tomorrow", today=today.isoformat(), first=free.isoformat(), **params
         )
+    raise RuleError(
+        # a day before a use of today: retiring today (no --date) leaves it on for today
+        "retire_before_use_today" if free == tomorrow else "retire_before_use",
+        **params,
+        day=day.isoformat(),
+        last=found.isoformat(),
+        first=free.isoformat(),
+    )
 
 
 def remove(
@@ -735,7 +748,9 @@ def remove(
         from sanlian.services.visits import check_not_future
 
         check_not_future(leaving, "停用日期（--date）", today)
-        _check_leaving_day(session, kind, record, leaving)
+    leaving, shifted = _leaving_day(session, kind, record, leaving, today)
+    if shifted is not None and notes is not None:
+        notes.append(shifted)
     record.retired_on = leaving  # the first day off the roster: its links end the day before
     session.add(record)
     last_day = leaving - dt.timedelta(days=1)
@@ -762,7 +777,7 @@ def remove(
     session.flush()
     _no_pairs_left(session, spec.label, record.name, ending, last_day)
     if kind in ("cadre", "community", "enterprise", "household") and notes is not None:
-        on = None if leaving == today else leaving
+        on = None if leaving >= today else leaving  # (tomorrow: handed over today)
         notes.extend(_open_problems_note(session, record, on, kind))
     if kind == "section" and notes is not None:
         notes.extend(_section_cadres_note(session, record))
