@@ -118,6 +118,37 @@ def test_a_fourth_enterprise_is_refused_naming_the_three(base: Cli, unchanged: U
     assert len(links(base, "--cadre", "1", "--all")) == 4
 
 
+def test_the_limit_counts_links_running_together_not_one_after_another(
+    base: Cli, unchanged: Unchanged
+) -> None:
+    # 甲 3-1..3-31, 乙 4-1..4-30, 丙 from 5-1: never more than one at a time, so a fourth from
+    # 3-15 runs beside at most one of them (was refused: all three overlap its open future)
+    for name in ("沂蒙宏达食品有限公司", "兰山纺织有限公司", "金雀山建材有限公司"):
+        ok(base, "enterprise", "add", name)
+    ok(base, "link", "enterprise", "--cadre", "1", "--enterprise", "1", "--from", "3-1")
+    ok(base, "link", "end", "1", "--date", "3-31")
+    ok(base, "link", "enterprise", "--cadre", "1", "--enterprise", "2", "--from", "4-1")
+    ok(base, "link", "end", "2", "--date", "4-30")
+    ok(base, "link", "enterprise", "--cadre", "1", "--enterprise", "3", "--from", "5-1")
+    ok(base, "link", "enterprise", "--cadre", "1", "--enterprise", "4", "--from", "3-15")
+    assert len(links(base, "--cadre", "1", "--as-of", "5-1")) == 2
+    # one household at a time: a pair from 3-15 beside two earlier, successive ones is refused
+    # on the day it runs beside one of them, naming only that one
+    ok(base, "link", "community", "--section", "办公室", "--community", "幸福社区", "--from", "3-1")
+    ok(base, "household", "add", "赵大", "--community", "幸福社区")
+    ok(base, "household", "add", "钱二", "--community", "幸福社区")
+    ok(base, "link", "household", "--cadre", "曾强", "--household", "王秀英", "--from", "3-1")
+    ok(base, "link", "end", "6", "--date", "3-10")
+    ok(base, "link", "household", "--cadre", "曾强", "--household", "赵大", "--from", "3-11")
+    ok(base, "link", "end", "7", "--date", "3-20")
+    result = unchanged(
+        lambda: base("link", "household", "--cadre", "曾强", "--household", "钱二", "--from", "3-5")
+    )
+    assert "王秀英" in result.err and "赵大" not in result.err, result
+    ok(base, "link", "household", "--cadre", "曾强", "--household", "钱二", "--from", "3-21")
+    assert ok(base, "db", "check").code == 0
+
+
 def test_duplicate_enterprise_link_refused(base: Cli, unchanged: Unchanged) -> None:
     ok(base, "link", "enterprise", "--cadre", "1", "--enterprise", "1")
     result = unchanged(lambda: base("link", "enterprise", "--cadre", "1", "--enterprise", "1"))
@@ -180,7 +211,35 @@ def test_community_link_must_be_active_on_the_start_date(linked: Cli, unchanged:
         lambda: linked("link", "household", "--cadre", "单丽", "--household", "1", "--from", "6-1")
     )
     assert "2026-06-01" in result.err
+    # covered on its first day but not after the community link's end: a pair has no end of
+    # its own, so it would run on uncovered (``db check`` would find it)
+    result = unchanged(
+        lambda: linked("link", "household", "--cadre", "单丽", "--household", "1", "--from", "5-1")
+    )
+    assert result.err.strip() == (
+        "联系户“王秀英”所在的幸福社区与综合科或局机关的联系到 2026-05-31 为止，从 2026-05-01 "
+        "起的结对自 2026-06-01 起没有联系覆盖；请先运行 sanlian link community --section 综合科 "
+        "--community 幸福社区 --from 2026-06-01 续上联系，再结对。"
+    )
+    # renewed (here by the bureau, from a later day): the gap between still refuses; closed, fine
+    ok(linked, "link", "community", "--bureau", "--community", "幸福社区", "--from", "6-5")
+    result = unchanged(
+        lambda: linked("link", "household", "--cadre", "单丽", "--household", "1", "--from", "5-1")
+    )
+    assert "自 2026-06-01 起没有联系覆盖" in result.err
+    ok(
+        linked,
+        "link",
+        "community",
+        "--section",
+        "综合科",
+        "--community",
+        "幸福社区",
+        "--from",
+        "6-1",
+    )
     ok(linked, "link", "household", "--cadre", "单丽", "--household", "1", "--from", "5-1")
+    assert ok(linked, "db", "check").code == 0
 
 
 def test_many_to_one_pair_accepted(linked: Cli) -> None:
@@ -285,6 +344,21 @@ def test_a_start_within_an_ended_link_says_when_it_may_start(
     for start in ("5-15", "6-2"):
         result = unchanged(lambda start=start: linked(*pair, "--from", start))
         assert "联系编号 3" in result.err and "sanlian link end 3" in result.err
+
+
+def test_ending_a_community_link_needs_cover_for_every_day_left_of_its_pairs(
+    linked: Cli, unchanged: Unchanged
+) -> None:
+    # the bureau's link covers the pair only to 5-20: the section's may not end on 5-10
+    ok(linked, "link", "community", "--bureau", "--community", "幸福社区", "--from", "3-1")
+    ok(linked, "link", "end", "2", "--date", "5-20")
+    ok(linked, "link", "household", "--cadre", "单丽", "--household", "1", "--from", "4-1")
+    result = unchanged(lambda: linked("link", "end", "1", "--date", "5-10"))
+    assert "仍有 1 对结对在此社区(村)继续：单丽—“王秀英”（联系编号 3）" in result.err, result
+    # with the bureau's link renewed from 5-21 the pair is covered every day: it may end
+    ok(linked, "link", "community", "--bureau", "--community", "幸福社区", "--from", "5-21")
+    ok(linked, "link", "end", "1", "--date", "5-10")
+    assert ok(linked, "db", "check").code == 0
 
 
 def test_end_refusals(linked: Cli, unchanged: Unchanged) -> None:

@@ -163,7 +163,12 @@ def end(
 
     st = state()
     with st.session(write=True) as session:
-        record = links.end(session, link_id=link_id, end_on=st.date(session, date, "结束日期"))
+        record = links.end(
+            session,
+            link_id=link_id,
+            end_on=st.date(session, date, "结束日期"),
+            today=st.today,
+        )
         who, whom = links.describe(record)
         st.journal(session, "link end", f"结束联系 {link_id}：{who} — {whom}")
     typer.echo(render("link_ended", id=link_id, who=who, whom=whom, end=record["end_on"]))

@@ -227,6 +227,7 @@ MESSAGES: dict[str, str] = {
     "link_not_leader": "干部“{name}”（编号 {id}）不是领导班子成员，不能联系企业；如确属班子成员，请先运行 sanlian cadre edit {id} --leader。",
     "link_enterprise_limit": "领导“{name}”已联系 {count} 家企业：{names}；每名班子成员同时最多联系 {limit} 家，请先用“sanlian link end 联系编号”结束其中一个。",
     "link_household_too_early": "联系户“{household}”所在的{community}与{section}或局机关的联系自 {since} 起，{date} 时还没有建立，不能从这天结对；请把结对开始日期改为 {since} 或以后。",
+    "link_household_cover_ends": "联系户“{household}”所在的{community}与{section}或局机关的联系到 {end} 为止，从 {date} 起的结对自 {gap} 起没有联系覆盖；请先运行 sanlian link community --section {section} --community {community_ref} --from {gap} 续上联系，再结对。",
     "link_household_unlinked": "联系户“{household}”所在的{community}在 {date} 没有与干部“{cadre}”所在的{section}或局机关建立联系，不能结对；请先运行 sanlian link community --section {section} --community {community_ref}。",
     "import_link_enterprise_limit": "领导“{name}”已联系 {count} 家企业：{names}；每名班子成员同时最多联系 {limit} 家，请删去文件中多余的行（已有的联系可用“sanlian link end 联系编号”结束）。",
     "import_link_pairs_limit": "干部“{name}”已与{households}结对，按活动规则每名干部同时只能结对 {limit} 户；请删去文件中多余的行（已有的结对可用“sanlian link end 联系编号”结束），或用“sanlian campaign set --pairs”放宽上限。",

@@ -8,7 +8,7 @@ pair (or counts against a limit) that has not ended before that start date.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sanlian.errors import NotFoundError, RuleError, ValidationError
@@ -40,6 +40,42 @@ def open_from(day: dt.date) -> Any:
     from sanlian.db.models import Link
 
     return or_(col(Link.end_on).is_(None), col(Link.end_on) >= day)
+
+
+def first_uncovered(
+    spans: Iterable[tuple[dt.date, dt.date | None]], start: dt.date, end: dt.date | None
+) -> dt.date | None:
+    """The first day from ``start`` to ``end`` (None: for ever) that none of ``spans`` (each a
+    link's first and last day, None: open) covers; None when they cover every day."""
+    day = start
+    for first, last in sorted(spans, key=lambda span: span[0]):
+        if first > day:
+            break  # no later span starts early enough to cover ``day``
+        if last is None:
+            return None
+        if last >= day:
+            day = last + dt.timedelta(days=1)
+            if end is not None and day > end:
+                return None
+    return day
+
+
+def busiest(
+    found: Sequence[tuple[Any, str, dt.date, dt.date | None]],
+    start: dt.date,
+    until: dt.date | None,
+) -> list[tuple[Any, str, dt.date | None]]:
+    """Of the links ``found`` (id, name, first day, last day or None) that overlap a new one
+    from ``start`` (to ``until``), those running together on the day most of them do, as (id,
+    name, last day): what a limit of links "at a time" counts (links that follow one another
+    are not counted together)."""
+    days = {start} | {s for _i, _n, s, _e in found if s > start and (until is None or s <= until)}
+    most: list[tuple[Any, str, dt.date | None]] = []
+    for day in sorted(days):
+        on = [(i, n, e) for i, n, s, e in found if s <= day and (e is None or e >= day)]
+        if len(on) > len(most):
+            most = on
+    return most
 
 
 def _section_name(session: Session, section_id: int | None) -> str:
@@ -244,16 +280,20 @@ def link_enterprise(
         col(Link.enterprise_id) == target.id,
         until=until,
     )
-    current = session.exec(
-        select(col(Link.id), col(Enterprise.name), col(Link.end_on))
-        .join(Enterprise, col(Enterprise.id) == col(Link.enterprise_id))
-        .where(
-            col(Link.kind) == "enterprise",
-            col(Link.cadre_id) == leader.id,
-            _overlapping(start_on, until),
-        )
-        .order_by(col(Link.id))
-    ).all()
+    current = busiest(
+        session.exec(
+            select(col(Link.id), col(Enterprise.name), col(Link.start_on), col(Link.end_on))
+            .join(Enterprise, col(Enterprise.id) == col(Link.enterprise_id))
+            .where(
+                col(Link.kind) == "enterprise",
+                col(Link.cadre_id) == leader.id,
+                _overlapping(start_on, until),
+            )
+            .order_by(col(Link.id))
+        ).all(),
+        start_on,
+        until,
+    )
     if len(current) >= ENTERPRISE_LIMIT:
         raise _limit_reached(
             "link_enterprise_limit",
@@ -326,41 +366,44 @@ def link_household(
             col(Link.community_id) == target.community_id,
             (col(Link.section_id) == person.section_id) | col(Link.section_id).is_(None),
         )
-        unit_link = session.exec(
-            select(Link.id).where(*covering, active_on(start_on)).limit(1)
-        ).first()
-        if unit_link is None:
+        spans = session.exec(select(col(Link.start_on), col(Link.end_on)).where(*covering)).all()
+        gap = first_uncovered(spans, start_on, until)
+        if gap is not None:
             section = _section_name(session, person.section_id)
+            said = {
+                "household": target.name,
+                "community": community_name,
+                "community_ref": refs.typed(session, "community", community)
+                if community
+                else str(target.community_id),
+                "section": section,
+                "date": start_on.isoformat(),
+            }
+        if gap is not None and gap > start_on:  # covered at first, not for the pair's days
+            raise RuleError(
+                "link_household_cover_ends",
+                **said,
+                end=(gap - dt.timedelta(days=1)).isoformat(),
+                gap=gap.isoformat(),
+            )
+        if gap is not None:
             since = session.exec(  # the link there is, from a later day: say which day
                 select(func.min(Link.start_on)).where(*covering, col(Link.start_on) > start_on)
             ).first()
             if since is not None:
-                raise RuleError(
-                    "link_household_too_early",
-                    household=target.name,
-                    community=community_name,
-                    section=section,
-                    date=start_on.isoformat(),
-                    since=since.isoformat(),
-                )
-            raise RuleError(
-                "link_household_unlinked",
-                household=target.name,
-                community=community_name,
-                community_ref=refs.typed(session, "community", community)
-                if community
-                else str(target.community_id),
-                cadre=person.name,
-                section=section,
-                date=start_on.isoformat(),
-            )
-        pairs = session.exec(
-            select(col(Link.id), col(Household.name), col(Link.end_on))
-            .join(Household, col(Household.id) == col(Link.household_id))
-            .where(col(Link.kind) == "household", col(Link.cadre_id) == person.id)
-            .where(_overlapping(start_on, until))
-            .order_by(col(Link.id))
-        ).all()
+                raise RuleError("link_household_too_early", **said, since=since.isoformat())
+            raise RuleError("link_household_unlinked", **said, cadre=person.name)
+        pairs = busiest(
+            session.exec(
+                select(col(Link.id), col(Household.name), col(Link.start_on), col(Link.end_on))
+                .join(Household, col(Household.id) == col(Link.household_id))
+                .where(col(Link.kind) == "household", col(Link.cadre_id) == person.id)
+                .where(_overlapping(start_on, until))
+                .order_by(col(Link.id))
+            ).all(),
+            start_on,
+            until,
+        )
         if len(pairs) >= limit:
             raise _limit_reached(
                 "link_pairs_limit",
@@ -386,9 +429,16 @@ def link_household(
     return listing(session, ids=ids, active=False, as_of=start_on)
 
 
-def end(session: Session, *, link_id: int, end_on: dt.date) -> dict[str, Any]:
-    """End a link on ``end_on`` (its last day); the row stays as history."""
+def end(
+    session: Session, *, link_id: int, end_on: dt.date, today: dt.date | None = None
+) -> dict[str, Any]:
+    """End a link on ``end_on`` (its last day); the row stays as history. A day after
+    ``today`` is refused, as a start is: an ended link cannot be ended again, so a mistyped
+    year could not be mended but by ``undo``."""
     from sanlian.db.models import Link
+    from sanlian.services.visits import check_not_future
+
+    check_not_future(end_on, "结束日期（--date）", today)
 
     link = session.get(Link, link_id)
     if link is None:
@@ -412,44 +462,57 @@ PAIRS_NAMED = 10  # pairs a refusal names (a section's link in a city village ma
 
 def check_no_pairs_left(session: Session, link: Link, end_on: dt.date) -> None:
     """A community link may end only when no pair (结对) of a cadre it covers, with a household of
-    that community, runs on past ``end_on`` uncovered by another community link: a household's
-    community must be linked to its cadre's section or the bureau (``link household``)."""
-    from sqlalchemy import case, exists
-    from sqlalchemy.orm import aliased
+    that community, runs on past ``end_on`` without other community links covering each of its
+    days from then on: a household's community must be linked to its cadre's section or the
+    bureau (``link household``)."""
+    from sqlalchemy import select as sql_select  # (sqlmodel's takes at most 4 columns)
     from sqlmodel import col, select
 
     from sanlian.db.models import Cadre, Household
     from sanlian.db.models import Link as LinkModel
 
     after = end_on + dt.timedelta(days=1)
-    other = aliased(LinkModel)
-    # the first day the pair needs a community link other than this one: the day after the
-    # end, or its own first day if later (a pair of the next year, covered by that year's link:
-    # the year before's link, recorded late, may end)
-    needed = case((col(LinkModel.start_on) > after, col(LinkModel.start_on)), else_=after)
-    covered = exists().where(
-        col(other.kind) == "community",
-        col(other.id) != link.id,
-        col(other.community_id) == link.community_id,
-        col(other.start_on) <= needed,
-        col(other.end_on).is_(None) | (col(other.end_on) >= needed),
-        col(other.section_id).is_(None) | (col(other.section_id) == col(Cadre.section_id)),
-    )
+    others = session.exec(
+        select(col(LinkModel.start_on), col(LinkModel.end_on), col(LinkModel.section_id)).where(
+            col(LinkModel.kind) == "community",
+            col(LinkModel.id) != link.id,
+            col(LinkModel.community_id) == link.community_id,
+            open_from(after),
+        )
+    ).all()
     stmt = (
-        select(LinkModel.id, Cadre.name, Household.name)
+        sql_select(
+            col(LinkModel.id),
+            col(Cadre.name),
+            col(Household.name),
+            col(LinkModel.start_on),
+            col(LinkModel.end_on),
+            col(Cadre.section_id),
+        )
         .join(Cadre, col(Cadre.id) == col(LinkModel.cadre_id))
         .join(Household, col(Household.id) == col(LinkModel.household_id))
         .where(
             col(LinkModel.kind) == "household",
             col(Household.community_id) == link.community_id,
             open_from(after),
-            ~covered,
         )
         .order_by(col(LinkModel.id))
     )
     if link.section_id is not None:
         stmt = stmt.where(col(Cadre.section_id) == link.section_id)
-    pairs = session.exec(stmt).all()
+    # each pair needs the other links from the day after the end, or its own first day if
+    # later (a pair of the next year, covered by that year's link: the year before's link,
+    # recorded late, may end), to its last
+    pairs = [
+        (i, c, h)
+        for i, c, h, first, last, section in session.execute(stmt).all()
+        if first_uncovered(
+            [(s, e) for s, e, unit in others if unit is None or unit == section],
+            max(first, after),
+            last,
+        )
+        is not None
+    ]
     if pairs:
         raise RuleError(
             "link_end_pairs_left",

@@ -496,37 +496,59 @@ def check_pairs_covered(
     """A cadre moving to another section (a household to another community) keeps each of its
     running pairs (结对) only where the household's community is linked to the cadre's section
     or the bureau, as ``link household`` requires and ``db check`` checks."""
-    from sqlalchemy import exists
-    from sqlalchemy.orm import aliased
+    from sqlalchemy import literal
+    from sqlalchemy import select as sql_select
     from sqlmodel import col, select
 
     from sanlian.db.models import Cadre, Community, Household, Link
-    from sanlian.services.links import open_from
+    from sanlian.services.links import first_uncovered, open_from
 
     after = today + dt.timedelta(days=1)  # a pair ended today may stay as it was
-    unit = aliased(Link)
-    section = moved_to if kind == "cadre" else col(Cadre.section_id)
-    community = moved_to if kind == "household" else col(Household.community_id)
-    covered = exists().where(
-        col(unit.kind) == "community",
-        col(unit.community_id) == community,
-        col(unit.start_on) <= after,
-        col(unit.end_on).is_(None) | (col(unit.end_on) >= after),
-        col(unit.section_id).is_(None) | (col(unit.section_id) == section),
-    )
+    section: Any = literal(moved_to) if kind == "cadre" else col(Cadre.section_id)
+    community: Any = literal(moved_to) if kind == "household" else col(Household.community_id)
     mine = col(Link.cadre_id) if kind == "cadre" else col(Link.household_id)
-    pairs = session.exec(
-        select(Link.id, Cadre.name, Household.name, Community.name)
+    running = session.execute(  # (sqlalchemy's select: sqlmodel's takes at most 4 columns)
+        sql_select(
+            col(Link.id),
+            col(Cadre.name),
+            col(Household.name),
+            col(Community.name),
+            col(Link.start_on),
+            col(Link.end_on),
+            section,
+            community,
+        )
         .join(Cadre, col(Cadre.id) == col(Link.cadre_id))
         .join(Household, col(Household.id) == col(Link.household_id))
-        .join(
-            Community,
-            col(Community.id)
-            == (community if kind == "household" else col(Household.community_id)),
-        )
-        .where(col(Link.kind) == "household", mine == record.id, open_from(after), ~covered)
+        .join(Community, col(Community.id) == community)
+        .where(col(Link.kind) == "household", mine == record.id, open_from(after))
         .order_by(col(Link.id))
     ).all()
+    units = session.exec(  # the community links from tomorrow on, of the communities needed
+        select(
+            col(Link.start_on), col(Link.end_on), col(Link.section_id), col(Link.community_id)
+        ).where(
+            col(Link.kind) == "community",
+            col(Link.community_id).in_({r[7] for r in running}),
+            open_from(after),
+        )
+    ).all()
+    # each running pair, covered from tomorrow (or its first day) to its last day by links of
+    # its household's community with the cadre's section or the bureau, once moved
+    pairs = [
+        (i, c, h, m)
+        for i, c, h, m, first, last, unit_section, unit_community in running
+        if first_uncovered(
+            [
+                (s, e)
+                for s, e, sec, com in units
+                if com == unit_community and (sec is None or sec == unit_section)
+            ],
+            max(first, after),
+            last,
+        )
+        is not None
+    ]
     if not pairs:
         return
     if kind == "cadre":
