@@ -839,3 +839,24 @@ def test_moving_a_cadre_says_their_pairs_move_too_also_by_import(base: Cli, tmp_
     for args in (("--dry-run",), ()):
         tried = base("cadre", "import", str(roster), *args)
         assert "随人改计入" not in tried.out + tried.err, (args, tried)
+
+
+def test_a_minority_name_is_one_name_whatever_dot_it_is_written_with(base: Cli, unchanged) -> None:  # type: ignore[no-untyped-def]
+    # the middle dot, the bullet, the Japanese dot, full stops (full-width too): one name,
+    # found by any of them, and never registered a second time through another
+    assert base("cadre", "add", "买买提•艾力", "--section", "综合科").code == 0
+    for typed in ("买买提·艾力", "买买提・艾力", "买买提．艾力", "买买提 . 艾力", "买买提‧艾力"):
+        shown = base("cadre", "show", typed, "-f", "json")
+        assert shown.code == 0 and shown.json()["name"] == "买买提·艾力", (typed, shown)
+    result = unchanged(lambda: base("cadre", "add", "买买提・艾力", "--section", "综合科"))
+    assert "已存在" in result.err
+    # a dot elsewhere is left as written
+    assert base("community", "add", "A.B社区").code == 0
+    assert base("community", "show", "A.B社区", "-f", "json").json()["name"] == "A.B社区"
+
+
+def test_a_mobile_number_begins_13_to_19(base: Cli, unchanged) -> None:  # type: ignore[no-untyped-def]
+    for fake in ("12345678901", "10000000000", "11111111111"):
+        result = unchanged(lambda f=fake: base("cadre", "edit", "单丽", "--phone", f))
+        assert "不是有效的手机号码：应为 13—19 开头的 11 位数字" in result.err, result
+    assert base("cadre", "edit", "单丽", "--phone", "19912345678").code == 0

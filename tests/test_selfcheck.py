@@ -715,6 +715,11 @@ def test_report_titles_carry_the_campaign_name(cli: Cli, ledger: Ids, tmp_path: 
     book = openpyxl.load_workbook(tmp_path / "r.xlsx", read_only=True)
     assert next(book["汇总"].values)[0] == "企业局2026年“三联三解三促”专项行动自查统计"
     book.close()
+    # a name that holds the unit somewhere does not get it again in front
+    assert cli("campaign", "set", "--name", "2026年企业局“三联三解三促”活动").code == 0
+    text = cli("selfcheck", "-f", "markdown").out
+    assert text.startswith("# 2026年企业局“三联三解三促”活动自查统计 · "), text[:80]
+    assert cli("campaign", "set", "--name", "“三联三解三促”专项行动").code == 0
     # a brief's title carries the name as given (no year put in front)
     brief = cli("brief", "--from", "2026-05-01", "--to", "2026-05-31", "-f", "markdown").out
     assert brief.startswith("# 企业局“三联三解三促”专项行动简报\n"), brief[:80]

@@ -713,11 +713,11 @@ def count_all(session: Session, period: Period) -> tuple[Figures, list[SectionFi
 def campaign_title(unit: str, name: str, what: str, *, year: int | None = None) -> str:
     """``unit`` + the campaign's name as ``campaign set --name`` gave it (default
     ``“三联三解三促”活动``) + ``what``; with ``year`` in front of the name where it has none.
-    The unit is not said twice when the name starts with it."""
+    The unit is not said twice when the name holds it (``2026年临沂市企业局“三联三解三促”活动``)."""
     name = name.strip() or "“三联三解三促”活动"
     if year is not None and str(year) not in name:
         name = f"{year}年{name}"
-    unit = "" if unit and name.startswith(unit) else unit
+    unit = "" if unit and unit.strip() in name else unit
     return f"{unit}{name}{what}"
 
 

@@ -192,7 +192,9 @@ def _matches(
 
     model = _model(kind)
     label = KIND_LABEL[kind]
-    text = unicodedata.normalize("NFKC", raw).strip()
+    from sanlian.services.validate import fold_name_dots
+
+    text = fold_name_dots(unicodedata.normalize("NFKC", raw).strip())
     if not text:
         raise ValidationError("ref_empty", kind=label)
     number = text.lstrip("#")

@@ -84,6 +84,18 @@ def word(value: str | None, field: str, *, limit: int = 200) -> str | None:
     return clean
 
 
+# the dots written between the parts of a minority name (买买提·艾力): the middle dot of GB
+# 18030 (U+00B7), and what input methods and fonts give for it (•, ・ of Japanese, ‧, ∙, ⋅,
+# a full stop); NFKC has folded the full-width ones (．･) into these already
+_NAME_DOT = re.compile(r"(?<=[\u3400-\u9fff])\s*[.·•・‧∙⋅]\s*(?=[\u3400-\u9fff])")
+
+
+def fold_name_dots(text: str) -> str:
+    """``text`` with each dot between Han characters written as the middle dot ``·``, so that
+    a name typed with another dot is the same name (found, not registered twice)."""
+    return _NAME_DOT.sub("·", text) if not text.isascii() else text
+
+
 def name(value: str | None, field: str) -> str:
     """A person's or place's name: required, inner blanks removed for Chinese names."""
     if type(value) is str and len(value) <= 100 and _PLAIN_HAN.fullmatch(value):
@@ -93,6 +105,7 @@ def name(value: str | None, field: str) -> str:
     # NFKC can lengthen a name (¨ becomes a space and a combining mark): check it again after
     clean = text(unicodedata.normalize("NFKC", clean), field, required=True, limit=100)
     assert clean is not None
+    clean = fold_name_dots(clean)
     if _HAN_NAME.fullmatch(clean):
         clean = _SPACE.sub("", clean)
     elif "\n" in clean:  # a name is one line (a message quotes it, a shell completes it)
@@ -293,7 +306,7 @@ def _is_masked(value: str) -> bool:
 
 _PHONE_SEPARATORS = re.compile(r"[\s\-()（）]")
 _PHONE_PREFIX = re.compile(r"^(\+?86|0086)(?=1[0-9]{10}$)")
-_PHONE = re.compile(r"1[0-9]{10}")
+_PHONE = re.compile(r"1[3-9][0-9]{9}")  # 13–19: no mobile number begins 10, 11 or 12
 _WHITESPACE = re.compile(r"\s")
 _ID_FORMAT = re.compile(r"[0-9]{17}[0-9X]")
 
