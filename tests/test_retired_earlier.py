@@ -48,7 +48,9 @@ def test_records_of_the_days_before_the_retirement_name_it(base: Cli, db_path: P
     # a problem's owner answers for it from now on: one in use
     result = base("problem", "add", "--household", "王秀英", "--category", "就学", "--text",
                   "上学路远", "--owner", "单丽", "--date", "5-20")  # fmt: skip
-    assert result.code == 1 and "已停用，不能再用于新记录" in result.err, result
+    assert result.code == 1 and result.err.strip() == (
+        "干部“单丽”（编号 3）已停用，不能担任问题的责任人；请另选一名在册干部（见 sanlian cadre list）。"
+    ), result
     assert dump(db_path) == before
 
 
@@ -112,3 +114,37 @@ def test_a_visit_moved_to_a_later_day_keeps_cadres_in_use_then(base: Cli, db_pat
     assert result.code == 1 and "已于 2026-06-15 停用，不能用于 2026-06-15 的记录" in result.err
     assert dump(db_path) == before
     _ok(base, "visit", "edit", "1", "--date", "6-1")
+
+
+def test_a_cadre_leaves_after_the_work_on_the_problems_they_own(base: Cli, db_path: Path) -> None:
+    """The steps of a problem a cadre owns are theirs: the first day off the roster comes after
+    the last of them; from then on a step waits for the problem to be handed over, on that day
+    as the retirement's note says (was: a leaving day before a step was taken, and steps were
+    taken on a departed owner's problem)."""
+    for args in [
+        ("link", "community", "--section", "综合科", "--community", "幸福社区", "--from", "3-1"),
+        ("link", "household", "--cadre", "单丽", "--household", "王秀英", "--from", "3-1"),
+        ("problem", "add", "--household", "王秀英", "--category", "就医", "--text", "看病难",
+         "--owner", "单丽", "--date", "5-1"),
+        ("problem", "progress", "1", "--note", "联系医院", "--date", "5-20"),
+    ]:  # fmt: skip
+        assert base(*args).code == 0, args
+    before = dump(db_path)
+    early = base("cadre", "remove", "单丽", "--force", "--date", "5-10")
+    assert early.code == 1 and "它在 2026-05-20 还有记录（由其负责的问题办理）" in early.err
+    assert "请写 2026-05-21 或以后的日期" in early.err and dump(db_path) == before
+    left = base("cadre", "remove", "单丽", "--force", "--date", "5-25")
+    assert (
+        left.code == 0 and "sanlian problem edit 1 --owner 新责任人 --date 2026-05-25" in left.err
+    )
+    before = dump(db_path)
+    step = base("problem", "resolve", "1", "--how", "转诊", "--date", "6-1")
+    assert step.code == 1 and step.err.strip() == (
+        "问题 1 的责任人“单丽”（编号 3）2026-05-25 起已不在册，2026-06-01 的办理须由新的责任人来办；"
+        "请先改派，如 sanlian problem edit 1 --owner 新责任人 --date 2026-05-25，再登记这一步。"
+    ), step
+    assert dump(db_path) == before
+    # the note's command works as written; the new owner then takes the steps
+    assert base("problem", "edit", "1", "--owner", "张伟@综合科", "--date", "2026-05-25").code == 0
+    assert base("problem", "resolve", "1", "--how", "转诊", "--date", "6-1").code == 0
+    assert base("db", "check").code == 0

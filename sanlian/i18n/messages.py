@@ -286,6 +286,7 @@ MESSAGES: dict[str, str] = {
     "problem_money_again": "提示：问题 {id} 此前解决时已记金额 {amount} 元，本次金额将另行累计；如是同一笔钱，请不要重复填写。",
     "problem_owner_changed": "责任人由“{old}”改为“{new}”",
     "problem_owner_set": "指定责任人“{new}”",
+    "problem_owner_left": "问题 {id} 的责任人“{name}”（编号 {owner}）{left} 起已不在册，{date} 的办理须由新的责任人来办；请先改派，如 sanlian problem edit {id} --owner 新责任人 --date {handover}，再登记这一步。",
     "problem_owner_retired": "干部“{name}”（编号 {id}）已停用，不能担任问题的责任人；请另选一名在册干部（见 sanlian cadre list）。",
     "problem_edit_date_unused": "提示：--date 是更换责任人（--owner）的日期，这次没有更换责任人，没有用到；改正解决日期请用 --resolved-on。",
     "problem_owner_finished": "提示：问题 {id} 已是“{status}”，这次更换责任人视为更正登记：不写入办理过程（不用 --date），以前各天的统计也都算在新责任人名下；若是重新交办，请先 sanlian problem reopen {id}，再更换责任人。",

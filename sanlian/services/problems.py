@@ -221,7 +221,14 @@ def add(
     key = category_key(kind, str(category))
     is_conflict = is_conflict or key in CONFLICT_CATEGORIES  # a dispute is a social conflict
     clean_text = validate.text(text, "问题内容（--text）", required=True, limit=2000)
-    owner_id = resolved(session, "cadre", owner, lookups).id if owner is not None else None
+    owner_id = None
+    if owner is not None:
+        # one who has left may not answer for it from now on (found as of the day it was
+        # raised, to say so rather than that the name is no longer in use)
+        person = resolved(session, "cadre", owner, lookups, on=raised_on)
+        if person.retired_on is not None:
+            raise RuleError("problem_owner_retired", name=person.name, id=person.id)
+        owner_id = person.id
     if due_on is None:
         due_on = _due_default(session, raised_on)
     elif due_on < raised_on:
@@ -307,10 +314,16 @@ def _get(session: Session, problem_id: int) -> Problem:
 
 
 def _check(
-    problem: Problem, kind: str, step_on: dt.date, field: str, today: dt.date | None
+    problem: Problem,
+    kind: str,
+    step_on: dt.date,
+    field: str,
+    today: dt.date | None,
+    *,
+    handover: bool = False,
 ) -> None:
     """Refuse an illegal transition, or a step dated before the raise or the latest step or
-    after ``today``."""
+    after ``today``, or (but a ``handover``) on or after the day its owner left."""
     from sanlian.i18n.labels import PROBLEM_STATUS
     from sanlian.i18n.messages import render
     from sanlian.services.visits import check_not_future
@@ -345,6 +358,30 @@ def _check(
             id=problem.id,
             last=problem.last_step_on.isoformat(),
         )
+    if not handover:
+        _check_owner_on_roster(problem, step_on)
+
+
+def _check_owner_on_roster(problem: Problem, step_on: dt.date) -> None:
+    """Refuse a step dated on or after the day the problem's owner left the roster: the work
+    is a new owner's, who is named first (``problem edit --owner --date``)."""
+    from sqlalchemy.orm import object_session
+
+    from sanlian.db.models import Cadre
+
+    session = object_session(problem)
+    owner = session.get(Cadre, problem.owner_id) if session and problem.owner_id else None
+    if owner is None or owner.retired_on is None or step_on < owner.retired_on:
+        return
+    raise RuleError(
+        "problem_owner_left",
+        id=problem.id,
+        name=owner.name,
+        owner=owner.id,
+        left=owner.retired_on.isoformat(),
+        date=step_on.isoformat(),
+        handover=max(owner.retired_on, problem.last_step_on).isoformat(),
+    )
 
 
 def _done(session: Session, problem: Problem, step_on: dt.date) -> dict[str, Any]:
@@ -616,7 +653,7 @@ def edit(
                 else render("problem_owner_set", new=who(person))
             )
             if problem.status in OPEN:
-                _check(problem, "progress", step_on, "更换日期", today)
+                _check(problem, "progress", step_on, "更换日期", today, handover=True)
                 _step(
                     session,
                     problem,

@@ -632,6 +632,11 @@ _DATED_USES: dict[str, tuple[tuple[str, str], ...]] = {
         ),
         ("SELECT max(raised_on) FROM problem WHERE owner_id = :id", "由其负责的问题提出"),
         ("SELECT max(step_on) FROM problem_step WHERE owner_id = :id", "问题移交给其"),
+        (  # the steps of a problem it owns (one handed over since is the new owner's)
+            "SELECT max(s.step_on) FROM problem_step s JOIN problem p ON p.id = s.problem_id"
+            " WHERE p.owner_id = :id",
+            "由其负责的问题办理",
+        ),
         ("SELECT max(step_on) FROM problem_step WHERE previous_owner_id = :id", "其问题移交他人"),
         (
             "SELECT max(a.held_on) FROM activity a JOIN activity_cadre c ON c.activity_id = a.id"
