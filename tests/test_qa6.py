@@ -405,8 +405,15 @@ def test_a_record_dated_in_a_year_without_campaign_says_it_counts_nowhere(
         "提示：2025 年没有建立活动年度（已有：2026），这条 2025-12-01 的记录不计入任何年度的统计；"
         f"如日期写错，请用 sanlian {args[0]} remove 1 删除后重新登记。"
     )
+    # in the year's campaign, before its phases: counted in the year, said to be outside them
+    # (a visit that day is refused: most often a typo; a plan may be drafted in February)
     again = base(*args[:-1], "2026-02-01")
-    assert again.code == 0 and again.err == ""
+    assert again.code == 0 and again.err.strip() == (
+        "提示：这条 2026-02-01 的记录在 2026 年活动期间（2026-03-01 至 2026-12-31）之外，"
+        f"仍计入 2026 年的统计；如日期写错，请用 sanlian {args[0]} remove 2 删除后重新登记。"
+    )
+    if args[0] == "activity":
+        assert base(*args[:-1], "2026-03-01").err == ""
 
 
 def test_an_empty_xlsx_is_called_empty(

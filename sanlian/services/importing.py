@@ -3622,6 +3622,7 @@ class LinkImporter(LedgerImporter):
         "link_not_leader": "cadres",
         "link_enterprise_limit": "cadres",
         "link_household_unlinked": "cadres",
+        "link_household_cover_ends": "cadres",
         "link_pairs_limit": "cadres",
         "link_enterprise_limit_ended": "cadres",
         "link_pairs_limit_ended": "cadres",
