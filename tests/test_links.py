@@ -275,6 +275,20 @@ def test_one_household_at_a_time_unless_the_campaign_allows(
     ok(linked, "campaign", "set", "--pairs", "2")
     ok(linked, "link", "household", "--cadre", "单丽", "--household", "赵大山")
     assert len(links(linked, "--cadre", "单丽")) == 2
+    # the limit may not go back below what runs together (``db check`` would then fail)
+    result = unchanged(lambda: linked("campaign", "set", "--pairs", "1"))
+    assert result.err.strip() == (
+        "已有 1 名干部同时结对超过 1 户：单丽（编号 3，2 户），上限没有改；请先用 sanlian link "
+        "end 联系编号 结束多出的结对（见 sanlian link list --kind household），或把 --pairs "
+        "设为至少 2。"
+    )
+    ok(linked, "link", "end", "3", "--date", "6-15")
+    result = unchanged(lambda: linked("campaign", "set", "--pairs", "1"))
+    assert "单丽（编号 3，2 户）" in result.err  # on 6-15 both still ran
+    # a pair recorded by mistake, undone: the limit may go back
+    ok(linked, "undo", "--yes")
+    ok(linked, "undo", "--yes")
+    ok(linked, "campaign", "set", "--pairs", "1")
 
 
 def test_a_limit_reached_through_an_ended_pair_says_when_a_new_one_may_start(

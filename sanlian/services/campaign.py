@@ -215,12 +215,45 @@ def update(
         _check_phase_sequence(view)
         _check_records_inside(session, view)
     for setting, value in (settings or {}).items():
+        if setting == "household_pairs_per_cadre" and value < campaign.household_pairs_per_cadre:
+            _check_pairs_within(session, campaign.year, value)
         setattr(campaign, setting, value)
     if campaign.red_days < campaign.yellow_days:
         raise ValidationError("cards_order", yellow=campaign.yellow_days, red=campaign.red_days)
     session.add(campaign)
     session.flush()
     return view
+
+
+def _check_pairs_within(session: Session, year: int, limit: int) -> None:
+    """Refuse a lower limit of households a cadre pairs with at a time (``--pairs``) while a
+    cadre's pairs of the campaign's year ran more together on one day (``db check`` would
+    then find them over it): counted on each day a pair of theirs began (or the year's first)."""
+    from sqlalchemy import text
+
+    rows = session.execute(
+        text(
+            "select c.name, c.id, max(n) from (select d.cadre_id, d.day, count(*) as n from ("
+            "select distinct cadre_id, case when start_on < :first then :first else start_on end"
+            " as day from link where kind = 'household' and start_on <= :last"
+            " and (end_on is null or end_on >= :first)) d"
+            " join link l on l.cadre_id = d.cadre_id and l.kind = 'household'"
+            " and l.start_on <= d.day and (l.end_on is null or l.end_on >= d.day)"
+            " group by d.cadre_id, d.day) t join cadre c on c.id = t.cadre_id"
+            " where n > :limit group by c.id, c.name order by max(n) desc, c.id"
+        ),
+        {"first": dt.date(year, 1, 1), "last": dt.date(year, 12, 31), "limit": limit},
+    ).all()
+    if not rows:
+        return
+    shown = "、".join(f"{name}（编号 {i}，{n} 户）" for name, i, n in rows[:5])
+    raise RuleError(
+        "campaign_pairs_below",
+        count=len(rows),
+        limit=limit,
+        names=shown + ("等" if len(rows) > 5 else ""),
+        most=max(int(n) for _name, _i, n in rows),
+    )
 
 
 def _check_records_inside(session: Session, view: CampaignView) -> None:
