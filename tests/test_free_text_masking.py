@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from stdnum.cn import ric
 
-from tests.conftest import Cli
+from tests.conftest import Cli, dump
 
 PHONE = "15811112222"
 BODY = "37130219800101123"
@@ -375,3 +375,31 @@ def test_holds_number_is_whether_masking_would_change_the_text() -> None:
     ):
         assert holds_number(text) == (mask_numbers_anywhere(text) != text), text
     assert holds_number("联系 13912345678") and not holds_number("联系 0539-8123456")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("household", "list"), ("household", "show", "1"), ("problem", "show", "1")],
+    ids=" ".join,
+)
+def test_a_file_that_could_not_be_written_showed_nothing_and_journals_nothing(
+    ledger: Cli, tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch,
+    command: tuple[str, ...],
+) -> None:  # fmt: skip
+    """``-o 文件 --reveal`` refused at the writing (the file open in Excel, a folder not
+    writable): it wrote a 查看完整号码 entry all the same, saying the file was written."""
+    from sanlian.cli import output
+    from sanlian.errors import SanlianError
+
+    def fail(*_args: object, **_kw: object) -> None:
+        raise SanlianError("export_write_failed", path=str(tmp_path / "全.json"))
+
+    written = output.emit
+    monkeypatch.setattr(output, "emit", fail)
+    before = dump(db_path)
+    result = ledger(*command, "-o", tmp_path / "全.json", "--reveal")
+    assert result.code == 1 and "无法写入文件" in result.err, result
+    assert dump(db_path) == before
+    monkeypatch.setattr(output, "emit", written)
+    _ok(ledger, *command, "-o", tmp_path / "全.json", "--reveal")
+    assert _reveals(ledger)[0].endswith(f"，写入 {tmp_path / '全.json'}")

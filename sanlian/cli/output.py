@@ -773,6 +773,22 @@ def note_reveal(rows: Sequence[Mapping[str, Any]], title: str | None, output: Pa
     return True
 
 
+@contextlib.contextmanager
+def revealing(
+    rows: Sequence[Mapping[str, Any]], title: str | None, output: Path | None, noting: bool
+) -> Iterator[bool]:
+    """Around the writing of ``rows`` under ``--reveal`` (``noting``): whether a number is
+    shown whole (the file is then its owner's alone). What was shown is noted for the journal
+    before a screen's (shown, were it cut short), a file's once it is written: a file that
+    could not be written showed nobody anything."""
+    if noting and output is None:
+        yield note_reveal(rows, title, None)
+        return
+    yield noting and any(_has_sensitive(r) for r in rows)
+    if noting:
+        note_reveal(rows, title, output)
+
+
 def render_rows(
     rows: Sequence[Mapping[str, Any]],
     cols: Sequence[Col],
@@ -791,11 +807,34 @@ def render_rows(
     ``total``: how many rows the listing holds when ``rows`` are its first (``screen_rows``).
     ``note``: a number shown whole under ``--reveal`` is noted for the journal (``False``:
     the caller has noted it)."""
-    count = len(rows) if total is None else total
     check_output(output)
+    with revealing(rows, title, output, reveal and note) as shown:
+        _render_rows(
+            rows,
+            cols,
+            fmt=fmt,
+            output=output,
+            reveal=reveal,
+            title=title,
+            empty=empty,
+            private=private or shown,
+            count=len(rows) if total is None else total,
+        )
+
+
+def _render_rows(
+    rows: Sequence[Mapping[str, Any]],
+    cols: Sequence[Col],
+    *,
+    fmt: str | None,
+    output: Path | None,
+    reveal: bool,
+    title: str | None,
+    empty: str,
+    private: bool,
+    count: int,
+) -> None:
     fmt = choose_format(fmt, output)
-    if reveal and note and note_reveal(rows, title, output):
-        private = True
     rows = masked_rows(rows, reveal)
     if fmt == "xlsx" or (output is not None and output.suffix.lower() == ".xlsx"):
         assert output is not None
@@ -1157,11 +1196,11 @@ def render_record(
     check_output(output)
     fmt = choose_format(fmt, output)
     name = title or str(record.get("name") or record.get("id") or "")
-    private = reveal and note and note_reveal([record], name, output)
-    record = mask_record(dict(record), reveal)
-    if fmt == "json":
-        emit(to_json(record), output, private=private)
-        return
-    pairs = [{"k": c.label, "v": cell(c, record.get(c.key))} for c in cols]
-    sheet = [Col("k", "项目"), Col("v", "内容")]
-    render_rows(pairs, sheet, fmt=fmt, output=output, reveal=True, title=title, private=private)
+    with revealing([record], name, output, reveal and note) as private:
+        record = mask_record(dict(record), reveal)
+        if fmt == "json":
+            emit(to_json(record), output, private=private)
+            return
+        pairs = [{"k": c.label, "v": cell(c, record.get(c.key))} for c in cols]
+        sheet = [Col("k", "项目"), Col("v", "内容")]
+        render_rows(pairs, sheet, fmt=fmt, output=output, reveal=True, title=title, private=private)

@@ -538,7 +538,7 @@ def show(
         check_output,
         emit,
         mask_record,
-        note_reveal,
+        revealing,
         tabulate_text,
         to_json,
     )
@@ -556,33 +556,39 @@ def show(
             on_day=as_of is not None,
         )
     # masked here once, the problem and its steps alike (each is drawn as shown)
-    private = reveal and note_reveal([record], f"问题 {problem_id}", output)
-    record = mask_record(record, reveal)
-    # below: masked, or noted, above
-    if _is_json(fmt, output):
-        emit(to_json(record), output, private=private)
-        return
-    chosen = choose_format(fmt_value(fmt), output)
-    labelled = _labelled([record])[0]
-    steps = record["timeline"]
-    if chosen == "csv":
-        render_rows(
-            steps, STEP_COLS, fmt="csv", output=output, reveal=True, note=False, private=private
-        )
-        return
-    if chosen == "table" and output is None:
-        render_record(labelled, SHOW_COLS, fmt="table", output=None, reveal=True, note=False)
-        render_rows(
-            steps, STEP_COLS, fmt="table", output=None, reveal=True, note=False, title="办理过程"
-        )
-        return
-    style = "markdown" if chosen == "markdown" else "plain"
-    sheet = [{"k": c.label, "v": _cell(c, labelled)} for c in SHOW_COLS]
-    head = tabulate_text(sheet, [Col("k", "项目"), Col("v", "内容")], style)
-    timeline = tabulate_text(steps, STEP_COLS, style)
-    title = f"## 问题 {problem_id}\n\n" if style == "markdown" else f"问题 {problem_id}\n"
-    middle = "\n\n### 办理过程\n\n" if style == "markdown" else "\n\n办理过程\n"
-    emit(title + head + middle + timeline, output, private=private)
+    with revealing([record], f"问题 {problem_id}", output, reveal) as private:
+        record = mask_record(record, reveal)
+        # below: masked, or noted, above
+        if _is_json(fmt, output):
+            emit(to_json(record), output, private=private)
+            return
+        chosen = choose_format(fmt_value(fmt), output)
+        labelled = _labelled([record])[0]
+        steps = record["timeline"]
+        if chosen == "csv":
+            render_rows(
+                steps, STEP_COLS, fmt="csv", output=output, reveal=True, note=False, private=private
+            )
+            return
+        if chosen == "table" and output is None:
+            render_record(labelled, SHOW_COLS, fmt="table", output=None, reveal=True, note=False)
+            render_rows(
+                steps,
+                STEP_COLS,
+                fmt="table",
+                output=None,
+                reveal=True,
+                note=False,
+                title="办理过程",
+            )
+            return
+        style = "markdown" if chosen == "markdown" else "plain"
+        sheet = [{"k": c.label, "v": _cell(c, labelled)} for c in SHOW_COLS]
+        head = tabulate_text(sheet, [Col("k", "项目"), Col("v", "内容")], style)
+        timeline = tabulate_text(steps, STEP_COLS, style)
+        title = f"## 问题 {problem_id}\n\n" if style == "markdown" else f"问题 {problem_id}\n"
+        middle = "\n\n### 办理过程\n\n" if style == "markdown" else "\n\n办理过程\n"
+        emit(title + head + middle + timeline, output, private=private)
 
 
 def _cell(col: Col, record: dict[str, Any]) -> str:
