@@ -161,7 +161,7 @@ def test_docx(cli: Cli, ledger: Ids, tmp_path: Path) -> None:
 def test_refusals(cli: Cli, ledger: Ids, tmp_path: Path) -> None:
     bad = cli("brief", "--from", "2026-06-14", "--to", "2026-06-01")
     assert bad.code == 1 and "晚于" in bad.err
-    assert cli("brief", "--from", "2026-06-01").code == 2  # --to is required
+    assert cli("brief", "--from", "2026-06-01").code == 1  # --to is required
     assert cli("brief", "--from", "2026-06-01", "--to", "2026-06-14", "--no", "0").code == 1
     pdf = cli("brief", "--from", "2026-06-01", "--to", "2026-06-14", "-o", tmp_path / "a.pdf")
     assert pdf.code == 1 and ".docx" in pdf.err

@@ -26,7 +26,7 @@ def test_a_value_that_starts_with_a_dash_is_explained(
     dashed: Cli, args: tuple[str, ...], word: str, example: str
 ) -> None:
     result = dashed(*args)
-    assert result.code == 2, result
+    assert result.code == 1, result
     assert result.err.startswith(f"“{word}”以 - 开头，被当成了选项"), result  # not “没有选项 -王”
     assert example in result.err, result
     written = dashed(*args[:2], "--", word)
@@ -35,7 +35,7 @@ def test_a_value_that_starts_with_a_dash_is_explained(
 
 def test_an_unknown_option_is_still_called_one(dashed: Cli) -> None:
     result = dashed("household", "list", "-x")
-    assert result.code == 2
+    assert result.code == 1
     assert result.err.startswith("没有选项 -x。"), result
 
 
@@ -55,13 +55,13 @@ def test_the_input_methods_dash_and_a_missing_command_are_explained(base: Cli) -
     in Chinese (the second was Click's English "Missing command.")."""
     for dash in ("——", "—"):
         result = base("cadre", "list", f"{dash}section", "综合科")
-        assert result.code == 2 and "Missing" not in result.err
+        assert result.code == 1 and "Missing" not in result.err
         assert (
             f"注意：“{dash}section”开头的“{dash}”是中文输入法打出的破折号，不是选项的两个短横线；"
             "请把输入法切换到英文（半角）后输入，写成 --section。"
         ) in result.err
     for alone in (["--debug"], ["--operator", "王芳"]):
         result = base(*alone)
-        assert result.code == 2 and result.err.startswith(
+        assert result.code == 1 and result.err.startswith(
             "缺少命令：--db、--operator、--debug 等要与命令写在同一行，"
         ), result

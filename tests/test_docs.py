@@ -62,7 +62,7 @@ def test_help_and_errors_name_arguments_in_chinese(base: Cli) -> None:
     assert base("export").err == "缺少必填的类别。用 sanlian export --help 查看用法。\n"
     assert base("db", "restore").err.startswith("缺少必填的备份文件。")
     result = base("problem", "show", "abc")
-    assert result.code == 2
+    assert result.code == 1
     assert result.err == "问题编号的值不对：应为整数。用 sanlian problem show --help 查看用法。\n"
 
 
@@ -77,7 +77,7 @@ def test_help_as_a_command_word(base: Cli) -> None:
 def test_both_sides_of_a_switch_are_refused(base: Cli) -> None:
     """``link list --active --all`` listed as the last written said, without a word."""
     result = base("link", "list", "--active", "--all")
-    assert result.code == 2 and result.err == (
+    assert result.code == 1 and result.err == (
         "选项 --active 和 --all 意思相反，只能写一个。用 sanlian link list --help 查看用法。\n"
     )
     result = base("problem", "list", "--conflict", "--conflict")  # the same side twice
@@ -94,7 +94,7 @@ def test_an_option_of_one_value_written_twice_is_refused(base: Cli, db_path: Pat
     before = dump(db_path)
     args = ("research", "add", "--cadre", "单丽", "--cadre", "曾强", "--title", "联合调研")
     result = base(*args)
-    assert result.code == 2 and dump(db_path) == before
+    assert result.code == 1 and dump(db_path) == before
     assert result.err == (
         "选项 --cadre 只能写一次，这里写了两次（“单丽”和“曾强”），请只留一个。"
         "用 sanlian research add --help 查看用法。\n"

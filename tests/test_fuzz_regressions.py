@@ -98,7 +98,7 @@ def test_numbers_beyond_their_range_are_usage_errors(
     base: Cli, args: tuple[str, ...], message: str
 ) -> None:
     result = base(*args)
-    assert result.code == 2, result
+    assert result.code == 1, result
     assert message in result.err
 
 
@@ -192,12 +192,12 @@ def test_argument_not_in_utf8_is_refused_in_a_sentence(base: Cli, unchanged: Any
     """Bytes a non-UTF-8 terminal sends reach Python as lone surrogates, which SQLite cannot
     store (UnicodeEncodeError) and stderr cannot print."""
     result = base("cadre", "add", "\udcff\udcfe", "--section", "办公室")
-    assert result.code == 2, result
+    assert result.code == 1, result
     assert result.err == (
         "命令行中的“??”含有无法识别的字符（问号处）：终端或脚本不是 UTF-8 编码。"
         "请把终端（或脚本文件）改为 UTF-8 后重新输入。\n"
     )
-    assert base("cadre", "show", "张\udcff").code == 2
+    assert base("cadre", "show", "张\udcff").code == 1
 
 
 @pytest.mark.parametrize("content", [b"\xe5\xa7\x93\xe5\x90\x8d,\xe7\xa7\x91\xe5\xae\xa4\n", b"ab"])

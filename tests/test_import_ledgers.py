@@ -571,7 +571,7 @@ def test_activity_export(base: Cli, tmp_path: Path) -> None:
     )
     assert "1,2026-04-01,群众观念专题教育,群众观念教育,,,单丽," in result.out
     result = base("activity", "import", "x.csv")
-    assert result.code == 2  # activities are recorded one by one: no import command
+    assert result.code == 1  # activities are recorded one by one: no import command
 
 
 # --- Hypothesis: visits with awkward diaries survive export → import --------------------------

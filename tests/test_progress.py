@@ -363,7 +363,7 @@ def test_demo_hook_prints_progress(
 def test_refusals(cli: Cli, ledger: Ids, tmp_path: Path) -> None:
     bad = cli("progress", "--as-of", "2026-13-40")
     assert bad.code == 1 and "截至日期" in bad.err
-    assert cli("progress", "--by", "team").code == 2
+    assert cli("progress", "--by", "team").code == 1
     out = cli("progress", "-o", tmp_path / "进度.xlsx")
     assert out.code == 1 and ".csv" in out.err
 

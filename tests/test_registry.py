@@ -78,7 +78,7 @@ def test_numbers_typed_full_width_are_numbers(cli: Cli) -> None:
     assert cli("section", "add", "办公室").code == 0
     assert cli("section", "show", "１", "-f", "json").json()["name"] == "办公室"
     result = cli("visit", "show", "１x")
-    assert result.code == 2 and result.err.startswith("走访编号的值不对：应为整数。")
+    assert result.code == 1 and result.err.startswith("走访编号的值不对：应为整数。")
 
 
 def test_red_card_before_yellow_card_is_refused(cli: Cli, unchanged) -> None:  # type: ignore[no-untyped-def]
@@ -458,11 +458,11 @@ def test_journal_keeps_the_operator(base: Cli, db_path: Path) -> None:
 
 def test_usage_errors_are_chinese_with_exit_2(cli: Cli) -> None:
     result = cli("cadre", "add", "张三", "--sectoin", "x")
-    assert result.code == 2 and "没有选项" in result.err
+    assert result.code == 1 and "没有选项" in result.err
     result = cli("cadre", "add", "张三")
-    assert result.code == 2 and "--section" in result.err and "缺少" in result.err
+    assert result.code == 1 and "--section" in result.err and "缺少" in result.err
     result = cli("cadre", "list", "-f", "xml")
-    assert result.code == 2 and "-f" in result.err
+    assert result.code == 1 and "-f" in result.err
     assert "Traceback" not in result.err
 
 
@@ -478,7 +478,7 @@ def test_a_switch_given_a_value_is_told_in_chinese(
     cli: Cli, args: tuple[str, ...], switch: str, help_of: str
 ) -> None:
     result = cli(*args)
-    assert result.code == 2
+    assert result.code == 1
     assert result.err == (
         f"{switch} 是开关，不带值：要它就只写 {switch}（不写 =…），不要就不写。"
         f"用 {help_of} --help 查看用法。\n"
@@ -490,7 +490,7 @@ def test_a_paired_switch_given_a_value_names_its_other_side(base: Cli) -> None:
     names ``--no-conflict``."""
     for typed, other in (("--conflict=no", "--no-conflict"), ("--no-conflict=1", "--conflict")):
         result = base("problem", "edit", "1", typed)
-        assert result.code == 2
+        assert result.code == 1
         switch = typed.split("=")[0]
         assert result.err.startswith(
             f"{switch} 是开关，不带值：要它就写 {switch}，不要就写 {other}。"
@@ -534,9 +534,9 @@ def test_listing_refuses_a_file_it_cannot_write(base: Cli, tmp_path: Path) -> No
 
 def test_bad_values_of_options_are_explained_in_chinese(base: Cli) -> None:
     result = base("cadre", "list", "-f", "xml")
-    assert result.code == 2 and "只能是 table、plain、markdown、csv、json 之一" in result.err
+    assert result.code == 1 and "只能是 table、plain、markdown、csv、json 之一" in result.err
     result = base("campaign", "set", "--time-limit", "0")
-    assert result.code == 2 and "应不小于 1" in result.err
+    assert result.code == 1 and "应不小于 1" in result.err
     result = base("cadre", "show", "")
     assert result.code == 1
 
@@ -590,7 +590,7 @@ def test_retiring_a_section_with_cadres_says_so(base: Cli) -> None:
 
 def test_missing_argument_is_named(cli: Cli) -> None:
     result = cli("cadre", "add")
-    assert result.code == 2 and "缺少必填的姓名" in result.err
+    assert result.code == 1 and "缺少必填的姓名" in result.err
 
 
 def test_refusals_mask_the_numbers_they_quote(base: Cli) -> None:
@@ -620,7 +620,7 @@ def test_a_program_option_after_the_command_is_told_where_it_goes(
     base: Cli, typed: tuple[str, ...], said: str
 ) -> None:
     result = base("cadre", "list", *typed)
-    assert result.code == 2 and result.err.startswith(said), result.err
+    assert result.code == 1 and result.err.startswith(said), result.err
     assert "李四" not in result.err
 
 

@@ -421,7 +421,7 @@ def test_full_width_punctuation_glued_to_an_option_is_named(
     base: Cli, args: tuple[str, ...], first: str, word: str, mark: str
 ) -> None:
     result = base(*args)
-    assert result.code == 2
+    assert result.code == 1
     assert result.err == (
         f"{first}注意：“{word}”中的全角标点“{mark}”不会把词分开，"
         "命令里的词和选项之间请用半角空格隔开。\n"
@@ -560,7 +560,7 @@ def test_full_width_letters_are_named(
     base: Cli, args: tuple[str, ...], first: str, hint: str
 ) -> None:
     result = base(*args)
-    assert result.code == 2
+    assert result.code == 1
     folded = hint.split("”")[0][1:]
     import unicodedata
 
@@ -592,7 +592,7 @@ def test_an_unknown_option_is_offered_only_options_near_it(cli: Cli) -> None:
     """``--members`` is no cadre option and near none (Click offered ``--id-number``);
     ``--phon`` is near ``--phone``."""
     far = cli("cadre", "add", "李四", "--section", "办公室", "--members", "5")
-    assert far.code == 2
+    assert far.code == 1
     assert far.err.strip() == "没有选项 --members。用 sanlian cadre add --help 查看用法。"
     near = cli("cadre", "add", "李四", "--section", "办公室", "--phon", "5")
     assert "没有选项 --phon，是不是想写 --phone？" in near.err

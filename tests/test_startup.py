@@ -291,7 +291,7 @@ def test_text_and_absent_options_skip_typer_pydantic_adapters(cli: Cli, base: Cl
         "--visit 的值不对：应为整数。用 sanlian problem add --help 查看用法。\n",
     )
     bad = cli("cadre", "list", "-f", "jsn")
-    assert bad.code == 2 and "只能是 table、plain、markdown、csv、json 之一" in bad.err
+    assert bad.code == 1 and "只能是 table、plain、markdown、csv、json 之一" in bad.err
 
 
 def test_start_up_is_kept_out_of_the_garbage_collector(cli: Cli) -> None:

@@ -1,6 +1,6 @@
 """The ``sanlian`` command: global options, the sub-commands, and the one exit point.
 
-Every refusal becomes one Chinese sentence on stderr and exit code 1; usage errors exit 2; no
+Every refusal becomes one Chinese sentence on stderr and exit code 1, usage errors too; no
 traceback is shown unless ``--debug``.
 """
 
@@ -405,7 +405,7 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
 
         shown = _SURROGATE.sub("?", undecoded)
         sys.stderr.write(render("argv_undecodable", value=shown) + "\n")
-        return 2
+        return 1
     try:
         context.ARGV = args
         if command is None:
@@ -450,7 +450,7 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
         # a number typed in the wrong place is echoed: never a phone or ID number in full
         text = usage_error(exc) + _punctuation_hint(args)
         sys.stderr.write(context.mask_text(text) + "\n")
-        return 2
+        return 1  # every refusal is 1 (click's own usage errors are 2)
     except KeyboardInterrupt as exc:
         _journal_cut_short(exc)
         return _interrupted_said()

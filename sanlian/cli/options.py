@@ -107,7 +107,7 @@ NoteOpt = Annotated[str | None, typer.Option("--note", help="备注。")]
 
 
 def _at_most(limit: int) -> Callable[[int | None], int | None]:
-    """A check for a number option: beyond ``limit`` it is a usage error that says so (exit 2).
+    """A check for a number option: beyond ``limit`` it is a usage error that says so (exit 1).
     Not Typer's ``max=``, which would print the range in every help text."""
 
     def check(value: int | None) -> int | None:

@@ -705,7 +705,7 @@ REPEATED: Any = None  # the exception of an option written twice (``_refuse_repe
 
 
 def usage_error(exc: Any) -> str:
-    """A Chinese sentence for a Click usage error (exit code 2)."""
+    """A Chinese sentence for a Click usage error (exit code 1, as every refusal)."""
     import re
 
     from typer._click import exceptions as ce
