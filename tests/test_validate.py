@@ -27,6 +27,12 @@ TODAY = dt.date(2026, 6, 15)
         "2022年6月3日",
         "２０２２－０６－０３",
         "2022.6.3",
+        # with the time a spreadsheet or a web system's export writes after it
+        "2022/6/3 0:00",
+        "2022-06-03 00:00:00.000",
+        "2022-06-03T00:00:00",
+        "2022-06-03T08:30:00+08:00",
+        "2022-06-03T00:00:00Z",
     ],
 )
 def test_date_forms(text: str) -> None:
@@ -52,7 +58,9 @@ def test_impossible_dates_are_refused_naming_the_field(text: str) -> None:
     assert "不存在" in info.value.message
 
 
-@pytest.mark.parametrize("text", ["abc", "2022-06", "6/3/2022x", "明天见"])
+@pytest.mark.parametrize(
+    "text", ["abc", "2022-06", "6/3/2022x", "明天见", "2022-06-03T", "2022-06-03 25:00"]
+)
 def test_unreadable_dates_say_which_forms_work(text: str) -> None:
     with pytest.raises(ValidationError) as info:
         validate.date(text, "日期", today=TODAY)

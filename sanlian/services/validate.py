@@ -205,7 +205,11 @@ def clip(value: object, limit: int = 40) -> str:
 _FULL = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _SHORT = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
-_TIME_OF_DAY = re.compile(r"\s+([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
+# a time after the date: Excel's (2026/4/22 0:00), a web system's export (2026-06-21T00:00:00,
+# 2026-06-25 00:00:00.000, with a zone: …Z, …+08:00)
+_TIME_OF_DAY = re.compile(
+    r"(?:\s+|(?<=\d)[Tt])([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?([Zz]|[+-]\d{2}:?\d{2})?$"
+)
 _TODAY = {"today", "今天", "今日"}
 _YESTERDAY = {"yesterday", "昨天", "昨日"}
 
