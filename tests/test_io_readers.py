@@ -191,6 +191,27 @@ def test_unreadable_workbooks_in_one_chinese_sentence(
         readers.sheet_names(path)
 
 
+def test_a_workbook_with_a_password_to_open_it_is_said_so(tmp_path: Path) -> None:
+    """Excel saves an .xlsx with a password to open as an OLE file holding its encrypted
+    package: it was called damaged, "save it again" (which keeps the password)."""
+    magic = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    names = (
+        "EncryptionInfo".encode("utf-16-le") + b"\0" * 50 + "EncryptedPackage".encode("utf-16-le")
+    )
+    path = tmp_path / "花名册.xlsx"
+    path.write_bytes(magic + b"\0" * 1000 + names + b"\0" * 1000)
+    with pytest.raises(ImportFileError) as info:
+        readers.open_table(path)
+    assert (
+        info.value.message == f"工作簿 {path} 设有打开密码，请在 Excel 中取消密码后另存，再导入。"
+    )
+    # an OLE file without them stays "unreadable"
+    path.write_bytes(magic + b"\0" * 2000)
+    with pytest.raises(ImportFileError) as info:
+        readers.open_table(path)
+    assert "不是可读取的 Excel 工作簿" in info.value.message
+
+
 def test_csv_errors_in_chinese() -> None:
     assert readers.csv_reason(csv.Error("field larger than field limit (131072)")) == (
         "有一个单元格超过 1600 万字"

@@ -133,6 +133,17 @@ def _workbook(pc: Any, path: Path) -> Any:
     return pc.CalamineWorkbook.from_path(str(path))
 
 
+def _encrypted_package(path: Path) -> bool:
+    """Whether ``path`` is an .xlsx Excel saved with a password to open it: an OLE compound
+    file holding the streams ``EncryptionInfo`` and ``EncryptedPackage`` (calamine takes it
+    for a damaged old .xls, and "save it again" would keep the password)."""
+    with path.open("rb") as f:
+        if f.read(8) != WORKBOOK_MAGIC[1]:
+            return False
+        data = f.read(64 << 20)  # its directory may be anywhere; a roster is far smaller
+    return all(name.encode("utf-16-le") in data for name in ("EncryptionInfo", "EncryptedPackage"))
+
+
 def _is_workbook(path: Path) -> bool:
     """Whether a file named .csv is really an Excel workbook (renamed, or saved under the
     wrong name): it is then read as the workbook it is."""
@@ -179,6 +190,8 @@ def _open_excel(path: Path, sheet: str | None) -> Table:
     except OSError:
         raise
     except Exception:  # ZipError, XmlError, CalamineError: not a workbook (or an old .xls)
+        if _encrypted_package(path):
+            raise ImportFileError("import_password", path=path) from None
         raise ImportFileError("import_unreadable", path=path) from None
     names = list(book.sheet_names)
     if not names:
