@@ -113,6 +113,27 @@ def test_xlsx_roster_with_merged_title_and_excel_numbers(
     assert got == [("孙丽", "13812345679", WOMAN, 0), ("周强", "13812345670", MAN, 1)]
 
 
+def test_the_header_repeated_inside_the_data_is_passed_over(
+    base: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    """Sections' rosters pasted one under another repeat the header (spaced, full-width or
+    with a 序号 left blank): it was refused as a cadre named 姓名 of section 所在科室."""
+    rows = [
+        *ROSTER[1:3],
+        ["序号", "姓 名", "所在科室", "性别", "政治面貌", "手机", "身份证号", "职务"],
+        ROSTER[3],
+        ["", "姓名", "所在科室", "", "", "", "", ""],
+        ROSTER[4],
+    ]
+    result = base("cadre", "import", write_csv(tmp_path / "花名册.csv", rows))
+    assert result.code == 0 and "新增 3" in result.out, result
+    assert rows_of(db_path, "select name from cadre where id > 4 order by id") == [
+        ("李娜",),
+        ("王强",),
+        ("赵敏",),
+    ]
+
+
 def test_full_width_digits_letters_and_spaces(base: Cli, tmp_path: Path, db_path: Path) -> None:
     wide_id = WOMAN.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
     rows = [

@@ -2723,6 +2723,24 @@ def _is_total_row(cells: Sequence[Cell]) -> bool:
     return False
 
 
+def _header_text(text: str) -> str:
+    return re.sub(r"\s+", "", fold_width(text))
+
+
+def _repeats(cells: Sequence[Cell], headers: Sequence[str]) -> bool:
+    """Whether a row is the header row again: each filled cell its column's header."""
+    filled = 0
+    for index, cell in enumerate(cells):
+        if cell is None or (type(cell) is str and not cell.strip()):
+            continue
+        if type(cell) is not str or index >= len(headers):
+            return False
+        if _header_text(cell) != _header_text(headers[index]):
+            return False
+        filled += 1
+    return filled >= 2
+
+
 # The lines an office form ends with: who filled it in and checked it, when, a note.
 _FOOTER_CELL = re.compile(
     r"(填表人|制表人|填报人|审核人|审核|审批人|统计人|经办人|负责人|单位负责人|分管领导|主要领导"
@@ -2764,8 +2782,22 @@ def _front(
     pure = importer.pure
     record = columns.record
     headers = columns.headers
+    # the header again, inside the data (rosters pasted together section by section): its
+    # first field's header in that cell, then every filled cell its column's header
+    first = min(columns.fields)
+    first_header = _header_text(headers[first])
     for line, cells in rows:
         if _is_total_row(cells):  # 合计 / 总计 (or 填表人：…) under the table, as sheets end
+            yield line, cells, None, [], "", None, None
+            continue
+        cell = cells[first] if first < len(cells) else None
+        if (
+            type(cell) is str
+            and first_header[:1] in cell  # (cheap first: a name seldom holds both)
+            and first_header[-1:] in cell
+            and _header_text(cell) == first_header
+            and _repeats(cells, headers)
+        ):
             yield line, cells, None, [], "", None, None
             continue
         values: dict[str, Any] = {}
