@@ -326,3 +326,45 @@ def test_an_error_value_in_the_header_is_named_where_a_column_is_missing(
         else write_csv(tmp_path / "好.csv", rows, encoding="gbk")
     )
     assert base("household", "import", fixed).code == 0
+
+
+def test_a_formula_saved_without_its_result_refuses_its_row(
+    base: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    """A workbook written by a program (openpyxl here), never opened in Excel, holds formulas
+    without results: python-calamine read them as blank cells, so a row was taken with its
+    家庭人口 and 需求 empty, and one whose name is a formula was called nameless."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in (HEADER, ["赵一", "幸福社区", None, "=1+2", "=A2&B2"], ["=B2", "幸福社区"]):
+        sheet.append(row)
+    sheet.append(["钱二", "幸福社区", None, 2, None, "=ROW()"])  # a column not read: no matter
+    path = tmp_path / "户.xlsx"
+    book.save(path)
+    before = dump(db_path)
+    result = base("household", "import", path)
+    assert result.code == 1 and dump(db_path) == before
+    assert (
+        "“家庭人口”一格是公式 =1+2，文件中没有保存它的计算结果（这个文件不是 Excel 或 WPS 保存的），"
+        "读不到应有的内容；请在 Excel 或 WPS 中打开这个文件、保存后重新导入。" in result.err
+    ), result
+    assert "“需求”一格是公式 =A2&B2" in result.err and "“户主姓名”一格是公式 =B2" in result.err
+    assert "不能为空" not in result.err
+    assert base("household", "import", path, "--skip-bad").code == 0
+    assert "钱二" in base("household", "list", "-f", "csv").out
+
+
+def test_formulas_with_results_or_an_empty_text_result_are_read() -> None:
+    found: dict[int, dict[int, str]] = {}
+    readers._no_results_in(
+        b'<c r="A2"><f>1+2</f><v>3</v></c>'  # Excel's: the result kept
+        b'<c r="B2" t="str"><f>A1&amp;""</f><v></v></c>'  # an empty text result
+        b'<c r="C2"><f>1+2</f><v></v></c>'  # openpyxl's: none
+        b'<c r="D2"><f t="shared" si="0"/></c>'  # a shared formula's cell, none
+        b"<x:c r='E9'><x:f>A9</x:f></x:c>",
+        found,
+    )
+    assert found == {2: {2: "=1+2", 3: "=…"}, 9: {4: "=A9"}}

@@ -389,6 +389,7 @@ MESSAGES: dict[str, str] = {
     "import_map_missing": "--map 中的列“{column}”在文件的表头中没有（表头：{headers}）；请核对列名（照表头原样写），或去掉这个 --map。",
     "import_map_field": "--map 中的字段“{field}”不认识，{kind}可用的字段：{choices}。",
     "import_kind_unsupported": "不能导入“{kind}”，可导入：{kinds}。",
+    "import_formula_no_result": "“{field}”一格是公式 {value}，文件中没有保存它的计算结果（这个文件不是 Excel 或 WPS 保存的），读不到应有的内容；请在 Excel 或 WPS 中打开这个文件、保存后重新导入。",
     "import_excel_error": "“{field}”一格是 Excel 的错误值 {value}（公式出错或查找不到），读不到应有的内容；请在 Excel 中改正公式或直接填写这一格，然后重新导入。",
     "import_int_scientific": "“{field}”“{value}”是科学计数法写的数，请写成整数（如 3）。",
     "import_newer_kept": "“{field}”在这份文件写出（{written}）之后已在台账中改过（变更日志第 {entry} 条，{at}），本行还是写出时的旧值，没有用它改回。",

@@ -25,6 +25,15 @@ class ExcelError(str):
     __slots__ = ()
 
 
+class NoResult(ExcelError):
+    """A cell holding a formula saved without its result (a workbook written by a program
+    other than Excel or WPS, never opened and saved there): python-calamine reads it as an
+    empty cell; the import refuses it rather than take the row without what the formula
+    would give. Its text is the formula (``=A2&B2``); a file of bad rows writes it as text."""
+
+    __slots__ = ()
+
+
 # What Excel (and WPS) show for a failed formula, and write into a CSV file as the cell's text.
 EXCEL_ERRORS = frozenset(
     {

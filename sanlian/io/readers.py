@@ -13,13 +13,14 @@ import codecs
 import contextlib
 import csv
 import io
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from sanlian.errors import ImportFileError
-from sanlian.io.cells import Cell, ExcelError, excel_error, from_excel, unguard_row
+from sanlian.io.cells import Cell, ExcelError, NoResult, excel_error, from_excel, unguard_row
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -234,7 +235,7 @@ def _open_excel(path: Path, sheet: str | None) -> Table:
                 for column, value in errors[index].items():
                     at = column - first_column
                     if 0 <= at < len(cells) and cells[at] is None:
-                        cells[at] = ExcelError(value)
+                        cells[at] = value if isinstance(value, ExcelError) else ExcelError(value)
             if below:
                 _fill_merged(index - 1, cells, below, tops, kept)
             while cells and cells[-1] is None:
@@ -267,6 +268,7 @@ def _open_excel(path: Path, sheet: str | None) -> Table:
 
 
 _ERROR_MARKS = (b't="e"', b"t='e'")  # a cell of type error
+_FORMULA_MARKS = (b"<f>", b"<f ", b":f>", b":f ")  # a cell's formula (x:f: a prefixed one)
 _OVERLAP = 1 << 16  # bytes read again with the next chunk: a cell's XML cut at a chunk's end
 
 
@@ -300,6 +302,8 @@ def scan_sheet(path: Path, position: int) -> tuple[dict[int, dict[int, str]], fr
                     window = tail + chunk
                     if any(mark in window for mark in _ERROR_MARKS):
                         _errors_in(window, found)
+                    if any(mark in window for mark in _FORMULA_MARKS):
+                        _no_results_in(window, found)
                     if _HIDDEN_MARK in window:
                         _hidden_in(window, hidden)
                     tail = window[-_OVERLAP:]
@@ -358,6 +362,34 @@ def _errors_in(window: bytes, found: dict[int, dict[int, str]]) -> None:
             column = column * 26 + letter - 64
         text = html.unescape(value[1].decode("utf-8", "replace"))  # (an error is ASCII)
         found.setdefault(int(ref[2]), {})[column - 1] = text
+
+
+# a formula's element (<f>…</f>, or a shared one's <f …/>) closing its cell, or followed by an
+# empty value (openpyxl writes <v></v>): no cached value after it, where Excel writes one (an
+# empty text result is a cell of type str, t="str")
+_NO_RESULT = re.compile(
+    rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v></(?:\w+:)?v>)?"
+    rb"\s*</(?:\w+:)?c>"
+)
+
+
+def _no_results_in(window: bytes, found: dict[int, dict[int, str]]) -> None:
+    import html
+
+    for end in _NO_RESULT.finditer(window):
+        start = max(window.rfind(b"<c ", 0, end.start()), window.rfind(b":c ", 0, end.start()))
+        if start < 0:
+            continue
+        cell = window[start : end.end()]
+        ref = re.search(rb"\br=[\"']([A-Z]{1,3})([0-9]+)[\"']", cell)
+        if ref is None or re.search(rb"^[^>]*\bt=[\"']str[\"']", cell):
+            continue
+        formula = re.search(rb"<(?:\w+:)?f\b[^>]*>([^<]*)</", cell)
+        text = html.unescape(formula[1].decode("utf-8", "replace")) if formula else ""
+        column = 0
+        for letter in ref[1]:
+            column = column * 26 + letter - 64
+        found.setdefault(int(ref[2]), {})[column - 1] = NoResult(f"={text}" if text else "=…")
 
 
 def _merged_below(sheet: Any) -> dict[int, list[tuple[int, int]]]:

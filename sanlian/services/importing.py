@@ -52,6 +52,7 @@ from sanlian.i18n.messages import render
 from sanlian.io.cells import (
     Cell,
     ExcelError,
+    NoResult,
     digits_text,
     display,
     excel_serial,
@@ -623,6 +624,8 @@ def prepare(value: Cell, f: Field) -> Any:
         return None
     if isinstance(value, dt.date):
         return value if f.type == "date" else display(value)
+    if isinstance(value, NoResult):
+        raise CellProblem(render("import_formula_no_result", field=f.label, value=value))
     if isinstance(value, ExcelError):
         raise CellProblem(render("import_excel_error", field=f.label, value=value))
     text = value
