@@ -134,6 +134,26 @@ def test_the_header_repeated_inside_the_data_is_passed_over(
     ]
 
 
+def test_a_cadre_added_beside_a_namesake_on_the_roster_is_said(
+    base: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    """A roster sent again with an ID number corrected, or a cadre moved to another section,
+    registered a second person of the same name without a word (the dry run too)."""
+    first = [["姓名", "科室", "身份证号码"], ["孙丽", "办公室", WOMAN], ["赵敏", "办公室", ""]]
+    assert base("cadre", "import", write_csv(tmp_path / "一.csv", first)).code == 0
+    corrected = idn("37130219900809002")
+    again = [["姓名", "科室", "身份证号码"], ["孙丽", "办公室", corrected], ["赵敏", "综合科", ""]]
+    path = write_csv(tmp_path / "二.csv", again)
+    for args in (("--dry-run",), ()):
+        result = base("cadre", "import", path, *args)
+        assert result.code == 0 and "新增 2" in result.out, result
+        assert (
+            "第 2 行：“孙丽”作为新干部登记，在册已有同名的[5] 孙丽（办公室）；如是同一人（如改正了"
+            "身份证号码，或调了科室），请删去这一行，改用 sanlian cadre edit 5 修改。" in result.err
+        ), result.err
+        assert "第 3 行：“赵敏”作为新干部登记，在册已有同名的[6] 赵敏（办公室）" in result.err
+
+
 def test_full_width_digits_letters_and_spaces(base: Cli, tmp_path: Path, db_path: Path) -> None:
     wide_id = WOMAN.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
     rows = [

@@ -408,6 +408,7 @@ MESSAGES: dict[str, str] = {
     "import_date_dotted": "“{field}”“{value}”分不清是 {month}月{day}日 还是 {month}月{day}0日（Excel 把 {month}.{day}0 当作数字，存成 {value}）；请写成 {month}月{day}日 或 {month}月{day}0日 这样的写法（或把这一列设为“文本”格式后重新录入）。",
     "import_date_serial": "“{field}”“{value}”是一个数字，像是 Excel 把日期存成了序号，但它不在 20000–80000 之间（1954 至 2119 年），不能当作日期；请把该列设为“日期”格式后重新录入，或写成 2026-06-03。",
     "import_more_similar": "……另有 {count} 条同类提示未列出。",
+    "import_namesake_added": "“{name}”作为新干部登记，在册已有同名的{others}；如是同一人（如改正了身份证号码，或调了科室），请删去这一行，改用 sanlian cadre edit {id} 修改。",
     "import_row_note": "第 {line} 行：{note}",
     "import_nameless_columns": "提示：表头中{where}没有列名，其下的数据未导入；如需导入，请在表头填上列名（如 手机号码）。",
     "import_problem_status_left": "问题 {id} 的“状态”写为“{status}”，导入不改变办理状态（仍为“{current}”）：办理进展和结果请用 sanlian problem progress / resolve / close {id} 逐件登记（日期、情况、措施、资金）。",

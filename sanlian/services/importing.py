@@ -1707,6 +1707,38 @@ class RegistryImporter(Importer):
         key = self.HINT.get(self.kind)
         return next((f.label for f in self.fields if f.key == key), "名称")
 
+    def _namesake_notes(self, adds: list[tuple[Row, dict[str, Any]]], result: ImportResult) -> None:
+        """Each cadre added while one of the same name is on the roster (the import told them
+        apart by their ID numbers, or by their sections): said, since a roster sent again
+        with a number corrected, or a cadre moved, would register the same person twice.
+        (Cadres only: namesakes among a city's households are many, and no mistake.)"""
+        from sqlalchemy import select
+
+        names = sorted({data["name"] for _row, data in adds})
+        on_roster: dict[str, list[Any]] = {}
+        for start in range(0, len(names), 500):
+            stmt = (
+                select(self.table)
+                .where(
+                    self.table.c.retired_on.is_(None),
+                    self.table.c.name.in_(names[start : start + 500]),
+                )
+                .order_by(self.table.c.id)
+            )
+            for record in self.session.execute(stmt):
+                on_roster.setdefault(record.name, []).append(record)
+        for row, data in adds:
+            others = on_roster.get(data["name"])
+            if not others:
+                continue
+            text = render(
+                "import_namesake_added",
+                name=data["name"],
+                others="、".join(self._describe(r) for r in others[:3]),
+                id=others[0].id,
+            )
+            result.note(render("import_row_note", line=row.line, note=text), group="namesake")
+
     def _notes(self, row: Row, result: ImportResult) -> None:
         for text in row.notes:
             if text.startswith(ZEROS_NOTE):  # a number ending in 000 written: ``_Zeros``
@@ -1927,6 +1959,8 @@ class RegistryImporter(Importer):
             journal.record_updates(self.session, self.table, zip(olds, updates, strict=True))
             self.session.execute(update(self.model).execution_options(**SKIP_CAPTURE), updates)
             insert_search_keys(self.session, self.kind, renamed, replace=True)
+        if adds and self.kind == "cadre":
+            self._namesake_notes(adds, result)
         if adds:
             if self._fresh and self._dropped is None and self.expected_rows >= INDEX_REBUILD_MIN:
                 self._drop_indexes()
