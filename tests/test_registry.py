@@ -387,10 +387,13 @@ def test_retiring_today_one_who_worked_today_takes_effect_tomorrow(base: Cli, un
     assert "它今天（2026-06-15）还有记录（走访）" in result.err and "请不写 --date" in result.err
     result = base("cadre", "remove", "单丽", "--force")
     assert result.code == 0 and "已停用干部“单丽”（编号 3）" in result.out, result
-    assert result.err.strip() == (
+    assert result.err.strip().splitlines() == [
         "干部“单丽”（编号 3）今天（2026-06-15）还有记录（走访），今天仍算在册，"
-        "自明天（2026-06-16）起停用，其联系到今天为止。"
-    )
+        "自明天（2026-06-16）起停用，其联系到今天为止。",
+        # the household she was paired with has nobody now: to be paired again (from today)
+        "“单丽”停用后，1 户联系户没有结对干部了：“王秀英”；请另选干部结对，"
+        "如 sanlian link household --cadre 干部 --household 1 --from 2026-06-15。",
+    ]
     assert base("cadre", "show", "单丽", "-f", "json").json()["retired_on"] == "2026-06-16"
     links = base("link", "list", "--all", "-f", "json").json()
     assert [(r["kind"], r["end_on"]) for r in links] == [

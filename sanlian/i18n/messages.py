@@ -298,6 +298,7 @@ MESSAGES: dict[str, str] = {
     "problem_resolution_before": "“{field}”{date} 早于问题 {id} 上一步（{step}）的日期 {last}，办理过程须按先后登记，请改为 {last} 或以后。",
     # activities, research
     "campaign_pairs_below": "已有 {count} 名干部同时结对超过 {limit} 户：{names}，上限没有改；请先用 sanlian link end 联系编号 结束多出的结对（见 sanlian link list --kind household），或把 --pairs 设为至少 {most}。",
+    "note_households_unpaired": "“{name}”停用后，{count} 户联系户没有结对干部了：{households}；请另选干部结对，如 sanlian link household --cadre 干部 --household {first} --from {date}。",
     "note_outside_phases": "提示：这条 {date} 的记录在 {year} 年活动期间（{start} 至 {end}）之外，仍计入 {year} 年的统计；如日期写错，请用 sanlian {noun} remove {id} 删除后重新登记。",
     "note_no_campaign_year": "提示：{year} 年没有建立活动年度（已有：{years}），这条 {date} 的记录不计入任何年度的统计；如日期写错，请用 sanlian {noun} remove {id} 删除后重新登记。",
     "activity_partner_ambiguous": "“{ref}”既可指社区(村){community}，也可指企业{enterprise}；请写成“社区:{ref}”或“企业:{ref}”。",

@@ -795,6 +795,15 @@ def remove(
     ).all()
     from sqlalchemy import case
 
+    paired = (  # the households a cadre's running pairs are with
+        session.exec(
+            select(Link.household_id).where(
+                link_col == record.id, col(Link.kind) == "household", col(Link.end_on).is_(None)
+            )
+        ).all()
+        if kind == "cadre"
+        else []
+    )
     start = col(Link.start_on)
     session.execute(
         update(Link)
@@ -806,9 +815,52 @@ def remove(
     if kind in ("cadre", "community", "enterprise", "household") and notes is not None:
         on = None if leaving >= today else leaving  # (tomorrow: handed over today)
         notes.extend(_open_problems_note(session, record, on, kind))
+        notes.extend(_unpaired_note(session, record, [h for h in paired if h], leaving, today))
     if kind == "section" and notes is not None:
         notes.extend(_section_cadres_note(session, record))
     return record, True
+
+
+def _unpaired_note(
+    session: Session, cadre: Any, households: Sequence[int], leaving: dt.date, today: dt.date
+) -> list[str]:
+    """The households a departing cadre was paired with that no other cadre's pair carries on
+    from ``leaving``: to be paired with someone else (结对帮扶 is one-to-one or many-to-one)."""
+    if not households:
+        return []
+    from sqlmodel import col, select
+
+    from sanlian.db.models import Household, Link
+    from sanlian.i18n.messages import render
+    from sanlian.services.links import open_from
+
+    still = set(
+        session.exec(
+            select(Link.household_id).where(
+                col(Link.kind) == "household",
+                col(Link.household_id).in_(households),
+                open_from(leaving),
+            )
+        ).all()
+    )
+    left = [h for h in dict.fromkeys(households) if h not in still]
+    if not left:
+        return []
+    names = session.exec(
+        select(Household.id, Household.name).where(col(Household.id).in_(left))
+    ).all()
+    shown = sorted(names)
+    return [
+        render(
+            "note_households_unpaired",
+            name=cadre.name,
+            count=len(shown),
+            households="、".join(f"“{n}”" for _i, n in shown[:10])
+            + ("等" if len(shown) > 10 else ""),
+            first=shown[0][0],
+            date=min(leaving, today).isoformat(),  # (no pair may start after today)
+        )
+    ]
 
 
 def _no_pairs_left(
