@@ -863,3 +863,18 @@ def test_a_mobile_number_begins_13_to_19(base: Cli, unchanged) -> None:  # type:
         result = unchanged(lambda f=fake: base("cadre", "edit", "单丽", "--phone", f))
         assert "不是有效的手机号码：应为 13—19 开头的 11 位数字" in result.err, result
     assert base("cadre", "edit", "单丽", "--phone", "19912345678").code == 0
+
+
+def test_namesakes_of_one_section_are_told_apart_by_their_number(base: Cli) -> None:
+    """Two 王磊 of 综合科: 姓名@科室 cannot tell them apart, and the refusal said to write it."""
+    for number in ("370102198808080559", "37010219890909057X"):
+        assert base("cadre", "add", "王磊", "--section", "综合科", "--id-number", number).code == 0
+    for typed in ("王磊", "王磊@综合科"):
+        result = base("cadre", "show", typed)
+        assert result.code == 1 and result.err.strip() == (
+            f"干部“{typed}”对应多条记录：[5] 王磊（综合科）；[6] 王磊（综合科）；"
+            "写成 姓名@科室 也分不开，请改用编号，如 #5。"
+        ), result
+    assert base("cadre", "show", "#6").code == 0
+    # of two sections, the section still tells
+    assert "请改用编号，或写成 姓名@科室" in base("cadre", "show", "张伟").err

@@ -44,6 +44,7 @@ MESSAGES: dict[str, str] = {
     "ref_not_found": "找不到{kind}“{ref}”，请用 sanlian {command} list 查看编号或{name}后重试。",
     "ref_ambiguous": "{kind}“{ref}”对应多条记录：{candidates}。请改用编号，或写成 {qualified}。",
     "ref_ambiguous_on": "{kind}“{ref}”在 {on} 对应多条记录（其中有此后停用的）：{candidates}。请改用编号，或写成 {qualified}。",
+    "ref_ambiguous_qualified": "{kind}“{ref}”对应多条记录：{candidates}；写成 {qualified} 也分不开，请改用编号，如 #{id}。",
     "ref_ambiguous_name": "{kind}“{ref}”对应多条记录：{candidates}。请改用编号，或写出完整的名称。",
     "ref_retired": "{kind}“{ref}”（编号 {id}）已停用，不能再用于新记录。",
     "ref_retired_on": "{kind}“{ref}”（编号 {id}）已于 {day} 停用，不能用于 {on} 的记录；停用之前的记录请写明当时的日期（{day} 之前）。",
