@@ -366,21 +366,14 @@ def resolve(
             candidates += f" 等 {len(found)} 条"
         if kind not in QUALIFIER:  # a section, an enterprise: its number or its whole name
             raise AmbiguousError("ref_ambiguous_name", kind=label, ref=raw, candidates=candidates)
-        if "@" in raw or len({getattr(r, QUALIFIER[kind][1]) for r in found}) == 1:
-            # qualified already, or all of one section (two 王磊 of 综合科): the number tells
-            raise AmbiguousError(
-                "ref_ambiguous_qualified",
-                kind=label,
-                ref=raw,
-                candidates=candidates,
-                qualified=QUALIFIER[kind][2],
-                id=found[0].id,
-            )
+        # qualified already, or all of one section (two 王磊 of 综合科): the number tells
+        alike = "@" in raw or len({getattr(r, QUALIFIER[kind][1]) for r in found}) == 1
         raise AmbiguousError(
-            "ref_ambiguous",
+            "ref_ambiguous_qualified" if alike else "ref_ambiguous",
             kind=label,
             ref=raw,
             candidates=candidates,
             qualified=QUALIFIER[kind][2],
+            id=found[0].id,
         )
     return found[0]
