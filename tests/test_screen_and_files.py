@@ -78,10 +78,7 @@ def test_a_file_written_over_with_full_numbers_is_a_new_private_file(
         assert people(*argv).code == 0
         assert held.read() == b"old"
     assert mode(path) == 0o600
-    # nothing else beside it but what it held, kept as it was (``io.put_in_place``)
-    kept = path.with_name(f"{path.stem}（覆盖前）{path.suffix}")
-    assert sorted(p.name for p in folder.iterdir()) == sorted([path.name, kept.name])
-    assert kept.read_bytes() == b"old" and mode(kept) == 0o644
+    assert sorted(p.name for p in folder.iterdir()) == [path.name]
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".json", ".xlsx", ".txt"])
@@ -410,28 +407,3 @@ def test_a_table_folded_on_a_narrow_screen_loses_no_character(
             assert all(output.text_width(line) <= width for line in text.splitlines())
         phones = [w for line in text.splitlines() for w in line.split() if w.startswith("139")]
         assert phones == [r["phone"] for r in rows], width
-
-
-def test_a_file_written_over_keeps_what_it_held_beside_it(people: Cli, tmp_path: Path) -> None:
-    """A roster exported, edited in Excel, then written over by a listing (``-o`` of the same
-    name): the edits were lost without a word. What the file held is kept beside it, and said;
-    a second time, the copy is the content just before."""
-    import openpyxl
-
-    roster = tmp_path / "花名册.xlsx"
-    assert people("export", "cadre", "-o", roster).code == 0
-    book = openpyxl.load_workbook(roster)
-    book.active["B3"] = "改过的姓名"  # the clerk's edit
-    book.save(roster)
-    result = people("cadre", "list", "-o", roster)
-    assert result.code == 0 and result.err.strip().splitlines()[-1] == (
-        f"提示：{roster} 原已存在，原来的内容另存为同一文件夹中的“花名册（覆盖前）.xlsx”"
-        "（以免冲掉在 Excel 中改过的内容；不需要可删去）。"
-    ), result
-    kept = tmp_path / "花名册（覆盖前）.xlsx"
-    assert openpyxl.load_workbook(kept).active["B3"].value == "改过的姓名"
-    assert people("selfcheck", "-o", roster).code == 0
-    assert openpyxl.load_workbook(kept).active.title != "汇总"  # the listing, kept in turn
-    # a new file says nothing of the kind
-    fresh = people("cadre", "list", "-o", tmp_path / "新.xlsx")
-    assert fresh.code == 0 and "覆盖前" not in fresh.err

@@ -382,25 +382,7 @@ def _interrupted(exc: BaseException) -> bool:
 
 def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None = None) -> int:
     """Run one command line; return its exit code (``command``: one built before, kept by
-    ``sanlian shell`` so that each of its lines does not build the command tree again). A
-    file it wrote over keeps its old content beside it, and that is said (``io.put_in_place``)."""
-    from sanlian import io
-
-    io.KEEP_REPLACED = True
-    io.KEPT.clear()
-    try:
-        return _main(argv, command=command)
-    finally:
-        io.KEEP_REPLACED = False
-        if io.KEPT:
-            from sanlian.i18n.messages import render
-
-            for path, kept in io.KEPT:
-                sys.stderr.write(render("output_kept_aside", path=path, kept=kept.name) + "\n")
-            io.KEPT.clear()
-
-
-def _main(argv: list[str] | None, *, command: typer.core.TyperGroup | None) -> int:
+    ``sanlian shell`` so that each of its lines does not build the command tree again)."""
     from typer import exceptions as te
     from typer._click import exceptions as ce
 

@@ -300,7 +300,6 @@ MESSAGES: dict[str, str] = {
     # activities, research
     "campaign_pairs_below": "已有 {count} 名干部同时结对超过 {limit} 户：{names}，上限没有改；请先用 sanlian link end 联系编号 结束多出的结对（见 sanlian link list --kind household），或把 --pairs 设为至少 {most}。",
     "note_households_unpaired": "“{name}”停用后，{count} 户联系户没有结对干部了：{households}；请另选干部结对，如 sanlian link household --cadre 干部 --household {first} --from {date}。",
-    "output_kept_aside": "提示：{path} 原已存在，原来的内容另存为同一文件夹中的“{kept}”（以免冲掉在 Excel 中改过的内容；不需要可删去）。",
     "note_outside_phases": "提示：这条 {date} 的记录在 {year} 年活动期间（{start} 至 {end}）之外，仍计入 {year} 年的统计；如日期写错，请用 sanlian {noun} remove {id} 删除后重新登记。",
     "note_no_campaign_year": "提示：{year} 年没有建立活动年度（已有：{years}），这条 {date} 的记录不计入任何年度的统计；如日期写错，请用 sanlian {noun} remove {id} 删除后重新登记。",
     "activity_partner_ambiguous": "“{ref}”既可指社区(村){community}，也可指企业{enterprise}；请写成“社区:{ref}”或“企业:{ref}”。",

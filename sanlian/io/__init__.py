@@ -54,58 +54,20 @@ def new_part(path: Path, *, private: bool) -> Path:
     return Path(name)
 
 
-# Set by the command line: a file a command writes over keeps what it held in a copy beside
-# it (``aside``), and each such (file, copy) is listed in ``KEPT`` for the command to say.
-KEEP_REPLACED = False
-KEPT: list[tuple[Path, Path]] = []
-
-
-def aside(path: Path) -> Path:
-    """Where ``path``'s old content is kept when a command writes over it: ``花名册（覆盖前）.xlsx``
-    beside it (the one before it, if any, is replaced: the last content stays)."""
-    return path.with_name(f"{path.stem}（覆盖前）{path.suffix}")
-
-
 def put_in_place(part: Path, path: Path) -> None:
     """``part`` (``new_part``) takes ``path``'s name, nothing to do when it is ``path``; where
     it cannot (the target open in Excel on Windows), it is removed and the error, naming
-    ``path``, raised. With ``KEEP_REPLACED``, a file that was there is first copied aside
-    (a roster the clerk edited in Excel, written over by a listing, is not lost)."""
+    ``path``, raised."""
     if part == path:
         return
-    kept = _keep_aside(path) if KEEP_REPLACED else None
     try:
         part.replace(path)
     except OSError as exc:
         part.unlink(missing_ok=True)
-        if kept is not None:
-            kept.unlink(missing_ok=True)
         raise _about(exc, path) from None
     except BaseException:
         part.unlink(missing_ok=True)
-        if kept is not None:
-            kept.unlink(missing_ok=True)
         raise
-    if kept is not None:
-        KEPT.append((path, kept))
-
-
-def _keep_aside(path: Path) -> Path | None:
-    """A copy of the file at ``path`` (``aside``), where there is one with something in it and
-    the copy can be made (best effort: a name too long for one more word, a folder full, is
-    written over as before)."""
-    import shutil
-
-    kept = aside(path)
-    try:
-        if not path.is_file() or not path.stat().st_size:
-            return None
-        shutil.copy2(path, kept)
-    except OSError:
-        with contextlib.suppress(OSError):
-            kept.unlink(missing_ok=True)  # (half a copy: a full disk)
-        return None
-    return kept
 
 
 def restrict(path: Path) -> None:
