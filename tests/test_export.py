@@ -80,7 +80,7 @@ def test_export_reveal_writes_numbers_as_text(people: Cli, tmp_path: Path) -> No
     sheet = load_workbook(path).active
     assert sheet is not None
     header = [c.value for c in sheet[1]]
-    assert header[:5] == ["台账编号", "户主姓名", "所在社区(村)", "手机号码", "身份证号码"]
+    assert header[:5] == ["台账编号", "户主姓名", "所在社区(村)", "联系电话", "身份证号码"]
     id_cell = sheet.cell(row=2, column=5)
     assert id_cell.value == WOMAN and id_cell.data_type == "s" and id_cell.number_format == "@"
     rows = read_back(path)

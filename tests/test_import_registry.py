@@ -1065,13 +1065,13 @@ def test_revealed_reasons_quote_the_number_as_written(
     source = write_csv(tmp_path / "x.csv", rows)
     result = base("household", "import", source, "--reveal")
     assert result.code == 1  # (nothing written but the journal's note of --reveal)
-    assert "“手机号码”“138 1234 567”不是有效的手机号码" in result.err
+    assert "“联系电话”“138 1234 567”不是有效的电话号码" in result.err  # (a fixed line too)
     assert f"“身份证号码”“{bad_id}”的校验位不对" in result.err
     assert "*" not in result.err
     before = dump(db_path)
     masked = base("household", "import", source)
     assert masked.code == 1 and dump(db_path) == before
-    assert "“手机号码”“138***4567”不是有效的手机号码" in masked.err
+    assert "“联系电话”“138***4567”不是有效的电话号码" in masked.err
     assert f"“身份证号码”“{bad_id[:6]}********{bad_id[-4:]}”的校验位不对" in masked.err
     assert "1234 567" not in masked.err and bad_id not in masked.err
 
@@ -1205,7 +1205,7 @@ def test_words_in_a_number_column_are_shown_as_written(base: Cli, tmp_path: Path
     )
     result = base("household", "import", path, "--dry-run")
     assert result.code == 1
-    assert "手机号码    暂无  “手机号码”写的是“暂无”，不是号码；没有号码请留空" in result.err
+    assert "手机号码    暂无  “联系电话”写的是“暂无”，不是号码；没有号码请留空" in result.err
     assert "身份证号码  无    “身份证号码”写的是“无”" in result.err
 
 

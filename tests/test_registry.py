@@ -878,3 +878,19 @@ def test_namesakes_of_one_section_are_told_apart_by_their_number(base: Cli) -> N
     assert base("cadre", "show", "#6").code == 0
     # of two sections, the section still tells
     assert "请改用编号，或写成 姓名@科室" in base("cadre", "show", "张伟").err
+
+
+def test_a_household_may_be_reached_by_its_fixed_line(base: Cli, unchanged) -> None:  # type: ignore[no-untyped-def]
+    """A village household often has a home phone alone: refused as no mobile number, while a
+    community's or an enterprise's fixed line was taken."""
+    assert (
+        base(
+            "household", "add", "陈大海", "--community", "前河湾村", "--phone", "0539 8888888"
+        ).code
+        == 0
+    )
+    shown = base("household", "show", "陈大海", "-f", "json", "--reveal").json()
+    assert shown["phone"] == "0539-8888888"
+    assert "053*****8888" in base("household", "list").out  # masked, as a mobile number is
+    result = unchanged(lambda: base("household", "edit", "陈大海", "--phone", "8888888"))
+    assert "不是有效的电话号码" in result.err and "0539-8123456" in result.err

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from sanlian.cli.options import AllOpt, FormatOpt, NoteOpt, OutputOpt, PhoneOpt, RevealOpt
+from sanlian.cli.options import AllOpt, FormatOpt, NoteOpt, OutputOpt, RevealOpt, TelOpt
 from sanlian.cli.output import Col
 from sanlian.cli.registry_common import add_record, attach_common, edit_record, list_records
 
@@ -15,7 +15,7 @@ COLS = [
     Col("id", "编号"),
     Col("name", "户主"),
     Col("community", "社区(村)"),
-    Col("phone", "手机号码"),
+    Col("phone", "联系电话"),
     Col("id_number", "身份证号码"),
     Col("members", "人口"),
     Col("needs", "需求"),
@@ -33,7 +33,7 @@ def add(
     community: Annotated[
         str, typer.Option("--community", help="所在社区或村（编号、名称或拼音）。")
     ],
-    phone: PhoneOpt = None,
+    phone: TelOpt = None,
     id_number: IdOpt = None,
     members: MembersOpt = None,
     needs: NeedsOpt = None,
@@ -59,7 +59,7 @@ def edit(
     ref: Annotated[str, typer.Argument(help="联系户：编号、户主姓名或拼音。", show_default=False)],
     name: Annotated[str | None, typer.Option("--name", help="新户主姓名。")] = None,
     community: Annotated[str | None, typer.Option("--community", help="所在社区或村。")] = None,
-    phone: PhoneOpt = None,
+    phone: TelOpt = None,
     id_number: IdOpt = None,
     members: MembersOpt = None,
     needs: NeedsOpt = None,

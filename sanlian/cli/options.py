@@ -98,7 +98,9 @@ NewDateOpt = Annotated[
 AsOfOpt = Annotated[
     str | None, typer.Option("--as-of", help="按哪一天的情况（默认今天），如 2026-06-30、6-30。")
 ]
-PhoneOpt = Annotated[str | None, typer.Option("--phone", help="手机号码（1 开头的 11 位数字）。")]
+PhoneOpt = Annotated[
+    str | None, typer.Option("--phone", help="手机号码（13—19 开头的 11 位数字）。")
+]
 TelOpt = Annotated[
     str | None,
     typer.Option("--phone", help="联系电话：手机号码，或连区号的固定电话（如 0539-8123456）。"),

@@ -23,7 +23,7 @@ MESSAGES: dict[str, str] = {
     "money_negative": "“{field}”的金额“{value}”是负数；资金指解决问题投入的钱，请写 0 或正数（如 12345.67）。",
     "money_too_large": "“{field}”的金额“{value}”超过 100 亿元，请核对单位是否为元、有没有多写数字。",
     "number_is_words": "“{field}”写的是“{value}”，不是号码；没有号码请留空，有号码请照实填写。",
-    "tel_invalid": "“{field}”“{value}”不是有效的电话号码：手机为 1 开头的 11 位数字，固定电话连区号写，如 0539-8123456；请核对后重填。",
+    "tel_invalid": "“{field}”“{value}”不是有效的电话号码：手机为 13—19 开头的 11 位数字，固定电话连区号写，如 0539-8123456；请核对后重填。",
     "phone_invalid": "“{field}”“{value}”不是有效的手机号码：应为 13—19 开头的 11 位数字，请核对后重填。",
     "id_length": "“{field}”“{value}”应为 18 位（最后一位可为 X），现在是 {length} 位，请核对。",
     "id_scientific": "“{field}”“{value}”是 Excel 的科学计数法，后几位数字已经丢失；请在 Excel 中把这一列设为“文本”格式，重新录入完整号码后再复制。",

@@ -156,7 +156,7 @@ KINDS: dict[str, KindSpec] = {
         (
             FieldSpec("name", "户主姓名", "name", required=True),
             FieldSpec("community", "所在社区(村)", "ref", ref="community", required=True),
-            PHONE,
+            TEL,  # a village household is often reached by its fixed line alone
             FieldSpec("id_number", "身份证号码", "id_number"),
             FieldSpec("members", "家庭人口", "int"),
             FieldSpec("needs", "需求", limit=1000),
