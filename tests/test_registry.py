@@ -894,3 +894,30 @@ def test_a_household_may_be_reached_by_its_fixed_line(base: Cli, unchanged) -> N
     assert "053*****8888" in base("household", "list").out  # masked, as a mobile number is
     result = unchanged(lambda: base("household", "edit", "陈大海", "--phone", "8888888"))
     assert "不是有效的电话号码" in result.err and "0539-8123456" in result.err
+
+
+def test_a_link_set_to_end_after_today_neither_blocks_a_retirement_nor_runs_past_it(
+    base: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    """An end date set ahead (as a link import took it, before such dates were refused): the
+    cadre could not be retired at all (its end named as a later record, and a later --date
+    refused as after today); now the retirement brings the end forward."""
+    from tests.conftest import execute_sql
+
+    for args in [
+        ("link", "community", "--section", "综合科", "--community", "幸福社区", "--from", "3-1"),
+        ("link", "household", "--cadre", "单丽", "--household", "王秀英", "--from", "3-1"),
+    ]:  # fmt: skip
+        assert base(*args).code == 0, args
+    execute_sql(db_path, "UPDATE link SET end_on = '2027-06-30' WHERE id = 2")
+    result = base("cadre", "remove", "单丽", "--force")
+    assert result.code == 0, result
+    assert [(r["id"], r["end_on"]) for r in base("link", "list", "--all", "-f", "json").json()] == [
+        (1, None),
+        (2, "2026-06-14"),
+    ]
+    # an import no longer takes an end after today
+    rows = "联系类型,科室,干部,联系对象,开始日期,结束日期\n联系户,,张伟@综合科,王秀英,2026-03-01,2027-06-30\n"
+    (tmp_path / "联系.csv").write_text(rows, encoding="utf-8")
+    refused = base("link", "import", tmp_path / "联系.csv")
+    assert refused.code == 1 and "晚于今天" in refused.err, refused

@@ -148,3 +148,39 @@ def test_a_cadre_leaves_after_the_work_on_the_problems_they_own(base: Cli, db_pa
     assert base("problem", "edit", "1", "--owner", "张伟@综合科", "--date", "2026-05-25").code == 0
     assert base("problem", "resolve", "1", "--how", "转诊", "--date", "6-1").code == 0
     assert base("db", "check").code == 0
+
+
+def test_a_finished_problem_of_a_cadre_who_left_may_be_reopened_then_handed_over(
+    base: Cli,
+) -> None:
+    """Reopening is the office's: refused until handed over, while handing over a finished
+    problem corrects its owner (its resolution then counted for the new one)."""
+    for args in [
+        ("link", "community", "--section", "综合科", "--community", "幸福社区", "--from", "3-1"),
+        ("link", "household", "--cadre", "单丽", "--household", "王秀英", "--from", "3-1"),
+        ("problem", "add", "--household", "王秀英", "--category", "就医", "--text", "看病难",
+         "--owner", "单丽", "--date", "5-1"),
+        ("problem", "resolve", "1", "--how", "转诊", "--date", "5-5"),
+        ("cadre", "remove", "单丽", "--force", "--date", "5-10"),
+        ("problem", "reopen", "1", "--reason", "复发", "--date", "6-1"),
+    ]:  # fmt: skip
+        assert base(*args).code == 0, args
+    step = base("problem", "progress", "1", "--note", "再联系", "--date", "6-2")
+    assert step.code == 1 and "请先改派" in step.err
+    assert base("problem", "edit", "1", "--owner", "张伟@综合科", "--date", "6-2").code == 0
+    assert base("problem", "progress", "1", "--note", "再联系", "--date", "6-2").code == 0
+
+
+def test_a_new_problem_is_owned_by_the_namesake_in_use_now(base: Cli) -> None:
+    """张伟@综合科 left on 6-1: ``--owner 张伟`` for a problem raised on 3-1 is the 张伟 in use
+    (was refused as ambiguous, a namesake then in use too)."""
+    report = ("research", "add", "--cadre", "张伟@综合科", "--title", "调研", "--date", "3-1")
+    assert base(*report).code == 0  # (a record of theirs: retired, not deleted)
+    assert base("cadre", "remove", "张伟@综合科", "--force", "--date", "6-1").code == 0
+    added = base("problem", "add", "--household", "王秀英", "--category", "就医", "--text",
+                 "看病难", "--owner", "张伟", "--date", "3-1")  # fmt: skip
+    assert added.code == 0, added
+    assert base("problem", "show", "1", "-f", "json").json()["owner_id"] == 1
+    refused = base("problem", "add", "--household", "王秀英", "--category", "就医", "--text",
+                   "看病难", "--owner", "#2", "--date", "3-1")  # fmt: skip
+    assert refused.code == 1 and "不能担任问题的责任人" in refused.err, refused

@@ -3844,7 +3844,7 @@ class LinkImporter(LedgerImporter):
         self.claim("link", link.id, line)
         changed = []
         if data["end_on"] is not None and data["end_on"] != link.end_on:
-            links.end(self.session, link_id=link.id, end_on=data["end_on"])
+            links.end(self.session, link_id=link.id, end_on=data["end_on"], today=self.today)
             changed.append("end_on")
         note = validate.text(data["note"], "备注", limit=1000) if data["note"] else None
         if note is not None and note != link.note:
@@ -3926,7 +3926,9 @@ class LinkImporter(LedgerImporter):
             self.claim("link", int(record["id"]), row.line)
             self.made_on[int(record["id"])] = row.line
             if data["end_on"] is not None:
-                links.end(self.session, link_id=int(record["id"]), end_on=data["end_on"])
+                links.end(
+                    self.session, link_id=int(record["id"]), end_on=data["end_on"], today=self.today
+                )
         if added:
             return "add", ()
         return ("update" if changed else "unchanged"), self.labels_of(changed)

@@ -223,12 +223,13 @@ def add(
     clean_text = validate.text(text, "问题内容（--text）", required=True, limit=2000)
     owner_id = None
     if owner is not None:
-        # one who has left may not answer for it from now on (found as of the day it was
-        # raised, to say so rather than that the name is no longer in use)
-        person = resolved(session, "cadre", owner, lookups, on=raised_on)
-        if person.retired_on is not None:
-            raise RuleError("problem_owner_retired", name=person.name, id=person.id)
-        owner_id = person.id
+        try:  # one in use now: who answers for it from now on
+            owner_id = resolved(session, "cadre", owner, lookups).id
+        except ValidationError as exc:  # one who has left: said so, and what to do
+            if exc.key not in ("ref_retired", "ref_retired_on"):
+                raise
+            name = str(exc.params.get("ref", owner))
+            raise RuleError("problem_owner_retired", name=name, id=exc.params["id"]) from None
     if due_on is None:
         due_on = _due_default(session, raised_on)
     elif due_on < raised_on:
@@ -502,7 +503,9 @@ def _with_reason(
 
     date_field, reason_field, status = _SETTLING[kind]
     problem = _get(session, problem_id)
-    _check(problem, kind, step_on, date_field, today)
+    # a reopened problem of an owner who has left is open again, to be handed over (an edit
+    # of the owner of a finished one corrects it): the reopening is the office's, not theirs
+    _check(problem, kind, step_on, date_field, today, handover=kind == "reopen")
     text = validate.text(reason, reason_field, required=True)
     _step(session, problem, kind, step_on, now=now, operator=operator, note=text)
     problem.status = status

@@ -688,6 +688,8 @@ def _leaving_day(
         if value is None:
             continue
         found = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+        if what == "联系结束" and found > today:
+            continue  # an end set ahead (an old import's): the retirement brings it forward
         free = found if what in _ON_THE_LEAVING_DAY else found + dt.timedelta(days=1)
         if free > day and (latest is None or free > latest[2]):
             latest = (found, what, free)
@@ -788,26 +790,26 @@ def remove(
         "enterprise": Link.enterprise_id,
         "household": Link.household_id,
     }[kind]
+    from sanlian.services.links import open_from
+
     ending = session.exec(  # a section's or a community's links with communities
-        select(Link).where(
-            link_col == record.id, col(Link.kind) == "community", col(Link.end_on).is_(None)
-        )
+        select(Link).where(link_col == record.id, col(Link.kind) == "community", open_from(leaving))
     ).all()
     from sqlalchemy import case
 
     paired = (  # the households a cadre's running pairs are with
         session.exec(
             select(Link.household_id).where(
-                link_col == record.id, col(Link.kind) == "household", col(Link.end_on).is_(None)
+                link_col == record.id, col(Link.kind) == "household", open_from(leaving)
             )
         ).all()
         if kind == "cadre"
         else []
     )
     start = col(Link.start_on)
-    session.execute(
+    session.execute(  # the links running, or set to end after the last day, end on it
         update(Link)
-        .where(link_col == record.id, Link.end_on.is_(None))  # type: ignore[union-attr]
+        .where(link_col == record.id, open_from(leaving))
         .values(end_on=case((start > last_day, start), else_=last_day))  # (one begun that day)
     )
     session.flush()
