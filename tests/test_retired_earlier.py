@@ -116,16 +116,34 @@ def test_a_visit_moved_to_a_later_day_keeps_cadres_in_use_then(base: Cli, db_pat
     _ok(base, "visit", "edit", "1", "--date", "6-1")
 
 
+# 单丽 paired with 王秀英 since 3-1, who raised a problem of 单丽's on 5-1
+PAIRED_WITH_A_PROBLEM = [
+    ("link", "community", "--section", "综合科", "--community", "幸福社区", "--from", "3-1"),
+    ("link", "household", "--cadre", "单丽", "--household", "王秀英", "--from", "3-1"),
+    (
+        "problem",
+        "add",
+        "--household",
+        "王秀英",
+        "--category",
+        "就医",
+        "--text",
+        "看病难",
+        "--owner",
+        "单丽",
+        "--date",
+        "5-1",
+    ),
+]
+
+
 def test_a_cadre_leaves_after_the_work_on_the_problems_they_own(base: Cli, db_path: Path) -> None:
     """The steps of a problem a cadre owns are theirs: the first day off the roster comes after
     the last of them; from then on a step waits for the problem to be handed over, on that day
     as the retirement's note says (was: a leaving day before a step was taken, and steps were
     taken on a departed owner's problem)."""
     for args in [
-        ("link", "community", "--section", "综合科", "--community", "幸福社区", "--from", "3-1"),
-        ("link", "household", "--cadre", "单丽", "--household", "王秀英", "--from", "3-1"),
-        ("problem", "add", "--household", "王秀英", "--category", "就医", "--text", "看病难",
-         "--owner", "单丽", "--date", "5-1"),
+        *PAIRED_WITH_A_PROBLEM,
         ("problem", "progress", "1", "--note", "联系医院", "--date", "5-20"),
     ]:  # fmt: skip
         assert base(*args).code == 0, args
@@ -156,10 +174,7 @@ def test_a_finished_problem_of_a_cadre_who_left_may_be_reopened_then_handed_over
     """Reopening is the office's: refused until handed over, while handing over a finished
     problem corrects its owner (its resolution then counted for the new one)."""
     for args in [
-        ("link", "community", "--section", "综合科", "--community", "幸福社区", "--from", "3-1"),
-        ("link", "household", "--cadre", "单丽", "--household", "王秀英", "--from", "3-1"),
-        ("problem", "add", "--household", "王秀英", "--category", "就医", "--text", "看病难",
-         "--owner", "单丽", "--date", "5-1"),
+        *PAIRED_WITH_A_PROBLEM,
         ("problem", "resolve", "1", "--how", "转诊", "--date", "5-5"),
         ("cadre", "remove", "单丽", "--force", "--date", "5-10"),
         ("problem", "reopen", "1", "--reason", "复发", "--date", "6-1"),
