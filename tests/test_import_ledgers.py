@@ -135,7 +135,7 @@ def test_last_years_community_link_imported_with_its_end(linked: Cli, tmp_path: 
     assert "新增 1" in result.out
     # a pair it alone covers still keeps a community link from ending
     result = linked("link", "end", "1", "--date", "2026-05-31")
-    assert result.code == 1 and "仍有 2 对结对在此社区(村)继续" in result.err
+    assert result.code == 1 and "仍有 2 对结对在幸福社区继续" in result.err
 
 
 def test_an_overlap_with_an_earlier_row_names_the_row(base: Cli, tmp_path: Path) -> None:

@@ -145,7 +145,21 @@ def test_the_limit_counts_links_running_together_not_one_after_another(
         lambda: base("link", "household", "--cadre", "曾强", "--household", "钱二", "--from", "3-5")
     )
     assert "王秀英" in result.err and "赵大" not in result.err, result
+    # the day said is when they ran together; the day offered, the first one free for good
+    assert "在 2026-03-05 时仍与“王秀英”" in result.err
+    assert "请把开始日期改为 2026-03-21 或以后" in result.err
     ok(base, "link", "household", "--cadre", "曾强", "--household", "钱二", "--from", "3-21")
+    # one in force later on: no day is free, ending it is the way (it was named by a day and a
+    # start offered that was refused in turn)
+    ok(base, "link", "end", "8", "--date", "4-30")
+    ok(base, "link", "household", "--cadre", "曾强", "--household", "赵大", "--from", "5-1")
+    ok(base, "household", "add", "孙三", "--community", "幸福社区")
+    result = unchanged(
+        lambda: base(
+            "link", "household", "--cadre", "曾强", "--household", "孙三", "--from", "3-25"
+        )
+    )
+    assert "已与“赵大”（联系编号 9）结对" in result.err and "sanlian link end 9" in result.err
     assert ok(base, "db", "check").code == 0
 
 
@@ -187,7 +201,7 @@ def test_household_in_unlinked_community_refused(base: Cli, unchanged: Unchanged
         lambda: base("link", "household", "--cadre", "单丽", "--household", "王秀英")
     )
     assert "所在的幸福社区在" in result.err
-    assert "sanlian link community --section 综合科 --community 1。" in result.err
+    assert "sanlian link community --section 综合科 --community 1 --from 2026-06-15。" in result.err
     ok(base, "link", "community", "--section", "综合科", "--community", "1")
     ok(base, "link", "household", "--cadre", "单丽", "--household", "王秀英")
 
@@ -291,6 +305,30 @@ def test_one_household_at_a_time_unless_the_campaign_allows(
     ok(linked, "campaign", "set", "--pairs", "1")
 
 
+def test_pairs_that_ran_together_before_today_leave_the_limit_free(
+    linked: Cli, unchanged: Unchanged
+) -> None:
+    # (``db check`` judges the pairs of today; those of past days had the limit of their day)
+    ok(linked, "household", "add", "赵大山", "--community", "幸福社区")
+    ok(linked, "campaign", "set", "--pairs", "2")
+    for household in ("王秀英", "赵大山"):
+        ok(
+            linked,
+            "link",
+            "household",
+            "--cadre",
+            "单丽",
+            "--household",
+            household,
+            "--from",
+            "4-1",
+        )
+    ok(linked, "link", "end", "2", "--date", "5-31")
+    ok(linked, "link", "end", "3", "--date", "5-31")
+    ok(linked, "campaign", "set", "--pairs", "1")
+    assert ok(linked, "db", "check").code == 0
+
+
 def test_a_limit_reached_through_an_ended_pair_says_when_a_new_one_may_start(
     linked: Cli, unchanged: Unchanged
 ) -> None:
@@ -368,7 +406,7 @@ def test_ending_a_community_link_needs_cover_for_every_day_left_of_its_pairs(
     ok(linked, "link", "end", "2", "--date", "5-20")
     ok(linked, "link", "household", "--cadre", "单丽", "--household", "1", "--from", "4-1")
     result = unchanged(lambda: linked("link", "end", "1", "--date", "5-10"))
-    assert "仍有 1 对结对在此社区(村)继续：单丽—“王秀英”（联系编号 3）" in result.err, result
+    assert "仍有 1 对结对在幸福社区继续：单丽—“王秀英”（联系编号 3）" in result.err, result
     # with the bureau's link renewed from 5-21 the pair is covered every day: it may end
     ok(linked, "link", "community", "--bureau", "--community", "幸福社区", "--from", "5-21")
     ok(linked, "link", "end", "1", "--date", "5-10")

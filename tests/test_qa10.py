@@ -429,7 +429,7 @@ def test_retiring_the_unit_that_covers_a_pair_is_refused_as_ending_its_link_is(
     refused = unchanged(lambda: paired(kind, "remove", name, "--force"))
     label = "社区(村)" if kind == "community" else "科室"
     assert refused.err.startswith(
-        f"停用{label}“{name}”会结束联系 1，此后仍有 1 对结对在此社区(村)继续：单丽—“王秀英”"
+        f"停用{label}“{name}”会结束联系 1，此后仍有 1 对结对在幸福社区继续：单丽—“王秀英”"
         "（联系编号 2）；"
     ), refused.err
     # retired today (its first day off), its links end yesterday: the pair with them

@@ -330,7 +330,7 @@ def test_remove_on_a_past_day(base: Cli, unchanged, db_path: Path) -> None:  # t
     before = data_dump(db_path)
     result = unchanged(lambda: base("cadre", "remove", "单丽", "--force", "--date", "5-10"))
     assert result.err.strip() == (
-        "停用日期 2026-05-10 是干部“单丽”（编号 3）不再在册的第一天，但它在 2026-05-20 还有记录"
+        "停用日期 2026-05-10 是干部“单丽”（编号 3）不再在册的第一天，但其在 2026-05-20 还有记录"
         "（走访）；请写 2026-05-21 或以后的日期，或先改正那条记录。"
     )
     # the day of the last visit is still a day on the roster: not the leaving day
@@ -340,7 +340,7 @@ def test_remove_on_a_past_day(base: Cli, unchanged, db_path: Path) -> None:  # t
     assert "“停用日期（--date）”2026-06-16 晚于今天" in result.err
     result = unchanged(lambda: base("household", "remove", "王秀英", "--force", "--date", "5-19"))
     assert (
-        "联系户“王秀英”（编号 1）不再在册的第一天，但它在 2026-05-20 还有记录（走访）" in result.err
+        "联系户“王秀英”（编号 1）不再在册的第一天，但其在 2026-05-20 还有记录（走访）" in result.err
     )
 
     def cadres(day: str) -> int:
@@ -384,12 +384,12 @@ def test_retiring_today_one_who_worked_today_takes_effect_tomorrow(base: Cli, un
     ]:  # fmt: skip
         assert base(*args).code == 0, args
     result = unchanged(lambda: base("cadre", "remove", "单丽", "--force", "--date", "6-1"))
-    assert "它今天（2026-06-15）还有记录（走访）" in result.err and "请不写 --date" in result.err
+    assert "其今天（2026-06-15）还有记录（走访）" in result.err and "请不写 --date" in result.err
     result = base("cadre", "remove", "单丽", "--force")
     assert result.code == 0 and "已停用干部“单丽”（编号 3）" in result.out, result
     assert result.err.strip().splitlines() == [
-        "干部“单丽”（编号 3）今天（2026-06-15）还有记录（走访），今天仍算在册，"
-        "自明天（2026-06-16）起停用，其联系到今天为止。",
+        "干部“单丽”（编号 3）今天（2026-06-15）还有记录（走访），停用日期记为明天（2026-06-16）："
+        "今天的记录和统计仍算其在册，其联系到今天为止；从现在起不能再给其新的联系或问题。",
         # the household she was paired with has nobody now: to be paired again (from today)
         "“单丽”停用后，1 户联系户没有结对干部了：“王秀英”；请另选干部结对，"
         "如 sanlian link household --cadre 干部 --household 1 --from 2026-06-15。",
@@ -921,3 +921,23 @@ def test_a_link_set_to_end_after_today_neither_blocks_a_retirement_nor_runs_past
     (tmp_path / "联系.csv").write_text(rows, encoding="utf-8")
     refused = base("link", "import", tmp_path / "联系.csv")
     assert refused.code == 1 and "晚于今天" in refused.err, refused
+
+
+def test_names_stored_with_another_dot_are_written_with_the_middle_dot(
+    base: Cli, db_path: Path
+) -> None:
+    """Migration 8: a name stored before dots were folded (买买提•艾力) is written with ·, so
+    that it is found typed either way and not registered a second time."""
+    from tests.conftest import execute_sql, rows_of
+
+    assert base("cadre", "add", "买买提·艾力", "--section", "综合科").code == 0
+    execute_sql(
+        db_path,
+        "UPDATE cadre SET name = '买买提•艾力' WHERE id = 5",
+        "UPDATE community SET name = '阿依・社区' WHERE id = 1",
+        "DELETE FROM schema_migrations WHERE version = 8",
+    )
+    assert base("cadre", "show", "买买提•艾力", "-f", "json").json()["id"] == 5  # (migrates)
+    assert rows_of(db_path, "SELECT name FROM cadre WHERE id = 5") == [("买买提·艾力",)]
+    assert rows_of(db_path, "SELECT name FROM community WHERE id = 1") == [("阿依·社区",)]
+    assert "已存在" in base("cadre", "add", "买买提•艾力", "--section", "综合科").err

@@ -149,7 +149,7 @@ def test_a_cadre_leaves_after_the_work_on_the_problems_they_own(base: Cli, db_pa
         assert base(*args).code == 0, args
     before = dump(db_path)
     early = base("cadre", "remove", "单丽", "--force", "--date", "5-10")
-    assert early.code == 1 and "它在 2026-05-20 还有记录（由其负责的问题办理）" in early.err
+    assert early.code == 1 and "其在 2026-05-20 还有记录（由其负责的问题办理）" in early.err
     assert "请写 2026-05-21 或以后的日期" in early.err and dump(db_path) == before
     left = base("cadre", "remove", "单丽", "--force", "--date", "5-25")
     assert (

@@ -32,7 +32,8 @@ TODAY = dt.date(2026, 6, 15)
         "2022-06-03 00:00:00.000",
         "2022-06-03T00:00:00",
         "2022-06-03T08:30:00+08:00",
-        "2022-06-03T00:00:00Z",
+        "2022-06-02T16:00:00.000Z",  # an instant in UTC: 06-03 00:00 in Beijing
+        "2022-06-02T23:59:59-05:00",
     ],
 )
 def test_date_forms(text: str) -> None:
@@ -59,7 +60,16 @@ def test_impossible_dates_are_refused_naming_the_field(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["abc", "2022-06", "6/3/2022x", "明天见", "2022-06-03T", "2022-06-03 25:00"]
+    "text",
+    [
+        "abc",
+        "2022-06",
+        "6/3/2022x",
+        "明天见",
+        "2022-06-03T",
+        "2022-06-03 25:00",
+        "2022-06-03T08:00+99:00",
+    ],
 )
 def test_unreadable_dates_say_which_forms_work(text: str) -> None:
     with pytest.raises(ValidationError) as info:

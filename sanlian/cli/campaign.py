@@ -176,6 +176,7 @@ def set_(
             unit=unit,
             phase_dates=phase_dates,
             settings=settings,
+            today=st.today,
         )
         changed = st.changed(session)
         if changed:

@@ -617,6 +617,27 @@ def m0007_problem_handovers(op: Operations) -> None:
     flush()
 
 
+def m0008_name_dots(op: Operations) -> None:
+    """Names written with another dot between their parts (买买提•艾力, 阿依古丽・买买提) as
+    every name is now written (``validate.fold_name_dots``: the middle dot ·), so that the
+    name typed either way finds the record and is not registered a second time."""
+    from sanlian.services.validate import fold_name_dots
+
+    conn = op.get_bind()
+    dots = ("•", "・", "‧", "∙", "⋅", ".")
+    for kind in ("section", "cadre", "community", "enterprise", "household"):
+        table = sa.table(kind, sa.column("id"), sa.column("name", sa.String))
+        found = conn.execute(
+            sa.select(table.c.id, table.c.name).where(
+                sa.or_(*(table.c.name.contains(d, autoescape=True) for d in dots))
+            )
+        ).all()
+        for ref_id, name in found:
+            folded = fold_name_dots(name)
+            if folded != name:
+                conn.execute(sa.update(table).where(table.c.id == ref_id).values(name=folded))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Operations], None]]] = [
     (1, "initial", m0001_initial),
     (2, "change_journal", m0002_change_journal),
@@ -625,4 +646,5 @@ MIGRATIONS: list[tuple[int, str, Callable[[Operations], None]]] = [
     (5, "journal_runs", m0005_journal_runs),
     (6, "name_readings", m0006_name_readings),
     (7, "problem_handovers", m0007_problem_handovers),
+    (8, "name_dots", m0008_name_dots),
 ]

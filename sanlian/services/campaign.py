@@ -194,7 +194,10 @@ def update(
     unit: str | None = None,
     phase_dates: dict[str, tuple[dt.date | None, dt.date | None]] | None = None,
     settings: dict[str, int] | None = None,
+    today: dt.date | None = None,
 ) -> CampaignView:
+    """Change the campaign's name, unit, phase dates or settings (``today``: the day a lower
+    limit of pairs is judged from; by default the year's first)."""
     campaign = view.campaign
     if name is not None:
         campaign.name = _required(name, "活动名称")
@@ -216,7 +219,8 @@ def update(
         _check_records_inside(session, view)
     for setting, value in (settings or {}).items():
         if setting == "household_pairs_per_cadre" and value < campaign.household_pairs_per_cadre:
-            _check_pairs_within(session, campaign.year, value)
+            first = today or dt.date(campaign.year, 1, 1)
+            _check_pairs_within(session, campaign.year, value, first)
         setattr(campaign, setting, value)
     if campaign.red_days < campaign.yellow_days:
         raise ValidationError("cards_order", yellow=campaign.yellow_days, red=campaign.red_days)
@@ -225,10 +229,12 @@ def update(
     return view
 
 
-def _check_pairs_within(session: Session, year: int, limit: int) -> None:
+def _check_pairs_within(session: Session, year: int, limit: int, today: dt.date) -> None:
     """Refuse a lower limit of households a cadre pairs with at a time (``--pairs``) while a
-    cadre's pairs of the campaign's year ran more together on one day (``db check`` would
-    then find them over it): counted on each day a pair of theirs began (or the year's first)."""
+    cadre's pairs run more together on a day from today (or the campaign's first day, for a
+    year ahead) to the year's end: ``db check`` would find them over it, and ``link end``
+    mends it. Counted on each day a pair of theirs begins in that span, and its first day.
+    (Pairs of past days stay as they were: the limit then was another.)"""
     from sqlalchemy import text
 
     rows = session.execute(
@@ -242,7 +248,7 @@ def _check_pairs_within(session: Session, year: int, limit: int) -> None:
             " group by d.cadre_id, d.day) t join cadre c on c.id = t.cadre_id"
             " where n > :limit group by c.id, c.name order by max(n) desc, c.id"
         ),
-        {"first": dt.date(year, 1, 1), "last": dt.date(year, 12, 31), "limit": limit},
+        {"first": max(today, dt.date(year, 1, 1)), "last": dt.date(year, 12, 31), "limit": limit},
     ).all()
     if not rows:
         return

@@ -64,18 +64,37 @@ def busiest(
     found: Sequence[tuple[Any, str, dt.date, dt.date | None]],
     start: dt.date,
     until: dt.date | None,
-) -> list[tuple[Any, str, dt.date | None]]:
+) -> tuple[dt.date, list[tuple[Any, str, dt.date | None]]]:
     """Of the links ``found`` (id, name, first day, last day or None) that overlap a new one
-    from ``start`` (to ``until``), those running together on the day most of them do, as (id,
-    name, last day): what a limit of links "at a time" counts (links that follow one another
-    are not counted together)."""
+    from ``start`` (to ``until``), the day most of them run together and those, as (id, name,
+    last day): what a limit of links "at a time" counts (links that follow one another are
+    not counted together)."""
     days = {start} | {s for _i, _n, s, _e in found if s > start and (until is None or s <= until)}
     most: list[tuple[Any, str, dt.date | None]] = []
+    busy = start
     for day in sorted(days):
         on = [(i, n, e) for i, n, s, e in found if s <= day and (e is None or e >= day)]
         if len(on) > len(most):
-            most = on
-    return most
+            most, busy = on, day
+    return busy, most
+
+
+def free_from(
+    found: Sequence[tuple[Any, str, dt.date, dt.date | None]],
+    start: dt.date,
+    until: dt.date | None,
+    limit: int,
+) -> dt.date | None:
+    """The first day from ``start`` a new link (to ``until``) may begin with fewer than
+    ``limit`` of ``found`` beside it on every one of its days; None when a link in force
+    stands in the way for ever."""
+    ends = sorted({e + dt.timedelta(days=1) for _i, _n, _s, e in found if e is not None})
+    for day in [start, *(d for d in ends if d > start)]:
+        if until is not None and day > until:
+            return None
+        if len(busiest(found, day, until)[1]) < limit:
+            return day
+    return None
 
 
 def _section_name(session: Session, section_id: int | None) -> str:
@@ -152,34 +171,43 @@ def _duplicate(
 
 def _limit_reached(
     key: str,
-    found: Sequence[Any],
+    rows: Sequence[tuple[Any, str, dt.date, dt.date | None]],
     named: Callable[[str, str], str],
     start_on: dt.date,
+    until: dt.date | None,
+    allowed: int,
     **params: Any,
-) -> RuleError:
-    """The refusal of a link past a limit (``key``: enterprises a leader links, households a
-    cadre pairs with), ``found`` the (id, name, end) of the links that count against it, each
-    ``named(name, "联系编号 N[，至 …]")``. With one of them in force, ending one is the way
-    (``key``); with all of them ended later than the new start (a date set ahead, or links
-    recorded afterwards), ending is not: the new one may start once the first has ended
-    (``key_ended``)."""
+) -> RuleError | None:
+    """The refusal of a link from ``start_on`` (to ``until``) past ``allowed`` links at a
+    time (``key``: enterprises a leader links, households a cadre pairs with), ``rows`` the
+    (id, name, first, last day) of the links overlapping it; None when within it. Each link
+    named is ``named(name, "联系编号 N[，至 …]")``. Where the new one may begin later (the
+    links then have ended), that day is said (``key_ended``), with the day most ran together;
+    else ending one of those in force is the way (``key``)."""
+    day, most = busiest(rows, start_on, until)
+    if len(most) < allowed:
+        return None
+    after = free_from(rows, start_on, until, allowed)
+    if after is None:  # those in force then (a link begun later included)
+        most = [(i, n, e) for i, n, _s, e in rows if e is None]
     listing = "、".join(
         named(str(name), f"联系编号 {i}" + (f"，至 {end.isoformat()}" if end else ""))
-        for i, name, end in found
+        for i, name, end in most
     )
-    links = [(i, name) for i, name, _end in found]
-    in_force = [i for i, _name, end in found if end is None]
+    links = [(i, name) for i, name, _end in most]
     field = "names" if key == "link_enterprise_limit" else "households"
-    if in_force:
-        return RuleError(key, **params, **{field: listing}, ids=in_force[0], links=links)
-    first_end = min(end for _i, _name, end in found)
+    if after is None:
+        return RuleError(
+            key, **params, **{field: listing}, ids=most[0][0], links=links, count=len(most)
+        )
     return RuleError(
         f"{key}_ended",
         **params,
         **{field: listing},
-        start=start_on.isoformat(),
-        after=(first_end + dt.timedelta(days=1)).isoformat(),
+        start=day.isoformat(),
+        after=after.isoformat(),
         links=links,
+        count=len(most),
     )
 
 
@@ -280,30 +308,28 @@ def link_enterprise(
         col(Link.enterprise_id) == target.id,
         until=until,
     )
-    current = busiest(
-        session.exec(
-            select(col(Link.id), col(Enterprise.name), col(Link.start_on), col(Link.end_on))
-            .join(Enterprise, col(Enterprise.id) == col(Link.enterprise_id))
-            .where(
-                col(Link.kind) == "enterprise",
-                col(Link.cadre_id) == leader.id,
-                _overlapping(start_on, until),
-            )
-            .order_by(col(Link.id))
-        ).all(),
+    current = session.exec(
+        select(col(Link.id), col(Enterprise.name), col(Link.start_on), col(Link.end_on))
+        .join(Enterprise, col(Enterprise.id) == col(Link.enterprise_id))
+        .where(
+            col(Link.kind) == "enterprise",
+            col(Link.cadre_id) == leader.id,
+            _overlapping(start_on, until),
+        )
+        .order_by(col(Link.id))
+    ).all()
+    refused = _limit_reached(
+        "link_enterprise_limit",
+        current,
+        lambda name, said: f"{name}（{said}）",
         start_on,
         until,
+        ENTERPRISE_LIMIT,
+        name=leader.name,
+        limit=ENTERPRISE_LIMIT,
     )
-    if len(current) >= ENTERPRISE_LIMIT:
-        raise _limit_reached(
-            "link_enterprise_limit",
-            current,
-            lambda name, said: f"{name}（{said}）",
-            start_on,
-            name=leader.name,
-            count=len(current),
-            limit=ENTERPRISE_LIMIT,
-        )
+    if refused is not None:
+        raise refused
     link = _insert(
         session,
         now,
@@ -393,26 +419,25 @@ def link_household(
             if since is not None:
                 raise RuleError("link_household_too_early", **said, since=since.isoformat())
             raise RuleError("link_household_unlinked", **said, cadre=person.name)
-        pairs = busiest(
-            session.exec(
-                select(col(Link.id), col(Household.name), col(Link.start_on), col(Link.end_on))
-                .join(Household, col(Household.id) == col(Link.household_id))
-                .where(col(Link.kind) == "household", col(Link.cadre_id) == person.id)
-                .where(_overlapping(start_on, until))
-                .order_by(col(Link.id))
-            ).all(),
+        pairs = session.exec(
+            select(col(Link.id), col(Household.name), col(Link.start_on), col(Link.end_on))
+            .join(Household, col(Household.id) == col(Link.household_id))
+            .where(col(Link.kind) == "household", col(Link.cadre_id) == person.id)
+            .where(_overlapping(start_on, until))
+            .order_by(col(Link.id))
+        ).all()
+        refused = _limit_reached(
+            "link_pairs_limit",
+            pairs,
+            lambda name, said: f"“{name}”（{said}）",
             start_on,
             until,
+            limit,
+            name=person.name,
+            limit=limit,
         )
-        if len(pairs) >= limit:
-            raise _limit_reached(
-                "link_pairs_limit",
-                pairs,
-                lambda name, said: f"“{name}”（{said}）",
-                start_on,
-                name=person.name,
-                limit=limit,
-            )
+        if refused is not None:
+            raise refused
     ids: list[int] = []
     for person in chosen:
         link = _insert(
@@ -514,8 +539,12 @@ def check_no_pairs_left(session: Session, link: Link, end_on: dt.date) -> None:
         is not None
     ]
     if pairs:
+        from sanlian.db.models import Community
+
+        place = session.get(Community, link.community_id)
         raise RuleError(
             "link_end_pairs_left",
+            community=place.name if place is not None else "此社区(村)",
             id=link.id,
             end=end_on.isoformat(),
             count=len(pairs),

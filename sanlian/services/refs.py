@@ -194,7 +194,8 @@ def _matches(
     label = KIND_LABEL[kind]
     from sanlian.services.validate import fold_name_dots
 
-    text = fold_name_dots(unicodedata.normalize("NFKC", raw).strip())
+    typed = unicodedata.normalize("NFKC", raw).strip()
+    text = fold_name_dots(typed)
     if not text:
         raise ValidationError("ref_empty", kind=label)
     number = text.lstrip("#")
@@ -237,7 +238,11 @@ def _matches(
         return stmt
 
     compact = re.sub(r"\s+", "", text)
-    stmt = narrowed(select(model).where(model.name.in_({text, compact})))
+    # (a name stored before dots were folded, 买买提•艾力, is found as typed too)
+    forms = (
+        {text, compact, typed, re.sub(r"\s+", "", typed)} if "@" not in typed else {text, compact}
+    )
+    stmt = narrowed(select(model).where(model.name.in_(forms)))
     found = list(session.execute(stmt).scalars())
     if not found and re.fullmatch(r"[A-Za-z]+", compact):
         keys: Any = SearchKey.__table__.c  # type: ignore[attr-defined]

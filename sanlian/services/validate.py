@@ -210,6 +210,10 @@ _SHORT = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
 _TIME_OF_DAY = re.compile(
     r"(?:\s+|(?<=\d)[Tt])([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?([Zz]|[+-]\d{2}:?\d{2})?$"
 )
+# a time with its zone after a date: a web system's export of an instant (JavaScript's
+# toISOString gives UTC: 2026-06-20T16:00:00.000Z is 06-21 in Beijing)
+_ZONED = re.compile(r"\d[t ]\d{1,2}:\d{2}(:\d{2}(\.\d{1,6})?)?(z|[+-]\d{2}:?\d{2})$")
+_CHINA = dt.timezone(dt.timedelta(hours=8))
 _TODAY = {"today", "今天", "今日"}
 _YESTERDAY = {"yesterday", "昨天", "昨日"}
 
@@ -234,6 +238,12 @@ def date(
         return today
     if clean in _YESTERDAY:
         return today - dt.timedelta(days=1)
+    if _ZONED.search(clean):  # an instant (2026-06-20T16:00:00.000Z): its day in China
+        try:
+            instant = dt.datetime.fromisoformat(clean.upper())
+        except ValueError:
+            raise ValidationError("date_invalid", field=field, value=raw) from None
+        return instant.astimezone(_CHINA).date()
     clean = _TIME_OF_DAY.sub("", clean)  # a date Excel wrote with a time: 2026/4/22 0:00
     match = _FULL.match(clean) or _COMPACT.match(clean)
     if match:
