@@ -211,6 +211,37 @@ def _limit_reached(
     )
 
 
+def _check_limit(
+    session: Session,
+    key: str,
+    kind: str,
+    cadre: Cadre,
+    start_on: dt.date,
+    until: dt.date | None,
+    allowed: int,
+    named: Callable[[str, str], str],
+) -> None:
+    """Refuse a new link of ``cadre`` with an enterprise or household (``kind``) from
+    ``start_on`` (to ``until``) past ``allowed`` of them at a time (``_limit_reached``)."""
+    from sqlmodel import col, select
+
+    from sanlian.db.models import Enterprise, Household, Link
+
+    model: Any = Enterprise if kind == "enterprise" else Household
+    rows = session.exec(
+        select(col(Link.id), col(model.name), col(Link.start_on), col(Link.end_on))
+        .join(model, col(model.id) == getattr(Link, f"{kind}_id"))
+        .where(col(Link.kind) == kind, col(Link.cadre_id) == cadre.id)
+        .where(_overlapping(start_on, until))
+        .order_by(col(Link.id))
+    ).all()
+    refused = _limit_reached(
+        key, rows, named, start_on, until, allowed, name=cadre.name, limit=allowed
+    )
+    if refused is not None:
+        raise refused
+
+
 def _check_start(start_on: dt.date, today: dt.date | None) -> None:
     """A link is recorded once it has begun: a start after today (a mistyped year, most
     often) is refused, as a visit's date is."""
@@ -290,9 +321,9 @@ def link_enterprise(
     ``until``: the last day of a link recorded after it ended (an import's; the caller ends
     it): only the links of its days count against it."""
     _check_start(start_on, today)
-    from sqlmodel import col, select
+    from sqlmodel import col
 
-    from sanlian.db.models import Enterprise, Link
+    from sanlian.db.models import Link
 
     leader = _cadre(session, cadre)
     if not leader.is_leader:
@@ -308,28 +339,16 @@ def link_enterprise(
         col(Link.enterprise_id) == target.id,
         until=until,
     )
-    current = session.exec(
-        select(col(Link.id), col(Enterprise.name), col(Link.start_on), col(Link.end_on))
-        .join(Enterprise, col(Enterprise.id) == col(Link.enterprise_id))
-        .where(
-            col(Link.kind) == "enterprise",
-            col(Link.cadre_id) == leader.id,
-            _overlapping(start_on, until),
-        )
-        .order_by(col(Link.id))
-    ).all()
-    refused = _limit_reached(
+    _check_limit(
+        session,
         "link_enterprise_limit",
-        current,
-        lambda name, said: f"{name}（{said}）",
+        "enterprise",
+        leader,
         start_on,
         until,
         ENTERPRISE_LIMIT,
-        name=leader.name,
-        limit=ENTERPRISE_LIMIT,
+        lambda name, said: f"{name}（{said}）",
     )
-    if refused is not None:
-        raise refused
     link = _insert(
         session,
         now,
@@ -359,7 +378,7 @@ def link_household(
     from sqlalchemy import func
     from sqlmodel import col, select
 
-    from sanlian.db.models import Community, Household, Link
+    from sanlian.db.models import Community, Link
     from sanlian.services import campaign, refs
 
     if not cadres:
@@ -419,25 +438,16 @@ def link_household(
             if since is not None:
                 raise RuleError("link_household_too_early", **said, since=since.isoformat())
             raise RuleError("link_household_unlinked", **said, cadre=person.name)
-        pairs = session.exec(
-            select(col(Link.id), col(Household.name), col(Link.start_on), col(Link.end_on))
-            .join(Household, col(Household.id) == col(Link.household_id))
-            .where(col(Link.kind) == "household", col(Link.cadre_id) == person.id)
-            .where(_overlapping(start_on, until))
-            .order_by(col(Link.id))
-        ).all()
-        refused = _limit_reached(
+        _check_limit(
+            session,
             "link_pairs_limit",
-            pairs,
-            lambda name, said: f"“{name}”（{said}）",
+            "household",
+            person,
             start_on,
             until,
             limit,
-            name=person.name,
-            limit=limit,
+            lambda name, said: f"“{name}”（{said}）",
         )
-        if refused is not None:
-            raise refused
     ids: list[int] = []
     for person in chosen:
         link = _insert(
