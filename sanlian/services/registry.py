@@ -619,12 +619,12 @@ def free_text_of(kind: str) -> list[str]:
 _DATED_USES: dict[str, tuple[tuple[str, str], ...]] = {
     "section": (
         ("SELECT max(start_on) FROM link WHERE section_id = :id", "联系开始"),
-        ("SELECT max(end_on) FROM link WHERE section_id = :id", "联系结束"),
+        ("SELECT max(end_on) FROM link WHERE section_id = :id AND end_on <= :today", "联系结束"),
         ("SELECT max(held_on) FROM activity WHERE section_id = :id", "组织活动"),
     ),
     "cadre": (
         ("SELECT max(start_on) FROM link WHERE cadre_id = :id", "联系开始"),
-        ("SELECT max(end_on) FROM link WHERE cadre_id = :id", "联系结束"),
+        ("SELECT max(end_on) FROM link WHERE cadre_id = :id AND end_on <= :today", "联系结束"),
         (
             "SELECT max(v.visited_on) FROM visit v JOIN visit_cadre c ON c.visit_id = v.id"
             " WHERE c.cadre_id = :id",
@@ -648,7 +648,10 @@ _DATED_USES: dict[str, tuple[tuple[str, str], ...]] = {
     **{
         kind: (
             (f"SELECT max(start_on) FROM link WHERE {kind}_id = :id", "联系开始"),
-            (f"SELECT max(end_on) FROM link WHERE {kind}_id = :id", "联系结束"),
+            (
+                f"SELECT max(end_on) FROM link WHERE {kind}_id = :id AND end_on <= :today",
+                "联系结束",
+            ),
             (f"SELECT max(visited_on) FROM visit WHERE {kind}_id = :id", "走访"),
             (f"SELECT max(raised_on) FROM problem WHERE {kind}_id = :id", "问题提出"),
             (
@@ -684,12 +687,12 @@ def _leaving_day(
 
     latest: tuple[dt.date, str, dt.date] | None = None  # (day of the use, its name, first free)
     for sql, what in _DATED_USES[kind]:
-        value = session.execute(text(sql), {"id": record.id}).scalar()
+        # (an end set after today, as an old import took it, is no use of a day to come: the
+        # retirement brings it forward)
+        value = session.execute(text(sql), {"id": record.id, "today": today}).scalar()
         if value is None:
             continue
         found = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-        if what == "联系结束" and found > today:
-            continue  # an end set ahead (an old import's): the retirement brings it forward
         free = found if what in _ON_THE_LEAVING_DAY else found + dt.timedelta(days=1)
         if free > day and (latest is None or free > latest[2]):
             latest = (found, what, free)
