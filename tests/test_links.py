@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from pathlib import Path
 
 import pytest
 
@@ -469,3 +470,20 @@ def test_issue_3_messages_have_no_stray_spaces_around_quotes_and_brackets() -> N
         assert not stray.search(template), (key, template)
         for value in quoted_values:
             assert f" {value} " not in template, (key, template)
+
+
+def test_a_move_needs_cover_for_every_day_left_of_the_pairs(
+    linked: Cli, unchanged: Unchanged, db_path: Path
+) -> None:
+    """单丽 moves from 综合科 to 办公室, whose link with 幸福社区 is set to end on 8-31 (an end
+    set ahead, as an old import took it): the pair would run on uncovered from 9-1, so the
+    move is refused (it was judged on tomorrow alone); with the link open, allowed."""
+    from tests.conftest import execute_sql
+
+    ok(linked, "link", "household", "--cadre", "单丽", "--household", "王秀英", "--from", "4-1")
+    ok(linked, "link", "community", "--section", "办公室", "--community", "幸福社区", "--from", "4-1")
+    execute_sql(db_path, "UPDATE link SET end_on = '2026-08-31' WHERE id = 3")
+    result = unchanged(lambda: linked("cadre", "edit", "单丽", "--section", "办公室"))
+    assert "王秀英" in result.err, result
+    execute_sql(db_path, "UPDATE link SET end_on = NULL WHERE id = 3")
+    ok(linked, "cadre", "edit", "单丽", "--section", "办公室")
