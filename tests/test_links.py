@@ -8,8 +8,8 @@ one enterprise (1); one household 王秀英 (1) in 幸福社区.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 
