@@ -497,3 +497,24 @@ def test_a_move_needs_cover_for_every_day_left_of_the_pairs(
     assert "王秀英" in result.err, result
     execute_sql(db_path, "UPDATE link SET end_on = NULL WHERE id = 3")
     ok(linked, "cadre", "edit", "单丽", "--section", "办公室")
+
+
+def test_a_limit_past_a_link_of_a_year_recorded_late_is_refused_without_a_fault() -> None:
+    """A link imported with its end (``until``) beside an ended one running past that end: no
+    day of it is free and none of them is in force; it is refused, not a fault."""
+    import datetime as dt
+
+    from sanlian.services.links import _limit_reached
+
+    rows = [(1, "甲", dt.date(2026, 2, 1), dt.date(2026, 4, 30))]
+    refused = _limit_reached(
+        "link_pairs_limit",
+        rows,
+        lambda name, said: f"“{name}”（{said}）",
+        dt.date(2026, 3, 1),
+        dt.date(2026, 3, 31),
+        1,
+        name="单丽",
+        limit=1,
+    )
+    assert refused is not None and "“甲”（联系编号 1，至 2026-04-30）" in refused.message

@@ -188,8 +188,9 @@ def _limit_reached(
     if len(most) < allowed:
         return None
     after = free_from(rows, start_on, until, allowed)
-    if after is None:  # those in force then (a link begun later included)
-        most = [(i, n, e) for i, n, _s, e in rows if e is None]
+    in_force = [(i, n, e) for i, n, _s, e in rows if e is None]
+    if after is None and in_force:  # those in force then (a link begun later included)
+        most = in_force
     listing = "、".join(
         named(str(name), f"联系编号 {i}" + (f"，至 {end.isoformat()}" if end else ""))
         for i, name, end in most
