@@ -188,7 +188,9 @@ def _limit_reached(
     if len(most) < allowed:
         return None
     after = free_from(rows, start_on, until, allowed)
-    in_force = [(i, n, e) for i, n, _s, e in rows if e is None]
+    in_force: list[tuple[Any, str, dt.date | None]] = [
+        (i, n, e) for i, n, _s, e in rows if e is None
+    ]
     if after is None and in_force:  # those in force then (a link begun later included)
         most = in_force
     listing = "、".join(
