@@ -287,7 +287,7 @@ def test_text_and_absent_options_skip_typer_pydantic_adapters(cli: Cli, base: Cl
         "abc",
     )
     assert (bad.code, bad.err) == (
-        2,
+        1,
         "--visit 的值不对：应为整数。用 sanlian problem add --help 查看用法。\n",
     )
     bad = cli("cadre", "list", "-f", "jsn")
