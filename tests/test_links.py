@@ -481,17 +481,8 @@ def test_a_move_needs_cover_for_every_day_left_of_the_pairs(
     from tests.conftest import execute_sql
 
     ok(linked, "link", "household", "--cadre", "单丽", "--household", "王秀英", "--from", "4-1")
-    ok(
-        linked,
-        "link",
-        "community",
-        "--section",
-        "办公室",
-        "--community",
-        "幸福社区",
-        "--from",
-        "4-1",
-    )
+    office = ("link", "community", "--section", "办公室", "--community", "幸福社区")
+    ok(linked, *office, "--from", "4-1")
     execute_sql(db_path, "UPDATE link SET end_on = '2026-08-31' WHERE id = 3")
     result = unchanged(lambda: linked("cadre", "edit", "单丽", "--section", "办公室"))
     assert "王秀英" in result.err, result

@@ -2760,10 +2760,6 @@ def _is_total_row(cells: Sequence[Cell]) -> bool:
     return False
 
 
-def _header_text(text: str) -> str:
-    return re.sub(r"\s+", "", fold_width(text))
-
-
 def _repeats(cells: Sequence[Cell], headers: Sequence[str]) -> bool:
     """Whether a row is the header row again: each filled cell its column's header."""
     filled = 0
@@ -2772,7 +2768,7 @@ def _repeats(cells: Sequence[Cell], headers: Sequence[str]) -> bool:
             continue
         if type(cell) is not str or index >= len(headers):
             return False
-        if _header_text(cell) != _header_text(headers[index]):
+        if header_key(cell) != header_key(headers[index]):
             return False
         filled += 1
     return filled >= 2
@@ -2819,10 +2815,11 @@ def _front(
     pure = importer.pure
     record = columns.record
     headers = columns.headers
-    # the header again, inside the data (rosters pasted together section by section): its
-    # first field's header in that cell, then every filled cell its column's header
+    # the header again, inside the data (rosters pasted together section by section): every
+    # filled cell its column's header (looked for where the first field's header's first and
+    # last characters are in its cell: a name seldom holds both)
     first = min(columns.fields)
-    first_header = _header_text(headers[first])
+    first_header = header_key(headers[first])
     for line, cells in rows:
         if _is_total_row(cells):  # 合计 / 总计 (or 填表人：…) under the table, as sheets end
             yield line, cells, None, [], "", None, None
@@ -2830,9 +2827,8 @@ def _front(
         cell = cells[first] if first < len(cells) else None
         if (
             type(cell) is str
-            and first_header[:1] in cell  # (cheap first: a name seldom holds both)
+            and first_header[:1] in cell
             and first_header[-1:] in cell
-            and _header_text(cell) == first_header
             and _repeats(cells, headers)
         ):
             yield line, cells, None, [], "", None, None
