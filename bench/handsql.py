@@ -266,8 +266,12 @@ def eight_ones(f: dict[str, Any]) -> dict[str, bool]:
 
 SUPERVISE = {
     "problems": f"""{PROBLEM_AS_OF}
-SELECT pa.id, pa.due_on, pa.last_step_on, c.name, s.id, s.name,
-       COALESCE(co.name, e.name, h.name), pa.text
+SELECT pa.id, pa.due_on,
+       -- the last day it moved: an extension or a handover is no progress
+       COALESCE((SELECT MAX(mv.step_on) FROM problem_step mv
+                 WHERE mv.problem_id = pa.id AND mv.step_on <= :a AND mv.kind <> 'extend'
+                   AND (mv.kind <> 'progress' OR mv.owner_id IS NULL)), pa.raised_on),
+       c.name, s.id, s.name, COALESCE(co.name, e.name, h.name), pa.text
 FROM pa LEFT JOIN cadre c ON c.id = pa.owner_id LEFT JOIN section s ON s.id = c.section_id
 LEFT JOIN community co ON co.id = pa.community_id
 LEFT JOIN enterprise e ON e.id = pa.enterprise_id

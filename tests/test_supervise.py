@@ -101,6 +101,27 @@ def test_yellow_days_setting_and_stale(cli: Cli, ledger: Ids) -> None:
     assert stale["text"].startswith("问题 4 已 36 天无进展（已超期 15 天）：")
 
 
+def test_an_extension_or_a_handover_is_no_progress(cli: Cli, ledger: Ids) -> None:
+    def p4(*args: str) -> list[dict[str, Any]]:
+        kinds = ("stale", "yellow_card", "red_card")
+        return [a for a in _alerts(_json(cli, *args)) if a["ref"] == 4 and a["kind"] in kinds]
+
+    assert cli("campaign", "set", "--yellow", "20", "--red", "30").code == 0
+    # P4's last step is the progress of 05-10: an extension and a handover after it do not
+    # make it move, so it is still 36 days quiet on 06-15 (and no longer late at all)
+    extend = ("problem", "extend", "4", "--due", "2026-07-31", "--reason", "等待审批")
+    assert cli(*extend, "--date", "2026-06-10").code == 0
+    assert cli("problem", "edit", "4", "--owner", "张伟", "--date", "2026-06-12").code == 0
+    [stale] = p4()
+    assert (stale["kind"], stale["days"], stale["actor"]) == ("stale", 36, "张伟")
+    assert stale["text"].startswith("问题 4 已 36 天无进展：")
+    # on a day before the extension, the days it had then
+    assert [(a["kind"], a["days"]) for a in p4("--as-of", "2026-06-09")] == [("stale", 30)]
+    # a progress note is progress: the clock starts again
+    assert cli("problem", "progress", "4", "--note", "已协调", "--date", "2026-06-14").code == 0
+    assert not p4()
+
+
 def test_org_life_pressed_after_first_of_july(cli: Cli, ledger: Ids) -> None:
     before = _json(cli, "--as-of", "2026-05-15")
     assert not _kinds(before, "org_life_soon") and not _kinds(before, "org_life_missed")

@@ -110,7 +110,10 @@ def set_(
     stale: Annotated[
         int | None,
         typer.Option(
-            "--stale", min=1, callback=at_most_days, help="问题几天没有进展需督促，默认 14。"
+            "--stale",
+            min=1,
+            callback=at_most_days,
+            help="问题几天没有进展需督促（延期、更换责任人不算进展），默认 14。",
         ),
     ] = None,
     visit_cadence: Annotated[

@@ -3,7 +3,8 @@
 Rules (the campaign's settings in brackets):
 - an open problem past its due date: a yellow card once more than [yellow_days] days past due,
   a red card once more than [red_days] days past due; the owner acts;
-- an open problem with no step for [stale_days] days (not already carded);
+- an open problem with no step for [stale_days] days (not already carded): an extension of
+  its due date or a handover to another cadre is not a step that counts;
 - a leadership member with no active enterprise link, a cadre with no household paired or no
   visit in the last [visit_cadence_days] days (once phase 2 has begun); a household, an
   enterprise or a community linked for [visit_cadence_days] days of this year and not visited
@@ -204,19 +205,32 @@ def _short(text: str) -> str:
 
 
 def _problems(session: Session, view: CampaignView, as_of: dt.date) -> list[Alert]:
-    from sqlalchemy import func, select
+    from sqlalchemy import func, or_, select
 
     from sanlian.reports.common import problem_open, tables
 
     t = tables(as_of, session)
     pr, c, s = t.problem.c, t.cadre.c, t.section.c
+    step = t.problem_step.c
+    # the last day the problem moved: an extension or a handover to another cadre is no
+    # progress, so it does not restart "N 天无进展" (the raise is a step: never empty)
+    moved_on = (
+        select(func.max(step.step_on))
+        .where(
+            step.problem_id == pr.id,
+            step.step_on <= as_of,
+            step.kind != "extend",
+            or_(step.kind != "progress", step.owner_id.is_(None)),
+        )
+        .scalar_subquery()
+    )
     camp = view.campaign
     stmt = (
         select(
             pr.id,
             pr.text,
             pr.due_on,
-            pr.last_step_on,
+            func.coalesce(moved_on, pr.raised_on),
             c.name.label("owner"),
             c.retired_on,
             s.id.label("sid"),
@@ -248,12 +262,12 @@ def _problems(session: Session, view: CampaignView, as_of: dt.date) -> list[Aler
     append = out.append
     retired_owner = MESSAGES["sv_owner_retired"].format
     rows = session.execute(stmt)
-    for pid, text, due_on, last_step_on, owner, retired_on, sid, section, target in rows:
+    for pid, text, due_on, moved, owner, retired_on, sid, section, target in rows:
         if retired_on is not None and _as_date(retired_on) <= as_of:
             owner = retired_owner(name=owner)  # still named, so that someone takes it over
         due = _as_date(due_on)
         late = (as_of - due).days
-        quiet = max((as_of - _as_date(last_step_on)).days, 0)
+        quiet = max((as_of - _as_date(moved)).days, 0)
         if late > red_days or late > yellow_days:
             subject = f"{target or ''}“{_short(text)}”"
             line = overdue(id=pid, days=late, due=_day(due, as_of), subject=subject)
