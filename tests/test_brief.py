@@ -163,6 +163,8 @@ def test_refusals(cli: Cli, ledger: Ids, tmp_path: Path) -> None:
     assert bad.code == 1 and "晚于" in bad.err
     assert cli("brief", "--from", "2026-06-01").code == 1  # --to is required
     assert cli("brief", "--from", "2026-06-01", "--to", "2026-06-14", "--no", "0").code == 1
+    huge = cli("brief", "--from", "2026-06-01", "--to", "2026-06-14", "--no", "1" * 20)
+    assert huge.code == 1 and "--no" in huge.err and not huge.out
     pdf = cli("brief", "--from", "2026-06-01", "--to", "2026-06-14", "-o", tmp_path / "a.pdf")
     assert pdf.code == 1 and ".docx" in pdf.err
     assert not (tmp_path / "a.pdf").exists()
@@ -181,6 +183,16 @@ def test_refusals(cli: Cli, ledger: Ids, tmp_path: Path) -> None:
     )
     # a week whose Thursday is today: written, its days to come counted as nothing yet
     assert cli("brief", "--from", "2026-06-15", "--to", "2026-06-21").code == 0
+
+
+def test_a_period_of_one_day_is_that_day(cli: Cli, ledger: Ids, tmp_path: Path) -> None:
+    import docx
+
+    text = cli("brief", "--from", "2026-06-01", "--to", "2026-06-01").out
+    assert "本期：2026年6月1日（1 天）；上期：2026年5月31日。" in text
+    assert cli("brief", "--from", "6-1", "--to", "6-1", "-o", tmp_path / "b.docx").code == 0
+    paragraphs = [p.text for p in docx.Document(str(tmp_path / "b.docx")).paragraphs]
+    assert "本期：2026年6月1日（1天）；上期：2026年5月31日。" in paragraphs
 
 
 def test_a_period_before_the_campaign_is_refused(cli: Cli, ledger: Ids) -> None:
@@ -362,7 +374,7 @@ def test_a_report_edited_in_word_is_not_written_over(cli: Cli, ledger: Ids, tmp_
         assert result.code == 1
         assert result.err.strip() == (
             f"文件 {path} 已存在（可能已在 Word 中修改过），未覆盖；请换一个文件名"
-            f"（如 -o {tmp_path / (command[0] + '2.docx')}），或加 --force 覆盖它。"
+            f"（如 -o {tmp_path / (command[0] + '-2.docx')}），或加 --force 覆盖它。"
         )
         assert path.read_bytes() == b"edited in Word"
         assert cli(*command, "-o", path, "--force").code == 0

@@ -645,7 +645,7 @@ def test_an_export_does_not_write_over_a_file_unless_forced(
     result = unchanged(lambda: base("export", "cadre", "-o", path, "--reveal"))
     assert result.err.strip() == (
         f"文件 {path} 已存在（可能已在 Excel 中改过、还没导入），未覆盖；请换一个文件名"
-        f"（如 -o {tmp_path / '干部2.xlsx'}），或加 --force 覆盖它。"
+        f"（如 -o {tmp_path / '干部-2.xlsx'}），或加 --force 覆盖它。"
     )
     assert path.read_bytes() == b"edited"
     assert base("export", "cadre", "-o", path, "--force").code == 0

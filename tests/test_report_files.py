@@ -302,7 +302,9 @@ def test_docx_form(document: Any) -> None:
     assert "小区路灯损坏" in practical and "陈家儿子想找工作" in practical  # concrete problems
     assert "两户宅基地纠纷" in items[6]
     problems = "".join(parts["三、存在的问题"])
-    assert "问题6超期" in problems and "李娜" in problems  # what supervise finds
+    # what supervise finds, as a report says it: whose, what, how late; no ledger number
+    assert "陈家“想参加培训”超期" in problems and "李娜负责的王秀英“邻里漏水纠纷" in problems
+    assert "问题6" not in problems and "问题 6" not in problems
     assert not re.search(r"\d{4}-\d{2}-\d{2}", problems)  # dates as a report writes them
 
 
@@ -331,6 +333,12 @@ def test_docx_problems_read_as_a_report() -> None:
     def alert(kind: str, actor: str, text: str, ref: int | None = None) -> Alert:
         return Alert(kind, "red", 1, "综合科", actor, text, ref=ref)
 
+    def late(i: int, actor: str = "李娜") -> Alert:
+        subject = f"王家“诉求{i}”"
+        text = f"问题 {i} 超期 {40 - i} 天（5月1日到期）：{subject}"
+        problem = (subject, "5月1日", 40 - i, 0)
+        return Alert("red_card", "red", 1, "综合科", actor, text, 40 - i, i, problem=problem)
+
     research = "总结阶段已于 2026-11-01 开始，尚未撰写调研报告"
     names = [
         "甲一",
@@ -346,11 +354,40 @@ def test_docx_problems_read_as_a_report() -> None:
         "子十一",
     ]
     alerts = (
-        [alert("red_card", "李娜", f"问题 {i} 超期 {40 - i} 天", ref=i) for i in range(1, 8)]
+        [late(i) for i in range(1, 7)]
+        + [
+            Alert(
+                "red_card",
+                "red",
+                None,
+                OFFICE,
+                "待指定责任人",
+                "问题 7 超期 33 天（5月1日到期）：陈家“培训”，60 天无进展",
+                33,
+                7,
+                problem=("陈家“培训”", "5月1日", 33, 60),
+            )
+        ]
+        + [
+            Alert(
+                "stale",
+                "urge",
+                1,
+                "综合科",
+                "张伟（已停用，待改派）",
+                "问题 8 已 20 天无进展（已超期 3 天）：李家“修路”",
+                20,
+                8,
+                problem=("李家“修路”", "5月1日", 3, 20),
+            )
+        ]
         + [alert("research_due", name, research) for name in names]
         + [alert("section_no_community", "规划科", "无法结对；请用 sanlian link community")]
         + [alert("section_no_community", f"第{i}科", "无法结对；请用 sanlian …") for i in range(11)]
         + [alert("leader_no_enterprise", OFFICE, "尚未指定领导小组组长")]
+        + [alert("org_life_missed", OFFICE, "七一前未……（“八个一”第 2 项），请说明原因并尽快开展")]
+        # the office's checklist: every item listed, however many
+        + [alert("eight_one", OFFICE, f"“八个一”之“第{i}项”尚未完成") for i in range(1, 7)]
         # the report itself not yet on record: not a problem the report states
         + [
             Alert(
@@ -368,14 +405,24 @@ def test_docx_problems_read_as_a_report() -> None:
         supervision=SimpleNamespace(alerts=tuple(alerts)), report=SimpleNamespace(year=2026)
     )
     assert problem_paragraphs(detail, per_kind=5) == [  # type: ignore[arg-type]
-        "一是超期问题（红牌）方面：李娜：问题1超期39天；李娜：问题2超期38天；李娜：问题3超期37天；"
-        "李娜：问题4超期36天；李娜：问题5超期35天（共7项，列出最急的5项）。",
-        "二是调研报告方面：甲一、乙二、丙三、丁四、戊五、己六、庚七、辛八、壬九、癸十等11名干部："
+        "一是超期问题（红牌）方面：李娜负责的王家“诉求1”超期39天（5月1日到期）；"
+        "李娜负责的王家“诉求2”超期38天（5月1日到期）；李娜负责的王家“诉求3”超期37天（5月1日到期）；"
+        "李娜负责的王家“诉求4”超期36天（5月1日到期）；李娜负责的王家“诉求5”超期35天（5月1日到期）。"
+        "此类共7项，以上为最急的5项。",
+        "二是问题久无进展方面：张伟（已停用，待改派）负责的李家“修路”已20天无进展（已超期3天）。",
+        "三是调研报告方面：甲一、乙二、丙三、丁四、戊五、己六、庚七、辛八、壬九、癸十等11名干部："
         "总结阶段已于11月1日开始，尚未撰写调研报告。",
-        "三是部门联系社区(村)方面：规划科、第0科、第1科、第2科、第3科、第4科、第5科、第6科、第7科、"
+        "四是部门联系社区(村)方面：规划科、第0科、第1科、第2科、第3科、第4科、第5科、第6科、第7科、"
         "第8科等12个科室：本科室和局机关都没有联系社区(村)，科室干部无法结对帮扶。",
-        "四是班子成员联系企业方面：尚未指定领导小组组长。",
+        "五是班子成员联系企业方面：尚未指定领导小组组长。",
+        "六是七一前组织生活方面：七一前未与联系社区(村)或企业共同过组织生活。",
+        "七是“八个一”方面："
+        + "；".join(f"“八个一”之“第{i}项”尚未完成" for i in range(1, 7))
+        + "。",
     ]
+    # the one without an owner, when it is among those shown
+    first = problem_paragraphs(detail, per_kind=7)[0]  # type: ignore[arg-type]
+    assert first.endswith("陈家“培训”超期33天（5月1日到期），已60天无进展，尚未指定责任人。")
 
 
 def test_docx_numbers_equal_json(document: Any, figures: Any) -> None:
@@ -542,7 +589,7 @@ def test_docx_research_sentence_is_true_when_a_writer_left(
     )
     # a third on the roster who has not written: two of the three have
     assert cli("cadre", "add", "王芳", "--section", "甲科").code == 0
-    later = tmp_path / "自查报告2.docx"
+    later = tmp_path / "自查报告-2.docx"
     assert cli("selfcheck", "-o", later).code == 0
     item = _research_item(docx.Document(str(later)))
     assert "干部共撰写调研报告3篇，在册干部3名中已有2名撰写，如" in item, item
@@ -618,3 +665,23 @@ def test_docx_says_earlier_years_problems_are_counted_even_when_the_sums_agree(
     assert base(*args, "-o", path).code == 0
     text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
     assert "已解决、无法解决和尚未办结的含以前年度提出的问题" in text
+
+
+def test_docx_is_a4_and_says_only_the_visits_recorded(base: Cli, tmp_path: Path) -> None:
+    """The report prints on A4 (python-docx's blank is US Letter), and （三） says what the
+    visits were — not forms of visit nobody recorded, not "0 张" cards as an achievement."""
+    import docx
+
+    link = ("link", "community", "--section", "综合科", "--community", "幸福社区", "--from", "3-5")
+    assert base(*link).code == 0
+    visit = ("visit", "add", "--date", "5-1", "--cadre", "单丽", "--community", "幸福社区")
+    assert base(*visit, "--form", "phone").code == 0
+    path = tmp_path / "r.docx"
+    assert base("selfcheck", "-o", path).code == 0
+    doc = docx.Document(str(path))
+    for section in doc.sections:
+        assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+        assert round(section.top_margin.mm) == 37 and round(section.left_margin.mm) == 28
+    interview = next(p.text for p in doc.paragraphs if p.text.startswith("（三）"))
+    body = interview.split("。", 1)[1]
+    assert body == "干部深入联系社区(村)、企业和群众走访1次、1人次，了解社情民意。"

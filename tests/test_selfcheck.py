@@ -720,9 +720,9 @@ def test_report_titles_carry_the_campaign_name(cli: Cli, ledger: Ids, tmp_path: 
     text = cli("selfcheck", "-f", "markdown").out
     assert text.startswith("# 2026年企业局“三联三解三促”活动自查统计 · "), text[:80]
     assert cli("campaign", "set", "--name", "“三联三解三促”专项行动").code == 0
-    # a brief's title carries the name as given (no year put in front)
+    # a brief's title as the self-inspection's: the year in front of a name that has none
     brief = cli("brief", "--from", "2026-05-01", "--to", "2026-05-31", "-f", "markdown").out
-    assert brief.startswith("# 企业局“三联三解三促”专项行动简报\n"), brief[:80]
+    assert brief.startswith("# 企业局2026年“三联三解三促”专项行动简报\n"), brief[:80]
 
 
 def test_sections_overlap_note_only_when_sections_add_up_to_more(base: Cli, tmp_path: Path) -> None:

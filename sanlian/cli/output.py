@@ -653,14 +653,15 @@ def drop_empty(rows: Sequence[Mapping[str, Any]], cols: Sequence[Col]) -> list[C
 def keep_existing(path: Path, key: str, force: bool, **params: Any) -> None:
     """Refuse (``key``) to write over a file already at ``path`` unless ``force``: one the
     clerk may have filled in or edited since (a template, an export, a report); ``other``,
-    the name to suggest instead, is the file's own with a 2 after its stem."""
+    the name to suggest instead, is the file's own with -2 after its stem (a hyphen: typed
+    as it is, and not read as part of a number the name ends in, as 自查1215-2.docx)."""
     target = path.expanduser()
     if force or not (target.exists() or target.is_symlink()):
         return
     from sanlian.errors import ValidationError
 
-    number = 2  # the first free name: 科室2.xlsx, 科室3.xlsx …
-    while (other := path.with_name(f"{path.stem}{number}{path.suffix}")).expanduser().exists():
+    number = 2  # the first free name: 科室-2.xlsx, 科室-3.xlsx …
+    while (other := path.with_name(f"{path.stem}-{number}{path.suffix}")).expanduser().exists():
         number += 1
     raise ValidationError(key, path=path, other=other, **params)
 

@@ -696,7 +696,7 @@ SECTION_FIGURE_COLS = [
     Col("problems_raised", "问题", kind="int"),
     Col("problems_resolved", "解决", kind="int"),
     Col("research_reports", "调研", kind="int"),
-    Col("eight_ones_done", "八个一", kind="int"),
+    Col("eight_ones_done", "八个一完成项", kind="int"),
 ]
 
 
@@ -867,7 +867,7 @@ def brief(
     end: Annotated[str, typer.Option("--to", help="本期结束日期。", show_default=False)],
     no: Annotated[
         int | None,
-        typer.Option("--no", help="期号（默认按活动开始以来同样长度的期数推算）。"),
+        typer.Option("--no", min=1, max=999, help="期号（默认按活动开始以来同样长度的期数推算）。"),
     ] = None,
     fmt: FormatOpt = None,
     output: BriefOutputOpt = None,
@@ -912,8 +912,6 @@ def brief_text(b: "Brief") -> str:
     from sanlian.reports.brief import after_figures
     from sanlian.reports.common import zh_date
 
-    p, q = b.period, b.previous
-
     def line(text: str) -> str:
         return " ".join(str(text).splitlines())
 
@@ -927,8 +925,7 @@ def brief_text(b: "Brief") -> str:
         "",
         f"第 {b.no} 期 · {line(b.unit)}“三联三解三促”活动领导小组办公室 · {zh_date(b.issued_on)}",
         "",
-        f"本期：{zh_date(p.start)}至{zh_date(p.end)}（{p.days} 天）；"
-        f"上期：{zh_date(q.start)}至{zh_date(q.end)}。",
+        b.periods_line(),
         "",
         "一、本期工作情况",
         "",

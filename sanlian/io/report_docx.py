@@ -166,6 +166,30 @@ def _activities_text(records: Sequence[ActivityRecord], kind: str, limit: int = 
     return "；".join(parts)
 
 
+def _interview_text(f: Figures) -> str:
+    """（三）: the visits as they were recorded — whom they went to, and the cards and diaries
+    only where there are some (no form of visit the ledger does not show, no "0 张")."""
+    whom = [
+        f"{label}{n}次"
+        for label, n in (
+            ("社区(村)", f.visits_community),
+            ("企业", f.visits_enterprise),
+            ("联系户", f.visits_household),
+        )
+        if n
+    ]
+    extra = ([f"发放联系卡{f.contact_cards}张"] if f.contact_cards else []) + (
+        [f"记民情日记{f.diaries}篇"] if f.diaries else []
+    )
+    return (
+        f"干部深入联系社区(村)、企业和群众走访{f.visits}次、{f.visit_person_times}人次"
+        + (f"（其中{'、'.join(whom)}）" if len(whom) > 1 else "")
+        + "，了解社情民意"
+        + "".join(f"，{e}" for e in extra)
+        + "。"
+    )
+
+
 def _names(detail: SelfCheckDetail, kinds: Sequence[str], limit: int = 10) -> str:
     names = [a.actor for a in detail.supervision.alerts if a.kind in kinds]
     text = "、".join(names[:limit])
@@ -209,10 +233,7 @@ def practice_paragraphs(detail: SelfCheckDetail) -> list[tuple[str, str]]:
             )
         ),
         "interview": (
-            f"干部深入联系社区(村)、企业和群众走访{f.visits}次、{f.visit_person_times}人次，发放联系卡"
-            f"{f.contact_cards}张，座谈交流、入户走访了解社情民意，记民情日记{f.diaries}篇。"
-            if f.visits
-            else "尚无走访记录。该项尚未开展，须抓紧组织。"
+            _interview_text(f) if f.visits else "尚无走访记录。该项尚未开展，须抓紧组织。"
         ),
         "research": (
             (
@@ -258,8 +279,12 @@ _ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 # a space the terminal's sentences put between Chinese and a number (``问题 36 超期 214 天``),
 # which a printed Chinese report does without
 _SPACED = re.compile(r"(?<=[^\x00-\x7f]) +(?=[^\x00-\x7f]|[0-9])|(?<=[0-9]) +(?=[^\x00-\x7f])")
-# what a report says instead of the command ``supervise`` shows the clerk
-REPORT_TEXT = {"section_no_community": "本科室和局机关都没有联系社区(村)，科室干部无法结对帮扶"}
+# what a report says instead of the command ``supervise`` shows the clerk (no command, no
+# instruction to the office: the report is read by those above it)
+REPORT_TEXT = {
+    "section_no_community": "本科室和局机关都没有联系社区(村)，科室干部无法结对帮扶",
+    "org_life_missed": "七一前未与联系社区(村)或企业共同过组织生活",
+}
 SECTION_KINDS = {"section_no_community"}  # alerts whose actor is a section, not a cadre
 NAMES_LISTED = 10  # people named in one paragraph of 三、存在的问题 before "等 N 名"
 
@@ -275,12 +300,28 @@ def report_sentence(text: str, year: int) -> str:
     return _SPACED.sub("", _ISO_DAY.sub(day, text))
 
 
+def _problem_sentence(alert: Any) -> str:
+    """A late or quiet problem as a report says it: whose it is, what, how late or quiet (no
+    ledger number, no ``问题 5 …：…`` of the terminal's line)."""
+    from sanlian.i18n.messages import render
+
+    subject, due, late, quiet = alert.problem
+    if alert.kind == "stale":
+        said = f"{subject}已{quiet}天无进展" + (f"（已超期{late}天）" if late else "")
+    else:
+        said = f"{subject}超期{late}天（{due}到期）" + (f"，已{quiet}天无进展" if quiet else "")
+    if alert.actor == render("sv_no_owner"):
+        return f"{said}，尚未指定责任人"
+    return f"{alert.actor}负责的{said}"
+
+
 def problem_paragraphs(detail: SelfCheckDetail, per_kind: int = 5) -> list[str]:
     """三、存在的问题: what ``supervise`` finds, one paragraph per kind, most urgent first.
 
     Where every alert of a kind says the same of a different person (尚未撰写调研报告), the
     paragraph says it once, of the people named (up to ``NAMES_LISTED``, then 等 N 名); else
-    the first ``per_kind`` alerts, each with whom it concerns."""
+    the first ``per_kind`` alerts, each with whom it concerns (all of them where the office
+    is to act: a handful of checklist items)."""
     from sanlian.reports.supervise import KINDS
 
     # not that the report itself is not yet written (it is being written)
@@ -297,6 +338,7 @@ def problem_paragraphs(detail: SelfCheckDetail, per_kind: int = 5) -> list[str]:
         head = ordinal(i + 1)
         people = [a.actor for a in items if a.actor != OFFICE]
         common = _said_by_all(texts, year) if len(people) == len(items) > 1 else None
+        shown = len(items) if not people else per_kind
         if common is not None:
             named = "、".join(people[:NAMES_LISTED])
             if len(people) > NAMES_LISTED:
@@ -304,15 +346,19 @@ def problem_paragraphs(detail: SelfCheckDetail, per_kind: int = 5) -> list[str]:
             said = f"{named}：{common}"
         else:  # only the sentences shown are written out (a city has ≈ 57,000 red cards)
             lines = [
-                f"{a.actor}：{report_sentence(text, year)}"
+                report_sentence(_problem_sentence(a), year)
+                if a.problem is not None
+                else f"{a.actor}：{report_sentence(text, year)}"
                 if a.actor != OFFICE
                 else report_sentence(text, year)
-                for a, text in zip(items[:per_kind], texts, strict=False)
+                for a, text in zip(items[:shown], texts, strict=False)
             ]
             said = "；".join(lines)
-            if len(items) > per_kind:  # (not ``…0件等7项``: read as part of the last one)
-                said += f"（共{len(items)}项，列出最急的{per_kind}项）"
-        out.append(f"{head}是{KINDS[kind][1]}方面：{said}。")
+            if len(items) > shown:  # a sentence of its own, not read as part of the last one
+                said += f"。此类共{len(items)}项，以上为最急的{shown}项"
+        label = KINDS[kind][1]
+        label = "“八个一”" if label == "八个一" else label
+        out.append(f"{head}是{label}方面：{said}。")
     return out
 
 
@@ -350,14 +396,17 @@ def _font(run: Any, name: str, size: float, *, bold: bool = False) -> None:
 
 def _new_document() -> DocumentObject:
     from docx import Document
-    from docx.shared import Cm
+    from docx.shared import Mm
 
     doc = Document()
     for section in doc.sections:
-        section.top_margin = Cm(3.7)
-        section.bottom_margin = Cm(3.5)
-        section.left_margin = Cm(2.8)
-        section.right_margin = Cm(2.6)
+        # A4, as Chinese offices print (python-docx's blank document is US Letter), with the
+        # margins of official documents (GB/T 9704)
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin = Mm(37)
+        section.bottom_margin = Mm(35)
+        section.left_margin = Mm(28)
+        section.right_margin = Mm(26)
     return doc
 
 
@@ -489,7 +538,6 @@ def write_selfcheck(path: Path, detail: SelfCheckDetail) -> None:
 
 def write_brief(path: Path, brief: Brief) -> None:
     b = brief
-    p, q = b.period, b.previous
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     doc = _new_document()
@@ -502,11 +550,7 @@ def write_brief(path: Path, brief: Brief) -> None:
         BODY_FONT,
         14,
     )
-    _body(
-        doc,
-        f"本期：{zh_date(p.start)}至{zh_date(p.end)}（{p.days}天）；上期：{zh_date(q.start)}至"
-        f"{zh_date(q.end)}。",
-    )
+    _body(doc, b.periods_line(spaced=False))
     _heading(doc, "一、本期工作情况")
     _table(
         doc,

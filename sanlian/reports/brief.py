@@ -75,6 +75,7 @@ class Brief:
     highlight_fen: tuple[int, ...] = ()
     # likewise the measures (送…) those resolutions took
     highlight_measures: tuple[tuple[str, ...], ...] = ()
+    year: int | None = None  # the campaign's: its title says it, as the self-inspection's does
 
     def _period_fen(self) -> tuple[int, ...]:
         """``highlight_fen``, or (a brief made without it) each highlight's whole sum."""
@@ -118,7 +119,20 @@ class Brief:
 
     @property
     def title(self) -> str:
-        return campaign_title(self.unit, self.name, "简报")
+        return campaign_title(self.unit, self.name, "简报", year=self.year)
+
+    def periods_line(self, *, spaced: bool = True) -> str:
+        """``本期：…（N 天）；上期：….``: a period of one day is that day (not "6月1日至6月1日");
+        ``spaced``: a blank between a number and Chinese, as the screen writes them."""
+        from sanlian.reports.common import zh_date
+
+        def span(p: Period) -> str:
+            return zh_date(p.start) if p.start == p.end else f"{zh_date(p.start)}至{zh_date(p.end)}"
+
+        gap = " " if spaced else ""
+        return (
+            f"本期：{span(self.period)}（{self.period.days}{gap}天）；上期：{span(self.previous)}。"
+        )
 
     def rows(self) -> list[dict[str, Any]]:
         out = []
@@ -271,6 +285,7 @@ def brief(
         else issue_number(view.start, start, length, whole_months(start, end)),
         unit=view.campaign.unit,
         name=view.campaign.name,
+        year=view.campaign.year,
         issued_on=today,
         period=period,
         previous=previous,
@@ -369,15 +384,13 @@ def to_markdown(b: Brief) -> str:
     """The briefing as markdown (what ``brief`` prints by default)."""
     from sanlian.io.cells import markdown_line
 
-    p, q = b.period, b.previous
     lines = [
         f"# {markdown_line(b.title)}",
         "",
         f"**第 {b.no} 期** · {markdown_line(b.unit)}“三联三解三促”活动领导小组办公室 · "
         f"{zh_date(b.issued_on)}",
         "",
-        f"本期：{zh_date(p.start)}至{zh_date(p.end)}（{p.days} 天）；"
-        f"上期：{zh_date(q.start)}至{zh_date(q.end)}。",
+        b.periods_line(),
         "",
         "## 一、本期工作情况",
         "",

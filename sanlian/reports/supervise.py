@@ -74,6 +74,9 @@ class Alert:
     days: int = 0  # days overdue / without progress / left, as the kind says
     ref: int | None = None  # the problem's (cadre's, household's) number
     item: str | None = None  # a phase's checklist item (``phase_item``): its key
+    # a problem's alert: (subject, due day as written, days late, days quiet), from which a
+    # printed report writes its own sentence (not in the JSON: ``text`` says the same)
+    problem: tuple[str, str, int, int] | None = None
 
     @property
     def rank(self) -> int:
@@ -270,9 +273,12 @@ def _problems(session: Session, view: CampaignView, as_of: dt.date) -> list[Aler
         quiet = max((as_of - _as_date(moved)).days, 0)
         if late > red_days or late > yellow_days:
             subject = f"{target or ''}“{_short(text)}”"
-            line = overdue(id=pid, days=late, due=_day(due, as_of), subject=subject)
+            due_text = _day(due, as_of)
+            line = overdue(id=pid, days=late, due=due_text, subject=subject)
             if quiet >= stale_days:
                 line += overdue_quiet(days=quiet)
+            else:
+                quiet = 0  # (not said)
             red = late > red_days
             append(
                 Alert(
@@ -284,6 +290,7 @@ def _problems(session: Session, view: CampaignView, as_of: dt.date) -> list[Aler
                     line,
                     days=late,
                     ref=pid,
+                    problem=(subject, due_text, late, quiet),
                 )
             )
         elif quiet >= stale_days:  # (overdue, if at all, by no more than the yellow card's days)
@@ -293,7 +300,17 @@ def _problems(session: Session, view: CampaignView, as_of: dt.date) -> list[Aler
             else:
                 line = stale(id=pid, days=quiet, subject=subject)
             append(
-                Alert("stale", "urge", sid, section or OFFICE, owner or no_owner, line, quiet, pid)
+                Alert(
+                    "stale",
+                    "urge",
+                    sid,
+                    section or OFFICE,
+                    owner or no_owner,
+                    line,
+                    quiet,
+                    pid,
+                    problem=(subject, _day(due, as_of), max(late, 0), quiet),
+                )
             )
     return out
 
