@@ -413,7 +413,7 @@ def workbook(conn: sqlite3.Connection, as_of: dt.date) -> dict[str, Any]:
 
 def supervise(conn: sqlite3.Connection, as_of: dt.date) -> dict[str, int]:
     """How many alerts of each kind ``supervise`` raises on ``as_of``, every kind counted:
-    the problems' cards and stale ones, the cadres', households', enterprises' and
+    the problems' cards, stale ones and those with no owner, the cadres', households', enterprises' and
     communities' alerts, and the office's
     items (org life before 1 July, the unfinished checklist items of ended phases, the eight
     ones not done), these decided on the bureau's figures as ``figures`` counts them."""
@@ -439,13 +439,15 @@ def supervise(conn: sqlite3.Connection, as_of: dt.date) -> dict[str, int]:
     def add(kind: str) -> None:
         counts[kind] = counts.get(kind, 0) + 1
 
-    for _id, due, last, *_rest in conn.execute(SUPERVISE["problems"], params):
+    for _id, due, last, owner, *_rest in conn.execute(SUPERVISE["problems"], params):
         late = (as_of - dt.date.fromisoformat(due)).days
         quiet = max((as_of - dt.date.fromisoformat(last)).days, 0)
         if late > red_days or late > yellow_days:
             add("red_card" if late > red_days else "yellow_card")
         elif quiet >= stale_days:
             add("stale")
+        elif owner is None:
+            add("problem_no_owner")
     in_campaign = start <= as_of <= end
     started = in_campaign and as_of >= implement
     cadence_due = in_campaign and (as_of - implement).days >= cadence

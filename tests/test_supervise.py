@@ -550,3 +550,21 @@ def test_no_visit_this_year_counts_from_the_campaign_or_the_link(
     data = _json(cli, "--as-of", "2026-07-01")
     quiet = [a["actor"] for a in _alerts(data) if a["kind"] == "no_visit"]
     assert "赵敏" not in quiet and quiet == ["张伟", "周杰", "李强"]
+
+
+def test_a_problem_with_no_owner_is_said_at_once(base: Cli) -> None:
+    add = ("problem", "add", "--household", "王秀英", "--category", "就学", "--text", "上学远")
+    assert base(*add, "--date", "6-10").code == 0
+    data = _json(base)
+    [alert] = [a for a in _alerts(data) if a["ref"] == 1 and a["kind"].startswith("problem")]
+    assert (alert["kind"], alert["level"], alert["actor"]) == (
+        "problem_no_owner",
+        "urge",
+        "领导小组办公室",
+    )
+    assert alert["text"] == (
+        "问题 1 尚未指定责任人：王秀英“上学远”；请用 sanlian problem edit 1 --owner 干部 指定"
+    )
+    # once it has an owner, nothing to say (5 days: not quiet yet)
+    assert base("problem", "edit", "1", "--owner", "单丽", "--date", "6-12").code == 0
+    assert not [a for a in _alerts(_json(base)) if a["kind"] == "problem_no_owner"]

@@ -306,6 +306,8 @@ def _problem_sentence(alert: Any) -> str:
     from sanlian.i18n.messages import render
 
     subject, due, late, quiet = alert.problem
+    if alert.kind == "problem_no_owner":
+        return f"{subject}尚未指定责任人"
     if alert.kind == "stale":
         said = f"{subject}已{quiet}天无进展" + (f"（已超期{late}天）" if late else "")
     else:

@@ -5,6 +5,7 @@ Rules (the campaign's settings in brackets):
   a red card once more than [red_days] days past due; the owner acts;
 - an open problem with no step for [stale_days] days (not already carded): an extension of
   its due date or a handover to another cadre is not a step that counts;
+- an open problem with no owner (not already carded or urged): the office names one;
 - a leadership member with no active enterprise link, a cadre with no household paired or no
   visit in the last [visit_cadence_days] days (once phase 2 has begun); a household, an
   enterprise or a community linked for [visit_cadence_days] days of this year and not visited
@@ -48,6 +49,7 @@ KINDS: dict[str, tuple[int, str]] = {
     "yellow_card": (20, "超期问题（黄牌）"),
     "research_due": (25, "调研报告"),
     "stale": (30, "问题久无进展"),
+    "problem_no_owner": (32, "问题未指定责任人"),
     "org_life_soon": (35, "七一前组织生活"),
     "leader_no_enterprise": (40, "班子成员联系企业"),
     "section_no_community": (43, "部门联系社区(村)"),
@@ -306,6 +308,22 @@ def _problems(session: Session, view: CampaignView, as_of: dt.date) -> list[Aler
                     sid,
                     section or OFFICE,
                     owner or no_owner,
+                    line,
+                    quiet,
+                    pid,
+                    problem=(subject, _day(due, as_of), max(late, 0), quiet),
+                )
+            )
+        elif owner is None:  # nobody to act on it: said at once, not when it is late
+            subject = f"{target or ''}“{_short(text)}”"
+            line = render("sv_problem_no_owner", id=pid, subject=subject)
+            append(
+                Alert(
+                    "problem_no_owner",
+                    "urge",
+                    None,
+                    OFFICE,
+                    OFFICE,
                     line,
                     quiet,
                     pid,
