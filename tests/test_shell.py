@@ -698,3 +698,17 @@ def test_pasted_lines_join_only_an_open_quote() -> None:
         "section list",
         "cadre list",
     ]
+
+
+def test_a_cadre_leaving_tomorrow_is_still_offered_today(base: Cli) -> None:
+    """Retired with a record of today, 单丽 leaves tomorrow: today she may still be named,
+    so Tab still offers her; once gone, not."""
+    visit = ("visit", "add", "--cadre", "单丽", "--community", "幸福社区", "--form", "phone")
+    assert base("link", "community", "--section", "综合科", "--community", "幸福社区").code == 0
+    assert base(*visit).code == 0
+    removed = base("cadre", "remove", "单丽", "--force")
+    assert removed.code == 0 and "2026-06-16" in removed.out + removed.err
+    assert complete("visit add --cadre sl") == [("单丽", "干部 [3]")]
+    retired = base("cadre", "remove", "曾强", "--force", "--date", "2026-06-10")
+    assert retired.code == 0, retired
+    assert complete("visit add --cadre zq") == []

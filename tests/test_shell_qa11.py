@@ -130,6 +130,23 @@ def test_enter_on_a_name_chosen_in_the_menu_takes_it_and_runs_nothing(base: Cli)
     assert result == {"line": "cadre edit 单丽"}
 
 
+def test_enter_after_tab_completed_the_only_name_runs_the_line(base: Cli) -> None:
+    """``cadre show sl`` Tab gives 单丽 (a menu of one): nothing was chosen from a list, so
+    one Enter runs the line, as after a command completed by Tab (it took two)."""
+    from prompt_toolkit.input import create_pipe_input
+
+    from sanlian.cli.shell import Shell
+
+    shell = Shell()
+    with create_pipe_input() as pipe:
+        session, result, thread = _prompt_in_thread(shell, pipe)
+        pipe.send_text("cadre show sl\t")
+        _until(lambda: session.default_buffer.text == "cadre show 单丽")
+        pipe.send_text("\r")
+        thread.join(timeout=60)
+    assert result == {"line": "cadre show 单丽"}
+
+
 def test_a_line_recalled_from_the_history_with_a_masked_number_says_to_type_it(
     base: Cli, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -138,12 +155,17 @@ def test_a_line_recalled_from_the_history_with_a_masked_number_says_to_type_it(
     from sanlian.cli.shell import Shell
 
     line = "cadre add 王小红 --section 办公室 --gender 女 --phone 139****5678"
-    assert Shell().run_line(line) == 1
-    err = capsys.readouterr().err
-    assert "“手机号码”“139****5678”是遮蔽过的号码" in err
-    assert err.endswith(
-        "\n交互模式的历史记录只保存遮蔽后的号码（含 *）：翻出的旧命令请把号码重新输入完整。\n"
+    said = (
+        "这一行有遮蔽过的号码“{}”（含 *），未运行：交互模式的历史记录只保存遮蔽后的号码，"
+        "翻出的旧命令请把号码重新输入完整。\n"
     )
+    assert Shell().run_line(line) == 1
+    assert capsys.readouterr().err == said.format("139****5678")  # one sentence
+    # in a diary's text too: run, it would have stored the asterisks for good
+    visit = "visit add --cadre 单丽 --community 幸福社区 --diary '群众手机 150****5678'"
+    assert Shell().run_line(visit) == 1
+    assert capsys.readouterr().err == said.format("150****5678")
+    assert "visit" not in base("visit", "list", "-f", "json").out
     assert Shell().run_line("cadre add 王小红 --section 财务科 --phone=13912345678") == 1
     assert "翻出的旧命令" not in capsys.readouterr().err  # another error: 找不到科室
 
@@ -190,3 +212,23 @@ def test_the_shell_and_one_shot_commands_lose_no_write_in_wal_mode(base: Cli, db
         names = [name for (name,) in con.execute("SELECT name FROM cadre WHERE id > 4 ORDER BY id")]
     con.close()
     assert names == ["甲一", "乙二", "丙三", "丁四", "戊五"]
+
+
+def test_a_shell_with_its_input_closed_says_so(base: Cli) -> None:
+    """Started with no standard input at all (``<&-``, as some scheduled tasks do): one
+    sentence, not an internal error."""
+    import os
+    import shlex
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        ["bash", "-c", f"{shlex.quote(sys.executable)} -m sanlian shell <&-"],
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("交互模式没有可读的输入（标准输入已关闭）；"), done.stderr
+    assert done.stderr.count("\n") == 1 and "Error" not in done.stderr

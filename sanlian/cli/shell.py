@@ -60,6 +60,8 @@ def shell(
 
     if _ACTIVE:
         raise ValidationError("shell_nested")
+    if sys.stdin is None:  # started with its input closed (``<&-``, some scheduled tasks)
+        raise ValidationError("shell_no_input")
     state = context.state()
     session = Shell(db=db or state.db, operator=operator or state.operator, debug=state.debug)
     code = session.interactive() if sys.stdin.isatty() else session.batch(sys.stdin)
@@ -112,10 +114,9 @@ def _mask_one(line: str) -> str:
     return line
 
 
-def _masked_value(line: str) -> bool:
-    """Whether a ``--phone``/``--id-number`` of ``line`` is given masked (``139****5678``), as
-    the history keeps it."""
-    return any("*" in found.group(3) for found in _SECRET_VALUE.finditer(line))
+# a number as the history keeps it (``139****5678``, ``371302********0012``), anywhere in a
+# line: in a ``--phone`` or in a diary's text alike
+_MASKED = re.compile(r"[0-9０-９]+[*＊]{4,}[0-9０-９]+[Xx]?")
 
 
 def history_path() -> Path:
@@ -337,14 +338,16 @@ class Shell:
         if operator:
             sys.stderr.write(render("shell_operator", operator=operator) + "\n")
             return 2
+        masked = _MASKED.search(line)
+        if masked:  # a line recalled from the history (Up): run, it would store the asterisks
+            sys.stderr.write(render("shell_masked_number", value=masked.group()) + "\n")
+            return 1
         if words[0].lower() in HELP_WORDS:  # ``help cadre add`` = ``cadre add --help``
             words = [*words[1:], "--help"]
         try:
             code = self._run(words)
             if words == ["--help"] and code == 0:  # and what only the shell has
                 sys.stdout.write(render("shell_help") + "\n")
-            if code == 1 and _masked_value(line):  # a line recalled from the history (Up)
-                sys.stderr.write(render("shell_masked_number") + "\n")
             return code
         finally:
             self.completer.stale()
@@ -499,7 +502,9 @@ def _key_bindings() -> Any:
     back to what was typed (``cadre show wan`` Tab Tab, then Enter: 找不到干部“wan”).
     Enter on a completion chosen in the menu takes it and closes the menu, as in pgcli and
     litecli: the line runs at the next Enter (it ran at once, half typed: ``visit add
-    --cadre z`` Tab Tab Tab Enter, 请写明走访对象)."""
+    --cadre z`` Tab Tab Tab Enter, 请写明走访对象) — unless that completion was the only one
+    (``cadre show sl`` Tab gives 单丽 and a menu of one): nothing was chosen from a list, so
+    Enter runs the line, as after a command completed by Tab."""
     from prompt_toolkit.application.current import get_app
     from prompt_toolkit.filters import Condition, completion_is_selected
     from prompt_toolkit.key_binding import KeyBindings
@@ -512,9 +517,14 @@ def _key_bindings() -> Any:
         return state is not None and len(state.completions) == 1 and state.complete_index == 0
 
     @bindings.add("tab", filter=only_one_chosen)
-    @bindings.add("enter", filter=completion_is_selected)
+    @bindings.add("enter", filter=completion_is_selected & ~only_one_chosen)
     def _keep(event: Any) -> None:
         event.current_buffer.complete_state = None
+
+    @bindings.add("enter", filter=only_one_chosen)
+    def _run(event: Any) -> None:
+        event.current_buffer.complete_state = None
+        event.current_buffer.validate_and_handle()
 
     return bindings
 
@@ -1223,10 +1233,12 @@ def _read_names(
 def _read_kinds(
     conn: Any, names: dict[str, tuple[list[tuple[str, int, str, str]], dict[str, int]]]
 ) -> None:
-    from sqlalchemy import func, literal, select
+    from sqlalchemy import func, literal, or_, select
 
     from sanlian.db.models import REGISTRY_MODELS, SearchKey
+    from sanlian.services.clock import today as clock_today
 
+    today = clock_today()
     places = {kind: (column, parent) for kind, column, parent in _PLACES}
     keys: Any = SearchKey.__table__  # type: ignore[attr-defined]
     for kind in REF_KINDS:
@@ -1249,7 +1261,8 @@ def _read_kinds(
         query = (
             select(table.c.name, table.c.id, joined, place)
             .select_from(source)
-            .where(table.c.retired_on.is_(None))
+            # on the roster today: one leaving tomorrow (retired with a record of today) still is
+            .where(or_(table.c.retired_on.is_(None), table.c.retired_on > today))
             .order_by(table.c.id)
         )
         records = [
