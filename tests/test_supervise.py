@@ -568,3 +568,14 @@ def test_a_problem_with_no_owner_is_said_at_once(base: Cli) -> None:
     # once it has an owner, nothing to say (5 days: not quiet yet)
     assert base("problem", "edit", "1", "--owner", "单丽", "--date", "6-12").code == 0
     assert not [a for a in _alerts(_json(base)) if a["kind"] == "problem_no_owner"]
+
+
+def test_a_day_outside_the_campaign_is_said(cli: Cli, ledger: Ids) -> None:
+    """"没有需要督促的事项" on a day before the campaign began read as "all done"."""
+    before = cli("supervise", "--as-of", "2026-02-01")
+    assert before.code == 0
+    assert before.err == (
+        "提示：2026-02-01 在本年度活动（2026-03-01 至 2026-12-31）开始之前，督促事项从活动开始后"
+        "才有；请用 --as-of 写活动期间的日期。\n"
+    )
+    assert "开始之前" not in cli("supervise").err

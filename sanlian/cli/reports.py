@@ -657,6 +657,7 @@ def supervise(
     with st.session() as session:
         day = st.as_of(session, as_of, year=year)
         report = build(session, today=st.today, as_of=day, year=year)
+        _say_outside(session, report.year, report.as_of)
     chosen = choose_format(fmt_value(fmt), output)
     if output is not None and suffix == ".xlsx":  # for the dispatch meeting: sorted, filtered
         from sanlian.cli.output import xlsx_rows
@@ -680,6 +681,21 @@ def supervise(
         shown = sum(min(len(g.alerts), limit) for g in report.groups)
         if not (shown <= SUPERVISE_RICH_LIMIT and supervise_rich(report, _console(), limit)):
             emit(supervise_text(report, chosen, _screen_width(chosen, output), limit), output)
+
+
+def _say_outside(session: "Session", year: int, day: dt.date) -> None:
+    """A note when ``day`` is before the campaign began or after it ended: "nothing to urge"
+    then means the campaign had not begun (or had ended), not that all is done."""
+    from sanlian.services.visits import campaign_spans
+
+    for held, start, end in campaign_spans(session):
+        if held == year and not start <= day <= end:
+            from sanlian.i18n.messages import render
+
+            key = "sv_before_campaign" if day < start else "sv_after_campaign"
+            state().note(
+                render(key, date=day.isoformat(), start=start.isoformat(), end=end.isoformat())
+            )
 
 
 # --- selfcheck ------------------------------------------------------------------------------

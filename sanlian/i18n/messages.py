@@ -334,6 +334,8 @@ MESSAGES: dict[str, str] = {
     "sv_overdue_quiet": "，{days} 天无进展",
     "sv_stale": "问题 {id} 已 {days} 天无进展：{subject}",
     "sv_stale_late": "问题 {id} 已 {days} 天无进展（已超期 {late} 天）：{subject}",
+    "sv_before_campaign": "提示：{date} 在本年度活动（{start} 至 {end}）开始之前，督促事项从活动开始后才有；请用 --as-of 写活动期间的日期。",
+    "sv_after_campaign": "提示：{date} 在本年度活动（{start} 至 {end}）结束之后，只列出仍未办结的问题等事项。",
     "sv_problem_no_owner": "问题 {id} 尚未指定责任人：{subject}；请用 sanlian problem edit {id} --owner 干部 指定",
     "sv_leader_no_enterprise": "领导班子成员尚未联系企业（应联系 1—3 家）",
     "sv_no_household": "尚未与群众结成帮扶对子",
