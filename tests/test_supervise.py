@@ -571,7 +571,7 @@ def test_a_problem_with_no_owner_is_said_at_once(base: Cli) -> None:
 
 
 def test_a_day_outside_the_campaign_is_said(cli: Cli, ledger: Ids) -> None:
-    """"没有需要督促的事项" on a day before the campaign began read as "all done"."""
+    """ "没有需要督促的事项" on a day before the campaign began read as "all done"."""
     before = cli("supervise", "--as-of", "2026-02-01")
     assert before.code == 0
     assert before.err == (
