@@ -481,7 +481,7 @@ def test_a_pair_or_enterprise_link_ended_this_year_is_said_so(base: Cli) -> None
     }
     assert alerts[("单丽", "no_household")] == "帮扶对子已在本年度内结束，目前没有结对户"
     assert alerts[("曾强", "no_household")] == "尚未与群众结成帮扶对子"
-    assert alerts[("张伟", "leader_no_enterprise")] == (
+    assert alerts[("张伟（办公室）", "leader_no_enterprise")] == (
         "领导班子成员联系企业已在本年度内结束，目前没有联系企业（应联系 1—3 家）"
     )
 
@@ -579,3 +579,20 @@ def test_a_day_outside_the_campaign_is_said(cli: Cli, ledger: Ids) -> None:
         "才有；请用 --as-of 写活动期间的日期。\n"
     )
     assert "开始之前" not in cli("supervise").err
+
+
+def test_namesakes_are_told_apart_where_they_are_named(base: Cli, tmp_path: Path) -> None:
+    """Two 张伟 (办公室, 综合科) were both "张伟" in the brief's and the report's lists: a
+    namesake is named with the section, and with the number too in the same section."""
+    alerts = [a for g in base("supervise", "-f", "json").json()["groups"] for a in g["alerts"]]
+    no_pair = [a["actor"] for a in alerts if a["kind"] == "no_household"]
+    assert "张伟（办公室）" in no_pair and "张伟（综合科）" in no_pair
+    assert "单丽" in no_pair  # no namesake: the name alone
+    assert base("cadre", "edit", "3", "--id-number", "371302198001010025").code == 0
+    again = ("cadre", "add", "单丽", "--section", "综合科", "--id-number", "371302198502020045")
+    assert base(*again).code == 0
+    alerts = [a for g in base("supervise", "-f", "json").json()["groups"] for a in g["alerts"]]
+    no_pair = [a["actor"] for a in alerts if a["kind"] == "no_household"]
+    assert "单丽（综合科，编号 3）" in no_pair and "单丽（综合科，编号 5）" in no_pair
+    brief = base("brief", "--from", "6-1", "--to", "6-14").out
+    assert "【提醒】张伟（办公室）：尚未与群众结成帮扶对子" in brief

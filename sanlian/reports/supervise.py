@@ -209,6 +209,27 @@ def _short(text: str) -> str:
 # --- the checks -----------------------------------------------------------------------------
 
 
+def cadre_label(cadre: Any, section: Any) -> Any:
+    """A cadre as a report names them (SQL): the name, with the section where another cadre
+    has the same name (``张伟（办公室）``), and the number too where the namesake is in the
+    same section (``张伟（综合科，编号 4）``) — lists without section groups (the brief, the
+    self-inspection report) named two people 张伟、张伟."""
+    from sqlalchemy import String, case, cast, func, select
+    from sqlmodel import SQLModel
+
+    every = SQLModel.metadata.tables["cadre"].alias("namesake")
+    shared = select(every.c.name).group_by(every.c.name).having(func.count() > 1)
+    alike = select(every.c.name).group_by(every.c.name, every.c.section_id).having(func.count() > 1)
+    return case(
+        (
+            cadre.name.in_(alike),
+            cadre.name + "（" + section.name + "，编号 " + cast(cadre.id, String) + "）",
+        ),
+        (cadre.name.in_(shared), cadre.name + "（" + section.name + "）"),
+        else_=cadre.name,
+    )
+
+
 def _problems(session: Session, view: CampaignView, as_of: dt.date) -> list[Alert]:
     from sqlalchemy import func, or_, select
 
@@ -236,7 +257,7 @@ def _problems(session: Session, view: CampaignView, as_of: dt.date) -> list[Aler
             pr.text,
             pr.due_on,
             func.coalesce(moved_on, pr.raised_on),
-            c.name.label("owner"),
+            cadre_label(c, s).label("owner"),
             c.retired_on,
             s.id.label("sid"),
             s.name.label("section"),
@@ -394,7 +415,7 @@ def _cadre_facts(session: Session, period: Period) -> list[_Cadre]:
     stmt = (
         select(
             c.id,
-            c.name,
+            cadre_label(c, s),
             c.section_id,
             s.name,
             c.is_leader,
@@ -654,7 +675,14 @@ def _households(session: Session, view: CampaignView, period: Period) -> list[Al
         select(v.id).where(v.household_id == h.id, between(v.visited_on, period.start, as_of))
     )
     stmt = (
-        select(h.id, c.name, s.id, s.name, h.name.label("name"), com.name.label("community"))
+        select(
+            h.id,
+            cadre_label(c, s),
+            s.id,
+            s.name,
+            h.name.label("name"),
+            com.name.label("community"),
+        )
         .select_from(
             t.link.join(t.household, h.id == link.household_id)
             .join(t.community, com.id == h.community_id)
@@ -696,7 +724,7 @@ def _parties(session: Session, view: CampaignView, period: Period) -> list[Alert
             t.enterprise.c,
             v.enterprise_id,
             c.id,
-            c.name,
+            cadre_label(c, s),
             s.id,
             s.name,
             t.link.join(t.enterprise, t.enterprise.c.id == link.enterprise_id)
