@@ -232,3 +232,21 @@ def test_a_shell_with_its_input_closed_says_so(base: Cli) -> None:
     assert done.returncode == 1
     assert done.stderr.startswith("交互模式没有可读的输入（标准输入已关闭）；"), done.stderr
     assert done.stderr.count("\n") == 1 and "Error" not in done.stderr
+
+
+def test_a_terminal_redraw_in_batch_mode_gets_no_line_prefix() -> None:
+    """A progress bar's redraws (``\\r``, ``ESC[…``) were prefixed with "第 3 行：" each time,
+    and the cursor move left the next message pushed right by the prefix's width."""
+    import io
+
+    from sanlian.cli.shell import _Prefixed
+
+    out = io.StringIO()
+    stream = _Prefixed(out, "第 3 行：")
+    stream.write("\r\x1b[2K导入中… 50%")
+    stream.write("\r\x1b[2K导入中… 100%\n")
+    stream.write("\x1b[1A\x1b[2K")
+    stream.write("共读取 2 行\n")
+    assert out.getvalue() == (
+        "\r\x1b[2K导入中… 50%\r\x1b[2K导入中… 100%\n\x1b[1A\x1b[2K第 3 行：共读取 2 行\n"
+    )

@@ -234,7 +234,9 @@ def _exit_status(words: list[str]) -> int | None | Literal[False]:
 
 
 class _Prefixed:
-    """A text stream that starts each line with ``prefix`` (the errors of a line in a file)."""
+    """A text stream that starts each line with ``prefix`` (the errors of a line in a file);
+    not a terminal's redraw (a progress bar's ``\r``, a cursor move ``ESC[…``): prefixed, it
+    was printed over and over, and pushed the next line to the right."""
 
     def __init__(self, stream: Any, prefix: str) -> None:
         self._stream = stream
@@ -244,10 +246,11 @@ class _Prefixed:
     def write(self, text: str) -> int:
         pieces = []
         for piece in text.splitlines(keepends=True):
-            if self._at_start:
+            redraw = piece.startswith(("\r", "\x1b"))  # (the cursor back at a line's start)
+            if self._at_start and not redraw:
                 pieces.append(self._prefix)
             pieces.append(piece)
-            self._at_start = piece.endswith(("\n", "\r"))
+            self._at_start = redraw or piece.endswith(("\n", "\r"))
         self._stream.write("".join(pieces))
         return len(text)
 
