@@ -364,7 +364,7 @@ def test_the_same_problem_or_activity_typed_twice_is_pointed_out(base: Cli) -> N
     assert again.code == 0
     assert again.err.strip() == (
         "提示：2026-06-03 联系户“王秀英”提出的同一类别、同样内容的问题已有记录（问题编号 1），"
-        "这一件（编号 2）与它相同；如是重复录入，请马上用 sanlian undo 撤销这次登记。"
+        "这一件（编号 2）与之相同；如是重复录入，请马上用 sanlian undo 撤销这次登记。"
     )
     other = base(*problem[:-1], "6-4")
     assert other.code == 0 and "提示" not in other.err
@@ -373,7 +373,7 @@ def test_the_same_problem_or_activity_typed_twice_is_pointed_out(base: Cli) -> N
     assert twice.code == 0
     assert twice.err.strip() == (
         "提示：2026-04-15 同一类型、同一名称的活动已有记录（活动编号 1），这一条（编号 2）"
-        "与它相同；如是重复录入，请用 sanlian activity remove 2 删除。"
+        "与之相同；如是重复录入，请用 sanlian activity remove 2 删除。"
     )
     assert "提示" not in base(*activity[:-3], "专题教育二").err
     titles = [a["title"] for a in base("activity", "list", "-f", "json").json()]
@@ -396,3 +396,21 @@ def test_a_phase_item_dated_outside_its_phase_is_pointed_out(base: Cli) -> None:
     assert "不在该阶段内" not in result.err  # the eight ones are not tied to a phase's days
     result = ok(base, "activity", "add", "成立组织机构", "--date", "4-20")
     assert "“成立组织机构”属于动员部署阶段" in result.err and "算作已完成" not in result.err
+
+
+def test_in_january_a_december_day_without_its_year_is_said_to_need_it(
+    base: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With next year's campaign set up, ``12-20`` typed on 5 January means next December:
+    the refusal says to write last year's date in full."""
+    assert base("init", "--year", "2027").code == 0
+    monkeypatch.setenv("SANLIAN_TODAY", "2027-01-05")
+    result = base("activity", "add", "summary", "--date", "12-20")
+    assert result.code == 1
+    assert result.err == (
+        "“活动日期”2027-12-20 晚于今天（2027-01-05）：只能登记已经发生的事；如指的是去年的 "
+        "2026-12-20，请把年份写全（2026-12-20），否则请改为 2027-01-05 或以前的日期。\n"
+    )
+    assert base("activity", "add", "summary", "--date", "2026-12-20").code == 0
+    soon = base("activity", "add", "summary", "--date", "2027-01-09")  # a few days: a slip
+    assert soon.code == 1 and "去年" not in soon.err

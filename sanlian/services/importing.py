@@ -3683,6 +3683,7 @@ class LinkImporter(LedgerImporter):
     ignored = ("有效", "联系对象所在社区(村)")
     ERROR_FIELDS = {
         "date_in_future": "start_on",
+        "date_in_future_last_year": "start_on",
         "link_section_or_bureau": "section",
         "link_not_leader": "cadres",
         "link_enterprise_limit": "cadres",
@@ -4609,7 +4610,8 @@ class ResearchImporter(LedgerImporter):
     kind = "research"
     label = "调研报告"
     ignored = ("科室",)
-    ERROR_FIELDS = {"date_in_future": "written_on"}  # (``research.add`` calls it 报告日期)
+    # (``research.add`` calls it 报告日期)
+    ERROR_FIELDS = {"date_in_future": "written_on", "date_in_future_last_year": "written_on"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.fields = research_fields()

@@ -79,9 +79,27 @@ def check_not_future(day: dt.date, field: str, today: dt.date | None) -> None:
     ``today`` is None where a caller has no clock to judge by (then nothing is refused).
     """
     if today is not None and day > today:
+        # half a year ahead: most likely last year's day written without its year (in January,
+        # a December record of last year's campaign, once this year's is set up)
+        before = _a_year_before(day)
+        if (day - today).days > 180 and before <= today:
+            raise ValidationError(
+                "date_in_future_last_year",
+                field=field,
+                value=day.isoformat(),
+                today=today.isoformat(),
+                before=before.isoformat(),
+            )
         raise ValidationError(
             "date_in_future", field=field, value=day.isoformat(), today=today.isoformat()
         )
+
+
+def _a_year_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
 
 
 def check_range(date_from: dt.date | None, date_to: dt.date | None) -> None:
