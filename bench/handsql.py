@@ -271,7 +271,7 @@ SELECT pa.id, pa.due_on,
        COALESCE((SELECT MAX(mv.step_on) FROM problem_step mv
                  WHERE mv.problem_id = pa.id AND mv.step_on <= :a AND mv.kind <> 'extend'
                    AND (mv.kind <> 'progress' OR mv.owner_id IS NULL)), pa.raised_on),
-       c.name, s.id, s.name, COALESCE(co.name, e.name, h.name), pa.text
+       c.name, s.id, s.name, COALESCE(co.name, e.name, h.name), pa.text, c.retired_on
 FROM pa LEFT JOIN cadre c ON c.id = pa.owner_id LEFT JOIN section s ON s.id = c.section_id
 LEFT JOIN community co ON co.id = pa.community_id
 LEFT JOIN enterprise e ON e.id = pa.enterprise_id
@@ -439,15 +439,15 @@ def supervise(conn: sqlite3.Connection, as_of: dt.date) -> dict[str, int]:
     def add(kind: str) -> None:
         counts[kind] = counts.get(kind, 0) + 1
 
-    for _id, due, last, owner, *_rest in conn.execute(SUPERVISE["problems"], params):
+    for _id, due, last, owner, *_rest, retired in conn.execute(SUPERVISE["problems"], params):
         late = (as_of - dt.date.fromisoformat(due)).days
         quiet = max((as_of - dt.date.fromisoformat(last)).days, 0)
         if late > red_days or late > yellow_days:
             add("red_card" if late > red_days else "yellow_card")
         elif quiet >= stale_days:
             add("stale")
-        elif owner is None:
-            add("problem_no_owner")
+        elif owner is None or (retired is not None and retired <= params["a"]):
+            add("problem_no_owner")  # nobody, or one who has left: the office names another
     in_campaign = start <= as_of <= end
     started = in_campaign and as_of >= implement
     cadence_due = in_campaign and (as_of - implement).days >= cadence

@@ -408,8 +408,8 @@ def test_in_january_a_december_day_without_its_year_is_said_to_need_it(
     result = base("activity", "add", "summary", "--date", "12-20")
     assert result.code == 1
     assert result.err == (
-        "“活动日期”2027-12-20 晚于今天（2027-01-05）：只能登记已经发生的事；如指的是去年的 "
-        "2026-12-20，请把年份写全（2026-12-20），否则请改为 2027-01-05 或以前的日期。\n"
+        "“活动日期”2027-12-20 晚于今天（2027-01-05）：只能登记已经发生的事；如指的是去年12月20日，"
+        "请写成 2026-12-20，否则请改为 2027-01-05 或以前的日期。\n"
     )
     assert base("activity", "add", "summary", "--date", "2026-12-20").code == 0
     soon = base("activity", "add", "summary", "--date", "2027-01-09")  # a few days: a slip

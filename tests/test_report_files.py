@@ -336,7 +336,7 @@ def test_docx_problems_read_as_a_report() -> None:
     def late(i: int, actor: str = "李娜") -> Alert:
         subject = f"王家“诉求{i}”"
         text = f"问题 {i} 超期 {40 - i} 天（5月1日到期）：{subject}"
-        problem = (subject, "5月1日", 40 - i, 0)
+        problem = (subject, "5月1日", 40 - i, 0, "")
         return Alert("red_card", "red", 1, "综合科", actor, text, 40 - i, i, problem=problem)
 
     research = "总结阶段已于 2026-11-01 开始，尚未撰写调研报告"
@@ -365,7 +365,7 @@ def test_docx_problems_read_as_a_report() -> None:
                 "问题 7 超期 33 天（5月1日到期）：陈家“培训”，60 天无进展",
                 33,
                 7,
-                problem=("陈家“培训”", "5月1日", 33, 60),
+                problem=("陈家“培训”", "5月1日", 33, 60, ""),
             )
         ]
         + [
@@ -378,7 +378,7 @@ def test_docx_problems_read_as_a_report() -> None:
                 "问题 8 已 20 天无进展（已超期 3 天）：李家“修路”",
                 20,
                 8,
-                problem=("李家“修路”", "5月1日", 3, 20),
+                problem=("李家“修路”", "5月1日", 3, 20, ""),
             )
         ]
         + [alert("research_due", name, research) for name in names]
@@ -684,4 +684,4 @@ def test_docx_is_a4_and_says_only_the_visits_recorded(base: Cli, tmp_path: Path)
         assert round(section.top_margin.mm) == 37 and round(section.left_margin.mm) == 28
     interview = next(p.text for p in doc.paragraphs if p.text.startswith("（三）"))
     body = interview.split("。", 1)[1]
-    assert body == "干部深入联系社区(村)、企业和群众走访1次、1人次，了解社情民意。"
+    assert body == "干部联系社区(村)、企业和群众走访1次、1人次，了解社情民意。"

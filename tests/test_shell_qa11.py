@@ -152,20 +152,35 @@ def test_a_line_recalled_from_the_history_with_a_masked_number_says_to_type_it(
 ) -> None:
     """The history keeps numbers masked: a line recalled (Up) in a later session and run again
     was told about import columns and ``--reveal`` exports, not to type the number."""
+    from sanlian.cli import shell as shell_module
     from sanlian.cli.shell import Shell
 
+    history = shell_module.history_path()
+    history.parent.mkdir(parents=True, exist_ok=True)
+    history.write_text(
+        "\n+cadre add 王小红 --section 办公室 --gender 女 --phone 139****5678\n"
+        "\n+visit add --cadre 单丽 --community 幸福社区 --diary '群众手机 150****5678'\n",
+        encoding="utf-8",
+    )
+    shell = Shell()
+    shell_module._masked_history(history, shell.masks).load_history_strings()
     line = "cadre add 王小红 --section 办公室 --gender 女 --phone 139****5678"
     said = (
         "这一行有遮蔽过的号码“{}”（含 *），未运行：交互模式的历史记录只保存遮蔽后的号码，"
         "翻出的旧命令请把号码重新输入完整。\n"
     )
-    assert Shell().run_line(line) == 1
+    assert shell.run_line(line) == 1
     assert capsys.readouterr().err == said.format("139****5678")  # one sentence
     # in a diary's text too: run, it would have stored the asterisks for good
     visit = "visit add --cadre 单丽 --community 幸福社区 --diary '群众手机 150****5678'"
-    assert Shell().run_line(visit) == 1
+    assert shell.run_line(visit) == 1
     assert capsys.readouterr().err == said.format("150****5678")
     assert "visit" not in base("visit", "list", "-f", "json").out
+    # a number masked on purpose, typed afresh (not one of the history's): kept as typed
+    link = ("link", "community", "--section", "综合科", "--community", "幸福社区", "--from", "3-1")
+    assert base(*link).code == 0
+    fresh = "visit add --cadre 单丽 --community 幸福社区 --form phone --diary '手机 151****0000'"
+    assert shell.run_line(fresh) == 0
     assert Shell().run_line("cadre add 王小红 --section 财务科 --phone=13912345678") == 1
     assert "翻出的旧命令" not in capsys.readouterr().err  # another error: 找不到科室
 
@@ -250,3 +265,11 @@ def test_a_terminal_redraw_in_batch_mode_gets_no_line_prefix() -> None:
     assert out.getvalue() == (
         "\r\x1b[2K导入中… 50%\r\x1b[2K导入中… 100%\n\x1b[1A\x1b[2K第 3 行：共读取 2 行\n"
     )
+    # text after a bare carriage return, or after a cursor move ending in one: a redraw too
+    out = io.StringIO()
+    stream = _Prefixed(out, "第 3 行：")
+    stream.write("导入中… 10%\r")
+    stream.write("导入中… 20%")
+    stream.write("\x1b[2K\r")
+    stream.write("导入中… 30%\n")
+    assert out.getvalue() == "第 3 行：导入中… 10%\r导入中… 20%\x1b[2K\r导入中… 30%\n"

@@ -570,15 +570,21 @@ def test_a_problem_with_no_owner_is_said_at_once(base: Cli) -> None:
     assert not [a for a in _alerts(_json(base)) if a["kind"] == "problem_no_owner"]
 
 
-def test_a_day_outside_the_campaign_is_said(cli: Cli, ledger: Ids) -> None:
+def test_a_day_outside_the_campaign_is_said(base: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     """ "没有需要督促的事项" on a day before the campaign began read as "all done"."""
-    before = cli("supervise", "--as-of", "2026-02-01")
-    assert before.code == 0
+    before = base("supervise", "--as-of", "2026-02-01")
+    assert before.code == 0 and "没有需要督促的事项" in before.out
     assert before.err == (
         "提示：2026-02-01 在本年度活动（2026-03-01 至 2026-12-31）开始之前，督促事项从活动开始后"
-        "才有；请用 --as-of 写活动期间的日期。\n"
+        "才有；要看活动期间某一天的，请用 --as-of 写那一天。\n"
     )
-    assert "开始之前" not in cli("supervise").err
+    # something listed (a problem of last year's campaign still open): no note against it
+    assert base("init", "--year", "2025").code == 0
+    add = ("problem", "add", "--household", "王秀英", "--category", "就学", "--text", "上学远")
+    assert base(*add, "--date", "2025-11-10").code == 0
+    monkeypatch.setenv("SANLIAN_TODAY", "2026-02-20")
+    listed = base("supervise")
+    assert "问题 1 超期 72 天" in listed.out and "开始之前" not in listed.err
 
 
 def test_namesakes_are_told_apart_where_they_are_named(base: Cli, tmp_path: Path) -> None:
@@ -596,3 +602,39 @@ def test_namesakes_are_told_apart_where_they_are_named(base: Cli, tmp_path: Path
     assert "单丽（综合科，编号 3）" in no_pair and "单丽（综合科，编号 5）" in no_pair
     brief = base("brief", "--from", "6-1", "--to", "6-14").out
     assert "【提醒】张伟（办公室）：尚未与群众结成帮扶对子" in brief
+
+
+def test_an_alert_sent_from_the_other_process_keeps_its_problem() -> None:
+    """At city scale ``supervise_beside`` sends the alerts from a forked process, pickled:
+    the problem's parts were left out, and the report fell back to the terminal's line."""
+    import pickle
+
+    from sanlian.reports.supervise import Alert, AlertGroup, Supervision
+
+    alert = Alert(
+        "red_card", "red", 1, "综合科", "李娜", "问题 2 超期 45 天", 45, 2,
+        problem=("王秀英“修路”", "5月1日", 45, 75, ""),
+    )  # fmt: skip
+    sent = Supervision(2026, "活动", dt.date(2026, 6, 15), (AlertGroup(1, "综合科", (alert,)),))
+    assert pickle.loads(pickle.dumps(sent)).alerts == (alert,)
+
+
+def test_a_problem_whose_owner_has_left_is_said_at_once(base: Cli, tmp_path: Path) -> None:
+    add = ("problem", "add", "--household", "王秀英", "--category", "就学", "--text", "上学远")
+    assert base(*add, "--owner", "曾强", "--date", "6-5").code == 0  # 10 days: not quiet yet
+    assert base("cadre", "remove", "曾强", "--force", "--date", "6-12").code == 0
+    alerts = [a for g in base("supervise", "-f", "json").json()["groups"] for a in g["alerts"]]
+    [left] = [a for a in alerts if a["kind"] == "problem_no_owner"]
+    assert left["actor"] == "领导小组办公室" and left["text"] == (
+        "问题 1 的责任人曾强已停用，须改派：王秀英“上学远”；请用 sanlian problem edit 1 --owner 干部 改派"
+    )
+    # the printed brief and report say it as a report does: no number, no command
+    assert base("brief", "--from", "6-1", "--to", "6-14", "-o", tmp_path / "b.docx").code == 0
+    import docx
+
+    text = "\n".join(p.text for p in docx.Document(str(tmp_path / "b.docx")).paragraphs)
+    assert "【督办】王秀英“上学远”的责任人曾强已停用，尚待改派" in text
+    assert "sanlian" not in text
+    assert base("selfcheck", "-o", tmp_path / "r.docx").code == 0
+    report = "\n".join(p.text for p in docx.Document(str(tmp_path / "r.docx")).paragraphs)
+    assert "王秀英“上学远”的责任人曾强已停用，尚待改派" in report

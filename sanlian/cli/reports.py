@@ -657,7 +657,8 @@ def supervise(
     with st.session() as session:
         day = st.as_of(session, as_of, year=year)
         report = build(session, today=st.today, as_of=day, year=year)
-        _say_outside(session, report.year, report.as_of)
+        if not any(g.alerts for g in report.groups):  # (open problems of earlier years: listed)
+            _say_outside(session, report.year, report.as_of)
     chosen = choose_format(fmt_value(fmt), output)
     if output is not None and suffix == ".xlsx":  # for the dispatch meeting: sorted, filtered
         from sanlian.cli.output import xlsx_rows
@@ -684,8 +685,9 @@ def supervise(
 
 
 def _say_outside(session: "Session", year: int, day: dt.date) -> None:
-    """A note when ``day`` is before the campaign began or after it ended: "nothing to urge"
-    then means the campaign had not begun (or had ended), not that all is done."""
+    """A note when nothing is listed on a ``day`` before the campaign began or after it ended:
+    "nothing to urge" then means the campaign had not begun (or had ended), not that all is
+    done."""
     from sanlian.services.visits import campaign_spans
 
     for held, start, end in campaign_spans(session):

@@ -126,7 +126,8 @@ def history_path() -> Path:
     return Path(user_data_dir("sanlian", appauthor=False)) / HISTORY_FILE
 
 
-def _masked_history(path: Path) -> Any:
+def _masked_history(path: Path, masks: set[str] | None = None) -> Any:
+    """The history file; ``masks`` gains every masked number of the lines read from it."""
     from prompt_toolkit.history import FileHistory
 
     class MaskedHistory(FileHistory):
@@ -134,9 +135,12 @@ def _masked_history(path: Path) -> Any:
 
         def load_history_strings(self) -> Iterable[str]:
             try:
-                return list(super().load_history_strings())
+                lines = list(super().load_history_strings())
             except OSError:  # unreadable: the session starts without history
                 return []
+            if masks is not None:
+                masks.update(found.group() for line in lines for found in _MASKED.finditer(line))
+            return lines
 
         def store_string(self, string: str) -> None:
             target = Path(str(self.filename))
@@ -242,15 +246,18 @@ class _Prefixed:
         self._stream = stream
         self._prefix = prefix
         self._at_start = True
+        self._redraw = False
 
     def write(self, text: str) -> int:
         pieces = []
         for piece in text.splitlines(keepends=True):
-            redraw = piece.startswith(("\r", "\x1b"))  # (the cursor back at a line's start)
+            # the cursor sent back over the line (``\r`` alone, ``ESC[…``): a redraw follows
+            redraw = self._redraw or piece.startswith(("\r", "\x1b"))
             if self._at_start and not redraw:
                 pieces.append(self._prefix)
             pieces.append(piece)
             self._at_start = redraw or piece.endswith(("\n", "\r"))
+            self._redraw = piece.endswith("\r")  # (not "\r\n", kept whole by splitlines)
         self._stream.write("".join(pieces))
         return len(text)
 
@@ -273,6 +280,7 @@ class Shell:
         self.completer = ShellCompleter(self)
         self.command: Any = None
         self.exit_status: int | None = None  # what ``exit N`` asked for
+        self.masks: set[str] = set()  # the masked numbers of the history file's lines
 
     @property
     def location(self) -> str:
@@ -341,9 +349,13 @@ class Shell:
         if operator:
             sys.stderr.write(render("shell_operator", operator=operator) + "\n")
             return 2
-        masked = _MASKED.search(line)
-        if masked:  # a line recalled from the history (Up): run, it would store the asterisks
-            sys.stderr.write(render("shell_masked_number", value=masked.group()) + "\n")
+        # a masked number of a line recalled from the history (Up): run, the asterisks would be
+        # stored for good (a number masked on purpose in a text, typed afresh, is kept as typed)
+        recalled = next(
+            (m.group() for m in _MASKED.finditer(line) if m.group() in self.masks), None
+        )
+        if recalled:
+            sys.stderr.write(render("shell_masked_number", value=recalled) + "\n")
             return 1
         if words[0].lower() in HELP_WORDS:  # ``help cadre add`` = ``cadre add --help``
             words = [*words[1:], "--help"]
@@ -471,7 +483,7 @@ class Shell:
         from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 
         prompt: PromptSession[str] = PromptSession(
-            history=_masked_history(history_path()),
+            history=_masked_history(history_path(), self.masks),
             completer=self.completer.for_prompt(),
             complete_while_typing=False,
             auto_suggest=AutoSuggestFromHistory(),

@@ -182,7 +182,7 @@ def _interview_text(f: Figures) -> str:
         [f"记民情日记{f.diaries}篇"] if f.diaries else []
     )
     return (
-        f"干部深入联系社区(村)、企业和群众走访{f.visits}次、{f.visit_person_times}人次"
+        f"干部联系社区(村)、企业和群众走访{f.visits}次、{f.visit_person_times}人次"
         + (f"（其中{'、'.join(whom)}）" if len(whom) > 1 else "")
         + "，了解社情民意"
         + "".join(f"，{e}" for e in extra)
@@ -305,9 +305,9 @@ def _problem_sentence(alert: Any) -> str:
     ledger number, no ``问题 5 …：…`` of the terminal's line)."""
     from sanlian.i18n.messages import render
 
-    subject, due, late, quiet = alert.problem
+    subject, due, late, quiet, left = alert.problem
     if alert.kind == "problem_no_owner":
-        return f"{subject}尚未指定责任人"
+        return f"{subject}的责任人{left}已停用，尚待改派" if left else f"{subject}尚未指定责任人"
     if alert.kind == "stale":
         said = f"{subject}已{quiet}天无进展" + (f"（已超期{late}天）" if late else "")
     else:
@@ -340,7 +340,10 @@ def problem_paragraphs(detail: SelfCheckDetail, per_kind: int = 5) -> list[str]:
         head = ordinal(i + 1)
         people = [a.actor for a in items if a.actor != OFFICE]
         common = _said_by_all(texts, year) if len(people) == len(items) > 1 else None
-        shown = len(items) if not people else per_kind
+        # the office's checklist items, a handful: all of them; problems: the most urgent
+        shown = (
+            len(items) if all(a.problem is None and a.actor == OFFICE for a in items) else per_kind
+        )
         if common is not None:
             named = "、".join(people[:NAMES_LISTED])
             if len(people) > NAMES_LISTED:
@@ -573,6 +576,9 @@ def write_brief(path: Path, brief: Brief) -> None:
     year = b.period.end.year
     _body(doc, report_sentence(b.lag_summary, year))
     for a in b.lags:
+        if a.problem is not None:  # whose, what, how late: no ledger number, no command
+            _body(doc, report_sentence(f"【{a.level_text}】{_problem_sentence(a)}", year))
+            continue
         printed = dataclasses.replace(a, text=REPORT_TEXT.get(a.kind, a.text))
         _body(doc, report_sentence(printed.line, year))
     if b.omitted:

@@ -664,13 +664,16 @@ def research_titles(session: Session, period: Period, limit: int = 3) -> list[tu
     from sqlalchemy import select
 
     from sanlian.reports.common import between, on_roster, tables
+    from sanlian.reports.supervise import cadre_label
     from sanlian.services.validate import mask_numbers_anywhere as masked
 
     t = tables(period.as_of)
-    r, c = t.research.c, t.cadre.c
+    r, c, s = t.research.c, t.cadre.c, t.section.c
     stmt = (
-        select(c.name, r.title)
-        .select_from(t.research.join(t.cadre, c.id == r.cadre_id))
+        select(cadre_label(c, s), r.title)
+        .select_from(
+            t.research.join(t.cadre, c.id == r.cadre_id).join(t.section, s.id == c.section_id)
+        )
         .where(between(r.written_on, period.start, period.end), on_roster(t, period.as_of))
         .order_by(r.written_on, r.id)
         .limit(limit)

@@ -5,7 +5,8 @@ Rules (the campaign's settings in brackets):
   a red card once more than [red_days] days past due; the owner acts;
 - an open problem with no step for [stale_days] days (not already carded): an extension of
   its due date or a handover to another cadre is not a step that counts;
-- an open problem with no owner (not already carded or urged): the office names one;
+- an open problem with no owner, or whose owner has left (not already carded or urged): the
+  office names one;
 - a leadership member with no active enterprise link, a cadre with no household paired or no
   visit in the last [visit_cadence_days] days (once phase 2 has begun); a household, an
   enterprise or a community linked for [visit_cadence_days] days of this year and not visited
@@ -76,9 +77,10 @@ class Alert:
     days: int = 0  # days overdue / without progress / left, as the kind says
     ref: int | None = None  # the problem's (cadre's, household's) number
     item: str | None = None  # a phase's checklist item (``phase_item``): its key
-    # a problem's alert: (subject, due day as written, days late, days quiet), from which a
-    # printed report writes its own sentence (not in the JSON: ``text`` says the same)
-    problem: tuple[str, str, int, int] | None = None
+    # a problem's alert: (subject, due day as written, days late, days quiet, the owner who
+    # has left or ""), from which a printed report writes its own sentence (not in the JSON:
+    # ``text`` says the same)
+    problem: tuple[str, str, int, int, str] | None = None
 
     @property
     def rank(self) -> int:
@@ -156,7 +158,10 @@ class Supervision:
             (
                 g.section_id,
                 g.section,
-                [(a.kind, a.level, a.actor, a.text, a.days, a.ref, a.item) for a in g.alerts],
+                [
+                    (a.kind, a.level, a.actor, a.text, a.days, a.ref, a.item, a.problem)
+                    for a in g.alerts
+                ],
             )
             for g in self.groups
         ]
@@ -289,7 +294,9 @@ def _problems(session: Session, view: CampaignView, as_of: dt.date) -> list[Aler
     retired_owner = MESSAGES["sv_owner_retired"].format
     rows = session.execute(stmt)
     for pid, text, due_on, moved, owner, retired_on, sid, section, target in rows:
-        if retired_on is not None and _as_date(retired_on) <= as_of:
+        left = retired_on is not None and _as_date(retired_on) <= as_of
+        gone = owner if left else ""
+        if left:
             owner = retired_owner(name=owner)  # still named, so that someone takes it over
         due = _as_date(due_on)
         late = (as_of - due).days
@@ -313,7 +320,7 @@ def _problems(session: Session, view: CampaignView, as_of: dt.date) -> list[Aler
                     line,
                     days=late,
                     ref=pid,
-                    problem=(subject, due_text, late, quiet),
+                    problem=(subject, due_text, late, quiet, ""),
                 )
             )
         elif quiet >= stale_days:  # (overdue, if at all, by no more than the yellow card's days)
@@ -332,12 +339,15 @@ def _problems(session: Session, view: CampaignView, as_of: dt.date) -> list[Aler
                     line,
                     quiet,
                     pid,
-                    problem=(subject, _day(due, as_of), max(late, 0), quiet),
+                    problem=(subject, _day(due, as_of), max(late, 0), quiet, ""),
                 )
             )
-        elif owner is None:  # nobody to act on it: said at once, not when it is late
+        elif owner is None or left:  # nobody to act on it: said at once, not when it is late
             subject = f"{target or ''}“{_short(text)}”"
-            line = render("sv_problem_no_owner", id=pid, subject=subject)
+            if left:
+                line = render("sv_problem_owner_left", id=pid, subject=subject, name=gone)
+            else:
+                line = render("sv_problem_no_owner", id=pid, subject=subject)
             append(
                 Alert(
                     "problem_no_owner",
@@ -348,7 +358,7 @@ def _problems(session: Session, view: CampaignView, as_of: dt.date) -> list[Aler
                     line,
                     quiet,
                     pid,
-                    problem=(subject, _day(due, as_of), max(late, 0), quiet),
+                    problem=(subject, _day(due, as_of), max(late, 0), quiet, gone),
                 )
             )
     return out

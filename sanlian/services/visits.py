@@ -89,6 +89,7 @@ def check_not_future(day: dt.date, field: str, today: dt.date | None) -> None:
                 value=day.isoformat(),
                 today=today.isoformat(),
                 before=before.isoformat(),
+                day=f"{before.month}月{before.day}日",
             )
         raise ValidationError(
             "date_in_future", field=field, value=day.isoformat(), today=today.isoformat()
