@@ -148,7 +148,12 @@ def add(
     ] = None,
     category: Annotated[str | None, typer.Option("--category", help=_categories_help())] = None,
     text: Annotated[str | None, typer.Option("--text", help="问题或诉求的内容。")] = None,
-    owner: Annotated[str | None, typer.Option("--owner", help="责任干部。")] = None,
+    owner: Annotated[
+        str | None,
+        typer.Option(
+            "--owner", help="责任干部：提出那天在册的干部（此后已停用的，登记后请改派）。"
+        ),
+    ] = None,
     date: DateOpt = None,
     due: Annotated[
         str | None, typer.Option("--due", help="办理期限；默认提出日期加活动规定的办理时限。")

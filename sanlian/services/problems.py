@@ -171,7 +171,6 @@ def add(
     not ``show``'s record."""
     from sanlian.db.models import REGISTRY_MODELS, Problem, Visit
     from sanlian.services import validate
-    from sanlian.services.lookups import resolved
     from sanlian.services.visits import (
         TARGET_COLUMN,
         check_in_campaign,
@@ -222,14 +221,12 @@ def add(
     is_conflict = is_conflict or key in CONFLICT_CATEGORIES  # a dispute is a social conflict
     clean_text = validate.text(text, "问题内容（--text）", required=True, limit=2000)
     owner_id = None
+    owner_left: Any = None  # the owner, if they have left since (the problem back-filled)
     if owner is not None:
-        try:  # one in use now: who answers for it from now on
-            owner_id = resolved(session, "cadre", owner, lookups).id
-        except ValidationError as exc:  # one who has left: said so, and what to do
-            if exc.key not in ("ref_retired", "ref_retired_on"):
-                raise
-            name = str(exc.params.get("ref", owner))
-            raise RuleError("problem_owner_retired", name=name, id=exc.params["id"]) from None
+        person = _owner_of_raise(session, owner, raised_on, lookups)
+        owner_id = person.id
+        if person.retired_on is not None:
+            owner_left = person
     if due_on is None:
         due_on = _due_default(session, raised_on)
     elif due_on < raised_on:
@@ -267,9 +264,56 @@ def add(
     assert problem.id is not None
     if notes is not None:
         _same_problem_note(session, problem, target, notes)
+        if owner_left is not None:
+            notes.append(_handover_note(problem, owner_left, today))
     if not detail:
         return {"id": problem.id}
     return show(session, problem_id=problem.id, as_of=raised_on)
+
+
+def _owner_of_raise(
+    session: Session, owner: str | int, raised_on: dt.date, lookups: Lookups | None
+) -> Any:
+    """The cadre ``owner`` names as a new problem's owner: one in use now (a namesake who has
+    left is passed by), else one who was on the roster the day it was raised and has left
+    since (a problem of before, back-filled: its later steps wait for a handover, as
+    ``_check_owner_on_roster`` has it). One off the roster that day is refused, saying so."""
+    from sanlian.services.lookups import resolved
+
+    try:  # one in use now: who answers for it from now on
+        return resolved(session, "cadre", owner, lookups)
+    except ValidationError as exc:
+        if exc.key not in ("ref_retired", "ref_retired_on"):
+            raise
+    try:  # one who has left since the day it was raised
+        return resolved(session, "cadre", owner, lookups, on=raised_on)
+    except ValidationError as exc:  # one who had left by then: said so, and what to do
+        if exc.key not in ("ref_retired", "ref_retired_on"):
+            raise
+        raise RuleError(
+            "problem_owner_retired_on",
+            name=str(exc.params.get("ref", owner)),
+            id=exc.params["id"],
+            day=exc.params.get("day", ""),
+            on=raised_on.isoformat(),
+        ) from None
+
+
+def _handover_note(problem: Problem, owner: Any, today: dt.date | None) -> str:
+    """A note that ``problem``, raised before its ``owner`` left and open, is to be handed
+    over: the steps from the day they left are a new owner's (``problem edit --owner``)."""
+    from sanlian.i18n.messages import render
+
+    left: dt.date = owner.retired_on
+    on = "" if today is not None and left > today else f" --date {left.isoformat()}"
+    return render(
+        "problem_owner_leaves",
+        id=problem.id,
+        name=owner.name,
+        owner=owner.id,
+        left=left.isoformat(),
+        on=on,
+    )
 
 
 def _same_problem_note(session: Session, problem: Problem, target: Any, notes: list[str]) -> None:
