@@ -525,7 +525,7 @@ def test_problem_edit_owner_after_the_owner_is_retired(raised: Cli, unchanged: U
     assert "已修改问题 1" in result.out and "曾强" in result.out
     record = show(raised, 1)
     assert record["owner"] == "曾强" and record["owner_retired"] is False
-    assert record["status"] == "in_progress" and record["last_step_on"] == "2026-06-01"
+    assert record["status"] == "pending" and record["last_step_on"] == "2026-06-01"
     step = record["timeline"][-1]
     assert (step["kind"], step["step_on"]) == ("progress", "2026-06-01")
     assert step["note"] == "责任人由“单丽（综合科）”改为“曾强（办公室）”"

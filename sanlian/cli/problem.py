@@ -338,7 +338,8 @@ def edit(
     owner: Annotated[
         str | None,
         typer.Option(
-            "--owner", help="改由这名在册干部负责；未办结的问题记入办理过程（日期见 --date）。"
+            "--owner",
+            help="改由这名在册干部负责；未办结的问题记入办理过程（日期见 --date），状态不变。",
         ),
     ] = None,
     category: Annotated[str | None, typer.Option("--category", help=_categories_help())] = None,

@@ -4,7 +4,10 @@ pending (待办) → in_progress (办理中) → resolved (已解决); or unreso
 a reason required; reopen returns a resolved or closed problem to in_progress; extend moves
 the due date of an open one. No step may be dated before the raise or before the latest step,
 nor after today (a step records what has happened). An owner changed by ``edit`` on an open
-problem is a ``progress`` step too, so the timeline says who was responsible when.
+problem is a ``progress`` step too (a handover: its ``owner_id`` set), so the timeline says
+who was responsible when; a handover is no progress: the status stays as it was (a pending
+problem handed over is still pending), wherever the status is rebuilt from the steps
+(``is_handover``).
 """
 
 from __future__ import annotations
@@ -24,6 +27,17 @@ if TYPE_CHECKING:
     from sanlian.services.lookups import Lookups
 
 OPEN = ("pending", "in_progress")
+
+
+def is_handover(step: Any) -> Any:
+    """Whether a step (``problem_step``'s columns) is a handover: a ``progress`` step with the
+    cadre the problem was given to. A handover is no progress: it leaves the status as it was
+    (as an extension does), so the status of a day is that of the latest other step."""
+    from sqlalchemy import and_
+
+    return and_(step.kind == "progress", step.owner_id.is_not(None))
+
+
 # step kind → (statuses it may follow, what the sentence calls it)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "progress": (OPEN, "登记办理进展"),
@@ -648,9 +662,9 @@ def edit(
     """Change the owner, category, text or conflict flag, or correct the latest resolution;
     returns the record and what changed.
 
-    A new owner must be on the roster. On an open problem the change is a ``progress`` step
-    dated ``step_on`` (so an open problem that was pending is in progress from then); on a
-    finished one no step is written, since a step after its resolution would reopen it in
+    A new owner must be on the roster. On an open problem the change is a handover, a
+    ``progress`` step dated ``step_on`` with the new owner, that leaves the status as it was
+    (a pending problem stays pending: nobody has worked on it yet); on a finished one no step is written, since a step after its resolution would reopen it in
     the timeline, and a note says so. Text, category and the conflict flag are corrections
     of the record and leave the timeline alone; so is ``resolution`` (see ``_correct``).
     """
@@ -710,8 +724,7 @@ def edit(
                     operator=operator,
                     note=note,
                     handed_to=person.id,
-                )
-                problem.status = "in_progress"
+                )  # (no progress: the status stays)
             elif notes is not None:
                 notes.append(
                     render(
