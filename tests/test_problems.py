@@ -139,6 +139,24 @@ def test_negative_amount_said_to_be_negative(
     assert "请写 0 或正数" in result.err
 
 
+@pytest.mark.parametrize(
+    ("typed", "quoted"),
+    [
+        ("10000000000", "10000000000"),  # eleven digits from a 1, but no mobile number
+        ("20,000,000,000", "20,000,000,000"),
+        ("13812345678", "138****5678"),  # a mobile number typed here by mistake: masked
+        ("138 1234 5678", "138****5678"),
+    ],
+)
+def test_an_amount_is_quoted_as_typed_unless_it_is_a_phone_number(
+    raised: Cli, unchanged: Unchanged, typed: str, quoted: str
+) -> None:
+    """QA: 10000000000 was quoted as “100****0000”, as a phone number is masked."""
+    result = unchanged(lambda: raised("problem", "resolve", "1", "--how", "x", "--amount", typed))
+    assert f"“资金（--amount）”的金额“{quoted}”" in result.err, result
+    assert len(result.err.strip().splitlines()) == 1
+
+
 def test_illegal_transitions_refused(raised: Cli, unchanged: Unchanged) -> None:
     result = unchanged(lambda: raised("problem", "reopen", "1", "--reason", "无"))
     assert "现在是“待办”，不能重新办理" in result.err

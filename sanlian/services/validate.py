@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 
-from sanlian.errors import ValidationError
+from sanlian.errors import AsTyped, ValidationError
 
 
 def normalize(value: str) -> str:
@@ -281,25 +281,25 @@ def money(value: str | Decimal | None, field: str) -> Decimal | None:
     clean = clean.removesuffix("元").strip()
     negative = re.fullmatch(r"[-－−‐–]\s*[\d.,]+\s*万?", clean)
     if negative and re.search(r"[1-9]", clean):  # a refund or a typo: not what was spent
-        raise ValidationError("money_negative", field=field, value=raw)
+        raise ValidationError("money_negative", field=field, value=AsTyped(raw))
     wan = clean.endswith("万")  # 1.2万 (元): ten thousand yuan, as ledgers often write money
     if wan:
         clean = clean.removesuffix("万").strip()
         if not re.fullmatch(r"\d+(\.\d{1,6})?", clean):
-            raise ValidationError("money_invalid", field=field, value=raw)
+            raise ValidationError("money_invalid", field=field, value=AsTyped(raw))
         clean = str(Decimal(clean) * 10000)
         if not re.fullmatch(r"\d+(\.\d{1,2})?", clean.rstrip("0").rstrip(".") or "0"):
-            raise ValidationError("money_invalid", field=field, value=raw)
+            raise ValidationError("money_invalid", field=field, value=AsTyped(raw))
         clean = clean.rstrip("0").rstrip(".") if "." in clean else clean
     if "," in clean:
         if not re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d*)?", clean):
-            raise ValidationError("money_invalid", field=field, value=raw)
+            raise ValidationError("money_invalid", field=field, value=AsTyped(raw))
         clean = clean.replace(",", "")
     if not re.fullmatch(r"\d+(\.\d{1,2})?", clean):
-        raise ValidationError("money_invalid", field=field, value=raw)
+        raise ValidationError("money_invalid", field=field, value=AsTyped(raw))
     amount = Decimal(clean)
     if amount >= MONEY_LIMIT:
-        raise ValidationError("money_too_large", field=field, value=raw)
+        raise ValidationError("money_too_large", field=field, value=AsTyped(raw))
     return amount.quantize(Decimal("0.01"))
 
 
