@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import Cli, Result
+from tests.conftest import Cli, Result, rows_of
 
 Unchanged = Callable[[Callable[[], Result]], Result]
 
@@ -155,6 +156,53 @@ def test_an_amount_is_quoted_as_typed_unless_it_is_a_phone_number(
     result = unchanged(lambda: raised("problem", "resolve", "1", "--how", "x", "--amount", typed))
     assert f"“资金（--amount）”的金额“{quoted}”" in result.err, result
     assert len(result.err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "fen"),
+    [
+        ("1,234.5万", 1_234_500_000),  # refused, while 1,234.50 and 1.5万 were taken
+        (".5", 50),
+        ("5.", 500),
+        ("1,234.50", 123_450),
+        ("1.5万", 1_500_000),
+        (".5万", 500_000),
+    ],
+)
+def test_amounts_written_either_way_are_read_alike(
+    raised: Cli, db_path: Path, typed: str, fen: int
+) -> None:
+    ok(raised, "problem", "resolve", "1", "--how", "x", "--amount", typed)
+    assert rows_of(db_path, "SELECT amount_fen FROM problem_step WHERE kind = 'resolve'") == [
+        (fen,)
+    ]
+
+
+def test_zero_is_no_money_on_resolving_as_on_correcting(raised: Cli, db_path: Path) -> None:
+    """``resolve --amount 0`` stored 0.00 while ``edit --amount 0`` cleared it to 无: both are
+    no money now, as not writing --amount is."""
+    query = "SELECT amount_fen FROM problem_step WHERE kind = 'resolve' ORDER BY id"
+    ok(raised, "problem", "resolve", "1", "--how", "x", "--amount", "0", "--date", "4-10")
+    assert rows_of(db_path, query) == [(None,)]
+    assert show(raised, 1)["amount"] is None
+    ok(raised, "problem", "edit", "1", "--amount", "12.5")
+    assert rows_of(db_path, query) == [(1250,)]
+    ok(raised, "problem", "reopen", "1", "--reason", "反复", "--date", "4-11")
+    again = ok(raised, "problem", "resolve", "1", "--how", "y", "--amount", "0万", "--date", "4-12")
+    assert again.err == ""  # no money given: no "money recorded before" note
+    assert rows_of(db_path, query) == [(1250,), (None,)]
+    ok(raised, "problem", "reopen", "1", "--reason", "又反复", "--date", "4-13")
+    ok(raised, "problem", "resolve", "1", "--how", "z", "--amount", "3", "--date", "4-14")
+    ok(raised, "problem", "edit", "1", "--amount", "0.00")
+    assert rows_of(db_path, query) == [(1250,), (None,), (None,)]
+    assert ok(raised, "selfcheck", "-f", "json").json()["figures"]["funds_yuan"] == "12.50"
+
+
+def test_minus_zero_is_said_to_be_negative(raised: Cli, unchanged: Unchanged) -> None:
+    result = unchanged(lambda: raised("problem", "resolve", "1", "--how", "x", "--amount", "-0"))
+    assert result.err.strip() == (
+        "“资金（--amount）”的金额“-0”是负数；资金指解决问题投入的钱，请写 0 或正数（如 12345.67）。"
+    )
 
 
 def test_illegal_transitions_refused(raised: Cli, unchanged: Unchanged) -> None:

@@ -274,7 +274,11 @@ def resolve(
         ),
     ] = None,
     amount: Annotated[
-        str | None, typer.Option("--amount", help="涉及资金（元，最多两位小数），如 12345.67。")
+        str | None,
+        typer.Option(
+            "--amount",
+            help="涉及资金（元，最多两位小数），如 12345.67、1.5万；没有资金不写（写 0 同样记为无）。",
+        ),
     ] = None,
     date: DateOpt = None,
 ) -> None:
@@ -364,7 +368,9 @@ def edit(
     ] = None,
     amount: Annotated[
         str | None,
-        typer.Option("--amount", help="改正最近一次解决登记的资金（元），写 0 则清除。"),
+        typer.Option(
+            "--amount", help="改正最近一次解决登记的资金（元）；写 0 则清除，记为无资金。"
+        ),
     ] = None,
     resolved_on: Annotated[
         str | None,

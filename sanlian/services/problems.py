@@ -484,7 +484,8 @@ def resolve(
     operator: str | None = None,
     notes: list[str] | None = None,
 ) -> dict[str, Any]:
-    """Resolved: what was done, the measures (送…) and the money in yuan (kept as fen).
+    """Resolved: what was done, the measures (送…) and the money in yuan (kept as fen; 0 is no
+    money, none kept, as ``edit --amount 0`` clears it).
 
     The money of every resolution counts (a problem reopened and resolved again may well
     have needed more); when money was recorded on an earlier resolution and is given again,
@@ -506,7 +507,7 @@ def resolve(
         key = labels.parse(labels.MEASURE, value, "帮扶措施（--measure）")
         if key not in keys:
             keys.append(key)
-    money = validate.money(amount, "资金（--amount）")
+    money = validate.money(amount, "资金（--amount）") or None  # 0: no money, as in ``edit``
     if money is not None and notes is not None:
         earlier = session.execute(
             select(func.sum(col(ProblemStep.amount_fen))).where(
