@@ -836,3 +836,29 @@ def test_an_unresolvable_problems_resolution_is_reopened_first(
         "只改正已解决问题最近一次的解决登记。如问题后来解决了，请先 sanlian problem reopen 1 "
         "--reason 原因，再用 sanlian problem resolve 1 登记。"
     )
+
+
+# --- due dates after the campaign year (QA: accepted silently) -----------------------------
+
+
+def test_a_due_date_after_the_campaign_year_is_noted(raised: Cli, db_path: Path) -> None:
+    """Taken, with a note: such a problem is never overdue in this year's self-inspection."""
+    note = (
+        "提示：问题 {} 的办理期限 {} 在 2026 年活动结束（2026-12-31）之后，2026 年的自查统计中"
+        "它即使仍未办结也不算超期；如期限写错了，可用 sanlian undo 撤销后重新登记。"
+    )
+    extended = ok(raised, "problem", "extend", "1", "--due", "2027-03-01", "--reason", "等批复")
+    assert "已延期至 2027-03-01" in extended.out
+    assert extended.err.strip() == note.format(1, "2027-03-01")
+    added = ok(raised, "problem", "add", "--enterprise", "1", "--category", "资金", "--text",
+               "贷款", "--due", "2027-06-01", "--date", "6-1")  # fmt: skip
+    assert added.err.strip() == note.format(2, "2027-06-01")
+    assert rows_of(db_path, "SELECT id, due_on FROM problem ORDER BY id") == [
+        (1, "2027-03-01"),
+        (2, "2027-06-01"),
+    ]
+    figures = ok(raised, "selfcheck", "-f", "json", "--as-of", "2026-12-31").json()["figures"]
+    assert (figures["problems_open"], figures["problems_overdue"]) == (2, 0)
+    # up to the year's last day: nothing to note
+    assert ok(raised, "problem", "add", "--enterprise", "1", "--category", "资金", "--text",
+              "担保", "--due", "12-31", "--date", "6-1").err == ""  # fmt: skip

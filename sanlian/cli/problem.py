@@ -242,7 +242,7 @@ def _step(
             operator=st.who,
             **values,
             **dates,
-            **({"notes": notes} if step == "resolve" else {}),
+            **({"notes": notes} if step in ("resolve", "extend") else {}),
         )
         said = action(record) if callable(action) else action
         st.journal(session, f"problem {step}", journal.format(id=problem_id, action=said))

@@ -280,6 +280,7 @@ def add(
         _same_problem_note(session, problem, target, notes)
         if owner_left is not None:
             notes.append(_handover_note(problem, owner_left, today))
+        _due_after_year_note(problem, notes)
     if not detail:
         return {"id": problem.id}
     return show(session, problem_id=problem.id, as_of=raised_on)
@@ -311,6 +312,24 @@ def _owner_of_raise(
             day=exc.params.get("day", ""),
             on=raised_on.isoformat(),
         ) from None
+
+
+def _due_after_year_note(problem: Problem, notes: list[str] | None) -> None:
+    """A note when ``problem``'s due date is after the end of the campaign year it was raised
+    in: the year's self-inspection counts it open at most, never overdue."""
+    from sanlian.i18n.messages import render
+
+    end = dt.date(problem.raised_on.year, 12, 31)
+    if notes is not None and problem.due_on > end:
+        notes.append(
+            render(
+                "problem_due_after_year",
+                id=problem.id,
+                due=problem.due_on.isoformat(),
+                year=end.year,
+                end=end.isoformat(),
+            )
+        )
 
 
 def _handover_note(problem: Problem, owner: Any, today: dt.date | None) -> str:
@@ -629,8 +648,10 @@ def extend(
     now: dt.datetime,
     today: dt.date | None = None,
     operator: str | None = None,
+    notes: list[str] | None = None,
 ) -> dict[str, Any]:
-    """Move the due date of an open problem later; the status stays."""
+    """Move the due date of an open problem later; the status stays. ``notes``: a note when
+    the new date is after the end of the campaign year (``_due_after_year_note``)."""
     from sanlian.services import validate
 
     problem = _get(session, problem_id)
@@ -642,6 +663,7 @@ def extend(
         )
     _step(session, problem, "extend", step_on, now=now, operator=operator, note=text, due_on=due_on)
     problem.due_on = due_on
+    _due_after_year_note(problem, notes)
     return _done(session, problem, step_on)
 
 
