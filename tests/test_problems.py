@@ -862,3 +862,30 @@ def test_a_due_date_after_the_campaign_year_is_noted(raised: Cli, db_path: Path)
     # up to the year's last day: nothing to note
     assert ok(raised, "problem", "add", "--enterprise", "1", "--category", "资金", "--text",
               "担保", "--due", "12-31", "--date", "6-1").err == ""  # fmt: skip
+
+
+# --- 矛盾纠纷 and the conflict flag (QA: --no-conflict left 矛盾纠纷 with 矛盾=否) -----------
+
+
+def test_a_dispute_keeps_its_conflict_flag(base: Cli, db_path: Path, unchanged: Unchanged) -> None:
+    """A problem of 矛盾纠纷 is a conflict, as ``problem add`` makes it: ``--no-conflict`` is
+    refused unless the category is corrected with it."""
+    ok(base, "problem", "add", "--community", "幸福社区", "--category", "矛盾纠纷", "--text",
+       "邻里纠纷", "--date", "4-1")  # fmt: skip
+    ok(base, "problem", "add", "--community", "幸福社区", "--category", "公共设施", "--text",
+       "路灯", "--date", "4-1")  # fmt: skip
+    said = (
+        "类别为“矛盾纠纷”的问题总算作矛盾纠纷，不能取消问题 {0} 的矛盾纠纷标记；如果不属于矛盾纠纷，"
+        "请同时改正类别，如 sanlian problem edit {0} --category 其他 --no-conflict。"
+    )
+    refused = unchanged(lambda: base("problem", "edit", "1", "--no-conflict"))
+    assert refused.err.strip() == said.format(1)
+    refused = unchanged(
+        lambda: base("problem", "edit", "2", "--category", "矛盾纠纷", "--no-conflict")
+    )
+    assert refused.err.strip() == said.format(2)
+    ok(base, "problem", "edit", "1", "--category", "其他", "--no-conflict")
+    query = "SELECT id, category, is_conflict FROM problem ORDER BY id"
+    assert rows_of(db_path, query) == [(1, "other", 0), (2, "facilities", 0)]
+    figures = ok(base, "selfcheck", "-f", "json").json()["figures"]
+    assert figures["conflicts_raised"] == 0

@@ -351,7 +351,9 @@ def edit(
     conflict: Annotated[
         bool | None,
         typer.Option(
-            "--conflict/--no-conflict", help="标记为矛盾纠纷，或取消标记。", show_default=False
+            "--conflict/--no-conflict",
+            help="标记为矛盾纠纷，或取消标记（类别为矛盾纠纷的问题须同时改类别）。",
+            show_default=False,
         ),
     ] = None,
     date: Annotated[str | None, typer.Option("--date", help="更换责任人的日期，默认今天。")] = None,

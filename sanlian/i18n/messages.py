@@ -288,6 +288,7 @@ MESSAGES: dict[str, str] = {
     "problem_owner_changed": "责任人由“{old}”改为“{new}”",
     "problem_owner_set": "指定责任人“{new}”",
     "problem_owner_left": "问题 {id} 的责任人“{name}”（编号 {owner}）{left} 起已不在册，{date} 的办理须由新的责任人来办；请先改派，如 sanlian problem edit {id} --owner 新责任人 --date {handover}，再登记这一步。",
+    "problem_conflict_category": "类别为“{category}”的问题总算作矛盾纠纷，不能取消问题 {id} 的矛盾纠纷标记；如果不属于矛盾纠纷，请同时改正类别，如 sanlian problem edit {id} --category 其他 --no-conflict。",
     "problem_due_after_year": "提示：问题 {id} 的办理期限 {due} 在 {year} 年活动结束（{end}）之后，{year} 年的自查统计中它即使仍未办结也不算超期；如期限写错了，可用 sanlian undo 撤销后重新登记。",
     "problem_owner_retired_on": "干部“{name}”（编号 {id}）已于 {day} 停用，不能担任 {on} 提出的问题的责任人；请另选一名在册干部（见 sanlian cadre list），停用之前提出的问题请写明当时的提出日期（{day} 之前）。",
     "problem_owner_leaves": "提示：问题 {id} 的责任人“{name}”（编号 {owner}）自 {left} 起不在册，问题仍未办结；此后的办理须由新的责任人来办，请改派，如 sanlian problem edit {id} --owner 新责任人{on}。",

@@ -717,6 +717,14 @@ def edit(
         if clean != problem.text:
             problem.text = clean
             changed.append("问题内容")
+    if is_conflict is False and problem.category in CONFLICT_CATEGORIES:
+        from sanlian.i18n.labels import CATEGORIES
+
+        raise RuleError(
+            "problem_conflict_category",
+            id=problem.id,
+            category=CATEGORIES[problem.target_kind][problem.category],
+        )
     if is_conflict is not None and is_conflict != problem.is_conflict:
         problem.is_conflict = is_conflict
         changed.append("矛盾纠纷标记")
