@@ -55,6 +55,7 @@ st AS (
   FROM problem_step
   WHERE problem_id IN later AND step_on <= :a
     AND kind IN ('raise', 'progress', 'reopen', 'resolve', 'close')
+    AND (kind <> 'progress' OR owner_id IS NULL)  -- a handover leaves the status
 ), du AS (
   SELECT problem_id, due_on,
          ROW_NUMBER() OVER (PARTITION BY problem_id ORDER BY step_on DESC, id DESC) AS rn
@@ -578,6 +579,7 @@ WITH st AS (
   SELECT problem_id, kind, step_on,
          ROW_NUMBER() OVER (PARTITION BY problem_id ORDER BY step_on DESC, id DESC) AS rn
   FROM problem_step WHERE kind IN ('raise', 'progress', 'reopen', 'resolve', 'close')
+    AND (kind <> 'progress' OR owner_id IS NULL)  -- a handover leaves the status
 ), du AS (
   SELECT problem_id, due_on,
          ROW_NUMBER() OVER (PARTITION BY problem_id ORDER BY step_on DESC, id DESC) AS rn

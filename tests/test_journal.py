@@ -382,7 +382,7 @@ def test_schema_v1_database_migrates_and_keeps_its_history(
     assert all(r["kind"] == "legacy" for r in rows)
     for table, count in counts.items():
         assert query(path, f"select count(*) from {table}")[0][0] == count
-    assert query(path, "select max(version) from schema_migrations") == [(8,)]
+    assert query(path, "select max(version) from schema_migrations") == [(9,)]
     pairs = (
         "select vc.visit_id, c.section_id, count(*) from visit_cadre vc"
         " join cadre c on c.id = vc.cadre_id group by 1, 2 order by 1, 2"

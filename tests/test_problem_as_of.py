@@ -9,11 +9,12 @@ The ledger (today 2026-06-15, default time limit 30 days):
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import Cli, Result
+from tests.conftest import Cli, Result, execute_sql, rows_of
 
 
 def ok(cli: Cli, *args: Any) -> Result:
@@ -140,3 +141,59 @@ def test_show_before_the_problem_was_raised_says_so(ledger: Cli) -> None:
         "问题 3 是在 2026-05-01 以后才提出的，那天还没有这个问题；"
         "请把 --as-of 改为提出日期或以后，或去掉它。"
     )
+
+
+# --- a handover is no progress (QA: a pending problem handed over showed as 办理中) ---------
+
+
+@pytest.fixture
+def handed(base: Cli) -> Cli:
+    """1. raised 5-01 (曾强), handed to 单丽 5-10, progress 5-20, handed to 张伟@综合科 6-01;
+    2. raised 5-01 (曾强), handed to 单丽 6-01, nothing else."""
+    for text in ("路灯", "下水道"):
+        ok(base, "problem", "add", "--community", "幸福社区", "--category", "公共设施",
+           "--text", text, "--owner", "曾强", "--date", "5-1")  # fmt: skip
+    ok(base, "problem", "edit", "1", "--owner", "单丽", "--date", "5-10")
+    ok(base, "problem", "progress", "1", "--note", "已联系施工队", "--date", "5-20")
+    ok(base, "problem", "edit", "1", "--owner", "张伟@综合科", "--date", "6-1")
+    ok(base, "problem", "edit", "2", "--owner", "单丽", "--date", "6-1")
+    return base
+
+
+def test_a_handover_leaves_the_status_as_it_was(handed: Cli) -> None:
+    def status(*args: str) -> dict[int, str]:
+        return {r["id"]: r["status"] for r in problems(handed, *args)}
+
+    assert status() == {1: "in_progress", 2: "pending"}
+    for day, expected in [
+        ("5-9", {1: "pending", 2: "pending"}),
+        ("5-10", {1: "pending", 2: "pending"}),  # handed over that day: still pending
+        ("5-19", {1: "pending", 2: "pending"}),
+        ("5-20", {1: "in_progress", 2: "pending"}),
+        ("5-31", {1: "in_progress", 2: "pending"}),
+        ("6-1", {1: "in_progress", 2: "pending"}),
+        ("6-15", {1: "in_progress", 2: "pending"}),
+    ]:
+        assert status("--as-of", day) == expected, day
+    ids = [r["id"] for r in problems(handed, "--status", "待办", "--as-of", "5-15")]
+    assert ids == [1, 2]
+    shown = ok(handed, "problem", "show", "1", "--as-of", "5-15", "-f", "json").json()
+    assert (shown["status"], shown["owner_id"]) == ("pending", 3)  # 单丽's since 5-10
+    said = ok(handed, "problem", "edit", "2", "--owner", "曾强", "--date", "6-2")
+    assert "已修改问题 2" in said.out
+    assert status() == {1: "in_progress", 2: "pending"}
+    assert ok(handed, "db", "check").code == 0
+
+
+def test_pending_problems_handed_over_before_are_pending_again(handed: Cli, db_path: Path) -> None:
+    """Migration 9: a handover stored a pending problem as in progress; opened, it is pending
+    again, as its steps give; one that had progress stays in progress."""
+    execute_sql(db_path, "UPDATE problem SET status = 'in_progress'")
+    wrong = handed("db", "check")
+    assert wrong.code == 1 and "问题编号 2：状态为“办理中”，但最后一步是" in wrong.out, wrong
+    execute_sql(db_path, "DELETE FROM schema_migrations WHERE version = 9")
+    assert ok(handed, "db", "check").code == 0  # opened: migration 9 runs
+    assert rows_of(db_path, "SELECT id, status FROM problem ORDER BY id") == [
+        (1, "in_progress"),
+        (2, "pending"),
+    ]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import Cli, Result
+from tests.conftest import Cli, Result, rows_of
 
 Unchanged = Callable[[Callable[[], Result]], Result]
 
@@ -137,6 +138,71 @@ def test_negative_amount_said_to_be_negative(
     result = unchanged(lambda: raised("problem", "resolve", "1", "--how", "x", "--amount", amount))
     assert f"“资金（--amount）”的金额“{amount}”是负数" in result.err
     assert "请写 0 或正数" in result.err
+
+
+@pytest.mark.parametrize(
+    ("typed", "quoted"),
+    [
+        ("10000000000", "10000000000"),  # eleven digits from a 1, but no mobile number
+        ("20,000,000,000", "20,000,000,000"),
+        ("13812345678", "138****5678"),  # a mobile number typed here by mistake: masked
+        ("138 1234 5678", "138****5678"),
+    ],
+)
+def test_an_amount_is_quoted_as_typed_unless_it_is_a_phone_number(
+    raised: Cli, unchanged: Unchanged, typed: str, quoted: str
+) -> None:
+    """QA: 10000000000 was quoted as “100****0000”, as a phone number is masked."""
+    result = unchanged(lambda: raised("problem", "resolve", "1", "--how", "x", "--amount", typed))
+    assert f"“资金（--amount）”的金额“{quoted}”" in result.err, result
+    assert len(result.err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "fen"),
+    [
+        ("1,234.5万", 1_234_500_000),  # refused, while 1,234.50 and 1.5万 were taken
+        (".5", 50),
+        ("5.", 500),
+        ("1,234.50", 123_450),
+        ("1.5万", 1_500_000),
+        (".5万", 500_000),
+    ],
+)
+def test_amounts_written_either_way_are_read_alike(
+    raised: Cli, db_path: Path, typed: str, fen: int
+) -> None:
+    ok(raised, "problem", "resolve", "1", "--how", "x", "--amount", typed)
+    assert rows_of(db_path, "SELECT amount_fen FROM problem_step WHERE kind = 'resolve'") == [
+        (fen,)
+    ]
+
+
+def test_zero_is_no_money_on_resolving_as_on_correcting(raised: Cli, db_path: Path) -> None:
+    """``resolve --amount 0`` stored 0.00 while ``edit --amount 0`` cleared it to 无: both are
+    no money now, as not writing --amount is."""
+    query = "SELECT amount_fen FROM problem_step WHERE kind = 'resolve' ORDER BY id"
+    ok(raised, "problem", "resolve", "1", "--how", "x", "--amount", "0", "--date", "4-10")
+    assert rows_of(db_path, query) == [(None,)]
+    assert show(raised, 1)["amount"] is None
+    ok(raised, "problem", "edit", "1", "--amount", "12.5")
+    assert rows_of(db_path, query) == [(1250,)]
+    ok(raised, "problem", "reopen", "1", "--reason", "反复", "--date", "4-11")
+    again = ok(raised, "problem", "resolve", "1", "--how", "y", "--amount", "0万", "--date", "4-12")
+    assert again.err == ""  # no money given: no "money recorded before" note
+    assert rows_of(db_path, query) == [(1250,), (None,)]
+    ok(raised, "problem", "reopen", "1", "--reason", "又反复", "--date", "4-13")
+    ok(raised, "problem", "resolve", "1", "--how", "z", "--amount", "3", "--date", "4-14")
+    ok(raised, "problem", "edit", "1", "--amount", "0.00")
+    assert rows_of(db_path, query) == [(1250,), (None,), (None,)]
+    assert ok(raised, "selfcheck", "-f", "json").json()["figures"]["funds_yuan"] == "12.50"
+
+
+def test_minus_zero_is_said_to_be_negative(raised: Cli, unchanged: Unchanged) -> None:
+    result = unchanged(lambda: raised("problem", "resolve", "1", "--how", "x", "--amount", "-0"))
+    assert result.err.strip() == (
+        "“资金（--amount）”的金额“-0”是负数；资金指解决问题投入的钱，请写 0 或正数（如 12345.67）。"
+    )
 
 
 def test_illegal_transitions_refused(raised: Cli, unchanged: Unchanged) -> None:
@@ -525,7 +591,7 @@ def test_problem_edit_owner_after_the_owner_is_retired(raised: Cli, unchanged: U
     assert "已修改问题 1" in result.out and "曾强" in result.out
     record = show(raised, 1)
     assert record["owner"] == "曾强" and record["owner_retired"] is False
-    assert record["status"] == "in_progress" and record["last_step_on"] == "2026-06-01"
+    assert record["status"] == "pending" and record["last_step_on"] == "2026-06-01"
     step = record["timeline"][-1]
     assert (step["kind"], step["step_on"]) == ("progress", "2026-06-01")
     assert step["note"] == "责任人由“单丽（综合科）”改为“曾强（办公室）”"
@@ -770,3 +836,56 @@ def test_an_unresolvable_problems_resolution_is_reopened_first(
         "只改正已解决问题最近一次的解决登记。如问题后来解决了，请先 sanlian problem reopen 1 "
         "--reason 原因，再用 sanlian problem resolve 1 登记。"
     )
+
+
+# --- due dates after the campaign year (QA: accepted silently) -----------------------------
+
+
+def test_a_due_date_after_the_campaign_year_is_noted(raised: Cli, db_path: Path) -> None:
+    """Taken, with a note: such a problem is never overdue in this year's self-inspection."""
+    note = (
+        "提示：问题 {} 的办理期限 {} 在 2026 年活动结束（2026-12-31）之后，2026 年的自查统计中"
+        "它即使仍未办结也不算超期；如期限写错了，可用 sanlian undo 撤销后重新登记。"
+    )
+    extended = ok(raised, "problem", "extend", "1", "--due", "2027-03-01", "--reason", "等批复")
+    assert "已延期至 2027-03-01" in extended.out
+    assert extended.err.strip() == note.format(1, "2027-03-01")
+    added = ok(raised, "problem", "add", "--enterprise", "1", "--category", "资金", "--text",
+               "贷款", "--due", "2027-06-01", "--date", "6-1")  # fmt: skip
+    assert added.err.strip() == note.format(2, "2027-06-01")
+    assert rows_of(db_path, "SELECT id, due_on FROM problem ORDER BY id") == [
+        (1, "2027-03-01"),
+        (2, "2027-06-01"),
+    ]
+    figures = ok(raised, "selfcheck", "-f", "json", "--as-of", "2026-12-31").json()["figures"]
+    assert (figures["problems_open"], figures["problems_overdue"]) == (2, 0)
+    # up to the year's last day: nothing to note
+    assert ok(raised, "problem", "add", "--enterprise", "1", "--category", "资金", "--text",
+              "担保", "--due", "12-31", "--date", "6-1").err == ""  # fmt: skip
+
+
+# --- 矛盾纠纷 and the conflict flag (QA: --no-conflict left 矛盾纠纷 with 矛盾=否) -----------
+
+
+def test_a_dispute_keeps_its_conflict_flag(base: Cli, db_path: Path, unchanged: Unchanged) -> None:
+    """A problem of 矛盾纠纷 is a conflict, as ``problem add`` makes it: ``--no-conflict`` is
+    refused unless the category is corrected with it."""
+    ok(base, "problem", "add", "--community", "幸福社区", "--category", "矛盾纠纷", "--text",
+       "邻里纠纷", "--date", "4-1")  # fmt: skip
+    ok(base, "problem", "add", "--community", "幸福社区", "--category", "公共设施", "--text",
+       "路灯", "--date", "4-1")  # fmt: skip
+    said = (
+        "类别为“矛盾纠纷”的问题总算作矛盾纠纷，不能取消问题 {0} 的矛盾纠纷标记；如果不属于矛盾纠纷，"
+        "请同时改正类别，如 sanlian problem edit {0} --category 其他 --no-conflict。"
+    )
+    refused = unchanged(lambda: base("problem", "edit", "1", "--no-conflict"))
+    assert refused.err.strip() == said.format(1)
+    refused = unchanged(
+        lambda: base("problem", "edit", "2", "--category", "矛盾纠纷", "--no-conflict")
+    )
+    assert refused.err.strip() == said.format(2)
+    ok(base, "problem", "edit", "1", "--category", "其他", "--no-conflict")
+    query = "SELECT id, category, is_conflict FROM problem ORDER BY id"
+    assert rows_of(db_path, query) == [(1, "other", 0), (2, "facilities", 0)]
+    figures = ok(base, "selfcheck", "-f", "json").json()["figures"]
+    assert figures["conflicts_raised"] == 0

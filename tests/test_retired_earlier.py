@@ -5,9 +5,10 @@ is refused, and the refusal says the day and what to write."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from tests.conftest import Cli, dump
+from tests.conftest import Cli, Result, dump, rows_of
 
 
 def _ok(cli: Cli, *args: str) -> str:
@@ -45,11 +46,13 @@ def test_records_of_the_days_before_the_retirement_name_it(base: Cli, db_path: P
                 "#3" if "#3" in args else "单丽"
             )
         ), result.err
-    # a problem's owner answers for it from now on: one in use
+    # a problem's owner: one on the roster the day it was raised
     result = base("problem", "add", "--household", "王秀英", "--category", "就学", "--text",
-                  "上学路远", "--owner", "单丽", "--date", "5-20")  # fmt: skip
+                  "上学路远", "--owner", "单丽", "--date", "6-15")  # fmt: skip
     assert result.code == 1 and result.err.strip() == (
-        "干部“单丽”（编号 3）已停用，不能担任问题的责任人；请另选一名在册干部（见 sanlian cadre list）。"
+        "干部“单丽”（编号 3）已于 2026-06-15 停用，不能担任 2026-06-15 提出的问题的责任人；"
+        "请另选一名在册干部（见 sanlian cadre list），停用之前提出的问题请写明当时的提出日期"
+        "（2026-06-15 之前）。"
     ), result
     assert dump(db_path) == before
 
@@ -196,6 +199,64 @@ def test_a_new_problem_is_owned_by_the_namesake_in_use_now(base: Cli) -> None:
                  "看病难", "--owner", "张伟", "--date", "3-1")  # fmt: skip
     assert added.code == 0, added
     assert base("problem", "show", "1", "-f", "json").json()["owner_id"] == 1
-    refused = base("problem", "add", "--household", "王秀英", "--category", "就医", "--text",
-                   "看病难", "--owner", "#2", "--date", "3-1")  # fmt: skip
-    assert refused.code == 1 and "不能担任问题的责任人" in refused.err, refused
+    # named by its number, the one who left: theirs (raised before), to be handed over
+    theirs = base("problem", "add", "--household", "王秀英", "--category", "就医", "--text",
+                  "看病难", "--owner", "#2", "--date", "3-1")  # fmt: skip
+    assert theirs.code == 0 and "请改派，如 sanlian problem edit 2 --owner" in theirs.err, theirs
+    assert base("problem", "show", "2", "-f", "json").json()["owner_id"] == 2
+
+
+def test_a_problem_raised_before_its_owner_left_is_theirs_until_handed_over(
+    base: Cli, db_path: Path, unchanged: Callable[[Callable[[], Result]], Result]
+) -> None:
+    """曾强 left on 6-12: a problem raised on 6-11 (or at his visit of 6-10), entered later, is
+    his, as his visits and reports of those days are; as it is open, a note says to hand it
+    over, and its steps from 6-12 wait for the handover. One raised on 6-12 is refused."""
+    _ok(base, "visit", "add", "--date", "6-10", "--cadre", "曾强", "--household", "王秀英",
+        "--form", "phone")  # fmt: skip
+    _ok(base, "cadre", "remove", "曾强", "--force", "--date", "6-12")
+    added = base("problem", "add", "--household", "王秀英", "--category", "就医", "--text",
+                 "复诊", "--owner", "曾强", "--date", "6-11")  # fmt: skip
+    assert added.code == 0, added
+    assert "已登记问题 1" in added.out
+    assert added.err.strip() == (
+        "提示：问题 1 的责任人“曾强”（编号 4）自 2026-06-12 起不在册，问题仍未办结；"
+        "此后的办理须由新的责任人来办，请改派，如 sanlian problem edit 1 --owner 新责任人"
+        " --date 2026-06-12。"
+    )
+    by_visit = base("problem", "add", "--visit", "1", "--category", "就医", "--text", "复查",
+                    "--owner", "曾强")  # fmt: skip
+    assert by_visit.code == 0 and "problem edit 2 --owner 新责任人 --date 2026-06-12" in (
+        by_visit.err
+    ), by_visit
+    assert rows_of(db_path, "SELECT id, owner_id, raised_on, status FROM problem") == [
+        (1, 4, "2026-06-11", "pending"),
+        (2, 4, "2026-06-10", "pending"),
+    ]
+    _ok(base, "problem", "progress", "1", "--note", "已联系医院", "--date", "6-11")
+    refused = unchanged(
+        lambda: base("problem", "progress", "1", "--note", "再联系", "--date", "6-12")
+    )
+    assert "请先改派，如 sanlian problem edit 1 --owner 新责任人 --date 2026-06-12" in refused.err
+    _ok(base, "problem", "edit", "1", "--owner", "单丽", "--date", "6-12")
+    _ok(base, "problem", "progress", "1", "--note", "再联系", "--date", "6-13")
+    late = unchanged(
+        lambda: base(
+            "problem",
+            "add",
+            "--household",
+            "王秀英",
+            "--category",
+            "就医",
+            "--text",
+            "又一件",
+            "--owner",
+            "曾强",
+            "--date",
+            "6-12",
+        )  # fmt: skip
+    )
+    assert "已于 2026-06-12 停用，不能担任 2026-06-12 提出的问题的责任人" in late.err, late
+    figures = base("selfcheck", "-f", "json").json()["figures"]
+    assert (figures["problems_raised"], figures["problems_open"]) == (2, 2)
+    assert base("db", "check").code == 0

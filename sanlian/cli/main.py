@@ -427,7 +427,7 @@ def main(argv: list[str] | None = None, *, command: typer.core.TyperGroup | None
         context.state().flush_notes()
         _journal_what_was_shown()
         hint = _quotes_hint(exc) or _near_hint(exc)
-        sys.stderr.write(context.mask_text(exc.message + hint) + "\n")
+        sys.stderr.write(exc.shown(context.mask_text, hint) + "\n")
         return exc.exit_code
     except te.Exit as exc:
         if _interrupted(exc):

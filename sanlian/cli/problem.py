@@ -148,7 +148,12 @@ def add(
     ] = None,
     category: Annotated[str | None, typer.Option("--category", help=_categories_help())] = None,
     text: Annotated[str | None, typer.Option("--text", help="问题或诉求的内容。")] = None,
-    owner: Annotated[str | None, typer.Option("--owner", help="责任干部。")] = None,
+    owner: Annotated[
+        str | None,
+        typer.Option(
+            "--owner", help="责任干部：提出那天在册的干部（此后已停用的，登记后请改派）。"
+        ),
+    ] = None,
     date: DateOpt = None,
     due: Annotated[
         str | None, typer.Option("--due", help="办理期限；默认提出日期加活动规定的办理时限。")
@@ -237,7 +242,7 @@ def _step(
             operator=st.who,
             **values,
             **dates,
-            **({"notes": notes} if step == "resolve" else {}),
+            **({"notes": notes} if step in ("resolve", "extend") else {}),
         )
         said = action(record) if callable(action) else action
         st.journal(session, f"problem {step}", journal.format(id=problem_id, action=said))
@@ -269,7 +274,11 @@ def resolve(
         ),
     ] = None,
     amount: Annotated[
-        str | None, typer.Option("--amount", help="涉及资金（元，最多两位小数），如 12345.67。")
+        str | None,
+        typer.Option(
+            "--amount",
+            help="涉及资金（元，最多两位小数），如 12345.67、1.5万；没有资金不写（写 0 同样记为无）。",
+        ),
     ] = None,
     date: DateOpt = None,
 ) -> None:
@@ -333,7 +342,8 @@ def edit(
     owner: Annotated[
         str | None,
         typer.Option(
-            "--owner", help="改由这名在册干部负责；未办结的问题记入办理过程（日期见 --date）。"
+            "--owner",
+            help="改由这名在册干部负责；未办结的问题记入办理过程（日期见 --date），状态不变。",
         ),
     ] = None,
     category: Annotated[str | None, typer.Option("--category", help=_categories_help())] = None,
@@ -341,7 +351,9 @@ def edit(
     conflict: Annotated[
         bool | None,
         typer.Option(
-            "--conflict/--no-conflict", help="标记为矛盾纠纷，或取消标记。", show_default=False
+            "--conflict/--no-conflict",
+            help="标记为矛盾纠纷，或取消标记（类别为矛盾纠纷的问题须同时改类别）。",
+            show_default=False,
         ),
     ] = None,
     date: Annotated[str | None, typer.Option("--date", help="更换责任人的日期，默认今天。")] = None,
@@ -358,7 +370,9 @@ def edit(
     ] = None,
     amount: Annotated[
         str | None,
-        typer.Option("--amount", help="改正最近一次解决登记的资金（元），写 0 则清除。"),
+        typer.Option(
+            "--amount", help="改正最近一次解决登记的资金（元）；写 0 则清除，记为无资金。"
+        ),
     ] = None,
     resolved_on: Annotated[
         str | None,

@@ -638,6 +638,23 @@ def m0008_name_dots(op: Operations) -> None:
                 conn.execute(sa.update(table).where(table.c.id == ref_id).values(name=folded))
 
 
+def m0009_handover_status(op: Operations) -> None:
+    """A handover (``problem edit --owner`` of an open problem: a progress step with the new
+    owner) is no progress: the status stays as it was. Handovers of pending problems made
+    before set them in progress; those whose latest step but handovers and extensions is the
+    raise are pending again, as their steps give (``db check``, reports of past days)."""
+    conn = op.get_bind()
+    conn.execute(
+        sa.text(
+            "UPDATE problem SET status = 'pending' WHERE status = 'in_progress' AND ("
+            "SELECT s.kind FROM problem_step s WHERE s.problem_id = problem.id"
+            " AND s.kind IN ('raise', 'progress', 'reopen', 'resolve', 'close')"
+            " AND (s.kind <> 'progress' OR s.owner_id IS NULL)"
+            " ORDER BY s.step_on DESC, s.id DESC LIMIT 1) = 'raise'"
+        )
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Operations], None]]] = [
     (1, "initial", m0001_initial),
     (2, "change_journal", m0002_change_journal),
@@ -647,4 +664,5 @@ MIGRATIONS: list[tuple[int, str, Callable[[Operations], None]]] = [
     (6, "name_readings", m0006_name_readings),
     (7, "problem_handovers", m0007_problem_handovers),
     (8, "name_dots", m0008_name_dots),
+    (9, "handover_status", m0009_handover_status),
 ]

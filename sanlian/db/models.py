@@ -199,7 +199,8 @@ class VisitSection(SQLModel, table=True):
 class Problem(SQLModel, table=True):
     """A problem raised (问题/诉求) against exactly one target, with a timeline in ``problem_step``.
 
-    ``status``: pending (raised, no step since) → in_progress (a progress step, or reopen) →
+    ``status``: pending (raised, no step since but extensions and handovers) → in_progress (a
+    progress step that is no handover, or reopen) →
     resolved (``resolved_on`` = date of the latest resolve step) or unresolvable (``closed_on``
     = date of the close step, a reason required). Reopen clears ``resolved_on``/``closed_on``
     and returns to in_progress. ``due_on`` is the current due date (extend moves it; the

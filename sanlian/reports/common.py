@@ -109,6 +109,7 @@ def _any(session: Session, key: Any, condition: Any) -> bool:
     return bool(session.info[key])
 
 
+# the status a step leaves (a handover, a progress step with an owner, leaves it as it was)
 STATUS_AFTER = {
     "raise": "pending",
     "progress": "in_progress",
@@ -133,22 +134,25 @@ def problem_as_of(problem: Table, step: Table, as_of: dt.date, handovers: bool =
     Kept for the next report of the same day (SQLAlchemy's statements never change once
     built): a briefing asked for it a dozen times, ≈ 0.7 ms each, in the shell every time.
     """
-    from sqlalchemy import case, func, select, union_all
+    from sqlalchemy import case, func, not_, select, union_all
+
+    from sanlian.services.problems import is_handover
 
     p, s = problem.c, step.c
 
-    def latest(column: Any, kinds: tuple[str, ...]) -> Any:
+    def latest(column: Any, kinds: tuple[str, ...], *more: Any) -> Any:
         return (
             select(column)
-            .where(s.problem_id == p.id, s.kind.in_(kinds), s.step_on <= as_of)
+            .where(s.problem_id == p.id, s.kind.in_(kinds), s.step_on <= as_of, *more)
             .order_by(s.step_on.desc(), s.id.desc())
             .limit(1)
             .scalar_subquery()
         )
 
     status_kinds = tuple(STATUS_AFTER)
-    last_kind = latest(s.kind, status_kinds)
-    last_on = latest(s.step_on, status_kinds)
+    moved = not_(is_handover(s))  # a handover leaves the status as it was
+    last_kind = latest(s.kind, status_kinds, moved)
+    last_on = latest(s.step_on, status_kinds, moved)
     status = case(STATUS_AFTER, value=last_kind, else_=p.status)
     changing = ("status", "resolved_on", "closed_on", "due_on", "last_step_on", "owner_id")
     kept = [c for c in p if c.name not in changing]

@@ -135,6 +135,7 @@ def _finding(key: str, records: list[str], *, limit: int = 20) -> dict[str, Any]
 
 
 _ACTIVE = "l.start_on <= :today and (l.end_on is null or l.end_on >= :today)"
+# the status a step leaves (extensions and handovers, progress steps with an owner, leave it)
 _STATUS_AFTER = {
     "raise": "pending",
     "progress": "in_progress",
@@ -469,7 +470,8 @@ def _problem_status(session: Session, _today: dt.date) -> list[str]:
         session,
         "select p.id, p.status, p.raised_on, p.resolved_on, p.closed_on, p.last_step_on, "
         "(select s.kind from problem_step s where s.problem_id = p.id "
-        "and s.kind <> 'extend' order by s.step_on desc, s.id desc limit 1), "
+        "and s.kind <> 'extend' and (s.kind <> 'progress' or s.owner_id is null) "
+        "order by s.step_on desc, s.id desc limit 1), "
         "g.first, g.latest, g.raises, g.res, g.clo "
         "from problem p left join (select problem_id, min(step_on) as first, "
         "max(step_on) as latest, sum(case when kind = 'raise' then 1 else 0 end) as raises, "

@@ -4,7 +4,10 @@ pending (待办) → in_progress (办理中) → resolved (已解决); or unreso
 a reason required; reopen returns a resolved or closed problem to in_progress; extend moves
 the due date of an open one. No step may be dated before the raise or before the latest step,
 nor after today (a step records what has happened). An owner changed by ``edit`` on an open
-problem is a ``progress`` step too, so the timeline says who was responsible when.
+problem is a ``progress`` step too (a handover: its ``owner_id`` set), so the timeline says
+who was responsible when; a handover is no progress: the status stays as it was (a pending
+problem handed over is still pending), wherever the status is rebuilt from the steps
+(``is_handover``).
 """
 
 from __future__ import annotations
@@ -24,6 +27,17 @@ if TYPE_CHECKING:
     from sanlian.services.lookups import Lookups
 
 OPEN = ("pending", "in_progress")
+
+
+def is_handover(step: Any) -> Any:
+    """Whether a step (``problem_step``'s columns) is a handover: a ``progress`` step with the
+    cadre the problem was given to. A handover is no progress: it leaves the status as it was
+    (as an extension does), so the status of a day is that of the latest other step."""
+    from sqlalchemy import and_
+
+    return and_(step.kind == "progress", step.owner_id.is_not(None))
+
+
 # step kind → (statuses it may follow, what the sentence calls it)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "progress": (OPEN, "登记办理进展"),
@@ -171,7 +185,6 @@ def add(
     not ``show``'s record."""
     from sanlian.db.models import REGISTRY_MODELS, Problem, Visit
     from sanlian.services import validate
-    from sanlian.services.lookups import resolved
     from sanlian.services.visits import (
         TARGET_COLUMN,
         check_in_campaign,
@@ -222,14 +235,12 @@ def add(
     is_conflict = is_conflict or key in CONFLICT_CATEGORIES  # a dispute is a social conflict
     clean_text = validate.text(text, "问题内容（--text）", required=True, limit=2000)
     owner_id = None
+    owner_left: Any = None  # the owner, if they have left since (the problem back-filled)
     if owner is not None:
-        try:  # one in use now: who answers for it from now on
-            owner_id = resolved(session, "cadre", owner, lookups).id
-        except ValidationError as exc:  # one who has left: said so, and what to do
-            if exc.key not in ("ref_retired", "ref_retired_on"):
-                raise
-            name = str(exc.params.get("ref", owner))
-            raise RuleError("problem_owner_retired", name=name, id=exc.params["id"]) from None
+        person = _owner_of_raise(session, owner, raised_on, lookups)
+        owner_id = person.id
+        if person.retired_on is not None:
+            owner_left = person
     if due_on is None:
         due_on = _due_default(session, raised_on)
     elif due_on < raised_on:
@@ -267,9 +278,75 @@ def add(
     assert problem.id is not None
     if notes is not None:
         _same_problem_note(session, problem, target, notes)
+        if owner_left is not None:
+            notes.append(_handover_note(problem, owner_left, today))
+        _due_after_year_note(problem, notes)
     if not detail:
         return {"id": problem.id}
     return show(session, problem_id=problem.id, as_of=raised_on)
+
+
+def _owner_of_raise(
+    session: Session, owner: str | int, raised_on: dt.date, lookups: Lookups | None
+) -> Any:
+    """The cadre ``owner`` names as a new problem's owner: one in use now (a namesake who has
+    left is passed by), else one who was on the roster the day it was raised and has left
+    since (a problem of before, back-filled: its later steps wait for a handover, as
+    ``_check_owner_on_roster`` has it). One off the roster that day is refused, saying so."""
+    from sanlian.services.lookups import resolved
+
+    try:  # one in use now: who answers for it from now on
+        return resolved(session, "cadre", owner, lookups)
+    except ValidationError as exc:
+        if exc.key not in ("ref_retired", "ref_retired_on"):
+            raise
+    try:  # one who has left since the day it was raised
+        return resolved(session, "cadre", owner, lookups, on=raised_on)
+    except ValidationError as exc:  # one who had left by then: said so, and what to do
+        if exc.key not in ("ref_retired", "ref_retired_on"):
+            raise
+        raise RuleError(
+            "problem_owner_retired_on",
+            name=str(exc.params.get("ref", owner)),
+            id=exc.params["id"],
+            day=exc.params.get("day", ""),
+            on=raised_on.isoformat(),
+        ) from None
+
+
+def _due_after_year_note(problem: Problem, notes: list[str] | None) -> None:
+    """A note when ``problem``'s due date is after the end of the campaign year it was raised
+    in: the year's self-inspection counts it open at most, never overdue."""
+    from sanlian.i18n.messages import render
+
+    end = dt.date(problem.raised_on.year, 12, 31)
+    if notes is not None and problem.due_on > end:
+        notes.append(
+            render(
+                "problem_due_after_year",
+                id=problem.id,
+                due=problem.due_on.isoformat(),
+                year=end.year,
+                end=end.isoformat(),
+            )
+        )
+
+
+def _handover_note(problem: Problem, owner: Any, today: dt.date | None) -> str:
+    """A note that ``problem``, raised before its ``owner`` left and open, is to be handed
+    over: the steps from the day they left are a new owner's (``problem edit --owner``)."""
+    from sanlian.i18n.messages import render
+
+    left: dt.date = owner.retired_on
+    on = "" if today is not None and left > today else f" --date {left.isoformat()}"
+    return render(
+        "problem_owner_leaves",
+        id=problem.id,
+        name=owner.name,
+        owner=owner.id,
+        left=left.isoformat(),
+        on=on,
+    )
 
 
 def _same_problem_note(session: Session, problem: Problem, target: Any, notes: list[str]) -> None:
@@ -426,7 +503,8 @@ def resolve(
     operator: str | None = None,
     notes: list[str] | None = None,
 ) -> dict[str, Any]:
-    """Resolved: what was done, the measures (送…) and the money in yuan (kept as fen).
+    """Resolved: what was done, the measures (送…) and the money in yuan (kept as fen; 0 is no
+    money, none kept, as ``edit --amount 0`` clears it).
 
     The money of every resolution counts (a problem reopened and resolved again may well
     have needed more); when money was recorded on an earlier resolution and is given again,
@@ -448,7 +526,7 @@ def resolve(
         key = labels.parse(labels.MEASURE, value, "帮扶措施（--measure）")
         if key not in keys:
             keys.append(key)
-    money = validate.money(amount, "资金（--amount）")
+    money = validate.money(amount, "资金（--amount）") or None  # 0: no money, as in ``edit``
     if money is not None and notes is not None:
         earlier = session.execute(
             select(func.sum(col(ProblemStep.amount_fen))).where(
@@ -570,8 +648,10 @@ def extend(
     now: dt.datetime,
     today: dt.date | None = None,
     operator: str | None = None,
+    notes: list[str] | None = None,
 ) -> dict[str, Any]:
-    """Move the due date of an open problem later; the status stays."""
+    """Move the due date of an open problem later; the status stays. ``notes``: a note when
+    the new date is after the end of the campaign year (``_due_after_year_note``)."""
     from sanlian.services import validate
 
     problem = _get(session, problem_id)
@@ -583,6 +663,7 @@ def extend(
         )
     _step(session, problem, "extend", step_on, now=now, operator=operator, note=text, due_on=due_on)
     problem.due_on = due_on
+    _due_after_year_note(problem, notes)
     return _done(session, problem, step_on)
 
 
@@ -604,9 +685,9 @@ def edit(
     """Change the owner, category, text or conflict flag, or correct the latest resolution;
     returns the record and what changed.
 
-    A new owner must be on the roster. On an open problem the change is a ``progress`` step
-    dated ``step_on`` (so an open problem that was pending is in progress from then); on a
-    finished one no step is written, since a step after its resolution would reopen it in
+    A new owner must be on the roster. On an open problem the change is a handover, a
+    ``progress`` step dated ``step_on`` with the new owner, that leaves the status as it was
+    (a pending problem stays pending: nobody has worked on it yet); on a finished one no step is written, since a step after its resolution would reopen it in
     the timeline, and a note says so. Text, category and the conflict flag are corrections
     of the record and leave the timeline alone; so is ``resolution`` (see ``_correct``).
     """
@@ -636,6 +717,14 @@ def edit(
         if clean != problem.text:
             problem.text = clean
             changed.append("问题内容")
+    if is_conflict is False and problem.category in CONFLICT_CATEGORIES:
+        from sanlian.i18n.labels import CATEGORIES
+
+        raise RuleError(
+            "problem_conflict_category",
+            id=problem.id,
+            category=CATEGORIES[problem.target_kind][problem.category],
+        )
     if is_conflict is not None and is_conflict != problem.is_conflict:
         problem.is_conflict = is_conflict
         changed.append("矛盾纠纷标记")
@@ -666,8 +755,7 @@ def edit(
                     operator=operator,
                     note=note,
                     handed_to=person.id,
-                )
-                problem.status = "in_progress"
+                )  # (no progress: the status stays)
             elif notes is not None:
                 notes.append(
                     render(

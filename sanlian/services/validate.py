@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 
-from sanlian.errors import ValidationError
+from sanlian.errors import AsTyped, ValidationError
 
 
 def normalize(value: str) -> str:
@@ -271,36 +271,53 @@ def money(value: str | Decimal | None, field: str) -> Decimal | None:
     """Yuan as an exact Decimal with at most two places (never a float).
 
     Accepted: ``12345.67``, ``12,345.67`` (thousands separators in their places), ``¥12,345.67``,
-    ``500元``, ``1.2万`` (元), full-width digits. Refused: signs, exponents, misplaced separators, more than
-    two decimals, amounts of 100 亿 or more.
+    ``500元``, ``1.2万`` and ``1,234.5万`` (元), ``.5`` and ``5.``, full-width digits. Refused:
+    signs (``-0`` too: said to be negative), exponents, misplaced separators, more than two
+    decimals (six before 万), amounts of 100 亿 or more. A refused value is quoted as typed
+    (``AsTyped``: a figure, not a phone number).
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     raw = str(value)
     clean = normalize(raw).replace("，", ",").replace("¥", "").replace("￥", "")
     clean = clean.removesuffix("元").strip()
-    negative = re.fullmatch(r"[-－−‐–]\s*[\d.,]+\s*万?", clean)
-    if negative and re.search(r"[1-9]", clean):  # a refund or a typo: not what was spent
-        raise ValidationError("money_negative", field=field, value=raw)
-    wan = clean.endswith("万")  # 1.2万 (元): ten thousand yuan, as ledgers often write money
-    if wan:
-        clean = clean.removesuffix("万").strip()
-        if not re.fullmatch(r"\d+(\.\d{1,6})?", clean):
-            raise ValidationError("money_invalid", field=field, value=raw)
-        clean = str(Decimal(clean) * 10000)
-        if not re.fullmatch(r"\d+(\.\d{1,2})?", clean.rstrip("0").rstrip(".") or "0"):
-            raise ValidationError("money_invalid", field=field, value=raw)
-        clean = clean.rstrip("0").rstrip(".") if "." in clean else clean
-    if "," in clean:
-        if not re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d*)?", clean):
-            raise ValidationError("money_invalid", field=field, value=raw)
-        clean = clean.replace(",", "")
-    if not re.fullmatch(r"\d+(\.\d{1,2})?", clean):
-        raise ValidationError("money_invalid", field=field, value=raw)
-    amount = Decimal(clean)
+    sign = re.match(r"[-－−‐–]\s*", clean)
+    if sign is not None:  # a refund or a typo: not what was spent
+        key = "money_invalid" if _yuan(clean[sign.end() :]) is None else "money_negative"
+        raise ValidationError(key, field=field, value=AsTyped(raw))
+    amount = _yuan(clean)
+    if amount is None:
+        raise ValidationError("money_invalid", field=field, value=AsTyped(raw))
     if amount >= MONEY_LIMIT:
-        raise ValidationError("money_too_large", field=field, value=raw)
+        raise ValidationError("money_too_large", field=field, value=AsTyped(raw))
     return amount.quantize(Decimal("0.01"))
+
+
+# a number as money is written: digits, or thousands separated by commas in their places, then
+# maybe a point and decimals (``5.``, ``.5``: either part may be left out, not both)
+_MONEY = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d*))?")
+
+
+def _yuan(text: str) -> Decimal | None:
+    """``text`` (no sign, no ¥ or 元) as yuan, ``万`` after it for ten thousand yuan, or
+    ``None``: no amount, or one with more than two decimal places (six before 万)."""
+    wan = text.endswith("万")  # 1.2万 (元): ten thousand yuan, as ledgers often write money
+    if wan:
+        text = text.removesuffix("万").strip()
+    found = _MONEY.fullmatch(text)
+    if found is None:
+        return None
+    whole, places = found.group(1), found.group(2)
+    if whole is None and not places:  # nothing, or a point alone
+        return None
+    if places is not None and len(places) > (6 if wan else 2):
+        return None
+    amount = Decimal(f"{(whole or '0').replace(',', '')}.{places or '0'}")
+    if wan:
+        amount *= 10000
+        if amount != amount.quantize(Decimal("0.01")):
+            return None
+    return amount
 
 
 def to_fen(amount: Decimal | None) -> int | None:
