@@ -387,6 +387,7 @@ MESSAGES: dict[str, str] = {
     "import_duplicate_column": "“{first}”和“{second}”两列都对应“{field}”，请删去一列，或用 --map 列名=忽略 指明不用哪一列。",
     "import_map_invalid": "--map “{value}”的写法不对，请写成 列名=字段，如 --map 工作部门=科室（不导入某列可写 --map 列名=忽略）。",
     "import_hidden_rows": "提示：第 {lines} 行在 Excel 中是隐藏的（筛选掉或隐藏了），导入时同样读入；如不该导入，请在 Excel 中删除这些行后重新导入（已导入的可先用 sanlian undo 撤销）。",
+    "import_heading_rows": "提示：第 {lines} 行是分组标题（如“一、办公室”“幸福社区（3户）”），不是记录，未导入。",
     "import_instructions_row": "提示：第 {line} 行是填写说明（各格都是括号中的文字），未导入。",
     "import_map_missing": "--map 中的列“{column}”在文件的表头中没有（表头：{headers}）；请核对列名（照表头原样写），或去掉这个 --map。",
     "import_map_field": "--map 中的字段“{field}”不认识，{kind}可用的字段：{choices}。",

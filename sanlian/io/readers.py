@@ -44,6 +44,7 @@ class Table:
     other_sheets: tuple[str, ...] = ()  # the workbook's other sheets, when none was named
     visible_others: tuple[str, ...] = ()  # of those, the visible worksheets
     hidden: Callable[[], frozenset[int]] | None = field(default=None, repr=False)  # rows
+    merged: Callable[[], list[tuple[int, int, int]]] | None = field(default=None, repr=False)
     _position: Any = field(default=None, repr=False)
     _closer: Any = field(default=None, repr=False)
 
@@ -61,6 +62,14 @@ class Table:
     def hidden_rows(self) -> frozenset[int]:
         """The rows of an Excel sheet hidden (filtered out or hidden by hand), 1-based."""
         return self.hidden() if self.hidden is not None else frozenset()
+
+    def merged_across(self, width: int) -> frozenset[int]:
+        """The rows (1-based) of an Excel sheet where one cell is merged across the table
+        (``width`` columns, or at least three): a group's heading (一、办公室) is drawn so."""
+        if self.merged is None:
+            return frozenset()
+        wide = min(width, 3)
+        return frozenset(row for row, left, right in self.merged() if right - left + 1 >= wide)
 
     @property
     def done(self) -> int:
@@ -262,6 +271,7 @@ def _open_excel(path: Path, sheet: str | None) -> Table:
         other_sheets=tuple(n for n in names if n != name) if sheet is None else (),
         visible_others=others,
         hidden=lambda: marks_of()[1],
+        merged=lambda: _merged_rows(sheet_of()),
         _position=lambda: counter["row"],
         _closer=close,
     )
@@ -407,6 +417,13 @@ def _merged_below(sheet: Any) -> dict[int, list[tuple[int, int]]]:
             for row in range(top + 1, bottom + 1):
                 below.setdefault(row, []).append((left - first_column, top))
     return below
+
+
+def _merged_rows(sheet: Any) -> list[tuple[int, int, int]]:
+    """The cells merged across columns within one row: (row, 1-based; first and last column,
+    counted from 0)."""
+    ranges = getattr(sheet, "merged_cell_ranges", None) or ()
+    return [(top + 1, left, right) for (top, left), (bottom, right) in ranges if bottom == top]
 
 
 def _fill_merged(

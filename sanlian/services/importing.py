@@ -339,6 +339,7 @@ class Columns:
     record: int | None = None  # cell index of the 台账编号 column, if the file has one
     pending: list[tuple[int, list[Cell]]] = field(default_factory=list)  # read after it, a row
     nameless: list[str] = field(default_factory=list)  # see ``_nameless``
+    across: frozenset[int] = frozenset()  # rows with a cell merged across the row (a heading)
 
     def header_of(self, key: str) -> str:
         if key == RECORD_KEY:
@@ -2394,6 +2395,7 @@ def _run_import(
         importer.file_name = table.path.name
     hidden = table.hidden_rows  # (an Excel sheet's rows filtered out or hidden by hand)
     hidden_lines: list[int] = []
+    headings: list[int] = []  # a group's heading among the rows (一、办公室): skipped
 
     savepoint = session.begin_nested()
     try:
@@ -2408,6 +2410,8 @@ def _run_import(
                 if progress is not None and read % BATCH == 0:
                     progress(front.done, table.total, read)
                 if values is None:
+                    if record_text == HEADING_ROW:
+                        headings.append(line)
                     continue  # only unknown or ignored columns filled: nothing to import
                 if read == 1 and record_id is None and _is_instructions(cells):
                     result.note(render("import_instructions_row", line=line))
@@ -2482,6 +2486,10 @@ def _run_import(
             more = f"等 {len(hidden_lines)}" if len(hidden_lines) > 10 else ""
             # first, and never among the notes past the limit (a row's notes may be many)
             result.notes.insert(0, render("import_hidden_rows", lines=shown + more))
+        if headings:
+            shown = "、".join(str(n) for n in headings[:10])
+            more = f"等 {len(headings)}" if len(headings) > 10 else ""
+            result.notes.insert(0, render("import_heading_rows", lines=shown + more))
         importer.finish()
         if progress is not None:
             progress(table.total, table.total, read)
@@ -2617,6 +2625,7 @@ def _prepare(importer: Importer, table: Table, mapping: Sequence[str]) -> Prepar
             first=table.other_sheets[0],
         ) from None
     importer.columns = columns
+    columns.across = table.merged_across(len(columns.headers))
     result.other_data_sheets = _other_data_sheets(table, importer, maps)
     if columns.pending:  # the row read after the header to see whether it was one
         rows = itertools.chain(columns.pending, rows)
@@ -2760,6 +2769,49 @@ def _is_total_row(cells: Sequence[Cell]) -> bool:
     return False
 
 
+# "Nothing below": the line a form's filler writes under the last record (以下空白, （以下空白）,
+# 以下无内容, 此页以下空白, 以下无正文, ——以下空白——, 此页无正文), punctuation and blanks aside.
+_BLANK_MARKER = re.compile(
+    r"(此页|本页|此表|本表|此处|本栏)?以下(均为|均|为)?"
+    r"(空白处?|空|无内容|无正文|无数据|无记录|没有内容|无)|(此页|本页)无正文"
+)
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _is_blank_marker(cells: Sequence[Cell]) -> bool:
+    """Whether a filled cell of the row says that nothing follows (``以下空白``): the row is
+    no record, whatever else is filled in it (a 序号, a 社区 merged down or filled ahead)."""
+    for cell in cells:
+        # (a character first: a regular expression on every cell would cost; 以 下 空 白
+        # is written with blanks between too)
+        if (
+            type(cell) is str
+            and ("以" in cell or "正" in cell)
+            and _BLANK_MARKER.fullmatch(_NOT_WORD.sub("", cell))
+        ):
+            return True
+    return False
+
+
+# A group's heading among the rows (一、办公室 · （二）综合科 · 幸福社区（3户） · 办公室(共5人)):
+# the row's only filled cell.
+_HEADING = re.compile(
+    r"([一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]).+"
+    r"|.+[(（]共?\s*[0-9]+\s*[户人名家个][)）]"
+)
+HEADING_ROW = "\x00heading"  # a skipped row's tag (``_front``): a group's heading
+
+
+def _is_heading(cells: Sequence[Cell], across: frozenset[int], line: int) -> bool:
+    """Whether a row whose only filled cell is ``cells``' text is a group's heading: numbered
+    with a Chinese numeral (``一、办公室``), or counting its group (``幸福社区（3户）``), or
+    a cell merged across the row (``across``: the rows that have one)."""
+    text = next(c for c in cells if c is not None)
+    if type(text) is not str or len(text) > 40:
+        return False
+    return line in across or bool(_HEADING.fullmatch(text.strip()))
+
+
 def _repeats(cells: Sequence[Cell], headers: Sequence[str]) -> bool:
     """Whether a row is the header row again: each filled cell its column's header."""
     filled = 0
@@ -2820,9 +2872,24 @@ def _front(
     # last characters are in its cell: a name seldom holds both)
     first = min(columns.fields)
     first_header = header_key(headers[first])
+    across = columns.across
+    headings = len(columns.fields) > 2  # (a list of sections has a name in each row alone)
+    # Below a 以下空白 row, a row without the first required field (a 序号 or a 社区 filled
+    # ahead down the form) is no record either.
+    lead = next((f.key for f in importer.fields if f.required), None)
+    if lead not in {f.key for f in columns.fields.values()}:
+        lead = None
+    blank_below = False
     for line, cells in rows:
         if _is_total_row(cells):  # 合计 / 总计 (or 填表人：…) under the table, as sheets end
             yield line, cells, None, [], "", None, None
+            continue
+        if _is_blank_marker(cells):
+            blank_below = True
+            yield line, cells, None, [], "", None, None
+            continue
+        if headings and len(cells) - cells.count(None) == 1 and _is_heading(cells, across, line):
+            yield line, cells, None, [], HEADING_ROW, None, None
             continue
         cell = cells[first] if first < len(cells) else None
         if (
@@ -2859,6 +2926,9 @@ def _front(
                 problems.append(Problem(headers[index], display(raw), exc.message, f.type))
         if not problems and not any(v is not None for v in values.values()):
             yield line, cells, None, problems, "", None, None
+            continue
+        if blank_below and lead is not None and values[lead] is None:
+            yield line, cells, None, [], "", None, None
             continue
         record_text = ""
         record_id = None
