@@ -340,6 +340,9 @@ class Columns:
     pending: list[tuple[int, list[Cell]]] = field(default_factory=list)  # read after it, a row
     nameless: list[str] = field(default_factory=list)  # see ``_nameless``
     across: frozenset[int] = frozenset()  # rows with a cell merged across the row (a heading)
+    # a phone field's cell index → every column feeding it, in the order a number is taken
+    # from them (``_twin_phones``): a roster with both 联系电话 and 手机号码
+    twins: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
     def header_of(self, key: str) -> str:
         if key == RECORD_KEY:
@@ -470,6 +473,14 @@ def find_columns(
                     b if b is not None and str(b).strip() else c for b, c in _pairs(below, cells)
                 ]
                 keys = [b if b else k for b, k in _pairs(_keys_of(below, table), keys)]
+            for column in mapping:  # a --map of a name two columns have: which one?
+                at = [
+                    i
+                    for i, c in enumerate(cells)
+                    if isinstance(c, str) and column in (header_key(c), keys[i])
+                ]
+                if len(at) > 1:
+                    raise _same_name(display(cells[at[0]]).strip(), at, "import_map_ambiguous")
             found = _columns(line, cells, keys, table, skipped, fields, kind_label)
             if mapped:
                 _mapped_in(mapping, [*top, *cells], table, found.headers)
@@ -536,6 +547,7 @@ def _columns(
     best: dict[str, tuple[int, int]] = {}  # field key → (priority, cell index)
     unknown: list[str] = []
     unused: list[int] = []
+    phones: dict[str, list[int]] = {}  # a phone field's columns, when more than one
     record: int | None = None
     record_key = header_key(RECORD_HEADER)
     for index, key in enumerate(keys):
@@ -561,6 +573,13 @@ def _columns(
             best[f.key] = (rank, index)
             continue
         other_rank, other = best[f.key]
+        if f.type in PHONE_TYPES and header_key(headers[other]) != header_key(headers[index]):
+            phones.setdefault(f.key, [other]).append(index)  # read both (``_twin_phones``)
+            if rank < other_rank:
+                best[f.key] = (rank, index)
+            continue
+        if header_key(headers[other]) == header_key(headers[index]):
+            raise _same_name(headers[index], (other, index))
         if rank == other_rank:
             raise ImportFileError(
                 "import_duplicate_column",
@@ -603,7 +622,70 @@ def _columns(
         fields=dict(sorted(chosen.items())),
         unknown=unknown,
         record=record,
+        twins=_twin_phones(phones, best, headers),
     )
+
+
+def _same_name(name: str, indexes: Sequence[int], key: str = "import_same_columns") -> Any:
+    """The refusal of two columns of one name (no --map can tell them apart)."""
+    from sanlian.io.xlsx_stream import column_letter
+
+    letters = "、".join(column_letter(i + 1) for i in indexes)
+    return ImportFileError(key, column=name, letters=letters)
+
+
+PHONE_TYPES = frozenset({"phone", "tel"})
+MOBILE_WORDS = ("手机", "移动")  # a column named so holds a mobile number
+
+
+def _twin_phones(
+    phones: Mapping[str, list[int]], best: Mapping[str, tuple[int, int]], headers: list[str]
+) -> dict[int, tuple[int, ...]]:
+    """The columns of each phone field with more than one (联系电话 and 手机号码): keyed by
+    the column chosen for it, in the order a row's number is taken (``_phone_cell``) —
+    those named as a mobile's first, then the column chosen, then the others."""
+    out: dict[int, tuple[int, ...]] = {}
+    for key, indexes in phones.items():
+        chosen = best[key][1]
+        order = sorted(
+            set(indexes),
+            key=lambda i: (
+                not any(w in headers[i] for w in MOBILE_WORDS),
+                i != chosen,
+                i,
+            ),
+        )
+        out[chosen] = tuple(order)
+    return out
+
+
+def _phone_cell(cells: Sequence[Cell], order: tuple[int, ...]) -> tuple[int, Cell, bool]:
+    """A row's number where a phone field has several columns (``Columns.twins``): the one
+    filled; of two filled with different numbers, the mobile number (the field holds one),
+    of two mobiles the one in a column named as a mobile's. (Its column, the cell, and whether
+    another column held a different number, which is not imported.)"""
+    width = len(cells)
+    filled = [(i, cells[i]) for i in order if i < width and _filled(cells[i])]
+    if not filled:
+        return order[0], None, False
+    numbers = {_digits(c) for _i, c in filled}
+    pick = next((item for item in filled if _mobile_like(item[1])), filled[0])
+    return pick[0], pick[1], len(numbers) > 1
+
+
+def _filled(cell: Cell) -> bool:
+    return cell is not None and not (type(cell) is str and not cell.strip())
+
+
+def _digits(cell: Cell) -> str:
+    text = fold_width(display(cell))
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return digits[2:] if len(digits) == 13 and digits.startswith("86") else digits
+
+
+def _mobile_like(cell: Cell) -> bool:
+    digits = _digits(cell)
+    return len(digits) == 11 and digits.startswith("1")
 
 
 # --- cells to values ------------------------------------------------------------------------
@@ -2396,6 +2478,8 @@ def _run_import(
     hidden = table.hidden_rows  # (an Excel sheet's rows filtered out or hidden by hand)
     hidden_lines: list[int] = []
     headings: list[int] = []  # a group's heading among the rows (一、办公室): skipped
+    twins = columns.twins  # a phone field's columns, when several
+    two_numbers: list[int] = []  # rows of two different numbers in them: one imported
 
     savepoint = session.begin_nested()
     try:
@@ -2430,6 +2514,10 @@ def _run_import(
                 result.rows += 1
                 if hidden and line in hidden:
                     hidden_lines.append(line)
+                if twins:
+                    for order in twins.values():
+                        if _phone_cell(cells, order)[2]:
+                            two_numbers.append(line)
                 if zeros is not None:
                     zeros.count(values)
                 if problems:
@@ -2486,6 +2574,20 @@ def _run_import(
             more = f"等 {len(hidden_lines)}" if len(hidden_lines) > 10 else ""
             # first, and never among the notes past the limit (a row's notes may be many)
             result.notes.insert(0, render("import_hidden_rows", lines=shown + more))
+        if two_numbers:
+            shown = "、".join(str(n) for n in two_numbers[:10])
+            more = f"等 {len(two_numbers)}" if len(two_numbers) > 10 else ""
+            order = next(iter(twins.values()))
+            names = "”和“".join(columns.headers[i] for i in sorted(order))
+            result.notes.insert(
+                0,
+                render(
+                    "import_two_numbers",
+                    lines=shown + more,
+                    columns=names,
+                    first=columns.headers[order[0]],
+                ),
+            )
         if headings:
             shown = "、".join(str(n) for n in headings[:10])
             more = f"等 {len(headings)}" if len(headings) > 10 else ""
@@ -2880,6 +2982,7 @@ def _front(
     if lead not in {f.key for f in columns.fields.values()}:
         lead = None
     blank_below = False
+    twins = columns.twins
     for line, cells in rows:
         if _is_total_row(cells):  # 合计 / 总计 (or 填表人：…) under the table, as sheets end
             yield line, cells, None, [], "", None, None
@@ -2905,6 +3008,8 @@ def _front(
         width = len(cells)
         for index, f, key, prose, number in fields:
             raw = cells[index] if index < width else None
+            if twins and index in twins:  # 联系电话 and 手机号码 both: the one filled
+                index, raw, _other = _phone_cell(cells, twins[index])
             if raw is None:
                 values[key] = None
                 continue
@@ -3209,8 +3314,11 @@ def _diagnose(
             continue
         index = next((i for i, f in columns.fields.items() if f.key == key), None)
         header = columns.headers[index] if index is not None else key
-        raw = row.cells[index] if index is not None and index < len(row.cells) else None
         kind = columns.fields[index].type if index is not None else ""
+        if index is not None and index in columns.twins:  # the column the number came from
+            index = _phone_cell(row.cells, columns.twins[index])[0]
+            header = columns.headers[index]
+        raw = row.cells[index] if index is not None and index < len(row.cells) else None
         problems.append(Problem(header, display(raw), reason, kind))
     return problems
 
@@ -3239,6 +3347,7 @@ def _write_bad_rows(
     width = max([len(columns.headers)] + [len(b.cells) for b in bad])
     headers = columns.headers + [""] * (width - len(columns.headers))
     text_columns = [i for i, f in columns.fields.items() if f.type in CODE_TYPES]
+    text_columns += [i for twins in columns.twins.values() for i in twins]
     with open_writer(
         out,
         [*headers, BAD_LINE_HEADER, BAD_REASON_HEADER],
