@@ -391,6 +391,7 @@ MESSAGES: dict[str, str] = {
     "import_hidden_rows": "提示：第 {lines} 行在 Excel 中是隐藏的（筛选掉或隐藏了），导入时同样读入；如不该导入，请在 Excel 中删除这些行后重新导入（已导入的可先用 sanlian undo 撤销）。",
     "import_heading_rows": "提示：第 {lines} 行是分组标题（如“一、办公室”“幸福社区（3户）”），不是记录，未导入。",
     "import_two_numbers": "提示：第 {lines} 行的“{columns}”两列填了不同的号码，台账只记一个号码，导入的是其中的手机号码（都不是手机号码时导入“{first}”一列的），另一个没有导入；如需保留，请写在备注中。",
+    "import_hidden_columns": "提示：{columns}列在 Excel 中是隐藏的，导入时同样读入；如不该导入，请加 --map 列名=忽略 不导入它，或在 Excel 中删除该列后重新导入。",
     "import_instructions_row": "提示：第 {line} 行是填写说明（各格都是括号中的文字），未导入。",
     "import_map_missing": "--map 中的列“{column}”在文件的表头中没有（表头：{headers}）；请核对列名（照表头原样写），或去掉这个 --map。",
     "import_map_field": "--map 中的字段“{field}”不认识，{kind}可用的字段：{choices}。",

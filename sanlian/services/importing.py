@@ -2574,6 +2574,14 @@ def _run_import(
             more = f"等 {len(hidden_lines)}" if len(hidden_lines) > 10 else ""
             # first, and never among the notes past the limit (a row's notes may be many)
             result.notes.insert(0, render("import_hidden_rows", lines=shown + more))
+        hidden_columns = table.hidden_columns
+        if hidden_columns:  # a hidden column that feeds a field: read all the same
+            feeding = {*columns.fields, *(i for t in twins.values() for i in t)}
+            if columns.record is not None:
+                feeding.add(columns.record)
+            named = [f"“{columns.headers[i]}”" for i in sorted(feeding & hidden_columns)]
+            if named:
+                result.notes.insert(0, render("import_hidden_columns", columns="、".join(named)))
         if two_numbers:
             shown = "、".join(str(n) for n in two_numbers[:10])
             more = f"等 {len(two_numbers)}" if len(two_numbers) > 10 else ""
