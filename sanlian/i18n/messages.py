@@ -392,6 +392,8 @@ MESSAGES: dict[str, str] = {
     "import_heading_rows": "提示：第 {lines} 行是分组标题（如“一、办公室”“幸福社区（3户）”），不是记录，未导入。",
     "import_two_numbers": "提示：第 {lines} 行的“{columns}”两列填了不同的号码，台账只记一个号码，导入的是其中的手机号码（都不是手机号码时导入“{first}”一列的），另一个没有导入；如需保留，请写在备注中。",
     "import_hidden_columns": "提示：{columns}列在 Excel 中是隐藏的，导入时同样读入；如不该导入，请加 --map 列名=忽略 不导入它，或在 Excel 中删除该列后重新导入。",
+    "import_date_cell": "“{field}”一格在 Excel 中是日期，读作 {value}；如原本写的不是日期（如门牌 3-2 被 Excel 改成了 3月2日），请把这一列设为“文本”格式，重新录入后再导入。",
+    "import_int_date": "“{field}”一格在 Excel 中设成了日期格式（显示为 {value}），读不出应有的数字；请把这一格设为“常规”或“数值”格式，核对数字后重新导入。",
     "import_instructions_row": "提示：第 {line} 行是填写说明（各格都是括号中的文字），未导入。",
     "import_map_missing": "--map 中的列“{column}”在文件的表头中没有（表头：{headers}）；请核对列名（照表头原样写），或去掉这个 --map。",
     "import_map_field": "--map 中的字段“{field}”不认识，{kind}可用的字段：{choices}。",

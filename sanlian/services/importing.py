@@ -706,6 +706,8 @@ def prepare(value: Cell, f: Field) -> Any:
     if value is None:
         return None
     if isinstance(value, dt.date):
+        if f.type == "int":  # 3 in a cell formatted as a date: 1900-01-03
+            raise CellProblem(render("import_int_date", field=f.label, value=display(value)))
         return value if f.type == "date" else display(value)
     if isinstance(value, NoResult):
         raise CellProblem(render("import_formula_no_result", field=f.label, value=value))
@@ -799,6 +801,10 @@ class Problem:
 
 
 # a masked number a reason quotes: “138***4567”, or （370102********1237） after words
+class Notice(Problem):
+    """Not a refusal: how a cell was read (a date in a text column), said among the notes."""
+
+
 _MASKED_QUOTE = re.compile(r"([“（])([0-9X]*\*+[0-9X]*)([”）])")
 _SEPARATORS = re.compile(r"[\s\-()（）]")
 
@@ -2520,6 +2526,12 @@ def _run_import(
                             two_numbers.append(line)
                 if zeros is not None:
                     zeros.count(values)
+                if problems and type(problems[-1]) is Notice:  # how a cell was read: said
+                    for notice in problems:
+                        if type(notice) is Notice:
+                            said = render("import_row_note", line=line, note=notice.reason)
+                            result.note(said, group="date_cell")
+                    problems = [p for p in problems if type(p) is not Notice]
                 if problems:
                     # A damaged number hides the rest of the row's checks for its own column.
                     skip = {_key(columns, p) for p in problems}
@@ -3013,6 +3025,7 @@ def _front(
             continue
         values: dict[str, Any] = {}
         problems: list[Problem] = []
+        notices: list[Problem] = []  # (``Notice``: how a cell was read, said)
         width = len(cells)
         for index, f, key, prose, number in fields:
             raw = cells[index] if index < width else None
@@ -3037,6 +3050,10 @@ def _front(
             except CellProblem as exc:
                 values[key] = None
                 problems.append(Problem(headers[index], display(raw), exc.message, f.type))
+            else:
+                if type(raw) is dt.date and f.type != "date":  # 3-2 that Excel made 3月2日
+                    said = render("import_date_cell", field=headers[index], value=values[key])
+                    notices.append(Notice(headers[index], values[key], said, f.type))
         if not problems and not any(v is not None for v in values.values()):
             yield line, cells, None, problems, "", None, None
             continue
@@ -3063,6 +3080,8 @@ def _front(
                 # some rows' keys: the two processes then end about together
                 name = data.get("name") if keys and not line % CHILD_KEYS_EVERY else None
                 pre = (data, notes, _pinyin_keys(name) if isinstance(name, str) else None)
+        if notices:
+            problems += notices
         yield line, cells, values, problems, record_text, record_id, pre
 
 
