@@ -150,6 +150,9 @@ def run_import(
 
     started = time.perf_counter()
     table = open_table(file, sheet=sheet, encoding=encoding)
+    owner = file.with_name("~$" + file.name)  # Excel and WPS keep it while the book is open
+    if table.fmt == "xlsx" and not file.name.startswith("~$") and owner.exists():
+        state().note(render("import_open_in_excel", owner=owner.name))
     try:
         rows = _run(
             kind, file, table, mapping=mapping, dry_run=dry_run, skip_bad=skip_bad, reveal=reveal

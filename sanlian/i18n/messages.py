@@ -394,6 +394,7 @@ MESSAGES: dict[str, str] = {
     "import_hidden_columns": "提示：{columns}列在 Excel 中是隐藏的，导入时同样读入；如不该导入，请加 --map 列名=忽略 不导入它，或在 Excel 中删除该列后重新导入。",
     "import_date_cell": "“{field}”一格在 Excel 中是日期，读作 {value}；如原本写的不是日期（如门牌 3-2 被 Excel 改成了 3月2日），请把这一列设为“文本”格式，重新录入后再导入。",
     "import_int_date": "“{field}”一格在 Excel 中设成了日期格式（显示为 {value}），读不出应有的数字；请把这一格设为“常规”或“数值”格式，核对数字后重新导入。",
+    "import_open_in_excel": "提示：工作簿旁有 Excel（或 WPS）的临时文件 {owner}，这个工作簿可能正在 Excel 或 WPS 中打开；导入读的是上次保存的内容，还没保存的修改不会导入，如有请先保存再重新导入。",
     "import_instructions_row": "提示：第 {line} 行是填写说明（各格都是括号中的文字），未导入。",
     "import_map_missing": "--map 中的列“{column}”在文件的表头中没有（表头：{headers}）；请核对列名（照表头原样写），或去掉这个 --map。",
     "import_map_field": "--map 中的字段“{field}”不认识，{kind}可用的字段：{choices}。",
