@@ -782,9 +782,7 @@ def _open_csv(path: Path, encoding: str | None) -> Table:
             if fh.read(1):  # a cut sample: drop its last, partial line
                 sample = sample[: sample.rfind("\n") + 1] or sample
     except UnicodeError:  # UnicodeDecodeError, or utf-16's "stream does not start with BOM"
-        raise ImportFileError(
-            "import_encoding", path=path, encoding=enc, line=_decodes(path, enc) or 1
-        ) from None
+        raise _undecoded(path, enc, _decodes(path, enc) or 1) from None
     delimiter = sniff_delimiter(sample)
     raw = path.open("rb")
     text = io.TextIOWrapper(raw, encoding=enc, errors="strict", newline="")
@@ -826,9 +824,7 @@ def _open_csv(path: Path, encoding: str | None) -> Table:
                 if cells:
                     yield index, cells
         except UnicodeError:
-            raise ImportFileError(
-                "import_encoding", path=path, encoding=enc, line=index + 1
-            ) from None
+            raise _undecoded(path, enc, index + 1) from None
         except csv.Error as exc:
             raise ImportFileError(
                 "import_csv_error", path=path, line=index + 1, reason=csv_reason(exc)
@@ -846,6 +842,20 @@ def _open_csv(path: Path, encoding: str | None) -> Table:
         _position=lambda: total if raw.closed else raw.tell(),
         _closer=text.close,
     )
+
+
+def _undecoded(path: Path, encoding: str, line: int) -> ImportFileError:
+    """The refusal of a file that does not decode in ``encoding``: named as the clerk writes
+    it (``utf-8``, not the ``utf-8-sig`` it is read as), and the other encodings to try
+    (not the one that failed)."""
+    shown = {"utf-8-sig": "utf-8", "utf_8_sig": "utf-8"}.get(encoding, encoding)
+    if shown in ("utf-8", "utf_8"):
+        others = "gb18030"
+    elif shown in ("gb18030", "gbk", "gb2312"):
+        others = "utf-8"
+    else:
+        others = "gb18030 或 utf-8"
+    return ImportFileError("import_encoding", path=path, encoding=shown, line=line, others=others)
 
 
 def csv_reason(exc: Exception) -> str:

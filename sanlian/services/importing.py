@@ -614,7 +614,10 @@ def _columns(
                 "import_missing_column",
                 kind=kind_label,
                 column=f.label,
-                aliases="、".join(dict.fromkeys(f.aliases)) or f.label,
+                aliases="、".join(
+                    a for a in dict.fromkeys(f.aliases) if header_key(a) != header_key(f.label)
+                )
+                or f.label,
             )
     return Columns(
         header_line=line,
@@ -3388,9 +3391,11 @@ def _write_bad_rows(
     ) as writer:
         for row in bad:
             cells: list[Any] = list(row.cells) + [None] * (width - len(row.cells))
-            reasons = "；".join(
-                f"{p.column}：{p.reason}" if p.column else p.reason for p in row.problems
+            reasons = "；".join(  # one sentence: 列：原因；列：原因。 (no 。；)
+                (f"{p.column}：{p.reason}" if p.column else p.reason).rstrip("。")
+                for p in row.problems
             )
+            reasons += "。" if reasons else ""
             writer.write([*cells, row.line, reasons])
     return out
 
@@ -4046,7 +4051,13 @@ class LinkImporter(LedgerImporter):
         self.claim("link", link.id, line)
         changed = []
         if data["end_on"] is not None and data["end_on"] != link.end_on:
-            links.end(self.session, link_id=link.id, end_on=data["end_on"], today=self.today)
+            links.end(
+                self.session,
+                link_id=link.id,
+                end_on=data["end_on"],
+                today=self.today,
+                field=self.header("end_on"),
+            )
             changed.append("end_on")
         note = validate.text(data["note"], "备注", limit=1000) if data["note"] else None
         if note is not None and note != link.note:
@@ -4129,7 +4140,11 @@ class LinkImporter(LedgerImporter):
             self.made_on[int(record["id"])] = row.line
             if data["end_on"] is not None:
                 links.end(
-                    self.session, link_id=int(record["id"]), end_on=data["end_on"], today=self.today
+                    self.session,
+                    link_id=int(record["id"]),
+                    end_on=data["end_on"],
+                    today=self.today,
+                    field=self.header("end_on"),
                 )
         if added:
             return "add", ()
@@ -4523,6 +4538,10 @@ class ProblemImporter(LedgerImporter):
             except (SanlianError, KeyError):
                 return None
             return category_key(kind, str(raw))
+        if key == "visit":  # a visit's number as listings show it and help writes it: #12
+            raw = values.get("visit")
+            if isinstance(raw, str) and raw.lstrip()[:1] in ("#", "＃"):
+                return super().parse(key, {"visit": raw.strip().lstrip("#＃").strip() or None})
         return super().parse(key, values)
 
     def describe_row(self, row: Row) -> str:
