@@ -124,6 +124,21 @@ def test_a_household_count_heading(base: Cli, tmp_path: Path, db_path: Path) -> 
     assert _households(db_path) == ["王秀英", "林冲"]
 
 
+def test_a_cell_merged_across_the_last_columns_is_no_heading(
+    base: Cli, tmp_path: Path, unchanged: Any
+) -> None:
+    """A second need written under a household, merged across 需求 to 备注: not a heading
+    (one is merged from the first column), a row refused for its empty name."""
+    rows: list[list[Any]] = [
+        ["户主姓名", "所在社区(村)", "家庭人口", "需求", "地址", "备注"],
+        ["曹植", "幸福社区", 2, "想学技术", "x", None],
+        [None, None, None, "孩子上学"],
+    ]
+    path = _book(tmp_path / "户.xlsx", rows, merged=("D3:F3",))
+    result = unchanged(lambda: base("household", "import", path))
+    assert "“户主姓名”不能为空" in result.err and "分组标题" not in result.err, result
+
+
 def test_a_lone_name_is_no_heading(base: Cli, tmp_path: Path, unchanged: Any) -> None:
     """A row with only a name (its community left out) is a household to be refused, not a
     heading passed over: only a numbered or counted heading, or one merged across, is."""

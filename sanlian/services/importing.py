@@ -2934,7 +2934,8 @@ def _is_heading(cells: Sequence[Cell], across: frozenset[int], line: int) -> boo
     text = next(c for c in cells if c is not None)
     if type(text) is not str or len(text) > 40:
         return False
-    return line in across or bool(_HEADING.fullmatch(text.strip()))
+    # (merged across from the first column: a cell merged over 需求 to 备注 alone is not one)
+    return (line in across and cells[0] is not None) or bool(_HEADING.fullmatch(text.strip()))
 
 
 def _repeats(cells: Sequence[Cell], headers: Sequence[str]) -> bool:
