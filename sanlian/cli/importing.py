@@ -427,7 +427,7 @@ def _shell_word(text: str) -> str:
     """A path as the clerk would type it again in a command (quoted where a shell needs it)."""
     import shlex
 
-    return shlex.quote(text) if re.search(r"[\s'\"\\|&;<>()$`*?#~!]", text) else text
+    return shlex.quote(text) if re.search(r"[\s'\"\\|&;<>()\[\]{}$`*?#~!]", text) else text
 
 
 ACTIONS = {"add": "新增", "update": "更新", "unchanged": "未变"}
