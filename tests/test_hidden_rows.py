@@ -53,13 +53,13 @@ def test_hidden_rows_are_imported_and_named(
 
 def test_a_sheet_with_none_hidden_says_nothing(base: Cli, tmp_path: Path) -> None:
     result = base("household", "import", _book(tmp_path / "户.xlsx", hide=()))
-    assert result.code == 0 and "隐藏" not in result.err, result
+    assert result.code == 0 and "行在 Excel 中是隐藏的" not in result.err, result
 
 
 def test_a_hidden_title_row_or_blank_row_is_not_named(base: Cli, tmp_path: Path) -> None:
     path = _book(tmp_path / "户.xlsx", hide=(1, 9))  # the title, and a blank row under the data
     result = base("household", "import", path)
-    assert result.code == 0 and "隐藏" not in result.err, result
+    assert result.code == 0 and "行在 Excel 中是隐藏的" not in result.err, result
 
 
 def test_hidden_rows_found_across_chunks_and_as_excel_writes_them(
@@ -76,3 +76,49 @@ def test_hidden_rows_found_across_chunks_and_as_excel_writes_them(
         found,
     )
     assert found == {12, 13}
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ROW_3 = "提示：第 3 行在 Excel 中是隐藏的（筛选掉或隐藏了），导入时同样读入"
+PHONE_HIDDEN = (
+    "提示：“手机号码”列在 Excel 中是隐藏的，导入时同样读入；如不该导入，请加 --map 列名=忽略 "
+    "不导入它，或在 Excel 中删除该列后重新导入。"
+)
+
+
+def test_an_old_xls_names_its_hidden_rows_and_columns(base: Cli, tmp_path: Path) -> None:
+    """An .xls (written by xlwt: row 3 hidden, columns D 手机号码 and E 旧地址 hidden; E is
+    no field, and is said as an unknown column only)."""
+    path = FIXTURES / "hidden_row_and_columns.xls"
+    assert readers.xls_hidden(path, 0) == (frozenset({3}), frozenset({3, 4}))
+    assert readers.xls_hidden(path, 1) == (frozenset(), frozenset())  # no such sheet
+    result = base("household", "import", path)
+    assert result.code == 0 and "新增 3" in result.out, result
+    assert ROW_3 in result.err and PHONE_HIDDEN in result.err, result
+    assert "“旧地址”列在 Excel 中是隐藏的" not in result.err
+    result = base("household", "import", path, "--map", "手机号码=忽略", "--dry-run")
+    assert result.code == 0 and "列在 Excel 中是隐藏的" not in result.err, result
+
+
+def test_a_hidden_column_of_an_xlsx_that_is_imported_is_named(
+    base: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["户主姓名", "所在社区(村)", "手机号码", "旧手机号码"])
+    sheet.append(["张飞", "幸福社区", "13800001234", "13900001234"])
+    sheet.column_dimensions["C"].hidden = True
+    sheet.column_dimensions["D"].hidden = True  # an unknown column: not read, no such note
+    book.save(path := tmp_path / "户.xlsx")
+    result = base("household", "import", path)
+    assert result.code == 0 and PHONE_HIDDEN in result.err, result
+    assert "“旧手机号码”列在 Excel 中是隐藏的" not in result.err
+
+
+def test_a_file_that_is_no_ole_file_has_no_hidden_rows(tmp_path: Path) -> None:
+    path = tmp_path / "坏.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\xff" * 600)
+    assert readers.xls_hidden(path, 0) == (frozenset(), frozenset())

@@ -80,7 +80,7 @@ def households(count: int) -> list[list[Any]]:
 
 def _said(err: str, folder: Path) -> list[str]:
     """The messages, but the backup's name, the folder and the time taken."""
-    time_taken = re.compile(r"用时 [0-9.]+ 秒，每秒 [0-9,]+ 行")
+    time_taken = re.compile(r"用时 [0-9.]+ 秒(，每秒 [0-9,]+ 行)?")
     lines = err.replace(str(folder), "D").splitlines()
     return [time_taken.sub("", line) for line in lines if "自动备份" not in line]
 

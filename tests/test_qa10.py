@@ -111,7 +111,7 @@ def test_import_names_the_other_sheets_of_the_same_kind(
     result = base("cadre", "import", path)
     assert result.code == 0, result
     assert "工作表“综合科”也有同样的表头，没有导入" in result.err
-    assert "sanlian cadre import 花名册.xlsx --sheet 综合科" in result.err
+    assert f"sanlian cadre import {path} --sheet 综合科" in result.err  # the path as given
     assert "填表说明" not in result.err and "隐藏" not in result.err
     assert rows_of(db_path, "SELECT name FROM cadre WHERE name IN ('孙七', '周八')") == [("孙七",)]
 

@@ -319,11 +319,16 @@ def test_a_contacts_phone_may_be_a_fixed_line(typed: str, kept: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "typed", ["8123456", "0539-812345", "13912345678/0539-8123456", "0539-0123456", "011-81234567"]
+    "typed", ["8123456", "0539-812345", "13912345678/0539-8123456", "011-81234567"]
 )
 def test_a_fixed_line_needs_its_area_code_and_a_local_number(typed: str) -> None:
     with pytest.raises(ValidationError, match="固定电话连区号写，如 0539-8123456"):
         validate.phone(typed, "联系电话", landline=True)
+
+
+def test_a_fixed_lines_local_number_beginning_0_or_1_is_said_so() -> None:
+    with pytest.raises(ValidationError, match="区号后的本地号码不以 0 或 1 开头"):
+        validate.phone("0539-0123456", "联系电话", landline=True)
 
 
 def test_a_persons_mobile_is_no_fixed_line() -> None:

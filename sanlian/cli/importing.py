@@ -132,6 +132,9 @@ def _progress() -> Any:
     return bar
 
 
+SPEED_ROWS = 1000  # rows read before the rate a second is said
+
+
 def run_import(
     kind: str,
     file: Path,
@@ -150,6 +153,9 @@ def run_import(
 
     started = time.perf_counter()
     table = open_table(file, sheet=sheet, encoding=encoding)
+    owner = file.with_name("~$" + file.name)  # Excel and WPS keep it while the book is open
+    if table.fmt == "xlsx" and not file.name.startswith("~$") and owner.exists():
+        state().note(render("import_open_in_excel", owner=owner.name))
     try:
         rows = _run(
             kind, file, table, mapping=mapping, dry_run=dry_run, skip_bad=skip_bad, reveal=reveal
@@ -157,7 +163,10 @@ def run_import(
     finally:
         table.close()
     seconds = max(time.perf_counter() - started, 1e-6)
-    state().note(render("import_speed", rows=rows, seconds=seconds, rate=rows / seconds))
+    if rows >= SPEED_ROWS:  # (a rate of a few rows says only how long starting up took)
+        state().note(render("import_speed", rows=rows, seconds=seconds, rate=rows / seconds))
+    else:
+        state().note(render("import_time", rows=rows, seconds=seconds))
 
 
 def _run(
@@ -402,7 +411,7 @@ def _notes(result: Any) -> None:
                 sheet=result.sheet,
                 others="、".join(f"“{readable(n)}”" for n in result.other_data_sheets),
                 kind=result.kind,
-                file=result.path.name,
+                file=_shell_word(str(result.path)),
                 first=readable(result.other_data_sheets[0]),
             )
         )
@@ -412,6 +421,13 @@ def _notes(result: Any) -> None:
         st.note(render("import_more_similar", count=count))
     if result.more_notes:
         st.note(render("import_more_notes", count=result.more_notes))
+
+
+def _shell_word(text: str) -> str:
+    """A path as the clerk would type it again in a command (quoted where a shell needs it)."""
+    import shlex
+
+    return shlex.quote(text) if re.search(r"[\s'\"\\|&;<>()\[\]{}$`*?#~!]", text) else text
 
 
 ACTIONS = {"add": "新增", "update": "更新", "unchanged": "未变"}

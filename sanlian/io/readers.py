@@ -14,7 +14,7 @@ import contextlib
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -44,6 +44,8 @@ class Table:
     other_sheets: tuple[str, ...] = ()  # the workbook's other sheets, when none was named
     visible_others: tuple[str, ...] = ()  # of those, the visible worksheets
     hidden: Callable[[], frozenset[int]] | None = field(default=None, repr=False)  # rows
+    hidden_cols: Callable[[], frozenset[int]] | None = field(default=None, repr=False)
+    merged: Callable[[], list[tuple[int, int, int]]] | None = field(default=None, repr=False)
     _position: Any = field(default=None, repr=False)
     _closer: Any = field(default=None, repr=False)
 
@@ -61,6 +63,19 @@ class Table:
     def hidden_rows(self) -> frozenset[int]:
         """The rows of an Excel sheet hidden (filtered out or hidden by hand), 1-based."""
         return self.hidden() if self.hidden is not None else frozenset()
+
+    @property
+    def hidden_columns(self) -> frozenset[int]:
+        """The columns of an Excel sheet hidden, as indexes of a row's cells (from 0)."""
+        return self.hidden_cols() if self.hidden_cols is not None else frozenset()
+
+    def merged_across(self, width: int) -> frozenset[int]:
+        """The rows (1-based) of an Excel sheet where one cell is merged across the table
+        (``width`` columns, or at least three): a group's heading (一、办公室) is drawn so."""
+        if self.merged is None:
+            return frozenset()
+        wide = min(width, 3)
+        return frozenset(row for row, left, right in self.merged() if right - left + 1 >= wide)
 
     @property
     def done(self) -> int:
@@ -215,7 +230,7 @@ def _open_excel(path: Path, sheet: str | None) -> Table:
         raise ImportFileError("import_sheet_missing", sheet=sheet, sheets="、".join(names))
     sheet_of = _loading(book, name, path)
     position = names.index(name)
-    marks_of = _on_thread("sanlian-errors", lambda: scan_sheet(path, position))
+    marks_of = _on_thread("sanlian-errors", lambda: _scan(path, position))
     counter = {"row": 0}
 
     def rows() -> Iterator[tuple[int, list[Cell]]]:
@@ -262,6 +277,8 @@ def _open_excel(path: Path, sheet: str | None) -> Table:
         other_sheets=tuple(n for n in names if n != name) if sheet is None else (),
         visible_others=others,
         hidden=lambda: marks_of()[1],
+        hidden_cols=lambda: frozenset(c - (sheet_of().start or (0, 0))[1] for c in marks_of()[2]),
+        merged=lambda: _merged_rows(sheet_of()),
         _position=lambda: counter["row"],
         _closer=close,
     )
@@ -280,22 +297,35 @@ def error_cells(path: Path, position: int) -> dict[int, dict[int, str]]:
 
 
 def scan_sheet(path: Path, position: int) -> tuple[dict[int, dict[int, str]], frozenset[int]]:
+    """``_scan``'s error cells and hidden rows."""
+    return _scan(path, position)[:2]
+
+
+Marks = tuple[dict[int, dict[int, str]], frozenset[int], frozenset[int]]
+
+
+def _scan(path: Path, position: int) -> Marks:
     """What python-calamine does not give of the ``position``-th sheet of the .xlsx/.xlsm at
     ``path``, read from the sheet's XML: the cells holding an Excel error value, which it
     reads as blank cells (``ExcelError``), and the rows hidden (by a filter or by hand; row
-    numbers 1-based), whose cells it gives as any others'. Usually neither: the sheet is
-    then scanned once for their marks, a chunk at a time (≈ 0.15 s for 100,000 rows, on a
-    thread while the sheet loads). An .xls/.ods, a workbook laid out otherwise or a damaged
-    one gives none."""
+    numbers 1-based), whose cells it gives as any others', and the columns hidden (0-based,
+    from column A). Usually none: the sheet is then scanned once for their marks, a chunk at
+    a time (≈ 0.15 s for 100,000 rows, on a thread while the sheet loads). An old .xls gives
+    its hidden rows and columns (``xls_hidden``); an .ods, a workbook laid out otherwise or a
+    damaged one gives none."""
     import zipfile
 
     try:
+        with path.open("rb") as f:
+            if f.read(8) == WORKBOOK_MAGIC[1]:
+                return ({}, *xls_hidden(path, position))
         with zipfile.ZipFile(path) as book:
             part = _sheet_part(book, position)
             if part is None:
-                return {}, frozenset()
+                return {}, frozenset(), frozenset()
             found: dict[int, dict[int, str]] = {}
             hidden: set[int] = set()
+            columns: set[int] = set()
             with book.open(part) as fh:
                 tail = b""
                 while chunk := fh.read(_CHUNK):
@@ -305,20 +335,17 @@ def scan_sheet(path: Path, position: int) -> tuple[dict[int, dict[int, str]], fr
                     if any(mark in window for mark in _FORMULA_MARKS):
                         _no_results_in(window, found)
                     if _HIDDEN_MARK in window:
-                        _hidden_in(window, hidden)
+                        _hidden_in(window, hidden, columns)
                     tail = window[-_OVERLAP:]
-            return found, frozenset(hidden)
-    except Exception:  # noqa: BLE001  (not a zip, an old .xls, a damaged entry: zlib.error,
-        return (
-            {},
-            frozenset(),
-        )  # EOFError …): calamine's reading stands, and refuses what it cannot read
+            return found, frozenset(hidden), frozenset(columns)
+    except Exception:  # noqa: BLE001  (not a zip, a damaged entry: zlib.error, EOFError …):
+        return {}, frozenset(), frozenset()  # calamine's reading stands, and refuses it
 
 
 _HIDDEN_MARK = b"hidden="
 
 
-def _hidden_in(window: bytes, hidden: set[int]) -> None:
+def _hidden_in(window: bytes, hidden: set[int], columns: set[int] | None = None) -> None:
     import re
 
     rows = rb"<(?:\w+:)?row\b[^>]*?\bhidden=[\"'](?:1|true)[\"'][^>]*>"
@@ -326,6 +353,121 @@ def _hidden_in(window: bytes, hidden: set[int]) -> None:
         number = re.search(rb"\br=[\"']([0-9]+)[\"']", row[0])
         if number is not None:
             hidden.add(int(number[1]))
+    if columns is None:
+        return
+    cols = rb"<(?:\w+:)?col\b[^>]*?\bhidden=[\"'](?:1|true)[\"'][^>]*>"
+    for col in re.finditer(cols, window):
+        low = re.search(rb"\bmin=[\"']([0-9]+)[\"']", col[0])
+        high = re.search(rb"\bmax=[\"']([0-9]+)[\"']", col[0])
+        if low is not None and high is not None:  # (1-based; a range may run to XFD)
+            columns.update(range(int(low[1]) - 1, min(int(high[1]), 256)))
+
+
+def xls_hidden(path: Path, position: int) -> tuple[frozenset[int], frozenset[int]]:
+    """The rows (1-based) and columns (from 0) hidden in the ``position``-th sheet of the old
+    (BIFF8) .xls at ``path``, which python-calamine does not give: from the ROW records
+    (fDyZero) and COLINFO records (fHidden) of the sheet's part of the Workbook stream. None
+    where the file cannot be read so (calamine's reading stands)."""
+    import struct
+
+    try:
+        book = _ole_stream(path.read_bytes(), ("Workbook", "Book"))
+    except (struct.error, IndexError, ValueError):
+        return frozenset(), frozenset()
+    if book is None:
+        return frozenset(), frozenset()
+    at, sheets = 0, []
+    while at + 4 <= len(book):  # the globals: each sheet's BOUNDSHEET, where its part begins
+        kind, size = struct.unpack_from("<HH", book, at)
+        if kind == 0x0085 and size >= 4:
+            sheets.append(struct.unpack_from("<I", book, at + 4)[0])
+        elif kind == 0x000A:  # EOF
+            break
+        at += 4 + size
+    if not 0 <= position < len(sheets):
+        return frozenset(), frozenset()
+    at = sheets[position]
+    rows: set[int] = set()
+    columns: set[int] = set()
+    began = False
+    while at + 4 <= len(book):
+        kind, size = struct.unpack_from("<HH", book, at)
+        if kind == 0x0809:  # BOF: the sheet's, then a chart's inside it (not read)
+            if began:
+                break
+            began = True
+        elif kind == 0x000A:
+            break
+        elif kind == 0x0208 and size >= 16:  # ROW
+            number, options = struct.unpack_from("<H10xH", book, at + 4)
+            if options & 0x20:
+                rows.add(number + 1)
+        elif kind == 0x007D and size >= 10:  # COLINFO
+            first, last, options = struct.unpack_from("<HH4xH", book, at + 4)
+            if options & 1:
+                columns.update(range(first, min(last, 255) + 1))
+        at += 4 + size
+    return frozenset(rows), frozenset(columns)
+
+
+def _ole_stream(data: bytes, names: Sequence[str]) -> bytes | None:
+    """The first stream named one of ``names`` in the OLE compound file ``data`` (an old .xls),
+    or ``None``: its sectors followed through the FAT (a small stream's through the mini FAT)."""
+    import struct
+
+    if not data.startswith(WORKBOOK_MAGIC[1]):
+        return None
+    shift, mini_shift = struct.unpack_from("<HH", data, 0x1E)
+    size, mini = 1 << shift, 1 << mini_shift
+    fat_sectors, first_dir = struct.unpack_from("<II", data, 0x2C)
+    cutoff, first_mini_fat, _mini_sectors, first_difat = struct.unpack_from("<IIII", data, 0x38)
+    end = 0xFFFFFFFA  # a chain's end (and the markers above it)
+
+    def sector(n: int) -> bytes:
+        return data[(n + 1) * size : (n + 2) * size]
+
+    difat = list(struct.unpack_from("<109I", data, 0x4C))
+    n = first_difat
+    most = 109 + len(data) // 4  # (a damaged file's chain that loops ends)
+    while n < end and len(difat) < min(fat_sectors + 109, most):
+        block = sector(n)
+        difat.extend(struct.unpack_from(f"<{size // 4 - 1}I", block))
+        n = struct.unpack_from("<I", block, size - 4)[0]
+    fat: list[int] = []
+    for n in difat[:fat_sectors]:
+        fat.extend(struct.unpack(f"<{size // 4}I", sector(n)))
+
+    def chain(start: int, table: Sequence[int]) -> Iterator[int]:
+        for _ in range(len(table) + 1):  # (a loop in a damaged file ends)
+            if start >= end or start >= len(table):
+                return
+            yield start
+            start = table[start]
+
+    def read(start: int) -> bytes:
+        return b"".join(sector(n) for n in chain(start, fat))
+
+    directory = read(first_dir)
+    root = 0
+    for at in range(0, len(directory) - 127, 128):
+        entry = directory[at : at + 128]
+        length, kind = struct.unpack_from("<HB", entry, 0x40)
+        start, length_of = struct.unpack_from("<II", entry, 0x74)
+        if kind == 5:  # the root: the mini stream's sectors
+            root = start
+        name = entry[: max(length - 2, 0)].decode("utf-16-le", "replace")
+        if kind != 2 or name not in names:
+            continue
+        if length_of >= cutoff:
+            return read(start)[:length_of]
+        mini_fat: list[int] = []
+        for n in chain(first_mini_fat, fat):
+            mini_fat.extend(struct.unpack(f"<{size // 4}I", sector(n)))
+        stream = read(root)
+        return b"".join(stream[n * mini : (n + 1) * mini] for n in chain(start, mini_fat))[
+            :length_of
+        ]
+    return None
 
 
 def _sheet_part(book: Any, position: int) -> str | None:
@@ -407,6 +549,13 @@ def _merged_below(sheet: Any) -> dict[int, list[tuple[int, int]]]:
             for row in range(top + 1, bottom + 1):
                 below.setdefault(row, []).append((left - first_column, top))
     return below
+
+
+def _merged_rows(sheet: Any) -> list[tuple[int, int, int]]:
+    """The cells merged across columns within one row: (row, 1-based; first and last column,
+    counted from 0)."""
+    ranges = getattr(sheet, "merged_cell_ranges", None) or ()
+    return [(top + 1, left, right) for (top, left), (bottom, right) in ranges if bottom == top]
 
 
 def _fill_merged(
@@ -633,9 +782,7 @@ def _open_csv(path: Path, encoding: str | None) -> Table:
             if fh.read(1):  # a cut sample: drop its last, partial line
                 sample = sample[: sample.rfind("\n") + 1] or sample
     except UnicodeError:  # UnicodeDecodeError, or utf-16's "stream does not start with BOM"
-        raise ImportFileError(
-            "import_encoding", path=path, encoding=enc, line=_decodes(path, enc) or 1
-        ) from None
+        raise _undecoded(path, enc, _decodes(path, enc) or 1) from None
     delimiter = sniff_delimiter(sample)
     raw = path.open("rb")
     text = io.TextIOWrapper(raw, encoding=enc, errors="strict", newline="")
@@ -677,9 +824,7 @@ def _open_csv(path: Path, encoding: str | None) -> Table:
                 if cells:
                     yield index, cells
         except UnicodeError:
-            raise ImportFileError(
-                "import_encoding", path=path, encoding=enc, line=index + 1
-            ) from None
+            raise _undecoded(path, enc, index + 1) from None
         except csv.Error as exc:
             raise ImportFileError(
                 "import_csv_error", path=path, line=index + 1, reason=csv_reason(exc)
@@ -697,6 +842,20 @@ def _open_csv(path: Path, encoding: str | None) -> Table:
         _position=lambda: total if raw.closed else raw.tell(),
         _closer=text.close,
     )
+
+
+def _undecoded(path: Path, encoding: str, line: int) -> ImportFileError:
+    """The refusal of a file that does not decode in ``encoding``: named as the clerk writes
+    it (``utf-8``, not the ``utf-8-sig`` it is read as), and the other encodings to try
+    (not the one that failed)."""
+    shown = {"utf-8-sig": "utf-8", "utf_8_sig": "utf-8"}.get(encoding, encoding)
+    if shown in ("utf-8", "utf_8"):
+        others = "gb18030"
+    elif shown in ("gb18030", "gbk", "gb2312"):
+        others = "utf-8"
+    else:
+        others = "gb18030 或 utf-8"
+    return ImportFileError("import_encoding", path=path, encoding=shown, line=line, others=others)
 
 
 def csv_reason(exc: Exception) -> str:

@@ -339,6 +339,10 @@ class Columns:
     record: int | None = None  # cell index of the 台账编号 column, if the file has one
     pending: list[tuple[int, list[Cell]]] = field(default_factory=list)  # read after it, a row
     nameless: list[str] = field(default_factory=list)  # see ``_nameless``
+    across: frozenset[int] = frozenset()  # rows with a cell merged across the row (a heading)
+    # a phone field's cell index → every column feeding it, in the order a number is taken
+    # from them (``_twin_phones``): a roster with both 联系电话 and 手机号码
+    twins: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
     def header_of(self, key: str) -> str:
         if key == RECORD_KEY:
@@ -469,6 +473,14 @@ def find_columns(
                     b if b is not None and str(b).strip() else c for b, c in _pairs(below, cells)
                 ]
                 keys = [b if b else k for b, k in _pairs(_keys_of(below, table), keys)]
+            for column in mapping:  # a --map of a name two columns have: which one?
+                at = [
+                    i
+                    for i, c in enumerate(cells)
+                    if isinstance(c, str) and column in (header_key(c), keys[i])
+                ]
+                if len(at) > 1:
+                    raise _same_name(display(cells[at[0]]).strip(), at, "import_map_ambiguous")
             found = _columns(line, cells, keys, table, skipped, fields, kind_label)
             if mapped:
                 _mapped_in(mapping, [*top, *cells], table, found.headers)
@@ -535,6 +547,7 @@ def _columns(
     best: dict[str, tuple[int, int]] = {}  # field key → (priority, cell index)
     unknown: list[str] = []
     unused: list[int] = []
+    phones: dict[str, list[int]] = {}  # a phone field's columns, when more than one
     record: int | None = None
     record_key = header_key(RECORD_HEADER)
     for index, key in enumerate(keys):
@@ -560,6 +573,13 @@ def _columns(
             best[f.key] = (rank, index)
             continue
         other_rank, other = best[f.key]
+        if f.type in PHONE_TYPES and header_key(headers[other]) != header_key(headers[index]):
+            phones.setdefault(f.key, [other]).append(index)  # read both (``_twin_phones``)
+            if rank < other_rank:
+                best[f.key] = (rank, index)
+            continue
+        if header_key(headers[other]) == header_key(headers[index]):
+            raise _same_name(headers[index], (other, index))
         if rank == other_rank:
             raise ImportFileError(
                 "import_duplicate_column",
@@ -594,7 +614,10 @@ def _columns(
                 "import_missing_column",
                 kind=kind_label,
                 column=f.label,
-                aliases="、".join(dict.fromkeys(f.aliases)) or f.label,
+                aliases="、".join(
+                    a for a in dict.fromkeys(f.aliases) if header_key(a) != header_key(f.label)
+                )
+                or f.label,
             )
     return Columns(
         header_line=line,
@@ -602,7 +625,70 @@ def _columns(
         fields=dict(sorted(chosen.items())),
         unknown=unknown,
         record=record,
+        twins=_twin_phones(phones, best, headers),
     )
+
+
+def _same_name(name: str, indexes: Sequence[int], key: str = "import_same_columns") -> Any:
+    """The refusal of two columns of one name (no --map can tell them apart)."""
+    from sanlian.io.xlsx_stream import column_letter
+
+    letters = "、".join(column_letter(i + 1) for i in indexes)
+    return ImportFileError(key, column=name, letters=letters)
+
+
+PHONE_TYPES = frozenset({"phone", "tel"})
+MOBILE_WORDS = ("手机", "移动")  # a column named so holds a mobile number
+
+
+def _twin_phones(
+    phones: Mapping[str, list[int]], best: Mapping[str, tuple[int, int]], headers: list[str]
+) -> dict[int, tuple[int, ...]]:
+    """The columns of each phone field with more than one (联系电话 and 手机号码): keyed by
+    the column chosen for it, in the order a row's number is taken (``_phone_cell``) —
+    those named as a mobile's first, then the column chosen, then the others."""
+    out: dict[int, tuple[int, ...]] = {}
+    for key, indexes in phones.items():
+        chosen = best[key][1]
+        order = sorted(
+            set(indexes),
+            key=lambda i: (
+                not any(w in headers[i] for w in MOBILE_WORDS),
+                i != chosen,
+                i,
+            ),
+        )
+        out[chosen] = tuple(order)
+    return out
+
+
+def _phone_cell(cells: Sequence[Cell], order: tuple[int, ...]) -> tuple[int, Cell, bool]:
+    """A row's number where a phone field has several columns (``Columns.twins``): the one
+    filled; of two filled with different numbers, the mobile number (the field holds one),
+    of two mobiles the one in a column named as a mobile's. (Its column, the cell, and whether
+    another column held a different number, which is not imported.)"""
+    width = len(cells)
+    filled = [(i, cells[i]) for i in order if i < width and _filled(cells[i])]
+    if not filled:
+        return order[0], None, False
+    numbers = {_digits(c) for _i, c in filled}
+    pick = next((item for item in filled if _mobile_like(item[1])), filled[0])
+    return pick[0], pick[1], len(numbers) > 1
+
+
+def _filled(cell: Cell) -> bool:
+    return cell is not None and not (type(cell) is str and not cell.strip())
+
+
+def _digits(cell: Cell) -> str:
+    text = fold_width(display(cell))
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return digits[2:] if len(digits) == 13 and digits.startswith("86") else digits
+
+
+def _mobile_like(cell: Cell) -> bool:
+    digits = _digits(cell)
+    return len(digits) == 11 and digits.startswith("1")
 
 
 # --- cells to values ------------------------------------------------------------------------
@@ -623,6 +709,8 @@ def prepare(value: Cell, f: Field) -> Any:
     if value is None:
         return None
     if isinstance(value, dt.date):
+        if f.type == "int":  # 3 in a cell formatted as a date: 1900-01-03
+            raise CellProblem(render("import_int_date", field=f.label, value=display(value)))
         return value if f.type == "date" else display(value)
     if isinstance(value, NoResult):
         raise CellProblem(render("import_formula_no_result", field=f.label, value=value))
@@ -716,6 +804,10 @@ class Problem:
 
 
 # a masked number a reason quotes: “138***4567”, or （370102********1237） after words
+class Notice(Problem):
+    """Not a refusal: how a cell was read (a date in a text column), said among the notes."""
+
+
 _MASKED_QUOTE = re.compile(r"([“（])([0-9X]*\*+[0-9X]*)([”）])")
 _SEPARATORS = re.compile(r"[\s\-()（）]")
 
@@ -2394,6 +2486,9 @@ def _run_import(
         importer.file_name = table.path.name
     hidden = table.hidden_rows  # (an Excel sheet's rows filtered out or hidden by hand)
     hidden_lines: list[int] = []
+    headings: list[int] = []  # a group's heading among the rows (一、办公室): skipped
+    twins = columns.twins  # a phone field's columns, when several
+    two_numbers: list[int] = []  # rows of two different numbers in them: one imported
 
     savepoint = session.begin_nested()
     try:
@@ -2408,6 +2503,8 @@ def _run_import(
                 if progress is not None and read % BATCH == 0:
                     progress(front.done, table.total, read)
                 if values is None:
+                    if record_text == HEADING_ROW:
+                        headings.append(line)
                     continue  # only unknown or ignored columns filled: nothing to import
                 if read == 1 and record_id is None and _is_instructions(cells):
                     result.note(render("import_instructions_row", line=line))
@@ -2426,8 +2523,18 @@ def _run_import(
                 result.rows += 1
                 if hidden and line in hidden:
                     hidden_lines.append(line)
+                if twins:
+                    for order in twins.values():
+                        if _phone_cell(cells, order)[2]:
+                            two_numbers.append(line)
                 if zeros is not None:
                     zeros.count(values)
+                if problems and type(problems[-1]) is Notice:  # how a cell was read: said
+                    for notice in problems:
+                        if type(notice) is Notice:
+                            said = render("import_row_note", line=line, note=notice.reason)
+                            result.note(said, group="date_cell")
+                    problems = [p for p in problems if type(p) is not Notice]
                 if problems:
                     # A damaged number hides the rest of the row's checks for its own column.
                     skip = {_key(columns, p) for p in problems}
@@ -2482,6 +2589,32 @@ def _run_import(
             more = f"等 {len(hidden_lines)}" if len(hidden_lines) > 10 else ""
             # first, and never among the notes past the limit (a row's notes may be many)
             result.notes.insert(0, render("import_hidden_rows", lines=shown + more))
+        hidden_columns = table.hidden_columns
+        if hidden_columns:  # a hidden column that feeds a field: read all the same
+            feeding = {*columns.fields, *(i for t in twins.values() for i in t)}
+            if columns.record is not None:
+                feeding.add(columns.record)
+            named = [f"“{columns.headers[i]}”" for i in sorted(feeding & hidden_columns)]
+            if named:
+                result.notes.insert(0, render("import_hidden_columns", columns="、".join(named)))
+        if two_numbers:
+            shown = "、".join(str(n) for n in two_numbers[:10])
+            more = f"等 {len(two_numbers)}" if len(two_numbers) > 10 else ""
+            order = next(iter(twins.values()))
+            names = "”和“".join(columns.headers[i] for i in sorted(order))
+            result.notes.insert(
+                0,
+                render(
+                    "import_two_numbers",
+                    lines=shown + more,
+                    columns=names,
+                    first=columns.headers[order[0]],
+                ),
+            )
+        if headings:
+            shown = "、".join(str(n) for n in headings[:10])
+            more = f"等 {len(headings)}" if len(headings) > 10 else ""
+            result.notes.insert(0, render("import_heading_rows", lines=shown + more))
         importer.finish()
         if progress is not None:
             progress(table.total, table.total, read)
@@ -2617,6 +2750,7 @@ def _prepare(importer: Importer, table: Table, mapping: Sequence[str]) -> Prepar
             first=table.other_sheets[0],
         ) from None
     importer.columns = columns
+    columns.across = table.merged_across(len(columns.headers))
     result.other_data_sheets = _other_data_sheets(table, importer, maps)
     if columns.pending:  # the row read after the header to see whether it was one
         rows = itertools.chain(columns.pending, rows)
@@ -2760,6 +2894,50 @@ def _is_total_row(cells: Sequence[Cell]) -> bool:
     return False
 
 
+# "Nothing below": the line a form's filler writes under the last record (以下空白, （以下空白）,
+# 以下无内容, 此页以下空白, 以下无正文, ——以下空白——, 此页无正文), punctuation and blanks aside.
+_BLANK_MARKER = re.compile(
+    r"(此页|本页|此表|本表|此处|本栏)?以下(均为|均|为)?"
+    r"(空白处?|空|无内容|无正文|无数据|无记录|没有内容|无)|(此页|本页)无正文"
+)
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _is_blank_marker(cells: Sequence[Cell]) -> bool:
+    """Whether a filled cell of the row says that nothing follows (``以下空白``): the row is
+    no record, whatever else is filled in it (a 序号, a 社区 merged down or filled ahead)."""
+    for cell in cells:
+        # (a character first: a regular expression on every cell would cost; 以 下 空 白
+        # is written with blanks between too)
+        if (
+            type(cell) is str
+            and ("以" in cell or "正" in cell)
+            and _BLANK_MARKER.fullmatch(_NOT_WORD.sub("", cell))
+        ):
+            return True
+    return False
+
+
+# A group's heading among the rows (一、办公室 · （二）综合科 · 幸福社区（3户） · 办公室(共5人)):
+# the row's only filled cell.
+_HEADING = re.compile(
+    r"([一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]).+"
+    r"|.+[(（]共?\s*[0-9]+\s*[户人名家个][)）]"
+)
+HEADING_ROW = "\x00heading"  # a skipped row's tag (``_front``): a group's heading
+
+
+def _is_heading(cells: Sequence[Cell], across: frozenset[int], line: int) -> bool:
+    """Whether a row whose only filled cell is ``cells``' text is a group's heading: numbered
+    with a Chinese numeral (``一、办公室``), or counting its group (``幸福社区（3户）``), or
+    a cell merged across the row (``across``: the rows that have one)."""
+    text = next(c for c in cells if c is not None)
+    if type(text) is not str or len(text) > 40:
+        return False
+    # (merged across from the first column: a cell merged over 需求 to 备注 alone is not one)
+    return (line in across and cells[0] is not None) or bool(_HEADING.fullmatch(text.strip()))
+
+
 def _repeats(cells: Sequence[Cell], headers: Sequence[str]) -> bool:
     """Whether a row is the header row again: each filled cell its column's header."""
     filled = 0
@@ -2820,9 +2998,25 @@ def _front(
     # last characters are in its cell: a name seldom holds both)
     first = min(columns.fields)
     first_header = header_key(headers[first])
+    across = columns.across
+    headings = len(columns.fields) > 2  # (a list of sections has a name in each row alone)
+    # Below a 以下空白 row, a row without the first required field (a 序号 or a 社区 filled
+    # ahead down the form) is no record either.
+    lead = next((f.key for f in importer.fields if f.required), None)
+    if lead not in {f.key for f in columns.fields.values()}:
+        lead = None
+    blank_below = False
+    twins = columns.twins
     for line, cells in rows:
         if _is_total_row(cells):  # 合计 / 总计 (or 填表人：…) under the table, as sheets end
             yield line, cells, None, [], "", None, None
+            continue
+        if _is_blank_marker(cells):
+            blank_below = True
+            yield line, cells, None, [], "", None, None
+            continue
+        if headings and len(cells) - cells.count(None) == 1 and _is_heading(cells, across, line):
+            yield line, cells, None, [], HEADING_ROW, None, None
             continue
         cell = cells[first] if first < len(cells) else None
         if (
@@ -2835,9 +3029,12 @@ def _front(
             continue
         values: dict[str, Any] = {}
         problems: list[Problem] = []
+        notices: list[Problem] = []  # (``Notice``: how a cell was read, said)
         width = len(cells)
         for index, f, key, prose, number in fields:
             raw = cells[index] if index < width else None
+            if twins and index in twins:  # 联系电话 and 手机号码 both: the one filled
+                index, raw, _other = _phone_cell(cells, twins[index])
             if raw is None:
                 values[key] = None
                 continue
@@ -2857,8 +3054,15 @@ def _front(
             except CellProblem as exc:
                 values[key] = None
                 problems.append(Problem(headers[index], display(raw), exc.message, f.type))
+            else:
+                if type(raw) is dt.date and f.type != "date":  # 3-2 that Excel made 3月2日
+                    said = render("import_date_cell", field=headers[index], value=values[key])
+                    notices.append(Notice(headers[index], values[key], said, f.type))
         if not problems and not any(v is not None for v in values.values()):
             yield line, cells, None, problems, "", None, None
+            continue
+        if blank_below and lead is not None and values[lead] is None:
+            yield line, cells, None, [], "", None, None
             continue
         record_text = ""
         record_id = None
@@ -2880,6 +3084,8 @@ def _front(
                 # some rows' keys: the two processes then end about together
                 name = data.get("name") if keys and not line % CHILD_KEYS_EVERY else None
                 pre = (data, notes, _pinyin_keys(name) if isinstance(name, str) else None)
+        if notices:
+            problems += notices
         yield line, cells, values, problems, record_text, record_id, pre
 
 
@@ -3139,8 +3345,11 @@ def _diagnose(
             continue
         index = next((i for i, f in columns.fields.items() if f.key == key), None)
         header = columns.headers[index] if index is not None else key
-        raw = row.cells[index] if index is not None and index < len(row.cells) else None
         kind = columns.fields[index].type if index is not None else ""
+        if index is not None and index in columns.twins:  # the column the number came from
+            index = _phone_cell(row.cells, columns.twins[index])[0]
+            header = columns.headers[index]
+        raw = row.cells[index] if index is not None and index < len(row.cells) else None
         problems.append(Problem(header, display(raw), reason, kind))
     return problems
 
@@ -3169,6 +3378,7 @@ def _write_bad_rows(
     width = max([len(columns.headers)] + [len(b.cells) for b in bad])
     headers = columns.headers + [""] * (width - len(columns.headers))
     text_columns = [i for i, f in columns.fields.items() if f.type in CODE_TYPES]
+    text_columns += [i for twins in columns.twins.values() for i in twins]
     with open_writer(
         out,
         [*headers, BAD_LINE_HEADER, BAD_REASON_HEADER],
@@ -3182,9 +3392,11 @@ def _write_bad_rows(
     ) as writer:
         for row in bad:
             cells: list[Any] = list(row.cells) + [None] * (width - len(row.cells))
-            reasons = "；".join(
-                f"{p.column}：{p.reason}" if p.column else p.reason for p in row.problems
+            reasons = "；".join(  # one sentence: 列：原因；列：原因。 (no 。；)
+                (f"{p.column}：{p.reason}" if p.column else p.reason).rstrip("。")
+                for p in row.problems
             )
+            reasons += "。" if reasons else ""
             writer.write([*cells, row.line, reasons])
     return out
 
@@ -3841,7 +4053,13 @@ class LinkImporter(LedgerImporter):
         self.claim("link", link.id, line)
         changed = []
         if data["end_on"] is not None and data["end_on"] != link.end_on:
-            links.end(self.session, link_id=link.id, end_on=data["end_on"], today=self.today)
+            links.end(
+                self.session,
+                link_id=link.id,
+                end_on=data["end_on"],
+                today=self.today,
+                field=self.header("end_on"),
+            )
             changed.append("end_on")
         note = validate.text(data["note"], "备注", limit=1000) if data["note"] else None
         if note is not None and note != link.note:
@@ -3924,7 +4142,11 @@ class LinkImporter(LedgerImporter):
             self.made_on[int(record["id"])] = row.line
             if data["end_on"] is not None:
                 links.end(
-                    self.session, link_id=int(record["id"]), end_on=data["end_on"], today=self.today
+                    self.session,
+                    link_id=int(record["id"]),
+                    end_on=data["end_on"],
+                    today=self.today,
+                    field=self.header("end_on"),
                 )
         if added:
             return "add", ()
@@ -4318,6 +4540,10 @@ class ProblemImporter(LedgerImporter):
             except (SanlianError, KeyError):
                 return None
             return category_key(kind, str(raw))
+        if key == "visit":  # a visit's number as listings show it and help writes it: #12
+            raw = values.get("visit")
+            if isinstance(raw, str) and raw.lstrip()[:1] in ("#", "＃"):
+                return super().parse(key, {"visit": raw.strip().lstrip("#＃").strip() or None})
         return super().parse(key, values)
 
     def describe_row(self, row: Row) -> str:

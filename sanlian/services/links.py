@@ -468,15 +468,21 @@ def link_household(
 
 
 def end(
-    session: Session, *, link_id: int, end_on: dt.date, today: dt.date | None = None
+    session: Session,
+    *,
+    link_id: int,
+    end_on: dt.date,
+    today: dt.date | None = None,
+    field: str = "结束日期（--date）",
 ) -> dict[str, Any]:
     """End a link on ``end_on`` (its last day); the row stays as history. A day after
     ``today`` is refused, as a start is: an ended link cannot be ended again, so a mistyped
-    year could not be mended but by ``undo``."""
+    year could not be mended but by ``undo``. ``field``: how a refusal names the day (an
+    import's column)."""
     from sanlian.db.models import Link
     from sanlian.services.visits import check_not_future
 
-    check_not_future(end_on, "结束日期（--date）", today)
+    check_not_future(end_on, field, today)
 
     link = session.get(Link, link_id)
     if link is None:

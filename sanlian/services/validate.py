@@ -358,6 +358,7 @@ def _no_words(clean: str, raw: str, field: str) -> None:
 # a fixed line with its area code, separators dropped: 010 and 020–029 have three digits, every
 # other area code four (0539); the local number seven or eight (0539-8123456, 010-65123456)
 _LANDLINE = re.compile(r"(010|02[0-9]|0[3-9][0-9]{2})([2-9][0-9]{6,7})")
+_LANDLINE_LOCAL_01 = re.compile(r"(010|02[0-9]|0[3-9][0-9]{2})[01][0-9]{6,7}")
 
 
 def phone(value: str | None, field: str = "手机号码", *, landline: bool = False) -> str | None:
@@ -381,7 +382,9 @@ def phone(value: str | None, field: str = "手机号码", *, landline: bool = Fa
         raise ValidationError("phone_invalid", field=field, value=_bad(clean, mask_phone) or raw)
     fixed = _LANDLINE.fullmatch(clean)
     if fixed is None:
-        raise ValidationError("tel_invalid", field=field, value=_bad(clean, mask_phone) or raw)
+        # an area code and a local number of the right length that begins 0 or 1: said so
+        key = "tel_local_start" if _LANDLINE_LOCAL_01.fullmatch(clean) else "tel_invalid"
+        raise ValidationError(key, field=field, value=_bad(clean, mask_phone) or raw)
     return f"{fixed[1]}-{fixed[2]}"
 
 
