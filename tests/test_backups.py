@@ -500,3 +500,64 @@ def test_restore_onto_no_database_says_it_makes_one(  # type: ignore[no-untyped-
     result = base("--db", fresh, "db", "restore", tmp_path / "备份.db")
     assert f"建立数据库 {fresh}（现在还没有这个文件），确定吗？" in result.out + result.err
     assert "无法读出概况" not in result.out + result.err and not fresh.exists()
+
+
+# --- a damaged database never rotates the sound copies out (QA safe, item 1) -------------------
+
+
+def _damage_an_index(db: Path) -> None:
+    """An index's root page overwritten (the QA's repro: a clerk's disk dropping a page): its
+    tables still read, so imports of other kinds go on working, but the file is damaged."""
+    con = sqlite3.connect(db)
+    page = con.execute("pragma page_size").fetchone()[0]
+    root = con.execute(
+        "select rootpage from sqlite_master where name = 'ix_link_cadre_id'"
+    ).fetchone()[0]
+    con.close()
+    with db.open("r+b") as fh:
+        fh.seek((root - 1) * page)
+        fh.write(b"\xff" * page)
+
+
+def test_an_import_into_a_damaged_database_is_refused_and_rotates_nothing(
+    base: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    sound = [backups.take(str(db_path), "import") for _ in range(backups.KEEP)]
+    assert all(p is not None for p in sound)
+    kept = sorted(p.name for p in _set(db_path).iterdir())
+    _damage_an_index(db_path)
+    damaged = db_path.read_bytes()
+    csv = _sections_csv(tmp_path / "科室.csv", ["法规科"])
+    for _ in range(3):
+        result = base("section", "import", csv)
+        assert result.code == 1, result
+        assert result.err.strip() == (
+            f"数据库 {db_path} 已损坏（完整性检查未通过），为免损坏的备份挤掉完好的备份，"
+            "这次导入没有进行，未做任何修改；请运行 sanlian db check 查看，再用 sanlian db "
+            f"restore 从 {_set(db_path)} 中损坏之前的备份恢复（sanlian db backups 列出它们）。"
+        ), result
+        assert "Traceback" not in result.err
+    assert sorted(p.name for p in _set(db_path).iterdir()) == kept  # every sound copy still there
+    assert db_path.read_bytes() == damaged  # nothing written
+    assert all(not backups.damaged(p) for p in _set(db_path).iterdir())
+    # the migration's copy likewise: deleted, the migration refused
+    with pytest.raises(Exception) as refused:
+        backups.take(str(db_path), "migrate")
+    assert getattr(refused.value, "key", None) == "backup_damaged_migrate"
+    assert sorted(p.name for p in _set(db_path).iterdir()) == kept
+
+
+def test_a_manual_backup_of_a_damaged_database_says_it_is_damaged(
+    base: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    _damage_an_index(db_path)
+    result = base("db", "backup")
+    assert result.code == 1, result
+    assert "已备份" not in result.out + result.err
+    [copy] = _set(db_path).glob("sanlian-*-damaged.db")  # kept (for a rescue), named so
+    assert f"复制出的 {copy} 同样是损坏的，不是可以恢复的备份" in result.err, result
+    rows = base("db", "backups", "-f", "json").json()
+    assert [r["reason_label"] for r in rows] == ["已损坏的数据库（手动备份）"]
+    named = base("db", "backup", tmp_path / "副本.db")
+    assert named.code == 1 and "已备份" not in named.out + named.err
+    assert f"复制出的 {tmp_path / '副本.db'} 同样是损坏的" in named.err, named

@@ -10,7 +10,14 @@ rotated on its own.
   already holds data;
 - ``import``: taken automatically before every import that is not a ``--dry-run``;
 - ``manual``: ``sanlian db backup`` without a file name;
-- ``before-restore``: the database that ``sanlian db restore`` replaced.
+- ``before-restore``: the database that ``sanlian db restore`` replaced;
+- ``damaged``: a ``sanlian db backup`` of a database that failed its check (kept, for whoever
+  rescues what it holds, but named so that nobody takes it for a sound copy).
+
+Every automatic copy is checked (``PRAGMA quick_check`` on the copy, ≈ 35 ms for 10 MB, some
+3–4 s a GB, the file read once more from the cache it was just written through): a copy of a
+damaged database is deleted again and the operation refused, so that a damaged file that goes
+on being imported into never rotates the last sound copies out of the set.
 
 Only the automatic copies (``migrate``, ``import``) rotate: the newest ``KEEP`` of a database's
 own stay, older ones are deleted. Copies the clerk asked for and those kept by a restore stay until the
@@ -45,7 +52,10 @@ REASONS = {
     "undo": "撤销前",
     "manual": "手动备份",
     "before-restore": "恢复前的原数据库",
+    "damaged": "已损坏的数据库（手动备份）",
 }
+# what each automatic copy comes before, for the sentence refusing it on a damaged database
+BEFORE = {"migrate": "升级数据库结构", "import": "导入", "undo": "撤销"}
 SQLITE_HEADER = b"SQLite format 3\x00"
 # owner-YYYYmmdd-HHMMSS[-n][-reason] (the owner may itself hold dashes and digits)
 _COPY_NAME = re.compile(
@@ -267,9 +277,24 @@ def take(
                 raise
     else:
         raise RuleError("backup_exists", path=target)
+    if reason in AUTOMATIC and damaged(target):  # it must not push the sound copies out
+        target.unlink(missing_ok=True)
+        key = "backup_damaged_migrate" if reason == "migrate" else "backup_damaged"
+        raise DatabaseError(key, path=source, what=BEFORE[reason], folder=folder)
     if reason in AUTOMATIC and rotate_now:
         rotate(target)
     return target
+
+
+def damaged(path: Path) -> bool:
+    """Whether the SQLite file ``path`` fails ``PRAGMA quick_check`` (its pages and their
+    cells are read, not compared with each other as ``integrity_check`` does: a damaged page
+    is found, an index whose entries disagree with their table is not)."""
+    try:
+        with _read_only(path) as con:
+            return [r[0] for r in con.execute("pragma quick_check(1)")] != ["ok"]
+    except sqlite3.DatabaseError:
+        return True
 
 
 def _parse(path: Path) -> Backup | None:
