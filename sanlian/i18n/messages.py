@@ -217,6 +217,8 @@ MESSAGES: dict[str, str] = {
     "reveal_no_right": "本账号在数据库服务器上没有写入变更日志的权限，请数据库管理员开放。",
     "restore_same": "{path} 就是当前数据库本身，无需恢复。",
     "demo_no_samples": "找不到示例数据文件夹 {path}，请在 sanlian 源码目录下运行 sanlian demo。",
+    "demo_worked_in": "{path} 是演示数据库，但建立之后又有 {count} 次修改，为免丢失这些修改，未做任何修改；请用 --db 换一个文件名，或确实不要时自己先删除这个文件。",
+    "demo_kept": "原来的数据库另存为 {path}（要找回可以用 sanlian db restore 恢复）。",
     "demo_not_ours": "{path} 已存在且不是演示数据库，为免覆盖正式数据，请换一个 --db 路径。",
     # --- issue 3 ---------------------------------------------------------------------------
     # links

@@ -11,6 +11,8 @@ rotated on its own.
 - ``import``: taken automatically before every import that is not a ``--dry-run``;
 - ``manual``: ``sanlian db backup`` without a file name;
 - ``before-restore``: the database that ``sanlian db restore`` replaced;
+- ``before-demo``: the database that ``sanlian demo`` replaced (an earlier demo, or a file
+  holding nothing), rotated with the automatic copies;
 - ``damaged``: a ``sanlian db backup`` of a database that failed its check (kept, for whoever
   rescues what it holds, but named so that nobody takes it for a sound copy).
 
@@ -19,7 +21,7 @@ Every automatic copy is checked (``PRAGMA quick_check`` on the copy, ≈ 35 ms f
 damaged database is deleted again and the operation refused, so that a damaged file that goes
 on being imported into never rotates the last sound copies out of the set.
 
-Only the automatic copies (``migrate``, ``import``) rotate: the newest ``KEEP`` of a database's
+Only the automatic copies (``migrate``, ``import``, ``undo``, ``before-demo``) rotate: the newest ``KEEP`` of a database's
 own stay, older ones are deleted. Copies the clerk asked for and those kept by a restore stay until the
 clerk deletes them.
 
@@ -45,13 +47,15 @@ from sanlian.i18n.messages import os_reason, sqlite_reason
 
 FOLDER = "sanlian-backups"
 KEEP = 10
-AUTOMATIC = ("migrate", "import", "undo")
+AUTOMATIC = ("migrate", "import", "undo", "before-demo")
+CHECKED = ("migrate", "import", "undo")  # refused on a damaged database (a demo is rebuilt)
 REASONS = {
     "migrate": "升级数据库结构前",
     "import": "导入前",
     "undo": "撤销前",
     "manual": "手动备份",
     "before-restore": "恢复前的原数据库",
+    "before-demo": "重建演示前的原数据库",
     "damaged": "已损坏的数据库（手动备份）",
 }
 # what each automatic copy comes before, for the sentence refusing it on a damaged database
@@ -277,7 +281,7 @@ def take(
                 raise
     else:
         raise RuleError("backup_exists", path=target)
-    if reason in AUTOMATIC and damaged(target):  # it must not push the sound copies out
+    if reason in CHECKED and damaged(target):  # it must not push the sound copies out
         target.unlink(missing_ok=True)
         key = "backup_damaged_migrate" if reason == "migrate" else "backup_damaged"
         raise DatabaseError(key, path=source, what=BEFORE[reason], folder=folder)
