@@ -480,8 +480,15 @@ def test_restore_says_what_each_holds_and_warns_of_another_year(  # type: ignore
     result = unchanged(lambda: base("db", "restore", other))
     asked = result.out + result.err
     assert "注意：备份中最近的是 2025 年的活动，当前数据库是 2026 年的。" in asked
-    assert f"将用备份 {other}（2025 年活动，干部 0 名、走访 0 次、问题 0 件" in asked
-    assert "（当前：2026 年活动，干部 4 名、走访 0 次、问题 0 件" in asked
+    assert (
+        f"将用备份 {other}（2025 年活动，干部 0 名、社区(村) 0 个、企业 0 家、联系户 0 户、"
+        "走访 0 次、问题 0 件" in asked
+    )
+    assert (
+        "（当前：2026 年活动，干部 4 名、社区(村) 2 个、企业 1 家、联系户 1 户、走访 0 次、"
+        "问题 0 件" in asked
+    )
+    assert "次修改将不在恢复后的台账中" not in asked  # another ledger: not counted
     assert base("db", "backup").code == 0  # into sanlian-backups: listed with its year
     assert [b["years"] for b in base("db", "backups", "-f", "json").json()] == ["2026"]
 
@@ -561,3 +568,65 @@ def test_a_manual_backup_of_a_damaged_database_says_it_is_damaged(
     named = base("db", "backup", tmp_path / "副本.db")
     assert named.code == 1 and "已备份" not in named.out + named.err
     assert f"复制出的 {tmp_path / '副本.db'} 同样是损坏的" in named.err, named
+
+
+def test_an_imports_copy_is_taken_under_its_write_lock(
+    base: Cli, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another clerk's write arriving while the copy is taken lands either before the copy
+    (and is in it) or after the import: the copy is the database just before the import."""
+    import threading
+
+    real_take = backups.take
+    other: list[threading.Thread] = []
+
+    def take_then_another_writes(*args, **kwargs):  # type: ignore[no-untyped-def]
+        made = real_take(*args, **kwargs)
+
+        def write() -> None:
+            con = sqlite3.connect(db_path, timeout=30)
+            with con:
+                con.execute(
+                    "insert into section (name, created_at) values ('别人的科室', '2026-06-15')"
+                )
+            con.close()
+
+        other.append(threading.Thread(target=write))
+        other[0].start()
+        other[0].join(0.5)  # committed at once, unless this import holds the write lock
+        return made
+
+    monkeypatch.setattr(backups, "take", take_then_another_writes)
+    csv = _sections_csv(tmp_path / "科室.csv", ["法规科", "财务科"])
+    result = base("section", "import", csv)
+    other[0].join()
+    assert result.code == 0, result
+    [copy] = _set(db_path).glob("sanlian-*-import.db")
+    ids = dict(sqlite3.connect(db_path).execute("select name, id from section"))
+    copied = {r[0] for r in sqlite3.connect(copy).execute("select name from section")}
+    first_imported = min(ids["法规科"], ids["财务科"])
+    before_import = {name for name, i in ids.items() if i < first_imported}
+    assert copied == before_import, (copied, ids)
+    assert ids["别人的科室"] > first_imported  # it waited for the import's lock
+
+
+def test_restore_asks_with_what_it_throws_away(  # type: ignore[no-untyped-def]
+    base: Cli, db_path: Path, tmp_path: Path, unchanged, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The question names households, communities and enterprises too, and how many changes
+    made since the backup the restored ledger will not hold."""
+    from typer._click import termui
+
+    def no_answer(_prompt: str) -> str:
+        raise EOFError
+
+    assert base("db", "backup", tmp_path / "备份.db").code == 0
+    assert base("household", "add", "李秀兰", "--community", "前河湾村").code == 0
+    assert base("enterprise", "add", "临沂新材料有限公司").code == 0
+    assert base("cadre", "list", "--reveal").code == 0  # looking changes nothing
+    monkeypatch.setattr(termui, "visible_prompt_func", no_answer)
+    result = unchanged(lambda: base("db", "restore", tmp_path / "备份.db"))
+    asked = result.out + result.err
+    assert "干部 4 名、社区(村) 2 个、企业 1 家、联系户 1 户、走访 0 次" in asked
+    assert "（当前：2026 年活动，干部 4 名、社区(村) 2 个、企业 2 家、联系户 2 户" in asked
+    assert "原库另存一份），当前数据库中备份之后的 2 次修改将不在恢复后的台账中" in asked, asked

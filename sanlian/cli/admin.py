@@ -127,6 +127,9 @@ def restore(
             backup=backup or "无法读出概况",
             current=now_holds or "无法读出概况",
         )
+        lost = backups.changes_since(current, source) if current.is_file() else None
+        if lost:  # the clerk's work since the backup, gone from the ledger (kept aside)
+            question = question.removesuffix("确定吗？") + render("restore_loses", count=lost)
         if theirs and ours and max(theirs) != max(ours):  # another year's ledger, likely
             question = render("restore_other_year", theirs=max(theirs), ours=max(ours)) + question
         if not typer.confirm(question, default=False):

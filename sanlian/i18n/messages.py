@@ -174,6 +174,7 @@ MESSAGES: dict[str, str] = {
     "restore_not_backup": "{path} 不是完好的 sanlian 数据库备份，请检查文件名，未做任何修改。",
     "restore_confirm": "将用备份 {source}（{backup}）替换数据库 {path}（当前：{current}；原库另存一份），确定吗？",
     "restore_confirm_new": "将用备份 {source}（{backup}）建立数据库 {path}（现在还没有这个文件），确定吗？",
+    "restore_loses": "当前数据库中备份之后的 {count} 次修改将不在恢复后的台账中（只在另存的原库里），确定吗？",
     "restore_other_year": "注意：备份中最近的是 {theirs} 年的活动，当前数据库是 {ours} 年的。",
     "restore_done": "已用 {source} 恢复数据库 {path}；原数据库另存为 {kept}。",
     "restore_done_new": "已用 {source} 建立数据库 {path}（原先没有这个文件，或是空文件）。",

@@ -370,16 +370,55 @@ def holdings(path: Path) -> tuple[list[int] | None, str]:
     try:
         with _read_only(path) as con:
             years = _years_of(con)
-            cadres, visits, problems = (
-                con.execute(f"select count(*) from {table}").fetchone()[0]
-                for table in ("cadre", "visit", "problem")
-            )
+            counts = {
+                table: con.execute(f"select count(*) from {table}").fetchone()[0]
+                for table, _said in HELD
+            }
             last = con.execute("select max(at) from journal").fetchone()[0]
     except sqlite3.Error:
         return None, ""
     when = f"，最后修改于 {_local_time(last)}" if last else ""
     held = f"{'、'.join(map(str, years))} 年活动" if years else "还没有活动年度"
-    return years, f"{held}，干部 {cadres} 名、走访 {visits} 次、问题 {problems} 件{when}"
+    listed = "、".join(said.format(counts[table]) for table, said in HELD)
+    return years, f"{held}，{listed}{when}"
+
+
+# what ``holdings`` counts, as a restore's question says it
+HELD = (
+    ("cadre", "干部 {} 名"),
+    ("community", "社区(村) {} 个"),
+    ("enterprise", "企业 {} 家"),
+    ("household", "联系户 {} 户"),
+    ("visit", "走访 {} 次"),
+    ("problem", "问题 {} 件"),
+)
+
+
+def changes_since(current: Path, backup: Path) -> int | None:
+    """How many changes the journal of ``current`` holds that ``backup``'s does not: those
+    after the backup's last entry (when the backup is an earlier state of the same ledger,
+    what a restore throws away; ``None`` where either cannot be read, or the backup's last
+    entry is not in ``current`` as it is there, so that they are not one ledger)."""
+    try:
+        with _read_only(backup) as con:
+            last = con.execute(
+                "select id, at, summary from journal order by id desc limit 1"
+            ).fetchone()
+        with _read_only(current) as con:
+            if last is not None:
+                same = con.execute(
+                    "select 1 from journal where id = ? and at = ? and summary = ?", last
+                ).fetchone()
+                if same is None:
+                    return None
+            return int(
+                con.execute(
+                    "select count(*) from journal where id > ? and kind <> 'reveal'",
+                    (last[0] if last else 0,),
+                ).fetchone()[0]
+            )
+    except sqlite3.Error:
+        return None
 
 
 def _local_time(stored: object) -> str:
