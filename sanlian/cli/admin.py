@@ -258,6 +258,8 @@ def undo(
     typer.echo(
         "将要：\n" + "\n".join(f"  {line}" for line in lines) if lines else "（没有逐项内容）"
     )
+    if entry["operator"] != st.who:  # a colleague's change: said before it is taken back
+        typer.echo(render("undo_other_operator", operator=entry["operator"], who=st.who))
     if not yes:
         at = entry["at"] if entry["at"].tzinfo else entry["at"].replace(tzinfo=dt.UTC)
         question = render(

@@ -150,6 +150,7 @@ MESSAGES: dict[str, str] = {
     "undo_conflict": "无法撤销：{what}在这次修改之后又被改动过（或已不存在），撤销会覆盖后来的修改；请先用 sanlian history 核对。",
     "undo_confirm": "将撤销变更日志第 {id} 条：{at} {operator}：{summary}。确定吗？",
     "undo_moved": "准备撤销时台账有了别的变动（别人刚修改或撤销过；现在最近一条可撤销的是变更日志第 {id} 条：{summary}），这次没有撤销；请重新运行 sanlian undo 核对。",
+    "undo_other_operator": "注意：这是{operator}的修改（当前操作人是{who}）。",
     "undo_done": "已撤销：{summary}。",
     "history_record_ref_missing": "--record “{value}”后面缺少名称或编号，请写成如 {value}张伟 或 {value}12。",
     "history_record_kind": "--record 的类别“{value}”不认识，请写成 类别:名称或编号，类别可用：{kinds}（如 cadre:张伟、visit:12）。",
