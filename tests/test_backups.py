@@ -630,3 +630,37 @@ def test_restore_asks_with_what_it_throws_away(  # type: ignore[no-untyped-def]
     assert "干部 4 名、社区(村) 2 个、企业 1 家、联系户 1 户、走访 0 次" in asked
     assert "（当前：2026 年活动，干部 4 名、社区(村) 2 个、企业 2 家、联系户 2 户" in asked
     assert "原库另存一份），当前数据库中备份之后的 2 次修改将不在恢复后的台账中" in asked, asked
+
+
+def test_no_output_is_written_onto_the_database_itself(
+    base: Cli, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ledger kept under a name a listing can be written to (``台账.xlsx``): ``-o`` onto it,
+    by its own name, another spelling of it or a link to it, is refused, ``--force`` or not."""
+    ledger = tmp_path / "台账.xlsx"
+    shutil.copyfile(db_path, ledger)
+    report = tmp_path / "台账.docx"
+    shutil.copyfile(db_path, report)
+    (tmp_path / "链接.xlsx").symlink_to(ledger)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SANLIAN_DB", str(ledger))
+    before = ledger.read_bytes()
+    attempts = [
+        ("cadre", "list", "-o", ledger),
+        ("cadre", "list", "-o", "./台账.xlsx"),
+        ("cadre", "list", "-o", "链接.xlsx"),
+        ("export", "cadre", "-o", "台账.xlsx", "--force"),
+        ("template", "cadre", "-o", "台账.xlsx", "--force"),
+        ("history", "-o", "台账.xlsx"),
+        ("db", "backup", "台账.xlsx"),
+        ("--db", report, "selfcheck", "-o", report, "--force"),
+        ("--db", report, "brief", "--from", "6-1", "--to", "6-14", "-o", "台账.docx", "--force"),
+    ]
+    for args in attempts:
+        result = base(*args)
+        assert result.code == 1, (args, result)
+        assert "就是当前使用的数据库文件，写进去台账就没有了，未做任何修改" in result.err, result
+        assert "Traceback" not in result.err
+    assert ledger.read_bytes() == before
+    assert report.read_bytes() == before
+    assert base("cadre", "list", "-o", "干部.xlsx").code == 0  # any other name: written

@@ -598,10 +598,12 @@ def _export_to_stdout(table: Any, *, reveal: bool) -> int:
 
 def _check_file(path: Path, suffix_ok: bool, suffix_key: str) -> None:
     """Refuse, before anything is read, a folder, a suffix not written or a missing folder."""
+    from sanlian.cli.output import not_the_database
     from sanlian.errors import ImportFileError, ValidationError
 
     if path.expanduser().is_dir():
         raise ValidationError("output_is_folder", path=path)
+    not_the_database(path)
     if not suffix_ok:
         raise ImportFileError(suffix_key, suffix=path.suffix or "（无后缀）")
     if not path.expanduser().parent.exists():  # (a file in its place: the writer says so)

@@ -143,6 +143,7 @@ MESSAGES: dict[str, str] = {
     "template_exists": "文件 {path} 已存在（可能是已填写的模板），未覆盖；请换一个文件名（如 -o {other}），或加 --force 覆盖它。",
     "report_brief_year": "简报期间 {start} 至 {end} 的结束日期不在已有的活动年度内（已有：{years} 年）；请把 --from、--to 写在已有年度之内，或先 sanlian init --year {year} 建立该年度。",
     "db_not_database": "{path} 不是 sanlian 数据库文件（可能是别的文件或已损坏），请检查 --db 或 SANLIAN_DB 指向的路径。",
+    "output_is_database": "{path} 就是当前使用的数据库文件，写进去台账就没有了，未做任何修改；请换一个输出文件名。",
     "output_is_folder": "{path} 是一个文件夹，请在后面写上文件名，如 {path}/结果.xlsx。",
     "undo_nothing": "没有可以撤销的修改（撤销只针对修改记录；已撤销的、撤销本身和查看号码的记录不算）。",
     "undo_legacy": "最近一次修改（变更日志第 {id} 条：{summary}）是旧版本记下的，没有逐项的变更内容，无法撤销；如需回退请用 sanlian db restore 恢复备份。",

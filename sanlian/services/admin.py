@@ -69,6 +69,8 @@ def backup(location: str, target: Path | None = None, *, folder: bool = False) -
         except OSError as exc:
             raise backups._os_error(exc, target) from exc
         target = _free_name(target, backups.owner(source) + "-{time}.db")
+    if backups._same_file(target, source) or target.resolve() == source.resolve():
+        raise RuleError("output_is_database", path=target)
     if target.exists():
         raise RuleError("backup_exists", path=target)
     try:
