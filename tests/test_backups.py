@@ -664,3 +664,44 @@ def test_no_output_is_written_onto_the_database_itself(
     assert ledger.read_bytes() == before
     assert report.read_bytes() == before
     assert base("cadre", "list", "-o", "干部.xlsx").code == 0  # any other name: written
+
+
+def test_an_older_file_that_cannot_be_upgraded_says_why(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reading command on an older file whose backup folder cannot be written: the sentence
+    says the file must first be upgraded, which needs write access; an upgrade that can be
+    done says so on stderr, naming its backup."""
+    from sanlian.errors import DatabaseError
+
+    db = tmp_path / "old.db"
+    shutil.copyfile(FIXTURE_V1, db)
+    before = db.read_bytes()
+    known = max(v for v, _n, _f in migrations.MIGRATIONS)
+    monkeypatch.setattr(
+        migrations, "MIGRATIONS", [*migrations.MIGRATIONS, (known + 1, "nickname", _fake_migration)]
+    )
+    folder = tmp_path / "sanlian-backups"
+    real = backups._private_folder
+
+    def denied(place: Path) -> None:  # (tests run as root: a chmod would not refuse)
+        raise DatabaseError("fs_denied", path=place)
+
+    monkeypatch.setattr(backups, "_private_folder", denied)
+    result = cli("--db", db, "cadre", "list")
+    assert result.code == 1, result
+    assert result.err.strip() == (
+        f"数据库 {db} 是较早版本的 sanlian 建立的，要先升级到本版本的结构才能使用（只查看也一样），"
+        f"升级需要写入权限，而 {folder} 不能写入，未做任何修改；请开放文件、所在文件夹及其中 "
+        "sanlian-backups 文件夹的写入权限后再运行一次，或请管理员代为运行。"
+    ), result
+    assert db.read_bytes() == before
+    monkeypatch.setattr(backups, "_private_folder", real)
+    upgraded = cli("--db", db, "cadre", "list")
+    assert upgraded.code == 0, upgraded
+    [copy] = folder.glob("old-*-migrate.db")
+    assert (
+        f"数据库 {db} 是较早版本建立的，正在升级到本版本的结构；升级前已备份到 {copy}。"
+        in upgraded.err.splitlines()
+    ), upgraded
+    assert "正在升级" not in cli("--db", db, "cadre", "list").err  # once

@@ -193,6 +193,8 @@ MESSAGES: dict[str, str] = {
     "check_orphan_of": "{owner}（编号 {row}）的{table}引用的{parent}不存在",
     "check_integrity": "文件已损坏（完整性检查发现{count}处问题）",
     "db_corrupt": "数据库 {path} 已损坏，未做任何修改；请用 sanlian db backups 找到较早的备份，再用 sanlian db restore 恢复。",
+    "db_upgrade_denied": "数据库 {path} 是较早版本的 sanlian 建立的，要先升级到本版本的结构才能使用（只查看也一样），升级需要写入权限，而 {where} 不能写入，未做任何修改；请开放文件、所在文件夹及其中 sanlian-backups 文件夹的写入权限后再运行一次，或请管理员代为运行。",
+    "db_upgrading": "数据库 {path} 是较早版本建立的，正在升级到本版本的结构；升级前已备份到 {backup}。",
     "fs_denied": "没有权限写入 {path}，未做任何修改；请检查文件和文件夹的权限，或换一个位置。",
     "disk_full": "磁盘已满，无法写入 {path}，未做任何修改；请清理磁盘空间后重试。",
     "fs_error": "无法读写 {path}（{reason}），未做任何修改；请检查路径与权限。",
