@@ -480,8 +480,15 @@ def test_restore_says_what_each_holds_and_warns_of_another_year(  # type: ignore
     result = unchanged(lambda: base("db", "restore", other))
     asked = result.out + result.err
     assert "注意：备份中最近的是 2025 年的活动，当前数据库是 2026 年的。" in asked
-    assert f"将用备份 {other}（2025 年活动，干部 0 名、走访 0 次、问题 0 件" in asked
-    assert "（当前：2026 年活动，干部 4 名、走访 0 次、问题 0 件" in asked
+    assert (
+        f"将用备份 {other}（2025 年活动，干部 0 名、社区(村) 0 个、企业 0 家、联系户 0 户、"
+        "走访 0 次、问题 0 件" in asked
+    )
+    assert (
+        "（当前：2026 年活动，干部 4 名、社区(村) 2 个、企业 1 家、联系户 1 户、走访 0 次、"
+        "问题 0 件" in asked
+    )
+    assert "次修改将不在恢复后的台账中" not in asked  # another ledger: not counted
     assert base("db", "backup").code == 0  # into sanlian-backups: listed with its year
     assert [b["years"] for b in base("db", "backups", "-f", "json").json()] == ["2026"]
 
@@ -500,3 +507,201 @@ def test_restore_onto_no_database_says_it_makes_one(  # type: ignore[no-untyped-
     result = base("--db", fresh, "db", "restore", tmp_path / "备份.db")
     assert f"建立数据库 {fresh}（现在还没有这个文件），确定吗？" in result.out + result.err
     assert "无法读出概况" not in result.out + result.err and not fresh.exists()
+
+
+# --- a damaged database never rotates the sound copies out (QA safe, item 1) -------------------
+
+
+def _damage_an_index(db: Path) -> None:
+    """An index's root page overwritten (the QA's repro: a clerk's disk dropping a page): its
+    tables still read, so imports of other kinds go on working, but the file is damaged."""
+    con = sqlite3.connect(db)
+    page = con.execute("pragma page_size").fetchone()[0]
+    root = con.execute(
+        "select rootpage from sqlite_master where name = 'ix_link_cadre_id'"
+    ).fetchone()[0]
+    con.close()
+    with db.open("r+b") as fh:
+        fh.seek((root - 1) * page)
+        fh.write(b"\xff" * page)
+
+
+def test_an_import_into_a_damaged_database_is_refused_and_rotates_nothing(
+    base: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    sound = [backups.take(str(db_path), "import") for _ in range(backups.KEEP)]
+    assert all(p is not None for p in sound)
+    kept = sorted(p.name for p in _set(db_path).iterdir())
+    _damage_an_index(db_path)
+    damaged = db_path.read_bytes()
+    csv = _sections_csv(tmp_path / "科室.csv", ["法规科"])
+    for _ in range(3):
+        result = base("section", "import", csv)
+        assert result.code == 1, result
+        assert result.err.strip() == (
+            f"数据库 {db_path} 已损坏（完整性检查未通过），为免损坏的备份挤掉完好的备份，"
+            "这次导入没有进行，未做任何修改；请运行 sanlian db check 查看，再用 sanlian db "
+            f"restore 从 {_set(db_path)} 中损坏之前的备份恢复（sanlian db backups 列出它们）。"
+        ), result
+        assert "Traceback" not in result.err
+    assert sorted(p.name for p in _set(db_path).iterdir()) == kept  # every sound copy still there
+    assert db_path.read_bytes() == damaged  # nothing written
+    assert all(not backups.damaged(p) for p in _set(db_path).iterdir())
+    # the migration's copy likewise: deleted, the migration refused
+    with pytest.raises(Exception) as refused:
+        backups.take(str(db_path), "migrate")
+    assert getattr(refused.value, "key", None) == "backup_damaged_migrate"
+    assert sorted(p.name for p in _set(db_path).iterdir()) == kept
+
+
+def test_a_manual_backup_of_a_damaged_database_says_it_is_damaged(
+    base: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    _damage_an_index(db_path)
+    result = base("db", "backup")
+    assert result.code == 1, result
+    assert "已备份" not in result.out + result.err
+    [copy] = _set(db_path).glob("sanlian-*-damaged.db")  # kept (for a rescue), named so
+    assert f"复制出的 {copy} 同样是损坏的，不是可以恢复的备份" in result.err, result
+    rows = base("db", "backups", "-f", "json").json()
+    assert [r["reason_label"] for r in rows] == ["已损坏的数据库（手动备份）"]
+    named = base("db", "backup", tmp_path / "副本.db")
+    assert named.code == 1 and "已备份" not in named.out + named.err
+    assert f"复制出的 {tmp_path / '副本.db'} 同样是损坏的" in named.err, named
+
+
+def test_an_imports_copy_is_taken_under_its_write_lock(
+    base: Cli, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another clerk's write arriving while the copy is taken lands either before the copy
+    (and is in it) or after the import: the copy is the database just before the import."""
+    import threading
+
+    real_take = backups.take
+    other: list[threading.Thread] = []
+
+    def take_then_another_writes(*args, **kwargs):  # type: ignore[no-untyped-def]
+        made = real_take(*args, **kwargs)
+
+        def write() -> None:
+            con = sqlite3.connect(db_path, timeout=30)
+            with con:
+                con.execute(
+                    "insert into section (name, created_at) values ('别人的科室', '2026-06-15')"
+                )
+            con.close()
+
+        other.append(threading.Thread(target=write))
+        other[0].start()
+        other[0].join(0.5)  # committed at once, unless this import holds the write lock
+        return made
+
+    monkeypatch.setattr(backups, "take", take_then_another_writes)
+    csv = _sections_csv(tmp_path / "科室.csv", ["法规科", "财务科"])
+    result = base("section", "import", csv)
+    other[0].join()
+    assert result.code == 0, result
+    [copy] = _set(db_path).glob("sanlian-*-import.db")
+    ids = dict(sqlite3.connect(db_path).execute("select name, id from section"))
+    copied = {r[0] for r in sqlite3.connect(copy).execute("select name from section")}
+    first_imported = min(ids["法规科"], ids["财务科"])
+    before_import = {name for name, i in ids.items() if i < first_imported}
+    assert copied == before_import, (copied, ids)
+    assert ids["别人的科室"] > first_imported  # it waited for the import's lock
+
+
+def test_restore_asks_with_what_it_throws_away(  # type: ignore[no-untyped-def]
+    base: Cli, db_path: Path, tmp_path: Path, unchanged, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The question names households, communities and enterprises too, and how many changes
+    made since the backup the restored ledger will not hold."""
+    from typer._click import termui
+
+    def no_answer(_prompt: str) -> str:
+        raise EOFError
+
+    assert base("db", "backup", tmp_path / "备份.db").code == 0
+    assert base("household", "add", "李秀兰", "--community", "前河湾村").code == 0
+    assert base("enterprise", "add", "临沂新材料有限公司").code == 0
+    assert base("cadre", "list", "--reveal").code == 0  # looking changes nothing
+    monkeypatch.setattr(termui, "visible_prompt_func", no_answer)
+    result = unchanged(lambda: base("db", "restore", tmp_path / "备份.db"))
+    asked = result.out + result.err
+    assert "干部 4 名、社区(村) 2 个、企业 1 家、联系户 1 户、走访 0 次" in asked
+    assert "（当前：2026 年活动，干部 4 名、社区(村) 2 个、企业 2 家、联系户 2 户" in asked
+    assert "原库另存一份），当前数据库中备份之后的 2 次修改将不在恢复后的台账中" in asked, asked
+
+
+def test_no_output_is_written_onto_the_database_itself(
+    base: Cli, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ledger kept under a name a listing can be written to (``台账.xlsx``): ``-o`` onto it,
+    by its own name, another spelling of it or a link to it, is refused, ``--force`` or not."""
+    ledger = tmp_path / "台账.xlsx"
+    shutil.copyfile(db_path, ledger)
+    report = tmp_path / "台账.docx"
+    shutil.copyfile(db_path, report)
+    (tmp_path / "链接.xlsx").symlink_to(ledger)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SANLIAN_DB", str(ledger))
+    before = ledger.read_bytes()
+    attempts = [
+        ("cadre", "list", "-o", ledger),
+        ("cadre", "list", "-o", "./台账.xlsx"),
+        ("cadre", "list", "-o", "链接.xlsx"),
+        ("export", "cadre", "-o", "台账.xlsx", "--force"),
+        ("template", "cadre", "-o", "台账.xlsx", "--force"),
+        ("history", "-o", "台账.xlsx"),
+        ("db", "backup", "台账.xlsx"),
+        ("--db", report, "selfcheck", "-o", report, "--force"),
+        ("--db", report, "brief", "--from", "6-1", "--to", "6-14", "-o", "台账.docx", "--force"),
+    ]
+    for args in attempts:
+        result = base(*args)
+        assert result.code == 1, (args, result)
+        assert "就是当前使用的数据库文件，写进去台账就没有了，未做任何修改" in result.err, result
+        assert "Traceback" not in result.err
+    assert ledger.read_bytes() == before
+    assert report.read_bytes() == before
+    assert base("cadre", "list", "-o", "干部.xlsx").code == 0  # any other name: written
+
+
+def test_an_older_file_that_cannot_be_upgraded_says_why(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reading command on an older file whose backup folder cannot be written: the sentence
+    says the file must first be upgraded, which needs write access; an upgrade that can be
+    done says so on stderr, naming its backup."""
+    from sanlian.errors import DatabaseError
+
+    db = tmp_path / "old.db"
+    shutil.copyfile(FIXTURE_V1, db)
+    before = db.read_bytes()
+    known = max(v for v, _n, _f in migrations.MIGRATIONS)
+    monkeypatch.setattr(
+        migrations, "MIGRATIONS", [*migrations.MIGRATIONS, (known + 1, "nickname", _fake_migration)]
+    )
+    folder = tmp_path / "sanlian-backups"
+    real = backups._private_folder
+
+    def denied(place: Path) -> None:  # (tests run as root: a chmod would not refuse)
+        raise DatabaseError("fs_denied", path=place)
+
+    monkeypatch.setattr(backups, "_private_folder", denied)
+    result = cli("--db", db, "cadre", "list")
+    assert result.code == 1, result
+    assert result.err.strip() == (
+        f"数据库 {db} 是较早版本的 sanlian 建立的，要先升级到本版本的结构才能使用（只查看也一样），"
+        f"升级需要写入权限，而 {folder} 不能写入，未做任何修改；请开放文件、所在文件夹及其中 "
+        "sanlian-backups 文件夹的写入权限后再运行一次，或请管理员代为运行。"
+    ), result
+    assert db.read_bytes() == before
+    monkeypatch.setattr(backups, "_private_folder", real)
+    upgraded = cli("--db", db, "cadre", "list")
+    assert upgraded.code == 0, upgraded
+    [copy] = folder.glob("old-*-migrate.db")
+    assert (
+        f"数据库 {db} 是较早版本建立的，正在升级到本版本的结构；升级前已备份到 {copy}。"
+        in upgraded.err.splitlines()
+    ), upgraded
+    assert "正在升级" not in cli("--db", db, "cadre", "list").err  # once

@@ -95,3 +95,33 @@ def test_a_demo_standing_late_in_the_year_holds_nothing_after_its_day(
         kinds = {k for (k,) in db.execute("SELECT kind FROM activity")}
     assert later == dict.fromkeys(later, 0)
     assert "mechanism" in kinds and "summary" not in kinds  # 11-15 held, 12-10 not yet
+
+
+@pytest.mark.sqlite_only(reason="demo --db takes a SQLite file")
+def test_a_demo_worked_in_since_is_not_built_over(cli: Cli, tmp_path: Path) -> None:
+    """``demo --db`` over a demo the clerk has changed since (practice, or a ledger begun in
+    it) is refused, saying how many changes; one untouched is rebuilt, the old file kept in
+    sanlian-backups as a restore keeps what it replaces."""
+    path = tmp_path / "演示.db"
+    backups = tmp_path / "sanlian-backups"
+    assert cli("demo", "--db", path).code == 0
+    assert cli("--db", path, "cadre", "list", "--reveal").code == 0  # looking changes nothing
+    first = path.read_bytes()
+    rebuilt = cli("demo", "--db", path)
+    assert rebuilt.code == 0, rebuilt
+    [kept] = backups.glob("演示-*-before-demo.db")
+    assert f"原来的数据库另存为 {kept}" in rebuilt.err
+    assert len(kept.read_bytes()) == len(first)
+    assert cli("--db", path, "cadre", "add", "李雷", "--section", "办公室").code == 0
+    assert cli("--db", path, "section", "add", "新科室").code == 0
+    before = path.read_bytes()
+    refused = cli("demo", "--db", path)
+    assert refused.code == 1, refused
+    assert refused.err.strip() == (
+        f"{path} 是演示数据库，但建立之后又有 2 次修改，为免丢失这些修改，未做任何修改；"
+        "请用 --db 换一个文件名，或确实不要时自己先删除这个文件。"
+    )
+    assert path.read_bytes() == before
+    assert [p.name for p in backups.iterdir()] == [kept.name]  # nothing more written
+    names = [c["name"] for c in cli("--db", path, "cadre", "list", "-f", "json").json()]
+    assert "李雷" in names

@@ -608,3 +608,14 @@ def test_history_says_when_earlier_entries_are_left_out(base: Cli) -> None:
         f"只列出了最近的 {entries - 1} 条，更早的还有；要看更多，请加 -n {(entries - 1) * 4}"
         "（或用 --since 日期、--record、--operator 缩小范围）。"
     )
+
+
+def test_undo_of_another_operators_change_says_whose_it_is(base: Cli) -> None:
+    assert base("--operator", "李四", "section", "add", "甲科").code == 0
+    undone = base("--operator", "张三", "undo", "--yes")
+    assert undone.code == 0, undone
+    assert "注意：这是李四的修改（当前操作人是张三）。" in undone.out.splitlines()
+    assert "甲科" not in base("section", "list").out
+    assert base("--operator", "张三", "section", "add", "乙科").code == 0
+    own = base("--operator", "张三", "undo", "--yes")
+    assert own.code == 0 and "注意" not in own.out + own.err, own

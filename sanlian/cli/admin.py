@@ -127,6 +127,9 @@ def restore(
             backup=backup or "无法读出概况",
             current=now_holds or "无法读出概况",
         )
+        lost = backups.changes_since(current, source) if current.is_file() else None
+        if lost:  # the clerk's work since the backup, gone from the ledger (kept aside)
+            question = question.removesuffix("确定吗？") + render("restore_loses", count=lost)
         if theirs and ours and max(theirs) != max(ours):  # another year's ledger, likely
             question = render("restore_other_year", theirs=max(theirs), ours=max(ours)) + question
         if not typer.confirm(question, default=False):
@@ -255,6 +258,8 @@ def undo(
     typer.echo(
         "将要：\n" + "\n".join(f"  {line}" for line in lines) if lines else "（没有逐项内容）"
     )
+    if entry["operator"] != st.who:  # a colleague's change: said before it is taken back
+        typer.echo(render("undo_other_operator", operator=entry["operator"], who=st.who))
     if not yes:
         at = entry["at"] if entry["at"].tzinfo else entry["at"].replace(tzinfo=dt.UTC)
         question = render(

@@ -29,21 +29,28 @@ def demo(
     from sanlian.cli.reports import print_progress
     from sanlian.db.engine import open_database
     from sanlian.errors import RuleError
-    from sanlian.services import campaign
+    from sanlian.i18n.messages import render
+    from sanlian.services import backups, campaign
     from sanlian.services import demo as demo_service
     from sanlian.services.clock import now, today
     from sanlian.services.demo_year import populate_year
 
     path = (db or default_demo_path()).expanduser()
     folder = demo_service.sample_dir()
+    kept = None
     if path.exists():
         if db is not None and path.stat().st_size:  # (an empty file holds no ledger)
             existing = open_database(str(path))
             with existing.session() as session:
-                ours = demo_service.is_demo_database(session) or demo_service.holds_nothing(session)
+                empty = demo_service.holds_nothing(session)
+                ours = empty or demo_service.is_demo_database(session)
+                later = 0 if empty or not ours else demo_service.later_changes(session)
             existing.dispose()
             if not ours:
                 raise RuleError("demo_not_ours", path=path)
+            if later:  # a demo the clerk has worked in since: that work is not thrown away
+                raise RuleError("demo_worked_in", path=path, count=later)
+        kept = backups.take(str(path), "before-demo")  # as a restore keeps what it replaces
         path.unlink()
     st = context.reset(db=str(path), operator="demo")
     as_of = demo_service.standing_day(today())
@@ -53,6 +60,8 @@ def demo(
         year = populate_year(session, year=as_of.year, today=as_of, now=now())
         st.journal(session, "demo", "建立演示数据库")
     typer.echo(f"已建立演示数据库：{path}（{as_of.year} 年活动，数据截至 {as_of}）")
+    if kept is not None:
+        st.note(render("demo_kept", path=kept))
     typer.echo(
         "登记：科室 {section} 个，干部 {cadre} 名，社区(村) {community} 个，"
         "企业 {enterprise} 家，联系户 {household} 户。".format(**counts)

@@ -208,8 +208,10 @@ def _run(
         early = importing.begin_early(
             kind, table, today=st.today, now=now(), mapping=mapping, operator=st.who
         )
-        copy = None if dry_run else _backup_first(st.location)
         with st.session(write=not dry_run, rehearse=dry_run) as session:
+            # the copy once this import holds the write lock: the database just before it,
+            # with every write another clerk committed until then
+            copy = None if dry_run else _backup_first(st.location, session)
             _fault_hook(session)
             result = importing.run_import(
                 session,
@@ -315,15 +317,20 @@ def _database_layer() -> None:
     import sanlian.db.models  # noqa: F401
 
 
-def _backup_first(location: str) -> Path | None:
-    """Before an import writes, a copy of the database for the rotating backup set. It joins
-    the set (``_keep_backup``) once the import has been written; a refused or failed import
-    removes it, so that refusals never push older copies out of the set."""
+def _backup_first(location: str, session: Any) -> Path | None:
+    """Before an import writes, a copy of the database for the rotating backup set, taken
+    while ``session`` holds the write lock (``BEGIN IMMEDIATE``) and has written nothing yet:
+    no other writer can commit meanwhile, and a second connection may still read (SQLite's
+    backup refuses a source connection in a write transaction, so the copy is not read
+    through the session's own). It joins the set (``_keep_backup``) once the import has been
+    written; a refused or failed import removes it, so that refusals never push older copies
+    out of the set."""
     from sanlian.db.engine import is_url
     from sanlian.services import backups
 
     if is_url(location):
         return None
+    session.connection()  # (the transaction begun: the lock held)
     return backups.take(location, "import", rotate_now=False)
 
 
@@ -607,10 +614,12 @@ def _export_to_stdout(table: Any, *, reveal: bool) -> int:
 
 def _check_file(path: Path, suffix_ok: bool, suffix_key: str) -> None:
     """Refuse, before anything is read, a folder, a suffix not written or a missing folder."""
+    from sanlian.cli.output import not_the_database
     from sanlian.errors import ImportFileError, ValidationError
 
     if path.expanduser().is_dir():
         raise ValidationError("output_is_folder", path=path)
+    not_the_database(path)
     if not suffix_ok:
         raise ImportFileError(suffix_key, suffix=path.suffix or "（无后缀）")
     if not path.expanduser().parent.exists():  # (a file in its place: the writer says so)

@@ -305,6 +305,7 @@ def file_in_place(
 
     from sanlian.io import new_part, put_in_place
 
+    not_the_database(output)  # (said before by every command that writes a file: the last guard)
     target = output.resolve() if output.is_symlink() else output
     try:
         part = new_part(target, private=private)
@@ -650,11 +651,41 @@ def drop_empty(rows: Sequence[Mapping[str, Any]], cols: Sequence[Col]) -> list[C
     return [c for c in cols if any(cell(c, r.get(c.key)) for r in rows)]
 
 
+def not_the_database(path: Path) -> None:
+    """Refuse to write a file onto the database itself (a ledger kept as ``台账.xlsx`` and a
+    listing written to that name: ``--force`` or not, the ledger would be gone)."""
+    from sanlian.cli.context import state
+    from sanlian.db.engine import is_url
+
+    location = state().location
+    if is_url(location):
+        return
+    if same_file(path, Path(location)):
+        from sanlian.errors import ValidationError
+
+        raise ValidationError("output_is_database", path=path)
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether ``a`` and ``b`` name one file (by their resolved paths, or as one file under
+    two names: a hard link)."""
+    import os
+
+    first, second = a.expanduser(), b.expanduser()
+    try:
+        if first.resolve() == second.resolve():
+            return True
+        return os.path.samefile(first, second)
+    except (OSError, RuntimeError):  # one of them missing, a loop of links
+        return False
+
+
 def keep_existing(path: Path, key: str, force: bool, **params: Any) -> None:
     """Refuse (``key``) to write over a file already at ``path`` unless ``force``: one the
     clerk may have filled in or edited since (a template, an export, a report); ``other``,
     the name to suggest instead, is the file's own with -2 after its stem (a hyphen: typed
     as it is, and not read as part of a number the name ends in, as 自查1215-2.docx)."""
+    not_the_database(path)
     target = path.expanduser()
     if force or not (target.exists() or target.is_symlink()):
         return
@@ -674,6 +705,7 @@ def check_output(output: Path | None, allowed: Sequence[str] = tuple(SUFFIX_FORM
 
     if output.expanduser().is_dir():
         raise ValidationError("output_is_folder", path=output)
+    not_the_database(output)
     suffix = output.suffix.lower()
     if suffix not in allowed:
         raise ValidationError(

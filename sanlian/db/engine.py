@@ -483,23 +483,54 @@ def migrate(engine: Engine, *, location: str | None = None) -> list[int]:
     if not pending:
         return []
     if applied and location is not None:
+        import sys
+
+        from sanlian.i18n.messages import render
         from sanlian.services import backups
 
-        backups.take(location, "migrate")
+        try:
+            kept = backups.take(location, "migrate")
+        except DatabaseError as exc:
+            raise _upgrade_refused(exc, location) from exc
+        if kept is not None:  # (a read-only command too may upgrade the file: said, once)
+            sys.stderr.write(render("db_upgrading", path=location, backup=kept) + "\n")
     from alembic.migration import MigrationContext
     from alembic.operations import Operations
+    from sqlalchemy.exc import DBAPIError
 
     done = []
     for version, name, upgrade in pending:
-        with write.begin() as conn:
-            if conn.execute(select(table.c.version).where(table.c.version == version)).first():
-                continue  # another process applied it while this one waited
-            upgrade(Operations(MigrationContext.configure(conn)))
-            conn.execute(
-                insert(table).values(version=version, name=name, applied_at=dt.datetime.now(dt.UTC))
-            )
+        try:
+            with write.begin() as conn:
+                if conn.execute(select(table.c.version).where(table.c.version == version)).first():
+                    continue  # another process applied it while this one waited
+                upgrade(Operations(MigrationContext.configure(conn)))
+                conn.execute(
+                    insert(table).values(
+                        version=version, name=name, applied_at=dt.datetime.now(dt.UTC)
+                    )
+                )
+        except DBAPIError as exc:
+            key = database_error_key(exc)
+            if location is not None and key in UPGRADE_DENIED:
+                refusal, params = refusal_of(key, location)
+                raise _upgrade_refused(DatabaseError(refusal, **params), location) from exc
+            raise
         done.append(version)
     return done
+
+
+UPGRADE_DENIED = ("fs_denied", "db_readonly", "db_cannot_open")
+
+
+def _upgrade_refused(exc: DatabaseError, location: str) -> DatabaseError:
+    """A refusal met while upgrading the file's structure (its backup, or the upgrade itself)
+    said as what it is: even a reading command must first upgrade an older file, which needs
+    write access (to the file, its folder, and the folder of backups beside it)."""
+    if exc.key not in UPGRADE_DENIED:
+        return exc
+    where = exc.params.get("path", location)
+    return DatabaseError("db_upgrade_denied", path=location, where=where)
 
 
 # --- kept open across the commands of `sanlian shell` ---------------------------------------

@@ -53,6 +53,12 @@ def backup(location: str, target: Path | None = None, *, folder: bool = False) -
         made = backups.take(location, "manual")
         if made is None:
             raise DatabaseError("db_missing", path=source)
+        if backups.damaged(made):  # kept (what it holds may yet be rescued), named for what it is
+            marked = made.with_name(made.name.removesuffix("-manual.db") + "-damaged.db")
+            made = marked if _renamed(made, marked) else made
+            raise DatabaseError(
+                "backup_of_damaged", path=source, copy=made, folder=backups.folder_of(location)
+            )
         return made
     for place in (target, *target.parents) if folder else target.parents:
         if place.exists() and not place.is_dir():  # a file where a folder must be
@@ -63,6 +69,8 @@ def backup(location: str, target: Path | None = None, *, folder: bool = False) -
         except OSError as exc:
             raise backups._os_error(exc, target) from exc
         target = _free_name(target, backups.owner(source) + "-{time}.db")
+    if backups._same_file(target, source) or target.resolve() == source.resolve():
+        raise RuleError("output_is_database", path=target)
     if target.exists():
         raise RuleError("backup_exists", path=target)
     try:
@@ -70,7 +78,21 @@ def backup(location: str, target: Path | None = None, *, folder: bool = False) -
     except OSError as exc:
         raise backups._os_error(exc, target.parent) from exc
     backups.copy(source, target)
+    if backups.damaged(target):
+        raise DatabaseError(
+            "backup_of_damaged", path=source, copy=target, folder=backups.folder_of(location)
+        )
     return target
+
+
+def _renamed(old: Path, new: Path) -> bool:
+    import os
+
+    try:
+        os.rename(old, new)
+    except OSError:
+        return False
+    return True
 
 
 def compact(location: str) -> None:

@@ -54,6 +54,23 @@ def is_demo_database(session: Session) -> bool:
     return bool(units)
 
 
+def later_changes(session: Session) -> int:
+    """How many changes the journal holds besides the demo's own (the clerk's practice, or a
+    real ledger's work): looking at numbers with ``--reveal`` changes nothing and is not one."""
+    from sqlalchemy import func, select
+    from sqlmodel import col
+
+    from sanlian.db.models import Journal
+
+    return int(
+        session.execute(
+            select(func.count()).where(
+                col(Journal.command) != "demo", col(Journal.kind) != "reveal"
+            )
+        ).scalar_one()
+    )
+
+
 def holds_nothing(session: Session) -> bool:
     """Whether the database holds no campaign and no record (a demo undone, or one whose
     building was interrupted): nothing of a clerk's is lost by building the demo there."""
