@@ -256,20 +256,17 @@ def test_a_terminal_redraw_in_batch_mode_gets_no_line_prefix() -> None:
 
     from sanlian.cli.shell import _Prefixed
 
-    out = io.StringIO()
-    stream = _Prefixed(out, "第 3 行：")
-    stream.write("\r\x1b[2K导入中… 50%")
-    stream.write("\r\x1b[2K导入中… 100%\n")
-    stream.write("\x1b[1A\x1b[2K")
-    stream.write("共读取 2 行\n")
-    assert out.getvalue() == (
-        "\r\x1b[2K导入中… 50%\r\x1b[2K导入中… 100%\n\x1b[1A\x1b[2K第 3 行：共读取 2 行\n"
-    )
+    def written(*writes: str) -> str:
+        out = io.StringIO()
+        stream = _Prefixed(out, "第 3 行：")
+        for text in writes:
+            stream.write(text)
+        return out.getvalue()
+
+    assert written(
+        "\r\x1b[2K导入中… 50%", "\r\x1b[2K导入中… 100%\n", "\x1b[1A\x1b[2K", "共读取 2 行\n"
+    ) == ("\r\x1b[2K导入中… 50%\r\x1b[2K导入中… 100%\n\x1b[1A\x1b[2K第 3 行：共读取 2 行\n")
     # text after a bare carriage return, or after a cursor move ending in one: a redraw too
-    out = io.StringIO()
-    stream = _Prefixed(out, "第 3 行：")
-    stream.write("导入中… 10%\r")
-    stream.write("导入中… 20%")
-    stream.write("\x1b[2K\r")
-    stream.write("导入中… 30%\n")
-    assert out.getvalue() == "第 3 行：导入中… 10%\r导入中… 20%\x1b[2K\r导入中… 30%\n"
+    assert written("导入中… 10%\r", "导入中… 20%", "\x1b[2K\r", "导入中… 30%\n") == (
+        "第 3 行：导入中… 10%\r导入中… 20%\x1b[2K\r导入中… 30%\n"
+    )
