@@ -146,3 +146,67 @@ def test_a_lone_name_is_no_heading(base: Cli, tmp_path: Path, unchanged: Any) ->
     path = _book(tmp_path / "户.xlsx", rows)
     result = unchanged(lambda: base("household", "import", path))
     assert "“所在社区(村)”不能为空" in result.err and "分组标题" not in result.err
+
+
+def test_a_record_whose_note_says_nothing_follows_is_a_record(
+    base: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    """The last household's 备注 says 以下空白 (a filler's habit): it is a household, not the
+    marker line (it was dropped without a word)."""
+    rows = [
+        ["序号", "户主姓名", "所在社区(村)", "家庭人口", "备注"],
+        ["1", "林冲", "幸福社区", "3", ""],
+        ["2", "鲁智深", "幸福社区", "1", "以下空白"],
+    ]
+    result = base("household", "import", write_csv(tmp_path / "户.csv", rows, encoding="gbk"))
+    assert result.code == 0 and "新增 2，" in result.out, result
+    assert _households(db_path) == ["王秀英", "林冲", "鲁智深"]
+
+
+def test_a_row_below_the_marker_with_more_than_was_filled_ahead_is_refused(
+    base: Cli, tmp_path: Path, unchanged: Any
+) -> None:
+    """Below 以下空白, a row without its name but with a number and a phone of its own is a
+    household whose name was left out: refused, not passed over."""
+    rows = [
+        ["序号", "户主姓名", "所在社区(村)", "手机号码"],
+        ["1", "林冲", "幸福社区", ""],
+        ["", "以下空白", "幸福社区", ""],
+        ["2", "", "幸福社区", "13812345678"],
+    ]
+    path = write_csv(tmp_path / "户.csv", rows, encoding="gbk")
+    result = unchanged(lambda: base("household", "import", path))
+    assert result.code == 1 and "户主姓名" in result.out + result.err, result
+
+
+def test_a_community_named_in_a_cell_merged_across_is_a_community(
+    base: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    """A community list whose row holds only the name, merged across the row: the name is the
+    only thing a community needs, so the row is a record, not a group's heading."""
+    rows: list[list[Any]] = [
+        ["名称", "乡镇(街道)", "联系人", "联系电话"],
+        ["河东社区", None, None, None],
+        ["河西社区", "兰山街道", "李四", None],
+    ]
+    result = base("community", "import", _book(tmp_path / "社区.xlsx", rows, ("A2:D2",)))
+    assert result.code == 0, result
+    names = [n for (n,) in rows_of(db_path, "select name from community order by id")]
+    assert "河东社区" in names and "河西社区" in names
+
+
+def test_a_numbered_list_of_communities_is_a_list_of_communities(
+    base: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    """一、东关社区 looks like a group's heading, but a community needs nothing but its name:
+    each row is a community (two were dropped as headings, the third kept)."""
+    rows = [
+        ["名称", "类别", "乡镇(街道)", "网格"],
+        ["一、东关社区"],
+        ["二、西关社区"],
+        ["三、南关村", "村"],
+    ]
+    result = base("community", "import", write_csv(tmp_path / "社区.csv", rows, encoding="gbk"))
+    assert result.code == 0 and "分组标题" not in result.out + result.err, result
+    names = [n for (n,) in rows_of(db_path, "select name from community order by id")]
+    assert names[-3:] == ["一、东关社区", "二、西关社区", "三、南关村"]

@@ -833,3 +833,23 @@ def test_a_research_report_dated_after_today_names_its_column(base: Cli, tmp_pat
     assert re.search(r"\n2 +日期 +2026-07-01 +“报告日期”2026-07-01 晚于今天", result.err), (
         result.err
     )
+
+
+def test_a_problem_of_an_owner_who_left_later_imports_as_problem_add_takes_it(
+    base: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    """Sections send their lists at year end: a problem raised while its owner was on the
+    roster is theirs (refused by the import, accepted by ``problem add``), with the note to
+    hand it over."""
+    add = ("problem", "add", "--household", "王秀英", "--category", "就学", "--text", "上学远")
+    assert base(*add, "--owner", "曾强", "--date", "5-1").code == 0  # (kept: retired, not deleted)
+    assert base("cadre", "remove", "曾强", "--force", "--date", "6-12").code == 0
+    path = tmp_path / "问题.csv"
+    path.write_text(
+        "提出日期,对象类型,对象,类别,问题,责任人\n2026-06-01,联系户,王秀英,就医,看病难,曾强\n",
+        encoding="utf-8",
+    )
+    result = base("problem", "import", path)
+    assert result.code == 0, result
+    assert "改派" in result.out + result.err
+    assert rows_of(db_path, "SELECT text, owner_id FROM problem WHERE id = 2") == [("看病难", 4)]

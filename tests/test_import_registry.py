@@ -1019,7 +1019,7 @@ def test_a_ctrl_c_before_the_import_leaves_no_progress_bar_running(
         def stop(self) -> None:
             Bar.running = False
 
-    def interrupted(_location: object) -> None:
+    def interrupted(*_args: object, **_kwargs: object) -> None:
         raise KeyboardInterrupt
 
     source = tmp_path / "户.csv"

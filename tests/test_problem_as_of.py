@@ -185,6 +185,36 @@ def test_a_handover_leaves_the_status_as_it_was(handed: Cli) -> None:
     assert ok(handed, "db", "check").code == 0
 
 
+def test_a_handover_made_before_migration_9_can_still_be_undone(handed: Cli, db_path: Path) -> None:
+    """Made by the version before, the last handover (problem 2, 6-01) stored 待办 → 办理中 in
+    its journal entry; migration 9 sets the problem back to 待办, and the entry must say so
+    too, or undo found the status changed since and refused, blaming an edit nobody made."""
+    import json
+
+    [(change_id, before, after)] = rows_of(
+        db_path,
+        'SELECT id, "before", "after" FROM journal_change WHERE table_name = \'problem\''
+        " AND record_id = 2 AND action = 'update'",
+    )
+    old, new = json.loads(before), json.loads(after)
+    old["status"], new["status"] = "pending", "in_progress"  # as the version before wrote it
+
+    def quoted(value: dict[str, object]) -> str:
+        return "'" + json.dumps(value, ensure_ascii=False).replace("'", "''") + "'"
+
+    execute_sql(
+        db_path,
+        f'UPDATE journal_change SET "before" = {quoted(old)}, "after" = {quoted(new)}'
+        f" WHERE id = {int(change_id)}",
+    )
+    execute_sql(db_path, "UPDATE problem SET status = 'in_progress' WHERE id = 2")
+    execute_sql(db_path, "DELETE FROM schema_migrations WHERE version = 9")
+    assert ok(handed, "db", "check").code == 0  # opened: migration 9 runs
+    undone = handed("undo", "--yes")
+    assert undone.code == 0, undone
+    assert rows_of(db_path, "SELECT owner_id, status FROM problem WHERE id = 2") == [(4, "pending")]
+
+
 def test_pending_problems_handed_over_before_are_pending_again(handed: Cli, db_path: Path) -> None:
     """Migration 9: a handover stored a pending problem as in progress; opened, it is pending
     again, as its steps give; one that had progress stays in progress."""

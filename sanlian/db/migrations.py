@@ -643,16 +643,53 @@ def m0009_handover_status(op: Operations) -> None:
     owner) is no progress: the status stays as it was. Handovers of pending problems made
     before set them in progress; those whose latest step but handovers and extensions is the
     raise are pending again, as their steps give (``db check``, reports of past days)."""
+    import json
+
     conn = op.get_bind()
-    conn.execute(
-        sa.text(
-            "UPDATE problem SET status = 'pending' WHERE status = 'in_progress' AND ("
-            "SELECT s.kind FROM problem_step s WHERE s.problem_id = problem.id"
-            " AND s.kind IN ('raise', 'progress', 'reopen', 'resolve', 'close')"
-            " AND (s.kind <> 'progress' OR s.owner_id IS NULL)"
-            " ORDER BY s.step_on DESC, s.id DESC LIMIT 1) = 'raise'"
+    reset = [
+        int(pid)
+        for (pid,) in conn.execute(
+            sa.text(
+                "SELECT id FROM problem WHERE status = 'in_progress' AND ("
+                "SELECT s.kind FROM problem_step s WHERE s.problem_id = problem.id"
+                " AND s.kind IN ('raise', 'progress', 'reopen', 'resolve', 'close')"
+                " AND (s.kind <> 'progress' OR s.owner_id IS NULL)"
+                " ORDER BY s.step_on DESC, s.id DESC LIMIT 1) = 'raise'"
+            )
         )
+    ]
+    set_pending = sa.text("UPDATE problem SET status = 'pending' WHERE id = :id")
+    # The journal wrote the handover's update of the problem as 待办 → 办理中: as it stands,
+    # undo would find the status not what the entry left (办理中) and refuse, blaming a later
+    # change nobody made. The entry's update keeps its owner change, without the status.
+    updates = sa.text(
+        'SELECT id, "before", "after" FROM journal_change WHERE table_name = \'problem\''
+        " AND record_id = :id AND action = 'update'"
     )
+    rewrite = sa.text(
+        'UPDATE journal_change SET "before" = :before, "after" = :after WHERE id = :id'
+    )
+    for pid in reset:
+        conn.execute(set_pending, {"id": pid})
+        for change_id, before, after in conn.execute(updates, {"id": pid}).all():
+            old = json.loads(before) if isinstance(before, str) else before
+            new = json.loads(after) if isinstance(after, str) else after
+            if not (isinstance(old, dict) and isinstance(new, dict)):
+                continue
+            if (old.get("status"), new.get("status")) != ("pending", "in_progress"):
+                continue
+            if "owner_id" not in new:
+                continue
+            old.pop("status")
+            new.pop("status")
+            conn.execute(
+                rewrite,
+                {
+                    "id": change_id,
+                    "before": json.dumps(old, ensure_ascii=False),
+                    "after": json.dumps(new, ensure_ascii=False),
+                },
+            )
 
 
 MIGRATIONS: list[tuple[int, str, Callable[[Operations], None]]] = [

@@ -2918,6 +2918,27 @@ def _is_blank_marker(cells: Sequence[Cell]) -> bool:
     return False
 
 
+def _no_lead(cells: Sequence[Cell], at: int | None) -> bool:
+    """Whether a row's lead field (a name) is empty or the 以下空白 itself."""
+    cell = cells[at] if at is not None and at < len(cells) else None
+    return cell is None or (type(cell) is str and (not cell.strip() or _is_blank_marker([cell])))
+
+
+def _only_ahead(cells: Sequence[Cell], ahead: frozenset[int]) -> bool:
+    """Whether a row holds nothing but what the 以下空白 row held too (columns filled ahead)
+    and numbers (a 序号): a row with an ID number or a phone is a record without its name,
+    refused as such, not passed over."""
+    for i, c in enumerate(cells):
+        if c is None or i in ahead or (type(c) is str and not c.strip()):
+            continue
+        if type(c) in (int, float) or (
+            type(c) is str and c.strip().isdigit() and len(c.strip()) <= 4
+        ):
+            continue
+        return False
+    return True
+
+
 # A group's heading among the rows (一、办公室 · （二）综合科 · 幸福社区（3户） · 办公室(共5人)):
 # the row's only filled cell.
 _HEADING = re.compile(
@@ -2927,13 +2948,17 @@ _HEADING = re.compile(
 HEADING_ROW = "\x00heading"  # a skipped row's tag (``_front``): a group's heading
 
 
-def _is_heading(cells: Sequence[Cell], across: frozenset[int], line: int) -> bool:
+def _is_heading(
+    cells: Sequence[Cell], across: frozenset[int], line: int, required: frozenset[int]
+) -> bool:
     """Whether a row whose only filled cell is ``cells``' text is a group's heading: numbered
     with a Chinese numeral (``一、办公室``), or counting its group (``幸福社区（3户）``), or
-    a cell merged across the row (``across``: the rows that have one)."""
-    text = next(c for c in cells if c is not None)
-    if type(text) is not str or len(text) > 40:
-        return False
+    a cell merged across the row (``across``: the rows that have one) — where the row could
+    be no record (``required``: the columns of required fields; a community's name, its only
+    required field, merged across or numbered, is a record)."""
+    index, text = next((i, c) for i, c in enumerate(cells) if c is not None)
+    if type(text) is not str or len(text) > 40 or not required - {index}:
+        return False  # (a list of communities numbered 一、东关社区: each row a record)
     # (merged across from the first column: a cell merged over 需求 to 备注 alone is not one)
     return (line in across and cells[0] is not None) or bool(_HEADING.fullmatch(text.strip()))
 
@@ -3005,17 +3030,27 @@ def _front(
     lead = next((f.key for f in importer.fields if f.required), None)
     if lead not in {f.key for f in columns.fields.values()}:
         lead = None
-    blank_below = False
+    at_lead = next((i for i, f in columns.fields.items() if f.key == lead), None)
+    required = frozenset(i for i, f in columns.fields.items() if f.required)
+    # the columns filled in the 以下空白 row (a 社区 merged down, filled ahead): below it, a
+    # row without its lead field filled there only (or with a 序号) is no record either
+    ahead: frozenset[int] | None = None
     twins = columns.twins
     for line, cells in rows:
         if _is_total_row(cells):  # 合计 / 总计 (or 填表人：…) under the table, as sheets end
             yield line, cells, None, [], "", None, None
             continue
-        if _is_blank_marker(cells):
-            blank_below = True
+        if _is_blank_marker(cells) and _no_lead(cells, at_lead):  # (a record's 备注 may say it)
+            ahead = frozenset(
+                i for i, c in enumerate(cells) if c is not None and not _is_blank_marker([c])
+            )
             yield line, cells, None, [], "", None, None
             continue
-        if headings and len(cells) - cells.count(None) == 1 and _is_heading(cells, across, line):
+        if (
+            headings
+            and len(cells) - cells.count(None) == 1
+            and _is_heading(cells, across, line, required)
+        ):
             yield line, cells, None, [], HEADING_ROW, None, None
             continue
         cell = cells[first] if first < len(cells) else None
@@ -3061,7 +3096,12 @@ def _front(
         if not problems and not any(v is not None for v in values.values()):
             yield line, cells, None, problems, "", None, None
             continue
-        if blank_below and lead is not None and values[lead] is None:
+        if (
+            ahead is not None
+            and lead is not None
+            and values[lead] is None
+            and _only_ahead(cells, ahead)
+        ):
             yield line, cells, None, [], "", None, None
             continue
         record_text = ""
@@ -4766,7 +4806,9 @@ class ProblemImporter(LedgerImporter):
             return "update", self.labels_of(list(changes))
         # the problem's target as on the day it was raised; its owner is one in use
         self.check_retired(row, {k: v for k, v in data.items() if k != "owner"}, data["raised_on"])
-        self.check_retired(row, {"owner": data["owner"]})
+        # an owner who left after the day it was raised: theirs then (a note says to hand it
+        # over, as ``problem add`` does)
+        self.check_retired(row, {"owner": data["owner"]}, data["raised_on"])
         record = problems.add(
             self.session,
             category=data["category"],
@@ -4781,6 +4823,7 @@ class ProblemImporter(LedgerImporter):
             operator=self.operator,
             lookups=self.lookups,
             detail=False,
+            notes=notes,
             **_target_kwargs(kind, data["target"]),
         )
         self.claim("problem", int(record["id"]), row.line)
