@@ -547,11 +547,12 @@ def test_an_import_into_a_damaged_database_is_refused_and_rotates_nothing(
     assert sorted(p.name for p in _set(db_path).iterdir()) == kept  # every sound copy still there
     assert db_path.read_bytes() == damaged  # nothing written
     assert all(not backups.damaged(p) for p in _set(db_path).iterdir())
-    # the migration's copy likewise: deleted, the migration refused
-    with pytest.raises(Exception) as refused:
-        backups.take(str(db_path), "migrate")
-    assert getattr(refused.value, "key", None) == "backup_damaged_migrate"
-    assert sorted(p.name for p in _set(db_path).iterdir()) == kept
+    # the upgrade's copy: kept beside the set as damaged (never rotated, nothing pushed out),
+    # and the upgrade goes on, with a warning: refused, the file could not be opened at all,
+    # not even to check it, back it up or export what can still be read
+    copy = backups.take(str(db_path), "migrate")
+    assert copy is not None and copy.name.endswith("-damaged.db") and backups.damaged(copy)
+    assert sorted(p.name for p in _set(db_path).iterdir()) == sorted([*kept, copy.name])
 
 
 def test_a_manual_backup_of_a_damaged_database_says_it_is_damaged(
@@ -564,7 +565,7 @@ def test_a_manual_backup_of_a_damaged_database_says_it_is_damaged(
     [copy] = _set(db_path).glob("sanlian-*-damaged.db")  # kept (for a rescue), named so
     assert f"复制出的 {copy} 同样是损坏的，不是可以恢复的备份" in result.err, result
     rows = base("db", "backups", "-f", "json").json()
-    assert [r["reason_label"] for r in rows] == ["已损坏的数据库（手动备份）"]
+    assert [r["reason_label"] for r in rows] == ["已损坏的数据库的副本（保留备查，不参与轮换）"]
     named = base("db", "backup", tmp_path / "副本.db")
     assert named.code == 1 and "已备份" not in named.out + named.err
     assert f"复制出的 {tmp_path / '副本.db'} 同样是损坏的" in named.err, named

@@ -213,7 +213,7 @@ MESSAGES: dict[str, str] = {
     "restore_newer": "{path} 由更新版本的 sanlian 建立（结构版本 {found}，本程序支持到 {known}），不能用来恢复，未做任何修改；请先升级 sanlian。",
     "import_backup": "导入前已自动备份数据库到 {path}。",
     "backup_damaged": "数据库 {path} 已损坏（完整性检查未通过），为免损坏的备份挤掉完好的备份，这次{what}没有进行，未做任何修改；请运行 sanlian db check 查看，再用 sanlian db restore 从 {folder} 中损坏之前的备份恢复（sanlian db backups 列出它们）。",
-    "backup_damaged_migrate": "数据库 {path} 已损坏（完整性检查未通过），不能{what}，未做任何修改；请用 sanlian db restore 从 {folder} 中损坏之前的备份恢复（sanlian db backups 列出它们）。",
+    "backup_damaged_upgrade": "警告：数据库 {path} 已损坏（完整性检查未通过）；升级前的副本另存为 {copy}，不参与轮换。请尽快运行 sanlian db check 查看，可先用 export 导出仍能读出的记录，再用 sanlian db restore 从损坏之前的备份恢复。",
     "backup_of_damaged": "数据库 {path} 已损坏（完整性检查未通过），复制出的 {copy} 同样是损坏的，不是可以恢复的备份；请运行 sanlian db check 查看，再用 sanlian db restore 从 {folder} 中损坏之前的备份恢复。",
     "reveal_not_journaled": "加 --reveal 显示完整号码要记入变更日志，现在记不进去，所以没有显示：{reason}",
     "purge_confirm": "将永久清除{kind}“{name}”（编号 {id}）的{fields}，连同变更日志中的原值，清除后不能撤销；确定吗？",

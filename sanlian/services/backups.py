@@ -56,7 +56,7 @@ REASONS = {
     "manual": "手动备份",
     "before-restore": "恢复前的原数据库",
     "before-demo": "重建演示前的原数据库",
-    "damaged": "已损坏的数据库（手动备份）",
+    "damaged": "已损坏的数据库的副本（保留备查，不参与轮换）",
 }
 # what each automatic copy comes before, for the sentence refusing it on a damaged database
 BEFORE = {"migrate": "升级数据库结构", "import": "导入", "undo": "撤销"}
@@ -282,9 +282,20 @@ def take(
     else:
         raise RuleError("backup_exists", path=target)
     if reason in CHECKED and damaged(target):  # it must not push the sound copies out
+        if reason == "migrate":
+            # kept beside the set, never rotated (what it holds may yet be rescued), and the
+            # upgrade goes on, all or nothing as ever: refused, the file could not be opened
+            # at all (not even for ``db check``, ``db backup`` or an export to rescue it)
+            marked = target.with_name(target.name.removesuffix("-migrate.db") + "-damaged.db")
+            target.replace(marked)
+            import sys
+
+            from sanlian.i18n.messages import render
+
+            sys.stderr.write(render("backup_damaged_upgrade", path=source, copy=marked) + "\n")
+            return marked
         target.unlink(missing_ok=True)
-        key = "backup_damaged_migrate" if reason == "migrate" else "backup_damaged"
-        raise DatabaseError(key, path=source, what=BEFORE[reason], folder=folder)
+        raise DatabaseError("backup_damaged", path=source, what=BEFORE[reason], folder=folder)
     if reason in AUTOMATIC and rotate_now:
         rotate(target)
     return target
