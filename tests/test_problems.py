@@ -864,6 +864,17 @@ def test_a_due_date_after_the_campaign_year_is_noted(raised: Cli, db_path: Path)
               "担保", "--due", "12-31", "--date", "6-1").err == ""  # fmt: skip
 
 
+def test_a_default_due_date_past_the_year_is_no_mistake_to_undo(
+    raised: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Raised on 12-10 with no --due, its time limit runs into next January: the clerk wrote
+    no due date, so there is nothing to "undo if mistyped"."""
+    monkeypatch.setenv("SANLIAN_TODAY", "2026-12-15")
+    added = ok(raised, "problem", "add", "--enterprise", "1", "--category", "资金", "--text",
+               "年底的问题", "--date", "12-10")  # fmt: skip
+    assert "办理期限" not in added.err
+
+
 # --- 矛盾纠纷 and the conflict flag (QA: --no-conflict left 矛盾纠纷 with 矛盾=否) -----------
 
 

@@ -241,6 +241,7 @@ def add(
         owner_id = person.id
         if person.retired_on is not None:
             owner_left = person
+    due_given = due_on is not None  # (a default past the year is no mistake to undo)
     if due_on is None:
         due_on = _due_default(session, raised_on)
     elif due_on < raised_on:
@@ -280,7 +281,8 @@ def add(
         _same_problem_note(session, problem, target, notes)
         if owner_left is not None:
             notes.append(_handover_note(problem, owner_left, today))
-        _due_after_year_note(problem, notes)
+        if due_given:
+            _due_after_year_note(problem, notes)
     if not detail:
         return {"id": problem.id}
     return show(session, problem_id=problem.id, as_of=raised_on)
