@@ -14,7 +14,7 @@ from tests.test_import_registry import write_csv, write_xlsx
 
 NOTE = (
     "提示：第 {lines} 行的“{columns}”两列填了不同的号码，台账只记一个号码，导入的是其中的"
-    "手机号码（都不是手机号码时导入“{first}”一列的），另一个没有导入；如需保留，请写在备注中。"
+    "手机号码（两个都是或都不是手机号码时导入“{first}”一列的），另一个没有导入；如需保留，请写在备注中。"
 )
 
 
