@@ -227,3 +227,12 @@ def test_pending_problems_handed_over_before_are_pending_again(handed: Cli, db_p
         (1, "in_progress"),
         (2, "pending"),
     ]
+
+
+def test_a_handover_is_shown_as_one(handed: Cli) -> None:
+    """Stored as a progress step with the new owner, a handover read as 办理 (progress) on a
+    problem still 待办: the timeline calls it 改派, and the JSON says to whom."""
+    shown = ok(handed, "problem", "show", "2", "-f", "plain").out
+    assert "改派" in shown and "办理  " not in shown.split("办理过程", 1)[1]
+    steps = ok(handed, "problem", "show", "2", "-f", "json").json()["timeline"]
+    assert [(s["kind"], s["handed_to"]) for s in steps] == [("raise", None), ("progress", 3)]

@@ -285,6 +285,7 @@ def test_extend_moves_the_due_date(raised: Cli) -> None:
         "amount": None,
         "measures": [],
         "operator": "测试员",
+        "handed_to": None,
     }
 
 

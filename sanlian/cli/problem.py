@@ -87,9 +87,11 @@ SHOW_COLS = [
     Col("measures", "帮扶措施", fmt=_list_text(MEASURE)),
     Col("amount", "资金合计(元，历次解决之和)", kind="money", fmt=_money),
 ]
+# a handover is stored as a progress step with the new owner: shown as what it is
+STEP_LABELS = {**PROBLEM_STEP, "handover": "改派"}
 STEP_COLS = [
     Col("step_on", "日期"),
-    Col("kind", "环节", PROBLEM_STEP),
+    Col("kind", "环节", STEP_LABELS),
     Col("note", "内容"),
     Col("due_on", "期限"),
     Col("measures", "措施", fmt=_list_text(MEASURE)),
@@ -578,7 +580,10 @@ def show(
             return
         chosen = choose_format(fmt_value(fmt), output)
         labelled = _labelled([record])[0]
-        steps = record["timeline"]
+        steps = [
+            {**s, "kind": "handover"} if s.get("handed_to") is not None else s
+            for s in record["timeline"]
+        ]
         if chosen == "csv":
             render_rows(
                 steps, STEP_COLS, fmt="csv", output=output, reveal=True, note=False, private=private

@@ -1191,6 +1191,7 @@ def timeline(
                 measures.get(s.id or 0, []), key=lambda m: order.index(m) if m in order else 99
             ),
             "operator": s.operator,
+            "handed_to": s.owner_id,  # a handover: the cadre it was given to (else None)
         }
         for s in steps
     ]
