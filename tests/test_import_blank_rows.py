@@ -12,7 +12,14 @@ from tests.conftest import Cli, rows_of
 from tests.test_import_registry import write_csv
 
 
-def _book(path: Path, rows: list[list[Any]], merged: tuple[str, ...] = ()) -> Path:
+def _book(
+    path: Path,
+    rows: list[list[Any]],
+    merged: tuple[str, ...] = (),
+    *,
+    date_cells: tuple[str, ...] = (),
+) -> Path:
+    """An .xlsx of ``rows``: ``merged`` ranges merged, ``date_cells`` formatted as dates."""
     from openpyxl import Workbook
 
     book = Workbook()
@@ -22,6 +29,8 @@ def _book(path: Path, rows: list[list[Any]], merged: tuple[str, ...] = ()) -> Pa
         sheet.append(row)
     for cells in merged:
         sheet.merge_cells(cells)
+    for ref in date_cells:
+        sheet[ref].number_format = "yyyy-mm-dd"
     book.save(path)
     return path
 

@@ -11,21 +11,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Cli, rows_of
-
-
-def _book(path: Path, rows: list[list[Any]], date_cells: tuple[str, ...] = ()) -> Path:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    for ref in date_cells:
-        sheet[ref].number_format = "yyyy-mm-dd"
-    book.save(path)
-    return path
-
+from tests.test_import_blank_rows import _book
 
 HEADER = ["户主姓名", "所在社区(村)", "地址", "家庭人口"]
 
