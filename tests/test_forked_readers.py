@@ -393,24 +393,61 @@ def test_supervision_beside_gives_the_same_report(
     assert "超期" in said  # the ledger's overdue problem is among them (a check that can fail)
 
 
-def test_supervision_beside_a_failed_child_is_worked_out_here(
-    cli: Cli, ledger: Ids, monkeypatch: pytest.MonkeyPatch, besides: list[Any]
+@pytest.mark.parametrize("fmt", ["json", "plain"])
+def test_supervise_with_the_other_checks_beside_says_the_same(
+    fmt: str, cli: Cli, ledger: Ids, monkeypatch: pytest.MonkeyPatch, besides: list[Any]
 ) -> None:
+    """``supervise`` itself: the checks other than the problems' worked out by a forked
+    process (``split``) while this one goes through the problems — the same list, in the
+    same order, as one process finds."""
+    from sanlian.reports import supervise
+
+    args = ("supervise", "--as-of", "2026-12-31", "-f", fmt)
+    monkeypatch.setenv(supervise.BESIDE_ENV, "0")
+    alone = cli(*args)
+    assert alone.code == 0, alone
+    assert besides == []
+    monkeypatch.setenv(supervise.BESIDE_ENV, "1")
+    split = cli(*args)
+    assert split.code == 0, split
+    assert split.out == alone.out
+    assert [b.answered for b in besides] == [True]
+    if fmt == "json":  # both halves are in it: a problem's card and the cadres' and office's
+        kinds = {a["kind"] for g in alone.json()["groups"] for a in g["alerts"]}
+        assert {"red_card", "org_life_missed", "research_due"} <= kinds
+
+
+@pytest.mark.parametrize(
+    ("args", "check"),
+    [
+        (("brief", "--from", "2026-06-01", "--to", "2026-06-14", "-f", "json"), "_problems"),
+        (("supervise", "--as-of", "2026-12-31", "-f", "json"), "_cadres"),
+    ],
+)
+def test_supervision_beside_a_failed_child_is_worked_out_here(
+    args: tuple[str, ...],
+    check: str,
+    cli: Cli,
+    ledger: Ids,
+    monkeypatch: pytest.MonkeyPatch,
+    besides: list[Any],
+) -> None:
+    """A forked child that fails (the briefing's whole supervision, or ``supervise``'s checks
+    other than the problems'): the work is done here, and the result is the same."""
     from sanlian.reports import figures, supervise
 
     monkeypatch.setenv(figures.BESIDE_ENV, "0")
     monkeypatch.setenv(supervise.BESIDE_ENV, "0")
-    args = ("brief", "--from", "2026-06-01", "--to", "2026-06-14", "-f", "json")
     alone = cli(*args).json()
     parent = os.getpid()
-    problems = supervise._problems
+    works = getattr(supervise, check)
 
     def broken(*args: Any) -> Any:
         if os.getpid() != parent:
             raise RuntimeError("the child failed")
-        return problems(*args)
+        return works(*args)
 
-    monkeypatch.setattr(supervise, "_problems", broken)
+    monkeypatch.setattr(supervise, check, broken)
     monkeypatch.setenv(supervise.BESIDE_ENV, "1")
     result = cli(*args)
     assert result.code == 0, result

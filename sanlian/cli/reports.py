@@ -656,7 +656,7 @@ def supervise(
     st = state()
     with st.session() as session:
         day = st.as_of(session, as_of, year=year)
-        report = build(session, today=st.today, as_of=day, year=year)
+        report = build(session, today=st.today, as_of=day, year=year, split=True)
         if not any(g.alerts for g in report.groups):  # (open problems of earlier years: listed)
             _say_outside(session, report.year, report.as_of)
     chosen = choose_format(fmt_value(fmt), output)

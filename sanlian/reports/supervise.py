@@ -28,7 +28,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sanlian.i18n.messages import MESSAGES, render
 from sanlian.reports.common import OFFICE, Period, md_date
@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from sanlian.services.campaign import CampaignView
+
+T = TypeVar("T")
 
 LEVEL = {"red": "红牌", "yellow": "黄牌", "urge": "督办", "warn": "提醒"}
 LEVEL_ORDER = tuple(LEVEL)
@@ -851,19 +853,32 @@ def _office(session: Session, view: CampaignView, period: Period) -> list[Alert]
 
 
 def supervise(
-    session: Session, *, today: dt.date, as_of: dt.date | None = None, year: int | None = None
+    session: Session,
+    *,
+    today: dt.date,
+    as_of: dt.date | None = None,
+    year: int | None = None,
+    split: bool = False,
 ) -> Supervision:
+    """What to urge on ``as_of``. ``split``: the checks other than the problems' worked out by a
+    forked process on the other core meanwhile, when one is worth it (``_forked``: at city
+    scale the problems take 1.1 s, the rest 0.5 s, and their few hundred alerts come back
+    cheaply) — not where a forked process already runs this (``supervise_beside``)."""
     from sanlian.reports.common import load_campaign, tables
 
     view, as_of = load_campaign(session, today=today, year=year, as_of=as_of)
     period = Period.of_year(view.campaign.year, as_of)
-    alerts = (
-        _problems(session, view, as_of)
-        + _cadres(session, view, period)
-        + _parties(session, view, period)
-        + _households(session, view, period)
-        + _office(session, view, period)
-    )
+
+    def others(reader: Session) -> list[Alert]:
+        return (
+            _cadres(reader, view, period)
+            + _parties(reader, view, period)
+            + _households(reader, view, period)
+            + _office(reader, view, period)
+        )
+
+    with _forked(session, period, others, beside=split) as rest:
+        alerts = _problems(session, view, as_of) + rest()
     return Supervision(
         year=view.campaign.year,
         name=view.campaign.name,
@@ -877,6 +892,31 @@ BESIDE_ENV = "SANLIAN_SUPERVISE_BESIDE_MIN_ROWS"  # test hook: that number (0: n
 
 
 @contextlib.contextmanager
+def _forked(
+    session: Session, period: Period, work: Callable[[Session], T], *, beside: bool = True
+) -> Iterator[Callable[[], T]]:
+    """``work`` done by a forked process on the other core (``forking.Beside``) while this
+    one goes on, when ``beside`` and one is worth it (``common.forked_reader``: at least
+    ``BESIDE_MIN_VISITS`` visits in ``period``); else here. Yields what gives the result: call
+    it once."""
+    import functools
+
+    from sanlian.forking import Beside
+    from sanlian.reports.common import forked_reader
+
+    found = None
+    location = forked_reader(session, period, BESIDE_ENV, BESIDE_MIN_VISITS) if beside else None
+    if location is not None:
+        with contextlib.suppress(OSError):  # no process to be had (a limit, memory): here
+            found = Beside(session, location, work)
+    try:
+        yield found.result if found is not None else functools.partial(work, session)
+    finally:
+        if found is not None:
+            found.close()
+
+
+@contextlib.contextmanager
 def supervise_beside(
     session: Session,
     period: Period,
@@ -886,27 +926,14 @@ def supervise_beside(
     year: int | None = None,
 ) -> Iterator[Callable[[], Supervision]]:
     """``supervise`` for these arguments, worked out by a forked process on the other core
-    (``forking.Beside``) while this one counts a report's figures, when one is worth it
-    (``common.forked_reader``: at least ``BESIDE_MIN_VISITS`` visits in ``period``; at city
+    while this one counts a report's figures, when one is worth it (``_forked``; at city
     scale ``supervise`` takes 1.5 s); else here. Yields what gives the result: call it once."""
-    import functools
-
-    from sanlian.forking import Beside
-    from sanlian.reports.common import forked_reader
 
     def work(other: Session) -> Supervision:
         return supervise(other, today=today, as_of=as_of, year=year)
 
-    beside = None
-    location = forked_reader(session, period, BESIDE_ENV, BESIDE_MIN_VISITS)
-    if location is not None:
-        with contextlib.suppress(OSError):  # no process to be had (a limit, memory): here
-            beside = Beside(session, location, work)
-    try:
-        yield beside.result if beside is not None else functools.partial(work, session)
-    finally:
-        if beside is not None:
-            beside.close()
+    with _forked(session, period, work) as found:
+        yield found
 
 
 def _section_order(session: Session, t: Any) -> dict[int, int]:
