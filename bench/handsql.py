@@ -173,12 +173,14 @@ WHERE a.held_on BETWEEN :s AND :e GROUP BY 1""",
     "money": """
 SELECT {g}, SUM(ps.amount_fen) AS funds_fen
 FROM problem_step ps JOIN problem p ON p.id = ps.problem_id LEFT JOIN cadre c ON c.id = p.owner_id
-WHERE ps.kind = 'resolve' AND ps.step_on BETWEEN :s AND :e GROUP BY 1""",
+WHERE ps.kind = 'resolve' AND ps.step_on BETWEEN :s AND :e AND p.status = 'resolved'
+GROUP BY 1""",
     "measures": """
 SELECT {g}, sm.measure, COUNT(DISTINCT ps.id)
 FROM step_measure sm JOIN problem_step ps ON ps.id = sm.step_id JOIN problem p ON p.id = ps.problem_id
 LEFT JOIN cadre c ON c.id = p.owner_id
-WHERE ps.kind = 'resolve' AND ps.step_on BETWEEN :s AND :e GROUP BY 1, 2""",
+WHERE ps.kind = 'resolve' AND ps.step_on BETWEEN :s AND :e AND p.status = 'resolved'
+GROUP BY 1, 2""",
 }
 
 
@@ -374,8 +376,9 @@ LEFT JOIN cadre c ON c.id = pa.owner_id LEFT JOIN section s ON s.id = c.section_
 LEFT JOIN community co ON co.id = pa.community_id
 LEFT JOIN enterprise e ON e.id = pa.enterprise_id
 LEFT JOIN household h ON h.id = pa.household_id
-LEFT JOIN rs ON rs.pid = pa.id LEFT JOIN problem_step lr ON lr.id = rs.last
-LEFT JOIN ms ON ms.pid = pa.id
+LEFT JOIN rs ON rs.pid = pa.id AND pa.status = 'resolved'
+LEFT JOIN problem_step lr ON lr.id = rs.last
+LEFT JOIN ms ON ms.pid = pa.id AND pa.status = 'resolved'
 WHERE +pa.raised_on <= :e AND (pa.raised_on BETWEEN :s AND :e
   OR (pa.status = 'resolved' AND pa.resolved_on BETWEEN :s AND :e)
   OR (pa.status = 'unresolvable' AND pa.closed_on BETWEEN :s AND :e) OR {open_})

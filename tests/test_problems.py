@@ -578,6 +578,22 @@ def test_money_given_again_after_a_reopen_is_noted_and_shown_as_a_total(raised: 
     assert ok(raised, "problem", "resolve", "1", "--how", "回访").err == ""
 
 
+def test_reopening_says_the_withdrawn_money_and_measures_leave_the_statistics(
+    raised: Cli,
+) -> None:
+    ok(raised, "problem", "resolve", "1", "--how", "资助", "--measure", "送资金", "--amount", "5万")
+    reopened = ok(raised, "problem", "reopen", "1", "--reason", "未到位")
+    assert reopened.err.splitlines()[0] == (
+        "提示：问题 1 此前解决时记下的资金 50,000.00 元和措施（送资金），在再次登记解决之前"
+        "不计入统计（自查、简报、进度）；再次解决时原先的资金仍一并累计。"
+    )
+    # a resolution with neither money nor measures: nothing to say
+    ok(raised, "problem", "add", "--household", "王秀英", "--category", "就学", "--text", "远",
+       "--owner", "单丽")  # fmt: skip
+    ok(raised, "problem", "resolve", "2", "--how", "协调")
+    assert "此前解决时记下" not in ok(raised, "problem", "reopen", "2", "--reason", "又远").err
+
+
 # --- edit: reassign a retired cadre's problems -------------------------------------------------
 
 

@@ -84,13 +84,60 @@ def test_resolved_reopened_resolved_again(base: Cli) -> None:
     # 05-01: reopened, and past its due date of 04-30 (the extension comes a day later)
     f = figures(cli, "2026-05-01")
     assert (f["problems_open"], f["problems_resolved"], f["problems_overdue"]) == (1, 0, 1)
+    # the reopened resolution is withdrawn: no money or measure while the problem is open
+    assert (f["funds_yuan"], f["measures"]["funds"]) == ("0.00", 0)  # type: ignore[index]
     # 05-20: still open, but the due date is now 06-30
     f = figures(cli, "2026-05-20")
     assert (f["problems_open"], f["problems_overdue"]) == (1, 0)
+    assert f["funds_yuan"] == "0.00"
     # 06-15 (today in tests): resolved again; both resolutions' money counts
     f = figures(cli, "2026-06-15")
     assert (f["problems_open"], f["problems_resolved"], f["funds_yuan"]) == (0, 1, "300.00")
     assert f["measures"]["funds"] == 2  # type: ignore[index]
+
+
+def test_a_resolution_withdrawn_counts_no_money(base: Cli, tmp_path: Path) -> None:
+    """Resolved with 1,000,000 yuan, then reopened (the loan never came) or closed as
+    unresolvable: the self-inspection, its problem ledger and the briefing count neither the
+    money nor the measure — no report says 解决实际问题0件，落实资金1000000.00元."""
+    import openpyxl
+
+    cli = base
+    steps = [
+        ("problem", "add", "--enterprise", "1", "--category", "资金", "--text", "流动资金紧张",
+         "--owner", "张伟@办公室", "--date", "4-10"),
+        ("problem", "resolve", "1", "--how", "协调银行贷款", "--measure", "送资金",
+         "--amount", "100万", "--date", "5-20"),
+        ("problem", "add", "--household", "王秀英", "--category", "就学", "--text", "上学远",
+         "--owner", "单丽", "--date", "4-10"),
+        ("problem", "resolve", "2", "--how", "协调校车", "--measure", "送政策",
+         "--amount", "20000", "--date", "5-10"),
+        ("problem", "reopen", "2", "--reason", "校车停运", "--date", "5-20"),
+        ("problem", "close", "2", "--reason", "无法协调", "--date", "5-25"),
+        ("problem", "reopen", "1", "--reason", "贷款未到位", "--date", "6-1"),
+    ]  # fmt: skip
+    for step in steps:
+        assert cli(*step).code == 0, step
+    # on 5-31 problem 1 stood resolved (its reopen came on 6-1); problem 2 was closed on 5-25
+    f = figures(cli, "2026-05-31")
+    assert (f["problems_resolved"], f["funds_yuan"]) == (1, "1000000.00")
+    assert (f["measures"]["funds"], f["measures"]["policy"]) == (1, 0)  # type: ignore[index]
+    f = figures(cli, "2026-06-15")
+    assert (f["problems_resolved"], f["funds_yuan"]) == (0, "0.00")
+    assert (f["measures"]["funds"], f["measures"]["policy"]) == (0, 0)  # type: ignore[index]
+    may = cli("brief", "--from", "5-1", "--to", "5-31", "-f", "json").json()
+    assert may["current"]["funds_yuan"] == "1000000.00"  # judged on 5-31, as the period ends
+    june = cli("brief", "--from", "6-1", "--to", "6-14", "-f", "json").json()
+    assert june["current"]["funds_yuan"] == "0.00"
+    book = tmp_path / "自查.xlsx"
+    assert cli("selfcheck", "-o", book).code == 0
+    sheet = openpyxl.load_workbook(book)["问题台账"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = next(r for r in rows if "办理结果" in r)
+    how, money = header.index("办理结果"), next(i for i, v in enumerate(header) if "资金" in v)
+    ledger = {r[0]: r for r in rows[rows.index(header) + 1 :] if isinstance(r[0], int)}
+    assert (ledger[1][how], ledger[1][money]) in ((None, None), ("", ""), (None, 0))
+    assert (ledger[2][how], ledger[2][money]) in ((None, None), ("", ""), (None, 0))
 
 
 def test_supervise_on_a_past_day(base: Cli) -> None:

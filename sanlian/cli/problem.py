@@ -1,5 +1,6 @@
 """``problem``: problems raised (问题/诉求) and their life, every step dated and kept."""
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -248,13 +249,32 @@ def _step(
         )
         said = action(record) if callable(action) else action
         st.journal(session, f"problem {step}", journal.format(id=problem_id, action=said))
-    if step == "reopen" and record["due_on"] is not None and str(record["due_on"]) < str(step_on):
-        from sanlian.i18n.messages import render
-
-        notes.append(render("problem_reopened_overdue", id=problem_id, due=record["due_on"]))
+    if step == "reopen":
+        notes += _reopen_notes(record, problem_id, step_on)
     for text in notes:
         st.note(text)
     _stepped(record, said)
+
+
+def _reopen_notes(record: dict[str, Any], problem_id: int, step_on: dt.date) -> list[str]:
+    """What a clerk should know on reopening: the money and measures of the withdrawn
+    resolution leave the statistics until it is resolved again; and a due date gone by."""
+    from decimal import Decimal
+
+    from sanlian.i18n.labels import MEASURE
+    from sanlian.i18n.messages import render
+
+    notes = []
+    amount, measures = Decimal(record.get("amount") or 0), record.get("measures") or []
+    if amount or measures:
+        said = [f"资金 {amount:,.2f} 元"] if amount else []
+        said += (
+            ["措施（" + "、".join(MEASURE.get(m, m) for m in measures) + "）"] if measures else []
+        )
+        notes.append(render("problem_reopened_money", id=problem_id, what="和".join(said)))
+    if record["due_on"] is not None and str(record["due_on"]) < str(step_on):
+        notes.append(render("problem_reopened_overdue", id=problem_id, due=record["due_on"]))
+    return notes
 
 
 @app.command("progress")

@@ -307,24 +307,31 @@ def _resolved_in(
 ) -> tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]:
     """The money, and the measures, of the resolutions of each problem in ``ids`` made in
     ``period`` (a problem reopened and resolved again has money and measures of an earlier
-    period too), read in one query."""
+    period too), of problems resolved on its as-of day (``common.standing``), in one query."""
     from sqlalchemy import select
 
-    from sanlian.db.models import ProblemStep, StepMeasure
+    from sanlian.db.models import Problem, ProblemStep, StepMeasure
+    from sanlian.reports.common import standing
     from sanlian.reports.ledgers import measures_in_order
 
     if not ids:
         return (), ()
     steps: Any = ProblemStep.__table__  # type: ignore[attr-defined]
     measures: Any = StepMeasure.__table__  # type: ignore[attr-defined]
+    problems: Any = Problem.__table__  # type: ignore[attr-defined]
     step, taken = steps.c, measures.c
     rows = session.execute(
         select(step.id, step.problem_id, step.amount_fen, taken.measure)
-        .select_from(steps.outerjoin(measures, taken.step_id == step.id))
+        .select_from(
+            steps.join(problems, problems.c.id == step.problem_id).outerjoin(
+                measures, taken.step_id == step.id
+            )
+        )
         .where(
             step.problem_id.in_(ids),
             step.kind == "resolve",
             step.step_on.between(period.start, period.end),
+            standing(session, step, problems.c, period.as_of),
         )
     ).all()
     fen: dict[int, int] = {}

@@ -182,6 +182,39 @@ def handed_over(session: Session) -> bool:
     return _any(session, "sanlian.handed_over", step.owner_id.is_not(None))
 
 
+def standing(session: Session, step: Any, problem: Any, as_of: dt.date) -> Any:
+    """Whether a resolve step (``step``: its columns; one on or before ``as_of``) counts at the
+    end of ``as_of``: its problem is resolved then. A resolution reopened is withdrawn — its
+    money and measures count again only once the problem is resolved again (then with the new
+    resolution's), not while it is open or after it was closed as unresolvable. ``problem``:
+    the stored problem's columns; the steps are looked up only for a problem with a step after
+    the as-of day (and not at all when none has one)."""
+    from sqlalchemy import and_, or_, select
+    from sqlmodel import SQLModel
+
+    # (the status through no index: the steps are read first, each one's problem by its key)
+    resolved = unindexed(problem.status == "resolved", problem.status)
+    if not _stepped_after(session, as_of):  # the stored state is the state on the as-of day
+        return resolved
+
+    r = SQLModel.metadata.tables["problem_step"].alias("settling").c
+    last_settling = (
+        select(r.kind)
+        .where(
+            r.problem_id == step.problem_id,
+            r.kind.in_(("resolve", "reopen", "close")),
+            r.step_on <= as_of,
+        )
+        .order_by(r.step_on.desc(), r.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return or_(
+        and_(problem.last_step_on <= as_of, resolved),
+        and_(problem.last_step_on > as_of, last_settling == "resolve"),
+    )
+
+
 def owner_on(problem: Any, step: Table, day: Any) -> Any:
     """The owner of each problem (``problem``: its columns) at the end of ``day`` (a date, or
     a date column): the one the first handover after that day took it from (0 for nobody,

@@ -452,18 +452,24 @@ def _activities(session: Session, t: Tables, p: Period, grouped: bool) -> Counts
 
 
 def _money(session: Session, t: Tables, p: Period, grouped: bool) -> Counts:
-    """Money of the resolve steps dated in the period, and how many carried each measure."""
+    """Money of the resolve steps dated in the period, and how many carried each measure: of
+    problems resolved on the as-of day (``common.standing``: a resolution reopened and not
+    resolved again is withdrawn)."""
     from sqlalchemy import func, select
     from sqlmodel import SQLModel
 
-    from sanlian.reports.common import between, handed_over, owner_on
+    from sanlian.reports.common import between, handed_over, owner_on, standing
 
     # the owner is all a step needs of its problem: the one who had it on the step's day
     # (the stored table's owner where no problem was ever handed over), not the problem as it
     # stood on the as-of day, built per row
     problem = SQLModel.metadata.tables["problem"]
     s, m, pr, c = t.problem_step.c, t.step_measure.c, problem.c, t.cadre.c
-    where = [s.kind == "resolve", between(s.step_on, p.start, p.end)]
+    where = [
+        s.kind == "resolve",
+        between(s.step_on, p.start, p.end),
+        standing(session, s, pr, p.as_of),
+    ]
     owner = owner_on(pr, t.problem_step, s.step_on) if handed_over(session) else pr.owner_id
 
     def owned(steps: Any) -> Any:
