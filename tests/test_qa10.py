@@ -311,7 +311,7 @@ def test_selfcheck_docx_tells_the_phases_and_counts_so_far_before_the_years_end(
         "活动按照实施意见分动员部署、组织实施、总结三个阶段推进，组织实施阶段以“八个一”活动为载体；"
         "动员部署阶段，3月1日制定实施方案，3月2日召开动员部署会议（2名干部参加），成立领导小组尚无记录。"
     )
-    assert text[3].startswith("共开展走访0次")
+    assert text[3] == "尚无走访记录。"  # (not "共开展走访0次")
     assert (
         "（一）开展一次群众观念专题教育。共开展群众观念专题教育1次：3月20日（1名干部参加）。"
         in text
@@ -323,7 +323,7 @@ def test_selfcheck_docx_tells_the_phases_and_counts_so_far_before_the_years_end(
     text = _docx_paragraphs(out)
     phases = text[text.index("二、主要做法和成效") + 1]
     assert phases.endswith("成立领导小组尚无记录；总结阶段，6月15日开展全面总结。")
-    assert text[3].startswith("全年开展走访0次")
+    assert text[3] == "尚无走访记录。"
 
 
 def test_import_skips_the_forms_footer(base: Cli, tmp_path: Path, db_path: Path) -> None:
@@ -437,3 +437,28 @@ def test_retiring_the_unit_that_covers_a_pair_is_refused_as_ending_its_link_is(
     assert paired("link", "end", "2", "--date", "2026-06-14").code == 0
     assert paired(kind, "remove", name, "--force").code == 0
     assert paired("db", "check").code == 0
+
+
+def test_selfcheck_docx_says_a_partial_list_of_activities_is_partial(
+    base: Cli, tmp_path: Path
+) -> None:
+    """Four education sessions, three listed: ``，如…等。`` (not ``：…。`` read as all of them);
+    two org lives, both listed: ``：…。``."""
+    for day in ("3-20", "4-20", "5-20", "6-1"):
+        assert base("activity", "add", "education", "--date", day, "--cadre", "单丽").code == 0
+    for day in ("4-2", "5-2"):
+        step = ("activity", "add", "org_life", "--date", day, "--partner", "幸福社区")
+        assert base(*step, "--cadre", "单丽").code == 0, base(*step, "--cadre", "单丽")
+    out = tmp_path / "自查报告.docx"
+    assert base("selfcheck", "--as-of", "6-15", "-o", out).code == 0
+    text = _docx_paragraphs(out)
+    assert any(
+        p.endswith(
+            "共开展群众观念专题教育4次，如3月20日（1名干部参加）；4月20日（1名干部参加）；"
+            "5月20日（1名干部参加）等。"
+        )
+        for p in text
+    ), text
+    org = next(p for p in text if "企业共同过组织生活2次" in p)
+    assert "共同过组织生活2次，其中七一前2次：4月2日与幸福社区" in org, org
+    assert org.endswith("。") and "等。" not in org

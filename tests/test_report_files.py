@@ -339,7 +339,7 @@ def test_docx_problems_read_as_a_report() -> None:
         problem = (subject, "5月1日", 40 - i, 0, "")
         return Alert("red_card", "red", 1, "综合科", actor, text, 40 - i, i, problem=problem)
 
-    research = "总结阶段已于 2026-11-01 开始，尚未撰写调研报告"
+    research = "尚未撰写调研报告（总结阶段已于 2026-11-01 开始）"
     names = [
         "甲一",
         "乙二",
@@ -410,10 +410,11 @@ def test_docx_problems_read_as_a_report() -> None:
         "李娜负责的王家“诉求4”超期36天（5月1日到期）；李娜负责的王家“诉求5”超期35天（5月1日到期）。"
         "此类共7项，以上为最急的5项。",
         "二是问题久无进展方面：张伟（已停用，待改派）负责的李家“修路”已20天无进展（已超期3天）。",
-        "三是调研报告方面：甲一、乙二、丙三、丁四、戊五、己六、庚七、辛八、壬九、癸十等11名干部："
-        "总结阶段已于11月1日开始，尚未撰写调研报告。",
+        # no "等11名干部：…" after the heading's colon: who, then what they have not done
+        "三是调研报告方面：甲一、乙二、丙三、丁四、戊五、己六、庚七、辛八、壬九、癸十等11名干部"
+        "尚未撰写调研报告（总结阶段已于11月1日开始）。",
         "四是部门联系社区(村)方面：规划科、第0科、第1科、第2科、第3科、第4科、第5科、第6科、第7科、"
-        "第8科等12个科室：本科室和局机关都没有联系社区(村)，科室干部无法结对帮扶。",
+        "第8科等12个科室和局机关都没有联系社区(村)，科室干部无法结对帮扶。",
         "五是班子成员联系企业方面：尚未指定领导小组组长。",
         "六是七一前组织生活方面：七一前未与联系社区(村)或企业共同过组织生活。",
         "七是“八个一”方面："
@@ -428,6 +429,7 @@ def test_docx_problems_read_as_a_report() -> None:
 def test_docx_numbers_equal_json(document: Any, figures: Any) -> None:
     f = figures["figures"]
     basic = "".join(_sections(document)["一、基本情况"])
+    said = 0
     for phrase in (
         f"在册干部{f['cadres_total']}名",
         f"其中党员{f['party_members']}名",
@@ -462,7 +464,15 @@ def test_docx_numbers_equal_json(document: Any, figures: Any) -> None:
         f"参加活动{f['activity_person_times']}人次",
         f"已完成{f['eight_ones_done']}项",
     ):
-        assert phrase in basic, phrase
+        # a figure of none is left out (no "无法解决0件"): every other one is said
+        number = re.findall(r"\d+(?:\.\d+)?", phrase)[-1]
+        if float(number) or "在册干部" in phrase or "已完成" in phrase or "反映的问题" in phrase:
+            assert phrase in basic, phrase
+            said += 1
+        else:
+            assert phrase not in basic, phrase
+    assert said >= 25  # (the fixture has most figures above none: a check that can fail)
+    assert not re.search(r"[^\d.]0(件|次|篇|张|项|人次|元)", basic), basic
     # every other number of the section is a figure too (dates and the year aside)
     values = {str(v) for v in f.values() if not isinstance(v, dict)}
     values |= {str(v) for v in f["measures"].values()}
@@ -488,7 +498,7 @@ def test_docx_problems_of_the_year_alone_need_no_word_on_earlier_years(
     assert base("selfcheck", "-o", path).code == 0
     text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
     said = re.search("收集[^。]*。", text)
-    assert said and "反映的问题2件，已解决1件，无法解决0件，尚未办结1件（其中超期" in said[0], said
+    assert said and "反映的问题2件，已解决1件，尚未办结1件（其中超期" in said[0], said
     assert "以前年度" not in text
 
 
@@ -685,3 +695,13 @@ def test_docx_is_a4_and_says_only_the_visits_recorded(base: Cli, tmp_path: Path)
     interview = next(p.text for p in doc.paragraphs if p.text.startswith("（三）"))
     body = interview.split("。", 1)[1]
     assert body == "干部联系社区(村)、企业和群众走访1次、1人次，了解社情民意。"
+
+
+def test_docx_title_has_no_blue_rule(document: Any) -> None:
+    """Word's default Title style draws a blue line under the title (``pBdr``, 4F81BD): an
+    official report prints none."""
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    title = document.paragraphs[0]
+    assert title.style.name == "Title"
+    assert title.style._element.findall(f"{w}pPr/{w}pBdr") == []
+    assert title._p.findall(f"{w}pPr/{w}pBdr") == []

@@ -482,7 +482,7 @@ def test_a_pair_or_enterprise_link_ended_this_year_is_said_so(base: Cli) -> None
     assert alerts[("单丽", "no_household")] == "帮扶对子已在本年度内结束，目前没有结对户"
     assert alerts[("曾强", "no_household")] == "尚未与群众结成帮扶对子"
     assert alerts[("张伟（办公室）", "leader_no_enterprise")] == (
-        "领导班子成员联系企业已在本年度内结束，目前没有联系企业（应联系 1—3 家）"
+        "联系企业已在本年度内全部结束，目前没有联系企业（领导班子成员应联系 1—3 家）"
     )
 
 
@@ -499,7 +499,24 @@ def test_a_due_date_of_an_earlier_year_is_written_with_its_year(base: Cli) -> No
     assert "（2025年12月1日到期）" in late, late
     result = base("supervise", "--as-of", "2026-11-05", "-f", "json")
     texts = [a["text"] for g in result.json()["groups"] for a in g["alerts"]]
-    assert any(t.startswith("总结阶段已于11月1日开始") for t in texts), texts
+    assert "尚未撰写调研报告（总结阶段已于11月1日开始）" in texts, texts
+
+
+def test_a_due_date_in_the_next_year_is_written_with_its_year(
+    base: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Judged in January 2027 for the 2026 campaign: a due day of 2027 is not "1月14日" (read
+    as this campaign's January), and a day of the campaign's year keeps no year."""
+    monkeypatch.setenv("SANLIAN_TODAY", "2026-12-20")
+    add = ("problem", "add", "--household", "1", "--category", "就学", "--owner", "单丽")
+    assert base(*add, "--text", "跨年", "--date", "12-20", "--due", "2027-01-14").code == 0
+    assert base(*add, "--text", "年内", "--date", "11-01", "--due", "11-30").code == 0
+    monkeypatch.setenv("SANLIAN_TODAY", "2027-01-20")
+    result = base("supervise", "--year", "2026", "--as-of", "2027-01-15", "-f", "json")
+    assert result.code == 0, result
+    texts = [a["text"] for g in result.json()["groups"] for a in g["alerts"]]
+    assert any("超期 1 天（2027年1月14日到期）" in t for t in texts), texts
+    assert any("（11月30日到期）" in t for t in texts), texts
 
 
 def test_no_visit_this_year_counts_from_the_campaign_or_the_link(

@@ -9,7 +9,6 @@ it is the JSON figure of ``selfcheck -f json``; the sentences are built here fro
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -105,33 +104,92 @@ def phase_paragraph(detail: SelfCheckDetail) -> str:
 
 
 def basic_paragraphs(detail: SelfCheckDetail) -> list[str]:
-    """一、基本情况: the figures in sentences."""
+    """一、基本情况: the figures in sentences — a part that is none is left out (no "无法解决0件"
+    or "交流体会0次"), and a whole sentence says so where all of it is none."""
     r = detail.report
     f = r.figures
     measures = _measures_text(f)
     span = _span(detail)
+    whom = [
+        text
+        for text, n in (
+            (f"走访社区(村){f.visits_community}次", f.visits_community),
+            (f"企业{f.visits_enterprise}次", f.visits_enterprise),
+            (f"联系户{f.visits_household}次", f.visits_household),
+        )
+        if n
+    ]
+    visits = (
+        f"{span}开展走访{f.visits}次"
+        + (f"（其中{'、'.join(whom)}）" if len(whom) > 1 else "")
+        + f"，共{f.visit_person_times}人次"
+        + _nonzero(
+            (f"发放联系卡{f.contact_cards}张", f.contact_cards),
+            (f"记民情日记{f.diaries}篇", f.diaries),
+        )
+        + "。"
+        if f.visits
+        else "尚无走访记录。"
+    )
+    problems = (
+        f"收集群众和企业反映的问题{f.problems_raised}件"
+        + _nonzero(
+            (f"已解决{f.problems_resolved}件", f.problems_resolved),
+            (f"无法解决{f.problems_unresolvable}件", f.problems_unresolvable),
+            (f"尚未办结{f.problems_open}件", f.problems_open),
+        )
+        + (f"（其中超期{f.problems_overdue}件）" if f.problems_open and f.problems_overdue else "")
+        + _carried_over(f)
+        if f.problems_raised or f.problems_resolved or f.problems_unresolvable or f.problems_open
+        else "尚未收集到群众和企业反映的问题"
+    )
+    if f.conflicts_raised or f.conflicts_resolved:
+        problems += f"；排查矛盾纠纷{f.conflicts_raised}件，已化解{f.conflicts_resolved}件"
+    if f.funds_yuan:
+        problems += f"。为群众和企业落实资金{f.funds_yuan:.2f}元" + (
+            f"，{measures}" if measures else ""
+        )
+    elif measures:
+        problems += f"。{measures}"
+    research = (
+        f"撰写调研报告{f.research_reports}篇"
+        + (f"，{_research_writers(f)}" if f.cadres_total else "")
+        if f.research_reports
+        else "尚无干部撰写调研报告"
+    )
+    org_life = f"共同过组织生活{f.org_life_sessions}次" + (
+        f"（其中七一前{f.org_life_before_july}次）"
+        if f.org_life_before_july
+        else "（七一前未开展）"
+    )
+    activities = _nonzero(
+        (f"开展群众观念专题教育{f.education_sessions}次", f.education_sessions),
+        (org_life, f.org_life_sessions),
+        (f"文明行动进社区{f.civility_actions}次", f.civility_actions),
+        (f"交流体会{f.exchanges}次", f.exchanges),
+        (f"建立长效机制{f.mechanisms}项", f.mechanisms),
+        (f"干部参加活动{f.activity_person_times}人次", f.activity_person_times),
+    ).lstrip("，")
+    eight = (
+        f"“八个一”活动已完成{f.eight_ones_done}项"
+        if f.eight_ones_done
+        else "“八个一”活动尚无已完成的项目"
+    )
     return [
         f"{r.year}年，{r.unit}按照“三联三解三促”活动实施意见的部署，组织机关党员干部走进社区(村)、"
         f"走进企业、走进群众。截至{zh_date(r.as_of)}，全局在册干部{f.cadres_total}名，其中党员"
         f"{f.party_members}名，参与活动干部{f.cadres_participating}名；各科室联系社区(村)"
         f"{f.communities_linked}个，领导班子成员联系企业{f.enterprises_linked}家，党员干部与"
         f"{f.households_paired}户群众结成帮扶对子。",
-        f"{span}开展走访{f.visits}次（其中走访社区(村){f.visits_community}次、企业"
-        f"{f.visits_enterprise}次、联系户{f.visits_household}次），共{f.visit_person_times}人次，"
-        f"发放联系卡{f.contact_cards}张，记民情日记{f.diaries}篇。",
-        f"收集群众和企业反映的问题{f.problems_raised}件，已解决{f.problems_resolved}件，无法解决"
-        f"{f.problems_unresolvable}件，尚未办结{f.problems_open}件（其中超期{f.problems_overdue}件）"
-        + _carried_over(f)
-        + f"；排查矛盾纠纷{f.conflicts_raised}件，已化解{f.conflicts_resolved}件。为群众和企业落实资金"
-        f"{f.funds_yuan:.2f}元" + (f"，{measures}" if measures else "") + "。",
-        f"撰写调研报告{f.research_reports}篇"
-        + (f"，{_research_writers(f)}" if f.research_reports and f.cadres_total else "")
-        + "；开展群众观念"
-        f"专题教育{f.education_sessions}次，共同过组织生活{f.org_life_sessions}次（其中七一前"
-        f"{f.org_life_before_july}次），文明行动进社区{f.civility_actions}次，交流体会"
-        f"{f.exchanges}次，建立长效机制{f.mechanisms}项，干部参加活动{f.activity_person_times}人次。"
-        f"“八个一”活动已完成{f.eight_ones_done}项。",
+        visits,
+        problems + "。",
+        research + (f"；{activities}" if activities else "；各项活动尚未开展") + f"。{eight}。",
     ]
+
+
+def _nonzero(*parts: tuple[str, int]) -> str:
+    """The ``(text, n)`` of ``parts`` whose ``n`` is not none, each after a ``，``."""
+    return "".join(f"，{text}" for text, n in parts if n)
 
 
 def _research_writers(f: Any) -> str:
@@ -153,6 +211,17 @@ def _carried_over(f: Any) -> str:
     if not f.earlier_counted:
         return ""
     return "，已解决、无法解决和尚未办结的含以前年度提出的问题"
+
+
+def _listed(records: Sequence[ActivityRecord], kind: str, count: int, limit: int = 3) -> str:
+    """The activities of ``kind`` after their count: ``：`` and all of them, or ``，如`` the
+    first ``limit`` and ``等`` where there are more (``其中七一前9次：6月19日…`` listed three of
+    ten as if they were all)."""
+    listed = _activities_text(records, kind, limit)
+    if not listed:
+        return "。"
+    shown = min(limit, sum(1 for a in records if a.kind == kind))
+    return f"，如{listed}等。" if count > shown else f"：{listed}。"
 
 
 def _activities_text(records: Sequence[ActivityRecord], kind: str, limit: int = 3) -> str:
@@ -218,8 +287,7 @@ def practice_paragraphs(detail: SelfCheckDetail) -> list[tuple[str, str]]:
     def activity_item(key: str, count: int, noun: str, unit: str) -> str:
         if not count:
             return "该项尚未开展，须抓紧组织。"
-        listed = _activities_text(acts, key)
-        return f"{_span(detail)}{noun}{count}{unit}" + (f"：{listed}。" if listed else "。")
+        return f"{_span(detail)}{noun}{count}{unit}" + _listed(acts, key, count)
 
     texts = {
         "education": activity_item("education", f.education_sessions, "开展群众观念专题教育", "次"),
@@ -227,7 +295,7 @@ def practice_paragraphs(detail: SelfCheckDetail) -> list[tuple[str, str]]:
             f"与联系社区(村)、企业共同过组织生活{f.org_life_sessions}次，其中七一前"
             f"{f.org_life_before_july}次"
             + (
-                f"：{_activities_text(acts, 'org_life')}。"
+                _listed(acts, "org_life", f.org_life_sessions)
                 if f.org_life_sessions
                 else "。该项尚未开展，须抓紧组织。"
             )
@@ -254,6 +322,8 @@ def practice_paragraphs(detail: SelfCheckDetail) -> list[tuple[str, str]]:
                     f"尚未撰写的干部：{_names(detail, ('research_due', 'research_warn'))}。"
                     if _names(detail, ("research_due", "research_warn"))
                     else "尚有干部未完成撰写。"
+                    if f.research_reports  # (none written: the sentence before said so)
+                    else ""
                 )
             )
         ),
@@ -282,8 +352,17 @@ _SPACED = re.compile(r"(?<=[^\x00-\x7f]) +(?=[^\x00-\x7f]|[0-9])|(?<=[0-9]) +(?=
 # what a report says instead of the command ``supervise`` shows the clerk (no command, no
 # instruction to the office: the report is read by those above it)
 REPORT_TEXT = {
-    "section_no_community": "本科室和局机关都没有联系社区(村)，科室干部无法结对帮扶",
+    "section_no_community": "和局机关都没有联系社区(村)，科室干部无法结对帮扶",
     "org_life_missed": "七一前未与联系社区(村)或企业共同过组织生活",
+}
+# alerts whose sentence names a thing of whom it concerns (李娜的联系户王家…): the rest say
+# what the person (or section) has not done (李娜已30天没有走访), written after the name
+OWNED_KINDS = {
+    "household_unvisited",
+    "enterprise_unvisited",
+    "community_unvisited",
+    "household_ended",
+    "leader_enterprise_ended",
 }
 SECTION_KINDS = {"section_no_community"}  # alerts whose actor is a section, not a cadre
 NAMES_LISTED = 10  # people named in one paragraph of 三、存在的问题 before "等 N 名"
@@ -348,16 +427,9 @@ def problem_paragraphs(detail: SelfCheckDetail, per_kind: int = 5) -> list[str]:
             named = "、".join(people[:NAMES_LISTED])
             if len(people) > NAMES_LISTED:
                 named += f"等{len(people)}{'个科室' if kind in SECTION_KINDS else '名干部'}"
-            said = f"{named}：{common}"
+            said = f"{named}{'的' if kind in OWNED_KINDS else ''}{common}"
         else:  # only the sentences shown are written out (a city has ≈ 57,000 red cards)
-            lines = [
-                report_sentence(_problem_sentence(a), year)
-                if a.problem is not None
-                else f"{a.actor}：{report_sentence(text, year)}"
-                if a.actor != OFFICE
-                else report_sentence(text, year)
-                for a, text in zip(items[:shown], texts, strict=False)
-            ]
+            lines = [alert_sentence(a, year) for a in items[:shown]]
             said = "；".join(lines)
             if len(items) > shown:  # a sentence of its own, not read as part of the last one
                 said += f"。此类共{len(items)}项，以上为最急的{shown}项"
@@ -365,6 +437,20 @@ def problem_paragraphs(detail: SelfCheckDetail, per_kind: int = 5) -> list[str]:
         label = "“八个一”" if label == "八个一" else label
         out.append(f"{head}是{label}方面：{said}。")
     return out
+
+
+def alert_sentence(alert: Any, year: int) -> str:
+    """A ``supervise`` alert as a printed report says it: a problem's by ``_problem_sentence``;
+    the office's own items as they are (an eight-ones item without the terminal's record of
+    it, ``0/5名干部已撰写，共0篇``: the report's figures tell it); else who, then what (李娜已
+    30天没有走访, 李娜的联系户王家…) — no ``李娜：…`` after a heading's colon."""
+    if alert.problem is not None:
+        return report_sentence(_problem_sentence(alert), year)
+    text = REPORT_TEXT.get(alert.kind, alert.text)
+    if alert.actor == OFFICE:
+        return report_sentence(text.split("：", 1)[0] if alert.kind == "eight_one" else text, year)
+    joined = "的" if alert.kind in OWNED_KINDS else ""
+    return f"{alert.actor}{joined}{report_sentence(text, year)}"
 
 
 def _said_by_all(texts: Sequence[str], year: int) -> str | None:
@@ -415,6 +501,9 @@ def _new_document() -> DocumentObject:
     return doc
 
 
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
 def _title(doc: DocumentObject, text: str, *, author: str, subject: str, day: dt.date) -> None:
     """The document's title: a paragraph in Word's Title style (so the navigation pane and an
     outline see it) and the file's own title property, with its author, subject and date."""
@@ -423,6 +512,10 @@ def _title(doc: DocumentObject, text: str, *, author: str, subject: str, day: dt
     p = doc.add_heading(level=0)
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _font(p.add_run(_xml_safe(text)), TITLE_FONT, 20, bold=True)
+    # the default template's Title style draws a blue rule under it: not on an official paper
+    style = p.style._element if p.style is not None else None
+    for border in style.findall(f"{{{W}}}pPr/{{{W}}}pBdr") if style is not None else ():
+        border.getparent().remove(border)
     props = doc.core_properties
     props.title = _xml_safe(text)
     props.subject = _xml_safe(subject)
@@ -575,12 +668,9 @@ def write_brief(path: Path, brief: Brief) -> None:
     _heading(doc, "三、需要抓紧的工作")
     year = b.period.end.year
     _body(doc, report_sentence(b.lag_summary, year))
-    for a in b.lags:
-        if a.problem is not None:  # whose, what, how late: no ledger number, no command
-            _body(doc, report_sentence(f"【{a.level_text}】{_problem_sentence(a)}", year))
-            continue
-        printed = dataclasses.replace(a, text=REPORT_TEXT.get(a.kind, a.text))
-        _body(doc, report_sentence(printed.line, year))
+    for a in b.lags:  # whose, what, how late: no ledger number, no command
+        office = f"{OFFICE}：" if a.actor == OFFICE and a.problem is None else ""
+        _body(doc, f"【{a.level_text}】{office}{alert_sentence(a, year)}")
     if b.omitted:
         _body(doc, report_sentence(b.omitted_sentence(command=False), year))
     path.parent.mkdir(parents=True, exist_ok=True)

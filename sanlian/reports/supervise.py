@@ -305,7 +305,7 @@ def _problems(session: Session, view: CampaignView, as_of: dt.date) -> list[Aler
         quiet = max((as_of - _as_date(moved)).days, 0)
         if late > red_days or late > yellow_days:
             subject = f"{target or ''}“{_short(text)}”"
-            due_text = _day(due, as_of)
+            due_text = _day(due, camp.year)
             line = overdue(id=pid, days=late, due=due_text, subject=subject)
             if quiet >= stale_days:
                 line += overdue_quiet(days=quiet)
@@ -341,7 +341,7 @@ def _problems(session: Session, view: CampaignView, as_of: dt.date) -> list[Aler
                     line,
                     quiet,
                     pid,
-                    problem=(subject, _day(due, as_of), max(late, 0), quiet, ""),
+                    problem=(subject, _day(due, camp.year), max(late, 0), quiet, ""),
                 )
             )
         elif owner is None or left:  # nobody to act on it: said at once, not when it is late
@@ -360,18 +360,18 @@ def _problems(session: Session, view: CampaignView, as_of: dt.date) -> list[Aler
                     line,
                     quiet,
                     pid,
-                    problem=(subject, _day(due, as_of), max(late, 0), quiet, gone),
+                    problem=(subject, _day(due, camp.year), max(late, 0), quiet, gone),
                 )
             )
     return out
 
 
-def _day(day: dt.date, as_of: dt.date) -> str:
+def _day(day: dt.date, year: int) -> str:
     """A day in a sentence, as the due dates are written: ``11月1日`` (its year when not the
-    as-of day's)."""
+    campaign's: a due day in January of the next year is not this January's)."""
     from sanlian.reports.common import zh_date
 
-    return md_date(day) if day.year == as_of.year else zh_date(day)
+    return md_date(day) if day.year == year else zh_date(day)
 
 
 def _as_date(value: Any) -> dt.date:
@@ -566,7 +566,7 @@ def _cadres(session: Session, view: CampaignView, period: Period) -> list[Alert]
                 days = (as_of - max(implement, since.get(row.id, implement))).days
             else:
                 days = (as_of - last_visit_on).days
-                last = _day(last_visit_on, as_of)
+                last = _day(last_visit_on, period.year)
                 text = render("sv_no_visit", quiet=days, days=cadence, last=last)
             if days >= cadence:
                 out.append(Alert("no_visit", "warn", *where, row.name, text, days=days, ref=row.id))
@@ -577,7 +577,7 @@ def _cadres(session: Session, view: CampaignView, period: Period) -> list[Alert]
                     "urge",
                     *where,
                     row.name,
-                    render("sv_research_due", start=_day(summarise, as_of)),
+                    render("sv_research_due", start=_day(summarise, period.year)),
                     ref=row.id,
                 )
             else:
@@ -587,7 +587,7 @@ def _cadres(session: Session, view: CampaignView, period: Period) -> list[Alert]
                     "warn",
                     *where,
                     row.name,
-                    render("sv_research_warn", start=_day(summarise, as_of), days=left),
+                    render("sv_research_warn", start=_day(summarise, period.year), days=left),
                     days=left,
                     ref=row.id,
                 )
@@ -683,8 +683,14 @@ def _households(session: Session, view: CampaignView, period: Period) -> list[Al
         t.visit.c,
         t.community.c,
     )
+    # a visit since the cadre's pairing (by anyone): a household visited before a cadre
+    # newly paired with it is pressed from that pairing on
     visited = exists(
-        select(v.id).where(v.household_id == h.id, between(v.visited_on, period.start, as_of))
+        select(v.id).where(
+            v.household_id == h.id,
+            between(v.visited_on, period.start, as_of),
+            v.visited_on >= link.start_on,
+        )
     )
     stmt = (
         select(
@@ -694,6 +700,7 @@ def _households(session: Session, view: CampaignView, period: Period) -> list[Al
             s.name,
             h.name.label("name"),
             com.name.label("community"),
+            link.start_on.label("since"),
         )
         .select_from(
             t.link.join(t.household, h.id == link.household_id)
@@ -708,9 +715,17 @@ def _households(session: Session, view: CampaignView, period: Period) -> list[Al
             or_(h.retired_on.is_(None), h.retired_on > as_of),
             and_(~visited),
         )
-        .order_by(h.id, c.id)
+        .order_by(h.id, link.start_on, c.id)
     )
-    return _unvisited("household", session.execute(stmt))
+
+    def said(name: str, community: str, since: Any) -> str:
+        day = _as_date(since)
+        if day <= max(period.start, view.start):  # paired before the year's visits began
+            return render("sv_household_unvisited", name=name, community=community)
+        since = _day(day, period.year)
+        return render("sv_household_unvisited_since", name=name, community=community, since=since)
+
+    return _unvisited("household", session.execute(stmt), said)
 
 
 def _parties(session: Session, view: CampaignView, period: Period) -> list[Alert]:
@@ -774,10 +789,13 @@ def _parties(session: Session, view: CampaignView, period: Period) -> list[Alert
     return out
 
 
-def _unvisited(kind: str, rows: Iterable[Any]) -> list[Alert]:
+def _unvisited(
+    kind: str, rows: Iterable[Any], said: Callable[..., str] | None = None
+) -> list[Alert]:
     """One ``{kind}_unvisited`` alert per party of ``rows`` — (party id, who acts, section id,
     section name, then the message's fields by name), ordered by party — in the group of its
-    first row, every distinct actor named (``None``: the office)."""
+    first row, every distinct actor named (``None``: the office). ``said``: the text from
+    those fields, where not the message's own."""
     actors: dict[int, list[str]] = {}
     first: dict[int, Any] = {}
     for row in rows:
@@ -786,7 +804,8 @@ def _unvisited(kind: str, rows: Iterable[Any]) -> list[Alert]:
         first.setdefault(pid, row)
     out = []
     for pid, row in first.items():
-        text = render(f"sv_{kind}_unvisited", **dict(zip(row._fields[4:], row[4:], strict=True)))
+        fields = dict(zip(row._fields[4:], row[4:], strict=True))
+        text = said(**fields) if said is not None else render(f"sv_{kind}_unvisited", **fields)
         who = "、".join(dict.fromkeys(actors[pid]))
         out.append(Alert(f"{kind}_unvisited", "warn", row[2], row[3] or OFFICE, who, text, ref=pid))
     return out
