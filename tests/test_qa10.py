@@ -462,3 +462,32 @@ def test_selfcheck_docx_says_a_partial_list_of_activities_is_partial(
     org = next(p for p in text if "企业共同过组织生活2次" in p)
     assert "共同过组织生活2次，其中七一前2次：4月2日与幸福社区" in org, org
     assert org.endswith("。") and "等。" not in org
+
+
+def test_namesakes_are_told_apart_in_the_workbook_ledgers_and_examples(
+    base: Cli, tmp_path: Path
+) -> None:
+    """The two 张伟 of the base ledger: the visit ledger's 走访干部 and the problem ledger's
+    责任人 say which (张伟（办公室）), and so does the brief's example; 单丽, no namesake, is
+    named alone."""
+    import openpyxl
+
+    steps = [
+        ("link", "enterprise", "--cadre", "张伟@办公室", "--enterprise", "1", "--from", "3-1"),
+        ("visit", "add", "--date", "4-1", "--cadre", "张伟@办公室", "--cadre", "单丽",
+         "--enterprise", "1", "--form", "talk"),
+        ("problem", "add", "--enterprise", "1", "--category", "资金", "--text", "贷款",
+         "--owner", "张伟@综合科", "--date", "6-1"),
+        ("problem", "resolve", "1", "--how", "对接银行", "--date", "6-5"),
+    ]  # fmt: skip
+    for step in steps:
+        assert base(*step).code == 0, step
+    book = tmp_path / "自查.xlsx"
+    assert base("selfcheck", "-o", book).code == 0
+    wb = openpyxl.load_workbook(book)
+    cells = {str(c.value) for name in ("走访台账", "问题台账") for row in wb[name].iter_rows()
+             for c in row}  # fmt: skip
+    assert "张伟（办公室）、单丽" in cells, cells
+    assert "张伟（综合科）" in cells, cells
+    brief = base("brief", "--from", "6-1", "--to", "6-14").out
+    assert "，张伟（综合科）跟进办理，6月5日解决" in brief, brief

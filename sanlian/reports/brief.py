@@ -357,7 +357,7 @@ def example_text(
     (``p.amount_fen``: a problem reopened and resolved again); ``period_measures`` likewise
     the measures those took (``p.measures``: all)."""
     category = CATEGORIES.get(p.target_kind, {}).get(p.category, p.category)
-    owner = f"{p.owner}（{p.section}）" if p.owner and p.section else (p.owner or "联系干部")
+    owner = p.owner or "联系干部"  # a namesake told apart by the ledger (张伟（办公室）)
     when = md_date(p.resolved_on) if p.resolved_on else ""
     text = f"{p.target}反映“{p.text}”（{category}），{owner}跟进办理，{when}解决"
     if p.how:

@@ -182,6 +182,27 @@ def handed_over(session: Session) -> bool:
     return _any(session, "sanlian.handed_over", step.owner_id.is_not(None))
 
 
+def cadre_label(cadre: Any, section: Any) -> Any:
+    """A cadre as a report names them (SQL): the name, with the section where another cadre
+    has the same name (``张伟（办公室）``), and the number too where the namesake is in the
+    same section (``张伟（综合科，编号 4）``) — lists without section groups (the brief, the
+    self-inspection report) named two people 张伟、张伟."""
+    from sqlalchemy import String, case, cast, func, select
+    from sqlmodel import SQLModel
+
+    every = SQLModel.metadata.tables["cadre"].alias("namesake")
+    shared = select(every.c.name).group_by(every.c.name).having(func.count() > 1)
+    alike = select(every.c.name).group_by(every.c.name, every.c.section_id).having(func.count() > 1)
+    return case(
+        (
+            cadre.name.in_(alike),
+            cadre.name + "（" + section.name + "，编号 " + cast(cadre.id, String) + "）",
+        ),
+        (cadre.name.in_(shared), cadre.name + "（" + section.name + "）"),
+        else_=cadre.name,
+    )
+
+
 def standing(session: Session, step: Any, problem: Any, as_of: dt.date) -> Any:
     """Whether a resolve step (``step``: its columns; one on or before ``as_of``) counts at the
     end of ``as_of``: its problem is resolved then. A resolution reopened is withdrawn — its

@@ -322,6 +322,7 @@ def iter_problem_rows(
     from sanlian.reports.common import (
         SCAN_DAYS,
         between,
+        cadre_label,
         problem_open,
         standing,
         tables,
@@ -381,7 +382,7 @@ def iter_problem_rows(
         pr.category,
         pr.text,
         pr.is_conflict,
-        c.name.label("owner"),
+        cadre_label(c, s).label("owner"),  # namesakes told apart
         s.name.label("section"),
         pr.status,
         pr.due_on,
@@ -534,7 +535,7 @@ def iter_visit_rows(session: Session, period: Period, *, as_tuples: bool = False
     """
     from sqlalchemy import String, cast, func, select
 
-    from sanlian.reports.common import SCAN_DAYS, spanning, tables
+    from sanlian.reports.common import SCAN_DAYS, cadre_label, spanning, tables
     from sanlian.services.validate import mask_numbers_anywhere as masked
     from sanlian.services.visits import own_columns
 
@@ -553,7 +554,11 @@ def iter_visit_rows(session: Session, period: Period, *, as_tuples: bool = False
         .where(spanning(v.visited_on, period.start, period.end))
         .order_by(day_key, v.id)
     )
-    cadres = {str(i): n for i, n in session.execute(select(c.id, c.name))}
+    # namesakes told apart (张伟（办公室）): the ledger names the cadres, not their sections
+    labels = select(c.id, cadre_label(c, t.section.c)).select_from(
+        t.cadre.join(t.section, t.section.c.id == c.section_id)
+    )
+    cadres = {str(i): n for i, n in session.execute(labels)}
     communities, enterprises, households = (
         {i: n for i, n in session.execute(select(table.c.id, table.c.name))}
         for table in (t.community, t.enterprise, t.household)
@@ -680,8 +685,7 @@ def research_titles(session: Session, period: Period, limit: int = 3) -> list[tu
     the as-of day (a report cites no one who has retired); numbers in a title masked."""
     from sqlalchemy import select
 
-    from sanlian.reports.common import between, on_roster, tables
-    from sanlian.reports.supervise import cadre_label
+    from sanlian.reports.common import between, cadre_label, on_roster, tables
     from sanlian.services.validate import mask_numbers_anywhere as masked
 
     t = tables(period.as_of)

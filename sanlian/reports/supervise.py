@@ -31,7 +31,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sanlian.i18n.messages import MESSAGES, render
-from sanlian.reports.common import OFFICE, Period, md_date
+from sanlian.reports.common import OFFICE, Period, cadre_label, md_date
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -214,27 +214,6 @@ def _short(text: str) -> str:
 
 
 # --- the checks -----------------------------------------------------------------------------
-
-
-def cadre_label(cadre: Any, section: Any) -> Any:
-    """A cadre as a report names them (SQL): the name, with the section where another cadre
-    has the same name (``张伟（办公室）``), and the number too where the namesake is in the
-    same section (``张伟（综合科，编号 4）``) — lists without section groups (the brief, the
-    self-inspection report) named two people 张伟、张伟."""
-    from sqlalchemy import String, case, cast, func, select
-    from sqlmodel import SQLModel
-
-    every = SQLModel.metadata.tables["cadre"].alias("namesake")
-    shared = select(every.c.name).group_by(every.c.name).having(func.count() > 1)
-    alike = select(every.c.name).group_by(every.c.name, every.c.section_id).having(func.count() > 1)
-    return case(
-        (
-            cadre.name.in_(alike),
-            cadre.name + "（" + section.name + "，编号 " + cast(cadre.id, String) + "）",
-        ),
-        (cadre.name.in_(shared), cadre.name + "（" + section.name + "）"),
-        else_=cadre.name,
-    )
 
 
 def _problems(session: Session, view: CampaignView, as_of: dt.date) -> list[Alert]:
