@@ -302,7 +302,14 @@ JOIN cadre c ON c.id = l.cadre_id
 WHERE l.kind = 'household' AND l.start_on <= :paired AND (l.end_on IS NULL OR l.end_on >= :a)
   AND (h.retired_on IS NULL OR h.retired_on > :a)
   AND NOT EXISTS (SELECT 1 FROM visit v WHERE v.household_id = h.id
-                  AND v.visited_on BETWEEN :s AND :a)""",
+                  AND v.visited_on BETWEEN :s AND :a AND v.visited_on >= l.start_on)""",
+    # households paired this year with no pair on the as-of day (their links all ended)
+    "unpaired": """
+SELECT COUNT(DISTINCT h.id) FROM link l JOIN household h ON h.id = l.household_id
+WHERE l.kind = 'household' AND l.end_on BETWEEN :s AND :a AND l.end_on < :a
+  AND (h.retired_on IS NULL OR h.retired_on > :a)
+  AND NOT EXISTS (SELECT 1 FROM link o WHERE o.kind = 'household' AND o.household_id = h.id
+                  AND o.start_on <= :a AND (o.end_on IS NULL OR o.end_on >= :a))""",
     # enterprises (communities) linked for a cadence and not visited this year, each once
     "parties": """
 SELECT COUNT(DISTINCT CASE WHEN l.kind = 'enterprise' THEN l.enterprise_id END),
@@ -471,6 +478,10 @@ def supervise(conn: sqlite3.Connection, as_of: dt.date) -> dict[str, int]:
         (n,) = conn.execute(SUPERVISE["sections"], params).fetchone()
         if n:
             counts["section_no_community"] = n
+    if in_campaign:
+        (n,) = conn.execute(SUPERVISE["unpaired"], params).fetchone()
+        if n:
+            counts["household_unpaired"] = n
     paired_on = as_of - dt.timedelta(days=cadence)
     if in_campaign and paired_on >= max(start, dt.date(as_of.year, 1, 1)):  # a cadence in it
         paired = {**params, "paired": paired_on.isoformat()}

@@ -655,3 +655,40 @@ def test_a_problem_whose_owner_has_left_is_said_at_once(base: Cli, tmp_path: Pat
     assert base("selfcheck", "-o", tmp_path / "r.docx").code == 0
     report = "\n".join(p.text for p in docx.Document(str(tmp_path / "r.docx")).paragraphs)
     assert "王秀英“上学远”的责任人曾强已停用，尚待改派" in report
+
+
+def test_a_household_left_without_a_pair_is_urged_until_paired_again(
+    base: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """单丽 leaves on 7-1, and 王秀英 has no cadre paired with her from that day: urged (督办)
+    on her section until another cadre is paired with her."""
+    steps = [
+        ("link", "community", "--section", "综合科", "--community", "幸福社区", "--from", "3-1"),
+        ("link", "household", "--cadre", "单丽", "--household", "王秀英", "--from", "3-2"),
+        ("visit", "add", "--date", "3-5", "--cadre", "单丽", "--household", "王秀英",
+         "--form", "home"),
+    ]  # fmt: skip
+    for step in steps:
+        assert base(*step).code == 0, step
+    monkeypatch.setenv("SANLIAN_TODAY", "2026-07-20")
+    assert base("cadre", "remove", "单丽", "--force", "--date", "7-1").code == 0
+
+    def unpaired(as_of: str) -> list[tuple[str, str, str]]:
+        found = base("supervise", "--as-of", as_of, "-f", "json").json()
+        return [
+            (g["section"], a["actor"], a["text"])
+            for g in found["groups"]
+            for a in g["alerts"]
+            if a["kind"] == "household_unpaired"
+        ]
+
+    assert unpaired("6-30") == []
+    said = (
+        "综合科",
+        "综合科",
+        "联系户王秀英（幸福社区）自7月1日起没有结对干部，须另行安排干部结对",
+    )
+    assert unpaired("7-1") == unpaired("7-15") == [said]
+    assert base("link", "household", "--cadre", "张伟@综合科", "--household", "王秀英",
+                "--from", "7-10").code == 0  # fmt: skip
+    assert unpaired("7-9") == [said] and unpaired("7-15") == []

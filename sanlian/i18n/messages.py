@@ -365,6 +365,7 @@ MESSAGES: dict[str, str] = {
     "sv_enterprise_unvisited": "联系企业{name}本年度尚未走访",
     "sv_community_unvisited": "联系社区(村){name}本年度还没有以社区(村)为对象的走访（入户走访联系户不计）",
     "sv_household_unvisited": "联系户{name}（{community}）结对后本年度尚未走访",
+    "sv_household_unpaired": "联系户{name}（{community}）自{since}起没有结对干部，须另行安排干部结对",
     "sv_household_unvisited_since": "联系户{name}（{community}）自{since}结对以来尚未走访",
     "sv_research_due": "尚未撰写调研报告（总结阶段已于{start}开始）",
     "sv_research_warn": "尚未撰写调研报告，距总结阶段（{start}）还有 {days} 天",

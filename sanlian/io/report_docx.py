@@ -358,6 +358,7 @@ REPORT_TEXT = {
 # alerts whose sentence names a thing of whom it concerns (李娜的联系户王家…): the rest say
 # what the person (or section) has not done (李娜已30天没有走访), written after the name
 OWNED_KINDS = {
+    "household_unpaired",
     "household_unvisited",
     "enterprise_unvisited",
     "community_unvisited",

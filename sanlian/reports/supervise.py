@@ -61,6 +61,7 @@ KINDS: dict[str, tuple[int, str]] = {
     "enterprise_unvisited": (52, "联系企业走访"),
     "community_unvisited": (53, "联系社区(村)走访"),
     "household_unvisited": (55, "联系户走访"),
+    "household_unpaired": (46, "结对帮扶"),
     "research_warn": (60, "调研报告"),
     "phase_item": (65, "阶段任务"),
     "eight_one": (70, "八个一"),
@@ -707,6 +708,56 @@ def _households(session: Session, view: CampaignView, period: Period) -> list[Al
     return _unvisited("household", session.execute(stmt), said)
 
 
+def _unpaired(session: Session, view: CampaignView, period: Period) -> list[Alert]:
+    """Households paired this year whose pairs have all ended (a cadre who left, a link
+    ended) and none since: the section of the cadre last paired with one finds another."""
+    from sqlalchemy import and_, exists, or_, select
+
+    from sanlian.reports.common import between, tables
+
+    as_of = period.as_of
+    if not view.start <= as_of <= view.end:
+        return []
+    t = tables(as_of, session)
+    h, link, c, s, com = t.household.c, t.link.c, t.cadre.c, t.section.c, t.community.c
+    other = t.link.alias("other").c
+    paired = exists(
+        select(other.id).where(
+            other.kind == "household",
+            other.household_id == h.id,
+            other.start_on <= as_of,
+            or_(other.end_on.is_(None), other.end_on >= as_of),
+        )
+    )
+    stmt = (
+        select(h.id, s.id, s.name, h.name, com.name, link.end_on)
+        .select_from(
+            t.link.join(t.household, h.id == link.household_id)
+            .join(t.community, com.id == h.community_id)
+            .join(t.cadre, c.id == link.cadre_id)
+            .join(t.section, s.id == c.section_id)
+        )
+        .where(
+            link.kind == "household",
+            between(link.end_on, period.start, as_of),
+            link.end_on < as_of,
+            or_(h.retired_on.is_(None), h.retired_on > as_of),
+            and_(~paired),
+        )
+        .order_by(h.id, link.end_on.desc(), link.id.desc())
+    )
+    out: list[Alert] = []
+    seen: set[int] = set()
+    for hid, sid, section, name, community, ended in session.execute(stmt):
+        if hid in seen:
+            continue
+        seen.add(hid)
+        since = _day(_as_date(ended) + dt.timedelta(days=1), period.year)
+        text = render("sv_household_unpaired", name=name, community=community, since=since)
+        out.append(Alert("household_unpaired", "urge", sid, section, section, text, ref=hid))
+    return out
+
+
 def _parties(session: Session, view: CampaignView, period: Period) -> list[Alert]:
     """Enterprises and communities linked for a visit cadence or longer and not visited in the
     year: an enterprise's leadership members act, a community's linking sections (the office
@@ -872,6 +923,7 @@ def supervise(
             _cadres(reader, view, period)
             + _parties(reader, view, period)
             + _households(reader, view, period)
+            + _unpaired(reader, view, period)
             + _office(reader, view, period)
         )
 
