@@ -682,12 +682,7 @@ def _households(session: Session, view: CampaignView, period: Period) -> list[Al
             com.name.label("community"),
             link.start_on.label("since"),
         )
-        .select_from(
-            t.link.join(t.household, h.id == link.household_id)
-            .join(t.community, com.id == h.community_id)
-            .join(t.cadre, c.id == link.cadre_id)
-            .join(t.section, s.id == c.section_id)
-        )
+        .select_from(_pairs(t))
         .where(
             link.kind == "household",
             link.start_on <= paired_since,
@@ -706,6 +701,17 @@ def _households(session: Session, view: CampaignView, period: Period) -> list[Al
         return render("sv_household_unvisited_since", name=name, community=community, since=since)
 
     return _unvisited("household", session.execute(stmt), said)
+
+
+def _pairs(t: Any) -> Any:
+    """The household links with their households, communities, cadres and sections."""
+    h, link, c, s, com = t.household.c, t.link.c, t.cadre.c, t.section.c, t.community.c
+    return (
+        t.link.join(t.household, h.id == link.household_id)
+        .join(t.community, com.id == h.community_id)
+        .join(t.cadre, c.id == link.cadre_id)
+        .join(t.section, s.id == c.section_id)
+    )
 
 
 def _unpaired(session: Session, view: CampaignView, period: Period) -> list[Alert]:
@@ -731,12 +737,7 @@ def _unpaired(session: Session, view: CampaignView, period: Period) -> list[Aler
     )
     stmt = (
         select(h.id, s.id, s.name, h.name, com.name, link.end_on)
-        .select_from(
-            t.link.join(t.household, h.id == link.household_id)
-            .join(t.community, com.id == h.community_id)
-            .join(t.cadre, c.id == link.cadre_id)
-            .join(t.section, s.id == c.section_id)
-        )
+        .select_from(_pairs(t))
         .where(
             link.kind == "household",
             between(link.end_on, period.start, as_of),
