@@ -725,7 +725,7 @@ def _unpaired(session: Session, view: CampaignView, period: Period) -> list[Aler
     if not view.start <= as_of <= view.end:
         return []
     t = tables(as_of, session)
-    h, link, c, s, com = t.household.c, t.link.c, t.cadre.c, t.section.c, t.community.c
+    h, link, s, com = t.household.c, t.link.c, t.section.c, t.community.c
     other = t.link.alias("other").c
     paired = exists(
         select(other.id).where(
