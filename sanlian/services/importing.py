@@ -2205,6 +2205,9 @@ class RegistryImporter(Importer):
         # the command's boundary knows.
         run = connection.exec_driver_sql
         before = int(run(f'SELECT max(id) FROM "{table}"').scalar() or 0)
+        # (AUTOINCREMENT: past the largest number ever used, a removed record's perhaps)
+        used = run("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).scalar()
+        before = max(before, int(used or 0))
         for start in range(0, len(params), per):
             chunk = params[start : start + per]
             flat = tuple(v for values in chunk for v in values)
@@ -2212,7 +2215,7 @@ class RegistryImporter(Importer):
         last = int(run("SELECT last_insert_rowid()").scalar() or 0)
         ids: list[int] = list(range(before + 1, last + 1)) if last - before == len(params) else []
         # Each row took the next id, in order: SQLite gives a row written without one the
-        # largest id + 1 (below the largest possible), and this transaction holds the write
+        # largest id ever used + 1 (AUTOINCREMENT), and this transaction holds the write
         # lock. Checked at both ends; else the ids are read back and matched by the keys a
         # batch holds once each.
         contiguous = len(ids) == len(params) and all(
