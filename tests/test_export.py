@@ -481,7 +481,11 @@ def test_record_number_of_another_kind_or_retired(
     assert people("household", "remove", "李四").code == 0  # household 2 deleted
     rows = [["台账编号", "户主姓名", "所在社区(村)"], ["2", "李四", "前河湾村"]]
     result = unchanged(lambda: people("household", "import", write_csv(tmp_path / "x.csv", rows)))
-    assert "“台账编号”2 在台账中找不到对应的联系户" in result.err
+    assert "“台账编号”2 的联系户已经删除（变更日志第 " in result.err  # (its number not reused)
+    assert "本行不能再修改它；要作为新记录重新登记，请清空这一行的台账编号再导入。" in result.err
+    rows = [["台账编号", "户主姓名", "所在社区(村)"], ["9", "李四", "前河湾村"]]
+    result = unchanged(lambda: people("household", "import", write_csv(tmp_path / "x.csv", rows)))
+    assert "“台账编号”9 在台账中找不到对应的联系户" in result.err  # never given
     assert people("link", "community", "--section", "办公室", "--community", "前河湾村").code == 0
     assert people("community", "remove", "前河湾村", "--force").code == 0
     rows = [["台账编号", "名称", "乡镇(街道)"], ["2", "前河湾村", "枣园镇"]]

@@ -226,13 +226,15 @@ def test_a_per_row_import_entry_of_a_v4_database_still_undoes(
     )
     assert query(db_path, "select max(version) from schema_migrations") == [(4,)]
     shown = base("undo")  # opening it migrates it to 5 (and on); the entry is shown row by row
-    assert query(db_path, "select max(version) from schema_migrations") == [(9,)]
+    assert query(db_path, "select max(version) from schema_migrations") == [(10,)]
     assert "删除联系户“李29”（编号 31）" in shown.out and "共 31 项" in shown.out
     rows = entry_rows(db_path, entry)
     assert len(rows) == 31 and all(r[3] is None for r in rows)  # last_record_id empty
     undone = base("undo", "--yes")
     assert undone.code == 0, undone
-    assert data_dump(db_path) == before
+    # (in another order: the indexes dropped above were made again after the tables migration
+    # 10 had remade)
+    assert sorted(data_dump(db_path)) == sorted(before)
 
 
 def test_migration_5_adds_the_column_and_index(base: Cli, db_path: Path) -> None:
@@ -252,6 +254,7 @@ def test_migration_5_adds_the_column_and_index(base: Cli, db_path: Path) -> None
         (7,),
         (8,),
         (9,),
+        (10,),
     ]
     assert query(db_path, "select count(*) from journal_change where last_record_id is null") == [
         (entries,)

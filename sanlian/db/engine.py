@@ -459,7 +459,7 @@ def migrate(engine: Engine, *, location: str | None = None) -> list[int]:
     """
     from sqlalchemy import insert, select
 
-    from sanlian.db.migrations import MIGRATIONS
+    from sanlian.db.migrations import MIGRATIONS, WITHOUT_FOREIGN_KEYS
     from sanlian.db.models import SchemaMigration
 
     table = SchemaMigration.__table__  # type: ignore[attr-defined]
@@ -501,7 +501,7 @@ def migrate(engine: Engine, *, location: str | None = None) -> list[int]:
     done = []
     for version, name, upgrade in pending:
         try:
-            with write.begin() as conn:
+            with _migrating(write, version in WITHOUT_FOREIGN_KEYS) as conn:
                 if conn.execute(select(table.c.version).where(table.c.version == version)).first():
                     continue  # another process applied it while this one waited
                 upgrade(Operations(MigrationContext.configure(conn)))
@@ -518,6 +518,26 @@ def migrate(engine: Engine, *, location: str | None = None) -> list[int]:
             raise
         done.append(version)
     return done
+
+
+@contextmanager
+def _migrating(write: Engine, foreign_keys_off: bool) -> Iterator[Any]:
+    """A migration's writing transaction; with ``foreign_keys_off`` (one that remakes tables),
+    on SQLite the foreign keys are off for it and on again after: the pragma must be set
+    outside the transaction, on the connection itself (any statement through SQLAlchemy
+    would begin one)."""
+    with write.connect() as conn:
+        driver = conn.connection.dbapi_connection if write.dialect.name == "sqlite" else None
+        if not foreign_keys_off or driver is None:
+            with conn.begin():
+                yield conn
+            return
+        driver.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            driver.execute("PRAGMA foreign_keys = ON")
 
 
 UPGRADE_DENIED = ("fs_denied", "db_readonly", "db_cannot_open")

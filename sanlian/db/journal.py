@@ -833,8 +833,8 @@ def entries_touching(
 ) -> list[int]:
     """The entries that changed the record: by its own rows or a run that holds it.
 
-    SQLite gives the number of the record deleted last (an undone ``add``) to the next one
-    added: the entries begin at the last one that added a record of that number — or, for a
+    SQLite gave the number of the record deleted last (an undone ``add``) to the next one
+    added, before migration 10 (the journals of those years hold both): the entries begin at the last one that added a record of that number — or, for a
     deleted record looked up by its ``name``, the one that added it, and end before the next
     (an undo that restores a removed record brings back the same record: not a beginning)."""
     from sqlalchemy import and_, or_, select, union

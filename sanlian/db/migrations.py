@@ -10,7 +10,7 @@ equals ``sanlian.db.models``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -692,6 +692,123 @@ def m0009_handover_status(op: Operations) -> None:
             )
 
 
+# The tables whose records have numbers a clerk sees (编号: listed, exported, named in the change
+# journal and in hints), which must never be given out again once used.
+_NUMBERED = (
+    "section",
+    "cadre",
+    "community",
+    "enterprise",
+    "household",
+    "link",
+    "visit",
+    "problem",
+    "problem_step",
+    "activity",
+    "research",
+)
+
+
+def _with_autoincrement(sql: str) -> str:
+    """A numbered table's ``CREATE TABLE`` as migration 1 wrote it (columns added since
+    included), its key ``id`` declared ``PRIMARY KEY AUTOINCREMENT`` as SQLAlchemy writes it
+    for ``sqlite_autoincrement`` (the table's ``PRIMARY KEY (id)`` clause dropped)."""
+    import re
+
+    made, columns = re.subn(
+        r"\(\s*id INTEGER NOT NULL,", "(\n\tid INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,", sql
+    )
+    made, clauses = re.subn(r"PRIMARY KEY \(id\)(, \n\t|(?=\n\)$))", "", made)
+    made = re.sub(r", \n\t\n\)$", "\n)", made)  # (the key's clause was the last one)
+    if (columns, clauses) != (1, 1):
+        raise RuntimeError(f"unexpected table definition: {sql}")
+    return made
+
+
+def _remake(run: Callable[..., Any], table: str, create: str, stat1: bool) -> None:
+    """``table`` made again by ``create`` (the same columns and references), with its rows,
+    its indexes in the order they were made, and its statistics (``sqlite_stat1``)."""
+    old = f"_old_{table}"
+    indexes = run(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
+        " AND sql IS NOT NULL ORDER BY rowid",
+        (table,),
+    ).all()
+    stats = (
+        run("SELECT tbl, idx, stat FROM sqlite_stat1 WHERE tbl = ?", (table,)).all()
+        if stat1
+        else []
+    )
+    columns = run(f'PRAGMA table_info("{table}")').all()
+    keys = run(f'PRAGMA foreign_key_list("{table}")').all()
+    for name, _sql in indexes:  # first: the copy reuses their pages
+        run(f'DROP INDEX "{name}"')
+    run(f'ALTER TABLE "{table}" RENAME TO "{old}"')
+    run(create)
+    made = run(f'PRAGMA table_info("{table}")').all()
+    if (made, run(f'PRAGMA foreign_key_list("{table}")').all()) != (columns, keys):
+        raise RuntimeError(f"table {table} not remade as it was")
+    run(f'INSERT INTO "{table}" SELECT * FROM "{old}"')
+    run(f'DROP TABLE "{old}"')
+    for _name, sql in indexes:
+        run(sql)
+    if stat1:
+        run("DELETE FROM sqlite_stat1 WHERE tbl IN (?, ?)", (table, old))
+        for row in stats:
+            run("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", tuple(row))
+
+
+def m0010_numbers_never_reused(op: Operations) -> None:
+    """A record's number is never given out again: on SQLite a number freed by removing the
+    record that had the largest one (``remove``, the undo of an add) was given to the next
+    new record, which old exported files, the change journal and hints shown before then
+    named instead (a re-import wrote the old row over it). The numbered tables are remade
+    with ``AUTOINCREMENT`` (SQLite's procedure: the foreign keys off, ``WITHOUT_FOREIGN_KEYS``)
+    keeping every row with its number, every index (in the order made: see
+    ``importing._Deferred``), the triggers and statistics; ``sqlite_sequence`` then holds
+    each table's largest number ever used: its largest record's, or a larger one the change
+    journal names (a record removed). PostgreSQL's sequences never go back: nothing to do."""
+    conn = op.get_bind()
+    if conn.dialect.name != "sqlite":
+        return
+    run = conn.exec_driver_sql
+    if run("PRAGMA foreign_keys").scalar():  # dropping a table would delete what refers to it
+        raise RuntimeError("migration 10 runs with the foreign keys off")
+    schema = "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name <> 'sqlite_sequence'"
+    kept = {r for r in run(schema) if not (r[0] == "table" and r[1] in _NUMBERED)}
+    triggers = run(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY rowid"
+    ).all()
+    for name, _sql in triggers:  # (made again at the end, as they were)
+        run(f'DROP TRIGGER "{name}"')
+    stat1 = run("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first() is not None
+    legacy = run("PRAGMA legacy_alter_table").scalar()
+    # renamed, a table's references from other tables stay as they are written (to the new one)
+    run("PRAGMA legacy_alter_table = ON")
+    try:
+        for table in _NUMBERED:
+            made = "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?"
+            create = str(run(made, (table,)).scalar_one())
+            if "AUTOINCREMENT" not in create.upper():
+                _remake(run, table, _with_autoincrement(create), stat1)
+            highest = run(
+                "SELECT max(n) FROM (SELECT max(id) AS n FROM " + f'"{table}"'
+                " UNION ALL SELECT max(record_id) FROM journal_change WHERE table_name = ?"
+                " UNION ALL SELECT max(last_record_id) FROM journal_change WHERE table_name = ?"
+                " UNION ALL SELECT max(seq) FROM sqlite_sequence WHERE name = ?)",
+                (table, table, table),
+            ).scalar()
+            run("DELETE FROM sqlite_sequence WHERE name = ?", (table,))
+            if highest:
+                run("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table, highest))
+    finally:
+        run(f"PRAGMA legacy_alter_table = {1 if legacy else 0}")
+    for _name, sql in triggers:
+        run(sql)
+    if {r for r in run(schema) if not (r[0] == "table" and r[1] in _NUMBERED)} != kept:
+        raise RuntimeError("migration 10 changed what it was to keep")
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Operations], None]]] = [
     (1, "initial", m0001_initial),
     (2, "change_journal", m0002_change_journal),
@@ -702,4 +819,10 @@ MIGRATIONS: list[tuple[int, str, Callable[[Operations], None]]] = [
     (7, "problem_handovers", m0007_problem_handovers),
     (8, "name_dots", m0008_name_dots),
     (9, "handover_status", m0009_handover_status),
+    (10, "numbers_never_reused", m0010_numbers_never_reused),
 ]
+
+# Migrations that remake tables: on SQLite the runner applies them with the foreign keys off (as
+# SQLite's procedure for remaking a table has it; the pragma does nothing inside a transaction),
+# so that dropping a table's old copy neither deletes nor refuses the rows that refer to it.
+WITHOUT_FOREIGN_KEYS = frozenset({10})

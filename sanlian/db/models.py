@@ -16,6 +16,14 @@ from sqlmodel import Field, SQLModel
 SQLModel.model_config["defer_build"] = True
 
 
+# A record's number (编号) is never given out twice on SQLite: exported files, the change journal
+# and hints already shown name records by it, and a number taken again after the highest record
+# was removed would let them name another record (a re-import would write over it). SQLite's
+# AUTOINCREMENT keeps the highest number ever used in ``sqlite_sequence`` (migration 10 made
+# the tables so); PostgreSQL's sequences never go back.
+NUMBERED = {"sqlite_autoincrement": True}
+
+
 def _fk(target: str, *, ondelete: str | None = None, nullable: bool = True) -> Any:
     return Column(Integer, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=True)
 
@@ -47,6 +55,7 @@ class Phase(SQLModel, table=True):
 
 
 class Section(SQLModel, table=True):
+    __table_args__ = NUMBERED
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(index=True)
     note: str | None = None
@@ -55,6 +64,7 @@ class Section(SQLModel, table=True):
 
 
 class Cadre(SQLModel, table=True):
+    __table_args__ = NUMBERED
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(index=True)
     section_id: int = Field(sa_column=_fk("section.id", nullable=False))
@@ -71,6 +81,7 @@ class Cadre(SQLModel, table=True):
 
 
 class Community(SQLModel, table=True):
+    __table_args__ = NUMBERED
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(index=True)
     kind: str = "community"
@@ -84,6 +95,7 @@ class Community(SQLModel, table=True):
 
 
 class Enterprise(SQLModel, table=True):
+    __table_args__ = NUMBERED
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(index=True)
     uscc: str | None = Field(default=None, index=True)
@@ -97,6 +109,7 @@ class Enterprise(SQLModel, table=True):
 
 
 class Household(SQLModel, table=True):
+    __table_args__ = NUMBERED
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(index=True)
     community_id: int = Field(sa_column=_fk("community.id", nullable=False))
@@ -131,7 +144,7 @@ class Link(SQLModel, table=True):
     ``start_on <= D`` and (``end_on`` is None or ``end_on >= D``).
     """
 
-    __table_args__ = (Index("ix_link_cadre_kind", "cadre_id", "kind"),)
+    __table_args__ = (Index("ix_link_cadre_kind", "cadre_id", "kind"), NUMBERED)
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(index=True)
     section_id: int | None = Field(default=None, sa_column=_fk("section.id"))
@@ -152,7 +165,7 @@ class Visit(SQLModel, table=True):
     "has a diary" when it is not None/empty); ``cards`` counts contact cards handed out.
     """
 
-    __table_args__ = (Index("ix_visit_household_on", "household_id", "visited_on"),)
+    __table_args__ = (Index("ix_visit_household_on", "household_id", "visited_on"), NUMBERED)
     id: int | None = Field(default=None, primary_key=True)
     visited_on: dt.date = Field(index=True)
     target_kind: str
@@ -210,6 +223,7 @@ class Problem(SQLModel, table=True):
     ``step_measure``.
     """
 
+    __table_args__ = NUMBERED
     id: int | None = Field(default=None, primary_key=True)
     target_kind: str
     community_id: int | None = Field(default=None, sa_column=_fk("community.id"))
@@ -244,6 +258,7 @@ class ProblemStep(SQLModel, table=True):
     __table_args__ = (
         Index("ix_problem_step_problem_on", "problem_id", "step_on"),
         Index("ix_problem_step_owner", "owner_id", "step_on"),
+        NUMBERED,
     )
     id: int | None = Field(default=None, primary_key=True)
     problem_id: int = Field(sa_column=_fk("problem.id", ondelete="CASCADE", nullable=False))
@@ -279,6 +294,7 @@ class Activity(SQLModel, table=True):
     who took part are rows of ``activity_cadre``.
     """
 
+    __table_args__ = NUMBERED
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(index=True)
     held_on: dt.date = Field(index=True)
@@ -306,6 +322,7 @@ class ActivityCadre(SQLModel, table=True):
 
 
 class Research(SQLModel, table=True):
+    __table_args__ = NUMBERED
     id: int | None = Field(default=None, primary_key=True)
     cadre_id: int = Field(sa_column=_fk("cadre.id", nullable=False))
     title: str

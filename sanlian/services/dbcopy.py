@@ -50,31 +50,86 @@ def derived() -> list[Table]:
     return [t for t in SQLModel.metadata.sorted_tables if t.info.get("derived")]
 
 
-def fix_sequences(conn: Connection, names: list[str] | None = None) -> None:
-    """On PostgreSQL, set each table's id sequence past its largest id (after rows were
-    inserted with their ids given), so the next record gets the next number."""
-    if conn.dialect.name != "postgresql":
-        return
+def _numbered(table: Table) -> bool:
+    pk = list(table.primary_key.columns)
+    return len(pk) == 1 and pk[0].name == "id"
+
+
+def _sequence(conn: Connection, table: Table) -> str | None:
+    """A PostgreSQL table's id sequence."""
     from sqlalchemy import text
 
+    found = conn.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table.name})
+    return found.scalar()
+
+
+def numbers_used(conn: Connection) -> dict[str, int]:
+    """The largest number each table has given out: its sequence's (a record removed since
+    may have had it), or a larger one its change journal names (a database migrated from
+    before SQLite kept it)."""
+    from sqlalchemy import text
+
+    used: dict[str, int] = {}
+    if conn.dialect.name == "sqlite":
+        used.update((str(n), int(v)) for n, v in conn.execute(text(_SQLITE_SEQUENCES)))
     for table in tables():
-        if names is not None and table.name not in names:
+        if not _numbered(table):
             continue
-        pk = list(table.primary_key.columns)
-        if len(pk) != 1 or pk[0].name != "id":
-            continue
-        seq = conn.execute(
-            text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table.name}
-        ).scalar()
-        if not seq:
-            continue
-        conn.execute(
+        highest = [used.get(table.name, 0)]
+        if conn.dialect.name == "postgresql":
+            seq = _sequence(conn, table)
+            if seq:
+                last = conn.execute(
+                    text(f"SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM {seq}")
+                )
+                highest.append(int(last.scalar() or 0))
+        journaled = conn.execute(
             text(
-                f'SELECT setval(:seq, COALESCE((SELECT MAX(id) FROM "{table.name}"), 1), '
-                f'(SELECT MAX(id) FROM "{table.name}") IS NOT NULL)'
+                "SELECT max(record_id), max(last_record_id) FROM journal_change"
+                " WHERE table_name = :t"
             ),
-            {"seq": seq},
-        )
+            {"t": table.name},
+        ).one()
+        highest.extend(int(n) for n in journaled if n is not None)
+        if max(highest):
+            used[table.name] = max(highest)
+    return used
+
+
+_SQLITE_SEQUENCES = "SELECT name, seq FROM sqlite_sequence"  # (made by migration 10)
+
+
+def fix_sequences(conn: Connection, used: dict[str, int] | None = None) -> None:
+    """After rows were inserted with their ids given: each table's next number past its
+    largest id, and past ``used`` (``numbers_used`` of the source: a number given out there
+    to a record removed since is not given again here). PostgreSQL: the id sequences;
+    SQLite: ``sqlite_sequence`` of the tables with AUTOINCREMENT."""
+    from sqlalchemy import text
+
+    used = used or {}
+    for table in tables():
+        if not _numbered(table):
+            continue
+        name = table.name
+        largest = conn.execute(text(f'SELECT MAX(id) FROM "{name}"')).scalar()
+        highest = max(int(largest or 0), used.get(name, 0))
+        if conn.dialect.name == "postgresql":
+            seq = _sequence(conn, table)
+            if seq:
+                conn.execute(
+                    text("SELECT setval(:seq, :n, :called)"),
+                    {"seq": seq, "n": max(highest, 1), "called": highest > 0},
+                )
+        elif (
+            conn.dialect.name == "sqlite"
+            and table.dialect_kwargs.get("sqlite_autoincrement")
+            and highest > int(largest or 0)  # (SQLite keeps its largest id itself)
+        ):
+            conn.execute(text("DELETE FROM sqlite_sequence WHERE name = :t"), {"t": name})
+            conn.execute(
+                text("INSERT INTO sqlite_sequence (name, seq) VALUES (:t, :n)"),
+                {"t": name, "n": highest},
+            )
 
 
 def _count(conn: Connection, table: Table) -> int:
@@ -167,7 +222,7 @@ def copy_database(source: str, target: str, *, batch: int | None = None) -> list
                 done.append(Copied(table.name, TABLE_LABELS.get(table.name, table.name), got))
             for table in derived():
                 _same_count(sconn, dconn, table)
-            fix_sequences(dconn)
+            fix_sequences(dconn, numbers_used(sconn))
     except DatabaseError:
         _fail(created)
         raise

@@ -946,6 +946,38 @@ class Importer:
         self.file_name = ""
         self._since: dict[str, dict[int, list[Since]]] = {}
         self._cadre_changes: dict[int, list[tuple[int, dt.datetime, Any, Any]]] | None = None
+        self._deletions: list[tuple[int, int, int, dt.datetime]] | None = None
+
+    def record_missing(self, record_id: int) -> tuple[str, dict[str, Any]]:
+        """The refusal of a row whose 台账编号 names no record of this kind: the record was
+        removed (by ``remove``, the undo of its adding: the journal's latest deletion of it
+        says when; its number is never given to another), else the number is none of this
+        ledger's (a file of another one, a number copied)."""
+        if self._deletions is None:  # this kind's deletions, read once: (first, last, entry, at)
+            from sqlalchemy import select
+
+            from sanlian.db.models import Journal, JournalChange
+
+            change: Any = JournalChange.__table__  # type: ignore[attr-defined]
+            entry: Any = Journal.__table__  # type: ignore[attr-defined]
+            found = self.session.connection().execute(
+                select(change.c.record_id, change.c.last_record_id, entry.c.id, entry.c.at)
+                .select_from(change.join(entry, entry.c.id == change.c.journal_id))
+                .where(
+                    change.c.table_name == self.kind,
+                    change.c.action == "delete",
+                    change.c.record_id.is_not(None),
+                )
+                .order_by(entry.c.id.desc())
+            )
+            self._deletions = [
+                (int(a), int(b if b is not None else a), i, t) for a, b, i, t in found
+            ]
+        for first, last, entry_id, at in self._deletions:
+            if first <= record_id <= last:
+                said = {"id": record_id, "kind": self.label, "entry": entry_id, "at": _local(at)}
+                return "import_record_deleted", said
+        return "import_record_missing", {"id": record_id, "kind": self.label}
 
     def newer_kept(
         self,
@@ -1891,8 +1923,8 @@ class RegistryImporter(Importer):
             if row.record_id is not None:  # an export's own row: its number says which record
                 record = by_id.get(row.record_id)
                 if record is None:
-                    reason = render("import_record_missing", id=row.record_id, kind=self.label)
-                    refuse(row, RECORD_KEY, reason)
+                    key, params = self.record_missing(row.record_id)
+                    refuse(row, RECORD_KEY, render(key, **params))
                     continue
                 if record.retired_on is not None:
                     reason = render(
@@ -2205,6 +2237,9 @@ class RegistryImporter(Importer):
         # the command's boundary knows.
         run = connection.exec_driver_sql
         before = int(run(f'SELECT max(id) FROM "{table}"').scalar() or 0)
+        # (AUTOINCREMENT: past the largest number ever used, a removed record's perhaps)
+        used = run("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).scalar()
+        before = max(before, int(used or 0))
         for start in range(0, len(params), per):
             chunk = params[start : start + per]
             flat = tuple(v for values in chunk for v in values)
@@ -2212,7 +2247,7 @@ class RegistryImporter(Importer):
         last = int(run("SELECT last_insert_rowid()").scalar() or 0)
         ids: list[int] = list(range(before + 1, last + 1)) if last - before == len(params) else []
         # Each row took the next id, in order: SQLite gives a row written without one the
-        # largest id + 1 (below the largest possible), and this transaction holds the write
+        # largest id ever used + 1 (AUTOINCREMENT), and this transaction holds the write
         # lock. Checked at both ends; else the ids are read back and matched by the keys a
         # batch holds once each.
         contiguous = len(ids) == len(params) and all(
@@ -3767,7 +3802,8 @@ class LedgerImporter(Importer):
             return None
         record = self.session.get(model, row.record_id)
         if record is None:
-            raise ValidationError("import_record_missing", id=row.record_id, kind=self.label)
+            key, said = self.record_missing(row.record_id)
+            raise ValidationError(key, **said)
         return record
 
     def fixed(self, record_id: int, current: str, fields: Sequence[str]) -> None:
@@ -3783,7 +3819,7 @@ class LedgerImporter(Importer):
             )
 
     def field_of(self, exc: SanlianError) -> str:
-        if exc.key in ("import_record_missing", "import_record_fixed"):
+        if exc.key in ("import_record_missing", "import_record_deleted", "import_record_fixed"):
             return RECORD_KEY
         named = str(exc.params.get("field", ""))
         for f in self.fields:
