@@ -4880,7 +4880,11 @@ class ResearchImporter(LedgerImporter):
     label = "调研报告"
     ignored = ("科室",)
     # (``research.add`` calls it 报告日期)
-    ERROR_FIELDS = {"date_in_future": "written_on", "date_in_future_last_year": "written_on"}
+    ERROR_FIELDS = {
+        "date_in_future": "written_on",
+        "date_in_future_last_year": "written_on",
+        "date_outside_campaigns": "written_on",
+    }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.fields = research_fields()
@@ -4938,6 +4942,11 @@ class ResearchImporter(LedgerImporter):
                 )
             if not changes:
                 return "unchanged", ()
+            if "written_on" in changes:  # as ``research.add`` takes the day
+                from sanlian.services.visits import check_campaign_year, check_not_future
+
+                check_not_future(changes["written_on"], "报告日期", self.today)
+                check_campaign_year(self.session, changes["written_on"], "报告日期")
             for k, value in changes.items():
                 setattr(report, k, value)
             self.session.add(report)
