@@ -258,7 +258,7 @@ MESSAGES: dict[str, str] = {
     "link_added": "已建立联系 {id}：{who} — {whom}（自 {start} 起）。",
     "link_ended": "已结束联系 {id}：{who} — {whom}（至 {end}），历史记录保留。",
     # targets, visits
-    "date_in_future_last_year": "“{field}”{value} 晚于今天（{today}）：只能登记已经发生的事；如指的是去年{day}，请写成 {before}，否则请改为 {today} 或以前的日期。",
+    "date_in_future_last_year": "“{field}”{value} 晚于今天（{today}）：只能登记已经发生的事；如指的是{when}{day}，请写成 {before}，否则请改为 {today} 或以前的日期。",
     "date_in_future": "“{field}”{value} 晚于今天（{today}）：只能登记已经发生的事，请改为 {today} 或以前的日期。",
     "list_one_target": "一个问题只有一个对象，{options} 只能写一个，这样查不到任何问题；请只留一个。",
     "list_overdue_finished": "--overdue 只列未办结的超期问题，与 --status {status} 一起用查不到任何问题；请去掉其中一个。",

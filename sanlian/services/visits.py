@@ -90,9 +90,15 @@ def check_not_future(day: dt.date, field: str, today: dt.date | None) -> None:
     ``today`` is None where a caller has no clock to judge by (then nothing is refused).
     """
     if today is not None and day > today:
-        # half a year ahead: most likely last year's day written without its year (in January,
-        # a December record of last year's campaign, once this year's is set up)
-        before = _a_year_before(day)
+        from sanlian.services.validate import written_without_year
+
+        # Half a year ahead: written without its year, most likely last year's day (in January,
+        # a December record of last year's campaign, once this year's is set up); written in
+        # full, next year's, most likely this year's day with its year mistyped.
+        if written_without_year(day):
+            before = _a_year_before(day)
+        else:
+            before = _a_year_before(day) if day.year > today.year else day
         if (day - today).days > 180 and before <= today:
             raise ValidationError(
                 "date_in_future_last_year",
@@ -101,6 +107,7 @@ def check_not_future(day: dt.date, field: str, today: dt.date | None) -> None:
                 today=today.isoformat(),
                 before=before.isoformat(),
                 day=f"{before.month}月{before.day}日",
+                when="今年" if before.year == today.year else "去年",
             )
         raise ValidationError(
             "date_in_future", field=field, value=day.isoformat(), today=today.isoformat()
