@@ -1279,7 +1279,12 @@ class RegistryImporter(Importer):
         "community": "town",
     }
     # the field a ``registry._duplicate`` refusal is about
-    DUPLICATE_FIELD = {"duplicate_id_number": "id_number", "duplicate_uscc": "uscc"}
+    DUPLICATE_FIELD = {
+        "duplicate_id_number": "id_number",
+        "duplicate_uscc": "uscc",
+        "duplicate_id_number_retired": "id_number",
+        "duplicate_uscc_retired": "uscc",
+    }
 
     def __init__(
         self,
@@ -1306,6 +1311,9 @@ class RegistryImporter(Importer):
         self._seen_strong: dict[Any, int] = {}
         self._seen_name: dict[Any, tuple[int, int | None]] = {}
         self._matched: dict[int, int] = {}  # record id → the line that matched or made it
+        # retired records of the batch's ID numbers (credit codes): a new row of one is the
+        # same person registered again (``registry.retired_same_number``)
+        self._retired_by_strong: dict[Any, Any] = {}
         self.zero_lines: list[int] = []  # rows writing an ID number ending in 000 (``_Zeros``)
         self._head_line: int | None = None  # the line that names the leading group's head
         self._unheaded: set[int] = set()  # heads on file this import makes something else
@@ -1709,6 +1717,16 @@ class RegistryImporter(Importer):
         by_name: dict[Any, list[Any]] = {}
         for record in self.session.execute(stmt.order_by(self.table.c.id), params):
             self._file(record, by_name, by_strong)
+        self._retired_by_strong.clear()
+        if strongs:
+            assert self.strong is not None
+            retired: dict[str, Any] = {}
+            gone = select(self.table).where(
+                self.table.c.retired_on.is_not(None),
+                among(self.table.c[self.strong], "strongs", strongs, retired),
+            )
+            for record in self.session.execute(gone.order_by(self.table.c.id.desc()), retired):
+                self._retired_by_strong[getattr(record, self.strong)] = record
         by_id: dict[int, Any] = {}
         ids = sorted({r.record_id for r in rows if r.record_id is not None})
         for start in range(0, len(ids), 500):
@@ -1862,6 +1880,7 @@ class RegistryImporter(Importer):
             check_pairs_covered,
             community_kind,
             moved_records_note,
+            retired_number_error,
         )
 
         bad: list[BadRow] = []
@@ -1915,6 +1934,11 @@ class RegistryImporter(Importer):
                 retired = self._retired_ref(row, None)
                 if retired is not None:
                     refuse(row, *retired)
+                    continue
+                gone = self._retired_by_strong.get(data.get(self.strong)) if self.strong else None
+                if gone is not None:  # the same person, retired: ``restore`` brings them back
+                    assert self.strong is not None
+                    refuse(row, self.strong, retired_number_error(self.kind, gone).message)
                     continue
                 earlier = self._same_in_file(data)
                 if earlier is not None:
