@@ -260,6 +260,8 @@ MESSAGES: dict[str, str] = {
     "household_move_pairs": "联系户“{name}”（编号 {id}）改到{community}后，与其结对的干部{pairs}所在科室和局机关都不联系{community}；请先用“sanlian link end 联系编号”（如 sanlian link end {first}）结束这些结对，或先用 sanlian link community 为这些干部所在科室建立与{community}的联系，再修改所在社区(村)。",
     "link_already_ended": "联系 {id} 已于 {end} 结束，不能再次结束。",
     "link_end_before_start": "“结束日期”{end} 早于该联系的开始日期 {start}，请写 {start} 或以后的日期。",
+    "link_added_until_retired": "已建立联系 {id}：{who} — {whom}（{start} 至 {end}：{party}已于 {day} 停用，联系到前一天为止）。",
+    "link_after_retired": "{who}（编号 {id}）已于 {day} 停用，联系最晚到 {last} 为止，不能到 {end}；请把结束日期改为 {last} 或以前。",
     "link_added": "已建立联系 {id}：{who} — {whom}（自 {start} 起）。",
     "link_ended": "已结束联系 {id}：{who} — {whom}（至 {end}），历史记录保留。",
     # targets, visits

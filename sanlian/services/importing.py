@@ -3960,6 +3960,7 @@ class LinkImporter(LedgerImporter):
     ERROR_FIELDS = {
         "date_in_future": "start_on",
         "date_in_future_last_year": "start_on",
+        "link_after_retired": "end_on",
         "link_section_or_bureau": "section",
         "link_not_leader": "cadres",
         "link_enterprise_limit": "cadres",
@@ -4149,7 +4150,7 @@ class LinkImporter(LedgerImporter):
             if link is not None:
                 changed = self._update(link, data, row.line)
             else:
-                self.check_retired(row)
+                self.check_retired(row, on=data["start_on"])  # (then ended: ``link_community``)
                 made = [
                     links.link_community(
                         self.session,
@@ -4172,7 +4173,8 @@ class LinkImporter(LedgerImporter):
                 else:
                     changed += [c for c in self._update(link, data, row.line) if c not in changed]
             if missing:
-                self.check_retired(row, {"cadres": missing, "target": data["target"]})
+                said = {"cadres": missing, "target": data["target"]}
+                self.check_retired(row, said, on=data["start_on"])
             try:
                 if missing and kind == "enterprise":
                     made = [
