@@ -427,3 +427,18 @@ def test_in_january_a_december_day_without_its_year_is_said_to_need_it(
     assert base("activity", "add", "summary", "--date", "2026-12-20").code == 0
     soon = base("activity", "add", "summary", "--date", "2027-01-09")  # a few days: a slip
     assert soon.code == 1 and "去年" not in soon.err
+
+
+def test_an_activity_without_title_recorded_twice_is_pointed_out(
+    base: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA: ``activity add 动员会 --date 3-3`` twice, no title: the second is kept with the
+    note visits and problems give (not refused: two meetings may be held on one day)."""
+    monkeypatch.setenv("SANLIAN_TODAY", "2026-04-02")
+    assert ok(base, "activity", "add", "动员会", "--date", "3-3").err == ""
+    again = ok(base, "activity", "add", "动员会", "--date", "3-3")
+    assert again.err == (
+        "提示：2026-03-03 同一类型、同一名称的活动已有记录（活动编号 1），这一条（编号 2）"
+        "与之相同；如是重复录入，请用 sanlian activity remove 2 删除。\n"
+    )
+    assert ok(base, "activity", "add", "动员会", "--date", "3-3", "--title", "二").err == ""
