@@ -43,6 +43,7 @@ def test_a_clean_database_passes_every_check(base: Cli) -> None:
         "household_unlinked",
         "pairs_limit",
         "one_head",
+        "same_number",
         "retired_links",
         "visit_dates",
         "visit_cadres",

@@ -835,6 +835,27 @@ def test_a_research_report_dated_after_today_names_its_column(base: Cli, tmp_pat
     )
 
 
+def test_a_research_report_of_a_year_without_campaign_is_an_error_row(
+    base: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    """A new report, or a report on file moved, to a year that has no campaign was stored
+    where no year's figures count it: an error row, as ``research add`` refuses it."""
+    rows = [["干部", "题目", "日期"], ["单丽", "关于融资的调研", "2025-12-20"]]
+    for dry in ((), ("--dry-run",)):
+        result = base("research", "import", write_csv(tmp_path / "调研.csv", rows), *dry)
+        assert result.code == 1
+        assert re.search(
+            r"\n2 +日期 +2025-12-20 +“报告日期”2025-12-20 不在任何活动年度的期间内", result.err
+        ), result.err
+    assert rows_of(db_path, "select count(*) from research") == [(0,)]
+    rows[1][2] = "2026-05-01"
+    assert "新增 1" in ok(base, "research", "import", write_csv(tmp_path / "a.csv", rows)).out
+    rows[1][2] = "2025-05-01"
+    result = base("research", "import", write_csv(tmp_path / "b.csv", rows))
+    assert result.code == 1 and "不在任何活动年度的期间内" in result.err
+    assert rows_of(db_path, "select written_on from research") == [("2026-05-01",)]
+
+
 def test_a_problem_of_an_owner_who_left_later_imports_as_problem_add_takes_it(
     base: Cli, tmp_path: Path, db_path: Path
 ) -> None:

@@ -51,6 +51,32 @@ def test_a_link_starting_after_today_is_refused(linked: Cli, unchanged: Unchange
         assert "“联系开始日期”2027-03-01 晚于今天" in result.err, result
 
 
+def test_a_full_date_in_next_year_is_not_called_last_year(
+    linked: Cli, unchanged: Unchanged, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On 2 March 2026, 2027-01-01 was said to be "去年1月1日 (2026-01-01)": 2026 is this
+    year. A date written in full names its year: next year's may be this year's mistyped;
+    this year's is only later than today. ``12-1`` in January may still be last December."""
+    monkeypatch.setenv("SANLIAN_TODAY", "2026-03-02")
+    add = ("link", "community", "--section", "办公室", "--community", "前河湾村", "--from")
+    result = unchanged(lambda: linked(*add, "2027-01-01"))
+    assert result.err == (
+        "“联系开始日期”2027-01-01 晚于今天（2026-03-02）：只能登记已经发生的事；"
+        "如指的是今年1月1日，请写成 2026-01-01，否则请改为 2026-03-02 或以前的日期。\n"
+    )
+    monkeypatch.setenv("SANLIAN_TODAY", "2026-01-05")
+    result = unchanged(lambda: linked(*add, "2026-12-01"))
+    assert result.err == (
+        "“联系开始日期”2026-12-01 晚于今天（2026-01-05）：只能登记已经发生的事，"
+        "请改为 2026-01-05 或以前的日期。\n"
+    )
+    result = unchanged(lambda: linked(*add, "12-1"))
+    assert "如指的是去年12月1日，请写成 2025-12-01" in result.err
+    result = unchanged(lambda: linked("visit", "add", "--date", "2026/12/1", "--cadre", "1",
+                                      "--household", "王秀英"))  # fmt: skip
+    assert "晚于今天" in result.err and "去年" not in result.err
+
+
 def test_community_link_by_section_and_by_bureau(base: Cli) -> None:
     result = ok(base, "link", "community", "--section", "综合科", "--community", "幸福社区")
     assert "综合科 — 幸福社区" in result.out

@@ -395,22 +395,25 @@ def test_a_mobile_number_after_0086_is_read(base: Cli, db_path: Path, typed: str
     ],
     ids=lambda a: a[0],
 )
-def test_a_record_dated_in_a_year_without_campaign_says_it_counts_nowhere(
-    base: Cli, args: tuple[str, ...]
+def test_a_record_dated_in_a_year_without_campaign_is_refused(
+    base: Cli, args: tuple[str, ...], db_path: Path
 ) -> None:
-    """Registered silently, it then showed in no year's selfcheck or progress."""
+    """Stored with a note, it then showed in no year's selfcheck or progress, while a visit
+    or a problem of that day is refused: now refused as they are, nothing written."""
     result = base(*args)
-    assert result.code == 0, result
+    assert result.code == 1, result
     assert result.err.strip() == (
-        "提示：2025 年没有建立活动年度（已有：2026），这条 2025-12-01 的记录不计入任何年度的统计；"
-        f"如日期写错，请用 sanlian {args[0]} remove 1 删除后重新登记。"
+        f"“{'活动日期' if args[0] == 'activity' else '报告日期'}”2025-12-01 不在任何活动年度的"
+        "期间内（2026 年：2026-03-01 至 2026-12-31），请核对日期，或先用 sanlian init --year "
+        "建立该年度。"
     )
+    assert rows_of(db_path, f"SELECT count(*) FROM {args[0]}") == [(0,)]
     # in the year's campaign, before its phases: counted in the year, said to be outside them
     # (a visit that day is refused: most often a typo; a plan may be drafted in February)
     again = base(*args[:-1], "2026-02-01")
     assert again.code == 0 and again.err.strip() == (
         "提示：这条 2026-02-01 的记录在 2026 年活动期间（2026-03-01 至 2026-12-31）之外，"
-        f"仍计入 2026 年的统计；如日期写错，请用 sanlian {args[0]} remove 2 删除后重新登记。"
+        f"仍计入 2026 年的统计；如日期写错，请用 sanlian {args[0]} remove 1 删除后重新登记。"
     )
     if args[0] == "activity":
         assert base(*args[:-1], "2026-03-01").err == ""

@@ -260,3 +260,52 @@ def test_a_problem_raised_before_its_owner_left_is_theirs_until_handed_over(
     figures = base("selfcheck", "-f", "json").json()["figures"]
     assert (figures["problems_raised"], figures["problems_open"]) == (2, 2)
     assert base("db", "check").code == 0
+
+
+def test_a_pair_of_a_cadre_who_left_is_back_filled_up_to_the_day_before(
+    base: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    """``link household`` of a cadre retired on 5-1 said only "已停用，不能再用于新记录",
+    while his visits of April could be recorded: a pair from April is now recorded, ended on
+    the day before he left (as ``cadre remove`` ends his links), and said so."""
+    from tests.test_import_registry import write_csv
+
+    _ok(base, "link", "community", "--section", "综合科", "--community", "幸福社区",
+        "--from", "3-1")  # fmt: skip
+    _ok(base, "household", "add", "孙秀珍", "--community", "幸福社区")
+    _ok(base, "research", "add", "--cadre", "单丽", "--title", "走访见闻", "--date", "4-1")
+    _ok(base, "cadre", "remove", "单丽", "--force", "--date", "5-1")
+    said = _ok(base, "link", "household", "--cadre", "单丽", "--household", "孙秀珍",
+               "--from", "4-15")  # fmt: skip
+    assert said == (
+        "已建立联系 2：单丽（综合科） — 孙秀珍（2026-04-15 至 2026-04-30：干部“单丽”已于 "
+        "2026-05-01 停用，联系到前一天为止）。\n"
+    )
+    assert rows_of(db_path, "SELECT start_on, end_on FROM link WHERE id = 2") == [
+        ("2026-04-15", "2026-04-30")
+    ]
+    before = dump(db_path)
+    result = base("link", "household", "--cadre", "单丽", "--household", "王秀英", "--from", "5-1")
+    assert result.code == 1 and result.err == (
+        "干部“单丽”（编号 3）已于 2026-05-01 停用，不能用于 2026-05-01 的记录；"
+        "停用之前的记录请写明当时的日期（2026-05-01 之前）。\n"
+    )
+    # an import's row: ended as the command ends it, or on its own end day before the leaving
+    head = ["联系类型", "科室", "干部", "联系对象", "开始日期", "结束日期", "备注"]
+    late = [head, ["结对帮扶", "", "单丽", "王秀英", "2026-04-20", "2026-05-20", ""]]
+    result = base("link", "import", write_csv(tmp_path / "晚.csv", late))
+    assert result.code == 1 and (
+        "干部“单丽”（编号 3）已于 2026-05-01 停用，联系最晚到 2026-04-30 为止，不能到 "
+        "2026-05-20；请把结束日期改为 2026-04-30 或以前。"
+    ) in result.err.replace("\n", ""), result.err
+    assert dump(db_path) == before
+    rows = [head, ["结对帮扶", "", "单丽", "王秀英", "2026-04-20", "2026-04-25", ""]]
+    rows.append(["结对帮扶", "", "单丽", "李梅", "2026-03-20", "", ""])
+    _ok(base, "household", "add", "李梅", "--community", "幸福社区")
+    _ok(base, "campaign", "set", "--pairs", "3")
+    result = base("link", "import", write_csv(tmp_path / "补.csv", rows))
+    assert result.code == 0, result.err
+    assert rows_of(db_path, "SELECT start_on, end_on FROM link WHERE id > 2 ORDER BY id") == [
+        ("2026-04-20", "2026-04-25"),
+        ("2026-03-20", "2026-04-30"),
+    ]

@@ -335,6 +335,7 @@ def test_complete_commands_and_subcommands(base: Cli) -> None:
         "list",
         "show",
         "remove",
+        "restore",
         "import",
     ]
     ((text, meta),) = complete("visit ad")

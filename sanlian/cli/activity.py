@@ -55,7 +55,7 @@ def add(
         str | None,
         typer.Option(
             "--partner",
-            help="共建的社区、村或企业（名称、拼音；编号请写成 社区:3 或 企业:3）。",
+            help="共建的社区、村或企业（名称、拼音；编号请写成 社区:3 或 企业:3）；组织生活必须写。",
         ),
     ] = None,
     section: Annotated[str | None, typer.Option("--section", help="组织活动的科室。")] = None,

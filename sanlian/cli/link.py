@@ -45,9 +45,13 @@ def _announce(rows: list[dict[str, Any]]) -> None:
 
     for record in rows:
         who, whom = describe(record)
-        typer.echo(
-            render("link_added", id=record["id"], who=who, whom=whom, start=record["start_on"])
-        )
+        said = {"id": record["id"], "who": who, "whom": whom, "start": record["start_on"]}
+        if record.get("retired_party"):  # a retired party's link back-filled: ended for it
+            party, day = record["retired_party"], record["retired_on"]
+            end = record["end_on"]
+            typer.echo(render("link_added_until_retired", **said, end=end, party=party, day=day))
+            continue
+        typer.echo(render("link_added", **said))
 
 
 def _journal(session: Any, command: str, rows: list[dict[str, Any]]) -> None:

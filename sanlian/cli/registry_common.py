@@ -209,6 +209,38 @@ def attach_common(
         for note in notes:
             st.note(note)
 
+    attach_restore(app, kind)
+
+
+def attach_restore(app: typer.Typer, kind: str) -> None:
+    """``restore``: a retired record back in use (a cadre transferred back)."""
+    from sanlian.services.refs import KIND_LABEL
+
+    label = KIND_LABEL[kind]
+
+    @app.command(
+        "restore",
+        help=f"恢复已停用的{label}（如调回的干部），可以再用于新记录；原有记录保留，"
+        "停用时结束的联系不自动恢复。",
+    )
+    def restore(
+        ref: Annotated[
+            str,
+            typer.Argument(
+                help=REF_HELP.get(kind, f"{label}：编号、名称或拼音。"), show_default=False
+            ),
+        ],
+    ) -> None:
+        from sanlian.i18n.messages import render
+        from sanlian.services import registry
+
+        st = state()
+        with st.session(write=True) as session:
+            record = registry.restore(session, kind, ref)
+            name, record_id = record.name, record.id
+            st.journal(session, f"{kind} restore", f"恢复{label}“{name}”（编号 {record_id}）")
+        typer.echo(render("restored", kind=label, name=name, id=record_id))
+
 
 def list_records(
     kind: str,

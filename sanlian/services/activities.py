@@ -1,9 +1,10 @@
 """Activities (活动记录): the events among the "eight ones" and the campaign's own steps.
 
 Kinds are the keys of ``labels.ACTIVITY_KIND``. An organisational life (org_life) is held with
-a linked community, village or enterprise before 1 July (七一前夕): one held on or after 1 July,
-without a partner, or with a partner not linked to the participants' sections, the
-participants or the bureau is recorded all the same, with a note.
+a linked community, village or enterprise before 1 July (七一前夕): one without a partner is
+refused (the "eight ones" item is a joint one); one held on or after 1 July, or with a partner
+not linked to the participants' sections, the participants or the bureau is recorded all the
+same, with a note.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sanlian.errors import AmbiguousError, NotFoundError, RuleError
+from sanlian.errors import AmbiguousError, NotFoundError, RuleError, ValidationError
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -229,17 +230,18 @@ def add(
     today: dt.date | None = None,
     notes: list[str] | None = None,
 ) -> dict[str, Any]:
-    """Record an activity held by ``today``; an org-life's late date or unlinked partner adds
-    a note."""
+    """Record an activity held by ``today``; an org-life needs its partner, and its late date
+    or unlinked partner adds a note."""
     from sqlalchemy import insert
 
     from sanlian.db.models import Activity, ActivityCadre
     from sanlian.i18n.messages import render
     from sanlian.services import refs, validate
-    from sanlian.services.visits import check_not_future, target_label
+    from sanlian.services.visits import check_campaign_year, check_not_future, target_label
 
     key = kind_key(kind)
     check_not_future(held_on, "活动日期", today)
+    check_campaign_year(session, held_on, "活动日期")
     people: list[Cadre] = []
     for ref in cadres:
         person = refs.resolve(session, "cadre", ref, on=held_on)
@@ -253,6 +255,8 @@ def add(
         if partner is not None and partner.strip()
         else None
     )
+    if key == "org_life" and found is None:  # 共同过: held with the linked party
+        raise ValidationError("activity_org_life_no_partner")
     if key == "civility" and found is not None and found[0] == "enterprise":
         raise RuleError("activity_civility_enterprise", name=found[1].name)  # 进社区
     activity = Activity(
@@ -280,9 +284,7 @@ def add(
             notes.append(
                 render("activity_org_life_late", date=held_on.isoformat(), year=held_on.year)
             )
-        if found is None:
-            notes.append(render("activity_org_life_no_partner"))
-        elif not _partner_linked(
+        if found is not None and not _partner_linked(
             session,
             kind=found[0],
             partner_id=found[1].id,

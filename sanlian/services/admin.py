@@ -125,6 +125,7 @@ CHECKS: dict[str, str] = {
     "household_unlinked": "结对户所在社区(村)由干部所在科室或本局联系",
     "pairs_limit": "每名干部结对户数不超过活动规定",
     "one_head": "领导小组只有一名组长",
+    "same_number": "同一身份证号码（信用代码）只登记一次",
     "retired_links": "在联的干部和联系对象都未停用",
     "visit_dates": "走访日期在活动期间且不晚于今天",
     "visit_cadres": "每次走访都有走访干部",
@@ -190,6 +191,7 @@ def check(session: Session, *, today: dt.date | None = None) -> list[dict[str, A
         ("household_unlinked", _household_unlinked),
         ("pairs_limit", _pairs_limit),
         ("one_head", _one_head),
+        ("same_number", _same_number),
         ("retired_links", _retired_links),
         ("visit_dates", _visit_dates),
         ("visit_cadres", _visit_cadres),
@@ -437,6 +439,32 @@ def _one_head(session: Session, _today: dt.date) -> list[str]:
     if len(rows) < 2:
         return []
     return [f"干部编号 {i}：“{name}”是组长" for i, name in rows]
+
+
+def _same_number(session: Session, _today: dt.date) -> list[str]:
+    """Cadres (households) of one ID number, enterprises of one credit code, in use or
+    retired: one person registered twice (older versions took a retired one's number again).
+    The number itself is not shown."""
+    found = []
+    for table, column, label, what in (
+        ("cadre", "id_number", "干部", "身份证号码"),
+        ("household", "id_number", "联系户", "身份证号码"),
+        ("enterprise", "uscc", "企业", "统一社会信用代码"),
+    ):
+        rows = _rows(
+            session,
+            f"select {column}, id, name, retired_on from {table} where {column} in (select "
+            f"{column} from {table} where {column} is not null group by {column} "
+            f"having count(*) > 1) order by {column}, id",
+        )
+        groups: dict[str, list[tuple[int, str, Any]]] = {}
+        for number, record_id, name, retired in rows:
+            groups.setdefault(number, []).append((record_id, name, retired))
+        for same in sorted(groups.values()):
+            ids = "、".join(f"{i}（{r} 停用）" if r else str(i) for i, _n, r in same)
+            names = "、".join(dict.fromkeys(n for _i, n, _r in same))
+            found.append(f"{label}编号 {ids}：{what}相同（{names}）")
+    return found
 
 
 def _visit_dates(session: Session, today: dt.date) -> list[str]:

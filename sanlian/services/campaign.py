@@ -96,36 +96,25 @@ def years(session: Session) -> list[int]:
 
 
 def outside_note(session: Session, day: dt.date, noun: str, record_id: int) -> str | None:
-    """A note for a record dated in a year without a campaign: no year's figures count it; or
-    outside its year's phases (a typo, most often: a visit that day is refused), where the
-    year's figures still count it (a plan drafted in February, a report finished in the new
-    year's campaign-less January are written so)."""
+    """A note for a record dated in its campaign's year but outside the year's phases (a
+    typo, most often: a visit that day is refused), where the year's figures still count it
+    (a plan drafted in February is written so). A year without a campaign is refused when
+    the record is written (``visits.check_campaign_year``)."""
     from sanlian.i18n.messages import render
+    from sanlian.services.visits import campaign_spans
 
-    if day.year in years(session):
-        from sanlian.services.visits import campaign_spans
-
-        for year, start, end in campaign_spans(session):
-            if year == day.year and not start <= day <= end:
-                return render(
-                    "note_outside_phases",
-                    year=year,
-                    date=day.isoformat(),
-                    start=start.isoformat(),
-                    end=end.isoformat(),
-                    noun=noun,
-                    id=record_id,
-                )
-        return None
-
-    return render(
-        "note_no_campaign_year",
-        year=day.year,
-        date=day.isoformat(),
-        noun=noun,
-        id=record_id,
-        years="、".join(str(y) for y in years(session)) or "无",
-    )
+    for year, start, end in campaign_spans(session):
+        if year == day.year and not start <= day <= end:
+            return render(
+                "note_outside_phases",
+                year=year,
+                date=day.isoformat(),
+                start=start.isoformat(),
+                end=end.isoformat(),
+                noun=noun,
+                id=record_id,
+            )
+    return None
 
 
 def get(session: Session, *, today: dt.date, year: int | None = None) -> CampaignView:

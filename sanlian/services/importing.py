@@ -1311,7 +1311,12 @@ class RegistryImporter(Importer):
         "community": "town",
     }
     # the field a ``registry._duplicate`` refusal is about
-    DUPLICATE_FIELD = {"duplicate_id_number": "id_number", "duplicate_uscc": "uscc"}
+    DUPLICATE_FIELD = {
+        "duplicate_id_number": "id_number",
+        "duplicate_uscc": "uscc",
+        "duplicate_id_number_retired": "id_number",
+        "duplicate_uscc_retired": "uscc",
+    }
 
     def __init__(
         self,
@@ -1338,6 +1343,9 @@ class RegistryImporter(Importer):
         self._seen_strong: dict[Any, int] = {}
         self._seen_name: dict[Any, tuple[int, int | None]] = {}
         self._matched: dict[int, int] = {}  # record id → the line that matched or made it
+        # retired records of the batch's ID numbers (credit codes): a new row of one is the
+        # same person registered again (``registry.retired_same_number``)
+        self._retired_by_strong: dict[Any, Any] = {}
         self.zero_lines: list[int] = []  # rows writing an ID number ending in 000 (``_Zeros``)
         self._head_line: int | None = None  # the line that names the leading group's head
         self._unheaded: set[int] = set()  # heads on file this import makes something else
@@ -1741,6 +1749,16 @@ class RegistryImporter(Importer):
         by_name: dict[Any, list[Any]] = {}
         for record in self.session.execute(stmt.order_by(self.table.c.id), params):
             self._file(record, by_name, by_strong)
+        self._retired_by_strong.clear()
+        if strongs:
+            assert self.strong is not None
+            retired: dict[str, Any] = {}
+            gone = select(self.table).where(
+                self.table.c.retired_on.is_not(None),
+                among(self.table.c[self.strong], "strongs", strongs, retired),
+            )
+            for record in self.session.execute(gone.order_by(self.table.c.id.desc()), retired):
+                self._retired_by_strong[getattr(record, self.strong)] = record
         by_id: dict[int, Any] = {}
         ids = sorted({r.record_id for r in rows if r.record_id is not None})
         for start in range(0, len(ids), 500):
@@ -1894,6 +1912,7 @@ class RegistryImporter(Importer):
             check_pairs_covered,
             community_kind,
             moved_records_note,
+            retired_number_error,
         )
 
         bad: list[BadRow] = []
@@ -1947,6 +1966,11 @@ class RegistryImporter(Importer):
                 retired = self._retired_ref(row, None)
                 if retired is not None:
                     refuse(row, *retired)
+                    continue
+                gone = self._retired_by_strong.get(data.get(self.strong)) if self.strong else None
+                if gone is not None:  # the same person, retired: ``restore`` brings them back
+                    assert self.strong is not None
+                    refuse(row, self.strong, retired_number_error(self.kind, gone).message)
                     continue
                 earlier = self._same_in_file(data)
                 if earlier is not None:
@@ -3972,6 +3996,7 @@ class LinkImporter(LedgerImporter):
     ERROR_FIELDS = {
         "date_in_future": "start_on",
         "date_in_future_last_year": "start_on",
+        "link_after_retired": "end_on",
         "link_section_or_bureau": "section",
         "link_not_leader": "cadres",
         "link_enterprise_limit": "cadres",
@@ -4161,7 +4186,7 @@ class LinkImporter(LedgerImporter):
             if link is not None:
                 changed = self._update(link, data, row.line)
             else:
-                self.check_retired(row)
+                self.check_retired(row, on=data["start_on"])  # (then ended: ``link_community``)
                 made = [
                     links.link_community(
                         self.session,
@@ -4184,7 +4209,8 @@ class LinkImporter(LedgerImporter):
                 else:
                     changed += [c for c in self._update(link, data, row.line) if c not in changed]
             if missing:
-                self.check_retired(row, {"cadres": missing, "target": data["target"]})
+                said = {"cadres": missing, "target": data["target"]}
+                self.check_retired(row, said, on=data["start_on"])
             try:
                 if missing and kind == "enterprise":
                     made = [
@@ -4916,7 +4942,11 @@ class ResearchImporter(LedgerImporter):
     label = "调研报告"
     ignored = ("科室",)
     # (``research.add`` calls it 报告日期)
-    ERROR_FIELDS = {"date_in_future": "written_on", "date_in_future_last_year": "written_on"}
+    ERROR_FIELDS = {
+        "date_in_future": "written_on",
+        "date_in_future_last_year": "written_on",
+        "date_outside_campaigns": "written_on",
+    }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.fields = research_fields()
@@ -4974,6 +5004,11 @@ class ResearchImporter(LedgerImporter):
                 )
             if not changes:
                 return "unchanged", ()
+            if "written_on" in changes:  # as ``research.add`` takes the day
+                from sanlian.services.visits import check_campaign_year, check_not_future
+
+                check_not_future(changes["written_on"], "报告日期", self.today)
+                check_campaign_year(self.session, changes["written_on"], "报告日期")
             for k, value in changes.items():
                 setattr(report, k, value)
             self.session.add(report)

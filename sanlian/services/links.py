@@ -277,12 +277,13 @@ def link_community(
     from sqlmodel import col
 
     from sanlian.db.models import Link
-    from sanlian.services import refs
 
     if (section is None) == (not bureau):
         raise ValidationError("link_section_or_bureau")
-    section_id = None if bureau else refs.resolve(session, "section", str(section)).id
-    target = refs.resolve(session, "community", community)
+    unit = None if bureau else _ref(session, "section", str(section), start_on)
+    section_id = None if unit is None else unit.id
+    target = _ref(session, "community", community, start_on)
+    until, ends, who = _until_retired([unit, target], until)
     left = _section_name(session, section_id)
     section_cond = (
         col(Link.section_id).is_(None) if section_id is None else col(Link.section_id) == section_id
@@ -305,8 +306,11 @@ def link_community(
         section_id=section_id,
         community_id=target.id,
         start_on=start_on,
+        end_on=ends,
     )
-    return row(session, link.id, as_of=start_on)
+    made = row(session, link.id, as_of=start_on)
+    _ended_at_retirement([made], ends, who)
+    return made
 
 
 def link_enterprise(
@@ -328,10 +332,11 @@ def link_enterprise(
 
     from sanlian.db.models import Link
 
-    leader = _cadre(session, cadre)
+    leader = _cadre(session, cadre, start_on)
     if not leader.is_leader:
         raise RuleError("link_not_leader", name=leader.name, id=leader.id)
-    target = _ref(session, "enterprise", enterprise)
+    target = _ref(session, "enterprise", enterprise, start_on)
+    until, ends, who = _until_retired([leader, target], until)
     _duplicate(
         session,
         start_on,
@@ -360,8 +365,11 @@ def link_enterprise(
         cadre_id=leader.id,
         enterprise_id=target.id,
         start_on=start_on,
+        end_on=ends,
     )
-    return row(session, link.id, as_of=start_on)
+    made = row(session, link.id, as_of=start_on)
+    _ended_at_retirement([made], ends, who)
+    return made
 
 
 def link_household(
@@ -386,16 +394,17 @@ def link_household(
 
     if not cadres:
         raise ValidationError("required", field="结对干部（--cadre）")
-    target = _ref(session, "household", household)
+    target = _ref(session, "household", household, start_on)
     community = session.get(Community, target.community_id)
     community_name = community.name if community else str(target.community_id)
     limit = campaign.get(session, today=start_on).campaign.household_pairs_per_cadre
     chosen: list[Cadre] = []
     for ref in cadres:
-        person = _cadre(session, ref)
+        person = _cadre(session, ref, start_on)
         if any(c.id == person.id for c in chosen):
             continue
         chosen.append(person)
+    until, ends, who = _until_retired([target, *chosen], until)
     clean_note = _clean_note(note)
     for person in chosen:
         _duplicate(
@@ -461,10 +470,13 @@ def link_household(
             cadre_id=person.id,
             household_id=target.id,
             start_on=start_on,
+            end_on=ends,
         )
         assert link.id is not None
         ids.append(link.id)
-    return listing(session, ids=ids, active=False, as_of=start_on)
+    made = listing(session, ids=ids, active=False, as_of=start_on)
+    _ended_at_retirement(made, ends, who)
+    return made
 
 
 def end(
@@ -573,15 +585,54 @@ def check_no_pairs_left(session: Session, link: Link, end_on: dt.date) -> None:
         )
 
 
-def _ref(session: Session, kind: str, ref: str | int) -> Any:
+def _ref(session: Session, kind: str, ref: str | int, on: dt.date) -> Any:
+    """The record ``ref`` names, in use on ``on`` (the link's first day): one retired since
+    may be linked for the days before (``_until_retired``)."""
     from sanlian.services import refs
 
-    return refs.resolve(session, kind, ref)
+    return refs.resolve(session, kind, ref, on=on)
 
 
-def _cadre(session: Session, ref: str | int) -> Cadre:
-    record: Cadre = _ref(session, "cadre", ref)
+def _cadre(session: Session, ref: str | int, on: dt.date) -> Cadre:
+    record: Cadre = _ref(session, "cadre", ref, on)
     return record
+
+
+def _until_retired(
+    records: Sequence[Any], until: dt.date | None
+) -> tuple[dt.date | None, dt.date | None, str]:
+    """A link of a record retired since its first day (a transferred cadre's pair recorded
+    afterwards) runs at most to the day before the first retirement, as ``remove`` ends the
+    links it had. Returns (the link's last day for the checks, the day to end it on when
+    ``until`` did not say, the record retired first as a sentence says it); a given last day
+    on or after the retirement is refused."""
+    from sanlian.services.refs import KIND_LABEL
+
+    gone = [r for r in records if r is not None and r.retired_on is not None]
+    if not gone:
+        return until, None, ""
+    first = min(gone, key=lambda r: r.retired_on)
+    last = first.retired_on - dt.timedelta(days=1)
+    who = f"{KIND_LABEL[type(first).__name__.lower()]}“{first.name}”"
+    if until is not None and until > last:
+        raise RuleError(
+            "link_after_retired",
+            who=who,
+            id=first.id,
+            day=first.retired_on.isoformat(),
+            end=until.isoformat(),
+            last=last.isoformat(),
+        )
+    return (until, None, who) if until is not None else (last, last, who)
+
+
+def _ended_at_retirement(rows: list[dict[str, Any]], ends: dt.date | None, who: str) -> None:
+    """Rows of links ended for a retirement (``_until_retired``) say so (``link_added``)."""
+    if ends is None:
+        return
+    for record in rows:
+        record["retired_party"] = who
+        record["retired_on"] = (ends + dt.timedelta(days=1)).isoformat()
 
 
 def cadre_linked(

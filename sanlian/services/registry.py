@@ -282,6 +282,7 @@ def _duplicate(session: Session, kind: str, data: Mapping[str, Any], self_id: in
         other = clash(model.uscc == data["uscc"])
         if other is not None:
             raise RuleError("duplicate_uscc", name=other.name, id=other.id)
+    retired_same_number(session, kind, data, self_id)
     name_conds: list[Any] = [model.name == data["name"]]
     if kind == "cadre":
         name_conds.append(model.section_id == data["section_id"])
@@ -318,6 +319,80 @@ def _duplicate(session: Session, kind: str, data: Mapping[str, Any], self_id: in
             "duplicate_namesake", kind=label, name=data["name"], id=other.id, command=kind
         )
     raise RuleError("duplicate_name", kind=label, name=data["name"], id=other.id)
+
+
+def retired_same_number(
+    session: Session, kind: str, data: Mapping[str, Any], self_id: int | None
+) -> None:
+    """Refuse the ID number (an enterprise's credit code) of a retired record on a record in
+    use: the same person (enterprise) registered again, whom ``restore`` brings back with
+    their history. A retired record edited is not refused (two retired records of one number,
+    as older versions let be, are both named by ``db check``)."""
+    from sqlalchemy import select
+
+    from sanlian.db.models import REGISTRY_MODELS
+
+    column = "uscc" if kind == "enterprise" else "id_number"
+    if not data.get(column) or data.get("retired_on") is not None:
+        return
+    model: Any = REGISTRY_MODELS[kind]
+    stmt = select(model).where(
+        model.retired_on.is_not(None), model.__table__.c[column] == data[column]
+    )
+    if self_id is not None:
+        stmt = stmt.where(model.id != self_id)
+    other = session.execute(stmt.order_by(model.id).limit(1)).scalars().first()
+    if other is not None:
+        raise retired_number_error(kind, other)
+
+
+def retired_number_error(kind: str, other: Any) -> RuleError:
+    """The refusal of a retired record's ID number (credit code) given again: who it is, since
+    when retired, and how to bring them back (``cadre add`` and ``cadre import`` say the same)."""
+    day = other.retired_on
+    return RuleError(
+        "duplicate_uscc_retired" if kind == "enterprise" else "duplicate_id_number_retired",
+        kind=KINDS[kind].label,
+        name=other.name,
+        id=other.id,
+        day=f"{day.year}年{day.month}月{day.day}日",
+        command=kind,
+    )
+
+
+def restore(session: Session, kind: str, ref: str) -> Any:
+    """Bring a retired record back into use (a cadre transferred back, a household moved
+    back): usable for new records again, counted on the roster. Its links, ended when it was
+    retired, stay ended (the caller says to link it again)."""
+    from sanlian.db.models import REGISTRY_MODELS
+
+    record = refs.resolve(session, kind, ref, include_retired=True)
+    label = KINDS[kind].label
+    if record.retired_on is None:
+        raise RuleError("restore_not_retired", kind=label, name=record.name, id=record.id)
+    place = PLACE_COLUMN.get(kind)
+    if place is not None:  # a cadre's section, a household's community: in use
+        where_kind = "section" if kind == "cadre" else "community"
+        where: Any = session.get(REGISTRY_MODELS[where_kind], getattr(record, place))
+        if where is not None and where.retired_on is not None:
+            raise RuleError(
+                "restore_place_retired",
+                kind=label,
+                name=record.name,
+                id=record.id,
+                place_kind=KINDS[where_kind].label,
+                place=where.name,
+                command=kind,
+                option="--section" if kind == "cadre" else "--community",
+            )
+    merged = {c.name: getattr(record, c.name) for c in record.__table__.columns}
+    merged["retired_on"] = None
+    _duplicate(session, kind, merged, record.id)
+    check_one_head(session, kind, merged, record.id)
+    record.retired_on = None
+    session.add(record)
+    session.flush()
+    return record
 
 
 # the column that says where a record is: namesakes are told apart by it, and a move changes it

@@ -50,9 +50,10 @@ def add(
     """Record a report written by ``today``."""
     from sanlian.db.models import Research
     from sanlian.services import refs, validate
-    from sanlian.services.visits import check_not_future
+    from sanlian.services.visits import check_campaign_year, check_not_future
 
     check_not_future(written_on, "报告日期", today)
+    check_campaign_year(session, written_on, "报告日期")
     author = refs.resolve(session, "cadre", cadre, on=written_on)
     clean_title = validate.line(title, "报告题目（--title）", required=True, limit=200)
     _not_twice(session, author, clean_title or "", written_on.year)

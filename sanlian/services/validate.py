@@ -216,6 +216,15 @@ _ZONED = re.compile(r"\d[t ]\d{1,2}:\d{2}(:\d{2}(\.\d{1,6})?)?(z|[+-]\d{2}:?\d{2
 _CHINA = dt.timezone(dt.timedelta(hours=8))
 _TODAY = {"today", "今天", "今日"}
 _YESTERDAY = {"yesterday", "昨天", "昨日"}
+# The days last read from a date written without its year (``6-3``, ``6月3日``): a record's day
+# after today so written may mean last year's (``visits.check_not_future`` says so); one
+# written in full names its year. Kept by the day: the form is not stored with the date.
+_YEARLESS: set[dt.date] = set()
+
+
+def written_without_year(day: dt.date) -> bool:
+    """Whether ``day`` was last read from a date written without its year."""
+    return day in _YEARLESS
 
 
 def date(
@@ -226,10 +235,10 @@ def date(
     year: int | None = None,
 ) -> dt.date:
     """A date in any form the clerks write; ``6-3`` and ``6月3日`` take ``year`` (the campaign's)."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
+    if isinstance(value, dt.date):  # a spreadsheet's date cell: with its year
+        day = value.date() if isinstance(value, dt.datetime) else value
+        _YEARLESS.discard(day)
+        return day
     if value is None or not str(value).strip():
         raise ValidationError("required", field=field)
     raw = str(value)
@@ -243,9 +252,12 @@ def date(
             instant = dt.datetime.fromisoformat(clean.upper())
         except ValueError:
             raise ValidationError("date_invalid", field=field, value=raw) from None
-        return instant.astimezone(_CHINA).date()
+        day = instant.astimezone(_CHINA).date()
+        _YEARLESS.discard(day)
+        return day
     clean = _TIME_OF_DAY.sub("", clean)  # a date Excel wrote with a time: 2026/4/22 0:00
     match = _FULL.match(clean) or _COMPACT.match(clean)
+    yearless = match is None
     if match:
         y, m, d = (int(g) for g in match.groups())
     else:
@@ -255,10 +267,15 @@ def date(
         y = year if year is not None else today.year
         m, d = (int(g) for g in match.groups())
     try:
-        return dt.date(y, m, d)
+        day = dt.date(y, m, d)
     except ValueError as exc:
         reason = "月份应为 1–12" if not 1 <= m <= 12 else f"{y} 年 {m} 月没有 {d} 日"
         raise ValidationError("date_impossible", field=field, value=raw, reason=reason) from exc
+    if yearless:
+        _YEARLESS.add(day)
+    else:
+        _YEARLESS.discard(day)
+    return day
 
 
 # --- money ----------------------------------------------------------------------------------

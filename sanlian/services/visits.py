@@ -48,26 +48,37 @@ def check_in_campaign(
     session: Session, day: dt.date, field: str, lookups: Lookups | None = None
 ) -> None:
     """Refuse a date outside every campaign's phases span."""
+    spans = check_campaign_year(session, day, field, lookups)
+    if any(start <= day <= end for _y, start, end in spans):
+        return
+    # the year is there: its phases begin later (or end earlier) than the day
+    start, end = next((s, e) for y, s, e in spans if y == day.year)
+    phase, edge = ("1", "--start") if day < start else ("3", "--end")
+    raise ValidationError(
+        "date_outside_campaign_year",
+        field=field,
+        value=day.isoformat(),
+        year=day.year,
+        start=start.isoformat(),
+        end=end.isoformat(),
+        phase=phase,
+        edge=edge,
+    )
+
+
+def check_campaign_year(
+    session: Session, day: dt.date, field: str, lookups: Lookups | None = None
+) -> list[tuple[int, dt.date, dt.date]]:
+    """Refuse a date in a year that has no campaign (no year's figures would count it);
+    return every campaign's span. Activities and research reports take a date of the year
+    outside its phases (a plan drafted in February): visits and problems do not
+    (``check_in_campaign``)."""
     spans = lookups.spans() if lookups is not None else campaign_spans(session)
     if not spans:
         raise RuleError("no_campaign")
-    if any(start <= day <= end for _y, start, end in spans):
-        return
+    if any(y == day.year for y, _s, _e in spans):
+        return spans
     listing = "；".join(f"{y} 年：{s.isoformat()} 至 {e.isoformat()}" for y, s, e in spans)
-    same_year = [(s, e) for y, s, e in spans if y == day.year]
-    if same_year:  # the year is there: its phases begin later (or end earlier) than the day
-        start, end = same_year[0]
-        phase, edge = ("1", "--start") if day < start else ("3", "--end")
-        raise ValidationError(
-            "date_outside_campaign_year",
-            field=field,
-            value=day.isoformat(),
-            year=day.year,
-            start=start.isoformat(),
-            end=end.isoformat(),
-            phase=phase,
-            edge=edge,
-        )
     raise ValidationError(
         "date_outside_campaigns", field=field, value=day.isoformat(), spans=listing
     )
@@ -79,9 +90,15 @@ def check_not_future(day: dt.date, field: str, today: dt.date | None) -> None:
     ``today`` is None where a caller has no clock to judge by (then nothing is refused).
     """
     if today is not None and day > today:
-        # half a year ahead: most likely last year's day written without its year (in January,
-        # a December record of last year's campaign, once this year's is set up)
-        before = _a_year_before(day)
+        from sanlian.services.validate import written_without_year
+
+        # Half a year ahead: written without its year, most likely last year's day (in January,
+        # a December record of last year's campaign, once this year's is set up); written in
+        # full, next year's, most likely this year's day with its year mistyped.
+        if written_without_year(day):
+            before = _a_year_before(day)
+        else:
+            before = _a_year_before(day) if day.year > today.year else day
         if (day - today).days > 180 and before <= today:
             raise ValidationError(
                 "date_in_future_last_year",
@@ -90,6 +107,7 @@ def check_not_future(day: dt.date, field: str, today: dt.date | None) -> None:
                 today=today.isoformat(),
                 before=before.isoformat(),
                 day=f"{before.month}月{before.day}日",
+                when="今年" if before.year == today.year else "去年",
             )
         raise ValidationError(
             "date_in_future", field=field, value=day.isoformat(), today=today.isoformat()
