@@ -507,10 +507,17 @@ def supervise(conn: sqlite3.Connection, as_of: dt.date) -> dict[str, int]:
     if "summarise" in phases and as_of >= phases["summarise"][0] - dt.timedelta(days=research_warn):
         covered.add("research")  # each cadre without a report is named instead
     others = other_items(conn, params)
-    for key, (_a, b) in phases.items():
+    for key, (a, b) in phases.items():
+        # an ended phase's items undone are urged; in its last week (7 days) reminded of
         if as_of > b:
+            kind: str | None = "phase_item"
+        elif a <= as_of and (b - as_of).days < 7:
+            kind = "phase_item_soon"
+        else:
+            kind = None
+        if kind is not None:
             for _item in (i for i, ok in others.get(key, {}).items() if not ok):
-                add("phase_item")
+                add(kind)
     if "implement" in phases and as_of >= phases["implement"][0]:
         for key in EIGHT_ONES:
             if not done[key] and key not in covered:

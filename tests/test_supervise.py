@@ -692,3 +692,28 @@ def test_a_household_left_without_a_pair_is_urged_until_paired_again(
     assert base("link", "household", "--cadre", "张伟@综合科", "--household", "王秀英",
                 "--from", "7-10").code == 0  # fmt: skip
     assert unpaired("7-9") == [said] and unpaired("7-15") == []
+
+
+def test_a_phases_unfinished_items_are_reminded_of_in_its_last_week(cli: Cli) -> None:
+    """动员部署 ends on 3-31: on 3-30 its three items not done are reminded of (提醒), not a
+    word on 3-20, and from 4-1 they are urged (督办) as left undone."""
+    assert cli("init", "--year", "2026").code == 0
+    assert cli("activity", "add", "plan", "--date", "3-2", "--title", "实施方案").code == 0
+
+    def items(as_of: str) -> list[tuple[str, str, str]]:
+        found = cli("supervise", "--as-of", as_of, "-f", "json").json()
+        return [
+            (a["kind"], a["level"], a["text"])
+            for g in found["groups"]
+            for a in g["alerts"]
+            if a["kind"].startswith("phase_item")
+        ]
+
+    assert items("3-20") == []
+    soon = items("3-25")
+    assert [(k, lv) for k, lv, _t in soon] == [("phase_item_soon", "warn")] * 2
+    assert soon[1][2] == (
+        "动员部署阶段将于3月31日结束，“召开动员部署会议”尚未完成（尚无“动员部署会议”记录）"
+    )
+    assert [(k, lv) for k, lv, _t in items("3-31")] == [("phase_item_soon", "warn")] * 2
+    assert [(k, lv) for k, lv, _t in items("4-1")] == [("phase_item", "urge")] * 2

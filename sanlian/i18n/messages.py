@@ -378,6 +378,7 @@ MESSAGES: dict[str, str] = {
     "sv_org_life_missed": "七一前未与联系社区(村)或企业共同过组织生活（“八个一”第 2 项），请说明原因并尽快开展",
     "sv_org_life_soon": "距七一还有 {days} 天，尚未与联系社区(村)或企业共同过组织生活",
     "sv_phase_item": "{phase}已结束，“{item}”尚未完成（{record}）",
+    "sv_phase_item_soon": "{phase}将于{end}结束，“{item}”尚未完成（{record}）",
     "sv_eight_one": "“八个一”之“{item}”尚未完成：{record}",
     "brief_lags_as_of": "截至今天（{date}），",
     "brief_lags_omitted": "另有 {count} 项（{parts}）未列出，详见 sanlian supervise --as-of {as_of}。",

@@ -64,9 +64,11 @@ KINDS: dict[str, tuple[int, str]] = {
     "household_unpaired": (46, "结对帮扶"),
     "research_warn": (60, "调研报告"),
     "phase_item": (65, "阶段任务"),
+    "phase_item_soon": (66, "阶段任务"),
     "eight_one": (70, "八个一"),
 }
 MAX_TEXT = 16  # characters of a problem's text quoted in a line
+PHASE_SOON_DAYS = 7  # a phase's unfinished checklist items are reminded of in its last week
 
 
 @dataclass(frozen=True, slots=True)  # slots: ~100,000 of them at city scale
@@ -872,19 +874,19 @@ def _office(session: Session, view: CampaignView, period: Period) -> list[Alert]
         if as_of >= research_from:
             covered.add("research")  # each cadre without a report is named instead
     for key, phase in phases.items():
-        if as_of <= phase.end_on:
+        left = (phase.end_on - as_of).days
+        if as_of > phase.end_on:  # ended: what it left undone is urged
+            kind, level, said = "phase_item", "urge", "sv_phase_item"
+        elif phase.start_on <= as_of and left < PHASE_SOON_DAYS:  # its last week: a reminder
+            kind, level, said = "phase_item_soon", "warn", "sv_phase_item_soon"
+        else:
             continue
+        end = _day(phase.end_on, period.year)
         for item in lists.get(key, ()):
             if item.done or item.key in EIGHT_ONES:
                 continue
-            out.append(
-                office(
-                    "phase_item",
-                    "urge",
-                    render("sv_phase_item", phase=phase.name, item=item.label, record=item.record),
-                    item=item.key,
-                )
-            )
+            text = render(said, phase=phase.name, item=item.label, record=item.record, end=end)
+            out.append(office(kind, level, text, days=max(left, 0), item=item.key))
     implement = phases.get("implement")
     if implement is None or as_of < implement.start_on:
         return out  # the eight ones are pressed once phase 2 has begun
