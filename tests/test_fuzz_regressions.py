@@ -238,3 +238,17 @@ def test_control_characters_stored_by_an_older_version_do_not_break_workbooks(
     sheet = load_workbook(tmp_path / "干部.xlsx").active
     assert sheet is not None
     assert "李明" in [c.value for row in sheet.iter_rows() for c in row]
+
+
+@pytest.mark.parametrize(
+    ("typed", "landline", "shown"),
+    [("0539-812", True, "053****"), ("1391234", False, "139****"), ("13812345", False, "138*2345")],
+)
+def test_a_short_number_refused_shows_enough_to_see_the_typo(
+    typed: str, landline: bool, shown: str
+) -> None:
+    """Seven digits showed as ``*******``: nothing to see the mistake by. Now the first three
+    (longer ones as before: the first three and the last four)."""
+    with pytest.raises(ValidationError) as info:
+        validate.phone(typed, "联系电话", landline=landline)
+    assert f"“{shown}”" in info.value.message, info.value.message

@@ -613,8 +613,8 @@ def test_history_says_when_earlier_entries_are_left_out(base: Cli) -> None:
     result = base("history", "-n", str(entries - 1), "-f", "json")
     assert len(result.json()) == entries - 1
     assert result.err.strip() == (
-        f"只列出了最近的 {entries - 1} 条，更早的还有；要看更多，请加 -n {(entries - 1) * 4}"
-        "（或用 --since 日期、--record、--operator 缩小范围）。"
+        f"只列出了最近的 {entries - 1} 条，更早的还有；要看更多，请加 -n 条数"
+        f"（如 -n {(entries - 1) * 4}），或用 --since 日期、--record、--operator 缩小范围。"
     )
 
 

@@ -361,8 +361,11 @@ _ID_FORMAT = re.compile(r"[0-9]{17}[0-9X]")
 
 def _bad(clean: str, mask: Callable[[str], str | None]) -> str | None:
     """A bad number as a message quotes it: masked, unless it holds too few digits to be
-    anybody's number (``11位手机号``: words, shown as written, or nothing would be seen)."""
-    return mask(clean) if sum(ch.isdigit() for ch in clean) >= 7 else clean
+    anybody's number (``11位手机号``: words, shown as written, or nothing would be seen); one
+    of seven characters keeps its first three (``053****``: all stars showed no typo)."""
+    if sum(ch.isdigit() for ch in clean) < 7:
+        return clean
+    return clean[:3] + "*" * (len(clean) - 3) if len(clean) <= 7 else mask(clean)
 
 
 def _no_words(clean: str, raw: str, field: str) -> None:
