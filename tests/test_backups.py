@@ -279,6 +279,17 @@ def test_restore_checks_before_it_asks(base: Cli, tmp_path: Path) -> None:
     assert result.code == 1 and "确定吗" not in result.out and "不是 SQLite" in result.err
 
 
+def _restored(path: Path) -> list[str]:
+    """The restored database as the backup was, but the journal entry saying it was restored
+    (the one line: ``history`` shows it, ``undo`` stops at it)."""
+    lines = dump(path)
+    entry = [
+        line for line in lines if line.startswith('INSERT INTO "journal"') and "'restore'" in line
+    ]
+    assert len(entry) == 1 and "'db restore'" in entry[0], entry
+    return [line for line in lines if line not in entry]
+
+
 def test_restore_of_a_good_backup_keeps_the_replaced_one(base: Cli, db_path: Path) -> None:
     assert base("db", "backup").code == 0
     copy = next(_set(db_path).glob("*-manual.db"))
@@ -289,7 +300,7 @@ def test_restore_of_a_good_backup_keeps_the_replaced_one(base: Cli, db_path: Pat
     kept = next(_set(db_path).glob("*-before-restore.db"))
     assert str(kept) in result.out
     assert dump(kept) == current
-    assert dump(db_path) == dump(copy)
+    assert _restored(db_path) == dump(copy)
     assert (os.stat(db_path).st_mode & 0o777) == 0o600
 
 
@@ -327,7 +338,7 @@ def test_no_write_lands_between_the_kept_copy_and_the_restore(
     assert result.code == 0, result
     assert tried == ["database is locked"]
     kept = next(_set(db_path).glob("*-before-restore.db"))
-    assert dump(kept) == current and dump(db_path) == dump(copy)
+    assert dump(kept) == current and _restored(db_path) == dump(copy)
 
 
 def test_restore_over_a_database_sqlite_cannot_read(base: Cli, db_path: Path) -> None:
@@ -343,7 +354,7 @@ def test_restore_over_a_database_sqlite_cannot_read(base: Cli, db_path: Path) ->
     Path(f"{db_path}-journal").write_bytes(b"journal of the wiped file")
     result = base("db", "restore", copy, "--yes")
     assert result.code == 0, result
-    assert dump(db_path) == dump(copy)
+    assert _restored(db_path) == dump(copy)
     assert (os.stat(db_path).st_mode & 0o777) == 0o600
     kept = next(_set(db_path).glob("*-before-restore.db"))
     assert str(kept) in result.out and kept.read_bytes() == wiped
@@ -366,7 +377,7 @@ def test_restore_over_a_database_whose_header_is_whole_but_page_size_not(
     db_path.write_bytes(bytes(damaged))
     result = base("db", "restore", copy, "--yes")
     assert result.code == 0, result
-    assert dump(db_path) == dump(copy)
+    assert _restored(db_path) == dump(copy)
     kept = next(_set(db_path).glob("*-before-restore.db"))
     assert kept.read_bytes() == bytes(damaged)
 
@@ -706,3 +717,23 @@ def test_an_older_file_that_cannot_be_upgraded_says_why(
         in upgraded.err.splitlines()
     ), upgraded
     assert "正在升级" not in cli("--db", db, "cadre", "list").err  # once
+
+
+def test_a_restore_is_in_history_and_undo_stops_at_it(  # type: ignore[no-untyped-def]
+    base: Cli, db_path: Path, unchanged
+) -> None:
+    """After a restore, ``history`` says so (the backup's name, where the replaced one went),
+    and ``undo`` refuses rather than take back the backup's own last change as if nothing
+    had happened."""
+    assert base("db", "backup").code == 0
+    copy = next(_set(db_path).glob("*-manual.db"))
+    assert base("section", "add", "新科室").code == 0
+    assert base("db", "restore", copy, "--yes").code == 0
+    latest = base("history", "-n", "1", "-f", "json").json()[0]
+    kept = next(_set(db_path).glob("*-before-restore.db"))
+    assert (latest["command"], latest["kind_label"]) == ("db restore", "恢复备份")
+    assert latest["summary"] == f"用备份 {copy.name} 恢复数据库；替换前的原数据库另存为 {kept.name}"
+    result = unchanged(lambda: base("undo", "--yes"))
+    assert result.code == 1
+    assert result.err.startswith(f"最近一次操作是恢复备份（变更日志第 {latest['id']} 条")
+    assert "sanlian db restore" in result.err

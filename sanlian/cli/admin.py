@@ -107,6 +107,7 @@ def restore(
 
     先检查备份文件：是 SQLite 文件、完整性检查和引用检查都通过、是 sanlian 数据库且结构版本
     不比本程序新；不合格则不做任何修改。替换前，原数据库另存到 sanlian-backups 文件夹。
+    恢复记入变更日志；恢复不能用 undo 撤销（undo 也不会越过它），要回到恢复前，请恢复那份另存的原数据库。
     """
     from sanlian.db.engine import masked
     from sanlian.i18n.messages import render
@@ -135,6 +136,11 @@ def restore(
         if not typer.confirm(question, default=False):
             raise typer.Abort()
     kept = admin.restore(st.location, source)
+    # on record in the restored ledger: history shows it, and undo stops at it (it does not
+    # reach back into the backup's own changes as if the restore had not been)
+    summary = render("restore_entry", source=source.name, kept=kept.name if kept else "无")
+    with st.session(write=True) as session:
+        st.journal(session, "db restore", summary, kind="restore")
     if kept is None:
         typer.echo(render("restore_done_new", path=st.location, source=source))
     else:

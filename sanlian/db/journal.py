@@ -1014,7 +1014,8 @@ class UndoPlan:
 
 
 def undo_target(session: Session) -> Mapping[str, Any] | None:
-    """The most recent change not yet undone (undo and reveal entries are not changes)."""
+    """The most recent change not yet undone (undo and reveal entries are not changes; a
+    restore is one, which undo refuses: nothing before it is reached)."""
     from sqlalchemy import select
 
     from sanlian.db.models import Journal
@@ -1022,7 +1023,9 @@ def undo_target(session: Session) -> Mapping[str, Any] | None:
     table: Any = Journal.__table__  # type: ignore[attr-defined]
     stmt = (
         select(table)
-        .where(table.c.kind.in_(("change", "purge", "legacy")), table.c.undone_by.is_(None))
+        .where(
+            table.c.kind.in_(("change", "purge", "legacy", "restore")), table.c.undone_by.is_(None)
+        )
         .order_by(table.c.id.desc())
         .limit(1)
     )
@@ -1246,6 +1249,8 @@ def plan_undo(session: Session) -> UndoPlan:
         raise RuleError("undo_nothing")
     if entry["kind"] == "legacy":
         raise RuleError("undo_legacy", id=entry["id"], summary=entry["summary"])
+    if entry["kind"] == "restore":
+        raise RuleError("undo_restore", id=entry["id"], summary=entry["summary"])
     changes = changes_of(session, [int(entry["id"])]).get(int(entry["id"]), [])
     if any(c.action == "unknown" or (c.is_run and c.action != "insert") for c in changes):
         raise RuleError("undo_unrecorded", id=entry["id"], summary=entry["summary"])

@@ -152,6 +152,8 @@ MESSAGES: dict[str, str] = {
     "output_is_database": "{path} 就是当前使用的数据库文件，写进去台账就没有了，未做任何修改；请换一个输出文件名。",
     "output_is_folder": "{path} 是一个文件夹，请在后面写上文件名，如 {path}/结果.xlsx。",
     "undo_nothing": "没有可以撤销的修改（撤销只针对修改记录；已撤销的、撤销本身和查看号码的记录不算）。",
+    "undo_restore": "最近一次操作是恢复备份（变更日志第 {id} 条：{summary}），不能撤销，也不能越过它撤销备份中更早的修改；要回到恢复之前的样子，请用 sanlian db restore 恢复那份替换前另存的原数据库（sanlian db backups 可列出）。",
+    "restore_entry": "用备份 {source} 恢复数据库；替换前的原数据库另存为 {kept}",
     "undo_legacy": "最近一次修改（变更日志第 {id} 条：{summary}）是旧版本记下的，没有逐项的变更内容，无法撤销；如需回退请用 sanlian db restore 恢复备份。",
     "undo_unrecorded": "变更日志第 {id} 条（{summary}）有未逐项记下的修改，无法撤销；如需回退请用 sanlian db restore 恢复备份。",
     "undo_conflict": "无法撤销：{what}在这次修改之后又被改动过（或已不存在），撤销会覆盖后来的修改；请先用 sanlian history 核对。",

@@ -755,6 +755,7 @@ JOURNAL_KINDS = {
     "reveal": "查看完整号码",
     "purge": "清除个人信息",
     "legacy": "修改（旧版记录）",
+    "restore": "恢复备份",
 }
 
 
