@@ -447,7 +447,10 @@ def test_end_refusals(linked: Cli, unchanged: Unchanged) -> None:
     assert "99" in result.err
     ok(linked, "link", "end", "1", "--date", "6-1")
     result = unchanged(lambda: linked("link", "end", "1"))
-    assert "已于 2026-06-01 结束" in result.err
+    assert result.err.strip() == (
+        "联系 1 已于 2026-06-01 结束，不能再次结束；如结束日期写错了：若这是最近一次修改，"
+        "可用 sanlian undo 撤销后重新结束，否则请从 2026-06-02 起重新建立这项联系。"
+    )
 
 
 def test_list_filters_and_formats(linked: Cli) -> None:

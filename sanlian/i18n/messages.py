@@ -260,7 +260,7 @@ MESSAGES: dict[str, str] = {
     "link_end_pairs_left": "联系 {id} 结束后，仍有 {count} 对结对在{community}继续：{pairs}；结对户所在社区(村)须由干部所在科室或局机关联系，请先用“sanlian link end 联系编号 --date {end}”（如 sanlian link end {first} --date {end}）结束这些结对，再结束联系 {id}。",
     "cadre_move_pairs": "干部“{name}”（编号 {id}）调到{section}后，其结对户{pairs}所在社区(村)不由{section}或局机关联系（结对户须在干部所在科室联系的社区(村)内）；请先用“sanlian link end 联系编号”（如 sanlian link end {first}）结束这些结对，或先运行 sanlian link community --section {section} --community {community_ref}，再调整科室。",
     "household_move_pairs": "联系户“{name}”（编号 {id}）改到{community}后，与其结对的干部{pairs}所在科室和局机关都不联系{community}；请先用“sanlian link end 联系编号”（如 sanlian link end {first}）结束这些结对，或先用 sanlian link community 为这些干部所在科室建立与{community}的联系，再修改所在社区(村)。",
-    "link_already_ended": "联系 {id} 已于 {end} 结束，不能再次结束。",
+    "link_already_ended": "联系 {id} 已于 {end} 结束，不能再次结束；如结束日期写错了：若这是最近一次修改，可用 sanlian undo 撤销后重新结束，否则请从 {next} 起重新建立这项联系。",
     "link_end_before_start": "“结束日期”{end} 早于该联系的开始日期 {start}，请写 {start} 或以后的日期。",
     "link_added_until_retired": "已建立联系 {id}：{who} — {whom}（{start} 至 {end}：{party}已于 {day} 停用，联系到前一天为止）。",
     "link_after_retired": "{who}（编号 {id}）已于 {day} 停用，联系最晚到 {last} 为止，不能到 {end}；请把结束日期改为 {last} 或以前。",

@@ -500,7 +500,10 @@ def end(
     if link is None:
         raise NotFoundError("link_not_found", id=link_id)
     if link.end_on is not None:
-        raise RuleError("link_already_ended", id=link_id, end=link.end_on.isoformat())
+        after = link.end_on + dt.timedelta(days=1)
+        raise RuleError(
+            "link_already_ended", id=link_id, end=link.end_on.isoformat(), next=after.isoformat()
+        )
     if end_on < link.start_on:
         raise ValidationError(
             "link_end_before_start", end=end_on.isoformat(), start=link.start_on.isoformat()
