@@ -917,3 +917,36 @@ def test_a_dispute_keeps_its_conflict_flag(base: Cli, db_path: Path, unchanged: 
     assert rows_of(db_path, query) == [(1, "other", 0), (2, "facilities", 0)]
     figures = ok(base, "selfcheck", "-f", "json").json()["figures"]
     assert figures["conflicts_raised"] == 0
+
+
+# --- remove: a problem recorded by mistake ----------------------------------------------------
+
+
+def test_a_problem_recorded_by_mistake_is_removed_and_undo_brings_it_back(
+    raised: Cli, db_path: Path, unchanged: Unchanged
+) -> None:
+    from tests.conftest import dump
+
+    ok(raised, "problem", "add", "--household", "王秀英", "--category", "就学",
+       "--text", "重复登记 13812345678", "--owner", "单丽", "--date", "4-2")  # fmt: skip
+    before = dump(db_path)
+    removed = ok(raised, "problem", "remove", "2")
+    assert removed.out.strip() == "已删除问题 2：联系户“王秀英”“重复登记 138****5678”。"
+    assert [r["id"] for r in ok(raised, "problem", "list", "-f", "json").json()] == [1]
+    assert ok(raised, "history", "-n", "1", "-f", "json").json()[0]["command"] == "problem remove"
+    ok(raised, "undo", "--yes")
+    restored = [line for line in dump(db_path) if not line.startswith('INSERT INTO "journal')]
+    assert restored == [line for line in before if not line.startswith('INSERT INTO "journal')]
+    # one handled since: refused without --force, naming what would go with it
+    ok(raised, "problem", "resolve", "1", "--how", "协调", "--measure", "送政策", "--amount", "500")
+    result = unchanged(lambda: raised("problem", "remove", "1"))
+    assert result.code == 1 and result.err.startswith("问题 1 已有 1 条办理记录")
+    forced = ok(raised, "problem", "remove", "1", "--force")
+    assert "（连同 1 条办理记录）" in forced.out
+    figures = ok(raised, "selfcheck", "-f", "json").json()["figures"]
+    assert (figures["problems_raised"], figures["funds_yuan"]) == (1, "0.00")
+    ok(raised, "undo", "--yes")
+    shown = ok(raised, "problem", "show", "1", "-f", "json").json()
+    assert shown["status"] == "resolved" and shown["amount"] == "500.00"
+    assert shown["measures"] == ["policy"] and len(shown["timeline"]) == 2
+    assert unchanged(lambda: raised("problem", "remove", "99")).code == 1

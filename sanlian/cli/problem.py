@@ -277,6 +277,29 @@ def _reopen_notes(record: dict[str, Any], problem_id: int, step_on: dt.date) -> 
     return notes
 
 
+@app.command("remove")
+def remove(
+    problem_id: IdArg,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="已有办理记录（进展、解决、延期等）时仍删除，连同这些记录。"),
+    ] = False,
+) -> None:
+    """删除登记错了的问题（重复登记、对象或日期写错），连同它的办理记录；可用 undo 撤销。"""
+    from sanlian.i18n.messages import render
+    from sanlian.services import problems
+    from sanlian.services.validate import mask_numbers_anywhere
+
+    st = state()
+    with st.session(write=True) as session:
+        record = problems.remove(session, problem_id=problem_id, today=st.today, force=force)
+        target = f"{TARGET_KIND[record['target_kind']]}“{record['target']}”"
+        st.journal(session, "problem remove", f"删除问题 {problem_id}：{target}")
+    steps = f"（连同 {record['steps']} 条办理记录）" if record["steps"] else ""
+    text = mask_numbers_anywhere(str(record["text"]))
+    typer.echo(render("problem_removed", id=problem_id, target=target, text=text, steps=steps))
+
+
 @app.command("progress")
 def progress(problem_id: IdArg, note: NoteReq = None, date: DateOpt = None) -> None:
     """登记办理进展：待办或办理中 → 办理中。"""

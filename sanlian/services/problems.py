@@ -384,6 +384,41 @@ def _same_problem_note(session: Session, problem: Problem, target: Any, notes: l
         )
 
 
+def remove(
+    session: Session, *, problem_id: int, today: dt.date, force: bool = False
+) -> dict[str, Any]:
+    """Delete a problem recorded by mistake (twice, or on the wrong target or day) with its
+    timeline; one handled since it was raised needs ``force`` (its handling goes with it).
+    Each row is deleted one by one, so that the journal holds them and ``undo`` brings them
+    back. Returns the problem as it was, with ``steps``: how many steps went with it."""
+    from sqlmodel import col, select
+
+    from sanlian.db.models import ProblemStep, StepMeasure
+
+    problem = _get(session, problem_id)
+    record = show(session, problem_id=problem_id, as_of=today)
+    steps = list(
+        session.exec(
+            select(ProblemStep)
+            .where(col(ProblemStep.problem_id) == problem_id)
+            .order_by(col(ProblemStep.id).desc())
+        ).all()
+    )
+    handled = [s for s in steps if s.kind != "raise"]
+    if handled and not force:
+        raise RuleError("problem_remove_handled", id=problem_id, count=len(handled))
+    ids = [s.id for s in steps]
+    for measure in session.exec(select(StepMeasure).where(col(StepMeasure.step_id).in_(ids))):
+        session.delete(measure)
+    session.flush()
+    for step in steps:
+        session.delete(step)
+    session.flush()
+    session.delete(problem)
+    session.flush()
+    return record | {"steps": len(handled)}
+
+
 def _get(session: Session, problem_id: int) -> Problem:
     from sanlian.db.models import Problem
 
