@@ -441,7 +441,7 @@ def test_docx_numbers_equal_json(document: Any, figures: Any) -> None:
         f"走访社区(村){f['visits_community']}次",
         f"企业{f['visits_enterprise']}次",
         f"联系户{f['visits_household']}次",
-        f"共{f['visit_person_times']}人次",
+        f"、{f['visit_person_times']}人次",
         f"发放联系卡{f['contact_cards']}张",
         f"记民情日记{f['diaries']}篇",
         f"反映的问题{f['problems_raised']}件",
@@ -705,3 +705,29 @@ def test_docx_title_has_no_blue_rule(document: Any) -> None:
     assert title.style.name == "Title"
     assert title.style._element.findall(f"{w}pPr/{w}pBdr") == []
     assert title._p.findall(f"{w}pPr/{w}pBdr") == []
+
+
+def test_a_report_says_whose_thing_it_is_and_no_instruction_to_the_office() -> None:
+    from sanlian.io.report_docx import alert_sentence
+    from sanlian.reports.supervise import Alert
+
+    def said(kind: str, actor: str, text: str) -> str:
+        return alert_sentence(Alert(kind, "urge", 1, "综合科", actor, text), 2026)
+
+    assert (
+        said(
+            "household_unpaired",
+            "综合科",
+            "联系户王秀英（幸福社区）自7月1日起没有结对干部，须另行安排干部结对",
+        )
+        == "综合科的联系户王秀英（幸福社区）自7月1日起没有结对干部"
+    )
+    assert (
+        said("no_household", "单丽", "帮扶对子已在本年度内结束，目前没有结对户")
+        == "单丽的帮扶对子已在本年度内结束，目前没有结对户"
+    )
+    assert said("no_visit", "李娜", "已 30 天没有走访") == "李娜已30天没有走访"
+    assert (
+        said("leader_no_enterprise", "顾明", "尚未联系企业（领导班子成员应联系 1—3 家）")
+        == "顾明尚未联系企业（领导班子成员应联系1—3家）"
+    )

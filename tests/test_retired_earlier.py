@@ -309,3 +309,23 @@ def test_a_pair_of_a_cadre_who_left_is_back_filled_up_to_the_day_before(
         ("2026-04-20", "2026-04-25"),
         ("2026-03-20", "2026-04-30"),
     ]
+
+
+def test_a_pair_with_several_cadres_ends_only_the_one_who_left(base: Cli, db_path: Path) -> None:
+    """多对一 with 单丽 (left on 5-1) and 张伟@综合科 (still here): only 单丽's pair ends on
+    4-30; the other runs on (one end day for all ended both)."""
+    _ok(base, "link", "community", "--section", "综合科", "--community", "幸福社区",
+        "--from", "3-1")  # fmt: skip
+    _ok(base, "research", "add", "--cadre", "单丽", "--title", "走访见闻", "--date", "4-1")
+    _ok(base, "cadre", "remove", "单丽", "--force", "--date", "5-1")
+    said = _ok(base, "link", "household", "--cadre", "张伟@综合科", "--cadre", "单丽",
+               "--household", "王秀英", "--from", "4-15")  # fmt: skip
+    assert said.splitlines() == [
+        "已建立联系 2：张伟（综合科） — 王秀英（自 2026-04-15 起）。",
+        "已建立联系 3：单丽（综合科） — 王秀英（2026-04-15 至 2026-04-30：干部“单丽”已于 "
+        "2026-05-01 停用，联系到前一天为止）。",
+    ]
+    assert rows_of(db_path, "SELECT cadre_id, end_on FROM link WHERE id IN (2, 3)") == [
+        (2, None),
+        (3, "2026-04-30"),
+    ]

@@ -61,7 +61,8 @@ def test_restore_brings_a_retired_cadre_back(
     result = ok(gone, "cadre", "restore", "周杰")
     assert result.out == (
         "已恢复干部“周杰”（编号 5），可以再用于新记录；停用时结束的联系没有恢复，"
-        "需要时请用 sanlian link 重新建立。\n"
+        "需要时请用 sanlian link 重新建立。恢复后它视为一直在册：查看停用期间某一天的统计和督促"
+        "（--as-of）也按在册计算。\n"
     )
     assert rows_of(db_path, "SELECT retired_on FROM cadre WHERE id = 5") == [(None,)]
     # his pair stays history: ended the day before he left
@@ -149,3 +150,6 @@ def test_db_check_names_two_records_of_one_number(gone: Cli, db_path: Path) -> N
     found = {f["check"]: f for f in result.json()}["same_number"]
     assert found["label"] == "同一身份证号码（信用代码）只登记一次"
     assert found["records"] == ["干部编号 5（2026-03-08 停用）、6：身份证号码相同（周杰）"]
+    # that older record in use stays editable: the number it keeps is not given anew
+    edited = gone("cadre", "edit", "6", "--phone", "13812345678")
+    assert edited.code == 0, edited

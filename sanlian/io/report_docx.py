@@ -120,9 +120,8 @@ def basic_paragraphs(detail: SelfCheckDetail) -> list[str]:
         if n
     ]
     visits = (
-        f"{span}开展走访{f.visits}次"
-        + (f"（其中{'、'.join(whom)}）" if len(whom) > 1 else "")
-        + f"，共{f.visit_person_times}人次"
+        f"{span}开展走访{f.visits}次、{f.visit_person_times}人次"
+        + (f"（其中{'、'.join(whom)}）" if whom else "")
         + _nonzero(
             (f"发放联系卡{f.contact_cards}张", f.contact_cards),
             (f"记民情日记{f.diaries}篇", f.diaries),
@@ -321,9 +320,7 @@ def practice_paragraphs(detail: SelfCheckDetail) -> list[tuple[str, str]]:
                 else (
                     f"尚未撰写的干部：{_names(detail, ('research_due', 'research_warn'))}。"
                     if _names(detail, ("research_due", "research_warn"))
-                    else "尚有干部未完成撰写。"
-                    if f.research_reports  # (none written: the sentence before said so)
-                    else ""
+                    else ""  # (who has not: the sentence before said how many have)
                 )
             )
         ),
@@ -355,17 +352,10 @@ REPORT_TEXT = {
     "section_no_community": "和局机关都没有联系社区(村)，科室干部无法结对帮扶",
     "org_life_missed": "七一前未与联系社区(村)或企业共同过组织生活",
 }
-# alerts whose sentence names a thing of whom it concerns (李娜的联系户王家…): the rest say
-# what the person (or section) has not done (李娜已30天没有走访), written after the name
-OWNED_KINDS = {
-    "household_unpaired",
-    "household_unvisited",
-    "enterprise_unvisited",
-    "community_unvisited",
-    "household_ended",
-    "leader_enterprise_ended",
-}
-SECTION_KINDS = {"section_no_community"}  # alerts whose actor is a section, not a cadre
+# a sentence that begins with a thing of whom it concerns (李娜的联系户王家…, 李娜的帮扶对子…):
+# the rest say what the person (or section) has not done (李娜已30天没有走访)
+OWNED = ("联系户", "联系企业", "联系社区", "帮扶对子")
+SECTION_KINDS = {"section_no_community", "household_unpaired"}  # actor: a section, not a cadre
 NAMES_LISTED = 10  # people named in one paragraph of 三、存在的问题 before "等 N 名"
 
 
@@ -428,7 +418,9 @@ def problem_paragraphs(detail: SelfCheckDetail, per_kind: int = 5) -> list[str]:
             named = "、".join(people[:NAMES_LISTED])
             if len(people) > NAMES_LISTED:
                 named += f"等{len(people)}{'个科室' if kind in SECTION_KINDS else '名干部'}"
-            said = f"{named}{'的' if kind in OWNED_KINDS else ''}{common}"
+            said = (
+                f"{named}{'的' if common.startswith(OWNED) else ''}{common.removesuffix(ARRANGE)}"
+            )
         else:  # only the sentences shown are written out (a city has ≈ 57,000 red cards)
             lines = [alert_sentence(a, year) for a in items[:shown]]
             said = "；".join(lines)
@@ -447,11 +439,16 @@ def alert_sentence(alert: Any, year: int) -> str:
     30天没有走访, 李娜的联系户王家…) — no ``李娜：…`` after a heading's colon."""
     if alert.problem is not None:
         return report_sentence(_problem_sentence(alert), year)
-    text = REPORT_TEXT.get(alert.kind, alert.text)
+    text = REPORT_TEXT.get(alert.kind, alert.text).removesuffix(ARRANGE)
     if alert.actor == OFFICE:
         return report_sentence(text.split("：", 1)[0] if alert.kind == "eight_one" else text, year)
-    joined = "的" if alert.kind in OWNED_KINDS else ""
+    joined = "的" if text.startswith(OWNED) else ""
     return f"{alert.actor}{joined}{report_sentence(text, year)}"
+
+
+ARRANGE = (
+    "，须另行安排干部结对"  # the office's instruction ending a household's alert (not printed)
+)
 
 
 def _said_by_all(texts: Sequence[str], year: int) -> str | None:

@@ -61,7 +61,7 @@ KINDS: dict[str, tuple[int, str]] = {
     "enterprise_unvisited": (52, "联系企业走访"),
     "community_unvisited": (53, "联系社区(村)走访"),
     "household_unvisited": (55, "联系户走访"),
-    "household_unpaired": (46, "结对帮扶"),
+    "household_unpaired": (46, "联系户结对"),
     "research_warn": (60, "调研报告"),
     "phase_item": (65, "阶段任务"),
     "phase_item_soon": (66, "阶段任务"),

@@ -404,9 +404,12 @@ def link_household(
         if any(c.id == person.id for c in chosen):
             continue
         chosen.append(person)
-    until, ends, who = _until_retired([target, *chosen], until)
+    # each cadre's pair runs at most to the day before that cadre (or the household) left:
+    # one cadre retired since does not end the others' (多对一)
+    spans = {p.id: _until_retired([target, p], until) for p in chosen}
     clean_note = _clean_note(note)
     for person in chosen:
+        until = spans[person.id][0]
         _duplicate(
             session,
             start_on,
@@ -423,8 +426,8 @@ def link_household(
             col(Link.community_id) == target.community_id,
             (col(Link.section_id) == person.section_id) | col(Link.section_id).is_(None),
         )
-        spans = session.exec(select(col(Link.start_on), col(Link.end_on)).where(*covering)).all()
-        gap = first_uncovered(spans, start_on, until)
+        cover = session.exec(select(col(Link.start_on), col(Link.end_on)).where(*covering)).all()
+        gap = first_uncovered(cover, start_on, until)
         if gap is not None:
             section = _section_name(session, person.section_id)
             said = {
@@ -470,12 +473,14 @@ def link_household(
             cadre_id=person.id,
             household_id=target.id,
             start_on=start_on,
-            end_on=ends,
+            end_on=spans[person.id][1],
         )
         assert link.id is not None
         ids.append(link.id)
     made = listing(session, ids=ids, active=False, as_of=start_on)
-    _ended_at_retirement(made, ends, who)
+    for record in made:
+        _, ends, who = spans[record["cadre_id"]]
+        _ended_at_retirement([record], ends, who)
     return made
 
 

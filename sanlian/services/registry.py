@@ -282,7 +282,13 @@ def _duplicate(session: Session, kind: str, data: Mapping[str, Any], self_id: in
         other = clash(model.uscc == data["uscc"])
         if other is not None:
             raise RuleError("duplicate_uscc", name=other.name, id=other.id)
-    retired_same_number(session, kind, data, self_id)
+    # a number given anew (not one kept by an edit or a restore: an older ledger may hold a
+    # record in use beside a retired one of its number, and must stay editable)
+    current = session.get(model, self_id) if self_id is not None else None
+    if current is None or any(
+        data.get(k) != getattr(current, k, None) for k in ("id_number", "uscc") if k in data
+    ):
+        retired_same_number(session, kind, data, self_id)
     name_conds: list[Any] = [model.name == data["name"]]
     if kind == "cadre":
         name_conds.append(model.section_id == data["section_id"])
