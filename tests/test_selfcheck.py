@@ -524,8 +524,8 @@ def _json(cli: Cli, *args: Any) -> Any:
 
 def test_year_end_figures_counted_by_hand(cli: Cli, ledger: Ids) -> None:
     data = _json(cli, "--year", "2026", "--as-of", "2026-12-31")
-    assert set(data) == {"year", "figures", "by_section"}
-    assert data["year"] == 2026
+    assert set(data) == {"year", "as_of", "figures", "by_section"}
+    assert (data["year"], data["as_of"]) == (2026, "2026-12-31")
     assert data["figures"] == YEAR_END
     assert list(data["figures"]) == list(YEAR_END)  # exactly the DESIGN keys, in its order
     sections = {s["section"]: s for s in data["by_section"]}

@@ -25,7 +25,7 @@ from sanlian.i18n.labels import (
     VISIT_FORM,
 )
 from sanlian.io.xlsx_stream import display_width
-from sanlian.reports.common import yuan
+from sanlian.reports.common import yuan, zh_date
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -220,9 +220,9 @@ def _summary(book: _Book, ws: str, report: SelfCheck) -> None:
     notes = [[n] for n in book.note()]
     title = Styled(report.title("自查统计"), TITLE)
     p = report.period
-    period = f"统计期 {p.start.isoformat()} 至 {p.end.isoformat()}"
+    period = f"统计期：{zh_date(p.start)}至{zh_date(p.end)}"  # as a Chinese document dates
     if p.as_of > p.end:  # open and overdue problems are judged on a later day
-        period += f"（截至 {p.as_of.isoformat()}）"
+        period += f"（截至{zh_date(p.as_of)}）"
     book.table(
         ws,
         ["项目", "键", "数值"],

@@ -758,9 +758,11 @@ class SelfCheck:
         return campaign_title(self.unit, self.name, what, year=self.year)
 
     def as_json(self) -> dict[str, Any]:
-        """``{"year", "figures", "by_section"}``, the contract of ``selfcheck -f json``."""
+        """``{"year", "figures", "by_section"}``, the contract of ``selfcheck -f json``, and
+        ``as_of``: the day the figures were counted to (a file kept is dated by it)."""
         return {
             "year": self.year,
+            "as_of": self.as_of.isoformat(),
             "figures": self.figures.as_dict(),
             "by_section": [s.as_dict() for s in self.by_section],
         }
