@@ -592,6 +592,12 @@ def test_reopening_says_the_withdrawn_money_and_measures_leave_the_statistics(
        "--owner", "单丽")  # fmt: skip
     ok(raised, "problem", "resolve", "2", "--how", "协调")
     assert "此前解决时记下" not in ok(raised, "problem", "reopen", "2", "--reason", "又远").err
+    # a measure without money: nothing said of money
+    ok(raised, "problem", "resolve", "2", "--how", "协调", "--measure", "送信息")
+    note = ok(raised, "problem", "reopen", "2", "--reason", "还远").err.splitlines()[0]
+    assert note == (
+        "提示：问题 2 此前解决时记下的措施（送信息），在再次登记解决之前不计入统计（自查、简报、进度）。"
+    )
 
 
 # --- edit: reassign a retired cadre's problems -------------------------------------------------

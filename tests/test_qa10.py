@@ -153,10 +153,11 @@ def test_selfcheck_docx_names_only_the_measures_taken(
     item = next(p.text for p in docx.Document(str(out)).paragraphs if p.text.startswith("（六）"))
     assert "送技术" not in item and "送政策" not in item and "送资金" not in item
     lead = "（六）解决一些实际问题。"
+    # (no money: no "落实资金0.00元")
     if measure:
-        assert item.startswith(lead + "通过送法律1次，为联系对象解决实际问题1件，落实资金0.00元。")
+        assert item.startswith(lead + "通过送法律1次，为联系对象解决实际问题1件。如：")
     else:
-        assert item.startswith(lead + "为联系对象解决实际问题1件，落实资金0.00元。")
+        assert item.startswith(lead + "为联系对象解决实际问题1件。如：")
 
 
 def test_campaign_set_keeps_the_phases_in_order(

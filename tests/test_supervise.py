@@ -717,3 +717,28 @@ def test_a_phases_unfinished_items_are_reminded_of_in_its_last_week(cli: Cli) ->
     )
     assert [(k, lv) for k, lv, _t in items("3-31")] == [("phase_item_soon", "warn")] * 2
     assert [(k, lv) for k, lv, _t in items("4-1")] == [("phase_item", "urge")] * 2
+
+
+def test_a_household_left_without_a_pair_by_a_section_gone_is_the_offices(
+    base: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    steps = [
+        ("section", "add", "统计科"),
+        ("cadre", "add", "何一", "--section", "统计科"),
+        ("link", "community", "--section", "统计科", "--community", "幸福社区", "--from", "3-1"),
+        ("link", "household", "--cadre", "何一", "--household", "王秀英", "--from", "3-2"),
+        ("research", "add", "--cadre", "何一", "--title", "调研", "--date", "4-1"),
+    ]
+    for step in steps:
+        assert base(*step).code == 0, step
+    monkeypatch.setenv("SANLIAN_TODAY", "2026-08-20")
+    assert base("cadre", "remove", "何一", "--force", "--date", "8-1").code == 0
+    assert base("section", "remove", "统计科", "--force", "--date", "8-2").code == 0
+    found = base("supervise", "--as-of", "8-10", "-f", "json").json()
+    unpaired = [
+        (g["section"], a["actor"])
+        for g in found["groups"]
+        for a in g["alerts"]
+        if a["kind"] == "household_unpaired"
+    ]
+    assert unpaired == [("领导小组办公室", "领导小组办公室")]

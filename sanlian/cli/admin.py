@@ -140,6 +140,8 @@ def restore(
     # reach back into the backup's own changes as if the restore had not been)
     summary = render("restore_entry", source=source.name, kept=kept.name if kept else "无")
     with st.session(write=True) as session:
+        if kept is not None:  # numbers it gave out are not given again
+            backups.carry_numbers(session, kept)
         st.journal(session, "db restore", summary, kind="restore")
     if kept is None:
         typer.echo(render("restore_done_new", path=st.location, source=source))

@@ -271,7 +271,10 @@ def _reopen_notes(record: dict[str, Any], problem_id: int, step_on: dt.date) -> 
         said += (
             ["措施（" + "、".join(MEASURE.get(m, m) for m in measures) + "）"] if measures else []
         )
-        notes.append(render("problem_reopened_money", id=problem_id, what="和".join(said)))
+        again = "；再次解决时原先的资金仍一并累计" if amount else ""
+        notes.append(
+            render("problem_reopened_money", id=problem_id, what="和".join(said), again=again)
+        )
     if record["due_on"] is not None and str(record["due_on"]) < str(step_on):
         notes.append(render("problem_reopened_overdue", id=problem_id, due=record["due_on"]))
     return notes

@@ -220,7 +220,9 @@ def attach_restore(app: typer.Typer, kind: str) -> None:
 
     @app.command(
         "restore",
-        help=f"恢复已停用的{label}（如调回的干部），可以再用于新记录；原有记录保留，"
+        help=f"恢复已停用的{label}"
+        + ("（如调回的干部）" if kind == "cadre" else "")
+        + "，可以再用于新记录；原有记录保留，"
         "停用时结束的联系不自动恢复。",
     )
     def restore(

@@ -291,13 +291,15 @@ def practice_paragraphs(detail: SelfCheckDetail) -> list[tuple[str, str]]:
     texts = {
         "education": activity_item("education", f.education_sessions, "开展群众观念专题教育", "次"),
         "org_life": (
-            f"与联系社区(村)、企业共同过组织生活{f.org_life_sessions}次，其中七一前"
-            f"{f.org_life_before_july}次"
+            f"与联系社区(村)、企业共同过组织生活{f.org_life_sessions}次"
             + (
-                _listed(acts, "org_life", f.org_life_sessions)
-                if f.org_life_sessions
-                else "。该项尚未开展，须抓紧组织。"
+                f"，其中七一前{f.org_life_before_july}次"
+                if f.org_life_before_july
+                else "，七一前未开展"
             )
+            + _listed(acts, "org_life", f.org_life_sessions)
+            if f.org_life_sessions
+            else "尚未与联系社区(村)、企业共同过组织生活。该项尚未开展，须抓紧组织。"
         ),
         "interview": (
             _interview_text(f) if f.visits else "尚无走访记录。该项尚未开展，须抓紧组织。"
@@ -328,12 +330,18 @@ def practice_paragraphs(detail: SelfCheckDetail) -> list[tuple[str, str]]:
         "practical": (
             # the measures named are the ones taken (送…), never a stock list of four
             (f"通过{_measures_text(f)}，" if _measures_text(f) else "")
-            + f"为联系对象解决实际问题{f.problems_resolved}件，落实资金{f.funds_yuan:.2f}元。"
+            + f"为联系对象解决实际问题{f.problems_resolved}件"
+            + (f"，落实资金{f.funds_yuan:.2f}元。" if f.funds_yuan else "。")
             + examples(detail.practical_examples)
+            if f.problems_resolved
+            else "尚无解决的问题。该项尚未完成，须抓紧办理。"
         ),
         "conflict": (
-            f"帮助联系社区(村)、企业排查矛盾纠纷{f.conflicts_raised}件，化解{f.conflicts_resolved}件。"
+            f"帮助联系社区(村)、企业排查矛盾纠纷{f.conflicts_raised}件，"
+            + (f"化解{f.conflicts_resolved}件。" if f.conflicts_resolved else "尚未化解。")
             + examples(detail.conflict_examples)
+            if f.conflicts_raised or f.conflicts_resolved
+            else "尚未排查出矛盾纠纷。"
         ),
         "mechanism": activity_item("mechanism", f.mechanisms, "建立长效机制", "项"),
     }

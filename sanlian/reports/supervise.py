@@ -64,7 +64,7 @@ KINDS: dict[str, tuple[int, str]] = {
     "household_unpaired": (46, "联系户结对"),
     "research_warn": (60, "调研报告"),
     "phase_item": (65, "阶段任务"),
-    "phase_item_soon": (66, "阶段任务"),
+    "phase_item_soon": (66, "即将结束的阶段任务"),
     "eight_one": (70, "八个一"),
 }
 MAX_TEXT = 16  # characters of a problem's text quoted in a line
@@ -718,7 +718,8 @@ def _pairs(t: Any) -> Any:
 
 def _unpaired(session: Session, view: CampaignView, period: Period) -> list[Alert]:
     """Households paired this year whose pairs have all ended (a cadre who left, a link
-    ended) and none since: the section of the cadre last paired with one finds another."""
+    ended) and none since: the section of the cadre last paired with one finds another (the
+    office, where that section is gone too)."""
     from sqlalchemy import and_, exists, or_, select
 
     from sanlian.reports.common import between, tables
@@ -738,7 +739,7 @@ def _unpaired(session: Session, view: CampaignView, period: Period) -> list[Aler
         )
     )
     stmt = (
-        select(h.id, s.id, s.name, h.name, com.name, link.end_on)
+        select(h.id, s.id, s.name, h.name, com.name, link.end_on, s.retired_on)
         .select_from(_pairs(t))
         .where(
             link.kind == "household",
@@ -751,10 +752,12 @@ def _unpaired(session: Session, view: CampaignView, period: Period) -> list[Aler
     )
     out: list[Alert] = []
     seen: set[int] = set()
-    for hid, sid, section, name, community, ended in session.execute(stmt):
+    for hid, sid, section, name, community, ended, closed in session.execute(stmt):
         if hid in seen:
             continue
         seen.add(hid)
+        if closed is not None and _as_date(closed) <= as_of:  # a section gone: the office
+            sid, section = None, OFFICE
         since = _day(_as_date(ended) + dt.timedelta(days=1), period.year)
         text = render("sv_household_unpaired", name=name, community=community, since=since)
         out.append(Alert("household_unpaired", "urge", sid, section, section, text, ref=hid))

@@ -41,9 +41,13 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sanlian.errors import DatabaseError, RuleError
 from sanlian.i18n.messages import os_reason, sqlite_reason
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 FOLDER = "sanlian-backups"
 KEEP = 10
@@ -623,6 +627,32 @@ def restore(location: str, source: Path) -> Path | None:
         raise _os_error(exc, target) from exc
     _write_over(source, target, target)
     return None
+
+
+def carry_numbers(session: Session, kept: Path) -> None:
+    """After a restore: the numbers the replaced ledger (``kept``) gave out are not given again
+    by the restored one — an export of the replaced ledger re-imported would otherwise update
+    other records under the same 台账编号. Each table's next number goes past the larger of
+    the two ledgers' (``dbcopy.numbers_used``); a replaced file that cannot tell (unreadable,
+    or too old to have kept them) gives none."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from sanlian.services.dbcopy import fix_sequences, numbers_used
+
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        return
+    engine = create_engine(f"sqlite:///file:{kept}?mode=ro&uri=true")
+    try:
+        with engine.connect() as replaced:
+            theirs = numbers_used(replaced)
+    except SQLAlchemyError:
+        theirs = {}
+    finally:
+        engine.dispose()
+    ours = numbers_used(conn)
+    fix_sequences(conn, {k: max(theirs.get(k, 0), ours.get(k, 0)) for k in theirs.keys() | ours})
 
 
 def _refusal(exc: sqlite3.Error, path: Path) -> DatabaseError:
