@@ -153,3 +153,17 @@ def test_db_check_names_two_records_of_one_number(gone: Cli, db_path: Path) -> N
     # that older record in use stays editable: the number it keeps is not given anew
     edited = gone("cadre", "edit", "6", "--phone", "13812345678")
     assert edited.code == 0, edited
+
+
+def test_a_retired_cadres_name_added_again_in_the_section_gets_a_note(gone: Cli) -> None:
+    """No ID number to go by: a note (namesakes exist), naming the retired record and how to
+    bring it back instead."""
+    added = ok(gone, "cadre", "add", "周杰", "--section", "综合科")
+    assert added.out.strip() == "已添加干部“周杰”，编号 6。"
+    assert added.err.strip() == (
+        "提示：同一科室有已停用的同名干部“周杰”（编号 5，2026年3月8日停用）；如是同一人调回，"
+        "请用 sanlian cadre restore 5 恢复原记录（连同其历史），并用 sanlian cadre remove 6 "
+        "删除刚登记的这条。"
+    )
+    # another section: no note
+    assert ok(gone, "cadre", "add", "周杰", "--section", "办公室").err == ""

@@ -461,7 +461,52 @@ def add(
     session.add(record)
     session.flush()
     refs.set_keys(session, kind, record.id, record.name)
+    if notes is not None:
+        _retired_namesake_note(session, kind, record, notes)
     return record
+
+
+def _retired_namesake_note(session: Session, kind: str, record: Any, notes: list[str]) -> None:
+    """A note when a retired record of the same name stands in the same place (a cadre of
+    the section, a household of the community): perhaps the same person come back, whom
+    ``restore`` brings back with their history — not a refusal (namesakes exist)."""
+    from sqlalchemy import select
+
+    from sanlian.i18n.messages import render
+    from sanlian.reports.common import zh_date
+
+    place = PLACE_COLUMN.get(kind)
+    if place is None:
+        return
+    model = type(record)
+    found = (
+        session.execute(
+            select(model)
+            .where(
+                model.retired_on.is_not(None),
+                model.name == record.name,
+                getattr(model, place) == getattr(record, place),
+                model.id != record.id,
+            )
+            .order_by(model.id.desc())
+            .limit(1)
+        )
+        .scalars()
+        .first()
+    )
+    if found is not None:
+        notes.append(
+            render(
+                "retired_namesake",
+                place="科室" if kind == "cadre" else "社区(村)",
+                kind=KINDS[kind].label,
+                name=found.name,
+                id=found.id,
+                day=zh_date(found.retired_on),
+                new=record.id,
+                command=kind,
+            )
+        )
 
 
 def edit(
