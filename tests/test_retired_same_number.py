@@ -167,3 +167,22 @@ def test_a_retired_cadres_name_added_again_in_the_section_gets_a_note(gone: Cli)
     )
     # another section: no note
     assert ok(gone, "cadre", "add", "周杰", "--section", "办公室").err == ""
+
+
+def test_a_roster_row_of_a_retired_cadres_number_says_restore(
+    gone: Cli, tmp_path: Path, unchanged: Unchanged
+) -> None:
+    """An exported roster's row whose 台账编号 is a cadre retired since: the refusal names
+    ``restore`` (the way back for one who came back), not "register anew"."""
+    sheet = tmp_path / "干部.csv"
+    ok(gone, "export", "cadre", "-o", sheet)
+    lines = sheet.read_text(encoding="utf-8-sig").splitlines()
+    first = lines[1].split(",")
+    first[0], first[1] = "5", "周杰"
+    sheet.write_text("\n".join([lines[0], ",".join(first)]) + "\n", encoding="utf-8-sig")
+    result = unchanged(lambda: gone("cadre", "import", sheet))
+    assert result.code == 1
+    assert (
+        "“台账编号”5 的干部“周杰”已停用，不能再导入修改；如是同一人（同一单位）又回来了，"
+        "请先用 sanlian cadre restore 5 恢复它再导入，否则请删去这一行。"
+    ) in result.out.replace("\n", "") + result.err.replace("\n", ""), result

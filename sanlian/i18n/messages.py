@@ -446,7 +446,7 @@ MESSAGES: dict[str, str] = {
     "import_record_invalid": "“台账编号”“{value}”不是记录编号：这一列由导出生成，应为数字；新增的行请留空。",
     "import_record_missing": "“台账编号”{id} 在台账中找不到对应的{kind}：这一列由导出生成，新增的行请留空，从别处复制来的编号请删去。",
     "import_record_deleted": "“台账编号”{id} 的{kind}已经删除（变更日志第 {entry} 条，{at}），本行不能再修改它；要作为新记录重新登记，请清空这一行的台账编号再导入。",
-    "import_record_retired": "“台账编号”{id} 的{kind}“{name}”已停用，不能再导入修改；请删去这一行，或清空台账编号作为新记录登记。",
+    "import_record_retired": "“台账编号”{id} 的{kind}“{name}”已停用，不能再导入修改；如是同一人（同一单位）又回来了，请先用 sanlian {command} restore {id} 恢复它再导入，否则请删去这一行。",
     "import_record_fixed": "“台账编号”{id} 的{kind}是“{current}”，本行的{fields}与它不同，而{fields}不能通过导入修改；请改回原样，或清空台账编号作为新记录导入。",
     "import_renamed_by_code": "{field}与{kind}“{current}”（编号 {id}）的相同，导入后它改名为“{name}”；如不是同一家（代码抄错了行），请用 sanlian undo 撤销本次导入，核对代码后重新导入。",
     "import_number_other_name": "这个{field}已登记为{kind}“{current}”（编号 {id}），本行的姓名却是“{name}”，可能是号码抄错了行；请核对，确是同一人改名请用 {command} edit {id} --name {name}。",

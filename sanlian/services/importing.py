@@ -1947,7 +1947,11 @@ class RegistryImporter(Importer):
                     continue
                 if record.retired_on is not None:
                     reason = render(
-                        "import_record_retired", id=record.id, kind=self.label, name=record.name
+                        "import_record_retired",
+                        id=record.id,
+                        kind=self.label,
+                        name=record.name,
+                        command=self.kind,
                     )
                     refuse(row, RECORD_KEY, reason)
                     continue
