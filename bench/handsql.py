@@ -308,7 +308,7 @@ WHERE l.kind = 'household' AND l.start_on <= :paired AND (l.end_on IS NULL OR l.
 SELECT COUNT(DISTINCT h.id) FROM link l JOIN household h ON h.id = l.household_id
 WHERE l.kind = 'household' AND l.end_on BETWEEN :s AND :a AND l.end_on < :a
   AND (h.retired_on IS NULL OR h.retired_on > :a)
-  AND NOT EXISTS (SELECT 1 FROM link o WHERE o.kind = 'household' AND o.household_id = h.id
+  AND NOT EXISTS (SELECT 1 FROM link o WHERE +o.kind = 'household' AND o.household_id = h.id
                   AND o.start_on <= :a AND (o.end_on IS NULL OR o.end_on >= :a))""",
     # enterprises (communities) linked for a cadence and not visited this year, each once
     "parties": """

@@ -937,7 +937,7 @@ LONG_SHEETS = {"cadres": "按干部", "problems": "问题台账", "visits": "走
 DOCUMENT_PHRASES = (
     ("在册干部{}名", "cadres_total"),
     ("开展走访{}次", "visits"),
-    ("共{}人次", "visit_person_times"),
+    ("次、{}人次", "visit_person_times"),
     ("发放联系卡{}张", "contact_cards"),
     ("反映的问题{}件", "problems_raised"),
     ("已解决{}件", "problems_resolved"),

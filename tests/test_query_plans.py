@@ -277,3 +277,16 @@ def test_problems_narrowed_to_a_section_cadre_or_target_are_found_through_its_in
         assert not any("ix_problem_status" in line for line in plan), plan
         if "--as-of" not in args:  # (a past day's problems are built whole, then filtered)
             assert not any(line.startswith("SCAN problem") for line in plan), plan
+
+
+def test_supervise_looks_up_a_households_other_links_by_the_household(
+    year: Any, db_path: Path, statements: Any
+) -> None:
+    """A household whose pairs all ended: its other links are found through its own index,
+    never by walking every household link (``ix_link_kind``) per household — 6.5 s at city
+    scale (100,000 pairs)."""
+    assert year("supervise", "--as-of", "2026-12-31", "-f", "json").code == 0
+    for plan in plans(db_path, statements):
+        for i, line in enumerate(plan[:-1]):
+            if line.startswith("CORRELATED") and "link" in plan[i + 1]:
+                assert "ix_link_kind" not in plan[i + 1], plan

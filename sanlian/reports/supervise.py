@@ -722,7 +722,7 @@ def _unpaired(session: Session, view: CampaignView, period: Period) -> list[Aler
     office, where that section is gone too)."""
     from sqlalchemy import and_, exists, or_, select
 
-    from sanlian.reports.common import between, tables
+    from sanlian.reports.common import between, tables, unindexed
 
     as_of = period.as_of
     if not view.start <= as_of <= view.end:
@@ -732,7 +732,8 @@ def _unpaired(session: Session, view: CampaignView, period: Period) -> list[Aler
     other = t.link.alias("other").c
     paired = exists(
         select(other.id).where(
-            other.kind == "household",
+            # (the kind through no index: each household's links are found by its own)
+            unindexed(other.kind == "household", other.kind),
             other.household_id == h.id,
             other.start_on <= as_of,
             or_(other.end_on.is_(None), other.end_on >= as_of),
