@@ -219,7 +219,10 @@ def _short(text: str) -> str:
 # --- the checks -----------------------------------------------------------------------------
 
 
-def _problems(session: Session, view: CampaignView, as_of: dt.date) -> list[Alert]:
+def _problems(
+    session: Session, view: CampaignView, as_of: dt.date, ids: tuple[int, int] | None = None
+) -> list[Alert]:
+    """The open problems' alerts; ``ids``: only those numbered ``lo < id <= hi`` (a half)."""
     from sqlalchemy import func, or_, select
 
     from sanlian.reports.common import problem_open, tables
@@ -262,6 +265,7 @@ def _problems(session: Session, view: CampaignView, as_of: dt.date) -> list[Aler
             .outerjoin(t.household, t.household.c.id == pr.household_id)
         )
         .where(problem_open(t, as_of))
+        .where(*(() if ids is None else (pr.id > ids[0], pr.id <= ids[1])))
         .order_by(pr.id)
     )
     # ~75,000 open problems at city scale: the loop keeps to local names and plain tuples
@@ -916,32 +920,48 @@ def supervise(
     year: int | None = None,
     split: bool = False,
 ) -> Supervision:
-    """What to urge on ``as_of``. ``split``: the checks other than the problems' worked out by a
-    forked process on the other core meanwhile, when one is worth it (``_forked``: at city
-    scale the problems take 1.1 s, the rest 0.5 s, and their few hundred alerts come back
-    cheaply) — not where a forked process already runs this (``supervise_beside``)."""
+    """What to urge on ``as_of``. ``split``: the problems numbered in the upper half and the
+    other checks worked out by a forked process on the other core meanwhile, when one is
+    worth it (``_forked``: at city scale the problems take 1.1 s, the rest 0.5 s), their
+    alerts sent back as plain tuples; the lower half here — not where a forked process
+    already runs this (``supervise_beside``)."""
+    from sqlalchemy import func, select
+
     from sanlian.reports.common import load_campaign, tables
 
     view, as_of = load_campaign(session, today=today, year=year, as_of=as_of)
     period = Period.of_year(view.campaign.year, as_of)
+    lower = upper = None
+    if split:
+        last = int(session.execute(select(func.max(tables().problem.c.id))).scalar() or 0)
+        lower, upper = (0, last // 2), (last // 2, last)
 
-    def others(reader: Session) -> list[Alert]:
-        return (
-            _cadres(reader, view, period)
+    def others(reader: Session) -> list[tuple[Any, ...]]:
+        found = (
+            (_problems(reader, view, as_of, upper) if upper is not None else [])
+            + _cadres(reader, view, period)
             + _parties(reader, view, period)
             + _households(reader, view, period)
             + _unpaired(reader, view, period)
             + _office(reader, view, period)
         )
+        return [_fields(a) for a in found]  # (pickled far faster than the slotted objects)
 
     with _forked(session, period, others, beside=split) as rest:
-        alerts = _problems(session, view, as_of) + rest()
+        mine = _problems(session, view, as_of, lower)
+        alerts = mine + [Alert(*fields) for fields in rest()]
     return Supervision(
         year=view.campaign.year,
         name=view.campaign.name,
         as_of=as_of,
         groups=group(alerts, _section_order(session, tables())),
     )
+
+
+def _fields(a: Alert) -> tuple[Any, ...]:
+    """An alert's fields in their order (``Alert(*fields)`` makes it again)."""
+    return (a.kind, a.level, a.section_id, a.section, a.actor, a.text, a.days, a.ref, a.item,
+            a.problem)  # fmt: skip
 
 
 BESIDE_MIN_VISITS = 100_000  # visits in the period before a forked process supervises
