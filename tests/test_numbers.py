@@ -5,8 +5,10 @@ removed or its adding undone, and not after a database of an earlier version is 
 from __future__ import annotations
 
 import re
+import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -231,3 +233,42 @@ def test_an_import_numbers_its_records_past_a_removed_one(
     assert base("undo", "--yes").code == 0
     assert rows_of(db_path, "select id from household") == [(1,)]
     assert "编号 5。" in base("household", "add", "李四", "--community", "幸福社区").out
+
+
+def _version_9(cli: Cli, monkeypatch: pytest.MonkeyPatch, *steps: tuple[str, ...]) -> None:
+    """``steps`` run by the program as version 9 left it (no AUTOINCREMENT, no counters)."""
+    with monkeypatch.context() as patch:
+        patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:9])
+        for step in steps:
+            assert cli(*step).code == 0, step
+
+
+@pytest.mark.parametrize("in_shell", [False, True])
+def test_a_restore_between_versions_gives_no_number_twice(
+    cli: Cli,
+    db_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    shell_run: Any,
+    in_shell: bool,
+) -> None:
+    """A version-9 ledger backed up at 1 section, 2 more added, then restored by this
+    version (in the shell too, where the database is kept open): on record, and the next
+    section is 4 — the replaced ledger's numbers are not given again, though neither file
+    kept counters (the backup is upgraded before anything reads it)."""
+    folder = tmp_path / "备份#1"  # (a # in a folder's name cut the file's URI short)
+    folder.mkdir()
+    backup = folder / "早上.db"
+    _version_9(cli, monkeypatch, ("init", "--year", "2026"), ("section", "add", "甲科"))
+    shutil.copyfile(db_path, backup)
+    _version_9(cli, monkeypatch, ("section", "add", "乙科"), ("section", "add", "丙科"))
+    lines = ("campaign show", f"db restore '{backup}' --yes", "section add 丁科")
+    if in_shell:
+        result = shell_run(*lines)
+        assert result.code == 0, result
+        assert "已用" in result.out and "已添加科室“丁科”，编号 4" in result.out, result
+    else:
+        assert cli("db", "restore", backup, "--yes").code == 0
+        assert "编号 4" in cli("section", "add", "丁科").out
+    entries = cli("history", "-n", "2", "-f", "json").json()
+    assert [e["command"] for e in entries] == ["section add", "db restore"]

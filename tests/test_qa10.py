@@ -461,8 +461,8 @@ def test_selfcheck_docx_says_a_partial_list_of_activities_is_partial(
         for p in text
     ), text
     org = next(p for p in text if "企业共同过组织生活2次" in p)
-    assert "共同过组织生活2次，其中七一前2次：4月2日与幸福社区" in org, org
-    assert org.endswith("。") and "等。" not in org
+    assert "共同过组织生活2次：4月2日与幸福社区" in org, org
+    assert org.endswith("。其中七一前2次。") and "等。" not in org
 
 
 def test_namesakes_are_told_apart_in_the_workbook_ledgers_and_examples(

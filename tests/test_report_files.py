@@ -731,3 +731,25 @@ def test_a_report_says_whose_thing_it_is_and_no_instruction_to_the_office() -> N
         said("leader_no_enterprise", "顾明", "尚未联系企业（领导班子成员应联系 1—3 家）")
         == "顾明尚未联系企业（领导班子成员应联系1—3家）"
     )
+
+
+def test_households_the_office_took_over_are_cut_like_any_other_kind() -> None:
+    """Unpaired households of sections gone are the office's: not its handful of checklist
+    items listed whole (a reorganisation may leave thousands), but the first five."""
+    from types import SimpleNamespace
+
+    from sanlian.io.report_docx import problem_paragraphs
+    from sanlian.reports.supervise import Alert
+
+    text = "联系户王{}（幸福社区）自7月1日起没有结对干部，须另行安排干部结对"
+    alerts = [
+        Alert("household_unpaired", "urge", None, "领导小组办公室", "领导小组办公室",
+              text.format(i), ref=i)
+        for i in range(8)
+    ]  # fmt: skip
+    detail = SimpleNamespace(
+        supervision=SimpleNamespace(alerts=tuple(alerts)), report=SimpleNamespace(year=2026)
+    )
+    (said,) = problem_paragraphs(detail, per_kind=5)  # type: ignore[arg-type]
+    assert said.startswith("一是联系户结对方面：联系户王0（幸福社区）自7月1日起没有结对干部；")
+    assert said.endswith("此类共8项，以上为最急的5项。") and "须另行安排" not in said

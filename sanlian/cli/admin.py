@@ -136,6 +136,13 @@ def restore(
         if not typer.confirm(question, default=False):
             raise typer.Abort()
     kept = admin.restore(st.location, source)
+    # the file is another now: opened anew (``sanlian shell`` keeps databases open), so that
+    # a backup of an older version is upgraded before anything below reads it
+    from sanlian.db import engine
+
+    if engine.is_kept(st.location):
+        engine.close_kept()
+        engine.keep_open()
     # on record in the restored ledger: history shows it, and undo stops at it (it does not
     # reach back into the backup's own changes as if the restore had not been)
     summary = render("restore_entry", source=source.name, kept=kept.name if kept else "无")

@@ -291,13 +291,14 @@ def practice_paragraphs(detail: SelfCheckDetail) -> list[tuple[str, str]]:
     texts = {
         "education": activity_item("education", f.education_sessions, "开展群众观念专题教育", "次"),
         "org_life": (
+            # the sessions listed are any of the year's: the share before 1 July said after
             f"与联系社区(村)、企业共同过组织生活{f.org_life_sessions}次"
-            + (
-                f"，其中七一前{f.org_life_before_july}次"
-                if f.org_life_before_july
-                else "，七一前未开展"
-            )
             + _listed(acts, "org_life", f.org_life_sessions)
+            + (
+                f"其中七一前{f.org_life_before_july}次。"
+                if f.org_life_before_july
+                else "七一前未开展。"
+            )
             if f.org_life_sessions
             else "尚未与联系社区(村)、企业共同过组织生活。该项尚未开展，须抓紧组织。"
         ),
@@ -337,8 +338,12 @@ def practice_paragraphs(detail: SelfCheckDetail) -> list[tuple[str, str]]:
             else "尚无解决的问题。该项尚未完成，须抓紧办理。"
         ),
         "conflict": (
-            f"帮助联系社区(村)、企业排查矛盾纠纷{f.conflicts_raised}件，"
-            + (f"化解{f.conflicts_resolved}件。" if f.conflicts_resolved else "尚未化解。")
+            (
+                f"帮助联系社区(村)、企业排查矛盾纠纷{f.conflicts_raised}件，"
+                + (f"化解{f.conflicts_resolved}件。" if f.conflicts_resolved else "尚未化解。")
+                if f.conflicts_raised
+                else f"化解以前年度排查的矛盾纠纷{f.conflicts_resolved}件。"
+            )
             + examples(detail.conflict_examples)
             if f.conflicts_raised or f.conflicts_resolved
             else "尚未排查出矛盾纠纷。"
@@ -363,6 +368,8 @@ REPORT_TEXT = {
 # a sentence that begins with a thing of whom it concerns (李娜的联系户王家…, 李娜的帮扶对子…):
 # the rest say what the person (or section) has not done (李娜已30天没有走访)
 OWNED = ("联系户", "联系企业", "联系社区", "帮扶对子")
+# the office's own items, a handful (all of them listed): not households it took over
+CHECKLIST_KINDS = {"phase_item", "phase_item_soon", "eight_one", "org_life_missed", "org_life_soon"}
 SECTION_KINDS = {"section_no_community", "household_unpaired"}  # actor: a section, not a cadre
 NAMES_LISTED = 10  # people named in one paragraph of 三、存在的问题 before "等 N 名"
 
@@ -419,9 +426,7 @@ def problem_paragraphs(detail: SelfCheckDetail, per_kind: int = 5) -> list[str]:
         people = [a.actor for a in items if a.actor != OFFICE]
         common = _said_by_all(texts, year) if len(people) == len(items) > 1 else None
         # the office's checklist items, a handful: all of them; problems: the most urgent
-        shown = (
-            len(items) if all(a.problem is None and a.actor == OFFICE for a in items) else per_kind
-        )
+        shown = len(items) if all(a.kind in CHECKLIST_KINDS for a in items) else per_kind
         if common is not None:
             named = "、".join(people[:NAMES_LISTED])
             if len(people) > NAMES_LISTED:

@@ -175,7 +175,7 @@ def _backup_api(
     if connection is not None:
         src = connection
     elif read_only:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=timeout)
+        src = sqlite3.connect(_read_only_uri(Path(source)), uri=True, timeout=timeout)
     else:
         src = sqlite3.connect(source, timeout=timeout)
     try:
@@ -463,7 +463,7 @@ def _years_of(con: sqlite3.Connection) -> list[int]:
 
 @contextlib.contextmanager
 def _read_only(path: Path) -> Iterator[sqlite3.Connection]:
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    con = sqlite3.connect(_read_only_uri(path), uri=True)
     try:
         yield con
     finally:
@@ -487,7 +487,7 @@ def verify(path: Path) -> int:
     if header != SQLITE_HEADER:
         raise RuleError("restore_not_sqlite", path=path)
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = sqlite3.connect(_read_only_uri(path), uri=True)
         try:
             problems = [r[0] for r in con.execute("pragma integrity_check(5)")]
             if problems != ["ok"]:
@@ -633,26 +633,63 @@ def carry_numbers(session: Session, kept: Path) -> None:
     """After a restore: the numbers the replaced ledger (``kept``) gave out are not given again
     by the restored one — an export of the replaced ledger re-imported would otherwise update
     other records under the same 台账编号. Each table's next number goes past the larger of
-    the two ledgers' (``dbcopy.numbers_used``); a replaced file that cannot tell (unreadable,
-    or too old to have kept them) gives none."""
-    from sqlalchemy import create_engine
-    from sqlalchemy.exc import SQLAlchemyError
-
+    the two ledgers' (``dbcopy.numbers_used`` for the restored one; ``_numbers_in`` for the
+    replaced file, of whatever version)."""
     from sanlian.services.dbcopy import fix_sequences, numbers_used
 
     conn = session.connection()
     if conn.dialect.name != "sqlite":
         return
-    engine = create_engine(f"sqlite:///file:{kept}?mode=ro&uri=true")
-    try:
-        with engine.connect() as replaced:
-            theirs = numbers_used(replaced)
-    except SQLAlchemyError:
-        theirs = {}
-    finally:
-        engine.dispose()
+    theirs = _numbers_in(kept)
     ours = numbers_used(conn)
     fix_sequences(conn, {k: max(theirs.get(k, 0), ours.get(k, 0)) for k in theirs.keys() | ours})
+
+
+def _numbers_in(path: Path) -> dict[str, int]:
+    """The largest number each numbered table of the database file ``path`` gave out, as far
+    as it can tell: its largest id, its ``sqlite_sequence`` (migration 10 on) and the ids its
+    journal names (``last_record_id`` where it has one); nothing where it cannot be read."""
+    from sanlian.services.dbcopy import numbered_tables
+
+    found: dict[str, int] = {}
+    try:
+        con = sqlite3.connect(_read_only_uri(path), uri=True)
+    except sqlite3.Error:
+        return found
+    try:
+        names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "sqlite_sequence" in names:
+            found.update(
+                (str(n), int(v)) for n, v in con.execute("SELECT name, seq FROM sqlite_sequence")
+            )
+        columns = (
+            {r[1] for r in con.execute("PRAGMA table_info(journal_change)")}
+            if "journal_change" in names
+            else set()
+        )
+        for table in numbered_tables():
+            highest = [found.get(table, 0)]
+            if table in names:
+                highest.append(con.execute(f'SELECT max(id) FROM "{table}"').fetchone()[0] or 0)
+            for column in ("record_id", "last_record_id"):
+                if column in columns:
+                    row = con.execute(
+                        f"SELECT max({column}) FROM journal_change WHERE table_name = ?", (table,)
+                    ).fetchone()
+                    highest.append(row[0] or 0)
+            if max(highest):
+                found[table] = int(max(highest))
+    except sqlite3.Error:
+        pass
+    finally:
+        con.close()
+    return found
+
+
+def _read_only_uri(path: Path) -> str:
+    """A SQLite URI opening ``path`` read-only, its name quoted (``#``, ``?`` and ``%`` in a
+    folder's name cut a bare ``file:`` URI short)."""
+    return path.resolve().as_uri() + "?mode=ro"
 
 
 def _refusal(exc: sqlite3.Error, path: Path) -> DatabaseError:

@@ -63,6 +63,11 @@ def _sequence(conn: Connection, table: Table) -> str | None:
     return found.scalar()
 
 
+def numbered_tables() -> list[str]:
+    """The tables whose numbers are never given twice (AUTOINCREMENT on SQLite)."""
+    return [t.name for t in tables() if t.dialect_kwargs.get("sqlite_autoincrement")]
+
+
 def numbers_used(conn: Connection) -> dict[str, int]:
     """The largest number each table has given out: its sequence's (a record removed since
     may have had it), or a larger one its change journal names (a database migrated from
