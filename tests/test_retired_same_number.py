@@ -142,7 +142,7 @@ def test_db_check_names_two_records_of_one_number(gone: Cli, db_path: Path) -> N
     execute_sql(
         db_path,
         "INSERT INTO cadre (name, section_id, gender, id_number, is_leader, party, role, "
-        f"created_at) VALUES ('周杰', 2, 'male', '{MAN}', 0, 'member', 'member', "
+        f"created_at) VALUES ('周杰', 2, 'male', '{MAN}', FALSE, 'member', 'member', "
         "'2026-03-09 08:00:00')",
     )
     result = gone("db", "check", "-f", "json")
