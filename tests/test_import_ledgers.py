@@ -531,6 +531,15 @@ def test_research_imported(base: Cli, db_path: Path, tmp_path: Path) -> None:
     assert "对应多条记录" in result.err and "完成日期        “日期”不能为空" in result.err
 
 
+def test_research_import_takes_the_date_column_as_research_add_names_it(
+    base: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    """``research add`` asks for 报告日期: a sheet headed so is read, not refused."""
+    rows = [["姓名", "题目", "报告日期"], ["单丽", "关于小微企业融资难的调研", "2026-05-01"]]
+    assert "新增 1" in ok(base, "research", "import", write_csv(tmp_path / "r.csv", rows)).out
+    assert rows_of(db_path, "select written_on from research") == [("2026-05-01",)]
+
+
 def test_records_dated_after_today_are_refused_on_import(base: Cli, tmp_path: Path) -> None:
     rows = [["姓名", "报告题目", "完成日期"], ["单丽", "明天才写的调研", "2026-06-16"]]
     result = base("research", "import", write_csv(tmp_path / "未来.csv", rows))

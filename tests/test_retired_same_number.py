@@ -78,9 +78,16 @@ def test_restore_brings_a_retired_cadre_back(
     ok(gone, "section", "remove", "三科", "--force", "--date", "3-10")
     result = unchanged(lambda: gone("cadre", "restore", "赵六"))
     assert result.err == (
-        "干部“赵六”（编号 6）所在的科室“三科”已停用；请先用 sanlian cadre edit 6 --section "
-        "改到在用的科室，再恢复。\n"
+        "干部“赵六”（编号 6）所在的科室“三科”已停用；请先用 sanlian section restore 3 恢复该科室，"
+        "或用 sanlian cadre edit 6 --section 改到在用的科室，再恢复。\n"
     )
+    # either way named works: the section brought back first ...
+    ok(gone, "section", "restore", "3")
+    ok(gone, "cadre", "restore", "赵六")
+    assert rows_of(db_path, "SELECT retired_on FROM cadre WHERE id = 6") == [(None,)]
+    ok(gone, "undo", "--yes")
+    ok(gone, "undo", "--yes")
+    # ... or the cadre moved to a section in use
     ok(gone, "cadre", "edit", "赵六", "--section", "综合科")
     ok(gone, "cadre", "restore", "赵六")
     ok(gone, "undo", "--yes")  # the restore undone: retired again

@@ -397,6 +397,22 @@ def test_complete_names_by_pinyin_and_initials(base: Cli) -> None:
     assert complete("activity list --partner q") == [("前河湾村", "社区(村) [2]")]
 
 
+def test_restore_completes_the_retired_records_and_only_them(base: Cli) -> None:
+    """``KIND restore`` takes a retired record: those are offered, and no longer elsewhere."""
+    research = ("research", "add", "--cadre", "单丽", "--title", "调研", "--date", "6-1")
+    assert base(*research).code == 0  # a record of hers: she is retired, not deleted
+    assert base("cadre", "remove", "单丽", "--force").code == 0
+    assert complete("cadre restore ") == [("单丽", "干部 [3]")]
+    assert complete("cadre restore sl") == [("单丽", "干部 [3]")]
+    assert complete("cadre restore zw") == []  # both 张伟 are in use
+    assert complete("visit add --cadre sl") == []
+    assert ("单丽", "干部 [3]") not in complete("cadre show ")
+    assert complete("household restore ") == []
+    assert base("cadre", "restore", "单丽").code == 0
+    assert complete("cadre restore ") == []
+    assert complete("visit add --cadre sl") == [("单丽", "干部 [3]")]
+
+
 def test_a_tab_offers_the_first_names_in_order_and_tells_namesakes_past_them(
     base: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1005,7 +1005,9 @@ class ShellCompleter:
         if argument.name == "ref":
             group = self._group_of(command)
             if group in REF_KINDS:
-                return self._names_for((group,), current, start, positional=True)
+                # ``restore`` brings back a retired record: those are the names it takes
+                kind = RETIRED + group if command.name == "restore" else group
+                return self._names_for((kind,), current, start, positional=True)
         if argument.name == "kind" and self._group_of(command) == "activity":
             from sanlian.i18n.labels import ACTIVITY_KIND
 
@@ -1074,7 +1076,7 @@ class ShellCompleter:
                 if len(found) >= NAMES_SHOWN:  # one more than the menu holds: say so
                     found.append(("", 0, render("shell_more_names", shown=NAMES_SHOWN)))
                     return found
-                label = f"{KIND_LABEL[kind]} [{ref_id}]"
+                label = f"{KIND_LABEL[kind.removeprefix(RETIRED)]} [{ref_id}]"
                 if counts[name] > 1:  # namesakes: the number names one, the place tells which
                     found.append((str(ref_id), start, f"{name}（{place or label}）"))
                 elif positional and name.startswith("-"):
@@ -1124,7 +1126,8 @@ class ShellCompleter:
         self, wait: float | None = None
     ) -> dict[str, tuple[list[tuple[str, int, str, str]], dict[str, int]]]:
         """Per kind, the active records (name, id, pinyin keys each after a ``KEY_MARK``,
-        place) and how many records bear each name; read again when the database changed,
+        place) and how many records bear each name (the retired ones apart, under
+        ``RETIRED`` + the kind, for ``restore``); read again when the database changed,
         by this shell or another program (a server's also once a minute). One
         caller reads them at a time: a Tab pressed while ``preload`` reads waits for it, up
         to ``wait`` seconds (``NAMES_WAIT``; -1: as long as it takes), then offers the names read before.
@@ -1210,6 +1213,7 @@ def _server_stamp(location: str) -> tuple[object, ...]:
     return ("clock", int(time.monotonic() // 2))
 
 
+RETIRED = "retired:"  # before a kind: its retired records, which ``KIND restore`` completes
 KEY_MARK = "\x01"  # before each pinyin key of a record, joined: never in a name or a key
 # How long a Tab waits for the names being read in the background (seconds), and how long
 # their reading waits for another program's write lock (milliseconds): a Tab never freezes the
@@ -1224,7 +1228,7 @@ def _read_names(
     location: str,
 ) -> dict[str, tuple[list[tuple[str, int, str, str]], dict[str, int]]]:
     """``ShellCompleter._load_names``'s reading: each kind's active records in the order of
-    their ids, with their keys joined by the database (one query a kind, the keys found
+    their ids (and apart, its retired ones), with their keys joined by the database (one query a kind, the keys found
     through their ``ref_id`` index: at city 0.26 s, where grouping 430,000 keys in Python
     took 0.85 s) and their place (a cadre's section, a household's community, a
     community's township: what tells namesakes apart)."""
@@ -1273,21 +1277,23 @@ def _read_kinds(
             other: Any = REGISTRY_MODELS[parent].__table__  # type: ignore[attr-defined]
             source = table.outerjoin(other, other.c.id == table.c[column])
             place = other.c.name
+        # on the roster today: one leaving tomorrow (retired with a record of today) still is
+        active = or_(table.c.retired_on.is_(None), table.c.retired_on > today)
         query = (
-            select(table.c.name, table.c.id, joined, place)
+            select(table.c.name, table.c.id, joined, place, active)
             .select_from(source)
-            # on the roster today: one leaving tomorrow (retired with a record of today) still is
-            .where(or_(table.c.retired_on.is_(None), table.c.retired_on > today))
             .order_by(table.c.id)
         )
-        records = [
-            (name, ref_id, found or "", str(where or ""))
-            for name, ref_id, found, where in conn.execute(query)
-        ]
-        counts: dict[str, int] = {}
-        for name, *_rest in records:
-            counts[name] = counts.get(name, 0) + 1
-        names[kind] = (records, counts)
+        groups: dict[str, list[tuple[str, int, str, str]]] = {kind: [], RETIRED + kind: []}
+        for name, ref_id, found, where, in_use in conn.execute(query):
+            groups[kind if in_use else RETIRED + kind].append(
+                (name, ref_id, found or "", str(where or ""))
+            )
+        for key, records in groups.items():
+            counts: dict[str, int] = {}
+            for name, *_rest in records:
+                counts[name] = counts.get(name, 0) + 1
+            names[key] = (records, counts)
 
 
 __all__ = ["Shell", "ShellCompleter", "history_path", "mask_line", "shell"]

@@ -122,7 +122,7 @@ MESSAGES: dict[str, str] = {
     "duplicate_id_number_retired": "身份证号码与已停用的{kind}“{name}”相同：此人已登记为编号 {id}，{day}停用；如是同一人回来，请用 sanlian {command} restore {id} 恢复（原有记录随之保留），不要再登记一次。",
     "duplicate_uscc_retired": "统一社会信用代码与已停用的企业“{name}”相同：该企业已登记为编号 {id}，{day}停用；如是同一家企业，请用 sanlian enterprise restore {id} 恢复（原有记录随之保留），不要再登记一次。",
     "restore_not_retired": "{kind}“{name}”（编号 {id}）没有停用，不需要恢复。",
-    "restore_place_retired": "{kind}“{name}”（编号 {id}）所在的{place_kind}“{place}”已停用；请先用 sanlian {command} edit {id} {option} 改到在用的{place_kind}，再恢复。",
+    "restore_place_retired": "{kind}“{name}”（编号 {id}）所在的{place_kind}“{place}”已停用；请先用 sanlian {place_command} restore {place_id} 恢复该{place_kind}，或用 sanlian {command} edit {id} {option} 改到在用的{place_kind}，再恢复。",
     "retired_namesake": "提示：同一{place}有已停用的同名{kind}“{name}”（编号 {id}，{day}停用）；如是同一人调回，请用 sanlian {command} restore {id} 恢复原记录（连同其历史），并用 sanlian {command} remove {new} 删除刚登记的这条。",
     "restored": "已恢复{kind}“{name}”（编号 {id}），可以再用于新记录；停用时结束的联系没有恢复，需要时请用 sanlian link 重新建立。恢复后它视为一直在册：查看停用期间某一天的统计和督促（--as-of）也按在册计算。",
     "duplicate_uscc": "统一社会信用代码与企业“{name}”（编号 {id}）相同，请核对是否重复登记。",

@@ -4926,7 +4926,7 @@ def research_fields() -> tuple[Field, ...]:
             "日期",
             "date",
             required=True,
-            aliases=("撰写日期", "完成日期", "时间", "报送日期"),
+            aliases=("报告日期", "调研日期", "撰写日期", "完成日期", "时间", "报送日期"),
             help_text=DATE_HELP,
             example="2026-09-30",
         ),

@@ -388,6 +388,8 @@ def restore(session: Session, kind: str, ref: str) -> Any:
                 id=record.id,
                 place_kind=KINDS[where_kind].label,
                 place=where.name,
+                place_command=where_kind,
+                place_id=where.id,
                 command=kind,
                 option="--section" if kind == "cadre" else "--community",
             )
