@@ -301,6 +301,82 @@ def test_a_colleagues_file_of_the_same_name_is_not_ones_own(
     assert _title(base, "单丽") == "科员" and _title(base, "曾强") == "副科长"
 
 
+def test_two_copies_of_one_export_handed_back_under_its_name_keep_each_others_changes(
+    base: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One export sent to two sections, each copy edited and handed back as 干部.xlsx: the
+    second imported does not put back what the first changed (it holds the value of then)."""
+    import shutil
+
+    assert base("cadre", "edit", "单丽", "--title", "科员").code == 0
+    path = tmp_path / "干部.xlsx"
+    _exported(base, monkeypatch, "cadre", path)
+    first, second = tmp_path / "a" / "干部.xlsx", tmp_path / "b" / "干部.xlsx"
+    for copy in (first, second):
+        copy.parent.mkdir()
+        shutil.copyfile(path, copy)
+    _set_cell(first, 3, "职务", "副科长")  # 单丽, by the first section
+    _set_cell(second, 4, "职务", "科长")  # 曾强, by the second
+    assert base("cadre", "import", first).code == 0
+    _at(monkeypatch, T0 + dt.timedelta(hours=2))
+    result = base("cadre", "import", second)
+    assert result.code == 0 and "新增 0，更新 1" in result.out, result
+    assert "第 4 行：“职务”在这份文件写出" in result.err  # 单丽 is data row 3, line 4
+    assert "另一份同名、同时写出的文件" in result.err and "没有用它改回" in result.err
+    assert _title(base, "单丽") == "副科长" and _title(base, "曾强") == "科长"
+    # the clerk's own copy imported again, the value it wrote kept in it: nothing to say
+    result = base("cadre", "import", first)
+    assert result.code == 0 and "没有用它改回" not in result.err, result
+    assert _title(base, "单丽") == "副科长" and _title(base, "曾强") == "科长"
+
+
+def test_a_row_naming_a_record_registered_after_the_file_was_written_is_refused(
+    base: Cli, tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another ledger's export (last year's, kept in the same folder): its 台账编号 5 names a
+    cadre registered here after it was written, and a name a character away (王芳 for 王刚)
+    is no typo of it. Before, 王芳's record was rewritten as 王刚's."""
+    path = tmp_path / "干部.xlsx"
+    _exported(base, monkeypatch, "cadre", path)
+    assert base("cadre", "add", "王芳", "--section", "综合科", "--gender", "女").code == 0
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    sheet = book.active
+    headers = [c.value for c in sheet[1]]
+    values = {"台账编号": 5, "姓名": "王刚", "科室": "办公室"}
+    sheet.append([values.get(h) for h in headers])
+    book.save(path)
+    before = dump(db_path)
+    result = base("cadre", "import", path)
+    assert result.code == 1, result
+    assert (
+        "“台账编号”5 是干部“王芳”，它在这份文件写出（" in result.err
+        and "之后才登记，本行“王刚”不会是它" in result.err
+    ), result.err
+    assert dump(db_path) == before
+
+
+def test_a_name_a_different_sound_away_is_another_person(
+    base: Cli, tmp_path: Path, db_path: Path, unchanged: Any
+) -> None:
+    """A typo is a character of the same sound (单莉 for 单丽); 曾刚 for 曾强 is someone else,
+    and so is a row of the other gender."""
+    from tests.test_import_ledgers import write_csv as csv_file
+
+    assert base("cadre", "edit", "曾强", "--gender", "男").code == 0
+    rows = [["台账编号", "姓名", "科室"], ["4", "曾刚", "办公室"]]
+    result = unchanged(lambda: base("cadre", "import", csv_file(tmp_path / "a.csv", rows)))
+    assert "“台账编号”4 是干部“曾强”，本行却是“曾刚”，不像同一条记录" in result.err
+    rows = [["台账编号", "姓名", "科室", "性别"], ["4", "曾墙", "办公室", "女"]]
+    result = unchanged(lambda: base("cadre", "import", csv_file(tmp_path / "b.csv", rows)))
+    assert "本行却是“曾墙”" in result.err
+    rows = [["台账编号", "姓名", "科室", "性别"], ["4", "曾墙", "办公室", "男"]]
+    result = base("cadre", "import", csv_file(tmp_path / "c.csv", rows))
+    assert result.code == 0 and "更新 1" in result.out, result
+    assert base("cadre", "show", "4", "-f", "json").json()["name"] == "曾墙"
+
+
 def test_a_field_changed_and_changed_back_since_is_the_files_to_change(
     base: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

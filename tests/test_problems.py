@@ -604,9 +604,15 @@ def test_reopening_says_the_withdrawn_money_and_measures_leave_the_statistics(
 
 
 def test_problem_edit_owner_after_the_owner_is_retired(raised: Cli, unchanged: Unchanged) -> None:
+    # one of hers already resolved: nothing to hand over, so not listed unless asked for
+    ok(raised, "problem", "add", "--household", "王秀英", "--category", "就学", "--text", "远",
+       "--owner", "单丽", "--date", "4-2")  # fmt: skip
+    ok(raised, "problem", "resolve", "2", "--how", "协调", "--date", "4-3")
     ok(raised, "cadre", "remove", "单丽", "--force")
     rows = problems(raised, "--owner-retired")
     assert [(r["id"], r["owner"], r["owner_retired"]) for r in rows] == [(1, "单丽", True)]
+    rows = problems(raised, "--owner-retired", "--status", "已解决")
+    assert [(r["id"], r["owner_retired"]) for r in rows] == [(2, True)]
     assert "单丽（已停用）" in ok(raised, "problem", "list").out
     result = unchanged(lambda: raised("problem", "edit", "1", "--owner", "单丽"))
     assert "已停用" in result.err and "在册干部" in result.err

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -233,6 +235,26 @@ def test_a_number_is_no_name(value: str, shown: str) -> None:
     )
     for kept in ("第3网格", "2026年新村", "A座101", "张伟2"):
         assert validate.name(kept, "名称") == kept
+
+
+@pytest.mark.parametrize("value", ["刘?", "刘？", "李\ufffd", "王 ?明"])
+def test_a_name_with_a_lost_character_is_refused(value: str) -> None:
+    """A rare character Excel could not keep in a GBK CSV becomes ?, bytes read in the wrong
+    encoding become �: such a name would go into the ledger corrupted."""
+    with pytest.raises(ValidationError) as info:
+        validate.name(value, "姓名")
+    assert info.value.message.startswith("“姓名”“") and "是丢失了的字" in info.value.message
+
+
+def test_a_gbk_csv_that_lost_a_rare_character_is_refused(
+    base: Any, tmp_path: Path, unchanged: Any
+) -> None:
+    source = tmp_path / "花名册.csv"
+    source.write_bytes("姓名,科室\n刘?,综合科\n".encode("gbk"))
+    result = unchanged(lambda: base("cadre", "import", source))
+    assert result.code == 1 and "“姓名”“刘?”中有“?”或“�”" in result.err
+    result = unchanged(lambda: base("cadre", "add", "王?", "--section", "综合科"))
+    assert result.code == 1 and "是丢失了的字" in result.err
 
 
 @pytest.mark.parametrize(

@@ -493,7 +493,9 @@ def list_(
     owner_retired: Annotated[
         bool,
         typer.Option(
-            "--owner-retired", help="只列责任人已停用的（可用 problem edit --owner 改派）。"
+            "--owner-retired",
+            help="只列责任人已停用、尚未办结的（待改派，可用 problem edit --owner 改派）；"
+            "加 --status 列这一状态的（如已解决的）。",
         ),
     ] = False,
     section: Annotated[
@@ -530,6 +532,8 @@ def list_(
         and not set(problems.status_keys(status)) & set(problems.OPEN)
     ):
         raise ValidationError("list_overdue_finished", status=status)
+    if owner_retired and status is None:  # what is to be handed over: not what is done
+        status = "open"
     st = state()
     limit = screen_rows(fmt_value(fmt), output)  # a terminal: the first rows and the count
     # to stdout: written out once the session has ended (no read lock held on a slow pipe)

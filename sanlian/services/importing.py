@@ -913,8 +913,9 @@ def written_note(at: dt.datetime) -> str:
     return f"（文件由 sanlian 写于 {aware.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S} UTC）"
 
 
-# a change journaled since a file was written: (entry, when, the values before, after)
-Since = tuple[int, dt.datetime, dict[str, Any], dict[str, Any]]
+# a change journaled since a file was written: (entry, when, the values before, after, whether
+# an import of a workbook of the same name and writing — this file, or a copy of it — made it)
+Since = tuple[int, dt.datetime, dict[str, Any], dict[str, Any], bool]
 
 
 def _local(moment: dt.datetime) -> str:
@@ -993,9 +994,10 @@ class Importer:
         """``changes`` of a record named by its 台账编号, less those an old export would undo:
         a cell that still holds what the record had when sanlian wrote the file, while the
         ledger has changed it since (a colleague's ``edit``, an ``undo``), would put the old
-        value back; it is left out, with a note. A cell changed in the file to a third value
-        is refused: both were changed, unless the ledger has it as it was then (changed and
-        changed back: ``record``'s value). (Only a workbook sanlian wrote says when it was
+        value back; it is left out, with a note. So is one a copy of the same export put back
+        (sent to two sections, both handed back under its name: the first imported changed
+        it). A cell changed in the file to a third value is refused: both were changed, unless
+        the ledger has it as it was then (changed and changed back: ``record``'s value). (Only a workbook sanlian wrote says when it was
         written; ``columns``: a change's key → its column, where they differ; ``edit``: the
         command that changes it, where that is not ``edit``.)"""
         if self.written_at is None or not changes:
@@ -1009,24 +1011,35 @@ class Importer:
         kept = dict(changes)
         for key, value in changes.items():
             column = (columns or {}).get(key, key)
-            first = next(
-                ((i, at, b) for i, at, b, a in later if column in a and a[column] != b.get(column)),
-                None,
-            )
-            if first is None:
+            touched = [
+                (i, at, b, a, own)
+                for i, at, b, a, own in later
+                if column in a and a[column] != b.get(column)
+            ]
+            if not touched:
+                continue
+            said: dict[str, Any] = {"field": label(key), "written": _local(self.written_at)}
+            # What the row may hold unchanged since: the value when the file was written, and
+            # what an import of a workbook of this name and writing wrote (the clerk's working
+            # copy, imported before: it holds that). Such a row would put an old value back:
+            # left out, with a note naming the change that gave the ledger its value — another
+            # import of that workbook (most likely a copy of one export, handed back by another
+            # section under the same name) or a change made in the ledger.
+            old = [journal.decode(model, column, touched[0][2].get(column))]
+            old += [journal.decode(model, column, a.get(column)) for *_e, a, own in touched if own]
+            if value in old:
+                entry, at, _b, _a, own = touched[-1]
+                del kept[key]
+                said.update(entry=entry, at=_local(at))
+                notes.append(render("import_copy_kept" if own else "import_newer_kept", **said))
+                continue
+            first = next(((i, at, b) for i, at, b, _a, own in touched if not own), None)
+            if first is None:  # changed further in the working copy: the clerk's change
                 continue
             entry, at, before = first
-            said = {
-                "field": label(key),
-                "written": _local(self.written_at),
-                "entry": entry,
-                "at": _local(at),
-            }
-            then = journal.decode(model, column, before.get(column))
-            if then == value:
-                del kept[key]
-                notes.append(render("import_newer_kept", **said))
-            elif record is None or getattr(record, column, then) != then:
+            said.update(entry=entry, at=_local(at))
+            then = journal.decode(model, column, before.get(column))  # (≠ value: not old)
+            if record is None or getattr(record, column, then) != then:
                 how = edit or ("" if self.kind == "research" else f"{self.kind} edit 直接修改")
                 said["edit"] = f"用 sanlian {how}，或" if how else ""
                 raise ValidationError("import_changed_since", column=column, **said)
@@ -1037,20 +1050,22 @@ class Importer:
         (entry, when, the values before, after), oldest first; read once."""
         if table not in self._since:
             found: dict[int, list[Since]] = {}
-            for record_id, entry_id, at, before, later in self._journaled_since(table, "update"):
+            updates = self._journaled_since(table, "update", own=True)
+            for record_id, entry_id, at, before, later, own in updates:
                 if record_id is not None:
-                    found.setdefault(int(record_id), []).append((entry_id, at, before, later))
+                    found.setdefault(int(record_id), []).append((entry_id, at, before, later, own))
             self._since[table] = found
         return self._since[table]
 
     def _journaled_since(
-        self, table: str, *actions: str, where: Any = None
-    ) -> list[tuple[int | None, int, dt.datetime, dict[str, Any], dict[str, Any]]]:
+        self, table: str, *actions: str, where: Any = None, own: bool = False
+    ) -> list[tuple[int | None, int, dt.datetime, dict[str, Any], dict[str, Any], bool]]:
         """The changes of ``table`` (of those ``actions``) journaled after the file was
-        written: (record, entry, when, before, after), oldest first. An undone change is left
-        out with its undo; an undo of a change from before is in (the file holds what it
-        undid); so are imports, but those of this very file (the clerk's working copy imported
-        again: what it wrote is what the file holds)."""
+        written: (record, entry, when, before, after, whether an import of a workbook of this
+        name and writing made it), oldest first. An undone change is left out with its undo;
+        an undo of a change from before is in (the file holds what it undid); so are imports,
+        but — unless ``own`` — those of a workbook of this name and writing (the clerk's working
+        copy imported again: what it wrote is what the file holds)."""
         from sqlalchemy import and_, exists, or_, select
 
         from sanlian.db.journal import _loads
@@ -1093,18 +1108,19 @@ class Importer:
         )
         if where is not None:
             stmt = stmt.where(where(change))
-        own = (f"从 {self.file_name} 导入", written_note(self.written_at))
-        return [
-            (record_id, int(entry_id), at, _loads(before) or {}, _loads(later) or {})
-            for record_id, entry_id, at, command, summary, before, later in self.session.execute(
-                stmt
-            )
-            if not (
+        head, tail = f"从 {self.file_name} 导入", written_note(self.written_at)
+        found = []
+        for record_id, entry_id, at, command, summary, before, later in self.session.execute(stmt):
+            mine = (
                 str(command).endswith(" import")
-                and str(summary).startswith(own[0])
-                and str(summary).endswith(own[1])
+                and str(summary).startswith(head)
+                and str(summary).endswith(tail)
             )
-        ]
+            if own or not mine:
+                found.append(
+                    (record_id, int(entry_id), at, _loads(before) or {}, _loads(later) or {}, mine)
+                )
+        return found
 
     def cadres_kept(
         self, visit_id: int, now: list[int], given: list[int], notes: list[str]
@@ -1117,7 +1133,7 @@ class Importer:
             return given
         if self._cadre_changes is None:  # read once: visit → its cadres' changes, in order
             self._cadre_changes = {}
-            for _r, entry, at, before, after in self._journaled_since(
+            for _r, entry, at, before, after, _own in self._journaled_since(
                 "visit_cadre", "insert", "delete"
             ):
                 row = before or after
@@ -1283,6 +1299,22 @@ def insert_search_keys(
         # Core executemany: the same rows as ``insert(SearchKey)`` without the ORM's bookkeeping.
         session.execute(insert(SearchKey.__table__), rows)  # type: ignore[attr-defined]
     return len(rows)
+
+
+def _a_typo(a: str, b: str) -> bool:
+    """Whether a person's name ``b`` may be ``a`` mistyped: one character added or taken away,
+    or one replaced — a Chinese character by one of the same sound (张玮 for 张伟, as a pinyin
+    input method gives it; not 王芳 for 王刚, another person)."""
+    if not _one_apart(a, b):
+        return False
+    if len(a) != len(b):
+        return True
+    x, y = next((p, q) for p, q in zip(a, b, strict=True) if p != q)
+    from sanlian.services.pinyin import _HAN_CHAR, _char_readings
+
+    if not (_HAN_CHAR.match(x) and _HAN_CHAR.match(y)):
+        return True
+    return bool(set(_char_readings(x)) & set(_char_readings(y)))
 
 
 def _one_apart(a: str, b: str) -> bool:
@@ -1638,9 +1670,11 @@ class RegistryImporter(Importer):
     def _same_party(self, record: Any, data: Mapping[str, Any]) -> bool:
         """Whether a row whose 台账编号 names ``record`` can be that record: its name the same,
         or another name where the ID number (credit code) on both says it is the same one, or
-        where none does, a name at most one character away (a typo corrected). Else the row
-        is another party's (an export of another database, a number copied to the wrong row),
-        and taken as an edit it would write one party's details over another's."""
+        where none does, a name at most one character away (a typo corrected: for a person,
+        a character replaced by one of the same sound, as an input method mistypes it, and
+        the gender the same). Else the row is another party's (an export of another
+        database, a number copied to the wrong row), and taken as an edit it would write one
+        party's details over another's."""
         name = data["name"]
         if name == record.name:
             return True
@@ -1648,7 +1682,22 @@ class RegistryImporter(Importer):
         on_file = getattr(record, self.strong) if self.strong else None
         if strong and on_file:
             return bool(strong == on_file)
+        if self.kind in ("cadre", "household"):
+            gender, gender_on_file = data.get("gender"), getattr(record, "gender", None)
+            if gender and gender_on_file and gender != gender_on_file:
+                return False
+            return _a_typo(name, record.name)
         return _one_apart(name, record.name)
+
+    def _newer_than_file(self, record: Any) -> bool:
+        """Whether ``record`` was registered after sanlian wrote the file (its row, naming it
+        by its 台账编号, is then of another ledger's export or of the wrong row)."""
+        if self.written_at is None:
+            return False
+        made = record.created_at
+        made = made if made.tzinfo else made.replace(tzinfo=dt.UTC)
+        # (written to the second: a record of that second may be in the file)
+        return bool(made >= self.written_at + dt.timedelta(seconds=1))
 
     def _other_person(self, record: Any, data: Mapping[str, Any]) -> bool:
         """Whether a row found by its ID number names someone else: a person's name more than
@@ -1994,6 +2043,17 @@ class RegistryImporter(Importer):
                 self._notes(row, result)
                 continue
             record = found[0]
+            if how == RECORD_KEY and self._newer_than_file(record):
+                reason = render(
+                    "import_record_newer",
+                    id=record.id,
+                    kind=self.label,
+                    current=record.name,
+                    name=data["name"],
+                    written=_local(self.written_at),  # type: ignore[arg-type]
+                )
+                refuse(row, RECORD_KEY, reason)
+                continue
             if how == RECORD_KEY and not self._same_party(record, data):
                 refuse(row, RECORD_KEY, self._other_party(record, data))
                 continue

@@ -110,6 +110,10 @@ def name(value: str | None, field: str) -> str:
         clean = _SPACE.sub("", clean)
     elif "\n" in clean:  # a name is one line (a message quotes it, a shell completes it)
         clean = _one_line(clean)
+    if "?" in clean or "\ufffd" in clean:
+        # what a character became that could not be kept: a rare one saved by Excel in a GBK
+        # CSV (?), or bytes read in the wrong encoding (�)
+        raise ValidationError("name_lost_characters", field=field, value=clean)
     if _NUMBER_LIKE.fullmatch(clean):
         # an ID or phone number in the name's column (a row shifted by one cell): stored, it
         # would be shown unmasked as the record's name in every list and file; a date there
