@@ -564,9 +564,17 @@ def test_an_id_number_under_another_persons_name_is_refused(
     )
     assert "本行的姓名却是“牛七”，可能是号码抄错了行" in result.err
     assert "household edit 1 --name 牛七" in result.err
+    # a name of another sound, one character away, is someone else too (王秀芳, not 王秀英)
+    rows = [["户主", "社区(村)", "身份证号"], ["王秀芳", "幸福社区", WOMAN]]
+    result = unchanged(lambda: base("household", "import", write_csv(tmp_path / "d.csv", rows)))
+    assert "本行的姓名却是“王秀芳”，可能是号码抄错了行" in result.err
+    # one of the same sound is a typo put right: renamed, and said so of a person
     rows = [["户主", "社区(村)", "身份证号"], ["王秀瑛", "幸福社区", WOMAN]]
     result = base("household", "import", write_csv(tmp_path / "c.csv", rows))
     assert result.code == 0 and "更新 1" in result.out, result
+    assert (
+        "导入后其姓名改为“王秀瑛”；如不是同一人（号码抄错了行），请用 sanlian undo 撤销本次导入"
+    ) in result.err.replace("\n", "")
 
 
 def test_enterprise_matched_by_credit_code_then_name(

@@ -193,3 +193,28 @@ def test_a_roster_row_of_a_retired_cadres_number_says_restore(
         "“台账编号”5 的干部“周杰”已停用，不能再导入修改；如是同一人（同一单位）又回来了，"
         "请先用 sanlian cadre restore 5 恢复它再导入，否则请删去这一行。"
     ) in result.out.replace("\n", "") + result.err.replace("\n", ""), result
+
+
+def test_a_roster_row_of_a_retired_namesake_in_the_same_section_gets_the_note(
+    gone: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    """``cadre add`` notes a retired namesake of the same section; an import now does too,
+    on the dry run and the real one (a section's roster still listing one transferred back)."""
+    roster = write_csv(tmp_path / "花名册.csv", [["姓名", "科室"], ["周杰", "综合科"]])
+    note = (
+        "第 2 行：提示：同一科室有已停用的同名干部“周杰”（编号 5，2026年3月8日停用）；"
+        "如是同一人回来，应恢复原记录（连同其历史）而不是作为新记录导入："
+        "请用 sanlian cadre restore 5 恢复后再导入这份文件（已经导入的，先用 sanlian undo "
+        "撤销这次导入）。"
+    )
+    assert note in ok(gone, "cadre", "import", roster, "--dry-run").err.replace("\n", "")
+    assert note in ok(gone, "cadre", "import", roster).err.replace("\n", "")
+    # the way it says: undone, restored, imported again — the one record updated
+    ok(gone, "undo", "--yes")
+    ok(gone, "cadre", "restore", "5")
+    result = ok(gone, "cadre", "import", roster)
+    assert "新增 0" in result.out and "提示：同一科室" not in result.err
+    assert rows_of(db_path, "SELECT count(*) FROM cadre WHERE name = '周杰'") == [(1,)]
+    # another section's 周杰: no note
+    other = write_csv(tmp_path / "办公室.csv", [["姓名", "科室"], ["周杰", "办公室"]])
+    assert "提示：同一科室" not in ok(gone, "cadre", "import", other).err

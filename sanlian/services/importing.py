@@ -1400,6 +1400,8 @@ class RegistryImporter(Importer):
         self.pure = self._compiled
         # (key, the kind it names, column) of each reference, for ``complete``
         self._ref_inputs = [(k, ref, c) for k, _l, _r, ref, c in self._inputs if ref is not None]
+        # retired records by (name, place): ``_retired_namesake``
+        self._retired_names: dict[tuple[str, Any], tuple[int, Any]] | None = None
         # A table empty before the import (``_existing_fresh``): the ids of the records this
         # import wrote, by name (those without an ID number or credit code apart) and by that
         # number; the plain indexes dropped meanwhile (their statements, for ``finish``).
@@ -1707,7 +1709,7 @@ class RegistryImporter(Importer):
         return (
             self.kind in ("cadre", "household")
             and name != record.name
-            and not _one_apart(name, record.name)
+            and not _a_typo(name, record.name)
         )
 
     def _label_of(self, key: str) -> str:
@@ -1930,6 +1932,43 @@ class RegistryImporter(Importer):
             )
             result.note(render("import_row_note", line=row.line, note=text), group="namesake")
 
+    def _retired_namesake(self, row: Row, data: Mapping[str, Any], result: ImportResult) -> None:
+        """A note on a new row of a person whose namesake in the same place (a cadre's
+        section, a household's community) is retired: perhaps the same one come back, whom
+        ``restore`` brings back with their history (``cadre add`` says the same)."""
+        from sanlian.services.registry import PLACE_COLUMN
+
+        place = PLACE_COLUMN.get(self.kind)
+        if place is None or self._fresh:
+            return
+        if self._retired_names is None:  # read once: retired records are few
+            model: Any = self.table
+            query = (
+                f'SELECT id, name, "{place}", retired_on FROM "{model.name}" '
+                "WHERE retired_on IS NOT NULL ORDER BY id"
+            )
+            self._retired_names = {
+                (name, where): (int(ref_id), day)
+                for ref_id, name, where, day in self.session.connection().exec_driver_sql(query)
+            }
+        found = self._retired_names.get((data["name"], data.get(place)))
+        if found is None:
+            return
+        from sanlian.reports.common import zh_date
+
+        ref_id, day = found
+        day = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
+        text = render(
+            "import_retired_namesake",
+            place="科室" if self.kind == "cadre" else "社区(村)",
+            kind=self.label,
+            name=data["name"],
+            id=ref_id,
+            day=zh_date(day),
+            command=self.kind,
+        )
+        result.note(render("import_row_note", line=row.line, note=text), group="namesake")
+
     def _notes(self, row: Row, result: ImportResult) -> None:
         for text in row.notes:
             if text.startswith(ZEROS_NOTE):  # a number ending in 000 written: ``_Zeros``
@@ -2041,6 +2080,7 @@ class RegistryImporter(Importer):
                     data["kind"] = community_kind(data["name"])  # as ``community add`` does
                 adds.append((row, data))
                 self._notes(row, result)
+                self._retired_namesake(row, data, result)
                 continue
             record = found[0]
             if how == RECORD_KEY and self._newer_than_file(record):
@@ -2155,7 +2195,8 @@ class RegistryImporter(Importer):
             if "id_number" in changes:
                 self._notes(row, result)
             if how == self.strong and "name" in changes:  # (an enterprise renamed: its code)
-                renamed_by = self._by_code("import_renamed_by_code", how, record, changes["name"])
+                key = "import_renamed_by_id" if how == "id_number" else "import_renamed_by_code"
+                renamed_by = self._by_code(key, how, record, changes["name"])
                 result.note(render("import_row_note", line=row.line, note=renamed_by))
             result.updated += 1
             updates.append({"id": record.id, **changes})
