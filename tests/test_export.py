@@ -163,6 +163,23 @@ def test_masked_listing_cannot_be_imported(people: Cli, tmp_path: Path, unchange
 # --- template ---------------------------------------------------------------------------------
 
 
+def test_a_template_example_row_overwritten_but_for_its_number(
+    base: Cli, tmp_path: Path, unchanged: Any
+) -> None:
+    """The example row written over with a name only: its gender agrees with its ID number
+    (no refusal about the 17th digit), and the example's number is not taken as the person's."""
+    from openpyxl import load_workbook
+
+    path = tmp_path / "模板.xlsx"
+    assert base("template", "cadre", "-o", path).code == 0
+    book = load_workbook(path)
+    book["干部"]["A2"] = "牛三"
+    book.save(path)
+    result = unchanged(lambda: base("cadre", "import", path))
+    assert result.code == 1 and "第 17 位" not in result.err, result
+    assert "“身份证号码”还是模板示例行的号码，不是本人的" in result.err
+
+
 def test_template(cli: Cli, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
@@ -177,7 +194,7 @@ def test_template(cli: Cli, tmp_path: Path) -> None:
         "姓名", "科室", "性别", "职务", "政治面貌", "领导班子成员", "领导小组职务", "手机号码",
         "身份证号码", "备注",
     ]  # fmt: skip
-    assert sheet["I2"].value == "11010519491231002X"
+    assert sheet["I2"].value == "110105194912310011"  # a man's, as 性别 says
     assert sheet["I3"].number_format == "@"  # the ID column is text before anyone types
     assert sheet["H3"].number_format == "@"
     lists = [v.formula1 for v in sheet.data_validations.dataValidation]

@@ -241,7 +241,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "party": "中共党员",
         "is_leader": "否",
         "phone": "13800000000",
-        "id_number": "11010519491231002X",
+        "id_number": "110105194912310011",  # (a man's: the 17th digit odd)
         "note": "示例：导入时自动跳过本行",
     },
     "community": {
@@ -2025,8 +2025,17 @@ class RegistryImporter(Importer):
         def refuse(row: Row, key: str, reason: str) -> None:
             bad.append(BadRow(row.line, row.cells, [self.problem(row, key, reason)]))
 
+        example_id = EXAMPLES.get(self.kind, {}).get("id_number") if self.strong else None
         for row in rows:
             data = row.data
+            if example_id is not None and data.get("id_number") == example_id:
+                # the template's example row overwritten but for its number: not the person's
+                refuse(
+                    row,
+                    "id_number",
+                    render("import_example_number", field=self._label_of("id_number")),
+                )
+                continue
             if row.record_id is not None:  # an export's own row: its number says which record
                 record = by_id.get(row.record_id)
                 if record is None:
