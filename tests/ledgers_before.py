@@ -19,7 +19,22 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sanlian.reports.common import Period, Tables
-from sanlian.reports.ledgers import _date, _state, _target_name, _with_targets
+from sanlian.reports.ledgers import _date, _state
+
+
+def _target_name(t: Tables) -> Any:
+    from sqlalchemy import func
+
+    return func.coalesce(t.community.c.name, t.enterprise.c.name, t.household.c.name)
+
+
+def _with_targets(t: Tables, src: Any, table: Any) -> Any:
+    """``table`` outer-joined to the community, enterprise and household it names."""
+    return (
+        table.outerjoin(t.community, t.community.c.id == src.community_id)
+        .outerjoin(t.enterprise, t.enterprise.c.id == src.enterprise_id)
+        .outerjoin(t.household, t.household.c.id == src.household_id)
+    )
 
 
 def iter_problem_rows(

@@ -15,7 +15,7 @@ from sanlian.cli.options import (
     at_most_id,
     fmt_value,
 )
-from sanlian.cli.output import Col, render_rows
+from sanlian.cli.output import Col, choose_format, render_rows
 from sanlian.i18n.labels import ACTIVITY_KIND, TARGET_KIND
 
 app = typer.Typer(no_args_is_help=True)
@@ -146,9 +146,12 @@ def list_(
     from sanlian.services import activities
 
     st = state()
+    # namesakes told apart (张伟（办公室）), but in JSON: its values are the plain names
+    labelled = choose_format(fmt_value(fmt), output) != "json"
     with st.session() as session:
         rows = activities.listing(
             session,
+            labelled=labelled,
             kind=kind,
             cadre=cadre,
             section=section,

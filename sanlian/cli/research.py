@@ -47,6 +47,7 @@ def add(
 ) -> None:
     """登记一篇调研报告。"""
     from sanlian.i18n.messages import render
+    from sanlian.reports.common import namesake_labels
     from sanlian.services import research
     from sanlian.services.clock import now
     from sanlian.services.validate import mask_numbers_anywhere
@@ -62,10 +63,13 @@ def add(
             now=now(),
             today=st.today,
         )
+        # a namesake told apart (张伟（办公室）), here and in the history
+        labels = namesake_labels(session, "cadre", [record["cadre_id"]])
+        author = labels.get(record["cadre_id"], record["cadre"])
         st.journal(
             session,
             "research add",
-            f"登记调研报告 {record['id']}：{record['cadre']}《{record['title']}》",
+            f"登记调研报告 {record['id']}：{author}《{record['title']}》",
         )
         from sanlian.services.campaign import outside_note
 
@@ -77,7 +81,7 @@ def add(
         render(
             "research_added",
             id=record["id"],
-            cadre=record["cadre"],
+            cadre=author,
             title=mask_numbers_anywhere(record["title"]),  # as research list shows it
         )
     )

@@ -105,6 +105,8 @@ def add(
             today=st.today,
             notes=notes,
         )
+        # the cadres and the target as a clerk reads them: a namesake told apart (张伟（办公室）)
+        record = visits.show(session, visit_id=record["id"], labelled=True)
         st.journal(
             session,
             "visit add",
@@ -183,7 +185,7 @@ def remove(
 
     st = state()
     with st.session(write=True) as session:
-        record = visits.remove(session, visit_id=visit_id, force=force)
+        record = visits.remove(session, visit_id=visit_id, force=force, labelled=True)
         st.journal(
             session,
             "visit remove",
@@ -228,9 +230,11 @@ def list_(
             "date_from": st.optional_date(session, date_from, "开始日期"),
             "date_to": st.optional_date(session, date_to, "结束日期"),
         }
+        # namesakes told apart (张伟（办公室）), but in JSON: its values are the plain names
+        labelled = choose_format(fmt_value(fmt), output) != "json"
         # every visit, to a file or a pipe: written as they are read (a million at city)
         if limit is None and stream_rows(
-            visits.iter_listing(session, **filters),
+            visits.iter_listing(session, labelled=labelled, **filters),
             _cols(fmt, output),
             fmt=fmt_value(fmt),
             output=output,
@@ -240,7 +244,7 @@ def list_(
             reveal=reveal,
         ):
             return
-        rows = visits.listing(session, limit=limit, **filters)
+        rows = visits.listing(session, limit=limit, labelled=labelled, **filters)
         total = len(rows)
         if limit is not None and total >= limit:
             total = visits.listing_count(session, **filters)
@@ -271,8 +275,9 @@ def show(
     from sanlian.services import visits
 
     st = state()
+    labelled = choose_format(fmt_value(fmt), output) != "json"  # as ``visit list``
     with st.session() as session:
-        record = visits.show(session, visit_id=visit_id)
+        record = visits.show(session, visit_id=visit_id, labelled=labelled)
     render_record(
         record,
         SHOW_COLS,

@@ -317,7 +317,7 @@ def _problems(book: _Book, problems: Iterable[tuple[Any, ...]]) -> None:
             pid,
             raised_on,
             TARGET_KIND.get(kind, kind),
-            target,
+            label or target,  # a namesake told apart: 王秀英（和平社区）
             CATEGORIES.get(kind, {}).get(category, category),
             text,
             "是" if is_conflict else "否",
@@ -353,6 +353,7 @@ def _problems(book: _Book, problems: Iterable[tuple[Any, ...]]) -> None:
             how,
             amount_fen,
             measures,
+            label,
         ) in problems
     )
     kinds = ["int", "date", *["text"] * 8, "date", "int", *["date"] * 3, "text", "money", "text"]

@@ -359,7 +359,7 @@ def example_text(
     category = CATEGORIES.get(p.target_kind, {}).get(p.category, p.category)
     owner = p.owner or "联系干部"  # a namesake told apart by the ledger (张伟（办公室）)
     when = md_date(p.resolved_on) if p.resolved_on else ""
-    text = f"{p.target}反映“{p.text}”（{category}），{owner}跟进办理，{when}解决"
+    text = f"{p.named}反映“{p.text}”（{category}），{owner}跟进办理，{when}解决"
     if p.how:
         text += f"：{p.how}"
     extras = []

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from pathlib import Path
 
     from sqlalchemy import ColumnElement, Table
@@ -182,25 +183,144 @@ def handed_over(session: Session) -> bool:
     return _any(session, "sanlian.handed_over", step.owner_id.is_not(None))
 
 
-def cadre_label(cadre: Any, section: Any) -> Any:
+def cadre_label(cadre: Any, section: Any, among: Any = None) -> Any:
     """A cadre as a report names them (SQL): the name, with the section where another cadre
     has the same name (``张伟（办公室）``), and the number too where the namesake is in the
     same section (``张伟（综合科，编号 4）``) — lists without section groups (the brief, the
-    self-inspection report) named two people 张伟、张伟."""
-    from sqlalchemy import String, case, cast, func, select
-    from sqlmodel import SQLModel
+    self-inspection report) named two people 张伟、张伟. ``among``: the names that may be
+    asked about (a query of them), where not every one (``namesake_labels``)."""
+    from sqlalchemy import String, case, cast
 
-    every = SQLModel.metadata.tables["cadre"].alias("namesake")
-    shared = select(every.c.name).group_by(every.c.name).having(func.count() > 1)
-    alike = select(every.c.name).group_by(every.c.name, every.c.section_id).having(func.count() > 1)
+    every = _table("cadre")
     return case(
         (
-            cadre.name.in_(alike),
+            cadre.name.in_(_shared(every, "section_id", among=among)),
             cadre.name + "（" + section.name + "，编号 " + cast(cadre.id, String) + "）",
         ),
-        (cadre.name.in_(shared), cadre.name + "（" + section.name + "）"),
+        (cadre.name.in_(_shared(every, among=among)), cadre.name + "（" + section.name + "）"),
         else_=cadre.name,
     )
+
+
+def _table(name: str) -> Any:
+    from sqlmodel import SQLModel
+
+    import sanlian.db.models  # noqa: F401  (registers the tables)
+
+    return SQLModel.metadata.tables[name]
+
+
+def _shared(table: Any, *within: str, among: Any = None) -> Any:
+    """The names borne by more than one record of ``table`` (retired ones too, as a name on
+    an older record is still read), or, with ``within``, by more than one record of the same
+    ``within`` columns: one ``GROUP BY … HAVING`` that the database runs once per statement
+    (an uncorrelated ``IN``), not per row. ``among``: of these names only (a query of them)."""
+    from sqlalchemy import func, select
+
+    every = table.alias(f"{table.name}_namesake")
+    keys = [every.c.name, *(every.c[c] for c in within)]
+    stmt = select(every.c.name)
+    if among is not None:  # a few records' names: their namesakes found by the name index
+        stmt = stmt.where(every.c.name.in_(among))
+    if within:  # of the names shared at all (by the name index): fewer rows to sort
+        stmt = stmt.where(every.c.name.in_(_shared(table, among=among)))
+    return stmt.group_by(*keys).having(func.count() > 1)
+
+
+def household_label(household: Any, community: Any, among: Any = None) -> Any:
+    """A household as a report names it (SQL; ``household``/``community``: the columns of the
+    household and of its own community): the head's name, with the community where another
+    household bears the same name (``王秀英（和平社区）``), and the number too where the
+    namesake is in the same community (``王秀英（和平社区，编号 4）``) — as ``cadre_label``
+    tells cadres apart; two problems of two 王秀英 read as one sentence written twice."""
+    from sqlalchemy import String, case, cast
+
+    table = _table("household")
+    h = household
+    return case(
+        (
+            h.name.in_(_shared(table, "community_id", among=among)),
+            h.name + "（" + community.name + "，编号 " + cast(h.id, String) + "）",
+        ),
+        (h.name.in_(_shared(table, among=among)), h.name + "（" + community.name + "）"),
+        else_=h.name,
+    )
+
+
+def community_label(community: Any, among: Any = None) -> Any:
+    """A community as a report names it (SQL): the name, with the township where another
+    community bears the same name (``幸福社区（城关镇）``), and the number where the township
+    does not tell them apart (none written, or the same: ``幸福社区（编号 3）``)."""
+    from sqlalchemy import String, and_, case, cast, func, or_
+
+    table = _table("community")
+    c = community
+    shared = c.name.in_(_shared(table, among=among))
+    return case(
+        (
+            and_(shared, or_(c.town.is_(None), c.name.in_(_shared(table, "town", among=among)))),
+            c.name + "（" + func.coalesce(c.town + "，", "") + "编号 " + cast(c.id, String) + "）",
+        ),
+        (shared, c.name + "（" + c.town + "）"),
+        else_=c.name,
+    )
+
+
+def enterprise_label(enterprise: Any, among: Any = None) -> Any:
+    """An enterprise as a report names it (SQL): the name, with the number where another
+    enterprise bears the same name (one registered anew beside a removed one:
+    ``兴华机械厂（编号 5）``)."""
+    from sqlalchemy import String, case, cast
+
+    table = _table("enterprise")
+    e = enterprise
+    return case(
+        (e.name.in_(_shared(table, among=among)), e.name + "（编号 " + cast(e.id, String) + "）"),
+        else_=e.name,
+    )
+
+
+def namesake_labels(
+    session: Session, kind: str, ids: Iterable[int] | None = None
+) -> dict[int, str]:
+    """``{id: label}`` of the cadres, households, communities or enterprises (``kind``; with
+    ``ids``, of those numbers only) that have a namesake, labelled as the reports label them
+    (``cadre_label``, ``household_label`` …); the others are named by their names alone. One
+    query, whose namesakes are found by one ``GROUP BY … HAVING``."""
+    from sqlalchemy import select
+
+    table = _table(kind)
+    c = table.c
+
+    def labels(among: Any) -> dict[int, str]:
+        if kind == "cadre":
+            section = _table("section")
+            label = cadre_label(c, section.c, among)
+            source: Any = table.join(section, section.c.id == c.section_id)
+        elif kind == "household":
+            community = _table("community")
+            label = household_label(c, community.c, among)
+            source = table.join(community, community.c.id == c.community_id)
+        else:
+            named = community_label if kind == "community" else enterprise_label
+            label, source = named(c, among), table
+        stmt = (
+            select(c.id, label).select_from(source).where(c.name.in_(_shared(table, among=among)))
+        )
+        if among is not None:
+            stmt = stmt.where(c.name.in_(among))
+        return {int(i): str(text) for i, text in session.execute(stmt)}
+
+    if ids is None:
+        return labels(None)
+    out: dict[int, str] = {}
+    wanted = sorted({int(i) for i in ids})
+    asked = table.alias(f"{kind}_asked")
+    for start in range(0, len(wanted), 500):  # well under SQLite's limit on bound parameters
+        part = wanted[start : start + 500]
+        found = labels(select(asked.c.name).where(asked.c.id.in_(part)))
+        out.update((i, found[i]) for i in part if i in found)
+    return out
 
 
 def standing(session: Session, step: Any, problem: Any, as_of: dt.date) -> Any:

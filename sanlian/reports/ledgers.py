@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, overload
@@ -219,9 +220,18 @@ class ProblemRow:
     how: str | None  # the note of the latest resolve step
     amount_fen: int
     measures: tuple[str, ...]
+    # ``target`` as a report's sentence names it: a namesake told apart (王秀英（和平社区）);
+    # not in ``as_dict`` (the JSON's ``target`` is the plain name)
+    target_label: str = ""
+
+    @property
+    def named(self) -> str:
+        return self.target_label or self.target
 
     def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        out = dict(self.__dict__)
+        del out["target_label"]
+        return out
 
 
 def _target_name(t: Tables) -> Any:
@@ -230,12 +240,36 @@ def _target_name(t: Tables) -> Any:
     return func.coalesce(t.community.c.name, t.enterprise.c.name, t.household.c.name)
 
 
-def _with_targets(t: Tables, src: Any, table: Any) -> Any:
-    """``table`` outer-joined to the community, enterprise and household it names."""
+@functools.lru_cache(maxsize=4)
+def _home(community: Any) -> Any:
+    """The community of the household a record names (an alias: the record may name a
+    community itself)."""
+    return community.alias("home")
+
+
+def target_label(t: Tables) -> Any:
+    """The community, enterprise or household a record names (joined by ``with_targets``) as
+    a report names it: a namesake told apart (``王秀英（和平社区）``, see ``household_label``)."""
+    from sqlalchemy import func
+
+    from sanlian.reports.common import community_label, enterprise_label, household_label
+
+    return func.coalesce(
+        community_label(t.community.c),
+        enterprise_label(t.enterprise.c),
+        household_label(t.household.c, _home(t.community).c),
+    )
+
+
+def with_targets(t: Tables, src: Any, table: Any) -> Any:
+    """``table`` outer-joined to the community, enterprise and household it names, and to
+    the household's community (``target_label``)."""
+    home = _home(t.community)
     return (
         table.outerjoin(t.community, t.community.c.id == src.community_id)
         .outerjoin(t.enterprise, t.enterprise.c.id == src.enterprise_id)
         .outerjoin(t.household, t.household.c.id == src.household_id)
+        .outerjoin(home, home.c.id == t.household.c.community_id)
     )
 
 
@@ -366,7 +400,7 @@ def iter_problem_rows(
     )
     last = t.problem_step.alias("last_resolve")
     source = (
-        _with_targets(t, pr, t.problem)
+        with_targets(t, pr, t.problem)
         .outerjoin(t.cadre, c.id == pr.owner_id)
         .outerjoin(t.section, s.id == c.section_id)
         .outerjoin(money, money.c.pid == pr.id)
@@ -392,6 +426,7 @@ def iter_problem_rows(
         last.c.note.label("how"),
         func.coalesce(money.c.fen, 0).label("fen"),
         measures.c.measures,
+        target_label(t).label("target_label"),
     ).select_from(source)
     if only_resolved:
         stmt = stmt.where(resolved).order_by(
@@ -444,6 +479,7 @@ def iter_problem_rows(
             how,
             fen,
             keys,
+            label,
         ) in rows:  # unpacked and built by position: 200,000 rows at city scale
             resolved_day, closed, due = days[resolved_on], days[closed_on], days[due_on]
             assert due is not None
@@ -477,6 +513,7 @@ def iter_problem_rows(
                 masked(how) if how else how,
                 int(fen or 0),
                 kept,
+                label or "",
             )
             yield row if as_tuples else ProblemRow(*row)
 
@@ -535,7 +572,13 @@ def iter_visit_rows(session: Session, period: Period, *, as_tuples: bool = False
     """
     from sqlalchemy import String, cast, func, select
 
-    from sanlian.reports.common import SCAN_DAYS, cadre_label, spanning, tables
+    from sanlian.reports.common import (
+        SCAN_DAYS,
+        cadre_label,
+        namesake_labels,
+        spanning,
+        tables,
+    )
     from sanlian.services.validate import mask_numbers_anywhere as masked
     from sanlian.services.visits import own_columns
 
@@ -561,6 +604,7 @@ def iter_visit_rows(session: Session, period: Period, *, as_tuples: bool = False
     cadres = {str(i): n for i, n in session.execute(labels)}
     communities, enterprises, households = (
         {i: n for i, n in session.execute(select(table.c.id, table.c.name))}
+        | namesake_labels(session, table.name)  # namesakes told apart: 王秀英（和平社区）
         for table in (t.community, t.enterprise, t.household)
     )
     one = {k: (n,) for k, n in cadres.items()}  # a visit by one cadre, its names ready made
@@ -642,7 +686,7 @@ def activity_records(
     number in a title masked (reports are read by others)."""
     from sqlalchemy import func, select
 
-    from sanlian.reports.common import between, tables
+    from sanlian.reports.common import between, community_label, enterprise_label, tables
     from sanlian.services.validate import mask_numbers_anywhere as masked
 
     t = tables(period.as_of)
@@ -654,7 +698,10 @@ def activity_records(
             a.kind,
             a.held_on,
             a.title,
-            func.coalesce(t.community.c.name, t.enterprise.c.name).label("partner"),
+            # a namesake told apart (幸福社区（城关镇）)
+            func.coalesce(community_label(t.community.c), enterprise_label(t.enterprise.c)).label(
+                "partner"
+            ),
             people,
         )
         .select_from(

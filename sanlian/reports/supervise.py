@@ -214,6 +214,7 @@ def _problems(
     from sqlalchemy import func, or_, select
 
     from sanlian.reports.common import problem_open, tables
+    from sanlian.reports.ledgers import target_label, with_targets
 
     t = tables(as_of, session)
     pr, c, s = t.problem.c, t.cadre.c, t.section.c
@@ -241,16 +242,16 @@ def _problems(
             c.retired_on,
             s.id.label("sid"),
             s.name.label("section"),
-            func.coalesce(t.community.c.name, t.enterprise.c.name, t.household.c.name).label(
-                "target"
-            ),
+            target_label(t).label("target"),  # a namesake told apart: 王秀英（和平社区）
         )
         .select_from(
-            t.problem.outerjoin(t.cadre, c.id == pr.owner_id)
-            .outerjoin(t.section, s.id == c.section_id)
-            .outerjoin(t.community, t.community.c.id == pr.community_id)
-            .outerjoin(t.enterprise, t.enterprise.c.id == pr.enterprise_id)
-            .outerjoin(t.household, t.household.c.id == pr.household_id)
+            with_targets(
+                t,
+                pr,
+                t.problem.outerjoin(t.cadre, c.id == pr.owner_id).outerjoin(
+                    t.section, s.id == c.section_id
+                ),
+            )
         )
         .where(problem_open(t, as_of))
         .where(*(() if ids is None else (pr.id > ids[0], pr.id <= ids[1])))
@@ -764,7 +765,7 @@ def _parties(session: Session, view: CampaignView, period: Period) -> list[Alert
     group, with every linker as who acts."""
     from sqlalchemy import and_, exists, or_, select
 
-    from sanlian.reports.common import between, tables
+    from sanlian.reports.common import between, community_label, enterprise_label, tables
 
     as_of = period.as_of
     linked_since = _linked_since(view, period)
@@ -774,10 +775,11 @@ def _parties(session: Session, view: CampaignView, period: Period) -> list[Alert
     link, c, s, v = t.link.c, t.cadre.c, t.section.c, t.visit.c
     active = and_(link.start_on <= linked_since, or_(link.end_on.is_(None), link.end_on >= as_of))
     out: list[Alert] = []
-    for kind, party, column, actor_id, actor_name, section_id, section_name, joined in (
+    for kind, party, named, column, actor_id, actor_name, section_id, section_name, joined in (
         (
             "enterprise",
             t.enterprise.c,
+            enterprise_label(t.enterprise.c),  # a namesake told apart
             v.enterprise_id,
             c.id,
             cadre_label(c, s),
@@ -790,6 +792,7 @@ def _parties(session: Session, view: CampaignView, period: Period) -> list[Alert
         (
             "community",
             t.community.c,
+            community_label(t.community.c),
             v.community_id,
             link.section_id,
             s.name,
@@ -804,7 +807,7 @@ def _parties(session: Session, view: CampaignView, period: Period) -> list[Alert
             select(v.id).where(column == party.id, between(v.visited_on, period.start, as_of))
         )
         stmt = (
-            select(party.id, actor_name, section_id, section_name, party.name.label("name"))
+            select(party.id, actor_name, section_id, section_name, named.label("name"))
             .select_from(joined)
             .where(
                 link.kind == kind,

@@ -237,6 +237,7 @@ def add(
     from sanlian.db.models import Activity, ActivityCadre
     from sanlian.i18n.messages import render
     from sanlian.services import refs, validate
+    from sanlian.services.people import named
     from sanlian.services.visits import check_campaign_year, check_not_future, target_label
 
     key = kind_key(kind)
@@ -295,7 +296,7 @@ def add(
             notes.append(
                 render(
                     "activity_partner_unlinked",
-                    partner=target_label(found[0], found[1].name),
+                    partner=target_label(found[0], named(session, found[0], [found[1]])[0]),
                     date=held_on.isoformat(),
                 )
             )
@@ -325,10 +326,14 @@ def listing(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     ids: Sequence[int] | None = None,
+    labelled: bool = False,
 ) -> list[dict[str, Any]]:
     """Activities as dicts of stored values, with the partner's and participants' names.
 
     ``section`` keeps those organised by the section or with a participant from it.
+    ``labelled``: the participants and the partner named as a clerk reads them, a namesake
+    told apart (``张伟（办公室）``: ``reports.common.namesake_labels``); else by their plain
+    names (the JSON's values).
     """
     from sqlalchemy import or_
     from sqlmodel import col, select
@@ -380,15 +385,23 @@ def listing(
     from sanlian.services.people import cadres_of
 
     people = cadres_of(session, ActivityCadre, "activity_id", [a.id for a, *_ in found])
+    labels: dict[str, dict[int, str]] = {"cadre": {}, "community": {}, "enterprise": {}}
+    if labelled:
+        from sanlian.reports.common import namesake_labels
+
+        for kind_of in labels:  # every namesake's, read once
+            labels[kind_of] = namesake_labels(session, kind_of)
     rows = []
     for activity, community_name, enterprise_name, section_name in found:
         who = people.get(activity.id, [])
         partner_kind: str | None
         partner_name: str | None
         if activity.community_id is not None:
-            partner_kind, partner_name = "community", community_name
+            partner_kind = "community"
+            partner_name = labels["community"].get(activity.community_id, community_name)
         elif activity.enterprise_id is not None:
-            partner_kind, partner_name = "enterprise", enterprise_name
+            partner_kind = "enterprise"
+            partner_name = labels["enterprise"].get(activity.enterprise_id, enterprise_name)
         else:
             partner_kind, partner_name = None, None
         rows.append(
@@ -404,7 +417,7 @@ def listing(
                 "community_id": activity.community_id,
                 "enterprise_id": activity.enterprise_id,
                 "cadre_ids": [i for i, _n in who],
-                "cadres": [n for _i, n in who],
+                "cadres": [labels["cadre"].get(i, n) for i, n in who],
                 "before_july": activity.held_on < dt.date(activity.held_on.year, 7, 1)
                 if activity.kind == "org_life"
                 else None,

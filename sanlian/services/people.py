@@ -33,3 +33,13 @@ def cadres_of(
         for record_id, cadre_id, name in rows:
             people.setdefault(record_id, []).append((cadre_id, name))
     return people
+
+
+def named(session: Session, kind: str, records: Sequence[Any]) -> list[str]:
+    """How a message names each of ``records`` (cadres, households, communities or enterprises
+    of ``kind``): by name, a namesake told apart as the reports do (``张伟（办公室）``,
+    ``王秀英（和平社区）``: ``reports.common.namesake_labels``)."""
+    from sanlian.reports.common import namesake_labels
+
+    labels = namesake_labels(session, kind, [r.id for r in records])
+    return [labels.get(r.id, r.name) for r in records]

@@ -85,9 +85,11 @@ def _not_twice(session: Session, author: Any, title: str, year: int) -> None:
         .order_by(col(Research.id))
     ).first()
     if same is not None:
+        from sanlian.services.people import named
+
         raise RuleError(
             "research_twice",
-            cadre=author.name,
+            cadre=named(session, "cadre", [author])[0],  # a namesake told apart
             title=title,
             id=same.id,
             date=same.written_on.isoformat(),

@@ -210,9 +210,17 @@ def _unlinked_notes(
 ) -> None:
     from sanlian.i18n.messages import render
     from sanlian.services.links import cadre_linked
+    from sanlian.services.people import named
 
     if notes is None:
         return
+    # typed by a clerk: a namesake told apart (an import names its rows by their lines)
+    name_of = (
+        dict(zip((c.id for c in cadres), named(session, "cadre", cadres), strict=True))
+        if lookups is None
+        else {c.id: c.name for c in cadres}
+    )
+    what = named(session, kind, [target])[0] if lookups is None else target.name
     for person in cadres:
         if lookups is not None:
             linked = lookups.linked(person, kind, target.id, day)
@@ -224,9 +232,9 @@ def _unlinked_notes(
             notes.append(
                 render(
                     "visit_unlinked",
-                    cadre=person.name,
+                    cadre=name_of[person.id],
                     date=day.isoformat(),
-                    target=target_label(kind, target.name),
+                    target=target_label(kind, what),
                 )
             )
 
@@ -358,6 +366,7 @@ def _same_visit_note(
 
     from sanlian.db.models import Visit, VisitCadre
     from sanlian.i18n.messages import render, some_ids
+    from sanlian.services.people import named
 
     if notes is None:
         return
@@ -387,8 +396,10 @@ def _same_visit_note(
             render(
                 "visit_same_day",
                 date=visit.visited_on.isoformat(),
-                cadres="、".join(c.name for c in cadres),
-                target=target_label(visit.target_kind, target.name),
+                cadres="、".join(named(session, "cadre", cadres)),
+                target=target_label(
+                    visit.target_kind, named(session, visit.target_kind, [target])[0]
+                ),
                 ids=some_ids(sorted(same)),
                 id=visit.id,
             )
@@ -520,14 +531,17 @@ def _check_problems_raised_on(session: Session, visit: Any, values: dict[str, An
         )
 
 
-def remove(session: Session, *, visit_id: int, force: bool = False) -> dict[str, Any]:
-    """Delete a visit; one that problems were raised on needs ``force`` (they keep no link)."""
+def remove(
+    session: Session, *, visit_id: int, force: bool = False, labelled: bool = False
+) -> dict[str, Any]:
+    """Delete a visit; one that problems were raised on needs ``force`` (they keep no link).
+    The visit removed is returned (``labelled``: as ``iter_listing``)."""
     from sqlalchemy import update
     from sqlmodel import col, select
 
     from sanlian.db.models import Problem
 
-    record = show(session, visit_id=visit_id)
+    record = show(session, visit_id=visit_id, labelled=labelled)
     problem_ids = list(
         session.exec(
             select(Problem.id).where(col(Problem.visit_id) == visit_id).order_by(col(Problem.id))
@@ -550,11 +564,13 @@ def listing(
     session: Session,
     *,
     limit: int | None = None,
+    labelled: bool = False,
     **filters: Any,
 ) -> list[dict[str, Any]]:
     """Visits as dicts of stored values, with the names of the target and the cadres, by date
-    then number; the first ``limit`` of them when given. ``filters``: those of ``_filtered``."""
-    return list(iter_listing(session, limit=limit, **filters))
+    then number; the first ``limit`` of them when given. ``filters``: those of ``_filtered``;
+    ``labelled``: as ``iter_listing``."""
+    return list(iter_listing(session, limit=limit, labelled=labelled, **filters))
 
 
 LISTING_PART = 2000  # visits read, and their cadres looked up, at a time by ``iter_listing``
@@ -564,12 +580,17 @@ def iter_listing(
     session: Session,
     *,
     limit: int | None = None,
+    labelled: bool = False,
     **filters: Any,
 ) -> Iterator[dict[str, Any]]:
     """``listing``'s visits as they are read, ``LISTING_PART`` at a time (an export of a
     million visits held them all: 1.8 GB). Each visit's cadres come with it, their numbers
     joined in SQL (``aggregate_strings``; a query for every 500 visits took 4.6 s of a million
-    visits' 21), their names from the roster read once."""
+    visits' 21), their names from the roster read once.
+
+    ``labelled``: the cadres and the target named as a clerk reads them, a namesake told apart
+    (``张伟（办公室）``, ``王秀英（和平社区）``: ``reports.common.namesake_labels``, read once);
+    else by their plain names (the JSON's values)."""
     from sqlalchemy import String, cast, func
     from sqlalchemy import select as columns_of
     from sqlmodel import col
@@ -602,14 +623,42 @@ def iter_listing(
         stmt = stmt.limit(limit)
     result = session.execute(stmt, execution_options={"yield_per": LISTING_PART})
     names: dict[int, str] | None = None
+    targets: dict[str, dict[int, str]] = {}
     for found in result.partitions(LISTING_PART):
         if names is None:  # (not before the statement: it flushes what is pending)
             roster = session.execute(columns_of(col(Cadre.id), col(Cadre.name)))
             names = {i: n for i, n in roster}
-        yield from _visit_dicts(found, names)
+            if labelled:
+                names |= _labels(session, found, filters.get("ids"), targets)
+        yield from _visit_dicts(found, names, targets)
 
 
-def _visit_dicts(found: Sequence[Any], names: dict[int, str]) -> Iterator[dict[str, Any]]:
+def _labels(
+    session: Session,
+    found: Sequence[Any],
+    ids: Sequence[int] | None,
+    targets: dict[str, dict[int, str]],
+) -> dict[int, str]:
+    """How the namesakes among the cadres (returned) and the targets (into ``targets``: kind →
+    id → label) of a listing are named: every namesake's label read once, or, for the few
+    visits of ``ids`` (a visit just written, shown), those of their own cadres and targets."""
+    from sanlian.reports.common import namesake_labels
+
+    few = ids is not None and len(ids) <= LISTING_PART  # all in ``found``
+
+    def of(kind: str, wanted: set[int]) -> dict[int, str]:
+        return namesake_labels(session, kind, wanted if few else None)
+
+    for at, kind in enumerate(("community", "enterprise", "household"), 3):
+        targets[kind] = of(kind, {row[at] for row in found if row[at] is not None})
+    people = {int(i) for row in found if row[-1] for i in str(row[-1]).split(",")}
+    return of("cadre", people)
+
+
+def _visit_dicts(
+    found: Sequence[Any], names: dict[int, str], labels: dict[str, dict[int, str]] | None = None
+) -> Iterator[dict[str, Any]]:
+    """``labels``: kind → id → how a namesake is named (else its name)."""
     for (
         visit_id,
         visited_on,
@@ -631,6 +680,8 @@ def _visit_dicts(found: Sequence[Any], names: dict[int, str]) -> Iterator[dict[s
             "enterprise": (enterprise_id, enterprise_name),
             "household": (household_id, household_name),
         }[target_kind]
+        if labels:
+            target = labels[target_kind].get(target_id, target)
         # by cadre number, whatever order SQL joined them in
         ids = sorted(int(i) for i in joined.split(",")) if joined else []
         yield {
@@ -741,13 +792,14 @@ def own_columns(c: Any) -> tuple[Any, ...]:
     )
 
 
-def show(session: Session, *, visit_id: int) -> dict[str, Any]:
-    """One visit, with the numbers of the problems raised on it."""
+def show(session: Session, *, visit_id: int, labelled: bool = False) -> dict[str, Any]:
+    """One visit, with the numbers of the problems raised on it (``labelled``: as
+    ``iter_listing``)."""
     from sqlmodel import col, select
 
     from sanlian.db.models import Problem
 
-    found = listing(session, ids=[visit_id])
+    found = listing(session, ids=[visit_id], labelled=labelled)
     if not found:
         raise NotFoundError("visit_not_found", id=visit_id)
     record = found[0]

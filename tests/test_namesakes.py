@@ -1,0 +1,231 @@
+"""Namesakes told apart wherever a clerk reads names (QA b, defects 2 and 3).
+
+Two households of one name are named with their communities (``王秀英（幸福社区）``) in the
+brief, the self-inspection report and its workbook, and in supervise; two cadres of one name
+with their sections (``张伟（办公室）``) in the visit and activity listings, the confirmations
+and the history. JSON keeps the plain names.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import Cli
+
+A = "王秀英（幸福社区）"
+B = "王秀英（前河湾村）"
+
+
+@pytest.fixture
+def twins(base: Cli) -> Cli:
+    """The base ledger with a second 王秀英, in 前河湾村; a problem of each resolved and one
+    of each overdue."""
+    steps = [
+        ("household", "add", "王秀英", "--community", "前河湾村"),
+        ("problem", "add", "--household", "1", "--category", "employment", "--text", "想找工作",
+         "--owner", "单丽", "--date", "5-1"),
+        ("problem", "add", "--household", "2", "--category", "employment", "--text", "想找工作",
+         "--owner", "单丽", "--date", "5-1"),
+        ("problem", "resolve", "1", "--how", "推荐到超市上班", "--date", "6-5"),
+        ("problem", "resolve", "2", "--how", "推荐到物流公司", "--date", "6-6"),
+        ("problem", "add", "--household", "2", "--category", "other", "--text", "房屋漏雨",
+         "--owner", "单丽", "--date", "5-1", "--due", "5-2"),
+        ("problem", "add", "--household", "1", "--category", "other", "--text", "房屋漏雨",
+         "--owner", "单丽", "--date", "5-1", "--due", "5-2"),
+    ]  # fmt: skip
+    for step in steps:
+        result = base(*step)
+        assert result.code == 0, result
+    return base
+
+
+def _docx_text(path: Path) -> str:
+    import docx
+
+    return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+
+
+def _sheet(path: Path, name: str) -> list[tuple[Any, ...]]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return [tuple(r) for r in book[name].iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def test_brief_names_the_households_apart(twins: Cli) -> None:
+    out = twins("brief", "--from", "6-1", "--to", "6-14").out
+    assert f"{A}反映“想找工作”" in out
+    assert f"{B}反映“想找工作”" in out
+    assert "王秀英反映" not in out
+    assert f"{A}“房屋漏雨”" in out and f"{B}“房屋漏雨”" in out  # the lags (from supervise)
+    # the JSON's target is the plain name, as before
+    data = twins("brief", "--from", "6-1", "--to", "6-14", "-f", "json").json()
+    assert {h["target"] for h in data["highlights"]} == {"王秀英"}
+
+
+def test_brief_docx_names_the_households_apart(twins: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "简报.docx"
+    assert twins("brief", "--from", "6-1", "--to", "6-14", "-o", path).code == 0
+    text = _docx_text(path)
+    assert f"{A}反映" in text and f"{B}反映" in text
+
+
+def test_selfcheck_report_names_the_households_apart(twins: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "自查报告.docx"
+    assert twins("selfcheck", "-o", path).code == 0
+    text = _docx_text(path)
+    assert f"{A}“房屋漏雨”超期" in text and f"{B}“房屋漏雨”超期" in text
+    assert f"{A}反映“想找工作”" in text and f"{B}反映“想找工作”" in text
+    assert "王秀英“" not in text and "王秀英反映" not in text
+
+
+def test_selfcheck_workbook_names_the_households_apart(twins: Cli, tmp_path: Path) -> None:
+    twins("visit", "add", "--cadre", "单丽", "--household", "2", "--form", "home", "--date", "6-1")
+    twins("visit", "add", "--cadre", "单丽", "--household", "1", "--form", "home", "--date", "6-2")
+    path = tmp_path / "自查统计.xlsx"
+    assert twins("selfcheck", "-o", path).code == 0
+    problems = _sheet(path, "问题台账")
+    at = problems[0].index("对象")
+    assert [r[at] for r in problems[1:]] == [A, B, B, A]
+    visits = _sheet(path, "走访台账")
+    at = visits[0].index("对象")
+    assert [r[at] for r in visits[1:]] == [B, A]
+
+
+def test_supervise_names_the_households_apart(twins: Cli) -> None:
+    out = twins("supervise", "-f", "plain").out
+    assert f"问题 3 超期 44 天（5月2日到期）：{B}“房屋漏雨”" in out
+    assert f"问题 4 超期 44 天（5月2日到期）：{A}“房屋漏雨”" in out
+
+
+def test_a_household_without_namesake_keeps_its_name(base: Cli) -> None:
+    base("problem", "add", "--household", "1", "--category", "other", "--text", "房屋漏雨",
+         "--owner", "单丽", "--date", "5-1", "--due", "5-2")  # fmt: skip
+    out = base("supervise", "-f", "plain").out
+    assert "：王秀英“房屋漏雨”" in out
+
+
+def test_a_retired_namesake_counts(base: Cli) -> None:
+    """As ``cadre_label``: a namesake removed since is still a namesake (older records name him)."""
+    assert base("household", "add", "王秀英", "--community", "前河湾村").code == 0
+    base("visit", "add", "--cadre", "单丽", "--household", "2", "--form", "home", "--date", "5-1")
+    assert base("household", "remove", "2", "--force").code == 0  # retired: its visit kept
+    base("problem", "add", "--household", "1", "--category", "other", "--text", "房屋漏雨",
+         "--owner", "单丽", "--date", "5-1", "--due", "5-2")  # fmt: skip
+    out = base("supervise", "-f", "plain").out
+    assert f"：{A}“房屋漏雨”" in out
+
+
+def test_namesakes_in_one_community_get_their_numbers(base: Cli) -> None:
+    add = ("household", "add", "李明", "--community", "幸福社区", "--id-number")
+    assert base(*add, "110101199003077774").code == 0
+    assert base(*add, "110101199003078873").code == 0
+    base("problem", "add", "--household", "3", "--category", "other", "--text", "房屋漏雨",
+         "--owner", "单丽", "--date", "5-1", "--due", "5-2")  # fmt: skip
+    out = base("supervise", "-f", "plain").out
+    assert "：李明（幸福社区，编号 3）“房屋漏雨”" in out
+
+
+def test_communities_and_enterprises_of_one_name(base: Cli, tmp_path: Path) -> None:
+    assert base("community", "add", "幸福社区", "--town", "枣园镇").code == 0
+    base("visit", "add", "--cadre", "1", "--enterprise", "1", "--form", "talk", "--date", "5-1")
+    assert base("enterprise", "remove", "1", "--force").code == 0
+    assert base("enterprise", "add", "临沂华强机械有限公司").code == 0
+    base("visit", "add", "--cadre", "单丽", "--community", "3", "--form", "talk", "--date", "6-1")
+    base("visit", "add", "--cadre", "曾强", "--enterprise", "2", "--form", "talk", "--date", "6-2")
+    base("visit", "add", "--cadre", "单丽", "--community", "1", "--form", "talk", "--date", "6-3")
+    out = base("visit", "list", "-f", "plain").out
+    assert "幸福社区（枣园镇）" in out
+    assert "临沂华强机械有限公司（编号 2）" in out
+    assert "幸福社区（兰山街道）" in out
+    path = tmp_path / "自查统计.xlsx"
+    assert base("selfcheck", "-o", path).code == 0
+    visits = _sheet(path, "走访台账")
+    at = visits[0].index("对象")
+    assert [r[at] for r in visits[1:]] == [
+        "临沂华强机械有限公司（编号 1）",  # the one removed since
+        "幸福社区（枣园镇）",
+        "临沂华强机械有限公司（编号 2）",
+        "幸福社区（兰山街道）",
+    ]
+
+
+# --- cadres (defect 3) ------------------------------------------------------------------------
+
+BOTH = "张伟（办公室）、张伟（综合科）"
+
+
+def test_visit_add_list_show_and_history_name_the_cadres_apart(twins: Cli) -> None:
+    added = twins(
+        "visit", "add", "--cadre", "1", "--cadre", "2", "--household", "2",
+        "--form", "home", "--date", "6-1",
+    )  # fmt: skip
+    assert added.code == 0, added
+    assert f"已登记走访 1：2026-06-01 {BOTH} → 联系户“{B}”" in added.out
+    assert f"干部“张伟（综合科）”在 2026-06-01 没有与联系户“{B}”建立联系" in added.err
+    out = twins("visit", "list", "-f", "plain").out
+    assert BOTH in out and B in out
+    assert BOTH in twins("visit", "list", "-f", "csv").out
+    assert BOTH in twins("visit", "show", "1", "-f", "plain").out
+    history = twins("history", "-n", "1", "-f", "plain").out
+    assert f"登记走访 1：2026-06-01 {BOTH} → 联系户“{B}”" in history
+    # JSON keeps the plain names
+    (row,) = twins("visit", "list", "-f", "json").json()
+    assert row["cadres"] == ["张伟", "张伟"] and row["target"] == "王秀英"
+    assert twins("visit", "show", "1", "-f", "json").json()["cadres"] == ["张伟", "张伟"]
+    # the same visit typed twice: the note names them apart too
+    again = twins(
+        "visit", "add", "--cadre", "1", "--cadre", "2", "--household", "2",
+        "--form", "home", "--date", "6-1",
+    )  # fmt: skip
+    assert f"2026-06-01 {BOTH}走访联系户“{B}”已有记录" in again.err
+    removed = twins("visit", "remove", "2")
+    assert f"联系户“{B}”" in removed.out
+
+
+def test_a_cadre_without_namesake_keeps_his_name(base: Cli) -> None:
+    added = base(
+        "visit", "add", "--cadre", "单丽", "--household", "1", "--form", "home", "--date", "6-1"
+    )
+    assert "已登记走访 1：2026-06-01 单丽 → 联系户“王秀英”" in added.out
+
+
+def test_activity_list_names_the_cadres_apart(base: Cli) -> None:
+    added = base(
+        "activity", "add", "education", "--date", "6-1", "--title", "专题党课",
+        "--cadre", "1", "--cadre", "单丽", "--cadre", "2",
+    )  # fmt: skip
+    assert added.code == 0, added
+    out = base("activity", "list", "-f", "plain").out
+    assert "张伟（办公室）、张伟（综合科）、单丽" in out  # by number
+    (row,) = base("activity", "list", "-f", "json").json()
+    assert row["cadres"] == ["张伟", "张伟", "单丽"]
+
+
+def test_activity_partner_of_one_name(base: Cli) -> None:
+    assert base("community", "add", "幸福社区", "--town", "枣园镇").code == 0
+    added = base(
+        "activity", "add", "org-life", "--date", "6-1", "--partner", "社区:3", "--cadre", "单丽"
+    )
+    assert added.code == 0, added
+    assert "“幸福社区（枣园镇）”在 2026-06-01 没有与参加干部" in added.err
+    assert "幸福社区（枣园镇）" in base("activity", "list", "-f", "plain").out
+    (row,) = base("activity", "list", "-f", "json").json()
+    assert row["partner"] == "幸福社区"
+
+
+def test_research_add_and_history_name_the_cadre_apart(base: Cli) -> None:
+    added = base("research", "add", "--cadre", "2", "--title", "企业用工调研", "--date", "6-1")
+    assert "已登记调研报告 1：张伟（综合科）《企业用工调研》" in added.out
+    history = base("history", "-n", "1", "-f", "plain").out
+    assert "登记调研报告 1：张伟（综合科）《企业用工调研》" in history
+    again = base("research", "add", "--cadre", "2", "--title", "企业用工调研", "--date", "6-2")
+    assert "干部“张伟（综合科）”已有题为《企业用工调研》" in again.err
+    added = base("research", "add", "--cadre", "单丽", "--title", "走访体会", "--date", "6-1")
+    assert "已登记调研报告 2：单丽《走访体会》" in added.out
