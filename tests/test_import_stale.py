@@ -88,6 +88,7 @@ def test_a_fresh_export_and_a_csv_file_change_as_before(base: Cli, tmp_path: Pat
     _set_cell(path, 3, "职务", "副科长")
     result = base("cadre", "import", path)
     assert result.code == 0 and "更新 1" in result.out and "台账中改过" not in result.err
+    assert "没有记下导出的时间" not in result.err
     assert base("cadre", "show", "单丽", "-f", "json").json()["title"] == "副科长"
     text = tmp_path / "干部.csv"
     assert base("export", "cadre", "-o", text).code == 0
@@ -96,6 +97,14 @@ def test_a_fresh_export_and_a_csv_file_change_as_before(base: Cli, tmp_path: Pat
     assert (
         result.code == 0 and base("cadre", "show", "单丽", "-f", "json").json()["title"] == "副科长"
     )
+    # said so: the old value was written back, and how to be safe next time
+    assert (
+        "提示：这份文件没有记下导出的时间（CSV 文件，或不是 sanlian 导出的 .xlsx），"
+        "无法判断导出后台账中是否有人改过这些记录，文件中的旧值已照样写入；"
+        "以后请用 sanlian export cadre -o 文件.xlsx 导出"
+    ) in result.err.replace("\n", "")
+    result = base("cadre", "import", text)  # nothing changed by it: nothing to say
+    assert "未变" in result.out and "没有记下导出的时间" not in result.err
 
 
 @pytest.fixture

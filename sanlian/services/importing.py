@@ -2788,6 +2788,11 @@ def _run_import(
             shown = "、".join(str(n) for n in headings[:10])
             more = f"等 {len(headings)}" if len(headings) > 10 else ""
             result.notes.insert(0, render("import_heading_rows", lines=shown + more))
+        if columns.record is not None and importer.written_at is None and result.updated:
+            # an export's rows changing records, from a file that does not say when it was
+            # written (a CSV, or a workbook saved anew by another program): what the ledger
+            # changed since cannot be told from the file's old values
+            result.note(render("import_unstamped", kind=kind))
         importer.finish()
         if progress is not None:
             progress(table.total, table.total, read)
