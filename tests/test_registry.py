@@ -709,6 +709,12 @@ def test_moving_a_cadre_to_a_namesakes_section_says_so(base: Cli) -> None:
     renamed = base("cadre", "edit", "单丽", "--name", "张伟", "--section", "综合科")
     assert "已存在（编号 2），请换一个名称" in renamed.err  # a rename: the name is the clash
     assert base("cadre", "edit", "1", "--id-number", "370102198001011237").code == 0
+    result = base("cadre", "edit", "张伟@办公室", "--section", "综合科")  # only 2 lacks one now
+    assert (
+        result.code == 1
+        and ("请先给编号 2 登记身份证号码（sanlian cadre edit 2 --id-number 号码），再作调整。")
+        in result.err
+    )
     assert base("cadre", "edit", "2", "--id-number", "11010519491231002X").code == 0
     assert base("cadre", "edit", "1", "--section", "综合科").code == 0
 
@@ -757,10 +763,21 @@ def test_a_second_household_head_of_one_name_is_told_how(base: Cli) -> None:
     result = base("household", "add", "王秀英", "--community", "幸福社区", "--id-number", other)
     assert result.code == 1 and result.err.strip() == (
         "联系户“王秀英”已存在（编号 1）。如是同名的另一个人，两人都要登记身份证号码才分得开："
-        "请先给原记录补上（sanlian household edit 1 --id-number 号码），这一位也写上 --id-number；"
+        "请先给原记录补上（sanlian household edit 1 --id-number 号码）；"
         "如就是同一人，请编辑原记录。"
     )
+    result = base("household", "add", "王秀英", "--community", "幸福社区")  # neither has one
+    assert (
+        "请先给原记录补上（sanlian household edit 1 --id-number 号码），这一位也写上 --id-number；"
+        in result.err
+    )
     assert base("household", "edit", "1", "--id-number", MALE_ID).code == 0
+    result = base("household", "add", "王秀英", "--community", "幸福社区")  # only this one lacks
+    assert (
+        result.code == 1
+        and ("两人都要登记身份证号码才分得开：原记录已登记身份证号码，请给这一位写上 --id-number；")
+        in result.err
+    )
     result = base("household", "add", "王秀英", "--community", "幸福社区", "--id-number", other)
     assert result.code == 0 and "编号 2" in result.out
 

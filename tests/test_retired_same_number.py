@@ -174,6 +174,12 @@ def test_a_retired_cadres_name_added_again_in_the_section_gets_a_note(gone: Cli)
     )
     # another section: no note
     assert ok(gone, "cadre", "add", "周杰", "--section", "办公室").err == ""
+    # a household moved away and back: 搬回, not a cadre's 调回
+    ok(gone, "visit", "add", "--date", "3-9", "--cadre", "单丽", "--household", "王秀英",
+       "--form", "入户走访")  # fmt: skip
+    ok(gone, "household", "remove", "王秀英", "--force", "--date", "3-10")
+    added = ok(gone, "household", "add", "王秀英", "--community", "幸福社区")
+    assert "已停用的同名联系户“王秀英”（编号 1，2026年3月10日停用）；如是同一人搬回，" in added.err
 
 
 def test_a_roster_row_of_a_retired_cadres_number_says_restore(

@@ -264,6 +264,7 @@ def _duplicate(session: Session, kind: str, data: Mapping[str, Any], self_id: in
     from sqlalchemy import or_, select
 
     from sanlian.db.models import REGISTRY_MODELS
+    from sanlian.i18n.messages import render
 
     model: Any = REGISTRY_MODELS[kind]
     label = KINDS[kind].label
@@ -311,19 +312,29 @@ def _duplicate(session: Session, kind: str, data: Mapping[str, Any], self_id: in
             where: Any = session.get(
                 REGISTRY_MODELS["section" if kind == "cadre" else "community"], data[place]
             )
+            # the one (or two) of them without an ID number
+            lacking = [other.id] if not other.id_number else []
+            if not data.get("id_number"):
+                lacking.append(self_id)
+            if len(lacking) == 1:
+                how = render("namesake_moved_one", lacking=lacking[0], command=kind)
+            else:
+                how = render("namesake_moved_both", id=other.id, self_id=self_id, command=kind)
             raise RuleError(
                 "duplicate_name_moved",
                 kind=label,
                 name=data["name"],
                 id=other.id,
                 place=where.name if where is not None else "",
-                self_id=self_id,
-                command=kind,
+                how=how,
             )
     if self_id is None and kind in PLACE_COLUMN:  # a second person of that name, there
-        raise RuleError(
-            "duplicate_namesake", kind=label, name=data["name"], id=other.id, command=kind
-        )
+        if other.id_number:  # (then this one has none: else they would not clash)
+            how = render("namesake_fill_this")
+        else:
+            key = "namesake_fill_other" if data.get("id_number") else "namesake_fill_both"
+            how = render(key, id=other.id, command=kind)
+        raise RuleError("duplicate_namesake", kind=label, name=data["name"], id=other.id, how=how)
     raise RuleError("duplicate_name", kind=label, name=data["name"], id=other.id)
 
 
@@ -501,6 +512,7 @@ def _retired_namesake_note(session: Session, kind: str, record: Any, notes: list
             render(
                 "retired_namesake",
                 place="科室" if kind == "cadre" else "社区(村)",
+                back="调回" if kind == "cadre" else "搬回",
                 kind=KINDS[kind].label,
                 name=found.name,
                 id=found.id,
