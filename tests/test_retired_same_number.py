@@ -201,6 +201,33 @@ def test_a_roster_row_of_a_retired_cadres_number_says_restore(
     ) in result.out.replace("\n", "") + result.err.replace("\n", ""), result
 
 
+def test_an_older_export_with_an_unchanged_row_of_one_retired_since_is_imported(
+    base: Cli, tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The roster exported in March, 周杰 transferred since, the file's other rows edited: his
+    row, left as it was, is skipped with a note, not a refusal of the whole file."""
+    monkeypatch.setenv("SANLIAN_TODAY", "2026-03-10")
+    ok(base, "cadre", "add", "周杰", "--section", "综合科", "--gender", "男", "--id-number", MAN)
+    ok(base, "research", "add", "--cadre", "周杰", "--title", "调研", "--date", "3-9")
+    sheet = tmp_path / "干部.xlsx"
+    ok(base, "export", "cadre", "-o", sheet)
+    ok(base, "cadre", "remove", "周杰", "--force", "--date", "3-10")
+    from openpyxl import load_workbook
+
+    book = load_workbook(sheet)
+    rows = list(book.active.iter_rows())
+    headers = [c.value for c in rows[0]]
+    for row in rows[1:]:
+        if row[headers.index("姓名")].value == "单丽":
+            row[headers.index("职务")].value = "科长"
+    book.save(sheet)
+    result = ok(base, "cadre", "import", sheet)
+    assert "更新 1" in result.out, result
+    assert "干部“周杰”（编号 5）已停用，这一行与台账中的相同，已跳过。" in result.err
+    assert rows_of(db_path, "SELECT title FROM cadre WHERE name = '单丽'") == [("科长",)]
+    assert rows_of(db_path, "SELECT retired_on FROM cadre WHERE id = 5") == [("2026-03-10",)]
+
+
 def test_a_roster_row_of_a_retired_namesake_in_the_same_section_gets_the_note(
     gone: Cli, tmp_path: Path, db_path: Path
 ) -> None:

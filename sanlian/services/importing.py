@@ -2042,6 +2042,17 @@ class RegistryImporter(Importer):
                     key, params = self.record_missing(row.record_id)
                     refuse(row, RECORD_KEY, render(key, **params))
                     continue
+                if record.retired_on is not None and not any(
+                    getattr(record, k) != v for k, v in data.items()
+                ):  # an older export's row left as it was: nothing to change, nothing to refuse
+                    said = render(
+                        "import_retired_unchanged", kind=self.label, name=record.name, id=record.id
+                    )
+                    result.note(render("import_row_note", line=row.line, note=said), "retired")
+                    result.unchanged += 1
+                    if keep_plan:
+                        result.planned.append(Planned(row.line, "unchanged", record.name))
+                    continue
                 if record.retired_on is not None:
                     reason = render(
                         "import_record_retired",
