@@ -510,7 +510,10 @@ def test_record_number_of_another_kind_or_retired(
     assert "“台账编号”2 的社区(村)“前河湾村”已停用" in result.err
     rows[1][2] = "枣园镇"  # the row as the ledger has it: nothing to change, skipped
     result = people("community", "import", write_csv(tmp_path / "z.csv", rows))
-    assert result.code == 0 and "社区(村)“前河湾村”（编号 2）已停用，这一行与台账中的相同" in result.err
+    assert (
+        result.code == 0
+        and "社区(村)“前河湾村”（编号 2）已停用，这一行与台账中的相同" in result.err
+    )
 
 
 def test_own_serial_columns_stay_ignored(base: Cli, tmp_path: Path, db_path: Path) -> None:
