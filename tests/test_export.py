@@ -526,6 +526,32 @@ def test_own_serial_columns_stay_ignored(base: Cli, tmp_path: Path, db_path: Pat
     assert rows_of(db_path, "select name from cadre where id = 3") == [("单丽",)]
 
 
+def test_a_listing_written_by_list_o_and_imported_says_its_numbers_were_not_used(
+    base: Cli, tmp_path: Path
+) -> None:
+    """``cadre list -o`` writes 编号 (the record's number), but it is not an export: a row
+    renamed in it comes in as a new cadre; the clerk is told, and how to do it instead."""
+    from openpyxl import load_workbook
+
+    path = tmp_path / "列表.xlsx"
+    assert base("cadre", "list", "-o", path).code == 0
+    book = load_workbook(path)
+    sheet = book.active
+    headers = [c.value for c in sheet[1]]
+    for column in ("手机号码", "身份证号码"):  # (masked in a listing: left out)
+        if column in headers:
+            sheet.delete_cols(headers.index(column) + 1)
+            headers.remove(column)
+    for row in sheet.iter_rows(min_row=2):
+        if row[headers.index("姓名")].value == "曾强":
+            row[headers.index("姓名")].value = "曾墙"
+    book.save(path)
+    result = base("cadre", "import", path)
+    assert result.code == 0 and "新增 1" in result.out, result
+    assert "提示：这份文件像是用 list -o 写出的列表，其中的“编号”列没有用来对应" in result.err
+    assert "sanlian export cadre -o 文件.xlsx" in result.err.replace("\n", "")
+
+
 def test_template_has_no_record_number(cli: Cli, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 

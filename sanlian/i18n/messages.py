@@ -461,6 +461,7 @@ MESSAGES: dict[str, str] = {
     "import_number_other_name": "这个{field}已登记为{kind}“{current}”（编号 {id}），本行的姓名却是“{name}”，可能是号码抄错了行；请核对，确是同一人改名请用 {command} edit {id} --name {name}。",
     "import_unstamped": "提示：这份文件没有记下导出的时间（CSV 文件，或不是 sanlian 导出的 .xlsx），无法判断导出后台账中是否有人改过这些记录，文件中的旧值已照样写入；以后请用 sanlian export {kind} -o 文件.xlsx 导出、修改后导入，导出后别人改过的就不会被改回。",
     "import_retired_unchanged": "{kind}“{name}”（编号 {id}）已停用，这一行与台账中的相同，已跳过。",
+    "import_list_file": "提示：这份文件像是用 list -o 写出的列表，其中的“编号”列没有用来对应台账中的记录，按姓名（名称）对不上的行都作为新记录导入了；如其中有改了名的，请用 sanlian undo 撤销这次导入，改用 sanlian export {kind} -o 文件.xlsx 导出、修改后再导入。",
     "import_example_number": "“{field}”还是模板示例行的号码，不是本人的；请填写本人的号码（不知道可留空），或删去这一行。",
     "import_record_newer": "“台账编号”{id} 是{kind}“{current}”，它在这份文件写出（{written}）之后才登记，本行“{name}”不会是它（这份文件可能导出自另一个台账库，或编号抄错了行）；请核对这一列，作为新记录导入请清空它。",
     "import_record_other": "“台账编号”{id} 是{kind}“{current}”，本行却是“{name}”{differs}，不像同一条记录（这份文件可能导出自另一个台账库，或编号抄错了行）；请核对这一列，作为新记录导入请清空它，确要改名请用 {command} edit {id} --name {name}。",

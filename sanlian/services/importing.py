@@ -2804,6 +2804,15 @@ def _run_import(
             # written (a CSV, or a workbook saved anew by another program): what the ledger
             # changed since cannot be told from the file's old values
             result.note(render("import_unstamped", kind=kind))
+        if (
+            columns.record is None
+            and importer.written_at is not None
+            and result.added
+            and "编号" in {header_key(h) for h in columns.headers}
+        ):
+            # a listing sanlian wrote (``list -o``), edited and imported: its 编号 is the
+            # record's, but such a file is not an export, and rows renamed in it were new ones
+            result.note(render("import_list_file", kind=kind))
         importer.finish()
         if progress is not None:
             progress(table.total, table.total, read)
