@@ -416,6 +416,45 @@ def test_a_problem_resolved_again_shows_the_periods_money(base: Cli, tmp_path: P
     assert "5月15日解决：改派校车（送政策，落实资金 5000.00 元）。" in both
 
 
+def test_a_resolution_withdrawn_in_the_period_is_said_under_the_figures(
+    base: Cli, tmp_path: Path
+) -> None:
+    """Resolved in April (3,000 yuan), reopened in May and still open at its end: May's year
+    to date falls by that problem and its money, and the brief says why (else the leaders
+    read April's brief as wrong); resolved again in June, June's brief says nothing."""
+    import docx
+
+    steps = [
+        ("problem", "add", "--household", "王秀英", "--category", "就学", "--text", "上学路远",
+         "--owner", "单丽", "--date", "4-1"),
+        ("problem", "resolve", "1", "--how", "协调校车", "--amount", "3000", "--date", "4-20"),
+        ("problem", "add", "--household", "王秀英", "--category", "就学", "--text", "午餐",
+         "--owner", "单丽", "--date", "4-2"),
+        ("problem", "resolve", "2", "--how", "协调食堂", "--date", "4-21"),
+        ("problem", "reopen", "1", "--reason", "校车停运", "--date", "5-5"),
+        ("problem", "reopen", "2", "--reason", "食堂停办", "--date", "5-6"),
+    ]  # fmt: skip
+    for step in steps:
+        assert base(*step).code == 0, step
+    note = (
+        "注：本期有 2 件此前已解决的问题重新办理（问题 1、2），再次解决之前不计入已解决问题数"
+        "和落实资金（共 3000.00 元），年度累计因此相应减少。"
+    )
+    may = base("brief", "--from", "5-1", "--to", "5-31")
+    assert may.code == 0 and note in may.out, may.out
+    assert note in base("brief", "--from", "5-1", "--to", "5-31", "-f", "plain").out
+    path = tmp_path / "简报.docx"
+    assert base("brief", "--from", "5-1", "--to", "5-31", "-o", path).code == 0
+    assert any(p.text == note for p in docx.Document(str(path)).paragraphs)
+    assert "注：" not in base("brief", "--from", "4-1", "--to", "4-30").out  # nothing reopened
+    step = ("problem", "resolve", "1", "--how", "改派校车", "--date", "6-3")
+    assert base(*step).code == 0
+    june = base("brief", "--from", "6-1", "--to", "6-30").out
+    assert "注：" not in june
+    # May's brief written again: problem 1 was reopened in May and open at its end, still
+    assert note in base("brief", "--from", "5-1", "--to", "5-31").out
+
+
 def test_a_problem_resolved_again_shows_the_periods_measures(base: Cli) -> None:
     """Resolved first with 送政策 and 送资金, reopened, resolved again with 送政策 alone: the
     later period's line names 送政策 only (its JSON keeps both in ``measures``), a period

@@ -316,6 +316,8 @@ MESSAGES: dict[str, str] = {
     "problem_reopened_overdue": "提示：问题 {id} 的办理期限 {due} 已过，重新办理后即算超期（调度督促中亮牌）；如需新的期限，请运行 sanlian problem extend {id} --due 日期 --reason 原因。",
     "problem_remove_handled": "问题 {id} 已有 {count} 条办理记录（进展、解决、延期等），删除会连同这些记录一起删除；如确是登记错了（重复登记、对象或日期写错），请加 --force 删除，否则请用 problem close 登记为无法解决。",
     "problem_removed": "已删除问题 {id}：{target}“{text}”{steps}。",
+    "brief_withdrawn": "注：本期有 {count} 件此前已解决的问题重新办理（问题 {ids}），再次解决之前不计入已解决问题数{money}，年度累计因此相应减少。",
+    "brief_withdrawn_money": "和落实资金（共 {yuan} 元）",
     "problem_reopened_money": "提示：问题 {id} 此前解决时记下的{what}，在再次登记解决之前不计入统计（自查、简报、进度）{again}。",
     "problem_money_again": "提示：问题 {id} 此前解决时已记金额 {amount} 元，本次金额将另行累计；如是同一笔钱，请不要重复填写。",
     "problem_owner_changed": "责任人由“{old}”改为“{new}”",

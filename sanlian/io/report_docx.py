@@ -669,6 +669,8 @@ def write_brief(path: Path, brief: Brief) -> None:
             for row in b.rows()
         ],
     )
+    if b.withdrawn_text:
+        _body(doc, b.withdrawn_text)
     _heading(doc, "二、为民办实事")
     if b.highlights:
         for i, text in enumerate(b.highlight_texts(), 1):

@@ -76,6 +76,21 @@ class Brief:
     # likewise the measures (送…) those resolutions took
     highlight_measures: tuple[tuple[str, ...], ...] = ()
     year: int | None = None  # the campaign's: its title says it, as the self-inspection's does
+    # problems resolved before and reopened in the period, open at its end: their resolutions
+    # leave the year to date (``common.standing``) — (problem numbers, their money in fen)
+    withdrawn: tuple[tuple[int, ...], int] = ((), 0)
+
+    @property
+    def withdrawn_text(self) -> str:
+        """Why the year to date may have fallen: ``""`` when no resolution was withdrawn."""
+        ids, fen = self.withdrawn
+        if not ids:
+            return ""
+        from sanlian.i18n.messages import render
+
+        shown = "、".join(str(i) for i in ids[:5]) + ("等" if len(ids) > 5 else "")
+        money = render("brief_withdrawn_money", yuan=yuan_text(fen)) if fen else ""
+        return render("brief_withdrawn", count=len(ids), ids=shown, money=money)
 
     def _period_fen(self) -> tuple[int, ...]:
         """``highlight_fen``, or (a brief made without it) each highlight's whole sum."""
@@ -274,6 +289,7 @@ def brief(
         before = count(session, previous)
         highlights = tuple(problem_rows(session, period, only_resolved=True, limit=HIGHLIGHTS))
         period_fen, period_measures = _resolved_in(session, period, [h.id for h in highlights])
+        withdrawn = _withdrawn(session, period)
         supervision = found()
     alerts = supervision.alerts  # red, yellow, urged, reminders: the cut keeps the most urgent
     summary = supervision.summary
@@ -299,7 +315,36 @@ def brief(
         lag_summary=summary,
         omitted=alerts[LAGS:],
         lags_as_of=judged,
+        withdrawn=withdrawn,
     )
+
+
+def _withdrawn(session: Session, period: Period) -> tuple[tuple[int, ...], int]:
+    """The problems reopened in ``period`` after a resolution, and not resolved again by its
+    end (its resolutions do not count then: ``common.standing``), and the money those
+    resolutions had recorded."""
+    from sqlalchemy import func, select
+
+    from sanlian.reports.common import standing, tables
+
+    t = tables()
+    step, problem = t.problem_step.c, t.problem.c
+    reopened = select(step.problem_id).where(
+        step.kind == "reopen", step.step_on.between(period.start, period.end)
+    )
+    rows = session.execute(
+        select(step.problem_id, func.sum(step.amount_fen))
+        .select_from(t.problem_step.join(t.problem, problem.id == step.problem_id))
+        .where(
+            step.problem_id.in_(reopened.scalar_subquery()),
+            step.kind == "resolve",
+            step.step_on <= period.end,
+            ~standing(session, step, problem, period.end),
+        )
+        .group_by(step.problem_id)
+        .order_by(step.problem_id)
+    ).all()
+    return tuple(int(pid) for pid, _fen in rows), sum(int(fen or 0) for _pid, fen in rows)
 
 
 def _resolved_in(
@@ -416,7 +461,8 @@ def to_markdown(b: Brief) -> str:
 def after_figures(b: Brief, heading: Callable[[str], str], text: Callable[[str], str]) -> list[str]:
     """The briefing's lines after its figures (its examples and what is lagging), each
     heading as ``heading`` writes it, each of the clerk's texts as ``text``."""
-    lines = ["", heading("二、为民办实事"), ""]
+    lines = ["", text(b.withdrawn_text)] if b.withdrawn_text else []
+    lines += ["", heading("二、为民办实事"), ""]
     if b.highlights:
         lines += [f"{i}. {text(t)}" for i, t in enumerate(b.highlight_texts(), 1)]
     else:
