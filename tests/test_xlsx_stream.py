@@ -292,6 +292,14 @@ def test_selfcheck_read_back_by_both_readers(cli: Cli, ledger: Ids, tmp_path: Pa
     funds = next(r for r in summary if r[1:2] == ["funds_yuan"])
     assert funds[2] == Decimal(figures["funds_yuan"]) > 0
     assert next(r for r in summary if r[1:2] == ["visits"])[2] == figures["visits"] == 5
+    # the keys are for programs: their column is there, hidden from the reader and the printer
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    assert book["汇总"].column_dimensions["B"].hidden is True
+    assert not book["汇总"].column_dimensions["A"].hidden
+    assert not book["汇总"].column_dimensions["C"].hidden
+    assert not any(d.hidden for d in book["按科室"].column_dimensions.values())
 
 
 def continued_selfcheck(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -69,13 +69,15 @@ class _Book:
         bottom: Sequence[Sequence[Any]] = (),
         ledger: bool = False,
         kinds: Sequence[str] = (),
+        hidden: Collection[int] = (),
     ) -> None:
         """A header row (bold, frozen) and the rows; columns sized on the header and the first
         rows; dates as dates, sums of money (Decimal) as #,##0.00. ``top``: rows above the
         header, ``bottom``: rows below the table (neither sized on). A ``ledger`` longer than a
         sheet holds goes on in sheets named …（续）, …（续2）…, each with the header again.
         The rows hold final values (text, numbers, dates, Decimal, None); ``kinds``, the kind
-        of value each column mostly holds, has a long table written by ``Sheet.writer``."""
+        of value each column mostly holds, has a long table written by ``Sheet.writer``;
+        ``hidden``: columns (from 0) kept in the file but not shown or printed."""
         from sanlian.io.xlsx_stream import HEADER
 
         it = iter(rows)
@@ -85,7 +87,7 @@ class _Book:
             for i, h in enumerate(headers)
         ]
         sheets = [title]
-        ws = self.out.sheet(title, widths, frozen=len(top) + 1)
+        ws = self.out.sheet(title, widths, frozen=len(top) + 1, hidden=hidden)
         for extra in top:
             ws.append(extra)
         ws.styled(headers, HEADER)
@@ -95,7 +97,7 @@ class _Book:
         for row in itertools.chain(sample, it):
             if ledger and in_sheet >= MAX_ROWS:
                 name = f"{title}（续{len(sheets) if len(sheets) > 1 else ''}）"
-                ws = self.out.sheet(name, widths, frozen=1)
+                ws = self.out.sheet(name, widths, frozen=1, hidden=hidden)
                 sheets.append(name)
                 ws.styled(headers, HEADER)
                 append = ws.writer(kinds) if kinds else ws.append
@@ -229,6 +231,7 @@ def _summary(book: _Book, ws: str, report: SelfCheck) -> None:
         [[_text(v) for v in row] for row in summary],
         top=[[title], [period]],
         bottom=[[], *notes] if notes else (),
+        hidden=(1,),  # the keys, for programs (as ``-f json`` has them): not for the reader
     )
 
 

@@ -16,7 +16,7 @@ import datetime as dt
 import sys
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, NamedTuple
@@ -142,7 +142,12 @@ class Sheet:
     """One sheet being written; rows are numbered from 1 as they come."""
 
     def __init__(
-        self, fh: IO[bytes] | _Behind, title: str, widths: Sequence[float], frozen: int
+        self,
+        fh: IO[bytes] | _Behind,
+        title: str,
+        widths: Sequence[float],
+        frozen: int,
+        hidden: Collection[int] = (),
     ) -> None:
         self.title = title
         self.rows = 0
@@ -156,7 +161,8 @@ class Sheet:
                 'state="frozen"/><selection pane="bottomLeft"/>'
             )
         cols = "".join(
-            f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
+            f'<col min="{i}" max="{i}" width="{w}" customWidth="1"'
+            + (' hidden="1"/>' if i - 1 in hidden else "/>")
             for i, w in enumerate(widths, start=1)
         )
         fh.write(
@@ -415,12 +421,19 @@ class Parts:
         self._made: list[tuple[str, Path, Deflating]] = []
         self._open: Sheet | None = None
 
-    def sheet(self, title: str, widths: Sequence[float] = (), *, frozen: int = 0) -> Sheet:
+    def sheet(
+        self,
+        title: str,
+        widths: Sequence[float] = (),
+        *,
+        frozen: int = 0,
+        hidden: Collection[int] = (),
+    ) -> Sheet:
         self._end_sheet()
         path = self._folder / f"sheet{len(self._made) + 1}.part"
         out = Deflating(path.open("wb"))
         self._made.append((title, path, out))
-        self._open = Sheet(_Behind(out), title, widths, frozen)  # type: ignore[arg-type]
+        self._open = Sheet(_Behind(out), title, widths, frozen, hidden)  # type: ignore[arg-type]
         return self._open
 
     def _end_sheet(self) -> None:
@@ -477,11 +490,19 @@ class Book:
         """The sheets written so far, in the order they were written."""
         return list(self._titles)
 
-    def sheet(self, title: str, widths: Sequence[float] = (), *, frozen: int = 0) -> Sheet:
+    def sheet(
+        self,
+        title: str,
+        widths: Sequence[float] = (),
+        *,
+        frozen: int = 0,
+        hidden: Collection[int] = (),
+    ) -> Sheet:
         """A new sheet named ``title`` with column ``widths``; the first ``frozen`` rows stay
-        in view when scrolling."""
+        in view when scrolling; the columns ``hidden`` (from 0) are hidden."""
         fh = self._entry(title)
-        self._open = Sheet(_Behind(fh) if self._threaded else fh, title, widths, frozen)
+        out = _Behind(fh) if self._threaded else fh
+        self._open = Sheet(out, title, widths, frozen, hidden)
         return self._open
 
     def _entry(self, title: str) -> IO[bytes]:
