@@ -44,6 +44,7 @@ def test_a_clean_database_passes_every_check(base: Cli) -> None:
         "pairs_limit",
         "one_head",
         "same_number",
+        "lost_characters",
         "retired_links",
         "visit_dates",
         "visit_cadres",
@@ -215,6 +216,22 @@ def test_a_damaged_database_is_reported_not_a_traceback(base: Cli, db_path: Path
     assert not any(re.search("[a-z]{4,}", str(f["records"]) + f["detail"]) for f in result.json())
     listing = base("--db", damaged, "cadre", "list")
     assert listing.code == 1 and "已损坏" in listing.err and "db restore" in listing.err
+
+
+def test_names_with_lost_characters_are_named(base: Cli, db_path: Path) -> None:
+    """Older versions took 刘? (a rare character lost in a GBK CSV) and 李� as names."""
+    _sql(
+        db_path,
+        "update cadre set name = '刘?' where id = 3",
+        "update household set name = '李\ufffd' where id = 1",
+    )
+    result = base("db", "check", "-f", "json")
+    assert result.code == 1
+    assert _by_check(result)["lost_characters"]["records"] == [
+        "干部编号 3：姓名“刘?”中有丢失的字，请用 sanlian cadre edit 3 --name 改正",
+        "联系户编号 1：户主姓名“李\ufffd”中有丢失的字，请用 sanlian household edit 1 --name 改正",
+    ]
+    assert base("cadre", "edit", "3", "--name", "刘珺").code == 0  # the way it says
 
 
 def test_two_heads_of_the_leading_group_are_reported(base: Cli, db_path: Path) -> None:

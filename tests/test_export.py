@@ -178,6 +178,10 @@ def test_a_template_example_row_overwritten_but_for_its_number(
     result = unchanged(lambda: base("cadre", "import", path))
     assert result.code == 1 and "第 17 位" not in result.err, result
     assert "“身份证号码”还是模板示例行的号码，不是本人的" in result.err
+    # an earlier version's template (its example a woman's number): the same
+    rows = [["姓名", "科室", "性别", "身份证号码"], ["牛四", "办公室", "女", "11010519491231002X"]]
+    result = unchanged(lambda: base("cadre", "import", write_csv(tmp_path / "旧模板.csv", rows)))
+    assert "还是模板示例行的号码" in result.err
 
 
 def test_template(cli: Cli, tmp_path: Path) -> None:

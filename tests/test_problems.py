@@ -613,6 +613,9 @@ def test_problem_edit_owner_after_the_owner_is_retired(raised: Cli, unchanged: U
     assert [(r["id"], r["owner"], r["owner_retired"]) for r in rows] == [(1, "单丽", True)]
     rows = problems(raised, "--owner-retired", "--status", "已解决")
     assert [(r["id"], r["owner_retired"]) for r in rows] == [(2, True)]
+    said = ok(raised, "problem", "list", "--owner-retired").err
+    assert "提示：只列未办结的（待改派的）；责任人已停用、已办结的另有 1 件未列出" in said
+    assert "另有" not in ok(raised, "problem", "list", "--owner-retired", "--status", "未办结").err
     assert "单丽（已停用）" in ok(raised, "problem", "list").out
     result = unchanged(lambda: raised("problem", "edit", "1", "--owner", "单丽"))
     assert "已停用" in result.err and "在册干部" in result.err

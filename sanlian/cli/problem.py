@@ -532,7 +532,8 @@ def list_(
         and not set(problems.status_keys(status)) & set(problems.OPEN)
     ):
         raise ValidationError("list_overdue_finished", status=status)
-    if owner_retired and status is None:  # what is to be handed over: not what is done
+    implicit = owner_retired and status is None
+    if implicit:  # what is to be handed over: not what is done
         status = "open"
     st = state()
     limit = screen_rows(fmt_value(fmt), output)  # a terminal: the first rows and the count
@@ -553,6 +554,14 @@ def list_(
             "household": household,
             "conflict": True if conflict else None,
         }
+        done = 0  # finished problems of retired owners left out by ``implicit``: said
+        if implicit:
+            done = problems.listing_count(session, **(filters | {"status": None}))
+            done -= problems.listing_count(session, **filters)
+        if done:
+            from sanlian.i18n.messages import render
+
+            st.note(render("problem_owner_retired_done", count=done))
         if limit is None:  # every problem, to a file or a pipe: written as they are read
             read = problems.iter_listing(session, **filters)
             if stream_rows(

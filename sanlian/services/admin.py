@@ -126,6 +126,7 @@ CHECKS: dict[str, str] = {
     "pairs_limit": "每名干部结对户数不超过活动规定",
     "one_head": "领导小组只有一名组长",
     "same_number": "同一身份证号码（信用代码）只登记一次",
+    "lost_characters": "名称中没有丢失的字（? 或 �）",
     "retired_links": "在联的干部和联系对象都未停用",
     "visit_dates": "走访日期在活动期间且不晚于今天",
     "visit_cadres": "每次走访都有走访干部",
@@ -192,6 +193,7 @@ def check(session: Session, *, today: dt.date | None = None) -> list[dict[str, A
         ("pairs_limit", _pairs_limit),
         ("one_head", _one_head),
         ("same_number", _same_number),
+        ("lost_characters", _lost_characters),
         ("retired_links", _retired_links),
         ("visit_dates", _visit_dates),
         ("visit_cadres", _visit_cadres),
@@ -464,6 +466,31 @@ def _same_number(session: Session, _today: dt.date) -> list[str]:
             ids = "、".join(f"{i}（{r} 停用）" if r else str(i) for i, _n, r in same)
             names = "、".join(dict.fromkeys(n for _i, n, _r in same))
             found.append(f"{label}编号 {ids}：{what}相同（{names}）")
+    return found
+
+
+def _lost_characters(session: Session, _today: dt.date) -> list[str]:
+    """Names holding ? or � (a rare character lost in a GBK CSV, bytes read in the wrong
+    encoding), as older versions took them: each to be put right by its ``edit``."""
+    found = []
+    for table, label, field in (
+        ("section", "科室", "名称"),
+        ("cadre", "干部", "姓名"),
+        ("community", "社区(村)", "名称"),
+        ("enterprise", "企业", "名称"),
+        ("household", "联系户", "户主姓名"),
+    ):
+        rows = _rows(
+            session,
+            f"select id, name from {table} where name like :mark or name like :lost order by id",
+            mark="%?%",
+            lost="%\ufffd%",
+        )
+        found += [
+            f"{label}编号 {i}：{field}“{name}”中有丢失的字，请用 sanlian {table} edit {i} "
+            "--name 改正"
+            for i, name in rows
+        ]
     return found
 
 

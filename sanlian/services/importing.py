@@ -275,6 +275,13 @@ EXAMPLES: dict[str, dict[str, Any]] = {
 }
 
 
+# the ID numbers of the templates' example rows, those of earlier versions too: a row still
+# holding one is the example written over, not the person's number
+EXAMPLE_IDS = frozenset(
+    {"11010519491231002X", *(e["id_number"] for e in EXAMPLES.values() if "id_number" in e)}
+)
+
+
 def registry_fields(kind: str) -> tuple[Field, ...]:
     """The import fields of a registry kind, from ``registry.KINDS`` plus the variants above."""
     from sanlian.services.registry import KINDS
@@ -946,7 +953,7 @@ class Importer:
         self.written_at: dt.datetime | None = None
         self.file_name = ""
         self._since: dict[str, dict[int, list[Since]]] = {}
-        self._cadre_changes: dict[int, list[tuple[int, dt.datetime, Any, Any]]] | None = None
+        self._cadre_changes: dict[int, list[tuple[int, dt.datetime, Any, Any, bool]]] | None = None
         self._deletions: list[tuple[int, int, int, dt.datetime]] | None = None
 
     def record_missing(self, record_id: int) -> tuple[str, dict[str, Any]]:
@@ -1027,20 +1034,29 @@ class Importer:
             # section under the same name) or a change made in the ledger.
             old = [journal.decode(model, column, touched[0][2].get(column))]
             old += [journal.decode(model, column, a.get(column)) for *_e, a, own in touched if own]
+            how = edit or ("" if self.kind == "research" else f"{self.kind} edit 直接修改")
             if value in old:
                 entry, at, _b, _a, own = touched[-1]
                 del kept[key]
                 said.update(entry=entry, at=_local(at))
+                if own:  # (or the clerk's own revert in the working copy: said how to make it)
+                    said["edit"] = f"；如确是有意改回，请用 sanlian {how}" if how else ""
                 notes.append(render("import_copy_kept" if own else "import_newer_kept", **said))
                 continue
             first = next(((i, at, b) for i, at, b, _a, own in touched if not own), None)
-            if first is None:  # changed further in the working copy: the clerk's change
+            if first is None:
+                # changed only by imports of a workbook of this name and writing, and this row
+                # changes it again: the clerk's working copy edited further — or another
+                # section's copy that changed it otherwise. Written, and said, so a clash of two
+                # copies is not settled by the order of their imports unseen.
+                entry, at = touched[-1][:2]
+                said.update(entry=entry, at=_local(at))
+                notes.append(render("import_copy_changed", **said))
                 continue
             entry, at, before = first
             said.update(entry=entry, at=_local(at))
             then = journal.decode(model, column, before.get(column))  # (≠ value: not old)
             if record is None or getattr(record, column, then) != then:
-                how = edit or ("" if self.kind == "research" else f"{self.kind} edit 直接修改")
                 said["edit"] = f"用 sanlian {how}，或" if how else ""
                 raise ValidationError("import_changed_since", column=column, **said)
         return kept
@@ -1127,39 +1143,59 @@ class Importer:
     ) -> list[int]:
         """A visit's cadres as an export's row gives them (``given``), or those on file
         (``now``) where the ledger changed them since the file was written and the row still
-        holds the cadres of then (with a note); refused where both changed them (unless the
-        ledger has them as they were then)."""
+        holds the cadres of then, or those an import of a workbook of this name and writing
+        wrote (with a note: ``newer_kept``'s rules); refused where both changed them (unless
+        the ledger has them as they were before the ledger's change)."""
         if self.written_at is None or sorted(now) == sorted(given):
             return given
         if self._cadre_changes is None:  # read once: visit → its cadres' changes, in order
             self._cadre_changes = {}
-            for _r, entry, at, before, after, _own in self._journaled_since(
-                "visit_cadre", "insert", "delete"
+            for _r, entry, at, before, after, own in self._journaled_since(
+                "visit_cadre", "insert", "delete", own=True
             ):
                 row = before or after
                 self._cadre_changes.setdefault(int(row["visit_id"]), []).append(
-                    (entry, at, before, after)
+                    (entry, at, before, after, own)
                 )
         rows = self._cadre_changes.get(int(visit_id))
         if not rows:
             return given
-        then = set(now)
-        for _entry, _at, before, after in reversed(rows):  # (back to when it was written)
+        # the cadres after each change (an entry: one command, maybe several rows), back to
+        # when the file was written
+        state = set(now)
+        after_entry: dict[int, frozenset[int]] = {}
+        entries: list[tuple[int, dt.datetime, bool]] = []  # newest first
+        for entry, at, before, after, own in reversed(rows):
+            if entry not in after_entry:
+                after_entry[entry] = frozenset(state)
+                entries.append((entry, at, own))
             if after:
-                then.discard(int(after["cadre_id"]))
+                state.discard(int(after["cadre_id"]))
             if before:
-                then.add(int(before["cadre_id"]))
-        if then == set(now):  # changed and changed back: the row's change is the clerk's
-            return given
+                state.add(int(before["cadre_id"]))
+        entries.reverse()
+        then = frozenset(state)
+        last, last_at, last_own = entries[-1]
         said = {
             "field": "走访干部",
             "written": _local(self.written_at),
-            "entry": rows[-1][0],
-            "at": _local(rows[-1][1]),
+            "entry": last,
+            "at": _local(last_at),
         }
-        if then == set(given):
-            notes.append(render("import_newer_kept", **said))
+        wanted = frozenset(given)
+        if wanted == then or any(wanted == after_entry[e] for e, _at, own in entries if own):
+            if last_own:
+                said["edit"] = f"；如确是有意改回，请用 sanlian {self.kind} edit 直接修改"
+            notes.append(render("import_copy_kept" if last_own else "import_newer_kept", **said))
             return now
+        index = next((i for i, (_e, _at, own) in enumerate(entries) if not own), None)
+        if index is None:  # changed only by imports of this workbook: as ``newer_kept``
+            notes.append(render("import_copy_changed", **said))
+            return given
+        # the cadres before the first change not made by such an import
+        base = after_entry[entries[index - 1][0]] if index else then
+        if base == frozenset(now):  # changed and changed back: the row's change is the clerk's
+            return given
         edit = f"用 sanlian {self.kind} edit 直接修改，或"
         raise ValidationError("import_changed_since", edit=edit, column="cadres", **said)
 
@@ -2025,10 +2061,9 @@ class RegistryImporter(Importer):
         def refuse(row: Row, key: str, reason: str) -> None:
             bad.append(BadRow(row.line, row.cells, [self.problem(row, key, reason)]))
 
-        example_id = EXAMPLES.get(self.kind, {}).get("id_number") if self.strong else None
         for row in rows:
             data = row.data
-            if example_id is not None and data.get("id_number") == example_id:
+            if data.get("id_number") in EXAMPLE_IDS:
                 # the template's example row overwritten but for its number: not the person's
                 refuse(
                     row,
@@ -2103,7 +2138,8 @@ class RegistryImporter(Importer):
                 self._retired_namesake(row, data, result)
                 continue
             record = found[0]
-            if how == RECORD_KEY and self._newer_than_file(record):
+            # (the same name: the clerk's working copy, the number of a row it added typed in)
+            if how == RECORD_KEY and data["name"] != record.name and self._newer_than_file(record):
                 reason = render(
                     "import_record_newer",
                     id=record.id,
