@@ -310,21 +310,29 @@ def test_a_colleagues_file_of_the_same_name_is_not_ones_own(
     assert _title(base, "单丽") == "科员" and _title(base, "曾强") == "副科长"
 
 
+def _two_copies(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, kind: str, path: Path
+) -> tuple[Path, Path]:
+    """``kind`` exported to ``path`` at T0 and copied into folders a/ and b/ under its name
+    (one export sent to two sections, handed back as it was named)."""
+    import shutil
+
+    _exported(cli, monkeypatch, kind, path)
+    copies = (path.parent / "a" / path.name, path.parent / "b" / path.name)
+    for copy in copies:
+        copy.parent.mkdir()
+        shutil.copyfile(path, copy)
+    return copies
+
+
 def test_two_copies_of_one_export_handed_back_under_its_name_keep_each_others_changes(
     base: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One export sent to two sections, each copy edited and handed back as 干部.xlsx: the
     second imported does not put back what the first changed (it holds the value of then)."""
-    import shutil
-
     assert base("cadre", "edit", "单丽", "--title", "科员").code == 0
     assert base("cadre", "edit", "曾强", "--title", "科员").code == 0
-    path = tmp_path / "干部.xlsx"
-    _exported(base, monkeypatch, "cadre", path)
-    first, second = tmp_path / "a" / "干部.xlsx", tmp_path / "b" / "干部.xlsx"
-    for copy in (first, second):
-        copy.parent.mkdir()
-        shutil.copyfile(path, copy)
+    first, second = _two_copies(base, monkeypatch, "cadre", tmp_path / "干部.xlsx")
     _set_cell(first, 3, "职务", "副科长")  # 单丽, by the first section
     _set_cell(second, 4, "职务", "科长")  # 曾强, by the second
     assert base("cadre", "import", first).code == 0
@@ -372,14 +380,7 @@ def test_two_copies_of_a_visit_export_keep_each_others_cadres(
 ) -> None:
     """The visits' cadres as the copies' fields are: the second copy, holding visit 1's
     cadres of then, does not put back what the first changed."""
-    import shutil
-
-    path = tmp_path / "走访.xlsx"
-    _exported(visited, monkeypatch, "visit", path)
-    first, second = tmp_path / "a" / "走访.xlsx", tmp_path / "b" / "走访.xlsx"
-    for copy in (first, second):
-        copy.parent.mkdir()
-        shutil.copyfile(path, copy)
+    first, second = _two_copies(visited, monkeypatch, "visit", tmp_path / "走访.xlsx")
     _set_cell(first, 1, "走访干部", "张伟@综合科、单丽")
     _set_cell(second, 2, "备注", "座谈")
     result = visited("visit", "import", first)
