@@ -2003,7 +2003,7 @@ class RegistryImporter(Importer):
             day=zh_date(day),
             command=self.kind,
         )
-        result.note(render("import_row_note", line=row.line, note=text), group="namesake")
+        result.note(render("import_row_note", line=row.line, note=text), group="retired_namesake")
 
     def _notes(self, row: Row, result: ImportResult) -> None:
         for text in row.notes:
