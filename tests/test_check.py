@@ -296,3 +296,16 @@ def test_dates_in_another_form_are_named_wherever_they_are(base: Cli, db_path: P
     assert found["visit_dates"]["ok"]  # (not said to be "after today" as text compares)
     listed = base("visit", "list")  # what a listing meeting one says
     assert listed.code == 1 and "sanlian db check" in listed.err and "Traceback" not in listed.err
+
+
+def test_a_visit_whose_cadre_was_deleted_elsewhere_is_said_not_an_internal_error(
+    base: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    assert base("visit", "add", "--date", "6-1", "--cadre", "单丽", "--household", "王秀英",
+                "--form", "入户走访").code == 0  # fmt: skip
+    _sql(db_path, "delete from cadre where id = 3")
+    export = ("export", "visit", "-o", tmp_path / "走访.csv")
+    for args in (("visit", "list"), ("visit", "show", "1"), export):
+        result = base(*args)
+        assert result.code == 1 and "内部" not in result.err, (args, result)
+        assert result.err.startswith("数据库里走访 1 的走访干部（干部编号 3）已不存在"), result.err

@@ -538,3 +538,20 @@ def test_a_limit_past_a_link_of_a_year_recorded_late_is_refused_without_a_fault(
         limit=1,
     )
     assert refused is not None and "“甲”（联系编号 1，至 2026-04-30）" in refused.message
+
+
+def test_a_new_year_takes_the_rules_of_the_year_before_and_says_so(cli: Cli) -> None:
+    """Pairs run on into the new year: with the default rules again (1 pair a cadre) the
+    year would break its own limit from its first day (``db check``)."""
+    assert cli("init", "--year", "2026").code == 0
+    assert cli("campaign", "set", "--pairs", "2", "--time-limit", "20", "--red", "10").code == 0
+    result = cli("init", "--year", "2027")
+    assert result.code == 0, result
+    assert (
+        "活动规则沿用 2026 年的：每名干部同时结对户数上限 2，问题办理时限(天) 20" in result.err
+    ), result.err
+    shown = cli("campaign", "show", "--year", "2027", "-f", "json").json()
+    assert shown["settings"]["household_pairs_per_cadre"] == 2
+    assert shown["settings"]["problem_days"] == 20 and shown["settings"]["red_days"] == 10
+    first = cli("campaign", "show", "--year", "2026", "-f", "json").json()["settings"]
+    assert first == shown["settings"]

@@ -307,6 +307,15 @@ def test_a_history_that_cannot_be_read_or_written_is_skipped(base: Cli) -> None:
             'x --id-number "370102199003071234\r\nvisit list --phone 13812345678',
             "x --id-number 370102********1234\r\nvisit list --phone 138****5678",
         ),
+        # a backup's name (its digits no ID number as prose reads one) stays whole: recalled
+        # from the history it names the file; a file named by an ID number is still masked
+        (
+            "db restore sanlian-backups/sanlian-2025-20261201-035649-manual.db",
+            "db restore sanlian-backups/sanlian-2025-20261201-035649-manual.db",
+        ),
+        ("db restore l1-20261201-035248-import.db", "db restore l1-20261201-035248-import.db"),
+        ("cadre import 370102198001011237.xlsx", "cadre import 370102********1237.xlsx"),
+        ("cadre import 电话13812345678.csv", "cadre import 电话138****5678.csv"),
     ],
 )
 def test_mask_line(line: str, masked: str) -> None:

@@ -31,10 +31,13 @@ def init(
         )
         st.journal(session, "init", f"建立 {view.campaign.year} 年活动")
         data = campaign.as_dict(view, today=st.today)
+        carried = campaign.carried_rules(session, view)
     from sanlian.db.engine import masked
 
     typer.echo(render("init_done", year=data["year"], unit=data["unit"], path=masked(st.location)))
     _phases_table(data, fmt=None)
+    if carried is not None:
+        st.note(render("init_rules_carried", before=carried[0], rules=carried[1]))
 
 
 def _phases_table(data: dict[str, Any], fmt: str | None, output: Any = None) -> None:

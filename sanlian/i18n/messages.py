@@ -51,6 +51,7 @@ MESSAGES: dict[str, str] = {
     "ref_retired_on": "{kind}“{ref}”（编号 {id}）已于 {day} 停用，不能用于 {on} 的记录；停用之前的记录请写明当时的日期（{day} 之前）。",
     "ref_empty": "请写明{kind}（编号、名称或拼音）。",
     # --- database --------------------------------------------------------------------------
+    "db_visit_cadre_missing": "数据库里走访 {id} 的走访干部（干部编号 {cadre}）已不存在（可能是别的程序改过数据库），未做任何修改；请运行 sanlian db check 查看，再从备份恢复或改正。",
     "db_bad_date": "数据库里有日期的写法无法识别（可能是别的程序改过数据库），未做任何修改；请运行 sanlian db check 查看是哪条记录的哪个日期，改为 YYYY-MM-DD 的写法。",
     "db_empty": "数据库 {path} 是个空文件（0 字节），还不是台账；请检查 --db 或 SANLIAN_DB 是否指错了文件，或用 sanlian init 把它建成本年度的台账。",
     "db_missing": "数据库 {path} 还不存在，请先运行 sanlian init 建立本年度活动。",
@@ -178,6 +179,7 @@ MESSAGES: dict[str, str] = {
     "edit_unchanged": "没有修改：{what}的各项与原来相同，未写入变更日志。",
     "removed": "已删除{kind}“{name}”（编号 {id}）。",
     "retired": "已停用{kind}“{name}”（编号 {id}），历史记录保留。",
+    "init_rules_carried": "活动规则沿用 {before} 年的：{rules}；要改请用 sanlian campaign set。",
     "init_done": "已建立 {year} 年“三联三解三促”活动（{unit}），数据库：{path}。",
     "campaign_updated": "已更新 {year} 年活动设置。",
     "campaign_phase_dates": "给了阶段“{phase}”（--phase），却没有给它的日期；请写上 --start 开始日期 和（或）--end 结束日期，如 sanlian campaign set --phase {phase} --start {start} --end {end}（现为 {start} 至 {end}）。",

@@ -65,8 +65,14 @@ def create(session: Session, *, year: int, unit: str, now: dt.datetime) -> Campa
     _required(unit, "单位")
     if session.exec(select(Campaign).where(Campaign.year == year)).first():
         raise RuleError("campaign_exists", year=year)
+    # the rules of the year before (the nearest earlier one): the bureau's, set by its office,
+    # and its pairs run on into the new year (``carried_rules`` says which)
+    earlier = session.exec(
+        select(Campaign).where(Campaign.year < year).order_by(Campaign.year.desc())  # type: ignore[attr-defined]
+    ).first()
+    rules = {k: getattr(earlier, k) for k in SETTINGS} if earlier is not None else {}
     campaign = Campaign(
-        year=year, unit=unit.strip(), name=f"{year}年“三联三解三促”活动", created_at=now
+        year=year, unit=unit.strip(), name=f"{year}年“三联三解三促”活动", created_at=now, **rules
     )
     session.add(campaign)
     session.flush()
@@ -85,6 +91,24 @@ def create(session: Session, *, year: int, unit: str, now: dt.datetime) -> Campa
     session.add_all(phases)
     session.flush()
     return CampaignView(campaign, phases)
+
+
+def carried_rules(session: Session, view: CampaignView) -> tuple[int, str] | None:
+    """(the year, its rules as a sentence) whose rules a year just made took over
+    (``create``), where there was an earlier year; else ``None``."""
+    from sqlmodel import select
+
+    from sanlian.db.models import Campaign
+
+    year = view.campaign.year
+    earlier = session.exec(
+        select(Campaign).where(Campaign.year < year).order_by(Campaign.year.desc())  # type: ignore[attr-defined]
+    ).first()
+    if earlier is None:
+        return None
+    return earlier.year, "，".join(
+        f"{label} {getattr(earlier, k)}" for k, label in SETTINGS.items()
+    )
 
 
 def years(session: Session) -> list[int]:

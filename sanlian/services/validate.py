@@ -696,16 +696,30 @@ def _number_spans(text: str, *, loose: bool) -> list[tuple[int, int, str, str]]:
     folded = fold_digits(text)
     spans: list[tuple[int, int, str, str]] = []
     phone = _LOOSE_PHONE if loose else _WRITTEN_PHONE
+    # a file's name (sanlian's backups: sanlian-2025-20261201-035649-manual.db) is looked at
+    # as prose is, even where ``loose``: else shown as a file that does not exist
+    files = [m.span() for m in _FILE_NAME.finditer(folded)] if loose else []
     for kind, pattern in (("id", _LOOSE_ID), ("phone", phone)):
         for found in pattern.finditer(folded):
             start, end = found.span()
             if any(s < end and start < e for s, e, _d, _m in spans):
                 continue
-            digits = _LOOSE_SEPARATORS.sub("", found.group(0))
-            if kind == "id" and not (loose or _born(digits, found.group(0))):
+            written = found.group(0)
+            digits = _LOOSE_SEPARATORS.sub("", written)
+            strict = not loose or any(s <= start and end <= e for s, e in files)
+            if kind == "id" and strict and not _born(digits, written):
+                continue
+            if kind == "phone" and strict and not _WRITTEN_PHONE.fullmatch(written):
                 continue
             spans.append((start, end, digits.upper(), masked_number(kind, digits)))
     return sorted(spans)
+
+
+# a file's name as a message or a command line writes it: up to its suffix, no blank inside
+_FILE_NAME = re.compile(
+    r"[^\s“”\"'‘’（）()，,：:；;。]+\.(?:db|sqlite3?|xlsx|xls|csv|docx|json|md|txt)(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
 
 
 def _born(digits: str, written: str) -> bool:

@@ -684,6 +684,9 @@ def _visit_dicts(
             target = labels[target_kind].get(target_id, target)
         # by cadre number, whatever order SQL joined them in
         ids = sorted(int(i) for i in joined.split(",")) if joined else []
+        lost = next((i for i in ids if i not in names), None)
+        if lost is not None:  # a cadre deleted by another program: said, not an internal error
+            raise RuleError("db_visit_cadre_missing", id=visit_id, cadre=lost)
         yield {
             "id": visit_id,
             "visited_on": visited_on,
