@@ -555,3 +555,16 @@ def test_a_new_year_takes_the_rules_of_the_year_before_and_says_so(cli: Cli) -> 
     assert shown["settings"]["problem_days"] == 20 and shown["settings"]["red_days"] == 10
     first = cli("campaign", "show", "--year", "2026", "-f", "json").json()["settings"]
     assert first == shown["settings"]
+
+
+def test_a_new_time_limit_says_the_open_problems_keep_their_due_dates(base: Cli) -> None:
+    add = ("problem", "add", "--household", "王秀英", "--category", "就学", "--text", "路远",
+           "--owner", "单丽", "--date", "6-1")  # fmt: skip
+    assert base(*add).code == 0
+    result = base("campaign", "set", "--time-limit", "20")
+    assert result.code == 0 and (
+        "提示：新的办理时限只用于此后登记的问题；已登记的 1 个未办结问题仍按原办理期限"
+        in result.err
+    ), result
+    assert base("problem", "show", "1", "-f", "json").json()["due_on"] == "2026-07-01"
+    assert "办理时限" not in base("campaign", "set", "--red", "10").err  # another rule: nothing

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 import typer
@@ -189,6 +190,27 @@ def set_(
             st.journal(session, "campaign set", f"修改 {view.campaign.year} 年活动设置")
         gaps = campaign.phase_gaps(view) if phase_dates else []
         year_done = view.campaign.year
+        kept_due = 0  # open problems whose due dates the new time limit leaves as they were
+        if changed and "problem_days" in settings:
+            from sqlalchemy import func, select
+
+            from sanlian.reports.common import tables
+            from sanlian.services.problems import OPEN
+
+            problem = tables().problem.c
+            kept_due = int(
+                session.execute(
+                    select(func.count()).where(
+                        problem.status.in_(OPEN),
+                        problem.raised_on.between(
+                            dt.date(year_done, 1, 1), dt.date(year_done, 12, 31)
+                        ),
+                    )
+                ).scalar()
+                or 0
+            )
     typer.echo(render("campaign_updated" if changed else "campaign_unchanged", year=year_done))
     for note in gaps:
         st.note(note)
+    if kept_due:
+        st.note(render("campaign_time_limit_kept", count=kept_due))

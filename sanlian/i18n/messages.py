@@ -179,6 +179,7 @@ MESSAGES: dict[str, str] = {
     "edit_unchanged": "没有修改：{what}的各项与原来相同，未写入变更日志。",
     "removed": "已删除{kind}“{name}”（编号 {id}）。",
     "retired": "已停用{kind}“{name}”（编号 {id}），历史记录保留。",
+    "campaign_time_limit_kept": "提示：新的办理时限只用于此后登记的问题；已登记的 {count} 个未办结问题仍按原办理期限，要改请用 sanlian problem extend 编号 --due 日期 --reason 原因。",
     "init_rules_carried": "活动规则沿用 {before} 年的：{rules}；要改请用 sanlian campaign set。",
     "init_done": "已建立 {year} 年“三联三解三促”活动（{unit}），数据库：{path}。",
     "campaign_updated": "已更新 {year} 年活动设置。",
