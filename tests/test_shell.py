@@ -738,3 +738,21 @@ def test_a_cadre_leaving_tomorrow_is_still_offered_today(base: Cli) -> None:
     retired = base("cadre", "remove", "曾强", "--force", "--date", "2026-06-10")
     assert retired.code == 0, retired
     assert complete("visit add --cadre zq") == []
+
+
+def test_a_table_of_bad_rows_is_printed_whole_under_its_lines_number(
+    base: Cli, shell_run: Callable[..., Result], tmp_path: Path
+) -> None:
+    """An import's table of bad rows: the script's line number on a line of its own, then the
+    table as the one-shot command prints it (its own 行号 column not beside another number)."""
+    bad = tmp_path / "坏.csv"
+    bad.write_text("姓名,科室\n甲,不存在的科\n乙,也不存在\n", encoding="utf-8")
+    alone = base("cadre", "import", bad)
+    result = shell_run("section list -f json", f"cadre import {bad}")
+    assert result.code == 1
+    assert "第 2 行：\n" + alone.err.split("\n", 1)[0] in result.err, result.err
+    table = [
+        line for line in alone.err.splitlines() if line.startswith(("行号", "------", "2 ", "3 "))
+    ]
+    for line in table:
+        assert "\n" + line + "\n" in result.err  # unprefixed, as the one-shot command

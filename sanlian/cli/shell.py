@@ -249,8 +249,15 @@ class _Prefixed:
         self._redraw = False
 
     def write(self, text: str) -> int:
+        lines = text.splitlines(keepends=True)
+        if len(lines) > 2 and self._at_start and not self._redraw and text.endswith("\n"):
+            # a table or a list written whole (an import's bad rows): the line's number on a
+            # line of its own, the table as the command prints it (its own 行号 beside a
+            # prefix of every line read as one number, and its columns no longer lined up)
+            self._stream.write(self._prefix + "\n" + text)
+            return len(text)
         pieces = []
-        for piece in text.splitlines(keepends=True):
+        for piece in lines:
             # the cursor sent back over the line (``\r`` alone, ``ESC[…``): a redraw follows
             redraw = self._redraw or piece.startswith(("\r", "\x1b"))
             if self._at_start and not redraw:
