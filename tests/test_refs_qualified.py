@@ -62,3 +62,17 @@ def test_an_ambiguous_qualifier_narrows_to_what_its_matches_hold(namesakes: Cli)
     assert "[1] 陈建国（幸福社区@兰山街道）；[3] 陈建国（幸福社区@枣园镇）" in both.err
     assert _id(namesakes, "household", "陈建国（幸福社区@枣园镇）") == 3
     assert _id(namesakes, "household", "陈建国@幸福社区@兰山街道") == 1
+
+
+def test_a_qualified_name_of_one_who_moved_says_where_they_are_now(base: Cli) -> None:
+    """``张伟@办公室`` from an export of before 张伟 moved to 规划科: said where he is now, and
+    how to write him (the refusal named no one)."""
+    assert base("section", "add", "规划科").code == 0
+    assert base("cadre", "edit", "1", "--section", "规划科").code == 0
+    result = base("cadre", "show", "张伟@办公室")
+    assert result.code == 1
+    assert result.err.strip() == (
+        "找不到干部“张伟@办公室”：编号 1 的干部张伟现在在规划科（此后调整过）；"
+        "如说的就是编号 1，请改写为“张伟@规划科”或 1。"
+    )
+    assert base("cadre", "show", "张伟@规划科").code == 0

@@ -41,6 +41,7 @@ MESSAGES: dict[str, str] = {
     "uscc_reason_checksum": "校验位不对",
     # --- references ------------------------------------------------------------------------
     "ref_near": "{how}有{like}，是不是指它？如是，请写全称（或全拼）或编号。",
+    "ref_moved": "找不到{kind}“{ref}”：编号 {id} 的{kind}{name}现在在{place}（此后调整过）；如说的就是编号 {id}，请改写为“{name}@{place}”或 {id}。",
     "ref_renamed": "找不到{kind}“{ref}”：编号 {id} 的{kind}已改名为“{name}”；如说的就是编号 {id}，请改写为“{name}”或 {id}。",
     "ref_not_found": "找不到{kind}“{ref}”，请用 sanlian {command} list 查看编号或{name}后重试。",
     "ref_ambiguous": "{kind}“{ref}”对应多条记录：{candidates}。请改用编号，或写成 {qualified}。",

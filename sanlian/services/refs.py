@@ -264,9 +264,55 @@ def _matches(
     elif active:
         found = active
     if not found:
-        renamed = None if qualifiers is not None else _renamed(session, kind, raw, text)
-        raise renamed or _not_found(kind, raw)
+        if qualifiers is None:
+            why = _renamed(session, kind, raw, text)
+        else:
+            why = _moved(session, kind, raw, text, qualifiers)
+        raise why or _not_found(kind, raw)
     return found
+
+
+def _moved(
+    session: Session, kind: str, raw: str, name: str, places: list[Any]
+) -> NotFoundError | None:
+    """``姓名@科室`` that matched nothing, where the one of that name who was there has moved
+    since (an export of before the move imported back): the refusal says where they are now,
+    and how to write them (journaled: an update whose ``before`` has one of ``places``)."""
+    parent_kind, column, _form = QUALIFIER[kind]
+    if parent_kind is None:
+        return None
+    from sqlalchemy import select
+
+    from sanlian.db.journal import _loads
+    from sanlian.db.models import JournalChange
+
+    table: Any = JournalChange.__table__  # type: ignore[attr-defined]
+    stmt = select(table.c.record_id, table.c.before).where(
+        table.c.table_name == kind,
+        table.c.action == "update",
+        table.c.record_id.is_not(None),
+        table.c.after.like(f'%"{column}":%'),
+    )
+    ids = {
+        int(record_id)
+        for record_id, before in session.execute(stmt)
+        if (_loads(before) or {}).get(column) in places
+    }
+    model, parent = _model(kind), _model(parent_kind)
+    now = [r for i in sorted(ids) if (r := session.get(model, i)) is not None]
+    moved = [r for r in now if r.name == name and getattr(r, column) not in places]
+    if len(moved) != 1:
+        return None
+    record = moved[0]
+    where = session.get(parent, getattr(record, column))
+    return NotFoundError(
+        "ref_moved",
+        kind=KIND_LABEL[kind],
+        ref=raw,
+        id=record.id,
+        name=record.name,
+        place=where.name if where is not None else "",
+    )
 
 
 def _renamed(session: Session, kind: str, raw: str, name: str) -> NotFoundError | None:
