@@ -382,9 +382,16 @@ def test_problem_updates_and_refusals(linked: Cli, db_path: Path, tmp_path: Path
     ]
     result = linked("problem", "import", write_csv(tmp_path / "c.csv", rows))
     assert result.code == 1
-    assert "问题 1 的办理期限是 2026-05-01" in result.err and "problem extend 1" in result.err
     assert "“问题类别”“就学”不适用于企业的问题" in result.err
     assert "“办理期限”2026-04-01 早于提出日期 2026-04-05" in result.err
+    # a due date changed in the file: said and left, as the results' columns are, the rest of
+    # the row (and of the file) imported (before, the whole file was refused for it)
+    result = linked("problem", "import", write_csv(tmp_path / "d.csv", rows[:2]))
+    assert result.code == 0 and "未变 1" in result.out, result
+    said = result.err.replace("\n", "")
+    assert "问题 1 的办理期限是 2026-05-01，文件中写的是 2026-06-30：导入不改办理期限" in said
+    assert "problem extend 1 --due 2026-06-30" in said
+    assert rows_of(db_path, "select due_on from problem where id = 1") == [("2026-05-01",)]
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])

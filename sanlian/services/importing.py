@@ -4995,12 +4995,14 @@ class ProblemImporter(LedgerImporter):
                     record=problem,
                     edit=f"problem extend {problem.id} --due 日期 --reason 原因 延期",
                 )
-            if due:
-                raise ValidationError(
-                    "import_problem_due",
-                    id=problem.id,
-                    current=problem.due_on.isoformat(),
-                    due=data["due_on"].isoformat(),
+            if due:  # as the results' columns: said, left (an extension takes its reason)
+                notes.append(
+                    render(
+                        "import_problem_due",
+                        id=problem.id,
+                        current=problem.due_on.isoformat(),
+                        due=data["due_on"].isoformat(),
+                    )
                 )
             changes = {
                 k: data[k]
