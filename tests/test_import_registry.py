@@ -1474,3 +1474,13 @@ def test_a_second_skip_bad_import_keeps_the_first_bad_rows_file(base: Cli, tmp_p
     second = tmp_path / "干部花名册.错误（2）.csv"
     assert f"已另存为 {second}" in again.err
     assert first.read_bytes() == kept and second.exists()
+
+
+def test_a_household_roster_headed_kunnan_xuqiu_is_read(
+    base: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    """困难需求 (as many rosters head it) is the needs column, not one dropped as unknown."""
+    rows = [["户主姓名", "社区(村)", "困难需求"], ["孙秀珍", "幸福社区", "子女就学"]]
+    result = base("household", "import", write_csv(tmp_path / "x.csv", rows))
+    assert result.code == 0 and "以下列不认识" not in result.err, result
+    assert rows_of(db_path, "select needs from household where name = '孙秀珍'") == [("子女就学",)]
