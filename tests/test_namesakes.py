@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Cli
+from tests.conftest import Cli, execute_sql
 
 A = "王秀英（幸福社区）"
 B = "王秀英（前河湾村）"
@@ -229,3 +229,107 @@ def test_research_add_and_history_name_the_cadre_apart(base: Cli) -> None:
     assert "干部“张伟（综合科）”已有题为《企业用工调研》" in again.err
     added = base("research", "add", "--cadre", "单丽", "--title", "走访体会", "--date", "6-1")
     assert "已登记调研报告 2：单丽《走访体会》" in added.out
+
+
+# --- review of the namesakes (findings 5, 6, 7, 12, 13) ---------------------------------------
+
+
+def test_a_retired_namesake_owner_in_one_parenthesis(base: Cli, tmp_path: Path) -> None:
+    """Review #12: 张伟（综合科，已停用，待改派）, not 张伟（综合科）（已停用，待改派）."""
+    added = base(
+        "problem", "add", "--household", "1", "--category", "other", "--text", "房屋漏雨",
+        "--owner", "2", "--date", "5-1", "--due", "5-2",
+    )  # fmt: skip
+    assert added.code == 0, added
+    assert base("cadre", "remove", "2", "--force").code == 0, "张伟 of 综合科 leaves"
+    out = base("supervise", "-f", "plain").out
+    assert "张伟（综合科，已停用，待改派）" in out
+    assert "）（" not in out
+    path = tmp_path / "自查报告.docx"
+    assert base("selfcheck", "-o", path).code == 0
+    text = _docx_text(path)
+    assert "张伟（综合科，已停用，待改派）" in text and "）（" not in text
+
+
+def test_labels_made_in_python_are_those_of_sql(base: Cli, db_path: Path) -> None:
+    """Review #6: the reports label the problems' targets in Python (``named_as``, the names
+    shared read once a session): word for word as the SQL labels (``namesake_labels`` for a
+    few records; ``household_label`` …), the odd cases too: a township not written, a
+    namesake in the same place, a household's namesake in another community's same place."""
+    from sanlian.db.engine import open_database
+    from sanlian.reports import common
+
+    steps = [
+        ("household", "add", "王秀英", "--community", "前河湾村"),
+        ("household", "add", "李明", "--community", "幸福社区", "--id-number", "110101199003077774"),
+        ("household", "add", "李明", "--community", "幸福社区", "--id-number", "110101199003078873"),
+        ("household", "add", "李明", "--community", "前河湾村"),
+        ("community", "add", "幸福社区", "--town", "枣园镇"),
+        ("community", "add", "幸福社区", "--town", "河口镇"),
+        ("community", "add", "前河湾村", "--town", "兰山街道"),
+        ("community", "add", "前河湾村", "--town", "河口镇"),
+        ("visit", "add", "--cadre", "1", "--enterprise", "1", "--form", "talk", "--date", "5-1"),
+        ("enterprise", "remove", "1", "--force"),  # retired: its visit kept
+        ("enterprise", "add", "临沂华强机械有限公司"),
+    ]  # fmt: skip
+    for step in steps:
+        result = base(*step)
+        assert result.code == 0, result
+    # a township not written (4); two of one name in one township (2 and 6)
+    execute_sql(
+        db_path,
+        "UPDATE community SET town = NULL WHERE id = 4",
+        "UPDATE community SET town = '枣园镇' WHERE id = 6",
+    )
+    db = open_database(str(db_path))
+    with db.session(commit=False) as session:
+        for kind in ("cadre", "household", "community", "enterprise"):
+            by_sql = common.namesake_labels(session, kind, range(1, 20))
+            by_python = common.namesake_labels(session, kind)
+            assert by_python == by_sql, kind
+        assert common.namesake_labels(session, "household")[3] == "李明（幸福社区，编号 3）"
+        assert common.namesake_labels(session, "household")[5] == "李明（前河湾村，编号 5）"
+        community = common.namesake_labels(session, "community")
+        assert community[3] == "幸福社区（枣园镇）" and community[4] == "幸福社区（编号 4）"
+        assert community[5] == "前河湾村（兰山街道，编号 5）"
+        assert common.namesake_labels(session, "enterprise")[2] == "临沂华强机械有限公司（编号 2）"
+
+
+def test_reports_read_the_names_shared_once(twins: Cli, db_path: Path) -> None:
+    """Review #6: the problem rows and supervise's problems no longer find the namesakes in
+    every statement (three ``GROUP BY … HAVING`` and a join per row: +0.3 s at city scale);
+    the names shared are read once a session, and forgotten when it writes."""
+    import datetime as dt
+
+    from sqlalchemy import event
+
+    from sanlian.db.engine import open_database
+    from sanlian.reports import common
+    from sanlian.reports.ledgers import problem_rows
+    from sanlian.reports.supervise import supervise
+
+    db = open_database(str(db_path))
+    said: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        said.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        with db.session(commit=False) as session:
+            period = common.Period.of_year(2026, dt.date(2026, 6, 15))
+            rows = problem_rows(session, period) + problem_rows(session, period)
+            alerts = supervise(session, today=dt.date(2026, 6, 15))
+            assert {r.named for r in rows} == {A, B}
+            assert any(A in a.text for g in alerts.groups for a in g.alerts)
+            grouped = [s for s in said if "household_namesake" in s]
+            assert len(grouped) == 1, grouped  # the names shared, read once
+            from sanlian.db.models import Household
+
+            assert ("sanlian.namesakes", "household") in session.info
+
+            session.get(Household, 1).note = "y"  # type: ignore[union-attr]
+            session.flush()
+            assert ("sanlian.namesakes", "household") not in session.info
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)

@@ -213,8 +213,8 @@ def _problems(
     """The open problems' alerts; ``ids``: only those numbered ``lo < id <= hi`` (a half)."""
     from sqlalchemy import func, or_, select
 
-    from sanlian.reports.common import problem_open, tables
-    from sanlian.reports.ledgers import target_label, with_targets
+    from sanlian.reports.common import TargetNames, aside, problem_open, tables
+    from sanlian.reports.ledgers import _target_name, target_parts, with_targets
 
     t = tables(as_of, session)
     pr, c, s = t.problem.c, t.cadre.c, t.section.c
@@ -242,7 +242,9 @@ def _problems(
             c.retired_on,
             s.id.label("sid"),
             s.name.label("section"),
-            target_label(t).label("target"),  # a namesake told apart: 王秀英（和平社区）
+            pr.target_kind,
+            _target_name(t).label("target"),
+            *target_parts(t, pr),  # a namesake told apart (``TargetNames``): 王秀英（和平社区）
         )
         .select_from(
             with_targets(
@@ -268,13 +270,17 @@ def _problems(
     )
     out: list[Alert] = []
     append = out.append
-    retired_owner = MESSAGES["sv_owner_retired"].format
+    retired_words = MESSAGES["sv_owner_retired"]
+    named = TargetNames(session)
+    shared = named.shared
     rows = session.execute(stmt)
-    for pid, text, due_on, moved, owner, retired_on, sid, section, target in rows:
+    for pid, text, due_on, moved, owner, retired_on, sid, section, kind, target, n, t_, h in rows:
+        if target in shared:  # a namesake told apart (the others named by their names)
+            target = named(kind, target, n, t_, h)
         left = retired_on is not None and _as_date(retired_on) <= as_of
         gone = owner if left else ""
         if left:
-            owner = retired_owner(name=owner)  # still named, so that someone takes it over
+            owner = aside(owner, retired_words)  # still named, so that someone takes it over
         due = _as_date(due_on)
         late = (as_of - due).days
         quiet = max((as_of - _as_date(moved)).days, 0)
