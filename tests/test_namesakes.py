@@ -361,3 +361,58 @@ def test_visit_list_on_a_screen_reads_the_labels_of_its_rows(
     out = twins("visit", "list").out
     assert A in out and B in out and "张伟（办公室）" in out
     assert asked and all(ids is not None for _, ids in asked), asked
+
+
+def test_problem_add_refusal_confirmation_and_note_name_the_households_apart(twins: Cli) -> None:
+    """Review #5: the one refusal where namesakes matter most, the confirmation, the history
+    and the note of a problem typed twice."""
+    visit = ("visit", "add", "--cadre", "单丽", "--household", "2", "--form", "home")
+    assert twins(*visit, "--date", "6-1").code == 0
+    refused = twins(
+        "problem", "add", "--household", "1", "--visit", "1", "--category", "employment",
+        "--text", "想找工作", "--owner", "单丽", "--date", "6-2",
+    )  # fmt: skip
+    assert refused.code != 0
+    assert f"走访 1 的对象是联系户“{B}”，与所写的问题对象联系户“{A}”不一致" in refused.err
+    again = twins(
+        "problem",
+        "add",
+        "--household",
+        "2",
+        "--category",
+        "employment",
+        "--text",
+        "想找工作",
+        "--owner",
+        "单丽",
+        "--date",
+        "5-1",
+    )  # fmt: skip  (problem 2 over again)
+    assert again.code == 0, again
+    assert f"已登记问题 5（联系户“{B}”" in again.out
+    assert (
+        f"2026-05-01 联系户“{B}”提出的同一类别、同样内容的问题已有记录（问题编号 2）" in again.err
+    )
+    history = twins("history", "-n", "1", "-f", "plain").out
+    assert f"登记问题 5：联系户“{B}”" in history
+    removed = twins("problem", "remove", "5")
+    assert f"联系户“{B}”" in removed.out
+
+
+def test_problem_list_and_show_name_the_targets_apart(
+    twins: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review #5: the target column of ``problem list``/``show`` (not in JSON)."""
+    from sanlian.cli import output
+
+    for fmt in ("plain", "csv"):  # read as they are written (every namesake's label)
+        out = twins("problem", "list", "-f", fmt).out
+        assert A in out and B in out
+    rows = twins("problem", "list", "-f", "json").json()
+    assert {r["target"] for r in rows} == {"王秀英"}
+    assert B in twins("problem", "show", "2", "-f", "plain").out
+    assert twins("problem", "show", "2", "-f", "json").json()["target"] == "王秀英"
+    monkeypatch.setattr(output, "stdout_is_terminal", lambda: True)  # the first rows
+    out = twins("problem", "list").out
+    assert A in out and B in out
+    assert B in twins("problem", "show", "2").out
