@@ -374,20 +374,11 @@ def test_problem_add_refusal_confirmation_and_note_name_the_households_apart(twi
     )  # fmt: skip
     assert refused.code != 0
     assert f"走访 1 的对象是联系户“{B}”，与所写的问题对象联系户“{A}”不一致" in refused.err
+    # problem 2 over again
     again = twins(
-        "problem",
-        "add",
-        "--household",
-        "2",
-        "--category",
-        "employment",
-        "--text",
-        "想找工作",
-        "--owner",
-        "单丽",
-        "--date",
-        "5-1",
-    )  # fmt: skip  (problem 2 over again)
+        "problem", "add", "--household", "2", "--category", "employment", "--text", "想找工作",
+        "--owner", "单丽", "--date", "5-1",
+    )  # fmt: skip
     assert again.code == 0, again
     assert f"已登记问题 5（联系户“{B}”" in again.out
     assert (
