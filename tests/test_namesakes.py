@@ -8,6 +8,7 @@ and the history. JSON keeps the plain names.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -407,3 +408,40 @@ def test_problem_list_and_show_name_the_targets_apart(
     out = twins("problem", "list").out
     assert A in out and B in out
     assert B in twins("problem", "show", "2").out
+
+
+def test_a_forked_supervise_reads_the_names_shared_once(
+    twins: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review #6: ``supervise`` split between two processes reads the names shared before the
+    fork; the child starts from them (it read them again: ≈ 0.1 s at city scale)."""
+    import os
+
+    from sanlian import forking
+    from sanlian.reports import common, supervise
+
+    visit = ("visit", "add", "--cadre", "单丽", "--household", "1", "--form", "home")
+    assert twins(*visit, "--date", "6-1").code == 0
+    log = tmp_path / "read.txt"
+
+    @dataclass(frozen=True)
+    class Spy(common.Namesakes):
+        def __post_init__(self) -> None:
+            with log.open("a") as f:
+                f.write(f"{os.getpid()}\n")
+
+    answered: list[bool] = []
+    result = forking.Beside.result
+
+    def spy(self: Any) -> Any:
+        value = result(self)
+        answered.append(self.answered)
+        return value
+
+    monkeypatch.setattr(common, "Namesakes", Spy)
+    monkeypatch.setattr(forking.Beside, "result", spy)
+    monkeypatch.setenv(supervise.BESIDE_ENV, "1")
+    out = twins("supervise", "-f", "plain").out
+    assert answered == [True]  # the child gave the result
+    assert f"{A}“房屋漏雨”" in out and f"{B}“房屋漏雨”" in out
+    assert log.read_text().split() == [str(os.getpid())] * 3  # here, once a kind

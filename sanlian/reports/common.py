@@ -380,6 +380,18 @@ def namesakes(session: Session, kind: str) -> Namesakes:
     return found
 
 
+def targets_shared(session: Session) -> dict[Any, Namesakes]:
+    """The ``namesakes`` of the kinds a problem or visit names (communities, enterprises,
+    households), read now, as the session's ``info`` keeps them: for a forked reader of the
+    same state to start with (``supervise._forked``)."""
+    for kind in TARGET_KINDS:
+        namesakes(session, kind)
+    return {k: session.info[k] for k in [("sanlian.namesakes", kind) for kind in TARGET_KINDS]}
+
+
+TARGET_KINDS = ("community", "enterprise", "household")
+
+
 def _forget_namesakes(session: Session, *_: Any) -> None:
     for key in [k for k in session.info if isinstance(k, tuple) and k[0] == "sanlian.namesakes"]:
         del session.info[key]
@@ -398,7 +410,9 @@ def _place(kind: str) -> tuple[Any, Any]:
         return community.c.name, table.join(community, community.c.id == c.community_id)
     if kind == "community":
         return c.town, table
-    return None, table
+    from sqlalchemy import null
+
+    return null(), table
 
 
 def named_as(kind: str, sakes: Namesakes, name: str, number: int, place: str | None) -> str:
@@ -438,7 +452,7 @@ class TargetNames:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.kinds = {k: namesakes(session, k) for k in ("community", "enterprise", "household")}
+        self.kinds = {k: namesakes(session, k) for k in TARGET_KINDS}
         self.shared: frozenset[str] = frozenset().union(*(s.shared for s in self.kinds.values()))
         self._homes: dict[int, str] | None = None
 
