@@ -448,33 +448,38 @@ class TargetNames:
     """The community, enterprise or household a problem names, as a report names it
     (``named_as``), made in Python from the plain name the query reads: only a name in
     ``shared`` (of any of the three kinds) needs ``__call__``. Built once a query: the names
-    shared are the session's (``namesakes``), the communities' names read when first asked."""
+    shared are the session's (``namesakes``), the communities' names read here (a few
+    hundred) where households share names."""
 
     def __init__(self, session: Session) -> None:
-        self.session = session
+        from sqlalchemy import select
+
         self.kinds = {k: namesakes(session, k) for k in TARGET_KINDS}
         self.shared: frozenset[str] = frozenset().union(*(s.shared for s in self.kinds.values()))
-        self._homes: dict[int, str] | None = None
+        households = self.kinds["household"]
+        self._households, self._alike = households.shared, households.alike
+        self._homes: dict[Any, str] = {}
+        if households.shared:
+            c = _table("community").c
+            self._homes = {i: str(n) for i, n in session.execute(select(c.id, c.name))}
 
     def __call__(
         self, kind: str, name: str, number: int, town: str | None, home: int | None
     ) -> str:
         """``name`` of the record ``number`` of ``kind``; ``town``: a community's township,
-        ``home``: a household's community (its number)."""
-        sakes = self.kinds.get(kind)
-        if sakes is None or name not in sakes.shared:
-            return name
-        place = town
+        ``home``: a household's community (its number). (Called for tens of thousands of
+        rows of a city's ledger: the households' case is written out.)"""
         if kind == "household":
-            if self._homes is None:
-                from sqlalchemy import select
-
-                c = _table("community").c
-                self._homes = {
-                    int(i): str(n) for i, n in self.session.execute(select(c.id, c.name))
-                }
-            place = None if home is None else self._homes.get(int(home))
-        return named_as(kind, sakes, name, number, place)
+            if name not in self._households:
+                return name
+            place = self._homes.get(home)
+            if place is None:  # (as ``named_as``)
+                return name
+            if name in self._alike:
+                return f"{name}（{place}，编号 {number}）"
+            return f"{name}（{place}）"
+        sakes = self.kinds.get(kind)
+        return name if sakes is None else named_as(kind, sakes, name, number, town)
 
 
 def standing(session: Session, step: Any, problem: Any, as_of: dt.date) -> Any:
