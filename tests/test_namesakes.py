@@ -8,12 +8,13 @@ and the history. JSON keeps the plain names.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import Cli
+from tests.conftest import Cli, execute_sql
 
 A = "王秀英（幸福社区）"
 B = "王秀英（前河湾村）"
@@ -229,3 +230,218 @@ def test_research_add_and_history_name_the_cadre_apart(base: Cli) -> None:
     assert "干部“张伟（综合科）”已有题为《企业用工调研》" in again.err
     added = base("research", "add", "--cadre", "单丽", "--title", "走访体会", "--date", "6-1")
     assert "已登记调研报告 2：单丽《走访体会》" in added.out
+
+
+# --- review of the namesakes (findings 5, 6, 7, 12, 13) ---------------------------------------
+
+
+def test_a_retired_namesake_owner_in_one_parenthesis(base: Cli, tmp_path: Path) -> None:
+    """Review #12: 张伟（综合科，已停用，待改派）, not 张伟（综合科）（已停用，待改派）."""
+    added = base(
+        "problem", "add", "--household", "1", "--category", "other", "--text", "房屋漏雨",
+        "--owner", "2", "--date", "5-1", "--due", "5-2",
+    )  # fmt: skip
+    assert added.code == 0, added
+    assert base("cadre", "remove", "2", "--force").code == 0, "张伟 of 综合科 leaves"
+    out = base("supervise", "-f", "plain").out
+    assert "张伟（综合科，已停用，待改派）" in out
+    assert "）（" not in out
+    path = tmp_path / "自查报告.docx"
+    assert base("selfcheck", "-o", path).code == 0
+    text = _docx_text(path)
+    assert "张伟（综合科，已停用，待改派）" in text and "）（" not in text
+
+
+def test_labels_made_in_python_are_those_of_sql(base: Cli, db_path: Path) -> None:
+    """Review #6: the reports label the problems' targets in Python (``named_as``, the names
+    shared read once a session): word for word as the SQL labels (``namesake_labels`` for a
+    few records; ``household_label`` …), the odd cases too: a township not written, a
+    namesake in the same place, a household's namesake in another community's same place."""
+    from sanlian.db.engine import open_database
+    from sanlian.reports import common
+
+    steps = [
+        ("household", "add", "王秀英", "--community", "前河湾村"),
+        ("household", "add", "李明", "--community", "幸福社区", "--id-number", "110101199003077774"),
+        ("household", "add", "李明", "--community", "幸福社区", "--id-number", "110101199003078873"),
+        ("household", "add", "李明", "--community", "前河湾村"),
+        ("community", "add", "幸福社区", "--town", "枣园镇"),
+        ("community", "add", "幸福社区", "--town", "河口镇"),
+        ("community", "add", "前河湾村", "--town", "兰山街道"),
+        ("community", "add", "前河湾村", "--town", "河口镇"),
+        ("visit", "add", "--cadre", "1", "--enterprise", "1", "--form", "talk", "--date", "5-1"),
+        ("enterprise", "remove", "1", "--force"),  # retired: its visit kept
+        ("enterprise", "add", "临沂华强机械有限公司"),
+    ]  # fmt: skip
+    for step in steps:
+        result = base(*step)
+        assert result.code == 0, result
+    # a township not written (4); two of one name in one township (2 and 6)
+    execute_sql(
+        db_path,
+        "UPDATE community SET town = NULL WHERE id = 4",
+        "UPDATE community SET town = '枣园镇' WHERE id = 6",
+    )
+    db = open_database(str(db_path))
+    with db.session(commit=False) as session:
+        for kind in ("cadre", "household", "community", "enterprise"):
+            by_sql = common.namesake_labels(session, kind, range(1, 20))
+            by_python = common.namesake_labels(session, kind)
+            assert by_python == by_sql, kind
+        assert common.namesake_labels(session, "household")[3] == "李明（幸福社区，编号 3）"
+        assert common.namesake_labels(session, "household")[5] == "李明（前河湾村，编号 5）"
+        community = common.namesake_labels(session, "community")
+        assert community[3] == "幸福社区（枣园镇）" and community[4] == "幸福社区（编号 4）"
+        assert community[5] == "前河湾村（兰山街道，编号 5）"
+        assert common.namesake_labels(session, "enterprise")[2] == "临沂华强机械有限公司（编号 2）"
+
+
+def test_reports_read_the_names_shared_once(twins: Cli, db_path: Path) -> None:
+    """Review #6: the problem rows and supervise's problems no longer find the namesakes in
+    every statement (three ``GROUP BY … HAVING`` and a join per row: +0.3 s at city scale);
+    the names shared are read once a session, and forgotten when it writes."""
+    import datetime as dt
+
+    from sqlalchemy import event
+
+    from sanlian.db.engine import open_database
+    from sanlian.reports import common
+    from sanlian.reports.ledgers import problem_rows
+    from sanlian.reports.supervise import supervise
+
+    db = open_database(str(db_path))
+    said: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        said.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        with db.session(commit=False) as session:
+            period = common.Period.of_year(2026, dt.date(2026, 6, 15))
+            rows = problem_rows(session, period) + problem_rows(session, period)
+            alerts = supervise(session, today=dt.date(2026, 6, 15))
+            assert {r.named for r in rows} == {A, B}
+            assert any(A in a.text for g in alerts.groups for a in g.alerts)
+            grouped = [s for s in said if "household_namesake" in s]
+            assert len(grouped) == 1, grouped  # the names shared, read once
+            from sanlian.db.models import Household
+
+            assert ("sanlian.namesakes", "household") in session.info
+
+            session.get(Household, 1).note = "y"  # type: ignore[union-attr]
+            session.flush()
+            assert ("sanlian.namesakes", "household") not in session.info
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+
+
+def test_visit_list_on_a_screen_reads_the_labels_of_its_rows(
+    twins: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review #7: a screen's first rows ask for the labels of their own cadres and targets,
+    not every namesake's in the ledger (a city's 30,000 households: 0.35 s)."""
+    from sanlian.cli import output
+    from sanlian.reports import common
+
+    for household in ("1", "2"):
+        added = twins(
+            "visit", "add", "--cadre", "1", "--cadre", "2", "--household", household,
+            "--form", "home", "--date", "6-1",
+        )  # fmt: skip
+        assert added.code == 0, added
+    asked: list[tuple[str, Any]] = []
+    labels = common.namesake_labels
+
+    def spy(session: Any, kind: str, ids: Any = None) -> dict[int, str]:
+        asked.append((kind, ids))
+        return labels(session, kind, ids)
+
+    monkeypatch.setattr(common, "namesake_labels", spy)
+    monkeypatch.setattr(output, "stdout_is_terminal", lambda: True)
+    out = twins("visit", "list").out
+    assert A in out and B in out and "张伟（办公室）" in out
+    assert asked and all(ids is not None for _, ids in asked), asked
+
+
+def test_problem_add_refusal_confirmation_and_note_name_the_households_apart(twins: Cli) -> None:
+    """Review #5: the one refusal where namesakes matter most, the confirmation, the history
+    and the note of a problem typed twice."""
+    visit = ("visit", "add", "--cadre", "单丽", "--household", "2", "--form", "home")
+    assert twins(*visit, "--date", "6-1").code == 0
+    refused = twins(
+        "problem", "add", "--household", "1", "--visit", "1", "--category", "employment",
+        "--text", "想找工作", "--owner", "单丽", "--date", "6-2",
+    )  # fmt: skip
+    assert refused.code != 0
+    assert f"走访 1 的对象是联系户“{B}”，与所写的问题对象联系户“{A}”不一致" in refused.err
+    # problem 2 over again
+    again = twins(
+        "problem", "add", "--household", "2", "--category", "employment", "--text", "想找工作",
+        "--owner", "单丽", "--date", "5-1",
+    )  # fmt: skip
+    assert again.code == 0, again
+    assert f"已登记问题 5（联系户“{B}”" in again.out
+    assert (
+        f"2026-05-01 联系户“{B}”提出的同一类别、同样内容的问题已有记录（问题编号 2）" in again.err
+    )
+    history = twins("history", "-n", "1", "-f", "plain").out
+    assert f"登记问题 5：联系户“{B}”" in history
+    removed = twins("problem", "remove", "5")
+    assert f"联系户“{B}”" in removed.out
+
+
+def test_problem_list_and_show_name_the_targets_apart(
+    twins: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review #5: the target column of ``problem list``/``show`` (not in JSON)."""
+    from sanlian.cli import output
+
+    for fmt in ("plain", "csv"):  # read as they are written (every namesake's label)
+        out = twins("problem", "list", "-f", fmt).out
+        assert A in out and B in out
+    rows = twins("problem", "list", "-f", "json").json()
+    assert {r["target"] for r in rows} == {"王秀英"}
+    assert B in twins("problem", "show", "2", "-f", "plain").out
+    assert twins("problem", "show", "2", "-f", "json").json()["target"] == "王秀英"
+    monkeypatch.setattr(output, "stdout_is_terminal", lambda: True)  # the first rows
+    out = twins("problem", "list").out
+    assert A in out and B in out
+    assert B in twins("problem", "show", "2").out
+
+
+def test_a_forked_supervise_reads_the_names_shared_once(
+    twins: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review #6: ``supervise`` split between two processes reads the names shared before the
+    fork; the child starts from them (it read them again: ≈ 0.1 s at city scale)."""
+    import os
+
+    from sanlian import forking
+    from sanlian.reports import common, supervise
+
+    visit = ("visit", "add", "--cadre", "单丽", "--household", "1", "--form", "home")
+    assert twins(*visit, "--date", "6-1").code == 0
+    log = tmp_path / "read.txt"
+
+    @dataclass(frozen=True)
+    class Spy(common.Namesakes):
+        def __post_init__(self) -> None:
+            with log.open("a") as f:
+                f.write(f"{os.getpid()}\n")
+
+    answered: list[bool] = []
+    result = forking.Beside.result
+
+    def spy(self: Any) -> Any:
+        value = result(self)
+        answered.append(self.answered)
+        return value
+
+    monkeypatch.setattr(common, "Namesakes", Spy)
+    monkeypatch.setattr(forking.Beside, "result", spy)
+    monkeypatch.setenv(supervise.BESIDE_ENV, "1")
+    out = twins("supervise", "-f", "plain").out
+    assert answered == [True]  # the child gave the result
+    assert f"{A}“房屋漏雨”" in out and f"{B}“房屋漏雨”" in out
+    assert log.read_text().split() == [str(os.getpid())] * 3  # here, once a kind

@@ -1,9 +1,9 @@
 """``problem``: problems raised (问题/诉求) and their life, every step dated and kept."""
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -27,6 +27,9 @@ from sanlian.i18n.labels import (
     PROBLEM_STEP,
     TARGET_KIND,
 )
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -101,26 +104,59 @@ STEP_COLS = [
 ]
 
 
-def _labelled(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _labelled(
+    rows: list[dict[str, Any]], targets: dict[str, dict[int, str]] | None = None
+) -> list[dict[str, Any]]:
     """Rows for people to read (``_label``), which are returned."""
     for r in rows:
-        _label(r)
+        _label(r, targets)
     return rows
 
 
-def _iter_labelled(rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+def _iter_labelled(
+    rows: Iterable[dict[str, Any]], targets: dict[str, dict[int, str]] | None = None
+) -> Iterator[dict[str, Any]]:
     """``_labelled``, a row at a time as ``rows`` are read."""
     for r in rows:
-        _label(r)
+        _label(r, targets)
         yield r
 
 
-def _label(r: dict[str, Any]) -> None:
+def _label(r: dict[str, Any], targets: dict[str, dict[int, str]] | None = None) -> None:
     """The category shown by the label of its target's kind, and an owner off the roster
-    marked as such: added to the row itself (copies of 200,000 rows took 300 MB)."""
+    marked as such: added to the row itself (copies of 200,000 rows took 300 MB); the target,
+    a namesake, told apart as ``targets`` (``_target_labels``) name it (not in JSON)."""
     r["category_label"] = CATEGORIES[r["target_kind"]].get(r["category"], r["category"])
     owner = r.get("owner")
     r["owner_label"] = f"{owner}（已停用）" if owner and r.get("owner_retired") else owner
+    if targets:
+        r["target"] = targets[r["target_kind"]].get(r["target_id"], r["target"])
+
+
+def _target_labels(
+    session: "Session", rows: Sequence[dict[str, Any]] | None
+) -> dict[str, dict[int, str]]:
+    """How the namesakes among the targets of ``rows`` (``None``: of every problem) are named,
+    kind → id → label: ``王秀英（和平社区）``, as ``visit list`` names them."""
+    from sanlian.reports.common import namesake_labels
+
+    kinds = ("community", "enterprise", "household")
+    if rows is None:  # every namesake's label, read once
+        return {kind: namesake_labels(session, kind) for kind in kinds}
+    return {
+        kind: namesake_labels(
+            session, kind, {r["target_id"] for r in rows if r["target_kind"] == kind}
+        )
+        for kind in kinds
+    }
+
+
+def _target_said(session: "Session", record: dict[str, Any]) -> str:
+    """``联系户“王秀英（和平社区）”``: a problem's target as a confirmation and the history
+    say it, a namesake told apart (``_target_labels``)."""
+    kind = record["target_kind"]
+    name = _target_labels(session, [record])[kind].get(record["target_id"], record["target"])
+    return f"{TARGET_KIND[kind]}“{name}”"
 
 
 def _stepped(record: dict[str, Any], action: str) -> None:
@@ -193,7 +229,7 @@ def add(
             operator=st.who,
             notes=notes,
         )
-        target = f"{TARGET_KIND[record['target_kind']]}“{record['target']}”"
+        target = _target_said(session, record)
         st.journal(session, "problem add", f"登记问题 {record['id']}：{target}")
     for line in notes:
         st.note(line)
@@ -296,7 +332,7 @@ def remove(
     st = state()
     with st.session(write=True) as session:
         record = problems.remove(session, problem_id=problem_id, today=st.today, force=force)
-        target = f"{TARGET_KIND[record['target_kind']]}“{record['target']}”"
+        target = _target_said(session, record)
         st.journal(session, "problem remove", f"删除问题 {problem_id}：{target}")
     steps = f"（连同 {record['steps']} 条办理记录）" if record["steps"] else ""
     text = mask_numbers_anywhere(str(record["text"]))
@@ -565,7 +601,9 @@ def list_(
         if limit is None:  # every problem, to a file or a pipe: written as they are read
             read = problems.iter_listing(session, **filters)
             if stream_rows(
-                read if _is_json(fmt, output) else _iter_labelled(read),
+                read
+                if _is_json(fmt, output)
+                else _iter_labelled(read, _target_labels(session, None)),
                 COLS,
                 fmt=fmt_value(fmt),
                 output=output,
@@ -579,8 +617,8 @@ def list_(
         total = len(rows)
         if limit is not None and total >= limit:
             total = problems.listing_count(session, **filters)
-    if not _is_json(fmt, output):
-        rows = _labelled(rows)
+        if not _is_json(fmt, output):
+            rows = _labelled(rows, _target_labels(session, rows))
     render_rows(
         rows,
         COLS,
@@ -630,6 +668,7 @@ def show(
             as_of=st.as_of(session, as_of) or st.today,
             on_day=as_of is not None,
         )
+        targets = None if _is_json(fmt, output) else _target_labels(session, [record])
     # masked here once, the problem and its steps alike (each is drawn as shown)
     with revealing([record], f"问题 {problem_id}", output, reveal) as private:
         record = mask_record(record, reveal)
@@ -638,7 +677,7 @@ def show(
             emit(to_json(record), output, private=private)
             return
         chosen = choose_format(fmt_value(fmt), output)
-        labelled = _labelled([record])[0]
+        labelled = _labelled([record], targets)[0]
         steps = [
             {**s, "kind": "handover"} if s.get("handed_to") is not None else s
             for s in record["timeline"]

@@ -371,7 +371,7 @@ MESSAGES: dict[str, str] = {
     "sv_screen_more": "……另有 {count} 项未列出。",
     "sv_screen_note": "屏幕上每个科室和领导小组办公室只列出最急的 {limit} 项；要看全部 {total} 项，请加 -o 调度督促.xlsx 写入文件（可筛选、排序），或加 -f plain 全部列出。",
     "sv_no_owner": "待指定责任人",
-    "sv_owner_retired": "{name}（已停用，待改派）",
+    "sv_owner_retired": "已停用，待改派",  # said beside the name: reports.common.aside
     "sv_overdue": "问题 {id} 超期 {days} 天（{due}到期）：{subject}",
     "sv_overdue_quiet": "，{days} 天无进展",
     "sv_stale": "问题 {id} 已 {days} 天无进展：{subject}",

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, overload
@@ -240,36 +239,22 @@ def _target_name(t: Tables) -> Any:
     return func.coalesce(t.community.c.name, t.enterprise.c.name, t.household.c.name)
 
 
-@functools.lru_cache(maxsize=4)
-def _home(community: Any) -> Any:
-    """The community of the household a record names (an alias: the record may name a
-    community itself)."""
-    return community.alias("home")
-
-
-def target_label(t: Tables) -> Any:
-    """The community, enterprise or household a record names (joined by ``with_targets``) as
-    a report names it: a namesake told apart (``王秀英（和平社区）``, see ``household_label``)."""
+def target_parts(t: Tables, src: Any) -> tuple[Any, Any, Any]:
+    """What ``TargetNames`` tells a namesake among the targets apart by, beside the name
+    (``_target_name``): the number of the record a row of ``src`` names, a community's
+    township, a household's community (its number): the tables joined by ``with_targets``."""
     from sqlalchemy import func
 
-    from sanlian.reports.common import community_label, enterprise_label, household_label
-
-    return func.coalesce(
-        community_label(t.community.c),
-        enterprise_label(t.enterprise.c),
-        household_label(t.household.c, _home(t.community).c),
-    )
+    number = func.coalesce(src.community_id, src.enterprise_id, src.household_id)
+    return number, t.community.c.town, t.household.c.community_id
 
 
 def with_targets(t: Tables, src: Any, table: Any) -> Any:
-    """``table`` outer-joined to the community, enterprise and household it names, and to
-    the household's community (``target_label``)."""
-    home = _home(t.community)
+    """``table`` outer-joined to the community, enterprise and household it names."""
     return (
         table.outerjoin(t.community, t.community.c.id == src.community_id)
         .outerjoin(t.enterprise, t.enterprise.c.id == src.enterprise_id)
         .outerjoin(t.household, t.household.c.id == src.household_id)
-        .outerjoin(home, home.c.id == t.household.c.community_id)
     )
 
 
@@ -355,6 +340,7 @@ def iter_problem_rows(
 
     from sanlian.reports.common import (
         SCAN_DAYS,
+        TargetNames,
         between,
         cadre_label,
         problem_open,
@@ -426,7 +412,7 @@ def iter_problem_rows(
         last.c.note.label("how"),
         func.coalesce(money.c.fen, 0).label("fen"),
         measures.c.measures,
-        target_label(t).label("target_label"),
+        *target_parts(t, pr),  # a namesake told apart (``TargetNames``): 王秀英（和平社区）
     ).select_from(source)
     if only_resolved:
         stmt = stmt.where(resolved).order_by(
@@ -460,6 +446,8 @@ def iter_problem_rows(
 
     sets: dict[str, tuple[str, ...]] = {}  # each concatenation met, in order
     days = _Days()
+    named = TargetNames(session)
+    shared = named.shared
     for rows in _raw_partitions(session, stmt, BATCH):
         for (
             pid,
@@ -479,7 +467,9 @@ def iter_problem_rows(
             how,
             fen,
             keys,
-            label,
+            number,
+            town,
+            home,
         ) in rows:  # unpacked and built by position: 200,000 rows at city scale
             resolved_day, closed, due = days[resolved_on], days[closed_on], days[due_on]
             assert due is not None
@@ -513,7 +503,9 @@ def iter_problem_rows(
                 masked(how) if how else how,
                 int(fen or 0),
                 kept,
-                label or "",
+                named(target_kind, target, number, town, home)
+                if target in shared
+                else target or "",
             )
             yield row if as_tuples else ProblemRow(*row)
 

@@ -213,8 +213,8 @@ def _problems(
     """The open problems' alerts; ``ids``: only those numbered ``lo < id <= hi`` (a half)."""
     from sqlalchemy import func, or_, select
 
-    from sanlian.reports.common import problem_open, tables
-    from sanlian.reports.ledgers import target_label, with_targets
+    from sanlian.reports.common import TargetNames, aside, problem_open, tables
+    from sanlian.reports.ledgers import _target_name, target_parts, with_targets
 
     t = tables(as_of, session)
     pr, c, s = t.problem.c, t.cadre.c, t.section.c
@@ -242,7 +242,9 @@ def _problems(
             c.retired_on,
             s.id.label("sid"),
             s.name.label("section"),
-            target_label(t).label("target"),  # a namesake told apart: 王秀英（和平社区）
+            pr.target_kind,
+            _target_name(t).label("target"),
+            *target_parts(t, pr),  # a namesake told apart (``TargetNames``): 王秀英（和平社区）
         )
         .select_from(
             with_targets(
@@ -268,13 +270,17 @@ def _problems(
     )
     out: list[Alert] = []
     append = out.append
-    retired_owner = MESSAGES["sv_owner_retired"].format
+    retired_words = MESSAGES["sv_owner_retired"]
+    named = TargetNames(session)
+    shared = named.shared
     rows = session.execute(stmt)
-    for pid, text, due_on, moved, owner, retired_on, sid, section, target in rows:
+    for pid, text, due_on, moved, owner, retired_on, sid, section, kind, target, n, t_, h in rows:
+        if target in shared:  # a namesake told apart (the others named by their names)
+            target = named(kind, target, n, t_, h)
         left = retired_on is not None and _as_date(retired_on) <= as_of
         gone = owner if left else ""
         if left:
-            owner = retired_owner(name=owner)  # still named, so that someone takes it over
+            owner = aside(owner, retired_words)  # still named, so that someone takes it over
         due = _as_date(due_on)
         late = (as_of - due).days
         quiet = max((as_of - _as_date(moved)).days, 0)
@@ -971,13 +977,21 @@ def _forked(
     import functools
 
     from sanlian.forking import Beside
-    from sanlian.reports.common import forked_reader
+    from sanlian.reports.common import forked_reader, targets_shared
 
     found = None
     location = forked_reader(session, period, BESIDE_ENV, BESIDE_MIN_VISITS) if beside else None
     if location is not None:
+        # the names shared (``namesakes``, ≈ 0.1 s at city scale) read once, here, for both
+        # processes: the child reads the same state, and starts from them
+        known = targets_shared(session)
+
+        def seeded(reader: Session) -> T:
+            reader.info.update(known)
+            return work(reader)
+
         with contextlib.suppress(OSError):  # no process to be had (a limit, memory): here
-            found = Beside(session, location, work)
+            found = Beside(session, location, seeded)
     try:
         yield found.result if found is not None else functools.partial(work, session)
     finally:

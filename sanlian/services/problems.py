@@ -214,11 +214,16 @@ def add(
         if found is None:
             found = (seen.target_kind, seen_target)
         elif found[0] != seen.target_kind or found[1].id != seen_id:
+            from sanlian.services.people import named
+
+            # the two, namesakes most likely (王秀英 of two communities), told apart
+            (seen_name,) = named(session, seen.target_kind, [seen_target])
+            (found_name,) = named(session, found[0], [found[1]])
             raise ValidationError(
                 "problem_visit_target",
                 visit=visit,
-                visit_target=target_label(seen.target_kind, seen_target.name),
-                target=target_label(found[0], found[1].name),
+                visit_target=target_label(seen.target_kind, seen_name),
+                target=target_label(found[0], found_name),
             )
         if raised_on < seen.visited_on:
             raise ValidationError(
@@ -357,6 +362,7 @@ def _same_problem_note(session: Session, problem: Problem, target: Any, notes: l
 
     from sanlian.db.models import Problem
     from sanlian.i18n.messages import render, some_ids
+    from sanlian.services.people import named
     from sanlian.services.visits import TARGET_COLUMN, target_label
 
     column = getattr(Problem, TARGET_COLUMN[problem.target_kind])
@@ -377,7 +383,10 @@ def _same_problem_note(session: Session, problem: Problem, target: Any, notes: l
             render(
                 "problem_same",
                 date=problem.raised_on.isoformat(),
-                target=target_label(problem.target_kind, target.name),
+                # the other problem is of this very target: a namesake told apart
+                target=target_label(
+                    problem.target_kind, named(session, problem.target_kind, [target])[0]
+                ),
                 ids=some_ids(same),
                 id=problem.id,
             )
