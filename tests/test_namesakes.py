@@ -252,6 +252,7 @@ def test_a_retired_namesake_owner_in_one_parenthesis(base: Cli, tmp_path: Path) 
     assert "张伟（综合科，已停用，待改派）" in text and "）（" not in text
 
 
+@pytest.mark.sqlite_only(reason="opens the SQLite file in process to compare both labels")
 def test_labels_made_in_python_are_those_of_sql(base: Cli, db_path: Path) -> None:
     """Review #6: the reports label the problems' targets in Python (``named_as``, the names
     shared read once a session): word for word as the SQL labels (``namesake_labels`` for a
@@ -296,6 +297,7 @@ def test_labels_made_in_python_are_those_of_sql(base: Cli, db_path: Path) -> Non
         assert common.namesake_labels(session, "enterprise")[2] == "临沂华强机械有限公司（编号 2）"
 
 
+@pytest.mark.sqlite_only(reason="opens the SQLite file in process to count the reads")
 def test_reports_read_the_names_shared_once(twins: Cli, db_path: Path) -> None:
     """Review #6: the problem rows and supervise's problems no longer find the namesakes in
     every statement (three ``GROUP BY … HAVING`` and a join per row: +0.3 s at city scale);
@@ -410,6 +412,7 @@ def test_problem_list_and_show_name_the_targets_apart(
     assert B in twins("problem", "show", "2").out
 
 
+@pytest.mark.sqlite_only(reason="a forked reader is of a SQLite file only")
 def test_a_forked_supervise_reads_the_names_shared_once(
     twins: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
