@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from sanlian.cli.output import emit_json, to_json
+from sanlian.reports.common import Records
 
 DATA = {
     "year": 2026,
@@ -75,3 +76,26 @@ def test_every_kind_of_value_as_json_writes_it(
 def test_nan_as_json_writes_it(capsys: pytest.CaptureFixture[str]) -> None:
     emit_json({"x": float("nan")}, None)
     assert capsys.readouterr().out == '{\n  "x": NaN\n}\n'
+
+
+RECORDS = [
+    Records(("text", "ref"), [(f"第{i}项", i) for i in range(3)]),
+    Records(("a",), []),
+    Records(("100%", "b"), [('引号"%s', None), ("x", True)]),
+    # a row of values that are not plain: written as its dict is, the others by the template
+    Records(("a", "b"), [(1, "x"), (dt.date(2026, 3, 4), Decimal("2.50")), (1.5, [1, {"y": 2}])]),
+]
+
+
+@pytest.mark.parametrize("records", RECORDS, ids=range(len(RECORDS)))
+def test_records_are_written_as_their_dicts(
+    records: Records, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``Records`` (``supervise``'s alerts, given as rows) are written as the list of dicts
+    they stand for, at any depth, and ``to_json`` writes them so too."""
+    data = {"groups": [{"section": "综合科", "alerts": records}], "n": 1}
+    emit_json(data, None)
+    expected = to_json({"groups": [{"section": "综合科", "alerts": records.as_list()}], "n": 1})
+    assert capsys.readouterr().out == expected + "\n"
+    assert to_json(data) == expected
+    assert records.as_list() == [dict(zip(records.keys, r, strict=True)) for r in records.rows]

@@ -397,9 +397,9 @@ def test_supervision_beside_gives_the_same_report(
 def test_supervise_with_the_other_checks_beside_says_the_same(
     fmt: str, cli: Cli, ledger: Ids, monkeypatch: pytest.MonkeyPatch, besides: list[Any]
 ) -> None:
-    """``supervise`` itself: the checks other than the problems' worked out by a forked
-    process (``split``) while this one goes through the problems — the same list, in the
-    same order, as one process finds."""
+    """``supervise`` itself: the problems of higher numbers worked out by a forked process
+    (``split``) while this one goes through the others and the other checks — the same list,
+    in the same order, as one process finds."""
     from sanlian.reports import supervise
 
     args = ("supervise", "--as-of", "2026-12-31", "-f", fmt)
@@ -421,7 +421,7 @@ def test_supervise_with_the_other_checks_beside_says_the_same(
     ("args", "check"),
     [
         (("brief", "--from", "2026-06-01", "--to", "2026-06-14", "-f", "json"), "_problems"),
-        (("supervise", "--as-of", "2026-12-31", "-f", "json"), "_cadres"),
+        (("supervise", "--as-of", "2026-12-31", "-f", "json"), "_problems"),
     ],
 )
 def test_supervision_beside_a_failed_child_is_worked_out_here(
@@ -432,8 +432,8 @@ def test_supervision_beside_a_failed_child_is_worked_out_here(
     monkeypatch: pytest.MonkeyPatch,
     besides: list[Any],
 ) -> None:
-    """A forked child that fails (the briefing's whole supervision, or ``supervise``'s checks
-    other than the problems'): the work is done here, and the result is the same."""
+    """A forked child that fails (the briefing's whole supervision, or ``supervise``'s share
+    of the problems): the work is done here, and the result is the same."""
     from sanlian.reports import figures, supervise
 
     monkeypatch.setenv(figures.BESIDE_ENV, "0")

@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from sanlian.reports.common import Records
 from sanlian.services.validate import FREE_TEXT_FIELDS
 
 if TYPE_CHECKING:
@@ -136,6 +137,8 @@ def json_default(value: Any) -> Any:
         return str(value)
     if isinstance(value, set | tuple):
         return list(value)
+    if isinstance(value, Records):
+        return value.as_list()
     raise TypeError(type(value).__name__)
 
 
@@ -185,11 +188,25 @@ _PLAIN_TEXT: dict[type, Callable[[Any], str]] = {
 def _record_writer(first: Any, level: int) -> Callable[[Any], str | None] | None:
     """For a list whose first item is a dict: a function giving an item as ``iter_json(item,
     level)`` writes it when it is a dict with the same keys in the same order and plain values
-    (str, int, bool, None), through one text template (``supervise`` at city scale: 71,000
-    alerts), and None for any other item. None when the first item is no such dict."""
+    (str, int, bool, None), through one text template (``_row_writer``), and None for any
+    other item. None when the first item is no such dict."""
     if type(first) is not dict or not first:
         return None
     keys = tuple(first)
+    row = _row_writer(keys, level)
+
+    def write(item: Any) -> str | None:
+        if type(item) is not dict or tuple(item) != keys:
+            return None
+        return row(item.values())
+
+    return write
+
+
+def _row_writer(keys: tuple[str, ...], level: int) -> Callable[[Iterable[Any]], str | None]:
+    """A function giving the record of ``keys`` holding these values (in their order) as
+    ``iter_json`` writes it, through one text template (``supervise`` at city scale: 71,000
+    alerts), when they are plain (str, int, bool, None); else None."""
     inner = "\n" + "  " * (level + 1)
     template = (
         "{"
@@ -201,15 +218,31 @@ def _record_writer(first: Any, level: int) -> Callable[[Any], str | None] | None
     )
     text = _PLAIN_TEXT
 
-    def write(item: Any) -> str | None:
-        if type(item) is not dict or tuple(item) != keys:
-            return None
+    def write(values: Iterable[Any]) -> str | None:
         try:
-            return template % tuple([text[type(v)](v) for v in item.values()])
+            return template % tuple([text[type(v)](v) for v in values])
         except KeyError:  # a value of another type
             return None
 
     return write
+
+
+def _iter_records(data: Records, level: int) -> Iterator[str]:
+    """``iter_json(data.as_list(), level)``, without making the dicts."""
+    if not data.rows:
+        yield "[]"
+        return
+    inner = "\n" + "  " * (level + 1)
+    write = _row_writer(data.keys, level + 1)
+    yield "["
+    for i, values in enumerate(data.rows):
+        yield inner if i == 0 else "," + inner
+        text = write(values)
+        if text is not None:
+            yield text
+        else:
+            yield from iter_json(dict(zip(data.keys, values, strict=True)), level + 1)
+    yield "\n" + "  " * level + "]"
 
 
 def iter_json(data: Any, level: int = 0) -> Iterator[str]:
@@ -221,6 +254,9 @@ def iter_json(data: Any, level: int = 0) -> Iterator[str]:
     text = _json_scalar(data)
     if text is not None:
         yield text
+        return
+    if type(data) is Records:
+        yield from _iter_records(data, level)
         return
     if isinstance(data, Mapping):
         if not data:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from sanlian.cli.context import state
+from sanlian.cli.context import settled, state
 from sanlian.cli.options import AsOfOpt, Fmt, FormatOpt, fmt_value, output_opt
 from sanlian.cli.output import Col
 
@@ -657,6 +657,7 @@ def supervise(
     with st.session() as session:
         day = st.as_of(session, as_of, year=year)
         report = build(session, today=st.today, as_of=day, year=year, split=True)
+        settled()
         if not any(g.alerts for g in report.groups):  # (open problems of earlier years: listed)
             _say_outside(session, report.year, report.as_of)
     chosen = choose_format(fmt_value(fmt), output)

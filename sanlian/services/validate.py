@@ -691,8 +691,8 @@ def mask_numbers_anywhere(text: str, *, loose: bool = False) -> str:
 def _number_spans(text: str, *, loose: bool) -> list[tuple[int, int, str, str]]:
     """The ID and mobile numbers in ``text`` (``mask_numbers_anywhere``): where each stands,
     its digits and how it is shown masked, in order."""
-    if len(_ANY_DIGIT.findall(text)) < 11:  # no run could be long enough
-        return []
+    if _ANY_DIGIT.search(text) is None or len(_ANY_DIGIT.findall(text)) < 11:
+        return []  # no run could be long enough (most prose has no digit: searched first)
     folded = fold_digits(text)
     spans: list[tuple[int, int, str, str]] = []
     phone = _LOOSE_PHONE if loose else _WRITTEN_PHONE
