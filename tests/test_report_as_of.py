@@ -311,3 +311,37 @@ def test_a_past_day_counts_a_problem_to_whoever_had_it_then(base: Cli) -> None:
     # who had them is history: 单丽 is kept (retired with --force), not deleted
     result = cli("cadre", "remove", "单丽")
     assert result.code == 1 and "仍被引用：2 次问题移交。" in result.err
+
+
+def test_in_january_a_report_of_the_year_not_begun_says_how_to_get_last_years(
+    base: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``init --year 2027`` in December: in January the reports without ``--year`` are of
+    2027, which begins on 3-01; each says so and how to get 2026's (the year-end report)."""
+    monkeypatch.setenv("SANLIAN_TODAY", "2026-12-20")
+    assert base("init", "--year", "2027").code == 0
+    monkeypatch.setenv("SANLIAN_TODAY", "2027-01-10")
+    hint = (
+        "提示：2027 年的活动 2027-03-01 才开始，以下是 2027 年的情况；"
+        "2026 年的报表（如年终自查）请加 --year 2026。"
+    )
+    for args in (("selfcheck",), ("supervise",), ("progress",), ("selfcheck", "-f", "json")):
+        result = base(*args)
+        assert result.code == 0, result
+        assert result.err.strip() == hint, (args, result)
+    assert base("selfcheck", "-f", "json").json()["year"] == 2027  # (told, not changed)
+    # asked for a year or a day: nothing to say
+    for args in (("selfcheck", "--year", "2026"), ("supervise", "--as-of", "2027-01-05")):
+        result = base(*args)
+        assert result.code == 0 and hint not in result.err, (args, result)
+    monkeypatch.setenv("SANLIAN_TODAY", "2027-03-01")  # begun
+    assert hint not in base("supervise").err
+
+
+def test_a_first_year_not_begun_has_no_year_before_to_point_to(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SANLIAN_TODAY", "2027-01-10")
+    assert cli("init", "--year", "2027").code == 0
+    result = cli("selfcheck")
+    assert result.code == 0 and "--year" not in result.err, result

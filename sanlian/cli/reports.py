@@ -64,6 +64,35 @@ def _keep_edited(output: Path | None, suffix: str | None, force: bool) -> None:
         keep_existing(output, "report_docx_exists", force)
 
 
+def _report_day(
+    session: "Session", as_of: str | None, year: int | None
+) -> tuple[dt.date | None, bool]:
+    """A report's ``--as-of`` day (``State.as_of``), and whether the clerk was told that the
+    year reported on by default has not begun (``init`` of the next year in December: in
+    January its reports are of a year still to start, while the year-end report of the year
+    before is what is wanted; it needs ``--year``)."""
+    st = state()
+    day = st.as_of(session, as_of, year=year)
+    if as_of is not None or year is not None:
+        return day, False
+    from sanlian.services.campaign import year_for_dates
+    from sanlian.services.visits import campaign_spans
+
+    shown = year_for_dates(session, today=st.today)
+    spans = campaign_spans(session)
+    for held, start, _end in spans:
+        earlier = [y for y, _s, _e in spans if y < held]
+        if held == shown and st.today < start and earlier:
+            from sanlian.i18n.messages import render
+
+            said = render(
+                "report_year_unbegun", year=held, start=start.isoformat(), previous=earlier[-1]
+            )
+            st.note(said)
+            return day, True
+    return day, False
+
+
 def _check_suffix(
     output: Path | None, allowed: tuple[str, ...], command: str, fmt: Fmt | None = None
 ) -> str | None:
@@ -539,7 +568,7 @@ def progress(
     _check_suffix(output, (".csv", ".json", ".md", ".txt"), "progress", fmt)
     st = state()
     with st.session() as session:
-        day = st.as_of(session, as_of, year=year)
+        day, _said = _report_day(session, as_of, year)
         report = build(session, today=st.today, year=year, as_of=day, by_cadre=by is By.cadre)
     render_progress(report, choose_format(fmt_value(fmt), output), output)
 
@@ -655,10 +684,10 @@ def supervise(
     suffix = _check_suffix(output, (".xlsx", ".csv", ".json", ".md", ".txt"), "supervise", fmt)
     st = state()
     with st.session() as session:
-        day = st.as_of(session, as_of, year=year)
+        day, unbegun = _report_day(session, as_of, year)
         report = build(session, today=st.today, as_of=day, year=year, split=True)
         settled()
-        if not any(g.alerts for g in report.groups):  # (open problems of earlier years: listed)
+        if not unbegun and not any(g.alerts for g in report.groups):  # (earlier years': listed)
             _say_outside(session, report.year, report.as_of)
     chosen = choose_format(fmt_value(fmt), output)
     if output is not None and suffix == ".xlsx":  # for the dispatch meeting: sorted, filtered
@@ -842,7 +871,7 @@ def selfcheck(
     st = state()
     workbook = output is not None and suffix == ".xlsx"
     with st.session() as session, status(output.name if output else None) as line:
-        day = st.as_of(session, as_of, year=year)
+        day, _said = _report_day(session, as_of, year)
         if output is not None and workbook:
             from sanlian.io.report_xlsx import visits_ahead, write_selfcheck
             from sanlian.reports.figures import selfcheck_period

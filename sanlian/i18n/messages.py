@@ -377,6 +377,7 @@ MESSAGES: dict[str, str] = {
     "sv_stale": "问题 {id} 已 {days} 天无进展：{subject}",
     "sv_stale_late": "问题 {id} 已 {days} 天无进展（已超期 {late} 天）：{subject}",
     "sv_before_campaign": "提示：{date} 在本年度活动（{start} 至 {end}）开始之前，督促事项从活动开始后才有；要看活动期间某一天的，请用 --as-of 写那一天。",
+    "report_year_unbegun": "提示：{year} 年的活动 {start} 才开始，以下是 {year} 年的情况；{previous} 年的报表（如年终自查）请加 --year {previous}。",
     "sv_after_campaign": "提示：{date} 在本年度活动（{start} 至 {end}）结束之后，活动期间的督促事项不再列出；要看活动期间某一天的，请用 --as-of 写那一天。",
     "sv_problem_owner_left": "问题 {id} 的责任人{name}已停用，须改派：{subject}；请用 sanlian problem edit {id} --owner 干部 改派",
     "sv_problem_no_owner": "问题 {id} 尚未指定责任人：{subject}；请用 sanlian problem edit {id} --owner 干部 指定",
