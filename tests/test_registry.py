@@ -367,10 +367,16 @@ def test_remove_on_a_past_day(base: Cli, unchanged, db_path: Path) -> None:  # t
     assert (cadres("5-30"), cadres("6-10")) == (4, 3)  # hand count: 4 on the roster, 单丽 left
     assert base("undo", "--yes").code == 0
     assert data_dump(db_path) == before
-    # nothing refers to it: deleted, and the day said to be unused
+    # nothing refers to it: with a day it left (even without --force) it is kept, retired then
     result = base("community", "remove", "前河湾村", "--date", "5-1")
-    assert result.code == 0 and "已删除社区(村)“前河湾村”" in result.out
-    assert "没有被任何记录引用，已直接删除，--date 没有用到" in result.err
+    assert result.code == 0 and "已停用社区(村)“前河湾村”" in result.out, result
+    shown = base("community", "list", "--all", "-f", "json").json()
+    assert [r["retired_on"] for r in shown if r["name"] == "前河湾村"] == ["2026-05-01"]
+    # without a day: deleted, as before
+    assert base("community", "restore", "前河湾村").code == 0
+    result = base("community", "remove", "前河湾村")
+    assert result.code == 0 and "已删除社区(村)“前河湾村”" in result.out, result
+    assert "前河湾村" not in base("community", "list", "--all").out
 
 
 def test_retiring_today_one_who_worked_today_takes_effect_tomorrow(base: Cli, unchanged) -> None:  # type: ignore[no-untyped-def]

@@ -127,7 +127,8 @@ def attach_common(
 
     @app.command(
         "remove",
-        help=f"删除{label}；仍被引用时拒绝并说明被谁引用，加 --force 则停用（保留历史）。",
+        help=f"删除{label}；仍被引用时拒绝并说明被谁引用，加 --force 则停用（保留历史）；"
+        "写了 --date 则在那天停用。",
     )
     def remove(
         ref: Annotated[
@@ -151,7 +152,8 @@ def attach_common(
             typer.Option(
                 "--date",
                 help="停用日期（不再在册的第一天），默认今天（今天还有其记录的，自明天起）；"
-                "可写以前的日期（如调离、搬走的那天），其联系到前一天为止。",
+                "可写以前的日期（如调离、搬走的那天），其联系到前一天为止。写了停用日期的，"
+                "没有被引用也停用（保留），不删除。",
             ),
         ] = None,
         yes: Annotated[
@@ -178,8 +180,6 @@ def attach_common(
                 purge=purge,
                 day=day,
             )
-            if day is not None and not retired:
-                notes.append(render("remove_date_unused", kind=label, name=record.name))
             verb = "停用" if retired else "删除"
             name, record_id = record.name, record.id
             summary = f"{verb}{label}“{name}”（编号 {record_id}）"

@@ -142,7 +142,6 @@ MESSAGES: dict[str, str] = {
     "retire_before_use_today": "停用日期 {day} 是{kind}“{name}”（编号 {id}）不再在册的第一天，但其今天（{last}）还有记录（{what}）；请不写 --date（今天停用的，自明天起不再在册），或先改正那条记录。",
     "retire_from_tomorrow": "{kind}“{name}”（编号 {id}）今天（{today}）还有记录（{what}），停用日期记为明天（{first}）：今天的记录和统计仍算其在册，其联系到今天为止；从现在起不能再给其新的联系或问题。",
     "retire_before_use": "停用日期 {day} 是{kind}“{name}”（编号 {id}）不再在册的第一天，但其在 {last} 还有记录（{what}）；请写 {first} 或以后的日期，或先改正那条记录。",
-    "remove_date_unused": "提示：{kind}“{name}”没有被任何记录引用，已直接删除，--date 没有用到。",
     # --- notes (not errors) ----------------------------------------------------------------
     "note_id_zeros": "提示：身份证号码 {value} 末三位是 000，校验位正确，已按有效号码接受；Excel 把号码当成数字存时末三位会变成 000，请与原件核对。",
     "import_id_zeros_column": "“{field}”一列有 {count} 个号码以 000 结尾：多半是 Excel 把号码当成数字存，只保留了前 15 位；其中第 {lines} 行的号码校验位碰巧对上，也不是原号码。未导入任何数据：请在 Excel 中把这一列设为“文本”格式，重新录入完整号码后再导入（号码确实如此的，请用 sanlian {kind} add 逐个登记）。",

@@ -869,6 +869,8 @@ def remove(
     day: dt.date | None = None,
 ) -> tuple[Any, bool]:
     """Delete the record, or with ``force`` retire it (history kept). Returns (record, retired).
+    A record given a ``day`` is retired on it, referred to or not (the clerk says when it
+    left: it is kept, not deleted).
 
     ``purge`` first erases the personal fields (``journal.PERSONAL_FIELDS``: a cadre's, a household's,
     a community's or an enterprise's contact person's)
@@ -902,13 +904,13 @@ def remove(
         session.flush()
         if found and record.retired_on is not None:  # retired before: nothing more to do
             return record, True
-    if not found:
+    if not found and day is None:  # (a day given: "left on that day", kept as such)
         keys: Any = SearchKey.__table__  # type: ignore[attr-defined]
         session.execute(delete(keys).where(refs.keys_where(keys, kind, keys.c.ref_id == record.id)))
         session.delete(record)
         session.flush()
         return record, False
-    if not force and not purge:
+    if found and not force and not purge:
         listing = "、".join(f"{n} {what}" for _t, n, what in found)
         raise RuleError(
             "remove_referenced", kind=spec.label, name=record.name, id=record.id, uses=listing
