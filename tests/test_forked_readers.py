@@ -393,14 +393,23 @@ def test_supervision_beside_gives_the_same_report(
     assert "超期" in said  # the ledger's overdue problem is among them (a check that can fail)
 
 
+@pytest.mark.parametrize("share", [0.57, 0.3])  # 0.3: each process has a problem's card
 @pytest.mark.parametrize("fmt", ["json", "plain"])
 def test_supervise_with_the_other_checks_beside_says_the_same(
-    fmt: str, cli: Cli, ledger: Ids, monkeypatch: pytest.MonkeyPatch, besides: list[Any]
+    fmt: str,
+    share: float,
+    cli: Cli,
+    ledger: Ids,
+    monkeypatch: pytest.MonkeyPatch,
+    besides: list[Any],
 ) -> None:
     """``supervise`` itself: the problems of higher numbers worked out by a forked process
     (``split``) while this one goes through the others and the other checks — the same list,
-    in the same order, as one process finds."""
+    in the same order, as one process finds. The ledger's cards are problems 4 and 6 of 7: at
+    the share of 0.3 the split falls between them."""
     from sanlian.reports import supervise
+
+    monkeypatch.setattr(supervise, "FORKED_SHARE", share)
 
     args = ("supervise", "--as-of", "2026-12-31", "-f", fmt)
     monkeypatch.setenv(supervise.BESIDE_ENV, "0")
@@ -413,8 +422,10 @@ def test_supervise_with_the_other_checks_beside_says_the_same(
     assert split.out == alone.out
     assert [b.answered for b in besides] == [True]
     if fmt == "json":  # both halves are in it: a problem's card and the cadres' and office's
-        kinds = {a["kind"] for g in alone.json()["groups"] for a in g["alerts"]}
-        assert {"red_card", "org_life_missed", "research_due"} <= kinds
+        alerts = [a for g in alone.json()["groups"] for a in g["alerts"]]
+        assert {"red_card", "org_life_missed", "research_due"} <= {a["kind"] for a in alerts}
+        cards = sorted(a["ref"] for a in alerts if a["kind"] in ("red_card", "yellow_card"))
+        assert cards == [4, 6]
 
 
 @pytest.mark.parametrize(

@@ -332,3 +332,26 @@ def test_started_leaves_an_enabled_collector_alone() -> None:
     assert gc.isenabled()
     context.started()
     assert gc.isenabled() and gc.get_freeze_count() == frozen
+
+
+def test_a_report_is_frozen_out_of_the_collector_in_a_one_shot_command_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``context.settled``: a one-shot command's report is frozen (it lives to the end); in
+    the shell, which ``run`` starts as well, nothing is, else every command's leftovers would
+    stay for the session."""
+    import gc
+
+    from sanlian.cli import context, shell
+
+    monkeypatch.setattr(context, "_ONE_SHOT", True)
+    frozen = gc.get_freeze_count()
+    try:
+        monkeypatch.setattr(shell, "_ACTIVE", True)
+        context.settled()
+        assert gc.get_freeze_count() == frozen
+        monkeypatch.setattr(shell, "_ACTIVE", False)
+        context.settled()
+        assert gc.get_freeze_count() > frozen
+    finally:
+        gc.unfreeze()

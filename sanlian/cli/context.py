@@ -36,8 +36,10 @@ def settled() -> None:
     """A one-shot command's result is built and lives to the end (``supervise`` at city
     scale: 71,000 alerts): moved out of the garbage collector's reach, as start-up's objects
     are, so that its passes while the result is written do not walk it again (0.1 s of
-    ``supervise -f json``). Not in the shell, where a command's result is let go."""
-    if _ONE_SHOT:
+    ``supervise -f json``). Not in the shell (started by ``run`` too), where a command's
+    result is let go: what it froze would never be collected."""
+    shell = sys.modules.get("sanlian.cli.shell")
+    if _ONE_SHOT and not (shell is not None and shell._ACTIVE):
         import gc
 
         gc.freeze()
