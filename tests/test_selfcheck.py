@@ -557,7 +557,7 @@ def test_a_past_year_judged_later_holds_only_its_own_problems(cli: Cli, ledger: 
     data = _json(cli, "--year", "2025", "--as-of", "2026-06-15")
     assert data["figures"] == {**YEAR_2025, "problems_open": 0}
     assert all(s["problems_open"] == 0 for s in data["by_section"])
-    title = "企业局2025年“三联三解三促”活动自查统计 · 2025-01-01 至 2025-12-31（截至 2026-06-15）"
+    title = "企业局2025年“三联三解三促”活动自查统计 · 2025-03-01 至 2025-12-31（截至 2026-06-15）"
     text = cli("selfcheck", "--year", "2025", "--as-of", "2026-06-15", "-f", "markdown").out
     assert text.startswith(f"# {title}\n"), text[:200]
 
@@ -699,7 +699,7 @@ def test_report_titles_carry_the_campaign_name(cli: Cli, ledger: Ids, tmp_path: 
     # the year put in front of a name that has none; another year's campaign keeps its name
     assert cli("campaign", "set", "--name", "“三联三解三促”专项行动").code == 0
     text = cli("selfcheck", "-f", "markdown").out
-    assert text.startswith("# 企业局2026年“三联三解三促”专项行动自查统计 · 2026-01-01 至 "), text[
+    assert text.startswith("# 企业局2026年“三联三解三促”专项行动自查统计 · 2026-03-01 至 "), text[
         :80
     ]
     other = cli("selfcheck", "--year", "2025", "-f", "markdown").out
@@ -779,3 +779,21 @@ def test_title_does_not_repeat_the_unit(cli: Cli, ledger: Ids) -> None:
     assert cli("campaign", "set", "--name", "企业局2026年“三联三解三促”活动").code == 0
     text = cli("selfcheck", "-f", "markdown").out
     assert text.startswith("# 企业局2026年“三联三解三促”活动自查统计 · "), text[:60]
+
+
+def test_the_header_counts_from_the_campaigns_first_day(base: Cli) -> None:
+    """The period in the header begins on the campaign's first day (its first phase's, as
+    ``campaign show`` gives it), not on 1 January: nothing can be dated before it. An as-of
+    day before it keeps 1 January (the period would run backwards)."""
+
+    def head(*args: str) -> str:
+        result = base("selfcheck", *args, "-f", "plain")
+        assert result.code == 0, result
+        return result.out.splitlines()[0].split(" · ")[1]
+
+    assert head() == "2026-03-01 至 2026-06-15"
+    assert head("--as-of", "3-01") == "2026-03-01 至 2026-03-01"
+    assert head("--as-of", "2-10") == "2026-01-01 至 2026-02-10"
+    assert base("campaign", "set", "--phase", "2", "--start", "3-10").code == 0
+    assert base("campaign", "set", "--phase", "1", "--start", "3-10").code == 0
+    assert head() == "2026-03-10 至 2026-06-15"

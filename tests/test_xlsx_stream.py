@@ -286,7 +286,7 @@ def test_selfcheck_read_back_by_both_readers(cli: Cli, ledger: Ids, tmp_path: Pa
 
     summary = by_openpyxl["汇总"]
     assert summary[0] == ["企业局2026年“三联三解三促”活动自查统计"]
-    assert summary[1] == ["统计期：2026年1月1日至2026年12月31日"]
+    assert summary[1] == ["统计期：2026年3月1日至2026年12月31日"]  # the campaign's first day
     assert summary[2] == ["项目", "键", "数值"]
     figures = cli("selfcheck", "-f", "json", "--as-of", "2026-12-31").json()["figures"]
     funds = next(r for r in summary if r[1:2] == ["funds_yuan"])

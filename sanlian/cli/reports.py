@@ -775,7 +775,8 @@ def figure_rows(report: "SelfCheck") -> list[dict[str, Any]]:
 def _selfcheck_title(report: "SelfCheck") -> str:
     p = report.period
     judged = f"（截至 {p.as_of.isoformat()}）" if p.as_of > p.end else ""  # open, overdue
-    return f"{report.title('自查统计')} · {p.start.isoformat()} 至 {p.end.isoformat()}{judged}"
+    shown = f"{report.shown_start.isoformat()} 至 {p.end.isoformat()}"
+    return f"{report.title('自查统计')} · {shown}{judged}"
 
 
 def selfcheck_text(report: "SelfCheck", fmt: str, width: int | None = None) -> str:

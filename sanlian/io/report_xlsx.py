@@ -222,7 +222,7 @@ def _summary(book: _Book, ws: str, report: SelfCheck) -> None:
     notes = [[n] for n in book.note()]
     title = Styled(report.title("自查统计"), TITLE)
     p = report.period
-    period = f"统计期：{zh_date(p.start)}至{zh_date(p.end)}"  # as a Chinese document dates
+    period = f"统计期：{zh_date(report.shown_start)}至{zh_date(p.end)}"  # as a document dates
     if p.as_of > p.end:  # open and overdue problems are judged on a later day
         period += f"（截至{zh_date(p.as_of)}）"
     book.table(

@@ -735,10 +735,21 @@ class SelfCheck:
     period: Period
     figures: Figures
     by_section: tuple[SectionFigures, ...]
+    begins: dt.date | None = None  # the campaign's first day (its first phase's)
 
     @property
     def as_of(self) -> dt.date:
         return self.period.as_of
+
+    @property
+    def shown_start(self) -> dt.date:
+        """The first day the figures cover, as the header says it: the campaign's first day
+        (3-01), not 1 January, once it has come — nothing is dated earlier (entries before
+        it are refused, and so is moving it past one)."""
+        begins, period = self.begins, self.period
+        if begins is not None and period.start < begins <= period.end:
+            return begins
+        return period.start
 
     def sections_overlap(self, keys: Iterable[str] = COUNT_KEYS) -> bool:
         """Whether one of the figures ``keys`` (those a table shows) of the sections adds up to
@@ -772,6 +783,8 @@ def selfcheck(
     session: Session, *, today: dt.date, year: int | None, as_of: dt.date | None
 ) -> SelfCheck:
     """The year's self-inspection figures, in total and per section."""
+    from sanlian.services.visits import campaign_spans
+
     c, period = _selfcheck_year(session, today=today, year=year, as_of=as_of)
     figures, by_section = count_all(session, period)
     return SelfCheck(
@@ -781,6 +794,7 @@ def selfcheck(
         period=period,
         figures=figures,
         by_section=tuple(by_section),
+        begins=next((s for y, s, _e in campaign_spans(session) if y == c.year), None),
     )
 
 
