@@ -501,3 +501,35 @@ def test_a_listing_as_of_a_day_after_today_is_said(cli: Cli, ledger: Ids) -> Non
     )
     result = cli("problem", "show", "1", "--as-of", "12-31", "-f", "json")
     assert result.code == 0 and "截至日期 2026-12-31 晚于今天" in result.err
+
+
+def test_a_cadre_gone_by_the_day_it_is_written_is_not_pressed(
+    base: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A briefing of May written on 6-15, after 曾强 left on 6-10: his overdue problem is
+    listed as one to hand over (已停用，待改派), and he is not pressed to visit or pair; the
+    same briefing written before he left presses him as before. ``supervise --as-of 5-31``
+    (what stood on that day) is unchanged."""
+    steps = [
+        ("problem", "add", "--household", "王秀英", "--category", "就学", "--text", "上学路远",
+         "--owner", "曾强", "--date", "4-1"),
+    ]  # fmt: skip
+    for step in steps:
+        assert base(*step).code == 0, step
+    from sanlian.reports import brief
+
+    monkeypatch.setattr(brief, "LAGS", 100)  # every alert among the lags
+
+    def lags() -> list[tuple[str, str]]:
+        result = base("brief", "--from", "5-1", "--to", "5-31", "-f", "json")
+        assert result.code == 0, result
+        data = result.json()
+        assert data["lags_omitted"] == 0
+        return [(a["kind"], a["actor"]) for a in data["lags"] if "曾强" in a["actor"]]
+
+    before = lags()
+    assert ("red_card", "曾强") in before and ("no_visit", "曾强") in before, before
+    as_of = base("supervise", "--as-of", "5-31", "-f", "json").json()
+    assert base("cadre", "remove", "曾强", "--force", "--date", "6-10").code == 0
+    assert lags() == [("red_card", "曾强（已停用，待改派）")]
+    assert base("supervise", "--as-of", "5-31", "-f", "json").json() == as_of

@@ -283,7 +283,11 @@ def brief(
     judged = min(end, today)
     so_far = Period.of_year(year, end)
     # at city scale what lags is worked out on the other core while the figures are counted
-    with supervise_beside(session, so_far, today=today, as_of=judged, year=year) as found:
+    # (someone who has left by the day it is written is not pressed, his problems to be
+    # handed over: a briefing looks ahead)
+    with supervise_beside(
+        session, so_far, today=today, as_of=judged, year=year, gone_by=today
+    ) as found:
         # the period and the year to date are judged on the same day: their problems once
         current, year_to_date = count_together(session, [period, so_far])
         before = count(session, previous)

@@ -209,9 +209,14 @@ def _short(text: str) -> str:
 
 
 def _problems(
-    session: Session, view: CampaignView, as_of: dt.date, ids: tuple[int, int] | None = None
+    session: Session,
+    view: CampaignView,
+    as_of: dt.date,
+    ids: tuple[int, int] | None = None,
+    gone_by: dt.date | None = None,
 ) -> list[Alert]:
-    """The open problems' alerts; ``ids``: only those numbered ``lo < id <= hi`` (a half)."""
+    """The open problems' alerts; ``ids``: only those numbered ``lo < id <= hi`` (a half);
+    ``gone_by``: an owner who left by then is said to have left (``supervise``)."""
     from sqlalchemy import func, or_, select
 
     from sanlian.reports.common import TargetNames, aside, problem_open, tables
@@ -274,11 +279,12 @@ def _problems(
     retired_words = MESSAGES["sv_owner_retired"]
     named = TargetNames(session)
     shared = named.shared
+    left_by = max(as_of, gone_by or as_of)
     rows = session.execute(stmt)
     for pid, text, due_on, moved, owner, retired_on, sid, section, kind, target, n, t_, h in rows:
         if target in shared:  # a namesake told apart (the others named by their names)
             target = named(kind, target, n, t_, h)
-        left = retired_on is not None and _as_date(retired_on) <= as_of
+        left = retired_on is not None and _as_date(retired_on) <= left_by
         gone = owner if left else ""
         if left:
             owner = aside(owner, retired_words)  # still named, so that someone takes it over
@@ -382,9 +388,10 @@ class _Cadre:
 ONE_BY_ONE = 200
 
 
-def _cadre_facts(session: Session, period: Period) -> list[_Cadre]:
-    """Every cadre on the roster on the as-of day, by section then number: ``cadre_rows``'s
-    rows reduced to whether each count is above 0, each asked as one look-up."""
+def _cadre_facts(session: Session, period: Period, gone_by: dt.date | None = None) -> list[_Cadre]:
+    """Every cadre on the roster on the as-of day (and still on ``gone_by``), by section then
+    number: ``cadre_rows``'s rows reduced to whether each count is above 0, each asked as
+    one look-up."""
     from sqlalchemy import and_, exists, or_, select
 
     from sanlian.reports.common import between, on_roster, tables
@@ -422,6 +429,7 @@ def _cadre_facts(session: Session, period: Period) -> list[_Cadre]:
         )
         .select_from(t.cadre.join(t.section, s.id == c.section_id))
         .where(on_roster(t, p.as_of))
+        .where(*(() if gone_by is None or gone_by <= p.as_of else (on_roster(t, gone_by),)))
         .order_by(c.section_id, c.id)
     )
     return [
@@ -494,7 +502,11 @@ def _quiet_cadres(
     }
 
 
-def _cadres(session: Session, view: CampaignView, period: Period) -> list[Alert]:
+def _cadres(
+    session: Session, view: CampaignView, period: Period, gone_by: dt.date | None = None
+) -> list[Alert]:
+    """The cadres' alerts (no pair, no visit, no research report…), of those on the roster
+    on the as-of day and still on it on ``gone_by`` (``supervise``)."""
     camp = view.campaign
     as_of = period.as_of
     phases = {p.key: p for p in view.phases}
@@ -507,7 +519,7 @@ def _cadres(session: Session, view: CampaignView, period: Period) -> list[Alert]
     research_from = summarise - dt.timedelta(days=camp.research_warn_days)
     if not (started or cadence_due or as_of >= research_from):
         return []
-    rows = _cadre_facts(session, period)
+    rows = _cadre_facts(session, period, gone_by)
     quiet = _quiet_cadres(session, period, cadence, rows) if cadence_due else {}
     # no visit in the year: quiet since visits became due (the implementation phase began),
     # or since the cadre's first link of the year when later (not since 1 January); not yet
@@ -918,6 +930,7 @@ def supervise(
     as_of: dt.date | None = None,
     year: int | None = None,
     split: bool = False,
+    gone_by: dt.date | None = None,
 ) -> Supervision:
     """What to urge on ``as_of``. ``split``: the problems numbered above ``FORKED_SHARE`` of
     the highest number worked out by a forked process on the other core meanwhile, when one
@@ -925,7 +938,11 @@ def supervise(
     the other checks here — not where a forked process already runs this
     (``supervise_beside``). At city scale the problems take 1.3 s, the other checks 0.35 s,
     and sending a problem's alert back costs a fifth of making it: the forked process takes
-    the larger share of problems and nothing else, so that both end together."""
+    the larger share of problems and nothing else, so that both end together.
+
+    ``gone_by``: a later day (a briefing's, written after its period) by which a cadre who
+    has left is said to have left: his open problems are to be handed over, and he is not
+    pressed to pair, visit or write."""
     from sqlalchemy import func, select
 
     from sanlian.reports.common import load_campaign, tables
@@ -939,13 +956,13 @@ def supervise(
         lower, upper = (0, middle), (middle, last)
 
     def theirs(reader: Session) -> list[tuple[Any, ...]]:
-        found = _problems(reader, view, as_of, upper) if upper is not None else []
+        found = _problems(reader, view, as_of, upper, gone_by) if upper is not None else []
         return [_fields(a) for a in found]  # (pickled far faster than the slotted objects)
 
     with _forked(session, period, theirs, beside=split) as rest:
-        mine = _problems(session, view, as_of, lower)
+        mine = _problems(session, view, as_of, lower, gone_by)
         checks = (
-            _cadres(session, view, period)
+            _cadres(session, view, period, gone_by)
             + _parties(session, view, period)
             + _households(session, view, period)
             + _unpaired(session, view, period)
@@ -1015,13 +1032,14 @@ def supervise_beside(
     today: dt.date,
     as_of: dt.date | None = None,
     year: int | None = None,
+    gone_by: dt.date | None = None,
 ) -> Iterator[Callable[[], Supervision]]:
     """``supervise`` for these arguments, worked out by a forked process on the other core
     while this one counts a report's figures, when one is worth it (``_forked``; at city
     scale ``supervise`` takes 1.5 s); else here. Yields what gives the result: call it once."""
 
     def work(other: Session) -> Supervision:
-        return supervise(other, today=today, as_of=as_of, year=year)
+        return supervise(other, today=today, as_of=as_of, year=year, gone_by=gone_by)
 
     with _forked(session, period, work) as found:
         yield found
