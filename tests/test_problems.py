@@ -252,6 +252,15 @@ def test_steps_may_not_go_back_in_time(raised: Cli, unchanged: Unchanged) -> Non
         ),
         (("resolve", "1", "--how", "x", "--measure", "送温暖"), "送政策(policy)"),
         (("progress", "7", "--note", "x"), "没有编号为 7 的问题"),
+        # a new due day already past on the day of the extension (today, 6-15): still overdue
+        (
+            ("extend", "1", "--due", "6-10", "--reason", "等批复"),
+            "新的办理期限 2026-06-10 早于延期的日期 2026-06-15，延期后仍是超期",
+        ),
+        (
+            ("extend", "1", "--due", "5-20", "--reason", "等批复", "--date", "5-21"),
+            "早于延期的日期 2026-05-21",
+        ),
     ],
 )
 def test_step_refusals(
@@ -967,3 +976,11 @@ def test_a_problem_recorded_by_mistake_is_removed_and_undo_brings_it_back(
     assert shown["status"] == "resolved" and shown["amount"] == "500.00"
     assert shown["measures"] == ["policy"] and len(shown["timeline"]) == 2
     assert unchanged(lambda: raised("problem", "remove", "99")).code == 1
+
+
+def test_an_extension_dated_when_it_was_made_may_end_before_today(raised: Cli) -> None:
+    """An extension of 5-02 to 6-10, entered on 6-15 with its own day: accepted (the problem
+    was not overdue on the day it was extended); one to today is not overdue either."""
+    ok(raised, "problem", "extend", "1", "--due", "6-10", "--reason", "等批复", "--date", "5-02")
+    ok(raised, "problem", "extend", "1", "--due", "6-15", "--reason", "再等")
+    assert show(raised, 1)["due_on"] == "2026-06-15"

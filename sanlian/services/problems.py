@@ -707,6 +707,8 @@ def extend(
         raise ValidationError(
             "problem_extend_not_later", due=due_on.isoformat(), current=problem.due_on.isoformat()
         )
+    if due_on < step_on:  # overdue still, its days counted afresh: a red card would turn yellow
+        raise ValidationError("problem_extend_past", due=due_on.isoformat(), on=step_on.isoformat())
     _step(session, problem, "extend", step_on, now=now, operator=operator, note=text, due_on=due_on)
     problem.due_on = due_on
     _due_after_year_note(problem, notes)
