@@ -412,3 +412,36 @@ def test_the_history_names_who_visited(paired: Cli) -> None:
        "--household", "王秀英", "--form", "入户走访")  # fmt: skip
     entry = ok(paired, "history", "--limit", "1", "-f", "json").json()[0]
     assert entry["summary"] == "登记走访 1：2026-04-03 单丽、曾强 → 联系户“王秀英”"
+
+
+@pytest.mark.parametrize("written", ["无", "暂无。", "／", "—", " 没有 ", "N/A"])
+def test_a_diary_that_says_there_is_none_is_none(paired: Cli, written: str) -> None:
+    """A diary cell filled with 无, / or — (how a section fills an empty cell) is no diary:
+    not counted among the diaries, and said; a diary that merely begins so is one."""
+    add = ("visit", "add", "--date", "4-3", "--cadre", "单丽", "--household", "王秀英", "--form",
+           "入户走访")  # fmt: skip
+    result = ok(paired, *add, "--diary", written)
+    assert f"民情日记写的是“{written.strip()}”，按没有日记处理" in result.err, result
+    assert ok(paired, "visit", "show", "1", "-f", "json").json()["diary"] is None
+    ok(paired, *add, "--diary", "无业，生活困难")  # a diary that begins with 无
+    ok(paired, "visit", "edit", "2", "--diary", written)  # mended to nothing: cleared
+    ok(paired, *add, "--diary", "无业，生活困难")
+    figures = ok(paired, "selfcheck", "-f", "json").json()["figures"]
+    assert (figures["visits"], figures["diaries"]) == (3, 1)  # hand count: visit 3 alone
+
+
+def test_an_imported_diary_that_says_there_is_none_is_none(paired: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "走访.csv"
+    path.write_text(
+        "走访日期,走访干部,对象类型,走访对象,形式,民情日记\n"
+        "2026-06-01,单丽,联系户,王秀英,入户走访,无\n"
+        "2026-06-02,单丽,联系户,王秀英,入户走访,/\n"
+        "2026-06-03,单丽,联系户,王秀英,入户走访,孩子上学路远\n",
+        encoding="utf-8",
+    )
+    result = ok(paired, "visit", "import", path)
+    assert result.err.count("按没有日记处理") == 2, result.err  # once a row
+    assert "第 2 行：民情日记写的是“无”" in result.err
+    assert ok(paired, "selfcheck", "-f", "json").json()["figures"]["diaries"] == 1
+    again = ok(paired, "visit", "import", path)  # the same file: nothing changes, nothing said
+    assert "按没有日记处理" not in again.err and "新增 0，更新 0，未变 3" in again.out + again.err

@@ -313,6 +313,7 @@ MESSAGES: dict[str, str] = {
     "problem_hint_reopen": "如需继续办理，请先运行 sanlian problem reopen {id} --reason 原因。",
     "problem_step_before_raise": "“{field}”{date} 早于问题 {id} 的提出日期 {raised}，请改为 {raised} 或以后。",
     "problem_step_before_last": "“{field}”{date} 早于问题 {id} 上一步的日期 {last}，办理过程须按先后登记，请改为 {last} 或以后。",
+    "visit_diary_none": "民情日记写的是“{text}”，按没有日记处理（不计入民情日记篇数）。",
     "problem_extend_past": "新的办理期限 {due} 早于延期的日期 {on}，延期后仍是超期；请写 {on} 或以后的日期（是当时就延期的，用 --date 写当时的日期）。",
     "problem_extend_not_later": "新的办理期限 {due} 应晚于现在的期限 {current}，请改正。",
     "problem_added": "已登记问题 {id}（{target}，{category}），{raised} 提出，办理期限 {due}。",

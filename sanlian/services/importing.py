@@ -4607,7 +4607,11 @@ class VisitImporter(LedgerImporter):
         data = row.data
         kind = data["target_kind"]
         clean = visits._clean(
-            form=data["form"], cards=data["cards"], diary=data["diary"], note=data["note"]
+            form=data["form"],
+            cards=data["cards"],
+            diary=data["diary"],
+            note=data["note"],
+            notes=row.notes,  # (said of a row that adds or changes a visit, among a few)
         )
         numbered = self.by_record(row, Visit)
         if numbered is not None:
@@ -4671,7 +4675,7 @@ class VisitImporter(LedgerImporter):
             cadres=[str(i) for i in data["cadres"]],
             form=data["form"],
             cards=data["cards"],
-            diary=data["diary"],
+            diary=clean.get("diary"),  # (a diary that says "none": none, said once)
             note=data["note"],
             now=self.now,
             today=self.today,

@@ -669,6 +669,22 @@ def erase_numbers(text: str) -> str:
     return "".join(out) + text[at:] if out else text
 
 
+# what a clerk or a section writes in a cell to say there is nothing (无, 暂无, /, —), after
+# blanks and a closing full stop are taken off and full-width forms folded (``says_none``)
+NOTHING_WRITTEN = frozenset(
+    {"无", "暂无", "没有", "无内容", "空", "略", "/", "\\", "-", "--", "—", "——", "、", "n/a", "na",
+     "none", "null", "nil"}
+)  # fmt: skip
+
+
+def says_none(text: str) -> bool:
+    """Whether free text only says that there is none (a diary cell filled with 无 or /)."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKC", text).strip().rstrip("。.").strip().lower()
+    return folded in NOTHING_WRITTEN
+
+
 def mask_numbers_anywhere(text: str, *, loose: bool = False) -> str:
     """Free text with every ID-number-like and mobile-like run masked, however it is written:
     full-width digits, spaces, dashes or dots inside the run, +86 before it; the rest stays as

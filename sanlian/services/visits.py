@@ -240,8 +240,15 @@ def _unlinked_notes(
 
 
 def _clean(
-    *, form: str | None, cards: int | str | None, diary: str | None, note: str | None
+    *,
+    form: str | None,
+    cards: int | str | None,
+    diary: str | None,
+    note: str | None,
+    notes: list[str] | None = None,
 ) -> dict[str, Any]:
+    """The values checked; a diary that only says there is none (无, 暂无, /, —: how a
+    section fills an empty cell) is none, and ``notes`` says so (else it counts as one)."""
     from sanlian.i18n import labels
     from sanlian.services import validate
 
@@ -256,6 +263,12 @@ def _clean(
         out["cards"] = validate.integer(cards, "联系卡张数", minimum=0) or 0
     if diary is not None:
         out["diary"] = validate.text(diary, "民情日记", limit=5000)
+        if out["diary"] is not None and validate.says_none(out["diary"]):
+            if notes is not None:
+                from sanlian.i18n.messages import render
+
+                notes.append(render("visit_diary_none", text=out["diary"]))
+            out["diary"] = None
     if note is not None:
         out["note"] = validate.text(note, "备注", limit=1000)
     return out
@@ -331,7 +344,7 @@ def add(
     kind, target = found
     if form is None:
         raise ValidationError("required", field="走访形式（--form）")
-    values = _clean(form=form, cards=cards, diary=diary, note=note)
+    values = _clean(form=form, cards=cards, diary=diary, note=note, notes=notes)
     visit = Visit(
         visited_on=visited_on,
         target_kind=kind,
@@ -438,7 +451,7 @@ def edit(
     from sanlian.services import refs
 
     visit = _get(session, visit_id)
-    values = _clean(form=form, cards=cards, diary=diary, note=note)
+    values = _clean(form=form, cards=cards, diary=diary, note=note, notes=notes)
     day = visited_on if visited_on is not None else visit.visited_on
     found = resolve_target(
         session,
