@@ -890,3 +890,31 @@ def test_a_problem_of_an_owner_who_left_later_imports_as_problem_add_takes_it(
     assert result.code == 0, result
     assert "改派" in result.out + result.err
     assert rows_of(db_path, "SELECT text, owner_id FROM problem WHERE id = 2") == [("看病难", 4)]
+
+
+def test_a_sections_sheet_sent_again_does_not_undo_a_handover(
+    base: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    """A section's own problem sheet (no 台账编号), sent again each month: a problem handed
+    over in the ledger since (单丽 → 曾强) is not handed back to the owner the sheet still
+    names — said, with the command that would; a new owner in the sheet is a handover."""
+    rows = [
+        ["综合科问题台账（6月）", "", "", "", "", ""],
+        ["提出日期", "对象类型", "对象", "类别", "问题", "责任人"],
+        ["2026-06-08", "联系户", "王秀英", "就业再就业", "想找工作", "单丽"],
+    ]
+    path = write_csv(tmp_path / "综合科问题.csv", rows)
+    ok(base, "problem", "import", path)
+    ok(base, "problem", "edit", "1", "--owner", "曾强", "--date", "6-10")
+    before = dump(db_path)
+    result = ok(base, "problem", "import", path)
+    assert "新增 0，更新 0，未变 1" in result.out, result
+    assert (
+        "第 3 行：问题 1 已于6月10日从“单丽”改派给“曾强”，文件中仍写“单丽”，没有改回；"
+        "如确要交回，请用 sanlian problem edit 1 --owner 单丽。"
+    ) in result.err
+    assert dump(db_path) == before
+    rows[2][5] = "张伟@综合科"  # someone who never had it: handed to him
+    result = ok(base, "problem", "import", write_csv(tmp_path / "b.csv", rows))
+    assert "新增 0，更新 1" in result.out and "没有改回" not in result.err, result
+    assert rows_of(db_path, "select owner_id from problem where id = 1") == [(2,)]

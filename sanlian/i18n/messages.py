@@ -525,6 +525,7 @@ MESSAGES: dict[str, str] = {
     "template_kind_unsupported": "“{kind}”没有导入模板，可选：{kinds}。",
     "import_one_cadre": "“{field}”只能写一名领导班子成员，现在写了 {count} 名；联系多家企业或多名领导请分行填写。",
     "import_ambiguous_visit": "同一天、同一对象、同一批干部、同一形式已有 {count} 次内容不同的走访，无法确定对应哪一次；请用 sanlian visit edit 逐条修改。",
+    "import_problem_handed": "问题 {id} 已于{date}从“{owner}”改派给“{current}”，文件中仍写“{owner}”，没有改回；如确要交回，请用 sanlian problem edit {id} --owner {ref}。",
     "import_problem_due": "问题 {id} 的办理期限是 {current}，文件中写的是 {due}：导入不改办理期限（延期要写明原因），这一格没有用；要延期请用 sanlian problem extend {id} --due {due} --reason 原因。",
 }
 

@@ -5037,6 +5037,8 @@ class ProblemImporter(LedgerImporter):
                     {"owner": "owner_id"},
                     record=problem,
                 )
+            elif "owner" in changes and self._handed_away(problem, changes["owner"], notes):
+                del changes["owner"]  # a section's sheet naming the owner before a handover
             if not changes:
                 return "unchanged", ()
             if "owner" in changes:
@@ -5081,6 +5083,38 @@ class ProblemImporter(LedgerImporter):
         self.claim("problem", int(record["id"]), row.line)
         self._results_left(row, int(record["id"]), None, notes)
         return "add", ()
+
+    def _handed_away(self, problem: Any, owner: int, notes: list[str]) -> bool:
+        """Whether the ledger handed ``problem`` over from ``owner`` (``problem edit
+        --owner``): a section's sheet sent again each month still names him, and importing
+        it would hand the problem back without a word. Said, with how to hand it back."""
+        from sqlmodel import col, select
+
+        from sanlian.db.models import ProblemStep
+        from sanlian.reports.common import md_date
+
+        handed = self.session.exec(
+            select(col(ProblemStep.step_on))
+            .where(
+                col(ProblemStep.problem_id) == problem.id,
+                col(ProblemStep.owner_id).is_not(None),
+                col(ProblemStep.previous_owner_id) == owner,
+            )
+            .order_by(col(ProblemStep.step_on).desc(), col(ProblemStep.id).desc())
+        ).first()
+        if handed is None or problem.owner_id is None:
+            return False
+        notes.append(
+            render(
+                "import_problem_handed",
+                id=problem.id,
+                date=md_date(handed),
+                current=self.refs.name("cadre", problem.owner_id),
+                owner=self.refs.name("cadre", owner),
+                ref=self.refs.raw("cadre", owner),  # as the file wrote him
+            )
+        )
+        return True
 
 
 def research_fields() -> tuple[Field, ...]:
