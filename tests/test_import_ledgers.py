@@ -918,3 +918,28 @@ def test_a_sections_sheet_sent_again_does_not_undo_a_handover(
     result = ok(base, "problem", "import", write_csv(tmp_path / "b.csv", rows))
     assert "新增 0，更新 1" in result.out and "没有改回" not in result.err, result
     assert rows_of(db_path, "select owner_id from problem where id = 1") == [(2,)]
+
+
+def test_a_joint_visit_listed_again_by_one_of_its_cadres_is_said(
+    linked: Cli, tmp_path: Path
+) -> None:
+    """A joint visit (单丽、张伟@综合科) on file; another section's sheet lists the same visit
+    with one of them: added as another visit (it may be one), with a note saying how to
+    take it back; a row of the same file naming other cadres is not said."""
+    head = ["走访日期", "走访干部", "对象类型", "走访对象", "形式"]
+    joint = [head, ["2026-06-01", "单丽、张伟@综合科", "联系户", "王秀英", "入户走访"]]
+    ok(linked, "visit", "import", write_csv(tmp_path / "a.csv", joint))
+    alone = [head, ["2026-06-01", "单丽", "联系户", "王秀英", "入户走访"]]
+    result = ok(linked, "visit", "import", write_csv(tmp_path / "b.csv", alone))
+    assert "新增 1" in result.out, result
+    assert (
+        "同一天、同一对象已有走访 1（张伟、单丽），本行的走访干部是单丽，算作另一次走访"
+        in result.err
+    ), result.err
+    other_form = [head, ["2026-06-01", "单丽", "联系户", "王秀英", "座谈交流"]]
+    result = ok(linked, "visit", "import", write_csv(tmp_path / "c.csv", other_form))
+    assert "本行的走访干部是" not in result.err  # another form: another visit, not this note
+    both = [head, ["2026-06-02", "单丽", "联系户", "王秀英", "入户走访"],
+            ["2026-06-02", "单丽、张伟@综合科", "联系户", "王秀英", "入户走访"]]  # fmt: skip
+    result = ok(linked, "visit", "import", write_csv(tmp_path / "d.csv", both))
+    assert "新增 2" in result.out and "本行的走访干部是" not in result.err, result

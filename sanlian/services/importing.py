@@ -4627,6 +4627,7 @@ class VisitImporter(LedgerImporter):
         wanted = set(data["cadres"])
         found = []
         other_form = None  # the same day, target and cadres, another form
+        other_cadres = None  # the same day, target and form, some of the cadres
         for visit in same:
             who = set(
                 self.session.exec(
@@ -4634,6 +4635,15 @@ class VisitImporter(LedgerImporter):
                 ).all()
             )
             if who != wanted:
+                # a joint visit listed again by one of its cadres (each reports his own):
+                # another visit, as the clerk is told, unless it is a visit of this file
+                if (
+                    other_cadres is None
+                    and who & wanted
+                    and ("form" not in clean or visit.form == clean["form"])
+                    and self.free("visit", [int(visit.id or 0)])
+                ):
+                    other_cadres = (visit, who)
                 continue
             if "form" in clean and visit.form != clean["form"]:
                 # another visit that day (a home visit in the morning, a call in the
@@ -4667,6 +4677,16 @@ class VisitImporter(LedgerImporter):
                     id=other_form.id,
                     old=VISIT_FORM.get(other_form.form, other_form.form),
                     new=VISIT_FORM.get(data["form"], data["form"]),
+                )
+            )
+        if other_cadres is not None:  # the same visit twice, its cadres listed differently?
+            visit, who = other_cadres
+            notes.append(
+                render(
+                    "import_visit_other_cadres",
+                    id=visit.id,
+                    old="、".join(self.refs.name("cadre", i) for i in sorted(who)),
+                    new="、".join(self.refs.name("cadre", i) for i in sorted(wanted)),
                 )
             )
         record = visits.add(
