@@ -943,3 +943,22 @@ def test_a_joint_visit_listed_again_by_one_of_its_cadres_is_said(
             ["2026-06-02", "单丽、张伟@综合科", "联系户", "王秀英", "入户走访"]]  # fmt: skip
     result = ok(linked, "visit", "import", write_csv(tmp_path / "d.csv", both))
     assert "新增 2" in result.out and "本行的走访干部是" not in result.err, result
+
+
+def test_a_problem_whose_text_was_mended_in_the_sheet_is_said(base: Cli, tmp_path: Path) -> None:
+    """A section's sheet sent again with a problem's text mended (a full stop added): a
+    second problem, as before, but said, with how to mend the first one's text instead; two
+    problems of one target and day in one file are not said."""
+    head = ["提出日期", "对象类型", "对象", "类别", "问题", "责任人"]
+    first = [head, ["2026-06-10", "联系户", "王秀英", "就医", "办理慢病卡", "单丽"]]
+    ok(base, "problem", "import", write_csv(tmp_path / "a.csv", first))
+    mended = [head, ["2026-06-10", "联系户", "王秀英", "就医", "办理慢病卡。", "单丽"]]
+    result = ok(base, "problem", "import", write_csv(tmp_path / "b.csv", mended), "--dry-run")
+    assert (
+        "第 2 行：提示：同一对象同一天已有问题 1“办理慢病卡”，本行的问题写法不同，已作为另一个问题登记。"
+        "如果本行是改正它的内容，请从文件中删去本行，改用 sanlian problem edit 1 --text 新内容"
+    ) in result.err, result.err
+    two = [head, ["2026-06-11", "联系户", "王秀英", "就医", "报销慢", "单丽"],
+           ["2026-06-11", "联系户", "王秀英", "就学", "上学路远", "单丽"]]  # fmt: skip
+    result = ok(base, "problem", "import", write_csv(tmp_path / "c.csv", two))
+    assert "新增 2" in result.out and "同一对象同一天" not in result.err, result

@@ -527,6 +527,7 @@ MESSAGES: dict[str, str] = {
     "import_one_cadre": "“{field}”只能写一名领导班子成员，现在写了 {count} 名；联系多家企业或多名领导请分行填写。",
     "import_ambiguous_visit": "同一天、同一对象、同一批干部、同一形式已有 {count} 次内容不同的走访，无法确定对应哪一次；请用 sanlian visit edit 逐条修改。",
     "import_problem_handed": "问题 {id} 已于{date}从“{owner}”改派给“{current}”，文件中仍写“{owner}”，没有改回；如确要交回，请用 sanlian problem edit {id} --owner {ref}。",
+    "import_problem_same_day": "提示：同一对象同一天已有问题 {id}“{text}”，本行的问题写法不同，已作为另一个问题登记。如果本行是改正它的内容，请从文件中删去本行，改用 sanlian problem edit {id} --text 新内容；已经导入的，再用 sanlian problem remove 删去新增的那一个。",
     "import_problem_due": "问题 {id} 的办理期限是 {current}，文件中写的是 {due}：导入不改办理期限（延期要写明原因），这一格没有用；要延期请用 sanlian problem extend {id} --due {due} --reason 原因。",
 }
 

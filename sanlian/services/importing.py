@@ -5078,6 +5078,8 @@ class ProblemImporter(LedgerImporter):
                 notes=notes,
             )
             return "update", self.labels_of(list(changes))
+        if numbered is None:  # a section's sheet whose text was mended: a second problem?
+            self._same_day_note(column, data, notes)
         # the problem's target as on the day it was raised; its owner is one in use
         self.check_retired(row, {k: v for k, v in data.items() if k != "owner"}, data["raised_on"])
         # an owner who left after the day it was raised: theirs then (a note says to hand it
@@ -5103,6 +5105,28 @@ class ProblemImporter(LedgerImporter):
         self.claim("problem", int(record["id"]), row.line)
         self._results_left(row, int(record["id"]), None, notes)
         return "add", ()
+
+    def _same_day_note(self, column: Any, data: Mapping[str, Any], notes: list[str]) -> None:
+        """A problem on file (not of this file) raised by the same target on the same day
+        with another text: the row may mend its text (a section corrects its sheet and sends
+        it again), which adds a second problem, overdue as the first. Said, with how to
+        mend the text instead."""
+        from sqlmodel import col, select
+
+        from sanlian.db.models import Problem
+
+        others = self.session.exec(
+            select(col(Problem.id), col(Problem.text))
+            .where(col(column) == data["target"], col(Problem.raised_on) == data["raised_on"])
+            .order_by(col(Problem.id))
+        ).all()
+        free = set(self.free("problem", [int(i or 0) for i, _t in others]))
+        for problem_id, text in others:
+            if problem_id in free:
+                notes.append(
+                    render("import_problem_same_day", id=problem_id, text=_quoted_short(text))
+                )
+                return
 
     def _handed_away(self, problem: Any, owner: int, notes: list[str]) -> bool:
         """Whether the ledger handed ``problem`` over from ``owner`` (``problem edit
@@ -5288,3 +5312,12 @@ FIELD_TABLES.update(
         "research": research_fields,
     }
 )
+
+
+def _quoted_short(text: str, most: int = 20) -> str:
+    """A problem's text as a note quotes it: one line, at most ``most`` characters, its ID
+    and mobile numbers masked."""
+    from sanlian.services.validate import mask_numbers_anywhere
+
+    line = mask_numbers_anywhere(" ".join(text.split()))
+    return line if len(line) <= most else line[: most - 1] + "…"
