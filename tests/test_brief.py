@@ -533,3 +533,26 @@ def test_a_cadre_gone_by_the_day_it_is_written_is_not_pressed(
     assert base("cadre", "remove", "曾强", "--force", "--date", "6-10").code == 0
     assert lags() == [("red_card", "曾强（已停用，待改派）")]
     assert base("supervise", "--as-of", "5-31", "-f", "json").json() == as_of
+
+
+def test_the_first_briefing_compares_with_no_period_before_the_campaign(
+    base: Cli, tmp_path: Path
+) -> None:
+    """March's briefing (the campaign begins on 3-01): its 上期, February, is said to be
+    before the campaign and not compared with (— in the table, blank in the CSV), instead of
+    0 beside every +N; April's compares with March as ever."""
+    assert base("visit", "add", "--date", "3-5", "--cadre", "单丽", "--household", "王秀英",
+                "--form", "入户走访").code == 0  # fmt: skip
+    march = base("brief", "--from", "3-1", "--to", "3-31", "-f", "plain")
+    assert march.code == 0, march
+    assert "上期：2026年2月1日至2026年2月28日（活动尚未开始，不作比较）。" in march.out
+    (visits,) = [line for line in march.out.splitlines() if line.startswith("走访次数")]
+    assert visits.split() == ["走访次数", "1", "—", "—", "1"]
+    csv_rows = base("brief", "--from", "3-1", "--to", "3-31", "-f", "csv").out.splitlines()
+    assert csv_rows[1].lstrip("\ufeff") == "走访次数,visits,1,,,1"
+    april = base("brief", "--from", "4-1", "--to", "4-30", "-f", "plain").out
+    assert "不作比较" not in april
+    (visits,) = [line for line in april.splitlines() if line.startswith("走访次数")]
+    assert visits.split() == ["走访次数", "0", "1", "−1", "1"]  # (a minus sign)
+    json_march = base("brief", "--from", "3-1", "--to", "3-31", "-f", "json").json()
+    assert json_march["previous"]["visits"] == 0  # (the JSON's figures as they are)

@@ -994,5 +994,9 @@ def brief_csv(report: "Brief") -> str:
     writer.writerow(["项目", "键", "本期", "上期", "增减", "年度累计"])
     for row in report.rows():
         now, before = row["current"], row["previous"]
-        writer.writerow([row["label"], row["key"], now, before, now - before, row["year_to_date"]])
+        change = now - before if report.compared else ""  # (no 上期: before the campaign)
+        writer.writerow(
+            [row["label"], row["key"], now, before if report.compared else "", change,
+             row["year_to_date"]]
+        )  # fmt: skip
     return buf.getvalue()

@@ -79,6 +79,14 @@ class Brief:
     # problems resolved before and reopened in the period, open at its end: their resolutions
     # leave the year to date (``common.standing``) — (problem numbers, their money in fen)
     withdrawn: tuple[tuple[int, ...], int] = ((), 0)
+    campaign_start: dt.date | None = None  # the campaign's first day
+
+    @property
+    def compared(self) -> bool:
+        """Whether the previous period is compared with: not when it ended before the
+        campaign began (March's briefing: nothing could be dated in February; its 上期 would
+        be 0 and every change +N)."""
+        return self.campaign_start is None or self.previous.end >= self.campaign_start
 
     @property
     def withdrawn_text(self) -> str:
@@ -145,8 +153,10 @@ class Brief:
             return zh_date(p.start) if p.start == p.end else f"{zh_date(p.start)}至{zh_date(p.end)}"
 
         gap = " " if spaced else ""
+        before = "" if self.compared else "（活动尚未开始，不作比较）"
         return (
-            f"本期：{span(self.period)}（{self.period.days}{gap}天）；上期：{span(self.previous)}。"
+            f"本期：{span(self.period)}（{self.period.days}{gap}天）；"
+            f"上期：{span(self.previous)}{before}。"
         )
 
     def rows(self) -> list[dict[str, Any]]:
@@ -160,8 +170,8 @@ class Brief:
                     "key": key,
                     "label": label,
                     "current": now,
-                    "previous": before,
-                    "change": change_text(now, before),
+                    "previous": before if self.compared else "—",
+                    "change": change_text(now, before) if self.compared else "—",
                     "year_to_date": ytd,
                 }
             )
@@ -320,6 +330,7 @@ def brief(
         omitted=alerts[LAGS:],
         lags_as_of=judged,
         withdrawn=withdrawn,
+        campaign_start=view.start,
     )
 
 
