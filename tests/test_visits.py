@@ -445,3 +445,20 @@ def test_an_imported_diary_that_says_there_is_none_is_none(paired: Cli, tmp_path
     assert ok(paired, "selfcheck", "-f", "json").json()["figures"]["diaries"] == 1
     again = ok(paired, "visit", "import", path)  # the same file: nothing changes, nothing said
     assert "按没有日记处理" not in again.err and "新增 0，更新 0，未变 3" in again.out + again.err
+
+
+def test_show_writes_a_diarys_paragraphs_a_line_each(paired: Cli) -> None:
+    """``visit show`` (含完整的民情日记): the diary's paragraphs on their own lines under 内容,
+    as written, on the screen and in plain text; JSON keeps the line breaks."""
+    from sanlian.cli.output import text_width
+
+    ok(paired, "visit", "add", "--date", "4-3", "--cadre", "单丽", "--household", "王秀英",
+       "--form", "入户走访", "--diary", DIARY)  # fmt: skip
+    for fmt in ("table", "plain"):
+        lines = ok(paired, "visit", "show", "1", "-f", fmt).out.splitlines()
+        (at,) = [i for i, line in enumerate(lines) if line.startswith("民情日记")]
+        assert lines[at].split(maxsplit=1)[1] == DIARY.splitlines()[0], lines
+        assert lines[at + 1].strip() == DIARY.splitlines()[1], lines
+        under = text_width(lines[at][: lines[at].index("入")])  # the 内容 column's
+        assert text_width(lines[at + 1][: lines[at + 1].index("约")]) == under, lines
+    assert ok(paired, "visit", "show", "1", "-f", "json").json()["diary"] == DIARY

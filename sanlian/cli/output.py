@@ -1271,5 +1271,11 @@ def render_record(
             emit(to_json(record), output, private=private)
             return
         pairs = [{"k": c.label, "v": cell(c, record.get(c.key))} for c in cols]
+        if fmt in ("table", "plain"):  # a text of paragraphs (a diary): a line each, as written
+            pairs = [
+                {"k": p["k"] if i == 0 else "", "v": line}
+                for p in pairs
+                for i, line in enumerate(p["v"].splitlines() or [""])
+            ]
         sheet = [Col("k", "项目"), Col("v", "内容")]
         render_rows(pairs, sheet, fmt=fmt, output=output, reveal=True, title=title, private=private)
