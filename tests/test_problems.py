@@ -984,3 +984,19 @@ def test_an_extension_dated_when_it_was_made_may_end_before_today(raised: Cli) -
     ok(raised, "problem", "extend", "1", "--due", "6-10", "--reason", "等批复", "--date", "5-02")
     ok(raised, "problem", "extend", "1", "--due", "6-15", "--reason", "再等")
     assert show(raised, 1)["due_on"] == "2026-06-15"
+
+
+def test_a_problem_typed_in_late_says_it_is_overdue_at_once(base: Cli) -> None:
+    """A problem of 4-1 typed in on 6-15 (due 5-1 by the time limit): overdue 45 days the
+    moment it is registered — said, with how to give it the deadline agreed then; one still
+    within its time limit says nothing; an import (back-filling a sheet) is not told."""
+    add = ("problem", "add", "--household", "王秀英", "--category", "就学", "--owner", "单丽")
+    result = ok(base, *add, "--text", "上学路远", "--date", "4-1")
+    assert result.err.strip() == (
+        "提示：问题 1 从提出日期 2026-04-01 起算，办理期限 2026-05-01 已过，登记后即算超期 45 天"
+        "（调度督促中亮牌）；如当时另定了期限，请运行 sanlian problem extend 1 --due 日期 "
+        "--reason 原因 --date 2026-04-01。"
+    )
+    ok(base, "problem", "extend", "1", "--due", "7-1", "--reason", "当时约定", "--date", "4-1")
+    assert show(base, 1)["due_on"] == "2026-07-01"
+    assert "已过" not in ok(base, *add, "--text", "午餐", "--date", "6-1").err

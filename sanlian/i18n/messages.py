@@ -319,6 +319,7 @@ MESSAGES: dict[str, str] = {
     "problem_extend_not_later": "新的办理期限 {due} 应晚于现在的期限 {current}，请改正。",
     "problem_added": "已登记问题 {id}（{target}，{category}），{raised} 提出，办理期限 {due}。",
     "problem_stepped": "问题 {id} 已{action}，当前状态：{status}。",
+    "problem_added_overdue": "提示：问题 {id} 从提出日期 {raised} 起算，办理期限 {due} 已过，登记后即算超期 {days} 天（调度督促中亮牌）；如当时另定了期限，请运行 sanlian problem extend {id} --due 日期 --reason 原因 --date {raised}。",
     "problem_reopened_overdue": "提示：问题 {id} 的办理期限 {due} 已过，重新办理后即算超期（调度督促中亮牌）；如需新的期限，请运行 sanlian problem extend {id} --due 日期 --reason 原因。",
     "problem_remove_handled": "问题 {id} 已有 {count} 条办理记录（进展、解决、延期等），删除会连同这些记录一起删除；如确是登记错了（重复登记、对象或日期写错），请加 --force 删除，否则请用 problem close 登记为无法解决。",
     "problem_removed": "已删除问题 {id}：{target}“{text}”{steps}。",

@@ -288,6 +288,18 @@ def add(
             notes.append(_handover_note(problem, owner_left, today))
         if due_given:
             _due_after_year_note(problem, notes)
+        if lookups is None and today is not None and due_on < today:  # typed, late
+            from sanlian.i18n.messages import render
+
+            notes.append(
+                render(
+                    "problem_added_overdue",
+                    id=problem.id,
+                    due=due_on.isoformat(),
+                    raised=raised_on.isoformat(),
+                    days=(today - due_on).days,
+                )
+            )
     if not detail:
         return {"id": problem.id}
     return show(session, problem_id=problem.id, as_of=raised_on)
