@@ -372,6 +372,11 @@ def test_remove_on_a_past_day(base: Cli, unchanged, db_path: Path) -> None:  # t
     assert result.code == 0 and "已停用社区(村)“前河湾村”" in result.out, result
     shown = base("community", "list", "--all", "-f", "json").json()
     assert [r["retired_on"] for r in shown if r["name"] == "前河湾村"] == ["2026-05-01"]
+    again = base("community", "remove", "前河湾村", "--date", "5-2")  # retired already
+    assert again.code == 1 and again.err.strip() == (
+        "社区(村)“前河湾村”（编号 2）已于 2026-05-01 停用，没有被任何记录引用；"
+        "要删除它请不写 --date，要清除其个人信息请加 --purge。"
+    ), again
     # without a day: deleted, as before
     assert base("community", "restore", "前河湾村").code == 0
     result = base("community", "remove", "前河湾村")
@@ -964,3 +969,20 @@ def test_names_stored_with_another_dot_are_written_with_the_middle_dot(
     assert rows_of(db_path, "SELECT name FROM cadre WHERE id = 5") == [("买买提·艾力",)]
     assert rows_of(db_path, "SELECT name FROM community WHERE id = 1") == [("阿依·社区",)]
     assert "已存在" in base("cadre", "add", "买买提•艾力", "--section", "综合科").err
+
+
+def test_purging_a_retired_household_nothing_refers_to_with_a_day(base: Cli) -> None:
+    """``remove --purge --date`` of a household retired before that nothing refers to: its
+    personal data is erased (the record kept, retired as it was), as without --date it is
+    erased with the record."""
+    assert base("household", "add", "测试户", "--community", "幸福社区", "--phone",
+                "13800138000").code == 0  # fmt: skip
+    assert base("household", "remove", "测试户", "--date", "5-1").code == 0
+    result = base("household", "remove", "测试户", "--purge", "--yes", "--date", "6-1")
+    assert result.code == 0, result
+    (kept,) = [
+        r
+        for r in base("household", "list", "--all", "-f", "json", "--reveal").json()
+        if r["name"] == "测试户"
+    ]
+    assert kept["phone"] is None and kept["retired_on"] == "2026-05-01", kept

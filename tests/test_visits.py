@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Cli, Result, location
+from tests.conftest import Cli, Result, execute_sql, location
 
 Unchanged = Callable[[Callable[[], Result]], Result]
 
@@ -462,3 +462,30 @@ def test_show_writes_a_diarys_paragraphs_a_line_each(paired: Cli) -> None:
         under = text_width(lines[at][: lines[at].index("入")])  # the 内容 column's
         assert text_width(lines[at + 1][: lines[at + 1].index("约")]) == under, lines
     assert ok(paired, "visit", "show", "1", "-f", "json").json()["diary"] == DIARY
+
+
+def test_an_imported_diary_saying_none_leaves_the_diary_on_file(
+    paired: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    """A section's sheet with 无 in the diary cell of a visit on file: as a blank cell, the
+    diary on file is kept (never cleared, the row never refused as an edit of nothing); a
+    visit stored with 无 by an older version is unchanged by the same sheet."""
+    ok(paired, "visit", "add", "--date", "6-1", "--cadre", "单丽", "--household", "王秀英",
+       "--form", "入户走访", "--diary", "旧日记")  # fmt: skip
+    path = tmp_path / "走访.csv"
+    path.write_text(
+        "走访日期,走访干部,对象类型,走访对象,形式,联系卡,民情日记\n"
+        "2026-06-01,单丽,联系户,王秀英,入户走访,,（无）\n",
+        encoding="utf-8",
+    )
+    result = ok(paired, "visit", "import", path)
+    assert "新增 0，更新 0，未变 1" in result.out + result.err, result
+    assert ok(paired, "visit", "show", "1", "-f", "json").json()["diary"] == "旧日记"
+    path.write_text(path.read_text(encoding="utf-8").replace(",,（无）", ",2,（无）"), "utf-8")
+    result = ok(paired, "visit", "import", path)  # another change beside it: only that one
+    assert "更新 1" in result.out + result.err and "民情日记" not in result.out, result
+    record = ok(paired, "visit", "show", "1", "-f", "json").json()
+    assert (record["cards"], record["diary"]) == (2, "旧日记")
+    execute_sql(db_path, "UPDATE visit SET diary = '无' WHERE id = 1")  # as stored before
+    result = ok(paired, "visit", "import", path)
+    assert "新增 0，更新 0，未变 1" in result.out + result.err, result

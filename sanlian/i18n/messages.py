@@ -138,6 +138,7 @@ MESSAGES: dict[str, str] = {
     "remove_referenced": "{kind}“{name}”（编号 {id}）仍被引用：{uses}。请先处理这些记录，或加 --force 将其停用（保留历史）。",
     "nothing_to_edit": "没有给出要修改的内容，请至少写一个选项（见 --help）。",
     "edit_retired": "提示：{kind}“{name}”（编号 {id}）已于 {day} 停用，这次只改了登记的信息；{day} 以后的进度和统计都不算它。",
+    "already_retired_unused": "{kind}“{name}”（编号 {id}）已于 {day} 停用，没有被任何记录引用；要删除它请不写 --date，要清除其个人信息请加 --purge。",
     "already_retired": "{kind}“{name}”（编号 {id}）已经停用。",
     "retire_before_use_today": "停用日期 {day} 是{kind}“{name}”（编号 {id}）不再在册的第一天，但其今天（{last}）还有记录（{what}）；请不写 --date（今天停用的，自明天起不再在册），或先改正那条记录。",
     "retire_from_tomorrow": "{kind}“{name}”（编号 {id}）今天（{today}）还有记录（{what}），停用日期记为明天（{first}）：今天的记录和统计仍算其在册，其联系到今天为止；从现在起不能再给其新的联系或问题。",

@@ -4613,6 +4613,8 @@ class VisitImporter(LedgerImporter):
             note=data["note"],
             notes=row.notes,  # (said of a row that adds or changes a visit, among a few)
         )
+        if "diary" in clean and clean["diary"] is None:  # 无, /: as a blank cell, never
+            del clean["diary"]  # clearing a diary on file (nor asking an edit of nothing)
         numbered = self.by_record(row, Visit)
         if numbered is not None:
             return self._edit_numbered(numbered, row, clean, notes)

@@ -902,8 +902,8 @@ def remove(
                 setattr(record, name, validate.erase_numbers(value))
         session.add(record)
         session.flush()
-        if found and record.retired_on is not None:  # retired before: nothing more to do
-            return record, True
+        if (found or day is not None) and record.retired_on is not None:
+            return record, True  # retired before (kept so): nothing more to do
     if not found and day is None:  # (a day given: "left on that day", kept as such)
         keys: Any = SearchKey.__table__  # type: ignore[attr-defined]
         session.execute(delete(keys).where(refs.keys_where(keys, kind, keys.c.ref_id == record.id)))
@@ -916,7 +916,13 @@ def remove(
             "remove_referenced", kind=spec.label, name=record.name, id=record.id, uses=listing
         )
     if record.retired_on is not None:
-        raise RuleError("already_retired", kind=spec.label, name=record.name, id=record.id)
+        raise RuleError(
+            "already_retired" if found else "already_retired_unused",
+            kind=spec.label,
+            name=record.name,
+            id=record.id,
+            day=record.retired_on.isoformat(),
+        )
     leaving = today if day is None else day
     if leaving != today:
         from sanlian.services.visits import check_not_future

@@ -678,11 +678,15 @@ NOTHING_WRITTEN = frozenset(
 
 
 def says_none(text: str) -> bool:
-    """Whether free text only says that there is none (a diary cell filled with 无 or /)."""
+    """Whether free text only says that there is none (a diary cell filled with 无, （无）,
+    n / a, / or …)."""
     import unicodedata
 
-    folded = unicodedata.normalize("NFKC", text).strip().rstrip("。.").strip().lower()
-    return folded in NOTHING_WRITTEN
+    folded = "".join(unicodedata.normalize("NFKC", text).lower().split())
+    while len(folded) > 1 and folded[0] + folded[-1] in ("()", "[]", "【】"):
+        folded = folded[1:-1]  # （无） (full-width brackets are folded to these)
+    folded = folded.rstrip("。.")
+    return folded in NOTHING_WRITTEN or not folded.strip("…-—、/\\~")
 
 
 def mask_numbers_anywhere(text: str, *, loose: bool = False) -> str:
