@@ -533,6 +533,9 @@ def test_a_cadre_gone_by_the_day_it_is_written_is_not_pressed(
     assert base("cadre", "remove", "曾强", "--force", "--date", "6-10").code == 0
     assert lags() == [("red_card", "曾强（已停用，待改派）")]
     assert base("supervise", "--as-of", "5-31", "-f", "json").json() == as_of
+    # handed over since (6-12): not to be handed over again (曾强 had it on 5-31)
+    assert base("problem", "edit", "1", "--owner", "单丽", "--date", "6-12").code == 0
+    assert lags() == [("red_card", "曾强")]
 
 
 def test_the_first_briefing_compares_with_no_period_before_the_campaign(

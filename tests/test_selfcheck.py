@@ -797,3 +797,12 @@ def test_the_header_counts_from_the_campaigns_first_day(base: Cli) -> None:
     assert base("campaign", "set", "--phase", "2", "--start", "3-10").code == 0
     assert base("campaign", "set", "--phase", "1", "--start", "3-10").code == 0
     assert head() == "2026-03-10 至 2026-06-15"
+    # a link may begin earlier (link --from 1-15); one that ended before the campaign is
+    # counted all the same: the header keeps 1 January
+    linked = base("selfcheck", "-f", "json").json()["figures"]["communities_linked"]
+    assert base("link", "community", "--section", "综合科", "--community", "前河湾村",
+                "--from", "1-15").code == 0  # fmt: skip
+    (new,) = [r for r in base("link", "list", "-f", "json").json() if r["start_on"] == "2026-01-15"]
+    assert base("link", "end", str(new["id"]), "--date", "2-10").code == 0
+    assert base("selfcheck", "-f", "json").json()["figures"]["communities_linked"] == linked + 1
+    assert head() == "2026-01-01 至 2026-06-15"

@@ -744,8 +744,8 @@ class SelfCheck:
     @property
     def shown_start(self) -> dt.date:
         """The first day the figures cover, as the header says it: the campaign's first day
-        (3-01), not 1 January, once it has come — nothing is dated earlier (entries before
-        it are refused, and so is moving it past one)."""
+        (3-01), not 1 January, once it has come — nothing counted is dated earlier
+        (``_counted_from``)."""
         begins, period = self.begins, self.period
         if begins is not None and period.start < begins <= period.end:
             return begins
@@ -783,8 +783,6 @@ def selfcheck(
     session: Session, *, today: dt.date, year: int | None, as_of: dt.date | None
 ) -> SelfCheck:
     """The year's self-inspection figures, in total and per section."""
-    from sanlian.services.visits import campaign_spans
-
     c, period = _selfcheck_year(session, today=today, year=year, as_of=as_of)
     figures, by_section = count_all(session, period)
     return SelfCheck(
@@ -794,8 +792,26 @@ def selfcheck(
         period=period,
         figures=figures,
         by_section=tuple(by_section),
-        begins=next((s for y, s, _e in campaign_spans(session) if y == c.year), None),
+        begins=_counted_from(session, c.year, period),
     )
+
+
+def _counted_from(session: Session, year: int, period: Period) -> dt.date | None:
+    """The campaign's first day, as the first day the figures cover (``SelfCheck.begins``):
+    visits, problems, activities and reports cannot be dated earlier; a link can (``link
+    --from 1-15``), and one that ended before that day, counted all the same, keeps the
+    header's 1 January (``None``)."""
+    from sqlalchemy import exists, select
+
+    from sanlian.reports.common import tables
+    from sanlian.services.visits import campaign_spans
+
+    begins = next((s for y, s, _e in campaign_spans(session) if y == year), None)
+    if begins is None or begins <= period.start:
+        return begins
+    link = tables().link.c
+    ended_before = exists(select(link.id).where(link.end_on >= period.start, link.end_on < begins))
+    return None if session.execute(select(ended_before)).scalar() else begins
 
 
 def selfcheck_period(

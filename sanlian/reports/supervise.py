@@ -280,11 +280,27 @@ def _problems(
     named = TargetNames(session)
     shared = named.shared
     left_by = max(as_of, gone_by or as_of)
+    # handed over after the as-of day, by ``gone_by``: not to be handed over again
+    handed: set[int] = set()
+    if left_by > as_of:
+        handed = {
+            int(i)
+            for (i,) in session.execute(
+                select(step.problem_id).where(
+                    step.kind == "progress",
+                    step.owner_id.is_not(None),
+                    step.step_on > as_of,
+                    step.step_on <= left_by,
+                )
+            )
+        }
     rows = session.execute(stmt)
     for pid, text, due_on, moved, owner, retired_on, sid, section, kind, target, n, t_, h in rows:
         if target in shared:  # a namesake told apart (the others named by their names)
             target = named(kind, target, n, t_, h)
-        left = retired_on is not None and _as_date(retired_on) <= left_by
+        left = retired_on is not None and (
+            _as_date(retired_on) <= as_of or (_as_date(retired_on) <= left_by and pid not in handed)
+        )
         gone = owner if left else ""
         if left:
             owner = aside(owner, retired_words)  # still named, so that someone takes it over
