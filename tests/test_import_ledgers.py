@@ -936,6 +936,7 @@ def test_a_joint_visit_listed_again_by_one_of_its_cadres_is_said(
         "同一天、同一对象已有走访 1（张伟、单丽），本行的走访干部是单丽，算作另一次走访"
         in result.err
     ), result.err
+    assert "再用 sanlian visit remove 2 删去本行新增的走访 2。" in result.err
     other_form = [head, ["2026-06-01", "单丽", "联系户", "王秀英", "座谈交流"]]
     result = ok(linked, "visit", "import", write_csv(tmp_path / "c.csv", other_form))
     assert "本行的走访干部是" not in result.err  # another form: another visit, not this note
@@ -943,6 +944,10 @@ def test_a_joint_visit_listed_again_by_one_of_its_cadres_is_said(
             ["2026-06-02", "单丽、张伟@综合科", "联系户", "王秀英", "入户走访"]]  # fmt: skip
     result = ok(linked, "visit", "import", write_csv(tmp_path / "d.csv", both))
     assert "新增 2" in result.out and "本行的走访干部是" not in result.err, result
+    # visit 1 itself among the rows, after or before the partial one: not said (review)
+    for rows in ([head, alone[1], joint[1]], [head, joint[1], alone[1]]):
+        result = ok(linked, "visit", "import", write_csv(tmp_path / "e.csv", rows), "--dry-run")
+        assert "本行的走访干部是" not in result.err, (rows, result.err)
 
 
 def test_a_problem_whose_text_was_mended_in_the_sheet_is_said(base: Cli, tmp_path: Path) -> None:
@@ -962,3 +967,10 @@ def test_a_problem_whose_text_was_mended_in_the_sheet_is_said(base: Cli, tmp_pat
            ["2026-06-11", "联系户", "王秀英", "就学", "上学路远", "单丽"]]  # fmt: skip
     result = ok(base, "problem", "import", write_csv(tmp_path / "c.csv", two))
     assert "新增 2" in result.out and "同一对象同一天" not in result.err, result
+    # problem 1 itself among the rows, after or before the mended one: the mended row is a
+    # problem of its own, not said to mend problem 1 (review: said or not by row order)
+    for rows in ([head, mended[1], first[1]], [head, first[1], mended[1]]):
+        result = ok(base, "problem", "import", write_csv(tmp_path / "e.csv", rows), "--dry-run")
+        assert "同一对象同一天" not in result.err, (rows, result.err)
+    result = ok(base, "problem", "import", write_csv(tmp_path / "b.csv", mended))
+    assert "已经导入的，再用 sanlian problem remove 4 删去本行新增的问题 4。" in result.err, result

@@ -292,7 +292,7 @@ MESSAGES: dict[str, str] = {
     "problem_same": "提示：{date} {target}提出的同一类别、同样内容的问题已有记录（问题编号 {ids}），这一件（编号 {id}）与之相同；如是重复录入，请马上用 sanlian undo 撤销这次登记。",
     "activity_same": "提示：{date} 同一类型、同一名称的活动已有记录（活动编号 {ids}），这一条（编号 {id}）与之相同；如是重复录入，请用 sanlian activity remove {id} 删除。",
     "visit_same_day": "提示：{date} {cadres}走访{target}已有记录（走访编号 {ids}），这一条（编号 {id}）与它各项都相同；如是重复录入，请用 sanlian visit remove {id} 删除。",
-    "import_visit_other_cadres": "提示：同一天、同一对象已有走访 {id}（{old}），本行的走访干部是{new}，算作另一次走访。如果是同一次走访，请从文件中删去本行（要改走访 {id} 的干部请用 sanlian visit edit {id} --cadre）；已经导入的，再用 sanlian visit remove 删去新增的那一次。",
+    "import_visit_other_cadres": "提示：同一天、同一对象已有走访 {id}（{old}），本行的走访干部是{new}，算作另一次走访。如果是同一次走访，请从文件中删去本行（要改走访 {id} 的干部请用 sanlian visit edit {id} --cadre）；已经导入的，再用 sanlian visit remove {added} 删去本行新增的走访 {added}。",
     "import_visit_other_form": "提示：同一天、同一对象、同样的干部已有走访 {id}（{old}），本行是{new}，算作另一次走访。如果本行是要改正走访 {id} 的形式，请从文件中删去本行，改用 sanlian visit edit {id} --form {new}；已经导入的，再用 sanlian visit remove 删去新增的那一次。",
     "research_twice": "干部“{cadre}”已有题为《{title}》的调研报告（编号 {id}，{date}），同一篇不必再登记；如是另一篇，请写明不同的题目；如原记录的日期有误，请先用 sanlian research remove {id} 删除再登记。",
     "visit_unlinked": "提示：干部“{cadre}”在 {date} 没有与{target}建立联系（不影响登记这次走访）；如属联系或结对关系，请用 sanlian link 补登。",
@@ -529,7 +529,7 @@ MESSAGES: dict[str, str] = {
     "import_one_cadre": "“{field}”只能写一名领导班子成员，现在写了 {count} 名；联系多家企业或多名领导请分行填写。",
     "import_ambiguous_visit": "同一天、同一对象、同一批干部、同一形式已有 {count} 次内容不同的走访，无法确定对应哪一次；请用 sanlian visit edit 逐条修改。",
     "import_problem_handed": "问题 {id} 已于{date}从“{owner}”改派给“{current}”，文件中仍写“{owner}”，没有改回；如确要交回，请用 sanlian problem edit {id} --owner {ref}。",
-    "import_problem_same_day": "提示：同一对象同一天已有问题 {id}“{text}”，本行的问题写法不同，已作为另一个问题登记。如果本行是改正它的内容，请从文件中删去本行，改用 sanlian problem edit {id} --text 新内容；已经导入的，再用 sanlian problem remove 删去新增的那一个。",
+    "import_problem_same_day": "提示：同一对象同一天已有问题 {id}“{text}”，本行的问题写法不同，已作为另一个问题登记。如果本行是改正它的内容，请从文件中删去本行，改用 sanlian problem edit {id} --text 新内容；已经导入的，再用 sanlian problem remove {added} 删去本行新增的问题 {added}。",
     "import_problem_due": "问题 {id} 的办理期限是 {current}，文件中写的是 {due}：导入不改办理期限（延期要写明原因），这一格没有用；要延期请用 sanlian problem extend {id} --due {due} --reason 原因。",
 }
 

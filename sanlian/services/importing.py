@@ -3848,6 +3848,9 @@ class LedgerImporter(Importer):
         self.year = year_for_dates(session, today=today)
         self._matched: dict[tuple[str, int], int] = {}  # (table, id) → the line that used it
         self._claims: list[tuple[str, int]] = []  # what the row being applied claimed
+        # notes about a record on file that a row's new record may duplicate, said only if no
+        # row of the file is that record (``unsure``): (line, table, record id, key, params)
+        self._unsure: list[tuple[int, str, int, str, dict[str, Any]]] = []
         self._by_key = {f.key: f for f in self.fields}
 
     # -- checking one field -----------------------------------------------------------------
@@ -4063,7 +4066,17 @@ class LedgerImporter(Importer):
                 result.unchanged += 1
             if keep_plan:
                 result.planned.append(Planned(row.line, action, self.describe_row(row), changed))
+        for line, table, record_id, said, params in self._unsure:  # the batch's rows matched
+            if self.free(table, [record_id]):
+                result.note(render("import_row_note", line=line, note=render(said, **params)))
+        self._unsure.clear()
         return bad
+
+    def unsure(self, line: int, table: str, record_id: int, key: str, **params: Any) -> None:
+        """A note (``key``) that the record a row added may duplicate ``record_id`` on file,
+        said after the rows of its batch are matched, and only if none of them is that record
+        (a later row of the same file may be it, unchanged)."""
+        self._unsure.append((line, table, record_id, key, params))
 
     def labels_of(self, keys: Sequence[str]) -> tuple[str, ...]:
         return tuple(self.label_of(k) for k in keys)
@@ -4681,16 +4694,6 @@ class VisitImporter(LedgerImporter):
                     new=VISIT_FORM.get(data["form"], data["form"]),
                 )
             )
-        if other_cadres is not None:  # the same visit twice, its cadres listed differently?
-            visit, who = other_cadres
-            notes.append(
-                render(
-                    "import_visit_other_cadres",
-                    id=visit.id,
-                    old="、".join(self.refs.name("cadre", i) for i in sorted(who)),
-                    new="、".join(self.refs.name("cadre", i) for i in sorted(wanted)),
-                )
-            )
         record = visits.add(
             self.session,
             visited_on=data["visited_on"],
@@ -4707,6 +4710,18 @@ class VisitImporter(LedgerImporter):
             **_target_kwargs(kind, data["target"]),
         )
         self.claim("visit", int(record["id"]), row.line)
+        if other_cadres is not None:  # the same visit twice, its cadres listed differently?
+            visit, who = other_cadres
+            self.unsure(
+                row.line,
+                "visit",
+                int(visit.id or 0),
+                "import_visit_other_cadres",
+                id=visit.id,
+                old="、".join(self.refs.name("cadre", i) for i in sorted(who)),
+                new="、".join(self.refs.name("cadre", i) for i in sorted(wanted)),
+                added=record["id"],
+            )
         return "add", ()
 
 
@@ -5080,8 +5095,7 @@ class ProblemImporter(LedgerImporter):
                 notes=notes,
             )
             return "update", self.labels_of(list(changes))
-        if numbered is None:  # a section's sheet whose text was mended: a second problem?
-            self._same_day_note(column, data, notes)
+        same_day = self._same_day(column, data) if numbered is None else None
         # the problem's target as on the day it was raised; its owner is one in use
         self.check_retired(row, {k: v for k, v in data.items() if k != "owner"}, data["raised_on"])
         # an owner who left after the day it was raised: theirs then (a note says to hand it
@@ -5106,13 +5120,23 @@ class ProblemImporter(LedgerImporter):
         )
         self.claim("problem", int(record["id"]), row.line)
         self._results_left(row, int(record["id"]), None, notes)
+        if same_day is not None:  # a section's sheet whose text was mended: a second problem?
+            other, text = same_day
+            self.unsure(
+                row.line,
+                "problem",
+                other,
+                "import_problem_same_day",
+                id=other,
+                text=_quoted_short(text),
+                added=record["id"],
+            )
         return "add", ()
 
-    def _same_day_note(self, column: Any, data: Mapping[str, Any], notes: list[str]) -> None:
+    def _same_day(self, column: Any, data: Mapping[str, Any]) -> tuple[int, str] | None:
         """A problem on file (not of this file) raised by the same target on the same day
-        with another text: the row may mend its text (a section corrects its sheet and sends
-        it again), which adds a second problem, overdue as the first. Said, with how to
-        mend the text instead."""
+        with another text, and its text: the row may mend its text (a section corrects its
+        sheet and sends it again), which adds a second problem, overdue as the first."""
         from sqlmodel import col, select
 
         from sanlian.db.models import Problem
@@ -5123,12 +5147,7 @@ class ProblemImporter(LedgerImporter):
             .order_by(col(Problem.id))
         ).all()
         free = set(self.free("problem", [int(i or 0) for i, _t in others]))
-        for problem_id, text in others:
-            if problem_id in free:
-                notes.append(
-                    render("import_problem_same_day", id=problem_id, text=_quoted_short(text))
-                )
-                return
+        return next(((int(i or 0), t) for i, t in others if i in free), None)
 
     def _handed_away(self, problem: Any, owner: int, notes: list[str]) -> bool:
         """Whether the ledger handed ``problem`` over from ``owner`` (``problem edit
