@@ -305,7 +305,7 @@ MESSAGES: dict[str, str] = {
     "visit_removed": "已删除走访 {id}（{date} → {target}）。",
     # problems
     "problem_category": "“问题类别”“{value}”不适用于{kind}的问题，请填写以下之一：{choices}。",
-    "problem_visit_target": "走访 {visit} 的对象是{visit_target}，与所写的问题对象{target}不一致；请去掉对象选项，或改正走访编号。",
+    "problem_visit_target": "走访 {visit} 的对象是{visit_target}，与所写的问题对象{target}不一致；请改正问题对象或走访编号（命令中也可以不写对象，只写走访编号）。",
     "problem_before_visit": "“提出日期”{date} 早于所依据的走访 {visit} 的日期 {visit_date}，请改为 {visit_date} 或以后。",
     "problem_due_before_raised": "“办理期限”{due} 早于提出日期 {raised}，请改正。",
     "problem_not_yet_raised": "问题 {id} 是在 {day} 以后才提出的，那天还没有这个问题；请把 --as-of 改为提出日期或以后，或去掉它。",
