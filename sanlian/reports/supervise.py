@@ -199,10 +199,9 @@ def _urgency(a: Alert) -> tuple[int, int, int, int]:
 def _short(text: str) -> str:
     """A problem's text in one line, at most ``MAX_TEXT`` long, its ID and mobile numbers
     masked (the list is printed for the dispatch meeting)."""
-    from sanlian.services.validate import mask_numbers_anywhere
+    from sanlian.services.validate import quoted_short
 
-    text = mask_numbers_anywhere(" ".join(text.split()))
-    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+    return quoted_short(text, MAX_TEXT)
 
 
 # --- the checks -----------------------------------------------------------------------------

@@ -5121,6 +5121,8 @@ class ProblemImporter(LedgerImporter):
         self.claim("problem", int(record["id"]), row.line)
         self._results_left(row, int(record["id"]), None, notes)
         if same_day is not None:  # a section's sheet whose text was mended: a second problem?
+            from sanlian.services.validate import quoted_short
+
             other, text = same_day
             self.unsure(
                 row.line,
@@ -5128,7 +5130,7 @@ class ProblemImporter(LedgerImporter):
                 other,
                 "import_problem_same_day",
                 id=other,
-                text=_quoted_short(text),
+                text=quoted_short(text, 20),
                 added=record["id"],
             )
         return "add", ()
@@ -5333,12 +5335,3 @@ FIELD_TABLES.update(
         "research": research_fields,
     }
 )
-
-
-def _quoted_short(text: str, most: int = 20) -> str:
-    """A problem's text as a note quotes it: one line, at most ``most`` characters, its ID
-    and mobile numbers masked."""
-    from sanlian.services.validate import mask_numbers_anywhere
-
-    line = mask_numbers_anywhere(" ".join(text.split()))
-    return line if len(line) <= most else line[: most - 1] + "…"

@@ -689,6 +689,13 @@ def says_none(text: str) -> bool:
     return folded in NOTHING_WRITTEN or not folded.strip("…-—、/\\~")
 
 
+def quoted_short(text: str, most: int) -> str:
+    """Free text as a line quotes it: its blanks and line breaks one space, its ID and mobile
+    numbers masked, at most ``most`` characters (cut with …)."""
+    line = mask_numbers_anywhere(" ".join(text.split()))
+    return line if len(line) <= most else line[: most - 1] + "…"
+
+
 def mask_numbers_anywhere(text: str, *, loose: bool = False) -> str:
     """Free text with every ID-number-like and mobile-like run masked, however it is written:
     full-width digits, spaces, dashes or dots inside the run, +86 before it; the rest stays as
