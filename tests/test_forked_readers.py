@@ -393,11 +393,12 @@ def test_supervision_beside_gives_the_same_report(
     assert "超期" in said  # the ledger's overdue problem is among them (a check that can fail)
 
 
-@pytest.mark.parametrize("share", [0.57, 0.3])  # 0.3: each process has a problem's card
+# None: the program's own share; 0.3: each process has a problem's card
+@pytest.mark.parametrize("share", [None, 0.3])
 @pytest.mark.parametrize("fmt", ["json", "plain"])
 def test_supervise_with_the_other_checks_beside_says_the_same(
     fmt: str,
-    share: float,
+    share: float | None,
     cli: Cli,
     ledger: Ids,
     monkeypatch: pytest.MonkeyPatch,
@@ -409,7 +410,8 @@ def test_supervise_with_the_other_checks_beside_says_the_same(
     the share of 0.3 the split falls between them."""
     from sanlian.reports import supervise
 
-    monkeypatch.setattr(supervise, "FORKED_SHARE", share)
+    if share is not None:
+        monkeypatch.setattr(supervise, "FORKED_SHARE", share)
 
     args = ("supervise", "--as-of", "2026-12-31", "-f", fmt)
     monkeypatch.setenv(supervise.BESIDE_ENV, "0")
