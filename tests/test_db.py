@@ -323,9 +323,10 @@ def test_handovers_made_before_are_found_in_the_journal(base: Cli, db_path: Path
         (5, 1, "progress", None, None),  # … and its number taken by a progress step
     ]
     con.execute("DROP INDEX ix_problem_step_owner")
+    con.execute("DROP INDEX ix_problem_step_previous_owner")  # (migration 11's)
     con.execute("ALTER TABLE problem_step DROP COLUMN owner_id")
     con.execute("ALTER TABLE problem_step DROP COLUMN previous_owner_id")
-    con.execute("DELETE FROM schema_migrations WHERE version = 7")
+    con.execute("DELETE FROM schema_migrations WHERE version IN (7, 11)")
     con.commit()
     con.close()
     assert base("problem", "list").code == 0  # opened: migration 7 runs

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from sanlian.db import migrations
 from sanlian.db.journal import FIELD_LABELS
 from tests.conftest import Cli, dump, execute_sql, on_pg, rows_of
 
@@ -388,7 +389,9 @@ def test_schema_v1_database_migrates_and_keeps_its_history(
     assert all(r["kind"] == "legacy" for r in rows)
     for table, count in counts.items():
         assert query(path, f"select count(*) from {table}")[0][0] == count
-    assert query(path, "select max(version) from schema_migrations") == [(10,)]
+    assert query(path, "select max(version) from schema_migrations") == [
+        (migrations.MIGRATIONS[-1][0],)
+    ]
     pairs = (
         "select vc.visit_id, c.section_id, count(*) from visit_cadre vc"
         " join cadre c on c.id = vc.cadre_id group by 1, 2 order by 1, 2"

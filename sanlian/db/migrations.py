@@ -809,6 +809,22 @@ def m0010_numbers_never_reused(op: Operations) -> None:
         raise RuntimeError("migration 10 changed what it was to keep")
 
 
+def m0011_handover_index(op: Operations) -> None:
+    """An index of the handover steps by the cadre each took a problem from (``problem_step.
+    previous_owner_id``, only the steps that have one): ``cadre show`` counts them for every
+    cadre shown, and a cadre's leaving day is checked against the last one; both read every
+    step of the ledger without it (41 ms at city scale, 525,000 steps)."""
+    where = sa.text("previous_owner_id IS NOT NULL")
+    op.create_index(
+        "ix_problem_step_previous_owner",
+        "problem_step",
+        ["previous_owner_id", "step_on"],
+        unique=False,
+        sqlite_where=where,
+        postgresql_where=where,
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Operations], None]]] = [
     (1, "initial", m0001_initial),
     (2, "change_journal", m0002_change_journal),
@@ -820,6 +836,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Operations], None]]] = [
     (8, "name_dots", m0008_name_dots),
     (9, "handover_status", m0009_handover_status),
     (10, "numbers_never_reused", m0010_numbers_never_reused),
+    (11, "handover_index", m0011_handover_index),
 ]
 
 # Migrations that remake tables: on SQLite the runner applies them with the foreign keys off (as
