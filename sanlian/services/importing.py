@@ -1981,10 +1981,12 @@ class RegistryImporter(Importer):
         """A note on a new row of a person whose namesake in the same place (a cadre's
         section, a household's community) is retired: perhaps the same one come back, whom
         ``restore`` brings back with their history (``cadre add`` says the same)."""
+        if self._fresh:  # (an empty table: no namesake on file; every row of a large file)
+            return
         from sanlian.services.registry import PLACE_COLUMN
 
         place = PLACE_COLUMN.get(self.kind)
-        if place is None or self._fresh:
+        if place is None:
             return
         if self._retired_names is None:  # read once: retired records are few
             model: Any = self.table
@@ -3283,7 +3285,9 @@ def _front(
         if _is_total_row(cells):  # 合计 / 总计 (or 填表人：…) under the table, as sheets end
             yield line, cells, None, [], "", None, None
             continue
-        if _is_blank_marker(cells) and _no_lead(cells, at_lead):  # (a record's 备注 may say it)
+        # (a record's 备注 may say it; its lead field first: a name, the usual row, is no
+        # marker, and the whole row is looked through only when it is not)
+        if _no_lead(cells, at_lead) and _is_blank_marker(cells):
             ahead = frozenset(
                 i for i, c in enumerate(cells) if c is not None and not _is_blank_marker([c])
             )
