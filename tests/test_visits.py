@@ -489,3 +489,20 @@ def test_an_imported_diary_saying_none_leaves_the_diary_on_file(
     execute_sql(db_path, "UPDATE visit SET diary = '无' WHERE id = 1")  # as stored before
     result = ok(paired, "visit", "import", path)
     assert "新增 0，更新 0，未变 1" in result.out + result.err, result
+
+
+def test_a_visit_whose_cadre_another_program_deleted_is_said(base: Cli, db_path: Path) -> None:
+    # the names of a listing's cadres are looked up for its rows (a city's roster of 5,000 is
+    # read only past a few thousand visits): a cadre gone from under a visit is said, as before
+    for cadre in ("单丽", "曾强"):
+        added = base(
+            "visit", "add", "--cadre", cadre, "--household", "1", "--form", "home", "--date", "6-1"
+        )
+        assert added.code == 0, added
+    execute_sql(db_path, "DELETE FROM cadre WHERE name = '曾强'")
+    for args in (("visit", "show", "2"), ("visit", "list", "-f", "plain")):
+        said = base(*args)
+        assert said.code == 1, said
+        assert "走访 2 的走访干部（干部编号" in said.err and "已不存在" in said.err, said
+    shown = base("visit", "show", "1", "-f", "json")
+    assert shown.code == 0 and shown.json()["cadres"] == ["单丽"], shown
