@@ -482,7 +482,7 @@ def test_streamed_listings_label_a_part_at_a_time_as_all_at_once(
     monkeypatch.setattr(common, "namesake_labels", spy)
     monkeypatch.setattr(problem, "LABEL_PART", 1)
     monkeypatch.setattr(visits, "LISTING_PART", 1)
-    monkeypatch.setattr(visits, "LABELS_READ_WHOLE", whole_after)
+    monkeypatch.setattr(common, "LABELS_READ_WHOLE", whole_after)
     for args in LISTINGS:
         assert twins(*args).out == before[args], args
     if whole_after == 10_000:

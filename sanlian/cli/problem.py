@@ -140,10 +140,10 @@ def _iter_streamed(session: "Session", rows: Iterable[dict[str, Any]]) -> Iterat
     """``_iter_labelled`` for rows streamed to a file or pipe, read ``LABEL_PART`` at a time:
     the targets of a part told apart by their own labels (a section's or an owner's problems:
     a city's 30,000 households' labels took 0.17 s), every namesake's label read once after
-    ``visits.LABELS_READ_WHOLE`` rows (a listing of them all)."""
+    ``common.LABELS_READ_WHOLE`` rows (a listing of them all)."""
     import itertools
 
-    from sanlian.services.visits import LABELS_READ_WHOLE
+    from sanlian.reports.common import LABELS_READ_WHOLE
 
     rows = iter(rows)
     every: dict[str, dict[int, str]] | None = None

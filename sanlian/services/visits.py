@@ -587,9 +587,6 @@ def listing(
 
 
 LISTING_PART = 2000  # visits read, and their cadres looked up, at a time by ``iter_listing``
-# rows of a listing labelled a part at a time by their own namesakes' labels, after which every
-# namesake's label is read once (a city's: ≈ 0.17 s; a part's: a few ms)
-LABELS_READ_WHOLE = 4_000
 
 
 def iter_listing(
@@ -612,6 +609,7 @@ def iter_listing(
     from sqlmodel import col
 
     from sanlian.db.models import Community, Enterprise, Household, Visit, VisitCadre
+    from sanlian.reports.common import LABELS_READ_WHOLE
 
     v = Visit.__table__.c  # type: ignore[attr-defined]
     who = (
