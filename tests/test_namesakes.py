@@ -338,6 +338,68 @@ def test_reports_read_the_names_shared_once(twins: Cli, db_path: Path) -> None:
         event.remove(db.engine, "before_cursor_execute", seen)
 
 
+@pytest.mark.sqlite_only(reason="opens the SQLite file in process to count the reads")
+def test_a_few_records_labels_are_read_once_until_the_session_writes(
+    twins: Cli, db_path: Path
+) -> None:
+    """A few records' labels are kept in the session (a ``visit add`` named its cadres and
+    target four times over: ≈ 10 ms), and forgotten once it writes: by a flush, by an
+    ``update()`` statement, by text SQL."""
+    from sqlalchemy import event, text, update
+
+    from sanlian.db.engine import open_database
+    from sanlian.db.models import Household
+    from sanlian.reports import common
+
+    db = open_database(str(db_path))
+    said: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        said.append(statement)
+
+    def asked() -> int:
+        return len([s for s in said if "household_asked" in s])
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        with db.session(commit=False) as session:
+            first = common.namesake_labels(session, "household", [1, 2])
+            assert first == {1: "王秀英（幸福社区）", 2: "王秀英（前河湾村）"}
+            first[1] = "changed by the caller"  # a copy: the kept labels stay as they were
+            assert common.namesake_labels(session, "household", [2, 1, 2]) == {
+                1: "王秀英（幸福社区）",
+                2: "王秀英（前河湾村）",
+            }
+            assert asked() == 1  # the same records: read once
+            assert common.namesake_labels(session, "household", [1]) == {1: "王秀英（幸福社区）"}
+            assert asked() == 2  # other records: read
+
+            household = session.get(Household, 2)
+            assert household is not None
+            household.name = "王秀兰"
+            session.flush()  # a write: read again
+            assert common.namesake_labels(session, "household", [1, 2]) == {}
+            assert asked() == 3
+
+            session.execute(update(Household).where(Household.id == 2).values(name="王秀英"))
+            assert common.namesake_labels(session, "household", [1, 2]) == {
+                1: "王秀英（幸福社区）",
+                2: "王秀英（前河湾村）",
+            }
+            assert asked() == 4
+
+            session.execute(text("UPDATE household SET name = '王秀兰' WHERE id = 2"))
+            assert common.namesake_labels(session, "household", [1, 2]) == {}
+            assert asked() == 5
+
+            many = list(range(1, common.KEPT_LABELS + 2))  # more than are kept: read each time
+            common.namesake_labels(session, "household", many)
+            common.namesake_labels(session, "household", many)
+            assert asked() == 7
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+
+
 def test_visit_list_on_a_screen_reads_the_labels_of_its_rows(
     twins: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -384,7 +384,7 @@ def _same_visit_note(
     if notes is None:
         return
     column = getattr(Visit, TARGET_COLUMN[visit.target_kind])
-    earlier = session.exec(
+    earlier = (
         select(Visit.id).where(
             col(Visit.visited_on) == visit.visited_on,
             col(Visit.target_kind) == visit.target_kind,
@@ -395,15 +395,16 @@ def _same_visit_note(
             col(Visit.diary).is_(None) if visit.diary is None else col(Visit.diary) == visit.diary,
             col(Visit.note).is_(None) if visit.note is None else col(Visit.note) == visit.note,
         )
-    ).all()
+    ).scalar_subquery()
+    # their cadres in one query, not one per visit (a visit typed many times over)
+    who: dict[int, set[int]] = {}
+    pairs = select(VisitCadre.visit_id, VisitCadre.cadre_id).where(
+        col(VisitCadre.visit_id).in_(earlier)
+    )
+    for visit_id, cadre_id in session.exec(pairs):
+        who.setdefault(visit_id, set()).add(cadre_id)
     wanted = {c.id for c in cadres}
-    same: list[int] = []
-    for visit_id in earlier:
-        who = session.exec(
-            select(VisitCadre.cadre_id).where(col(VisitCadre.visit_id) == visit_id)
-        ).all()
-        if set(who) == wanted and visit_id is not None:
-            same.append(visit_id)
+    same = [visit_id for visit_id, ids in who.items() if ids == wanted]
     if same:
         notes.append(
             render(
