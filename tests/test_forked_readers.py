@@ -227,16 +227,16 @@ def test_figures_beside_a_failed_child_are_counted_here(
     from sanlian.reports import figures
 
     parent = os.getpid()
-    totals = figures._visit_totals
+    visits = figures._visits  # by section: counted by the child
 
     def broken(*args: Any) -> Any:
         if os.getpid() != parent:
             raise RuntimeError("the child failed")
-        return totals(*args)
+        return visits(*args)
 
     monkeypatch.setenv(figures.BESIDE_ENV, "0")
     alone = cli("selfcheck", "-f", "json", "--as-of", "2026-12-31").json()
-    monkeypatch.setattr(figures, "_visit_totals", broken)
+    monkeypatch.setattr(figures, "_visits", broken)
     monkeypatch.setenv(figures.BESIDE_ENV, "1")
     result = cli("selfcheck", "-f", "json", "--as-of", "2026-12-31")
     assert result.code == 0, result

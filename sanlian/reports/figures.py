@@ -673,38 +673,36 @@ def count_all(session: Session, period: Period) -> tuple[Figures, list[SectionFi
 
     t = tables(period.as_of, session)
 
-    def visits(other: Session) -> tuple[Counts, Counts]:
-        return _visits(other, t, period, True), _visit_totals(other, t, period)
+    def beside(other: Session) -> tuple[Counts, Counts, Counts]:
+        """The visits by section (the longest query) and the links: what a forked process
+        counts at city scale while this one counts the rest, the visits' totals last, so that
+        both end at about the same time."""
+        links = _links(other, t, period, True), _links(other, t, period, False)
+        return _visits(other, t, period, True), *links
 
-    # the visits are half the SQL's time at city scale: read by a forked process meanwhile
     location = forked_reader(session, period, BESIDE_ENV, BESIDE_MIN_VISITS)
-    visited = None
+    forked = None
     if location is not None:
         with contextlib.suppress(OSError):  # no process to be had (a limit, memory): here
-            visited = Beside(session, location, visits)
+            forked = Beside(session, location, beside)
     total: list[Counts] = []
     by_section: list[Counts] = []
     try:
-        # the visits last: the other groups are counted here while the child counts them
-        for group in sorted(_GROUPS, key=lambda g: g is _visits):
-            if group is _visits:
-                grouped, visit_totals = visited.result() if visited else visits(session)
-            else:
-                grouped = group(session, t, period, True)
+        for group in _GROUPS:
+            if group in (_visits, _links):
+                continue
+            grouped = group(session, t, period, True)
             by_section.append(grouped)
-            if group in _ADDITIVE:
-                total.append(_summed(grouped))
-            elif group is _visits:
-                total.append(visit_totals)
-                people = {
-                    k: {"visit_person_times": v["visit_person_times"]} for k, v in grouped.items()
-                }
-                total.append(_summed(people))
-            else:
-                total.append(group(session, t, period, False))
+            additive = group in _ADDITIVE
+            total.append(_summed(grouped) if additive else group(session, t, period, False))
+        total.append(_visit_totals(session, t, period))
+        visits, links, links_total = forked.result() if forked else beside(session)
     finally:
-        if visited is not None:
-            visited.close()
+        if forked is not None:
+            forked.close()
+    people = {k: {"visit_person_times": v["visit_person_times"]} for k, v in visits.items()}
+    by_section += [visits, links]
+    total += [_summed(people), links_total]
     merged = _merge(*by_section)
     sections = [
         SectionFigures(sid, name, _figures(merged.get(sid, {})))
