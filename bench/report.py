@@ -143,9 +143,9 @@ def write() -> None:
         "once), and it is taken off before the ratio; inside the shell each must take under",
         "0.05 s on the bureau database (its ratio to the one-shot command is for information).",
         "The reports' time targets (2× the hand-written SQL, under 2 s) are the city database's;",
-        "at bureau scale their ratio is shown without a time verdict (start-up, about 0.3 s,",
-        "outweighs 0.1 s of SQL there), but a disagreement with the hand-written SQL fails them",
-        "at both scales. Do not edit: rerun.",
+        "at bureau scale their ratio is shown without a time verdict (start-up, `import",
+        "sqlmodel` and more, outweighs the SQL there), but a disagreement with the",
+        "hand-written SQL fails them at both scales. Do not edit: rerun.",
         "",
     ]
     for scale, d in data.items():
