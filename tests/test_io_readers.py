@@ -359,6 +359,43 @@ def test_from_excel(value: Any, text: Any) -> None:
     assert cells.from_excel(value) == text
 
 
+def _number_text_before(value: float) -> str:
+    """``cells.number_text`` as it was before its whole numbers were taken first."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return str(value)
+    if abs(value) >= cells.EXACT_LIMIT:
+        return f"{value:.6G}"
+    if value.is_integer():
+        return str(int(value))
+    return f"{value:.15G}"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        float("nan"),
+        float("inf"),
+        float("-inf"),
+        1e15,
+        -1e15,
+        999999999999999.0,
+        -999999999999999.0,
+        1e15 - 0.5,
+        0.0,
+        -0.0,
+        5e-324,
+        13812345678.0,
+    ],
+)
+def test_number_text_reads_every_number_as_before(value: float) -> None:
+    assert cells.number_text(value) == _number_text_before(value)
+
+
+@given(st.floats())
+def test_number_text_reads_any_float_as_before(value: float) -> None:
+    assert cells.number_text(value) == _number_text_before(value)
+
+
 @pytest.mark.parametrize(
     ("text", "day"),
     [

@@ -117,13 +117,18 @@ def from_excel(value: Any) -> Cell:
 
 
 def number_text(value: float) -> str:
-    if value != value or value in (float("inf"), float("-inf")):  # NaN, infinities
+    # a whole number Excel holds exactly first: the usual one (a phone number, a count; a
+    # sheet of 100,000 households has 200,000 of them)
+    if value.is_integer() and -EXACT_LIMIT < value < EXACT_LIMIT:
+        return str(int(value))
+    if value != value or value in _INFINITIES:
         return str(value)
     if abs(value) >= EXACT_LIMIT:
         return f"{value:.6G}"  # as Excel's General format shows it: 3.70102E+17
-    if value.is_integer():
-        return str(int(value))
     return f"{value:.15G}"
+
+
+_INFINITIES = (float("inf"), float("-inf"))
 
 
 # A date Excel stores as its day number (a date column formatted as 常规 or 数值): 46150, or

@@ -20,7 +20,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sanlian.errors import ImportFileError
-from sanlian.io.cells import Cell, ExcelError, NoResult, excel_error, from_excel, unguard_row
+from sanlian.io.cells import (
+    Cell,
+    ExcelError,
+    NoResult,
+    excel_error,
+    from_excel,
+    number_text,
+    unguard_row,
+)
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -243,9 +251,17 @@ def _open_excel(path: Path, sheet: str | None) -> Table:
         # iter_rows starts at the sheet's first row, blank or not, so the index is Excel's.
         for index, raw in enumerate(data.iter_rows(), start=1):
             counter["row"] = index
-            # (a text cell, the usual one, as ``from_excel`` gives it, without its type tests;
-            # a text reading #N/A is a text here: an error value is a cell of its own, ``errors``)
-            cells = [(v if v.strip() else None) if type(v) is str else from_excel(v) for v in raw]
+            # (a text cell, the usual one, and a number, as ``from_excel`` gives them, without its
+            # type tests; a text reading #N/A is a text here: an error value is a cell of its own,
+            # ``errors``)
+            cells = [
+                (v if v.strip() else None)
+                if type(v) is str
+                else number_text(v)
+                if type(v) is float
+                else from_excel(v)
+                for v in raw
+            ]
             if errors and index in errors:
                 for column, value in errors[index].items():
                     at = column - first_column
