@@ -343,8 +343,9 @@ def test_a_few_records_labels_are_read_once_until_the_session_writes(
     twins: Cli, db_path: Path
 ) -> None:
     """A few records' labels are kept in the session (a ``visit add`` named its cadres and
-    target four times over: ≈ 10 ms), and forgotten once it writes: by a flush, by an
-    ``update()`` statement, by text SQL."""
+    target four times over: ≈ 10 ms), and forgotten once it writes: by a flush (a change not
+    flushed yet is flushed first, as a query would), by an ``update()`` statement, by text SQL,
+    by a savepoint's rollback."""
     from sqlalchemy import event, text, update
 
     from sanlian.db.engine import open_database
@@ -392,10 +393,32 @@ def test_a_few_records_labels_are_read_once_until_the_session_writes(
             assert common.namesake_labels(session, "household", [1, 2]) == {}
             assert asked() == 5
 
+            # a change not flushed yet: flushed first, as a query would, and read again
+            session.expire_all()
+            household = session.get(Household, 2)
+            assert household is not None
+            household.name = "王秀英"
+            assert common.namesake_labels(session, "household", [1, 2]) == {
+                1: "王秀英（幸福社区）",
+                2: "王秀英（前河湾村）",
+            }
+            assert asked() == 6
+
+            # read inside a savepoint that is then rolled back: forgotten with it
+            savepoint = session.begin_nested()
+            household.name = "王秀兰"
+            assert common.namesake_labels(session, "household", [1, 2]) == {}
+            savepoint.rollback()
+            assert common.namesake_labels(session, "household", [1, 2]) == {
+                1: "王秀英（幸福社区）",
+                2: "王秀英（前河湾村）",
+            }
+            assert asked() == 8
+
             many = list(range(1, common.KEPT_LABELS + 2))  # more than are kept: read each time
             common.namesake_labels(session, "household", many)
             common.namesake_labels(session, "household", many)
-            assert asked() == 7
+            assert asked() == 10
     finally:
         event.remove(db.engine, "before_cursor_execute", seen)
 

@@ -355,7 +355,8 @@ def namesake_labels(
     # shown name the same cadres and target several times (a ``visit add``: 4 queries, ≈ 10 ms)
     key = ("sanlian.labels", kind, tuple(wanted))
     kept = session.info.get(key) if len(wanted) <= KEPT_LABELS else None
-    if kept is not None:
+    # (a record a label reads changed and not flushed yet: read, as the query flushes it first)
+    if kept is not None and not _pending(session, _LABEL_TABLES[kind]):
         return dict(kept)
     asked = table.alias(f"{kind}_asked")
     for start in range(0, len(wanted), 500):  # well under SQLite's limit on bound parameters
@@ -369,6 +370,22 @@ def namesake_labels(
 
 
 KEPT_LABELS = 50  # records whose labels ``namesake_labels`` keeps for the session, at most
+# the tables a kind's labels read (its places' names too)
+_LABEL_TABLES = {
+    "cadre": frozenset({"cadre", "section"}),
+    "household": frozenset({"household", "community"}),
+    "community": frozenset({"community"}),
+    "enterprise": frozenset({"enterprise"}),
+}
+
+
+def _pending(session: Session, tables: frozenset[str]) -> bool:
+    """Whether a record of ``tables`` is added, changed or deleted in ``session`` and not
+    flushed yet (the changed ones only are looked at, not every record it holds)."""
+    import itertools
+
+    changed = itertools.chain(session.new, session.dirty, session.deleted)
+    return any(getattr(r, "__tablename__", None) in tables for r in changed)
 
 
 # where a namesake is: the column of its place that ``namesakes`` groups by
@@ -437,12 +454,16 @@ _KEPT = ("sanlian.namesakes", "sanlian.labels")  # what a session forgets when i
 
 
 def _forget_on_write(session: Session) -> None:
-    """Make ``session`` forget the namesakes and labels it kept once it writes: a flush, or a
-    statement that is not a query run through it (``update()``, ``delete()``, text)."""
+    """Make ``session`` forget the namesakes and labels it kept once it writes: a flush, a
+    statement that is not a query run through it (``update()``, ``delete()``, text), or a
+    rollback (of a savepoint too: what was read after its flush is undone). Not seen: a
+    statement run on ``session.connection()`` itself (the journal's undo, an import's rows),
+    which no command follows with labels in the same session."""
     from sqlalchemy import event
 
     if not event.contains(session, "after_flush", _forget_namesakes):
         event.listen(session, "after_flush", _forget_namesakes)
+        event.listen(session, "after_soft_rollback", _forget_namesakes)
         event.listen(session, "do_orm_execute", _forget_after_statement)
 
 
