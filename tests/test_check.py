@@ -49,6 +49,7 @@ def test_a_clean_database_passes_every_check(base: Cli) -> None:
         "visit_dates",
         "visit_cadres",
         "visit_sections",
+        "visit_days",
         "problem_status",
         "problem_dates",
         "link_dates",

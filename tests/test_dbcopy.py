@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Cli, dump, location, on_pg, rows_of
+from tests.conftest import Cli, dump, execute_sql, location, on_pg, rows_of
 from tests.test_selfcheck import build_ledger
 
 # build_ledger's rows per table, counted from its docstring: 2 campaigns × 3 seed phases,
@@ -54,6 +54,10 @@ def test_copy_gives_the_same_figures(cli: Cli, tmp_path: Path, db_path: Path) ->
     pairs = "select visit_id, section_id, cadres from visit_section order by 1, 2"
     assert rows_of(db_path, pairs) == rows_of(source, pairs)
     assert len(rows_of(source, pairs)) == 6  # visit 1 went with cadres of both sections
+    # nor the day tallies: the target's triggers made the same ones
+    for table in ("visit_day", "visit_day_section"):
+        tallies = f"select * from {table} order by 1, 2"
+        assert rows_of(db_path, tallies) == rows_of(source, tallies) != [], table
     assert "已把" in result.err and "行复制到" in result.err
     assert f"共 {sum(counts.values())} 行" in result.err
 
@@ -78,6 +82,15 @@ def test_copy_gives_the_same_figures(cli: Cli, tmp_path: Path, db_path: Path) ->
     sections = cli("--db", target, "section", "list", "-f", "json").json()
     assert [s["id"] for s in sections] == [1, 2, 3]
     assert sections == cli("--db", source, "section", "list", "-f", "json").json()
+
+    # the tallies' triggers run again on the target (for any program: ENABLE ALWAYS there)
+    for statements in (
+        ["update visit set cards = 7, visited_on = '2026-06-30' where id = 1"],
+        ["delete from visit where id = 2", "delete from visit_cadre where visit_id = 2"],
+    ):
+        execute_sql(db_path, *statements)
+        check = cli("--db", target, "db", "check", "-f", "json").json()
+        assert {f["check"]: f["ok"] for f in check}["visit_days"], check
 
 
 def test_copy_refuses_a_target_that_holds_data(cli: Cli, tmp_path: Path, db_path: Path) -> None:

@@ -207,6 +207,23 @@ def _per_row(session: Any, table: Any, ids: Any) -> None:
     journal.record_inserts(session, table, rows)
 
 
+# migration 12 undone: its tables and the triggers that write them
+def _day_tallies_gone() -> list[str]:
+    return (
+        [
+            f"DROP FUNCTION {f} CASCADE"
+            for f in ("visit_day_visit", "visit_day_delete", "visit_day_truncate")
+            + ("visit_day_cadre", "visit_day_pair")
+        ]
+        if on_pg()
+        else [
+            f"DROP TRIGGER visit_day_{t}"
+            for t in ("insert", "update", "delete", "cadre_insert", "cadre_delete", "cadre_update")
+            + ("pair_insert", "pair_delete", "pair_update")
+        ]
+    ) + ["DROP TABLE visit_day", "DROP TABLE visit_day_section"]
+
+
 def test_a_per_row_import_entry_of_a_v4_database_still_undoes(
     base: Cli, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -225,6 +242,7 @@ def test_a_per_row_import_entry_of_a_v4_database_still_undoes(
         "DROP INDEX ix_problem_step_previous_owner",  # (migration 11's)
         "ALTER TABLE problem_step DROP COLUMN owner_id",
         "ALTER TABLE problem_step DROP COLUMN previous_owner_id",
+        *_day_tallies_gone(),  # (migration 12's)
         "DELETE FROM schema_migrations WHERE version >= 5",
     )
     assert query(db_path, "select max(version) from schema_migrations") == [(4,)]

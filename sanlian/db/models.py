@@ -209,6 +209,42 @@ class VisitSection(SQLModel, table=True):
     cadres: int = Field(sa_column=Column(Integer, nullable=False))
 
 
+class _VisitTally(SQLModel):
+    """What the reports count of some visits: each once, by kind; their contact cards; those
+    with a diary that is not blank; person-times."""
+
+    visits: int
+    visits_community: int
+    visits_enterprise: int
+    visits_household: int
+    contact_cards: int
+    diaries: int
+    person_times: int
+
+
+class VisitDay(_VisitTally, table=True):
+    """Derived: each day's visits, counted as ``_VisitTally`` says (person-times: every cadre
+    who went). Written only by database triggers (migration 12) on ``visit`` and
+    ``visit_cadre``, so every write path keeps it right; a day without visits has no row. A
+    year's report reads some 365 rows instead of every visit."""
+
+    __tablename__ = "visit_day"
+    __table_args__ = {"info": {"derived": True}}
+    visited_on: dt.date = Field(primary_key=True)
+
+
+class VisitDaySection(_VisitTally, table=True):
+    """Derived: each day's visits by section, from the pairs of ``visit_section`` (a visit
+    counts once for each section whose cadres went; person-times: those cadres). Written only
+    by database triggers (migration 12) on ``visit`` and ``visit_section``; a (day, section)
+    without visits has no row."""
+
+    __tablename__ = "visit_day_section"
+    __table_args__ = {"info": {"derived": True}}
+    visited_on: dt.date = Field(primary_key=True)
+    section_id: int = Field(primary_key=True)
+
+
 class Problem(SQLModel, table=True):
     """A problem raised (问题/诉求) against exactly one target, with a timeline in ``problem_step``.
 

@@ -233,6 +233,8 @@ TABLE_LABELS = {
     "visit": "走访",
     "visit_cadre": "走访干部",
     "visit_section": "走访与科室对应表",
+    "visit_day": "按日走访统计表",
+    "visit_day_section": "按日按科室走访统计表",
     "problem": "问题",
     "problem_step": "问题办理步骤",
     "step_measure": "解决措施",

@@ -42,7 +42,8 @@ def tables() -> list[Table]:
 
 
 def derived() -> list[Table]:
-    """The tables the target's triggers fill as the others are copied (``visit_section``)."""
+    """The tables the target's triggers fill as the others are copied (``visit_section``; the
+    visits' day tallies are filled once the rows are in)."""
     from sqlmodel import SQLModel
 
     import sanlian.db.models  # noqa: F401  (registers the tables)
@@ -214,6 +215,12 @@ def copy_database(source: str, target: str, *, batch: int | None = None) -> list
                     url=masked(target),
                     tables="、".join(TABLE_LABELS.get(n, n) for n in holding),
                 )
+            from sanlian.db.migrations import tallies_paused
+
+            # the visits' day tallies are filled once at the end, not row by row
+            pause, resume = tallies_paused(dconn.dialect.name)
+            for statement in pause:
+                dconn.exec_driver_sql(statement)
             for table in tables():
                 if table.info.get("derived"):
                     continue  # filled by the target's triggers; its count is compared below
@@ -225,6 +232,8 @@ def copy_database(source: str, target: str, *, batch: int | None = None) -> list
                     dconn.execute(insert(table), [dict(row._mapping) for row in part])
                 got = _same_count(sconn, dconn, table)
                 done.append(Copied(table.name, TABLE_LABELS.get(table.name, table.name), got))
+            for statement in resume:
+                dconn.exec_driver_sql(statement)
             for table in derived():
                 _same_count(sconn, dconn, table)
             fix_sequences(dconn, numbers_used(sconn))
