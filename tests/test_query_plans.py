@@ -94,16 +94,14 @@ def test_year_long_counts_scan_visits_and_never_scan_steps_per_problem(
     year: Any, db_path: Path, statements: Any
 ) -> None:
     assert year("selfcheck", "-f", "json").code == 0
-    # (whether the year holds enough visits for a second process to count them is asked
-    # through the date index, counting no further than the threshold: that is its use)
-    probe = "SELECT count(*) AS count_1 \nFROM (SELECT ? AS anon_2 \nFROM visit"
-    assert sum(sql.startswith(probe) for sql, _ in statements) == 1, statements
-    counts = [(sql, params) for sql, params in statements if not sql.startswith(probe)]
-    all_plans = plans(db_path, counts)
+    all_plans = plans(db_path, statements)
     lines = [line for plan in all_plans for line in plan]
-    # a year's visits are read straight through, not fetched one by one through the date index
+    # a year's visits are summed from the day tallies (about 365 rows, a section's too): no
+    # visit is read, neither straight through nor one by one through the date index
     assert not any("INDEX ix_visit_visited_on" in line for line in lines), lines
-    assert "SCAN visit" in lines
+    assert not any(line.startswith("SCAN visit ") or line == "SCAN visit" for line in lines)
+    assert any("visit_day " in line for line in lines), lines
+    assert any("visit_day_section" in line for line in lines), lines
     # a problem's steps are only ever searched by the problem (never a scan per problem)
     for plan in all_plans:
         for i, line in enumerate(plan):
@@ -160,20 +158,21 @@ def test_cadre_rows_read_visits_and_problems_in_stored_order(
     assert not any("USING INDEX ix_problem_raised_on" in line for line in lines), lines
 
 
-def test_per_section_visit_counts_read_the_stored_pairs(
+def test_per_section_visit_counts_read_the_stored_day_tallies(
     year: Any, db_path: Path, statements: Any
 ) -> None:
     assert year("progress", "-f", "json").code == 0
     found = [
         (sql, plan)
         for (sql, _params), plan in zip(statements, plans(db_path, statements), strict=True)
-        if "visit_section" in sql
+        if "visit_day_section" in sql
     ]
     assert len(found) == 1, statements
     sql, plan = found[0]
-    assert "visit_cadre" not in sql and any("visit_section" in line for line in plan), plan
-    # no report groups the visit-cadre pairs by the cadres' sections any more
+    assert "JOIN" not in sql and any("visit_day_section" in line for line in plan), plan
+    # no report groups the visit-cadre pairs by the cadres' sections, nor reads the pairs
     assert not any("GROUP BY visit_cadre.visit_id, cadre.section_id" in s for s, _ in statements)
+    assert not any("visit_section" in s.replace("visit_day_section", "") for s, _ in statements)
 
 
 def test_supervise_reads_only_recent_visits_and_each_quiet_cadres_own(

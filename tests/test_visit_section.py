@@ -1,17 +1,16 @@
 """``visit_section``: the stored (visit, section) pairs, kept by database triggers.
 
 Every write path (visit add/edit/remove, a cadre moved to another section, undo of each, plain
-SQL) leaves the table equal to the aggregate it replaces; the per-section figures read from it
-equal the old subquery's.
+SQL) leaves the table equal to the aggregate it replaces. The reports read the visits by
+section from the day tallies built on these pairs (``tests/test_visit_day.py``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import Cli, execute_sql, location, rows_of
+from tests.conftest import Cli, execute_sql, rows_of
 
 # base: sections 1 办公室, 2 综合科; cadres 1 张伟@办公室, 2 张伟@综合科, 3 单丽@综合科, 4 曾强@办公室
 STORED = "select visit_id, section_id, cadres from visit_section order by 1, 2"
@@ -101,69 +100,6 @@ def test_plain_sql_writes_keep_the_pairs(base: Cli, db_path: Path) -> None:
         db_path, "delete from visit where id = 1", "delete from visit_cadre where visit_id = 1"
     )
     assert stored(db_path) == [(2, 1, 1)]
-
-
-def _old_visits(session: Any, t: Any, p: Any) -> dict[Any, dict[str, int]]:
-    """The per-section visit figures as they were computed before ``visit_section``."""
-    from sqlalchemy import func, select
-
-    from sanlian.reports.common import spanning
-    from sanlian.reports.figures import _run, _visit_columns
-
-    v, vc, c = t.visit.c, t.visit_cadre.c, t.cadre.c
-    pairs = (
-        select(vc.visit_id.label("vid"), c.section_id.label("sid"), func.count().label("n"))
-        .select_from(t.visit_cadre.join(t.cadre, c.id == vc.cadre_id))
-        .group_by(vc.visit_id, c.section_id)
-        .subquery()
-    )
-    columns = {**_visit_columns(v), "visit_person_times": func.sum(pairs.c.n)}
-    source = pairs.join(t.visit, v.id == pairs.c.vid)
-    return _run(session, columns, source, [spanning(v.visited_on, p.start, p.end)], pairs.c.sid)
-
-
-def test_per_section_figures_equal_the_old_subquery(base: Cli, db_path: Path) -> None:
-    add_visit(base, "张伟@办公室", "曾强", "单丽")
-    add_visit(base, "单丽", "张伟@综合科", date="2026-03-02")
-    add_visit(base, "曾强", date="2026-05-20")
-    ok(
-        base,
-        "visit",
-        "add",
-        "--date",
-        "2026-05-05",
-        "--cadre",
-        "曾强",
-        "--community",
-        "幸福社区",
-        "--form",
-        "talk",
-    )
-    ok(base, "visit", "edit", "4", "--cards", "3", "--diary", "群众反映路灯坏了")
-    ok(base, "cadre", "edit", "单丽", "--section", "办公室")
-    from sanlian.db.engine import open_database
-    from sanlian.reports.common import Period, tables
-    from sanlian.reports.figures import _visits
-
-    db = open_database(location(db_path))
-    try:
-        with db.session() as session:
-            t = tables()
-            for period in (
-                Period.of_year(2026, dt.date(2026, 6, 15)),
-                Period(2026, dt.date(2026, 3, 1), dt.date(2026, 4, 30), dt.date(2026, 6, 15)),
-            ):
-                new = _visits(session, t, period, True)
-                assert new == _old_visits(session, t, period)
-            year = _visits(session, t, Period.of_year(2026, dt.date(2026, 6, 15)), True)
-    finally:
-        db.dispose()
-    assert {
-        k: (f["visits"], f["visit_person_times"], f["contact_cards"]) for k, f in year.items()
-    } == {
-        1: (4, 6, 3),
-        2: (1, 1, 0),
-    }
 
 
 def test_db_check_finds_pairs_written_around_the_triggers(base: Cli, db_path: Path) -> None:

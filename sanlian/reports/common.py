@@ -752,15 +752,18 @@ def md_date(day: dt.date) -> str:
 
 
 def visits_at_least(session: Session, period: Period, least: int) -> bool:
-    """Whether ``period`` holds ``least`` visits or more (counted no further than that; asked
-    once a session: ``selfcheck -o`` asks for its workbook and for its figures)."""
-    from sqlalchemy import func, literal, select
+    """Whether ``period`` holds ``least`` visits or more (summed from the day tallies of
+    ``visit_day``; asked once a session: ``selfcheck -o`` asks for its workbook and for its
+    figures)."""
+    from sqlalchemy import func, select
+    from sqlmodel import SQLModel
 
     key = ("sanlian.visits_at_least", period, least)
     if key not in session.info:
-        v = tables().visit.c
-        some = select(literal(1)).where(between(v.visited_on, period.start, period.end))
-        counted = select(func.count()).select_from(some.limit(least).subquery())
+        days = SQLModel.metadata.tables["visit_day"].c
+        counted = select(func.coalesce(func.sum(days.visits), 0)).where(
+            between(days.visited_on, period.start, period.end)
+        )
         session.info[key] = int(session.execute(counted).scalar_one()) >= least
     return bool(session.info[key])
 

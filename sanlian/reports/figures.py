@@ -256,61 +256,39 @@ def _links(session: Session, t: Tables, p: Period, grouped: bool) -> Counts:
     return _run(session, columns, source, [link_active_in(t, p.start, p.end)], group)
 
 
-def _visit_columns(src: Any) -> dict[str, Any]:
-    from sqlalchemy import func
-
-    from sanlian.reports.common import has_diary
-
-    return {
-        "visits": func.count(),
-        "visits_community": func.count().filter(src.target_kind == "community"),
-        "visits_enterprise": func.count().filter(src.target_kind == "enterprise"),
-        "visits_household": func.count().filter(src.target_kind == "household"),
-        "contact_cards": func.coalesce(func.sum(src.cards), 0),
-        "diaries": func.count().filter(has_diary(src.diary)),
-    }
+# each visit figure and the column of the day tallies it sums
+_VISIT_KEYS = {
+    "visits": "visits",
+    "visits_community": "visits_community",
+    "visits_enterprise": "visits_enterprise",
+    "visits_household": "visits_household",
+    "contact_cards": "contact_cards",
+    "diaries": "diaries",
+    "visit_person_times": "person_times",
+}
 
 
 def _visits(session: Session, t: Tables, p: Period, grouped: bool) -> Counts:
+    """The period's visit figures, summed from the stored day tallies (kept by triggers on
+    every write path): ``visit_day`` counts each visit once; ``visit_day_section`` counts a
+    visit once for each section whose cadres went, with those cadres as its person-times."""
     from sqlalchemy import func
+    from sqlmodel import SQLModel
 
-    from sanlian.reports.common import spanning
+    from sanlian.reports.common import between
 
-    v, vc = t.visit.c, t.visit_cadre.c
-    in_period = spanning(v.visited_on, p.start, p.end)
-    if not grouped:
-        counts = _visit_totals(session, t, p)
-        people = _run(
-            session,
-            {"visit_person_times": func.count()},
-            t.visit_cadre.join(t.visit, v.id == vc.visit_id),
-            [in_period],
-            None,
-        )
-    else:
-        # (visit, section) once each, with how many of the section's cadres went (the stored
-        # pairs of ``visit_section``, kept by triggers): a visit counts once for each section
-        # whose cadres went, and its person-times are those cadres
-        from sqlmodel import SQLModel
-
-        pairs = SQLModel.metadata.tables["visit_section"]
-        columns = {**_visit_columns(v), "visit_person_times": func.sum(pairs.c.cadres)}
-        return _run(
-            session,
-            columns,
-            pairs.join(t.visit, v.id == pairs.c.visit_id),
-            [in_period],
-            pairs.c.section_id,
-        )
-    return _merge(counts, people)
+    days = SQLModel.metadata.tables["visit_day_section" if grouped else "visit_day"]
+    columns = {key: func.sum(days.c[name]) for key, name in _VISIT_KEYS.items()}
+    where = [between(days.c.visited_on, p.start, p.end)]
+    return _run(session, columns, days, where, days.c.section_id if grouped else None)
 
 
 def _visit_totals(session: Session, t: Tables, p: Period) -> Counts:
     """The period's visits, each counted once (without person-times)."""
-    from sanlian.reports.common import spanning
-
-    v = t.visit.c
-    return _run(session, _visit_columns(v), t.visit, [spanning(v.visited_on, p.start, p.end)], None)
+    counts = _visits(session, t, p, False)
+    for figures in counts.values():
+        del figures["visit_person_times"]
+    return counts
 
 
 def _problem_columns(t: Tables, p: Period) -> dict[str, Any]:
@@ -548,15 +526,7 @@ def count_together(session: Session, periods: Sequence[Period]) -> list[Figures]
 _GROUP_KEYS: dict[Callable[[Session, Tables, Period, bool], Counts], tuple[str, ...]] = {
     _cadres: ("cadres_total", "party_members", "cadres_participating", "cadres_with_research"),
     _links: ("communities_linked", "enterprises_linked", "households_paired"),
-    _visits: (
-        "visits",
-        "visits_community",
-        "visits_enterprise",
-        "visits_household",
-        "contact_cards",
-        "diaries",
-        "visit_person_times",
-    ),
+    _visits: tuple(_VISIT_KEYS),
     _problems: (
         "problems_raised",
         "problems_resolved",
@@ -623,13 +593,15 @@ class LazyFigures:
             return bool(getattr(self, key) > 0)
         t, p = self._t, self._period
         if key == "visits":
-            v = t.visit.c
-            where = between(v.visited_on, p.start, p.end)  # the condition of ``_visit_totals``
+            from sqlmodel import SQLModel
+
+            source = SQLModel.metadata.tables["visit_day"]  # what ``_visits`` sums
+            where = between(source.c.visited_on, p.start, p.end)
         else:
+            source = t.problem
             where = _resolved_in(t, p)  # the conditions of ``_problems``
             if key == "conflicts_resolved":
                 where = where & t.problem.c.is_conflict.is_(True)
-        source = t.visit if key == "visits" else t.problem
         found = select(exists(select(1).select_from(source).where(where)))
         return bool(self._session.execute(found).scalar())
 
@@ -673,12 +645,12 @@ def count_all(session: Session, period: Period) -> tuple[Figures, list[SectionFi
 
     t = tables(period.as_of, session)
 
-    def beside(other: Session) -> tuple[Counts, Counts, Counts]:
-        """The visits by section (the longest query) and the links: what a forked process
-        counts at city scale while this one counts the rest, the visits' totals last, so that
-        both end at about the same time."""
+    def beside(other: Session) -> tuple[Counts, Counts, Counts, Counts]:
+        """The links, the money and the visits by section: what a forked process counts at
+        city scale while this one counts the rest (the problems, the longest query, and the
+        cadres, research and activities), so that both end at about the same time."""
         links = _links(other, t, period, True), _links(other, t, period, False)
-        return _visits(other, t, period, True), *links
+        return _money(other, t, period, True), _visits(other, t, period, True), *links
 
     location = forked_reader(session, period, BESIDE_ENV, BESIDE_MIN_VISITS)
     forked = None
@@ -689,20 +661,20 @@ def count_all(session: Session, period: Period) -> tuple[Figures, list[SectionFi
     by_section: list[Counts] = []
     try:
         for group in _GROUPS:
-            if group in (_visits, _links):
+            if group in (_visits, _links, _money):
                 continue
             grouped = group(session, t, period, True)
             by_section.append(grouped)
             additive = group in _ADDITIVE
             total.append(_summed(grouped) if additive else group(session, t, period, False))
         total.append(_visit_totals(session, t, period))
-        visits, links, links_total = forked.result() if forked else beside(session)
+        money, visits, links, links_total = forked.result() if forked else beside(session)
     finally:
         if forked is not None:
             forked.close()
     people = {k: {"visit_person_times": v["visit_person_times"]} for k, v in visits.items()}
-    by_section += [visits, links]
-    total += [_summed(people), links_total]
+    by_section += [money, visits, links]
+    total += [_summed(money), _summed(people), links_total]
     merged = _merge(*by_section)
     sections = [
         SectionFigures(sid, name, _figures(merged.get(sid, {})))
