@@ -239,3 +239,56 @@ def test_db_check_finds_days_written_around_the_triggers(base: Cli, db_path: Pat
     found = {f["check"]: f for f in base("db", "check", "-f", "json").json()}
     assert found["visit_days"]["records"] == ["2026-06-01：按日统计的走访与走访记录不一致"]
     assert base("db", "check").code == 1
+
+
+def test_a_visit_import_and_its_undo_keep_the_days(
+    base: Cli, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sanlian.db import tallies
+
+    add_visit(base, "曾强", date="2026-04-01")
+    rows = [
+        "走访日期,走访干部,对象类型,走访对象,走访形式,发放联系卡,民情日记",
+        "2026-04-01,单丽,联系户,王秀英,入户走访,1,老人卧床",
+        "2026-04-02,张伟@办公室、曾强,社区,幸福社区,座谈交流,,",
+    ]
+    path = tmp_path / "走访.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    ok(base, "visit", "import", path)  # (on PostgreSQL: the tallies filled once at the end)
+    assert days(db_path) == [
+        ("2026-04-01", 2, 0, 0, 2, 1, 1, 2),
+        ("2026-04-02", 1, 1, 0, 0, 0, 0, 2),
+    ]
+    monkeypatch.setattr(tallies, "UNDO_MANY", 1)  # an undo of many visits: the same
+    ok(base, "undo", "--yes")
+    assert days(db_path) == [("2026-04-01", 1, 0, 0, 1, 0, 0, 1)]
+
+
+@pytest.mark.skipif(not on_pg(), reason="the pause is PostgreSQL's (SQLite's cost stays flat)")
+def test_the_tallies_wait_for_the_end_of_a_transaction_that_writes_many(
+    base: Cli, db_path: Path
+) -> None:
+    from sqlalchemy import text
+
+    from sanlian.db.engine import open_database
+    from sanlian.db.tallies import deferred
+
+    add_visit(base, "曾强", date="2026-04-01")
+    insert = (
+        "insert into visit (visited_on, target_kind, household_id, form, cards, created_at)"
+        " values ('2026-04-01', 'household', 1, 'home', 2, now()) returning id"
+    )
+    db = open_database(location(db_path))
+    try:
+        with db.session() as session:
+            with deferred(session):
+                new = session.execute(text(insert)).scalar_one()
+                session.execute(text(f"insert into visit_cadre values ({new}, 3)"))
+                waiting = session.execute(text("select visits from visit_day")).all()
+            filled = session.execute(text("select visits, contact_cards from visit_day")).all()
+    finally:
+        db.dispose()
+    assert waiting == [(1,)] and filled == [(2, 2)]
+    assert days(db_path) == [("2026-04-01", 2, 0, 0, 2, 2, 0, 2)]
+    execute_sql(db_path, "delete from visit where id = 1")  # another session: not paused
+    assert days(db_path) == [("2026-04-01", 1, 0, 0, 1, 2, 0, 1)]

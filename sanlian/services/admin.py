@@ -821,6 +821,9 @@ def undo_plan(session: Session) -> Any:
 
 def undo(session: Session, plan: Any, *, operator: str) -> int:
     from sanlian.db import journal
+    from sanlian.db.tallies import UNDO_MANY, deferred
     from sanlian.services.clock import now
 
-    return journal.apply_undo(session, plan, at=now(), operator=operator)
+    visits = sum(c.count for c in plan.changes if c.table in ("visit", "visit_cadre"))
+    with deferred(session, visits >= UNDO_MANY):  # (a visit import's, say)
+        return journal.apply_undo(session, plan, at=now(), operator=operator)

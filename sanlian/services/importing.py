@@ -2634,8 +2634,10 @@ def run_import(
     for ``dry_run``, and not when a row is bad unless ``skip_bad``. The caller's transaction
     holds them until the command ends.
     """
+    from sanlian.db.tallies import deferred
+
     _larger_cache(session)
-    with _fewer_collections():
+    with _fewer_collections(), deferred(session, kind == "visit"):
         return _run_import(
             session,
             kind,
