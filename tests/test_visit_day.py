@@ -21,6 +21,7 @@ from tests.conftest import Cli, execute_sql, location, on_pg, rows_of
 # base: sections 1 办公室, 2 综合科; cadres 1 张伟@办公室, 2 张伟@综合科, 3 单丽@综合科, 4 曾强@办公室
 COLUMNS = "visits, visits_community, visits_enterprise, visits_household, contact_cards, diaries"
 DAYS = f"select visited_on, {COLUMNS}, person_times from visit_day order by 1"
+PAIRS = "select visit_id, section_id, cadres from visit_section order by 1, 2"
 DAY_SECTIONS = (
     f"select visited_on, section_id, {COLUMNS}, person_times from visit_day_section order by 1, 2"
 )
@@ -292,3 +293,27 @@ def test_the_tallies_wait_for_the_end_of_a_transaction_that_writes_many(
     assert days(db_path) == [("2026-04-01", 2, 0, 0, 2, 2, 0, 2)]
     execute_sql(db_path, "delete from visit where id = 1")  # another session: not paused
     assert days(db_path) == [("2026-04-01", 1, 0, 0, 1, 2, 0, 1)]
+
+
+def test_db_check_repair_counts_the_visits_again(base: Cli, db_path: Path) -> None:
+    add_visit(base, "张伟@办公室", "曾强", "单丽", cards="2", diary="路灯坏了")
+    add_visit(base, "单丽", date="2026-06-02")
+    good = (days(db_path), sections(db_path), rows_of(db_path, PAIRS))
+    # written around the triggers, as another program's data-only restore or REPLACE might
+    execute_sql(
+        db_path,
+        "update visit_day set visits = 9",
+        "delete from visit_day_section where section_id = 1",
+        "update visit_section set cadres = 5 where visit_id = 2",
+    )
+    result = base("db", "check")
+    assert result.code == 1
+    assert "sanlian db check --repair 重新统计" in result.err
+    result = base("db", "check", "--repair")
+    assert result.code == 0, result
+    assert "已按走访记录重新统计" in result.err and "--repair 重新统计" not in result.err
+    assert (days(db_path), sections(db_path), rows_of(db_path, PAIRS)) == good
+    # the triggers keep them again afterwards
+    ok(base, "visit", "remove", "1")
+    assert days(db_path) == [("2026-06-02", 1, 0, 0, 1, 0, 0, 1)]
+    assert base("db", "check").code == 0

@@ -157,7 +157,18 @@ def restore(
 
 
 @db_app.command("check")
-def check(fmt: FormatOpt = None, output: OutputOpt = None) -> None:
+def check(
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    repair: Annotated[
+        bool,
+        typer.Option(
+            "--repair",
+            help="检查前先按走访记录重新统计“走访与科室对应表”和按日走访统计表"
+            "（这两张表由数据库自动维护，其他程序改写数据库后可能不一致）。",
+        ),
+    ] = False,
+) -> None:
     """检查数据库文件完整性、记录引用和活动规则，逐项报告违反规则的记录。
 
     检查项：文件完整性；引用；领导联系企业不超过 3 家；联系企业的都是领导班子成员；结对户
@@ -168,9 +179,14 @@ def check(fmt: FormatOpt = None, output: OutputOpt = None) -> None:
     提出日期，办理记录不晚于今天；联系的结束日期不早于开始日期；日期都写作 YYYY-MM-DD。全部
     通过时退出码为 0，发现问题时为 1。
     """
+    from sanlian.i18n.messages import render
     from sanlian.services import admin
 
     st = state()
+    if repair:
+        with st.session(write=True) as session:
+            admin.recount_visits(session)
+        sys.stderr.write(render("check_recounted") + "\n")
     with st.session(rehearse=True) as session:  # read only: rolled back, even on a damaged file
         findings = admin.check(session, today=st.today)
     cols = [
@@ -180,6 +196,8 @@ def check(fmt: FormatOpt = None, output: OutputOpt = None) -> None:
         Col("detail", "说明"),
     ]
     render_rows(findings, cols, fmt=fmt_value(fmt), output=output, reveal=True)
+    if any(not f["ok"] for f in findings if f["check"] in admin.RECOUNTED):
+        sys.stderr.write(render("check_recount_hint") + "\n")
     if not all(f["ok"] for f in findings):
         raise typer.Exit(1)
 

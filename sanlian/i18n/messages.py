@@ -207,6 +207,8 @@ MESSAGES: dict[str, str] = {
     "db_cannot_open": "无法打开数据库 {path}：文件或所在文件夹不存在，或没有访问权限；请检查路径与权限。",
     "db_io_error": "读写数据库 {path} 时磁盘出错，未做任何修改；请检查磁盘或 U 盘是否已拔出后重试。",
     "check_damaged": "文件已损坏（{reason}）",
+    "check_recounted": "已按走访记录重新统计“走访与科室对应表”和按日走访统计表。",
+    "check_recount_hint": "提示：按科室、按日统计的走访由数据库自动维护，与走访记录不一致时运行 sanlian db check --repair 重新统计。",
     "check_unreadable": "无法读取，文件可能已损坏（{reason}）",
     "check_orphan": "{table}（编号 {row}）引用的{parent}不存在",
     "check_orphan_pair": "{table}（{owner}编号 {row}）引用的{parent}不存在",

@@ -560,6 +560,33 @@ def _visit_days(session: Session, _today: dt.date) -> list[str]:
     return [f"{day}：按日统计的走访与走访记录不一致" for (day,) in rows]
 
 
+# the checks of what the database's triggers keep, which ``recount_visits`` builds again
+RECOUNTED = ("visit_sections", "visit_days")
+
+
+def recount_visits(session: Session) -> None:
+    """``visit_section`` and the day tallies built again from the visits and their cadres
+    (``db check --repair``): what the triggers would have written had every write gone
+    through them (another program's ``INSERT OR REPLACE`` on SQLite fires no delete trigger;
+    a data-only restore writes them twice). The tallies' triggers are paused meanwhile and
+    the tallies filled once at the end (``migrations.tallies_paused``)."""
+    from sanlian.db.migrations import tallies_paused
+
+    connection = session.connection()
+    pause, resume = tallies_paused(connection.dialect.name)
+    for statement in pause:
+        connection.exec_driver_sql(statement)
+    connection.exec_driver_sql("DELETE FROM visit_section")
+    connection.exec_driver_sql(
+        "INSERT INTO visit_section (visit_id, section_id, cadres)"
+        " SELECT vc.visit_id, c.section_id, count(*) FROM visit_cadre vc"
+        " JOIN visit v ON v.id = vc.visit_id JOIN cadre c ON c.id = vc.cadre_id"
+        " WHERE c.section_id IS NOT NULL GROUP BY vc.visit_id, c.section_id"
+    )
+    for statement in resume:
+        connection.exec_driver_sql(statement)
+
+
 def _problem_status(session: Session, _today: dt.date) -> list[str]:
     """The stored state of each problem (status, resolved_on, closed_on, last_step_on: what
     the reports read) against its steps; for each problem the first thing wrong, the most
