@@ -1018,6 +1018,14 @@ VISIT_DAY_SECTION_FILLED = _filled(
 )
 
 
+# the tallies as the visits give them, written into the empty tables
+_FILL = [
+    f"INSERT INTO visit_day (visited_on, {', '.join(TALLY_COLUMNS)}) {VISIT_DAY_FILLED}",
+    f"INSERT INTO visit_day_section (visited_on, section_id, {', '.join(TALLY_COLUMNS)})"
+    f" {VISIT_DAY_SECTION_FILLED}",
+]
+
+
 def tallies_paused(dialect: str) -> tuple[list[str], list[str]]:
     """Statements that pause the day tallies' triggers, and those that fill the tallies from
     the rows and end the pause: for writing many visits in one transaction (``db copy``, a
@@ -1028,14 +1036,7 @@ def tallies_paused(dialect: str) -> tuple[list[str], list[str]]:
     tallies, and a rollback ends the pause); on SQLite, whose updates cost the same however
     many came before, the triggers dropped and made again (``db copy``'s time). In the same
     transaction as the writes; the fill reads every visit (about 1 s at city scale)."""
-    columns = ", ".join(TALLY_COLUMNS)
-    fill = [
-        "DELETE FROM visit_day",
-        "DELETE FROM visit_day_section",
-        f"INSERT INTO visit_day (visited_on, {columns}) {VISIT_DAY_FILLED}",
-        f"INSERT INTO visit_day_section (visited_on, section_id, {columns})"
-        f" {VISIT_DAY_SECTION_FILLED}",
-    ]
+    fill = ["DELETE FROM visit_day", "DELETE FROM visit_day_section", *_FILL]
     if dialect == "postgresql":
         return (
             ["SET LOCAL sanlian.tallies = 'paused'"],
@@ -1066,14 +1067,9 @@ def m0012_visit_days(op: Operations) -> None:
         *tally(),
         sa.PrimaryKeyConstraint("visited_on", "section_id"),
     )
-    columns = ", ".join(TALLY_COLUMNS)
-    op.execute(f"INSERT INTO visit_day (visited_on, {columns}) {VISIT_DAY_FILLED}")
-    op.execute(
-        f"INSERT INTO visit_day_section (visited_on, section_id, {columns})"
-        f" {VISIT_DAY_SECTION_FILLED}"
-    )
     dialect = op.get_bind().dialect.name
-    for statement in _TALLY_POSTGRESQL if dialect == "postgresql" else _TALLY_SQLITE:
+    triggers = _TALLY_POSTGRESQL if dialect == "postgresql" else _TALLY_SQLITE
+    for statement in [*_FILL, *triggers]:
         op.execute(statement)
 
 

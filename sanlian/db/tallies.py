@@ -8,10 +8,26 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
     from sqlmodel import Session
 
 # changes to visits (or their cadres) an undo takes back before the tallies wait for its end
 UNDO_MANY = 1_000
+
+
+@contextlib.contextmanager
+def paused(connection: Connection) -> Iterator[None]:
+    """The tallies' triggers paused while the block writes, the tallies filled from the rows
+    when it ends (``migrations.tallies_paused``, on either backend); an exception leaves them
+    to the rollback that follows it."""
+    from sanlian.db.migrations import tallies_paused
+
+    pause, resume = tallies_paused(connection.dialect.name)
+    for statement in pause:
+        connection.exec_driver_sql(statement)
+    yield
+    for statement in resume:
+        connection.exec_driver_sql(statement)
 
 
 @contextlib.contextmanager

@@ -570,21 +570,17 @@ def recount_visits(session: Session) -> None:
     through them (another program's ``INSERT OR REPLACE`` on SQLite fires no delete trigger;
     a data-only restore writes them twice). The tallies' triggers are paused meanwhile and
     the tallies filled once at the end (``migrations.tallies_paused``)."""
-    from sanlian.db.migrations import tallies_paused
+    from sanlian.db.tallies import paused
 
     connection = session.connection()
-    pause, resume = tallies_paused(connection.dialect.name)
-    for statement in pause:
-        connection.exec_driver_sql(statement)
-    connection.exec_driver_sql("DELETE FROM visit_section")
-    connection.exec_driver_sql(
-        "INSERT INTO visit_section (visit_id, section_id, cadres)"
-        " SELECT vc.visit_id, c.section_id, count(*) FROM visit_cadre vc"
-        " JOIN visit v ON v.id = vc.visit_id JOIN cadre c ON c.id = vc.cadre_id"
-        " WHERE c.section_id IS NOT NULL GROUP BY vc.visit_id, c.section_id"
-    )
-    for statement in resume:
-        connection.exec_driver_sql(statement)
+    with paused(connection):
+        connection.exec_driver_sql("DELETE FROM visit_section")
+        connection.exec_driver_sql(
+            "INSERT INTO visit_section (visit_id, section_id, cadres)"
+            " SELECT vc.visit_id, c.section_id, count(*) FROM visit_cadre vc"
+            " JOIN visit v ON v.id = vc.visit_id JOIN cadre c ON c.id = vc.cadre_id"
+            " WHERE c.section_id IS NOT NULL GROUP BY vc.visit_id, c.section_id"
+        )
 
 
 def _problem_status(session: Session, _today: dt.date) -> list[str]:

@@ -215,25 +215,21 @@ def copy_database(source: str, target: str, *, batch: int | None = None) -> list
                     url=masked(target),
                     tables="、".join(TABLE_LABELS.get(n, n) for n in holding),
                 )
-            from sanlian.db.migrations import tallies_paused
+            from sanlian.db.tallies import paused
 
             # the visits' day tallies are filled once at the end, not row by row
-            pause, resume = tallies_paused(dconn.dialect.name)
-            for statement in pause:
-                dconn.exec_driver_sql(statement)
-            for table in tables():
-                if table.info.get("derived"):
-                    continue  # filled by the target's triggers; its count is compared below
-                keys = list(table.primary_key.columns) or list(table.columns)
-                result = sconn.execution_options(yield_per=batch).execute(
-                    select(table).order_by(*keys)
-                )
-                for part in result.partitions(batch):
-                    dconn.execute(insert(table), [dict(row._mapping) for row in part])
-                got = _same_count(sconn, dconn, table)
-                done.append(Copied(table.name, TABLE_LABELS.get(table.name, table.name), got))
-            for statement in resume:
-                dconn.exec_driver_sql(statement)
+            with paused(dconn):
+                for table in tables():
+                    if table.info.get("derived"):
+                        continue  # filled by the target's triggers; its count is compared below
+                    keys = list(table.primary_key.columns) or list(table.columns)
+                    result = sconn.execution_options(yield_per=batch).execute(
+                        select(table).order_by(*keys)
+                    )
+                    for part in result.partitions(batch):
+                        dconn.execute(insert(table), [dict(row._mapping) for row in part])
+                    got = _same_count(sconn, dconn, table)
+                    done.append(Copied(table.name, TABLE_LABELS.get(table.name, table.name), got))
             for table in derived():
                 _same_count(sconn, dconn, table)
             fix_sequences(dconn, numbers_used(sconn))
