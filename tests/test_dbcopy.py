@@ -93,6 +93,45 @@ def test_copy_gives_the_same_figures(cli: Cli, tmp_path: Path, db_path: Path) ->
         assert {f["check"]: f["ok"] for f in check}["visit_days"], check
 
 
+def test_copy_of_a_source_whose_tallies_drifted(cli: Cli, tmp_path: Path, db_path: Path) -> None:
+    """Another program wrote around the source's triggers: its derived tables hold other
+    numbers of rows than their records give. The copy counts them again from the copied
+    records (right), says which were off and how to mend the source, and exits 0."""
+    source = _source(tmp_path)
+    execute_sql(
+        source,
+        "insert into visit_day (visited_on, visits, visits_community, visits_enterprise, "
+        "visits_household, contact_cards, diaries, person_times) "
+        "values ('2026-02-02', 3, 3, 0, 0, 0, 0, 3)",  # a day nobody visited
+        "drop trigger visit_day_pair_delete",  # the pair's tallies left as they were
+        "delete from visit_section where visit_id = 1",  # visit 1's two sections
+    )
+    target = location(db_path)
+    result = cli("--db", source, "db", "copy", "--to", target)
+    assert result.code == 0, result
+    lines = [line for line in result.err.splitlines() if line.startswith("提示")]
+    assert len(lines) == 2, result.err
+    said = {line.split("“")[1].split("”")[0]: line for line in lines}
+    assert set(said) == {"走访与科室对应表", "按日走访统计表"}, lines
+    pairs, day = said["走访与科室对应表"], said["按日走访统计表"]
+    assert "原库 4 行，按复制的记录应有 6 行" in pairs and "db check --repair" in pairs, pairs
+    days = rows_of(source, "select count(*) from visit_day")[0][0]
+    assert f"原库 {days} 行，按复制的记录应有 {days - 1} 行" in day, day
+    assert "Traceback" not in result.err
+
+    # the target's are what the source's give once repaired (the trigger made again there)
+    repaired = cli("--db", source, "db", "check", "--repair", "-f", "json").json()
+    ok = {f["check"]: f["ok"] for f in repaired}
+    assert ok["visit_sections"] and ok["visit_days"], repaired  # (the ledger breaks a rule)
+    trigger = "select count(*) from sqlite_master where name = 'visit_day_pair_delete'"
+    assert rows_of(source, trigger) == [(1,)]
+    for table in ("visit_section", "visit_day", "visit_day_section"):
+        everything = f"select * from {table} order by 1, 2"
+        assert rows_of(db_path, everything) == rows_of(source, everything) != [], table
+    copied = cli("--db", target, "db", "check", "-f", "json").json()
+    assert {f["check"]: f["ok"] for f in copied} == ok, copied
+
+
 def test_copy_refuses_a_target_that_holds_data(cli: Cli, tmp_path: Path, db_path: Path) -> None:
     source = _source(tmp_path)
     target = location(db_path)

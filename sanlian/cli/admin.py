@@ -265,12 +265,15 @@ def copy(
         from sanlian.errors import ValidationError
 
         raise ValidationError("required", field="目标数据库（--to）")
-    copied = dbcopy.copy_database(state().location, to)
-    rows = [{"table": c.table, "label": c.label, "rows": c.rows} for c in copied]
+    outcome = dbcopy.copy_database(state().location, to)
+    rows = [{"table": c.table, "label": c.label, "rows": c.rows} for c in outcome.copied]
     cols = [Col("label", "表"), Col("table", "表名"), Col("rows", "行数")]
     render_rows(rows, cols, fmt=fmt_value(fmt), output=output, reveal=True, title="复制的行数")
-    total = dbcopy.summary(copied)
+    total = dbcopy.summary(outcome.copied)
     sys.stderr.write(render("copy_done", url=masked(to), **total) + "\n")
+    for r in outcome.recounted:
+        said = render("copy_recounted", table=r.label, source=r.source, rows=r.rows)
+        sys.stderr.write(said + "\n")
 
 
 def undo(

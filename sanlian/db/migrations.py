@@ -1043,7 +1043,8 @@ def tallies_paused(dialect: str) -> tuple[list[str], list[str]]:
             [*fill, "SET LOCAL sanlian.tallies = 'on'"],
         )
     names = [sql.split()[2] for sql in _TALLY_SQLITE]
-    return [f"DROP TRIGGER {n}" for n in names], [*fill, *_TALLY_SQLITE]
+    # IF EXISTS: one dropped by another program is made again at the end (``db check --repair``)
+    return [f"DROP TRIGGER IF EXISTS {n}" for n in names], [*fill, *_TALLY_SQLITE]
 
 
 def m0012_visit_days(op: Operations) -> None:

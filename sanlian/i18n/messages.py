@@ -73,6 +73,7 @@ MESSAGES: dict[str, str] = {
     "copy_target_not_empty": "目标数据库 {url} 已有数据（{tables}），为免混在一起没有复制；请换一个新建的空数据库。",
     "copy_count_mismatch": "复制后“{table}”的行数不符（原库 {source} 行，目标 {target} 行），已全部撤回，目标库仍是空的。",
     "copy_failed": "复制到 {url} 时出错（{reason}），已全部撤回，目标库仍是空的。",
+    "copy_recounted": "提示：原库的“{table}”与它所统计的记录不符（原库 {source} 行，按复制的记录应有 {rows} 行），多半是别的程序绕过 sanlian 改过数据库；目标库已按记录重新统计，是对的。原库请运行 sanlian db check --repair 修复。",
     "copy_done": "已把 {tables} 张表共 {rows} 行复制到 {url}，各表行数与原库一致。",
     "db_integrity": "写入被数据库拒绝（{reason}），未做任何修改。",
     "shell_welcome": "三联台账交互模式：直接输入命令（如 cadre list），help 查看全部命令，Tab 补全；\nexit、quit 或 Ctrl-D 退出，Ctrl-C 取消当前行。",
