@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
 
 import pytest
@@ -78,12 +79,26 @@ def test_nan_as_json_writes_it(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out == '{\n  "x": NaN\n}\n'
 
 
+class Level(StrEnum):  # a subclass of str: not written by the C encoder's map
+    red = "red"
+
+
 RECORDS = [
     Records(("text", "ref"), [(f"第{i}项", i) for i in range(3)]),
     Records(("a",), []),
     Records(("100%", "b"), [('引号"%s', None), ("x", True)]),
     # a row of values that are not plain: written as its dict is, the others by the template
     Records(("a", "b"), [(1, "x"), (dt.date(2026, 3, 4), Decimal("2.50")), (1.5, [1, {"y": 2}])]),
+    # given as columns: each of strings only, integers only, or plain values of several types
+    # (written a column at a time), or with a value that is not plain (a record at a time)
+    Records(
+        ("kind", "ref", "days", "ok"),
+        columns=[["甲", '乙\n"丙"'], [None, 7], [3, -1], [True, False]],
+    ),
+    Records(("a", "b"), columns=[[1, 2], [Level.red, "x"]]),
+    Records(("a", "b"), columns=[[1.5, 2], ["x", dt.date(2026, 3, 4)]]),
+    Records(("a",), columns=[[]]),
+    Records((), [(), ()]),
 ]
 
 
@@ -98,4 +113,5 @@ def test_records_are_written_as_their_dicts(
     expected = to_json({"groups": [{"section": "综合科", "alerts": records.as_list()}], "n": 1})
     assert capsys.readouterr().out == expected + "\n"
     assert to_json(data) == expected
-    assert records.as_list() == [dict(zip(records.keys, r, strict=True)) for r in records.rows]
+    rows = records.rows if records.columns is None else list(zip(*records.columns, strict=True))
+    assert records.as_list() == [dict(zip(records.keys, r, strict=True)) for r in rows]

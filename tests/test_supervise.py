@@ -238,6 +238,25 @@ def test_golden_renderings(cli: Cli, ledger: Ids) -> None:
     check_golden("supervise_rich.txt", rich_text(supervise_rich, report))
 
 
+def test_the_json_alerts_are_each_alerts_dict(cli: Cli, ledger: Ids) -> None:
+    """The alerts' JSON is written a column at a time (``Records`` of columns): each record
+    is still the alert's own ``as_dict``, in the group's order, under every group."""
+    from sanlian.db.engine import open_database
+    from sanlian.reports.supervise import supervise
+
+    db = open_database(os.environ["SANLIAN_DB"])
+    with db.session() as s:
+        report = supervise(s, today=dt.date(2026, 6, 15))
+    db.dispose()
+    written = _json(cli)["groups"]
+    assert len(written) == len(report.groups) > 1
+    assert sum(len(g.alerts) for g in report.groups) > 10
+    for group, shown in zip(report.groups, written, strict=True):
+        records = group.as_dict()["alerts"]
+        assert records.as_list() == [a.as_dict() for a in group.alerts]
+        assert shown["alerts"] == [a.as_dict() for a in group.alerts]
+
+
 def test_levels_order_every_group(cli: Cli, ledger: Ids, db_path: Path) -> None:
     """Red, yellow, urged (督办), reminders (提醒): an urged item of a lower rank still comes
     before every reminder — the order the briefing cuts its list from."""

@@ -221,22 +221,42 @@ def _record_writer(first: Any, level: int) -> Callable[[Any], str | None] | None
     return write
 
 
+def _record_parts(keys: tuple[str, ...], level: int) -> list[str]:
+    """The text ``iter_json`` writes for a record of ``keys`` at ``level`` around its values'
+    JSON texts: before each value, then after the last."""
+    inner = "\n" + "  " * (level + 1)
+    before = [("{" if i == 0 else ",") + inner + _json_key(k) + ": " for i, k in enumerate(keys)]
+    return [*before, "\n" + "  " * level + "}"]
+
+
+@functools.cache
+def _records_writer(
+    keys: tuple[str, ...], level: int
+) -> Callable[[Iterable[tuple[str, ...]]], list[str]]:
+    """A function giving, for rows of the JSON texts of a record's values (of ``keys``, in
+    their order), each record as ``iter_json`` writes it at ``level``. It is one f-string in
+    a list comprehension, made here for these keys (as ``dataclasses`` makes its methods):
+    the text around the values is bound as constants, so that only generated names are in
+    the code; twice as fast as ``%`` with a template (71,000 alerts: 0.08 s, not 0.16 s)."""
+    parts = _record_parts(keys, level)
+    names = ", ".join(f"_v{i}" for i in range(len(keys)))
+    text = "".join(f"{{_p{i}}}{{_v{i}}}" for i in range(len(keys))) + f"{{_p{len(keys)}}}"
+    code = f"lambda rows: [f'{text}' for ({names},) in rows]"
+    constants = {f"_p{i}": part for i, part in enumerate(parts)}
+    made: Callable[[Iterable[tuple[str, ...]]], list[str]] = eval(code, constants)
+    return made
+
+
 def _row_writer(keys: tuple[str, ...], level: int) -> Callable[[Iterable[Any]], str | None]:
     """A function giving the record of ``keys`` holding these values (in their order) as
-    ``iter_json`` writes it, through one text template (``supervise`` at city scale: 71,000
-    alerts), when they are plain (str, int, bool, None); else None."""
-    inner = "\n" + "  " * (level + 1)
-    template = (
-        "{"
-        + inner
-        + ("," + inner).join(_json_key(k).replace("%", "%%") + ": %s" for k in keys)
-        + "\n"
-        + "  " * level
-        + "}"
-    )
+    ``iter_json`` writes it, through one text template, when they are plain (str, int, bool,
+    None); else None."""
+    template = "%s".join(p.replace("%", "%%") for p in _record_parts(keys, level))
     text = _PLAIN_TEXT
 
     def write(values: Iterable[Any]) -> str | None:
+        if not keys:  # ``{}``, written as such
+            return None
         try:
             return template % tuple([text[type(v)](v) for v in values])
         except KeyError:  # a value of another type
@@ -245,22 +265,47 @@ def _row_writer(keys: tuple[str, ...], level: int) -> Callable[[Iterable[Any]], 
     return write
 
 
+def _column_texts(values: Sequence[Any]) -> Iterable[str] | None:
+    """The JSON texts of a column's values when all are plain (str, int, bool, None); else
+    None. A column of strings only, or of integers only, is encoded by ``map`` over the C
+    encoder, with no Python call per value."""
+    kinds = set(map(type, values))
+    if kinds <= {str}:
+        return map(_encode_str, values)
+    if kinds <= {int}:
+        return map(int.__repr__, values)
+    if not kinds <= _PLAIN_TEXT.keys():
+        return None
+    text = _PLAIN_TEXT
+    return [text[type(v)](v) for v in values]
+
+
 def _iter_records(data: Records, level: int) -> Iterator[str]:
-    """``iter_json(data.as_list(), level)``, without making the dicts."""
-    if not data.rows:
+    """``iter_json(data.as_list(), level)``, without making the dicts: when every column's
+    values are plain, all the records in one piece, written column by column through one
+    template (``supervise`` at city scale: 71,000 alerts in 0.15 s, where a value at a time
+    took 0.6 s); else a record at a time, a record of values that are not plain written as
+    its dict is."""
+    if not len(data):
         yield "[]"
         return
     inner = "\n" + "  " * (level + 1)
+    closing = "\n" + "  " * level + "]"
+    texts = [_column_texts(column) for column in data.column_values()]
+    if data.keys and None not in texts:
+        records = _records_writer(data.keys, level + 1)(zip(*texts, strict=True))
+        yield "[" + inner + ("," + inner).join(records) + closing
+        return
     write = _row_writer(data.keys, level + 1)
     yield "["
-    for i, values in enumerate(data.rows):
+    for i, values in enumerate(data.row_values()):
         yield inner if i == 0 else "," + inner
         text = write(values)
         if text is not None:
             yield text
         else:
             yield from iter_json(dict(zip(data.keys, values, strict=True)), level + 1)
-    yield "\n" + "  " * level + "]"
+    yield closing
 
 
 def iter_json(data: Any, level: int = 0) -> Iterator[str]:

@@ -29,14 +29,31 @@ BUREAU = "局机关"
 @dataclass(frozen=True, slots=True)
 class Records:
     """Records for JSON: the list of dicts with ``keys`` holding each of ``rows`` in turn,
-    given as the rows (``supervise`` at city scale: 71,000 alerts, not made dicts only to be
-    written; ``output.iter_json`` writes them as it writes the dicts)."""
+    given as the rows, or as ``columns`` (one sequence of values per key, all as long), not
+    made dicts only to be written (``supervise`` at city scale: 71,000 alerts;
+    ``output.iter_json`` writes them as it writes the dicts, a column at a time)."""
 
     keys: tuple[str, ...]
-    rows: Sequence[tuple[Any, ...]]
+    rows: Sequence[tuple[Any, ...]] = ()
+    columns: Sequence[Sequence[Any]] | None = None
+
+    def row_values(self) -> Sequence[tuple[Any, ...]]:
+        """The rows, whichever way they were given."""
+        return self.rows if self.columns is None else list(zip(*self.columns, strict=True))
+
+    def column_values(self) -> Sequence[Sequence[Any]]:
+        """The columns, one per key, whichever way they were given."""
+        if self.columns is not None:
+            return self.columns
+        return list(zip(*self.rows, strict=True)) if self.rows else [() for _ in self.keys]
+
+    def __len__(self) -> int:
+        if self.columns is None:
+            return len(self.rows)
+        return len(self.columns[0]) if self.columns else 0
 
     def as_list(self) -> list[dict[str, Any]]:
-        return [dict(zip(self.keys, row, strict=True)) for row in self.rows]
+        return [dict(zip(self.keys, row, strict=True)) for row in self.row_values()]
 
 
 @dataclass(frozen=True)
