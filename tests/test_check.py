@@ -48,6 +48,7 @@ def test_a_clean_database_passes_every_check(base: Cli) -> None:
         "retired_links",
         "visit_dates",
         "visit_cadres",
+        "triggers",
         "visit_sections",
         "visit_days",
         "problem_status",

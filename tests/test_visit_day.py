@@ -308,12 +308,67 @@ def test_db_check_repair_counts_the_visits_again(base: Cli, db_path: Path) -> No
     )
     result = base("db", "check")
     assert result.code == 1
-    assert "sanlian db check --repair 重新统计" in result.err
+    assert "sanlian db check --repair 重建触发器并重新统计" in result.err
     result = base("db", "check", "--repair")
     assert result.code == 0, result
-    assert "已按走访记录重新统计" in result.err and "--repair 重新统计" not in result.err
+    assert "已重建维护走访统计的数据库触发器" in result.err and "--repair" not in result.err
     assert (days(db_path), sections(db_path), rows_of(db_path, PAIRS)) == good
     # the triggers keep them again afterwards
     ok(base, "visit", "remove", "1")
     assert days(db_path) == [("2026-06-02", 1, 0, 0, 1, 0, 0, 1)]
+    assert base("db", "check").code == 0
+
+
+def test_db_check_finds_a_trigger_dropped_or_disabled_and_repair_makes_it_again(
+    base: Cli, db_path: Path
+) -> None:
+    """Another program dropped or disabled the triggers that keep the tallies: `db check` names
+    each (before any figure has drifted), `--repair` makes them all again and counts anew,
+    and the next write is kept again."""
+    add_visit(base, "张伟@办公室", "曾强")
+    found = {f["check"]: f for f in base("db", "check", "-f", "json").json()}
+    assert found["triggers"]["ok"], found["triggers"]
+    assert found["triggers"]["label"] == "维护走访统计的数据库触发器齐全并已启用"
+    if on_pg():
+        execute_sql(
+            db_path,
+            "drop trigger visit_day_visit on visit",
+            "alter table visit_cadre disable trigger visit_section_pairs",
+            "alter table cadre enable trigger visit_section_move",  # ordinary sessions only
+        )
+        expected = [
+            "visit_cadre 表的触发器 visit_section_pairs 已停用",
+            "cadre 表的触发器 visit_section_move 未设为始终启用（ENABLE ALWAYS），"
+            "以复制模式写入的程序会绕过它",
+            "visit 表缺少触发器 visit_day_visit（可能被其他程序删除）",
+        ]
+    else:
+        execute_sql(db_path, "drop trigger visit_section_insert", "drop trigger visit_day_insert")
+        expected = [
+            "visit_cadre 表缺少触发器 visit_section_insert（可能被其他程序删除）",
+            "visit 表缺少触发器 visit_day_insert（可能被其他程序删除）",
+        ]
+    result = base("db", "check", "-f", "json")
+    assert result.code == 1, result
+    found = {f["check"]: f for f in result.json()}
+    assert found["triggers"]["records"] == expected, found["triggers"]
+    assert found["visit_days"]["ok"] and found["visit_sections"]["ok"]  # nothing drifted yet
+    assert "--repair 重建触发器并重新统计" in result.err, result.err
+
+    add_visit(base, "单丽", date="2026-06-02")  # written without them: the figures drift
+    found = {f["check"]: f for f in base("db", "check", "-f", "json").json()}
+    assert not found["visit_days"]["ok"] and not found["visit_sections"]["ok"], found
+
+    repaired = base("db", "check", "--repair")
+    assert repaired.code == 0, repaired
+    assert "已重建维护走访统计的数据库触发器" in repaired.err
+    assert days(db_path) == [
+        ("2026-06-01", 1, 0, 0, 1, 0, 0, 2),
+        ("2026-06-02", 1, 0, 0, 1, 0, 0, 1),
+    ]
+    assert rows_of(db_path, PAIRS) == [(1, 1, 2), (2, 2, 1)]
+    add_visit(base, "曾强", date="2026-06-03")  # kept by the triggers made again
+    ok(base, "visit", "remove", "1")
+    assert days(db_path)[1:] == [("2026-06-03", 1, 0, 0, 1, 0, 0, 1)]
+    assert rows_of(db_path, PAIRS) == [(2, 2, 1), (3, 1, 1)]
     assert base("db", "check").code == 0

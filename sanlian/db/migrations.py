@@ -466,6 +466,11 @@ _VISIT_SECTION_SQLITE = [
     " WHEN OLD.section_id IS NOT NEW.section_id BEGIN" + _VISIT_SECTION_MOVE + "; END",
 ]
 
+_VISIT_SECTION_TRIGGERS_PG = (
+    ("visit_cadre", "visit_section_pairs"),
+    ("cadre", "visit_section_move"),
+)
+
 _VISIT_SECTION_POSTGRESQL = [
     "CREATE FUNCTION visit_section_pairs() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
     " IF TG_OP IN ('DELETE', 'UPDATE') THEN"
@@ -483,8 +488,10 @@ _VISIT_SECTION_POSTGRESQL = [
     " EXECUTE FUNCTION visit_section_move()",
     # also for a session writing as a replica (session_replication_role, which skips the
     # reference checks): the pairs follow every write to the rows they are made of
-    "ALTER TABLE visit_cadre ENABLE ALWAYS TRIGGER visit_section_pairs",
-    "ALTER TABLE cadre ENABLE ALWAYS TRIGGER visit_section_move",
+    *(
+        f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {name}"
+        for table, name in _VISIT_SECTION_TRIGGERS_PG
+    ),
 ]
 
 
@@ -1045,6 +1052,36 @@ def tallies_paused(dialect: str) -> tuple[list[str], list[str]]:
     names = [sql.split()[2] for sql in _TALLY_SQLITE]
     # IF EXISTS: one dropped by another program is made again at the end (``db check --repair``)
     return [f"DROP TRIGGER IF EXISTS {n}" for n in names], [*fill, *_TALLY_SQLITE]
+
+
+def _trigger_of(statement: str) -> tuple[str, str]:
+    """``CREATE TRIGGER name … ON table …`` → (table, name)."""
+    words = statement.split()
+    return words[words.index("ON") + 1], words[2]
+
+
+def kept_by_triggers(dialect: str) -> list[tuple[str, str]]:
+    """The triggers that keep the derived tables (``visit_section``, ``visit_day`` and
+    ``visit_day_section``), as (table, trigger name): what ``db check`` looks for."""
+    if dialect == "postgresql":
+        return [*_VISIT_SECTION_TRIGGERS_PG, *_TALLY_TRIGGERS_PG]
+    return [_trigger_of(sql) for sql in (*_VISIT_SECTION_SQLITE, *_TALLY_SQLITE)]
+
+
+def triggers_made_again(dialect: str) -> list[str]:
+    """Statements that drop those triggers where they are and make them all again as the
+    migrations made them (``db check --repair``: one dropped or disabled by another program,
+    or on PostgreSQL no longer ``ENABLE ALWAYS``); the same transaction then counts the
+    tables again from the rows."""
+    if dialect != "postgresql":
+        made = [*_VISIT_SECTION_SQLITE, *_TALLY_SQLITE]
+        return [f"DROP TRIGGER IF EXISTS {_trigger_of(sql)[1]}" for sql in made] + made
+    drop = [f"DROP TRIGGER IF EXISTS {n} ON {t}" for t, n in kept_by_triggers(dialect)]
+    again = [
+        sql.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1)
+        for sql in (*_VISIT_SECTION_POSTGRESQL, *_TALLY_POSTGRESQL)
+    ]
+    return drop + again
 
 
 def m0012_visit_days(op: Operations) -> None:
