@@ -606,10 +606,11 @@ RECOUNTED = ("triggers", "visit_sections", "visit_days")
 
 def recount_visits(session: Session) -> None:
     """``visit_section`` and the day tallies built again from the visits and their cadres,
-    their triggers made again first (``db check --repair``): what the triggers would have written had every write gone
-    through them (another program's ``INSERT OR REPLACE`` on SQLite fires no delete trigger;
-    a data-only restore writes them twice). The tallies' triggers are paused meanwhile and
-    the tallies filled once at the end (``migrations.tallies_paused``)."""
+    their triggers made again first (``db check --repair``): what the triggers would have
+    written had every write gone through them (another program's ``INSERT OR REPLACE`` on
+    SQLite fires no delete trigger; a data-only restore writes them twice). The tallies'
+    triggers are paused meanwhile and the tallies filled once at the end
+    (``migrations.tallies_paused``)."""
     from sanlian.db.migrations import triggers_made_again
     from sanlian.db.tallies import paused
 
