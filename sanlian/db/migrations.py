@@ -1049,9 +1049,9 @@ def tallies_paused(dialect: str) -> tuple[list[str], list[str]]:
             ["SET LOCAL sanlian.tallies = 'paused'"],
             [*fill, "SET LOCAL sanlian.tallies = 'on'"],
         )
-    names = [sql.split()[2] for sql in _TALLY_SQLITE]
     # IF EXISTS: one dropped by another program is made again at the end (``db check --repair``)
-    return [f"DROP TRIGGER IF EXISTS {n}" for n in names], [*fill, *_TALLY_SQLITE]
+    drop = [f"DROP TRIGGER IF EXISTS {_trigger_of(sql)[1]}" for sql in _TALLY_SQLITE]
+    return drop, [*fill, *_TALLY_SQLITE]
 
 
 def _trigger_of(statement: str) -> tuple[str, str]:
