@@ -359,3 +359,46 @@ def test_a_report_is_frozen_out_of_the_collector_in_a_one_shot_command_only(
         assert gc.get_freeze_count() > frozen
     finally:
         gc.unfreeze()
+
+
+def test_plain_values_pass_as_typers_adapter_would_give_them() -> None:
+    """A choice typed as spelt or its default, a flag and a whole number skip Typer's pydantic
+    adapter (``main._plain_text_params``), with the very value the adapter gives; any other
+    goes through the adapter, refused as before."""
+    from types import SimpleNamespace
+
+    from typer import _coercion
+    from typer import core as typer_core
+    from typer.models import OptionInfo
+
+    import sanlian.cli.main  # noqa: F401  (puts the short way in place)
+    from sanlian.cli.options import Fmt
+    from sanlian.cli.reports import By
+
+    param = SimpleNamespace(multiple=False, nargs=1)
+    cases: list[tuple[object, list[object]]] = [
+        (Fmt, ["json", "csv", Fmt.table]),
+        (By, [By.section, "cadre"]),
+        (int, ["2026", "007", 7, 0, "9" * 18]),
+        (bool, [True, False]),
+        (str, ["张伟"]),
+    ]
+    for annotation, values in cases:
+        descriptor = _coercion.resolve_type_descriptor(
+            annotation=annotation, parameter_info=OptionInfo()
+        )
+        mine = typer_core.build_runtime_param(descriptor)
+        theirs = _coercion.build_runtime_param(descriptor)
+        for value in values:
+            got, want = mine.coerce(value, param, None), theirs.coerce(value, param, None)
+            assert (type(got), got) == (type(want), want), (annotation, value)
+        assert not mine.built, annotation  # none of them needed the adapter
+    descriptor = _coercion.resolve_type_descriptor(annotation=Fmt, parameter_info=OptionInfo())
+    mine = typer_core.build_runtime_param(descriptor)
+    with pytest.raises(Exception, match="JSON"):  # not a choice as spelt: the adapter refuses
+        mine.coerce("JSON", param, None)
+    assert mine.built
+    descriptor = _coercion.resolve_type_descriptor(annotation=int, parameter_info=OptionInfo())
+    mine = typer_core.build_runtime_param(descriptor)
+    assert mine.coerce("0" * 5000, param, None) == 0  # too long for int(): the adapter reads it
+    assert mine.built
