@@ -402,3 +402,21 @@ def test_plain_values_pass_as_typers_adapter_would_give_them() -> None:
     mine = typer_core.build_runtime_param(descriptor)
     assert mine.coerce("0" * 5000, param, None) == 0  # too long for int(): the adapter reads it
     assert mine.built
+
+
+def test_a_report_loads_no_orm_sqlmodel_pydantic_or_models(base: Cli) -> None:
+    """The reports read through Core tables (``db.tables``) over a ``Reader``: a one-shot
+    report loads neither SQLAlchemy's ORM nor SQLModel, pydantic or the models (issue 7:
+    about half a second of start-up on a 2-core machine). Their output is the tests' of
+    each report; here, what they load."""
+    heavy = {"sqlmodel", "pydantic", "sqlalchemy.orm", "sanlian.db.models"}
+    for args in (
+        ["progress", "-f", "json"],
+        ["progress", "--by", "cadre", "--year", "2026", "-f", "csv"],
+        ["supervise", "-f", "json"],
+        ["selfcheck", "-f", "json"],
+        ["brief", "--from", "2026-06-01", "--to", "2026-06-30", "-f", "json"],
+    ):
+        full = _imported_full(args)
+        assert "sanlian.db.tables" in full, args  # it did read the database
+        assert not full & heavy, (args, sorted(full & heavy))

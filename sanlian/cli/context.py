@@ -93,7 +93,12 @@ class State:
 
     @contextmanager
     def session(
-        self, *, write: bool = False, rehearse: bool = False, create: bool = False
+        self,
+        *,
+        write: bool = False,
+        rehearse: bool = False,
+        create: bool = False,
+        reader: bool = False,
     ) -> Iterator[Session]:
         """One transaction on the database; a rehearsal (``--dry-run``) is rolled back,
         leaving the file byte for byte as it was. A missing file is made (0600) only with
@@ -102,6 +107,9 @@ class State:
 
         If this command created the file and then failed, the file is removed again, and the
         folders made for it, so that a refusal leaves nothing behind.
+
+        A report, which reads through Core statements only, asks for a ``reader``
+        (``Database.reading``): the ORM, SQLModel and the models are then not loaded.
         """
         from sanlian.db import journal
         from sanlian.db.engine import is_url, lock_for_write, open_database, snapshot_for_read
@@ -125,7 +133,12 @@ class State:
         held: _Held | None = None
         changes = False
         try:
-            with db.session(commit=not rehearse, write=write) as session:
+            opened = (
+                db.reading()
+                if reader and not (write or rehearse)
+                else db.session(commit=not rehearse, write=write)
+            )
+            with opened as session:
                 if write:
                     lock_for_write(session)
                     journal.install(session)

@@ -567,7 +567,7 @@ def progress(
 
     _check_suffix(output, (".csv", ".json", ".md", ".txt"), "progress", fmt)
     st = state()
-    with st.session() as session:
+    with st.session(reader=True) as session:
         day, _said = _report_day(session, as_of, year)
         report = build(session, today=st.today, year=year, as_of=day, by_cadre=by is By.cadre)
     render_progress(report, choose_format(fmt_value(fmt), output), output)
@@ -683,7 +683,7 @@ def supervise(
 
     suffix = _check_suffix(output, (".xlsx", ".csv", ".json", ".md", ".txt"), "supervise", fmt)
     st = state()
-    with st.session() as session:
+    with st.session(reader=True) as session:
         day, unbegun = _report_day(session, as_of, year)
         report = build(session, today=st.today, as_of=day, year=year, split=True)
         settled()
@@ -871,7 +871,7 @@ def selfcheck(
     _keep_edited(output, suffix, force)
     st = state()
     workbook = output is not None and suffix == ".xlsx"
-    with st.session() as session, status(output.name if output else None) as line:
+    with st.session(reader=True) as session, status(output.name if output else None) as line:
         day, _said = _report_day(session, as_of, year)
         if output is not None and workbook:
             from sanlian.io.report_xlsx import visits_ahead, write_selfcheck
@@ -931,7 +931,7 @@ def brief(
     suffix = _check_suffix(output, (".md", ".docx", ".csv", ".json", ".txt"), "brief", fmt)
     _keep_edited(output, suffix, force)
     st = state()
-    with st.session() as session:
+    with st.session(reader=True) as session:
         first = st.date(session, start, "开始日期")
         last = st.date(session, end, "结束日期")
         report: Brief = build(session, today=st.today, start=first, end=last, no=no)

@@ -370,15 +370,13 @@ def _resolved_in(
     period too), of problems resolved on its as-of day (``common.standing``), in one query."""
     from sqlalchemy import select
 
-    from sanlian.db.models import Problem, ProblemStep, StepMeasure
-    from sanlian.reports.common import standing
+    from sanlian.reports.common import standing, tables
     from sanlian.reports.ledgers import measures_in_order
 
     if not ids:
         return (), ()
-    steps: Any = ProblemStep.__table__  # type: ignore[attr-defined]
-    measures: Any = StepMeasure.__table__  # type: ignore[attr-defined]
-    problems: Any = Problem.__table__  # type: ignore[attr-defined]
+    t = tables()
+    steps, measures, problems = t.problem_step, t.step_measure, t.problem
     step, taken = steps.c, measures.c
     rows = session.execute(
         select(step.id, step.problem_id, step.amount_fen, taken.measure)

@@ -109,11 +109,9 @@ def tables(as_of: dt.date | None = None, session: Session | None = None) -> Tabl
     ``session``, that is the stored table itself when no problem has a step after that day
     (a report about today): it stood then as it stands now.
     """
-    from sqlmodel import SQLModel
+    from sanlian.db.tables import metadata
 
-    import sanlian.db.models  # noqa: F401  (registers the tables)
-
-    md = SQLModel.metadata.tables
+    md = metadata.tables
     found = {name: md[name] for name in Tables.__dataclass_fields__}
     if as_of is not None and (session is None or _stepped_after(session, as_of)):
         handovers = session is None or handed_over(session)
@@ -124,9 +122,9 @@ def tables(as_of: dt.date | None = None, session: Session | None = None) -> Tabl
 def _stepped_after(session: Session, as_of: dt.date) -> bool:
     """Whether a problem has a step dated after ``as_of`` (asked once per session and day:
     reports only read)."""
-    from sqlmodel import SQLModel
+    from sanlian.db.tables import metadata
 
-    problem = SQLModel.metadata.tables["problem"].c
+    problem = metadata.tables["problem"].c
     return _any(session, ("sanlian.stepped_after", as_of), problem.last_step_on > as_of)
 
 
@@ -207,9 +205,9 @@ def problem_as_of(problem: Table, step: Table, as_of: dt.date, handovers: bool =
 
 def handed_over(session: Session) -> bool:
     """Whether any problem was ever handed to another cadre (asked once per session)."""
-    from sqlmodel import SQLModel
+    from sanlian.db.tables import metadata
 
-    step = SQLModel.metadata.tables["problem_step"].c
+    step = metadata.tables["problem_step"].c
     return _any(session, "sanlian.handed_over", step.owner_id.is_not(None))
 
 
@@ -233,11 +231,9 @@ def cadre_label(cadre: Any, section: Any, among: Any = None) -> Any:
 
 
 def _table(name: str) -> Any:
-    from sqlmodel import SQLModel
+    from sanlian.db.tables import metadata
 
-    import sanlian.db.models  # noqa: F401  (registers the tables)
-
-    return SQLModel.metadata.tables[name]
+    return metadata.tables[name]
 
 
 def _shared(table: Any, *within: str, among: Any = None) -> Any:
@@ -478,6 +474,10 @@ def _forget_on_write(session: Session) -> None:
     which no command follows with labels in the same session."""
     from sqlalchemy import event
 
+    from sanlian.db.engine import Reader
+
+    if isinstance(session, Reader):  # a report's: it never writes
+        return
     if not event.contains(session, "after_flush", _forget_namesakes):
         event.listen(session, "after_flush", _forget_namesakes)
         event.listen(session, "after_soft_rollback", _forget_namesakes)
@@ -587,14 +587,15 @@ def standing(session: Session, step: Any, problem: Any, as_of: dt.date) -> Any:
     the stored problem's columns; the steps are looked up only for a problem with a step after
     the as-of day (and not at all when none has one)."""
     from sqlalchemy import and_, or_, select
-    from sqlmodel import SQLModel
+
+    from sanlian.db.tables import metadata
 
     # (the status through no index: the steps are read first, each one's problem by its key)
     resolved = unindexed(problem.status == "resolved", problem.status)
     if not _stepped_after(session, as_of):  # the stored state is the state on the as-of day
         return resolved
 
-    r = SQLModel.metadata.tables["problem_step"].alias("settling").c
+    r = metadata.tables["problem_step"].alias("settling").c
     last_settling = (
         select(r.kind)
         .where(
@@ -649,7 +650,7 @@ def load_campaign(
 
     if year is None and as_of is not None and as_of.year in campaign.years(session):
         year = as_of.year
-    view = campaign.get(session, today=today, year=year)
+    view = campaign.read(session, today=today, year=year)
     if as_of is None:
         as_of = default_as_of(today, view.campaign.year)
     return view, as_of
@@ -773,11 +774,12 @@ def visits_at_least(session: Session, period: Period, least: int) -> bool:
     ``visit_day``; asked once a session: ``selfcheck -o`` asks for its workbook and for its
     figures)."""
     from sqlalchemy import func, select
-    from sqlmodel import SQLModel
+
+    from sanlian.db.tables import metadata
 
     key = ("sanlian.visits_at_least", period, least)
     if key not in session.info:
-        days = SQLModel.metadata.tables["visit_day"].c
+        days = metadata.tables["visit_day"].c
         counted = select(func.coalesce(func.sum(days.visits), 0)).where(
             between(days.visited_on, period.start, period.end)
         )

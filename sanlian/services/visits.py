@@ -30,18 +30,18 @@ TARGET_COLUMN = {
 
 def campaign_spans(session: Session) -> list[tuple[int, dt.date, dt.date]]:
     """(year, first day, last day) of every campaign's phases, by year."""
-    from sqlalchemy import func
-    from sqlmodel import col, select
+    from sqlalchemy import func, select
 
-    from sanlian.db.models import Campaign, Phase
+    from sanlian.db.tables import campaign, phase
 
+    c, p = campaign.c, phase.c  # Core tables: a report's ``Reader`` asks it too
     stmt = (
-        select(Campaign.year, func.min(Phase.start_on), func.max(Phase.end_on))
-        .join(Phase, col(Phase.campaign_id) == col(Campaign.id))
-        .group_by(col(Campaign.year))
-        .order_by(col(Campaign.year))
+        select(c.year, func.min(p.start_on), func.max(p.end_on))
+        .join(phase, p.campaign_id == c.id)
+        .group_by(c.year)
+        .order_by(c.year)
     )
-    return [(y, s, e) for y, s, e in session.exec(stmt).all()]
+    return [(int(y), s, e) for y, s, e in session.execute(stmt).all()]
 
 
 def check_in_campaign(
