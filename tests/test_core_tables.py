@@ -8,13 +8,14 @@ from sqlalchemy.schema import CreateTable
 from sqlmodel import SQLModel
 
 import sanlian.db.models  # noqa: F401  (registers the tables)
-from sanlian.db import gen_tables, tables
+from sanlian.cli import gen_tables
+from sanlian.db import tables
 
 
 def test_tables_py_is_current() -> None:
     current = Path(gen_tables.TARGET).read_text(encoding="utf-8")
     assert current == gen_tables.render(), (
-        "sanlian/db/tables.py 已过期：请运行 python -m sanlian.db.gen_tables 重新生成。"
+        "sanlian/db/tables.py 已过期：请运行 python -m sanlian.cli.gen_tables 重新生成。"
     )
 
 
