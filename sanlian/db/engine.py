@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sanlian.errors import DatabaseError
 from sanlian.i18n.messages import os_reason
@@ -93,8 +93,6 @@ class Database:
         uses of a session, without loading the ORM, SQLModel or the models (issue 7: about
         half a second of a one-shot report's start-up). Typed as the ``Session`` it stands in
         for; it holds no records (a report reads rows through Core statements)."""
-        from typing import cast
-
         with self.engine.connect() as connection, connection.begin():
             yield cast("Session", Reader(connection))
 

@@ -122,9 +122,7 @@ def tables(as_of: dt.date | None = None, session: Session | None = None) -> Tabl
 def _stepped_after(session: Session, as_of: dt.date) -> bool:
     """Whether a problem has a step dated after ``as_of`` (asked once per session and day:
     reports only read)."""
-    from sanlian.db.tables import metadata
-
-    problem = metadata.tables["problem"].c
+    problem = _table("problem").c
     return _any(session, ("sanlian.stepped_after", as_of), problem.last_step_on > as_of)
 
 
@@ -205,9 +203,7 @@ def problem_as_of(problem: Table, step: Table, as_of: dt.date, handovers: bool =
 
 def handed_over(session: Session) -> bool:
     """Whether any problem was ever handed to another cadre (asked once per session)."""
-    from sanlian.db.tables import metadata
-
-    step = metadata.tables["problem_step"].c
+    step = _table("problem_step").c
     return _any(session, "sanlian.handed_over", step.owner_id.is_not(None))
 
 
@@ -588,14 +584,12 @@ def standing(session: Session, step: Any, problem: Any, as_of: dt.date) -> Any:
     the as-of day (and not at all when none has one)."""
     from sqlalchemy import and_, or_, select
 
-    from sanlian.db.tables import metadata
-
     # (the status through no index: the steps are read first, each one's problem by its key)
     resolved = unindexed(problem.status == "resolved", problem.status)
     if not _stepped_after(session, as_of):  # the stored state is the state on the as-of day
         return resolved
 
-    r = metadata.tables["problem_step"].alias("settling").c
+    r = _table("problem_step").alias("settling").c
     last_settling = (
         select(r.kind)
         .where(
@@ -775,11 +769,9 @@ def visits_at_least(session: Session, period: Period, least: int) -> bool:
     figures)."""
     from sqlalchemy import func, select
 
-    from sanlian.db.tables import metadata
-
     key = ("sanlian.visits_at_least", period, least)
     if key not in session.info:
-        days = metadata.tables["visit_day"].c
+        days = _table("visit_day").c
         counted = select(func.coalesce(func.sum(days.visits), 0)).where(
             between(days.visited_on, period.start, period.end)
         )

@@ -274,10 +274,10 @@ def _visits(session: Session, t: Tables, p: Period, grouped: bool) -> Counts:
     visit once for each section whose cadres went, with those cadres as its person-times."""
     from sqlalchemy import func
 
-    from sanlian.db.tables import metadata
+    from sanlian.db.tables import visit_day, visit_day_section
     from sanlian.reports.common import between
 
-    days = metadata.tables["visit_day_section" if grouped else "visit_day"]
+    days = visit_day_section if grouped else visit_day
     columns = {key: func.sum(days.c[name]) for key, name in _VISIT_KEYS.items()}
     where = [between(days.c.visited_on, p.start, p.end)]
     return _run(session, columns, days, where, days.c.section_id if grouped else None)
@@ -435,13 +435,12 @@ def _money(session: Session, t: Tables, p: Period, grouped: bool) -> Counts:
     resolved again is withdrawn)."""
     from sqlalchemy import func, select
 
-    from sanlian.db.tables import metadata
+    from sanlian.db.tables import problem
     from sanlian.reports.common import between, handed_over, owner_on, standing
 
     # the owner is all a step needs of its problem: the one who had it on the step's day
     # (the stored table's owner where no problem was ever handed over), not the problem as it
     # stood on the as-of day, built per row
-    problem = metadata.tables["problem"]
     s, m, pr, c = t.problem_step.c, t.step_measure.c, problem.c, t.cadre.c
     where = [
         s.kind == "resolve",
@@ -593,9 +592,9 @@ class LazyFigures:
             return bool(getattr(self, key) > 0)
         t, p = self._t, self._period
         if key == "visits":
-            from sanlian.db.tables import metadata
+            from sanlian.db.tables import visit_day
 
-            source = metadata.tables["visit_day"]  # what ``_visits`` sums
+            source = visit_day  # what ``_visits`` sums
             where = between(source.c.visited_on, p.start, p.end)
         else:
             source = t.problem

@@ -337,7 +337,7 @@ def iter_problem_rows(
     """
     from sqlalchemy import and_, func, or_, select
 
-    from sanlian.db.tables import metadata
+    from sanlian.db.tables import problem as stored
     from sanlian.reports.common import (
         SCAN_DAYS,
         TargetNames,
@@ -356,7 +356,6 @@ def iter_problem_rows(
     p = period
     # the resolutions of problems resolved on the as-of day (one reopened and not resolved
     # again is withdrawn: its money, measures and how are not said)
-    stored = metadata.tables["problem"]
     resolve_steps = (
         st.kind == "resolve",
         st.step_on <= p.as_of,
