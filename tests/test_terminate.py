@@ -40,9 +40,12 @@ def _started(args: list[str], **kwargs: Any) -> subprocess.Popen[Any]:
 def _run(patch: str, args: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
     """``sanlian ARGS`` as the program runs (its own signal handlers), with ``patch`` applied
     first: Python source that makes the process signal itself at a chosen point."""
+    # SIGHUP as a terminal leaves it: a suite started under ``nohup`` passes its ignored SIGHUP
+    # on, which the program rightly keeps ignoring
     driver = textwrap.dedent(patch) + textwrap.dedent(
         f"""
-        import sys
+        import signal, sys
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
         sys.argv = ["sanlian", *{args!r}]
         from sanlian.__main__ import run
         run()
